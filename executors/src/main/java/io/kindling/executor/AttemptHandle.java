@@ -1,0 +1,20 @@
+package io.kindling.executor;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** A started attempt. */
+public interface AttemptHandle {
+
+    /** Completes exactly once, when the attempt has ended, whatever the way. Never completes exceptionally. */
+    CompletionStage<AttemptResult> result();
+
+    /**
+     * Asks the attempt to stop (its Spark jobs are cancelled); the result then completes with
+     * {@link AttemptResult.Outcome#CANCELLED} unless it had already ended. Idempotent, returns at once.
+     */
+    void cancel(String reason);
+
+    /** The Spark application id, once known. */
+    Optional<String> sparkApplicationId();
+}

@@ -1,0 +1,38 @@
+package io.kindling.executor;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kindling.dsl.TaskBody;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One attempt of one task, with its templates already rendered.
+ *
+ * @param attemptId unique id of this attempt; executors use it as the Spark job group / tag
+ * @param params    the run's parameters (passed to class tasks)
+ * @param sparkConf the task's own Spark configuration, applied on top of the executor's
+ * @param logFile   where the executor writes the attempt's log (created by the executor)
+ */
+public record AttemptRequest(
+        String attemptId,
+        String runId,
+        String pipelineId,
+        String taskId,
+        int attemptNumber,
+        TaskBody body,
+        Map<String, String> params,
+        Map<String, String> sparkConf,
+        Path logFile) {
+
+    public AttemptRequest {
+        requireNonNull(attemptId, "attemptId is null");
+        requireNonNull(runId, "runId is null");
+        requireNonNull(pipelineId, "pipelineId is null");
+        requireNonNull(taskId, "taskId is null");
+        requireNonNull(body, "body is null");
+        params = Map.copyOf(params);
+        sparkConf = Map.copyOf(sparkConf);
+        requireNonNull(logFile, "logFile is null");
+    }
+}

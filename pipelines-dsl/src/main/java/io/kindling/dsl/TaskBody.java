@@ -1,0 +1,66 @@
+package io.kindling.dsl;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class} or {@code submit}. */
+public sealed interface TaskBody {
+
+    /** The same body with every template rendered for one run. */
+    TaskBody render(TemplateContext context);
+
+    /**
+     * One or more SQL statements separated by {@code ;}. Inputs become temporary views; the result of the
+     * last statement is written to {@code output} when one is given.
+     *
+     * @param sqlFile the file the SQL was read from, when it came from {@code sql_file}
+     */
+    record Sql(String sql, Optional<Path> sqlFile, Map<String, DataRef> inputs, Optional<DataRef> output)
+            implements TaskBody {
+        public Sql {
+            requireNonNull(sql, "sql is null");
+            requireNonNull(sqlFile, "sqlFile is null");
+            inputs = Map.copyOf(inputs);
+            requireNonNull(output, "output is null");
+        }
+
+        @Override
+        public Sql render(TemplateContext context) {
+            return new Sql(Templates.render(sql, context), sqlFile,
+                    Templates.renderValues(inputs, ref -> ref.render(context)),
+                    output.map(ref -> ref.render(context)));
+        }
+    }
+
+    /** A class implementing the executors' {@code SparkTask} interface; {@code args} are passed to it. */
+    record JavaClass(String className, Map<String, String> args) implements TaskBody {
+        public JavaClass {
+            requireNonNull(className, "className is null");
+            args = Map.copyOf(args);
+        }
+
+        @Override
+        public JavaClass render(TemplateContext context) {
+            return new JavaClass(className, Templates.renderValues(args, v -> Templates.render(v, context)));
+        }
+    }
+
+    /** A whole Spark application: a jar, its main class and arguments. */
+    record Submit(String jar, String mainClass, List<String> args) implements TaskBody {
+        public Submit {
+            requireNonNull(jar, "jar is null");
+            requireNonNull(mainClass, "mainClass is null");
+            args = List.copyOf(args);
+        }
+
+        @Override
+        public Submit render(TemplateContext context) {
+            return new Submit(Templates.render(jar, context), mainClass,
+                    args.stream().map(a -> Templates.render(a, context)).toList());
+        }
+    }
+}
