@@ -1,0 +1,27 @@
+package io.kindling.dsl;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the parser checks names against.
+ *
+ * @param executors       executor names from config.yml; empty means any name is accepted
+ * @param webhooks        webhook names from config.yml; empty means any name is accepted
+ * @param defaultExecutor the executor of a task that names none (and whose pipeline defaults name none)
+ */
+public record ParserOptions(Optional<Set<String>> executors, Optional<Set<String>> webhooks,
+                            String defaultExecutor) {
+    public ParserOptions {
+        executors = executors.map(Set::copyOf);
+        webhooks = webhooks.map(Set::copyOf);
+        requireNonNull(defaultExecutor, "defaultExecutor is null");
+    }
+
+    /** Accepts any executor and webhook name; tasks default to the executor {@code local}. */
+    public static ParserOptions lenient() {
+        return new ParserOptions(Optional.empty(), Optional.empty(), "local");
+    }
+}
