@@ -1,0 +1,374 @@
+package io.kindling.executor.local;
+
+import io.kindling.dsl.TaskBody;
+import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
+import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.spark.SparkTaskContext;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt on a local executor, run on a pool thread of its own: its own {@code newSession()}, a Spark job
+ * group named after the attempt id, a log file. Cancel stops the job group and interrupts the thread.
+ */
+final class LocalAttempt implements AttemptHandle, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalAttempt.class);
+    /** How long an ending attempt waits for Spark's listener to report the end of its jobs, for the log. */
+    private static final long JOB_EVENTS_WAIT_MILLIS = 3_000;
+
+    private final AttemptRequest request;
+    private final ExecutorConfig config;
+    private final LocalSparkOptions options;
+    private final LocalSparkSession sparkSession;
+    private final ClassLoader taskClassLoader;
+    private final Clock clock;
+    private final Consumer<LocalAttempt> onEnd;
+    private final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
+    private volatile AttemptLog log;
+    private volatile String applicationId;
+
+    // Guarded by this: who may be interrupted, and whether the attempt is over.
+    private Thread thread;
+    private boolean interruptible;
+    private boolean finished;
+    private String cancelReason;
+    private final Set<Integer> runningJobs = new HashSet<>();
+
+    LocalAttempt(AttemptRequest request, ExecutorConfig config, LocalSparkOptions options,
+                 LocalSparkSession sparkSession, ClassLoader taskClassLoader, Clock clock,
+                 Consumer<LocalAttempt> onEnd) {
+        this.request = request;
+        this.config = config;
+        this.options = options;
+        this.sparkSession = sparkSession;
+        this.taskClassLoader = taskClassLoader;
+        this.clock = clock;
+        this.onEnd = onEnd;
+        this.applicationId = sparkSession.ifStarted().map(s -> s.sparkContext().applicationId()).orElse(null);
+    }
+
+    String attemptId() {
+        return request.attemptId();
+    }
+
+    @Override
+    public CompletionStage<AttemptResult> result() {
+        return result.minimalCompletionStage();
+    }
+
+    @Override
+    public Optional<String> sparkApplicationId() {
+        return Optional.ofNullable(applicationId);
+    }
+
+    @Override
+    public void cancel(String reason) {
+        String why = reason == null || reason.isBlank() ? "cancelled" : reason.strip();
+        synchronized (this) {
+            if (finished || cancelReason != null) {
+                return;
+            }
+            cancelReason = why;
+            if (interruptible) {
+                thread.interrupt();
+            }
+        }
+        AttemptLog current = log;
+        if (current != null) {
+            current.line("cancel requested: " + why);
+        }
+        sparkSession.ifStarted().ifPresent(spark -> cancelJobGroup(spark.sparkContext(), why));
+        CompletableFuture.delayedExecutor(options.cancelGracePeriod().toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> giveUpWaiting(why));
+    }
+
+    boolean cancelRequested() {
+        return cancelReason() != null;
+    }
+
+    @Override
+    public void run() {
+        Thread current = Thread.currentThread();
+        String idleName = current.getName();
+        ClassLoader idleLoader = current.getContextClassLoader();
+        current.setName("kindling-attempt-" + request.attemptId());
+        current.setContextClassLoader(taskClassLoader);
+        synchronized (this) {
+            thread = current;
+        }
+        AttemptResult outcome;
+        try {
+            log = AttemptLog.open(request.logFile(), clock);
+            outcome = runLogged();
+        } catch (IOException | RuntimeException e) {
+            outcome = AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": "
+                    + Failures.message(e));
+        }
+        awaitJobEvents();
+        synchronized (this) {
+            finished = true;
+            thread = null;
+        }
+        Thread.interrupted();
+        current.setName(idleName);
+        current.setContextClassLoader(idleLoader);
+        onEnd.accept(this);
+        if (log != null) {
+            log.close();
+        }
+        if (!result.complete(outcome)) {
+            LOG.info("attempt {} ended after it had been reported cancelled", request.attemptId());
+        }
+    }
+
+    /** Everything after the log is open; never throws. */
+    private AttemptResult runLogged() {
+        long started = System.nanoTime();
+        SparkContext context = null;
+        try {
+            header();
+            checkNotCancelled();
+            if (request.body() instanceof TaskBody.Submit) {
+                throw new AttemptFailure("submit tasks need a remote executor: executor '" + config.name()
+                        + "' (type local) runs sql and class tasks inside the Kindling process");
+            }
+            SparkSession base = sparkSession.get(log::line);
+            context = base.sparkContext();
+            applicationId = context.applicationId();
+            log.line("Spark application " + applicationId + ", master " + context.master());
+            becomeInterruptible();
+            SparkSession spark = base.newSession();
+            applySparkConf(spark);
+            SparkSession.setActiveSession(spark);
+            context.setJobGroup(request.attemptId(), "kindling " + request.pipelineId() + "/" + request.taskId()
+                    + " attempt " + request.attemptNumber(), true);
+            runBody(spark);
+            log.line("attempt succeeded in " + millisSince(started) + " ms");
+            return AttemptResult.succeeded();
+        } catch (Throwable e) {
+            String reason = cancelReason();
+            if (reason != null) {
+                log.line("attempt cancelled after " + millisSince(started) + " ms: " + reason);
+                return AttemptResult.cancelled(reason);
+            }
+            String message = Failures.message(e);
+            log.line("attempt failed after " + millisSince(started) + " ms: " + message);
+            log.stackTrace(e);
+            return AttemptResult.failed(message);
+        } finally {
+            synchronized (this) {
+                interruptible = false;
+            }
+            Thread.interrupted();
+            if (context != null) {
+                context.clearJobGroup();
+            }
+            SparkSession.clearActiveSession();
+        }
+    }
+
+    private void runBody(SparkSession spark) throws Exception {
+        Path workDir = config.workDir().toAbsolutePath();
+        TaskBody body = request.body();
+        if (body instanceof TaskBody.Sql sql) {
+            new SqlTaskRunner(spark, workDir, log, this::checkNotCancelled).run(sql);
+        } else if (body instanceof TaskBody.JavaClass javaClass) {
+            ClassTaskRunner.run(javaClass, taskClassLoader, new Context(spark, javaClass.args(), workDir), log);
+        } else {
+            throw new AttemptFailure("unsupported task body " + body.getClass().getSimpleName());
+        }
+    }
+
+    private void header() {
+        log.line("attempt " + request.attemptId() + ": task " + request.taskId() + " (attempt "
+                + request.attemptNumber() + ") of pipeline " + request.pipelineId() + ", run " + request.runId());
+        log.line("executor " + config.name() + " (type local, master " + options.master() + "), body "
+                + describe(request.body()));
+        if (!request.sparkConf().isEmpty()) {
+            log.line("task spark_conf " + new TreeMap<>(request.sparkConf()));
+        }
+    }
+
+    private static String describe(TaskBody body) {
+        if (body instanceof TaskBody.Sql sql) {
+            return "sql" + sql.sqlFile().map(file -> " from " + file).orElse("");
+        } else if (body instanceof TaskBody.JavaClass javaClass) {
+            return "class " + javaClass.className();
+        } else if (body instanceof TaskBody.Submit submit) {
+            return "submit " + submit.jar() + " " + submit.mainClass();
+        }
+        return body.getClass().getSimpleName();
+    }
+
+    /**
+     * The executor's spark_conf is applied again per session where Spark allows it at runtime (the SparkContext
+     * may have been started by another executor); the task's own must all apply, or the attempt fails.
+     */
+    private void applySparkConf(SparkSession spark) throws AttemptFailure {
+        for (Map.Entry<String, String> entry : config.sparkConf().entrySet()) {
+            if (spark.conf().isModifiable(entry.getKey())) {
+                spark.conf().set(entry.getKey(), entry.getValue());
+            }
+        }
+        for (Map.Entry<String, String> entry : new TreeMap<>(request.sparkConf()).entrySet()) {
+            try {
+                spark.conf().set(entry.getKey(), entry.getValue());
+            } catch (Exception e) {
+                throw new AttemptFailure("spark_conf '" + entry.getKey() + "' cannot be set for one task on a "
+                        + "local executor (" + Failures.message(e) + "); set it in the spark_conf of executor '"
+                        + config.name() + "' in config.yml, where it applies when Spark starts", e);
+            }
+        }
+    }
+
+    private void checkNotCancelled() {
+        String reason = cancelReason();
+        if (reason != null) {
+            throw new CancellationException(reason);
+        }
+    }
+
+    private synchronized String cancelReason() {
+        return cancelReason;
+    }
+
+    /** From here on cancel may interrupt the thread: not earlier, when it may be starting Spark for everyone. */
+    private synchronized void becomeInterruptible() {
+        checkNotCancelled();
+        interruptible = true;
+    }
+
+    private void cancelJobGroup(SparkContext context, String reason) {
+        try {
+            context.cancelJobGroupAndFutureJobs(request.attemptId(), reason);
+        } catch (RuntimeException e) {
+            LOG.warn("attempt {}: cancelling its Spark jobs failed", request.attemptId(), e);
+        }
+    }
+
+    private void giveUpWaiting(String reason) {
+        if (result.isDone()) {
+            return;
+        }
+        AttemptLog current = log;
+        String note = "the attempt did not stop within " + options.cancelGracePeriod().toSeconds()
+                + " s of the cancel; reported as cancelled while its thread still runs";
+        if (current != null) {
+            current.line(note);
+        }
+        LOG.warn("attempt {}: {}", request.attemptId(), note);
+        result.complete(AttemptResult.cancelled(reason));
+    }
+
+    synchronized void jobStarted(int jobId, int stages) {
+        runningJobs.add(jobId);
+        log.line("Spark job " + jobId + " started (" + stages + (stages == 1 ? " stage)" : " stages)"));
+    }
+
+    synchronized void jobEnded(int jobId, long millis, String failure) {
+        runningJobs.remove(jobId);
+        notifyAll();
+        log.line("Spark job " + jobId + (failure == null ? " succeeded" : " failed") + " in " + millis + " ms"
+                + (failure == null ? "" : ": " + failure));
+    }
+
+    /** Spark reports job ends asynchronously; give it a moment so the log tells how each job ended. */
+    private synchronized void awaitJobEvents() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOB_EVENTS_WAIT_MILLIS);
+        while (!runningJobs.isEmpty()) {
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remaining <= 0) {
+                break;
+            }
+            try {
+                wait(remaining);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+    }
+
+    private static long millisSince(long nanoTime) {
+        return (System.nanoTime() - nanoTime) / 1_000_000;
+    }
+
+    /** What a class task sees of its attempt. */
+    private final class Context implements SparkTaskContext {
+        private final SparkSession spark;
+        private final Map<String, String> args;
+        private final Path workDir;
+
+        Context(SparkSession spark, Map<String, String> args, Path workDir) {
+            this.spark = spark;
+            this.args = args;
+            this.workDir = workDir;
+        }
+
+        @Override
+        public SparkSession spark() {
+            return spark;
+        }
+
+        @Override
+        public Map<String, String> args() {
+            return args;
+        }
+
+        @Override
+        public Map<String, String> params() {
+            return request.params();
+        }
+
+        @Override
+        public String pipelineId() {
+            return request.pipelineId();
+        }
+
+        @Override
+        public String runId() {
+            return request.runId();
+        }
+
+        @Override
+        public String taskId() {
+            return request.taskId();
+        }
+
+        @Override
+        public int attemptNumber() {
+            return request.attemptNumber();
+        }
+
+        @Override
+        public Path workDir() {
+            return workDir;
+        }
+
+        @Override
+        public void log(String line) {
+            log.line(line);
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelRequested();
+        }
+    }
+}

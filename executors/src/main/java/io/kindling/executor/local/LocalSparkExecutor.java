@@ -1,0 +1,146 @@
+package io.kindling.executor.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
+import io.kindling.executor.Executor;
+import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.HealthStatus;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs attempts in this JVM on Spark in local mode: one warm SparkSession for all attempts, started by the
+ * first one, and for each attempt its own thread, {@code newSession()} and Spark job group. See the module's
+ * README for the options.
+ */
+public final class LocalSparkExecutor implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSparkExecutor.class);
+
+    private final ExecutorConfig config;
+    private final LocalSparkOptions options;
+    private final Clock clock;
+    private final Map<String, LocalAttempt> attempts = new ConcurrentHashMap<>();
+    private final LocalSparkSession sparkSession;
+    private final ExecutorService threads;
+    private volatile boolean closed;
+
+    /** Starts nothing: Spark starts with the first attempt. Throws on bad options. */
+    public LocalSparkExecutor(ExecutorConfig config, Clock clock) {
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.options = LocalSparkOptions.from(config);
+        this.sparkSession = new LocalSparkSession(config, options, new AttemptJobListener(attempts::get));
+        this.threads = java.util.concurrent.Executors.newCachedThreadPool(daemonThreads(config.name()));
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    /**
+     * Starts the attempt on a thread of its own. The thread takes the caller's context class loader, which
+     * is where {@code class:} tasks are looked up.
+     */
+    @Override
+    public AttemptHandle start(AttemptRequest request) {
+        requireNonNull(request, "request is null");
+        if (closed) {
+            return new EndedAttempt(AttemptResult.failed("executor '" + config.name() + "' is closed"));
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        LocalAttempt attempt = new LocalAttempt(request, config, options, sparkSession,
+                loader != null ? loader : LocalSparkExecutor.class.getClassLoader(), clock,
+                ended -> attempts.remove(ended.attemptId(), ended));
+        if (attempts.putIfAbsent(request.attemptId(), attempt) != null) {
+            return new EndedAttempt(AttemptResult.failed("attempt " + request.attemptId()
+                    + " is already running on executor '" + config.name() + "'"));
+        }
+        try {
+            threads.execute(attempt);
+        } catch (RejectedExecutionException e) {
+            attempts.remove(request.attemptId(), attempt);
+            return new EndedAttempt(AttemptResult.failed("executor '" + config.name() + "' is closed"));
+        }
+        return attempt;
+    }
+
+    @Override
+    public HealthStatus health() {
+        if (closed) {
+            return HealthStatus.unhealthy("executor '" + config.name() + "' is closed");
+        }
+        Optional<SparkSession> spark = sparkSession.ifStarted();
+        if (spark.isEmpty()) {
+            return HealthStatus.ok("local Spark (master " + options.master()
+                    + ") not started yet; it starts with the first attempt");
+        }
+        return HealthStatus.ok("local Spark session started: application " + spark.get().sparkContext().applicationId()
+                + ", master " + spark.get().sparkContext().master() + ", " + attempts.size() + " attempts running");
+    }
+
+    /**
+     * Cancels the running attempts, waits for them up to the cancel grace period, and stops Spark unless
+     * {@code stopSparkOnClose} is false.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<LocalAttempt> running = List.copyOf(attempts.values());
+        running.forEach(attempt -> attempt.cancel("executor '" + config.name() + "' is closing"));
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(options.cancelGracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("executor '{}': {} attempts still running at close", config.name(), attempts.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sparkSession.close(options.stopSparkOnClose());
+    }
+
+    private static ThreadFactory daemonThreads(String executorName) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "kindling-" + executorName + "-idle-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** A handle for an attempt refused at start: its result is known at once. */
+    private record EndedAttempt(AttemptResult outcome) implements AttemptHandle {
+        @Override
+        public CompletionStage<AttemptResult> result() {
+            return CompletableFuture.completedStage(outcome);
+        }
+
+        @Override
+        public void cancel(String reason) {
+        }
+
+        @Override
+        public Optional<String> sparkApplicationId() {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.kindling.executor.local;
+
+import io.kindling.executor.ExecutorConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code options:} of a {@code local} executor in config.yml.
+ *
+ * @param master             Spark master URL, {@code local[*]} unless set
+ * @param stopSparkOnClose   whether {@link LocalSparkExecutor#close()} stops the SparkContext; tests that share
+ *                           one SparkContext across executors set it to false
+ * @param cancelGracePeriod  how long a cancelled attempt may take to stop before its result is reported as
+ *                           cancelled anyway (a class task that ignores interrupts keeps its thread meanwhile)
+ */
+record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cancelGracePeriod) {
+    static final String MASTER = "master";
+    static final String STOP_SPARK_ON_CLOSE = "stopSparkOnClose";
+    static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
+    private static final Set<String> KNOWN = Set.of(MASTER, STOP_SPARK_ON_CLOSE, CANCEL_GRACE_SECONDS);
+
+    /** Reads the options; unknown keys and bad values are errors naming the executor and the option. */
+    static LocalSparkOptions from(ExecutorConfig config) {
+        Map<String, String> options = config.options();
+        String where = "executor '" + config.name() + "' (type local): ";
+        for (String key : options.keySet()) {
+            if (!KNOWN.contains(key)) {
+                throw new IllegalArgumentException(where + "unknown option '" + key + "', known options: "
+                        + new TreeSet<>(KNOWN));
+            }
+        }
+        String master = options.getOrDefault(MASTER, "local[*]").strip();
+        if (master.isEmpty()) {
+            throw new IllegalArgumentException(where + "option '" + MASTER + "' is empty");
+        }
+        String stop = options.getOrDefault(STOP_SPARK_ON_CLOSE, "true").strip();
+        if (!stop.equals("true") && !stop.equals("false")) {
+            throw new IllegalArgumentException(where + "option '" + STOP_SPARK_ON_CLOSE
+                    + "' must be true or false, not '" + stop + "'");
+        }
+        String grace = options.getOrDefault(CANCEL_GRACE_SECONDS, "10").strip();
+        long seconds;
+        try {
+            seconds = Long.parseLong(grace);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 1) {
+            throw new IllegalArgumentException(where + "option '" + CANCEL_GRACE_SECONDS
+                    + "' must be a whole number of seconds, at least 1, not '" + grace + "'");
+        }
+        return new LocalSparkOptions(master, Boolean.parseBoolean(stop), Duration.ofSeconds(seconds));
+    }
+}

@@ -1,0 +1,93 @@
+package io.kindling.executor.local;
+
+import io.kindling.executor.ExecutorConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListenerInterface;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local executor's warm SparkSession: created by the first attempt that needs it (so the daemon starts
+ * fast), then kept. Built with {@code getOrCreate()}, so executors in one JVM share one SparkContext (Spark
+ * allows no more); the first one to start it decides the static settings.
+ */
+final class LocalSparkSession {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSparkSession.class);
+
+    private final ExecutorConfig config;
+    private final LocalSparkOptions options;
+    private final SparkListenerInterface listener;
+    private volatile SparkSession session;
+
+    LocalSparkSession(ExecutorConfig config, LocalSparkOptions options, SparkListenerInterface listener) {
+        this.config = config;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** The session, started now if needed; {@code progress} hears about a start, for the attempt log. */
+    synchronized SparkSession get(Consumer<String> progress) {
+        SparkSession current = session;
+        if (current != null && !current.sparkContext().isStopped()) {
+            return current;
+        }
+        progress.accept("starting Spark (master " + options.master() + ")");
+        long started = System.nanoTime();
+        SparkSession.Builder builder = SparkSession.builder().master(options.master()).appName("kindling");
+        settings().forEach(builder::config);
+        current = builder.getOrCreate();
+        SparkContext context = current.sparkContext();
+        if (!context.master().equals(options.master())) {
+            LOG.warn("executor '{}': Spark was already started in this JVM with master {}, not {}; using it",
+                    config.name(), context.master(), options.master());
+        }
+        context.addSparkListener(listener);
+        session = current;
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        LOG.info("executor '{}': Spark session ready in {} ms, application {}, master {}", config.name(), millis,
+                context.applicationId(), context.master());
+        progress.accept("Spark session ready in " + millis + " ms");
+        return current;
+    }
+
+    /** The session if it was started and is still usable. */
+    Optional<SparkSession> ifStarted() {
+        SparkSession current = session;
+        return current == null || current.sparkContext().isStopped() ? Optional.empty() : Optional.of(current);
+    }
+
+    /** Detaches this executor from Spark, stopping the SparkContext when {@code stopSpark}. */
+    synchronized void close(boolean stopSpark) {
+        SparkSession current = session;
+        session = null;
+        if (current == null || current.sparkContext().isStopped()) {
+            return;
+        }
+        current.sparkContext().removeSparkListener(listener);
+        if (stopSpark) {
+            LOG.info("executor '{}': stopping Spark application {}", config.name(),
+                    current.sparkContext().applicationId());
+            current.stop();
+        }
+    }
+
+    /** Kindling's defaults, then the executor's spark_conf over them. */
+    private Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("spark.ui.enabled", "false");
+        if (options.master().startsWith("local")) {
+            // Nothing outside this process talks to a local-mode driver: listen on loopback only.
+            settings.put("spark.driver.host", "127.0.0.1");
+            settings.put("spark.driver.bindAddress", "127.0.0.1");
+        }
+        settings.put("spark.sql.warehouse.dir",
+                config.workDir().toAbsolutePath().resolve("data").resolve("spark-warehouse").toString());
+        settings.putAll(config.sparkConf());
+        return settings;
+    }
+}

@@ -1,0 +1,121 @@
+package io.kindling.executor.local;
+
+import io.kindling.dsl.DataRef;
+import io.kindling.dsl.TaskBody;
+import io.kindling.executor.local.SqlStatements.Statement;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs a rendered SQL body in an attempt's session: inputs become temporary views, the statements run in
+ * order, and the last one's result is written to the output, or previewed in the log when there is none.
+ * Spark's Scala code throws {@code AnalysisException}, a checked exception, without declaring it, hence the
+ * {@code catch (Exception e)}.
+ */
+final class SqlTaskRunner {
+    /** {@code s3a://...}, {@code hdfs://...}, {@code file:/...}: used as given, never resolved. */
+    private static final Pattern URI = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
+
+    private final SparkSession spark;
+    private final Path workDir;
+    private final AttemptLog log;
+    private final Runnable checkNotCancelled;
+
+    /** {@code checkNotCancelled} throws when the attempt was cancelled; called before each step. */
+    SqlTaskRunner(SparkSession spark, Path workDir, AttemptLog log, Runnable checkNotCancelled) {
+        this.spark = spark;
+        this.workDir = workDir;
+        this.log = log;
+        this.checkNotCancelled = checkNotCancelled;
+    }
+
+    void run(TaskBody.Sql body) throws AttemptFailure {
+        for (Map.Entry<String, DataRef> input : new TreeMap<>(body.inputs()).entrySet()) {
+            checkNotCancelled.run();
+            registerInput(input.getKey(), input.getValue());
+        }
+        List<Statement> statements = SqlStatements.split(body.sql());
+        if (statements.isEmpty()) {
+            throw new AttemptFailure("the task's SQL holds no statement");
+        }
+        String source = body.sqlFile().map(file -> " of " + file).orElse("");
+        for (int i = 0; i < statements.size(); i++) {
+            checkNotCancelled.run();
+            Statement statement = statements.get(i);
+            boolean last = i == statements.size() - 1;
+            String name = "statement " + (i + 1) + " of " + statements.size() + " (line " + statement.line()
+                    + source + ")";
+            log.line(name + ":\n" + statement.sql());
+            long started = System.nanoTime();
+            try {
+                Dataset<Row> result = spark.sql(statement.sql());
+                if (last) {
+                    checkNotCancelled.run();
+                    if (body.output().isPresent()) {
+                        write(result, body.output().get());
+                    } else {
+                        preview(result);
+                    }
+                }
+            } catch (Exception e) {
+                throw new AttemptFailure(name + " failed: " + Failures.message(e), e);
+            }
+            log.line(name + " done in " + millisSince(started) + " ms");
+        }
+    }
+
+    private void registerInput(String view, DataRef ref) throws AttemptFailure {
+        String path = resolve(ref.path());
+        log.line("input " + view + ": " + ref.format() + " " + path + options(ref));
+        try {
+            spark.read().format(ref.format()).options(ref.options()).load(path).createOrReplaceTempView(view);
+        } catch (Exception e) {
+            throw new AttemptFailure("input '" + view + "' (" + ref.format() + " " + path + "): "
+                    + Failures.message(e), e);
+        }
+    }
+
+    private void write(Dataset<Row> result, DataRef output) {
+        String path = resolve(output.path());
+        long started = System.nanoTime();
+        result.write().format(output.format()).mode(output.mode()).options(output.options()).save(path);
+        log.line("output written: " + output.format() + " " + path + " (mode " + output.mode() + ")" + options(output)
+                + " in " + millisSince(started) + " ms");
+    }
+
+    private void preview(Dataset<Row> result) {
+        String[] columns = result.columns();
+        if (columns.length == 0) {
+            return;
+        }
+        List<Row> rows = result.takeAsList(PreviewTable.ROWS + 1);
+        if (rows.isEmpty()) {
+            log.line("the last statement returned no rows");
+        } else {
+            log.line("the last statement returned:\n" + PreviewTable.format(columns, rows));
+        }
+    }
+
+    /** Relative paths resolve against the executor's working directory; URIs and absolute paths stay. */
+    String resolve(String path) {
+        if (URI.matcher(path).matches()) {
+            return path;
+        }
+        Path given = Path.of(path);
+        return given.isAbsolute() ? path : workDir.resolve(given).normalize().toString();
+    }
+
+    private static String options(DataRef ref) {
+        return ref.options().isEmpty() ? "" : " options " + new TreeMap<>(ref.options());
+    }
+
+    private static long millisSince(long nanoTime) {
+        return (System.nanoTime() - nanoTime) / 1_000_000;
+    }
+}
