@@ -1,0 +1,163 @@
+package io.kindling.dsl;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/** Reads a composed pipeline file into a {@link Pipeline}, reporting every problem on the way. */
+final class PipelineReader {
+    static final Set<String> KEYS = Set.of("pipeline", "description", "schedule", "max_active_runs", "params",
+            "defaults", "alerts", "tasks");
+    private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup");
+    private static final Set<String> ALERT_KEYS = Set.of("on_failure", "on_success", "on_retry", "on_duration_over");
+    private static final Pattern ID = TaskReader.ID;
+
+    /** What was read: the pipeline's id as far as readable, and the pipeline when the file had no problem. */
+    record Read(Optional<YamlMap.Scalar> id, Optional<Pipeline> pipeline) {
+    }
+
+    private final ParserOptions options;
+    private final Problems problems;
+
+    PipelineReader(ParserOptions options, Problems problems) {
+        this.options = options;
+        this.problems = problems;
+    }
+
+    /**
+     * @param bytes the file's bytes, first part of the content hash
+     * @param text  the file's text, kept as the pipeline's source
+     */
+    Read read(Node root, byte[] bytes, String text) {
+        if (!(root instanceof MappingNode)) {
+            problems.at(root, "the top level of a pipeline file must be a mapping (pipeline:, tasks:, ...), got "
+                    + YamlMap.describe(root));
+            return new Read(Optional.empty(), Optional.empty());
+        }
+        YamlMap map = YamlMap.of(root, "pipeline", "pipeline", KEYS, problems).orElseThrow();
+        Optional<YamlMap.Scalar> id = map.requiredScalar("pipeline");
+        id.filter(i -> !ID.matcher(i.value()).matches())
+                .ifPresent(i -> problems.at(i.node(), "invalid pipeline id '" + i.value() + "': " + TaskReader.ID_RULE));
+        String description = map.string("description").orElse("");
+        Optional<Schedule> schedule = map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
+        int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
+        Map<String, String> params = new LinkedHashMap<>();
+        map.scalarMap("params").ifPresent(p -> p.forEach((k, v) -> params.put(k, v.value())));
+        TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
+                .map(d -> TaskSettings.read(d, options, problems)).orElse(TaskSettings.NONE);
+        Alerts alerts = map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);
+        List<TaskReader.Draft> drafts = tasks(map, defaults, params.keySet());
+
+        if (!problems.isEmpty() || id.isEmpty()) {
+            return new Read(id, Optional.empty());
+        }
+        List<Task> tasks = drafts.stream().map(d -> d.task().orElseThrow()).toList();
+        Pipeline pipeline = new Pipeline(id.get().value(), description, schedule, maxActiveRuns, params, alerts,
+                tasks, problems.file(), hash(bytes, drafts), text);
+        return new Read(id, Optional.of(pipeline));
+    }
+
+    private List<TaskReader.Draft> tasks(YamlMap map, TaskSettings defaults, Set<String> paramNames) {
+        List<TaskReader.Draft> drafts = new ArrayList<>();
+        Optional<Node> node = map.required("tasks");
+        if (node.isEmpty()) {
+            return drafts;
+        }
+        if (!(node.get() instanceof SequenceNode list)) {
+            problems.at(node.get(), "tasks: expected a list, got " + YamlMap.describe(node.get()));
+            return drafts;
+        }
+        if (list.getValue().isEmpty()) {
+            problems.at(list, "tasks: must list at least one task");
+            return drafts;
+        }
+        TemplateCheck templates = new TemplateCheck(paramNames, problems);
+        TaskBodyReader bodies = new TaskBodyReader(new SqlFiles(problems.file(), problems), templates, problems);
+        TaskReader reader = new TaskReader(options, defaults, bodies, problems);
+        for (int i = 0; i < list.getValue().size(); i++) {
+            reader.read(list.getValue().get(i), i + 1).ifPresent(drafts::add);
+        }
+        List<DagValidator.Node> graph = new ArrayList<>();
+        for (TaskReader.Draft draft : drafts) {
+            draft.id().ifPresent(id -> graph.add(new DagValidator.Node(id, draft.dependsOn())));
+        }
+        new DagValidator(problems).check(graph);
+        return drafts;
+    }
+
+    private Optional<Schedule> schedule(YamlMap map) {
+        Optional<YamlMap.Scalar> cron = map.requiredScalar("cron");
+        Optional<String> quartz = cron.flatMap(c -> {
+            try {
+                return Optional.of(CronSchedules.toQuartz(c.value()));
+            } catch (IllegalArgumentException e) {
+                problems.at(c.node(), e.getMessage());
+                return Optional.empty();
+            }
+        });
+        Optional<ZoneId> zone = map.scalar("timezone").map(this::zone).orElse(Optional.of(ZoneOffset.UTC));
+        boolean catchup = map.bool("catchup").orElse(false);
+        if (cron.isEmpty() || quartz.isEmpty() || zone.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Schedule(cron.get().value(), quartz.get(), zone.get(), catchup));
+    }
+
+    private Optional<ZoneId> zone(YamlMap.Scalar value) {
+        try {
+            return Optional.of(ZoneId.of(value.value()));
+        } catch (DateTimeException e) {
+            problems.at(value.node(), "timezone: unknown time zone '" + value.value()
+                    + "' (use an IANA name such as Europe/Berlin, America/New_York or UTC)");
+            return Optional.empty();
+        }
+    }
+
+    private Alerts alerts(YamlMap map) {
+        Optional<Duration> over = map.duration("on_duration_over");
+        if (over.isPresent() && over.get().isZero()) {
+            problems.at(map.value("on_duration_over").orElseThrow(), "on_duration_over: must be longer than 0s");
+        }
+        return new Alerts(webhooks(map, "on_failure"), webhooks(map, "on_success"), webhooks(map, "on_retry"), over);
+    }
+
+    private List<String> webhooks(YamlMap map, String key) {
+        List<String> names = new ArrayList<>();
+        for (YamlMap.Scalar name : map.scalars(key).orElse(List.of())) {
+            options.webhooks().filter(known -> !known.contains(name.value())).ifPresent(known ->
+                    problems.at(name.node(), "unknown webhook '" + name.value() + "' in " + key + " (known: "
+                            + String.join(", ", new TreeSet<>(known)) + ")" + Suggestions.hint(name.value(), known)));
+            names.add(name.value());
+        }
+        return names;
+    }
+
+    /** SHA-256 of the file's bytes followed by the bytes of each sql_file, in task order. */
+    private static String hash(byte[] bytes, List<TaskReader.Draft> drafts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(bytes);
+            drafts.forEach(d -> d.sqlFile().ifPresent(f -> sha.update(f.bytes())));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.kindling.dsl;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Collects the problems of one file; positions come from SnakeYAML marks (0-based) and are stored 1-based. */
+final class Problems {
+    private final Path file;
+    private final List<Problem> problems = new ArrayList<>();
+
+    Problems(Path file) {
+        this.file = file;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    void at(int line, int column, String message) {
+        problems.add(new Problem(file, line, column, message));
+    }
+
+    void at(Mark mark, String message) {
+        if (mark == null) {
+            at(1, 1, message);
+        } else {
+            at(mark.getLine() + 1, mark.getColumn() + 1, message);
+        }
+    }
+
+    void at(Node node, String message) {
+        at(node.getStartMark(), message);
+    }
+
+    boolean isEmpty() {
+        return problems.isEmpty();
+    }
+
+    /** Every problem in file order (a stable sort, so problems at one position keep the order found). */
+    List<Problem> sorted() {
+        List<Problem> copy = new ArrayList<>(problems);
+        copy.sort(null);
+        return copy;
+    }
+}

@@ -1,0 +1,92 @@
+package io.kindling.dsl;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** Reads one entry of {@code tasks:}, applying the pipeline's defaults. */
+final class TaskReader {
+    static final Pattern ID = Pattern.compile("[a-z0-9_-]{1,64}");
+    static final String ID_RULE = "use 1 to 64 characters from a-z, 0-9, _ and -";
+    static final Set<String> KEYS = Stream.of(
+                    Set.of("id", "description", "depends_on", "trigger_rule", "inputs", "output", "args"),
+                    TaskSettings.KEYS, Set.copyOf(TaskBodyReader.BODY_KEYS))
+            .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * What was read of one task: its id and dependencies (as far as readable, for checking the graph) and
+     * the task itself when the entry had no problem.
+     */
+    record Draft(Optional<YamlMap.Scalar> id, List<YamlMap.Scalar> dependsOn, Optional<Task> task,
+                 Optional<SqlFiles.SqlFile> sqlFile) {
+    }
+
+    private final ParserOptions options;
+    private final TaskSettings defaults;
+    private final TaskBodyReader bodies;
+    private final Problems problems;
+
+    TaskReader(ParserOptions options, TaskSettings defaults, TaskBodyReader bodies, Problems problems) {
+        this.options = options;
+        this.defaults = defaults;
+        this.bodies = bodies;
+        this.problems = problems;
+    }
+
+    /** @param number the task's 1-based position in the list, naming it while its id is unknown */
+    Optional<Draft> read(Node node, int number) {
+        String label = peekId(node).map(id -> "task '" + id + "'").orElse("task #" + number);
+        Optional<YamlMap> read = YamlMap.of(node, "tasks", label, KEYS, problems);
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap map = read.get();
+        Optional<YamlMap.Scalar> id = map.requiredScalar("id");
+        id.filter(i -> !ID.matcher(i.value()).matches())
+                .ifPresent(i -> problems.at(i.node(), "invalid task id '" + i.value() + "': " + ID_RULE));
+        map.string("description");
+        List<YamlMap.Scalar> dependsOn = map.scalars("depends_on").orElse(List.of());
+        TriggerRule rule = map.scalar("trigger_rule").flatMap(this::triggerRule).orElse(TriggerRule.ALL_SUCCESS);
+        TaskSettings settings = TaskSettings.read(map, options, problems).over(defaults);
+        Optional<TaskBodyReader.Body> body = bodies.read(map, label);
+        Optional<Task> task = Optional.empty();
+        if (id.isPresent() && body.isPresent()) {
+            List<String> deps = List.copyOf(new LinkedHashSet<>(dependsOn.stream().map(YamlMap.Scalar::value).toList()));
+            task = Optional.of(new Task(id.get().value(), deps, rule,
+                    settings.executor().orElse(options.defaultExecutor()), settings.retryPolicy(),
+                    settings.timeout(), settings.sparkConf(), body.get().body()));
+        }
+        return Optional.of(new Draft(id, dependsOn, task, body.flatMap(TaskBodyReader.Body::sqlFile)));
+    }
+
+    private Optional<TriggerRule> triggerRule(YamlMap.Scalar value) {
+        Optional<TriggerRule> rule = TriggerRule.fromYaml(value.value());
+        if (rule.isEmpty()) {
+            List<String> names = Stream.of(TriggerRule.values()).map(TriggerRule::yamlName).toList();
+            problems.at(value.node(), "trigger_rule: unknown rule '" + value.value() + "' (use "
+                    + String.join(", ", names) + ")" + Suggestions.hint(value.value(), names));
+        }
+        return rule;
+    }
+
+    private static Optional<String> peekId(Node node) {
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("id")
+                        && tuple.getValueNode() instanceof ScalarNode value && !YamlMap.isNull(value)) {
+                    return Optional.of(value.getValue());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

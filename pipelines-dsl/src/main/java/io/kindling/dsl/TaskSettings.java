@@ -1,0 +1,77 @@
+package io.kindling.dsl;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The task settings that {@code defaults:} may give and a task may override. Read from either mapping; a
+ * task's settings are {@link #over} the pipeline's defaults, then the built-in defaults apply.
+ */
+record TaskSettings(Optional<String> executor, OptionalInt retries, Optional<Duration> retryDelay,
+                    Optional<RetryPolicy.Backoff> backoff, Optional<Duration> maxRetryDelay,
+                    Optional<Duration> timeout, Map<String, String> sparkConf) {
+
+    static final Set<String> KEYS =
+            Set.of("executor", "retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout", "spark_conf");
+    static final TaskSettings NONE = new TaskSettings(Optional.empty(), OptionalInt.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+
+    /** Reads the settings keys of {@code map}, reporting bad values and unknown executor names. */
+    static TaskSettings read(YamlMap map, ParserOptions options, Problems problems) {
+        Optional<YamlMap.Scalar> executor = map.scalar("executor");
+        executor.ifPresent(e -> checkExecutor(e, options, problems));
+        Optional<RetryPolicy.Backoff> backoff = map.scalar("retry_backoff").flatMap(s -> backoff(s, problems));
+        Optional<Duration> timeout = map.duration("timeout");
+        if (timeout.isPresent() && timeout.get().isZero()) {
+            problems.at(map.value("timeout").orElseThrow(), "timeout: must be longer than 0s");
+            timeout = Optional.empty();
+        }
+        Map<String, String> sparkConf = new LinkedHashMap<>();
+        map.scalarMap("spark_conf").ifPresent(conf -> conf.forEach((k, v) -> sparkConf.put(k, v.value())));
+        return new TaskSettings(executor.map(YamlMap.Scalar::value), map.integer("retries", 0),
+                map.duration("retry_delay"), backoff, map.duration("max_retry_delay"), timeout, sparkConf);
+    }
+
+    /** These settings where given, else {@code defaults}'; spark_conf entries are merged key by key. */
+    TaskSettings over(TaskSettings defaults) {
+        Map<String, String> conf = new LinkedHashMap<>(defaults.sparkConf);
+        conf.putAll(sparkConf);
+        return new TaskSettings(executor.or(defaults::executor),
+                retries.isPresent() ? retries : defaults.retries,
+                retryDelay.or(defaults::retryDelay), backoff.or(defaults::backoff),
+                maxRetryDelay.or(defaults::maxRetryDelay), timeout.or(defaults::timeout), conf);
+    }
+
+    RetryPolicy retryPolicy() {
+        RetryPolicy d = RetryPolicy.NONE;
+        return new RetryPolicy(retries.orElse(d.retries()), retryDelay.orElse(d.delay()),
+                backoff.orElse(d.backoff()), maxRetryDelay.orElse(d.maxDelay()));
+    }
+
+    private static Optional<RetryPolicy.Backoff> backoff(YamlMap.Scalar value, Problems problems) {
+        switch (value.value()) {
+            case "fixed":
+                return Optional.of(RetryPolicy.Backoff.FIXED);
+            case "exponential":
+                return Optional.of(RetryPolicy.Backoff.EXPONENTIAL);
+            default:
+                problems.at(value.node(), "retry_backoff: expected fixed or exponential, got '" + value.value() + "'");
+                return Optional.empty();
+        }
+    }
+
+    private static void checkExecutor(YamlMap.Scalar name, ParserOptions options, Problems problems) {
+        if (name.value().isBlank()) {
+            problems.at(name.node(), "executor: a name is required");
+            return;
+        }
+        options.executors().filter(known -> !known.contains(name.value())).ifPresent(known ->
+                problems.at(name.node(), "unknown executor '" + name.value() + "' (known: "
+                        + String.join(", ", new TreeSet<>(known)) + ")" + Suggestions.hint(name.value(), known)));
+    }
+}
