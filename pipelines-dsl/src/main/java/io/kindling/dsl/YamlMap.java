@@ -28,12 +28,15 @@ final class YamlMap {
     }
 
     private final MappingNode mapping;
+    private final String label;
     private final String where;
     private final Problems problems;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
 
-    private YamlMap(MappingNode mapping, String where, Optional<Set<String>> known, Problems problems) {
+    private YamlMap(MappingNode mapping, String label, String where, Optional<Set<String>> known,
+                    Problems problems) {
         this.mapping = mapping;
+        this.label = label;
         this.where = where;
         this.problems = problems;
         for (NodeTuple tuple : mapping.getValue()) {
@@ -71,7 +74,7 @@ final class YamlMap {
     private static Optional<YamlMap> of(Node node, String label, String where, Optional<Set<String>> known,
                                         Problems problems) {
         if (node instanceof MappingNode mapping) {
-            return Optional.of(new YamlMap(mapping, where, known, problems));
+            return Optional.of(new YamlMap(mapping, label, where, known, problems));
         }
         problems.at(node, label + ": expected a mapping, got " + describe(node));
         return Optional.empty();
@@ -220,7 +223,8 @@ final class YamlMap {
         Map<String, Scalar> values = new LinkedHashMap<>();
         entries.forEach((key, tuple) -> {
             Node node = tuple.getValueNode();
-            Optional<Scalar> scalar = isNull(node) ? Optional.of(new Scalar("", node)) : scalar(key, node, problems);
+            Optional<Scalar> scalar = isNull(node) ? Optional.of(new Scalar("", node))
+                    : scalar(label + "." + key, node, problems);
             scalar.ifPresent(s -> values.put(key, s));
         });
         return values;
