@@ -1,0 +1,84 @@
+package io.kindling.scheduler;
+
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.kindling.dsl.ParserOptions;
+import io.kindling.dsl.PipelineParser;
+import io.kindling.scheduler.cli.RunCommand;
+import io.kindling.scheduler.cli.ValidateCommand;
+import io.kindling.scheduler.core.EngineLifecycle;
+import io.kindling.scheduler.core.ExecutorManager;
+import io.kindling.scheduler.core.PipelineRegistry;
+import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.db.Database;
+import io.kindling.scheduler.db.PipelineVersionDao;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.health.DatabaseHealthCheck;
+import io.kindling.scheduler.health.ExecutorHealthCheck;
+import io.kindling.scheduler.resources.PipelineResource;
+import io.kindling.scheduler.resources.RunResource;
+import io.kindling.scheduler.schedule.CronScheduler;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Kindling daemon. {@link #run} is the list of what it is made of, in start order. */
+public class KindlingApplication extends Application<KindlingConfiguration> {
+
+    public static void main(String[] args) throws Exception {
+        new KindlingApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "kindling";
+    }
+
+    @Override
+    public void initialize(Bootstrap<KindlingConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new ValidateCommand());
+        bootstrap.addCommand(new RunCommand());
+    }
+
+    @Override
+    public void run(KindlingConfiguration config, Environment environment) {
+        Clock clock = Clock.systemUTC();
+
+        Database database = Database.open(config.getDatabase());
+        environment.lifecycle().manage(database);
+        RunDao runs = new RunDao(database.jdbi());
+        PipelineVersionDao versions = new PipelineVersionDao(database.jdbi());
+
+        ExecutorManager executors = new ExecutorManager(config.getExecutors(), Path.of(config.getWorkDir()));
+        environment.lifecycle().manage(executors);
+
+        PipelineParser parser = new PipelineParser(new ParserOptions(
+                Optional.of(config.getExecutors().keySet()), Optional.of(java.util.Set.of()),
+                config.getDefaultExecutor()));
+        PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
+        registry.load(Path.of(config.getPipelines()));
+
+        RunEngine engine = new RunEngine(runs, executors.executors(), executors.slots(), registry::get, clock,
+                Path.of(config.getLogDir()));
+        environment.lifecycle().manage(new EngineLifecycle(engine));
+
+        CronScheduler cron = new CronScheduler((pipelineId, scheduledTime) -> registry.get(pipelineId)
+                .ifPresent(p -> engine.trigger(p, TriggerType.SCHEDULE, scheduledTime, Map.of())));
+        cron.scheduleAll(registry.all());
+        environment.lifecycle().manage(cron);
+
+        environment.jersey().register(new PipelineResource(registry, cron, engine, runs, versions, clock));
+        environment.jersey().register(new RunResource(runs));
+
+        environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
+        executors.executors().forEach((name, executor) ->
+                environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
+    }
+}

@@ -1,0 +1,98 @@
+package io.kindling.scheduler;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.kindling.scheduler.config.DatabaseConfig;
+import io.kindling.scheduler.config.ExecutorSettings;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** config.yml, field by field. Relative paths resolve against the daemon's working directory. */
+public class KindlingConfiguration extends Configuration {
+    @Valid
+    @NotNull
+    private DatabaseConfig database = new DatabaseConfig();
+
+    /** The folder of pipeline files (searched recursively for *.yml and *.yaml). */
+    @NotEmpty
+    private String pipelines = "examples/pipelines";
+
+    /** Relative input and output paths of tasks resolve against this folder. */
+    @NotEmpty
+    private String workDir = ".";
+
+    /** Attempt logs go to {@code <logDir>/<pipeline>/<run>/<task>.<attempt>.log}. */
+    @NotEmpty
+    private String logDir = "data/logs";
+
+    @Valid
+    @NotEmpty
+    private Map<String, ExecutorSettings> executors = new LinkedHashMap<>(Map.of("local", new ExecutorSettings()));
+
+    /** The executor of tasks that name none. */
+    @NotEmpty
+    private String defaultExecutor = "local";
+
+    @JsonProperty
+    public DatabaseConfig getDatabase() {
+        return database;
+    }
+
+    @JsonProperty
+    public void setDatabase(DatabaseConfig database) {
+        this.database = database;
+    }
+
+    @JsonProperty
+    public String getPipelines() {
+        return pipelines;
+    }
+
+    @JsonProperty
+    public void setPipelines(String pipelines) {
+        this.pipelines = pipelines;
+    }
+
+    @JsonProperty
+    public String getWorkDir() {
+        return workDir;
+    }
+
+    @JsonProperty
+    public void setWorkDir(String workDir) {
+        this.workDir = workDir;
+    }
+
+    @JsonProperty
+    public String getLogDir() {
+        return logDir;
+    }
+
+    @JsonProperty
+    public void setLogDir(String logDir) {
+        this.logDir = logDir;
+    }
+
+    @JsonProperty
+    public Map<String, ExecutorSettings> getExecutors() {
+        return executors;
+    }
+
+    @JsonProperty
+    public void setExecutors(Map<String, ExecutorSettings> executors) {
+        this.executors = executors;
+    }
+
+    @JsonProperty
+    public String getDefaultExecutor() {
+        return defaultExecutor;
+    }
+
+    @JsonProperty
+    public void setDefaultExecutor(String defaultExecutor) {
+        this.defaultExecutor = defaultExecutor;
+    }
+}

@@ -1,0 +1,66 @@
+package io.kindling.scheduler.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Task;
+import io.kindling.dsl.TaskBody;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A pipeline in the list ({@code detail} null) or on its own page. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PipelineView(
+        String id,
+        String description,
+        String file,
+        ScheduleView schedule,
+        String nextFireTime,
+        boolean paused,
+        String version,
+        int taskCount,
+        RunView lastRun,
+        List<String> loadErrors,
+        Detail detail) {
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ScheduleView(String cron, String quartzCron, String timezone, boolean catchup) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TaskView(String id, String kind, List<String> dependsOn, String triggerRule, String executor,
+                           int retries, String timeout) {
+        static TaskView of(Task t) {
+            String kind = t.body() instanceof TaskBody.Sql ? "sql"
+                    : t.body() instanceof TaskBody.JavaClass ? "class" : "submit";
+            return new TaskView(t.id(), kind, t.dependsOn(), t.triggerRule().yamlName(), t.executor(),
+                    t.retry().retries(), t.timeout().map(Duration::toString).orElse(null));
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record VersionView(String contentHash, String gitCommit, String file, String loadedAt) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Detail(Map<String, String> params, int maxActiveRuns, List<TaskView> tasks, String source,
+                         List<VersionView> versions, List<RunView> recentRuns) {
+    }
+
+    public static PipelineView of(Pipeline p, String nextFireTime, RunView lastRun, Detail detail) {
+        ScheduleView schedule = p.schedule().map(s -> new ScheduleView(s.expression(), s.quartzCron(),
+                s.timezone().getId(), s.catchup())).orElse(null);
+        return new PipelineView(p.id(), p.description(), p.file().toString(), schedule, nextFireTime, false,
+                p.contentHash(), p.tasks().size(), lastRun, List.of(), detail);
+    }
+
+    public static Detail detail(Pipeline p, List<VersionView> versions, List<RunView> recentRuns) {
+        return new Detail(p.params(), p.maxActiveRuns(), p.tasks().stream().map(TaskView::of).toList(), p.source(),
+                versions, recentRuns);
+    }
+}

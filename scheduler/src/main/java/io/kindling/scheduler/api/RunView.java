@@ -1,0 +1,70 @@
+package io.kindling.scheduler.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.db.TaskRunRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A run as the API shows it; {@code tasks} only in the single-run view. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunView(
+        String runId,
+        String pipeline,
+        String version,
+        String gitCommit,
+        String trigger,
+        String logicalTime,
+        Map<String, String> params,
+        String state,
+        String createdAt,
+        String startedAt,
+        String endedAt,
+        Long durationMs,
+        String error,
+        List<TaskRunView> tasks) {
+
+    public static RunView of(RunRecord r) {
+        return new RunView(r.runId(), r.pipelineId(), r.contentHash(), r.gitCommit().orElse(null),
+                r.trigger().dbName(), Views.time(r.logicalTime()), r.params(), r.state().name(),
+                Views.time(r.createdAt()), Views.time(r.startedAt()), Views.time(r.endedAt()),
+                Views.durationMillis(r.startedAt(), r.endedAt()), r.error().orElse(null), null);
+    }
+
+    public static RunView withTasks(RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts) {
+        List<TaskRunView> tasks = new ArrayList<>();
+        for (TaskRunRecord t : taskRuns) {
+            List<AttemptView> own = attempts.stream().filter(a -> a.taskId().equals(t.taskId()))
+                    .map(AttemptView::of).toList();
+            tasks.add(new TaskRunView(t.taskId(), t.state().name(), t.attempts(), Views.time(t.startedAt()),
+                    Views.time(t.endedAt()), Views.time(t.nextAttemptAt()), t.error().orElse(null), own));
+        }
+        RunView base = of(r);
+        return new RunView(base.runId, base.pipeline, base.version, base.gitCommit, base.trigger, base.logicalTime,
+                base.params, base.state, base.createdAt, base.startedAt, base.endedAt, base.durationMs, base.error,
+                tasks);
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TaskRunView(String taskId, String state, int attemptCount, String startedAt, String endedAt,
+                              String nextAttemptAt, String error, List<AttemptView> attempts) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttemptView(String attemptId, int attempt, String executor, String state, String sparkAppId,
+                              String queuedAt, String startedAt, String endedAt, Long durationMs, String error) {
+        static AttemptView of(AttemptRecord a) {
+            return new AttemptView(a.attemptId(), a.attemptNumber(), a.executor(), a.state().name(),
+                    a.sparkAppId().orElse(null), Views.time(a.queuedAt()), Views.time(a.startedAt()),
+                    Views.time(a.endedAt()), Views.durationMillis(a.startedAt(), a.endedAt()),
+                    a.error().orElse(null));
+        }
+    }
+}

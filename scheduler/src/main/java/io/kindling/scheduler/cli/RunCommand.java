@@ -1,0 +1,141 @@
+package io.kindling.scheduler.cli;
+
+import io.dropwizard.core.setup.Bootstrap;
+import io.kindling.dsl.ParseResult;
+import io.kindling.dsl.ParserOptions;
+import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.PipelineParser;
+import io.kindling.scheduler.config.DatabaseConfig;
+import io.kindling.scheduler.config.ExecutorSettings;
+import io.kindling.scheduler.core.ExecutorManager;
+import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.core.RunListener;
+import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.core.TaskState;
+import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.db.Database;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import net.sourceforge.argparse4j.impl.Arguments;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+/**
+ * {@code kindling run FILE [--param k=v]}: one run of one pipeline, in this process, on a local Spark executor,
+ * with the same engine as the daemon and a throw-away run history. Exit status 0 only if the run succeeded.
+ */
+public class RunCommand extends QuietCommand {
+
+    public RunCommand() {
+        super("run", "Run one pipeline once, locally, without a daemon");
+    }
+
+    @Override
+    public void configure(Subparser subparser) {
+        subparser.addArgument("file").metavar("PIPELINE_FILE").help("the pipeline file");
+        subparser.addArgument("--param").metavar("KEY=VALUE").action(Arguments.append())
+                .help("override a pipeline parameter (repeatable)");
+        subparser.addArgument("--work-dir").setDefault(".")
+                .help("folder that relative input and output paths resolve against (default: .)");
+        subparser.addArgument("--master").setDefault("local[*]").help("Spark master of the local executor");
+    }
+
+    @Override
+    public void run(Bootstrap<?> bootstrap, Namespace ns) throws Exception {
+        Path file = Path.of(ns.getString("file"));
+        ParseResult parsed = new PipelineParser(ParserOptions.lenient()).parse(file);
+        if (!parsed.ok()) {
+            parsed.problems().forEach(System.out::println);
+            throw new CommandFailedException("the pipeline file has problems; nothing was run");
+        }
+        Pipeline pipeline = parsed.pipeline().orElseThrow();
+        Map<String, String> params = params(ns.getList("param"));
+
+        Path scratch = Files.createTempDirectory("kindling-run-");
+        DatabaseConfig dbConfig = new DatabaseConfig();
+        dbConfig.setUrl("jdbc:sqlite:" + scratch.resolve("history.db"));
+        Database database = Database.open(dbConfig);
+
+        Map<String, ExecutorSettings> settings = new LinkedHashMap<>();
+        for (String name : pipeline.tasks().stream().map(t -> t.executor()).distinct().toList()) {
+            ExecutorSettings s = new ExecutorSettings();
+            s.setSlots(2);
+            s.setOptions(Map.of("master", ns.getString("master")));
+            settings.put(name, s); // every executor name runs on the local executor here
+        }
+        ExecutorManager executors = new ExecutorManager(settings, Path.of(ns.getString("work_dir")));
+        RunEngine engine = new RunEngine(new RunDao(database.jdbi()), executors.executors(), executors.slots(),
+                id -> Optional.empty(), Clock.systemUTC(), scratch.resolve("logs"));
+        CompletableFuture<RunState> done = new CompletableFuture<>();
+        engine.addListener(new Progress(done));
+        try {
+            long start = System.nanoTime();
+            RunRecord run = engine.trigger(pipeline, TriggerType.MANUAL, Clock.systemUTC().instant(), params)
+                    .orElseThrow();
+            System.out.println("run " + run.runId() + " of " + pipeline.id() + " (logs in " + scratch.resolve("logs")
+                    + ")");
+            RunState state = done.get();
+            Duration took = Duration.ofNanos(System.nanoTime() - start).truncatedTo(ChronoUnit.MILLIS);
+            if (state != RunState.SUCCEEDED) {
+                throw new CommandFailedException("run " + run.runId() + " " + state + " after " + took);
+            }
+            System.out.println("run " + run.runId() + " SUCCEEDED in " + took);
+        } finally {
+            engine.close();
+            executors.stop();
+            database.stop();
+        }
+    }
+
+    private static Map<String, String> params(List<String> pairs) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (pairs != null) {
+            for (String pair : pairs) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new CommandFailedException("--param expects KEY=VALUE, got '" + pair + "'");
+                }
+                params.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return params;
+    }
+
+    private static final class Progress implements RunListener {
+        private final CompletableFuture<RunState> done;
+
+        Progress(CompletableFuture<RunState> done) {
+            this.done = done;
+        }
+
+        @Override
+        public void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
+            StringBuilder line = new StringBuilder(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                    .append("  ").append(String.format("%-24s %-15s", taskId, state));
+            if (state == TaskState.RUNNING || attempt > 1) {
+                line.append(" attempt ").append(attempt);
+            }
+            error.ifPresent(e -> line.append("  ").append(e.replace('\n', ' ')));
+            System.out.println(line);
+        }
+
+        @Override
+        public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
+            if (state.terminal()) {
+                done.complete(state);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,73 @@
+package io.kindling.scheduler.core;
+
+import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Task;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A pipeline's tasks by index with their edges both ways, so a finished task wakes exactly its dependents. */
+final class Dag {
+    final List<Task> tasks;
+    final Map<String, Integer> index;
+    final int[][] dependents;
+    final int[][] upstream;
+
+    private Dag(List<Task> tasks, Map<String, Integer> index, int[][] dependents, int[][] upstream) {
+        this.tasks = tasks;
+        this.index = index;
+        this.dependents = dependents;
+        this.upstream = upstream;
+    }
+
+    static Dag of(Pipeline pipeline) {
+        List<Task> tasks = pipeline.tasks();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            index.put(tasks.get(i).id(), i);
+        }
+        List<List<Integer>> down = new ArrayList<>();
+        int[][] upstream = new int[tasks.size()][];
+        for (int i = 0; i < tasks.size(); i++) {
+            down.add(new ArrayList<>());
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            List<String> deps = tasks.get(i).dependsOn();
+            upstream[i] = new int[deps.size()];
+            for (int d = 0; d < deps.size(); d++) {
+                int up = index.get(deps.get(d)); // the parser guarantees dependencies exist
+                upstream[i][d] = up;
+                down.get(up).add(i);
+            }
+        }
+        int[][] dependents = new int[tasks.size()][];
+        for (int i = 0; i < tasks.size(); i++) {
+            dependents[i] = down.get(i).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return new Dag(tasks, index, dependents, upstream);
+    }
+
+    int size() {
+        return tasks.size();
+    }
+
+    /** Every task reachable downstream of {@code from}, not including it. */
+    List<Integer> descendants(int from) {
+        boolean[] seen = new boolean[size()];
+        List<Integer> out = new ArrayList<>();
+        ArrayList<Integer> stack = new ArrayList<>();
+        stack.add(from);
+        while (!stack.isEmpty()) {
+            int t = stack.remove(stack.size() - 1);
+            for (int d : dependents[t]) {
+                if (!seen[d]) {
+                    seen[d] = true;
+                    out.add(d);
+                    stack.add(d);
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,38 @@
+package io.kindling.scheduler.core;
+
+import io.dropwizard.lifecycle.Managed;
+import io.kindling.executor.Executor;
+import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.Executors;
+import io.kindling.scheduler.config.ExecutorSettings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The executors named in config.yml, created through the executor SPI; closed when the daemon stops. */
+public final class ExecutorManager implements Managed {
+    private final Map<String, Executor> executors = new LinkedHashMap<>();
+    private final Map<String, Integer> slots = new LinkedHashMap<>();
+
+    public ExecutorManager(Map<String, ExecutorSettings> settings, Path workDir) {
+        Executors factories = new Executors();
+        settings.forEach((name, s) -> {
+            executors.put(name, factories.create(new ExecutorConfig(name, s.getType(), s.getSlots(), workDir,
+                    s.getSparkConf(), s.getOptions())));
+            slots.put(name, s.getSlots());
+        });
+    }
+
+    public Map<String, Executor> executors() {
+        return Map.copyOf(executors);
+    }
+
+    public Map<String, Integer> slots() {
+        return Map.copyOf(slots);
+    }
+
+    @Override
+    public void stop() {
+        executors.values().forEach(Executor::close);
+    }
+}

@@ -1,0 +1,16 @@
+package io.kindling.scheduler.core;
+
+import java.util.Optional;
+
+/**
+ * Told of every state change after it has been written. Called on the engine's thread: implementations must
+ * be quick and must not block (hand work to another thread).
+ */
+public interface RunListener {
+
+    default void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
+    }
+
+    default void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
+    }
+}

@@ -1,0 +1,16 @@
+package io.kindling.scheduler.core;
+
+import java.util.Locale;
+
+/** Why a run exists. Stored lower-case; the unique key on scheduled logical times applies to SCHEDULE only. */
+public enum TriggerType {
+    SCHEDULE, MANUAL, BACKFILL, REPAIR;
+
+    public String dbName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static TriggerType fromDb(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,41 @@
+package io.kindling.scheduler.db;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kindling.scheduler.core.TaskState;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One row of {@code task_attempts}.
+ *
+ * @param queuedAt when the task became ready to run (the wait for a slot is startedAt - queuedAt)
+ */
+public record AttemptRecord(
+        String attemptId,
+        String runId,
+        String taskId,
+        int attemptNumber,
+        String executor,
+        TaskState state,
+        Optional<String> sparkAppId,
+        Instant queuedAt,
+        Optional<Instant> startedAt,
+        Optional<Instant> endedAt,
+        Optional<String> error,
+        String logPath) {
+
+    public AttemptRecord {
+        requireNonNull(attemptId, "attemptId is null");
+        requireNonNull(runId, "runId is null");
+        requireNonNull(taskId, "taskId is null");
+        requireNonNull(executor, "executor is null");
+        requireNonNull(state, "state is null");
+        requireNonNull(sparkAppId, "sparkAppId is null");
+        requireNonNull(queuedAt, "queuedAt is null");
+        requireNonNull(startedAt, "startedAt is null");
+        requireNonNull(endedAt, "endedAt is null");
+        requireNonNull(error, "error is null");
+        requireNonNull(logPath, "logPath is null");
+    }
+}

@@ -1,0 +1,79 @@
+package io.kindling.scheduler.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.dropwizard.lifecycle.Managed;
+import io.kindling.scheduler.config.DatabaseConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/** The run history's connection pool, migrated by Flyway on open. SQLite by default, PostgreSQL in production. */
+public final class Database implements Managed {
+    private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    public static Database open(DatabaseConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.getUrl());
+        hikari.setPoolName("kindling-db");
+        hikari.setMaximumPoolSize(config.getMaxConnections());
+        if (config.getUser() != null && !config.getUser().isEmpty()) {
+            hikari.setUsername(config.getUser());
+        }
+        if (config.getPassword() != null && !config.getPassword().isEmpty()) {
+            hikari.setPassword(config.getPassword());
+        }
+        if (config.getUrl().startsWith(SQLITE_PREFIX)) {
+            createParentFolder(config.getUrl().substring(SQLITE_PREFIX.length()));
+            // WAL lets readers (the API) run beside the writer (the engine); NORMAL sync is crash-safe in WAL
+            // (a power cut may lose the last commits, a process crash loses nothing). IMMEDIATE transactions take
+            // the write lock up front, so concurrent writers wait for busy_timeout instead of failing.
+            hikari.addDataSourceProperty("journal_mode", "WAL");
+            hikari.addDataSourceProperty("synchronous", "NORMAL");
+            hikari.addDataSourceProperty("busy_timeout", "30000");
+            hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        }
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return new Database(dataSource);
+    }
+
+    private static void createParentFolder(String file) {
+        int query = file.indexOf('?');
+        String path = query >= 0 ? file.substring(0, query) : file;
+        if (path.isEmpty() || path.equals(":memory:") || path.startsWith("file:")) {
+            return;
+        }
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of the SQLite file " + path, e);
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    @Override
+    public void stop() {
+        dataSource.close();
+    }
+}

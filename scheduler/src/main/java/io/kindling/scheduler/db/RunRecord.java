@@ -1,0 +1,40 @@
+package io.kindling.scheduler.db;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.core.TriggerType;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** One row of {@code runs}. */
+public record RunRecord(
+        String runId,
+        String pipelineId,
+        String contentHash,
+        Optional<String> gitCommit,
+        TriggerType trigger,
+        Instant logicalTime,
+        Map<String, String> params,
+        RunState state,
+        Instant createdAt,
+        Optional<Instant> startedAt,
+        Optional<Instant> endedAt,
+        Optional<String> error) {
+
+    public RunRecord {
+        requireNonNull(runId, "runId is null");
+        requireNonNull(pipelineId, "pipelineId is null");
+        requireNonNull(contentHash, "contentHash is null");
+        requireNonNull(gitCommit, "gitCommit is null");
+        requireNonNull(trigger, "trigger is null");
+        requireNonNull(logicalTime, "logicalTime is null");
+        params = Map.copyOf(params);
+        requireNonNull(state, "state is null");
+        requireNonNull(createdAt, "createdAt is null");
+        requireNonNull(startedAt, "startedAt is null");
+        requireNonNull(endedAt, "endedAt is null");
+        requireNonNull(error, "error is null");
+    }
+}

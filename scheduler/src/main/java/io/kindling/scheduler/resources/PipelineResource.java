@@ -1,0 +1,108 @@
+package io.kindling.scheduler.resources;
+
+import io.kindling.dsl.Pipeline;
+import io.kindling.scheduler.api.PipelineList;
+import io.kindling.scheduler.api.PipelineView;
+import io.kindling.scheduler.api.RunView;
+import io.kindling.scheduler.api.TriggerRequest;
+import io.kindling.scheduler.core.PipelineRegistry;
+import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.db.PipelineVersionDao;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.schedule.CronScheduler;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+@Path("/api/v1/pipelines")
+@Produces(MediaType.APPLICATION_JSON)
+public class PipelineResource {
+    private static final int RECENT_RUNS = 25;
+
+    private final PipelineRegistry registry;
+    private final CronScheduler cron;
+    private final RunEngine engine;
+    private final RunDao runs;
+    private final PipelineVersionDao versions;
+    private final Clock clock;
+
+    public PipelineResource(PipelineRegistry registry, CronScheduler cron, RunEngine engine, RunDao runs,
+                            PipelineVersionDao versions, Clock clock) {
+        this.registry = registry;
+        this.cron = cron;
+        this.engine = engine;
+        this.runs = runs;
+        this.versions = versions;
+        this.clock = clock;
+    }
+
+    @GET
+    public PipelineList list() {
+        Map<String, RunRecord> last = runs.lastRuns();
+        List<PipelineView> views = registry.all().stream()
+                .map(p -> PipelineView.of(p, nextFire(p), Optional.ofNullable(last.get(p.id())).map(RunView::of)
+                        .orElse(null), null))
+                .toList();
+        List<PipelineList.LoadError> errors = registry.failures().stream()
+                .map(f -> new PipelineList.LoadError(f.file().toString(),
+                        f.problems().stream().map(Object::toString).toList()))
+                .toList();
+        return new PipelineList(views, errors);
+    }
+
+    @GET
+    @Path("/{id}")
+    public PipelineView get(@PathParam("id") String id) {
+        Pipeline p = pipeline(id);
+        List<RunView> recent = runs.listRuns(Optional.of(id), Optional.empty(), Optional.empty(), RECENT_RUNS)
+                .stream().map(RunView::of).toList();
+        List<PipelineView.VersionView> versionViews = versions.versions(id).stream()
+                .map(v -> new PipelineView.VersionView(v.contentHash(), v.gitCommit().orElse(null), v.filePath(),
+                        v.loadedAt().toString()))
+                .toList();
+        return PipelineView.of(p, nextFire(p), recent.isEmpty() ? null : recent.get(0),
+                PipelineView.detail(p, versionViews, recent));
+    }
+
+    /** Triggers a run now; its logical time is the trigger time. */
+    @POST
+    @Path("/{id}/runs")
+    public Response trigger(@PathParam("id") String id, TriggerRequest request) {
+        Pipeline p = pipeline(id);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (request != null && request.params() != null) {
+            request.params().forEach((key, value) -> {
+                if (value instanceof Map || value instanceof List) {
+                    throw new BadRequestException("param '" + key + "' must be a string, number or boolean");
+                }
+                params.put(key, value == null ? "" : value.toString());
+            });
+        }
+        RunRecord run = engine.trigger(p, TriggerType.MANUAL, Instant.now(clock), params)
+                .orElseThrow(() -> new IllegalStateException("a manual run is never a duplicate"));
+        return Response.created(URI.create("/api/v1/runs/" + run.runId())).entity(RunView.of(run)).build();
+    }
+
+    private Pipeline pipeline(String id) {
+        return registry.get(id).orElseThrow(() -> new NotFoundException("pipeline '" + id + "' not found"));
+    }
+
+    private String nextFire(Pipeline p) {
+        return cron.nextFireTime(p.id()).map(Instant::toString).orElse(null);
+    }
+}

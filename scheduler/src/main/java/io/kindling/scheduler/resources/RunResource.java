@@ -1,0 +1,125 @@
+package io.kindling.scheduler.resources;
+
+import io.kindling.scheduler.api.RunPage;
+import io.kindling.scheduler.api.RunView;
+import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunRecord;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+@jakarta.ws.rs.Path("/api/v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunResource {
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final RunDao runs;
+
+    public RunResource(RunDao runs) {
+        this.runs = runs;
+    }
+
+    @GET
+    public RunPage list(@QueryParam("pipeline") String pipeline, @QueryParam("state") String state,
+                        @QueryParam("limit") String limit, @QueryParam("before") String before) {
+        int size = parseLimit(limit);
+        Optional<RunState> runState = Optional.ofNullable(emptyToNull(state)).map(RunResource::parseState);
+        List<RunRecord> page = runs.listRuns(Optional.ofNullable(emptyToNull(pipeline)), runState,
+                Optional.ofNullable(emptyToNull(before)), size);
+        String next = page.size() == size ? page.get(page.size() - 1).runId() : null;
+        return new RunPage(page.stream().map(RunView::of).toList(), next);
+    }
+
+    @GET
+    @jakarta.ws.rs.Path("/{runId}")
+    public RunView get(@PathParam("runId") String runId) {
+        RunRecord run = run(runId);
+        return RunView.withTasks(run, runs.taskRuns(runId), runs.attempts(runId));
+    }
+
+    /** The attempt's log as plain text; the latest attempt unless {@code ?attempt=N}. */
+    @GET
+    @jakarta.ws.rs.Path("/{runId}/tasks/{taskId}/log")
+    @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
+    public Response log(@PathParam("runId") String runId, @PathParam("taskId") String taskId,
+                        @QueryParam("attempt") String attempt) {
+        run(runId);
+        List<AttemptRecord> attempts = runs.attempts(runId).stream().filter(a -> a.taskId().equals(taskId)).toList();
+        if (attempts.isEmpty()) {
+            throw new NotFoundException("task '" + taskId + "' of run '" + runId + "' has no attempts");
+        }
+        AttemptRecord chosen;
+        if (attempt == null || attempt.isEmpty()) {
+            chosen = attempts.stream().max(Comparator.comparingInt(AttemptRecord::attemptNumber)).orElseThrow();
+        } else {
+            int n = parseInt("attempt", attempt);
+            chosen = attempts.stream().filter(a -> a.attemptNumber() == n).findFirst()
+                    .orElseThrow(() -> new NotFoundException("task '" + taskId + "' has no attempt " + n));
+        }
+        Path file = Path.of(chosen.logPath());
+        if (!Files.exists(file)) {
+            return Response.ok("", MediaType.TEXT_PLAIN_TYPE).build();
+        }
+        StreamingOutput body = out -> {
+            try {
+                Files.copy(file, out);
+            } catch (IOException e) {
+                throw new IOException("cannot read log " + file, e);
+            }
+        };
+        return Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+
+    private RunRecord run(String runId) {
+        return runs.findRun(runId).orElseThrow(() -> new NotFoundException("run '" + runId + "' not found"));
+    }
+
+    private static int parseLimit(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        int n = parseInt("limit", limit);
+        if (n < 1 || n > MAX_LIMIT) {
+            throw new BadRequestException("limit must be between 1 and " + MAX_LIMIT + ", got " + n);
+        }
+        return n;
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new BadRequestException(name + " must be an integer, got '" + value + "'");
+        }
+    }
+
+    private static RunState parseState(String state) {
+        try {
+            return RunState.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("unknown state '" + state + "', expected one of "
+                    + Arrays.toString(RunState.values()));
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,28 @@
+package io.kindling.scheduler.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+class TaskStateTest {
+    @Test
+    void terminalStatesGoNowhere() {
+        for (TaskState s : EnumSet.range(TaskState.SUCCEEDED, TaskState.UPSTREAM_FAILED)) {
+            assertThat(s.terminal()).isTrue();
+            for (TaskState t : TaskState.values()) {
+                assertThat(s.canMoveTo(t)).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aRetryGoesBackThroughQueued() {
+        assertThat(TaskState.RUNNING.canMoveTo(TaskState.UP_FOR_RETRY)).isTrue();
+        assertThat(TaskState.UP_FOR_RETRY.canMoveTo(TaskState.QUEUED)).isTrue();
+        assertThat(TaskState.UP_FOR_RETRY.canMoveTo(TaskState.RUNNING)).isFalse();
+        assertThat(TaskState.QUEUED.canMoveTo(TaskState.SUCCEEDED)).isFalse();
+        assertThat(RunState.QUEUED.canMoveTo(RunState.RUNNING)).isTrue();
+        assertThat(RunState.SUCCEEDED.terminal()).isTrue();
+    }
+}

@@ -1,0 +1,143 @@
+package io.kindling.scheduler.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kindling.scheduler.core.RunIds;
+import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.core.TaskState;
+import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.support.TestDatabases;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The run history on a real SQLite file and a real PostgreSQL server: the same SQL must behave the same. */
+class RunDaoTest {
+    @TempDir
+    static Path folder;
+
+    private Database database;
+    private final RunIds ids = new RunIds(Clock.systemUTC());
+
+    static Stream<Arguments> databases() {
+        return Stream.of(
+                Arguments.of("sqlite", (Supplier<Database>) () -> TestDatabases.sqlite(
+                        folder.resolve("db-" + System.nanoTime()))),
+                Arguments.of("postgresql", (Supplier<Database>) TestDatabases::postgres));
+    }
+
+    @AfterEach
+    void close() {
+        if (database != null) {
+            database.stop();
+        }
+    }
+
+    private RunDao dao(Supplier<Database> db) {
+        database = db.get();
+        return new RunDao(database.jdbi());
+    }
+
+    private RunRecord run(String pipeline, TriggerType trigger, Instant logicalTime) {
+        return new RunRecord(ids.next(), pipeline, "hash", Optional.empty(), trigger, logicalTime,
+                Map.of("min_age", "21"), RunState.QUEUED, Instant.ofEpochMilli(1_000), Optional.empty(),
+                Optional.empty(), Optional.empty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aRunAndItsTasksAreStoredTogether(String name, Supplier<Database> db) {
+        RunDao dao = dao(db);
+        RunRecord run = run("p", TriggerType.MANUAL, Instant.parse("2026-11-24T06:00:00Z"));
+        assertThat(dao.insertRun(run, List.of("a", "b"))).isTrue();
+
+        assertThat(dao.findRun(run.runId())).contains(run);
+        assertThat(dao.taskRuns(run.runId())).extracting(TaskRunRecord::taskId, TaskRunRecord::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", TaskState.QUEUED),
+                        org.assertj.core.groups.Tuple.tuple("b", TaskState.QUEUED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aScheduledLogicalTimeMakesAtMostOneRun(String name, Supplier<Database> db) {
+        RunDao dao = dao(db);
+        Instant time = Instant.parse("2026-11-24T06:00:00Z");
+        assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time), List.of("a"))).isTrue();
+        assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time), List.of("a"))).isFalse();
+        // other pipelines, other times and manual runs are not affected
+        assertThat(dao.insertRun(run("q", TriggerType.SCHEDULE, time), List.of("a"))).isTrue();
+        assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time.plusSeconds(60)), List.of("a"))).isTrue();
+        assertThat(dao.insertRun(run("p", TriggerType.MANUAL, time), List.of("a"))).isTrue();
+        assertThat(dao.insertRun(run("p", TriggerType.MANUAL, time), List.of("a"))).isTrue();
+
+        assertThat(dao.listRuns(Optional.of("p"), Optional.empty(), Optional.empty(), 100)).hasSize(4);
+        assertThat(dao.taskRuns(dao.listRuns(Optional.of("p"), Optional.empty(), Optional.empty(), 100)
+                .get(3).runId())).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void attemptsMoveTheirTaskRun(String name, Supplier<Database> db) {
+        RunDao dao = dao(db);
+        RunRecord run = run("p", TriggerType.MANUAL, Instant.EPOCH);
+        dao.insertRun(run, List.of("a"));
+        Instant t0 = Instant.ofEpochMilli(10_000);
+        dao.startAttempt(new AttemptRecord(run.runId() + ".a.1", run.runId(), "a", 1, "local", TaskState.RUNNING,
+                Optional.empty(), t0, Optional.of(t0.plusMillis(5)), Optional.empty(), Optional.empty(), "x.log"));
+        assertThat(dao.taskRuns(run.runId()).get(0).state()).isEqualTo(TaskState.RUNNING);
+        assertThat(dao.taskRuns(run.runId()).get(0).attempts()).isEqualTo(1);
+
+        dao.finishAttempt(run.runId() + ".a.1", run.runId(), "a", TaskState.FAILED, TaskState.UP_FOR_RETRY,
+                t0.plusSeconds(1), Optional.of("boom"), Optional.of(t0.plusSeconds(31)), Optional.of("local-1"));
+        TaskRunRecord task = dao.taskRuns(run.runId()).get(0);
+        assertThat(task.state()).isEqualTo(TaskState.UP_FOR_RETRY);
+        assertThat(task.nextAttemptAt()).contains(t0.plusSeconds(31));
+        assertThat(task.endedAt()).isEmpty();
+        AttemptRecord attempt = dao.attempts(run.runId()).get(0);
+        assertThat(attempt.state()).isEqualTo(TaskState.FAILED);
+        assertThat(attempt.error()).contains("boom");
+        assertThat(attempt.sparkAppId()).contains("local-1");
+        assertThat(attempt.queuedAt()).isEqualTo(t0);
+        assertThat(attempt.startedAt()).contains(t0.plusMillis(5));
+
+        dao.updateTaskStates(run.runId(), List.of("a"), TaskState.UPSTREAM_FAILED, Optional.of(t0), Optional.of("x"));
+        assertThat(dao.taskRuns(run.runId()).get(0).state()).isEqualTo(TaskState.UPSTREAM_FAILED);
+        assertThat(dao.attemptsInState(TaskState.FAILED)).extracting(AttemptRecord::attemptId)
+                .containsExactly(run.runId() + ".a.1");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void runsPageNewestFirstByKeyset(String name, Supplier<Database> db) {
+        RunDao dao = dao(db);
+        for (int i = 0; i < 5; i++) {
+            dao.insertRun(run(i % 2 == 0 ? "even" : "odd", TriggerType.MANUAL, Instant.EPOCH), List.of("a"));
+        }
+        List<RunRecord> all = dao.listRuns(Optional.empty(), Optional.empty(), Optional.empty(), 10);
+        assertThat(all).hasSize(5);
+        assertThat(all).extracting(RunRecord::runId).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+
+        List<RunRecord> page1 = dao.listRuns(Optional.empty(), Optional.empty(), Optional.empty(), 2);
+        List<RunRecord> page2 = dao.listRuns(Optional.empty(), Optional.empty(),
+                Optional.of(page1.get(1).runId()), 2);
+        assertThat(page2).extracting(RunRecord::runId).containsExactly(all.get(2).runId(), all.get(3).runId());
+
+        assertThat(dao.listRuns(Optional.of("even"), Optional.empty(), Optional.empty(), 10)).hasSize(3);
+        dao.updateRunState(all.get(0).runId(), RunState.FAILED, Optional.of(Instant.EPOCH),
+                Optional.of(Instant.EPOCH), Optional.of("x"));
+        assertThat(dao.listRuns(Optional.empty(), Optional.of(RunState.FAILED), Optional.empty(), 10))
+                .extracting(RunRecord::runId).containsExactly(all.get(0).runId());
+        assertThat(dao.lastRuns()).containsOnlyKeys("even", "odd");
+        assertThat(dao.runsInStates(List.of(RunState.QUEUED))).hasSize(4);
+    }
+}

@@ -1,0 +1,225 @@
+package io.kindling.scheduler.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.kindling.scheduler.KindlingConfiguration;
+import io.kindling.scheduler.support.KindlingApp;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The real daemon, end to end through HTTP: real Spark, a real SQLite file. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class KindlingAppTest {
+    private static final KindlingApp APP = KindlingApp.create(true, "pipelines/api");
+    static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
+
+    private JsonNode get(String path) {
+        return EXTENSION.client().target(APP.api(path)).request(MediaType.APPLICATION_JSON).get(JsonNode.class);
+    }
+
+    private String trigger(String pipeline, Map<String, Object> params) {
+        Response response = EXTENSION.client().target(APP.api("/pipelines/" + pipeline + "/runs"))
+                .request(MediaType.APPLICATION_JSON).post(Entity.json(Map.of("params", params)));
+        assertThat(response.getStatus()).isEqualTo(201);
+        JsonNode run = response.readEntity(JsonNode.class);
+        assertThat(response.getLocation().getPath()).isEqualTo("/api/v1/runs/" + run.get("run_id").asText());
+        assertThat(run.get("trigger").asText()).isEqualTo("manual");
+        return run.get("run_id").asText();
+    }
+
+    private JsonNode awaitRunEnds(String runId) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
+                        .contains(get("/runs/" + runId).get("state").asText()));
+        return get("/runs/" + runId);
+    }
+
+    private static Map<String, JsonNode> tasksById(JsonNode run) {
+        Map<String, JsonNode> tasks = new HashMap<>();
+        run.get("tasks").forEach(t -> tasks.put(t.get("task_id").asText(), t));
+        return tasks;
+    }
+
+    @Test
+    void diamondExampleRunsToSuccessWithEveryAttemptRecorded() throws IOException {
+        String runId = trigger("people", Map.of("min_age", 30));
+        JsonNode run = awaitRunEnds(runId);
+
+        assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("params").get("min_age").asText()).isEqualTo("30");
+        Map<String, JsonNode> tasks = tasksById(run);
+        assertThat(tasks).containsOnlyKeys("adults", "by_country", "by_age_band", "summary");
+        for (JsonNode task : tasks.values()) {
+            assertThat(task.get("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(task.get("attempts")).hasSize(1);
+            JsonNode attempt = task.get("attempts").get(0);
+            assertThat(attempt.get("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(attempt.get("executor").asText()).isEqualTo("local");
+            assertThat(attempt.get("spark_app_id").asText()).startsWith("local-");
+            assertThat(attempt.get("started_at").asText()).isNotEmpty();
+            assertThat(attempt.get("ended_at").asText()).isNotEmpty();
+        }
+        // the join waited for both branches
+        String summaryStart = tasks.get("summary").get("attempts").get(0).get("started_at").asText();
+        assertThat(summaryStart).isGreaterThanOrEqualTo(tasks.get("by_country").get("ended_at").asText());
+        assertThat(summaryStart).isGreaterThanOrEqualTo(tasks.get("by_age_band").get("ended_at").asText());
+
+        // the rendered params reached Spark: every adult in the output is over 30
+        String ds = run.get("logical_time").asText().substring(0, 10);
+        Path summary = APP.workDir.resolve("data/out/people").resolve(ds).resolve("summary");
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(summary)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+                lines.addAll(Files.readAllLines(f));
+            }
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"dimension\":\"region\""));
+        assertThat(lines).noneSatisfy(l -> assertThat(l).contains("\"value\":\"10s\""));
+        assertThat(lines).noneSatisfy(l -> assertThat(l).contains("\"value\":\"20s\""));
+
+        String log = EXTENSION.client().target(APP.api("/runs/" + runId + "/tasks/adults/log"))
+                .request().get(String.class);
+        assertThat(log).contains("WHERE age > 30");
+    }
+
+    @Test
+    void aTaskThatFailsOnceSucceedsOnItsRetry() {
+        String runId = trigger("flaky", Map.of());
+        JsonNode run = awaitRunEnds(runId);
+
+        assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+        JsonNode flaky = tasksById(run).get("flaky");
+        assertThat(flaky.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(flaky.get("attempts")).hasSize(2);
+        assertThat(flaky.get("attempts").get(0).get("state").asText()).isEqualTo("FAILED");
+        assertThat(flaky.get("attempts").get(0).get("error").asText()).contains("first attempt fails on purpose");
+        assertThat(flaky.get("attempts").get(1).get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(tasksById(run).get("after").get("state").asText()).isEqualTo("SUCCEEDED");
+
+        String firstLog = EXTENSION.client().target(APP.api("/runs/" + runId + "/tasks/flaky/log?attempt=1"))
+                .request().get(String.class);
+        assertThat(firstLog).contains("first attempt fails on purpose");
+    }
+
+    @Test
+    void aTaskOverItsTimeoutIsStoppedAndItsDependentsNeverRun() {
+        String runId = trigger("slow", Map.of());
+        JsonNode run = awaitRunEnds(runId);
+
+        assertThat(run.get("state").asText()).isEqualTo("FAILED");
+        Map<String, JsonNode> tasks = tasksById(run);
+        assertThat(tasks.get("endless").get("state").asText()).isEqualTo("TIMED_OUT");
+        JsonNode attempt = tasks.get("endless").get("attempts").get(0);
+        assertThat(attempt.get("state").asText()).isEqualTo("TIMED_OUT");
+        assertThat(attempt.get("error").asText()).contains("timed out after PT3S");
+        // stopped within seconds of the limit, not at the end of the query
+        assertThat(attempt.get("duration_ms").asLong()).isBetween(3000L, 30_000L);
+        assertThat(tasks.get("never").get("state").asText()).isEqualTo("UPSTREAM_FAILED");
+        assertThat(tasks.get("never").get("attempts")).isEmpty();
+    }
+
+    @Test
+    void aFailedTaskFailsItsDownstreamButNotItsSiblings() {
+        String runId = trigger("broken_sql", Map.of());
+        JsonNode run = awaitRunEnds(runId);
+
+        assertThat(run.get("state").asText()).isEqualTo("FAILED");
+        assertThat(run.get("error").asText()).contains("bad FAILED");
+        Map<String, JsonNode> tasks = tasksById(run);
+        assertThat(tasks.get("first").get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(tasks.get("side").get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(tasks.get("bad").get("state").asText()).isEqualTo("FAILED");
+        assertThat(tasks.get("bad").get("error").asText()).containsIgnoringCase("no_such_column");
+        assertThat(tasks.get("last").get("state").asText()).isEqualTo("UPSTREAM_FAILED");
+    }
+
+    @Test
+    void pipelinesListShowsLoadedPipelinesAndFilesThatFailedToLoad() {
+        JsonNode list = get("/pipelines");
+        List<String> ids = new ArrayList<>();
+        list.get("pipelines").forEach(p -> ids.add(p.get("id").asText()));
+        assertThat(ids).containsExactly("broken_sql", "flaky", "people", "slow");
+
+        JsonNode people = list.get("pipelines").get(2);
+        assertThat(people.get("schedule").get("cron").asText()).isEqualTo("0 6 * * *");
+        assertThat(people.get("schedule").get("timezone").asText()).isEqualTo("Europe/Berlin");
+        assertThat(people.get("next_fire_time").asText()).isNotEmpty();
+        assertThat(people.get("version").asText()).hasSize(64);
+
+        assertThat(list.get("load_errors")).hasSize(1);
+        JsonNode error = list.get("load_errors").get(0);
+        assertThat(error.get("file").asText()).endsWith("not_a_pipeline.yml");
+        assertThat(error.get("problems").get(0).asText()).matches(".*not_a_pipeline\\.yml:\\d+:\\d+: .+");
+
+        JsonNode detail = get("/pipelines/people");
+        assertThat(detail.get("detail").get("tasks")).hasSize(4);
+        assertThat(detail.get("detail").get("source").asText()).contains("pipeline: people");
+        assertThat(detail.get("detail").get("versions")).hasSize(1);
+    }
+
+    @Test
+    void runListIsNewestFirstFilteredAndPaged() {
+        String a = trigger("broken_sql", Map.of());
+        String b = trigger("broken_sql", Map.of());
+        String c = trigger("broken_sql", Map.of());
+        awaitRunEnds(a);
+        awaitRunEnds(b);
+        awaitRunEnds(c);
+
+        JsonNode first = get("/runs?pipeline=broken_sql&limit=2");
+        assertThat(first.get("runs")).hasSize(2);
+        assertThat(first.get("runs").get(0).get("run_id").asText()).isGreaterThan(
+                first.get("runs").get(1).get("run_id").asText());
+        String next = first.get("next").asText();
+        JsonNode second = get("/runs?pipeline=broken_sql&limit=2&before=" + next);
+        assertThat(second.get("runs").get(0).get("run_id").asText()).isLessThan(next);
+
+        JsonNode failed = get("/runs?state=failed&pipeline=broken_sql&limit=500");
+        assertThat(failed.get("runs")).allSatisfy(r -> assertThat(r.get("state").asText()).isEqualTo("FAILED"));
+        List<String> ids = new ArrayList<>();
+        failed.get("runs").forEach(r -> ids.add(r.get("run_id").asText()));
+        assertThat(ids).contains(a, b, c);
+    }
+
+    @Test
+    void badRequestsGetJsonErrorsNeverStackTraces() {
+        assertError(EXTENSION.client().target(APP.api("/runs/nope")).request().get(), 404, "run 'nope' not found");
+        assertError(EXTENSION.client().target(APP.api("/runs?limit=abc")).request().get(), 400,
+                "limit must be an integer");
+        assertError(EXTENSION.client().target(APP.api("/runs?limit=0")).request().get(), 400,
+                "limit must be between");
+        assertError(EXTENSION.client().target(APP.api("/runs?state=sleeping")).request().get(), 400,
+                "unknown state 'sleeping'");
+        assertError(EXTENSION.client().target(APP.api("/pipelines/nope/runs")).request()
+                .post(Entity.json(Map.of())), 404, "pipeline 'nope' not found");
+        assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
+                .post(Entity.entity("{not json", MediaType.APPLICATION_JSON)), 400, "");
+        assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
+                .post(Entity.json(Map.of("params", Map.of("min_age", List.of(1))))), 400, "must be a string");
+        assertError(EXTENSION.client().target(APP.api("/no/such/thing")).request().get(), 404, "");
+    }
+
+    private static void assertError(Response response, int status, String messagePart) {
+        assertThat(response.getStatus()).isEqualTo(status);
+        assertThat(response.getMediaType().toString()).startsWith(MediaType.APPLICATION_JSON);
+        JsonNode body = response.readEntity(JsonNode.class);
+        assertThat(body.get("code").asInt()).isEqualTo(status);
+        assertThat(body.get("message").asText()).contains(messagePart).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+}

@@ -1,0 +1,45 @@
+package io.kindling.scheduler.support;
+
+import io.kindling.scheduler.config.DatabaseConfig;
+import io.kindling.scheduler.db.Database;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Real databases for tests: a SQLite file, and a PostgreSQL server (KINDLING_TEST_POSTGRES_URL, default
+ * jdbc:postgresql://127.0.0.1:5432/test?user=postgres). Each PostgreSQL test gets a schema of its own.
+ */
+public final class TestDatabases {
+    public static final String POSTGRES_ENV = "KINDLING_TEST_POSTGRES_URL";
+    private static final String DEFAULT_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    private TestDatabases() {
+    }
+
+    public static Database sqlite(Path folder) {
+        DatabaseConfig config = new DatabaseConfig();
+        config.setUrl("jdbc:sqlite:" + folder.resolve("kindling.db"));
+        return Database.open(config);
+    }
+
+    /** A fresh schema on the test PostgreSQL server; the test is skipped, saying why, when there is none. */
+    public static Database postgres() {
+        String url = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
+        String schema = "kindling_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            Assumptions.abort("No PostgreSQL server at " + url + " (" + e.getMessage() + "). Start one, or set "
+                    + POSTGRES_ENV + " to a JDBC URL of one, to run the PostgreSQL tests.");
+        }
+        DatabaseConfig config = new DatabaseConfig();
+        config.setUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        return Database.open(config);
+    }
+}
