@@ -36,12 +36,20 @@ final class Failures {
         return current;
     }
 
-    /** Up to the first blank line (Spark's parse errors follow with a "== SQL ==" block), on one line. */
+    /**
+     * The text up to the first blank line or Spark's "== SQL ... ==" context block (which quotes the query
+     * with a caret under the error; the log has it), on one line.
+     */
     static String firstParagraph(String text) {
-        String stripped = text.strip().replace("\r\n", "\n");
-        int blank = stripped.indexOf("\n\n");
-        String paragraph = (blank < 0 ? stripped : stripped.substring(0, blank))
-                .lines().map(String::strip).reduce((a, b) -> a + " " + b).orElse("");
-        return paragraph.length() <= MAX_LENGTH ? paragraph : paragraph.substring(0, MAX_LENGTH) + "...";
+        StringBuilder paragraph = new StringBuilder();
+        for (String line : text.strip().split("\\R")) {
+            String stripped = line.strip();
+            if (stripped.isEmpty() || stripped.startsWith("== ")) {
+                break;
+            }
+            paragraph.append(paragraph.isEmpty() ? "" : " ").append(stripped);
+        }
+        String result = paragraph.isEmpty() ? text.strip() : paragraph.toString();
+        return result.length() <= MAX_LENGTH ? result : result.substring(0, MAX_LENGTH) + "...";
     }
 }

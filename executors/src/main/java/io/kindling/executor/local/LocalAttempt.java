@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.spark.SparkContext;
@@ -39,6 +40,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     private final LocalSparkSession sparkSession;
     private final ClassLoader taskClassLoader;
     private final Clock clock;
+    private final ScheduledExecutorService timer;
     private final Consumer<LocalAttempt> onEnd;
     private final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
     private volatile AttemptLog log;
@@ -53,13 +55,14 @@ final class LocalAttempt implements AttemptHandle, Runnable {
 
     LocalAttempt(AttemptRequest request, ExecutorConfig config, LocalSparkOptions options,
                  LocalSparkSession sparkSession, ClassLoader taskClassLoader, Clock clock,
-                 Consumer<LocalAttempt> onEnd) {
+                 ScheduledExecutorService timer, Consumer<LocalAttempt> onEnd) {
         this.request = request;
         this.config = config;
         this.options = options;
         this.sparkSession = sparkSession;
         this.taskClassLoader = taskClassLoader;
         this.clock = clock;
+        this.timer = timer;
         this.onEnd = onEnd;
         this.applicationId = sparkSession.ifStarted().map(s -> s.sparkContext().applicationId()).orElse(null);
     }
@@ -95,8 +98,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             current.line("cancel requested: " + why);
         }
         sparkSession.ifStarted().ifPresent(spark -> cancelJobGroup(spark.sparkContext(), why));
-        CompletableFuture.delayedExecutor(options.cancelGracePeriod().toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> giveUpWaiting(why));
+        timer.schedule(() -> giveUpWaiting(why), options.cancelGracePeriod().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     boolean cancelRequested() {
@@ -160,13 +162,17 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             context.setJobGroup(request.attemptId(), "kindling " + request.pipelineId() + "/" + request.taskId()
                     + " attempt " + request.attemptNumber(), true);
             runBody(spark);
+            // A task that noticed the cancel may just return: still a cancelled attempt.
+            String reason = cancelReason();
+            if (reason != null) {
+                return cancelled(started, reason);
+            }
             log.line("attempt succeeded in " + millisSince(started) + " ms");
             return AttemptResult.succeeded();
         } catch (Throwable e) {
             String reason = cancelReason();
             if (reason != null) {
-                log.line("attempt cancelled after " + millisSince(started) + " ms: " + reason);
-                return AttemptResult.cancelled(reason);
+                return cancelled(started, reason);
             }
             String message = Failures.message(e);
             log.line("attempt failed after " + millisSince(started) + " ms: " + message);
@@ -182,6 +188,11 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             }
             SparkSession.clearActiveSession();
         }
+    }
+
+    private AttemptResult cancelled(long started, String reason) {
+        log.line("attempt cancelled after " + millisSince(started) + " ms: " + reason);
+        return AttemptResult.cancelled(reason);
     }
 
     private void runBody(SparkSession spark) throws Exception {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +39,8 @@ public final class LocalSparkExecutor implements Executor {
     private final Map<String, LocalAttempt> attempts = new ConcurrentHashMap<>();
     private final LocalSparkSession sparkSession;
     private final ExecutorService threads;
+    /** Reports an attempt cancelled when it does not stop within the grace period. */
+    private final ScheduledExecutorService cancelTimer;
     private volatile boolean closed;
 
     /** Starts nothing: Spark starts with the first attempt. Throws on bad options. */
@@ -46,7 +49,10 @@ public final class LocalSparkExecutor implements Executor {
         this.clock = requireNonNull(clock, "clock is null");
         this.options = LocalSparkOptions.from(config);
         this.sparkSession = new LocalSparkSession(config, options, new AttemptJobListener(attempts::get));
-        this.threads = java.util.concurrent.Executors.newCachedThreadPool(daemonThreads(config.name()));
+        this.threads = java.util.concurrent.Executors.newCachedThreadPool(
+                daemonThreads("kindling-" + config.name() + "-idle-"));
+        this.cancelTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                daemonThreads("kindling-" + config.name() + "-cancel-timer-"));
     }
 
     @Override
@@ -66,7 +72,7 @@ public final class LocalSparkExecutor implements Executor {
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         LocalAttempt attempt = new LocalAttempt(request, config, options, sparkSession,
-                loader != null ? loader : LocalSparkExecutor.class.getClassLoader(), clock,
+                loader != null ? loader : LocalSparkExecutor.class.getClassLoader(), clock, cancelTimer,
                 ended -> attempts.remove(ended.attemptId(), ended));
         if (attempts.putIfAbsent(request.attemptId(), attempt) != null) {
             return new EndedAttempt(AttemptResult.failed("attempt " + request.attemptId()
@@ -115,13 +121,14 @@ public final class LocalSparkExecutor implements Executor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        cancelTimer.shutdown(); // timers already set still fire
         sparkSession.close(options.stopSparkOnClose());
     }
 
-    private static ThreadFactory daemonThreads(String executorName) {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, "kindling-" + executorName + "-idle-" + count.incrementAndGet());
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

@@ -63,6 +63,12 @@ final class SharedSpark {
         return firstAttemptMillis;
     }
 
+    /** The log of the first attempt, which started Spark. */
+    static synchronized String firstAttemptLog() {
+        executor();
+        return read(workDir.resolve("first.log"));
+    }
+
     static SparkSession spark() {
         executor();
         return SparkSession.builder().getOrCreate();

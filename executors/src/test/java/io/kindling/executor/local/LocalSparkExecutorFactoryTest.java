@@ -1,0 +1,68 @@
+package io.kindling.executor.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kindling.executor.Executor;
+import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.Executors;
+import io.kindling.executor.HealthStatus;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalSparkExecutorFactoryTest {
+
+    @TempDir
+    Path dir;
+
+    private ExecutorConfig config(Map<String, String> options) {
+        return new ExecutorConfig("local", "local", 2, dir, Map.of(), options);
+    }
+
+    @Test
+    void serviceLoaderFindsTheLocalFactory() {
+        Executors executors = new Executors();
+
+        assertThat(executors.types()).contains("local");
+        try (Executor executor = executors.create(config(Map.of("stopSparkOnClose", "false")))) {
+            assertThat(executor).isInstanceOf(LocalSparkExecutor.class);
+            assertThat(executor.name()).isEqualTo("local");
+        }
+    }
+
+    @Test
+    void sparkStartsWithTheFirstAttemptNotWithTheExecutor() {
+        try (Executor executor = new LocalSparkExecutorFactory().create(config(Map.of("stopSparkOnClose", "false")))) {
+            assertThat(executor.health()).isEqualTo(HealthStatus.ok(
+                    "local Spark (master local[*]) not started yet; it starts with the first attempt"));
+        }
+    }
+
+    @Test
+    void healthNamesTheSparkApplicationOnceStarted() {
+        HealthStatus health = SharedSpark.executor().health();
+
+        assertThat(health.healthy()).isTrue();
+        assertThat(health.message()).startsWith("local Spark session started: application "
+                + SharedSpark.spark().sparkContext().applicationId() + ", master local[2]");
+    }
+
+    @Test
+    void unknownOptionsAreErrors() {
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("mastr", "local[2]"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("executor 'local' (type local): unknown option 'mastr', known options: "
+                        + "[cancelGraceSeconds, master, stopSparkOnClose]");
+    }
+
+    @Test
+    void badOptionValuesAreErrors() {
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("stopSparkOnClose", "no"))))
+                .hasMessage("executor 'local' (type local): option 'stopSparkOnClose' must be true or false, not 'no'");
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("cancelGraceSeconds", "0"))))
+                .hasMessage("executor 'local' (type local): option 'cancelGraceSeconds' must be a whole number of "
+                        + "seconds, at least 1, not '0'");
+    }
+}

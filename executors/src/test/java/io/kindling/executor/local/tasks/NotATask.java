@@ -1,0 +1,8 @@
+package io.kindling.executor.local.tasks;
+
+/** Has a run method but does not implement SparkTask. */
+public class NotATask {
+
+    public void run() {
+    }
+}
