@@ -65,6 +65,17 @@ class LocalSparkExecutorCancelTest {
     }
 
     @Test
+    void cancelRightAfterStartCancels() {
+        Path log = dir.resolve("at-once.log");
+        AttemptHandle handle = executor.start(request("at-once", sql(LONG_QUERY), log));
+
+        handle.cancel("run cancelled");
+
+        assertThat(awaitPromptly(handle)).isEqualTo(AttemptResult.cancelled("run cancelled"));
+        assertThat(read(log)).contains("attempt cancelled after").doesNotContain("attempt failed");
+    }
+
+    @Test
     void cancelIsIdempotentAndDoesNothingOnceTheAttemptEnded() {
         Path log = dir.resolve("twice.log");
         AttemptRequest request = request("twice", sql(LONG_QUERY), log);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,29 @@ class LocalSparkExecutorSqlTest {
         assertThat(a).isEqualTo(AttemptResult.succeeded());
         assertThat(b.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(b.error()).hasValueSatisfying(error -> assertThat(error).contains("`only_in_a` cannot be found"));
+    }
+
+    @Test
+    void concurrentAttemptsKeepTheirViewsAndJobsApart() {
+        Path logA = dir.resolve("concurrent-a.log");
+        Path logB = dir.resolve("concurrent-b.log");
+        String script = """
+                CREATE TEMP VIEW who AS SELECT '%s' AS name;
+                SELECT name, count(*) AS n FROM who, range(0, 3000000) GROUP BY name""";
+
+        var a = executor.start(request("concurrent-a", sql(script.formatted("A")), logA));
+        var b = executor.start(request("concurrent-b", sql(script.formatted("B")), logB));
+
+        assertThat(SharedSpark.awaitResult(a)).isEqualTo(AttemptResult.succeeded());
+        assertThat(SharedSpark.awaitResult(b)).isEqualTo(AttemptResult.succeeded());
+        assertThat(read(logA)).contains("| A    | 3000000 |").doesNotContain("| B ");
+        assertThat(read(logB)).contains("| B    | 3000000 |").doesNotContain("| A ");
+        assertThat(jobIds(read(logA))).isNotEmpty().doesNotContainAnyElementsOf(jobIds(read(logB)));
+        assertThat(jobIds(read(logB))).isNotEmpty();
+    }
+
+    private static List<String> jobIds(String log) {
+        return Pattern.compile("Spark job (\\d+) started").matcher(log).results().map(m -> m.group(1)).toList();
     }
 
     @Test

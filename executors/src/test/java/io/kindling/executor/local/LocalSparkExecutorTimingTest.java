@@ -38,7 +38,8 @@ class LocalSparkExecutorTimingTest {
             assertThat(result).isEqualTo(AttemptResult.succeeded());
         }
         List<Long> sorted = warm.stream().sorted().toList();
-        Matcher sparkStart = Pattern.compile("Spark session ready in (\\d+) ms").matcher(SharedSpark.firstAttemptLog());
+        Matcher sparkStart = Pattern.compile("Spark session ready in (\\d+) ms")
+                .matcher(SharedSpark.firstAttemptLog());
         System.out.printf("TIMING first SQL attempt (Spark start included): %d ms, of which Spark start %s ms%n",
                 first, sparkStart.find() ? sparkStart.group(1) : "?");
         System.out.printf("TIMING warm small SQL attempts: %s ms, median %d ms, min %d ms, max %d ms%n", warm,
