@@ -39,7 +39,7 @@ public record RetryPolicy(int retries, Duration delay, Backoff backoff, Duration
             return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
         }
         Duration wait = delay;
-        for (int i = 1; i < attempt && wait.compareTo(maxDelay) < 0; i++) {
+        for (int i = 1; i < attempt && !wait.isZero() && wait.compareTo(maxDelay) < 0; i++) {
             wait = wait.multipliedBy(2);
         }
         return wait.compareTo(maxDelay) > 0 ? maxDelay : wait;

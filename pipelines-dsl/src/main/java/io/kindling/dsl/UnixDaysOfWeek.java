@@ -1,5 +1,7 @@
 package io.kindling.dsl;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -12,6 +14,7 @@ import java.util.regex.Pattern;
 final class UnixDaysOfWeek {
     private static final String[] NAMES = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
     private static final Pattern RANGE = Pattern.compile("(\\*|\\d+(?:-\\d+)?)(?:/(\\d+))?");
+    private static final Pattern NAMED = Pattern.compile("[A-Za-z]{3}(?:(?:-[A-Za-z]{3})?(?:/\\d+)?|#\\d+)");
     private static final Pattern NTH = Pattern.compile("(\\d+)(#\\d+|L)");
 
     private UnixDaysOfWeek() {
@@ -19,24 +22,28 @@ final class UnixDaysOfWeek {
 
     /** The field with every numeric term written as day names; terms that use names are kept as written. */
     static String toQuartz(String field) {
-        StringBuilder out = new StringBuilder();
+        TreeSet<Integer> days = new TreeSet<>();
+        List<String> kept = new ArrayList<>();
         for (String term : field.split(",", -1)) {
             if (term.isEmpty()) {
                 throw error("empty list entry in '" + field + "'");
             }
-            out.append(out.length() > 0 ? "," : "").append(term(term));
+            Matcher nth = NTH.matcher(term);
+            if (!term.matches(".*\\d.*") || NAMED.matcher(term).matches()) {
+                kept.add(term.toUpperCase(Locale.ROOT));
+            } else if (nth.matches()) {
+                kept.add(NAMES[day(nth.group(1))] + nth.group(2));
+            } else {
+                addDays(term, days);
+            }
         }
-        return out.toString();
+        List<String> out = new ArrayList<>();
+        days.forEach(d -> out.add(NAMES[d]));
+        out.addAll(kept);
+        return String.join(",", out);
     }
 
-    private static String term(String term) {
-        if (!term.matches(".*\\d.*") || term.matches("[A-Za-z]{3}(?:-[A-Za-z]{3})?/\\d+")) {
-            return term.toUpperCase(Locale.ROOT);
-        }
-        Matcher nth = NTH.matcher(term);
-        if (nth.matches()) {
-            return NAMES[day(nth.group(1))] + nth.group(2);
-        }
+    private static void addDays(String term, TreeSet<Integer> days) {
         Matcher m = RANGE.matcher(term);
         if (!m.matches()) {
             throw error("cannot read '" + term + "' (use numbers 0-7 or names SUN-SAT)");
@@ -55,15 +62,9 @@ final class UnixDaysOfWeek {
         if (step == 0) {
             throw error("step 0 in '" + term + "'");
         }
-        TreeSet<Integer> days = new TreeSet<>();
         for (int d = from; d <= to; d += step) {
             days.add(d % 7);
         }
-        StringBuilder names = new StringBuilder();
-        for (int d : days) {
-            names.append(names.length() == 0 ? "" : ",").append(NAMES[d]);
-        }
-        return names.toString();
     }
 
     private static int day(String number) {
@@ -73,7 +74,7 @@ final class UnixDaysOfWeek {
     private static int number(String text) {
         int n = text.length() > 2 ? Integer.MAX_VALUE : Integer.parseInt(text);
         if (n > 7) {
-            throw error("day-of-week " + text + " is out of range 0-7");
+            throw error("value " + text + " is out of range 0-7 (0 and 7 are Sunday)");
         }
         return n;
     }

@@ -1,0 +1,76 @@
+package io.kindling.dsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class TemplatesTest {
+    /** 23:30 UTC on June 1st is already June 2nd in Berlin. */
+    private static final TemplateContext CONTEXT = new TemplateContext("daily_orders", "run-42",
+            Instant.parse("2024-06-01T23:30:00Z"), ZoneId.of("Europe/Berlin"), Map.of("min_age", "21"));
+
+    @Test
+    void rendersTheLogicalDateAndTimeInThePipelinesZone() {
+        assertThat(Templates.render("out/{{ ds }}", CONTEXT)).isEqualTo("out/2024-06-02");
+        assertThat(Templates.render("{{logical_time}}", CONTEXT)).isEqualTo("2024-06-02T01:30:00+02:00");
+    }
+
+    @Test
+    void rendersRunIdPipelineAndParams() {
+        assertThat(Templates.render("{{ pipeline }}/{{ run_id }}: age > {{ params.min_age }}", CONTEXT))
+                .isEqualTo("daily_orders/run-42: age > 21");
+    }
+
+    @Test
+    void textWithoutPlaceholdersIsUnchanged() {
+        assertThat(Templates.render("SELECT '{ not one }' AS x, '$1' AS y", CONTEXT))
+                .isEqualTo("SELECT '{ not one }' AS x, '$1' AS y");
+    }
+
+    @Test
+    void valuesAreInsertedLiterally() {
+        TemplateContext dollars = new TemplateContext("p", "r", Instant.EPOCH, ZoneId.of("UTC"),
+                Map.of("v", "$1 \\ {{ ds }}"));
+
+        assertThat(Templates.render("{{ params.v }}", dollars)).isEqualTo("$1 \\ {{ ds }}");
+    }
+
+    @Test
+    void unknownNamesThrowInsteadOfRenderingEmpty() {
+        assertThatThrownBy(() -> Templates.render("{{ today }}", CONTEXT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("template names unknown variable 'today'");
+        assertThatThrownBy(() -> Templates.render("{{ params.max_age }}", CONTEXT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("template names unknown parameter 'params.max_age'");
+    }
+
+    @Test
+    void unknownNamesListsEachNameThatNamesNothing() {
+        assertThat(Templates.unknownNames("{{ ds }} {{ dt }} {{ params.a }} {{ params.b }} {{ run_id }}", Set.of("a")))
+                .containsExactly("dt", "params.b");
+    }
+
+    @Test
+    void bodiesRenderEveryTemplatedString() {
+        TaskBody.Sql sql = new TaskBody.Sql("SELECT {{ params.min_age }}", Optional.empty(),
+                Map.of("v", new DataRef("csv", "in/{{ ds }}", "error", Map.of("sep", "{{ run_id }}"))),
+                Optional.of(new DataRef("parquet", "out/{{ ds }}", "overwrite", Map.of())));
+
+        assertThat(sql.render(CONTEXT)).isEqualTo(new TaskBody.Sql("SELECT 21", Optional.empty(),
+                Map.of("v", new DataRef("csv", "in/2024-06-02", "error", Map.of("sep", "run-42"))),
+                Optional.of(new DataRef("parquet", "out/2024-06-02", "overwrite", Map.of()))));
+        assertThat(new TaskBody.Submit("{{ pipeline }}.jar", "a.B", List.of("{{ ds }}")).render(CONTEXT))
+                .isEqualTo(new TaskBody.Submit("daily_orders.jar", "a.B", List.of("2024-06-02")));
+        assertThat(new TaskBody.JavaClass("a.B", Map.of("d", "{{ ds }}")).render(CONTEXT))
+                .isEqualTo(new TaskBody.JavaClass("a.B", Map.of("d", "2024-06-02")));
+    }
+}
