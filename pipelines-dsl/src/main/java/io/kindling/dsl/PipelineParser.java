@@ -48,7 +48,8 @@ public final class PipelineParser {
 
     /**
      * Parses one file, or every {@code *.yml} and {@code *.yaml} file under a folder (recursively, sorted by
-     * path). A pipeline id that a file shares with a file before it is a problem of the later file.
+     * path, skipping hidden files and folders). A pipeline id that a file shares with a file before it is a
+     * problem of the later file.
      */
     public List<ParseResult> parseAll(Path fileOrFolder) {
         if (!Files.isDirectory(fileOrFolder)) {
@@ -56,7 +57,7 @@ public final class PipelineParser {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(fileOrFolder)) {
-            files = walk.filter(PipelineParser::isPipelineFile).sorted().toList();
+            files = walk.filter(p -> isPipelineFile(p) && !isHidden(fileOrFolder.relativize(p))).sorted().toList();
         } catch (IOException | RuntimeException e) {
             Problem problem = new Problem(fileOrFolder, 1, 1, "cannot list the folder: " + describe(e));
             return List.of(new ParseResult(fileOrFolder, Optional.empty(), List.of(problem)));
@@ -81,6 +82,19 @@ public final class PipelineParser {
             results.add(result);
         }
         return results;
+    }
+
+    /**
+     * Whether a file or one of its folders below the root is hidden (name starting with a dot): editors'
+     * temporary files, {@code .git}, and the {@code ..data} copies a Kubernetes ConfigMap volume holds.
+     */
+    private static boolean isHidden(Path relative) {
+        for (Path name : relative) {
+            if (name.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isPipelineFile(Path path) {

@@ -52,6 +52,16 @@ class PipelineParserParseAllTest {
     }
 
     @Test
+    void hiddenFilesAndFoldersAreSkipped() throws Exception {
+        Path visible = TestFiles.write(dir, "p.yml", "pipeline: p\ntasks: [{id: a, sql: SELECT 1}]\n");
+        TestFiles.write(dir, ".p.yml", "pipeline: p\n");
+        TestFiles.write(dir, "..2024_06_01/p.yml", "pipeline: p\ntasks: [{id: a, sql: SELECT 1}]\n");
+        TestFiles.write(dir, ".git/config.yml", "x: 1\n");
+
+        assertThat(PARSER.parseAll(dir)).extracting(ParseResult::file).containsExactly(visible);
+    }
+
+    @Test
     void aSingleFileIsParsedAlone() {
         Path file = TestFiles.write(dir, "one.yml", "pipeline: one\ntasks: [{id: a, sql: SELECT 1}]\n");
 

@@ -231,6 +231,29 @@ class PipelineParserSyntaxTest {
     }
 
     @Test
+    void recursiveKeysAreRefused() {
+        assertThat(problems("""
+                pipeline: p
+                ? &k [*k]
+                : v
+                tasks: [{id: a, sql: SELECT 1}]
+                """)).containsExactly(problem(2, 3, "keys must be strings, got a list in pipeline"));
+    }
+
+    @Test
+    void aByteOrderMarkAndWindowsLineEndsAreFine() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] text = "pipeline: p\r\ntasks:\r\n  - id: a\r\n    sql: \"{{ x }}\"\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] content = new byte[bom.length + text.length];
+        System.arraycopy(bom, 0, content, 0, bom.length);
+        System.arraycopy(text, 0, content, bom.length, text.length);
+        Path file = TestFiles.write(dir, "bom.yml", content);
+
+        assertThat(PARSER.parse(file).problems()).containsExactly(new Problem(file, 4, 10,
+                "unknown template variable 'x' (known: ds, logical_time, run_id, pipeline, params.<name>)"));
+    }
+
+    @Test
     void problemsPrintAsFileLineColumnMessage() {
         assertThat(problem(3, 7, "boom")).hasToString(dir.resolve("p.yml") + ":3:7: boom");
     }
