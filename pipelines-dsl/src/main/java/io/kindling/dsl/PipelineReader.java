@@ -1,6 +1,5 @@
 package io.kindling.dsl;
 
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
@@ -54,7 +53,8 @@ final class PipelineReader {
         YamlMap map = YamlMap.of(root, "pipeline", "pipeline", KEYS, problems).orElseThrow();
         Optional<YamlMap.Scalar> id = map.requiredScalar("pipeline");
         id.filter(i -> !ID.matcher(i.value()).matches())
-                .ifPresent(i -> problems.at(i.node(), "invalid pipeline id '" + i.value() + "': " + TaskReader.ID_RULE));
+                .ifPresent(i -> problems.at(i.node(),
+                        "invalid pipeline id '" + i.value() + "': " + TaskReader.ID_RULE));
         String description = map.string("description").orElse("");
         Optional<Schedule> schedule = map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);

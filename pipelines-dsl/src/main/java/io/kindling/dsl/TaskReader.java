@@ -60,7 +60,8 @@ final class TaskReader {
         Optional<TaskBodyReader.Body> body = bodies.read(map, label);
         Optional<Task> task = Optional.empty();
         if (id.isPresent() && body.isPresent()) {
-            List<String> deps = List.copyOf(new LinkedHashSet<>(dependsOn.stream().map(YamlMap.Scalar::value).toList()));
+            List<String> deps =
+                    List.copyOf(new LinkedHashSet<>(dependsOn.stream().map(YamlMap.Scalar::value).toList()));
             task = Optional.of(new Task(id.get().value(), deps, rule,
                     settings.executor().orElse(options.defaultExecutor()), settings.retryPolicy(),
                     settings.timeout(), settings.sparkConf(), body.get().body()));

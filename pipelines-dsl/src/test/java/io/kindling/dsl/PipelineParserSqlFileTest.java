@@ -77,7 +77,8 @@ class PipelineParserSqlFileTest {
         assertThat(problems("../secret.sql"))
                 .containsExactly(problem("sql_file: '../secret.sql' is outside the folder of the pipeline file"));
         assertThat(problems("sql/../../secret.sql"))
-                .containsExactly(problem("sql_file: 'sql/../../secret.sql' is outside the folder of the pipeline file"));
+                .containsExactly(
+                        problem("sql_file: 'sql/../../secret.sql' is outside the folder of the pipeline file"));
     }
 
     @Test

@@ -130,7 +130,8 @@ class PipelineParserSyntaxTest {
 
     @Test
     void aBillionLaughsFileIsRefused() {
-        StringBuilder bomb = new StringBuilder("pipeline: p\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        StringBuilder bomb = new StringBuilder("pipeline: p\n");
+        bomb.append("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
         char previous = 'a';
         for (char c = 'b'; c <= 'z'; c++) {
             String ref = "*" + previous;
