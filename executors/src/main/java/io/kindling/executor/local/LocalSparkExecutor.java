@@ -41,6 +41,8 @@ public final class LocalSparkExecutor implements Executor {
     private final ExecutorService threads;
     /** Reports an attempt cancelled when it does not stop within the grace period. */
     private final ScheduledExecutorService cancelTimer;
+    /** Guards {@link #closed} against a start racing a close. */
+    private final Object lifecycle = new Object();
     private volatile boolean closed;
 
     /** Starts nothing: Spark starts with the first attempt. Throws on bad options. */
@@ -67,22 +69,25 @@ public final class LocalSparkExecutor implements Executor {
     @Override
     public AttemptHandle start(AttemptRequest request) {
         requireNonNull(request, "request is null");
-        if (closed) {
-            return new EndedAttempt(AttemptResult.failed("executor '" + config.name() + "' is closed"));
-        }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         LocalAttempt attempt = new LocalAttempt(request, config, options, sparkSession,
                 loader != null ? loader : LocalSparkExecutor.class.getClassLoader(), clock, cancelTimer,
                 ended -> attempts.remove(ended.attemptId(), ended));
-        if (attempts.putIfAbsent(request.attemptId(), attempt) != null) {
-            return new EndedAttempt(AttemptResult.failed("attempt " + request.attemptId()
-                    + " is already running on executor '" + config.name() + "'"));
-        }
-        try {
-            threads.execute(attempt);
-        } catch (RejectedExecutionException e) {
-            attempts.remove(request.attemptId(), attempt);
-            return new EndedAttempt(AttemptResult.failed("executor '" + config.name() + "' is closed"));
+        synchronized (lifecycle) {
+            if (closed) {
+                return new EndedAttempt(AttemptResult.failed("executor '" + config.name() + "' is closed"));
+            }
+            if (attempts.putIfAbsent(request.attemptId(), attempt) != null) {
+                return new EndedAttempt(AttemptResult.failed("attempt " + request.attemptId()
+                        + " is already running on executor '" + config.name() + "'"));
+            }
+            try {
+                threads.execute(attempt);
+            } catch (RejectedExecutionException e) {
+                attempts.remove(request.attemptId(), attempt);
+                return new EndedAttempt(AttemptResult.failed("executor '" + config.name() + "' cannot start "
+                        + "threads: " + e.getMessage()));
+            }
         }
         return attempt;
     }
@@ -107,13 +112,16 @@ public final class LocalSparkExecutor implements Executor {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        List<LocalAttempt> running;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            running = List.copyOf(attempts.values());
+            threads.shutdown();
         }
-        closed = true;
-        List<LocalAttempt> running = List.copyOf(attempts.values());
         running.forEach(attempt -> attempt.cancel("executor '" + config.name() + "' is closing"));
-        threads.shutdown();
         try {
             if (!threads.awaitTermination(options.cancelGracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("executor '{}': {} attempts still running at close", config.name(), attempts.size());
