@@ -142,8 +142,15 @@ public final class PipelineParser {
         }
         Problems problems = new Problems(file);
         Optional<Node> root = SafeYaml.compose(text, problems);
-        PipelineReader.Read read = root.map(r -> new PipelineReader(options, problems).read(r, bytes, text))
-                .orElse(new PipelineReader.Read(Optional.empty(), Optional.empty()));
+        PipelineReader.Read read = new PipelineReader.Read(Optional.empty(), Optional.empty());
+        try {
+            if (root.isPresent()) {
+                read = new PipelineReader(options, problems).read(root.get(), bytes, text);
+            }
+        } catch (RuntimeException e) {
+            // A bug here must not stop the daemon from loading the other files: report it like bad content.
+            problems.at(1, 1, "internal error in the pipeline parser, please report it: " + e);
+        }
         ParseResult result = problems.isEmpty()
                 ? new ParseResult(file, read.pipeline(), List.of())
                 : new ParseResult(file, Optional.empty(), problems.sorted());
