@@ -5,7 +5,6 @@ import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.ExecutorConfig;
-import io.kindling.executor.spark.SparkTaskContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -115,28 +114,32 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         synchronized (this) {
             thread = current;
         }
-        AttemptResult outcome;
+        AttemptResult outcome = null;
         try {
             log = AttemptLog.open(request.logFile(), clock);
             outcome = runLogged();
         } catch (IOException | RuntimeException e) {
             outcome = AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": "
                     + Failures.message(e));
-        }
-        awaitJobEvents();
-        synchronized (this) {
-            finished = true;
-            thread = null;
-        }
-        Thread.interrupted();
-        current.setName(idleName);
-        current.setContextClassLoader(idleLoader);
-        onEnd.accept(this);
-        if (log != null) {
-            log.close();
-        }
-        if (!result.complete(outcome)) {
-            LOG.info("attempt {} ended after it had been reported cancelled", request.attemptId());
+        } finally {
+            // Whatever happened (even an Error), the result completes and the pool thread is left clean.
+            awaitJobEvents();
+            synchronized (this) {
+                finished = true;
+                thread = null;
+            }
+            Thread.interrupted();
+            current.setName(idleName);
+            current.setContextClassLoader(idleLoader);
+            onEnd.accept(this);
+            if (log != null) {
+                log.close();
+            }
+            AttemptResult ended = outcome != null ? outcome
+                    : AttemptResult.failed("the attempt ended abnormally; see the Kindling log");
+            if (!result.complete(ended)) {
+                LOG.info("attempt {} ended after it had been reported cancelled", request.attemptId());
+            }
         }
     }
 
@@ -201,7 +204,8 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         if (body instanceof TaskBody.Sql sql) {
             new SqlTaskRunner(spark, workDir, log, this::checkNotCancelled).run(sql);
         } else if (body instanceof TaskBody.JavaClass javaClass) {
-            ClassTaskRunner.run(javaClass, taskClassLoader, new Context(spark, javaClass.args(), workDir), log);
+            ClassTaskRunner.run(javaClass, taskClassLoader,
+                    new ClassTaskContext(request, spark, javaClass.args(), workDir, log, this::cancelRequested), log);
         } else {
             throw new AttemptFailure("unsupported task body " + body.getClass().getSimpleName());
         }
@@ -318,68 +322,5 @@ final class LocalAttempt implements AttemptHandle, Runnable {
 
     private static long millisSince(long nanoTime) {
         return (System.nanoTime() - nanoTime) / 1_000_000;
-    }
-
-    /** What a class task sees of its attempt. */
-    private final class Context implements SparkTaskContext {
-        private final SparkSession spark;
-        private final Map<String, String> args;
-        private final Path workDir;
-
-        Context(SparkSession spark, Map<String, String> args, Path workDir) {
-            this.spark = spark;
-            this.args = args;
-            this.workDir = workDir;
-        }
-
-        @Override
-        public SparkSession spark() {
-            return spark;
-        }
-
-        @Override
-        public Map<String, String> args() {
-            return args;
-        }
-
-        @Override
-        public Map<String, String> params() {
-            return request.params();
-        }
-
-        @Override
-        public String pipelineId() {
-            return request.pipelineId();
-        }
-
-        @Override
-        public String runId() {
-            return request.runId();
-        }
-
-        @Override
-        public String taskId() {
-            return request.taskId();
-        }
-
-        @Override
-        public int attemptNumber() {
-            return request.attemptNumber();
-        }
-
-        @Override
-        public Path workDir() {
-            return workDir;
-        }
-
-        @Override
-        public void log(String line) {
-            log.line(line);
-        }
-
-        @Override
-        public boolean cancelled() {
-            return cancelRequested();
-        }
     }
 }
