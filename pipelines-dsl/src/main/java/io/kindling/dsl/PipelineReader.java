@@ -5,7 +5,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -27,6 +26,7 @@ final class PipelineReader {
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup");
     private static final Set<String> ALERT_KEYS = Set.of("on_failure", "on_success", "on_retry", "on_duration_over");
     private static final Pattern ID = TaskReader.ID;
+    private static final ZoneId UTC = ZoneId.of("UTC");
 
     /** What was read: the pipeline's id as far as readable, and the pipeline when the file had no problem. */
     record Read(Optional<YamlMap.Scalar> id, Optional<Pipeline> pipeline) {
@@ -112,7 +112,7 @@ final class PipelineReader {
                 return Optional.empty();
             }
         });
-        Optional<ZoneId> zone = map.scalar("timezone").map(this::zone).orElse(Optional.of(ZoneOffset.UTC));
+        Optional<ZoneId> zone = map.scalar("timezone").map(this::zone).orElse(Optional.of(UTC));
         boolean catchup = map.bool("catchup").orElse(false);
         if (cron.isEmpty() || quartz.isEmpty() || zone.isEmpty()) {
             return Optional.empty();

@@ -131,7 +131,7 @@ class PipelineParserTest {
 
         Schedule schedule = result.pipeline().orElseThrow().schedule().orElseThrow();
         assertThat(schedule.quartzCron()).isEqualTo("0 0 0 * * ?");
-        assertThat(schedule.timezone().normalized()).isEqualTo(ZoneId.of("UTC").normalized());
+        assertThat(schedule.timezone()).isEqualTo(ZoneId.of("UTC"));
         assertThat(schedule.catchup()).isFalse();
     }
 
