@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,12 +77,19 @@ public final class RunEngine implements AutoCloseable {
         return t;
     }
 
+    /** The history stores epoch milliseconds; times the engine hands out are never finer than that. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
     /** Runs work on the engine thread; a failure is logged, never lost with the thread. */
     private void post(Runnable work) {
         loop.execute(() -> {
             try {
                 work.run();
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // a linkage error in a task's body must not end the engine thread
                 LOG.error("Engine step failed", e);
             }
         });
@@ -106,9 +114,9 @@ public final class RunEngine implements AutoCloseable {
                                        Map<String, String> overrides) {
         Map<String, String> params = new LinkedHashMap<>(pipeline.params());
         params.putAll(overrides);
-        Instant now = clock.instant();
+        Instant now = now();
         RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), Optional.empty(),
-                trigger, logicalTime, params, RunState.QUEUED, now, Optional.empty(), Optional.empty(),
+                trigger, logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, now, Optional.empty(), Optional.empty(),
                 Optional.empty());
         List<String> taskIds = pipeline.tasks().stream().map(Task::id).toList();
         if (!dao.insertRun(run, taskIds)) {
@@ -125,7 +133,7 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void activate(ActiveRun run) {
-        Instant now = clock.instant();
+        Instant now = now();
         run.run.state().checkMove(RunState.RUNNING);
         dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now), Optional.empty(), Optional.empty());
         active.put(run.runId(), run);
@@ -139,7 +147,7 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void ready(ActiveRun run, TaskSlot task) {
-        task.readyAt = clock.instant();
+        task.readyAt = now();
         ExecutorSlots slots = executors.get(run.dag.tasks.get(task.index).executor());
         if (slots == null) {
             // Validation checks executor names against config.yml; this is a run resumed after a config change.
@@ -163,7 +171,7 @@ public final class RunEngine implements AutoCloseable {
         Path logFile = logDir.resolve(run.pipeline.id()).resolve(run.runId())
                 .resolve(def.id() + "." + task.attempts + ".log");
         task.state.checkMove(TaskState.RUNNING);
-        Instant now = clock.instant();
+        Instant now = now();
         dao.startAttempt(new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts, def.executor(),
                 TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now), Optional.empty(),
                 Optional.empty(), logFile.toString()));
@@ -208,7 +216,7 @@ public final class RunEngine implements AutoCloseable {
         }
         task.handle = null;
         Task def = run.dag.tasks.get(task.index);
-        Instant now = clock.instant();
+        Instant now = now();
         TaskState attemptState = switch (result.outcome()) {
             case SUCCEEDED -> TaskState.SUCCEEDED;
             case FAILED -> TaskState.FAILED;
@@ -292,7 +300,7 @@ public final class RunEngine implements AutoCloseable {
             return;
         }
         String reason = "upstream task '" + run.dag.tasks.get(failed.index).id() + "' ended " + failed.state;
-        dao.updateTaskStates(run.runId(), ids, TaskState.UPSTREAM_FAILED, Optional.of(clock.instant()),
+        dao.updateTaskStates(run.runId(), ids, TaskState.UPSTREAM_FAILED, Optional.of(now()),
                 Optional.of(reason));
         for (TaskSlot t : slots) {
             t.state = TaskState.UPSTREAM_FAILED;
@@ -304,7 +312,7 @@ public final class RunEngine implements AutoCloseable {
     private void failWithoutAttempt(ActiveRun run, TaskSlot task, String reason) {
         String taskId = run.dag.tasks.get(task.index).id();
         task.state.checkMove(TaskState.FAILED);
-        dao.updateTaskStates(run.runId(), List.of(taskId), TaskState.FAILED, Optional.of(clock.instant()),
+        dao.updateTaskStates(run.runId(), List.of(taskId), TaskState.FAILED, Optional.of(now()),
                 Optional.of(reason));
         task.state = TaskState.FAILED;
         run.unfinished--;
@@ -325,7 +333,7 @@ public final class RunEngine implements AutoCloseable {
         }
         RunState state = failed.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
         Optional<String> error = failed.isEmpty() ? Optional.empty() : Optional.of("failed tasks: " + failed);
-        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(clock.instant()), error);
+        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now()), error);
         active.remove(run.runId());
         runChanged(run, state, error);
     }
@@ -346,7 +354,7 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void recover(RunRecord record) {
-        Instant now = clock.instant();
+        Instant now = now();
         Optional<Pipeline> pipeline = pipelines.apply(record.pipelineId());
         List<TaskRunRecord> taskRuns = dao.taskRuns(record.runId());
         if (pipeline.isEmpty()) {
