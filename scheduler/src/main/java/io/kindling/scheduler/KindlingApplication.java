@@ -50,6 +50,10 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
     @Override
     public void run(KindlingConfiguration config, Environment environment) {
         Clock clock = Clock.systemUTC();
+        if (!config.getExecutors().containsKey(config.getDefaultExecutor())) {
+            throw new IllegalArgumentException("defaultExecutor '" + config.getDefaultExecutor()
+                    + "' is not one of the configured executors " + config.getExecutors().keySet());
+        }
 
         Database database = Database.open(config.getDatabase());
         environment.lifecycle().manage(database);

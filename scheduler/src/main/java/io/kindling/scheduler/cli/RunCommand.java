@@ -61,6 +61,12 @@ public class RunCommand extends QuietCommand {
         }
         Pipeline pipeline = parsed.pipeline().orElseThrow();
         Map<String, String> params = params(ns.getList("param"));
+        for (String key : params.keySet()) {
+            if (!pipeline.params().containsKey(key)) {
+                throw new CommandFailedException("unknown param '" + key + "': " + file + " declares "
+                        + new java.util.TreeSet<>(pipeline.params().keySet()));
+            }
+        }
 
         Path scratch = Files.createTempDirectory("kindling-run-");
         DatabaseConfig dbConfig = new DatabaseConfig();

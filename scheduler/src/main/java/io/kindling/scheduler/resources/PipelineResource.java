@@ -79,7 +79,10 @@ public class PipelineResource {
                 PipelineView.detail(p, versionViews, recent));
     }
 
-    /** Triggers a run now; its logical time is the trigger time. */
+    /**
+     * Triggers a run now; its logical time is the trigger time. Params may override the pipeline's declared
+     * params only: templates can name nothing else, so an undeclared key is a typo worth a 400.
+     */
     @POST
     @Path("/{id}/runs")
     public Response trigger(@PathParam("id") String id, TriggerRequest request) {
@@ -87,6 +90,10 @@ public class PipelineResource {
         Map<String, String> params = new LinkedHashMap<>();
         if (request != null && request.params() != null) {
             request.params().forEach((key, value) -> {
+                if (!p.params().containsKey(key)) {
+                    throw new BadRequestException("unknown param '" + key + "': pipeline '" + id + "' declares "
+                            + new java.util.TreeSet<>(p.params().keySet()));
+                }
                 if (value instanceof Map || value instanceof List) {
                     throw new BadRequestException("param '" + key + "' must be a string, number or boolean");
                 }

@@ -212,6 +212,9 @@ class KindlingAppTest {
                 .post(Entity.entity("{not json", MediaType.APPLICATION_JSON)), 400, "");
         assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
                 .post(Entity.json(Map.of("params", Map.of("min_age", List.of(1))))), 400, "must be a string");
+        assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
+                .post(Entity.json(Map.of("params", Map.of("min_agee", 3)))), 400,
+                "unknown param 'min_agee': pipeline 'people' declares [min_age]");
         assertError(EXTENSION.client().target(APP.api("/no/such/thing")).request().get(), 404, "");
     }
 

@@ -1,0 +1,120 @@
+package io.kindling.scheduler.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.util.JarLocation;
+import io.kindling.scheduler.KindlingApplication;
+import io.kindling.scheduler.KindlingConfiguration;
+import io.kindling.scheduler.support.TestDirs;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kindling validate} and {@code kindling run} through Dropwizard's real command line. */
+class CommandsTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+
+    @BeforeEach
+    void captureStdout() {
+        originalOut = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStdout() {
+        System.setOut(originalOut);
+    }
+
+    private Optional<Throwable> kindling(String... args) {
+        KindlingApplication app = new KindlingApplication();
+        Bootstrap<KindlingConfiguration> bootstrap = new Bootstrap<>(app);
+        app.initialize(bootstrap);
+        Cli cli = new Cli(new JarLocation(KindlingApplication.class), bootstrap,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(args);
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void validatePrintsEveryProblemAsFileLineColumnAndFails() throws IOException {
+        Path broken = dir.resolve("broken.yml");
+        Files.writeString(broken, """
+                pipeline: broken
+                schedule:
+                  cron: "61 * * * *"
+                tasks:
+                  - id: a
+                    sql: SELECT {{ nope }}
+                    depend_on: [b]
+                """);
+        Optional<Throwable> result = kindling("validate", broken.toString());
+
+        assertThat(result).isPresent();
+        assertThat(result.get()).isInstanceOf(CommandFailedException.class).hasMessage("3 problems in 1 file");
+        assertThat(stdout().lines()).containsExactly(
+                broken + ":3:9: cron: invalid expression '61 * * * *' (as Quartz: '0 61 * * * ?'): Minute and"
+                        + " Second values must be between 0 and 59",
+                broken + ":6:10: unknown template variable 'nope' (known: ds, logical_time, run_id, pipeline,"
+                        + " params.<name>)",
+                broken + ":7:5: unknown key 'depend_on' in task 'a'; did you mean 'depends_on'?");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("3 problems in 1 file").doesNotContain("\tat ");
+    }
+
+    @Test
+    void validateAcceptsTheExamples() {
+        Optional<Throwable> result = kindling("validate", TestDirs.repositoryRoot().resolve("examples").toString());
+        assertThat(result).isEmpty();
+        assertThat(stdout()).isEmpty();
+    }
+
+    @Test
+    void runExecutesAPipelineOnceAndSucceeds() {
+        Path examples = TestDirs.repositoryRoot().resolve("examples");
+        TestDirs.copyTree(examples, dir.resolve("examples"));
+
+        Optional<Throwable> result = kindling("run", dir.resolve("examples/pipelines/people.yml").toString(),
+                "--param", "min_age=40", "--work-dir", dir.toString(), "--master", "local[2]");
+
+        assertThat(result).isEmpty();
+        assertThat(stdout()).contains("adults", "by_country", "by_age_band", "summary");
+        assertThat(stdout().lines().filter(l -> l.contains("SUCCEEDED"))).hasSize(5); // 4 tasks and the run
+        assertThat(dir.resolve("data/out/people")).isDirectory();
+    }
+
+    @Test
+    void runFailsWhenTheRunFails() {
+        Path file = TestDirs.resource("pipelines/api/broken_sql.yml");
+        Optional<Throwable> result = kindling("run", file.toString(), "--work-dir", dir.toString(),
+                "--master", "local[2]");
+
+        assertThat(result).isPresent();
+        assertThat(result.get()).isInstanceOf(CommandFailedException.class).hasMessageContaining("FAILED");
+        assertThat(stdout()).contains("UPSTREAM_FAILED");
+    }
+
+    @Test
+    void runRefusesAnUndeclaredParam() {
+        Path file = TestDirs.repositoryRoot().resolve("examples/pipelines/people.yml");
+        Optional<Throwable> result = kindling("run", file.toString(), "--param", "min_agee=3");
+
+        assertThat(result).isPresent();
+        assertThat(result.get()).hasMessageContaining("unknown param 'min_agee'");
+    }
+}
