@@ -19,7 +19,6 @@ import io.kindling.scheduler.db.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -92,7 +91,7 @@ public class RunCommand extends QuietCommand {
             System.out.println("run " + run.runId() + " of " + pipeline.id() + " (logs in " + scratch.resolve("logs")
                     + ")");
             RunState state = done.get();
-            Duration took = Duration.ofNanos(System.nanoTime() - start).truncatedTo(ChronoUnit.MILLIS);
+            String took = String.format(java.util.Locale.ROOT, "%.1fs", (System.nanoTime() - start) / 1e9);
             if (state != RunState.SUCCEEDED) {
                 throw new CommandFailedException("run " + run.runId() + " " + state + " after " + took);
             }
