@@ -99,9 +99,19 @@ public final class RunEngine implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** Resumes the runs a previous life of the daemon left unfinished. */
+    /**
+     * Resumes the runs a previous life of the daemon left unfinished, and returns once that is done, so that
+     * no trigger can interleave with recovery.
+     */
     public void start() {
-        post(this::recover);
+        try {
+            loop.submit(this::recover).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while resuming runs", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not resume unfinished runs", e.getCause());
+        }
     }
 
     /**
@@ -133,6 +143,9 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void activate(ActiveRun run) {
+        if (active.containsKey(run.runId())) {
+            return; // resumed by recovery already
+        }
         Instant now = now();
         run.run.state().checkMove(RunState.RUNNING);
         dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now), Optional.empty(), Optional.empty());
