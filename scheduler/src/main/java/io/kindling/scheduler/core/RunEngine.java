@@ -105,7 +105,7 @@ public final class RunEngine implements AutoCloseable {
      */
     public void start() {
         try {
-            loop.submit(this::recover).get();
+            loop.submit((Runnable) this::recover).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while resuming runs", e);
