@@ -1,0 +1,138 @@
+package io.kindling.scheduler.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kindling.dsl.ParseResult;
+import io.kindling.dsl.ParserOptions;
+import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.PipelineParser;
+import io.kindling.executor.Executor;
+import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.Executors;
+import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.db.Database;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.support.TestDatabases;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine on real Spark and a real SQLite file: slots, parallelism, and the order of what it writes. */
+class RunEngineTest {
+    @TempDir
+    Path dir;
+    private Database database;
+    private Executor executor;
+    private RunEngine engine;
+    private RunDao dao;
+
+    private void open(int slots) {
+        database = TestDatabases.sqlite(dir);
+        dao = new RunDao(database.jdbi());
+        executor = new Executors().create(new ExecutorConfig("local", "local", slots, dir, Map.of(),
+                Map.of("master", "local[2]", "stopSparkOnClose", "false")));
+        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", slots), id -> Optional.empty(),
+                Clock.systemUTC(), dir.resolve("logs"));
+        engine.start();
+    }
+
+    @AfterEach
+    void close() {
+        engine.close();
+        executor.close();
+        database.stop();
+    }
+
+    private static Pipeline pipeline(Path dir, String yaml) {
+        ParseResult parsed = new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("p.yml"), yaml);
+        return parsed.pipeline().orElseThrow(() -> new AssertionError(parsed.problems()));
+    }
+
+    private RunRecord runToEnd(Pipeline pipeline) {
+        RunRecord run = engine.trigger(pipeline, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow();
+        await().atMost(Duration.ofMinutes(1)).until(() -> dao.findRun(run.runId()).orElseThrow().state().terminal());
+        return dao.findRun(run.runId()).orElseThrow();
+    }
+
+    @Test
+    void oneSlotRunsIndependentTasksOneAtATimeAndRecordsTheirWait() {
+        open(1);
+        Pipeline p = pipeline(dir, """
+                pipeline: fan
+                tasks:
+                  - {id: a, sql: SELECT 1 AS x}
+                  - {id: b, sql: SELECT 2 AS x}
+                  - {id: c, sql: SELECT 3 AS x}
+                """);
+        RunRecord run = runToEnd(p);
+
+        assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+        List<AttemptRecord> attempts = new ArrayList<>(dao.attempts(run.runId()));
+        attempts.sort(Comparator.comparing(a -> a.startedAt().orElseThrow()));
+        assertThat(attempts).hasSize(3);
+        for (int i = 1; i < attempts.size(); i++) {
+            // the engine records an attempt's end before it hands the slot on
+            assertThat(attempts.get(i).startedAt().orElseThrow())
+                    .isAfterOrEqualTo(attempts.get(i - 1).endedAt().orElseThrow());
+        }
+        // all three were ready at once; the later ones waited for the slot
+        AttemptRecord last = attempts.get(2);
+        assertThat(last.queuedAt()).isBefore(attempts.get(1).endedAt().orElseThrow());
+        assertThat(Duration.between(last.queuedAt(), last.startedAt().orElseThrow())).isPositive();
+    }
+
+    @Test
+    void independentTasksRunInParallelAndEveryTransitionIsAnnouncedAfterItIsWritten() {
+        open(2);
+        Pipeline p = pipeline(dir, """
+                pipeline: diamond
+                tasks:
+                  - {id: top, sql: SELECT 1 AS x}
+                  - {id: left, depends_on: [top], sql: SELECT 2 AS x}
+                  - {id: right, depends_on: [top], sql: SELECT 3 AS x}
+                  - {id: bottom, depends_on: [left, right], sql: SELECT 4 AS x}
+                """);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        engine.addListener(new RunListener() {
+            @Override
+            public void taskChanged(String runId, String taskId, TaskState state, int attempt,
+                                    Optional<String> error) {
+                // the history already says what listeners are told
+                String stored = dao.taskRuns(runId).stream().filter(t -> t.taskId().equals(taskId)).findFirst()
+                        .orElseThrow().state().name();
+                seen.add(taskId + ":" + state + "=" + stored);
+            }
+        });
+        RunRecord run = runToEnd(p);
+
+        assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+        Map<String, AttemptRecord> byTask = new java.util.HashMap<>();
+        dao.attempts(run.runId()).forEach(a -> byTask.put(a.taskId(), a));
+        AttemptRecord left = byTask.get("left");
+        AttemptRecord right = byTask.get("right");
+        // both branches started before either ended: they ran side by side
+        assertThat(left.startedAt().orElseThrow()).isBeforeOrEqualTo(right.endedAt().orElseThrow());
+        assertThat(right.startedAt().orElseThrow()).isBeforeOrEqualTo(left.endedAt().orElseThrow());
+        assertThat(byTask.get("bottom").startedAt().orElseThrow())
+                .isAfterOrEqualTo(left.endedAt().orElseThrow())
+                .isAfterOrEqualTo(right.endedAt().orElseThrow());
+        assertThat(seen).allSatisfy(s -> {
+            String[] parts = s.split("[:=]");
+            assertThat(parts[2]).as(s).isEqualTo(parts[1]);
+        });
+        assertThat(seen).contains("top:RUNNING=RUNNING", "top:SUCCEEDED=SUCCEEDED", "bottom:SUCCEEDED=SUCCEEDED");
+    }
+}
