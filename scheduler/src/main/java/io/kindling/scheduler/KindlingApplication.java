@@ -79,7 +79,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().manage(cron);
 
         environment.jersey().register(new PipelineResource(registry, cron, engine, runs, versions, clock));
-        environment.jersey().register(new RunResource(runs));
+        environment.jersey().register(new RunResource(runs, engine));
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
         executors.executors().forEach((name, executor) ->

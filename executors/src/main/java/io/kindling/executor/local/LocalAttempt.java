@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One attempt on a local executor, run on a pool thread of its own: its own {@code newSession()}, a Spark job
- * group named after the attempt id, a log file. Cancel stops the job group and interrupts the thread.
+ * group named after the attempt id, a log file. Cancel stops the job group; it never interrupts the thread,
+ * since interrupting Spark driver code can close channels the whole SparkContext shares.
  */
 final class LocalAttempt implements AttemptHandle, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalAttempt.class);
@@ -45,9 +46,8 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     private volatile AttemptLog log;
     private volatile String applicationId;
 
-    // Guarded by this: who may be interrupted, and whether the attempt is over.
+    // Guarded by this: the attempt's thread, and whether the attempt is over.
     private Thread thread;
-    private boolean interruptible;
     private boolean finished;
     private String cancelReason;
     private final Set<Integer> runningJobs = new HashSet<>();
@@ -88,9 +88,6 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                 return;
             }
             cancelReason = why;
-            if (interruptible) {
-                thread.interrupt();
-            }
         }
         AttemptLog current = log;
         if (current != null) {
@@ -158,7 +155,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             context = base.sparkContext();
             applicationId = context.applicationId();
             log.line("Spark application " + applicationId + ", master " + context.master());
-            becomeInterruptible();
+            checkNotCancelled();
             SparkSession spark = base.newSession();
             applySparkConf(spark);
             SparkSession.setActiveSession(spark);
@@ -182,10 +179,11 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             log.stackTrace(e);
             return AttemptResult.failed(message);
         } finally {
-            synchronized (this) {
-                interruptible = false;
+            String reason = cancelReason();
+            if (context != null && reason != null) {
+                // A job submitted while the cancel was being processed is stopped too.
+                cancelJobGroup(context, reason);
             }
-            Thread.interrupted();
             if (context != null) {
                 context.clearJobGroup();
             }
@@ -264,12 +262,6 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         return cancelReason;
     }
 
-    /** From here on cancel may interrupt the thread: not earlier, when it may be starting Spark for everyone. */
-    private synchronized void becomeInterruptible() {
-        checkNotCancelled();
-        interruptible = true;
-    }
-
     private void cancelJobGroup(SparkContext context, String reason) {
         try {
             context.cancelJobGroupAndFutureJobs(request.attemptId(), reason);
@@ -292,9 +284,17 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         result.complete(AttemptResult.cancelled(reason));
     }
 
+    /**
+     * Called on Spark's listener thread. A job that starts after its attempt was cancelled is cancelled here:
+     * Spark's "future jobs" cancel of the group was seen to miss a job submitted while it was processed.
+     */
     synchronized void jobStarted(int jobId, int stages) {
         runningJobs.add(jobId);
         log.line("Spark job " + jobId + " started (" + stages + (stages == 1 ? " stage)" : " stages)"));
+        if (cancelReason != null) {
+            String reason = cancelReason;
+            sparkSession.ifStarted().ifPresent(spark -> spark.sparkContext().cancelJob(jobId, reason));
+        }
     }
 
     synchronized void jobEnded(int jobId, long millis, String failure) {

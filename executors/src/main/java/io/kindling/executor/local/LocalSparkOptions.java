@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * @param stopSparkOnClose   whether {@link LocalSparkExecutor#close()} stops the SparkContext; tests that share
  *                           one SparkContext across executors set it to false
  * @param cancelGracePeriod  how long a cancelled attempt may take to stop before its result is reported as
- *                           cancelled anyway (a class task that ignores interrupts keeps its thread meanwhile)
+ *                           cancelled anyway (a class task that ignores cancelled() keeps its thread meanwhile)
  */
 record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cancelGracePeriod) {
     static final String MASTER = "master";

@@ -15,15 +15,19 @@ final class ActiveRun {
     final TemplateContext templates;
     final TaskSlot[] tasks;
     int unfinished;
+    RunState state;
+    /** Set by cancel: nothing new starts, nothing is retried, the run ends CANCELLED. */
+    boolean cancelling;
 
     ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates) {
         this.run = run;
+        this.state = run.state();
         this.pipeline = pipeline;
         this.dag = Dag.of(pipeline);
         this.templates = templates;
         this.tasks = new TaskSlot[dag.size()];
         for (int i = 0; i < tasks.length; i++) {
-            tasks[i] = new TaskSlot(i, dag.upstream[i].length);
+            tasks[i] = new TaskSlot(i);
         }
         this.unfinished = tasks.length;
     }
@@ -36,7 +40,12 @@ final class ActiveRun {
     static final class TaskSlot {
         final int index;
         TaskState state = TaskState.QUEUED;
-        int pendingUpstream;
+        /** How the upstream tasks have ended so far, for the trigger rule. */
+        int upSucceeded;
+        int upFailed;
+        int upSkipped;
+        /** The trigger rule has let the task run (it may still wait for a slot or a retry). */
+        boolean released;
         int attempts;
         Instant readyAt;
         String attemptId;
@@ -44,9 +53,18 @@ final class ActiveRun {
         boolean timedOut;
         ScheduledFuture<?> timeout;
 
-        TaskSlot(int index, int pendingUpstream) {
+        TaskSlot(int index) {
             this.index = index;
-            this.pendingUpstream = pendingUpstream;
+        }
+
+        void countUpstream(TaskState ended) {
+            if (ended == TaskState.SUCCEEDED) {
+                upSucceeded++;
+            } else if (ended == TaskState.SKIPPED) {
+                upSkipped++;
+            } else if (TriggerRules.failed(ended)) {
+                upFailed++;
+            }
         }
     }
 }

@@ -13,13 +13,13 @@ import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunRecord;
-import io.kindling.scheduler.db.TaskRunRecord;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +36,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives runs through their DAGs. Event-driven: a finished attempt wakes exactly its dependents; nothing polls.
- * All run state lives on one engine thread, so transitions need no locks; every transition is written to the
- * run history before it is acted on (before an attempt is started, before dependents are woken).
+ * Drives runs through their DAGs. Event-driven: a task that ends wakes exactly its dependents, whose trigger
+ * rules decide what happens next; nothing polls. All run state lives on one engine thread, so transitions
+ * need no locks; every transition is written to the run history before it is acted on (before an attempt is
+ * started, before dependents are woken, before listeners hear of it).
  */
 public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
@@ -51,6 +53,9 @@ public final class RunEngine implements AutoCloseable {
     private final ExecutorService loop;
     private final ScheduledExecutorService timers;
     private final Map<String, ActiveRun> active = new HashMap<>();
+    /** Runs held back by their pipeline's max_active_runs, oldest first, by pipeline. */
+    private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
+    private final Map<String, Integer> activeByPipeline = new HashMap<>();
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -95,6 +100,18 @@ public final class RunEngine implements AutoCloseable {
         });
     }
 
+    /** Runs work on the engine thread and waits for it. */
+    private void postAndWait(Runnable work) {
+        try {
+            loop.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the engine", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     public void addListener(RunListener listener) {
         listeners.add(listener);
     }
@@ -104,14 +121,7 @@ public final class RunEngine implements AutoCloseable {
      * no trigger can interleave with recovery.
      */
     public void start() {
-        try {
-            loop.submit((Runnable) this::recover).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while resuming runs", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("could not resume unfinished runs", e.getCause());
-        }
+        postAndWait(() -> new RunRecovery(dao, pipelines, this::now).recover(this::resume, this::activate));
     }
 
     /**
@@ -124,10 +134,9 @@ public final class RunEngine implements AutoCloseable {
                                        Map<String, String> overrides) {
         Map<String, String> params = new LinkedHashMap<>(pipeline.params());
         params.putAll(overrides);
-        Instant now = now();
         RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), Optional.empty(),
-                trigger, logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, now, Optional.empty(), Optional.empty(),
-                Optional.empty());
+                trigger, logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, now(),
+                Optional.empty(), Optional.empty(), Optional.empty());
         List<String> taskIds = pipeline.tasks().stream().map(Task::id).toList();
         if (!dao.insertRun(run, taskIds)) {
             LOG.info("Pipeline {}: a run for {} exists already, not starting another", pipeline.id(), logicalTime);
@@ -137,35 +146,100 @@ public final class RunEngine implements AutoCloseable {
         return Optional.of(run);
     }
 
-    private static TemplateContext templates(RunRecord run, Pipeline pipeline) {
+    /**
+     * Cancels a run: running attempts are stopped (their Spark jobs cancelled), tasks that have not started
+     * are SKIPPED, and the run ends CANCELLED once its attempts have stopped. A run that has ended, or is not
+     * this engine's, is left as it is: cancel is idempotent.
+     */
+    public void cancel(String runId) {
+        postAndWait(() -> {
+            ActiveRun run = active.get(runId);
+            if (run != null) {
+                cancel(run);
+                return;
+            }
+            for (ArrayDeque<ActiveRun> queue : waiting.values()) {
+                for (ActiveRun queued : queue) {
+                    if (queued.runId().equals(runId)) {
+                        queue.remove(queued);
+                        queued.cancelling = true;
+                        skipUnstarted(queued, "run cancelled before it started");
+                        end(queued, RunState.CANCELLED, Optional.of("cancelled"));
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    static TemplateContext templates(RunRecord run, Pipeline pipeline) {
         return new TemplateContext(pipeline.id(), run.runId(), run.logicalTime(),
                 pipeline.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), run.params());
     }
 
+    /** Starts a new run, or queues it behind its pipeline's running ones (max_active_runs). */
     private void activate(ActiveRun run) {
         if (active.containsKey(run.runId())) {
             return; // resumed by recovery already
         }
-        Instant now = now();
-        run.run.state().checkMove(RunState.RUNNING);
-        dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now), Optional.empty(), Optional.empty());
-        active.put(run.runId(), run);
+        String pipelineId = run.pipeline.id();
+        if (activeByPipeline.getOrDefault(pipelineId, 0) >= run.pipeline.maxActiveRuns()) {
+            waiting.computeIfAbsent(pipelineId, k -> new ArrayDeque<>()).add(run);
+            return;
+        }
+        run.state = run.state.checkMove(RunState.RUNNING);
+        dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now()), Optional.empty(), Optional.empty());
+        track(run);
         runChanged(run, RunState.RUNNING, Optional.empty());
         for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.QUEUED && task.pendingUpstream == 0) {
-                ready(run, task);
+            if (run.dag.upstream[task.index].length == 0) {
+                release(run, task);
             }
         }
         finishIfDone(run);
     }
 
+    /** Takes over a run that recovery rebuilt: its tasks' states and upstream counts are already set. */
+    private void resume(ActiveRun run, List<TaskSlot> retryNow) {
+        track(run);
+        for (TaskSlot task : retryNow) {
+            scheduleRetry(run, task, Duration.ZERO);
+        }
+        List<TaskSlot> ended = new ArrayList<>();
+        for (TaskSlot task : run.tasks) {
+            if (task.state.terminal()) {
+                ended.add(task);
+            }
+        }
+        for (TaskSlot task : ended) {
+            settled(run, task); // dependents learn how it ended, and decide once that is certain
+        }
+        for (TaskSlot task : run.tasks) {
+            if (task.state == TaskState.QUEUED && !task.released) {
+                decide(run, task);
+            }
+        }
+        finishIfDone(run);
+    }
+
+    private void track(ActiveRun run) {
+        active.put(run.runId(), run);
+        activeByPipeline.merge(run.pipeline.id(), 1, Integer::sum);
+    }
+
+    /** The trigger rule lets the task run: it takes an executor slot, or waits for one. */
+    private void release(ActiveRun run, TaskSlot task) {
+        task.released = true;
+        ready(run, task);
+    }
+
     private void ready(ActiveRun run, TaskSlot task) {
         task.readyAt = now();
-        ExecutorSlots slots = executors.get(run.dag.tasks.get(task.index).executor());
+        Task def = run.dag.tasks.get(task.index);
+        ExecutorSlots slots = executors.get(def.executor());
         if (slots == null) {
             // Validation checks executor names against config.yml; this is a run resumed after a config change.
-            failWithoutAttempt(run, task, "executor '" + run.dag.tasks.get(task.index).executor()
-                    + "' is not configured");
+            endWithoutAttempt(run, task, TaskState.FAILED, "executor '" + def.executor() + "' is not configured");
             return;
         }
         if (slots.free > 0) {
@@ -178,40 +252,38 @@ public final class RunEngine implements AutoCloseable {
 
     private void launch(ActiveRun run, TaskSlot task, ExecutorSlots slots) {
         Task def = run.dag.tasks.get(task.index);
+        task.state.checkMove(TaskState.RUNNING);
         task.attempts++;
         task.timedOut = false;
         task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
         Path logFile = logDir.resolve(run.pipeline.id()).resolve(run.runId())
                 .resolve(def.id() + "." + task.attempts + ".log");
-        task.state.checkMove(TaskState.RUNNING);
-        Instant now = now();
         dao.startAttempt(new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts, def.executor(),
-                TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now), Optional.empty(),
+                TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now()), Optional.empty(),
                 Optional.empty(), logFile.toString()));
         task.state = TaskState.RUNNING;
         taskChanged(run, task, Optional.empty());
 
+        String attemptId = task.attemptId;
         TaskBody body;
         try {
             body = def.body().render(run.templates);
         } catch (IllegalArgumentException e) {
-            attemptEnded(run, task, task.attemptId, AttemptResult.failed(e.getMessage()), Optional.empty());
+            attemptEnded(run, task, attemptId, AttemptResult.failed(e.getMessage()), Optional.empty());
             return;
         }
-        AttemptRequest request = new AttemptRequest(task.attemptId, run.runId(), run.pipeline.id(), def.id(),
+        AttemptRequest request = new AttemptRequest(attemptId, run.runId(), run.pipeline.id(), def.id(),
                 task.attempts, body, run.run.params(), def.sparkConf(), logFile);
         AttemptHandle handle = slots.executor.start(request);
         task.handle = handle;
-        String attemptId = task.attemptId;
         handle.result().whenComplete((result, error) -> post(() -> attemptEnded(run, task, attemptId,
                 result != null ? result : AttemptResult.failed("executor error: " + error),
                 handle.sparkApplicationId())));
         def.timeout().ifPresent(timeout -> task.timeout = timers.schedule(
-                () -> post(() -> timeOut(run, task, attemptId, timeout)),
-                timeout.toMillis(), TimeUnit.MILLISECONDS));
+                () -> post(() -> timeOut(task, attemptId, timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
 
-    private void timeOut(ActiveRun run, TaskSlot task, String attemptId, Duration timeout) {
+    private void timeOut(TaskSlot task, String attemptId, Duration timeout) {
         if (attemptId.equals(task.attemptId) && task.state == TaskState.RUNNING) {
             task.timedOut = true;
             task.handle.cancel("timed out after " + timeout);
@@ -238,14 +310,14 @@ public final class RunEngine implements AutoCloseable {
         Optional<String> error = attemptState == TaskState.TIMED_OUT
                 ? Optional.of("timed out after " + def.timeout().map(Duration::toString).orElse("?"))
                 : result.error();
-        boolean retry = (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
+        boolean retry = !run.cancelling
+                && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
                 && def.retry().allowsRetryAfter(task.attempts);
         task.state.checkMove(retry ? TaskState.UP_FOR_RETRY : attemptState);
         if (retry) {
             Duration delay = def.retry().delayAfter(task.attempts);
-            Instant due = now.plus(delay);
             dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState, TaskState.UP_FOR_RETRY, now, error,
-                    Optional.of(due), sparkAppId);
+                    Optional.of(now.plus(delay)), sparkAppId);
             task.state = TaskState.UP_FOR_RETRY;
             taskChanged(run, task, error);
             scheduleRetry(run, task, delay);
@@ -255,11 +327,7 @@ public final class RunEngine implements AutoCloseable {
             task.state = attemptState;
             run.unfinished--;
             taskChanged(run, task, error);
-            if (attemptState == TaskState.SUCCEEDED) {
-                wakeDependents(run, task);
-            } else {
-                failDownstream(run, task);
-            }
+            settled(run, task);
         }
         releaseSlot(def.executor());
         finishIfDone(run);
@@ -267,7 +335,7 @@ public final class RunEngine implements AutoCloseable {
 
     private void scheduleRetry(ActiveRun run, TaskSlot task, Duration delay) {
         timers.schedule(() -> post(() -> {
-            if (task.state != TaskState.UP_FOR_RETRY) {
+            if (task.state != TaskState.UP_FOR_RETRY || run.cancelling) {
                 return;
             }
             String taskId = run.dag.tasks.get(task.index).id();
@@ -281,167 +349,118 @@ public final class RunEngine implements AutoCloseable {
 
     private void releaseSlot(String executor) {
         ExecutorSlots slots = executors.get(executor);
-        ExecutorSlots.Waiting next = slots.waiting.poll();
-        if (next != null) {
-            launch(next.run(), next.task(), slots);
-        } else {
-            slots.free++;
+        ExecutorSlots.Waiting next;
+        while ((next = slots.waiting.poll()) != null) {
+            if (next.task().state == TaskState.QUEUED) { // not skipped by a cancel while it waited
+                launch(next.run(), next.task(), slots);
+                return;
+            }
         }
+        slots.free++;
     }
 
-    private void wakeDependents(ActiveRun run, TaskSlot task) {
-        for (int d : run.dag.dependents[task.index]) {
+    /** A task has ended for good: its dependents' trigger rules learn how. */
+    private void settled(ActiveRun run, TaskSlot ended) {
+        for (int d : run.dag.dependents[ended.index]) {
             TaskSlot dependent = run.tasks[d];
-            if (--dependent.pendingUpstream == 0 && dependent.state == TaskState.QUEUED) {
-                ready(run, dependent);
+            dependent.countUpstream(ended.state);
+            if (dependent.state == TaskState.QUEUED && !dependent.released && !run.cancelling) {
+                decide(run, dependent);
             }
         }
     }
 
-    /** A task failed for good: everything downstream of it that has not ended can no longer run. */
-    private void failDownstream(ActiveRun run, TaskSlot failed) {
-        List<String> ids = new ArrayList<>();
-        List<TaskSlot> slots = new ArrayList<>();
-        for (int d : run.dag.descendants(failed.index)) {
-            TaskSlot t = run.tasks[d];
-            if (t.state == TaskState.QUEUED) {
-                ids.add(run.dag.tasks.get(d).id());
-                slots.add(t);
-            }
-        }
-        if (ids.isEmpty()) {
-            return;
-        }
-        String reason = "upstream task '" + run.dag.tasks.get(failed.index).id() + "' ended " + failed.state;
-        dao.updateTaskStates(run.runId(), ids, TaskState.UPSTREAM_FAILED, Optional.of(now()),
-                Optional.of(reason));
-        for (TaskSlot t : slots) {
-            t.state = TaskState.UPSTREAM_FAILED;
-            run.unfinished--;
-            taskChanged(run, t, Optional.of(reason));
+    private void decide(ActiveRun run, TaskSlot task) {
+        Task def = run.dag.tasks.get(task.index);
+        switch (TriggerRules.decide(def.triggerRule(), run.dag.upstream[task.index].length, task.upSucceeded,
+                task.upFailed, task.upSkipped)) {
+            case RUN -> release(run, task);
+            case SKIP -> endWithoutAttempt(run, task, TaskState.SKIPPED,
+                    "trigger rule " + def.triggerRule().yamlName() + " not met by its upstream tasks");
+            case UPSTREAM_FAILED -> endWithoutAttempt(run, task, TaskState.UPSTREAM_FAILED,
+                    "an upstream task failed (trigger rule " + def.triggerRule().yamlName() + ")");
+            case WAIT -> { }
         }
     }
 
-    private void failWithoutAttempt(ActiveRun run, TaskSlot task, String reason) {
+    /** Ends a task that never got (another) attempt, and lets its dependents decide. */
+    private void endWithoutAttempt(ActiveRun run, TaskSlot task, TaskState state, String reason) {
         String taskId = run.dag.tasks.get(task.index).id();
-        task.state.checkMove(TaskState.FAILED);
-        dao.updateTaskStates(run.runId(), List.of(taskId), TaskState.FAILED, Optional.of(now()),
-                Optional.of(reason));
-        task.state = TaskState.FAILED;
+        task.state.checkMove(state);
+        dao.updateTaskStates(run.runId(), List.of(taskId), state, Optional.of(now()), Optional.of(reason));
+        task.state = state;
         run.unfinished--;
         taskChanged(run, task, Optional.of(reason));
-        failDownstream(run, task);
+        settled(run, task);
     }
 
+    private void cancel(ActiveRun run) {
+        if (run.cancelling) {
+            return;
+        }
+        run.cancelling = true;
+        LOG.info("Cancelling run {} of {}", run.runId(), run.pipeline.id());
+        skipUnstarted(run, "run cancelled");
+        for (TaskSlot task : run.tasks) {
+            if (task.state == TaskState.RUNNING && task.handle != null) {
+                task.handle.cancel("run cancelled");
+            }
+        }
+        finishIfDone(run);
+    }
+
+    private void skipUnstarted(ActiveRun run, String reason) {
+        List<String> ids = new ArrayList<>();
+        for (TaskSlot task : run.tasks) {
+            if (task.state == TaskState.QUEUED || task.state == TaskState.UP_FOR_RETRY) {
+                ids.add(run.dag.tasks.get(task.index).id());
+            }
+        }
+        dao.updateTaskStates(run.runId(), ids, TaskState.SKIPPED, Optional.of(now()), Optional.of(reason));
+        for (TaskSlot task : run.tasks) {
+            if (task.state == TaskState.QUEUED || task.state == TaskState.UP_FOR_RETRY) {
+                task.state = TaskState.SKIPPED;
+                run.unfinished--;
+                taskChanged(run, task, Optional.of(reason));
+            }
+        }
+    }
+
+    /**
+     * When every task has ended: a cancelled run is CANCELLED; otherwise the run SUCCEEDED when each leaf task
+     * (one nothing depends on) SUCCEEDED or was SKIPPED, and FAILED otherwise, naming the tasks that failed.
+     */
     private void finishIfDone(ActiveRun run) {
         if (run.unfinished > 0 || !active.containsKey(run.runId())) {
             return;
         }
+        boolean leavesOk = true;
         List<String> failed = new ArrayList<>();
         for (TaskSlot t : run.tasks) {
-            if (t.state != TaskState.SUCCEEDED && t.state != TaskState.SKIPPED
-                    && t.state != TaskState.UPSTREAM_FAILED) {
+            if (run.dag.dependents[t.index].length == 0 && t.state != TaskState.SUCCEEDED
+                    && t.state != TaskState.SKIPPED) {
+                leavesOk = false;
+            }
+            if (t.state == TaskState.FAILED || t.state == TaskState.TIMED_OUT) {
                 failed.add(run.dag.tasks.get(t.index).id() + " " + t.state);
             }
         }
-        RunState state = failed.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
-        Optional<String> error = failed.isEmpty() ? Optional.empty() : Optional.of("failed tasks: " + failed);
-        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now()), error);
+        RunState state = run.cancelling ? RunState.CANCELLED : leavesOk ? RunState.SUCCEEDED : RunState.FAILED;
+        Optional<String> error = state == RunState.CANCELLED ? Optional.of("cancelled")
+                : state == RunState.FAILED ? Optional.of("failed tasks: " + failed) : Optional.empty();
         active.remove(run.runId());
+        activeByPipeline.merge(run.pipeline.id(), -1, Integer::sum);
+        end(run, state, error);
+        ArrayDeque<ActiveRun> queue = waiting.get(run.pipeline.id());
+        if (queue != null && !queue.isEmpty()) {
+            activate(queue.poll());
+        }
+    }
+
+    private void end(ActiveRun run, RunState state, Optional<String> error) {
+        run.state = run.state.checkMove(state);
+        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now()), error);
         runChanged(run, state, error);
-    }
-
-    /**
-     * Picks up runs left QUEUED or RUNNING by a previous life of the daemon: attempts that were running are
-     * failed ("daemon restarted") and retried per their policy; everything else continues where it stopped.
-     */
-    private void recover() {
-        List<RunRecord> unfinished = dao.runsInStates(List.of(RunState.QUEUED, RunState.RUNNING));
-        for (RunRecord run : unfinished) {
-            try {
-                recover(run);
-            } catch (RuntimeException e) {
-                LOG.error("Could not resume run {} of {}", run.runId(), run.pipelineId(), e);
-            }
-        }
-    }
-
-    private void recover(RunRecord record) {
-        Instant now = now();
-        Optional<Pipeline> pipeline = pipelines.apply(record.pipelineId());
-        List<TaskRunRecord> taskRuns = dao.taskRuns(record.runId());
-        if (pipeline.isEmpty()) {
-            String reason = "pipeline '" + record.pipelineId() + "' is no longer loaded";
-            List<String> open = taskRuns.stream().filter(t -> !t.state().terminal()).map(TaskRunRecord::taskId)
-                    .toList();
-            dao.updateTaskStates(record.runId(), open, TaskState.CANCELLED, Optional.of(now), Optional.of(reason));
-            dao.updateRunState(record.runId(), RunState.FAILED, Optional.empty(), Optional.of(now),
-                    Optional.of(reason));
-            return;
-        }
-        LOG.info("Resuming run {} of {}", record.runId(), record.pipelineId());
-        ActiveRun run = new ActiveRun(record, pipeline.get(), templates(record, pipeline.get()));
-        Map<String, AttemptRecord> running = new HashMap<>();
-        for (AttemptRecord a : dao.attempts(record.runId())) {
-            if (a.state() == TaskState.RUNNING) {
-                running.put(a.taskId(), a);
-            }
-        }
-        List<TaskSlot> retryNow = new ArrayList<>();
-        for (TaskRunRecord tr : taskRuns) {
-            Integer i = run.dag.index.get(tr.taskId());
-            if (i == null) {
-                continue;
-            }
-            TaskSlot task = run.tasks[i];
-            task.attempts = tr.attempts();
-            task.state = tr.state();
-            AttemptRecord lost = running.get(tr.taskId());
-            if (lost != null || task.state == TaskState.RUNNING) {
-                Task def = run.dag.tasks.get(i);
-                String reason = "daemon restarted while the attempt was running";
-                boolean retry = def.retry().allowsRetryAfter(task.attempts);
-                TaskState next = retry ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
-                String attemptId = lost != null ? lost.attemptId() : "";
-                dao.finishAttempt(attemptId, record.runId(), def.id(), TaskState.FAILED, next, now,
-                        Optional.of(reason), retry ? Optional.of(now) : Optional.empty(), Optional.empty());
-                task.state = next;
-                if (retry) {
-                    retryNow.add(task);
-                }
-            } else if (task.state == TaskState.UP_FOR_RETRY) {
-                retryNow.add(task);
-            }
-            if (task.state.terminal()) {
-                run.unfinished--;
-            }
-        }
-        for (TaskSlot task : run.tasks) {
-            task.pendingUpstream = 0;
-            for (int up : run.dag.upstream[task.index]) {
-                if (run.tasks[up].state != TaskState.SUCCEEDED) {
-                    task.pendingUpstream++;
-                }
-            }
-        }
-        dao.updateRunState(record.runId(), RunState.RUNNING, Optional.of(record.startedAt().orElse(now)),
-                Optional.empty(), Optional.empty());
-        active.put(run.runId(), run);
-        for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.FAILED || task.state == TaskState.TIMED_OUT
-                    || task.state == TaskState.CANCELLED || task.state == TaskState.UPSTREAM_FAILED) {
-                failDownstream(run, task);
-            }
-        }
-        for (TaskSlot task : retryNow) {
-            scheduleRetry(run, task, Duration.ZERO);
-        }
-        for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.QUEUED && task.pendingUpstream == 0) {
-                ready(run, task);
-            }
-        }
-        finishIfDone(run);
     }
 
     private void runChanged(ActiveRun run, RunState state, Optional<String> error) {

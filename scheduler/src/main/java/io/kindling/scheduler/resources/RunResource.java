@@ -2,6 +2,7 @@ package io.kindling.scheduler.resources;
 
 import io.kindling.scheduler.api.RunPage;
 import io.kindling.scheduler.api.RunView;
+import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.RunState;
 import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.RunDao;
@@ -9,6 +10,7 @@ import io.kindling.scheduler.db.RunRecord;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -31,9 +33,11 @@ public class RunResource {
     static final int MAX_LIMIT = 500;
 
     private final RunDao runs;
+    private final RunEngine engine;
 
-    public RunResource(RunDao runs) {
+    public RunResource(RunDao runs, RunEngine engine) {
         this.runs = runs;
+        this.engine = engine;
     }
 
     @GET
@@ -52,6 +56,18 @@ public class RunResource {
     public RunView get(@PathParam("runId") String runId) {
         RunRecord run = run(runId);
         return RunView.withTasks(run, runs.taskRuns(runId), runs.attempts(runId));
+    }
+
+    /**
+     * Stops what runs (the attempts' Spark jobs are cancelled) and skips what has not started; the run ends
+     * CANCELLED once its attempts have stopped. Idempotent: a run that has ended is returned as it is.
+     */
+    @POST
+    @jakarta.ws.rs.Path("/{runId}/cancel")
+    public RunView cancel(@PathParam("runId") String runId) {
+        run(runId);
+        engine.cancel(runId);
+        return get(runId);
     }
 
     /** The attempt's log as plain text; the latest attempt unless {@code ?attempt=N}. */

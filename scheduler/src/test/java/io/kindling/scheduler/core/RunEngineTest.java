@@ -135,4 +135,89 @@ class RunEngineTest {
         });
         assertThat(seen).contains("top:RUNNING=RUNNING", "top:SUCCEEDED=SUCCEEDED", "bottom:SUCCEEDED=SUCCEEDED");
     }
+
+    private Map<String, TaskState> taskStates(RunRecord run) {
+        Map<String, TaskState> states = new java.util.TreeMap<>();
+        dao.taskRuns(run.runId()).forEach(t -> states.put(t.taskId(), t.state()));
+        return states;
+    }
+
+    @Test
+    void triggerRulesDecideWhatRunsAfterAFailureAndLeavesDecideTheRun() {
+        open(3);
+        Pipeline p = pipeline(dir, """
+                pipeline: rules
+                tasks:
+                  - {id: ok, sql: SELECT 1 AS x}
+                  - {id: bad, sql: SELECT nope FROM range(1)}
+                  - {id: all_success, depends_on: [ok, bad], sql: SELECT 1 AS x}
+                  - {id: all_done, depends_on: [ok, bad], trigger_rule: all_done, sql: SELECT 1 AS x}
+                  - {id: one_failed, depends_on: [ok, bad], trigger_rule: one_failed, sql: SELECT 1 AS x}
+                  - {id: one_success, depends_on: [ok, bad], trigger_rule: one_success, sql: SELECT 1 AS x}
+                  - {id: all_failed, depends_on: [ok, bad], trigger_rule: all_failed, sql: SELECT 1 AS x}
+                  - {id: none_failed, depends_on: [ok, bad], trigger_rule: none_failed, sql: SELECT 1 AS x}
+                  - {id: after_skipped, depends_on: [all_failed], sql: SELECT 1 AS x}
+                  - {id: after_upstream_failed, depends_on: [all_success], trigger_rule: all_done, sql: SELECT 1 AS x}
+                """);
+        RunRecord run = runToEnd(p);
+
+        assertThat(taskStates(run)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "ok", TaskState.SUCCEEDED,
+                "bad", TaskState.FAILED,
+                "all_success", TaskState.UPSTREAM_FAILED,
+                "all_done", TaskState.SUCCEEDED,
+                "one_failed", TaskState.SUCCEEDED,
+                "one_success", TaskState.SUCCEEDED,
+                "all_failed", TaskState.SKIPPED,
+                "none_failed", TaskState.UPSTREAM_FAILED,
+                "after_skipped", TaskState.SKIPPED,
+                "after_upstream_failed", TaskState.SUCCEEDED));
+        // leaves include none_failed (UPSTREAM_FAILED): the run failed, naming the task that failed
+        assertThat(run.state()).isEqualTo(RunState.FAILED);
+        assertThat(run.error()).contains("failed tasks: [bad FAILED]");
+        // tasks that never ran have no attempts
+        assertThat(dao.attempts(run.runId())).extracting(AttemptRecord::taskId)
+                .doesNotContain("all_success", "all_failed", "none_failed", "after_skipped");
+    }
+
+    @Test
+    void aRunWhoseLeavesSucceedSucceedsEvenIfAnInnerTaskFailed() {
+        open(2);
+        Pipeline p = pipeline(dir, """
+                pipeline: cleanup
+                tasks:
+                  - {id: work, sql: SELECT nope FROM range(1)}
+                  - {id: cleanup, depends_on: [work], trigger_rule: all_done, sql: SELECT 1 AS x}
+                """);
+        RunRecord run = runToEnd(p);
+
+        assertThat(taskStates(run)).containsEntry("work", TaskState.FAILED).containsEntry("cleanup",
+                TaskState.SUCCEEDED);
+        assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+    }
+
+    @Test
+    void maxActiveRunsOneRunsTriggersOneAtATimeInOrder() {
+        open(3);
+        Pipeline p = pipeline(dir, """
+                pipeline: single
+                max_active_runs: 1
+                tasks:
+                  - {id: a, sql: SELECT 1 AS x}
+                  - {id: b, depends_on: [a], sql: SELECT 2 AS x}
+                """);
+        List<RunRecord> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            runs.add(engine.trigger(p, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow());
+        }
+        await().atMost(Duration.ofMinutes(1)).until(() -> runs.stream()
+                .allMatch(r -> dao.findRun(r.runId()).orElseThrow().state().terminal()));
+
+        List<RunRecord> ended = runs.stream().map(r -> dao.findRun(r.runId()).orElseThrow()).toList();
+        assertThat(ended).extracting(RunRecord::state).containsOnly(RunState.SUCCEEDED);
+        for (int i = 1; i < ended.size(); i++) {
+            assertThat(ended.get(i).startedAt().orElseThrow())
+                    .isAfterOrEqualTo(ended.get(i - 1).endedAt().orElseThrow());
+        }
+    }
 }

@@ -135,6 +135,38 @@ class KindlingAppTest {
     }
 
     @Test
+    void cancelStopsTheRunningQueryWithinSecondsAndSkipsWhatHasNotStarted() {
+        String runId = trigger("long", Map.of());
+        await().atMost(Duration.ofMinutes(1)).until(() ->
+                tasksById(get("/runs/" + runId)).get("endless").get("state").asText().equals("RUNNING"));
+
+        long asked = System.nanoTime();
+        Response response = EXTENSION.client().target(APP.api("/runs/" + runId + "/cancel")).request()
+                .post(Entity.json(Map.of()));
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.readEntity(JsonNode.class).get("run_id").asText()).isEqualTo(runId);
+        JsonNode run = awaitRunEnds(runId);
+        long tookMillis = (System.nanoTime() - asked) / 1_000_000;
+
+        assertThat(run.get("state").asText()).isEqualTo("CANCELLED");
+        assertThat(tookMillis).as("cancel took %d ms", tookMillis).isLessThan(10_000);
+        Map<String, JsonNode> tasks = tasksById(run);
+        assertThat(tasks.get("endless").get("state").asText()).isEqualTo("CANCELLED");
+        assertThat(tasks.get("endless").get("attempts").get(0).get("state").asText()).isEqualTo("CANCELLED");
+        assertThat(tasks.get("after").get("state").asText()).isEqualTo("SKIPPED");
+
+        // idempotent: a second cancel changes nothing
+        JsonNode again = EXTENSION.client().target(APP.api("/runs/" + runId + "/cancel")).request()
+                .post(Entity.json(Map.of()), JsonNode.class);
+        assertThat(again.get("state").asText()).isEqualTo("CANCELLED");
+        assertError(EXTENSION.client().target(APP.api("/runs/nope/cancel")).request().post(Entity.json(Map.of())),
+                404, "run 'nope' not found");
+
+        // the slot and Spark's cores are free again: a quick run goes through
+        assertThat(awaitRunEnds(trigger("flaky", Map.of())).get("state").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void aFailedTaskFailsItsDownstreamButNotItsSiblings() {
         String runId = trigger("broken_sql", Map.of());
         JsonNode run = awaitRunEnds(runId);
@@ -154,9 +186,9 @@ class KindlingAppTest {
         JsonNode list = get("/pipelines");
         List<String> ids = new ArrayList<>();
         list.get("pipelines").forEach(p -> ids.add(p.get("id").asText()));
-        assertThat(ids).containsExactly("broken_sql", "flaky", "people", "slow");
+        assertThat(ids).containsExactly("broken_sql", "flaky", "long", "people", "slow");
 
-        JsonNode people = list.get("pipelines").get(2);
+        JsonNode people = list.get("pipelines").get(3);
         assertThat(people.get("schedule").get("cron").asText()).isEqualTo("0 6 * * *");
         assertThat(people.get("schedule").get("timezone").asText()).isEqualTo("Europe/Berlin");
         assertThat(people.get("next_fire_time").asText()).isNotEmpty();

@@ -1,0 +1,114 @@
+package io.kindling.scheduler.core;
+
+import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Task;
+import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.db.TaskRunRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the runs a previous life of the daemon left QUEUED or RUNNING. An attempt that was running is
+ * failed ("daemon restarted") and its task retried if its policy allows; tasks that had ended keep their
+ * state and are not run again. Runs on the engine thread, before any trigger.
+ */
+final class RunRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(RunRecovery.class);
+    static final String RESTARTED = "daemon restarted while the attempt was running";
+
+    private final RunDao dao;
+    private final Function<String, Optional<Pipeline>> pipelines;
+    private final Supplier<Instant> clock;
+
+    RunRecovery(RunDao dao, Function<String, Optional<Pipeline>> pipelines, Supplier<Instant> clock) {
+        this.dao = dao;
+        this.pipelines = pipelines;
+        this.clock = clock;
+    }
+
+    /**
+     * @param resume   takes a rebuilt RUNNING run and the tasks to retry at once
+     * @param activate takes a run that never started (it goes through max_active_runs like a new one)
+     */
+    void recover(BiConsumer<ActiveRun, List<TaskSlot>> resume, Consumer<ActiveRun> activate) {
+        for (RunRecord run : dao.runsInStates(List.of(RunState.RUNNING, RunState.QUEUED))) {
+            try {
+                recover(run, resume, activate);
+            } catch (RuntimeException e) {
+                LOG.error("Could not resume run {} of {}", run.runId(), run.pipelineId(), e);
+            }
+        }
+    }
+
+    private void recover(RunRecord record, BiConsumer<ActiveRun, List<TaskSlot>> resume,
+                         Consumer<ActiveRun> activate) {
+        Instant now = clock.get();
+        Optional<Pipeline> pipeline = pipelines.apply(record.pipelineId());
+        List<TaskRunRecord> taskRuns = dao.taskRuns(record.runId());
+        if (pipeline.isEmpty()) {
+            String reason = "pipeline '" + record.pipelineId() + "' is no longer loaded";
+            List<String> open = taskRuns.stream().filter(t -> !t.state().terminal()).map(TaskRunRecord::taskId)
+                    .toList();
+            dao.updateTaskStates(record.runId(), open, TaskState.CANCELLED, Optional.of(now), Optional.of(reason));
+            dao.updateRunState(record.runId(), RunState.FAILED, Optional.empty(), Optional.of(now),
+                    Optional.of(reason));
+            return;
+        }
+        ActiveRun run = new ActiveRun(record, pipeline.get(), RunEngine.templates(record, pipeline.get()));
+        if (record.state() == RunState.QUEUED) {
+            activate.accept(run);
+            return;
+        }
+        LOG.info("Resuming run {} of {}", record.runId(), record.pipelineId());
+        Map<String, AttemptRecord> running = new HashMap<>();
+        for (AttemptRecord a : dao.attempts(record.runId())) {
+            if (a.state() == TaskState.RUNNING) {
+                running.put(a.taskId(), a);
+            }
+        }
+        List<TaskSlot> retryNow = new ArrayList<>();
+        for (TaskRunRecord tr : taskRuns) {
+            Integer i = run.dag.index.get(tr.taskId());
+            if (i == null) {
+                continue; // a task the current definition no longer has
+            }
+            TaskSlot task = run.tasks[i];
+            task.attempts = tr.attempts();
+            task.state = tr.state();
+            AttemptRecord lost = running.get(tr.taskId());
+            if (lost != null || task.state == TaskState.RUNNING) {
+                Task def = run.dag.tasks.get(i);
+                boolean retry = def.retry().allowsRetryAfter(task.attempts);
+                TaskState next = retry ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
+                dao.finishAttempt(lost != null ? lost.attemptId() : "", record.runId(), def.id(), TaskState.FAILED,
+                        next, now, Optional.of(RESTARTED), retry ? Optional.of(now) : Optional.empty(),
+                        Optional.empty());
+                task.state = next;
+            }
+            if (task.state == TaskState.UP_FOR_RETRY) {
+                task.released = true;
+                retryNow.add(task);
+            }
+        }
+        run.unfinished = 0;
+        for (TaskSlot task : run.tasks) {
+            if (!task.state.terminal()) {
+                run.unfinished++;
+            }
+        }
+        resume.accept(run, retryNow);
+    }
+}
