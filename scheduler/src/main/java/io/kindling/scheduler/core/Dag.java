@@ -51,23 +51,4 @@ final class Dag {
     int size() {
         return tasks.size();
     }
-
-    /** Every task reachable downstream of {@code from}, not including it. */
-    List<Integer> descendants(int from) {
-        boolean[] seen = new boolean[size()];
-        List<Integer> out = new ArrayList<>();
-        ArrayList<Integer> stack = new ArrayList<>();
-        stack.add(from);
-        while (!stack.isEmpty()) {
-            int t = stack.remove(stack.size() - 1);
-            for (int d : dependents[t]) {
-                if (!seen[d]) {
-                    seen[d] = true;
-                    out.add(d);
-                    stack.add(d);
-                }
-            }
-        }
-        return out;
-    }
 }

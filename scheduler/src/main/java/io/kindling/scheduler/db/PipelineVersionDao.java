@@ -1,7 +1,6 @@
 package io.kindling.scheduler.db;
 
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /** The definitions that have been loaded, one row per (pipeline, content hash). */
@@ -32,11 +31,5 @@ public final class PipelineVersionDao {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM pipeline_versions WHERE pipeline_id = :id ORDER BY loaded_at DESC")
                 .bind("id", pipelineId).map(Rows.VERSION).list());
-    }
-
-    public Optional<PipelineVersion> find(String pipelineId, String contentHash) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT * FROM pipeline_versions WHERE pipeline_id = :id AND content_hash = :hash")
-                .bind("id", pipelineId).bind("hash", contentHash).map(Rows.VERSION).findOne());
     }
 }

@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
@@ -109,11 +108,6 @@ public final class RunDao {
                     .bind("task_id", attempt.taskId())
                     .execute();
         });
-    }
-
-    public void setSparkAppId(String attemptId, String sparkAppId) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE task_attempts SET spark_app_id = :app WHERE attempt_id = :id")
-                .bind("app", sparkAppId).bind("id", attemptId).execute());
     }
 
     /**
@@ -229,10 +223,5 @@ public final class RunDao {
     public List<AttemptRecord> attemptsInState(TaskState state) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM task_attempts WHERE state = :state")
                 .bind("state", state.name()).map(Rows.ATTEMPT).list());
-    }
-
-    /** Runs a few statements in one transaction, for callers that must combine writes. */
-    public <T> T inTransaction(java.util.function.Function<Handle, T> work) {
-        return jdbi.inTransaction(work::apply);
     }
 }
