@@ -3,29 +3,28 @@ package io.kindling.dsl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.List;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The task graph: ids, dependencies and cycles. */
 class PipelineParserGraphTest {
-    private static final PipelineParser PARSER = new PipelineParser(ParserOptions.lenient());
 
     @TempDir
     Path dir;
+    private ParserFixture fixture;
 
-    private List<Problem> problems(String yaml) {
-        return PARSER.parse(dir.resolve("p.yml"), yaml).problems();
+    @BeforeEach
+    void fixture() {
+        fixture = new ParserFixture(dir, ParserOptions.lenient());
     }
 
-    private Problem problem(int line, int column, String message) {
-        return new Problem(dir.resolve("p.yml"), line, column, message);
-    }
+
 
     @Test
     void duplicateTaskIdsPointAtTheSecondAndNameTheFirstLine() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: load
@@ -34,12 +33,12 @@ class PipelineParserGraphTest {
                     sql: SELECT 1
                   - id: load
                     sql: SELECT 2
-                """)).containsExactly(problem(7, 9, "duplicate task id 'load' (first defined at line 3)"));
+                """)).containsExactly(fixture.problem(7, 9, "duplicate task id 'load' (first defined at line 3)"));
     }
 
     @Test
     void unknownDependenciesAreReportedAtTheEntry() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: extract
@@ -48,25 +47,25 @@ class PipelineParserGraphTest {
                     depends_on: [extrct, missing]
                     sql: SELECT 1
                 """)).containsExactly(
-                problem(6, 18, "unknown dependency 'extrct' of task 'load'; did you mean 'extract'?"),
-                problem(6, 26, "unknown dependency 'missing' of task 'load'"));
+                fixture.problem(6, 18, "unknown dependency 'extrct' of task 'load'; did you mean 'extract'?"),
+                fixture.problem(6, 26, "unknown dependency 'missing' of task 'load'"));
     }
 
     @Test
     void aTaskMustNotDependOnItself() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: a
                     depends_on:
                       - a
                     sql: SELECT 1
-                """)).containsExactly(problem(5, 9, "task 'a' depends on itself"));
+                """)).containsExactly(fixture.problem(5, 9, "task 'a' depends on itself"));
     }
 
     @Test
     void aCycleIsNamedFromItsFirstTaskInTheFile() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: a
@@ -79,12 +78,12 @@ class PipelineParserGraphTest {
                     depends_on: [b]
                     sql: SELECT 1
                 """)).containsExactly(
-                problem(4, 18, "dependency cycle: a -> c -> b -> a (each task depends on the next)"));
+                fixture.problem(4, 18, "dependency cycle: a -> c -> b -> a (each task depends on the next)"));
     }
 
     @Test
     void tasksDownstreamOfACycleAreNotReportedAsCycles() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: start
@@ -99,12 +98,12 @@ class PipelineParserGraphTest {
                     depends_on: [x]
                     sql: SELECT 1
                 """)).containsExactly(
-                problem(9, 25, "dependency cycle: x -> y -> x (each task depends on the next)"));
+                fixture.problem(9, 25, "dependency cycle: x -> y -> x (each task depends on the next)"));
     }
 
     @Test
     void separateCyclesAreEachReported() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - {id: a, depends_on: [b], sql: SELECT 1}
@@ -112,13 +111,13 @@ class PipelineParserGraphTest {
                   - {id: c, depends_on: [d], sql: SELECT 1}
                   - {id: d, depends_on: [c], sql: SELECT 1}
                 """)).containsExactly(
-                problem(3, 26, "dependency cycle: a -> b -> a (each task depends on the next)"),
-                problem(5, 26, "dependency cycle: c -> d -> c (each task depends on the next)"));
+                fixture.problem(3, 26, "dependency cycle: a -> b -> a (each task depends on the next)"),
+                fixture.problem(5, 26, "dependency cycle: c -> d -> c (each task depends on the next)"));
     }
 
     @Test
     void aDiamondIsNotACycle() {
-        ParseResult result = PARSER.parse(dir.resolve("p.yml"), """
+        ParseResult result = new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("p.yml"), """
                 pipeline: p
                 tasks:
                   - {id: top, sql: SELECT 1}
@@ -139,7 +138,7 @@ class PipelineParserGraphTest {
             yaml.append("  - {id: t").append(i).append(", depends_on: [t").append(i - 1).append("], sql: x}\n");
         }
 
-        assertThat(problems(yaml.toString())).singleElement().satisfies(p -> {
+        assertThat(fixture.problems(yaml.toString())).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(3);
             assertThat(p.message()).startsWith("dependency cycle: t0 -> t4999 -> t4998 -> ")
                     .endsWith(" -> t1 -> t0 (each task depends on the next)");

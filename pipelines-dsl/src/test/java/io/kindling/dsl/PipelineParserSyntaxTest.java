@@ -4,76 +4,73 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The YAML layer: syntax errors, hostile input, and the shape of the document. */
 class PipelineParserSyntaxTest {
-    private static final PipelineParser PARSER =
-            new PipelineParser(new ParserOptions(Optional.empty(), Optional.empty(), "local"));
 
     @TempDir
     Path dir;
+    private ParserFixture fixture;
 
-    private List<Problem> problems(String yaml) {
-        return PARSER.parse(dir.resolve("p.yml"), yaml).problems();
+    @BeforeEach
+    void fixture() {
+        fixture = new ParserFixture(dir, ParserOptions.lenient());
     }
 
-    private Problem problem(int line, int column, String message) {
-        return new Problem(dir.resolve("p.yml"), line, column, message);
-    }
+
 
     @Test
     void reportsASyntaxErrorWhereSnakeYamlFoundIt() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: a
                      sql: SELECT 1
-                """)).containsExactly(problem(4, 9, "YAML syntax error: mapping values are not allowed here"));
+                """)).containsExactly(fixture.problem(4, 9, "YAML syntax error: mapping values are not allowed here"));
     }
 
     @Test
     void aSyntaxErrorNamesWhereTheConstructStarted() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks: [{id: a, sql: SELECT 1}
-                """)).containsExactly(problem(3, 1, "YAML syntax error: expected ',' or ']', but got <stream end> "
+                """)).containsExactly(fixture.problem(3, 1, "YAML syntax error: expected ',' or ']', but got <stream end> "
                 + "(while parsing a flow sequence at line 2, column 8)"));
     }
 
     @Test
     void anEmptyFileIsAProblem() {
-        assertThat(problems("")).containsExactly(problem(1, 1, "empty pipeline file"));
-        assertThat(problems("# only a comment\n")).containsExactly(problem(1, 1, "empty pipeline file"));
-        assertThat(problems("---\n")).containsExactly(problem(1, 1, "empty pipeline file"));
+        assertThat(fixture.problems("")).containsExactly(fixture.problem(1, 1, "empty pipeline file"));
+        assertThat(fixture.problems("# only a comment\n")).containsExactly(fixture.problem(1, 1, "empty pipeline file"));
+        assertThat(fixture.problems("---\n")).containsExactly(fixture.problem(1, 1, "empty pipeline file"));
     }
 
     @Test
     void theTopLevelMustBeAMapping() {
-        assertThat(problems("- pipeline: p\n")).containsExactly(problem(1, 1,
+        assertThat(fixture.problems("- pipeline: p\n")).containsExactly(fixture.problem(1, 1,
                 "the top level of a pipeline file must be a mapping (pipeline:, tasks:, ...), got a list"));
-        assertThat(problems("just text\n")).containsExactly(problem(1, 1,
+        assertThat(fixture.problems("just text\n")).containsExactly(fixture.problem(1, 1,
                 "the top level of a pipeline file must be a mapping (pipeline:, tasks:, ...), got 'just text'"));
     }
 
     @Test
     void onlyOneDocumentPerFile() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks: [{id: a, sql: SELECT 1}]
                 ---
                 pipeline: q
-                """)).containsExactly(problem(3, 1, "YAML syntax error: but found another document "
+                """)).containsExactly(fixture.problem(3, 1, "YAML syntax error: but found another document "
                 + "(expected a single document in the stream at line 1, column 1)"));
     }
 
     @Test
     void duplicateKeysAreReportedAtTheSecondOccurrence() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: a
@@ -82,29 +79,29 @@ class PipelineParserSyntaxTest {
                     retries: 2
                 pipeline: q
                 """)).containsExactly(
-                problem(6, 5, "duplicate key 'retries' in task 'a' (first at line 5)"),
-                problem(7, 1, "duplicate key 'pipeline' in pipeline (first at line 1)"));
+                fixture.problem(6, 5, "duplicate key 'retries' in task 'a' (first at line 5)"),
+                fixture.problem(7, 1, "duplicate key 'pipeline' in pipeline (first at line 1)"));
     }
 
     @Test
     void customTagsAreRefusedEverywhere() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 description: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL ["http://x"]]]]
                 tasks:
                   - id: a
                     sql: !foo SELECT 1
                 """)).containsExactly(
-                problem(2, 14, "custom YAML tags are not allowed: !!javax.script.ScriptEngineManager"),
-                problem(2, 14, "description: expected a string, got a list"),
-                problem(2, 50, "custom YAML tags are not allowed: !!java.net.URLClassLoader"),
-                problem(2, 78, "custom YAML tags are not allowed: !!java.net.URL"),
-                problem(5, 10, "custom YAML tags are not allowed: !foo"));
+                fixture.problem(2, 14, "custom YAML tags are not allowed: !!javax.script.ScriptEngineManager"),
+                fixture.problem(2, 14, "description: expected a string, got a list"),
+                fixture.problem(2, 50, "custom YAML tags are not allowed: !!java.net.URLClassLoader"),
+                fixture.problem(2, 78, "custom YAML tags are not allowed: !!java.net.URL"),
+                fixture.problem(5, 10, "custom YAML tags are not allowed: !foo"));
     }
 
     @Test
     void standardTagsAreAllowed() {
-        ParseResult result = PARSER.parse(dir.resolve("p.yml"), """
+        ParseResult result = new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("p.yml"), """
                 pipeline: !!str p
                 max_active_runs: !!int 2
                 tasks:
@@ -117,15 +114,15 @@ class PipelineParserSyntaxTest {
 
     @Test
     void mergeKeysAreNotSupported() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - &base {id: a, sql: SELECT 1}
                   - <<: *base
                     id: b
                 """)).containsExactly(
-                problem(4, 5, "YAML merge keys (<<) are not supported; use defaults: for settings shared by tasks"),
-                problem(4, 5, "task 'b' has no body: give one of sql, sql_file, class or submit"));
+                fixture.problem(4, 5, "YAML merge keys (<<) are not supported; use defaults: for settings shared by tasks"),
+                fixture.problem(4, 5, "task 'b' has no body: give one of sql, sql_file, class or submit"));
     }
 
     @Test
@@ -140,24 +137,24 @@ class PipelineParserSyntaxTest {
             previous = c;
         }
 
-        assertThat(problems(bomb.toString())).containsExactly(problem(1, 1,
+        assertThat(fixture.problems(bomb.toString())).containsExactly(fixture.problem(1, 1,
                 "YAML error: too many aliases: at most 20 aliases (*name) of mappings or lists are allowed in a file"));
     }
 
     @Test
     void aRecursiveStructureDoesNotLoopForever() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 params: &x {a: *x}
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(problem(2, 9, "params.a: expected a string, got a mapping"));
+                """)).containsExactly(fixture.problem(2, 9, "params.a: expected a string, got a mapping"));
     }
 
     @Test
     void deepNestingIsRefused() {
         String deep = "pipeline: p\ndescription: " + "[".repeat(200) + "]".repeat(200) + "\n";
 
-        assertThat(problems(deep)).singleElement().satisfies(p -> {
+        assertThat(fixture.problems(deep)).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(1);
             assertThat(p.message()).startsWith("YAML error: ").containsIgnoringCase("nesting depth");
         });
@@ -168,9 +165,9 @@ class PipelineParserSyntaxTest {
         String big = "pipeline: p\ndescription: \"" + "x".repeat(1024 * 1024) + "\"\n";
         Path file = TestFiles.write(dir, "big.yml", big);
 
-        assertThat(PARSER.parse(file).problems()).containsExactly(new Problem(file, 1, 1,
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems()).containsExactly(new Problem(file, 1, 1,
                 "the file is larger than 1 MiB; pipeline files must be at most 1048576 bytes"));
-        assertThat(PARSER.parse(file, big).problems()).containsExactly(new Problem(file, 1, 1,
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file, big).problems()).containsExactly(new Problem(file, 1, 1,
                 "the file is larger than 1 MiB; pipeline files must be at most 1048576 bytes"));
     }
 
@@ -179,7 +176,7 @@ class PipelineParserSyntaxTest {
         byte[] junk = {'p', 'i', 'p', 'e', ':', ' ', 'x', '\n', 'a', ':', ' ', (byte) 0xC3, (byte) 0x28, 0, 1};
         Path file = TestFiles.write(dir, "junk.yml", junk);
 
-        assertThat(PARSER.parse(file).problems()).containsExactly(
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems()).containsExactly(
                 new Problem(file, 2, 4, "YAML syntax error: the file is not UTF-8 text (byte 0xC3)"));
     }
 
@@ -187,7 +184,7 @@ class PipelineParserSyntaxTest {
     void controlCharactersAreASyntaxProblemAtTheirPosition() {
         Path file = TestFiles.write(dir, "ctl.yml", "pipeline: p\nab: c\u0001d\n".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(PARSER.parse(file).problems()).containsExactly(
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems()).containsExactly(
                 new Problem(file, 2, 6, "YAML syntax error: special characters are not allowed (U+0001)"));
     }
 
@@ -199,7 +196,7 @@ class PipelineParserSyntaxTest {
             random.nextBytes(junk);
             Path file = TestFiles.write(dir, "junk" + i + ".yml", junk);
 
-            ParseResult result = PARSER.parse(file);
+            ParseResult result = new PipelineParser(ParserOptions.lenient()).parse(file);
 
             assertThat(result.ok()).isFalse();
             assertThat(result.problems()).isNotEmpty();
@@ -215,7 +212,7 @@ class PipelineParserSyntaxTest {
             for (int j = random.nextInt(120); j > 0; j--) {
                 text.append(alphabet.charAt(random.nextInt(alphabet.length())));
             }
-            ParseResult result = PARSER.parse(dir.resolve("r.yml"), text.toString());
+            ParseResult result = new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("r.yml"), text.toString());
 
             assertThat(result.ok()).isFalse();
         }
@@ -223,22 +220,22 @@ class PipelineParserSyntaxTest {
 
     @Test
     void nonStringKeysAreReported() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 ? [a, b]
                 : c
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(problem(2, 3, "keys must be strings, got a list in pipeline"));
+                """)).containsExactly(fixture.problem(2, 3, "keys must be strings, got a list in pipeline"));
     }
 
     @Test
     void recursiveKeysAreRefused() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 ? &k [*k]
                 : v
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(problem(2, 3, "keys must be strings, got a list in pipeline"));
+                """)).containsExactly(fixture.problem(2, 3, "keys must be strings, got a list in pipeline"));
     }
 
     @Test
@@ -250,21 +247,21 @@ class PipelineParserSyntaxTest {
         System.arraycopy(text, 0, content, bom.length, text.length);
         Path file = TestFiles.write(dir, "bom.yml", content);
 
-        assertThat(PARSER.parse(file).problems()).containsExactly(new Problem(file, 4, 10,
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems()).containsExactly(new Problem(file, 4, 10,
                 "unknown template variable 'x' (known: ds, logical_time, run_id, pipeline, params.<name>)"));
     }
 
     @Test
     void problemsPrintAsFileLineColumnMessage() {
-        assertThat(problem(3, 7, "boom")).hasToString(dir.resolve("p.yml") + ":3:7: boom");
+        assertThat(fixture.problem(3, 7, "boom")).hasToString(dir.resolve("p.yml") + ":3:7: boom");
     }
 
     @Test
     void requiredKeysWithoutAValueAreReported() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline:
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(problem(1, 10, "pipeline: a value is required"));
+                """)).containsExactly(fixture.problem(1, 10, "pipeline: a value is required"));
     }
 
 }

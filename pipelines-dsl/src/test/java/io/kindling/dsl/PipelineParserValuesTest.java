@@ -5,32 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bodies, names and values: each rule with the line, column and message it reports. */
 class PipelineParserValuesTest {
-    private static final ParserOptions OPTIONS =
-            new ParserOptions(Optional.of(Set.of("local", "spark")), Optional.of(Set.of("ops", "oncall")), "local");
 
     @TempDir
     Path dir;
+    private ParserFixture fixture;
 
-    private List<Problem> problems(String yaml) {
-        ParseResult result = new PipelineParser(OPTIONS).parse(dir.resolve("p.yml"), yaml);
-        assertThat(result.ok()).isEqualTo(result.problems().isEmpty());
-        return result.problems();
+    @BeforeEach
+    void fixture() {
+        fixture = new ParserFixture(dir, ParserFixture.STRICT);
     }
 
-    private Problem problem(int line, int column, String message) {
-        return new Problem(dir.resolve("p.yml"), line, column, message);
-    }
+
 
     @Test
     void aTaskNeedsExactlyOneBody() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: none
@@ -40,16 +36,16 @@ class PipelineParserValuesTest {
                     class: com.example.Job
                     submit: {jar: a.jar, main_class: a.B}
                 """)).containsExactly(
-                problem(3, 5, "task 'none' has no body: give one of sql, sql_file, class or submit"),
-                problem(7, 5, "task 'two' has more than one body: 'sql' and 'class' (give exactly one of sql, "
+                fixture.problem(3, 5, "task 'none' has no body: give one of sql, sql_file, class or submit"),
+                fixture.problem(7, 5, "task 'two' has more than one body: 'sql' and 'class' (give exactly one of sql, "
                         + "sql_file, class or submit)"),
-                problem(8, 5, "task 'two' has more than one body: 'sql' and 'submit' (give exactly one of sql, "
+                fixture.problem(8, 5, "task 'two' has more than one body: 'sql' and 'submit' (give exactly one of sql, "
                         + "sql_file, class or submit)"));
     }
 
     @Test
     void inputsOutputAndArgsOnlyWithTheirBody() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: a
@@ -60,14 +56,14 @@ class PipelineParserValuesTest {
                     sql: SELECT 1
                     args: {x: y}
                 """)).containsExactly(
-                problem(5, 5, "inputs: only a task with sql or sql_file may have inputs (task 'a' uses class)"),
-                problem(6, 5, "output: only a task with sql or sql_file may have output (task 'a' uses class)"),
-                problem(9, 5, "args: only a task with class takes args (a submit task lists its args under submit)"));
+                fixture.problem(5, 5, "inputs: only a task with sql or sql_file may have inputs (task 'a' uses class)"),
+                fixture.problem(6, 5, "output: only a task with sql or sql_file may have output (task 'a' uses class)"),
+                fixture.problem(9, 5, "args: only a task with class takes args (a submit task lists its args under submit)"));
     }
 
     @Test
     void classNamesMustLookLikeJavaNames() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: a
@@ -77,14 +73,14 @@ class PipelineParserValuesTest {
                   - id: c
                     class: com.example.Outer$Inner
                 """)).containsExactly(
-                problem(4, 12, "class: 'com.example..Job' is not a Java class name (like com.example.LoadWarehouse)"),
-                problem(6, 38, "main_class: 'com.example.Main; rm -rf /' is not a Java class name "
+                fixture.problem(4, 12, "class: 'com.example..Job' is not a Java class name (like com.example.LoadWarehouse)"),
+                fixture.problem(6, 38, "main_class: 'com.example.Main; rm -rf /' is not a Java class name "
                         + "(like com.example.LoadWarehouse)"));
     }
 
     @Test
     void unknownEnumValuesListTheKnownOnes() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 tasks:
                   - id: a
@@ -93,16 +89,16 @@ class PipelineParserValuesTest {
                     sql: SELECT 1
                     output: {format: csv, path: y, mode: replace}
                 """)).containsExactly(
-                problem(4, 19, "trigger_rule: unknown rule 'all_sucess' (use all_success, all_done, all_failed, "
+                fixture.problem(4, 19, "trigger_rule: unknown rule 'all_sucess' (use all_success, all_done, all_failed, "
                         + "one_success, one_failed, none_failed); did you mean 'all_success'?"),
-                problem(5, 20, "retry_backoff: expected fixed or exponential, got 'linear'"),
-                problem(7, 42, "mode: unknown output mode 'replace' (use overwrite, append, error, errorifexists "
+                fixture.problem(5, 20, "retry_backoff: expected fixed or exponential, got 'linear'"),
+                fixture.problem(7, 42, "mode: unknown output mode 'replace' (use overwrite, append, error, errorifexists "
                         + "or ignore)"));
     }
 
     @Test
     void executorsMustBeKnown() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 defaults: {executor: sprak}
                 tasks:
@@ -113,8 +109,8 @@ class PipelineParserValuesTest {
                     executor: spark
                     sql: SELECT 1
                 """)).containsExactly(
-                problem(2, 22, "unknown executor 'sprak' (known: local, spark); did you mean 'spark'?"),
-                problem(5, 15, "unknown executor 'gpu' (known: local, spark)"));
+                fixture.problem(2, 22, "unknown executor 'sprak' (known: local, spark); did you mean 'spark'?"),
+                fixture.problem(5, 15, "unknown executor 'gpu' (known: local, spark)"));
     }
 
     @Test
@@ -131,7 +127,7 @@ class PipelineParserValuesTest {
 
     @Test
     void webhooksMustBeKnownAndAlertsWellFormed() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 alerts:
                   on_failure: [ops, opz]
@@ -140,16 +136,16 @@ class PipelineParserValuesTest {
                   on_duration_over: forever
                 tasks: [{id: a, sql: SELECT 1}]
                 """)).containsExactly(
-                problem(3, 21, "unknown webhook 'opz' in on_failure (known: oncall, ops); did you mean 'ops'?"),
-                problem(4, 16, "unknown webhook 'pager' in on_success (known: oncall, ops)"),
-                problem(5, 13, "on_retry: expected a list, got 'oncall'"),
-                problem(6, 21, "on_duration_over: invalid duration 'forever' (use a whole number and a unit, "
+                fixture.problem(3, 21, "unknown webhook 'opz' in on_failure (known: oncall, ops); did you mean 'ops'?"),
+                fixture.problem(4, 16, "unknown webhook 'pager' in on_success (known: oncall, ops)"),
+                fixture.problem(5, 13, "on_retry: expected a list, got 'oncall'"),
+                fixture.problem(6, 21, "on_duration_over: invalid duration 'forever' (use a whole number and a unit, "
                         + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"));
     }
 
     @Test
     void alertsAreRead() {
-        ParseResult result = new PipelineParser(OPTIONS).parse(dir.resolve("p.yml"), """
+        ParseResult result = new PipelineParser(ParserFixture.STRICT).parse(dir.resolve("p.yml"), """
                 pipeline: p
                 alerts: {on_failure: [ops], on_success: [oncall], on_retry: [ops, oncall], on_duration_over: 2h}
                 tasks: [{id: a, sql: SELECT 1}]
@@ -161,7 +157,7 @@ class PipelineParserValuesTest {
 
     @Test
     void durationsMustBeValidAndTimeoutsPositive() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 defaults: {retry_delay: 5 minutes}
                 tasks:
@@ -173,25 +169,25 @@ class PipelineParserValuesTest {
                     sql: SELECT 1
                     timeout: 1.5h
                 """)).containsExactly(
-                problem(2, 25, "retry_delay: invalid duration '5 minutes' (use a whole number and a unit, "
+                fixture.problem(2, 25, "retry_delay: invalid duration '5 minutes' (use a whole number and a unit, "
                         + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"),
-                problem(6, 22, "max_retry_delay: invalid duration '10' (use a whole number and a unit, "
+                fixture.problem(6, 22, "max_retry_delay: invalid duration '10' (use a whole number and a unit, "
                         + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"),
-                problem(7, 14, "timeout: must be longer than 0s"),
-                problem(10, 14, "timeout: invalid duration '1.5h' (use a whole number and a unit, "
+                fixture.problem(7, 14, "timeout: must be longer than 0s"),
+                fixture.problem(10, 14, "timeout: invalid duration '1.5h' (use a whole number and a unit, "
                         + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"));
     }
 
     @Test
     void badCronIsReportedWithTheConversionsMessage() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 schedule:
                   cron: "0 9 1 * MON"
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(problem(3, 9,
+                """)).containsExactly(fixture.problem(3, 9,
                 "cron: day-of-month and day-of-week cannot both be restricted; use a Quartz expression"));
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 schedule: {cron: "61 * * * *"}
                 tasks: [{id: a, sql: SELECT 1}]
@@ -204,17 +200,17 @@ class PipelineParserValuesTest {
 
     @Test
     void badTimeZoneIsReported() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 schedule: {cron: "@daily", timezone: Europe/Berln}
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(problem(2, 38, "timezone: unknown time zone 'Europe/Berln' "
+                """)).containsExactly(fixture.problem(2, 38, "timezone: unknown time zone 'Europe/Berln' "
                 + "(use an IANA name such as Europe/Berlin, America/New_York or UTC)"));
     }
 
     @Test
     void unknownTemplateNamesInEveryRenderedString() {
-        assertThat(problems("""
+        assertThat(fixture.problems("""
                 pipeline: p
                 params: {min_age: 21}
                 tasks:
@@ -228,25 +224,25 @@ class PipelineParserValuesTest {
                   - id: c
                     submit: {jar: "{{ jar_dir }}/app.jar", main_class: a.B, args: ["{{ ds }}", "{{ today }}"]}
                 """)).containsExactly(
-                problem(5, 10, "unknown template variable 'date' (known: ds, logical_time, run_id, pipeline, "
+                fixture.problem(5, 10, "unknown template variable 'date' (known: ds, logical_time, run_id, pipeline, "
                         + "params.min_age)"),
-                problem(6, 37, "unknown template variable 'dss' (known: ds, logical_time, run_id, pipeline, "
+                fixture.problem(6, 37, "unknown template variable 'dss' (known: ds, logical_time, run_id, pipeline, "
                         + "params.min_age)"),
-                problem(6, 68, "unknown template variable 'params.sep' (known: ds, logical_time, run_id, pipeline, "
+                fixture.problem(6, 68, "unknown template variable 'params.sep' (known: ds, logical_time, run_id, pipeline, "
                         + "params.min_age)"),
-                problem(7, 33, "unknown template variable 'runid' (known: ds, logical_time, run_id, pipeline, "
+                fixture.problem(7, 33, "unknown template variable 'runid' (known: ds, logical_time, run_id, pipeline, "
                         + "params.min_age)"),
-                problem(10, 34, "unknown template variable 'user' (known: ds, logical_time, run_id, pipeline, "
+                fixture.problem(10, 34, "unknown template variable 'user' (known: ds, logical_time, run_id, pipeline, "
                         + "params.min_age)"),
-                problem(12, 19, "unknown template variable 'jar_dir' (known: ds, logical_time, run_id, pipeline, "
+                fixture.problem(12, 19, "unknown template variable 'jar_dir' (known: ds, logical_time, run_id, pipeline, "
                         + "params.min_age)"),
-                problem(12, 80, "unknown template variable 'today' (known: ds, logical_time, run_id, pipeline, "
+                fixture.problem(12, 80, "unknown template variable 'today' (known: ds, logical_time, run_id, pipeline, "
                         + "params.min_age)"));
     }
 
     @Test
     void templateNamesMayUseEveryBuiltInAndParam() {
-        ParseResult result = new PipelineParser(OPTIONS).parse(dir.resolve("p.yml"), """
+        ParseResult result = new PipelineParser(ParserFixture.STRICT).parse(dir.resolve("p.yml"), """
                 pipeline: p
                 params: {x: 1}
                 tasks:

@@ -410,19 +410,19 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void skipUnstarted(ActiveRun run, String reason) {
+        List<TaskSlot> unstarted = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (TaskSlot task : run.tasks) {
             if (task.state == TaskState.QUEUED || task.state == TaskState.UP_FOR_RETRY) {
+                unstarted.add(task);
                 ids.add(run.dag.tasks.get(task.index).id());
             }
         }
         dao.updateTaskStates(run.runId(), ids, TaskState.SKIPPED, Optional.of(now()), Optional.of(reason));
-        for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.QUEUED || task.state == TaskState.UP_FOR_RETRY) {
-                task.state = TaskState.SKIPPED;
-                run.unfinished--;
-                taskChanged(run, task, Optional.of(reason));
-            }
+        for (TaskSlot task : unstarted) {
+            task.state = TaskState.SKIPPED;
+            run.unfinished--;
+            taskChanged(run, task, Optional.of(reason));
         }
     }
 

@@ -89,6 +89,8 @@ final class RunRecovery {
             task.attempts = tr.attempts();
             task.state = tr.state();
             AttemptRecord lost = running.get(tr.taskId());
+            // A task and its attempt move in one transaction, so a RUNNING task has its RUNNING attempt; the
+            // check on the task too keeps a damaged history from leaving it RUNNING for ever.
             if (lost != null || task.state == TaskState.RUNNING) {
                 Task def = run.dag.tasks.get(i);
                 boolean retry = def.retry().allowsRetryAfter(task.attempts);

@@ -17,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -93,13 +92,7 @@ public class RunResource {
         if (!Files.exists(file)) {
             return Response.ok("", MediaType.TEXT_PLAIN_TYPE).build();
         }
-        StreamingOutput body = out -> {
-            try {
-                Files.copy(file, out);
-            } catch (IOException e) {
-                throw new IOException("cannot read log " + file, e);
-            }
-        };
+        StreamingOutput body = out -> Files.copy(file, out);
         return Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
     }
 
