@@ -79,6 +79,28 @@ public final class CronSchedules {
         return times;
     }
 
+    /**
+     * The fire times in {@code (after, upTo]}, oldest first; at most {@code limit} of them, the oldest, so a
+     * caller that gets {@code limit} back knows there may be more.
+     */
+    public static List<Instant> fireTimesBetween(Schedule schedule, Instant after, Instant upTo, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit is negative");
+        }
+        CronExpression cron = parse(schedule.quartzCron(), schedule.quartzCron());
+        cron.setTimeZone(TimeZone.getTimeZone(schedule.timezone()));
+        List<Instant> times = new ArrayList<>();
+        Date last = Date.from(after);
+        while (times.size() < limit) {
+            last = cron.getNextValidTimeAfter(last);
+            if (last == null || last.toInstant().isAfter(upTo)) {
+                break;
+            }
+            times.add(last.toInstant());
+        }
+        return times;
+    }
+
     private static String fromUnix(String[] f) {
         String dom = f[2];
         String dow = f[4];

@@ -117,6 +117,20 @@ class CronSchedulesTest {
     }
 
     @Test
+    void fireTimesBetweenExcludeTheStartIncludeTheEndAndStopAtTheLimit() {
+        Schedule every10 = schedule("*/10 * * * *", ZoneOffset.UTC);
+        Instant start = Instant.parse("2024-06-01T10:00:00Z");
+
+        assertThat(CronSchedules.fireTimesBetween(every10, start, start.plusSeconds(3600), 100)).containsExactly(
+                Instant.parse("2024-06-01T10:10:00Z"), Instant.parse("2024-06-01T10:20:00Z"),
+                Instant.parse("2024-06-01T10:30:00Z"), Instant.parse("2024-06-01T10:40:00Z"),
+                Instant.parse("2024-06-01T10:50:00Z"), Instant.parse("2024-06-01T11:00:00Z"));
+        assertThat(CronSchedules.fireTimesBetween(every10, start, start.plusSeconds(3600), 2)).containsExactly(
+                Instant.parse("2024-06-01T10:10:00Z"), Instant.parse("2024-06-01T10:20:00Z"));
+        assertThat(CronSchedules.fireTimesBetween(every10, start, start.plusSeconds(599), 100)).isEmpty();
+    }
+
+    @Test
     void weekdaysMeanMondayToFriday() {
         List<ZonedDateTime> times = CronSchedules.nextFireTimes(schedule("0 9 * * 1-5", ZoneOffset.UTC),
                 Instant.parse("2024-06-01T00:00:00Z"), 7);

@@ -17,11 +17,13 @@ import io.kindling.scheduler.core.TriggerType;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
 import io.kindling.scheduler.schedule.CronScheduler;
+import io.kindling.scheduler.schedule.ScheduleTicker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -29,6 +31,17 @@ import java.util.Optional;
 
 /** The Kindling daemon. {@link #run} is the list of what it is made of, in start order. */
 public class KindlingApplication extends Application<KindlingConfiguration> {
+    private final Clock clock;
+    private ScheduleTicker ticker;
+
+    public KindlingApplication() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock the daemon's only source of "now": tests pass one they can move */
+    public KindlingApplication(Clock clock) {
+        this.clock = clock;
+    }
 
     public static void main(String[] args) throws Exception {
         new KindlingApplication().run(args);
@@ -49,7 +62,6 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
     @Override
     public void run(KindlingConfiguration config, Environment environment) {
-        Clock clock = Clock.systemUTC();
         if (!config.getExecutors().containsKey(config.getDefaultExecutor())) {
             throw new IllegalArgumentException("defaultExecutor '" + config.getDefaultExecutor()
                     + "' is not one of the configured executors " + config.getExecutors().keySet());
@@ -73,16 +85,25 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 Path.of(config.getLogDir()));
         environment.lifecycle().manage(new EngineLifecycle(engine));
 
-        CronScheduler cron = new CronScheduler((pipelineId, scheduledTime) -> registry.get(pipelineId)
-                .ifPresent(p -> engine.trigger(p, TriggerType.SCHEDULE, scheduledTime, Map.of())));
+        ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
+                (pipeline, logicalTime) -> engine.trigger(pipeline, TriggerType.SCHEDULE, logicalTime, Map.of()),
+                clock);
+        environment.lifecycle().manage(ticker);
+        CronScheduler cron = new CronScheduler((pipelineId, scheduledTime) ->
+                ticker.tick(pipelineId, Optional.of(scheduledTime)));
         cron.scheduleAll(registry.all());
         environment.lifecycle().manage(cron);
 
-        environment.jersey().register(new PipelineResource(registry, cron, engine, runs, versions, clock));
+        environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock));
         environment.jersey().register(new RunResource(runs, engine));
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
         executors.executors().forEach((name, executor) ->
                 environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
+    }
+
+    /** The scheduler's ticker once {@link #run} has built it: tests move their clock, then tick. */
+    public ScheduleTicker ticker() {
+        return ticker;
     }
 }

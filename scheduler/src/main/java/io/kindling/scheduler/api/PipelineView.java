@@ -52,10 +52,10 @@ public record PipelineView(
                          List<VersionView> versions, List<RunView> recentRuns) {
     }
 
-    public static PipelineView of(Pipeline p, String nextFireTime, RunView lastRun, Detail detail) {
+    public static PipelineView of(Pipeline p, boolean paused, String nextFireTime, RunView lastRun, Detail detail) {
         ScheduleView schedule = p.schedule().map(s -> new ScheduleView(s.expression(), s.quartzCron(),
                 s.timezone().getId(), s.catchup())).orElse(null);
-        return new PipelineView(p.id(), p.description(), p.file().toString(), schedule, nextFireTime, false,
+        return new PipelineView(p.id(), p.description(), p.file().toString(), schedule, nextFireTime, paused,
                 p.contentHash(), p.tasks().size(), lastRun, List.of(), detail);
     }
 

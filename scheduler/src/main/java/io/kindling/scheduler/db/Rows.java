@@ -95,4 +95,10 @@ final class Rows {
             rs.getString("file_path"),
             rs.getString("source"),
             Instant.ofEpochMilli(rs.getLong("loaded_at")));
+
+    static final RowMapper<ScheduleState> SCHEDULE = (rs, ctx) -> new ScheduleState(
+            rs.getString("pipeline_id"),
+            rs.getBoolean("paused"),
+            instant(rs, "paused_at"),
+            Instant.ofEpochMilli(rs.getLong("cursor_time")));
 }

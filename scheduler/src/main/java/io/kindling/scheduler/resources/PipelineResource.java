@@ -11,7 +11,8 @@ import io.kindling.scheduler.core.TriggerType;
 import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunRecord;
-import io.kindling.scheduler.schedule.CronScheduler;
+import io.kindling.scheduler.db.ScheduleState;
+import io.kindling.scheduler.schedule.ScheduleTicker;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -35,16 +36,16 @@ public class PipelineResource {
     private static final int RECENT_RUNS = 25;
 
     private final PipelineRegistry registry;
-    private final CronScheduler cron;
+    private final ScheduleTicker ticker;
     private final RunEngine engine;
     private final RunDao runs;
     private final PipelineVersionDao versions;
     private final Clock clock;
 
-    public PipelineResource(PipelineRegistry registry, CronScheduler cron, RunEngine engine, RunDao runs,
+    public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunDao runs,
                             PipelineVersionDao versions, Clock clock) {
         this.registry = registry;
-        this.cron = cron;
+        this.ticker = ticker;
         this.engine = engine;
         this.runs = runs;
         this.versions = versions;
@@ -54,9 +55,14 @@ public class PipelineResource {
     @GET
     public PipelineList list() {
         Map<String, RunRecord> last = runs.lastRuns();
+        Map<String, ScheduleState> schedules = ticker.states();
         List<PipelineView> views = registry.all().stream()
-                .map(p -> PipelineView.of(p, nextFire(p), Optional.ofNullable(last.get(p.id())).map(RunView::of)
-                        .orElse(null), null))
+                .map(p -> {
+                    boolean paused = Optional.ofNullable(schedules.get(p.id())).map(ScheduleState::paused)
+                            .orElse(false);
+                    return PipelineView.of(p, paused, nextFire(p, paused),
+                            Optional.ofNullable(last.get(p.id())).map(RunView::of).orElse(null), null);
+                })
                 .toList();
         List<PipelineList.LoadError> errors = registry.failures().stream()
                 .map(f -> new PipelineList.LoadError(f.file().toString(),
@@ -75,8 +81,27 @@ public class PipelineResource {
                 .map(v -> new PipelineView.VersionView(v.contentHash(), v.gitCommit().orElse(null), v.filePath(),
                         v.loadedAt().toString()))
                 .toList();
-        return PipelineView.of(p, nextFire(p), recent.isEmpty() ? null : recent.get(0),
+        boolean paused = ticker.paused(id);
+        return PipelineView.of(p, paused, nextFire(p, paused), recent.isEmpty() ? null : recent.get(0),
                 PipelineView.detail(p, versionViews, recent));
+    }
+
+    /** Stops the pipeline's schedule (runs already started go on; manual runs and backfills still work). */
+    @POST
+    @Path("/{id}/pause")
+    public PipelineView pause(@PathParam("id") String id) {
+        pipeline(id);
+        ticker.pause(id);
+        return get(id);
+    }
+
+    /** Restarts the schedule; the times missed while paused are caught up as after downtime. */
+    @POST
+    @Path("/{id}/resume")
+    public PipelineView resume(@PathParam("id") String id) {
+        pipeline(id);
+        ticker.resume(id);
+        return get(id);
     }
 
     /**
@@ -109,7 +134,7 @@ public class PipelineResource {
         return registry.get(id).orElseThrow(() -> new NotFoundException("pipeline '" + id + "' not found"));
     }
 
-    private String nextFire(Pipeline p) {
-        return cron.nextFireTime(p.id()).map(Instant::toString).orElse(null);
+    private String nextFire(Pipeline p, boolean paused) {
+        return ticker.nextFireTime(p, paused).map(Instant::toString).orElse(null);
     }
 }

@@ -3,10 +3,7 @@ package io.kindling.scheduler.schedule;
 import io.dropwizard.lifecycle.Managed;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.Date;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.TimeZone;
 import org.quartz.CronScheduleBuilder;
@@ -17,14 +14,13 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
-import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Quartz decides when; the run engine decides what. One job and one cron trigger per scheduled pipeline; a
- * fire only hands (pipeline, scheduled time) to {@link FireHandler}.
+ * Quartz wakes the scheduler at each cron time; {@link ScheduleTicker} decides what is due. One job and one cron
+ * trigger per scheduled pipeline; a fire only hands (pipeline, scheduled time) to {@link FireHandler}.
  */
 public final class CronScheduler implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(CronScheduler.class);
@@ -63,27 +59,18 @@ public final class CronScheduler implements Managed {
 
     private void schedule(String pipelineId, Schedule schedule) {
         JobDetail job = JobBuilder.newJob(FireJob.class).withIdentity(pipelineId, GROUP).build();
-        // Fire-and-proceed: after downtime a pipeline fires once for the times it missed, then follows its cron.
+        // Missed fires are not Quartz's business: the ticker catches up from its cursor, so Quartz does nothing.
         Trigger trigger = TriggerBuilder.newTrigger()
                 .withIdentity(pipelineId, GROUP)
                 .withSchedule(CronScheduleBuilder.cronSchedule(schedule.quartzCron())
                         .inTimeZone(TimeZone.getTimeZone(schedule.timezone()))
-                        .withMisfireHandlingInstructionFireAndProceed())
+                        .withMisfireHandlingInstructionDoNothing())
                 .build();
         try {
             scheduler.scheduleJob(job, trigger);
             LOG.info("Scheduled {} with '{}' in {}", pipelineId, schedule.expression(), schedule.timezone());
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot schedule " + pipelineId, e);
-        }
-    }
-
-    public Optional<Instant> nextFireTime(String pipelineId) {
-        try {
-            Trigger trigger = scheduler.getTrigger(TriggerKey.triggerKey(pipelineId, GROUP));
-            return Optional.ofNullable(trigger).map(Trigger::getNextFireTime).map(Date::toInstant);
-        } catch (SchedulerException e) {
-            return Optional.empty();
         }
     }
 

@@ -1,6 +1,8 @@
 package io.kindling.scheduler.support;
 
+import io.dropwizard.core.Application;
 import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.kindling.scheduler.KindlingApplication;
@@ -9,15 +11,29 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /** The real daemon on random ports, a fresh SQLite file and its own working folder with the given pipelines. */
 public final class KindlingApp {
     public final Path workDir;
+    public final Clock clock;
     public final DropwizardAppExtension<KindlingConfiguration> extension;
 
-    private KindlingApp(Path workDir, DropwizardAppExtension<KindlingConfiguration> extension) {
+    private KindlingApp(Path workDir, Clock clock) {
         this.workDir = workDir;
-        this.extension = extension;
+        this.clock = clock;
+        DropwizardTestSupport<KindlingConfiguration> support = new DropwizardTestSupport<>(
+                KindlingApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
+                ConfigOverride.config("database.url", "jdbc:sqlite:" + workDir.resolve("data/kindling.db")),
+                ConfigOverride.config("pipelines", workDir.resolve("pipelines").toString()),
+                ConfigOverride.config("workDir", workDir.toString()),
+                ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())) {
+            @Override
+            public Application<KindlingConfiguration> newApplication() {
+                return new KindlingApplication(clock);
+            }
+        };
+        this.extension = new DropwizardAppExtension<>(support);
     }
 
     /**
@@ -25,6 +41,11 @@ public final class KindlingApp {
      * @param withExampleDiamond also copy the repository's {@code people} example (and its data)
      */
     public static KindlingApp create(boolean withExampleDiamond, String... pipelineFolders) {
+        return create(Clock.systemUTC(), withExampleDiamond, pipelineFolders);
+    }
+
+    /** As {@link #create(boolean, String...)}, with the daemon reading the time from {@code clock}. */
+    public static KindlingApp create(Clock clock, boolean withExampleDiamond, String... pipelineFolders) {
         try {
             Path workDir = Files.createTempDirectory("kindling-app-");
             Path pipelines = Files.createDirectories(workDir.resolve("pipelines"));
@@ -37,16 +58,29 @@ public final class KindlingApp {
             for (String folder : pipelineFolders) {
                 TestDirs.copyTree(TestDirs.resource(folder), pipelines);
             }
-            DropwizardAppExtension<KindlingConfiguration> extension = new DropwizardAppExtension<>(
-                    KindlingApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-                    ConfigOverride.config("database.url", "jdbc:sqlite:" + workDir.resolve("data/kindling.db")),
-                    ConfigOverride.config("pipelines", pipelines.toString()),
-                    ConfigOverride.config("workDir", workDir.toString()),
-                    ConfigOverride.config("logDir", workDir.resolve("data/logs").toString()));
-            return new KindlingApp(workDir, extension);
+            return new KindlingApp(workDir, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Another daemon on the same folder, database and clock: start it after stopping this one to restart. */
+    public KindlingApp again() {
+        return new KindlingApp(workDir, clock);
+    }
+
+    /** For tests that start and stop daemons themselves rather than through the JUnit extension. */
+    public KindlingApp start() throws Exception {
+        extension.before();
+        return this;
+    }
+
+    public void stop() {
+        extension.after();
+    }
+
+    public KindlingApplication application() {
+        return (KindlingApplication) extension.getApplication();
     }
 
     public String api(String path) {

@@ -1,0 +1,167 @@
+package io.kindling.scheduler.schedule;
+
+import io.dropwizard.lifecycle.Managed;
+import io.kindling.dsl.CronSchedules;
+import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Schedule;
+import io.kindling.scheduler.db.ScheduleDao;
+import io.kindling.scheduler.db.ScheduleState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which scheduled logical times are due, from the clock and each pipeline's cursor (the newest time
+ * already dealt with), and starts their runs. Quartz only wakes it up; the clock alone decides what is due, so
+ * downtime, pauses and a test's clock all go through the same code: every cron time after the cursor up to now
+ * is due, all of them in order with {@code catchup: true}, only the newest with {@code catchup: false}.
+ */
+public final class ScheduleTicker implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduleTicker.class);
+    /** Most runs one catch-up makes; older missed times are passed over, with a warning (a backfill can run them). */
+    static final int MAX_CATCHUP = 1000;
+    /** Quartz may wake a job a few milliseconds before its time; a wake-up this close counts as on time. */
+    private static final int PAGE = 10_000;
+    private static final Duration EARLY_WAKE = Duration.ofSeconds(1);
+
+    /** Starts one scheduled run; a duplicate logical time must be a no-op (the database's unique key sees to it). */
+    @FunctionalInterface
+    public interface RunStarter {
+        void start(Pipeline pipeline, Instant logicalTime);
+    }
+
+    private final Function<String, Optional<Pipeline>> pipelines;
+    private final Supplier<Collection<Pipeline>> allPipelines;
+    private final ScheduleDao dao;
+    private final RunStarter starter;
+    private final Clock clock;
+
+    public ScheduleTicker(Function<String, Optional<Pipeline>> pipelines, Supplier<Collection<Pipeline>> allPipelines,
+                          ScheduleDao dao, RunStarter starter, Clock clock) {
+        this.pipelines = pipelines;
+        this.allPipelines = allPipelines;
+        this.dao = dao;
+        this.starter = starter;
+        this.clock = clock;
+    }
+
+    /** Catches up on what was missed while the daemon was down, before Quartz starts waking us. */
+    @Override
+    public void start() {
+        tickAll();
+    }
+
+    public void tickAll() {
+        for (Pipeline p : allPipelines.get()) {
+            tick(p.id(), Optional.empty());
+        }
+    }
+
+    /**
+     * Starts the runs of {@code pipelineId} that are due.
+     *
+     * @param wokenFor the fire time Quartz woke us for, if it did
+     */
+    public synchronized void tick(String pipelineId, Optional<Instant> wokenFor) {
+        Optional<Pipeline> found = pipelines.apply(pipelineId);
+        if (found.isEmpty() || found.get().schedule().isEmpty()) {
+            return;
+        }
+        Pipeline pipeline = found.get();
+        Schedule schedule = pipeline.schedule().get();
+        Instant now = now();
+        if (wokenFor.isPresent() && wokenFor.get().isAfter(now)
+                && Duration.between(now, wokenFor.get()).compareTo(EARLY_WAKE) < 0) {
+            now = wokenFor.get();
+        }
+        ScheduleState state = dao.open(pipelineId, now);
+        if (state.paused()) {
+            return;
+        }
+        List<Instant> due = dueTimes(pipelineId, schedule, state.cursor(), now);
+        if (due.isEmpty()) {
+            return;
+        }
+        Instant newest = due.get(due.size() - 1);
+        List<Instant> toRun = schedule.catchup() ? due : List.of(newest);
+        if (toRun.size() > 1) {
+            LOG.info("Pipeline {}: catching up on {} missed times, {} to {}", pipelineId, toRun.size(),
+                    toRun.get(0), newest);
+        }
+        for (Instant logicalTime : toRun) {
+            starter.start(pipeline, logicalTime);
+        }
+        dao.advance(pipelineId, newest);
+    }
+
+    /** The cron times after {@code cursor} up to {@code now}: the newest {@link #MAX_CATCHUP} of them. */
+    private List<Instant> dueTimes(String pipelineId, Schedule schedule, Instant cursor, Instant now) {
+        ArrayDeque<Instant> newest = new ArrayDeque<>();
+        long total = 0;
+        Instant from = cursor;
+        List<Instant> page;
+        do {
+            page = CronSchedules.fireTimesBetween(schedule, from, now, PAGE);
+            for (Instant t : page) {
+                newest.addLast(t);
+                total++;
+                if (newest.size() > MAX_CATCHUP) {
+                    newest.removeFirst();
+                }
+            }
+            from = page.isEmpty() ? from : page.get(page.size() - 1);
+        } while (page.size() == PAGE);
+        if (total > newest.size()) {
+            LOG.warn("Pipeline {}: {} scheduled times were missed; the oldest {} are passed over "
+                    + "(a backfill can run them)", pipelineId, total, total - newest.size());
+        }
+        return List.copyOf(newest);
+    }
+
+    public void pause(String pipelineId) {
+        dao.setPaused(pipelineId, true, now());
+        LOG.info("Pipeline {} paused", pipelineId);
+    }
+
+    /** Unpauses, then catches up at once on the times missed while paused (all of them, or the newest). */
+    public void resume(String pipelineId) {
+        dao.setPaused(pipelineId, false, now());
+        LOG.info("Pipeline {} resumed", pipelineId);
+        tick(pipelineId, Optional.empty());
+    }
+
+    public Map<String, ScheduleState> states() {
+        return dao.all();
+    }
+
+    public boolean paused(String pipelineId) {
+        return dao.find(pipelineId).map(ScheduleState::paused).orElse(false);
+    }
+
+    /** When the pipeline fires next; empty when it has no schedule or is paused. */
+    public Optional<Instant> nextFireTime(Pipeline pipeline, boolean paused) {
+        if (paused || pipeline.schedule().isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        return CronSchedules.fireTimesBetween(pipeline.schedule().get(), now, Instant.MAX, 1).stream().findFirst();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    @Override
+    public void stop() {
+    }
+}
