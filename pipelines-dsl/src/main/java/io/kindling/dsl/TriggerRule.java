@@ -3,7 +3,7 @@ package io.kindling.dsl;
 import java.util.Locale;
 import java.util.Optional;
 
-/** When a task may start, given its upstream tasks' final states. Only ALL_SUCCESS is acted on so far. */
+/** When a task may start, given how its upstream tasks ended; the scheduler decides each rule in TriggerRules. */
 public enum TriggerRule {
     ALL_SUCCESS, ALL_DONE, ALL_FAILED, ONE_SUCCESS, ONE_FAILED, NONE_FAILED;
 

@@ -20,6 +20,7 @@ import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
+import io.kindling.scheduler.resources.BackfillResource;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
 import io.kindling.scheduler.schedule.CronScheduler;
@@ -81,7 +82,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
         registry.load(Path.of(config.getPipelines()));
 
-        RunEngine engine = new RunEngine(runs, executors.executors(), executors.slots(), registry::get, clock,
+        RunEngine engine = new RunEngine(runs, executors.executors(), executors.slots(), registry, clock,
                 Path.of(config.getLogDir()));
         environment.lifecycle().manage(new EngineLifecycle(engine));
 
@@ -95,7 +96,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().manage(cron);
 
         environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock));
-        environment.jersey().register(new RunResource(runs, engine));
+        environment.jersey().register(new RunResource(runs, engine, registry));
+        environment.jersey().register(new BackfillResource(runs));
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
         executors.executors().forEach((name, executor) ->

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.db.RepairRecord;
 import io.kindling.scheduler.db.RunRecord;
 import io.kindling.scheduler.db.TaskRunRecord;
 import java.util.ArrayList;
@@ -27,16 +28,20 @@ public record RunView(
         String endedAt,
         Long durationMs,
         String error,
+        String backfillId,
+        List<RepairView> repairs,
         List<TaskRunView> tasks) {
 
     public static RunView of(RunRecord r) {
         return new RunView(r.runId(), r.pipelineId(), r.contentHash(), r.gitCommit().orElse(null),
                 r.trigger().dbName(), Views.time(r.logicalTime()), r.params(), r.state().name(),
                 Views.time(r.createdAt()), Views.time(r.startedAt()), Views.time(r.endedAt()),
-                Views.durationMillis(r.startedAt(), r.endedAt()), r.error().orElse(null), null);
+                Views.durationMillis(r.startedAt(), r.endedAt()), r.error().orElse(null),
+                r.backfillId().orElse(null), null, null);
     }
 
-    public static RunView withTasks(RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts) {
+    public static RunView withTasks(RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts,
+                                    List<RepairRecord> repairs) {
         List<TaskRunView> tasks = new ArrayList<>();
         for (TaskRunRecord t : taskRuns) {
             List<AttemptView> own = attempts.stream().filter(a -> a.taskId().equals(t.taskId()))
@@ -47,7 +52,17 @@ public record RunView(
         RunView base = of(r);
         return new RunView(base.runId, base.pipeline, base.version, base.gitCommit, base.trigger, base.logicalTime,
                 base.params, base.state, base.createdAt, base.startedAt, base.endedAt, base.durationMs, base.error,
-                tasks);
+                base.backfillId, repairs.stream().map(RepairView::of).toList(), tasks);
+    }
+
+    /** One repair of the run: when, with which definition, and which tasks it ran again. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RepairView(int repair, String requestedAt, String version, String contentHash,
+                             List<String> tasks) {
+        public static RepairView of(RepairRecord r) {
+            return new RepairView(r.repairNumber(), Views.time(r.requestedAt()), r.version(), r.contentHash(),
+                    r.tasks());
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -58,13 +73,15 @@ public record RunView(
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AttemptView(String attemptId, int attempt, String executor, String state, String sparkAppId,
-                              String queuedAt, String startedAt, String endedAt, Long durationMs, String error) {
+    public record AttemptView(String attemptId, int attempt, int repair, String executor, String state,
+                              String sparkAppId, String queuedAt, String startedAt, String endedAt, Long durationMs,
+                              String error, String rendered) {
         static AttemptView of(AttemptRecord a) {
-            return new AttemptView(a.attemptId(), a.attemptNumber(), a.executor(), a.state().name(),
-                    a.sparkAppId().orElse(null), Views.time(a.queuedAt()), Views.time(a.startedAt()),
-                    Views.time(a.endedAt()), Views.durationMillis(a.startedAt(), a.endedAt()),
-                    a.error().orElse(null));
+            return new AttemptView(a.attemptId(), a.attemptNumber(), a.repairNumber(), a.executor(),
+                    a.state().name(), a.sparkAppId().orElse(null), Views.time(a.queuedAt()),
+                    Views.time(a.startedAt()), Views.time(a.endedAt()),
+                    Views.durationMillis(a.startedAt(), a.endedAt()), a.error().orElse(null),
+                    a.rendered().orElse(null));
         }
     }
 }

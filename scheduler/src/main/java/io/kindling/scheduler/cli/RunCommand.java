@@ -81,7 +81,7 @@ public class RunCommand extends QuietCommand {
         }
         ExecutorManager executors = new ExecutorManager(settings, Path.of(ns.getString("work_dir")));
         RunEngine engine = new RunEngine(new RunDao(database.jdbi()), executors.executors(), executors.slots(),
-                id -> Optional.empty(), Clock.systemUTC(), scratch.resolve("logs"));
+                (id, hash) -> Optional.empty(), Clock.systemUTC(), scratch.resolve("logs"));
         CompletableFuture<RunState> done = new CompletableFuture<>();
         engine.addListener(new Progress(done));
         try {

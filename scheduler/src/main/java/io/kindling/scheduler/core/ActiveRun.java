@@ -4,7 +4,9 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.db.TaskRunRecord;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 /** A run the engine is driving. Touched only on the engine thread, so nothing here is synchronised. */
@@ -14,13 +16,17 @@ final class ActiveRun {
     final Dag dag;
     final TemplateContext templates;
     final TaskSlot[] tasks;
+    final Lane lane;
+    /** 0 for the run's first pass; the number of the repair being run otherwise. */
+    int repairNumber;
     int unfinished;
     RunState state;
     /** Set by cancel: nothing new starts, nothing is retried, the run ends CANCELLED. */
     boolean cancelling;
 
-    ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates) {
+    ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {
         this.run = run;
+        this.lane = lane;
         this.state = run.state();
         this.pipeline = pipeline;
         this.dag = Dag.of(pipeline);
@@ -36,6 +42,28 @@ final class ActiveRun {
         return run.runId();
     }
 
+    /** Takes the tasks' states and attempt counts from the history, for a resumed or repaired run. */
+    void restoreTasks(List<TaskRunRecord> recorded) {
+        for (TaskRunRecord tr : recorded) {
+            Integer i = dag.index.get(tr.taskId());
+            if (i != null) { // a task the definition no longer has is left as recorded
+                tasks[i].state = tr.state();
+                tasks[i].attempts = tr.attempts();
+                tasks[i].attemptBase = tr.attemptBase();
+            }
+        }
+        countUnfinished();
+    }
+
+    void countUnfinished() {
+        unfinished = 0;
+        for (TaskSlot task : tasks) {
+            if (!task.state.terminal()) {
+                unfinished++;
+            }
+        }
+    }
+
     /** The engine's view of one task of the run. */
     static final class TaskSlot {
         final int index;
@@ -47,6 +75,8 @@ final class ActiveRun {
         /** The trigger rule has let the task run (it may still wait for a slot or a retry). */
         boolean released;
         int attempts;
+        /** Attempts made before the current repair: the retry policy counts from here. */
+        int attemptBase;
         Instant readyAt;
         String attemptId;
         AttemptHandle handle;

@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The pipelines the daemon knows: the last good definition of each, and the files that failed to load. */
-public final class PipelineRegistry {
+/**
+ * The pipelines the daemon knows: the last good definition of each, the files that failed to load, and every
+ * version ever loaded, for runs that keep to the version they were made with.
+ */
+public final class PipelineRegistry implements PipelineVersions {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
 
     private final PipelineParser parser;
@@ -25,6 +29,8 @@ public final class PipelineRegistry {
     private final Clock clock;
     private volatile Map<String, Pipeline> pipelines = Map.of();
     private volatile List<ParseResult> failures = List.of();
+    /** Definitions by "id@hash": every version loaded in this life of the daemon, or rebuilt from the history. */
+    private final Map<String, Pipeline> byVersion = new ConcurrentHashMap<>();
 
     public PipelineRegistry(PipelineParser parser, PipelineVersionDao versions, Clock clock) {
         this.parser = parser;
@@ -40,6 +46,7 @@ public final class PipelineRegistry {
             if (result.ok()) {
                 Pipeline p = result.pipeline().orElseThrow();
                 loaded.put(p.id(), p);
+                byVersion.put(p.id() + "@" + p.contentHash(), p);
                 versions.insertIfAbsent(new PipelineVersion(p.id(), p.contentHash(), Optional.empty(),
                         p.file().toString(), p.source(), clock.instant()));
             } else {
@@ -59,6 +66,24 @@ public final class PipelineRegistry {
     /** Sorted by id. */
     public Collection<Pipeline> all() {
         return new TreeMap<>(pipelines).values();
+    }
+
+    /**
+     * The definition with this content hash: one loaded since the daemon started, or else its stored source parsed
+     * again, provided that gives the same hash (an sql_file it reads may have changed since; then it is empty).
+     */
+    @Override
+    public Optional<Pipeline> find(String pipelineId, String contentHash) {
+        String key = pipelineId + "@" + contentHash;
+        Pipeline known = byVersion.get(key);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Pipeline> rebuilt = versions.find(pipelineId, contentHash)
+                .flatMap(v -> parser.parse(Path.of(v.filePath()), v.source()).pipeline())
+                .filter(p -> p.contentHash().equals(contentHash));
+        rebuilt.ifPresent(p -> byVersion.put(key, p));
+        return rebuilt;
     }
 
     public List<ParseResult> failures() {

@@ -11,6 +11,9 @@ import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.db.BackfillRecord;
+import io.kindling.scheduler.db.RepairRecord;
+import io.kindling.scheduler.db.TaskRunRecord;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunRecord;
 import java.nio.file.Path;
@@ -26,12 +29,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,28 +49,28 @@ public final class RunEngine implements AutoCloseable {
 
     private final RunDao dao;
     private final Map<String, ExecutorSlots> executors = new HashMap<>();
-    private final Function<String, Optional<Pipeline>> pipelines;
+    private final PipelineVersions versions;
     private final Clock clock;
     private final Path logDir;
     private final RunIds runIds;
     private final ExecutorService loop;
     private final ScheduledExecutorService timers;
     private final Map<String, ActiveRun> active = new HashMap<>();
-    /** Runs held back by their pipeline's max_active_runs, oldest first, by pipeline. */
+    /** Runs held back by their lane's limit, oldest first, by lane. */
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
-    private final Map<String, Integer> activeByPipeline = new HashMap<>();
+    private final Map<String, Integer> activeByLane = new HashMap<>();
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param executors executors by name with their task slots
-     * @param pipelines finds the current definition of a pipeline, for runs resumed after a restart
+     * @param versions  finds the definition a run was made with, for runs resumed after a restart
      */
     public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
-                     Function<String, Optional<Pipeline>> pipelines, Clock clock, Path logDir) {
+                     PipelineVersions versions, Clock clock, Path logDir) {
         this.dao = dao;
         executors.forEach((name, executor) -> this.executors.put(name,
                 new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
-        this.pipelines = pipelines;
+        this.versions = versions;
         this.clock = clock;
         this.logDir = logDir;
         this.runIds = new RunIds(clock);
@@ -102,12 +105,23 @@ public final class RunEngine implements AutoCloseable {
 
     /** Runs work on the engine thread and waits for it. */
     private void postAndWait(Runnable work) {
+        call(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** Runs work on the engine thread and returns its result; its runtime exceptions reach the caller as such. */
+    private <T> T call(Callable<T> work) {
         try {
-            loop.submit(work).get();
+            return loop.submit(work).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the engine", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
     }
@@ -121,7 +135,8 @@ public final class RunEngine implements AutoCloseable {
      * no trigger can interleave with recovery.
      */
     public void start() {
-        postAndWait(() -> new RunRecovery(dao, pipelines, this::now).recover(this::resume, this::activate));
+        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now)
+                .recover(this::resume, this::activate));
     }
 
     /**
@@ -136,14 +151,132 @@ public final class RunEngine implements AutoCloseable {
         params.putAll(overrides);
         RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), Optional.empty(),
                 trigger, logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, now(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         List<String> taskIds = pipeline.tasks().stream().map(Task::id).toList();
         if (!dao.insertRun(run, taskIds)) {
             LOG.info("Pipeline {}: a run for {} exists already, not starting another", pipeline.id(), logicalTime);
             return Optional.empty();
         }
-        post(() -> activate(new ActiveRun(run, pipeline, templates(run, pipeline))));
+        post(() -> activate(new ActiveRun(run, pipeline, templates(run, pipeline), Lane.of(pipeline))));
         return Optional.of(run);
+    }
+
+    /**
+     * Creates a backfill and its runs (QUEUED, trigger BACKFILL, the pipeline's default params), one per logical
+     * time, oldest first. They run in the backfill's own lane: at most its max_active_runs at once, and their
+     * tasks take an executor slot only when no scheduled or manual task is waiting for it.
+     */
+    public List<RunRecord> backfill(Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes) {
+        List<RunRecord> runs = new ArrayList<>(logicalTimes.size());
+        for (Instant logicalTime : logicalTimes) {
+            runs.add(new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), Optional.empty(),
+                    TriggerType.BACKFILL, logicalTime.truncatedTo(ChronoUnit.MILLIS), pipeline.params(),
+                    RunState.QUEUED, now(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(backfill.backfillId())));
+        }
+        dao.insertBackfill(backfill, runs, pipeline.tasks().stream().map(Task::id).toList());
+        Lane lane = Lane.backfill(backfill.backfillId(), backfill.maxActiveRuns());
+        post(() -> runs.forEach(run -> activate(new ActiveRun(run, pipeline, templates(run, pipeline), lane))));
+        return runs;
+    }
+
+    /** Why a repair was refused: the run is still going, or nothing in it needs running again. */
+    public static final class RepairRefused extends RuntimeException {
+        RepairRefused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Repairs a finished run in place: its FAILED, TIMED_OUT, CANCELLED and UPSTREAM_FAILED tasks, tasks the
+     * definition has that the run never had, and everything downstream of them run again, as new attempts
+     * (earlier ones are kept, and retries count afresh). Tasks that succeeded or were skipped keep their state.
+     *
+     * @param definition the definition to run with: the run's original version, or the current one
+     * @param version    "original" or "current", for the history
+     * @throws RepairRefused when the run has not finished or has nothing to repair
+     */
+    public RepairRecord repair(RunRecord record, Pipeline definition, String version) {
+        return call(() -> {
+            if (active.containsKey(record.runId()) || isWaiting(record.runId())) {
+                throw new RepairRefused("run " + record.runId() + " has not finished; only a finished run can be "
+                        + "repaired");
+            }
+            RunRecord current = dao.findRun(record.runId()).orElseThrow();
+            if (!current.state().terminal()) {
+                throw new RepairRefused("run " + record.runId() + " is " + current.state()
+                        + "; only a finished run can be repaired");
+            }
+            Map<String, TaskRunRecord> recorded = new HashMap<>();
+            dao.taskRuns(record.runId()).forEach(tr -> recorded.put(tr.taskId(), tr));
+            Dag dag = Dag.of(definition);
+            boolean[] rerun = new boolean[dag.size()];
+            ArrayDeque<Integer> todo = new ArrayDeque<>();
+            for (int i = 0; i < dag.size(); i++) {
+                TaskRunRecord tr = recorded.get(dag.tasks.get(i).id());
+                if (tr == null || REPAIRABLE.contains(tr.state())) {
+                    todo.add(i);
+                }
+            }
+            while (!todo.isEmpty()) {
+                int i = todo.poll();
+                if (!rerun[i]) {
+                    rerun[i] = true;
+                    for (int d : dag.dependents[i]) {
+                        todo.add(d);
+                    }
+                }
+            }
+            List<String> rerunIds = new ArrayList<>();
+            List<String> newTasks = new ArrayList<>();
+            for (int i = 0; i < dag.size(); i++) {
+                String id = dag.tasks.get(i).id();
+                if (rerun[i]) {
+                    rerunIds.add(id);
+                }
+                if (!recorded.containsKey(id)) {
+                    newTasks.add(id);
+                }
+            }
+            if (rerunIds.isEmpty()) {
+                throw new RepairRefused("run " + record.runId() + " has nothing to repair: no task failed, timed "
+                        + "out, was cancelled or upstream-failed");
+            }
+            Instant now = now();
+            int number = dao.repairRun(record.runId(), definition.contentHash(), version, rerunIds, newTasks, now);
+            LOG.info("Repair {} of run {} ({} version): running {} again", number, record.runId(), version,
+                    rerunIds);
+            RunRecord reopened = current.withState(RunState.QUEUED);
+            ActiveRun run = new ActiveRun(reopened, definition, templates(reopened, definition),
+                    laneOf(reopened, definition));
+            run.repairNumber = number;
+            run.restoreTasks(dao.taskRuns(record.runId()));
+            runChanged(run, RunState.QUEUED, Optional.empty());
+            activate(run);
+            return new RepairRecord(record.runId(), number, definition.contentHash(), version, rerunIds, now);
+        });
+    }
+
+    private static final java.util.Set<TaskState> REPAIRABLE = java.util.EnumSet.of(TaskState.FAILED,
+            TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
+
+    private boolean isWaiting(String runId) {
+        for (ArrayDeque<ActiveRun> queue : waiting.values()) {
+            for (ActiveRun queued : queue) {
+                if (queued.runId().equals(runId)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A run's lane: its backfill's, or its pipeline's. */
+    private Lane laneOf(RunRecord run, Pipeline pipeline) {
+        return run.backfillId()
+                .flatMap(dao::findBackfill)
+                .map(b -> Lane.backfill(b.backfillId(), b.maxActiveRuns()))
+                .orElse(Lane.of(pipeline));
     }
 
     /**
@@ -163,7 +296,7 @@ public final class RunEngine implements AutoCloseable {
                     if (queued.runId().equals(runId)) {
                         queue.remove(queued);
                         queued.cancelling = true;
-                        skipUnstarted(queued, "run cancelled before it started");
+                        cancelUnstarted(queued, "run cancelled before it started");
                         end(queued, RunState.CANCELLED, Optional.of("cancelled"));
                         return;
                     }
@@ -177,31 +310,33 @@ public final class RunEngine implements AutoCloseable {
                 pipeline.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), run.params());
     }
 
-    /** Starts a new run, or queues it behind its pipeline's running ones (max_active_runs). */
+    /** Starts a run, or queues it behind the running ones of its lane (max_active_runs). */
     private void activate(ActiveRun run) {
         if (active.containsKey(run.runId())) {
             return; // resumed by recovery already
         }
-        String pipelineId = run.pipeline.id();
-        if (activeByPipeline.getOrDefault(pipelineId, 0) >= run.pipeline.maxActiveRuns()) {
-            waiting.computeIfAbsent(pipelineId, k -> new ArrayDeque<>()).add(run);
+        if (activeByLane.getOrDefault(run.lane.key(), 0) >= run.lane.maxActive()) {
+            waiting.computeIfAbsent(run.lane.key(), k -> new ArrayDeque<>()).add(run);
             return;
         }
         run.state = run.state.checkMove(RunState.RUNNING);
         dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now()), Optional.empty(), Optional.empty());
         track(run);
         runChanged(run, RunState.RUNNING, Optional.empty());
-        for (TaskSlot task : run.tasks) {
-            if (run.dag.upstream[task.index].length == 0) {
-                release(run, task);
-            }
-        }
-        finishIfDone(run);
+        proceed(run, List.of());
     }
 
-    /** Takes over a run that recovery rebuilt: its tasks' states and upstream counts are already set. */
+    /** Takes over a run that recovery rebuilt: its tasks' states are already set. */
     private void resume(ActiveRun run, List<TaskSlot> retryNow) {
         track(run);
+        proceed(run, retryNow);
+    }
+
+    /**
+     * Sets a run going from the states its tasks are in: a new run's roots start; in a resumed or repaired run,
+     * the tasks that have ended tell their dependents how, and the rest decide once that is certain.
+     */
+    private void proceed(ActiveRun run, List<TaskSlot> retryNow) {
         for (TaskSlot task : retryNow) {
             scheduleRetry(run, task, Duration.ZERO);
         }
@@ -212,7 +347,7 @@ public final class RunEngine implements AutoCloseable {
             }
         }
         for (TaskSlot task : ended) {
-            settled(run, task); // dependents learn how it ended, and decide once that is certain
+            settled(run, task);
         }
         for (TaskSlot task : run.tasks) {
             if (task.state == TaskState.QUEUED && !task.released) {
@@ -224,7 +359,7 @@ public final class RunEngine implements AutoCloseable {
 
     private void track(ActiveRun run) {
         active.put(run.runId(), run);
-        activeByPipeline.merge(run.pipeline.id(), 1, Integer::sum);
+        activeByLane.merge(run.lane.key(), 1, Integer::sum);
     }
 
     /** The trigger rule lets the task run: it takes an executor slot, or waits for one. */
@@ -246,7 +381,7 @@ public final class RunEngine implements AutoCloseable {
             slots.free--;
             launch(run, task, slots);
         } else {
-            slots.waiting.add(new ExecutorSlots.Waiting(run, task));
+            slots.add(new ExecutorSlots.Waiting(run, task));
         }
     }
 
@@ -258,18 +393,23 @@ public final class RunEngine implements AutoCloseable {
         task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
         Path logFile = logDir.resolve(run.pipeline.id()).resolve(run.runId())
                 .resolve(def.id() + "." + task.attempts + ".log");
+        TaskBody body = null;
+        String renderError = null;
+        try {
+            body = def.body().render(run.templates);
+        } catch (IllegalArgumentException e) {
+            renderError = e.getMessage();
+        }
         dao.startAttempt(new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts, def.executor(),
                 TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now()), Optional.empty(),
-                Optional.empty(), logFile.toString()));
+                Optional.empty(), logFile.toString(), run.repairNumber,
+                Optional.ofNullable(body).map(RunEngine::describe)));
         task.state = TaskState.RUNNING;
         taskChanged(run, task, Optional.empty());
 
         String attemptId = task.attemptId;
-        TaskBody body;
-        try {
-            body = def.body().render(run.templates);
-        } catch (IllegalArgumentException e) {
-            attemptEnded(run, task, attemptId, AttemptResult.failed(e.getMessage()), Optional.empty());
+        if (body == null) {
+            attemptEnded(run, task, attemptId, AttemptResult.failed(renderError), Optional.empty());
             return;
         }
         AttemptRequest request = new AttemptRequest(attemptId, run.runId(), run.pipeline.id(), def.id(),
@@ -312,7 +452,7 @@ public final class RunEngine implements AutoCloseable {
                 : result.error();
         boolean retry = !run.cancelling
                 && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
-                && def.retry().allowsRetryAfter(task.attempts);
+                && def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
         task.state.checkMove(retry ? TaskState.UP_FOR_RETRY : attemptState);
         if (retry) {
             Duration delay = def.retry().delayAfter(task.attempts);
@@ -350,7 +490,7 @@ public final class RunEngine implements AutoCloseable {
     private void releaseSlot(String executor) {
         ExecutorSlots slots = executors.get(executor);
         ExecutorSlots.Waiting next;
-        while ((next = slots.waiting.poll()) != null) {
+        while ((next = slots.poll()) != null) {
             if (next.task().state == TaskState.QUEUED) { // not skipped by a cancel while it waited
                 launch(next.run(), next.task(), slots);
                 return;
@@ -400,7 +540,7 @@ public final class RunEngine implements AutoCloseable {
         }
         run.cancelling = true;
         LOG.info("Cancelling run {} of {}", run.runId(), run.pipeline.id());
-        skipUnstarted(run, "run cancelled");
+        cancelUnstarted(run, "run cancelled");
         for (TaskSlot task : run.tasks) {
             if (task.state == TaskState.RUNNING && task.handle != null) {
                 task.handle.cancel("run cancelled");
@@ -409,7 +549,8 @@ public final class RunEngine implements AutoCloseable {
         finishIfDone(run);
     }
 
-    private void skipUnstarted(ActiveRun run, String reason) {
+    /** Tasks that had not started get CANCELLED too, so that a repair runs them. */
+    private void cancelUnstarted(ActiveRun run, String reason) {
         List<TaskSlot> unstarted = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (TaskSlot task : run.tasks) {
@@ -418,9 +559,9 @@ public final class RunEngine implements AutoCloseable {
                 ids.add(run.dag.tasks.get(task.index).id());
             }
         }
-        dao.updateTaskStates(run.runId(), ids, TaskState.SKIPPED, Optional.of(now()), Optional.of(reason));
+        dao.updateTaskStates(run.runId(), ids, TaskState.CANCELLED, Optional.of(now()), Optional.of(reason));
         for (TaskSlot task : unstarted) {
-            task.state = TaskState.SKIPPED;
+            task.state = TaskState.CANCELLED;
             run.unfinished--;
             taskChanged(run, task, Optional.of(reason));
         }
@@ -449,12 +590,24 @@ public final class RunEngine implements AutoCloseable {
         Optional<String> error = state == RunState.CANCELLED ? Optional.of("cancelled")
                 : state == RunState.FAILED ? Optional.of("failed tasks: " + failed) : Optional.empty();
         active.remove(run.runId());
-        activeByPipeline.merge(run.pipeline.id(), -1, Integer::sum);
+        activeByLane.merge(run.lane.key(), -1, Integer::sum);
         end(run, state, error);
-        ArrayDeque<ActiveRun> queue = waiting.get(run.pipeline.id());
+        ArrayDeque<ActiveRun> queue = waiting.get(run.lane.key());
         if (queue != null && !queue.isEmpty()) {
             activate(queue.poll());
         }
+    }
+
+    /** What an attempt runs, as stored with it: the SQL itself, or the class or command and arguments. */
+    static String describe(TaskBody body) {
+        if (body instanceof TaskBody.Sql sql) {
+            return sql.sql();
+        }
+        if (body instanceof TaskBody.JavaClass java) {
+            return "class " + java.className() + " " + java.args();
+        }
+        TaskBody.Submit submit = (TaskBody.Submit) body;
+        return "submit " + submit.jar() + " " + submit.mainClass() + " " + submit.args();
     }
 
     private void end(ActiveRun run, RunState state, Optional<String> error) {

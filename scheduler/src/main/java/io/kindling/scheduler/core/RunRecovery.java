@@ -5,6 +5,7 @@ import io.kindling.dsl.Task;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RepairRecord;
 import io.kindling.scheduler.db.RunRecord;
 import io.kindling.scheduler.db.TaskRunRecord;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,15 @@ final class RunRecovery {
     static final String RESTARTED = "daemon restarted while the attempt was running";
 
     private final RunDao dao;
-    private final Function<String, Optional<Pipeline>> pipelines;
+    private final PipelineVersions versions;
+    private final BiFunction<RunRecord, Pipeline, Lane> lanes;
     private final Supplier<Instant> clock;
 
-    RunRecovery(RunDao dao, Function<String, Optional<Pipeline>> pipelines, Supplier<Instant> clock) {
+    RunRecovery(RunDao dao, PipelineVersions versions, BiFunction<RunRecord, Pipeline, Lane> lanes,
+                Supplier<Instant> clock) {
         this.dao = dao;
-        this.pipelines = pipelines;
+        this.versions = versions;
+        this.lanes = lanes;
         this.clock = clock;
     }
 
@@ -56,10 +60,14 @@ final class RunRecovery {
     private void recover(RunRecord record, BiConsumer<ActiveRun, List<TaskSlot>> resume,
                          Consumer<ActiveRun> activate) {
         Instant now = clock.get();
-        Optional<Pipeline> pipeline = pipelines.apply(record.pipelineId());
+        // the run goes on with the definition it was made (or last repaired) with, not whatever is loaded now
+        List<RepairRecord> repairs = dao.repairs(record.runId());
+        String hash = repairs.isEmpty() ? record.contentHash() : repairs.get(repairs.size() - 1).contentHash();
+        Optional<Pipeline> pipeline = versions.find(record.pipelineId(), hash);
         List<TaskRunRecord> taskRuns = dao.taskRuns(record.runId());
         if (pipeline.isEmpty()) {
-            String reason = "pipeline '" + record.pipelineId() + "' is no longer loaded";
+            String reason = "the definition of pipeline '" + record.pipelineId() + "' this run uses (version "
+                    + hash + ") can no longer be loaded";
             List<String> open = taskRuns.stream().filter(t -> !t.state().terminal()).map(TaskRunRecord::taskId)
                     .toList();
             dao.updateTaskStates(record.runId(), open, TaskState.CANCELLED, Optional.of(now), Optional.of(reason));
@@ -67,7 +75,10 @@ final class RunRecovery {
                     Optional.of(reason));
             return;
         }
-        ActiveRun run = new ActiveRun(record, pipeline.get(), RunEngine.templates(record, pipeline.get()));
+        ActiveRun run = new ActiveRun(record, pipeline.get(), RunEngine.templates(record, pipeline.get()),
+                lanes.apply(record, pipeline.get()));
+        run.repairNumber = repairs.size();
+        run.restoreTasks(taskRuns);
         if (record.state() == RunState.QUEUED) {
             activate.accept(run);
             return;
@@ -86,14 +97,12 @@ final class RunRecovery {
                 continue; // a task the current definition no longer has
             }
             TaskSlot task = run.tasks[i];
-            task.attempts = tr.attempts();
-            task.state = tr.state();
             AttemptRecord lost = running.get(tr.taskId());
             // A task and its attempt move in one transaction, so a RUNNING task has its RUNNING attempt; the
             // check on the task too keeps a damaged history from leaving it RUNNING for ever.
             if (lost != null || task.state == TaskState.RUNNING) {
                 Task def = run.dag.tasks.get(i);
-                boolean retry = def.retry().allowsRetryAfter(task.attempts);
+                boolean retry = def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
                 TaskState next = retry ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
                 dao.finishAttempt(lost != null ? lost.attemptId() : "", record.runId(), def.id(), TaskState.FAILED,
                         next, now, Optional.of(RESTARTED), retry ? Optional.of(now) : Optional.empty(),
@@ -105,12 +114,7 @@ final class RunRecovery {
                 retryNow.add(task);
             }
         }
-        run.unfinished = 0;
-        for (TaskSlot task : run.tasks) {
-            if (!task.state.terminal()) {
-                run.unfinished++;
-            }
-        }
+        run.countUnfinished();
         resume.accept(run, retryNow);
     }
 }

@@ -12,9 +12,10 @@ public enum RunState {
     static {
         QUEUED.next = EnumSet.of(RUNNING, CANCELLED, FAILED);
         RUNNING.next = EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
-        SUCCEEDED.next = EnumSet.noneOf(RunState.class);
-        FAILED.next = EnumSet.noneOf(RunState.class);
-        CANCELLED.next = EnumSet.noneOf(RunState.class);
+        // a repair reopens a finished run; it then waits its turn like a new one
+        SUCCEEDED.next = EnumSet.of(QUEUED);
+        FAILED.next = EnumSet.of(QUEUED);
+        CANCELLED.next = EnumSet.of(QUEUED);
     }
 
     public boolean canMoveTo(RunState target) {
@@ -29,7 +30,8 @@ public enum RunState {
         return target;
     }
 
+    /** Finished: only a repair moves it on. */
     public boolean terminal() {
-        return next.isEmpty();
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
     }
 }

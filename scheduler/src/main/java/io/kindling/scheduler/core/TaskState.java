@@ -17,7 +17,7 @@ public enum TaskState {
         RUNNING.next = EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, UP_FOR_RETRY);
         UP_FOR_RETRY.next = EnumSet.of(QUEUED, CANCELLED);
         for (TaskState s : EnumSet.range(SUCCEEDED, UPSTREAM_FAILED)) {
-            s.next = EnumSet.noneOf(TaskState.class);
+            s.next = EnumSet.of(QUEUED); // a repair runs it again
         }
     }
 
@@ -33,7 +33,8 @@ public enum TaskState {
         return target;
     }
 
+    /** Ended: only a repair moves it on. */
     public boolean terminal() {
-        return next.isEmpty();
+        return compareTo(SUCCEEDED) >= 0;
     }
 }

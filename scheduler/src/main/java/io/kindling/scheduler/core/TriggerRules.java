@@ -36,10 +36,10 @@ public final class TriggerRules {
                 if (failed > 0) {
                     return Decision.UPSTREAM_FAILED;
                 }
-                if (skipped > 0) {
-                    return Decision.SKIP;
+                if (!allDone) {
+                    return Decision.WAIT; // a skip waits: a failure still to come wins, whatever the order
                 }
-                return allDone ? Decision.RUN : Decision.WAIT;
+                return skipped > 0 ? Decision.SKIP : Decision.RUN;
             case ALL_DONE:
                 return allDone ? Decision.RUN : Decision.WAIT;
             case ALL_FAILED:

@@ -9,7 +9,10 @@ import java.util.Optional;
 /**
  * One row of {@code task_attempts}.
  *
- * @param queuedAt when the task became ready to run (the wait for a slot is startedAt - queuedAt)
+ * @param queuedAt     when the task became ready to run (the wait for a slot is startedAt - queuedAt)
+ * @param repairNumber 0 for the run's first pass, n for an attempt made by its n-th repair
+ * @param rendered     what the attempt ran after templating (SQL text, class or command); empty when
+ *                     templating itself failed
  */
 public record AttemptRecord(
         String attemptId,
@@ -23,7 +26,9 @@ public record AttemptRecord(
         Optional<Instant> startedAt,
         Optional<Instant> endedAt,
         Optional<String> error,
-        String logPath) {
+        String logPath,
+        int repairNumber,
+        Optional<String> rendered) {
 
     public AttemptRecord {
         requireNonNull(attemptId, "attemptId is null");
@@ -37,5 +42,6 @@ public record AttemptRecord(
         requireNonNull(endedAt, "endedAt is null");
         requireNonNull(error, "error is null");
         requireNonNull(logPath, "logPath is null");
+        requireNonNull(rendered, "rendered is null");
     }
 }

@@ -1,6 +1,7 @@
 package io.kindling.scheduler.db;
 
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /** The definitions that have been loaded, one row per (pipeline, content hash). */
@@ -24,6 +25,12 @@ public final class PipelineVersionDao {
                 .bind("source", version.source())
                 .bind("loaded_at", version.loadedAt().toEpochMilli())
                 .execute());
+    }
+
+    public Optional<PipelineVersion> find(String pipelineId, String contentHash) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM pipeline_versions WHERE pipeline_id = :id AND content_hash = :hash")
+                .bind("id", pipelineId).bind("hash", contentHash).map(Rows.VERSION).findOne());
     }
 
     /** Newest first. */

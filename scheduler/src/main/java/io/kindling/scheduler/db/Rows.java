@@ -62,7 +62,8 @@ final class Rows {
             Instant.ofEpochMilli(rs.getLong("created_at")),
             instant(rs, "started_at"),
             instant(rs, "ended_at"),
-            string(rs, "error"));
+            string(rs, "error"),
+            string(rs, "backfill_id"));
 
     static final RowMapper<TaskRunRecord> TASK_RUN = (rs, ctx) -> new TaskRunRecord(
             rs.getString("run_id"),
@@ -72,7 +73,8 @@ final class Rows {
             instant(rs, "started_at"),
             instant(rs, "ended_at"),
             instant(rs, "next_attempt_at"),
-            string(rs, "error"));
+            string(rs, "error"),
+            rs.getInt("attempt_base"));
 
     static final RowMapper<AttemptRecord> ATTEMPT = (rs, ctx) -> new AttemptRecord(
             rs.getString("attempt_id"),
@@ -86,7 +88,25 @@ final class Rows {
             instant(rs, "started_at"),
             instant(rs, "ended_at"),
             string(rs, "error"),
-            rs.getString("log_path"));
+            rs.getString("log_path"),
+            rs.getInt("repair_number"),
+            string(rs, "rendered"));
+
+    static final RowMapper<BackfillRecord> BACKFILL = (rs, ctx) -> new BackfillRecord(
+            rs.getString("backfill_id"),
+            rs.getString("pipeline_id"),
+            Instant.ofEpochMilli(rs.getLong("from_time")),
+            Instant.ofEpochMilli(rs.getLong("to_time")),
+            rs.getInt("max_active_runs"),
+            Instant.ofEpochMilli(rs.getLong("created_at")));
+
+    static final RowMapper<RepairRecord> REPAIR = (rs, ctx) -> new RepairRecord(
+            rs.getString("run_id"),
+            rs.getInt("repair_number"),
+            rs.getString("content_hash"),
+            rs.getString("version"),
+            java.util.List.of(rs.getString("tasks").split(",")),
+            Instant.ofEpochMilli(rs.getLong("requested_at")));
 
     static final RowMapper<PipelineVersion> VERSION = (rs, ctx) -> new PipelineVersion(
             rs.getString("pipeline_id"),

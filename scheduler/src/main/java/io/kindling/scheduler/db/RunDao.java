@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
@@ -30,37 +31,141 @@ public final class RunDao {
      * @return false when the run was a duplicate scheduled run and nothing was written
      */
     public boolean insertRun(RunRecord run, Collection<String> taskIds) {
-        return jdbi.inTransaction(h -> {
-            int inserted = h.createUpdate("""
-                    INSERT INTO runs (run_id, pipeline_id, content_hash, git_commit, trigger_type, logical_time,
-                                      params, state, created_at, started_at, ended_at, error)
-                    VALUES (:run_id, :pipeline_id, :content_hash, :git_commit, :trigger_type, :logical_time,
-                            :params, :state, :created_at, :started_at, :ended_at, :error)
-                    ON CONFLICT DO NOTHING""")
-                    .bind("run_id", run.runId())
-                    .bind("pipeline_id", run.pipelineId())
-                    .bind("content_hash", run.contentHash())
-                    .bind("git_commit", run.gitCommit().orElse(null))
-                    .bind("trigger_type", run.trigger().dbName())
-                    .bind("logical_time", run.logicalTime().toEpochMilli())
-                    .bind("params", Rows.paramsToJson(run.params()))
-                    .bind("state", run.state().name())
-                    .bind("created_at", run.createdAt().toEpochMilli())
-                    .bind("started_at", Rows.millis(run.startedAt()))
-                    .bind("ended_at", Rows.millis(run.endedAt()))
-                    .bind("error", run.error().orElse(null))
+        return jdbi.inTransaction(h -> insertRun(h, run, taskIds));
+    }
+
+    private static boolean insertRun(Handle h, RunRecord run, Collection<String> taskIds) {
+        int inserted = h.createUpdate("""
+                INSERT INTO runs (run_id, pipeline_id, content_hash, git_commit, trigger_type, logical_time,
+                                  params, state, created_at, started_at, ended_at, error, backfill_id)
+                VALUES (:run_id, :pipeline_id, :content_hash, :git_commit, :trigger_type, :logical_time,
+                        :params, :state, :created_at, :started_at, :ended_at, :error, :backfill_id)
+                ON CONFLICT DO NOTHING""")
+                .bind("run_id", run.runId())
+                .bind("pipeline_id", run.pipelineId())
+                .bind("content_hash", run.contentHash())
+                .bind("git_commit", run.gitCommit().orElse(null))
+                .bind("trigger_type", run.trigger().dbName())
+                .bind("logical_time", run.logicalTime().toEpochMilli())
+                .bind("params", Rows.paramsToJson(run.params()))
+                .bind("state", run.state().name())
+                .bind("created_at", run.createdAt().toEpochMilli())
+                .bind("started_at", Rows.millis(run.startedAt()))
+                .bind("ended_at", Rows.millis(run.endedAt()))
+                .bind("error", run.error().orElse(null))
+                .bind("backfill_id", run.backfillId().orElse(null))
+                .execute();
+        if (inserted == 0) {
+            return false;
+        }
+        PreparedBatch batch = h.prepareBatch(
+                "INSERT INTO task_runs (run_id, task_id, state, attempts) VALUES (:run_id, :task_id, :state, 0)");
+        for (String taskId : taskIds) {
+            batch.bind("run_id", run.runId()).bind("task_id", taskId).bind("state", TaskState.QUEUED.name()).add();
+        }
+        batch.execute();
+        return true;
+    }
+
+    /** Records a backfill and all its runs, in one transaction: a backfill exists whole or not at all. */
+    public void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                            INSERT INTO backfills (backfill_id, pipeline_id, from_time, to_time, max_active_runs,
+                                                   created_at)
+                            VALUES (:backfill_id, :pipeline_id, :from_time, :to_time, :max_active_runs, :created_at)""")
+                    .bind("backfill_id", backfill.backfillId())
+                    .bind("pipeline_id", backfill.pipelineId())
+                    .bind("from_time", backfill.from().toEpochMilli())
+                    .bind("to_time", backfill.to().toEpochMilli())
+                    .bind("max_active_runs", backfill.maxActiveRuns())
+                    .bind("created_at", backfill.createdAt().toEpochMilli())
                     .execute();
-            if (inserted == 0) {
-                return false;
+            for (RunRecord run : runs) {
+                insertRun(h, run, taskIds);
             }
-            PreparedBatch batch = h.prepareBatch(
-                    "INSERT INTO task_runs (run_id, task_id, state, attempts) VALUES (:run_id, :task_id, :state, 0)");
-            for (String taskId : taskIds) {
-                batch.bind("run_id", run.runId()).bind("task_id", taskId).bind("state", TaskState.QUEUED.name()).add();
-            }
-            batch.execute();
-            return true;
         });
+    }
+
+    public Optional<BackfillRecord> findBackfill(String backfillId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM backfills WHERE backfill_id = :id")
+                .bind("id", backfillId).map(Rows.BACKFILL).findOne());
+    }
+
+    /** How many of the backfill's runs are in each state. */
+    public Map<RunState, Integer> backfillProgress(String backfillId) {
+        return jdbi.withHandle(h -> {
+            Map<RunState, Integer> counts = new java.util.EnumMap<>(RunState.class);
+            h.createQuery("SELECT state, COUNT(*) AS n FROM runs WHERE backfill_id = :id GROUP BY state")
+                    .bind("id", backfillId)
+                    .map((rs, ctx) -> Map.entry(RunState.valueOf(rs.getString("state")), rs.getInt("n")))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return counts;
+        });
+    }
+
+    /** Scheduled and backfill runs of a pipeline whose logical times lie in {@code [from, to]}. */
+    public List<RunRecord> timedRuns(String pipelineId, Instant from, Instant to) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM runs WHERE pipeline_id = :pipeline_id
+                          AND trigger_type IN ('schedule', 'backfill')
+                          AND logical_time >= :from AND logical_time <= :to
+                        ORDER BY logical_time, run_id""")
+                .bind("pipeline_id", pipelineId)
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .map(Rows.RUN).list());
+    }
+
+    /**
+     * Reopens a finished run for its next repair, in one transaction: records the repair, puts the tasks to run
+     * again back to QUEUED (keeping their attempts; retries count afresh), adds the tasks a newer definition
+     * has that the run never had, and puts the run back to QUEUED.
+     *
+     * @return the repair's number (1 for the first)
+     */
+    public int repairRun(String runId, String contentHash, String version, List<String> rerun,
+                         Collection<String> newTasks, Instant at) {
+        return jdbi.inTransaction(h -> {
+            int number = h.createQuery("SELECT COALESCE(MAX(repair_number), 0) FROM run_repairs WHERE run_id = :id")
+                    .bind("id", runId).mapTo(Integer.class).one() + 1;
+            h.createUpdate("""
+                            INSERT INTO run_repairs (run_id, repair_number, content_hash, version, tasks, requested_at)
+                            VALUES (:run_id, :repair_number, :content_hash, :version, :tasks, :requested_at)""")
+                    .bind("run_id", runId)
+                    .bind("repair_number", number)
+                    .bind("content_hash", contentHash)
+                    .bind("version", version)
+                    .bind("tasks", String.join(",", rerun))
+                    .bind("requested_at", at.toEpochMilli())
+                    .execute();
+            PreparedBatch added = h.prepareBatch(
+                    "INSERT INTO task_runs (run_id, task_id, state, attempts) VALUES (:run_id, :task_id, :state, 0)");
+            for (String taskId : newTasks) {
+                added.bind("run_id", runId).bind("task_id", taskId).bind("state", TaskState.QUEUED.name()).add();
+            }
+            if (!newTasks.isEmpty()) {
+                added.execute();
+            }
+            PreparedBatch reopened = h.prepareBatch("""
+                    UPDATE task_runs SET state = :state, ended_at = NULL, error = NULL, next_attempt_at = NULL,
+                           attempt_base = attempts
+                    WHERE run_id = :run_id AND task_id = :task_id""");
+            for (String taskId : rerun) {
+                reopened.bind("state", TaskState.QUEUED.name()).bind("run_id", runId).bind("task_id", taskId).add();
+            }
+            reopened.execute();
+            h.createUpdate("UPDATE runs SET state = :state, ended_at = NULL, error = NULL WHERE run_id = :run_id")
+                    .bind("state", RunState.QUEUED.name()).bind("run_id", runId).execute();
+            return number;
+        });
+    }
+
+    /** The run's repairs, oldest first. */
+    public List<RepairRecord> repairs(String runId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM run_repairs WHERE run_id = :id ORDER BY repair_number")
+                .bind("id", runId).map(Rows.REPAIR).list());
     }
 
     public void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
@@ -83,9 +188,11 @@ public final class RunDao {
         jdbi.useTransaction(h -> {
             h.createUpdate("""
                             INSERT INTO task_attempts (attempt_id, run_id, task_id, attempt_number, executor, state,
-                                                       spark_app_id, queued_at, started_at, ended_at, error, log_path)
+                                                       spark_app_id, queued_at, started_at, ended_at, error, log_path,
+                                                       repair_number, rendered)
                             VALUES (:attempt_id, :run_id, :task_id, :attempt_number, :executor, :state,
-                                    :spark_app_id, :queued_at, :started_at, NULL, NULL, :log_path)""")
+                                    :spark_app_id, :queued_at, :started_at, NULL, NULL, :log_path,
+                                    :repair_number, :rendered)""")
                     .bind("attempt_id", attempt.attemptId())
                     .bind("run_id", attempt.runId())
                     .bind("task_id", attempt.taskId())
@@ -96,6 +203,8 @@ public final class RunDao {
                     .bind("queued_at", attempt.queuedAt().toEpochMilli())
                     .bind("started_at", Rows.millis(attempt.startedAt()))
                     .bind("log_path", attempt.logPath())
+                    .bind("repair_number", attempt.repairNumber())
+                    .bind("rendered", attempt.rendered().orElse(null))
                     .execute();
             h.createUpdate("""
                             UPDATE task_runs SET state = :state, attempts = :attempts,

@@ -8,7 +8,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** One row of {@code runs}. */
+/**
+ * One row of {@code runs}.
+ *
+ * @param contentHash the definition version the run was created with (a repair may use another: see repairs)
+ * @param backfillId  the backfill that made the run, for trigger BACKFILL
+ */
 public record RunRecord(
         String runId,
         String pipelineId,
@@ -21,7 +26,8 @@ public record RunRecord(
         Instant createdAt,
         Optional<Instant> startedAt,
         Optional<Instant> endedAt,
-        Optional<String> error) {
+        Optional<String> error,
+        Optional<String> backfillId) {
 
     public RunRecord {
         requireNonNull(runId, "runId is null");
@@ -36,5 +42,11 @@ public record RunRecord(
         requireNonNull(startedAt, "startedAt is null");
         requireNonNull(endedAt, "endedAt is null");
         requireNonNull(error, "error is null");
+        requireNonNull(backfillId, "backfillId is null");
+    }
+
+    public RunRecord withState(RunState newState) {
+        return new RunRecord(runId, pipelineId, contentHash, gitCommit, trigger, logicalTime, params, newState,
+                createdAt, startedAt, endedAt, error, backfillId);
     }
 }

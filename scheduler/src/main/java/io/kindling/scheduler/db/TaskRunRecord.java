@@ -6,7 +6,11 @@ import io.kindling.scheduler.core.TaskState;
 import java.time.Instant;
 import java.util.Optional;
 
-/** One row of {@code task_runs}: a task within a run, across all its attempts. */
+/**
+ * One row of {@code task_runs}: a task within a run, across all its attempts.
+ *
+ * @param attemptBase attempts made before the latest repair; retries count from here
+ */
 public record TaskRunRecord(
         String runId,
         String taskId,
@@ -15,7 +19,8 @@ public record TaskRunRecord(
         Optional<Instant> startedAt,
         Optional<Instant> endedAt,
         Optional<Instant> nextAttemptAt,
-        Optional<String> error) {
+        Optional<String> error,
+        int attemptBase) {
 
     public TaskRunRecord {
         requireNonNull(runId, "runId is null");

@@ -1,13 +1,17 @@
 package io.kindling.scheduler.resources;
 
 import io.kindling.dsl.Pipeline;
+import io.kindling.scheduler.api.BackfillRequest;
+import io.kindling.scheduler.api.BackfillView;
 import io.kindling.scheduler.api.PipelineList;
 import io.kindling.scheduler.api.PipelineView;
 import io.kindling.scheduler.api.RunView;
 import io.kindling.scheduler.api.TriggerRequest;
+import io.kindling.scheduler.core.Backfills;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.db.BackfillRecord;
 import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunRecord;
@@ -41,9 +45,11 @@ public class PipelineResource {
     private final RunDao runs;
     private final PipelineVersionDao versions;
     private final Clock clock;
+    private final Backfills backfills;
 
     public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunDao runs,
                             PipelineVersionDao versions, Clock clock) {
+        this.backfills = new Backfills(runs, engine, clock);
         this.registry = registry;
         this.ticker = ticker;
         this.engine = engine;
@@ -128,6 +134,45 @@ public class PipelineResource {
         RunRecord run = engine.trigger(p, TriggerType.MANUAL, Instant.now(clock), params)
                 .orElseThrow(() -> new IllegalStateException("a manual run is never a duplicate"));
         return Response.created(URI.create("/api/v1/runs/" + run.runId())).entity(RunView.of(run)).build();
+    }
+
+    /**
+     * One run per scheduled time in {@code [from, to]} in a lane of its own (see {@link Backfills}); with
+     * {@code dry_run} only the plan. 201 with the backfill, whose progress is at {@code /api/v1/backfills/{id}}.
+     */
+    @POST
+    @Path("/{id}/backfill")
+    public Response backfill(@PathParam("id") String id, BackfillRequest request) {
+        Pipeline p = pipeline(id);
+        if (request == null || request.from() == null || request.to() == null) {
+            throw new BadRequestException("from and to are required, e.g. {\"from\": \"2026-10-01\", "
+                    + "\"to\": \"2026-10-30\"}");
+        }
+        int maxActive = request.maxActiveRuns() == null ? p.maxActiveRuns() : request.maxActiveRuns();
+        if (maxActive < 1) {
+            throw new BadRequestException("max_active_runs must be at least 1, got " + maxActive);
+        }
+        Backfills.Plan plan;
+        try {
+            plan = backfills.plan(p, request.from(), request.to());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+        List<String> times = plan.times().stream().map(Instant::toString).toList();
+        List<BackfillView.ExistingRun> skipped = plan.skipped().stream()
+                .map(r -> new BackfillView.ExistingRun(r.logicalTime().toString(), r.runId(), r.trigger().dbName(),
+                        r.state().name()))
+                .toList();
+        boolean dryRun = Boolean.TRUE.equals(request.dryRun());
+        if (dryRun || times.isEmpty()) {
+            return Response.ok(new BackfillView(null, id, plan.from().toString(), plan.to().toString(), maxActive,
+                    dryRun, times, skipped, dryRun ? null : 0, null, dryRun ? null : true)).build();
+        }
+        BackfillRecord backfill = backfills.start(p, plan, maxActive);
+        return Response.created(URI.create("/api/v1/backfills/" + backfill.backfillId()))
+                .entity(new BackfillView(backfill.backfillId(), id, plan.from().toString(), plan.to().toString(),
+                        maxActive, false, times, skipped, times.size(), null, false))
+                .build();
     }
 
     private Pipeline pipeline(String id) {

@@ -1,13 +1,18 @@
 package io.kindling.scheduler.resources;
 
 import io.kindling.scheduler.api.RunPage;
+import io.kindling.dsl.Pipeline;
+import io.kindling.scheduler.api.RepairRequest;
 import io.kindling.scheduler.api.RunView;
+import io.kindling.scheduler.core.PipelineRegistry;
+import io.kindling.scheduler.core.PipelineVersions;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.RunState;
 import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunRecord;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -33,10 +38,14 @@ public class RunResource {
 
     private final RunDao runs;
     private final RunEngine engine;
+    private final PipelineRegistry pipelines;
+    private final PipelineVersions versions;
 
-    public RunResource(RunDao runs, RunEngine engine) {
+    public RunResource(RunDao runs, RunEngine engine, PipelineRegistry pipelines) {
         this.runs = runs;
         this.engine = engine;
+        this.pipelines = pipelines;
+        this.versions = pipelines;
     }
 
     @GET
@@ -54,11 +63,41 @@ public class RunResource {
     @jakarta.ws.rs.Path("/{runId}")
     public RunView get(@PathParam("runId") String runId) {
         RunRecord run = run(runId);
-        return RunView.withTasks(run, runs.taskRuns(runId), runs.attempts(runId));
+        return RunView.withTasks(run, runs.taskRuns(runId), runs.attempts(runId), runs.repairs(runId));
     }
 
     /**
-     * Stops what runs (the attempts' Spark jobs are cancelled) and skips what has not started; the run ends
+     * Reruns, inside the same run, its failed, timed-out, cancelled and upstream-failed tasks and everything
+     * downstream of them. With the run's original definition unless {@code {"version": "current"}}.
+     */
+    @POST
+    @jakarta.ws.rs.Path("/{runId}/repair")
+    public Response repair(@PathParam("runId") String runId, RepairRequest request) {
+        RunRecord run = run(runId);
+        String version = request == null || request.version() == null ? "original" : request.version();
+        Pipeline definition = switch (version) {
+            case "original" -> versions.find(run.pipelineId(), run.contentHash()).orElseThrow(() -> conflict(
+                    "the definition this run was made with (version " + run.contentHash() + ") cannot be rebuilt: "
+                            + "a file it reads has changed since; repair with {\"version\": \"current\"}"));
+            case "current" -> pipelines.get(run.pipelineId()).orElseThrow(() -> conflict(
+                    "pipeline '" + run.pipelineId() + "' is not loaded any more"));
+            default -> throw new BadRequestException("version must be \"original\" or \"current\", got \""
+                    + version + "\"");
+        };
+        try {
+            engine.repair(run, definition, version);
+        } catch (RunEngine.RepairRefused e) {
+            throw conflict(e.getMessage());
+        }
+        return Response.accepted(get(runId)).build();
+    }
+
+    private static ClientErrorException conflict(String message) {
+        return new ClientErrorException(message, Response.Status.CONFLICT);
+    }
+
+    /**
+     * Stops what runs (the attempts' Spark jobs are cancelled) and cancels what has not started; the run ends
      * CANCELLED once its attempts have stopped. Idempotent: a run that has ended is returned as it is.
      */
     @POST

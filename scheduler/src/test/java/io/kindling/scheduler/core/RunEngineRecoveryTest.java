@@ -78,7 +78,7 @@ class RunEngineRecoveryTest {
         Instant t0 = Instant.now().minusSeconds(60);
         RunRecord run = new RunRecord(new RunIds(Clock.systemUTC()).next(), "chain", pipeline.contentHash(),
                 Optional.empty(), TriggerType.MANUAL, t0, Map.of(), RunState.QUEUED, t0, Optional.empty(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
         dao.insertRun(run, List.of("a", "b", "c"));
         dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(t0), Optional.empty(), Optional.empty());
         dao.startAttempt(attempt(run, "a", t0));
@@ -87,7 +87,8 @@ class RunEngineRecoveryTest {
         dao.startAttempt(attempt(run, "b", t0.plusSeconds(1)));
 
         engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", 2),
-                id -> id.equals("chain") ? Optional.of(pipeline) : Optional.empty(), Clock.systemUTC(),
+                (id, hash) -> id.equals("chain") && hash.equals(pipeline.contentHash()) ? Optional.of(pipeline)
+                        : Optional.empty(), Clock.systemUTC(),
                 dir.resolve("logs"));
         engine.start();
 
@@ -110,22 +111,24 @@ class RunEngineRecoveryTest {
         Instant t0 = Instant.now();
         RunRecord run = new RunRecord(new RunIds(Clock.systemUTC()).next(), "gone", "hash", Optional.empty(),
                 TriggerType.MANUAL, t0, Map.of(), RunState.QUEUED, t0, Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
         dao.insertRun(run, List.of("x"));
 
-        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", 2), id -> Optional.empty(),
+        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", 2), (id, hash) -> Optional.empty(),
                 Clock.systemUTC(), dir.resolve("logs"));
         engine.start();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> dao.findRun(run.runId()).orElseThrow().state().terminal());
         RunRecord after = dao.findRun(run.runId()).orElseThrow();
         assertThat(after.state()).isEqualTo(RunState.FAILED);
-        assertThat(after.error()).contains("pipeline 'gone' is no longer loaded");
+        assertThat(after.error()).contains("the definition of pipeline 'gone' this run uses (version hash) can no "
+                + "longer be loaded");
         assertThat(dao.taskRuns(run.runId())).extracting(TaskRunRecord::state).containsOnly(TaskState.CANCELLED);
     }
 
     private static AttemptRecord attempt(RunRecord run, String task, Instant at) {
         return new AttemptRecord(run.runId() + "." + task + ".1", run.runId(), task, 1, "local", TaskState.RUNNING,
-                Optional.empty(), at, Optional.of(at), Optional.empty(), Optional.empty(), "unused.log");
+                Optional.empty(), at, Optional.of(at), Optional.empty(), Optional.empty(), "unused.log", 0,
+                Optional.empty());
     }
 }

@@ -44,7 +44,7 @@ class RunEngineTest {
         dao = new RunDao(database.jdbi());
         executor = new Executors().create(new ExecutorConfig("local", "local", slots, dir, Map.of(),
                 Map.of("master", "local[2]", "stopSparkOnClose", "false")));
-        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", slots), id -> Optional.empty(),
+        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", slots), (id, hash) -> Optional.empty(),
                 Clock.systemUTC(), dir.resolve("logs"));
         engine.start();
     }

@@ -7,13 +7,22 @@ import org.junit.jupiter.api.Test;
 
 class TaskStateTest {
     @Test
-    void terminalStatesGoNowhere() {
+    void terminalStatesGoOnlyBackToQueuedForARepair() {
         for (TaskState s : EnumSet.range(TaskState.SUCCEEDED, TaskState.UPSTREAM_FAILED)) {
             assertThat(s.terminal()).isTrue();
             for (TaskState t : TaskState.values()) {
-                assertThat(s.canMoveTo(t)).isFalse();
+                assertThat(s.canMoveTo(t)).as(s + " -> " + t).isEqualTo(t == TaskState.QUEUED);
             }
         }
+        for (RunState s : EnumSet.of(RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)) {
+            assertThat(s.terminal()).isTrue();
+            for (RunState t : RunState.values()) {
+                assertThat(s.canMoveTo(t)).as(s + " -> " + t).isEqualTo(t == RunState.QUEUED);
+            }
+        }
+        assertThat(TaskState.QUEUED.terminal()).isFalse();
+        assertThat(TaskState.UP_FOR_RETRY.terminal()).isFalse();
+        assertThat(RunState.RUNNING.terminal()).isFalse();
     }
 
     @Test

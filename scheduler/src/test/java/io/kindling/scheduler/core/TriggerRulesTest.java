@@ -20,6 +20,8 @@ class TriggerRulesTest {
             "ALL_SUCCESS,   0, 1, 0, UPSTREAM_FAILED",
             "ALL_SUCCESS,   1, 0, 1, SKIP",
             "ALL_SUCCESS,   0, 0, 2, SKIP",
+            "ALL_SUCCESS,   0, 0, 1, WAIT", // a skip waits, so that a failure still to come wins
+            "ALL_SUCCESS,   0, 1, 1, UPSTREAM_FAILED",
             "ALL_DONE,      1, 1, 0, RUN",
             "ALL_DONE,      0, 0, 2, RUN",
             "ALL_DONE,      0, 1, 0, WAIT",

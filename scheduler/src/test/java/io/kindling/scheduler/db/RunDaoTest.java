@@ -51,7 +51,7 @@ class RunDaoTest {
     private RunRecord run(String pipeline, TriggerType trigger, Instant logicalTime) {
         return new RunRecord(ids.next(), pipeline, "hash", Optional.empty(), trigger, logicalTime,
                 Map.of("min_age", "21"), RunState.QUEUED, Instant.ofEpochMilli(1_000), Optional.empty(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,7 +93,8 @@ class RunDaoTest {
         dao.insertRun(run, List.of("a"));
         Instant t0 = Instant.ofEpochMilli(10_000);
         dao.startAttempt(new AttemptRecord(run.runId() + ".a.1", run.runId(), "a", 1, "local", TaskState.RUNNING,
-                Optional.empty(), t0, Optional.of(t0.plusMillis(5)), Optional.empty(), Optional.empty(), "x.log"));
+                Optional.empty(), t0, Optional.of(t0.plusMillis(5)), Optional.empty(), Optional.empty(), "x.log", 0,
+                Optional.of("SELECT 1")));
         assertThat(dao.taskRuns(run.runId()).get(0).state()).isEqualTo(TaskState.RUNNING);
         assertThat(dao.taskRuns(run.runId()).get(0).attempts()).isEqualTo(1);
 

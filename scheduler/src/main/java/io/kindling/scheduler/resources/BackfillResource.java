@@ -1,0 +1,42 @@
+package io.kindling.scheduler.resources;
+
+import io.kindling.scheduler.api.BackfillView;
+import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.db.BackfillRecord;
+import io.kindling.scheduler.db.RunDao;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A backfill's progress: how many of its runs are in each state, and whether all have finished. */
+@Path("/api/v1/backfills")
+@Produces(MediaType.APPLICATION_JSON)
+public class BackfillResource {
+    private final RunDao runs;
+
+    public BackfillResource(RunDao runs) {
+        this.runs = runs;
+    }
+
+    @GET
+    @Path("/{id}")
+    public BackfillView get(@PathParam("id") String id) {
+        BackfillRecord b = runs.findBackfill(id)
+                .orElseThrow(() -> new NotFoundException("backfill '" + id + "' not found"));
+        Map<String, Integer> states = new LinkedHashMap<>();
+        int total = 0;
+        boolean done = true;
+        for (Map.Entry<RunState, Integer> e : runs.backfillProgress(id).entrySet()) {
+            states.put(e.getKey().name(), e.getValue());
+            total += e.getValue();
+            done &= e.getKey().terminal();
+        }
+        return new BackfillView(b.backfillId(), b.pipelineId(), b.from().toString(), b.to().toString(),
+                b.maxActiveRuns(), false, null, null, total, states, done);
+    }
+}
