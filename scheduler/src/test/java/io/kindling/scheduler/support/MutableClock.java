@@ -7,25 +7,43 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A UTC clock that stands still until the test moves it: time-based behaviour without waiting. */
+/**
+ * A UTC clock the test moves: time-based behaviour without waiting. It stands still between moves, or, when
+ * {@linkplain #flowing flowing}, runs on at real speed from wherever it was last set, so that durations
+ * recorded in between are real.
+ */
 public final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
+    private record Base(Instant at, long nanos) {
+    }
+
+    private final AtomicReference<Base> base;
+    private final boolean flowing;
 
     public MutableClock(Instant start) {
-        this.now = new AtomicReference<>(start);
+        this(start, false);
+    }
+
+    private MutableClock(Instant start, boolean flowing) {
+        this.base = new AtomicReference<>(new Base(start, System.nanoTime()));
+        this.flowing = flowing;
+    }
+
+    public static MutableClock flowing(Instant start) {
+        return new MutableClock(start, true);
     }
 
     public void set(Instant instant) {
-        now.set(instant);
+        base.set(new Base(instant, System.nanoTime()));
     }
 
     public void advance(Duration by) {
-        now.updateAndGet(t -> t.plus(by));
+        base.updateAndGet(b -> new Base(b.at().plus(by), b.nanos()));
     }
 
     @Override
     public Instant instant() {
-        return now.get();
+        Base b = base.get();
+        return flowing ? b.at().plusNanos(System.nanoTime() - b.nanos()) : b.at();
     }
 
     @Override
