@@ -2,9 +2,12 @@ package io.kindling.scheduler.core;
 
 import java.util.Locale;
 
-/** Why a run exists. Stored lower-case; the unique key on scheduled logical times applies to SCHEDULE only. */
+/**
+ * Why a run exists. Stored lower-case; the unique key on scheduled logical times applies to SCHEDULE only. A
+ * repair is not a trigger: it reruns tasks inside an existing run.
+ */
 public enum TriggerType {
-    SCHEDULE, MANUAL, BACKFILL, REPAIR;
+    SCHEDULE, MANUAL, BACKFILL;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);
