@@ -141,4 +141,89 @@ class RunDaoTest {
         assertThat(dao.lastRuns()).containsOnlyKeys("even", "odd");
         assertThat(dao.runsInStates(List.of(RunState.QUEUED))).hasSize(4);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void scheduleStatesOpenOnceMoveOnlyForwardAndKeepThePauseFlag(String name, Supplier<Database> db) {
+        dao(db);
+        ScheduleDao schedules = new ScheduleDao(database.jdbi());
+        Instant t0 = Instant.parse("2026-11-24T06:00:00Z");
+        assertThat(schedules.open("p", t0).cursor()).isEqualTo(t0);
+        assertThat(schedules.open("p", t0.plusSeconds(60)).cursor()).isEqualTo(t0); // exists already
+
+        schedules.advance("p", t0.plusSeconds(600));
+        schedules.advance("p", t0.plusSeconds(300)); // a slower daemon cannot move it back
+        assertThat(schedules.find("p").orElseThrow().cursor()).isEqualTo(t0.plusSeconds(600));
+
+        schedules.setPaused("p", true, t0.plusSeconds(700));
+        schedules.setPaused("q", true, t0); // a pipeline without a row gets one
+        ScheduleState p = schedules.find("p").orElseThrow();
+        assertThat(p.paused()).isTrue();
+        assertThat(p.pausedAt()).contains(t0.plusSeconds(700));
+        assertThat(p.cursor()).isEqualTo(t0.plusSeconds(600));
+        assertThat(schedules.all()).containsOnlyKeys("p", "q");
+        schedules.setPaused("p", false, t0.plusSeconds(800));
+        assertThat(schedules.find("p").orElseThrow().paused()).isFalse();
+        assertThat(schedules.find("p").orElseThrow().pausedAt()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aBackfillIsStoredWithItsRunsAndReportsTheirProgress(String name, Supplier<Database> db) {
+        RunDao dao = dao(db);
+        Instant from = Instant.parse("2026-10-01T06:00:00Z");
+        BackfillRecord backfill = new BackfillRecord(ids.next(), "p", from, from.plusSeconds(86_400), 2, from);
+        List<RunRecord> runs = List.of(backfillRun(backfill, from), backfillRun(backfill, from.plusSeconds(86_400)));
+        dao.insertBackfill(backfill, runs, List.of("a"));
+        dao.updateRunState(runs.get(0).runId(), RunState.SUCCEEDED, Optional.empty(), Optional.of(from),
+                Optional.empty());
+
+        assertThat(dao.findBackfill(backfill.backfillId())).contains(backfill);
+        assertThat(dao.backfillProgress(backfill.backfillId()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(RunState.SUCCEEDED, 1, RunState.QUEUED, 1));
+        assertThat(dao.findRun(runs.get(1).runId()).orElseThrow().backfillId()).contains(backfill.backfillId());
+        assertThat(dao.timedRuns("p", from, from)).extracting(RunRecord::runId).containsExactly(runs.get(0).runId());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aRepairReopensTheRunAndItsTasksAndKeepsTheirAttemptCounts(String name, Supplier<Database> db) {
+        RunDao dao = dao(db);
+        RunRecord run = run("p", TriggerType.MANUAL, Instant.EPOCH);
+        dao.insertRun(run, List.of("a", "b"));
+        Instant t0 = Instant.ofEpochMilli(10_000);
+        dao.startAttempt(new AttemptRecord(run.runId() + ".b.1", run.runId(), "b", 1, "local", TaskState.RUNNING,
+                Optional.empty(), t0, Optional.of(t0), Optional.empty(), Optional.empty(), "b.log", 0,
+                Optional.empty()));
+        dao.finishAttempt(run.runId() + ".b.1", run.runId(), "b", TaskState.FAILED, TaskState.FAILED, t0,
+                Optional.of("boom"), Optional.empty(), Optional.empty());
+        dao.updateRunState(run.runId(), RunState.FAILED, Optional.of(t0), Optional.of(t0), Optional.of("b failed"));
+
+        int first = dao.repairRun(run.runId(), "hash2", "current", List.of("b", "c"), List.of("c"), t0);
+        int second = dao.repairRun(run.runId(), "hash", "original", List.of("b"), List.of(), t0.plusSeconds(1));
+
+        assertThat(first).isEqualTo(1);
+        assertThat(second).isEqualTo(2);
+        RunRecord reopened = dao.findRun(run.runId()).orElseThrow();
+        assertThat(reopened.state()).isEqualTo(RunState.QUEUED);
+        assertThat(reopened.endedAt()).isEmpty();
+        assertThat(reopened.error()).isEmpty();
+        TaskRunRecord b = dao.taskRuns(run.runId()).stream().filter(t -> t.taskId().equals("b")).findFirst()
+                .orElseThrow();
+        assertThat(b.state()).isEqualTo(TaskState.QUEUED);
+        assertThat(b.attempts()).isEqualTo(1);
+        assertThat(b.attemptBase()).isEqualTo(1);
+        assertThat(b.error()).isEmpty();
+        assertThat(dao.taskRuns(run.runId())).extracting(TaskRunRecord::taskId).containsExactly("a", "b", "c");
+        assertThat(dao.repairs(run.runId())).extracting(RepairRecord::repairNumber, RepairRecord::version,
+                        RepairRecord::tasks)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "current", List.of("b", "c")),
+                        org.assertj.core.groups.Tuple.tuple(2, "original", List.of("b")));
+    }
+
+    private static RunRecord backfillRun(BackfillRecord backfill, Instant logicalTime) {
+        return new RunRecord(new RunIds(Clock.systemUTC()).next(), backfill.pipelineId(), "hash", Optional.empty(),
+                TriggerType.BACKFILL, logicalTime, Map.of(), RunState.QUEUED, logicalTime, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(backfill.backfillId()));
+    }
 }
