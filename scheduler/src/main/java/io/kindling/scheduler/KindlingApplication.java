@@ -7,6 +7,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.PipelineParser;
+import io.kindling.scheduler.cli.BackfillCommand;
 import io.kindling.scheduler.cli.RunCommand;
 import io.kindling.scheduler.cli.ValidateCommand;
 import io.kindling.scheduler.core.EngineLifecycle;
@@ -59,6 +60,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new ValidateCommand());
         bootstrap.addCommand(new RunCommand());
+        bootstrap.addCommand(new BackfillCommand());
     }
 
     @Override

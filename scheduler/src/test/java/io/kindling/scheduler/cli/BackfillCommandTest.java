@@ -1,0 +1,198 @@
+package io.kindling.scheduler.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.util.JarLocation;
+import io.kindling.scheduler.KindlingApplication;
+import io.kindling.scheduler.KindlingConfiguration;
+import io.kindling.scheduler.support.Http;
+import io.kindling.scheduler.support.KindlingApp;
+import io.kindling.scheduler.support.MutableClock;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code kindling backfill} through Dropwizard's real command line against the real daemon. The daemon's clock
+ * stands still after the days backfilled, so its own schedule creates no runs of its own meanwhile.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class BackfillCommandTest {
+    private static final List<String> FIVE_DAYS = List.of("2026-06-01T02:00:00Z", "2026-06-02T02:00:00Z",
+            "2026-06-03T02:00:00Z", "2026-06-04T02:00:00Z", "2026-06-05T02:00:00Z");
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private KindlingApp daemon;
+    private Http api;
+
+    @BeforeEach
+    void captureStdout() {
+        originalOut = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.stop();
+        }
+        System.setOut(originalOut);
+    }
+
+    private void startDaemon() throws Exception {
+        daemon = KindlingApp.create(new MutableClock(Instant.parse("2026-06-10T12:00:00Z")), false,
+                "pipelines/backfill_cli").start();
+        api = new Http(daemon);
+    }
+
+    private String url() {
+        return "http://localhost:" + daemon.extension.getLocalPort();
+    }
+
+    private Optional<Throwable> kindling(String... args) {
+        out.reset();
+        err.reset();
+        KindlingApplication app = new KindlingApplication();
+        Bootstrap<KindlingConfiguration> bootstrap = new Bootstrap<>(app);
+        app.initialize(bootstrap);
+        Cli cli = new Cli(new JarLocation(KindlingApplication.class), bootstrap,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(args);
+    }
+
+    /** The command's lines: the daemon runs in this JVM, so its log lines land in stdout too. */
+    private List<String> lines(String prefix) {
+        return out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(prefix)).toList();
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void dryRunPrintsTheLogicalTimesAndCreatesNothing() throws Exception {
+        startDaemon();
+        Optional<Throwable> result = kindling("backfill", "daily_ok", "--from", "2026-06-01", "--to", "2026-06-05",
+                "--dry-run", "--url", url());
+
+        assertThat(result).isEmpty();
+        assertThat(lines("would run")).extracting(l -> l.substring("would run".length()).strip())
+                .containsExactlyElementsOf(FIVE_DAYS);
+        assertThat(lines("skipped")).isEmpty();
+        assertThat(lines("5 runs")).containsExactly("5 runs would be created, 0 times already have a run");
+        assertThat(api.runs("daily_ok")).isEmpty();
+    }
+
+    @Test
+    void backfillFollowsItsRunsToSuccessAndThenFindsNothingLeftToDo() throws Exception {
+        startDaemon();
+        Optional<Throwable> result = kindling("backfill", "daily_ok", "--from", "2026-06-01", "--to", "2026-06-05",
+                "--max-active-runs", "2", "--url", url(), "--poll-interval", "50");
+
+        assertThat(result).isEmpty();
+        List<String> backfill = lines("backfill ");
+        assertThat(backfill.get(0)).matches("backfill \\w+: 5 runs of daily_ok from 2026-06-01T00:00:00Z to "
+                + "2026-06-05T23:59:59.999Z, at most 2 at once");
+        String id = backfill.get(0).split("[ :]")[1];
+        List<String> progress = backfill.subList(1, backfill.size() - 1);
+        assertThat(progress).isNotEmpty().allMatch(l -> l.matches("backfill " + id
+                + ": \\d/5 done( \\(\\d succeeded\\))?, \\d running, \\d queued"));
+        assertThat(progress).last().isEqualTo("backfill " + id + ": 5/5 done (5 succeeded), 0 running, 0 queued");
+        for (int i = 1; i < progress.size(); i++) {
+            assertThat(progress.get(i)).as("a line only when the counts change").isNotEqualTo(progress.get(i - 1));
+        }
+        assertThat(backfill).last().isEqualTo("backfill " + id + ": all 5 runs succeeded");
+
+        List<JsonNode> runs = api.runs("daily_ok");
+        assertThat(runs).extracting(r -> r.get("logical_time").asText()).containsExactlyElementsOf(FIVE_DAYS);
+        assertThat(runs).allSatisfy(r -> {
+            assertThat(r.get("trigger").asText()).isEqualTo("backfill");
+            assertThat(r.get("state").asText()).isEqualTo("SUCCEEDED");
+        });
+
+        // the same range again: every time has a run now
+        assertThat(kindling("backfill", "daily_ok", "--from", "2026-06-01", "--to", "2026-06-05", "--url", url()))
+                .isEmpty();
+        assertThat(lines("nothing to backfill")).containsExactly("nothing to backfill: every scheduled time between "
+                + "2026-06-01T00:00:00Z and 2026-06-05T23:59:59.999Z already has a run (5)");
+
+        // a wider dry run shows which times are covered, and by which run
+        assertThat(kindling("backfill", "daily_ok", "--from", "2026-06-04", "--to", "2026-06-07", "--dry-run",
+                "--url", url())).isEmpty();
+        assertThat(lines("would run")).extracting(l -> l.substring("would run".length()).strip())
+                .containsExactly("2026-06-06T02:00:00Z", "2026-06-07T02:00:00Z");
+        assertThat(lines("skipped")).containsExactly(
+                "skipped    2026-06-04T02:00:00Z  has run " + runs.get(3).get("run_id").asText()
+                        + " (backfill, SUCCEEDED)",
+                "skipped    2026-06-05T02:00:00Z  has run " + runs.get(4).get("run_id").asText()
+                        + " (backfill, SUCCEEDED)");
+        assertThat(lines("2 runs")).containsExactly("2 runs would be created, 2 times already have a run");
+    }
+
+    @Test
+    void aBackfillWithFailedRunsFailsNamingHowMany() throws Exception {
+        startDaemon();
+        Optional<Throwable> result = kindling("backfill", "daily_fails", "--from", "2026-06-01",
+                "--to", "2026-06-03", "--url", url(), "--poll-interval", "50");
+
+        assertThat(result).isPresent();
+        assertThat(result.get()).isInstanceOf(CommandFailedException.class)
+                .hasMessageMatching("backfill \\w+ did not succeed: 3 failed \\(of 3 runs\\)");
+        assertThat(lines("backfill ")).last().asString().endsWith(": 3/3 done (3 failed), 0 running, 0 queued");
+        assertThat(stderr()).contains("did not succeed: 3 failed").doesNotContain("\tat ");
+        assertThat(api.runs("daily_fails")).hasSize(3)
+                .allSatisfy(r -> assertThat(r.get("state").asText()).isEqualTo("FAILED"));
+    }
+
+    @Test
+    void anApiErrorPrintsTheDaemonsMessage() throws Exception {
+        startDaemon();
+        Optional<Throwable> unknown = kindling("backfill", "nope", "--from", "2026-06-01", "--to", "2026-06-05",
+                "--url", url());
+
+        assertThat(unknown).isPresent();
+        assertThat(unknown.get()).isInstanceOf(CommandFailedException.class)
+                .hasMessage("pipeline 'nope' not found");
+        assertThat(stderr()).isEqualTo("pipeline 'nope' not found" + System.lineSeparator());
+
+        Optional<Throwable> badDate = kindling("backfill", "daily_ok", "--from", "June 1st", "--to", "2026-06-05",
+                "--url", url() + "/");
+        assertThat(badDate).isPresent();
+        assertThat(badDate.get()).hasMessage("from: expected a date (2026-10-01) or an instant "
+                + "(2026-10-01T06:00:00Z), got 'June 1st'");
+        assertThat(stderr()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void anUnreachableDaemonIsSaidSo() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "http://localhost:" + closedPort;
+        Optional<Throwable> result = kindling("backfill", "daily_ok", "--from", "2026-06-01", "--to", "2026-06-05",
+                "--url", url);
+
+        assertThat(result).isPresent();
+        assertThat(result.get()).isInstanceOf(CommandFailedException.class)
+                .hasMessageStartingWith("cannot reach the Kindling daemon at " + url + ": ");
+        assertThat(stderr()).startsWith("cannot reach the Kindling daemon at " + url + ": ")
+                .doesNotContain("\tat ");
+        assertThat(Stream.of(stderr().split("\n"))).hasSize(1);
+    }
+}
