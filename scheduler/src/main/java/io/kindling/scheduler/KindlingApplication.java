@@ -89,7 +89,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().manage(new EngineLifecycle(engine));
 
         ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
-                (pipeline, logicalTime) -> engine.trigger(pipeline, TriggerType.SCHEDULE, logicalTime, Map.of()),
+                runs::backfilledTimes, (pipeline, logicalTime) -> engine.trigger(pipeline, TriggerType.SCHEDULE, logicalTime, Map.of()),
                 clock);
         environment.lifecycle().manage(ticker);
         CronScheduler cron = new CronScheduler((pipelineId, scheduledTime) ->

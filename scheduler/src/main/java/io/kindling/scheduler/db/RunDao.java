@@ -2,6 +2,7 @@ package io.kindling.scheduler.db;
 
 import io.kindling.scheduler.core.RunState;
 import io.kindling.scheduler.core.TaskState;
+import io.kindling.scheduler.core.TriggerType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -115,6 +116,18 @@ public final class RunDao {
                 .bind("from", from.toEpochMilli())
                 .bind("to", to.toEpochMilli())
                 .map(Rows.RUN).list());
+    }
+
+    /** Logical times in {@code [from, to]} with a backfill run that succeeded or is under way. */
+    public java.util.Set<Instant> backfilledTimes(String pipelineId, Instant from, Instant to) {
+        java.util.Set<Instant> times = new java.util.HashSet<>();
+        for (RunRecord run : timedRuns(pipelineId, from, to)) {
+            if (run.trigger() == TriggerType.BACKFILL && run.state() != RunState.FAILED
+                    && run.state() != RunState.CANCELLED) {
+                times.add(run.logicalTime());
+            }
+        }
+        return times;
     }
 
     /**

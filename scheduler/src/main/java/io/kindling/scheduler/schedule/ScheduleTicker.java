@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,15 +41,23 @@ public final class ScheduleTicker implements Managed {
         void start(Pipeline pipeline, Instant logicalTime);
     }
 
+    /** Logical times in a range that a backfill has already run or is running: catch-up leaves them be. */
+    @FunctionalInterface
+    public interface BackfilledTimes {
+        Set<Instant> in(String pipelineId, Instant from, Instant to);
+    }
+
     private final Function<String, Optional<Pipeline>> pipelines;
+    private final BackfilledTimes backfilled;
     private final Supplier<Collection<Pipeline>> allPipelines;
     private final ScheduleDao dao;
     private final RunStarter starter;
     private final Clock clock;
 
     public ScheduleTicker(Function<String, Optional<Pipeline>> pipelines, Supplier<Collection<Pipeline>> allPipelines,
-                          ScheduleDao dao, RunStarter starter, Clock clock) {
+                          ScheduleDao dao, BackfilledTimes backfilled, RunStarter starter, Clock clock) {
         this.pipelines = pipelines;
+        this.backfilled = backfilled;
         this.allPipelines = allPipelines;
         this.dao = dao;
         this.starter = starter;
@@ -98,8 +107,11 @@ public final class ScheduleTicker implements Managed {
             LOG.info("Pipeline {}: catching up on {} missed times, {} to {}", pipelineId, toRun.size(),
                     toRun.get(0), newest);
         }
+        Set<Instant> covered = backfilled.in(pipelineId, toRun.get(0), newest);
         for (Instant logicalTime : toRun) {
-            starter.start(pipeline, logicalTime);
+            if (!covered.contains(logicalTime)) {
+                starter.start(pipeline, logicalTime);
+            }
         }
         dao.advance(pipelineId, newest);
     }
