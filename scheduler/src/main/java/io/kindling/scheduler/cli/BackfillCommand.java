@@ -226,7 +226,7 @@ public class BackfillCommand extends QuietCommand {
                 }
             }
             // Java 17's HttpClient reports a refused connection as a ConnectException without any message
-        return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
+            return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
         }
     }
 

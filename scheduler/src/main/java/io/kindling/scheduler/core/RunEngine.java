@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
+    /** What a repair runs again (with everything downstream). */
+    private static final java.util.Set<TaskState> REPAIRABLE = java.util.EnumSet.of(TaskState.FAILED,
+            TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
 
     private final RunDao dao;
     private final Map<String, ExecutorSlots> executors = new HashMap<>();
@@ -256,9 +259,6 @@ public final class RunEngine implements AutoCloseable {
             return new RepairRecord(record.runId(), number, definition.contentHash(), version, rerunIds, now);
         });
     }
-
-    private static final java.util.Set<TaskState> REPAIRABLE = java.util.EnumSet.of(TaskState.FAILED,
-            TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
 
     private boolean isWaiting(String runId) {
         for (ArrayDeque<ActiveRun> queue : waiting.values()) {
