@@ -199,19 +199,18 @@ public final class RunEngine implements AutoCloseable {
      * @param version    "original" or "current", for the history
      * @throws RepairRefused when the run has not finished or has nothing to repair
      */
-    public RepairRecord repair(RunRecord record, Pipeline definition, String version) {
+    public RepairRecord repair(String runId, Pipeline definition, String version) {
         return call(() -> {
-            if (active.containsKey(record.runId()) || isWaiting(record.runId())) {
-                throw new RepairRefused("run " + record.runId() + " has not finished; only a finished run can be "
-                        + "repaired");
+            if (active.containsKey(runId) || waitingRun(runId) != null) {
+                throw new RepairRefused("run " + runId + " has not finished; only a finished run can be repaired");
             }
-            RunRecord current = dao.findRun(record.runId()).orElseThrow();
+            RunRecord current = dao.findRun(runId).orElseThrow();
             if (!current.state().terminal()) {
-                throw new RepairRefused("run " + record.runId() + " is " + current.state()
+                throw new RepairRefused("run " + runId + " is " + current.state()
                         + "; only a finished run can be repaired");
             }
             Map<String, TaskRunRecord> recorded = new HashMap<>();
-            dao.taskRuns(record.runId()).forEach(tr -> recorded.put(tr.taskId(), tr));
+            dao.taskRuns(runId).forEach(tr -> recorded.put(tr.taskId(), tr));
             Dag dag = Dag.of(definition);
             boolean[] rerun = new boolean[dag.size()];
             ArrayDeque<Integer> todo = new ArrayDeque<>();
@@ -242,33 +241,33 @@ public final class RunEngine implements AutoCloseable {
                 }
             }
             if (rerunIds.isEmpty()) {
-                throw new RepairRefused("run " + record.runId() + " has nothing to repair: no task failed, timed "
+                throw new RepairRefused("run " + runId + " has nothing to repair: no task failed, timed "
                         + "out, was cancelled or upstream-failed");
             }
             Instant now = now();
-            int number = dao.repairRun(record.runId(), definition.contentHash(), version, rerunIds, newTasks, now);
-            LOG.info("Repair {} of run {} ({} version): running {} again", number, record.runId(), version,
-                    rerunIds);
+            int number = dao.repairRun(runId, definition.contentHash(), version, rerunIds, newTasks, now);
+            LOG.info("Repair {} of run {} ({} version): running {} again", number, runId, version, rerunIds);
             RunRecord reopened = current.withState(RunState.QUEUED);
             ActiveRun run = new ActiveRun(reopened, definition, templates(reopened, definition),
                     laneOf(reopened, definition));
             run.repairNumber = number;
-            run.restoreTasks(dao.taskRuns(record.runId()));
+            run.restoreTasks(dao.taskRuns(runId));
             runChanged(run, RunState.QUEUED, Optional.empty());
             activate(run);
-            return new RepairRecord(record.runId(), number, definition.contentHash(), version, rerunIds, now);
+            return new RepairRecord(runId, number, definition.contentHash(), version, rerunIds, now);
         });
     }
 
-    private boolean isWaiting(String runId) {
+    /** The run if it is waiting its turn in a lane, else null. */
+    private ActiveRun waitingRun(String runId) {
         for (ArrayDeque<ActiveRun> queue : waiting.values()) {
             for (ActiveRun queued : queue) {
                 if (queued.runId().equals(runId)) {
-                    return true;
+                    return queued;
                 }
             }
         }
-        return false;
+        return null;
     }
 
     /** A run's lane: its backfill's, or its pipeline's. */
@@ -291,16 +290,12 @@ public final class RunEngine implements AutoCloseable {
                 cancel(run);
                 return;
             }
-            for (ArrayDeque<ActiveRun> queue : waiting.values()) {
-                for (ActiveRun queued : queue) {
-                    if (queued.runId().equals(runId)) {
-                        queue.remove(queued);
-                        queued.cancelling = true;
-                        cancelUnstarted(queued, "run cancelled before it started");
-                        end(queued, RunState.CANCELLED, Optional.of("cancelled"));
-                        return;
-                    }
-                }
+            ActiveRun queued = waitingRun(runId);
+            if (queued != null) {
+                waiting.get(queued.lane.key()).remove(queued);
+                queued.cancelling = true;
+                cancelUnstarted(queued, "run cancelled before it started");
+                end(queued, RunState.CANCELLED, Optional.of("cancelled"));
             }
         });
     }

@@ -5,7 +5,6 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.api.RepairRequest;
 import io.kindling.scheduler.api.RunView;
 import io.kindling.scheduler.core.PipelineRegistry;
-import io.kindling.scheduler.core.PipelineVersions;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.RunState;
 import io.kindling.scheduler.db.AttemptRecord;
@@ -39,13 +38,11 @@ public class RunResource {
     private final RunDao runs;
     private final RunEngine engine;
     private final PipelineRegistry pipelines;
-    private final PipelineVersions versions;
 
     public RunResource(RunDao runs, RunEngine engine, PipelineRegistry pipelines) {
         this.runs = runs;
         this.engine = engine;
         this.pipelines = pipelines;
-        this.versions = pipelines;
     }
 
     @GET
@@ -76,7 +73,7 @@ public class RunResource {
         RunRecord run = run(runId);
         String version = request == null || request.version() == null ? "original" : request.version();
         Pipeline definition = switch (version) {
-            case "original" -> versions.find(run.pipelineId(), run.contentHash()).orElseThrow(() -> conflict(
+            case "original" -> pipelines.find(run.pipelineId(), run.contentHash()).orElseThrow(() -> conflict(
                     "the definition this run was made with (version " + run.contentHash() + ") cannot be rebuilt: "
                             + "a file it reads has changed since; repair with {\"version\": \"current\"}"));
             case "current" -> pipelines.get(run.pipelineId()).orElseThrow(() -> conflict(
@@ -85,7 +82,7 @@ public class RunResource {
                     + version + "\"");
         };
         try {
-            engine.repair(run, definition, version);
+            engine.repair(runId, definition, version);
         } catch (RunEngine.RepairRefused e) {
             throw conflict(e.getMessage());
         }

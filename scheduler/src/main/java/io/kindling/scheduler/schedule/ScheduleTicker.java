@@ -172,8 +172,4 @@ public final class ScheduleTicker implements Managed {
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
-
-    @Override
-    public void stop() {
-    }
 }

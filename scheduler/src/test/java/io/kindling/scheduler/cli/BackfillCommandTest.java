@@ -3,18 +3,11 @@ package io.kindling.scheduler.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dropwizard.core.cli.Cli;
-import io.dropwizard.core.setup.Bootstrap;
-import io.dropwizard.util.JarLocation;
-import io.kindling.scheduler.KindlingApplication;
-import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
+import io.kindling.scheduler.support.KindlingCli;
 import io.kindling.scheduler.support.MutableClock;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -34,16 +27,13 @@ class BackfillCommandTest {
     private static final List<String> FIVE_DAYS = List.of("2026-06-01T02:00:00Z", "2026-06-02T02:00:00Z",
             "2026-06-03T02:00:00Z", "2026-06-04T02:00:00Z", "2026-06-05T02:00:00Z");
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
+    private final KindlingCli cli = new KindlingCli();
     private KindlingApp daemon;
     private Http api;
 
     @BeforeEach
     void captureStdout() {
-        originalOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        cli.capture();
     }
 
     @AfterEach
@@ -51,7 +41,7 @@ class BackfillCommandTest {
         if (daemon != null) {
             daemon.stop();
         }
-        System.setOut(originalOut);
+        cli.release();
     }
 
     private void startDaemon() throws Exception {
@@ -65,23 +55,16 @@ class BackfillCommandTest {
     }
 
     private Optional<Throwable> kindling(String... args) {
-        out.reset();
-        err.reset();
-        KindlingApplication app = new KindlingApplication();
-        Bootstrap<KindlingConfiguration> bootstrap = new Bootstrap<>(app);
-        app.initialize(bootstrap);
-        Cli cli = new Cli(new JarLocation(KindlingApplication.class), bootstrap,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return cli.run(args);
     }
 
     /** The command's lines: the daemon runs in this JVM, so its log lines land in stdout too. */
     private List<String> lines(String prefix) {
-        return out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(prefix)).toList();
+        return cli.stdout().lines().filter(l -> l.startsWith(prefix)).toList();
     }
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return cli.stderr();
     }
 
     @Test

@@ -2,16 +2,9 @@ package io.kindling.scheduler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.core.cli.Cli;
-import io.dropwizard.core.setup.Bootstrap;
-import io.dropwizard.util.JarLocation;
-import io.kindling.scheduler.KindlingApplication;
-import io.kindling.scheduler.KindlingConfiguration;
+import io.kindling.scheduler.support.KindlingCli;
 import io.kindling.scheduler.support.TestDirs;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,32 +17,24 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandsTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
+    private final KindlingCli cli = new KindlingCli();
 
     @BeforeEach
     void captureStdout() {
-        originalOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        cli.capture();
     }
 
     @AfterEach
     void restoreStdout() {
-        System.setOut(originalOut);
+        cli.release();
     }
 
     private Optional<Throwable> kindling(String... args) {
-        KindlingApplication app = new KindlingApplication();
-        Bootstrap<KindlingConfiguration> bootstrap = new Bootstrap<>(app);
-        app.initialize(bootstrap);
-        Cli cli = new Cli(new JarLocation(KindlingApplication.class), bootstrap,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return cli.run(args);
     }
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return cli.stdout();
     }
 
     @Test
@@ -74,7 +59,7 @@ class CommandsTest {
                 broken + ":6:10: unknown template variable 'nope' (known: ds, logical_time, run_id, pipeline,"
                         + " params.<name>)",
                 broken + ":7:5: unknown key 'depend_on' in task 'a'; did you mean 'depends_on'?");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("3 problems in 1 file").doesNotContain("\tat ");
+        assertThat(cli.stderr()).contains("3 problems in 1 file").doesNotContain("\tat ");
     }
 
     @Test

@@ -1,0 +1,50 @@
+package io.kindling.scheduler.support;
+
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.util.JarLocation;
+import io.kindling.scheduler.KindlingApplication;
+import io.kindling.scheduler.KindlingConfiguration;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * {@code bin/kindling} in-process, through Dropwizard's real command line. Commands print with System.out, so
+ * it is captured from {@link #capture} until {@link #release}.
+ */
+public final class KindlingCli {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+
+    public void capture() {
+        originalOut = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    public void release() {
+        System.setOut(originalOut);
+    }
+
+    /** Runs one command on fresh buffers; empty when it succeeded. */
+    public Optional<Throwable> run(String... args) {
+        out.reset();
+        err.reset();
+        KindlingApplication app = new KindlingApplication();
+        Bootstrap<KindlingConfiguration> bootstrap = new Bootstrap<>(app);
+        app.initialize(bootstrap);
+        Cli cli = new Cli(new JarLocation(KindlingApplication.class), bootstrap,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(args);
+    }
+
+    public String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    public String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
