@@ -7,7 +7,10 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.PipelineParser;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
 import io.kindling.scheduler.cli.BackfillCommand;
+import io.kindling.scheduler.cluster.ClusterMembership;
 import io.kindling.scheduler.cli.RunCommand;
 import io.kindling.scheduler.cli.ValidateCommand;
 import io.kindling.scheduler.core.EngineLifecycle;
@@ -15,21 +18,30 @@ import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.db.DaemonDao;
+import io.kindling.scheduler.db.DaemonRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.ScheduleDao;
+import io.kindling.scheduler.health.ClusterHealthCheck;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
 import io.kindling.scheduler.resources.BackfillResource;
+import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** The Kindling daemon. {@link #run} is the list of what it is made of, in start order. */
 public class KindlingApplication extends Application<KindlingConfiguration> {
@@ -72,6 +84,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
         Database database = Database.open(config.getDatabase());
         environment.lifecycle().manage(database);
+        DaemonRecord self = newLife(config);
+        // the engine's writes are fenced by this life's id; the API reads through an unfenced DAO
+        RunDao owned = new RunDao(database.jdbi(), self.daemonId());
         RunDao runs = new RunDao(database.jdbi());
         PipelineVersionDao versions = new PipelineVersionDao(database.jdbi());
 
@@ -84,26 +99,63 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
         registry.load(Path.of(config.getPipelines()));
 
-        RunEngine engine = new RunEngine(runs, executors.executors(), executors.slots(), registry, clock,
+        RunEngine engine = new RunEngine(owned, executors.executors(), executors.slots(), registry, clock,
                 Path.of(config.getLogDir()));
-        environment.lifecycle().manage(new EngineLifecycle(engine));
-
         ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
                 runs::backfilledTimes, (pipeline, logicalTime) -> engine.trigger(pipeline, TriggerType.SCHEDULE, logicalTime, Map.of()),
                 clock);
-        environment.lifecycle().manage(ticker);
         CronScheduler cron = new CronScheduler((pipelineId, scheduledTime) ->
-                ticker.tick(pipelineId, Optional.of(scheduledTime)));
+                ticker.tick(pipelineId, Optional.of(scheduledTime)), database.dataSource(), !database.sqlite(),
+                self.daemonId());
         cron.scheduleAll(registry.all());
+        // heartbeats are about real time passing, whatever clock schedules runs
+        ClusterMembership membership = new ClusterMembership(new DaemonDao(database.jdbi()), owned, self,
+                config.getCluster().getHeartbeatInterval().toJavaDuration(),
+                config.getCluster().getDeadAfter().toJavaDuration(), Clock.systemUTC(), cron::standby);
+        // started in this order, stopped in reverse: firing stops first, then the engine drains
+        environment.lifecycle().manage(new EngineLifecycle(engine, membership,
+                config.getCluster().getShutdownGrace().toJavaDuration()));
+        environment.lifecycle().manage(ticker);
         environment.lifecycle().manage(cron);
 
         environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock));
         environment.jersey().register(new RunResource(runs, engine, registry));
         environment.jersey().register(new BackfillResource(runs));
+        environment.jersey().register(new ClusterResource(new DaemonDao(database.jdbi()), self.daemonId(),
+                config.getCluster().getDeadAfter().toJavaDuration(), Clock.systemUTC()));
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
+        environment.healthChecks().register("cluster", new ClusterHealthCheck(membership, cron));
         executors.executors().forEach((name, executor) ->
                 environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
+    }
+
+    /**
+     * A new life of this daemon: a fresh id, and the node name that ties it to its earlier lives (configured, or
+     * the host name and API port).
+     */
+    private static DaemonRecord newLife(KindlingConfiguration config) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        String node = config.getCluster().getNode();
+        if (node.isEmpty()) {
+            int port = -1;
+            if (config.getServerFactory() instanceof DefaultServerFactory server
+                    && !server.getApplicationConnectors().isEmpty()
+                    && server.getApplicationConnectors().get(0) instanceof HttpConnectorFactory http) {
+                port = http.getPort();
+            }
+            node = host + ":" + port;
+        }
+        String id = Long.toString(System.currentTimeMillis(), 36) + "-"
+                + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return new DaemonRecord(id, node, host, ProcessHandle.current().pid(), now, now, Optional.empty(),
+                Optional.empty());
     }
 
     /** The scheduler's ticker once {@link #run} has built it: tests move their clock, then tick. */

@@ -2,6 +2,7 @@ package io.kindling.scheduler;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
+import io.kindling.scheduler.config.ClusterConfig;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorSettings;
 import jakarta.validation.Valid;
@@ -15,6 +16,10 @@ public class KindlingConfiguration extends Configuration {
     @Valid
     @NotNull
     private DatabaseConfig database = new DatabaseConfig();
+
+    @Valid
+    @NotNull
+    private ClusterConfig cluster = new ClusterConfig();
 
     /** The folder of pipeline files (searched recursively for *.yml and *.yaml). */
     @NotEmpty
@@ -44,6 +49,16 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setDatabase(DatabaseConfig database) {
         this.database = database;
+    }
+
+    @JsonProperty
+    public ClusterConfig getCluster() {
+        return cluster;
+    }
+
+    @JsonProperty
+    public void setCluster(ClusterConfig cluster) {
+        this.cluster = cluster;
     }
 
     @JsonProperty

@@ -23,6 +23,8 @@ final class ActiveRun {
     RunState state;
     /** Set by cancel: nothing new starts, nothing is retried, the run ends CANCELLED. */
     boolean cancelling;
+    /** The run is no longer this daemon's (adopted by another, or left for the next start): nothing more is done. */
+    boolean abandoned;
 
     ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {
         this.run = run;
@@ -78,8 +80,12 @@ final class ActiveRun {
         /** Attempts made before the current repair: the retry policy counts from here. */
         int attemptBase;
         Instant readyAt;
+        /** When a retry rebuilt by recovery is due. */
+        Instant retryAt;
         String attemptId;
         AttemptHandle handle;
+        /** The task's attempt holds one of its executor's slots. */
+        boolean holdsSlot;
         boolean timedOut;
         ScheduledFuture<?> timeout;
 

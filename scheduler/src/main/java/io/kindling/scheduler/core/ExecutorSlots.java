@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
  */
 final class ExecutorSlots {
     final Executor executor;
+    final int capacity;
     int free;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final ArrayDeque<Waiting> waitingBackfill = new ArrayDeque<>();
@@ -18,6 +19,7 @@ final class ExecutorSlots {
 
     ExecutorSlots(Executor executor, int slots) {
         this.executor = executor;
+        this.capacity = slots;
         this.free = slots;
     }
 

@@ -15,6 +15,7 @@ import io.kindling.scheduler.db.BackfillRecord;
 import io.kindling.scheduler.db.RepairRecord;
 import io.kindling.scheduler.db.TaskRunRecord;
 import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.db.RunRecord;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,11 +31,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
     /** What a repair runs again (with everything downstream). */
+    static final String INTERRUPTED = "interrupted: the daemon shut down while the attempt was running";
     private static final java.util.Set<TaskState> REPAIRABLE = java.util.EnumSet.of(TaskState.FAILED,
             TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
 
@@ -63,6 +67,10 @@ public final class RunEngine implements AutoCloseable {
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
     private final Map<String, Integer> activeByLane = new HashMap<>();
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
+    /** Set by a clean stop, or when this daemon learns it was taken for dead: nothing new starts. */
+    private boolean draining;
+    /** Completes when draining and no attempt holds a slot. */
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     /**
      * @param executors executors by name with their task slots
@@ -98,6 +106,8 @@ public final class RunEngine implements AutoCloseable {
         loop.execute(() -> {
             try {
                 work.run();
+            } catch (RunFencedException e) {
+                abandon(e.runId(), e.getMessage());
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) { // a linkage error in a task's body must not end the engine thread
@@ -139,7 +149,62 @@ public final class RunEngine implements AutoCloseable {
      */
     public void start() {
         postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now)
-                .recover(this::resume, this::activate));
+                .recover(dao.unfinishedRuns(), RunRecovery.RESTARTED, this::resume, this::activate));
+    }
+
+    /**
+     * Takes over runs this daemon has just adopted from one that stopped or died: attempts that were running there
+     * are failed with {@code reason} and retried per their policy; the runs go on from where they stopped.
+     */
+    public void adopt(List<String> runIds, String reason) {
+        postAndWait(() -> {
+            List<RunRecord> runs = new ArrayList<>();
+            for (String runId : runIds) {
+                if (!active.containsKey(runId) && waitingRun(runId) == null) {
+                    dao.findRun(runId).ifPresent(runs::add);
+                }
+            }
+            new RunRecovery(dao, versions, this::laneOf, this::now).recover(runs, reason, this::resume,
+                    this::activate);
+        });
+    }
+
+    /**
+     * Stops driving every run, writing nothing: this daemon was taken for dead and its runs belong to others now.
+     * Running attempts are cancelled; nothing new starts.
+     */
+    public void fenceAll(String reason) {
+        postAndWait(() -> {
+            draining = true;
+            List<String> ids = new ArrayList<>(active.keySet());
+            waiting.values().forEach(queue -> queue.forEach(run -> ids.add(run.runId())));
+            ids.forEach(id -> abandon(id, reason));
+        });
+    }
+
+    /**
+     * Drops a run this daemon no longer owns, without writing anything: its running attempts are cancelled (their
+     * ends are not recorded; the new owner resolves them), its waiting tasks never start.
+     */
+    private void abandon(String runId, String reason) {
+        ActiveRun run = active.remove(runId);
+        if (run != null) {
+            activeByLane.merge(run.lane.key(), -1, Integer::sum);
+        } else {
+            run = waitingRun(runId);
+            if (run == null) {
+                return;
+            }
+            waiting.get(run.lane.key()).remove(run);
+        }
+        LOG.warn("Dropping run {} of {}: {}", runId, run.pipeline.id(), reason);
+        run.abandoned = true;
+        for (TaskSlot task : run.tasks) {
+            if (task.handle != null) {
+                task.handle.cancel(reason);
+            }
+        }
+        startNextInLane(run.lane);
     }
 
     /**
@@ -245,7 +310,12 @@ public final class RunEngine implements AutoCloseable {
                         + "out, was cancelled or upstream-failed");
             }
             Instant now = now();
-            int number = dao.repairRun(runId, definition.contentHash(), version, rerunIds, newTasks, now);
+            java.util.OptionalInt repairNumber = dao.repairRun(runId, definition.contentHash(), version, rerunIds,
+                    newTasks, now);
+            if (repairNumber.isEmpty()) { // another daemon reopened it first
+                throw new RepairRefused("run " + runId + " has not finished; only a finished run can be repaired");
+            }
+            int number = repairNumber.getAsInt();
             LOG.info("Repair {} of run {} ({} version): running {} again", number, runId, version, rerunIds);
             RunRecord reopened = current.withState(RunState.QUEUED);
             ActiveRun run = new ActiveRun(reopened, definition, templates(reopened, definition),
@@ -280,15 +350,17 @@ public final class RunEngine implements AutoCloseable {
 
     /**
      * Cancels a run: running attempts are stopped (their Spark jobs cancelled), tasks that have not started
-     * are SKIPPED, and the run ends CANCELLED once its attempts have stopped. A run that has ended, or is not
-     * this engine's, is left as it is: cancel is idempotent.
+     * are SKIPPED, and the run ends CANCELLED once its attempts have stopped. A run that has ended is left as it
+     * is: cancel is idempotent.
+     *
+     * @return false when this engine is not driving the run (it has ended, or another daemon owns it)
      */
-    public void cancel(String runId) {
-        postAndWait(() -> {
+    public boolean cancel(String runId) {
+        return call(() -> {
             ActiveRun run = active.get(runId);
             if (run != null) {
                 cancel(run);
-                return;
+                return true;
             }
             ActiveRun queued = waitingRun(runId);
             if (queued != null) {
@@ -296,7 +368,9 @@ public final class RunEngine implements AutoCloseable {
                 queued.cancelling = true;
                 cancelUnstarted(queued, "run cancelled before it started");
                 end(queued, RunState.CANCELLED, Optional.of("cancelled"));
+                return true;
             }
+            return false;
         });
     }
 
@@ -310,7 +384,7 @@ public final class RunEngine implements AutoCloseable {
         if (active.containsKey(run.runId())) {
             return; // resumed by recovery already
         }
-        if (activeByLane.getOrDefault(run.lane.key(), 0) >= run.lane.maxActive()) {
+        if (draining || activeByLane.getOrDefault(run.lane.key(), 0) >= run.lane.maxActive()) {
             waiting.computeIfAbsent(run.lane.key(), k -> new ArrayDeque<>()).add(run);
             return;
         }
@@ -321,7 +395,7 @@ public final class RunEngine implements AutoCloseable {
         proceed(run, List.of());
     }
 
-    /** Takes over a run that recovery rebuilt: its tasks' states are already set. */
+    /** Takes over a run that recovery rebuilt: its tasks' states are already set; retries are due as recorded. */
     private void resume(ActiveRun run, List<TaskSlot> retryNow) {
         track(run);
         proceed(run, retryNow);
@@ -332,8 +406,10 @@ public final class RunEngine implements AutoCloseable {
      * the tasks that have ended tell their dependents how, and the rest decide once that is certain.
      */
     private void proceed(ActiveRun run, List<TaskSlot> retryNow) {
+        Instant now = now();
         for (TaskSlot task : retryNow) {
-            scheduleRetry(run, task, Duration.ZERO);
+            Instant due = task.retryAt != null ? task.retryAt : now;
+            scheduleRetry(run, task, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
         }
         List<TaskSlot> ended = new ArrayList<>();
         for (TaskSlot task : run.tasks) {
@@ -372,8 +448,9 @@ public final class RunEngine implements AutoCloseable {
             endWithoutAttempt(run, task, TaskState.FAILED, "executor '" + def.executor() + "' is not configured");
             return;
         }
-        if (slots.free > 0) {
+        if (slots.free > 0 && !draining) {
             slots.free--;
+            task.holdsSlot = true;
             launch(run, task, slots);
         } else {
             slots.add(new ExecutorSlots.Waiting(run, task));
@@ -395,10 +472,15 @@ public final class RunEngine implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             renderError = e.getMessage();
         }
-        dao.startAttempt(new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts, def.executor(),
-                TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now()), Optional.empty(),
-                Optional.empty(), logFile.toString(), run.repairNumber,
-                Optional.ofNullable(body).map(RunEngine::describe)));
+        try {
+            dao.startAttempt(new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts, def.executor(),
+                    TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now()), Optional.empty(),
+                    Optional.empty(), logFile.toString(), run.repairNumber,
+                    Optional.ofNullable(body).map(RunEngine::describe)));
+        } catch (RunFencedException e) {
+            freeSlot(run, task); // another daemon owns the run now: this attempt never starts
+            throw e;
+        }
         task.state = TaskState.RUNNING;
         taskChanged(run, task, Optional.empty());
 
@@ -430,6 +512,11 @@ public final class RunEngine implements AutoCloseable {
         if (!attemptId.equals(task.attemptId) || task.state != TaskState.RUNNING) {
             return; // a late answer for an attempt already resolved
         }
+        if (run.abandoned) {
+            task.handle = null;
+            freeSlot(run, task);
+            return;
+        }
         if (task.timeout != null) {
             task.timeout.cancel(false);
             task.timeout = null;
@@ -449,28 +536,32 @@ public final class RunEngine implements AutoCloseable {
                 && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
                 && def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
         task.state.checkMove(retry ? TaskState.UP_FOR_RETRY : attemptState);
+        Duration delay = retry ? def.retry().delayAfter(task.attempts) : Duration.ZERO;
+        try {
+            dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState,
+                    retry ? TaskState.UP_FOR_RETRY : attemptState, now, error,
+                    retry ? Optional.of(now.plus(delay)) : Optional.empty(), sparkAppId);
+        } catch (RunFencedException e) {
+            freeSlot(run, task);
+            throw e;
+        }
+        freeSlot(run, task);
         if (retry) {
-            Duration delay = def.retry().delayAfter(task.attempts);
-            dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState, TaskState.UP_FOR_RETRY, now, error,
-                    Optional.of(now.plus(delay)), sparkAppId);
             task.state = TaskState.UP_FOR_RETRY;
             taskChanged(run, task, error);
             scheduleRetry(run, task, delay);
         } else {
-            dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState, attemptState, now, error,
-                    Optional.empty(), sparkAppId);
             task.state = attemptState;
             run.unfinished--;
             taskChanged(run, task, error);
             settled(run, task);
         }
-        releaseSlot(def.executor());
         finishIfDone(run);
     }
 
     private void scheduleRetry(ActiveRun run, TaskSlot task, Duration delay) {
         timers.schedule(() -> post(() -> {
-            if (task.state != TaskState.UP_FOR_RETRY || run.cancelling) {
+            if (task.state != TaskState.UP_FOR_RETRY || run.cancelling || run.abandoned) {
                 return;
             }
             String taskId = run.dag.tasks.get(task.index).id();
@@ -482,16 +573,36 @@ public final class RunEngine implements AutoCloseable {
         }), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
     }
 
-    private void releaseSlot(String executor) {
-        ExecutorSlots slots = executors.get(executor);
+    /** Gives back the slot the task's attempt held, to the next task waiting for one. */
+    private void freeSlot(ActiveRun run, TaskSlot task) {
+        if (!task.holdsSlot) {
+            return;
+        }
+        task.holdsSlot = false;
+        ExecutorSlots slots = executors.get(run.dag.tasks.get(task.index).executor());
         ExecutorSlots.Waiting next;
-        while ((next = slots.poll()) != null) {
-            if (next.task().state == TaskState.QUEUED) { // not skipped by a cancel while it waited
+        while (!draining && (next = slots.poll()) != null) {
+            // not skipped by a cancel while it waited, nor dropped with its run
+            if (next.task().state == TaskState.QUEUED && !next.run().abandoned) {
+                next.task().holdsSlot = true;
                 launch(next.run(), next.task(), slots);
                 return;
             }
         }
         slots.free++;
+        if (draining && idle()) {
+            drained.complete(null);
+        }
+    }
+
+    /** No attempt holds a slot. */
+    private boolean idle() {
+        for (ExecutorSlots slots : executors.values()) {
+            if (slots.free < slots.capacity) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A task has ended for good: its dependents' trigger rules learn how. */
@@ -587,8 +698,12 @@ public final class RunEngine implements AutoCloseable {
         active.remove(run.runId());
         activeByLane.merge(run.lane.key(), -1, Integer::sum);
         end(run, state, error);
-        ArrayDeque<ActiveRun> queue = waiting.get(run.lane.key());
-        if (queue != null && !queue.isEmpty()) {
+        startNextInLane(run.lane);
+    }
+
+    private void startNextInLane(Lane lane) {
+        ArrayDeque<ActiveRun> queue = waiting.get(lane.key());
+        if (queue != null && !queue.isEmpty() && !draining) {
             activate(queue.poll());
         }
     }
@@ -624,7 +739,55 @@ public final class RunEngine implements AutoCloseable {
         }
     }
 
-    /** Stops dispatching. Running attempts are left to the executors' close (they record nothing further). */
+    /**
+     * A clean stop: nothing new starts; running attempts get up to {@code grace} to finish and be recorded; those
+     * still running then are recorded as interrupted (their tasks QUEUED again, the attempt not counted against
+     * retries) and cancelled. The daemon's unfinished runs are then released, so that its next start, or another
+     * daemon, takes them up at once.
+     */
+    public void shutdown(Duration grace) {
+        CompletableFuture<Void> idle = call(() -> {
+            draining = true;
+            if (idle()) {
+                drained.complete(null);
+            }
+            return drained;
+        });
+        try {
+            idle.get(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("Attempts still running after the {} shutdown grace period: interrupting them", grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        postAndWait(this::interruptAll);
+        close();
+    }
+
+    private void interruptAll() {
+        Instant now = now();
+        for (ActiveRun run : new ArrayList<>(active.values())) {
+            for (TaskSlot task : run.tasks) {
+                if (task.state == TaskState.RUNNING && task.attemptId != null) {
+                    try {
+                        dao.interruptAttempt(task.attemptId, run.runId(), run.dag.tasks.get(task.index).id(), now,
+                                INTERRUPTED);
+                    } catch (RunFencedException e) {
+                        LOG.warn("{}", e.getMessage());
+                    }
+                }
+            }
+            abandon(run.runId(), INTERRUPTED);
+        }
+        int released = dao.owner().isPresent() ? dao.releaseUnfinished() : 0;
+        if (released > 0) {
+            LOG.info("Released {} unfinished runs for the next daemon to take up", released);
+        }
+    }
+
+    /** Stops dispatching at once. Running attempts are left to the executors' close (they record nothing further). */
     @Override
     public void close() {
         loop.shutdown();

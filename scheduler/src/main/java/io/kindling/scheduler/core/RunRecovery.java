@@ -22,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds the runs a previous life of the daemon left QUEUED or RUNNING. An attempt that was running is
- * failed ("daemon restarted") and its task retried if its policy allows; tasks that had ended keep their
- * state and are not run again. Runs on the engine thread, before any trigger.
+ * Rebuilds runs a daemon left QUEUED or RUNNING: this daemon's previous life (on start) or another daemon that
+ * stopped or died (on adoption). An attempt that was running is failed with the reason given ("daemon
+ * restarted") and its task retried if its policy allows, when its retry delay is due; tasks that had ended keep
+ * their state and are not run again. Runs on the engine thread.
  */
 final class RunRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(RunRecovery.class);
@@ -44,20 +45,21 @@ final class RunRecovery {
     }
 
     /**
-     * @param resume   takes a rebuilt RUNNING run and the tasks to retry at once
+     * @param resume   takes a rebuilt RUNNING run and the tasks to retry (each at its {@code retryAt})
      * @param activate takes a run that never started (it goes through max_active_runs like a new one)
      */
-    void recover(BiConsumer<ActiveRun, List<TaskSlot>> resume, Consumer<ActiveRun> activate) {
-        for (RunRecord run : dao.runsInStates(List.of(RunState.RUNNING, RunState.QUEUED))) {
+    void recover(List<RunRecord> runs, String reason, BiConsumer<ActiveRun, List<TaskSlot>> resume,
+                 Consumer<ActiveRun> activate) {
+        for (RunRecord run : runs) {
             try {
-                recover(run, resume, activate);
+                recover(run, reason, resume, activate);
             } catch (RuntimeException e) {
                 LOG.error("Could not resume run {} of {}", run.runId(), run.pipelineId(), e);
             }
         }
     }
 
-    private void recover(RunRecord record, BiConsumer<ActiveRun, List<TaskSlot>> resume,
+    private void recover(RunRecord record, String reason, BiConsumer<ActiveRun, List<TaskSlot>> resume,
                          Consumer<ActiveRun> activate) {
         Instant now = clock.get();
         // the run goes on with the definition it was made (or last repaired) with, not whatever is loaded now
@@ -66,13 +68,13 @@ final class RunRecovery {
         Optional<Pipeline> pipeline = versions.find(record.pipelineId(), hash);
         List<TaskRunRecord> taskRuns = dao.taskRuns(record.runId());
         if (pipeline.isEmpty()) {
-            String reason = "the definition of pipeline '" + record.pipelineId() + "' this run uses (version "
+            String lost = "the definition of pipeline '" + record.pipelineId() + "' this run uses (version "
                     + hash + ") can no longer be loaded";
             List<String> open = taskRuns.stream().filter(t -> !t.state().terminal()).map(TaskRunRecord::taskId)
                     .toList();
-            dao.updateTaskStates(record.runId(), open, TaskState.CANCELLED, Optional.of(now), Optional.of(reason));
+            dao.updateTaskStates(record.runId(), open, TaskState.CANCELLED, Optional.of(now), Optional.of(lost));
             dao.updateRunState(record.runId(), RunState.FAILED, Optional.empty(), Optional.of(now),
-                    Optional.of(reason));
+                    Optional.of(lost));
             return;
         }
         ActiveRun run = new ActiveRun(record, pipeline.get(), RunEngine.templates(record, pipeline.get()),
@@ -90,7 +92,7 @@ final class RunRecovery {
                 running.put(a.taskId(), a);
             }
         }
-        List<TaskSlot> retryNow = new ArrayList<>();
+        List<TaskSlot> retries = new ArrayList<>();
         for (TaskRunRecord tr : taskRuns) {
             Integer i = run.dag.index.get(tr.taskId());
             if (i == null) {
@@ -100,21 +102,23 @@ final class RunRecovery {
             AttemptRecord lost = running.get(tr.taskId());
             // A task and its attempt move in one transaction, so a RUNNING task has its RUNNING attempt; the
             // check on the task too keeps a damaged history from leaving it RUNNING for ever.
-            if (lost != null || task.state == TaskState.RUNNING) {
+            boolean interrupted = lost != null || task.state == TaskState.RUNNING;
+            if (interrupted) {
                 Task def = run.dag.tasks.get(i);
                 boolean retry = def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
                 TaskState next = retry ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
                 dao.finishAttempt(lost != null ? lost.attemptId() : "", record.runId(), def.id(), TaskState.FAILED,
-                        next, now, Optional.of(RESTARTED), retry ? Optional.of(now) : Optional.empty(),
+                        next, now, Optional.of(reason), retry ? Optional.of(now) : Optional.empty(),
                         Optional.empty());
                 task.state = next;
             }
             if (task.state == TaskState.UP_FOR_RETRY) {
                 task.released = true;
-                retryNow.add(task);
+                task.retryAt = interrupted ? now : tr.nextAttemptAt().orElse(now);
+                retries.add(task);
             }
         }
         run.countUnfinished();
-        resume.accept(run, retryNow);
+        resume.accept(run, retries);
     }
 }

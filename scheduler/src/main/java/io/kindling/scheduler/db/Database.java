@@ -72,6 +72,15 @@ public final class Database implements Managed {
         return jdbi;
     }
 
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Only SQLite is single-daemon: several daemons need a server database with row locks. */
+    public boolean sqlite() {
+        return dataSource.getJdbcUrl().startsWith(SQLITE_PREFIX);
+    }
+
     @Override
     public void stop() {
         dataSource.close();

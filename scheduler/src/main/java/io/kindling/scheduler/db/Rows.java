@@ -121,4 +121,14 @@ final class Rows {
             rs.getBoolean("paused"),
             instant(rs, "paused_at"),
             Instant.ofEpochMilli(rs.getLong("cursor_time")));
+
+    static final RowMapper<DaemonRecord> DAEMON = (rs, ctx) -> new DaemonRecord(
+            rs.getString("daemon_id"),
+            rs.getString("node"),
+            rs.getString("host"),
+            rs.getLong("pid"),
+            Instant.ofEpochMilli(rs.getLong("started_at")),
+            Instant.ofEpochMilli(rs.getLong("heartbeat_at")),
+            instant(rs, "stopped_at"),
+            string(rs, "stop_reason"));
 }

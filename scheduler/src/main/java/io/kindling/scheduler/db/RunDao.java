@@ -17,12 +17,38 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * Runs, task runs and attempts. Each public write is one transaction, so a state change and the rows it
  * implies are written together or not at all. The engine writes a transition here before acting on it.
+ *
+ * <p>A DAO made for an owner (a daemon's life) is fenced: the runs it creates are that daemon's, and each write
+ * about a run first checks, in its own transaction, that the run is still that daemon's, else it writes nothing and
+ * throws {@link RunFencedException}. On PostgreSQL the check locks the run's row, so a daemon adopting the run
+ * waits for the write under way and every later write of the old owner fails.
  */
 public final class RunDao {
+    private static final List<String> UNFINISHED = List.of(RunState.QUEUED.name(), RunState.RUNNING.name());
+
     private final Jdbi jdbi;
+    /** The daemon whose runs these are; null for an unfenced DAO (reads, tools and tests). */
+    private final String owner;
 
     public RunDao(Jdbi jdbi) {
+        this(jdbi, null);
+    }
+
+    public RunDao(Jdbi jdbi, String owner) {
         this.jdbi = jdbi;
+        this.owner = owner;
+    }
+
+    /** Checks, in the transaction of {@code h}, that the run is still this DAO's owner's, and locks its row. */
+    private void fence(Handle h, String runId) {
+        if (owner == null) {
+            return;
+        }
+        int held = h.createUpdate("UPDATE runs SET owner = :owner WHERE run_id = :run_id AND owner = :owner")
+                .bind("owner", owner).bind("run_id", runId).execute();
+        if (held == 0) {
+            throw new RunFencedException(runId, owner);
+        }
     }
 
     /**
@@ -35,12 +61,12 @@ public final class RunDao {
         return jdbi.inTransaction(h -> insertRun(h, run, taskIds));
     }
 
-    private static boolean insertRun(Handle h, RunRecord run, Collection<String> taskIds) {
+    private boolean insertRun(Handle h, RunRecord run, Collection<String> taskIds) {
         int inserted = h.createUpdate("""
                 INSERT INTO runs (run_id, pipeline_id, content_hash, git_commit, trigger_type, logical_time,
-                                  params, state, created_at, started_at, ended_at, error, backfill_id)
+                                  params, state, created_at, started_at, ended_at, error, backfill_id, owner)
                 VALUES (:run_id, :pipeline_id, :content_hash, :git_commit, :trigger_type, :logical_time,
-                        :params, :state, :created_at, :started_at, :ended_at, :error, :backfill_id)
+                        :params, :state, :created_at, :started_at, :ended_at, :error, :backfill_id, :owner)
                 ON CONFLICT DO NOTHING""")
                 .bind("run_id", run.runId())
                 .bind("pipeline_id", run.pipelineId())
@@ -55,6 +81,7 @@ public final class RunDao {
                 .bind("ended_at", Rows.millis(run.endedAt()))
                 .bind("error", run.error().orElse(null))
                 .bind("backfill_id", run.backfillId().orElse(null))
+                .bind("owner", owner)
                 .execute();
         if (inserted == 0) {
             return false;
@@ -135,11 +162,22 @@ public final class RunDao {
      * again back to QUEUED (keeping their attempts; retries count afresh), adds the tasks a newer definition
      * has that the run never had, and puts the run back to QUEUED.
      *
-     * @return the repair's number (1 for the first)
+     * The run becomes this DAO's owner's: reopening it is the claim, so two daemons cannot repair it at once.
+     *
+     * @return the repair's number (1 for the first), or empty when the run has not finished (nothing is written)
      */
-    public int repairRun(String runId, String contentHash, String version, List<String> rerun,
-                         Collection<String> newTasks, Instant at) {
+    public java.util.OptionalInt repairRun(String runId, String contentHash, String version, List<String> rerun,
+                                           Collection<String> newTasks, Instant at) {
         return jdbi.inTransaction(h -> {
+            int reopened = h.createUpdate("""
+                            UPDATE runs SET state = :state, ended_at = NULL, error = NULL, owner = :owner,
+                                   cancel_requested_at = NULL
+                            WHERE run_id = :run_id AND state NOT IN (<unfinished>)""")
+                    .bind("state", RunState.QUEUED.name()).bind("owner", owner).bind("run_id", runId)
+                    .bindList("unfinished", UNFINISHED).execute();
+            if (reopened == 0) {
+                return java.util.OptionalInt.empty();
+            }
             int number = h.createQuery("SELECT COALESCE(MAX(repair_number), 0) FROM run_repairs WHERE run_id = :id")
                     .bind("id", runId).mapTo(Integer.class).one() + 1;
             h.createUpdate("""
@@ -160,17 +198,15 @@ public final class RunDao {
             if (!newTasks.isEmpty()) {
                 added.execute();
             }
-            PreparedBatch reopened = h.prepareBatch("""
+            PreparedBatch again = h.prepareBatch("""
                     UPDATE task_runs SET state = :state, ended_at = NULL, error = NULL, next_attempt_at = NULL,
                            attempt_base = attempts
                     WHERE run_id = :run_id AND task_id = :task_id""");
             for (String taskId : rerun) {
-                reopened.bind("state", TaskState.QUEUED.name()).bind("run_id", runId).bind("task_id", taskId).add();
+                again.bind("state", TaskState.QUEUED.name()).bind("run_id", runId).bind("task_id", taskId).add();
             }
-            reopened.execute();
-            h.createUpdate("UPDATE runs SET state = :state, ended_at = NULL, error = NULL WHERE run_id = :run_id")
-                    .bind("state", RunState.QUEUED.name()).bind("run_id", runId).execute();
-            return number;
+            again.execute();
+            return java.util.OptionalInt.of(number);
         });
     }
 
@@ -183,29 +219,34 @@ public final class RunDao {
 
     public void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
                                Optional<String> error) {
-        jdbi.useHandle(h -> h.createUpdate("""
+        int updated = jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE runs SET state = :state,
                                started_at = COALESCE(:started_at, started_at),
                                ended_at = :ended_at, error = :error
-                        WHERE run_id = :run_id""")
+                        WHERE run_id = :run_id""" + (owner == null ? "" : " AND owner = :owner"))
                 .bind("state", state.name())
                 .bind("started_at", Rows.millis(startedAt))
                 .bind("ended_at", Rows.millis(endedAt))
                 .bind("error", error.orElse(null))
                 .bind("run_id", runId)
+                .bindMap(owner == null ? Map.of() : Map.of("owner", owner))
                 .execute());
+        if (updated == 0 && owner != null) {
+            throw new RunFencedException(runId, owner);
+        }
     }
 
     /** Records a new attempt as RUNNING and moves its task run to RUNNING, in one transaction. */
     public void startAttempt(AttemptRecord attempt) {
         jdbi.useTransaction(h -> {
+            fence(h, attempt.runId());
             h.createUpdate("""
                             INSERT INTO task_attempts (attempt_id, run_id, task_id, attempt_number, executor, state,
                                                        spark_app_id, queued_at, started_at, ended_at, error, log_path,
-                                                       repair_number, rendered)
+                                                       repair_number, rendered, daemon_id)
                             VALUES (:attempt_id, :run_id, :task_id, :attempt_number, :executor, :state,
                                     :spark_app_id, :queued_at, :started_at, NULL, NULL, :log_path,
-                                    :repair_number, :rendered)""")
+                                    :repair_number, :rendered, :daemon_id)""")
                     .bind("attempt_id", attempt.attemptId())
                     .bind("run_id", attempt.runId())
                     .bind("task_id", attempt.taskId())
@@ -218,6 +259,7 @@ public final class RunDao {
                     .bind("log_path", attempt.logPath())
                     .bind("repair_number", attempt.repairNumber())
                     .bind("rendered", attempt.rendered().orElse(null))
+                    .bind("daemon_id", owner)
                     .execute();
             h.createUpdate("""
                             UPDATE task_runs SET state = :state, attempts = :attempts,
@@ -243,6 +285,7 @@ public final class RunDao {
                               TaskState taskState, Instant endedAt, Optional<String> error,
                               Optional<Instant> nextAttemptAt, Optional<String> sparkAppId) {
         jdbi.useTransaction(h -> {
+            fence(h, runId);
             h.createUpdate("""
                             UPDATE task_attempts SET state = :state, ended_at = :ended_at, error = :error,
                                    spark_app_id = COALESCE(:spark_app_id, spark_app_id)
@@ -274,6 +317,7 @@ public final class RunDao {
             return;
         }
         jdbi.useTransaction(h -> {
+            fence(h, runId);
             PreparedBatch batch = h.prepareBatch("""
                     UPDATE task_runs SET state = :state, ended_at = :ended_at, error = :error
                     WHERE run_id = :run_id AND task_id = :task_id""");
@@ -345,5 +389,87 @@ public final class RunDao {
     public List<AttemptRecord> attemptsInState(TaskState state) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM task_attempts WHERE state = :state")
                 .bind("state", state.name()).map(Rows.ATTEMPT).list());
+    }
+
+    /** The daemon this DAO writes for; empty for an unfenced DAO. */
+    public Optional<String> owner() {
+        return Optional.ofNullable(owner);
+    }
+
+    /** Unfinished runs (QUEUED or RUNNING) that are this DAO's owner's; every unfinished run for an unfenced DAO. */
+    public List<RunRecord> unfinishedRuns() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM runs WHERE state IN (<states>)"
+                        + (owner == null ? "" : " AND owner = :owner") + " ORDER BY run_id")
+                .bindList("states", UNFINISHED).bindMap(owner == null ? Map.of() : Map.of("owner", owner))
+                .map(Rows.RUN).list());
+    }
+
+    /**
+     * Makes this DAO's owner the owner of the unfinished runs that have none, or whose owner has stopped (cleanly,
+     * or declared dead by a daemon that saw its heartbeat go stale). Each run is claimed with a conditional update,
+     * so when two daemons adopt at once each run goes to exactly one of them.
+     *
+     * @return the ids of the runs adopted
+     */
+    public List<String> adoptOrphans() {
+        String orphan = """
+                state IN (<states>) AND (owner IS NULL
+                  OR owner NOT IN (SELECT daemon_id FROM daemons WHERE stopped_at IS NULL))""";
+        return jdbi.withHandle(h -> {
+            List<String> candidates = h.createQuery("SELECT run_id FROM runs WHERE " + orphan + " ORDER BY run_id")
+                    .bindList("states", UNFINISHED).mapTo(String.class).list();
+            List<String> adopted = new ArrayList<>();
+            for (String runId : candidates) {
+                int claimed = h.createUpdate("UPDATE runs SET owner = :owner WHERE run_id = :run_id AND " + orphan)
+                        .bind("owner", owner).bind("run_id", runId).bindList("states", UNFINISHED).execute();
+                if (claimed == 1) {
+                    adopted.add(runId);
+                }
+            }
+            return adopted;
+        });
+    }
+
+    /** Gives up the owner's unfinished runs (a clean stop): the next daemon to look adopts them. */
+    public int releaseUnfinished() {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE runs SET owner = NULL WHERE owner = :owner AND state IN (<states>)")
+                .bind("owner", owner).bindList("states", UNFINISHED).execute());
+    }
+
+    /** Asks whoever owns an unfinished run to cancel it. @return false when the run is not unfinished */
+    public boolean requestCancel(String runId, Instant at) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE runs SET cancel_requested_at = :at WHERE run_id = :run_id AND state IN (<states>)""")
+                .bind("at", at.toEpochMilli()).bind("run_id", runId).bindList("states", UNFINISHED).execute()) == 1;
+    }
+
+    /** This owner's unfinished runs that a cancel was asked for. */
+    public List<String> cancelRequests() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT run_id FROM runs WHERE owner = :owner AND state IN (<states>)
+                          AND cancel_requested_at IS NOT NULL""")
+                .bind("owner", owner).bindList("states", UNFINISHED).mapTo(String.class).list());
+    }
+
+    /**
+     * Ends an attempt that a clean stop interrupted: the attempt FAILED with {@code reason}, its task QUEUED again
+     * and the attempt not counted against its retries, so that the next daemon runs it again from the start.
+     */
+    public void interruptAttempt(String attemptId, String runId, String taskId, Instant at, String reason) {
+        jdbi.useTransaction(h -> {
+            fence(h, runId);
+            h.createUpdate("""
+                            UPDATE task_attempts SET state = :state, ended_at = :ended_at, error = :error
+                            WHERE attempt_id = :attempt_id""")
+                    .bind("state", TaskState.FAILED.name()).bind("ended_at", at.toEpochMilli())
+                    .bind("error", reason).bind("attempt_id", attemptId).execute();
+            h.createUpdate("""
+                            UPDATE task_runs SET state = :state, attempt_base = attempt_base + 1, ended_at = NULL,
+                                   error = :error, next_attempt_at = NULL
+                            WHERE run_id = :run_id AND task_id = :task_id""")
+                    .bind("state", TaskState.QUEUED.name()).bind("error", reason)
+                    .bind("run_id", runId).bind("task_id", taskId).execute();
+        });
     }
 }

@@ -95,13 +95,16 @@ public class RunResource {
 
     /**
      * Stops what runs (the attempts' Spark jobs are cancelled) and cancels what has not started; the run ends
-     * CANCELLED once its attempts have stopped. Idempotent: a run that has ended is returned as it is.
+     * CANCELLED once its attempts have stopped. Idempotent: a run that has ended is returned as it is. A run
+     * another daemon drives is cancelled by that daemon, within its next heartbeat.
      */
     @POST
     @jakarta.ws.rs.Path("/{runId}/cancel")
     public RunView cancel(@PathParam("runId") String runId) {
         run(runId);
-        engine.cancel(runId);
+        if (!engine.cancel(runId)) {
+            runs.requestCancel(runId, java.time.Instant.now());
+        }
         return get(runId);
     }
 

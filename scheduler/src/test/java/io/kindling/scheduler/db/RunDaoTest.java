@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -199,11 +200,15 @@ class RunDaoTest {
                 Optional.of("boom"), Optional.empty(), Optional.empty());
         dao.updateRunState(run.runId(), RunState.FAILED, Optional.of(t0), Optional.of(t0), Optional.of("b failed"));
 
-        int first = dao.repairRun(run.runId(), "hash2", "current", List.of("b", "c"), List.of("c"), t0);
-        int second = dao.repairRun(run.runId(), "hash", "original", List.of("b"), List.of(), t0.plusSeconds(1));
+        OptionalInt first = dao.repairRun(run.runId(), "hash2", "current", List.of("b", "c"), List.of("c"), t0);
+        OptionalInt whileReopened = dao.repairRun(run.runId(), "hash", "original", List.of("b"), List.of(), t0);
+        dao.updateRunState(run.runId(), RunState.FAILED, Optional.empty(), Optional.of(t0), Optional.of("again"));
+        OptionalInt second = dao.repairRun(run.runId(), "hash", "original", List.of("b"), List.of(),
+                t0.plusSeconds(1));
 
-        assertThat(first).isEqualTo(1);
-        assertThat(second).isEqualTo(2);
+        assertThat(first).hasValue(1);
+        assertThat(whileReopened).as("a run that has not finished is not reopened twice").isEmpty();
+        assertThat(second).hasValue(2);
         RunRecord reopened = dao.findRun(run.runId()).orElseThrow();
         assertThat(reopened.state()).isEqualTo(RunState.QUEUED);
         assertThat(reopened.endedAt()).isEmpty();

@@ -1,0 +1,153 @@
+package io.kindling.scheduler.cluster;
+
+import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.db.DaemonDao;
+import io.kindling.scheduler.db.DaemonRecord;
+import io.kindling.scheduler.db.RunDao;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This daemon's place among the daemons sharing the database. It registers a new life on start and takes over
+ * what its previous life left; then, every heartbeat interval, it heartbeats, declares dead the daemons whose
+ * heartbeat is older than the limit, adopts their unfinished runs (each run goes to exactly one daemon: the claim
+ * is a conditional update), and carries out cancels that were asked of another daemon for runs it owns.
+ */
+public final class ClusterMembership {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
+
+    private final DaemonDao daemons;
+    private final RunDao runs;
+    private final DaemonRecord self;
+    private final Duration interval;
+    private final Duration deadAfter;
+    private final Clock clock;
+    private final Runnable onDeclaredDead;
+    private RunEngine engine;
+    private ScheduledExecutorService beats;
+    private volatile Instant lastBeat;
+    private volatile boolean declaredDead;
+
+    /**
+     * @param runs           fenced for {@code self}
+     * @param onDeclaredDead called once if another daemon took this one for dead (it then runs nothing more)
+     */
+    public ClusterMembership(DaemonDao daemons, RunDao runs, DaemonRecord self, Duration interval, Duration deadAfter,
+                             Clock clock, Runnable onDeclaredDead) {
+        this.daemons = daemons;
+        this.runs = runs;
+        this.self = self;
+        this.interval = interval;
+        this.deadAfter = deadAfter;
+        this.clock = clock;
+        this.onDeclaredDead = onDeclaredDead;
+    }
+
+    public DaemonRecord self() {
+        return self;
+    }
+
+    /**
+     * Registers this life, ends the lives it replaces (earlier ones of its node) and those found dead, and takes
+     * their unfinished runs. The engine then resumes them as its own on start.
+     */
+    public void join() {
+        daemons.register(self);
+        lastBeat = self.heartbeatAt();
+        List<String> adopted = endLostAndAdopt();
+        LOG.info("Daemon {} (node {}) joined; took over {} unfinished runs", self.daemonId(), self.node(),
+                adopted.size());
+    }
+
+    /** Starts heartbeating; from now on the engine adopts runs of daemons that die. */
+    public synchronized void startHeartbeats(RunEngine engine) {
+        this.engine = engine;
+        beats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kindling-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, interval.toMillis());
+        beats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops heartbeating and records a clean stop (the engine has released its runs by then). */
+    public synchronized void leave() {
+        if (beats != null) {
+            beats.shutdownNow();
+            try {
+                beats.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!declaredDead) {
+            daemons.markStopped(self.daemonId(), now(), "stopped");
+        }
+    }
+
+    /** False once another daemon has taken this one for dead. */
+    public boolean healthy() {
+        return !declaredDead;
+    }
+
+    public Optional<Instant> lastHeartbeat() {
+        return Optional.ofNullable(lastBeat);
+    }
+
+    void beat() {
+        try {
+            Instant now = now();
+            if (!daemons.heartbeat(self.daemonId(), now)) {
+                declaredDead = true;
+                LOG.error("Daemon {} was taken for dead by another daemon (no heartbeat for {}): its runs have been "
+                        + "adopted. It stops scheduling and running anything; restart it.", self.daemonId(), deadAfter);
+                engine.fenceAll("this daemon was taken for dead by another daemon");
+                onDeclaredDead.run();
+                beats.shutdown();
+                return;
+            }
+            lastBeat = now;
+            List<String> adopted = endLostAndAdopt();
+            if (!adopted.isEmpty()) {
+                engine.adopt(adopted, "the daemon running the attempt stopped or died; adopted by daemon "
+                        + self.daemonId() + " (" + self.node() + ")");
+            }
+            for (String runId : runs.cancelRequests()) {
+                engine.cancel(runId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Heartbeat of daemon {} failed: {}", self.daemonId(), e.toString());
+        }
+    }
+
+    private List<String> endLostAndAdopt() {
+        Instant now = now();
+        for (DaemonRecord lost : daemons.lost(self.node(), self.daemonId(), now.minus(deadAfter))) {
+            String reason = lost.node().equals(self.node()) && !lost.heartbeatAt().isBefore(now.minus(deadAfter))
+                    ? "replaced by a new life of its node (daemon " + self.daemonId() + ")"
+                    : "no heartbeat since " + lost.heartbeatAt() + "; taken for dead by daemon " + self.daemonId();
+            if (daemons.markStopped(lost.daemonId(), now, reason)) {
+                LOG.warn("Daemon {} (node {}): {}", lost.daemonId(), lost.node(), reason);
+            }
+        }
+        List<String> adopted = runs.adoptOrphans();
+        if (!adopted.isEmpty()) {
+            LOG.info("Daemon {} adopted {} unfinished runs: {}", self.daemonId(), adopted.size(), adopted);
+        }
+        return adopted;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

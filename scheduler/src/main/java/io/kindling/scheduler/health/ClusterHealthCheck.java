@@ -1,0 +1,28 @@
+package io.kindling.scheduler.health;
+
+import com.codahale.metrics.health.HealthCheck;
+import io.kindling.scheduler.cluster.ClusterMembership;
+import io.kindling.scheduler.schedule.CronScheduler;
+
+/** The daemon is a live member of its cluster (not taken for dead by another) and Quartz is firing. */
+public class ClusterHealthCheck extends HealthCheck {
+    private final ClusterMembership membership;
+    private final CronScheduler cron;
+
+    public ClusterHealthCheck(ClusterMembership membership, CronScheduler cron) {
+        this.membership = membership;
+        this.cron = cron;
+    }
+
+    @Override
+    protected Result check() {
+        if (!membership.healthy()) {
+            return Result.unhealthy("taken for dead by another daemon, which adopted its runs: restart this one");
+        }
+        if (!cron.running()) {
+            return Result.unhealthy("Quartz is not firing");
+        }
+        return Result.healthy("daemon " + membership.self().daemonId() + ", last heartbeat "
+                + membership.lastHeartbeat().map(Object::toString).orElse("none"));
+    }
+}
