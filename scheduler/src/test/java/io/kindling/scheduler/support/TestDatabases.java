@@ -29,6 +29,16 @@ public final class TestDatabases {
 
     /** A fresh schema on the test PostgreSQL server; the test is skipped, saying why, when there is none. */
     public static Database postgres() {
+        DatabaseConfig config = new DatabaseConfig();
+        config.setUrl(postgresUrl());
+        return Database.open(config);
+    }
+
+    /**
+     * The JDBC URL of a fresh, empty schema on the test PostgreSQL server; the test is skipped, saying why, when
+     * there is none.
+     */
+    public static String postgresUrl() {
         String url = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
         String schema = "kindling_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
                 .toLowerCase(Locale.ROOT);
@@ -38,8 +48,6 @@ public final class TestDatabases {
             Assumptions.abort("No PostgreSQL server at " + url + " (" + e.getMessage() + "). Start one, or set "
                     + POSTGRES_ENV + " to a JDBC URL of one, to run the PostgreSQL tests.");
         }
-        DatabaseConfig config = new DatabaseConfig();
-        config.setUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        return Database.open(config);
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 }

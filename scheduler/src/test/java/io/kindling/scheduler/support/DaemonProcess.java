@@ -1,0 +1,206 @@
+package io.kindling.scheduler.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The daemon as a process of its own (the test JVM's classpath, {@code KindlingApplication server config.yml}), so
+ * that a test can kill it with SIGKILL or stop it with SIGTERM as an operator or the kernel would.
+ */
+public final class DaemonProcess {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int port;
+
+    private DaemonProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /**
+     * Starts a daemon on {@code config} (which must use {@code port} for its API) and waits until its API answers.
+     * Its output is appended to {@code log}.
+     */
+    public static DaemonProcess start(Path config, int port, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx384m");
+        command.add("-XX:TieredStopAtLevel=1"); // short-lived JVMs: start fast rather than peak
+        command.addAll(List.of(jvmFlags().split("\\s+")));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.kindling.scheduler.KindlingApplication");
+        command.add("server");
+        command.add(config.toString());
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            DaemonProcess daemon = new DaemonProcess(process, port);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the daemon exited with " + process.exitValue() + "; see " + log);
+                }
+                return daemon.status("/api/v1/pipelines") == 200;
+            });
+            return daemon;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Spark/JDK flags the daemon is started with (bin/kindling reads the same file). */
+    private static String jvmFlags() {
+        try (InputStream in = DaemonProcess.class.getResourceAsStream("/kindling-jvm-flags.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: the process ends at once, mid-whatever. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the daemon did not die of SIGKILL");
+        }
+    }
+
+    /** SIGTERM, then waits for the clean stop; returns the exit code. */
+    public int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the daemon did not stop within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public int status(String path) {
+        try {
+            return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** POSTs an empty JSON object; returns the status. */
+    public int post(String path) {
+        try {
+            return HTTP.send(request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String get(String path) {
+        try {
+            return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A config.yml for a daemon of these tests: the sleep executor only, no Spark.
+     *
+     * @param heartbeat the cluster's heartbeat interval and the age of a heartbeat that makes a daemon dead, as
+     *                  Dropwizard durations (e.g. "3s", "20s": the defaults)
+     */
+    public static Path writeConfig(Path folder, String name, String databaseUrl, Path pipelines, int port,
+                                   String node, String heartbeat, String deadAfter) {
+        String yaml = """
+                database:
+                  url: "%s"
+                pipelines: "%s"
+                workDir: "%s"
+                logDir: "%s"
+                defaultExecutor: sleep
+                executors:
+                  sleep:
+                    type: sleep
+                    slots: 4
+                    options:
+                      millis: "300"
+                cluster:
+                  node: "%s"
+                  heartbeatInterval: %s
+                  deadAfter: %s
+                  shutdownGrace: 10s
+                server:
+                  applicationConnectors:
+                    - type: http
+                      port: %d
+                  adminConnectors:
+                    - type: http
+                      port: 0
+                logging:
+                  level: INFO
+                  loggers:
+                    org.quartz: WARN
+                    org.flywaydb: WARN
+                    com.zaxxer.hikari: WARN
+                    org.eclipse.jetty: WARN
+                """.formatted(databaseUrl, pipelines, folder, folder.resolve("logs"), node, heartbeat, deadAfter,
+                port);
+        Path file = folder.resolve(name);
+        try {
+            Files.writeString(file, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,97 @@
+package io.kindling.scheduler.support;
+
+import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
+import io.kindling.executor.Executor;
+import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.ExecutorFactory;
+import io.kindling.executor.HealthStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Executor type {@code sleep} (tests only): every attempt succeeds after {@code options.millis}. For tests of what the
+ * scheduler does around attempts (crashes, several daemons), where starting Spark in each daemon process would only
+ * make restarts slow: Spark in local mode dies with the process anyway.
+ */
+public final class SleepExecutor implements Executor {
+    private final String name;
+    private final long millis;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sleep-executor");
+        t.setDaemon(true);
+        return t;
+    });
+
+    SleepExecutor(ExecutorConfig config) {
+        this.name = config.name();
+        this.millis = Long.parseLong(config.option("millis").orElse("200"));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public AttemptHandle start(AttemptRequest request) {
+        try {
+            Files.createDirectories(request.logFile().getParent());
+            Files.writeString(request.logFile(), "sleeping " + millis + " ms\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        CompletableFuture<AttemptResult> result = new CompletableFuture<>();
+        ScheduledFuture<?> done = timers.schedule(() -> result.complete(AttemptResult.succeeded()), millis,
+                TimeUnit.MILLISECONDS);
+        return new AttemptHandle() {
+            @Override
+            public CompletionStage<AttemptResult> result() {
+                return result;
+            }
+
+            @Override
+            public void cancel(String reason) {
+                done.cancel(false);
+                result.complete(AttemptResult.cancelled(reason));
+            }
+
+            @Override
+            public Optional<String> sparkApplicationId() {
+                return Optional.empty();
+            }
+        };
+    }
+
+    @Override
+    public HealthStatus health() {
+        return HealthStatus.ok("sleeps " + millis + " ms per attempt");
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+    }
+
+    /** Registered in META-INF/services of the test classpath. */
+    public static final class Factory implements ExecutorFactory {
+        @Override
+        public String type() {
+            return "sleep";
+        }
+
+        @Override
+        public Executor create(ExecutorConfig config) {
+            return new SleepExecutor(config);
+        }
+    }
+}
