@@ -154,7 +154,8 @@ public final class DaemonProcess {
     }
 
     /**
-     * A config.yml for a daemon of these tests: the sleep executor only, no Spark.
+     * A config.yml for a daemon of these tests: sleep executors only (300 ms, 5 s and 12 s), no Spark; 10 s of grace
+     * for running attempts on SIGTERM.
      *
      * @param heartbeat the cluster's heartbeat interval and the age of a heartbeat that makes a daemon dead, as
      *                  Dropwizard durations (e.g. "3s", "20s": the defaults)
@@ -174,6 +175,14 @@ public final class DaemonProcess {
                     slots: 4
                     options:
                       millis: "300"
+                  sleep5s:
+                    type: sleep
+                    options:
+                      millis: "5000"
+                  sleep12s:
+                    type: sleep
+                    options:
+                      millis: "12000"
                 cluster:
                   node: "%s"
                   heartbeatInterval: %s
