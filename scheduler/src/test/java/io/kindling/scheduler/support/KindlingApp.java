@@ -11,26 +11,45 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
+import org.junit.jupiter.api.Assumptions;
 
-/** The real daemon on random ports, a fresh SQLite file and its own working folder with the given pipelines. */
+/**
+ * The real daemon on random ports, its own working folder with the given pipelines, and a fresh database: a SQLite
+ * file, or with {@code -Dkindling.test.database=postgresql} a new schema on the test PostgreSQL server (the
+ * {@code postgresql} test run of the build runs the daemon's tests so, skipping them when there is no server).
+ */
 public final class KindlingApp {
+    private static final String DATABASE_PROPERTY = "kindling.test.database";
+
     public final Path workDir;
     public final Clock clock;
     public final DropwizardAppExtension<KindlingConfiguration> extension;
+    private final String databaseUrl;
+    /** Why the daemon cannot start here (no PostgreSQL server), or null. */
+    private final String unavailable;
 
-    private KindlingApp(Path workDir, Clock clock) {
+    private KindlingApp(Path workDir, Clock clock, String databaseUrl, String unavailable) {
         this.workDir = workDir;
         this.clock = clock;
+        this.databaseUrl = databaseUrl;
+        this.unavailable = unavailable;
         DropwizardTestSupport<KindlingConfiguration> support = new DropwizardTestSupport<>(
                 KindlingApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-                ConfigOverride.config("database.url", "jdbc:sqlite:" + workDir.resolve("data/kindling.db")),
+                ConfigOverride.config("database.url", databaseUrl),
                 ConfigOverride.config("pipelines", workDir.resolve("pipelines").toString()),
                 ConfigOverride.config("workDir", workDir.toString()),
                 ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())) {
             @Override
             public Application<KindlingConfiguration> newApplication() {
                 return new KindlingApplication(clock);
+            }
+
+            @Override
+            public void before() throws Exception {
+                Assumptions.assumeTrue(unavailable == null, unavailable);
+                super.before();
             }
         };
         this.extension = new DropwizardAppExtension<>(support);
@@ -58,7 +77,15 @@ public final class KindlingApp {
             for (String folder : pipelineFolders) {
                 TestDirs.copyTree(TestDirs.resource(folder), pipelines);
             }
-            return new KindlingApp(workDir, clock);
+            if ("postgresql".equals(System.getProperty(DATABASE_PROPERTY))) {
+                try {
+                    return new KindlingApp(workDir, clock, TestDatabases.newPostgresSchema(), null);
+                } catch (SQLException e) {
+                    return new KindlingApp(workDir, clock, "jdbc:postgresql://unavailable/",
+                            TestDatabases.unavailable(e));
+                }
+            }
+            return new KindlingApp(workDir, clock, "jdbc:sqlite:" + workDir.resolve("data/kindling.db"), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,7 +93,7 @@ public final class KindlingApp {
 
     /** Another daemon on the same folder, database and clock: start it after stopping this one to restart. */
     public KindlingApp again() {
-        return new KindlingApp(workDir, clock);
+        return new KindlingApp(workDir, clock, databaseUrl, unavailable);
     }
 
     /** For tests that start and stop daemons themselves rather than through the JUnit extension. */

@@ -39,15 +39,29 @@ public final class TestDatabases {
      * there is none.
      */
     public static String postgresUrl() {
+        try {
+            return newPostgresSchema();
+        } catch (SQLException e) {
+            Assumptions.abort(unavailable(e));
+            throw new AssertionError("unreachable");
+        }
+    }
+
+    /** The JDBC URL of a fresh schema on the test PostgreSQL server. */
+    public static String newPostgresSchema() throws SQLException {
         String url = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
         String schema = "kindling_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
                 .toLowerCase(Locale.ROOT);
         try (Connection c = DriverManager.getConnection(url)) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            Assumptions.abort("No PostgreSQL server at " + url + " (" + e.getMessage() + "). Start one, or set "
-                    + POSTGRES_ENV + " to a JDBC URL of one, to run the PostgreSQL tests.");
         }
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /** Why the PostgreSQL tests are skipped, and how to run them. */
+    public static String unavailable(SQLException e) {
+        String url = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
+        return "No PostgreSQL server at " + url + " (" + e.getMessage() + "). Start one, or set " + POSTGRES_ENV
+                + " to a JDBC URL of one, to run the PostgreSQL tests.";
     }
 }
