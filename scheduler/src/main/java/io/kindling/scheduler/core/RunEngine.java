@@ -357,20 +357,25 @@ public final class RunEngine implements AutoCloseable {
      */
     public boolean cancel(String runId) {
         return call(() -> {
-            ActiveRun run = active.get(runId);
-            if (run != null) {
-                cancel(run);
-                return true;
+            try {
+                ActiveRun run = active.get(runId);
+                if (run != null) {
+                    cancel(run);
+                    return true;
+                }
+                ActiveRun queued = waitingRun(runId);
+                if (queued != null) {
+                    waiting.get(queued.lane.key()).remove(queued);
+                    queued.cancelling = true;
+                    cancelUnstarted(queued, "run cancelled before it started");
+                    end(queued, RunState.CANCELLED, Optional.of("cancelled"));
+                    return true;
+                }
+                return false;
+            } catch (RunFencedException e) { // adopted by another daemon meanwhile: it is that one's to cancel
+                abandon(runId, e.getMessage());
+                return false;
             }
-            ActiveRun queued = waitingRun(runId);
-            if (queued != null) {
-                waiting.get(queued.lane.key()).remove(queued);
-                queued.cancelling = true;
-                cancelUnstarted(queued, "run cancelled before it started");
-                end(queued, RunState.CANCELLED, Optional.of("cancelled"));
-                return true;
-            }
-            return false;
         });
     }
 
