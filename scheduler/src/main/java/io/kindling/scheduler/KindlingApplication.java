@@ -24,8 +24,10 @@ import io.kindling.scheduler.health.ExecutorHealthCheck;
 import io.kindling.scheduler.resources.BackfillResource;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
+import io.kindling.scheduler.resources.SourceResource;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
+import io.kindling.scheduler.sources.SourceManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -82,7 +84,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 Optional.of(config.getExecutors().keySet()), Optional.of(java.util.Set.of()),
                 config.getDefaultExecutor()));
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
-        registry.load(Path.of(config.getPipelines()));
+        SourceManager sources = new SourceManager(config.effectiveSources(), Path.of("data"), parser, registry, clock,
+                System::getenv);
+        sources.loadAll();
 
         RunEngine engine = new RunEngine(runs, executors.executors(), executors.slots(), registry, clock,
                 Path.of(config.getLogDir()));
@@ -96,10 +100,17 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 ticker.tick(pipelineId, Optional.of(scheduledTime)));
         cron.scheduleAll(registry.all());
         environment.lifecycle().manage(cron);
+        // A reload that adds, changes or removes pipelines replaces the triggers; new pipelines start from now.
+        sources.onChange(reload -> {
+            cron.scheduleAll(registry.all());
+            ticker.tickAll();
+        });
+        environment.lifecycle().manage(sources);
 
         environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock));
         environment.jersey().register(new RunResource(runs, engine, registry));
         environment.jersey().register(new BackfillResource(runs));
+        environment.jersey().register(new SourceResource(sources, registry));
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
         executors.executors().forEach((name, executor) ->

@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The real daemon on random ports, a fresh SQLite file and its own working folder with the given pipelines. */
 public final class KindlingApp {
@@ -19,15 +21,27 @@ public final class KindlingApp {
     public final Clock clock;
     public final DropwizardAppExtension<KindlingConfiguration> extension;
 
+    private final String baseConfig;
+    private final ConfigOverride[] extra;
+
     private KindlingApp(Path workDir, Clock clock) {
+        this(workDir, clock, "test-config.yml",
+                ConfigOverride.config("pipelines", workDir.resolve("pipelines").toString()));
+    }
+
+    private KindlingApp(Path workDir, Clock clock, String baseConfig, ConfigOverride... extra) {
         this.workDir = workDir;
         this.clock = clock;
-        DropwizardTestSupport<KindlingConfiguration> support = new DropwizardTestSupport<>(
-                KindlingApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
+        this.baseConfig = baseConfig;
+        this.extra = extra;
+        List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("database.url", "jdbc:sqlite:" + workDir.resolve("data/kindling.db")),
-                ConfigOverride.config("pipelines", workDir.resolve("pipelines").toString()),
                 ConfigOverride.config("workDir", workDir.toString()),
-                ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())) {
+                ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())));
+        overrides.addAll(List.of(extra));
+        DropwizardTestSupport<KindlingConfiguration> support = new DropwizardTestSupport<>(
+                KindlingApplication.class, ResourceHelpers.resourceFilePath(baseConfig),
+                overrides.toArray(ConfigOverride[]::new)) {
             @Override
             public Application<KindlingConfiguration> newApplication() {
                 return new KindlingApplication(clock);
@@ -64,9 +78,26 @@ public final class KindlingApp {
         }
     }
 
+    /**
+     * A daemon whose pipelines come from one git source named {@code repo}: branch {@code main} of
+     * {@code repository}, sub-folder {@code pipelines}, cloned into {@code data/checkout}, fetched only on
+     * {@code POST /api/v1/sources/sync} (no polling, so the test decides when).
+     */
+    public static KindlingApp withGitSource(Clock clock, String repositoryUrl) {
+        try {
+            Path workDir = Files.createTempDirectory("kindling-app-");
+            TestDirs.copyTree(TestDirs.repositoryRoot().resolve("examples/data"), workDir.resolve("examples/data"));
+            return new KindlingApp(workDir, clock, "test-config-git.yml",
+                    ConfigOverride.config("sources[0].url", repositoryUrl),
+                    ConfigOverride.config("sources[0].checkoutDir", workDir.resolve("data/checkout").toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Another daemon on the same folder, database and clock: start it after stopping this one to restart. */
     public KindlingApp again() {
-        return new KindlingApp(workDir, clock);
+        return new KindlingApp(workDir, clock, baseConfig, extra);
     }
 
     /** For tests that start and stop daemons themselves rather than through the JUnit extension. */
