@@ -48,6 +48,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("validate")) {
+            System.exit(ValidateCommand.runStandalone(args)); // CI calls it often: skip the daemon's start-up
+        }
         new KindlingApplication().run(args);
     }
 

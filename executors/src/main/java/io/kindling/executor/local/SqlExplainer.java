@@ -95,27 +95,31 @@ public final class SqlExplainer {
         List<Statement> statements = SqlStatements.split(body.sql());
         for (int i = 0; i < statements.size(); i++) {
             Statement statement = statements.get(i);
-            Optional<String> error = analyze(session, statement.sql());
-            if (error.isPresent()) {
-                int line = statement.line();
-                int column = 1;
-                Matcher at = POSITION.matcher(error.get());
-                if (at.find()) {
-                    line = statement.line() + Integer.parseInt(at.group(1)) - 1;
-                    column = Integer.parseInt(at.group(2)) + 1;
-                }
+            Optional<Complaint> complaint = analyze(session, statement.sql());
+            if (complaint.isPresent()) {
+                Complaint c = complaint.get();
+                int line = c.line() > 0 ? textStartLine(statement) + c.line() - 1 : statement.line();
                 String which = statements.size() == 1 ? "" : "statement " + (i + 1) + " of " + statements.size()
                         + ": ";
-                return new Finding(taskId, Outcome.FAILED, which + error.get(), body.sqlFile(), line, column);
+                return new Finding(taskId, Outcome.FAILED, which + c.message(), body.sqlFile(), line,
+                        Math.max(1, c.column()));
             }
         }
         return new Finding(taskId, Outcome.OK, statements.size() + " statement" + (statements.size() == 1 ? "" : "s")
                 + " analyzed", body.sqlFile(), 0, 1);
     }
 
+    /**
+     * What Spark said is wrong with a statement, and where: line and column in the statement's text (1-based),
+     * 0 when it gave no position.
+     */
+    private record Complaint(String message, int line, int column) {
+    }
+
     /** Spark's complaint about one statement, if it has one. */
-    private static Optional<String> analyze(SparkSession session, String sql) {
+    private static Optional<Complaint> analyze(SparkSession session, String sql) {
         boolean view = TEMP_VIEW.matcher(sql).matches();
+        int prefix = view ? 0 : EXPLAIN.length();
         try {
             if (view) {
                 session.sql(sql); // defines the view (analyzing its query); reads no data
@@ -127,21 +131,40 @@ public final class SqlExplainer {
                 return Optional.empty();
             }
             // The rows are the lines of the error: its first line says what is wrong; the plan follows.
+            StringBuilder all = new StringBuilder();
+            rows.stream().skip(1).forEach(r -> all.append(r.getString(0)).append('\n'));
             String reason = rows.size() > 1 ? rows.get(1).getString(0) : first;
-            return Optional.of(withoutPrefix(reason.strip().replaceAll(";$", "")));
+            return Optional.of(complaint(reason.strip().replaceAll(";$", ""), all.toString(), prefix));
         } catch (Exception e) { // a parse error, or a temporary view whose query does not analyze
-            String message = Failures.message(e).strip();
-            return Optional.of(view ? message : withoutPrefix(message));
+            return Optional.of(complaint(Failures.message(e).strip(), String.valueOf(e.getMessage()), prefix));
         }
     }
 
-    /** Spark counts positions on the first line from the start of "EXPLAIN ..."; the user's SQL starts later. */
-    private static String withoutPrefix(String message) {
-        Matcher at = POSITION.matcher(message);
-        if (at.find() && at.group(1).equals("1")) {
-            int pos = Math.max(0, Integer.parseInt(at.group(2)) - EXPLAIN.length());
-            return message.substring(0, at.start()) + "line 1 pos " + pos + message.substring(at.end());
+    /**
+     * The complaint, with Spark's position taken from its full text; on the first line Spark counts from the
+     * start of "EXPLAIN ...", so the prefix comes off (in the message too).
+     */
+    private static Complaint complaint(String message, String fullText, int prefix) {
+        Matcher at = POSITION.matcher(fullText);
+        if (!at.find()) {
+            return new Complaint(message, 0, 0);
         }
-        return message;
+        int line = Integer.parseInt(at.group(1));
+        int pos = Integer.parseInt(at.group(2)) - (line == 1 ? prefix : 0);
+        String shown = message.replace(at.group(), "line " + line + " pos " + Math.max(0, pos));
+        return new Complaint(shown, line, Math.max(0, pos) + 1);
+    }
+
+    /** The line where a statement's text starts: its first code line, less the comment lines before it. */
+    private static int textStartLine(Statement statement) {
+        int leading = 0;
+        for (String line : statement.sql().split("\n", -1)) {
+            String trimmed = line.strip();
+            if (!trimmed.isEmpty() && !trimmed.startsWith("--")) {
+                break;
+            }
+            leading++;
+        }
+        return statement.line() - leading;
     }
 }
