@@ -31,10 +31,12 @@ import io.kindling.scheduler.resources.BackfillResource;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
+import io.kindling.scheduler.resources.SourceResource;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import io.kindling.scheduler.sources.SourceManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -58,6 +60,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("validate")) {
+            System.exit(ValidateCommand.runStandalone(args)); // CI calls it often: skip the daemon's start-up
+        }
         new KindlingApplication().run(args);
     }
 
@@ -97,7 +102,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 Optional.of(config.getExecutors().keySet()), Optional.of(java.util.Set.of()),
                 config.getDefaultExecutor()));
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
-        registry.load(Path.of(config.getPipelines()));
+        SourceManager sources = new SourceManager(config.effectiveSources(), Path.of("data"), parser, registry, clock,
+                System::getenv);
+        sources.loadAll();
 
         RunEngine engine = new RunEngine(owned, executors.executors(), executors.slots(), registry, clock,
                 Path.of(config.getLogDir()));
@@ -117,12 +124,19 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 config.getCluster().getShutdownGrace().toJavaDuration()));
         environment.lifecycle().manage(ticker);
         environment.lifecycle().manage(cron);
+        // A reload that adds, changes or removes pipelines replaces the triggers; new pipelines start from now.
+        sources.onChange(reload -> {
+            cron.scheduleAll(registry.all());
+            ticker.tickAll();
+        });
+        environment.lifecycle().manage(sources);
 
         environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock));
         environment.jersey().register(new RunResource(runs, engine, registry));
         environment.jersey().register(new BackfillResource(runs));
         environment.jersey().register(new ClusterResource(new DaemonDao(database.jdbi()), self.daemonId(),
                 config.getCluster().getDeadAfter().toJavaDuration(), Clock.systemUTC()));
+        environment.jersey().register(new SourceResource(sources, registry));
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
         environment.healthChecks().register("cluster", new ClusterHealthCheck(membership, cron));

@@ -1,14 +1,19 @@
 package io.kindling.scheduler;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.kindling.scheduler.config.ClusterConfig;
+import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorSettings;
+import io.kindling.scheduler.config.SourceSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** config.yml, field by field. Relative paths resolve against the daemon's working directory. */
@@ -21,9 +26,16 @@ public class KindlingConfiguration extends Configuration {
     @NotNull
     private ClusterConfig cluster = new ClusterConfig();
 
-    /** The folder of pipeline files (searched recursively for *.yml and *.yaml). */
-    @NotEmpty
-    private String pipelines = "examples/pipelines";
+    /**
+     * The folder of pipeline files (searched recursively for *.yml and *.yaml), watched for changes: shorthand
+     * for one {@code folder} source named {@code pipelines}. Set either this or {@code sources}.
+     */
+    private String pipelines;
+
+    /** Where pipeline files come from: watched folders and git repositories. */
+    @Valid
+    @NotNull
+    private List<SourceSettings> sources = new ArrayList<>();
 
     /** Relative input and output paths of tasks resolve against this folder. */
     @NotEmpty
@@ -69,6 +81,35 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setPipelines(String pipelines) {
         this.pipelines = pipelines;
+    }
+
+    @JsonProperty
+    public List<SourceSettings> getSources() {
+        return sources;
+    }
+
+    @JsonProperty
+    public void setSources(List<SourceSettings> sources) {
+        this.sources = sources == null ? new ArrayList<>() : sources;
+    }
+
+    /** The sources in effect: {@code sources}, or else one folder source for {@code pipelines}. */
+    @JsonIgnore
+    public List<SourceSettings> effectiveSources() {
+        if (!sources.isEmpty()) {
+            return List.copyOf(sources);
+        }
+        return List.of(SourceSettings.folder("pipelines", pipelines == null ? "examples/pipelines" : pipelines));
+    }
+
+    @ValidationMethod(message = "set either 'pipelines' (one folder) or 'sources', not both; source names must be "
+            + "unique")
+    @JsonIgnore
+    public boolean isSourcesConsistent() {
+        if (!sources.isEmpty() && pipelines != null) {
+            return false;
+        }
+        return sources.stream().map(SourceSettings::getName).distinct().count() == sources.size();
     }
 
     @JsonProperty

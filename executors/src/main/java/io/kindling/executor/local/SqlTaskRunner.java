@@ -102,8 +102,12 @@ final class SqlTaskRunner {
         }
     }
 
-    /** Relative paths resolve against the executor's working directory; URIs and absolute paths stay. */
     String resolve(String path) {
+        return resolve(workDir, path);
+    }
+
+    /** Relative paths resolve against the executor's working directory; URIs and absolute paths stay. */
+    static String resolve(Path workDir, String path) {
         if (URI.matcher(path).matches()) {
             return path;
         }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
 import io.kindling.dsl.TaskBody;
+import io.kindling.scheduler.core.PipelineRegistry;
+import io.kindling.scheduler.db.PipelineVersion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,8 @@ public record PipelineView(
         String nextFireTime,
         boolean paused,
         String version,
+        String gitCommit,
+        String source,
         int taskCount,
         RunView lastRun,
         List<String> loadErrors,
@@ -44,7 +48,12 @@ public record PipelineView(
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record VersionView(String contentHash, String gitCommit, String file, String loadedAt) {
+    public record VersionView(String contentHash, String gitCommit, String file, String loadedAt, Boolean current,
+                              String source) {
+        public static VersionView of(PipelineVersion v, boolean current, boolean withSource) {
+            return new VersionView(v.contentHash(), v.gitCommit().orElse(null), v.filePath(),
+                    v.loadedAt().toString(), current, withSource ? v.source() : null);
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -52,11 +61,18 @@ public record PipelineView(
                          List<VersionView> versions, List<RunView> recentRuns) {
     }
 
-    public static PipelineView of(Pipeline p, boolean paused, String nextFireTime, RunView lastRun, Detail detail) {
+    /**
+     * @param loaded the definition in force, with its file's problems when that file is broken now (the
+     *               pipeline then keeps running this last good version)
+     */
+    public static PipelineView of(PipelineRegistry.Loaded loaded, boolean paused, String nextFireTime, RunView lastRun,
+                                  Detail detail) {
+        Pipeline p = loaded.pipeline();
         ScheduleView schedule = p.schedule().map(s -> new ScheduleView(s.expression(), s.quartzCron(),
                 s.timezone().getId(), s.catchup())).orElse(null);
         return new PipelineView(p.id(), p.description(), p.file().toString(), schedule, nextFireTime, paused,
-                p.contentHash(), p.tasks().size(), lastRun, List.of(), detail);
+                p.contentHash(), loaded.gitCommit().orElse(null), loaded.source(), p.tasks().size(), lastRun,
+                loaded.problems().stream().map(Object::toString).toList(), detail);
     }
 
     public static Detail detail(Pipeline p, List<VersionView> versions, List<RunView> recentRuns) {

@@ -8,4 +8,9 @@ import java.util.Optional;
 public interface PipelineVersions {
     /** Empty when that version cannot be rebuilt exactly (never loaded, or a file it reads has changed). */
     Optional<Pipeline> find(String pipelineId, String contentHash);
+
+    /** The git commit a new run of this definition records; empty when it did not come from git. */
+    default Optional<String> gitCommit(Pipeline pipeline) {
+        return Optional.empty();
+    }
 }

@@ -217,7 +217,7 @@ public final class RunEngine implements AutoCloseable {
                                        Map<String, String> overrides) {
         Map<String, String> params = new LinkedHashMap<>(pipeline.params());
         params.putAll(overrides);
-        RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), Optional.empty(),
+        RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
                 trigger, logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, now(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         List<String> taskIds = pipeline.tasks().stream().map(Task::id).toList();
@@ -237,7 +237,7 @@ public final class RunEngine implements AutoCloseable {
     public List<RunRecord> backfill(Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes) {
         List<RunRecord> runs = new ArrayList<>(logicalTimes.size());
         for (Instant logicalTime : logicalTimes) {
-            runs.add(new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), Optional.empty(),
+            runs.add(new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
                     TriggerType.BACKFILL, logicalTime.truncatedTo(ChronoUnit.MILLIS), pipeline.params(),
                     RunState.QUEUED, now(), Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.of(backfill.backfillId())));

@@ -7,6 +7,7 @@ import io.kindling.scheduler.api.PipelineList;
 import io.kindling.scheduler.api.PipelineView;
 import io.kindling.scheduler.api.RunView;
 import io.kindling.scheduler.api.TriggerRequest;
+import io.kindling.scheduler.api.VersionList;
 import io.kindling.scheduler.core.Backfills;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
@@ -62,11 +63,12 @@ public class PipelineResource {
     public PipelineList list() {
         Map<String, RunRecord> last = runs.lastRuns();
         Map<String, ScheduleState> schedules = ticker.states();
-        List<PipelineView> views = registry.all().stream()
-                .map(p -> {
+        List<PipelineView> views = registry.allLoaded().stream()
+                .map(loaded -> {
+                    Pipeline p = loaded.pipeline();
                     boolean paused = Optional.ofNullable(schedules.get(p.id())).map(ScheduleState::paused)
                             .orElse(false);
-                    return PipelineView.of(p, paused, nextFire(p, paused),
+                    return PipelineView.of(loaded, paused, nextFire(p, paused),
                             Optional.ofNullable(last.get(p.id())).map(RunView::of).orElse(null), null);
                 })
                 .toList();
@@ -80,16 +82,43 @@ public class PipelineResource {
     @GET
     @Path("/{id}")
     public PipelineView get(@PathParam("id") String id) {
-        Pipeline p = pipeline(id);
+        PipelineRegistry.Loaded loaded = loaded(id);
+        Pipeline p = loaded.pipeline();
         List<RunView> recent = runs.listRuns(Optional.of(id), Optional.empty(), Optional.empty(), RECENT_RUNS)
                 .stream().map(RunView::of).toList();
         List<PipelineView.VersionView> versionViews = versions.versions(id).stream()
-                .map(v -> new PipelineView.VersionView(v.contentHash(), v.gitCommit().orElse(null), v.filePath(),
-                        v.loadedAt().toString()))
+                .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(p.contentHash()), false))
                 .toList();
         boolean paused = ticker.paused(id);
-        return PipelineView.of(p, paused, nextFire(p, paused), recent.isEmpty() ? null : recent.get(0),
+        return PipelineView.of(loaded, paused, nextFire(p, paused), recent.isEmpty() ? null : recent.get(0),
                 PipelineView.detail(p, versionViews, recent));
+    }
+
+    /**
+     * Every stored version of the pipeline, newest first, also after its file was deleted (its runs still name
+     * their versions): content hash, git commit, file, load time, and which one is loaded now.
+     */
+    @GET
+    @Path("/{id}/versions")
+    public VersionList versions(@PathParam("id") String id) {
+        String current = registry.get(id).map(Pipeline::contentHash).orElse("");
+        List<PipelineView.VersionView> list = versions.versions(id).stream()
+                .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(current), false))
+                .toList();
+        if (list.isEmpty()) {
+            throw new NotFoundException("pipeline '" + id + "' has no stored versions");
+        }
+        return new VersionList(id, list);
+    }
+
+    /** One version with its YAML text: what a run that names this version ran. */
+    @GET
+    @Path("/{id}/versions/{hash}")
+    public PipelineView.VersionView version(@PathParam("id") String id, @PathParam("hash") String hash) {
+        String current = registry.get(id).map(Pipeline::contentHash).orElse("");
+        return versions.find(id, hash)
+                .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(current), true))
+                .orElseThrow(() -> new NotFoundException("pipeline '" + id + "' has no version '" + hash + "'"));
     }
 
     /** Stops the pipeline's schedule (runs already started go on; manual runs and backfills still work). */
@@ -176,7 +205,11 @@ public class PipelineResource {
     }
 
     private Pipeline pipeline(String id) {
-        return registry.get(id).orElseThrow(() -> new NotFoundException("pipeline '" + id + "' not found"));
+        return loaded(id).pipeline();
+    }
+
+    private PipelineRegistry.Loaded loaded(String id) {
+        return registry.loaded(id).orElseThrow(() -> new NotFoundException("pipeline '" + id + "' not found"));
     }
 
     private String nextFire(Pipeline p, boolean paused) {

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -26,21 +28,39 @@ public final class KindlingApp {
     public final Path workDir;
     public final Clock clock;
     public final DropwizardAppExtension<KindlingConfiguration> extension;
-    private final String databaseUrl;
-    /** Why the daemon cannot start here (no PostgreSQL server), or null. */
-    private final String unavailable;
+    private final TestDatabase database;
+    private final String baseConfig;
+    private final ConfigOverride[] extra;
 
-    private KindlingApp(Path workDir, Clock clock, String databaseUrl, String unavailable) {
+    /** The daemon's database, and why it cannot start here (no PostgreSQL server), or null. */
+    private record TestDatabase(String url, String unavailable) {
+        static TestDatabase fresh(Path workDir) {
+            if (!"postgresql".equals(System.getProperty(DATABASE_PROPERTY))) {
+                return new TestDatabase("jdbc:sqlite:" + workDir.resolve("data/kindling.db"), null);
+            }
+            try {
+                return new TestDatabase(TestDatabases.newPostgresSchema(), null);
+            } catch (SQLException e) {
+                return new TestDatabase("jdbc:postgresql://unavailable/", TestDatabases.unavailable(e));
+            }
+        }
+    }
+
+    private KindlingApp(Path workDir, Clock clock, TestDatabase database, String baseConfig,
+                        ConfigOverride... extra) {
         this.workDir = workDir;
         this.clock = clock;
-        this.databaseUrl = databaseUrl;
-        this.unavailable = unavailable;
-        DropwizardTestSupport<KindlingConfiguration> support = new DropwizardTestSupport<>(
-                KindlingApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-                ConfigOverride.config("database.url", databaseUrl),
-                ConfigOverride.config("pipelines", workDir.resolve("pipelines").toString()),
+        this.database = database;
+        this.baseConfig = baseConfig;
+        this.extra = extra;
+        List<ConfigOverride> overrides = new ArrayList<>(List.of(
+                ConfigOverride.config("database.url", database.url()),
                 ConfigOverride.config("workDir", workDir.toString()),
-                ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())) {
+                ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())));
+        overrides.addAll(List.of(extra));
+        DropwizardTestSupport<KindlingConfiguration> support = new DropwizardTestSupport<>(
+                KindlingApplication.class, ResourceHelpers.resourceFilePath(baseConfig),
+                overrides.toArray(ConfigOverride[]::new)) {
             @Override
             public Application<KindlingConfiguration> newApplication() {
                 return new KindlingApplication(clock);
@@ -48,7 +68,7 @@ public final class KindlingApp {
 
             @Override
             public void before() throws Exception {
-                Assumptions.assumeTrue(unavailable == null, unavailable);
+                Assumptions.assumeTrue(database.unavailable() == null, database.unavailable());
                 super.before();
             }
         };
@@ -77,15 +97,25 @@ public final class KindlingApp {
             for (String folder : pipelineFolders) {
                 TestDirs.copyTree(TestDirs.resource(folder), pipelines);
             }
-            if ("postgresql".equals(System.getProperty(DATABASE_PROPERTY))) {
-                try {
-                    return new KindlingApp(workDir, clock, TestDatabases.newPostgresSchema(), null);
-                } catch (SQLException e) {
-                    return new KindlingApp(workDir, clock, "jdbc:postgresql://unavailable/",
-                            TestDatabases.unavailable(e));
-                }
-            }
-            return new KindlingApp(workDir, clock, "jdbc:sqlite:" + workDir.resolve("data/kindling.db"), null);
+            return new KindlingApp(workDir, clock, TestDatabase.fresh(workDir), "test-config.yml",
+                    ConfigOverride.config("pipelines", pipelines.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A daemon whose pipelines come from one git source named {@code repo}: branch {@code main} of
+     * {@code repository}, sub-folder {@code pipelines}, cloned into {@code data/checkout}, fetched only on
+     * {@code POST /api/v1/sources/sync} (no polling, so the test decides when).
+     */
+    public static KindlingApp withGitSource(Clock clock, String repositoryUrl) {
+        try {
+            Path workDir = Files.createTempDirectory("kindling-app-");
+            TestDirs.copyTree(TestDirs.repositoryRoot().resolve("examples/data"), workDir.resolve("examples/data"));
+            return new KindlingApp(workDir, clock, TestDatabase.fresh(workDir), "test-config-git.yml",
+                    ConfigOverride.config("sources[0].url", repositoryUrl),
+                    ConfigOverride.config("sources[0].checkoutDir", workDir.resolve("data/checkout").toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -93,7 +123,7 @@ public final class KindlingApp {
 
     /** Another daemon on the same folder, database and clock: start it after stopping this one to restart. */
     public KindlingApp again() {
-        return new KindlingApp(workDir, clock, databaseUrl, unavailable);
+        return new KindlingApp(workDir, clock, database, baseConfig, extra);
     }
 
     /** For tests that start and stop daemons themselves rather than through the JUnit extension. */

@@ -28,6 +28,12 @@ public final class KindlingCli {
         System.setOut(originalOut);
     }
 
+    /** Empties the captured output. */
+    public void reset() {
+        out.reset();
+        err.reset();
+    }
+
     /** Runs one command on fresh buffers; empty when it succeeded. */
     public Optional<Throwable> run(String... args) {
         out.reset();

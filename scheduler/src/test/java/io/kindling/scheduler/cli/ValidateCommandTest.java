@@ -1,0 +1,217 @@
+package io.kindling.scheduler.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kindling.scheduler.support.KindlingCli;
+import io.kindling.scheduler.support.TestDirs;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kindling validate} as a pipelines repository's CI runs it ({@code bin/kindling} takes the standalone
+ * entry point): exit status, every problem of every file, hostile files, {@code --next} across a DST change and
+ * {@code --explain} on real Spark.
+ */
+class ValidateCommandTest {
+    @TempDir
+    Path dir;
+    private final KindlingCli cli = new KindlingCli();
+
+    @BeforeEach
+    void captureStdout() {
+        cli.capture();
+    }
+
+    @AfterEach
+    void restoreStdout() {
+        cli.release();
+    }
+
+    /** Runs {@code bin/kindling validate ARGS} in-process; returns the exit status, stdout is in {@link #out}. */
+    private int validate(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "validate";
+        System.arraycopy(args, 0, all, 1, args.length);
+        cli.reset();
+        return ValidateCommand.runStandalone(all);
+    }
+
+    private List<String> out() {
+        return cli.stdout().lines().toList();
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void everyProblemOfEveryFileIsPrintedAndTheExitStatusSaysWhetherThereWereAny() throws IOException {
+        Path a = write("a.yml", """
+                pipeline: a
+                schedule: {cron: "* * * *"}
+                tasks:
+                  - id: x
+                    depends_on: [y]
+                    sql: SELECT 1
+                  - id: x
+                    sql: SELECT 2
+                """);
+        Path b = write("sub/b.yml", """
+                pipeline: B!
+                timeout: 5 minutes
+                tasks: []
+                """);
+        write("good.yml", "pipeline: good\ntasks:\n  - id: one\n    sql: SELECT 1\n");
+
+        assertThat(validate(dir.toString())).isEqualTo(1);
+        List<String> lines = out();
+        assertThat(lines).filteredOn(l -> l.startsWith(a + ":")).hasSizeGreaterThanOrEqualTo(3)
+                .anyMatch(l -> l.matches(".*a\\.yml:2:\\d+: cron: .*"))
+                .anyMatch(l -> l.matches(".*a\\.yml:5:\\d+: .*'y'.*"))
+                .anyMatch(l -> l.matches(".*a\\.yml:7:\\d+: .*duplicate.*'x'.*"));
+        assertThat(lines).filteredOn(l -> l.startsWith(b + ":")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(lines).allMatch(l -> l.matches(".+\\.yml:\\d+:\\d+: .+"));
+        assertThat(lines).noneMatch(l -> l.contains("good.yml"));
+
+        assertThat(validate(dir.resolve("good.yml").toString())).isEqualTo(0);
+        assertThat(out()).isEmpty();
+        assertThat(validate(TestDirs.repositoryRoot().resolve("examples/pipelines").toString())).isEqualTo(0);
+        assertThat(validate()).as("no PATH is a usage error").isEqualTo(1);
+        assertThat(validate("--from", "yesterday", "--next", dir.toString())).isEqualTo(1);
+    }
+
+    @Test
+    void hostileFilesEachGetAClearErrorAndNothingStalls() throws IOException {
+        Files.write(dir.resolve("binary.yml"), new byte[] {0x50, 0x4b, 0x03, 0x04, (byte) 0xff, (byte) 0xfe, 0, 1});
+        StringBuilder bomb = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (char c = 'b'; c <= 'z'; c++) {
+            char p = (char) (c - 1);
+            bomb.append(c).append(": &").append(c).append(" [*").append(p).append(",*").append(p).append(",*")
+                    .append(p).append(",*").append(p).append("]\n");
+        }
+        write("bomb.yml", bomb.toString());
+        write("tag.yml", "pipeline: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[]]]\ntasks: []\n");
+        write("huge.yml", "pipeline: huge\n# " + "x".repeat(2 * 1024 * 1024) + "\n");
+        write("escape.yml", "pipeline: escape\ntasks:\n  - id: t\n    sql_file: ../../../../etc/passwd\n");
+        Files.createSymbolicLink(dir.resolve("link.sql"), Path.of("/etc/hostname"));
+        write("link.yml", "pipeline: link\ntasks:\n  - id: t\n    sql_file: link.sql\n");
+        write("deep.yml", "a: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
+
+        long started = System.nanoTime();
+        assertThat(validate(dir.toString())).isEqualTo(1);
+        assertThat((System.nanoTime() - started) / 1_000_000).as("milliseconds").isLessThan(10_000);
+
+        String out = cli.stdout();
+        assertThat(out).contains(dir.resolve("binary.yml") + ":1:5: YAML syntax error: the file is not UTF-8 text");
+        assertThat(out).contains(dir.resolve("bomb.yml") + ":1:1: YAML error: too many aliases");
+        assertThat(out).contains(dir.resolve("tag.yml") + ":1:11: custom YAML tags are not allowed");
+        assertThat(out).contains(dir.resolve("huge.yml") + ":1:1: the file is larger than 1 MiB");
+        assertThat(out).contains(dir.resolve("escape.yml") + ":4:15: sql_file: '../../../../etc/passwd' is outside");
+        assertThat(out).contains(dir.resolve("link.yml") + ":4:15: sql_file: 'link.sql' is a link to a file outside");
+        assertThat(out).contains(dir.resolve("deep.yml") + ":1:");
+        assertThat(out).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void nextListsFiveFireTimesAcrossTheSpringDaylightSavingChange() throws IOException {
+        Path berlin = write("berlin.yml", """
+                pipeline: berlin
+                schedule:
+                  cron: "30 2 * * *"
+                  timezone: Europe/Berlin
+                tasks:
+                  - id: one
+                    sql: SELECT 1
+                """);
+        write("manual.yml", "pipeline: manual\ntasks:\n  - id: one\n    sql: SELECT 1\n");
+
+        assertThat(validate("--next", "--from", "2026-03-27T00:00:00Z", dir.toString())).isEqualTo(0);
+        // 02:30 does not exist on 29 March in Berlin (clocks jump from 02:00 to 03:00): Quartz skips that day
+        assertThat(out()).containsExactly(
+                "berlin: next 5 fire times of '30 2 * * *' in Europe/Berlin (Quartz: 0 30 2 * * ?)",
+                "  2026-03-27 02:30:00 +01:00 CET    2026-03-27T01:30:00Z",
+                "  2026-03-28 02:30:00 +01:00 CET    2026-03-28T01:30:00Z",
+                "  2026-03-30 02:30:00 +02:00 CEST   2026-03-30T00:30:00Z",
+                "  2026-03-31 02:30:00 +02:00 CEST   2026-03-31T00:30:00Z",
+                "  2026-04-01 02:30:00 +02:00 CEST   2026-04-01T00:30:00Z",
+                "manual: no schedule (runs only when triggered)");
+
+        // the same through Dropwizard's command line
+        Optional<Throwable> result = cli.run("validate", "--next", "--from", "2026-03-27T00:00:00Z", berlin.toString());
+        assertThat(result).isEmpty();
+        assertThat(cli.stdout()).contains("  2026-03-30 02:30:00 +02:00 CEST   2026-03-30T00:30:00Z");
+    }
+
+    @Test
+    void aHundredPipelinesValidateWellUnderTwoSeconds() throws IOException {
+        String people = Files.readString(TestDirs.repositoryRoot().resolve("examples/pipelines/people.yml"));
+        TestDirs.copyTree(TestDirs.repositoryRoot().resolve("examples/pipelines/sql"), dir.resolve("sql"));
+        for (int i = 0; i < 100; i++) {
+            write("p" + i + ".yml", people.replace("pipeline: people", "pipeline: people_" + i));
+        }
+        // CPU time of this thread, where validate does all its work: wall time on a shared CI machine says more
+        // about the neighbours (bin/kindling's wall time, JVM start included, is in the README)
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long started = threads.getCurrentThreadCpuTime();
+        assertThat(validate("--next", dir.toString())).isEqualTo(0);
+        long millis = (threads.getCurrentThreadCpuTime() - started) / 1_000_000;
+        assertThat(out()).hasSize(100 * 6);
+        assertThat(millis).as("CPU milliseconds for 100 pipelines, cold").isLessThan(2000);
+    }
+
+    @Test
+    void explainRunsSparksAnalyzerAndCatchesAnUnknownColumn() throws IOException {
+        TestDirs.copyTree(TestDirs.repositoryRoot().resolve("examples/data"), dir.resolve("examples/data"));
+        Path pipeline = write("pipelines/orders.yml", """
+                pipeline: orders
+                tasks:
+                  - id: adults
+                    inputs: {people: {format: json, path: examples/data/people.json}}
+                    sql: |
+                      SELECT name.first AS first_name,
+                             agee
+                      FROM people
+                    output: {format: parquet, path: "data/out/{{ ds }}/adults", mode: overwrite}
+                  - id: later
+                    depends_on: [adults]
+                    inputs: {adults: {format: parquet, path: "data/out/{{ ds }}/adults"}}
+                    sql_file: sql/later.sql
+                  - id: fine
+                    inputs: {people: {format: json, path: examples/data/people.json}}
+                    sql_file: sql/fine.sql
+                  - id: wrong_file
+                    inputs: {people: {format: json, path: examples/data/people.json}}
+                    sql_file: sql/wrong.sql
+                """);
+        write("pipelines/sql/later.sql", "SELECT first_name FROM adults");
+        write("pipelines/sql/fine.sql", "SELECT country, count(*) AS n FROM people GROUP BY country");
+        write("pipelines/sql/wrong.sql", "-- counts\nSELECT country,\n       count(*) AS n\nFROM peple GROUP BY country");
+
+        int status = validate("--explain", "--master", "local[1]", "--work-dir", dir.toString(),
+                dir.resolve("pipelines").toString());
+
+        assertThat(status).isEqualTo(1);
+        List<String> lines = out();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith(pipeline + ":3:1: task 'adults': SQL line 2, column 8: "
+                + "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `agee` "
+                + "cannot be resolved.").endsWith("line 2 pos 7");
+        assertThat(lines.get(1)).isEqualTo(pipeline + ": task 'later' not analyzed: input 'adults' ("
+                + dir.resolve("data/out") + "/" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                + "/adults) does not exist here");
+        assertThat(lines.get(2)).startsWith(dir.resolve("pipelines/sql/wrong.sql") + ":4:6: task 'wrong_file': "
+                + "[TABLE_OR_VIEW_NOT_FOUND] The table or view `peple` cannot be found.");
+    }
+}
