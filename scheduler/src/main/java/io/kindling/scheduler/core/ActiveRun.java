@@ -23,6 +23,8 @@ final class ActiveRun {
     RunState state;
     /** Set by cancel: nothing new starts, nothing is retried, the run ends CANCELLED. */
     boolean cancelling;
+    /** Attempts recovery found running on a cluster, for the engine to follow again. */
+    final List<RemoteAttempts.Reattach> reattach = new java.util.ArrayList<>();
 
     ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {
         this.run = run;

@@ -63,6 +63,7 @@ public final class RunEngine implements AutoCloseable {
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
     private final Map<String, Integer> activeByLane = new HashMap<>();
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
+    private final RemoteAttempts remote;
 
     /**
      * @param executors executors by name with their task slots
@@ -73,6 +74,7 @@ public final class RunEngine implements AutoCloseable {
         this.dao = dao;
         executors.forEach((name, executor) -> this.executors.put(name,
                 new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
+        this.remote = new RemoteAttempts(dao.remoteIds(), executors);
         this.versions = versions;
         this.clock = clock;
         this.logDir = logDir;
@@ -138,7 +140,7 @@ public final class RunEngine implements AutoCloseable {
      * no trigger can interleave with recovery.
      */
     public void start() {
-        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now)
+        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now, remote)
                 .recover(this::resume, this::activate));
     }
 
@@ -324,6 +326,7 @@ public final class RunEngine implements AutoCloseable {
     /** Takes over a run that recovery rebuilt: its tasks' states are already set. */
     private void resume(ActiveRun run, List<TaskSlot> retryNow) {
         track(run);
+        run.reattach.forEach(r -> reattach(run, r));
         proceed(run, retryNow);
     }
 
@@ -409,13 +412,36 @@ public final class RunEngine implements AutoCloseable {
         }
         AttemptRequest request = new AttemptRequest(attemptId, run.runId(), run.pipeline.id(), def.id(),
                 task.attempts, body, run.run.params(), def.sparkConf(), logFile);
-        AttemptHandle handle = slots.executor.start(request);
+        follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
+    }
+
+    /** Waits for the attempt's end, and times it out {@code timeout} after it started ({@code elapsed} ago). */
+    private void follow(ActiveRun run, TaskSlot task, String attemptId, AttemptHandle handle, Duration elapsed) {
+        Task def = run.dag.tasks.get(task.index);
         task.handle = handle;
         handle.result().whenComplete((result, error) -> post(() -> attemptEnded(run, task, attemptId,
                 result != null ? result : AttemptResult.failed("executor error: " + error),
                 handle.sparkApplicationId())));
         def.timeout().ifPresent(timeout -> task.timeout = timers.schedule(
-                () -> post(() -> timeOut(task, attemptId, timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS));
+                () -> post(() -> timeOut(task, attemptId, timeout)), Math.max(0, timeout.minus(elapsed).toMillis()),
+                TimeUnit.MILLISECONDS));
+    }
+
+    /** Follows an attempt a previous life of the daemon started on a cluster, by its remote id. */
+    private void reattach(ActiveRun run, RemoteAttempts.Reattach found) {
+        TaskSlot task = found.task();
+        AttemptRecord attempt = found.attempt();
+        Task def = run.dag.tasks.get(task.index);
+        ExecutorSlots slots = executors.get(attempt.executor());
+        slots.free--;
+        task.attemptId = attempt.attemptId();
+        LOG.info("Run {}: following attempt {} again on executor {} ({})", run.runId(), attempt.attemptId(),
+                attempt.executor(), found.remoteId());
+        AttemptRequest request = new AttemptRequest(attempt.attemptId(), run.runId(), run.pipeline.id(), def.id(),
+                attempt.attemptNumber(), def.body().render(run.templates), run.run.params(), def.sparkConf(),
+                Path.of(attempt.logPath()));
+        follow(run, task, attempt.attemptId(), slots.executor.attach(request, found.remoteId()),
+                Duration.between(attempt.startedAt().orElse(now()), now()));
     }
 
     private void timeOut(TaskSlot task, String attemptId, Duration timeout) {

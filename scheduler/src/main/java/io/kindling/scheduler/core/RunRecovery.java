@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the runs a previous life of the daemon left QUEUED or RUNNING. An attempt that was running is
- * failed ("daemon restarted") and its task retried if its policy allows; tasks that had ended keep their
+ * followed again when it runs on a cluster its executor can re-attach to (by its recorded remote id); otherwise
+ * it is failed ("daemon restarted") and its task retried if its policy allows; tasks that had ended keep their
  * state and are not run again. Runs on the engine thread, before any trigger.
  */
 final class RunRecovery {
@@ -34,13 +35,15 @@ final class RunRecovery {
     private final PipelineVersions versions;
     private final BiFunction<RunRecord, Pipeline, Lane> lanes;
     private final Supplier<Instant> clock;
+    private final RemoteAttempts remote;
 
     RunRecovery(RunDao dao, PipelineVersions versions, BiFunction<RunRecord, Pipeline, Lane> lanes,
-                Supplier<Instant> clock) {
+                Supplier<Instant> clock, RemoteAttempts remote) {
         this.dao = dao;
         this.versions = versions;
         this.lanes = lanes;
         this.clock = clock;
+        this.remote = remote;
     }
 
     /**
@@ -91,6 +94,7 @@ final class RunRecovery {
             }
         }
         List<TaskSlot> retryNow = new ArrayList<>();
+        Map<String, String> remoteIds = remote.remoteIds(record.runId());
         for (TaskRunRecord tr : taskRuns) {
             Integer i = run.dag.index.get(tr.taskId());
             if (i == null) {
@@ -100,6 +104,11 @@ final class RunRecovery {
             AttemptRecord lost = running.get(tr.taskId());
             // A task and its attempt move in one transaction, so a RUNNING task has its RUNNING attempt; the
             // check on the task too keeps a damaged history from leaving it RUNNING for ever.
+            Optional<String> remoteId = lost == null ? Optional.empty() : remote.followable(lost, remoteIds);
+            if (remoteId.isPresent()) { // still running on the cluster: followed again, not failed
+                run.reattach.add(new RemoteAttempts.Reattach(task, lost, remoteId.get()));
+                continue;
+            }
             if (lost != null || task.state == TaskState.RUNNING) {
                 Task def = run.dag.tasks.get(i);
                 boolean retry = def.retry().allowsRetryAfter(task.attempts - task.attemptBase);

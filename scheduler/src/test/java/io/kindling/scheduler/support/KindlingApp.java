@@ -19,11 +19,18 @@ public final class KindlingApp {
     public final Clock clock;
     public final DropwizardAppExtension<KindlingConfiguration> extension;
 
+    private final String configFile;
+
     private KindlingApp(Path workDir, Clock clock) {
+        this(workDir, clock, ResourceHelpers.resourceFilePath("test-config.yml"));
+    }
+
+    private KindlingApp(Path workDir, Clock clock, String configFile) {
         this.workDir = workDir;
         this.clock = clock;
+        this.configFile = configFile;
         DropwizardTestSupport<KindlingConfiguration> support = new DropwizardTestSupport<>(
-                KindlingApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
+                KindlingApplication.class, configFile,
                 ConfigOverride.config("database.url", "jdbc:sqlite:" + workDir.resolve("data/kindling.db")),
                 ConfigOverride.config("pipelines", workDir.resolve("pipelines").toString()),
                 ConfigOverride.config("workDir", workDir.toString()),
@@ -66,7 +73,12 @@ public final class KindlingApp {
 
     /** Another daemon on the same folder, database and clock: start it after stopping this one to restart. */
     public KindlingApp again() {
-        return new KindlingApp(workDir, clock);
+        return new KindlingApp(workDir, clock, configFile);
+    }
+
+    /** The same folder and clock with another config file (paths are still set per test, as above). */
+    public KindlingApp withConfig(Path config) {
+        return new KindlingApp(workDir, clock, config.toString());
     }
 
     /** For tests that start and stop daemons themselves rather than through the JUnit extension. */
