@@ -11,10 +11,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * A remote attempt's log file: Kindling's own lines with a UTC timestamp, and the driver's log copied in as it
+ * A remote attempt's log file (spark-standalone and spark-connect): Kindling's own lines with a UTC timestamp, and the driver's log copied in as it
  * arrives. Appends, so a re-attached attempt continues the file of its first life. Thread-safe.
  */
-final class RemoteLog implements AutoCloseable {
+public final class RemoteLog implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
 
@@ -27,7 +27,7 @@ final class RemoteLog implements AutoCloseable {
         this.out = out;
     }
 
-    static RemoteLog open(Path file, Clock clock) throws IOException {
+    public static RemoteLog open(Path file, Clock clock) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -36,7 +36,7 @@ final class RemoteLog implements AutoCloseable {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)));
     }
 
-    synchronized void line(String text) {
+    public synchronized void line(String text) {
         if (!closed) {
             out.println(TIME.format(clock.instant()) + "  " + text);
             out.flush();
@@ -44,7 +44,7 @@ final class RemoteLog implements AutoCloseable {
     }
 
     /** Text from the cluster, as it is. */
-    synchronized void raw(String text) {
+    public synchronized void raw(String text) {
         if (!closed && !text.isEmpty()) {
             out.print(text);
             out.flush();

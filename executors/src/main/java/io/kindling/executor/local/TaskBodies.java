@@ -47,4 +47,19 @@ public final class TaskBodies {
     public static String message(Throwable failure) {
         return Failures.message(failure);
     }
+
+    /** The first paragraph of an error text, on one line (Spark's query context blocks are left to the log). */
+    public static String firstParagraph(String text) {
+        return Failures.firstParagraph(text);
+    }
+
+    /** A SQL body's statements, split on {@code ;} outside quotes, backticks and comments, as the local executor runs them. */
+    public static java.util.List<String> statements(String sql) {
+        return SqlStatements.split(sql).stream().map(SqlStatements.Statement::sql).toList();
+    }
+
+    /** A task's data path as the local executor reads it: URIs and absolute paths as given, others under workDir. */
+    public static String resolve(String path, Path workDir) {
+        return new SqlTaskRunner(null, workDir, null, () -> { }).resolve(path);
+    }
 }
