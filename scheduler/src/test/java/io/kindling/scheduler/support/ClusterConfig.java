@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * A config.yml for daemons whose executors are on the test cluster: {@code local} as in test-config.yml, and
- * {@code cluster} (spark-standalone) on the shared local cluster, with small drivers and executors.
+ * {@code cluster} (spark-standalone, small drivers and executors) and {@code connect} (spark-connect) on the shared
+ * local cluster.
  */
 public final class ClusterConfig {
 
@@ -53,6 +54,11 @@ public final class ClusterConfig {
                       spark.executor.cores: "1"
                       spark.sql.shuffle.partitions: "2"
                       spark.ui.enabled: "false"
+                  connect:
+                    type: spark-connect
+                    slots: 2
+                    options:
+                      url: %6$s
                 server:
                   applicationConnectors:
                     - type: http

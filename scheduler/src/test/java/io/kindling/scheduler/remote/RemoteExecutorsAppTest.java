@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.cluster.LocalCluster;
 import io.kindling.cluster.SharedCluster;
 import io.kindling.scheduler.support.ClusterConfig;
@@ -20,9 +21,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The daemon with its tasks on a real Spark standalone cluster (master + worker), through the HTTP API. */
+/**
+ * The daemon with its tasks on a real Spark standalone cluster (master + worker) and a Spark Connect server,
+ * through the HTTP API.
+ */
 @Tag("cluster")
-class StandaloneExecutorAppTest {
+class RemoteExecutorsAppTest {
     private static LocalCluster cluster;
     private static KindlingApp app;
     private static Http http;
@@ -44,6 +48,21 @@ class StandaloneExecutorAppTest {
                 tasks:
                   - id: sleep
                     sql: SELECT reflect('java.lang.Thread', 'sleep', 600000L) AS slept
+                """);
+        Files.writeString(pipelines.resolve("connect_then_local.yml"), """
+                pipeline: connect_then_local
+                tasks:
+                  - id: on_connect
+                    executor: connect
+                    inputs: {people: {format: json, path: examples/data/people.json}}
+                    sql: SELECT name.first AS first_name, age FROM people WHERE age > 30
+                    output: {format: parquet, path: "data/out/connect/{{ run_id }}/adults", mode: overwrite}
+                  - id: on_local
+                    executor: local
+                    depends_on: [on_connect]
+                    inputs: {adults: {format: parquet, path: "data/out/connect/{{ run_id }}/adults"}}
+                    sql: SELECT count(*) AS n, min(age) AS youngest FROM adults
+                    output: {format: json, path: "data/out/connect/{{ run_id }}/count", mode: overwrite}
                 """);
         // every task on the cluster: the default executor of tasks that name none
         app = base.withConfig(ClusterConfig.write(base.workDir, cluster, "cluster")).start();
@@ -120,6 +139,41 @@ class StandaloneExecutorAppTest {
         assertThat(run.get("state").asText()).isEqualTo("CANCELLED");
         assertThat(run.get("tasks").get(0).get("state").asText()).isEqualTo("CANCELLED");
         assertThat(drivers()).containsEntry(driver, "KILLED");
+    }
+
+    @Test
+    void aSparkConnectTaskWritesParquetThatAFollowingLocalTaskReads() throws Exception {
+        String runId = http.post("/pipelines/connect_then_local/runs", Map.of(), 201).get("run_id").asText();
+
+        JsonNode run = awaitEnded(runId);
+
+        assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+        JsonNode onConnect = run.get("tasks").get(0).get("attempts").get(0);
+        assertThat(onConnect.get("executor").asText()).isEqualTo("connect");
+        assertThat(onConnect.get("remote_id").asText()).isNotBlank();
+        assertThat(run.get("tasks").get(1).get("attempts").get(0).get("executor").asText()).isEqualTo("local");
+        long expected;
+        try (var lines = Files.lines(app.workDir.resolve("examples/data/people.json"))) {
+            ObjectMapper json = new ObjectMapper();
+            expected = lines.filter(line -> !line.isBlank()).map(line -> {
+                try {
+                    return json.readTree(line).get("age").asInt();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).filter(age -> age > 30).count();
+        }
+        Path count = app.workDir.resolve("data/out/connect/" + runId + "/count");
+        String written;
+        try (var parts = Files.list(count)) {
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+            written = Files.readString(part);
+        }
+        assertThat(new ObjectMapper().readTree(written).get("n").asLong()).isEqualTo(expected).isPositive();
+        String log = app.extension.client().target(app.api("/runs/" + runId + "/tasks/on_connect/log")).request()
+                .get(String.class);
+        assertThat(log).contains("Spark Connect session " + onConnect.get("remote_id").asText())
+                .contains("output written: parquet");
     }
 
     private static JsonNode awaitEnded(String runId) {
