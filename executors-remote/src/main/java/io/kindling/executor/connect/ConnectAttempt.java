@@ -129,6 +129,11 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) runs sql tasks; "
                     + "class and submit tasks need a local or spark-standalone executor");
         }
+        Optional<String> unreachable = options.unreachable();
+        if (unreachable.isPresent()) {
+            log.line(unreachable.get());
+            return AttemptResult.failed(unreachable.get());
+        }
         Map<String, String> sparkConf = new LinkedHashMap<>(config.sparkConf());
         sparkConf.putAll(request.sparkConf());
         try (ConnectSession opened = ConnectSession.open(options.url(), sparkConf, "kindling-" + request.attemptId(),

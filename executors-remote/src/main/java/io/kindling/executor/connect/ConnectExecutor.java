@@ -8,9 +8,6 @@ import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.HealthStatus;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -75,15 +72,9 @@ public final class ConnectExecutor implements Executor {
         if (closed) {
             return HealthStatus.unhealthy("executor '" + config.name() + "' is closed");
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(options.host(), options.port()),
-                    (int) options.connectTimeout().toMillis());
-            return HealthStatus.ok("Spark Connect server " + options.url() + " accepts connections; "
-                    + attempts.size() + " attempts running");
-        } catch (IOException e) {
-            return HealthStatus.unhealthy("Spark Connect server " + options.url() + " cannot be reached ("
-                    + e.getMessage() + ")");
-        }
+        return options.unreachable().map(HealthStatus::unhealthy).orElseGet(() -> HealthStatus.ok(
+                "Spark Connect server " + options.url() + " accepts connections; " + attempts.size()
+                        + " attempts running"));
     }
 
     /** Interrupts what runs (their operations on the server), then stops the threads. */

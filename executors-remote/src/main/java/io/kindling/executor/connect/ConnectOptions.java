@@ -1,8 +1,12 @@
 package io.kindling.executor.connect;
 
 import io.kindling.executor.ExecutorConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -41,6 +45,21 @@ record ConnectOptions(String url, String host, int port, Duration connectTimeout
         return new ConnectOptions(url, matcher.group(1), port,
                 Duration.ofSeconds(seconds(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
                 Duration.ofSeconds(seconds(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))));
+    }
+
+    /**
+     * Whether the server accepts a TCP connection within the connect timeout: the client itself would retry an
+     * unreachable server for minutes before giving up, so attempts and health checks ask this first.
+     *
+     * @return why it cannot be reached, or empty
+     */
+    Optional<String> unreachable() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("Spark Connect server " + url + " cannot be reached (" + e.getMessage() + ")");
+        }
     }
 
     private static long seconds(String where, String option, String value) {

@@ -131,6 +131,10 @@ class ConnectExecutorTest {
         try {
             assertThat(nowhere.health().healthy()).isFalse();
             assertThat(nowhere.health().message()).contains("sc://127.0.0.1:1").contains("cannot be reached");
+            AttemptResult unreachable = await(nowhere.start(request("nowhere", new TaskBody.Sql("SELECT 1",
+                    Optional.empty(), Map.of(), Optional.empty()))));
+            assertThat(unreachable.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+            assertThat(unreachable.error()).hasValueSatisfying(e -> assertThat(e).contains("cannot be reached"));
         } finally {
             nowhere.close();
         }
