@@ -437,11 +437,17 @@ public final class RunEngine implements AutoCloseable {
         task.attemptId = attempt.attemptId();
         LOG.info("Run {}: following attempt {} again on executor {} ({})", run.runId(), attempt.attemptId(),
                 attempt.executor(), found.remoteId());
-        AttemptRequest request = new AttemptRequest(attempt.attemptId(), run.runId(), run.pipeline.id(), def.id(),
-                attempt.attemptNumber(), def.body().render(run.templates), run.run.params(), def.sparkConf(),
-                Path.of(attempt.logPath()));
-        follow(run, task, attempt.attemptId(), slots.executor.attach(request, found.remoteId()),
-                Duration.between(attempt.startedAt().orElse(now()), now()));
+        AttemptHandle handle;
+        try {
+            handle = slots.executor.attach(new AttemptRequest(attempt.attemptId(), run.runId(), run.pipeline.id(),
+                    def.id(), attempt.attemptNumber(), def.body().render(run.templates), run.run.params(),
+                    def.sparkConf(), Path.of(attempt.logPath())), found.remoteId());
+        } catch (RuntimeException e) { // the run must go on: the attempt fails and is retried by its policy
+            attemptEnded(run, task, attempt.attemptId(), AttemptResult.failed("cannot follow "
+                    + found.remoteId() + " again after a restart: " + e.getMessage()), Optional.empty());
+            return;
+        }
+        follow(run, task, attempt.attemptId(), handle, Duration.between(attempt.startedAt().orElse(now()), now()));
     }
 
     private void timeOut(TaskSlot task, String attemptId, Duration timeout) {

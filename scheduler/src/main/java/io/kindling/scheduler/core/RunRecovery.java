@@ -102,13 +102,13 @@ final class RunRecovery {
             }
             TaskSlot task = run.tasks[i];
             AttemptRecord lost = running.get(tr.taskId());
-            // A task and its attempt move in one transaction, so a RUNNING task has its RUNNING attempt; the
-            // check on the task too keeps a damaged history from leaving it RUNNING for ever.
             Optional<String> remoteId = lost == null ? Optional.empty() : remote.followable(lost, remoteIds);
             if (remoteId.isPresent()) { // still running on the cluster: followed again, not failed
                 run.reattach.add(new RemoteAttempts.Reattach(task, lost, remoteId.get()));
                 continue;
             }
+            // A task and its attempt move in one transaction, so a RUNNING task has its RUNNING attempt; the
+            // check on the task too keeps a damaged history from leaving it RUNNING for ever.
             if (lost != null || task.state == TaskState.RUNNING) {
                 Task def = run.dag.tasks.get(i);
                 boolean retry = def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
