@@ -46,7 +46,10 @@ public interface Executor extends AutoCloseable {
     /** Whether the executor can take work now; cheap, called by health checks. */
     HealthStatus health();
 
-    /** Releases what the executor holds (Spark sessions, connections); running attempts are cancelled. */
+    /**
+     * Releases what the executor holds (Spark sessions, connections). Attempts running inside the daemon are
+     * cancelled; an executor that can {@link #attach} leaves its cluster jobs running, for the next daemon.
+     */
     @Override
     void close();
 }
