@@ -17,4 +17,12 @@ public interface AttemptHandle {
 
     /** The Spark application id, once known. */
     Optional<String> sparkApplicationId();
+
+    /**
+     * The id the cluster knows the attempt by (standalone driver id, Spark Connect operation), once submitted;
+     * empty for attempts that run inside the daemon.
+     */
+    default Optional<String> remoteId() {
+        return Optional.empty();
+    }
 }

@@ -18,10 +18,38 @@ public interface Executor extends AutoCloseable {
      */
     AttemptHandle start(AttemptRequest request);
 
+    /**
+     * As {@link #start(AttemptRequest)}; an executor whose attempts run outside the daemon tells {@code listener}
+     * the remote id as soon as it has one, before it tracks the attempt.
+     */
+    default AttemptHandle start(AttemptRequest request, AttemptListener listener) {
+        return start(request);
+    }
+
+    /** Whether {@link #attach} can resume tracking an attempt a previous life of the daemon started. */
+    default boolean canAttach() {
+        return false;
+    }
+
+    /**
+     * Resumes tracking an attempt started earlier (by this daemon before a restart) under {@code remoteId}, without
+     * submitting anything. Returns at once; the handle behaves as the one {@link #start} returned. When the
+     * cluster does not know {@code remoteId}, the result is FAILED with a message saying it was not found.
+     *
+     * @throws UnsupportedOperationException when {@link #canAttach()} is false
+     */
+    default AttemptHandle attach(AttemptRequest request, String remoteId) {
+        throw new UnsupportedOperationException("executor '" + name() + "' runs attempts inside the daemon; "
+                + "there is nothing to attach to after a restart");
+    }
+
     /** Whether the executor can take work now; cheap, called by health checks. */
     HealthStatus health();
 
-    /** Releases what the executor holds (Spark sessions, connections); running attempts are cancelled. */
+    /**
+     * Releases what the executor holds (Spark sessions, connections). Attempts running inside the daemon are
+     * cancelled; an executor that can {@link #attach} leaves its cluster jobs running, for the next daemon.
+     */
     @Override
     void close();
 }

@@ -40,6 +40,16 @@ final class AttemptLog implements AutoCloseable {
         return new AttemptLog(clock, new PrintWriter(writer));
     }
 
+    /** A log on a stream someone else owns (a cluster driver's stderr); {@link #close} only flushes it. */
+    static AttemptLog on(java.io.OutputStream stream, Clock clock) {
+        return new AttemptLog(clock, new PrintWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8)) {
+            @Override
+            public void close() {
+                flush();
+            }
+        });
+    }
+
     /** Writes one entry; lines after the first of a multi-line text are indented under it. */
     synchronized void line(String text) {
         if (closed) {

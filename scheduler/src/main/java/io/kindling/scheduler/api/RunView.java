@@ -42,10 +42,16 @@ public record RunView(
 
     public static RunView withTasks(RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts,
                                     List<RepairRecord> repairs) {
+        return withTasks(r, taskRuns, attempts, repairs, Map.of());
+    }
+
+    /** @param remoteIds attempt id to the id a cluster knows it by, for attempts that ran remotely */
+    public static RunView withTasks(RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts,
+                                    List<RepairRecord> repairs, Map<String, String> remoteIds) {
         List<TaskRunView> tasks = new ArrayList<>();
         for (TaskRunRecord t : taskRuns) {
             List<AttemptView> own = attempts.stream().filter(a -> a.taskId().equals(t.taskId()))
-                    .map(AttemptView::of).toList();
+                    .map(a -> AttemptView.of(a, remoteIds.get(a.attemptId()))).toList();
             tasks.add(new TaskRunView(t.taskId(), t.state().name(), t.attempts(), Views.time(t.startedAt()),
                     Views.time(t.endedAt()), Views.time(t.nextAttemptAt()), t.error().orElse(null), own));
         }
@@ -74,11 +80,11 @@ public record RunView(
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AttemptView(String attemptId, int attempt, int repair, String executor, String state,
-                              String sparkAppId, String queuedAt, String startedAt, String endedAt, Long durationMs,
-                              String error, String rendered) {
-        static AttemptView of(AttemptRecord a) {
+                              String sparkAppId, String remoteId, String queuedAt, String startedAt, String endedAt,
+                              Long durationMs, String error, String rendered) {
+        static AttemptView of(AttemptRecord a, String remoteId) {
             return new AttemptView(a.attemptId(), a.attemptNumber(), a.repairNumber(), a.executor(),
-                    a.state().name(), a.sparkAppId().orElse(null), Views.time(a.queuedAt()),
+                    a.state().name(), a.sparkAppId().orElse(null), remoteId, Views.time(a.queuedAt()),
                     Views.time(a.startedAt()), Views.time(a.endedAt()),
                     Views.durationMillis(a.startedAt(), a.endedAt()), a.error().orElse(null),
                     a.rendered().orElse(null));

@@ -25,6 +25,8 @@ final class ActiveRun {
     boolean cancelling;
     /** The run is no longer this daemon's (adopted by another, or left for the next start): nothing more is done. */
     boolean abandoned;
+    /** Attempts recovery found running on a cluster, for the engine to follow again. */
+    final List<RemoteAttempts.Reattach> reattach = new java.util.ArrayList<>();
 
     ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {
         this.run = run;

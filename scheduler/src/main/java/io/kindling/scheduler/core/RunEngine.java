@@ -71,6 +71,7 @@ public final class RunEngine implements AutoCloseable {
     private boolean draining;
     /** Completes when draining and no attempt holds a slot. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final RemoteAttempts remote;
 
     /**
      * @param executors executors by name with their task slots
@@ -81,6 +82,7 @@ public final class RunEngine implements AutoCloseable {
         this.dao = dao;
         executors.forEach((name, executor) -> this.executors.put(name,
                 new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
+        this.remote = new RemoteAttempts(dao.remoteIds(), executors);
         this.versions = versions;
         this.clock = clock;
         this.logDir = logDir;
@@ -148,7 +150,7 @@ public final class RunEngine implements AutoCloseable {
      * no trigger can interleave with recovery.
      */
     public void start() {
-        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now)
+        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now, remote)
                 .recover(dao.unfinishedRuns(), RunRecovery.RESTARTED, this::resume, this::activate));
     }
 
@@ -164,7 +166,7 @@ public final class RunEngine implements AutoCloseable {
                     dao.findRun(runId).ifPresent(runs::add);
                 }
             }
-            new RunRecovery(dao, versions, this::laneOf, this::now).recover(runs, reason, this::resume,
+            new RunRecovery(dao, versions, this::laneOf, this::now, remote).recover(runs, reason, this::resume,
                     this::activate);
         });
     }
@@ -184,7 +186,8 @@ public final class RunEngine implements AutoCloseable {
 
     /**
      * Drops a run this daemon no longer owns, without writing anything: its running attempts are cancelled (their
-     * ends are not recorded; the new owner resolves them), its waiting tasks never start.
+     * ends are not recorded; the new owner resolves them), except those on a cluster, which the new owner follows
+     * again by their remote id; its waiting tasks never start.
      */
     private void abandon(String runId, String reason) {
         ActiveRun run = active.remove(runId);
@@ -200,7 +203,7 @@ public final class RunEngine implements AutoCloseable {
         LOG.warn("Dropping run {} of {}: {}", runId, run.pipeline.id(), reason);
         run.abandoned = true;
         for (TaskSlot task : run.tasks) {
-            if (task.handle != null) {
+            if (task.handle != null && !reattachable(run, task)) {
                 task.handle.cancel(reason);
             }
         }
@@ -403,6 +406,7 @@ public final class RunEngine implements AutoCloseable {
     /** Takes over a run that recovery rebuilt: its tasks' states are already set; retries are due as recorded. */
     private void resume(ActiveRun run, List<TaskSlot> retryNow) {
         track(run);
+        run.reattach.forEach(r -> reattach(run, r));
         proceed(run, retryNow);
     }
 
@@ -496,13 +500,43 @@ public final class RunEngine implements AutoCloseable {
         }
         AttemptRequest request = new AttemptRequest(attemptId, run.runId(), run.pipeline.id(), def.id(),
                 task.attempts, body, run.run.params(), def.sparkConf(), logFile);
-        AttemptHandle handle = slots.executor.start(request);
+        follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
+    }
+
+    /** Waits for the attempt's end, and times it out {@code timeout} after it started ({@code elapsed} ago). */
+    private void follow(ActiveRun run, TaskSlot task, String attemptId, AttemptHandle handle, Duration elapsed) {
+        Task def = run.dag.tasks.get(task.index);
         task.handle = handle;
         handle.result().whenComplete((result, error) -> post(() -> attemptEnded(run, task, attemptId,
                 result != null ? result : AttemptResult.failed("executor error: " + error),
                 handle.sparkApplicationId())));
         def.timeout().ifPresent(timeout -> task.timeout = timers.schedule(
-                () -> post(() -> timeOut(task, attemptId, timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS));
+                () -> post(() -> timeOut(task, attemptId, timeout)), Math.max(0, timeout.minus(elapsed).toMillis()),
+                TimeUnit.MILLISECONDS));
+    }
+
+    /** Follows an attempt a previous life of the daemon started on a cluster, by its remote id. */
+    private void reattach(ActiveRun run, RemoteAttempts.Reattach found) {
+        TaskSlot task = found.task();
+        AttemptRecord attempt = found.attempt();
+        Task def = run.dag.tasks.get(task.index);
+        ExecutorSlots slots = executors.get(attempt.executor());
+        slots.free--;
+        task.holdsSlot = true;
+        task.attemptId = attempt.attemptId();
+        LOG.info("Run {}: following attempt {} again on executor {} ({})", run.runId(), attempt.attemptId(),
+                attempt.executor(), found.remoteId());
+        AttemptHandle handle;
+        try {
+            handle = slots.executor.attach(new AttemptRequest(attempt.attemptId(), run.runId(), run.pipeline.id(),
+                    def.id(), attempt.attemptNumber(), def.body().render(run.templates), run.run.params(),
+                    def.sparkConf(), Path.of(attempt.logPath())), found.remoteId());
+        } catch (RuntimeException e) { // the run must go on: the attempt fails and is retried by its policy
+            attemptEnded(run, task, attempt.attemptId(), AttemptResult.failed("cannot follow "
+                    + found.remoteId() + " again after a restart: " + e.getMessage()), Optional.empty());
+            return;
+        }
+        follow(run, task, attempt.attemptId(), handle, Duration.between(attempt.startedAt().orElse(now()), now()));
     }
 
     private void timeOut(TaskSlot task, String attemptId, Duration timeout) {
@@ -600,14 +634,20 @@ public final class RunEngine implements AutoCloseable {
         }
     }
 
-    /** No attempt holds a slot. */
+    /** No attempt holds a slot, but those on clusters, which go on without the daemon and are followed again. */
     private boolean idle() {
         for (ExecutorSlots slots : executors.values()) {
-            if (slots.free < slots.capacity) {
+            if (slots.free < slots.capacity && !slots.executor.canAttach()) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The attempt runs on a cluster under a recorded id: a later owner follows it again rather than rerun it. */
+    private boolean reattachable(ActiveRun run, TaskSlot task) {
+        return task.handle != null && task.handle.remoteId().isPresent()
+                && executors.get(run.dag.tasks.get(task.index).executor()).executor.canAttach();
     }
 
     /** A task has ended for good: its dependents' trigger rules learn how. */
@@ -747,8 +787,9 @@ public final class RunEngine implements AutoCloseable {
     /**
      * A clean stop: nothing new starts; running attempts get up to {@code grace} to finish and be recorded; those
      * still running then are recorded as interrupted (their tasks QUEUED again, the attempt not counted against
-     * retries) and cancelled. The daemon's unfinished runs are then released, so that its next start, or another
-     * daemon, takes them up at once.
+     * retries) and cancelled. Attempts on a cluster that can be followed again are left running, not waited for.
+     * The daemon's unfinished runs are then released, so that its next start, or another daemon, takes them up at
+     * once.
      */
     public void shutdown(Duration grace) {
         CompletableFuture<Void> idle = call(() -> {
@@ -775,7 +816,7 @@ public final class RunEngine implements AutoCloseable {
         Instant now = now();
         for (ActiveRun run : new ArrayList<>(active.values())) {
             for (TaskSlot task : run.tasks) {
-                if (task.state == TaskState.RUNNING && task.attemptId != null) {
+                if (task.state == TaskState.RUNNING && task.attemptId != null && !reattachable(run, task)) {
                     try {
                         dao.interruptAttempt(task.attemptId, run.runId(), run.dag.tasks.get(task.index).id(), now,
                                 INTERRUPTED);

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds runs a daemon left QUEUED or RUNNING: this daemon's previous life (on start) or another daemon that
- * stopped or died (on adoption). An attempt that was running is failed with the reason given ("daemon
- * restarted") and its task retried if its policy allows, when its retry delay is due; tasks that had ended keep
- * their state and are not run again. Runs on the engine thread.
+ * stopped or died (on adoption). An attempt that was running on a cluster its executor can re-attach to (by its
+ * recorded remote id) is followed again; any other attempt that was running is failed with the reason given
+ * ("daemon restarted") and its task retried if its policy allows, when its retry delay is due; tasks that had
+ * ended keep their state and are not run again. Runs on the engine thread.
  */
 final class RunRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(RunRecovery.class);
@@ -35,13 +36,15 @@ final class RunRecovery {
     private final PipelineVersions versions;
     private final BiFunction<RunRecord, Pipeline, Lane> lanes;
     private final Supplier<Instant> clock;
+    private final RemoteAttempts remote;
 
     RunRecovery(RunDao dao, PipelineVersions versions, BiFunction<RunRecord, Pipeline, Lane> lanes,
-                Supplier<Instant> clock) {
+                Supplier<Instant> clock, RemoteAttempts remote) {
         this.dao = dao;
         this.versions = versions;
         this.lanes = lanes;
         this.clock = clock;
+        this.remote = remote;
     }
 
     /**
@@ -93,6 +96,7 @@ final class RunRecovery {
             }
         }
         List<TaskSlot> retries = new ArrayList<>();
+        Map<String, String> remoteIds = remote.remoteIds(record.runId());
         for (TaskRunRecord tr : taskRuns) {
             Integer i = run.dag.index.get(tr.taskId());
             if (i == null) {
@@ -100,6 +104,11 @@ final class RunRecovery {
             }
             TaskSlot task = run.tasks[i];
             AttemptRecord lost = running.get(tr.taskId());
+            Optional<String> remoteId = lost == null ? Optional.empty() : remote.followable(lost, remoteIds);
+            if (remoteId.isPresent()) { // still running on the cluster: followed again, not failed
+                run.reattach.add(new RemoteAttempts.Reattach(task, lost, remoteId.get()));
+                continue;
+            }
             // A task and its attempt move in one transaction, so a RUNNING task has its RUNNING attempt; the
             // check on the task too keeps a damaged history from leaving it RUNNING for ever.
             boolean interrupted = lost != null || task.state == TaskState.RUNNING;

@@ -51,6 +51,11 @@ public final class RunDao {
         }
     }
 
+    /** The remote ids of attempts, on the same database. */
+    public RemoteIdDao remoteIds() {
+        return new RemoteIdDao(jdbi);
+    }
+
     /**
      * Inserts a run and its task runs (all QUEUED). A scheduled run whose (pipeline, logical time) exists
      * already is not inserted: the database's unique index decides, so restarts and several daemons agree.

@@ -60,7 +60,8 @@ public class RunResource {
     @jakarta.ws.rs.Path("/{runId}")
     public RunView get(@PathParam("runId") String runId) {
         RunRecord run = run(runId);
-        return RunView.withTasks(run, runs.taskRuns(runId), runs.attempts(runId), runs.repairs(runId));
+        return RunView.withTasks(run, runs.taskRuns(runId), runs.attempts(runId), runs.repairs(runId),
+                runs.remoteIds().byRun(runId));
     }
 
     /**

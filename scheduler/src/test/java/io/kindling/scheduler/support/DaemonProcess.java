@@ -40,7 +40,7 @@ public final class DaemonProcess {
     public static DaemonProcess start(Path config, int port, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx384m");
+        command.add("-Xmx1g");
         command.add("-XX:TieredStopAtLevel=1"); // short-lived JVMs: start fast rather than peak
         command.addAll(List.of(jvmFlags().split("\\s+")));
         command.add("-cp");
@@ -83,8 +83,31 @@ public final class DaemonProcess {
         }
     }
 
+    /** Several distinct free ports at once (a port chosen alone may be handed out again before it is bound). */
+    public static int[] freePorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        int[] ports = new int[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public int port() {
         return port;
+    }
+
+    /** The full URL of an API path, e.g. {@code api("/runs")}. */
+    public String api(String path) {
+        return "http://127.0.0.1:" + port + "/api/v1" + path;
     }
 
     public long pid() {

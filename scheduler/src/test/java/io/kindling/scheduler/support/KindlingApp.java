@@ -29,7 +29,7 @@ public final class KindlingApp {
     public final Clock clock;
     public final DropwizardAppExtension<KindlingConfiguration> extension;
     private final TestDatabase database;
-    private final String baseConfig;
+    private final String configFile;
     private final ConfigOverride[] extra;
 
     /** The daemon's database, and why it cannot start here (no PostgreSQL server), or null. */
@@ -46,12 +46,12 @@ public final class KindlingApp {
         }
     }
 
-    private KindlingApp(Path workDir, Clock clock, TestDatabase database, String baseConfig,
+    private KindlingApp(Path workDir, Clock clock, TestDatabase database, String configFile,
                         ConfigOverride... extra) {
         this.workDir = workDir;
         this.clock = clock;
         this.database = database;
-        this.baseConfig = baseConfig;
+        this.configFile = configFile;
         this.extra = extra;
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("database.url", database.url()),
@@ -59,7 +59,7 @@ public final class KindlingApp {
                 ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())));
         overrides.addAll(List.of(extra));
         DropwizardTestSupport<KindlingConfiguration> support = new DropwizardTestSupport<>(
-                KindlingApplication.class, ResourceHelpers.resourceFilePath(baseConfig),
+                KindlingApplication.class, configFile,
                 overrides.toArray(ConfigOverride[]::new)) {
             @Override
             public Application<KindlingConfiguration> newApplication() {
@@ -97,7 +97,8 @@ public final class KindlingApp {
             for (String folder : pipelineFolders) {
                 TestDirs.copyTree(TestDirs.resource(folder), pipelines);
             }
-            return new KindlingApp(workDir, clock, TestDatabase.fresh(workDir), "test-config.yml",
+            return new KindlingApp(workDir, clock, TestDatabase.fresh(workDir),
+                    ResourceHelpers.resourceFilePath("test-config.yml"),
                     ConfigOverride.config("pipelines", pipelines.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -113,7 +114,8 @@ public final class KindlingApp {
         try {
             Path workDir = Files.createTempDirectory("kindling-app-");
             TestDirs.copyTree(TestDirs.repositoryRoot().resolve("examples/data"), workDir.resolve("examples/data"));
-            return new KindlingApp(workDir, clock, TestDatabase.fresh(workDir), "test-config-git.yml",
+            return new KindlingApp(workDir, clock, TestDatabase.fresh(workDir),
+                    ResourceHelpers.resourceFilePath("test-config-git.yml"),
                     ConfigOverride.config("sources[0].url", repositoryUrl),
                     ConfigOverride.config("sources[0].checkoutDir", workDir.resolve("data/checkout").toString()));
         } catch (IOException e) {
@@ -123,7 +125,12 @@ public final class KindlingApp {
 
     /** Another daemon on the same folder, database and clock: start it after stopping this one to restart. */
     public KindlingApp again() {
-        return new KindlingApp(workDir, clock, database, baseConfig, extra);
+        return new KindlingApp(workDir, clock, database, configFile, extra);
+    }
+
+    /** The same folder, database and clock with another config file (paths are still set per test, as above). */
+    public KindlingApp withConfig(Path config) {
+        return new KindlingApp(workDir, clock, database, config.toString(), extra);
     }
 
     /** For tests that start and stop daemons themselves rather than through the JUnit extension. */

@@ -1,0 +1,78 @@
+package io.kindling.executor.connect;
+
+import io.kindling.executor.ExecutorConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code options:} of a {@code spark-connect} executor in config.yml.
+ *
+ * @param url            {@code sc://host:port}, with Spark Connect's optional {@code /;key=value} parameters
+ * @param connectTimeout how long the health check waits for the server to accept a connection
+ * @param cancelGrace    how long a cancelled attempt may take to stop before it is reported cancelled anyway
+ */
+record ConnectOptions(String url, String host, int port, Duration connectTimeout, Duration cancelGrace) {
+    static final String URL = "url";
+    static final String CONNECT_TIMEOUT = "connectTimeoutSeconds";
+    static final String CANCEL_GRACE = "cancelGraceSeconds";
+    private static final Set<String> KNOWN = Set.of(URL, CONNECT_TIMEOUT, CANCEL_GRACE);
+    private static final Pattern SC_URL = Pattern.compile("sc://([^/:;\\s]+)(?::(\\d+))?(/.*)?");
+
+    static ConnectOptions from(ExecutorConfig config) {
+        Map<String, String> options = config.options();
+        String where = "executor '" + config.name() + "' (type " + ConnectExecutorFactory.TYPE + "): ";
+        for (String key : options.keySet()) {
+            if (!KNOWN.contains(key)) {
+                throw new IllegalArgumentException(where + "unknown option '" + key + "', known options: "
+                        + new TreeSet<>(KNOWN));
+            }
+        }
+        String url = options.getOrDefault(URL, "").strip();
+        Matcher matcher = SC_URL.matcher(url);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(where + "option '" + URL + "' must be a Spark Connect URL like "
+                    + "sc://host:15002, not '" + url + "'");
+        }
+        int port = matcher.group(2) == null ? 15002 : Integer.parseInt(matcher.group(2));
+        return new ConnectOptions(url, matcher.group(1), port,
+                Duration.ofSeconds(seconds(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
+                Duration.ofSeconds(seconds(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))));
+    }
+
+    /**
+     * Whether the server accepts a TCP connection within the connect timeout: the client itself would retry an
+     * unreachable server for minutes before giving up, so attempts and health checks ask this first.
+     *
+     * @return why it cannot be reached, or empty
+     */
+    Optional<String> unreachable() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("Spark Connect server " + url + " cannot be reached (" + e.getMessage() + ")");
+        }
+    }
+
+    private static long seconds(String where, String option, String value) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            parsed = -1;
+        }
+        if (parsed < 1) {
+            throw new IllegalArgumentException(where + "option '" + option + "' must be a whole number of seconds, "
+                    + "at least 1, not '" + value + "'");
+        }
+        return parsed;
+    }
+}

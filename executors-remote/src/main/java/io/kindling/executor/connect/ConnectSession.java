@@ -1,0 +1,103 @@
+package io.kindling.executor.connect;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The daemon's side of {@code io.kindling.connect.ConnectSqlSession}, which lives in the Connect client's class
+ * loader: the same methods, called reflectively with JDK types, on threads whose context class loader is the
+ * client's. Failures come back as {@link ConnectFailure} with the client's message.
+ */
+final class ConnectSession implements AutoCloseable {
+    private static final String BRIDGE = "io.kindling.connect.ConnectSqlSession";
+
+    private final ClassLoader loader;
+    private final Object session;
+
+    private ConnectSession(ClassLoader loader, Object session) {
+        this.loader = loader;
+        this.session = session;
+    }
+
+    static ConnectSession open(String url, Map<String, String> sparkConf, String tag, Consumer<String> log)
+            throws ConnectFailure {
+        ClassLoader loader = ConnectClientLoader.get();
+        try {
+            Constructor<?> constructor = Class.forName(BRIDGE, true, loader)
+                    .getConstructor(String.class, Map.class, String.class, Consumer.class);
+            return new ConnectSession(loader, within(loader, () -> constructor.newInstance(url, sparkConf, tag, log)));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the Spark Connect client bridge cannot be loaded: " + e, e);
+        }
+    }
+
+    String sessionId() throws ConnectFailure {
+        return (String) call("sessionId", new Class<?>[0]);
+    }
+
+    void registerInput(String view, String format, String path, Map<String, String> options) throws ConnectFailure {
+        call("registerInput", new Class<?>[] {String.class, String.class, String.class, Map.class}, view, format, path,
+                options);
+    }
+
+    void run(String sql) throws ConnectFailure {
+        call("run", new Class<?>[] {String.class}, sql);
+    }
+
+    void runAndWrite(String sql, String format, String mode, String path, Map<String, String> options)
+            throws ConnectFailure {
+        call("runAndWrite", new Class<?>[] {String.class, String.class, String.class, String.class, Map.class}, sql,
+                format, mode, path, options);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<List<String>> runAndPreview(String sql) throws ConnectFailure {
+        return (List<List<String>>) call("runAndPreview", new Class<?>[] {String.class}, sql);
+    }
+
+    void interrupt() throws ConnectFailure {
+        call("interrupt", new Class<?>[0]);
+    }
+
+    @Override
+    public void close() {
+        try {
+            call("close", new Class<?>[0]);
+        } catch (ConnectFailure e) {
+            // the session is gone with its server: nothing left to release
+        }
+    }
+
+    private Object call(String name, Class<?>[] types, Object... args) throws ConnectFailure {
+        Method method;
+        try {
+            method = session.getClass().getMethod(name, types);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("the Spark Connect client bridge has no " + name, e);
+        }
+        return within(loader, () -> method.invoke(session, args));
+    }
+
+    private interface Call {
+        Object run() throws ReflectiveOperationException;
+    }
+
+    private static Object within(ClassLoader loader, Call call) throws ConnectFailure {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            return call.run();
+        } catch (InvocationTargetException e) {
+            throw new ConnectFailure(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the Spark Connect client bridge failed: " + e, e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.kindling.executor.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kindling.cluster.LocalCluster;
+import io.kindling.cluster.SharedCluster;
+import io.kindling.dsl.DataRef;
+import io.kindling.dsl.TaskBody;
+import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
+import io.kindling.executor.ExecutorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The spark-connect executor against the real Spark Connect server of the shared local cluster. */
+@Tag("cluster")
+class ConnectExecutorTest {
+    private static LocalCluster cluster;
+    private static Path workDir;
+    private static ConnectExecutor executor;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = SharedCluster.get();
+        workDir = Files.createTempDirectory("kindling-connect-test");
+        Files.writeString(workDir.resolve("people.json"), """
+                {"name": "Ada", "age": 36}
+                {"name": "Linus", "age": 19}
+                {"name": "Grace", "age": 45}
+                """);
+        executor = executor(cluster.settings().connectUrl());
+    }
+
+    @AfterAll
+    static void close() {
+        executor.close();
+    }
+
+    private static ConnectExecutor executor(String url) {
+        return new ConnectExecutor(new ExecutorConfig("connect", ConnectExecutorFactory.TYPE, 2, workDir,
+                Map.of("spark.sql.shuffle.partitions", "2"), Map.of("url", url, "cancelGraceSeconds", "60",
+                "connectTimeoutSeconds", "1")), Clock.systemUTC());
+    }
+
+    @Test
+    void sqlWithInputsWritesParquetThroughTheServer() throws Exception {
+        AttemptRequest request = request("adults", new TaskBody.Sql(
+                "SELECT name, age FROM people WHERE age > 21; SELECT upper(name) AS name FROM people WHERE age > 21",
+                Optional.empty(), Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
+                Optional.of(new DataRef("parquet", "out/adults", "overwrite", Map.of()))));
+        List<String> sessions = new CopyOnWriteArrayList<>();
+
+        AttemptHandle handle = executor.start(request, sessions::add);
+
+        assertThat(await(handle)).isEqualTo(AttemptResult.succeeded());
+        assertThat(sessions).hasSize(1);
+        assertThat(handle.remoteId()).contains(sessions.get(0));
+        try (var files = Files.list(workDir.resolve("out/adults"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).contains("_SUCCESS")
+                    .anyMatch(name -> name.endsWith(".parquet"));
+        }
+        assertThat(Files.readString(request.logFile())).contains("Spark Connect session " + sessions.get(0))
+                .contains("input people: json " + workDir.resolve("people.json"))
+                .contains("statement 2 of 2").contains("output written: parquet " + workDir.resolve("out/adults"));
+    }
+
+    @Test
+    void aQueryWithoutOutputIsPreviewedInTheLog() throws Exception {
+        AttemptRequest request = request("preview", new TaskBody.Sql("SELECT 40 + 2 AS answer", Optional.empty(),
+                Map.of(), Optional.empty()));
+
+        assertThat(await(executor.start(request))).isEqualTo(AttemptResult.succeeded());
+        assertThat(Files.readString(request.logFile())).contains("the last statement returned:")
+                .contains("answer").contains("42");
+    }
+
+    @Test
+    void aFailingStatementFailsTheAttemptWithTheServersMessage() {
+        AttemptResult result = await(executor.start(request("broken", new TaskBody.Sql("SELECT * FROM no_such_table",
+                Optional.empty(), Map.of(), Optional.empty()))));
+
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+        assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("TABLE_OR_VIEW_NOT_FOUND")
+                .contains("no_such_table"));
+    }
+
+    @Test
+    void cancelInterruptsTheOperationOnTheServer() throws Exception {
+        AttemptRequest request = request("endless", new TaskBody.Sql(
+                "SELECT sum(id) FROM range(0, 500000000000, 1, 2)", Optional.empty(), Map.of(), Optional.empty()));
+        AttemptHandle handle = executor.start(request);
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(request.logFile())
+                && Files.readString(request.logFile()).contains("statement 1 of 1"));
+
+        long cancelled = System.nanoTime();
+        handle.cancel("run cancelled");
+        AttemptResult result = await(handle);
+
+        assertThat(result).isEqualTo(AttemptResult.cancelled("run cancelled"));
+        // well within the 60 s grace period: the server stopped the operation
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelled)).isLessThan(Duration.ofSeconds(30));
+        assertThat(Files.readString(request.logFile())).contains("interrupting the session's operations")
+                .doesNotContain("did not stop within");
+        // the server is free for the next attempt
+        assertThat(await(executor.start(request("after", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(),
+                Optional.empty()))))).isEqualTo(AttemptResult.succeeded());
+    }
+
+    @Test
+    void onlySqlTasksRunAndAnUnreachableServerFailsItsHealthCheck() {
+        AttemptResult result = await(executor.start(request("class", new TaskBody.JavaClass("com.example.Task",
+                Map.of()))));
+        assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("runs sql tasks"));
+
+        assertThat(executor.health().healthy()).isTrue();
+        ConnectExecutor nowhere = executor("sc://127.0.0.1:1");
+        try {
+            assertThat(nowhere.health().healthy()).isFalse();
+            assertThat(nowhere.health().message()).contains("sc://127.0.0.1:1").contains("cannot be reached");
+            AttemptResult unreachable = await(nowhere.start(request("nowhere", new TaskBody.Sql("SELECT 1",
+                    Optional.empty(), Map.of(), Optional.empty()))));
+            assertThat(unreachable.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+            assertThat(unreachable.error()).hasValueSatisfying(e -> assertThat(e).contains("cannot be reached"));
+        } finally {
+            nowhere.close();
+        }
+    }
+
+    private static AttemptRequest request(String taskId, TaskBody body) {
+        String run = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        return new AttemptRequest(run + "." + taskId + ".1", run, "connect-test", taskId, 1, body, Map.of(), Map.of(),
+                workDir.resolve("logs").resolve(run + "-" + taskId + ".log"));
+    }
+
+    private static AttemptResult await(AttemptHandle handle) {
+        CompletableFuture<AttemptResult> result = handle.result().toCompletableFuture();
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(result::isDone);
+        return result.join();
+    }
+}

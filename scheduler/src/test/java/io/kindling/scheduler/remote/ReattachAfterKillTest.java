@@ -1,0 +1,105 @@
+package io.kindling.scheduler.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kindling.cluster.LocalCluster;
+import io.kindling.cluster.SharedCluster;
+import io.kindling.scheduler.support.ClusterConfig;
+import io.kindling.scheduler.support.DaemonProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A daemon killed with SIGKILL while a task runs as a driver on the cluster: the daemon started again follows
+ * the same driver to its end instead of submitting the attempt again.
+ */
+@Tag("cluster")
+class ReattachAfterKillTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aRestartedDaemonFollowsTheSameDriverToSucceeded() throws Exception {
+        LocalCluster cluster = SharedCluster.get();
+        Path workDir = Files.createTempDirectory("kindling-reattach-");
+        Files.createDirectories(workDir.resolve("pipelines"));
+        Files.writeString(workDir.resolve("pipelines/remote_slow.yml"), """
+                pipeline: remote_slow
+                defaults: {executor: cluster, retries: 2, retry_delay: 1s}
+                tasks:
+                  - id: slow
+                    sql: SELECT reflect('java.lang.Thread', 'sleep', 20000L) AS slept
+                """);
+        int[] ports = DaemonProcess.freePorts(2);
+        Path config = ClusterConfig.write(workDir, cluster, "local", ports[0], ports[1]);
+        Path output = workDir.resolve("daemon.out");
+        Map<String, String> driversBefore = new HashMap<>(MasterState.drivers(cluster));
+
+        DaemonProcess first = DaemonProcess.start(config, ports[0], output);
+        String runId = JSON.readTree(post(first.api("/pipelines/remote_slow/runs"))).get("run_id").asText();
+        await().atMost(Duration.ofMinutes(2)).until(() -> {
+            JsonNode attempts = get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts");
+            return attempts.size() == 1 && attempts.get(0).hasNonNull("remote_id")
+                    && "RUNNING".equals(MasterState.drivers(cluster).get(attempts.get(0).get("remote_id").asText()));
+        });
+        String driver = get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts").get(0)
+                .get("remote_id").asText();
+        first.kill();
+
+        DaemonProcess second = DaemonProcess.start(config, ports[0], output);
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> List.of(
+                    "SUCCEEDED", "FAILED", "CANCELLED").contains(get(second.api("/runs/" + runId)).get("state")
+                    .asText()));
+            JsonNode run = get(second.api("/runs/" + runId));
+            assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+            JsonNode task = run.get("tasks").get(0);
+            assertThat(task.get("attempt_count").asInt()).isEqualTo(1);
+            JsonNode attempt = task.get("attempts").get(0);
+            assertThat(attempt.get("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(attempt.get("remote_id").asText()).isEqualTo(driver);
+
+            Map<String, String> newDrivers = new HashMap<>(MasterState.drivers(cluster));
+            newDrivers.keySet().removeAll(driversBefore.keySet());
+            assertThat(newDrivers).containsExactly(Map.entry(driver, "FINISHED"));
+            assertThat(workDir.resolve("data/logs/remote_slow/" + runId + "/slow.1.log")).content()
+                    .contains("submitted as " + driver).contains("re-attached to " + driver);
+        } finally {
+            second.kill();
+        }
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(url)).GET().build()));
+    }
+
+    private static String post(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+    }
+
+    private static String send(HttpRequest request) {
+        try {
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
