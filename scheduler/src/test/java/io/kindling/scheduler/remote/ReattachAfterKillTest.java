@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.cluster.LocalCluster;
 import io.kindling.cluster.SharedCluster;
-import io.kindling.scheduler.support.ClusterConfig;
+import io.kindling.scheduler.support.ClusterTestConfig;
 import io.kindling.scheduler.support.DaemonProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +45,7 @@ class ReattachAfterKillTest {
                     sql: SELECT reflect('java.lang.Thread', 'sleep', 20000L) AS slept
                 """);
         int[] ports = DaemonProcess.freePorts(2);
-        Path config = ClusterConfig.write(workDir, cluster, "local", ports[0], ports[1]);
+        Path config = ClusterTestConfig.write(workDir, cluster, "local", ports[0], ports[1]);
         Path output = workDir.resolve("daemon.out");
         Map<String, String> driversBefore = new HashMap<>(MasterState.drivers(cluster));
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.cluster.LocalCluster;
 import io.kindling.cluster.SharedCluster;
-import io.kindling.scheduler.support.ClusterConfig;
+import io.kindling.scheduler.support.ClusterTestConfig;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ class RemoteExecutorsAppTest {
                     output: {format: json, path: "data/out/connect/{{ run_id }}/count", mode: overwrite}
                 """);
         // every task on the cluster: the default executor of tasks that name none
-        app = base.withConfig(ClusterConfig.write(base.workDir, cluster, "cluster")).start();
+        app = base.withConfig(ClusterTestConfig.write(base.workDir, cluster, "cluster")).start();
         http = new Http(app);
     }
 

@@ -11,9 +11,9 @@ import java.nio.file.Path;
  * {@code cluster} (spark-standalone, small drivers and executors) and {@code connect} (spark-connect) on the shared
  * local cluster.
  */
-public final class ClusterConfig {
+public final class ClusterTestConfig {
 
-    private ClusterConfig() {
+    private ClusterTestConfig() {
     }
 
     /** Writes {@code config.yml} into {@code workDir}, with {@code defaultExecutor}, and returns it. */
