@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
-    /** What a repair runs again (with everything downstream). */
     static final String INTERRUPTED = "interrupted: the daemon shut down while the attempt was running";
+    /** What a repair runs again (with everything downstream). */
     private static final java.util.Set<TaskState> REPAIRABLE = java.util.EnumSet.of(TaskState.FAILED,
             TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
 
@@ -624,7 +624,11 @@ public final class RunEngine implements AutoCloseable {
             // not skipped by a cancel while it waited, nor dropped with its run
             if (next.task().state == TaskState.QUEUED && !next.run().abandoned) {
                 next.task().holdsSlot = true;
-                launch(next.run(), next.task(), slots);
+                try {
+                    launch(next.run(), next.task(), slots);
+                } catch (RunFencedException e) { // that run is another daemon's now; the slot went on already
+                    abandon(e.runId(), e.getMessage());
+                }
                 return;
             }
         }
@@ -749,7 +753,12 @@ public final class RunEngine implements AutoCloseable {
     private void startNextInLane(Lane lane) {
         ArrayDeque<ActiveRun> queue = waiting.get(lane.key());
         if (queue != null && !queue.isEmpty() && !draining) {
-            activate(queue.poll());
+            ActiveRun next = queue.poll();
+            try {
+                activate(next);
+            } catch (RunFencedException e) { // that run is another daemon's now
+                abandon(e.runId(), e.getMessage());
+            }
         }
     }
 
