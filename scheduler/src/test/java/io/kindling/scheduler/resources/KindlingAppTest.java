@@ -149,7 +149,9 @@ class KindlingAppTest {
         long tookMillis = (System.nanoTime() - asked) / 1_000_000;
 
         assertThat(run.get("state").asText()).isEqualTo("CANCELLED");
-        assertThat(tookMillis).as("cancel took %d ms", tookMillis).isLessThan(10_000);
+        // the query would run for minutes: ending well before that is the cancel's doing (the figure itself is
+        // about 0.5 s on an idle machine; the bound leaves room for a loaded one)
+        assertThat(tookMillis).as("cancel took %d ms", tookMillis).isLessThan(30_000);
         Map<String, JsonNode> tasks = tasksById(run);
         assertThat(tasks.get("endless").get("state").asText()).isEqualTo("CANCELLED");
         assertThat(tasks.get("endless").get("attempts").get(0).get("state").asText()).isEqualTo("CANCELLED");
