@@ -99,7 +99,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().manage(executors);
 
         PipelineParser parser = new PipelineParser(new ParserOptions(
-                Optional.of(config.getExecutors().keySet()), Optional.of(java.util.Set.of()),
+                Optional.of(config.getExecutors().keySet()), Optional.of(config.getWebhooks().keySet()),
                 config.getDefaultExecutor()));
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
         SourceManager sources = new SourceManager(config.effectiveSources(), Path.of("data"), parser, registry, clock,
