@@ -123,6 +123,15 @@ public class KindlingConfiguration extends Configuration {
         return sources.stream().map(SourceSettings::getName).distinct().count() == sources.size();
     }
 
+    @ValidationMethod(message = "alerting.onFailure, onSuccess and onRetry may only name webhooks of 'webhooks'")
+    @JsonIgnore
+    public boolean isAlertDefaultsKnown() {
+        List<String> named = new ArrayList<>(alerting.getOnFailure());
+        named.addAll(alerting.getOnSuccess());
+        named.addAll(alerting.getOnRetry());
+        return webhooks.keySet().containsAll(named);
+    }
+
     @JsonProperty
     public String getWorkDir() {
         return workDir;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code alerting:} in config.yml: how the outbox delivers alert events. A delivery is retried with exponential
@@ -23,6 +25,13 @@ public class AlertingConfig {
     /** The dashboard's address, for the links in alerts. */
     @NotEmpty
     private String dashboardUrl = "http://localhost:8080";
+    /** What pipelines without {@code alerts:} alert: webhook names per event group, as in a pipeline file. */
+    @NotNull
+    private List<String> onFailure = new ArrayList<>();
+    @NotNull
+    private List<String> onSuccess = new ArrayList<>();
+    @NotNull
+    private List<String> onRetry = new ArrayList<>();
 
     @JsonProperty
     public Duration getRetryFor() {
@@ -72,5 +81,35 @@ public class AlertingConfig {
     @JsonProperty
     public void setDashboardUrl(String dashboardUrl) {
         this.dashboardUrl = dashboardUrl;
+    }
+
+    @JsonProperty
+    public List<String> getOnFailure() {
+        return onFailure;
+    }
+
+    @JsonProperty
+    public void setOnFailure(List<String> onFailure) {
+        this.onFailure = onFailure == null ? new ArrayList<>() : onFailure;
+    }
+
+    @JsonProperty
+    public List<String> getOnSuccess() {
+        return onSuccess;
+    }
+
+    @JsonProperty
+    public void setOnSuccess(List<String> onSuccess) {
+        this.onSuccess = onSuccess == null ? new ArrayList<>() : onSuccess;
+    }
+
+    @JsonProperty
+    public List<String> getOnRetry() {
+        return onRetry;
+    }
+
+    @JsonProperty
+    public void setOnRetry(List<String> onRetry) {
+        this.onRetry = onRetry == null ? new ArrayList<>() : onRetry;
     }
 }

@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.kindling.scheduler.alerts.AlertPlanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +73,7 @@ public final class RunEngine implements AutoCloseable {
     /** Completes when draining and no attempt holds a slot. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final RemoteAttempts remote;
+    private final AlertPlanner alerts;
 
     /**
      * @param executors executors by name with their task slots
@@ -79,7 +81,14 @@ public final class RunEngine implements AutoCloseable {
      */
     public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
                      PipelineVersions versions, Clock clock, Path logDir) {
+        this(dao, executors, slots, versions, clock, logDir, AlertPlanner.none());
+    }
+
+    /** @param alerts the alerts each transition causes, written with the transition */
+    public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
+                     PipelineVersions versions, Clock clock, Path logDir, AlertPlanner alerts) {
         this.dao = dao;
+        this.alerts = alerts;
         executors.forEach((name, executor) -> this.executors.put(name,
                 new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
         this.remote = new RemoteAttempts(dao.remoteIds(), executors);
@@ -399,8 +408,18 @@ public final class RunEngine implements AutoCloseable {
         run.state = run.state.checkMove(RunState.RUNNING);
         dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now()), Optional.empty(), Optional.empty());
         track(run);
+        watchDuration(run);
         runChanged(run, RunState.RUNNING, Optional.empty());
         proceed(run, List.of());
+    }
+
+    /** Alerts once if the run is still going after its pipeline's {@code on_duration_over}. */
+    private void watchDuration(ActiveRun run) {
+        run.pipeline.alerts().onDurationOver().ifPresent(limit -> timers.schedule(() -> post(() -> {
+            if (active.get(run.runId()) == run && !run.abandoned) {
+                dao.recordAlerts(run.runId(), alerts.durationOver(run.pipeline, run.runId(), limit, now()));
+            }
+        }), limit.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** Takes over a run that recovery rebuilt: its tasks' states are already set; retries are due as recorded. */
@@ -577,9 +596,12 @@ public final class RunEngine implements AutoCloseable {
         task.state.checkMove(retry ? TaskState.UP_FOR_RETRY : attemptState);
         Duration delay = retry ? def.retry().delayAfter(task.attempts) : Duration.ZERO;
         try {
+            boolean failed = attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT;
             dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState,
                     retry ? TaskState.UP_FOR_RETRY : attemptState, now, error,
-                    retry ? Optional.of(now.plus(delay)) : Optional.empty(), sparkAppId);
+                    retry ? Optional.of(now.plus(delay)) : Optional.empty(), sparkAppId,
+                    failed ? alerts.attemptFailed(run.pipeline, run.runId(), def.id(), task.attempts, attemptState,
+                            retry, error, now) : List.of());
         } catch (RunFencedException e) {
             freeSlot(run, task);
             throw e;
@@ -767,7 +789,9 @@ public final class RunEngine implements AutoCloseable {
 
     private void end(ActiveRun run, RunState state, Optional<String> error) {
         run.state = run.state.checkMove(state);
-        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now()), error);
+        Instant now = now();
+        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now), error,
+                alerts.runEnded(run.pipeline, run.runId(), state, error, now));
         runChanged(run, state, error);
     }
 
