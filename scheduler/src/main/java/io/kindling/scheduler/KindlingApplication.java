@@ -13,6 +13,13 @@ import io.kindling.scheduler.alerts.Backoff;
 import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.resources.WebhookResource;
+import io.kindling.scheduler.health.OutboxHealthCheck;
+import io.kindling.scheduler.metrics.PrometheusServlet;
+import io.kindling.scheduler.metrics.RunMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.kindling.dsl.PipelineParser;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
@@ -134,6 +141,15 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
         RunEngine engine = new RunEngine(owned, executors.executors(), executors.slots(), registry, clock,
                 Path.of(config.getLogDir()), planner);
+
+        // metrics for Prometheus on the admin port
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        engine.addListener(new RunMetrics(metrics, runId -> runs.findRun(runId).map(r -> r.pipelineId())));
+        Gauge.builder("kindling.outbox.backlog", outbox, AlertDeliveryDao::backlog)
+                .description("Alert deliveries not yet delivered nor given up").register(metrics);
+        FunctionCounter.builder("kindling.alert.delivery.failures", dispatcher, AlertDispatcher::failures)
+                .description("Alert delivery attempts that got no 2xx answer").register(metrics);
+        environment.admin().addServlet("prometheus", new PrometheusServlet(metrics)).addMapping("/prometheus");
         ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
                 runs::backfilledTimes, (pipeline, logicalTime) -> engine.trigger(pipeline, TriggerType.SCHEDULE, logicalTime, Map.of()),
                 clock);
@@ -167,6 +183,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
         environment.healthChecks().register("cluster", new ClusterHealthCheck(membership, cron));
+        environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, 1000));
         executors.executors().forEach((name, executor) ->
                 environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
     }
