@@ -143,7 +143,8 @@ public final class AlertDispatcher implements Managed {
                             + (answer.isBlank() ? "" : ": " + AlertMessages.excerpt(answer.strip())));
                 }
             } catch (IOException | IllegalArgumentException e) {
-                error = Optional.of(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                error = Optional.of(e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return; // stopping: the lease runs out and the next start sends it

@@ -123,6 +123,8 @@ public final class RunEngine implements AutoCloseable {
                 throw e;
             } catch (Throwable e) { // a linkage error in a task's body must not end the engine thread
                 LOG.error("Engine step failed", e);
+            } finally {
+                EngineMdc.clear();
             }
         });
     }
@@ -138,7 +140,13 @@ public final class RunEngine implements AutoCloseable {
     /** Runs work on the engine thread and returns its result; its runtime exceptions reach the caller as such. */
     private <T> T call(Callable<T> work) {
         try {
-            return loop.submit(work).get();
+            return loop.submit(() -> {
+                try {
+                    return work.call();
+                } finally {
+                    EngineMdc.clear();
+                }
+            }).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the engine", e);
@@ -406,7 +414,9 @@ public final class RunEngine implements AutoCloseable {
             return;
         }
         run.state = run.state.checkMove(RunState.RUNNING);
+        EngineMdc.run(run.pipeline.id(), run.runId());
         dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now()), Optional.empty(), Optional.empty());
+        LOG.info("Run {} of {} started", run.runId(), run.pipeline.id());
         track(run);
         watchDuration(run);
         runChanged(run, RunState.RUNNING, Optional.empty());
@@ -491,6 +501,7 @@ public final class RunEngine implements AutoCloseable {
         task.attempts++;
         task.timedOut = false;
         task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
         Path logFile = logDir.resolve(run.pipeline.id()).resolve(run.runId())
                 .resolve(def.id() + "." + task.attempts + ".log");
         TaskBody body = null;
@@ -510,6 +521,8 @@ public final class RunEngine implements AutoCloseable {
             throw e;
         }
         task.state = TaskState.RUNNING;
+        LOG.info("Task {} attempt {} of run {} started on executor {}", def.id(), task.attempts, run.runId(),
+                def.executor());
         taskChanged(run, task, Optional.empty());
 
         String attemptId = task.attemptId;
@@ -581,6 +594,7 @@ public final class RunEngine implements AutoCloseable {
         }
         task.handle = null;
         Task def = run.dag.tasks.get(task.index);
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
         Instant now = now();
         TaskState attemptState = switch (result.outcome()) {
             case SUCCEEDED -> TaskState.SUCCEEDED;
@@ -606,6 +620,8 @@ public final class RunEngine implements AutoCloseable {
             freeSlot(run, task);
             throw e;
         }
+        LOG.info("Task {} attempt {} of run {} ended {}{}{}", def.id(), task.attempts, run.runId(), attemptState,
+                error.map(e -> ": " + e).orElse(""), retry ? "; retrying in " + delay : "");
         freeSlot(run, task);
         if (retry) {
             task.state = TaskState.UP_FOR_RETRY;
@@ -699,8 +715,10 @@ public final class RunEngine implements AutoCloseable {
     /** Ends a task that never got (another) attempt, and lets its dependents decide. */
     private void endWithoutAttempt(ActiveRun run, TaskSlot task, TaskState state, String reason) {
         String taskId = run.dag.tasks.get(task.index).id();
+        EngineMdc.task(run.pipeline.id(), run.runId(), taskId, task.attempts);
         task.state.checkMove(state);
         dao.updateTaskStates(run.runId(), List.of(taskId), state, Optional.of(now()), Optional.of(reason));
+        LOG.info("Task {} of run {} ended {} without an attempt: {}", taskId, run.runId(), state, reason);
         task.state = state;
         run.unfinished--;
         taskChanged(run, task, Optional.of(reason));
@@ -712,6 +730,7 @@ public final class RunEngine implements AutoCloseable {
             return;
         }
         run.cancelling = true;
+        EngineMdc.run(run.pipeline.id(), run.runId());
         LOG.info("Cancelling run {} of {}", run.runId(), run.pipeline.id());
         cancelUnstarted(run, "run cancelled");
         for (TaskSlot task : run.tasks) {
@@ -789,9 +808,12 @@ public final class RunEngine implements AutoCloseable {
 
     private void end(ActiveRun run, RunState state, Optional<String> error) {
         run.state = run.state.checkMove(state);
+        EngineMdc.run(run.pipeline.id(), run.runId());
         Instant now = now();
         dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now), error,
                 alerts.runEnded(run.pipeline, run.runId(), state, error, now));
+        LOG.info("Run {} of {} ended {}{}", run.runId(), run.pipeline.id(), state,
+                error.map(e -> ": " + e).orElse(""));
         runChanged(run, state, error);
     }
 
