@@ -167,7 +167,7 @@ public final class RunEngine implements AutoCloseable {
      * no trigger can interleave with recovery.
      */
     public void start() {
-        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now, remote)
+        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts)
                 .recover(dao.unfinishedRuns(), RunRecovery.RESTARTED, this::resume, this::activate));
     }
 
@@ -183,7 +183,7 @@ public final class RunEngine implements AutoCloseable {
                     dao.findRun(runId).ifPresent(runs::add);
                 }
             }
-            new RunRecovery(dao, versions, this::laneOf, this::now, remote).recover(runs, reason, this::resume,
+            new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts).recover(runs, reason, this::resume,
                     this::activate);
         });
     }
@@ -425,16 +425,26 @@ public final class RunEngine implements AutoCloseable {
 
     /** Alerts once if the run is still going after its pipeline's {@code on_duration_over}. */
     private void watchDuration(ActiveRun run) {
-        run.pipeline.alerts().onDurationOver().ifPresent(limit -> timers.schedule(() -> post(() -> {
-            if (active.get(run.runId()) == run && !run.abandoned) {
-                dao.recordAlerts(run.runId(), alerts.durationOver(run.pipeline, run.runId(), limit, now()));
+        run.pipeline.alerts().onDurationOver().ifPresent(limit -> {
+            // a resumed run has been going since it started; one past its limit already alerted then (or not at all)
+            Duration left = limit.minus(Duration.between(run.run.startedAt().orElse(now()), now()));
+            if (left.isNegative()) {
+                return;
             }
-        }), limit.toMillis(), TimeUnit.MILLISECONDS));
+            timers.schedule(() -> post(() -> {
+                if (active.get(run.runId()) == run && !run.abandoned) {
+                    EngineMdc.run(run.pipeline.id(), run.runId());
+                    dao.recordAlerts(run.runId(), alerts.durationOver(run.pipeline, run.runId(), limit, now()));
+                    LOG.info("Run {} of {} still running after {}", run.runId(), run.pipeline.id(), limit);
+                }
+            }), left.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Takes over a run that recovery rebuilt: its tasks' states are already set; retries are due as recorded. */
     private void resume(ActiveRun run, List<TaskSlot> retryNow) {
         track(run);
+        watchDuration(run);
         run.reattach.forEach(r -> reattach(run, r));
         proceed(run, retryNow);
     }

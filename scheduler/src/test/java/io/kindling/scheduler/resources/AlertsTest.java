@@ -187,6 +187,39 @@ class AlertsTest {
     }
 
     @Test
+    void aRunOverItsDurationLimitAlertsOnceWhileItRuns() throws Exception {
+        String runId = http.post("/pipelines/slow/runs", Map.of(), 201).get("run_id").asText();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> events("/ops", runId, "run_duration_over").size() == 1);
+        assertThat(http.get("/runs/" + runId).get("state").asText()).isEqualTo("RUNNING");
+        JsonNode event = json(events("/ops", runId, "run_duration_over").get(0).body());
+        assertThat(event.get("duration_limit").asText()).isEqualTo("PT1S");
+        java.nio.file.Files.createDirectories(APP.workDir.resolve("data"));
+        java.nio.file.Files.writeString(APP.workDir.resolve("data/slow.done"), "done");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> http.get("/runs/" + runId).get("state").asText().equals("SUCCEEDED"));
+        assertThat(events("/ops", runId, "run_duration_over")).hasSize(1);
+        assertThat(events("/ops", runId, null)).hasSize(1); // on_failure only: no success alert
+    }
+
+    @Test
+    void theFirstSuccessAfterAFailureIsARecovery() throws Exception {
+        String failed = runToEnd("recovers");
+        String recovered;
+        java.nio.file.Files.createDirectories(APP.workDir.resolve("data"));
+        java.nio.file.Files.writeString(APP.workDir.resolve("data/recovers.fixed"), "fixed");
+        recovered = runToEnd("recovers");
+        String again = runToEnd("recovers");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> events("/ops", recovered, "run_recovered").size() == 1
+                        && events("/ops", failed, "run_failed").size() == 1);
+        assertThat(http.get("/runs/" + recovered).get("state").asText()).isEqualTo("SUCCEEDED");
+        // a success after a success is no news
+        assertThat(http.get("/runs/" + again).get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(deliveries(again)).isEmpty();
+    }
+
+    @Test
     void badRequestsGetJsonErrors() {
         JsonNode page = http.get("/webhooks/deliveries?limit=1");
         assertThat(page.has("deliveries")).isTrue();
