@@ -5,7 +5,21 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.kindling.dsl.Alerts;
 import io.kindling.dsl.ParserOptions;
+import io.kindling.scheduler.alerts.AlertDispatcher;
+import io.kindling.scheduler.alerts.AlertPlanner;
+import io.kindling.scheduler.alerts.Backoff;
+import io.kindling.scheduler.config.AlertingConfig;
+import io.kindling.scheduler.db.AlertDeliveryDao;
+import io.kindling.scheduler.resources.WebhookResource;
+import io.kindling.scheduler.health.OutboxHealthCheck;
+import io.kindling.scheduler.metrics.PrometheusServlet;
+import io.kindling.scheduler.metrics.RunMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.kindling.dsl.PipelineParser;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
@@ -99,15 +113,43 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().manage(executors);
 
         PipelineParser parser = new PipelineParser(new ParserOptions(
-                Optional.of(config.getExecutors().keySet()), Optional.of(java.util.Set.of()),
+                Optional.of(config.getExecutors().keySet()), Optional.of(config.getWebhooks().keySet()),
                 config.getDefaultExecutor()));
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
         SourceManager sources = new SourceManager(config.effectiveSources(), Path.of("data"), parser, registry, clock,
                 System::getenv);
         sources.loadAll();
 
+        // alerts are written with the transitions that cause them, and sent from the outbox by their own worker
+        AlertingConfig alerting = config.getAlerting();
+        java.util.Set<String> enabledWebhooks = new java.util.HashSet<>();
+        config.getWebhooks().forEach((name, webhook) -> {
+            if (webhook.enabled()) {
+                enabledWebhooks.add(name);
+            }
+        });
+        AlertPlanner planner = new AlertPlanner(enabledWebhooks, new Alerts(alerting.getOnFailure(),
+                alerting.getOnSuccess(), alerting.getOnRetry(), Optional.empty()), runs, alerting.getDashboardUrl(),
+                Clock.systemUTC());
+        AlertDeliveryDao outbox = new AlertDeliveryDao(database.jdbi());
+        AlertDispatcher dispatcher = new AlertDispatcher(outbox, config.getWebhooks(), System::getenv,
+                new Backoff(alerting.getInitialBackoff().toJavaDuration(), alerting.getMaxBackoff().toJavaDuration(),
+                        () -> ThreadLocalRandom.current().nextDouble()),
+                alerting.getRetryFor().toJavaDuration(), alerting.getPollInterval().toJavaDuration(),
+                Clock.systemUTC());
+        environment.lifecycle().manage(dispatcher);
+
         RunEngine engine = new RunEngine(owned, executors.executors(), executors.slots(), registry, clock,
-                Path.of(config.getLogDir()));
+                Path.of(config.getLogDir()), planner);
+
+        // metrics for Prometheus on the admin port
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        engine.addListener(new RunMetrics(metrics, runId -> runs.findRun(runId).map(r -> r.pipelineId())));
+        Gauge.builder("kindling.outbox.backlog", outbox, AlertDeliveryDao::backlog)
+                .description("Alert deliveries not yet delivered nor given up").register(metrics);
+        FunctionCounter.builder("kindling.alert.delivery.failures", dispatcher, AlertDispatcher::failures)
+                .description("Alert delivery attempts that got no 2xx answer").register(metrics);
+        environment.admin().addServlet("prometheus", new PrometheusServlet(metrics)).addMapping("/prometheus");
         ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
                 runs::backfilledTimes, (pipeline, logicalTime) -> engine.trigger(pipeline, TriggerType.SCHEDULE, logicalTime, Map.of()),
                 clock);
@@ -137,9 +179,11 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.jersey().register(new ClusterResource(new DaemonDao(database.jdbi()), self.daemonId(),
                 config.getCluster().getDeadAfter().toJavaDuration(), Clock.systemUTC()));
         environment.jersey().register(new SourceResource(sources, registry));
+        environment.jersey().register(new WebhookResource(outbox, Clock.systemUTC()));
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
         environment.healthChecks().register("cluster", new ClusterHealthCheck(membership, cron));
+        environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, 1000));
         executors.executors().forEach((name, executor) ->
                 environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
     }

@@ -3,11 +3,13 @@ package io.kindling.scheduler;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
+import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.config.ClusterConfig;
 import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorSettings;
 import io.kindling.scheduler.config.SourceSettings;
+import io.kindling.scheduler.config.WebhookSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -52,6 +54,15 @@ public class KindlingConfiguration extends Configuration {
     /** The executor of tasks that name none. */
     @NotEmpty
     private String defaultExecutor = "local";
+
+    /** Alert receivers by name; pipelines name them in {@code alerts:}. */
+    @Valid
+    @NotNull
+    private Map<String, WebhookSettings> webhooks = new LinkedHashMap<>();
+
+    @Valid
+    @NotNull
+    private AlertingConfig alerting = new AlertingConfig();
 
     @JsonProperty
     public DatabaseConfig getDatabase() {
@@ -112,6 +123,15 @@ public class KindlingConfiguration extends Configuration {
         return sources.stream().map(SourceSettings::getName).distinct().count() == sources.size();
     }
 
+    @ValidationMethod(message = "alerting.onFailure, onSuccess and onRetry may only name webhooks of 'webhooks'")
+    @JsonIgnore
+    public boolean isAlertDefaultsKnown() {
+        List<String> named = new ArrayList<>(alerting.getOnFailure());
+        named.addAll(alerting.getOnSuccess());
+        named.addAll(alerting.getOnRetry());
+        return webhooks.keySet().containsAll(named);
+    }
+
     @JsonProperty
     public String getWorkDir() {
         return workDir;
@@ -150,5 +170,25 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setDefaultExecutor(String defaultExecutor) {
         this.defaultExecutor = defaultExecutor;
+    }
+
+    @JsonProperty
+    public Map<String, WebhookSettings> getWebhooks() {
+        return webhooks;
+    }
+
+    @JsonProperty
+    public void setWebhooks(Map<String, WebhookSettings> webhooks) {
+        this.webhooks = webhooks == null ? new LinkedHashMap<>() : webhooks;
+    }
+
+    @JsonProperty
+    public AlertingConfig getAlerting() {
+        return alerting;
+    }
+
+    @JsonProperty
+    public void setAlerting(AlertingConfig alerting) {
+        this.alerting = alerting;
     }
 }

@@ -52,6 +52,9 @@ public class RunCommand extends QuietCommand {
 
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace ns) throws Exception {
+        // this command prints each task's progress itself; the engine's own lines (the daemon's log) would repeat it
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RunEngine.class))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         Path file = Path.of(ns.getString("file"));
         ParseResult parsed = new PipelineParser(ParserOptions.lenient()).parse(file);
         if (!parsed.ok()) {

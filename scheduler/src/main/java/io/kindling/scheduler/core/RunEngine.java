@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.kindling.scheduler.alerts.AlertPlanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +73,7 @@ public final class RunEngine implements AutoCloseable {
     /** Completes when draining and no attempt holds a slot. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final RemoteAttempts remote;
+    private final AlertPlanner alerts;
 
     /**
      * @param executors executors by name with their task slots
@@ -79,7 +81,14 @@ public final class RunEngine implements AutoCloseable {
      */
     public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
                      PipelineVersions versions, Clock clock, Path logDir) {
+        this(dao, executors, slots, versions, clock, logDir, AlertPlanner.none());
+    }
+
+    /** @param alerts the alerts each transition causes, written with the transition */
+    public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
+                     PipelineVersions versions, Clock clock, Path logDir, AlertPlanner alerts) {
         this.dao = dao;
+        this.alerts = alerts;
         executors.forEach((name, executor) -> this.executors.put(name,
                 new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
         this.remote = new RemoteAttempts(dao.remoteIds(), executors);
@@ -114,6 +123,8 @@ public final class RunEngine implements AutoCloseable {
                 throw e;
             } catch (Throwable e) { // a linkage error in a task's body must not end the engine thread
                 LOG.error("Engine step failed", e);
+            } finally {
+                EngineMdc.clear();
             }
         });
     }
@@ -129,7 +140,13 @@ public final class RunEngine implements AutoCloseable {
     /** Runs work on the engine thread and returns its result; its runtime exceptions reach the caller as such. */
     private <T> T call(Callable<T> work) {
         try {
-            return loop.submit(work).get();
+            return loop.submit(() -> {
+                try {
+                    return work.call();
+                } finally {
+                    EngineMdc.clear();
+                }
+            }).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the engine", e);
@@ -150,7 +167,7 @@ public final class RunEngine implements AutoCloseable {
      * no trigger can interleave with recovery.
      */
     public void start() {
-        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now, remote)
+        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts)
                 .recover(dao.unfinishedRuns(), RunRecovery.RESTARTED, this::resume, this::activate));
     }
 
@@ -166,7 +183,7 @@ public final class RunEngine implements AutoCloseable {
                     dao.findRun(runId).ifPresent(runs::add);
                 }
             }
-            new RunRecovery(dao, versions, this::laneOf, this::now, remote).recover(runs, reason, this::resume,
+            new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts).recover(runs, reason, this::resume,
                     this::activate);
         });
     }
@@ -397,15 +414,37 @@ public final class RunEngine implements AutoCloseable {
             return;
         }
         run.state = run.state.checkMove(RunState.RUNNING);
+        EngineMdc.run(run.pipeline.id(), run.runId());
         dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now()), Optional.empty(), Optional.empty());
+        LOG.info("Run {} of {} started", run.runId(), run.pipeline.id());
         track(run);
+        watchDuration(run);
         runChanged(run, RunState.RUNNING, Optional.empty());
         proceed(run, List.of());
+    }
+
+    /** Alerts once if the run is still going after its pipeline's {@code on_duration_over}. */
+    private void watchDuration(ActiveRun run) {
+        run.pipeline.alerts().onDurationOver().ifPresent(limit -> {
+            // a resumed run has been going since it started; one past its limit already alerted then (or not at all)
+            Duration left = limit.minus(Duration.between(run.run.startedAt().orElse(now()), now()));
+            if (left.isNegative()) {
+                return;
+            }
+            timers.schedule(() -> post(() -> {
+                if (active.get(run.runId()) == run && !run.abandoned) {
+                    EngineMdc.run(run.pipeline.id(), run.runId());
+                    dao.recordAlerts(run.runId(), alerts.durationOver(run.pipeline, run.runId(), limit, now()));
+                    LOG.info("Run {} of {} still running after {}", run.runId(), run.pipeline.id(), limit);
+                }
+            }), left.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Takes over a run that recovery rebuilt: its tasks' states are already set; retries are due as recorded. */
     private void resume(ActiveRun run, List<TaskSlot> retryNow) {
         track(run);
+        watchDuration(run);
         run.reattach.forEach(r -> reattach(run, r));
         proceed(run, retryNow);
     }
@@ -472,6 +511,7 @@ public final class RunEngine implements AutoCloseable {
         task.attempts++;
         task.timedOut = false;
         task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
         Path logFile = logDir.resolve(run.pipeline.id()).resolve(run.runId())
                 .resolve(def.id() + "." + task.attempts + ".log");
         TaskBody body = null;
@@ -491,6 +531,8 @@ public final class RunEngine implements AutoCloseable {
             throw e;
         }
         task.state = TaskState.RUNNING;
+        LOG.info("Task {} attempt {} of run {} started on executor {}", def.id(), task.attempts, run.runId(),
+                def.executor());
         taskChanged(run, task, Optional.empty());
 
         String attemptId = task.attemptId;
@@ -562,6 +604,7 @@ public final class RunEngine implements AutoCloseable {
         }
         task.handle = null;
         Task def = run.dag.tasks.get(task.index);
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
         Instant now = now();
         TaskState attemptState = switch (result.outcome()) {
             case SUCCEEDED -> TaskState.SUCCEEDED;
@@ -577,13 +620,18 @@ public final class RunEngine implements AutoCloseable {
         task.state.checkMove(retry ? TaskState.UP_FOR_RETRY : attemptState);
         Duration delay = retry ? def.retry().delayAfter(task.attempts) : Duration.ZERO;
         try {
+            boolean failed = attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT;
             dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState,
                     retry ? TaskState.UP_FOR_RETRY : attemptState, now, error,
-                    retry ? Optional.of(now.plus(delay)) : Optional.empty(), sparkAppId);
+                    retry ? Optional.of(now.plus(delay)) : Optional.empty(), sparkAppId,
+                    failed ? alerts.attemptFailed(run.pipeline, run.runId(), def.id(), task.attempts, attemptState,
+                            retry, error, now) : List.of());
         } catch (RunFencedException e) {
             freeSlot(run, task);
             throw e;
         }
+        LOG.info("Task {} attempt {} of run {} ended {}{}{}", def.id(), task.attempts, run.runId(), attemptState,
+                error.map(e -> ": " + e).orElse(""), retry ? "; retrying in " + delay : "");
         freeSlot(run, task);
         if (retry) {
             task.state = TaskState.UP_FOR_RETRY;
@@ -681,8 +729,10 @@ public final class RunEngine implements AutoCloseable {
     /** Ends a task that never got (another) attempt, and lets its dependents decide. */
     private void endWithoutAttempt(ActiveRun run, TaskSlot task, TaskState state, String reason) {
         String taskId = run.dag.tasks.get(task.index).id();
+        EngineMdc.task(run.pipeline.id(), run.runId(), taskId, task.attempts);
         task.state.checkMove(state);
         dao.updateTaskStates(run.runId(), List.of(taskId), state, Optional.of(now()), Optional.of(reason));
+        LOG.info("Task {} of run {} ended {} without an attempt: {}", taskId, run.runId(), state, reason);
         task.state = state;
         run.unfinished--;
         taskChanged(run, task, Optional.of(reason));
@@ -694,6 +744,7 @@ public final class RunEngine implements AutoCloseable {
             return;
         }
         run.cancelling = true;
+        EngineMdc.run(run.pipeline.id(), run.runId());
         LOG.info("Cancelling run {} of {}", run.runId(), run.pipeline.id());
         cancelUnstarted(run, "run cancelled");
         for (TaskSlot task : run.tasks) {
@@ -776,7 +827,12 @@ public final class RunEngine implements AutoCloseable {
 
     private void end(ActiveRun run, RunState state, Optional<String> error) {
         run.state = run.state.checkMove(state);
-        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now()), error);
+        EngineMdc.run(run.pipeline.id(), run.runId());
+        Instant now = now();
+        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now), error,
+                alerts.runEnded(run.pipeline, run.runId(), state, error, now));
+        LOG.info("Run {} of {} ended {}{}", run.runId(), run.pipeline.id(), state,
+                error.map(e -> ": " + e).orElse(""));
         runChanged(run, state, error);
     }
 

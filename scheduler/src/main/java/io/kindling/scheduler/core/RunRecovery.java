@@ -18,6 +18,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import io.kindling.scheduler.alerts.AlertPlanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,11 @@ final class RunRecovery {
     private final BiFunction<RunRecord, Pipeline, Lane> lanes;
     private final Supplier<Instant> clock;
     private final RemoteAttempts remote;
+    private final AlertPlanner alerts;
 
     RunRecovery(RunDao dao, PipelineVersions versions, BiFunction<RunRecord, Pipeline, Lane> lanes,
-                Supplier<Instant> clock, RemoteAttempts remote) {
+                Supplier<Instant> clock, RemoteAttempts remote, AlertPlanner alerts) {
+        this.alerts = alerts;
         this.dao = dao;
         this.versions = versions;
         this.lanes = lanes;
@@ -118,7 +121,8 @@ final class RunRecovery {
                 TaskState next = retry ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
                 dao.finishAttempt(lost != null ? lost.attemptId() : "", record.runId(), def.id(), TaskState.FAILED,
                         next, now, Optional.of(reason), retry ? Optional.of(now) : Optional.empty(),
-                        Optional.empty());
+                        Optional.empty(), alerts.attemptFailed(run.pipeline, record.runId(), def.id(), task.attempts,
+                                TaskState.FAILED, retry, Optional.of(reason), now));
                 task.state = next;
             }
             if (task.state == TaskState.UP_FOR_RETRY) {

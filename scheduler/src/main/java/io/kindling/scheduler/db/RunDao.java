@@ -224,21 +224,51 @@ public final class RunDao {
 
     public void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
                                Optional<String> error) {
-        int updated = jdbi.withHandle(h -> h.createUpdate("""
-                        UPDATE runs SET state = :state,
-                               started_at = COALESCE(:started_at, started_at),
-                               ended_at = :ended_at, error = :error
-                        WHERE run_id = :run_id""" + (owner == null ? "" : " AND owner = :owner"))
-                .bind("state", state.name())
-                .bind("started_at", Rows.millis(startedAt))
-                .bind("ended_at", Rows.millis(endedAt))
-                .bind("error", error.orElse(null))
-                .bind("run_id", runId)
-                .bindMap(owner == null ? Map.of() : Map.of("owner", owner))
-                .execute());
-        if (updated == 0 && owner != null) {
-            throw new RunFencedException(runId, owner);
+        updateRunState(runId, state, startedAt, endedAt, error, List.of());
+    }
+
+    /** Moves a run, and writes the alerts the move causes in the same transaction. */
+    public void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
+                               Optional<String> error, List<AlertDelivery> alerts) {
+        jdbi.useTransaction(h -> {
+            int updated = h.createUpdate("""
+                            UPDATE runs SET state = :state,
+                                   started_at = COALESCE(:started_at, started_at),
+                                   ended_at = :ended_at, error = :error
+                            WHERE run_id = :run_id""" + (owner == null ? "" : " AND owner = :owner"))
+                    .bind("state", state.name())
+                    .bind("started_at", Rows.millis(startedAt))
+                    .bind("ended_at", Rows.millis(endedAt))
+                    .bind("error", error.orElse(null))
+                    .bind("run_id", runId)
+                    .bindMap(owner == null ? Map.of() : Map.of("owner", owner))
+                    .execute();
+            if (updated == 0 && owner != null) {
+                throw new RunFencedException(runId, owner);
+            }
+            AlertDeliveryDao.insert(h, alerts);
+        });
+    }
+
+    /** Writes alerts that no state change causes (a run going on too long), if the run is still the owner's. */
+    public void recordAlerts(String runId, List<AlertDelivery> alerts) {
+        if (alerts.isEmpty()) {
+            return;
         }
+        jdbi.useTransaction(h -> {
+            fence(h, runId);
+            AlertDeliveryDao.insert(h, alerts);
+        });
+    }
+
+    /** The state of the pipeline's newest finished run before {@code runId}, if any. */
+    public Optional<RunState> previousFinishedState(String pipelineId, String runId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT state FROM runs WHERE pipeline_id = :pipeline_id AND run_id < :run_id
+                          AND state IN ('SUCCEEDED', 'FAILED')
+                        ORDER BY run_id DESC LIMIT 1""")
+                .bind("pipeline_id", pipelineId).bind("run_id", runId)
+                .mapTo(String.class).findOne().map(RunState::valueOf));
     }
 
     /** Records a new attempt as RUNNING and moves its task run to RUNNING, in one transaction. */
@@ -289,8 +319,18 @@ public final class RunDao {
     public void finishAttempt(String attemptId, String runId, String taskId, TaskState attemptState,
                               TaskState taskState, Instant endedAt, Optional<String> error,
                               Optional<Instant> nextAttemptAt, Optional<String> sparkAppId) {
+        finishAttempt(attemptId, runId, taskId, attemptState, taskState, endedAt, error, nextAttemptAt, sparkAppId,
+                List.of());
+    }
+
+    /** As above, and writes the alerts the attempt's end causes in the same transaction. */
+    public void finishAttempt(String attemptId, String runId, String taskId, TaskState attemptState,
+                              TaskState taskState, Instant endedAt, Optional<String> error,
+                              Optional<Instant> nextAttemptAt, Optional<String> sparkAppId,
+                              List<AlertDelivery> alerts) {
         jdbi.useTransaction(h -> {
             fence(h, runId);
+            AlertDeliveryDao.insert(h, alerts);
             h.createUpdate("""
                             UPDATE task_attempts SET state = :state, ended_at = :ended_at, error = :error,
                                    spark_app_id = COALESCE(:spark_app_id, spark_app_id)

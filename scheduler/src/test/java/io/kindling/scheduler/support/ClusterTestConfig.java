@@ -59,6 +59,9 @@ public final class ClusterTestConfig {
                     slots: 2
                     options:
                       url: %6$s
+                webhooks:
+                  ops:
+                    url: ""      # off: the examples alert it
                 server:
                   applicationConnectors:
                     - type: http

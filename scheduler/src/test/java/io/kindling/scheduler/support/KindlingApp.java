@@ -133,6 +133,13 @@ public final class KindlingApp {
         return new KindlingApp(workDir, clock, database, config.toString(), extra);
     }
 
+    /** The same daemon with more settings, e.g. {@code ConfigOverride.config("webhooks.ops.url", url)}. */
+    public KindlingApp withOverrides(ConfigOverride... more) {
+        List<ConfigOverride> all = new ArrayList<>(List.of(extra));
+        all.addAll(List.of(more));
+        return new KindlingApp(workDir, clock, database, configFile, all.toArray(ConfigOverride[]::new));
+    }
+
     /** For tests that start and stop daemons themselves rather than through the JUnit extension. */
     public KindlingApp start() throws Exception {
         extension.before();

@@ -1,0 +1,161 @@
+package io.kindling.scheduler.alerts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kindling.dsl.Alerts;
+import io.kindling.dsl.Pipeline;
+import io.kindling.scheduler.core.RunIds;
+import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.core.TaskState;
+import io.kindling.scheduler.db.AlertDelivery;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.TaskRunRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides which alerts a state change causes, for which webhooks, and writes each event's JSON. The engine hands
+ * the result to the run DAO with the change itself. Which webhooks hear what:
+ * {@code on_failure}: run_failed, task_failed, run_duration_over, run_recovered; {@code on_success}: run_succeeded;
+ * {@code on_retry}: task_retrying. A pipeline without {@code alerts:} uses the defaults of config.yml. Webhooks that
+ * are off (no URL) get nothing.
+ */
+public final class AlertPlanner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AlertPlanner NONE = new AlertPlanner(Set.of(), Alerts.NONE, null, "", Clock.systemUTC());
+
+    private final Set<String> enabled;
+    private final Alerts defaults;
+    private final RunDao history;
+    private final String dashboardUrl;
+    /** Outbox times are real time, whatever clock the engine runs on: they pace real HTTP requests. */
+    private final Clock outboxClock;
+    private final RunIds ids;
+
+    /**
+     * @param enabled  the webhooks that have a URL
+     * @param defaults what pipelines without {@code alerts:} alert
+     * @param history  reads earlier runs (to see a recovery) and a failed run's tasks
+     */
+    public AlertPlanner(Set<String> enabled, Alerts defaults, RunDao history, String dashboardUrl, Clock outboxClock) {
+        this.enabled = Set.copyOf(enabled);
+        this.defaults = defaults;
+        this.history = history;
+        this.dashboardUrl = dashboardUrl.endsWith("/") ? dashboardUrl.substring(0, dashboardUrl.length() - 1)
+                : dashboardUrl;
+        this.outboxClock = outboxClock;
+        this.ids = new RunIds(outboxClock);
+    }
+
+    /** Alerts nothing. */
+    public static AlertPlanner none() {
+        return NONE;
+    }
+
+    private Alerts alertsOf(Pipeline pipeline) {
+        return pipeline.alerts().equals(Alerts.NONE) ? defaults : pipeline.alerts();
+    }
+
+    public List<AlertDelivery> runEnded(Pipeline pipeline, String runId, RunState state, Optional<String> error,
+                                        Instant at) {
+        Alerts alerts = alertsOf(pipeline);
+        List<AlertDelivery> out = new ArrayList<>();
+        if (state == RunState.FAILED && anyEnabled(alerts.onFailure())) {
+            ObjectNode event = event(AlertType.RUN_FAILED, pipeline, runId, at);
+            event.put("state", state.name());
+            event.put("error", error.orElse(null));
+            ArrayNode failed = event.putArray("failed_tasks");
+            for (TaskRunRecord task : history.taskRuns(runId)) {
+                if (task.state() == TaskState.FAILED || task.state() == TaskState.TIMED_OUT) {
+                    failed.addObject().put("task", task.taskId()).put("state", task.state().name())
+                            .put("error", task.error().orElse(null));
+                }
+            }
+            out.addAll(deliveries(event, alerts.onFailure(), pipeline, runId, Optional.empty()));
+        }
+        if (state == RunState.SUCCEEDED) {
+            if (anyEnabled(alerts.onSuccess())) {
+                ObjectNode event = event(AlertType.RUN_SUCCEEDED, pipeline, runId, at);
+                event.put("state", state.name());
+                out.addAll(deliveries(event, alerts.onSuccess(), pipeline, runId, Optional.empty()));
+            }
+            if (anyEnabled(alerts.onFailure())
+                    && history.previousFinishedState(pipeline.id(), runId).orElse(null) == RunState.FAILED) {
+                ObjectNode event = event(AlertType.RUN_RECOVERED, pipeline, runId, at);
+                event.put("state", state.name());
+                out.addAll(deliveries(event, alerts.onFailure(), pipeline, runId, Optional.empty()));
+            }
+        }
+        return out;
+    }
+
+    /** An attempt ended in failure: the task retries, or (after its last retry) has failed. */
+    public List<AlertDelivery> attemptFailed(Pipeline pipeline, String runId, String taskId, int attempt,
+                                             TaskState state, boolean retrying, Optional<String> error, Instant at) {
+        Alerts alerts = alertsOf(pipeline);
+        List<String> webhooks = retrying ? alerts.onRetry() : alerts.onFailure();
+        if (!anyEnabled(webhooks)) {
+            return List.of();
+        }
+        ObjectNode event = event(retrying ? AlertType.TASK_RETRYING : AlertType.TASK_FAILED, pipeline, runId, at);
+        event.put("task", taskId);
+        event.put("attempt", attempt);
+        event.put("state", state.name());
+        event.put("error", error.orElse(null));
+        return deliveries(event, webhooks, pipeline, runId, Optional.of(taskId));
+    }
+
+    public List<AlertDelivery> durationOver(Pipeline pipeline, String runId, Duration limit, Instant at) {
+        Alerts alerts = alertsOf(pipeline);
+        if (!anyEnabled(alerts.onFailure())) {
+            return List.of();
+        }
+        ObjectNode event = event(AlertType.RUN_DURATION_OVER, pipeline, runId, at);
+        event.put("duration_limit", limit.toString());
+        event.put("error", "still running after " + limit);
+        return deliveries(event, alerts.onFailure(), pipeline, runId, Optional.empty());
+    }
+
+    private boolean anyEnabled(List<String> webhooks) {
+        return webhooks.stream().anyMatch(enabled::contains);
+    }
+
+    private ObjectNode event(AlertType type, Pipeline pipeline, String runId, Instant at) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("id", ids.next());
+        event.put("type", type.wireName());
+        event.put("pipeline", pipeline.id());
+        event.put("run_id", runId);
+        event.put("occurred_at", at.toString());
+        event.put("run_url", dashboardUrl + "/runs/" + runId);
+        return event;
+    }
+
+    /** One delivery per enabled webhook, all carrying the same event (and event id). */
+    private List<AlertDelivery> deliveries(ObjectNode event, List<String> webhooks, Pipeline pipeline, String runId,
+                                           Optional<String> taskId) {
+        String payload;
+        try {
+            payload = JSON.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event is plain JSON", e);
+        }
+        Instant now = outboxClock.instant();
+        List<AlertDelivery> out = new ArrayList<>();
+        for (String webhook : new LinkedHashSet<>(webhooks)) {
+            if (enabled.contains(webhook)) {
+                out.add(AlertDelivery.pending(ids.next(), event.get("id").asText(), webhook,
+                        event.get("type").asText(), pipeline.id(), runId, taskId, payload, now));
+            }
+        }
+        return out;
+    }
+}

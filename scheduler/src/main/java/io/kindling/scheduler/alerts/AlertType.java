@@ -1,0 +1,30 @@
+package io.kindling.scheduler.alerts;
+
+/** What an alert is about; the {@code type} field of an event. */
+public enum AlertType {
+    RUN_FAILED("run_failed", "Run failed"),
+    RUN_SUCCEEDED("run_succeeded", "Run succeeded"),
+    /** The first success after a failed run of the same pipeline. */
+    RUN_RECOVERED("run_recovered", "Run recovered"),
+    /** A task failed after its last retry. */
+    TASK_FAILED("task_failed", "Task failed"),
+    TASK_RETRYING("task_retrying", "Task retrying"),
+    /** The run is still going after the pipeline's {@code on_duration_over}. */
+    RUN_DURATION_OVER("run_duration_over", "Run taking too long");
+
+    private final String wireName;
+    private final String title;
+
+    AlertType(String wireName, String title) {
+        this.wireName = wireName;
+        this.title = title;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,115 @@
+package io.kindling.scheduler.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code alerting:} in config.yml: how the outbox delivers alert events. A delivery is retried with exponential
+ * backoff (from {@code initialBackoff}, doubling up to {@code maxBackoff}, with jitter) until {@code retryFor} has
+ * passed since it was written; it is then given up (state FAILED) and can be retried through the API.
+ */
+public class AlertingConfig {
+    @NotNull
+    private Duration retryFor = Duration.hours(24);
+    @NotNull
+    private Duration initialBackoff = Duration.seconds(5);
+    @NotNull
+    private Duration maxBackoff = Duration.minutes(10);
+    /** How often the worker looks for due deliveries. */
+    @NotNull
+    private Duration pollInterval = Duration.seconds(1);
+    /** The dashboard's address, for the links in alerts. */
+    @NotEmpty
+    private String dashboardUrl = "http://localhost:8080";
+    /** What pipelines without {@code alerts:} alert: webhook names per event group, as in a pipeline file. */
+    @NotNull
+    private List<String> onFailure = new ArrayList<>();
+    @NotNull
+    private List<String> onSuccess = new ArrayList<>();
+    @NotNull
+    private List<String> onRetry = new ArrayList<>();
+
+    @JsonProperty
+    public Duration getRetryFor() {
+        return retryFor;
+    }
+
+    @JsonProperty
+    public void setRetryFor(Duration retryFor) {
+        this.retryFor = retryFor;
+    }
+
+    @JsonProperty
+    public Duration getInitialBackoff() {
+        return initialBackoff;
+    }
+
+    @JsonProperty
+    public void setInitialBackoff(Duration initialBackoff) {
+        this.initialBackoff = initialBackoff;
+    }
+
+    @JsonProperty
+    public Duration getMaxBackoff() {
+        return maxBackoff;
+    }
+
+    @JsonProperty
+    public void setMaxBackoff(Duration maxBackoff) {
+        this.maxBackoff = maxBackoff;
+    }
+
+    @JsonProperty
+    public Duration getPollInterval() {
+        return pollInterval;
+    }
+
+    @JsonProperty
+    public void setPollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    @JsonProperty
+    public String getDashboardUrl() {
+        return dashboardUrl;
+    }
+
+    @JsonProperty
+    public void setDashboardUrl(String dashboardUrl) {
+        this.dashboardUrl = dashboardUrl;
+    }
+
+    @JsonProperty
+    public List<String> getOnFailure() {
+        return onFailure;
+    }
+
+    @JsonProperty
+    public void setOnFailure(List<String> onFailure) {
+        this.onFailure = onFailure == null ? new ArrayList<>() : onFailure;
+    }
+
+    @JsonProperty
+    public List<String> getOnSuccess() {
+        return onSuccess;
+    }
+
+    @JsonProperty
+    public void setOnSuccess(List<String> onSuccess) {
+        this.onSuccess = onSuccess == null ? new ArrayList<>() : onSuccess;
+    }
+
+    @JsonProperty
+    public List<String> getOnRetry() {
+        return onRetry;
+    }
+
+    @JsonProperty
+    public void setOnRetry(List<String> onRetry) {
+        this.onRetry = onRetry == null ? new ArrayList<>() : onRetry;
+    }
+}

@@ -1,0 +1,69 @@
+package io.kindling.scheduler.metrics;
+
+import io.kindling.scheduler.core.RunListener;
+import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.core.TaskState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Counts runs and task attempts as the engine reports them: {@code kindling_runs_started_total{pipeline}},
+ * {@code kindling_runs_finished_total{pipeline,state}}, {@code kindling_task_attempts_started_total{pipeline,task}},
+ * {@code kindling_task_attempts_finished_total{pipeline,task,state}}, {@code kindling_task_duration_seconds} and the
+ * {@code kindling_runs_active} gauge. Durations are measured here between the engine's reports, in real time.
+ */
+public final class RunMetrics implements RunListener {
+    private final MeterRegistry registry;
+    /** The pipeline of each run this daemon has seen start (or resumed), by run id. */
+    private final Map<String, String> pipelines = new ConcurrentHashMap<>();
+    private final Map<String, Long> attemptStarts = new ConcurrentHashMap<>();
+    private final Function<String, Optional<String>> pipelineOf;
+
+    /** @param pipelineOf finds the pipeline of a run resumed after a restart, whose start this daemon did not see */
+    public RunMetrics(MeterRegistry registry, Function<String, Optional<String>> pipelineOf) {
+        this.registry = registry;
+        this.pipelineOf = pipelineOf;
+        registry.gauge("kindling.runs.active", pipelines, Map::size);
+    }
+
+    @Override
+    public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
+        if (state == RunState.RUNNING) {
+            pipelines.put(runId, pipelineId);
+            Counter.builder("kindling.runs.started").description("Runs started")
+                    .tag("pipeline", pipelineId).register(registry).increment();
+        } else if (state.terminal()) {
+            pipelines.remove(runId);
+            Counter.builder("kindling.runs.finished").description("Runs finished, by final state")
+                    .tag("pipeline", pipelineId).tag("state", state.name()).register(registry).increment();
+        }
+    }
+
+    @Override
+    public void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
+        String pipeline = pipelines.computeIfAbsent(runId, id -> pipelineOf.apply(id).orElse("unknown"));
+        String key = runId + "/" + taskId;
+        if (state == TaskState.RUNNING) {
+            attemptStarts.put(key, System.nanoTime());
+            Counter.builder("kindling.task.attempts.started").description("Task attempts started")
+                    .tag("pipeline", pipeline).tag("task", taskId).register(registry).increment();
+            return;
+        }
+        Long started = attemptStarts.remove(key);
+        if (started == null) {
+            return; // not the end of an attempt (queued again, skipped, cancelled before starting)
+        }
+        String outcome = state == TaskState.UP_FOR_RETRY ? "FAILED" : state.name();
+        Counter.builder("kindling.task.attempts.finished").description("Task attempts finished, by outcome")
+                .tag("pipeline", pipeline).tag("task", taskId).tag("state", outcome).register(registry).increment();
+        Timer.builder("kindling.task.duration").description("How long task attempts ran")
+                .tag("pipeline", pipeline).tag("task", taskId).tag("state", outcome).register(registry)
+                .record(Duration.ofNanos(System.nanoTime() - started));
+    }
+}

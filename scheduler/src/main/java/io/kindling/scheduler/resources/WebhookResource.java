@@ -1,0 +1,100 @@
+package io.kindling.scheduler.resources;
+
+import io.kindling.scheduler.api.DeliveryPage;
+import io.kindling.scheduler.api.DeliveryView;
+import io.kindling.scheduler.db.AlertDelivery;
+import io.kindling.scheduler.db.AlertDelivery.DeliveryState;
+import io.kindling.scheduler.db.AlertDeliveryDao;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Alert deliveries: what was sent where, how it went, and a way to send one again. */
+@Path("/api/v1/webhooks/deliveries")
+@Produces(MediaType.APPLICATION_JSON)
+public class WebhookResource {
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final AlertDeliveryDao outbox;
+    private final Clock clock;
+
+    public WebhookResource(AlertDeliveryDao outbox, Clock clock) {
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    @GET
+    public DeliveryPage list(@QueryParam("state") String state, @QueryParam("limit") String limit,
+                             @QueryParam("before") String before) {
+        int size = parseLimit(limit);
+        Optional<DeliveryState> filter = Optional.ofNullable(emptyToNull(state)).map(WebhookResource::parseState);
+        List<AlertDelivery> page = outbox.list(filter, Optional.ofNullable(emptyToNull(before)), size);
+        String next = page.size() == size ? page.get(page.size() - 1).deliveryId() : null;
+        return new DeliveryPage(page.stream().map(d -> DeliveryView.of(d, List.of())).toList(), next);
+    }
+
+    @GET
+    @Path("/{id}")
+    public DeliveryView get(@PathParam("id") String id) {
+        return DeliveryView.of(find(id), outbox.attempts(id));
+    }
+
+    /** Sends a delivered or given-up delivery again, at once and with a fresh retry period. */
+    @POST
+    @Path("/{id}/retry")
+    public Response retry(@PathParam("id") String id) {
+        find(id);
+        if (!outbox.retry(id, clock.instant().truncatedTo(ChronoUnit.MILLIS))) {
+            throw new ClientErrorException("delivery '" + id + "' is pending already: it is sent when due",
+                    Response.Status.CONFLICT);
+        }
+        return Response.accepted(DeliveryView.of(find(id), outbox.attempts(id))).build();
+    }
+
+    private AlertDelivery find(String id) {
+        return outbox.find(id).orElseThrow(() -> new NotFoundException("delivery '" + id + "' not found"));
+    }
+
+    private static DeliveryState parseState(String state) {
+        try {
+            return DeliveryState.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("unknown state '" + state + "', expected one of "
+                    + Arrays.toString(DeliveryState.values()));
+        }
+    }
+
+    private static int parseLimit(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is right
+        }
+        throw new BadRequestException("limit must be an integer between 1 and " + MAX_LIMIT + ", got '" + limit + "'");
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
