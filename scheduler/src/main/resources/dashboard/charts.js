@@ -17,7 +17,7 @@ function canvas(testid, label, height) {
 export function ganttChart(run, now = Date.now()) {
   const attempts = run.tasks.flatMap((t) => t.attempts.map((a) => ({ task: t.task_id, ...a })));
   const queued = attempts.map((a) => Date.parse(a.queued_at)).filter((t) => !Number.isNaN(t));
-  const { node, wrap } = canvas('gantt', `Gantt chart of ${attempts.length} attempts`, 60 + 28 * attempts.length);
+  const { node, wrap } = canvas('gantt', `Gantt chart of ${attempts.length} attempts`, 90 + 36 * attempts.length);
   if (attempts.length === 0 || queued.length === 0 || !window.Chart) return wrap;
   const origin = Math.min(...queued);
   const at = (iso) => (iso ? (Date.parse(iso) - origin) / 1000 : (now - origin) / 1000);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -128,6 +129,12 @@ class DashboardBrowserTest {
                 .contains("local", "local-");
         assertThat(browser.findElement(By.cssSelector("[data-testid='version']")).getText())
                 .isEqualTo(api("/runs/" + runId).get("version").asText());
+
+        // the Gantt chart is Chart.js's: one bar per attempt, queue wait and run time
+        awaitElement(By.cssSelector("[data-testid='gantt']"));
+        Object bars = ((JavascriptExecutor) browser).executeScript(
+                "return Chart.getChart(document.querySelector(\"[data-testid='gantt']\")).data.labels");
+        assertThat((List<?>) bars).hasSize(4).allSatisfy(label -> assertThat(label.toString()).endsWith("#1"));
 
         awaitElement(By.cssSelector("[data-testid='log-adults/1']")).click();
         WebElement log = awaitElement(By.cssSelector("[data-testid='log-text-adults/1']"));
