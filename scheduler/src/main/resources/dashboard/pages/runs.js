@@ -1,14 +1,27 @@
-// Run history, newest first, filtered by pipeline and state, paged by the API's keyset cursor (`before`).
+// Run history, newest first, filtered by pipeline, state, trigger and creation time (entered in the viewer's
+// zone, sent as UTC), paged by the API's keyset cursor (`before`).
 import { api } from '../api.js';
 import { el, time, duration, stateBadge, runLink, pipelineLink } from '../view.js';
 
 const STATES = ['', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+const TRIGGERS = ['', 'schedule', 'manual', 'backfill'];
+
+/** An ISO UTC instant as the value of a datetime-local input (the viewer's zone), and back. */
+function toLocalInput(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
+function fromLocalInput(value) {
+  return value ? new Date(value).toISOString() : '';
+}
 const PAGE = 50;
 
 /** @param query the hash's query: pipeline, state, before (the cursor of this page) */
 export function runsPage(query) {
   const node = el('section', { 'aria-labelledby': 'runs-title' });
-  const filters = { pipeline: query.get('pipeline') || '', state: query.get('state') || '' };
+  const filters = {};
+  for (const name of ['pipeline', 'state', 'trigger', 'from', 'to']) filters[name] = query.get(name) || '';
   const before = query.get('before') || '';
 
 
@@ -25,16 +38,24 @@ export function runsPage(query) {
           el('option', { value: id, selected: id === filters.pipeline }, id || 'all pipelines')));
       const stateSelect = el('select', { name: 'state', id: 'filter-state' },
         STATES.map((s) => el('option', { value: s, selected: s === filters.state }, s || 'all states')));
+      const triggerSelect = el('select', { name: 'trigger', id: 'filter-trigger' },
+        TRIGGERS.map((t) => el('option', { value: t, selected: t === filters.trigger }, t || 'all triggers')));
+      const fromInput = el('input', { type: 'datetime-local', id: 'filter-from', value: toLocalInput(filters.from) });
+      const toInput = el('input', { type: 'datetime-local', id: 'filter-to', value: toLocalInput(filters.to) });
       const form = el('form', {
         class: 'filters',
         onsubmit: (event) => {
           event.preventDefault();
-          location.hash = '#/runs' + hashQuery({ pipeline: pipelineSelect.value, state: stateSelect.value });
+          location.hash = '#/runs' + hashQuery({ pipeline: pipelineSelect.value, state: stateSelect.value,
+            trigger: triggerSelect.value, from: fromLocalInput(fromInput.value), to: fromLocalInput(toInput.value) });
         },
       },
-      el('label', { for: 'filter-pipeline' }, 'Pipeline '), pipelineSelect,
-      el('label', { for: 'filter-state' }, ' State '), stateSelect,
-      el('button', { type: 'submit' }, 'Filter'));
+      el('label', { for: 'filter-pipeline' }, 'Pipeline'), pipelineSelect,
+      el('label', { for: 'filter-state' }, 'State'), stateSelect,
+      el('label', { for: 'filter-trigger' }, 'Trigger'), triggerSelect,
+      el('label', { for: 'filter-from' }, 'Created from'), fromInput,
+      el('label', { for: 'filter-to' }, 'to'), toInput,
+      el('button', { type: 'submit', 'data-testid': 'filter' }, 'Filter'));
       const paging = el('nav', { class: 'paging', 'aria-label': 'Pages of runs' },
         before ? el('a', { href: '#/runs' + hashQuery(filters) }, '« Newest') : null,
         page.next ? el('a', { href: '#/runs' + hashQuery({ ...filters, before: page.next }), 'data-testid': 'older' },
