@@ -29,6 +29,7 @@ export function runPage(runId) {
       ganttChart(run),
       el('h2', {}, 'Tasks'),
       tasks(run, openLogs, new Map(logs), refresh));
+    drawEdges(node.querySelector('[data-testid="dag"]'), definition);
     if (FINISHED.includes(run.state) && timer !== null && openLogs.size === 0) {
       clearInterval(timer);
       timer = null;
@@ -113,6 +114,36 @@ function graph(run, definition) {
       title: (deps.get(id) || []).length ? `after ${deps.get(id).join(', ')}` : 'no dependencies',
     }, el('span', {}, id), el('small', {}, states.get(id), (deps.get(id) || []).length
       ? ` · after ${deps.get(id).join(', ')}` : ''))))));
+}
+
+/** Arrows from each task to its dependents, over the laid-out boxes (needs the page on screen to measure). */
+function drawEdges(dag, definition) {
+  if (!dag || !dag.isConnected) return;
+  const box = dag.getBoundingClientRect();
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('class', 'dag-edges');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('width', dag.scrollWidth);
+  svg.setAttribute('height', dag.scrollHeight);
+  const find = (id) => dag.querySelector(`.dag-node[data-task="${CSS.escape(id)}"]`);
+  for (const task of definition) {
+    const to = find(task.id);
+    for (const dep of task.depends_on || []) {
+      const from = find(dep);
+      if (!to || !from) continue;
+      const a = from.getBoundingClientRect();
+      const b = to.getBoundingClientRect();
+      const line = document.createElementNS(svgNs, 'line');
+      line.setAttribute('x1', a.right - box.left + dag.scrollLeft);
+      line.setAttribute('y1', a.top + a.height / 2 - box.top);
+      line.setAttribute('x2', b.left - box.left + dag.scrollLeft);
+      line.setAttribute('y2', b.top + b.height / 2 - box.top);
+      line.setAttribute('data-edge', `${dep}->${task.id}`);
+      svg.append(line);
+    }
+  }
+  dag.prepend(svg);
 }
 
 function tasks(run, openLogs, logs, refresh) {

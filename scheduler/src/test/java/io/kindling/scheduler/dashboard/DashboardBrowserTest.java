@@ -122,6 +122,10 @@ class DashboardBrowserTest {
         int byCountryX = browser.findElement(By.cssSelector(".dag-node[data-task='by_country']")).getLocation().getX();
         assertThat(summaryX).isGreaterThan(byCountryX);
         assertThat(dag.getText()).contains("adults", "by_country", "by_age_band", "summary");
+        assertThat(browser.findElements(By.cssSelector("[data-testid='dag'] line[data-edge]")))
+                .extracting(e -> e.getAttribute("data-edge"))
+                .containsExactlyInAnyOrder("adults->by_country", "adults->by_age_band", "by_country->summary",
+                        "by_age_band->summary");
         for (String task : List.of("adults", "by_country", "by_age_band", "summary")) {
             assertThat(stateOf(By.cssSelector("article.task[data-task='" + task + "']"))).isEqualTo("SUCCEEDED");
         }
