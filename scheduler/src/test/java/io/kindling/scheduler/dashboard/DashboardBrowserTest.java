@@ -147,6 +147,16 @@ class DashboardBrowserTest {
                         text -> !text.isBlank());
         assertThat(log).isNotNull();
         screenshot("run-detail");
+
+        // the pipeline's own page: success rate and Chart.js's duration chart of its finished runs
+        browser.findElement(By.linkText("people")).click();
+        WebElement rate = awaitElement(By.cssSelector("[data-testid='success-rate']"));
+        assertThat(rate.getText()).startsWith("100% of the last");
+        awaitElement(By.cssSelector("[data-testid='duration-chart']"));
+        Object durations = ((JavascriptExecutor) browser).executeScript(
+                "return Chart.getChart(document.querySelector(\"[data-testid='duration-chart']\")).data.datasets[0].data");
+        assertThat((List<?>) durations).isNotEmpty();
+        screenshot("pipeline-people");
     }
 
     @Test
