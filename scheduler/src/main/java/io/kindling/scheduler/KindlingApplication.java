@@ -43,6 +43,7 @@ import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
 import io.kindling.scheduler.resources.BackfillResource;
 import io.kindling.scheduler.resources.ClusterResource;
+import io.kindling.scheduler.resources.DashboardResource;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
 import io.kindling.scheduler.resources.SourceResource;
@@ -180,6 +181,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 config.getCluster().getDeadAfter().toJavaDuration(), Clock.systemUTC()));
         environment.jersey().register(new SourceResource(sources, registry));
         environment.jersey().register(new WebhookResource(outbox, Clock.systemUTC()));
+        environment.jersey().register(new DashboardResource());
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
         environment.healthChecks().register("cluster", new ClusterHealthCheck(membership, cron));

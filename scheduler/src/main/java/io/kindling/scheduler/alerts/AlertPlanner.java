@@ -135,7 +135,7 @@ public final class AlertPlanner {
         event.put("pipeline", pipeline.id());
         event.put("run_id", runId);
         event.put("occurred_at", at.toString());
-        event.put("run_url", dashboardUrl + "/runs/" + runId);
+        event.put("run_url", dashboardUrl + "/#/runs/" + runId); // the dashboard's run page
         return event;
     }
 

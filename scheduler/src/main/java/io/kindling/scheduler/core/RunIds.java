@@ -2,6 +2,7 @@ package io.kindling.scheduler.core;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * Run ids that sort by creation time (a ULID: 48-bit milliseconds then 80 random bits, Crockford base 32,
@@ -35,10 +36,7 @@ public final class RunIds {
         }
         char[] out = new char[26];
         // 10 chars of time (50 bits, top 2 zero), then 16 chars of the 80 random bits.
-        for (int i = 9; i >= 0; i--) {
-            out[i] = ALPHABET[(int) (millis & 31)];
-            millis >>>= 5;
-        }
+        writeTime(out, millis);
         long low = randomLow;
         long high = randomHigh;
         for (int i = 25; i >= 10; i--) {
@@ -47,5 +45,20 @@ public final class RunIds {
             high >>>= 5;
         }
         return new String(out);
+    }
+
+    /** The smallest id a run created at {@code time} can have: run ids below it were created earlier. */
+    public static String firstIdAt(Instant time) {
+        char[] out = new char[26];
+        writeTime(out, Math.max(0, time.toEpochMilli()));
+        java.util.Arrays.fill(out, 10, 26, ALPHABET[0]);
+        return new String(out);
+    }
+
+    private static void writeTime(char[] out, long millis) {
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (millis & 31)];
+            millis >>>= 5;
+        }
     }
 }

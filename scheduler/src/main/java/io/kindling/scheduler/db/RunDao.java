@@ -1,5 +1,6 @@
 package io.kindling.scheduler.db;
 
+import io.kindling.scheduler.core.RunIds;
 import io.kindling.scheduler.core.RunState;
 import io.kindling.scheduler.core.TaskState;
 import io.kindling.scheduler.core.TriggerType;
@@ -386,15 +387,27 @@ public final class RunDao {
     /** Runs newest first; {@code before} is the last run id of the previous page (keyset paging, no OFFSET). */
     public List<RunRecord> listRuns(Optional<String> pipelineId, Optional<RunState> state, Optional<String> before,
                                     int limit) {
+        return listRuns(new RunFilter(pipelineId, state, Optional.empty(), Optional.empty(), Optional.empty()),
+                before, limit);
+    }
+
+    /** A page of runs newest first, keyset-paged: {@code before} is the last run id of the previous page. */
+    public List<RunRecord> listRuns(RunFilter filter, Optional<String> before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
-        pipelineId.ifPresent(p -> sql.append(" AND pipeline_id = :pipeline_id"));
-        state.ifPresent(s -> sql.append(" AND state = :state"));
+        filter.pipelineId().ifPresent(p -> sql.append(" AND pipeline_id = :pipeline_id"));
+        filter.state().ifPresent(s -> sql.append(" AND state = :state"));
+        filter.trigger().ifPresent(t -> sql.append(" AND trigger_type = :trigger"));
+        filter.createdFrom().ifPresent(t -> sql.append(" AND run_id >= :from_id"));
+        filter.createdUntil().ifPresent(t -> sql.append(" AND run_id < :until_id"));
         before.ifPresent(b -> sql.append(" AND run_id < :before"));
         sql.append(" ORDER BY run_id DESC LIMIT :limit");
         return jdbi.withHandle(h -> {
             Query q = h.createQuery(sql.toString()).bind("limit", limit);
-            pipelineId.ifPresent(p -> q.bind("pipeline_id", p));
-            state.ifPresent(s -> q.bind("state", s.name()));
+            filter.pipelineId().ifPresent(p -> q.bind("pipeline_id", p));
+            filter.state().ifPresent(s -> q.bind("state", s.name()));
+            filter.trigger().ifPresent(t -> q.bind("trigger", t.dbName()));
+            filter.createdFrom().ifPresent(t -> q.bind("from_id", RunIds.firstIdAt(t)));
+            filter.createdUntil().ifPresent(t -> q.bind("until_id", RunIds.firstIdAt(t)));
             before.ifPresent(b -> q.bind("before", b));
             return q.map(Rows.RUN).list();
         });

@@ -1,14 +1,16 @@
 package io.kindling.scheduler.resources;
 
-import io.kindling.scheduler.api.RunPage;
 import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.api.RepairRequest;
+import io.kindling.scheduler.api.RunPage;
 import io.kindling.scheduler.api.RunView;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.core.TriggerType;
 import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunFilter;
 import io.kindling.scheduler.db.RunRecord;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
@@ -23,6 +25,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -47,11 +51,16 @@ public class RunResource {
 
     @GET
     public RunPage list(@QueryParam("pipeline") String pipeline, @QueryParam("state") String state,
-                        @QueryParam("limit") String limit, @QueryParam("before") String before) {
+                        @QueryParam("trigger") String trigger, @QueryParam("from") String from,
+                        @QueryParam("to") String to, @QueryParam("limit") String limit,
+                        @QueryParam("before") String before) {
         int size = parseLimit(limit);
-        Optional<RunState> runState = Optional.ofNullable(emptyToNull(state)).map(RunResource::parseState);
-        List<RunRecord> page = runs.listRuns(Optional.ofNullable(emptyToNull(pipeline)), runState,
-                Optional.ofNullable(emptyToNull(before)), size);
+        RunFilter filter = new RunFilter(Optional.ofNullable(emptyToNull(pipeline)),
+                Optional.ofNullable(emptyToNull(state)).map(RunResource::parseState),
+                Optional.ofNullable(emptyToNull(trigger)).map(RunResource::parseTrigger),
+                Optional.ofNullable(emptyToNull(from)).map(t -> parseTime("from", t)),
+                Optional.ofNullable(emptyToNull(to)).map(t -> parseTime("to", t)));
+        List<RunRecord> page = runs.listRuns(filter, Optional.ofNullable(emptyToNull(before)), size);
         String next = page.size() == size ? page.get(page.size() - 1).runId() : null;
         return new RunPage(page.stream().map(RunView::of).toList(), next);
     }
@@ -165,6 +174,24 @@ public class RunResource {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("unknown state '" + state + "', expected one of "
                     + Arrays.toString(RunState.values()));
+        }
+    }
+
+    private static TriggerType parseTrigger(String trigger) {
+        try {
+            return TriggerType.fromDb(trigger);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("unknown trigger '" + trigger + "', expected one of schedule, manual, "
+                    + "backfill");
+        }
+    }
+
+    private static Instant parseTime(String name, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException(name + " must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got '"
+                    + value + "'");
         }
     }
 

@@ -28,4 +28,17 @@ class RunIdsTest {
         assertThat(early).isLessThan(late);
         assertThat(early.substring(0, 10)).isNotEqualTo(late.substring(0, 10));
     }
+
+    @Test
+    void firstIdAtATimeBoundsTheIdsCreatedFromThen() {
+        Instant t = Instant.parse("2026-11-24T12:00:00Z");
+        String bound = RunIds.firstIdAt(t);
+        RunIds atT = new RunIds(Clock.fixed(t, ZoneOffset.UTC));
+        for (int i = 0; i < 100; i++) {
+            assertThat(atT.next()).isGreaterThanOrEqualTo(bound).isLessThan(RunIds.firstIdAt(t.plusMillis(1)));
+        }
+        String before = new RunIds(Clock.fixed(t.minusMillis(1), ZoneOffset.UTC)).next();
+        assertThat(before).isLessThan(bound);
+        assertThat(bound).hasSize(26).endsWith("0000000000000000");
+    }
 }

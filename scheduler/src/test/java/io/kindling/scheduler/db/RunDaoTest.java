@@ -145,6 +145,43 @@ class RunDaoTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void historyFiltersByTriggerAndCreationTimeAndPagesWithinThem(String name, Supplier<Database> db) {
+        RunDao dao = dao(db);
+        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
+        List<String> created = new java.util.ArrayList<>();
+        // a run per hour, created at that hour: manual on even hours, backfill on odd ones
+        for (int hour = 0; hour < 6; hour++) {
+            RunIds at = new RunIds(Clock.fixed(t0.plusSeconds(3600L * hour), java.time.ZoneOffset.UTC));
+            TriggerType trigger = hour % 2 == 0 ? TriggerType.MANUAL : TriggerType.BACKFILL;
+            RunRecord r = new RunRecord(at.next(), "p", "hash", Optional.empty(), trigger, t0, Map.of(),
+                    RunState.QUEUED, t0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            dao.insertRun(r, List.of("a"));
+            created.add(r.runId());
+        }
+        RunFilter backfills = new RunFilter(Optional.of("p"), Optional.empty(), Optional.of(TriggerType.BACKFILL),
+                Optional.empty(), Optional.empty());
+        assertThat(dao.listRuns(backfills, Optional.empty(), 10)).extracting(RunRecord::runId)
+                .containsExactly(created.get(5), created.get(3), created.get(1));
+
+        // hours 1 to 3 inclusive: from is inclusive, to exclusive
+        RunFilter window = new RunFilter(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(t0.plusSeconds(3600)), Optional.of(t0.plusSeconds(4 * 3600)));
+        assertThat(dao.listRuns(window, Optional.empty(), 10)).extracting(RunRecord::runId)
+                .containsExactly(created.get(3), created.get(2), created.get(1));
+        List<RunRecord> first = dao.listRuns(window, Optional.empty(), 2);
+        assertThat(dao.listRuns(window, Optional.of(first.get(1).runId()), 2)).extracting(RunRecord::runId)
+                .containsExactly(created.get(1));
+
+        dao.updateRunState(created.get(4), RunState.FAILED, Optional.of(t0), Optional.of(t0), Optional.of("x"));
+        RunFilter failedManual = new RunFilter(Optional.of("p"), Optional.of(RunState.FAILED),
+                Optional.of(TriggerType.MANUAL), Optional.empty(), Optional.empty());
+        assertThat(dao.listRuns(failedManual, Optional.empty(), 10)).extracting(RunRecord::runId)
+                .containsExactly(created.get(4));
+        assertThat(dao.listRuns(RunFilter.ALL, Optional.empty(), 10)).hasSize(6);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void scheduleStatesOpenOnceMoveOnlyForwardAndKeepThePauseFlag(String name, Supplier<Database> db) {
         dao(db);
         ScheduleDao schedules = new ScheduleDao(database.jdbi());

@@ -116,7 +116,7 @@ class AlertsTest {
         assertThat(event.get("type").asText()).isEqualTo("run_failed");
         assertThat(event.get("pipeline").asText()).isEqualTo("fails");
         assertThat(event.get("id").asText()).isEqualTo(alert.header("X-Kindling-Event-Id"));
-        assertThat(event.get("run_url").asText()).endsWith("/runs/" + runId);
+        assertThat(event.get("run_url").asText()).endsWith("/#/runs/" + runId);
         assertThat(event.get("failed_tasks").get(0).get("task").asText()).isEqualTo("boom");
         assertThat(event.get("failed_tasks").get(0).get("error").asText()).contains("fails on purpose");
 

@@ -229,6 +229,19 @@ class KindlingAppTest {
         List<String> ids = new ArrayList<>();
         failed.get("runs").forEach(r -> ids.add(r.get("run_id").asText()));
         assertThat(ids).contains(a, b, c);
+
+        // by trigger and by creation time: these three were created between a's creation and now
+        JsonNode manual = get("/runs?pipeline=broken_sql&trigger=manual&limit=500");
+        assertThat(manual.get("runs")).allSatisfy(r -> assertThat(r.get("trigger").asText()).isEqualTo("manual"));
+        assertThat(get("/runs?pipeline=broken_sql&trigger=schedule").get("runs")).isEmpty();
+        // a run id records its creation to the millisecond: a second's margin either side of a's created_at
+        java.time.Instant aCreated = java.time.Instant.parse(get("/runs/" + a).get("created_at").asText());
+        JsonNode since = get("/runs?pipeline=broken_sql&limit=500&from=" + aCreated.minusSeconds(1));
+        List<String> sinceIds = new ArrayList<>();
+        since.get("runs").forEach(r -> sinceIds.add(r.get("run_id").asText()));
+        assertThat(sinceIds).contains(a, b, c);
+        assertThat(get("/runs?pipeline=broken_sql&to=" + aCreated.minusSeconds(1)).get("runs"))
+                .allSatisfy(r -> assertThat(r.get("run_id").asText()).isLessThan(a));
     }
 
     @Test
@@ -240,6 +253,12 @@ class KindlingAppTest {
                 "limit must be between");
         assertError(EXTENSION.client().target(APP.api("/runs?state=sleeping")).request().get(), 400,
                 "unknown state 'sleeping'");
+        assertError(EXTENSION.client().target(APP.api("/runs?trigger=cron")).request().get(), 400,
+                "unknown trigger 'cron', expected one of schedule, manual, backfill");
+        assertError(EXTENSION.client().target(APP.api("/runs?from=yesterday")).request().get(), 400,
+                "from must be an ISO-8601 UTC time");
+        assertError(EXTENSION.client().target(APP.api("/runs?to=2026-13-01")).request().get(), 400,
+                "to must be an ISO-8601 UTC time");
         assertError(EXTENSION.client().target(APP.api("/pipelines/nope/runs")).request()
                 .post(Entity.json(Map.of())), 404, "pipeline 'nope' not found");
         assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()

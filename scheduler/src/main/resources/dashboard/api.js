@@ -1,0 +1,42 @@
+// The only way the dashboard talks to the daemon: the public JSON API under /api/v1.
+const BASE = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function call(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(BASE + path, init);
+  const text = await response.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  if (!response.ok) {
+    throw new ApiError(response.status, (json && json.message) || `${response.status} ${response.statusText}`);
+  }
+  return json === null ? text : json;
+}
+
+export const api = {
+  pipelines: () => call('GET', '/pipelines'),
+  pipeline: (id) => call('GET', `/pipelines/${encodeURIComponent(id)}`),
+  version: (id, hash) => call('GET', `/pipelines/${encodeURIComponent(id)}/versions/${encodeURIComponent(hash)}`),
+  pause: (id) => call('POST', `/pipelines/${encodeURIComponent(id)}/pause`),
+  resume: (id) => call('POST', `/pipelines/${encodeURIComponent(id)}/resume`),
+  trigger: (id, params) => call('POST', `/pipelines/${encodeURIComponent(id)}/runs`, { params }),
+  runs: (query) => call('GET', '/runs?' + new URLSearchParams(query).toString()),
+  run: (runId) => call('GET', `/runs/${encodeURIComponent(runId)}`),
+  cancel: (runId) => call('POST', `/runs/${encodeURIComponent(runId)}/cancel`),
+  repair: (runId) => call('POST', `/runs/${encodeURIComponent(runId)}/repair`, {}),
+  log: async (runId, taskId, attempt) => {
+    const response = await fetch(`${BASE}/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(taskId)}/log?attempt=${attempt}`);
+    return response.ok ? response.text() : `(no log: ${response.status})`;
+  },
+};

@@ -1,0 +1,41 @@
+// Hash routes, so the daemon serves one page and the API stays the only server-side surface.
+import { el, errorBox } from './view.js';
+import { pipelinesPage } from './pages/pipelines.js';
+import { pipelinePage } from './pages/pipeline.js';
+import { runsPage } from './pages/runs.js';
+import { runPage } from './pages/run.js';
+
+const routes = [
+  [/^#\/pipelines\/([^/?]+)$/, (m) => pipelinePage(decodeURIComponent(m[1]))],
+  [/^#\/runs\/([^/?]+)$/, (m) => runPage(decodeURIComponent(m[1]))],
+  [/^#\/runs(?:\?(.*))?$/, (m) => runsPage(new URLSearchParams(m[1] || ''))],
+  [/^(?:#\/pipelines)?$|^#\/?$/, () => pipelinesPage()],
+];
+
+let current = null; // the page on screen: stopped (its refresh timers) when the route changes
+
+async function render() {
+  if (current && current.stop) current.stop();
+  current = null;
+  const main = document.getElementById('main');
+  const hash = location.hash;
+  const route = routes.find(([pattern]) => pattern.test(hash));
+  const section = hash.startsWith('#/runs') ? 'runs' : 'pipelines';
+  document.querySelectorAll('[data-nav]').forEach((a) =>
+    a.toggleAttribute('aria-current', a.dataset.nav === section));
+  if (!route) {
+    main.replaceChildren(errorBox(`No page at ${hash}`), el('a', { href: '#/pipelines' }, 'Pipelines'));
+    return;
+  }
+  const page = route[1](hash.match(route[0]));
+  current = page;
+  main.replaceChildren(page.node);
+  try {
+    await page.start();
+  } catch (e) {
+    page.node.prepend(errorBox(e.message));
+  }
+}
+
+window.addEventListener('hashchange', render);
+render();

@@ -1,0 +1,71 @@
+// Charts drawn by Chart.js (vendored from npm; loaded by index.html as window.Chart). Times are seconds from
+// the run's first queued attempt, so no date adapter is needed.
+import { el } from './view.js';
+
+const COLOURS = { wait: '#8c959f', SUCCEEDED: '#1a7f37', FAILED: '#cf222e', TIMED_OUT: '#cf222e',
+  RUNNING: '#0969da', CANCELLED: '#6e7781', QUEUED: '#8c959f' };
+
+function canvas(testid, label, height) {
+  const node = el('canvas', { 'data-testid': testid, role: 'img', 'aria-label': label });
+  return { node, wrap: el('div', { class: 'chart', style: `height:${height}px` }, node) };
+}
+
+/**
+ * A Gantt chart of a run's attempts: one bar per attempt, grey while it waited in the queue, then its state's
+ * colour while it ran (to now for a running one).
+ */
+export function ganttChart(run, now = Date.now()) {
+  const attempts = run.tasks.flatMap((t) => t.attempts.map((a) => ({ task: t.task_id, ...a })));
+  const queued = attempts.map((a) => Date.parse(a.queued_at)).filter((t) => !Number.isNaN(t));
+  const { node, wrap } = canvas('gantt', `Gantt chart of ${attempts.length} attempts`, 90 + 36 * attempts.length);
+  if (attempts.length === 0 || queued.length === 0 || !window.Chart) return wrap;
+  const origin = Math.min(...queued);
+  const at = (iso) => (iso ? (Date.parse(iso) - origin) / 1000 : (now - origin) / 1000);
+  const labels = attempts.map((a) => `${a.task} #${a.attempt}${a.repair ? ` (repair ${a.repair})` : ''}`);
+  const wait = attempts.map((a) => [at(a.queued_at), a.started_at ? at(a.started_at) : at(a.ended_at)]);
+  const ran = attempts.map((a) => (a.started_at ? [at(a.started_at), at(a.ended_at)] : null));
+  new window.Chart(node, {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        { label: 'queue wait', data: wait, backgroundColor: COLOURS.wait },
+        { label: 'running', data: ran, backgroundColor: attempts.map((a) => COLOURS[a.state] || COLOURS.RUNNING) },
+      ],
+    },
+    options: {
+      indexAxis: 'y', animation: false, maintainAspectRatio: false,
+      scales: { x: { beginAtZero: true, title: { display: true, text: 'seconds since the first attempt was queued' } },
+        y: { stacked: true } },
+      plugins: { legend: { position: 'bottom' } },
+    },
+  });
+  return wrap;
+}
+
+/** Durations of recent finished runs, oldest left, each bar in its run's state colour. */
+export function durationChart(runs) {
+  const done = runs.filter((r) => r.duration_ms !== undefined && r.duration_ms !== null).slice().reverse();
+  const { node, wrap } = canvas('duration-chart', `Durations of the last ${done.length} runs`, 220);
+  if (done.length === 0 || !window.Chart) return wrap;
+  new window.Chart(node, {
+    type: 'bar',
+    data: {
+      labels: done.map((r) => new Date(r.started_at).toLocaleString()),
+      datasets: [{ label: 'duration (s)', data: done.map((r) => r.duration_ms / 1000),
+        backgroundColor: done.map((r) => COLOURS[r.state] || COLOURS.QUEUED) }],
+    },
+    options: { animation: false, maintainAspectRatio: false, plugins: { legend: { display: false } },
+      scales: { y: { beginAtZero: true, title: { display: true, text: 'seconds' } } } },
+  });
+  return wrap;
+}
+
+/** Chart.js keeps every chart it drew; a page that redraws lets go of the old ones first. */
+export function destroyCharts(root) {
+  if (!window.Chart) return;
+  root.querySelectorAll('canvas').forEach((c) => {
+    const chart = window.Chart.getChart(c);
+    if (chart) chart.destroy();
+  });
+}

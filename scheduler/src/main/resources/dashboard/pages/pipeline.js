@@ -1,0 +1,54 @@
+// One pipeline: its definition (YAML), stored versions, recent runs with their success rate.
+import { api } from '../api.js';
+import { el, time, duration, stateBadge, runLink, FINISHED } from '../view.js';
+import { describeCron } from '../cron.js';
+import { durationChart, destroyCharts } from '../charts.js';
+
+export function pipelinePage(id) {
+  const node = el('section', { 'aria-labelledby': 'pipeline-title' });
+  return {
+    node,
+    async start() {
+      const p = await api.pipeline(id);
+      destroyCharts(node);
+      const runs = p.detail.recent_runs || [];
+      const finished = runs.filter((r) => FINISHED.includes(r.state));
+      const succeeded = finished.filter((r) => r.state === 'SUCCEEDED').length;
+      node.replaceChildren(
+        el('h1', { id: 'pipeline-title' }, p.id),
+        p.description ? el('p', {}, p.description) : null,
+        (p.load_errors || []).length ? el('div', { class: 'load-errors', role: 'alert' },
+          el('h2', {}, 'The file is broken now; the last good version runs'),
+          el('ul', {}, p.load_errors.map((e) => el('li', {}, el('code', {}, e))))) : null,
+        el('dl', { class: 'summary' },
+          el('dt', {}, 'Schedule'), el('dd', {}, p.schedule
+            ? `${describeCron(p.schedule.cron)} (${p.schedule.cron}, ${p.schedule.timezone})` : 'manual only'),
+          el('dt', {}, 'Next fire'), el('dd', {}, p.paused ? 'paused' : time(p.next_fire_time)),
+          el('dt', {}, 'File'), el('dd', {}, el('code', {}, p.file)),
+          el('dt', {}, 'Version'), el('dd', {}, el('code', {}, p.version)),
+          el('dt', {}, 'Success rate'), el('dd', { 'data-testid': 'success-rate' }, finished.length
+            ? `${Math.round(100 * succeeded / finished.length)}% of the last ${finished.length} finished runs`
+            : 'no finished runs yet')),
+        el('p', {}, el('a', { href: `#/runs?pipeline=${encodeURIComponent(p.id)}` }, 'All runs of this pipeline')),
+        el('h2', {}, 'Recent runs'),
+        durationChart(runs),
+        runs.length ? el('table', { class: 'grid' },
+          el('thead', {}, el('tr', {}, ['Run', 'State', 'Trigger', 'Started', 'Duration']
+            .map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, runs.map((r) => el('tr', {}, el('td', {}, runLink(r.run_id)), el('td', {}, stateBadge(r.state)),
+            el('td', {}, r.trigger), el('td', {}, time(r.started_at)), el('td', {}, duration(r.duration_ms))))))
+          : el('p', {}, 'No runs yet.'),
+        el('h2', {}, 'Definition'),
+        el('pre', { class: 'yaml', 'data-testid': 'yaml', tabindex: 0 }, p.detail.source),
+        el('h2', {}, 'Versions'),
+        el('table', { class: 'grid' },
+          el('thead', {}, el('tr', {}, ['Content hash', 'Loaded', 'Git commit', 'File', '']
+            .map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, (p.detail.versions || []).map((v) => el('tr', {},
+            el('td', {}, el('code', {}, v.content_hash)), el('td', {}, time(v.loaded_at)),
+            el('td', {}, v.git_commit ? el('code', {}, v.git_commit) : '—'), el('td', {}, v.file),
+            el('td', {}, v.current ? 'current' : ''))))));
+    },
+    stop() { destroyCharts(node); },
+  };
+}

@@ -1,0 +1,187 @@
+// One run: its DAG with task states, each task's attempts (executor, Spark app, error, SQL, log), cancel and
+// repair. Refreshed every 2 s until the run has finished; an open log follows the attempt while it runs.
+import { api } from '../api.js';
+import { el, time, duration, stateBadge, errorBox, pipelineLink, FINISHED } from '../view.js';
+import { ganttChart, destroyCharts } from '../charts.js';
+
+export function runPage(runId) {
+  const node = el('section', { 'aria-labelledby': 'run-title' });
+  const openLogs = new Set(); // "task/attempt" whose log is shown, kept across redraws
+  let timer = null;
+  let definition = null; // the pipeline's tasks (dependencies), fetched once
+
+  async function refresh() {
+    const run = await api.run(runId);
+    if (definition === null) {
+      definition = await api.pipeline(run.pipeline).then((p) => p.detail.tasks).catch(() => []);
+    }
+    const logs = await Promise.all(run.tasks.flatMap((t) => t.attempts
+      .filter((a) => openLogs.has(`${t.task_id}/${a.attempt}`))
+      .map((a) => api.log(runId, t.task_id, a.attempt).then((text) => [`${t.task_id}/${a.attempt}`, text]))));
+    destroyCharts(node);
+    node.replaceChildren(
+      el('h1', { id: 'run-title' }, 'Run ', el('code', {}, run.run_id), ' ', stateBadge(run.state)),
+      summary(run),
+      actions(run, refresh),
+      el('h2', {}, 'Graph'),
+      graph(run, definition),
+      el('h2', {}, 'Attempts over time'),
+      ganttChart(run),
+      el('h2', {}, 'Tasks'),
+      tasks(run, openLogs, new Map(logs), refresh));
+    drawEdges(node.querySelector('[data-testid="dag"]'), definition);
+    if (FINISHED.includes(run.state) && timer !== null && openLogs.size === 0) {
+      clearInterval(timer);
+      timer = null;
+    }
+  }
+
+  return {
+    node,
+    async start() {
+      await refresh();
+      timer = setInterval(() => refresh().catch(() => {}), 2000);
+    },
+    stop() {
+      clearInterval(timer);
+      destroyCharts(node);
+    },
+  };
+}
+
+function summary(run) {
+  const rows = [
+    ['Pipeline', pipelineLink(run.pipeline)],
+    ['Definition version', el('code', { 'data-testid': 'version' }, run.version)],
+    ['Trigger', run.trigger],
+    ['Logical time', time(run.logical_time)],
+    ['Created', time(run.created_at)],
+    ['Started', time(run.started_at)],
+    ['Ended', time(run.ended_at)],
+    ['Duration', duration(run.duration_ms)],
+    ['Parameters', Object.keys(run.params || {}).length
+      ? el('code', {}, Object.entries(run.params).map(([k, v]) => `${k}=${v}`).join(' ')) : '—'],
+  ];
+  if (run.backfill_id) rows.push(['Backfill', run.backfill_id]);
+  if (run.git_commit) rows.push(['Git commit', el('code', {}, run.git_commit)]);
+  if (run.error) rows.push(['Error', el('span', { class: 'error-text' }, run.error)]);
+  return el('dl', { class: 'summary' }, rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+
+function actions(run, refresh) {
+  const message = el('span', { 'aria-live': 'polite' });
+  const act = (label, testid, call, enabled) => el('button', {
+    type: 'button', 'data-testid': testid, disabled: !enabled,
+    onclick: async (event) => {
+      event.target.disabled = true;
+      try {
+        await call(run.run_id);
+        await refresh();
+      } catch (e) {
+        message.replaceChildren(errorBox(e.message));
+        event.target.disabled = false;
+      }
+    },
+  }, label);
+  return el('div', { class: 'actions' },
+    act('Cancel run', 'cancel', api.cancel, !FINISHED.includes(run.state)),
+    act('Repair run', 'repair', api.repair, run.state === 'FAILED' || run.state === 'CANCELLED'),
+    message);
+}
+
+/** The DAG as columns by depth (a task sits right of everything it depends on), each box in its state's colour. */
+function graph(run, definition) {
+  const states = new Map(run.tasks.map((t) => [t.task_id, t.state]));
+  const deps = new Map(definition.map((t) => [t.id, (t.depends_on || []).filter((d) => states.has(d))]));
+  const depth = new Map();
+  const depthOf = (id, seen = new Set()) => {
+    if (depth.has(id)) return depth.get(id);
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const d = Math.max(-1, ...(deps.get(id) || []).map((p) => depthOf(p, seen))) + 1;
+    depth.set(id, d);
+    return d;
+  };
+  const columns = [];
+  for (const id of states.keys()) {
+    const d = depthOf(id);
+    (columns[d] = columns[d] || []).push(id);
+  }
+  return el('div', { class: 'dag', 'data-testid': 'dag', role: 'list' }, columns.map((ids) =>
+    el('div', { class: 'dag-column' }, ids.map((id) => el('a', {
+      href: `#task-${id}`, role: 'listitem',
+      class: `dag-node state-${states.get(id).toLowerCase()}`, 'data-task': id, 'data-state': states.get(id),
+      title: (deps.get(id) || []).length ? `after ${deps.get(id).join(', ')}` : 'no dependencies',
+    }, el('span', {}, id), el('small', {}, states.get(id), (deps.get(id) || []).length
+      ? ` · after ${deps.get(id).join(', ')}` : ''))))));
+}
+
+/** Arrows from each task to its dependents, over the laid-out boxes (needs the page on screen to measure). */
+function drawEdges(dag, definition) {
+  if (!dag || !dag.isConnected) return;
+  const box = dag.getBoundingClientRect();
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('class', 'dag-edges');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('width', dag.scrollWidth);
+  svg.setAttribute('height', dag.scrollHeight);
+  const find = (id) => dag.querySelector(`.dag-node[data-task="${CSS.escape(id)}"]`);
+  for (const task of definition) {
+    const to = find(task.id);
+    for (const dep of task.depends_on || []) {
+      const from = find(dep);
+      if (!to || !from) continue;
+      const a = from.getBoundingClientRect();
+      const b = to.getBoundingClientRect();
+      const line = document.createElementNS(svgNs, 'line');
+      line.setAttribute('x1', a.right - box.left + dag.scrollLeft);
+      line.setAttribute('y1', a.top + a.height / 2 - box.top);
+      line.setAttribute('x2', b.left - box.left + dag.scrollLeft);
+      line.setAttribute('y2', b.top + b.height / 2 - box.top);
+      line.setAttribute('data-edge', `${dep}->${task.id}`);
+      svg.append(line);
+    }
+  }
+  dag.prepend(svg);
+}
+
+function tasks(run, openLogs, logs, refresh) {
+  return el('div', { class: 'tasks' }, run.tasks.map((t) => el('article', {
+    id: `task-${t.task_id}`, class: 'task', 'data-task': t.task_id, 'data-state': t.state,
+  },
+  el('h3', {}, t.task_id, ' ', stateBadge(t.state)),
+  t.error ? el('p', { class: 'error-text' }, t.error) : null,
+  t.next_attempt_at ? el('p', {}, 'Next attempt ', time(t.next_attempt_at)) : null,
+  el('table', { class: 'grid' },
+    el('thead', {}, el('tr', {}, ['#', 'Repair', 'State', 'Executor', 'Spark app', 'Queued', 'Started',
+      'Duration', ''].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, t.attempts.map((a) => attemptRows(run, t, a, openLogs, logs, refresh)))))));
+}
+
+function attemptRows(run, t, a, openLogs, logs, refresh) {
+  const key = `${t.task_id}/${a.attempt}`;
+  const open = openLogs.has(key);
+  const rows = [el('tr', {},
+    el('td', {}, a.attempt),
+    el('td', {}, a.repair),
+    el('td', {}, stateBadge(a.state)),
+    el('td', {}, a.executor, a.remote_id ? el('div', { class: 'muted' }, a.remote_id) : null),
+    el('td', {}, a.spark_app_id ? el('code', {}, a.spark_app_id) : '—'),
+    el('td', {}, time(a.queued_at)),
+    el('td', {}, time(a.started_at)),
+    el('td', {}, duration(a.duration_ms)),
+    el('td', {}, el('button', {
+      type: 'button', 'aria-expanded': open, 'data-testid': `log-${key}`,
+      onclick: () => {
+        if (open) openLogs.delete(key); else openLogs.add(key);
+        refresh();
+      },
+    }, open ? 'Hide log' : 'Log')))];
+  const extra = [];
+  if (a.error) extra.push(el('p', { class: 'error-text' }, a.error));
+  if (a.rendered) extra.push(el('details', {}, el('summary', {}, 'Rendered SQL'), el('pre', {}, a.rendered)));
+  if (open) extra.push(el('pre', { class: 'log', 'data-testid': `log-text-${key}` }, logs.get(key) || ''));
+  if (extra.length) rows.push(el('tr', {}, el('td', { colspan: 9 }, extra)));
+  return rows;
+}

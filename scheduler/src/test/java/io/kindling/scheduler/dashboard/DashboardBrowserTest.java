@@ -1,0 +1,209 @@
+package io.kindling.scheduler.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.kindling.scheduler.KindlingConfiguration;
+import io.kindling.scheduler.support.KindlingApp;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in a real headless Chromium against the real daemon (real Spark, a real SQLite file): what an
+ * operator clicks, and what the page then shows. Screenshots of each page go to target/screenshots.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class DashboardBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
+
+    private static final KindlingApp APP = KindlingApp.create(true, "pipelines/api", "pipelines/dashboard");
+    static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void startBrowser() {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the dashboard's browser tests need Chromium and its driver: apt-get install -y chromium "
+                        + "chromium-driver (Debian/Ubuntu); .ci/run installs them");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private static String page(String hash) {
+        return "http://localhost:" + EXTENSION.getLocalPort() + "/" + hash;
+    }
+
+    private static void screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the first element matching; the pages redraw every 2 s, so elements are looked up again each time. */
+    private static WebElement awaitElement(By by) {
+        return await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> browser.findElements(by).stream().findFirst().orElse(null), e -> e != null);
+    }
+
+    private static String stateOf(By by) {
+        List<WebElement> found = browser.findElements(by);
+        return found.isEmpty() ? "" : found.get(0).getAttribute("data-state");
+    }
+
+    private static JsonNode api(String path) {
+        return EXTENSION.client().target(APP.api(path)).request().get(JsonNode.class);
+    }
+
+    @Test
+    void runNowFromThePipelinesPageTurnsGreenAndItsDetailShowsTheGraphAndTasks() {
+        browser.get(page("#/pipelines"));
+        awaitElement(By.cssSelector("tr[data-pipeline='people']"));
+        screenshot("pipelines");
+
+        awaitElement(By.cssSelector("[data-testid='run-now-people']")).click();
+        awaitElement(By.cssSelector("[data-testid='param-people-min_age']")).sendKeys("30");
+        browser.findElement(By.cssSelector("[data-testid='run-people']")).click();
+        WebElement link = awaitElement(By.cssSelector("[data-testid='flash'] a"));
+        String runId = link.getText();
+        assertThat(api("/runs/" + runId).get("params").get("min_age").asText()).isEqualTo("30");
+
+        By square = By.cssSelector("[data-testid='squares-people'] a[href='#/runs/" + runId + "']");
+        await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(square), s -> s.equals("SUCCEEDED"));
+        screenshot("pipelines-after-run");
+
+        awaitElement(square).click();
+        WebElement dag = awaitElement(By.cssSelector("[data-testid='dag']"));
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
+                () -> browser.findElements(By.cssSelector("[data-testid='dag'] .dag-node")).size(), n -> n == 4);
+        // the join sits in a column right of the tasks it waits for
+        int summaryX = browser.findElement(By.cssSelector(".dag-node[data-task='summary']")).getLocation().getX();
+        int byCountryX = browser.findElement(By.cssSelector(".dag-node[data-task='by_country']")).getLocation().getX();
+        assertThat(summaryX).isGreaterThan(byCountryX);
+        assertThat(dag.getText()).contains("adults", "by_country", "by_age_band", "summary");
+        assertThat(browser.findElements(By.cssSelector("[data-testid='dag'] line[data-edge]")))
+                .extracting(e -> e.getAttribute("data-edge"))
+                .containsExactlyInAnyOrder("adults->by_country", "adults->by_age_band", "by_country->summary",
+                        "by_age_band->summary");
+        for (String task : List.of("adults", "by_country", "by_age_band", "summary")) {
+            assertThat(stateOf(By.cssSelector("article.task[data-task='" + task + "']"))).isEqualTo("SUCCEEDED");
+        }
+        assertThat(browser.findElement(By.cssSelector("article.task[data-task='adults']")).getText())
+                .contains("local", "local-");
+        assertThat(browser.findElement(By.cssSelector("[data-testid='version']")).getText())
+                .isEqualTo(api("/runs/" + runId).get("version").asText());
+
+        // the Gantt chart is Chart.js's: one bar per attempt, queue wait and run time
+        awaitElement(By.cssSelector("[data-testid='gantt']"));
+        Object bars = ((JavascriptExecutor) browser).executeScript(
+                "return Chart.getChart(document.querySelector(\"[data-testid='gantt']\")).data.labels");
+        assertThat((List<?>) bars).hasSize(4).allSatisfy(label -> assertThat(label.toString()).endsWith("#1"));
+
+        awaitElement(By.cssSelector("[data-testid='log-adults/1']")).click();
+        WebElement log = awaitElement(By.cssSelector("[data-testid='log-text-adults/1']"));
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> browser.findElement(By.cssSelector("[data-testid='log-text-adults/1']")).getText(),
+                        text -> !text.isBlank());
+        assertThat(log).isNotNull();
+        screenshot("run-detail");
+
+        // the pipeline's own page: success rate and Chart.js's duration chart of its finished runs
+        browser.findElement(By.linkText("people")).click();
+        WebElement rate = awaitElement(By.cssSelector("[data-testid='success-rate']"));
+        assertThat(rate.getText()).startsWith("100% of the last");
+        awaitElement(By.cssSelector("[data-testid='duration-chart']"));
+        Object durations = ((JavascriptExecutor) browser).executeScript(
+                "return Chart.getChart(document.querySelector(\"[data-testid='duration-chart']\")).data.datasets[0].data");
+        assertThat((List<?>) durations).isNotEmpty();
+        screenshot("pipeline-people");
+    }
+
+    @Test
+    void cancellingALongRunShowsItCancelled() {
+        String runId = EXTENSION.client().target(APP.api("/pipelines/long/runs")).request()
+                .post(jakarta.ws.rs.client.Entity.json("{}"), JsonNode.class).get("run_id").asText();
+        browser.get(page("#/runs/" + runId));
+        By endless = By.cssSelector("article.task[data-task='endless']");
+        await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(endless), s -> s.equals("RUNNING"));
+
+        awaitElement(By.cssSelector("[data-testid='cancel']")).click();
+        By title = By.cssSelector("#run-title .state");
+        await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(title), s -> s.equals("CANCELLED"));
+        assertThat(api("/runs/" + runId).get("state").asText()).isEqualTo("CANCELLED");
+        assertThat(browser.findElement(By.cssSelector("[data-testid='cancel']")).isEnabled()).isFalse();
+        assertThat(browser.findElement(By.cssSelector("[data-testid='repair']")).isEnabled()).isTrue();
+        screenshot("run-cancelled");
+
+        browser.get(page("#/runs?state=CANCELLED"));
+        awaitElement(By.cssSelector("tr[data-run='" + runId + "']"));
+        assertThat(browser.findElements(By.cssSelector("[data-testid='runs'] tbody tr")))
+                .allSatisfy(row -> assertThat(row.getText()).contains("CANCELLED"));
+        screenshot("runs");
+    }
+
+    @Test
+    void pausingAPipelineStopsItsScheduleAndUnpausingResumesIt() {
+        browser.get(page("#/pipelines"));
+        By toggle = By.cssSelector("[data-testid='paused-nightly']");
+        awaitElement(toggle);
+        assertThat(browser.findElement(toggle).isSelected()).isFalse();
+        browser.findElement(toggle).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> api("/pipelines/nightly").get("paused").asBoolean());
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> browser.findElement(toggle).isSelected());
+        assertThat(browser.findElement(By.cssSelector("tr[data-pipeline='nightly']")).getText()).contains("paused");
+        screenshot("pipeline-paused");
+
+        browser.findElement(toggle).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !api("/pipelines/nightly").get("paused").asBoolean());
+    }
+
+    @Test
+    void pipelinePageShowsItsDefinitionAndScheduleInWords() {
+        browser.get(page("#/pipelines/nightly"));
+        WebElement yaml = awaitElement(By.cssSelector("[data-testid='yaml']"));
+        assertThat(yaml.getText()).contains("pipeline: nightly", "SELECT 1 AS one");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("every day at 02:00");
+        screenshot("pipeline");
+    }
+}

@@ -1,0 +1,154 @@
+package io.kindling.scheduler.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.kindling.scheduler.KindlingConfiguration;
+import io.kindling.scheduler.core.RunIds;
+import io.kindling.scheduler.db.Database;
+import io.kindling.scheduler.support.KindlingApp;
+import io.kindling.scheduler.support.MutableClock;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The run history API on a SQLite file holding a million runs: each filter the dashboard offers answers its
+ * first page and a page deep in the history by index range scans. Times are measured and written to
+ * target/benchmarks/run-history.txt (a figure to read, not asserted: the build machine is shared); the pages
+ * themselves are checked.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class RunHistoryBenchmarkTest {
+    private static final int RUNS = 1_000_000;
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+    private static final List<String> PIPELINES = List.of("orders", "people", "events", "billing", "search");
+    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/dashboard");
+    static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static String middleRunId;
+
+    /**
+     * A million finished runs, one a minute, five pipelines in turn: mostly scheduled and succeeded; every 100th
+     * failed (all of them runs of "events"). Written straight into the running daemon's database.
+     */
+    @BeforeAll
+    static void loadAMillionRuns() {
+        Database database = Database.open(EXTENSION.getConfiguration().getDatabase());
+        try {
+            MutableClock clock = new MutableClock(T0);
+            RunIds ids = new RunIds(clock);
+            int chunk = 20_000;
+            for (int start = 0; start < RUNS; start += chunk) {
+                int from = start;
+                database.jdbi().useTransaction(h -> {
+                    PreparedBatch batch = h.prepareBatch("""
+                            INSERT INTO runs (run_id, pipeline_id, content_hash, trigger_type, logical_time, params,
+                                              state, created_at, started_at, ended_at)
+                            VALUES (?, ?, 'hash', ?, ?, '{}', ?, ?, ?, ?)""");
+                    for (int i = from; i < from + chunk; i++) {
+                        Instant created = T0.plusSeconds(60L * i);
+                        clock.set(created);
+                        String runId = ids.next();
+                        if (i == RUNS / 2) {
+                            middleRunId = runId;
+                        }
+                        String trigger = i % 10 == 0 ? "manual" : i % 10 == 1 ? "backfill" : "schedule";
+                        long millis = created.toEpochMilli();
+                        batch.add(runId, PIPELINES.get(i % PIPELINES.size()), trigger, millis,
+                                i % 100 == 7 ? "FAILED" : "SUCCEEDED", millis, millis, millis + 1000 + i % 5000);
+                    }
+                    batch.execute();
+                });
+            }
+        } finally {
+            database.stop();
+        }
+    }
+
+    private static JsonNode page(String query) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(APP.api("/runs?" + query)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(query).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    /** Median and worst of 20 requests after 3 to warm up, in milliseconds. */
+    private static double[] time(String query) throws IOException, InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            page(query);
+        }
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            page(query);
+            millis.add((System.nanoTime() - start) / 1e6);
+        }
+        Collections.sort(millis);
+        return new double[] {millis.get(millis.size() / 2), millis.get(millis.size() - 1)};
+    }
+
+    @Test
+    void everyFilterPagesThroughAMillionRunsByIndex() throws Exception {
+        String deep = "before=" + middleRunId;
+        String range = "from=" + T0.plus(Duration.ofDays(300)) + "&to=" + T0.plus(Duration.ofDays(301));
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("newest", "limit=50");
+        queries.put("deep page", "limit=50&" + deep);
+        queries.put("pipeline", "pipeline=billing&limit=50");
+        queries.put("pipeline, deep", "pipeline=billing&limit=50&" + deep);
+        queries.put("pipeline + state FAILED", "pipeline=events&state=FAILED&limit=50");
+        queries.put("state FAILED, deep", "state=FAILED&limit=50&" + deep);
+        queries.put("trigger manual", "trigger=manual&limit=50");
+        queries.put("trigger backfill, deep", "trigger=backfill&limit=50&" + deep);
+        queries.put("one day, 300 days in", range + "&limit=50");
+
+        String db = EXTENSION.getConfiguration().getDatabase().getUrl().startsWith("jdbc:sqlite") ? "SQLite"
+                : "PostgreSQL";
+        StringBuilder report = new StringBuilder("run history API, " + RUNS + " runs in " + db + ", 50 runs a page: "
+                + "median / worst of 20 requests (ms)\n");
+        for (Map.Entry<String, String> q : queries.entrySet()) {
+            JsonNode runs = page(q.getValue()).get("runs");
+            assertThat(runs).as(q.getKey()).hasSize(50);
+            List<String> ids = new ArrayList<>();
+            runs.forEach(r -> ids.add(r.get("run_id").asText()));
+            assertThat(ids).as(q.getKey()).isSortedAccordingTo(Collections.reverseOrder());
+            if (q.getValue().contains(deep)) {
+                assertThat(ids).allSatisfy(id -> assertThat(id).isLessThan(middleRunId));
+            }
+            double[] t = time(q.getValue());
+            report.append(String.format("%-26s %7.1f / %7.1f%n", q.getKey(), t[0], t[1]));
+        }
+        JsonNode day = page(range + "&limit=500").get("runs");
+        assertThat(day).hasSize(500).allSatisfy(r -> assertThat(Instant.parse(r.get("created_at").asText()))
+                .isBetween(T0.plus(Duration.ofDays(300)), T0.plus(Duration.ofDays(301)).minusMillis(1)));
+        assertThat(day.get(0).get("created_at").asText())
+                .isEqualTo(T0.plus(Duration.ofDays(301)).minusSeconds(60).toString());
+        assertThat(page("pipeline=events&state=FAILED&limit=5").get("runs"))
+                .allSatisfy(r -> assertThat(r.get("state").asText()).isEqualTo("FAILED"));
+
+        Path out = Path.of("target/benchmarks/run-history.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        System.out.println(report);
+    }
+}
