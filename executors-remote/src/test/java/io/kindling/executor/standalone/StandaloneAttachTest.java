@@ -31,7 +31,7 @@ class StandaloneAttachTest {
         Path workDir = Files.createTempDirectory("kindling-attach-test");
         Map<String, String> jars = Map.of("jars", ClusterFixture.appsJar(workDir).toString());
         AttemptRequest request = request(workDir, "slow", new TaskBody.JavaClass(
-                "io.kindling.executor.standalone.apps.SlowTask", Map.of("seconds", "8", "out", "slow.txt")));
+                "io.kindling.executor.standalone.apps.HeldTask", Map.of("release", "release", "out", "slow.txt")));
         AtomicReference<String> recorded = new AtomicReference<>();
 
         StandaloneExecutor first = ClusterFixture.executor(workDir, jars);
@@ -47,12 +47,13 @@ class StandaloneAttachTest {
             assertThat(second.canAttach()).isTrue();
             AttemptHandle attached = second.attach(request, driver);
             assertThat(attached.remoteId()).contains(driver);
+            Files.writeString(workDir.resolve("release"), "go"); // the driver may end only now it is followed again
 
             assertThat(await(attached)).isEqualTo(AttemptResult.succeeded());
             assertThat(workDir.resolve("slow.txt")).hasContent(request.runId());
             assertThat(drivers(cluster)).hasSize(driversBefore).containsEntry(driver, "FINISHED");
             assertThat(Files.readString(request.logFile())).contains("submitted as " + driver)
-                    .contains("re-attached to " + driver).contains("slow task done").contains("ended FINISHED");
+                    .contains("re-attached to " + driver).contains("held task done").contains("ended FINISHED");
         } finally {
             second.close();
         }
