@@ -413,13 +413,6 @@ public final class RunDao {
         });
     }
 
-    public List<RunRecord> runsInStates(Collection<RunState> states) {
-        List<String> names = new ArrayList<>();
-        states.forEach(s -> names.add(s.name()));
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM runs WHERE state IN (<states>) ORDER BY run_id")
-                .bindList("states", names).map(Rows.RUN).list());
-    }
-
     /** The newest run of each pipeline. */
     public Map<String, RunRecord> lastRuns() {
         return jdbi.withHandle(h -> {

@@ -140,7 +140,7 @@ class RunDaoTest {
         assertThat(dao.listRuns(Optional.empty(), Optional.of(RunState.FAILED), Optional.empty(), 10))
                 .extracting(RunRecord::runId).containsExactly(all.get(0).runId());
         assertThat(dao.lastRuns()).containsOnlyKeys("even", "odd");
-        assertThat(dao.runsInStates(List.of(RunState.QUEUED))).hasSize(4);
+        assertThat(dao.unfinishedRuns()).as("the unfinished runs, whoever owns them").hasSize(4);
     }
 
     @ParameterizedTest(name = "{0}")
