@@ -230,6 +230,9 @@ public final class RunEngine implements AutoCloseable {
         }
         LOG.warn("Dropping run {} of {}: {}", runId, run.pipeline.id(), reason);
         run.abandoned = true;
+        for (RunListener l : listeners) {
+            l.runDropped(runId, run.pipeline.id());
+        }
         for (TaskSlot task : run.tasks) {
             if (task.handle != null && !reattachable(run, task)) {
                 task.handle.cancel(reason);

@@ -15,6 +15,10 @@ public interface RunListener {
     default void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
     }
 
+    /** The run is no longer this daemon's (another daemon took it over): no more changes of it will be reported. */
+    default void runDropped(String runId, String pipelineId) {
+    }
+
     /**
      * An attempt took a slot of {@code executor} and started, {@code queueWait} after its task became ready (the
      * trigger rule let it run, or its retry came due). Attempts followed again after a restart are not reported.

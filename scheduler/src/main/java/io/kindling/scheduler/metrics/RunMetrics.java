@@ -47,6 +47,13 @@ public final class RunMetrics implements RunListener {
     }
 
     @Override
+    public void runDropped(String runId, String pipelineId) {
+        pipelines.remove(runId); // another daemon runs it now, and counts it
+        String prefix = runId + "/";
+        attemptStarts.keySet().removeIf(key -> key.startsWith(prefix));
+    }
+
+    @Override
     public void attemptStarted(String runId, String pipelineId, String taskId, String executor, int attempt,
                                Duration queueWait) {
         Timer.builder("kindling.task.queue.wait")
