@@ -14,6 +14,7 @@ import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.resources.WebhookResource;
 import io.kindling.scheduler.health.OutboxHealthCheck;
+import io.kindling.scheduler.metrics.FireLag;
 import io.kindling.scheduler.metrics.PrometheusServlet;
 import io.kindling.scheduler.metrics.RunMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -150,12 +151,17 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 .description("Alert deliveries not yet delivered nor given up").register(metrics);
         FunctionCounter.builder("kindling.alert.delivery.failures", dispatcher, AlertDispatcher::failures)
                 .description("Alert delivery attempts that got no 2xx answer").register(metrics);
+        for (String executor : engine.executorNames()) {
+            Gauge.builder("kindling.executor.slots.free", engine, e -> e.freeSlots(executor))
+                    .description("Task slots of the executor no attempt holds").tag("executor", executor)
+                    .register(metrics);
+        }
         environment.admin().addServlet("prometheus", new PrometheusServlet(metrics)).addMapping("/prometheus");
         ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
                 runs::backfilledTimes, (pipeline, logicalTime) -> engine.trigger(pipeline, TriggerType.SCHEDULE, logicalTime, Map.of()),
                 clock);
-        CronScheduler cron = new CronScheduler((pipelineId, scheduledTime) ->
-                ticker.tick(pipelineId, Optional.of(scheduledTime)), database.dataSource(), !database.sqlite(),
+        CronScheduler cron = new CronScheduler(new FireLag(metrics, Clock.systemUTC(), (pipelineId, scheduledTime) ->
+                ticker.tick(pipelineId, Optional.of(scheduledTime))), database.dataSource(), !database.sqlite(),
                 self.daemonId());
         cron.scheduleAll(registry.all());
         // heartbeats are about real time passing, whatever clock schedules runs

@@ -97,6 +97,23 @@ public final class AlertPlanner {
         return out;
     }
 
+    /**
+     * A run recovery fails because the definition it was made with can no longer be loaded: run_failed, to the
+     * webhooks of the pipeline's {@code current} definition if one is loaded, else of the defaults.
+     */
+    public List<AlertDelivery> runLost(String pipelineId, Optional<Pipeline> current, String runId, String error,
+                                       Instant at) {
+        Alerts alerts = current.map(this::alertsOf).orElse(defaults);
+        if (!anyEnabled(alerts.onFailure())) {
+            return List.of();
+        }
+        ObjectNode event = event(AlertType.RUN_FAILED, pipelineId, runId, at);
+        event.put("state", RunState.FAILED.name());
+        event.put("error", error);
+        event.putArray("failed_tasks");
+        return deliveries(event, alerts.onFailure(), pipelineId, runId, Optional.empty());
+    }
+
     /** An attempt ended in failure: the task retries, or (after its last retry) has failed. */
     public List<AlertDelivery> attemptFailed(Pipeline pipeline, String runId, String taskId, int attempt,
                                              TaskState state, boolean retrying, Optional<String> error, Instant at) {
@@ -129,10 +146,14 @@ public final class AlertPlanner {
     }
 
     private ObjectNode event(AlertType type, Pipeline pipeline, String runId, Instant at) {
+        return event(type, pipeline.id(), runId, at);
+    }
+
+    private ObjectNode event(AlertType type, String pipelineId, String runId, Instant at) {
         ObjectNode event = JSON.createObjectNode();
         event.put("id", ids.next());
         event.put("type", type.wireName());
-        event.put("pipeline", pipeline.id());
+        event.put("pipeline", pipelineId);
         event.put("run_id", runId);
         event.put("occurred_at", at.toString());
         event.put("run_url", dashboardUrl + "/#/runs/" + runId); // the dashboard's run page
@@ -141,6 +162,11 @@ public final class AlertPlanner {
 
     /** One delivery per enabled webhook, all carrying the same event (and event id). */
     private List<AlertDelivery> deliveries(ObjectNode event, List<String> webhooks, Pipeline pipeline, String runId,
+                                           Optional<String> taskId) {
+        return deliveries(event, webhooks, pipeline.id(), runId, taskId);
+    }
+
+    private List<AlertDelivery> deliveries(ObjectNode event, List<String> webhooks, String pipelineId, String runId,
                                            Optional<String> taskId) {
         String payload;
         try {
@@ -153,7 +179,7 @@ public final class AlertPlanner {
         for (String webhook : new LinkedHashSet<>(webhooks)) {
             if (enabled.contains(webhook)) {
                 out.add(AlertDelivery.pending(ids.next(), event.get("id").asText(), webhook,
-                        event.get("type").asText(), pipeline.id(), runId, taskId, payload, now));
+                        event.get("type").asText(), pipelineId, runId, taskId, payload, now));
             }
         }
         return out;

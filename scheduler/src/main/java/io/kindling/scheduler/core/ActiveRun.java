@@ -82,6 +82,8 @@ final class ActiveRun {
         /** Attempts made before the current repair: the retry policy counts from here. */
         int attemptBase;
         Instant readyAt;
+        /** {@link System#nanoTime()} at {@link #readyAt}: the queue wait is real time, whatever the engine's clock. */
+        long readyNanos;
         /** When a retry rebuilt by recovery is due. */
         Instant retryAt;
         String attemptId;

@@ -10,7 +10,8 @@ import java.util.ArrayDeque;
 final class ExecutorSlots {
     final Executor executor;
     final int capacity;
-    int free;
+    /** Written on the engine thread only; volatile so that a metrics scrape reads a current value. */
+    volatile int free;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final ArrayDeque<Waiting> waitingBackfill = new ArrayDeque<>();
 

@@ -197,6 +197,11 @@ public final class PipelineRegistry implements PipelineVersions {
         return l == null ? "?" : l.pipeline().contentHash().substring(0, 12);
     }
 
+    @Override
+    public Optional<Pipeline> current(String pipelineId) {
+        return get(pipelineId);
+    }
+
     public Optional<Pipeline> get(String id) {
         return loaded(id).map(Loaded::pipeline);
     }

@@ -9,6 +9,11 @@ public interface PipelineVersions {
     /** Empty when that version cannot be rebuilt exactly (never loaded, or a file it reads has changed). */
     Optional<Pipeline> find(String pipelineId, String contentHash);
 
+    /** The definition of the pipeline loaded now, whatever its version; empty when none is. */
+    default Optional<Pipeline> current(String pipelineId) {
+        return Optional.empty();
+    }
+
     /** The git commit a new run of this definition records; empty when it did not come from git. */
     default Optional<String> gitCommit(Pipeline pipeline) {
         return Optional.empty();

@@ -162,6 +162,17 @@ public final class RunEngine implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** The configured executors' names. */
+    public java.util.Set<String> executorNames() {
+        return java.util.Set.copyOf(executors.keySet());
+    }
+
+    /** The executor's task slots no attempt holds now (for a gauge: read from any thread, no engine step). */
+    public int freeSlots(String executor) {
+        ExecutorSlots slots = executors.get(executor);
+        return slots == null ? 0 : slots.free;
+    }
+
     /**
      * Resumes the runs a previous life of the daemon left unfinished, and returns once that is done, so that
      * no trigger can interleave with recovery.
@@ -219,6 +230,9 @@ public final class RunEngine implements AutoCloseable {
         }
         LOG.warn("Dropping run {} of {}: {}", runId, run.pipeline.id(), reason);
         run.abandoned = true;
+        for (RunListener l : listeners) {
+            l.runDropped(runId, run.pipeline.id());
+        }
         for (TaskSlot task : run.tasks) {
             if (task.handle != null && !reattachable(run, task)) {
                 task.handle.cancel(reason);
@@ -489,6 +503,7 @@ public final class RunEngine implements AutoCloseable {
 
     private void ready(ActiveRun run, TaskSlot task) {
         task.readyAt = now();
+        task.readyNanos = System.nanoTime();
         Task def = run.dag.tasks.get(task.index);
         ExecutorSlots slots = executors.get(def.executor());
         if (slots == null) {
@@ -534,6 +549,10 @@ public final class RunEngine implements AutoCloseable {
         LOG.info("Task {} attempt {} of run {} started on executor {}", def.id(), task.attempts, run.runId(),
                 def.executor());
         taskChanged(run, task, Optional.empty());
+        Duration queueWait = Duration.ofNanos(System.nanoTime() - task.readyNanos);
+        for (RunListener l : listeners) {
+            l.attemptStarted(run.runId(), run.pipeline.id(), def.id(), def.executor(), task.attempts, queueWait);
+        }
 
         String attemptId = task.attemptId;
         if (body == null) {

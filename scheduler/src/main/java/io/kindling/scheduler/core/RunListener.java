@@ -1,5 +1,6 @@
 package io.kindling.scheduler.core;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -12,5 +13,17 @@ public interface RunListener {
     }
 
     default void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
+    }
+
+    /** The run is no longer this daemon's (another daemon took it over): no more changes of it will be reported. */
+    default void runDropped(String runId, String pipelineId) {
+    }
+
+    /**
+     * An attempt took a slot of {@code executor} and started, {@code queueWait} after its task became ready (the
+     * trigger rule let it run, or its retry came due). Attempts followed again after a restart are not reported.
+     */
+    default void attemptStarted(String runId, String pipelineId, String taskId, String executor, int attempt,
+                                Duration queueWait) {
     }
 }

@@ -78,9 +78,11 @@ final class RunRecovery {
                     + hash + ") can no longer be loaded";
             List<String> open = taskRuns.stream().filter(t -> !t.state().terminal()).map(TaskRunRecord::taskId)
                     .toList();
-            dao.updateTaskStates(record.runId(), open, TaskState.CANCELLED, Optional.of(now), Optional.of(lost));
-            dao.updateRunState(record.runId(), RunState.FAILED, Optional.empty(), Optional.of(now),
-                    Optional.of(lost));
+            // the run_failed alert goes with the run's end, in one transaction, like any other run's
+            dao.endRun(record.runId(), RunState.FAILED, open, TaskState.CANCELLED, now, Optional.of(lost),
+                    alerts.runLost(record.pipelineId(), versions.current(record.pipelineId()), record.runId(), lost,
+                            now));
+            LOG.warn("Run {} of {} failed: {}", record.runId(), record.pipelineId(), lost);
             return;
         }
         ActiveRun run = new ActiveRun(record, pipeline.get(), RunEngine.templates(record, pipeline.get()),

@@ -251,6 +251,31 @@ public final class RunDao {
         });
     }
 
+    /**
+     * Ends a run that cannot go on (its definition is lost): its open tasks move to {@code taskState}, the run to
+     * {@code state}, and the alerts that causes are written, all in one transaction.
+     */
+    public void endRun(String runId, RunState state, Collection<String> openTasks, TaskState taskState, Instant at,
+                       Optional<String> error, List<AlertDelivery> alerts) {
+        jdbi.useTransaction(h -> {
+            fence(h, runId);
+            PreparedBatch tasks = h.prepareBatch("""
+                    UPDATE task_runs SET state = :state, ended_at = :ended_at, error = :error
+                    WHERE run_id = :run_id AND task_id = :task_id""");
+            for (String taskId : openTasks) {
+                tasks.bind("state", taskState.name()).bind("ended_at", at.toEpochMilli())
+                        .bind("error", error.orElse(null)).bind("run_id", runId).bind("task_id", taskId).add();
+            }
+            if (!openTasks.isEmpty()) {
+                tasks.execute();
+            }
+            h.createUpdate("UPDATE runs SET state = :state, ended_at = :ended_at, error = :error WHERE run_id = :run_id")
+                    .bind("state", state.name()).bind("ended_at", at.toEpochMilli())
+                    .bind("error", error.orElse(null)).bind("run_id", runId).execute();
+            AlertDeliveryDao.insert(h, alerts);
+        });
+    }
+
     /** Writes alerts that no state change causes (a run going on too long), if the run is still the owner's. */
     public void recordAlerts(String runId, List<AlertDelivery> alerts) {
         if (alerts.isEmpty()) {

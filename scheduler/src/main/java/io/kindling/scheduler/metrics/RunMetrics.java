@@ -15,8 +15,9 @@ import java.util.function.Function;
 /**
  * Counts runs and task attempts as the engine reports them: {@code kindling_runs_started_total{pipeline}},
  * {@code kindling_runs_finished_total{pipeline,state}}, {@code kindling_task_attempts_started_total{pipeline,task}},
- * {@code kindling_task_attempts_finished_total{pipeline,task,state}}, {@code kindling_task_duration_seconds} and the
- * {@code kindling_runs_active} gauge. Durations are measured here between the engine's reports, in real time.
+ * {@code kindling_task_attempts_finished_total{pipeline,task,state}}, {@code kindling_task_duration_seconds},
+ * {@code kindling_task_queue_wait_seconds{pipeline,executor}} and the {@code kindling_runs_active} gauge. Durations
+ * are measured in real time: task durations here between the engine's reports, queue waits by the engine.
  */
 public final class RunMetrics implements RunListener {
     private final MeterRegistry registry;
@@ -43,6 +44,21 @@ public final class RunMetrics implements RunListener {
             Counter.builder("kindling.runs.finished").description("Runs finished, by final state")
                     .tag("pipeline", pipelineId).tag("state", state.name()).register(registry).increment();
         }
+    }
+
+    @Override
+    public void runDropped(String runId, String pipelineId) {
+        pipelines.remove(runId); // another daemon runs it now, and counts it
+        String prefix = runId + "/";
+        attemptStarts.keySet().removeIf(key -> key.startsWith(prefix));
+    }
+
+    @Override
+    public void attemptStarted(String runId, String pipelineId, String taskId, String executor, int attempt,
+                               Duration queueWait) {
+        Timer.builder("kindling.task.queue.wait")
+                .description("How long a task that was ready to run waited for its executor's slot and its start")
+                .tag("pipeline", pipelineId).tag("executor", executor).register(registry).record(queueWait);
     }
 
     @Override

@@ -10,6 +10,10 @@ import io.kindling.dsl.PipelineParser;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.Executors;
+import io.kindling.dsl.Alerts;
+import io.kindling.scheduler.alerts.AlertPlanner;
+import io.kindling.scheduler.db.AlertDelivery;
+import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.RunDao;
@@ -23,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,6 +129,35 @@ class RunEngineRecoveryTest {
         assertThat(after.error()).contains("the definition of pipeline 'gone' this run uses (version hash) can no "
                 + "longer be loaded");
         assertThat(dao.taskRuns(run.runId())).extracting(TaskRunRecord::state).containsOnly(TaskState.CANCELLED);
+    }
+
+    @Test
+    void aRunFailedForItsLostDefinitionAlertsWithTheFailure() {
+        RunDao dao = new RunDao(database.jdbi());
+        Instant t0 = Instant.now();
+        RunRecord run = new RunRecord(new RunIds(Clock.systemUTC()).next(), "gone", "hash", Optional.empty(),
+                TriggerType.MANUAL, t0, Map.of(), RunState.QUEUED, t0, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+        dao.insertRun(run, List.of("x"));
+        dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(t0), Optional.empty(), Optional.empty());
+        // no definition of "gone" is loaded: the defaults of config.yml decide who hears of it
+        AlertPlanner planner = new AlertPlanner(Set.of("ops"), new Alerts(List.of("ops"), List.of(), List.of(),
+                Optional.empty()), dao, "http://dashboard", Clock.systemUTC());
+
+        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", 2), (id, hash) -> Optional.empty(),
+                Clock.systemUTC(), dir.resolve("logs"), planner);
+        engine.start();
+
+        assertThat(dao.findRun(run.runId()).orElseThrow().state()).isEqualTo(RunState.FAILED);
+        List<AlertDelivery> alerts = new AlertDeliveryDao(database.jdbi()).list(Optional.empty(), Optional.empty(),
+                10);
+        assertThat(alerts).singleElement().satisfies(d -> {
+            assertThat(d.eventType()).isEqualTo("run_failed");
+            assertThat(d.webhook()).isEqualTo("ops");
+            assertThat(d.runId()).isEqualTo(run.runId());
+            assertThat(d.pipelineId()).isEqualTo("gone");
+            assertThat(d.payload()).contains("can no longer be loaded", "\"state\":\"FAILED\"");
+        });
     }
 
     private static AttemptRecord attempt(RunRecord run, String task, Instant at) {

@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
 /** A Prometheus scrape of the admin port after real runs. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class MetricsTest {
-    /** {@code slack} is configured (and off); {@code late}, which fails_late alerts, is not. */
-    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/alerts")
+    /**
+     * {@code slack} is configured (and off); {@code late}, which fails_late alerts, is not. {@code tick} fires every
+     * two seconds until a test pauses it.
+     */
+    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/alerts", "pipelines/metrics")
             .withOverrides(ConfigOverride.config("webhooks.slack.format", "slack"));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private final Http http = new Http(APP);
@@ -44,10 +47,11 @@ class MetricsTest {
         return response.body();
     }
 
-    /** The value of one sample, given its name and labels exactly as Prometheus writes them. */
+    /** The value of one sample, given its name and labels (null: none) exactly as Prometheus writes them. */
     private static double sample(String scrape, String name, String labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + "{" + labels + "}") + " (\\S+)$").matcher(scrape);
-        assertThat(m.find()).as(name + "{" + labels + "} in\n" + scrape).isTrue();
+        String series = labels == null ? name : name + "{" + labels + "}";
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
+        assertThat(m.find()).as(series + " in\n" + scrape).isTrue();
         return Double.parseDouble(m.group(1));
     }
 
@@ -57,8 +61,21 @@ class MetricsTest {
                 .until(() -> List.of("SUCCEEDED", "FAILED").contains(http.get("/runs/" + runId).get("state").asText()));
     }
 
+    /** Waits for a cron fire of tick and its run, pauses tick, and waits until nothing runs. */
+    private void tickFiredThenQuiet() {
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> scrape()
+                .contains("kindling_runs_finished_total{pipeline=\"tick\",state=\"SUCCEEDED\"}"));
+        http.post("/pipelines/tick/pause", Map.of(), 200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String scrape = scrape();
+            return sample(scrape, "kindling_runs_active", null) == 0
+                    && sample(scrape, "kindling_executor_slots_free", "executor=\"local\"") == 3;
+        });
+    }
+
     @Test
     void runsAndTaskAttemptsAreCountedByPipelineAndState() throws Exception {
+        tickFiredThenQuiet();
         runToEnd("succeeds");
         runToEnd("fails");
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
@@ -83,6 +100,22 @@ class MetricsTest {
         assertThat(sample(scrape, "kindling_task_duration_seconds_sum",
                 "pipeline=\"succeeds\",state=\"SUCCEEDED\",task=\"ok\"")).isGreaterThan(0);
         assertThat(scrape).containsPattern("(?m)^kindling_runs_active 0(\\.0)?$");
+
+        // one queue wait per attempt, by pipeline and executor
+        assertThat(sample(scrape, "kindling_task_queue_wait_seconds_count", "executor=\"local\",pipeline=\"fails\""))
+                .isEqualTo(2);
+        assertThat(sample(scrape, "kindling_task_queue_wait_seconds_count",
+                "executor=\"local\",pipeline=\"succeeds\"")).isEqualTo(succeeded);
+        assertThat(sample(scrape, "kindling_task_queue_wait_seconds_count", "executor=\"local\",pipeline=\"tick\""))
+                .isEqualTo(sample(scrape, "kindling_task_attempts_started_total", "pipeline=\"tick\",task=\"tock\""));
+        assertThat(sample(scrape, "kindling_task_queue_wait_seconds_sum", "executor=\"local\",pipeline=\"fails\""))
+                .isGreaterThanOrEqualTo(0);
+        // tick's cron fires were timed: at least the one that started the run waited for above
+        assertThat(sample(scrape, "kindling_scheduler_lag_seconds_count", "pipeline=\"tick\"")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(scrape, "kindling_scheduler_lag_seconds_sum", "pipeline=\"tick\"")).isGreaterThanOrEqualTo(0);
+        assertThat(scrape).doesNotContain("kindling_scheduler_lag_seconds_count{pipeline=\"fails\"}");
+        // nothing runs now: every slot of the test config's local executor (3) is free
+        assertThat(sample(scrape, "kindling_executor_slots_free", "executor=\"local\"")).isEqualTo(3);
         // the test config's webhooks are off: nothing waits in the outbox
         assertThat(scrape).containsPattern("(?m)^kindling_outbox_backlog 0(\\.0)?$");
         assertThat(scrape).containsPattern("(?m)^kindling_alert_delivery_failures_total 0(\\.0)?$");

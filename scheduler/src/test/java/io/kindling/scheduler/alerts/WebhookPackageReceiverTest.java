@@ -1,0 +1,156 @@
+package io.kindling.scheduler.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.ConfigOverride;
+import io.kindling.scheduler.support.DaemonProcess;
+import io.kindling.scheduler.support.Http;
+import io.kindling.scheduler.support.KindlingApp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An independent receiver: Debian's {@code webhook} package (adnanh/webhook, in Go), which hands each request's
+ * signature header and raw body to a shell script that stores them. A failing run reaches it as exactly one
+ * run_failed request whose signature verifies over the bytes it received. {@code .ci/run} installs the package;
+ * without {@code /usr/bin/webhook} the test is skipped, saying so.
+ */
+class WebhookPackageReceiverTest {
+    private static final Path WEBHOOK = Path.of("/usr/bin/webhook");
+    /** Surefire sets KINDLING_TEST_WEBHOOK_SECRET to this. */
+    private static final String SECRET = "test-secret-not-for-production";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFailingRunReachesTheDebianWebhookReceiverOnceWithAValidSignature() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(WEBHOOK),
+                "Debian's webhook receiver is not installed: apt-get install -y webhook");
+        Path received = Files.createDirectories(dir.resolve("received"));
+        Path script = dir.resolve("store.sh");
+        // one file pair per request: the event type, the signature header and the raw body, byte for byte
+        Files.writeString(script, """
+                #!/bin/sh
+                n="$(date +%%s%%N)-$$"
+                printf '%%s\\n%%s' "$1" "$2" > "%1$s/$n.head"
+                printf '%%s' "$3" > "%1$s/$n.tmp"
+                mv "%1$s/$n.tmp" "%1$s/$n.body"
+                """.formatted(received));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path hooks = dir.resolve("hooks.json");
+        Files.writeString(hooks, """
+                [{"id": "kindling", "execute-command": "%s", "http-methods": ["POST"],
+                  "pass-arguments-to-command": [
+                    {"source": "header", "name": "X-Kindling-Event"},
+                    {"source": "header", "name": "X-Kindling-Signature"},
+                    {"source": "raw-request-body"}]}]
+                """.formatted(script));
+        int port = DaemonProcess.freePort();
+        Process receiver = new ProcessBuilder(WEBHOOK.toString(), "-hooks", hooks.toString(), "-ip", "127.0.0.1",
+                "-port", Integer.toString(port), "-verbose")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("webhook.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> listening(port));
+            KindlingApp app = KindlingApp.create(false, "pipelines/alerts").withOverrides(
+                    ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:" + port + "/hooks/kindling"),
+                    ConfigOverride.config("webhooks.ops.secretEnv", "KINDLING_TEST_WEBHOOK_SECRET"),
+                    ConfigOverride.config("webhooks.slack.format", "slack")).start(); // fails alerts slack too (off)
+            try {
+                Http http = new Http(app);
+                String runId = http.post("/pipelines/fails/runs", Map.of(), 201).get("run_id").asText();
+                // fails alerts ops of run_failed and task_failed, and of its one retry: 3 deliveries in all
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    List<JsonNode> ofRun = new ArrayList<>();
+                    http.get("/webhooks/deliveries").get("deliveries").forEach(d -> {
+                        if (d.get("run_id").asText().equals(runId) && d.get("webhook").asText().equals("ops")) {
+                            ofRun.add(d);
+                        }
+                    });
+                    return ofRun.size() == 3
+                            && ofRun.stream().allMatch(d -> d.get("state").asText().equals("DELIVERED"));
+                });
+                // the script runs after webhook answered: wait for its files
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> stored(received).size() == 3);
+            } finally {
+                app.stop();
+            }
+            List<String[]> runFailed = stored(received).stream().filter(r -> r[0].equals("run_failed")).toList();
+            assertThat(runFailed).hasSize(1);
+            String signature = runFailed.get(0)[1];
+            String body = runFailed.get(0)[2];
+            assertThat(validSignature(signature, body)).as(signature).isTrue();
+            JsonNode event = JSON.readTree(body);
+            assertThat(event.get("type").asText()).isEqualTo("run_failed");
+            assertThat(event.get("pipeline").asText()).isEqualTo("fails");
+            assertThat(event.get("failed_tasks").get(0).get("task").asText()).isEqualTo("boom");
+        } finally {
+            receiver.destroy();
+            if (!receiver.waitFor(10, TimeUnit.SECONDS)) {
+                receiver.destroyForcibly();
+            }
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Each request the script stored: event type, signature header, body. */
+    private static List<String[]> stored(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            List<String[]> out = new ArrayList<>();
+            for (Path head : files.filter(p -> p.toString().endsWith(".head")).toList()) {
+                Path body = Path.of(head.toString().replaceAll("\\.head$", ".body"));
+                if (!Files.exists(body)) {
+                    continue; // not yet complete (the script moves the body in last)
+                }
+                String[] lines = Files.readString(head, StandardCharsets.UTF_8).split("\n", 2);
+                out.add(new String[] {lines[0], lines.length > 1 ? lines[1] : "",
+                        Files.readString(body, StandardCharsets.UTF_8)});
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a receiver does with the header: recompute the HMAC of "t.body" and compare. */
+    private static boolean validSignature(String header, String body) throws Exception {
+        String t = header.split(",")[0].substring(2);
+        String v1 = header.split(",")[1].substring(3);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+        return expected.equals(v1) && Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t)) < 300;
+    }
+}

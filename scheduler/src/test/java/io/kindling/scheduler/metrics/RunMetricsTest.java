@@ -1,0 +1,64 @@
+package io.kindling.scheduler.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.core.TaskState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** What the engine's reports do to the meters, without an engine. */
+class RunMetricsTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final RunMetrics metrics = new RunMetrics(registry, runId -> Optional.of("resumed"));
+
+    private double active() {
+        return registry.get("kindling.runs.active").gauge().value();
+    }
+
+    @Test
+    void aRunAnotherDaemonTookOverIsNoLongerActiveHere() {
+        metrics.runChanged("r1", "p", RunState.RUNNING, Optional.empty());
+        metrics.runChanged("r2", "p", RunState.RUNNING, Optional.empty());
+        metrics.taskChanged("r2", "t", TaskState.RUNNING, 1, Optional.empty());
+        assertThat(active()).isEqualTo(2);
+
+        metrics.runChanged("r1", "p", RunState.SUCCEEDED, Optional.empty());
+        metrics.runDropped("r2", "p");
+
+        assertThat(active()).isZero();
+        assertThat(registry.get("kindling.runs.finished").tag("pipeline", "p").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void eachStartedAttemptRecordsItsQueueWaitByPipelineAndExecutor() {
+        metrics.attemptStarted("r1", "p", "t", "local", 1, Duration.ofMillis(250));
+        metrics.attemptStarted("r1", "p", "u", "local", 1, Duration.ofMillis(750));
+        metrics.attemptStarted("r2", "q", "t", "cluster", 1, Duration.ZERO);
+
+        var local = registry.get("kindling.task.queue.wait").tag("pipeline", "p").tag("executor", "local").timer();
+        assertThat(local.count()).isEqualTo(2);
+        assertThat(local.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1000);
+        assertThat(registry.get("kindling.task.queue.wait").tag("pipeline", "q").tag("executor", "cluster").timer()
+                .count()).isEqualTo(1);
+    }
+
+    @Test
+    void aCronFireLaterThanScheduledIsTimedAndHandedOn() {
+        java.time.Instant scheduled = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        java.util.List<String> handed = new java.util.ArrayList<>();
+        FireLag lag = new FireLag(registry, java.time.Clock.fixed(scheduled.plusMillis(1500), java.time.ZoneOffset.UTC),
+                (pipeline, at) -> handed.add(pipeline + "@" + at));
+
+        lag.fire("nightly", scheduled);
+        lag.fire("nightly", scheduled.plusSeconds(2)); // woken a little early: counts as on time
+
+        var timer = registry.get("kindling.scheduler.lag").tag("pipeline", "nightly").timer();
+        assertThat(timer.count()).isEqualTo(2);
+        assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500);
+        assertThat(handed).containsExactly("nightly@" + scheduled, "nightly@" + scheduled.plusSeconds(2));
+    }
+}
