@@ -4,11 +4,13 @@ import { pipelinesPage } from './pages/pipelines.js';
 import { pipelinePage } from './pages/pipeline.js';
 import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
+import { alertsPage } from './pages/alerts.js';
 
 const routes = [
   [/^#\/pipelines\/([^/?]+)$/, (m) => pipelinePage(decodeURIComponent(m[1]))],
   [/^#\/runs\/([^/?]+)$/, (m) => runPage(decodeURIComponent(m[1]))],
   [/^#\/runs(?:\?(.*))?$/, (m) => runsPage(new URLSearchParams(m[1] || ''))],
+  [/^#\/alerts(?:\?(.*))?$/, (m) => alertsPage(new URLSearchParams(m[1] || ''))],
   [/^(?:#\/pipelines)?$|^#\/?$/, () => pipelinesPage()],
 ];
 
@@ -20,7 +22,7 @@ async function render() {
   const main = document.getElementById('main');
   const hash = location.hash;
   const route = routes.find(([pattern]) => pattern.test(hash));
-  const section = hash.startsWith('#/runs') ? 'runs' : 'pipelines';
+  const section = ['runs', 'alerts'].find((s) => hash.startsWith(`#/${s}`)) || 'pipelines';
   document.querySelectorAll('[data-nav]').forEach((a) =>
     a.toggleAttribute('aria-current', a.dataset.nav === section));
   if (!route) {

@@ -1,6 +1,6 @@
 // Every pipeline: schedule, next fire, paused toggle, recent runs as squares (oldest left), load errors, Run now.
 import { api } from '../api.js';
-import { el, time, errorBox, pipelineLink, runLink } from '../view.js';
+import { el, time, errorBox, pipelineLink, runLink, keepingFocus } from '../view.js';
 import { describeCron } from '../cron.js';
 
 export function pipelinesPage() {
@@ -17,11 +17,11 @@ export function pipelinesPage() {
   async function refresh() {
     // one request: the list carries each pipeline's newest runs (recent_runs), newest first
     const list = await api.pipelines();
-    node.replaceChildren(
+    keepingFocus(node, () => node.replaceChildren(
       el('h1', { id: 'pipelines-title' }, 'Pipelines'),
       flash,
       loadErrors(list.load_errors || []),
-      table(list.pipelines, refresh, started));
+      table(list.pipelines, refresh, started)));
   }
 
   return {

@@ -1,7 +1,7 @@
 // One run: its DAG with task states, each task's attempts (executor, Spark app, error, SQL, log), cancel and
 // repair. Refreshed every 2 s until the run has finished; an open log follows the attempt while it runs.
 import { api } from '../api.js';
-import { el, time, duration, stateBadge, errorBox, pipelineLink, FINISHED } from '../view.js';
+import { el, time, duration, stateBadge, errorBox, pipelineLink, FINISHED, keepingFocus } from '../view.js';
 import { ganttChart, destroyCharts } from '../charts.js';
 
 export function runPage(runId) {
@@ -19,7 +19,7 @@ export function runPage(runId) {
       .filter((a) => openLogs.has(`${t.task_id}/${a.attempt}`))
       .map((a) => api.log(runId, t.task_id, a.attempt).then((text) => [`${t.task_id}/${a.attempt}`, text]))));
     destroyCharts(node);
-    node.replaceChildren(
+    keepingFocus(node, () => node.replaceChildren(
       el('h1', { id: 'run-title' }, 'Run ', el('code', {}, run.run_id), ' ', stateBadge(run.state)),
       summary(run),
       actions(run, refresh),
@@ -28,7 +28,7 @@ export function runPage(runId) {
       el('h2', {}, 'Attempts over time'),
       ganttChart(run),
       el('h2', {}, 'Tasks'),
-      tasks(run, openLogs, new Map(logs), refresh));
+      tasks(run, openLogs, new Map(logs), refresh)));
     drawEdges(node.querySelector('[data-testid="dag"]'), definition);
     if (FINISHED.includes(run.state) && timer !== null && openLogs.size === 0) {
       clearInterval(timer);
