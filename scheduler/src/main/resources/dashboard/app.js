@@ -5,9 +5,12 @@ import { pipelinePage } from './pages/pipeline.js';
 import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
 import { alertsPage } from './pages/alerts.js';
+import { versionPage } from './pages/version.js';
 
 const routes = [
   [/^#\/pipelines\/([^/?]+)$/, (m) => pipelinePage(decodeURIComponent(m[1]))],
+  [/^#\/pipelines\/([^/?]+)\/versions\/([^/?]+)$/,
+    (m) => versionPage(decodeURIComponent(m[1]), decodeURIComponent(m[2]))],
   [/^#\/runs\/([^/?]+)$/, (m) => runPage(decodeURIComponent(m[1]))],
   [/^#\/runs(?:\?(.*))?$/, (m) => runsPage(new URLSearchParams(m[1] || ''))],
   [/^#\/alerts(?:\?(.*))?$/, (m) => alertsPage(new URLSearchParams(m[1] || ''))],

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { el, time, duration, stateBadge, errorBox, pipelineLink, FINISHED, keepingFocus } from '../view.js';
 import { ganttChart, destroyCharts } from '../charts.js';
+import { versionLink } from './version.js';
 
 export function runPage(runId) {
   const node = el('section', { 'aria-labelledby': 'run-title' });
@@ -52,7 +53,7 @@ export function runPage(runId) {
 function summary(run) {
   const rows = [
     ['Pipeline', pipelineLink(run.pipeline)],
-    ['Definition version', el('code', { 'data-testid': 'version' }, run.version)],
+    ['Definition version', versionLink(run.pipeline, run.version, 'version')],
     ['Trigger', run.trigger],
     ['Logical time', time(run.logical_time)],
     ['Created', time(run.created_at)],

@@ -218,6 +218,12 @@ class DashboardBrowserTest {
         assertThat(yaml.getText()).contains("pipeline: nightly", "SELECT 1 AS one");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("every day at 02:00");
         screenshot("pipeline");
+
+        // each stored version links to its own page with the YAML it had
+        String version = api("/pipelines/nightly").get("version").asText();
+        awaitElement(By.cssSelector("a[href='#/pipelines/nightly/versions/" + version + "']")).click();
+        assertThat(awaitElement(By.cssSelector("[data-testid='version-yaml']")).getText()).contains("pipeline: nightly");
+        assertThat(browser.findElement(By.cssSelector("[data-testid='current']")).getText()).startsWith("yes");
     }
 
     /** A read of the page, again if a redraw (every 2 s) replaced an element while it was read. */
