@@ -19,7 +19,8 @@ const routes = [
 
 let current = null; // the page on screen: stopped (its refresh timers) when the route changes
 
-async function render() {
+/** @param moved true when the viewer went to another page: keyboard focus then starts at its content */
+async function render(moved) {
   if (current && current.stop) current.stop();
   current = null;
   const main = document.getElementById('main');
@@ -35,6 +36,7 @@ async function render() {
   const page = route[1](hash.match(route[0]));
   current = page;
   main.replaceChildren(page.node);
+  if (moved === true) main.focus({ preventScroll: true });
   try {
     await page.start();
   } catch (e) {
@@ -42,5 +44,5 @@ async function render() {
   }
 }
 
-window.addEventListener('hashchange', render);
-render();
+window.addEventListener('hashchange', () => render(true));
+render(false);

@@ -111,6 +111,15 @@ function graph(run, definition) {
   return el('div', { class: 'dag', 'data-testid': 'dag', role: 'list' }, columns.map((ids) =>
     el('div', { class: 'dag-column' }, ids.map((id) => el('a', {
       href: `#task-${id}`, role: 'listitem',
+      // the hash is the page's route: go to the task's section without changing it
+      onclick: (event) => {
+        event.preventDefault();
+        const section = document.getElementById(`task-${id}`);
+        if (section) {
+          section.scrollIntoView();
+          section.focus({ preventScroll: true });
+        }
+      },
       class: `dag-node state-${states.get(id).toLowerCase()}`, 'data-task': id, 'data-state': states.get(id),
       title: (deps.get(id) || []).length ? `after ${deps.get(id).join(', ')}` : 'no dependencies',
     }, el('span', {}, id), el('small', {}, states.get(id), (deps.get(id) || []).length
@@ -149,7 +158,7 @@ function drawEdges(dag, definition) {
 
 function tasks(run, openLogs, logs, refresh) {
   return el('div', { class: 'tasks' }, run.tasks.map((t) => el('article', {
-    id: `task-${t.task_id}`, class: 'task', 'data-task': t.task_id, 'data-state': t.state,
+    id: `task-${t.task_id}`, class: 'task', 'data-task': t.task_id, 'data-state': t.state, tabindex: -1,
   },
   el('h3', {}, t.task_id, ' ', stateBadge(t.state)),
   t.error ? el('p', { class: 'error-text' }, t.error) : null,

@@ -100,6 +100,14 @@ class DashboardBrowserTest {
                 .until(() -> browser.findElements(by).stream().findFirst().orElse(null), e -> e != null);
     }
 
+    /** Clicks the first element matching, found again if a redraw replaced it before the click landed. */
+    private static void click(By by) {
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            browser.findElement(by).click();
+            return true;
+        });
+    }
+
     private static String stateOf(By by) {
         List<WebElement> found = browser.findElements(by);
         return found.isEmpty() ? "" : found.get(0).getAttribute("data-state");
@@ -115,9 +123,9 @@ class DashboardBrowserTest {
         awaitElement(By.cssSelector("tr[data-pipeline='people']"));
         screenshot("pipelines");
 
-        awaitElement(By.cssSelector("[data-testid='run-now-people']")).click();
+        click(By.cssSelector("[data-testid='run-now-people']"));
         awaitElement(By.cssSelector("[data-testid='param-people-min_age']")).sendKeys("30");
-        browser.findElement(By.cssSelector("[data-testid='run-people']")).click();
+        click(By.cssSelector("[data-testid='run-people']"));
         WebElement link = awaitElement(By.cssSelector("[data-testid='flash'] a"));
         String runId = link.getText();
         assertThat(api("/runs/" + runId).get("params").get("min_age").asText()).isEqualTo("30");
@@ -126,7 +134,7 @@ class DashboardBrowserTest {
         await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(square), s -> s.equals("SUCCEEDED"));
         screenshot("pipelines-after-run");
 
-        awaitElement(square).click();
+        click(square);
         WebElement dag = awaitElement(By.cssSelector("[data-testid='dag']"));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
                 () -> browser.findElements(By.cssSelector("[data-testid='dag'] .dag-node")).size(), n -> n == 4);
@@ -139,6 +147,10 @@ class DashboardBrowserTest {
                 .extracting(e -> e.getAttribute("data-edge"))
                 .containsExactlyInAnyOrder("adults->by_country", "adults->by_age_band", "by_country->summary",
                         "by_age_band->summary");
+        // a box leads to its task's section on the same page (the hash stays the run's route)
+        click(By.cssSelector(".dag-node[data-task='summary']"));
+        assertThat(browser.getCurrentUrl()).endsWith("#/runs/" + runId);
+        assertThat(read(() -> browser.switchTo().activeElement().getAttribute("data-task"))).isEqualTo("summary");
         for (String task : List.of("adults", "by_country", "by_age_band", "summary")) {
             assertThat(stateOf(By.cssSelector("article.task[data-task='" + task + "']"))).isEqualTo("SUCCEEDED");
         }
@@ -153,7 +165,7 @@ class DashboardBrowserTest {
                 "return Chart.getChart(document.querySelector(\"[data-testid='gantt']\")).data.labels");
         assertThat((List<?>) bars).hasSize(4).allSatisfy(label -> assertThat(label.toString()).endsWith("#1"));
 
-        awaitElement(By.cssSelector("[data-testid='log-adults/1']")).click();
+        click(By.cssSelector("[data-testid='log-adults/1']"));
         WebElement log = awaitElement(By.cssSelector("[data-testid='log-text-adults/1']"));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> browser.findElement(By.cssSelector("[data-testid='log-text-adults/1']")).getText(),
@@ -162,7 +174,7 @@ class DashboardBrowserTest {
         screenshot("run-detail");
 
         // the pipeline's own page: success rate and Chart.js's duration chart of its finished runs
-        browser.findElement(By.linkText("people")).click();
+        click(By.linkText("people"));
         WebElement rate = awaitElement(By.cssSelector("[data-testid='success-rate']"));
         assertThat(rate.getText()).startsWith("100% of the last");
         awaitElement(By.cssSelector("[data-testid='duration-chart']"));
@@ -180,7 +192,7 @@ class DashboardBrowserTest {
         By endless = By.cssSelector("article.task[data-task='endless']");
         await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(endless), s -> s.equals("RUNNING"));
 
-        awaitElement(By.cssSelector("[data-testid='cancel']")).click();
+        click(By.cssSelector("[data-testid='cancel']"));
         By title = By.cssSelector("#run-title .state");
         await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(title), s -> s.equals("CANCELLED"));
         assertThat(api("/runs/" + runId).get("state").asText()).isEqualTo("CANCELLED");
@@ -201,13 +213,13 @@ class DashboardBrowserTest {
         By toggle = By.cssSelector("[data-testid='paused-nightly']");
         awaitElement(toggle);
         assertThat(browser.findElement(toggle).isSelected()).isFalse();
-        browser.findElement(toggle).click();
+        click(toggle);
         await().atMost(Duration.ofSeconds(20)).until(() -> api("/pipelines/nightly").get("paused").asBoolean());
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> browser.findElement(toggle).isSelected());
         assertThat(browser.findElement(By.cssSelector("tr[data-pipeline='nightly']")).getText()).contains("paused");
         screenshot("pipeline-paused");
 
-        browser.findElement(toggle).click();
+        click(toggle);
         await().atMost(Duration.ofSeconds(20)).until(() -> !api("/pipelines/nightly").get("paused").asBoolean());
     }
 
@@ -221,7 +233,7 @@ class DashboardBrowserTest {
 
         // each stored version links to its own page with the YAML it had
         String version = api("/pipelines/nightly").get("version").asText();
-        awaitElement(By.cssSelector("a[href='#/pipelines/nightly/versions/" + version + "']")).click();
+        click(By.cssSelector("a[href='#/pipelines/nightly/versions/" + version + "']"));
         assertThat(awaitElement(By.cssSelector("[data-testid='version-yaml']")).getText()).contains("pipeline: nightly");
         assertThat(browser.findElement(By.cssSelector("[data-testid='current']")).getText()).startsWith("yes");
     }
@@ -302,7 +314,7 @@ class DashboardBrowserTest {
 
         // filtered by state
         new Select(browser.findElement(By.id("filter-delivery-state"))).selectByValue("DELIVERED");
-        browser.findElement(By.cssSelector("[data-testid='filter']")).click();
+        click(By.cssSelector("[data-testid='filter']"));
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("#/alerts?state=DELIVERED"));
         awaitElement(row);
         assertThat(read(() -> browser.findElements(By.cssSelector("[data-testid='deliveries'] tbody tr")).stream()
