@@ -35,6 +35,8 @@ export const api = {
   run: (runId) => call('GET', `/runs/${encodeURIComponent(runId)}`),
   cancel: (runId) => call('POST', `/runs/${encodeURIComponent(runId)}/cancel`),
   repair: (runId) => call('POST', `/runs/${encodeURIComponent(runId)}/repair`, {}),
+  deliveries: (query) => call('GET', '/webhooks/deliveries?' + new URLSearchParams(query).toString()),
+  retryDelivery: (id) => call('POST', `/webhooks/deliveries/${encodeURIComponent(id)}/retry`),
   log: async (runId, taskId, attempt) => {
     const response = await fetch(`${BASE}/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(taskId)}/log?attempt=${attempt}`);
     return response.ok ? response.text() : `(no log: ${response.status})`;

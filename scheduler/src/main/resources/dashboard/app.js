@@ -4,23 +4,29 @@ import { pipelinesPage } from './pages/pipelines.js';
 import { pipelinePage } from './pages/pipeline.js';
 import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
+import { alertsPage } from './pages/alerts.js';
+import { versionPage } from './pages/version.js';
 
 const routes = [
   [/^#\/pipelines\/([^/?]+)$/, (m) => pipelinePage(decodeURIComponent(m[1]))],
+  [/^#\/pipelines\/([^/?]+)\/versions\/([^/?]+)$/,
+    (m) => versionPage(decodeURIComponent(m[1]), decodeURIComponent(m[2]))],
   [/^#\/runs\/([^/?]+)$/, (m) => runPage(decodeURIComponent(m[1]))],
   [/^#\/runs(?:\?(.*))?$/, (m) => runsPage(new URLSearchParams(m[1] || ''))],
+  [/^#\/alerts(?:\?(.*))?$/, (m) => alertsPage(new URLSearchParams(m[1] || ''))],
   [/^(?:#\/pipelines)?$|^#\/?$/, () => pipelinesPage()],
 ];
 
 let current = null; // the page on screen: stopped (its refresh timers) when the route changes
 
-async function render() {
+/** @param moved true when the viewer went to another page: keyboard focus then starts at its content */
+async function render(moved) {
   if (current && current.stop) current.stop();
   current = null;
   const main = document.getElementById('main');
   const hash = location.hash;
   const route = routes.find(([pattern]) => pattern.test(hash));
-  const section = hash.startsWith('#/runs') ? 'runs' : 'pipelines';
+  const section = ['runs', 'alerts'].find((s) => hash.startsWith(`#/${s}`)) || 'pipelines';
   document.querySelectorAll('[data-nav]').forEach((a) =>
     a.toggleAttribute('aria-current', a.dataset.nav === section));
   if (!route) {
@@ -30,6 +36,7 @@ async function render() {
   const page = route[1](hash.match(route[0]));
   current = page;
   main.replaceChildren(page.node);
+  if (moved === true) main.focus({ preventScroll: true });
   try {
     await page.start();
   } catch (e) {
@@ -37,5 +44,5 @@ async function render() {
   }
 }
 
-window.addEventListener('hashchange', render);
-render();
+window.addEventListener('hashchange', () => render(true));
+render(false);

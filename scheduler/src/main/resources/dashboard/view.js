@@ -50,3 +50,23 @@ export function errorBox(message) {
 }
 
 export const FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+
+/**
+ * Runs a redraw of part of a page (the pages refresh every 2 s) without taking keyboard focus away: the focused
+ * element, if the redraw replaced it, is found again by its data-testid, id or href and focused.
+ */
+export function keepingFocus(root, redraw) {
+  const active = document.activeElement;
+  let selector = null;
+  if (active && active !== document.body && root.contains(active)) {
+    const attr = ['data-testid', 'id', 'href'].find((a) => active.getAttribute(a));
+    if (attr) selector = `[${attr}="${CSS.escape(active.getAttribute(attr))}"]`;
+  }
+  const result = redraw();
+  if (selector && !active.isConnected) {
+    const again = root.querySelector(selector);
+    if (again) again.focus({ preventScroll: true });
+  }
+  return result;
+}

@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { el, time, duration, stateBadge, runLink, FINISHED } from '../view.js';
 import { describeCron } from '../cron.js';
 import { durationChart, destroyCharts } from '../charts.js';
+import { versionLink } from './version.js';
 
 export function pipelinePage(id) {
   const node = el('section', { 'aria-labelledby': 'pipeline-title' });
@@ -25,7 +26,7 @@ export function pipelinePage(id) {
             ? `${describeCron(p.schedule.cron)} (${p.schedule.cron}, ${p.schedule.timezone})` : 'manual only'),
           el('dt', {}, 'Next fire'), el('dd', {}, p.paused ? 'paused' : time(p.next_fire_time)),
           el('dt', {}, 'File'), el('dd', {}, el('code', {}, p.file)),
-          el('dt', {}, 'Version'), el('dd', {}, el('code', {}, p.version)),
+          el('dt', {}, 'Version'), el('dd', {}, versionLink(p.id, p.version)),
           el('dt', {}, 'Success rate'), el('dd', { 'data-testid': 'success-rate' }, finished.length
             ? `${Math.round(100 * succeeded / finished.length)}% of the last ${finished.length} finished runs`
             : 'no finished runs yet')),
@@ -45,7 +46,7 @@ export function pipelinePage(id) {
           el('thead', {}, el('tr', {}, ['Content hash', 'Loaded', 'Git commit', 'File', '']
             .map((h) => el('th', { scope: 'col' }, h)))),
           el('tbody', {}, (p.detail.versions || []).map((v) => el('tr', {},
-            el('td', {}, el('code', {}, v.content_hash)), el('td', {}, time(v.loaded_at)),
+            el('td', {}, versionLink(p.id, v.content_hash)), el('td', {}, time(v.loaded_at)),
             el('td', {}, v.git_commit ? el('code', {}, v.git_commit) : '—'), el('td', {}, v.file),
             el('td', {}, v.current ? 'current' : ''))))));
     },

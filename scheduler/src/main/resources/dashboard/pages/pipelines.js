@@ -1,9 +1,7 @@
-// Every pipeline: schedule, next fire, paused toggle, recent runs as squares, load errors, Run now.
+// Every pipeline: schedule, next fire, paused toggle, recent runs as squares (oldest left), load errors, Run now.
 import { api } from '../api.js';
-import { el, time, errorBox, pipelineLink, runLink } from '../view.js';
+import { el, time, errorBox, pipelineLink, runLink, keepingFocus } from '../view.js';
 import { describeCron } from '../cron.js';
-
-const SQUARES = 12; // recent runs shown per pipeline, oldest left
 
 export function pipelinesPage() {
   const node = el('section', { 'aria-labelledby': 'pipelines-title' });
@@ -17,14 +15,13 @@ export function pipelinesPage() {
   }
 
   async function refresh() {
+    // one request: the list carries each pipeline's newest runs (recent_runs), newest first
     const list = await api.pipelines();
-    const recent = await Promise.all(list.pipelines.map((p) =>
-      api.runs({ pipeline: p.id, limit: SQUARES }).then((page) => page.runs).catch(() => [])));
-    node.replaceChildren(
+    keepingFocus(node, () => node.replaceChildren(
       el('h1', { id: 'pipelines-title' }, 'Pipelines'),
       flash,
       loadErrors(list.load_errors || []),
-      table(list.pipelines, recent, refresh, started));
+      table(list.pipelines, refresh, started)));
   }
 
   return {
@@ -48,15 +45,16 @@ function loadErrors(errors) {
       el('ul', {}, e.problems.map((p) => el('li', {}, el('code', {}, p))))))));
 }
 
-function table(pipelines, recent, refresh, started) {
+function table(pipelines, refresh, started) {
   if (pipelines.length === 0) return el('p', {}, 'No pipelines are loaded.');
   return el('table', { class: 'grid' },
     el('thead', {}, el('tr', {},
       ['Pipeline', 'Schedule', 'Next fire', 'Recent runs', 'Paused', ''].map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, pipelines.map((p, i) => row(p, recent[i], refresh, started))));
+    el('tbody', {}, pipelines.map((p) => row(p, refresh, started))));
 }
 
-function row(p, runs, refresh, started) {
+function row(p, refresh, started) {
+  const runs = p.recent_runs || [];
   const schedule = p.schedule
     ? el('div', {}, el('div', {}, describeCron(p.schedule.cron)),
       el('code', { class: 'muted' }, `${p.schedule.cron} (${p.schedule.timezone})`))
@@ -66,7 +64,7 @@ function row(p, runs, refresh, started) {
       href: `#/runs/${encodeURIComponent(r.run_id)}`,
       class: `square state-${r.state.toLowerCase()}`,
       'data-state': r.state,
-      title: `${r.state} · ${r.trigger} · ${r.logical_time || r.created_at}`,
+      title: `${r.state} · ${r.trigger} · ${when(r.logical_time || r.created_at)}`,
       'aria-label': `run ${r.run_id}: ${r.state}`,
     })));
   const toggle = el('input', {
@@ -91,6 +89,11 @@ function row(p, runs, refresh, started) {
     el('td', {}, squares),
     el('td', {}, el('label', {}, toggle, ' paused')),
     el('td', {}, runNowForm(p, started)));
+}
+
+/** A time in the viewer's zone followed by the UTC instant, for a tooltip. */
+function when(iso) {
+  return `${new Date(iso).toLocaleString()} (${iso.replace('T', ' ').replace('Z', ' UTC')})`;
 }
 
 /** "Run now" with a field per declared parameter (empty fields keep the default). */

@@ -1,8 +1,9 @@
 // One run: its DAG with task states, each task's attempts (executor, Spark app, error, SQL, log), cancel and
 // repair. Refreshed every 2 s until the run has finished; an open log follows the attempt while it runs.
 import { api } from '../api.js';
-import { el, time, duration, stateBadge, errorBox, pipelineLink, FINISHED } from '../view.js';
+import { el, time, duration, stateBadge, errorBox, pipelineLink, FINISHED, keepingFocus } from '../view.js';
 import { ganttChart, destroyCharts } from '../charts.js';
+import { versionLink } from './version.js';
 
 export function runPage(runId) {
   const node = el('section', { 'aria-labelledby': 'run-title' });
@@ -19,7 +20,7 @@ export function runPage(runId) {
       .filter((a) => openLogs.has(`${t.task_id}/${a.attempt}`))
       .map((a) => api.log(runId, t.task_id, a.attempt).then((text) => [`${t.task_id}/${a.attempt}`, text]))));
     destroyCharts(node);
-    node.replaceChildren(
+    keepingFocus(node, () => node.replaceChildren(
       el('h1', { id: 'run-title' }, 'Run ', el('code', {}, run.run_id), ' ', stateBadge(run.state)),
       summary(run),
       actions(run, refresh),
@@ -28,7 +29,7 @@ export function runPage(runId) {
       el('h2', {}, 'Attempts over time'),
       ganttChart(run),
       el('h2', {}, 'Tasks'),
-      tasks(run, openLogs, new Map(logs), refresh));
+      tasks(run, openLogs, new Map(logs), refresh)));
     drawEdges(node.querySelector('[data-testid="dag"]'), definition);
     if (FINISHED.includes(run.state) && timer !== null && openLogs.size === 0) {
       clearInterval(timer);
@@ -52,7 +53,7 @@ export function runPage(runId) {
 function summary(run) {
   const rows = [
     ['Pipeline', pipelineLink(run.pipeline)],
-    ['Definition version', el('code', { 'data-testid': 'version' }, run.version)],
+    ['Definition version', versionLink(run.pipeline, run.version, 'version')],
     ['Trigger', run.trigger],
     ['Logical time', time(run.logical_time)],
     ['Created', time(run.created_at)],
@@ -110,6 +111,15 @@ function graph(run, definition) {
   return el('div', { class: 'dag', 'data-testid': 'dag', role: 'list' }, columns.map((ids) =>
     el('div', { class: 'dag-column' }, ids.map((id) => el('a', {
       href: `#task-${id}`, role: 'listitem',
+      // the hash is the page's route: go to the task's section without changing it
+      onclick: (event) => {
+        event.preventDefault();
+        const section = document.getElementById(`task-${id}`);
+        if (section) {
+          section.scrollIntoView();
+          section.focus({ preventScroll: true });
+        }
+      },
       class: `dag-node state-${states.get(id).toLowerCase()}`, 'data-task': id, 'data-state': states.get(id),
       title: (deps.get(id) || []).length ? `after ${deps.get(id).join(', ')}` : 'no dependencies',
     }, el('span', {}, id), el('small', {}, states.get(id), (deps.get(id) || []).length
@@ -148,7 +158,7 @@ function drawEdges(dag, definition) {
 
 function tasks(run, openLogs, logs, refresh) {
   return el('div', { class: 'tasks' }, run.tasks.map((t) => el('article', {
-    id: `task-${t.task_id}`, class: 'task', 'data-task': t.task_id, 'data-state': t.state,
+    id: `task-${t.task_id}`, class: 'task', 'data-task': t.task_id, 'data-state': t.state, tabindex: -1,
   },
   el('h3', {}, t.task_id, ' ', stateBadge(t.state)),
   t.error ? el('p', { class: 'error-text' }, t.error) : null,

@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** A pipeline in the list ({@code detail} null) or on its own page. */
+/**
+ * A pipeline in the list ({@code detail} null, {@code recent_runs} its newest runs) or on its own page
+ * ({@code recent_runs} null: the detail has them in full).
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineView(
@@ -27,6 +30,7 @@ public record PipelineView(
         String source,
         int taskCount,
         RunView lastRun,
+        List<RecentRunView> recentRuns,
         List<String> loadErrors,
         Detail detail) {
 
@@ -66,13 +70,13 @@ public record PipelineView(
      *               pipeline then keeps running this last good version)
      */
     public static PipelineView of(PipelineRegistry.Loaded loaded, boolean paused, String nextFireTime, RunView lastRun,
-                                  Detail detail) {
+                                  List<RecentRunView> recentRuns, Detail detail) {
         Pipeline p = loaded.pipeline();
         ScheduleView schedule = p.schedule().map(s -> new ScheduleView(s.expression(), s.quartzCron(),
                 s.timezone().getId(), s.catchup())).orElse(null);
         return new PipelineView(p.id(), p.description(), p.file().toString(), schedule, nextFireTime, paused,
                 p.contentHash(), loaded.gitCommit().orElse(null), loaded.source(), p.tasks().size(), lastRun,
-                loaded.problems().stream().map(Object::toString).toList(), detail);
+                recentRuns, loaded.problems().stream().map(Object::toString).toList(), detail);
     }
 
     public static Detail detail(Pipeline p, List<VersionView> versions, List<RunView> recentRuns) {

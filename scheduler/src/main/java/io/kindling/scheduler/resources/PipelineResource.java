@@ -5,6 +5,7 @@ import io.kindling.scheduler.api.BackfillRequest;
 import io.kindling.scheduler.api.BackfillView;
 import io.kindling.scheduler.api.PipelineList;
 import io.kindling.scheduler.api.PipelineView;
+import io.kindling.scheduler.api.RecentRunView;
 import io.kindling.scheduler.api.RunView;
 import io.kindling.scheduler.api.TriggerRequest;
 import io.kindling.scheduler.api.VersionList;
@@ -39,6 +40,8 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 public class PipelineResource {
     private static final int RECENT_RUNS = 25;
+    /** Runs per pipeline in the list: the dashboard's grid of squares. */
+    static final int LIST_RECENT_RUNS = 20;
 
     private final PipelineRegistry registry;
     private final ScheduleTicker ticker;
@@ -61,15 +64,19 @@ public class PipelineResource {
 
     @GET
     public PipelineList list() {
-        Map<String, RunRecord> last = runs.lastRuns();
+        List<PipelineRegistry.Loaded> all = registry.allLoaded();
+        Map<String, List<RunRecord>> recent = runs.recentRuns(
+                all.stream().map(loaded -> loaded.pipeline().id()).toList(), LIST_RECENT_RUNS);
         Map<String, ScheduleState> schedules = ticker.states();
-        List<PipelineView> views = registry.allLoaded().stream()
+        List<PipelineView> views = all.stream()
                 .map(loaded -> {
                     Pipeline p = loaded.pipeline();
                     boolean paused = Optional.ofNullable(schedules.get(p.id())).map(ScheduleState::paused)
                             .orElse(false);
+                    List<RunRecord> newest = recent.get(p.id());
                     return PipelineView.of(loaded, paused, nextFire(p, paused),
-                            Optional.ofNullable(last.get(p.id())).map(RunView::of).orElse(null), null);
+                            newest.isEmpty() ? null : RunView.of(newest.get(0)),
+                            newest.stream().map(RecentRunView::of).toList(), null);
                 })
                 .toList();
         List<PipelineList.LoadError> errors = registry.failures().stream()
@@ -90,7 +97,7 @@ public class PipelineResource {
                 .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(p.contentHash()), false))
                 .toList();
         boolean paused = ticker.paused(id);
-        return PipelineView.of(loaded, paused, nextFire(p, paused), recent.isEmpty() ? null : recent.get(0),
+        return PipelineView.of(loaded, paused, nextFire(p, paused), recent.isEmpty() ? null : recent.get(0), null,
                 PipelineView.detail(p, versionViews, recent));
     }
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.KindlingApp;
+import io.kindling.scheduler.support.WebhookReceiver;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +25,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The dashboard in a real headless Chromium against the real daemon (real Spark, a real SQLite file): what an
@@ -41,7 +47,13 @@ class DashboardBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
-    private static final KindlingApp APP = KindlingApp.create(true, "pipelines/api", "pipelines/dashboard");
+    /** The webhook {@code late}'s receiver: down until the alerts test starts it. */
+    private static final WebhookReceiver LATE = new WebhookReceiver();
+    /** Deliveries are given up after 2 s of refused connections, so the Retry button has one to retry. */
+    private static final KindlingApp APP = KindlingApp.create(true, "pipelines/api", "pipelines/dashboard",
+            "pipelines/dashboard_alerts").withOverrides(
+            ConfigOverride.config("webhooks.late.url", LATE.url("/late")),
+            ConfigOverride.config("alerting.retryFor", "2s"));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static WebDriver browser;
 
@@ -65,6 +77,7 @@ class DashboardBrowserTest {
         if (browser != null) {
             browser.quit();
         }
+        LATE.close();
     }
 
     private static String page(String hash) {
@@ -87,6 +100,14 @@ class DashboardBrowserTest {
                 .until(() -> browser.findElements(by).stream().findFirst().orElse(null), e -> e != null);
     }
 
+    /** Clicks the first element matching, found again if a redraw replaced it before the click landed. */
+    private static void click(By by) {
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            browser.findElement(by).click();
+            return true;
+        });
+    }
+
     private static String stateOf(By by) {
         List<WebElement> found = browser.findElements(by);
         return found.isEmpty() ? "" : found.get(0).getAttribute("data-state");
@@ -102,9 +123,9 @@ class DashboardBrowserTest {
         awaitElement(By.cssSelector("tr[data-pipeline='people']"));
         screenshot("pipelines");
 
-        awaitElement(By.cssSelector("[data-testid='run-now-people']")).click();
+        click(By.cssSelector("[data-testid='run-now-people']"));
         awaitElement(By.cssSelector("[data-testid='param-people-min_age']")).sendKeys("30");
-        browser.findElement(By.cssSelector("[data-testid='run-people']")).click();
+        click(By.cssSelector("[data-testid='run-people']"));
         WebElement link = awaitElement(By.cssSelector("[data-testid='flash'] a"));
         String runId = link.getText();
         assertThat(api("/runs/" + runId).get("params").get("min_age").asText()).isEqualTo("30");
@@ -113,7 +134,7 @@ class DashboardBrowserTest {
         await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(square), s -> s.equals("SUCCEEDED"));
         screenshot("pipelines-after-run");
 
-        awaitElement(square).click();
+        click(square);
         WebElement dag = awaitElement(By.cssSelector("[data-testid='dag']"));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
                 () -> browser.findElements(By.cssSelector("[data-testid='dag'] .dag-node")).size(), n -> n == 4);
@@ -126,6 +147,10 @@ class DashboardBrowserTest {
                 .extracting(e -> e.getAttribute("data-edge"))
                 .containsExactlyInAnyOrder("adults->by_country", "adults->by_age_band", "by_country->summary",
                         "by_age_band->summary");
+        // a box leads to its task's section on the same page (the hash stays the run's route)
+        click(By.cssSelector(".dag-node[data-task='summary']"));
+        assertThat(browser.getCurrentUrl()).endsWith("#/runs/" + runId);
+        assertThat(read(() -> browser.switchTo().activeElement().getAttribute("data-task"))).isEqualTo("summary");
         for (String task : List.of("adults", "by_country", "by_age_band", "summary")) {
             assertThat(stateOf(By.cssSelector("article.task[data-task='" + task + "']"))).isEqualTo("SUCCEEDED");
         }
@@ -140,7 +165,7 @@ class DashboardBrowserTest {
                 "return Chart.getChart(document.querySelector(\"[data-testid='gantt']\")).data.labels");
         assertThat((List<?>) bars).hasSize(4).allSatisfy(label -> assertThat(label.toString()).endsWith("#1"));
 
-        awaitElement(By.cssSelector("[data-testid='log-adults/1']")).click();
+        click(By.cssSelector("[data-testid='log-adults/1']"));
         WebElement log = awaitElement(By.cssSelector("[data-testid='log-text-adults/1']"));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> browser.findElement(By.cssSelector("[data-testid='log-text-adults/1']")).getText(),
@@ -149,7 +174,7 @@ class DashboardBrowserTest {
         screenshot("run-detail");
 
         // the pipeline's own page: success rate and Chart.js's duration chart of its finished runs
-        browser.findElement(By.linkText("people")).click();
+        click(By.linkText("people"));
         WebElement rate = awaitElement(By.cssSelector("[data-testid='success-rate']"));
         assertThat(rate.getText()).startsWith("100% of the last");
         awaitElement(By.cssSelector("[data-testid='duration-chart']"));
@@ -167,7 +192,7 @@ class DashboardBrowserTest {
         By endless = By.cssSelector("article.task[data-task='endless']");
         await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(endless), s -> s.equals("RUNNING"));
 
-        awaitElement(By.cssSelector("[data-testid='cancel']")).click();
+        click(By.cssSelector("[data-testid='cancel']"));
         By title = By.cssSelector("#run-title .state");
         await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(title), s -> s.equals("CANCELLED"));
         assertThat(api("/runs/" + runId).get("state").asText()).isEqualTo("CANCELLED");
@@ -188,13 +213,13 @@ class DashboardBrowserTest {
         By toggle = By.cssSelector("[data-testid='paused-nightly']");
         awaitElement(toggle);
         assertThat(browser.findElement(toggle).isSelected()).isFalse();
-        browser.findElement(toggle).click();
+        click(toggle);
         await().atMost(Duration.ofSeconds(20)).until(() -> api("/pipelines/nightly").get("paused").asBoolean());
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> browser.findElement(toggle).isSelected());
         assertThat(browser.findElement(By.cssSelector("tr[data-pipeline='nightly']")).getText()).contains("paused");
         screenshot("pipeline-paused");
 
-        browser.findElement(toggle).click();
+        click(toggle);
         await().atMost(Duration.ofSeconds(20)).until(() -> !api("/pipelines/nightly").get("paused").asBoolean());
     }
 
@@ -205,5 +230,94 @@ class DashboardBrowserTest {
         assertThat(yaml.getText()).contains("pipeline: nightly", "SELECT 1 AS one");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("every day at 02:00");
         screenshot("pipeline");
+
+        // each stored version links to its own page with the YAML it had
+        String version = api("/pipelines/nightly").get("version").asText();
+        click(By.cssSelector("a[href='#/pipelines/nightly/versions/" + version + "']"));
+        assertThat(awaitElement(By.cssSelector("[data-testid='version-yaml']")).getText()).contains("pipeline: nightly");
+        assertThat(browser.findElement(By.cssSelector("[data-testid='current']")).getText()).startsWith("yes");
+    }
+
+    /** A read of the page, again if a redraw (every 2 s) replaced an element while it was read. */
+    private static <T> T read(java.util.concurrent.Callable<T> read) {
+        return await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(read, value -> true);
+    }
+
+    /** True once the page's redraw has replaced the element. */
+    private static boolean replaced(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void anAlertToAReceiverThatIsDownIsListedAndItsRetryIsDeliveredOnceTheReceiverIsUp() {
+        String runId = EXTENSION.client().target(APP.api("/pipelines/alert_down/runs")).request()
+                .post(jakarta.ws.rs.client.Entity.json("{}"), JsonNode.class).get("run_id").asText();
+        await().atMost(RUN_TIMEOUT).until(() -> api("/runs/" + runId).get("state").asText().equals("FAILED"));
+
+        // every page links the alerts page, and the keyboard gets there: Tab from the top of a fresh load, Enter
+        browser.get("about:blank");
+        browser.get(page("#/pipelines"));
+        awaitElement(By.cssSelector("tr[data-pipeline='alert_down']"));
+        Actions keys = new Actions(browser);
+        for (int i = 0; i < 6 && !"Alerts".equals(browser.switchTo().activeElement().getText()); i++) {
+            keys.sendKeys(Keys.TAB).perform();
+        }
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Alerts");
+        keys.sendKeys(Keys.ENTER).perform();
+        awaitElement(By.cssSelector("#alerts-title"));
+        assertThat(browser.findElement(By.cssSelector("[data-nav='alerts']")).getAttribute("aria-current")).isNotNull();
+
+        // the failure alert is listed: refused, retried with backoff, then given up after its retry period
+        By row = By.cssSelector("tr[data-run='" + runId + "'][data-event='run_failed']");
+        assertThat(awaitElement(row).getText()).contains("run_failed", "alert_down", runId, "late");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> stateOf(row), s -> s.equals("FAILED"));
+        assertThat(read(() -> browser.findElement(row).findElement(By.cssSelector(".error-text")).getText()))
+                .isNotBlank();
+        assertThat(read(() -> Integer.parseInt(browser.findElement(row).findElements(By.tagName("td")).get(5)
+                .getText()))).as("attempts").isGreaterThan(1);
+        String deliveryId = read(() -> browser.findElement(row).getAttribute("data-delivery"));
+        assertThat(read(() -> browser.findElement(row).findElement(By.cssSelector("time")).getAttribute("title")))
+                .endsWith(" UTC");
+        screenshot("alerts-failed");
+
+        // the receiver is up: Retry (by keyboard) sends the event again, and the page sees it delivered
+        LATE.start();
+        By retry = By.cssSelector("[data-testid='retry-" + deliveryId + "']");
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            browser.findElement(retry).sendKeys(Keys.ENTER);
+            return true;
+        });
+        assertThat(awaitElement(By.cssSelector("[data-testid='flash']")).getText()).isNotBlank();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> stateOf(row), s -> s.equals("DELIVERED"));
+        assertThat(read(() -> browser.findElement(row).getText())).contains("HTTP 200");
+        assertThat(browser.findElement(By.cssSelector("[data-testid='flash']")).getText()).contains("again", runId);
+        assertThat(LATE.received()).anySatisfy(r -> {
+            assertThat(r.header("X-Kindling-Event")).isEqualTo("run_failed");
+            assertThat(r.body()).contains(runId);
+        });
+        assertThat(api("/webhooks/deliveries/" + deliveryId).get("state").asText()).isEqualTo("DELIVERED");
+        screenshot("alerts");
+
+        // the 2 s redraw keeps keyboard focus where it was
+        WebElement button = read(() -> {
+            WebElement b = browser.findElement(retry);
+            ((JavascriptExecutor) browser).executeScript("arguments[0].focus()", b);
+            return b;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> replaced(button));
+        assertThat(browser.switchTo().activeElement().getAttribute("data-testid")).isEqualTo("retry-" + deliveryId);
+
+        // filtered by state
+        new Select(browser.findElement(By.id("filter-delivery-state"))).selectByValue("DELIVERED");
+        click(By.cssSelector("[data-testid='filter']"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("#/alerts?state=DELIVERED"));
+        awaitElement(row);
+        assertThat(read(() -> browser.findElements(By.cssSelector("[data-testid='deliveries'] tbody tr")).stream()
+                .map(r -> r.getAttribute("data-state")).distinct().toList())).containsExactly("DELIVERED");
     }
 }

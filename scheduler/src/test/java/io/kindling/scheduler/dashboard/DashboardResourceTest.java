@@ -84,5 +84,6 @@ class DashboardResourceTest {
     void apiStillAnswersBesideTheDashboard() throws Exception {
         JsonNode pipelines = json(get("/api/v1/pipelines"));
         assertThat(pipelines.get("pipelines").get(0).get("id").asText()).isEqualTo("nightly");
+        assertThat(pipelines.get("pipelines").get(0).get("recent_runs")).isEmpty(); // never ran: [], not null
     }
 }

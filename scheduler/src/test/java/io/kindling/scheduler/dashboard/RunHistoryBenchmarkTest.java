@@ -40,7 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RunHistoryBenchmarkTest {
     private static final int RUNS = 1_000_000;
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
-    private static final List<String> PIPELINES = List.of("orders", "people", "events", "billing", "search");
+    /** nightly is the one loaded pipeline: the pipelines list reads its recent runs among 200,000. */
+    private static final List<String> PIPELINES = List.of("orders", "people", "events", "billing", "nightly");
     private static final KindlingApp APP = KindlingApp.create(false, "pipelines/dashboard");
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -86,21 +87,29 @@ class RunHistoryBenchmarkTest {
     }
 
     private static JsonNode page(String query) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(APP.api("/runs?" + query)))
+        return get("/runs?" + query);
+    }
+
+    private static JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(APP.api(path)))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(query).isEqualTo(200);
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
     /** Median and worst of 20 requests after 3 to warm up, in milliseconds. */
     private static double[] time(String query) throws IOException, InterruptedException {
+        return timeGet("/runs?" + query);
+    }
+
+    private static double[] timeGet(String path) throws IOException, InterruptedException {
         for (int i = 0; i < 3; i++) {
-            page(query);
+            get(path);
         }
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             long start = System.nanoTime();
-            page(query);
+            get(path);
             millis.add((System.nanoTime() - start) / 1e6);
         }
         Collections.sort(millis);
@@ -145,6 +154,16 @@ class RunHistoryBenchmarkTest {
                 .isEqualTo(T0.plus(Duration.ofDays(301)).minusSeconds(60).toString());
         assertThat(page("pipeline=events&state=FAILED&limit=5").get("runs"))
                 .allSatisfy(r -> assertThat(r.get("state").asText()).isEqualTo("FAILED"));
+
+        // the pipelines list with each pipeline's last 20 runs (the dashboard's grid), one query for all
+        JsonNode nightly = get("/pipelines").get("pipelines").get(0);
+        assertThat(nightly.get("id").asText()).isEqualTo("nightly");
+        List<String> recent = new ArrayList<>();
+        nightly.get("recent_runs").forEach(r -> recent.add(r.get("run_id").asText()));
+        assertThat(recent).hasSize(20).isSortedAccordingTo(Collections.reverseOrder());
+        assertThat(recent.get(0)).isEqualTo(nightly.get("last_run").get("run_id").asText());
+        double[] list = timeGet("/pipelines");
+        report.append(String.format("%-26s %7.1f / %7.1f%n", "GET /pipelines", list[0], list[1]));
 
         Path out = Path.of("target/benchmarks/run-history.txt");
         Files.createDirectories(out.getParent());

@@ -139,8 +139,36 @@ class RunDaoTest {
                 Optional.of(Instant.EPOCH), Optional.of("x"));
         assertThat(dao.listRuns(Optional.empty(), Optional.of(RunState.FAILED), Optional.empty(), 10))
                 .extracting(RunRecord::runId).containsExactly(all.get(0).runId());
-        assertThat(dao.lastRuns()).containsOnlyKeys("even", "odd");
         assertThat(dao.unfinishedRuns()).as("the unfinished runs, whoever owns them").hasSize(4);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void recentRunsAreTheNewestOfEachPipelineNewestFirst(String name, Supplier<Database> db) {
+        RunDao dao = dao(db);
+        List<String> busy = new java.util.ArrayList<>();
+        List<String> quiet = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            RunRecord r = run(i % 10 == 3 ? "quiet" : "busy", TriggerType.MANUAL, Instant.EPOCH);
+            dao.insertRun(r, List.of("a"));
+            (r.pipelineId().equals("busy") ? busy : quiet).add(0, r.runId());
+        }
+        dao.insertRun(run("not-asked", TriggerType.MANUAL, Instant.EPOCH), List.of("a"));
+
+        Map<String, List<RunRecord>> recent = dao.recentRuns(List.of("quiet", "busy", "never-ran"), 20);
+        assertThat(recent).containsOnlyKeys("quiet", "busy", "never-ran");
+        assertThat(recent.get("busy")).extracting(RunRecord::runId).containsExactlyElementsOf(busy.subList(0, 20));
+        assertThat(recent.get("quiet")).extracting(RunRecord::runId).containsExactlyElementsOf(quiet);
+        assertThat(recent.get("never-ran")).isEmpty();
+        // more pipelines than one statement reads: the rest come from the next one
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            many.add("p" + i);
+        }
+        many.add("busy");
+        assertThat(dao.recentRuns(many, 3).get("busy")).extracting(RunRecord::runId)
+                .containsExactlyElementsOf(busy.subList(0, 3));
+        assertThat(dao.recentRuns(List.of(), 3)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

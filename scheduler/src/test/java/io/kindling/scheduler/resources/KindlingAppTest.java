@@ -208,6 +208,38 @@ class KindlingAppTest {
     }
 
     @Test
+    void pipelinesListCarriesEachPipelinesRecentRunsNewestFirst() {
+        String older = trigger("broken_sql", Map.of());
+        awaitRunEnds(older);
+        String newer = trigger("broken_sql", Map.of());
+        awaitRunEnds(newer);
+
+        JsonNode brokenSql = null;
+        for (JsonNode p : get("/pipelines").get("pipelines")) {
+            assertThat(p.get("recent_runs").isArray()).as(p.get("id").asText()).isTrue();
+            assertThat(p.get("recent_runs").size()).isLessThanOrEqualTo(20);
+            if (p.get("id").asText().equals("broken_sql")) {
+                brokenSql = p;
+            }
+        }
+        JsonNode recent = brokenSql.get("recent_runs");
+        List<String> ids = new ArrayList<>();
+        recent.forEach(r -> ids.add(r.get("run_id").asText()));
+        assertThat(ids).contains(older, newer).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(ids.indexOf(newer)).isLessThan(ids.indexOf(older));
+        assertThat(brokenSql.get("last_run").get("run_id").asText()).isEqualTo(ids.get(0));
+        JsonNode square = recent.get(ids.indexOf(newer));
+        JsonNode full = get("/runs/" + newer);
+        assertThat(square.get("state").asText()).isEqualTo("FAILED");
+        assertThat(square.get("trigger").asText()).isEqualTo("manual");
+        for (String field : List.of("logical_time", "created_at", "started_at", "ended_at", "duration_ms")) {
+            assertThat(square.get(field)).as(field).isEqualTo(full.get(field));
+        }
+        // the single pipeline has its runs in full under detail.recent_runs instead
+        assertThat(get("/pipelines/broken_sql").has("recent_runs")).isFalse();
+    }
+
+    @Test
     void runListIsNewestFirstFilteredAndPaged() {
         String a = trigger("broken_sql", Map.of());
         String b = trigger("broken_sql", Map.of());
