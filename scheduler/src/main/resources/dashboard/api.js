@@ -37,8 +37,13 @@ export const api = {
   repair: (runId) => call('POST', `/runs/${encodeURIComponent(runId)}/repair`, {}),
   deliveries: (query) => call('GET', '/webhooks/deliveries?' + new URLSearchParams(query).toString()),
   retryDelivery: (id) => call('POST', `/webhooks/deliveries/${encodeURIComponent(id)}/retry`),
-  log: async (runId, taskId, attempt) => {
-    const response = await fetch(`${BASE}/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(taskId)}/log?attempt=${attempt}`);
-    return response.ok ? response.text() : `(no log: ${response.status})`;
+  // The log's bytes from offset on, and where the next read starts: a running attempt's log is followed by
+  // fetching only what was appended.
+  log: async (runId, taskId, attempt, offset) => {
+    const response = await fetch(`${BASE}/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(taskId)}/log?attempt=${attempt}&offset=${offset}`);
+    if (!response.ok) return { error: `(no log: ${response.status})` };
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const size = Number(response.headers.get('X-Kindling-Log-Size') ?? offset + bytes.length);
+    return { bytes, size };
   },
 };

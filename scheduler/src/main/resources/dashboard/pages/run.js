@@ -7,18 +7,30 @@ import { versionLink } from './version.js';
 
 export function runPage(runId) {
   const node = el('section', { 'aria-labelledby': 'run-title' });
-  const openLogs = new Set(); // "task/attempt" whose log is shown, kept across redraws
+  // "task/attempt" whose log is shown -> its text so far and the byte offset to read on from, kept across redraws
+  const openLogs = new Map();
+  const openSql = new Set(); // "task/attempt" whose rendered SQL is unfolded
   let timer = null;
   let definition = null; // the pipeline's tasks (dependencies), fetched once
+
+  async function follow(log, taskId, attempt) {
+    const read = await api.log(runId, taskId, attempt, log.offset);
+    if (read.error) {
+      log.text = read.error;
+      return;
+    }
+    log.text += log.decoder.decode(read.bytes, { stream: true }); // a character may span two reads
+    log.offset = read.size;
+  }
 
   async function refresh() {
     const run = await api.run(runId);
     if (definition === null) {
       definition = await api.pipeline(run.pipeline).then((p) => p.detail.tasks).catch(() => []);
     }
-    const logs = await Promise.all(run.tasks.flatMap((t) => t.attempts
+    await Promise.all(run.tasks.flatMap((t) => t.attempts
       .filter((a) => openLogs.has(`${t.task_id}/${a.attempt}`))
-      .map((a) => api.log(runId, t.task_id, a.attempt).then((text) => [`${t.task_id}/${a.attempt}`, text]))));
+      .map((a) => follow(openLogs.get(`${t.task_id}/${a.attempt}`), t.task_id, a.attempt))));
     destroyCharts(node);
     keepingFocus(node, () => node.replaceChildren(
       el('h1', { id: 'run-title' }, 'Run ', el('code', {}, run.run_id), ' ', stateBadge(run.state)),
@@ -29,7 +41,7 @@ export function runPage(runId) {
       el('h2', {}, 'Attempts over time'),
       ganttChart(run),
       el('h2', {}, 'Tasks'),
-      tasks(run, openLogs, new Map(logs), refresh)));
+      tasks(run, { openLogs, openSql }, refresh)));
     drawEdges(node.querySelector('[data-testid="dag"]'), definition);
     if (FINISHED.includes(run.state) && timer !== null && openLogs.size === 0) {
       clearInterval(timer);
@@ -156,7 +168,7 @@ function drawEdges(dag, definition) {
   dag.prepend(svg);
 }
 
-function tasks(run, openLogs, logs, refresh) {
+function tasks(run, open, refresh) {
   return el('div', { class: 'tasks' }, run.tasks.map((t) => el('article', {
     id: `task-${t.task_id}`, class: 'task', 'data-task': t.task_id, 'data-state': t.state, tabindex: -1,
   },
@@ -166,10 +178,10 @@ function tasks(run, openLogs, logs, refresh) {
   el('table', { class: 'grid' },
     el('thead', {}, el('tr', {}, ['#', 'Repair', 'State', 'Executor', 'Spark app', 'Queued', 'Started',
       'Duration', ''].map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, t.attempts.map((a) => attemptRows(run, t, a, openLogs, logs, refresh)))))));
+    el('tbody', {}, t.attempts.map((a) => attemptRows(run, t, a, open, refresh)))))));
 }
 
-function attemptRows(run, t, a, openLogs, logs, refresh) {
+function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
   const key = `${t.task_id}/${a.attempt}`;
   const open = openLogs.has(key);
   const rows = [el('tr', {},
@@ -184,14 +196,21 @@ function attemptRows(run, t, a, openLogs, logs, refresh) {
     el('td', {}, el('button', {
       type: 'button', 'aria-expanded': open, 'data-testid': `log-${key}`,
       onclick: () => {
-        if (open) openLogs.delete(key); else openLogs.add(key);
+        if (open) openLogs.delete(key);
+        else openLogs.set(key, { text: '', offset: 0, decoder: new TextDecoder() });
         refresh();
       },
     }, open ? 'Hide log' : 'Log')))];
   const extra = [];
   if (a.error) extra.push(el('p', { class: 'error-text' }, a.error));
-  if (a.rendered) extra.push(el('details', {}, el('summary', {}, 'Rendered SQL'), el('pre', {}, a.rendered)));
-  if (open) extra.push(el('pre', { class: 'log', 'data-testid': `log-text-${key}` }, logs.get(key) || ''));
+  if (a.rendered) {
+    const details = el('details', {
+      ontoggle: (e) => { if (e.target.open) openSql.add(key); else openSql.delete(key); },
+    }, el('summary', {}, 'Rendered SQL'), el('pre', {}, a.rendered));
+    details.open = openSql.has(key); // redraws every 2 s keep it unfolded
+    extra.push(details);
+  }
+  if (open) extra.push(el('pre', { class: 'log', 'data-testid': `log-text-${key}` }, openLogs.get(key).text));
   if (extra.length) rows.push(el('tr', {}, el('td', { colspan: 9 }, extra)));
   return rows;
 }

@@ -23,6 +23,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,6 +40,8 @@ import java.util.Optional;
 @jakarta.ws.rs.Path("/api/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
+    /** Response header of a task log: the log's size in bytes when it was read, the next read's {@code offset}. */
+    static final String LOG_SIZE = "X-Kindling-Log-Size";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
@@ -118,12 +124,20 @@ public class RunResource {
         return get(runId);
     }
 
-    /** The attempt's log as plain text; the latest attempt unless {@code ?attempt=N}. */
+    /**
+     * The attempt's log as plain text; the latest attempt unless {@code ?attempt=N}. {@code ?offset=B} sends only
+     * the bytes from B on, and {@value #LOG_SIZE} says where the next read starts, so a client follows a running
+     * attempt's log by fetching what was appended instead of the whole file every time.
+     */
     @GET
     @jakarta.ws.rs.Path("/{runId}/tasks/{taskId}/log")
     @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
     public Response log(@PathParam("runId") String runId, @PathParam("taskId") String taskId,
-                        @QueryParam("attempt") String attempt) {
+                        @QueryParam("attempt") String attempt, @QueryParam("offset") String offset) {
+        long from = offset == null || offset.isEmpty() ? 0 : parseLong("offset", offset);
+        if (from < 0) {
+            throw new BadRequestException("offset must be 0 or more, got " + from);
+        }
         run(runId);
         List<AttemptRecord> attempts = runs.attempts(runId).stream().filter(a -> a.taskId().equals(taskId)).toList();
         if (attempts.isEmpty()) {
@@ -139,10 +153,32 @@ public class RunResource {
         }
         Path file = Path.of(chosen.logPath());
         if (!Files.exists(file)) {
-            return Response.ok("", MediaType.TEXT_PLAIN_TYPE).build();
+            return Response.ok("", MediaType.TEXT_PLAIN_TYPE).header(LOG_SIZE, 0).build();
         }
-        StreamingOutput body = out -> Files.copy(file, out);
-        return Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // up to the size seen now: bytes the attempt appends meanwhile come with the next read
+        long start = Math.min(from, size);
+        StreamingOutput body = out -> {
+            try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+                channel.position(start);
+                ByteBuffer buffer = ByteBuffer.allocate(8192);
+                for (long left = size - start; left > 0; ) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+                    int n = channel.read(buffer);
+                    if (n < 0) {
+                        break;
+                    }
+                    out.write(buffer.array(), 0, n);
+                    left -= n;
+                }
+            }
+        };
+        return Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).header(LOG_SIZE, size).build();
     }
 
     private RunRecord run(String runId) {
@@ -158,6 +194,14 @@ public class RunResource {
             throw new BadRequestException("limit must be between 1 and " + MAX_LIMIT + ", got " + n);
         }
         return n;
+    }
+
+    private static long parseLong(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new BadRequestException(name + " must be an integer, got '" + value + "'");
+        }
     }
 
     private static int parseInt(String name, String value) {

@@ -191,10 +191,22 @@ class DashboardBrowserTest {
         browser.get(page("#/runs/" + runId));
         By endless = By.cssSelector("article.task[data-task='endless']");
         await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(endless), s -> s.equals("RUNNING"));
+        // the running attempt's log is followed: what it writes later is appended to what is shown
+        click(By.cssSelector("[data-testid='log-endless/1']"));
+        By log = By.cssSelector("[data-testid='log-text-endless/1']");
+        String whileRunning = await().atMost(RUN_TIMEOUT).ignoreExceptions()
+                .until(() -> browser.findElement(log).getText(), text -> text.contains("hash(id) = 42"));
+        assertThat(whileRunning).doesNotContain("attempt cancelled");
 
         click(By.cssSelector("[data-testid='cancel']"));
         By title = By.cssSelector("#run-title .state");
         await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(title), s -> s.equals("CANCELLED"));
+        String afterCancel = await().atMost(RUN_TIMEOUT).ignoreExceptions()
+                .until(() -> browser.findElement(log).getText(), text -> text.contains("attempt cancelled after"));
+        assertThat(afterCancel).startsWith(whileRunning.strip());
+        String served = EXTENSION.client().target(APP.api("/runs/" + runId + "/tasks/endless/log")).request()
+                .get(String.class);
+        assertThat(afterCancel.lines().count()).isEqualTo(served.strip().lines().count()); // nothing read twice
         assertThat(api("/runs/" + runId).get("state").asText()).isEqualTo("CANCELLED");
         assertThat(browser.findElement(By.cssSelector("[data-testid='cancel']")).isEnabled()).isFalse();
         assertThat(browser.findElement(By.cssSelector("[data-testid='repair']")).isEnabled()).isTrue();

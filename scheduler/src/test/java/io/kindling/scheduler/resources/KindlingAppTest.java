@@ -12,6 +12,7 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +97,21 @@ class KindlingAppTest {
         String log = EXTENSION.client().target(APP.api("/runs/" + runId + "/tasks/adults/log"))
                 .request().get(String.class);
         assertThat(log).contains("WHERE age > 30");
+
+        // a client following the log reads on from where it stopped
+        String logUrl = APP.api("/runs/" + runId + "/tasks/adults/log");
+        byte[] whole = log.getBytes(StandardCharsets.UTF_8);
+        Response all = EXTENSION.client().target(logUrl).request().get();
+        assertThat(all.getHeaderString("X-Kindling-Log-Size")).isEqualTo(String.valueOf(whole.length));
+        String tail = EXTENSION.client().target(logUrl + "?offset=" + (whole.length - 10)).request().get(String.class);
+        assertThat(tail).isEqualTo(new String(whole, whole.length - 10, 10, StandardCharsets.UTF_8));
+        Response past = EXTENSION.client().target(logUrl + "?offset=" + (whole.length + 100))
+                .request().get();
+        assertThat(past.readEntity(String.class)).isEmpty();
+        assertThat(past.getHeaderString("X-Kindling-Log-Size")).isEqualTo(String.valueOf(whole.length));
+        Response negative = EXTENSION.client().target(logUrl + "?offset=-1").request().get();
+        assertThat(negative.getStatus()).isEqualTo(400);
+        assertThat(negative.readEntity(String.class)).contains("offset must be 0 or more");
     }
 
     @Test
