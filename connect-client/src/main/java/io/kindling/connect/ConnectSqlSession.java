@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import org.apache.spark.connect.proto.Command;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.Limit;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
+import org.apache.spark.connect.proto.ReattachOptions;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ReleaseExecuteRequest;
 import org.apache.spark.connect.proto.SQL;
@@ -24,10 +26,11 @@ import org.apache.spark.sql.connect.SparkSession;
 import org.apache.spark.sql.connect.client.SparkConnectClient;
 import org.apache.spark.sql.connect.client.SparkResult;
 import org.apache.spark.sql.util.CloseableIterator;
+import org.apache.spark.sql.util.CloseableIterator$;
 import org.sparkproject.io.grpc.Status;
 import org.sparkproject.io.grpc.StatusRuntimeException;
 import org.sparkproject.org.apache.arrow.memory.RootAllocator;
-import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * One attempt's Spark Connect session: a new server-side session (its temporary views and settings are its own)
@@ -45,7 +48,7 @@ import scala.Option;
  */
 public final class ConnectSqlSession implements AutoCloseable {
     private static final int PREVIEW_ROWS = 20;
-    /** How often a broken stream is re-opened before {@link #follow} gives up. */
+    /** How often in a row a broken connection is re-attached before the operation is given up. */
     private static final int FOLLOW_RETRIES = 10;
     /** Error classes of a handle the server does not know (any more). */
     private static final List<String> UNKNOWN_HANDLE = List.of("OPERATION_NOT_FOUND", "SESSION_NOT_FOUND",
@@ -55,6 +58,8 @@ public final class ConnectSqlSession implements AutoCloseable {
     private final SparkConnectClient client;
     private final Consumer<String> log;
     private final RootAllocator allocator = new RootAllocator();
+    private final String tag;
+    private volatile boolean detached;
 
     /**
      * @param url       {@code sc://host:port}, with Spark Connect's optional {@code /;key=value} parameters
@@ -67,6 +72,7 @@ public final class ConnectSqlSession implements AutoCloseable {
         this.log = log;
         this.spark = SparkSession.builder().remote(url).create();
         this.client = spark.client();
+        this.tag = tag;
         spark.addTag(tag);
         sparkConf.forEach((key, value) -> spark.conf().set(key, value));
     }
@@ -95,8 +101,8 @@ public final class ConnectSqlSession implements AutoCloseable {
      * queries are not evaluated).
      */
     public void run(String sql, String operationId) {
-        drain(execute(Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
-                .setInput(sql(sql)))).build(), operationId));
+        stream(operationId, Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
+                .setInput(sql(sql)))).build(), response -> { });
     }
 
     /** Runs the last statement and writes its result, as operation {@code operationId}. */
@@ -104,8 +110,8 @@ public final class ConnectSqlSession implements AutoCloseable {
                             Map<String, String> options) {
         WriteOperation.Builder write = WriteOperation.newBuilder().setInput(sql(sql)).setSource(format)
                 .setPath(path).setMode(saveMode(mode)).putAllOptions(options);
-        drain(execute(Plan.newBuilder().setCommand(Command.newBuilder().setWriteOperation(write)).build(),
-                operationId));
+        stream(operationId, Plan.newBuilder().setCommand(Command.newBuilder().setWriteOperation(write)).build(),
+                response -> { });
     }
 
     /**
@@ -115,7 +121,11 @@ public final class ConnectSqlSession implements AutoCloseable {
     public List<List<String>> runAndPreview(String sql, String operationId) {
         Plan plan = Plan.newBuilder().setRoot(Relation.newBuilder().setLimit(Limit.newBuilder().setInput(sql(sql))
                 .setLimit(PREVIEW_ROWS))).build();
-        try (SparkResult<Row> result = new SparkResult<>(execute(plan, operationId), allocator,
+        List<ExecutePlanResponse> responses = new ArrayList<>();
+        stream(operationId, plan, responses::add);
+        CloseableIterator<ExecutePlanResponse> replay = CloseableIterator$.MODULE$.apply(
+                CollectionConverters.asScala(responses.iterator()));
+        try (SparkResult<Row> result = new SparkResult<>(replay, allocator,
                 AgnosticEncoders.UnboundRowEncoder$.MODULE$, spark.timeZoneId())) {
             Row[] rows = (Row[]) result.toArray();
             List<List<String>> table = new ArrayList<>();
@@ -136,52 +146,85 @@ public final class ConnectSqlSession implements AutoCloseable {
     }
 
     /**
-     * Follows operation {@code operationId} of this session, started by an earlier client, until it ends: its
-     * response stream is re-attached (ReattachExecute) from the start, then again after the last response seen
-     * whenever the server closes a stream before the result is complete, and released at the end. Returns when the
-     * operation succeeded; throws with the server's error when it failed.
+     * Follows operation {@code operationId} of this session, started by an earlier client, until it ends. Returns
+     * when the operation succeeded; throws with the server's error when it failed.
      *
      * @throws NoSuchElementException when the server does not know the operation or the session
      */
     public void follow(String operationId) {
+        stream(operationId, null, response -> { });
+    }
+
+    /**
+     * Starts {@code plan} as the reattachable operation {@code operationId} (or, without a plan, re-attaches to it)
+     * and reads its responses until the result is complete, then releases it on the server. The gRPC stub is used
+     * as is, not Spark's reattaching iterator: that one releases each response as it reads it, and a later client
+     * could not re-attach from the start of the stream; here nothing is released before the end, so a new daemon
+     * re-attaches from the first response (the server keeps a small buffer of them). Re-attaches after the last
+     * response seen when the server closes a stream early (it does so after a while) or the connection breaks.
+     */
+    private void stream(String operationId, Plan plan, Consumer<ExecutePlanResponse> sink) {
         SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub =
                 SparkConnectServiceGrpc.newBlockingStub(client.channel());
+        boolean started = plan == null;
+        boolean answered = false;
         String lastResponse = null;
         int failures = 0;
         try {
             while (true) {
-                ReattachExecuteRequest.Builder request = ReattachExecuteRequest.newBuilder()
-                        .setSessionId(client.sessionId()).setUserContext(client.configuration().userContext())
-                        .setClientType(client.userAgent()).setOperationId(operationId);
-                if (lastResponse != null) {
-                    request.setLastResponseId(lastResponse);
-                }
                 try {
-                    Iterator<ExecutePlanResponse> responses = stub.reattachExecute(request.build());
+                    Iterator<ExecutePlanResponse> responses;
+                    if (started) {
+                        ReattachExecuteRequest.Builder request = ReattachExecuteRequest.newBuilder()
+                                .setSessionId(client.sessionId()).setUserContext(client.configuration().userContext())
+                                .setClientType(client.userAgent()).setOperationId(operationId);
+                        if (lastResponse != null) {
+                            request.setLastResponseId(lastResponse);
+                        }
+                        responses = stub.reattachExecute(request.build());
+                    } else {
+                        started = true;
+                        responses = stub.executePlan(ExecutePlanRequest.newBuilder().setSessionId(client.sessionId())
+                                .setUserContext(client.configuration().userContext())
+                                .setClientType(client.userAgent()).setOperationId(operationId).setPlan(plan)
+                                .addTags(tag).addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
+                                        .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
+                                .build());
+                    }
                     while (responses.hasNext()) {
                         ExecutePlanResponse response = responses.next();
                         lastResponse = response.getResponseId();
                         failures = 0;
+                        if (!answered && !response.hasResultComplete()) {
+                            answered = true;
+                            log.accept("operation " + operationId + " runs on the server");
+                        }
+                        sink.accept(response);
                         if (response.hasResultComplete()) {
                             return;
                         }
                     }
-                    // the server ends each stream after a while (senderMaxStreamDuration): re-attach
+                    // the stream ended before the result was complete: re-attach after the last response
                 } catch (StatusRuntimeException e) {
-                    String message = String.valueOf(e.getMessage());
+                    String message = String.valueOf(e.getStatus().getDescription());
+                    if (detached) {
+                        throw new IllegalStateException("the client let go of the server", e);
+                    }
                     if (UNKNOWN_HANDLE.stream().anyMatch(message::contains)) {
                         throw new NoSuchElementException("operation " + operationId + " of Spark Connect session "
                                 + client.sessionId() + " is not known to the server: " + message);
                     }
                     if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || ++failures > FOLLOW_RETRIES) {
-                        throw e;
+                        throw new IllegalStateException(message, e);
                     }
                     log.accept("the stream of operation " + operationId + " broke (" + message + "); re-attaching");
                     pause(failures);
                 }
             }
         } finally {
-            release(stub, operationId);
+            if (!detached) {
+                release(stub, operationId);
+            }
         }
     }
 
@@ -196,6 +239,7 @@ public final class ConnectSqlSession implements AutoCloseable {
      * operation stay, for a later client to {@link #follow}. What blocks on this session fails.
      */
     public void detach() {
+        detached = true;
         client.channel().shutdownNow();
         allocator.close();
     }
@@ -207,10 +251,6 @@ public final class ConnectSqlSession implements AutoCloseable {
         allocator.close();
     }
 
-    private CloseableIterator<ExecutePlanResponse> execute(Plan plan, String operationId) {
-        return client.execute(plan, Option.apply(operationId));
-    }
-
     private void release(SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub, String operationId) {
         try {
             stub.releaseExecute(ReleaseExecuteRequest.newBuilder().setSessionId(client.sessionId())
@@ -219,27 +259,6 @@ public final class ConnectSqlSession implements AutoCloseable {
                     .build());
         } catch (StatusRuntimeException e) {
             // nothing to release (never known, or already gone): the server forgets it by itself
-        }
-    }
-
-    private static void drain(CloseableIterator<ExecutePlanResponse> responses) {
-        try {
-            while (responses.hasNext()) {
-                responses.next();
-            }
-        } finally {
-            closeQuietly(responses);
-        }
-    }
-
-    /** Declared to throw anything (Scala's AutoCloseable); after a complete stream it only releases it. */
-    private static void closeQuietly(CloseableIterator<ExecutePlanResponse> responses) {
-        try {
-            responses.close();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
