@@ -123,6 +123,30 @@ public final class ConnectSqlSession implements AutoCloseable {
                 .setLimit(PREVIEW_ROWS))).build();
         List<ExecutePlanResponse> responses = new ArrayList<>();
         stream(operationId, plan, responses::add);
+        return table(responses);
+    }
+
+    /**
+     * Follows operation {@code operationId} of this session, started by an earlier client, until it ends. Returns
+     * when the operation succeeded; throws with the server's error when it failed.
+     *
+     * @throws NoSuchElementException when the server does not know the operation or the session
+     */
+    public void follow(String operationId) {
+        stream(operationId, null, response -> { });
+    }
+
+    /**
+     * As {@link #follow}, for the previewed last statement: returns its first rows as {@link #runAndPreview} does
+     * (the server sends the whole stream again, as nothing of it was released).
+     */
+    public List<List<String>> followAndPreview(String operationId) {
+        List<ExecutePlanResponse> responses = new ArrayList<>();
+        stream(operationId, null, responses::add);
+        return table(responses);
+    }
+
+    private List<List<String>> table(List<ExecutePlanResponse> responses) {
         CloseableIterator<ExecutePlanResponse> replay = CloseableIterator$.MODULE$.apply(
                 CollectionConverters.asScala(responses.iterator()));
         try (SparkResult<Row> result = new SparkResult<>(replay, allocator,
@@ -143,16 +167,6 @@ public final class ConnectSqlSession implements AutoCloseable {
             }
             return table;
         }
-    }
-
-    /**
-     * Follows operation {@code operationId} of this session, started by an earlier client, until it ends. Returns
-     * when the operation succeeded; throws with the server's error when it failed.
-     *
-     * @throws NoSuchElementException when the server does not know the operation or the session
-     */
-    public void follow(String operationId) {
-        stream(operationId, null, response -> { });
     }
 
     /**

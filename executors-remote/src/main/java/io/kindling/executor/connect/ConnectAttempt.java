@@ -242,12 +242,15 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             long started = System.nanoTime();
             String name = "statement " + resumed.statement() + " of " + statements.size();
             log.line(name + " (followed again):\n" + statements.get(resumed.statement() - 1));
-            spark.follow(resumed.operationId());
-            if (resumed.statement() == statements.size()) {
-                body.output().ifPresentOrElse(output -> log.line("output written: " + output.format() + " "
-                                + TaskBodies.resolve(output.path(), workDir) + " (mode " + output.mode() + ")"),
-                        () -> log.line("the last statement's rows went to the daemon before its restart;"
-                                + " not shown"));
+            if (resumed.statement() < statements.size()) {
+                spark.follow(resumed.operationId());
+            } else if (body.output().isPresent()) {
+                spark.follow(resumed.operationId());
+                DataRef output = body.output().get();
+                log.line("output written: " + output.format() + " " + TaskBodies.resolve(output.path(), workDir)
+                        + " (mode " + output.mode() + ")");
+            } else {
+                preview(spark.followAndPreview(resumed.operationId()));
             }
             log.line(name + " done, " + millisSince(started) + " ms after re-attaching");
             first = resumed.statement() + 1;

@@ -73,6 +73,12 @@ final class ConnectSession implements AutoCloseable {
         call("follow", new Class<?>[] {String.class}, operationId);
     }
 
+    /** As {@link #follow}, for a previewed last statement: its first rows, as {@link #runAndPreview}. */
+    @SuppressWarnings("unchecked")
+    List<List<String>> followAndPreview(String operationId) throws ConnectFailure {
+        return (List<List<String>>) call("followAndPreview", new Class<?>[] {String.class}, operationId);
+    }
+
     /** Drops the connection and leaves the session and its operations running on the server. */
     void detach() {
         try {

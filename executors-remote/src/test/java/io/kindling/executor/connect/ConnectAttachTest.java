@@ -127,6 +127,27 @@ class ConnectAttachTest {
     }
 
     @Test
+    void aFollowedQueryWithoutOutputIsPreviewedFromTheWholeStream() throws Exception {
+        AttemptRequest request = request("preview", new TaskBody.Sql(LONG_SUM, Optional.empty(), Map.of(),
+                Optional.empty()));
+        List<String> recorded = new CopyOnWriteArrayList<>();
+
+        ConnectExecutor first = executor();
+        first.start(request, recorded::add);
+        awaitLog(request, "runs on the server");
+        first.close();
+
+        ConnectExecutor second = executor();
+        try {
+            assertThat(await(second.attach(request, recorded.get(0)))).isEqualTo(AttemptResult.succeeded());
+            assertThat(Files.readString(request.logFile())).contains("the last statement returned:")
+                    .contains("total").contains(TOTAL);
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
     void anOperationTheServerDoesNotKnowFailsAsNotFound() throws Exception {
         ConnectExecutor executor = executor();
         try {
