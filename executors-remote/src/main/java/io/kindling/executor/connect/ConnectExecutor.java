@@ -78,7 +78,14 @@ public final class ConnectExecutor implements Executor {
      */
     @Override
     public AttemptHandle attach(AttemptRequest request, String remoteId) {
+        return attach(request, remoteId, AttemptListener.NONE);
+    }
+
+    /** As {@link #attach(AttemptRequest, String)}; {@code listener} hears the ids of the statements after it. */
+    @Override
+    public AttemptHandle attach(AttemptRequest request, String remoteId, AttemptListener listener) {
         requireNonNull(request, "request is null");
+        requireNonNull(listener, "listener is null");
         requireNonNull(remoteId, "remoteId is null");
         ConnectOperation operation;
         try {
@@ -91,7 +98,7 @@ public final class ConnectExecutor implements Executor {
             return ended(AttemptResult.failed("remote job not found: '" + remoteId
                     + "' names no Spark Connect operation to follow"));
         }
-        return launch(request, AttemptListener.NONE, operation);
+        return launch(request, listener, operation);
     }
 
     private ConnectAttempt launch(AttemptRequest request, AttemptListener listener, ConnectOperation resumed) {

@@ -108,10 +108,15 @@ class ConnectAttachTest {
 
         ConnectExecutor second = executor();
         try {
-            AttemptHandle attached = second.attach(request, recorded.get(0));
+            AttemptHandle attached = second.attach(request, recorded.get(0), recorded::add);
 
             assertThat(await(attached)).isEqualTo(AttemptResult.succeeded());
-            assertThat(ConnectOperation.parse(attached.remoteId().orElseThrow()).statement()).isEqualTo(2);
+            // statement 2's operation was recorded before it started, in the same session
+            assertThat(recorded).hasSize(2);
+            ConnectOperation next = ConnectOperation.parse(recorded.get(1));
+            assertThat(next.statement()).isEqualTo(2);
+            assertThat(next.sessionId()).isEqualTo(ConnectOperation.parse(recorded.get(0)).sessionId());
+            assertThat(attached.remoteId()).contains(recorded.get(1));
             String lines;
             try (Stream<Path> files = Files.list(workDir.resolve("out/joined"))) {
                 lines = String.join("", files.filter(p -> p.getFileName().toString().startsWith("part-"))
