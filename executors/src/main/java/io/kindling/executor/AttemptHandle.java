@@ -19,8 +19,8 @@ public interface AttemptHandle {
     Optional<String> sparkApplicationId();
 
     /**
-     * The id the cluster knows the attempt by (standalone driver id, Spark Connect operation), once submitted;
-     * empty for attempts that run inside the daemon.
+     * The id the cluster knows the attempt by (standalone driver id, Spark Connect session and operation of the
+     * running statement), once submitted; empty for attempts that run inside the daemon.
      */
     default Optional<String> remoteId() {
         return Optional.empty();

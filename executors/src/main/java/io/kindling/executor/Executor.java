@@ -43,6 +43,14 @@ public interface Executor extends AutoCloseable {
                 + "there is nothing to attach to after a restart");
     }
 
+    /**
+     * As {@link #attach(AttemptRequest, String)}; an executor whose attempt gets new remote ids as it goes on (a
+     * Spark Connect task's later statements) tells {@code listener} each one before it starts what it names.
+     */
+    default AttemptHandle attach(AttemptRequest request, String remoteId, AttemptListener listener) {
+        return attach(request, remoteId);
+    }
+
     /** Whether the executor can take work now; cheap, called by health checks. */
     HealthStatus health();
 

@@ -27,8 +27,13 @@ import java.util.function.Consumer;
 
 /**
  * One SQL attempt through Spark Connect, on a thread of its own: a new session on the server, the inputs as
- * temporary views, the statements in order, the last one written to the output or previewed. Cancel interrupts
- * the session's operations on the server.
+ * temporary views, the statements in order (one operation each, its id recorded as the attempt's remote id before
+ * it starts), the last one written to the output or previewed. Cancel interrupts the session's operations on the
+ * server.
+ *
+ * <p>An attempt attached after a restart opens the recorded session again, follows the recorded statement's
+ * operation to its end, then runs the statements after it in that session (where the inputs and anything the
+ * earlier statements set up still are). {@link #detach} lets go of the server while the operation goes on.
  */
 final class ConnectAttempt implements AttemptHandle, Runnable {
     private final AttemptRequest request;
@@ -38,16 +43,21 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final Consumer<ConnectAttempt> onEnd;
+    private final ConnectOperation resumed;
     private final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
-    private volatile String sessionId;
+    private volatile String remoteId;
+    private volatile boolean detached;
     private RemoteLog log;
 
     // Guarded by this.
     private ConnectSession session;
     private String cancelReason;
 
+    /** @param resumed the operation a previous life of the daemon recorded, to follow again; null for a new run */
     ConnectAttempt(AttemptRequest request, ExecutorConfig config, ConnectOptions options, AttemptListener listener,
-                   Clock clock, ScheduledExecutorService timer, Consumer<ConnectAttempt> onEnd) {
+                   Clock clock, ScheduledExecutorService timer, Consumer<ConnectAttempt> onEnd,
+                   ConnectOperation resumed) {
+        this.resumed = resumed;
         this.request = request;
         this.config = config;
         this.options = options;
@@ -71,10 +81,33 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         return Optional.empty();
     }
 
-    /** The server's id of the attempt's session. */
+    /** The session and operation of the statement running, as {@link ConnectOperation#encode}; once recorded. */
     @Override
     public Optional<String> remoteId() {
-        return Optional.ofNullable(sessionId);
+        return Optional.ofNullable(remoteId);
+    }
+
+    /**
+     * Lets go of the server without stopping anything there (the daemon stops): the connection is dropped and the
+     * result never completes; a later daemon follows the operation again by the recorded remote id.
+     */
+    void detach() {
+        ConnectSession open;
+        synchronized (this) {
+            if (result.isDone()) {
+                return;
+            }
+            detached = true;
+            open = session;
+        }
+        if (log != null) {
+            log.line("Kindling stops: the operation goes on on the server, to be followed again by " + remoteId);
+            log.close();
+        }
+        onEnd.accept(this);
+        if (open != null) {
+            open.detach();
+        }
     }
 
     @Override
@@ -125,6 +158,10 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         log.line("attempt " + request.attemptId() + ": task " + request.taskId() + " (attempt "
                 + request.attemptNumber() + ") of pipeline " + request.pipelineId() + ", run " + request.runId());
         log.line("executor " + config.name() + " (type spark-connect, " + options.url() + ")");
+        if (resumed != null) {
+            log.line("re-attaching after a restart of Kindling: operation " + resumed.operationId() + " (statement "
+                    + resumed.statement() + ") of Spark Connect session " + resumed.sessionId());
+        }
         if (!(request.body() instanceof TaskBody.Sql sql)) {
             return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) runs sql tasks; "
                     + "class and submit tasks need a local or spark-standalone executor");
@@ -136,20 +173,28 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         }
         Map<String, String> sparkConf = new LinkedHashMap<>(config.sparkConf());
         sparkConf.putAll(request.sparkConf());
-        try (ConnectSession opened = ConnectSession.open(options.url(), sparkConf, "kindling-" + request.attemptId(),
-                log::line)) {
+        ConnectSession opened = null;
+        try {
+            // a resumed session has its settings already; setting them again would create it anew if it is gone
+            opened = resumed == null
+                    ? ConnectSession.open(options.url(), sparkConf, "kindling-" + request.attemptId(), log::line)
+                    : ConnectSession.open(options.sessionUrl(resumed.sessionId(), resumed.userId()), Map.of(),
+                    "kindling-" + request.attemptId(), log::line);
             String reason;
             synchronized (this) {
                 session = opened;
                 reason = cancelReason;
             }
-            sessionId = opened.sessionId();
-            log.line("Spark Connect session " + sessionId);
-            listener.submitted(sessionId);
+            if (resumed == null) {
+                log.line("Spark Connect session " + opened.sessionId());
+            }
             if (reason != null) {
                 return cancelled(started, reason);
             }
-            runSql(opened, sql);
+            AttemptResult failed = runSql(opened, sql);
+            if (failed != null) {
+                return failed;
+            }
             reason = cancelReason();
             if (reason != null) {
                 return cancelled(started, reason);
@@ -161,41 +206,95 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             if (reason != null) {
                 return cancelled(started, reason);
             }
+            if (detached) {
+                return AttemptResult.failed("detached"); // never reported: the result stays open
+            }
             String message = TaskBodies.firstParagraph(e.getMessage());
+            if (e.notFound()) {
+                message = "remote job not found: " + message;
+            }
             log.line("attempt failed after " + millisSince(started) + " ms: " + message);
-            log.raw(stackTrace(e.getCause()));
+            if (!e.notFound()) {
+                log.raw(stackTrace(e.getCause()));
+            }
             return AttemptResult.failed(message);
+        } finally {
+            if (opened != null && !detached) {
+                opened.close();
+            }
         }
     }
 
-    private void runSql(ConnectSession spark, TaskBody.Sql body) throws ConnectFailure {
+    /** Runs the statements (after the resumed one, when resumed); a failed result when one cannot be recorded. */
+    private AttemptResult runSql(ConnectSession spark, TaskBody.Sql body) throws ConnectFailure {
         Path workDir = config.workDir().toAbsolutePath();
-        for (Map.Entry<String, DataRef> input : new TreeMap<>(body.inputs()).entrySet()) {
-            DataRef ref = input.getValue();
-            String path = TaskBodies.resolve(ref.path(), workDir);
-            log.line("input " + input.getKey() + ": " + ref.format() + " " + path);
-            spark.registerInput(input.getKey(), ref.format(), path, ref.options());
-        }
         List<String> statements = TaskBodies.statements(body.sql());
         if (statements.isEmpty()) {
             throw new ConnectFailure(new IllegalArgumentException("the task's SQL holds no statement"));
         }
-        for (int i = 0; i < statements.size(); i++) {
-            String name = "statement " + (i + 1) + " of " + statements.size();
-            log.line(name + ":\n" + statements.get(i));
+        int first = 1;
+        if (resumed != null) {
+            if (resumed.statement() > statements.size()) {
+                return AttemptResult.failed("remote job not found: statement " + resumed.statement()
+                        + " was recorded, but the task has " + statements.size());
+            }
+            remoteId = resumed.encode();
             long started = System.nanoTime();
-            if (i < statements.size() - 1) {
-                spark.run(statements.get(i));
+            String name = "statement " + resumed.statement() + " of " + statements.size();
+            log.line(name + " (followed again):\n" + statements.get(resumed.statement() - 1));
+            if (resumed.statement() < statements.size()) {
+                spark.follow(resumed.operationId());
+            } else if (body.output().isPresent()) {
+                spark.follow(resumed.operationId());
+                DataRef output = body.output().get();
+                log.line("output written: " + output.format() + " " + TaskBodies.resolve(output.path(), workDir)
+                        + " (mode " + output.mode() + ")");
+            } else {
+                preview(spark.followAndPreview(resumed.operationId()));
+            }
+            log.line(name + " done, " + millisSince(started) + " ms after re-attaching");
+            first = resumed.statement() + 1;
+        } else {
+            for (Map.Entry<String, DataRef> input : new TreeMap<>(body.inputs()).entrySet()) {
+                DataRef ref = input.getValue();
+                String path = TaskBodies.resolve(ref.path(), workDir);
+                log.line("input " + input.getKey() + ": " + ref.format() + " " + path);
+                spark.registerInput(input.getKey(), ref.format(), path, ref.options());
+            }
+        }
+        String sessionId = resumed != null ? resumed.sessionId() : spark.sessionId();
+        String userId = resumed != null ? resumed.userId() : spark.userId();
+        for (int n = first; n <= statements.size(); n++) {
+            if (cancelReason() != null) {
+                return null;
+            }
+            String statement = statements.get(n - 1);
+            String name = "statement " + n + " of " + statements.size();
+            ConnectOperation operation = ConnectOperation.next(sessionId, userId, n);
+            try {
+                listener.submitted(operation.encode());
+            } catch (RuntimeException e) { // nothing runs yet: the operation is not started
+                log.line("could not record operation " + operation.operationId() + " (" + e.getMessage() + ")");
+                return AttemptResult.failed("the Spark Connect operation of " + name + " could not be recorded: "
+                        + e.getMessage());
+            }
+            remoteId = operation.encode();
+            log.line(name + " (operation " + operation.operationId() + "):\n" + statement);
+            long started = System.nanoTime();
+            if (n < statements.size()) {
+                spark.run(statement, operation.operationId());
             } else if (body.output().isPresent()) {
                 DataRef output = body.output().get();
                 String path = TaskBodies.resolve(output.path(), workDir);
-                spark.runAndWrite(statements.get(i), output.format(), output.mode(), path, output.options());
+                spark.runAndWrite(statement, operation.operationId(), output.format(), output.mode(), path,
+                        output.options());
                 log.line("output written: " + output.format() + " " + path + " (mode " + output.mode() + ")");
             } else {
-                preview(spark.runAndPreview(statements.get(i)));
+                preview(spark.runAndPreview(statement, operation.operationId()));
             }
             log.line(name + " done in " + millisSince(started) + " ms");
         }
+        return null;
     }
 
     private void preview(List<List<String>> table) {
@@ -228,7 +327,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     }
 
     private synchronized void finish(AttemptResult outcome) {
-        if (!result.isDone()) {
+        if (!result.isDone() && !detached) {
             onEnd.accept(this);
             if (log != null) {
                 log.close();

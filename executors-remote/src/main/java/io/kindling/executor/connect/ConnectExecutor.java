@@ -5,12 +5,16 @@ import static java.util.Objects.requireNonNull;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptListener;
 import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.HealthStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,9 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs SQL tasks through a long-running Spark Connect server with Spark's JVM client (isolated in a class loader
- * of its own, see {@link ConnectClientLoader}): each attempt in a new session, tagged with its attempt id. The
- * attempt's remote id is its session id; a Connect operation does not outlive its client, so after a restart
- * such attempts are failed and retried rather than followed ({@link #canAttach()} is false).
+ * of its own, see {@link ConnectClientLoader}): each attempt in a new session, tagged with its attempt id, each
+ * statement one reattachable operation. The attempt's remote id names the session and the running statement's
+ * operation ({@link ConnectOperation}); after a restart {@link #attach} follows that operation again and runs the
+ * statements after it. Closing lets go of the server without stopping recorded operations.
  */
 public final class ConnectExecutor implements Executor {
     private final ExecutorConfig config;
@@ -59,8 +64,49 @@ public final class ConnectExecutor implements Executor {
         if (closed) {
             throw new IllegalStateException("executor '" + config.name() + "' is closed");
         }
+        return launch(request, listener, null);
+    }
+
+    @Override
+    public boolean canAttach() {
+        return true;
+    }
+
+    /**
+     * Follows the operation {@code remoteId} names (written by an attempt of a previous life) in its session, then
+     * runs the task's statements after it; an id the server does not know fails the attempt as not found.
+     */
+    @Override
+    public AttemptHandle attach(AttemptRequest request, String remoteId) {
+        return attach(request, remoteId, AttemptListener.NONE);
+    }
+
+    /** As {@link #attach(AttemptRequest, String)}; {@code listener} hears the ids of the statements after it. */
+    @Override
+    public AttemptHandle attach(AttemptRequest request, String remoteId, AttemptListener listener) {
+        requireNonNull(request, "request is null");
+        requireNonNull(listener, "listener is null");
+        requireNonNull(remoteId, "remoteId is null");
+        ConnectOperation operation;
+        try {
+            operation = ConnectOperation.parse(remoteId);
+        } catch (IllegalArgumentException e) {
+            operation = null;
+        }
+        if (operation == null) {
+            // not one this executor recorded (an older Kindling recorded the bare session id): nothing to follow
+            return ended(AttemptResult.failed("remote job not found: '" + remoteId
+                    + "' names no Spark Connect operation to follow"));
+        }
+        return launch(request, listener, operation);
+    }
+
+    private ConnectAttempt launch(AttemptRequest request, AttemptListener listener, ConnectOperation resumed) {
+        if (closed) {
+            throw new IllegalStateException("executor '" + config.name() + "' is closed");
+        }
         ConnectAttempt attempt = new ConnectAttempt(request, config, options, listener, clock, timer,
-                ended -> attempts.remove(ended.attemptId(), ended));
+                ended -> attempts.remove(ended.attemptId(), ended), resumed);
         attempts.put(request.attemptId(), attempt);
         threads.execute(attempt);
         return attempt;
@@ -77,14 +123,40 @@ public final class ConnectExecutor implements Executor {
                         + " attempts running"));
     }
 
-    /** Interrupts what runs (their operations on the server), then stops the threads. */
+    /**
+     * Lets go of the attempts whose operation is recorded (it goes on on the server, for the next daemon to follow)
+     * and interrupts the others, then stops the threads.
+     */
     @Override
     public void close() {
         closed = true;
-        List.copyOf(attempts.values()).forEach(attempt -> attempt.cancel("executor '" + config.name()
-                + "' is closing"));
+        for (ConnectAttempt attempt : List.copyOf(attempts.values())) {
+            if (attempt.remoteId().isPresent()) {
+                attempt.detach();
+            } else {
+                attempt.cancel("executor '" + config.name() + "' is closing");
+            }
+        }
         threads.shutdown();
         timer.shutdown();
+    }
+
+    private static AttemptHandle ended(AttemptResult result) {
+        return new AttemptHandle() {
+            @Override
+            public CompletionStage<AttemptResult> result() {
+                return CompletableFuture.completedStage(result);
+            }
+
+            @Override
+            public void cancel(String reason) {
+            }
+
+            @Override
+            public Optional<String> sparkApplicationId() {
+                return Optional.empty();
+            }
+        };
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -9,6 +9,11 @@ final class ConnectFailure extends Exception {
         super(messageOf(cause), cause);
     }
 
+    /** The server does not know the operation or session that was asked for (the bridge says so with a JDK type). */
+    boolean notFound() {
+        return getCause() instanceof java.util.NoSuchElementException;
+    }
+
     private static String messageOf(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null

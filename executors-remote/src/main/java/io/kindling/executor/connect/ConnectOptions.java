@@ -24,6 +24,7 @@ record ConnectOptions(String url, String host, int port, Duration connectTimeout
     static final String CONNECT_TIMEOUT = "connectTimeoutSeconds";
     static final String CANCEL_GRACE = "cancelGraceSeconds";
     private static final Set<String> KNOWN = Set.of(URL, CONNECT_TIMEOUT, CANCEL_GRACE);
+    private static final Pattern SAFE_PARAMETER = Pattern.compile("[A-Za-z0-9._@-]+");
     private static final Pattern SC_URL = Pattern.compile("sc://([^/:;\\s]+)(?::(\\d+))?(/.*)?");
 
     static ConnectOptions from(ExecutorConfig config) {
@@ -45,6 +46,23 @@ record ConnectOptions(String url, String host, int port, Duration connectTimeout
         return new ConnectOptions(url, matcher.group(1), port,
                 Duration.ofSeconds(seconds(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
                 Duration.ofSeconds(seconds(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))));
+    }
+
+    /**
+     * The URL of an existing session on the server, for a client that follows its operations again: the
+     * configured URL with Spark Connect's {@code session_id} (and {@code user_id}) parameters added.
+     */
+    String sessionUrl(String sessionId, String userId) {
+        StringBuilder sessionUrl = new StringBuilder(url);
+        sessionUrl.append(url.contains("/;") ? "" : url.endsWith("/") ? ";" : "/;");
+        if (!sessionUrl.toString().endsWith(";")) {
+            sessionUrl.append(';');
+        }
+        sessionUrl.append("session_id=").append(sessionId);
+        if (SAFE_PARAMETER.matcher(userId).matches()) { // else the client's default user, which recorded it
+            sessionUrl.append(";user_id=").append(userId);
+        }
+        return sessionUrl.toString();
     }
 
     /**

@@ -44,19 +44,48 @@ final class ConnectSession implements AutoCloseable {
                 options);
     }
 
-    void run(String sql) throws ConnectFailure {
-        call("run", new Class<?>[] {String.class}, sql);
+    String userId() throws ConnectFailure {
+        return (String) call("userId", new Class<?>[0]);
     }
 
-    void runAndWrite(String sql, String format, String mode, String path, Map<String, String> options)
-            throws ConnectFailure {
-        call("runAndWrite", new Class<?>[] {String.class, String.class, String.class, String.class, Map.class}, sql,
-                format, mode, path, options);
+    void run(String sql, String operationId) throws ConnectFailure {
+        call("run", new Class<?>[] {String.class, String.class}, sql, operationId);
+    }
+
+    void runAndWrite(String sql, String operationId, String format, String mode, String path,
+                     Map<String, String> options) throws ConnectFailure {
+        call("runAndWrite", new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
+                Map.class}, sql, operationId, format, mode, path, options);
     }
 
     @SuppressWarnings("unchecked")
-    List<List<String>> runAndPreview(String sql) throws ConnectFailure {
-        return (List<List<String>>) call("runAndPreview", new Class<?>[] {String.class}, sql);
+    List<List<String>> runAndPreview(String sql, String operationId) throws ConnectFailure {
+        return (List<List<String>>) call("runAndPreview", new Class<?>[] {String.class, String.class}, sql,
+                operationId);
+    }
+
+    /**
+     * Follows an operation an earlier client started in this session until it ends.
+     *
+     * @throws ConnectFailure {@link ConnectFailure#notFound() not found} when the server does not know it
+     */
+    void follow(String operationId) throws ConnectFailure {
+        call("follow", new Class<?>[] {String.class}, operationId);
+    }
+
+    /** As {@link #follow}, for a previewed last statement: its first rows, as {@link #runAndPreview}. */
+    @SuppressWarnings("unchecked")
+    List<List<String>> followAndPreview(String operationId) throws ConnectFailure {
+        return (List<List<String>>) call("followAndPreview", new Class<?>[] {String.class}, operationId);
+    }
+
+    /** Drops the connection and leaves the session and its operations running on the server. */
+    void detach() {
+        try {
+            call("detach", new Class<?>[0]);
+        } catch (ConnectFailure e) {
+            // the connection is gone either way
+        }
     }
 
     void interrupt() throws ConnectFailure {

@@ -67,13 +67,19 @@ class ConnectExecutorTest {
         AttemptHandle handle = executor.start(request, sessions::add);
 
         assertThat(await(handle)).isEqualTo(AttemptResult.succeeded());
-        assertThat(sessions).hasSize(1);
-        assertThat(handle.remoteId()).contains(sessions.get(0));
+        assertThat(sessions).hasSize(2); // one operation a statement, recorded before it starts
+        assertThat(handle.remoteId()).contains(sessions.get(1));
+        ConnectOperation first = ConnectOperation.parse(sessions.get(0));
+        ConnectOperation last = ConnectOperation.parse(sessions.get(1));
+        assertThat(first.statement()).isEqualTo(1);
+        assertThat(last.statement()).isEqualTo(2);
+        assertThat(last.sessionId()).isEqualTo(first.sessionId());
+        assertThat(last.operationId()).isNotEqualTo(first.operationId());
         try (var files = Files.list(workDir.resolve("out/adults"))) {
             assertThat(files.map(p -> p.getFileName().toString())).contains("_SUCCESS")
                     .anyMatch(name -> name.endsWith(".parquet"));
         }
-        assertThat(Files.readString(request.logFile())).contains("Spark Connect session " + sessions.get(0))
+        assertThat(Files.readString(request.logFile())).contains("Spark Connect session " + first.sessionId())
                 .contains("input people: json " + workDir.resolve("people.json"))
                 .contains("statement 2 of 2").contains("output written: parquet " + workDir.resolve("out/adults"));
     }

@@ -591,7 +591,8 @@ public final class RunEngine implements AutoCloseable {
         try {
             handle = slots.executor.attach(new AttemptRequest(attempt.attemptId(), run.runId(), run.pipeline.id(),
                     def.id(), attempt.attemptNumber(), def.body().render(run.templates), run.run.params(),
-                    def.sparkConf(), Path.of(attempt.logPath())), found.remoteId());
+                    def.sparkConf(), Path.of(attempt.logPath())), found.remoteId(),
+                    remote.listener(attempt.attemptId()));
         } catch (RuntimeException e) { // the run must go on: the attempt fails and is retried by its policy
             attemptEnded(run, task, attempt.attemptId(), AttemptResult.failed("cannot follow "
                     + found.remoteId() + " again after a restart: " + e.getMessage()), Optional.empty());

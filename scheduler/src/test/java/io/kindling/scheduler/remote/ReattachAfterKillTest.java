@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A daemon killed with SIGKILL while a task runs as a driver on the cluster: the daemon started again follows
- * the same driver to its end instead of submitting the attempt again.
+ * A daemon killed with SIGKILL while a task runs as a driver on the cluster, or as an operation on the Spark
+ * Connect server: the daemon started again follows the same driver or operation to its end instead of submitting
+ * the attempt again.
  */
 @Tag("cluster")
 class ReattachAfterKillTest {
@@ -78,6 +79,62 @@ class ReattachAfterKillTest {
             assertThat(newDrivers).containsExactly(Map.entry(driver, "FINISHED"));
             assertThat(workDir.resolve("data/logs/remote_slow/" + runId + "/slow.1.log")).content()
                     .contains("submitted as " + driver).contains("re-attached to " + driver);
+        } finally {
+            second.kill();
+        }
+    }
+
+    @Test
+    void aRestartedDaemonFollowsTheSameConnectOperationAndWritesTheOutputOnce() throws Exception {
+        LocalCluster cluster = SharedCluster.get();
+        Path workDir = Files.createTempDirectory("kindling-reattach-connect-");
+        Files.createDirectories(workDir.resolve("pipelines"));
+        // "error" mode: a second write of the output would fail the attempt
+        Files.writeString(workDir.resolve("pipelines/connect_slow.yml"), """
+                pipeline: connect_slow
+                defaults: {executor: connect, retries: 2, retry_delay: 1s}
+                tasks:
+                  - id: slow
+                    sql: SELECT sum(id % 10) AS total FROM range(0, 4000000000, 1, 2)
+                    output: {format: parquet, path: "data/out/{{ run_id }}/total", mode: error}
+                """);
+        int[] ports = DaemonProcess.freePorts(2);
+        Path config = ClusterTestConfig.write(workDir, cluster, "local", ports[0], ports[1]);
+        Path output = workDir.resolve("daemon.out");
+
+        DaemonProcess first = DaemonProcess.start(config, ports[0], output);
+        String runId = JSON.readTree(post(first.api("/pipelines/connect_slow/runs"))).get("run_id").asText();
+        Path log = workDir.resolve("data/logs/connect_slow/" + runId + "/slow.1.log");
+        await().atMost(Duration.ofMinutes(2)).until(() -> {
+            JsonNode attempts = get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts");
+            return attempts.size() == 1 && attempts.get(0).hasNonNull("remote_id") && Files.exists(log)
+                    && Files.readString(log).contains("runs on the server");
+        });
+        String operation = get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts").get(0)
+                .get("remote_id").asText();
+        first.kill();
+
+        DaemonProcess second = DaemonProcess.start(config, ports[0], output);
+        try {
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> List.of(
+                    "SUCCEEDED", "FAILED", "CANCELLED").contains(get(second.api("/runs/" + runId)).get("state")
+                    .asText()));
+            JsonNode run = get(second.api("/runs/" + runId));
+            assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+            JsonNode task = run.get("tasks").get(0);
+            assertThat(task.get("attempt_count").asInt()).isEqualTo(1);
+            JsonNode attempt = task.get("attempts").get(0);
+            assertThat(attempt.get("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(attempt.get("remote_id").asText()).isEqualTo(operation).startsWith("session=")
+                    .contains(";operation=").endsWith(";statement=1");
+            String operationId = operation.replaceAll(".*;operation=([^;]+);.*", "$1");
+            assertThat(Files.readString(log)).containsOnlyOnce("statement 1 of 1 (operation " + operationId + ")")
+                    .contains("re-attaching after a restart of Kindling: operation " + operationId)
+                    .contains("output written: parquet");
+            try (var files = Files.list(workDir.resolve("data/out/" + runId + "/total"))) {
+                assertThat(files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("part-") && n.endsWith(".parquet"))).hasSize(1);
+            }
         } finally {
             second.kill();
         }

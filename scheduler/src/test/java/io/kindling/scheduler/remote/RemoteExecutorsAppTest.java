@@ -172,8 +172,13 @@ class RemoteExecutorsAppTest {
         assertThat(new ObjectMapper().readTree(written).get("n").asLong()).isEqualTo(expected).isPositive();
         String log = app.extension.client().target(app.api("/runs/" + runId + "/tasks/on_connect/log")).request()
                 .get(String.class);
-        assertThat(log).contains("Spark Connect session " + onConnect.get("remote_id").asText())
-                .contains("output written: parquet");
+        // the remote id names the session and the operation of the statement that ran
+        String remoteId = onConnect.get("remote_id").asText();
+        assertThat(remoteId).matches("session=[0-9a-f-]{36};user=[^;]+;operation=[0-9a-f-]{36};statement=1");
+        String session = remoteId.replaceAll("session=([^;]+);.*", "$1");
+        String operation = remoteId.replaceAll(".*;operation=([^;]+);.*", "$1");
+        assertThat(log).contains("Spark Connect session " + session)
+                .contains("statement 1 of 1 (operation " + operation + ")").contains("output written: parquet");
     }
 
     private static JsonNode awaitEnded(String runId) {
