@@ -130,7 +130,7 @@ public final class BenchMain {
             case 4 -> runStarts(o, dir);
             case 5 -> HistoryWrites.measure(dir, o.size(3000, 300));
             case 6 -> SparkFigures.warmVsSubmit(dir, o.examples(), o.size(10, 3), o.size(3, 1));
-            case 7 -> RunListPage.measure(dir, o.size(1_000_000, 50_000), o.size(200, 60));
+            case 7 -> RunListPage.measure(dir, o.size(1_000_000, 20_000), o.size(270, 45));
             case 8 -> DaemonStart.measure(dir, o.examples(), o.size(3, 1));
             default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 8");
         };
