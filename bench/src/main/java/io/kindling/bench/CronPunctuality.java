@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Figure 3: many pipelines on one cron, wired as the daemon wires them: Quartz with its JDBC job store in the run
@@ -25,6 +27,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Lateness of a fire is the time the daemon's fire handler is called minus the fire's scheduled time; the time
  * until the ticker has committed the run is reported beside it. Full: 1,000 pipelines every minute, two minutes of
  * fires. Quick: 50 pipelines every second (a Quartz seconds cron), five seconds of fires.
+ *
+ * <p>Two diagnostic variants, by system property (JAVA_OPTS): {@code -Dkindling.bench.handOff=true} hands each fire
+ * to a thread of its own before ticking (Quartz's worker returns at once); {@code -Dkindling.bench.quartzOnly=true}
+ * only records the fire (no tick, no run): Quartz's own punctuality.
  */
 final class CronPunctuality {
     private CronPunctuality() {
@@ -60,10 +66,22 @@ final class CronPunctuality {
                     new ScheduleDao(h.database.jdbi()), runs::backfilledTimes,
                     (p, logicalTime) -> h.engine.trigger(p, TriggerType.SCHEDULE, logicalTime, Map.of()),
                     Clock.systemUTC());
+            ExecutorService handOff = Executors.newSingleThreadExecutor();
+            boolean async = Boolean.getBoolean("kindling.bench.handOff");
+            boolean quartzOnly = Boolean.getBoolean("kindling.bench.quartzOnly");
             CronScheduler cron = new CronScheduler((pipelineId, scheduled) -> {
                 long handled = System.currentTimeMillis();
-                ticker.tick(pipelineId, Optional.of(scheduled));
-                fires.add(new Fire(scheduled.toEpochMilli(), handled, System.currentTimeMillis()));
+                Runnable tick = () -> {
+                    if (!quartzOnly) {
+                        ticker.tick(pipelineId, Optional.of(scheduled));
+                    }
+                    fires.add(new Fire(scheduled.toEpochMilli(), handled, System.currentTimeMillis()));
+                };
+                if (async) {
+                    handOff.execute(tick);
+                } else {
+                    tick.run();
+                }
             }, h.database.dataSource(), false, "bench-" + UUID.randomUUID());
             cron.scheduleAll(byId.values());
             ticker.start();
@@ -83,6 +101,7 @@ final class CronPunctuality {
                 }
             } finally {
                 cron.stop();
+                handOff.shutdownNow();
             }
         }
         List<Double> late = new ArrayList<>();
