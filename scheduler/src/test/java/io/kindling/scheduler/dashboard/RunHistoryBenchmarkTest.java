@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.scheduler.KindlingConfiguration;
-import io.kindling.scheduler.core.RunIds;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.support.KindlingApp;
-import io.kindling.scheduler.support.MutableClock;
+import io.kindling.scheduler.support.SyntheticHistory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +24,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,47 +38,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RunHistoryBenchmarkTest {
     private static final int RUNS = 1_000_000;
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
-    /** nightly is the one loaded pipeline: the pipelines list reads its recent runs among 200,000. */
-    private static final List<String> PIPELINES = List.of("orders", "people", "events", "billing", "nightly");
     private static final KindlingApp APP = KindlingApp.create(false, "pipelines/dashboard");
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static String middleRunId;
 
-    /**
-     * A million finished runs, one a minute, five pipelines in turn: mostly scheduled and succeeded; every 100th
-     * failed (all of them runs of "events"). Written straight into the running daemon's database.
-     */
+    /** A million finished runs (see {@link SyntheticHistory}), written straight into the running daemon's database. */
     @BeforeAll
     static void loadAMillionRuns() {
         Database database = Database.open(EXTENSION.getConfiguration().getDatabase());
         try {
-            MutableClock clock = new MutableClock(T0);
-            RunIds ids = new RunIds(clock);
-            int chunk = 20_000;
-            for (int start = 0; start < RUNS; start += chunk) {
-                int from = start;
-                database.jdbi().useTransaction(h -> {
-                    PreparedBatch batch = h.prepareBatch("""
-                            INSERT INTO runs (run_id, pipeline_id, content_hash, trigger_type, logical_time, params,
-                                              state, created_at, started_at, ended_at)
-                            VALUES (?, ?, 'hash', ?, ?, '{}', ?, ?, ?, ?)""");
-                    for (int i = from; i < from + chunk; i++) {
-                        Instant created = T0.plusSeconds(60L * i);
-                        clock.set(created);
-                        String runId = ids.next();
-                        if (i == RUNS / 2) {
-                            middleRunId = runId;
-                        }
-                        String trigger = i % 10 == 0 ? "manual" : i % 10 == 1 ? "backfill" : "schedule";
-                        long millis = created.toEpochMilli();
-                        batch.add(runId, PIPELINES.get(i % PIPELINES.size()), trigger, millis,
-                                i % 100 == 7 ? "FAILED" : "SUCCEEDED", millis, millis, millis + 1000 + i % 5000);
-                    }
-                    batch.execute();
-                });
-            }
+            middleRunId = SyntheticHistory.load(database.jdbi(), RUNS, T0);
         } finally {
             database.stop();
         }

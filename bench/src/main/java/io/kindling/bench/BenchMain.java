@@ -1,0 +1,192 @@
+package io.kindling.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code bin/kindling bench [--quick] [--postgres-url URL] [--out DIR] [--only 1,2,...]}: runs the figures, prints
+ * the table and writes {@code DIR/results.json} (default target/bench). Exits 1 when a figure could not be
+ * measured; a missed target is a figure like any other.
+ */
+public final class BenchMain {
+    static final String POSTGRES_ENV = "KINDLING_TEST_POSTGRES_URL";
+    /** The tests' default server; the PostgreSQL figure is skipped, saying why, when nothing answers there. */
+    static final String DEFAULT_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    private BenchMain() {
+    }
+
+    /** What to run and how big. */
+    record Options(boolean quick, String postgresUrl, Path out, Set<Integer> only, Path examples) {
+        static Options parse(String... args) {
+            boolean quick = false;
+            String postgres = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
+            Path out = Path.of("target", "bench");
+            Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> quick = true;
+                    case "--postgres-url" -> postgres = value(args, ++i);
+                    case "--out" -> out = Path.of(value(args, ++i));
+                    case "--only" -> {
+                        only.clear();
+                        for (String n : value(args, ++i).split(",")) {
+                            only.add(Integer.parseInt(n.trim()));
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown option '" + args[i]
+                            + "'; usage: bench [--quick] [--postgres-url URL] [--out DIR] [--only 1,2,...]");
+                }
+            }
+            return new Options(quick, postgres, out, only, findExamples());
+        }
+
+        private static String value(String[] args, int i) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a value");
+            }
+            return args[i];
+        }
+
+        /** The repository's examples folder: here or in a parent (the smoke test runs in bench/). */
+        private static Path findExamples() {
+            Path dir = Path.of("").toAbsolutePath();
+            while (dir != null) {
+                if (Files.isRegularFile(dir.resolve("examples/data/people.json"))) {
+                    return dir.resolve("examples");
+                }
+                dir = dir.getParent();
+            }
+            throw new IllegalStateException("examples/data/people.json not found here or in a parent folder");
+        }
+
+        int size(int full, int quick) {
+            return this.quick ? quick : full;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("kindling bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        List<Metric> metrics = run(options, System.out);
+        System.exit(metrics.stream().anyMatch(m -> m.value() == null && !m.note().startsWith("skipped")) ? 1 : 0);
+    }
+
+    /** Runs the figures, printing each as it is measured, then the table; writes results.json. */
+    static List<Metric> run(Options o, PrintStream out) throws IOException {
+        Files.createDirectories(o.out());
+        Path work = Files.createTempDirectory("kindling-bench-");
+        List<Metric> metrics = new ArrayList<>();
+        out.println("kindling bench" + (o.quick() ? " --quick" : "") + ": " + Runtime.getRuntime().availableProcessors()
+                + " cores, Java " + System.getProperty("java.version") + "; work folder " + work);
+        for (int figure : o.only()) {
+            long start = System.nanoTime();
+            out.println("figure " + figure + "...");
+            List<Metric> got;
+            try {
+                got = figure(figure, o, Files.createDirectories(work.resolve("figure-" + figure)));
+            } catch (Exception e) {
+                e.printStackTrace();
+                got = List.of(new Metric(figure + " failed", null, "", null, null, "error: " + e));
+            }
+            for (Metric m : got) {
+                out.println("  " + line(m));
+            }
+            out.printf(Locale.ROOT, "  (%.0f s)%n", (System.nanoTime() - start) / 1e9);
+            metrics.addAll(got);
+        }
+        out.println();
+        out.print(table(metrics));
+        Path json = o.out().resolve("results.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(),
+                Map.of("metrics", metrics));
+        out.println("written to " + json.toAbsolutePath());
+        return metrics;
+    }
+
+    private static List<Metric> figure(int n, Options o, Path dir) throws Exception {
+        return switch (n) {
+            case 1 -> EngineFigures.taskToTask(dir, o.size(200, 50), o.size(5, 2));
+            case 2 -> EngineFigures.wideDag(dir, o.size(1000, 200), o.size(3, 1));
+            case 3 -> CronPunctuality.measure(dir, o.quick());
+            case 4 -> runStarts(o, dir);
+            case 5 -> HistoryWrites.measure(dir, o.size(3000, 300));
+            case 6 -> SparkFigures.warmVsSubmit(dir, o.examples(), o.size(10, 3), o.size(3, 1));
+            case 7 -> RunListPage.measure(dir, o.size(1_000_000, 20_000), o.size(270, 45));
+            case 8 -> DaemonStart.measure(dir, o.examples(), o.size(3, 1));
+            default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 8");
+        };
+    }
+
+    private static List<Metric> runStarts(Options o, Path dir) throws Exception {
+        int runs = o.size(3000, 300);
+        List<Metric> metrics = new ArrayList<>();
+        double sqlite = EngineFigures.runStartsPerSecond(EngineHarness.sqliteUrl(dir, "starts"), dir, runs);
+        metrics.add(Metric.atLeast("4 durable run starts, SQLite", sqlite, "runs/s", 500,
+                runs + " runs triggered one after another, until each is committed RUNNING"));
+        String name = "4 durable run starts, PostgreSQL";
+        if (o.postgresUrl() == null || o.postgresUrl().isEmpty()) {
+            metrics.add(Metric.skipped(name, "runs/s", null, "no PostgreSQL: set " + POSTGRES_ENV
+                    + " or pass --postgres-url"));
+            return metrics;
+        }
+        String url;
+        try {
+            url = newSchema(o.postgresUrl());
+        } catch (SQLException e) {
+            metrics.add(Metric.skipped(name, "runs/s", null, "no PostgreSQL at " + o.postgresUrl() + " ("
+                    + e.getMessage() + ")"));
+            return metrics;
+        }
+        double pg = EngineFigures.runStartsPerSecond(url, dir, runs);
+        metrics.add(Metric.of(name, pg, "runs/s", runs + " runs, as above, in a fresh schema"));
+        return metrics;
+    }
+
+    /** A fresh schema on the PostgreSQL server, so every run starts from an empty history. */
+    private static String newSchema(String url) throws SQLException {
+        String schema = "kindling_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    private static String line(Metric m) {
+        return String.format(Locale.ROOT, "%-44s %12s %-7s %-8s %s", m.name(),
+                m.value() == null ? "-" : Metric.number(m.value()), m.unit(), m.target() == null ? "" : m.target(),
+                m.meets() == null ? "" : m.meets() ? "yes" : "NO");
+    }
+
+    /** A Markdown table: what the console shows, the README and the notes quote. */
+    static String table(List<Metric> metrics) {
+        StringBuilder t = new StringBuilder("| figure | value | unit | target | meets | how |\n|---|---:|---|---|---|---|\n");
+        for (Metric m : metrics) {
+            t.append("| ").append(m.name()).append(" | ").append(m.value() == null ? "-" : Metric.number(m.value()))
+                    .append(" | ").append(m.unit()).append(" | ").append(m.target() == null ? "" : m.target())
+                    .append(" | ").append(m.meets() == null ? "" : m.meets() ? "yes" : "**no**").append(" | ")
+                    .append(m.note() == null ? "" : m.note()).append(" |\n");
+        }
+        return t.toString();
+    }
+}

@@ -1,0 +1,126 @@
+package io.kindling.bench;
+
+import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Schedule;
+import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.ScheduleDao;
+import io.kindling.scheduler.schedule.CronScheduler;
+import io.kindling.scheduler.schedule.ScheduleTicker;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Figure 3: many pipelines on one cron, wired as the daemon wires them: Quartz with its JDBC job store in the run
+ * history's SQLite database wakes {@link ScheduleTicker}, which starts each run on the engine (one no-op task).
+ * Lateness of a fire is the time the daemon's fire handler is called minus the fire's scheduled time; the time
+ * until the ticker has committed the run is reported beside it. Full: 1,000 pipelines every minute, two minutes of
+ * fires. Quick: 50 pipelines every second (a Quartz seconds cron), five seconds of fires.
+ *
+ * <p>Two diagnostic variants, by system property (JAVA_OPTS): {@code -Dkindling.bench.handOff=true} hands each fire
+ * to a thread of its own before ticking (Quartz's worker returns at once); {@code -Dkindling.bench.quartzOnly=true}
+ * only records the fire (no tick, no run): Quartz's own punctuality.
+ */
+final class CronPunctuality {
+    private CronPunctuality() {
+    }
+
+    private record Fire(long scheduled, long handled, long committed) {
+    }
+
+    static List<Metric> measure(Path dir, boolean quick) throws Exception {
+        int pipelines = quick ? 50 : 1000;
+        int rounds = quick ? 5 : 2;
+        long period = quick ? 1000 : 60_000;
+        Map<String, Pipeline> byId = new LinkedHashMap<>();
+        for (int i = 0; i < pipelines; i++) {
+            Pipeline p = EngineHarness.pipeline("""
+                    pipeline: cron_%d
+                    schedule: {cron: "* * * * *", timezone: UTC}
+                    tasks:
+                      - {id: only, sql: SELECT 1}
+                    """.formatted(i));
+            if (quick) {
+                p = new Pipeline(p.id(), p.description(), Optional.of(new Schedule("every second", "* * * * * ?",
+                        ZoneOffset.UTC, false)), p.maxActiveRuns(), p.params(), p.alerts(), p.tasks(), p.file(),
+                        p.contentHash(), p.source());
+            }
+            byId.put(p.id(), p);
+        }
+        Queue<Fire> fires = new ConcurrentLinkedQueue<>();
+        long[] window = new long[2];
+        try (EngineHarness h = new EngineHarness(EngineHarness.sqliteUrl(dir, "cron"), dir, 8)) {
+            RunDao runs = new RunDao(h.database.jdbi());
+            ScheduleTicker ticker = new ScheduleTicker(id -> Optional.ofNullable(byId.get(id)), byId::values,
+                    new ScheduleDao(h.database.jdbi()), runs::backfilledTimes,
+                    (p, logicalTime) -> h.engine.trigger(p, TriggerType.SCHEDULE, logicalTime, Map.of()),
+                    Clock.systemUTC());
+            ExecutorService handOff = Executors.newSingleThreadExecutor();
+            boolean async = Boolean.getBoolean("kindling.bench.handOff");
+            boolean quartzOnly = Boolean.getBoolean("kindling.bench.quartzOnly");
+            CronScheduler cron = new CronScheduler((pipelineId, scheduled) -> {
+                long handled = System.currentTimeMillis();
+                Runnable tick = () -> {
+                    if (!quartzOnly) {
+                        ticker.tick(pipelineId, Optional.of(scheduled));
+                    }
+                    fires.add(new Fire(scheduled.toEpochMilli(), handled, System.currentTimeMillis()));
+                };
+                if (async) {
+                    handOff.execute(tick);
+                } else {
+                    tick.run();
+                }
+            }, h.database.dataSource(), false, "bench-" + UUID.randomUUID());
+            cron.scheduleAll(byId.values());
+            ticker.start();
+            cron.start();
+            // the first whole period after everything is scheduled and running, then `rounds` periods of fires
+            long lead = System.currentTimeMillis() + (quick ? 1500 : 5000);
+            long first = (lead + period - 1) / period * period;
+            long end = first + rounds * period;
+            window[0] = first;
+            window[1] = end;
+            long deadline = end + period + 30_000;
+            try {
+                while (System.currentTimeMillis() < deadline
+                        && fires.stream().filter(f -> f.scheduled() >= first && f.scheduled() < end).count()
+                        < (long) pipelines * rounds) {
+                    Thread.sleep(200);
+                }
+            } finally {
+                cron.stop();
+                handOff.shutdownNow();
+            }
+        }
+        List<Double> late = new ArrayList<>();
+        List<Double> committed = new ArrayList<>();
+        for (Fire f : fires) {
+            if (f.scheduled() >= window[0] && f.scheduled() < window[1]) {
+                late.add((double) (f.handled() - f.scheduled()));
+                committed.add((double) (f.committed() - f.scheduled()));
+            }
+        }
+        Stats l = new Stats(late);
+        Stats c = new Stats(committed);
+        String how = l.count() + " fires of " + pipelines + " pipelines " + (quick ? "every second" : "every minute")
+                + ", Quartz JDBC job store on SQLite; fire handler called minus scheduled time";
+        return List.of(
+                Metric.of("3 cron lateness p50", l.median(), "ms", how),
+                Metric.below("3 cron lateness p99", l.percentile(99), "ms", 100, how),
+                Metric.of("3 cron fire to run committed p99", c.percentile(99), "ms",
+                        "scheduled time to the ticker having committed the run (max " + Metric.number(c.max())
+                                + " ms)"));
+    }
+}

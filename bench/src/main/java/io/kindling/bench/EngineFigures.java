@@ -1,0 +1,167 @@
+package io.kindling.bench;
+
+import io.kindling.dsl.Pipeline;
+import io.kindling.scheduler.core.RunListener;
+import io.kindling.scheduler.core.RunState;
+import io.kindling.scheduler.core.TaskState;
+import io.kindling.scheduler.core.TriggerType;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Figures 1, 2 and 4: the run engine on no-op tasks. */
+final class EngineFigures {
+    private EngineFigures() {
+    }
+
+    /**
+     * Figure 1: a chain of no-op tasks; for each task but the first, the time from its predecessor's success being
+     * committed (the engine tells listeners only after the write) to its own dispatch (the executor's start).
+     */
+    static List<Metric> taskToTask(Path dir, int tasks, int runs) throws InterruptedException {
+        StringBuilder yaml = new StringBuilder("pipeline: chain\ntasks:\n");
+        for (int i = 0; i < tasks; i++) {
+            yaml.append("  - {id: t").append(i).append(", sql: SELECT 1")
+                    .append(i == 0 ? "" : ", depends_on: [t" + (i - 1) + "]").append("}\n");
+        }
+        Pipeline chain = EngineHarness.pipeline(yaml.toString());
+        List<Double> millis = new ArrayList<>();
+        try (EngineHarness h = new EngineHarness(EngineHarness.sqliteUrl(dir, "chain"), dir, 4)) {
+            Map<String, Long> succeeded = new ConcurrentHashMap<>();
+            Map<String, Long> dispatched = new ConcurrentHashMap<>();
+            h.onStart(request -> dispatched.put(request.runId() + "/" + request.taskId(), System.nanoTime()));
+            Map<String, CountDownLatch> ended = new ConcurrentHashMap<>();
+            h.listen(new RunListener() {
+                @Override
+                public void taskChanged(String runId, String taskId, TaskState state, int attempt,
+                                        Optional<String> error) {
+                    if (state == TaskState.SUCCEEDED) {
+                        succeeded.put(runId + "/" + taskId, System.nanoTime());
+                    }
+                }
+
+                @Override
+                public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
+                    if (state.terminal()) {
+                        ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).countDown();
+                    }
+                }
+            });
+            for (int r = 0; r <= runs; r++) { // run 0 warms the JIT up and is not counted
+                String runId = h.engine.trigger(chain, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow()
+                        .runId();
+                if (!ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).await(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the chain did not finish in 5 minutes");
+                }
+                if (r == 0) {
+                    continue;
+                }
+                for (int i = 1; i < tasks; i++) {
+                    long from = succeeded.get(runId + "/t" + (i - 1));
+                    long to = dispatched.get(runId + "/t" + i);
+                    millis.add((to - from) / 1e6);
+                }
+            }
+        }
+        Stats s = new Stats(millis);
+        String how = runs + " runs of a chain of " + tasks + " no-op tasks on SQLite, " + s.count() + " hand-offs";
+        return List.of(
+                Metric.below("1 task-to-task latency p50", s.median(), "ms", 5, how),
+                Metric.below("1 task-to-task latency p99", s.percentile(99), "ms", 50, how));
+    }
+
+    /** Figure 2: independent no-op tasks and a final join on all of them: trigger to the run's end. */
+    static List<Metric> wideDag(Path dir, int width, int runs) throws InterruptedException {
+        StringBuilder yaml = new StringBuilder("pipeline: wide\ntasks:\n");
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < width; i++) {
+            yaml.append("  - {id: t").append(i).append(", sql: SELECT 1}\n");
+            all.append(i == 0 ? "" : ", ").append("t").append(i);
+        }
+        yaml.append("  - {id: join, sql: SELECT 1, depends_on: [").append(all).append("]}\n");
+        Pipeline wide = EngineHarness.pipeline(yaml.toString());
+        List<Double> seconds = new ArrayList<>();
+        try (EngineHarness h = new EngineHarness(EngineHarness.sqliteUrl(dir, "wide"), dir, 8)) {
+            Map<String, CountDownLatch> ended = new ConcurrentHashMap<>();
+            Map<String, RunState> states = new ConcurrentHashMap<>();
+            h.listen(new RunListener() {
+                @Override
+                public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
+                    if (state.terminal()) {
+                        states.put(runId, state);
+                        ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).countDown();
+                    }
+                }
+            });
+            for (int r = 0; r <= runs; r++) { // run 0 warms up
+                long start = System.nanoTime();
+                String runId = h.engine.trigger(wide, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow()
+                        .runId();
+                if (!ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).await(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the wide DAG did not finish in 5 minutes");
+                }
+                if (states.get(runId) != RunState.SUCCEEDED) {
+                    throw new IllegalStateException("the wide DAG ended " + states.get(runId));
+                }
+                if (r > 0) {
+                    seconds.add((System.nanoTime() - start) / 1e9);
+                }
+            }
+        }
+        Stats s = new Stats(seconds);
+        return List.of(Metric.below("2 wide DAG end-to-end (median)", s.median(), "s", 3,
+                width + " independent no-op tasks + 1 join, 8 slots, SQLite; median of " + runs + " runs (max "
+                        + Metric.number(s.max()) + " s)"));
+    }
+
+    /**
+     * Figure 4: runs triggered one after another (as the API or the ticker does, each a committed QUEUED run) until
+     * the engine has committed each as RUNNING; runs per second over the whole batch. One no-op task per run.
+     */
+    static double runStartsPerSecond(String jdbcUrl, Path dir, int runs) throws InterruptedException {
+        Pipeline one = EngineHarness.pipeline("""
+                pipeline: starts
+                max_active_runs: 100000
+                tasks:
+                  - {id: only, sql: SELECT 1}
+                """);
+        try (EngineHarness h = new EngineHarness(jdbcUrl, dir, 8)) {
+            AtomicInteger started = new AtomicInteger();
+            CountDownLatch[] all = new CountDownLatch[1];
+            h.listen(new RunListener() {
+                @Override
+                public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
+                    if (state == RunState.RUNNING) {
+                        started.incrementAndGet();
+                        all[0].countDown();
+                    }
+                }
+            });
+            int warmup = Math.max(50, runs / 10);
+            all[0] = new CountDownLatch(warmup);
+            triggerAll(h, one, warmup);
+            all[0].await(5, TimeUnit.MINUTES);
+            all[0] = new CountDownLatch(runs);
+            long start = System.nanoTime();
+            triggerAll(h, one, runs);
+            if (!all[0].await(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("runs did not start within 5 minutes");
+            }
+            return runs / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void triggerAll(EngineHarness h, Pipeline p, int n) {
+        Instant t = Instant.now();
+        for (int i = 0; i < n; i++) {
+            h.engine.trigger(p, TriggerType.MANUAL, t, Map.of());
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.kindling.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The start of a command line for a child JVM on this JVM's classpath, with the JVM flags Spark needs. */
+final class JavaProcess {
+    private JavaProcess() {
+    }
+
+    static List<String> command(String... jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        // the same list bin/kindling starts the daemon with, from the scheduler's jar
+        command.addAll(List.of(resource("/kindling-jvm-flags.txt").split("\\s+")));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        return command;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = JavaProcess.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " not found");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.kindling.scheduler.support;
+
+import io.kindling.scheduler.core.RunIds;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * A large finished run history written straight into a database, for the run-history benchmark test and the
+ * benchmarks module (figure 7): one run a minute from {@code t0}, five pipelines in turn, mostly scheduled and
+ * succeeded; every 10th manual, every 10th (+1) a backfill; every 100th (+7) failed (all of them runs of "events").
+ */
+public final class SyntheticHistory {
+    public static final List<String> PIPELINES = List.of("orders", "people", "events", "billing", "nightly");
+    private static final int CHUNK = 20_000;
+
+    private SyntheticHistory() {
+    }
+
+    /** Writes {@code runs} runs and returns the id of the middle one (for a page deep in the history). */
+    public static String load(Jdbi jdbi, int runs, Instant t0) {
+        MutableClock clock = new MutableClock(t0);
+        RunIds ids = new RunIds(clock);
+        String[] middle = new String[1];
+        for (int start = 0; start < runs; start += CHUNK) {
+            int from = start;
+            int to = Math.min(runs, start + CHUNK);
+            jdbi.useTransaction(h -> {
+                PreparedBatch batch = h.prepareBatch("""
+                        INSERT INTO runs (run_id, pipeline_id, content_hash, trigger_type, logical_time, params,
+                                          state, created_at, started_at, ended_at)
+                        VALUES (?, ?, 'hash', ?, ?, '{}', ?, ?, ?, ?)""");
+                for (int i = from; i < to; i++) {
+                    Instant created = t0.plusSeconds(60L * i);
+                    clock.set(created);
+                    String runId = ids.next();
+                    if (i == runs / 2) {
+                        middle[0] = runId;
+                    }
+                    String trigger = i % 10 == 0 ? "manual" : i % 10 == 1 ? "backfill" : "schedule";
+                    long millis = created.toEpochMilli();
+                    batch.add(runId, PIPELINES.get(i % PIPELINES.size()), trigger, millis,
+                            i % 100 == 7 ? "FAILED" : "SUCCEEDED", millis, millis, millis + 1000 + i % 5000);
+                }
+                batch.execute();
+            });
+        }
+        return middle[0];
+    }
+}
