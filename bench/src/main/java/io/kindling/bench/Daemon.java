@@ -2,7 +2,6 @@ package io.kindling.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,18 +92,6 @@ final class Daemon implements AutoCloseable {
         }
     }
 
-    static int[] freePorts(int count) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[count];
-        int[] ports = new int[count];
-        for (int i = 0; i < count; i++) {
-            sockets[i] = new ServerSocket(0);
-            ports[i] = sockets[i].getLocalPort();
-        }
-        for (ServerSocket socket : sockets) {
-            socket.close();
-        }
-        return ports;
-    }
 
     /**
      * A config.yml: the database, a pipelines folder, {@code executors} (YAML, indented by two) and free ports;

@@ -1,6 +1,7 @@
 package io.kindling.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kindling.scheduler.support.DaemonProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class DaemonStart {
         double idle = 0;
         double afterSpark = 0;
         for (int i = 0; i < starts; i++) {
-            int[] ports = Daemon.freePorts(2);
+            int[] ports = DaemonProcess.freePorts(2);
             Path yml = Daemon.writeConfig(dir, EngineHarness.sqliteUrl(dir, "daemon"), pipelines, "local", executors,
                     ports[0], ports[1]);
             try (Daemon daemon = Daemon.start(yml, ports[0], dir.resolve("daemon.log"))) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.db.Database;
+import io.kindling.scheduler.support.DaemonProcess;
 import io.kindling.scheduler.support.SyntheticHistory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,22 +41,11 @@ final class RunListPage {
         }
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
-        String deep = "before=" + middle;
         long days = Math.max(2, runs / 1440 / 2);
-        String range = "from=" + T0.plus(Duration.ofDays(days)) + "&to=" + T0.plus(Duration.ofDays(days + 1));
-        Map<String, String> queries = new LinkedHashMap<>();
-        queries.put("newest", "limit=50");
-        queries.put("deep page", "limit=50&" + deep);
-        queries.put("pipeline", "pipeline=billing&limit=50");
-        queries.put("pipeline, deep", "pipeline=billing&limit=50&" + deep);
-        queries.put("pipeline + state FAILED", "pipeline=events&state=FAILED&limit=50");
-        queries.put("state FAILED, deep", "state=FAILED&limit=50&" + deep);
-        queries.put("trigger manual", "trigger=manual&limit=50");
-        queries.put("trigger backfill, deep", "trigger=backfill&limit=50&" + deep);
-        queries.put("one day", range + "&limit=50");
+        Map<String, String> queries = SyntheticHistory.pageQueries(middle, T0.plus(Duration.ofDays(days)));
 
         Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
-        int[] ports = Daemon.freePorts(2);
+        int[] ports = DaemonProcess.freePorts(2);
         Path yml = Daemon.writeConfig(dir, url, pipelines, "noop", "  noop:\n    type: noop", ports[0], ports[1]);
         List<Double> all = new ArrayList<>();
         String worst = "";

@@ -1,6 +1,7 @@
 package io.kindling.executor;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** A started attempt. */
@@ -24,5 +25,25 @@ public interface AttemptHandle {
      */
     default Optional<String> remoteId() {
         return Optional.empty();
+    }
+
+    /** An attempt that had ended before it was handed out (refused, or nothing to follow): cancel does nothing. */
+    static AttemptHandle ended(AttemptResult result) {
+        CompletionStage<AttemptResult> done = CompletableFuture.completedStage(result);
+        return new AttemptHandle() {
+            @Override
+            public CompletionStage<AttemptResult> result() {
+                return done;
+            }
+
+            @Override
+            public void cancel(String reason) {
+            }
+
+            @Override
+            public Optional<String> sparkApplicationId() {
+                return Optional.empty();
+            }
+        };
     }
 }

@@ -12,9 +12,6 @@ import io.kindling.executor.HealthStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,7 +92,7 @@ public final class ConnectExecutor implements Executor {
         }
         if (operation == null) {
             // not one this executor recorded (an older Kindling recorded the bare session id): nothing to follow
-            return ended(AttemptResult.failed("remote job not found: '" + remoteId
+            return AttemptHandle.ended(AttemptResult.failed("remote job not found: '" + remoteId
                     + "' names no Spark Connect operation to follow"));
         }
         return launch(request, listener, operation);
@@ -139,24 +136,6 @@ public final class ConnectExecutor implements Executor {
         }
         threads.shutdown();
         timer.shutdown();
-    }
-
-    private static AttemptHandle ended(AttemptResult result) {
-        return new AttemptHandle() {
-            @Override
-            public CompletionStage<AttemptResult> result() {
-                return CompletableFuture.completedStage(result);
-            }
-
-            @Override
-            public void cancel(String reason) {
-            }
-
-            @Override
-            public Optional<String> sparkApplicationId() {
-                return Optional.empty();
-            }
-        };
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,7 +83,7 @@ public final class StandaloneExecutor implements Executor {
         try {
             submission = submission(request);
         } catch (RuntimeException e) { // a task body the runner cannot take, a runner jar that cannot be written
-            return ended(AttemptResult.failed("executor '" + config.name() + "': " + e.getMessage()));
+            return AttemptHandle.ended(AttemptResult.failed("executor '" + config.name() + "': " + e.getMessage()));
         }
         StandaloneAttempt attempt = track(request);
         if (attempt.openLog(clock)) {
@@ -182,24 +180,6 @@ public final class StandaloneExecutor implements Executor {
         Path path = Path.of(jar);
         return (path.isAbsolute() ? path : config.workDir().resolve(path)).toAbsolutePath().normalize().toUri()
                 .toString();
-    }
-
-    private static AttemptHandle ended(AttemptResult result) {
-        return new AttemptHandle() {
-            @Override
-            public CompletionStage<AttemptResult> result() {
-                return CompletableFuture.completedStage(result);
-            }
-
-            @Override
-            public void cancel(String reason) {
-            }
-
-            @Override
-            public Optional<String> sparkApplicationId() {
-                return Optional.empty();
-            }
-        };
     }
 
     /** For tests: the master's REST server this executor talks to. */

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,18 +86,7 @@ class RunHistoryBenchmarkTest {
 
     @Test
     void everyFilterPagesThroughAMillionRunsByIndex() throws Exception {
-        String deep = "before=" + middleRunId;
-        String range = "from=" + T0.plus(Duration.ofDays(300)) + "&to=" + T0.plus(Duration.ofDays(301));
-        Map<String, String> queries = new LinkedHashMap<>();
-        queries.put("newest", "limit=50");
-        queries.put("deep page", "limit=50&" + deep);
-        queries.put("pipeline", "pipeline=billing&limit=50");
-        queries.put("pipeline, deep", "pipeline=billing&limit=50&" + deep);
-        queries.put("pipeline + state FAILED", "pipeline=events&state=FAILED&limit=50");
-        queries.put("state FAILED, deep", "state=FAILED&limit=50&" + deep);
-        queries.put("trigger manual", "trigger=manual&limit=50");
-        queries.put("trigger backfill, deep", "trigger=backfill&limit=50&" + deep);
-        queries.put("one day, 300 days in", range + "&limit=50");
+        Map<String, String> queries = SyntheticHistory.pageQueries(middleRunId, T0.plus(Duration.ofDays(300)));
 
         String db = EXTENSION.getConfiguration().getDatabase().getUrl().startsWith("jdbc:sqlite") ? "SQLite"
                 : "PostgreSQL";
@@ -110,13 +98,13 @@ class RunHistoryBenchmarkTest {
             List<String> ids = new ArrayList<>();
             runs.forEach(r -> ids.add(r.get("run_id").asText()));
             assertThat(ids).as(q.getKey()).isSortedAccordingTo(Collections.reverseOrder());
-            if (q.getValue().contains(deep)) {
+            if (q.getValue().contains("before=" + middleRunId)) {
                 assertThat(ids).allSatisfy(id -> assertThat(id).isLessThan(middleRunId));
             }
             double[] t = time(q.getValue());
             report.append(String.format("%-26s %7.1f / %7.1f%n", q.getKey(), t[0], t[1]));
         }
-        JsonNode day = page(range + "&limit=500").get("runs");
+        JsonNode day = page(queries.get("one day").replace("limit=50", "limit=500")).get("runs");
         assertThat(day).hasSize(500).allSatisfy(r -> assertThat(Instant.parse(r.get("created_at").asText()))
                 .isBetween(T0.plus(Duration.ofDays(300)), T0.plus(Duration.ofDays(301)).minusMillis(1)));
         assertThat(day.get(0).get("created_at").asText())

@@ -63,16 +63,7 @@ class ReattachAfterKillTest {
 
         DaemonProcess second = DaemonProcess.start(config, ports[0], output);
         try {
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> List.of(
-                    "SUCCEEDED", "FAILED", "CANCELLED").contains(get(second.api("/runs/" + runId)).get("state")
-                    .asText()));
-            JsonNode run = get(second.api("/runs/" + runId));
-            assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
-            JsonNode task = run.get("tasks").get(0);
-            assertThat(task.get("attempt_count").asInt()).isEqualTo(1);
-            JsonNode attempt = task.get("attempts").get(0);
-            assertThat(attempt.get("state").asText()).isEqualTo("SUCCEEDED");
-            assertThat(attempt.get("remote_id").asText()).isEqualTo(driver);
+            onlyAttemptSucceeded(second, runId, driver, Duration.ofMinutes(3));
 
             Map<String, String> newDrivers = new HashMap<>(MasterState.drivers(cluster));
             newDrivers.keySet().removeAll(driversBefore.keySet());
@@ -116,17 +107,8 @@ class ReattachAfterKillTest {
 
         DaemonProcess second = DaemonProcess.start(config, ports[0], output);
         try {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> List.of(
-                    "SUCCEEDED", "FAILED", "CANCELLED").contains(get(second.api("/runs/" + runId)).get("state")
-                    .asText()));
-            JsonNode run = get(second.api("/runs/" + runId));
-            assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
-            JsonNode task = run.get("tasks").get(0);
-            assertThat(task.get("attempt_count").asInt()).isEqualTo(1);
-            JsonNode attempt = task.get("attempts").get(0);
-            assertThat(attempt.get("state").asText()).isEqualTo("SUCCEEDED");
-            assertThat(attempt.get("remote_id").asText()).isEqualTo(operation).startsWith("session=")
-                    .contains(";operation=").endsWith(";statement=1");
+            assertThat(onlyAttemptSucceeded(second, runId, operation, Duration.ofMinutes(4)).get("remote_id").asText())
+                    .startsWith("session=").contains(";operation=").endsWith(";statement=1");
             String operationId = operation.replaceAll(".*;operation=([^;]+);.*", "$1");
             assertThat(Files.readString(log)).containsOnlyOnce("statement 1 of 1 (operation " + operationId + ")")
                     .contains("re-attaching after a restart of Kindling: operation " + operationId)
@@ -138,6 +120,28 @@ class ReattachAfterKillTest {
         } finally {
             second.kill();
         }
+    }
+
+    /**
+     * Waits for the run to end on {@code daemon} and checks that it SUCCEEDED with one attempt of its one task, the
+     * one recorded as {@code remoteId} (followed, not submitted again); returns that attempt.
+     */
+    private static JsonNode onlyAttemptSucceeded(DaemonProcess daemon, String runId, String remoteId, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> List.of("SUCCEEDED", "FAILED",
+                "CANCELLED").contains(get(daemon.api("/runs/" + runId)).get("state").asText()));
+        JsonNode run;
+        try {
+            run = get(daemon.api("/runs/" + runId));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+        JsonNode task = run.get("tasks").get(0);
+        assertThat(task.get("attempt_count").asInt()).isEqualTo(1);
+        JsonNode attempt = task.get("attempts").get(0);
+        assertThat(attempt.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(attempt.get("remote_id").asText()).isEqualTo(remoteId);
+        return attempt;
     }
 
     private static JsonNode get(String url) throws Exception {

@@ -1,8 +1,11 @@
 package io.kindling.scheduler.support;
 
 import io.kindling.scheduler.core.RunIds;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -47,5 +50,24 @@ public final class SyntheticHistory {
             });
         }
         return middle[0];
+    }
+
+    /**
+     * The run-list queries (pages of 50) of each filter the dashboard offers, by label: first pages, pages from
+     * {@code middleRunId} on (deep in the history), and the day from {@code day}.
+     */
+    public static Map<String, String> pageQueries(String middleRunId, Instant day) {
+        String deep = "before=" + middleRunId;
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("newest", "limit=50");
+        queries.put("deep page", "limit=50&" + deep);
+        queries.put("pipeline", "pipeline=billing&limit=50");
+        queries.put("pipeline, deep", "pipeline=billing&limit=50&" + deep);
+        queries.put("pipeline + state FAILED", "pipeline=events&state=FAILED&limit=50");
+        queries.put("state FAILED, deep", "state=FAILED&limit=50&" + deep);
+        queries.put("trigger manual", "trigger=manual&limit=50");
+        queries.put("trigger backfill, deep", "trigger=backfill&limit=50&" + deep);
+        queries.put("one day", "from=" + day + "&to=" + day.plus(Duration.ofDays(1)) + "&limit=50");
+        return queries;
     }
 }
