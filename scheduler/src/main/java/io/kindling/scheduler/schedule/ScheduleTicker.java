@@ -107,6 +107,8 @@ public final class ScheduleTicker implements Managed {
         }
         Map<String, ScheduleState> states = dao.openAll(scheduled.stream().map(Pipeline::id).toList(), now);
         List<ScheduledRun> planned = new ArrayList<>();
+        // a thousand pipelines on one cron, fired together, usually have one cursor: work their times out once
+        Map<DueKey, List<Instant>> dueByKey = new java.util.HashMap<>();
         Map<String, Instant> cursors = new LinkedHashMap<>();
         Instant oldest = null;
         Instant newestOfAll = null;
@@ -116,7 +118,10 @@ public final class ScheduleTicker implements Managed {
                 continue;
             }
             Schedule schedule = pipeline.schedule().get();
-            List<Instant> due = dueTimes(pipeline.id(), schedule, state.cursor(), now);
+            Instant at = now;
+            List<Instant> due = dueByKey.computeIfAbsent(
+                    new DueKey(schedule.quartzCron(), schedule.timezone(), state.cursor()),
+                    k -> dueTimes(pipeline.id(), schedule, k.cursor(), at));
             if (due.isEmpty()) {
                 continue;
             }
@@ -141,6 +146,10 @@ public final class ScheduleTicker implements Managed {
             starter.start(runs);
         }
         dao.advanceAll(cursors);
+    }
+
+    /** What is due for one cron, time zone and cursor; pipelines that share all three share it within a tick. */
+    private record DueKey(String quartzCron, java.time.ZoneId timezone, Instant cursor) {
     }
 
     /** The cron times after {@code cursor} up to {@code now}: the newest {@link #MAX_CATCHUP} of them. */
