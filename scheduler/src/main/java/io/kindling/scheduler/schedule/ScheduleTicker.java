@@ -170,8 +170,10 @@ public final class ScheduleTicker implements Managed {
             from = page.isEmpty() ? from : page.get(page.size() - 1);
         } while (page.size() == PAGE);
         if (total > newest.size()) {
-            LOG.warn("Pipeline {}: {} scheduled times were missed; the oldest {} are passed over "
-                    + "(a backfill can run them)", pipelineId, total, total - newest.size());
+            // pipelines on the same schedule and cursor share this result, so they share this warning
+            LOG.warn("Pipeline {} (and any others on '{}' in {} since {}): {} scheduled times were missed; the "
+                    + "oldest {} are passed over (a backfill can run them)", pipelineId, schedule.expression(),
+                    schedule.timezone(), cursor, total, total - newest.size());
         }
         return List.copyOf(newest);
     }
