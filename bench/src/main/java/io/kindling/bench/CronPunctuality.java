@@ -2,7 +2,6 @@ package io.kindling.bench;
 
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
-import io.kindling.scheduler.core.TriggerType;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.schedule.CronScheduler;
@@ -23,10 +22,12 @@ import java.util.concurrent.Executors;
 
 /**
  * Figure 3: many pipelines on one cron, wired as the daemon wires them: Quartz with its JDBC job store in the run
- * history's SQLite database wakes {@link ScheduleTicker}, which starts each run on the engine (one no-op task).
- * Lateness of a fire is the time the daemon's fire handler is called minus the fire's scheduled time; the time
- * until the ticker has committed the run is reported beside it. Full: 1,000 pipelines every minute, two minutes of
- * fires. Quick: 50 pipelines every second (a Quartz seconds cron), five seconds of fires.
+ * history's SQLite database wakes {@link ScheduleTicker} (one trigger for the schedule they share), which creates
+ * their runs on the engine (one no-op task each). Lateness of a pipeline's fire is the time until the ticker has
+ * committed its run minus the fire's scheduled time (the headline figure, with the target); the time the fire
+ * handler is called is reported beside it. Full: 1,000 pipelines every minute, two minutes of fires. Quick: 50
+ * pipelines every second (a Quartz seconds cron), five seconds of fires. Both after one warm-up fire (the first after
+ * the start, with the JIT cold), whose lateness is reported apart.
  *
  * <p>Two diagnostic variants, by system property (JAVA_OPTS): {@code -Dkindling.bench.handOff=true} hands each fire
  * to a thread of its own before ticking (Quartz's worker returns at once); {@code -Dkindling.bench.quartzOnly=true}
@@ -59,39 +60,42 @@ final class CronPunctuality {
             byId.put(p.id(), p);
         }
         Queue<Fire> fires = new ConcurrentLinkedQueue<>();
-        long[] window = new long[2];
+        long[] window = new long[3];
         try (EngineHarness h = new EngineHarness(EngineHarness.sqliteUrl(dir, "cron"), dir, 8)) {
             RunDao runs = new RunDao(h.database.jdbi());
             ScheduleTicker ticker = new ScheduleTicker(id -> Optional.ofNullable(byId.get(id)), byId::values,
-                    new ScheduleDao(h.database.jdbi()), runs::backfilledTimes,
-                    (p, logicalTime) -> h.engine.trigger(p, TriggerType.SCHEDULE, logicalTime, Map.of()),
+                    new ScheduleDao(h.database.jdbi()), runs::backfilledTimes, h.engine::triggerScheduled,
                     Clock.systemUTC());
             ExecutorService handOff = Executors.newSingleThreadExecutor();
             boolean async = Boolean.getBoolean("kindling.bench.handOff");
             boolean quartzOnly = Boolean.getBoolean("kindling.bench.quartzOnly");
-            CronScheduler cron = new CronScheduler((pipelineId, scheduled) -> {
+            CronScheduler cron = new CronScheduler((firing, scheduled) -> {
                 long handled = System.currentTimeMillis();
                 Runnable tick = () -> {
                     if (!quartzOnly) {
-                        ticker.tick(pipelineId, Optional.of(scheduled));
+                        ticker.tick(firing, Optional.of(scheduled));
                     }
-                    fires.add(new Fire(scheduled.toEpochMilli(), handled, System.currentTimeMillis()));
+                    long committed = System.currentTimeMillis();
+                    firing.forEach(p -> fires.add(new Fire(scheduled.toEpochMilli(), handled, committed)));
                 };
                 if (async) {
                     handOff.execute(tick);
                 } else {
                     tick.run();
                 }
-            }, h.database.dataSource(), false, "bench-" + UUID.randomUUID());
+            }, byId::values, h.database.dataSource(), false, "bench-" + UUID.randomUUID());
             cron.scheduleAll(byId.values());
             ticker.start();
             cron.start();
-            // the first whole period after everything is scheduled and running, then `rounds` periods of fires
+            // the first whole period after everything is scheduled and running is the warm-up (the daemon's first
+            // fire after its start, with the JIT cold), reported apart; then `rounds` periods of fires are measured
             long lead = System.currentTimeMillis() + (quick ? 1500 : 5000);
-            long first = (lead + period - 1) / period * period;
+            long warmUp = (lead + period - 1) / period * period;
+            long first = warmUp + period;
             long end = first + rounds * period;
             window[0] = first;
             window[1] = end;
+            window[2] = warmUp;
             long deadline = end + period + 30_000;
             try {
                 while (System.currentTimeMillis() < deadline
@@ -106,7 +110,11 @@ final class CronPunctuality {
         }
         List<Double> late = new ArrayList<>();
         List<Double> committed = new ArrayList<>();
+        List<Double> warmUp = new ArrayList<>();
         for (Fire f : fires) {
+            if (f.scheduled() >= window[2] && f.scheduled() < window[0]) {
+                warmUp.add((double) (f.committed() - f.scheduled()));
+            }
             if (f.scheduled() >= window[0] && f.scheduled() < window[1]) {
                 late.add((double) (f.handled() - f.scheduled()));
                 committed.add((double) (f.committed() - f.scheduled()));
@@ -114,13 +122,17 @@ final class CronPunctuality {
         }
         Stats l = new Stats(late);
         Stats c = new Stats(committed);
-        String how = l.count() + " fires of " + pipelines + " pipelines " + (quick ? "every second" : "every minute")
-                + ", Quartz JDBC job store on SQLite; fire handler called minus scheduled time";
+        Stats w = new Stats(warmUp);
+        String how = c.count() + " fires of " + pipelines + " pipelines " + (quick ? "every second" : "every minute")
+                + " (one shared Quartz trigger), Quartz JDBC job store on SQLite; scheduled time to the pipeline's run"
+                + " committed (max " + Metric.number(c.max()) + " ms)";
+        String handler = "scheduled time to Quartz calling the fire handler";
         return List.of(
-                Metric.of("3 cron lateness p50", l.median(), "ms", how),
-                Metric.below("3 cron lateness p99", l.percentile(99), "ms", 100, how),
-                Metric.of("3 cron fire to run committed p99", c.percentile(99), "ms",
-                        "scheduled time to the ticker having committed the run (max " + Metric.number(c.max())
-                                + " ms)"));
+                Metric.of("3 cron lateness to run committed p50", c.median(), "ms", how),
+                Metric.below("3 cron lateness to run committed p99", c.percentile(99), "ms", 100, how),
+                Metric.of("3 cron fire handler called p50", l.median(), "ms", handler),
+                Metric.of("3 cron fire handler called p99", l.percentile(99), "ms", handler),
+                Metric.of("3 cron first fire after start, to run committed (max)", w.max(), "ms",
+                        "the warm-up fire (JIT cold), not in the figures above: " + w.count() + " pipelines"));
     }
 }

@@ -32,7 +32,6 @@ import io.kindling.scheduler.core.EngineLifecycle;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
-import io.kindling.scheduler.core.TriggerType;
 import io.kindling.scheduler.db.DaemonDao;
 import io.kindling.scheduler.db.DaemonRecord;
 import io.kindling.scheduler.db.Database;
@@ -57,7 +56,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -158,11 +156,10 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         }
         environment.admin().addServlet("prometheus", new PrometheusServlet(metrics)).addMapping("/prometheus");
         ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
-                runs::backfilledTimes, (pipeline, logicalTime) -> engine.trigger(pipeline, TriggerType.SCHEDULE, logicalTime, Map.of()),
-                clock);
-        CronScheduler cron = new CronScheduler(new FireLag(metrics, Clock.systemUTC(), (pipelineId, scheduledTime) ->
-                ticker.tick(pipelineId, Optional.of(scheduledTime))), database.dataSource(), !database.sqlite(),
-                self.daemonId());
+                runs::backfilledTimes, engine::triggerScheduled, clock);
+        CronScheduler cron = new CronScheduler(new FireLag(metrics, Clock.systemUTC(), (pipelines, scheduledTime) ->
+                ticker.tick(pipelines, Optional.of(scheduledTime))), registry::all, database.dataSource(),
+                !database.sqlite(), self.daemonId());
         cron.scheduleAll(registry.all());
         // heartbeats are about real time passing, whatever clock schedules runs
         ClusterMembership membership = new ClusterMembership(new DaemonDao(database.jdbi()), owned, self,

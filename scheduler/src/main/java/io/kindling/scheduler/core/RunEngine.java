@@ -264,6 +264,39 @@ public final class RunEngine implements AutoCloseable {
     }
 
     /**
+     * Creates many scheduled runs (QUEUED, the pipelines' default params) in one transaction, then hands them to the
+     * engine: what a cron fire of many pipelines does. A logical time that has a scheduled run already gets no
+     * other (the database's unique key decides, as for {@link #trigger}).
+     *
+     * @return the runs created
+     */
+    public List<RunRecord> triggerScheduled(List<ScheduledRun> due) {
+        List<RunRecord> runs = new ArrayList<>(due.size());
+        Map<String, Pipeline> pipelines = new HashMap<>();
+        Instant now = now();
+        for (ScheduledRun s : due) {
+            Pipeline pipeline = s.pipeline();
+            RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(),
+                    versions.gitCommit(pipeline), TriggerType.SCHEDULE, s.logicalTime().truncatedTo(ChronoUnit.MILLIS),
+                    pipeline.params(), RunState.QUEUED, now, Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+            runs.add(run);
+            pipelines.put(run.runId(), pipeline);
+        }
+        List<RunRecord> created = dao.insertRuns(runs,
+                run -> pipelines.get(run.runId()).tasks().stream().map(Task::id).toList());
+        if (created.size() < runs.size()) {
+            LOG.info("{} of {} scheduled runs exist already, not starting them again", runs.size() - created.size(),
+                    runs.size());
+        }
+        post(() -> created.forEach(run -> {
+            Pipeline pipeline = pipelines.get(run.runId());
+            activate(new ActiveRun(run, pipeline, templates(run, pipeline), Lane.of(pipeline)));
+        }));
+        return created;
+    }
+
+    /**
      * Creates a backfill and its runs (QUEUED, trigger BACKFILL, the pipeline's default params), one per logical
      * time, oldest first. They run in the backfill's own lane: at most its max_active_runs at once, and their
      * tasks take an executor slot only when no scheduled or manual task is waiting for it.

@@ -10,10 +10,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Runs, task runs and attempts. Each public write is one transaction, so a state change and the rows it
@@ -67,13 +69,17 @@ public final class RunDao {
         return jdbi.inTransaction(h -> insertRun(h, run, taskIds));
     }
 
-    private boolean insertRun(Handle h, RunRecord run, Collection<String> taskIds) {
-        int inserted = h.createUpdate("""
-                INSERT INTO runs (run_id, pipeline_id, content_hash, git_commit, trigger_type, logical_time,
-                                  params, state, created_at, started_at, ended_at, error, backfill_id, owner)
-                VALUES (:run_id, :pipeline_id, :content_hash, :git_commit, :trigger_type, :logical_time,
-                        :params, :state, :created_at, :started_at, :ended_at, :error, :backfill_id, :owner)
-                ON CONFLICT DO NOTHING""")
+    private static final String INSERT_RUN = """
+            INSERT INTO runs (run_id, pipeline_id, content_hash, git_commit, trigger_type, logical_time,
+                              params, state, created_at, started_at, ended_at, error, backfill_id, owner)
+            VALUES (:run_id, :pipeline_id, :content_hash, :git_commit, :trigger_type, :logical_time,
+                    :params, :state, :created_at, :started_at, :ended_at, :error, :backfill_id, :owner)
+            ON CONFLICT DO NOTHING""";
+    private static final String INSERT_TASK_RUN =
+            "INSERT INTO task_runs (run_id, task_id, state, attempts) VALUES (:run_id, :task_id, :state, 0)";
+
+    private <T extends SqlStatement<T>> T bindRun(T statement, RunRecord run) {
+        return statement
                 .bind("run_id", run.runId())
                 .bind("pipeline_id", run.pipelineId())
                 .bind("content_hash", run.contentHash())
@@ -87,18 +93,56 @@ public final class RunDao {
                 .bind("ended_at", Rows.millis(run.endedAt()))
                 .bind("error", run.error().orElse(null))
                 .bind("backfill_id", run.backfillId().orElse(null))
-                .bind("owner", owner)
-                .execute();
-        if (inserted == 0) {
+                .bind("owner", owner);
+    }
+
+    private boolean insertRun(Handle h, RunRecord run, Collection<String> taskIds) {
+        if (bindRun(h.createUpdate(INSERT_RUN), run).execute() == 0) {
             return false;
         }
-        PreparedBatch batch = h.prepareBatch(
-                "INSERT INTO task_runs (run_id, task_id, state, attempts) VALUES (:run_id, :task_id, :state, 0)");
+        PreparedBatch batch = h.prepareBatch(INSERT_TASK_RUN);
         for (String taskId : taskIds) {
             batch.bind("run_id", run.runId()).bind("task_id", taskId).bind("state", TaskState.QUEUED.name()).add();
         }
         batch.execute();
         return true;
+    }
+
+    /**
+     * {@link #insertRun} for many runs, in one transaction and two statement batches (runs, then their task runs):
+     * what a cron fire of many pipelines writes. Duplicate scheduled runs are left out as there.
+     *
+     * @param taskIds each run's task ids
+     * @return the runs that were inserted, in the given order
+     */
+    public List<RunRecord> insertRuns(List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds) {
+        if (runs.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.inTransaction(h -> {
+            PreparedBatch batch = h.prepareBatch(INSERT_RUN);
+            for (RunRecord run : runs) {
+                bindRun(batch, run).add();
+            }
+            int[] counts = batch.execute();
+            List<RunRecord> inserted = new ArrayList<>(runs.size());
+            PreparedBatch tasks = h.prepareBatch(INSERT_TASK_RUN);
+            for (int i = 0; i < runs.size(); i++) {
+                if (counts[i] == 0) { // ON CONFLICT DO NOTHING: the scheduled time has its run already
+                    continue;
+                }
+                RunRecord run = runs.get(i);
+                inserted.add(run);
+                for (String taskId : taskIds.apply(run)) {
+                    tasks.bind("run_id", run.runId()).bind("task_id", taskId).bind("state", TaskState.QUEUED.name())
+                            .add();
+                }
+            }
+            if (tasks.size() > 0) {
+                tasks.execute();
+            }
+            return inserted;
+        });
     }
 
     /** Records a backfill and all its runs, in one transaction: a backfill exists whole or not at all. */
@@ -160,6 +204,35 @@ public final class RunDao {
                 times.add(run.logicalTime());
             }
         }
+        return times;
+    }
+
+    /**
+     * {@link #backfilledTimes} for many pipelines, with one query per few hundred of them: what a cron fire of
+     * many pipelines asks.
+     *
+     * @return per pipeline that has any, its backfilled logical times in {@code [from, to]}
+     */
+    public Map<String, java.util.Set<Instant>> backfilledTimes(Collection<String> pipelineIds, Instant from,
+                                                               Instant to) {
+        Map<String, java.util.Set<Instant>> times = new java.util.HashMap<>();
+        List<String> ids = new ArrayList<>(pipelineIds);
+        jdbi.useHandle(h -> {
+            for (int start = 0; start < ids.size(); start += 500) {
+                h.createQuery("""
+                                SELECT pipeline_id, logical_time FROM runs
+                                WHERE pipeline_id IN (<ids>) AND trigger_type = 'backfill'
+                                  AND state NOT IN ('FAILED', 'CANCELLED')
+                                  AND logical_time >= :from AND logical_time <= :to""")
+                        .bindList("ids", ids.subList(start, Math.min(ids.size(), start + 500)))
+                        .bind("from", from.toEpochMilli())
+                        .bind("to", to.toEpochMilli())
+                        .map((rs, ctx) -> Map.entry(rs.getString("pipeline_id"),
+                                Instant.ofEpochMilli(rs.getLong("logical_time"))))
+                        .forEach(e -> times.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>())
+                                .add(e.getValue()));
+            }
+        });
         return times;
     }
 

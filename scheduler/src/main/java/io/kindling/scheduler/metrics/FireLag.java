@@ -1,15 +1,18 @@
 package io.kindling.scheduler.metrics;
 
+import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.schedule.FireHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Times each cron fire's lateness, {@code kindling_scheduler_lag_seconds{pipeline}}: when Quartz actually woke us
- * minus the fire time it was scheduled for, then hands the fire on. A fire Quartz wakes a little early counts as 0.
+ * minus the fire time it was scheduled for, then hands the fire on. One fire wakes every pipeline of its schedule at
+ * once, so each of them gets that lateness. A fire Quartz wakes a little early counts as 0.
  * Times missed while the daemon was down are caught up without a fire, so they are not in it.
  */
 public final class FireLag implements FireHandler {
@@ -25,10 +28,12 @@ public final class FireLag implements FireHandler {
     }
 
     @Override
-    public void fire(String pipelineId, Instant scheduledTime) {
+    public void fire(List<Pipeline> pipelines, Instant scheduledTime) {
         Duration lag = Duration.between(scheduledTime, clock.instant());
-        Timer.builder("kindling.scheduler.lag").description("Actual minus scheduled fire time of cron fires")
-                .tag("pipeline", pipelineId).register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
-        next.fire(pipelineId, scheduledTime);
+        for (Pipeline pipeline : pipelines) {
+            Timer.builder("kindling.scheduler.lag").description("Actual minus scheduled fire time of cron fires")
+                    .tag("pipeline", pipeline.id()).register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
+        }
+        next.fire(pipelines, scheduledTime);
     }
 }

@@ -5,11 +5,17 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
@@ -30,7 +36,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Quartz wakes the scheduler at each cron time; {@link ScheduleTicker} decides what is due. One job and one cron
- * trigger per scheduled pipeline; a fire only hands (pipeline, scheduled time) to {@link FireHandler}.
+ * trigger per distinct schedule (cron expression and time zone), not per pipeline: Quartz's JDBC store does a few
+ * write transactions per trigger fire, so a thousand pipelines on one cron cost one fire, not a thousand. A fire
+ * hands the pipelines that have that schedule at fire time (from the registry), and the scheduled time, to
+ * {@link FireHandler}.
  *
  * <p>Quartz keeps its triggers in the run history's database (its JDBC job store, tables made by Flyway), so they
  * and their next fire times survive restarts. With several daemons (PostgreSQL) Quartz runs clustered: each fire
@@ -38,16 +47,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class CronScheduler implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(CronScheduler.class);
-    private static final String GROUP = "pipelines";
+    /** Triggers are per schedule in this group. */
+    private static final String GROUP = "schedules";
+    /** Earlier versions kept one trigger per pipeline in this group; {@link #scheduleAll} deletes them. */
+    private static final String PER_PIPELINE_GROUP = "pipelines";
 
     private final Scheduler scheduler;
 
     /**
+     * @param pipelines  the registry's pipelines now: a fire goes to those that have the trigger's schedule
      * @param dataSource the run history's pool
      * @param clustered  several daemons may share the database (needs row locks: PostgreSQL, not SQLite)
      * @param instanceId this daemon's id in the Quartz cluster
      */
-    public CronScheduler(FireHandler handler, DataSource dataSource, boolean clustered, String instanceId) {
+    public CronScheduler(FireHandler handler, Supplier<? extends Collection<Pipeline>> pipelines,
+                         DataSource dataSource, boolean clustered, String instanceId) {
         // Quartz finds its connections by name in a JVM-wide registry: one name per scheduler built.
         String dataSourceName = "kindling-" + instanceId;
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PooledConnections(dataSource));
@@ -68,59 +82,87 @@ public final class CronScheduler implements Managed {
         props.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         try {
             scheduler = new StdSchedulerFactory(props).getScheduler();
-            scheduler.setJobFactory((bundle, s) -> new FireJob(handler));
+            scheduler.setJobFactory((bundle, s) -> new FireJob(handler, key -> withSchedule(pipelines.get(), key)));
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot create the Quartz scheduler", e);
         }
     }
 
+    private static List<Pipeline> withSchedule(Collection<Pipeline> pipelines, ScheduleKey key) {
+        return pipelines.stream()
+                .filter(p -> p.schedule().isPresent() && ScheduleKey.of(p.schedule().get()).equals(key))
+                .toList();
+    }
+
     /**
-     * Makes the stored triggers one per scheduled pipeline in {@code pipelines}: a trigger whose cron and time zone
-     * are unchanged is kept as stored (with its next fire time), others are replaced, and those of pipelines that
-     * are gone or unscheduled are deleted.
+     * Makes the stored triggers one per distinct schedule of the scheduled pipelines in {@code pipelines}: a
+     * schedule that still has a trigger keeps it as stored (with its next fire time), a new one gets one, and
+     * triggers of schedules no pipeline has any more are deleted. Changing one pipeline's cron thus moves only it.
      */
     public synchronized void scheduleAll(Collection<Pipeline> pipelines) {
         try {
-            Set<JobKey> stale = new HashSet<>(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP)));
+            Map<ScheduleKey, Schedule> schedules = new LinkedHashMap<>();
             for (Pipeline p : pipelines) {
-                if (p.schedule().isPresent()) {
-                    stale.remove(JobKey.jobKey(p.id(), GROUP));
-                    if (!unchanged(p.id(), p.schedule().get())) {
-                        schedule(p.id(), p.schedule().get());
-                    }
+                p.schedule().ifPresent(s -> schedules.putIfAbsent(ScheduleKey.of(s), s));
+            }
+            Set<JobKey> stale = new HashSet<>(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP)));
+            stale.addAll(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(PER_PIPELINE_GROUP)));
+            for (Map.Entry<ScheduleKey, Schedule> e : schedules.entrySet()) {
+                stale.remove(JobKey.jobKey(e.getKey().name(), GROUP));
+                if (!unchanged(e.getKey())) {
+                    schedule(e.getKey(), e.getValue());
                 }
             }
             for (JobKey key : stale) {
                 scheduler.deleteJob(key);
-                LOG.info("Unscheduled {}", key.getName());
+                LOG.info("Unscheduled '{}'", key.getName());
             }
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot schedule pipelines", e);
         }
     }
 
-    private boolean unchanged(String pipelineId, Schedule schedule) throws SchedulerException {
-        Trigger stored = scheduler.getTrigger(TriggerKey.triggerKey(pipelineId, GROUP));
+    private boolean unchanged(ScheduleKey key) throws SchedulerException {
+        Trigger stored = scheduler.getTrigger(TriggerKey.triggerKey(key.name(), GROUP));
         return stored instanceof CronTrigger cron
-                && cron.getCronExpression().equals(schedule.quartzCron())
-                && cron.getTimeZone().getID().equals(schedule.timezone().getId())
+                && cron.getCronExpression().equals(key.quartzCron())
+                && cron.getTimeZone().getID().equals(key.timezone())
                 && cron.getMisfireInstruction() == CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING;
     }
 
-    private void schedule(String pipelineId, Schedule schedule) {
-        JobDetail job = JobBuilder.newJob(FireJob.class).withIdentity(pipelineId, GROUP).build();
-        // Missed fires are not Quartz's business: the ticker catches up from its cursor, so Quartz does nothing.
+    private void schedule(ScheduleKey key, Schedule schedule) {
+        JobDetail job = JobBuilder.newJob(FireJob.class).withIdentity(key.name(), GROUP)
+                .usingJobData(ScheduleKey.CRON, key.quartzCron())
+                .usingJobData(ScheduleKey.TIMEZONE, key.timezone())
+                .build();
+        // Missed fires are not Quartz's business: the ticker catches up from its cursors, so Quartz does nothing.
         Trigger trigger = TriggerBuilder.newTrigger()
-                .withIdentity(pipelineId, GROUP)
+                .withIdentity(key.name(), GROUP)
                 .withSchedule(CronScheduleBuilder.cronSchedule(schedule.quartzCron())
                         .inTimeZone(TimeZone.getTimeZone(schedule.timezone()))
                         .withMisfireHandlingInstructionDoNothing())
                 .build();
         try {
             scheduler.scheduleJob(job, Set.of(trigger), true);
-            LOG.info("Scheduled {} with '{}' in {}", pipelineId, schedule.expression(), schedule.timezone());
+            LOG.info("Scheduled '{}' in {}", schedule.quartzCron(), schedule.timezone());
         } catch (SchedulerException e) {
-            throw new IllegalStateException("cannot schedule " + pipelineId, e);
+            throw new IllegalStateException("cannot schedule '" + schedule.expression() + "'", e);
+        }
+    }
+
+    /** The stored triggers, by name (time zone and cron expression), with their next fire times. */
+    public Map<String, Instant> triggers() {
+        try {
+            Map<String, Instant> out = new TreeMap<>();
+            for (TriggerKey key : scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(GROUP))) {
+                Trigger trigger = scheduler.getTrigger(key);
+                if (trigger != null && trigger.getNextFireTime() != null) {
+                    out.put(key.getName(), trigger.getNextFireTime().toInstant());
+                }
+            }
+            return out;
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot read the triggers", e);
         }
     }
 

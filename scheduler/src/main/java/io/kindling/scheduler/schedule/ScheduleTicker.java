@@ -4,6 +4,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.kindling.dsl.CronSchedules;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
+import io.kindling.scheduler.core.ScheduledRun;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.db.ScheduleState;
 import java.time.Clock;
@@ -11,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,16 +38,22 @@ public final class ScheduleTicker implements Managed {
     private static final int PAGE = 10_000;
     private static final Duration EARLY_WAKE = Duration.ofSeconds(1);
 
-    /** Starts one scheduled run; a duplicate logical time must be a no-op (the database's unique key sees to it). */
+    /**
+     * Starts scheduled runs, all of them together (one transaction); a duplicate logical time must be a no-op (the
+     * database's unique key sees to it).
+     */
     @FunctionalInterface
     public interface RunStarter {
-        void start(Pipeline pipeline, Instant logicalTime);
+        void start(List<ScheduledRun> runs);
     }
 
-    /** Logical times in a range that a backfill has already run or is running: catch-up leaves them be. */
+    /**
+     * Logical times in a range that a backfill has already run or is running, per pipeline (those without any may
+     * be left out): catch-up leaves them be.
+     */
     @FunctionalInterface
     public interface BackfilledTimes {
-        Set<Instant> in(String pipelineId, Instant from, Instant to);
+        Map<String, Set<Instant>> in(Collection<String> pipelineIds, Instant from, Instant to);
     }
 
     private final Function<String, Optional<Pipeline>> pipelines;
@@ -71,49 +80,76 @@ public final class ScheduleTicker implements Managed {
     }
 
     public void tickAll() {
-        for (Pipeline p : allPipelines.get()) {
-            tick(p.id(), Optional.empty());
-        }
+        tick(List.copyOf(allPipelines.get()), Optional.empty());
+    }
+
+    /** Starts the runs of {@code pipelineId} that are due. */
+    public void tick(String pipelineId) {
+        pipelines.apply(pipelineId).ifPresent(p -> tick(List.of(p), Optional.empty()));
     }
 
     /**
-     * Starts the runs of {@code pipelineId} that are due.
+     * Starts the runs of {@code candidates} that are due, for all of them together: their states are read in one
+     * query, their runs created in one transaction and their cursors moved in another, whatever their number.
+     * Unscheduled and paused pipelines are passed over.
      *
      * @param wokenFor the fire time Quartz woke us for, if it did
      */
-    public synchronized void tick(String pipelineId, Optional<Instant> wokenFor) {
-        Optional<Pipeline> found = pipelines.apply(pipelineId);
-        if (found.isEmpty() || found.get().schedule().isEmpty()) {
+    public synchronized void tick(List<Pipeline> candidates, Optional<Instant> wokenFor) {
+        List<Pipeline> scheduled = candidates.stream().filter(p -> p.schedule().isPresent()).toList();
+        if (scheduled.isEmpty()) {
             return;
         }
-        Pipeline pipeline = found.get();
-        Schedule schedule = pipeline.schedule().get();
         Instant now = now();
         if (wokenFor.isPresent() && wokenFor.get().isAfter(now)
                 && Duration.between(now, wokenFor.get()).compareTo(EARLY_WAKE) < 0) {
             now = wokenFor.get();
         }
-        ScheduleState state = dao.open(pipelineId, now);
-        if (state.paused()) {
-            return;
-        }
-        List<Instant> due = dueTimes(pipelineId, schedule, state.cursor(), now);
-        if (due.isEmpty()) {
-            return;
-        }
-        Instant newest = due.get(due.size() - 1);
-        List<Instant> toRun = schedule.catchup() ? due : List.of(newest);
-        if (toRun.size() > 1) {
-            LOG.info("Pipeline {}: catching up on {} missed times, {} to {}", pipelineId, toRun.size(),
-                    toRun.get(0), newest);
-        }
-        Set<Instant> covered = backfilled.in(pipelineId, toRun.get(0), newest);
-        for (Instant logicalTime : toRun) {
-            if (!covered.contains(logicalTime)) {
-                starter.start(pipeline, logicalTime);
+        Map<String, ScheduleState> states = dao.openAll(scheduled.stream().map(Pipeline::id).toList(), now);
+        List<ScheduledRun> planned = new ArrayList<>();
+        // a thousand pipelines on one cron, fired together, usually have one cursor: work their times out once
+        Map<DueKey, List<Instant>> dueByKey = new java.util.HashMap<>();
+        Map<String, Instant> cursors = new LinkedHashMap<>();
+        Instant oldest = null;
+        Instant newestOfAll = null;
+        for (Pipeline pipeline : scheduled) {
+            ScheduleState state = states.get(pipeline.id());
+            if (state.paused()) {
+                continue;
             }
+            Schedule schedule = pipeline.schedule().get();
+            Instant at = now;
+            List<Instant> due = dueByKey.computeIfAbsent(
+                    new DueKey(schedule.quartzCron(), schedule.timezone(), state.cursor()),
+                    k -> dueTimes(pipeline.id(), schedule, k.cursor(), at));
+            if (due.isEmpty()) {
+                continue;
+            }
+            Instant newest = due.get(due.size() - 1);
+            List<Instant> times = schedule.catchup() ? due : List.of(newest);
+            if (times.size() > 1) {
+                LOG.info("Pipeline {}: catching up on {} missed times, {} to {}", pipeline.id(), times.size(),
+                        times.get(0), newest);
+            }
+            times.forEach(t -> planned.add(new ScheduledRun(pipeline, t)));
+            cursors.put(pipeline.id(), newest);
+            oldest = oldest == null || times.get(0).isBefore(oldest) ? times.get(0) : oldest;
+            newestOfAll = newestOfAll == null || newest.isAfter(newestOfAll) ? newest : newestOfAll;
         }
-        dao.advance(pipelineId, newest);
+        if (cursors.isEmpty()) {
+            return;
+        }
+        Map<String, Set<Instant>> covered = backfilled.in(cursors.keySet(), oldest, newestOfAll);
+        List<ScheduledRun> runs = planned.stream().filter(r ->
+                !covered.getOrDefault(r.pipeline().id(), Set.of()).contains(r.logicalTime())).toList();
+        if (!runs.isEmpty()) {
+            starter.start(runs);
+        }
+        dao.advanceAll(cursors);
+    }
+
+    /** What is due for one cron, time zone and cursor; pipelines that share all three share it within a tick. */
+    private record DueKey(String quartzCron, java.time.ZoneId timezone, Instant cursor) {
     }
 
     /** The cron times after {@code cursor} up to {@code now}: the newest {@link #MAX_CATCHUP} of them. */
@@ -134,8 +170,10 @@ public final class ScheduleTicker implements Managed {
             from = page.isEmpty() ? from : page.get(page.size() - 1);
         } while (page.size() == PAGE);
         if (total > newest.size()) {
-            LOG.warn("Pipeline {}: {} scheduled times were missed; the oldest {} are passed over "
-                    + "(a backfill can run them)", pipelineId, total, total - newest.size());
+            // pipelines on the same schedule and cursor share this result, so they share this warning
+            LOG.warn("Pipeline {} (and any others on '{}' in {} since {}): {} scheduled times were missed; the "
+                    + "oldest {} are passed over (a backfill can run them)", pipelineId, schedule.expression(),
+                    schedule.timezone(), cursor, total, total - newest.size());
         }
         return List.copyOf(newest);
     }
@@ -149,7 +187,7 @@ public final class ScheduleTicker implements Managed {
     public void resume(String pipelineId) {
         dao.setPaused(pipelineId, false, now());
         LOG.info("Pipeline {} resumed", pipelineId);
-        tick(pipelineId, Optional.empty());
+        tick(pipelineId);
     }
 
     public Map<String, ScheduleState> states() {

@@ -95,6 +95,28 @@ class RunEngineTest {
     }
 
     @Test
+    void scheduledRunsOfManyPipelinesAreCreatedTogetherOncePerLogicalTimeAndRun() {
+        open(2);
+        Pipeline one = pipeline(dir, "pipeline: one\ntasks:\n  - {id: a, sql: SELECT 1 AS x}\n");
+        Pipeline two = pipeline(dir, "pipeline: two\ntasks:\n  - {id: b, sql: SELECT 2 AS x}\n");
+        Instant time = Instant.parse("2026-11-24T06:00:00Z");
+
+        List<RunRecord> created = engine.triggerScheduled(List.of(new ScheduledRun(one, time),
+                new ScheduledRun(two, time)));
+        // a second fire for the same time (another daemon, a restart) creates nothing
+        assertThat(engine.triggerScheduled(List.of(new ScheduledRun(one, time)))).isEmpty();
+
+        assertThat(created).extracting(RunRecord::pipelineId).containsExactly("one", "two");
+        assertThat(created).allSatisfy(r -> assertThat(r.trigger()).isEqualTo(TriggerType.SCHEDULE));
+        for (RunRecord run : created) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> dao.findRun(run.runId()).orElseThrow().state()
+                    .terminal());
+            assertThat(dao.findRun(run.runId()).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+        }
+        assertThat(dao.listRuns(Optional.of("one"), Optional.empty(), Optional.empty(), 10)).hasSize(1);
+    }
+
+    @Test
     void independentTasksRunInParallelAndEveryTransitionIsAnnouncedAfterItIsWritten() {
         open(2);
         Pipeline p = pipeline(dir, """

@@ -88,6 +88,28 @@ class RunDaoTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void manyScheduledRunsAreStoredInOneGoLeavingOutTimesThatHaveARun(String name, Supplier<Database> db) {
+        RunDao dao = dao(db);
+        Instant time = Instant.parse("2026-11-24T06:00:00Z");
+        RunRecord earlier = run("p", TriggerType.SCHEDULE, time);
+        dao.insertRun(earlier, List.of("a"));
+        RunRecord duplicate = run("p", TriggerType.SCHEDULE, time);
+        RunRecord q = run("q", TriggerType.SCHEDULE, time);
+        RunRecord r = run("r", TriggerType.SCHEDULE, time);
+
+        List<RunRecord> inserted = dao.insertRuns(List.of(q, duplicate, r),
+                run -> run.pipelineId().equals("r") ? List.of("x", "y") : List.of("a"));
+
+        assertThat(inserted).containsExactly(q, r);
+        assertThat(dao.findRun(duplicate.runId())).isEmpty();
+        assertThat(dao.findRun(q.runId())).contains(q);
+        assertThat(dao.taskRuns(q.runId())).extracting(TaskRunRecord::taskId).containsExactly("a");
+        assertThat(dao.taskRuns(r.runId())).extracting(TaskRunRecord::taskId).containsExactly("x", "y");
+        assertThat(dao.insertRuns(List.of(), run -> List.of("a"))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void attemptsMoveTheirTaskRun(String name, Supplier<Database> db) {
         RunDao dao = dao(db);
         RunRecord run = run("p", TriggerType.MANUAL, Instant.EPOCH);
@@ -231,6 +253,16 @@ class RunDaoTest {
         schedules.setPaused("p", false, t0.plusSeconds(800));
         assertThat(schedules.find("p").orElseThrow().paused()).isFalse();
         assertThat(schedules.find("p").orElseThrow().pausedAt()).isEmpty();
+
+        // many at once: those without a row get one at the given cursor, the others keep theirs
+        Map<String, ScheduleState> opened = schedules.openAll(List.of("p", "q", "r"), t0.plusSeconds(900));
+        assertThat(opened).containsOnlyKeys("p", "q", "r");
+        assertThat(opened.get("p").cursor()).isEqualTo(t0.plusSeconds(600));
+        assertThat(opened.get("q").paused()).isTrue();
+        assertThat(opened.get("r").cursor()).isEqualTo(t0.plusSeconds(900));
+        schedules.advanceAll(Map.of("p", t0.plusSeconds(500), "r", t0.plusSeconds(1000)));
+        assertThat(schedules.find("p").orElseThrow().cursor()).isEqualTo(t0.plusSeconds(600)); // never back
+        assertThat(schedules.find("r").orElseThrow().cursor()).isEqualTo(t0.plusSeconds(1000));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -249,6 +281,12 @@ class RunDaoTest {
                 .containsExactlyInAnyOrderEntriesOf(Map.of(RunState.SUCCEEDED, 1, RunState.QUEUED, 1));
         assertThat(dao.findRun(runs.get(1).runId()).orElseThrow().backfillId()).contains(backfill.backfillId());
         assertThat(dao.timedRuns("p", from, from)).extracting(RunRecord::runId).containsExactly(runs.get(0).runId());
+        assertThat(dao.backfilledTimes(List.of("p", "other"), from, from.plusSeconds(86_400)))
+                .containsExactlyEntriesOf(Map.of("p", java.util.Set.of(from, from.plusSeconds(86_400))));
+        dao.updateRunState(runs.get(1).runId(), RunState.FAILED, Optional.empty(), Optional.of(from),
+                Optional.empty());
+        assertThat(dao.backfilledTimes(List.of("p"), from, from.plusSeconds(86_400)))
+                .containsExactlyEntriesOf(Map.of("p", java.util.Set.of(from))); // a failed one can be scheduled
     }
 
     @ParameterizedTest(name = "{0}")

@@ -51,14 +51,26 @@ class RunMetricsTest {
         java.time.Instant scheduled = java.time.Instant.parse("2026-01-01T00:00:00Z");
         java.util.List<String> handed = new java.util.ArrayList<>();
         FireLag lag = new FireLag(registry, java.time.Clock.fixed(scheduled.plusMillis(1500), java.time.ZoneOffset.UTC),
-                (pipeline, at) -> handed.add(pipeline + "@" + at));
+                (pipelines, at) -> pipelines.forEach(p -> handed.add(p.id() + "@" + at)));
+        io.kindling.dsl.Pipeline nightly = pipeline("nightly");
+        io.kindling.dsl.Pipeline hourly = pipeline("hourly");
 
-        lag.fire("nightly", scheduled);
-        lag.fire("nightly", scheduled.plusSeconds(2)); // woken a little early: counts as on time
+        lag.fire(java.util.List.of(nightly, hourly), scheduled); // one fire of a schedule both have
+        lag.fire(java.util.List.of(nightly), scheduled.plusSeconds(2)); // woken a little early: counts as on time
 
         var timer = registry.get("kindling.scheduler.lag").tag("pipeline", "nightly").timer();
         assertThat(timer.count()).isEqualTo(2);
         assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500);
-        assertThat(handed).containsExactly("nightly@" + scheduled, "nightly@" + scheduled.plusSeconds(2));
+        var other = registry.get("kindling.scheduler.lag").tag("pipeline", "hourly").timer();
+        assertThat(other.count()).isEqualTo(1);
+        assertThat(other.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500);
+        assertThat(handed).containsExactly("nightly@" + scheduled, "hourly@" + scheduled,
+                "nightly@" + scheduled.plusSeconds(2));
+    }
+
+    private static io.kindling.dsl.Pipeline pipeline(String id) {
+        var parsed = new io.kindling.dsl.PipelineParser(io.kindling.dsl.ParserOptions.lenient()).parse(
+                java.nio.file.Path.of(id + ".yml"), "pipeline: " + id + "\ntasks:\n  - {id: only, sql: SELECT 1}\n");
+        return parsed.pipeline().orElseThrow(() -> new AssertionError(parsed.problems()));
     }
 }
