@@ -25,11 +25,13 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +54,7 @@ public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
     static final String INTERRUPTED = "interrupted: the daemon shut down while the attempt was running";
     /** What a repair runs again (with everything downstream). */
-    private static final java.util.Set<TaskState> REPAIRABLE = java.util.EnumSet.of(TaskState.FAILED,
+    private static final Set<TaskState> REPAIRABLE = EnumSet.of(TaskState.FAILED,
             TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
 
     private final RunDao dao;
@@ -163,8 +165,8 @@ public final class RunEngine implements AutoCloseable {
     }
 
     /** The configured executors' names. */
-    public java.util.Set<String> executorNames() {
-        return java.util.Set.copyOf(executors.keySet());
+    public Set<String> executorNames() {
+        return Set.copyOf(executors.keySet());
     }
 
     /** The executor's task slots no attempt holds now (for a gauge: read from any thread, no engine step). */
