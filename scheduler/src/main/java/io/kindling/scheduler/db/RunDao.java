@@ -7,9 +7,16 @@ import io.kindling.scheduler.core.TriggerType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -173,7 +180,7 @@ public final class RunDao {
     /** How many of the backfill's runs are in each state. */
     public Map<RunState, Integer> backfillProgress(String backfillId) {
         return jdbi.withHandle(h -> {
-            Map<RunState, Integer> counts = new java.util.EnumMap<>(RunState.class);
+            Map<RunState, Integer> counts = new EnumMap<>(RunState.class);
             h.createQuery("SELECT state, COUNT(*) AS n FROM runs WHERE backfill_id = :id GROUP BY state")
                     .bind("id", backfillId)
                     .map((rs, ctx) -> Map.entry(RunState.valueOf(rs.getString("state")), rs.getInt("n")))
@@ -196,8 +203,8 @@ public final class RunDao {
     }
 
     /** Logical times in {@code [from, to]} with a backfill run that succeeded or is under way. */
-    public java.util.Set<Instant> backfilledTimes(String pipelineId, Instant from, Instant to) {
-        java.util.Set<Instant> times = new java.util.HashSet<>();
+    public Set<Instant> backfilledTimes(String pipelineId, Instant from, Instant to) {
+        Set<Instant> times = new HashSet<>();
         for (RunRecord run : timedRuns(pipelineId, from, to)) {
             if (run.trigger() == TriggerType.BACKFILL && run.state() != RunState.FAILED
                     && run.state() != RunState.CANCELLED) {
@@ -213,9 +220,9 @@ public final class RunDao {
      *
      * @return per pipeline that has any, its backfilled logical times in {@code [from, to]}
      */
-    public Map<String, java.util.Set<Instant>> backfilledTimes(Collection<String> pipelineIds, Instant from,
+    public Map<String, Set<Instant>> backfilledTimes(Collection<String> pipelineIds, Instant from,
                                                                Instant to) {
-        Map<String, java.util.Set<Instant>> times = new java.util.HashMap<>();
+        Map<String, Set<Instant>> times = new HashMap<>();
         List<String> ids = new ArrayList<>(pipelineIds);
         jdbi.useHandle(h -> {
             for (int start = 0; start < ids.size(); start += 500) {
@@ -229,7 +236,7 @@ public final class RunDao {
                         .bind("to", to.toEpochMilli())
                         .map((rs, ctx) -> Map.entry(rs.getString("pipeline_id"),
                                 Instant.ofEpochMilli(rs.getLong("logical_time"))))
-                        .forEach(e -> times.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>())
+                        .forEach(e -> times.computeIfAbsent(e.getKey(), k -> new HashSet<>())
                                 .add(e.getValue()));
             }
         });
@@ -245,7 +252,7 @@ public final class RunDao {
      *
      * @return the repair's number (1 for the first), or empty when the run has not finished (nothing is written)
      */
-    public java.util.OptionalInt repairRun(String runId, String contentHash, String version, List<String> rerun,
+    public OptionalInt repairRun(String runId, String contentHash, String version, List<String> rerun,
                                            Collection<String> newTasks, Instant at) {
         return jdbi.inTransaction(h -> {
             int reopened = h.createUpdate("""
@@ -255,7 +262,7 @@ public final class RunDao {
                     .bind("state", RunState.QUEUED.name()).bind("owner", owner).bind("run_id", runId)
                     .bindList("unfinished", UNFINISHED).execute();
             if (reopened == 0) {
-                return java.util.OptionalInt.empty();
+                return OptionalInt.empty();
             }
             int number = h.createQuery("SELECT COALESCE(MAX(repair_number), 0) FROM run_repairs WHERE run_id = :id")
                     .bind("id", runId).mapTo(Integer.class).one() + 1;
@@ -285,7 +292,7 @@ public final class RunDao {
                 again.bind("state", TaskState.QUEUED.name()).bind("run_id", runId).bind("task_id", taskId).add();
             }
             again.execute();
-            return java.util.OptionalInt.of(number);
+            return OptionalInt.of(number);
         });
     }
 
@@ -518,7 +525,7 @@ public final class RunDao {
      * table would read every run of a million-run history).
      */
     public Map<String, List<RunRecord>> recentRuns(Collection<String> pipelineIds, int perPipeline) {
-        Map<String, List<RunRecord>> out = new java.util.LinkedHashMap<>();
+        Map<String, List<RunRecord>> out = new LinkedHashMap<>();
         pipelineIds.forEach(id -> out.put(id, new ArrayList<>()));
         List<String> ids = List.copyOf(out.keySet());
         int batch = 100; // SQLite allows 500 terms in a compound SELECT
@@ -539,7 +546,7 @@ public final class RunDao {
             });
         }
         // UNION ALL promises no order: each list newest first
-        out.values().forEach(list -> list.sort(java.util.Comparator.comparing(RunRecord::runId).reversed()));
+        out.values().forEach(list -> list.sort(Comparator.comparing(RunRecord::runId).reversed()));
         return out;
     }
 

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,7 @@ public final class ScheduleTicker implements Managed {
         Map<String, ScheduleState> states = dao.openAll(scheduled.stream().map(Pipeline::id).toList(), now);
         List<ScheduledRun> planned = new ArrayList<>();
         // a thousand pipelines on one cron, fired together, usually have one cursor: work their times out once
-        Map<DueKey, List<Instant>> dueByKey = new java.util.HashMap<>();
+        Map<DueKey, List<Instant>> dueByKey = new HashMap<>();
         Map<String, Instant> cursors = new LinkedHashMap<>();
         Instant oldest = null;
         Instant newestOfAll = null;
