@@ -13,6 +13,8 @@ import io.kindling.scheduler.support.KindlingApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +96,9 @@ class RemoteExecutorsAppTest {
             remoteIds.add(driver);
         }
         assertThat(remoteIds).hasSize(4).doesNotHaveDuplicates();
-        String ds = run.get("logical_time").asText().substring(0, 10);
+        // {{ ds }} is the logical date in the schedule's zone (people.yml: Europe/Berlin), not in UTC
+        String ds = Instant.parse(run.get("logical_time").asText()).atZone(ZoneId.of("Europe/Berlin"))
+                .toLocalDate().toString();
         assertThat(app.workDir.resolve("data/out/people/" + ds + "/summary/_SUCCESS")).exists();
         String log = app.extension.client().target(app.api("/runs/" + runId + "/tasks/summary/log")).request()
                 .get(String.class);

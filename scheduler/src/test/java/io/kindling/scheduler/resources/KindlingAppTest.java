@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,7 +84,9 @@ class KindlingAppTest {
         assertThat(summaryStart).isGreaterThanOrEqualTo(tasks.get("by_age_band").get("ended_at").asText());
 
         // the rendered params reached Spark: every adult in the output is over 30
-        String ds = run.get("logical_time").asText().substring(0, 10);
+        // {{ ds }} is the logical date in the schedule's zone (people.yml: Europe/Berlin), not in UTC
+        String ds = Instant.parse(run.get("logical_time").asText()).atZone(ZoneId.of("Europe/Berlin"))
+                .toLocalDate().toString();
         Path summary = APP.workDir.resolve("data/out/people").resolve(ds).resolve("summary");
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.list(summary)) {
