@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code kindling backfill} through Dropwizard's real command line against the real daemon. The daemon's clock
@@ -27,21 +27,16 @@ class BackfillCommandTest {
     private static final List<String> FIVE_DAYS = List.of("2026-06-01T02:00:00Z", "2026-06-02T02:00:00Z",
             "2026-06-03T02:00:00Z", "2026-06-04T02:00:00Z", "2026-06-05T02:00:00Z");
 
-    private final KindlingCli cli = new KindlingCli();
+    @RegisterExtension
+    final KindlingCli cli = new KindlingCli();
     private KindlingApp daemon;
     private Http api;
-
-    @BeforeEach
-    void captureStdout() {
-        cli.capture();
-    }
 
     @AfterEach
     void stop() {
         if (daemon != null) {
             daemon.stop();
         }
-        cli.release();
     }
 
     private void startDaemon() throws Exception {

@@ -8,26 +8,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kindling validate} and {@code kindling run} through Dropwizard's real command line. */
 class CommandsTest {
     @TempDir
     Path dir;
-    private final KindlingCli cli = new KindlingCli();
-
-    @BeforeEach
-    void captureStdout() {
-        cli.capture();
-    }
-
-    @AfterEach
-    void restoreStdout() {
-        cli.release();
-    }
+    @RegisterExtension
+    final KindlingCli cli = new KindlingCli();
 
     private Optional<Throwable> kindling(String... args) {
         return cli.run(args);

@@ -11,9 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,17 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidateCommandTest {
     @TempDir
     Path dir;
-    private final KindlingCli cli = new KindlingCli();
-
-    @BeforeEach
-    void captureStdout() {
-        cli.capture();
-    }
-
-    @AfterEach
-    void restoreStdout() {
-        cli.release();
-    }
+    @RegisterExtension
+    final KindlingCli cli = new KindlingCli();
 
     /** Runs {@code bin/kindling validate ARGS} in-process; returns the exit status, stdout is in {@link #out}. */
     private int validate(String... args) {

@@ -17,10 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -31,12 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GracefulShutdownTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static Stream<Arguments> databases() {
-        return KillTest.databases();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("io.kindling.scheduler.support.TestDatabases#daemonDatabases")
     void sigtermLetsAttemptsFinishWithinTheGracePeriodAndInterruptsTheRest(
             String name, Function<Path, String> database, @TempDir Path work) throws Exception {
         Path pipelines = Files.createDirectories(work.resolve("pipelines"));

@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kindling.scheduler.support.DaemonProcess;
-import io.kindling.scheduler.support.TestDatabases;
 import io.kindling.scheduler.support.TestDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -28,14 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KillTest {
     private static final Duration EVERY = Duration.ofSeconds(2);
 
-    static Stream<Arguments> databases() {
-        return Stream.of(
-                Arguments.of("sqlite", (Function<Path, String>) dir -> "jdbc:sqlite:" + dir.resolve("kindling.db")),
-                Arguments.of("postgresql", (Function<Path, String>) dir -> TestDatabases.postgresUrl()));
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("io.kindling.scheduler.support.TestDatabases#daemonDatabases")
     void sigkillAtRandomPointsLosesNoRunAndRunsNoAttemptTwice(String name, Function<Path, String> database,
                                                               @TempDir Path work) throws Exception {
         Path pipelines = Files.createDirectories(work.resolve("pipelines"));

@@ -9,12 +9,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * {@code bin/kindling} in-process, through Dropwizard's real command line. Commands print with System.out, so
- * it is captured from {@link #capture} until {@link #release}.
+ * it is captured from {@link #capture} until {@link #release}; registered with {@code @RegisterExtension}, around
+ * each test.
  */
-public final class KindlingCli {
+public final class KindlingCli implements BeforeEachCallback, AfterEachCallback {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream originalOut;
@@ -26,6 +30,16 @@ public final class KindlingCli {
 
     public void release() {
         System.setOut(originalOut);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        capture();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        release();
     }
 
     /** Empties the captured output. */

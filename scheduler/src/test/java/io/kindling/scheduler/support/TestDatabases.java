@@ -8,7 +8,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Real databases for tests: a SQLite file, and a PostgreSQL server (KINDLING_TEST_POSTGRES_URL, default
@@ -38,6 +41,16 @@ public final class TestDatabases {
      * The JDBC URL of a fresh, empty schema on the test PostgreSQL server; the test is skipped, saying why, when
      * there is none.
      */
+    /**
+     * For a daemon run as its own process on each database: the database's name and its JDBC URL for a work
+     * folder ({@code @MethodSource("io.kindling.scheduler.support.TestDatabases#daemonDatabases")}).
+     */
+    public static Stream<Arguments> daemonDatabases() {
+        return Stream.of(
+                Arguments.of("sqlite", (Function<Path, String>) dir -> "jdbc:sqlite:" + dir.resolve("kindling.db")),
+                Arguments.of("postgresql", (Function<Path, String>) dir -> postgresUrl()));
+    }
+
     public static String postgresUrl() {
         try {
             return newPostgresSchema();

@@ -6,9 +6,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A real HTTP receiver on 127.0.0.1 that answers 200 and keeps every request. Its port is chosen up front, so a test
@@ -70,6 +75,27 @@ public final class WebhookReceiver implements AutoCloseable {
     public void close() {
         if (server != null) {
             server.stop(0);
+        }
+    }
+
+    /**
+     * What a receiver does with {@code X-Kindling-Signature} ({@code t=<unix>,v1=<hex>}): recompute the HMAC of
+     * "t.body" with the shared secret, compare, and refuse a stale time. Written here from the documented scheme,
+     * not with the daemon's own signing code.
+     */
+    public static boolean validSignature(String header, String body, String secret) {
+        if (header == null) {
+            return false;
+        }
+        String t = header.split(",")[0].substring(2);
+        String v1 = header.split(",")[1].substring(3);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+            return expected.equals(v1) && Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t)) < 300;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
