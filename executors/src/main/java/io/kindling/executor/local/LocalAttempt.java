@@ -38,6 +38,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     private final ExecutorConfig config;
     private final LocalSparkOptions options;
     private final LocalSparkSession sparkSession;
+    private final Optional<InferredSchemas> inferredSchemas;
     private final ClassLoader taskClassLoader;
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -53,12 +54,14 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     private final Set<Integer> runningJobs = new HashSet<>();
 
     LocalAttempt(AttemptRequest request, ExecutorConfig config, LocalSparkOptions options,
-                 LocalSparkSession sparkSession, ClassLoader taskClassLoader, Clock clock,
-                 ScheduledExecutorService timer, Consumer<LocalAttempt> onEnd) {
+                 LocalSparkSession sparkSession, Optional<InferredSchemas> inferredSchemas,
+                 ClassLoader taskClassLoader, Clock clock, ScheduledExecutorService timer,
+                 Consumer<LocalAttempt> onEnd) {
         this.request = request;
         this.config = config;
         this.options = options;
         this.sparkSession = sparkSession;
+        this.inferredSchemas = inferredSchemas;
         this.taskClassLoader = taskClassLoader;
         this.clock = clock;
         this.timer = timer;
@@ -200,7 +203,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         Path workDir = config.workDir().toAbsolutePath();
         TaskBody body = request.body();
         if (body instanceof TaskBody.Sql sql) {
-            new SqlTaskRunner(spark, workDir, log, this::checkNotCancelled).run(sql);
+            new SqlTaskRunner(spark, workDir, log, this::checkNotCancelled, inferredSchemas).run(sql);
         } else if (body instanceof TaskBody.JavaClass javaClass) {
             ClassTaskRunner.run(javaClass, taskClassLoader,
                     new ClassTaskContext(request, spark, javaClass.args(), workDir, log, this::cancelRequested), log);

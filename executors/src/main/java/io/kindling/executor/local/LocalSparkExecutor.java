@@ -38,6 +38,7 @@ public final class LocalSparkExecutor implements Executor {
     private final Clock clock;
     private final Map<String, LocalAttempt> attempts = new ConcurrentHashMap<>();
     private final LocalSparkSession sparkSession;
+    private final Optional<InferredSchemas> inferredSchemas;
     private final ExecutorService threads;
     /** Reports an attempt cancelled when it does not stop within the grace period. */
     private final ScheduledExecutorService cancelTimer;
@@ -51,6 +52,7 @@ public final class LocalSparkExecutor implements Executor {
         this.clock = requireNonNull(clock, "clock is null");
         this.options = LocalSparkOptions.from(config);
         this.sparkSession = new LocalSparkSession(config, options, new AttemptJobListener(attempts::get));
+        this.inferredSchemas = options.cacheInferredSchemas() ? Optional.of(new InferredSchemas()) : Optional.empty();
         this.threads = java.util.concurrent.Executors.newCachedThreadPool(
                 daemonThreads("kindling-" + config.name() + "-idle-"));
         this.cancelTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
@@ -70,7 +72,7 @@ public final class LocalSparkExecutor implements Executor {
     public AttemptHandle start(AttemptRequest request) {
         requireNonNull(request, "request is null");
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        LocalAttempt attempt = new LocalAttempt(request, config, options, sparkSession,
+        LocalAttempt attempt = new LocalAttempt(request, config, options, sparkSession, inferredSchemas,
                 loader != null ? loader : LocalSparkExecutor.class.getClassLoader(), clock, cancelTimer,
                 ended -> attempts.remove(ended.attemptId(), ended));
         synchronized (lifecycle) {

@@ -14,12 +14,17 @@ import java.util.TreeSet;
  *                           one SparkContext across executors set it to false
  * @param cancelGracePeriod  how long a cancelled attempt may take to stop before its result is reported as
  *                           cancelled anyway (a class task that ignores cancelled() keeps its thread meanwhile)
+ * @param cacheInferredSchemas whether inputs' inferred schemas are kept while their files are unchanged
+ *                           ({@link InferredSchemas})
  */
-record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cancelGracePeriod) {
+record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cancelGracePeriod,
+                         boolean cacheInferredSchemas) {
     static final String MASTER = "master";
     static final String STOP_SPARK_ON_CLOSE = "stopSparkOnClose";
     static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
-    private static final Set<String> KNOWN = Set.of(MASTER, STOP_SPARK_ON_CLOSE, CANCEL_GRACE_SECONDS);
+    static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
+    private static final Set<String> KNOWN = Set.of(MASTER, STOP_SPARK_ON_CLOSE, CANCEL_GRACE_SECONDS,
+            CACHE_INFERRED_SCHEMAS);
 
     /** Reads the options; unknown keys and bad values are errors naming the executor and the option. */
     static LocalSparkOptions from(ExecutorConfig config) {
@@ -35,11 +40,8 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
         if (master.isEmpty()) {
             throw new IllegalArgumentException(where + "option '" + MASTER + "' is empty");
         }
-        String stop = options.getOrDefault(STOP_SPARK_ON_CLOSE, "true").strip();
-        if (!stop.equals("true") && !stop.equals("false")) {
-            throw new IllegalArgumentException(where + "option '" + STOP_SPARK_ON_CLOSE
-                    + "' must be true or false, not '" + stop + "'");
-        }
+        boolean stop = flag(options, STOP_SPARK_ON_CLOSE, where);
+        boolean cacheSchemas = flag(options, CACHE_INFERRED_SCHEMAS, where);
         String grace = options.getOrDefault(CANCEL_GRACE_SECONDS, "10").strip();
         long seconds;
         try {
@@ -51,6 +53,16 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
             throw new IllegalArgumentException(where + "option '" + CANCEL_GRACE_SECONDS
                     + "' must be a whole number of seconds, at least 1, not '" + grace + "'");
         }
-        return new LocalSparkOptions(master, Boolean.parseBoolean(stop), Duration.ofSeconds(seconds));
+        return new LocalSparkOptions(master, stop, Duration.ofSeconds(seconds), cacheSchemas);
+    }
+
+    /** A true/false option, true unless set. */
+    private static boolean flag(Map<String, String> options, String name, String where) {
+        String value = options.getOrDefault(name, "true").strip();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(where + "option '" + name + "' must be true or false, not '"
+                    + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 }

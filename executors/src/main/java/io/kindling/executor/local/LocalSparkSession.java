@@ -80,6 +80,11 @@ final class LocalSparkSession {
     private Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("spark.ui.enabled", "false");
+        // Every attempt runs in its own newSession(). With Spark 4's per-session artifact isolation, each session
+        // also gets its own class loader on the executor side, and Spark's cache of generated code is kept per
+        // class loader: every attempt compiled its whole-stage code again (a third of a small warm attempt, seen
+        // in a JFR profile). Kindling adds no per-session artifacts, so sessions share the application's.
+        settings.put("spark.sql.artifact.isolation.enabled", "false");
         if (options.master().startsWith("local")) {
             // Nothing outside this process talks to a local-mode driver: listen on loopback only.
             settings.put("spark.driver.host", "127.0.0.1");

@@ -6,11 +6,14 @@ import io.kindling.executor.local.SqlStatements.Statement;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Runs a rendered SQL body in an attempt's session: inputs become temporary views, the statements run in
@@ -26,13 +29,19 @@ final class SqlTaskRunner {
     private final Path workDir;
     private final AttemptLog log;
     private final Runnable checkNotCancelled;
+    private final Optional<InferredSchemas> inferredSchemas;
 
-    /** {@code checkNotCancelled} throws when the attempt was cancelled; called before each step. */
-    SqlTaskRunner(SparkSession spark, Path workDir, AttemptLog log, Runnable checkNotCancelled) {
+    /**
+     * {@code checkNotCancelled} throws when the attempt was cancelled; called before each step.
+     * {@code inferredSchemas}, when present, remembers inputs' inferred schemas across attempts.
+     */
+    SqlTaskRunner(SparkSession spark, Path workDir, AttemptLog log, Runnable checkNotCancelled,
+                  Optional<InferredSchemas> inferredSchemas) {
         this.spark = spark;
         this.workDir = workDir;
         this.log = log;
         this.checkNotCancelled = checkNotCancelled;
+        this.inferredSchemas = inferredSchemas;
     }
 
     void run(TaskBody.Sql body) throws AttemptFailure {
@@ -72,9 +81,21 @@ final class SqlTaskRunner {
 
     private void registerInput(String view, DataRef ref) throws AttemptFailure {
         String path = resolve(ref.path());
-        log.line("input " + view + ": " + ref.format() + " " + path + options(ref));
+        String input = "input " + view + ": " + ref.format() + " " + path + options(ref);
         try {
-            spark.read().format(ref.format()).options(ref.options()).load(path).createOrReplaceTempView(view);
+            Optional<InferredSchemas.Key> key = inferredSchemas.isPresent() && InferredSchemas.inferredFromData(ref)
+                    ? InferredSchemas.key(spark, ref, path) : Optional.empty();
+            Optional<StructType> known = key.flatMap(k -> inferredSchemas.get().get(k));
+            DataFrameReader reader = spark.read().format(ref.format()).options(ref.options());
+            if (known.isPresent()) {
+                log.line(input + " (schema as inferred by an earlier attempt: its files are unchanged)");
+                reader.schema(known.get()).load(path).createOrReplaceTempView(view);
+                return;
+            }
+            log.line(input);
+            Dataset<Row> data = reader.load(path);
+            key.ifPresent(k -> inferredSchemas.get().put(k, data.schema()));
+            data.createOrReplaceTempView(view);
         } catch (Exception e) {
             throw new AttemptFailure("input '" + view + "' (" + ref.format() + " " + path + "): "
                     + Failures.message(e), e);

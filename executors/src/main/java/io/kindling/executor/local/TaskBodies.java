@@ -5,6 +5,7 @@ import io.kindling.executor.AttemptRequest;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -27,7 +28,7 @@ public final class TaskBodies {
         try {
             TaskBody body = request.body();
             if (body instanceof TaskBody.Sql sql) {
-                new SqlTaskRunner(spark, workDir, log, () -> { }).run(sql);
+                new SqlTaskRunner(spark, workDir, log, () -> { }, Optional.empty()).run(sql);
             } else if (body instanceof TaskBody.JavaClass javaClass) {
                 ClassLoader loader = Thread.currentThread().getContextClassLoader();
                 ClassTaskRunner.run(javaClass, loader != null ? loader : TaskBodies.class.getClassLoader(),
@@ -60,6 +61,6 @@ public final class TaskBodies {
 
     /** A task's data path as the local executor reads it: URIs and absolute paths as given, others under workDir. */
     public static String resolve(String path, Path workDir) {
-        return new SqlTaskRunner(null, workDir, null, () -> { }).resolve(path);
+        return SqlTaskRunner.resolve(workDir, path);
     }
 }

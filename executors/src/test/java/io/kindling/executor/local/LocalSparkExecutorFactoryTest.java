@@ -54,13 +54,16 @@ class LocalSparkExecutorFactoryTest {
         assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("mastr", "local[2]"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("executor 'local' (type local): unknown option 'mastr', known options: "
-                        + "[cancelGraceSeconds, master, stopSparkOnClose]");
+                        + "[cacheInferredSchemas, cancelGraceSeconds, master, stopSparkOnClose]");
     }
 
     @Test
     void badOptionValuesAreErrors() {
         assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("stopSparkOnClose", "no"))))
                 .hasMessage("executor 'local' (type local): option 'stopSparkOnClose' must be true or false, not 'no'");
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("cacheInferredSchemas", "1"))))
+                .hasMessage("executor 'local' (type local): option 'cacheInferredSchemas' must be true or false, "
+                        + "not '1'");
         assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("cancelGraceSeconds", "0"))))
                 .hasMessage("executor 'local' (type local): option 'cancelGraceSeconds' must be a whole number of "
                         + "seconds, at least 1, not '0'");

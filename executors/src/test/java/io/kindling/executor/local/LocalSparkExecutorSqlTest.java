@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,21 @@ class LocalSparkExecutorSqlTest {
                 .containsPattern("Spark job \\d+ started \\(\\d+ stages?\\)")
                 .containsPattern("Spark job \\d+ succeeded in \\d+ ms")
                 .contains("attempt succeeded in");
+    }
+
+    @Test
+    void aRepeatedQueryReusesTheCodeSparkGeneratedForIt() {
+        String query = "SELECT id * 7919 AS x, concat('n', id) AS label FROM range(40) WHERE id % 3 = 1";
+        AttemptResult first = run(executor, request("codegen-1", sql(query), dir.resolve("codegen-1.log")));
+        long compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
+
+        AttemptResult second = run(executor, request("codegen-2", sql(query), dir.resolve("codegen-2.log")));
+
+        assertThat(first).isEqualTo(AttemptResult.succeeded());
+        assertThat(second).isEqualTo(AttemptResult.succeeded());
+        assertThat(read(dir.resolve("codegen-2.log"))).contains("| 7919   | n1    |");
+        // each attempt has a session of its own; Spark's cache of generated classes must still serve the second
+        assertThat(CodegenMetrics.METRIC_COMPILATION_TIME().getCount()).isEqualTo(compiled);
     }
 
     @Test
