@@ -128,14 +128,24 @@ public final class BenchMain {
         return switch (n) {
             case 1 -> EngineFigures.taskToTask(dir, o.size(200, 50), o.size(5, 2));
             case 2 -> EngineFigures.wideDag(dir, o.size(1000, 200), o.size(3, 1));
-            case 3 -> CronPunctuality.measure(dir, o.quick());
+            case 3 -> cronPunctuality(o, dir);
             case 4 -> runStarts(o, dir);
             case 5 -> HistoryWrites.measure(dir, o.size(3000, 300));
-            case 6 -> SparkFigures.warmVsSubmit(dir, o.examples(), o.size(10, 3), o.size(3, 1));
+            case 6 -> SparkFigures.warmVsSubmit(dir, o.examples(), o.size(150, 3), o.size(30, 3), o.size(3, 1));
             case 7 -> RunListPage.measure(dir, o.size(1_000_000, 20_000), o.size(270, 45));
             case 8 -> DaemonStart.measure(dir, o.examples(), o.size(3, 1));
             default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 8");
         };
+    }
+
+    private static List<Metric> cronPunctuality(Options o, Path dir) throws Exception {
+        List<Metric> metrics = new ArrayList<>(CronPunctuality.measure(dir, o.quick(),
+                EngineHarness.sqliteUrl(dir, "cron"), "SQLite"));
+        String url = postgresSchema(o, "3 cron lateness to run committed p99, PostgreSQL", "ms", "< 100", metrics);
+        if (url != null) {
+            metrics.addAll(CronPunctuality.measure(dir, o.quick(), url, "PostgreSQL"));
+        }
+        return metrics;
     }
 
     private static List<Metric> runStarts(Options o, Path dir) throws Exception {
@@ -144,23 +154,33 @@ public final class BenchMain {
         double sqlite = EngineFigures.runStartsPerSecond(EngineHarness.sqliteUrl(dir, "starts"), dir, runs);
         metrics.add(Metric.atLeast("4 durable run starts, SQLite", sqlite, "runs/s", 500,
                 runs + " runs triggered one after another, until each is committed RUNNING"));
-        String name = "4 durable run starts, PostgreSQL";
-        if (o.postgresUrl() == null || o.postgresUrl().isEmpty()) {
-            metrics.add(Metric.skipped(name, "runs/s", null, "no PostgreSQL: set " + POSTGRES_ENV
-                    + " or pass --postgres-url"));
-            return metrics;
-        }
-        String url;
-        try {
-            url = newSchema(o.postgresUrl());
-        } catch (SQLException e) {
-            metrics.add(Metric.skipped(name, "runs/s", null, "no PostgreSQL at " + o.postgresUrl() + " ("
-                    + e.getMessage() + ")"));
+        String url = postgresSchema(o, "4 durable run starts, PostgreSQL", "runs/s", null, metrics);
+        if (url == null) {
             return metrics;
         }
         double pg = EngineFigures.runStartsPerSecond(url, dir, runs);
-        metrics.add(Metric.of(name, pg, "runs/s", runs + " runs, as above, in a fresh schema"));
+        metrics.add(Metric.of("4 durable run starts, PostgreSQL", pg, "runs/s", runs
+                + " runs, as above, in a fresh schema"));
         return metrics;
+    }
+
+    /**
+     * The URL of a fresh schema on the PostgreSQL server; null, with a skipped figure added to {@code metrics},
+     * when there is no server.
+     */
+    private static String postgresSchema(Options o, String figure, String unit, String target, List<Metric> metrics) {
+        if (o.postgresUrl() == null || o.postgresUrl().isEmpty()) {
+            metrics.add(Metric.skipped(figure, unit, target, "no PostgreSQL: set " + POSTGRES_ENV
+                    + " or pass --postgres-url"));
+            return null;
+        }
+        try {
+            return newSchema(o.postgresUrl());
+        } catch (SQLException e) {
+            metrics.add(Metric.skipped(figure, unit, target, "no PostgreSQL at " + o.postgresUrl() + " ("
+                    + e.getMessage() + ")"));
+            return null;
+        }
     }
 
     /** A fresh schema on the PostgreSQL server, so every run starts from an empty history. */

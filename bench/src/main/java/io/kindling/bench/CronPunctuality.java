@@ -40,7 +40,8 @@ final class CronPunctuality {
     private record Fire(long scheduled, long handled, long committed) {
     }
 
-    static List<Metric> measure(Path dir, boolean quick) throws Exception {
+    /** @param database the history's database as the figures name it: SQLite, PostgreSQL */
+    static List<Metric> measure(Path dir, boolean quick, String jdbcUrl, String database) throws Exception {
         int pipelines = quick ? 50 : 1000;
         int rounds = quick ? 5 : 2;
         long period = quick ? 1000 : 60_000;
@@ -61,7 +62,7 @@ final class CronPunctuality {
         }
         Queue<Fire> fires = new ConcurrentLinkedQueue<>();
         long[] window = new long[3];
-        try (EngineHarness h = new EngineHarness(EngineHarness.sqliteUrl(dir, "cron"), dir, 8)) {
+        try (EngineHarness h = new EngineHarness(jdbcUrl, dir, 8)) {
             RunDao runs = new RunDao(h.database.jdbi());
             ScheduleTicker ticker = new ScheduleTicker(id -> Optional.ofNullable(byId.get(id)), byId::values,
                     new ScheduleDao(h.database.jdbi()), runs::backfilledTimes, h.engine::triggerScheduled,
@@ -124,15 +125,16 @@ final class CronPunctuality {
         Stats c = new Stats(committed);
         Stats w = new Stats(warmUp);
         String how = c.count() + " fires of " + pipelines + " pipelines " + (quick ? "every second" : "every minute")
-                + " (one shared Quartz trigger), Quartz JDBC job store on SQLite; scheduled time to the pipeline's run"
-                + " committed (max " + Metric.number(c.max()) + " ms)";
+                + " (one shared Quartz trigger), Quartz JDBC job store on " + database + "; scheduled time to the"
+                + " pipeline's run committed (max " + Metric.number(c.max()) + " ms)";
         String handler = "scheduled time to Quartz calling the fire handler";
+        String on = ", " + database;
         return List.of(
-                Metric.of("3 cron lateness to run committed p50", c.median(), "ms", how),
-                Metric.below("3 cron lateness to run committed p99", c.percentile(99), "ms", 100, how),
-                Metric.of("3 cron fire handler called p50", l.median(), "ms", handler),
-                Metric.of("3 cron fire handler called p99", l.percentile(99), "ms", handler),
-                Metric.of("3 cron first fire after start, to run committed (max)", w.max(), "ms",
+                Metric.of("3 cron lateness to run committed p50" + on, c.median(), "ms", how),
+                Metric.below("3 cron lateness to run committed p99" + on, c.percentile(99), "ms", 100, how),
+                Metric.of("3 cron fire handler called p50" + on, l.median(), "ms", handler),
+                Metric.of("3 cron fire handler called p99" + on, l.percentile(99), "ms", handler),
+                Metric.of("3 cron first fire after start, to run committed (max)" + on, w.max(), "ms",
                         "the warm-up fire (JIT cold), not in the figures above: " + w.count() + " pipelines"));
     }
 }
