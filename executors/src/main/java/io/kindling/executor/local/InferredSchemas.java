@@ -39,8 +39,8 @@ final class InferredSchemas {
     /** Above this many files, listing them twice (here and in Spark) may cost more than inference saves. */
     private static final int MAX_FILES = 10_000;
 
-    record Key(String format, String path, Map<String, String> options, Map<String, String> sqlConf,
-               String listing) {
+    /** @param digest of the read options, the session's SQL settings and the files' stamps */
+    record Key(String format, String path, String digest) {
     }
 
     private final Map<Key, StructType> schemas = new LinkedHashMap<>(16, 0.75f, true) {
@@ -90,9 +90,12 @@ final class InferredSchemas {
                 }
             }
             files.sort(null);
-            return Optional.of(new Key(ref.format().toLowerCase(Locale.ROOT), path, new TreeMap<>(ref.options()),
-                    new TreeMap<>(CollectionConverters.asJava(spark.sessionState().conf().getAllConfs())),
-                    digest(files)));
+            List<String> lines = new ArrayList<>();
+            new TreeMap<>(ref.options()).forEach((k, v) -> lines.add("option\t" + k + "\t" + v));
+            new TreeMap<>(CollectionConverters.asJava(spark.sessionState().conf().getAllConfs()))
+                    .forEach((k, v) -> lines.add("conf\t" + k + "\t" + v));
+            files.forEach(file -> lines.add("file\t" + file));
+            return Optional.of(new Key(ref.format().toLowerCase(Locale.ROOT), path, digest(lines)));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -110,11 +113,11 @@ final class InferredSchemas {
         return file.getPath() + "\t" + file.getLen() + "\t" + file.getModificationTime();
     }
 
-    private static String digest(List<String> files) {
+    private static String digest(List<String> lines) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String file : files) {
-                sha.update(file.getBytes(StandardCharsets.UTF_8));
+            for (String line : lines) {
+                sha.update(line.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) '\n');
             }
             return HexFormat.of().formatHex(sha.digest());
