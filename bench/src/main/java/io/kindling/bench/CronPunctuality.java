@@ -23,12 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Figure 3: many pipelines on one cron, wired as the daemon wires them: Quartz with its JDBC job store in the run
- * history's SQLite database wakes {@link ScheduleTicker} (one trigger for the schedule they share), which creates
- * their runs on the engine (one no-op task each). Lateness of a pipeline's fire is the time until the ticker has
- * committed its run minus the fire's scheduled time (the headline figure, with the target); the time the fire
- * handler is called, and the time the tick ends (the schedules' cursors moved too), are reported beside it. Full: 1,000 pipelines every minute, two minutes of fires. Quick: 50
- * pipelines every second (a Quartz seconds cron), five seconds of fires. Both after one warm-up fire (the first after
- * the start, with the JIT cold), whose lateness is reported apart.
+ * history's database (SQLite, or PostgreSQL) wakes {@link ScheduleTicker} (one trigger for the schedule they share),
+ * which creates their runs on the engine (one no-op task each). Lateness of a pipeline's fire is the time until the
+ * ticker has committed its run minus the fire's scheduled time (the headline figure, with the target); the time the
+ * fire handler is called, and the time the tick ends (the schedules' cursors moved too), are reported beside it.
+ * Full: 1,000 pipelines every minute, two minutes of fires. Quick: 50 pipelines every second (a Quartz seconds
+ * cron), five seconds of fires. Both after one warm-up fire (the first after the start, with the JIT cold), whose
+ * lateness is reported apart.
  *
  * <p>Two diagnostic variants, by system property (JAVA_OPTS): {@code -Dkindling.bench.handOff=true} hands each fire
  * to a thread of its own before ticking (Quartz's worker returns at once); {@code -Dkindling.bench.quartzOnly=true}

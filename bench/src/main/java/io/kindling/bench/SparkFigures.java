@@ -52,8 +52,8 @@ final class SparkFigures {
         Stats c = new Stats(cold);
         return List.of(
                 Metric.of("6 Spark SQL task, warm local executor", warm.median(), "ms", "median of " + warm.count()
-                        + " attempts after " + warmUp + " that warmed the JIT (p99 " + Metric.number(warm.percentile(99))
-                        + " ms)"),
+                        + " attempts after " + warmUp + " that warmed the JIT (p99 "
+                        + Metric.number(warm.percentile(99)) + " ms)"),
                 Metric.of("6 Spark SQL task, fresh JVM through SparkSubmit", c.median(), "ms", "median of " + c.count()
                         + " runs, process start to exit, master local[2]"),
                 Metric.atLeast("6 SparkSubmit / warm local executor", c.median() / warm.median(), "x", 50,

@@ -50,7 +50,7 @@ final class InferredSchemas {
         }
     };
 
-    /** Whether Spark reads this input's data to learn its schema (and has no schema given in the options). */
+    /** Whether Spark reads this input's data to learn its schema. */
     static boolean inferredFromData(DataRef ref) {
         String format = ref.format().toLowerCase(Locale.ROOT);
         return switch (format) {
