@@ -37,10 +37,7 @@ class OwnershipTest {
     private static final Instant T0 = Instant.parse("2026-11-24T06:00:00Z");
 
     static Stream<Arguments> databases() {
-        return Stream.of(
-                Arguments.of("sqlite", (Supplier<Database>) () -> TestDatabases.sqlite(
-                        folder.resolve("db-" + System.nanoTime()))),
-                Arguments.of("postgresql", (Supplier<Database>) TestDatabases::postgres));
+        return TestDatabases.databases(folder);
     }
 
     @AfterEach

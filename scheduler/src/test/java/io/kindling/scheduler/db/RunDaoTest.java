@@ -31,10 +31,7 @@ class RunDaoTest {
     private final RunIds ids = new RunIds(Clock.systemUTC());
 
     static Stream<Arguments> databases() {
-        return Stream.of(
-                Arguments.of("sqlite", (Supplier<Database>) () -> TestDatabases.sqlite(
-                        folder.resolve("db-" + System.nanoTime()))),
-                Arguments.of("postgresql", (Supplier<Database>) TestDatabases::postgres));
+        return TestDatabases.databases(folder);
     }
 
     @AfterEach

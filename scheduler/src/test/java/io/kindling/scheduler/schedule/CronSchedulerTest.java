@@ -43,10 +43,7 @@ class CronSchedulerTest {
     }
 
     static Stream<Arguments> databases() {
-        return Stream.of(
-                Arguments.of("sqlite", (Supplier<Database>) () -> TestDatabases.sqlite(
-                        folder.resolve("db-" + System.nanoTime()))),
-                Arguments.of("postgresql", (Supplier<Database>) TestDatabases::postgres));
+        return TestDatabases.databases(folder);
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,9 +39,16 @@ public final class TestDatabases {
     }
 
     /**
-     * The JDBC URL of a fresh, empty schema on the test PostgreSQL server; the test is skipped, saying why, when
-     * there is none.
+     * Each database for tests of the data layer: its name and a supplier of a fresh, migrated database (a new SQLite
+     * file under {@code folder}, or a new PostgreSQL schema). A test class returns it from its own
+     * {@code databases()} source, with its {@code @TempDir} folder.
      */
+    public static Stream<Arguments> databases(Path folder) {
+        return Stream.of(
+                Arguments.of("sqlite", (Supplier<Database>) () -> sqlite(folder.resolve("db-" + System.nanoTime()))),
+                Arguments.of("postgresql", (Supplier<Database>) TestDatabases::postgres));
+    }
+
     /**
      * For a daemon run as its own process on each database: the database's name and its JDBC URL for a work
      * folder ({@code @MethodSource("io.kindling.scheduler.support.TestDatabases#daemonDatabases")}).
@@ -51,6 +59,10 @@ public final class TestDatabases {
                 Arguments.of("postgresql", (Function<Path, String>) dir -> postgresUrl()));
     }
 
+    /**
+     * The JDBC URL of a fresh, empty schema on the test PostgreSQL server; the test is skipped, saying why, when
+     * there is none.
+     */
     public static String postgresUrl() {
         try {
             return newPostgresSchema();
