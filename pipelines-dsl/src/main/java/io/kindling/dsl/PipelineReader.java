@@ -58,12 +58,15 @@ final class PipelineReader {
         String description = map.string("description").orElse("");
         Optional<Schedule> schedule = map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
-        Map<String, String> params = new LinkedHashMap<>();
-        map.scalarMap("params").ifPresent(p -> p.forEach((k, v) -> params.put(k, v.value())));
+        ParamReader paramReader = new ParamReader(problems);
+        Map<String, ParamSpec> params = map.value("params").map(paramReader::read).orElseGet(LinkedHashMap::new);
+        schedule.ifPresent(s -> params.values().stream().filter(ParamSpec::required).forEach(p ->
+                problems.at(map.keyNode("params").orElseThrow(), "param '" + p.name() + "' has no default, but "
+                        + "scheduled runs need one: give it a default, or remove the schedule")));
         TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
                 .map(d -> TaskSettings.read(d, options, problems)).orElse(TaskSettings.NONE);
         Alerts alerts = map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);
-        List<TaskReader.Draft> drafts = tasks(map, defaults, params.keySet());
+        List<TaskReader.Draft> drafts = tasks(map, defaults, paramReader.names());
 
         if (!problems.isEmpty() || id.isEmpty()) {
             return new Read(id, Optional.empty());

@@ -60,14 +60,19 @@ class TemplatesTest {
     }
 
     @Test
-    void bodiesRenderEveryTemplatedString() {
-        TaskBody.Sql sql = new TaskBody.Sql("SELECT {{ params.min_age }}", Optional.empty(),
+    void bodiesRenderEveryTemplatedStringAndSqlBindsTypedParamsAndBuiltInsAsMarkers() {
+        TaskBody.Sql sql = new TaskBody.Sql("SELECT :min_age, '{{ ds }}'", Optional.empty(),
                 Map.of("v", new DataRef("csv", "in/{{ ds }}", "error", Map.of("sep", "{{ run_id }}"))),
                 Optional.of(new DataRef("parquet", "out/{{ ds }}", "overwrite", Map.of())));
+        TemplateContext typed = new TemplateContext("daily_orders", "run-42", Instant.parse("2024-06-01T23:30:00Z"),
+                ZoneId.of("Europe/Berlin"), Map.of("min_age", "30"),
+                Map.of("min_age", ParamSpec.of("min_age", ParamType.INT, 21)));
 
-        assertThat(sql.render(CONTEXT)).isEqualTo(new TaskBody.Sql("SELECT 21", Optional.empty(),
+        assertThat(sql.render(typed)).isEqualTo(new TaskBody.Sql("SELECT :min_age, '2024-06-02'", Optional.empty(),
                 Map.of("v", new DataRef("csv", "in/2024-06-02", "error", Map.of("sep", "run-42"))),
-                Optional.of(new DataRef("parquet", "out/2024-06-02", "overwrite", Map.of()))));
+                Optional.of(new DataRef("parquet", "out/2024-06-02", "overwrite", Map.of())),
+                Map.of("min_age", 30, "ds", "2024-06-02", "logical_time", Instant.parse("2024-06-01T23:30:00Z"),
+                        "run_id", "run-42", "pipeline", "daily_orders")));
         assertThat(new TaskBody.Submit("{{ pipeline }}.jar", "a.B", List.of("{{ ds }}")).render(CONTEXT))
                 .isEqualTo(new TaskBody.Submit("daily_orders.jar", "a.B", List.of("2024-06-02")));
         assertThat(new TaskBody.JavaClass("a.B", Map.of("d", "{{ ds }}")).render(CONTEXT))

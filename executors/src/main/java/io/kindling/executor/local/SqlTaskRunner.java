@@ -54,6 +54,8 @@ final class SqlTaskRunner {
             throw new AttemptFailure("the task's SQL holds no statement");
         }
         String source = body.sqlFile().map(file -> " of " + file).orElse("");
+        // Params reach SQL only as bound literals (named markers such as :min_age), never as text.
+        Map<String, Object> args = SqlArgs.forSpark(body.args());
         for (int i = 0; i < statements.size(); i++) {
             checkNotCancelled.run();
             Statement statement = statements.get(i);
@@ -63,7 +65,7 @@ final class SqlTaskRunner {
             log.line(name + ":\n" + statement.sql());
             long started = System.nanoTime();
             try {
-                Dataset<Row> result = spark.sql(statement.sql());
+                Dataset<Row> result = args.isEmpty() ? spark.sql(statement.sql()) : spark.sql(statement.sql(), args);
                 if (last) {
                     checkNotCancelled.run();
                     if (body.output().isPresent()) {

@@ -148,24 +148,18 @@ public class PipelineResource {
 
     /**
      * Triggers a run now; its logical time is the trigger time. Params may override the pipeline's declared
-     * params only: templates can name nothing else, so an undeclared key is a typo worth a 400.
+     * params only: templates can name nothing else, so an undeclared key is a typo worth a 400. Each value must be
+     * of its param's type and pass its checks (400 otherwise, and no run is stored).
      */
     @POST
     @Path("/{id}/runs")
     public Response trigger(@PathParam("id") String id, TriggerRequest request) {
         Pipeline p = pipeline(id);
-        Map<String, String> params = new LinkedHashMap<>();
-        if (request != null && request.params() != null) {
-            request.params().forEach((key, value) -> {
-                if (!p.params().containsKey(key)) {
-                    throw new BadRequestException("unknown param '" + key + "': pipeline '" + id + "' declares "
-                            + new java.util.TreeSet<>(p.params().keySet()));
-                }
-                if (value instanceof Map || value instanceof List) {
-                    throw new BadRequestException("param '" + key + "' must be a string, number or boolean");
-                }
-                params.put(key, value == null ? "" : value.toString());
-            });
+        Map<String, String> params;
+        try { // each value is checked against its declared type before anything is stored
+            params = p.paramsFor(request == null || request.params() == null ? Map.of() : request.params());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
         }
         RunRecord run = engine.trigger(p, TriggerType.MANUAL, Instant.now(clock), params)
                 .orElseThrow(() -> new IllegalStateException("a manual run is never a duplicate"));

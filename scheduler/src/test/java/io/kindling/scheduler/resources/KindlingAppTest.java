@@ -316,7 +316,8 @@ class KindlingAppTest {
         assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
                 .post(Entity.entity("{not json", MediaType.APPLICATION_JSON)), 400, "");
         assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
-                .post(Entity.json(Map.of("params", Map.of("min_age", List.of(1))))), 400, "must be a string");
+                .post(Entity.json(Map.of("params", Map.of("min_age", List.of(1))))), 400,
+                "param 'min_age' must be an int, got a list");
         assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
                 .post(Entity.json(Map.of("params", Map.of("min_agee", 3)))), 400,
                 "unknown param 'min_agee': pipeline 'people' declares [min_age]");
