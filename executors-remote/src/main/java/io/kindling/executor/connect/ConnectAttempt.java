@@ -264,6 +264,9 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             }
         }
         Map<String, Object> args = SqlArgs.forSpark(body.args()); // params bind as literals, never as SQL text
+        if (!args.isEmpty()) {
+            log.line("parameter markers: " + SqlArgs.describe(body.args()));
+        }
         String sessionId = resumed != null ? resumed.sessionId() : spark.sessionId();
         String userId = resumed != null ? resumed.userId() : spark.userId();
         for (int n = first; n <= statements.size(); n++) {

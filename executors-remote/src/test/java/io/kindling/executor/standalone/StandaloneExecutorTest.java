@@ -52,9 +52,10 @@ class StandaloneExecutorTest {
 
     @Test
     void sqlAndClassTasksRunAsDriversThroughTheRunner() throws Exception {
-        TaskBody.Sql sql = new TaskBody.Sql("SELECT name FROM people WHERE age > 21 ORDER BY name", Optional.empty(),
-                Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
-                Optional.of(new DataRef("parquet", "out/adults", "overwrite", Map.of())));
+        // a parameter marker: the runner binds the typed value it was sent
+        TaskBody.Sql sql = new TaskBody.Sql("SELECT name FROM people WHERE age > :min_age ORDER BY name",
+                Optional.empty(), Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
+                Optional.of(new DataRef("parquet", "out/adults", "overwrite", Map.of())), Map.of("min_age", 21));
         AttemptRequest sqlRequest = request(workDir, "adults", sql);
         AttemptRequest classRequest = request(workDir, "count", new TaskBody.JavaClass(
                 "io.kindling.executor.standalone.apps.CountRange", Map.of("n", "1234", "out", "out/count")));

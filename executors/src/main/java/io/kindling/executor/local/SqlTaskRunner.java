@@ -56,6 +56,9 @@ final class SqlTaskRunner {
         String source = body.sqlFile().map(file -> " of " + file).orElse("");
         // Params reach SQL only as bound literals (named markers such as :min_age), never as text.
         Map<String, Object> args = SqlArgs.forSpark(body.args());
+        if (!args.isEmpty()) {
+            log.line("parameter markers: " + SqlArgs.describe(body.args()));
+        }
         for (int i = 0; i < statements.size(); i++) {
             checkNotCancelled.run();
             Statement statement = statements.get(i);

@@ -100,7 +100,7 @@ class KindlingAppTest {
 
         String log = EXTENSION.client().target(APP.api("/runs/" + runId + "/tasks/adults/log"))
                 .request().get(String.class);
-        assertThat(log).contains("WHERE age > 30");
+        assertThat(log).contains("WHERE age > :min_age").contains("parameter markers: ").contains(":min_age=30");
 
         // a client following the log reads on from where it stopped
         String logUrl = APP.api("/runs/" + runId + "/tasks/adults/log");
