@@ -1,6 +1,7 @@
 package io.kindling.executor.local;
 
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,9 +99,10 @@ final class LocalSparkSession {
                 config.workDir().toAbsolutePath().resolve("data").resolve("spark-warehouse").toString());
         settings.putAll(config.sparkConf());
         // The guard's extension is static: every session of the application, newSession() ones included, has
-        // it; each attempt's session sets its own executor's roots (LocalAttempt).
-        settings.putAll(SparkGuard.sparkConf(config.workDir(), options.guard(),
-                settings.get(SparkGuard.EXTENSIONS_KEY)));
+        // it; each attempt's session sets its own executor's roots and allowUnsafeSql (LocalAttempt). Here it is
+        // on whatever this executor says: getOrCreate() applies these to the shared session of other executors.
+        settings.putAll(SparkGuard.sparkConf(config.workDir(),
+                new GuardOptions(options.guard().allowedRoots(), false), settings.get(SparkGuard.EXTENSIONS_KEY)));
         return settings;
     }
 }
