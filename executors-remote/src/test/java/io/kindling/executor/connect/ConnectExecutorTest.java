@@ -117,6 +117,17 @@ class ConnectExecutorTest {
     }
 
     @Test
+    void theServerOfTheLocalClusterIsGuarded() {
+        AttemptResult result = await(executor.start(request("reflect", new TaskBody.Sql(
+                "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS home", Optional.empty(), Map.of(),
+                Optional.empty()))));
+
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+        assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                .contains("Kindling's SQL guard refuses reflect(): it calls Java methods"));
+    }
+
+    @Test
     void cancelInterruptsTheOperationOnTheServer() throws Exception {
         AttemptRequest request = request("endless", new TaskBody.Sql(
                 "SELECT sum(id) FROM range(0, 500000000000, 1, 2)", Optional.empty(), Map.of(), Optional.empty()));

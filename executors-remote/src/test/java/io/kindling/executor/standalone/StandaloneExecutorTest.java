@@ -104,6 +104,25 @@ class StandaloneExecutorTest {
     }
 
     @Test
+    void theRunnersSessionIsGuarded() throws Exception {
+        AttemptRequest request = request(workDir, "reflect", new TaskBody.Sql(
+                "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS home", Optional.empty(), Map.of(),
+                Optional.empty()));
+
+        AttemptResult result = await(executor.start(request));
+
+        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
+                .contains("Kindling's SQL guard refuses reflect(): it calls Java methods"));
+        assertThat(Files.readString(request.logFile())).contains("KINDLING-RESULT: FAILED");
+        // a task cannot turn the guard off: refused before anything is submitted
+        AttemptRequest off = new AttemptRequest(request.attemptId() + "-off", request.runId(), request.pipelineId(),
+                "off", 1, request.body(), Map.of(), Map.of("spark.kindling.guard.enabled", "false"),
+                workDir.resolve("off.log"));
+        assertThat(await(executor.start(off)).error()).hasValueSatisfying(error -> assertThat(error)
+                .contains("refuses the task's spark_conf setting [spark.kindling.guard.enabled]"));
+    }
+
+    @Test
     void submitTasksRunTheUsersOwnApplication() throws Exception {
         Path marker = workDir.resolve("submit-marker.txt");
         AttemptHandle ok = executor.start(request(workDir, "app", new TaskBody.Submit(

@@ -45,6 +45,9 @@ final class SqlTaskRunner {
     }
 
     void run(TaskBody.Sql body) throws AttemptFailure {
+        if (body.output().isPresent()) {
+            DataPaths.check(spark, resolve(body.output().get().path()), "the output");
+        }
         for (Map.Entry<String, DataRef> input : new TreeMap<>(body.inputs()).entrySet()) {
             checkNotCancelled.run();
             registerInput(input.getKey(), input.getValue());
@@ -86,6 +89,7 @@ final class SqlTaskRunner {
 
     private void registerInput(String view, DataRef ref) throws AttemptFailure {
         String path = resolve(ref.path());
+        DataPaths.check(spark, path, "input '" + view + "'");
         String input = "input " + view + ": " + ref.format() + " " + path + options(ref);
         try {
             Optional<InferredSchemas.Key> key = inferredSchemas.isPresent() && InferredSchemas.inferredFromData(ref)
