@@ -1,5 +1,6 @@
 package io.kindling.scheduler.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.DataSize;
 import jakarta.validation.constraints.NotNull;
@@ -16,6 +17,7 @@ public class WebConfig {
      * {@code alerting.dashboardUrl} and the connectors' bindHosts; others get 421 (DNS rebinding). "*" allows any.
      */
     @NotNull
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) // -Ddw.web.allowedHosts=name works
     private List<String> allowedHosts = new ArrayList<>();
 
     /**
@@ -23,6 +25,7 @@ public class WebConfig {
      * address of a TLS proxy in front of a plain-http daemon.
      */
     @NotNull
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
     private List<String> allowedOrigins = new ArrayList<>();
 
     /** The largest request body, after gzip inflation; larger ones get 413. Also Jackson's document limit. */

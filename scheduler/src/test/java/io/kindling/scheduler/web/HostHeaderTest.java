@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HostHeaderTest {
     private static final KindlingApp APP = KindlingApp.create(false, "pipelines/web").withOverrides(
             ConfigOverride.config("alerting.dashboardUrl", "https://kindling.example.com/"),
-            ConfigOverride.config("web.allowedHosts[0]", "scheduler.internal"));
+            ConfigOverride.config("web.allowedHosts", "scheduler.internal"));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
 
     private static int api() {
