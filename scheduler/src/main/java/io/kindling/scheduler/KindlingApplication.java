@@ -58,10 +58,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import io.kindling.scheduler.web.AdminAuthenticator;
+import io.kindling.scheduler.web.EnvAdminToken;
+import io.kindling.scheduler.web.WebSecurity;
+import org.slf4j.LoggerFactory;
 
 /** The Kindling daemon. {@link #run} is the list of what it is made of, in start order. */
 public class KindlingApplication extends Application<KindlingConfiguration> {
     private final Clock clock;
+    private final Function<String, String> env;
     private ScheduleTicker ticker;
 
     public KindlingApplication() {
@@ -70,7 +76,13 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
     /** @param clock the daemon's only source of "now": tests pass one they can move */
     public KindlingApplication(Clock clock) {
+        this(clock, System::getenv);
+    }
+
+    /** @param env reads environment variables (secrets named in config.yml, the admin token) */
+    public KindlingApplication(Clock clock, Function<String, String> env) {
         this.clock = clock;
+        this.env = env;
     }
 
     public static void main(String[] args) throws Exception {
@@ -117,7 +129,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 config.getDefaultExecutor()));
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
         SourceManager sources = new SourceManager(config.effectiveSources(), Path.of("data"), parser, registry, clock,
-                System::getenv);
+                env, config.getLimits().getParseTimeout().toJavaDuration());
         sources.loadAll();
 
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker
@@ -132,7 +144,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 alerting.getOnSuccess(), alerting.getOnRetry(), Optional.empty()), runs, alerting.getDashboardUrl(),
                 Clock.systemUTC());
         AlertDeliveryDao outbox = new AlertDeliveryDao(database.jdbi());
-        AlertDispatcher dispatcher = new AlertDispatcher(outbox, config.getWebhooks(), System::getenv,
+        AlertDispatcher dispatcher = new AlertDispatcher(outbox, config.getWebhooks(), env,
                 new Backoff(alerting.getInitialBackoff().toJavaDuration(), alerting.getMaxBackoff().toJavaDuration(),
                         () -> ThreadLocalRandom.current().nextDouble()),
                 alerting.getRetryFor().toJavaDuration(), alerting.getPollInterval().toJavaDuration(),
@@ -177,7 +189,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         });
         environment.lifecycle().manage(sources);
 
-        environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock));
+        WebSecurity.install(config, environment, adminAuthenticator());
+        environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock,
+                config.getLimits()));
         environment.jersey().register(new RunResource(runs, engine, registry));
         environment.jersey().register(new BackfillResource(runs));
         environment.jersey().register(new ClusterResource(new DaemonDao(database.jdbi()), self.daemonId(),
@@ -191,6 +205,16 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, 1000));
         executors.executors().forEach((name, executor) ->
                 environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
+    }
+
+    /** Who may use the admin port: for now the one token of {@value EnvAdminToken#VARIABLE}. */
+    private AdminAuthenticator adminAuthenticator() {
+        EnvAdminToken token = new EnvAdminToken(env);
+        if (!token.configured()) {
+            LoggerFactory.getLogger(KindlingApplication.class).warn("{} is not set: the admin port answers only "
+                    + "/ping and /healthcheck (status only)", EnvAdminToken.VARIABLE);
+        }
+        return token;
     }
 
     /**
