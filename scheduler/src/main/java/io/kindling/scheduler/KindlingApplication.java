@@ -25,6 +25,14 @@ import io.kindling.dsl.PipelineParser;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.kindling.scheduler.cli.BackfillCommand;
+import io.kindling.scheduler.cli.CancelCommand;
+import io.kindling.scheduler.cli.CommandFailedException;
+import io.kindling.scheduler.cli.LoginCommand;
+import io.kindling.scheduler.cli.LogsCommand;
+import io.kindling.scheduler.cli.PauseCommand;
+import io.kindling.scheduler.cli.RunsCommand;
+import io.kindling.scheduler.cli.TokenCommand;
+import io.kindling.scheduler.cli.TriggerCommand;
 import io.kindling.scheduler.cluster.ClusterMembership;
 import io.kindling.scheduler.cli.RunCommand;
 import io.kindling.scheduler.cli.ValidateCommand;
@@ -104,6 +112,21 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         bootstrap.addCommand(new ValidateCommand());
         bootstrap.addCommand(new RunCommand());
         bootstrap.addCommand(new BackfillCommand());
+        // the operator's client of a running daemon
+        bootstrap.addCommand(new LoginCommand());
+        bootstrap.addCommand(new TriggerCommand());
+        bootstrap.addCommand(new RunsCommand());
+        bootstrap.addCommand(new LogsCommand());
+        bootstrap.addCommand(new CancelCommand());
+        bootstrap.addCommand(PauseCommand.pause());
+        bootstrap.addCommand(PauseCommand.resume());
+        bootstrap.addCommand(new TokenCommand());
+    }
+
+    /** A command's own failure ends with the status it chose (trigger --wait: the run's outcome). */
+    @Override
+    protected void onFatalError(Throwable t) {
+        System.exit(t instanceof CommandFailedException failed ? failed.exitStatus() : 1);
     }
 
     @Override
