@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * abandoned; while it still runs, the same unchanged file is skipped at once rather than parsed again, and at
  * most {@value #THREADS} parses run at all, so stuck threads cannot pile up.
  *
- * <p>Files are listed and duplicate ids found as {@code PipelineParser.parseAll} does.
+ * <p>Files are listed as {@code PipelineParser.parseAll} lists them. A pipeline id that a file shares with a
+ * valid file before it is a problem of the later file, reported at 1:1 (parseAll also lets a broken file
+ * claim its id, and points at the id's line).
  */
 final class DeadlineParser {
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineParser.class);
