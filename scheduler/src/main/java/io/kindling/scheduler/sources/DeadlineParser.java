@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * abandoned; while it still runs, the same unchanged file is skipped at once rather than parsed again, and at
  * most {@value #THREADS} parses run at all, so stuck threads cannot pile up.
  *
- * <p>Files are listed and duplicate ids found as {@code PipelineParser.parseAll} does.
+ * <p>Files are listed as {@code PipelineParser.parseAll} lists them. A pipeline id that a file shares with a
+ * valid file before it is a problem of the later file, reported at 1:1 (parseAll also lets a broken file
+ * claim its id, and points at the id's line).
  */
 final class DeadlineParser {
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineParser.class);
@@ -42,8 +45,8 @@ final class DeadlineParser {
     private final Function<Path, ParseResult> parseFile;
     private final Duration deadline;
     private final ThreadPoolExecutor pool;
-    /** Files whose parse passed its deadline and may still run, by path and version (size, modified time). */
-    private final Map<String, Future<ParseResult>> stuck = new ConcurrentHashMap<>();
+    /** Files whose parse passed its deadline and still runs, by path and version (size, modified time). */
+    private final Map<String, CompletableFuture<Void>> stuck = new ConcurrentHashMap<>();
 
     DeadlineParser(Function<Path, ParseResult> parseFile, Duration deadline) {
         this.parseFile = parseFile;
@@ -88,28 +91,38 @@ final class DeadlineParser {
 
     private ParseResult parse(Path file) {
         String version = version(file);
-        Future<ParseResult> earlier = stuck.get(version);
-        if (earlier != null && !earlier.isDone()) {
+        if (stuck.containsKey(version)) {
             return tooSlow(file);
         }
-        stuck.remove(version);
-        Future<ParseResult> parsing;
+        CompletableFuture<ParseResult> result = new CompletableFuture<>();
+        // done when the parse thread really returns: a cancelled Future says "done" at once
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        Future<?> task;
         try {
-            parsing = pool.submit(() -> parseFile.apply(file));
+            task = pool.submit(() -> {
+                try {
+                    result.complete(parseFile.apply(file));
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                } finally {
+                    ended.complete(null);
+                }
+            });
         } catch (RejectedExecutionException e) {
             return failed(file, THREADS + " files are still being parsed past their deadline; file skipped");
         }
         try {
-            return parsing.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            return result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            parsing.cancel(true);
-            stuck.put(version, parsing);
+            task.cancel(true);
+            stuck.put(version, ended);
+            ended.whenComplete((ignored, error) -> stuck.remove(version, ended));
             LOG.warn("{}: parsing took longer than {}; file skipped", file, text(deadline));
             return tooSlow(file);
         } catch (ExecutionException e) {
             return failed(file, "internal error in the pipeline parser, please report it: " + e.getCause());
         } catch (InterruptedException e) {
-            parsing.cancel(true);
+            task.cancel(true);
             Thread.currentThread().interrupt();
             return failed(file, "interrupted while parsing; file skipped");
         }

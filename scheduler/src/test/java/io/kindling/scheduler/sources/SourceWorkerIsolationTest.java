@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,12 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * parse deadline and a problem on that file: the daemon starts, other files reload, and a sync answers.
  */
 class SourceWorkerIsolationTest {
-    private static final Duration DEADLINE = Duration.ofMillis(500);
+    private static final Duration DEADLINE = Duration.ofSeconds(2);
 
     @TempDir
     Path dir;
 
     private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger stuckParses = new AtomicInteger();
     private Database database;
     private SourceManager sources;
 
@@ -47,6 +49,7 @@ class SourceWorkerIsolationTest {
     private Function<Path, ParseResult> slowOn(PipelineParser parser) {
         return file -> {
             if (file.getFileName().toString().equals("stuck.yml")) {
+                stuckParses.incrementAndGet();
                 boolean released = false;
                 while (!released) {
                     try {
@@ -79,6 +82,7 @@ class SourceWorkerIsolationTest {
         Files.writeString(folder.resolve("zz_after.yml"), pipeline("after", "after the stuck one"));
         database = TestDatabases.sqlite(dir);
         PipelineParser parser = new PipelineParser(new ParserOptions(Optional.empty(), Optional.empty(), "local"));
+        assertThat(parser.parse(folder.resolve("good.yml")).ok()).isTrue(); // loads the parser's classes
         PipelineRegistry registry = new PipelineRegistry(parser, new PipelineVersionDao(database.jdbi()),
                 Clock.systemUTC());
         SourceSettings settings = SourceSettings.folder("pipelines", folder.toString());
@@ -94,7 +98,7 @@ class SourceWorkerIsolationTest {
         assertThat(registry.failures()).singleElement().satisfies(f -> {
             assertThat(f.file().getFileName().toString()).isEqualTo("stuck.yml");
             assertThat(f.problems().get(0).toString())
-                    .endsWith("stuck.yml:1:1: parsing took longer than 500ms; file skipped");
+                    .endsWith("stuck.yml:1:1: parsing took longer than 2s; file skipped");
         });
 
         // edits to other files still take effect, while the stuck parse still runs
@@ -108,5 +112,7 @@ class SourceWorkerIsolationTest {
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> sources.sync(Optional.empty()));
         assertThat(registry.failures()).extracting(f -> f.file().getFileName().toString())
                 .containsExactly("stuck.yml");
+        // while its first parse still runs, the unchanged file is not handed to another thread
+        assertThat(stuckParses).hasValue(1);
     }
 }
