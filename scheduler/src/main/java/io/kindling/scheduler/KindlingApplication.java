@@ -41,7 +41,21 @@ import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.health.ClusterHealthCheck;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
+import io.kindling.scheduler.auth.AuditLog;
+import io.kindling.scheduler.auth.AuthFilter;
+import io.kindling.scheduler.auth.Authenticator;
+import io.kindling.scheduler.auth.FirstStart;
+import io.kindling.scheduler.auth.SessionStore;
+import io.kindling.scheduler.auth.TokenStore;
+import io.kindling.scheduler.auth.UserStore;
+import io.kindling.scheduler.config.AuthConfig;
+import io.kindling.scheduler.resources.AccessResource;
+import io.kindling.scheduler.resources.AuditResource;
 import io.kindling.scheduler.resources.BackfillResource;
+import io.kindling.scheduler.resources.SignInResource;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.DashboardResource;
 import io.kindling.scheduler.resources.PipelineResource;
@@ -61,8 +75,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** The Kindling daemon. {@link #run} is the list of what it is made of, in start order. */
 public class KindlingApplication extends Application<KindlingConfiguration> {
+    /** Automation's admin token when config.yml sets no {@code auth.bootstrapToken}. */
+    public static final String BOOTSTRAP_TOKEN_ENV = "KINDLING_BOOTSTRAP_TOKEN";
+
     private final Clock clock;
     private ScheduleTicker ticker;
+    private Authenticator authenticator;
 
     public KindlingApplication() {
         this(Clock.systemUTC());
@@ -177,13 +195,15 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         });
         environment.lifecycle().manage(sources);
 
-        environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock));
-        environment.jersey().register(new RunResource(runs, engine, registry));
+        // authentication: every API route needs a token or a session except those in PublicRoutes (docs/auth.md)
+        AuditLog audit = auth(config.getAuth(), database, environment);
+        environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock, audit));
+        environment.jersey().register(new RunResource(runs, engine, registry, audit));
         environment.jersey().register(new BackfillResource(runs));
         environment.jersey().register(new ClusterResource(new DaemonDao(database.jdbi()), self.daemonId(),
                 config.getCluster().getDeadAfter().toJavaDuration(), Clock.systemUTC()));
-        environment.jersey().register(new SourceResource(sources, registry));
-        environment.jersey().register(new WebhookResource(outbox, Clock.systemUTC()));
+        environment.jersey().register(new SourceResource(sources, registry, audit));
+        environment.jersey().register(new WebhookResource(outbox, Clock.systemUTC(), audit));
         environment.jersey().register(new DashboardResource());
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
@@ -191,6 +211,54 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, 1000));
         executors.executors().forEach((name, executor) ->
                 environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
+    }
+
+    /**
+     * Tokens, users, sessions and the audit log; the filter that authenticates every request and the roles check;
+     * the sign-in and access endpoints; and on the first start, the admin token printed once the port is known.
+     * Auth times are real time (token expiry, sessions), whatever clock schedules runs.
+     */
+    private AuditLog auth(AuthConfig config, Database database, Environment environment) {
+        Clock real = Clock.systemUTC();
+        TokenStore tokens = new TokenStore(database.jdbi(), real);
+        UserStore users = new UserStore(database.jdbi(), real);
+        SessionStore sessions = new SessionStore(database.jdbi(), real,
+                config.getSessionIdleTimeout().toJavaDuration());
+        AuditLog audit = new AuditLog(database.jdbi(), real);
+        authenticator = new Authenticator(tokens, users, sessions);
+
+        FirstStart firstStart = new FirstStart(tokens);
+        String bootstrap = config.getBootstrapToken().isBlank()
+                ? Optional.ofNullable(System.getenv(BOOTSTRAP_TOKEN_ENV)).orElse("") : config.getBootstrapToken();
+        firstStart.bootstrap(bootstrap.strip());
+        firstStart.adminToken(Path.of(config.getAdminTokenFile())).ifPresent(secret ->
+                environment.lifecycle().addServerLifecycleListener(server -> {
+                    String host = "127.0.0.1";
+                    int port = -1;
+                    for (Connector connector : server.getConnectors()) {
+                        if (connector instanceof ServerConnector c && "application".equals(c.getName())) {
+                            port = c.getLocalPort();
+                            String bound = c.getHost();
+                            if (bound != null && !bound.isEmpty() && !bound.equals("0.0.0.0") && !bound.equals("::")) {
+                                host = bound.contains(":") ? "[" + bound + "]" : bound;
+                            }
+                            break;
+                        }
+                    }
+                    FirstStart.announce(System.out, secret, host, port);
+                }));
+
+        environment.jersey().register(new AuthFilter(authenticator));
+        environment.jersey().register(RolesAllowedDynamicFeature.class);
+        environment.jersey().register(new SignInResource(authenticator, sessions, audit, config.isSecureCookies()));
+        environment.jersey().register(new AccessResource(tokens, users, sessions, audit));
+        environment.jersey().register(new AuditResource(audit));
+        return audit;
+    }
+
+    /** Token and session validation, for filters outside Jersey (the admin port); set once {@link #run} ran. */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     /**

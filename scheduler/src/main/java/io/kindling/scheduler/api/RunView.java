@@ -30,14 +30,15 @@ public record RunView(
         String error,
         String backfillId,
         List<RepairView> repairs,
-        List<TaskRunView> tasks) {
+        List<TaskRunView> tasks,
+        List<AuthViews.AuditView> audit) {
 
     public static RunView of(RunRecord r) {
         return new RunView(r.runId(), r.pipelineId(), r.contentHash(), r.gitCommit().orElse(null),
                 r.trigger().dbName(), Views.time(r.logicalTime()), r.params(), r.state().name(),
                 Views.time(r.createdAt()), Views.time(r.startedAt()), Views.time(r.endedAt()),
                 Views.durationMillis(r.startedAt(), r.endedAt()), r.error().orElse(null),
-                r.backfillId().orElse(null), null, null);
+                r.backfillId().orElse(null), null, null, null);
     }
 
     public static RunView withTasks(RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts,
@@ -58,7 +59,13 @@ public record RunView(
         RunView base = of(r);
         return new RunView(base.runId, base.pipeline, base.version, base.gitCommit, base.trigger, base.logicalTime,
                 base.params, base.state, base.createdAt, base.startedAt, base.endedAt, base.durationMs, base.error,
-                base.backfillId, repairs.stream().map(RepairView::of).toList(), tasks);
+                base.backfillId, repairs.stream().map(RepairView::of).toList(), tasks, null);
+    }
+
+    /** This view with who did what to the run (the audit log's rows whose target is the run), oldest first. */
+    public RunView withAudit(List<AuthViews.AuditView> entries) {
+        return new RunView(runId, pipeline, version, gitCommit, trigger, logicalTime, params, state, createdAt,
+                startedAt, endedAt, durationMs, error, backfillId, repairs, tasks, entries);
     }
 
     /** One repair of the run: when, with which definition, and which tasks it ran again. */

@@ -19,6 +19,11 @@ import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunRecord;
 import io.kindling.scheduler.db.ScheduleState;
 import io.kindling.scheduler.schedule.ScheduleTicker;
+import io.kindling.scheduler.auth.AuditLog;
+import io.kindling.scheduler.auth.Callers;
+import io.kindling.scheduler.auth.Principal;
+import io.kindling.scheduler.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -26,6 +31,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -50,9 +57,11 @@ public class PipelineResource {
     private final PipelineVersionDao versions;
     private final Clock clock;
     private final Backfills backfills;
+    private final AuditLog audit;
 
     public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunDao runs,
-                            PipelineVersionDao versions, Clock clock) {
+                            PipelineVersionDao versions, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.backfills = new Backfills(runs, engine, clock);
         this.registry = registry;
         this.ticker = ticker;
@@ -62,9 +71,13 @@ public class PipelineResource {
         this.clock = clock;
     }
 
+    /** The pipelines the caller may see (all, or those matching its pattern), and the files that failed to load. */
     @GET
-    public PipelineList list() {
-        List<PipelineRegistry.Loaded> all = registry.allLoaded();
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PipelineList list(@Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        List<PipelineRegistry.Loaded> all = registry.allLoaded().stream()
+                .filter(loaded -> caller.mayAccess(loaded.pipeline().id())).toList();
         Map<String, List<RunRecord>> recent = runs.recentRuns(
                 all.stream().map(loaded -> loaded.pipeline().id()).toList(), LIST_RECENT_RUNS);
         Map<String, ScheduleState> schedules = ticker.states();
@@ -79,7 +92,8 @@ public class PipelineResource {
                             newest.stream().map(RecentRunView::of).toList(), null);
                 })
                 .toList();
-        List<PipelineList.LoadError> errors = registry.failures().stream()
+        // file paths and parse problems are not about one pipeline: not for restricted callers
+        List<PipelineList.LoadError> errors = caller.restricted() ? List.of() : registry.failures().stream()
                 .map(f -> new PipelineList.LoadError(f.file().toString(),
                         f.problems().stream().map(Object::toString).toList()))
                 .toList();
@@ -88,7 +102,13 @@ public class PipelineResource {
 
     @GET
     @Path("/{id}")
-    public PipelineView get(@PathParam("id") String id) {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PipelineView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Callers.requirePipeline(Callers.principal(request), id, "pipeline '" + id + "'");
+        return view(id);
+    }
+
+    private PipelineView view(String id) {
         PipelineRegistry.Loaded loaded = loaded(id);
         Pipeline p = loaded.pipeline();
         List<RunView> recent = runs.listRuns(Optional.of(id), Optional.empty(), Optional.empty(), RECENT_RUNS)
@@ -107,7 +127,9 @@ public class PipelineResource {
      */
     @GET
     @Path("/{id}/versions")
-    public VersionList versions(@PathParam("id") String id) {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public VersionList versions(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Callers.requirePipeline(Callers.principal(request), id, "pipeline '" + id + "'");
         String current = registry.get(id).map(Pipeline::contentHash).orElse("");
         List<PipelineView.VersionView> list = versions.versions(id).stream()
                 .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(current), false))
@@ -121,7 +143,10 @@ public class PipelineResource {
     /** One version with its YAML text: what a run that names this version ran. */
     @GET
     @Path("/{id}/versions/{hash}")
-    public PipelineView.VersionView version(@PathParam("id") String id, @PathParam("hash") String hash) {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PipelineView.VersionView version(@PathParam("id") String id, @PathParam("hash") String hash,
+                                            @Context ContainerRequestContext request) {
+        Callers.requirePipeline(Callers.principal(request), id, "pipeline '" + id + "'");
         String current = registry.get(id).map(Pipeline::contentHash).orElse("");
         return versions.find(id, hash)
                 .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(current), true))
@@ -131,19 +156,27 @@ public class PipelineResource {
     /** Stops the pipeline's schedule (runs already started go on; manual runs and backfills still work). */
     @POST
     @Path("/{id}/pause")
-    public PipelineView pause(@PathParam("id") String id) {
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public PipelineView pause(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         pipeline(id);
         ticker.pause(id);
-        return get(id);
+        audit.record(caller, AuditLog.PIPELINE_PAUSE, id, Map.of(), Callers.remoteAddress(request));
+        return view(id);
     }
 
     /** Restarts the schedule; the times missed while paused are caught up as after downtime. */
     @POST
     @Path("/{id}/resume")
-    public PipelineView resume(@PathParam("id") String id) {
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public PipelineView resume(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         pipeline(id);
         ticker.resume(id);
-        return get(id);
+        audit.record(caller, AuditLog.PIPELINE_RESUME, id, Map.of(), Callers.remoteAddress(request));
+        return view(id);
     }
 
     /**
@@ -152,7 +185,11 @@ public class PipelineResource {
      */
     @POST
     @Path("/{id}/runs")
-    public Response trigger(@PathParam("id") String id, TriggerRequest request) {
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response trigger(@PathParam("id") String id, TriggerRequest request,
+                            @Context ContainerRequestContext context) {
+        Principal caller = Callers.principal(context);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         Pipeline p = pipeline(id);
         Map<String, String> params = new LinkedHashMap<>();
         if (request != null && request.params() != null) {
@@ -169,6 +206,9 @@ public class PipelineResource {
         }
         RunRecord run = engine.trigger(p, TriggerType.MANUAL, Instant.now(clock), params)
                 .orElseThrow(() -> new IllegalStateException("a manual run is never a duplicate"));
+        // who triggered a manual run: the run's audit rows, shown on its page
+        audit.record(caller, AuditLog.RUN_TRIGGER, run.runId(), Map.of("pipeline", id),
+                Callers.remoteAddress(context));
         return Response.created(URI.create("/api/v1/runs/" + run.runId())).entity(RunView.of(run)).build();
     }
 
@@ -178,7 +218,11 @@ public class PipelineResource {
      */
     @POST
     @Path("/{id}/backfill")
-    public Response backfill(@PathParam("id") String id, BackfillRequest request) {
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response backfill(@PathParam("id") String id, BackfillRequest request,
+                             @Context ContainerRequestContext context) {
+        Principal caller = Callers.principal(context);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         Pipeline p = pipeline(id);
         if (request == null || request.from() == null || request.to() == null) {
             throw new BadRequestException("from and to are required, e.g. {\"from\": \"2026-10-01\", "
@@ -205,6 +249,9 @@ public class PipelineResource {
                     dryRun, times, skipped, dryRun ? null : 0, null, dryRun ? null : true)).build();
         }
         BackfillRecord backfill = backfills.start(p, plan, maxActive);
+        audit.record(caller, AuditLog.BACKFILL_CREATE, backfill.backfillId(), Map.of("pipeline", id,
+                "from", plan.from().toString(), "to", plan.to().toString(), "runs", times.size()),
+                Callers.remoteAddress(context));
         return Response.created(URI.create("/api/v1/backfills/" + backfill.backfillId()))
                 .entity(new BackfillView(backfill.backfillId(), id, plan.from().toString(), plan.to().toString(),
                         maxActive, false, times, skipped, times.size(), null, false))
