@@ -49,7 +49,9 @@ import io.kindling.scheduler.auth.SessionStore;
 import io.kindling.scheduler.auth.TokenStore;
 import io.kindling.scheduler.auth.UserStore;
 import io.kindling.scheduler.config.AuthConfig;
-import io.kindling.scheduler.resources.AccessResource;
+import io.kindling.scheduler.resources.LoginPageResource;
+import io.kindling.scheduler.resources.TokenResource;
+import io.kindling.scheduler.resources.UserResource;
 import io.kindling.scheduler.resources.AuditResource;
 import io.kindling.scheduler.resources.BackfillResource;
 import io.kindling.scheduler.resources.SignInResource;
@@ -250,8 +252,11 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
         environment.jersey().register(new AuthFilter(authenticator));
         environment.jersey().register(RolesAllowedDynamicFeature.class);
-        environment.jersey().register(new SignInResource(authenticator, sessions, audit, config.isSecureCookies()));
-        environment.jersey().register(new AccessResource(tokens, users, sessions, audit));
+        SignInResource signIn = new SignInResource(authenticator, sessions, audit, config.isSecureCookies());
+        environment.jersey().register(signIn);
+        environment.jersey().register(new LoginPageResource(authenticator, signIn, audit));
+        environment.jersey().register(new TokenResource(tokens, sessions, audit));
+        environment.jersey().register(new UserResource(users, audit));
         environment.jersey().register(new AuditResource(audit));
         return audit;
     }

@@ -28,8 +28,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * {@code GET /backfills/{id}}, so stopping the command does not stop the backfill.
  */
 public class BackfillCommand extends QuietCommand {
-    static final String URL_ENV = "KINDLING_URL";
-    static final String DEFAULT_URL = "http://localhost:8080"; // the API port of the root config.yml
+    static final String URL_ENV = Profile.URL_ENV;
+    static final String DEFAULT_URL = Profile.DEFAULT_URL;
 
     public BackfillCommand() {
         super("backfill", "Run a pipeline for each of its scheduled times in a range, on a running daemon");
@@ -37,7 +37,6 @@ public class BackfillCommand extends QuietCommand {
 
     @Override
     public void configure(Subparser subparser) {
-        String env = System.getenv(URL_ENV);
         subparser.addArgument("pipeline").metavar("PIPELINE").help("the pipeline's id");
         subparser.addArgument("--from").required(true).metavar("DATE")
                 .help("first day (2026-10-01, in the schedule's zone) or instant (2026-10-01T06:00:00Z), included");
@@ -47,15 +46,19 @@ public class BackfillCommand extends QuietCommand {
         subparser.addArgument("--dry-run").action(Arguments.storeTrue())
                 .help("only print the logical times that would run; create nothing");
         // argparse4j prints the default it ends up with; the help says where it comes from
-        subparser.addArgument("--url").setDefault(env == null || env.isBlank() ? DEFAULT_URL : env)
-                .help("the daemon's API: $" + URL_ENV + " if set, else " + DEFAULT_URL);
+        subparser.addArgument("--url")
+                .help("the daemon's API: $" + URL_ENV + " if set, else the profile's url, else " + DEFAULT_URL);
+        subparser.addArgument("--token").metavar("TOKEN")
+                .help("an API token (operator or admin): $" + Profile.TOKEN_ENV + " if set, else the profile's "
+                        + "token (~/.config/kindling/profile, or $" + Profile.PROFILE_ENV + ")");
         // tests poll fast; people have no reason to change it
         subparser.addArgument("--poll-interval").type(Integer.class).setDefault(1000).help(Arguments.SUPPRESS);
     }
 
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace ns) throws Exception {
-        Daemon daemon = new Daemon(ns.getString("url"), bootstrap.getObjectMapper());
+        Profile profile = Profile.resolve(ns.getString("url"), ns.getString("token"), System.getenv());
+        Daemon daemon = new Daemon(profile, bootstrap.getObjectMapper());
         String pipeline = ns.getString("pipeline");
         boolean dryRun = ns.getBoolean("dry_run");
 
@@ -153,11 +156,13 @@ public class BackfillCommand extends QuietCommand {
     /** The daemon's JSON API over the JDK's HTTP client. */
     private static final class Daemon {
         private final String baseUrl;
+        private final java.util.Optional<String> token;
         private final ObjectMapper json;
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-        Daemon(String url, ObjectMapper json) {
-            this.baseUrl = baseUrl(url);
+        Daemon(Profile profile, ObjectMapper json) {
+            this.baseUrl = baseUrl(profile.url());
+            this.token = profile.token();
             this.json = json;
         }
 
@@ -168,6 +173,7 @@ public class BackfillCommand extends QuietCommand {
                     // generous: a large backfill's POST writes thousands of rows before it answers
                     .timeout(Duration.ofSeconds(60))
                     .header("Accept", "application/json");
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
             try {
                 if (body != null) {
                     request.header("Content-Type", "application/json")
@@ -175,6 +181,10 @@ public class BackfillCommand extends QuietCommand {
                 }
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode answer = parse(response.body());
+                if (response.statusCode() == 401) {
+                    throw new CommandFailedException("the daemon at " + baseUrl + " wants a token: pass --token, set "
+                            + Profile.TOKEN_ENV + ", or put token=... in ~/.config/kindling/profile (docs/auth.md)");
+                }
                 if (response.statusCode() >= 400) {
                     // the daemon's errors are {"code", "message"}; a bare "Not Found" means no such route, so
                     // probably not the daemon's API port

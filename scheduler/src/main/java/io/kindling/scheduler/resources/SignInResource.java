@@ -5,6 +5,7 @@ import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.Authenticator;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Principal;
+import io.kindling.scheduler.auth.Role;
 import io.kindling.scheduler.auth.SessionCookies;
 import io.kindling.scheduler.auth.SessionStore;
 import jakarta.annotation.security.PermitAll;
@@ -14,21 +15,19 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Signing in and out: the one-time link {@code /login?token=...} that the first start prints, the sign-in page's
- * {@code POST /api/v1/login}, {@code POST /api/v1/logout}, and {@code GET /api/v1/whoami}.
+ * Signing in and out: the sign-in page's {@code POST /api/v1/login}, {@code POST /api/v1/logout}, and
+ * {@code GET /api/v1/whoami}. The sign-in link {@code /login?token=} is {@link LoginPageResource}.
  */
-@Path("/")
+@Path("/api/v1")
 public class SignInResource {
     private final Authenticator authenticator;
     private final SessionStore sessions;
@@ -42,33 +41,9 @@ public class SignInResource {
         this.alwaysSecure = alwaysSecure;
     }
 
-    /**
-     * With {@code ?token=}: opens a session and sends the browser on to {@code next} (a local path only), so the
-     * token leaves the address bar and, with no-referrer, is not sent on to anyone. Without: the sign-in page.
-     */
-    @GET
-    @Path("login")
-    @PermitAll
-    public Response login(@QueryParam("token") String token, @QueryParam("next") String next,
-                          @Context ContainerRequestContext request) {
-        if (token == null || token.isEmpty()) {
-            return DashboardResource.asset("index.html");
-        }
-        Optional<Principal> who = authenticator.token(token);
-        if (who.isEmpty()) {
-            audit.record("token:(invalid)", Optional.empty(), AuditLog.LOGIN_FAILED, null, Map.of("with", "link"),
-                    Callers.remoteAddress(request));
-            return Response.seeOther(URI.create("/login?failed=1")).header("Referrer-Policy", "no-referrer").build();
-        }
-        return Response.seeOther(URI.create(localPath(next)))
-                .header("Referrer-Policy", "no-referrer")
-                .header(HttpHeaders.SET_COOKIE, open(who.get(), "link", request))
-                .build();
-    }
-
     /** {@code {"token": ...}} or {@code {"username": ..., "password": ...}}: 200 with the caller and a cookie. */
     @POST
-    @Path("api/v1/login")
+    @Path("login")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @PermitAll
@@ -96,7 +71,7 @@ public class SignInResource {
 
     /** Ends the browser's session (its row is deleted, the cookie cleared); 204 whether or not there was one. */
     @POST
-    @Path("api/v1/logout")
+    @Path("logout")
     @PermitAll
     public Response logout(@Context ContainerRequestContext request) {
         SessionCookies.sessionId(request.getHeaderString(HttpHeaders.COOKIE)).ifPresent(sessions::close);
@@ -104,44 +79,20 @@ public class SignInResource {
     }
 
     @GET
-    @Path("api/v1/whoami")
+    @Path("whoami")
     @Produces(MediaType.APPLICATION_JSON)
-    @RolesAllowed("viewer")
+    @RolesAllowed(Role.VIEWER_NAME)
     public AuthViews.WhoAmI whoami(@Context ContainerRequestContext request) {
         return AuthViews.WhoAmI.of(Callers.principal(request));
     }
 
-    private String open(Principal who, String with, ContainerRequestContext request) {
+    String open(Principal who, String with, ContainerRequestContext request) {
         audit.record(who, AuditLog.LOGIN, who.id(), Map.of("with", with), Callers.remoteAddress(request));
         return SessionCookies.open(sessions.open(who), sessions.idleTimeout(), secure(request));
     }
 
-    private boolean secure(ContainerRequestContext request) {
+    boolean secure(ContainerRequestContext request) {
         return alwaysSecure || request.getSecurityContext().isSecure()
                 || "https".equalsIgnoreCase(request.getUriInfo().getRequestUri().getScheme());
-    }
-
-    /**
-     * {@code next} when it is a path on this server: one leading slash, no backslash (browsers read {@code /\} as
-     * {@code //}), no control characters; anything else (another host, a scheme, {@code //host}) gives {@code /}.
-     */
-    static String localPath(String next) {
-        if (next == null || next.length() > 2048 || !next.startsWith("/") || next.startsWith("//")
-                || next.contains("\\")) {
-            return "/";
-        }
-        for (int i = 0; i < next.length(); i++) {
-            char c = next.charAt(i);
-            if (c < 0x21 || c == 0x7f) {
-                return "/";
-            }
-        }
-        URI uri;
-        try {
-            uri = URI.create(next);
-        } catch (IllegalArgumentException e) {
-            return "/";
-        }
-        return uri.getScheme() == null && uri.getRawAuthority() == null ? next : "/";
     }
 }

@@ -49,8 +49,11 @@ class BackfillCommandTest {
         return "http://localhost:" + daemon.extension.getLocalPort();
     }
 
+    /** The command, with the test daemon's admin token as {@code --token}. */
     private Optional<Throwable> kindling(String... args) {
-        return cli.run(args);
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--token", KindlingApp.ADMIN_TOKEN));
+        return cli.run(all.toArray(String[]::new));
     }
 
     /** The command's lines: the daemon runs in this JVM, so its log lines land in stdout too. */
@@ -154,6 +157,35 @@ class BackfillCommandTest {
         assertThat(badDate.get()).hasMessage("from: expected a date (2026-10-01) or an instant "
                 + "(2026-10-01T06:00:00Z), got 'June 1st'");
         assertThat(stderr()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void withoutATokenTheCommandSaysHowToGiveOne() throws Exception {
+        startDaemon();
+        Optional<Throwable> result = cli.run("backfill", "daily_ok", "--from", "2026-06-01", "--to", "2026-06-05",
+                "--url", url());
+
+        assertThat(result).isPresent();
+        assertThat(result.get()).isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("wants a token: pass --token, set KINDLING_TOKEN");
+        assertThat(api.runs("daily_ok")).isEmpty();
+    }
+
+    @Test
+    void theTokenMayComeFromTheProfileFile() throws Exception {
+        startDaemon();
+        java.nio.file.Path profile = daemon.workDir.resolve("profile");
+        java.nio.file.Files.writeString(profile, "url=" + url() + "\ntoken=" + KindlingApp.ADMIN_TOKEN + "\n");
+
+        Profile resolved = Profile.resolve(null, null, java.util.Map.of("KINDLING_PROFILE", profile.toString()));
+
+        assertThat(resolved).isEqualTo(new Profile(url(), Optional.of(KindlingApp.ADMIN_TOKEN)));
+        assertThat(Profile.resolve(null, "kdl_from-the-flag-wins-over-all", java.util.Map.of(
+                "KINDLING_PROFILE", profile.toString(), "KINDLING_TOKEN", "kdl_from-env-wins-over-the-file")).token())
+                .contains("kdl_from-the-flag-wins-over-all");
+        assertThat(Profile.resolve(null, null, java.util.Map.of("KINDLING_PROFILE", profile.toString(),
+                "KINDLING_TOKEN", "kdl_from-env-wins-over-the-file")).token())
+                .contains("kdl_from-env-wins-over-the-file");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.kindling.scheduler.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.kindling.scheduler.KindlingApplication;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,7 +50,10 @@ public final class DaemonProcess {
         command.add("server");
         command.add(config.toString());
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // the daemon's admin token, as automation passes it (docs/auth.md); requests below send it
+            builder.environment().put(KindlingApplication.BOOTSTRAP_TOKEN_ENV, KindlingApp.ADMIN_TOKEN);
+            Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -173,7 +177,8 @@ public final class DaemonProcess {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN);
     }
 
     /**

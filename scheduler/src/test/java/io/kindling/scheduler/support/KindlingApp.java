@@ -15,6 +15,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import jakarta.ws.rs.client.ClientRequestFilter;
+import org.glassfish.jersey.client.JerseyClientBuilder;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -24,6 +26,17 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class KindlingApp {
     private static final String DATABASE_PROPERTY = "kindling.test.database";
+    /**
+     * Every test daemon's admin token, set as its {@code auth.bootstrapToken} (so no first-start token is made or
+     * printed); {@link #extension}'s client sends it on every request, so tests call the API as before.
+     */
+    public static final String ADMIN_TOKEN = "kdl_test-admin-token-of-every-test-daemon";
+    /** Adds the admin token to a request that has no Authorization header of its own. */
+    public static final ClientRequestFilter BEARER = request -> {
+        if (!request.getHeaders().containsKey("Authorization")) {
+            request.getHeaders().putSingle("Authorization", "Bearer " + ADMIN_TOKEN);
+        }
+    };
 
     public final Path workDir;
     public final Clock clock;
@@ -55,6 +68,8 @@ public final class KindlingApp {
         this.extra = extra;
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("database.url", database.url()),
+                ConfigOverride.config("auth.bootstrapToken", ADMIN_TOKEN),
+                ConfigOverride.config("auth.adminTokenFile", workDir.resolve("data/admin-token").toString()),
                 ConfigOverride.config("workDir", workDir.toString()),
                 ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())));
         overrides.addAll(List.of(extra));
@@ -72,7 +87,12 @@ public final class KindlingApp {
                 super.before();
             }
         };
-        this.extension = new DropwizardAppExtension<>(support);
+        this.extension = new DropwizardAppExtension<>(support) {
+            @Override
+            protected JerseyClientBuilder clientBuilder() {
+                return super.clientBuilder().register(BEARER);
+            }
+        };
     }
 
     /**

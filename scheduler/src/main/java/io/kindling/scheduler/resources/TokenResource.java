@@ -9,11 +9,8 @@ import io.kindling.scheduler.auth.Role;
 import io.kindling.scheduler.auth.SessionStore;
 import io.kindling.scheduler.auth.TokenRecord;
 import io.kindling.scheduler.auth.TokenStore;
-import io.kindling.scheduler.auth.UserRecord;
-import io.kindling.scheduler.auth.UserStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -35,31 +32,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * API tokens and dashboard users, for admins. The contract {@code bin/kindling token create/list/revoke} builds on:
+ * API tokens, for admins. The contract {@code bin/kindling token create/list/revoke} builds on:
  * see docs/auth.md. Callers restricted to some pipelines cannot manage access (they could widen their own).
  */
-@Path("/api/v1")
+@Path("/api/v1/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Role.ADMIN_NAME)
-public class AccessResource {
+public class TokenResource {
     private static final Pattern EXPIRES_IN = Pattern.compile("([1-9][0-9]{0,5})([smhd])");
-    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} _.:@/-]{1,128}");
+    static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} _.:@/-]{1,128}");
 
     private final TokenStore tokens;
-    private final UserStore users;
     private final SessionStore sessions;
     private final AuditLog audit;
 
-    public AccessResource(TokenStore tokens, UserStore users, SessionStore sessions, AuditLog audit) {
+    public TokenResource(TokenStore tokens, SessionStore sessions, AuditLog audit) {
         this.tokens = tokens;
-        this.users = users;
         this.sessions = sessions;
         this.audit = audit;
     }
 
     /** 201 with the new token; its secret ({@code token}) is in this answer only. */
     @POST
-    @Path("tokens")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.ADMIN_NAME)
     public Response createToken(AuthViews.TokenRequest body, @Context ContainerRequestContext request) {
@@ -85,7 +79,6 @@ public class AccessResource {
 
     /** Every token, newest first, with no secret and no hash. */
     @GET
-    @Path("tokens")
     @RolesAllowed(Role.ADMIN_NAME)
     public AuthViews.TokenList listTokens(@Context ContainerRequestContext request) {
         Callers.requireUnrestricted(Callers.principal(request));
@@ -96,7 +89,7 @@ public class AccessResource {
 
     /** Revokes the token at once, and ends the dashboard sessions opened with it; revoking twice is a no-op. */
     @POST
-    @Path("tokens/{id}/revoke")
+    @Path("/{id}/revoke")
     @RolesAllowed(Role.ADMIN_NAME)
     public AuthViews.TokenView revoke(@PathParam("id") String id, @Context ContainerRequestContext request) {
         Principal caller = Callers.principal(request);
@@ -110,43 +103,7 @@ public class AccessResource {
         return AuthViews.TokenView.of(tokens.find(id).orElseThrow(), null, Instant.now());
     }
 
-    @POST
-    @Path("users")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(Role.ADMIN_NAME)
-    public Response createUser(AuthViews.UserRequest body, @Context ContainerRequestContext request) {
-        Principal caller = Callers.principal(request);
-        Callers.requireUnrestricted(caller);
-        if (body == null) {
-            throw new BadRequestException("username, password and role are required");
-        }
-        Role role = role(body.role());
-        Optional<PipelinePattern> pipelines = pattern(body.pipelines());
-        UserRecord user;
-        try {
-            user = users.create(body.username(), body.password(), role, pipelines, caller.actor());
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException(e.getMessage());
-        } catch (IllegalStateException e) {
-            throw new ClientErrorException(e.getMessage(), Response.Status.CONFLICT);
-        }
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("username", user.username());
-        detail.put("role", role.wireName());
-        pipelines.ifPresent(p -> detail.put("pipelines", p.glob()));
-        audit.record(caller, AuditLog.USER_CREATE, user.id(), detail, Callers.remoteAddress(request));
-        return Response.created(URI.create("/api/v1/users/" + user.id())).entity(AuthViews.UserView.of(user)).build();
-    }
-
-    @GET
-    @Path("users")
-    @RolesAllowed(Role.ADMIN_NAME)
-    public AuthViews.UserList listUsers(@Context ContainerRequestContext request) {
-        Callers.requireUnrestricted(Callers.principal(request));
-        return new AuthViews.UserList(users.list().stream().map(AuthViews.UserView::of).toList());
-    }
-
-    private static Role role(String name) {
+    static Role role(String name) {
         try {
             return Role.parse(name);
         } catch (IllegalArgumentException e) {
@@ -154,7 +111,7 @@ public class AccessResource {
         }
     }
 
-    private static Optional<PipelinePattern> pattern(String glob) {
+    static Optional<PipelinePattern> pattern(String glob) {
         try {
             return PipelinePattern.parse(glob);
         } catch (IllegalArgumentException e) {
