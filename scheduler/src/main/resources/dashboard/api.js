@@ -1,4 +1,5 @@
-// The only way the dashboard talks to the daemon: the public JSON API under /api/v1.
+// The only way the dashboard talks to the daemon: the JSON API under /api/v1, signed in by the session cookie
+// (HttpOnly: scripts never see it). A 401 sends the viewer to the sign-in page, and back here afterwards.
 const BASE = '/api/v1';
 
 export class ApiError extends Error {
@@ -8,16 +9,25 @@ export class ApiError extends Error {
   }
 }
 
+/** Where the sign-in page sends the viewer back to: this page, as a local path and hash. */
+export function signInUrl() {
+  return '/login?next=' + encodeURIComponent(location.pathname + location.search + location.hash);
+}
+
+function signInAgain(response) {
+  if (response.status === 401 && location.pathname !== '/login') location.assign(signInUrl());
+}
+
 // Every POST carries a JSON body ({} when there is nothing to say): the daemon refuses other POSTs, which is
 // what keeps other sites' pages from sending them (docs/web-security.md).
 async function call(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
-  if (method !== 'GET' && body === undefined) body = {};
-  if (body !== undefined) {
+  if (body !== undefined || method !== 'GET') {
     init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.body = JSON.stringify(body === undefined ? {} : body);
   }
   const response = await fetch(BASE + path, init);
+  signInAgain(response);
   const text = await response.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
@@ -28,6 +38,9 @@ async function call(method, path, body) {
 }
 
 export const api = {
+  login: (credentials) => call('POST', '/login', credentials),
+  logout: () => call('POST', '/logout'),
+  whoami: () => call('GET', '/whoami'),
   pipelines: () => call('GET', '/pipelines'),
   pipeline: (id) => call('GET', `/pipelines/${encodeURIComponent(id)}`),
   version: (id, hash) => call('GET', `/pipelines/${encodeURIComponent(id)}/versions/${encodeURIComponent(hash)}`),
@@ -44,6 +57,7 @@ export const api = {
   // fetching only what was appended.
   log: async (runId, taskId, attempt, offset) => {
     const response = await fetch(`${BASE}/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(taskId)}/log?attempt=${attempt}&offset=${offset}`);
+    signInAgain(response);
     if (!response.ok) return { error: `(no log: ${response.status})` };
     const bytes = new Uint8Array(await response.arrayBuffer());
     const size = Number(response.headers.get('X-Kindling-Log-Size') ?? offset + bytes.length);

@@ -6,6 +6,8 @@ import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
 import { alertsPage } from './pages/alerts.js';
 import { versionPage } from './pages/version.js';
+import { signInPage } from './pages/signin.js';
+import { api } from './api.js';
 
 const routes = [
   [/^#\/pipelines\/([^/?]+)$/, (m) => pipelinePage(decodeURIComponent(m[1]))],
@@ -24,6 +26,12 @@ async function render(moved) {
   if (current && current.stop) current.stop();
   current = null;
   const main = document.getElementById('main');
+  if (location.pathname === '/login') {
+    // the sign-in page: GET /login serves this same shell; nothing else is shown until signed in
+    document.querySelector('header nav').hidden = true;
+    main.replaceChildren(signInPage().node);
+    return;
+  }
   const hash = location.hash;
   const route = routes.find(([pattern]) => pattern.test(hash));
   const section = ['runs', 'alerts'].find((s) => hash.startsWith(`#/${s}`)) || 'pipelines';
@@ -46,3 +54,18 @@ async function render(moved) {
 
 window.addEventListener('hashchange', () => render(true));
 render(false);
+
+// who is signed in, and a way out; a 401 here has sent the viewer to the sign-in page already
+if (location.pathname !== '/login') {
+  api.whoami().then((me) => {
+    const signOut = el('button', {
+      type: 'button', class: 'link', 'data-testid': 'sign-out',
+      onclick: async () => {
+        await api.logout().catch(() => {});
+        location.assign('/login');
+      },
+    }, 'Sign out');
+    document.querySelector('header').append(
+      el('span', { class: 'who', 'data-testid': 'who' }, `${me.name} (${me.role})`), signOut);
+  }).catch(() => {});
+}

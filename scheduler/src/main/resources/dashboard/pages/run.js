@@ -78,6 +78,13 @@ function summary(run) {
   if (run.backfill_id) rows.push(['Backfill', run.backfill_id]);
   if (run.git_commit) rows.push(['Git commit', el('code', {}, run.git_commit)]);
   if (run.error) rows.push(['Error', el('span', { class: 'error-text' }, run.error)]);
+  // who did what to this run, from the audit log: "triggered by …", "cancelled by …", "repaired by …"
+  const did = { 'run.trigger': 'triggered', 'run.cancel': 'cancelled', 'run.repair': 'repaired' };
+  const history = (run.audit || []).filter((a) => did[a.action]);
+  if (history.length) {
+    rows.push(['Who', el('ul', { class: 'plain', 'data-testid': 'audit' }, history.map((a) =>
+      el('li', {}, `${did[a.action]} by ${a.actor} `, time(a.at))))]);
+  }
   return el('dl', { class: 'summary' }, rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 

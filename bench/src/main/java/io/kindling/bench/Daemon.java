@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
 /** The daemon as its own process ({@code KindlingApplication server config.yml}, as bin/kindling starts it). */
 final class Daemon implements AutoCloseable {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * The admin token of every daemon the bench starts, handed over as automation does (docs/auth.md): the
+     * daemon stores it hashed, and every request here sends it. Random per bench run.
+     */
+    static final String TOKEN = "kdl_bench-" + new java.math.BigInteger(256, new java.security.SecureRandom())
+            .toString(36);
 
     private final Process process;
     private final int port;
@@ -33,8 +39,10 @@ final class Daemon implements AutoCloseable {
         List<String> command = new ArrayList<>(JavaProcess.command(jvmOptions));
         command.addAll(List.of("io.kindling.scheduler.KindlingApplication", "server", config.toString()));
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("KINDLING_BOOTSTRAP_TOKEN", TOKEN);
+        Process process = builder.start();
         long deadline = start + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -51,7 +59,8 @@ final class Daemon implements AutoCloseable {
 
     private static int status(String url) throws InterruptedException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                            .header("Authorization", "Bearer " + TOKEN).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -63,13 +72,15 @@ final class Daemon implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -109,6 +120,8 @@ final class Daemon implements AutoCloseable {
                 workDir: "%s"
                 logDir: "%s"
                 defaultExecutor: %s
+                auth:
+                  adminTokenFile: "%s"
                 executors:
                 %s
                 server:
@@ -128,7 +141,8 @@ final class Daemon implements AutoCloseable {
                     org.flywaydb: WARN
                     com.zaxxer.hikari: WARN
                     org.eclipse.jetty: WARN
-                """.formatted(databaseUrl, pipelines, dir, dir.resolve("logs"), defaultExecutor, executors, port,
+                """.formatted(databaseUrl, pipelines, dir, dir.resolve("logs"), defaultExecutor, dir.resolve("admin-token"),
+                executors, port,
                 adminPort);
         Path file = dir.resolve("config.yml");
         Files.writeString(file, yaml);

@@ -49,7 +49,24 @@ import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.health.ClusterHealthCheck;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
+import io.kindling.scheduler.auth.AuditLog;
+import io.kindling.scheduler.auth.AuthFilter;
+import io.kindling.scheduler.auth.Authenticator;
+import io.kindling.scheduler.auth.FirstStart;
+import io.kindling.scheduler.auth.Role;
+import io.kindling.scheduler.auth.SessionStore;
+import io.kindling.scheduler.auth.TokenStore;
+import io.kindling.scheduler.auth.UserStore;
+import io.kindling.scheduler.config.AuthConfig;
+import io.kindling.scheduler.resources.LoginPageResource;
+import io.kindling.scheduler.resources.TokenResource;
+import io.kindling.scheduler.resources.UserResource;
+import io.kindling.scheduler.resources.AuditResource;
 import io.kindling.scheduler.resources.BackfillResource;
+import io.kindling.scheduler.resources.SignInResource;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.DashboardResource;
 import io.kindling.scheduler.resources.PipelineResource;
@@ -67,16 +84,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import io.kindling.scheduler.web.AdminAuthenticator;
-import io.kindling.scheduler.web.EnvAdminToken;
 import io.kindling.scheduler.web.WebSecurity;
 import org.slf4j.LoggerFactory;
 
 /** The Kindling daemon. {@link #run} is the list of what it is made of, in start order. */
 public class KindlingApplication extends Application<KindlingConfiguration> {
+    /** Automation's admin token when config.yml sets no {@code auth.bootstrapToken}. */
+    public static final String BOOTSTRAP_TOKEN_ENV = "KINDLING_BOOTSTRAP_TOKEN";
+
     private final Clock clock;
     private final Function<String, String> env;
     private ScheduleTicker ticker;
+    private Authenticator authenticator;
 
     public KindlingApplication() {
         this(Clock.systemUTC());
@@ -212,15 +231,19 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         });
         environment.lifecycle().manage(sources);
 
-        WebSecurity.install(config, environment, adminAuthenticator());
+        // authentication: every API route needs a token or a session except those in PublicRoutes (docs/auth.md)
+        AuditLog audit = auth(config.getAuth(), database, environment);
+        // Host, Origin/CSRF, headers and size limits on both ports; the admin port wants an admin token
+        WebSecurity.install(config, environment, bearer -> authenticator.token(bearer)
+                .map(caller -> caller.role() == Role.ADMIN && caller.pipelines().isEmpty()).orElse(false));
         environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock,
-                config.getLimits()));
-        environment.jersey().register(new RunResource(runs, engine, registry));
+                config.getLimits(), audit));
+        environment.jersey().register(new RunResource(runs, engine, registry, audit));
         environment.jersey().register(new BackfillResource(runs));
         environment.jersey().register(new ClusterResource(new DaemonDao(database.jdbi()), self.daemonId(),
                 config.getCluster().getDeadAfter().toJavaDuration(), Clock.systemUTC()));
-        environment.jersey().register(new SourceResource(sources, registry));
-        environment.jersey().register(new WebhookResource(outbox, Clock.systemUTC()));
+        environment.jersey().register(new SourceResource(sources, registry, audit));
+        environment.jersey().register(new WebhookResource(outbox, Clock.systemUTC(), audit));
         environment.jersey().register(new DashboardResource());
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
@@ -230,14 +253,55 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
     }
 
-    /** Who may use the admin port: for now the one token of {@value EnvAdminToken#VARIABLE}. */
-    private AdminAuthenticator adminAuthenticator() {
-        EnvAdminToken token = new EnvAdminToken(env);
-        if (!token.configured()) {
-            LoggerFactory.getLogger(KindlingApplication.class).warn("{} is not set: the admin port answers only "
-                    + "/ping and /healthcheck (status only)", EnvAdminToken.VARIABLE);
-        }
-        return token;
+    /**
+     * Tokens, users, sessions and the audit log; the filter that authenticates every request and the roles check;
+     * the sign-in and access endpoints; and on the first start, the admin token printed once the port is known.
+     * Auth times are real time (token expiry, sessions), whatever clock schedules runs.
+     */
+    private AuditLog auth(AuthConfig config, Database database, Environment environment) {
+        Clock real = Clock.systemUTC();
+        TokenStore tokens = new TokenStore(database.jdbi(), real);
+        UserStore users = new UserStore(database.jdbi(), real);
+        SessionStore sessions = new SessionStore(database.jdbi(), real,
+                config.getSessionIdleTimeout().toJavaDuration());
+        AuditLog audit = new AuditLog(database.jdbi(), real);
+        authenticator = new Authenticator(tokens, users, sessions);
+
+        FirstStart firstStart = new FirstStart(tokens);
+        String bootstrap = config.getBootstrapToken().isBlank()
+                ? Optional.ofNullable(env.apply(BOOTSTRAP_TOKEN_ENV)).orElse("") : config.getBootstrapToken();
+        firstStart.bootstrap(bootstrap.strip());
+        firstStart.adminToken(Path.of(config.getAdminTokenFile())).ifPresent(secret ->
+                environment.lifecycle().addServerLifecycleListener(server -> {
+                    String host = "127.0.0.1";
+                    int port = -1;
+                    for (Connector connector : server.getConnectors()) {
+                        if (connector instanceof ServerConnector c && "application".equals(c.getName())) {
+                            port = c.getLocalPort();
+                            String bound = c.getHost();
+                            if (bound != null && !bound.isEmpty() && !bound.equals("0.0.0.0") && !bound.equals("::")) {
+                                host = bound.contains(":") ? "[" + bound + "]" : bound;
+                            }
+                            break;
+                        }
+                    }
+                    FirstStart.announce(System.out, secret, host, port);
+                }));
+
+        environment.jersey().register(new AuthFilter(authenticator));
+        environment.jersey().register(RolesAllowedDynamicFeature.class);
+        SignInResource signIn = new SignInResource(authenticator, sessions, audit, config.isSecureCookies());
+        environment.jersey().register(signIn);
+        environment.jersey().register(new LoginPageResource(authenticator, signIn, audit));
+        environment.jersey().register(new TokenResource(tokens, sessions, audit));
+        environment.jersey().register(new UserResource(users, audit));
+        environment.jersey().register(new AuditResource(audit));
+        return audit;
+    }
+
+    /** Token and session validation, for filters outside Jersey (the admin port); set once {@link #run} ran. */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.kindling.scheduler.config.AlertingConfig;
+import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.ClusterConfig;
 import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.DatabaseConfig;
@@ -92,6 +93,20 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setLimits(LimitsConfig limits) {
         this.limits = limits;
+    }
+
+    @Valid
+    @NotNull
+    private AuthConfig auth = new AuthConfig();
+
+    @JsonProperty
+    public AuthConfig getAuth() {
+        return auth;
+    }
+
+    @JsonProperty
+    public void setAuth(AuthConfig auth) {
+        this.auth = auth;
     }
 
     @JsonProperty

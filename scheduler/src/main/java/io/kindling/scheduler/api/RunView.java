@@ -31,7 +31,8 @@ public record RunView(
         String error,
         String backfillId,
         List<RepairView> repairs,
-        List<TaskRunView> tasks) {
+        List<TaskRunView> tasks,
+        List<AuthViews.AuditView> audit) {
 
     /** The longest param value a list row shows whole; longer ones end in an ellipsis. */
     public static final int ROW_PARAM_CHARS = 256;
@@ -52,7 +53,7 @@ public record RunView(
                 : v.substring(0, ROW_PARAM_CHARS) + "\u2026"));
         return new RunView(whole.runId, whole.pipeline, whole.version, whole.gitCommit, whole.trigger,
                 whole.logicalTime, cut, whole.state, whole.createdAt, whole.startedAt, whole.endedAt,
-                whole.durationMs, whole.error, whole.backfillId, null, null);
+                whole.durationMs, whole.error, whole.backfillId, null, null, null);
     }
 
     public static RunView of(RunRecord r) {
@@ -60,7 +61,7 @@ public record RunView(
                 r.trigger().dbName(), Views.time(r.logicalTime()), r.params(), r.state().name(),
                 Views.time(r.createdAt()), Views.time(r.startedAt()), Views.time(r.endedAt()),
                 Views.durationMillis(r.startedAt(), r.endedAt()), r.error().orElse(null),
-                r.backfillId().orElse(null), null, null);
+                r.backfillId().orElse(null), null, null, null);
     }
 
     public static RunView withTasks(RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts,
@@ -81,7 +82,13 @@ public record RunView(
         RunView base = of(r);
         return new RunView(base.runId, base.pipeline, base.version, base.gitCommit, base.trigger, base.logicalTime,
                 base.params, base.state, base.createdAt, base.startedAt, base.endedAt, base.durationMs, base.error,
-                base.backfillId, repairs.stream().map(RepairView::of).toList(), tasks);
+                base.backfillId, repairs.stream().map(RepairView::of).toList(), tasks, null);
+    }
+
+    /** This view with who did what to the run (the audit log's rows whose target is the run), oldest first. */
+    public RunView withAudit(List<AuthViews.AuditView> entries) {
+        return new RunView(runId, pipeline, version, gitCommit, trigger, logicalTime, params, state, createdAt,
+                startedAt, endedAt, durationMs, error, backfillId, repairs, tasks, entries);
     }
 
     /** One repair of the run: when, with which definition, and which tasks it ran again. */

@@ -4,11 +4,16 @@ import io.kindling.scheduler.api.BackfillView;
 import io.kindling.scheduler.core.RunState;
 import io.kindling.scheduler.db.BackfillRecord;
 import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.auth.Callers;
+import io.kindling.scheduler.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,9 +30,11 @@ public class BackfillResource {
 
     @GET
     @Path("/{id}")
-    public BackfillView get(@PathParam("id") String id) {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public BackfillView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
         BackfillRecord b = runs.findBackfill(id)
                 .orElseThrow(() -> new NotFoundException("backfill '" + id + "' not found"));
+        Callers.requirePipeline(Callers.principal(request), b.pipelineId(), "backfill '" + id + "'");
         Map<String, Integer> states = new LinkedHashMap<>();
         int total = 0;
         boolean done = true;

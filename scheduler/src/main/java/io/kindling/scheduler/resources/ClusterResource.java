@@ -3,9 +3,14 @@ package io.kindling.scheduler.resources;
 import io.kindling.scheduler.api.ClusterView;
 import io.kindling.scheduler.db.DaemonDao;
 import io.kindling.scheduler.db.DaemonRecord;
+import io.kindling.scheduler.auth.Callers;
+import io.kindling.scheduler.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +38,9 @@ public class ClusterResource {
     }
 
     @GET
-    public ClusterView get() {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public ClusterView get(@Context ContainerRequestContext request) {
+        Callers.requireUnrestricted(Callers.principal(request));
         Instant now = clock.instant();
         Map<String, List<String>> runs = daemons.unfinishedRunsByOwner();
         Map<String, List<String>> attempts = daemons.runningAttemptsByDaemon();

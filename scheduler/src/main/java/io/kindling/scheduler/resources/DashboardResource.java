@@ -1,5 +1,6 @@
 package io.kindling.scheduler.resources;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The ops dashboard: static ES modules and CSS from the jar's {@code dashboard/} folder, served on the API's port
- * so it needs no server or CDN of its own. It reads everything through the public API under {@code /api/v1}.
+ * so it needs no server or CDN of its own. It reads everything through the API under {@code /api/v1}. Its files
+ * hold no data, so they are served without credentials (see PublicRoutes); the data needs a session.
  */
 @Path("/")
 public class DashboardResource {
@@ -29,12 +31,14 @@ public class DashboardResource {
             "json", "application/json");
 
     @GET
+    @PermitAll
     public Response index() {
         return asset("index.html");
     }
 
     @GET
     @Path("/ui/{path: .+}")
+    @PermitAll
     public Response file(@PathParam("path") String path) {
         if (!SAFE_PATH.matcher(path).matches() || path.contains("..")) {
             throw new NotFoundException("no dashboard file " + path);
@@ -42,7 +46,7 @@ public class DashboardResource {
         return asset(path);
     }
 
-    private static Response asset(String path) {
+    static Response asset(String path) {
         String type = TYPES.get(path.substring(path.lastIndexOf('.') + 1));
         InputStream in = DashboardResource.class.getClassLoader().getResourceAsStream(ROOT + path);
         if (type == null || in == null) {

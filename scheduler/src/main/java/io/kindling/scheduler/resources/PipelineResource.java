@@ -20,6 +20,11 @@ import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunRecord;
 import io.kindling.scheduler.db.ScheduleState;
 import io.kindling.scheduler.schedule.ScheduleTicker;
+import io.kindling.scheduler.auth.AuditLog;
+import io.kindling.scheduler.auth.Callers;
+import io.kindling.scheduler.auth.Principal;
+import io.kindling.scheduler.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.GET;
@@ -28,6 +33,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -53,16 +60,16 @@ public class PipelineResource {
     private final Clock clock;
     private final Backfills backfills;
     private final LimitsConfig limits;
+    private final AuditLog audit;
 
+    /**
+     * @param limits quotas on queued manual runs and on backfills
+     * @param audit  where every state change is recorded with its caller
+     */
     public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunDao runs,
-                            PipelineVersionDao versions, Clock clock) {
-        this(registry, ticker, engine, runs, versions, clock, new LimitsConfig());
-    }
-
-    /** @param limits quotas on queued manual runs and on backfills */
-    public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunDao runs,
-                            PipelineVersionDao versions, Clock clock, LimitsConfig limits) {
+                            PipelineVersionDao versions, Clock clock, LimitsConfig limits, AuditLog audit) {
         this.limits = limits;
+        this.audit = audit;
         this.backfills = new Backfills(runs, engine, clock);
         this.registry = registry;
         this.ticker = ticker;
@@ -72,9 +79,13 @@ public class PipelineResource {
         this.clock = clock;
     }
 
+    /** The pipelines the caller may see (all, or those matching its pattern), and the files that failed to load. */
     @GET
-    public PipelineList list() {
-        List<PipelineRegistry.Loaded> all = registry.allLoaded();
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PipelineList list(@Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        List<PipelineRegistry.Loaded> all = registry.allLoaded().stream()
+                .filter(loaded -> caller.mayAccess(loaded.pipeline().id())).toList();
         Map<String, List<RunRecord>> recent = runs.recentRuns(
                 all.stream().map(loaded -> loaded.pipeline().id()).toList(), LIST_RECENT_RUNS);
         Map<String, ScheduleState> schedules = ticker.states();
@@ -89,7 +100,8 @@ public class PipelineResource {
                             newest.stream().map(RecentRunView::of).toList(), null);
                 })
                 .toList();
-        List<PipelineList.LoadError> errors = registry.failures().stream()
+        // file paths and parse problems are not about one pipeline: not for restricted callers
+        List<PipelineList.LoadError> errors = caller.restricted() ? List.of() : registry.failures().stream()
                 .map(f -> new PipelineList.LoadError(f.file().toString(),
                         f.problems().stream().map(Object::toString).toList()))
                 .toList();
@@ -98,7 +110,13 @@ public class PipelineResource {
 
     @GET
     @Path("/{id}")
-    public PipelineView get(@PathParam("id") String id) {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PipelineView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Callers.requirePipeline(Callers.principal(request), id, "pipeline '" + id + "'");
+        return view(id);
+    }
+
+    private PipelineView view(String id) {
         PipelineRegistry.Loaded loaded = loaded(id);
         Pipeline p = loaded.pipeline();
         List<RunView> recent = runs.listRuns(Optional.of(id), Optional.empty(), Optional.empty(), RECENT_RUNS)
@@ -117,7 +135,9 @@ public class PipelineResource {
      */
     @GET
     @Path("/{id}/versions")
-    public VersionList versions(@PathParam("id") String id) {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public VersionList versions(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Callers.requirePipeline(Callers.principal(request), id, "pipeline '" + id + "'");
         String current = registry.get(id).map(Pipeline::contentHash).orElse("");
         List<PipelineView.VersionView> list = versions.versions(id).stream()
                 .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(current), false))
@@ -131,7 +151,10 @@ public class PipelineResource {
     /** One version with its YAML text: what a run that names this version ran. */
     @GET
     @Path("/{id}/versions/{hash}")
-    public PipelineView.VersionView version(@PathParam("id") String id, @PathParam("hash") String hash) {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PipelineView.VersionView version(@PathParam("id") String id, @PathParam("hash") String hash,
+                                            @Context ContainerRequestContext request) {
+        Callers.requirePipeline(Callers.principal(request), id, "pipeline '" + id + "'");
         String current = registry.get(id).map(Pipeline::contentHash).orElse("");
         return versions.find(id, hash)
                 .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(current), true))
@@ -141,19 +164,27 @@ public class PipelineResource {
     /** Stops the pipeline's schedule (runs already started go on; manual runs and backfills still work). */
     @POST
     @Path("/{id}/pause")
-    public PipelineView pause(@PathParam("id") String id) {
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public PipelineView pause(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         pipeline(id);
         ticker.pause(id);
-        return get(id);
+        audit.record(caller, AuditLog.PIPELINE_PAUSE, id, Map.of(), Callers.remoteAddress(request));
+        return view(id);
     }
 
     /** Restarts the schedule; the times missed while paused are caught up as after downtime. */
     @POST
     @Path("/{id}/resume")
-    public PipelineView resume(@PathParam("id") String id) {
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public PipelineView resume(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         pipeline(id);
         ticker.resume(id);
-        return get(id);
+        audit.record(caller, AuditLog.PIPELINE_RESUME, id, Map.of(), Callers.remoteAddress(request));
+        return view(id);
     }
 
     /**
@@ -163,7 +194,11 @@ public class PipelineResource {
      */
     @POST
     @Path("/{id}/runs")
-    public Response trigger(@PathParam("id") String id, TriggerRequest request) {
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response trigger(@PathParam("id") String id, TriggerRequest request,
+                            @Context ContainerRequestContext context) {
+        Principal caller = Callers.principal(context);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         Pipeline p = pipeline(id);
         Map<String, String> params;
         try { // each value is checked against its declared type before anything is stored
@@ -180,6 +215,9 @@ public class PipelineResource {
         }
         RunRecord run = engine.trigger(p, TriggerType.MANUAL, Instant.now(clock), params)
                 .orElseThrow(() -> new IllegalStateException("a manual run is never a duplicate"));
+        // who triggered a manual run: the run's audit rows, shown on its page
+        audit.record(caller, AuditLog.RUN_TRIGGER, run.runId(), Map.of("pipeline", id),
+                Callers.remoteAddress(context));
         return Response.created(URI.create("/api/v1/runs/" + run.runId())).entity(RunView.of(run)).build();
     }
 
@@ -189,7 +227,11 @@ public class PipelineResource {
      */
     @POST
     @Path("/{id}/backfill")
-    public Response backfill(@PathParam("id") String id, BackfillRequest request) {
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response backfill(@PathParam("id") String id, BackfillRequest request,
+                             @Context ContainerRequestContext context) {
+        Principal caller = Callers.principal(context);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         Pipeline p = pipeline(id);
         if (request == null || request.from() == null || request.to() == null) {
             throw new BadRequestException("from and to are required, e.g. {\"from\": \"2026-10-01\", "
@@ -228,6 +270,9 @@ public class PipelineResource {
                     Response.Status.TOO_MANY_REQUESTS);
         }
         BackfillRecord backfill = backfills.start(p, plan, maxActive);
+        audit.record(caller, AuditLog.BACKFILL_CREATE, backfill.backfillId(), Map.of("pipeline", id,
+                "from", plan.from().toString(), "to", plan.to().toString(), "runs", times.size()),
+                Callers.remoteAddress(context));
         return Response.created(URI.create("/api/v1/backfills/" + backfill.backfillId()))
                 .entity(new BackfillView(backfill.backfillId(), id, plan.from().toString(), plan.to().toString(),
                         maxActive, false, times, skipped, times.size(), null, false))

@@ -12,6 +12,12 @@ import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunFilter;
 import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.api.AuthViews;
+import io.kindling.scheduler.auth.AuditLog;
+import io.kindling.scheduler.auth.Callers;
+import io.kindling.scheduler.auth.Principal;
+import io.kindling.scheduler.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.GET;
@@ -20,6 +26,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -35,6 +43,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 @jakarta.ws.rs.Path("/api/v1/runs")
@@ -48,18 +57,26 @@ public class RunResource {
     private final RunDao runs;
     private final RunEngine engine;
     private final PipelineRegistry pipelines;
+    private final AuditLog audit;
 
-    public RunResource(RunDao runs, RunEngine engine, PipelineRegistry pipelines) {
+    public RunResource(RunDao runs, RunEngine engine, PipelineRegistry pipelines, AuditLog audit) {
+        this.audit = audit;
         this.runs = runs;
         this.engine = engine;
         this.pipelines = pipelines;
     }
 
+    /**
+     * For a caller restricted to some pipelines, rows of other pipelines are left out of each page, so a page
+     * may hold fewer than {@code limit} runs; {@code next} still pages on through all of them.
+     */
     @GET
+    @RolesAllowed(Role.VIEWER_NAME)
     public RunPage list(@QueryParam("pipeline") String pipeline, @QueryParam("state") String state,
                         @QueryParam("trigger") String trigger, @QueryParam("from") String from,
                         @QueryParam("to") String to, @QueryParam("limit") String limit,
-                        @QueryParam("before") String before) {
+                        @QueryParam("before") String before, @Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
         int size = parseLimit(limit);
         RunFilter filter = new RunFilter(Optional.ofNullable(emptyToNull(pipeline)),
                 Optional.ofNullable(emptyToNull(state)).map(RunResource::parseState),
@@ -68,15 +85,24 @@ public class RunResource {
                 Optional.ofNullable(emptyToNull(to)).map(t -> parseTime("to", t)));
         List<RunRecord> page = runs.listRuns(filter, Optional.ofNullable(emptyToNull(before)), size);
         String next = page.size() == size ? page.get(page.size() - 1).runId() : null;
-        return new RunPage(page.stream().map(RunView::row).toList(), next);
+        return new RunPage(page.stream().filter(r -> caller.mayAccess(r.pipelineId())).map(RunView::row).toList(),
+                next);
     }
 
+    /** The run with its tasks, attempts, repairs and {@code audit}: who triggered, cancelled or repaired it. */
     @GET
     @jakarta.ws.rs.Path("/{runId}")
-    public RunView get(@PathParam("runId") String runId) {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public RunView get(@PathParam("runId") String runId, @Context ContainerRequestContext request) {
+        run(runId, Callers.principal(request));
+        return view(runId);
+    }
+
+    private RunView view(String runId) {
         RunRecord run = run(runId);
         return RunView.withTasks(run, runs.taskRuns(runId), runs.attempts(runId), runs.repairs(runId),
-                runs.remoteIds().byRun(runId));
+                runs.remoteIds().byRun(runId))
+                .withAudit(audit.forTarget(runId).stream().map(AuthViews.AuditView::brief).toList());
     }
 
     /**
@@ -85,8 +111,11 @@ public class RunResource {
      */
     @POST
     @jakarta.ws.rs.Path("/{runId}/repair")
-    public Response repair(@PathParam("runId") String runId, RepairRequest request) {
-        RunRecord run = run(runId);
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response repair(@PathParam("runId") String runId, RepairRequest request,
+                           @Context ContainerRequestContext context) {
+        Principal caller = Callers.principal(context);
+        RunRecord run = run(runId, caller);
         String version = request == null || request.version() == null ? "original" : request.version();
         Pipeline definition = switch (version) {
             case "original" -> pipelines.find(run.pipelineId(), run.contentHash()).orElseThrow(() -> conflict(
@@ -102,7 +131,9 @@ public class RunResource {
         } catch (RunEngine.RepairRefused e) {
             throw conflict(e.getMessage());
         }
-        return Response.accepted(get(runId)).build();
+        audit.record(caller, AuditLog.RUN_REPAIR, runId, Map.of("pipeline", run.pipelineId(), "version", version),
+                Callers.remoteAddress(context));
+        return Response.accepted(view(runId)).build();
     }
 
     private static ClientErrorException conflict(String message) {
@@ -116,12 +147,16 @@ public class RunResource {
      */
     @POST
     @jakarta.ws.rs.Path("/{runId}/cancel")
-    public RunView cancel(@PathParam("runId") String runId) {
-        run(runId);
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public RunView cancel(@PathParam("runId") String runId, @Context ContainerRequestContext context) {
+        Principal caller = Callers.principal(context);
+        RunRecord run = run(runId, caller);
         if (!engine.cancel(runId)) {
             runs.requestCancel(runId, java.time.Instant.now());
         }
-        return get(runId);
+        audit.record(caller, AuditLog.RUN_CANCEL, runId, Map.of("pipeline", run.pipelineId(),
+                "state", run.state().name()), Callers.remoteAddress(context));
+        return view(runId);
     }
 
     /**
@@ -131,14 +166,16 @@ public class RunResource {
      */
     @GET
     @jakarta.ws.rs.Path("/{runId}/tasks/{taskId}/log")
+    @RolesAllowed(Role.VIEWER_NAME)
     @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
     public Response log(@PathParam("runId") String runId, @PathParam("taskId") String taskId,
-                        @QueryParam("attempt") String attempt, @QueryParam("offset") String offset) {
+                        @QueryParam("attempt") String attempt, @QueryParam("offset") String offset,
+                        @Context ContainerRequestContext request) {
         long from = offset == null || offset.isEmpty() ? 0 : parseLong("offset", offset);
         if (from < 0) {
             throw new BadRequestException("offset must be 0 or more, got " + from);
         }
-        run(runId);
+        run(runId, Callers.principal(request));
         List<AttemptRecord> attempts = runs.attempts(runId).stream().filter(a -> a.taskId().equals(taskId)).toList();
         if (attempts.isEmpty()) {
             throw new NotFoundException("task '" + taskId + "' of run '" + runId + "' has no attempts");
@@ -179,6 +216,13 @@ public class RunResource {
             }
         };
         return Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).header(LOG_SIZE, size).build();
+    }
+
+    /** The run, or 404 when there is none or it belongs to a pipeline the caller may not see. */
+    private RunRecord run(String runId, Principal caller) {
+        RunRecord run = run(runId);
+        Callers.requirePipeline(caller, run.pipelineId(), "run '" + runId + "'");
+        return run;
     }
 
     private RunRecord run(String runId) {

@@ -4,6 +4,11 @@ import io.kindling.scheduler.api.SourceView;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.sources.SourceManager;
 import io.kindling.scheduler.sources.SourceStatus;
+import io.kindling.scheduler.auth.AuditLog;
+import io.kindling.scheduler.auth.Callers;
+import io.kindling.scheduler.auth.Principal;
+import io.kindling.scheduler.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -11,6 +16,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -23,14 +30,18 @@ import java.util.stream.Collectors;
 public class SourceResource {
     private final SourceManager sources;
     private final PipelineRegistry registry;
+    private final AuditLog audit;
 
-    public SourceResource(SourceManager sources, PipelineRegistry registry) {
+    public SourceResource(SourceManager sources, PipelineRegistry registry, AuditLog audit) {
+        this.audit = audit;
         this.sources = sources;
         this.registry = registry;
     }
 
     @GET
-    public SourceView.Sources list() {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public SourceView.Sources list(@Context ContainerRequestContext request) {
+        Callers.requireUnrestricted(Callers.principal(request));
         return new SourceView.Sources(sources.statuses().stream().map(this::view).toList());
     }
 
@@ -40,13 +51,19 @@ public class SourceResource {
      */
     @POST
     @Path("/sync")
-    public SourceView.Sources sync(@QueryParam("source") String source) {
+    @RolesAllowed(Role.ADMIN_NAME)
+    public SourceView.Sources sync(@QueryParam("source") String source, @Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        Callers.requireUnrestricted(caller);
         List<SourceStatus> synced;
         try {
             synced = sources.sync(Optional.ofNullable(source).filter(s -> !s.isBlank()));
         } catch (NoSuchElementException e) {
             throw new NotFoundException(e.getMessage());
         }
+        // recorded whether or not a fetch failed: the attempt is what someone did
+        audit.record(caller, AuditLog.SOURCES_SYNC, source == null || source.isBlank() ? "*" : source,
+                java.util.Map.of(), Callers.remoteAddress(request));
         String errors = synced.stream().filter(s -> s.error().isPresent())
                 .map(s -> "source " + s.name() + ": " + s.error().get()).collect(Collectors.joining("; "));
         if (!errors.isEmpty()) {

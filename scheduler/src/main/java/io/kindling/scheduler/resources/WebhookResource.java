@@ -5,6 +5,11 @@ import io.kindling.scheduler.api.DeliveryView;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.AlertDelivery.DeliveryState;
 import io.kindling.scheduler.db.AlertDeliveryDao;
+import io.kindling.scheduler.auth.AuditLog;
+import io.kindling.scheduler.auth.Callers;
+import io.kindling.scheduler.auth.Principal;
+import io.kindling.scheduler.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.GET;
@@ -14,6 +19,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -32,15 +39,20 @@ public class WebhookResource {
 
     private final AlertDeliveryDao outbox;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public WebhookResource(AlertDeliveryDao outbox, Clock clock) {
+    /** Deliveries are not filtered by pipeline: callers restricted to some pipelines get 403 here. */
+    public WebhookResource(AlertDeliveryDao outbox, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.outbox = outbox;
         this.clock = clock;
     }
 
     @GET
+    @RolesAllowed(Role.VIEWER_NAME)
     public DeliveryPage list(@QueryParam("state") String state, @QueryParam("limit") String limit,
-                             @QueryParam("before") String before) {
+                             @QueryParam("before") String before, @Context ContainerRequestContext request) {
+        Callers.requireUnrestricted(Callers.principal(request));
         int size = parseLimit(limit);
         Optional<DeliveryState> filter = Optional.ofNullable(emptyToNull(state)).map(WebhookResource::parseState);
         List<AlertDelivery> page = outbox.list(filter, Optional.ofNullable(emptyToNull(before)), size);
@@ -50,19 +62,26 @@ public class WebhookResource {
 
     @GET
     @Path("/{id}")
-    public DeliveryView get(@PathParam("id") String id) {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public DeliveryView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Callers.requireUnrestricted(Callers.principal(request));
         return DeliveryView.of(find(id), outbox.attempts(id));
     }
 
     /** Sends a delivered or given-up delivery again, at once and with a fresh retry period. */
     @POST
     @Path("/{id}/retry")
-    public Response retry(@PathParam("id") String id) {
-        find(id);
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response retry(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        Callers.requireUnrestricted(caller);
+        AlertDelivery delivery = find(id);
         if (!outbox.retry(id, clock.instant().truncatedTo(ChronoUnit.MILLIS))) {
             throw new ClientErrorException("delivery '" + id + "' is pending already: it is sent when due",
                     Response.Status.CONFLICT);
         }
+        audit.record(caller, AuditLog.DELIVERY_RETRY, id, java.util.Map.of("webhook", delivery.webhook(),
+                "run", delivery.runId()), Callers.remoteAddress(request));
         return Response.accepted(DeliveryView.of(find(id), outbox.attempts(id))).build();
     }
 

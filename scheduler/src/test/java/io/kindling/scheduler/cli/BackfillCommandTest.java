@@ -49,8 +49,11 @@ class BackfillCommandTest {
         return "http://localhost:" + daemon.extension.getLocalPort();
     }
 
+    /** The command, with a profile holding the test daemon's admin token (as {@code kindling login} writes it). */
     private Optional<Throwable> kindling(String... args) {
-        return cli.run(args);
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--profile", KindlingCli.profileWithToken(KindlingApp.ADMIN_TOKEN).toString()));
+        return cli.run(all.toArray(String[]::new));
     }
 
     /** The command's lines: the daemon runs in this JVM, so its log lines land in stdout too. */
@@ -154,6 +157,36 @@ class BackfillCommandTest {
         assertThat(badDate.get()).hasMessage("from: expected a date (2026-10-01) or an instant "
                 + "(2026-10-01T06:00:00Z), got 'June 1st'");
         assertThat(stderr()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void withoutATokenTheCommandSaysHowToGiveOne() throws Exception {
+        startDaemon();
+        Optional<Throwable> result = cli.run("backfill", "daily_ok", "--from", "2026-06-01", "--to", "2026-06-05",
+                "--url", url(), "--profile", daemon.workDir.resolve("no-profile").toString());
+
+        assertThat(result).isPresent();
+        assertThat(result.get()).isInstanceOf(CommandFailedException.class)
+                .hasMessage("not signed in to " + url() + "; run 'kindling login " + url() + "' or set $KINDLING_TOKEN");
+        assertThat(api.runs("daily_ok")).isEmpty();
+    }
+
+    @Test
+    void theTokenMayComeFromTheProfileFile() throws Exception {
+        startDaemon();
+        java.nio.file.Path profile = daemon.workDir.resolve("profile");
+        java.nio.file.Files.writeString(profile, "url=" + url() + "\ntoken=" + KindlingApp.ADMIN_TOKEN + "\n");
+
+        CliProfile resolved = CliProfile.resolve(null, null, java.util.Map.of("KINDLING_PROFILE", profile.toString()));
+
+        assertThat(resolved).isEqualTo(new CliProfile(url(), Optional.of(KindlingApp.ADMIN_TOKEN)));
+        assertThat(CliProfile.resolve(null, profile.toString(), java.util.Map.of()).token())
+                .contains(KindlingApp.ADMIN_TOKEN);
+        assertThat(CliProfile.resolve(null, null, java.util.Map.of("KINDLING_PROFILE", profile.toString(),
+                "KINDLING_TOKEN", "kdl_from-env-wins-over-the-file")).token())
+                .contains("kdl_from-env-wins-over-the-file");
+        assertThat(cli.run("backfill", "daily_ok", "--from", "2026-06-01", "--to", "2026-06-01", "--dry-run",
+                "--profile", profile.toString())).isEmpty();
     }
 
     @Test

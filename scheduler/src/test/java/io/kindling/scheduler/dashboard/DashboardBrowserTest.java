@@ -70,6 +70,15 @@ class DashboardBrowserTest {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
+        signIn();
+    }
+
+    /** The sign-in link the first start prints, with the test admin token: the session cookie for every page. */
+    private static void signIn() {
+        browser.get("http://localhost:" + EXTENSION.getLocalPort() + "/login?token=" + KindlingApp.ADMIN_TOKEN
+                + "&next=/%23/pipelines");
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.getCurrentUrl().endsWith("/#/pipelines"));
+        assertThat(browser.getCurrentUrl()).doesNotContain(KindlingApp.ADMIN_TOKEN);
     }
 
     @AfterAll
@@ -185,6 +194,30 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void withoutASessionTheDashboardAsksToSignInAndComesBackAfterwards() {
+        try {
+            browser.manage().deleteAllCookies();
+            browser.get(page("#/runs"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.getCurrentUrl().contains("/login?next="));
+            WebElement token = awaitElement(By.cssSelector("[data-testid='token-form'] input[name='token']"));
+            screenshot("sign-in");
+            token.sendKeys("kdl_not-a-token-of-this-daemon-at-all");
+            click(By.cssSelector("[data-testid='token-form'] button"));
+            assertThat(awaitElement(By.cssSelector(".signin .error")).getText()).contains("Wrong token");
+
+            browser.findElement(By.cssSelector("[data-testid='token-form'] input[name='token']")).clear();
+            browser.findElement(By.cssSelector("[data-testid='token-form'] input[name='token']"))
+                    .sendKeys(KindlingApp.ADMIN_TOKEN);
+            click(By.cssSelector("[data-testid='token-form'] button"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.getCurrentUrl().endsWith("/#/runs"));
+            assertThat(awaitElement(By.cssSelector("[data-testid='who']")).getText()).isEqualTo("bootstrap (admin)");
+            awaitElement(By.cssSelector("[data-testid='runs']"));
+        } finally {
+            signIn();
+        }
+    }
+
+    @Test
     void cancellingALongRunShowsItCancelled() {
         String runId = EXTENSION.client().target(APP.api("/pipelines/long/runs")).request()
                 .post(jakarta.ws.rs.client.Entity.json("{}"), JsonNode.class).get("run_id").asText();
@@ -210,6 +243,10 @@ class DashboardBrowserTest {
         assertThat(api("/runs/" + runId).get("state").asText()).isEqualTo("CANCELLED");
         assertThat(browser.findElement(By.cssSelector("[data-testid='cancel']")).isEnabled()).isFalse();
         assertThat(browser.findElement(By.cssSelector("[data-testid='repair']")).isEnabled()).isTrue();
+        // who did it, from the audit log: the API call that triggered it and the button (the session) that cancelled
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
+                () -> browser.findElement(By.cssSelector("[data-testid='audit']")).getText(),
+                text -> text.contains("triggered by token:bootstrap") && text.contains("cancelled by token:bootstrap"));
         screenshot("run-cancelled");
 
         browser.get(page("#/runs?state=CANCELLED"));

@@ -60,7 +60,7 @@ class RunHistoryBenchmarkTest {
 
     private static JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(APP.api(path)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return JSON.readTree(response.body());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.scheduler.support.DaemonProcess;
 import io.kindling.scheduler.support.TestDatabases;
 import io.kindling.scheduler.support.TestDirs;
@@ -44,7 +45,9 @@ class GracefulShutdownTest {
         DaemonProcess daemon = DaemonProcess.start(config, port, log);
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/v1/pipelines/two_speeds/runs"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).isEqualTo(201);
         String runId = JSON.readTree(created.body()).get("run_id").asText();

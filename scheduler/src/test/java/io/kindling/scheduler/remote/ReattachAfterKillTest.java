@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.cluster.LocalCluster;
 import io.kindling.cluster.SharedCluster;
 import io.kindling.scheduler.support.ClusterTestConfig;
@@ -155,7 +156,10 @@ class ReattachAfterKillTest {
 
     private static String send(HttpRequest request) {
         try {
-            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+            // the daemon runs in-process or as DaemonProcess: both take the test admin token
+            HttpRequest authorized = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN).build();
+            return HttpClient.newHttpClient().send(authorized, HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

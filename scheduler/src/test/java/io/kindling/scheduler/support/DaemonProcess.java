@@ -2,6 +2,7 @@ package io.kindling.scheduler.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.kindling.scheduler.KindlingApplication;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,6 +39,14 @@ public final class DaemonProcess {
      * Its output is appended to {@code log}.
      */
     public static DaemonProcess start(Path config, int port, Path log) {
+        return start(config, port, log, true);
+    }
+
+    /**
+     * As {@link #start(Path, int, Path)}; without {@code testToken} the daemon gets no bootstrap token (and so, on
+     * an empty database, makes and prints its first admin token), and the wait is for its API's 401.
+     */
+    public static DaemonProcess start(Path config, int port, Path log, boolean testToken) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
@@ -49,7 +58,14 @@ public final class DaemonProcess {
         command.add("server");
         command.add(config.toString());
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // the daemon's admin token, as automation passes it (docs/auth.md); requests below send it
+            if (testToken) {
+                builder.environment().put(KindlingApplication.BOOTSTRAP_TOKEN_ENV, KindlingApp.ADMIN_TOKEN);
+            } else {
+                builder.environment().remove(KindlingApplication.BOOTSTRAP_TOKEN_ENV);
+            }
+            Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -58,7 +74,7 @@ public final class DaemonProcess {
                 if (!process.isAlive()) {
                     throw new AssertionError("the daemon exited with " + process.exitValue() + "; see " + log);
                 }
-                return daemon.status("/api/v1/pipelines") == 200;
+                return daemon.status("/api/v1/pipelines") == (testToken ? 200 : 401);
             });
             return daemon;
         } catch (IOException e) {
@@ -173,7 +189,8 @@ public final class DaemonProcess {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN);
     }
 
     /**
@@ -206,6 +223,8 @@ public final class DaemonProcess {
                     type: sleep
                     options:
                       millis: "12000"
+                auth:
+                  adminTokenFile: "%s"
                 cluster:
                   node: "%s"
                   heartbeatInterval: %s
@@ -225,8 +244,8 @@ public final class DaemonProcess {
                     org.flywaydb: WARN
                     com.zaxxer.hikari: WARN
                     org.eclipse.jetty: WARN
-                """.formatted(databaseUrl, pipelines, folder, folder.resolve("logs"), node, heartbeat, deadAfter,
-                port);
+                """.formatted(databaseUrl, pipelines, folder, folder.resolve("logs"), folder.resolve("admin-token"),
+                node, heartbeat, deadAfter, port);
         Path file = folder.resolve(name);
         try {
             Files.writeString(file, yaml);

@@ -7,7 +7,6 @@ import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.kindling.scheduler.KindlingApplication;
 import io.kindling.scheduler.KindlingConfiguration;
-import io.kindling.scheduler.web.EnvAdminToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,6 +15,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import jakarta.ws.rs.client.ClientRequestFilter;
+import org.glassfish.jersey.client.JerseyClientBuilder;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -25,8 +26,17 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class KindlingApp {
     private static final String DATABASE_PROPERTY = "kindling.test.database";
-    /** The admin port's token in tests, as if {@value EnvAdminToken#VARIABLE} held it. */
-    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    /**
+     * Every test daemon's admin token, set as its {@code auth.bootstrapToken} (so no first-start token is made or
+     * printed); {@link #extension}'s client sends it on every request, so tests call the API as before.
+     */
+    public static final String ADMIN_TOKEN = "kdl_test-admin-token-of-every-test-daemon";
+    /** Adds the admin token to a request that has no Authorization header of its own. */
+    public static final ClientRequestFilter BEARER = request -> {
+        if (!request.getHeaders().containsKey("Authorization")) {
+            request.getHeaders().putSingle("Authorization", "Bearer " + ADMIN_TOKEN);
+        }
+    };
 
     public final Path workDir;
     public final Clock clock;
@@ -58,6 +68,8 @@ public final class KindlingApp {
         this.extra = extra;
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("database.url", database.url()),
+                ConfigOverride.config("auth.bootstrapToken", ADMIN_TOKEN),
+                ConfigOverride.config("auth.adminTokenFile", workDir.resolve("data/admin-token").toString()),
                 ConfigOverride.config("workDir", workDir.toString()),
                 ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())));
         overrides.addAll(List.of(extra));
@@ -66,8 +78,7 @@ public final class KindlingApp {
                 overrides.toArray(ConfigOverride[]::new)) {
             @Override
             public Application<KindlingConfiguration> newApplication() {
-                return new KindlingApplication(clock,
-                        name -> EnvAdminToken.VARIABLE.equals(name) ? ADMIN_TOKEN : System.getenv(name));
+                return new KindlingApplication(clock);
             }
 
             @Override
@@ -76,7 +87,12 @@ public final class KindlingApp {
                 super.before();
             }
         };
-        this.extension = new DropwizardAppExtension<>(support);
+        this.extension = new DropwizardAppExtension<>(support) {
+            @Override
+            protected JerseyClientBuilder clientBuilder() {
+                return super.clientBuilder().register(BEARER);
+            }
+        };
     }
 
     /**

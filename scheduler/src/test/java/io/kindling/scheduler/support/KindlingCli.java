@@ -60,6 +60,20 @@ public final class KindlingCli implements BeforeEachCallback, AfterEachCallback 
         return cli.run(args);
     }
 
+    /**
+     * A profile file, as {@code kindling login} writes it, holding {@code token} and no URL: commands given
+     * {@code --profile} with it send the token to the {@code --url} they are given.
+     */
+    public static java.nio.file.Path profileWithToken(String token) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("kindling-profile-", "");
+            java.nio.file.Files.writeString(file, "token=" + token + "\n");
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public String stdout() {
         return out.toString(StandardCharsets.UTF_8);
     }

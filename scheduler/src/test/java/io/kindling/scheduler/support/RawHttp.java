@@ -1,88 +1,85 @@
 package io.kindling.scheduler.support;
 
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * HTTP/1.0 over a plain socket, for what HTTP clients do not let a test send: any Host header, a body that the
- * headers misdescribe. The body is written from another thread, so an answer sent before the whole body was read
- * (413) is still read.
+ * Requests with exactly the headers a test gives (no token added, redirects not followed), for the auth tests;
+ * and {@link #token} to make a token through the API with the test admin token.
  */
 public final class RawHttp {
-    /** An answer: status, headers by lower-case name, body as text. */
-    public record Answer(int status, Map<String, String> headers, String body) {
-        public String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-    }
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RawHttp() {
     }
 
-    /** @param head the request line and headers, each line without its CRLF */
-    public static Answer send(int port, String head, byte[] body) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write((head.replace("\n", "\r\n") + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            Thread writer = new Thread(() -> {
-                try {
-                    out.write(body);
-                    out.flush();
-                } catch (IOException e) {
-                    // the server answered and closed before reading it all: the answer says why
-                }
-            }, "raw-http-body");
-            writer.setDaemon(true);
-            writer.start();
-            byte[] answer = readAll(socket.getInputStream());
-            return parse(new String(answer, StandardCharsets.UTF_8));
+    public static HttpResponse<String> get(String url, String... headers) {
+        return send(builder(url, headers).GET().build());
+    }
+
+    public static HttpResponse<String> post(String url, String json, String... headers) {
+        return send(builder(url, headers).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /** {@code Authorization: Bearer <token>}, as header name and value for the methods above. */
+    public static String[] bearer(String token) {
+        return new String[] {"Authorization", "Bearer " + token};
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    /** A new token with {@code role} (and {@code pipelines}, if not null), made by the test admin; its secret. */
+    public static String token(KindlingApp app, String role, String pipelines) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("name", "test " + role);
+        body.put("role", role);
+        if (pipelines != null) {
+            body.put("pipelines", pipelines);
+        }
+        try {
+            HttpResponse<String> created = post(app.api("/tokens"), JSON.writeValueAsString(body),
+                    bearer(KindlingApp.ADMIN_TOKEN));
+            if (created.statusCode() != 201) {
+                throw new AssertionError("POST /tokens: " + created.statusCode() + " " + created.body());
+            }
+            return json(created).get("token").asText();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpRequest.Builder builder(String url, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return builder;
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-    }
-
-    public static Answer get(int port, String path, String host) {
-        return send(port, "GET " + path + " HTTP/1.0\nHost: " + host, new byte[0]);
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                all.write(buffer, 0, n);
-            }
-        } catch (java.net.SocketException e) {
-            // a reset after the answer: keep what came
-            if (all.size() == 0) {
-                throw e;
-            }
-        }
-        return all.toByteArray();
-    }
-
-    private static Answer parse(String text) {
-        int end = text.indexOf("\r\n\r\n");
-        String[] lines = (end < 0 ? text : text.substring(0, end)).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        lines[i].substring(colon + 1).trim());
-            }
-        }
-        return new Answer(status, headers, end < 0 ? "" : text.substring(end + 4));
     }
 }

@@ -8,7 +8,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.KindlingApp;
-import io.kindling.scheduler.support.RawHttp;
+import io.kindling.scheduler.support.SocketHttp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,22 +25,22 @@ class AdminPortSecurityTest {
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static final String ADMIN = "Authorization: Bearer " + KindlingApp.ADMIN_TOKEN;
 
-    private static RawHttp.Answer get(String path, String... headers) {
+    private static SocketHttp.Answer get(String path, String... headers) {
         StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.0\nHost: localhost");
         for (String h : headers) {
             head.append('\n').append(h);
         }
-        return RawHttp.send(EXTENSION.getAdminPort(), head.toString(), new byte[0]);
+        return SocketHttp.send(EXTENSION.getAdminPort(), head.toString(), new byte[0]);
     }
 
-    private static RawHttp.Answer postForm(String path, String form, String... headers) {
+    private static SocketHttp.Answer postForm(String path, String form, String... headers) {
         byte[] body = form.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.0\nHost: localhost\n"
                 + "Content-Type: application/x-www-form-urlencoded\nContent-Length: " + body.length);
         for (String h : headers) {
             head.append('\n').append(h);
         }
-        return RawHttp.send(EXTENSION.getAdminPort(), head.toString(), body);
+        return SocketHttp.send(EXTENSION.getAdminPort(), head.toString(), body);
     }
 
     @Test
@@ -48,7 +48,7 @@ class AdminPortSecurityTest {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level before = root.getLevel();
 
-        RawHttp.Answer anonymous = postForm("/tasks/log-level", "logger=ROOT&level=OFF");
+        SocketHttp.Answer anonymous = postForm("/tasks/log-level", "logger=ROOT&level=OFF");
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
         assertThat(anonymous.body()).contains("\"code\":401");
@@ -65,7 +65,7 @@ class AdminPortSecurityTest {
     @Test
     void anAdminRunsTasks() {
         String logger = "io.kindling.test.admin-port";
-        RawHttp.Answer answer = postForm("/tasks/log-level", "logger=" + logger + "&level=DEBUG", ADMIN);
+        SocketHttp.Answer answer = postForm("/tasks/log-level", "logger=" + logger + "&level=DEBUG", ADMIN);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(((Logger) LoggerFactory.getLogger(logger)).getLevel()).isEqualTo(Level.DEBUG);
     }
@@ -83,10 +83,10 @@ class AdminPortSecurityTest {
 
     @Test
     void healthIsOpenButSaysOnlyTheStatus() {
-        RawHttp.Answer admin = get("/healthcheck", ADMIN);
+        SocketHttp.Answer admin = get("/healthcheck", ADMIN);
         assertThat(admin.body()).contains("database").contains("executor-local");
 
-        RawHttp.Answer anonymous = get("/healthcheck");
+        SocketHttp.Answer anonymous = get("/healthcheck");
         assertThat(anonymous.status()).isEqualTo(admin.status());
         assertThat(anonymous.body()).isEqualTo("{\"code\":" + admin.status() + "}");
         assertThat(get("/ping").status()).isEqualTo(200);

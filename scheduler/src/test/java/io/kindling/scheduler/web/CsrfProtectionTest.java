@@ -10,7 +10,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
-import io.kindling.scheduler.support.RawHttp;
+import io.kindling.scheduler.support.SocketHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -79,15 +79,15 @@ class CsrfProtectionTest {
         });
     }
 
-    private static RawHttp.Answer post(Route route, List<String> headers, String body) {
+    private static SocketHttp.Answer post(Route route, List<String> headers, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder("POST " + route.path().get() + " HTTP/1.0\nHost: localhost:"
                 + EXTENSION.getLocalPort() + "\nContent-Length: " + bytes.length);
         headers.forEach(h -> head.append('\n').append(h));
-        return RawHttp.send(EXTENSION.getLocalPort(), head.toString(), bytes);
+        return SocketHttp.send(EXTENSION.getLocalPort(), head.toString(), bytes);
     }
 
-    private static void assertRefused(RawHttp.Answer answer, int status, String message) {
+    private static void assertRefused(SocketHttp.Answer answer, int status, String message) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
         assertThat(answer.header("Content-Type")).startsWith("application/json");
         assertThat(answer.body()).contains("\"code\":" + status).contains(message);
@@ -131,7 +131,7 @@ class CsrfProtectionTest {
     @ParameterizedTest
     @MethodSource("routes")
     void theDaemonsOwnPageGetsThrough(Route route) {
-        RawHttp.Answer answer = post(route, List.of("Content-Type: application/json; charset=utf-8",
+        SocketHttp.Answer answer = post(route, List.of("Content-Type: application/json; charset=utf-8",
                 "Origin: http://localhost:" + EXTENSION.getLocalPort(), "Sec-Fetch-Site: same-origin"), route.body());
         assertThat(answer.status()).as(answer.body()).isEqualTo(route.ok());
     }

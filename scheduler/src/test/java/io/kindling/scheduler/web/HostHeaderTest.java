@@ -7,7 +7,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.KindlingApp;
-import io.kindling.scheduler.support.RawHttp;
+import io.kindling.scheduler.support.SocketHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,30 +30,30 @@ class HostHeaderTest {
     void aForeignHostGets421OnTheApiPort() {
         for (String host : new String[] {"attacker.example:" + api(), "attacker.example", "127.0.0.2:" + api(),
                 "localhost.attacker.example"}) {
-            RawHttp.Answer answer = RawHttp.get(api(), "/api/v1/pipelines", host);
+            SocketHttp.Answer answer = SocketHttp.get(api(), "/api/v1/pipelines", host);
             assertThat(answer.status()).as(host).isEqualTo(421);
             assertThat(answer.header("Content-Type")).startsWith("application/json");
             assertThat(answer.body()).contains("\"code\":421").contains("web.allowedHosts");
         }
         // the dashboard and its scripts too
-        assertThat(RawHttp.get(api(), "/", "attacker.example").status()).isEqualTo(421);
-        assertThat(RawHttp.get(api(), "/ui/app.js", "attacker.example").status()).isEqualTo(421);
+        assertThat(SocketHttp.get(api(), "/", "attacker.example").status()).isEqualTo(421);
+        assertThat(SocketHttp.get(api(), "/ui/app.js", "attacker.example").status()).isEqualTo(421);
     }
 
     @Test
     void knownHostsAreServed() {
         for (String host : new String[] {"127.0.0.1:" + api(), "localhost:" + api(), "localhost", "LOCALHOST",
                 "[::1]:" + api(), "kindling.example.com", "scheduler.internal:" + api()}) {
-            assertThat(RawHttp.get(api(), "/api/v1/pipelines", host).status()).as(host).isEqualTo(200);
+            assertThat(SocketHttp.get(api(), "/api/v1/pipelines", host).status()).as(host).isEqualTo(200);
         }
     }
 
     @Test
     void theAdminPortChecksTheHostBeforeAnythingElse() {
         int admin = EXTENSION.getAdminPort();
-        RawHttp.Answer foreign = RawHttp.get(admin, "/ping", "attacker.example:" + admin);
+        SocketHttp.Answer foreign = SocketHttp.get(admin, "/ping", "attacker.example:" + admin);
         assertThat(foreign.status()).isEqualTo(421);
         assertThat(foreign.body()).contains("\"code\":421");
-        assertThat(RawHttp.get(admin, "/ping", "127.0.0.1:" + admin).status()).isEqualTo(200);
+        assertThat(SocketHttp.get(admin, "/ping", "127.0.0.1:" + admin).status()).isEqualTo(200);
     }
 }

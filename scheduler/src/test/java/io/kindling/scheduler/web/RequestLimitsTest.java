@@ -8,7 +8,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
-import io.kindling.scheduler.support.RawHttp;
+import io.kindling.scheduler.support.SocketHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,13 +31,13 @@ class RequestLimitsTest {
         return "{\"params\":{\"note\":\"" + "a".repeat(noteChars) + "\"}}";
     }
 
-    private static RawHttp.Answer post(String path, byte[] body, String... headers) {
+    private static SocketHttp.Answer post(String path, byte[] body, String... headers) {
         StringBuilder head = new StringBuilder("POST /api/v1" + path + " HTTP/1.0\nHost: localhost\n"
                 + "Content-Type: application/json\nContent-Length: " + body.length);
         for (String h : headers) {
             head.append('\n').append(h);
         }
-        return RawHttp.send(EXTENSION.getLocalPort(), head.toString(), body);
+        return SocketHttp.send(EXTENSION.getLocalPort(), head.toString(), body);
     }
 
     private int noteRuns() {
@@ -47,7 +47,7 @@ class RequestLimitsTest {
     @Test
     void aBodyOverOneMebibyteGets413() {
         int before = noteRuns();
-        RawHttp.Answer answer = post("/pipelines/note/runs",
+        SocketHttp.Answer answer = post("/pipelines/note/runs",
                 triggerBody(2 * 1024 * 1024).getBytes(StandardCharsets.UTF_8));
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.body()).contains("\"code\":413").contains("web.maxRequestSize");
@@ -63,7 +63,7 @@ class RequestLimitsTest {
         assertThat(zipped.size()).isLessThan(20 * 1024);
         int before = noteRuns();
 
-        RawHttp.Answer answer = post("/pipelines/note/runs", zipped.toByteArray(), "Content-Encoding: gzip");
+        SocketHttp.Answer answer = post("/pipelines/note/runs", zipped.toByteArray(), "Content-Encoding: gzip");
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(413);
         assertThat(answer.body()).contains("\"code\":413");
@@ -73,7 +73,7 @@ class RequestLimitsTest {
     @Test
     void aJsonStringOver64KibGets400() {
         int before = noteRuns();
-        RawHttp.Answer answer = post("/pipelines/note/runs",
+        SocketHttp.Answer answer = post("/pipelines/note/runs",
                 triggerBody(65 * 1024).getBytes(StandardCharsets.UTF_8));
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.body()).contains("\"code\":400");

@@ -8,7 +8,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
-import io.kindling.scheduler.support.RawHttp;
+import io.kindling.scheduler.support.SocketHttp;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class SecurityHeadersTest {
     private final Http http = new Http(APP);
 
     private static void assertHeaders(String path, int status) {
-        RawHttp.Answer answer = RawHttp.get(EXTENSION.getLocalPort(), path, "localhost");
+        SocketHttp.Answer answer = SocketHttp.get(EXTENSION.getLocalPort(), path, "localhost");
         assertThat(answer.status()).as(path).isEqualTo(status);
         assertThat(answer.header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
         assertThat(answer.header("Referrer-Policy")).as(path).isEqualTo("no-referrer");
