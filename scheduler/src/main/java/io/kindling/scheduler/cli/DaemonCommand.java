@@ -34,8 +34,13 @@ abstract class DaemonCommand extends QuietCommand {
     }
 
     @Override
-    public final void configure(Subparser subparser) {
+    public void configure(Subparser subparser) {
         arguments(subparser);
+        addCommonArguments(subparser);
+    }
+
+    /** {@code --url}, {@code --profile} and {@code --json}; a command with actions adds them to each action. */
+    static void addCommonArguments(Subparser subparser) {
         addUrlArgument(subparser);
         subparser.addArgument("--json").action(Arguments.storeTrue())
                 .help("print the daemon's JSON answer (one JSON document per line when following)");

@@ -18,6 +18,11 @@ public class TokenCommand extends DaemonCommand {
     }
 
     @Override
+    public void configure(Subparser subparser) {
+        arguments(subparser); // the common arguments go to each action, so they may follow it
+    }
+
+    @Override
     void arguments(Subparser subparser) {
         Subparsers actions = subparser.addSubparsers().dest("action").metavar("ACTION");
         Subparser create = actions.addParser("create").help("create a token and print it once");
@@ -28,9 +33,12 @@ public class TokenCommand extends DaemonCommand {
                 .help("restrict the token to pipelines whose id matches this pattern (e.g. 'sales_*')");
         create.addArgument("--name").metavar("NAME").help("what the token is for (shown in the audit log)");
         create.addArgument("--expires-in").metavar("DURATION").help("e.g. 30d or 12h (default: never)");
-        actions.addParser("list").help("list tokens (never their values)");
+        Subparser list = actions.addParser("list").help("list tokens (never their values)");
         Subparser revoke = actions.addParser("revoke").help("revoke a token at once");
         revoke.addArgument("id").metavar("ID").help("the token's id, as 'token list' shows it");
+        for (Subparser action : new Subparser[] {create, list, revoke}) {
+            addCommonArguments(action);
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The operator's commands ({@code trigger}, {@code runs}, {@code logs}, {@code cancel}, ...) against a real daemon. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class OperatorCliTest {
+    private static final java.nio.file.Path ADMIN_PROFILE = KindlingCli.profileWithToken(KindlingApp.ADMIN_TOKEN);
     private static KindlingApp daemon;
     private static Http api;
 
@@ -41,11 +42,19 @@ class OperatorCliTest {
         daemon.stop();
     }
 
+    /** The command against the test daemon, signed in with its admin token through a profile file. */
     private Optional<Throwable> kindling(String... args) {
+        return as(ADMIN_PROFILE.toString(), args);
+    }
+
+    private Optional<Throwable> as(String profile, String... args) {
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                java.util.stream.Stream.of("--url", "http://localhost:" + daemon.extension.getLocalPort()))
-                .toArray(String[]::new);
+                java.util.stream.Stream.of("--url", url(), "--profile", profile)).toArray(String[]::new);
         return cli.run(all);
+    }
+
+    private static String url() {
+        return "http://localhost:" + daemon.extension.getLocalPort();
     }
 
     private List<String> lines(String prefix) {
@@ -159,6 +168,54 @@ class OperatorCliTest {
         assertThat(cli.stdout()).contains("run " + runId + ": ");
         await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/runs/" + runId).path("state").asText()
                 .equals("CANCELLED"));
+    }
+
+    @Test
+    void tokensAreCreatedShownOnceListedWithoutTheirValueAndRevoked() throws Exception {
+        assertThat(kindling("token", "create", "--role", "viewer", "--name", "cli-test", "--json")).isEmpty();
+        JsonNode created = new ObjectMapper().readTree(cli.stdout().lines().filter(l -> l.startsWith("{"))
+                .findFirst().orElseThrow());
+        String token = created.path("token").asText();
+        assertThat(token).matches("[A-Za-z0-9_.~+/=-]{24,}");
+        java.nio.file.Path viewer = KindlingCli.profileWithToken(token);
+
+        assertThat(as(viewer.toString(), "runs")).isEmpty();
+        Optional<Throwable> refused = as(viewer.toString(), "pause", "ok");
+        assertThat(exitStatus(refused)).isEqualTo(1);
+        assertThat(api.get("/pipelines/ok").path("paused").asBoolean()).isFalse();
+
+        assertThat(kindling("token", "list")).isEmpty();
+        assertThat(cli.stdout()).contains(created.path("id").asText()).contains("cli-test").doesNotContain(token);
+
+        assertThat(kindling("token", "revoke", created.path("id").asText())).isEmpty();
+        Optional<Throwable> revoked = as(viewer.toString(), "runs");
+        assertThat(revoked.orElseThrow().getMessage()).isEqualTo("not signed in to " + url()
+                + ": the token was refused (revoked or expired?); run 'kindling login " + url()
+                + "' or set $KINDLING_TOKEN");
+    }
+
+    @Test
+    void loginChecksTheTokenAndSavesAProfileOnlyItsOwnerCanRead() throws Exception {
+        java.nio.file.Path profile = Files.createTempDirectory("kindling-login-").resolve("sub/profile");
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream((KindlingApp.ADMIN_TOKEN + "\n").getBytes()));
+            assertThat(cli.run("login", url(), "--profile", profile.toString())).isEmpty();
+            assertThat(cli.stdout()).contains("signed in to " + url() + " as ").contains("(admin)");
+            System.setIn(new java.io.ByteArrayInputStream("kdl_not-a-token-of-this-daemon-at-all\n".getBytes()));
+            assertThat(cli.run("login", url(), "--profile", profile.resolveSibling("other").toString()))
+                    .isPresent();
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertThat(Files.getPosixFilePermissions(profile)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.exists(profile.resolveSibling("other"))).isFalse();
+        // the saved profile alone names the daemon and the token
+        assertThat(cli.run("runs", "--profile", profile.toString())).isEmpty();
+        assertThat(lines("RUN ")).hasSize(1);
     }
 
     @Test

@@ -132,7 +132,8 @@ class CsrfProtectionTest {
     @MethodSource("routes")
     void theDaemonsOwnPageGetsThrough(Route route) {
         SocketHttp.Answer answer = post(route, List.of("Content-Type: application/json; charset=utf-8",
-                "Origin: http://localhost:" + EXTENSION.getLocalPort(), "Sec-Fetch-Site: same-origin"), route.body());
+                "Origin: http://localhost:" + EXTENSION.getLocalPort(), "Sec-Fetch-Site: same-origin",
+                "Authorization: Bearer " + KindlingApp.ADMIN_TOKEN), route.body());
         assertThat(answer.status()).as(answer.body()).isEqualTo(route.ok());
     }
 }
