@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** API tokens, stored by the SHA-256 of their secret. */
 public final class TokenStore {
@@ -39,8 +40,16 @@ public final class TokenStore {
 
     /** Stores a token whose secret was chosen outside (the bootstrap token), once: a second call finds it. */
     public TokenRecord ensure(String name, String secret, Role role, String createdBy) {
-        return findBySecret(secret).orElseGet(() -> insert(name, secret, role, Optional.empty(), Optional.empty(),
-                createdBy));
+        Optional<TokenRecord> stored = findBySecret(secret);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        try {
+            return insert(name, secret, role, Optional.empty(), Optional.empty(), createdBy);
+        } catch (UnableToExecuteStatementException e) {
+            // daemons of a cluster starting together on one database: another one stored it first (unique hash)
+            return findBySecret(secret).orElseThrow(() -> e);
+        }
     }
 
     private TokenRecord insert(String name, String secret, Role role, Optional<PipelinePattern> pipelines,
