@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.internal.SQLConf;
 
 /**
  * Kindling's guarded Spark session: the Spark settings that install {@link SparkGuardExtension} and tell it
@@ -85,6 +86,27 @@ public final class SparkGuard {
             throw new SqlGuardException("Kindling's SQL guard refuses " + where + " setting " + refused
                     + ": these are the guard's own settings (set allowUnsafeSql: true on the executor to turn it off)");
         }
+    }
+
+    /**
+     * Registers the guard's own keys as static SQL settings, so that no session can change them through
+     * {@code spark.conf.set} (a class task's or a Spark Connect client's); Kindling sets them per session with
+     * {@link #setForSession}. Idempotent.
+     */
+    public static synchronized void registerSettings() {
+        for (String key : List.of(ENABLED_KEY, ROOTS_KEY)) {
+            if (!SQLConf.isStaticConfigKey(key)) {
+                SQLConf.buildStaticConf(key).doc("Kindling's SQL guard (docs/spark-guard.md)").stringConf()
+                        .createOptional();
+            }
+        }
+    }
+
+    /** Sets the guard's settings (and others) on one session, past the static-setting check users meet. */
+    public static void setForSession(SparkSession spark, Map<String, String> settings) {
+        registerSettings();
+        SQLConf conf = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().conf();
+        settings.forEach(conf::setConfString);
     }
 
     /** Whether the session was started with the extension (a static setting: too late to add afterwards). */

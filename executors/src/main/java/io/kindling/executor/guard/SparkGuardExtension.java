@@ -14,6 +14,7 @@ public final class SparkGuardExtension implements Function1<SparkSessionExtensio
 
     @Override
     public BoxedUnit apply(SparkSessionExtensions extensions) {
+        SparkGuard.registerSettings();
         extensions.injectParser((session, parser) -> GuardedParser.wrap(session, parser));
         extensions.injectResolutionRule(SqlOnFilesRule::new);
         extensions.injectCheckRule(session -> plan -> {
