@@ -100,6 +100,16 @@ class SparkGuardRuleTest {
     }
 
     @Test
+    void dataSourceV2FileTablesAreCheckedToo() {
+        SparkSession v2 = session(false);
+        v2.conf().set("spark.sql.sources.useV1SourceList", "");
+
+        assertThatThrownBy(() -> v2.read().format("text").load("/etc/passwd").collect())
+                .satisfies(e -> assertThat(Failures.message(e)).startsWith("Kindling's SQL guard refuses")
+                        .contains("'/etc/passwd'").contains("outside the allowed roots"));
+    }
+
+    @Test
     void tablesCannotBeLocatedOutsideTheRoots() throws Exception {
         Path location = outside.resolve("t");
         refused("CREATE TABLE outside_t (id INT) USING parquet LOCATION '" + location + "'",
