@@ -117,7 +117,7 @@ public final class SparkGuard {
 
     /** Fails when the guard is on for the session but Spark was started without the extension. */
     public static void requireInstalled(SparkSession spark) {
-        if (settings(spark).enabled() && !installed(spark)) {
+        if (enabled(spark) && !installed(spark)) {
             throw new SqlGuardException("Kindling's SQL guard is not installed in this Spark application: it was "
                     + "started without " + EXTENSIONS_KEY + "=" + EXTENSION + " (another component started Spark "
                     + "in this JVM first), so Kindling runs no SQL in it (set allowUnsafeSql: true on the executor "
@@ -125,9 +125,14 @@ public final class SparkGuard {
         }
     }
 
+    /** Whether the guard is on for the session: unless {@link #ENABLED_KEY} says {@code false}. */
+    public static boolean enabled(SparkSession spark) {
+        return !"false".equalsIgnoreCase(spark.conf().get(ENABLED_KEY, "true").strip());
+    }
+
     /** The guard's settings as a session sees them; Spark's warehouse is always a root. */
     public static Settings settings(SparkSession spark) {
-        boolean enabled = !"false".equalsIgnoreCase(spark.conf().get(ENABLED_KEY, "true").strip());
+        boolean enabled = enabled(spark);
         Path cwd = Path.of("").toAbsolutePath();
         List<String> roots = new ArrayList<>(Arrays.stream(spark.conf().get(ROOTS_KEY, "").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList());
