@@ -7,6 +7,8 @@ import io.kindling.executor.AttemptListener;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.guard.SparkGuard;
+import io.kindling.executor.guard.SqlGuardException;
 import io.kindling.executor.local.SqlArgs;
 import io.kindling.executor.local.TaskBodies;
 import io.kindling.executor.standalone.RemoteLog;
@@ -174,6 +176,13 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         }
         Map<String, String> sparkConf = new LinkedHashMap<>(config.sparkConf());
         sparkConf.putAll(request.sparkConf());
+        try {
+            // the server's guard keeps its own settings static; this says so before a session is opened
+            SparkGuard.refuseGuardSettings(sparkConf, "the spark_conf");
+        } catch (SqlGuardException e) {
+            log.line(e.getMessage());
+            return AttemptResult.failed(e.getMessage());
+        }
         ConnectSession opened = null;
         try {
             // a resumed session has its settings already; setting them again would create it anew if it is gone

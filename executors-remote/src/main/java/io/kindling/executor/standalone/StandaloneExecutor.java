@@ -10,8 +10,8 @@ import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.HealthStatus;
-import io.kindling.executor.runner.KindlingRunner;
 import io.kindling.executor.guard.SparkGuard;
+import io.kindling.executor.runner.KindlingRunner;
 import io.kindling.executor.runner.RunnerArgs;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs each attempt as a driver on a Spark standalone cluster in cluster deploy mode, submitted through the
@@ -52,6 +53,11 @@ public final class StandaloneExecutor implements Executor {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.options = StandaloneOptions.from(config);
+        if (options.guard().allowUnsafeSql()) {
+            LoggerFactory.getLogger(StandaloneExecutor.class).warn("executor '{}': allowUnsafeSql is true: Kindling's "
+                    + "SQL guard is off in the runner, so its SQL may run shell commands, call Java methods and read "
+                    + "or write any path the cluster's user can", config.name());
+        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
         String sparkVersion = Optional.ofNullable(org.apache.spark.SparkContext.class.getPackage()
                 .getImplementationVersion()).orElse("unknown");

@@ -125,6 +125,12 @@ class ConnectExecutorTest {
         assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
         assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
                 .contains("Kindling's SQL guard refuses reflect(): it calls Java methods"));
+        String run = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        AttemptResult off = await(executor.start(new AttemptRequest(run + ".off.1", run, "connect-test", "off", 1,
+                new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty()), Map.of(),
+                Map.of("spark.kindling.guard.enabled", "false"), workDir.resolve("logs/" + run + "-off.log"))));
+        assertThat(off.error()).hasValueSatisfying(e -> assertThat(e)
+                .contains("refuses the spark_conf setting [spark.kindling.guard.enabled]"));
     }
 
     @Test

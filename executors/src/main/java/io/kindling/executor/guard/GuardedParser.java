@@ -35,7 +35,7 @@ final class GuardedParser {
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
-                    if (result instanceof TreeNode<?> plan && SparkGuard.settings(session).enabled()) {
+                    if (result instanceof TreeNode<?> plan && SparkGuard.enabled(session)) {
                         refuseExecuteImmediate(plan);
                     }
                     return result;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.apache.spark.sql.catalyst.catalog.CatalogStorageFormat;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
@@ -176,7 +177,7 @@ final class PlanGuard {
         try {
             JsonNode node = JSON.readTree(value);
             if (node != null && node.isArray()) {
-                return java.util.stream.StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText).toList();
+                return StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText).toList();
             }
         } catch (IOException e) {
             // not JSON: one path

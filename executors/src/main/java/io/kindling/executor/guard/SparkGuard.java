@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.internal.SQLConf;
 
 /**
  * Kindling's guarded Spark session: the Spark settings that install {@link SparkGuardExtension} and tell it
@@ -87,6 +88,27 @@ public final class SparkGuard {
         }
     }
 
+    /**
+     * Registers the guard's own keys as static SQL settings, so that no session can change them through
+     * {@code spark.conf.set} (a class task's or a Spark Connect client's); Kindling sets them per session with
+     * {@link #setForSession}. Idempotent.
+     */
+    public static synchronized void registerSettings() {
+        for (String key : List.of(ENABLED_KEY, ROOTS_KEY)) {
+            if (!SQLConf.isStaticConfigKey(key)) {
+                SQLConf.buildStaticConf(key).doc("Kindling's SQL guard (docs/spark-guard.md)").stringConf()
+                        .createOptional();
+            }
+        }
+    }
+
+    /** Sets the guard's settings (and others) on one session, past the static-setting check users meet. */
+    public static void setForSession(SparkSession spark, Map<String, String> settings) {
+        registerSettings();
+        SQLConf conf = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().conf();
+        settings.forEach(conf::setConfString);
+    }
+
     /** Whether the session was started with the extension (a static setting: too late to add afterwards). */
     public static boolean installed(SparkSession spark) {
         return Arrays.stream(spark.conf().get(EXTENSIONS_KEY, "").split(",")).map(String::strip)
@@ -95,7 +117,7 @@ public final class SparkGuard {
 
     /** Fails when the guard is on for the session but Spark was started without the extension. */
     public static void requireInstalled(SparkSession spark) {
-        if (settings(spark).enabled() && !installed(spark)) {
+        if (enabled(spark) && !installed(spark)) {
             throw new SqlGuardException("Kindling's SQL guard is not installed in this Spark application: it was "
                     + "started without " + EXTENSIONS_KEY + "=" + EXTENSION + " (another component started Spark "
                     + "in this JVM first), so Kindling runs no SQL in it (set allowUnsafeSql: true on the executor "
@@ -103,9 +125,14 @@ public final class SparkGuard {
         }
     }
 
+    /** Whether the guard is on for the session: unless {@link #ENABLED_KEY} says {@code false}. */
+    public static boolean enabled(SparkSession spark) {
+        return !"false".equalsIgnoreCase(spark.conf().get(ENABLED_KEY, "true").strip());
+    }
+
     /** The guard's settings as a session sees them; Spark's warehouse is always a root. */
     public static Settings settings(SparkSession spark) {
-        boolean enabled = !"false".equalsIgnoreCase(spark.conf().get(ENABLED_KEY, "true").strip());
+        boolean enabled = enabled(spark);
         Path cwd = Path.of("").toAbsolutePath();
         List<String> roots = new ArrayList<>(Arrays.stream(spark.conf().get(ROOTS_KEY, "").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList());

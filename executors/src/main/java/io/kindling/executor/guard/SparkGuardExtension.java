@@ -14,12 +14,12 @@ public final class SparkGuardExtension implements Function1<SparkSessionExtensio
 
     @Override
     public BoxedUnit apply(SparkSessionExtensions extensions) {
+        SparkGuard.registerSettings();
         extensions.injectParser((session, parser) -> GuardedParser.wrap(session, parser));
         extensions.injectResolutionRule(SqlOnFilesRule::new);
         extensions.injectCheckRule(session -> plan -> {
-            SparkGuard.Settings settings = SparkGuard.settings(session);
-            if (settings.enabled()) {
-                new PlanGuard(settings).check(plan);
+            if (SparkGuard.enabled(session)) {
+                new PlanGuard(SparkGuard.settings(session)).check(plan);
             }
             return BoxedUnit.UNIT;
         });

@@ -21,7 +21,7 @@ final class SqlOnFilesRule extends Rule<LogicalPlan> {
 
     @Override
     public LogicalPlan apply(LogicalPlan plan) {
-        if (!SparkGuard.settings(session).enabled()) {
+        if (!SparkGuard.enabled(session)) {
             return plan;
         }
         plan.foreach(node -> {

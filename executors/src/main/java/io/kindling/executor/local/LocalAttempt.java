@@ -255,7 +255,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             }
         }
         // Executors sharing one SparkContext each guard their own attempts' sessions with their own roots.
-        SparkGuard.sessionConf(config.workDir(), options.guard()).forEach(spark.conf()::set);
+        SparkGuard.setForSession(spark, SparkGuard.sessionConf(config.workDir(), options.guard()));
         SparkGuard.requireInstalled(spark);
     }
 

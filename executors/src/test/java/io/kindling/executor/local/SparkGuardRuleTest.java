@@ -3,6 +3,7 @@ package io.kindling.executor.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.guard.SqlGuardException;
 import java.nio.file.Files;
@@ -37,8 +38,8 @@ class SparkGuardRuleTest {
     /** A session as an attempt gets it: roots {@code root} (its workDir) and {@code extra}. */
     private static SparkSession session(boolean allowUnsafeSql) {
         SparkSession session = SharedSpark.spark().newSession();
-        SparkGuard.sessionConf(root, new io.kindling.executor.guard.GuardOptions(List.of(extra.toString()),
-                allowUnsafeSql)).forEach(session.conf()::set);
+        SparkGuard.setForSession(session, SparkGuard.sessionConf(root,
+                new GuardOptions(List.of(extra.toString()), allowUnsafeSql)));
         return session;
     }
 
@@ -99,6 +100,16 @@ class SparkGuardRuleTest {
     }
 
     @Test
+    void dataSourceV2FileTablesAreCheckedToo() {
+        SparkSession v2 = session(false);
+        v2.conf().set("spark.sql.sources.useV1SourceList", "");
+
+        assertThatThrownBy(() -> v2.read().format("text").load("/etc/passwd").collect())
+                .satisfies(e -> assertThat(Failures.message(e)).startsWith("Kindling's SQL guard refuses")
+                        .contains("'/etc/passwd'").contains("outside the allowed roots"));
+    }
+
+    @Test
     void tablesCannotBeLocatedOutsideTheRoots() throws Exception {
         Path location = outside.resolve("t");
         refused("CREATE TABLE outside_t (id INT) USING parquet LOCATION '" + location + "'",
@@ -150,6 +161,10 @@ class SparkGuardRuleTest {
         refused("RESET spark.kindling.guard.roots", "refuses RESET spark.kindling.guard.roots");
         assertThat(guarded.conf().get("spark.sql.runSQLOnFiles")).isEqualTo("false");
         // other settings stay free
+        // nor from code (a class task, a Spark Connect client): Spark keeps them as static settings
+        assertThatThrownBy(() -> guarded.conf().set("spark.kindling.guard.enabled", "false"))
+                .hasMessageContaining("spark.kindling.guard.enabled");
+        assertThat(guarded.conf().get("spark.kindling.guard.enabled")).isEqualTo("true");
         guarded.sql("SET spark.sql.shuffle.partitions=3");
         assertThat(guarded.conf().get("spark.sql.shuffle.partitions")).isEqualTo("3");
     }
