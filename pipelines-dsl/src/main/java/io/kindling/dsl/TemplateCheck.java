@@ -24,7 +24,8 @@ final class TemplateCheck {
     /** Checks a string written in the pipeline file at {@code node}. */
     void check(String text, Node node) {
         for (String name : Templates.unknownNames(text, paramNames)) {
-            problems.at(node, "unknown template variable '" + name + "' " + known);
+            problems.at(node, SecretNames.isReference(name) ? SecretNames.malformed(name)
+                    : "unknown template variable '" + name + "' " + known);
         }
     }
 
@@ -38,8 +39,9 @@ final class TemplateCheck {
         while (m.find()) {
             String name = m.group(1);
             if (unknown.contains(name)) {
-                problems.at(node, "unknown template variable '" + name + "' in " + fileName + " line "
-                        + TextPositions.lineOf(text, m.start()) + " " + known);
+                String line = " in " + fileName + " line " + TextPositions.lineOf(text, m.start());
+                problems.at(node, SecretNames.isReference(name) ? SecretNames.malformed(name) + line
+                        : "unknown template variable '" + name + "'" + line + " " + known);
             }
         }
     }

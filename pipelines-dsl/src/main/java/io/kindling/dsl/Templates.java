@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The one place that renders {@code {{ name }}} templates. Names: {@code params.<key>}, {@code ds}
  * (logical date, yyyy-MM-dd in the pipeline's zone), {@code logical_time} (ISO-8601 with offset, pipeline's
- * zone), {@code run_id}, {@code pipeline}. There are no expressions or filters: a name or an error.
+ * zone), {@code run_id}, {@code pipeline}, {@code secrets.<NAME>} (from the context's {@link Secrets}). There are
+ * no expressions or filters: a name or an error.
  */
 public final class Templates {
     static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
@@ -48,6 +49,10 @@ public final class Templates {
             case "pipeline":
                 return context.pipeline();
             default:
+                if (SecretNames.isReference(name)) {
+                    return context.secrets().value(SecretNames.secretOf(name).orElseThrow(
+                            () -> new IllegalArgumentException(SecretNames.malformed(name))));
+                }
                 if (name.startsWith(PARAMS_PREFIX)) {
                     String value = context.params().get(name.substring(PARAMS_PREFIX.length()));
                     if (value != null) {
@@ -68,7 +73,7 @@ public final class Templates {
         Matcher m = PLACEHOLDER.matcher(template);
         while (m.find()) {
             String name = m.group(1);
-            boolean known = BUILT_INS.contains(name)
+            boolean known = BUILT_INS.contains(name) || SecretNames.secretOf(name).isPresent()
                     || (name.startsWith(PARAMS_PREFIX) && paramNames.contains(name.substring(PARAMS_PREFIX.length())));
             if (!known) {
                 unknown.add(name);
