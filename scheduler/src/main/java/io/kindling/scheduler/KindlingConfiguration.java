@@ -8,6 +8,7 @@ import io.kindling.scheduler.config.ClusterConfig;
 import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorSettings;
+import io.kindling.scheduler.config.SecretsConfig;
 import io.kindling.scheduler.config.SourceSettings;
 import io.kindling.scheduler.config.WebhookSettings;
 import jakarta.validation.Valid;
@@ -63,6 +64,11 @@ public class KindlingConfiguration extends Configuration {
     @Valid
     @NotNull
     private AlertingConfig alerting = new AlertingConfig();
+
+    /** Where {@code {{ secrets.NAME }}} values come from; absent: environment variables only. */
+    @Valid
+    @NotNull
+    private SecretsConfig secrets = new SecretsConfig();
 
     @JsonProperty
     public DatabaseConfig getDatabase() {
@@ -190,5 +196,15 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setAlerting(AlertingConfig alerting) {
         this.alerting = alerting;
+    }
+
+    @JsonProperty
+    public SecretsConfig getSecrets() {
+        return secrets;
+    }
+
+    @JsonProperty
+    public void setSecrets(SecretsConfig secrets) {
+        this.secrets = secrets == null ? new SecretsConfig() : secrets;
     }
 }
