@@ -8,8 +8,11 @@ export class ApiError extends Error {
   }
 }
 
+// Every POST carries a JSON body ({} when there is nothing to say): the daemon refuses other POSTs, which is
+// what keeps other sites' pages from sending them (docs/web-security.md).
 async function call(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
+  if (method !== 'GET' && body === undefined) body = {};
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);

@@ -35,6 +35,8 @@ final class DaemonStart {
                 "    slots: 2",
                 "    options:",
                 "      master: \"local[2]\"",
+                // people.json is read where it is, outside the work dir: the SQL guard must allow its folder
+                "      allowedRoots: \"" + examples.resolve("data").toAbsolutePath() + "\"",
                 "    sparkConf:",
                 "      spark.sql.shuffle.partitions: \"4\"");
         long settle = 2000;

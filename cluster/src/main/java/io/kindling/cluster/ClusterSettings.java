@@ -3,6 +3,7 @@ package io.kindling.cluster;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where the local test cluster listens and keeps its files. Everything binds to {@code host} (loopback by default).
@@ -16,9 +17,12 @@ import java.nio.file.Path;
  * @param workerCores  cores the worker advertises: each submitted task needs one for its driver and one for
  *                     its executor
  * @param workerMemory memory the worker advertises, in Spark's notation ({@code 6g})
+ * @param allowedRoots where SQL sent to the Connect server may read and write (Kindling's SQL guard); besides
+ *                     these, the server's own warehouse in the state folder
  */
 public record ClusterSettings(Path stateDir, String host, int masterPort, int restPort, int masterUiPort,
-                              int workerUiPort, int connectPort, int workerCores, String workerMemory) {
+                              int workerUiPort, int connectPort, int workerCores, String workerMemory,
+                              List<String> allowedRoots) {
     public static final int MASTER_PORT = 7077;
     public static final int REST_PORT = 6066;
     public static final int MASTER_UI_PORT = 18080;
@@ -32,17 +36,26 @@ public record ClusterSettings(Path stateDir, String host, int masterPort, int re
         if (workerCores < 1) {
             throw new IllegalArgumentException("workerCores must be at least 1");
         }
+        allowedRoots = List.copyOf(allowedRoots);
     }
 
-    /** The ports of bin/kindling-cluster and the default config.yml. */
+    /**
+     * The ports of bin/kindling-cluster and the default config.yml; SQL on the Connect server may use the current
+     * folder, where the daemon keeps its data when started from the same place.
+     */
     public static ClusterSettings defaults(Path stateDir) {
         return new ClusterSettings(stateDir, "127.0.0.1", MASTER_PORT, REST_PORT, MASTER_UI_PORT, WORKER_UI_PORT,
-                CONNECT_PORT, 6, "6g");
+                CONNECT_PORT, 6, "6g", List.of(Path.of("").toAbsolutePath().toString()));
     }
 
     public ClusterSettings withPorts(int master, int rest, int masterUi, int workerUi, int connect) {
         return new ClusterSettings(stateDir, host, master, rest, masterUi, workerUi, connect, workerCores,
-                workerMemory);
+                workerMemory, allowedRoots);
+    }
+
+    public ClusterSettings withAllowedRoots(List<String> roots) {
+        return new ClusterSettings(stateDir, host, masterPort, restPort, masterUiPort, workerUiPort, connectPort,
+                workerCores, workerMemory, roots);
     }
 
     public String masterUrl() {

@@ -170,7 +170,9 @@ public final class LocalCluster {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
         command.add("-cp");
-        command.add(sparkHome.resolve("jars") + "/*");
+        // Only the Connect server runs SQL itself: it also gets Kindling's SQL guard (GuardJar).
+        command.add(sparkHome.resolve("jars") + "/*"
+                + (component == Component.CONNECT ? java.io.File.pathSeparator + GuardJar.path() : ""));
         command.addAll(componentArguments(component));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(settings.stateDir().toFile())
@@ -215,6 +217,9 @@ public final class LocalCluster {
                         "-Dspark.driver.host=" + host, "-Dspark.driver.bindAddress=" + host,
                         "-Dspark.ui.enabled=false", "-Dspark.sql.shuffle.partitions=4",
                         "-Dspark.sql.warehouse.dir=" + state.resolve("connect-warehouse"),
+                        "-Dspark.sql.extensions=" + GuardJar.EXTENSION,
+                        "-Dspark.kindling.guard.roots=" + String.join(",", settings.allowedRoots()),
+                        "-Dspark.sql.runSQLOnFiles=false",
                         component.mainClass));
             }
         }

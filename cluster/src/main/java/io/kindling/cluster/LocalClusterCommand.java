@@ -2,6 +2,8 @@ package io.kindling.cluster;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +22,15 @@ public final class LocalClusterCommand {
             System.exit(2);
         }
         Path stateDir = Path.of(args.length == 2 ? args[1] : "data/cluster").toAbsolutePath();
-        LocalCluster cluster = new LocalCluster(ClusterSettings.defaults(stateDir));
+        ClusterSettings settings = ClusterSettings.defaults(stateDir);
+        String extraRoots = System.getenv().getOrDefault("KINDLING_CLUSTER_ALLOWED_ROOTS", "");
+        if (!extraRoots.isBlank()) {
+            List<String> roots = new ArrayList<>(settings.allowedRoots());
+            Arrays.stream(extraRoots.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                    .forEach(roots::add);
+            settings = settings.withAllowedRoots(roots);
+        }
+        LocalCluster cluster = new LocalCluster(settings);
         switch (args[0]) {
             case "start" -> {
                 System.out.println("starting a Spark master, worker and Connect server (logs in "

@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One local cluster per JVM for integration tests: started on first use on free ports (so it never collides with
@@ -38,8 +40,12 @@ public final class SharedCluster {
     public static LocalCluster onFreePorts(Path stateDir) {
         try {
             int[] ports = freePorts(5);
-            return new LocalCluster(ClusterSettings.defaults(stateDir)
-                    .withPorts(ports[0], ports[1], ports[2], ports[3], ports[4]));
+            // The tests keep their files in temporary folders: the Connect server's SQL guard allows them.
+            ClusterSettings defaults = ClusterSettings.defaults(stateDir);
+            List<String> roots = new ArrayList<>(defaults.allowedRoots());
+            roots.add(System.getProperty("java.io.tmpdir"));
+            return new LocalCluster(defaults.withPorts(ports[0], ports[1], ports[2], ports[3], ports[4])
+                    .withAllowedRoots(roots));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

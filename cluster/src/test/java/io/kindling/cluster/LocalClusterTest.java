@@ -35,6 +35,10 @@ class LocalClusterTest {
                         .anyMatch(name -> name.startsWith("spark-core_2.13-"))
                         .anyMatch(name -> name.startsWith("spark-connect_2.13-"));
             }
+            // The Connect server runs with Kindling's SQL guard (ConnectExecutorTest shows it refusing reflect)
+            assertThat(cluster.logFile(LocalCluster.Component.CONNECT)).content()
+                    .contains("-Dspark.sql.extensions=io.kindling.executor.guard.SparkGuardExtension")
+                    .contains("-Dspark.sql.runSQLOnFiles=false").contains("kindling-runner.jar");
             // The REST submission server answers (a status request for a driver it has never seen).
             HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(cluster.settings().restUrl() + "/v1/submissions/status/driver-none")).build(),

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.Expression;
 import org.apache.spark.connect.proto.Limit;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
 import org.apache.spark.sql.connect.SparkSession;
 import org.apache.spark.sql.connect.client.SparkConnectClient;
 import org.apache.spark.sql.connect.client.SparkResult;
+import org.apache.spark.sql.connect.common.LiteralValueProtoConverter;
 import org.apache.spark.sql.util.CloseableIterator;
 import org.apache.spark.sql.util.CloseableIterator$;
 import org.sparkproject.io.grpc.Status;
@@ -98,17 +100,18 @@ public final class ConnectSqlSession implements AutoCloseable {
 
     /**
      * Runs one statement whose result is not needed, as operation {@code operationId} (commands run on the server;
-     * queries are not evaluated).
+     * queries are not evaluated). {@code args} are what its named parameter markers bind to (here and below):
+     * Integer, Long, Double, Boolean, LocalDate, Instant, String or String[], sent as typed literals.
      */
-    public void run(String sql, String operationId) {
+    public void run(String sql, Map<String, Object> args, String operationId) {
         stream(operationId, Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
-                .setInput(sql(sql)))).build(), response -> { });
+                .setInput(sql(sql, args)))).build(), response -> { });
     }
 
     /** Runs the last statement and writes its result, as operation {@code operationId}. */
-    public void runAndWrite(String sql, String operationId, String format, String mode, String path,
-                            Map<String, String> options) {
-        WriteOperation.Builder write = WriteOperation.newBuilder().setInput(sql(sql)).setSource(format)
+    public void runAndWrite(String sql, Map<String, Object> args, String operationId, String format, String mode,
+                            String path, Map<String, String> options) {
+        WriteOperation.Builder write = WriteOperation.newBuilder().setInput(sql(sql, args)).setSource(format)
                 .setPath(path).setMode(saveMode(mode)).putAllOptions(options);
         stream(operationId, Plan.newBuilder().setCommand(Command.newBuilder().setWriteOperation(write)).build(),
                 response -> { });
@@ -118,8 +121,8 @@ public final class ConnectSqlSession implements AutoCloseable {
      * Runs the last statement as operation {@code operationId} and returns its first rows as text for the log
      * (column names first).
      */
-    public List<List<String>> runAndPreview(String sql, String operationId) {
-        Plan plan = Plan.newBuilder().setRoot(Relation.newBuilder().setLimit(Limit.newBuilder().setInput(sql(sql))
+    public List<List<String>> runAndPreview(String sql, Map<String, Object> args, String operationId) {
+        Plan plan = Plan.newBuilder().setRoot(Relation.newBuilder().setLimit(Limit.newBuilder().setInput(sql(sql, args))
                 .setLimit(PREVIEW_ROWS))).build();
         List<ExecutePlanResponse> responses = new ArrayList<>();
         stream(operationId, plan, responses::add);
@@ -276,8 +279,12 @@ public final class ConnectSqlSession implements AutoCloseable {
         }
     }
 
-    private static Relation sql(String sql) {
-        return Relation.newBuilder().setSql(SQL.newBuilder().setQuery(sql)).build();
+    /** A SQL relation whose named markers bind {@code args} as literals: values never become SQL text. */
+    private static Relation sql(String sql, Map<String, Object> args) {
+        SQL.Builder relation = SQL.newBuilder().setQuery(sql);
+        args.forEach((name, value) -> relation.putNamedArguments(name, Expression.newBuilder()
+                .setLiteral(LiteralValueProtoConverter.toLiteralProto(value)).build()));
+        return Relation.newBuilder().setSql(relation).build();
     }
 
     private static WriteOperation.SaveMode saveMode(String mode) {

@@ -3,14 +3,19 @@ package io.kindling.dsl;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * One validated pipeline definition. Built only by {@link PipelineParser}, so every instance is valid:
  * ids are well formed, dependencies exist, the graph is acyclic, templates name known variables.
  *
+ * @param params      the declared params, in file order
  * @param file        the file it was read from
  * @param contentHash SHA-256 (hex) of the file's bytes plus the bytes of every sql_file it reads
  * @param source      the YAML text as read
@@ -20,7 +25,7 @@ public record Pipeline(
         String description,
         Optional<Schedule> schedule,
         int maxActiveRuns,
-        Map<String, String> params,
+        Map<String, ParamSpec> params,
         Alerts alerts,
         List<Task> tasks,
         Path file,
@@ -31,12 +36,59 @@ public record Pipeline(
         requireNonNull(id, "id is null");
         description = description == null ? "" : description;
         requireNonNull(schedule, "schedule is null");
-        params = Map.copyOf(params);
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // file order, for messages
         requireNonNull(alerts, "alerts is null");
         tasks = List.copyOf(tasks);
         requireNonNull(file, "file is null");
         requireNonNull(contentHash, "contentHash is null");
         requireNonNull(source, "source is null");
+    }
+
+    /** The params of a run that no caller gave values to (a scheduled run, a backfill), as the history stores them. */
+    public Map<String, String> defaultParams() {
+        Map<String, String> texts = new LinkedHashMap<>();
+        params.forEach((name, spec) -> spec.defaultText().ifPresent(text -> texts.put(name, text)));
+        return texts;
+    }
+
+    /** {@link #defaultParams}, with {@link ParamSpec#example} for required params: for tools that run nothing. */
+    public Map<String, String> exampleParams() {
+        Map<String, String> texts = new LinkedHashMap<>();
+        params.forEach((name, spec) -> texts.put(name, spec.text(spec.example())));
+        return texts;
+    }
+
+    /**
+     * The params of a run triggered with {@code given} (values decoded from JSON, or text from a command line), as
+     * the history stores them: every default, replaced by the given values once each is checked.
+     *
+     * @throws IllegalArgumentException for a name the pipeline does not declare, a value its param refuses, or a
+     *                                  required param not given; the message says which and why
+     */
+    public Map<String, String> paramsFor(Map<String, ?> given) {
+        for (String name : given.keySet()) {
+            if (!params.containsKey(name)) {
+                throw new IllegalArgumentException("unknown param '" + name + "': pipeline '" + id + "' declares "
+                        + (params.isEmpty() ? "none" : new TreeSet<>(params.keySet())));
+            }
+        }
+        Map<String, String> texts = new LinkedHashMap<>(); // in declaration order
+        List<String> missing = new ArrayList<>();
+        for (ParamSpec spec : params.values()) {
+            if (given.containsKey(spec.name())) {
+                texts.put(spec.name(), spec.text(spec.check(given.get(spec.name()))));
+            } else if (spec.defaultText().isPresent()) {
+                texts.put(spec.name(), spec.defaultText().get());
+            } else {
+                missing.add(spec.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("pipeline '" + id + "' needs a value for "
+                    + (missing.size() == 1 ? "param '" + missing.get(0) + "'" : "params " + missing)
+                    + ": it has no default");
+        }
+        return texts;
     }
 
     public Optional<Task> task(String taskId) {

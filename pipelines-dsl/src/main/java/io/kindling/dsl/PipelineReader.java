@@ -58,9 +58,12 @@ final class PipelineReader {
         String description = map.string("description").orElse("");
         Optional<Schedule> schedule = map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
-        Map<String, String> params = new LinkedHashMap<>();
-        map.scalarMap("params").ifPresent(p -> p.forEach((k, v) -> params.put(k, v.value())));
-        TemplateCheck templates = new TemplateCheck(params.keySet(), problems);
+        ParamReader paramReader = new ParamReader(problems);
+        Map<String, ParamSpec> params = map.value("params").map(paramReader::read).orElseGet(LinkedHashMap::new);
+        schedule.ifPresent(s -> params.values().stream().filter(ParamSpec::required).forEach(p ->
+                problems.at(map.keyNode("params").orElseThrow(), "param '" + p.name() + "' has no default, but "
+                        + "scheduled runs need one: give it a default, or remove the schedule")));
+        TemplateCheck templates = new TemplateCheck(paramReader.names(), problems);
         TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
                 .map(d -> TaskSettings.read(d, options, templates, problems)).orElse(TaskSettings.NONE);
         Alerts alerts = map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);

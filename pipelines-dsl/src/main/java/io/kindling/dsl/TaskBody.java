@@ -3,6 +3,8 @@ package io.kindling.dsl;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,21 +20,30 @@ public sealed interface TaskBody {
      * last statement is written to {@code output} when one is given.
      *
      * @param sqlFile the file the SQL was read from, when it came from {@code sql_file}
+     * @param args    what the statements' named parameter markers ({@code :name}) bind to, typed as
+     *                {@link ParamType} says; empty until rendered for a run
      */
-    record Sql(String sql, Optional<Path> sqlFile, Map<String, DataRef> inputs, Optional<DataRef> output)
-            implements TaskBody {
+    record Sql(String sql, Optional<Path> sqlFile, Map<String, DataRef> inputs, Optional<DataRef> output,
+               Map<String, Object> args) implements TaskBody {
         public Sql {
             requireNonNull(sql, "sql is null");
             requireNonNull(sqlFile, "sqlFile is null");
             inputs = Map.copyOf(inputs);
             requireNonNull(output, "output is null");
+            args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
+            args.values().forEach(ParamType::of); // only values Spark binds as literals
+        }
+
+        /** A body as written, before a run binds its markers. */
+        public Sql(String sql, Optional<Path> sqlFile, Map<String, DataRef> inputs, Optional<DataRef> output) {
+            this(sql, sqlFile, inputs, output, Map.of());
         }
 
         @Override
         public Sql render(TemplateContext context) {
-            return new Sql(Templates.render(sql, context), sqlFile,
+            return new Sql(Templates.renderSql(sql, context), sqlFile,
                     Templates.renderValues(inputs, ref -> ref.render(context)),
-                    output.map(ref -> ref.render(context)));
+                    output.map(ref -> ref.render(context)), Templates.sqlArgs(context));
         }
     }
 
@@ -59,7 +70,7 @@ public sealed interface TaskBody {
 
         @Override
         public Submit render(TemplateContext context) {
-            return new Submit(Templates.render(jar, context), mainClass,
+            return new Submit(Templates.renderPath(jar, context), mainClass,
                     args.stream().map(a -> Templates.render(a, context)).toList());
         }
     }

@@ -78,13 +78,13 @@ final class TaskBodyReader {
             if (value.get().value().isBlank()) {
                 problems.at(value.get().node(), "sql: must not be empty");
             } else {
-                templates.check(value.get().value(), value.get().node());
+                templates.checkSql(value.get().value(), value.get().node());
                 secretsInSql.check(value.get().value(), value.get().node());
                 text = Optional.of(value.get().value());
             }
         } else if (value.isPresent()) {
             file = sqlFiles.read(value.get());
-            file.ifPresent(f -> templates.checkFile(f.text(), value.get().node(), value.get().value()));
+            file.ifPresent(f -> templates.checkSqlFile(f.text(), value.get().node(), value.get().value()));
             file.ifPresent(f -> secretsInSql.checkFile(f.text(), value.get().node(), value.get().value()));
             text = file.map(SqlFiles.SqlFile::text);
         }

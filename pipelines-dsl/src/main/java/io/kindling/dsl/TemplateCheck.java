@@ -1,13 +1,17 @@
 package io.kindling.dsl;
 
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 
 import org.yaml.snakeyaml.nodes.Node;
 
-/** Reports every template placeholder that would name nothing at run time, where it was written. */
+/**
+ * Reports every template placeholder that would name nothing at run time (a malformed {@code secrets.} name
+ * included), where it was written; and every param placeholder in SQL, where params are bound as parameter markers
+ * instead. A well-formed {@code {{ secrets.NAME }}} in SQL passes here: {@link SecretsInSql} refuses it.
+ */
 final class TemplateCheck {
     private final Set<String> paramNames;
     private final Problems problems;
@@ -27,22 +31,52 @@ final class TemplateCheck {
             problems.at(node, SecretNames.isReference(name) ? SecretNames.malformed(name)
                     : "unknown template variable '" + name + "' " + known);
         }
+        unclosed(text, node, "");
     }
 
-    /** Checks the contents of {@code fileName}, read because of the value at {@code node}. */
-    void checkFile(String text, Node node, String fileName) {
-        List<String> unknown = Templates.unknownNames(text, paramNames);
-        if (unknown.isEmpty()) {
-            return;
+    /** A {@code {{} that no {@code }}} closes would be left in the text as is: a typo, reported once. */
+    private void unclosed(String text, Node node, String where) {
+        if (text.contains("{{") && Templates.PLACEHOLDER.matcher(text).replaceAll("").contains("{{")) {
+            problems.at(node, where + "'{{' opens a template placeholder that no '}}' closes");
         }
-        Matcher m = Templates.PLACEHOLDER.matcher(text);
+    }
+
+    /** Checks SQL written in the pipeline file at {@code node}: built-ins only. */
+    void checkSql(String sql, Node node) {
+        Matcher m = Templates.PLACEHOLDER.matcher(sql);
         while (m.find()) {
-            String name = m.group(1);
-            if (unknown.contains(name)) {
-                String line = " in " + fileName + " line " + TextPositions.lineOf(text, m.start());
-                problems.at(node, SecretNames.isReference(name) ? SecretNames.malformed(name) + line
-                        : "unknown template variable '" + name + "'" + line + " " + known);
+            problem(m.group(1).strip()).ifPresent(message -> problems.at(node, message));
+        }
+        unclosed(sql, node, "");
+    }
+
+    /** Checks the SQL of {@code fileName}, read because of the value at {@code node}: built-ins only. */
+    void checkSqlFile(String sql, Node node, String fileName) {
+        Matcher m = Templates.PLACEHOLDER.matcher(sql);
+        while (m.find()) {
+            String name = m.group(1).strip();
+            String where = fileName + " line " + TextPositions.lineOf(sql, m.start());
+            if (name.startsWith(Templates.PARAMS_PREFIX)) {
+                problems.at(node, where + ": " + problem(name).orElseThrow());
+            } else if (SecretNames.isReference(name) && problem(name).isPresent()) {
+                problems.at(node, SecretNames.malformed(name) + " in " + where);
+            } else if (problem(name).isPresent()) {
+                problems.at(node, "unknown template variable '" + name + "' in " + where + " " + known);
             }
         }
+        unclosed(sql, node, fileName + ": ");
+    }
+
+    private Optional<String> problem(String name) {
+        if (name.startsWith(Templates.PARAMS_PREFIX)) {
+            return Optional.of(Templates.sqlParamMessage(name.substring(Templates.PARAMS_PREFIX.length())));
+        }
+        if (Templates.unknownNames("{{" + name + "}}", paramNames).isEmpty()) {
+            return Optional.empty();
+        }
+        if (SecretNames.isReference(name)) {
+            return Optional.of(SecretNames.malformed(name));
+        }
+        return Optional.of("unknown template variable '" + name + "' " + known);
     }
 }

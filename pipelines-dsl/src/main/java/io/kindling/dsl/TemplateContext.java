@@ -4,34 +4,89 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * What templates of one run may name.
+ * What templates and SQL parameter markers of one run may name.
  *
  * @param logicalTime the run's logical time: the scheduled fire time, or the trigger time of a manual run
  * @param zone        the pipeline's time zone; {@code ds} is the logical date in this zone
- * @param params      the pipeline's params merged with the trigger's overrides
+ * @param params      the run's params as the run history stores them (text, see {@link ParamType#format})
+ * @param specs       the pipeline's declared params, which give each text its type and tell a caller's value
+ *                    (checked before it is used in a path) from the author's default
  * @param secrets     where {@code secrets.NAME} values come from; {@link Secrets#NONE} unless set per attempt
  */
 public record TemplateContext(String pipeline, String runId, Instant logicalTime, ZoneId zone,
-                              Map<String, String> params, Secrets secrets) {
+                              Map<String, String> params, Map<String, ParamSpec> specs, Secrets secrets) {
     public TemplateContext {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(runId, "runId is null");
         requireNonNull(logicalTime, "logicalTime is null");
         requireNonNull(zone, "zone is null");
         params = Map.copyOf(params);
+        specs = Map.copyOf(specs);
         requireNonNull(secrets, "secrets is null");
     }
 
+    /** A context without secrets ({@link Secrets#NONE}); {@link #withSecrets} sets them per attempt. */
+    public TemplateContext(String pipeline, String runId, Instant logicalTime, ZoneId zone,
+                           Map<String, String> params, Map<String, ParamSpec> specs) {
+        this(pipeline, runId, logicalTime, zone, params, specs, Secrets.NONE);
+    }
+
+    /**
+     * A context whose params are all strings written by the author (tools and tests): every value is its param's
+     * default, so none is checked as a caller's.
+     */
     public TemplateContext(String pipeline, String runId, Instant logicalTime, ZoneId zone,
                            Map<String, String> params) {
-        this(pipeline, runId, logicalTime, zone, params, Secrets.NONE);
+        this(pipeline, runId, logicalTime, zone, params, authored(params));
+    }
+
+    /** The context of a run of {@code pipeline} whose history holds {@code params}. */
+    public static TemplateContext of(Pipeline pipeline, String runId, Instant logicalTime, ZoneId zone,
+                                     Map<String, String> params) {
+        return new TemplateContext(pipeline.id(), runId, logicalTime, zone, params, pipeline.params());
     }
 
     /** The same context resolving secrets from {@code store}. */
     public TemplateContext withSecrets(Secrets store) {
-        return new TemplateContext(pipeline, runId, logicalTime, zone, params, store);
+        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, store);
+    }
+
+    /** The typed value of param {@code name}; the text is checked against its param again. */
+    public Object value(String name) {
+        return spec(name).read(text(name));
+    }
+
+    /** The text of param {@code name}, as templates outside SQL render it. */
+    public String text(String name) {
+        String text = params.get(name);
+        if (text != null) {
+            return text;
+        }
+        return spec(name).defaultText().orElseThrow(() ->
+                new IllegalArgumentException("param '" + name + "' has no value in this run and no default"));
+    }
+
+    /** Whether param {@code name}'s value came from whoever triggered the run rather than from the pipeline file. */
+    public boolean fromCaller(String name) {
+        return !spec(name).defaultText().equals(Optional.of(text(name)));
+    }
+
+    private ParamSpec spec(String name) {
+        ParamSpec spec = specs.get(name);
+        if (spec == null) {
+            throw new IllegalArgumentException("template names unknown parameter 'params." + name + "'");
+        }
+        return spec;
+    }
+
+    private static Map<String, ParamSpec> authored(Map<String, String> params) {
+        Map<String, ParamSpec> specs = new LinkedHashMap<>();
+        params.forEach((name, text) -> specs.put(name, ParamSpec.of(name, ParamType.STRING, text)));
+        return specs;
     }
 }

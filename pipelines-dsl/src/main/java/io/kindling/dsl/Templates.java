@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -15,33 +16,117 @@ import java.util.regex.Pattern;
  * (logical date, yyyy-MM-dd in the pipeline's zone), {@code logical_time} (ISO-8601 with offset, pipeline's
  * zone), {@code run_id}, {@code pipeline}, {@code secrets.<NAME>} (from the context's {@link Secrets}). There are
  * no expressions or filters: a name or an error.
+ *
+ * <p>SQL never gets a param's text: {@link #renderSql} renders only the built-ins, and the params (and built-ins)
+ * are bound by Spark as the named parameter markers {@link #sqlArgs} gives ({@code :min_age}). A caller's value
+ * rendered into a path by {@link #renderPath} may not leave the folder the author wrote.
  */
 public final class Templates {
-    static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
-    private static final Set<String> BUILT_INS = Set.of("ds", "logical_time", "run_id", "pipeline");
-    private static final String PARAMS_PREFIX = "params.";
+    /**
+     * A placeholder; the name is {@code group(1).strip()}. Linear: the possessive class cannot hold a brace, so an
+     * unclosed {@code {{} fails at once instead of backtracking over every split of the text after it.
+     */
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]*+)}}");
+    private static final Set<String> BUILT_INS = ParamReader.BUILT_INS;
+    static final String PARAMS_PREFIX = "params.";
 
     private Templates() {
     }
 
     /** Renders every placeholder; a name that is not known is an {@link IllegalArgumentException}. */
     public static String render(String template, TemplateContext context) {
+        return render(template, name -> valueOf(name, context));
+    }
+
+    /**
+     * As {@link #render}, for a path (an input or output path, a submit jar): a param whose value came from a
+     * caller must not reach outside the folder the author wrote around it, so its value may not hold {@code /},
+     * {@code \}, {@code ..} or {@code :}, nor start with {@code ~}.
+     */
+    public static String renderPath(String template, TemplateContext context) {
+        return render(template, name -> {
+            String value = valueOf(name, context);
+            if (name.startsWith(PARAMS_PREFIX) && context.fromCaller(name.substring(PARAMS_PREFIX.length()))) {
+                pathProblem(value).ifPresent(problem -> {
+                    throw new IllegalArgumentException("param '" + name.substring(PARAMS_PREFIX.length())
+                            + "' is used in a path and its value " + ParamSpec.shown(value) + " " + problem
+                            + ": a value given at trigger time may not hold /, \\, .., : or start with ~");
+                });
+            }
+            return value;
+        });
+    }
+
+    /**
+     * Renders the built-ins of a SQL text. A param there is refused: its value is bound as a parameter marker
+     * (see {@link #sqlArgs}), never pasted into the text. Validation refuses it first, so this is a last guard.
+     */
+    public static String renderSql(String sql, TemplateContext context) {
+        return render(sql, name -> {
+            if (name.startsWith(PARAMS_PREFIX)) {
+                throw new IllegalArgumentException(sqlParamMessage(name.substring(PARAMS_PREFIX.length())));
+            }
+            return valueOf(name, context);
+        });
+    }
+
+    /**
+     * The values SQL statements bind to named parameter markers: every param, typed ({@link ParamType}), and the
+     * built-ins {@code :ds} and {@code :run_id}, {@code :pipeline} (strings) and {@code :logical_time} (a
+     * timestamp).
+     */
+    public static Map<String, Object> sqlArgs(TemplateContext context) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("ds", ds(context));
+        args.put("logical_time", context.logicalTime());
+        args.put("run_id", context.runId());
+        args.put("pipeline", context.pipeline());
+        for (String name : context.specs().keySet()) {
+            args.put(name, context.value(name));
+        }
+        return args;
+    }
+
+    /** What validation says about {@code {{ params.<name> }}} in SQL. */
+    static String sqlParamMessage(String name) {
+        return "{{ params." + name + " }} is not allowed in SQL: use the parameter marker :" + name
+                + " (and IDENTIFIER(:" + name + ") for a table name)";
+    }
+
+    /** Why a caller's value may not be part of a path, if it may not. */
+    private static Optional<String> pathProblem(String value) {
+        if (value.contains("..")) {
+            return Optional.of("holds '..'");
+        }
+        for (String c : List.of("/", "\\", ":")) {
+            if (value.contains(c)) {
+                return Optional.of("holds '" + c + "'");
+            }
+        }
+        return value.startsWith("~") ? Optional.of("starts with '~'") : Optional.empty();
+    }
+
+    private static String render(String template, UnaryOperator<String> value) {
         if (template.indexOf("{{") < 0) {
             return template;
         }
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder(template.length() + 16);
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(valueOf(m.group(1), context)));
+            m.appendReplacement(out, Matcher.quoteReplacement(value.apply(m.group(1).strip())));
         }
         m.appendTail(out);
         return out.toString();
     }
 
+    private static String ds(TemplateContext context) {
+        return DateTimeFormatter.ISO_LOCAL_DATE.format(context.logicalTime().atZone(context.zone()));
+    }
+
     private static String valueOf(String name, TemplateContext context) {
         switch (name) {
             case "ds":
-                return DateTimeFormatter.ISO_LOCAL_DATE.format(context.logicalTime().atZone(context.zone()));
+                return ds(context);
             case "logical_time":
                 return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(context.logicalTime().atZone(context.zone()));
             case "run_id":
@@ -54,11 +139,7 @@ public final class Templates {
                             () -> new IllegalArgumentException(SecretNames.malformed(name))));
                 }
                 if (name.startsWith(PARAMS_PREFIX)) {
-                    String value = context.params().get(name.substring(PARAMS_PREFIX.length()));
-                    if (value != null) {
-                        return value;
-                    }
-                    throw new IllegalArgumentException("template names unknown parameter '" + name + "'");
+                    return context.text(name.substring(PARAMS_PREFIX.length()));
                 }
                 throw new IllegalArgumentException("template names unknown variable '" + name + "'");
         }
@@ -72,7 +153,7 @@ public final class Templates {
         List<String> unknown = new ArrayList<>();
         Matcher m = PLACEHOLDER.matcher(template);
         while (m.find()) {
-            String name = m.group(1);
+            String name = m.group(1).strip();
             boolean known = BUILT_INS.contains(name) || SecretNames.secretOf(name).isPresent()
                     || (name.startsWith(PARAMS_PREFIX) && paramNames.contains(name.substring(PARAMS_PREFIX.length())));
             if (!known) {

@@ -147,7 +147,8 @@ class PipelineParserSyntaxTest {
                 pipeline: p
                 params: &x {a: *x}
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(fixture.problem(2, 9, "params.a: expected a string, got a mapping"));
+                """)).containsExactly(fixture.problem(2, 9, "missing required key 'type' in param 'a'"),
+                fixture.problem(2, 13, "unknown key 'a' in param 'a'"));
     }
 
     @Test

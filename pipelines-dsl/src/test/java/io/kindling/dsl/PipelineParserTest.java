@@ -48,7 +48,10 @@ class PipelineParserTest {
         assertThat(p.schedule()).contains(
                 new Schedule("30 2 * * *", "0 30 2 * * ?", ZoneId.of("Europe/Berlin"), false));
         assertThat(p.maxActiveRuns()).isEqualTo(1);
-        assertThat(p.params()).isEqualTo(Map.of("min_age", "21", "region", "eu"));
+        assertThat(p.params()).containsExactly(
+                Map.entry("min_age", ParamSpec.of("min_age", ParamType.INT, 21)),
+                Map.entry("region", new ParamSpec("region", ParamType.STRING, Optional.of("eu"), 8,
+                        Optional.of("[a-z]+"), List.of())));
         assertThat(p.alerts()).isEqualTo(new Alerts(List.of("ops"), List.of(), List.of(), Optional.empty()));
         assertThat(p.file()).isEqualTo(file);
         assertThat(p.source()).isEqualTo(Files.readString(file));
@@ -87,7 +90,7 @@ class PipelineParserTest {
         Pipeline p = parseExample();
 
         assertThat(p.task("adults").orElseThrow().body()).isEqualTo(new TaskBody.Sql(
-                "SELECT name.first AS first_name FROM people WHERE age > {{ params.min_age }}", Optional.empty(),
+                "SELECT name.first AS first_name FROM people WHERE age > :min_age", Optional.empty(),
                 Map.of("people", new DataRef("json", "examples/data/people.json", "error", Map.of())),
                 Optional.of(new DataRef("parquet", "data/out/adults/{{ ds }}", "overwrite", Map.of()))));
         assertThat(p.task("rollup").orElseThrow().body()).isEqualTo(new TaskBody.Sql(
@@ -136,15 +139,19 @@ class PipelineParserTest {
     }
 
     @Test
-    void paramsAreKeptAsTheTextWritten() {
+    void bareDefaultsGiveTheirParamsATypeAndAreKeptAsText() {
         ParseResult result = new PipelineParser(OPTIONS).parse(dir.resolve("p.yml"), """
                 pipeline: p
                 params: {age: 21, ratio: 0.5, on: true, day: 2024-01-31, none: ~, quoted: "07"}
                 tasks: [{id: a, sql: SELECT 1}]
                 """);
 
-        assertThat(result.pipeline().orElseThrow().params()).isEqualTo(Map.of("age", "21", "ratio", "0.5",
-                "on", "true", "day", "2024-01-31", "none", "", "quoted", "07"));
+        Pipeline p = result.pipeline().orElseThrow();
+        assertThat(p.params().values()).extracting(ParamSpec::type).containsExactly(ParamType.INT,
+                ParamType.DOUBLE, ParamType.BOOLEAN, ParamType.DATE, ParamType.STRING, ParamType.STRING);
+        assertThat(p.defaultParams()).containsExactly(Map.entry("age", "21"), Map.entry("ratio", "0.5"),
+                Map.entry("on", "true"), Map.entry("day", "2024-01-31"), Map.entry("none", ""),
+                Map.entry("quoted", "07"));
     }
 
     @Test

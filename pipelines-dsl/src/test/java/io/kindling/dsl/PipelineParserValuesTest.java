@@ -224,6 +224,8 @@ class PipelineParserValuesTest {
                   - id: c
                     submit: {jar: "{{ jar_dir }}/app.jar", main_class: a.B, args: ["{{ ds }}", "{{ today }}"]}
                 """)).containsExactly(
+                fixture.problem(5, 10, "{{ params.min_age }} is not allowed in SQL: use the parameter marker :min_age "
+                        + "(and IDENTIFIER(:min_age) for a table name)"),
                 fixture.problem(5, 10, "unknown template variable 'date' (known: ds, logical_time, run_id, pipeline, "
                         + "params.min_age)"),
                 fixture.problem(6, 37, "unknown template variable 'dss' (known: ds, logical_time, run_id, pipeline, "
@@ -247,7 +249,8 @@ class PipelineParserValuesTest {
                 params: {x: 1}
                 tasks:
                   - id: a
-                    sql: "SELECT '{{ds}}', '{{ logical_time }}', '{{ run_id }}', '{{ pipeline }}', {{ params.x }}"
+                    sql: "SELECT '{{ds}}', '{{ logical_time }}', '{{ run_id }}', '{{ pipeline }}', :x"
+                    output: {format: csv, path: "out/{{ params.x }}", options: {sep: "{{ params.x }}"}}
                 """);
 
         assertThat(result.problems()).isEmpty();

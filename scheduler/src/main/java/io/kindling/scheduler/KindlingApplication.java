@@ -26,6 +26,14 @@ import io.kindling.dsl.PipelineParser;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.kindling.scheduler.cli.BackfillCommand;
+import io.kindling.scheduler.cli.CancelCommand;
+import io.kindling.scheduler.cli.CommandFailedException;
+import io.kindling.scheduler.cli.LoginCommand;
+import io.kindling.scheduler.cli.LogsCommand;
+import io.kindling.scheduler.cli.PauseCommand;
+import io.kindling.scheduler.cli.RunsCommand;
+import io.kindling.scheduler.cli.TokenCommand;
+import io.kindling.scheduler.cli.TriggerCommand;
 import io.kindling.scheduler.cluster.ClusterMembership;
 import io.kindling.scheduler.cli.RunCommand;
 import io.kindling.scheduler.cli.ValidateCommand;
@@ -59,10 +67,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import io.kindling.scheduler.web.AdminAuthenticator;
+import io.kindling.scheduler.web.EnvAdminToken;
+import io.kindling.scheduler.web.WebSecurity;
+import org.slf4j.LoggerFactory;
 
 /** The Kindling daemon. {@link #run} is the list of what it is made of, in start order. */
 public class KindlingApplication extends Application<KindlingConfiguration> {
     private final Clock clock;
+    private final Function<String, String> env;
     private ScheduleTicker ticker;
 
     public KindlingApplication() {
@@ -71,7 +85,13 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
     /** @param clock the daemon's only source of "now": tests pass one they can move */
     public KindlingApplication(Clock clock) {
+        this(clock, System::getenv);
+    }
+
+    /** @param env reads environment variables (secrets named in config.yml, the admin token) */
+    public KindlingApplication(Clock clock, Function<String, String> env) {
         this.clock = clock;
+        this.env = env;
     }
 
     public static void main(String[] args) throws Exception {
@@ -93,6 +113,21 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         bootstrap.addCommand(new ValidateCommand());
         bootstrap.addCommand(new RunCommand());
         bootstrap.addCommand(new BackfillCommand());
+        // the operator's client of a running daemon
+        bootstrap.addCommand(new LoginCommand());
+        bootstrap.addCommand(new TriggerCommand());
+        bootstrap.addCommand(new RunsCommand());
+        bootstrap.addCommand(new LogsCommand());
+        bootstrap.addCommand(new CancelCommand());
+        bootstrap.addCommand(PauseCommand.pause());
+        bootstrap.addCommand(PauseCommand.resume());
+        bootstrap.addCommand(new TokenCommand());
+    }
+
+    /** A command's own failure ends with the status it chose (trigger --wait: the run's outcome). */
+    @Override
+    protected void onFatalError(Throwable t) {
+        System.exit(t instanceof CommandFailedException failed ? failed.exitStatus() : 1);
     }
 
     @Override
@@ -121,7 +156,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 config.getDefaultExecutor()));
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
         SourceManager sources = new SourceManager(config.effectiveSources(), Path.of("data"), parser, registry, clock,
-                System::getenv);
+                env, config.getLimits().getParseTimeout().toJavaDuration());
         sources.loadAll();
 
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker
@@ -136,7 +171,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 alerting.getOnSuccess(), alerting.getOnRetry(), Optional.empty()), runs, alerting.getDashboardUrl(),
                 Clock.systemUTC());
         AlertDeliveryDao outbox = new AlertDeliveryDao(database.jdbi());
-        AlertDispatcher dispatcher = new AlertDispatcher(outbox, config.getWebhooks(), System::getenv,
+        AlertDispatcher dispatcher = new AlertDispatcher(outbox, config.getWebhooks(), env,
                 new Backoff(alerting.getInitialBackoff().toJavaDuration(), alerting.getMaxBackoff().toJavaDuration(),
                         () -> ThreadLocalRandom.current().nextDouble()),
                 alerting.getRetryFor().toJavaDuration(), alerting.getPollInterval().toJavaDuration(),
@@ -181,7 +216,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         });
         environment.lifecycle().manage(sources);
 
-        environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock));
+        WebSecurity.install(config, environment, adminAuthenticator());
+        environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock,
+                config.getLimits()));
         environment.jersey().register(new RunResource(runs, engine, registry));
         environment.jersey().register(new BackfillResource(runs));
         environment.jersey().register(new ClusterResource(new DaemonDao(database.jdbi()), self.daemonId(),
@@ -195,6 +232,16 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, 1000));
         executors.executors().forEach((name, executor) ->
                 environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
+    }
+
+    /** Who may use the admin port: for now the one token of {@value EnvAdminToken#VARIABLE}. */
+    private AdminAuthenticator adminAuthenticator() {
+        EnvAdminToken token = new EnvAdminToken(env);
+        if (!token.configured()) {
+            LoggerFactory.getLogger(KindlingApplication.class).warn("{} is not set: the admin port answers only "
+                    + "/ping and /healthcheck (status only)", EnvAdminToken.VARIABLE);
+        }
+        return token;
     }
 
     /**

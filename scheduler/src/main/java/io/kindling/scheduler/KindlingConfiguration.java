@@ -8,7 +8,9 @@ import io.kindling.scheduler.config.ClusterConfig;
 import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorSettings;
+import io.kindling.scheduler.config.LimitsConfig;
 import io.kindling.scheduler.config.SecretsConfig;
+import io.kindling.scheduler.config.WebConfig;
 import io.kindling.scheduler.config.SourceSettings;
 import io.kindling.scheduler.config.WebhookSettings;
 import jakarta.validation.Valid;
@@ -69,6 +71,34 @@ public class KindlingConfiguration extends Configuration {
     @Valid
     @NotNull
     private SecretsConfig secrets = new SecretsConfig();
+
+    @Valid
+    @NotNull
+    private WebConfig web = new WebConfig();
+
+    @Valid
+    @NotNull
+    private LimitsConfig limits = new LimitsConfig();
+
+    @JsonProperty
+    public WebConfig getWeb() {
+        return web;
+    }
+
+    @JsonProperty
+    public void setWeb(WebConfig web) {
+        this.web = web;
+    }
+
+    @JsonProperty
+    public LimitsConfig getLimits() {
+        return limits;
+    }
+
+    @JsonProperty
+    public void setLimits(LimitsConfig limits) {
+        this.limits = limits;
+    }
 
     @JsonProperty
     public DatabaseConfig getDatabase() {

@@ -7,6 +7,7 @@ import io.kindling.executor.AttemptListener;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.local.SqlArgs;
 import io.kindling.executor.local.TaskBodies;
 import io.kindling.executor.standalone.RemoteLog;
 import java.io.IOException;
@@ -262,6 +263,10 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
                 spark.registerInput(input.getKey(), ref.format(), path, ref.options());
             }
         }
+        Map<String, Object> args = SqlArgs.forSpark(body.args()); // params bind as literals, never as SQL text
+        if (!args.isEmpty()) {
+            log.line("parameter markers: " + SqlArgs.describe(body.args()));
+        }
         String sessionId = resumed != null ? resumed.sessionId() : spark.sessionId();
         String userId = resumed != null ? resumed.userId() : spark.userId();
         for (int n = first; n <= statements.size(); n++) {
@@ -282,15 +287,15 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             log.line(name + " (operation " + operation.operationId() + "):\n" + statement);
             long started = System.nanoTime();
             if (n < statements.size()) {
-                spark.run(statement, operation.operationId());
+                spark.run(statement, args, operation.operationId());
             } else if (body.output().isPresent()) {
                 DataRef output = body.output().get();
                 String path = TaskBodies.resolve(output.path(), workDir);
-                spark.runAndWrite(statement, operation.operationId(), output.format(), output.mode(), path,
+                spark.runAndWrite(statement, args, operation.operationId(), output.format(), output.mode(), path,
                         output.options());
                 log.line("output written: " + output.format() + " " + path + " (mode " + output.mode() + ")");
             } else {
-                preview(spark.runAndPreview(statement, operation.operationId()));
+                preview(spark.runAndPreview(statement, args, operation.operationId()));
             }
             log.line(name + " done in " + millisSince(started) + " ms");
         }

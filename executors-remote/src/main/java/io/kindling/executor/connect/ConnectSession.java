@@ -48,20 +48,22 @@ final class ConnectSession implements AutoCloseable {
         return (String) call("userId", new Class<?>[0]);
     }
 
-    void run(String sql, String operationId) throws ConnectFailure {
-        call("run", new Class<?>[] {String.class, String.class}, sql, operationId);
+    /** @param args the statement's marker values, as {@code SqlArgs.forSpark} gives them (JDK types only) */
+    void run(String sql, Map<String, Object> args, String operationId) throws ConnectFailure {
+        call("run", new Class<?>[] {String.class, Map.class, String.class}, sql, args, operationId);
     }
 
-    void runAndWrite(String sql, String operationId, String format, String mode, String path,
-                     Map<String, String> options) throws ConnectFailure {
-        call("runAndWrite", new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
-                Map.class}, sql, operationId, format, mode, path, options);
+    void runAndWrite(String sql, Map<String, Object> args, String operationId, String format, String mode,
+                     String path, Map<String, String> options) throws ConnectFailure {
+        call("runAndWrite", new Class<?>[] {String.class, Map.class, String.class, String.class, String.class,
+                String.class, Map.class}, sql, args, operationId, format, mode, path, options);
     }
 
     @SuppressWarnings("unchecked")
-    List<List<String>> runAndPreview(String sql, String operationId) throws ConnectFailure {
-        return (List<List<String>>) call("runAndPreview", new Class<?>[] {String.class, String.class}, sql,
-                operationId);
+    List<List<String>> runAndPreview(String sql, Map<String, Object> args, String operationId)
+            throws ConnectFailure {
+        return (List<List<String>>) call("runAndPreview", new Class<?>[] {String.class, Map.class, String.class},
+                sql, args, operationId);
     }
 
     /**

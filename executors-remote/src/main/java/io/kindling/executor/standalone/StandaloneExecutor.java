@@ -11,6 +11,7 @@ import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.HealthStatus;
 import io.kindling.executor.runner.KindlingRunner;
+import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.runner.RunnerArgs;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -162,6 +163,10 @@ public final class StandaloneExecutor implements Executor {
             return new Submission(config.name(), location(submit.jar()), submit.mainClass(), submit.args(),
                     properties, "application " + submit.jar() + " (main class " + submit.mainClass() + ")");
         }
+        // The runner's session is guarded like a local executor's; the task may not change the guard's settings.
+        SparkGuard.refuseGuardSettings(request.sparkConf(), "the task's spark_conf");
+        properties.putAll(SparkGuard.sparkConf(config.workDir(), options.guard(),
+                properties.get(SparkGuard.EXTENSIONS_KEY)));
         String runner = options.runnerJar().map(this::location).orElseGet(runnerJar::uri);
         jars.add(0, runner);
         properties.put("spark.jars", String.join(",", jars));

@@ -1,6 +1,7 @@
 package io.kindling.executor.standalone;
 
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.guard.GuardOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,10 +21,11 @@ import java.util.TreeSet;
  * @param runnerJar      the runner jar as the workers can read it; empty: the bundled one, written to the work
  *                       dir (right when workers share this machine's file system, as the local test cluster does)
  * @param jars           extra jars for class tasks (comma-separated in config.yml), as the workers can read them
+ * @param guard          the SQL guard of the runner's session: {@code allowedRoots}, {@code allowUnsafeSql}
  */
 record StandaloneOptions(String master, URI restUrl, Optional<URI> masterWebUi, Optional<String> runnerJar,
                          List<String> jars, Duration connectTimeout, Duration requestTimeout, Duration pollInterval,
-                         Duration cancelGrace) {
+                         Duration cancelGrace, GuardOptions guard) {
     static final String MASTER = "master";
     static final String REST_URL = "restUrl";
     static final String MASTER_WEB_UI = "masterWebUi";
@@ -34,7 +36,8 @@ record StandaloneOptions(String master, URI restUrl, Optional<URI> masterWebUi, 
     static final String POLL_INTERVAL = "pollIntervalMillis";
     static final String CANCEL_GRACE = "cancelGraceSeconds";
     private static final Set<String> KNOWN = Set.of(MASTER, REST_URL, MASTER_WEB_UI, RUNNER_JAR, JARS,
-            CONNECT_TIMEOUT, REQUEST_TIMEOUT, POLL_INTERVAL, CANCEL_GRACE);
+            CONNECT_TIMEOUT, REQUEST_TIMEOUT, POLL_INTERVAL, CANCEL_GRACE, GuardOptions.ALLOWED_ROOTS,
+            GuardOptions.ALLOW_UNSAFE_SQL);
 
     /** Reads the options; unknown keys and bad values are errors naming the executor and the option. */
     static StandaloneOptions from(ExecutorConfig config) {
@@ -63,7 +66,8 @@ record StandaloneOptions(String master, URI restUrl, Optional<URI> masterWebUi, 
                 Duration.ofSeconds(positive(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
                 Duration.ofSeconds(positive(where, REQUEST_TIMEOUT, options.getOrDefault(REQUEST_TIMEOUT, "30"))),
                 Duration.ofMillis(positive(where, POLL_INTERVAL, options.getOrDefault(POLL_INTERVAL, "1000"))),
-                Duration.ofSeconds(positive(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))));
+                Duration.ofSeconds(positive(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))),
+                GuardOptions.from(options, where));
     }
 
     private static URI uri(String where, String option, String value) {

@@ -95,6 +95,18 @@ class ConnectExecutorTest {
     }
 
     @Test
+    void parameterMarkersBindTypedLiteralsOnTheServer() throws Exception {
+        AttemptRequest request = request("markers", new TaskBody.Sql(
+                "SELECT :name AS name, :n + 1 AS n, date_add(:day, 1) AS next_day, array_contains(:tables, 'b') AS b",
+                Optional.empty(), Map.of(), Optional.empty(), Map.of("name", "x' OR '1'='1", "n", 41,
+                "day", java.time.LocalDate.of(2026, 12, 3), "tables", List.of("a", "b"))));
+
+        assertThat(await(executor.start(request))).isEqualTo(AttemptResult.succeeded());
+        assertThat(Files.readString(request.logFile())).contains("the last statement returned:")
+                .contains("x' OR '1'='1").contains("42").contains("2026-12-04").contains("true");
+    }
+
+    @Test
     void aFailingStatementFailsTheAttemptWithTheServersMessage() {
         AttemptResult result = await(executor.start(request("broken", new TaskBody.Sql("SELECT * FROM no_such_table",
                 Optional.empty(), Map.of(), Optional.empty()))));
@@ -102,6 +114,17 @@ class ConnectExecutorTest {
         assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
         assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("TABLE_OR_VIEW_NOT_FOUND")
                 .contains("no_such_table"));
+    }
+
+    @Test
+    void theServerOfTheLocalClusterIsGuarded() {
+        AttemptResult result = await(executor.start(request("reflect", new TaskBody.Sql(
+                "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS home", Optional.empty(), Map.of(),
+                Optional.empty()))));
+
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+        assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                .contains("Kindling's SQL guard refuses reflect(): it calls Java methods"));
     }
 
     @Test

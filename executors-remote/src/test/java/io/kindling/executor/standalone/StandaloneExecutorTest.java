@@ -52,9 +52,10 @@ class StandaloneExecutorTest {
 
     @Test
     void sqlAndClassTasksRunAsDriversThroughTheRunner() throws Exception {
-        TaskBody.Sql sql = new TaskBody.Sql("SELECT name FROM people WHERE age > 21 ORDER BY name", Optional.empty(),
-                Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
-                Optional.of(new DataRef("parquet", "out/adults", "overwrite", Map.of())));
+        // a parameter marker: the runner binds the typed value it was sent
+        TaskBody.Sql sql = new TaskBody.Sql("SELECT name FROM people WHERE age > :min_age ORDER BY name",
+                Optional.empty(), Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
+                Optional.of(new DataRef("parquet", "out/adults", "overwrite", Map.of())), Map.of("min_age", 21));
         AttemptRequest sqlRequest = request(workDir, "adults", sql);
         AttemptRequest classRequest = request(workDir, "count", new TaskBody.JavaClass(
                 "io.kindling.executor.standalone.apps.CountRange", Map.of("n", "1234", "out", "out/count")));
@@ -100,6 +101,25 @@ class StandaloneExecutorTest {
         assertThat(drivers(cluster)).containsEntry(handle.remoteId().orElseThrow(), "FAILED");
         assertThat(Files.readString(request.logFile())).contains("KINDLING-RESULT: FAILED")
                 .contains("TABLE_OR_VIEW_NOT_FOUND").contains("ended FAILED");
+    }
+
+    @Test
+    void theRunnersSessionIsGuarded() throws Exception {
+        AttemptRequest request = request(workDir, "reflect", new TaskBody.Sql(
+                "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS home", Optional.empty(), Map.of(),
+                Optional.empty()));
+
+        AttemptResult result = await(executor.start(request));
+
+        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
+                .contains("Kindling's SQL guard refuses reflect(): it calls Java methods"));
+        assertThat(Files.readString(request.logFile())).contains("KINDLING-RESULT: FAILED");
+        // a task cannot turn the guard off: refused before anything is submitted
+        AttemptRequest off = new AttemptRequest(request.attemptId() + "-off", request.runId(), request.pipelineId(),
+                "off", 1, request.body(), Map.of(), Map.of("spark.kindling.guard.enabled", "false"),
+                workDir.resolve("off.log"));
+        assertThat(await(executor.start(off)).error()).hasValueSatisfying(error -> assertThat(error)
+                .contains("refuses the task's spark_conf setting [spark.kindling.guard.enabled]"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kindling.executor.local;
 
+import io.kindling.executor.guard.SqlGuardException;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.spark.SparkThrowable;
@@ -18,7 +19,7 @@ final class Failures {
         }
         Throwable root = rootCause(failure);
         String text = root instanceof AnalysisException analysis ? analysis.getSimpleMessage() : root.getMessage();
-        if (!(root instanceof SparkThrowable)) {
+        if (!(root instanceof SparkThrowable) && !(root instanceof SqlGuardException)) {
             String type = root.getClass().getSimpleName().isEmpty() ? root.getClass().getName()
                     : root.getClass().getSimpleName();
             text = text == null || text.isBlank() ? type : type + ": " + text;

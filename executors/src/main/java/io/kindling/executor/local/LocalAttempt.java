@@ -5,6 +5,7 @@ import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.guard.SparkGuard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -152,6 +153,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         try {
             header();
             checkNotCancelled();
+            SparkGuard.refuseGuardSettings(request.sparkConf(), "the task's spark_conf");
             if (request.body() instanceof TaskBody.Submit) {
                 throw new AttemptFailure("submit tasks need a remote executor: executor '" + config.name()
                         + "' (type local) runs sql and class tasks inside the Kindling process");
@@ -254,6 +256,9 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                         + config.name() + "' in config.yml, where it applies when Spark starts", e);
             }
         }
+        // Executors sharing one SparkContext each guard their own attempts' sessions with their own roots.
+        SparkGuard.sessionConf(config.workDir(), options.guard()).forEach(spark.conf()::set);
+        SparkGuard.requireInstalled(spark);
     }
 
     private void checkNotCancelled() {

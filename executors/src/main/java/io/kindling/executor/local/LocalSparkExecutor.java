@@ -51,6 +51,10 @@ public final class LocalSparkExecutor implements Executor {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.options = LocalSparkOptions.from(config);
+        if (options.guard().allowUnsafeSql()) {
+            LOG.warn("executor '{}': allowUnsafeSql is true: Kindling's SQL guard is off, so its SQL may run shell "
+                    + "commands, call Java methods and read or write any path the daemon's user can", config.name());
+        }
         this.sparkSession = new LocalSparkSession(config, options, new AttemptJobListener(attempts::get));
         this.inferredSchemas = options.cacheInferredSchemas() ? Optional.of(new InferredSchemas()) : Optional.empty();
         this.threads = java.util.concurrent.Executors.newCachedThreadPool(

@@ -1,6 +1,8 @@
 package io.kindling.executor.local;
 
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.guard.GuardOptions;
+import io.kindling.executor.guard.SparkGuard;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -16,15 +18,16 @@ import java.util.TreeSet;
  *                           cancelled anyway (a class task that ignores cancelled() keeps its thread meanwhile)
  * @param cacheInferredSchemas whether inputs' inferred schemas are kept while their files are unchanged
  *                           ({@link InferredSchemas})
+ * @param guard              the SQL guard's {@code allowedRoots} and {@code allowUnsafeSql}
  */
 record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cancelGracePeriod,
-                         boolean cacheInferredSchemas) {
+                         boolean cacheInferredSchemas, GuardOptions guard) {
     static final String MASTER = "master";
     static final String STOP_SPARK_ON_CLOSE = "stopSparkOnClose";
     static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
     static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
     private static final Set<String> KNOWN = Set.of(MASTER, STOP_SPARK_ON_CLOSE, CANCEL_GRACE_SECONDS,
-            CACHE_INFERRED_SCHEMAS);
+            CACHE_INFERRED_SCHEMAS, GuardOptions.ALLOWED_ROOTS, GuardOptions.ALLOW_UNSAFE_SQL);
 
     /** Reads the options; unknown keys and bad values are errors naming the executor and the option. */
     static LocalSparkOptions from(ExecutorConfig config) {
@@ -36,6 +39,14 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
                         + new TreeSet<>(KNOWN));
             }
         }
+        for (String key : config.sparkConf().keySet()) {
+            if (SparkGuard.isGuardSetting(key) && !key.strip().equals(SparkGuard.EXTENSIONS_KEY)) {
+                throw new IllegalArgumentException(where + "spark_conf '" + key + "' is the SQL guard's own "
+                        + "setting: use the options '" + GuardOptions.ALLOWED_ROOTS + "' and '"
+                        + GuardOptions.ALLOW_UNSAFE_SQL + "'");
+            }
+        }
+        GuardOptions guard = GuardOptions.from(options, where);
         String master = options.getOrDefault(MASTER, "local[*]").strip();
         if (master.isEmpty()) {
             throw new IllegalArgumentException(where + "option '" + MASTER + "' is empty");
@@ -53,7 +64,7 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
             throw new IllegalArgumentException(where + "option '" + CANCEL_GRACE_SECONDS
                     + "' must be a whole number of seconds, at least 1, not '" + grace + "'");
         }
-        return new LocalSparkOptions(master, stop, Duration.ofSeconds(seconds), cacheSchemas);
+        return new LocalSparkOptions(master, stop, Duration.ofSeconds(seconds), cacheSchemas, guard);
     }
 
     /** A true/false option, true unless set. */

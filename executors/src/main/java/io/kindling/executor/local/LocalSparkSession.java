@@ -1,6 +1,8 @@
 package io.kindling.executor.local;
 
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.guard.GuardOptions;
+import io.kindling.executor.guard.SparkGuard;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -76,7 +78,10 @@ final class LocalSparkSession {
         }
     }
 
-    /** Kindling's defaults, then the executor's spark_conf over them. */
+    /**
+     * Kindling's defaults, then the executor's spark_conf over them (it may turn the Spark UI on), then the SQL
+     * guard's settings.
+     */
     private Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("spark.ui.enabled", "false");
@@ -93,6 +98,11 @@ final class LocalSparkSession {
         settings.put("spark.sql.warehouse.dir",
                 config.workDir().toAbsolutePath().resolve("data").resolve("spark-warehouse").toString());
         settings.putAll(config.sparkConf());
+        // The guard's extension is static: every session of the application, newSession() ones included, has
+        // it; each attempt's session sets its own executor's roots and allowUnsafeSql (LocalAttempt). Here it is
+        // on whatever this executor says: getOrCreate() applies these to the shared session of other executors.
+        settings.putAll(SparkGuard.sparkConf(config.workDir(),
+                new GuardOptions(options.guard().allowedRoots(), false), settings.get(SparkGuard.EXTENSIONS_KEY)));
         return settings;
     }
 }

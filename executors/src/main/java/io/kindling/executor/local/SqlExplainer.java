@@ -25,7 +25,8 @@ import org.apache.spark.sql.SparkSession;
  * views (which reads their schema, not their data); each statement is checked with {@code EXPLAIN}, which
  * analyzes and plans but runs nothing, not even a command such as {@code INSERT} or {@code DROP}. Temporary view
  * definitions are the exception: they are created for real (that runs no job either) so later statements can
- * read them. A task whose input does not exist yet (the output of an upstream task, say) is skipped.
+ * read them. A task whose input does not exist yet (the output of an upstream task, say) is skipped. Parameter
+ * markers bind the context's values, as in a run.
  */
 public final class SqlExplainer {
     /** The prefix of Spark's EXPLAIN answer when analysis or planning failed. */
@@ -93,9 +94,10 @@ public final class SqlExplainer {
             }
         }
         List<Statement> statements = SqlStatements.split(body.sql());
+        Map<String, Object> args = SqlArgs.forSpark(body.args());
         for (int i = 0; i < statements.size(); i++) {
             Statement statement = statements.get(i);
-            Optional<Complaint> complaint = analyze(session, statement.sql());
+            Optional<Complaint> complaint = analyze(session, statement.sql(), args);
             if (complaint.isPresent()) {
                 Complaint c = complaint.get();
                 int line = c.line() > 0 ? textStartLine(statement) + c.line() - 1 : statement.line();
@@ -117,15 +119,15 @@ public final class SqlExplainer {
     }
 
     /** Spark's complaint about one statement, if it has one. */
-    private static Optional<Complaint> analyze(SparkSession session, String sql) {
+    private static Optional<Complaint> analyze(SparkSession session, String sql, Map<String, Object> args) {
         boolean view = TEMP_VIEW.matcher(sql).matches();
         int prefix = view ? 0 : EXPLAIN.length();
         try {
             if (view) {
-                session.sql(sql); // defines the view (analyzing its query); reads no data
+                session.sql(sql, args); // defines the view (analyzing its query); reads no data
                 return Optional.empty();
             }
-            List<Row> rows = session.sql(EXPLAIN + sql).collectAsList();
+            List<Row> rows = session.sql(EXPLAIN + sql, args).collectAsList();
             String first = rows.isEmpty() ? "" : rows.get(0).getString(0);
             if (!first.startsWith(PLANNING_ERROR)) {
                 return Optional.empty();

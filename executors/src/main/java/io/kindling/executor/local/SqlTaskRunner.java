@@ -45,6 +45,9 @@ final class SqlTaskRunner {
     }
 
     void run(TaskBody.Sql body) throws AttemptFailure {
+        if (body.output().isPresent()) {
+            DataPaths.check(spark, resolve(body.output().get().path()), "the output");
+        }
         for (Map.Entry<String, DataRef> input : new TreeMap<>(body.inputs()).entrySet()) {
             checkNotCancelled.run();
             registerInput(input.getKey(), input.getValue());
@@ -54,6 +57,11 @@ final class SqlTaskRunner {
             throw new AttemptFailure("the task's SQL holds no statement");
         }
         String source = body.sqlFile().map(file -> " of " + file).orElse("");
+        // Params reach SQL only as bound literals (named markers such as :min_age), never as text.
+        Map<String, Object> args = SqlArgs.forSpark(body.args());
+        if (!args.isEmpty()) {
+            log.line("parameter markers: " + SqlArgs.describe(body.args()));
+        }
         for (int i = 0; i < statements.size(); i++) {
             checkNotCancelled.run();
             Statement statement = statements.get(i);
@@ -63,7 +71,7 @@ final class SqlTaskRunner {
             log.line(name + ":\n" + statement.sql());
             long started = System.nanoTime();
             try {
-                Dataset<Row> result = spark.sql(statement.sql());
+                Dataset<Row> result = args.isEmpty() ? spark.sql(statement.sql()) : spark.sql(statement.sql(), args);
                 if (last) {
                     checkNotCancelled.run();
                     if (body.output().isPresent()) {
@@ -81,6 +89,7 @@ final class SqlTaskRunner {
 
     private void registerInput(String view, DataRef ref) throws AttemptFailure {
         String path = resolve(ref.path());
+        DataPaths.check(spark, path, "input '" + view + "'");
         String input = "input " + view + ": " + ref.format() + " " + path + options(ref);
         try {
             Optional<InferredSchemas.Key> key = inferredSchemas.isPresent() && InferredSchemas.inferredFromData(ref)

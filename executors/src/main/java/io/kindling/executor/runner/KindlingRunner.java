@@ -1,8 +1,12 @@
 package io.kindling.executor.runner;
 
 import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.local.TaskBodies;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -25,14 +29,16 @@ public final class KindlingRunner {
         }
         RunnerArgs task = RunnerArgs.decode(args[0]);
         AttemptRequest request = task.request();
-        SparkSession spark = SparkSession.builder()
-                .appName("kindling " + request.pipelineId() + "/" + request.taskId() + " #" + request.attemptNumber())
-                .getOrCreate();
+        SparkSession.Builder builder = SparkSession.builder()
+                .appName("kindling " + request.pipelineId() + "/" + request.taskId() + " #" + request.attemptNumber());
+        guard(new SparkConf(), Path.of(task.workDir())).forEach(builder::config);
+        SparkSession spark = builder.getOrCreate();
         boolean ok = false;
         try {
             System.err.println("kindling runner: attempt " + request.attemptId() + " started, application "
                     + spark.sparkContext().applicationId());
             spark.sparkContext().setJobGroup(request.attemptId(), "kindling " + request.attemptId(), true);
+            SparkGuard.requireInstalled(spark);
             TaskBodies.run(spark, request, Path.of(task.workDir()), System.err);
             ok = true;
             System.err.println(RESULT_PREFIX + "SUCCEEDED");
@@ -46,5 +52,20 @@ public final class KindlingRunner {
         }
         // A non-zero exit is how a standalone cluster learns the driver FAILED.
         System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * The SQL guard is installed whatever submitted the runner: the executor sends its roots and on/off setting
+     * ({@link SparkGuard#sparkConf}); without them the guard is on and only the work dir is allowed.
+     */
+    static Map<String, String> guard(SparkConf submitted, Path workDir) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put(SparkGuard.EXTENSIONS_KEY, SparkGuard.withExtension(submitted.get(SparkGuard.EXTENSIONS_KEY, "")));
+        boolean enabled = !"false".equalsIgnoreCase(submitted.get(SparkGuard.ENABLED_KEY, "true").strip());
+        conf.put(SparkGuard.ENABLED_KEY, Boolean.toString(enabled));
+        conf.put(SparkGuard.ROOTS_KEY, submitted.get(SparkGuard.ROOTS_KEY,
+                SparkGuard.roots(workDir, java.util.List.of()).asConf()));
+        conf.put(SparkGuard.RUN_SQL_ON_FILES_KEY, Boolean.toString(!enabled));
+        return conf;
     }
 }

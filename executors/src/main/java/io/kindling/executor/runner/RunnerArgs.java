@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kindling.dsl.DataRef;
+import io.kindling.dsl.ParamType;
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.Redactor;
@@ -47,6 +48,11 @@ public record RunnerArgs(AttemptRequest request, String workDir) {
             ObjectNode inputs = body.putObject("inputs");
             sql.inputs().forEach((name, ref) -> inputs.set(name, ref(ref)));
             sql.output().ifPresent(ref -> body.set("output", ref(ref)));
+            ObjectNode args = body.putObject("args");
+            sql.args().forEach((name, value) -> {
+                ParamType type = ParamType.of(value);
+                args.putObject(name).put("type", type.yamlName()).put("value", type.format(value));
+            });
         } else if (request.body() instanceof TaskBody.JavaClass javaClass) {
             body.put("type", "class");
             body.put("class", javaClass.className());
@@ -76,7 +82,7 @@ public record RunnerArgs(AttemptRequest request, String workDir) {
                 body.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), ref(e.getValue())));
                 yield new TaskBody.Sql(body.path("sql").asText(),
                         Optional.ofNullable(body.get("sql_file")).map(n -> Path.of(n.asText())), inputs,
-                        Optional.ofNullable(body.get("output")).map(RunnerArgs::ref));
+                        Optional.ofNullable(body.get("output")).map(RunnerArgs::ref), args(body.path("args")));
             }
             case "class" -> new TaskBody.JavaClass(body.path("class").asText(), strings(body.path("args")));
             default -> throw new IllegalArgumentException("unknown task body type '" + body.path("type").asText() + "'");
@@ -85,6 +91,20 @@ public record RunnerArgs(AttemptRequest request, String workDir) {
                 root.path("pipeline_id").asText(), root.path("task_id").asText(), root.path("attempt_number").asInt(),
                 taskBody, strings(root.path("params")), Map.of(), NO_LOG_FILE, redactor(root.path("redact")));
         return new RunnerArgs(request, root.path("work_dir").asText());
+    }
+
+    /** Marker values travel with their type, so the driver binds the same typed literals as the daemon would. */
+    private static Map<String, Object> args(JsonNode node) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            String typeName = e.getValue().path("type").asText();
+            String text = e.getValue().path("value").asText();
+            ParamType type = ParamType.named(typeName).orElseThrow(() -> new IllegalArgumentException(
+                    "marker :" + e.getKey() + " has an unknown type '" + typeName + "'"));
+            args.put(e.getKey(), type.parse(text).orElseThrow(() -> new IllegalArgumentException(
+                    "marker :" + e.getKey() + " holds '" + text + "', which is not " + type.described())));
+        });
+        return args;
     }
 
     private static ObjectNode ref(DataRef ref) {

@@ -54,7 +54,17 @@ class LocalSparkExecutorFactoryTest {
         assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("mastr", "local[2]"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("executor 'local' (type local): unknown option 'mastr', known options: "
-                        + "[cacheInferredSchemas, cancelGraceSeconds, master, stopSparkOnClose]");
+                        + "[allowUnsafeSql, allowedRoots, cacheInferredSchemas, cancelGraceSeconds, master, "
+                        + "stopSparkOnClose]");
+    }
+
+    @Test
+    void theGuardsSettingsAreOptionsNotSparkConf() {
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("allowUnsafeSql", "yes"))))
+                .hasMessage("executor 'local' (type local): option 'allowUnsafeSql' must be true or false, not 'yes'");
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(new ExecutorConfig("local", "local", 2, dir,
+                Map.of("spark.kindling.guard.enabled", "false"), Map.of())))
+                .hasMessageContaining("spark_conf 'spark.kindling.guard.enabled' is the SQL guard's own setting");
     }
 
     @Test

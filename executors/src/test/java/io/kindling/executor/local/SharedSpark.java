@@ -73,9 +73,13 @@ final class SharedSpark {
         return SparkSession.builder().getOrCreate();
     }
 
-    /** Another executor in the same JVM: it shares the SparkContext and leaves it running on close. */
+    /**
+     * Another executor in the same JVM: it shares the SparkContext and leaves it running on close. Tests keep
+     * their files in temporary folders, so the SQL guard allows the temporary folder unless told otherwise.
+     */
     static LocalSparkExecutor newExecutor(String name, Path workDir, Map<String, String> options) {
-        Map<String, String> all = new HashMap<>(Map.of("master", MASTER, "stopSparkOnClose", "false"));
+        Map<String, String> all = new HashMap<>(Map.of("master", MASTER, "stopSparkOnClose", "false",
+                "allowedRoots", System.getProperty("java.io.tmpdir")));
         all.putAll(options);
         return new LocalSparkExecutor(new ExecutorConfig(name, "local", 4, workDir, Map.of(), all),
                 Clock.systemUTC());

@@ -40,8 +40,8 @@ class SqlExplainerTest {
         assertThat(result.problems()).isEmpty();
         Pipeline p = result.pipeline().orElseThrow();
         return new SqlExplainer(spark, dir).explain(p,
-                new TemplateContext(p.id(), "validate", Instant.parse("2026-03-29T00:00:00Z"), ZoneOffset.UTC,
-                        p.params()));
+                TemplateContext.of(p, "validate", Instant.parse("2026-03-29T00:00:00Z"), ZoneOffset.UTC,
+                        p.exampleParams()));
     }
 
     private static final String HEADER = """
@@ -55,7 +55,7 @@ class SqlExplainerTest {
         List<Finding> findings = explain(HEADER + """
                   - id: good
                     inputs: {people: {format: json, path: data/people.json}}
-                    sql: SELECT name.first FROM people WHERE age > {{ params.min_age }}
+                    sql: SELECT name.first FROM people WHERE age > :min_age AND '{{ ds }}' = :ds
                   - id: typo
                     inputs: {people: {format: json, path: data/people.json}}
                     sql: |

@@ -54,6 +54,28 @@ class RunnerArgsTest {
     }
 
     @Test
+    void markerValuesTravelWithTheirTypes() {
+        Map<String, Object> args = new java.util.LinkedHashMap<>();
+        args.put("i", 21);
+        args.put("l", 9_000_000_000L);
+        args.put("d", -2.5e-3);
+        args.put("b", true);
+        args.put("day", java.time.LocalDate.of(2026, 12, 3));
+        args.put("at", java.time.Instant.parse("2026-12-03T10:15:30.123456Z"));
+        args.put("s", "x' OR '1'='1, \"quoted\"");
+        args.put("tables", List.of("a", "b"));
+        args.put("none", List.of());
+        TaskBody.Sql sql = new TaskBody.Sql("SELECT :i, :s", Optional.empty(), Map.of(), Optional.empty(), args);
+
+        TaskBody.Sql decoded = (TaskBody.Sql) RunnerArgs.decode(new RunnerArgs(request(sql), "/w").encode())
+                .request().body();
+
+        assertThat(decoded).isEqualTo(sql);
+        assertThat(decoded.args().get("l")).isInstanceOf(Long.class);
+        assertThat(decoded.args().get("day")).isInstanceOf(java.time.LocalDate.class);
+    }
+
+    @Test
     void classBodiesRoundTripAndSubmitBodiesAreNotTheRunnersJob() {
         TaskBody.JavaClass body = new TaskBody.JavaClass("com.example.Load", Map.of("day", "2026-11-24"));
         assertThat(RunnerArgs.decode(new RunnerArgs(request(body), "/w").encode()).request().body()).isEqualTo(body);

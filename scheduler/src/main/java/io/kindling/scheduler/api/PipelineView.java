@@ -60,8 +60,12 @@ public record PipelineView(
         }
     }
 
+    /**
+     * @param params     each param's default as text; "" for a param without one (required at trigger time)
+     * @param paramTypes each param's type ({@code int}, {@code date}, {@code string}...)
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Detail(Map<String, String> params, int maxActiveRuns, List<TaskView> tasks, String source,
+    public record Detail(Map<String, String> params, Map<String, String> paramTypes, int maxActiveRuns, List<TaskView> tasks, String source,
                          List<VersionView> versions, List<RunView> recentRuns) {
     }
 
@@ -80,7 +84,13 @@ public record PipelineView(
     }
 
     public static Detail detail(Pipeline p, List<VersionView> versions, List<RunView> recentRuns) {
-        return new Detail(p.params(), p.maxActiveRuns(), p.tasks().stream().map(TaskView::of).toList(), p.source(),
+        Map<String, String> defaults = new java.util.LinkedHashMap<>();
+        Map<String, String> types = new java.util.LinkedHashMap<>();
+        p.params().forEach((name, spec) -> {
+            defaults.put(name, spec.defaultText().orElse(""));
+            types.put(name, spec.type().yamlName());
+        });
+        return new Detail(defaults, types, p.maxActiveRuns(), p.tasks().stream().map(TaskView::of).toList(), p.source(),
                 versions, recentRuns);
     }
 }

@@ -8,6 +8,7 @@ import io.kindling.scheduler.db.RepairRecord;
 import io.kindling.scheduler.db.RunRecord;
 import io.kindling.scheduler.db.TaskRunRecord;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,28 @@ public record RunView(
         String backfillId,
         List<RepairView> repairs,
         List<TaskRunView> tasks) {
+
+    /** The longest param value a list row shows whole; longer ones end in an ellipsis. */
+    public static final int ROW_PARAM_CHARS = 256;
+
+    /**
+     * A run as a row of a list ({@code /runs}, a pipeline's runs and last run): params cut to
+     * {@value #ROW_PARAM_CHARS} characters, so that a list of runs with large params stays small; the run's own
+     * view has them whole.
+     */
+    public static RunView row(RunRecord r) {
+        RunView whole = of(r);
+        if (whole.params == null || whole.params.values().stream().allMatch(v -> v == null
+                || v.length() <= ROW_PARAM_CHARS)) {
+            return whole;
+        }
+        Map<String, String> cut = new LinkedHashMap<>();
+        whole.params.forEach((k, v) -> cut.put(k, v == null || v.length() <= ROW_PARAM_CHARS ? v
+                : v.substring(0, ROW_PARAM_CHARS) + "\u2026"));
+        return new RunView(whole.runId, whole.pipeline, whole.version, whole.gitCommit, whole.trigger,
+                whole.logicalTime, cut, whole.state, whole.createdAt, whole.startedAt, whole.endedAt,
+                whole.durationMs, whole.error, whole.backfillId, null, null);
+    }
 
     public static RunView of(RunRecord r) {
         return new RunView(r.runId(), r.pipelineId(), r.contentHash(), r.gitCommit().orElse(null),

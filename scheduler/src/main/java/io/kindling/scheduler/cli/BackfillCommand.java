@@ -1,17 +1,7 @@
 package io.kindling.scheduler.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.core.setup.Bootstrap;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,16 +18,12 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * {@code GET /backfills/{id}}, so stopping the command does not stop the backfill.
  */
 public class BackfillCommand extends QuietCommand {
-    static final String URL_ENV = "KINDLING_URL";
-    static final String DEFAULT_URL = "http://localhost:8080"; // the API port of the root config.yml
-
     public BackfillCommand() {
         super("backfill", "Run a pipeline for each of its scheduled times in a range, on a running daemon");
     }
 
     @Override
     public void configure(Subparser subparser) {
-        String env = System.getenv(URL_ENV);
         subparser.addArgument("pipeline").metavar("PIPELINE").help("the pipeline's id");
         subparser.addArgument("--from").required(true).metavar("DATE")
                 .help("first day (2026-10-01, in the schedule's zone) or instant (2026-10-01T06:00:00Z), included");
@@ -46,16 +32,14 @@ public class BackfillCommand extends QuietCommand {
                 .help("runs of this backfill at once (default: the pipeline's max_active_runs)");
         subparser.addArgument("--dry-run").action(Arguments.storeTrue())
                 .help("only print the logical times that would run; create nothing");
-        // argparse4j prints the default it ends up with; the help says where it comes from
-        subparser.addArgument("--url").setDefault(env == null || env.isBlank() ? DEFAULT_URL : env)
-                .help("the daemon's API: $" + URL_ENV + " if set, else " + DEFAULT_URL);
+        DaemonCommand.addUrlArgument(subparser);
         // tests poll fast; people have no reason to change it
         subparser.addArgument("--poll-interval").type(Integer.class).setDefault(1000).help(Arguments.SUPPRESS);
     }
 
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace ns) throws Exception {
-        Daemon daemon = new Daemon(ns.getString("url"), bootstrap.getObjectMapper());
+        DaemonClient daemon = new DaemonClient(DaemonCommand.profile(ns), bootstrap.getObjectMapper());
         String pipeline = ns.getString("pipeline");
         boolean dryRun = ns.getBoolean("dry_run");
 
@@ -66,8 +50,7 @@ public class BackfillCommand extends QuietCommand {
             body.put("max_active_runs", ns.getInt("max_active_runs"));
         }
         body.put("dry_run", dryRun);
-        String path = "/pipelines/" + URLEncoder.encode(pipeline, StandardCharsets.UTF_8).replace("+", "%20");
-        JsonNode plan = daemon.call(path + "/backfill", body);
+        JsonNode plan = daemon.post("/pipelines/" + DaemonClient.segment(pipeline) + "/backfill", body);
 
         int times = plan.path("logical_times").size();
         int skipped = plan.path("skipped").size();
@@ -113,10 +96,10 @@ public class BackfillCommand extends QuietCommand {
     }
 
     /** Polls until every run has finished, printing a line whenever the counts change. */
-    private static JsonNode follow(Daemon daemon, String id, int pollMillis) throws InterruptedException {
+    private static JsonNode follow(DaemonClient daemon, String id, int pollMillis) throws InterruptedException {
         String last = null;
         while (true) {
-            JsonNode progress = daemon.call("/backfills/" + id, null);
+            JsonNode progress = daemon.get("/backfills/" + id);
             String line = progressLine(id, progress);
             if (!line.equals(last)) {
                 System.out.println(line);
@@ -148,86 +131,6 @@ public class BackfillCommand extends QuietCommand {
         return "backfill " + id + ": " + finished + "/" + progress.path("runs").asInt() + " done"
                 + (how.isEmpty() ? "" : " (" + String.join(", ", how) + ")") + ", "
                 + states.path("RUNNING").asInt() + " running, " + states.path("QUEUED").asInt() + " queued";
-    }
-
-    /** The daemon's JSON API over the JDK's HTTP client. */
-    private static final class Daemon {
-        private final String baseUrl;
-        private final ObjectMapper json;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-        Daemon(String url, ObjectMapper json) {
-            this.baseUrl = baseUrl(url);
-            this.json = json;
-        }
-
-        /** GET {@code path}, or POST {@code body} to it; an error answer or no answer ends the command. */
-        private JsonNode call(String path, Object body) throws InterruptedException {
-            String url = baseUrl + "/api/v1" + path;
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                    // generous: a large backfill's POST writes thousands of rows before it answers
-                    .timeout(Duration.ofSeconds(60))
-                    .header("Accept", "application/json");
-            try {
-                if (body != null) {
-                    request.header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
-                }
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode answer = parse(response.body());
-                if (response.statusCode() >= 400) {
-                    // the daemon's errors are {"code", "message"}; a bare "Not Found" means no such route, so
-                    // probably not the daemon's API port
-                    String message = answer == null ? "" : answer.path("message").asText("");
-                    throw new CommandFailedException(message.isBlank() || message.matches("(HTTP \\d+ )?Not Found")
-                            ? "HTTP " + response.statusCode() + " from " + url + " (is that the Kindling daemon?)"
-                            : message);
-                }
-                if (answer == null) {
-                    throw new CommandFailedException("not a JSON answer from " + url
-                            + " (is that the Kindling daemon?)");
-                }
-                return answer;
-            } catch (IOException e) {
-                throw new CommandFailedException("cannot reach the Kindling daemon at " + baseUrl + ": " + reason(e));
-            }
-        }
-
-        private JsonNode parse(String text) {
-            try {
-                return json.readTree(text);
-            } catch (JsonProcessingException notJson) {
-                return null;
-            }
-        }
-
-        private static String baseUrl(String text) {
-            String url = text.strip().replaceAll("/+$", "");
-            try {
-                URI uri = URI.create(url);
-                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                    return url;
-                }
-            } catch (IllegalArgumentException invalid) {
-                // the message below says what is expected
-            }
-            throw new CommandFailedException("--url: expected the daemon's address like " + DEFAULT_URL + ", got '"
-                    + text + "'");
-        }
-
-        /** The JDK's connection errors often carry their message on a cause, or none at all. */
-        private static String reason(Throwable e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof java.nio.channels.UnresolvedAddressException) {
-                    return "unknown host";
-                }
-                if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                    return t.getMessage();
-                }
-            }
-            // Java 17's HttpClient reports a refused connection as a ConnectException without any message
-            return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
-        }
     }
 
     private static String count(int n, String thing) {

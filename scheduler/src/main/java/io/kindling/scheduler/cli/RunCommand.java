@@ -69,12 +69,11 @@ public class RunCommand extends QuietCommand {
             throw new CommandFailedException("the pipeline file has problems; nothing was run");
         }
         Pipeline pipeline = parsed.pipeline().orElseThrow();
-        Map<String, String> params = params(ns.getList("param"));
-        for (String key : params.keySet()) {
-            if (!pipeline.params().containsKey(key)) {
-                throw new CommandFailedException("unknown param '" + key + "': " + file + " declares "
-                        + new java.util.TreeSet<>(pipeline.params().keySet()));
-            }
+        Map<String, String> params;
+        try { // checked as the API checks a trigger's params: typed, and nothing undeclared
+            params = pipeline.paramsFor(params(ns.getList("param")));
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailedException(e.getMessage() + " (" + file + "); nothing was run");
         }
 
         SecretStore secrets;

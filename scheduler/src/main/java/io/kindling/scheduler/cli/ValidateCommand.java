@@ -187,8 +187,8 @@ public class ValidateCommand extends QuietCommand {
             SqlExplainer explainer = new SqlExplainer(spark, workDir.toAbsolutePath().normalize());
             for (Pipeline p : pipelines) {
                 Instant now = Instant.now();
-                TemplateContext context = new TemplateContext(p.id(), "validate", now,
-                        p.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), p.params());
+                TemplateContext context = TemplateContext.of(p, "validate", now,
+                        p.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), p.exampleParams());
                 for (SqlExplainer.Finding f : explainer.explain(p, context)) {
                     analyzed++;
                     if (f.outcome() == SqlExplainer.Outcome.FAILED) {

@@ -72,6 +72,26 @@ public class SourceSettings {
         return url != null && !url.isBlank() && branch != null && !branch.isBlank() && safeSubfolder();
     }
 
+    /**
+     * JGit would write user info of the URL (a token) in plain text into the clone's .git/config, where any
+     * pipeline that reads files can find it; credentials come from the environment instead.
+     */
+    @ValidationMethod(message = "a git source's url must not hold credentials (https://user:token@host/...): "
+            + "put the token in an environment variable and name it in 'passwordEnv' (and the user in "
+            + "'usernameEnv')")
+    @JsonIgnore
+    public boolean isUrlWithoutCredentials() {
+        if (url == null || "folder".equals(type)) {
+            return true;
+        }
+        try {
+            return java.net.URI.create(url.trim()).getRawUserInfo() == null;
+        } catch (IllegalArgumentException e) {
+            // scp-like "git@host:repo.git" is not a URI; its user is an ssh login, never a secret
+            return !url.contains("://") || !url.substring(url.indexOf("://") + 3).split("/", 2)[0].contains("@");
+        }
+    }
+
     private boolean safeSubfolder() {
         if (subfolder == null || subfolder.isEmpty()) {
             return true;

@@ -262,7 +262,7 @@ public final class RunEngine implements AutoCloseable {
      */
     public Optional<RunRecord> trigger(Pipeline pipeline, TriggerType trigger, Instant logicalTime,
                                        Map<String, String> overrides) {
-        Map<String, String> params = new LinkedHashMap<>(pipeline.params());
+        Map<String, String> params = new LinkedHashMap<>(pipeline.defaultParams());
         params.putAll(overrides);
         RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
                 trigger, logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, now(),
@@ -291,7 +291,7 @@ public final class RunEngine implements AutoCloseable {
             Pipeline pipeline = s.pipeline();
             RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(),
                     versions.gitCommit(pipeline), TriggerType.SCHEDULE, s.logicalTime().truncatedTo(ChronoUnit.MILLIS),
-                    pipeline.params(), RunState.QUEUED, now, Optional.empty(), Optional.empty(), Optional.empty(),
+                    pipeline.defaultParams(), RunState.QUEUED, now, Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty());
             runs.add(run);
             pipelines.put(run.runId(), pipeline);
@@ -318,7 +318,7 @@ public final class RunEngine implements AutoCloseable {
         List<RunRecord> runs = new ArrayList<>(logicalTimes.size());
         for (Instant logicalTime : logicalTimes) {
             runs.add(new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
-                    TriggerType.BACKFILL, logicalTime.truncatedTo(ChronoUnit.MILLIS), pipeline.params(),
+                    TriggerType.BACKFILL, logicalTime.truncatedTo(ChronoUnit.MILLIS), pipeline.defaultParams(),
                     RunState.QUEUED, now(), Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.of(backfill.backfillId())));
         }
@@ -460,7 +460,7 @@ public final class RunEngine implements AutoCloseable {
     }
 
     static TemplateContext templates(RunRecord run, Pipeline pipeline) {
-        return new TemplateContext(pipeline.id(), run.runId(), run.logicalTime(),
+        return TemplateContext.of(pipeline, run.runId(), run.logicalTime(),
                 pipeline.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), run.params());
     }
 

@@ -189,6 +189,23 @@ public final class RunDao {
         });
     }
 
+    /** The pipeline's manual runs waiting in the queue: one count on the (pipeline_id, state) index. */
+    public int queuedManualRuns(String pipelineId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COUNT(*) FROM runs
+                        WHERE pipeline_id = :pipeline_id AND state = 'QUEUED' AND trigger_type = 'manual'""")
+                .bind("pipeline_id", pipelineId).mapTo(Integer.class).one());
+    }
+
+    /** The pipeline's backfills that still have a queued or running run, on the same index. */
+    public int activeBackfills(String pipelineId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COUNT(DISTINCT backfill_id) FROM runs
+                        WHERE pipeline_id = :pipeline_id AND state IN ('QUEUED', 'RUNNING')
+                          AND backfill_id IS NOT NULL""")
+                .bind("pipeline_id", pipelineId).mapTo(Integer.class).one());
+    }
+
     /** Scheduled and backfill runs of a pipeline whose logical times lie in {@code [from, to]}. */
     public List<RunRecord> timedRuns(String pipelineId, Instant from, Instant to) {
         return jdbi.withHandle(h -> h.createQuery("""

@@ -9,6 +9,7 @@ import io.kindling.scheduler.api.RecentRunView;
 import io.kindling.scheduler.api.RunView;
 import io.kindling.scheduler.api.TriggerRequest;
 import io.kindling.scheduler.api.VersionList;
+import io.kindling.scheduler.config.LimitsConfig;
 import io.kindling.scheduler.core.Backfills;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
@@ -20,6 +21,7 @@ import io.kindling.scheduler.db.RunRecord;
 import io.kindling.scheduler.db.ScheduleState;
 import io.kindling.scheduler.schedule.ScheduleTicker;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -50,9 +52,17 @@ public class PipelineResource {
     private final PipelineVersionDao versions;
     private final Clock clock;
     private final Backfills backfills;
+    private final LimitsConfig limits;
 
     public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunDao runs,
                             PipelineVersionDao versions, Clock clock) {
+        this(registry, ticker, engine, runs, versions, clock, new LimitsConfig());
+    }
+
+    /** @param limits quotas on queued manual runs and on backfills */
+    public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunDao runs,
+                            PipelineVersionDao versions, Clock clock, LimitsConfig limits) {
+        this.limits = limits;
         this.backfills = new Backfills(runs, engine, clock);
         this.registry = registry;
         this.ticker = ticker;
@@ -75,7 +85,7 @@ public class PipelineResource {
                             .orElse(false);
                     List<RunRecord> newest = recent.get(p.id());
                     return PipelineView.of(loaded, paused, nextFire(p, paused),
-                            newest.isEmpty() ? null : RunView.of(newest.get(0)),
+                            newest.isEmpty() ? null : RunView.row(newest.get(0)),
                             newest.stream().map(RecentRunView::of).toList(), null);
                 })
                 .toList();
@@ -92,7 +102,7 @@ public class PipelineResource {
         PipelineRegistry.Loaded loaded = loaded(id);
         Pipeline p = loaded.pipeline();
         List<RunView> recent = runs.listRuns(Optional.of(id), Optional.empty(), Optional.empty(), RECENT_RUNS)
-                .stream().map(RunView::of).toList();
+                .stream().map(RunView::row).toList();
         List<PipelineView.VersionView> versionViews = versions.versions(id).stream()
                 .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(p.contentHash()), false))
                 .toList();
@@ -148,24 +158,25 @@ public class PipelineResource {
 
     /**
      * Triggers a run now; its logical time is the trigger time. Params may override the pipeline's declared
-     * params only: templates can name nothing else, so an undeclared key is a typo worth a 400.
+     * params only: templates can name nothing else, so an undeclared key is a typo worth a 400. Each value must be
+     * of its param's type and pass its checks (400 otherwise, and no run is stored).
      */
     @POST
     @Path("/{id}/runs")
     public Response trigger(@PathParam("id") String id, TriggerRequest request) {
         Pipeline p = pipeline(id);
-        Map<String, String> params = new LinkedHashMap<>();
-        if (request != null && request.params() != null) {
-            request.params().forEach((key, value) -> {
-                if (!p.params().containsKey(key)) {
-                    throw new BadRequestException("unknown param '" + key + "': pipeline '" + id + "' declares "
-                            + new java.util.TreeSet<>(p.params().keySet()));
-                }
-                if (value instanceof Map || value instanceof List) {
-                    throw new BadRequestException("param '" + key + "' must be a string, number or boolean");
-                }
-                params.put(key, value == null ? "" : value.toString());
-            });
+        Map<String, String> params;
+        try { // each value is checked against its declared type before anything is stored
+            params = p.paramsFor(request == null || request.params() == null ? Map.of() : request.params());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+        // A soft cap (two requests at once may both pass): enough to stop a caller from filling the queue.
+        int queued = runs.queuedManualRuns(id);
+        if (queued >= limits.getMaxQueuedRuns()) {
+            throw new ClientErrorException("pipeline '" + id + "' already has " + queued + " manual runs queued "
+                    + "(limits.maxQueuedRuns: " + limits.getMaxQueuedRuns() + "); try again when some have started",
+                    Response.Status.TOO_MANY_REQUESTS);
         }
         RunRecord run = engine.trigger(p, TriggerType.MANUAL, Instant.now(clock), params)
                 .orElseThrow(() -> new IllegalStateException("a manual run is never a duplicate"));
@@ -188,6 +199,12 @@ public class PipelineResource {
         if (maxActive < 1) {
             throw new BadRequestException("max_active_runs must be at least 1, got " + maxActive);
         }
+        int cap = Math.max(p.maxActiveRuns(), limits.getMaxBackfillActiveRuns());
+        if (maxActive > cap) {
+            throw new BadRequestException("max_active_runs may be at most " + cap + " (the pipeline's own "
+                    + p.maxActiveRuns() + " or limits.maxBackfillActiveRuns " + limits.getMaxBackfillActiveRuns()
+                    + "), got " + maxActive);
+        }
         Backfills.Plan plan;
         try {
             plan = backfills.plan(p, request.from(), request.to());
@@ -203,6 +220,12 @@ public class PipelineResource {
         if (dryRun || times.isEmpty()) {
             return Response.ok(new BackfillView(null, id, plan.from().toString(), plan.to().toString(), maxActive,
                     dryRun, times, skipped, dryRun ? null : 0, null, dryRun ? null : true)).build();
+        }
+        int active = runs.activeBackfills(id);
+        if (active >= limits.getMaxActiveBackfills()) {
+            throw new ClientErrorException("pipeline '" + id + "' already has " + active + " backfills under way "
+                    + "(limits.maxActiveBackfills: " + limits.getMaxActiveBackfills() + ")",
+                    Response.Status.TOO_MANY_REQUESTS);
         }
         BackfillRecord backfill = backfills.start(p, plan, maxActive);
         return Response.created(URI.create("/api/v1/backfills/" + backfill.backfillId()))

@@ -68,7 +68,7 @@ public class RunResource {
                 Optional.ofNullable(emptyToNull(to)).map(t -> parseTime("to", t)));
         List<RunRecord> page = runs.listRuns(filter, Optional.ofNullable(emptyToNull(before)), size);
         String next = page.size() == size ? page.get(page.size() - 1).runId() : null;
-        return new RunPage(page.stream().map(RunView::of).toList(), next);
+        return new RunPage(page.stream().map(RunView::row).toList(), next);
     }
 
     @GET

@@ -21,7 +21,8 @@ import org.eclipse.jgit.transport.RefSpec;
 /**
  * One branch of a git repository, cloned into a folder the daemon owns and moved to the remote's newest commit on
  * each {@link #sync}: fetch, then a hard reset and clean, so force-pushes and deleted files are followed exactly.
- * Symbolic links are checked out as plain files, so a repository cannot make the daemon read outside its clone.
+ * Symbolic links are checked out as plain files, so a repository's files cannot make the daemon read files outside
+ * its clone. Its pipelines' SQL is another matter: Kindling's SQL guard is its only limit (docs/spark-guard.md).
  */
 final class GitCheckout {
     private final String url;

@@ -60,6 +60,11 @@ final class GitCredentials {
         String secret = passwordEnv.map(env).orElse(null);
         if (secret != null && secret.length() >= 4) { // a shorter "secret" would mask ordinary words
             out = out.replace(secret, "***");
+            // as it appears inside URLs and form bodies, e.g. in a git error that quotes the remote URL
+            String encoded = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+            if (!encoded.equals(secret)) {
+                out = out.replace(encoded, "***").replace(encoded.replace("+", "%20"), "***");
+            }
         }
         return out;
     }

@@ -34,7 +34,7 @@ public final class SourceManager implements Managed {
 
     private final Map<String, PipelineSource> sources = new LinkedHashMap<>();
     private final Map<String, SourceStatus> statuses = new LinkedHashMap<>();
-    private final PipelineParser parser;
+    private final DeadlineParser parser;
     private final PipelineRegistry registry;
     private final Clock clock;
     private final Duration syncTimeout;
@@ -50,8 +50,18 @@ public final class SourceManager implements Managed {
      * @param env     reads environment variables (git credentials)
      */
     public SourceManager(List<SourceSettings> settings, Path dataDir, PipelineParser parser,
-                         PipelineRegistry registry, Clock clock, Function<String, String> env) {
-        this.parser = parser;
+                         PipelineRegistry registry, Clock clock, Function<String, String> env, Duration parseTimeout) {
+        this(settings, dataDir, parser::parse, registry, clock, env, parseTimeout);
+    }
+
+    /**
+     * @param parseFile    parses one pipeline file (tests pass a slow one)
+     * @param parseTimeout how long one file may take before it is skipped with a problem
+     */
+    public SourceManager(List<SourceSettings> settings, Path dataDir, Function<Path, ParseResult> parseFile,
+                         PipelineRegistry registry, Clock clock, Function<String, String> env,
+                         Duration parseTimeout) {
+        this.parser = new DeadlineParser(parseFile, parseTimeout);
         this.registry = registry;
         this.clock = clock;
         Duration longest = Duration.ofSeconds(30);
@@ -101,6 +111,7 @@ public final class SourceManager implements Managed {
     @Override
     public void stop() throws InterruptedException {
         worker.shutdownNow();
+        parser.stop();
         worker.awaitTermination(10, TimeUnit.SECONDS);
     }
 

@@ -126,4 +126,16 @@ class CommandsTest {
         assertThat(result).isPresent();
         assertThat(result.get()).hasMessageContaining("unknown param 'min_agee'");
     }
+
+    @Test
+    void runRefusesAValueNotOfTheParamsTypeAndRunsNothing() {
+        Path file = TestDirs.repositoryRoot().resolve("examples/pipelines/people.yml");
+        Optional<Throwable> result = kindling("run", file.toString(), "--param", "min_age=0 AND 1=1",
+                "--work-dir", dir.toString(), "--master", "local[2]");
+
+        assertThat(result).isPresent();
+        assertThat(result.get()).hasMessage("param 'min_age' must be an int, got \"0 AND 1=1\" (" + file
+                + "); nothing was run");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
 }

@@ -43,7 +43,7 @@ class ReattachAfterKillTest {
                 defaults: {executor: cluster, retries: 2, retry_delay: 1s}
                 tasks:
                   - id: slow
-                    sql: SELECT reflect('java.lang.Thread', 'sleep', 20000L) AS slept
+                    sql: SELECT count(*) AS n FROM range(0, 3000000000, 1, 2) WHERE hash(id) = 42
                 """);
         int[] ports = DaemonProcess.freePorts(2);
         Path config = ClusterTestConfig.write(workDir, cluster, "local", ports[0], ports[1]);

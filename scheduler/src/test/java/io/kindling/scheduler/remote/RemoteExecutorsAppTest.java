@@ -49,7 +49,7 @@ class RemoteExecutorsAppTest {
                 pipeline: remote_sleeps
                 tasks:
                   - id: sleep
-                    sql: SELECT reflect('java.lang.Thread', 'sleep', 600000L) AS slept
+                    sql: SELECT count(*) AS n FROM range(0, 1000000000000, 1, 2) WHERE hash(id) = 42
                 """);
         Files.writeString(pipelines.resolve("connect_then_local.yml"), """
                 pipeline: connect_then_local

@@ -100,7 +100,7 @@ class KindlingAppTest {
 
         String log = EXTENSION.client().target(APP.api("/runs/" + runId + "/tasks/adults/log"))
                 .request().get(String.class);
-        assertThat(log).contains("WHERE age > 30");
+        assertThat(log).contains("WHERE age > :min_age").contains("parameter markers: ").contains(":min_age=30");
 
         // a client following the log reads on from where it stopped
         String logUrl = APP.api("/runs/" + runId + "/tasks/adults/log");
@@ -316,7 +316,8 @@ class KindlingAppTest {
         assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
                 .post(Entity.entity("{not json", MediaType.APPLICATION_JSON)), 400, "");
         assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
-                .post(Entity.json(Map.of("params", Map.of("min_age", List.of(1))))), 400, "must be a string");
+                .post(Entity.json(Map.of("params", Map.of("min_age", List.of(1))))), 400,
+                "param 'min_age' must be an int, got a list");
         assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
                 .post(Entity.json(Map.of("params", Map.of("min_agee", 3)))), 400,
                 "unknown param 'min_agee': pipeline 'people' declares [min_age]");

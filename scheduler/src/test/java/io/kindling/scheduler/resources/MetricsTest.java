@@ -40,7 +40,8 @@ class MetricsTest {
 
     private String scrape() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + EXTENSION.getAdminPort() + "/prometheus")).build(),
+                URI.create(APP.admin("/prometheus")))
+                        .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");

@@ -7,6 +7,7 @@ import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.kindling.scheduler.KindlingApplication;
 import io.kindling.scheduler.KindlingConfiguration;
+import io.kindling.scheduler.web.EnvAdminToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class KindlingApp {
     private static final String DATABASE_PROPERTY = "kindling.test.database";
+    /** The admin port's token in tests, as if {@value EnvAdminToken#VARIABLE} held it. */
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
     public final Path workDir;
     public final Clock clock;
@@ -63,7 +66,8 @@ public final class KindlingApp {
                 overrides.toArray(ConfigOverride[]::new)) {
             @Override
             public Application<KindlingConfiguration> newApplication() {
-                return new KindlingApplication(clock);
+                return new KindlingApplication(clock,
+                        name -> EnvAdminToken.VARIABLE.equals(name) ? ADMIN_TOKEN : System.getenv(name));
             }
 
             @Override
@@ -152,6 +156,11 @@ public final class KindlingApp {
 
     public KindlingApplication application() {
         return (KindlingApplication) extension.getApplication();
+    }
+
+    /** A URL on the admin port, e.g. {@code admin("/prometheus")}; send {@link #ADMIN_TOKEN} as a bearer token. */
+    public String admin(String path) {
+        return "http://localhost:" + extension.getAdminPort() + path;
     }
 
     public String api(String path) {

@@ -1,0 +1,165 @@
+package io.kindling.scheduler.sources;
+
+import io.kindling.dsl.ParseResult;
+import io.kindling.dsl.Problem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parses a source's files one by one, each on a parse thread with a deadline, so that one pathological file
+ * (a regex that backtracks for hours, a parser bug that loops) costs its source a few seconds and a problem on
+ * that file, not the sources worker or the daemon's start. A thread past its deadline is interrupted and
+ * abandoned; while it still runs, the same unchanged file is skipped at once rather than parsed again, and at
+ * most {@value #THREADS} parses run at all, so stuck threads cannot pile up.
+ *
+ * <p>Files are listed as {@code PipelineParser.parseAll} lists them. A pipeline id that a file shares with a
+ * valid file before it is a problem of the later file, reported at 1:1 (parseAll also lets a broken file
+ * claim its id, and points at the id's line).
+ */
+final class DeadlineParser {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadlineParser.class);
+    static final int THREADS = 4;
+
+    private final Function<Path, ParseResult> parseFile;
+    private final Duration deadline;
+    private final ThreadPoolExecutor pool;
+    /** Files whose parse passed its deadline and still runs, by path and version (size, modified time). */
+    private final Map<String, CompletableFuture<Void>> stuck = new ConcurrentHashMap<>();
+
+    DeadlineParser(Function<Path, ParseResult> parseFile, Duration deadline) {
+        this.parseFile = parseFile;
+        this.deadline = deadline;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "kindling-parse-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    List<ParseResult> parseAll(Path fileOrFolder) {
+        if (!Files.isDirectory(fileOrFolder)) {
+            return List.of(parse(fileOrFolder));
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(fileOrFolder)) {
+            files = walk.filter(p -> isPipelineFile(p) && !isHidden(fileOrFolder.relativize(p))).sorted().toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of(failed(fileOrFolder, "cannot list the folder: " + e.getMessage()));
+        }
+        List<ParseResult> results = new ArrayList<>();
+        Map<String, Path> owners = new HashMap<>();
+        for (Path file : files) {
+            ParseResult result = parse(file);
+            if (result.ok()) {
+                String id = result.pipeline().orElseThrow().id();
+                Path owner = owners.putIfAbsent(id, file);
+                if (owner != null) {
+                    result = failed(file, "pipeline id '" + id + "' is already defined in " + owner);
+                }
+            }
+            results.add(result);
+        }
+        return results;
+    }
+
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    private ParseResult parse(Path file) {
+        String version = version(file);
+        if (stuck.containsKey(version)) {
+            return tooSlow(file);
+        }
+        CompletableFuture<ParseResult> result = new CompletableFuture<>();
+        // done when the parse thread really returns: a cancelled Future says "done" at once
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        Future<?> task;
+        try {
+            task = pool.submit(() -> {
+                try {
+                    result.complete(parseFile.apply(file));
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                } finally {
+                    ended.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return failed(file, THREADS + " files are still being parsed past their deadline; file skipped");
+        }
+        try {
+            return result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            stuck.put(version, ended);
+            ended.whenComplete((ignored, error) -> stuck.remove(version, ended));
+            LOG.warn("{}: parsing took longer than {}; file skipped", file, text(deadline));
+            return tooSlow(file);
+        } catch (ExecutionException e) {
+            return failed(file, "internal error in the pipeline parser, please report it: " + e.getCause());
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            return failed(file, "interrupted while parsing; file skipped");
+        }
+    }
+
+    private ParseResult tooSlow(Path file) {
+        return failed(file, "parsing took longer than " + text(deadline) + "; file skipped");
+    }
+
+    private static ParseResult failed(Path file, String message) {
+        return new ParseResult(file, Optional.empty(), List.of(new Problem(file, 1, 1, message)));
+    }
+
+    private static String version(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return file + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            return file.toString();
+        }
+    }
+
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    private static boolean isHidden(Path relative) {
+        for (Path name : relative) {
+            if (name.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isPipelineFile(Path path) {
+        String name = path.getFileName().toString();
+        return (name.endsWith(".yml") || name.endsWith(".yaml")) && Files.isRegularFile(path);
+    }
+}
