@@ -59,12 +59,16 @@ public final class Templates {
 
     /**
      * Renders the built-ins of a SQL text. A param there is refused: its value is bound as a parameter marker
-     * (see {@link #sqlArgs}), never pasted into the text. Validation refuses it first, so this is a last guard.
+     * (see {@link #sqlArgs}), never pasted into the text. A secret is refused too (SQL text shows in plans and
+     * errors). Validation refuses both first, so this is a last guard.
      */
     public static String renderSql(String sql, TemplateContext context) {
         return render(sql, name -> {
             if (name.startsWith(PARAMS_PREFIX)) {
                 throw new IllegalArgumentException(sqlParamMessage(name.substring(PARAMS_PREFIX.length())));
+            }
+            if (SecretNames.isReference(name)) {
+                throw new IllegalArgumentException("secrets may not appear in SQL text: {{ " + name + " }}");
             }
             return valueOf(name, context);
         });
