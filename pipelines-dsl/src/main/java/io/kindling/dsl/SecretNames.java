@@ -38,6 +38,16 @@ public final class SecretNames {
                 + "and _, not starting with a digit)";
     }
 
+    /** Whether {@code text} holds a {@code {{ secrets... }}} placeholder (a tool that has no secrets may skip it). */
+    public static boolean appearIn(String text) {
+        return !placeholders(text).isEmpty();
+    }
+
+    /** Whether the path or an option of {@code ref} holds a {@code {{ secrets... }}} placeholder. */
+    public static boolean appearIn(DataRef ref) {
+        return appearIn(ref.path()) || ref.options().values().stream().anyMatch(SecretNames::appearIn);
+    }
+
     /** A {@code {{ secrets... }}} placeholder in a text, and the character index it starts at. */
     record Placeholder(String text, int index) {
     }
