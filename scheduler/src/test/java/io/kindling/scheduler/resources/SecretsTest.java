@@ -116,6 +116,27 @@ class SecretsTest {
     }
 
     @Test
+    void typedParamsAndSecretsRenderTogetherInArgsAndSparkConf() throws IOException {
+        Files.writeString(APP.workDir.resolve("expected-password.txt"), PASSWORD);
+        http.post("/pipelines/typed/runs", Map.of("params", Map.of("tries", "x")), 400);
+
+        String runId = http.post("/pipelines/typed/runs",
+                Map.of("params", Map.of("report", "typed-caller.txt", "tries", 3)), 201).get("run_id").asText();
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                .until(() -> List.of("SUCCEEDED", "FAILED").contains(http.get("/runs/" + runId).get("state").asText()));
+        JsonNode run = http.get("/runs/" + runId);
+
+        assertThat(APP.workDir.resolve("typed-caller.txt")).hasContent("arg true, spark_conf true");
+        JsonNode attempt = run.get("tasks").get(0).get("attempts").get(0);
+        assertThat(attempt.get("rendered").asText()).contains("password=***", "report=typed-caller.txt", "tries=3");
+        assertThat(attempt.get("error").asText()).isEqualTo("IllegalStateException: the warehouse refused password ***");
+        String attemptLog = Files.readString(APP.workDir.resolve("data/logs/typed/" + runId + "/login.1.log"));
+        assertThat(attemptLog).contains("spark.kindling.test.tries=3", "spark.kindling.test.password=***")
+                .doesNotContain(PASSWORD);
+        assertThat(run.toString()).doesNotContain(PASSWORD);
+    }
+
+    @Test
     void aSecretSetNowhereFailsTheAttemptSayingWhereItWasLookedFor() {
         JsonNode run = runToEnd("missing");
 
