@@ -13,6 +13,7 @@ import java.util.Map;
  * @param params    the run's parameters (passed to class tasks)
  * @param sparkConf the task's own Spark configuration, applied on top of the executor's
  * @param logFile   where the executor writes the attempt's log (created by the executor)
+ * @param redactor  the attempt's secret values, masked in its log and error
  */
 public record AttemptRequest(
         String attemptId,
@@ -23,7 +24,8 @@ public record AttemptRequest(
         TaskBody body,
         Map<String, String> params,
         Map<String, String> sparkConf,
-        Path logFile) {
+        Path logFile,
+        Redactor redactor) {
 
     public AttemptRequest {
         requireNonNull(attemptId, "attemptId is null");
@@ -34,5 +36,12 @@ public record AttemptRequest(
         params = Map.copyOf(params);
         sparkConf = Map.copyOf(sparkConf);
         requireNonNull(logFile, "logFile is null");
+        requireNonNull(redactor, "redactor is null");
+    }
+
+    /** An attempt with no secrets to mask. */
+    public AttemptRequest(String attemptId, String runId, String pipelineId, String taskId, int attemptNumber,
+                          TaskBody body, Map<String, String> params, Map<String, String> sparkConf, Path logFile) {
+        this(attemptId, runId, pipelineId, taskId, attemptNumber, body, params, sparkConf, logFile, Redactor.NONE);
     }
 }

@@ -63,10 +63,11 @@ final class PipelineReader {
         schedule.ifPresent(s -> params.values().stream().filter(ParamSpec::required).forEach(p ->
                 problems.at(map.keyNode("params").orElseThrow(), "param '" + p.name() + "' has no default, but "
                         + "scheduled runs need one: give it a default, or remove the schedule")));
+        TemplateCheck templates = new TemplateCheck(paramReader.names(), problems);
         TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
-                .map(d -> TaskSettings.read(d, options, problems)).orElse(TaskSettings.NONE);
+                .map(d -> TaskSettings.read(d, options, templates, problems)).orElse(TaskSettings.NONE);
         Alerts alerts = map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);
-        List<TaskReader.Draft> drafts = tasks(map, defaults, paramReader.names());
+        List<TaskReader.Draft> drafts = tasks(map, defaults, templates);
 
         if (!problems.isEmpty() || id.isEmpty()) {
             return new Read(id, Optional.empty());
@@ -77,7 +78,7 @@ final class PipelineReader {
         return new Read(id, Optional.of(pipeline));
     }
 
-    private List<TaskReader.Draft> tasks(YamlMap map, TaskSettings defaults, Set<String> paramNames) {
+    private List<TaskReader.Draft> tasks(YamlMap map, TaskSettings defaults, TemplateCheck templates) {
         List<TaskReader.Draft> drafts = new ArrayList<>();
         Optional<Node> node = map.required("tasks");
         if (node.isEmpty()) {
@@ -91,9 +92,8 @@ final class PipelineReader {
             problems.at(list, "tasks: must list at least one task");
             return drafts;
         }
-        TemplateCheck templates = new TemplateCheck(paramNames, problems);
         TaskBodyReader bodies = new TaskBodyReader(new SqlFiles(problems.file(), problems), templates, problems);
-        TaskReader reader = new TaskReader(options, defaults, bodies, problems);
+        TaskReader reader = new TaskReader(options, defaults, bodies, templates, problems);
         for (int i = 0; i < list.getValue().size(); i++) {
             reader.read(list.getValue().get(i), i + 1).ifPresent(drafts::add);
         }

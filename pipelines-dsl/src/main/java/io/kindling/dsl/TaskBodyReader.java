@@ -26,11 +26,13 @@ final class TaskBodyReader {
 
     private final SqlFiles sqlFiles;
     private final TemplateCheck templates;
+    private final SecretsInSql secretsInSql;
     private final Problems problems;
 
     TaskBodyReader(SqlFiles sqlFiles, TemplateCheck templates, Problems problems) {
         this.sqlFiles = sqlFiles;
         this.templates = templates;
+        this.secretsInSql = new SecretsInSql(problems);
         this.problems = problems;
     }
 
@@ -77,11 +79,13 @@ final class TaskBodyReader {
                 problems.at(value.get().node(), "sql: must not be empty");
             } else {
                 templates.checkSql(value.get().value(), value.get().node());
+                secretsInSql.check(value.get().value(), value.get().node());
                 text = Optional.of(value.get().value());
             }
         } else if (value.isPresent()) {
             file = sqlFiles.read(value.get());
             file.ifPresent(f -> templates.checkSqlFile(f.text(), value.get().node(), value.get().value()));
+            file.ifPresent(f -> secretsInSql.checkFile(f.text(), value.get().node(), value.get().value()));
             text = file.map(SqlFiles.SqlFile::text);
         }
         Map<String, DataRef> inputs = inputs(task, label);

@@ -33,12 +33,15 @@ final class TaskReader {
     private final ParserOptions options;
     private final TaskSettings defaults;
     private final TaskBodyReader bodies;
+    private final TemplateCheck templates;
     private final Problems problems;
 
-    TaskReader(ParserOptions options, TaskSettings defaults, TaskBodyReader bodies, Problems problems) {
+    TaskReader(ParserOptions options, TaskSettings defaults, TaskBodyReader bodies, TemplateCheck templates,
+               Problems problems) {
         this.options = options;
         this.defaults = defaults;
         this.bodies = bodies;
+        this.templates = templates;
         this.problems = problems;
     }
 
@@ -56,7 +59,7 @@ final class TaskReader {
         map.string("description");
         List<YamlMap.Scalar> dependsOn = map.scalars("depends_on").orElse(List.of());
         TriggerRule rule = map.scalar("trigger_rule").flatMap(this::triggerRule).orElse(TriggerRule.ALL_SUCCESS);
-        TaskSettings settings = TaskSettings.read(map, options, problems).over(defaults);
+        TaskSettings settings = TaskSettings.read(map, options, templates, problems).over(defaults);
         Optional<TaskBodyReader.Body> body = bodies.read(map, label);
         Optional<Task> task = Optional.empty();
         if (id.isPresent() && body.isPresent()) {

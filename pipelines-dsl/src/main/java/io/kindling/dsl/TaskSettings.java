@@ -21,8 +21,11 @@ record TaskSettings(Optional<String> executor, OptionalInt retries, Optional<Dur
     static final TaskSettings NONE = new TaskSettings(Optional.empty(), OptionalInt.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
 
-    /** Reads the settings keys of {@code map}, reporting bad values and unknown executor names. */
-    static TaskSettings read(YamlMap map, ParserOptions options, Problems problems) {
+    /**
+     * Reads the settings keys of {@code map}, reporting bad values and unknown executor names; spark_conf
+     * values are rendered per attempt, so their templates are checked too.
+     */
+    static TaskSettings read(YamlMap map, ParserOptions options, TemplateCheck templates, Problems problems) {
         Optional<YamlMap.Scalar> executor = map.scalar("executor");
         executor.ifPresent(e -> checkExecutor(e, options, problems));
         Optional<RetryPolicy.Backoff> backoff = map.scalar("retry_backoff").flatMap(s -> backoff(s, problems));
@@ -32,7 +35,10 @@ record TaskSettings(Optional<String> executor, OptionalInt retries, Optional<Dur
             timeout = Optional.empty();
         }
         Map<String, String> sparkConf = new LinkedHashMap<>();
-        map.scalarMap("spark_conf").ifPresent(conf -> conf.forEach((k, v) -> sparkConf.put(k, v.value())));
+        map.scalarMap("spark_conf").ifPresent(conf -> conf.forEach((k, v) -> {
+            templates.check(v.value(), v.node());
+            sparkConf.put(k, v.value());
+        }));
         return new TaskSettings(executor.map(YamlMap.Scalar::value), map.integer("retries", 0),
                 map.duration("retry_delay"), backoff, map.duration("max_retry_delay"), timeout, sparkConf);
     }

@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Reports every template placeholder that would name nothing at run time, where it was written; and every param
- * placeholder in SQL, where params are bound as parameter markers instead.
+ * Reports every template placeholder that would name nothing at run time (a malformed {@code secrets.} name
+ * included), where it was written; and every param placeholder in SQL, where params are bound as parameter markers
+ * instead. A well-formed {@code {{ secrets.NAME }}} in SQL passes here: {@link SecretsInSql} refuses it.
  */
 final class TemplateCheck {
     private final Set<String> paramNames;
@@ -27,7 +28,8 @@ final class TemplateCheck {
     /** Checks a string written in the pipeline file at {@code node}. */
     void check(String text, Node node) {
         for (String name : Templates.unknownNames(text, paramNames)) {
-            problems.at(node, "unknown template variable '" + name + "' " + known);
+            problems.at(node, SecretNames.isReference(name) ? SecretNames.malformed(name)
+                    : "unknown template variable '" + name + "' " + known);
         }
         unclosed(text, node, "");
     }
@@ -56,6 +58,8 @@ final class TemplateCheck {
             String where = fileName + " line " + TextPositions.lineOf(sql, m.start());
             if (name.startsWith(Templates.PARAMS_PREFIX)) {
                 problems.at(node, where + ": " + problem(name).orElseThrow());
+            } else if (SecretNames.isReference(name) && problem(name).isPresent()) {
+                problems.at(node, SecretNames.malformed(name) + " in " + where);
             } else if (problem(name).isPresent()) {
                 problems.at(node, "unknown template variable '" + name + "' in " + where + " " + known);
             }
@@ -69,6 +73,9 @@ final class TemplateCheck {
         }
         if (Templates.unknownNames("{{" + name + "}}", paramNames).isEmpty()) {
             return Optional.empty();
+        }
+        if (SecretNames.isReference(name)) {
+            return Optional.of(SecretNames.malformed(name));
         }
         return Optional.of("unknown template variable '" + name + "' " + known);
     }

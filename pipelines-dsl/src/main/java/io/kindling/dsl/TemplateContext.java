@@ -16,9 +16,10 @@ import java.util.Optional;
  * @param params      the run's params as the run history stores them (text, see {@link ParamType#format})
  * @param specs       the pipeline's declared params, which give each text its type and tell a caller's value
  *                    (checked before it is used in a path) from the author's default
+ * @param secrets     where {@code secrets.NAME} values come from; {@link Secrets#NONE} unless set per attempt
  */
 public record TemplateContext(String pipeline, String runId, Instant logicalTime, ZoneId zone,
-                              Map<String, String> params, Map<String, ParamSpec> specs) {
+                              Map<String, String> params, Map<String, ParamSpec> specs, Secrets secrets) {
     public TemplateContext {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(runId, "runId is null");
@@ -26,6 +27,13 @@ public record TemplateContext(String pipeline, String runId, Instant logicalTime
         requireNonNull(zone, "zone is null");
         params = Map.copyOf(params);
         specs = Map.copyOf(specs);
+        requireNonNull(secrets, "secrets is null");
+    }
+
+    /** A context without secrets ({@link Secrets#NONE}); {@link #withSecrets} sets them per attempt. */
+    public TemplateContext(String pipeline, String runId, Instant logicalTime, ZoneId zone,
+                           Map<String, String> params, Map<String, ParamSpec> specs) {
+        this(pipeline, runId, logicalTime, zone, params, specs, Secrets.NONE);
     }
 
     /**
@@ -41,6 +49,11 @@ public record TemplateContext(String pipeline, String runId, Instant logicalTime
     public static TemplateContext of(Pipeline pipeline, String runId, Instant logicalTime, ZoneId zone,
                                      Map<String, String> params) {
         return new TemplateContext(pipeline.id(), runId, logicalTime, zone, params, pipeline.params());
+    }
+
+    /** The same context resolving secrets from {@code store}. */
+    public TemplateContext withSecrets(Secrets store) {
+        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, store);
     }
 
     /** The typed value of param {@code name}; the text is checked against its param again. */

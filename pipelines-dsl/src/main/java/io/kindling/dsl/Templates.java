@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * The one place that renders {@code {{ name }}} templates. Names: {@code params.<key>}, {@code ds}
  * (logical date, yyyy-MM-dd in the pipeline's zone), {@code logical_time} (ISO-8601 with offset, pipeline's
- * zone), {@code run_id}, {@code pipeline}. There are no expressions or filters: a name or an error.
+ * zone), {@code run_id}, {@code pipeline}, {@code secrets.<NAME>} (from the context's {@link Secrets}). There are
+ * no expressions or filters: a name or an error.
  *
  * <p>SQL never gets a param's text: {@link #renderSql} renders only the built-ins, and the params (and built-ins)
  * are bound by Spark as the named parameter markers {@link #sqlArgs} gives ({@code :min_age}). A caller's value
@@ -58,12 +59,16 @@ public final class Templates {
 
     /**
      * Renders the built-ins of a SQL text. A param there is refused: its value is bound as a parameter marker
-     * (see {@link #sqlArgs}), never pasted into the text. Validation refuses it first, so this is a last guard.
+     * (see {@link #sqlArgs}), never pasted into the text. A secret is refused too (SQL text shows in plans and
+     * errors). Validation refuses both first, so this is a last guard.
      */
     public static String renderSql(String sql, TemplateContext context) {
         return render(sql, name -> {
             if (name.startsWith(PARAMS_PREFIX)) {
                 throw new IllegalArgumentException(sqlParamMessage(name.substring(PARAMS_PREFIX.length())));
+            }
+            if (SecretNames.isReference(name)) {
+                throw new IllegalArgumentException("secrets may not appear in SQL text: {{ " + name + " }}");
             }
             return valueOf(name, context);
         });
@@ -133,6 +138,10 @@ public final class Templates {
             case "pipeline":
                 return context.pipeline();
             default:
+                if (SecretNames.isReference(name)) {
+                    return context.secrets().value(SecretNames.secretOf(name).orElseThrow(
+                            () -> new IllegalArgumentException(SecretNames.malformed(name))));
+                }
                 if (name.startsWith(PARAMS_PREFIX)) {
                     return context.text(name.substring(PARAMS_PREFIX.length()));
                 }
@@ -149,7 +158,7 @@ public final class Templates {
         Matcher m = PLACEHOLDER.matcher(template);
         while (m.find()) {
             String name = m.group(1).strip();
-            boolean known = BUILT_INS.contains(name)
+            boolean known = BUILT_INS.contains(name) || SecretNames.secretOf(name).isPresent()
                     || (name.startsWith(PARAMS_PREFIX) && paramNames.contains(name.substring(PARAMS_PREFIX.length())));
             if (!known) {
                 unknown.add(name);

@@ -11,6 +11,7 @@ import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.alerts.Backoff;
 import io.kindling.scheduler.config.AlertingConfig;
+import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.resources.WebhookResource;
 import io.kindling.scheduler.health.OutboxHealthCheck;
@@ -155,6 +156,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                     + "' is not one of the configured executors " + config.getExecutors().keySet());
         }
 
+        // before anything starts: a secrets file others can read stops the daemon here, with what to do
+        SecretStore secrets = SecretStore.open(config.getSecrets(), System::getenv);
+
         Database database = Database.open(config.getDatabase());
         environment.lifecycle().manage(database);
         DaemonRecord self = newLife(config);
@@ -194,7 +198,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().manage(dispatcher);
 
         RunEngine engine = new RunEngine(owned, executors.executors(), executors.slots(), registry, clock,
-                Path.of(config.getLogDir()), planner);
+                Path.of(config.getLogDir()), planner, secrets);
 
         // metrics for Prometheus on the admin port
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

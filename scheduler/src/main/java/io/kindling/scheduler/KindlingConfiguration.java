@@ -10,6 +10,7 @@ import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorSettings;
 import io.kindling.scheduler.config.LimitsConfig;
+import io.kindling.scheduler.config.SecretsConfig;
 import io.kindling.scheduler.config.WebConfig;
 import io.kindling.scheduler.config.SourceSettings;
 import io.kindling.scheduler.config.WebhookSettings;
@@ -66,6 +67,11 @@ public class KindlingConfiguration extends Configuration {
     @Valid
     @NotNull
     private AlertingConfig alerting = new AlertingConfig();
+
+    /** Where {@code {{ secrets.NAME }}} values come from; absent: environment variables only. */
+    @Valid
+    @NotNull
+    private SecretsConfig secrets = new SecretsConfig();
 
     @Valid
     @NotNull
@@ -235,5 +241,15 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setAlerting(AlertingConfig alerting) {
         this.alerting = alerting;
+    }
+
+    @JsonProperty
+    public SecretsConfig getSecrets() {
+        return secrets;
+    }
+
+    @JsonProperty
+    public void setSecrets(SecretsConfig secrets) {
+        this.secrets = secrets == null ? new SecretsConfig() : secrets;
     }
 }

@@ -142,7 +142,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     @Override
     public void run() {
         try {
-            log = RemoteLog.open(request.logFile(), clock);
+            log = RemoteLog.open(request.logFile(), clock, request.redactor());
         } catch (IOException e) {
             finish(AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": " + e.getMessage()));
             return;
@@ -346,7 +346,8 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             if (log != null) {
                 log.close();
             }
-            result.complete(outcome);
+            // The error is stored and shown by the daemon: mask the attempt's secrets in it.
+            result.complete(new AttemptResult(outcome.outcome(), outcome.error().map(request.redactor()::mask)));
         }
     }
 

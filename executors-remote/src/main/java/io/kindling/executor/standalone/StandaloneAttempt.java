@@ -79,7 +79,7 @@ final class StandaloneAttempt implements AttemptHandle {
 
     boolean openLog(Clock clock) {
         try {
-            log = RemoteLog.open(request.logFile(), clock);
+            log = RemoteLog.open(request.logFile(), clock, request.redactor());
             return true;
         } catch (IOException e) {
             finish(AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": " + e.getMessage()));
@@ -306,7 +306,8 @@ final class StandaloneAttempt implements AttemptHandle {
                         + outcome.error().map(e -> ": " + e).orElse(""));
                 log.close();
             }
-            result.complete(outcome);
+            // The error is stored and shown by the daemon: mask the attempt's secrets in it.
+            result.complete(new AttemptResult(outcome.outcome(), outcome.error().map(request.redactor()::mask)));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.kindling.executor.local;
 
+import io.kindling.executor.Redactor;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +15,8 @@ import java.time.format.DateTimeFormatter;
 /**
  * An attempt's log file. Lines start with a UTC timestamp; each is flushed at once so the log can be tailed
  * while the attempt runs. Thread-safe (the attempt's thread and Spark's listener thread both write); lines
- * written after {@link #close} are dropped.
+ * written after {@link #close} are dropped. Every line and stack trace goes through the attempt's
+ * {@link Redactor}, so a secret the task was given is masked whoever writes it here.
  */
 final class AttemptLog implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
@@ -22,32 +24,34 @@ final class AttemptLog implements AutoCloseable {
 
     private final Clock clock;
     private final PrintWriter out;
+    private final Redactor redactor;
     private boolean closed;
 
-    private AttemptLog(Clock clock, PrintWriter out) {
+    private AttemptLog(Clock clock, PrintWriter out, Redactor redactor) {
         this.clock = clock;
         this.out = out;
+        this.redactor = redactor;
     }
 
     /** Opens {@code file} for appending, creating it and its parent folders. */
-    static AttemptLog open(Path file, Clock clock) throws IOException {
+    static AttemptLog open(Path file, Clock clock, Redactor redactor) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        return new AttemptLog(clock, new PrintWriter(writer));
+        return new AttemptLog(clock, new PrintWriter(writer), redactor);
     }
 
     /** A log on a stream someone else owns (a cluster driver's stderr); {@link #close} only flushes it. */
-    static AttemptLog on(java.io.OutputStream stream, Clock clock) {
+    static AttemptLog on(java.io.OutputStream stream, Clock clock, Redactor redactor) {
         return new AttemptLog(clock, new PrintWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8)) {
             @Override
             public void close() {
                 flush();
             }
-        });
+        }, redactor);
     }
 
     /** Writes one entry; lines after the first of a multi-line text are indented under it. */
@@ -56,7 +60,7 @@ final class AttemptLog implements AutoCloseable {
             return;
         }
         String stamp = TIME.format(clock.instant());
-        String[] lines = text.split("\\R", -1);
+        String[] lines = redactor.mask(text).split("\\R", -1);
         out.println(stamp + "  " + lines[0]);
         for (int i = 1; i < lines.length; i++) {
             out.println("    " + lines[i]);
@@ -68,7 +72,9 @@ final class AttemptLog implements AutoCloseable {
         if (closed) {
             return;
         }
-        failure.printStackTrace(out);
+        java.io.StringWriter trace = new java.io.StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        out.print(redactor.mask(trace.toString()));
         out.flush();
     }
 

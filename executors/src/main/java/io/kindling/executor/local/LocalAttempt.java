@@ -117,7 +117,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         }
         AttemptResult outcome = null;
         try {
-            log = AttemptLog.open(request.logFile(), clock);
+            log = AttemptLog.open(request.logFile(), clock, request.redactor());
             outcome = runLogged();
         } catch (IOException | RuntimeException e) {
             outcome = AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": "
@@ -138,6 +138,8 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             }
             AttemptResult ended = outcome != null ? outcome
                     : AttemptResult.failed("the attempt ended abnormally; see the Kindling log");
+            // The error is stored and shown by the daemon: a secret the task put in its exception is masked.
+            ended = new AttemptResult(ended.outcome(), ended.error().map(request.redactor()::mask));
             if (!result.complete(ended)) {
                 LOG.info("attempt {} ended after it had been reported cancelled", request.attemptId());
             }

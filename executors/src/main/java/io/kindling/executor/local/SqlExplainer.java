@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.kindling.dsl.DataRef;
 import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.SecretNames;
+import io.kindling.dsl.Secrets;
 import io.kindling.dsl.Task;
 import io.kindling.dsl.TaskBody;
 import io.kindling.dsl.TemplateContext;
@@ -25,8 +27,9 @@ import org.apache.spark.sql.SparkSession;
  * views (which reads their schema, not their data); each statement is checked with {@code EXPLAIN}, which
  * analyzes and plans but runs nothing, not even a command such as {@code INSERT} or {@code DROP}. Temporary view
  * definitions are the exception: they are created for real (that runs no job either) so later statements can
- * read them. A task whose input does not exist yet (the output of an upstream task, say) is skipped. Parameter
- * markers bind the context's values, as in a run.
+ * read them. A task whose input does not exist yet (the output of an upstream task, say) is skipped, and so is
+ * one whose input uses {@code {{ secrets.NAME }}} (only the daemon has those). Parameter markers bind the
+ * context's values, as in a run.
  */
 public final class SqlExplainer {
     /** The prefix of Spark's EXPLAIN answer when analysis or planning failed. */
@@ -69,7 +72,14 @@ public final class SqlExplainer {
         List<Finding> findings = new ArrayList<>();
         for (Task task : pipeline.tasks()) {
             if (task.body() instanceof TaskBody.Sql sql) {
-                findings.add(explain(task.id(), sql.render(context)));
+                Optional<String> secretInput = new TreeMap<>(sql.inputs()).entrySet().stream()
+                        .filter(input -> SecretNames.appearIn(input.getValue())).map(Map.Entry::getKey).findFirst();
+                if (secretInput.isPresent()) { // its real value is the daemon's: a masked one cannot be read
+                    findings.add(new Finding(task.id(), Outcome.SKIPPED, "input '" + secretInput.get()
+                            + "' uses {{ secrets... }}, which are not read here", sql.sqlFile(), 0, 1));
+                } else { // an output's secret is not used: masked, it still renders
+                    findings.add(explain(task.id(), sql.render(context.withSecrets(Secrets.MASKED))));
+                }
             }
         }
         return findings;

@@ -24,7 +24,7 @@ public final class TaskBodies {
      */
     public static void run(SparkSession spark, AttemptRequest request, Path workDir, OutputStream logStream)
             throws Exception {
-        AttemptLog log = AttemptLog.on(logStream, Clock.systemUTC());
+        AttemptLog log = AttemptLog.on(logStream, Clock.systemUTC(), request.redactor());
         try {
             TaskBody body = request.body();
             if (body instanceof TaskBody.Sql sql) {

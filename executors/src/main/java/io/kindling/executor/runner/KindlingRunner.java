@@ -43,7 +43,9 @@ public final class KindlingRunner {
             ok = true;
             System.err.println(RESULT_PREFIX + "SUCCEEDED");
         } catch (Exception e) {
-            System.err.println(RESULT_PREFIX + "FAILED " + TaskBodies.message(e).replace('\n', ' '));
+            // the driver's stderr stays on the cluster too: the error is masked here, not only by the executor
+            System.err.println(RESULT_PREFIX + "FAILED "
+                    + request.redactor().mask(TaskBodies.message(e)).replace('\n', ' '));
         } finally {
             System.err.flush();
             spark.stop();

@@ -7,13 +7,16 @@ import io.kindling.dsl.DataRef;
 import io.kindling.dsl.ParamType;
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.Redactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the cluster runner needs to run one attempt of a SQL or class task, as the single argument of its main
@@ -34,6 +37,8 @@ public record RunnerArgs(AttemptRequest request, String workDir) {
         root.put("task_id", request.taskId());
         root.put("attempt_number", request.attemptNumber());
         root.set("params", JSON.valueToTree(request.params()));
+        // The driver masks its own log: the secrets are in the args already, so this reveals nothing more.
+        root.set("redact", JSON.valueToTree(request.redactor().values()));
         root.put("work_dir", workDir);
         ObjectNode body = root.putObject("body");
         if (request.body() instanceof TaskBody.Sql sql) {
@@ -84,7 +89,7 @@ public record RunnerArgs(AttemptRequest request, String workDir) {
         };
         AttemptRequest request = new AttemptRequest(root.path("attempt_id").asText(), root.path("run_id").asText(),
                 root.path("pipeline_id").asText(), root.path("task_id").asText(), root.path("attempt_number").asInt(),
-                taskBody, strings(root.path("params")), Map.of(), NO_LOG_FILE);
+                taskBody, strings(root.path("params")), Map.of(), NO_LOG_FILE, redactor(root.path("redact")));
         return new RunnerArgs(request, root.path("work_dir").asText());
     }
 
@@ -114,6 +119,12 @@ public record RunnerArgs(AttemptRequest request, String workDir) {
     private static DataRef ref(JsonNode node) {
         return new DataRef(node.path("format").asText(), node.path("path").asText(), node.path("mode").asText(),
                 strings(node.path("options")));
+    }
+
+    private static Redactor redactor(JsonNode node) {
+        Set<String> values = new LinkedHashSet<>();
+        node.forEach(v -> values.add(v.asText()));
+        return new Redactor(values);
     }
 
     private static Map<String, String> strings(JsonNode node) {

@@ -6,9 +6,12 @@ import static io.kindling.executor.local.SharedSpark.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kindling.dsl.TaskBody;
+import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
+import io.kindling.executor.Redactor;
 import io.kindling.executor.AttemptResult.Outcome;
 import io.kindling.executor.local.tasks.Failing;
+import io.kindling.executor.local.tasks.LeaksPassword;
 import io.kindling.executor.local.tasks.NoDefaultConstructor;
 import io.kindling.executor.local.tasks.NotATask;
 import io.kindling.executor.local.tasks.WriteNumbers;
@@ -93,6 +96,25 @@ class LocalSparkExecutorClassTaskTest {
                 .contains("attempt failed after")
                 .contains("java.lang.IllegalStateException: the warehouse is read-only")
                 .contains("at " + Failing.class.getName() + ".run(Failing.java:");
+    }
+
+    @Test
+    void theAttemptsSecretsAreMaskedInItsLogAndError() {
+        Path log = dir.resolve("leaks.log");
+        AttemptRequest plain = request("leaks", new TaskBody.JavaClass(LeaksPassword.class.getName(),
+                Map.of("password", "hunter2-secret")), Map.of("spark.kindling.test.pw", "hunter2-secret"), log);
+        AttemptRequest request = new AttemptRequest(plain.attemptId(), plain.runId(), plain.pipelineId(),
+                plain.taskId(), plain.attemptNumber(), plain.body(), plain.params(), plain.sparkConf(), log,
+                Redactor.of(List.of("hunter2-secret")));
+
+        AttemptResult result = run(shared, request);
+
+        assertThat(result).isEqualTo(AttemptResult.failed("IllegalStateException: login refused for password ***"));
+        assertThat(read(log))
+                .contains("connecting with password ***")
+                .contains("java.lang.IllegalStateException: login refused for password ***")
+                .contains("spark.kindling.test.pw=***")
+                .doesNotContain("hunter2-secret");
     }
 
     @Test

@@ -120,6 +120,24 @@ class SqlExplainerTest {
     }
 
     @Test
+    void aTaskWhoseInputUsesSecretsIsSkippedAndAnOutputsSecretIsMasked() throws IOException {
+        List<Finding> findings = explain(HEADER + """
+                  - id: jdbc
+                    inputs: {t: {format: jdbc, path: t, options: {password: "{{ secrets.DB_PW }}"}}}
+                    sql: SELECT * FROM t
+                  - id: out
+                    inputs: {people: {format: json, path: data/people.json}}
+                    sql: SELECT name.first FROM people WHERE age > :min_age
+                    output: {format: jdbc, path: o, options: {password: "{{ secrets.DB_PW }}"}}
+                """);
+
+        assertThat(findings).extracting(Finding::taskId, Finding::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("jdbc", Outcome.SKIPPED),
+                org.assertj.core.groups.Tuple.tuple("out", Outcome.OK));
+        assertThat(findings.get(0).message()).isEqualTo("input 't' uses {{ secrets... }}, which are not read here");
+    }
+
+    @Test
     void sqlFileFindingsNameTheFileAndItsLine() throws IOException {
         Files.createDirectories(dir.resolve("sql"));
         Files.writeString(dir.resolve("sql/q.sql"), "-- a comment\nSELECT 1 AS one;\n\nSELECT missing_col\nFROM people");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kindling.dsl.DataRef;
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.Redactor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,20 @@ class RunnerArgsTest {
     private static AttemptRequest request(TaskBody body) {
         return new AttemptRequest("r1.t.2", "r1", "p", "t", 2, body, Map.of("day", "2026-11-24"), Map.of(),
                 Path.of("ignored.log"));
+    }
+
+    @Test
+    void theValuesToMaskReachTheDriver() {
+        TaskBody.JavaClass body = new TaskBody.JavaClass("com.example.Load", Map.of("pw", "s3cr3t-value"));
+        AttemptRequest plain = request(body);
+        AttemptRequest request = new AttemptRequest(plain.attemptId(), plain.runId(), plain.pipelineId(),
+                plain.taskId(), plain.attemptNumber(), body, plain.params(), Map.of(), plain.logFile(),
+                Redactor.of(List.of("s3cr3t-value")));
+
+        Redactor decoded = RunnerArgs.decode(new RunnerArgs(request, "/work").encode()).request().redactor();
+
+        assertThat(decoded.mask("pw=s3cr3t-value")).isEqualTo("pw=***");
+        assertThat(decoded).isEqualTo(request.redactor());
     }
 
     @Test

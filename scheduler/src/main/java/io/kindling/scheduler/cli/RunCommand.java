@@ -6,7 +6,10 @@ import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.config.DatabaseConfig;
+import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.config.ExecutorSettings;
+import io.kindling.scheduler.config.SecretStore;
+import io.kindling.scheduler.config.SecretsConfig;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.RunListener;
@@ -31,8 +34,9 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
- * {@code kindling run FILE [--param k=v]}: one run of one pipeline, in this process, on a local Spark executor,
- * with the same engine as the daemon and a throw-away run history. Exit status 0 only if the run succeeded.
+ * {@code kindling run FILE [--param k=v] [--secrets-file F]}: one run of one pipeline, in this process, on a
+ * local Spark executor, with the same engine as the daemon and a throw-away run history. Secrets come from
+ * {@code --secrets-file}, then {@code $KINDLING_SECRET_<NAME>}. Exit status 0 only if the run succeeded.
  */
 public class RunCommand extends QuietCommand {
 
@@ -48,6 +52,9 @@ public class RunCommand extends QuietCommand {
         subparser.addArgument("--work-dir").setDefault(".")
                 .help("folder that relative input and output paths resolve against (default: .)");
         subparser.addArgument("--master").setDefault("local[*]").help("Spark master of the local executor");
+        subparser.addArgument("--secrets-file").metavar("FILE")
+                .help("NAME=value properties file (mode 0600 or 0400) for {{ secrets.NAME }}, looked in before $"
+                        + SecretsConfig.DEFAULT_ENV_PREFIX + "NAME");
     }
 
     @Override
@@ -69,6 +76,14 @@ public class RunCommand extends QuietCommand {
             throw new CommandFailedException(e.getMessage() + " (" + file + "); nothing was run");
         }
 
+        SecretStore secrets;
+        try {
+            secrets = SecretStore.open(Optional.ofNullable(ns.getString("secrets_file")).map(Path::of),
+                    SecretsConfig.DEFAULT_ENV_PREFIX, System::getenv);
+        } catch (IllegalStateException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+
         Path scratch = Files.createTempDirectory("kindling-run-");
         DatabaseConfig dbConfig = new DatabaseConfig();
         dbConfig.setUrl("jdbc:sqlite:" + scratch.resolve("history.db"));
@@ -83,7 +98,8 @@ public class RunCommand extends QuietCommand {
         }
         ExecutorManager executors = new ExecutorManager(settings, Path.of(ns.getString("work_dir")));
         RunEngine engine = new RunEngine(new RunDao(database.jdbi()), executors.executors(), executors.slots(),
-                (id, hash) -> Optional.empty(), Clock.systemUTC(), scratch.resolve("logs"));
+                (id, hash) -> Optional.empty(), Clock.systemUTC(), scratch.resolve("logs"), AlertPlanner.none(),
+                secrets);
         CompletableFuture<RunState> done = new CompletableFuture<>();
         engine.addListener(new Progress(done));
         try {

@@ -3,6 +3,7 @@ package io.kindling.scheduler.core;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.Redactor;
 import io.kindling.scheduler.db.RunRecord;
 import io.kindling.scheduler.db.TaskRunRecord;
 import java.time.Instant;
@@ -88,6 +89,8 @@ final class ActiveRun {
         Instant retryAt;
         String attemptId;
         AttemptHandle handle;
+        /** The current attempt's secret values, masked in its error before it is stored. */
+        Redactor redactor = Redactor.NONE;
         /** The task's attempt holds one of its executor's slots. */
         boolean holdsSlot;
         boolean timedOut;

@@ -1,7 +1,9 @@
 package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.RenderedTask;
 import io.kindling.dsl.Schedule;
+import io.kindling.dsl.Secrets;
 import io.kindling.dsl.Task;
 import io.kindling.dsl.TaskBody;
 import io.kindling.dsl.TemplateContext;
@@ -9,6 +11,7 @@ import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
+import io.kindling.executor.Redactor;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.BackfillRecord;
@@ -76,6 +79,7 @@ public final class RunEngine implements AutoCloseable {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final RemoteAttempts remote;
     private final AlertPlanner alerts;
+    private final Secrets secrets;
 
     /**
      * @param executors executors by name with their task slots
@@ -89,8 +93,15 @@ public final class RunEngine implements AutoCloseable {
     /** @param alerts the alerts each transition causes, written with the transition */
     public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
                      PipelineVersions versions, Clock clock, Path logDir, AlertPlanner alerts) {
+        this(dao, executors, slots, versions, clock, logDir, alerts, Secrets.NONE);
+    }
+
+    /** @param secrets where each attempt's {@code {{ secrets.NAME }}} values come from */
+    public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
+                     PipelineVersions versions, Clock clock, Path logDir, AlertPlanner alerts, Secrets secrets) {
         this.dao = dao;
         this.alerts = alerts;
+        this.secrets = secrets;
         executors.forEach((name, executor) -> this.executors.put(name,
                 new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
         this.remote = new RemoteAttempts(dao.remoteIds(), executors);
@@ -564,18 +575,19 @@ public final class RunEngine implements AutoCloseable {
         EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
         Path logFile = logDir.resolve(run.pipeline.id()).resolve(run.runId())
                 .resolve(def.id() + "." + task.attempts + ".log");
-        TaskBody body = null;
+        RenderedTask rendered = null;
         String renderError = null;
         try {
-            body = def.body().render(run.templates);
+            rendered = RenderedTask.of(def, run.templates, secrets);
         } catch (IllegalArgumentException e) {
             renderError = e.getMessage();
         }
+        task.redactor = rendered == null ? Redactor.NONE : Redactor.of(rendered.secretValues());
         try {
             dao.startAttempt(new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts, def.executor(),
                     TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now()), Optional.empty(),
                     Optional.empty(), logFile.toString(), run.repairNumber,
-                    Optional.ofNullable(body).map(RunEngine::describe)));
+                    Optional.ofNullable(rendered).map(r -> describe(r.masked()))));
         } catch (RunFencedException e) {
             freeSlot(run, task); // another daemon owns the run now: this attempt never starts
             throw e;
@@ -590,12 +602,12 @@ public final class RunEngine implements AutoCloseable {
         }
 
         String attemptId = task.attemptId;
-        if (body == null) {
+        if (rendered == null) {
             attemptEnded(run, task, attemptId, AttemptResult.failed(renderError), Optional.empty());
             return;
         }
         AttemptRequest request = new AttemptRequest(attemptId, run.runId(), run.pipeline.id(), def.id(),
-                task.attempts, body, run.run.params(), def.sparkConf(), logFile);
+                task.attempts, rendered.body(), run.run.params(), rendered.sparkConf(), logFile, task.redactor);
         follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
     }
 
@@ -624,9 +636,11 @@ public final class RunEngine implements AutoCloseable {
                 attempt.executor(), found.remoteId());
         AttemptHandle handle;
         try {
+            RenderedTask rendered = RenderedTask.of(def, run.templates, secrets);
+            task.redactor = Redactor.of(rendered.secretValues());
             handle = slots.executor.attach(new AttemptRequest(attempt.attemptId(), run.runId(), run.pipeline.id(),
-                    def.id(), attempt.attemptNumber(), def.body().render(run.templates), run.run.params(),
-                    def.sparkConf(), Path.of(attempt.logPath())), found.remoteId(),
+                    def.id(), attempt.attemptNumber(), rendered.body(), run.run.params(),
+                    rendered.sparkConf(), Path.of(attempt.logPath()), task.redactor), found.remoteId(),
                     remote.listener(attempt.attemptId()));
         } catch (RuntimeException e) { // the run must go on: the attempt fails and is retried by its policy
             attemptEnded(run, task, attempt.attemptId(), AttemptResult.failed("cannot follow "
@@ -666,9 +680,10 @@ public final class RunEngine implements AutoCloseable {
             case FAILED -> TaskState.FAILED;
             case CANCELLED -> task.timedOut ? TaskState.TIMED_OUT : TaskState.CANCELLED;
         };
+        // Masked before it is stored, logged or put in an alert: whatever the executor did, no secret leaves here.
         Optional<String> error = attemptState == TaskState.TIMED_OUT
                 ? Optional.of("timed out after " + def.timeout().map(Duration::toString).orElse("?"))
-                : result.error();
+                : result.error().map(task.redactor::mask);
         boolean retry = !run.cancelling
                 && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
                 && def.retry().allowsRetryAfter(task.attempts - task.attemptBase);

@@ -85,6 +85,40 @@ class CommandsTest {
     }
 
     @Test
+    void runTakesSecretsFromTheSecretsFileAndTheEnvironmentAndMasksThem() throws IOException {
+        Path secrets = secretsFile("WAREHOUSE_PASSWORD=cli-pass-9b1f\n", "rw-------");
+        Files.writeString(dir.resolve("expected-password.txt"), "cli-pass-9b1f");
+        Path file = TestDirs.resource("pipelines/secrets/leaks.yml");
+
+        Optional<Throwable> result = kindling("run", file.toString(), "--secrets-file", secrets.toString(),
+                "--work-dir", dir.toString(), "--master", "local[2]");
+
+        assertThat(result).isPresent(); // the task fails on purpose, with the password in its message
+        assertThat(dir.resolve("login-report.txt")).hasContent("arg true, spark_conf true");
+        assertThat(stdout()).contains("the warehouse refused password ***").doesNotContain("cli-pass-9b1f");
+    }
+
+    @Test
+    void runRefusesASecretsFileOthersCanRead() throws IOException {
+        Path secrets = secretsFile("WAREHOUSE_PASSWORD=x\n", "rw-rw-r--");
+
+        Optional<Throwable> result = kindling("run", TestDirs.resource("pipelines/secrets/leaks.yml").toString(),
+                "--secrets-file", secrets.toString());
+
+        assertThat(result).isPresent();
+        assertThat(result.get()).isInstanceOf(CommandFailedException.class)
+                .hasMessageStartingWith("secrets file " + secrets.toAbsolutePath()
+                        + " is readable or writable by group or others (mode rw-rw-r--)");
+    }
+
+    private Path secretsFile(String text, String mode) throws IOException {
+        Path file = dir.resolve("secrets.properties");
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+        return file;
+    }
+
+    @Test
     void runRefusesAnUndeclaredParam() {
         Path file = TestDirs.repositoryRoot().resolve("examples/pipelines/people.yml");
         Optional<Throwable> result = kindling("run", file.toString(), "--param", "min_agee=3");
