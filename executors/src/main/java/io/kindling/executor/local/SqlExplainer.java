@@ -9,6 +9,8 @@ import io.kindling.dsl.Secrets;
 import io.kindling.dsl.Task;
 import io.kindling.dsl.TaskBody;
 import io.kindling.dsl.TemplateContext;
+import io.kindling.executor.guard.GuardOptions;
+import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.local.SqlStatements.Statement;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,11 +62,17 @@ public final class SqlExplainer {
 
     private final SparkSession spark;
     private final Path workDir;
+    private final Map<String, String> guardConf;
 
-    /** @param workDir relative input paths resolve against it, as they do in the executor */
-    public SqlExplainer(SparkSession spark, Path workDir) {
+    /**
+     * @param workDir relative input paths resolve against it, as they do in the executor
+     * @param guard   the SQL guard's options: each task's session is guarded as the executor's would be (Spark
+     *                runs {@code EXECUTE IMMEDIATE} during analysis)
+     */
+    public SqlExplainer(SparkSession spark, Path workDir, GuardOptions guard) {
         this.spark = spark;
         this.workDir = workDir;
+        this.guardConf = SparkGuard.sessionConf(workDir, guard);
     }
 
     /** One finding per SQL task, in file order; other tasks are not Spark SQL and are left out. */
@@ -87,6 +95,7 @@ public final class SqlExplainer {
 
     private Finding explain(String taskId, TaskBody.Sql body) {
         SparkSession session = spark.newSession();
+        SparkGuard.setForSession(session, guardConf);
         for (Map.Entry<String, DataRef> input : new TreeMap<>(body.inputs()).entrySet()) {
             DataRef ref = input.getValue();
             String path = SqlTaskRunner.resolve(workDir, ref.path());

@@ -7,6 +7,7 @@ import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.dsl.TemplateContext;
+import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.local.SqlExplainer.Finding;
 import io.kindling.executor.local.SqlExplainer.Outcome;
 import java.io.IOException;
@@ -39,7 +40,7 @@ class SqlExplainerTest {
         ParseResult result = new PipelineParser(ParserOptions.lenient()).parse(file);
         assertThat(result.problems()).isEmpty();
         Pipeline p = result.pipeline().orElseThrow();
-        return new SqlExplainer(spark, dir).explain(p,
+        return new SqlExplainer(spark, dir, new GuardOptions(List.of(), false)).explain(p,
                 TemplateContext.of(p, "validate", Instant.parse("2026-03-29T00:00:00Z"), ZoneOffset.UTC,
                         p.exampleParams()));
     }

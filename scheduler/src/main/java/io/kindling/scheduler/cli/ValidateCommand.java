@@ -15,6 +15,8 @@ import io.kindling.dsl.PipelineParser;
 import io.kindling.dsl.Problem;
 import io.kindling.dsl.Schedule;
 import io.kindling.dsl.TemplateContext;
+import io.kindling.executor.guard.GuardOptions;
+import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.local.SqlExplainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import net.sourceforge.argparse4j.ArgumentParsers;
 import net.sourceforge.argparse4j.helper.HelpScreenException;
 import net.sourceforge.argparse4j.impl.Arguments;
@@ -65,6 +68,9 @@ public class ValidateCommand extends QuietCommand {
         subparser.addArgument("--master").setDefault("local[*]").help("with --explain: Spark master (default local[*])");
         subparser.addArgument("--work-dir").setDefault(".")
                 .help("with --explain: relative input paths resolve against this folder (default: the current one)");
+        subparser.addArgument("--allowed-roots").setDefault("").metavar("ROOTS")
+                .help("with --explain: the SQL guard's allowedRoots (comma-separated), as the executor sets them; "
+                        + "SQL may read and write only under --work-dir and these");
     }
 
     /**
@@ -139,7 +145,10 @@ public class ValidateCommand extends QuietCommand {
             good.forEach(p -> printNext(p, from, out));
         }
         if (namespace.getBoolean("explain") && !good.isEmpty()) {
-            problems += explain(good, namespace.getString("master"), Path.of(namespace.getString("work_dir")), out);
+            GuardOptions guard = GuardOptions.from(Map.of(GuardOptions.ALLOWED_ROOTS,
+                    namespace.getString("allowed_roots")), "--allowed-roots: ");
+            problems += explain(good, namespace.getString("master"), Path.of(namespace.getString("work_dir")), guard,
+                    out);
         }
         if (problems > 0) {
             throw new CommandFailedException(problems + " problem" + (problems == 1 ? "" : "s") + " in " + files
@@ -173,10 +182,12 @@ public class ValidateCommand extends QuietCommand {
     }
 
     /** Runs the analyzer over every SQL task; returns how many failed. */
-    private static int explain(List<Pipeline> pipelines, String master, Path workDir, PrintStream out) {
+    private static int explain(List<Pipeline> pipelines, String master, Path workDir, GuardOptions guard,
+            PrintStream out) {
         long started = System.nanoTime();
         boolean ours = SparkSession.getDefaultSession().isEmpty(); // in-process callers may have one already
         SparkSession spark = SparkSession.builder().master(master).appName("kindling validate --explain")
+                .config(SparkGuard.EXTENSIONS_KEY, SparkGuard.withExtension(null))
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "1")
                 .getOrCreate();
@@ -184,7 +195,7 @@ public class ValidateCommand extends QuietCommand {
         int analyzed = 0;
         int skipped = 0;
         try {
-            SqlExplainer explainer = new SqlExplainer(spark, workDir.toAbsolutePath().normalize());
+            SqlExplainer explainer = new SqlExplainer(spark, workDir.toAbsolutePath().normalize(), guard);
             for (Pipeline p : pipelines) {
                 Instant now = Instant.now();
                 TemplateContext context = TemplateContext.of(p, "validate", now,

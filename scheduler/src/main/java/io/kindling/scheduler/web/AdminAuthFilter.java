@@ -68,7 +68,6 @@ public final class AdminAuthFilter implements Filter {
 
     /** Lets the servlet set the status and discards what it writes. */
     private static final class StatusOnly extends HttpServletResponseWrapper {
-        private static final OutputStream NOWHERE = OutputStream.nullOutputStream();
         private int status = 200;
 
         StatusOnly(HttpServletResponse response) {
@@ -131,15 +130,16 @@ public final class AdminAuthFilter implements Filter {
                 }
 
                 @Override
-                public void write(int b) throws IOException {
-                    NOWHERE.write(b);
+                public void write(int b) {
+                    // discarded
                 }
             };
         }
 
         @Override
         public PrintWriter getWriter() {
-            return new PrintWriter(NOWHERE);
+            // a new one each time: the servlet closes it, and a closed shared one failed every later request
+            return new PrintWriter(OutputStream.nullOutputStream());
         }
     }
 }

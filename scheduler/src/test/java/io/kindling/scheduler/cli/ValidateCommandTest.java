@@ -204,4 +204,28 @@ class ValidateCommandTest {
         assertThat(lines.get(2)).startsWith(dir.resolve("pipelines/sql/wrong.sql") + ":4:6: task 'wrong_file': "
                 + "[TABLE_OR_VIEW_NOT_FOUND] The table or view `peple` cannot be found.");
     }
+
+    @Test
+    void explainIsGuardedAsTheExecutorIs() throws IOException {
+        Path elsewhere = dir.resolve("elsewhere");
+        TestDirs.copyTree(TestDirs.repositoryRoot().resolve("examples/data"), elsewhere);
+        Path workDir = Files.createDirectories(dir.resolve("work"));
+        Path pipeline = write("work/pipelines/outside.yml", """
+                pipeline: outside
+                tasks:
+                  - id: reads
+                    inputs: {people: {format: json, path: "%s"}}
+                    sql: SELECT count(*) AS n FROM people
+                """.formatted(elsewhere.resolve("people.json")));
+
+        int status = validate("--explain", "--master", "local[1]", "--work-dir", workDir.toString(),
+                pipeline.toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out()).singleElement().asString().startsWith(pipeline + ":3:1: task 'reads': input 'people'")
+                .contains("Kindling's SQL guard refuses reading").contains("outside the allowed roots");
+
+        assertThat(validate("--explain", "--master", "local[1]", "--work-dir", workDir.toString(),
+                "--allowed-roots", elsewhere.toString(), pipeline.toString())).isEqualTo(0);
+    }
 }

@@ -31,6 +31,8 @@ public final class KindlingApp {
      * printed); {@link #extension}'s client sends it on every request, so tests call the API as before.
      */
     public static final String ADMIN_TOKEN = "kdl_test-admin-token-of-every-test-daemon";
+    /** {@link #ADMIN_TOKEN} as a header line, for raw requests. */
+    public static final String ADMIN_AUTHORIZATION = "Authorization: Bearer " + ADMIN_TOKEN;
     /** Adds the admin token to a request that has no Authorization header of its own. */
     public static final ClientRequestFilter BEARER = request -> {
         if (!request.getHeaders().containsKey("Authorization")) {

@@ -51,8 +51,13 @@ public final class SocketHttp {
         }
     }
 
-    public static Answer get(int port, String path, String host) {
-        return send(port, "GET " + path + " HTTP/1.0\nHost: " + host, new byte[0]);
+    /** @param headers more header lines, e.g. {@code "Authorization: Bearer ..."} */
+    public static Answer get(int port, String path, String host, String... headers) {
+        StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.0\nHost: " + host);
+        for (String h : headers) {
+            head.append('\n').append(h);
+        }
+        return send(port, head.toString(), new byte[0]);
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

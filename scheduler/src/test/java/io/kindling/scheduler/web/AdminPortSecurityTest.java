@@ -86,9 +86,11 @@ class AdminPortSecurityTest {
         SocketHttp.Answer admin = get("/healthcheck", ADMIN);
         assertThat(admin.body()).contains("database").contains("executor-local");
 
-        SocketHttp.Answer anonymous = get("/healthcheck");
-        assertThat(anonymous.status()).isEqualTo(admin.status());
-        assertThat(anonymous.body()).isEqualTo("{\"code\":" + admin.status() + "}");
+        for (int i = 0; i < 3; i++) { // each time: a status-only answer once broke the ones after it
+            SocketHttp.Answer anonymous = get("/healthcheck");
+            assertThat(anonymous.status()).isEqualTo(admin.status());
+            assertThat(anonymous.body()).isEqualTo("{\"code\":" + admin.status() + "}");
+        }
         assertThat(get("/ping").status()).isEqualTo(200);
     }
 

@@ -44,7 +44,8 @@ class HostHeaderTest {
     void knownHostsAreServed() {
         for (String host : new String[] {"127.0.0.1:" + api(), "localhost:" + api(), "localhost", "LOCALHOST",
                 "[::1]:" + api(), "kindling.example.com", "scheduler.internal:" + api()}) {
-            assertThat(SocketHttp.get(api(), "/api/v1/pipelines", host).status()).as(host).isEqualTo(200);
+            assertThat(SocketHttp.get(api(), "/api/v1/pipelines", host, KindlingApp.ADMIN_AUTHORIZATION).status())
+                    .as(host).isEqualTo(200);
         }
     }
 

@@ -74,8 +74,8 @@ class RequestLimitsTest {
     void aJsonStringOver64KibGets400() {
         int before = noteRuns();
         SocketHttp.Answer answer = post("/pipelines/note/runs",
-                triggerBody(65 * 1024).getBytes(StandardCharsets.UTF_8));
-        assertThat(answer.status()).isEqualTo(400);
+                triggerBody(65 * 1024).getBytes(StandardCharsets.UTF_8), KindlingApp.ADMIN_AUTHORIZATION);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
         assertThat(answer.body()).contains("\"code\":400");
         assertThat(noteRuns()).isEqualTo(before);
     }

@@ -22,7 +22,8 @@ class SecurityHeadersTest {
     private final Http http = new Http(APP);
 
     private static void assertHeaders(String path, int status) {
-        SocketHttp.Answer answer = SocketHttp.get(EXTENSION.getLocalPort(), path, "localhost");
+        SocketHttp.Answer answer = SocketHttp.get(EXTENSION.getLocalPort(), path, "localhost",
+                KindlingApp.ADMIN_AUTHORIZATION);
         assertThat(answer.status()).as(path).isEqualTo(status);
         assertThat(answer.header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
         assertThat(answer.header("Referrer-Policy")).as(path).isEqualTo("no-referrer");
