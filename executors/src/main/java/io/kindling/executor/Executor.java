@@ -1,5 +1,7 @@
 package io.kindling.executor;
 
+import java.util.Map;
+
 /**
  * Runs task attempts somewhere: in this JVM, on a Spark cluster, ... The scheduler sees only this interface;
  * implementations are created by an {@link ExecutorFactory} found with {@link java.util.ServiceLoader}.
@@ -53,6 +55,15 @@ public interface Executor extends AutoCloseable {
 
     /** Whether the executor can take work now; cheap, called by health checks. */
     HealthStatus health();
+
+    /**
+     * Numbers about the executor (a Spark process's heap, its restarts) by name, published as metrics
+     * {@code kindling.executor.<name>} tagged with the executor; NaN while unknown. The names are the same on
+     * every call; cheap, called at each metrics scrape.
+     */
+    default Map<String, Double> gauges() {
+        return Map.of();
+    }
 
     /**
      * Releases what the executor holds (Spark sessions, connections). Attempts running inside the daemon are

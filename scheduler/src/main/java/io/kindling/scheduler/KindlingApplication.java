@@ -212,6 +212,11 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                     .description("Task slots of the executor no attempt holds").tag("executor", executor)
                     .register(metrics);
         }
+        executors.executors().forEach((name, executor) -> executor.gauges().keySet().forEach(gauge ->
+                Gauge.builder("kindling.executor." + gauge, executor,
+                                e -> e.gauges().getOrDefault(gauge, Double.NaN))
+                        .description("Reported by the executor (see its README)").tag("executor", name)
+                        .register(metrics)));
         environment.admin().addServlet("prometheus", new PrometheusServlet(metrics)).addMapping("/prometheus");
         ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
                 runs::backfilledTimes, engine::triggerScheduled, clock);

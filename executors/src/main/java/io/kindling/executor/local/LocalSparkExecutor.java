@@ -98,6 +98,11 @@ public final class LocalSparkExecutor implements Executor {
         return attempt;
     }
 
+    /** Starts Spark now rather than with the next attempt (a restarted Spark process does, to stay warm). */
+    public void warmUp() {
+        sparkSession.get(progress -> { });
+    }
+
     @Override
     public HealthStatus health() {
         if (closed) {
@@ -139,7 +144,7 @@ public final class LocalSparkExecutor implements Executor {
         sparkSession.close(options.stopSparkOnClose());
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
+    static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + count.incrementAndGet());

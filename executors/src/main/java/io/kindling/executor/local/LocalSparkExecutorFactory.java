@@ -5,7 +5,10 @@ import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.ExecutorFactory;
 import java.time.Clock;
 
-/** Type {@code local}: Spark in local mode inside the Kindling process. */
+/**
+ * Type {@code local}: Spark in local mode, in a supervised child JVM ({@code mode: process}, the default) or in
+ * the daemon's own ({@code mode: in-process}).
+ */
 public final class LocalSparkExecutorFactory implements ExecutorFactory {
     public static final String TYPE = "local";
 
@@ -16,6 +19,9 @@ public final class LocalSparkExecutorFactory implements ExecutorFactory {
 
     @Override
     public Executor create(ExecutorConfig config) {
-        return new LocalSparkExecutor(config, Clock.systemUTC());
+        LocalSparkOptions options = LocalSparkOptions.from(config);
+        return options.mode() == LocalSparkOptions.Mode.PROCESS
+                ? new SparkProcessExecutor(config, options, Clock.systemUTC())
+                : new LocalSparkExecutor(config, Clock.systemUTC());
     }
 }

@@ -4,9 +4,12 @@ import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The {@code options:} of a {@code local} executor in config.yml.
@@ -19,15 +22,39 @@ import java.util.TreeSet;
  * @param cacheInferredSchemas whether inputs' inferred schemas are kept while their files are unchanged
  *                           ({@link InferredSchemas})
  * @param guard              the SQL guard's {@code allowedRoots} and {@code allowUnsafeSql}
+ * @param mode               where Spark runs: a supervised child JVM (the default) or this one
+ * @param heap               the child JVM's {@code -Xmx} value
+ * @param jvmFlags           more options for the child JVM, after Spark's own
  */
 record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cancelGracePeriod,
-                         boolean cacheInferredSchemas, GuardOptions guard) {
+                         boolean cacheInferredSchemas, GuardOptions guard, Mode mode, String heap,
+                         List<String> jvmFlags) {
+    /** The {@code mode} option. */
+    enum Mode {
+        PROCESS("process"), IN_PROCESS("in-process");
+
+        final String yamlName;
+
+        Mode(String yamlName) {
+            this.yamlName = yamlName;
+        }
+    }
+
+    static final String MODE = "mode";
+    static final String HEAP = "heap";
+    static final String JVM_FLAGS = "jvmFlags";
+    /** As {@code spark.driver.memory}'s default. */
+    static final String DEFAULT_HEAP = "1g";
+    private static final long MIN_HEAP_BYTES = 512L << 20;
+    private static final Pattern HEAP_SIZE = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
     static final String MASTER = "master";
     static final String STOP_SPARK_ON_CLOSE = "stopSparkOnClose";
     static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
     static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
     private static final Set<String> KNOWN = Set.of(MASTER, STOP_SPARK_ON_CLOSE, CANCEL_GRACE_SECONDS,
-            CACHE_INFERRED_SCHEMAS, GuardOptions.ALLOWED_ROOTS, GuardOptions.ALLOW_UNSAFE_SQL);
+            CACHE_INFERRED_SCHEMAS, GuardOptions.ALLOWED_ROOTS, GuardOptions.ALLOW_UNSAFE_SQL, MODE, HEAP, JVM_FLAGS);
+    /** The options only the daemon's side of {@code mode: process} reads. */
+    static final Set<String> PROCESS_ONLY = Set.of(MODE, HEAP, JVM_FLAGS);
 
     /** Reads the options; unknown keys and bad values are errors naming the executor and the option. */
     static LocalSparkOptions from(ExecutorConfig config) {
@@ -64,7 +91,58 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
             throw new IllegalArgumentException(where + "option '" + CANCEL_GRACE_SECONDS
                     + "' must be a whole number of seconds, at least 1, not '" + grace + "'");
         }
-        return new LocalSparkOptions(master, stop, Duration.ofSeconds(seconds), cacheSchemas, guard);
+        String modeName = options.getOrDefault(MODE, Mode.PROCESS.yamlName).strip();
+        Mode mode = Arrays.stream(Mode.values()).filter(m -> m.yamlName.equals(modeName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(where + "option '" + MODE + "' must be '"
+                        + Mode.PROCESS.yamlName + "' or '" + Mode.IN_PROCESS.yamlName + "', not '" + modeName + "'"));
+        if (mode == Mode.IN_PROCESS) {
+            for (String key : List.of(HEAP, JVM_FLAGS)) {
+                if (options.containsKey(key)) {
+                    throw new IllegalArgumentException(where + "option '" + key + "' applies to mode: "
+                            + Mode.PROCESS.yamlName + " only (Spark runs in the daemon's JVM with mode: "
+                            + Mode.IN_PROCESS.yamlName + ")");
+                }
+            }
+        }
+        String heap = options.getOrDefault(HEAP, DEFAULT_HEAP).strip();
+        if (!HEAP_SIZE.matcher(heap).matches()) {
+            throw new IllegalArgumentException(where + "option '" + HEAP + "' must be a size such as 2g or 1536m, "
+                    + "not '" + heap + "'");
+        }
+        if (bytes(heap) < MIN_HEAP_BYTES) { // Spark refuses to start below 450 MiB of usable heap
+            throw new IllegalArgumentException(where + "option '" + HEAP + "' must be at least 512m, which Spark "
+                    + "needs to start, not '" + heap + "'");
+        }
+        List<String> flags = Arrays.stream(options.getOrDefault(JVM_FLAGS, "").strip().split("\\s+"))
+                .filter(f -> !f.isEmpty()).toList();
+        for (String flag : flags) {
+            if (!flag.startsWith("-") || flag.equals("-cp") || flag.equals("-classpath") || flag.equals("-jar")) {
+                throw new IllegalArgumentException(where + "option '" + JVM_FLAGS + "' takes JVM options "
+                        + "(-XX:..., -D...), not '" + flag + "' (the class path is the daemon's)");
+            }
+        }
+        return new LocalSparkOptions(master, stop, Duration.ofSeconds(seconds), cacheSchemas, guard, mode, heap,
+                flags);
+    }
+
+    LocalSparkOptions {
+        jvmFlags = List.copyOf(jvmFlags);
+    }
+
+    private static long bytes(String size) {
+        char unit = Character.toLowerCase(size.charAt(size.length() - 1));
+        long shift = switch (unit) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        String digits = Character.isDigit(unit) ? size : size.substring(0, size.length() - 1);
+        try {
+            return Math.multiplyExact(Long.parseLong(digits), 1L << shift);
+        } catch (ArithmeticException | NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** A true/false option, true unless set. */

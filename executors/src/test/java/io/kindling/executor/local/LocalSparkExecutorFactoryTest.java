@@ -26,15 +26,44 @@ class LocalSparkExecutorFactoryTest {
         Executors executors = new Executors();
 
         assertThat(executors.types()).contains("local");
-        try (Executor executor = executors.create(config(Map.of("stopSparkOnClose", "false")))) {
+        try (Executor executor = executors.create(config(Map.of("stopSparkOnClose", "false", "mode", "in-process")))) {
             assertThat(executor).isInstanceOf(LocalSparkExecutor.class);
             assertThat(executor.name()).isEqualTo("local");
         }
     }
 
     @Test
+    void sparkRunsInAChildProcessUnlessToldOtherwise() {
+        try (Executor executor = new LocalSparkExecutorFactory().create(config(Map.of()))) {
+            assertThat(executor).isInstanceOf(SparkProcessExecutor.class);
+            assertThat(executor.health()).isEqualTo(HealthStatus.ok("Spark process (master local[*], heap 1g) not "
+                    + "running; it starts with the next attempt"));
+            assertThat(executor.gauges()).containsEntry("spark.process.up", 0.0)
+                    .containsEntry("spark.process.restarts", 0.0);
+        }
+    }
+
+    @Test
+    void processOptionsAreCheckedAndBelongToProcessMode() {
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("mode", "thread"))))
+                .hasMessage("executor 'local' (type local): option 'mode' must be 'process' or 'in-process', not "
+                        + "'thread'");
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("heap", "lots"))))
+                .hasMessage("executor 'local' (type local): option 'heap' must be a size such as 2g or 1536m, not "
+                        + "'lots'");
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("heap", "256m"))))
+                .hasMessage("executor 'local' (type local): option 'heap' must be at least 512m, which Spark needs to "
+                        + "start, not '256m'");
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("jvmFlags", "-Xss4m -cp /x"))))
+                .hasMessageContaining("option 'jvmFlags' takes JVM options (-XX:..., -D...), not '-cp'");
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("mode", "in-process",
+                "heap", "2g")))).hasMessageContaining("option 'heap' applies to mode: process only");
+    }
+
+    @Test
     void sparkStartsWithTheFirstAttemptNotWithTheExecutor() {
-        try (Executor executor = new LocalSparkExecutorFactory().create(config(Map.of("stopSparkOnClose", "false")))) {
+        try (Executor executor = new LocalSparkExecutorFactory().create(config(Map.of("stopSparkOnClose", "false",
+                "mode", "in-process")))) {
             assertThat(executor.health()).isEqualTo(HealthStatus.ok(
                     "local Spark (master local[*]) not started yet; it starts with the first attempt"));
         }
@@ -54,8 +83,8 @@ class LocalSparkExecutorFactoryTest {
         assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("mastr", "local[2]"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("executor 'local' (type local): unknown option 'mastr', known options: "
-                        + "[allowUnsafeSql, allowedRoots, cacheInferredSchemas, cancelGraceSeconds, master, "
-                        + "stopSparkOnClose]");
+                        + "[allowUnsafeSql, allowedRoots, cacheInferredSchemas, cancelGraceSeconds, heap, jvmFlags, "
+                        + "master, mode, stopSparkOnClose]");
     }
 
     @Test

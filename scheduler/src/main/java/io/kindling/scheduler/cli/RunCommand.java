@@ -93,7 +93,8 @@ public class RunCommand extends QuietCommand {
         for (String name : pipeline.tasks().stream().map(t -> t.executor()).distinct().toList()) {
             ExecutorSettings s = new ExecutorSettings();
             s.setSlots(2);
-            s.setOptions(Map.of("master", ns.getString("master")));
+            // one run of one pipeline: Spark in this process, which is the run's own (no daemon to protect)
+            s.setOptions(Map.of("master", ns.getString("master"), "mode", "in-process"));
             settings.put(name, s); // every executor name runs on the local executor here
         }
         ExecutorManager executors = new ExecutorManager(settings, Path.of(ns.getString("work_dir")));

@@ -61,7 +61,7 @@ class RunEngineRecoveryTest {
     void open() {
         database = TestDatabases.sqlite(dir);
         executor = new Executors().create(new ExecutorConfig("local", "local", 2, dir, Map.of(),
-                Map.of("master", "local[2]", "stopSparkOnClose", "false")));
+                Map.of("master", "local[2]", "stopSparkOnClose", "false", "mode", "in-process")));
     }
 
     @AfterEach

@@ -43,7 +43,7 @@ class RunEngineTest {
         database = TestDatabases.sqlite(dir);
         dao = new RunDao(database.jdbi());
         executor = new Executors().create(new ExecutorConfig("local", "local", slots, dir, Map.of(),
-                Map.of("master", "local[2]", "stopSparkOnClose", "false")));
+                Map.of("master", "local[2]", "stopSparkOnClose", "false", "mode", "in-process")));
         engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", slots), (id, hash) -> Optional.empty(),
                 Clock.systemUTC(), dir.resolve("logs"));
         engine.start();

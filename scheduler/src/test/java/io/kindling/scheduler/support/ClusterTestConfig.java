@@ -37,6 +37,7 @@ public final class ClusterTestConfig {
                     options:
                       master: "local[2]"
                       stopSparkOnClose: "false"
+                      mode: in-process
                     sparkConf:
                       spark.sql.shuffle.partitions: "2"
                   cluster:

@@ -51,6 +51,7 @@ class DefaultBindAddressTest {
                 ConfigOverride.config("logDir", work.resolve("logs").toString()),
                 ConfigOverride.config("sources[0].path", work.resolve("pipelines").toString()),
                 ConfigOverride.config("executors.local.options.stopSparkOnClose", "false"),
+                ConfigOverride.config("executors.local.options.mode", "in-process"),
                 ConfigOverride.config("logging.level", "WARN"));
         daemon.before();
         try {

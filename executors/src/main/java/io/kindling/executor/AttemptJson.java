@@ -1,0 +1,120 @@
+package io.kindling.executor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kindling.dsl.DataRef;
+import io.kindling.dsl.ParamType;
+import io.kindling.dsl.TaskBody;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An attempt of a SQL or class task as JSON, for a process that runs it elsewhere: the cluster runner, the local
+ * executor's Spark process. Neither the task's {@code spark_conf} nor its log file is included: where they apply
+ * differs by receiver, so each adds what it needs.
+ */
+public final class AttemptJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AttemptJson() {
+    }
+
+    public static ObjectNode encode(AttemptRequest request) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("attempt_id", request.attemptId());
+        root.put("run_id", request.runId());
+        root.put("pipeline_id", request.pipelineId());
+        root.put("task_id", request.taskId());
+        root.put("attempt_number", request.attemptNumber());
+        root.set("params", JSON.valueToTree(request.params()));
+        // The receiver masks its own log; the secrets are in the task already, so this reveals nothing more.
+        root.set("redact", JSON.valueToTree(request.redactor().values()));
+        ObjectNode body = root.putObject("body");
+        if (request.body() instanceof TaskBody.Sql sql) {
+            body.put("type", "sql");
+            body.put("sql", sql.sql());
+            sql.sqlFile().ifPresent(file -> body.put("sql_file", file.toString()));
+            ObjectNode inputs = body.putObject("inputs");
+            sql.inputs().forEach((name, ref) -> inputs.set(name, ref(ref)));
+            sql.output().ifPresent(ref -> body.set("output", ref(ref)));
+            ObjectNode args = body.putObject("args");
+            sql.args().forEach((name, value) -> {
+                ParamType type = ParamType.of(value);
+                args.putObject(name).put("type", type.yamlName()).put("value", type.format(value));
+            });
+        } else if (request.body() instanceof TaskBody.JavaClass javaClass) {
+            body.put("type", "class");
+            body.put("class", javaClass.className());
+            body.set("args", JSON.valueToTree(javaClass.args()));
+        } else {
+            throw new IllegalArgumentException("only sql and class tasks run in another process, not "
+                    + request.body().getClass().getSimpleName());
+        }
+        return root;
+    }
+
+    /** The attempt {@link #encode} wrote, with the receiver's own {@code sparkConf} and log file. */
+    public static AttemptRequest decode(JsonNode root, Map<String, String> sparkConf, Path logFile) {
+        JsonNode body = root.path("body");
+        TaskBody taskBody = switch (body.path("type").asText()) {
+            case "sql" -> {
+                Map<String, DataRef> inputs = new LinkedHashMap<>();
+                body.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), ref(e.getValue())));
+                yield new TaskBody.Sql(body.path("sql").asText(),
+                        Optional.ofNullable(body.get("sql_file")).map(n -> Path.of(n.asText())), inputs,
+                        Optional.ofNullable(body.get("output")).map(AttemptJson::ref), args(body.path("args")));
+            }
+            case "class" -> new TaskBody.JavaClass(body.path("class").asText(), strings(body.path("args")));
+            default -> throw new IllegalArgumentException("unknown task body type '" + body.path("type").asText() + "'");
+        };
+        return new AttemptRequest(root.path("attempt_id").asText(), root.path("run_id").asText(),
+                root.path("pipeline_id").asText(), root.path("task_id").asText(), root.path("attempt_number").asInt(),
+                taskBody, strings(root.path("params")), sparkConf, logFile, redactor(root.path("redact")));
+    }
+
+    /** A JSON object of strings as a map, in order. */
+    public static Map<String, String> strings(JsonNode node) {
+        Map<String, String> map = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        return map;
+    }
+
+    /** Marker values travel with their type, so the receiver binds the same typed literals as the daemon would. */
+    private static Map<String, Object> args(JsonNode node) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            String typeName = e.getValue().path("type").asText();
+            String text = e.getValue().path("value").asText();
+            ParamType type = ParamType.named(typeName).orElseThrow(() -> new IllegalArgumentException(
+                    "marker :" + e.getKey() + " has an unknown type '" + typeName + "'"));
+            args.put(e.getKey(), type.parse(text).orElseThrow(() -> new IllegalArgumentException(
+                    "marker :" + e.getKey() + " holds '" + text + "', which is not " + type.described())));
+        });
+        return args;
+    }
+
+    private static ObjectNode ref(DataRef ref) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("format", ref.format());
+        node.put("path", ref.path());
+        node.put("mode", ref.mode());
+        node.set("options", JSON.valueToTree(ref.options()));
+        return node;
+    }
+
+    private static DataRef ref(JsonNode node) {
+        return new DataRef(node.path("format").asText(), node.path("path").asText(), node.path("mode").asText(),
+                strings(node.path("options")));
+    }
+
+    private static Redactor redactor(JsonNode node) {
+        Set<String> values = new LinkedHashSet<>();
+        node.forEach(v -> values.add(v.asText()));
+        return new Redactor(values);
+    }
+}

@@ -1,0 +1,144 @@
+package io.kindling.executor.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.AttemptJson;
+import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
+import io.kindling.executor.ExecutorConfig;
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main class of the local executor's Spark process: it connects back to the daemon on loopback, proves it
+ * was started by it with the secret read from stdin, then runs the attempts it is sent on an in-process
+ * {@link LocalSparkExecutor} (one warm SparkSession, a session per attempt) and reports how each ended. When
+ * the daemon goes away (its socket closes), the process cancels what runs and exits: nothing outlives it.
+ */
+public final class SparkAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkAgent.class);
+    /** How long the agent may take to cancel its attempts and stop Spark after the daemon left. */
+    private static final long EXIT_DEADLINE_MILLIS = 15_000;
+
+    private final AgentFrames frames;
+    private final LocalSparkExecutor executor;
+    private final Map<String, AttemptHandle> running = new ConcurrentHashMap<>();
+
+    private SparkAgent(AgentFrames frames, LocalSparkExecutor executor) {
+        this.frames = frames;
+        this.executor = executor;
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(args[0]);
+        String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        AgentFrames frames = new AgentFrames(new Socket(InetAddress.getLoopbackAddress(), port));
+        frames.send(AgentFrames.message("hello").put("secret", secret).put("pid", ProcessHandle.current().pid()));
+        JsonNode config = frames.read();
+        if (!config.path("type").asText().equals("config")) {
+            throw new IOException("expected the executor's config, got " + config.path("type").asText());
+        }
+        ExecutorConfig executorConfig = new ExecutorConfig(config.path("name").asText(), "local",
+                config.path("slots").asInt(), Path.of(config.path("work_dir").asText()),
+                AttemptJson.strings(config.path("spark_conf")), AttemptJson.strings(config.path("options")));
+        LocalSparkExecutor executor = new LocalSparkExecutor(executorConfig, Clock.systemUTC());
+        if (config.path("warm").asBoolean()) {
+            Thread warm = new Thread(executor::warmUp, "kindling-agent-warm-up");
+            warm.setDaemon(true);
+            warm.start();
+        }
+        new SparkAgent(frames, executor).serve();
+    }
+
+    private void serve() {
+        try {
+            while (true) {
+                JsonNode message = frames.read();
+                switch (message.path("type").asText()) {
+                    case "start" -> start(message);
+                    case "cancel" -> {
+                        AttemptHandle handle = running.get(message.path("attempt_id").asText());
+                        if (handle != null) {
+                            handle.cancel(message.path("reason").asText());
+                        }
+                    }
+                    case "status" -> frames.send(status());
+                    case "shutdown" -> {
+                        exit("the daemon asked it to stop");
+                        return;
+                    }
+                    default -> LOG.warn("unknown message type '{}'", message.path("type").asText());
+                }
+            }
+        } catch (EOFException e) {
+            exit("the daemon closed the connection");
+        } catch (IOException | RuntimeException e) {
+            exit("the connection to the daemon failed: " + e);
+        }
+    }
+
+    private void start(JsonNode message) throws IOException {
+        AttemptRequest request;
+        try {
+            request = AttemptJson.decode(message.path("request"), AttemptJson.strings(message.path("spark_conf")),
+                    Path.of(message.path("log_file").asText()));
+        } catch (RuntimeException e) {
+            frames.send(result(message.path("request").path("attempt_id").asText(),
+                    AttemptResult.failed("the Spark process could not read the task: " + e.getMessage())));
+            return;
+        }
+        AttemptHandle handle = executor.start(request);
+        running.put(request.attemptId(), handle);
+        handle.result().whenComplete((outcome, failure) -> {
+            running.remove(request.attemptId(), handle);
+            AttemptResult ended = outcome != null ? outcome
+                    : AttemptResult.failed("the attempt ended abnormally: " + failure);
+            ObjectNode frame = result(request.attemptId(), ended);
+            handle.sparkApplicationId().ifPresent(id -> frame.put("app_id", id));
+            try {
+                frames.send(frame);
+            } catch (IOException e) {
+                LOG.warn("attempt {}: cannot report its result to the daemon: {}", request.attemptId(), e.toString());
+            }
+        });
+    }
+
+    private static ObjectNode result(String attemptId, AttemptResult result) {
+        ObjectNode frame = AgentFrames.message("result").put("attempt_id", attemptId)
+                .put("outcome", result.outcome().name());
+        result.error().ifPresent(error -> frame.put("error", error));
+        return frame;
+    }
+
+    private ObjectNode status() {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return AgentFrames.message("status").put("heap_used", heap.getUsed()).put("heap_max", heap.getMax())
+                .put("running", running.size()).put("health", executor.health().message());
+    }
+
+    /** Cancels what runs and exits; a Spark that does not stop in time is not waited for. */
+    private void exit(String why) {
+        LOG.info("Spark process exiting: {}", why);
+        CompletableFuture.delayedExecutor(EXIT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+                .execute(() -> Runtime.getRuntime().halt(0));
+        frames.close();
+        executor.close();
+        System.exit(0);
+    }
+}

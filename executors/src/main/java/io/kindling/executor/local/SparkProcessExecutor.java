@@ -1,0 +1,420 @@
+package io.kindling.executor.local;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.AttemptJson;
+import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
+import io.kindling.executor.Executor;
+import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.HealthStatus;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local executor whose Spark lives in a supervised child JVM ({@code mode: process}, the default): an
+ * OutOfMemoryError, {@code System.exit} or a native crash in a task ends that process, not the daemon. The
+ * process is started by the first attempt, kept warm, asked for its status every few seconds, and started again
+ * when it dies; the attempts it was running fail with the reason and are retried by their policy.
+ *
+ * <p>Cancel is sent to the process, which cancels the attempt's Spark jobs; an attempt that has not stopped
+ * within the cancel grace period gets the process restarted, which fails the other attempts it was running.
+ */
+final class SparkProcessExecutor implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkProcessExecutor.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
+    /** A process whose agent has not answered a status request for this long is hung (GC thrashing): restarted. */
+    private static final Duration UNRESPONSIVE_AFTER = Duration.ofSeconds(30);
+    private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(60);
+    /** The agent's own executor waits for cancelled attempts' threads: the grace period is the daemon's. */
+    private static final String AGENT_CANCEL_GRACE_SECONDS = Long.toString(Duration.ofDays(1).toSeconds());
+
+    private final ExecutorConfig config;
+    private final LocalSparkOptions options;
+    private final Clock clock;
+    private final Map<String, ProcessAttempt> attempts = new ConcurrentHashMap<>();
+    /** Starts the process and hands it attempts, in order, off the caller's thread. */
+    private final ExecutorService dispatcher;
+    private final ScheduledExecutorService timer;
+    private final SparkProcess.Listener listener = new Listener();
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private SparkProcess process;
+    private boolean closed;
+    private int restarts;
+    private int quickDeaths;
+    private String lastExit;
+    private String startFailure;
+    private volatile JsonNode lastStatus;
+    private volatile long lastStatusNanos;
+
+    SparkProcessExecutor(ExecutorConfig config, LocalSparkOptions options, Clock clock) {
+        this.config = requireNonNull(config, "config is null");
+        this.options = requireNonNull(options, "options is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.dispatcher = java.util.concurrent.Executors.newSingleThreadExecutor(
+                LocalSparkExecutor.daemonThreads("kindling-" + config.name() + "-spark-process-"));
+        this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                LocalSparkExecutor.daemonThreads("kindling-" + config.name() + "-spark-process-timer-"));
+        timer.scheduleWithFixedDelay(this::checkStatus, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public AttemptHandle start(AttemptRequest request) {
+        requireNonNull(request, "request is null");
+        ObjectNode task;
+        try {
+            task = AttemptJson.encode(request);
+        } catch (IllegalArgumentException e) {
+            return AttemptHandle.ended(AttemptResult.failed("executor '" + config.name() + "' (type local) "
+                    + e.getMessage()));
+        }
+        ObjectNode start = AgentFrames.message("start");
+        start.set("request", task);
+        start.set("spark_conf", AgentFrames.JSON.valueToTree(request.sparkConf()));
+        // the process's working directory is workDir: the log's path must not depend on the daemon's
+        start.put("log_file", request.logFile().toAbsolutePath().toString());
+        ProcessAttempt attempt = new ProcessAttempt(request);
+        synchronized (lock) {
+            if (closed) {
+                return AttemptHandle.ended(AttemptResult.failed("executor '" + config.name() + "' is closed"));
+            }
+            if (attempts.putIfAbsent(request.attemptId(), attempt) != null) {
+                return AttemptHandle.ended(AttemptResult.failed("attempt " + request.attemptId()
+                        + " is already running on executor '" + config.name() + "'"));
+            }
+        }
+        dispatcher.execute(() -> dispatch(attempt, start));
+        return attempt;
+    }
+
+    private void dispatch(ProcessAttempt attempt, ObjectNode start) {
+        if (attempt.result.isDone()) { // cancelled while it waited
+            return;
+        }
+        SparkProcess target;
+        try {
+            target = running();
+        } catch (IOException | RuntimeException e) {
+            attempt.end(AttemptResult.failed("executor '" + config.name() + "' cannot start its Spark process: "
+                    + e.getMessage()));
+            return;
+        }
+        synchronized (lock) {
+            if (process != target) { // it died in between
+                attempt.end(AttemptResult.failed(lastExit + "; the attempt is retried by its policy"));
+                return;
+            }
+            attempt.process = target;
+        }
+        target.send(start); // a failed send means the process died: its exit fails the attempt
+    }
+
+    /** The live process, started now if there is none. Called on the dispatcher thread only. */
+    private SparkProcess running() throws IOException {
+        boolean warm;
+        synchronized (lock) {
+            warm = restarts > 0; // a first start waits for work; a restart is kept warm for the retries
+
+            if (closed) {
+                throw new IOException("the executor is closed");
+            }
+            if (process != null) {
+                return process;
+            }
+        }
+        long begun = System.nanoTime();
+        ObjectNode agentConfig = AgentFrames.message("config").put("name", config.name())
+                .put("slots", config.slots()).put("work_dir", config.workDir().toAbsolutePath().toString())
+                .put("warm", warm);
+        agentConfig.set("spark_conf", AgentFrames.JSON.valueToTree(config.sparkConf()));
+        Map<String, String> agentOptions = new LinkedHashMap<>(config.options());
+        agentOptions.keySet().removeAll(LocalSparkOptions.PROCESS_ONLY);
+        agentOptions.put(LocalSparkOptions.MODE, LocalSparkOptions.Mode.IN_PROCESS.yamlName);
+        agentOptions.put(LocalSparkOptions.CANCEL_GRACE_SECONDS, AGENT_CANCEL_GRACE_SECONDS);
+        agentOptions.put(LocalSparkOptions.STOP_SPARK_ON_CLOSE, "true");
+        agentConfig.set("options", AgentFrames.JSON.valueToTree(agentOptions));
+        SparkProcess started;
+        try {
+            started = SparkProcess.start(config.name(), config.workDir().toAbsolutePath(), options.heap(),
+                    options.jvmFlags(), agentConfig, START_TIMEOUT, listener);
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                startFailure = e.getMessage();
+            }
+            throw e;
+        }
+        synchronized (lock) {
+            if (closed) {
+                started.kill("the executor closed while its Spark process started");
+                throw new IOException("the executor is closed");
+            }
+            process = started;
+            startFailure = null;
+            lastStatusNanos = System.nanoTime();
+        }
+        LOG.info("executor '{}': Spark process {} started in {} ms (heap {})", config.name(), started.pid(),
+                (System.nanoTime() - begun) / 1_000_000,
+                options.heap());
+        return started;
+    }
+
+    private void checkStatus() {
+        SparkProcess current;
+        synchronized (lock) {
+            current = process;
+        }
+        if (current == null) {
+            return;
+        }
+        long silentNanos = System.nanoTime() - lastStatusNanos;
+        if (silentNanos > UNRESPONSIVE_AFTER.toNanos()) {
+            current.kill("the Spark process stopped answering for " + UNRESPONSIVE_AFTER.toSeconds()
+                    + " s (heap " + options.heap() + ", perhaps full) and was restarted");
+            return;
+        }
+        current.send(AgentFrames.message("status"));
+    }
+
+    private void cancel(ProcessAttempt attempt, String why) {
+        SparkProcess target;
+        synchronized (lock) {
+            target = attempt.process;
+        }
+        if (target == null) { // not handed to the process yet: it never will be
+            attempt.end(AttemptResult.cancelled(why));
+            return;
+        }
+        target.send(AgentFrames.message("cancel").put("attempt_id", attempt.request.attemptId()).put("reason", why));
+        Duration grace = options.cancelGracePeriod();
+        timer.schedule(() -> {
+            if (!attempt.result.isDone()) {
+                target.kill("the Spark process was restarted: attempt " + attempt.request.attemptId()
+                        + " did not stop within " + grace.toSeconds() + " s of being cancelled");
+            }
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The process ended: its attempts fail (or end cancelled, if they were), and a new one is started. */
+    private void exited(SparkProcess ended, String why) {
+        List<ProcessAttempt> lost;
+        boolean restart;
+        Duration delay;
+        synchronized (lock) {
+            if (process == ended) {
+                process = null;
+            }
+            lastExit = why;
+            lost = attempts.values().stream().filter(a -> a.process == ended).toList();
+            restart = !closed;
+            if (restart) {
+                restarts++;
+                quickDeaths = ended.uptime().compareTo(MAX_RESTART_DELAY) < 0 ? quickDeaths + 1 : 0;
+            }
+            delay = Duration.ofSeconds(Math.min(MAX_RESTART_DELAY.toSeconds(), 1L << Math.min(quickDeaths, 6)));
+        }
+        for (ProcessAttempt attempt : lost) {
+            String cancelled = attempt.cancelReason;
+            if (cancelled != null) {
+                attempt.end(AttemptResult.cancelled(cancelled));
+            } else {
+                String error = closedNow() ? why : why + "; the attempt is retried by its policy";
+                appendToLog(attempt.request, error);
+                attempt.end(AttemptResult.failed(error));
+            }
+        }
+        if (restart) {
+            // kept warm: the next attempt, often the retry of one just lost, finds Spark started
+            timer.schedule(() -> dispatcher.execute(this::restartQuietly), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void restartQuietly() {
+        try {
+            running();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("executor '{}': cannot start the Spark process again: {}", config.name(), e.getMessage());
+        }
+    }
+
+    private boolean closedNow() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    private void appendToLog(AttemptRequest request, String line) {
+        try (AttemptLog log = AttemptLog.open(request.logFile(), clock, request.redactor())) {
+            log.line(line);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("attempt {}: cannot write to its log: {}", request.attemptId(), e.toString());
+        }
+    }
+
+    /** The live process's id, for tests and health. */
+    OptionalLong pid() {
+        synchronized (lock) {
+            return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
+        }
+    }
+
+    @Override
+    public HealthStatus health() {
+        SparkProcess current;
+        String failure;
+        String exit;
+        int restarted;
+        synchronized (lock) {
+            if (closed) {
+                return HealthStatus.unhealthy("executor '" + config.name() + "' is closed");
+            }
+            current = process;
+            failure = startFailure;
+            exit = lastExit;
+            restarted = restarts;
+        }
+        if (current == null && failure != null) {
+            return HealthStatus.unhealthy("the Spark process cannot start: " + failure);
+        }
+        String history = restarted == 0 ? "" : ", restarted " + restarted + " times, last because " + exit;
+        if (current == null) {
+            return HealthStatus.ok("Spark process (master " + options.master() + ", heap " + options.heap()
+                    + ") not running; it starts with the next attempt" + history);
+        }
+        JsonNode status = lastStatus;
+        String heap = status == null ? "" : String.format(Locale.ROOT, ", heap %d of %d MiB",
+                status.path("heap_used").asLong() >> 20, status.path("heap_max").asLong() >> 20);
+        return HealthStatus.ok("Spark process " + current.pid() + " up " + current.uptime().toSeconds() + " s" + heap
+                + ", " + attempts.size() + " attempts running" + history);
+    }
+
+    @Override
+    public Map<String, Double> gauges() {
+        SparkProcess current;
+        int restarted;
+        synchronized (lock) {
+            current = process;
+            restarted = restarts;
+        }
+        JsonNode status = lastStatus;
+        boolean fresh = current != null && status != null;
+        Map<String, Double> gauges = new LinkedHashMap<>();
+        gauges.put("spark.process.up", current == null ? 0.0 : 1.0);
+        gauges.put("spark.process.restarts", (double) restarted);
+        gauges.put("spark.process.heap.used.bytes", fresh ? status.path("heap_used").asDouble() : Double.NaN);
+        gauges.put("spark.process.heap.max.bytes", fresh ? status.path("heap_max").asDouble() : Double.NaN);
+        long rss = current == null ? -1 : current.residentBytes();
+        gauges.put("spark.process.resident.bytes", rss < 0 ? Double.NaN : (double) rss);
+        return gauges;
+    }
+
+    /** Asks the process to cancel its attempts and exit, waiting up to the cancel grace period. */
+    @Override
+    public void close() {
+        SparkProcess current;
+        List<ProcessAttempt> waiting;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            current = process;
+            waiting = attempts.values().stream().filter(a -> a.process == null).toList();
+        }
+        waiting.forEach(a -> a.end(AttemptResult.cancelled("executor '" + config.name() + "' is closing")));
+        dispatcher.shutdownNow();
+        if (current != null) {
+            current.stop(options.cancelGracePeriod().plusSeconds(5), "executor '" + config.name() + "' is closing");
+        }
+        timer.shutdownNow();
+    }
+
+    /** An attempt handed to the process; ends once, from its result, its process's exit or a cancel. */
+    private final class ProcessAttempt implements AttemptHandle {
+        final AttemptRequest request;
+        final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
+        /** Guarded by the executor's lock: the process it was sent to, null until then. */
+        SparkProcess process;
+        volatile String cancelReason;
+        volatile String applicationId;
+
+        ProcessAttempt(AttemptRequest request) {
+            this.request = request;
+        }
+
+        void end(AttemptResult outcome) {
+            attempts.remove(request.attemptId(), this);
+            result.complete(outcome);
+        }
+
+        @Override
+        public CompletionStage<AttemptResult> result() {
+            return result.minimalCompletionStage();
+        }
+
+        @Override
+        public void cancel(String reason) {
+            String why = reason == null || reason.isBlank() ? "cancelled" : reason.strip();
+            synchronized (this) {
+                if (result.isDone() || cancelReason != null) {
+                    return;
+                }
+                cancelReason = why;
+            }
+            SparkProcessExecutor.this.cancel(this, why);
+        }
+
+        @Override
+        public Optional<String> sparkApplicationId() {
+            return Optional.ofNullable(applicationId);
+        }
+    }
+
+    private final class Listener implements SparkProcess.Listener {
+        @Override
+        public void result(SparkProcess from, String attemptId, AttemptResult outcome, Optional<String> appId) {
+            ProcessAttempt attempt = attempts.get(attemptId);
+            if (attempt == null) {
+                return;
+            }
+            appId.ifPresent(id -> attempt.applicationId = id);
+            attempt.end(outcome);
+        }
+
+        @Override
+        public void status(SparkProcess from, JsonNode status) {
+            lastStatus = status;
+            lastStatusNanos = System.nanoTime();
+        }
+
+        @Override
+        public void exited(SparkProcess from, String why) {
+            SparkProcessExecutor.this.exited(from, why);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.kindling.executor.local;
+
+import static io.kindling.executor.local.SharedSpark.request;
+import static io.kindling.executor.local.SharedSpark.sql;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kindling.dsl.TaskBody;
+import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
+import io.kindling.executor.Executor;
+import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.local.tasks.Exits;
+import io.kindling.executor.local.tasks.IgnoresCancel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local executor with Spark in a child JVM ({@code mode: process}): a real process, killed for real. */
+class SparkProcessExecutorTest {
+    private static final String LONG_QUERY =
+            "SELECT count(*) FROM range(0, 1000000000000, 1, 20000) WHERE hash(id) = 42";
+    private static final Duration SPARK = Duration.ofMinutes(2);
+
+    @TempDir
+    static Path workDir;
+    private static Executor executor;
+
+    @BeforeAll
+    static void start() {
+        executor = new LocalSparkExecutorFactory().create(new ExecutorConfig("isolated", "local", 3, workDir,
+                Map.of("spark.sql.shuffle.partitions", "2"),
+                Map.of("master", "local[2]", "heap", "512m", "cancelGraceSeconds", "3")));
+    }
+
+    @AfterAll
+    static void stop() {
+        executor.close();
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
+    }
+
+    private static AttemptResult resultOf(AttemptHandle handle) {
+        return handle.result().toCompletableFuture().orTimeout(SPARK.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+                .join();
+    }
+
+    private static AttemptRequest sqlAttempt(String id, String sql) {
+        return request(id, sql(sql), workDir.resolve("logs/" + id + ".log"));
+    }
+
+    private static long sparkProcess() {
+        return await().atMost(SPARK).until(((SparkProcessExecutor) executor)::pid, OptionalLong::isPresent)
+                .getAsLong();
+    }
+
+    @Test
+    void attemptsRunInTheChildTwoAtOnceWithTheirLogs() {
+        AttemptRequest a = sqlAttempt("a", "SELECT 1 AS one");
+        AttemptRequest b = sqlAttempt("b", "SELECT count(*) FROM range(100000)");
+        AttemptHandle first = executor.start(a);
+        AttemptHandle second = executor.start(b);
+
+        assertThat(resultOf(first)).isEqualTo(AttemptResult.succeeded());
+        assertThat(resultOf(second)).isEqualTo(AttemptResult.succeeded());
+        assertThat(first.sparkApplicationId()).hasValueSatisfying(id -> assertThat(id).startsWith("local-"));
+        assertThat(workDir.resolve("logs/b.log")).content().contains("attempt succeeded in");
+        assertThat(sparkProcess()).isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(executor.health().message()).startsWith("Spark process " + sparkProcess() + " up ");
+        await().atMost(Duration.ofSeconds(20)).until(() -> executor.gauges().get("spark.process.heap.max.bytes") > 0);
+    }
+
+    @Test
+    void aTaskThatExitsFailsItsAttemptAndTheNextOneRuns() {
+        AttemptRequest exits = request("exits", new TaskBody.JavaClass(Exits.class.getName(), Map.of("status", "3")),
+                workDir.resolve("logs/exits.log"));
+
+        AttemptResult result = resultOf(executor.start(exits));
+
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
+                .startsWith("the Spark process exited with status 3").endsWith("the attempt is retried by its policy"));
+        assertThat(workDir.resolve("logs/exits.log")).content().contains("the Spark process exited with status 3");
+        assertThat(resultOf(executor.start(sqlAttempt("after-exit", "SELECT 1")))).isEqualTo(AttemptResult.succeeded());
+        assertThat(executor.gauges().get("spark.process.restarts")).isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void runningOutOfMemoryIsSaidSo() {
+        AttemptResult result = resultOf(executor.start(sqlAttempt("oom",
+                "SELECT size(collect_list(repeat('x', 1000000))) AS n FROM range(200000)")));
+
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+        assertThat(result.error()).hasValue("the Spark process ran out of memory (heap 512m); the attempt is "
+                + "retried by its policy");
+        assertThat(resultOf(executor.start(sqlAttempt("after-oom", "SELECT 1")))).isEqualTo(AttemptResult.succeeded());
+    }
+
+    @Test
+    void aKilledProcessFailsItsAttemptsWithTheSignal() throws Exception {
+        AttemptRequest running = sqlAttempt("killed", LONG_QUERY);
+        AttemptHandle handle = executor.start(running);
+        await().atMost(SPARK).until(() -> Files.exists(running.logFile())
+                && Files.readString(running.logFile()).contains(" started ("));
+
+        ProcessHandle.of(sparkProcess()).orElseThrow().destroyForcibly();
+
+        AttemptResult result = resultOf(handle);
+        assertThat(result.error()).hasValue("the Spark process was killed by signal 9; the attempt is retried by "
+                + "its policy");
+        assertThat(resultOf(executor.start(sqlAttempt("after-kill", "SELECT 1")))).isEqualTo(AttemptResult.succeeded());
+    }
+
+    @Test
+    void cancelStopsALongQueryAndTheProcessStays() {
+        AttemptRequest running = sqlAttempt("cancelled", LONG_QUERY);
+        AttemptHandle handle = executor.start(running);
+        await().atMost(SPARK).until(() -> Files.exists(running.logFile())
+                && Files.readString(running.logFile()).contains(" started ("));
+        long pid = sparkProcess();
+
+        handle.cancel("timed out after 1h");
+
+        assertThat(handle.result().toCompletableFuture().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join())
+                .isEqualTo(AttemptResult.cancelled("timed out after 1h"));
+        assertThat(sparkProcess()).isEqualTo(pid);
+    }
+
+    @Test
+    void anAttemptThatIgnoresCancelGetsTheProcessRestarted() {
+        AttemptRequest ignoresCancel = request("stubborn", new TaskBody.JavaClass(IgnoresCancel.class.getName(),
+                Map.of()), workDir.resolve("logs/stubborn.log"));
+        AttemptHandle stubborn = executor.start(ignoresCancel);
+        AttemptRequest bystander = sqlAttempt("bystander", LONG_QUERY);
+        AttemptHandle other = executor.start(bystander);
+        await().atMost(SPARK).until(() -> Files.exists(bystander.logFile())
+                && Files.readString(bystander.logFile()).contains(" started ("));
+        long pid = sparkProcess();
+
+        stubborn.cancel("cancelled by ops");
+
+        CompletableFuture<AttemptResult> result = stubborn.result().toCompletableFuture();
+        assertThat(result.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join())
+                .isEqualTo(AttemptResult.cancelled("cancelled by ops"));
+        assertThat(resultOf(other).error()).hasValue("the Spark process was restarted: attempt "
+                + ignoresCancel.attemptId() + " did not stop within 3 s of being cancelled; the attempt is retried by "
+                + "its policy");
+        await().atMost(SPARK).until(() -> sparkProcess() != pid);
+    }
+}
