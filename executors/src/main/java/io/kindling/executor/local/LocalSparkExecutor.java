@@ -51,6 +51,12 @@ public final class LocalSparkExecutor implements Executor {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.options = LocalSparkOptions.from(config);
+        if (config.options().containsKey(LocalSparkOptions.HEAP)
+                || config.options().containsKey(LocalSparkOptions.JVM_FLAGS)) {
+            LOG.warn("executor '{}': options '{}' and '{}' have no effect with mode: {} (Spark runs in this JVM)",
+                    config.name(), LocalSparkOptions.HEAP, LocalSparkOptions.JVM_FLAGS,
+                    LocalSparkOptions.Mode.IN_PROCESS.yamlName);
+        }
         if (options.guard().allowUnsafeSql()) {
             LOG.warn("executor '{}': allowUnsafeSql is true: Kindling's SQL guard is off, so its SQL may run shell "
                     + "commands, call Java methods and read or write any path the daemon's user can", config.name());

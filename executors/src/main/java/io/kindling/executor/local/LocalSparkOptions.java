@@ -95,15 +95,6 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
         Mode mode = Arrays.stream(Mode.values()).filter(m -> m.yamlName.equals(modeName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(where + "option '" + MODE + "' must be '"
                         + Mode.PROCESS.yamlName + "' or '" + Mode.IN_PROCESS.yamlName + "', not '" + modeName + "'"));
-        if (mode == Mode.IN_PROCESS) {
-            for (String key : List.of(HEAP, JVM_FLAGS)) {
-                if (options.containsKey(key)) {
-                    throw new IllegalArgumentException(where + "option '" + key + "' applies to mode: "
-                            + Mode.PROCESS.yamlName + " only (Spark runs in the daemon's JVM with mode: "
-                            + Mode.IN_PROCESS.yamlName + ")");
-                }
-            }
-        }
         String heap = options.getOrDefault(HEAP, DEFAULT_HEAP).strip();
         if (!HEAP_SIZE.matcher(heap).matches()) {
             throw new IllegalArgumentException(where + "option '" + HEAP + "' must be a size such as 2g or 1536m, "
@@ -127,6 +118,11 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
 
     LocalSparkOptions {
         jvmFlags = List.copyOf(jvmFlags);
+    }
+
+    /** {@link #heap} in bytes. */
+    long heapBytes() {
+        return bytes(heap);
     }
 
     private static long bytes(String size) {

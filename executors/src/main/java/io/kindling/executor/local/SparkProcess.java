@@ -278,6 +278,13 @@ final class SparkProcess {
         }
     }
 
+    /**
+     * Closes the connection as a daemon that dies does: the agent then cancels its attempts and exits by itself.
+     */
+    void disconnect() {
+        frames.close();
+    }
+
     /** Ends the process now; attempts on it are told {@code why}. */
     void kill(String why) {
         if (killReason == null) {

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SparkProcessExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SparkProcessExecutor.class);
+    private static final String MAX_RESULT_SIZE = "spark.driver.maxResultSize";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
     /** A process whose agent has not answered a status request for this long is hung (GC thrashing): restarted. */
@@ -152,7 +153,7 @@ final class SparkProcessExecutor implements Executor {
         ObjectNode agentConfig = AgentFrames.message("config").put("name", config.name())
                 .put("slots", config.slots()).put("work_dir", config.workDir().toAbsolutePath().toString())
                 .put("warm", warm);
-        agentConfig.set("spark_conf", AgentFrames.JSON.valueToTree(config.sparkConf()));
+        agentConfig.set("spark_conf", AgentFrames.JSON.valueToTree(sparkConf()));
         Map<String, String> agentOptions = new LinkedHashMap<>(config.options());
         agentOptions.keySet().removeAll(LocalSparkOptions.PROCESS_ONLY);
         agentOptions.put(LocalSparkOptions.MODE, LocalSparkOptions.Mode.IN_PROCESS.yamlName);
@@ -182,6 +183,17 @@ final class SparkProcessExecutor implements Executor {
                 (System.nanoTime() - begun) / 1_000_000,
                 options.heap());
         return started;
+    }
+
+    /**
+     * The executor's spark_conf, with a result-size limit that fits the heap unless it sets one: Spark's default
+     * (1g) is the whole default heap, and results take a few times their size while they arrive, so one
+     * {@code collect()} too many would end the process rather than fail its attempt with Spark's clear error.
+     */
+    private Map<String, String> sparkConf() {
+        Map<String, String> conf = new LinkedHashMap<>(config.sparkConf());
+        conf.putIfAbsent(MAX_RESULT_SIZE, (options.heapBytes() / 8 >> 20) + "m");
+        return conf;
     }
 
     private void checkStatus() {

@@ -56,8 +56,6 @@ class LocalSparkExecutorFactoryTest {
                         + "start, not '256m'");
         assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("jvmFlags", "-Xss4m -cp /x"))))
                 .hasMessageContaining("option 'jvmFlags' takes JVM options (-XX:..., -D...), not '-cp'");
-        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("mode", "in-process",
-                "heap", "2g")))).hasMessageContaining("option 'heap' applies to mode: process only");
     }
 
     @Test

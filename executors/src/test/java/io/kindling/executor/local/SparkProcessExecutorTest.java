@@ -11,6 +11,7 @@ import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.local.tasks.CollectsTooMuch;
 import io.kindling.executor.local.tasks.Exits;
 import io.kindling.executor.local.tasks.IgnoresCancel;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class SparkProcessExecutorTest {
         return request(id, sql(sql), workDir.resolve("logs/" + id + ".log"));
     }
 
-    private static long sparkProcess() {
+    private static long sparkPid() {
         return await().atMost(SPARK).until(((SparkProcessExecutor) executor)::pid, OptionalLong::isPresent)
                 .getAsLong();
     }
@@ -72,8 +73,8 @@ class SparkProcessExecutorTest {
         assertThat(resultOf(second)).isEqualTo(AttemptResult.succeeded());
         assertThat(first.sparkApplicationId()).hasValueSatisfying(id -> assertThat(id).startsWith("local-"));
         assertThat(workDir.resolve("logs/b.log")).content().contains("attempt succeeded in");
-        assertThat(sparkProcess()).isNotEqualTo(ProcessHandle.current().pid());
-        assertThat(executor.health().message()).startsWith("Spark process " + sparkProcess() + " up ");
+        assertThat(sparkPid()).isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(executor.health().message()).startsWith("Spark process " + sparkPid() + " up ");
         await().atMost(Duration.ofSeconds(20)).until(() -> executor.gauges().get("spark.process.heap.max.bytes") > 0);
     }
 
@@ -104,13 +105,25 @@ class SparkProcessExecutorTest {
     }
 
     @Test
+    void aCollectTooBigForTheHeapFailsWithSparksErrorAndTheProcessStays() {
+        double restarts = executor.gauges().get("spark.process.restarts");
+        AttemptResult result = resultOf(executor.start(request("collects",
+                new TaskBody.JavaClass(CollectsTooMuch.class.getName(), Map.of()), workDir.resolve("logs/c.log"))));
+
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
+                .contains("spark.driver.maxResultSize (64.0 MiB)"));
+        assertThat(executor.gauges().get("spark.process.restarts")).isEqualTo(restarts);
+    }
+
+    @Test
     void aKilledProcessFailsItsAttemptsWithTheSignal() throws Exception {
         AttemptRequest running = sqlAttempt("killed", LONG_QUERY);
         AttemptHandle handle = executor.start(running);
         await().atMost(SPARK).until(() -> Files.exists(running.logFile())
                 && Files.readString(running.logFile()).contains(" started ("));
 
-        ProcessHandle.of(sparkProcess()).orElseThrow().destroyForcibly();
+        ProcessHandle.of(sparkPid()).orElseThrow().destroyForcibly();
 
         AttemptResult result = resultOf(handle);
         assertThat(result.error()).hasValue("the Spark process was killed by signal 9; the attempt is retried by "
@@ -124,13 +137,13 @@ class SparkProcessExecutorTest {
         AttemptHandle handle = executor.start(running);
         await().atMost(SPARK).until(() -> Files.exists(running.logFile())
                 && Files.readString(running.logFile()).contains(" started ("));
-        long pid = sparkProcess();
+        long pid = sparkPid();
 
         handle.cancel("timed out after 1h");
 
         assertThat(handle.result().toCompletableFuture().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join())
                 .isEqualTo(AttemptResult.cancelled("timed out after 1h"));
-        assertThat(sparkProcess()).isEqualTo(pid);
+        assertThat(sparkPid()).isEqualTo(pid);
     }
 
     @Test
@@ -142,7 +155,7 @@ class SparkProcessExecutorTest {
         AttemptHandle other = executor.start(bystander);
         await().atMost(SPARK).until(() -> Files.exists(bystander.logFile())
                 && Files.readString(bystander.logFile()).contains(" started ("));
-        long pid = sparkProcess();
+        long pid = sparkPid();
 
         stubborn.cancel("cancelled by ops");
 
@@ -152,6 +165,6 @@ class SparkProcessExecutorTest {
         assertThat(resultOf(other).error()).hasValue("the Spark process was restarted: attempt "
                 + ignoresCancel.attemptId() + " did not stop within 3 s of being cancelled; the attempt is retried by "
                 + "its policy");
-        await().atMost(SPARK).until(() -> sparkProcess() != pid);
+        await().atMost(SPARK).until(() -> sparkPid() != pid);
     }
 }

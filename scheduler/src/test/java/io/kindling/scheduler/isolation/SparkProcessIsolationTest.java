@@ -131,6 +131,13 @@ class SparkProcessIsolationTest {
                 + "the attempt is retried by its policy");
         assertThat(sparkPid()).isNotEqualTo(pid);
         assertThat(localHealth().get("message").asText()).contains("restarted");
+        String metrics = SocketHttp.get(EXTENSION.getAdminPort(), "/prometheus", "localhost",
+                KindlingApp.ADMIN_AUTHORIZATION).body();
+        Matcher restarts = Pattern.compile("kindling_executor_spark_process_restarts\\{executor=\"local\",?} "
+                + "([0-9.]+)").matcher(metrics);
+        assertThat(restarts.find()).as(metrics).isTrue();
+        assertThat(Double.parseDouble(restarts.group(1))).isGreaterThanOrEqualTo(1.0);
+        assertThat(metrics).contains("kindling_executor_spark_process_up{executor=\"local\"");
     }
 
     @Test
