@@ -18,10 +18,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +36,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class SparkAgent {
     private static final Logger LOG = LoggerFactory.getLogger(SparkAgent.class);
-    /** How long the agent may take to cancel its attempts and stop Spark after the daemon left. */
-    private static final long EXIT_DEADLINE_MILLIS = 15_000;
+    /** How long stopping Spark may take after the attempts ended, before the JVM is halted. */
+    private static final long EXIT_MARGIN_MILLIS = 10_000;
 
     private final AgentFrames frames;
     private final LocalSparkExecutor executor;
     private final Map<String, AttemptHandle> running = new ConcurrentHashMap<>();
+    private final long exitGraceMillis;
 
-    private SparkAgent(AgentFrames frames, LocalSparkExecutor executor) {
+    private SparkAgent(AgentFrames frames, LocalSparkExecutor executor, long exitGraceMillis) {
         this.frames = frames;
         this.executor = executor;
+        this.exitGraceMillis = exitGraceMillis;
     }
 
     public static void main(String[] args) throws IOException {
@@ -63,7 +68,7 @@ public final class SparkAgent {
             warm.setDaemon(true);
             warm.start();
         }
-        new SparkAgent(frames, executor).serve();
+        new SparkAgent(frames, executor, config.path("exit_grace_ms").asLong(10_000)).serve();
     }
 
     private void serve() {
@@ -132,13 +137,27 @@ public final class SparkAgent {
                 .put("running", running.size()).put("health", executor.health().message());
     }
 
-    /** Cancels what runs and exits; a Spark that does not stop in time is not waited for. */
+    /**
+     * Cancels what runs, waits for it up to the daemon's cancel grace period, and exits; Spark's shutdown hook
+     * stops the SparkContext. A JVM that does not get that far within a few more seconds is halted.
+     */
     private void exit(String why) {
         LOG.info("Spark process exiting: {}", why);
-        CompletableFuture.delayedExecutor(EXIT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+        CompletableFuture.delayedExecutor(exitGraceMillis + EXIT_MARGIN_MILLIS, TimeUnit.MILLISECONDS)
                 .execute(() -> Runtime.getRuntime().halt(0));
         frames.close();
-        executor.close();
+        List<CompletableFuture<AttemptResult>> ending = running.values().stream().map(handle -> {
+            handle.cancel(why);
+            return handle.result().toCompletableFuture();
+        }).toList();
+        try {
+            CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
+                    .get(exitGraceMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Spark process exiting with attempts still running: {}", e.toString());
+        }
         System.exit(0);
     }
 }

@@ -152,7 +152,7 @@ final class SparkProcessExecutor implements Executor {
         long begun = System.nanoTime();
         ObjectNode agentConfig = AgentFrames.message("config").put("name", config.name())
                 .put("slots", config.slots()).put("work_dir", config.workDir().toAbsolutePath().toString())
-                .put("warm", warm);
+                .put("warm", warm).put("exit_grace_ms", options.cancelGracePeriod().toMillis());
         agentConfig.set("spark_conf", AgentFrames.JSON.valueToTree(sparkConf()));
         Map<String, String> agentOptions = new LinkedHashMap<>(config.options());
         agentOptions.keySet().removeAll(LocalSparkOptions.PROCESS_ONLY);
