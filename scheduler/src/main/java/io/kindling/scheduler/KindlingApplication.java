@@ -52,6 +52,7 @@ import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.AuthFilter;
+import io.kindling.scheduler.auth.CallerRateLimit;
 import io.kindling.scheduler.auth.Authenticator;
 import io.kindling.scheduler.auth.FirstStart;
 import io.kindling.scheduler.auth.Role;
@@ -241,7 +242,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().manage(sources);
 
         // authentication: every API route needs a token or a session except those in PublicRoutes (docs/auth.md)
-        AuditLog audit = auth(config.getAuth(), database, environment);
+        AuditLog audit = auth(config.getAuth(), config.getLimits().getChangesPerMinute(), database, environment);
         // Host, Origin/CSRF, headers and size limits on both ports; the admin port wants an admin token
         WebSecurity.install(config, environment, bearer -> authenticator.token(bearer)
                 .map(caller -> caller.role() == Role.ADMIN && caller.pipelines().isEmpty()).orElse(false));
@@ -267,7 +268,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
      * the sign-in and access endpoints; and on the first start, the admin token printed once the port is known.
      * Auth times are real time (token expiry, sessions), whatever clock schedules runs.
      */
-    private AuditLog auth(AuthConfig config, Database database, Environment environment) {
+    private AuditLog auth(AuthConfig config, int changesPerMinute, Database database, Environment environment) {
         Clock real = Clock.systemUTC();
         TokenStore tokens = new TokenStore(database.jdbi(), real);
         UserStore users = new UserStore(database.jdbi(), real);
@@ -297,7 +298,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                     FirstStart.announce(System.out, secret, host, port);
                 }));
 
-        environment.jersey().register(new AuthFilter(authenticator));
+        environment.jersey().register(new AuthFilter(authenticator,
+                new CallerRateLimit(changesPerMinute, System::nanoTime)));
         environment.jersey().register(RolesAllowedDynamicFeature.class);
         SignInResource signIn = new SignInResource(authenticator, sessions, audit, config.isSecureCookies());
         environment.jersey().register(signIn);

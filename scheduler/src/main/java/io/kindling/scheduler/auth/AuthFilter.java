@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Authenticates every matched request from its bearer token or session cookie and installs the caller as the
@@ -27,6 +28,7 @@ public final class AuthFilter implements ContainerRequestFilter {
     /** The request property holding the caller's remote address, for the audit log. */
     public static final String REMOTE_ADDRESS = "kindling.remoteAddress";
 
+    private static final Set<String> CHANGES = Set.of("POST", "PUT", "PATCH", "DELETE");
     private final Authenticator authenticator;
 
     @Context
@@ -35,8 +37,11 @@ public final class AuthFilter implements ContainerRequestFilter {
     @Context
     private HttpServletRequest http;
 
-    public AuthFilter(Authenticator authenticator) {
+    private final CallerRateLimit rateLimit;
+
+    public AuthFilter(Authenticator authenticator, CallerRateLimit rateLimit) {
         this.authenticator = authenticator;
+        this.rateLimit = rateLimit;
     }
 
     @Override
@@ -45,6 +50,10 @@ public final class AuthFilter implements ContainerRequestFilter {
         Optional<Principal> caller = authenticator.fromHeaders(request.getHeaderString(HttpHeaders.AUTHORIZATION),
                 request.getHeaderString(HttpHeaders.COOKIE));
         if (caller.isPresent()) {
+            if (CHANGES.contains(request.getMethod()) && !rateLimit.tryAcquire(caller.get())) {
+                request.abortWith(tooManyChanges());
+                return;
+            }
             boolean secure = request.getSecurityContext().isSecure();
             request.setSecurityContext(new Caller(caller.get(), secure));
             return;
@@ -57,6 +66,14 @@ public final class AuthFilter implements ContainerRequestFilter {
     static boolean isPublic(Method method, Class<?> type) {
         return method != null && (method.isAnnotationPresent(PermitAll.class)
                 || (type != null && type.isAnnotationPresent(PermitAll.class)));
+    }
+
+    private Response tooManyChanges() {
+        return Response.status(429).header(HttpHeaders.RETRY_AFTER, 60 / rateLimit.perMinute() + 1)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("code", 429, "message", "this caller made more than " + rateLimit.perMinute()
+                        + " changes in a minute (limits.changesPerMinute); try again shortly"))
+                .build();
     }
 
     /** A JSON 401, as the API's other errors are JSON. */

@@ -22,9 +22,23 @@ public class LimitsConfig {
     @Min(1)
     private int maxActiveBackfills = 5;
 
+    /** State changes (POST and the like) one token or user may make per minute, in bursts; the next gets 429. */
+    @Min(1)
+    private int changesPerMinute = 600;
+
     /** How long one pipeline file may take to parse before it is skipped with a problem. */
     @NotNull
     private Duration parseTimeout = Duration.seconds(5);
+
+    @JsonProperty
+    public int getChangesPerMinute() {
+        return changesPerMinute;
+    }
+
+    @JsonProperty
+    public void setChangesPerMinute(int changesPerMinute) {
+        this.changesPerMinute = changesPerMinute;
+    }
 
     @JsonProperty
     public int getMaxQueuedRuns() {
