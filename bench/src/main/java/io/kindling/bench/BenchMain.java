@@ -198,7 +198,7 @@ public final class BenchMain {
                 m.meets() == null ? "" : m.meets() ? "yes" : "NO");
     }
 
-    /** A Markdown table: what the console shows, the README and the notes quote. */
+    /** A Markdown table: what the console shows, bench/README.md and the notes quote. */
     static String table(List<Metric> metrics) {
         StringBuilder t = new StringBuilder("| figure | value | unit | target | meets | how |\n|---|---:|---|---|---|---|\n");
         for (Metric m : metrics) {

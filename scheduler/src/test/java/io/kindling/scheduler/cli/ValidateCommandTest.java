@@ -152,7 +152,7 @@ class ValidateCommandTest {
             write("p" + i + ".yml", people.replace("pipeline: people", "pipeline: people_" + i));
         }
         // CPU time of this thread, where validate does all its work: wall time on a shared CI machine says more
-        // about the neighbours (bin/kindling's wall time, JVM start included, is in the README)
+        // about the neighbours (bin/kindling's wall time, JVM start included, is in docs/cli.md)
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long started = threads.getCurrentThreadCpuTime();
         assertThat(validate("--next", dir.toString())).isEqualTo(0);

@@ -287,7 +287,7 @@ class TriggerRuleTableTest {
                 .hasSize(expected == TaskState.SKIPPED || expected == TaskState.UPSTREAM_FAILED ? 0 : 1);
     }
 
-    /** The README's rule, from the recorded states: SUCCEEDED iff every leaf task SUCCEEDED or was SKIPPED. */
+    /** docs/semantics.md's rule, from the recorded states: SUCCEEDED iff every leaf task SUCCEEDED or was SKIPPED. */
     private static String stateByLeaves(JsonNode run, String pipeline) {
         Map<String, List<String>> dependsOn = dependsOn(pipeline);
         Set<String> leaves = new HashSet<>(dependsOn.keySet());
