@@ -59,6 +59,7 @@ final class SparkProcess {
     private final long startedNanos = System.nanoTime();
     private final Deque<String> outputTail = new ArrayDeque<>();
     private volatile String killReason;
+    private volatile boolean ended;
 
     private SparkProcess(String executorName, Process process, AgentFrames frames, String heap, Listener listener) {
         this.executorName = executorName;
@@ -234,6 +235,7 @@ final class SparkProcess {
             }
             LOG.warn("executor '{}': Spark process {} ended after {} s: {}", executorName, process.pid(),
                     uptime().toSeconds(), why);
+            ended = true;
             listener.exited(this, why);
         }
     }
@@ -306,6 +308,11 @@ final class SparkProcess {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+    }
+
+    /** Whether its end was reported to the listener. */
+    boolean ended() {
+        return ended;
     }
 
     long pid() {

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -141,7 +142,6 @@ final class SparkProcessExecutor implements Executor {
         boolean warm;
         synchronized (lock) {
             warm = restarts > 0; // a first start waits for work; a restart is kept warm for the retries
-
             if (closed) {
                 throw new IOException("the executor is closed");
             }
@@ -175,13 +175,15 @@ final class SparkProcessExecutor implements Executor {
                 started.kill("the executor closed while its Spark process started");
                 throw new IOException("the executor is closed");
             }
+            if (started.ended()) { // its exit was reported before it became the process: nobody would hear it
+                throw new IOException(lastExit);
+            }
             process = started;
             startFailure = null;
             lastStatusNanos = System.nanoTime();
         }
         LOG.info("executor '{}': Spark process {} started in {} ms (heap {})", config.name(), started.pid(),
-                (System.nanoTime() - begun) / 1_000_000,
-                options.heap());
+                (System.nanoTime() - begun) / 1_000_000, options.heap());
         return started;
     }
 
@@ -262,7 +264,12 @@ final class SparkProcessExecutor implements Executor {
         }
         if (restart) {
             // kept warm: the next attempt, often the retry of one just lost, finds Spark started
-            timer.schedule(() -> dispatcher.execute(this::restartQuietly), delay.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                timer.schedule(() -> dispatcher.execute(this::restartQuietly), delay.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile: nothing to keep warm
+            }
         }
     }
 
