@@ -4,6 +4,7 @@ import io.kindling.dsl.DataRef;
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptListener;
+import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.ExecutorConfig;
@@ -11,7 +12,6 @@ import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.guard.SqlGuardException;
 import io.kindling.executor.local.SqlArgs;
 import io.kindling.executor.local.TaskBodies;
-import io.kindling.executor.standalone.RemoteLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,7 +50,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     private final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
     private volatile String remoteId;
     private volatile boolean detached;
-    private RemoteLog log;
+    private AttemptLog log;
 
     // Guarded by this.
     private ConnectSession session;
@@ -142,7 +142,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     @Override
     public void run() {
         try {
-            log = RemoteLog.open(request.logFile(), clock, request.redactor());
+            log = AttemptLog.open(request.logFile(), clock, request.redactor());
         } catch (IOException e) {
             finish(AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": " + e.getMessage()));
             return;

@@ -2,6 +2,7 @@ package io.kindling.executor.standalone;
 
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptListener;
+import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.runner.KindlingRunner;
@@ -36,7 +37,7 @@ final class StandaloneAttempt implements AttemptHandle {
     private final Consumer<StandaloneAttempt> onEnd;
     private final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
     private final StringBuilder partialLine = new StringBuilder();
-    private RemoteLog log;
+    private AttemptLog log;
     private volatile String driverId;
     private volatile String applicationId;
 
@@ -79,7 +80,7 @@ final class StandaloneAttempt implements AttemptHandle {
 
     boolean openLog(Clock clock) {
         try {
-            log = RemoteLog.open(request.logFile(), clock, request.redactor());
+            log = AttemptLog.open(request.logFile(), clock, request.redactor());
             return true;
         } catch (IOException e) {
             finish(AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": " + e.getMessage()));

@@ -1,5 +1,6 @@
 package io.kindling.executor.local;
 
+import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.spark.SparkTaskContext;
 import java.nio.file.Path;

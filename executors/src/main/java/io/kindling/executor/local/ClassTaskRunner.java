@@ -1,6 +1,7 @@
 package io.kindling.executor.local;
 
 import io.kindling.dsl.TaskBody;
+import io.kindling.executor.AttemptLog;
 import io.kindling.executor.spark.SparkTask;
 import io.kindling.executor.spark.SparkTaskContext;
 import java.lang.reflect.Constructor;

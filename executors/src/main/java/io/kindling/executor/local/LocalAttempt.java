@@ -2,6 +2,7 @@ package io.kindling.executor.local;
 
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.ExecutorConfig;

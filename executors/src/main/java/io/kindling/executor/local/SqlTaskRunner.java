@@ -2,6 +2,7 @@ package io.kindling.executor.local;
 
 import io.kindling.dsl.DataRef;
 import io.kindling.dsl.TaskBody;
+import io.kindling.executor.AttemptLog;
 import io.kindling.executor.local.SqlStatements.Statement;
 import java.nio.file.Path;
 import java.util.List;

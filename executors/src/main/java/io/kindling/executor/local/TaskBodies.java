@@ -1,6 +1,7 @@
 package io.kindling.executor.local;
 
 import io.kindling.dsl.TaskBody;
+import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
 import java.io.OutputStream;
 import java.nio.file.Path;

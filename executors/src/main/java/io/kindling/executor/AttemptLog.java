@@ -1,6 +1,5 @@
-package io.kindling.executor.local;
+package io.kindling.executor;
 
-import io.kindling.executor.Redactor;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,12 +12,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * An attempt's log file. Lines start with a UTC timestamp; each is flushed at once so the log can be tailed
+ * An attempt's log file, on every executor: Kindling's own lines, and on a cluster the driver's output copied in
+ * as it arrives ({@link #raw}). Appends, so a re-attached attempt continues the file of its first life. Lines start with a UTC timestamp; each is flushed at once so the log can be tailed
  * while the attempt runs. Thread-safe (the attempt's thread and Spark's listener thread both write); lines
  * written after {@link #close} are dropped. Every line and stack trace goes through the attempt's
  * {@link Redactor}, so a secret the task was given is masked whoever writes it here.
  */
-final class AttemptLog implements AutoCloseable {
+public final class AttemptLog implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
 
@@ -34,7 +34,7 @@ final class AttemptLog implements AutoCloseable {
     }
 
     /** Opens {@code file} for appending, creating it and its parent folders. */
-    static AttemptLog open(Path file, Clock clock, Redactor redactor) throws IOException {
+    public static AttemptLog open(Path file, Clock clock, Redactor redactor) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -45,7 +45,7 @@ final class AttemptLog implements AutoCloseable {
     }
 
     /** A log on a stream someone else owns (a cluster driver's stderr); {@link #close} only flushes it. */
-    static AttemptLog on(java.io.OutputStream stream, Clock clock, Redactor redactor) {
+    public static AttemptLog on(java.io.OutputStream stream, Clock clock, Redactor redactor) {
         return new AttemptLog(clock, new PrintWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8)) {
             @Override
             public void close() {
@@ -55,7 +55,7 @@ final class AttemptLog implements AutoCloseable {
     }
 
     /** Writes one entry; lines after the first of a multi-line text are indented under it. */
-    synchronized void line(String text) {
+    public synchronized void line(String text) {
         if (closed) {
             return;
         }
@@ -68,7 +68,7 @@ final class AttemptLog implements AutoCloseable {
         out.flush();
     }
 
-    synchronized void stackTrace(Throwable failure) {
+    public synchronized void stackTrace(Throwable failure) {
         if (closed) {
             return;
         }
@@ -76,6 +76,14 @@ final class AttemptLog implements AutoCloseable {
         failure.printStackTrace(new PrintWriter(trace));
         out.print(redactor.mask(trace.toString()));
         out.flush();
+    }
+
+    /** Text from elsewhere (a driver's output), as it is but masked; best-effort per chunk. */
+    public synchronized void raw(String text) {
+        if (!closed && !text.isEmpty()) {
+            out.print(redactor.mask(text));
+            out.flush();
+        }
     }
 
     @Override

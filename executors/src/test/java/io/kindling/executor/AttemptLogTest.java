@@ -1,8 +1,7 @@
-package io.kindling.executor.standalone;
+package io.kindling.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kindling.executor.Redactor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +10,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RemoteLogTest {
+class AttemptLogTest {
     @TempDir
     Path dir;
 
     @Test
     void ownLinesAndCopiedDriverOutputAreMasked() throws IOException {
         Path file = dir.resolve("a.log");
-        try (RemoteLog log = RemoteLog.open(file, Clock.systemUTC(), Redactor.of(List.of("token-7f3a9")))) {
+        try (AttemptLog log = AttemptLog.open(file, Clock.systemUTC(), Redactor.of(List.of("token-7f3a9")))) {
             log.line("submitting with --token token-7f3a9");
             log.raw("driver: connecting with token-7f3a9\n");
         }
