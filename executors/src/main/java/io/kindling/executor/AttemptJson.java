@@ -52,7 +52,7 @@ public final class AttemptJson {
             body.put("class", javaClass.className());
             body.set("args", JSON.valueToTree(javaClass.args()));
         } else {
-            throw new IllegalArgumentException("only sql and class tasks run in another process, not "
+            throw new IllegalArgumentException("runs sql and class tasks, not "
                     + request.body().getClass().getSimpleName());
         }
         return root;
