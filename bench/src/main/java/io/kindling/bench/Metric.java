@@ -25,6 +25,11 @@ public record Metric(String name, Double value, String unit, String target, Bool
         return new Metric(name, value, unit, "< " + number(limit), value < limit, note);
     }
 
+    /** A figure that may reach {@code limit} but not pass it. */
+    public static Metric atMost(String name, double value, String unit, double limit, String note) {
+        return new Metric(name, value, unit, "<= " + number(limit), value <= limit, note);
+    }
+
     /** A figure that must reach {@code floor}. */
     public static Metric atLeast(String name, double value, String unit, double floor, String note) {
         return new Metric(name, value, unit, ">= " + number(floor), value >= floor, note);

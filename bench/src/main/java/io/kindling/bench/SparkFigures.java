@@ -22,9 +22,14 @@ import java.util.jar.Manifest;
 
 /**
  * Figure 6: the seed's example query (people.json, {@code where age > 21}, {@code name.first}) as a SQL task on the
- * warm local executor, against the same query as its own Spark application: a fresh JVM running
- * {@code org.apache.spark.deploy.SparkSubmit --master local[2]}, timed from process start to exit. Both with the
- * local executor's settings (no UI, loopback driver, 4 shuffle partitions).
+ * warm local executor, in both of its modes, against the same query as its own Spark application: a fresh JVM
+ * running {@code org.apache.spark.deploy.SparkSubmit --master local[2]}, timed from process start to exit. All with
+ * the local executor's settings (no UI, loopback driver, 4 shuffle partitions).
+ *
+ * <p>The two modes are created through the executor SPI with {@code mode: process} (the default: Spark in a
+ * supervised child JVM on this JVM's classpath) and {@code mode: in-process} (Spark in this JVM), and their
+ * attempts alternate, so that what the machine does meanwhile weighs on both alike and their difference is the
+ * cost of the process boundary.
  *
  * <p>Warm means what a daemon that has been running for a while has: Spark started, the JIT warmed by earlier
  * attempts (the first {@code warmUp} after Spark's start are not in the headline figure; the first ten are reported
@@ -35,6 +40,8 @@ final class SparkFigures {
     static final String SQL = "SELECT name.first FROM people WHERE age > 21";
     /** The attempts after Spark's start reported on their own row. */
     private static final int FIRST = 10;
+    /** The bound on what the child process may add to a warm attempt, at p50. */
+    private static final double MAX_PROCESS_COST_MS = 15;
 
     private SparkFigures() {
     }
@@ -42,55 +49,109 @@ final class SparkFigures {
     static List<Metric> warmVsSubmit(Path dir, Path examples, int warmUp, int attempts, int submits)
             throws Exception {
         Path people = examples.resolve("data/people.json").toAbsolutePath();
-        List<Double> all = warm(dir, people, warmUp + attempts);
-        Stats early = new Stats(all.subList(0, Math.min(FIRST, all.size())));
-        Stats warm = new Stats(all.subList(warmUp, all.size()));
+        WarmExecutor child = new WarmExecutor("process", dir, people);
+        WarmExecutor inProcess = new WarmExecutor("in-process", dir, people);
+        try {
+            for (int i = 0; i <= warmUp + attempts; i++) { // attempt 0 starts Spark
+                // alternate which goes first, so neither always runs right after the other's garbage
+                boolean childFirst = i % 2 == 0;
+                (childFirst ? child : inProcess).attempt(i);
+                (childFirst ? inProcess : child).attempt(i);
+            }
+        } finally {
+            child.close();
+            inProcess.close();
+        }
         List<Double> cold = new ArrayList<>();
         for (int i = 0; i < submits; i++) {
             cold.add(submit(dir, people, i));
         }
         Stats c = new Stats(cold);
+        Stats warmIn = inProcess.warm(warmUp);
+        Stats warmChild = child.warm(warmUp);
+        Stats earlyIn = inProcess.early();
+        Stats earlyChild = child.early();
+        String warmHow = " attempts after " + warmUp + " that warmed the JIT";
         return List.of(
-                Metric.of("6 Spark SQL task, warm local executor", warm.median(), "ms", "median of " + warm.count()
-                        + " attempts after " + warmUp + " that warmed the JIT (p99 "
-                        + Metric.number(warm.percentile(99)) + " ms)"),
+                Metric.of("6 Spark SQL task, warm local executor", warmIn.median(), "ms", "mode: in-process (Spark in"
+                        + " the bench's JVM), median of " + warmIn.count() + warmHow + " (p99 "
+                        + Metric.number(warmIn.percentile(99)) + " ms)"),
+                Metric.of("6 Spark SQL task, warm local executor, child process", warmChild.median(), "ms",
+                        "mode: process (the default: Spark in a child JVM), median of " + warmChild.count() + warmHow
+                                + " (p99 " + Metric.number(warmChild.percentile(99)) + " ms)"),
+                Metric.atMost("6 child process minus in-process, p50", warmChild.median() - warmIn.median(), "ms",
+                        MAX_PROCESS_COST_MS, "what the process boundary adds to a warm attempt (attempts alternate)"),
                 Metric.of("6 Spark SQL task, fresh JVM through SparkSubmit", c.median(), "ms", "median of " + c.count()
                         + " runs, process start to exit, master local[2]"),
-                Metric.atLeast("6 SparkSubmit / warm local executor", c.median() / warm.median(), "x", 50,
-                        "same query, same machine, same run"),
-                Metric.of("6 Spark SQL task, first attempts after Spark's start", early.median(), "ms", "median of the"
-                        + " first " + early.count() + " attempts after the one that started Spark (JIT cold), not in"
-                        + " the figures above"),
-                Metric.of("6 SparkSubmit / first attempts after Spark's start", c.median() / early.median(), "x",
-                        "the ratio with the JIT still cold"));
+                Metric.atLeast("6 SparkSubmit / warm local executor", c.median() / warmIn.median(), "x", 50,
+                        "mode: in-process; same query, same machine, same run"),
+                Metric.atLeast("6 SparkSubmit / warm local executor, child process", c.median() / warmChild.median(),
+                        "x", 50, "mode: process (aim: 100x); same query, same machine, same run"),
+                Metric.of("6 Spark SQL task, first attempts after Spark's start", earlyIn.median(), "ms", "mode:"
+                        + " in-process, median of the first " + earlyIn.count() + " attempts after the one that"
+                        + " started Spark (JIT cold), not in the figures above"),
+                Metric.of("6 Spark SQL task, first attempts after Spark's start, child process", earlyChild.median(),
+                        "ms", "mode: process, as above"),
+                Metric.of("6 SparkSubmit / first attempts after Spark's start", c.median() / earlyIn.median(), "x",
+                        "mode: in-process, the ratio with the JIT still cold"),
+                Metric.of("6 SparkSubmit / first attempts after Spark's start, child process",
+                        c.median() / earlyChild.median(), "x", "mode: process, the ratio with the JIT still cold"),
+                Metric.of("6 first attempt, starting Spark, in-process", inProcess.first, "ms",
+                        "the attempt that started the SparkSession in the bench's JVM"),
+                Metric.of("6 first attempt, starting Spark, child process", child.first, "ms",
+                        "the attempt that started the child JVM and its SparkSession"));
     }
 
-    /** Times of {@code attempts} attempts in a row, after one that started Spark. */
-    private static List<Double> warm(Path dir, Path people, int attempts) throws Exception {
-        Executor local = new Executors().create(new ExecutorConfig("local", "local", 2, dir,
-                Map.of("spark.sql.shuffle.partitions", "4"),
-                // people.json is read where it is, outside the work dir: the SQL guard must allow its folder
-                Map.of("master", "local[2]", "allowedRoots", people.getParent().toString())));
-        try {
-            TaskBody body = new TaskBody.Sql(SQL, Optional.empty(),
+    /** A local executor of one mode, created as the daemon creates it, and the times of its attempts. */
+    private static final class WarmExecutor implements AutoCloseable {
+        private final String mode;
+        private final Path dir;
+        private final Executor executor;
+        private final TaskBody body;
+        /** The attempt that started Spark, in milliseconds. */
+        double first;
+        private final List<Double> millis = new ArrayList<>();
+
+        WarmExecutor(String mode, Path figureDir, Path people) throws IOException {
+            this.mode = mode;
+            // a work dir each: the child runs in its own, and Spark may leave files there
+            this.dir = Files.createDirectories(figureDir.resolve(mode));
+            this.executor = new Executors().create(new ExecutorConfig("local-" + mode, "local", 2, dir,
+                    Map.of("spark.sql.shuffle.partitions", "4"),
+                    // people.json is read where it is, outside the work dir: the SQL guard must allow its folder
+                    Map.of("mode", mode, "master", "local[2]", "allowedRoots", people.getParent().toString())));
+            this.body = new TaskBody.Sql(SQL, Optional.empty(),
                     Map.of("people", new DataRef("json", people.toString(), "error", Map.of())), Optional.empty());
-            List<Double> millis = new ArrayList<>();
-            for (int i = 0; i <= attempts; i++) { // attempt 0 starts Spark
-                AttemptRequest request = new AttemptRequest("people." + i, "bench", "people", "adults", 1, body,
-                        Map.of(), Map.of(), dir.resolve("logs/people." + i + ".log"));
-                long start = System.nanoTime();
-                AttemptResult result = local.start(request).result().toCompletableFuture().get(5, TimeUnit.MINUTES);
-                double took = (System.nanoTime() - start) / 1e6;
-                if (result.outcome() != AttemptResult.Outcome.SUCCEEDED) {
-                    throw new IllegalStateException("the warm attempt failed: " + result.error().orElse("?"));
-                }
-                if (i > 0) {
-                    millis.add(took);
-                }
+        }
+
+        void attempt(int i) throws Exception {
+            AttemptRequest request = new AttemptRequest("people." + i, "bench", "people", "adults", 1, body,
+                    Map.of(), Map.of(), dir.resolve("logs/people." + i + ".log"));
+            long start = System.nanoTime();
+            AttemptResult result = executor.start(request).result().toCompletableFuture().get(5, TimeUnit.MINUTES);
+            double took = (System.nanoTime() - start) / 1e6;
+            if (result.outcome() != AttemptResult.Outcome.SUCCEEDED) {
+                throw new IllegalStateException("the warm attempt failed (mode " + mode + "): "
+                        + result.error().orElse("?"));
             }
-            return millis;
-        } finally {
-            local.close();
+            if (i == 0) {
+                first = took;
+            } else {
+                millis.add(took);
+            }
+        }
+
+        Stats warm(int warmUp) {
+            return new Stats(millis.subList(warmUp, millis.size()));
+        }
+
+        Stats early() {
+            return new Stats(millis.subList(0, Math.min(FIRST, millis.size())));
+        }
+
+        @Override
+        public void close() {
+            executor.close();
         }
     }
 
