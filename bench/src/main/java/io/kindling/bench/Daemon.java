@@ -84,14 +84,26 @@ final class Daemon implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The process's resident set (VmRSS of /proc/PID/status), in MiB. */
+    /** The daemon's resident set (VmRSS of /proc/PID/status), in MiB. */
     double rssMiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        return rssMiB(process.pid());
+    }
+
+    /** The resident set of the daemon's child process {@code pid} (the local executor's Spark process), in MiB. */
+    double childRssMiB(long pid) throws IOException {
+        if (process.children().noneMatch(c -> c.pid() == pid)) {
+            throw new IllegalStateException("process " + pid + " is not a live child of the daemon");
+        }
+        return rssMiB(pid);
+    }
+
+    private static double rssMiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
             }
         }
-        throw new IllegalStateException("no VmRSS in /proc/" + process.pid() + "/status");
+        throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
     }
 
     @Override
