@@ -6,7 +6,7 @@ import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
-import io.kindling.executor.Executors;
+import io.kindling.executor.ExecutorFactories;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +116,7 @@ final class SparkFigures {
             this.mode = mode;
             // a work dir each: the child runs in its own, and Spark may leave files there
             this.dir = Files.createDirectories(figureDir.resolve(mode));
-            this.executor = new Executors().create(new ExecutorConfig("local-" + mode, "local", 2, dir,
+            this.executor = new ExecutorFactories().create(new ExecutorConfig("local-" + mode, "local", 2, dir,
                     Map.of("spark.sql.shuffle.partitions", "4"),
                     // people.json is read where it is, outside the work dir: the SQL guard must allow its folder
                     Map.of("mode", mode, "master", "local[2]", "allowedRoots", people.getParent().toString())));

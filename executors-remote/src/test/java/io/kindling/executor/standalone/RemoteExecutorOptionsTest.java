@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
-import io.kindling.executor.Executors;
+import io.kindling.executor.ExecutorFactories;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Bad options of the remote executors fail at creation with the executor's and the option's name; no cluster. */
 class RemoteExecutorOptionsTest {
-    private final Executors executors = new Executors();
+    private final ExecutorFactories executors = new ExecutorFactories();
 
     private Executor create(String type, Map<String, String> options) {
         return executors.create(new ExecutorConfig("remote", type, 1, Path.of("."), Map.of(), options));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
-import io.kindling.executor.Executors;
+import io.kindling.executor.ExecutorFactories;
 import io.kindling.executor.HealthStatus;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,7 +23,7 @@ class LocalSparkExecutorFactoryTest {
 
     @Test
     void serviceLoaderFindsTheLocalFactory() {
-        Executors executors = new Executors();
+        ExecutorFactories executors = new ExecutorFactories();
 
         assertThat(executors.types()).contains("local");
         try (Executor executor = executors.create(config(Map.of("stopSparkOnClose", "false", "mode", "in-process")))) {

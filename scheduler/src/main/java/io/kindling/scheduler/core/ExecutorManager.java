@@ -3,7 +3,7 @@ package io.kindling.scheduler.core;
 import io.dropwizard.lifecycle.Managed;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
-import io.kindling.executor.Executors;
+import io.kindling.executor.ExecutorFactories;
 import io.kindling.scheduler.config.ExecutorSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,7 +15,7 @@ public final class ExecutorManager implements Managed {
     private final Map<String, Integer> slots = new LinkedHashMap<>();
 
     public ExecutorManager(Map<String, ExecutorSettings> settings, Path workDir) {
-        Executors factories = new Executors();
+        ExecutorFactories factories = new ExecutorFactories();
         settings.forEach((name, s) -> {
             executors.put(name, factories.create(new ExecutorConfig(name, s.getType(), s.getSlots(), workDir,
                     s.getSparkConf(), s.getOptions())));

@@ -3,14 +3,14 @@ package io.kindling.scheduler.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kindling.dsl.Alerts;
 import io.kindling.dsl.ParseResult;
 import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
-import io.kindling.executor.Executors;
-import io.kindling.dsl.Alerts;
+import io.kindling.executor.ExecutorFactories;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.AlertDeliveryDao;
@@ -60,7 +60,7 @@ class RunEngineRecoveryTest {
     @BeforeEach
     void open() {
         database = TestDatabases.sqlite(dir);
-        executor = new Executors().create(new ExecutorConfig("local", "local", 2, dir, Map.of(),
+        executor = new ExecutorFactories().create(new ExecutorConfig("local", "local", 2, dir, Map.of(),
                 Map.of("master", "local[2]", "stopSparkOnClose", "false", "mode", "in-process")));
     }
 

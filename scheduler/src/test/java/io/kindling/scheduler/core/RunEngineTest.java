@@ -9,7 +9,7 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
-import io.kindling.executor.Executors;
+import io.kindling.executor.ExecutorFactories;
 import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.RunDao;
@@ -42,7 +42,7 @@ class RunEngineTest {
     private void open(int slots) {
         database = TestDatabases.sqlite(dir);
         dao = new RunDao(database.jdbi());
-        executor = new Executors().create(new ExecutorConfig("local", "local", slots, dir, Map.of(),
+        executor = new ExecutorFactories().create(new ExecutorConfig("local", "local", slots, dir, Map.of(),
                 Map.of("master", "local[2]", "stopSparkOnClose", "false", "mode", "in-process")));
         engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", slots), (id, hash) -> Optional.empty(),
                 Clock.systemUTC(), dir.resolve("logs"));

@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /** Finds {@link ExecutorFactory} implementations on the classpath and creates executors by type. */
-public final class Executors {
+public final class ExecutorFactories {
     private final Map<String, ExecutorFactory> factories = new HashMap<>();
 
-    public Executors() {
+    public ExecutorFactories() {
         for (ExecutorFactory factory : ServiceLoader.load(ExecutorFactory.class)) {
             factories.putIfAbsent(factory.type(), factory);
         }
