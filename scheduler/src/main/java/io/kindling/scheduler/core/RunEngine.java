@@ -473,9 +473,9 @@ public final class RunEngine implements AutoCloseable {
             waiting.computeIfAbsent(run.lane.key(), k -> new ArrayDeque<>()).add(run);
             return;
         }
-        run.state = run.state.checkMove(RunState.RUNNING);
         EngineMdc.run(run.pipeline.id(), run.runId());
-        dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now()), Optional.empty(), Optional.empty());
+        run.moveTo(RunState.RUNNING, () -> dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now()),
+                Optional.empty(), Optional.empty()));
         LOG.info("Run {} of {} started", run.runId(), run.pipeline.id());
         track(run);
         watchDuration(run);
@@ -521,7 +521,7 @@ public final class RunEngine implements AutoCloseable {
         }
         List<TaskSlot> ended = new ArrayList<>();
         for (TaskSlot task : run.tasks) {
-            if (task.state.terminal()) {
+            if (task.state().terminal()) {
                 ended.add(task);
             }
         }
@@ -529,7 +529,7 @@ public final class RunEngine implements AutoCloseable {
             settled(run, task);
         }
         for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.QUEUED && !task.released) {
+            if (task.state() == TaskState.QUEUED && !task.released) {
                 decide(run, task);
             }
         }
@@ -568,7 +568,6 @@ public final class RunEngine implements AutoCloseable {
 
     private void launch(ActiveRun run, TaskSlot task, ExecutorSlots slots) {
         Task def = run.dag.tasks.get(task.index);
-        task.state.checkMove(TaskState.RUNNING);
         task.attempts++;
         task.timedOut = false;
         task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
@@ -583,16 +582,16 @@ public final class RunEngine implements AutoCloseable {
             renderError = e.getMessage();
         }
         task.redactor = rendered == null ? Redactor.NONE : Redactor.of(rendered.secretValues());
+        AttemptRecord attempt = new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts,
+                def.executor(), TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now()), Optional.empty(),
+                Optional.empty(), logFile.toString(), run.repairNumber,
+                Optional.ofNullable(rendered).map(r -> describe(r.masked())));
         try {
-            dao.startAttempt(new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts, def.executor(),
-                    TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now()), Optional.empty(),
-                    Optional.empty(), logFile.toString(), run.repairNumber,
-                    Optional.ofNullable(rendered).map(r -> describe(r.masked()))));
+            task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
         } catch (RunFencedException e) {
             freeSlot(run, task); // another daemon owns the run now: this attempt never starts
             throw e;
         }
-        task.state = TaskState.RUNNING;
         LOG.info("Task {} attempt {} of run {} started on executor {}", def.id(), task.attempts, run.runId(),
                 def.executor());
         taskChanged(run, task, Optional.empty());
@@ -651,7 +650,7 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void timeOut(TaskSlot task, String attemptId, Duration timeout) {
-        if (attemptId.equals(task.attemptId) && task.state == TaskState.RUNNING) {
+        if (attemptId.equals(task.attemptId) && task.state() == TaskState.RUNNING) {
             task.timedOut = true;
             task.handle.cancel("timed out after " + timeout);
         }
@@ -659,7 +658,7 @@ public final class RunEngine implements AutoCloseable {
 
     private void attemptEnded(ActiveRun run, TaskSlot task, String attemptId, AttemptResult result,
                               Optional<String> sparkAppId) {
-        if (!attemptId.equals(task.attemptId) || task.state != TaskState.RUNNING) {
+        if (!attemptId.equals(task.attemptId) || task.state() != TaskState.RUNNING) {
             return; // a late answer for an attempt already resolved
         }
         if (run.abandoned) {
@@ -687,15 +686,14 @@ public final class RunEngine implements AutoCloseable {
         boolean retry = !run.cancelling
                 && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
                 && def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
-        task.state.checkMove(retry ? TaskState.UP_FOR_RETRY : attemptState);
+        TaskState next = retry ? TaskState.UP_FOR_RETRY : attemptState;
         Duration delay = retry ? def.retry().delayAfter(task.attempts) : Duration.ZERO;
+        boolean failed = attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT;
         try {
-            boolean failed = attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT;
-            dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState,
-                    retry ? TaskState.UP_FOR_RETRY : attemptState, now, error,
+            task.moveTo(next, () -> dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState, next, now, error,
                     retry ? Optional.of(now.plus(delay)) : Optional.empty(), sparkAppId,
                     failed ? alerts.attemptFailed(run.pipeline, run.runId(), def.id(), task.attempts, attemptState,
-                            retry, error, now) : List.of());
+                            retry, error, now) : List.of()));
         } catch (RunFencedException e) {
             freeSlot(run, task);
             throw e;
@@ -704,11 +702,9 @@ public final class RunEngine implements AutoCloseable {
                 error.map(e -> ": " + e).orElse(""), retry ? "; retrying in " + delay : "");
         freeSlot(run, task);
         if (retry) {
-            task.state = TaskState.UP_FOR_RETRY;
             taskChanged(run, task, error);
             scheduleRetry(run, task, delay);
         } else {
-            task.state = attemptState;
             run.unfinished--;
             taskChanged(run, task, error);
             settled(run, task);
@@ -718,13 +714,12 @@ public final class RunEngine implements AutoCloseable {
 
     private void scheduleRetry(ActiveRun run, TaskSlot task, Duration delay) {
         timers.schedule(() -> post(() -> {
-            if (task.state != TaskState.UP_FOR_RETRY || run.cancelling || run.abandoned) {
+            if (task.state() != TaskState.UP_FOR_RETRY || run.cancelling || run.abandoned) {
                 return;
             }
             String taskId = run.dag.tasks.get(task.index).id();
-            task.state.checkMove(TaskState.QUEUED);
-            dao.updateTaskStates(run.runId(), List.of(taskId), TaskState.QUEUED, Optional.empty(), Optional.empty());
-            task.state = TaskState.QUEUED;
+            task.moveTo(TaskState.QUEUED, () -> dao.updateTaskStates(run.runId(), List.of(taskId), TaskState.QUEUED,
+                    Optional.empty(), Optional.empty()));
             taskChanged(run, task, Optional.empty());
             ready(run, task);
         }), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
@@ -740,7 +735,7 @@ public final class RunEngine implements AutoCloseable {
         ExecutorSlots.Waiting next;
         while (!draining && (next = slots.poll()) != null) {
             // not skipped by a cancel while it waited, nor dropped with its run
-            if (next.task().state == TaskState.QUEUED && !next.run().abandoned) {
+            if (next.task().state() == TaskState.QUEUED && !next.run().abandoned) {
                 next.task().holdsSlot = true;
                 try {
                     launch(next.run(), next.task(), slots);
@@ -776,8 +771,8 @@ public final class RunEngine implements AutoCloseable {
     private void settled(ActiveRun run, TaskSlot ended) {
         for (int d : run.dag.dependents[ended.index]) {
             TaskSlot dependent = run.tasks[d];
-            dependent.countUpstream(ended.state);
-            if (dependent.state == TaskState.QUEUED && !dependent.released && !run.cancelling) {
+            dependent.countUpstream(ended.state());
+            if (dependent.state() == TaskState.QUEUED && !dependent.released && !run.cancelling) {
                 decide(run, dependent);
             }
         }
@@ -800,10 +795,9 @@ public final class RunEngine implements AutoCloseable {
     private void endWithoutAttempt(ActiveRun run, TaskSlot task, TaskState state, String reason) {
         String taskId = run.dag.tasks.get(task.index).id();
         EngineMdc.task(run.pipeline.id(), run.runId(), taskId, task.attempts);
-        task.state.checkMove(state);
-        dao.updateTaskStates(run.runId(), List.of(taskId), state, Optional.of(now()), Optional.of(reason));
+        task.moveTo(state, () -> dao.updateTaskStates(run.runId(), List.of(taskId), state, Optional.of(now()),
+                Optional.of(reason)));
         LOG.info("Task {} of run {} ended {} without an attempt: {}", taskId, run.runId(), state, reason);
-        task.state = state;
         run.unfinished--;
         taskChanged(run, task, Optional.of(reason));
         settled(run, task);
@@ -818,7 +812,7 @@ public final class RunEngine implements AutoCloseable {
         LOG.info("Cancelling run {} of {}", run.runId(), run.pipeline.id());
         cancelUnstarted(run, "run cancelled");
         for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.RUNNING && task.handle != null) {
+            if (task.state() == TaskState.RUNNING && task.handle != null) {
                 task.handle.cancel("run cancelled");
             }
         }
@@ -830,14 +824,14 @@ public final class RunEngine implements AutoCloseable {
         List<TaskSlot> unstarted = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.QUEUED || task.state == TaskState.UP_FOR_RETRY) {
+            if (task.state() == TaskState.QUEUED || task.state() == TaskState.UP_FOR_RETRY) {
                 unstarted.add(task);
                 ids.add(run.dag.tasks.get(task.index).id());
             }
         }
-        dao.updateTaskStates(run.runId(), ids, TaskState.CANCELLED, Optional.of(now()), Optional.of(reason));
+        TaskSlot.moveAll(unstarted, TaskState.CANCELLED, () -> dao.updateTaskStates(run.runId(), ids,
+                TaskState.CANCELLED, Optional.of(now()), Optional.of(reason)));
         for (TaskSlot task : unstarted) {
-            task.state = TaskState.CANCELLED;
             run.unfinished--;
             taskChanged(run, task, Optional.of(reason));
         }
@@ -854,12 +848,12 @@ public final class RunEngine implements AutoCloseable {
         boolean leavesOk = true;
         List<String> failed = new ArrayList<>();
         for (TaskSlot t : run.tasks) {
-            if (run.dag.dependents[t.index].length == 0 && t.state != TaskState.SUCCEEDED
-                    && t.state != TaskState.SKIPPED) {
+            if (run.dag.dependents[t.index].length == 0 && t.state() != TaskState.SUCCEEDED
+                    && t.state() != TaskState.SKIPPED) {
                 leavesOk = false;
             }
-            if (t.state == TaskState.FAILED || t.state == TaskState.TIMED_OUT) {
-                failed.add(run.dag.tasks.get(t.index).id() + " " + t.state);
+            if (t.state() == TaskState.FAILED || t.state() == TaskState.TIMED_OUT) {
+                failed.add(run.dag.tasks.get(t.index).id() + " " + t.state());
             }
         }
         RunState state = run.cancelling ? RunState.CANCELLED : leavesOk ? RunState.SUCCEEDED : RunState.FAILED;
@@ -896,11 +890,10 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void end(ActiveRun run, RunState state, Optional<String> error) {
-        run.state = run.state.checkMove(state);
         EngineMdc.run(run.pipeline.id(), run.runId());
         Instant now = now();
-        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now), error,
-                alerts.runEnded(run.pipeline, run.runId(), state, error, now));
+        run.moveTo(state, () -> dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now), error,
+                alerts.runEnded(run.pipeline, run.runId(), state, error, now)));
         LOG.info("Run {} of {} ended {}{}", run.runId(), run.pipeline.id(), state,
                 error.map(e -> ": " + e).orElse(""));
         runChanged(run, state, error);
@@ -915,7 +908,7 @@ public final class RunEngine implements AutoCloseable {
     private void taskChanged(ActiveRun run, TaskSlot task, Optional<String> error) {
         String taskId = run.dag.tasks.get(task.index).id();
         for (RunListener l : listeners) {
-            l.taskChanged(run.runId(), taskId, task.state, task.attempts, error);
+            l.taskChanged(run.runId(), taskId, task.state(), task.attempts, error);
         }
     }
 
@@ -951,7 +944,7 @@ public final class RunEngine implements AutoCloseable {
         Instant now = now();
         for (ActiveRun run : new ArrayList<>(active.values())) {
             for (TaskSlot task : run.tasks) {
-                if (task.state == TaskState.RUNNING && task.attemptId != null && !reattachable(run, task)) {
+                if (task.state() == TaskState.RUNNING && task.attemptId != null && !reattachable(run, task)) {
                     try {
                         dao.interruptAttempt(task.attemptId, run.runId(), run.dag.tasks.get(task.index).id(), now,
                                 INTERRUPTED);
