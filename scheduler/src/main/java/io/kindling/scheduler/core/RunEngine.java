@@ -63,11 +63,9 @@ public final class RunEngine implements AutoCloseable {
     private final RunDao dao;
     private final Map<String, ExecutorSlots> executors = new HashMap<>();
     private final PipelineVersions versions;
-    private final Clock clock;
     private final Path logDir;
     private final RunIds runIds;
-    private final ExecutorService loop;
-    private final ScheduledExecutorService timers;
+    private final EngineThread thread;
     private final Map<String, ActiveRun> active = new HashMap<>();
     /** Runs held back by their lane's limit, oldest first, by lane. */
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
@@ -106,69 +104,13 @@ public final class RunEngine implements AutoCloseable {
                 new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
         this.remote = new RemoteAttempts(dao.remoteIds(), executors);
         this.versions = versions;
-        this.clock = clock;
         this.logDir = logDir;
         this.runIds = new RunIds(clock);
-        this.loop = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-engine"));
-        this.timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                r -> daemon(r, "kindling-engine-timers"));
+        this.thread = new EngineThread(clock, e -> abandon(e.runId(), e.getMessage()));
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    /** The history stores epoch milliseconds; times the engine hands out are never finer than that. */
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    /** Runs work on the engine thread; a failure is logged, never lost with the thread. */
-    private void post(Runnable work) {
-        loop.execute(() -> {
-            try {
-                work.run();
-            } catch (RunFencedException e) {
-                abandon(e.runId(), e.getMessage());
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) { // a linkage error in a task's body must not end the engine thread
-                LOG.error("Engine step failed", e);
-            } finally {
-                EngineMdc.clear();
-            }
-        });
-    }
-
-    /** Runs work on the engine thread and waits for it. */
-    private void postAndWait(Runnable work) {
-        call(() -> {
-            work.run();
-            return null;
-        });
-    }
-
-    /** Runs work on the engine thread and returns its result; its runtime exceptions reach the caller as such. */
-    private <T> T call(Callable<T> work) {
-        try {
-            return loop.submit(() -> {
-                try {
-                    return work.call();
-                } finally {
-                    EngineMdc.clear();
-                }
-            }).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the engine", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        }
+        return thread.now();
     }
 
     public void addListener(RunListener listener) {
@@ -191,7 +133,7 @@ public final class RunEngine implements AutoCloseable {
      * no trigger can interleave with recovery.
      */
     public void start() {
-        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts)
+        thread.postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts)
                 .recover(dao.unfinishedRuns(), RunRecovery.RESTARTED, this::resume, this::activate));
     }
 
@@ -200,7 +142,7 @@ public final class RunEngine implements AutoCloseable {
      * are failed with {@code reason} and retried per their policy; the runs go on from where they stopped.
      */
     public void adopt(List<String> runIds, String reason) {
-        postAndWait(() -> {
+        thread.postAndWait(() -> {
             List<RunRecord> runs = new ArrayList<>();
             for (String runId : runIds) {
                 if (!active.containsKey(runId) && waitingRun(runId) == null) {
@@ -217,7 +159,7 @@ public final class RunEngine implements AutoCloseable {
      * Running attempts are cancelled; nothing new starts.
      */
     public void fenceAll(String reason) {
-        postAndWait(() -> {
+        thread.postAndWait(() -> {
             draining = true;
             List<String> ids = new ArrayList<>(active.keySet());
             waiting.values().forEach(queue -> queue.forEach(run -> ids.add(run.runId())));
@@ -272,7 +214,7 @@ public final class RunEngine implements AutoCloseable {
             LOG.info("Pipeline {}: a run for {} exists already, not starting another", pipeline.id(), logicalTime);
             return Optional.empty();
         }
-        post(() -> activate(new ActiveRun(run, pipeline, templates(run, pipeline), Lane.of(pipeline))));
+        thread.post(() -> activate(new ActiveRun(run, pipeline, templates(run, pipeline), Lane.of(pipeline))));
         return Optional.of(run);
     }
 
@@ -302,7 +244,7 @@ public final class RunEngine implements AutoCloseable {
             LOG.info("{} of {} scheduled runs exist already, not starting them again", runs.size() - created.size(),
                     runs.size());
         }
-        post(() -> created.forEach(run -> {
+        thread.post(() -> created.forEach(run -> {
             Pipeline pipeline = pipelines.get(run.runId());
             activate(new ActiveRun(run, pipeline, templates(run, pipeline), Lane.of(pipeline)));
         }));
@@ -324,7 +266,7 @@ public final class RunEngine implements AutoCloseable {
         }
         dao.insertBackfill(backfill, runs, pipeline.tasks().stream().map(Task::id).toList());
         Lane lane = Lane.backfill(backfill.backfillId(), backfill.maxActiveRuns());
-        post(() -> runs.forEach(run -> activate(new ActiveRun(run, pipeline, templates(run, pipeline), lane))));
+        thread.post(() -> runs.forEach(run -> activate(new ActiveRun(run, pipeline, templates(run, pipeline), lane))));
         return runs;
     }
 
@@ -345,7 +287,7 @@ public final class RunEngine implements AutoCloseable {
      * @throws RepairRefused when the run has not finished or has nothing to repair
      */
     public RepairRecord repair(String runId, Pipeline definition, String version) {
-        return call(() -> {
+        return thread.call(() -> {
             if (active.containsKey(runId) || waitingRun(runId) != null) {
                 throw new RepairRefused("run " + runId + " has not finished; only a finished run can be repaired");
             }
@@ -436,7 +378,7 @@ public final class RunEngine implements AutoCloseable {
      * @return false when this engine is not driving the run (it has ended, or another daemon owns it)
      */
     public boolean cancel(String runId) {
-        return call(() -> {
+        return thread.call(() -> {
             try {
                 ActiveRun run = active.get(runId);
                 if (run != null) {
@@ -491,13 +433,13 @@ public final class RunEngine implements AutoCloseable {
             if (left.isNegative()) {
                 return;
             }
-            timers.schedule(() -> post(() -> {
+            thread.after(left, () -> {
                 if (active.get(run.runId()) == run && !run.abandoned) {
                     EngineMdc.run(run.pipeline.id(), run.runId());
                     dao.recordAlerts(run.runId(), alerts.durationOver(run.pipeline, run.runId(), limit, now()));
                     LOG.info("Run {} of {} still running after {}", run.runId(), run.pipeline.id(), limit);
                 }
-            }), left.toMillis(), TimeUnit.MILLISECONDS);
+            });
         });
     }
 
@@ -614,12 +556,11 @@ public final class RunEngine implements AutoCloseable {
     private void follow(ActiveRun run, TaskSlot task, String attemptId, AttemptHandle handle, Duration elapsed) {
         Task def = run.dag.tasks.get(task.index);
         task.handle = handle;
-        handle.result().whenComplete((result, error) -> post(() -> attemptEnded(run, task, attemptId,
+        handle.result().whenComplete((result, error) -> thread.post(() -> attemptEnded(run, task, attemptId,
                 result != null ? result : AttemptResult.failed("executor error: " + error),
                 handle.sparkApplicationId())));
-        def.timeout().ifPresent(timeout -> task.timeout = timers.schedule(
-                () -> post(() -> timeOut(task, attemptId, timeout)), Math.max(0, timeout.minus(elapsed).toMillis()),
-                TimeUnit.MILLISECONDS));
+        def.timeout().ifPresent(timeout -> task.timeout = thread.after(timeout.minus(elapsed),
+                () -> timeOut(task, attemptId, timeout)));
     }
 
     /** Follows an attempt a previous life of the daemon started on a cluster, by its remote id. */
@@ -713,7 +654,7 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void scheduleRetry(ActiveRun run, TaskSlot task, Duration delay) {
-        timers.schedule(() -> post(() -> {
+        thread.after(delay, () -> {
             if (task.state() != TaskState.UP_FOR_RETRY || run.cancelling || run.abandoned) {
                 return;
             }
@@ -722,7 +663,7 @@ public final class RunEngine implements AutoCloseable {
                     Optional.empty(), Optional.empty()));
             taskChanged(run, task, Optional.empty());
             ready(run, task);
-        }), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Gives back the slot the task's attempt held, to the next task waiting for one. */
@@ -920,7 +861,7 @@ public final class RunEngine implements AutoCloseable {
      * once.
      */
     public void shutdown(Duration grace) {
-        CompletableFuture<Void> idle = call(() -> {
+        CompletableFuture<Void> idle = thread.call(() -> {
             draining = true;
             if (idle()) {
                 drained.complete(null);
@@ -936,7 +877,7 @@ public final class RunEngine implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
-        postAndWait(this::interruptAll);
+        thread.postAndWait(this::interruptAll);
         close();
     }
 
@@ -964,14 +905,6 @@ public final class RunEngine implements AutoCloseable {
     /** Stops dispatching at once. Running attempts are left to the executors' close (they record nothing further). */
     @Override
     public void close() {
-        loop.shutdown();
-        timers.shutdownNow();
-        try {
-            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
-                loop.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 }
