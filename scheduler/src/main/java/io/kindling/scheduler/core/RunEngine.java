@@ -56,9 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
     static final String INTERRUPTED = "interrupted: the daemon shut down while the attempt was running";
-    /** What a repair runs again (with everything downstream). */
-    private static final Set<TaskState> REPAIRABLE = EnumSet.of(TaskState.FAILED,
-            TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
 
     private final RunDao dao;
     private final Map<String, ExecutorSlots> executors = new HashMap<>();
@@ -206,9 +203,7 @@ public final class RunEngine implements AutoCloseable {
                                        Map<String, String> overrides) {
         Map<String, String> params = new LinkedHashMap<>(pipeline.defaultParams());
         params.putAll(overrides);
-        RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
-                trigger, logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, now(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        RunRecord run = queued(pipeline, trigger, logicalTime, params, now(), Optional.empty());
         List<String> taskIds = pipeline.tasks().stream().map(Task::id).toList();
         if (!dao.insertRun(run, taskIds)) {
             LOG.info("Pipeline {}: a run for {} exists already, not starting another", pipeline.id(), logicalTime);
@@ -231,9 +226,7 @@ public final class RunEngine implements AutoCloseable {
         Instant now = now();
         for (ScheduledRun s : due) {
             Pipeline pipeline = s.pipeline();
-            RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(),
-                    versions.gitCommit(pipeline), TriggerType.SCHEDULE, s.logicalTime().truncatedTo(ChronoUnit.MILLIS),
-                    pipeline.defaultParams(), RunState.QUEUED, now, Optional.empty(), Optional.empty(), Optional.empty(),
+            RunRecord run = queued(pipeline, TriggerType.SCHEDULE, s.logicalTime(), pipeline.defaultParams(), now,
                     Optional.empty());
             runs.add(run);
             pipelines.put(run.runId(), pipeline);
@@ -259,15 +252,20 @@ public final class RunEngine implements AutoCloseable {
     public List<RunRecord> backfill(Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes) {
         List<RunRecord> runs = new ArrayList<>(logicalTimes.size());
         for (Instant logicalTime : logicalTimes) {
-            runs.add(new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
-                    TriggerType.BACKFILL, logicalTime.truncatedTo(ChronoUnit.MILLIS), pipeline.defaultParams(),
-                    RunState.QUEUED, now(), Optional.empty(), Optional.empty(), Optional.empty(),
+            runs.add(queued(pipeline, TriggerType.BACKFILL, logicalTime, pipeline.defaultParams(), now(),
                     Optional.of(backfill.backfillId())));
         }
         dao.insertBackfill(backfill, runs, pipeline.tasks().stream().map(Task::id).toList());
         Lane lane = Lane.backfill(backfill.backfillId(), backfill.maxActiveRuns());
         thread.post(() -> runs.forEach(run -> activate(new ActiveRun(run, pipeline, templates(run, pipeline), lane))));
         return runs;
+    }
+
+    /** A new run of the pipeline's current definition. */
+    private RunRecord queued(Pipeline pipeline, TriggerType trigger, Instant logicalTime, Map<String, String> params,
+                             Instant now, Optional<String> backfillId) {
+        return RunRecord.queued(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
+                trigger, logicalTime, params, now, backfillId);
     }
 
     /** Why a repair was refused: the run is still going, or nothing in it needs running again. */
@@ -296,49 +294,21 @@ public final class RunEngine implements AutoCloseable {
                 throw new RepairRefused("run " + runId + " is " + current.state()
                         + "; only a finished run can be repaired");
             }
-            Map<String, TaskRunRecord> recorded = new HashMap<>();
-            dao.taskRuns(runId).forEach(tr -> recorded.put(tr.taskId(), tr));
-            Dag dag = Dag.of(definition);
-            boolean[] rerun = new boolean[dag.size()];
-            ArrayDeque<Integer> todo = new ArrayDeque<>();
-            for (int i = 0; i < dag.size(); i++) {
-                TaskRunRecord tr = recorded.get(dag.tasks.get(i).id());
-                if (tr == null || REPAIRABLE.contains(tr.state())) {
-                    todo.add(i);
-                }
-            }
-            while (!todo.isEmpty()) {
-                int i = todo.poll();
-                if (!rerun[i]) {
-                    rerun[i] = true;
-                    for (int d : dag.dependents[i]) {
-                        todo.add(d);
-                    }
-                }
-            }
-            List<String> rerunIds = new ArrayList<>();
-            List<String> newTasks = new ArrayList<>();
-            for (int i = 0; i < dag.size(); i++) {
-                String id = dag.tasks.get(i).id();
-                if (rerun[i]) {
-                    rerunIds.add(id);
-                }
-                if (!recorded.containsKey(id)) {
-                    newTasks.add(id);
-                }
-            }
-            if (rerunIds.isEmpty()) {
+            Map<String, TaskState> recorded = new HashMap<>();
+            dao.taskRuns(runId).forEach(tr -> recorded.put(tr.taskId(), tr.state()));
+            RepairPlan plan = RepairPlan.of(Dag.of(definition), recorded);
+            if (plan.empty()) {
                 throw new RepairRefused("run " + runId + " has nothing to repair: no task failed, timed "
                         + "out, was cancelled or upstream-failed");
             }
             Instant now = now();
-            java.util.OptionalInt repairNumber = dao.repairRun(runId, definition.contentHash(), version, rerunIds,
-                    newTasks, now);
+            java.util.OptionalInt repairNumber = dao.repairRun(runId, definition.contentHash(), version,
+                    plan.rerun(), plan.newTasks(), now);
             if (repairNumber.isEmpty()) { // another daemon reopened it first
                 throw new RepairRefused("run " + runId + " has not finished; only a finished run can be repaired");
             }
             int number = repairNumber.getAsInt();
-            LOG.info("Repair {} of run {} ({} version): running {} again", number, runId, version, rerunIds);
+            LOG.info("Repair {} of run {} ({} version): running {} again", number, runId, version, plan.rerun());
             RunRecord reopened = current.withState(RunState.QUEUED);
             ActiveRun run = new ActiveRun(reopened, definition, templates(reopened, definition),
                     laneOf(reopened, definition));
@@ -346,7 +316,7 @@ public final class RunEngine implements AutoCloseable {
             run.restoreTasks(dao.taskRuns(runId));
             runChanged(run, RunState.QUEUED, Optional.empty());
             activate(run);
-            return new RepairRecord(runId, number, definition.contentHash(), version, rerunIds, now);
+            return new RepairRecord(runId, number, definition.contentHash(), version, plan.rerun(), now);
         });
     }
 
@@ -778,31 +748,15 @@ public final class RunEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * When every task has ended: a cancelled run is CANCELLED; otherwise the run SUCCEEDED when each leaf task
-     * (one nothing depends on) SUCCEEDED or was SKIPPED, and FAILED otherwise, naming the tasks that failed.
-     */
+    /** When every task has ended, the run ends as {@link RunOutcome} says. */
     private void finishIfDone(ActiveRun run) {
         if (run.unfinished > 0 || !active.containsKey(run.runId())) {
             return;
         }
-        boolean leavesOk = true;
-        List<String> failed = new ArrayList<>();
-        for (TaskSlot t : run.tasks) {
-            if (run.dag.dependents[t.index].length == 0 && t.state() != TaskState.SUCCEEDED
-                    && t.state() != TaskState.SKIPPED) {
-                leavesOk = false;
-            }
-            if (t.state() == TaskState.FAILED || t.state() == TaskState.TIMED_OUT) {
-                failed.add(run.dag.tasks.get(t.index).id() + " " + t.state());
-            }
-        }
-        RunState state = run.cancelling ? RunState.CANCELLED : leavesOk ? RunState.SUCCEEDED : RunState.FAILED;
-        Optional<String> error = state == RunState.CANCELLED ? Optional.of("cancelled")
-                : state == RunState.FAILED ? Optional.of("failed tasks: " + failed) : Optional.empty();
+        RunOutcome outcome = RunOutcome.of(run);
         active.remove(run.runId());
         activeByLane.merge(run.lane.key(), -1, Integer::sum);
-        end(run, state, error);
+        end(run, outcome.state(), outcome.error());
         startNextInLane(run.lane);
     }
 
