@@ -1,12 +1,14 @@
 package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Schedule;
 import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.Redactor;
 import io.kindling.scheduler.db.RunRecord;
 import io.kindling.scheduler.db.TaskRunRecord;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
@@ -30,7 +32,13 @@ final class ActiveRun {
     /** Attempts recovery found running on a cluster, for the engine to follow again. */
     final List<RemoteAttempts.Reattach> reattach = new java.util.ArrayList<>();
 
-    ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {
+    /** A run to drive with the given definition, its templates rendered for its id, logical time and params. */
+    static ActiveRun of(RunRecord run, Pipeline pipeline, Lane lane) {
+        return new ActiveRun(run, pipeline, TemplateContext.of(pipeline, run.runId(), run.logicalTime(),
+                pipeline.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), run.params()), lane);
+    }
+
+    private ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {
         this.run = run;
         this.lane = lane;
         this.state = run.state();

@@ -85,8 +85,7 @@ final class RunRecovery {
             LOG.warn("Run {} of {} failed: {}", record.runId(), record.pipelineId(), lost);
             return;
         }
-        ActiveRun run = new ActiveRun(record, pipeline.get(), RunEngine.templates(record, pipeline.get()),
-                lanes.apply(record, pipeline.get()));
+        ActiveRun run = ActiveRun.of(record, pipeline.get(), lanes.apply(record, pipeline.get()));
         run.repairNumber = repairs.size();
         run.restoreTasks(taskRuns);
         if (record.state() == RunState.QUEUED) {
