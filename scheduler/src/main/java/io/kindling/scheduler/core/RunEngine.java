@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * Drives runs through their DAGs. Event-driven: a task that ends wakes exactly its dependents, whose trigger
  * rules decide what happens next; nothing polls. All run state lives on one engine thread, so transitions
  * need no locks; every transition is written to the run history before it is acted on (before an attempt is
- * started, before dependents are woken, before listeners hear of it).
+ * started, before dependents are woken, before listeners hear of it). This class is the API and owns the runs
+ * (start, adopt, fence, drop, stop); the steps live in helpers on the same thread: {@link EngineThread},
+ * {@link Admission} (lanes and slots), {@link RunProgress}, {@link AttemptRunner} and {@link Repairs}.
  */
 public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
