@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * task's policy; the slot then goes to the next task waiting for it.
  */
 final class AttemptRunner {
-    private static final Logger LOG = LoggerFactory.getLogger(AttemptRunner.class);
+    /** The engine's lines keep one logger, RunEngine's: log settings and {@code kindling run} select it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
 
     private final RunDao dao;
     private final AlertPlanner alerts;

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * that finds its run fenced (taken over by another daemon) hands the exception to the owner, which drops the run.
  */
 final class EngineThread {
-    private static final Logger LOG = LoggerFactory.getLogger(EngineThread.class);
+    /** The engine's lines keep one logger, RunEngine's: log settings and {@code kindling run} select it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
 
     private final Clock clock;
     private final Consumer<RunFencedException> fenced;

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * reopens the run with them QUEUED, and the run is driven again like a new one (it waits its turn in its lane).
  */
 final class Repairs {
-    private static final Logger LOG = LoggerFactory.getLogger(Repairs.class);
+    /** The engine's lines keep one logger, RunEngine's: log settings and {@code kindling run} select it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
 
     private final RunDao dao;
     private final EngineThread thread;

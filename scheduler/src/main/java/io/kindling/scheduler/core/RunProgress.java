@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * attempt, and the run ends once every task has ended. Each change is written before it is acted on.
  */
 final class RunProgress {
-    private static final Logger LOG = LoggerFactory.getLogger(RunProgress.class);
+    /** The engine's lines keep one logger, RunEngine's: log settings and {@code kindling run} select it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
 
     private final RunDao dao;
     private final AlertPlanner alerts;
