@@ -1,12 +1,14 @@
 package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Schedule;
 import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.Redactor;
 import io.kindling.scheduler.db.RunRecord;
 import io.kindling.scheduler.db.TaskRunRecord;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
@@ -21,7 +23,8 @@ final class ActiveRun {
     /** 0 for the run's first pass; the number of the repair being run otherwise. */
     int repairNumber;
     int unfinished;
-    RunState state;
+    /** Changed only by {@link #moveTo}. */
+    private RunState state;
     /** Set by cancel: nothing new starts, nothing is retried, the run ends CANCELLED. */
     boolean cancelling;
     /** The run is no longer this daemon's (adopted by another, or left for the next start): nothing more is done. */
@@ -29,7 +32,13 @@ final class ActiveRun {
     /** Attempts recovery found running on a cluster, for the engine to follow again. */
     final List<RemoteAttempts.Reattach> reattach = new java.util.ArrayList<>();
 
-    ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {
+    /** A run to drive with the given definition, its templates rendered for its id, logical time and params. */
+    static ActiveRun of(RunRecord run, Pipeline pipeline, Lane lane) {
+        return new ActiveRun(run, pipeline, TemplateContext.of(pipeline, run.runId(), run.logicalTime(),
+                pipeline.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), run.params()), lane);
+    }
+
+    private ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {
         this.run = run;
         this.lane = lane;
         this.state = run.state();
@@ -47,12 +56,26 @@ final class ActiveRun {
         return run.runId();
     }
 
+    RunState state() {
+        return state;
+    }
+
+    /**
+     * The one place a run's state changes: the move is checked against {@link RunState}'s table, then {@code write}
+     * records it in the run history, and only then is it set here (write before act).
+     */
+    void moveTo(RunState target, Runnable write) {
+        state.checkMove(target);
+        write.run();
+        state = target;
+    }
+
     /** Takes the tasks' states and attempt counts from the history, for a resumed or repaired run. */
     void restoreTasks(List<TaskRunRecord> recorded) {
         for (TaskRunRecord tr : recorded) {
             Integer i = dag.index.get(tr.taskId());
             if (i != null) { // a task the definition no longer has is left as recorded
-                tasks[i].state = tr.state();
+                tasks[i].restore(tr.state());
                 tasks[i].attempts = tr.attempts();
                 tasks[i].attemptBase = tr.attemptBase();
             }
@@ -63,7 +86,7 @@ final class ActiveRun {
     void countUnfinished() {
         unfinished = 0;
         for (TaskSlot task : tasks) {
-            if (!task.state.terminal()) {
+            if (!task.state().terminal()) {
                 unfinished++;
             }
         }
@@ -72,7 +95,8 @@ final class ActiveRun {
     /** The engine's view of one task of the run. */
     static final class TaskSlot {
         final int index;
-        TaskState state = TaskState.QUEUED;
+        /** Changed only by {@link #moveAll} (and set from the history by {@link #restore}). */
+        private TaskState state = TaskState.QUEUED;
         /** How the upstream tasks have ended so far, for the trigger rule. */
         int upSucceeded;
         int upFailed;
@@ -98,6 +122,35 @@ final class ActiveRun {
 
         TaskSlot(int index) {
             this.index = index;
+        }
+
+        TaskState state() {
+            return state;
+        }
+
+        /** {@link #moveAll} for this one task. */
+        void moveTo(TaskState target, Runnable write) {
+            moveAll(List.of(this), target, write);
+        }
+
+        /**
+         * The one place a task's state changes: each move is checked against {@link TaskState}'s table (none is
+         * made if one is refused), then {@code write} records them in the run history, and only then are they set
+         * here (write before act).
+         */
+        static void moveAll(List<TaskSlot> tasks, TaskState target, Runnable write) {
+            for (TaskSlot task : tasks) {
+                task.state().checkMove(target);
+            }
+            write.run();
+            for (TaskSlot task : tasks) {
+                task.state = target;
+            }
+        }
+
+        /** Sets the state the run history holds, for a run being rebuilt from it: loading, not a move. */
+        void restore(TaskState recorded) {
+            state = recorded;
         }
 
         void countUpstream(TaskState ended) {

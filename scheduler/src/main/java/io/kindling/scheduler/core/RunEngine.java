@@ -1,22 +1,12 @@
 package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
-import io.kindling.dsl.RenderedTask;
-import io.kindling.dsl.Schedule;
 import io.kindling.dsl.Secrets;
 import io.kindling.dsl.Task;
-import io.kindling.dsl.TaskBody;
-import io.kindling.dsl.TemplateContext;
-import io.kindling.executor.AttemptHandle;
-import io.kindling.executor.AttemptRequest;
-import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
-import io.kindling.executor.Redactor;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
-import io.kindling.scheduler.db.AttemptRecord;
 import io.kindling.scheduler.db.BackfillRecord;
 import io.kindling.scheduler.db.RepairRecord;
-import io.kindling.scheduler.db.TaskRunRecord;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.db.RunRecord;
@@ -24,23 +14,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import io.kindling.scheduler.alerts.AlertPlanner;
@@ -51,35 +34,24 @@ import org.slf4j.LoggerFactory;
  * Drives runs through their DAGs. Event-driven: a task that ends wakes exactly its dependents, whose trigger
  * rules decide what happens next; nothing polls. All run state lives on one engine thread, so transitions
  * need no locks; every transition is written to the run history before it is acted on (before an attempt is
- * started, before dependents are woken, before listeners hear of it).
+ * started, before dependents are woken, before listeners hear of it). This class is the API and owns the runs
+ * (start, adopt, fence, drop, stop); the steps live in helpers on the same thread: {@link EngineThread},
+ * {@link Admission} (lanes and slots), {@link RunProgress}, {@link AttemptRunner} and {@link Repairs}.
  */
 public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
     static final String INTERRUPTED = "interrupted: the daemon shut down while the attempt was running";
-    /** What a repair runs again (with everything downstream). */
-    private static final Set<TaskState> REPAIRABLE = EnumSet.of(TaskState.FAILED,
-            TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
 
     private final RunDao dao;
-    private final Map<String, ExecutorSlots> executors = new HashMap<>();
     private final PipelineVersions versions;
-    private final Clock clock;
-    private final Path logDir;
     private final RunIds runIds;
-    private final ExecutorService loop;
-    private final ScheduledExecutorService timers;
-    private final Map<String, ActiveRun> active = new HashMap<>();
-    /** Runs held back by their lane's limit, oldest first, by lane. */
-    private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
-    private final Map<String, Integer> activeByLane = new HashMap<>();
-    private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
-    /** Set by a clean stop, or when this daemon learns it was taken for dead: nothing new starts. */
-    private boolean draining;
-    /** Completes when draining and no attempt holds a slot. */
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final RemoteAttempts remote;
     private final AlertPlanner alerts;
-    private final Secrets secrets;
+    private final EngineThread thread;
+    private final RunEvents events = new RunEvents();
+    private final Admission admission;
+    private final RunProgress progress;
+    private final Repairs repairs;
 
     /**
      * @param executors executors by name with their task slots
@@ -101,88 +73,33 @@ public final class RunEngine implements AutoCloseable {
                      PipelineVersions versions, Clock clock, Path logDir, AlertPlanner alerts, Secrets secrets) {
         this.dao = dao;
         this.alerts = alerts;
-        this.secrets = secrets;
-        executors.forEach((name, executor) -> this.executors.put(name,
-                new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
         this.remote = new RemoteAttempts(dao.remoteIds(), executors);
         this.versions = versions;
-        this.clock = clock;
-        this.logDir = logDir;
         this.runIds = new RunIds(clock);
-        this.loop = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-engine"));
-        this.timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                r -> daemon(r, "kindling-engine-timers"));
+        Consumer<RunFencedException> fenced = e -> abandon(e.runId(), e.getMessage());
+        this.thread = new EngineThread(clock, fenced);
+        this.admission = new Admission(executors, slots);
+        this.progress = new RunProgress(dao, alerts, thread, admission, events, fenced, progress -> new AttemptRunner(
+                dao, alerts, thread, admission, events, remote, secrets, logDir, progress, fenced));
+        this.repairs = new Repairs(dao, thread, admission, events, progress, this::laneOf);
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    /** The history stores epoch milliseconds; times the engine hands out are never finer than that. */
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    /** Runs work on the engine thread; a failure is logged, never lost with the thread. */
-    private void post(Runnable work) {
-        loop.execute(() -> {
-            try {
-                work.run();
-            } catch (RunFencedException e) {
-                abandon(e.runId(), e.getMessage());
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) { // a linkage error in a task's body must not end the engine thread
-                LOG.error("Engine step failed", e);
-            } finally {
-                EngineMdc.clear();
-            }
-        });
-    }
-
-    /** Runs work on the engine thread and waits for it. */
-    private void postAndWait(Runnable work) {
-        call(() -> {
-            work.run();
-            return null;
-        });
-    }
-
-    /** Runs work on the engine thread and returns its result; its runtime exceptions reach the caller as such. */
-    private <T> T call(Callable<T> work) {
-        try {
-            return loop.submit(() -> {
-                try {
-                    return work.call();
-                } finally {
-                    EngineMdc.clear();
-                }
-            }).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the engine", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        }
+        return thread.now();
     }
 
     public void addListener(RunListener listener) {
-        listeners.add(listener);
+        events.add(listener);
     }
 
     /** The configured executors' names. */
     public Set<String> executorNames() {
-        return Set.copyOf(executors.keySet());
+        return admission.executorNames();
     }
 
     /** The executor's task slots no attempt holds now (for a gauge: read from any thread, no engine step). */
     public int freeSlots(String executor) {
-        ExecutorSlots slots = executors.get(executor);
+        ExecutorSlots slots = admission.slots(executor);
         return slots == null ? 0 : slots.free;
     }
 
@@ -191,8 +108,12 @@ public final class RunEngine implements AutoCloseable {
      * no trigger can interleave with recovery.
      */
     public void start() {
-        postAndWait(() -> new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts)
-                .recover(dao.unfinishedRuns(), RunRecovery.RESTARTED, this::resume, this::activate));
+        thread.postAndWait(() -> recovery().recover(dao.unfinishedRuns(), RunRecovery.RESTARTED, progress::resume,
+                progress::activate));
+    }
+
+    private RunRecovery recovery() {
+        return new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts);
     }
 
     /**
@@ -200,15 +121,14 @@ public final class RunEngine implements AutoCloseable {
      * are failed with {@code reason} and retried per their policy; the runs go on from where they stopped.
      */
     public void adopt(List<String> runIds, String reason) {
-        postAndWait(() -> {
+        thread.postAndWait(() -> {
             List<RunRecord> runs = new ArrayList<>();
             for (String runId : runIds) {
-                if (!active.containsKey(runId) && waitingRun(runId) == null) {
+                if (!admission.holds(runId)) {
                     dao.findRun(runId).ifPresent(runs::add);
                 }
             }
-            new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts).recover(runs, reason, this::resume,
-                    this::activate);
+            recovery().recover(runs, reason, progress::resume, progress::activate);
         });
     }
 
@@ -217,11 +137,9 @@ public final class RunEngine implements AutoCloseable {
      * Running attempts are cancelled; nothing new starts.
      */
     public void fenceAll(String reason) {
-        postAndWait(() -> {
-            draining = true;
-            List<String> ids = new ArrayList<>(active.keySet());
-            waiting.values().forEach(queue -> queue.forEach(run -> ids.add(run.runId())));
-            ids.forEach(id -> abandon(id, reason));
+        thread.postAndWait(() -> {
+            admission.drain();
+            admission.runIds().forEach(id -> abandon(id, reason));
         });
     }
 
@@ -231,27 +149,19 @@ public final class RunEngine implements AutoCloseable {
      * again by their remote id; its waiting tasks never start.
      */
     private void abandon(String runId, String reason) {
-        ActiveRun run = active.remove(runId);
-        if (run != null) {
-            activeByLane.merge(run.lane.key(), -1, Integer::sum);
-        } else {
-            run = waitingRun(runId);
-            if (run == null) {
-                return;
-            }
-            waiting.get(run.lane.key()).remove(run);
+        ActiveRun run = admission.drop(runId);
+        if (run == null) {
+            return;
         }
         LOG.warn("Dropping run {} of {}: {}", runId, run.pipeline.id(), reason);
         run.abandoned = true;
-        for (RunListener l : listeners) {
-            l.runDropped(runId, run.pipeline.id());
-        }
+        events.runDropped(run);
         for (TaskSlot task : run.tasks) {
-            if (task.handle != null && !reattachable(run, task)) {
+            if (task.handle != null && !admission.reattachable(run, task)) {
                 task.handle.cancel(reason);
             }
         }
-        startNextInLane(run.lane);
+        progress.startNextInLane(run.lane);
     }
 
     /**
@@ -264,15 +174,13 @@ public final class RunEngine implements AutoCloseable {
                                        Map<String, String> overrides) {
         Map<String, String> params = new LinkedHashMap<>(pipeline.defaultParams());
         params.putAll(overrides);
-        RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
-                trigger, logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, now(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        RunRecord run = queued(pipeline, trigger, logicalTime, params, now(), Optional.empty());
         List<String> taskIds = pipeline.tasks().stream().map(Task::id).toList();
         if (!dao.insertRun(run, taskIds)) {
             LOG.info("Pipeline {}: a run for {} exists already, not starting another", pipeline.id(), logicalTime);
             return Optional.empty();
         }
-        post(() -> activate(new ActiveRun(run, pipeline, templates(run, pipeline), Lane.of(pipeline))));
+        thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
         return Optional.of(run);
     }
 
@@ -289,9 +197,7 @@ public final class RunEngine implements AutoCloseable {
         Instant now = now();
         for (ScheduledRun s : due) {
             Pipeline pipeline = s.pipeline();
-            RunRecord run = new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(),
-                    versions.gitCommit(pipeline), TriggerType.SCHEDULE, s.logicalTime().truncatedTo(ChronoUnit.MILLIS),
-                    pipeline.defaultParams(), RunState.QUEUED, now, Optional.empty(), Optional.empty(), Optional.empty(),
+            RunRecord run = queued(pipeline, TriggerType.SCHEDULE, s.logicalTime(), pipeline.defaultParams(), now,
                     Optional.empty());
             runs.add(run);
             pipelines.put(run.runId(), pipeline);
@@ -302,9 +208,9 @@ public final class RunEngine implements AutoCloseable {
             LOG.info("{} of {} scheduled runs exist already, not starting them again", runs.size() - created.size(),
                     runs.size());
         }
-        post(() -> created.forEach(run -> {
+        thread.post(() -> created.forEach(run -> {
             Pipeline pipeline = pipelines.get(run.runId());
-            activate(new ActiveRun(run, pipeline, templates(run, pipeline), Lane.of(pipeline)));
+            progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline)));
         }));
         return created;
     }
@@ -317,15 +223,20 @@ public final class RunEngine implements AutoCloseable {
     public List<RunRecord> backfill(Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes) {
         List<RunRecord> runs = new ArrayList<>(logicalTimes.size());
         for (Instant logicalTime : logicalTimes) {
-            runs.add(new RunRecord(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
-                    TriggerType.BACKFILL, logicalTime.truncatedTo(ChronoUnit.MILLIS), pipeline.defaultParams(),
-                    RunState.QUEUED, now(), Optional.empty(), Optional.empty(), Optional.empty(),
+            runs.add(queued(pipeline, TriggerType.BACKFILL, logicalTime, pipeline.defaultParams(), now(),
                     Optional.of(backfill.backfillId())));
         }
         dao.insertBackfill(backfill, runs, pipeline.tasks().stream().map(Task::id).toList());
         Lane lane = Lane.backfill(backfill.backfillId(), backfill.maxActiveRuns());
-        post(() -> runs.forEach(run -> activate(new ActiveRun(run, pipeline, templates(run, pipeline), lane))));
+        thread.post(() -> runs.forEach(run -> progress.activate(ActiveRun.of(run, pipeline, lane))));
         return runs;
+    }
+
+    /** A new run of the pipeline's current definition. */
+    private RunRecord queued(Pipeline pipeline, TriggerType trigger, Instant logicalTime, Map<String, String> params,
+                             Instant now, Optional<String> backfillId) {
+        return RunRecord.queued(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
+                trigger, logicalTime, params, now, backfillId);
     }
 
     /** Why a repair was refused: the run is still going, or nothing in it needs running again. */
@@ -345,79 +256,7 @@ public final class RunEngine implements AutoCloseable {
      * @throws RepairRefused when the run has not finished or has nothing to repair
      */
     public RepairRecord repair(String runId, Pipeline definition, String version) {
-        return call(() -> {
-            if (active.containsKey(runId) || waitingRun(runId) != null) {
-                throw new RepairRefused("run " + runId + " has not finished; only a finished run can be repaired");
-            }
-            RunRecord current = dao.findRun(runId).orElseThrow();
-            if (!current.state().terminal()) {
-                throw new RepairRefused("run " + runId + " is " + current.state()
-                        + "; only a finished run can be repaired");
-            }
-            Map<String, TaskRunRecord> recorded = new HashMap<>();
-            dao.taskRuns(runId).forEach(tr -> recorded.put(tr.taskId(), tr));
-            Dag dag = Dag.of(definition);
-            boolean[] rerun = new boolean[dag.size()];
-            ArrayDeque<Integer> todo = new ArrayDeque<>();
-            for (int i = 0; i < dag.size(); i++) {
-                TaskRunRecord tr = recorded.get(dag.tasks.get(i).id());
-                if (tr == null || REPAIRABLE.contains(tr.state())) {
-                    todo.add(i);
-                }
-            }
-            while (!todo.isEmpty()) {
-                int i = todo.poll();
-                if (!rerun[i]) {
-                    rerun[i] = true;
-                    for (int d : dag.dependents[i]) {
-                        todo.add(d);
-                    }
-                }
-            }
-            List<String> rerunIds = new ArrayList<>();
-            List<String> newTasks = new ArrayList<>();
-            for (int i = 0; i < dag.size(); i++) {
-                String id = dag.tasks.get(i).id();
-                if (rerun[i]) {
-                    rerunIds.add(id);
-                }
-                if (!recorded.containsKey(id)) {
-                    newTasks.add(id);
-                }
-            }
-            if (rerunIds.isEmpty()) {
-                throw new RepairRefused("run " + runId + " has nothing to repair: no task failed, timed "
-                        + "out, was cancelled or upstream-failed");
-            }
-            Instant now = now();
-            java.util.OptionalInt repairNumber = dao.repairRun(runId, definition.contentHash(), version, rerunIds,
-                    newTasks, now);
-            if (repairNumber.isEmpty()) { // another daemon reopened it first
-                throw new RepairRefused("run " + runId + " has not finished; only a finished run can be repaired");
-            }
-            int number = repairNumber.getAsInt();
-            LOG.info("Repair {} of run {} ({} version): running {} again", number, runId, version, rerunIds);
-            RunRecord reopened = current.withState(RunState.QUEUED);
-            ActiveRun run = new ActiveRun(reopened, definition, templates(reopened, definition),
-                    laneOf(reopened, definition));
-            run.repairNumber = number;
-            run.restoreTasks(dao.taskRuns(runId));
-            runChanged(run, RunState.QUEUED, Optional.empty());
-            activate(run);
-            return new RepairRecord(runId, number, definition.contentHash(), version, rerunIds, now);
-        });
-    }
-
-    /** The run if it is waiting its turn in a lane, else null. */
-    private ActiveRun waitingRun(String runId) {
-        for (ArrayDeque<ActiveRun> queue : waiting.values()) {
-            for (ActiveRun queued : queue) {
-                if (queued.runId().equals(runId)) {
-                    return queued;
-                }
-            }
-        }
-        return null;
+        return thread.call(() -> repairs.repair(runId, definition, version));
     }
 
     /** A run's lane: its backfill's, or its pipeline's. */
@@ -430,25 +269,22 @@ public final class RunEngine implements AutoCloseable {
 
     /**
      * Cancels a run: running attempts are stopped (their Spark jobs cancelled), tasks that have not started
-     * are SKIPPED, and the run ends CANCELLED once its attempts have stopped. A run that has ended is left as it
+     * are CANCELLED, and the run ends CANCELLED once its attempts have stopped. A run that has ended is left as it
      * is: cancel is idempotent.
      *
      * @return false when this engine is not driving the run (it has ended, or another daemon owns it)
      */
     public boolean cancel(String runId) {
-        return call(() -> {
+        return thread.call(() -> {
             try {
-                ActiveRun run = active.get(runId);
+                ActiveRun run = admission.active(runId);
                 if (run != null) {
-                    cancel(run);
+                    progress.cancel(run);
                     return true;
                 }
-                ActiveRun queued = waitingRun(runId);
+                ActiveRun queued = admission.drop(runId);
                 if (queued != null) {
-                    waiting.get(queued.lane.key()).remove(queued);
-                    queued.cancelling = true;
-                    cancelUnstarted(queued, "run cancelled before it started");
-                    end(queued, RunState.CANCELLED, Optional.of("cancelled"));
+                    progress.cancelWaiting(queued);
                     return true;
                 }
                 return false;
@@ -459,466 +295,6 @@ public final class RunEngine implements AutoCloseable {
         });
     }
 
-    static TemplateContext templates(RunRecord run, Pipeline pipeline) {
-        return TemplateContext.of(pipeline, run.runId(), run.logicalTime(),
-                pipeline.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), run.params());
-    }
-
-    /** Starts a run, or queues it behind the running ones of its lane (max_active_runs). */
-    private void activate(ActiveRun run) {
-        if (active.containsKey(run.runId())) {
-            return; // resumed by recovery already
-        }
-        if (draining || activeByLane.getOrDefault(run.lane.key(), 0) >= run.lane.maxActive()) {
-            waiting.computeIfAbsent(run.lane.key(), k -> new ArrayDeque<>()).add(run);
-            return;
-        }
-        run.state = run.state.checkMove(RunState.RUNNING);
-        EngineMdc.run(run.pipeline.id(), run.runId());
-        dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(now()), Optional.empty(), Optional.empty());
-        LOG.info("Run {} of {} started", run.runId(), run.pipeline.id());
-        track(run);
-        watchDuration(run);
-        runChanged(run, RunState.RUNNING, Optional.empty());
-        proceed(run, List.of());
-    }
-
-    /** Alerts once if the run is still going after its pipeline's {@code on_duration_over}. */
-    private void watchDuration(ActiveRun run) {
-        run.pipeline.alerts().onDurationOver().ifPresent(limit -> {
-            // a resumed run has been going since it started; one past its limit already alerted then (or not at all)
-            Duration left = limit.minus(Duration.between(run.run.startedAt().orElse(now()), now()));
-            if (left.isNegative()) {
-                return;
-            }
-            timers.schedule(() -> post(() -> {
-                if (active.get(run.runId()) == run && !run.abandoned) {
-                    EngineMdc.run(run.pipeline.id(), run.runId());
-                    dao.recordAlerts(run.runId(), alerts.durationOver(run.pipeline, run.runId(), limit, now()));
-                    LOG.info("Run {} of {} still running after {}", run.runId(), run.pipeline.id(), limit);
-                }
-            }), left.toMillis(), TimeUnit.MILLISECONDS);
-        });
-    }
-
-    /** Takes over a run that recovery rebuilt: its tasks' states are already set; retries are due as recorded. */
-    private void resume(ActiveRun run, List<TaskSlot> retryNow) {
-        track(run);
-        watchDuration(run);
-        run.reattach.forEach(r -> reattach(run, r));
-        proceed(run, retryNow);
-    }
-
-    /**
-     * Sets a run going from the states its tasks are in: a new run's roots start; in a resumed or repaired run,
-     * the tasks that have ended tell their dependents how, and the rest decide once that is certain.
-     */
-    private void proceed(ActiveRun run, List<TaskSlot> retryNow) {
-        Instant now = now();
-        for (TaskSlot task : retryNow) {
-            Instant due = task.retryAt != null ? task.retryAt : now;
-            scheduleRetry(run, task, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
-        }
-        List<TaskSlot> ended = new ArrayList<>();
-        for (TaskSlot task : run.tasks) {
-            if (task.state.terminal()) {
-                ended.add(task);
-            }
-        }
-        for (TaskSlot task : ended) {
-            settled(run, task);
-        }
-        for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.QUEUED && !task.released) {
-                decide(run, task);
-            }
-        }
-        finishIfDone(run);
-    }
-
-    private void track(ActiveRun run) {
-        active.put(run.runId(), run);
-        activeByLane.merge(run.lane.key(), 1, Integer::sum);
-    }
-
-    /** The trigger rule lets the task run: it takes an executor slot, or waits for one. */
-    private void release(ActiveRun run, TaskSlot task) {
-        task.released = true;
-        ready(run, task);
-    }
-
-    private void ready(ActiveRun run, TaskSlot task) {
-        task.readyAt = now();
-        task.readyNanos = System.nanoTime();
-        Task def = run.dag.tasks.get(task.index);
-        ExecutorSlots slots = executors.get(def.executor());
-        if (slots == null) {
-            // Validation checks executor names against config.yml; this is a run resumed after a config change.
-            endWithoutAttempt(run, task, TaskState.FAILED, "executor '" + def.executor() + "' is not configured");
-            return;
-        }
-        if (slots.free > 0 && !draining) {
-            slots.free--;
-            task.holdsSlot = true;
-            launch(run, task, slots);
-        } else {
-            slots.add(new ExecutorSlots.Waiting(run, task));
-        }
-    }
-
-    private void launch(ActiveRun run, TaskSlot task, ExecutorSlots slots) {
-        Task def = run.dag.tasks.get(task.index);
-        task.state.checkMove(TaskState.RUNNING);
-        task.attempts++;
-        task.timedOut = false;
-        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
-        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
-        Path logFile = logDir.resolve(run.pipeline.id()).resolve(run.runId())
-                .resolve(def.id() + "." + task.attempts + ".log");
-        RenderedTask rendered = null;
-        String renderError = null;
-        try {
-            rendered = RenderedTask.of(def, run.templates, secrets);
-        } catch (IllegalArgumentException e) {
-            renderError = e.getMessage();
-        }
-        task.redactor = rendered == null ? Redactor.NONE : Redactor.of(rendered.secretValues());
-        try {
-            dao.startAttempt(new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts, def.executor(),
-                    TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(now()), Optional.empty(),
-                    Optional.empty(), logFile.toString(), run.repairNumber,
-                    Optional.ofNullable(rendered).map(r -> describe(r.masked()))));
-        } catch (RunFencedException e) {
-            freeSlot(run, task); // another daemon owns the run now: this attempt never starts
-            throw e;
-        }
-        task.state = TaskState.RUNNING;
-        LOG.info("Task {} attempt {} of run {} started on executor {}", def.id(), task.attempts, run.runId(),
-                def.executor());
-        taskChanged(run, task, Optional.empty());
-        Duration queueWait = Duration.ofNanos(System.nanoTime() - task.readyNanos);
-        for (RunListener l : listeners) {
-            l.attemptStarted(run.runId(), run.pipeline.id(), def.id(), def.executor(), task.attempts, queueWait);
-        }
-
-        String attemptId = task.attemptId;
-        if (rendered == null) {
-            attemptEnded(run, task, attemptId, AttemptResult.failed(renderError), Optional.empty());
-            return;
-        }
-        AttemptRequest request = new AttemptRequest(attemptId, run.runId(), run.pipeline.id(), def.id(),
-                task.attempts, rendered.body(), run.run.params(), rendered.sparkConf(), logFile, task.redactor);
-        follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
-    }
-
-    /** Waits for the attempt's end, and times it out {@code timeout} after it started ({@code elapsed} ago). */
-    private void follow(ActiveRun run, TaskSlot task, String attemptId, AttemptHandle handle, Duration elapsed) {
-        Task def = run.dag.tasks.get(task.index);
-        task.handle = handle;
-        handle.result().whenComplete((result, error) -> post(() -> attemptEnded(run, task, attemptId,
-                result != null ? result : AttemptResult.failed("executor error: " + error),
-                handle.sparkApplicationId())));
-        def.timeout().ifPresent(timeout -> task.timeout = timers.schedule(
-                () -> post(() -> timeOut(task, attemptId, timeout)), Math.max(0, timeout.minus(elapsed).toMillis()),
-                TimeUnit.MILLISECONDS));
-    }
-
-    /** Follows an attempt a previous life of the daemon started on a cluster, by its remote id. */
-    private void reattach(ActiveRun run, RemoteAttempts.Reattach found) {
-        TaskSlot task = found.task();
-        AttemptRecord attempt = found.attempt();
-        Task def = run.dag.tasks.get(task.index);
-        ExecutorSlots slots = executors.get(attempt.executor());
-        slots.free--;
-        task.holdsSlot = true;
-        task.attemptId = attempt.attemptId();
-        LOG.info("Run {}: following attempt {} again on executor {} ({})", run.runId(), attempt.attemptId(),
-                attempt.executor(), found.remoteId());
-        AttemptHandle handle;
-        try {
-            RenderedTask rendered = RenderedTask.of(def, run.templates, secrets);
-            task.redactor = Redactor.of(rendered.secretValues());
-            handle = slots.executor.attach(new AttemptRequest(attempt.attemptId(), run.runId(), run.pipeline.id(),
-                    def.id(), attempt.attemptNumber(), rendered.body(), run.run.params(),
-                    rendered.sparkConf(), Path.of(attempt.logPath()), task.redactor), found.remoteId(),
-                    remote.listener(attempt.attemptId()));
-        } catch (RuntimeException e) { // the run must go on: the attempt fails and is retried by its policy
-            attemptEnded(run, task, attempt.attemptId(), AttemptResult.failed("cannot follow "
-                    + found.remoteId() + " again after a restart: " + e.getMessage()), Optional.empty());
-            return;
-        }
-        follow(run, task, attempt.attemptId(), handle, Duration.between(attempt.startedAt().orElse(now()), now()));
-    }
-
-    private void timeOut(TaskSlot task, String attemptId, Duration timeout) {
-        if (attemptId.equals(task.attemptId) && task.state == TaskState.RUNNING) {
-            task.timedOut = true;
-            task.handle.cancel("timed out after " + timeout);
-        }
-    }
-
-    private void attemptEnded(ActiveRun run, TaskSlot task, String attemptId, AttemptResult result,
-                              Optional<String> sparkAppId) {
-        if (!attemptId.equals(task.attemptId) || task.state != TaskState.RUNNING) {
-            return; // a late answer for an attempt already resolved
-        }
-        if (run.abandoned) {
-            task.handle = null;
-            freeSlot(run, task);
-            return;
-        }
-        if (task.timeout != null) {
-            task.timeout.cancel(false);
-            task.timeout = null;
-        }
-        task.handle = null;
-        Task def = run.dag.tasks.get(task.index);
-        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
-        Instant now = now();
-        TaskState attemptState = switch (result.outcome()) {
-            case SUCCEEDED -> TaskState.SUCCEEDED;
-            case FAILED -> TaskState.FAILED;
-            case CANCELLED -> task.timedOut ? TaskState.TIMED_OUT : TaskState.CANCELLED;
-        };
-        // Masked before it is stored, logged or put in an alert: whatever the executor did, no secret leaves here.
-        Optional<String> error = attemptState == TaskState.TIMED_OUT
-                ? Optional.of("timed out after " + def.timeout().map(Duration::toString).orElse("?"))
-                : result.error().map(task.redactor::mask);
-        boolean retry = !run.cancelling
-                && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
-                && def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
-        task.state.checkMove(retry ? TaskState.UP_FOR_RETRY : attemptState);
-        Duration delay = retry ? def.retry().delayAfter(task.attempts) : Duration.ZERO;
-        try {
-            boolean failed = attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT;
-            dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState,
-                    retry ? TaskState.UP_FOR_RETRY : attemptState, now, error,
-                    retry ? Optional.of(now.plus(delay)) : Optional.empty(), sparkAppId,
-                    failed ? alerts.attemptFailed(run.pipeline, run.runId(), def.id(), task.attempts, attemptState,
-                            retry, error, now) : List.of());
-        } catch (RunFencedException e) {
-            freeSlot(run, task);
-            throw e;
-        }
-        LOG.info("Task {} attempt {} of run {} ended {}{}{}", def.id(), task.attempts, run.runId(), attemptState,
-                error.map(e -> ": " + e).orElse(""), retry ? "; retrying in " + delay : "");
-        freeSlot(run, task);
-        if (retry) {
-            task.state = TaskState.UP_FOR_RETRY;
-            taskChanged(run, task, error);
-            scheduleRetry(run, task, delay);
-        } else {
-            task.state = attemptState;
-            run.unfinished--;
-            taskChanged(run, task, error);
-            settled(run, task);
-        }
-        finishIfDone(run);
-    }
-
-    private void scheduleRetry(ActiveRun run, TaskSlot task, Duration delay) {
-        timers.schedule(() -> post(() -> {
-            if (task.state != TaskState.UP_FOR_RETRY || run.cancelling || run.abandoned) {
-                return;
-            }
-            String taskId = run.dag.tasks.get(task.index).id();
-            task.state.checkMove(TaskState.QUEUED);
-            dao.updateTaskStates(run.runId(), List.of(taskId), TaskState.QUEUED, Optional.empty(), Optional.empty());
-            task.state = TaskState.QUEUED;
-            taskChanged(run, task, Optional.empty());
-            ready(run, task);
-        }), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
-    }
-
-    /** Gives back the slot the task's attempt held, to the next task waiting for one. */
-    private void freeSlot(ActiveRun run, TaskSlot task) {
-        if (!task.holdsSlot) {
-            return;
-        }
-        task.holdsSlot = false;
-        ExecutorSlots slots = executors.get(run.dag.tasks.get(task.index).executor());
-        ExecutorSlots.Waiting next;
-        while (!draining && (next = slots.poll()) != null) {
-            // not skipped by a cancel while it waited, nor dropped with its run
-            if (next.task().state == TaskState.QUEUED && !next.run().abandoned) {
-                next.task().holdsSlot = true;
-                try {
-                    launch(next.run(), next.task(), slots);
-                } catch (RunFencedException e) { // that run is another daemon's now; the slot went on already
-                    abandon(e.runId(), e.getMessage());
-                }
-                return;
-            }
-        }
-        slots.free++;
-        if (draining && idle()) {
-            drained.complete(null);
-        }
-    }
-
-    /** No attempt holds a slot, but those on clusters, which go on without the daemon and are followed again. */
-    private boolean idle() {
-        for (ExecutorSlots slots : executors.values()) {
-            if (slots.free < slots.capacity && !slots.executor.canAttach()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The attempt runs on a cluster under a recorded id: a later owner follows it again rather than rerun it. */
-    private boolean reattachable(ActiveRun run, TaskSlot task) {
-        return task.handle != null && task.handle.remoteId().isPresent()
-                && executors.get(run.dag.tasks.get(task.index).executor()).executor.canAttach();
-    }
-
-    /** A task has ended for good: its dependents' trigger rules learn how. */
-    private void settled(ActiveRun run, TaskSlot ended) {
-        for (int d : run.dag.dependents[ended.index]) {
-            TaskSlot dependent = run.tasks[d];
-            dependent.countUpstream(ended.state);
-            if (dependent.state == TaskState.QUEUED && !dependent.released && !run.cancelling) {
-                decide(run, dependent);
-            }
-        }
-    }
-
-    private void decide(ActiveRun run, TaskSlot task) {
-        Task def = run.dag.tasks.get(task.index);
-        switch (TriggerRules.decide(def.triggerRule(), run.dag.upstream[task.index].length, task.upSucceeded,
-                task.upFailed, task.upSkipped)) {
-            case RUN -> release(run, task);
-            case SKIP -> endWithoutAttempt(run, task, TaskState.SKIPPED,
-                    "trigger rule " + def.triggerRule().yamlName() + " not met by its upstream tasks");
-            case UPSTREAM_FAILED -> endWithoutAttempt(run, task, TaskState.UPSTREAM_FAILED,
-                    "an upstream task failed (trigger rule " + def.triggerRule().yamlName() + ")");
-            case WAIT -> { }
-        }
-    }
-
-    /** Ends a task that never got (another) attempt, and lets its dependents decide. */
-    private void endWithoutAttempt(ActiveRun run, TaskSlot task, TaskState state, String reason) {
-        String taskId = run.dag.tasks.get(task.index).id();
-        EngineMdc.task(run.pipeline.id(), run.runId(), taskId, task.attempts);
-        task.state.checkMove(state);
-        dao.updateTaskStates(run.runId(), List.of(taskId), state, Optional.of(now()), Optional.of(reason));
-        LOG.info("Task {} of run {} ended {} without an attempt: {}", taskId, run.runId(), state, reason);
-        task.state = state;
-        run.unfinished--;
-        taskChanged(run, task, Optional.of(reason));
-        settled(run, task);
-    }
-
-    private void cancel(ActiveRun run) {
-        if (run.cancelling) {
-            return;
-        }
-        run.cancelling = true;
-        EngineMdc.run(run.pipeline.id(), run.runId());
-        LOG.info("Cancelling run {} of {}", run.runId(), run.pipeline.id());
-        cancelUnstarted(run, "run cancelled");
-        for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.RUNNING && task.handle != null) {
-                task.handle.cancel("run cancelled");
-            }
-        }
-        finishIfDone(run);
-    }
-
-    /** Tasks that had not started get CANCELLED too, so that a repair runs them. */
-    private void cancelUnstarted(ActiveRun run, String reason) {
-        List<TaskSlot> unstarted = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (TaskSlot task : run.tasks) {
-            if (task.state == TaskState.QUEUED || task.state == TaskState.UP_FOR_RETRY) {
-                unstarted.add(task);
-                ids.add(run.dag.tasks.get(task.index).id());
-            }
-        }
-        dao.updateTaskStates(run.runId(), ids, TaskState.CANCELLED, Optional.of(now()), Optional.of(reason));
-        for (TaskSlot task : unstarted) {
-            task.state = TaskState.CANCELLED;
-            run.unfinished--;
-            taskChanged(run, task, Optional.of(reason));
-        }
-    }
-
-    /**
-     * When every task has ended: a cancelled run is CANCELLED; otherwise the run SUCCEEDED when each leaf task
-     * (one nothing depends on) SUCCEEDED or was SKIPPED, and FAILED otherwise, naming the tasks that failed.
-     */
-    private void finishIfDone(ActiveRun run) {
-        if (run.unfinished > 0 || !active.containsKey(run.runId())) {
-            return;
-        }
-        boolean leavesOk = true;
-        List<String> failed = new ArrayList<>();
-        for (TaskSlot t : run.tasks) {
-            if (run.dag.dependents[t.index].length == 0 && t.state != TaskState.SUCCEEDED
-                    && t.state != TaskState.SKIPPED) {
-                leavesOk = false;
-            }
-            if (t.state == TaskState.FAILED || t.state == TaskState.TIMED_OUT) {
-                failed.add(run.dag.tasks.get(t.index).id() + " " + t.state);
-            }
-        }
-        RunState state = run.cancelling ? RunState.CANCELLED : leavesOk ? RunState.SUCCEEDED : RunState.FAILED;
-        Optional<String> error = state == RunState.CANCELLED ? Optional.of("cancelled")
-                : state == RunState.FAILED ? Optional.of("failed tasks: " + failed) : Optional.empty();
-        active.remove(run.runId());
-        activeByLane.merge(run.lane.key(), -1, Integer::sum);
-        end(run, state, error);
-        startNextInLane(run.lane);
-    }
-
-    private void startNextInLane(Lane lane) {
-        ArrayDeque<ActiveRun> queue = waiting.get(lane.key());
-        if (queue != null && !queue.isEmpty() && !draining) {
-            ActiveRun next = queue.poll();
-            try {
-                activate(next);
-            } catch (RunFencedException e) { // that run is another daemon's now
-                abandon(e.runId(), e.getMessage());
-            }
-        }
-    }
-
-    /** What an attempt runs, as stored with it: the SQL itself, or the class or command and arguments. */
-    static String describe(TaskBody body) {
-        if (body instanceof TaskBody.Sql sql) {
-            return sql.sql();
-        }
-        if (body instanceof TaskBody.JavaClass java) {
-            return "class " + java.className() + " " + java.args();
-        }
-        TaskBody.Submit submit = (TaskBody.Submit) body;
-        return "submit " + submit.jar() + " " + submit.mainClass() + " " + submit.args();
-    }
-
-    private void end(ActiveRun run, RunState state, Optional<String> error) {
-        run.state = run.state.checkMove(state);
-        EngineMdc.run(run.pipeline.id(), run.runId());
-        Instant now = now();
-        dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now), error,
-                alerts.runEnded(run.pipeline, run.runId(), state, error, now));
-        LOG.info("Run {} of {} ended {}{}", run.runId(), run.pipeline.id(), state,
-                error.map(e -> ": " + e).orElse(""));
-        runChanged(run, state, error);
-    }
-
-    private void runChanged(ActiveRun run, RunState state, Optional<String> error) {
-        for (RunListener l : listeners) {
-            l.runChanged(run.runId(), run.pipeline.id(), state, error);
-        }
-    }
-
-    private void taskChanged(ActiveRun run, TaskSlot task, Optional<String> error) {
-        String taskId = run.dag.tasks.get(task.index).id();
-        for (RunListener l : listeners) {
-            l.taskChanged(run.runId(), taskId, task.state, task.attempts, error);
-        }
-    }
-
     /**
      * A clean stop: nothing new starts; running attempts get up to {@code grace} to finish and be recorded; those
      * still running then are recorded as interrupted (their tasks QUEUED again, the attempt not counted against
@@ -927,13 +303,7 @@ public final class RunEngine implements AutoCloseable {
      * once.
      */
     public void shutdown(Duration grace) {
-        CompletableFuture<Void> idle = call(() -> {
-            draining = true;
-            if (idle()) {
-                drained.complete(null);
-            }
-            return drained;
-        });
+        CompletableFuture<Void> idle = thread.call(admission::drained);
         try {
             idle.get(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -943,15 +313,15 @@ public final class RunEngine implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
-        postAndWait(this::interruptAll);
+        thread.postAndWait(this::interruptAll);
         close();
     }
 
     private void interruptAll() {
         Instant now = now();
-        for (ActiveRun run : new ArrayList<>(active.values())) {
+        for (ActiveRun run : admission.activeRuns()) {
             for (TaskSlot task : run.tasks) {
-                if (task.state == TaskState.RUNNING && task.attemptId != null && !reattachable(run, task)) {
+                if (task.state() == TaskState.RUNNING && task.attemptId != null && !admission.reattachable(run, task)) {
                     try {
                         dao.interruptAttempt(task.attemptId, run.runId(), run.dag.tasks.get(task.index).id(), now,
                                 INTERRUPTED);
@@ -971,14 +341,6 @@ public final class RunEngine implements AutoCloseable {
     /** Stops dispatching at once. Running attempts are left to the executors' close (they record nothing further). */
     @Override
     public void close() {
-        loop.shutdown();
-        timers.shutdownNow();
-        try {
-            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
-                loop.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 }

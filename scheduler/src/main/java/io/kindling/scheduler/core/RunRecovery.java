@@ -85,8 +85,7 @@ final class RunRecovery {
             LOG.warn("Run {} of {} failed: {}", record.runId(), record.pipelineId(), lost);
             return;
         }
-        ActiveRun run = new ActiveRun(record, pipeline.get(), RunEngine.templates(record, pipeline.get()),
-                lanes.apply(record, pipeline.get()));
+        ActiveRun run = ActiveRun.of(record, pipeline.get(), lanes.apply(record, pipeline.get()));
         run.repairNumber = repairs.size();
         run.restoreTasks(taskRuns);
         if (record.state() == RunState.QUEUED) {
@@ -116,18 +115,20 @@ final class RunRecovery {
             }
             // A task and its attempt move in one transaction, so a RUNNING task has its RUNNING attempt; the
             // check on the task too keeps a damaged history from leaving it RUNNING for ever.
-            boolean interrupted = lost != null || task.state == TaskState.RUNNING;
+            boolean interrupted = lost != null || task.state() == TaskState.RUNNING;
             if (interrupted) {
                 Task def = run.dag.tasks.get(i);
                 boolean retry = def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
                 TaskState next = retry ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
-                dao.finishAttempt(lost != null ? lost.attemptId() : "", record.runId(), def.id(), TaskState.FAILED,
-                        next, now, Optional.of(reason), retry ? Optional.of(now) : Optional.empty(),
-                        Optional.empty(), alerts.attemptFailed(run.pipeline, record.runId(), def.id(), task.attempts,
-                                TaskState.FAILED, retry, Optional.of(reason), now));
-                task.state = next;
+                // a task with a RUNNING attempt is RUNNING, whatever a damaged history says of the task itself
+                task.restore(TaskState.RUNNING);
+                task.moveTo(next, () -> dao.finishAttempt(lost != null ? lost.attemptId() : "", record.runId(),
+                        def.id(), TaskState.FAILED, next, now, Optional.of(reason),
+                        retry ? Optional.of(now) : Optional.empty(), Optional.empty(),
+                        alerts.attemptFailed(run.pipeline, record.runId(), def.id(), task.attempts, TaskState.FAILED,
+                                retry, Optional.of(reason), now)));
             }
-            if (task.state == TaskState.UP_FOR_RETRY) {
+            if (task.state() == TaskState.UP_FOR_RETRY) {
                 task.released = true;
                 task.retryAt = interrupted ? now : tr.nextAttemptAt().orElse(now);
                 retries.add(task);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.kindling.scheduler.core.RunState;
 import io.kindling.scheduler.core.TriggerType;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,6 +44,18 @@ public record RunRecord(
         requireNonNull(endedAt, "endedAt is null");
         requireNonNull(error, "error is null");
         requireNonNull(backfillId, "backfillId is null");
+    }
+
+    /**
+     * A new run, QUEUED and not started: what a trigger, a cron fire and a backfill create. Its logical time is kept
+     * to the millisecond, as the history stores it.
+     */
+    public static RunRecord queued(String runId, String pipelineId, String contentHash, Optional<String> gitCommit,
+                                   TriggerType trigger, Instant logicalTime, Map<String, String> params,
+                                   Instant createdAt, Optional<String> backfillId) {
+        return new RunRecord(runId, pipelineId, contentHash, gitCommit, trigger,
+                logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, createdAt, Optional.empty(),
+                Optional.empty(), Optional.empty(), backfillId);
     }
 
     public RunRecord withState(RunState newState) {

@@ -1,8 +1,12 @@
 package io.kindling.scheduler.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TaskStateTest {
@@ -33,5 +37,22 @@ class TaskStateTest {
         assertThat(TaskState.QUEUED.canMoveTo(TaskState.SUCCEEDED)).isFalse();
         assertThat(RunState.QUEUED.canMoveTo(RunState.RUNNING)).isTrue();
         assertThat(RunState.SUCCEEDED.terminal()).isTrue();
+    }
+
+    @Test
+    void aMoveTheTableRefusesIsNeitherWrittenNorMade() {
+        TaskSlot queued = new TaskSlot(0);
+        TaskSlot succeeded = new TaskSlot(1);
+        succeeded.restore(TaskState.SUCCEEDED);
+        List<String> written = new ArrayList<>();
+        assertThatThrownBy(() -> TaskSlot.moveAll(List.of(queued, succeeded), TaskState.CANCELLED,
+                () -> written.add("cancelled"))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("a task cannot go from SUCCEEDED to CANCELLED");
+        assertThat(written).isEmpty();
+        assertThat(queued.state()).isEqualTo(TaskState.QUEUED);
+
+        TaskSlot.moveAll(List.of(queued), TaskState.CANCELLED, () -> written.add("cancelled"));
+        assertThat(written).containsExactly("cancelled");
+        assertThat(queued.state()).isEqualTo(TaskState.CANCELLED);
     }
 }

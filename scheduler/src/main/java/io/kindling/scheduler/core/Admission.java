@@ -1,0 +1,178 @@
+package io.kindling.scheduler.core;
+
+import io.kindling.executor.Executor;
+import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Lanes and slots: which runs the engine drives and which wait their turn in their lane (max_active_runs), and
+ * which tasks' attempts hold a slot of their executor and which wait for one. Touched only on the engine thread,
+ * but for the free slot counts a gauge reads.
+ */
+final class Admission {
+    private final Map<String, ExecutorSlots> executors = new HashMap<>();
+    private final Map<String, ActiveRun> active = new HashMap<>();
+    /** Runs held back by their lane's limit, oldest first, by lane. */
+    private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
+    private final Map<String, Integer> activeByLane = new HashMap<>();
+    /** Set by a clean stop, or when this daemon learns it was taken for dead: nothing new starts. */
+    private boolean draining;
+    /** Completes when draining and no attempt holds a slot. */
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+
+    /** @param slots each executor's task slots (1 when not given) */
+    Admission(Map<String, Executor> executors, Map<String, Integer> slots) {
+        executors.forEach((name, executor) -> this.executors.put(name,
+                new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
+    }
+
+    Set<String> executorNames() {
+        return Set.copyOf(executors.keySet());
+    }
+
+    /** The executor's slots, or null when it is not configured. */
+    ExecutorSlots slots(String executor) {
+        return executors.get(executor);
+    }
+
+    /** The run if the engine is driving it, else null. */
+    ActiveRun active(String runId) {
+        return active.get(runId);
+    }
+
+    Collection<ActiveRun> activeRuns() {
+        return List.copyOf(active.values());
+    }
+
+    /** The run if it is waiting its turn in a lane, else null. */
+    ActiveRun waitingRun(String runId) {
+        for (ArrayDeque<ActiveRun> queue : waiting.values()) {
+            for (ActiveRun queued : queue) {
+                if (queued.runId().equals(runId)) {
+                    return queued;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The engine drives the run or has it waiting in a lane. */
+    boolean holds(String runId) {
+        return active.containsKey(runId) || waitingRun(runId) != null;
+    }
+
+    /** Every run the engine holds: those it drives, then those waiting in their lanes. */
+    List<String> runIds() {
+        List<String> ids = new ArrayList<>(active.keySet());
+        waiting.values().forEach(queue -> queue.forEach(run -> ids.add(run.runId())));
+        return ids;
+    }
+
+    /** True when the run may start now; otherwise it waits its turn behind the running ones of its lane. */
+    boolean admit(ActiveRun run) {
+        if (draining || activeByLane.getOrDefault(run.lane.key(), 0) >= run.lane.maxActive()) {
+            waiting.computeIfAbsent(run.lane.key(), k -> new ArrayDeque<>()).add(run);
+            return false;
+        }
+        return true;
+    }
+
+    void track(ActiveRun run) {
+        active.put(run.runId(), run);
+        activeByLane.merge(run.lane.key(), 1, Integer::sum);
+    }
+
+    /** Stops driving the run, or takes it out of its lane's queue: the run, or null when the engine held neither. */
+    ActiveRun drop(String runId) {
+        ActiveRun run = active.remove(runId);
+        if (run != null) {
+            activeByLane.merge(run.lane.key(), -1, Integer::sum);
+            return run;
+        }
+        run = waitingRun(runId);
+        if (run != null) {
+            waiting.get(run.lane.key()).remove(run);
+        }
+        return run;
+    }
+
+    /** The run that waited longest in the lane, taken out of it; null when none waits or nothing new starts. */
+    ActiveRun nextInLane(Lane lane) {
+        ArrayDeque<ActiveRun> queue = waiting.get(lane.key());
+        return queue != null && !queue.isEmpty() && !draining ? queue.poll() : null;
+    }
+
+    /** Nothing new starts from now on. */
+    void drain() {
+        draining = true;
+    }
+
+    /** {@link #drain}, and what completes once no attempt holds a slot. */
+    CompletableFuture<Void> drained() {
+        draining = true;
+        if (idle()) {
+            drained.complete(null);
+        }
+        return drained;
+    }
+
+    /** The task's attempt takes a free slot (true), or waits for one in line. */
+    boolean takeSlot(ExecutorSlots slots, ActiveRun run, TaskSlot task) {
+        if (slots.free > 0 && !draining) {
+            slots.free--;
+            task.holdsSlot = true;
+            return true;
+        }
+        slots.add(new ExecutorSlots.Waiting(run, task));
+        return false;
+    }
+
+    /** An attempt followed again after a restart takes its slot back. */
+    void retake(ExecutorSlots slots, TaskSlot task) {
+        slots.free--;
+        task.holdsSlot = true;
+    }
+
+    /**
+     * Passes a slot given back to the next task waiting for one, which holds it then and is returned; when none
+     * waits (or nothing new starts), the slot is free again and null is returned.
+     */
+    ExecutorSlots.Waiting handOver(ExecutorSlots slots) {
+        ExecutorSlots.Waiting next;
+        while (!draining && (next = slots.poll()) != null) {
+            // not skipped by a cancel while it waited, nor dropped with its run
+            if (next.task().state() == TaskState.QUEUED && !next.run().abandoned) {
+                next.task().holdsSlot = true;
+                return next;
+            }
+        }
+        slots.free++;
+        if (draining && idle()) {
+            drained.complete(null);
+        }
+        return null;
+    }
+
+    /** No attempt holds a slot, but those on clusters, which go on without the daemon and are followed again. */
+    private boolean idle() {
+        for (ExecutorSlots slots : executors.values()) {
+            if (slots.free < slots.capacity && !slots.executor.canAttach()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The attempt runs on a cluster under a recorded id: a later owner follows it again rather than rerun it. */
+    boolean reattachable(ActiveRun run, TaskSlot task) {
+        return task.handle != null && task.handle.remoteId().isPresent()
+                && executors.get(run.dag.tasks.get(task.index).executor()).executor.canAttach();
+    }
+}

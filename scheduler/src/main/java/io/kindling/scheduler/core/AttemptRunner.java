@@ -1,0 +1,263 @@
+package io.kindling.scheduler.core;
+
+import io.kindling.dsl.RenderedTask;
+import io.kindling.dsl.Secrets;
+import io.kindling.dsl.Task;
+import io.kindling.dsl.TaskBody;
+import io.kindling.executor.AttemptHandle;
+import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
+import io.kindling.executor.Redactor;
+import io.kindling.scheduler.alerts.AlertPlanner;
+import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunFencedException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A task's attempts, on the engine thread: a task the trigger rule released takes an executor slot (or waits for
+ * one), its attempt is written, started and followed, timed out, and ended; a failed attempt is retried by the
+ * task's policy; the slot then goes to the next task waiting for it.
+ */
+final class AttemptRunner {
+    /** The engine's lines keep one logger, RunEngine's: log settings and {@code kindling run} select it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
+
+    private final RunDao dao;
+    private final AlertPlanner alerts;
+    private final EngineThread thread;
+    private final Admission admission;
+    private final RunEvents events;
+    private final RemoteAttempts remote;
+    private final Secrets secrets;
+    private final Path logDir;
+    private final RunProgress progress;
+    /** Drops a run another daemon owns now. */
+    private final Consumer<RunFencedException> fenced;
+
+    AttemptRunner(RunDao dao, AlertPlanner alerts, EngineThread thread, Admission admission, RunEvents events,
+                  RemoteAttempts remote, Secrets secrets, Path logDir, RunProgress progress,
+                  Consumer<RunFencedException> fenced) {
+        this.dao = dao;
+        this.alerts = alerts;
+        this.thread = thread;
+        this.admission = admission;
+        this.events = events;
+        this.remote = remote;
+        this.secrets = secrets;
+        this.logDir = logDir;
+        this.progress = progress;
+        this.fenced = fenced;
+    }
+
+    /** The task may run now (released, or its retry is due): it takes an executor slot, or waits for one. */
+    void ready(ActiveRun run, TaskSlot task) {
+        task.readyAt = thread.now();
+        task.readyNanos = System.nanoTime();
+        Task def = run.dag.tasks.get(task.index);
+        ExecutorSlots slots = admission.slots(def.executor());
+        if (slots == null) {
+            // Validation checks executor names against config.yml; this is a run resumed after a config change.
+            progress.endWithoutAttempt(run, task, TaskState.FAILED,
+                    "executor '" + def.executor() + "' is not configured");
+            return;
+        }
+        if (admission.takeSlot(slots, run, task)) {
+            launch(run, task, slots);
+        }
+    }
+
+    private void launch(ActiveRun run, TaskSlot task, ExecutorSlots slots) {
+        Task def = run.dag.tasks.get(task.index);
+        task.attempts++;
+        task.timedOut = false;
+        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        Path logFile = logDir.resolve(run.pipeline.id()).resolve(run.runId())
+                .resolve(def.id() + "." + task.attempts + ".log");
+        RenderedTask rendered = null;
+        String renderError = null;
+        try {
+            rendered = RenderedTask.of(def, run.templates, secrets);
+        } catch (IllegalArgumentException e) {
+            renderError = e.getMessage();
+        }
+        task.redactor = rendered == null ? Redactor.NONE : Redactor.of(rendered.secretValues());
+        AttemptRecord attempt = new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts,
+                def.executor(), TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(thread.now()),
+                Optional.empty(), Optional.empty(), logFile.toString(), run.repairNumber,
+                Optional.ofNullable(rendered).map(r -> describe(r.masked())));
+        try {
+            task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
+        } catch (RunFencedException e) {
+            freeSlot(run, task); // another daemon owns the run now: this attempt never starts
+            throw e;
+        }
+        LOG.info("Task {} attempt {} of run {} started on executor {}", def.id(), task.attempts, run.runId(),
+                def.executor());
+        events.taskChanged(run, task, Optional.empty());
+        events.attemptStarted(run, def.id(), def.executor(), task.attempts,
+                Duration.ofNanos(System.nanoTime() - task.readyNanos));
+
+        String attemptId = task.attemptId;
+        if (rendered == null) {
+            attemptEnded(run, task, attemptId, AttemptResult.failed(renderError), Optional.empty());
+            return;
+        }
+        AttemptRequest request = new AttemptRequest(attemptId, run.runId(), run.pipeline.id(), def.id(),
+                task.attempts, rendered.body(), run.run.params(), rendered.sparkConf(), logFile, task.redactor);
+        follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
+    }
+
+    /** What an attempt runs, as stored with it: the SQL itself, or the class or command and arguments. */
+    static String describe(TaskBody body) {
+        if (body instanceof TaskBody.Sql sql) {
+            return sql.sql();
+        }
+        if (body instanceof TaskBody.JavaClass java) {
+            return "class " + java.className() + " " + java.args();
+        }
+        TaskBody.Submit submit = (TaskBody.Submit) body;
+        return "submit " + submit.jar() + " " + submit.mainClass() + " " + submit.args();
+    }
+
+    /** Waits for the attempt's end, and times it out {@code timeout} after it started ({@code elapsed} ago). */
+    private void follow(ActiveRun run, TaskSlot task, String attemptId, AttemptHandle handle, Duration elapsed) {
+        Task def = run.dag.tasks.get(task.index);
+        task.handle = handle;
+        handle.result().whenComplete((result, error) -> thread.post(() -> attemptEnded(run, task, attemptId,
+                result != null ? result : AttemptResult.failed("executor error: " + error),
+                handle.sparkApplicationId())));
+        def.timeout().ifPresent(timeout -> task.timeout = thread.after(timeout.minus(elapsed),
+                () -> timeOut(task, attemptId, timeout)));
+    }
+
+    /** Follows an attempt a previous life of the daemon started on a cluster, by its remote id. */
+    void reattach(ActiveRun run, RemoteAttempts.Reattach found) {
+        TaskSlot task = found.task();
+        AttemptRecord attempt = found.attempt();
+        Task def = run.dag.tasks.get(task.index);
+        ExecutorSlots slots = admission.slots(attempt.executor());
+        admission.retake(slots, task);
+        task.attemptId = attempt.attemptId();
+        LOG.info("Run {}: following attempt {} again on executor {} ({})", run.runId(), attempt.attemptId(),
+                attempt.executor(), found.remoteId());
+        AttemptHandle handle;
+        try {
+            RenderedTask rendered = RenderedTask.of(def, run.templates, secrets);
+            task.redactor = Redactor.of(rendered.secretValues());
+            handle = slots.executor.attach(new AttemptRequest(attempt.attemptId(), run.runId(), run.pipeline.id(),
+                    def.id(), attempt.attemptNumber(), rendered.body(), run.run.params(),
+                    rendered.sparkConf(), Path.of(attempt.logPath()), task.redactor), found.remoteId(),
+                    remote.listener(attempt.attemptId()));
+        } catch (RuntimeException e) { // the run must go on: the attempt fails and is retried by its policy
+            attemptEnded(run, task, attempt.attemptId(), AttemptResult.failed("cannot follow "
+                    + found.remoteId() + " again after a restart: " + e.getMessage()), Optional.empty());
+            return;
+        }
+        Instant now = thread.now();
+        follow(run, task, attempt.attemptId(), handle, Duration.between(attempt.startedAt().orElse(now), now));
+    }
+
+    private void timeOut(TaskSlot task, String attemptId, Duration timeout) {
+        if (attemptId.equals(task.attemptId) && task.state() == TaskState.RUNNING) {
+            task.timedOut = true;
+            task.handle.cancel("timed out after " + timeout);
+        }
+    }
+
+    private void attemptEnded(ActiveRun run, TaskSlot task, String attemptId, AttemptResult result,
+                              Optional<String> sparkAppId) {
+        if (!attemptId.equals(task.attemptId) || task.state() != TaskState.RUNNING) {
+            return; // a late answer for an attempt already resolved
+        }
+        if (run.abandoned) {
+            task.handle = null;
+            freeSlot(run, task);
+            return;
+        }
+        if (task.timeout != null) {
+            task.timeout.cancel(false);
+            task.timeout = null;
+        }
+        task.handle = null;
+        Task def = run.dag.tasks.get(task.index);
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        Instant now = thread.now();
+        TaskState attemptState = switch (result.outcome()) {
+            case SUCCEEDED -> TaskState.SUCCEEDED;
+            case FAILED -> TaskState.FAILED;
+            case CANCELLED -> task.timedOut ? TaskState.TIMED_OUT : TaskState.CANCELLED;
+        };
+        // Masked before it is stored, logged or put in an alert: whatever the executor did, no secret leaves here.
+        Optional<String> error = attemptState == TaskState.TIMED_OUT
+                ? Optional.of("timed out after " + def.timeout().map(Duration::toString).orElse("?"))
+                : result.error().map(task.redactor::mask);
+        boolean retry = !run.cancelling
+                && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
+                && def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
+        TaskState next = retry ? TaskState.UP_FOR_RETRY : attemptState;
+        Duration delay = retry ? def.retry().delayAfter(task.attempts) : Duration.ZERO;
+        boolean failed = attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT;
+        try {
+            task.moveTo(next, () -> dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState, next, now, error,
+                    retry ? Optional.of(now.plus(delay)) : Optional.empty(), sparkAppId,
+                    failed ? alerts.attemptFailed(run.pipeline, run.runId(), def.id(), task.attempts, attemptState,
+                            retry, error, now) : List.of()));
+        } catch (RunFencedException e) {
+            freeSlot(run, task);
+            throw e;
+        }
+        LOG.info("Task {} attempt {} of run {} ended {}{}{}", def.id(), task.attempts, run.runId(), attemptState,
+                error.map(e -> ": " + e).orElse(""), retry ? "; retrying in " + delay : "");
+        freeSlot(run, task);
+        if (retry) {
+            events.taskChanged(run, task, error);
+            scheduleRetry(run, task, delay);
+        } else {
+            run.unfinished--;
+            events.taskChanged(run, task, error);
+            progress.settled(run, task);
+        }
+        progress.finishIfDone(run);
+    }
+
+    /** The task goes QUEUED again {@code delay} from now, and is ready, unless its run was cancelled or dropped. */
+    void scheduleRetry(ActiveRun run, TaskSlot task, Duration delay) {
+        thread.after(delay, () -> {
+            if (task.state() != TaskState.UP_FOR_RETRY || run.cancelling || run.abandoned) {
+                return;
+            }
+            String taskId = run.dag.tasks.get(task.index).id();
+            task.moveTo(TaskState.QUEUED, () -> dao.updateTaskStates(run.runId(), List.of(taskId), TaskState.QUEUED,
+                    Optional.empty(), Optional.empty()));
+            events.taskChanged(run, task, Optional.empty());
+            ready(run, task);
+        });
+    }
+
+    /** Gives back the slot the task's attempt held, to the next task waiting for one. */
+    private void freeSlot(ActiveRun run, TaskSlot task) {
+        if (!task.holdsSlot) {
+            return;
+        }
+        task.holdsSlot = false;
+        ExecutorSlots slots = admission.slots(run.dag.tasks.get(task.index).executor());
+        ExecutorSlots.Waiting next = admission.handOver(slots);
+        if (next != null) {
+            try {
+                launch(next.run(), next.task(), slots);
+            } catch (RunFencedException e) { // that run is another daemon's now; the slot went on already
+                fenced.accept(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.kindling.scheduler.core;
+
+import io.kindling.dsl.Task;
+import io.kindling.scheduler.alerts.AlertPlanner;
+import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunFencedException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's way through its DAG, on the engine thread: it starts (or waits its turn in its lane), each task that
+ * ends tells its dependents, whose trigger rules release them to {@link AttemptRunner} or end them without an
+ * attempt, and the run ends once every task has ended. Each change is written before it is acted on.
+ */
+final class RunProgress {
+    /** The engine's lines keep one logger, RunEngine's: log settings and {@code kindling run} select it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
+
+    private final RunDao dao;
+    private final AlertPlanner alerts;
+    private final EngineThread thread;
+    private final Admission admission;
+    private final RunEvents events;
+    private final AttemptRunner attempts;
+    /** Drops a run another daemon owns now. */
+    private final Consumer<RunFencedException> fenced;
+
+    /** @param attempts makes the attempt runner, which reports back to this */
+    RunProgress(RunDao dao, AlertPlanner alerts, EngineThread thread, Admission admission, RunEvents events,
+                Consumer<RunFencedException> fenced, Function<RunProgress, AttemptRunner> attempts) {
+        this.dao = dao;
+        this.alerts = alerts;
+        this.thread = thread;
+        this.admission = admission;
+        this.events = events;
+        this.fenced = fenced;
+        this.attempts = attempts.apply(this);
+    }
+
+    /** Starts a run, or queues it behind the running ones of its lane (max_active_runs). */
+    void activate(ActiveRun run) {
+        if (admission.active(run.runId()) != null) {
+            return; // resumed by recovery already
+        }
+        if (!admission.admit(run)) {
+            return;
+        }
+        EngineMdc.run(run.pipeline.id(), run.runId());
+        run.moveTo(RunState.RUNNING, () -> dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(thread.now()),
+                Optional.empty(), Optional.empty()));
+        LOG.info("Run {} of {} started", run.runId(), run.pipeline.id());
+        admission.track(run);
+        watchDuration(run);
+        events.runChanged(run, RunState.RUNNING, Optional.empty());
+        proceed(run, List.of());
+    }
+
+    /** Alerts once if the run is still going after its pipeline's {@code on_duration_over}. */
+    private void watchDuration(ActiveRun run) {
+        run.pipeline.alerts().onDurationOver().ifPresent(limit -> {
+            // a resumed run has been going since it started; one past its limit already alerted then (or not at all)
+            Duration left = limit.minus(Duration.between(run.run.startedAt().orElse(thread.now()), thread.now()));
+            if (left.isNegative()) {
+                return;
+            }
+            thread.after(left, () -> {
+                if (admission.active(run.runId()) == run && !run.abandoned) {
+                    EngineMdc.run(run.pipeline.id(), run.runId());
+                    dao.recordAlerts(run.runId(), alerts.durationOver(run.pipeline, run.runId(), limit, thread.now()));
+                    LOG.info("Run {} of {} still running after {}", run.runId(), run.pipeline.id(), limit);
+                }
+            });
+        });
+    }
+
+    /** Takes over a run that recovery rebuilt: its tasks' states are already set; retries are due as recorded. */
+    void resume(ActiveRun run, List<TaskSlot> retryNow) {
+        admission.track(run);
+        watchDuration(run);
+        run.reattach.forEach(r -> attempts.reattach(run, r));
+        proceed(run, retryNow);
+    }
+
+    /**
+     * Sets a run going from the states its tasks are in: a new run's roots start; in a resumed or repaired run,
+     * the tasks that have ended tell their dependents how, and the rest decide once that is certain.
+     */
+    private void proceed(ActiveRun run, List<TaskSlot> retryNow) {
+        Instant now = thread.now();
+        for (TaskSlot task : retryNow) {
+            Instant due = task.retryAt != null ? task.retryAt : now;
+            attempts.scheduleRetry(run, task, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
+        }
+        List<TaskSlot> ended = new ArrayList<>();
+        for (TaskSlot task : run.tasks) {
+            if (task.state().terminal()) {
+                ended.add(task);
+            }
+        }
+        for (TaskSlot task : ended) {
+            settled(run, task);
+        }
+        for (TaskSlot task : run.tasks) {
+            if (task.state() == TaskState.QUEUED && !task.released) {
+                decide(run, task);
+            }
+        }
+        finishIfDone(run);
+    }
+
+    /** The trigger rule lets the task run: it takes an executor slot, or waits for one. */
+    private void release(ActiveRun run, TaskSlot task) {
+        task.released = true;
+        attempts.ready(run, task);
+    }
+
+    /** A task has ended for good: its dependents' trigger rules learn how. */
+    void settled(ActiveRun run, TaskSlot ended) {
+        for (int d : run.dag.dependents[ended.index]) {
+            TaskSlot dependent = run.tasks[d];
+            dependent.countUpstream(ended.state());
+            if (dependent.state() == TaskState.QUEUED && !dependent.released && !run.cancelling) {
+                decide(run, dependent);
+            }
+        }
+    }
+
+    private void decide(ActiveRun run, TaskSlot task) {
+        Task def = run.dag.tasks.get(task.index);
+        switch (TriggerRules.decide(def.triggerRule(), run.dag.upstream[task.index].length, task.upSucceeded,
+                task.upFailed, task.upSkipped)) {
+            case RUN -> release(run, task);
+            case SKIP -> endWithoutAttempt(run, task, TaskState.SKIPPED,
+                    "trigger rule " + def.triggerRule().yamlName() + " not met by its upstream tasks");
+            case UPSTREAM_FAILED -> endWithoutAttempt(run, task, TaskState.UPSTREAM_FAILED,
+                    "an upstream task failed (trigger rule " + def.triggerRule().yamlName() + ")");
+            case WAIT -> { }
+        }
+    }
+
+    /** Ends a task that never got (another) attempt, and lets its dependents decide. */
+    void endWithoutAttempt(ActiveRun run, TaskSlot task, TaskState state, String reason) {
+        String taskId = run.dag.tasks.get(task.index).id();
+        EngineMdc.task(run.pipeline.id(), run.runId(), taskId, task.attempts);
+        task.moveTo(state, () -> dao.updateTaskStates(run.runId(), List.of(taskId), state, Optional.of(thread.now()),
+                Optional.of(reason)));
+        LOG.info("Task {} of run {} ended {} without an attempt: {}", taskId, run.runId(), state, reason);
+        run.unfinished--;
+        events.taskChanged(run, task, Optional.of(reason));
+        settled(run, task);
+    }
+
+    /** Cancels a run the engine drives: its tasks that have not started are CANCELLED, its attempts stopped. */
+    void cancel(ActiveRun run) {
+        if (run.cancelling) {
+            return;
+        }
+        run.cancelling = true;
+        EngineMdc.run(run.pipeline.id(), run.runId());
+        LOG.info("Cancelling run {} of {}", run.runId(), run.pipeline.id());
+        cancelUnstarted(run, "run cancelled");
+        for (TaskSlot task : run.tasks) {
+            if (task.state() == TaskState.RUNNING && task.handle != null) {
+                task.handle.cancel("run cancelled");
+            }
+        }
+        finishIfDone(run);
+    }
+
+    /** Cancels a run that was waiting its turn in its lane (and is no longer in it): it ends CANCELLED at once. */
+    void cancelWaiting(ActiveRun queued) {
+        queued.cancelling = true;
+        cancelUnstarted(queued, "run cancelled before it started");
+        end(queued, RunState.CANCELLED, Optional.of("cancelled"));
+    }
+
+    /** Tasks that had not started get CANCELLED too, so that a repair runs them. */
+    private void cancelUnstarted(ActiveRun run, String reason) {
+        List<TaskSlot> unstarted = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (TaskSlot task : run.tasks) {
+            if (task.state() == TaskState.QUEUED || task.state() == TaskState.UP_FOR_RETRY) {
+                unstarted.add(task);
+                ids.add(run.dag.tasks.get(task.index).id());
+            }
+        }
+        TaskSlot.moveAll(unstarted, TaskState.CANCELLED, () -> dao.updateTaskStates(run.runId(), ids,
+                TaskState.CANCELLED, Optional.of(thread.now()), Optional.of(reason)));
+        for (TaskSlot task : unstarted) {
+            run.unfinished--;
+            events.taskChanged(run, task, Optional.of(reason));
+        }
+    }
+
+    /** When every task has ended, the run ends as {@link RunOutcome} says. */
+    void finishIfDone(ActiveRun run) {
+        if (run.unfinished > 0 || admission.active(run.runId()) == null) {
+            return;
+        }
+        RunOutcome outcome = RunOutcome.of(run);
+        admission.drop(run.runId());
+        end(run, outcome.state(), outcome.error());
+        startNextInLane(run.lane);
+    }
+
+    /** A run of the lane has ended or been dropped: the one that waited longest starts. */
+    void startNextInLane(Lane lane) {
+        ActiveRun next = admission.nextInLane(lane);
+        if (next != null) {
+            try {
+                activate(next);
+            } catch (RunFencedException e) { // that run is another daemon's now
+                fenced.accept(e);
+            }
+        }
+    }
+
+    private void end(ActiveRun run, RunState state, Optional<String> error) {
+        EngineMdc.run(run.pipeline.id(), run.runId());
+        Instant now = thread.now();
+        run.moveTo(state, () -> dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now), error,
+                alerts.runEnded(run.pipeline, run.runId(), state, error, now)));
+        LOG.info("Run {} of {} ended {}{}", run.runId(), run.pipeline.id(), state,
+                error.map(e -> ": " + e).orElse(""));
+        events.runChanged(run, state, error);
+    }
+}
