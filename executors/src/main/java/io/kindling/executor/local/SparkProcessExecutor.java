@@ -21,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -102,7 +100,8 @@ final class SparkProcessExecutor implements Executor {
         start.set("spark_conf", AgentFrames.JSON.valueToTree(request.sparkConf()));
         // the process's working directory is workDir: the log's path must not depend on the daemon's
         start.put("log_file", request.logFile().toAbsolutePath().toString());
-        ProcessAttempt attempt = new ProcessAttempt(request);
+        ProcessAttempt attempt = new ProcessAttempt(request, ended -> attempts.remove(ended.request.attemptId(), ended),
+                this::cancel);
         synchronized (lock) {
             if (closed) {
                 return AttemptHandle.ended(AttemptResult.failed("executor '" + config.name() + "' is closed"));
@@ -372,47 +371,6 @@ final class SparkProcessExecutor implements Executor {
             current.stop(options.cancelGracePeriod().plusSeconds(5), "executor '" + config.name() + "' is closing");
         }
         timer.shutdownNow();
-    }
-
-    /** An attempt handed to the process; ends once, from its result, its process's exit or a cancel. */
-    private final class ProcessAttempt implements AttemptHandle {
-        final AttemptRequest request;
-        final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
-        /** Guarded by the executor's lock: the process it was sent to, null until then. */
-        SparkProcess process;
-        volatile String cancelReason;
-        volatile String applicationId;
-
-        ProcessAttempt(AttemptRequest request) {
-            this.request = request;
-        }
-
-        void end(AttemptResult outcome) {
-            attempts.remove(request.attemptId(), this);
-            result.complete(outcome);
-        }
-
-        @Override
-        public CompletionStage<AttemptResult> result() {
-            return result.minimalCompletionStage();
-        }
-
-        @Override
-        public void cancel(String reason) {
-            String why = reason == null || reason.isBlank() ? "cancelled" : reason.strip();
-            synchronized (this) {
-                if (result.isDone() || cancelReason != null) {
-                    return;
-                }
-                cancelReason = why;
-            }
-            SparkProcessExecutor.this.cancel(this, why);
-        }
-
-        @Override
-        public Optional<String> sparkApplicationId() {
-            return Optional.ofNullable(applicationId);
-        }
     }
 
     private final class Listener implements SparkProcess.Listener {
