@@ -2,9 +2,9 @@ package io.kindling.bench;
 
 import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.core.RunListener;
-import io.kindling.scheduler.core.RunState;
-import io.kindling.scheduler.core.TaskState;
-import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package io.kindling.bench;
 
 import io.kindling.scheduler.config.DatabaseConfig;
-import io.kindling.scheduler.core.RunIds;
-import io.kindling.scheduler.core.RunState;
-import io.kindling.scheduler.core.TaskState;
-import io.kindling.scheduler.core.TriggerType;
-import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
+import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.RunDao;
-import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.model.RunRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

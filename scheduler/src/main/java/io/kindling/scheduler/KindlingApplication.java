@@ -37,7 +37,6 @@ import io.kindling.scheduler.cli.TriggerCommand;
 import io.kindling.scheduler.cluster.ClusterMembership;
 import io.kindling.scheduler.cli.RunCommand;
 import io.kindling.scheduler.cli.ValidateCommand;
-import io.kindling.scheduler.core.EngineLifecycle;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
@@ -244,7 +243,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         // authentication: every API route needs a token or a session except those in PublicRoutes (docs/auth.md)
         AuditLog audit = auth(config.getAuth(), config.getLimits().getChangesPerMinute(), database, environment);
         // Host, Origin/CSRF, headers and size limits on both ports; the admin port wants an admin token
-        WebSecurity.install(config, environment, bearer -> authenticator.token(bearer)
+        WebSecurity.install(config.getWeb(), config.getAlerting().getDashboardUrl(), config.getServerFactory(),
+                environment, bearer -> authenticator.token(bearer)
                 .map(caller -> caller.role() == Role.ADMIN && caller.pipelines().isEmpty()).orElse(false));
         environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock,
                 config.getLimits(), audit));

@@ -3,7 +3,7 @@ package io.kindling.scheduler.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.model.RunRecord;
 
 /** A run as one square of the pipelines list's grid: enough to colour it, label it and link to it. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -2,7 +2,7 @@ package io.kindling.scheduler.auth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kindling.scheduler.core.RunIds;
+import io.kindling.scheduler.model.RunIds;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;

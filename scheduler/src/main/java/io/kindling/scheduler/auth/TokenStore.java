@@ -1,6 +1,6 @@
 package io.kindling.scheduler.auth;
 
-import io.kindling.scheduler.core.RunIds;
+import io.kindling.scheduler.model.RunIds;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;

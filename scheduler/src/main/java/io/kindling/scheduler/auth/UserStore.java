@@ -1,7 +1,7 @@
 package io.kindling.scheduler.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.kindling.scheduler.core.RunIds;
+import io.kindling.scheduler.model.RunIds;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;

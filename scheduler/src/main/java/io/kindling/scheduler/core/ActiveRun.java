@@ -5,12 +5,14 @@ import io.kindling.dsl.Schedule;
 import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.Redactor;
-import io.kindling.scheduler.db.RunRecord;
-import io.kindling.scheduler.db.TaskRunRecord;
+import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.TaskRunRecord;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 
 /** A run the engine is driving. Touched only on the engine thread, so nothing here is synchronised. */
 final class ActiveRun {

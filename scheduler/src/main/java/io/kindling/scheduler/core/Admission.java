@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import io.kindling.scheduler.model.TaskState;
 
 /**
  * Lanes and slots: which runs the engine drives and which wait their turn in their lane (max_active_runs), and

@@ -10,7 +10,7 @@ import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Redactor;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
-import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunFencedException;
 import java.nio.file.Path;
@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.kindling.scheduler.model.TaskState;
 
 /**
  * A task's attempts, on the engine thread: a task the trigger rule released takes an executor slot (or waits for

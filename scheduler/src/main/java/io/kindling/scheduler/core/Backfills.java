@@ -3,9 +3,9 @@ package io.kindling.scheduler.core;
 import io.kindling.dsl.CronSchedules;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
-import io.kindling.scheduler.db.BackfillRecord;
+import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.db.RunDao;
-import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.model.RunRecord;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunState;
 
 /**
  * Plans and starts backfills: one run per scheduled time in a range, except times that already have a run that

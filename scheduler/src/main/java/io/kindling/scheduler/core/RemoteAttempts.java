@@ -2,7 +2,7 @@ package io.kindling.scheduler.core;
 
 import io.kindling.executor.AttemptListener;
 import io.kindling.executor.Executor;
-import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.RemoteIdDao;
 import java.util.Map;
 import java.util.Optional;

@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.kindling.scheduler.model.TaskState;
 
 /**
  * What a repair runs again: the FAILED, TIMED_OUT, CANCELLED and UPSTREAM_FAILED tasks, tasks the definition has

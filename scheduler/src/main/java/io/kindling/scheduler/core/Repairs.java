@@ -2,9 +2,9 @@ package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.core.RunEngine.RepairRefused;
-import io.kindling.scheduler.db.RepairRecord;
+import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.db.RunDao;
-import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.model.RunRecord;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,6 +13,8 @@ import java.util.OptionalInt;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 
 /**
  * Repairs a finished run in place, on the engine thread: {@link RepairPlan} says which tasks run again, the history

@@ -5,11 +5,11 @@ import io.kindling.dsl.Secrets;
 import io.kindling.dsl.Task;
 import io.kindling.executor.Executor;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
-import io.kindling.scheduler.db.BackfillRecord;
-import io.kindling.scheduler.db.RepairRecord;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.db.RunFencedException;
-import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.model.RunRecord;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +29,10 @@ import java.util.concurrent.TimeoutException;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.ScheduledRun;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 
 /**
  * Drives runs through their DAGs. Event-driven: a task that ends wakes exactly its dependents, whose trigger

@@ -2,6 +2,8 @@ package io.kindling.scheduler.core;
 
 import java.time.Duration;
 import java.util.Optional;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 
 /**
  * Told of every state change after it has been written. Called on the engine's thread: implementations must

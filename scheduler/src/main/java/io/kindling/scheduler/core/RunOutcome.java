@@ -4,6 +4,8 @@ import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 
 /** How a run whose tasks have all ended ends, and why. */
 record RunOutcome(RunState state, Optional<String> error) {

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 
 /**
  * A run's way through its DAG, on the engine thread: it starts (or waits its turn in its lane), each task that

@@ -3,11 +3,11 @@ package io.kindling.scheduler.core;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
-import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.RunDao;
-import io.kindling.scheduler.db.RepairRecord;
-import io.kindling.scheduler.db.RunRecord;
-import io.kindling.scheduler.db.TaskRunRecord;
+import io.kindling.scheduler.model.RepairRecord;
+import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.TaskRunRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 
 /**
  * Rebuilds runs a daemon left QUEUED or RUNNING: this daemon's previous life (on start) or another daemon that

@@ -1,6 +1,7 @@
 package io.kindling.scheduler.core;
 
 import io.kindling.dsl.TriggerRule;
+import io.kindling.scheduler.model.TaskState;
 
 /**
  * Decides, from how a task's upstream tasks have ended so far, whether it runs, waits, or can never run. A

@@ -1,9 +1,9 @@
 package io.kindling.scheduler.db;
 
-import io.kindling.scheduler.core.RunIds;
-import io.kindling.scheduler.core.RunState;
-import io.kindling.scheduler.core.TaskState;
-import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,6 +23,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RepairRecord;
+import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.TaskRunRecord;
 
 /**
  * Runs, task runs and attempts. Each public write is one transaction, so a state change and the rows it

@@ -2,8 +2,8 @@ package io.kindling.scheduler.db;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kindling.scheduler.core.RunState;
-import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TriggerType;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -1,8 +1,8 @@
 package io.kindling.scheduler.metrics;
 
 import io.kindling.scheduler.core.RunListener;
-import io.kindling.scheduler.core.RunState;
-import io.kindling.scheduler.core.TaskState;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

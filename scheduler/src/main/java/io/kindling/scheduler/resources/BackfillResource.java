@@ -1,8 +1,8 @@
 package io.kindling.scheduler.resources;
 
 import io.kindling.scheduler.api.BackfillView;
-import io.kindling.scheduler.core.RunState;
-import io.kindling.scheduler.db.BackfillRecord;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.db.RunDao;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Role;

@@ -4,7 +4,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.kindling.dsl.CronSchedules;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
-import io.kindling.scheduler.core.ScheduledRun;
+import io.kindling.scheduler.model.ScheduledRun;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.db.ScheduleState;
 import java.time.Clock;

@@ -5,7 +5,8 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.ConnectorFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
-import io.kindling.scheduler.KindlingConfiguration;
+import io.dropwizard.core.server.ServerFactory;
+import io.kindling.scheduler.config.WebConfig;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import java.net.URI;
@@ -20,9 +21,9 @@ public final class WebSecurity {
     private WebSecurity() {
     }
 
-    public static void install(KindlingConfiguration config, Environment environment,
+    /** {@code dashboardUrl} (alerting's, may be null) and the server's connectors name hosts to allow. */
+    public static void install(WebConfig web, String dashboardUrl, ServerFactory server, Environment environment,
                                AdminAuthenticator adminAuthenticator) {
-        var web = config.getWeb();
         long maxRequestBytes = web.getMaxRequestSize().toBytes();
         // Jackson refuses what the size filter would let through only in pieces: a huge string or document
         environment.getObjectMapper().getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
@@ -30,7 +31,7 @@ public final class WebSecurity {
                 .maxDocumentLength(maxRequestBytes)
                 .build());
 
-        Set<String> hosts = allowedHosts(config);
+        Set<String> hosts = allowedHosts(web, dashboardUrl, server);
         HostHeaderFilter hostFilter = new HostHeaderFilter(hosts);
         // the order they run in: wrong host, then headers for every answer, then CSRF, then size
         add(environment.servlets().addFilter("kindling-host", hostFilter));
@@ -49,9 +50,8 @@ public final class WebSecurity {
     }
 
     /** localhost in its forms, the dashboard URL's host, hosts the ports bind to, and web.allowedHosts. */
-    static Set<String> allowedHosts(KindlingConfiguration config) {
+    static Set<String> allowedHosts(WebConfig web, String dashboard, ServerFactory server) {
         Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
-        String dashboard = config.getAlerting().getDashboardUrl();
         if (dashboard != null && !dashboard.isBlank()) {
             try {
                 String host = URI.create(dashboard.trim()).getHost();
@@ -62,21 +62,21 @@ public final class WebSecurity {
                 // not a URL: alert links will say so; nothing to allow
             }
         }
-        for (ConnectorFactory connector : connectors(config)) {
+        for (ConnectorFactory connector : connectors(server)) {
             if (connector instanceof HttpConnectorFactory http && http.getBindHost() != null
                     && !Set.of("", "0.0.0.0", "::", "[::]").contains(http.getBindHost())) {
                 hosts.add(http.getBindHost());
             }
         }
-        hosts.addAll(config.getWeb().getAllowedHosts());
+        hosts.addAll(web.getAllowedHosts());
         return hosts;
     }
 
-    private static List<ConnectorFactory> connectors(KindlingConfiguration config) {
+    private static List<ConnectorFactory> connectors(ServerFactory server) {
         List<ConnectorFactory> all = new ArrayList<>();
-        if (config.getServerFactory() instanceof DefaultServerFactory server) {
-            all.addAll(server.getApplicationConnectors());
-            all.addAll(server.getAdminConnectors());
+        if (server instanceof DefaultServerFactory defaults) {
+            all.addAll(defaults.getApplicationConnectors());
+            all.addAll(defaults.getAdminConnectors());
         }
         return all;
     }

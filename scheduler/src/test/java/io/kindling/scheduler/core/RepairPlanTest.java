@@ -9,6 +9,7 @@ import io.kindling.dsl.PipelineParser;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import io.kindling.scheduler.model.TaskState;
 
 /** What a repair runs again, from the DAG and the recorded states alone: no engine, no database. */
 class RepairPlanTest {

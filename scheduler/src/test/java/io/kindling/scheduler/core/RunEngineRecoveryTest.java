@@ -14,11 +14,11 @@ import io.kindling.executor.ExecutorFactories;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.AlertDeliveryDao;
-import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.RunDao;
-import io.kindling.scheduler.db.RunRecord;
-import io.kindling.scheduler.db.TaskRunRecord;
+import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +33,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 
 /** A daemon killed in the middle of a run: the next start resumes the run, nothing stays RUNNING. */
 class RunEngineRecoveryTest {

@@ -10,10 +10,10 @@ import io.kindling.dsl.PipelineParser;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.ExecutorFactories;
-import io.kindling.scheduler.db.AttemptRecord;
+import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.RunDao;
-import io.kindling.scheduler.db.RunRecord;
+import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,6 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.ScheduledRun;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 
 /** The engine on real Spark and a real SQLite file: slots, parallelism, and the order of what it writes. */
 class RunEngineTest {

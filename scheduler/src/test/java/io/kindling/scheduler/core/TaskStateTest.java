@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 
 class TaskStateTest {
     @Test

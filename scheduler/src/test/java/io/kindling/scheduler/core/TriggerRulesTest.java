@@ -7,6 +7,7 @@ import io.kindling.dsl.TriggerRule;
 import io.kindling.scheduler.core.TriggerRules.Decision;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.kindling.scheduler.model.TaskState;
 
 /** Every rule against upstream outcomes, in the style of Airflow's trigger-rule tests: two upstream tasks. */
 class TriggerRulesTest {

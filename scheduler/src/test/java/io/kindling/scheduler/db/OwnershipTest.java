@@ -3,10 +3,10 @@ package io.kindling.scheduler.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kindling.scheduler.core.RunIds;
-import io.kindling.scheduler.core.RunState;
-import io.kindling.scheduler.core.TaskState;
-import io.kindling.scheduler.core.TriggerType;
+import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.RunRecord;
 
 /** Run owners, adoption and fencing, on a real SQLite file and a real PostgreSQL server. */
 class OwnershipTest {

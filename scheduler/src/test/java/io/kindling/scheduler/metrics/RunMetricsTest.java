@@ -2,8 +2,8 @@ package io.kindling.scheduler.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kindling.scheduler.core.RunState;
-import io.kindling.scheduler.core.TaskState;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;

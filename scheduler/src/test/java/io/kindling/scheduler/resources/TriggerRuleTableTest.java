@@ -20,7 +20,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.dsl.TriggerRule;
 import io.kindling.executor.spark.SparkTask;
 import io.kindling.scheduler.KindlingConfiguration;
-import io.kindling.scheduler.core.TaskState;
+import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.support.FailingTask;
 import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.scheduler.support.SucceedingTask;

@@ -1,6 +1,6 @@
 package io.kindling.scheduler.support;
 
-import io.kindling.scheduler.core.RunIds;
+import io.kindling.scheduler.model.RunIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

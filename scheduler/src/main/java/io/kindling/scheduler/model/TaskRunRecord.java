@@ -1,8 +1,7 @@
-package io.kindling.scheduler.db;
+package io.kindling.scheduler.model;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kindling.scheduler.core.TaskState;
 import java.time.Instant;
 import java.util.Optional;
 

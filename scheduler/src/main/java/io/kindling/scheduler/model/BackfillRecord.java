@@ -1,4 +1,4 @@
-package io.kindling.scheduler.db;
+package io.kindling.scheduler.model;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.kindling.scheduler.core;
+package io.kindling.scheduler.model;
 
 import java.security.SecureRandom;
 import java.time.Clock;

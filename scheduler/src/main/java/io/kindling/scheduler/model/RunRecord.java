@@ -1,9 +1,7 @@
-package io.kindling.scheduler.db;
+package io.kindling.scheduler.model;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kindling.scheduler.core.RunState;
-import io.kindling.scheduler.core.TriggerType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;

@@ -1,7 +1,8 @@
-package io.kindling.scheduler.core;
+package io.kindling.scheduler;
 
 import io.dropwizard.lifecycle.Managed;
 import io.kindling.scheduler.cluster.ClusterMembership;
+import io.kindling.scheduler.core.RunEngine;
 import java.time.Duration;
 
 /**
