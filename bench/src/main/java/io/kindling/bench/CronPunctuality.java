@@ -2,7 +2,8 @@ package io.kindling.bench;
 
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.JdbiRunQueries;
+import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
@@ -66,7 +67,7 @@ final class CronPunctuality {
         Queue<Fire> fires = new ConcurrentLinkedQueue<>();
         long[] window = new long[3];
         try (EngineHarness h = new EngineHarness(jdbcUrl, dir, 8)) {
-            RunDao runs = new RunDao(h.database.jdbi());
+            RunQueries runs = new JdbiRunQueries(h.database.jdbi());
             // the moment the fire's runs are committed, before the ticker moves the schedules' cursors
             AtomicLong runsCommitted = new AtomicLong();
             ScheduleTicker ticker = new ScheduleTicker(id -> Optional.ofNullable(byId.get(id)), byId::values,

@@ -9,7 +9,8 @@ import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.RunListener;
 import io.kindling.scheduler.db.Database;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.JdbiRunStore;
+import io.kindling.scheduler.db.RunStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class EngineHarness implements AutoCloseable {
             Optional.of(Set.of()), "noop"));
 
     final Database database;
-    final RunDao dao;
+    final RunStore dao;
     final RunEngine engine;
     private volatile Consumer<AttemptRequest> onStart = request -> { };
 
@@ -35,7 +36,7 @@ final class EngineHarness implements AutoCloseable {
         DatabaseConfig config = new DatabaseConfig();
         config.setUrl(jdbcUrl);
         database = Database.open(config);
-        dao = new RunDao(database.jdbi(), "bench-" + UUID.randomUUID());
+        dao = new JdbiRunStore(database.jdbi(), "bench-" + UUID.randomUUID());
         NoopExecutor noop = new NoopExecutor("noop", request -> onStart.accept(request));
         engine = new RunEngine(dao, Map.of("noop", noop), Map.of("noop", slots), (id, hash) -> Optional.empty(),
                 Clock.systemUTC(), dir.resolve("logs"));

@@ -7,7 +7,8 @@ import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.Database;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.JdbiRunStore;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.RunRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +25,7 @@ import java.util.Properties;
 
 /**
  * Figure 5: the history one run of one task leaves (run inserted with its task, run RUNNING, attempt started, attempt
- * SUCCEEDED, run SUCCEEDED: five transactions, as the engine writes them) through the real {@link RunDao}, against
+ * SUCCEEDED, run SUCCEEDED: five transactions, as the engine writes them) through the real {@link JdbiRunStore}, against
  * the same rows written by a plain sqlite-jdbc loop (one connection, prepared statements, the same five
  * transactions, the same pragmas), each on a fresh file with the same Flyway schema.
  */
@@ -59,7 +60,7 @@ final class HistoryWrites {
     private static double realRunsPerSecond(Path dir, int runs) {
         Database database = open(dir, "history-real-" + round++);
         try {
-            RunDao dao = new RunDao(database.jdbi(), "bench");
+            RunStore dao = new JdbiRunStore(database.jdbi(), "bench");
             RunIds ids = new RunIds(Clock.systemUTC());
             writeReal(dao, ids, Math.max(50, runs / 5)); // warm-up
             long start = System.nanoTime();
@@ -70,7 +71,7 @@ final class HistoryWrites {
         }
     }
 
-    private static void writeReal(RunDao dao, RunIds ids, int runs) {
+    private static void writeReal(RunStore dao, RunIds ids, int runs) {
         for (int i = 0; i < runs; i++) {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             String runId = ids.next();
@@ -107,7 +108,7 @@ final class HistoryWrites {
         }
     }
 
-    /** The rows RunDao writes, by hand. */
+    /** The rows JdbiRunStore writes, by hand. */
     private static final class RawWriter {
         private final Connection c;
         private final PreparedStatement insertRun;

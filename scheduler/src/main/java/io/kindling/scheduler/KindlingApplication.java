@@ -44,7 +44,10 @@ import io.kindling.scheduler.db.DaemonDao;
 import io.kindling.scheduler.db.DaemonRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.PipelineVersionDao;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.JdbiRunQueries;
+import io.kindling.scheduler.db.JdbiRunStore;
+import io.kindling.scheduler.db.RunQueries;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.health.ClusterHealthCheck;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
@@ -162,9 +165,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         Database database = Database.open(config.getDatabase());
         environment.lifecycle().manage(database);
         DaemonRecord self = newLife(config);
-        // the engine's writes are fenced by this life's id; the API reads through an unfenced DAO
-        RunDao owned = new RunDao(database.jdbi(), self.daemonId());
-        RunDao runs = new RunDao(database.jdbi());
+        // the engine writes, fenced by this life's id; the API, the ticker and the alerts only read
+        RunStore owned = new JdbiRunStore(database.jdbi(), self.daemonId());
+        RunQueries runs = new JdbiRunQueries(database.jdbi());
         PipelineVersionDao versions = new PipelineVersionDao(database.jdbi());
 
         ExecutorManager executors = new ExecutorManager(config.getExecutors(), Path.of(config.getWorkDir()));

@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.kindling.scheduler.db.RunStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,16 @@ class ArchitectureTest {
     void onlyTheApplicationRootWiresThePackages() {
         noClasses().that().resideInAPackage("io.kindling.scheduler.(*)..")
                 .should().dependOnClassesThat().resideInAPackage("io.kindling.scheduler")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheEngineWritesRuns() {
+        noClasses().that().resideInAnyPackage("io.kindling.scheduler.resources..", "io.kindling.scheduler.api..",
+                        "io.kindling.scheduler.alerts..", "io.kindling.scheduler.schedule..")
+                .should().dependOnClassesThat().areAssignableTo(RunStore.class)
+                .because("the API, the ticker and the alerts read the run history (RunQueries); only the engine "
+                        + "writes it, fenced by its owner")
                 .check(classes);
     }
 

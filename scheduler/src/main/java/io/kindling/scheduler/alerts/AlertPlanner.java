@@ -10,7 +10,7 @@ import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.db.AlertDelivery;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.model.TaskRunRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +34,7 @@ public final class AlertPlanner {
 
     private final Set<String> enabled;
     private final Alerts defaults;
-    private final RunDao history;
+    private final RunQueries history;
     private final String dashboardUrl;
     /** Outbox times are real time, whatever clock the engine runs on: they pace real HTTP requests. */
     private final Clock outboxClock;
@@ -45,7 +45,7 @@ public final class AlertPlanner {
      * @param defaults what pipelines without {@code alerts:} alert
      * @param history  reads earlier runs (to see a recovery) and a failed run's tasks
      */
-    public AlertPlanner(Set<String> enabled, Alerts defaults, RunDao history, String dashboardUrl, Clock outboxClock) {
+    public AlertPlanner(Set<String> enabled, Alerts defaults, RunQueries history, String dashboardUrl, Clock outboxClock) {
         this.enabled = Set.copyOf(enabled);
         this.defaults = defaults;
         this.history = history;

@@ -17,7 +17,7 @@ import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.db.Database;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.JdbiRunStore;
 import io.kindling.scheduler.model.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +98,7 @@ public class RunCommand extends QuietCommand {
             settings.put(name, s); // every executor name runs on the local executor here
         }
         ExecutorManager executors = new ExecutorManager(settings, Path.of(ns.getString("work_dir")));
-        RunEngine engine = new RunEngine(new RunDao(database.jdbi()), executors.executors(), executors.slots(),
+        RunEngine engine = new RunEngine(new JdbiRunStore(database.jdbi(), "run-command"), executors.executors(), executors.slots(),
                 (id, hash) -> Optional.empty(), Clock.systemUTC(), scratch.resolve("logs"), AlertPlanner.none(),
                 secrets);
         CompletableFuture<RunState> done = new CompletableFuture<>();

@@ -3,7 +3,7 @@ package io.kindling.scheduler.cluster;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.db.DaemonDao;
 import io.kindling.scheduler.db.DaemonRecord;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ public final class ClusterMembership {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
 
     private final DaemonDao daemons;
-    private final RunDao runs;
+    private final RunStore runs;
     private final DaemonRecord self;
     private final Duration interval;
     private final Duration deadAfter;
@@ -41,7 +41,7 @@ public final class ClusterMembership {
      * @param runs           fenced for {@code self}
      * @param onDeclaredDead called once if another daemon took this one for dead (it then runs nothing more)
      */
-    public ClusterMembership(DaemonDao daemons, RunDao runs, DaemonRecord self, Duration interval, Duration deadAfter,
+    public ClusterMembership(DaemonDao daemons, RunStore runs, DaemonRecord self, Duration interval, Duration deadAfter,
                              Clock clock, Runnable onDeclaredDead) {
         this.daemons = daemons;
         this.runs = runs;

@@ -11,7 +11,7 @@ import io.kindling.executor.Redactor;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.db.RunFencedException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +32,7 @@ final class AttemptRunner {
     /** The engine's lines keep one logger, RunEngine's: log settings and {@code kindling run} select it by name. */
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
 
-    private final RunDao dao;
+    private final RunStore dao;
     private final AlertPlanner alerts;
     private final EngineThread thread;
     private final Admission admission;
@@ -44,7 +44,7 @@ final class AttemptRunner {
     /** Drops a run another daemon owns now. */
     private final Consumer<RunFencedException> fenced;
 
-    AttemptRunner(RunDao dao, AlertPlanner alerts, EngineThread thread, Admission admission, RunEvents events,
+    AttemptRunner(RunStore dao, AlertPlanner alerts, EngineThread thread, Admission admission, RunEvents events,
                   RemoteAttempts remote, Secrets secrets, Path logDir, RunProgress progress,
                   Consumer<RunFencedException> fenced) {
         this.dao = dao;

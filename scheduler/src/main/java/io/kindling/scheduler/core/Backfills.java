@@ -4,7 +4,7 @@ import io.kindling.dsl.CronSchedules;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
 import io.kindling.scheduler.model.BackfillRecord;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.model.RunRecord;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,12 +35,12 @@ public final class Backfills {
     public record Plan(Instant from, Instant to, List<Instant> times, List<RunRecord> skipped) {
     }
 
-    private final RunDao dao;
+    private final RunQueries dao;
     private final RunEngine engine;
     private final RunIds ids;
     private final Clock clock;
 
-    public Backfills(RunDao dao, RunEngine engine, Clock clock) {
+    public Backfills(RunQueries dao, RunEngine engine, Clock clock) {
         this.dao = dao;
         this.engine = engine;
         this.ids = new RunIds(clock);

@@ -3,7 +3,7 @@ package io.kindling.scheduler.core;
 import io.kindling.executor.AttemptListener;
 import io.kindling.executor.Executor;
 import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.db.RemoteIdDao;
+import io.kindling.scheduler.db.RunStore;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,21 +13,21 @@ import java.util.Optional;
  * followed again by that id, instead of being failed and submitted a second time, when its executor can.
  */
 final class RemoteAttempts {
-    private final RemoteIdDao ids;
+    private final RunStore store;
     private final Map<String, Executor> executors;
 
-    RemoteAttempts(RemoteIdDao ids, Map<String, Executor> executors) {
-        this.ids = ids;
+    RemoteAttempts(RunStore store, Map<String, Executor> executors) {
+        this.store = store;
         this.executors = Map.copyOf(executors);
     }
 
     /** Records the remote id synchronously: the executor tracks the attempt only once it is stored. */
     AttemptListener listener(String attemptId) {
-        return remoteId -> ids.record(attemptId, remoteId);
+        return remoteId -> store.recordRemoteId(attemptId, remoteId);
     }
 
     Map<String, String> remoteIds(String runId) {
-        return ids.byRun(runId);
+        return store.remoteIdsOfRun(runId);
     }
 
     /** The remote id to follow a RUNNING attempt of a previous life by; empty when it must be failed instead. */

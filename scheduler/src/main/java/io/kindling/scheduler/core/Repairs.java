@@ -3,7 +3,7 @@ package io.kindling.scheduler.core;
 import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.core.RunEngine.RepairRefused;
 import io.kindling.scheduler.model.RepairRecord;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.RunRecord;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,14 +24,14 @@ final class Repairs {
     /** The engine's lines keep one logger, RunEngine's: log settings and {@code kindling run} select it by name. */
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
 
-    private final RunDao dao;
+    private final RunStore dao;
     private final EngineThread thread;
     private final Admission admission;
     private final RunEvents events;
     private final RunProgress progress;
     private final BiFunction<RunRecord, Pipeline, Lane> lanes;
 
-    Repairs(RunDao dao, EngineThread thread, Admission admission, RunEvents events, RunProgress progress,
+    Repairs(RunStore dao, EngineThread thread, Admission admission, RunEvents events, RunProgress progress,
             BiFunction<RunRecord, Pipeline, Lane> lanes) {
         this.dao = dao;
         this.thread = thread;

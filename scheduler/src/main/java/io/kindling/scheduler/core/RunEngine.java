@@ -7,7 +7,7 @@ import io.kindling.executor.Executor;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.RepairRecord;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.model.RunRecord;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
     static final String INTERRUPTED = "interrupted: the daemon shut down while the attempt was running";
 
-    private final RunDao dao;
+    private final RunStore dao;
     private final PipelineVersions versions;
     private final RunIds runIds;
     private final RemoteAttempts remote;
@@ -61,23 +61,23 @@ public final class RunEngine implements AutoCloseable {
      * @param executors executors by name with their task slots
      * @param versions  finds the definition a run was made with, for runs resumed after a restart
      */
-    public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
+    public RunEngine(RunStore dao, Map<String, Executor> executors, Map<String, Integer> slots,
                      PipelineVersions versions, Clock clock, Path logDir) {
         this(dao, executors, slots, versions, clock, logDir, AlertPlanner.none());
     }
 
     /** @param alerts the alerts each transition causes, written with the transition */
-    public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
+    public RunEngine(RunStore dao, Map<String, Executor> executors, Map<String, Integer> slots,
                      PipelineVersions versions, Clock clock, Path logDir, AlertPlanner alerts) {
         this(dao, executors, slots, versions, clock, logDir, alerts, Secrets.NONE);
     }
 
     /** @param secrets where each attempt's {@code {{ secrets.NAME }}} values come from */
-    public RunEngine(RunDao dao, Map<String, Executor> executors, Map<String, Integer> slots,
+    public RunEngine(RunStore dao, Map<String, Executor> executors, Map<String, Integer> slots,
                      PipelineVersions versions, Clock clock, Path logDir, AlertPlanner alerts, Secrets secrets) {
         this.dao = dao;
         this.alerts = alerts;
-        this.remote = new RemoteAttempts(dao.remoteIds(), executors);
+        this.remote = new RemoteAttempts(dao, executors);
         this.versions = versions;
         this.runIds = new RunIds(clock);
         Consumer<RunFencedException> fenced = e -> abandon(e.runId(), e.getMessage());
@@ -299,6 +299,13 @@ public final class RunEngine implements AutoCloseable {
         });
     }
 
+    /** {@link #cancel}, or when another daemon drives the run, asks it to through the run history. */
+    public void cancelAnywhere(String runId) {
+        if (!cancel(runId)) {
+            dao.requestCancel(runId, now());
+        }
+    }
+
     /**
      * A clean stop: nothing new starts; running attempts get up to {@code grace} to finish and be recorded; those
      * still running then are recorded as interrupted (their tasks QUEUED again, the attempt not counted against
@@ -336,7 +343,7 @@ public final class RunEngine implements AutoCloseable {
             }
             abandon(run.runId(), INTERRUPTED);
         }
-        int released = dao.owner().isPresent() ? dao.releaseUnfinished() : 0;
+        int released = dao.releaseUnfinished();
         if (released > 0) {
             LOG.info("Released {} unfinished runs for the next daemon to take up", released);
         }

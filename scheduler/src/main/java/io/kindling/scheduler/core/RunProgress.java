@@ -3,7 +3,7 @@ package io.kindling.scheduler.core;
 import io.kindling.dsl.Task;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.db.RunFencedException;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ final class RunProgress {
     /** The engine's lines keep one logger, RunEngine's: log settings and {@code kindling run} select it by name. */
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
 
-    private final RunDao dao;
+    private final RunStore dao;
     private final AlertPlanner alerts;
     private final EngineThread thread;
     private final Admission admission;
@@ -36,7 +36,7 @@ final class RunProgress {
     private final Consumer<RunFencedException> fenced;
 
     /** @param attempts makes the attempt runner, which reports back to this */
-    RunProgress(RunDao dao, AlertPlanner alerts, EngineThread thread, Admission admission, RunEvents events,
+    RunProgress(RunStore dao, AlertPlanner alerts, EngineThread thread, Admission admission, RunEvents events,
                 Consumer<RunFencedException> fenced, Function<RunProgress, AttemptRunner> attempts) {
         this.dao = dao;
         this.alerts = alerts;

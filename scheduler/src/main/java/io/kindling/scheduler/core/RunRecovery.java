@@ -4,7 +4,7 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TaskRunRecord;
@@ -35,14 +35,14 @@ final class RunRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(RunRecovery.class);
     static final String RESTARTED = "daemon restarted while the attempt was running";
 
-    private final RunDao dao;
+    private final RunStore dao;
     private final PipelineVersions versions;
     private final BiFunction<RunRecord, Pipeline, Lane> lanes;
     private final Supplier<Instant> clock;
     private final RemoteAttempts remote;
     private final AlertPlanner alerts;
 
-    RunRecovery(RunDao dao, PipelineVersions versions, BiFunction<RunRecord, Pipeline, Lane> lanes,
+    RunRecovery(RunStore dao, PipelineVersions versions, BiFunction<RunRecord, Pipeline, Lane> lanes,
                 Supplier<Instant> clock, RemoteAttempts remote, AlertPlanner alerts) {
         this.alerts = alerts;
         this.dao = dao;

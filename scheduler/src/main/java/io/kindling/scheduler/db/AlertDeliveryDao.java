@@ -13,7 +13,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * The alert outbox. Deliveries are written by {@link RunDao} in the transaction of the state change that caused
+ * The alert outbox. Deliveries are written by {@link RunStore} in the transaction of the state change that caused
  * them; this DAO is the delivery worker's and the API's view of them.
  */
 public final class AlertDeliveryDao {

@@ -3,7 +3,7 @@ package io.kindling.scheduler.resources;
 import io.kindling.scheduler.api.BackfillView;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.BackfillRecord;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,9 +22,9 @@ import java.util.Map;
 @Path("/api/v1/backfills")
 @Produces(MediaType.APPLICATION_JSON)
 public class BackfillResource {
-    private final RunDao runs;
+    private final RunQueries runs;
 
-    public BackfillResource(RunDao runs) {
+    public BackfillResource(RunQueries runs) {
         this.runs = runs;
     }
 

@@ -16,7 +16,7 @@ import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.db.PipelineVersionDao;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.db.ScheduleState;
 import io.kindling.scheduler.schedule.ScheduleTicker;
@@ -55,7 +55,7 @@ public class PipelineResource {
     private final PipelineRegistry registry;
     private final ScheduleTicker ticker;
     private final RunEngine engine;
-    private final RunDao runs;
+    private final RunQueries runs;
     private final PipelineVersionDao versions;
     private final Clock clock;
     private final Backfills backfills;
@@ -66,7 +66,7 @@ public class PipelineResource {
      * @param limits quotas on queued manual runs and on backfills
      * @param audit  where every state change is recorded with its caller
      */
-    public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunDao runs,
+    public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunQueries runs,
                             PipelineVersionDao versions, Clock clock, LimitsConfig limits, AuditLog audit) {
         this.limits = limits;
         this.audit = audit;

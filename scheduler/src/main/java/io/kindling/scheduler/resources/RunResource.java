@@ -9,7 +9,7 @@ import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.db.RunFilter;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.api.AuthViews;
@@ -54,12 +54,12 @@ public class RunResource {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
-    private final RunDao runs;
+    private final RunQueries runs;
     private final RunEngine engine;
     private final PipelineRegistry pipelines;
     private final AuditLog audit;
 
-    public RunResource(RunDao runs, RunEngine engine, PipelineRegistry pipelines, AuditLog audit) {
+    public RunResource(RunQueries runs, RunEngine engine, PipelineRegistry pipelines, AuditLog audit) {
         this.audit = audit;
         this.runs = runs;
         this.engine = engine;
@@ -101,7 +101,7 @@ public class RunResource {
     private RunView view(String runId) {
         RunRecord run = run(runId);
         return RunView.withTasks(run, runs.taskRuns(runId), runs.attempts(runId), runs.repairs(runId),
-                runs.remoteIds().byRun(runId))
+                runs.remoteIdsOfRun(runId))
                 .withAudit(audit.forTarget(runId).stream().map(AuthViews.AuditView::brief).toList());
     }
 
@@ -151,9 +151,7 @@ public class RunResource {
     public RunView cancel(@PathParam("runId") String runId, @Context ContainerRequestContext context) {
         Principal caller = Callers.principal(context);
         RunRecord run = run(runId, caller);
-        if (!engine.cancel(runId)) {
-            runs.requestCancel(runId, java.time.Instant.now());
-        }
+        engine.cancelAnywhere(runId);
         audit.record(caller, AuditLog.RUN_CANCEL, runId, Map.of("pipeline", run.pipelineId(),
                 "state", run.state().name()), Callers.remoteAddress(context));
         return view(runId);

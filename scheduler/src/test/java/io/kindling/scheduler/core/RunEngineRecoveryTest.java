@@ -16,7 +16,8 @@ import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.Database;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.JdbiRunStore;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.support.TestDatabases;
@@ -81,7 +82,7 @@ class RunEngineRecoveryTest {
     void anAttemptRunningWhenTheDaemonDiedIsFailedAndRetriedAndTheRunCompletes() {
         ParseResult parsed = new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("chain.yml"), YAML);
         Pipeline pipeline = parsed.pipeline().orElseThrow(() -> new AssertionError(parsed.problems()));
-        RunDao dao = new RunDao(database.jdbi());
+        RunStore dao = new JdbiRunStore(database.jdbi(), "test-daemon");
 
         // What a previous life left behind: a done, b running its first attempt, c waiting.
         Instant t0 = Instant.now().minusSeconds(60);
@@ -116,7 +117,7 @@ class RunEngineRecoveryTest {
 
     @Test
     void aRunOfAPipelineThatIsGoneIsFailedNotLeftRunning() {
-        RunDao dao = new RunDao(database.jdbi());
+        RunStore dao = new JdbiRunStore(database.jdbi(), "test-daemon");
         Instant t0 = Instant.now();
         RunRecord run = new RunRecord(new RunIds(Clock.systemUTC()).next(), "gone", "hash", Optional.empty(),
                 TriggerType.MANUAL, t0, Map.of(), RunState.QUEUED, t0, Optional.empty(), Optional.empty(),
@@ -137,7 +138,7 @@ class RunEngineRecoveryTest {
 
     @Test
     void aRunFailedForItsLostDefinitionAlertsWithTheFailure() {
-        RunDao dao = new RunDao(database.jdbi());
+        RunStore dao = new JdbiRunStore(database.jdbi(), "test-daemon");
         Instant t0 = Instant.now();
         RunRecord run = new RunRecord(new RunIds(Clock.systemUTC()).next(), "gone", "hash", Optional.empty(),
                 TriggerType.MANUAL, t0, Map.of(), RunState.QUEUED, t0, Optional.empty(), Optional.empty(),

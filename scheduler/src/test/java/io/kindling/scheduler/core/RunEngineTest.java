@@ -12,7 +12,8 @@ import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.ExecutorFactories;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.Database;
-import io.kindling.scheduler.db.RunDao;
+import io.kindling.scheduler.db.JdbiRunStore;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Path;
@@ -41,11 +42,11 @@ class RunEngineTest {
     private Database database;
     private Executor executor;
     private RunEngine engine;
-    private RunDao dao;
+    private RunStore dao;
 
     private void open(int slots) {
         database = TestDatabases.sqlite(dir);
-        dao = new RunDao(database.jdbi());
+        dao = new JdbiRunStore(database.jdbi(), "test-daemon");
         executor = new ExecutorFactories().create(new ExecutorConfig("local", "local", slots, dir, Map.of(),
                 Map.of("master", "local[2]", "stopSparkOnClose", "false", "mode", "in-process")));
         engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", slots), (id, hash) -> Optional.empty(),

@@ -1,16 +1,23 @@
 package io.kindling.scheduler.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.model.TriggerType;
+import io.kindling.scheduler.support.InMemoryRunStore;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,28 +34,91 @@ import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TaskRunRecord;
 
-/** The run history on a real SQLite file and a real PostgreSQL server: the same SQL must behave the same. */
-class RunDaoTest {
+/**
+ * The run history's contract, held on a real SQLite file, a real PostgreSQL server and the in-memory twin the
+ * engine tests use: the same calls must behave the same on all three.
+ */
+class RunStoreContractTest {
+    private static final Instant T0 = Instant.parse("2026-11-24T06:00:00Z");
+
     @TempDir
     static Path folder;
 
-    private Database database;
+    private Backend opened;
     private final RunIds ids = new RunIds(Clock.systemUTC());
 
-    static Stream<Arguments> databases() {
-        return TestDatabases.databases(folder);
+    /** One history: stores for owners that are live daemons on it, and a way to stop one. */
+    interface Backend extends AutoCloseable {
+        RunStore store(String owner);
+
+        void markStopped(String owner);
+
+        @Override
+        void close();
+    }
+
+    static Stream<Arguments> stores() {
+        return Stream.of(
+                Arguments.of("sqlite", (Supplier<Backend>) () -> sql(TestDatabases.sqlite(
+                        folder.resolve("db-" + System.nanoTime())))),
+                Arguments.of("postgresql", (Supplier<Backend>) () -> sql(TestDatabases.postgres())),
+                Arguments.of("memory", (Supplier<Backend>) RunStoreContractTest::memory));
+    }
+
+    private static Backend sql(Database database) {
+        DaemonDao daemons = new DaemonDao(database.jdbi());
+        Set<String> registered = new HashSet<>();
+        return new Backend() {
+            @Override
+            public RunStore store(String owner) {
+                if (registered.add(owner)) {
+                    daemons.register(new DaemonRecord(owner, "node-" + owner, "host", 1, T0, T0, Optional.empty(),
+                            Optional.empty()));
+                }
+                return new JdbiRunStore(database.jdbi(), owner);
+            }
+
+            @Override
+            public void markStopped(String owner) {
+                daemons.markStopped(owner, T0.plusSeconds(30), "no heartbeat");
+            }
+
+            @Override
+            public void close() {
+                database.stop();
+            }
+        };
+    }
+
+    private static Backend memory() {
+        InMemoryRunStore.History history = new InMemoryRunStore.History();
+        return new Backend() {
+            @Override
+            public RunStore store(String owner) {
+                return history.store(owner);
+            }
+
+            @Override
+            public void markStopped(String owner) {
+                history.markStopped(owner);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private Backend open(Supplier<Backend> backend) {
+        opened = backend.get();
+        return opened;
     }
 
     @AfterEach
     void close() {
-        if (database != null) {
-            database.stop();
+        if (opened != null) {
+            opened.close();
         }
-    }
-
-    private RunDao dao(Supplier<Database> db) {
-        database = db.get();
-        return new RunDao(database.jdbi());
     }
 
     private RunRecord run(String pipeline, TriggerType trigger, Instant logicalTime) {
@@ -58,9 +128,9 @@ class RunDaoTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void aRunAndItsTasksAreStoredTogether(String name, Supplier<Database> db) {
-        RunDao dao = dao(db);
+    @MethodSource("stores")
+    void aRunAndItsTasksAreStoredTogether(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
         RunRecord run = run("p", TriggerType.MANUAL, Instant.parse("2026-11-24T06:00:00Z"));
         assertThat(dao.insertRun(run, List.of("a", "b"))).isTrue();
 
@@ -71,9 +141,9 @@ class RunDaoTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void aScheduledLogicalTimeMakesAtMostOneRun(String name, Supplier<Database> db) {
-        RunDao dao = dao(db);
+    @MethodSource("stores")
+    void aScheduledLogicalTimeMakesAtMostOneRun(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
         Instant time = Instant.parse("2026-11-24T06:00:00Z");
         assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time), List.of("a"))).isTrue();
         assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time), List.of("a"))).isFalse();
@@ -89,9 +159,9 @@ class RunDaoTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void manyScheduledRunsAreStoredInOneGoLeavingOutTimesThatHaveARun(String name, Supplier<Database> db) {
-        RunDao dao = dao(db);
+    @MethodSource("stores")
+    void manyScheduledRunsAreStoredInOneGoLeavingOutTimesThatHaveARun(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
         Instant time = Instant.parse("2026-11-24T06:00:00Z");
         RunRecord earlier = run("p", TriggerType.SCHEDULE, time);
         dao.insertRun(earlier, List.of("a"));
@@ -111,9 +181,9 @@ class RunDaoTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void attemptsMoveTheirTaskRun(String name, Supplier<Database> db) {
-        RunDao dao = dao(db);
+    @MethodSource("stores")
+    void attemptsMoveTheirTaskRun(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
         RunRecord run = run("p", TriggerType.MANUAL, Instant.EPOCH);
         dao.insertRun(run, List.of("a"));
         Instant t0 = Instant.ofEpochMilli(10_000);
@@ -143,9 +213,9 @@ class RunDaoTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void runsPageNewestFirstByKeyset(String name, Supplier<Database> db) {
-        RunDao dao = dao(db);
+    @MethodSource("stores")
+    void runsPageNewestFirstByKeyset(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
         for (int i = 0; i < 5; i++) {
             dao.insertRun(run(i % 2 == 0 ? "even" : "odd", TriggerType.MANUAL, Instant.EPOCH), List.of("a"));
         }
@@ -163,13 +233,13 @@ class RunDaoTest {
                 Optional.of(Instant.EPOCH), Optional.of("x"));
         assertThat(dao.listRuns(Optional.empty(), Optional.of(RunState.FAILED), Optional.empty(), 10))
                 .extracting(RunRecord::runId).containsExactly(all.get(0).runId());
-        assertThat(dao.unfinishedRuns()).as("the unfinished runs, whoever owns them").hasSize(4);
+        assertThat(dao.unfinishedRuns()).as("the owner's unfinished runs").hasSize(4);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void recentRunsAreTheNewestOfEachPipelineNewestFirst(String name, Supplier<Database> db) {
-        RunDao dao = dao(db);
+    @MethodSource("stores")
+    void recentRunsAreTheNewestOfEachPipelineNewestFirst(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
         List<String> busy = new java.util.ArrayList<>();
         List<String> quiet = new java.util.ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -196,9 +266,9 @@ class RunDaoTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void historyFiltersByTriggerAndCreationTimeAndPagesWithinThem(String name, Supplier<Database> db) {
-        RunDao dao = dao(db);
+    @MethodSource("stores")
+    void historyFiltersByTriggerAndCreationTimeAndPagesWithinThem(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
         Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
         List<String> created = new java.util.ArrayList<>();
         // a run per hour, created at that hour: manual on even hours, backfill on odd ones
@@ -233,44 +303,9 @@ class RunDaoTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void scheduleStatesOpenOnceMoveOnlyForwardAndKeepThePauseFlag(String name, Supplier<Database> db) {
-        dao(db);
-        ScheduleDao schedules = new ScheduleDao(database.jdbi());
-        Instant t0 = Instant.parse("2026-11-24T06:00:00Z");
-        assertThat(schedules.open("p", t0).cursor()).isEqualTo(t0);
-        assertThat(schedules.open("p", t0.plusSeconds(60)).cursor()).isEqualTo(t0); // exists already
-
-        schedules.advance("p", t0.plusSeconds(600));
-        schedules.advance("p", t0.plusSeconds(300)); // a slower daemon cannot move it back
-        assertThat(schedules.find("p").orElseThrow().cursor()).isEqualTo(t0.plusSeconds(600));
-
-        schedules.setPaused("p", true, t0.plusSeconds(700));
-        schedules.setPaused("q", true, t0); // a pipeline without a row gets one
-        ScheduleState p = schedules.find("p").orElseThrow();
-        assertThat(p.paused()).isTrue();
-        assertThat(p.pausedAt()).contains(t0.plusSeconds(700));
-        assertThat(p.cursor()).isEqualTo(t0.plusSeconds(600));
-        assertThat(schedules.all()).containsOnlyKeys("p", "q");
-        schedules.setPaused("p", false, t0.plusSeconds(800));
-        assertThat(schedules.find("p").orElseThrow().paused()).isFalse();
-        assertThat(schedules.find("p").orElseThrow().pausedAt()).isEmpty();
-
-        // many at once: those without a row get one at the given cursor, the others keep theirs
-        Map<String, ScheduleState> opened = schedules.openAll(List.of("p", "q", "r"), t0.plusSeconds(900));
-        assertThat(opened).containsOnlyKeys("p", "q", "r");
-        assertThat(opened.get("p").cursor()).isEqualTo(t0.plusSeconds(600));
-        assertThat(opened.get("q").paused()).isTrue();
-        assertThat(opened.get("r").cursor()).isEqualTo(t0.plusSeconds(900));
-        schedules.advanceAll(Map.of("p", t0.plusSeconds(500), "r", t0.plusSeconds(1000)));
-        assertThat(schedules.find("p").orElseThrow().cursor()).isEqualTo(t0.plusSeconds(600)); // never back
-        assertThat(schedules.find("r").orElseThrow().cursor()).isEqualTo(t0.plusSeconds(1000));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void aBackfillIsStoredWithItsRunsAndReportsTheirProgress(String name, Supplier<Database> db) {
-        RunDao dao = dao(db);
+    @MethodSource("stores")
+    void aBackfillIsStoredWithItsRunsAndReportsTheirProgress(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
         Instant from = Instant.parse("2026-10-01T06:00:00Z");
         BackfillRecord backfill = new BackfillRecord(ids.next(), "p", from, from.plusSeconds(86_400), 2, from);
         List<RunRecord> runs = List.of(backfillRun(backfill, from), backfillRun(backfill, from.plusSeconds(86_400)));
@@ -292,9 +327,9 @@ class RunDaoTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void aRepairReopensTheRunAndItsTasksAndKeepsTheirAttemptCounts(String name, Supplier<Database> db) {
-        RunDao dao = dao(db);
+    @MethodSource("stores")
+    void aRepairReopensTheRunAndItsTasksAndKeepsTheirAttemptCounts(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
         RunRecord run = run("p", TriggerType.MANUAL, Instant.EPOCH);
         dao.insertRun(run, List.of("a", "b"));
         Instant t0 = Instant.ofEpochMilli(10_000);
@@ -329,6 +364,118 @@ class RunDaoTest {
                         RepairRecord::tasks)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "current", List.of("b", "c")),
                         org.assertj.core.groups.Tuple.tuple(2, "original", List.of("b")));
+    }
+
+    private RunRecord run() {
+        return new RunRecord(ids.next(), "p", "hash", Optional.empty(), TriggerType.MANUAL, T0, Map.of(),
+                RunState.QUEUED, T0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private static AttemptRecord attempt(RunRecord run, String task) {
+        return new AttemptRecord(run.runId() + "." + task + ".1", run.runId(), task, 1, "local", TaskState.RUNNING,
+                Optional.empty(), T0, Optional.of(T0), Optional.empty(), Optional.empty(), "x.log", 0,
+                Optional.empty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void aRunAdoptedByAnotherDaemonCanNoLongerBeWrittenByItsFormerOwner(String name, Supplier<Backend> backend) {
+        Backend history = open(backend);
+        RunStore a = history.store("a");
+        RunStore b = history.store("b");
+        RunRecord run = run();
+        a.insertRun(run, List.of("t"));
+        a.startAttempt(attempt(run, "t"));
+
+        assertThat(b.adoptOrphans()).as("a is alive: its runs are its own").isEmpty();
+        assertThat(b.unfinishedRuns()).isEmpty();
+        assertThat(a.unfinishedRuns()).extracting(RunRecord::runId).containsExactly(run.runId());
+
+        history.markStopped("a");
+        assertThat(b.adoptOrphans()).containsExactly(run.runId());
+        assertThat(b.adoptOrphans()).as("adopted once").isEmpty();
+
+        assertThatThrownBy(() -> a.finishAttempt(run.runId() + ".t.1", run.runId(), "t", TaskState.SUCCEEDED,
+                TaskState.SUCCEEDED, T0.plusSeconds(40), Optional.empty(), Optional.empty(), Optional.empty()))
+                .isInstanceOf(RunFencedException.class);
+        assertThatThrownBy(() -> a.updateRunState(run.runId(), RunState.SUCCEEDED, Optional.empty(),
+                Optional.of(T0), Optional.empty())).isInstanceOf(RunFencedException.class);
+        assertThat(b.attempts(run.runId())).singleElement()
+                .satisfies(x -> assertThat(x.state()).as("the fenced write left nothing").isEqualTo(TaskState.RUNNING));
+        assertThat(b.findRun(run.runId()).orElseThrow().state()).isEqualTo(RunState.QUEUED);
+
+        b.finishAttempt(run.runId() + ".t.1", run.runId(), "t", TaskState.FAILED, TaskState.UP_FOR_RETRY,
+                T0.plusSeconds(41), Optional.of("adopted"), Optional.of(T0.plusSeconds(41)), Optional.empty());
+        assertThat(b.taskRuns(run.runId())).singleElement()
+                .satisfies(t -> assertThat(t.state()).isEqualTo(TaskState.UP_FOR_RETRY));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void aReleasedRunIsAnOrphanAndACancelAskedOfAnotherDaemonReachesTheOwner(String name,
+                                                                               Supplier<Backend> backend) {
+        Backend history = open(backend);
+        RunStore a = history.store("a");
+        RunStore b = history.store("b");
+        RunRecord run = run();
+        a.insertRun(run, List.of("t"));
+
+        assertThat(b.requestCancel(run.runId(), T0)).isTrue();
+        assertThat(a.cancelRequests()).containsExactly(run.runId());
+        assertThat(b.cancelRequests()).isEmpty();
+
+        assertThat(a.releaseUnfinished()).isEqualTo(1);
+        assertThat(b.adoptOrphans()).containsExactly(run.runId());
+        assertThat(b.cancelRequests()).as("the request follows the run").containsExactly(run.runId());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void twoDaemonsAdoptingAtOnceTakeEachRunExactlyOnce(String name, Supplier<Backend> backend) throws Exception {
+        Backend history = open(backend);
+        RunStore dead = history.store("dead");
+        RunStore b = history.store("b");
+        RunStore c = history.store("c");
+        List<String> runIds = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            RunRecord run = run();
+            dead.insertRun(run, List.of("t"));
+            runIds.add(run.runId());
+        }
+        history.markStopped("dead");
+        CyclicBarrier together = new CyclicBarrier(2);
+        CompletableFuture<List<String>> byB = CompletableFuture.supplyAsync(() -> adopt(b, together));
+        CompletableFuture<List<String>> byC = CompletableFuture.supplyAsync(() -> adopt(c, together));
+
+        Set<String> both = new HashSet<>(byB.get());
+        both.retainAll(byC.get());
+        assertThat(both).as("runs adopted twice").isEmpty();
+        List<String> all = new ArrayList<>(byB.get());
+        all.addAll(byC.get());
+        assertThat(all).containsExactlyInAnyOrderElementsOf(runIds);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void aRemoteIdIsFoundByItsRun(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
+        RunRecord run = run();
+        dao.insertRun(run, List.of("t"));
+        dao.startAttempt(attempt(run, "t"));
+        dao.recordRemoteId(run.runId() + ".t.1", "driver-20261204-0001");
+
+        assertThat(dao.remoteIdsOfRun(run.runId())).containsExactly(Map.entry(run.runId() + ".t.1",
+                "driver-20261204-0001"));
+        assertThat(dao.remoteIdsOfRun("no-such-run")).isEmpty();
+    }
+
+    private static List<String> adopt(RunStore store, CyclicBarrier together) {
+        try {
+            together.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return store.adoptOrphans();
     }
 
     private static RunRecord backfillRun(BackfillRecord backfill, Instant logicalTime) {

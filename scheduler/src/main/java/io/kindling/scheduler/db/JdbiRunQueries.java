@@ -1,0 +1,228 @@
+package io.kindling.scheduler.db;
+
+import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RepairRecord;
+import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.TaskRunRecord;
+
+/** The run history's reads on SQL (SQLite or PostgreSQL); no write, so no owner. */
+public class JdbiRunQueries implements RunQueries {
+    static final List<String> UNFINISHED = List.of(RunState.QUEUED.name(), RunState.RUNNING.name());
+
+    final Jdbi jdbi;
+
+    public JdbiRunQueries(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public Optional<BackfillRecord> findBackfill(String backfillId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM backfills WHERE backfill_id = :id")
+                .bind("id", backfillId).map(Rows.BACKFILL).findOne());
+    }
+
+    /** How many of the backfill's runs are in each state. */
+    @Override
+    public Map<RunState, Integer> backfillProgress(String backfillId) {
+        return jdbi.withHandle(h -> {
+            Map<RunState, Integer> counts = new EnumMap<>(RunState.class);
+            h.createQuery("SELECT state, COUNT(*) AS n FROM runs WHERE backfill_id = :id GROUP BY state")
+                    .bind("id", backfillId)
+                    .map((rs, ctx) -> Map.entry(RunState.valueOf(rs.getString("state")), rs.getInt("n")))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return counts;
+        });
+    }
+
+    /** The pipeline's manual runs waiting in the queue: one count on the (pipeline_id, state) index. */
+    @Override
+    public int queuedManualRuns(String pipelineId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COUNT(*) FROM runs
+                        WHERE pipeline_id = :pipeline_id AND state = 'QUEUED' AND trigger_type = 'manual'""")
+                .bind("pipeline_id", pipelineId).mapTo(Integer.class).one());
+    }
+
+    /** The pipeline's backfills that still have a queued or running run, on the same index. */
+    @Override
+    public int activeBackfills(String pipelineId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COUNT(DISTINCT backfill_id) FROM runs
+                        WHERE pipeline_id = :pipeline_id AND state IN ('QUEUED', 'RUNNING')
+                          AND backfill_id IS NOT NULL""")
+                .bind("pipeline_id", pipelineId).mapTo(Integer.class).one());
+    }
+
+    /** Scheduled and backfill runs of a pipeline whose logical times lie in {@code [from, to]}. */
+    @Override
+    public List<RunRecord> timedRuns(String pipelineId, Instant from, Instant to) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM runs WHERE pipeline_id = :pipeline_id
+                          AND trigger_type IN ('schedule', 'backfill')
+                          AND logical_time >= :from AND logical_time <= :to
+                        ORDER BY logical_time, run_id""")
+                .bind("pipeline_id", pipelineId)
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .map(Rows.RUN).list());
+    }
+
+    /**
+     * {@link #backfilledTimes} for many pipelines, with one query per few hundred of them: what a cron fire of
+     * many pipelines asks.
+     *
+     * @return per pipeline that has any, its backfilled logical times in {@code [from, to]}
+     */
+    @Override
+    public Map<String, Set<Instant>> backfilledTimes(Collection<String> pipelineIds, Instant from,
+                                                               Instant to) {
+        Map<String, Set<Instant>> times = new HashMap<>();
+        List<String> ids = new ArrayList<>(pipelineIds);
+        jdbi.useHandle(h -> {
+            for (int start = 0; start < ids.size(); start += 500) {
+                h.createQuery("""
+                                SELECT pipeline_id, logical_time FROM runs
+                                WHERE pipeline_id IN (<ids>) AND trigger_type = 'backfill'
+                                  AND state NOT IN ('FAILED', 'CANCELLED')
+                                  AND logical_time >= :from AND logical_time <= :to""")
+                        .bindList("ids", ids.subList(start, Math.min(ids.size(), start + 500)))
+                        .bind("from", from.toEpochMilli())
+                        .bind("to", to.toEpochMilli())
+                        .map((rs, ctx) -> Map.entry(rs.getString("pipeline_id"),
+                                Instant.ofEpochMilli(rs.getLong("logical_time"))))
+                        .forEach(e -> times.computeIfAbsent(e.getKey(), k -> new HashSet<>())
+                                .add(e.getValue()));
+            }
+        });
+        return times;
+    }
+
+    /** The run's repairs, oldest first. */
+    @Override
+    public List<RepairRecord> repairs(String runId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM run_repairs WHERE run_id = :id ORDER BY repair_number")
+                .bind("id", runId).map(Rows.REPAIR).list());
+    }
+
+    /** The state of the pipeline's newest finished run before {@code runId}, if any. */
+    @Override
+    public Optional<RunState> previousFinishedState(String pipelineId, String runId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT state FROM runs WHERE pipeline_id = :pipeline_id AND run_id < :run_id
+                          AND state IN ('SUCCEEDED', 'FAILED')
+                        ORDER BY run_id DESC LIMIT 1""")
+                .bind("pipeline_id", pipelineId).bind("run_id", runId)
+                .mapTo(String.class).findOne().map(RunState::valueOf));
+    }
+
+    @Override
+    public Optional<RunRecord> findRun(String runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM runs WHERE run_id = :id")
+                .bind("id", runId).map(Rows.RUN).findOne());
+    }
+
+    /** A page of runs newest first, keyset-paged: {@code before} is the last run id of the previous page. */
+    @Override
+    public List<RunRecord> listRuns(RunFilter filter, Optional<String> before, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
+        filter.pipelineId().ifPresent(p -> sql.append(" AND pipeline_id = :pipeline_id"));
+        filter.state().ifPresent(s -> sql.append(" AND state = :state"));
+        filter.trigger().ifPresent(t -> sql.append(" AND trigger_type = :trigger"));
+        filter.createdFrom().ifPresent(t -> sql.append(" AND run_id >= :from_id"));
+        filter.createdUntil().ifPresent(t -> sql.append(" AND run_id < :until_id"));
+        before.ifPresent(b -> sql.append(" AND run_id < :before"));
+        sql.append(" ORDER BY run_id DESC LIMIT :limit");
+        return jdbi.withHandle(h -> {
+            Query q = h.createQuery(sql.toString()).bind("limit", limit);
+            filter.pipelineId().ifPresent(p -> q.bind("pipeline_id", p));
+            filter.state().ifPresent(s -> q.bind("state", s.name()));
+            filter.trigger().ifPresent(t -> q.bind("trigger", t.dbName()));
+            filter.createdFrom().ifPresent(t -> q.bind("from_id", RunIds.firstIdAt(t)));
+            filter.createdUntil().ifPresent(t -> q.bind("until_id", RunIds.firstIdAt(t)));
+            before.ifPresent(b -> q.bind("before", b));
+            return q.map(Rows.RUN).list();
+        });
+    }
+
+    /**
+     * The newest {@code perPipeline} runs of each of the given pipelines, newest first: one statement per 100
+     * pipelines, a UNION ALL of per-pipeline {@code ORDER BY run_id DESC LIMIT n} reads, each a short backwards
+     * range scan of {@code runs_by_pipeline} on SQLite and PostgreSQL alike (a window function over the whole
+     * table would read every run of a million-run history).
+     */
+    @Override
+    public Map<String, List<RunRecord>> recentRuns(Collection<String> pipelineIds, int perPipeline) {
+        Map<String, List<RunRecord>> out = new LinkedHashMap<>();
+        pipelineIds.forEach(id -> out.put(id, new ArrayList<>()));
+        List<String> ids = List.copyOf(out.keySet());
+        int batch = 100; // SQLite allows 500 terms in a compound SELECT
+        for (int from = 0; from < ids.size(); from += batch) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + batch));
+            StringBuilder sql = new StringBuilder();
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : " UNION ALL ")
+                        .append("SELECT * FROM (SELECT * FROM runs WHERE pipeline_id = :p").append(i)
+                        .append(" ORDER BY run_id DESC LIMIT :limit) r").append(i);
+            }
+            jdbi.useHandle(h -> {
+                Query q = h.createQuery(sql.toString()).bind("limit", perPipeline);
+                for (int i = 0; i < chunk.size(); i++) {
+                    q.bind("p" + i, chunk.get(i));
+                }
+                q.map(Rows.RUN).forEach(r -> out.get(r.pipelineId()).add(r));
+            });
+        }
+        // UNION ALL promises no order: each list newest first
+        out.values().forEach(list -> list.sort(Comparator.comparing(RunRecord::runId).reversed()));
+        return out;
+    }
+
+    @Override
+    public List<TaskRunRecord> taskRuns(String runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM task_runs WHERE run_id = :id ORDER BY task_id")
+                .bind("id", runId).map(Rows.TASK_RUN).list());
+    }
+
+    @Override
+    public List<AttemptRecord> attempts(String runId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM task_attempts WHERE run_id = :id ORDER BY task_id, attempt_number")
+                .bind("id", runId).map(Rows.ATTEMPT).list());
+    }
+
+    @Override
+    public List<AttemptRecord> attemptsInState(TaskState state) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM task_attempts WHERE state = :state")
+                .bind("state", state.name()).map(Rows.ATTEMPT).list());
+    }
+
+    @Override
+    public Map<String, String> remoteIdsOfRun(String runId) {
+        return new RemoteIdDao(jdbi).byRun(runId);
+    }
+}

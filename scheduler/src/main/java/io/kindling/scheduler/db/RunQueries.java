@@ -1,0 +1,83 @@
+package io.kindling.scheduler.db;
+
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RepairRecord;
+import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskRunRecord;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads of the run history, for the API, the ticker, the alerts and the engine's recovery. Writing is the engine's
+ * alone, through {@link RunStore}.
+ */
+public interface RunQueries {
+    Optional<RunRecord> findRun(String runId);
+
+    /** A page of runs newest first, keyset-paged: {@code before} is the last run id of the previous page. */
+    List<RunRecord> listRuns(RunFilter filter, Optional<String> before, int limit);
+
+    default List<RunRecord> listRuns(Optional<String> pipelineId, Optional<RunState> state, Optional<String> before,
+                                     int limit) {
+        return listRuns(new RunFilter(pipelineId, state, Optional.empty(), Optional.empty(), Optional.empty()),
+                before, limit);
+    }
+
+    /** The newest {@code perPipeline} runs of each of the given pipelines (every one a key), newest first. */
+    Map<String, List<RunRecord>> recentRuns(Collection<String> pipelineIds, int perPipeline);
+
+    /** The run's task runs by task id. */
+    List<TaskRunRecord> taskRuns(String runId);
+
+    /** The run's attempts by task id, then attempt number. */
+    List<AttemptRecord> attempts(String runId);
+
+    List<AttemptRecord> attemptsInState(TaskState state);
+
+    /** The run's repairs, oldest first. */
+    List<RepairRecord> repairs(String runId);
+
+    /** The remote ids (a cluster's driver or operation id) of the run's attempts, by attempt id. */
+    Map<String, String> remoteIdsOfRun(String runId);
+
+    Optional<BackfillRecord> findBackfill(String backfillId);
+
+    /** How many of the backfill's runs are in each state. */
+    Map<RunState, Integer> backfillProgress(String backfillId);
+
+    /** The pipeline's manual runs waiting in the queue. */
+    int queuedManualRuns(String pipelineId);
+
+    /** The pipeline's backfills that still have a queued or running run. */
+    int activeBackfills(String pipelineId);
+
+    /** Scheduled and backfill runs of a pipeline whose logical times lie in {@code [from, to]}, oldest first. */
+    List<RunRecord> timedRuns(String pipelineId, Instant from, Instant to);
+
+    /** Logical times in {@code [from, to]} with a backfill run that succeeded or is under way. */
+    default Set<Instant> backfilledTimes(String pipelineId, Instant from, Instant to) {
+        Set<Instant> times = new HashSet<>();
+        for (RunRecord run : timedRuns(pipelineId, from, to)) {
+            if (run.trigger() == TriggerType.BACKFILL && run.state() != RunState.FAILED
+                    && run.state() != RunState.CANCELLED) {
+                times.add(run.logicalTime());
+            }
+        }
+        return times;
+    }
+
+    /** {@link #backfilledTimes(String, Instant, Instant)} for many pipelines: those with none are left out. */
+    Map<String, Set<Instant>> backfilledTimes(Collection<String> pipelineIds, Instant from, Instant to);
+
+    /** The state of the pipeline's newest finished (SUCCEEDED or FAILED) run before {@code runId}, if any. */
+    Optional<RunState> previousFinishedState(String pipelineId, String runId);
+}

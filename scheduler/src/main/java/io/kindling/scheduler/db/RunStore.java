@@ -1,0 +1,116 @@
+package io.kindling.scheduler.db;
+
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+
+/**
+ * The engine's writes to the run history, always on behalf of one owner (a daemon's life). Each write is atomic:
+ * a state change, the rows it implies and the alerts it causes are stored together or not at all. Each write about
+ * a run is fenced: it first checks that the run is still the owner's, else stores nothing and throws
+ * {@link RunFencedException}. {@code JdbiRunStore} is the implementation; the test-jar has an in-memory twin, and
+ * one contract test holds both to the same behaviour.
+ */
+public interface RunStore extends RunQueries {
+    /** The daemon life whose runs these are. */
+    String owner();
+
+    /**
+     * Inserts a run and its task runs (all QUEUED), owned by {@link #owner()}. A scheduled run whose (pipeline,
+     * logical time) exists already is not inserted, whoever's it is.
+     *
+     * @return false when the run was a duplicate scheduled run and nothing was stored
+     */
+    boolean insertRun(RunRecord run, Collection<String> taskIds);
+
+    /** {@link #insertRun} for many runs at once. @return the runs inserted, in the given order */
+    List<RunRecord> insertRuns(List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds);
+
+    /** A backfill and all its runs: it exists whole or not at all. */
+    void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds);
+
+    /**
+     * Reopens a finished run for its next repair: records the repair, puts the tasks to run again back to QUEUED
+     * (keeping their attempts; retries count afresh), adds {@code newTasks}, and puts the run back to QUEUED, owned
+     * by {@link #owner()} (reopening it is the claim, so two daemons cannot repair it at once).
+     *
+     * @return the repair's number (1 for the first), or empty when the run has not finished (nothing is stored)
+     */
+    OptionalInt repairRun(String runId, String contentHash, String version, List<String> rerun,
+                          Collection<String> newTasks, Instant at);
+
+    default void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
+                                Optional<String> error) {
+        updateRunState(runId, state, startedAt, endedAt, error, List.of());
+    }
+
+    /** Moves a run ({@code startedAt} empty keeps the stored one), with the alerts the move causes. */
+    void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
+                        Optional<String> error, List<AlertDelivery> alerts);
+
+    /** Ends a run that cannot go on: its open tasks move to {@code taskState}, the run to {@code state}. */
+    void endRun(String runId, RunState state, Collection<String> openTasks, TaskState taskState, Instant at,
+                Optional<String> error, List<AlertDelivery> alerts);
+
+    /** Stores alerts that no state change causes (a run going on too long). */
+    void recordAlerts(String runId, List<AlertDelivery> alerts);
+
+    /** Records a new attempt as RUNNING, by this owner, and moves its task run to RUNNING. */
+    void startAttempt(AttemptRecord attempt);
+
+    /** Remembers an attempt's remote id, so that another life of the daemon can follow it again. */
+    void recordRemoteId(String attemptId, String remoteId);
+
+    default void finishAttempt(String attemptId, String runId, String taskId, TaskState attemptState,
+                               TaskState taskState, Instant endedAt, Optional<String> error,
+                               Optional<Instant> nextAttemptAt, Optional<String> sparkAppId) {
+        finishAttempt(attemptId, runId, taskId, attemptState, taskState, endedAt, error, nextAttemptAt, sparkAppId,
+                List.of());
+    }
+
+    /**
+     * Ends an attempt and moves its task run to {@code taskState} (the attempt's own, or UP_FOR_RETRY due at
+     * {@code nextAttemptAt}), with the alerts the end causes.
+     */
+    void finishAttempt(String attemptId, String runId, String taskId, TaskState attemptState, TaskState taskState,
+                       Instant endedAt, Optional<String> error, Optional<Instant> nextAttemptAt,
+                       Optional<String> sparkAppId, List<AlertDelivery> alerts);
+
+    /** Moves several task runs of one run to the same state (QUEUED after a retry delay, UPSTREAM_FAILED...). */
+    void updateTaskStates(String runId, Collection<String> taskIds, TaskState state, Optional<Instant> endedAt,
+                          Optional<String> error);
+
+    /**
+     * Ends an attempt a clean stop interrupted: the attempt FAILED with {@code reason}, its task QUEUED again and
+     * the attempt not counted against its retries.
+     */
+    void interruptAttempt(String attemptId, String runId, String taskId, Instant at, String reason);
+
+    /** This owner's unfinished (QUEUED or RUNNING) runs, oldest first. */
+    List<RunRecord> unfinishedRuns();
+
+    /**
+     * Makes this owner the owner of the unfinished runs that have none, or whose owner has stopped (cleanly, or
+     * declared dead); when two owners adopt at once, each run goes to exactly one of them.
+     *
+     * @return the ids of the runs adopted
+     */
+    List<String> adoptOrphans();
+
+    /** Gives up this owner's unfinished runs (a clean stop). @return how many */
+    int releaseUnfinished();
+
+    /** Asks whoever owns an unfinished run to cancel it. @return false when the run is not unfinished */
+    boolean requestCancel(String runId, Instant at);
+
+    /** This owner's unfinished runs that a cancel was asked for. */
+    List<String> cancelRequests();
+}
