@@ -8,12 +8,12 @@ import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.ClusterConfig;
 import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.DatabaseConfig;
-import io.kindling.scheduler.config.ExecutorSettings;
+import io.kindling.scheduler.config.ExecutorConfig;
 import io.kindling.scheduler.config.LimitsConfig;
 import io.kindling.scheduler.config.SecretsConfig;
 import io.kindling.scheduler.config.WebConfig;
-import io.kindling.scheduler.config.SourceSettings;
-import io.kindling.scheduler.config.WebhookSettings;
+import io.kindling.scheduler.config.SourceConfig;
+import io.kindling.scheduler.config.WebhookConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -41,7 +41,7 @@ public class KindlingConfiguration extends Configuration {
     /** Where pipeline files come from: watched folders and git repositories. */
     @Valid
     @NotNull
-    private List<SourceSettings> sources = new ArrayList<>();
+    private List<SourceConfig> sources = new ArrayList<>();
 
     /** Relative input and output paths of tasks resolve against this folder. */
     @NotEmpty
@@ -53,7 +53,7 @@ public class KindlingConfiguration extends Configuration {
 
     @Valid
     @NotEmpty
-    private Map<String, ExecutorSettings> executors = new LinkedHashMap<>(Map.of("local", new ExecutorSettings()));
+    private Map<String, ExecutorConfig> executors = new LinkedHashMap<>(Map.of("local", new ExecutorConfig()));
 
     /** The executor of tasks that name none. */
     @NotEmpty
@@ -62,7 +62,7 @@ public class KindlingConfiguration extends Configuration {
     /** Alert receivers by name; pipelines name them in {@code alerts:}. */
     @Valid
     @NotNull
-    private Map<String, WebhookSettings> webhooks = new LinkedHashMap<>();
+    private Map<String, WebhookConfig> webhooks = new LinkedHashMap<>();
 
     @Valid
     @NotNull
@@ -146,22 +146,22 @@ public class KindlingConfiguration extends Configuration {
     }
 
     @JsonProperty
-    public List<SourceSettings> getSources() {
+    public List<SourceConfig> getSources() {
         return sources;
     }
 
     @JsonProperty
-    public void setSources(List<SourceSettings> sources) {
+    public void setSources(List<SourceConfig> sources) {
         this.sources = sources == null ? new ArrayList<>() : sources;
     }
 
     /** The sources in effect: {@code sources}, or else one folder source for {@code pipelines}. */
     @JsonIgnore
-    public List<SourceSettings> effectiveSources() {
+    public List<SourceConfig> effectiveSources() {
         if (!sources.isEmpty()) {
             return List.copyOf(sources);
         }
-        return List.of(SourceSettings.folder("pipelines", pipelines == null ? "examples/pipelines" : pipelines));
+        return List.of(SourceConfig.folder("pipelines", pipelines == null ? "examples/pipelines" : pipelines));
     }
 
     @ValidationMethod(message = "set either 'pipelines' (one folder) or 'sources', not both; source names must be "
@@ -171,7 +171,7 @@ public class KindlingConfiguration extends Configuration {
         if (!sources.isEmpty() && pipelines != null) {
             return false;
         }
-        return sources.stream().map(SourceSettings::getName).distinct().count() == sources.size();
+        return sources.stream().map(SourceConfig::getName).distinct().count() == sources.size();
     }
 
     @ValidationMethod(message = "alerting.onFailure, onSuccess and onRetry may only name webhooks of 'webhooks'")
@@ -204,12 +204,12 @@ public class KindlingConfiguration extends Configuration {
     }
 
     @JsonProperty
-    public Map<String, ExecutorSettings> getExecutors() {
+    public Map<String, ExecutorConfig> getExecutors() {
         return executors;
     }
 
     @JsonProperty
-    public void setExecutors(Map<String, ExecutorSettings> executors) {
+    public void setExecutors(Map<String, ExecutorConfig> executors) {
         this.executors = executors;
     }
 
@@ -224,12 +224,12 @@ public class KindlingConfiguration extends Configuration {
     }
 
     @JsonProperty
-    public Map<String, WebhookSettings> getWebhooks() {
+    public Map<String, WebhookConfig> getWebhooks() {
         return webhooks;
     }
 
     @JsonProperty
-    public void setWebhooks(Map<String, WebhookSettings> webhooks) {
+    public void setWebhooks(Map<String, WebhookConfig> webhooks) {
         this.webhooks = webhooks == null ? new LinkedHashMap<>() : webhooks;
     }
 

@@ -1,7 +1,7 @@
 package io.kindling.scheduler.alerts;
 
 import io.dropwizard.lifecycle.Managed;
-import io.kindling.scheduler.config.WebhookSettings;
+import io.kindling.scheduler.config.WebhookConfig;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.AlertDelivery.DeliveryState;
 import io.kindling.scheduler.db.AlertDeliveryDao;
@@ -43,7 +43,7 @@ public final class AlertDispatcher implements Managed {
     private static final int SENDERS = 4;
 
     private final AlertDeliveryDao outbox;
-    private final Map<String, WebhookSettings> webhooks;
+    private final Map<String, WebhookConfig> webhooks;
     private final Function<String, String> env;
     private final Backoff backoff;
     private final Duration retryFor;
@@ -55,7 +55,7 @@ public final class AlertDispatcher implements Managed {
     private ExecutorService senders;
 
     /** @param env reads the environment variables that hold webhook secrets */
-    public AlertDispatcher(AlertDeliveryDao outbox, Map<String, WebhookSettings> webhooks,
+    public AlertDispatcher(AlertDeliveryDao outbox, Map<String, WebhookConfig> webhooks,
                            Function<String, String> env, Backoff backoff, Duration retryFor, Duration pollInterval,
                            Clock clock) {
         this.outbox = outbox;
@@ -105,7 +105,7 @@ public final class AlertDispatcher implements Managed {
         try {
             Instant now = now();
             for (AlertDelivery d : outbox.due(now, BATCH)) {
-                WebhookSettings webhook = webhooks.get(d.webhook());
+                WebhookConfig webhook = webhooks.get(d.webhook());
                 if (webhook == null || !webhook.enabled()) {
                     outbox.giveUp(d.deliveryId(), "webhook '" + d.webhook() + "' is "
                             + (webhook == null ? "not configured" : "off (no url)"));
@@ -121,7 +121,7 @@ public final class AlertDispatcher implements Managed {
         }
     }
 
-    private void send(AlertDelivery d, WebhookSettings webhook, Duration timeout) {
+    private void send(AlertDelivery d, WebhookConfig webhook, Duration timeout) {
         MDC.put("pipeline", d.pipelineId());
         MDC.put("run_id", d.runId());
         d.taskId().ifPresent(t -> MDC.put("task", t));
@@ -172,7 +172,7 @@ public final class AlertDispatcher implements Managed {
         }
     }
 
-    private HttpRequest request(AlertDelivery d, WebhookSettings webhook, Duration timeout, Instant at) {
+    private HttpRequest request(AlertDelivery d, WebhookConfig webhook, Duration timeout, Instant at) {
         String body = AlertMessages.body(webhook.getFormat(), d.payload());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(webhook.getUrl()))
                 .timeout(timeout)

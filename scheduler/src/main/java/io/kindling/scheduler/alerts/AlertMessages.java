@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kindling.scheduler.config.WebhookSettings.Format;
+import io.kindling.scheduler.config.WebhookConfig.Format;
 
 /** The body a webhook receives for an event: the event itself ({@code json}), or a Slack message. */
 public final class AlertMessages {

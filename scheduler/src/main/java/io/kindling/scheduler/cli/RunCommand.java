@@ -7,7 +7,7 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.alerts.AlertPlanner;
-import io.kindling.scheduler.config.ExecutorSettings;
+import io.kindling.scheduler.config.ExecutorConfig;
 import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.config.SecretsConfig;
 import io.kindling.scheduler.core.ExecutorManager;
@@ -89,9 +89,9 @@ public class RunCommand extends QuietCommand {
         dbConfig.setUrl("jdbc:sqlite:" + scratch.resolve("history.db"));
         Database database = Database.open(dbConfig);
 
-        Map<String, ExecutorSettings> settings = new LinkedHashMap<>();
+        Map<String, ExecutorConfig> settings = new LinkedHashMap<>();
         for (String name : pipeline.tasks().stream().map(t -> t.executor()).distinct().toList()) {
-            ExecutorSettings s = new ExecutorSettings();
+            ExecutorConfig s = new ExecutorConfig();
             s.setSlots(2);
             // one run of one pipeline: Spark in this process, which is the run's own (no daemon to protect)
             s.setOptions(Map.of("master", ns.getString("master"), "mode", "in-process"));

@@ -2,9 +2,8 @@ package io.kindling.scheduler.core;
 
 import io.dropwizard.lifecycle.Managed;
 import io.kindling.executor.Executor;
-import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.ExecutorFactories;
-import io.kindling.scheduler.config.ExecutorSettings;
+import io.kindling.scheduler.config.ExecutorConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,11 +13,15 @@ public final class ExecutorManager implements Managed {
     private final Map<String, Executor> executors = new LinkedHashMap<>();
     private final Map<String, Integer> slots = new LinkedHashMap<>();
 
-    public ExecutorManager(Map<String, ExecutorSettings> settings, Path workDir) {
+    /**
+     * @param settings each executor's entry of config.yml, turned here into the SPI's
+     *                 {@link io.kindling.executor.ExecutorConfig} (the same name one layer down, hence in full)
+     */
+    public ExecutorManager(Map<String, ExecutorConfig> settings, Path workDir) {
         ExecutorFactories factories = new ExecutorFactories();
         settings.forEach((name, s) -> {
-            executors.put(name, factories.create(new ExecutorConfig(name, s.getType(), s.getSlots(), workDir,
-                    s.getSparkConf(), s.getOptions())));
+            executors.put(name, factories.create(new io.kindling.executor.ExecutorConfig(name, s.getType(),
+                    s.getSlots(), workDir, s.getSparkConf(), s.getOptions())));
             slots.put(name, s.getSlots());
         });
     }

@@ -4,6 +4,13 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.api.RepairRequest;
 import io.kindling.scheduler.api.RunPage;
 import io.kindling.scheduler.api.RunView;
+import io.kindling.scheduler.api.params.IntegerParam;
+import io.kindling.scheduler.api.params.LimitParam;
+import io.kindling.scheduler.api.params.OffsetParam;
+import io.kindling.scheduler.api.params.RunStateParam;
+import io.kindling.scheduler.api.params.TimeParam;
+import io.kindling.scheduler.api.params.TriggerParam;
+import io.dropwizard.jersey.params.NonEmptyStringParam;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.model.RunState;
@@ -20,6 +27,7 @@ import io.kindling.scheduler.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -37,22 +45,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 @jakarta.ws.rs.Path("/api/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
     /** Response header of a task log: the log's size in bytes when it was read, the next read's {@code offset}. */
     static final String LOG_SIZE = "X-Kindling-Log-Size";
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 500;
 
     private final RunQueries runs;
     private final RunEngine engine;
@@ -72,18 +73,18 @@ public class RunResource {
      */
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public RunPage list(@QueryParam("pipeline") String pipeline, @QueryParam("state") String state,
-                        @QueryParam("trigger") String trigger, @QueryParam("from") String from,
-                        @QueryParam("to") String to, @QueryParam("limit") String limit,
-                        @QueryParam("before") String before, @Context ContainerRequestContext request) {
+    public RunPage list(@QueryParam("pipeline") @DefaultValue("") NonEmptyStringParam pipeline,
+                        @QueryParam("state") @DefaultValue("") RunStateParam state,
+                        @QueryParam("trigger") @DefaultValue("") TriggerParam trigger,
+                        @QueryParam("from") @DefaultValue("") TimeParam from,
+                        @QueryParam("to") @DefaultValue("") TimeParam to,
+                        @QueryParam("limit") @DefaultValue("") LimitParam limit,
+                        @QueryParam("before") @DefaultValue("") NonEmptyStringParam before,
+                        @Context ContainerRequestContext request) {
         Principal caller = Callers.principal(request);
-        int size = parseLimit(limit);
-        RunFilter filter = new RunFilter(Optional.ofNullable(emptyToNull(pipeline)),
-                Optional.ofNullable(emptyToNull(state)).map(RunResource::parseState),
-                Optional.ofNullable(emptyToNull(trigger)).map(RunResource::parseTrigger),
-                Optional.ofNullable(emptyToNull(from)).map(t -> parseTime("from", t)),
-                Optional.ofNullable(emptyToNull(to)).map(t -> parseTime("to", t)));
-        List<RunRecord> page = runs.listRuns(filter, Optional.ofNullable(emptyToNull(before)), size);
+        int size = limit.get();
+        RunFilter filter = new RunFilter(pipeline.get(), state.get(), trigger.get(), from.get(), to.get());
+        List<RunRecord> page = runs.listRuns(filter, before.get(), size);
         String next = page.size() == size ? page.get(page.size() - 1).runId() : null;
         return new RunPage(page.stream().filter(r -> caller.mayAccess(r.pipelineId())).map(RunView::row).toList(),
                 next);
@@ -167,22 +168,20 @@ public class RunResource {
     @RolesAllowed(Role.VIEWER_NAME)
     @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
     public Response log(@PathParam("runId") String runId, @PathParam("taskId") String taskId,
-                        @QueryParam("attempt") String attempt, @QueryParam("offset") String offset,
+                        @QueryParam("attempt") @DefaultValue("") IntegerParam attempt,
+                        @QueryParam("offset") @DefaultValue("") OffsetParam offset,
                         @Context ContainerRequestContext request) {
-        long from = offset == null || offset.isEmpty() ? 0 : parseLong("offset", offset);
-        if (from < 0) {
-            throw new BadRequestException("offset must be 0 or more, got " + from);
-        }
+        long from = offset.get();
         run(runId, Callers.principal(request));
         List<AttemptRecord> attempts = runs.attempts(runId).stream().filter(a -> a.taskId().equals(taskId)).toList();
         if (attempts.isEmpty()) {
             throw new NotFoundException("task '" + taskId + "' of run '" + runId + "' has no attempts");
         }
         AttemptRecord chosen;
-        if (attempt == null || attempt.isEmpty()) {
+        if (attempt.get().isEmpty()) {
             chosen = attempts.stream().max(Comparator.comparingInt(AttemptRecord::attemptNumber)).orElseThrow();
         } else {
-            int n = parseInt("attempt", attempt);
+            int n = attempt.get().get();
             chosen = attempts.stream().filter(a -> a.attemptNumber() == n).findFirst()
                     .orElseThrow(() -> new NotFoundException("task '" + taskId + "' has no attempt " + n));
         }
@@ -225,63 +224,5 @@ public class RunResource {
 
     private RunRecord run(String runId) {
         return runs.findRun(runId).orElseThrow(() -> new NotFoundException("run '" + runId + "' not found"));
-    }
-
-    private static int parseLimit(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        int n = parseInt("limit", limit);
-        if (n < 1 || n > MAX_LIMIT) {
-            throw new BadRequestException("limit must be between 1 and " + MAX_LIMIT + ", got " + n);
-        }
-        return n;
-    }
-
-    private static long parseLong(String name, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new BadRequestException(name + " must be an integer, got '" + value + "'");
-        }
-    }
-
-    private static int parseInt(String name, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new BadRequestException(name + " must be an integer, got '" + value + "'");
-        }
-    }
-
-    private static RunState parseState(String state) {
-        try {
-            return RunState.valueOf(state.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("unknown state '" + state + "', expected one of "
-                    + Arrays.toString(RunState.values()));
-        }
-    }
-
-    private static TriggerType parseTrigger(String trigger) {
-        try {
-            return TriggerType.fromDb(trigger);
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("unknown trigger '" + trigger + "', expected one of schedule, manual, "
-                    + "backfill");
-        }
-    }
-
-    private static Instant parseTime(String name, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new BadRequestException(name + " must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got '"
-                    + value + "'");
-        }
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
     }
 }

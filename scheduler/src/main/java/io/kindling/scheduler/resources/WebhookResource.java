@@ -2,16 +2,18 @@ package io.kindling.scheduler.resources;
 
 import io.kindling.scheduler.api.DeliveryPage;
 import io.kindling.scheduler.api.DeliveryView;
+import io.kindling.scheduler.api.params.DeliveryStateParam;
+import io.kindling.scheduler.api.params.LimitParam;
+import io.dropwizard.jersey.params.NonEmptyStringParam;
 import io.kindling.scheduler.db.AlertDelivery;
-import io.kindling.scheduler.db.AlertDelivery.DeliveryState;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Principal;
 import io.kindling.scheduler.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -25,18 +27,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 /** Alert deliveries: what was sent where, how it went, and a way to send one again. */
 @Path("/api/v1/webhooks/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
 public class WebhookResource {
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 500;
-
     private final AlertDeliveryDao outbox;
     private final Clock clock;
     private final AuditLog audit;
@@ -50,12 +46,13 @@ public class WebhookResource {
 
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public DeliveryPage list(@QueryParam("state") String state, @QueryParam("limit") String limit,
-                             @QueryParam("before") String before, @Context ContainerRequestContext request) {
+    public DeliveryPage list(@QueryParam("state") @DefaultValue("") DeliveryStateParam state,
+                             @QueryParam("limit") @DefaultValue("") LimitParam limit,
+                             @QueryParam("before") @DefaultValue("") NonEmptyStringParam before,
+                             @Context ContainerRequestContext request) {
         Callers.requireUnrestricted(Callers.principal(request));
-        int size = parseLimit(limit);
-        Optional<DeliveryState> filter = Optional.ofNullable(emptyToNull(state)).map(WebhookResource::parseState);
-        List<AlertDelivery> page = outbox.list(filter, Optional.ofNullable(emptyToNull(before)), size);
+        int size = limit.get();
+        List<AlertDelivery> page = outbox.list(state.get(), before.get(), size);
         String next = page.size() == size ? page.get(page.size() - 1).deliveryId() : null;
         return new DeliveryPage(page.stream().map(d -> DeliveryView.of(d, List.of())).toList(), next);
     }
@@ -87,33 +84,5 @@ public class WebhookResource {
 
     private AlertDelivery find(String id) {
         return outbox.find(id).orElseThrow(() -> new NotFoundException("delivery '" + id + "' not found"));
-    }
-
-    private static DeliveryState parseState(String state) {
-        try {
-            return DeliveryState.valueOf(state.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("unknown state '" + state + "', expected one of "
-                    + Arrays.toString(DeliveryState.values()));
-        }
-    }
-
-    private static int parseLimit(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // the message below says what is right
-        }
-        throw new BadRequestException("limit must be an integer between 1 and " + MAX_LIMIT + ", got '" + limit + "'");
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
     }
 }

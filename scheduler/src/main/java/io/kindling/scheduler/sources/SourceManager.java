@@ -3,7 +3,7 @@ package io.kindling.scheduler.sources;
 import io.dropwizard.lifecycle.Managed;
 import io.kindling.dsl.ParseResult;
 import io.kindling.dsl.PipelineParser;
-import io.kindling.scheduler.config.SourceSettings;
+import io.kindling.scheduler.config.SourceConfig;
 import io.kindling.scheduler.core.PipelineRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +49,7 @@ public final class SourceManager implements Managed {
      * @param dataDir where git sources keep their clones unless they name a {@code checkoutDir}
      * @param env     reads environment variables (git credentials)
      */
-    public SourceManager(List<SourceSettings> settings, Path dataDir, PipelineParser parser,
+    public SourceManager(List<SourceConfig> settings, Path dataDir, PipelineParser parser,
                          PipelineRegistry registry, Clock clock, Function<String, String> env, Duration parseTimeout) {
         this(settings, dataDir, parser::parse, registry, clock, env, parseTimeout);
     }
@@ -58,14 +58,14 @@ public final class SourceManager implements Managed {
      * @param parseFile    parses one pipeline file (tests pass a slow one)
      * @param parseTimeout how long one file may take before it is skipped with a problem
      */
-    public SourceManager(List<SourceSettings> settings, Path dataDir, Function<Path, ParseResult> parseFile,
+    public SourceManager(List<SourceConfig> settings, Path dataDir, Function<Path, ParseResult> parseFile,
                          PipelineRegistry registry, Clock clock, Function<String, String> env,
                          Duration parseTimeout) {
         this.parser = new DeadlineParser(parseFile, parseTimeout);
         this.registry = registry;
         this.clock = clock;
         Duration longest = Duration.ofSeconds(30);
-        for (SourceSettings s : settings) {
+        for (SourceConfig s : settings) {
             PipelineSource source;
             if (s.isGit()) {
                 Duration timeout = s.getTimeout().toJavaDuration();

@@ -3,7 +3,7 @@ package io.kindling.scheduler.sources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.jersey.validation.Validators;
-import io.kindling.scheduler.config.SourceSettings;
+import io.kindling.scheduler.config.SourceConfig;
 import jakarta.validation.ConstraintViolation;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** A git token never sits in the source URL (JGit would keep it in .git/config), nor in messages in any form. */
 class GitUrlCredentialsTest {
-    private static SourceSettings git(String url) {
-        SourceSettings s = new SourceSettings();
+    private static SourceConfig git(String url) {
+        SourceConfig s = new SourceConfig();
         s.setType("git");
         s.setName("team");
         s.setUrl(url);
@@ -22,8 +22,8 @@ class GitUrlCredentialsTest {
         return s;
     }
 
-    private static List<String> problems(SourceSettings settings) {
-        Set<ConstraintViolation<SourceSettings>> violations = Validators.newValidator().validate(settings);
+    private static List<String> problems(SourceConfig settings) {
+        Set<ConstraintViolation<SourceConfig>> violations = Validators.newValidator().validate(settings);
         return violations.stream().map(ConstraintViolation::getMessage).toList();
     }
 

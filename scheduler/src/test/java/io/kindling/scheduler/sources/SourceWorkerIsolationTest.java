@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.kindling.dsl.ParseResult;
 import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.PipelineParser;
-import io.kindling.scheduler.config.SourceSettings;
+import io.kindling.scheduler.config.SourceConfig;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.PipelineVersionDao;
@@ -85,7 +85,7 @@ class SourceWorkerIsolationTest {
         assertThat(parser.parse(folder.resolve("good.yml")).ok()).isTrue(); // loads the parser's classes
         PipelineRegistry registry = new PipelineRegistry(parser, new PipelineVersionDao(database.jdbi()),
                 Clock.systemUTC());
-        SourceSettings settings = SourceSettings.folder("pipelines", folder.toString());
+        SourceConfig settings = SourceConfig.folder("pipelines", folder.toString());
         settings.setScanInterval(io.dropwizard.util.Duration.milliseconds(100));
         sources = new SourceManager(List.of(settings), dir.resolve("data"), slowOn(parser), registry,
                 Clock.systemUTC(), name -> null, DEADLINE);

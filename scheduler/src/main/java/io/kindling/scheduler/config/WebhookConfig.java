@@ -14,7 +14,7 @@ import java.util.Map;
  * from here, never from pipeline files or the API. An empty URL turns the webhook off: pipelines may still name it,
  * and nothing is sent.
  */
-public class WebhookSettings {
+public class WebhookConfig {
     /** What a webhook receives. */
     public enum Format { json, slack }
 

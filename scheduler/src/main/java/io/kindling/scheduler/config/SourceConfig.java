@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * and pulled. Credentials are never written here: {@code usernameEnv} and {@code passwordEnv} name environment
  * variables that are read only when the daemon talks to the remote.
  */
-public class SourceSettings {
+public class SourceConfig {
     /** {@code folder} or {@code git}. */
     @NotEmpty
     @Pattern(regexp = "folder|git", message = "must be 'folder' or 'git'")
@@ -54,8 +54,8 @@ public class SourceSettings {
     private String passwordEnv;
 
     /** A plain watched folder: what the old top-level {@code pipelines:} key stands for. */
-    public static SourceSettings folder(String name, String path) {
-        SourceSettings s = new SourceSettings();
+    public static SourceConfig folder(String name, String path) {
+        SourceConfig s = new SourceConfig();
         s.setType("folder");
         s.setName(name);
         s.setPath(path);

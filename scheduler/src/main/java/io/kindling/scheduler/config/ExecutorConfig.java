@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One entry of {@code executors:} in config.yml; the map key is the executor's name. */
-public class ExecutorSettings {
+public class ExecutorConfig {
     @NotEmpty
     private String type = "local";
     @Min(1)

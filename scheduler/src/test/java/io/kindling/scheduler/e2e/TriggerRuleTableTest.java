@@ -1,4 +1,4 @@
-package io.kindling.scheduler.resources;
+package io.kindling.scheduler.e2e;
 
 import static io.kindling.dsl.TriggerRule.ALL_DONE;
 import static io.kindling.dsl.TriggerRule.ALL_FAILED;
@@ -6,11 +6,11 @@ import static io.kindling.dsl.TriggerRule.ALL_SUCCESS;
 import static io.kindling.dsl.TriggerRule.NONE_FAILED;
 import static io.kindling.dsl.TriggerRule.ONE_FAILED;
 import static io.kindling.dsl.TriggerRule.ONE_SUCCESS;
-import static io.kindling.scheduler.resources.TriggerRuleTableTest.Upstream.FAILED;
-import static io.kindling.scheduler.resources.TriggerRuleTableTest.Upstream.LATE_SKIPPED;
-import static io.kindling.scheduler.resources.TriggerRuleTableTest.Upstream.SKIPPED;
-import static io.kindling.scheduler.resources.TriggerRuleTableTest.Upstream.SUCCESS;
-import static io.kindling.scheduler.resources.TriggerRuleTableTest.Upstream.UPSTREAM_FAILED;
+import static io.kindling.scheduler.e2e.TriggerRuleTableTest.Upstream.FAILED;
+import static io.kindling.scheduler.e2e.TriggerRuleTableTest.Upstream.LATE_SKIPPED;
+import static io.kindling.scheduler.e2e.TriggerRuleTableTest.Upstream.SKIPPED;
+import static io.kindling.scheduler.e2e.TriggerRuleTableTest.Upstream.SUCCESS;
+import static io.kindling.scheduler.e2e.TriggerRuleTableTest.Upstream.UPSTREAM_FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

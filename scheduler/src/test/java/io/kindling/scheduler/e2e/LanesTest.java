@@ -1,4 +1,4 @@
-package io.kindling.scheduler.resources;
+package io.kindling.scheduler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
