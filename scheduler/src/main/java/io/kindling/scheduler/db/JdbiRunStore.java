@@ -42,11 +42,13 @@ import io.kindling.scheduler.model.TaskRunRecord;
 public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
     private final String owner;
     private final RunInserts inserts;
+    private final RunClaims claims;
 
     public JdbiRunStore(Jdbi jdbi, String owner) {
         super(jdbi);
         this.owner = java.util.Objects.requireNonNull(owner, "owner");
         this.inserts = new RunInserts(owner);
+        this.claims = new RunClaims(jdbi, owner);
     }
 
     @Override
@@ -312,64 +314,29 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
         });
     }
 
-    /** Unfinished runs (QUEUED or RUNNING) that are this store's owner's. */
     @Override
     public List<RunRecord> unfinishedRuns() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM runs WHERE state IN (<states>) AND owner = :owner ORDER BY run_id")
-                .bindList("states", UNFINISHED).bind("owner", owner)
-                .map(Rows.RUN).list());
+        return claims.unfinishedRuns();
     }
 
-    /**
-     * Makes this store's owner the owner of the unfinished runs that have none, or whose owner has stopped (cleanly,
-     * or declared dead by a daemon that saw its heartbeat go stale). Each run is claimed with a conditional update,
-     * so when two daemons adopt at once each run goes to exactly one of them.
-     *
-     * @return the ids of the runs adopted
-     */
     @Override
     public List<String> adoptOrphans() {
-        String orphan = """
-                state IN (<states>) AND (owner IS NULL
-                  OR owner NOT IN (SELECT daemon_id FROM daemons WHERE stopped_at IS NULL))""";
-        return jdbi.withHandle(h -> {
-            List<String> candidates = h.createQuery("SELECT run_id FROM runs WHERE " + orphan + " ORDER BY run_id")
-                    .bindList("states", UNFINISHED).mapTo(String.class).list();
-            List<String> adopted = new ArrayList<>();
-            for (String runId : candidates) {
-                int claimed = h.createUpdate("UPDATE runs SET owner = :owner WHERE run_id = :run_id AND " + orphan)
-                        .bind("owner", owner).bind("run_id", runId).bindList("states", UNFINISHED).execute();
-                if (claimed == 1) {
-                    adopted.add(runId);
-                }
-            }
-            return adopted;
-        });
+        return claims.adoptOrphans();
     }
 
-    /** Gives up the owner's unfinished runs (a clean stop): the next daemon to look adopts them. */
     @Override
     public int releaseUnfinished() {
-        return jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE runs SET owner = NULL WHERE owner = :owner AND state IN (<states>)")
-                .bind("owner", owner).bindList("states", UNFINISHED).execute());
+        return claims.releaseUnfinished();
     }
 
-    /** Asks whoever owns an unfinished run to cancel it. @return false when the run is not unfinished */
     @Override
     public boolean requestCancel(String runId, Instant at) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        UPDATE runs SET cancel_requested_at = :at WHERE run_id = :run_id AND state IN (<states>)""")
-                .bind("at", at.toEpochMilli()).bind("run_id", runId).bindList("states", UNFINISHED).execute()) == 1;
+        return claims.requestCancel(runId, at);
     }
 
-    /** This owner's unfinished runs that a cancel was asked for. */
     @Override
     public List<String> cancelRequests() {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT run_id FROM runs WHERE owner = :owner AND state IN (<states>)
-                          AND cancel_requested_at IS NOT NULL""")
-                .bind("owner", owner).bindList("states", UNFINISHED).mapTo(String.class).list());
+        return claims.cancelRequests();
     }
 
     /**
