@@ -204,8 +204,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 Optional.of(config.getExecutors().keySet()), Optional.of(config.getWebhooks().keySet()),
                 config.getDefaultExecutor()));
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
-        SourceManager sources = new SourceManager(config.effectiveSources(), config.dataFolder(), parser, registry, clock,
-                env, config.getLimits().getParseTimeout().toJavaDuration());
+        SourceManager sources = new SourceManager(config.effectiveSources(), config.dataFolder(), parser, registry,
+                clock, env, config.getLimits().getParseTimeout().toJavaDuration());
         sources.loadAll();
 
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker

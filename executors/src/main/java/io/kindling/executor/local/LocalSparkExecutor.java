@@ -111,7 +111,19 @@ public final class LocalSparkExecutor implements Executor {
      * eagerly or again after a death, to stay warm.
      */
     public void warmUp() {
-        SparkWarmUp.run(sparkSession.get(progress -> { }));
+        sparkSession.get(progress -> { });
+        // its own schema cache, so that the warm-up's files leave nothing behind
+        Optional<InferredSchemas> schemas = inferredSchemas.map(kept -> new InferredSchemas());
+        SparkWarmUp.run((folder, name, body) -> {
+            ExecutorConfig inFolder = new ExecutorConfig(config.name(), config.type(), config.slots(), folder,
+                    config.sparkConf(), config.options());
+            AttemptRequest request = new AttemptRequest("warm-up-" + name, "warm-up", "warm-up", name, 1, body,
+                    Map.of(), Map.of(), folder.resolve("logs").resolve(name + ".log"));
+            LocalAttempt attempt = new LocalAttempt(request, inFolder, options, sparkSession, schemas,
+                    LocalSparkExecutor.class.getClassLoader(), clock, cancelTimer, ended -> { });
+            attempt.run();
+            return attempt.result().toCompletableFuture().join();
+        });
     }
 
     /** Whether the SparkSession has started (by {@link #warmUp} or an attempt) and is usable. */

@@ -63,7 +63,8 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
     static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
     static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
     private static final Set<String> KNOWN = Set.of(MASTER, STOP_SPARK_ON_CLOSE, CANCEL_GRACE_SECONDS,
-            CACHE_INFERRED_SCHEMAS, GuardOptions.ALLOWED_ROOTS, GuardOptions.ALLOW_UNSAFE_SQL, MODE, HEAP, JVM_FLAGS, WARMUP);
+            CACHE_INFERRED_SCHEMAS, GuardOptions.ALLOWED_ROOTS, GuardOptions.ALLOW_UNSAFE_SQL, MODE, HEAP, JVM_FLAGS,
+            WARMUP);
     /** The options only the daemon's side of {@code mode: process} reads. */
     static final Set<String> PROCESS_ONLY = Set.of(MODE, HEAP, JVM_FLAGS, WARMUP);
 

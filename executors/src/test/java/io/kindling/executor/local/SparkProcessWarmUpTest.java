@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -46,7 +47,12 @@ class SparkProcessWarmUpTest {
     }
 
     @Test
-    void eagerWarmUpStartsSparkWhenTheDaemonIsReadyAndTheFirstAttemptFindsItWarm() {
+    void eagerWarmUpStartsSparkWhenTheDaemonIsReadyAndTheFirstAttemptFindsItWarm() throws Exception {
+        // what a Spark process killed during its warm-up left behind: the next warm-up deletes it
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path leftover = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+                "kindling-warm-up-" + gone.pid() + "-1", "out"));
         Executor warm = create(Map.of());
         assertThat(warm.gauges()).containsEntry("spark.process.up", 0.0).containsEntry("spark.process.warm", 0.0);
 
@@ -55,6 +61,12 @@ class SparkProcessWarmUpTest {
         await().atMost(SPARK).until(() -> warm.gauges().get("spark.process.up") == 1.0);
         await().atMost(SPARK).until(() -> warm.gauges().get("spark.process.warm") == 1.0);
         assertThat(warm.health().message()).contains(", Spark warm, 0 attempts running");
+        assertThat(leftover.getParent()).doesNotExist();
+        long child = ((SparkProcessExecutor) warm).pid().getAsLong();
+        try (var temp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(temp.map(p -> p.getFileName().toString()))
+                    .noneMatch(name -> name.startsWith("kindling-warm-up-" + child + "-"));
+        }
         Path log = workDir.resolve("logs/first.log");
         AttemptResult first = warm.start(request("first", sql("SELECT 1 AS one"), log)).result()
                 .toCompletableFuture().orTimeout(SPARK.toSeconds(), TimeUnit.SECONDS).join();

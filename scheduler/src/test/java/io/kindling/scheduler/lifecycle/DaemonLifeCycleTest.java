@@ -144,7 +144,8 @@ class DaemonLifeCycleTest {
     void versionIsPrinted() throws Exception {
         assertThat(DaemonProcess.runToExit(elsewhere, log, Duration.ofSeconds(60), "--version")).isZero();
 
-        assertThat(Files.readAllLines(log)).singleElement().asString().matches("kindling \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+        assertThat(Files.readAllLines(log)).singleElement().asString()
+                .matches("kindling \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     }
 
     /** The output has exactly one line starting with {@code expected}, and no stack trace. */
