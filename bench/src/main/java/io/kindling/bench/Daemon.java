@@ -84,6 +84,13 @@ final class Daemon implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GET {@code path} on the daemon's admin port (metrics), with the admin token; the body. */
+    String admin(int adminPort, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** The daemon's resident set (VmRSS of /proc/PID/status), in MiB. */
     double rssMiB() throws IOException {
         return rssMiB(process.pid());

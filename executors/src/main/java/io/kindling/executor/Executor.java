@@ -53,6 +53,14 @@ public interface Executor extends AutoCloseable {
         return attach(request, remoteId);
     }
 
+    /**
+     * The daemon is ready (its API serves): an executor may now start in the background what its first attempt
+     * would otherwise wait for (the local executor's Spark process, unless its {@code warmup} is {@code lazy}).
+     * Returns at once; called once, after the executor was created.
+     */
+    default void daemonReady() {
+    }
+
     /** Whether the executor can take work now; cheap, called by health checks. */
     HealthStatus health();
 

@@ -2,7 +2,9 @@ package io.kindling.scheduler;
 
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.cli.CheckCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.kindling.dsl.Alerts;
@@ -117,6 +119,10 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-v"))) {
+            System.out.println("kindling " + version());
+            return;
+        }
         if (args.length > 0 && args[0].equals("validate")) {
             System.exit(ValidateCommand.runStandalone(args)); // CI calls it often: skip the daemon's start-up
         }
@@ -128,10 +134,30 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         return "kindling";
     }
 
+    /** The version Maven built, from the class path. */
+    public static String version() {
+        try (java.io.InputStream in = KindlingApplication.class.getResourceAsStream("/kindling-version.txt")) {
+            return in == null ? "unknown" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The daemon's own server command (a clean exit on SIGTERM, one line on a failed start), and check. */
+    @Override
+    protected void addDefaultCommands(Bootstrap<KindlingConfiguration> bootstrap) {
+        bootstrap.addCommand(new KindlingServerCommand(this));
+        bootstrap.addCommand(new CheckCommand<>(this));
+    }
+
     @Override
     public void initialize(Bootstrap<KindlingConfiguration> bootstrap) {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        // relative paths in config.yml resolve against its folder, not the working directory
+        bootstrap.setConfigurationFactoryFactory((klass, validator, mapper, prefix) ->
+                new ConfigFolderFactory(new YamlConfigurationFactory<>(klass, validator, mapper, prefix)));
         bootstrap.addCommand(new ValidateCommand());
         bootstrap.addCommand(new RunCommand());
         bootstrap.addCommand(new BackfillCommand());
@@ -159,6 +185,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                     + "' is not one of the configured executors " + config.getExecutors().keySet());
         }
 
+        LoggerFactory.getLogger(KindlingApplication.class).info("{}", StartPaths.describe(config));
         // before anything starts: a secrets file others can read stops the daemon here, with what to do
         SecretStore secrets = SecretStore.open(config.getSecrets(), System::getenv);
 
@@ -172,13 +199,15 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
         ExecutorManager executors = new ExecutorManager(config.getExecutors(), Path.of(config.getWorkDir()));
         environment.lifecycle().manage(executors);
+        // once the API serves, not before: warming Spark up must not delay readiness
+        environment.lifecycle().addServerLifecycleListener(server -> executors.daemonReady());
 
         PipelineParser parser = new PipelineParser(new ParserOptions(
                 Optional.of(config.getExecutors().keySet()), Optional.of(config.getWebhooks().keySet()),
                 config.getDefaultExecutor()));
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
-        SourceManager sources = new SourceManager(config.effectiveSources(), Path.of("data"), parser, registry, clock,
-                env, config.getLimits().getParseTimeout().toJavaDuration());
+        SourceManager sources = new SourceManager(config.effectiveSources(), config.dataFolder(), parser, registry,
+                clock, env, config.getLimits().getParseTimeout().toJavaDuration());
         sources.loadAll();
 
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker

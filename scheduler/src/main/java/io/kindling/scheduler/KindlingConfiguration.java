@@ -6,6 +6,7 @@ import io.dropwizard.core.Configuration;
 import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.ClusterConfig;
+import io.kindling.scheduler.config.ConfigPaths;
 import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorConfig;
@@ -17,13 +18,21 @@ import io.kindling.scheduler.config.WebhookConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** config.yml, field by field. Relative paths resolve against the daemon's working directory. */
+/**
+ * config.yml, field by field. Relative paths resolve against the config file's folder ({@link #resolvePaths}, which
+ * the daemon's configuration factory calls); a configuration not read from a file keeps the working directory.
+ */
 public class KindlingConfiguration extends Configuration {
+    /** The folder relative paths were resolved against. */
+    @JsonIgnore
+    private Path configFolder = Path.of("").toAbsolutePath();
+
     @Valid
     @NotNull
     private DatabaseConfig database = new DatabaseConfig();
@@ -161,7 +170,39 @@ public class KindlingConfiguration extends Configuration {
         if (!sources.isEmpty()) {
             return List.copyOf(sources);
         }
-        return List.of(SourceConfig.folder("pipelines", pipelines == null ? "examples/pipelines" : pipelines));
+        return List.of(SourceConfig.folder("pipelines",
+                ConfigPaths.path(configFolder, pipelines == null ? "examples/pipelines" : pipelines)));
+    }
+
+    /**
+     * Makes every relative path of this configuration absolute against {@code folder} (the config file's): the
+     * SQLite file, sources, workDir, logDir, the admin token and secrets files, Dropwizard's log files and key
+     * stores.
+     */
+    public void resolvePaths(Path folder) {
+        Path base = folder.toAbsolutePath().normalize();
+        configFolder = base;
+        ConfigPaths.resolve(database, base);
+        pipelines = ConfigPaths.path(base, pipelines);
+        sources.forEach(source -> ConfigPaths.resolve(source, base));
+        workDir = ConfigPaths.path(base, workDir);
+        logDir = ConfigPaths.path(base, logDir);
+        ConfigPaths.resolve(auth, base);
+        ConfigPaths.resolve(secrets, base);
+        ConfigPaths.resolve(getLoggingFactory(), base);
+        ConfigPaths.resolve(getServerFactory(), base);
+    }
+
+    /** The folder relative paths resolve against: the config file's, or the working directory. */
+    @JsonIgnore
+    public Path configFolder() {
+        return configFolder;
+    }
+
+    /** Where the daemon keeps what it makes itself (git sources' clones): {@code data} in {@link #configFolder}. */
+    @JsonIgnore
+    public Path dataFolder() {
+        return configFolder.resolve("data");
     }
 
     @ValidationMethod(message = "set either 'pipelines' (one folder) or 'sources', not both; source names must be "

@@ -52,10 +52,11 @@ public final class LocalSparkExecutor implements Executor {
         this.clock = requireNonNull(clock, "clock is null");
         this.options = LocalSparkOptions.from(config);
         if (config.options().containsKey(LocalSparkOptions.HEAP)
-                || config.options().containsKey(LocalSparkOptions.JVM_FLAGS)) {
-            LOG.warn("executor '{}': options '{}' and '{}' have no effect with mode: {} (Spark runs in this JVM)",
-                    config.name(), LocalSparkOptions.HEAP, LocalSparkOptions.JVM_FLAGS,
-                    LocalSparkOptions.Mode.IN_PROCESS.yamlName);
+                || config.options().containsKey(LocalSparkOptions.JVM_FLAGS)
+                || config.options().containsKey(LocalSparkOptions.WARMUP)) {
+            LOG.warn("executor '{}': options '{}', '{}' and '{}' have no effect with mode: {} (Spark runs in this "
+                    + "JVM, started by the first attempt)", config.name(), LocalSparkOptions.HEAP,
+                    LocalSparkOptions.JVM_FLAGS, LocalSparkOptions.WARMUP, LocalSparkOptions.Mode.IN_PROCESS.yamlName);
         }
         if (options.guard().allowUnsafeSql()) {
             LOG.warn("executor '{}': allowUnsafeSql is true: Kindling's SQL guard is off, so its SQL may run shell "
@@ -104,9 +105,30 @@ public final class LocalSparkExecutor implements Executor {
         return attempt;
     }
 
-    /** Starts Spark now rather than with the next attempt (a restarted Spark process does, to stay warm). */
+    /**
+     * Starts Spark now rather than with the next attempt, and runs a few small queries so that the first task
+     * finds Spark's SQL code loaded and compiled ({@link SparkWarmUp}). A Spark process does this when it starts
+     * eagerly or again after a death, to stay warm.
+     */
     public void warmUp() {
         sparkSession.get(progress -> { });
+        // its own schema cache, so that the warm-up's files leave nothing behind
+        Optional<InferredSchemas> schemas = inferredSchemas.map(kept -> new InferredSchemas());
+        SparkWarmUp.run((folder, name, body) -> {
+            ExecutorConfig inFolder = new ExecutorConfig(config.name(), config.type(), config.slots(), folder,
+                    config.sparkConf(), config.options());
+            AttemptRequest request = new AttemptRequest("warm-up-" + name, "warm-up", "warm-up", name, 1, body,
+                    Map.of(), Map.of(), folder.resolve("logs").resolve(name + ".log"));
+            LocalAttempt attempt = new LocalAttempt(request, inFolder, options, sparkSession, schemas,
+                    LocalSparkExecutor.class.getClassLoader(), clock, cancelTimer, ended -> { });
+            attempt.run();
+            return attempt.result().toCompletableFuture().join();
+        });
+    }
+
+    /** Whether the SparkSession has started (by {@link #warmUp} or an attempt) and is usable. */
+    public boolean sparkStarted() {
+        return sparkSession.ifStarted().isPresent();
     }
 
     @Override

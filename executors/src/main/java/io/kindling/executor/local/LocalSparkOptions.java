@@ -25,10 +25,13 @@ import java.util.regex.Pattern;
  * @param mode               where Spark runs: a supervised child JVM (the default) or this one
  * @param heap               the child JVM's {@code -Xmx} value
  * @param jvmFlags           more options for the child JVM, after Spark's own
+ * @param warmup             whether the child JVM starts and warms Spark as soon as the daemon is ready
+ *                           ({@code eager}, the default) or with the first attempt ({@code lazy}); in-process
+ *                           Spark always starts with the first attempt
  */
 record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cancelGracePeriod,
                          boolean cacheInferredSchemas, GuardOptions guard, Mode mode, String heap,
-                         List<String> jvmFlags) {
+                         List<String> jvmFlags, Warmup warmup) {
     /** The {@code mode} option. */
     enum Mode {
         PROCESS("process"), IN_PROCESS("in-process");
@@ -40,7 +43,15 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
         }
     }
 
+    /** The {@code warmup} option. */
+    enum Warmup {
+        EAGER, LAZY;
+
+        final String yamlName = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     static final String MODE = "mode";
+    static final String WARMUP = "warmup";
     static final String HEAP = "heap";
     static final String JVM_FLAGS = "jvmFlags";
     /** As {@code spark.driver.memory}'s default. */
@@ -52,9 +63,10 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
     static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
     static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
     private static final Set<String> KNOWN = Set.of(MASTER, STOP_SPARK_ON_CLOSE, CANCEL_GRACE_SECONDS,
-            CACHE_INFERRED_SCHEMAS, GuardOptions.ALLOWED_ROOTS, GuardOptions.ALLOW_UNSAFE_SQL, MODE, HEAP, JVM_FLAGS);
+            CACHE_INFERRED_SCHEMAS, GuardOptions.ALLOWED_ROOTS, GuardOptions.ALLOW_UNSAFE_SQL, MODE, HEAP, JVM_FLAGS,
+            WARMUP);
     /** The options only the daemon's side of {@code mode: process} reads. */
-    static final Set<String> PROCESS_ONLY = Set.of(MODE, HEAP, JVM_FLAGS);
+    static final Set<String> PROCESS_ONLY = Set.of(MODE, HEAP, JVM_FLAGS, WARMUP);
 
     /** Reads the options; unknown keys and bad values are errors naming the executor and the option. */
     static LocalSparkOptions from(ExecutorConfig config) {
@@ -112,8 +124,12 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
                         + "(-XX:..., -D...), not '" + flag + "' (the class path is the daemon's)");
             }
         }
+        String warmupName = options.getOrDefault(WARMUP, Warmup.EAGER.yamlName).strip();
+        Warmup warmup = Arrays.stream(Warmup.values()).filter(w -> w.yamlName.equals(warmupName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(where + "option '" + WARMUP + "' must be 'eager' or "
+                        + "'lazy', not '" + warmupName + "'"));
         return new LocalSparkOptions(master, stop, Duration.ofSeconds(seconds), cacheSchemas, guard, mode, heap,
-                flags);
+                flags, warmup);
     }
 
     LocalSparkOptions {

@@ -43,6 +43,8 @@ public final class SparkAgent {
     private final LocalSparkExecutor executor;
     private final Map<String, AttemptHandle> running = new ConcurrentHashMap<>();
     private final long exitGraceMillis;
+    /** While the warm-up runs, the process does not say it is warm. */
+    private volatile boolean warming;
 
     private SparkAgent(AgentFrames frames, LocalSparkExecutor executor, long exitGraceMillis) {
         this.frames = frames;
@@ -63,12 +65,28 @@ public final class SparkAgent {
                 config.path("slots").asInt(), Path.of(config.path("work_dir").asText()),
                 AttemptJson.strings(config.path("spark_conf")), AttemptJson.strings(config.path("options")));
         LocalSparkExecutor executor = new LocalSparkExecutor(executorConfig, Clock.systemUTC());
+        SparkAgent agent = new SparkAgent(frames, executor, config.path("exit_grace_ms").asLong(10_000));
         if (config.path("warm").asBoolean()) {
-            Thread warm = new Thread(executor::warmUp, "kindling-agent-warm-up");
+            agent.warming = true;
+            Thread warm = new Thread(agent::warmUp, "kindling-agent-warm-up");
             warm.setDaemon(true);
             warm.start();
         }
-        new SparkAgent(frames, executor, config.path("exit_grace_ms").asLong(10_000)).serve();
+        agent.serve();
+    }
+
+    /** Warms Spark up, then tells the daemon at once (rather than at its next status request). */
+    private void warmUp() {
+        try {
+            executor.warmUp();
+        } finally {
+            warming = false;
+            try {
+                frames.send(status());
+            } catch (IOException e) {
+                LOG.debug("cannot report the warm-up's end: {}", e.toString());
+            }
+        }
     }
 
     private void serve() {
@@ -134,7 +152,8 @@ public final class SparkAgent {
     private ObjectNode status() {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         return AgentFrames.message("status").put("heap_used", heap.getUsed()).put("heap_max", heap.getMax())
-                .put("running", running.size()).put("health", executor.health().message());
+                .put("running", running.size()).put("health", executor.health().message())
+                .put("warm", !warming && executor.sparkStarted());
     }
 
     /**

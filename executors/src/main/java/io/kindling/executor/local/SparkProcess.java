@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -60,6 +61,7 @@ final class SparkProcess {
     private final Deque<String> outputTail = new ArrayDeque<>();
     private volatile String killReason;
     private volatile boolean ended;
+    private volatile boolean stopping;
 
     private SparkProcess(String executorName, Process process, AgentFrames frames, String heap, Listener listener) {
         this.executorName = executorName;
@@ -74,7 +76,8 @@ final class SparkProcess {
      * and sends it {@code config}. Throws when it does not connect within {@code startTimeout}.
      */
     static SparkProcess start(String executorName, Path workDir, String heap, List<String> jvmFlags,
-                              ObjectNode config, Duration startTimeout, Listener listener) throws IOException {
+                              Map<String, String> environment, ObjectNode config, Duration startTimeout,
+                              Listener listener) throws IOException {
         String secret = secret();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<String> command = new ArrayList<>();
@@ -90,8 +93,9 @@ final class SparkProcess {
             command.add(SparkAgent.class.getName());
             command.add(Integer.toString(server.getLocalPort()));
             Files.createDirectories(workDir);
-            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write((secret + "\n").getBytes(StandardCharsets.UTF_8));
             }
@@ -233,8 +237,13 @@ final class SparkProcess {
                 Thread.currentThread().interrupt();
                 why = "the Spark process's connection ended";
             }
-            LOG.warn("executor '{}': Spark process {} ended after {} s: {}", executorName, process.pid(),
-                    uptime().toSeconds(), why);
+            if (stopping) { // asked to: a normal end
+                LOG.info("executor '{}': Spark process {} stopped after {} s: {}", executorName, process.pid(),
+                        uptime().toSeconds(), why);
+            } else {
+                LOG.warn("executor '{}': Spark process {} ended after {} s: {}", executorName, process.pid(),
+                        uptime().toSeconds(), why);
+            }
             ended = true;
             listener.exited(this, why);
         }
@@ -299,6 +308,7 @@ final class SparkProcess {
     /** Asks the agent to cancel its attempts and exit; kills it when it has not within {@code grace}. */
     void stop(Duration grace, String why) {
         killReason = why;
+        stopping = true;
         send(AgentFrames.message("shutdown"));
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {

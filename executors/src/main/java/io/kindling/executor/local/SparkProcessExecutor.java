@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A local executor whose Spark lives in a supervised child JVM ({@code mode: process}, the default): an
  * OutOfMemoryError, {@code System.exit} or a native crash in a task ends that process, not the daemon. The
- * process is started by the first attempt, kept warm, asked for its status every few seconds, and started again
- * when it dies; the attempts it was running fail with the reason and are retried by their policy.
+ * process is started and warmed up once the daemon is ready ({@code warmup: eager}, the default) or by the first
+ * attempt ({@code lazy}), kept warm, asked for its status every few seconds, and started again (warm) when it
+ * dies; the attempts it was running fail with the reason and are retried by their policy.
  *
  * <p>Cancel is sent to the process, which cancels the attempt's Spark jobs; an attempt that has not stopped
  * within the cancel grace period gets the process restarted, which fails the other attempts it was running.
@@ -121,7 +122,7 @@ final class SparkProcessExecutor implements Executor {
         }
         SparkProcess target;
         try {
-            target = running();
+            target = running(false);
         } catch (IOException | RuntimeException e) {
             attempt.end(AttemptResult.failed("executor '" + config.name() + "' cannot start its Spark process: "
                     + e.getMessage()));
@@ -137,11 +138,13 @@ final class SparkProcessExecutor implements Executor {
         target.send(start); // a failed send means the process died: its exit fails the attempt
     }
 
-    /** The live process, started now if there is none. Called on the dispatcher thread only. */
-    private SparkProcess running() throws IOException {
-        boolean warm;
+    /**
+     * The live process, started now if there is none; {@code warm} has it warm Spark up at once rather than with
+     * its first attempt. Called on the dispatcher thread only.
+     */
+    private SparkProcess running(boolean warm) throws IOException {
         synchronized (lock) {
-            warm = restarts > 0; // a first start waits for work; a restart is kept warm for the retries
+            warm |= restarts > 0; // a restart is kept warm for the retries of the attempts it lost
             if (closed) {
                 throw new IOException("the executor is closed");
             }
@@ -163,7 +166,7 @@ final class SparkProcessExecutor implements Executor {
         SparkProcess started;
         try {
             started = SparkProcess.start(config.name(), config.workDir().toAbsolutePath(), options.heap(),
-                    options.jvmFlags(), agentConfig, START_TIMEOUT, listener);
+                    options.jvmFlags(), environment(), agentConfig, START_TIMEOUT, listener);
         } catch (IOException | RuntimeException e) {
             synchronized (lock) {
                 startFailure = e.getMessage();
@@ -185,6 +188,16 @@ final class SparkProcessExecutor implements Executor {
         LOG.info("executor '{}': Spark process {} started in {} ms (heap {})", config.name(), started.pid(),
                 (System.nanoTime() - begun) / 1_000_000, options.heap());
         return started;
+    }
+
+    /**
+     * The child's environment beyond the daemon's: a local master's driver binds to 127.0.0.1 anyway (spark_conf,
+     * {@link LocalSparkSession}); {@code SPARK_LOCAL_IP} also keeps Spark from looking up the host name and warning
+     * that it resolves to a loopback address. A value the daemon was given wins.
+     */
+    private Map<String, String> environment() {
+        return options.master().startsWith("local") && System.getenv("SPARK_LOCAL_IP") == null
+                ? Map.of("SPARK_LOCAL_IP", "127.0.0.1") : Map.of();
     }
 
     /**
@@ -242,6 +255,7 @@ final class SparkProcessExecutor implements Executor {
         synchronized (lock) {
             if (process == ended) {
                 process = null;
+                lastStatus = null; // the next process says for itself how warm it is
             }
             lastExit = why;
             lost = attempts.values().stream().filter(a -> a.process == ended).toList();
@@ -265,7 +279,7 @@ final class SparkProcessExecutor implements Executor {
         if (restart) {
             // kept warm: the next attempt, often the retry of one just lost, finds Spark started
             try {
-                timer.schedule(() -> dispatcher.execute(this::restartQuietly), delay.toMillis(),
+                timer.schedule(() -> dispatcher.execute(this::startWarm), delay.toMillis(),
                         TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // closed meanwhile: nothing to keep warm
@@ -273,11 +287,24 @@ final class SparkProcessExecutor implements Executor {
         }
     }
 
-    private void restartQuietly() {
+    /** With {@code warmup: eager}, the process starts and warms up now, on the dispatcher thread. */
+    @Override
+    public void daemonReady() {
+        if (options.warmup() != LocalSparkOptions.Warmup.EAGER) {
+            return;
+        }
         try {
-            running();
+            dispatcher.execute(this::startWarm);
+        } catch (RejectedExecutionException e) {
+            // closed already: nothing to warm
+        }
+    }
+
+    private void startWarm() {
+        try {
+            running(true);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("executor '{}': cannot start the Spark process again: {}", config.name(), e.getMessage());
+            LOG.warn("executor '{}': cannot start the Spark process: {}", config.name(), e.getMessage());
         }
     }
 
@@ -328,8 +355,9 @@ final class SparkProcessExecutor implements Executor {
         JsonNode status = lastStatus;
         String heap = status == null ? "" : String.format(Locale.ROOT, ", heap %d of %d MiB",
                 status.path("heap_used").asLong() >> 20, status.path("heap_max").asLong() >> 20);
+        String spark = status != null && status.path("warm").asBoolean() ? ", Spark warm" : ", Spark not warm yet";
         return HealthStatus.ok("Spark process " + current.pid() + " up " + current.uptime().toSeconds() + " s" + heap
-                + ", " + attempts.size() + " attempts running" + history);
+                + spark + ", " + attempts.size() + " attempts running" + history);
     }
 
     @Override
@@ -344,6 +372,7 @@ final class SparkProcessExecutor implements Executor {
         boolean fresh = current != null && status != null;
         Map<String, Double> gauges = new LinkedHashMap<>();
         gauges.put("spark.process.up", current == null ? 0.0 : 1.0);
+        gauges.put("spark.process.warm", fresh && status.path("warm").asBoolean() ? 1.0 : 0.0);
         gauges.put("spark.process.restarts", (double) restarted);
         gauges.put("spark.process.heap.used.bytes", fresh ? status.path("heap_used").asDouble() : Double.NaN);
         gauges.put("spark.process.heap.max.bytes", fresh ? status.path("heap_max").asDouble() : Double.NaN);

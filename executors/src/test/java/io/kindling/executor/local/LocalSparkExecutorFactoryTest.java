@@ -56,6 +56,9 @@ class LocalSparkExecutorFactoryTest {
                         + "start, not '256m'");
         assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("jvmFlags", "-Xss4m -cp /x"))))
                 .hasMessageContaining("option 'jvmFlags' takes JVM options (-XX:..., -D...), not '-cp'");
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("warmup", "sometimes"))))
+                .hasMessage("executor 'local' (type local): option 'warmup' must be 'eager' or 'lazy', not "
+                        + "'sometimes'");
     }
 
     @Test
@@ -82,7 +85,7 @@ class LocalSparkExecutorFactoryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("executor 'local' (type local): unknown option 'mastr', known options: "
                         + "[allowUnsafeSql, allowedRoots, cacheInferredSchemas, cancelGraceSeconds, heap, jvmFlags, "
-                        + "master, mode, stopSparkOnClose]");
+                        + "master, mode, stopSparkOnClose, warmup]");
     }
 
     @Test

@@ -42,7 +42,8 @@ class SparkProcessTest {
                 .put("work_dir", workDir.toString());
         config.set("spark_conf", AgentFrames.JSON.valueToTree(Map.of()));
         config.set("options", AgentFrames.JSON.valueToTree(Map.of("mode", "in-process", "master", "local[1]")));
-        return SparkProcess.start("solo", workDir, "512m", List.of(), config, Duration.ofSeconds(60), listener);
+        return SparkProcess.start("solo", workDir, "512m", List.of(), Map.of(), config, Duration.ofSeconds(60),
+                listener);
     }
 
     @Test

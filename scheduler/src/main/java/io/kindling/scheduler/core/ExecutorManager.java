@@ -26,6 +26,11 @@ public final class ExecutorManager implements Managed {
         });
     }
 
+    /** The daemon serves: executors may warm up in the background (the local Spark process). Returns at once. */
+    public void daemonReady() {
+        executors.values().forEach(Executor::daemonReady);
+    }
+
     public Map<String, Executor> executors() {
         return Map.copyOf(executors);
     }

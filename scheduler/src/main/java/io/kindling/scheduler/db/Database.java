@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -44,6 +47,7 @@ public final class Database implements Managed {
             hikari.addDataSourceProperty("busy_timeout", "30000");
             hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         }
+        probe(config);
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
@@ -52,6 +56,28 @@ public final class Database implements Managed {
             throw e;
         }
         return new Database(dataSource);
+    }
+
+    /**
+     * One connection before the pool is made: a database that cannot be reached stops the start with one line
+     * naming it (the pool would log its failure with a stack trace).
+     */
+    private static void probe(DatabaseConfig config) {
+        java.util.Properties credentials = new java.util.Properties();
+        if (config.getUser() != null && !config.getUser().isEmpty()) {
+            credentials.setProperty("user", config.getUser());
+        }
+        if (config.getPassword() != null && !config.getPassword().isEmpty()) {
+            credentials.setProperty("password", config.getPassword());
+        }
+        try (Connection ignored = DriverManager.getConnection(config.getUrl(), credentials)) {
+            // reachable
+        } catch (SQLException e) {
+            String url = config.getUrl();
+            int query = url.indexOf('?');
+            throw new IllegalStateException("cannot connect to the database "
+                    + (query >= 0 ? url.substring(0, query) : url) + ": " + e.getMessage(), e);
+        }
     }
 
     private static void createParentFolder(String file) {

@@ -55,9 +55,10 @@ class GracefulShutdownTest {
                 "SELECT COUNT(*) FROM task_attempts WHERE state = 'RUNNING'") == 2);
 
         long sigterm = System.nanoTime();
-        daemon.stop(Duration.ofSeconds(40));
+        int status = daemon.stop(Duration.ofSeconds(40));
         double stopped = (System.nanoTime() - sigterm) / 1e9;
         assertThat(stopped).as("seconds from SIGTERM to exit").isBetween(4.0, 25.0);
+        assertThat(status).as("exit status of a clean stop (not 143)").isZero();
 
         Map<String, Map<String, Object>> tasks = byTask(history.rows(
                 "SELECT task_id, state, attempts, attempt_base, error FROM task_runs WHERE run_id = '" + runId + "'"));
@@ -76,7 +77,7 @@ class GracefulShutdownTest {
 
         DaemonProcess again = DaemonProcess.start(config, port, log);
         await().atMost(Duration.ofSeconds(60)).until(() -> history.unfinishedRuns() == 0);
-        again.stop(Duration.ofSeconds(40));
+        assertThat(again.stop(Duration.ofSeconds(40))).isZero();
         assertThat(history.rows("SELECT state FROM runs WHERE run_id = '" + runId + "'").get(0).get("state"))
                 .isEqualTo("SUCCEEDED");
         assertThat(history.count("SELECT COUNT(*) FROM task_attempts WHERE run_id = '" + runId

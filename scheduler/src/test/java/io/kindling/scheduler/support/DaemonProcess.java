@@ -47,6 +47,41 @@ public final class DaemonProcess {
      * an empty database, makes and prints its first admin token), and the wait is for its API's 401.
      */
     public static DaemonProcess start(Path config, int port, Path log, boolean testToken) {
+        return start(Path.of("").toAbsolutePath(), config.toString(), port, log, testToken);
+    }
+
+    /**
+     * As {@link #start(Path, int, Path, boolean)}, in the working directory {@code directory}, with {@code config} as
+     * given on the command line (a relative path is relative to {@code directory}).
+     */
+    public static DaemonProcess start(Path directory, String config, int port, Path log, boolean testToken) {
+        Process process = launch(directory, testToken, log, "server", config);
+        DaemonProcess daemon = new DaemonProcess(process, port);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("the daemon exited with " + process.exitValue() + "; see " + log);
+            }
+            return daemon.status("/api/v1/pipelines") == (testToken ? 200 : 401);
+        });
+        return daemon;
+    }
+
+    /**
+     * Runs {@code KindlingApplication args...} in {@code directory} to its end (a start that fails, --version) and
+     * returns its exit status; its output is appended to {@code log}.
+     */
+    public static int runToExit(Path directory, Path log, Duration timeout, String... args)
+            throws InterruptedException {
+        Process process = launch(directory, true, log, args);
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("KindlingApplication " + String.join(" ", args) + " did not end within "
+                    + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    private static Process launch(Path directory, boolean testToken, Path log, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
@@ -55,28 +90,19 @@ public final class DaemonProcess {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.kindling.scheduler.KindlingApplication");
-        command.add("server");
-        command.add(config.toString());
+        command.addAll(List.of(args));
         try {
-            ProcessBuilder builder = new ProcessBuilder(command);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
             // the daemon's admin token, as automation passes it (docs/auth.md); requests below send it
             if (testToken) {
                 builder.environment().put(KindlingApplication.BOOTSTRAP_TOKEN_ENV, KindlingApp.ADMIN_TOKEN);
             } else {
                 builder.environment().remove(KindlingApplication.BOOTSTRAP_TOKEN_ENV);
             }
-            Process process = builder
+            return builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            DaemonProcess daemon = new DaemonProcess(process, port);
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the daemon exited with " + process.exitValue() + "; see " + log);
-                }
-                return daemon.status("/api/v1/pipelines") == (testToken ? 200 : 401);
-            });
-            return daemon;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -177,6 +203,20 @@ public final class DaemonProcess {
         }
     }
 
+    /** POSTs an empty JSON object; returns the body of the answer. */
+    public String postForBody(String path) {
+        try {
+            return HTTP.send(request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String get(String path) {
         try {
             return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -189,8 +229,24 @@ public final class DaemonProcess {
     }
 
     private HttpRequest.Builder request(String path) {
+        return request(port, path);
+    }
+
+    private static HttpRequest.Builder request(int port, String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN);
+    }
+
+    /** GET {@code path} on another port of the daemon (its admin port), with the admin token; the body. */
+    public String get(int otherPort, String path) {
+        try {
+            return HTTP.send(request(otherPort, path).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
