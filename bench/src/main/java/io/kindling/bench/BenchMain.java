@@ -27,8 +27,7 @@ public final class BenchMain {
     /** The tests' default server; the PostgreSQL figure is skipped, saying why, when nothing answers there. */
     static final String DEFAULT_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     /** What to run and how big. */
     record Options(boolean quick, String postgresUrl, Path out, Set<Integer> only, Path examples) {
@@ -48,8 +47,9 @@ public final class BenchMain {
                             only.add(Integer.parseInt(n.trim()));
                         }
                     }
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                            + "'; usage: bench [--quick] [--postgres-url URL] [--out DIR] [--only 1,2,...]");
+                    default ->
+                        throw new IllegalArgumentException("unknown option '" + args[i]
+                                + "'; usage: bench [--quick] [--postgres-url URL] [--out DIR] [--only 1,2,...]");
                 }
             }
             return new Options(quick, postgres, out, only, findExamples());
@@ -89,7 +89,8 @@ public final class BenchMain {
             return;
         }
         List<Metric> metrics = run(options, System.out);
-        System.exit(metrics.stream().anyMatch(m -> m.value() == null && !m.note().startsWith("skipped")) ? 1 : 0);
+        System.exit(
+                metrics.stream().anyMatch(m -> m.value() == null && !m.note().startsWith("skipped")) ? 1 : 0);
     }
 
     /** Runs the figures, printing each as it is measured, then the table; writes results.json. */
@@ -97,8 +98,9 @@ public final class BenchMain {
         Files.createDirectories(o.out());
         Path work = Files.createTempDirectory("kindling-bench-");
         List<Metric> metrics = new ArrayList<>();
-        out.println("kindling bench" + (o.quick() ? " --quick" : "") + ": " + Runtime.getRuntime().availableProcessors()
-                + " cores, Java " + System.getProperty("java.version") + "; work folder " + work);
+        out.println("kindling bench" + (o.quick() ? " --quick" : "") + ": "
+                + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                + "; work folder " + work);
         for (int figure : o.only()) {
             long start = System.nanoTime();
             out.println("figure " + figure + "...");
@@ -118,8 +120,9 @@ public final class BenchMain {
         out.println();
         out.print(table(metrics));
         Path json = o.out().resolve("results.json");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(),
-                Map.of("metrics", metrics));
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(json.toFile(), Map.of("metrics", metrics));
         out.println("written to " + json.toAbsolutePath());
         return metrics;
     }
@@ -139,8 +142,8 @@ public final class BenchMain {
     }
 
     private static List<Metric> cronPunctuality(Options o, Path dir) throws Exception {
-        List<Metric> metrics = new ArrayList<>(CronPunctuality.measure(dir, o.quick(),
-                EngineHarness.sqliteUrl(dir, "cron"), "SQLite"));
+        List<Metric> metrics = new ArrayList<>(
+                CronPunctuality.measure(dir, o.quick(), EngineHarness.sqliteUrl(dir, "cron"), "SQLite"));
         String url = postgresSchema(o, "3 cron lateness to run committed p99, PostgreSQL", "ms", "< 100", metrics);
         if (url != null) {
             metrics.addAll(CronPunctuality.measure(dir, o.quick(), url, "PostgreSQL"));
@@ -152,15 +155,19 @@ public final class BenchMain {
         int runs = o.size(3000, 300);
         List<Metric> metrics = new ArrayList<>();
         double sqlite = EngineFigures.runStartsPerSecond(EngineHarness.sqliteUrl(dir, "starts"), dir, runs);
-        metrics.add(Metric.atLeast("4 durable run starts, SQLite", sqlite, "runs/s", 500,
+        metrics.add(Metric.atLeast(
+                "4 durable run starts, SQLite",
+                sqlite,
+                "runs/s",
+                500,
                 runs + " runs triggered one after another, until each is committed RUNNING"));
         String url = postgresSchema(o, "4 durable run starts, PostgreSQL", "runs/s", null, metrics);
         if (url == null) {
             return metrics;
         }
         double pg = EngineFigures.runStartsPerSecond(url, dir, runs);
-        metrics.add(Metric.of("4 durable run starts, PostgreSQL", pg, "runs/s", runs
-                + " runs, as above, in a fresh schema"));
+        metrics.add(Metric.of(
+                "4 durable run starts, PostgreSQL", pg, "runs/s", runs + " runs, as above, in a fresh schema"));
         return metrics;
     }
 
@@ -170,22 +177,23 @@ public final class BenchMain {
      */
     private static String postgresSchema(Options o, String figure, String unit, String target, List<Metric> metrics) {
         if (o.postgresUrl() == null || o.postgresUrl().isEmpty()) {
-            metrics.add(Metric.skipped(figure, unit, target, "no PostgreSQL: set " + POSTGRES_ENV
-                    + " or pass --postgres-url"));
+            metrics.add(Metric.skipped(
+                    figure, unit, target, "no PostgreSQL: set " + POSTGRES_ENV + " or pass --postgres-url"));
             return null;
         }
         try {
             return newSchema(o.postgresUrl());
         } catch (SQLException e) {
-            metrics.add(Metric.skipped(figure, unit, target, "no PostgreSQL at " + o.postgresUrl() + " ("
-                    + e.getMessage() + ")"));
+            metrics.add(Metric.skipped(
+                    figure, unit, target, "no PostgreSQL at " + o.postgresUrl() + " (" + e.getMessage() + ")"));
             return null;
         }
     }
 
     /** A fresh schema on the PostgreSQL server, so every run starts from an empty history. */
     private static String newSchema(String url) throws SQLException {
-        String schema = "kindling_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String schema = "kindling_bench_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(url)) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }
@@ -193,19 +201,34 @@ public final class BenchMain {
     }
 
     private static String line(Metric m) {
-        return String.format(Locale.ROOT, "%-44s %12s %-7s %-8s %s", m.name(),
-                m.value() == null ? "-" : Metric.number(m.value()), m.unit(), m.target() == null ? "" : m.target(),
+        return String.format(
+                Locale.ROOT,
+                "%-44s %12s %-7s %-8s %s",
+                m.name(),
+                m.value() == null ? "-" : Metric.number(m.value()),
+                m.unit(),
+                m.target() == null ? "" : m.target(),
                 m.meets() == null ? "" : m.meets() ? "yes" : "NO");
     }
 
     /** A Markdown table: what the console shows, bench/README.md and the notes quote. */
     static String table(List<Metric> metrics) {
-        StringBuilder t = new StringBuilder("| figure | value | unit | target | meets | how |\n|---|---:|---|---|---|---|\n");
+        StringBuilder t =
+                new StringBuilder("| figure | value | unit | target | meets | how |\n|---|---:|---|---|---|---|\n");
         for (Metric m : metrics) {
-            t.append("| ").append(m.name()).append(" | ").append(m.value() == null ? "-" : Metric.number(m.value()))
-                    .append(" | ").append(m.unit()).append(" | ").append(m.target() == null ? "" : m.target())
-                    .append(" | ").append(m.meets() == null ? "" : m.meets() ? "yes" : "**no**").append(" | ")
-                    .append(m.note() == null ? "" : m.note()).append(" |\n");
+            t.append("| ")
+                    .append(m.name())
+                    .append(" | ")
+                    .append(m.value() == null ? "-" : Metric.number(m.value()))
+                    .append(" | ")
+                    .append(m.unit())
+                    .append(" | ")
+                    .append(m.target() == null ? "" : m.target())
+                    .append(" | ")
+                    .append(m.meets() == null ? "" : m.meets() ? "yes" : "**no**")
+                    .append(" | ")
+                    .append(m.note() == null ? "" : m.note())
+                    .append(" |\n");
         }
         return t.toString();
     }

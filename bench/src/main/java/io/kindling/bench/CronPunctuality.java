@@ -37,12 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * only records the fire (no tick, no run): Quartz's own punctuality.
  */
 final class CronPunctuality {
-    private CronPunctuality() {
-    }
+    private CronPunctuality() {}
 
     /** Wall-clock times of one pipeline's fire: scheduled, handler called, its run committed, the tick done. */
-    private record Fire(long scheduled, long handled, long committed, long ticked) {
-    }
+    private record Fire(long scheduled, long handled, long committed, long ticked) {}
 
     /** @param database the history's database as the figures name it: SQLite, PostgreSQL */
     static List<Metric> measure(Path dir, boolean quick, String jdbcUrl, String database) throws Exception {
@@ -58,9 +56,17 @@ final class CronPunctuality {
                       - {id: only, sql: SELECT 1}
                     """.formatted(i));
             if (quick) {
-                p = new Pipeline(p.id(), p.description(), Optional.of(new Schedule("every second", "* * * * * ?",
-                        ZoneOffset.UTC, false)), p.maxActiveRuns(), p.params(), p.alerts(), p.tasks(), p.file(),
-                        p.contentHash(), p.source());
+                p = new Pipeline(
+                        p.id(),
+                        p.description(),
+                        Optional.of(new Schedule("every second", "* * * * * ?", ZoneOffset.UTC, false)),
+                        p.maxActiveRuns(),
+                        p.params(),
+                        p.alerts(),
+                        p.tasks(),
+                        p.file(),
+                        p.contentHash(),
+                        p.source());
             }
             byId.put(p.id(), p);
         }
@@ -70,30 +76,41 @@ final class CronPunctuality {
             RunQueries runs = new JdbiRunQueries(h.database.jdbi());
             // the moment the fire's runs are committed, before the ticker moves the schedules' cursors
             AtomicLong runsCommitted = new AtomicLong();
-            ScheduleTicker ticker = new ScheduleTicker(id -> Optional.ofNullable(byId.get(id)), byId::values,
-                    new ScheduleDao(h.database.jdbi()), runs::backfilledTimes, due -> {
+            ScheduleTicker ticker = new ScheduleTicker(
+                    id -> Optional.ofNullable(byId.get(id)),
+                    byId::values,
+                    new ScheduleDao(h.database.jdbi()),
+                    runs::backfilledTimes,
+                    due -> {
                         h.engine.triggerScheduled(due);
                         runsCommitted.set(System.currentTimeMillis());
-                    }, Clock.systemUTC());
+                    },
+                    Clock.systemUTC());
             ExecutorService handOff = Executors.newSingleThreadExecutor();
             boolean async = Boolean.getBoolean("kindling.bench.handOff");
             boolean quartzOnly = Boolean.getBoolean("kindling.bench.quartzOnly");
-            CronScheduler cron = new CronScheduler((firing, scheduled) -> {
-                long handled = System.currentTimeMillis();
-                Runnable tick = () -> {
-                    if (!quartzOnly) {
-                        ticker.tick(firing, Optional.of(scheduled));
-                    }
-                    long ticked = System.currentTimeMillis();
-                    long committed = quartzOnly ? ticked : runsCommitted.get();
-                    firing.forEach(p -> fires.add(new Fire(scheduled.toEpochMilli(), handled, committed, ticked)));
-                };
-                if (async) {
-                    handOff.execute(tick);
-                } else {
-                    tick.run();
-                }
-            }, byId::values, h.database.dataSource(), false, "bench-" + UUID.randomUUID());
+            CronScheduler cron = new CronScheduler(
+                    (firing, scheduled) -> {
+                        long handled = System.currentTimeMillis();
+                        Runnable tick = () -> {
+                            if (!quartzOnly) {
+                                ticker.tick(firing, Optional.of(scheduled));
+                            }
+                            long ticked = System.currentTimeMillis();
+                            long committed = quartzOnly ? ticked : runsCommitted.get();
+                            firing.forEach(
+                                    p -> fires.add(new Fire(scheduled.toEpochMilli(), handled, committed, ticked)));
+                        };
+                        if (async) {
+                            handOff.execute(tick);
+                        } else {
+                            tick.run();
+                        }
+                    },
+                    byId::values,
+                    h.database.dataSource(),
+                    false,
+                    "bench-" + UUID.randomUUID());
             cron.scheduleAll(byId.values());
             ticker.start();
             cron.start();
@@ -109,8 +126,10 @@ final class CronPunctuality {
             long deadline = end + period + 30_000;
             try {
                 while (System.currentTimeMillis() < deadline
-                        && fires.stream().filter(f -> f.scheduled() >= first && f.scheduled() < end).count()
-                        < (long) pipelines * rounds) {
+                        && fires.stream()
+                                        .filter(f -> f.scheduled() >= first && f.scheduled() < end)
+                                        .count()
+                                < (long) pipelines * rounds) {
                     Thread.sleep(200);
                 }
             } finally {
@@ -146,9 +165,16 @@ final class CronPunctuality {
                 Metric.below("3 cron lateness to run committed p99" + on, c.percentile(99), "ms", 100, how),
                 Metric.of("3 cron fire handler called p50" + on, l.median(), "ms", handler),
                 Metric.of("3 cron fire handler called p99" + on, l.percentile(99), "ms", handler),
-                Metric.of("3 cron tick done p99" + on, t.percentile(99), "ms", "scheduled time to the ticker having"
-                        + " also moved the schedules' cursors (a transaction after the runs')"),
-                Metric.of("3 cron first fire after start, to run committed (max)" + on, w.max(), "ms",
+                Metric.of(
+                        "3 cron tick done p99" + on,
+                        t.percentile(99),
+                        "ms",
+                        "scheduled time to the ticker having"
+                                + " also moved the schedules' cursors (a transaction after the runs')"),
+                Metric.of(
+                        "3 cron first fire after start, to run committed (max)" + on,
+                        w.max(),
+                        "ms",
                         "the warm-up fire (JIT cold), not in the figures above: " + w.count() + " pipelines"));
     }
 }

@@ -1,7 +1,6 @@
 package io.kindling.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,13 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 /** The daemon as its own process ({@code KindlingApplication server config.yml}, as bin/kindling starts it). */
 final class Daemon implements AutoCloseable {
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /**
      * The admin token of every daemon the bench starts, handed over as automation does (docs/auth.md): the
      * daemon stores it hashed, and every request here sends it. Random per bench run.
      */
-    static final String TOKEN = "kdl_bench-" + new java.math.BigInteger(256, new java.security.SecureRandom())
-            .toString(36);
+    static final String TOKEN =
+            "kdl_bench-" + new java.math.BigInteger(256, new java.security.SecureRandom()).toString(36);
 
     private final Process process;
     private final int port;
@@ -35,11 +35,13 @@ final class Daemon implements AutoCloseable {
     }
 
     /** Starts a daemon and waits, polling every 10 ms, until {@code GET /api/v1/pipelines} answers 200. */
-    static Daemon start(Path config, int port, Path log, String... jvmOptions) throws IOException, InterruptedException {
+    static Daemon start(Path config, int port, Path log, String... jvmOptions)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(JavaProcess.command(jvmOptions));
         command.addAll(List.of("io.kindling.scheduler.KindlingApplication", "server", config.toString()));
         long start = System.nanoTime();
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("KINDLING_BOOTSTRAP_TOKEN", TOKEN);
         Process process = builder.start();
@@ -59,9 +61,13 @@ final class Daemon implements AutoCloseable {
 
     private static int status(String url) throws InterruptedException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                            .header("Authorization", "Bearer " + TOKEN).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         }
@@ -72,23 +78,34 @@ final class Daemon implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + TOKEN).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(api(path)))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(api(path)))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** GET {@code path} on the daemon's admin port (metrics), with the admin token; the body. */
     String admin(int adminPort, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** The daemon's resident set (VmRSS of /proc/PID/status), in MiB. */
@@ -122,13 +139,19 @@ final class Daemon implements AutoCloseable {
         }
     }
 
-
     /**
      * A config.yml: the database, a pipelines folder, {@code executors} (YAML, indented by two) and free ports;
      * logging at INFO to the console (the daemon's default), which goes to the log file.
      */
-    static Path writeConfig(Path dir, String databaseUrl, Path pipelines, String defaultExecutor, String executors,
-                            int port, int adminPort) throws IOException {
+    static Path writeConfig(
+            Path dir,
+            String databaseUrl,
+            Path pipelines,
+            String defaultExecutor,
+            String executors,
+            int port,
+            int adminPort)
+            throws IOException {
         String yaml = """
                 database:
                   url: "%s"
@@ -160,9 +183,16 @@ final class Daemon implements AutoCloseable {
                     org.flywaydb: WARN
                     com.zaxxer.hikari: WARN
                     org.eclipse.jetty: WARN
-                """.formatted(databaseUrl, pipelines, dir, dir.resolve("logs"), defaultExecutor, dir.resolve("admin-token"),
-                executors, port,
-                adminPort);
+                """.formatted(
+                        databaseUrl,
+                        pipelines,
+                        dir,
+                        dir.resolve("logs"),
+                        defaultExecutor,
+                        dir.resolve("admin-token"),
+                        executors,
+                        port,
+                        adminPort);
         Path file = dir.resolve("config.yml");
         Files.writeString(file, yaml);
         return file;

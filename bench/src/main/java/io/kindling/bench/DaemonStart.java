@@ -30,11 +30,11 @@ final class DaemonStart {
     private static final Pattern SESSION = Pattern.compile("Spark session ready in (\\d+) ms");
     /** The child's line once its warm-up queries ran. */
     private static final Pattern WARMED = Pattern.compile("Spark warmed up in (\\d+) ms");
+
     private static final String WARM_GAUGE = "kindling_executor_spark_process_warm{executor=\"local\"} 1.0";
     private static final int WARM_RUNS = 5;
 
-    private DaemonStart() {
-    }
+    private DaemonStart() {}
 
     static List<Metric> measure(Path dir, Path examples, int starts) throws Exception {
         Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
@@ -45,8 +45,10 @@ final class DaemonStart {
                     inputs:
                       people: {format: json, path: "%s"}
                     sql: %s
-                """.formatted(examples.resolve("data/people.json").toAbsolutePath(), SparkFigures.SQL));
-        String executors = String.join("\n",
+                """.formatted(
+                        examples.resolve("data/people.json").toAbsolutePath(), SparkFigures.SQL));
+        String executors = String.join(
+                "\n",
                 "  local:",
                 "    type: local",
                 "    slots: 2",
@@ -69,8 +71,8 @@ final class DaemonStart {
         Path log = dir.resolve("daemon.log");
         for (int i = 0; i < starts; i++) {
             int[] ports = DaemonProcess.freePorts(2);
-            Path yml = Daemon.writeConfig(dir, EngineHarness.sqliteUrl(dir, "daemon"), pipelines, "local", executors,
-                    ports[0], ports[1]);
+            Path yml = Daemon.writeConfig(
+                    dir, EngineHarness.sqliteUrl(dir, "daemon"), pipelines, "local", executors, ports[0], ports[1]);
             try (Daemon daemon = Daemon.start(yml, ports[0], log)) {
                 ready.add(daemon.readyMillis);
                 if (i < starts - 1) {
@@ -95,30 +97,68 @@ final class DaemonStart {
         Stats s = new Stats(ready);
         double warm = new Stats(warmTasks).median();
         return List.of(
-                Metric.of("8 daemon start to ready", s.median(), "ms", "process start to GET /api/v1/pipelines 200, "
-                        + "median of " + s.count() + " starts, SQLite, local Spark executor (warmup: eager, which "
-                        + "starts after ready), default heap"),
-                Metric.of("8 ready to Spark warm", warmAfter, "ms", "the API's first 200 to the metric "
-                        + "kindling_executor_spark_process_warm = 1, polled every 100 ms: the Spark process's JVM and "
-                        + "agent up in " + started[2] + " ms, its SparkSession in " + last(SESSION, log)[1]
-                        + " ms, the warm-up queries in " + last(WARMED, log)[1] + " ms; no task ran"),
-                Metric.of("8 daemon RSS idle", idle, "MiB", "VmRSS of the daemon 2 s after its Spark process was "
-                        + "warm (Spark is in the child)"),
-                Metric.of("8 Spark process RSS idle, warm", sparkIdle, "MiB", "VmRSS of the daemon's child JVM after"
-                        + " its warm-up, before any task (heap 1g, the default)"),
-                Metric.of("8 first Spark task after daemon start", firstTask, "ms", "the first run after the "
-                        + "warm-up, its creation (its trigger) to its end by the daemon's timestamps (it also infers "
-                        + "people.json's schema, which later runs reuse)"),
-                Metric.of("8 Spark task, warm", warm, "ms", "median of the " + warmTasks.size() + " runs right after "
-                        + "the first, measured the same way"),
-                Metric.atMost("8 first Spark task / warm one", firstTask / warm, "x", 2, "the first task after a "
-                        + "start against a warm one (before the eager warm-up the first one started Spark: about "
-                        + "100x)"),
-                Metric.of("8 daemon RSS after Spark tasks", afterSpark, "MiB", "VmRSS 2 s after the runs above:"
-                        + " the daemon's JVM only, Spark is in its child process"),
-                Metric.of("8 Spark process RSS after Spark tasks", sparkProcess, "MiB", "VmRSS of the daemon's"
-                        + " child JVM, which keeps the warm session (heap 1g, the default)"),
-                Metric.of("8 daemon + Spark process RSS after Spark tasks", afterSpark + sparkProcess, "MiB",
+                Metric.of(
+                        "8 daemon start to ready",
+                        s.median(),
+                        "ms",
+                        "process start to GET /api/v1/pipelines 200, "
+                                + "median of " + s.count()
+                                + " starts, SQLite, local Spark executor (warmup: eager, which "
+                                + "starts after ready), default heap"),
+                Metric.of(
+                        "8 ready to Spark warm",
+                        warmAfter,
+                        "ms",
+                        "the API's first 200 to the metric "
+                                + "kindling_executor_spark_process_warm = 1, polled every 100 ms: the Spark process's JVM and "
+                                + "agent up in " + started[2] + " ms, its SparkSession in " + last(SESSION, log)[1]
+                                + " ms, the warm-up queries in " + last(WARMED, log)[1] + " ms; no task ran"),
+                Metric.of(
+                        "8 daemon RSS idle",
+                        idle,
+                        "MiB",
+                        "VmRSS of the daemon 2 s after its Spark process was " + "warm (Spark is in the child)"),
+                Metric.of(
+                        "8 Spark process RSS idle, warm",
+                        sparkIdle,
+                        "MiB",
+                        "VmRSS of the daemon's child JVM after"
+                                + " its warm-up, before any task (heap 1g, the default)"),
+                Metric.of(
+                        "8 first Spark task after daemon start",
+                        firstTask,
+                        "ms",
+                        "the first run after the "
+                                + "warm-up, its creation (its trigger) to its end by the daemon's timestamps (it also infers "
+                                + "people.json's schema, which later runs reuse)"),
+                Metric.of(
+                        "8 Spark task, warm",
+                        warm,
+                        "ms",
+                        "median of the " + warmTasks.size() + " runs right after "
+                                + "the first, measured the same way"),
+                Metric.atMost(
+                        "8 first Spark task / warm one",
+                        firstTask / warm,
+                        "x",
+                        2,
+                        "the first task after a "
+                                + "start against a warm one (before the eager warm-up the first one started Spark: about "
+                                + "100x)"),
+                Metric.of(
+                        "8 daemon RSS after Spark tasks",
+                        afterSpark,
+                        "MiB",
+                        "VmRSS 2 s after the runs above:" + " the daemon's JVM only, Spark is in its child process"),
+                Metric.of(
+                        "8 Spark process RSS after Spark tasks",
+                        sparkProcess,
+                        "MiB",
+                        "VmRSS of the daemon's" + " child JVM, which keeps the warm session (heap 1g, the default)"),
+                Metric.of(
+                        "8 daemon + Spark process RSS after Spark tasks",
+                        afterSpark + sparkProcess,
+                        "MiB",
                         "the two above"));
     }
 
@@ -140,8 +180,8 @@ final class DaemonStart {
     private static double runToSuccess(Daemon daemon, Path dir) throws Exception {
         HttpResponse<String> created = daemon.post("/pipelines/people/runs", "{}");
         if (created.statusCode() != 201) {
-            throw new IllegalStateException("triggering the run answered " + created.statusCode() + ": "
-                    + created.body());
+            throw new IllegalStateException(
+                    "triggering the run answered " + created.statusCode() + ": " + created.body());
         }
         String runId = JSON.readTree(created.body()).get("run_id").asText();
         long deadline = System.nanoTime() + 180_000_000_000L;
@@ -158,8 +198,10 @@ final class DaemonStart {
         if (!state.equals("SUCCEEDED")) {
             throw new IllegalStateException("the Spark run ended " + state + "; see " + dir);
         }
-        return Duration.between(Instant.parse(run.get("created_at").asText()),
-                Instant.parse(run.get("ended_at").asText())).toMillis();
+        return Duration.between(
+                        Instant.parse(run.get("created_at").asText()),
+                        Instant.parse(run.get("ended_at").asText()))
+                .toMillis();
     }
 
     /** The groups of the last line of the daemon's log that {@code pattern} finds. */

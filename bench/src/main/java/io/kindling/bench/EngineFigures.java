@@ -18,8 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Figures 1, 2 and 4: the run engine on no-op tasks. */
 final class EngineFigures {
-    private EngineFigures() {
-    }
+    private EngineFigures() {}
 
     /**
      * Figure 1: a chain of no-op tasks; for each task but the first, the time from its predecessor's success being
@@ -28,8 +27,11 @@ final class EngineFigures {
     static List<Metric> taskToTask(Path dir, int tasks, int runs) throws InterruptedException {
         StringBuilder yaml = new StringBuilder("pipeline: chain\ntasks:\n");
         for (int i = 0; i < tasks; i++) {
-            yaml.append("  - {id: t").append(i).append(", sql: SELECT 1")
-                    .append(i == 0 ? "" : ", depends_on: [t" + (i - 1) + "]").append("}\n");
+            yaml.append("  - {id: t")
+                    .append(i)
+                    .append(", sql: SELECT 1")
+                    .append(i == 0 ? "" : ", depends_on: [t" + (i - 1) + "]")
+                    .append("}\n");
         }
         Pipeline chain = EngineHarness.pipeline(yaml.toString());
         List<Double> millis = new ArrayList<>();
@@ -40,8 +42,8 @@ final class EngineFigures {
             Map<String, CountDownLatch> ended = new ConcurrentHashMap<>();
             h.listen(new RunListener() {
                 @Override
-                public void taskChanged(String runId, String taskId, TaskState state, int attempt,
-                                        Optional<String> error) {
+                public void taskChanged(
+                        String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
                     if (state == TaskState.SUCCEEDED) {
                         succeeded.put(runId + "/" + taskId, System.nanoTime());
                     }
@@ -55,7 +57,9 @@ final class EngineFigures {
                 }
             });
             for (int r = 0; r <= runs; r++) { // run 0 warms the JIT up and is not counted
-                String runId = h.engine.trigger(chain, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow()
+                String runId = h.engine
+                        .trigger(chain, TriggerType.MANUAL, Instant.now(), Map.of())
+                        .orElseThrow()
                         .runId();
                 if (!ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).await(5, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("the chain did not finish in 5 minutes");
@@ -102,7 +106,9 @@ final class EngineFigures {
             });
             for (int r = 0; r <= runs; r++) { // run 0 warms up
                 long start = System.nanoTime();
-                String runId = h.engine.trigger(wide, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow()
+                String runId = h.engine
+                        .trigger(wide, TriggerType.MANUAL, Instant.now(), Map.of())
+                        .orElseThrow()
                         .runId();
                 if (!ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).await(5, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("the wide DAG did not finish in 5 minutes");
@@ -116,7 +122,11 @@ final class EngineFigures {
             }
         }
         Stats s = new Stats(seconds);
-        return List.of(Metric.below("2 wide DAG end-to-end (median)", s.median(), "s", 3,
+        return List.of(Metric.below(
+                "2 wide DAG end-to-end (median)",
+                s.median(),
+                "s",
+                3,
                 width + " independent no-op tasks + 1 join, 8 slots, SQLite; median of " + runs + " runs (max "
                         + Metric.number(s.max()) + " s)"));
     }

@@ -24,13 +24,13 @@ import java.util.function.Consumer;
  * migrations), with one executor, {@code noop}, whose attempts succeed at once.
  */
 final class EngineHarness implements AutoCloseable {
-    private static final PipelineParser PARSER = new PipelineParser(new ParserOptions(Optional.of(Set.of("noop")),
-            Optional.of(Set.of()), "noop"));
+    private static final PipelineParser PARSER =
+            new PipelineParser(new ParserOptions(Optional.of(Set.of("noop")), Optional.of(Set.of()), "noop"));
 
     final Database database;
     final RunStore dao;
     final RunEngine engine;
-    private volatile Consumer<AttemptRequest> onStart = request -> { };
+    private volatile Consumer<AttemptRequest> onStart = request -> {};
 
     EngineHarness(String jdbcUrl, Path dir, int slots) {
         DatabaseConfig config = new DatabaseConfig();
@@ -38,8 +38,13 @@ final class EngineHarness implements AutoCloseable {
         database = Database.open(config);
         dao = new JdbiRunStore(database.jdbi(), "bench-" + UUID.randomUUID());
         NoopExecutor noop = new NoopExecutor("noop", request -> onStart.accept(request));
-        engine = new RunEngine(dao, Map.of("noop", noop), Map.of("noop", slots), (id, hash) -> Optional.empty(),
-                Clock.systemUTC(), dir.resolve("logs"));
+        engine = new RunEngine(
+                dao,
+                Map.of("noop", noop),
+                Map.of("noop", slots),
+                (id, hash) -> Optional.empty(),
+                Clock.systemUTC(),
+                dir.resolve("logs"));
         engine.start();
     }
 
@@ -57,8 +62,8 @@ final class EngineHarness implements AutoCloseable {
 
     static Pipeline pipeline(String yaml) {
         ParseResult parsed = PARSER.parse(Path.of("bench.yml"), yaml);
-        return parsed.pipeline().orElseThrow(() -> new IllegalStateException("bad bench pipeline: "
-                + parsed.problems()));
+        return parsed.pipeline()
+                .orElseThrow(() -> new IllegalStateException("bad bench pipeline: " + parsed.problems()));
     }
 
     @Override

@@ -1,15 +1,15 @@
 package io.kindling.bench;
 
 import io.kindling.scheduler.config.DatabaseConfig;
-import io.kindling.scheduler.model.RunIds;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
-import io.kindling.scheduler.model.TriggerType;
-import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.JdbiRunStore;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,8 +30,7 @@ import java.util.Properties;
  * transactions, the same pragmas), each on a fresh file with the same Flyway schema.
  */
 final class HistoryWrites {
-    private HistoryWrites() {
-    }
+    private HistoryWrites() {}
 
     static List<Metric> measure(Path dir, int runs) throws SQLException {
         double real = realRunsPerSecond(dir, runs);
@@ -45,7 +44,11 @@ final class HistoryWrites {
         return List.of(
                 Metric.of("5 history writes, run-history code", realBest, "runs/s", how),
                 Metric.of("5 history writes, raw sqlite-jdbc loop", rawBest, "runs/s", how),
-                Metric.atLeast("5 history writes, code / raw", 100 * realBest / rawBest, "%", 50,
+                Metric.atLeast(
+                        "5 history writes, code / raw",
+                        100 * realBest / rawBest,
+                        "%",
+                        50,
                         "the run-history code fences each write by its owner (an UPDATE the raw loop does not do)"));
     }
 
@@ -75,16 +78,49 @@ final class HistoryWrites {
         for (int i = 0; i < runs; i++) {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             String runId = ids.next();
-            dao.insertRun(new RunRecord(runId, "history", "hash", Optional.empty(), TriggerType.MANUAL, now, Map.of(),
-                    RunState.QUEUED, now, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
+            dao.insertRun(
+                    new RunRecord(
+                            runId,
+                            "history",
+                            "hash",
+                            Optional.empty(),
+                            TriggerType.MANUAL,
+                            now,
+                            Map.of(),
+                            RunState.QUEUED,
+                            now,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty()),
                     List.of("only"));
             dao.updateRunState(runId, RunState.RUNNING, Optional.of(now), Optional.empty(), Optional.empty());
             String attemptId = runId + ".only.1";
-            dao.startAttempt(new AttemptRecord(attemptId, runId, "only", 1, "noop", TaskState.RUNNING,
-                    Optional.empty(), now, Optional.of(now), Optional.empty(), Optional.empty(), "logs/only.1.log", 0,
+            dao.startAttempt(new AttemptRecord(
+                    attemptId,
+                    runId,
+                    "only",
+                    1,
+                    "noop",
+                    TaskState.RUNNING,
+                    Optional.empty(),
+                    now,
+                    Optional.of(now),
+                    Optional.empty(),
+                    Optional.empty(),
+                    "logs/only.1.log",
+                    0,
                     Optional.of("SELECT 1")));
-            dao.finishAttempt(attemptId, runId, "only", TaskState.SUCCEEDED, TaskState.SUCCEEDED, now,
-                    Optional.empty(), Optional.empty(), Optional.empty());
+            dao.finishAttempt(
+                    attemptId,
+                    runId,
+                    "only",
+                    TaskState.SUCCEEDED,
+                    TaskState.SUCCEEDED,
+                    now,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty());
             dao.updateRunState(runId, RunState.SUCCEEDED, Optional.empty(), Optional.of(now), Optional.empty());
         }
     }
@@ -125,8 +161,8 @@ final class HistoryWrites {
                     INSERT INTO runs (run_id, pipeline_id, content_hash, git_commit, trigger_type, logical_time,
                                       params, state, created_at, started_at, ended_at, error, backfill_id, owner)
                     VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?) ON CONFLICT DO NOTHING""");
-            insertTask = c.prepareStatement(
-                    "INSERT INTO task_runs (run_id, task_id, state, attempts) VALUES (?, ?, ?, 0)");
+            insertTask =
+                    c.prepareStatement("INSERT INTO task_runs (run_id, task_id, state, attempts) VALUES (?, ?, ?, 0)");
             runState = c.prepareStatement("""
                     UPDATE runs SET state = ?, started_at = COALESCE(?, started_at), ended_at = ?, error = NULL
                     WHERE run_id = ?""");

@@ -10,8 +10,7 @@ import java.util.List;
 
 /** The start of a command line for a child JVM on this JVM's classpath, with the JVM flags Spark needs. */
 final class JavaProcess {
-    private JavaProcess() {
-    }
+    private JavaProcess() {}
 
     static List<String> command(String... jvmOptions) {
         List<String> command = new ArrayList<>();

@@ -42,8 +42,7 @@ public final class NoopExecutor implements Executor {
             }
 
             @Override
-            public void cancel(String reason) {
-            }
+            public void cancel(String reason) {}
 
             @Override
             public Optional<String> sparkApplicationId() {
@@ -58,8 +57,7 @@ public final class NoopExecutor implements Executor {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /** Registered in META-INF/services, for daemons the benchmarks start. */
     public static final class Factory implements ExecutorFactory {
@@ -70,7 +68,7 @@ public final class NoopExecutor implements Executor {
 
         @Override
         public Executor create(ExecutorConfig config) {
-            return new NoopExecutor(config.name(), request -> { });
+            return new NoopExecutor(config.name(), request -> {});
         }
     }
 }

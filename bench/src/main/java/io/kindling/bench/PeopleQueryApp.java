@@ -9,13 +9,16 @@ import org.apache.spark.sql.SparkSession;
  * it. Argument: the path of people.json.
  */
 public final class PeopleQueryApp {
-    private PeopleQueryApp() {
-    }
+    private PeopleQueryApp() {}
 
     public static void main(String[] args) {
         SparkSession spark = SparkSession.builder().appName("people-query").getOrCreate();
         try {
-            List<Row> rows = spark.read().json(args[0]).where("age > 21").select("name.first").takeAsList(21);
+            List<Row> rows = spark.read()
+                    .json(args[0])
+                    .where("age > 21")
+                    .select("name.first")
+                    .takeAsList(21);
             System.out.println("people-query: " + rows.size() + " rows");
         } finally {
             spark.stop();

@@ -24,8 +24,7 @@ final class RunListPage {
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RunListPage() {
-    }
+    private RunListPage() {}
 
     static List<Metric> measure(Path dir, int runs, int requests) throws Exception {
         String url = EngineHarness.sqliteUrl(dir, "history");
@@ -73,9 +72,10 @@ final class RunListPage {
             }
         }
         Stats s = new Stats(all);
-        String how = String.format("%,d runs in SQLite (loaded in %.0f s), pages of 50, %d requests over %d filters; "
-                + "slowest filter: %s (p95 %s ms)", runs, loadSeconds, s.count(), queries.size(), worst,
-                Metric.number(worstP95));
+        String how = String.format(
+                "%,d runs in SQLite (loaded in %.0f s), pages of 50, %d requests over %d filters; "
+                        + "slowest filter: %s (p95 %s ms)",
+                runs, loadSeconds, s.count(), queries.size(), worst, Metric.number(worstP95));
         return List.of(
                 Metric.of("7 run-list API page p50", s.median(), "ms", how),
                 Metric.below("7 run-list API page p95", s.percentile(95), "ms", 50, how));

@@ -43,11 +43,9 @@ final class SparkFigures {
     /** The bound on what the child process may add to a warm attempt, at p50. */
     private static final double MAX_PROCESS_COST_MS = 15;
 
-    private SparkFigures() {
-    }
+    private SparkFigures() {}
 
-    static List<Metric> warmVsSubmit(Path dir, Path examples, int warmUp, int attempts, int submits)
-            throws Exception {
+    static List<Metric> warmVsSubmit(Path dir, Path examples, int warmUp, int attempts, int submits) throws Exception {
         Path people = examples.resolve("data/people.json").toAbsolutePath();
         WarmExecutor child = new WarmExecutor("process", dir, people);
         WarmExecutor inProcess = new WarmExecutor("in-process", dir, people);
@@ -73,32 +71,73 @@ final class SparkFigures {
         Stats earlyChild = child.early();
         String warmHow = " attempts after " + warmUp + " that warmed the JIT";
         return List.of(
-                Metric.of("6 Spark SQL task, warm local executor", warmIn.median(), "ms", "mode: in-process (Spark in"
-                        + " the bench's JVM), median of " + warmIn.count() + warmHow + " (p99 "
-                        + Metric.number(warmIn.percentile(99)) + " ms)"),
-                Metric.of("6 Spark SQL task, warm local executor, child process", warmChild.median(), "ms",
+                Metric.of(
+                        "6 Spark SQL task, warm local executor",
+                        warmIn.median(),
+                        "ms",
+                        "mode: in-process (Spark in"
+                                + " the bench's JVM), median of " + warmIn.count() + warmHow + " (p99 "
+                                + Metric.number(warmIn.percentile(99)) + " ms)"),
+                Metric.of(
+                        "6 Spark SQL task, warm local executor, child process",
+                        warmChild.median(),
+                        "ms",
                         "mode: process (the default: Spark in a child JVM), median of " + warmChild.count() + warmHow
                                 + " (p99 " + Metric.number(warmChild.percentile(99)) + " ms)"),
-                Metric.atMost("6 child process minus in-process, p50", warmChild.median() - warmIn.median(), "ms",
-                        MAX_PROCESS_COST_MS, "what the process boundary adds to a warm attempt (attempts alternate)"),
-                Metric.of("6 Spark SQL task, fresh JVM through SparkSubmit", c.median(), "ms", "median of " + c.count()
-                        + " runs, process start to exit, master local[2]"),
-                Metric.atLeast("6 SparkSubmit / warm local executor", c.median() / warmIn.median(), "x", 50,
+                Metric.atMost(
+                        "6 child process minus in-process, p50",
+                        warmChild.median() - warmIn.median(),
+                        "ms",
+                        MAX_PROCESS_COST_MS,
+                        "what the process boundary adds to a warm attempt (attempts alternate)"),
+                Metric.of(
+                        "6 Spark SQL task, fresh JVM through SparkSubmit",
+                        c.median(),
+                        "ms",
+                        "median of " + c.count() + " runs, process start to exit, master local[2]"),
+                Metric.atLeast(
+                        "6 SparkSubmit / warm local executor",
+                        c.median() / warmIn.median(),
+                        "x",
+                        50,
                         "mode: in-process; same query, same machine, same run"),
-                Metric.atLeast("6 SparkSubmit / warm local executor, child process", c.median() / warmChild.median(),
-                        "x", 50, "mode: process (aim: 100x); same query, same machine, same run"),
-                Metric.of("6 Spark SQL task, first attempts after Spark's start", earlyIn.median(), "ms", "mode:"
-                        + " in-process, median of the first " + earlyIn.count() + " attempts after the one that"
-                        + " started Spark (JIT cold), not in the figures above"),
-                Metric.of("6 Spark SQL task, first attempts after Spark's start, child process", earlyChild.median(),
-                        "ms", "mode: process, as above"),
-                Metric.of("6 SparkSubmit / first attempts after Spark's start", c.median() / earlyIn.median(), "x",
+                Metric.atLeast(
+                        "6 SparkSubmit / warm local executor, child process",
+                        c.median() / warmChild.median(),
+                        "x",
+                        50,
+                        "mode: process (aim: 100x); same query, same machine, same run"),
+                Metric.of(
+                        "6 Spark SQL task, first attempts after Spark's start",
+                        earlyIn.median(),
+                        "ms",
+                        "mode:"
+                                + " in-process, median of the first " + earlyIn.count() + " attempts after the one that"
+                                + " started Spark (JIT cold), not in the figures above"),
+                Metric.of(
+                        "6 Spark SQL task, first attempts after Spark's start, child process",
+                        earlyChild.median(),
+                        "ms",
+                        "mode: process, as above"),
+                Metric.of(
+                        "6 SparkSubmit / first attempts after Spark's start",
+                        c.median() / earlyIn.median(),
+                        "x",
                         "mode: in-process, the ratio with the JIT still cold"),
-                Metric.of("6 SparkSubmit / first attempts after Spark's start, child process",
-                        c.median() / earlyChild.median(), "x", "mode: process, the ratio with the JIT still cold"),
-                Metric.of("6 first attempt, starting Spark, in-process", inProcess.first, "ms",
+                Metric.of(
+                        "6 SparkSubmit / first attempts after Spark's start, child process",
+                        c.median() / earlyChild.median(),
+                        "x",
+                        "mode: process, the ratio with the JIT still cold"),
+                Metric.of(
+                        "6 first attempt, starting Spark, in-process",
+                        inProcess.first,
+                        "ms",
                         "the attempt that started the SparkSession in the bench's JVM"),
-                Metric.of("6 first attempt, starting Spark, child process", child.first, "ms",
+                Metric.of(
+                        "6 first attempt, starting Spark, child process",
+                        child.first,
+                        "ms",
                         "the attempt that started the child JVM and its SparkSession"));
     }
 
@@ -110,25 +149,50 @@ final class SparkFigures {
         private final TaskBody body;
         /** The attempt that started Spark, in milliseconds. */
         double first;
+
         private final List<Double> millis = new ArrayList<>();
 
         WarmExecutor(String mode, Path figureDir, Path people) throws IOException {
             this.mode = mode;
             // a work dir each: the child runs in its own, and Spark may leave files there
             this.dir = Files.createDirectories(figureDir.resolve(mode));
-            this.executor = new ExecutorFactories().create(new ExecutorConfig("local-" + mode, "local", 2, dir,
-                    Map.of("spark.sql.shuffle.partitions", "4"),
-                    // people.json is read where it is, outside the work dir: the SQL guard must allow its folder
-                    Map.of("mode", mode, "master", "local[2]", "allowedRoots", people.getParent().toString())));
-            this.body = new TaskBody.Sql(SQL, Optional.empty(),
-                    Map.of("people", new DataRef("json", people.toString(), "error", Map.of())), Optional.empty());
+            this.executor = new ExecutorFactories()
+                    .create(new ExecutorConfig(
+                            "local-" + mode,
+                            "local",
+                            2,
+                            dir,
+                            Map.of("spark.sql.shuffle.partitions", "4"),
+                            // people.json is read where it is, outside the work dir: the SQL guard must allow its
+                            // folder
+                            Map.of(
+                                    "mode",
+                                    mode,
+                                    "master",
+                                    "local[2]",
+                                    "allowedRoots",
+                                    people.getParent().toString())));
+            this.body = new TaskBody.Sql(
+                    SQL,
+                    Optional.empty(),
+                    Map.of("people", new DataRef("json", people.toString(), "error", Map.of())),
+                    Optional.empty());
         }
 
         void attempt(int i) throws Exception {
-            AttemptRequest request = new AttemptRequest("people." + i, "bench", "people", "adults", 1, body,
-                    Map.of(), Map.of(), dir.resolve("logs/people." + i + ".log"));
+            AttemptRequest request = new AttemptRequest(
+                    "people." + i,
+                    "bench",
+                    "people",
+                    "adults",
+                    1,
+                    body,
+                    Map.of(),
+                    Map.of(),
+                    dir.resolve("logs/people." + i + ".log"));
             long start = System.nanoTime();
-            AttemptResult result = executor.start(request).result().toCompletableFuture().get(5, TimeUnit.MINUTES);
+            AttemptResult result =
+                    executor.start(request).result().toCompletableFuture().get(5, TimeUnit.MINUTES);
             double took = (System.nanoTime() - start) / 1e6;
             if (result.outcome() != AttemptResult.Outcome.SUCCEEDED) {
                 throw new IllegalStateException("the warm attempt failed (mode " + mode + "): "
@@ -158,16 +222,28 @@ final class SparkFigures {
     /** One fresh JVM through SparkSubmit; its wall time in milliseconds. */
     private static double submit(Path dir, Path people, int i) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(JavaProcess.command("-Xmx1g"));
-        command.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
-                "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.driver.bindAddress=127.0.0.1",
-                "--conf", "spark.sql.shuffle.partitions=4",
-                "--class", PeopleQueryApp.class.getName(),
-                emptyJar(dir).toString(), people.toString()));
+        command.addAll(List.of(
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                "local[2]",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.driver.bindAddress=127.0.0.1",
+                "--conf",
+                "spark.sql.shuffle.partitions=4",
+                "--class",
+                PeopleQueryApp.class.getName(),
+                emptyJar(dir).toString(),
+                people.toString()));
         Path log = dir.resolve("spark-submit-" + i + ".log");
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("SparkSubmit did not end within 5 minutes; see " + log);
@@ -189,7 +265,8 @@ final class SparkFigures {
         if (!Files.exists(jar)) {
             Manifest manifest = new Manifest();
             manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
-            try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
+            try (OutputStream out = Files.newOutputStream(jar);
+                    JarOutputStream j = new JarOutputStream(out, manifest)) {
                 j.flush();
             }
         }

@@ -24,10 +24,13 @@ class BenchSmokeTest {
     @Test
     void quickModeWritesEveryFigureWithANumber() throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        List<Metric> returned = BenchMain.run(BenchMain.Options.parse("--quick", "--out", out.toString()),
+        List<Metric> returned = BenchMain.run(
+                BenchMain.Options.parse("--quick", "--out", out.toString()),
                 new PrintStream(console, true, StandardCharsets.UTF_8));
 
-        JsonNode metrics = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("metrics");
+        JsonNode metrics = new ObjectMapper()
+                .readTree(out.resolve("results.json").toFile())
+                .get("metrics");
         assertThat(metrics).hasSize(returned.size());
         List<String> figures = new ArrayList<>();
         for (JsonNode m : metrics) {
@@ -43,8 +46,7 @@ class BenchSmokeTest {
                 assertThat(m.get("meets").isBoolean()).as(name).isTrue();
             }
         }
-        assertThat(figures).as("figures").containsAll(List.of("1", "2", "3", "4", "5", "6", "7",
-                "8"));
+        assertThat(figures).as("figures").containsAll(List.of("1", "2", "3", "4", "5", "6", "7", "8"));
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("| figure | value | unit | target | meets |");
     }
 }

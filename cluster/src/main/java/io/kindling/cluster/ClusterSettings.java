@@ -20,9 +20,17 @@ import java.util.List;
  * @param allowedRoots where SQL sent to the Connect server may read and write (Kindling's SQL guard); besides
  *                     these, the server's own warehouse in the state folder
  */
-public record ClusterSettings(Path stateDir, String host, int masterPort, int restPort, int masterUiPort,
-                              int workerUiPort, int connectPort, int workerCores, String workerMemory,
-                              List<String> allowedRoots) {
+public record ClusterSettings(
+        Path stateDir,
+        String host,
+        int masterPort,
+        int restPort,
+        int masterUiPort,
+        int workerUiPort,
+        int connectPort,
+        int workerCores,
+        String workerMemory,
+        List<String> allowedRoots) {
     public static final int MASTER_PORT = 7077;
     public static final int REST_PORT = 6066;
     public static final int MASTER_UI_PORT = 18080;
@@ -44,18 +52,36 @@ public record ClusterSettings(Path stateDir, String host, int masterPort, int re
      * folder, where the daemon keeps its data when started from the same place.
      */
     public static ClusterSettings defaults(Path stateDir) {
-        return new ClusterSettings(stateDir, "127.0.0.1", MASTER_PORT, REST_PORT, MASTER_UI_PORT, WORKER_UI_PORT,
-                CONNECT_PORT, 6, "6g", List.of(Path.of("").toAbsolutePath().toString()));
+        return new ClusterSettings(
+                stateDir,
+                "127.0.0.1",
+                MASTER_PORT,
+                REST_PORT,
+                MASTER_UI_PORT,
+                WORKER_UI_PORT,
+                CONNECT_PORT,
+                6,
+                "6g",
+                List.of(Path.of("").toAbsolutePath().toString()));
     }
 
     public ClusterSettings withPorts(int master, int rest, int masterUi, int workerUi, int connect) {
-        return new ClusterSettings(stateDir, host, master, rest, masterUi, workerUi, connect, workerCores,
-                workerMemory, allowedRoots);
+        return new ClusterSettings(
+                stateDir, host, master, rest, masterUi, workerUi, connect, workerCores, workerMemory, allowedRoots);
     }
 
     public ClusterSettings withAllowedRoots(List<String> roots) {
-        return new ClusterSettings(stateDir, host, masterPort, restPort, masterUiPort, workerUiPort, connectPort,
-                workerCores, workerMemory, roots);
+        return new ClusterSettings(
+                stateDir,
+                host,
+                masterPort,
+                restPort,
+                masterUiPort,
+                workerUiPort,
+                connectPort,
+                workerCores,
+                workerMemory,
+                roots);
     }
 
     public String masterUrl() {

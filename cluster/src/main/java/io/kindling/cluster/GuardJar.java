@@ -14,10 +14,10 @@ import java.nio.file.Path;
 final class GuardJar {
     /** The Spark session extension, for {@code spark.sql.extensions}. */
     static final String EXTENSION = "io.kindling.executor.guard.SparkGuardExtension";
+
     private static final String RESOURCE = "guard-classpath.txt";
 
-    private GuardJar() {
-    }
+    private GuardJar() {}
 
     static String path() {
         try (InputStream in = GuardJar.class.getResourceAsStream(RESOURCE)) {

@@ -52,7 +52,8 @@ public final class LocalCluster {
     private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 
     private final ClusterSettings settings;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public LocalCluster(ClusterSettings settings) {
         this.settings = requireNonNull(settings, "settings is null");
@@ -112,13 +113,13 @@ public final class LocalCluster {
         for (Component component : Component.values()) {
             Optional<ProcessHandle> process = running(component);
             String where = switch (component) {
-                case MASTER -> settings.masterUrl() + ", REST " + settings.restUrl() + ", UI "
-                        + settings.masterUiUrl();
+                case MASTER -> settings.masterUrl() + ", REST " + settings.restUrl() + ", UI " + settings.masterUiUrl();
                 case WORKER -> "UI http://" + settings.host() + ":" + settings.workerUiPort();
                 case CONNECT -> settings.connectUrl();
             };
-            status.put(component, process.map(p -> "running (pid " + p.pid() + "), " + where)
-                    .orElse("stopped"));
+            status.put(
+                    component,
+                    process.map(p -> "running (pid " + p.pid() + "), " + where).orElse("stopped"));
         }
         return status;
     }
@@ -136,8 +137,11 @@ public final class LocalCluster {
         try {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             // A pid can be reused after a reboot: only a JVM running the component's class is ours.
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().arguments().map(args -> Arrays.asList(args).contains(component.mainClass))
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info()
+                            .arguments()
+                            .map(args -> Arrays.asList(args).contains(component.mainClass))
                             .orElse(true));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
@@ -159,7 +163,8 @@ public final class LocalCluster {
     }
 
     private boolean masterReady() {
-        return listening(settings.restPort()) && get(settings.masterUiUrl() + "/json/").isPresent();
+        return listening(settings.restPort())
+                && get(settings.masterUiUrl() + "/json/").isPresent();
     }
 
     private void launchUnlessRunning(Component component, Path sparkHome) throws IOException {
@@ -177,7 +182,8 @@ public final class LocalCluster {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(settings.stateDir().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(component).toFile()))
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(logFile(component).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.put("SPARK_HOME", sparkHome.toString());
@@ -186,8 +192,11 @@ public final class LocalCluster {
         env.put("SPARK_LOCAL_IP", settings.host());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.remove("SPARK_CONF_DIR");
-        Files.writeString(logFile(component), "---- starting " + String.join(" ", command) + "\n",
-                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+        Files.writeString(
+                logFile(component),
+                "---- starting " + String.join(" ", command) + "\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         Process process = builder.start();
         Files.writeString(pidFile(component), Long.toString(process.pid()));
@@ -199,23 +208,46 @@ public final class LocalCluster {
         List<String> args = new ArrayList<>();
         switch (component) {
             case MASTER -> {
-                args.addAll(List.of("-Xmx512m", "-Dspark.master.rest.enabled=true",
-                        "-Dspark.master.rest.port=" + settings.restPort(), "-Dspark.master.rest.host=" + host,
-                        component.mainClass, "--host", host, "--port", Integer.toString(settings.masterPort()),
-                        "--webui-port", Integer.toString(settings.masterUiPort())));
+                args.addAll(List.of(
+                        "-Xmx512m",
+                        "-Dspark.master.rest.enabled=true",
+                        "-Dspark.master.rest.port=" + settings.restPort(),
+                        "-Dspark.master.rest.host=" + host,
+                        component.mainClass,
+                        "--host",
+                        host,
+                        "--port",
+                        Integer.toString(settings.masterPort()),
+                        "--webui-port",
+                        Integer.toString(settings.masterUiPort())));
             }
             case WORKER -> {
-                args.addAll(List.of("-Xmx512m", component.mainClass, "--host", host,
-                        "--webui-port", Integer.toString(settings.workerUiPort()),
-                        "--cores", Integer.toString(settings.workerCores()), "--memory", settings.workerMemory(),
-                        "--work-dir", state.resolve("work").toString(), settings.masterUrl()));
+                args.addAll(List.of(
+                        "-Xmx512m",
+                        component.mainClass,
+                        "--host",
+                        host,
+                        "--webui-port",
+                        Integer.toString(settings.workerUiPort()),
+                        "--cores",
+                        Integer.toString(settings.workerCores()),
+                        "--memory",
+                        settings.workerMemory(),
+                        "--work-dir",
+                        state.resolve("work").toString(),
+                        settings.masterUrl()));
             }
             case CONNECT -> {
-                args.addAll(List.of("-Xmx1g", "-Dspark.master=local[2]", "-Dspark.app.name=kindling-connect",
+                args.addAll(List.of(
+                        "-Xmx1g",
+                        "-Dspark.master=local[2]",
+                        "-Dspark.app.name=kindling-connect",
                         "-Dspark.connect.grpc.binding.address=" + host,
                         "-Dspark.connect.grpc.binding.port=" + settings.connectPort(),
-                        "-Dspark.driver.host=" + host, "-Dspark.driver.bindAddress=" + host,
-                        "-Dspark.ui.enabled=false", "-Dspark.sql.shuffle.partitions=4",
+                        "-Dspark.driver.host=" + host,
+                        "-Dspark.driver.bindAddress=" + host,
+                        "-Dspark.ui.enabled=false",
+                        "-Dspark.sql.shuffle.partitions=4",
                         "-Dspark.sql.warehouse.dir=" + state.resolve("connect-warehouse"),
                         "-Dspark.sql.extensions=" + GuardJar.EXTENSION,
                         "-Dspark.kindling.guard.roots=" + String.join(",", settings.allowedRoots()),
@@ -256,8 +288,12 @@ public final class LocalCluster {
 
     private Optional<String> get(String url) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(3))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -301,8 +337,11 @@ public final class LocalCluster {
             if (in == null) {
                 throw new IllegalStateException("jvm-flags.txt is missing from the kindling-cluster build");
             }
-            return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip().split("\\s+"))
-                    .filter(flag -> !flag.isEmpty()).toList();
+            return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .strip()
+                            .split("\\s+"))
+                    .filter(flag -> !flag.isEmpty())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

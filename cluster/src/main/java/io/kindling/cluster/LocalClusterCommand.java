@@ -13,11 +13,12 @@ import java.util.Map;
  */
 public final class LocalClusterCommand {
 
-    private LocalClusterCommand() {
-    }
+    private LocalClusterCommand() {}
 
     public static void main(String[] args) {
-        if (args.length < 1 || args.length > 2 || !List.of("start", "stop", "status").contains(args[0])) {
+        if (args.length < 1
+                || args.length > 2
+                || !List.of("start", "stop", "status").contains(args[0])) {
             System.err.println("usage: kindling-cluster start|stop|status [STATE_DIR]");
             System.exit(2);
         }
@@ -26,7 +27,9 @@ public final class LocalClusterCommand {
         String extraRoots = System.getenv().getOrDefault("KINDLING_CLUSTER_ALLOWED_ROOTS", "");
         if (!extraRoots.isBlank()) {
             List<String> roots = new ArrayList<>(settings.allowedRoots());
-            Arrays.stream(extraRoots.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+            Arrays.stream(extraRoots.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
                     .forEach(roots::add);
             settings = settings.withAllowedRoots(roots);
         }

@@ -18,14 +18,13 @@ import java.util.List;
 public final class SharedCluster {
     private static LocalCluster cluster;
 
-    private SharedCluster() {
-    }
+    private SharedCluster() {}
 
     public static synchronized LocalCluster get() {
         if (cluster == null) {
             try {
-                LocalCluster started = onFreePorts(Files.createDirectories(
-                        Path.of("target", "kindling-cluster-" + ProcessHandle.current().pid())));
+                LocalCluster started = onFreePorts(Files.createDirectories(Path.of(
+                        "target", "kindling-cluster-" + ProcessHandle.current().pid())));
                 Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "kindling-cluster-stop"));
                 started.start(Duration.ofMinutes(3));
                 cluster = started;

@@ -18,8 +18,7 @@ import java.util.stream.Stream;
 final class SparkHome {
     private static final String CLASSPATH_RESOURCE = "spark-classpath.txt";
 
-    private SparkHome() {
-    }
+    private SparkHome() {}
 
     /** Builds (or rebuilds, when the jar list changed) the folder and returns it. */
     static Path prepare(Path home) throws IOException {
@@ -55,7 +54,10 @@ final class SparkHome {
 
     private static List<Path> jars(String classpath) {
         return Arrays.stream(classpath.split(java.io.File.pathSeparator))
-                .map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .map(Path::of)
+                .toList();
     }
 
     private static String classpath() throws IOException {

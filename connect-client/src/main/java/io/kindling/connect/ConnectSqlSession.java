@@ -53,8 +53,8 @@ public final class ConnectSqlSession implements AutoCloseable {
     /** How often in a row a broken connection is re-attached before the operation is given up. */
     private static final int FOLLOW_RETRIES = 10;
     /** Error classes of a handle the server does not know (any more). */
-    private static final List<String> UNKNOWN_HANDLE = List.of("OPERATION_NOT_FOUND", "SESSION_NOT_FOUND",
-            "OPERATION_ABANDONED", "SESSION_CLOSED", "SESSION_CHANGED");
+    private static final List<String> UNKNOWN_HANDLE = List.of(
+            "OPERATION_NOT_FOUND", "SESSION_NOT_FOUND", "OPERATION_ABANDONED", "SESSION_CLOSED", "SESSION_CHANGED");
 
     private final SparkSession spark;
     private final SparkConnectClient client;
@@ -104,17 +104,36 @@ public final class ConnectSqlSession implements AutoCloseable {
      * Integer, Long, Double, Boolean, LocalDate, Instant, String or String[], sent as typed literals.
      */
     public void run(String sql, Map<String, Object> args, String operationId) {
-        stream(operationId, Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
-                .setInput(sql(sql, args)))).build(), response -> { });
+        stream(
+                operationId,
+                Plan.newBuilder()
+                        .setCommand(Command.newBuilder()
+                                .setSqlCommand(SqlCommand.newBuilder().setInput(sql(sql, args))))
+                        .build(),
+                response -> {});
     }
 
     /** Runs the last statement and writes its result, as operation {@code operationId}. */
-    public void runAndWrite(String sql, Map<String, Object> args, String operationId, String format, String mode,
-                            String path, Map<String, String> options) {
-        WriteOperation.Builder write = WriteOperation.newBuilder().setInput(sql(sql, args)).setSource(format)
-                .setPath(path).setMode(saveMode(mode)).putAllOptions(options);
-        stream(operationId, Plan.newBuilder().setCommand(Command.newBuilder().setWriteOperation(write)).build(),
-                response -> { });
+    public void runAndWrite(
+            String sql,
+            Map<String, Object> args,
+            String operationId,
+            String format,
+            String mode,
+            String path,
+            Map<String, String> options) {
+        WriteOperation.Builder write = WriteOperation.newBuilder()
+                .setInput(sql(sql, args))
+                .setSource(format)
+                .setPath(path)
+                .setMode(saveMode(mode))
+                .putAllOptions(options);
+        stream(
+                operationId,
+                Plan.newBuilder()
+                        .setCommand(Command.newBuilder().setWriteOperation(write))
+                        .build(),
+                response -> {});
     }
 
     /**
@@ -122,8 +141,10 @@ public final class ConnectSqlSession implements AutoCloseable {
      * (column names first).
      */
     public List<List<String>> runAndPreview(String sql, Map<String, Object> args, String operationId) {
-        Plan plan = Plan.newBuilder().setRoot(Relation.newBuilder().setLimit(Limit.newBuilder().setInput(sql(sql, args))
-                .setLimit(PREVIEW_ROWS))).build();
+        Plan plan = Plan.newBuilder()
+                .setRoot(Relation.newBuilder()
+                        .setLimit(Limit.newBuilder().setInput(sql(sql, args)).setLimit(PREVIEW_ROWS)))
+                .build();
         List<ExecutePlanResponse> responses = new ArrayList<>();
         stream(operationId, plan, responses::add);
         return table(responses);
@@ -136,7 +157,7 @@ public final class ConnectSqlSession implements AutoCloseable {
      * @throws NoSuchElementException when the server does not know the operation or the session
      */
     public void follow(String operationId) {
-        stream(operationId, null, response -> { });
+        stream(operationId, null, response -> {});
     }
 
     /**
@@ -150,13 +171,14 @@ public final class ConnectSqlSession implements AutoCloseable {
     }
 
     private List<List<String>> table(List<ExecutePlanResponse> responses) {
-        CloseableIterator<ExecutePlanResponse> replay = CloseableIterator$.MODULE$.apply(
-                CollectionConverters.asScala(responses.iterator()));
-        try (SparkResult<Row> result = new SparkResult<>(replay, allocator,
-                AgnosticEncoders.UnboundRowEncoder$.MODULE$, spark.timeZoneId())) {
+        CloseableIterator<ExecutePlanResponse> replay =
+                CloseableIterator$.MODULE$.apply(CollectionConverters.asScala(responses.iterator()));
+        try (SparkResult<Row> result =
+                new SparkResult<>(replay, allocator, AgnosticEncoders.UnboundRowEncoder$.MODULE$, spark.timeZoneId())) {
             Row[] rows = (Row[]) result.toArray();
             List<List<String>> table = new ArrayList<>();
-            String[] columns = result.schema() == null ? new String[0] : result.schema().fieldNames();
+            String[] columns =
+                    result.schema() == null ? new String[0] : result.schema().fieldNames();
             if (columns.length == 0) {
                 return table;
             }
@@ -193,19 +215,26 @@ public final class ConnectSqlSession implements AutoCloseable {
                     Iterator<ExecutePlanResponse> responses;
                     if (started) {
                         ReattachExecuteRequest.Builder request = ReattachExecuteRequest.newBuilder()
-                                .setSessionId(client.sessionId()).setUserContext(client.configuration().userContext())
-                                .setClientType(client.userAgent()).setOperationId(operationId);
+                                .setSessionId(client.sessionId())
+                                .setUserContext(client.configuration().userContext())
+                                .setClientType(client.userAgent())
+                                .setOperationId(operationId);
                         if (lastResponse != null) {
                             request.setLastResponseId(lastResponse);
                         }
                         responses = stub.reattachExecute(request.build());
                     } else {
                         started = true;
-                        responses = stub.executePlan(ExecutePlanRequest.newBuilder().setSessionId(client.sessionId())
+                        responses = stub.executePlan(ExecutePlanRequest.newBuilder()
+                                .setSessionId(client.sessionId())
                                 .setUserContext(client.configuration().userContext())
-                                .setClientType(client.userAgent()).setOperationId(operationId).setPlan(plan)
-                                .addTags(tag).addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
-                                        .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
+                                .setClientType(client.userAgent())
+                                .setOperationId(operationId)
+                                .setPlan(plan)
+                                .addTags(tag)
+                                .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
+                                        .setReattachOptions(
+                                                ReattachOptions.newBuilder().setReattachable(true)))
                                 .build());
                     }
                     while (responses.hasNext()) {
@@ -270,9 +299,12 @@ public final class ConnectSqlSession implements AutoCloseable {
 
     private void release(SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub, String operationId) {
         try {
-            stub.releaseExecute(ReleaseExecuteRequest.newBuilder().setSessionId(client.sessionId())
-                    .setUserContext(client.configuration().userContext()).setClientType(client.userAgent())
-                    .setOperationId(operationId).setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+            stub.releaseExecute(ReleaseExecuteRequest.newBuilder()
+                    .setSessionId(client.sessionId())
+                    .setUserContext(client.configuration().userContext())
+                    .setClientType(client.userAgent())
+                    .setOperationId(operationId)
+                    .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
                     .build());
         } catch (StatusRuntimeException e) {
             // nothing to release (never known, or already gone): the server forgets it by itself
@@ -282,8 +314,11 @@ public final class ConnectSqlSession implements AutoCloseable {
     /** A SQL relation whose named markers bind {@code args} as literals: values never become SQL text. */
     private static Relation sql(String sql, Map<String, Object> args) {
         SQL.Builder relation = SQL.newBuilder().setQuery(sql);
-        args.forEach((name, value) -> relation.putNamedArguments(name, Expression.newBuilder()
-                .setLiteral(LiteralValueProtoConverter.toLiteralProto(value)).build()));
+        args.forEach((name, value) -> relation.putNamedArguments(
+                name,
+                Expression.newBuilder()
+                        .setLiteral(LiteralValueProtoConverter.toLiteralProto(value))
+                        .build()));
         return Relation.newBuilder().setSql(relation).build();
     }
 
@@ -300,8 +335,8 @@ public final class ConnectSqlSession implements AutoCloseable {
             case "default":
                 return WriteOperation.SaveMode.SAVE_MODE_ERROR_IF_EXISTS;
             default:
-                throw new IllegalArgumentException("unknown save mode '" + mode + "' (append, overwrite, ignore, "
-                        + "error, errorifexists)");
+                throw new IllegalArgumentException(
+                        "unknown save mode '" + mode + "' (append, overwrite, ignore, " + "error, errorifexists)");
         }
     }
 

@@ -37,8 +37,7 @@ public interface AttemptHandle {
             }
 
             @Override
-            public void cancel(String reason) {
-            }
+            public void cancel(String reason) {}
 
             @Override
             public Optional<String> sparkApplicationId() {

@@ -21,8 +21,7 @@ import java.util.Set;
 public final class AttemptJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AttemptJson() {
-    }
+    private AttemptJson() {}
 
     public static ObjectNode encode(AttemptRequest request) {
         ObjectNode root = JSON.createObjectNode();
@@ -52,8 +51,8 @@ public final class AttemptJson {
             body.put("class", javaClass.className());
             body.set("args", JSON.valueToTree(javaClass.args()));
         } else {
-            throw new IllegalArgumentException("runs sql and class tasks, not "
-                    + request.body().getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "runs sql and class tasks, not " + request.body().getClass().getSimpleName());
         }
         return root;
     }
@@ -65,16 +64,29 @@ public final class AttemptJson {
             case "sql" -> {
                 Map<String, DataRef> inputs = new LinkedHashMap<>();
                 body.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), ref(e.getValue())));
-                yield new TaskBody.Sql(body.path("sql").asText(),
-                        Optional.ofNullable(body.get("sql_file")).map(n -> Path.of(n.asText())), inputs,
-                        Optional.ofNullable(body.get("output")).map(AttemptJson::ref), args(body.path("args")));
+                yield new TaskBody.Sql(
+                        body.path("sql").asText(),
+                        Optional.ofNullable(body.get("sql_file")).map(n -> Path.of(n.asText())),
+                        inputs,
+                        Optional.ofNullable(body.get("output")).map(AttemptJson::ref),
+                        args(body.path("args")));
             }
             case "class" -> new TaskBody.JavaClass(body.path("class").asText(), strings(body.path("args")));
-            default -> throw new IllegalArgumentException("unknown task body type '" + body.path("type").asText() + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown task body type '" + body.path("type").asText() + "'");
         };
-        return new AttemptRequest(root.path("attempt_id").asText(), root.path("run_id").asText(),
-                root.path("pipeline_id").asText(), root.path("task_id").asText(), root.path("attempt_number").asInt(),
-                taskBody, strings(root.path("params")), sparkConf, logFile, redactor(root.path("redact")));
+        return new AttemptRequest(
+                root.path("attempt_id").asText(),
+                root.path("run_id").asText(),
+                root.path("pipeline_id").asText(),
+                root.path("task_id").asText(),
+                root.path("attempt_number").asInt(),
+                taskBody,
+                strings(root.path("params")),
+                sparkConf,
+                logFile,
+                redactor(root.path("redact")));
     }
 
     /** A JSON object of strings as a map, in order. */
@@ -90,10 +102,14 @@ public final class AttemptJson {
         node.fields().forEachRemaining(e -> {
             String typeName = e.getValue().path("type").asText();
             String text = e.getValue().path("value").asText();
-            ParamType type = ParamType.named(typeName).orElseThrow(() -> new IllegalArgumentException(
-                    "marker :" + e.getKey() + " has an unknown type '" + typeName + "'"));
-            args.put(e.getKey(), type.parse(text).orElseThrow(() -> new IllegalArgumentException(
-                    "marker :" + e.getKey() + " holds '" + text + "', which is not " + type.described())));
+            ParamType type = ParamType.named(typeName)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "marker :" + e.getKey() + " has an unknown type '" + typeName + "'"));
+            args.put(
+                    e.getKey(),
+                    type.parse(text)
+                            .orElseThrow(() -> new IllegalArgumentException("marker :" + e.getKey() + " holds '" + text
+                                    + "', which is not " + type.described())));
         });
         return args;
     }
@@ -108,7 +124,10 @@ public final class AttemptJson {
     }
 
     private static DataRef ref(JsonNode node) {
-        return new DataRef(node.path("format").asText(), node.path("path").asText(), node.path("mode").asText(),
+        return new DataRef(
+                node.path("format").asText(),
+                node.path("path").asText(),
+                node.path("mode").asText(),
                 strings(node.path("options")));
     }
 

@@ -3,7 +3,7 @@ package io.kindling.executor;
 /** Hears from an executor about an attempt that runs outside the daemon. */
 @FunctionalInterface
 public interface AttemptListener {
-    AttemptListener NONE = remoteId -> { };
+    AttemptListener NONE = remoteId -> {};
 
     /**
      * The cluster accepted the attempt under {@code remoteId} (a driver id, an operation id), or is about to run

@@ -19,8 +19,8 @@ import java.time.format.DateTimeFormatter;
  * {@link Redactor}, so a secret the task was given is masked whoever writes it here.
  */
 public final class AttemptLog implements AutoCloseable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private final Clock clock;
     private final PrintWriter out;
@@ -39,19 +39,22 @@ public final class AttemptLog implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        BufferedWriter writer = Files.newBufferedWriter(
+                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return new AttemptLog(clock, new PrintWriter(writer), redactor);
     }
 
     /** A log on a stream someone else owns (a cluster driver's stderr); {@link #close} only flushes it. */
     public static AttemptLog on(java.io.OutputStream stream, Clock clock, Redactor redactor) {
-        return new AttemptLog(clock, new PrintWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8)) {
-            @Override
-            public void close() {
-                flush();
-            }
-        }, redactor);
+        return new AttemptLog(
+                clock,
+                new PrintWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8)) {
+                    @Override
+                    public void close() {
+                        flush();
+                    }
+                },
+                redactor);
     }
 
     /** Writes one entry; lines after the first of a multi-line text are indented under it. */

@@ -40,8 +40,16 @@ public record AttemptRequest(
     }
 
     /** An attempt with no secrets to mask. */
-    public AttemptRequest(String attemptId, String runId, String pipelineId, String taskId, int attemptNumber,
-                          TaskBody body, Map<String, String> params, Map<String, String> sparkConf, Path logFile) {
+    public AttemptRequest(
+            String attemptId,
+            String runId,
+            String pipelineId,
+            String taskId,
+            int attemptNumber,
+            TaskBody body,
+            Map<String, String> params,
+            Map<String, String> sparkConf,
+            Path logFile) {
         this(attemptId, runId, pipelineId, taskId, attemptNumber, body, params, sparkConf, logFile, Redactor.NONE);
     }
 }

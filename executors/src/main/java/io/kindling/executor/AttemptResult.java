@@ -7,7 +7,11 @@ import java.util.Optional;
 /** How an attempt ended. {@code error} is a one-paragraph message for people; details are in the log. */
 public record AttemptResult(Outcome outcome, Optional<String> error) {
 
-    public enum Outcome { SUCCEEDED, FAILED, CANCELLED }
+    public enum Outcome {
+        SUCCEEDED,
+        FAILED,
+        CANCELLED
+    }
 
     public AttemptResult {
         requireNonNull(outcome, "outcome is null");

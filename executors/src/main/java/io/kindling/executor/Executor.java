@@ -58,8 +58,7 @@ public interface Executor extends AutoCloseable {
      * would otherwise wait for (the local executor's Spark process, unless its {@code warmup} is {@code lazy}).
      * Returns at once; called once, after the executor was created.
      */
-    default void daemonReady() {
-    }
+    default void daemonReady() {}
 
     /** Whether the executor can take work now; cheap, called by health checks. */
     HealthStatus health();

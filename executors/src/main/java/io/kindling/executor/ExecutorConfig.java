@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param sparkConf Spark configuration applied to every attempt
  * @param options   type-specific settings (for example {@code master}, {@code url})
  */
-public record ExecutorConfig(String name, String type, int slots, Path workDir, Map<String, String> sparkConf,
-                             Map<String, String> options) {
+public record ExecutorConfig(
+        String name, String type, int slots, Path workDir, Map<String, String> sparkConf, Map<String, String> options) {
     public ExecutorConfig {
         requireNonNull(name, "name is null");
         requireNonNull(type, "type is null");

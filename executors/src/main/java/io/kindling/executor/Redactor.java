@@ -60,8 +60,9 @@ public record Redactor(Set<String> values) {
 
     /** Longest first: a value that contains another is masked whole. */
     private List<String> ordered() {
-        return values.stream().sorted(Comparator.comparingInt(String::length).reversed()
-                .thenComparing(Comparator.naturalOrder())).toList();
+        return values.stream()
+                .sorted(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()))
+                .toList();
     }
 
     /** The values are the secrets themselves: never print them. */

@@ -22,7 +22,8 @@ class AttemptLogTest {
             log.raw("driver: connecting with token-7f3a9\n");
         }
 
-        assertThat(Files.readString(file)).contains("submitting with --token ***", "driver: connecting with ***")
+        assertThat(Files.readString(file))
+                .contains("submitting with --token ***", "driver: connecting with ***")
                 .doesNotContain("token-7f3a9");
     }
 }

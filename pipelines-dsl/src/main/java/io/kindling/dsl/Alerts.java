@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * @param onDurationOver a run still going after this long alerts the {@code onFailure} webhooks
  */
-public record Alerts(List<String> onFailure, List<String> onSuccess, List<String> onRetry,
-                     Optional<Duration> onDurationOver) {
+public record Alerts(
+        List<String> onFailure, List<String> onSuccess, List<String> onRetry, Optional<Duration> onDurationOver) {
 
     public static final Alerts NONE = new Alerts(List.of(), List.of(), List.of(), Optional.empty());
 

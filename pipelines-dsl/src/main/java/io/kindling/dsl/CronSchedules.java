@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TimeZone;
-
 import org.quartz.CronExpression;
 
 /**
@@ -26,8 +25,7 @@ public final class CronSchedules {
             "@yearly", "0 0 0 1 1 ?",
             "@annually", "0 0 0 1 1 ?");
 
-    private CronSchedules() {
-    }
+    private CronSchedules() {}
 
     /**
      * The Quartz cron expression for {@code expression}; an {@link IllegalArgumentException} whose message
@@ -129,8 +127,8 @@ public final class CronSchedules {
             return new CronExpression(quartz);
         } catch (ParseException e) {
             String detail = quartz.equals(original) ? "" : " (as Quartz: '" + quartz + "')";
-            throw new IllegalArgumentException("cron: invalid expression '" + original + "'" + detail + ": "
-                    + e.getMessage());
+            throw new IllegalArgumentException(
+                    "cron: invalid expression '" + original + "'" + detail + ": " + e.getMessage());
         }
     }
 }

@@ -18,8 +18,7 @@ import java.util.Set;
  */
 final class DagValidator {
     /** A task's id and the entries of its depends_on, with positions. */
-    record Node(YamlMap.Scalar id, List<YamlMap.Scalar> dependsOn) {
-    }
+    record Node(YamlMap.Scalar id, List<YamlMap.Scalar> dependsOn) {}
 
     private final Problems problems;
 
@@ -32,8 +31,10 @@ final class DagValidator {
         for (Node task : tasks) {
             Node first = byId.putIfAbsent(task.id().value(), task);
             if (first != null) {
-                problems.at(task.id().node(), "duplicate task id '" + task.id().value() + "' (first defined at line "
-                        + (first.id().node().getStartMark().getLine() + 1) + ")");
+                problems.at(
+                        task.id().node(),
+                        "duplicate task id '" + task.id().value() + "' (first defined at line "
+                                + (first.id().node().getStartMark().getLine() + 1) + ")");
             }
         }
         Map<String, List<YamlMap.Scalar>> edges = new LinkedHashMap<>();
@@ -44,8 +45,10 @@ final class DagValidator {
                 if (dep.value().equals(id)) {
                     problems.at(dep.node(), "task '" + id + "' depends on itself");
                 } else if (!byId.containsKey(dep.value())) {
-                    problems.at(dep.node(), "unknown dependency '" + dep.value() + "' of task '" + id + "'"
-                            + Suggestions.hint(dep.value(), byId.keySet()));
+                    problems.at(
+                            dep.node(),
+                            "unknown dependency '" + dep.value() + "' of task '" + id + "'"
+                                    + Suggestions.hint(dep.value(), byId.keySet()));
                 } else {
                     valid.add(dep);
                 }
@@ -71,7 +74,8 @@ final class DagValidator {
             Set<String> distinct = new HashSet<>();
             deps.forEach(d -> distinct.add(d.value()));
             waiting.put(id, distinct.size());
-            distinct.forEach(d -> dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(id));
+            distinct.forEach(
+                    d -> dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(id));
             if (distinct.isEmpty()) {
                 ready.add(id);
             }
@@ -97,7 +101,10 @@ final class DagValidator {
             while (!visited.contains(at)) {
                 visited.add(at);
                 path.add(at);
-                at = edges.get(at).stream().map(YamlMap.Scalar::value).filter(left::contains).findFirst()
+                at = edges.get(at).stream()
+                        .map(YamlMap.Scalar::value)
+                        .filter(left::contains)
+                        .findFirst()
                         .orElseThrow();
             }
             int from = path.indexOf(at);
@@ -112,10 +119,12 @@ final class DagValidator {
         List<String> rotated = new ArrayList<>(cycle);
         Collections.rotate(rotated, -cycle.indexOf(first));
         String next = rotated.size() > 1 ? rotated.get(1) : first;
-        YamlMap.Scalar entry = edges.get(first).stream().filter(d -> d.value().equals(next)).findFirst()
+        YamlMap.Scalar entry = edges.get(first).stream()
+                .filter(d -> d.value().equals(next))
+                .findFirst()
                 .orElseThrow();
         rotated.add(first);
-        problems.at(entry.node(), "dependency cycle: " + String.join(" -> ", rotated)
-                + " (each task depends on the next)");
+        problems.at(
+                entry.node(), "dependency cycle: " + String.join(" -> ", rotated) + " (each task depends on the next)");
     }
 }

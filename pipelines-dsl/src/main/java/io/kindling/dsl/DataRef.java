@@ -21,7 +21,10 @@ public record DataRef(String format, String path, String mode, Map<String, Strin
     }
 
     public DataRef render(TemplateContext context) {
-        return new DataRef(format, Templates.renderPath(path, context), mode,
+        return new DataRef(
+                format,
+                Templates.renderPath(path, context),
+                mode,
                 Templates.renderValues(options, v -> Templates.render(v, context)));
     }
 }

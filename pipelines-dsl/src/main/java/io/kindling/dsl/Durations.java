@@ -17,8 +17,7 @@ public final class Durations {
     };
     private static final String HINT = "use a whole number and a unit, e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m";
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Parses a duration; anything else is an {@link IllegalArgumentException} with a user-facing message. */
     public static Duration parse(String text) {

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -28,6 +27,7 @@ final class ParamReader {
     static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
     /** Bound as SQL parameter markers too, so a param cannot take their names. */
     static final Set<String> BUILT_INS = Set.of("ds", "logical_time", "run_id", "pipeline");
+
     private static final Set<String> KEYS = Set.of("type", "default", "max_length", "pattern", "values");
 
     private final Problems problems;
@@ -49,13 +49,17 @@ final class ParamReader {
             names.add(name);
             Node key = entry.getValue().getKeyNode();
             if (!NAME.matcher(name).matches()) {
-                problems.at(key, "invalid param name '" + name + "': lowercase letters, digits and _, not starting "
-                        + "with a digit (SQL names it as the parameter marker :" + name + ")");
+                problems.at(
+                        key,
+                        "invalid param name '" + name + "': lowercase letters, digits and _, not starting "
+                                + "with a digit (SQL names it as the parameter marker :" + name + ")");
                 continue;
             }
             if (BUILT_INS.contains(name)) {
-                problems.at(key, "param name '" + name + "' is taken: ds, logical_time, run_id and pipeline are "
-                        + "built-in template names and SQL parameter markers");
+                problems.at(
+                        key,
+                        "param name '" + name + "' is taken: ds, logical_time, run_id and pipeline are "
+                                + "built-in template names and SQL parameter markers");
                 continue;
             }
             Node value = entry.getValue().getValueNode();
@@ -81,16 +85,20 @@ final class ParamReader {
         if (tag.equals(Tag.INT)) {
             Optional<Object> number = ParamType.INT.parse(text).or(() -> ParamType.LONG.parse(text));
             if (number.isEmpty()) {
-                problems.at(value, "params." + name + ": '" + text + "' is not a decimal int or long "
-                        + "(declare {type: string, default: \"" + text + "\"} for text)");
+                problems.at(
+                        value,
+                        "params." + name + ": '" + text + "' is not a decimal int or long "
+                                + "(declare {type: string, default: \"" + text + "\"} for text)");
             }
             return number.map(n -> ParamSpec.of(name, ParamType.of(n), n));
         }
         if (tag.equals(Tag.FLOAT)) {
             Optional<Object> number = ParamType.DOUBLE.parse(text);
             if (number.isEmpty()) {
-                problems.at(value, "params." + name + ": '" + text + "' is not a decimal number "
-                        + "(declare {type: string, default: \"" + text + "\"} for text)");
+                problems.at(
+                        value,
+                        "params." + name + ": '" + text + "' is not a decimal number "
+                                + "(declare {type: string, default: \"" + text + "\"} for text)");
             }
             return number.map(n -> ParamSpec.of(name, ParamType.DOUBLE, n));
         }
@@ -98,11 +106,15 @@ final class ParamReader {
             return Optional.of(ParamSpec.of(name, ParamType.BOOLEAN, text.matches("(?i)true|yes|on")));
         }
         if (tag.equals(Tag.TIMESTAMP)) {
-            return timestamp(text).map(t -> ParamSpec.of(name, ParamType.of(t), t)).or(() -> {
-                problems.at(value, "params." + name + ": '" + text + "' is not a date (yyyy-MM-dd) or an ISO-8601 "
-                        + "timestamp with an offset");
-                return Optional.empty();
-            });
+            return timestamp(text)
+                    .map(t -> ParamSpec.of(name, ParamType.of(t), t))
+                    .or(() -> {
+                        problems.at(
+                                value,
+                                "params." + name + ": '" + text + "' is not a date (yyyy-MM-dd) or an ISO-8601 "
+                                        + "timestamp with an offset");
+                        return Optional.empty();
+                    });
         }
         return Optional.of(ParamSpec.of(name, ParamType.STRING, text));
     }
@@ -118,32 +130,39 @@ final class ParamReader {
             return instant;
         }
         try {
-            return Optional.of(java.time.LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC));
+            return Optional.of(
+                    java.time.LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC));
         } catch (java.time.DateTimeException e) {
             return Optional.empty();
         }
     }
 
     private Optional<ParamSpec> declared(String name, Node node) {
-        YamlMap map = YamlMap.of(node, "params." + name, "param '" + name + "'", KEYS, problems).orElseThrow();
+        YamlMap map = YamlMap.of(node, "params." + name, "param '" + name + "'", KEYS, problems)
+                .orElseThrow();
         Optional<YamlMap.Scalar> typeName = map.requiredScalar("type");
-        Optional<ParamType> type = typeName.flatMap(t -> ParamType.named(t.value()).or(() -> {
-            problems.at(t.node(), "params." + name + ": unknown type '" + t.value() + "' (use one of "
-                    + ParamType.names() + ")" + Suggestions.hint(t.value(),
-                    Set.of(ParamType.names().split(", "))));
-            return Optional.empty();
-        }));
+        Optional<ParamType> type =
+                typeName.flatMap(t -> ParamType.named(t.value()).or(() -> {
+                    problems.at(
+                            t.node(),
+                            "params." + name + ": unknown type '" + t.value() + "' (use one of "
+                                    + ParamType.names() + ")"
+                                    + Suggestions.hint(
+                                            t.value(), Set.of(ParamType.names().split(", "))));
+                    return Optional.empty();
+                }));
         int maxLength = map.integer("max_length", 1).orElse(ParamSpec.DEFAULT_MAX_LENGTH);
         Optional<YamlMap.Scalar> pattern = map.scalar("pattern");
         pattern.ifPresent(p -> {
             try {
                 Pattern.compile(p.value());
             } catch (PatternSyntaxException e) {
-                problems.at(p.node(), "params." + name + ".pattern: not a regular expression: "
-                        + e.getDescription());
+                problems.at(p.node(), "params." + name + ".pattern: not a regular expression: " + e.getDescription());
             }
         });
-        List<String> values = map.scalars("values").orElse(List.of()).stream().map(YamlMap.Scalar::value).toList();
+        List<String> values = map.scalars("values").orElse(List.of()).stream()
+                .map(YamlMap.Scalar::value)
+                .toList();
         if (type.isEmpty()) {
             return Optional.empty();
         }
@@ -157,8 +176,8 @@ final class ParamReader {
         }
         ParamSpec noDefault;
         try {
-            noDefault = new ParamSpec(name, type.get(), Optional.empty(), maxLength,
-                    pattern.map(YamlMap.Scalar::value), values);
+            noDefault = new ParamSpec(
+                    name, type.get(), Optional.empty(), maxLength, pattern.map(YamlMap.Scalar::value), values);
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // the pattern, reported above
         }
@@ -174,8 +193,8 @@ final class ParamReader {
         }
         try {
             Object value = noDefault.check(given.get());
-            return Optional.of(new ParamSpec(name, type.get(), Optional.of(value), maxLength,
-                    noDefault.pattern(), values));
+            return Optional.of(
+                    new ParamSpec(name, type.get(), Optional.of(value), maxLength, noDefault.pattern(), values));
         } catch (IllegalArgumentException e) {
             problems.at(defaultNode.get(), "default: " + e.getMessage());
             return Optional.empty();
@@ -184,9 +203,16 @@ final class ParamReader {
 
     private boolean onlyFor(YamlMap map, String key, ParamType type, Set<ParamType> types) {
         if (map.has(key) && !types.contains(type)) {
-            problems.at(map.keyNode(key).orElseThrow(), key + ": only a param of type "
-                    + String.join(" or ", types.stream().map(ParamType::yamlName).sorted().toList())
-                    + " takes " + key + " (this one is " + type.yamlName() + ")");
+            problems.at(
+                    map.keyNode(key).orElseThrow(),
+                    key + ": only a param of type "
+                            + String.join(
+                                    " or ",
+                                    types.stream()
+                                            .map(ParamType::yamlName)
+                                            .sorted()
+                                            .toList())
+                            + " takes " + key + " (this one is " + type.yamlName() + ")");
             return false;
         }
         return true;
@@ -203,8 +229,9 @@ final class ParamReader {
                 problems.at(item, "params." + name + ": list items cannot be empty");
                 ok = false;
             } else if (scalar.getValue().contains(",")) {
-                problems.at(item, "params." + name + ": list items cannot hold ',' (the run history joins them "
-                        + "with it)");
+                problems.at(
+                        item,
+                        "params." + name + ": list items cannot hold ',' (the run history joins them " + "with it)");
                 ok = false;
             } else {
                 items.add(scalar.getValue());

@@ -17,8 +17,13 @@ import java.util.regex.Pattern;
  * @param pattern      a regular expression (Java syntax) a string, or each list item, must match whole
  * @param values       for an enum, the values allowed
  */
-public record ParamSpec(String name, ParamType type, Optional<Object> defaultValue, int maxLength,
-                        Optional<String> pattern, List<String> values) {
+public record ParamSpec(
+        String name,
+        ParamType type,
+        Optional<Object> defaultValue,
+        int maxLength,
+        Optional<String> pattern,
+        List<String> values) {
     /** The default {@code max_length}: a param is a value, not a payload. */
     public static final int DEFAULT_MAX_LENGTH = 4096;
     /** How much of a refused value a message shows. */
@@ -88,15 +93,15 @@ public record ParamSpec(String name, ParamType type, Optional<Object> defaultVal
             List<String> texts = new ArrayList<>();
             for (Object item : items) {
                 if (!(item instanceof String || item instanceof Number || item instanceof Boolean)) {
-                    throw new IllegalArgumentException("param '" + name + "' must be a list of strings, got an item "
-                            + shown(item));
+                    throw new IllegalArgumentException(
+                            "param '" + name + "' must be a list of strings, got an item " + shown(item));
                 }
                 texts.add(String.valueOf(item));
             }
             for (String item : texts) {
                 if (item.contains(",")) {
-                    throw new IllegalArgumentException("param '" + name + "': list items cannot hold ',', got "
-                            + shown(item));
+                    throw new IllegalArgumentException(
+                            "param '" + name + "': list items cannot hold ',', got " + shown(item));
                 }
             }
             return checkText(String.join(",", texts), given);
@@ -131,21 +136,21 @@ public record ParamSpec(String name, ParamType type, Optional<Object> defaultVal
         }
         Object value = type.parse(text).orElseThrow(() -> refused(given));
         if (value instanceof List<?> items && items.contains("")) {
-            throw new IllegalArgumentException("param '" + name + "': list items cannot be empty, got "
-                    + shown(given));
+            throw new IllegalArgumentException("param '" + name + "': list items cannot be empty, got " + shown(given));
         }
         if (type == ParamType.ENUM && !values.contains(text)) {
-            throw new IllegalArgumentException("param '" + name + "' must be one of " + values + ", got "
-                    + shown(given));
+            throw new IllegalArgumentException(
+                    "param '" + name + "' must be one of " + values + ", got " + shown(given));
         }
         if (pattern.isPresent()) {
             Pattern regex = Pattern.compile(pattern.get());
-            List<String> items = value instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+            List<String> items = value instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
                     : List.of(text);
             for (String item : items) {
                 if (!regex.matcher(item).matches()) {
-                    throw new IllegalArgumentException("param '" + name + "' must match the pattern "
-                            + pattern.get() + ", got " + shown(item));
+                    throw new IllegalArgumentException(
+                            "param '" + name + "' must match the pattern " + pattern.get() + ", got " + shown(item));
                 }
             }
         }
@@ -153,8 +158,8 @@ public record ParamSpec(String name, ParamType type, Optional<Object> defaultVal
     }
 
     private IllegalArgumentException refused(Object given) {
-        return new IllegalArgumentException("param '" + name + "' must be " + type.described() + ", got "
-                + shown(given));
+        return new IllegalArgumentException(
+                "param '" + name + "' must be " + type.described() + ", got " + shown(given));
     }
 
     /** A JSON number or boolean as text: 30, 2.5, 30.0 (not an int), true. */

@@ -58,7 +58,8 @@ public enum ParamType {
 
     /** The names of every type, for messages. */
     public static String names() {
-        return String.join(", ", Arrays.stream(values()).map(ParamType::yamlName).toList());
+        return String.join(
+                ", ", Arrays.stream(values()).map(ParamType::yamlName).toList());
     }
 
     /**
@@ -67,16 +68,18 @@ public enum ParamType {
      */
     public Optional<Object> parse(String text) {
         try {
-            return Optional.ofNullable(switch (this) {
-                case INT -> INTEGER.matcher(text).matches() ? Integer.parseInt(text) : null;
-                case LONG -> INTEGER.matcher(text).matches() ? Long.parseLong(text) : null;
-                case DOUBLE -> DECIMAL.matcher(text).matches() ? finite(Double.parseDouble(text)) : null;
-                case BOOLEAN -> text.equals("true") ? Boolean.TRUE : text.equals("false") ? Boolean.FALSE : null;
-                case DATE -> DAY.matcher(text).matches() ? LocalDate.parse(text) : null;
-                case TIMESTAMP -> OffsetDateTime.parse(text).toInstant();
-                case STRING, ENUM -> text;
-                case LIST -> text.isEmpty() ? List.of() : List.of(text.split(",", -1));
-            });
+            return Optional.ofNullable(
+                    switch (this) {
+                        case INT -> INTEGER.matcher(text).matches() ? Integer.parseInt(text) : null;
+                        case LONG -> INTEGER.matcher(text).matches() ? Long.parseLong(text) : null;
+                        case DOUBLE -> DECIMAL.matcher(text).matches() ? finite(Double.parseDouble(text)) : null;
+                        case BOOLEAN ->
+                            text.equals("true") ? Boolean.TRUE : text.equals("false") ? Boolean.FALSE : null;
+                        case DATE -> DAY.matcher(text).matches() ? LocalDate.parse(text) : null;
+                        case TIMESTAMP -> OffsetDateTime.parse(text).toInstant();
+                        case STRING, ENUM -> text;
+                        case LIST -> text.isEmpty() ? List.of() : List.of(text.split(",", -1));
+                    });
         } catch (NumberFormatException | DateTimeException e) {
             return Optional.empty();
         }
@@ -109,8 +112,8 @@ public enum ParamType {
         } else if (value instanceof List<?>) {
             return LIST;
         }
-        throw new IllegalArgumentException("not a param value: " + (value == null ? "null"
-                : value.getClass().getName()));
+        throw new IllegalArgumentException("not a param value: "
+                + (value == null ? "null" : value.getClass().getName()));
     }
 
     private static Double finite(double value) {

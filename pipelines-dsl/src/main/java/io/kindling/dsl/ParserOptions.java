@@ -12,8 +12,7 @@ import java.util.Set;
  * @param webhooks        webhook names from config.yml; empty means any name is accepted
  * @param defaultExecutor the executor of a task that names none (and whose pipeline defaults name none)
  */
-public record ParserOptions(Optional<Set<String>> executors, Optional<Set<String>> webhooks,
-                            String defaultExecutor) {
+public record ParserOptions(Optional<Set<String>> executors, Optional<Set<String>> webhooks, String defaultExecutor) {
     public ParserOptions {
         executors = executors.map(Set::copyOf);
         webhooks = webhooks.map(Set::copyOf);

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -57,7 +56,9 @@ public final class PipelineParser {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(fileOrFolder)) {
-            files = walk.filter(p -> isPipelineFile(p) && !isHidden(fileOrFolder.relativize(p))).sorted().toList();
+            files = walk.filter(p -> isPipelineFile(p) && !isHidden(fileOrFolder.relativize(p)))
+                    .sorted()
+                    .toList();
         } catch (IOException | RuntimeException e) {
             Problem problem = new Problem(fileOrFolder, 1, 1, "cannot list the folder: " + describe(e));
             return List.of(new ParseResult(fileOrFolder, Optional.empty(), List.of(problem)));
@@ -72,7 +73,9 @@ public final class PipelineParser {
                 Path owner = owners.putIfAbsent(id.value(), file);
                 if (owner != null) {
                     List<Problem> problems = new ArrayList<>(result.problems());
-                    problems.add(new Problem(file, id.node().getStartMark().getLine() + 1,
+                    problems.add(new Problem(
+                            file,
+                            id.node().getStartMark().getLine() + 1,
                             id.node().getStartMark().getColumn() + 1,
                             "pipeline id '" + id.value() + "' is already defined in " + owner));
                     problems.sort(null);
@@ -103,8 +106,7 @@ public final class PipelineParser {
     }
 
     /** One file's result and its pipeline id, when that much could be read (for duplicate ids). */
-    private record Parsed(ParseResult result, Optional<YamlMap.Scalar> id) {
-    }
+    private record Parsed(ParseResult result, Optional<YamlMap.Scalar> id) {}
 
     private Parsed read(Path file) {
         requireNonNull(file, "file is null");
@@ -120,7 +122,8 @@ public final class PipelineParser {
         } catch (IOException | RuntimeException e) {
             return failed(file, 1, 1, "cannot read the file: " + describe(e));
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -128,8 +131,13 @@ public final class PipelineParser {
         CoderResult coded = decoder.decode(in, out, true);
         if (coded.isError()) {
             int[] at = TextPositions.ofByte(bytes, in.position());
-            return failed(file, at[0], at[1], String.format(
-                    "YAML syntax error: the file is not UTF-8 text (byte 0x%02X)", bytes[in.position()] & 0xFF));
+            return failed(
+                    file,
+                    at[0],
+                    at[1],
+                    String.format(
+                            "YAML syntax error: the file is not UTF-8 text (byte 0x%02X)",
+                            bytes[in.position()] & 0xFF));
         }
         decoder.flush(out);
         return parse(file, bytes, out.flip().toString());
@@ -158,12 +166,16 @@ public final class PipelineParser {
     }
 
     private static Parsed tooLarge(Path file) {
-        return failed(file, 1, 1, "the file is larger than 1 MiB; pipeline files must be at most "
-                + MAX_FILE_BYTES + " bytes");
+        return failed(
+                file,
+                1,
+                1,
+                "the file is larger than 1 MiB; pipeline files must be at most " + MAX_FILE_BYTES + " bytes");
     }
 
     private static Parsed failed(Path file, int line, int column, String message) {
-        return new Parsed(new ParseResult(file, Optional.empty(), List.of(new Problem(file, line, column, message))),
+        return new Parsed(
+                new ParseResult(file, Optional.empty(), List.of(new Problem(file, line, column, message))),
                 Optional.empty());
     }
 

@@ -14,23 +14,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads a composed pipeline file into a {@link Pipeline}, reporting every problem on the way. */
 final class PipelineReader {
-    static final Set<String> KEYS = Set.of("pipeline", "description", "schedule", "max_active_runs", "params",
-            "defaults", "alerts", "tasks");
+    static final Set<String> KEYS =
+            Set.of("pipeline", "description", "schedule", "max_active_runs", "params", "defaults", "alerts", "tasks");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup");
     private static final Set<String> ALERT_KEYS = Set.of("on_failure", "on_success", "on_retry", "on_duration_over");
     private static final Pattern ID = TaskReader.ID;
     private static final ZoneId UTC = ZoneId.of("UTC");
 
     /** What was read: the pipeline's id as far as readable, and the pipeline when the file had no problem. */
-    record Read(Optional<YamlMap.Scalar> id, Optional<Pipeline> pipeline) {
-    }
+    record Read(Optional<YamlMap.Scalar> id, Optional<Pipeline> pipeline) {}
 
     private final ParserOptions options;
     private final Problems problems;
@@ -46,35 +44,53 @@ final class PipelineReader {
      */
     Read read(Node root, byte[] bytes, String text) {
         if (!(root instanceof MappingNode)) {
-            problems.at(root, "the top level of a pipeline file must be a mapping (pipeline:, tasks:, ...), got "
-                    + YamlMap.describe(root));
+            problems.at(
+                    root,
+                    "the top level of a pipeline file must be a mapping (pipeline:, tasks:, ...), got "
+                            + YamlMap.describe(root));
             return new Read(Optional.empty(), Optional.empty());
         }
         YamlMap map = YamlMap.of(root, "pipeline", "pipeline", KEYS, problems).orElseThrow();
         Optional<YamlMap.Scalar> id = map.requiredScalar("pipeline");
         id.filter(i -> !ID.matcher(i.value()).matches())
-                .ifPresent(i -> problems.at(i.node(),
-                        "invalid pipeline id '" + i.value() + "': " + TaskReader.ID_RULE));
+                .ifPresent(
+                        i -> problems.at(i.node(), "invalid pipeline id '" + i.value() + "': " + TaskReader.ID_RULE));
         String description = map.string("description").orElse("");
-        Optional<Schedule> schedule = map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
+        Optional<Schedule> schedule =
+                map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
         ParamReader paramReader = new ParamReader(problems);
-        Map<String, ParamSpec> params = map.value("params").map(paramReader::read).orElseGet(LinkedHashMap::new);
-        schedule.ifPresent(s -> params.values().stream().filter(ParamSpec::required).forEach(p ->
-                problems.at(map.keyNode("params").orElseThrow(), "param '" + p.name() + "' has no default, but "
-                        + "scheduled runs need one: give it a default, or remove the schedule")));
+        Map<String, ParamSpec> params =
+                map.value("params").map(paramReader::read).orElseGet(LinkedHashMap::new);
+        schedule.ifPresent(s -> params.values().stream()
+                .filter(ParamSpec::required)
+                .forEach(p -> problems.at(
+                        map.keyNode("params").orElseThrow(),
+                        "param '" + p.name() + "' has no default, but "
+                                + "scheduled runs need one: give it a default, or remove the schedule")));
         TemplateCheck templates = new TemplateCheck(paramReader.names(), problems);
         TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
-                .map(d -> TaskSettings.read(d, options, templates, problems)).orElse(TaskSettings.NONE);
-        Alerts alerts = map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);
+                .map(d -> TaskSettings.read(d, options, templates, problems))
+                .orElse(TaskSettings.NONE);
+        Alerts alerts =
+                map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);
         List<TaskReader.Draft> drafts = tasks(map, defaults, templates);
 
         if (!problems.isEmpty() || id.isEmpty()) {
             return new Read(id, Optional.empty());
         }
         List<Task> tasks = drafts.stream().map(d -> d.task().orElseThrow()).toList();
-        Pipeline pipeline = new Pipeline(id.get().value(), description, schedule, maxActiveRuns, params, alerts,
-                tasks, problems.file(), hash(bytes, drafts), text);
+        Pipeline pipeline = new Pipeline(
+                id.get().value(),
+                description,
+                schedule,
+                maxActiveRuns,
+                params,
+                alerts,
+                tasks,
+                problems.file(),
+                hash(bytes, drafts),
+                text);
         return new Read(id, Optional.of(pipeline));
     }
 
@@ -127,8 +143,10 @@ final class PipelineReader {
         try {
             return Optional.of(ZoneId.of(value.value()));
         } catch (DateTimeException e) {
-            problems.at(value.node(), "timezone: unknown time zone '" + value.value()
-                    + "' (use an IANA name such as Europe/Berlin, America/New_York or UTC)");
+            problems.at(
+                    value.node(),
+                    "timezone: unknown time zone '" + value.value()
+                            + "' (use an IANA name such as Europe/Berlin, America/New_York or UTC)");
             return Optional.empty();
         }
     }
@@ -144,9 +162,13 @@ final class PipelineReader {
     private List<String> webhooks(YamlMap map, String key) {
         List<String> names = new ArrayList<>();
         for (YamlMap.Scalar name : map.scalars(key).orElse(List.of())) {
-            options.webhooks().filter(known -> !known.contains(name.value())).ifPresent(known ->
-                    problems.at(name.node(), "unknown webhook '" + name.value() + "' in " + key + " (known: "
-                            + String.join(", ", new TreeSet<>(known)) + ")" + Suggestions.hint(name.value(), known)));
+            options.webhooks()
+                    .filter(known -> !known.contains(name.value()))
+                    .ifPresent(known -> problems.at(
+                            name.node(),
+                            "unknown webhook '" + name.value() + "' in " + key + " (known: "
+                                    + String.join(", ", new TreeSet<>(known)) + ")"
+                                    + Suggestions.hint(name.value(), known)));
             names.add(name.value());
         }
         return names;

@@ -3,7 +3,6 @@ package io.kindling.dsl;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.Node;
 

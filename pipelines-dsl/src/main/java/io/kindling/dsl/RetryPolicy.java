@@ -14,7 +14,10 @@ import java.time.Duration;
  */
 public record RetryPolicy(int retries, Duration delay, Backoff backoff, Duration maxDelay) {
 
-    public enum Backoff { FIXED, EXPONENTIAL }
+    public enum Backoff {
+        FIXED,
+        EXPONENTIAL
+    }
 
     public static final RetryPolicy NONE =
             new RetryPolicy(0, Duration.ofSeconds(30), Backoff.FIXED, Duration.ofMinutes(10));

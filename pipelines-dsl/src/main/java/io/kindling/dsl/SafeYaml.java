@@ -7,7 +7,6 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Optional;
 import java.util.Set;
-
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -32,8 +31,7 @@ final class SafeYaml {
     private static final Set<Tag> ALLOWED_TAGS =
             Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ, Tag.TIMESTAMP);
 
-    private SafeYaml() {
-    }
+    private SafeYaml() {}
 
     /** The document's root node, or empty after reporting why there is none. */
     static Optional<Node> compose(String text, Problems problems) {
@@ -45,8 +43,11 @@ final class SafeYaml {
             return Optional.empty();
         } catch (ReaderException e) {
             int[] position = TextPositions.ofCodePoint(text, e.getPosition());
-            problems.at(position[0], position[1], "YAML syntax error: special characters are not allowed (U+"
-                    + String.format("%04X", e.getCodePoint()) + ")");
+            problems.at(
+                    position[0],
+                    position[1],
+                    "YAML syntax error: special characters are not allowed (U+"
+                            + String.format("%04X", e.getCodePoint()) + ")");
             return Optional.empty();
         } catch (YAMLException e) {
             problems.at(1, 1, "YAML error: " + limitMessage(e));
@@ -82,8 +83,10 @@ final class SafeYaml {
         if (e.getContext() == null) {
             return "YAML syntax error: " + problem;
         }
-        String where = e.getContextMark() == null ? ""
-                : " at line " + (e.getContextMark().getLine() + 1) + ", column " + (e.getContextMark().getColumn() + 1);
+        String where = e.getContextMark() == null
+                ? ""
+                : " at line " + (e.getContextMark().getLine() + 1) + ", column "
+                        + (e.getContextMark().getColumn() + 1);
         return "YAML syntax error: " + problem + " (" + e.getContext() + where + ")";
     }
 
@@ -112,8 +115,10 @@ final class SafeYaml {
             if (node instanceof MappingNode mapping) {
                 for (NodeTuple tuple : mapping.getValue()) {
                     if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
-                        problems.at(tuple.getKeyNode(), "YAML merge keys (<<) are not supported; "
-                                + "use defaults: for settings shared by tasks");
+                        problems.at(
+                                tuple.getKeyNode(),
+                                "YAML merge keys (<<) are not supported; "
+                                        + "use defaults: for settings shared by tasks");
                     }
                     todo.push(tuple.getValueNode());
                     todo.push(tuple.getKeyNode());

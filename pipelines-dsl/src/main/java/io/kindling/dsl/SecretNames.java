@@ -10,8 +10,7 @@ public final class SecretNames {
     static final String PREFIX = "secrets.";
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private SecretNames() {
-    }
+    private SecretNames() {}
 
     /** Whether {@code name} is a valid secret name (the part after {@code secrets.}). */
     public static boolean isValid(String name) {
@@ -49,8 +48,7 @@ public final class SecretNames {
     }
 
     /** A {@code {{ secrets... }}} placeholder in a text, and the character index it starts at. */
-    record Placeholder(String text, int index) {
-    }
+    record Placeholder(String text, int index) {}
 
     /**
      * Every placeholder in {@code text} whose name starts with {@code secrets.}, well-formed or not. A plain

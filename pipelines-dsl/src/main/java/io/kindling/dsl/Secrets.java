@@ -12,6 +12,7 @@ public interface Secrets {
     Secrets NONE = name -> {
         throw new IllegalArgumentException("secret '" + name + "' is not set (no secret store is configured)");
     };
+
     String MASK = "***";
 
     /**

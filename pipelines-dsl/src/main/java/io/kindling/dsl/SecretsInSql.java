@@ -36,8 +36,10 @@ final class SecretsInSql {
     /** Checks the contents of {@code fileName}, read because of the {@code sql_file} value at {@code node}. */
     void checkFile(String sql, Node node, String fileName) {
         for (SecretNames.Placeholder p : SecretNames.placeholders(sql)) {
-            problems.at(node, "secrets may not appear in SQL text: " + p.text() + " in " + fileName + " line "
-                    + TextPositions.lineOf(sql, p.index()) + WHY);
+            problems.at(
+                    node,
+                    "secrets may not appear in SQL text: " + p.text() + " in " + fileName + " line "
+                            + TextPositions.lineOf(sql, p.index()) + WHY);
         }
     }
 }

@@ -18,8 +18,7 @@ final class SqlFiles {
     static final long MAX_BYTES = 1024 * 1024;
 
     /** A file read: its text, its bytes (for the content hash) and its path next to the pipeline file's. */
-    record SqlFile(String text, byte[] bytes, Path path) {
-    }
+    record SqlFile(String text, byte[] bytes, Path path) {}
 
     private final Path folder;
     private final Path shownFolder;
@@ -46,8 +45,10 @@ final class SqlFiles {
             return fail(value, "sql_file: invalid path '" + text + "'");
         }
         if (relative.isAbsolute()) {
-            return fail(value, "sql_file: '" + text + "' is absolute; give a path relative to the folder of the "
-                    + "pipeline file");
+            return fail(
+                    value,
+                    "sql_file: '" + text + "' is absolute; give a path relative to the folder of the "
+                            + "pipeline file");
         }
         Path resolved = folder.resolve(relative).normalize();
         if (!resolved.startsWith(folder)) {
@@ -59,8 +60,9 @@ final class SqlFiles {
         try {
             Path real = resolved.toRealPath();
             if (!real.startsWith(folder.toRealPath())) {
-                return fail(value, "sql_file: '" + text + "' is a link to a file outside the folder of the "
-                        + "pipeline file");
+                return fail(
+                        value,
+                        "sql_file: '" + text + "' is a link to a file outside the folder of the " + "pipeline file");
             }
             if (!Files.isRegularFile(real)) {
                 return fail(value, "sql_file: '" + text + "' is not a file");
@@ -69,14 +71,17 @@ final class SqlFiles {
                 return fail(value, "sql_file: '" + text + "' is larger than 1 MiB");
             }
             byte[] bytes = Files.readAllBytes(real);
-            String sql = StandardCharsets.UTF_8.newDecoder()
+            String sql = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
             if (sql.isBlank()) {
                 return fail(value, "sql_file: '" + text + "' is empty");
             }
-            return Optional.of(new SqlFile(sql, bytes, shownFolder.resolve(relative).normalize()));
+            return Optional.of(
+                    new SqlFile(sql, bytes, shownFolder.resolve(relative).normalize()));
         } catch (CharacterCodingException e) {
             return fail(value, "sql_file: '" + text + "' is not UTF-8 text");
         } catch (IOException | SecurityException e) {

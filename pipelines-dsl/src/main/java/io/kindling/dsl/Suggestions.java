@@ -6,8 +6,7 @@ import java.util.Optional;
 
 /** "Did you mean" for misspelt keys and names: the closest candidate within a small edit distance. */
 final class Suggestions {
-    private Suggestions() {
-    }
+    private Suggestions() {}
 
     static Optional<String> closest(String word, Collection<String> candidates) {
         String lower = word.toLowerCase(Locale.ROOT);

@@ -23,8 +23,13 @@ public sealed interface TaskBody {
      * @param args    what the statements' named parameter markers ({@code :name}) bind to, typed as
      *                {@link ParamType} says; empty until rendered for a run
      */
-    record Sql(String sql, Optional<Path> sqlFile, Map<String, DataRef> inputs, Optional<DataRef> output,
-               Map<String, Object> args) implements TaskBody {
+    record Sql(
+            String sql,
+            Optional<Path> sqlFile,
+            Map<String, DataRef> inputs,
+            Optional<DataRef> output,
+            Map<String, Object> args)
+            implements TaskBody {
         public Sql {
             requireNonNull(sql, "sql is null");
             requireNonNull(sqlFile, "sqlFile is null");
@@ -41,9 +46,12 @@ public sealed interface TaskBody {
 
         @Override
         public Sql render(TemplateContext context) {
-            return new Sql(Templates.renderSql(sql, context), sqlFile,
+            return new Sql(
+                    Templates.renderSql(sql, context),
+                    sqlFile,
                     Templates.renderValues(inputs, ref -> ref.render(context)),
-                    output.map(ref -> ref.render(context)), Templates.sqlArgs(context));
+                    output.map(ref -> ref.render(context)),
+                    Templates.sqlArgs(context));
         }
     }
 
@@ -70,7 +78,9 @@ public sealed interface TaskBody {
 
         @Override
         public Submit render(TemplateContext context) {
-            return new Submit(Templates.renderPath(jar, context), mainClass,
+            return new Submit(
+                    Templates.renderPath(jar, context),
+                    mainClass,
                     args.stream().map(a -> Templates.render(a, context)).toList());
         }
     }

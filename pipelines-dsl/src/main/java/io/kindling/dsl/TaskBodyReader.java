@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import org.yaml.snakeyaml.nodes.NodeTuple;
 
 /** Reads what a task runs ({@code sql}, {@code sql_file}, {@code class} or {@code submit}) and its data. */
@@ -21,8 +20,7 @@ final class TaskBodyReader {
     private static final Pattern VIEW_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** A task body and, when it came from {@code sql_file}, the file read. */
-    record Body(TaskBody body, Optional<SqlFiles.SqlFile> sqlFile) {
-    }
+    record Body(TaskBody body, Optional<SqlFiles.SqlFile> sqlFile) {}
 
     private final SqlFiles sqlFiles;
     private final TemplateCheck templates;
@@ -42,19 +40,24 @@ final class TaskBodyReader {
             problems.at(task.start(), label + " has no body: give one of sql, sql_file, class or submit");
         }
         for (String extra : given.subList(Math.min(1, given.size()), given.size())) {
-            problems.at(task.keyNode(extra).orElseThrow(), label + " has more than one body: '" + given.get(0)
-                    + "' and '" + extra + "' (give exactly one of sql, sql_file, class or submit)");
+            problems.at(
+                    task.keyNode(extra).orElseThrow(),
+                    label + " has more than one body: '" + given.get(0) + "' and '" + extra
+                            + "' (give exactly one of sql, sql_file, class or submit)");
         }
         boolean sql = given.contains("sql") || given.contains("sql_file");
         for (String key : List.of("inputs", "output")) {
             if (!sql && task.has(key)) {
-                problems.at(task.keyNode(key).orElseThrow(), key + ": only a task with sql or sql_file may have "
-                        + key + (given.isEmpty() ? "" : " (" + label + " uses " + given.get(0) + ")"));
+                problems.at(
+                        task.keyNode(key).orElseThrow(),
+                        key + ": only a task with sql or sql_file may have " + key
+                                + (given.isEmpty() ? "" : " (" + label + " uses " + given.get(0) + ")"));
             }
         }
         if (!given.contains("class") && task.has("args")) {
-            problems.at(task.keyNode("args").orElseThrow(), "args: only a task with class takes args "
-                    + "(a submit task lists its args under submit)");
+            problems.at(
+                    task.keyNode("args").orElseThrow(),
+                    "args: only a task with class takes args " + "(a submit task lists its args under submit)");
         }
         if (given.isEmpty()) {
             return Optional.empty();
@@ -84,15 +87,17 @@ final class TaskBodyReader {
             }
         } else if (value.isPresent()) {
             file = sqlFiles.read(value.get());
-            file.ifPresent(f -> templates.checkSqlFile(f.text(), value.get().node(), value.get().value()));
-            file.ifPresent(f -> secretsInSql.checkFile(f.text(), value.get().node(), value.get().value()));
+            file.ifPresent(f -> templates.checkSqlFile(
+                    f.text(), value.get().node(), value.get().value()));
+            file.ifPresent(f -> secretsInSql.checkFile(
+                    f.text(), value.get().node(), value.get().value()));
             text = file.map(SqlFiles.SqlFile::text);
         }
         Map<String, DataRef> inputs = inputs(task, label);
-        Optional<DataRef> output = task.map("output", "output of " + label, OUTPUT_KEYS).flatMap(this::output);
+        Optional<DataRef> output =
+                task.map("output", "output of " + label, OUTPUT_KEYS).flatMap(this::output);
         Optional<SqlFiles.SqlFile> read = file;
-        return text.map(sql -> new Body(new TaskBody.Sql(sql, read.map(SqlFiles.SqlFile::path), inputs, output),
-                read));
+        return text.map(sql -> new Body(new TaskBody.Sql(sql, read.map(SqlFiles.SqlFile::path), inputs, output), read));
     }
 
     private Map<String, DataRef> inputs(YamlMap task, String label) {
@@ -104,11 +109,17 @@ final class TaskBodyReader {
         for (Map.Entry<String, NodeTuple> entry : map.get().tuples().entrySet()) {
             String name = entry.getKey();
             if (!VIEW_NAME.matcher(name).matches()) {
-                problems.at(entry.getValue().getKeyNode(), "inputs: '" + name + "' is not a valid view name "
-                        + "(letters, digits and _, not starting with a digit)");
+                problems.at(
+                        entry.getValue().getKeyNode(),
+                        "inputs: '" + name + "' is not a valid view name "
+                                + "(letters, digits and _, not starting with a digit)");
             }
-            YamlMap.of(entry.getValue().getValueNode(), "inputs." + name, "input '" + name + "' of " + label,
-                            INPUT_KEYS, problems)
+            YamlMap.of(
+                            entry.getValue().getValueNode(),
+                            "inputs." + name,
+                            "input '" + name + "' of " + label,
+                            INPUT_KEYS,
+                            problems)
                     .flatMap(input -> dataRef(input, "error"))
                     .ifPresent(ref -> inputs.put(name, ref));
         }
@@ -118,8 +129,10 @@ final class TaskBodyReader {
     private Optional<DataRef> output(YamlMap output) {
         Optional<YamlMap.Scalar> mode = output.scalar("mode");
         if (mode.isPresent() && !OUTPUT_MODES.contains(mode.get().value())) {
-            problems.at(mode.get().node(), "mode: unknown output mode '" + mode.get().value()
-                    + "' (use overwrite, append, error, errorifexists or ignore)");
+            problems.at(
+                    mode.get().node(),
+                    "mode: unknown output mode '" + mode.get().value()
+                            + "' (use overwrite, append, error, errorifexists or ignore)");
             return Optional.empty();
         }
         return dataRef(output, mode.map(YamlMap.Scalar::value).orElse("overwrite"));
@@ -129,10 +142,11 @@ final class TaskBodyReader {
         Optional<YamlMap.Scalar> format = map.requiredScalar("format");
         Optional<YamlMap.Scalar> path = map.requiredScalar("path");
         Map<String, String> options = new LinkedHashMap<>();
-        map.scalarMap("options").ifPresent(o -> o.forEach((k, v) -> {
-            templates.check(v.value(), v.node());
-            options.put(k, v.value());
-        }));
+        map.scalarMap("options")
+                .ifPresent(o -> o.forEach((k, v) -> {
+                    templates.check(v.value(), v.node());
+                    options.put(k, v.value());
+                }));
         path.ifPresent(p -> templates.check(p.value(), p.node()));
         if (format.isEmpty() || path.isEmpty()) {
             return Optional.empty();
@@ -143,10 +157,11 @@ final class TaskBodyReader {
     private Optional<Body> javaClass(YamlMap task) {
         Optional<YamlMap.Scalar> name = task.requiredScalar("class").filter(n -> isClassName(n, "class"));
         Map<String, String> args = new LinkedHashMap<>();
-        task.scalarMap("args").ifPresent(a -> a.forEach((k, v) -> {
-            templates.check(v.value(), v.node());
-            args.put(k, v.value());
-        }));
+        task.scalarMap("args")
+                .ifPresent(a -> a.forEach((k, v) -> {
+                    templates.check(v.value(), v.node());
+                    args.put(k, v.value());
+                }));
         return name.map(n -> new Body(new TaskBody.JavaClass(n.value(), args), Optional.empty()));
     }
 
@@ -165,15 +180,20 @@ final class TaskBodyReader {
         if (jar.isEmpty() || mainClass.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Body(new TaskBody.Submit(jar.get().value(), mainClass.get().value(),
-                args.stream().map(YamlMap.Scalar::value).toList()), Optional.empty()));
+        return Optional.of(new Body(
+                new TaskBody.Submit(
+                        jar.get().value(),
+                        mainClass.get().value(),
+                        args.stream().map(YamlMap.Scalar::value).toList()),
+                Optional.empty()));
     }
 
     private boolean isClassName(YamlMap.Scalar name, String key) {
         boolean ok = CLASS_NAME.matcher(name.value()).matches();
         if (!ok) {
-            problems.at(name.node(), key + ": '" + name.value() + "' is not a Java class name "
-                    + "(like com.example.LoadWarehouse)");
+            problems.at(
+                    name.node(),
+                    key + ": '" + name.value() + "' is not a Java class name " + "(like com.example.LoadWarehouse)");
         }
         return ok;
     }

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -19,16 +18,20 @@ final class TaskReader {
     static final String ID_RULE = "use 1 to 64 characters from a-z, 0-9, _ and -";
     static final Set<String> KEYS = Stream.of(
                     Set.of("id", "description", "depends_on", "trigger_rule", "inputs", "output", "args"),
-                    TaskSettings.KEYS, Set.copyOf(TaskBodyReader.BODY_KEYS))
-            .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
+                    TaskSettings.KEYS,
+                    Set.copyOf(TaskBodyReader.BODY_KEYS))
+            .flatMap(Set::stream)
+            .collect(Collectors.toUnmodifiableSet());
 
     /**
      * What was read of one task: its id and dependencies (as far as readable, for checking the graph) and
      * the task itself when the entry had no problem.
      */
-    record Draft(Optional<YamlMap.Scalar> id, List<YamlMap.Scalar> dependsOn, Optional<Task> task,
-                 Optional<SqlFiles.SqlFile> sqlFile) {
-    }
+    record Draft(
+            Optional<YamlMap.Scalar> id,
+            List<YamlMap.Scalar> dependsOn,
+            Optional<Task> task,
+            Optional<SqlFiles.SqlFile> sqlFile) {}
 
     private final ParserOptions options;
     private final TaskSettings defaults;
@@ -36,8 +39,12 @@ final class TaskReader {
     private final TemplateCheck templates;
     private final Problems problems;
 
-    TaskReader(ParserOptions options, TaskSettings defaults, TaskBodyReader bodies, TemplateCheck templates,
-               Problems problems) {
+    TaskReader(
+            ParserOptions options,
+            TaskSettings defaults,
+            TaskBodyReader bodies,
+            TemplateCheck templates,
+            Problems problems) {
         this.options = options;
         this.defaults = defaults;
         this.bodies = bodies;
@@ -59,15 +66,22 @@ final class TaskReader {
         map.string("description");
         List<YamlMap.Scalar> dependsOn = map.scalars("depends_on").orElse(List.of());
         TriggerRule rule = map.scalar("trigger_rule").flatMap(this::triggerRule).orElse(TriggerRule.ALL_SUCCESS);
-        TaskSettings settings = TaskSettings.read(map, options, templates, problems).over(defaults);
+        TaskSettings settings =
+                TaskSettings.read(map, options, templates, problems).over(defaults);
         Optional<TaskBodyReader.Body> body = bodies.read(map, label);
         Optional<Task> task = Optional.empty();
         if (id.isPresent() && body.isPresent()) {
-            List<String> deps =
-                    List.copyOf(new LinkedHashSet<>(dependsOn.stream().map(YamlMap.Scalar::value).toList()));
-            task = Optional.of(new Task(id.get().value(), deps, rule,
-                    settings.executor().orElse(options.defaultExecutor()), settings.retryPolicy(),
-                    settings.timeout(), settings.sparkConf(), body.get().body()));
+            List<String> deps = List.copyOf(new LinkedHashSet<>(
+                    dependsOn.stream().map(YamlMap.Scalar::value).toList()));
+            task = Optional.of(new Task(
+                    id.get().value(),
+                    deps,
+                    rule,
+                    settings.executor().orElse(options.defaultExecutor()),
+                    settings.retryPolicy(),
+                    settings.timeout(),
+                    settings.sparkConf(),
+                    body.get().body()));
         }
         return Optional.of(new Draft(id, dependsOn, task, body.flatMap(TaskBodyReader.Body::sqlFile)));
     }
@@ -75,9 +89,12 @@ final class TaskReader {
     private Optional<TriggerRule> triggerRule(YamlMap.Scalar value) {
         Optional<TriggerRule> rule = TriggerRule.fromYaml(value.value());
         if (rule.isEmpty()) {
-            List<String> names = Stream.of(TriggerRule.values()).map(TriggerRule::yamlName).toList();
-            problems.at(value.node(), "trigger_rule: unknown rule '" + value.value() + "' (use "
-                    + String.join(", ", names) + ")" + Suggestions.hint(value.value(), names));
+            List<String> names =
+                    Stream.of(TriggerRule.values()).map(TriggerRule::yamlName).toList();
+            problems.at(
+                    value.node(),
+                    "trigger_rule: unknown rule '" + value.value() + "' (use " + String.join(", ", names) + ")"
+                            + Suggestions.hint(value.value(), names));
         }
         return rule;
     }
@@ -85,8 +102,10 @@ final class TaskReader {
     private static Optional<String> peekId(Node node) {
         if (node instanceof MappingNode mapping) {
             for (NodeTuple tuple : mapping.getValue()) {
-                if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("id")
-                        && tuple.getValueNode() instanceof ScalarNode value && !YamlMap.isNull(value)) {
+                if (tuple.getKeyNode() instanceof ScalarNode key
+                        && key.getValue().equals("id")
+                        && tuple.getValueNode() instanceof ScalarNode value
+                        && !YamlMap.isNull(value)) {
                     return Optional.of(value.getValue());
                 }
             }

@@ -12,14 +12,25 @@ import java.util.TreeSet;
  * The task settings that {@code defaults:} may give and a task may override. Read from either mapping; a
  * task's settings are {@link #over} the pipeline's defaults, then the built-in defaults apply.
  */
-record TaskSettings(Optional<String> executor, OptionalInt retries, Optional<Duration> retryDelay,
-                    Optional<RetryPolicy.Backoff> backoff, Optional<Duration> maxRetryDelay,
-                    Optional<Duration> timeout, Map<String, String> sparkConf) {
+record TaskSettings(
+        Optional<String> executor,
+        OptionalInt retries,
+        Optional<Duration> retryDelay,
+        Optional<RetryPolicy.Backoff> backoff,
+        Optional<Duration> maxRetryDelay,
+        Optional<Duration> timeout,
+        Map<String, String> sparkConf) {
 
     static final Set<String> KEYS =
             Set.of("executor", "retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout", "spark_conf");
-    static final TaskSettings NONE = new TaskSettings(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+    static final TaskSettings NONE = new TaskSettings(
+            Optional.empty(),
+            OptionalInt.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
 
     /**
      * Reads the settings keys of {@code map}, reporting bad values and unknown executor names; spark_conf
@@ -35,28 +46,42 @@ record TaskSettings(Optional<String> executor, OptionalInt retries, Optional<Dur
             timeout = Optional.empty();
         }
         Map<String, String> sparkConf = new LinkedHashMap<>();
-        map.scalarMap("spark_conf").ifPresent(conf -> conf.forEach((k, v) -> {
-            templates.check(v.value(), v.node());
-            sparkConf.put(k, v.value());
-        }));
-        return new TaskSettings(executor.map(YamlMap.Scalar::value), map.integer("retries", 0),
-                map.duration("retry_delay"), backoff, map.duration("max_retry_delay"), timeout, sparkConf);
+        map.scalarMap("spark_conf")
+                .ifPresent(conf -> conf.forEach((k, v) -> {
+                    templates.check(v.value(), v.node());
+                    sparkConf.put(k, v.value());
+                }));
+        return new TaskSettings(
+                executor.map(YamlMap.Scalar::value),
+                map.integer("retries", 0),
+                map.duration("retry_delay"),
+                backoff,
+                map.duration("max_retry_delay"),
+                timeout,
+                sparkConf);
     }
 
     /** These settings where given, else {@code defaults}'; spark_conf entries are merged key by key. */
     TaskSettings over(TaskSettings defaults) {
         Map<String, String> conf = new LinkedHashMap<>(defaults.sparkConf);
         conf.putAll(sparkConf);
-        return new TaskSettings(executor.or(defaults::executor),
+        return new TaskSettings(
+                executor.or(defaults::executor),
                 retries.isPresent() ? retries : defaults.retries,
-                retryDelay.or(defaults::retryDelay), backoff.or(defaults::backoff),
-                maxRetryDelay.or(defaults::maxRetryDelay), timeout.or(defaults::timeout), conf);
+                retryDelay.or(defaults::retryDelay),
+                backoff.or(defaults::backoff),
+                maxRetryDelay.or(defaults::maxRetryDelay),
+                timeout.or(defaults::timeout),
+                conf);
     }
 
     RetryPolicy retryPolicy() {
         RetryPolicy d = RetryPolicy.NONE;
-        return new RetryPolicy(retries.orElse(d.retries()), retryDelay.orElse(d.delay()),
-                backoff.orElse(d.backoff()), maxRetryDelay.orElse(d.maxDelay()));
+        return new RetryPolicy(
+                retries.orElse(d.retries()),
+                retryDelay.orElse(d.delay()),
+                backoff.orElse(d.backoff()),
+                maxRetryDelay.orElse(d.maxDelay()));
     }
 
     private static Optional<RetryPolicy.Backoff> backoff(YamlMap.Scalar value, Problems problems) {
@@ -76,8 +101,11 @@ record TaskSettings(Optional<String> executor, OptionalInt retries, Optional<Dur
             problems.at(name.node(), "executor: a name is required");
             return;
         }
-        options.executors().filter(known -> !known.contains(name.value())).ifPresent(known ->
-                problems.at(name.node(), "unknown executor '" + name.value() + "' (known: "
-                        + String.join(", ", new TreeSet<>(known)) + ")" + Suggestions.hint(name.value(), known)));
+        options.executors()
+                .filter(known -> !known.contains(name.value()))
+                .ifPresent(known -> problems.at(
+                        name.node(),
+                        "unknown executor '" + name.value() + "' (known: " + String.join(", ", new TreeSet<>(known))
+                                + ")" + Suggestions.hint(name.value(), known)));
     }
 }

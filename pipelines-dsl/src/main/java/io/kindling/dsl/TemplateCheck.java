@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
-
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -20,7 +19,8 @@ final class TemplateCheck {
     TemplateCheck(Set<String> paramNames, Problems problems) {
         this.paramNames = Set.copyOf(paramNames);
         this.problems = problems;
-        String params = paramNames.isEmpty() ? "params.<name>"
+        String params = paramNames.isEmpty()
+                ? "params.<name>"
                 : paramNames.stream().sorted().map(p -> "params." + p).collect(Collectors.joining(", "));
         this.known = "(known: ds, logical_time, run_id, pipeline, " + params + ")";
     }
@@ -28,15 +28,19 @@ final class TemplateCheck {
     /** Checks a string written in the pipeline file at {@code node}. */
     void check(String text, Node node) {
         for (String name : Templates.unknownNames(text, paramNames)) {
-            problems.at(node, SecretNames.isReference(name) ? SecretNames.malformed(name)
-                    : "unknown template variable '" + name + "' " + known);
+            problems.at(
+                    node,
+                    SecretNames.isReference(name)
+                            ? SecretNames.malformed(name)
+                            : "unknown template variable '" + name + "' " + known);
         }
         unclosed(text, node, "");
     }
 
     /** A {@code {{} that no {@code }}} closes would be left in the text as is: a typo, reported once. */
     private void unclosed(String text, Node node, String where) {
-        if (text.contains("{{") && Templates.PLACEHOLDER.matcher(text).replaceAll("").contains("{{")) {
+        if (text.contains("{{")
+                && Templates.PLACEHOLDER.matcher(text).replaceAll("").contains("{{")) {
             problems.at(node, where + "'{{' opens a template placeholder that no '}}' closes");
         }
     }

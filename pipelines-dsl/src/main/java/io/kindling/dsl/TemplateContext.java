@@ -18,8 +18,14 @@ import java.util.Optional;
  *                    (checked before it is used in a path) from the author's default
  * @param secrets     where {@code secrets.NAME} values come from; {@link Secrets#NONE} unless set per attempt
  */
-public record TemplateContext(String pipeline, String runId, Instant logicalTime, ZoneId zone,
-                              Map<String, String> params, Map<String, ParamSpec> specs, Secrets secrets) {
+public record TemplateContext(
+        String pipeline,
+        String runId,
+        Instant logicalTime,
+        ZoneId zone,
+        Map<String, String> params,
+        Map<String, ParamSpec> specs,
+        Secrets secrets) {
     public TemplateContext {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(runId, "runId is null");
@@ -31,8 +37,13 @@ public record TemplateContext(String pipeline, String runId, Instant logicalTime
     }
 
     /** A context without secrets ({@link Secrets#NONE}); {@link #withSecrets} sets them per attempt. */
-    public TemplateContext(String pipeline, String runId, Instant logicalTime, ZoneId zone,
-                           Map<String, String> params, Map<String, ParamSpec> specs) {
+    public TemplateContext(
+            String pipeline,
+            String runId,
+            Instant logicalTime,
+            ZoneId zone,
+            Map<String, String> params,
+            Map<String, ParamSpec> specs) {
         this(pipeline, runId, logicalTime, zone, params, specs, Secrets.NONE);
     }
 
@@ -40,14 +51,14 @@ public record TemplateContext(String pipeline, String runId, Instant logicalTime
      * A context whose params are all strings written by the author (tools and tests): every value is its param's
      * default, so none is checked as a caller's.
      */
-    public TemplateContext(String pipeline, String runId, Instant logicalTime, ZoneId zone,
-                           Map<String, String> params) {
+    public TemplateContext(
+            String pipeline, String runId, Instant logicalTime, ZoneId zone, Map<String, String> params) {
         this(pipeline, runId, logicalTime, zone, params, authored(params));
     }
 
     /** The context of a run of {@code pipeline} whose history holds {@code params}. */
-    public static TemplateContext of(Pipeline pipeline, String runId, Instant logicalTime, ZoneId zone,
-                                     Map<String, String> params) {
+    public static TemplateContext of(
+            Pipeline pipeline, String runId, Instant logicalTime, ZoneId zone, Map<String, String> params) {
         return new TemplateContext(pipeline.id(), runId, logicalTime, zone, params, pipeline.params());
     }
 
@@ -67,8 +78,10 @@ public record TemplateContext(String pipeline, String runId, Instant logicalTime
         if (text != null) {
             return text;
         }
-        return spec(name).defaultText().orElseThrow(() ->
-                new IllegalArgumentException("param '" + name + "' has no value in this run and no default"));
+        return spec(name)
+                .defaultText()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("param '" + name + "' has no value in this run and no default"));
     }
 
     /** Whether param {@code name}'s value came from whoever triggered the run rather than from the pipeline file. */

@@ -27,11 +27,11 @@ public final class Templates {
      * unclosed {@code {{} fails at once instead of backtracking over every split of the text after it.
      */
     static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]*+)}}");
+
     private static final Set<String> BUILT_INS = ParamReader.BUILT_INS;
     static final String PARAMS_PREFIX = "params.";
 
-    private Templates() {
-    }
+    private Templates() {}
 
     /** Renders every placeholder; a name that is not known is an {@link IllegalArgumentException}. */
     public static String render(String template, TemplateContext context) {
@@ -117,7 +117,8 @@ public final class Templates {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder(template.length() + 16);
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(value.apply(m.group(1).strip())));
+            m.appendReplacement(
+                    out, Matcher.quoteReplacement(value.apply(m.group(1).strip())));
         }
         m.appendTail(out);
         return out.toString();
@@ -132,15 +133,17 @@ public final class Templates {
             case "ds":
                 return ds(context);
             case "logical_time":
-                return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(context.logicalTime().atZone(context.zone()));
+                return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                        context.logicalTime().atZone(context.zone()));
             case "run_id":
                 return context.runId();
             case "pipeline":
                 return context.pipeline();
             default:
                 if (SecretNames.isReference(name)) {
-                    return context.secrets().value(SecretNames.secretOf(name).orElseThrow(
-                            () -> new IllegalArgumentException(SecretNames.malformed(name))));
+                    return context.secrets()
+                            .value(SecretNames.secretOf(name)
+                                    .orElseThrow(() -> new IllegalArgumentException(SecretNames.malformed(name))));
                 }
                 if (name.startsWith(PARAMS_PREFIX)) {
                     return context.text(name.substring(PARAMS_PREFIX.length()));
@@ -158,7 +161,8 @@ public final class Templates {
         Matcher m = PLACEHOLDER.matcher(template);
         while (m.find()) {
             String name = m.group(1).strip();
-            boolean known = BUILT_INS.contains(name) || SecretNames.secretOf(name).isPresent()
+            boolean known = BUILT_INS.contains(name)
+                    || SecretNames.secretOf(name).isPresent()
                     || (name.startsWith(PARAMS_PREFIX) && paramNames.contains(name.substring(PARAMS_PREFIX.length())));
             if (!known) {
                 unknown.add(name);

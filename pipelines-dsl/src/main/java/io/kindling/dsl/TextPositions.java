@@ -2,8 +2,7 @@ package io.kindling.dsl;
 
 /** 1-based line and column of an offset in text or bytes, for errors that carry no SnakeYAML mark. */
 final class TextPositions {
-    private TextPositions() {
-    }
+    private TextPositions() {}
 
     /** {line, column} of the code point with index {@code codePointIndex}. */
     static int[] ofCodePoint(String text, int codePointIndex) {

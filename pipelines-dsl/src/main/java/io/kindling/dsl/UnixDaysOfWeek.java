@@ -17,8 +17,7 @@ final class UnixDaysOfWeek {
     private static final Pattern NAMED = Pattern.compile("[A-Za-z]{3}(?:(?:-[A-Za-z]{3})?(?:/\\d+)?|#\\d+)");
     private static final Pattern NTH = Pattern.compile("(\\d+)(#\\d+|L)");
 
-    private UnixDaysOfWeek() {
-    }
+    private UnixDaysOfWeek() {}
 
     /** The field with every numeric term written as day names; terms that use names are kept as written. */
     static String toQuartz(String field) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -24,8 +23,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class YamlMap {
     /** A scalar's text with its node, for positions. A YAML null reads as the empty string. */
-    record Scalar(String value, Node node) {
-    }
+    record Scalar(String value, Node node) {}
 
     private final MappingNode mapping;
     private final String label;
@@ -33,8 +31,7 @@ final class YamlMap {
     private final Problems problems;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
 
-    private YamlMap(MappingNode mapping, String label, String where, Optional<Set<String>> known,
-                    Problems problems) {
+    private YamlMap(MappingNode mapping, String label, String where, Optional<Set<String>> known, Problems problems) {
         this.mapping = mapping;
         this.label = label;
         this.where = where;
@@ -51,8 +48,10 @@ final class YamlMap {
             String key = scalar.getValue();
             NodeTuple first = entries.get(key);
             if (first != null) {
-                problems.at(keyNode, "duplicate key '" + key + "' in " + where + " (first at line "
-                        + (first.getKeyNode().getStartMark().getLine() + 1) + ")");
+                problems.at(
+                        keyNode,
+                        "duplicate key '" + key + "' in " + where + " (first at line "
+                                + (first.getKeyNode().getStartMark().getLine() + 1) + ")");
             } else if (known.isPresent() && !known.get().contains(key)) {
                 problems.at(keyNode, "unknown key '" + key + "' in " + where + Suggestions.hint(key, known.get()));
             } else {
@@ -71,8 +70,8 @@ final class YamlMap {
         return of(node, label, label, Optional.empty(), problems);
     }
 
-    private static Optional<YamlMap> of(Node node, String label, String where, Optional<Set<String>> known,
-                                        Problems problems) {
+    private static Optional<YamlMap> of(
+            Node node, String label, String where, Optional<Set<String>> known, Problems problems) {
         if (node instanceof MappingNode mapping) {
             return Optional.of(new YamlMap(mapping, label, where, known, problems));
         }
@@ -161,7 +160,9 @@ final class YamlMap {
     Optional<Boolean> bool(String key) {
         Optional<Scalar> scalar = scalar(key);
         if (scalar.isPresent() && !scalar.get().value().matches("(?i)true|false|yes|no|on|off")) {
-            problems.at(scalar.get().node(), key + ": expected true or false, got '" + scalar.get().value() + "'");
+            problems.at(
+                    scalar.get().node(),
+                    key + ": expected true or false, got '" + scalar.get().value() + "'");
             return Optional.empty();
         }
         return scalar.map(s -> s.value().matches("(?i)true|yes|on"));
@@ -223,8 +224,8 @@ final class YamlMap {
         Map<String, Scalar> values = new LinkedHashMap<>();
         entries.forEach((key, tuple) -> {
             Node node = tuple.getValueNode();
-            Optional<Scalar> scalar = isNull(node) ? Optional.of(new Scalar("", node))
-                    : scalar(label + "." + key, node, problems);
+            Optional<Scalar> scalar =
+                    isNull(node) ? Optional.of(new Scalar("", node)) : scalar(label + "." + key, node, problems);
             scalar.ifPresent(s -> values.put(key, s));
         });
         return values;

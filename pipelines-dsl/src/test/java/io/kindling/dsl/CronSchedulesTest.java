@@ -9,7 +9,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -90,30 +89,31 @@ class CronSchedulesTest {
 
     @Test
     void dailyAtHalfPastTwoInBerlin() {
-        List<ZonedDateTime> times = CronSchedules.nextFireTimes(schedule("30 2 * * *", BERLIN),
-                Instant.parse("2024-06-01T10:00:00Z"), 3);
+        List<ZonedDateTime> times =
+                CronSchedules.nextFireTimes(schedule("30 2 * * *", BERLIN), Instant.parse("2024-06-01T10:00:00Z"), 3);
 
-        assertThat(times).containsExactly(berlin("2024-06-02T02:30"), berlin("2024-06-03T02:30"),
-                berlin("2024-06-04T02:30"));
+        assertThat(times)
+                .containsExactly(berlin("2024-06-02T02:30"), berlin("2024-06-03T02:30"), berlin("2024-06-04T02:30"));
         assertThat(times.get(0).toInstant()).isEqualTo(Instant.parse("2024-06-02T00:30:00Z"));
     }
 
     @Test
     void aTimeThatDoesNotExistOnTheSpringChangeIsSkipped() {
-        List<ZonedDateTime> times = CronSchedules.nextFireTimes(schedule("30 2 * * *", BERLIN),
-                Instant.parse("2024-03-29T12:00:00Z"), 3);
+        List<ZonedDateTime> times =
+                CronSchedules.nextFireTimes(schedule("30 2 * * *", BERLIN), Instant.parse("2024-03-29T12:00:00Z"), 3);
 
-        assertThat(times).containsExactly(berlin("2024-03-30T02:30"), berlin("2024-04-01T02:30"),
-                berlin("2024-04-02T02:30"));
+        assertThat(times)
+                .containsExactly(berlin("2024-03-30T02:30"), berlin("2024-04-01T02:30"), berlin("2024-04-02T02:30"));
     }
 
     @Test
     void aTimeThatHappensTwiceOnTheAutumnChangeFiresOnce() {
-        List<ZonedDateTime> times = CronSchedules.nextFireTimes(schedule("30 2 * * *", BERLIN),
-                Instant.parse("2024-10-26T12:00:00Z"), 2);
+        List<ZonedDateTime> times =
+                CronSchedules.nextFireTimes(schedule("30 2 * * *", BERLIN), Instant.parse("2024-10-26T12:00:00Z"), 2);
 
-        assertThat(times).extracting(ZonedDateTime::toInstant).containsExactly(
-                Instant.parse("2024-10-27T01:30:00Z"), Instant.parse("2024-10-28T01:30:00Z"));
+        assertThat(times)
+                .extracting(ZonedDateTime::toInstant)
+                .containsExactly(Instant.parse("2024-10-27T01:30:00Z"), Instant.parse("2024-10-28T01:30:00Z"));
     }
 
     @Test
@@ -121,23 +121,32 @@ class CronSchedulesTest {
         Schedule every10 = schedule("*/10 * * * *", ZoneOffset.UTC);
         Instant start = Instant.parse("2024-06-01T10:00:00Z");
 
-        assertThat(CronSchedules.fireTimesBetween(every10, start, start.plusSeconds(3600), 100)).containsExactly(
-                Instant.parse("2024-06-01T10:10:00Z"), Instant.parse("2024-06-01T10:20:00Z"),
-                Instant.parse("2024-06-01T10:30:00Z"), Instant.parse("2024-06-01T10:40:00Z"),
-                Instant.parse("2024-06-01T10:50:00Z"), Instant.parse("2024-06-01T11:00:00Z"));
-        assertThat(CronSchedules.fireTimesBetween(every10, start, start.plusSeconds(3600), 2)).containsExactly(
-                Instant.parse("2024-06-01T10:10:00Z"), Instant.parse("2024-06-01T10:20:00Z"));
-        assertThat(CronSchedules.fireTimesBetween(every10, start, start.plusSeconds(599), 100)).isEmpty();
+        assertThat(CronSchedules.fireTimesBetween(every10, start, start.plusSeconds(3600), 100))
+                .containsExactly(
+                        Instant.parse("2024-06-01T10:10:00Z"), Instant.parse("2024-06-01T10:20:00Z"),
+                        Instant.parse("2024-06-01T10:30:00Z"), Instant.parse("2024-06-01T10:40:00Z"),
+                        Instant.parse("2024-06-01T10:50:00Z"), Instant.parse("2024-06-01T11:00:00Z"));
+        assertThat(CronSchedules.fireTimesBetween(every10, start, start.plusSeconds(3600), 2))
+                .containsExactly(Instant.parse("2024-06-01T10:10:00Z"), Instant.parse("2024-06-01T10:20:00Z"));
+        assertThat(CronSchedules.fireTimesBetween(every10, start, start.plusSeconds(599), 100))
+                .isEmpty();
     }
 
     @Test
     void weekdaysMeanMondayToFriday() {
-        List<ZonedDateTime> times = CronSchedules.nextFireTimes(schedule("0 9 * * 1-5", ZoneOffset.UTC),
-                Instant.parse("2024-06-01T00:00:00Z"), 7);
+        List<ZonedDateTime> times = CronSchedules.nextFireTimes(
+                schedule("0 9 * * 1-5", ZoneOffset.UTC), Instant.parse("2024-06-01T00:00:00Z"), 7);
 
-        assertThat(times).extracting(ZonedDateTime::getDayOfWeek).containsExactly(DayOfWeek.MONDAY,
-                DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY, DayOfWeek.MONDAY,
-                DayOfWeek.TUESDAY);
+        assertThat(times)
+                .extracting(ZonedDateTime::getDayOfWeek)
+                .containsExactly(
+                        DayOfWeek.MONDAY,
+                        DayOfWeek.TUESDAY,
+                        DayOfWeek.WEDNESDAY,
+                        DayOfWeek.THURSDAY,
+                        DayOfWeek.FRIDAY,
+                        DayOfWeek.MONDAY,
+                        DayOfWeek.TUESDAY);
         assertThat(times).allSatisfy(t -> assertThat(t.toLocalTime()).isEqualTo(java.time.LocalTime.of(9, 0)));
     }
 
@@ -145,34 +154,41 @@ class CronSchedulesTest {
     void sundayIsZeroAndSevenInUnixCron() {
         Instant after = Instant.parse("2024-06-01T00:00:00Z");
 
-        assertThat(CronSchedules.nextFireTimes(schedule("0 0 * * 0", ZoneOffset.UTC), after, 1).get(0).getDayOfWeek())
+        assertThat(CronSchedules.nextFireTimes(schedule("0 0 * * 0", ZoneOffset.UTC), after, 1)
+                        .get(0)
+                        .getDayOfWeek())
                 .isEqualTo(DayOfWeek.SUNDAY);
-        assertThat(CronSchedules.nextFireTimes(schedule("0 0 * * 7", ZoneOffset.UTC), after, 1).get(0).getDayOfWeek())
+        assertThat(CronSchedules.nextFireTimes(schedule("0 0 * * 7", ZoneOffset.UTC), after, 1)
+                        .get(0)
+                        .getDayOfWeek())
                 .isEqualTo(DayOfWeek.SUNDAY);
     }
 
     @Test
     void everyFiveMinutes() {
-        List<ZonedDateTime> times = CronSchedules.nextFireTimes(schedule("*/5 * * * *", ZoneOffset.UTC),
-                Instant.parse("2024-06-01T10:02:30Z"), 3);
+        List<ZonedDateTime> times = CronSchedules.nextFireTimes(
+                schedule("*/5 * * * *", ZoneOffset.UTC), Instant.parse("2024-06-01T10:02:30Z"), 3);
 
-        assertThat(times).extracting(ZonedDateTime::toInstant).containsExactly(
-                Instant.parse("2024-06-01T10:05:00Z"), Instant.parse("2024-06-01T10:10:00Z"),
-                Instant.parse("2024-06-01T10:15:00Z"));
+        assertThat(times)
+                .extracting(ZonedDateTime::toInstant)
+                .containsExactly(
+                        Instant.parse("2024-06-01T10:05:00Z"),
+                        Instant.parse("2024-06-01T10:10:00Z"),
+                        Instant.parse("2024-06-01T10:15:00Z"));
     }
 
     @Test
     void fireTimesAreStrictlyAfterTheGivenInstant() {
-        List<ZonedDateTime> times = CronSchedules.nextFireTimes(schedule("*/5 * * * *", ZoneOffset.UTC),
-                Instant.parse("2024-06-01T10:05:00Z"), 1);
+        List<ZonedDateTime> times = CronSchedules.nextFireTimes(
+                schedule("*/5 * * * *", ZoneOffset.UTC), Instant.parse("2024-06-01T10:05:00Z"), 1);
 
         assertThat(times.get(0).toInstant()).isEqualTo(Instant.parse("2024-06-01T10:10:00Z"));
     }
 
     @Test
     void aScheduleThatEndsGivesFewerTimes() {
-        Schedule once = new Schedule("0 0 0 1 1 ? 2030", CronSchedules.toQuartz("0 0 0 1 1 ? 2030"),
-                ZoneOffset.UTC, false);
+        Schedule once =
+                new Schedule("0 0 0 1 1 ? 2030", CronSchedules.toQuartz("0 0 0 1 1 ? 2030"), ZoneOffset.UTC, false);
 
         assertThat(CronSchedules.nextFireTimes(once, Instant.parse("2024-01-01T00:00:00Z"), 5))
                 .containsExactly(ZonedDateTime.of(2030, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,8 +28,10 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"10", "1.5h", "-5s", "5 s", "5S", "1x", "30m1h", "1h1h", "ms", "h", " 1h", "1h ", "1w",
-        "PT1H", "1y"})
+    @ValueSource(
+            strings = {
+                "10", "1.5h", "-5s", "5 s", "5S", "1x", "30m1h", "1h1h", "ms", "h", " 1h", "1h ", "1w", "PT1H", "1y"
+            })
     void refusesAnythingElse(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)

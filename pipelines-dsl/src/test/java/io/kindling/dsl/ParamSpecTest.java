@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,23 +29,24 @@ class ParamSpecTest {
     @ParameterizedTest
     @ValueSource(strings = {"0 AND 1=1", "0; DROP TABLE x", "21 ", " 21", "", "2.5", "0x10", "99999999999", "٣"})
     void anIntRefusesAnythingElse(String given) {
-        assertThatThrownBy(() -> MIN_AGE.check(given)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MIN_AGE.check(given))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("param 'min_age' must be an int, got \"");
     }
 
     @Test
     void refusalsQuoteTheValueShortAndNameJsonKinds() {
-        assertThatThrownBy(() -> MIN_AGE.check("0 AND 1=1")).hasMessage("param 'min_age' must be an int, got "
-                + "\"0 AND 1=1\"");
+        assertThatThrownBy(() -> MIN_AGE.check("0 AND 1=1"))
+                .hasMessage("param 'min_age' must be an int, got " + "\"0 AND 1=1\"");
         assertThatThrownBy(() -> MIN_AGE.check(2.5)).hasMessage("param 'min_age' must be an int, got 2.5");
         assertThatThrownBy(() -> MIN_AGE.check(30.0)).hasMessage("param 'min_age' must be an int, got 30.0");
         assertThatThrownBy(() -> MIN_AGE.check(true)).hasMessage("param 'min_age' must be an int, got true");
         assertThatThrownBy(() -> MIN_AGE.check(null)).hasMessage("param 'min_age' must be an int, got nothing");
         assertThatThrownBy(() -> MIN_AGE.check(List.of(1))).hasMessage("param 'min_age' must be an int, got a list");
-        assertThatThrownBy(() -> MIN_AGE.check(java.util.Map.of())).hasMessage("param 'min_age' must be an int, "
-                + "got a mapping");
-        assertThatThrownBy(() -> MIN_AGE.check("1".repeat(100))).hasMessage("param 'min_age' must be an int, got \""
-                + "1".repeat(60) + "...\"");
+        assertThatThrownBy(() -> MIN_AGE.check(java.util.Map.of()))
+                .hasMessage("param 'min_age' must be an int, " + "got a mapping");
+        assertThatThrownBy(() -> MIN_AGE.check("1".repeat(100)))
+                .hasMessage("param 'min_age' must be an int, got \"" + "1".repeat(60) + "...\"");
     }
 
     @Test
@@ -84,29 +84,29 @@ class ParamSpecTest {
 
     @Test
     void anEnumTakesOnlyItsValues() {
-        ParamSpec region = new ParamSpec("region", ParamType.ENUM, Optional.of("eu"), 4096, Optional.empty(),
-                List.of("eu", "us"));
+        ParamSpec region =
+                new ParamSpec("region", ParamType.ENUM, Optional.of("eu"), 4096, Optional.empty(), List.of("eu", "us"));
 
         assertThat(region.check("us")).isEqualTo("us");
-        assertThatThrownBy(() -> region.check("eu' --")).hasMessage("param 'region' must be one of [eu, us], got "
-                + "\"eu' --\"");
+        assertThatThrownBy(() -> region.check("eu' --"))
+                .hasMessage("param 'region' must be one of [eu, us], got " + "\"eu' --\"");
     }
 
     @Test
     void aPatternMustMatchTheWholeValueOrEachListItem() {
-        ParamSpec region = new ParamSpec("region", ParamType.STRING, Optional.of("eu"), 8, Optional.of("[a-z]+"),
-                List.of());
-        ParamSpec tables = new ParamSpec("tables", ParamType.LIST, Optional.empty(), 4096, Optional.of("[a-z]+"),
-                List.of());
+        ParamSpec region =
+                new ParamSpec("region", ParamType.STRING, Optional.of("eu"), 8, Optional.of("[a-z]+"), List.of());
+        ParamSpec tables =
+                new ParamSpec("tables", ParamType.LIST, Optional.empty(), 4096, Optional.of("[a-z]+"), List.of());
 
         assertThat(region.check("us")).isEqualTo("us");
-        assertThatThrownBy(() -> region.check("us/x")).hasMessage("param 'region' must match the pattern [a-z]+, "
-                + "got \"us/x\"");
-        assertThatThrownBy(() -> region.check("abcdefghi")).hasMessage("param 'region' is 9 characters long; at "
-                + "most 8 are allowed");
+        assertThatThrownBy(() -> region.check("us/x"))
+                .hasMessage("param 'region' must match the pattern [a-z]+, " + "got \"us/x\"");
+        assertThatThrownBy(() -> region.check("abcdefghi"))
+                .hasMessage("param 'region' is 9 characters long; at " + "most 8 are allowed");
         assertThat(tables.check(List.of("a", "b"))).isEqualTo(List.of("a", "b"));
-        assertThatThrownBy(() -> tables.check(List.of("a", "B"))).hasMessage("param 'tables' must match the "
-                + "pattern [a-z]+, got \"B\"");
+        assertThatThrownBy(() -> tables.check(List.of("a", "B")))
+                .hasMessage("param 'tables' must match the " + "pattern [a-z]+, got \"B\"");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.kindling.dsl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,14 +12,13 @@ class PipelineParserGraphTest {
 
     @TempDir
     Path dir;
+
     private ParserFixture fixture;
 
     @BeforeEach
     void fixture() {
         fixture = new ParserFixture(dir, ParserOptions.lenient());
     }
-
-
 
     @Test
     void duplicateTaskIdsPointAtTheSecondAndNameTheFirstLine() {
@@ -33,7 +31,8 @@ class PipelineParserGraphTest {
                     sql: SELECT 1
                   - id: load
                     sql: SELECT 2
-                """)).containsExactly(fixture.problem(7, 9, "duplicate task id 'load' (first defined at line 3)"));
+                """))
+                .containsExactly(fixture.problem(7, 9, "duplicate task id 'load' (first defined at line 3)"));
     }
 
     @Test
@@ -46,9 +45,10 @@ class PipelineParserGraphTest {
                   - id: load
                     depends_on: [extrct, missing]
                     sql: SELECT 1
-                """)).containsExactly(
-                fixture.problem(6, 18, "unknown dependency 'extrct' of task 'load'; did you mean 'extract'?"),
-                fixture.problem(6, 26, "unknown dependency 'missing' of task 'load'"));
+                """))
+                .containsExactly(
+                        fixture.problem(6, 18, "unknown dependency 'extrct' of task 'load'; did you mean 'extract'?"),
+                        fixture.problem(6, 26, "unknown dependency 'missing' of task 'load'"));
     }
 
     @Test
@@ -77,8 +77,9 @@ class PipelineParserGraphTest {
                   - id: c
                     depends_on: [b]
                     sql: SELECT 1
-                """)).containsExactly(
-                fixture.problem(4, 18, "dependency cycle: a -> c -> b -> a (each task depends on the next)"));
+                """))
+                .containsExactly(
+                        fixture.problem(4, 18, "dependency cycle: a -> c -> b -> a (each task depends on the next)"));
     }
 
     @Test
@@ -97,8 +98,9 @@ class PipelineParserGraphTest {
                   - id: y
                     depends_on: [x]
                     sql: SELECT 1
-                """)).containsExactly(
-                fixture.problem(9, 25, "dependency cycle: x -> y -> x (each task depends on the next)"));
+                """))
+                .containsExactly(
+                        fixture.problem(9, 25, "dependency cycle: x -> y -> x (each task depends on the next)"));
     }
 
     @Test
@@ -110,9 +112,10 @@ class PipelineParserGraphTest {
                   - {id: b, depends_on: [a], sql: SELECT 1}
                   - {id: c, depends_on: [d], sql: SELECT 1}
                   - {id: d, depends_on: [c], sql: SELECT 1}
-                """)).containsExactly(
-                fixture.problem(3, 26, "dependency cycle: a -> b -> a (each task depends on the next)"),
-                fixture.problem(5, 26, "dependency cycle: c -> d -> c (each task depends on the next)"));
+                """))
+                .containsExactly(
+                        fixture.problem(3, 26, "dependency cycle: a -> b -> a (each task depends on the next)"),
+                        fixture.problem(5, 26, "dependency cycle: c -> d -> c (each task depends on the next)"));
     }
 
     @Test
@@ -135,12 +138,17 @@ class PipelineParserGraphTest {
     void aLongChainIsCheckedWithoutDeepRecursion() {
         StringBuilder yaml = new StringBuilder("pipeline: p\ntasks:\n  - {id: t0, depends_on: [t4999], sql: x}\n");
         for (int i = 1; i < 5000; i++) {
-            yaml.append("  - {id: t").append(i).append(", depends_on: [t").append(i - 1).append("], sql: x}\n");
+            yaml.append("  - {id: t")
+                    .append(i)
+                    .append(", depends_on: [t")
+                    .append(i - 1)
+                    .append("], sql: x}\n");
         }
 
         assertThat(fixture.problems(yaml.toString())).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(3);
-            assertThat(p.message()).startsWith("dependency cycle: t0 -> t4999 -> t4998 -> ")
+            assertThat(p.message())
+                    .startsWith("dependency cycle: t0 -> t4999 -> t4998 -> ")
                     .endsWith(" -> t1 -> t0 (each task depends on the next)");
         });
     }

@@ -8,7 +8,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,12 +40,23 @@ class PipelineParserParamsTest {
                          quoted: "21", tables: [a, b]}
                 """ + TASKS);
 
-        assertThat(p.params().values()).extracting(ParamSpec::type).containsExactly(ParamType.INT, ParamType.LONG,
-                ParamType.DOUBLE, ParamType.BOOLEAN, ParamType.DATE, ParamType.STRING, ParamType.STRING,
-                ParamType.LIST);
-        assertThat(p.params().values()).extracting(s -> s.defaultValue().orElseThrow()).containsExactly(21,
-                9_000_000_000L, 2.5, true, LocalDate.of(2026, 12, 3), "eu", "21", List.of("a", "b"));
-        assertThat(p.params().values()).allMatch(s -> s.maxLength() == 4096 && s.pattern().isEmpty());
+        assertThat(p.params().values())
+                .extracting(ParamSpec::type)
+                .containsExactly(
+                        ParamType.INT,
+                        ParamType.LONG,
+                        ParamType.DOUBLE,
+                        ParamType.BOOLEAN,
+                        ParamType.DATE,
+                        ParamType.STRING,
+                        ParamType.STRING,
+                        ParamType.LIST);
+        assertThat(p.params().values())
+                .extracting(s -> s.defaultValue().orElseThrow())
+                .containsExactly(
+                        21, 9_000_000_000L, 2.5, true, LocalDate.of(2026, 12, 3), "eu", "21", List.of("a", "b"));
+        assertThat(p.params().values())
+                .allMatch(s -> s.maxLength() == 4096 && s.pattern().isEmpty());
     }
 
     @Test
@@ -63,15 +73,17 @@ class PipelineParserParamsTest {
                   flag: {type: boolean, default: false}
                 """ + TASKS);
 
-        assertThat(p.params().get("day")).isEqualTo(new ParamSpec("day", ParamType.DATE, Optional.empty(), 4096,
-                Optional.empty(), List.of()));
+        assertThat(p.params().get("day"))
+                .isEqualTo(new ParamSpec("day", ParamType.DATE, Optional.empty(), 4096, Optional.empty(), List.of()));
         assertThat(p.params().get("day").required()).isTrue();
         assertThat(p.params().get("at").defaultValue()).contains(Instant.parse("2026-12-03T10:00:00Z"));
         assertThat(p.params().get("count").defaultValue()).contains(5L);
-        assertThat(p.params().get("region")).isEqualTo(new ParamSpec("region", ParamType.STRING, Optional.of("eu"),
-                8, Optional.of("[a-z]+"), List.of()));
-        assertThat(p.params().get("zone")).isEqualTo(new ParamSpec("zone", ParamType.ENUM, Optional.of("us"), 4096,
-                Optional.empty(), List.of("eu", "us")));
+        assertThat(p.params().get("region"))
+                .isEqualTo(new ParamSpec(
+                        "region", ParamType.STRING, Optional.of("eu"), 8, Optional.of("[a-z]+"), List.of()));
+        assertThat(p.params().get("zone"))
+                .isEqualTo(new ParamSpec(
+                        "zone", ParamType.ENUM, Optional.of("us"), 4096, Optional.empty(), List.of("eu", "us")));
         assertThat(p.params().get("tables").defaultValue()).contains(List.of("a", "b"));
         assertThat(p.params().get("flag").defaultValue()).contains(false);
         assertThat(p.defaultParams()).doesNotContainKey("day").containsEntry("tables", "a,b");
@@ -81,8 +93,8 @@ class PipelineParserParamsTest {
     void aParamWithoutADefaultIsRequiredAtTriggerTime() {
         Pipeline p = parse("pipeline: p\nparams: {day: {type: date}, n: 1}\n" + TASKS);
 
-        assertThat(p.paramsFor(Map.of("day", "2026-12-03"))).containsExactly(Map.entry("day", "2026-12-03"),
-                Map.entry("n", "1"));
+        assertThat(p.paramsFor(Map.of("day", "2026-12-03")))
+                .containsExactly(Map.entry("day", "2026-12-03"), Map.entry("n", "1"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.paramsFor(Map.of("n", 2)))
                 .hasMessage("pipeline 'p' needs a value for param 'day': it has no default");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.paramsFor(Map.of("nn", 2)))
@@ -95,8 +107,12 @@ class PipelineParserParamsTest {
                 pipeline: p
                 schedule: {cron: "@daily"}
                 params: {day: {type: date}}
-                """ + TASKS)).containsExactly(fixture.problem(3, 1, "param 'day' has no default, but scheduled runs "
-                + "need one: give it a default, or remove the schedule"));
+                """ + TASKS))
+                .containsExactly(fixture.problem(
+                        3,
+                        1,
+                        "param 'day' has no default, but scheduled runs "
+                                + "need one: give it a default, or remove the schedule"));
     }
 
     @Test
@@ -104,15 +120,28 @@ class PipelineParserParamsTest {
         assertThat(fixture.problems("""
                 pipeline: p
                 params: {Min-Age: 1, 1st: 2, "a b": 3, ds: 4, ok_1: 5}
-                """ + TASKS)).containsExactly(
-                fixture.problem(2, 10, "invalid param name 'Min-Age': lowercase letters, digits and _, not starting "
-                        + "with a digit (SQL names it as the parameter marker :Min-Age)"),
-                fixture.problem(2, 22, "invalid param name '1st': lowercase letters, digits and _, not starting "
-                        + "with a digit (SQL names it as the parameter marker :1st)"),
-                fixture.problem(2, 30, "invalid param name 'a b': lowercase letters, digits and _, not starting "
-                        + "with a digit (SQL names it as the parameter marker :a b)"),
-                fixture.problem(2, 40, "param name 'ds' is taken: ds, logical_time, run_id and pipeline are "
-                        + "built-in template names and SQL parameter markers"));
+                """ + TASKS))
+                .containsExactly(
+                        fixture.problem(
+                                2,
+                                10,
+                                "invalid param name 'Min-Age': lowercase letters, digits and _, not starting "
+                                        + "with a digit (SQL names it as the parameter marker :Min-Age)"),
+                        fixture.problem(
+                                2,
+                                22,
+                                "invalid param name '1st': lowercase letters, digits and _, not starting "
+                                        + "with a digit (SQL names it as the parameter marker :1st)"),
+                        fixture.problem(
+                                2,
+                                30,
+                                "invalid param name 'a b': lowercase letters, digits and _, not starting "
+                                        + "with a digit (SQL names it as the parameter marker :a b)"),
+                        fixture.problem(
+                                2,
+                                40,
+                                "param name 'ds' is taken: ds, logical_time, run_id and pipeline are "
+                                        + "built-in template names and SQL parameter markers"));
     }
 
     @Test
@@ -129,18 +158,25 @@ class PipelineParserParamsTest {
                   g: {type: string, default: abc, max_length: 2}
                   h: {type: list, default: [a, "b,c"]}
                   i: {default: 1}
-                """ + TASKS)).containsExactly(
-                fixture.problem(3, 13, "params.a: unknown type 'integer' (use one of int, long, double, boolean, "
-                        + "date, timestamp, string, enum, list)"),
-                fixture.problem(4, 27, "default: param 'b' must be an int, got \"21 \""),
-                fixture.problem(5, 6, "params.c: an enum lists its values, e.g. values: [eu, us]"),
-                fixture.problem(6, 18, "pattern: only a param of type list or string takes pattern (this one is "
-                        + "int)"),
-                fixture.problem(7, 30, "params.e.pattern: not a regular expression: Unclosed character class"),
-                fixture.problem(8, 30, "default: param 'f' must match the pattern [a-z]+, got \"EU\""),
-                fixture.problem(9, 30, "default: param 'g' is 3 characters long; at most 2 are allowed"),
-                fixture.problem(10, 32, "params.h: list items cannot hold ',' (the run history joins them with it)"),
-                fixture.problem(11, 6, "missing required key 'type' in param 'i'"));
+                """ + TASKS))
+                .containsExactly(
+                        fixture.problem(
+                                3,
+                                13,
+                                "params.a: unknown type 'integer' (use one of int, long, double, boolean, "
+                                        + "date, timestamp, string, enum, list)"),
+                        fixture.problem(4, 27, "default: param 'b' must be an int, got \"21 \""),
+                        fixture.problem(5, 6, "params.c: an enum lists its values, e.g. values: [eu, us]"),
+                        fixture.problem(
+                                6,
+                                18,
+                                "pattern: only a param of type list or string takes pattern (this one is " + "int)"),
+                        fixture.problem(7, 30, "params.e.pattern: not a regular expression: Unclosed character class"),
+                        fixture.problem(8, 30, "default: param 'f' must match the pattern [a-z]+, got \"EU\""),
+                        fixture.problem(9, 30, "default: param 'g' is 3 characters long; at most 2 are allowed"),
+                        fixture.problem(
+                                10, 32, "params.h: list items cannot hold ',' (the run history joins them with it)"),
+                        fixture.problem(11, 6, "missing required key 'type' in param 'i'"));
     }
 
     @Test
@@ -151,11 +187,18 @@ class PipelineParserParamsTest {
                 tasks:
                   - id: a
                     sql: SELECT * FROM {{ params.region }} WHERE age > {{params.min_age}} AND d = '{{ ds }}'
-                """)).containsExactly(
-                fixture.problem(5, 10, "{{ params.region }} is not allowed in SQL: use the parameter marker :region "
-                        + "(and IDENTIFIER(:region) for a table name)"),
-                fixture.problem(5, 10, "{{ params.min_age }} is not allowed in SQL: use the parameter marker "
-                        + ":min_age (and IDENTIFIER(:min_age) for a table name)"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                5,
+                                10,
+                                "{{ params.region }} is not allowed in SQL: use the parameter marker :region "
+                                        + "(and IDENTIFIER(:region) for a table name)"),
+                        fixture.problem(
+                                5,
+                                10,
+                                "{{ params.min_age }} is not allowed in SQL: use the parameter marker "
+                                        + ":min_age (and IDENTIFIER(:min_age) for a table name)"));
     }
 
     @Test
@@ -168,8 +211,13 @@ class PipelineParserParamsTest {
                 tasks:
                   - id: a
                     sql_file: sql/q.sql
-                """)).containsExactly(fixture.problem(5, 15, "sql/q.sql line 4: {{ params.min_age }} is not "
-                + "allowed in SQL: use the parameter marker :min_age (and IDENTIFIER(:min_age) for a table name)"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                5,
+                                15,
+                                "sql/q.sql line 4: {{ params.min_age }} is not "
+                                        + "allowed in SQL: use the parameter marker :min_age (and IDENTIFIER(:min_age) for a table name)"));
     }
 
     @Test
@@ -197,6 +245,7 @@ class PipelineParserParamsTest {
                 tasks:
                   - id: a
                     sql: SELECT '{{ ds }}', '{{ ds'
-                """)).containsExactly(fixture.problem(4, 10, "'{{' opens a template placeholder that no '}}' closes"));
+                """))
+                .containsExactly(fixture.problem(4, 10, "'{{' opens a template placeholder that no '}}' closes"));
     }
 }

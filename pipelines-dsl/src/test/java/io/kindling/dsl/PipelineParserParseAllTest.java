@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,11 +43,12 @@ class PipelineParserParseAllTest {
         List<ParseResult> results = PARSER.parseAll(dir);
 
         assertThat(results.get(0).ok()).isTrue();
-        assertThat(results.get(1).problems()).containsExactly(
-                new Problem(second, 2, 11, "pipeline id 'same' is already defined in " + first));
-        assertThat(results.get(2).problems()).containsExactly(
-                new Problem(third, 1, 11, "pipeline id 'same' is already defined in " + first),
-                new Problem(third, 2, 9, "task 'c' has no body: give one of sql, sql_file, class or submit"));
+        assertThat(results.get(1).problems())
+                .containsExactly(new Problem(second, 2, 11, "pipeline id 'same' is already defined in " + first));
+        assertThat(results.get(2).problems())
+                .containsExactly(
+                        new Problem(third, 1, 11, "pipeline id 'same' is already defined in " + first),
+                        new Problem(third, 2, 9, "task 'c' has no body: give one of sql, sql_file, class or submit"));
     }
 
     @Test
@@ -65,15 +65,19 @@ class PipelineParserParseAllTest {
     void aSingleFileIsParsedAlone() {
         Path file = TestFiles.write(dir, "one.yml", "pipeline: one\ntasks: [{id: a, sql: SELECT 1}]\n");
 
-        assertThat(PARSER.parseAll(file)).singleElement().satisfies(r -> assertThat(r.ok()).isTrue());
+        assertThat(PARSER.parseAll(file))
+                .singleElement()
+                .satisfies(r -> assertThat(r.ok()).isTrue());
     }
 
     @Test
     void aMissingPathIsOneProblem() {
         Path missing = dir.resolve("nothing-here");
 
-        assertThat(PARSER.parseAll(missing)).singleElement().satisfies(r -> assertThat(r.problems())
-                .containsExactly(new Problem(missing, 1, 1, "cannot read the file: no such file")));
+        assertThat(PARSER.parseAll(missing))
+                .singleElement()
+                .satisfies(r -> assertThat(r.problems())
+                        .containsExactly(new Problem(missing, 1, 1, "cannot read the file: no such file")));
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,8 +50,8 @@ class PipelineParserSqlFileTest {
         ParseResult result = parseWithSqlFile("sql/ok.sql");
 
         assertThat(result.pipeline().orElseThrow().tasks().get(0).body())
-                .isEqualTo(new TaskBody.Sql("SELECT 1", Optional.of(folder.resolve("sql/ok.sql")),
-                        java.util.Map.of(), Optional.empty()));
+                .isEqualTo(new TaskBody.Sql(
+                        "SELECT 1", Optional.of(folder.resolve("sql/ok.sql")), java.util.Map.of(), Optional.empty()));
     }
 
     @Test
@@ -65,10 +64,12 @@ class PipelineParserSqlFileTest {
         Path relativeFolder = Path.of("target", "sql-file-test");
         TestFiles.write(relativeFolder, "q.sql", "SELECT 1");
 
-        ParseResult result = PARSER.parse(relativeFolder.resolve("p.yml"),
-                "pipeline: p\ntasks: [{id: a, sql_file: q.sql}]\n");
+        ParseResult result =
+                PARSER.parse(relativeFolder.resolve("p.yml"), "pipeline: p\ntasks: [{id: a, sql_file: q.sql}]\n");
 
-        assertThat(((TaskBody.Sql) result.pipeline().orElseThrow().tasks().get(0).body()).sqlFile())
+        assertThat(((TaskBody.Sql)
+                                result.pipeline().orElseThrow().tasks().get(0).body())
+                        .sqlFile())
                 .contains(relativeFolder.resolve("q.sql"));
     }
 
@@ -85,24 +86,27 @@ class PipelineParserSqlFileTest {
     void anAbsolutePathIsRefused() {
         String absolute = dir.resolve("secret.sql").toString();
 
-        assertThat(problems(absolute)).containsExactly(problem("sql_file: '" + absolute
-                + "' is absolute; give a path relative to the folder of the pipeline file"));
+        assertThat(problems(absolute))
+                .containsExactly(problem("sql_file: '" + absolute
+                        + "' is absolute; give a path relative to the folder of the pipeline file"));
     }
 
     @Test
     void aLinkToAFileOutsideIsRefused() throws Exception {
         Files.createSymbolicLink(folder.resolve("sql/link.sql"), dir.resolve("secret.sql"));
 
-        assertThat(problems("sql/link.sql")).containsExactly(
-                problem("sql_file: 'sql/link.sql' is a link to a file outside the folder of the pipeline file"));
+        assertThat(problems("sql/link.sql"))
+                .containsExactly(problem(
+                        "sql_file: 'sql/link.sql' is a link to a file outside the folder of the pipeline file"));
     }
 
     @Test
     void aLinkToAFolderOutsideIsRefused() throws Exception {
         Files.createSymbolicLink(folder.resolve("shared"), dir);
 
-        assertThat(problems("shared/secret.sql")).containsExactly(
-                problem("sql_file: 'shared/secret.sql' is a link to a file outside the folder of the pipeline file"));
+        assertThat(problems("shared/secret.sql"))
+                .containsExactly(problem(
+                        "sql_file: 'shared/secret.sql' is a link to a file outside the folder of the pipeline file"));
     }
 
     @Test
@@ -140,8 +144,9 @@ class PipelineParserSqlFileTest {
     void unknownTemplateNamesInTheFileArePointedAtTheSqlFileValue() {
         TestFiles.write(folder, "sql/report.sql", "SELECT *\nFROM t\nWHERE d = '{{ dt }}'\n");
 
-        assertThat(problems("sql/report.sql")).containsExactly(problem("unknown template variable 'dt' in "
-                + "sql/report.sql line 3 (known: ds, logical_time, run_id, pipeline, params.<name>)"));
+        assertThat(problems("sql/report.sql"))
+                .containsExactly(problem("unknown template variable 'dt' in "
+                        + "sql/report.sql line 3 (known: ds, logical_time, run_id, pipeline, params.<name>)"));
     }
 
     @Test
@@ -155,10 +160,12 @@ class PipelineParserSqlFileTest {
                     output: {format: parquet, path: out, mode: append, options: {compression: snappy}}
                 """);
 
-        TaskBody.Sql body = (TaskBody.Sql) result.pipeline().orElseThrow().tasks().get(0).body();
-        assertThat(body.inputs()).containsExactly(java.util.Map.entry("t",
-                new DataRef("csv", "in.csv", "error", java.util.Map.of("header", "true"))));
-        assertThat(body.output()).contains(
-                new DataRef("parquet", "out", "append", java.util.Map.of("compression", "snappy")));
+        TaskBody.Sql body =
+                (TaskBody.Sql) result.pipeline().orElseThrow().tasks().get(0).body();
+        assertThat(body.inputs())
+                .containsExactly(java.util.Map.entry(
+                        "t", new DataRef("csv", "in.csv", "error", java.util.Map.of("header", "true"))));
+        assertThat(body.output())
+                .contains(new DataRef("parquet", "out", "append", java.util.Map.of("compression", "snappy")));
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,14 +13,13 @@ class PipelineParserSyntaxTest {
 
     @TempDir
     Path dir;
+
     private ParserFixture fixture;
 
     @BeforeEach
     void fixture() {
         fixture = new ParserFixture(dir, ParserOptions.lenient());
     }
-
-
 
     @Test
     void reportsASyntaxErrorWhereSnakeYamlFoundIt() {
@@ -30,7 +28,8 @@ class PipelineParserSyntaxTest {
                 tasks:
                   - id: a
                      sql: SELECT 1
-                """)).containsExactly(fixture.problem(4, 9, "YAML syntax error: mapping values are not allowed here"));
+                """))
+                .containsExactly(fixture.problem(4, 9, "YAML syntax error: mapping values are not allowed here"));
     }
 
     @Test
@@ -38,23 +37,35 @@ class PipelineParserSyntaxTest {
         assertThat(fixture.problems("""
                 pipeline: p
                 tasks: [{id: a, sql: SELECT 1}
-                """)).containsExactly(fixture.problem(3, 1, "YAML syntax error: expected ',' or ']', but got <stream end> "
-                + "(while parsing a flow sequence at line 2, column 8)"));
+                """))
+                .containsExactly(fixture.problem(
+                        3,
+                        1,
+                        "YAML syntax error: expected ',' or ']', but got <stream end> "
+                                + "(while parsing a flow sequence at line 2, column 8)"));
     }
 
     @Test
     void anEmptyFileIsAProblem() {
         assertThat(fixture.problems("")).containsExactly(fixture.problem(1, 1, "empty pipeline file"));
-        assertThat(fixture.problems("# only a comment\n")).containsExactly(fixture.problem(1, 1, "empty pipeline file"));
+        assertThat(fixture.problems("# only a comment\n"))
+                .containsExactly(fixture.problem(1, 1, "empty pipeline file"));
         assertThat(fixture.problems("---\n")).containsExactly(fixture.problem(1, 1, "empty pipeline file"));
     }
 
     @Test
     void theTopLevelMustBeAMapping() {
-        assertThat(fixture.problems("- pipeline: p\n")).containsExactly(fixture.problem(1, 1,
-                "the top level of a pipeline file must be a mapping (pipeline:, tasks:, ...), got a list"));
-        assertThat(fixture.problems("just text\n")).containsExactly(fixture.problem(1, 1,
-                "the top level of a pipeline file must be a mapping (pipeline:, tasks:, ...), got 'just text'"));
+        assertThat(fixture.problems("- pipeline: p\n"))
+                .containsExactly(fixture.problem(
+                        1,
+                        1,
+                        "the top level of a pipeline file must be a mapping (pipeline:, tasks:, ...), got a list"));
+        assertThat(fixture.problems("just text\n"))
+                .containsExactly(
+                        fixture.problem(
+                                1,
+                                1,
+                                "the top level of a pipeline file must be a mapping (pipeline:, tasks:, ...), got 'just text'"));
     }
 
     @Test
@@ -64,8 +75,12 @@ class PipelineParserSyntaxTest {
                 tasks: [{id: a, sql: SELECT 1}]
                 ---
                 pipeline: q
-                """)).containsExactly(fixture.problem(3, 1, "YAML syntax error: but found another document "
-                + "(expected a single document in the stream at line 1, column 1)"));
+                """))
+                .containsExactly(fixture.problem(
+                        3,
+                        1,
+                        "YAML syntax error: but found another document "
+                                + "(expected a single document in the stream at line 1, column 1)"));
     }
 
     @Test
@@ -78,9 +93,10 @@ class PipelineParserSyntaxTest {
                     retries: 1
                     retries: 2
                 pipeline: q
-                """)).containsExactly(
-                fixture.problem(6, 5, "duplicate key 'retries' in task 'a' (first at line 5)"),
-                fixture.problem(7, 1, "duplicate key 'pipeline' in pipeline (first at line 1)"));
+                """))
+                .containsExactly(
+                        fixture.problem(6, 5, "duplicate key 'retries' in task 'a' (first at line 5)"),
+                        fixture.problem(7, 1, "duplicate key 'pipeline' in pipeline (first at line 1)"));
     }
 
     @Test
@@ -91,12 +107,13 @@ class PipelineParserSyntaxTest {
                 tasks:
                   - id: a
                     sql: !foo SELECT 1
-                """)).containsExactly(
-                fixture.problem(2, 14, "custom YAML tags are not allowed: !!javax.script.ScriptEngineManager"),
-                fixture.problem(2, 14, "description: expected a string, got a list"),
-                fixture.problem(2, 50, "custom YAML tags are not allowed: !!java.net.URLClassLoader"),
-                fixture.problem(2, 78, "custom YAML tags are not allowed: !!java.net.URL"),
-                fixture.problem(5, 10, "custom YAML tags are not allowed: !foo"));
+                """))
+                .containsExactly(
+                        fixture.problem(2, 14, "custom YAML tags are not allowed: !!javax.script.ScriptEngineManager"),
+                        fixture.problem(2, 14, "description: expected a string, got a list"),
+                        fixture.problem(2, 50, "custom YAML tags are not allowed: !!java.net.URLClassLoader"),
+                        fixture.problem(2, 78, "custom YAML tags are not allowed: !!java.net.URL"),
+                        fixture.problem(5, 10, "custom YAML tags are not allowed: !foo"));
     }
 
     @Test
@@ -120,9 +137,13 @@ class PipelineParserSyntaxTest {
                   - &base {id: a, sql: SELECT 1}
                   - <<: *base
                     id: b
-                """)).containsExactly(
-                fixture.problem(4, 5, "YAML merge keys (<<) are not supported; use defaults: for settings shared by tasks"),
-                fixture.problem(4, 5, "task 'b' has no body: give one of sql, sql_file, class or submit"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                4,
+                                5,
+                                "YAML merge keys (<<) are not supported; use defaults: for settings shared by tasks"),
+                        fixture.problem(4, 5, "task 'b' has no body: give one of sql, sql_file, class or submit"));
     }
 
     @Test
@@ -132,13 +153,21 @@ class PipelineParserSyntaxTest {
         char previous = 'a';
         for (char c = 'b'; c <= 'z'; c++) {
             String ref = "*" + previous;
-            bomb.append(c).append(": &").append(c).append(" [")
-                    .append(String.join(",", ref, ref, ref, ref, ref, ref, ref, ref, ref)).append("]\n");
+            bomb.append(c)
+                    .append(": &")
+                    .append(c)
+                    .append(" [")
+                    .append(String.join(",", ref, ref, ref, ref, ref, ref, ref, ref, ref))
+                    .append("]\n");
             previous = c;
         }
 
-        assertThat(fixture.problems(bomb.toString())).containsExactly(fixture.problem(1, 1,
-                "YAML error: too many aliases: at most 20 aliases (*name) of mappings or lists are allowed in a file"));
+        assertThat(fixture.problems(bomb.toString()))
+                .containsExactly(
+                        fixture.problem(
+                                1,
+                                1,
+                                "YAML error: too many aliases: at most 20 aliases (*name) of mappings or lists are allowed in a file"));
     }
 
     @Test
@@ -147,8 +176,10 @@ class PipelineParserSyntaxTest {
                 pipeline: p
                 params: &x {a: *x}
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(fixture.problem(2, 9, "missing required key 'type' in param 'a'"),
-                fixture.problem(2, 13, "unknown key 'a' in param 'a'"));
+                """))
+                .containsExactly(
+                        fixture.problem(2, 9, "missing required key 'type' in param 'a'"),
+                        fixture.problem(2, 13, "unknown key 'a' in param 'a'"));
     }
 
     @Test
@@ -166,10 +197,12 @@ class PipelineParserSyntaxTest {
         String big = "pipeline: p\ndescription: \"" + "x".repeat(1024 * 1024) + "\"\n";
         Path file = TestFiles.write(dir, "big.yml", big);
 
-        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems()).containsExactly(new Problem(file, 1, 1,
-                "the file is larger than 1 MiB; pipeline files must be at most 1048576 bytes"));
-        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file, big).problems()).containsExactly(new Problem(file, 1, 1,
-                "the file is larger than 1 MiB; pipeline files must be at most 1048576 bytes"));
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems())
+                .containsExactly(new Problem(
+                        file, 1, 1, "the file is larger than 1 MiB; pipeline files must be at most 1048576 bytes"));
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file, big).problems())
+                .containsExactly(new Problem(
+                        file, 1, 1, "the file is larger than 1 MiB; pipeline files must be at most 1048576 bytes"));
     }
 
     @Test
@@ -177,16 +210,17 @@ class PipelineParserSyntaxTest {
         byte[] junk = {'p', 'i', 'p', 'e', ':', ' ', 'x', '\n', 'a', ':', ' ', (byte) 0xC3, (byte) 0x28, 0, 1};
         Path file = TestFiles.write(dir, "junk.yml", junk);
 
-        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems()).containsExactly(
-                new Problem(file, 2, 4, "YAML syntax error: the file is not UTF-8 text (byte 0xC3)"));
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems())
+                .containsExactly(new Problem(file, 2, 4, "YAML syntax error: the file is not UTF-8 text (byte 0xC3)"));
     }
 
     @Test
     void controlCharactersAreASyntaxProblemAtTheirPosition() {
         Path file = TestFiles.write(dir, "ctl.yml", "pipeline: p\nab: c\u0001d\n".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems()).containsExactly(
-                new Problem(file, 2, 6, "YAML syntax error: special characters are not allowed (U+0001)"));
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems())
+                .containsExactly(
+                        new Problem(file, 2, 6, "YAML syntax error: special characters are not allowed (U+0001)"));
     }
 
     @Test
@@ -213,7 +247,8 @@ class PipelineParserSyntaxTest {
             for (int j = random.nextInt(120); j > 0; j--) {
                 text.append(alphabet.charAt(random.nextInt(alphabet.length())));
             }
-            ParseResult result = new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("r.yml"), text.toString());
+            ParseResult result =
+                    new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("r.yml"), text.toString());
 
             assertThat(result.ok()).isFalse();
         }
@@ -226,7 +261,8 @@ class PipelineParserSyntaxTest {
                 ? [a, b]
                 : c
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(fixture.problem(2, 3, "keys must be strings, got a list in pipeline"));
+                """))
+                .containsExactly(fixture.problem(2, 3, "keys must be strings, got a list in pipeline"));
     }
 
     @Test
@@ -236,7 +272,8 @@ class PipelineParserSyntaxTest {
                 ? &k [*k]
                 : v
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(fixture.problem(2, 3, "keys must be strings, got a list in pipeline"));
+                """))
+                .containsExactly(fixture.problem(2, 3, "keys must be strings, got a list in pipeline"));
     }
 
     @Test
@@ -248,8 +285,12 @@ class PipelineParserSyntaxTest {
         System.arraycopy(text, 0, content, bom.length, text.length);
         Path file = TestFiles.write(dir, "bom.yml", content);
 
-        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems()).containsExactly(new Problem(file, 4, 10,
-                "unknown template variable 'x' (known: ds, logical_time, run_id, pipeline, params.<name>)"));
+        assertThat(new PipelineParser(ParserOptions.lenient()).parse(file).problems())
+                .containsExactly(new Problem(
+                        file,
+                        4,
+                        10,
+                        "unknown template variable 'x' (known: ds, logical_time, run_id, pipeline, params.<name>)"));
     }
 
     @Test
@@ -264,5 +305,4 @@ class PipelineParserSyntaxTest {
                 tasks: [{id: a, sql: SELECT 1}]
                 """)).containsExactly(fixture.problem(1, 10, "pipeline: a value is required"));
     }
-
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,13 +44,21 @@ class PipelineParserTest {
 
         assertThat(p.id()).isEqualTo("daily_orders");
         assertThat(p.description()).isEqualTo("Roll up yesterday's orders by country");
-        assertThat(p.schedule()).contains(
-                new Schedule("30 2 * * *", "0 30 2 * * ?", ZoneId.of("Europe/Berlin"), false));
+        assertThat(p.schedule())
+                .contains(new Schedule("30 2 * * *", "0 30 2 * * ?", ZoneId.of("Europe/Berlin"), false));
         assertThat(p.maxActiveRuns()).isEqualTo(1);
-        assertThat(p.params()).containsExactly(
-                Map.entry("min_age", ParamSpec.of("min_age", ParamType.INT, 21)),
-                Map.entry("region", new ParamSpec("region", ParamType.STRING, Optional.of("eu"), 8,
-                        Optional.of("[a-z]+"), List.of())));
+        assertThat(p.params())
+                .containsExactly(
+                        Map.entry("min_age", ParamSpec.of("min_age", ParamType.INT, 21)),
+                        Map.entry(
+                                "region",
+                                new ParamSpec(
+                                        "region",
+                                        ParamType.STRING,
+                                        Optional.of("eu"),
+                                        8,
+                                        Optional.of("[a-z]+"),
+                                        List.of())));
         assertThat(p.alerts()).isEqualTo(new Alerts(List.of("ops"), List.of(), List.of(), Optional.empty()));
         assertThat(p.file()).isEqualTo(file);
         assertThat(p.source()).isEqualTo(Files.readString(file));
@@ -61,8 +68,8 @@ class PipelineParserTest {
     @Test
     void tasksInheritDefaultsUnlessTheyOverrideThem() {
         Pipeline p = parseExample();
-        RetryPolicy inherited = new RetryPolicy(2, Duration.ofSeconds(30), RetryPolicy.Backoff.EXPONENTIAL,
-                Duration.ofMinutes(10));
+        RetryPolicy inherited =
+                new RetryPolicy(2, Duration.ofSeconds(30), RetryPolicy.Backoff.EXPONENTIAL, Duration.ofMinutes(10));
 
         Task adults = p.task("adults").orElseThrow();
         assertThat(adults.executor()).isEqualTo("local");
@@ -76,8 +83,8 @@ class PipelineParserTest {
         assertThat(rollup.executor()).isEqualTo("spark");
         assertThat(rollup.retry().retries()).isZero();
         assertThat(rollup.retry().backoff()).isEqualTo(RetryPolicy.Backoff.EXPONENTIAL);
-        assertThat(rollup.sparkConf()).isEqualTo(
-                Map.of("spark.sql.shuffle.partitions", "8", "spark.executor.memory", "2g"));
+        assertThat(rollup.sparkConf())
+                .isEqualTo(Map.of("spark.sql.shuffle.partitions", "8", "spark.executor.memory", "2g"));
         assertThat(rollup.dependsOn()).containsExactly("adults");
 
         Task load = p.task("load").orElseThrow();
@@ -89,17 +96,22 @@ class PipelineParserTest {
     void readsEachKindOfBody() throws Exception {
         Pipeline p = parseExample();
 
-        assertThat(p.task("adults").orElseThrow().body()).isEqualTo(new TaskBody.Sql(
-                "SELECT name.first AS first_name FROM people WHERE age > :min_age", Optional.empty(),
-                Map.of("people", new DataRef("json", "examples/data/people.json", "error", Map.of())),
-                Optional.of(new DataRef("parquet", "data/out/adults/{{ ds }}", "overwrite", Map.of()))));
-        assertThat(p.task("rollup").orElseThrow().body()).isEqualTo(new TaskBody.Sql(
-                Files.readString(dir.resolve("sql/rollup.sql")), Optional.of(dir.resolve("sql/rollup.sql")),
-                Map.of(), Optional.empty()));
-        assertThat(p.task("load").orElseThrow().body()).isEqualTo(new TaskBody.JavaClass(
-                "com.example.LoadWarehouse", Map.of("day", "{{ ds }}", "region", "{{ params.region }}")));
-        assertThat(p.task("export").orElseThrow().body()).isEqualTo(new TaskBody.Submit(
-                "path/app.jar", "com.example.Main", List.of("{{ ds }}", "--run", "{{ run_id }}")));
+        assertThat(p.task("adults").orElseThrow().body())
+                .isEqualTo(new TaskBody.Sql(
+                        "SELECT name.first AS first_name FROM people WHERE age > :min_age",
+                        Optional.empty(),
+                        Map.of("people", new DataRef("json", "examples/data/people.json", "error", Map.of())),
+                        Optional.of(new DataRef("parquet", "data/out/adults/{{ ds }}", "overwrite", Map.of()))));
+        assertThat(p.task("rollup").orElseThrow().body())
+                .isEqualTo(new TaskBody.Sql(
+                        Files.readString(dir.resolve("sql/rollup.sql")), Optional.of(dir.resolve("sql/rollup.sql")),
+                        Map.of(), Optional.empty()));
+        assertThat(p.task("load").orElseThrow().body())
+                .isEqualTo(new TaskBody.JavaClass(
+                        "com.example.LoadWarehouse", Map.of("day", "{{ ds }}", "region", "{{ params.region }}")));
+        assertThat(p.task("export").orElseThrow().body())
+                .isEqualTo(new TaskBody.Submit(
+                        "path/app.jar", "com.example.Main", List.of("{{ ds }}", "--run", "{{ run_id }}")));
     }
 
     @Test
@@ -147,11 +159,23 @@ class PipelineParserTest {
                 """);
 
         Pipeline p = result.pipeline().orElseThrow();
-        assertThat(p.params().values()).extracting(ParamSpec::type).containsExactly(ParamType.INT,
-                ParamType.DOUBLE, ParamType.BOOLEAN, ParamType.DATE, ParamType.STRING, ParamType.STRING);
-        assertThat(p.defaultParams()).containsExactly(Map.entry("age", "21"), Map.entry("ratio", "0.5"),
-                Map.entry("on", "true"), Map.entry("day", "2024-01-31"), Map.entry("none", ""),
-                Map.entry("quoted", "07"));
+        assertThat(p.params().values())
+                .extracting(ParamSpec::type)
+                .containsExactly(
+                        ParamType.INT,
+                        ParamType.DOUBLE,
+                        ParamType.BOOLEAN,
+                        ParamType.DATE,
+                        ParamType.STRING,
+                        ParamType.STRING);
+        assertThat(p.defaultParams())
+                .containsExactly(
+                        Map.entry("age", "21"),
+                        Map.entry("ratio", "0.5"),
+                        Map.entry("on", "true"),
+                        Map.entry("day", "2024-01-31"),
+                        Map.entry("none", ""),
+                        Map.entry("quoted", "07"));
     }
 
     @Test
@@ -182,7 +206,8 @@ class PipelineParserTest {
         sha.update(Files.readAllBytes(file));
         sha.update(Files.readAllBytes(dir.resolve("sql/rollup.sql")));
 
-        assertThat(parseExample().contentHash()).isEqualTo(java.util.HexFormat.of().formatHex(sha.digest()));
+        assertThat(parseExample().contentHash())
+                .isEqualTo(java.util.HexFormat.of().formatHex(sha.digest()));
     }
 
     @Test
@@ -211,8 +236,9 @@ class PipelineParserTest {
                 """);
 
         assertThat(result.file()).isEqualTo(relative);
-        assertThat(result.problems()).singleElement().hasToString(
-                "target/test-pipelines/relative.yml:2:46: unknown template variable 'nope' "
+        assertThat(result.problems())
+                .singleElement()
+                .hasToString("target/test-pipelines/relative.yml:2:46: unknown template variable 'nope' "
                         + "(known: ds, logical_time, run_id, pipeline, params.<name>)");
     }
 
@@ -223,7 +249,8 @@ class PipelineParserTest {
         ParseResult result = new PipelineParser(OPTIONS).parse(missing);
 
         assertThat(result.ok()).isFalse();
-        assertThat(result.problems()).singleElement()
+        assertThat(result.problems())
+                .singleElement()
                 .isEqualTo(new Problem(missing, 1, 1, "cannot read the file: no such file"));
     }
 
@@ -231,7 +258,8 @@ class PipelineParserTest {
     void aFolderIsNotAFile() {
         ParseResult result = new PipelineParser(OPTIONS).parse(dir);
 
-        assertThat(result.problems()).singleElement()
+        assertThat(result.problems())
+                .singleElement()
                 .isEqualTo(new Problem(dir, 1, 1, "cannot read the file: it is a folder"));
     }
 }

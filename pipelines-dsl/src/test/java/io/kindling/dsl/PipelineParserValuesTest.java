@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,14 +14,13 @@ class PipelineParserValuesTest {
 
     @TempDir
     Path dir;
+
     private ParserFixture fixture;
 
     @BeforeEach
     void fixture() {
         fixture = new ParserFixture(dir, ParserFixture.STRICT);
     }
-
-
 
     @Test
     void aTaskNeedsExactlyOneBody() {
@@ -35,12 +33,19 @@ class PipelineParserValuesTest {
                     sql: SELECT 1
                     class: com.example.Job
                     submit: {jar: a.jar, main_class: a.B}
-                """)).containsExactly(
-                fixture.problem(3, 5, "task 'none' has no body: give one of sql, sql_file, class or submit"),
-                fixture.problem(7, 5, "task 'two' has more than one body: 'sql' and 'class' (give exactly one of sql, "
-                        + "sql_file, class or submit)"),
-                fixture.problem(8, 5, "task 'two' has more than one body: 'sql' and 'submit' (give exactly one of sql, "
-                        + "sql_file, class or submit)"));
+                """))
+                .containsExactly(
+                        fixture.problem(3, 5, "task 'none' has no body: give one of sql, sql_file, class or submit"),
+                        fixture.problem(
+                                7,
+                                5,
+                                "task 'two' has more than one body: 'sql' and 'class' (give exactly one of sql, "
+                                        + "sql_file, class or submit)"),
+                        fixture.problem(
+                                8,
+                                5,
+                                "task 'two' has more than one body: 'sql' and 'submit' (give exactly one of sql, "
+                                        + "sql_file, class or submit)"));
     }
 
     @Test
@@ -55,10 +60,16 @@ class PipelineParserValuesTest {
                   - id: b
                     sql: SELECT 1
                     args: {x: y}
-                """)).containsExactly(
-                fixture.problem(5, 5, "inputs: only a task with sql or sql_file may have inputs (task 'a' uses class)"),
-                fixture.problem(6, 5, "output: only a task with sql or sql_file may have output (task 'a' uses class)"),
-                fixture.problem(9, 5, "args: only a task with class takes args (a submit task lists its args under submit)"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                5, 5, "inputs: only a task with sql or sql_file may have inputs (task 'a' uses class)"),
+                        fixture.problem(
+                                6, 5, "output: only a task with sql or sql_file may have output (task 'a' uses class)"),
+                        fixture.problem(
+                                9,
+                                5,
+                                "args: only a task with class takes args (a submit task lists its args under submit)"));
     }
 
     @Test
@@ -72,10 +83,17 @@ class PipelineParserValuesTest {
                     submit: {jar: a.jar, main_class: "com.example.Main; rm -rf /"}
                   - id: c
                     class: com.example.Outer$Inner
-                """)).containsExactly(
-                fixture.problem(4, 12, "class: 'com.example..Job' is not a Java class name (like com.example.LoadWarehouse)"),
-                fixture.problem(6, 38, "main_class: 'com.example.Main; rm -rf /' is not a Java class name "
-                        + "(like com.example.LoadWarehouse)"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                4,
+                                12,
+                                "class: 'com.example..Job' is not a Java class name (like com.example.LoadWarehouse)"),
+                        fixture.problem(
+                                6,
+                                38,
+                                "main_class: 'com.example.Main; rm -rf /' is not a Java class name "
+                                        + "(like com.example.LoadWarehouse)"));
     }
 
     @Test
@@ -88,12 +106,19 @@ class PipelineParserValuesTest {
                     retry_backoff: linear
                     sql: SELECT 1
                     output: {format: csv, path: y, mode: replace}
-                """)).containsExactly(
-                fixture.problem(4, 19, "trigger_rule: unknown rule 'all_sucess' (use all_success, all_done, all_failed, "
-                        + "one_success, one_failed, none_failed); did you mean 'all_success'?"),
-                fixture.problem(5, 20, "retry_backoff: expected fixed or exponential, got 'linear'"),
-                fixture.problem(7, 42, "mode: unknown output mode 'replace' (use overwrite, append, error, errorifexists "
-                        + "or ignore)"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                4,
+                                19,
+                                "trigger_rule: unknown rule 'all_sucess' (use all_success, all_done, all_failed, "
+                                        + "one_success, one_failed, none_failed); did you mean 'all_success'?"),
+                        fixture.problem(5, 20, "retry_backoff: expected fixed or exponential, got 'linear'"),
+                        fixture.problem(
+                                7,
+                                42,
+                                "mode: unknown output mode 'replace' (use overwrite, append, error, errorifexists "
+                                        + "or ignore)"));
     }
 
     @Test
@@ -108,9 +133,10 @@ class PipelineParserValuesTest {
                   - id: b
                     executor: spark
                     sql: SELECT 1
-                """)).containsExactly(
-                fixture.problem(2, 22, "unknown executor 'sprak' (known: local, spark); did you mean 'spark'?"),
-                fixture.problem(5, 15, "unknown executor 'gpu' (known: local, spark)"));
+                """))
+                .containsExactly(
+                        fixture.problem(2, 22, "unknown executor 'sprak' (known: local, spark); did you mean 'spark'?"),
+                        fixture.problem(5, 15, "unknown executor 'gpu' (known: local, spark)"));
     }
 
     @Test
@@ -135,12 +161,17 @@ class PipelineParserValuesTest {
                   on_retry: oncall
                   on_duration_over: forever
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(
-                fixture.problem(3, 21, "unknown webhook 'opz' in on_failure (known: oncall, ops); did you mean 'ops'?"),
-                fixture.problem(4, 16, "unknown webhook 'pager' in on_success (known: oncall, ops)"),
-                fixture.problem(5, 13, "on_retry: expected a list, got 'oncall'"),
-                fixture.problem(6, 21, "on_duration_over: invalid duration 'forever' (use a whole number and a unit, "
-                        + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                3, 21, "unknown webhook 'opz' in on_failure (known: oncall, ops); did you mean 'ops'?"),
+                        fixture.problem(4, 16, "unknown webhook 'pager' in on_success (known: oncall, ops)"),
+                        fixture.problem(5, 13, "on_retry: expected a list, got 'oncall'"),
+                        fixture.problem(
+                                6,
+                                21,
+                                "on_duration_over: invalid duration 'forever' (use a whole number and a unit, "
+                                        + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"));
     }
 
     @Test
@@ -151,8 +182,12 @@ class PipelineParserValuesTest {
                 tasks: [{id: a, sql: SELECT 1}]
                 """);
 
-        assertThat(result.pipeline().orElseThrow().alerts()).isEqualTo(new Alerts(List.of("ops"), List.of("oncall"),
-                List.of("ops", "oncall"), Optional.of(java.time.Duration.ofHours(2))));
+        assertThat(result.pipeline().orElseThrow().alerts())
+                .isEqualTo(new Alerts(
+                        List.of("ops"),
+                        List.of("oncall"),
+                        List.of("ops", "oncall"),
+                        Optional.of(java.time.Duration.ofHours(2))));
     }
 
     @Test
@@ -168,14 +203,24 @@ class PipelineParserValuesTest {
                   - id: b
                     sql: SELECT 1
                     timeout: 1.5h
-                """)).containsExactly(
-                fixture.problem(2, 25, "retry_delay: invalid duration '5 minutes' (use a whole number and a unit, "
-                        + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"),
-                fixture.problem(6, 22, "max_retry_delay: invalid duration '10' (use a whole number and a unit, "
-                        + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"),
-                fixture.problem(7, 14, "timeout: must be longer than 0s"),
-                fixture.problem(10, 14, "timeout: invalid duration '1.5h' (use a whole number and a unit, "
-                        + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                2,
+                                25,
+                                "retry_delay: invalid duration '5 minutes' (use a whole number and a unit, "
+                                        + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"),
+                        fixture.problem(
+                                6,
+                                22,
+                                "max_retry_delay: invalid duration '10' (use a whole number and a unit, "
+                                        + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"),
+                        fixture.problem(7, 14, "timeout: must be longer than 0s"),
+                        fixture.problem(
+                                10,
+                                14,
+                                "timeout: invalid duration '1.5h' (use a whole number and a unit, "
+                                        + "e.g. 500ms, 30s, 10m, 1h, 2d or 1h30m)"));
     }
 
     @Test
@@ -185,17 +230,18 @@ class PipelineParserValuesTest {
                 schedule:
                   cron: "0 9 1 * MON"
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(fixture.problem(3, 9,
-                "cron: day-of-month and day-of-week cannot both be restricted; use a Quartz expression"));
+                """))
+                .containsExactly(fixture.problem(
+                        3, 9, "cron: day-of-month and day-of-week cannot both be restricted; use a Quartz expression"));
         assertThat(fixture.problems("""
                 pipeline: p
                 schedule: {cron: "61 * * * *"}
                 tasks: [{id: a, sql: SELECT 1}]
                 """)).singleElement().satisfies(p -> {
-                    assertThat(p.line()).isEqualTo(2);
-                    assertThat(p.column()).isEqualTo(18);
-                    assertThat(p.message()).startsWith("cron: invalid expression '61 * * * *'");
-                });
+            assertThat(p.line()).isEqualTo(2);
+            assertThat(p.column()).isEqualTo(18);
+            assertThat(p.message()).startsWith("cron: invalid expression '61 * * * *'");
+        });
     }
 
     @Test
@@ -204,8 +250,12 @@ class PipelineParserValuesTest {
                 pipeline: p
                 schedule: {cron: "@daily", timezone: Europe/Berln}
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(fixture.problem(2, 38, "timezone: unknown time zone 'Europe/Berln' "
-                + "(use an IANA name such as Europe/Berlin, America/New_York or UTC)"));
+                """))
+                .containsExactly(fixture.problem(
+                        2,
+                        38,
+                        "timezone: unknown time zone 'Europe/Berln' "
+                                + "(use an IANA name such as Europe/Berlin, America/New_York or UTC)"));
     }
 
     @Test
@@ -223,23 +273,48 @@ class PipelineParserValuesTest {
                     args: {day: "{{ ds }}", who: "{{ user }}"}
                   - id: c
                     submit: {jar: "{{ jar_dir }}/app.jar", main_class: a.B, args: ["{{ ds }}", "{{ today }}"]}
-                """)).containsExactly(
-                fixture.problem(5, 10, "{{ params.min_age }} is not allowed in SQL: use the parameter marker :min_age "
-                        + "(and IDENTIFIER(:min_age) for a table name)"),
-                fixture.problem(5, 10, "unknown template variable 'date' (known: ds, logical_time, run_id, pipeline, "
-                        + "params.min_age)"),
-                fixture.problem(6, 37, "unknown template variable 'dss' (known: ds, logical_time, run_id, pipeline, "
-                        + "params.min_age)"),
-                fixture.problem(6, 68, "unknown template variable 'params.sep' (known: ds, logical_time, run_id, pipeline, "
-                        + "params.min_age)"),
-                fixture.problem(7, 33, "unknown template variable 'runid' (known: ds, logical_time, run_id, pipeline, "
-                        + "params.min_age)"),
-                fixture.problem(10, 34, "unknown template variable 'user' (known: ds, logical_time, run_id, pipeline, "
-                        + "params.min_age)"),
-                fixture.problem(12, 19, "unknown template variable 'jar_dir' (known: ds, logical_time, run_id, pipeline, "
-                        + "params.min_age)"),
-                fixture.problem(12, 80, "unknown template variable 'today' (known: ds, logical_time, run_id, pipeline, "
-                        + "params.min_age)"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                5,
+                                10,
+                                "{{ params.min_age }} is not allowed in SQL: use the parameter marker :min_age "
+                                        + "(and IDENTIFIER(:min_age) for a table name)"),
+                        fixture.problem(
+                                5,
+                                10,
+                                "unknown template variable 'date' (known: ds, logical_time, run_id, pipeline, "
+                                        + "params.min_age)"),
+                        fixture.problem(
+                                6,
+                                37,
+                                "unknown template variable 'dss' (known: ds, logical_time, run_id, pipeline, "
+                                        + "params.min_age)"),
+                        fixture.problem(
+                                6,
+                                68,
+                                "unknown template variable 'params.sep' (known: ds, logical_time, run_id, pipeline, "
+                                        + "params.min_age)"),
+                        fixture.problem(
+                                7,
+                                33,
+                                "unknown template variable 'runid' (known: ds, logical_time, run_id, pipeline, "
+                                        + "params.min_age)"),
+                        fixture.problem(
+                                10,
+                                34,
+                                "unknown template variable 'user' (known: ds, logical_time, run_id, pipeline, "
+                                        + "params.min_age)"),
+                        fixture.problem(
+                                12,
+                                19,
+                                "unknown template variable 'jar_dir' (known: ds, logical_time, run_id, pipeline, "
+                                        + "params.min_age)"),
+                        fixture.problem(
+                                12,
+                                80,
+                                "unknown template variable 'today' (known: ds, logical_time, run_id, pipeline, "
+                                        + "params.min_age)"));
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
@@ -23,7 +22,8 @@ class RetryPolicyTest {
 
     @Test
     void fixedBackoffIsCappedToo() {
-        assertThat(policy(1, "1h", RetryPolicy.Backoff.FIXED, "10m").delayAfter(1)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(policy(1, "1h", RetryPolicy.Backoff.FIXED, "10m").delayAfter(1))
+                .isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test

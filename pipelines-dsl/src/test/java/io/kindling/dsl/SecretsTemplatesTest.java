@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,13 +61,20 @@ class SecretsTemplatesTest {
                       FROM t WHERE pw = '{{ secrets.DB_PW }}'
                   - id: b
                     sql: "SELECT '{{secrets.X}}'"
-                """)).containsExactly(
-                fixture.problem(6, 10, "secrets may not appear in SQL text: {{ secrets.DB_PW }} (a value in SQL "
-                        + "shows in query plans and errors: pass it in an input's or output's options, a class "
-                        + "task's args or spark_conf)"),
-                fixture.problem(8, 10, "secrets may not appear in SQL text: {{secrets.X}} (a value in SQL "
-                        + "shows in query plans and errors: pass it in an input's or output's options, a class "
-                        + "task's args or spark_conf)"));
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                6,
+                                10,
+                                "secrets may not appear in SQL text: {{ secrets.DB_PW }} (a value in SQL "
+                                        + "shows in query plans and errors: pass it in an input's or output's options, a class "
+                                        + "task's args or spark_conf)"),
+                        fixture.problem(
+                                8,
+                                10,
+                                "secrets may not appear in SQL text: {{secrets.X}} (a value in SQL "
+                                        + "shows in query plans and errors: pass it in an input's or output's options, a class "
+                                        + "task's args or spark_conf)"));
     }
 
     @Test
@@ -80,9 +86,13 @@ class SecretsTemplatesTest {
                 tasks:
                   - id: a
                     sql_file: q.sql
-                """)).containsExactly(fixture.problem(4, 15, "secrets may not appear in SQL text: "
-                + "{{ secrets.KEY }} in q.sql line 3 (a value in SQL shows in query plans and errors: pass it in "
-                + "an input's or output's options, a class task's args or spark_conf)"));
+                """))
+                .containsExactly(fixture.problem(
+                        4,
+                        15,
+                        "secrets may not appear in SQL text: "
+                                + "{{ secrets.KEY }} in q.sql line 3 (a value in SQL shows in query plans and errors: pass it in "
+                                + "an input's or output's options, a class task's args or spark_conf)"));
     }
 
     @Test
@@ -93,13 +103,15 @@ class SecretsTemplatesTest {
                   - id: a
                     class: com.example.Load
                     args: {a: "{{ secrets.9lives }}", b: "{{ secrets.has-dash }}", c: "{{ secrets. }}"}
-                """)).extracting(Problem::message).containsExactly(
-                "malformed secret name 'secrets.9lives' (use secrets.NAME where NAME has letters, digits and _, "
-                        + "not starting with a digit)",
-                "malformed secret name 'secrets.has-dash' (use secrets.NAME where NAME has letters, digits and _, "
-                        + "not starting with a digit)",
-                "malformed secret name 'secrets.' (use secrets.NAME where NAME has letters, digits and _, "
-                        + "not starting with a digit)");
+                """))
+                .extracting(Problem::message)
+                .containsExactly(
+                        "malformed secret name 'secrets.9lives' (use secrets.NAME where NAME has letters, digits and _, "
+                                + "not starting with a digit)",
+                        "malformed secret name 'secrets.has-dash' (use secrets.NAME where NAME has letters, digits and _, "
+                                + "not starting with a digit)",
+                        "malformed secret name 'secrets.' (use secrets.NAME where NAME has letters, digits and _, "
+                                + "not starting with a digit)");
     }
 
     @Test
@@ -112,26 +124,34 @@ class SecretsTemplatesTest {
                   - id: a
                     class: com.example.Load
                     spark_conf: {spark.b: "{{ params.nope }}"}
-                """)).containsExactly(
-                fixture.problem(3, 25, "unknown template variable 'dt' " + KNOWN),
-                fixture.problem(7, 27, "unknown template variable 'params.nope' " + KNOWN));
+                """))
+                .containsExactly(
+                        fixture.problem(3, 25, "unknown template variable 'dt' " + KNOWN),
+                        fixture.problem(7, 27, "unknown template variable 'params.nope' " + KNOWN));
     }
 
     @Test
     void anAttemptRendersRealValuesAndAMaskedBodyAndReportsTheValuesUsed() {
-        Task task = new Task("a", List.of(), TriggerRule.ALL_SUCCESS, "local", RetryPolicy.NONE,
-                java.util.Optional.empty(), Map.of("spark.pw", "{{ secrets.PW }}", "spark.day", "{{ ds }}"),
-                new TaskBody.JavaClass("com.example.Load", Map.of("user", "{{ secrets.USER }}", "run", "{{ run_id }}")));
+        Task task = new Task(
+                "a",
+                List.of(),
+                TriggerRule.ALL_SUCCESS,
+                "local",
+                RetryPolicy.NONE,
+                java.util.Optional.empty(),
+                Map.of("spark.pw", "{{ secrets.PW }}", "spark.day", "{{ ds }}"),
+                new TaskBody.JavaClass(
+                        "com.example.Load", Map.of("user", "{{ secrets.USER }}", "run", "{{ run_id }}")));
         Secrets store = Map.of("PW", "hunter22", "USER", "warehouse")::get;
 
         RenderedTask rendered = RenderedTask.of(task, CONTEXT, store);
 
-        assertThat(((TaskBody.JavaClass) rendered.body()).args()).containsOnly(
-                Map.entry("user", "warehouse"), Map.entry("run", "r1"));
-        assertThat(rendered.sparkConf()).containsOnly(
-                Map.entry("spark.pw", "hunter22"), Map.entry("spark.day", "1970-01-01"));
-        assertThat(((TaskBody.JavaClass) rendered.masked()).args()).containsOnly(
-                Map.entry("user", "***"), Map.entry("run", "r1"));
+        assertThat(((TaskBody.JavaClass) rendered.body()).args())
+                .containsOnly(Map.entry("user", "warehouse"), Map.entry("run", "r1"));
+        assertThat(rendered.sparkConf())
+                .containsOnly(Map.entry("spark.pw", "hunter22"), Map.entry("spark.day", "1970-01-01"));
+        assertThat(((TaskBody.JavaClass) rendered.masked()).args())
+                .containsOnly(Map.entry("user", "***"), Map.entry("run", "r1"));
         assertThat(rendered.secretValues()).containsExactlyInAnyOrder("hunter22", "warehouse");
     }
 
@@ -142,7 +162,8 @@ class SecretsTemplatesTest {
         };
 
         assertThatThrownBy(() -> Templates.render("x={{ secrets.MISSING }}", CONTEXT.withSecrets(store)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("secret 'MISSING' is not set");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("secret 'MISSING' is not set");
         assertThatThrownBy(() -> Templates.render("{{ secrets.MISSING }}", CONTEXT))
                 .hasMessage("secret 'MISSING' is not set (no secret store is configured)");
     }

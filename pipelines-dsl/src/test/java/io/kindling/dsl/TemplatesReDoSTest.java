@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,16 +22,18 @@ class TemplatesReDoSTest {
 
     @Test
     void findingNamesInAnUnclosedPlaceholderIsFast() {
-        assertTimeoutPreemptively(Duration.ofSeconds(1), () ->
-                assertThat(Templates.unknownNames(UNCLOSED, Set.of())).isEmpty());
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(1),
+                () -> assertThat(Templates.unknownNames(UNCLOSED, Set.of())).isEmpty());
     }
 
     @Test
     void renderingAnUnclosedPlaceholderIsFast() {
         TemplateContext context = new TemplateContext("p", "r", Instant.EPOCH, ZoneOffset.UTC, Map.of());
 
-        assertTimeoutPreemptively(Duration.ofSeconds(1), () ->
-                assertThat(Templates.render(UNCLOSED, context)).isEqualTo(UNCLOSED));
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(1),
+                () -> assertThat(Templates.render(UNCLOSED, context)).isEqualTo(UNCLOSED));
     }
 
     @Test
@@ -40,8 +41,9 @@ class TemplatesReDoSTest {
         String many = ("{{" + " ".repeat(1000) + "ds" + " ".repeat(1000) + "}}").repeat(500);
         TemplateContext context = new TemplateContext("p", "r", Instant.EPOCH, ZoneOffset.UTC, Map.of());
 
-        assertTimeoutPreemptively(Duration.ofSeconds(1), () ->
-                assertThat(Templates.render(many, context)).isEqualTo("1970-01-01".repeat(500)));
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(1),
+                () -> assertThat(Templates.render(many, context)).isEqualTo("1970-01-01".repeat(500)));
         assertThatThrownBy(() -> Templates.render("{{ nope }}", context)).hasMessageContaining("'nope'");
     }
 
@@ -49,8 +51,9 @@ class TemplatesReDoSTest {
     void aPipelineFileWithAnUnclosedPlaceholderInItsSqlParsesFast() {
         String yaml = "pipeline: p\ntasks:\n  - id: a\n    sql: \"{{" + " ".repeat(500_000) + "\"\n";
 
-        ParseResult result = assertTimeoutPreemptively(Duration.ofSeconds(2), () ->
-                new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("p.yml"), yaml));
+        ParseResult result = assertTimeoutPreemptively(
+                Duration.ofSeconds(2),
+                () -> new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("p.yml"), yaml));
 
         assertThat(result.problems()).hasSize(1);
     }

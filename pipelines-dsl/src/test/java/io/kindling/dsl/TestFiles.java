@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** Writes fixture files into a test's temporary folder. */
 final class TestFiles {
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     static Path write(Path folder, String name, String content) {
         return write(folder, name, content.getBytes(StandardCharsets.UTF_8));

@@ -5,84 +5,82 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jetty.HttpConnectorFactory;
 import io.kindling.dsl.Alerts;
 import io.kindling.dsl.ParserOptions;
+import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.alerts.Backoff;
-import io.kindling.scheduler.config.AlertingConfig;
-import io.kindling.scheduler.config.SecretStore;
-import io.kindling.scheduler.db.AlertDeliveryDao;
-import io.kindling.scheduler.resources.WebhookResource;
-import io.kindling.scheduler.health.OutboxHealthCheck;
-import io.kindling.scheduler.metrics.FireLag;
-import io.kindling.scheduler.metrics.PrometheusServlet;
-import io.kindling.scheduler.metrics.RunMetrics;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.kindling.dsl.PipelineParser;
-import io.dropwizard.core.server.DefaultServerFactory;
-import io.dropwizard.jetty.HttpConnectorFactory;
+import io.kindling.scheduler.auth.AuditLog;
+import io.kindling.scheduler.auth.AuthFilter;
+import io.kindling.scheduler.auth.Authenticator;
+import io.kindling.scheduler.auth.CallerRateLimit;
+import io.kindling.scheduler.auth.FirstStart;
+import io.kindling.scheduler.auth.Role;
+import io.kindling.scheduler.auth.SessionStore;
+import io.kindling.scheduler.auth.TokenStore;
+import io.kindling.scheduler.auth.UserStore;
 import io.kindling.scheduler.cli.BackfillCommand;
 import io.kindling.scheduler.cli.CancelCommand;
 import io.kindling.scheduler.cli.CommandFailedException;
 import io.kindling.scheduler.cli.LoginCommand;
 import io.kindling.scheduler.cli.LogsCommand;
 import io.kindling.scheduler.cli.PauseCommand;
+import io.kindling.scheduler.cli.RunCommand;
 import io.kindling.scheduler.cli.RunsCommand;
 import io.kindling.scheduler.cli.TokenCommand;
 import io.kindling.scheduler.cli.TriggerCommand;
-import io.kindling.scheduler.cluster.ClusterMembership;
-import io.kindling.scheduler.cli.RunCommand;
 import io.kindling.scheduler.cli.ValidateCommand;
+import io.kindling.scheduler.cluster.ClusterMembership;
+import io.kindling.scheduler.config.AlertingConfig;
+import io.kindling.scheduler.config.AuthConfig;
+import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.db.DaemonDao;
 import io.kindling.scheduler.db.DaemonRecord;
 import io.kindling.scheduler.db.Database;
-import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.JdbiRunQueries;
 import io.kindling.scheduler.db.JdbiRunStore;
+import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.health.ClusterHealthCheck;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
-import io.kindling.scheduler.auth.AuditLog;
-import io.kindling.scheduler.auth.AuthFilter;
-import io.kindling.scheduler.auth.CallerRateLimit;
-import io.kindling.scheduler.auth.Authenticator;
-import io.kindling.scheduler.auth.FirstStart;
-import io.kindling.scheduler.auth.Role;
-import io.kindling.scheduler.auth.SessionStore;
-import io.kindling.scheduler.auth.TokenStore;
-import io.kindling.scheduler.auth.UserStore;
-import io.kindling.scheduler.config.AuthConfig;
-import io.kindling.scheduler.resources.LoginPageResource;
-import io.kindling.scheduler.resources.TokenResource;
-import io.kindling.scheduler.resources.UserResource;
+import io.kindling.scheduler.health.OutboxHealthCheck;
+import io.kindling.scheduler.metrics.FireLag;
+import io.kindling.scheduler.metrics.PrometheusServlet;
+import io.kindling.scheduler.metrics.RunMetrics;
 import io.kindling.scheduler.resources.AuditResource;
 import io.kindling.scheduler.resources.BackfillResource;
-import io.kindling.scheduler.resources.SignInResource;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.ServerConnector;
-import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.DashboardResource;
+import io.kindling.scheduler.resources.LoginPageResource;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
+import io.kindling.scheduler.resources.SignInResource;
 import io.kindling.scheduler.resources.SourceResource;
+import io.kindling.scheduler.resources.TokenResource;
+import io.kindling.scheduler.resources.UserResource;
+import io.kindling.scheduler.resources.WebhookResource;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
+import io.kindling.scheduler.sources.SourceManager;
+import io.kindling.scheduler.web.WebSecurity;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import io.kindling.scheduler.sources.SourceManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -90,7 +88,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import io.kindling.scheduler.web.WebSecurity;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.slf4j.LoggerFactory;
 
 /** The Kindling daemon. {@link #run} is the list of what it is made of, in start order. */
@@ -137,8 +137,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
     /** The version Maven built, from the class path. */
     public static String version() {
         try (java.io.InputStream in = KindlingApplication.class.getResourceAsStream("/kindling-version.txt")) {
-            return in == null ? "unknown" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .strip();
+            return in == null
+                    ? "unknown"
+                    : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
         } catch (java.io.IOException e) {
             return "unknown";
         }
@@ -181,8 +182,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
     @Override
     public void run(KindlingConfiguration config, Environment environment) {
         if (!config.getExecutors().containsKey(config.getDefaultExecutor())) {
-            throw new IllegalArgumentException("defaultExecutor '" + config.getDefaultExecutor()
-                    + "' is not one of the configured executors " + config.getExecutors().keySet());
+            throw new IllegalArgumentException(
+                    "defaultExecutor '" + config.getDefaultExecutor() + "' is not one of the configured executors "
+                            + config.getExecutors().keySet());
         }
 
         LoggerFactory.getLogger(KindlingApplication.class).info("{}", StartPaths.describe(config));
@@ -203,11 +205,18 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().addServerLifecycleListener(server -> executors.daemonReady());
 
         PipelineParser parser = new PipelineParser(new ParserOptions(
-                Optional.of(config.getExecutors().keySet()), Optional.of(config.getWebhooks().keySet()),
+                Optional.of(config.getExecutors().keySet()),
+                Optional.of(config.getWebhooks().keySet()),
                 config.getDefaultExecutor()));
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
-        SourceManager sources = new SourceManager(config.effectiveSources(), config.dataFolder(), parser, registry,
-                clock, env, config.getLimits().getParseTimeout().toJavaDuration());
+        SourceManager sources = new SourceManager(
+                config.effectiveSources(),
+                config.dataFolder(),
+                parser,
+                registry,
+                clock,
+                env,
+                config.getLimits().getParseTimeout().toJavaDuration());
         sources.loadAll();
 
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker
@@ -218,51 +227,99 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 enabledWebhooks.add(name);
             }
         });
-        AlertPlanner planner = new AlertPlanner(enabledWebhooks, new Alerts(alerting.getOnFailure(),
-                alerting.getOnSuccess(), alerting.getOnRetry(), Optional.empty()), runs, alerting.getDashboardUrl(),
+        AlertPlanner planner = new AlertPlanner(
+                enabledWebhooks,
+                new Alerts(alerting.getOnFailure(), alerting.getOnSuccess(), alerting.getOnRetry(), Optional.empty()),
+                runs,
+                alerting.getDashboardUrl(),
                 Clock.systemUTC());
         AlertDeliveryDao outbox = new AlertDeliveryDao(database.jdbi());
-        AlertDispatcher dispatcher = new AlertDispatcher(outbox, config.getWebhooks(), env,
-                new Backoff(alerting.getInitialBackoff().toJavaDuration(), alerting.getMaxBackoff().toJavaDuration(),
+        AlertDispatcher dispatcher = new AlertDispatcher(
+                outbox,
+                config.getWebhooks(),
+                env,
+                new Backoff(
+                        alerting.getInitialBackoff().toJavaDuration(),
+                        alerting.getMaxBackoff().toJavaDuration(),
                         () -> ThreadLocalRandom.current().nextDouble()),
-                alerting.getRetryFor().toJavaDuration(), alerting.getPollInterval().toJavaDuration(),
+                alerting.getRetryFor().toJavaDuration(),
+                alerting.getPollInterval().toJavaDuration(),
                 Clock.systemUTC());
         environment.lifecycle().manage(dispatcher);
 
-        RunEngine engine = new RunEngine(owned, executors.executors(), executors.slots(), registry, clock,
-                Path.of(config.getLogDir()), planner, secrets);
+        RunEngine engine = new RunEngine(
+                owned,
+                executors.executors(),
+                executors.slots(),
+                registry,
+                clock,
+                Path.of(config.getLogDir()),
+                planner,
+                secrets);
 
         // metrics for Prometheus on the admin port
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         engine.addListener(new RunMetrics(metrics, runId -> runs.findRun(runId).map(r -> r.pipelineId())));
         Gauge.builder("kindling.outbox.backlog", outbox, AlertDeliveryDao::backlog)
-                .description("Alert deliveries not yet delivered nor given up").register(metrics);
+                .description("Alert deliveries not yet delivered nor given up")
+                .register(metrics);
         FunctionCounter.builder("kindling.alert.delivery.failures", dispatcher, AlertDispatcher::failures)
-                .description("Alert delivery attempts that got no 2xx answer").register(metrics);
+                .description("Alert delivery attempts that got no 2xx answer")
+                .register(metrics);
         for (String executor : engine.executorNames()) {
             Gauge.builder("kindling.executor.slots.free", engine, e -> e.freeSlots(executor))
-                    .description("Task slots of the executor no attempt holds").tag("executor", executor)
+                    .description("Task slots of the executor no attempt holds")
+                    .tag("executor", executor)
                     .register(metrics);
         }
-        executors.executors().forEach((name, executor) -> executor.gauges().keySet().forEach(gauge ->
-                Gauge.builder("kindling.executor." + gauge, executor,
-                                e -> e.gauges().getOrDefault(gauge, Double.NaN))
-                        .description("Reported by the executor (see its README)").tag("executor", name)
-                        .register(metrics)));
-        environment.admin().addServlet("prometheus", new PrometheusServlet(metrics)).addMapping("/prometheus");
-        ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
-                runs::backfilledTimes, engine::triggerScheduled, clock);
-        CronScheduler cron = new CronScheduler(new FireLag(metrics, Clock.systemUTC(), (pipelines, scheduledTime) ->
-                ticker.tick(pipelines, Optional.of(scheduledTime))), registry::all, database.dataSource(),
-                !database.sqlite(), self.daemonId());
+        executors
+                .executors()
+                .forEach((name, executor) -> executor.gauges()
+                        .keySet()
+                        .forEach(gauge -> Gauge.builder(
+                                        "kindling.executor." + gauge,
+                                        executor,
+                                        e -> e.gauges().getOrDefault(gauge, Double.NaN))
+                                .description("Reported by the executor (see its README)")
+                                .tag("executor", name)
+                                .register(metrics)));
+        environment
+                .admin()
+                .addServlet("prometheus", new PrometheusServlet(metrics))
+                .addMapping("/prometheus");
+        ticker = new ScheduleTicker(
+                registry::get,
+                registry::all,
+                new ScheduleDao(database.jdbi()),
+                runs::backfilledTimes,
+                engine::triggerScheduled,
+                clock);
+        CronScheduler cron = new CronScheduler(
+                new FireLag(
+                        metrics,
+                        Clock.systemUTC(),
+                        (pipelines, scheduledTime) -> ticker.tick(pipelines, Optional.of(scheduledTime))),
+                registry::all,
+                database.dataSource(),
+                !database.sqlite(),
+                self.daemonId());
         cron.scheduleAll(registry.all());
         // heartbeats are about real time passing, whatever clock schedules runs
-        ClusterMembership membership = new ClusterMembership(new DaemonDao(database.jdbi()), owned, self,
+        ClusterMembership membership = new ClusterMembership(
+                new DaemonDao(database.jdbi()),
+                owned,
+                self,
                 config.getCluster().getHeartbeatInterval().toJavaDuration(),
-                config.getCluster().getDeadAfter().toJavaDuration(), Clock.systemUTC(), cron::standby);
+                config.getCluster().getDeadAfter().toJavaDuration(),
+                Clock.systemUTC(),
+                cron::standby);
         // started in this order, stopped in reverse: firing stops first, then the engine drains
-        environment.lifecycle().manage(new EngineLifecycle(engine, membership,
-                config.getCluster().getShutdownGrace().toJavaDuration()));
+        environment
+                .lifecycle()
+                .manage(new EngineLifecycle(
+                        engine,
+                        membership,
+                        config.getCluster().getShutdownGrace().toJavaDuration()));
         environment.lifecycle().manage(ticker);
         environment.lifecycle().manage(cron);
         // A reload that adds, changes or removes pipelines replaces the triggers; new pipelines start from now.
@@ -275,15 +332,29 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         // authentication: every API route needs a token or a session except those in PublicRoutes (docs/auth.md)
         AuditLog audit = auth(config.getAuth(), config.getLimits().getChangesPerMinute(), database, environment);
         // Host, Origin/CSRF, headers and size limits on both ports; the admin port wants an admin token
-        WebSecurity.install(config.getWeb(), config.getAlerting().getDashboardUrl(), config.getServerFactory(),
-                environment, bearer -> authenticator.token(bearer)
-                .map(caller -> caller.role() == Role.ADMIN && caller.pipelines().isEmpty()).orElse(false));
-        environment.jersey().register(new PipelineResource(registry, ticker, engine, runs, versions, clock,
-                config.getLimits(), audit));
+        WebSecurity.install(
+                config.getWeb(),
+                config.getAlerting().getDashboardUrl(),
+                config.getServerFactory(),
+                environment,
+                bearer -> authenticator
+                        .token(bearer)
+                        .map(caller -> caller.role() == Role.ADMIN
+                                && caller.pipelines().isEmpty())
+                        .orElse(false));
+        environment
+                .jersey()
+                .register(new PipelineResource(
+                        registry, ticker, engine, runs, versions, clock, config.getLimits(), audit));
         environment.jersey().register(new RunResource(runs, engine, registry, audit));
         environment.jersey().register(new BackfillResource(runs));
-        environment.jersey().register(new ClusterResource(new DaemonDao(database.jdbi()), self.daemonId(),
-                config.getCluster().getDeadAfter().toJavaDuration(), Clock.systemUTC()));
+        environment
+                .jersey()
+                .register(new ClusterResource(
+                        new DaemonDao(database.jdbi()),
+                        self.daemonId(),
+                        config.getCluster().getDeadAfter().toJavaDuration(),
+                        Clock.systemUTC()));
         environment.jersey().register(new SourceResource(sources, registry, audit));
         environment.jersey().register(new WebhookResource(outbox, Clock.systemUTC(), audit));
         environment.jersey().register(new DashboardResource());
@@ -291,8 +362,10 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));
         environment.healthChecks().register("cluster", new ClusterHealthCheck(membership, cron));
         environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, 1000));
-        executors.executors().forEach((name, executor) ->
-                environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
+        executors
+                .executors()
+                .forEach((name, executor) ->
+                        environment.healthChecks().register("executor-" + name, new ExecutorHealthCheck(executor)));
     }
 
     /**
@@ -304,17 +377,19 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         Clock real = Clock.systemUTC();
         TokenStore tokens = new TokenStore(database.jdbi(), real);
         UserStore users = new UserStore(database.jdbi(), real);
-        SessionStore sessions = new SessionStore(database.jdbi(), real,
-                config.getSessionIdleTimeout().toJavaDuration());
+        SessionStore sessions = new SessionStore(
+                database.jdbi(), real, config.getSessionIdleTimeout().toJavaDuration());
         AuditLog audit = new AuditLog(database.jdbi(), real);
         authenticator = new Authenticator(tokens, users, sessions);
 
         FirstStart firstStart = new FirstStart(tokens);
         String bootstrap = config.getBootstrapToken().isBlank()
-                ? Optional.ofNullable(env.apply(BOOTSTRAP_TOKEN_ENV)).orElse("") : config.getBootstrapToken();
+                ? Optional.ofNullable(env.apply(BOOTSTRAP_TOKEN_ENV)).orElse("")
+                : config.getBootstrapToken();
         firstStart.bootstrap(bootstrap.strip());
-        firstStart.adminToken(Path.of(config.getAdminTokenFile())).ifPresent(secret ->
-                environment.lifecycle().addServerLifecycleListener(server -> {
+        firstStart
+                .adminToken(Path.of(config.getAdminTokenFile()))
+                .ifPresent(secret -> environment.lifecycle().addServerLifecycleListener(server -> {
                     String host = "127.0.0.1";
                     int port = -1;
                     for (Connector connector : server.getConnectors()) {
@@ -330,8 +405,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                     FirstStart.announce(System.out, secret, host, port);
                 }));
 
-        environment.jersey().register(new AuthFilter(authenticator,
-                new CallerRateLimit(changesPerMinute, System::nanoTime)));
+        environment
+                .jersey()
+                .register(new AuthFilter(authenticator, new CallerRateLimit(changesPerMinute, System::nanoTime)));
         environment.jersey().register(RolesAllowedDynamicFeature.class);
         SignInResource signIn = new SignInResource(authenticator, sessions, audit, config.isSecureCookies());
         environment.jersey().register(signIn);
@@ -371,8 +447,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         String id = Long.toString(System.currentTimeMillis(), 36) + "-"
                 + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return new DaemonRecord(id, node, host, ProcessHandle.current().pid(), now, now, Optional.empty(),
-                Optional.empty());
+        return new DaemonRecord(
+                id, node, host, ProcessHandle.current().pid(), now, now, Optional.empty(), Optional.empty());
     }
 
     /** The scheduler's ticker once {@link #run} has built it: tests move their clock, then tick. */

@@ -3,17 +3,17 @@ package io.kindling.scheduler;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
+import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.ClusterConfig;
 import io.kindling.scheduler.config.ConfigPaths;
-import io.dropwizard.validation.ValidationMethod;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorConfig;
 import io.kindling.scheduler.config.LimitsConfig;
 import io.kindling.scheduler.config.SecretsConfig;
-import io.kindling.scheduler.config.WebConfig;
 import io.kindling.scheduler.config.SourceConfig;
+import io.kindling.scheduler.config.WebConfig;
 import io.kindling.scheduler.config.WebhookConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
@@ -170,8 +170,8 @@ public class KindlingConfiguration extends Configuration {
         if (!sources.isEmpty()) {
             return List.copyOf(sources);
         }
-        return List.of(SourceConfig.folder("pipelines",
-                ConfigPaths.path(configFolder, pipelines == null ? "examples/pipelines" : pipelines)));
+        return List.of(SourceConfig.folder(
+                "pipelines", ConfigPaths.path(configFolder, pipelines == null ? "examples/pipelines" : pipelines)));
     }
 
     /**
@@ -205,8 +205,8 @@ public class KindlingConfiguration extends Configuration {
         return configFolder.resolve("data");
     }
 
-    @ValidationMethod(message = "set either 'pipelines' (one folder) or 'sources', not both; source names must be "
-            + "unique")
+    @ValidationMethod(
+            message = "set either 'pipelines' (one folder) or 'sources', not both; source names must be " + "unique")
     @JsonIgnore
     public boolean isSourcesConsistent() {
         if (!sources.isEmpty() && pipelines != null) {

@@ -50,13 +50,15 @@ final class KindlingServerCommand extends EnvironmentCommand<KindlingConfigurati
             throw e;
         }
         StopSignals.install();
-        Thread awaiter = new Thread(() -> {
-            try {
-                server.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "kindling-awaiter");
+        Thread awaiter = new Thread(
+                () -> {
+                    try {
+                        server.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "kindling-awaiter");
         awaiter.start();
     }
 

@@ -11,8 +11,7 @@ final class StartFailure {
     private static final java.util.regex.Pattern CLASS_PREFIX =
             java.util.regex.Pattern.compile("^([a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ");
 
-    private StartFailure() {
-    }
+    private StartFailure() {}
 
     static String describe(Throwable failure) {
         if (failure instanceof ConfigurationException config) {
@@ -35,8 +34,9 @@ final class StartFailure {
 
     private static String oneLine(String text) {
         String line = text.strip().replaceAll("\\s*\\R\\s*", " ");
-        for (String stripped = CLASS_PREFIX.matcher(line).replaceFirst(""); !stripped.equals(line);
-             stripped = CLASS_PREFIX.matcher(line).replaceFirst("")) {
+        for (String stripped = CLASS_PREFIX.matcher(line).replaceFirst("");
+                !stripped.equals(line);
+                stripped = CLASS_PREFIX.matcher(line).replaceFirst("")) {
             line = stripped;
         }
         return line;

@@ -8,18 +8,21 @@ import java.util.List;
 final class StartPaths {
     private static final String SQLITE = "jdbc:sqlite:";
 
-    private StartPaths() {
-    }
+    private StartPaths() {}
 
     static String describe(KindlingConfiguration config) {
         List<String> parts = new ArrayList<>();
         parts.add("database " + database(config.getDatabase().getUrl()));
         for (SourceConfig source : config.effectiveSources()) {
-            parts.add(source.isGit()
-                    ? "source " + source.getName() + " git " + source.getUrl() + " cloned into "
-                      + (source.getCheckoutDir() != null ? source.getCheckoutDir()
-                              : config.dataFolder().resolve("sources").resolve(source.getName()))
-                    : "source " + source.getName() + " " + source.getPath());
+            parts.add(
+                    source.isGit()
+                            ? "source " + source.getName() + " git " + source.getUrl() + " cloned into "
+                                    + (source.getCheckoutDir() != null
+                                            ? source.getCheckoutDir()
+                                            : config.dataFolder()
+                                                    .resolve("sources")
+                                                    .resolve(source.getName()))
+                            : "source " + source.getName() + " " + source.getPath());
         }
         parts.add("workDir " + config.getWorkDir());
         parts.add("logDir " + config.getLogDir());

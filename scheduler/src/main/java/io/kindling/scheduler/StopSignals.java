@@ -13,8 +13,7 @@ import sun.misc.Signal;
 final class StopSignals {
     private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
 
-    private StopSignals() {
-    }
+    private StopSignals() {}
 
     static void install() {
         for (String name : List.of("TERM", "INT")) {

@@ -26,29 +26,46 @@ class ArchitectureTest {
 
     @Test
     void schedulerPackagesFormNoCycle() {
-        slices().matching("io.kindling.scheduler.(*)..").should().beFreeOfCycles().check(classes);
+        slices().matching("io.kindling.scheduler.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(classes);
     }
 
     @Test
     void modelDependsOnlyOnTheJdkAndTheDsl() {
-        noClasses().that().resideInAPackage("io.kindling.scheduler.model..")
-                .should().dependOnClassesThat().resideOutsideOfPackages(
-                        "java..", "io.kindling.scheduler.model..", "io.kindling.dsl..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.kindling.scheduler.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("java..", "io.kindling.scheduler.model..", "io.kindling.dsl..")
                 .check(classes);
     }
 
     @Test
     void onlyTheApplicationRootWiresThePackages() {
-        noClasses().that().resideInAPackage("io.kindling.scheduler.(*)..")
-                .should().dependOnClassesThat().resideInAPackage("io.kindling.scheduler")
+        noClasses()
+                .that()
+                .resideInAPackage("io.kindling.scheduler.(*)..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.kindling.scheduler")
                 .check(classes);
     }
 
     @Test
     void onlyTheEngineWritesRuns() {
-        noClasses().that().resideInAnyPackage("io.kindling.scheduler.resources..", "io.kindling.scheduler.api..",
-                        "io.kindling.scheduler.alerts..", "io.kindling.scheduler.schedule..")
-                .should().dependOnClassesThat().areAssignableTo(RunStore.class)
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.kindling.scheduler.resources..",
+                        "io.kindling.scheduler.api..",
+                        "io.kindling.scheduler.alerts..",
+                        "io.kindling.scheduler.schedule..")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(RunStore.class)
                 .because("the API, the ticker and the alerts read the run history (RunQueries); only the engine "
                         + "writes it, fenced by its owner")
                 .check(classes);
@@ -56,17 +73,28 @@ class ArchitectureTest {
 
     @Test
     void executorsKnowNothingOfTheScheduler() {
-        noClasses().that().resideInAPackage("io.kindling.executor..")
-                .should().dependOnClassesThat().resideInAnyPackage(
+        noClasses()
+                .that()
+                .resideInAPackage("io.kindling.executor..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
                         "io.kindling.scheduler..", "org.quartz..", "io.dropwizard..", "org.jdbi..", "jakarta.ws.rs..")
                 .check(classes);
     }
 
     @Test
     void theDslKnowsNothingOfSparkOrTheDaemon() {
-        noClasses().that().resideInAPackage("io.kindling.dsl..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.apache.spark..", "io.dropwizard..", "org.jdbi..", "io.kindling.executor..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.kindling.dsl..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.apache.spark..",
+                        "io.dropwizard..",
+                        "org.jdbi..",
+                        "io.kindling.executor..",
                         "io.kindling.scheduler..")
                 .check(classes);
     }

@@ -57,9 +57,15 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     private String cancelReason;
 
     /** @param resumed the operation a previous life of the daemon recorded, to follow again; null for a new run */
-    ConnectAttempt(AttemptRequest request, ExecutorConfig config, ConnectOptions options, AttemptListener listener,
-                   Clock clock, ScheduledExecutorService timer, Consumer<ConnectAttempt> onEnd,
-                   ConnectOperation resumed) {
+    ConnectAttempt(
+            AttemptRequest request,
+            ExecutorConfig config,
+            ConnectOptions options,
+            AttemptListener listener,
+            Clock clock,
+            ScheduledExecutorService timer,
+            Consumer<ConnectAttempt> onEnd,
+            ConnectOperation resumed) {
         this.resumed = resumed;
         this.request = request;
         this.config = config;
@@ -130,13 +136,16 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         if (open != null) {
             timer.execute(() -> interrupt(open));
         }
-        timer.schedule(() -> {
-            if (!result.isDone()) {
-                log.line("the attempt did not stop within " + options.cancelGrace().toSeconds() + " s of the cancel;"
-                        + " reported as cancelled");
-                finish(AttemptResult.cancelled(why));
-            }
-        }, options.cancelGrace().toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> {
+                    if (!result.isDone()) {
+                        log.line("the attempt did not stop within "
+                                + options.cancelGrace().toSeconds() + " s of the cancel;" + " reported as cancelled");
+                        finish(AttemptResult.cancelled(why));
+                    }
+                },
+                options.cancelGrace().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -188,8 +197,11 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             // a resumed session has its settings already; setting them again would create it anew if it is gone
             opened = resumed == null
                     ? ConnectSession.open(options.url(), sparkConf, "kindling-" + request.attemptId(), log::line)
-                    : ConnectSession.open(options.sessionUrl(resumed.sessionId(), resumed.userId()), Map.of(),
-                    "kindling-" + request.attemptId(), log::line);
+                    : ConnectSession.open(
+                            options.sessionUrl(resumed.sessionId(), resumed.userId()),
+                            Map.of(),
+                            "kindling-" + request.attemptId(),
+                            log::line);
             String reason;
             synchronized (this) {
                 session = opened;
@@ -289,8 +301,8 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
                 listener.submitted(operation.encode());
             } catch (RuntimeException e) { // nothing runs yet: the operation is not started
                 log.line("could not record operation " + operation.operationId() + " (" + e.getMessage() + ")");
-                return AttemptResult.failed("the Spark Connect operation of " + name + " could not be recorded: "
-                        + e.getMessage());
+                return AttemptResult.failed(
+                        "the Spark Connect operation of " + name + " could not be recorded: " + e.getMessage());
             }
             remoteId = operation.encode();
             log.line(name + " (operation " + operation.operationId() + "):\n" + statement);
@@ -300,7 +312,13 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             } else if (body.output().isPresent()) {
                 DataRef output = body.output().get();
                 String path = TaskBodies.resolve(output.path(), workDir);
-                spark.runAndWrite(statement, args, operation.operationId(), output.format(), output.mode(), path,
+                spark.runAndWrite(
+                        statement,
+                        args,
+                        operation.operationId(),
+                        output.format(),
+                        output.mode(),
+                        path,
                         output.options());
                 log.line("output written: " + output.format() + " " + path + " (mode " + output.mode() + ")");
             } else {

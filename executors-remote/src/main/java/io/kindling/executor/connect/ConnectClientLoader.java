@@ -27,8 +27,7 @@ final class ConnectClientLoader {
     private static final String CLASSPATH = "io/kindling/connect/client-classpath.txt";
     private static ClassLoader loader;
 
-    private ConnectClientLoader() {
-    }
+    private ConnectClientLoader() {}
 
     static synchronized ClassLoader get() {
         if (loader == null) {

@@ -39,10 +39,10 @@ public final class ConnectExecutor implements Executor {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.options = ConnectOptions.from(config);
-        this.threads = java.util.concurrent.Executors.newCachedThreadPool(daemonThreads("kindling-" + config.name()
-                + "-attempt-"));
-        this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(daemonThreads("kindling-"
-                + config.name() + "-timer-"));
+        this.threads = java.util.concurrent.Executors.newCachedThreadPool(
+                daemonThreads("kindling-" + config.name() + "-attempt-"));
+        this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                daemonThreads("kindling-" + config.name() + "-timer-"));
     }
 
     @Override
@@ -92,8 +92,8 @@ public final class ConnectExecutor implements Executor {
         }
         if (operation == null) {
             // not one this executor recorded (an older Kindling recorded the bare session id): nothing to follow
-            return AttemptHandle.ended(AttemptResult.failed("remote job not found: '" + remoteId
-                    + "' names no Spark Connect operation to follow"));
+            return AttemptHandle.ended(AttemptResult.failed(
+                    "remote job not found: '" + remoteId + "' names no Spark Connect operation to follow"));
         }
         return launch(request, listener, operation);
     }
@@ -102,8 +102,15 @@ public final class ConnectExecutor implements Executor {
         if (closed) {
             throw new IllegalStateException("executor '" + config.name() + "' is closed");
         }
-        ConnectAttempt attempt = new ConnectAttempt(request, config, options, listener, clock, timer,
-                ended -> attempts.remove(ended.attemptId(), ended), resumed);
+        ConnectAttempt attempt = new ConnectAttempt(
+                request,
+                config,
+                options,
+                listener,
+                clock,
+                timer,
+                ended -> attempts.remove(ended.attemptId(), ended),
+                resumed);
         attempts.put(request.attemptId(), attempt);
         threads.execute(attempt);
         return attempt;
@@ -115,9 +122,10 @@ public final class ConnectExecutor implements Executor {
         if (closed) {
             return HealthStatus.unhealthy("executor '" + config.name() + "' is closed");
         }
-        return options.unreachable().map(HealthStatus::unhealthy).orElseGet(() -> HealthStatus.ok(
-                "Spark Connect server " + options.url() + " accepts connections; " + attempts.size()
-                        + " attempts running"));
+        return options.unreachable()
+                .map(HealthStatus::unhealthy)
+                .orElseGet(() -> HealthStatus.ok("Spark Connect server " + options.url() + " accepts connections; "
+                        + attempts.size() + " attempts running"));
     }
 
     /**

@@ -16,8 +16,9 @@ final class ConnectFailure extends Exception {
 
     private static String messageOf(Throwable cause) {
         Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null
-                || root.getMessage().isBlank())) {
+        while (root.getCause() != null
+                && root.getCause() != root
+                && (root.getMessage() == null || root.getMessage().isBlank())) {
             root = root.getCause();
         }
         String text = root.getMessage();

@@ -32,8 +32,8 @@ record ConnectOperation(String sessionId, String userId, String operationId, int
     }
 
     String encode() {
-        return "session=" + sessionId + ";user=" + URLEncoder.encode(userId, StandardCharsets.UTF_8)
-                + ";operation=" + operationId + ";statement=" + statement;
+        return "session=" + sessionId + ";user=" + URLEncoder.encode(userId, StandardCharsets.UTF_8) + ";operation="
+                + operationId + ";statement=" + statement;
     }
 
     /** @throws IllegalArgumentException when {@code remoteId} is not one {@link #encode} wrote */
@@ -46,13 +46,20 @@ record ConnectOperation(String sessionId, String userId, String operationId, int
             }
         }
         try {
-            String session = UUID.fromString(required(fields, "session", remoteId)).toString();
-            String operation = UUID.fromString(required(fields, "operation", remoteId)).toString();
-            return new ConnectOperation(session, URLDecoder.decode(required(fields, "user", remoteId),
-                    StandardCharsets.UTF_8), operation, Integer.parseInt(required(fields, "statement", remoteId)));
+            String session =
+                    UUID.fromString(required(fields, "session", remoteId)).toString();
+            String operation =
+                    UUID.fromString(required(fields, "operation", remoteId)).toString();
+            return new ConnectOperation(
+                    session,
+                    URLDecoder.decode(required(fields, "user", remoteId), StandardCharsets.UTF_8),
+                    operation,
+                    Integer.parseInt(required(fields, "statement", remoteId)));
         } catch (IllegalArgumentException e) { // also NumberFormatException
-            throw new IllegalArgumentException("'" + remoteId + "' is not a Spark Connect operation id of Kindling"
-                    + " (session=<uuid>;user=<id>;operation=<uuid>;statement=<n>): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "'" + remoteId + "' is not a Spark Connect operation id of Kindling"
+                            + " (session=<uuid>;user=<id>;operation=<uuid>;statement=<n>): " + e.getMessage(),
+                    e);
         }
     }
 

@@ -32,8 +32,8 @@ record ConnectOptions(String url, String host, int port, Duration connectTimeout
         String where = "executor '" + config.name() + "' (type " + ConnectExecutorFactory.TYPE + "): ";
         for (String key : options.keySet()) {
             if (!KNOWN.contains(key)) {
-                throw new IllegalArgumentException(where + "unknown option '" + key + "', known options: "
-                        + new TreeSet<>(KNOWN));
+                throw new IllegalArgumentException(
+                        where + "unknown option '" + key + "', known options: " + new TreeSet<>(KNOWN));
             }
         }
         String url = options.getOrDefault(URL, "").strip();
@@ -43,7 +43,10 @@ record ConnectOptions(String url, String host, int port, Duration connectTimeout
                     + "sc://host:15002, not '" + url + "'");
         }
         int port = matcher.group(2) == null ? 15002 : Integer.parseInt(matcher.group(2));
-        return new ConnectOptions(url, matcher.group(1), port,
+        return new ConnectOptions(
+                url,
+                matcher.group(1),
+                port,
                 Duration.ofSeconds(seconds(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
                 Duration.ofSeconds(seconds(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))));
     }

@@ -40,7 +40,12 @@ final class ConnectSession implements AutoCloseable {
     }
 
     void registerInput(String view, String format, String path, Map<String, String> options) throws ConnectFailure {
-        call("registerInput", new Class<?>[] {String.class, String.class, String.class, Map.class}, view, format, path,
+        call(
+                "registerInput",
+                new Class<?>[] {String.class, String.class, String.class, Map.class},
+                view,
+                format,
+                path,
                 options);
     }
 
@@ -53,17 +58,33 @@ final class ConnectSession implements AutoCloseable {
         call("run", new Class<?>[] {String.class, Map.class, String.class}, sql, args, operationId);
     }
 
-    void runAndWrite(String sql, Map<String, Object> args, String operationId, String format, String mode,
-                     String path, Map<String, String> options) throws ConnectFailure {
-        call("runAndWrite", new Class<?>[] {String.class, Map.class, String.class, String.class, String.class,
-                String.class, Map.class}, sql, args, operationId, format, mode, path, options);
+    void runAndWrite(
+            String sql,
+            Map<String, Object> args,
+            String operationId,
+            String format,
+            String mode,
+            String path,
+            Map<String, String> options)
+            throws ConnectFailure {
+        call(
+                "runAndWrite",
+                new Class<?>[] {
+                    String.class, Map.class, String.class, String.class, String.class, String.class, Map.class
+                },
+                sql,
+                args,
+                operationId,
+                format,
+                mode,
+                path,
+                options);
     }
 
     @SuppressWarnings("unchecked")
-    List<List<String>> runAndPreview(String sql, Map<String, Object> args, String operationId)
-            throws ConnectFailure {
-        return (List<List<String>>) call("runAndPreview", new Class<?>[] {String.class, Map.class, String.class},
-                sql, args, operationId);
+    List<List<String>> runAndPreview(String sql, Map<String, Object> args, String operationId) throws ConnectFailure {
+        return (List<List<String>>)
+                call("runAndPreview", new Class<?>[] {String.class, Map.class, String.class}, sql, args, operationId);
     }
 
     /**

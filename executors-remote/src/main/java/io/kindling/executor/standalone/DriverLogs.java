@@ -22,11 +22,11 @@ final class DriverLogs {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The worker's /log/ answer starts with "==== Bytes 0-400 of 14081 of /path/stderr ====". */
     private static final Pattern HEADER = Pattern.compile("^==== Bytes (\\d+)-(\\d+) of (\\d+) of .*? ====\\R");
+
     private static final int CHUNK = 256 * 1024;
 
     /** A piece of the log and where the next one starts. */
-    record Piece(String text, long nextOffset, boolean more) {
-    }
+    record Piece(String text, long nextOffset, boolean more) {}
 
     private final URI masterWebUi;
     private final HttpClient http;
@@ -40,8 +40,10 @@ final class DriverLogs {
 
     /** The web UI of a worker, by its id; empty when the master does not list it (or does not answer). */
     Optional<URI> workerWebUi(String workerId) throws ClusterException {
-        JsonNode workers = get(URI.create(masterWebUi + "/json/")).map(this::json).orElseThrow(() ->
-                new ClusterException("the master's web UI at " + masterWebUi + " does not answer /json/"))
+        JsonNode workers = get(URI.create(masterWebUi + "/json/"))
+                .map(this::json)
+                .orElseThrow(
+                        () -> new ClusterException("the master's web UI at " + masterWebUi + " does not answer /json/"))
                 .path("workers");
         for (JsonNode worker : workers) {
             if (workerId.equals(worker.path("id").asText())) {
@@ -56,8 +58,8 @@ final class DriverLogs {
     Piece read(URI workerWebUi, String driverId, long offset) throws ClusterException {
         URI uri = URI.create(workerWebUi + "/log/?driverId=" + URLEncoder.encode(driverId, StandardCharsets.UTF_8)
                 + "&logType=stderr&offset=" + offset + "&byteLength=" + CHUNK);
-        String body = get(uri).orElseThrow(() -> new ClusterException("the worker at " + workerWebUi
-                + " does not serve the log of " + driverId));
+        String body = get(uri).orElseThrow(() ->
+                new ClusterException("the worker at " + workerWebUi + " does not serve the log of " + driverId));
         Matcher header = HEADER.matcher(body);
         if (!header.find()) {
             return new Piece("", offset, false);
@@ -69,12 +71,15 @@ final class DriverLogs {
 
     private Optional<String> get(URI uri) throws ClusterException {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(requestTimeout).GET()
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
         } catch (IOException e) {
-            throw new ClusterException(uri.getHost() + ":" + uri.getPort() + " cannot be reached ("
-                    + e.getClass().getSimpleName() + ")", e);
+            throw new ClusterException(
+                    uri.getHost() + ":" + uri.getPort() + " cannot be reached ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while reading " + uri, e);

@@ -73,21 +73,23 @@ final class RestSubmissionClient {
         if (!response.path("success").asBoolean(false) || !response.hasNonNull("driverState")) {
             return new DriverStatus(false, "NOT_FOUND", Optional.empty(), text(response, "message"));
         }
-        return new DriverStatus(true, response.path("driverState").asText(), text(response, "workerId"),
-                text(response, "message"));
+        return new DriverStatus(
+                true, response.path("driverState").asText(), text(response, "workerId"), text(response, "message"));
     }
 
     /** Asks the master to kill the driver; false (with the master's reason logged by the caller) if it had ended. */
     KillAnswer kill(String driverId) throws ClusterException {
         JsonNode response = send("POST", "/v1/submissions/kill/" + driverId, "");
-        return new KillAnswer(response.path("success").asBoolean(false), response.path("message").asText(""));
+        return new KillAnswer(
+                response.path("success").asBoolean(false),
+                response.path("message").asText(""));
     }
 
-    record KillAnswer(boolean accepted, String message) {
-    }
+    record KillAnswer(boolean accepted, String message) {}
 
     private JsonNode send(String method, String path, String body) throws ClusterException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout);
         if ("POST".equals(method)) {
             request.header("Content-Type", "application/json;charset=UTF-8")
                     .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
@@ -98,8 +100,10 @@ final class RestSubmissionClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ClusterException("the master's REST server at " + base + " cannot be reached ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+            throw new ClusterException(
+                    "the master's REST server at " + base + " cannot be reached ("
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while talking to " + base, e);
@@ -107,9 +111,11 @@ final class RestSubmissionClient {
         try {
             return JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new ClusterException("the master's REST server at " + base + " answered " + path + " with HTTP "
-                    + response.statusCode() + " and no JSON; is this a Spark master with "
-                    + "spark.master.rest.enabled=true?", e);
+            throw new ClusterException(
+                    "the master's REST server at " + base + " answered " + path + " with HTTP "
+                            + response.statusCode() + " and no JSON; is this a Spark master with "
+                            + "spark.master.rest.enabled=true?",
+                    e);
         }
     }
 

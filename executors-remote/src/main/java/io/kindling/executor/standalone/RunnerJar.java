@@ -33,9 +33,10 @@ final class RunnerJar {
                             + "it with Maven, or set the executor's runnerJar option");
                 }
                 byte[] jar = in.readAllBytes();
-                String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jar), 0, 6);
-                Path folder = Files.createDirectories(workDir.toAbsolutePath().normalize()
-                        .resolve("data").resolve("kindling-runner"));
+                String hash = HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(jar), 0, 6);
+                Path folder = Files.createDirectories(
+                        workDir.toAbsolutePath().normalize().resolve("data").resolve("kindling-runner"));
                 Path target = folder.resolve("kindling-runner-" + hash + ".jar");
                 if (!Files.exists(target)) {
                     Path temp = Files.createTempFile(folder, "kindling-runner-", ".tmp");
@@ -44,8 +45,8 @@ final class RunnerJar {
                 }
                 uri = target.toUri().toString();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the runner jar under " + workDir + ": " + e.getMessage(),
-                        e);
+                throw new UncheckedIOException(
+                        "cannot write the runner jar under " + workDir + ": " + e.getMessage(), e);
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }

@@ -49,8 +49,13 @@ final class StandaloneAttempt implements AttemptHandle {
     private long logOffset;
     private boolean unreachable;
 
-    StandaloneAttempt(AttemptRequest request, StandaloneOptions options, RestSubmissionClient rest,
-                      Optional<DriverLogs> logs, ScheduledExecutorService timer, Consumer<StandaloneAttempt> onEnd) {
+    StandaloneAttempt(
+            AttemptRequest request,
+            StandaloneOptions options,
+            RestSubmissionClient rest,
+            Optional<DriverLogs> logs,
+            ScheduledExecutorService timer,
+            Consumer<StandaloneAttempt> onEnd) {
         this.request = request;
         this.options = options;
         this.rest = rest;
@@ -100,8 +105,8 @@ final class StandaloneAttempt implements AttemptHandle {
         }
         String id;
         try {
-            id = rest.create(submission.appResource(), submission.mainClass(), submission.args(),
-                    submission.sparkProperties());
+            id = rest.create(
+                    submission.appResource(), submission.mainClass(), submission.args(), submission.sparkProperties());
         } catch (ClusterException e) {
             log.line("submission failed: " + e.getMessage());
             finish(AttemptResult.failed(e.getMessage()));
@@ -114,8 +119,8 @@ final class StandaloneAttempt implements AttemptHandle {
         } catch (RuntimeException e) {
             log.line("could not record " + id + " (" + e.getMessage() + "); killing it");
             kill("the driver id could not be recorded");
-            finish(AttemptResult.failed("driver " + id + " was submitted but its id could not be recorded: "
-                    + e.getMessage()));
+            finish(AttemptResult.failed(
+                    "driver " + id + " was submitted but its id could not be recorded: " + e.getMessage()));
             return;
         }
         if (cancelRequested() != null) {
@@ -162,8 +167,10 @@ final class StandaloneAttempt implements AttemptHandle {
         }
         try {
             RestSubmissionClient.KillAnswer answer = rest.kill(driverId);
-            log.line(answer.accepted() ? "asked the master to kill " + driverId + " (" + why + ")"
-                    : "the master did not kill " + driverId + ": " + answer.message());
+            log.line(
+                    answer.accepted()
+                            ? "asked the master to kill " + driverId + " (" + why + ")"
+                            : "the master did not kill " + driverId + ": " + answer.message());
         } catch (ClusterException e) {
             log.line("could not ask the master to kill " + driverId + ": " + e.getMessage());
             synchronized (this) {
@@ -223,12 +230,23 @@ final class StandaloneAttempt implements AttemptHandle {
         log.line("driver " + driverId + " ended " + status.state());
         switch (status.state()) {
             case "FINISHED" -> finish(AttemptResult.succeeded());
-            case "KILLED" -> finish(reason != null ? AttemptResult.cancelled(reason)
-                    : AttemptResult.failed("driver " + driverId + " was killed outside Kindling"));
-            case "ERROR" -> finish(AttemptResult.failed("driver " + driverId + " could not be launched: "
-                    + status.message().orElse("no reason given; see the log")));
-            default -> finish(reason != null ? AttemptResult.cancelled(reason) : AttemptResult.failed(error != null
-                    ? error : "driver " + driverId + " failed (non-zero exit); see the attempt log"));
+            case "KILLED" ->
+                finish(
+                        reason != null
+                                ? AttemptResult.cancelled(reason)
+                                : AttemptResult.failed("driver " + driverId + " was killed outside Kindling"));
+            case "ERROR" ->
+                finish(AttemptResult.failed("driver " + driverId + " could not be launched: "
+                        + status.message().orElse("no reason given; see the log")));
+            default ->
+                finish(
+                        reason != null
+                                ? AttemptResult.cancelled(reason)
+                                : AttemptResult.failed(
+                                        error != null
+                                                ? error
+                                                : "driver " + driverId
+                                                        + " failed (non-zero exit); see the attempt log"));
         }
     }
 

@@ -54,13 +54,18 @@ public final class StandaloneExecutor implements Executor {
         this.clock = requireNonNull(clock, "clock is null");
         this.options = StandaloneOptions.from(config);
         if (options.guard().allowUnsafeSql()) {
-            LoggerFactory.getLogger(StandaloneExecutor.class).warn("executor '{}': allowUnsafeSql is true: Kindling's "
-                    + "SQL guard is off in the runner, so its SQL may run shell commands, call Java methods and read "
-                    + "or write any path the cluster's user can", config.name());
+            LoggerFactory.getLogger(StandaloneExecutor.class)
+                    .warn(
+                            "executor '{}': allowUnsafeSql is true: Kindling's "
+                                    + "SQL guard is off in the runner, so its SQL may run shell commands, call Java methods and read "
+                                    + "or write any path the cluster's user can",
+                            config.name());
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
-        String sparkVersion = Optional.ofNullable(org.apache.spark.SparkContext.class.getPackage()
-                .getImplementationVersion()).orElse("unknown");
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
+        String sparkVersion = Optional.ofNullable(
+                        org.apache.spark.SparkContext.class.getPackage().getImplementationVersion())
+                .orElse("unknown");
         this.rest = new RestSubmissionClient(options.restUrl(), http, options.requestTimeout(), sparkVersion);
         this.logs = options.masterWebUi().map(ui -> new DriverLogs(ui, http, options.requestTimeout()));
         this.runnerJar = new RunnerJar(config.workDir());
@@ -118,8 +123,8 @@ public final class StandaloneExecutor implements Executor {
         if (closed) {
             throw new IllegalStateException("executor '" + config.name() + "' is closed");
         }
-        StandaloneAttempt attempt = new StandaloneAttempt(request, options, rest, logs, timer,
-                ended -> attempts.remove(ended.attemptId(), ended));
+        StandaloneAttempt attempt = new StandaloneAttempt(
+                request, options, rest, logs, timer, ended -> attempts.remove(ended.attemptId(), ended));
         attempts.put(request.attemptId(), attempt);
         return attempt;
     }
@@ -154,31 +159,42 @@ public final class StandaloneExecutor implements Executor {
         properties.put("spark.master", options.master());
         properties.put("spark.submit.deployMode", "cluster");
         properties.put("spark.driver.supervise", "false");
-        properties.put("spark.app.name", "kindling " + request.pipelineId() + "/" + request.taskId() + " #"
-                + request.attemptNumber());
+        properties.put(
+                "spark.app.name",
+                "kindling " + request.pipelineId() + "/" + request.taskId() + " #" + request.attemptNumber());
         properties.putAll(config.sparkConf());
         properties.putAll(request.sparkConf());
         // Shows in the driver's launch command on the worker: which attempt a driver belongs to.
         properties.put("spark.kindling.attemptId", request.attemptId());
-        List<String> jars = new ArrayList<>(options.jars().stream().map(this::location).toList());
+        List<String> jars =
+                new ArrayList<>(options.jars().stream().map(this::location).toList());
         TaskBody body = request.body();
         if (body instanceof TaskBody.Submit submit) {
             if (!jars.isEmpty()) {
                 properties.put("spark.jars", String.join(",", jars));
             }
-            return new Submission(config.name(), location(submit.jar()), submit.mainClass(), submit.args(),
-                    properties, "application " + submit.jar() + " (main class " + submit.mainClass() + ")");
+            return new Submission(
+                    config.name(),
+                    location(submit.jar()),
+                    submit.mainClass(),
+                    submit.args(),
+                    properties,
+                    "application " + submit.jar() + " (main class " + submit.mainClass() + ")");
         }
         // The runner's session is guarded like a local executor's; the task may not change the guard's settings.
         SparkGuard.refuseGuardSettings(request.sparkConf(), "the task's spark_conf");
-        properties.putAll(SparkGuard.sparkConf(config.workDir(), options.guard(),
-                properties.get(SparkGuard.EXTENSIONS_KEY)));
+        properties.putAll(
+                SparkGuard.sparkConf(config.workDir(), options.guard(), properties.get(SparkGuard.EXTENSIONS_KEY)));
         String runner = options.runnerJar().map(this::location).orElseGet(runnerJar::uri);
         jars.add(0, runner);
         properties.put("spark.jars", String.join(",", jars));
         String workDir = config.workDir().toAbsolutePath().normalize().toString();
-        return new Submission(config.name(), runner, KindlingRunner.class.getName(),
-                List.of(new RunnerArgs(request, workDir).encode()), properties,
+        return new Submission(
+                config.name(),
+                runner,
+                KindlingRunner.class.getName(),
+                List.of(new RunnerArgs(request, workDir).encode()),
+                properties,
                 (body instanceof TaskBody.Sql ? "a sql task" : "class " + ((TaskBody.JavaClass) body).className())
                         + " through the runner " + runner);
     }
@@ -189,7 +205,10 @@ public final class StandaloneExecutor implements Executor {
             return jar;
         }
         Path path = Path.of(jar);
-        return (path.isAbsolute() ? path : config.workDir().resolve(path)).toAbsolutePath().normalize().toUri()
+        return (path.isAbsolute() ? path : config.workDir().resolve(path))
+                .toAbsolutePath()
+                .normalize()
+                .toUri()
                 .toString();
     }
 

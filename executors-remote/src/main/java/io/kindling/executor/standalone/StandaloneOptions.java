@@ -23,9 +23,17 @@ import java.util.TreeSet;
  * @param jars           extra jars for class tasks (comma-separated in config.yml), as the workers can read them
  * @param guard          the SQL guard of the runner's session: {@code allowedRoots}, {@code allowUnsafeSql}
  */
-record StandaloneOptions(String master, URI restUrl, Optional<URI> masterWebUi, Optional<String> runnerJar,
-                         List<String> jars, Duration connectTimeout, Duration requestTimeout, Duration pollInterval,
-                         Duration cancelGrace, GuardOptions guard) {
+record StandaloneOptions(
+        String master,
+        URI restUrl,
+        Optional<URI> masterWebUi,
+        Optional<String> runnerJar,
+        List<String> jars,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        Duration pollInterval,
+        Duration cancelGrace,
+        GuardOptions guard) {
     static final String MASTER = "master";
     static final String REST_URL = "restUrl";
     static final String MASTER_WEB_UI = "masterWebUi";
@@ -35,8 +43,17 @@ record StandaloneOptions(String master, URI restUrl, Optional<URI> masterWebUi, 
     static final String REQUEST_TIMEOUT = "requestTimeoutSeconds";
     static final String POLL_INTERVAL = "pollIntervalMillis";
     static final String CANCEL_GRACE = "cancelGraceSeconds";
-    private static final Set<String> KNOWN = Set.of(MASTER, REST_URL, MASTER_WEB_UI, RUNNER_JAR, JARS,
-            CONNECT_TIMEOUT, REQUEST_TIMEOUT, POLL_INTERVAL, CANCEL_GRACE, GuardOptions.ALLOWED_ROOTS,
+    private static final Set<String> KNOWN = Set.of(
+            MASTER,
+            REST_URL,
+            MASTER_WEB_UI,
+            RUNNER_JAR,
+            JARS,
+            CONNECT_TIMEOUT,
+            REQUEST_TIMEOUT,
+            POLL_INTERVAL,
+            CANCEL_GRACE,
+            GuardOptions.ALLOWED_ROOTS,
             GuardOptions.ALLOW_UNSAFE_SQL);
 
     /** Reads the options; unknown keys and bad values are errors naming the executor and the option. */
@@ -45,8 +62,8 @@ record StandaloneOptions(String master, URI restUrl, Optional<URI> masterWebUi, 
         String where = "executor '" + config.name() + "' (type " + StandaloneExecutorFactory.TYPE + "): ";
         for (String key : options.keySet()) {
             if (!KNOWN.contains(key)) {
-                throw new IllegalArgumentException(where + "unknown option '" + key + "', known options: "
-                        + new TreeSet<>(KNOWN));
+                throw new IllegalArgumentException(
+                        where + "unknown option '" + key + "', known options: " + new TreeSet<>(KNOWN));
             }
         }
         String master = options.getOrDefault(MASTER, "").strip();
@@ -56,13 +73,22 @@ record StandaloneOptions(String master, URI restUrl, Optional<URI> masterWebUi, 
         }
         String host = master.substring("spark://".length()).replaceFirst(":\\d+$", "");
         URI rest = uri(where, REST_URL, options.getOrDefault(REST_URL, "http://" + host + ":6066"));
-        Optional<URI> webUi = Optional.ofNullable(options.get(MASTER_WEB_UI)).map(String::strip)
-                .filter(s -> !s.isEmpty()).map(s -> uri(where, MASTER_WEB_UI, s));
-        Optional<String> runnerJar = Optional.ofNullable(options.get(RUNNER_JAR)).map(String::strip)
-                .filter(s -> !s.isEmpty());
+        Optional<URI> webUi = Optional.ofNullable(options.get(MASTER_WEB_UI))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .map(s -> uri(where, MASTER_WEB_UI, s));
+        Optional<String> runnerJar =
+                Optional.ofNullable(options.get(RUNNER_JAR)).map(String::strip).filter(s -> !s.isEmpty());
         List<String> jars = Arrays.stream(options.getOrDefault(JARS, "").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        return new StandaloneOptions(master, rest, webUi, runnerJar, jars,
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+        return new StandaloneOptions(
+                master,
+                rest,
+                webUi,
+                runnerJar,
+                jars,
                 Duration.ofSeconds(positive(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
                 Duration.ofSeconds(positive(where, REQUEST_TIMEOUT, options.getOrDefault(REQUEST_TIMEOUT, "30"))),
                 Duration.ofMillis(positive(where, POLL_INTERVAL, options.getOrDefault(POLL_INTERVAL, "1000"))),
@@ -91,8 +117,8 @@ record StandaloneOptions(String master, URI restUrl, Optional<URI> masterWebUi, 
             parsed = -1;
         }
         if (parsed < 1) {
-            throw new IllegalArgumentException(where + "option '" + option + "' must be a whole number, at least 1, "
-                    + "not '" + value + "'");
+            throw new IllegalArgumentException(
+                    where + "option '" + option + "' must be a whole number, at least 1, " + "not '" + value + "'");
         }
         return parsed;
     }

@@ -53,8 +53,13 @@ class ConnectAttachTest {
     @Test
     void aNewExecutorFollowsTheWriteAnotherStartedAndTheOutputIsWrittenOnce() throws Exception {
         // "error" mode: a second run of the write would fail on the existing output
-        AttemptRequest request = request("total", new TaskBody.Sql(LONG_SUM, Optional.empty(), Map.of(),
-                Optional.of(new DataRef("parquet", "out/total", "error", Map.of()))));
+        AttemptRequest request = request(
+                "total",
+                new TaskBody.Sql(
+                        LONG_SUM,
+                        Optional.empty(),
+                        Map.of(),
+                        Optional.of(new DataRef("parquet", "out/total", "error", Map.of()))));
         List<String> recorded = new CopyOnWriteArrayList<>();
 
         ConnectExecutor first = executor();
@@ -74,15 +79,21 @@ class ConnectAttachTest {
             assertThat(attached.remoteId()).contains(recorded.get(0));
             assertThat(parquetFiles("out/total")).hasSize(1); // the single row's one partition
             assertThat(workDir.resolve("out/total/_SUCCESS")).exists();
-            assertThat(Files.readString(request.logFile())).containsOnlyOnce("statement 1 of 1 (operation "
-                            + operation.operationId() + ")")
+            assertThat(Files.readString(request.logFile()))
+                    .containsOnlyOnce("statement 1 of 1 (operation " + operation.operationId() + ")")
                     .contains("Kindling stops: the operation goes on on the server")
                     .contains("re-attaching after a restart of Kindling: operation " + operation.operationId())
-                    .contains("statement 1 of 1 (followed again)").contains("output written: parquet")
+                    .contains("statement 1 of 1 (followed again)")
+                    .contains("output written: parquet")
                     .contains("attempt succeeded");
             // the sum the followed operation wrote, read by a new attempt
-            AttemptRequest check = request("check", new TaskBody.Sql("SELECT total FROM result", Optional.empty(),
-                    Map.of("result", new DataRef("parquet", "out/total", "error", Map.of())), Optional.empty()));
+            AttemptRequest check = request(
+                    "check",
+                    new TaskBody.Sql(
+                            "SELECT total FROM result",
+                            Optional.empty(),
+                            Map.of("result", new DataRef("parquet", "out/total", "error", Map.of())),
+                            Optional.empty()));
             assertThat(await(second.start(check))).isEqualTo(AttemptResult.succeeded());
             assertThat(Files.readString(check.logFile())).contains("" + TOTAL + "");
         } finally {
@@ -93,11 +104,14 @@ class ConnectAttachTest {
     @Test
     void theStatementsAfterTheFollowedOneRunInTheSameSession() throws Exception {
         // statement 1 (eager: CACHE TABLE) is long; statement 2 needs its table and the input view of the session
-        AttemptRequest request = request("joined", new TaskBody.Sql(
-                "CACHE TABLE slow AS " + LONG_SUM + ";\n"
-                        + "SELECT name, total FROM people CROSS JOIN slow ORDER BY name",
-                Optional.empty(), Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
-                Optional.of(new DataRef("json", "out/joined", "error", Map.of()))));
+        AttemptRequest request = request(
+                "joined",
+                new TaskBody.Sql(
+                        "CACHE TABLE slow AS " + LONG_SUM + ";\n"
+                                + "SELECT name, total FROM people CROSS JOIN slow ORDER BY name",
+                        Optional.empty(),
+                        Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
+                        Optional.of(new DataRef("json", "out/joined", "error", Map.of()))));
         List<String> recorded = new CopyOnWriteArrayList<>();
 
         ConnectExecutor first = executor();
@@ -115,17 +129,25 @@ class ConnectAttachTest {
             assertThat(recorded).hasSize(2);
             ConnectOperation next = ConnectOperation.parse(recorded.get(1));
             assertThat(next.statement()).isEqualTo(2);
-            assertThat(next.sessionId()).isEqualTo(ConnectOperation.parse(recorded.get(0)).sessionId());
+            assertThat(next.sessionId())
+                    .isEqualTo(ConnectOperation.parse(recorded.get(0)).sessionId());
             assertThat(attached.remoteId()).contains(recorded.get(1));
             String lines;
             try (Stream<Path> files = Files.list(workDir.resolve("out/joined"))) {
-                lines = String.join("", files.filter(p -> p.getFileName().toString().startsWith("part-"))
-                        .sorted().map(ConnectAttachTest::read).toList());
+                lines = String.join(
+                        "",
+                        files.filter(p -> p.getFileName().toString().startsWith("part-"))
+                                .sorted()
+                                .map(ConnectAttachTest::read)
+                                .toList());
             }
-            assertThat(lines).contains("{\"name\":\"Ada\",\"total\":" + TOTAL + "}")
+            assertThat(lines)
+                    .contains("{\"name\":\"Ada\",\"total\":" + TOTAL + "}")
                     .contains("{\"name\":\"Grace\",\"total\":" + TOTAL + "}");
-            assertThat(Files.readString(request.logFile())).contains("statement 1 of 2 (followed again)")
-                    .contains("statement 2 of 2 (operation").contains("attempt succeeded");
+            assertThat(Files.readString(request.logFile()))
+                    .contains("statement 1 of 2 (followed again)")
+                    .contains("statement 2 of 2 (operation")
+                    .contains("attempt succeeded");
         } finally {
             second.close();
         }
@@ -133,8 +155,8 @@ class ConnectAttachTest {
 
     @Test
     void aFollowedQueryWithoutOutputIsPreviewedFromTheWholeStream() throws Exception {
-        AttemptRequest request = request("preview", new TaskBody.Sql(LONG_SUM, Optional.empty(), Map.of(),
-                Optional.empty()));
+        AttemptRequest request =
+                request("preview", new TaskBody.Sql(LONG_SUM, Optional.empty(), Map.of(), Optional.empty()));
         List<String> recorded = new CopyOnWriteArrayList<>();
 
         ConnectExecutor first = executor();
@@ -145,8 +167,10 @@ class ConnectAttachTest {
         ConnectExecutor second = executor();
         try {
             assertThat(await(second.attach(request, recorded.get(0)))).isEqualTo(AttemptResult.succeeded());
-            assertThat(Files.readString(request.logFile())).contains("the last statement returned:")
-                    .contains("total").contains(TOTAL);
+            assertThat(Files.readString(request.logFile()))
+                    .contains("the last statement returned:")
+                    .contains("total")
+                    .contains(TOTAL);
         } finally {
             second.close();
         }
@@ -157,42 +181,64 @@ class ConnectAttachTest {
         ConnectExecutor executor = executor();
         try {
             // a session the server never saw, then a real session with an operation it never ran
-            String unknownSession = new ConnectOperation(UUID.randomUUID().toString(), System.getProperty(
-                    "user.name"), UUID.randomUUID().toString(), 1).encode();
-            AttemptResult lostSession = await(executor.attach(request("lost", new TaskBody.Sql("SELECT 1",
-                    Optional.empty(), Map.of(), Optional.empty())), unknownSession));
+            String unknownSession = new ConnectOperation(
+                            UUID.randomUUID().toString(),
+                            System.getProperty("user.name"),
+                            UUID.randomUUID().toString(),
+                            1)
+                    .encode();
+            AttemptResult lostSession = await(executor.attach(
+                    request("lost", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty())),
+                    unknownSession));
             assertThat(lostSession.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-            assertThat(lostSession.error()).hasValueSatisfying(e -> assertThat(e).startsWith("remote job not found"));
+            assertThat(lostSession.error())
+                    .hasValueSatisfying(e -> assertThat(e).startsWith("remote job not found"));
 
             List<String> recorded = new CopyOnWriteArrayList<>();
-            assertThat(await(executor.start(request("real", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(),
-                    Optional.empty())), recorded::add))).isEqualTo(AttemptResult.succeeded());
+            assertThat(await(executor.start(
+                            request("real", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty())),
+                            recorded::add)))
+                    .isEqualTo(AttemptResult.succeeded());
             ConnectOperation ended = ConnectOperation.parse(recorded.get(0));
-            String unknownOperation = new ConnectOperation(ended.sessionId(), ended.userId(),
-                    UUID.randomUUID().toString(), 1).encode();
-            AttemptResult lostOperation = await(executor.attach(request("lost2", new TaskBody.Sql("SELECT 1",
-                    Optional.empty(), Map.of(), Optional.empty())), unknownOperation));
-            assertThat(lostOperation.error()).hasValueSatisfying(e -> assertThat(e).startsWith("remote job not found"));
+            String unknownOperation = new ConnectOperation(
+                            ended.sessionId(), ended.userId(), UUID.randomUUID().toString(), 1)
+                    .encode();
+            AttemptResult lostOperation = await(executor.attach(
+                    request("lost2", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty())),
+                    unknownOperation));
+            assertThat(lostOperation.error())
+                    .hasValueSatisfying(e -> assertThat(e).startsWith("remote job not found"));
 
-            AttemptResult notAnId = await(executor.attach(request("old", new TaskBody.Sql("SELECT 1",
-                    Optional.empty(), Map.of(), Optional.empty())), UUID.randomUUID().toString()));
-            assertThat(notAnId.error()).hasValueSatisfying(e -> assertThat(e).startsWith("remote job not found")
-                    .contains("names no Spark Connect operation"));
+            AttemptResult notAnId = await(executor.attach(
+                    request("old", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty())),
+                    UUID.randomUUID().toString()));
+            assertThat(notAnId.error())
+                    .hasValueSatisfying(e -> assertThat(e)
+                            .startsWith("remote job not found")
+                            .contains("names no Spark Connect operation"));
         } finally {
             executor.close();
         }
     }
 
     private static ConnectExecutor executor() {
-        return new ConnectExecutor(new ExecutorConfig("connect", ConnectExecutorFactory.TYPE, 2, workDir,
-                Map.of("spark.sql.shuffle.partitions", "1"), Map.of("url", url, "cancelGraceSeconds", "60",
-                "connectTimeoutSeconds", "1")), Clock.systemUTC());
+        return new ConnectExecutor(
+                new ExecutorConfig(
+                        "connect",
+                        ConnectExecutorFactory.TYPE,
+                        2,
+                        workDir,
+                        Map.of("spark.sql.shuffle.partitions", "1"),
+                        Map.of("url", url, "cancelGraceSeconds", "60", "connectTimeoutSeconds", "1")),
+                Clock.systemUTC());
     }
 
     private static List<Path> parquetFiles(String dir) throws Exception {
         try (Stream<Path> files = Files.list(workDir.resolve(dir))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("part-") && n.endsWith(".parquet"))
-                    .map(Path::of).toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("part-") && n.endsWith(".parquet"))
+                    .map(Path::of)
+                    .toList();
         }
     }
 
@@ -205,14 +251,24 @@ class ConnectAttachTest {
     }
 
     private static void awaitLog(AttemptRequest request, String text) {
-        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(request.logFile())
-                && Files.readString(request.logFile()).contains(text));
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> Files.exists(request.logFile())
+                        && Files.readString(request.logFile()).contains(text));
     }
 
     private static AttemptRequest request(String taskId, TaskBody body) {
         String run = "run-" + UUID.randomUUID().toString().substring(0, 8);
-        return new AttemptRequest(run + "." + taskId + ".1", run, "connect-attach-test", taskId, 1, body, Map.of(),
-                Map.of(), workDir.resolve("logs").resolve(run + "-" + taskId + ".log"));
+        return new AttemptRequest(
+                run + "." + taskId + ".1",
+                run,
+                "connect-attach-test",
+                taskId,
+                1,
+                body,
+                Map.of(),
+                Map.of(),
+                workDir.resolve("logs").resolve(run + "-" + taskId + ".log"));
     }
 
     private static AttemptResult await(AttemptHandle handle) {

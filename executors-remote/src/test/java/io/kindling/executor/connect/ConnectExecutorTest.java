@@ -51,17 +51,26 @@ class ConnectExecutorTest {
     }
 
     private static ConnectExecutor executor(String url) {
-        return new ConnectExecutor(new ExecutorConfig("connect", ConnectExecutorFactory.TYPE, 2, workDir,
-                Map.of("spark.sql.shuffle.partitions", "2"), Map.of("url", url, "cancelGraceSeconds", "60",
-                "connectTimeoutSeconds", "1")), Clock.systemUTC());
+        return new ConnectExecutor(
+                new ExecutorConfig(
+                        "connect",
+                        ConnectExecutorFactory.TYPE,
+                        2,
+                        workDir,
+                        Map.of("spark.sql.shuffle.partitions", "2"),
+                        Map.of("url", url, "cancelGraceSeconds", "60", "connectTimeoutSeconds", "1")),
+                Clock.systemUTC());
     }
 
     @Test
     void sqlWithInputsWritesParquetThroughTheServer() throws Exception {
-        AttemptRequest request = request("adults", new TaskBody.Sql(
-                "SELECT name, age FROM people WHERE age > 21; SELECT upper(name) AS name FROM people WHERE age > 21",
-                Optional.empty(), Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
-                Optional.of(new DataRef("parquet", "out/adults", "overwrite", Map.of()))));
+        AttemptRequest request = request(
+                "adults",
+                new TaskBody.Sql(
+                        "SELECT name, age FROM people WHERE age > 21; SELECT upper(name) AS name FROM people WHERE age > 21",
+                        Optional.empty(),
+                        Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
+                        Optional.of(new DataRef("parquet", "out/adults", "overwrite", Map.of()))));
         List<String> sessions = new CopyOnWriteArrayList<>();
 
         AttemptHandle handle = executor.start(request, sessions::add);
@@ -76,70 +85,113 @@ class ConnectExecutorTest {
         assertThat(last.sessionId()).isEqualTo(first.sessionId());
         assertThat(last.operationId()).isNotEqualTo(first.operationId());
         try (var files = Files.list(workDir.resolve("out/adults"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).contains("_SUCCESS")
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .contains("_SUCCESS")
                     .anyMatch(name -> name.endsWith(".parquet"));
         }
-        assertThat(Files.readString(request.logFile())).contains("Spark Connect session " + first.sessionId())
+        assertThat(Files.readString(request.logFile()))
+                .contains("Spark Connect session " + first.sessionId())
                 .contains("input people: json " + workDir.resolve("people.json"))
-                .contains("statement 2 of 2").contains("output written: parquet " + workDir.resolve("out/adults"));
+                .contains("statement 2 of 2")
+                .contains("output written: parquet " + workDir.resolve("out/adults"));
     }
 
     @Test
     void aQueryWithoutOutputIsPreviewedInTheLog() throws Exception {
-        AttemptRequest request = request("preview", new TaskBody.Sql("SELECT 40 + 2 AS answer", Optional.empty(),
-                Map.of(), Optional.empty()));
+        AttemptRequest request = request(
+                "preview", new TaskBody.Sql("SELECT 40 + 2 AS answer", Optional.empty(), Map.of(), Optional.empty()));
 
         assertThat(await(executor.start(request))).isEqualTo(AttemptResult.succeeded());
-        assertThat(Files.readString(request.logFile())).contains("the last statement returned:")
-                .contains("answer").contains("42");
+        assertThat(Files.readString(request.logFile()))
+                .contains("the last statement returned:")
+                .contains("answer")
+                .contains("42");
     }
 
     @Test
     void parameterMarkersBindTypedLiteralsOnTheServer() throws Exception {
-        AttemptRequest request = request("markers", new TaskBody.Sql(
-                "SELECT :name AS name, :n + 1 AS n, date_add(:day, 1) AS next_day, array_contains(:tables, 'b') AS b",
-                Optional.empty(), Map.of(), Optional.empty(), Map.of("name", "x' OR '1'='1", "n", 41,
-                "day", java.time.LocalDate.of(2026, 12, 3), "tables", List.of("a", "b"))));
+        AttemptRequest request = request(
+                "markers",
+                new TaskBody.Sql(
+                        "SELECT :name AS name, :n + 1 AS n, date_add(:day, 1) AS next_day, array_contains(:tables, 'b') AS b",
+                        Optional.empty(),
+                        Map.of(),
+                        Optional.empty(),
+                        Map.of(
+                                "name",
+                                "x' OR '1'='1",
+                                "n",
+                                41,
+                                "day",
+                                java.time.LocalDate.of(2026, 12, 3),
+                                "tables",
+                                List.of("a", "b"))));
 
         assertThat(await(executor.start(request))).isEqualTo(AttemptResult.succeeded());
-        assertThat(Files.readString(request.logFile())).contains("the last statement returned:")
-                .contains("x' OR '1'='1").contains("42").contains("2026-12-04").contains("true");
+        assertThat(Files.readString(request.logFile()))
+                .contains("the last statement returned:")
+                .contains("x' OR '1'='1")
+                .contains("42")
+                .contains("2026-12-04")
+                .contains("true");
     }
 
     @Test
     void aFailingStatementFailsTheAttemptWithTheServersMessage() {
-        AttemptResult result = await(executor.start(request("broken", new TaskBody.Sql("SELECT * FROM no_such_table",
-                Optional.empty(), Map.of(), Optional.empty()))));
+        AttemptResult result = await(executor.start(request(
+                "broken",
+                new TaskBody.Sql("SELECT * FROM no_such_table", Optional.empty(), Map.of(), Optional.empty()))));
 
         assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-        assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("TABLE_OR_VIEW_NOT_FOUND")
-                .contains("no_such_table"));
+        assertThat(result.error())
+                .hasValueSatisfying(
+                        e -> assertThat(e).contains("TABLE_OR_VIEW_NOT_FOUND").contains("no_such_table"));
     }
 
     @Test
     void theServerOfTheLocalClusterIsGuarded() {
-        AttemptResult result = await(executor.start(request("reflect", new TaskBody.Sql(
-                "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS home", Optional.empty(), Map.of(),
-                Optional.empty()))));
+        AttemptResult result = await(executor.start(request(
+                "reflect",
+                new TaskBody.Sql(
+                        "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS home",
+                        Optional.empty(),
+                        Map.of(),
+                        Optional.empty()))));
 
         assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-        assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
-                .contains("Kindling's SQL guard refuses reflect(): it calls Java methods"));
+        assertThat(result.error())
+                .hasValueSatisfying(
+                        e -> assertThat(e).contains("Kindling's SQL guard refuses reflect(): it calls Java methods"));
         String run = "run-" + UUID.randomUUID().toString().substring(0, 8);
-        AttemptResult off = await(executor.start(new AttemptRequest(run + ".off.1", run, "connect-test", "off", 1,
-                new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty()), Map.of(),
-                Map.of("spark.kindling.guard.enabled", "false"), workDir.resolve("logs/" + run + "-off.log"))));
-        assertThat(off.error()).hasValueSatisfying(e -> assertThat(e)
-                .contains("refuses the spark_conf setting [spark.kindling.guard.enabled]"));
+        AttemptResult off = await(executor.start(new AttemptRequest(
+                run + ".off.1",
+                run,
+                "connect-test",
+                "off",
+                1,
+                new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty()),
+                Map.of(),
+                Map.of("spark.kindling.guard.enabled", "false"),
+                workDir.resolve("logs/" + run + "-off.log"))));
+        assertThat(off.error())
+                .hasValueSatisfying(
+                        e -> assertThat(e).contains("refuses the spark_conf setting [spark.kindling.guard.enabled]"));
     }
 
     @Test
     void cancelInterruptsTheOperationOnTheServer() throws Exception {
-        AttemptRequest request = request("endless", new TaskBody.Sql(
-                "SELECT sum(id) FROM range(0, 500000000000, 1, 2)", Optional.empty(), Map.of(), Optional.empty()));
+        AttemptRequest request = request(
+                "endless",
+                new TaskBody.Sql(
+                        "SELECT sum(id) FROM range(0, 500000000000, 1, 2)",
+                        Optional.empty(),
+                        Map.of(),
+                        Optional.empty()));
         AttemptHandle handle = executor.start(request);
-        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(request.logFile())
-                && Files.readString(request.logFile()).contains("statement 1 of 1"));
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> Files.exists(request.logFile())
+                        && Files.readString(request.logFile()).contains("statement 1 of 1"));
 
         long cancelled = System.nanoTime();
         handle.cancel("run cancelled");
@@ -148,17 +200,19 @@ class ConnectExecutorTest {
         assertThat(result).isEqualTo(AttemptResult.cancelled("run cancelled"));
         // well within the 60 s grace period: the server stopped the operation
         assertThat(Duration.ofNanos(System.nanoTime() - cancelled)).isLessThan(Duration.ofSeconds(30));
-        assertThat(Files.readString(request.logFile())).contains("interrupting the session's operations")
+        assertThat(Files.readString(request.logFile()))
+                .contains("interrupting the session's operations")
                 .doesNotContain("did not stop within");
         // the server is free for the next attempt
-        assertThat(await(executor.start(request("after", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(),
-                Optional.empty()))))).isEqualTo(AttemptResult.succeeded());
+        assertThat(await(executor.start(
+                        request("after", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty())))))
+                .isEqualTo(AttemptResult.succeeded());
     }
 
     @Test
     void onlySqlTasksRunAndAnUnreachableServerFailsItsHealthCheck() {
-        AttemptResult result = await(executor.start(request("class", new TaskBody.JavaClass("com.example.Task",
-                Map.of()))));
+        AttemptResult result =
+                await(executor.start(request("class", new TaskBody.JavaClass("com.example.Task", Map.of()))));
         assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("runs sql tasks"));
 
         assertThat(executor.health().healthy()).isTrue();
@@ -166,10 +220,11 @@ class ConnectExecutorTest {
         try {
             assertThat(nowhere.health().healthy()).isFalse();
             assertThat(nowhere.health().message()).contains("sc://127.0.0.1:1").contains("cannot be reached");
-            AttemptResult unreachable = await(nowhere.start(request("nowhere", new TaskBody.Sql("SELECT 1",
-                    Optional.empty(), Map.of(), Optional.empty()))));
+            AttemptResult unreachable = await(nowhere.start(
+                    request("nowhere", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty()))));
             assertThat(unreachable.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-            assertThat(unreachable.error()).hasValueSatisfying(e -> assertThat(e).contains("cannot be reached"));
+            assertThat(unreachable.error())
+                    .hasValueSatisfying(e -> assertThat(e).contains("cannot be reached"));
         } finally {
             nowhere.close();
         }
@@ -177,7 +232,15 @@ class ConnectExecutorTest {
 
     private static AttemptRequest request(String taskId, TaskBody body) {
         String run = "run-" + UUID.randomUUID().toString().substring(0, 8);
-        return new AttemptRequest(run + "." + taskId + ".1", run, "connect-test", taskId, 1, body, Map.of(), Map.of(),
+        return new AttemptRequest(
+                run + "." + taskId + ".1",
+                run,
+                "connect-test",
+                taskId,
+                1,
+                body,
+                Map.of(),
+                Map.of(),
                 workDir.resolve("logs").resolve(run + "-" + taskId + ".log"));
     }
 

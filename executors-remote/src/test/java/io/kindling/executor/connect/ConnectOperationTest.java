@@ -22,7 +22,8 @@ class ConnectOperationTest {
         assertThat(id).isEqualTo("session=" + SESSION + ";user=ana%3Bb%3Dc;operation=" + OPERATION + ";statement=3");
         assertThat(ConnectOperation.parse(id)).isEqualTo(operation);
         ConnectOperation next = ConnectOperation.next(SESSION, "root", 1);
-        assertThat(next.operationId()).isNotEqualTo(ConnectOperation.next(SESSION, "root", 1).operationId());
+        assertThat(next.operationId())
+                .isNotEqualTo(ConnectOperation.next(SESSION, "root", 1).operationId());
         assertThat(ConnectOperation.parse(next.encode())).isEqualTo(next);
     }
 
@@ -33,10 +34,12 @@ class ConnectOperationTest {
                 .hasMessageContaining("is not a Spark Connect operation id of Kindling");
         assertThatThrownBy(() -> ConnectOperation.parse("session=x;user=u;operation=" + OPERATION + ";statement=1"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ConnectOperation.parse("session=" + SESSION + ";user=u;operation=" + OPERATION
-                + ";statement=zero")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ConnectOperation.parse("session=" + SESSION + ";user=u;operation=" + OPERATION
-                + ";statement=0")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConnectOperation.parse(
+                        "session=" + SESSION + ";user=u;operation=" + OPERATION + ";statement=zero"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConnectOperation.parse(
+                        "session=" + SESSION + ";user=u;operation=" + OPERATION + ";statement=0"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -50,7 +53,7 @@ class ConnectOperationTest {
     }
 
     private static ConnectOptions options(String url) {
-        return ConnectOptions.from(new ExecutorConfig("connect", ConnectExecutorFactory.TYPE, 1, Path.of("."),
-                Map.of(), Map.of("url", url)));
+        return ConnectOptions.from(new ExecutorConfig(
+                "connect", ConnectExecutorFactory.TYPE, 1, Path.of("."), Map.of(), Map.of("url", url)));
     }
 }

@@ -1,6 +1,5 @@
 package io.kindling.executor.standalone;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.cluster.LocalCluster;
@@ -33,32 +32,57 @@ import java.util.stream.Stream;
 /** The shared local cluster, executors on it, and what the tests ask its master. */
 final class ClusterFixture {
     /** Small drivers and executors: the worker has a few cores and the machine two. */
-    static final Map<String, String> SMALL = Map.of("spark.driver.memory", "512m", "spark.executor.memory", "512m",
-            "spark.cores.max", "1", "spark.executor.cores", "1", "spark.sql.shuffle.partitions", "2",
-            "spark.ui.enabled", "false");
+    static final Map<String, String> SMALL = Map.of(
+            "spark.driver.memory",
+            "512m",
+            "spark.executor.memory",
+            "512m",
+            "spark.cores.max",
+            "1",
+            "spark.executor.cores",
+            "1",
+            "spark.sql.shuffle.partitions",
+            "2",
+            "spark.ui.enabled",
+            "false");
 
-    private ClusterFixture() {
-    }
+    private ClusterFixture() {}
 
     static LocalCluster cluster() {
         return SharedCluster.get();
     }
 
     static Map<String, String> options(LocalCluster cluster) {
-        return Map.of("master", cluster.settings().masterUrl(), "restUrl", cluster.settings().restUrl(),
-                "masterWebUi", cluster.settings().masterUiUrl(), "pollIntervalMillis", "300");
+        return Map.of(
+                "master",
+                cluster.settings().masterUrl(),
+                "restUrl",
+                cluster.settings().restUrl(),
+                "masterWebUi",
+                cluster.settings().masterUiUrl(),
+                "pollIntervalMillis",
+                "300");
     }
 
     static StandaloneExecutor executor(Path workDir, Map<String, String> extraOptions) {
         Map<String, String> options = new java.util.HashMap<>(options(cluster()));
         options.putAll(extraOptions);
-        return new StandaloneExecutor(new ExecutorConfig("cluster", StandaloneExecutorFactory.TYPE, 2, workDir, SMALL,
-                options), Clock.systemUTC());
+        return new StandaloneExecutor(
+                new ExecutorConfig("cluster", StandaloneExecutorFactory.TYPE, 2, workDir, SMALL, options),
+                Clock.systemUTC());
     }
 
     static AttemptRequest request(Path workDir, String taskId, TaskBody body) {
         String run = "run-" + UUID.randomUUID().toString().substring(0, 8);
-        return new AttemptRequest(run + "." + taskId + ".1", run, "remote-test", taskId, 1, body, Map.of(), Map.of(),
+        return new AttemptRequest(
+                run + "." + taskId + ".1",
+                run,
+                "remote-test",
+                taskId,
+                1,
+                body,
+                Map.of(),
+                Map.of(),
                 workDir.resolve("logs").resolve(taskId + ".log"));
     }
 
@@ -73,19 +97,26 @@ final class ClusterFixture {
         JsonNode json = masterJson(cluster);
         Map<String, String> drivers = new java.util.LinkedHashMap<>();
         for (String list : List.of("activedrivers", "completeddrivers")) {
-            json.path(list).forEach(d -> drivers.put(d.path("id").asText(), d.path("state").asText()));
+            json.path(list)
+                    .forEach(d ->
+                            drivers.put(d.path("id").asText(), d.path("state").asText()));
         }
         return drivers;
     }
 
     static void awaitDriverState(LocalCluster cluster, String driverId, String state) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> state.equals(drivers(cluster).get(driverId)));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> state.equals(drivers(cluster).get(driverId)));
     }
 
     static JsonNode masterJson(LocalCluster cluster) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(cluster.settings().masterUiUrl() + "/json/")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(cluster.settings().masterUiUrl() + "/json/"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return new ObjectMapper().readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -104,9 +135,11 @@ final class ClusterFixture {
             try (Stream<Path> walk = Files.walk(classes.resolve("io/kindling/executor/standalone/apps"))) {
                 walk.filter(Files::isRegularFile).forEach(files::add);
             }
-            try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out)) {
+            try (OutputStream out = Files.newOutputStream(jar);
+                    JarOutputStream jarOut = new JarOutputStream(out)) {
                 for (Path file : files) {
-                    jarOut.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                    jarOut.putNextEntry(
+                            new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
                     jarOut.write(Files.readAllBytes(file));
                     jarOut.closeEntry();
                 }

@@ -31,9 +31,10 @@ class RemoteExecutorOptionsTest {
         assertThatThrownBy(() -> create("spark-standalone", Map.of("master", "local[2]")))
                 .hasMessageContaining("not 'local[2]'");
         assertThatThrownBy(() -> create("spark-standalone", Map.of("master", "spark://h:7077", "mastr", "x")))
-                .hasMessageContaining("unknown option 'mastr'").hasMessageContaining("master");
-        assertThatThrownBy(() -> create("spark-standalone", Map.of("master", "spark://h:7077",
-                "connectTimeoutSeconds", "soon")))
+                .hasMessageContaining("unknown option 'mastr'")
+                .hasMessageContaining("master");
+        assertThatThrownBy(() ->
+                        create("spark-standalone", Map.of("master", "spark://h:7077", "connectTimeoutSeconds", "soon")))
                 .hasMessageContaining("option 'connectTimeoutSeconds' must be a whole number, at least 1, not 'soon'");
         assertThatThrownBy(() -> create("spark-standalone", Map.of("master", "spark://h:7077", "restUrl", "h:6066")))
                 .hasMessageContaining("option 'restUrl' must be an http(s) URL");
@@ -41,8 +42,8 @@ class RemoteExecutorOptionsTest {
 
     @Test
     void standaloneDefaultsTheRestUrlFromTheMaster() {
-        StandaloneExecutor executor = (StandaloneExecutor) create("spark-standalone",
-                Map.of("master", "spark://spark-master.example:7077"));
+        StandaloneExecutor executor =
+                (StandaloneExecutor) create("spark-standalone", Map.of("master", "spark://spark-master.example:7077"));
         try {
             assertThat(executor.restUrl()).hasToString("http://spark-master.example:6066");
             assertThat(executor.canAttach()).isTrue();

@@ -29,9 +29,14 @@ class StandaloneAttachTest {
     void aNewExecutorFollowsADriverStartedByAnotherToItsEnd() throws Exception {
         LocalCluster cluster = ClusterFixture.cluster();
         Path workDir = Files.createTempDirectory("kindling-attach-test");
-        Map<String, String> jars = Map.of("jars", ClusterFixture.appsJar(workDir).toString());
-        AttemptRequest request = request(workDir, "slow", new TaskBody.JavaClass(
-                "io.kindling.executor.standalone.apps.HeldTask", Map.of("release", "release", "out", "slow.txt")));
+        Map<String, String> jars =
+                Map.of("jars", ClusterFixture.appsJar(workDir).toString());
+        AttemptRequest request = request(
+                workDir,
+                "slow",
+                new TaskBody.JavaClass(
+                        "io.kindling.executor.standalone.apps.HeldTask",
+                        Map.of("release", "release", "out", "slow.txt")));
         AtomicReference<String> recorded = new AtomicReference<>();
 
         StandaloneExecutor first = ClusterFixture.executor(workDir, jars);
@@ -52,8 +57,11 @@ class StandaloneAttachTest {
             assertThat(await(attached)).isEqualTo(AttemptResult.succeeded());
             assertThat(workDir.resolve("slow.txt")).hasContent(request.runId());
             assertThat(drivers(cluster)).hasSize(driversBefore).containsEntry(driver, "FINISHED");
-            assertThat(Files.readString(request.logFile())).contains("submitted as " + driver)
-                    .contains("re-attached to " + driver).contains("held task done").contains("ended FINISHED");
+            assertThat(Files.readString(request.logFile()))
+                    .contains("submitted as " + driver)
+                    .contains("re-attached to " + driver)
+                    .contains("held task done")
+                    .contains("ended FINISHED");
         } finally {
             second.close();
         }
@@ -64,14 +72,20 @@ class StandaloneAttachTest {
         Path workDir = Files.createTempDirectory("kindling-attach-test");
         StandaloneExecutor executor = ClusterFixture.executor(workDir, Map.of());
         try {
-            AttemptHandle handle = executor.attach(request(workDir, "lost", new TaskBody.Sql("SELECT 1",
-                    java.util.Optional.empty(), Map.of(), java.util.Optional.empty())), "driver-20200101000000-9999");
+            AttemptHandle handle = executor.attach(
+                    request(
+                            workDir,
+                            "lost",
+                            new TaskBody.Sql(
+                                    "SELECT 1", java.util.Optional.empty(), Map.of(), java.util.Optional.empty())),
+                    "driver-20200101000000-9999");
 
             AttemptResult result = await(handle);
 
             assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-            assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
-                    .contains("driver-20200101000000-9999 was not found on the master"));
+            assertThat(result.error())
+                    .hasValueSatisfying(error ->
+                            assertThat(error).contains("driver-20200101000000-9999 was not found on the master"));
         } finally {
             executor.close();
         }

@@ -53,12 +53,18 @@ class StandaloneExecutorTest {
     @Test
     void sqlAndClassTasksRunAsDriversThroughTheRunner() throws Exception {
         // a parameter marker: the runner binds the typed value it was sent
-        TaskBody.Sql sql = new TaskBody.Sql("SELECT name FROM people WHERE age > :min_age ORDER BY name",
-                Optional.empty(), Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
-                Optional.of(new DataRef("parquet", "out/adults", "overwrite", Map.of())), Map.of("min_age", 21));
+        TaskBody.Sql sql = new TaskBody.Sql(
+                "SELECT name FROM people WHERE age > :min_age ORDER BY name",
+                Optional.empty(),
+                Map.of("people", new DataRef("json", "people.json", "error", Map.of())),
+                Optional.of(new DataRef("parquet", "out/adults", "overwrite", Map.of())),
+                Map.of("min_age", 21));
         AttemptRequest sqlRequest = request(workDir, "adults", sql);
-        AttemptRequest classRequest = request(workDir, "count", new TaskBody.JavaClass(
-                "io.kindling.executor.standalone.apps.CountRange", Map.of("n", "1234", "out", "out/count")));
+        AttemptRequest classRequest = request(
+                workDir,
+                "count",
+                new TaskBody.JavaClass(
+                        "io.kindling.executor.standalone.apps.CountRange", Map.of("n", "1234", "out", "out/count")));
         List<String> submitted = new CopyOnWriteArrayList<>();
 
         AttemptHandle sqlHandle = executor.start(sqlRequest, submitted::add);
@@ -67,96 +73,140 @@ class StandaloneExecutorTest {
         assertThat(await(sqlHandle)).isEqualTo(AttemptResult.succeeded());
         assertThat(await(classHandle)).isEqualTo(AttemptResult.succeeded());
         assertThat(submitted).hasSize(2).allMatch(id -> id.startsWith("driver-"));
-        assertThat(List.of(sqlHandle.remoteId().orElseThrow(), classHandle.remoteId().orElseThrow()))
+        assertThat(List.of(
+                        sqlHandle.remoteId().orElseThrow(),
+                        classHandle.remoteId().orElseThrow()))
                 .containsExactlyInAnyOrderElementsOf(submitted);
-        assertThat(drivers(cluster)).containsEntry(sqlHandle.remoteId().get(), "FINISHED")
+        assertThat(drivers(cluster))
+                .containsEntry(sqlHandle.remoteId().get(), "FINISHED")
                 .containsEntry(classHandle.remoteId().get(), "FINISHED");
-        assertThat(sqlHandle.sparkApplicationId()).hasValueSatisfying(id -> assertThat(id).startsWith("app-"));
+        assertThat(sqlHandle.sparkApplicationId())
+                .hasValueSatisfying(id -> assertThat(id).startsWith("app-"));
 
         try (var parts = Files.list(workDir.resolve("out/adults"))) {
-            assertThat(parts.map(p -> p.getFileName().toString())).contains("_SUCCESS")
+            assertThat(parts.map(p -> p.getFileName().toString()))
+                    .contains("_SUCCESS")
                     .anyMatch(name -> name.endsWith(".parquet"));
         }
         assertThat(workDir.resolve("out/count/_SUCCESS")).exists();
         String log = Files.readString(sqlRequest.logFile());
-        assertThat(log).contains("submitted as " + sqlHandle.remoteId().get())
+        assertThat(log)
+                .contains("submitted as " + sqlHandle.remoteId().get())
                 .contains("driver log (stderr) from the worker")
                 .contains("input people: json " + workDir.resolve("people.json"))
-                .contains("statement 1 of 1").contains("KINDLING-RESULT: SUCCEEDED")
+                .contains("statement 1 of 1")
+                .contains("KINDLING-RESULT: SUCCEEDED")
                 .contains("ended FINISHED");
         assertThat(Files.readString(classRequest.logFile())).contains("counted 1234 rows on the cluster");
     }
 
     @Test
     void aFailingSqlTaskFailsWithTheRunnersErrorAndItsDriverLog() throws Exception {
-        AttemptRequest request = request(workDir, "broken", new TaskBody.Sql("SELECT * FROM no_such_table",
-                Optional.empty(), Map.of(), Optional.empty()));
+        AttemptRequest request = request(
+                workDir,
+                "broken",
+                new TaskBody.Sql("SELECT * FROM no_such_table", Optional.empty(), Map.of(), Optional.empty()));
 
         AttemptHandle handle = executor.start(request);
         AttemptResult result = await(handle);
 
         assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
-                .contains("statement 1 of 1").contains("no_such_table"));
+        assertThat(result.error())
+                .hasValueSatisfying(
+                        error -> assertThat(error).contains("statement 1 of 1").contains("no_such_table"));
         assertThat(drivers(cluster)).containsEntry(handle.remoteId().orElseThrow(), "FAILED");
-        assertThat(Files.readString(request.logFile())).contains("KINDLING-RESULT: FAILED")
-                .contains("TABLE_OR_VIEW_NOT_FOUND").contains("ended FAILED");
+        assertThat(Files.readString(request.logFile()))
+                .contains("KINDLING-RESULT: FAILED")
+                .contains("TABLE_OR_VIEW_NOT_FOUND")
+                .contains("ended FAILED");
     }
 
     @Test
     void theRunnersSessionIsGuarded() throws Exception {
-        AttemptRequest request = request(workDir, "reflect", new TaskBody.Sql(
-                "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS home", Optional.empty(), Map.of(),
-                Optional.empty()));
+        AttemptRequest request = request(
+                workDir,
+                "reflect",
+                new TaskBody.Sql(
+                        "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS home",
+                        Optional.empty(),
+                        Map.of(),
+                        Optional.empty()));
 
         AttemptResult result = await(executor.start(request));
 
-        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
-                .contains("Kindling's SQL guard refuses reflect(): it calls Java methods"));
+        assertThat(result.error())
+                .hasValueSatisfying(error ->
+                        assertThat(error).contains("Kindling's SQL guard refuses reflect(): it calls Java methods"));
         assertThat(Files.readString(request.logFile())).contains("KINDLING-RESULT: FAILED");
         // a task cannot turn the guard off: refused before anything is submitted
-        AttemptRequest off = new AttemptRequest(request.attemptId() + "-off", request.runId(), request.pipelineId(),
-                "off", 1, request.body(), Map.of(), Map.of("spark.kindling.guard.enabled", "false"),
+        AttemptRequest off = new AttemptRequest(
+                request.attemptId() + "-off",
+                request.runId(),
+                request.pipelineId(),
+                "off",
+                1,
+                request.body(),
+                Map.of(),
+                Map.of("spark.kindling.guard.enabled", "false"),
                 workDir.resolve("off.log"));
-        assertThat(await(executor.start(off)).error()).hasValueSatisfying(error -> assertThat(error)
-                .contains("refuses the task's spark_conf setting [spark.kindling.guard.enabled]"));
+        assertThat(await(executor.start(off)).error())
+                .hasValueSatisfying(error -> assertThat(error)
+                        .contains("refuses the task's spark_conf setting [spark.kindling.guard.enabled]"));
     }
 
     @Test
     void submitTasksRunTheUsersOwnApplication() throws Exception {
         Path marker = workDir.resolve("submit-marker.txt");
-        AttemptHandle ok = executor.start(request(workDir, "app", new TaskBody.Submit(
-                workDir.resolve("apps.jar").toString(), "io.kindling.executor.standalone.apps.WriteArgs",
-                List.of(marker.toString(), "hello", "2026-11-24"))));
-        AttemptHandle failing = executor.start(request(workDir, "app-fails", new TaskBody.Submit(
-                "apps.jar", "io.kindling.executor.standalone.apps.WriteArgs", List.of("unused", "fail"))));
+        AttemptHandle ok = executor.start(request(
+                workDir,
+                "app",
+                new TaskBody.Submit(
+                        workDir.resolve("apps.jar").toString(),
+                        "io.kindling.executor.standalone.apps.WriteArgs",
+                        List.of(marker.toString(), "hello", "2026-11-24"))));
+        AttemptHandle failing = executor.start(request(
+                workDir,
+                "app-fails",
+                new TaskBody.Submit(
+                        "apps.jar", "io.kindling.executor.standalone.apps.WriteArgs", List.of("unused", "fail"))));
 
         assertThat(await(ok)).isEqualTo(AttemptResult.succeeded());
         assertThat(marker).hasContent("hello 2026-11-24");
         AttemptResult failed = await(failing);
         assertThat(failed.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-        assertThat(failed.error()).hasValueSatisfying(e -> assertThat(e).contains(failing.remoteId().orElseThrow())
-                .contains("failed"));
+        assertThat(failed.error())
+                .hasValueSatisfying(e ->
+                        assertThat(e).contains(failing.remoteId().orElseThrow()).contains("failed"));
     }
 
     @Test
     void cancelKillsTheDriver() throws Exception {
-        AttemptRequest request = request(workDir, "endless", new TaskBody.Sql(
-                "SELECT sum(id) FROM range(0, 500000000000, 1, 1)", Optional.empty(), Map.of(), Optional.empty()));
+        AttemptRequest request = request(
+                workDir,
+                "endless",
+                new TaskBody.Sql(
+                        "SELECT sum(id) FROM range(0, 500000000000, 1, 1)",
+                        Optional.empty(),
+                        Map.of(),
+                        Optional.empty()));
         AttemptHandle handle = executor.start(request);
-        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> handle.remoteId().isPresent());
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> handle.remoteId().isPresent());
         String driver = handle.remoteId().get();
         awaitDriverState(cluster, driver, "RUNNING");
         // wait for the driver's Spark job to be under way, as a user would cancel a running query
-        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> Files.readString(request.logFile())
-                .contains("statement 1 of 1"));
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> Files.readString(request.logFile()).contains("statement 1 of 1"));
 
         handle.cancel("run cancelled");
         AttemptResult result = await(handle);
 
         assertThat(result).isEqualTo(AttemptResult.cancelled("run cancelled"));
         assertThat(drivers(cluster)).containsEntry(driver, "KILLED");
-        assertThat(Files.readString(request.logFile())).contains("asked the master to kill " + driver)
+        assertThat(Files.readString(request.logFile()))
+                .contains("asked the master to kill " + driver)
                 .contains("ended KILLED");
     }
 
@@ -165,13 +215,18 @@ class StandaloneExecutorTest {
         assertThat(executor.health().healthy()).isTrue();
         assertThat(executor.health().message()).contains(cluster.settings().masterUrl());
 
-        StandaloneExecutor nowhere = ClusterFixture.executor(workDir, Map.of("master", "spark://127.0.0.1:1",
-                "restUrl", "http://127.0.0.1:1", "connectTimeoutSeconds", "1"));
+        StandaloneExecutor nowhere = ClusterFixture.executor(
+                workDir,
+                Map.of("master", "spark://127.0.0.1:1", "restUrl", "http://127.0.0.1:1", "connectTimeoutSeconds", "1"));
         try {
             assertThat(nowhere.health().healthy()).isFalse();
-            assertThat(nowhere.health().message()).contains("http://127.0.0.1:1").contains("cannot be reached");
-            AttemptResult result = await(nowhere.start(request(workDir, "unreachable", new TaskBody.Sql("SELECT 1",
-                    Optional.empty(), Map.of(), Optional.empty()))));
+            assertThat(nowhere.health().message())
+                    .contains("http://127.0.0.1:1")
+                    .contains("cannot be reached");
+            AttemptResult result = await(nowhere.start(request(
+                    workDir,
+                    "unreachable",
+                    new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty()))));
             assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
             assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("cannot be reached"));
         } finally {

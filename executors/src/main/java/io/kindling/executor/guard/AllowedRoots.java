@@ -29,7 +29,11 @@ public record AllowedRoots(List<Path> local, List<URI> remote) {
 
     /** Roots from a comma-separated list; relative ones resolve against {@code base}. */
     public static AllowedRoots parse(String commaSeparated, Path base) {
-        return of(Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
+        return of(
+                Arrays.stream(commaSeparated.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList(),
                 base);
     }
 
@@ -113,7 +117,9 @@ public record AllowedRoots(List<Path> local, List<URI> remote) {
         }
 
         private static boolean isWindowsDrive(String value) {
-            return value.length() > 2 && Character.isLetter(value.charAt(0)) && value.charAt(1) == ':'
+            return value.length() > 2
+                    && Character.isLetter(value.charAt(0))
+                    && value.charAt(1) == ':'
                     && (value.charAt(2) == '\\' || value.charAt(2) == '/');
         }
 
@@ -131,7 +137,9 @@ public record AllowedRoots(List<Path> local, List<URI> remote) {
                 return absolute;
             }
             try {
-                return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+                return existing.toRealPath()
+                        .resolve(existing.relativize(absolute))
+                        .normalize();
             } catch (IOException e) {
                 return absolute;
             }

@@ -23,12 +23,15 @@ public record GuardOptions(List<String> allowedRoots, boolean allowUnsafeSql) {
 
     /** Reads the two options; {@code where} starts an error message (it names the executor). */
     public static GuardOptions from(Map<String, String> options, String where) {
-        List<String> roots = Arrays.stream(options.getOrDefault(ALLOWED_ROOTS, "").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> roots = Arrays.stream(
+                        options.getOrDefault(ALLOWED_ROOTS, "").split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
         String unsafe = options.getOrDefault(ALLOW_UNSAFE_SQL, "false").strip();
         if (!unsafe.equals("true") && !unsafe.equals("false")) {
-            throw new IllegalArgumentException(where + "option '" + ALLOW_UNSAFE_SQL + "' must be true or false, not '"
-                    + unsafe + "'");
+            throw new IllegalArgumentException(
+                    where + "option '" + ALLOW_UNSAFE_SQL + "' must be true or false, not '" + unsafe + "'");
         }
         return new GuardOptions(roots, Boolean.parseBoolean(unsafe));
     }

@@ -16,12 +16,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * through, so the parser's interface may grow between Spark versions without changing this class.
  */
 final class GuardedParser {
-    private GuardedParser() {
-    }
+    private GuardedParser() {}
 
     static ParserInterface wrap(SparkSession session, ParserInterface delegate) {
-        return (ParserInterface) Proxy.newProxyInstance(GuardedParser.class.getClassLoader(),
-                new Class<?>[] {ParserInterface.class}, (proxy, method, args) -> {
+        return (ParserInterface) Proxy.newProxyInstance(
+                GuardedParser.class.getClassLoader(), new Class<?>[] {ParserInterface.class}, (proxy, method, args) -> {
                     if (method.getDeclaringClass() == Object.class) {
                         return switch (method.getName()) {
                             case "equals" -> proxy == args[0];
@@ -48,8 +47,8 @@ final class GuardedParser {
         while (!pending.isEmpty()) {
             TreeNode<?> node = pending.pop();
             if (node instanceof UnresolvedExecuteImmediate) {
-                throw SqlGuardException.refuses("EXECUTE IMMEDIATE",
-                        "it runs SQL built from a string while the statement is being analyzed");
+                throw SqlGuardException.refuses(
+                        "EXECUTE IMMEDIATE", "it runs SQL built from a string while the statement is being analyzed");
             }
             CollectionConverters.asJava(node.children()).forEach(pending::push);
             CollectionConverters.asJava(node.innerChildren()).forEach(pending::push);

@@ -80,13 +80,15 @@ final class PlanGuard {
             throw SqlGuardException.refuses("TRANSFORM ... USING", "it runs shell commands");
         }
         if (plan instanceof InsertIntoDir || plan instanceof InsertIntoDataSourceDirCommand) {
-            throw SqlGuardException.refuses("INSERT OVERWRITE DIRECTORY",
+            throw SqlGuardException.refuses(
+                    "INSERT OVERWRITE DIRECTORY",
                     "it replaces a whole folder; write through the task's output instead");
         }
         if (plan instanceof AddJarsCommand || plan instanceof AddFilesCommand || plan instanceof AddArchivesCommand) {
             throw SqlGuardException.refuses("ADD JAR/FILE/ARCHIVE", "it loads code or files into Spark");
         }
-        if (plan instanceof CreateFunctionCommand function && !function.resources().isEmpty()) {
+        if (plan instanceof CreateFunctionCommand function
+                && !function.resources().isEmpty()) {
             throw SqlGuardException.refuses("CREATE FUNCTION ... USING JAR/FILE/ARCHIVE", "it loads code into Spark");
         }
         if (plan instanceof SetCommand set && set.kv().isDefined()) {
@@ -100,8 +102,8 @@ final class PlanGuard {
                 throw SqlGuardException.refuses("RESET", "it would reset the guard's own settings too; RESET a key");
             }
             if (SparkGuard.isGuardSetting(reset.config().get())) {
-                throw SqlGuardException.refuses("RESET " + reset.config().get().strip(),
-                        "it is one of the guard's own settings");
+                throw SqlGuardException.refuses(
+                        "RESET " + reset.config().get().strip(), "it is one of the guard's own settings");
             }
         }
         if (plan instanceof LoadDataCommand load) {
@@ -177,7 +179,9 @@ final class PlanGuard {
         try {
             JsonNode node = JSON.readTree(value);
             if (node != null && node.isArray()) {
-                return StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText).toList();
+                return StreamSupport.stream(node.spliterator(), false)
+                        .map(JsonNode::asText)
+                        .toList();
             }
         } catch (IOException e) {
             // not JSON: one path

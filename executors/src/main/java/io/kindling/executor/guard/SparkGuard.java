@@ -20,17 +20,18 @@ import org.apache.spark.sql.internal.SQLConf;
 public final class SparkGuard {
     /** The value for {@code spark.sql.extensions}. */
     public static final String EXTENSION = SparkGuardExtension.class.getName();
+
     public static final String EXTENSIONS_KEY = "spark.sql.extensions";
     /** {@code false} turns the guard off for a session (the executor option {@code allowUnsafeSql}). */
     public static final String ENABLED_KEY = "spark.kindling.guard.enabled";
     /** Comma-separated folders and URI prefixes SQL may read and write. */
     public static final String ROOTS_KEY = "spark.kindling.guard.roots";
+
     public static final String RUN_SQL_ON_FILES_KEY = "spark.sql.runSQLOnFiles";
     private static final String PREFIX = "spark.kindling.guard.";
     private static final String WAREHOUSE_KEY = "spark.sql.warehouse.dir";
 
-    private SparkGuard() {
-    }
+    private SparkGuard() {}
 
     /**
      * The settings for a session whose SQL runs for an executor: the extension (added to any already listed),
@@ -63,7 +64,9 @@ public final class SparkGuard {
     /** {@code spark.sql.extensions} with the guard's extension added when missing. */
     public static String withExtension(String extensions) {
         List<String> listed = Arrays.stream(extensions == null ? new String[0] : extensions.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
         if (listed.contains(EXTENSION)) {
             return String.join(",", listed);
         }
@@ -75,13 +78,15 @@ public final class SparkGuard {
     /** Settings SQL and tasks may not change: the guard's own, SQL on files, the list of extensions. */
     public static boolean isGuardSetting(String key) {
         String k = key.strip().toLowerCase(Locale.ROOT);
-        return k.startsWith(PREFIX) || k.equals(RUN_SQL_ON_FILES_KEY.toLowerCase(Locale.ROOT))
+        return k.startsWith(PREFIX)
+                || k.equals(RUN_SQL_ON_FILES_KEY.toLowerCase(Locale.ROOT))
                 || k.equals(EXTENSIONS_KEY);
     }
 
     /** Refuses a task's spark_conf that sets a guard setting, before Spark runs; {@code where} names the task. */
     public static void refuseGuardSettings(Map<String, String> sparkConf, String where) {
-        TreeSet<String> refused = new TreeSet<>(sparkConf.keySet().stream().filter(SparkGuard::isGuardSetting).toList());
+        TreeSet<String> refused = new TreeSet<>(
+                sparkConf.keySet().stream().filter(SparkGuard::isGuardSetting).toList());
         if (!refused.isEmpty()) {
             throw new SqlGuardException("Kindling's SQL guard refuses " + where + " setting " + refused
                     + ": these are the guard's own settings (set allowUnsafeSql: true on the executor to turn it off)");
@@ -96,7 +101,9 @@ public final class SparkGuard {
     public static synchronized void registerSettings() {
         for (String key : List.of(ENABLED_KEY, ROOTS_KEY)) {
             if (!SQLConf.isStaticConfigKey(key)) {
-                SQLConf.buildStaticConf(key).doc("Kindling's SQL guard (docs/spark-guard.md)").stringConf()
+                SQLConf.buildStaticConf(key)
+                        .doc("Kindling's SQL guard (docs/spark-guard.md)")
+                        .stringConf()
                         .createOptional();
             }
         }
@@ -105,13 +112,16 @@ public final class SparkGuard {
     /** Sets the guard's settings (and others) on one session, past the static-setting check users meet. */
     public static void setForSession(SparkSession spark, Map<String, String> settings) {
         registerSettings();
-        SQLConf conf = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().conf();
+        SQLConf conf = ((org.apache.spark.sql.classic.SparkSession) spark)
+                .sessionState()
+                .conf();
         settings.forEach(conf::setConfString);
     }
 
     /** Whether the session was started with the extension (a static setting: too late to add afterwards). */
     public static boolean installed(SparkSession spark) {
-        return Arrays.stream(spark.conf().get(EXTENSIONS_KEY, "").split(",")).map(String::strip)
+        return Arrays.stream(spark.conf().get(EXTENSIONS_KEY, "").split(","))
+                .map(String::strip)
                 .anyMatch(EXTENSION::equals);
     }
 
@@ -134,8 +144,11 @@ public final class SparkGuard {
     public static Settings settings(SparkSession spark) {
         boolean enabled = enabled(spark);
         Path cwd = Path.of("").toAbsolutePath();
-        List<String> roots = new ArrayList<>(Arrays.stream(spark.conf().get(ROOTS_KEY, "").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList());
+        List<String> roots =
+                new ArrayList<>(Arrays.stream(spark.conf().get(ROOTS_KEY, "").split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList());
         String warehouse = spark.conf().get(WAREHOUSE_KEY, "").strip();
         if (!warehouse.isEmpty()) {
             roots.add(warehouse);

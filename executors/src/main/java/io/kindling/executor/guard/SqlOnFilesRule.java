@@ -28,7 +28,8 @@ final class SqlOnFilesRule extends Rule<LogicalPlan> {
             if (node instanceof UnresolvedRelation relation) {
                 List<String> parts = CollectionConverters.asJava(relation.multipartIdentifier());
                 if (parts.size() == 2 && looksLikePath(parts.get(1))) {
-                    throw SqlGuardException.refuses("SQL on files (" + parts.get(0) + ".`" + parts.get(1) + "`)",
+                    throw SqlGuardException.refuses(
+                            "SQL on files (" + parts.get(0) + ".`" + parts.get(1) + "`)",
                             "it reads any file the daemon can; declare the file as an input of the task instead");
                 }
             }

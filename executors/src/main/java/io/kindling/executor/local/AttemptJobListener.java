@@ -19,8 +19,7 @@ final class AttemptJobListener extends SparkListener {
     private final Function<String, LocalAttempt> liveAttempts;
     private final Map<Integer, JobStarted> jobs = new ConcurrentHashMap<>();
 
-    private record JobStarted(LocalAttempt attempt, long time) {
-    }
+    private record JobStarted(LocalAttempt attempt, long time) {}
 
     AttemptJobListener(Function<String, LocalAttempt> liveAttempts) {
         this.liveAttempts = liveAttempts;
@@ -41,8 +40,8 @@ final class AttemptJobListener extends SparkListener {
     public void onJobEnd(SparkListenerJobEnd event) {
         JobStarted started = jobs.remove(event.jobId());
         if (started != null) {
-            String failure = event.jobResult() instanceof JobFailed failed ? Failures.message(failed.exception())
-                    : null;
+            String failure =
+                    event.jobResult() instanceof JobFailed failed ? Failures.message(failed.exception()) : null;
             started.attempt().jobEnded(event.jobId(), Math.max(0, event.time() - started.time()), failure);
         }
     }

@@ -17,8 +17,13 @@ final class ClassTaskContext implements SparkTaskContext {
     private final AttemptLog log;
     private final BooleanSupplier cancelled;
 
-    ClassTaskContext(AttemptRequest request, SparkSession spark, Map<String, String> args, Path workDir,
-                     AttemptLog log, BooleanSupplier cancelled) {
+    ClassTaskContext(
+            AttemptRequest request,
+            SparkSession spark,
+            Map<String, String> args,
+            Path workDir,
+            AttemptLog log,
+            BooleanSupplier cancelled) {
         this.request = request;
         this.spark = spark;
         this.args = args;

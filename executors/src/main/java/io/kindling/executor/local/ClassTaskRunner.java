@@ -11,8 +11,7 @@ import java.lang.reflect.Modifier;
 /** Loads, creates and runs a {@code class:} task. */
 final class ClassTaskRunner {
 
-    private ClassTaskRunner() {
-    }
+    private ClassTaskRunner() {}
 
     static void run(TaskBody.JavaClass body, ClassLoader loader, SparkTaskContext context, AttemptLog log)
             throws Exception {
@@ -45,8 +44,8 @@ final class ClassTaskRunner {
         try {
             return (SparkTask) constructor.newInstance();
         } catch (InvocationTargetException e) {
-            throw new AttemptFailure("the constructor of " + className + " failed: "
-                    + Failures.message(e.getCause()), e.getCause());
+            throw new AttemptFailure(
+                    "the constructor of " + className + " failed: " + Failures.message(e.getCause()), e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new AttemptFailure("class " + className + " cannot be created: " + Failures.message(e), e);
         }

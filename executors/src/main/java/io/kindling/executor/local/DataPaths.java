@@ -9,8 +9,7 @@ import org.apache.spark.sql.SparkSession;
  * writes anything (Spark infers an input's schema when it is registered, long before a plan is checked).
  */
 final class DataPaths {
-    private DataPaths() {
-    }
+    private DataPaths() {}
 
     /** @param what names the task's input or output in the error */
     static void check(SparkSession spark, String resolvedPath, String what) throws AttemptFailure {

@@ -10,8 +10,7 @@ import org.apache.spark.sql.AnalysisException;
 final class Failures {
     private static final int MAX_LENGTH = 2000;
 
-    private Failures() {
-    }
+    private Failures() {}
 
     static String message(Throwable failure) {
         if (failure instanceof AttemptFailure) {
@@ -20,7 +19,8 @@ final class Failures {
         Throwable root = rootCause(failure);
         String text = root instanceof AnalysisException analysis ? analysis.getSimpleMessage() : root.getMessage();
         if (!(root instanceof SparkThrowable) && !(root instanceof SqlGuardException)) {
-            String type = root.getClass().getSimpleName().isEmpty() ? root.getClass().getName()
+            String type = root.getClass().getSimpleName().isEmpty()
+                    ? root.getClass().getName()
                     : root.getClass().getSimpleName();
             text = text == null || text.isBlank() ? type : type + ": " + text;
         }

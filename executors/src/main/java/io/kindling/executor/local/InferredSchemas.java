@@ -40,8 +40,7 @@ final class InferredSchemas {
     private static final int MAX_FILES = 10_000;
 
     /** @param digest of the read options, the session's SQL settings and the files' stamps */
-    record Key(String format, String path, String digest) {
-    }
+    record Key(String format, String path, String digest) {}
 
     private final Map<Key, StructType> schemas = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -55,9 +54,10 @@ final class InferredSchemas {
         String format = ref.format().toLowerCase(Locale.ROOT);
         return switch (format) {
             case "json", "xml" -> true;
-            case "csv" -> ref.options().entrySet().stream()
-                    .anyMatch(o -> o.getKey().equalsIgnoreCase("inferSchema") && o.getValue().strip()
-                            .equalsIgnoreCase("true"));
+            case "csv" ->
+                ref.options().entrySet().stream()
+                        .anyMatch(o -> o.getKey().equalsIgnoreCase("inferSchema")
+                                && o.getValue().strip().equalsIgnoreCase("true"));
             default -> false;
         };
     }
@@ -92,7 +92,8 @@ final class InferredSchemas {
             files.sort(null);
             List<String> lines = new ArrayList<>();
             new TreeMap<>(ref.options()).forEach((k, v) -> lines.add("option\t" + k + "\t" + v));
-            new TreeMap<>(CollectionConverters.asJava(spark.sessionState().conf().getAllConfs()))
+            new TreeMap<>(CollectionConverters.asJava(
+                            spark.sessionState().conf().getAllConfs()))
                     .forEach((k, v) -> lines.add("conf\t" + k + "\t" + v));
             files.forEach(file -> lines.add("file\t" + file));
             return Optional.of(new Key(ref.format().toLowerCase(Locale.ROOT), path, digest(lines)));

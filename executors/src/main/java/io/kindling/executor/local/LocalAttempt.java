@@ -55,10 +55,16 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     private String cancelReason;
     private final Set<Integer> runningJobs = new HashSet<>();
 
-    LocalAttempt(AttemptRequest request, ExecutorConfig config, LocalSparkOptions options,
-                 LocalSparkSession sparkSession, Optional<InferredSchemas> inferredSchemas,
-                 ClassLoader taskClassLoader, Clock clock, ScheduledExecutorService timer,
-                 Consumer<LocalAttempt> onEnd) {
+    LocalAttempt(
+            AttemptRequest request,
+            ExecutorConfig config,
+            LocalSparkOptions options,
+            LocalSparkSession sparkSession,
+            Optional<InferredSchemas> inferredSchemas,
+            ClassLoader taskClassLoader,
+            Clock clock,
+            ScheduledExecutorService timer,
+            Consumer<LocalAttempt> onEnd) {
         this.request = request;
         this.config = config;
         this.options = options;
@@ -68,7 +74,10 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         this.clock = clock;
         this.timer = timer;
         this.onEnd = onEnd;
-        this.applicationId = sparkSession.ifStarted().map(s -> s.sparkContext().applicationId()).orElse(null);
+        this.applicationId = sparkSession
+                .ifStarted()
+                .map(s -> s.sparkContext().applicationId())
+                .orElse(null);
     }
 
     String attemptId() {
@@ -121,8 +130,8 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             log = AttemptLog.open(request.logFile(), clock, request.redactor());
             outcome = runLogged();
         } catch (IOException | RuntimeException e) {
-            outcome = AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": "
-                    + Failures.message(e));
+            outcome = AttemptResult.failed(
+                    "cannot write the attempt log " + request.logFile() + ": " + Failures.message(e));
         } finally {
             // Whatever happened (even an Error), the result completes and the pool thread is left clean.
             awaitJobEvents();
@@ -137,7 +146,8 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             if (log != null) {
                 log.close();
             }
-            AttemptResult ended = outcome != null ? outcome
+            AttemptResult ended = outcome != null
+                    ? outcome
                     : AttemptResult.failed("the attempt ended abnormally; see the Kindling log");
             // The error is stored and shown by the daemon: a secret the task put in its exception is masked.
             ended = new AttemptResult(ended.outcome(), ended.error().map(request.redactor()::mask));
@@ -167,8 +177,10 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             SparkSession spark = base.newSession();
             applySparkConf(spark);
             SparkSession.setActiveSession(spark);
-            context.setJobGroup(request.attemptId(), "kindling " + request.pipelineId() + "/" + request.taskId()
-                    + " attempt " + request.attemptNumber(), true);
+            context.setJobGroup(
+                    request.attemptId(),
+                    "kindling " + request.pipelineId() + "/" + request.taskId() + " attempt " + request.attemptNumber(),
+                    true);
             runBody(spark);
             // A task that noticed the cancel may just return: still a cancelled attempt.
             String reason = cancelReason();
@@ -210,8 +222,11 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         if (body instanceof TaskBody.Sql sql) {
             new SqlTaskRunner(spark, workDir, log, this::checkNotCancelled, inferredSchemas).run(sql);
         } else if (body instanceof TaskBody.JavaClass javaClass) {
-            ClassTaskRunner.run(javaClass, taskClassLoader,
-                    new ClassTaskContext(request, spark, javaClass.args(), workDir, log, this::cancelRequested), log);
+            ClassTaskRunner.run(
+                    javaClass,
+                    taskClassLoader,
+                    new ClassTaskContext(request, spark, javaClass.args(), workDir, log, this::cancelRequested),
+                    log);
         } else {
             throw new AttemptFailure("unsupported task body " + body.getClass().getSimpleName());
         }
@@ -252,9 +267,11 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             try {
                 spark.conf().set(entry.getKey(), entry.getValue());
             } catch (Exception e) {
-                throw new AttemptFailure("spark_conf '" + entry.getKey() + "' cannot be set for one task on a "
-                        + "local executor (" + Failures.message(e) + "); set it in the spark_conf of executor '"
-                        + config.name() + "' in config.yml, where it applies when Spark starts", e);
+                throw new AttemptFailure(
+                        "spark_conf '" + entry.getKey() + "' cannot be set for one task on a "
+                                + "local executor (" + Failures.message(e) + "); set it in the spark_conf of executor '"
+                                + config.name() + "' in config.yml, where it applies when Spark starts",
+                        e);
             }
         }
         // Executors sharing one SparkContext each guard their own attempts' sessions with their own roots.
@@ -286,8 +303,9 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             return;
         }
         AttemptLog current = log;
-        String note = "the attempt did not stop within " + options.cancelGracePeriod().toSeconds()
-                + " s of the cancel; reported as cancelled while its thread still runs";
+        String note =
+                "the attempt did not stop within " + options.cancelGracePeriod().toSeconds()
+                        + " s of the cancel; reported as cancelled while its thread still runs";
         if (current != null) {
             current.line(note);
         }

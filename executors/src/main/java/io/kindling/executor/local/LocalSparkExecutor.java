@@ -44,6 +44,7 @@ public final class LocalSparkExecutor implements Executor {
     private final ScheduledExecutorService cancelTimer;
     /** Guards {@link #closed} against a start racing a close. */
     private final Object lifecycle = new Object();
+
     private volatile boolean closed;
 
     /** Starts nothing: Spark starts with the first attempt. Throws on bad options. */
@@ -54,13 +55,20 @@ public final class LocalSparkExecutor implements Executor {
         if (config.options().containsKey(LocalSparkOptions.HEAP)
                 || config.options().containsKey(LocalSparkOptions.JVM_FLAGS)
                 || config.options().containsKey(LocalSparkOptions.WARMUP)) {
-            LOG.warn("executor '{}': options '{}', '{}' and '{}' have no effect with mode: {} (Spark runs in this "
-                    + "JVM, started by the first attempt)", config.name(), LocalSparkOptions.HEAP,
-                    LocalSparkOptions.JVM_FLAGS, LocalSparkOptions.WARMUP, LocalSparkOptions.Mode.IN_PROCESS.yamlName);
+            LOG.warn(
+                    "executor '{}': options '{}', '{}' and '{}' have no effect with mode: {} (Spark runs in this "
+                            + "JVM, started by the first attempt)",
+                    config.name(),
+                    LocalSparkOptions.HEAP,
+                    LocalSparkOptions.JVM_FLAGS,
+                    LocalSparkOptions.WARMUP,
+                    LocalSparkOptions.Mode.IN_PROCESS.yamlName);
         }
         if (options.guard().allowUnsafeSql()) {
-            LOG.warn("executor '{}': allowUnsafeSql is true: Kindling's SQL guard is off, so its SQL may run shell "
-                    + "commands, call Java methods and read or write any path the daemon's user can", config.name());
+            LOG.warn(
+                    "executor '{}': allowUnsafeSql is true: Kindling's SQL guard is off, so its SQL may run shell "
+                            + "commands, call Java methods and read or write any path the daemon's user can",
+                    config.name());
         }
         this.sparkSession = new LocalSparkSession(config, options, new AttemptJobListener(attempts::get));
         this.inferredSchemas = options.cacheInferredSchemas() ? Optional.of(new InferredSchemas()) : Optional.empty();
@@ -83,23 +91,30 @@ public final class LocalSparkExecutor implements Executor {
     public AttemptHandle start(AttemptRequest request) {
         requireNonNull(request, "request is null");
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        LocalAttempt attempt = new LocalAttempt(request, config, options, sparkSession, inferredSchemas,
-                loader != null ? loader : LocalSparkExecutor.class.getClassLoader(), clock, cancelTimer,
+        LocalAttempt attempt = new LocalAttempt(
+                request,
+                config,
+                options,
+                sparkSession,
+                inferredSchemas,
+                loader != null ? loader : LocalSparkExecutor.class.getClassLoader(),
+                clock,
+                cancelTimer,
                 ended -> attempts.remove(ended.attemptId(), ended));
         synchronized (lifecycle) {
             if (closed) {
                 return new EndedAttempt(AttemptResult.failed("executor '" + config.name() + "' is closed"));
             }
             if (attempts.putIfAbsent(request.attemptId(), attempt) != null) {
-                return new EndedAttempt(AttemptResult.failed("attempt " + request.attemptId()
-                        + " is already running on executor '" + config.name() + "'"));
+                return new EndedAttempt(AttemptResult.failed(
+                        "attempt " + request.attemptId() + " is already running on executor '" + config.name() + "'"));
             }
             try {
                 threads.execute(attempt);
             } catch (RejectedExecutionException e) {
                 attempts.remove(request.attemptId(), attempt);
-                return new EndedAttempt(AttemptResult.failed("executor '" + config.name() + "' cannot start "
-                        + "threads: " + e.getMessage()));
+                return new EndedAttempt(AttemptResult.failed(
+                        "executor '" + config.name() + "' cannot start " + "threads: " + e.getMessage()));
             }
         }
         return attempt;
@@ -111,16 +126,32 @@ public final class LocalSparkExecutor implements Executor {
      * eagerly or again after a death, to stay warm.
      */
     public void warmUp() {
-        sparkSession.get(progress -> { });
+        sparkSession.get(progress -> {});
         // its own schema cache, so that the warm-up's files leave nothing behind
         Optional<InferredSchemas> schemas = inferredSchemas.map(kept -> new InferredSchemas());
         SparkWarmUp.run((folder, name, body) -> {
-            ExecutorConfig inFolder = new ExecutorConfig(config.name(), config.type(), config.slots(), folder,
-                    config.sparkConf(), config.options());
-            AttemptRequest request = new AttemptRequest("warm-up-" + name, "warm-up", "warm-up", name, 1, body,
-                    Map.of(), Map.of(), folder.resolve("logs").resolve(name + ".log"));
-            LocalAttempt attempt = new LocalAttempt(request, inFolder, options, sparkSession, schemas,
-                    LocalSparkExecutor.class.getClassLoader(), clock, cancelTimer, ended -> { });
+            ExecutorConfig inFolder = new ExecutorConfig(
+                    config.name(), config.type(), config.slots(), folder, config.sparkConf(), config.options());
+            AttemptRequest request = new AttemptRequest(
+                    "warm-up-" + name,
+                    "warm-up",
+                    "warm-up",
+                    name,
+                    1,
+                    body,
+                    Map.of(),
+                    Map.of(),
+                    folder.resolve("logs").resolve(name + ".log"));
+            LocalAttempt attempt = new LocalAttempt(
+                    request,
+                    inFolder,
+                    options,
+                    sparkSession,
+                    schemas,
+                    LocalSparkExecutor.class.getClassLoader(),
+                    clock,
+                    cancelTimer,
+                    ended -> {});
             attempt.run();
             return attempt.result().toCompletableFuture().join();
         });
@@ -138,11 +169,12 @@ public final class LocalSparkExecutor implements Executor {
         }
         Optional<SparkSession> spark = sparkSession.ifStarted();
         if (spark.isEmpty()) {
-            return HealthStatus.ok("local Spark (master " + options.master()
-                    + ") not started yet; it starts with the first attempt");
+            return HealthStatus.ok(
+                    "local Spark (master " + options.master() + ") not started yet; it starts with the first attempt");
         }
-        return HealthStatus.ok("local Spark session started: application " + spark.get().sparkContext().applicationId()
-                + ", master " + spark.get().sparkContext().master() + ", " + attempts.size() + " attempts running");
+        return HealthStatus.ok("local Spark session started: application "
+                + spark.get().sparkContext().applicationId() + ", master "
+                + spark.get().sparkContext().master() + ", " + attempts.size() + " attempts running");
     }
 
     /**
@@ -189,8 +221,7 @@ public final class LocalSparkExecutor implements Executor {
         }
 
         @Override
-        public void cancel(String reason) {
-        }
+        public void cancel(String reason) {}
 
         @Override
         public Optional<String> sparkApplicationId() {

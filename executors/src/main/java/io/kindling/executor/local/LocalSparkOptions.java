@@ -29,12 +29,20 @@ import java.util.regex.Pattern;
  *                           ({@code eager}, the default) or with the first attempt ({@code lazy}); in-process
  *                           Spark always starts with the first attempt
  */
-record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cancelGracePeriod,
-                         boolean cacheInferredSchemas, GuardOptions guard, Mode mode, String heap,
-                         List<String> jvmFlags, Warmup warmup) {
+record LocalSparkOptions(
+        String master,
+        boolean stopSparkOnClose,
+        Duration cancelGracePeriod,
+        boolean cacheInferredSchemas,
+        GuardOptions guard,
+        Mode mode,
+        String heap,
+        List<String> jvmFlags,
+        Warmup warmup) {
     /** The {@code mode} option. */
     enum Mode {
-        PROCESS("process"), IN_PROCESS("in-process");
+        PROCESS("process"),
+        IN_PROCESS("in-process");
 
         final String yamlName;
 
@@ -45,7 +53,8 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
 
     /** The {@code warmup} option. */
     enum Warmup {
-        EAGER, LAZY;
+        EAGER,
+        LAZY;
 
         final String yamlName = name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -56,14 +65,23 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
     static final String JVM_FLAGS = "jvmFlags";
     /** As {@code spark.driver.memory}'s default. */
     static final String DEFAULT_HEAP = "1g";
+
     private static final long MIN_HEAP_BYTES = 512L << 20;
     private static final Pattern HEAP_SIZE = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
     static final String MASTER = "master";
     static final String STOP_SPARK_ON_CLOSE = "stopSparkOnClose";
     static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
     static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
-    private static final Set<String> KNOWN = Set.of(MASTER, STOP_SPARK_ON_CLOSE, CANCEL_GRACE_SECONDS,
-            CACHE_INFERRED_SCHEMAS, GuardOptions.ALLOWED_ROOTS, GuardOptions.ALLOW_UNSAFE_SQL, MODE, HEAP, JVM_FLAGS,
+    private static final Set<String> KNOWN = Set.of(
+            MASTER,
+            STOP_SPARK_ON_CLOSE,
+            CANCEL_GRACE_SECONDS,
+            CACHE_INFERRED_SCHEMAS,
+            GuardOptions.ALLOWED_ROOTS,
+            GuardOptions.ALLOW_UNSAFE_SQL,
+            MODE,
+            HEAP,
+            JVM_FLAGS,
             WARMUP);
     /** The options only the daemon's side of {@code mode: process} reads. */
     static final Set<String> PROCESS_ONLY = Set.of(MODE, HEAP, JVM_FLAGS, WARMUP);
@@ -74,8 +92,8 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
         String where = "executor '" + config.name() + "' (type local): ";
         for (String key : options.keySet()) {
             if (!KNOWN.contains(key)) {
-                throw new IllegalArgumentException(where + "unknown option '" + key + "', known options: "
-                        + new TreeSet<>(KNOWN));
+                throw new IllegalArgumentException(
+                        where + "unknown option '" + key + "', known options: " + new TreeSet<>(KNOWN));
             }
         }
         for (String key : config.sparkConf().keySet()) {
@@ -104,20 +122,24 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
                     + "' must be a whole number of seconds, at least 1, not '" + grace + "'");
         }
         String modeName = options.getOrDefault(MODE, Mode.PROCESS.yamlName).strip();
-        Mode mode = Arrays.stream(Mode.values()).filter(m -> m.yamlName.equals(modeName)).findFirst()
+        Mode mode = Arrays.stream(Mode.values())
+                .filter(m -> m.yamlName.equals(modeName))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(where + "option '" + MODE + "' must be '"
                         + Mode.PROCESS.yamlName + "' or '" + Mode.IN_PROCESS.yamlName + "', not '" + modeName + "'"));
         String heap = options.getOrDefault(HEAP, DEFAULT_HEAP).strip();
         if (!HEAP_SIZE.matcher(heap).matches()) {
-            throw new IllegalArgumentException(where + "option '" + HEAP + "' must be a size such as 2g or 1536m, "
-                    + "not '" + heap + "'");
+            throw new IllegalArgumentException(
+                    where + "option '" + HEAP + "' must be a size such as 2g or 1536m, " + "not '" + heap + "'");
         }
         if (bytes(heap) < MIN_HEAP_BYTES) { // Spark refuses to start below 450 MiB of usable heap
             throw new IllegalArgumentException(where + "option '" + HEAP + "' must be at least 512m, which Spark "
                     + "needs to start, not '" + heap + "'");
         }
-        List<String> flags = Arrays.stream(options.getOrDefault(JVM_FLAGS, "").strip().split("\\s+"))
-                .filter(f -> !f.isEmpty()).toList();
+        List<String> flags = Arrays.stream(
+                        options.getOrDefault(JVM_FLAGS, "").strip().split("\\s+"))
+                .filter(f -> !f.isEmpty())
+                .toList();
         for (String flag : flags) {
             if (!flag.startsWith("-") || flag.equals("-cp") || flag.equals("-classpath") || flag.equals("-jar")) {
                 throw new IllegalArgumentException(where + "option '" + JVM_FLAGS + "' takes JVM options "
@@ -125,11 +147,13 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
             }
         }
         String warmupName = options.getOrDefault(WARMUP, Warmup.EAGER.yamlName).strip();
-        Warmup warmup = Arrays.stream(Warmup.values()).filter(w -> w.yamlName.equals(warmupName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(where + "option '" + WARMUP + "' must be 'eager' or "
-                        + "'lazy', not '" + warmupName + "'"));
-        return new LocalSparkOptions(master, stop, Duration.ofSeconds(seconds), cacheSchemas, guard, mode, heap,
-                flags, warmup);
+        Warmup warmup = Arrays.stream(Warmup.values())
+                .filter(w -> w.yamlName.equals(warmupName))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        where + "option '" + WARMUP + "' must be 'eager' or " + "'lazy', not '" + warmupName + "'"));
+        return new LocalSparkOptions(
+                master, stop, Duration.ofSeconds(seconds), cacheSchemas, guard, mode, heap, flags, warmup);
     }
 
     LocalSparkOptions {
@@ -161,8 +185,8 @@ record LocalSparkOptions(String master, boolean stopSparkOnClose, Duration cance
     private static boolean flag(Map<String, String> options, String name, String where) {
         String value = options.getOrDefault(name, "true").strip();
         if (!value.equals("true") && !value.equals("false")) {
-            throw new IllegalArgumentException(where + "option '" + name + "' must be true or false, not '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    where + "option '" + name + "' must be true or false, not '" + value + "'");
         }
         return Boolean.parseBoolean(value);
     }

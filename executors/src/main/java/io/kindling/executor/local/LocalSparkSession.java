@@ -40,19 +40,27 @@ final class LocalSparkSession {
         }
         progress.accept("starting Spark (master " + options.master() + ")");
         long started = System.nanoTime();
-        SparkSession.Builder builder = SparkSession.builder().master(options.master()).appName("kindling");
+        SparkSession.Builder builder =
+                SparkSession.builder().master(options.master()).appName("kindling");
         settings().forEach(builder::config);
         current = builder.getOrCreate();
         SparkContext context = current.sparkContext();
         if (!context.master().equals(options.master())) {
-            LOG.warn("executor '{}': Spark was already started in this JVM with master {}, not {}; using it",
-                    config.name(), context.master(), options.master());
+            LOG.warn(
+                    "executor '{}': Spark was already started in this JVM with master {}, not {}; using it",
+                    config.name(),
+                    context.master(),
+                    options.master());
         }
         context.addSparkListener(listener);
         session = current;
         long millis = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("executor '{}': Spark session ready in {} ms, application {}, master {}", config.name(), millis,
-                context.applicationId(), context.master());
+        LOG.info(
+                "executor '{}': Spark session ready in {} ms, application {}, master {}",
+                config.name(),
+                millis,
+                context.applicationId(),
+                context.master());
         progress.accept("Spark session ready in " + millis + " ms");
         return current;
     }
@@ -72,7 +80,9 @@ final class LocalSparkSession {
         }
         current.sparkContext().removeSparkListener(listener);
         if (stopSpark) {
-            LOG.info("executor '{}': stopping Spark application {}", config.name(),
+            LOG.info(
+                    "executor '{}': stopping Spark application {}",
+                    config.name(),
                     current.sparkContext().applicationId());
             current.stop();
         }
@@ -95,14 +105,21 @@ final class LocalSparkSession {
             settings.put("spark.driver.host", "127.0.0.1");
             settings.put("spark.driver.bindAddress", "127.0.0.1");
         }
-        settings.put("spark.sql.warehouse.dir",
-                config.workDir().toAbsolutePath().resolve("data").resolve("spark-warehouse").toString());
+        settings.put(
+                "spark.sql.warehouse.dir",
+                config.workDir()
+                        .toAbsolutePath()
+                        .resolve("data")
+                        .resolve("spark-warehouse")
+                        .toString());
         settings.putAll(config.sparkConf());
         // The guard's extension is static: every session of the application, newSession() ones included, has
         // it; each attempt's session sets its own executor's roots and allowUnsafeSql (LocalAttempt). Here it is
         // on whatever this executor says: getOrCreate() applies these to the shared session of other executors.
-        settings.putAll(SparkGuard.sparkConf(config.workDir(),
-                new GuardOptions(options.guard().allowedRoots(), false), settings.get(SparkGuard.EXTENSIONS_KEY)));
+        settings.putAll(SparkGuard.sparkConf(
+                config.workDir(),
+                new GuardOptions(options.guard().allowedRoots(), false),
+                settings.get(SparkGuard.EXTENSIONS_KEY)));
         return settings;
     }
 }

@@ -9,8 +9,7 @@ final class PreviewTable {
     static final int ROWS = 20;
     private static final int MAX_CELL = 40;
 
-    private PreviewTable() {
-    }
+    private PreviewTable() {}
 
     /** {@code rows} may hold one more than {@link #ROWS}, which only says that there are more. */
     static String format(String[] columns, List<Row> rows) {

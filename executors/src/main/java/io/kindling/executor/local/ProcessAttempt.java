@@ -18,13 +18,14 @@ final class ProcessAttempt implements AttemptHandle {
     final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
     /** Guarded by the executor's lock: the process it was sent to, null until then. */
     SparkProcess process;
+
     volatile String cancelReason;
     volatile String applicationId;
     private final Consumer<ProcessAttempt> onEnd;
     private final BiConsumer<ProcessAttempt, String> onCancel;
 
-    ProcessAttempt(AttemptRequest request, Consumer<ProcessAttempt> onEnd,
-                   BiConsumer<ProcessAttempt, String> onCancel) {
+    ProcessAttempt(
+            AttemptRequest request, Consumer<ProcessAttempt> onEnd, BiConsumer<ProcessAttempt, String> onCancel) {
         this.request = request;
         this.onEnd = onEnd;
         this.onCancel = onCancel;

@@ -56,16 +56,24 @@ public final class SparkAgent {
         int port = Integer.parseInt(args[0]);
         String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         AgentFrames frames = new AgentFrames(new Socket(InetAddress.getLoopbackAddress(), port));
-        frames.send(AgentFrames.message("hello").put("secret", secret).put("pid", ProcessHandle.current().pid()));
+        frames.send(AgentFrames.message("hello")
+                .put("secret", secret)
+                .put("pid", ProcessHandle.current().pid()));
         JsonNode config = frames.read();
         if (!config.path("type").asText().equals("config")) {
-            throw new IOException("expected the executor's config, got " + config.path("type").asText());
+            throw new IOException(
+                    "expected the executor's config, got " + config.path("type").asText());
         }
-        ExecutorConfig executorConfig = new ExecutorConfig(config.path("name").asText(), "local",
-                config.path("slots").asInt(), Path.of(config.path("work_dir").asText()),
-                AttemptJson.strings(config.path("spark_conf")), AttemptJson.strings(config.path("options")));
+        ExecutorConfig executorConfig = new ExecutorConfig(
+                config.path("name").asText(),
+                "local",
+                config.path("slots").asInt(),
+                Path.of(config.path("work_dir").asText()),
+                AttemptJson.strings(config.path("spark_conf")),
+                AttemptJson.strings(config.path("options")));
         LocalSparkExecutor executor = new LocalSparkExecutor(executorConfig, Clock.systemUTC());
-        SparkAgent agent = new SparkAgent(frames, executor, config.path("exit_grace_ms").asLong(10_000));
+        SparkAgent agent =
+                new SparkAgent(frames, executor, config.path("exit_grace_ms").asLong(10_000));
         if (config.path("warm").asBoolean()) {
             agent.warming = true;
             Thread warm = new Thread(agent::warmUp, "kindling-agent-warm-up");
@@ -96,7 +104,8 @@ public final class SparkAgent {
                 switch (message.path("type").asText()) {
                     case "start" -> start(message);
                     case "cancel" -> {
-                        AttemptHandle handle = running.get(message.path("attempt_id").asText());
+                        AttemptHandle handle =
+                                running.get(message.path("attempt_id").asText());
                         if (handle != null) {
                             handle.cancel(message.path("reason").asText());
                         }
@@ -106,7 +115,10 @@ public final class SparkAgent {
                         exit("the daemon asked it to stop");
                         return;
                     }
-                    default -> LOG.warn("unknown message type '{}'", message.path("type").asText());
+                    default ->
+                        LOG.warn(
+                                "unknown message type '{}'",
+                                message.path("type").asText());
                 }
             }
         } catch (EOFException e) {
@@ -119,10 +131,13 @@ public final class SparkAgent {
     private void start(JsonNode message) throws IOException {
         AttemptRequest request;
         try {
-            request = AttemptJson.decode(message.path("request"), AttemptJson.strings(message.path("spark_conf")),
+            request = AttemptJson.decode(
+                    message.path("request"),
+                    AttemptJson.strings(message.path("spark_conf")),
                     Path.of(message.path("log_file").asText()));
         } catch (RuntimeException e) {
-            frames.send(result(message.path("request").path("attempt_id").asText(),
+            frames.send(result(
+                    message.path("request").path("attempt_id").asText(),
                     AttemptResult.failed("the Spark process could not read the task: " + e.getMessage())));
             return;
         }
@@ -130,8 +145,8 @@ public final class SparkAgent {
         running.put(request.attemptId(), handle);
         handle.result().whenComplete((outcome, failure) -> {
             running.remove(request.attemptId(), handle);
-            AttemptResult ended = outcome != null ? outcome
-                    : AttemptResult.failed("the attempt ended abnormally: " + failure);
+            AttemptResult ended =
+                    outcome != null ? outcome : AttemptResult.failed("the attempt ended abnormally: " + failure);
             ObjectNode frame = result(request.attemptId(), ended);
             handle.sparkApplicationId().ifPresent(id -> frame.put("app_id", id));
             try {
@@ -143,7 +158,8 @@ public final class SparkAgent {
     }
 
     private static ObjectNode result(String attemptId, AttemptResult result) {
-        ObjectNode frame = AgentFrames.message("result").put("attempt_id", attemptId)
+        ObjectNode frame = AgentFrames.message("result")
+                .put("attempt_id", attemptId)
                 .put("outcome", result.outcome().name());
         result.error().ifPresent(error -> frame.put("error", error));
         return frame;
@@ -151,8 +167,11 @@ public final class SparkAgent {
 
     private ObjectNode status() {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        return AgentFrames.message("status").put("heap_used", heap.getUsed()).put("heap_max", heap.getMax())
-                .put("running", running.size()).put("health", executor.health().message())
+        return AgentFrames.message("status")
+                .put("heap_used", heap.getUsed())
+                .put("heap_max", heap.getMax())
+                .put("running", running.size())
+                .put("health", executor.health().message())
                 .put("warm", !warming && executor.sparkStarted());
     }
 
@@ -165,10 +184,12 @@ public final class SparkAgent {
         CompletableFuture.delayedExecutor(exitGraceMillis + EXIT_MARGIN_MILLIS, TimeUnit.MILLISECONDS)
                 .execute(() -> Runtime.getRuntime().halt(0));
         frames.close();
-        List<CompletableFuture<AttemptResult>> ending = running.values().stream().map(handle -> {
-            handle.cancel(why);
-            return handle.result().toCompletableFuture();
-        }).toList();
+        List<CompletableFuture<AttemptResult>> ending = running.values().stream()
+                .map(handle -> {
+                    handle.cancel(why);
+                    return handle.result().toCompletableFuture();
+                })
+                .toList();
         try {
             CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
                     .get(exitGraceMillis, TimeUnit.MILLISECONDS);

@@ -39,6 +39,7 @@ final class SparkProcess {
     private static final Logger LOG = LoggerFactory.getLogger(SparkProcess.class);
     /** Spark's exit code for an OutOfMemoryError in a task (SparkExitCode.OOM). */
     private static final int SPARK_OOM_EXIT = 52;
+
     private static final int OUTPUT_TAIL_LINES = 40;
     private static final String FLAGS_RESOURCE = "/kindling-spark-jvm-flags.txt";
 
@@ -75,9 +76,16 @@ final class SparkProcess {
      * Starts the child JVM in {@code workDir}, waits for it to connect back with the secret given on its stdin,
      * and sends it {@code config}. Throws when it does not connect within {@code startTimeout}.
      */
-    static SparkProcess start(String executorName, Path workDir, String heap, List<String> jvmFlags,
-                              Map<String, String> environment, ObjectNode config, Duration startTimeout,
-                              Listener listener) throws IOException {
+    static SparkProcess start(
+            String executorName,
+            Path workDir,
+            String heap,
+            List<String> jvmFlags,
+            Map<String, String> environment,
+            ObjectNode config,
+            Duration startTimeout,
+            Listener listener)
+            throws IOException {
         String secret = secret();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<String> command = new ArrayList<>();
@@ -93,7 +101,8 @@ final class SparkProcess {
             command.add(SparkAgent.class.getName());
             command.add(Integer.toString(server.getLocalPort()));
             Files.createDirectories(workDir);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
             builder.environment().putAll(environment);
             Process process = builder.start();
             try (OutputStream stdin = process.getOutputStream()) {
@@ -121,10 +130,12 @@ final class SparkProcess {
         while (true) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0 || !process.isAlive()) {
-                throw new IOException(process.isAlive()
-                        ? "the Spark process did not connect within " + timeout.toSeconds() + " s"
-                        : "the Spark process exited with status " + process.exitValue() + " before it connected: "
-                          + String.join(" | ", lastLines(process.getInputStream())));
+                throw new IOException(
+                        process.isAlive()
+                                ? "the Spark process did not connect within " + timeout.toSeconds() + " s"
+                                : "the Spark process exited with status " + process.exitValue()
+                                        + " before it connected: "
+                                        + String.join(" | ", lastLines(process.getInputStream())));
             }
             server.setSoTimeout((int) Math.min(left, 1_000));
             Socket socket;
@@ -138,7 +149,8 @@ final class SparkProcess {
                 socket.setSoTimeout((int) Math.max(1, Math.min(left, 10_000)));
                 JsonNode hello = frames.read();
                 boolean ours = hello.path("type").asText().equals("hello")
-                        && MessageDigest.isEqual(hello.path("secret").asText().getBytes(StandardCharsets.UTF_8),
+                        && MessageDigest.isEqual(
+                                hello.path("secret").asText().getBytes(StandardCharsets.UTF_8),
                                 secret.getBytes(StandardCharsets.UTF_8))
                         && hello.path("pid").asLong() == process.pid();
                 if (ours) {
@@ -197,8 +209,8 @@ final class SparkProcess {
     }
 
     private void pumpOutput() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 LOG.info("[{} Spark process {}] {}", executorName, process.pid(), line);
                 synchronized (outputTail) {
@@ -218,11 +230,18 @@ final class SparkProcess {
             while (true) {
                 JsonNode message = frames.read();
                 switch (message.path("type").asText()) {
-                    case "result" -> listener.result(this, message.path("attempt_id").asText(), result(message),
-                            Optional.ofNullable(message.get("app_id")).map(JsonNode::asText));
+                    case "result" ->
+                        listener.result(
+                                this,
+                                message.path("attempt_id").asText(),
+                                result(message),
+                                Optional.ofNullable(message.get("app_id")).map(JsonNode::asText));
                     case "status" -> listener.status(this, message);
-                    default -> LOG.warn("executor '{}': unknown message '{}' from the Spark process", executorName,
-                            message.path("type").asText());
+                    default ->
+                        LOG.warn(
+                                "executor '{}': unknown message '{}' from the Spark process",
+                                executorName,
+                                message.path("type").asText());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -238,11 +257,19 @@ final class SparkProcess {
                 why = "the Spark process's connection ended";
             }
             if (stopping) { // asked to: a normal end
-                LOG.info("executor '{}': Spark process {} stopped after {} s: {}", executorName, process.pid(),
-                        uptime().toSeconds(), why);
+                LOG.info(
+                        "executor '{}': Spark process {} stopped after {} s: {}",
+                        executorName,
+                        process.pid(),
+                        uptime().toSeconds(),
+                        why);
             } else {
-                LOG.warn("executor '{}': Spark process {} ended after {} s: {}", executorName, process.pid(),
-                        uptime().toSeconds(), why);
+                LOG.warn(
+                        "executor '{}': Spark process {} ended after {} s: {}",
+                        executorName,
+                        process.pid(),
+                        uptime().toSeconds(),
+                        why);
             }
             ended = true;
             listener.exited(this, why);
@@ -250,10 +277,14 @@ final class SparkProcess {
     }
 
     private static AttemptResult result(JsonNode message) {
-        AttemptResult.Outcome outcome = AttemptResult.Outcome.valueOf(message.path("outcome").asText());
+        AttemptResult.Outcome outcome =
+                AttemptResult.Outcome.valueOf(message.path("outcome").asText());
         Optional<String> error = Optional.ofNullable(message.get("error")).map(JsonNode::asText);
-        return new AttemptResult(outcome, outcome == AttemptResult.Outcome.SUCCEEDED ? Optional.empty()
-                : Optional.of(error.orElse(outcome.name().toLowerCase(java.util.Locale.ROOT))));
+        return new AttemptResult(
+                outcome,
+                outcome == AttemptResult.Outcome.SUCCEEDED
+                        ? Optional.empty()
+                        : Optional.of(error.orElse(outcome.name().toLowerCase(java.util.Locale.ROOT))));
     }
 
     /** Why the process ended, for the attempts it was running. */

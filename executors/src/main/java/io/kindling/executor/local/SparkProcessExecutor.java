@@ -46,9 +46,11 @@ final class SparkProcessExecutor implements Executor {
     private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
     /** A process whose agent has not answered a status request for this long is hung (GC thrashing): restarted. */
     private static final Duration UNRESPONSIVE_AFTER = Duration.ofSeconds(30);
+
     private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(60);
     /** The agent's own executor waits for cancelled attempts' threads: the grace period is the daemon's. */
-    private static final String AGENT_CANCEL_GRACE_SECONDS = Long.toString(Duration.ofDays(1).toSeconds());
+    private static final String AGENT_CANCEL_GRACE_SECONDS =
+            Long.toString(Duration.ofDays(1).toSeconds());
 
     private final ExecutorConfig config;
     private final LocalSparkOptions options;
@@ -56,6 +58,7 @@ final class SparkProcessExecutor implements Executor {
     private final Map<String, ProcessAttempt> attempts = new ConcurrentHashMap<>();
     /** Starts the process and hands it attempts, in order, off the caller's thread. */
     private final ExecutorService dispatcher;
+
     private final ScheduledExecutorService timer;
     private final SparkProcess.Listener listener = new Listener();
     private final Object lock = new Object();
@@ -77,8 +80,8 @@ final class SparkProcessExecutor implements Executor {
                 LocalSparkExecutor.daemonThreads("kindling-" + config.name() + "-spark-process-"));
         this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 LocalSparkExecutor.daemonThreads("kindling-" + config.name() + "-spark-process-timer-"));
-        timer.scheduleWithFixedDelay(this::checkStatus, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(),
-                TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                this::checkStatus, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -93,23 +96,23 @@ final class SparkProcessExecutor implements Executor {
         try {
             task = AttemptJson.encode(request);
         } catch (IllegalArgumentException e) {
-            return AttemptHandle.ended(AttemptResult.failed("executor '" + config.name() + "' (type local) "
-                    + e.getMessage()));
+            return AttemptHandle.ended(
+                    AttemptResult.failed("executor '" + config.name() + "' (type local) " + e.getMessage()));
         }
         ObjectNode start = AgentFrames.message("start");
         start.set("request", task);
         start.set("spark_conf", AgentFrames.JSON.valueToTree(request.sparkConf()));
         // the process's working directory is workDir: the log's path must not depend on the daemon's
         start.put("log_file", request.logFile().toAbsolutePath().toString());
-        ProcessAttempt attempt = new ProcessAttempt(request, ended -> attempts.remove(ended.request.attemptId(), ended),
-                this::cancel);
+        ProcessAttempt attempt =
+                new ProcessAttempt(request, ended -> attempts.remove(ended.request.attemptId(), ended), this::cancel);
         synchronized (lock) {
             if (closed) {
                 return AttemptHandle.ended(AttemptResult.failed("executor '" + config.name() + "' is closed"));
             }
             if (attempts.putIfAbsent(request.attemptId(), attempt) != null) {
-                return AttemptHandle.ended(AttemptResult.failed("attempt " + request.attemptId()
-                        + " is already running on executor '" + config.name() + "'"));
+                return AttemptHandle.ended(AttemptResult.failed(
+                        "attempt " + request.attemptId() + " is already running on executor '" + config.name() + "'"));
             }
         }
         dispatcher.execute(() -> dispatch(attempt, start));
@@ -124,8 +127,8 @@ final class SparkProcessExecutor implements Executor {
         try {
             target = running(false);
         } catch (IOException | RuntimeException e) {
-            attempt.end(AttemptResult.failed("executor '" + config.name() + "' cannot start its Spark process: "
-                    + e.getMessage()));
+            attempt.end(AttemptResult.failed(
+                    "executor '" + config.name() + "' cannot start its Spark process: " + e.getMessage()));
             return;
         }
         synchronized (lock) {
@@ -153,9 +156,12 @@ final class SparkProcessExecutor implements Executor {
             }
         }
         long begun = System.nanoTime();
-        ObjectNode agentConfig = AgentFrames.message("config").put("name", config.name())
-                .put("slots", config.slots()).put("work_dir", config.workDir().toAbsolutePath().toString())
-                .put("warm", warm).put("exit_grace_ms", options.cancelGracePeriod().toMillis());
+        ObjectNode agentConfig = AgentFrames.message("config")
+                .put("name", config.name())
+                .put("slots", config.slots())
+                .put("work_dir", config.workDir().toAbsolutePath().toString())
+                .put("warm", warm)
+                .put("exit_grace_ms", options.cancelGracePeriod().toMillis());
         agentConfig.set("spark_conf", AgentFrames.JSON.valueToTree(sparkConf()));
         Map<String, String> agentOptions = new LinkedHashMap<>(config.options());
         agentOptions.keySet().removeAll(LocalSparkOptions.PROCESS_ONLY);
@@ -165,8 +171,15 @@ final class SparkProcessExecutor implements Executor {
         agentConfig.set("options", AgentFrames.JSON.valueToTree(agentOptions));
         SparkProcess started;
         try {
-            started = SparkProcess.start(config.name(), config.workDir().toAbsolutePath(), options.heap(),
-                    options.jvmFlags(), environment(), agentConfig, START_TIMEOUT, listener);
+            started = SparkProcess.start(
+                    config.name(),
+                    config.workDir().toAbsolutePath(),
+                    options.heap(),
+                    options.jvmFlags(),
+                    environment(),
+                    agentConfig,
+                    START_TIMEOUT,
+                    listener);
         } catch (IOException | RuntimeException e) {
             synchronized (lock) {
                 startFailure = e.getMessage();
@@ -185,8 +198,12 @@ final class SparkProcessExecutor implements Executor {
             startFailure = null;
             lastStatusNanos = System.nanoTime();
         }
-        LOG.info("executor '{}': Spark process {} started in {} ms (heap {})", config.name(), started.pid(),
-                (System.nanoTime() - begun) / 1_000_000, options.heap());
+        LOG.info(
+                "executor '{}': Spark process {} started in {} ms (heap {})",
+                config.name(),
+                started.pid(),
+                (System.nanoTime() - begun) / 1_000_000,
+                options.heap());
         return started;
     }
 
@@ -197,7 +214,8 @@ final class SparkProcessExecutor implements Executor {
      */
     private Map<String, String> environment() {
         return options.master().startsWith("local") && System.getenv("SPARK_LOCAL_IP") == null
-                ? Map.of("SPARK_LOCAL_IP", "127.0.0.1") : Map.of();
+                ? Map.of("SPARK_LOCAL_IP", "127.0.0.1")
+                : Map.of();
     }
 
     /**
@@ -221,8 +239,8 @@ final class SparkProcessExecutor implements Executor {
         }
         long silentNanos = System.nanoTime() - lastStatusNanos;
         if (silentNanos > UNRESPONSIVE_AFTER.toNanos()) {
-            current.kill("the Spark process stopped answering for " + UNRESPONSIVE_AFTER.toSeconds()
-                    + " s (heap " + options.heap() + ", perhaps full) and was restarted");
+            current.kill("the Spark process stopped answering for " + UNRESPONSIVE_AFTER.toSeconds() + " s (heap "
+                    + options.heap() + ", perhaps full) and was restarted");
             return;
         }
         current.send(AgentFrames.message("status"));
@@ -237,14 +255,19 @@ final class SparkProcessExecutor implements Executor {
             attempt.end(AttemptResult.cancelled(why));
             return;
         }
-        target.send(AgentFrames.message("cancel").put("attempt_id", attempt.request.attemptId()).put("reason", why));
+        target.send(AgentFrames.message("cancel")
+                .put("attempt_id", attempt.request.attemptId())
+                .put("reason", why));
         Duration grace = options.cancelGracePeriod();
-        timer.schedule(() -> {
-            if (!attempt.result.isDone()) {
-                target.kill("the Spark process was restarted: attempt " + attempt.request.attemptId()
-                        + " did not stop within " + grace.toSeconds() + " s of being cancelled");
-            }
-        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> {
+                    if (!attempt.result.isDone()) {
+                        target.kill("the Spark process was restarted: attempt " + attempt.request.attemptId()
+                                + " did not stop within " + grace.toSeconds() + " s of being cancelled");
+                    }
+                },
+                grace.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** The process ended: its attempts fail (or end cancelled, if they were), and a new one is started. */
@@ -279,8 +302,7 @@ final class SparkProcessExecutor implements Executor {
         if (restart) {
             // kept warm: the next attempt, often the retry of one just lost, finds Spark started
             try {
-                timer.schedule(() -> dispatcher.execute(this::startWarm), delay.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                timer.schedule(() -> dispatcher.execute(this::startWarm), delay.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // closed meanwhile: nothing to keep warm
             }
@@ -353,11 +375,17 @@ final class SparkProcessExecutor implements Executor {
                     + ") not running; it starts with the next attempt" + history);
         }
         JsonNode status = lastStatus;
-        String heap = status == null ? "" : String.format(Locale.ROOT, ", heap %d of %d MiB",
-                status.path("heap_used").asLong() >> 20, status.path("heap_max").asLong() >> 20);
+        String heap = status == null
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        ", heap %d of %d MiB",
+                        status.path("heap_used").asLong() >> 20,
+                        status.path("heap_max").asLong() >> 20);
         String spark = status != null && status.path("warm").asBoolean() ? ", Spark warm" : ", Spark not warm yet";
-        return HealthStatus.ok("Spark process " + current.pid() + " up " + current.uptime().toSeconds() + " s" + heap
-                + spark + ", " + attempts.size() + " attempts running" + history);
+        return HealthStatus.ok(
+                "Spark process " + current.pid() + " up " + current.uptime().toSeconds() + " s" + heap + spark + ", "
+                        + attempts.size() + " attempts running" + history);
     }
 
     @Override
@@ -374,8 +402,11 @@ final class SparkProcessExecutor implements Executor {
         gauges.put("spark.process.up", current == null ? 0.0 : 1.0);
         gauges.put("spark.process.warm", fresh && status.path("warm").asBoolean() ? 1.0 : 0.0);
         gauges.put("spark.process.restarts", (double) restarted);
-        gauges.put("spark.process.heap.used.bytes", fresh ? status.path("heap_used").asDouble() : Double.NaN);
-        gauges.put("spark.process.heap.max.bytes", fresh ? status.path("heap_max").asDouble() : Double.NaN);
+        gauges.put(
+                "spark.process.heap.used.bytes",
+                fresh ? status.path("heap_used").asDouble() : Double.NaN);
+        gauges.put(
+                "spark.process.heap.max.bytes", fresh ? status.path("heap_max").asDouble() : Double.NaN);
         long rss = current == null ? -1 : current.residentBytes();
         gauges.put("spark.process.resident.bytes", rss < 0 ? Double.NaN : (double) rss);
         return gauges;

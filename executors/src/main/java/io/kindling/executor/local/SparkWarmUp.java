@@ -35,8 +35,7 @@ final class SparkWarmUp {
         AttemptResult run(Path workDir, String name, TaskBody.Sql body);
     }
 
-    private SparkWarmUp() {
-    }
+    private SparkWarmUp() {}
 
     /** Runs the tasks; a failure is logged and ends the warm-up, never the caller. */
     static void run(Attempts attempts) {
@@ -45,11 +44,22 @@ final class SparkWarmUp {
         try {
             deleteLeftovers();
             folder = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
-            Files.write(folder.resolve("people.json"), IntStream.range(0, 100).mapToObj(i -> "{\"name\": {\"first\": "
-                    + "\"p" + i + "\", \"last\": \"q\"}, \"age\": " + (i % 60 + 5) + ", \"country\": \"c" + (i % 5)
-                    + "\"}").toList(), StandardCharsets.UTF_8);
-            Files.write(folder.resolve("countries.csv"), Stream.concat(Stream.of("code,name"),
-                    IntStream.range(0, 5).mapToObj(i -> "c" + i + ",Country " + i)).toList(), StandardCharsets.UTF_8);
+            Files.write(
+                    folder.resolve("people.json"),
+                    IntStream.range(0, 100)
+                            .mapToObj(i -> "{\"name\": {\"first\": "
+                                    + "\"p" + i + "\", \"last\": \"q\"}, \"age\": " + (i % 60 + 5)
+                                    + ", \"country\": \"c" + (i % 5)
+                                    + "\"}")
+                            .toList(),
+                    StandardCharsets.UTF_8);
+            Files.write(
+                    folder.resolve("countries.csv"),
+                    Stream.concat(
+                                    Stream.of("code,name"),
+                                    IntStream.range(0, 5).mapToObj(i -> "c" + i + ",Country " + i))
+                            .toList(),
+                    StandardCharsets.UTF_8);
             for (int round = 1; round <= ROUNDS; round++) {
                 for (Map.Entry<String, TaskBody.Sql> task : tasks(round)) {
                     AttemptResult result = attempts.run(folder, task.getKey() + "-" + round, task.getValue());
@@ -72,15 +82,32 @@ final class SparkWarmUp {
         DataRef people = new DataRef("json", "people.json", "error", Map.of());
         DataRef ages = new DataRef("parquet", "out/ages-" + round, "overwrite", Map.of());
         return List.of(
-                Map.entry("adults", sql("SELECT name.first AS first, age FROM people WHERE age > 21 ORDER BY age",
-                        Map.of("people", people), Optional.empty())),
-                Map.entry("by_country", sql("SELECT country, count(*) AS n, max(age) AS oldest FROM people "
-                        + "GROUP BY country", Map.of("people", people), Optional.of(ages))),
-                Map.entry("joined", sql("SELECT c.name, a.n FROM ages a JOIN countries c ON a.country = c.code",
-                        Map.of("ages", new DataRef("parquet", "out/ages-" + round, "error", Map.of()),
-                                "countries", new DataRef("csv", "countries.csv", "error",
-                                        Map.of("header", "true", "inferSchema", "true"))),
-                        Optional.of(new DataRef("json", "out/joined-" + round, "overwrite", Map.of())))));
+                Map.entry(
+                        "adults",
+                        sql(
+                                "SELECT name.first AS first, age FROM people WHERE age > 21 ORDER BY age",
+                                Map.of("people", people),
+                                Optional.empty())),
+                Map.entry(
+                        "by_country",
+                        sql(
+                                "SELECT country, count(*) AS n, max(age) AS oldest FROM people " + "GROUP BY country",
+                                Map.of("people", people),
+                                Optional.of(ages))),
+                Map.entry(
+                        "joined",
+                        sql(
+                                "SELECT c.name, a.n FROM ages a JOIN countries c ON a.country = c.code",
+                                Map.of(
+                                        "ages",
+                                        new DataRef("parquet", "out/ages-" + round, "error", Map.of()),
+                                        "countries",
+                                        new DataRef(
+                                                "csv",
+                                                "countries.csv",
+                                                "error",
+                                                Map.of("header", "true", "inferSchema", "true"))),
+                                Optional.of(new DataRef("json", "out/joined-" + round, "overwrite", Map.of())))));
     }
 
     private static TaskBody.Sql sql(String sql, Map<String, DataRef> inputs, Optional<DataRef> output) {
@@ -97,7 +124,8 @@ final class SparkWarmUp {
                     continue;
                 }
                 String pid = name.substring(PREFIX.length()).split("-", 2)[0];
-                if (pid.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                if (pid.matches("[0-9]{1,18}")
+                        && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
                     delete(folder);
                 }
             }

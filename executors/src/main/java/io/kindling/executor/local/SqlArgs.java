@@ -10,19 +10,27 @@ import java.util.Map;
  * {@link List}).
  */
 public final class SqlArgs {
-    private SqlArgs() {
-    }
+    private SqlArgs() {}
 
     /** For attempt logs: {@code :name=value} pairs, strings quoted, in order. */
     public static String describe(Map<String, Object> args) {
-        return String.join(", ", args.entrySet().stream().map(e -> ":" + e.getKey() + "="
-                + (e.getValue() instanceof String text ? "'" + text + "'" : String.valueOf(e.getValue()))).toList());
+        return String.join(
+                ", ",
+                args.entrySet().stream()
+                        .map(e -> ":" + e.getKey() + "="
+                                + (e.getValue() instanceof String text
+                                        ? "'" + text + "'"
+                                        : String.valueOf(e.getValue())))
+                        .toList());
     }
 
     public static Map<String, Object> forSpark(Map<String, Object> args) {
         Map<String, Object> spark = new LinkedHashMap<>();
-        args.forEach((name, value) -> spark.put(name, value instanceof List<?> list
-                ? list.stream().map(String::valueOf).toArray(String[]::new) : value));
+        args.forEach((name, value) -> spark.put(
+                name,
+                value instanceof List<?> list
+                        ? list.stream().map(String::valueOf).toArray(String[]::new)
+                        : value));
         return spark;
     }
 }

@@ -36,13 +36,18 @@ import org.apache.spark.sql.SparkSession;
 public final class SqlExplainer {
     /** The prefix of Spark's EXPLAIN answer when analysis or planning failed. */
     private static final String PLANNING_ERROR = "Error occurred during query planning";
-    private static final Pattern TEMP_VIEW = Pattern.compile(
-            "(?is)\\s*CREATE\\s+(OR\\s+REPLACE\\s+)?(GLOBAL\\s+)?TEMP(ORARY)?\\s+VIEW\\b.*");
+
+    private static final Pattern TEMP_VIEW =
+            Pattern.compile("(?is)\\s*CREATE\\s+(OR\\s+REPLACE\\s+)?(GLOBAL\\s+)?TEMP(ORARY)?\\s+VIEW\\b.*");
     private static final Pattern POSITION = Pattern.compile("line (\\d+) pos (\\d+)");
     private static final String EXPLAIN = "EXPLAIN ";
 
     /** What the check found for one SQL task. */
-    public enum Outcome { OK, FAILED, SKIPPED }
+    public enum Outcome {
+        OK,
+        FAILED,
+        SKIPPED
+    }
 
     /**
      * @param sqlFile the task's sql_file, when its SQL came from one
@@ -50,8 +55,8 @@ public final class SqlExplainer {
      *                where the statement starts; 0 when the failure is not in a statement (an input)
      * @param column  1-based column on that line when Spark gave one, else 1
      */
-    public record Finding(String taskId, Outcome outcome, String message, Optional<Path> sqlFile, int line,
-                          int column) {
+    public record Finding(
+            String taskId, Outcome outcome, String message, Optional<Path> sqlFile, int line, int column) {
         public Finding {
             requireNonNull(taskId, "taskId is null");
             requireNonNull(outcome, "outcome is null");
@@ -80,11 +85,19 @@ public final class SqlExplainer {
         List<Finding> findings = new ArrayList<>();
         for (Task task : pipeline.tasks()) {
             if (task.body() instanceof TaskBody.Sql sql) {
-                Optional<String> secretInput = new TreeMap<>(sql.inputs()).entrySet().stream()
-                        .filter(input -> SecretNames.appearIn(input.getValue())).map(Map.Entry::getKey).findFirst();
+                Optional<String> secretInput = new TreeMap<>(sql.inputs())
+                        .entrySet().stream()
+                                .filter(input -> SecretNames.appearIn(input.getValue()))
+                                .map(Map.Entry::getKey)
+                                .findFirst();
                 if (secretInput.isPresent()) { // its real value is the daemon's: a masked one cannot be read
-                    findings.add(new Finding(task.id(), Outcome.SKIPPED, "input '" + secretInput.get()
-                            + "' uses {{ secrets... }}, which are not read here", sql.sqlFile(), 0, 1));
+                    findings.add(new Finding(
+                            task.id(),
+                            Outcome.SKIPPED,
+                            "input '" + secretInput.get() + "' uses {{ secrets... }}, which are not read here",
+                            sql.sqlFile(),
+                            0,
+                            1));
                 } else { // an output's secret is not used: masked, it still renders
                     findings.add(explain(task.id(), sql.render(context.withSecrets(Secrets.MASKED))));
                 }
@@ -100,16 +113,29 @@ public final class SqlExplainer {
             DataRef ref = input.getValue();
             String path = SqlTaskRunner.resolve(workDir, ref.path());
             try {
-                session.read().format(ref.format()).options(ref.options()).load(path)
+                session.read()
+                        .format(ref.format())
+                        .options(ref.options())
+                        .load(path)
                         .createOrReplaceTempView(input.getKey());
             } catch (Exception e) { // Spark throws AnalysisException undeclared
                 String message = Failures.message(e);
                 if (message.contains("PATH_NOT_FOUND") || message.contains("does not exist")) {
-                    return new Finding(taskId, Outcome.SKIPPED, "input '" + input.getKey() + "' (" + path
-                            + ") does not exist here", body.sqlFile(), 0, 1);
+                    return new Finding(
+                            taskId,
+                            Outcome.SKIPPED,
+                            "input '" + input.getKey() + "' (" + path + ") does not exist here",
+                            body.sqlFile(),
+                            0,
+                            1);
                 }
-                return new Finding(taskId, Outcome.FAILED, "input '" + input.getKey() + "' (" + ref.format() + " "
-                        + path + "): " + message, body.sqlFile(), 0, 1);
+                return new Finding(
+                        taskId,
+                        Outcome.FAILED,
+                        "input '" + input.getKey() + "' (" + ref.format() + " " + path + "): " + message,
+                        body.sqlFile(),
+                        0,
+                        1);
             }
         }
         List<Statement> statements = SqlStatements.split(body.sql());
@@ -120,22 +146,25 @@ public final class SqlExplainer {
             if (complaint.isPresent()) {
                 Complaint c = complaint.get();
                 int line = c.line() > 0 ? textStartLine(statement) + c.line() - 1 : statement.line();
-                String which = statements.size() == 1 ? "" : "statement " + (i + 1) + " of " + statements.size()
-                        + ": ";
-                return new Finding(taskId, Outcome.FAILED, which + c.message(), body.sqlFile(), line,
-                        Math.max(1, c.column()));
+                String which = statements.size() == 1 ? "" : "statement " + (i + 1) + " of " + statements.size() + ": ";
+                return new Finding(
+                        taskId, Outcome.FAILED, which + c.message(), body.sqlFile(), line, Math.max(1, c.column()));
             }
         }
-        return new Finding(taskId, Outcome.OK, statements.size() + " statement" + (statements.size() == 1 ? "" : "s")
-                + " analyzed", body.sqlFile(), 0, 1);
+        return new Finding(
+                taskId,
+                Outcome.OK,
+                statements.size() + " statement" + (statements.size() == 1 ? "" : "s") + " analyzed",
+                body.sqlFile(),
+                0,
+                1);
     }
 
     /**
      * What Spark said is wrong with a statement, and where: line and column in the statement's text (1-based),
      * 0 when it gave no position.
      */
-    private record Complaint(String message, int line, int column) {
-    }
+    private record Complaint(String message, int line, int column) {}
 
     /** Spark's complaint about one statement, if it has one. */
     private static Optional<Complaint> analyze(SparkSession session, String sql, Map<String, Object> args) {

@@ -21,8 +21,7 @@ final class SqlStatements {
         }
     }
 
-    private SqlStatements() {
-    }
+    private SqlStatements() {}
 
     static List<Statement> split(String script) {
         requireNonNull(script, "script is null");

@@ -36,8 +36,12 @@ final class SqlTaskRunner {
      * {@code checkNotCancelled} throws when the attempt was cancelled; called before each step.
      * {@code inferredSchemas}, when present, remembers inputs' inferred schemas across attempts.
      */
-    SqlTaskRunner(SparkSession spark, Path workDir, AttemptLog log, Runnable checkNotCancelled,
-                  Optional<InferredSchemas> inferredSchemas) {
+    SqlTaskRunner(
+            SparkSession spark,
+            Path workDir,
+            AttemptLog log,
+            Runnable checkNotCancelled,
+            Optional<InferredSchemas> inferredSchemas) {
         this.spark = spark;
         this.workDir = workDir;
         this.log = log;
@@ -67,8 +71,8 @@ final class SqlTaskRunner {
             checkNotCancelled.run();
             Statement statement = statements.get(i);
             boolean last = i == statements.size() - 1;
-            String name = "statement " + (i + 1) + " of " + statements.size() + " (line " + statement.line()
-                    + source + ")";
+            String name =
+                    "statement " + (i + 1) + " of " + statements.size() + " (line " + statement.line() + source + ")";
             log.line(name + ":\n" + statement.sql());
             long started = System.nanoTime();
             try {
@@ -94,7 +98,8 @@ final class SqlTaskRunner {
         String input = "input " + view + ": " + ref.format() + " " + path + options(ref);
         try {
             Optional<InferredSchemas.Key> key = inferredSchemas.isPresent() && InferredSchemas.inferredFromData(ref)
-                    ? InferredSchemas.key(spark, ref, path) : Optional.empty();
+                    ? InferredSchemas.key(spark, ref, path)
+                    : Optional.empty();
             Optional<StructType> known = key.flatMap(k -> inferredSchemas.get().get(k));
             DataFrameReader reader = spark.read().format(ref.format()).options(ref.options());
             if (known.isPresent()) {
@@ -107,15 +112,19 @@ final class SqlTaskRunner {
             key.ifPresent(k -> inferredSchemas.get().put(k, data.schema()));
             data.createOrReplaceTempView(view);
         } catch (Exception e) {
-            throw new AttemptFailure("input '" + view + "' (" + ref.format() + " " + path + "): "
-                    + Failures.message(e), e);
+            throw new AttemptFailure(
+                    "input '" + view + "' (" + ref.format() + " " + path + "): " + Failures.message(e), e);
         }
     }
 
     private void write(Dataset<Row> result, DataRef output) {
         String path = resolve(output.path());
         long started = System.nanoTime();
-        result.write().format(output.format()).mode(output.mode()).options(output.options()).save(path);
+        result.write()
+                .format(output.format())
+                .mode(output.mode())
+                .options(output.options())
+                .save(path);
         log.line("output written: " + output.format() + " " + path + " (mode " + output.mode() + ")" + options(output)
                 + " in " + millisSince(started) + " ms");
     }

@@ -16,8 +16,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class TaskBodies {
 
-    private TaskBodies() {
-    }
+    private TaskBodies() {}
 
     /**
      * @param workDir relative input and output paths resolve against it
@@ -29,11 +28,14 @@ public final class TaskBodies {
         try {
             TaskBody body = request.body();
             if (body instanceof TaskBody.Sql sql) {
-                new SqlTaskRunner(spark, workDir, log, () -> { }, Optional.empty()).run(sql);
+                new SqlTaskRunner(spark, workDir, log, () -> {}, Optional.empty()).run(sql);
             } else if (body instanceof TaskBody.JavaClass javaClass) {
                 ClassLoader loader = Thread.currentThread().getContextClassLoader();
-                ClassTaskRunner.run(javaClass, loader != null ? loader : TaskBodies.class.getClassLoader(),
-                        new ClassTaskContext(request, spark, javaClass.args(), workDir, log, () -> false), log);
+                ClassTaskRunner.run(
+                        javaClass,
+                        loader != null ? loader : TaskBodies.class.getClassLoader(),
+                        new ClassTaskContext(request, spark, javaClass.args(), workDir, log, () -> false),
+                        log);
             } else {
                 throw new AttemptFailure("a " + body.getClass().getSimpleName() + " body cannot run here");
             }
@@ -57,7 +59,9 @@ public final class TaskBodies {
 
     /** A SQL body's statements, split on {@code ;} outside quotes, backticks and comments, as the local executor runs them. */
     public static java.util.List<String> statements(String sql) {
-        return SqlStatements.split(sql).stream().map(SqlStatements.Statement::sql).toList();
+        return SqlStatements.split(sql).stream()
+                .map(SqlStatements.Statement::sql)
+                .toList();
     }
 
     /** A task's data path as the local executor reads it: URIs and absolute paths as given, others under workDir. */

@@ -18,13 +18,12 @@ import org.apache.spark.sql.SparkSession;
 public final class KindlingRunner {
     public static final String RESULT_PREFIX = "KINDLING-RESULT: ";
 
-    private KindlingRunner() {
-    }
+    private KindlingRunner() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            System.err.println(RESULT_PREFIX + "FAILED the runner takes one argument, an encoded task; got "
-                    + args.length);
+            System.err.println(
+                    RESULT_PREFIX + "FAILED the runner takes one argument, an encoded task; got " + args.length);
             System.exit(2);
         }
         RunnerArgs task = RunnerArgs.decode(args[0]);
@@ -61,10 +60,14 @@ public final class KindlingRunner {
     static Map<String, String> guard(SparkConf submitted, Path workDir) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put(SparkGuard.EXTENSIONS_KEY, SparkGuard.withExtension(submitted.get(SparkGuard.EXTENSIONS_KEY, "")));
-        boolean enabled = !"false".equalsIgnoreCase(submitted.get(SparkGuard.ENABLED_KEY, "true").strip());
+        boolean enabled = !"false"
+                .equalsIgnoreCase(submitted.get(SparkGuard.ENABLED_KEY, "true").strip());
         conf.put(SparkGuard.ENABLED_KEY, Boolean.toString(enabled));
-        conf.put(SparkGuard.ROOTS_KEY, submitted.get(SparkGuard.ROOTS_KEY,
-                SparkGuard.roots(workDir, java.util.List.of()).asConf()));
+        conf.put(
+                SparkGuard.ROOTS_KEY,
+                submitted.get(
+                        SparkGuard.ROOTS_KEY,
+                        SparkGuard.roots(workDir, java.util.List.of()).asConf()));
         conf.put(SparkGuard.RUN_SQL_ON_FILES_KEY, Boolean.toString(!enabled));
         return conf;
     }

@@ -40,7 +40,9 @@ public record RunnerArgs(AttemptRequest request, String workDir) {
             throw new IllegalArgumentException("the runner's argument is not an encoded task: " + e.getMessage(), e);
         }
         // spark_conf was applied when the driver was submitted
-        return new RunnerArgs(AttemptJson.decode(root, Map.of(), NO_LOG_FILE), root.path("work_dir").asText());
+        return new RunnerArgs(
+                AttemptJson.decode(root, Map.of(), NO_LOG_FILE),
+                root.path("work_dir").asText());
     }
 
     /** For logs: never the whole encoded text. */

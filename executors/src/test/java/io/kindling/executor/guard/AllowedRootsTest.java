@@ -26,7 +26,8 @@ class AllowedRootsTest {
         assertThat(roots.allows("file:" + root.resolve("x"), tmp)).isTrue();
         assertThat(roots.allows("file://" + root.resolve("x"), tmp)).isTrue();
         assertThat(roots.allows(root.resolve("../outside/x").toString(), tmp)).isFalse();
-        assertThat(roots.allows(root.resolve("link/not-yet-written").toString(), tmp)).isFalse();
+        assertThat(roots.allows(root.resolve("link/not-yet-written").toString(), tmp))
+                .isFalse();
         assertThat(roots.allows(tmp.resolve("root-sibling").toString(), tmp)).isFalse();
         assertThat(roots.allows("/etc/passwd", tmp)).isFalse();
         assertThat(roots.allows("file:///etc/passwd", tmp)).isFalse();
@@ -37,7 +38,8 @@ class AllowedRootsTest {
         AllowedRoots roots = AllowedRoots.of(List.of("s3a://bucket/prefix/"), tmp);
 
         assertThat(roots.allows("s3a://bucket/prefix", tmp)).isTrue();
-        assertThat(roots.allows("s3a://bucket/prefix/year=2026/part.parquet", tmp)).isTrue();
+        assertThat(roots.allows("s3a://bucket/prefix/year=2026/part.parquet", tmp))
+                .isTrue();
         assertThat(roots.allows("S3A://bucket/prefix/x", tmp)).isTrue();
         assertThat(roots.allows("s3a://bucket/prefix2/x", tmp)).isFalse();
         assertThat(roots.allows("s3a://bucket/prefix/../other", tmp)).isFalse();
@@ -47,17 +49,21 @@ class AllowedRootsTest {
 
     @Test
     void optionsAndTaskSettings() {
-        GuardOptions options = GuardOptions.from(Map.of("allowedRoots", " /data/a , s3a://b/c ", "allowUnsafeSql",
-                "false"), "executor 'x': ");
+        GuardOptions options = GuardOptions.from(
+                Map.of("allowedRoots", " /data/a , s3a://b/c ", "allowUnsafeSql", "false"), "executor 'x': ");
         assertThat(options).isEqualTo(new GuardOptions(List.of("/data/a", "s3a://b/c"), false));
         assertThatThrownBy(() -> GuardOptions.from(Map.of("allowUnsafeSql", "yes"), "executor 'x': "))
                 .hasMessageContaining("executor 'x': option 'allowUnsafeSql' must be true or false");
-        assertThat(SparkGuard.sessionConf(tmp, options)).containsEntry(SparkGuard.ENABLED_KEY, "true")
+        assertThat(SparkGuard.sessionConf(tmp, options))
+                .containsEntry(SparkGuard.ENABLED_KEY, "true")
                 .containsEntry(SparkGuard.RUN_SQL_ON_FILES_KEY, "false")
                 .containsEntry(SparkGuard.ROOTS_KEY, tmp.toAbsolutePath() + ",/data/a,s3a://b/c");
-        assertThat(SparkGuard.withExtension("com.example.Other")).isEqualTo("com.example.Other," + SparkGuard.EXTENSION);
-        assertThatThrownBy(() -> SparkGuard.refuseGuardSettings(Map.of("spark.sql.runSQLOnFiles", "true",
-                "spark.sql.shuffle.partitions", "2"), "the task's spark_conf"))
-                .isInstanceOf(SqlGuardException.class).hasMessageContaining("[spark.sql.runSQLOnFiles]");
+        assertThat(SparkGuard.withExtension("com.example.Other"))
+                .isEqualTo("com.example.Other," + SparkGuard.EXTENSION);
+        assertThatThrownBy(() -> SparkGuard.refuseGuardSettings(
+                        Map.of("spark.sql.runSQLOnFiles", "true", "spark.sql.shuffle.partitions", "2"),
+                        "the task's spark_conf"))
+                .isInstanceOf(SqlGuardException.class)
+                .hasMessageContaining("[spark.sql.runSQLOnFiles]");
     }
 }

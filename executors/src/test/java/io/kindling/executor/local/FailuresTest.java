@@ -16,8 +16,8 @@ class FailuresTest {
 
     @Test
     void otherFailuresReportTheRootCauseWithItsType() {
-        RuntimeException wrapped = new RuntimeException("Job aborted", new UncheckedIOException(
-                new IOException("disk full")));
+        RuntimeException wrapped =
+                new RuntimeException("Job aborted", new UncheckedIOException(new IOException("disk full")));
 
         assertThat(Failures.message(wrapped)).isEqualTo("IOException: disk full");
         assertThat(Failures.message(new IllegalStateException(new NullPointerException())))
@@ -32,13 +32,15 @@ class FailuresTest {
                 == SQL ==
                 SELEC 1
                 ^^^
-                """)).isEqualTo("[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'. SQLSTATE: 42601 (line 1, pos 0)");
+                """))
+                .isEqualTo("[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'. SQLSTATE: 42601 (line 1, pos 0)");
         assertThat(Failures.firstParagraph("""
                 [DIVIDE_BY_ZERO] Division by zero.
                   Use `try_divide`. SQLSTATE: 22012
                 == SQL (line 1, position 8) ==
                 SELECT 1/(id-5) FROM range(10)
-                """)).isEqualTo("[DIVIDE_BY_ZERO] Division by zero. Use `try_divide`. SQLSTATE: 22012");
+                """))
+                .isEqualTo("[DIVIDE_BY_ZERO] Division by zero. Use `try_divide`. SQLSTATE: 22012");
     }
 
     @Test

@@ -47,7 +47,9 @@ class InferredSchemasTest {
             assertThat(jobs(first)).isEqualTo(2); // inference, then the query
             assertThat(second).contains("input people: json " + people + " " + REUSED);
             assertThat(jobs(second)).isEqualTo(1);
-            assertThat(second).contains("| Ada        | 36  |", "| Grace      | 85  |").doesNotContain("Tim");
+            assertThat(second)
+                    .contains("| Ada        | 36  |", "| Grace      | 85  |")
+                    .doesNotContain("Tim");
         }
     }
 
@@ -58,11 +60,17 @@ class InferredSchemasTest {
         DataRef input = json(folder.toString());
         try (LocalSparkExecutor local = SharedSpark.newExecutor("schemas", dir, Map.of())) {
             attempt(local, "before", adultsOf(input));
-            Files.write(folder.resolve("part-2.json"),
+            Files.write(
+                    folder.resolve("part-2.json"),
                     List.of("{\"name\": {\"first\": \"Edsger\"}, \"age\": 72, \"email\": \"ewd@example.com\"}"));
 
-            String after = attempt(local, "after", sql("SELECT name.first, email FROM people WHERE email IS NOT NULL",
-                    Map.of("people", input), Optional.empty()));
+            String after = attempt(
+                    local,
+                    "after",
+                    sql(
+                            "SELECT name.first, email FROM people WHERE email IS NOT NULL",
+                            Map.of("people", input),
+                            Optional.empty()));
 
             assertThat(after).doesNotContain(REUSED).contains("| Edsger | ewd@example.com |");
         }
@@ -73,11 +81,18 @@ class InferredSchemasTest {
         Path people = writePeople(dir.resolve("people.json"));
         try (LocalSparkExecutor local = SharedSpark.newExecutor("schemas", dir, Map.of())) {
             attempt(local, "before", adultsOf(json(people.toString())));
-            Files.write(people, List.of("{\"name\": {\"first\": \"Barbara\"}, \"age\": 84, \"country\": \"US\","
-                    + " \"award\": \"Turing\"}"));
+            Files.write(
+                    people,
+                    List.of("{\"name\": {\"first\": \"Barbara\"}, \"age\": 84, \"country\": \"US\","
+                            + " \"award\": \"Turing\"}"));
 
-            String after = attempt(local, "after", sql("SELECT name.first, award FROM people",
-                    Map.of("people", json(people.toString())), Optional.empty()));
+            String after = attempt(
+                    local,
+                    "after",
+                    sql(
+                            "SELECT name.first, award FROM people",
+                            Map.of("people", json(people.toString())),
+                            Optional.empty()));
 
             assertThat(after).doesNotContain(REUSED).contains("| Barbara | Turing |");
         }
@@ -117,8 +132,8 @@ class InferredSchemasTest {
     @Test
     void theCacheCanBeTurnedOff() {
         Path people = writePeople(dir.resolve("people.json"));
-        try (LocalSparkExecutor local = SharedSpark.newExecutor("no-cache", dir,
-                Map.of("cacheInferredSchemas", "false"))) {
+        try (LocalSparkExecutor local =
+                SharedSpark.newExecutor("no-cache", dir, Map.of("cacheInferredSchemas", "false"))) {
             attempt(local, "first", adultsOf(json(people.toString())));
             String second = attempt(local, "second", adultsOf(json(people.toString())));
 
@@ -129,13 +144,16 @@ class InferredSchemasTest {
 
     @Test
     void whichFormatsAreInferredFromTheirData() {
-        assertThat(InferredSchemas.inferredFromData(new DataRef("JSON", "p", "error", Map.of()))).isTrue();
-        assertThat(InferredSchemas.inferredFromData(new DataRef("xml", "p", "error", Map.of()))).isTrue();
-        assertThat(InferredSchemas.inferredFromData(new DataRef("csv", "p", "error",
-                Map.of("inferschema", " TRUE ")))).isTrue();
-        assertThat(InferredSchemas.inferredFromData(new DataRef("csv", "p", "error",
-                Map.of("inferSchema", "false")))).isFalse();
-        assertThat(InferredSchemas.inferredFromData(new DataRef("parquet", "p", "error", Map.of()))).isFalse();
+        assertThat(InferredSchemas.inferredFromData(new DataRef("JSON", "p", "error", Map.of())))
+                .isTrue();
+        assertThat(InferredSchemas.inferredFromData(new DataRef("xml", "p", "error", Map.of())))
+                .isTrue();
+        assertThat(InferredSchemas.inferredFromData(new DataRef("csv", "p", "error", Map.of("inferschema", " TRUE "))))
+                .isTrue();
+        assertThat(InferredSchemas.inferredFromData(new DataRef("csv", "p", "error", Map.of("inferSchema", "false"))))
+                .isFalse();
+        assertThat(InferredSchemas.inferredFromData(new DataRef("parquet", "p", "error", Map.of())))
+                .isFalse();
     }
 
     private String attempt(LocalSparkExecutor local, String name, TaskBody body) {
@@ -146,8 +164,10 @@ class InferredSchemasTest {
     }
 
     private static TaskBody.Sql adultsOf(DataRef people) {
-        return sql("SELECT name.first AS first_name, age FROM people WHERE age > 21 ORDER BY age",
-                Map.of("people", people), Optional.empty());
+        return sql(
+                "SELECT name.first AS first_name, age FROM people WHERE age > 21 ORDER BY age",
+                Map.of("people", people),
+                Optional.empty());
     }
 
     private static TaskBody.Sql typeOfAge(DataRef people) {

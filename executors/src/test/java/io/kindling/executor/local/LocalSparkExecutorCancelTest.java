@@ -32,6 +32,7 @@ class LocalSparkExecutorCancelTest {
      */
     private static final String LONG_QUERY =
             "SELECT count(*) FROM range(0, 1000000000000, 1, 20000) WHERE hash(id) = 42";
+
     private static final Duration PROMPTLY = Duration.ofSeconds(20);
 
     private static LocalSparkExecutor executor;
@@ -43,7 +44,8 @@ class LocalSparkExecutorCancelTest {
     @BeforeAll
     static void startSpark() {
         executor = SharedSpark.executor();
-        tracker = JavaSparkContext.fromSparkContext(SharedSpark.spark().sparkContext()).statusTracker();
+        tracker = JavaSparkContext.fromSparkContext(SharedSpark.spark().sparkContext())
+                .statusTracker();
     }
 
     @Test
@@ -57,9 +59,10 @@ class LocalSparkExecutorCancelTest {
 
         AttemptResult result = awaitPromptly(handle);
         assertThat(result).isEqualTo(AttemptResult.cancelled("timed out after 1h"));
-        await().atMost(PROMPTLY).untilAsserted(() -> assertThat(jobsOf(request.attemptId()))
-                .isNotEmpty()
-                .allSatisfy(job -> assertThat(job.status()).isEqualTo(JobExecutionStatus.FAILED)));
+        await().atMost(PROMPTLY)
+                .untilAsserted(() -> assertThat(jobsOf(request.attemptId()))
+                        .isNotEmpty()
+                        .allSatisfy(job -> assertThat(job.status()).isEqualTo(JobExecutionStatus.FAILED)));
         assertThat(read(log))
                 .contains("cancel requested: timed out after 1h")
                 .containsPattern("Spark job \\d+ started")
@@ -111,8 +114,8 @@ class LocalSparkExecutorCancelTest {
     @Test
     void cancelStopsTheSparkJobsOfAClassTask() {
         Path log = dir.resolve("class-long.log");
-        AttemptRequest request = request("class-long", new TaskBody.JavaClass(LongSparkJob.class.getName(),
-                Map.of()), log);
+        AttemptRequest request =
+                request("class-long", new TaskBody.JavaClass(LongSparkJob.class.getName(), Map.of()), log);
         AttemptHandle handle = executor.start(request);
         awaitRunningJob(request.attemptId());
 
@@ -127,10 +130,10 @@ class LocalSparkExecutorCancelTest {
         Path log = dir.resolve("stubborn.log");
         IgnoresCancel.RELEASE.set(false);
         IgnoresCancel.RUNNING.set(false);
-        try (LocalSparkExecutor graceful = SharedSpark.newExecutor("graceful", dir,
-                Map.of("cancelGraceSeconds", "1"))) {
-            AttemptHandle handle = graceful.start(request("stubborn",
-                    new TaskBody.JavaClass(IgnoresCancel.class.getName(), Map.of()), log));
+        try (LocalSparkExecutor graceful =
+                SharedSpark.newExecutor("graceful", dir, Map.of("cancelGraceSeconds", "1"))) {
+            AttemptHandle handle = graceful.start(
+                    request("stubborn", new TaskBody.JavaClass(IgnoresCancel.class.getName(), Map.of()), log));
             await().atMost(Duration.ofMinutes(1)).untilTrue(IgnoresCancel.RUNNING);
 
             handle.cancel("shutting down");
@@ -139,9 +142,10 @@ class LocalSparkExecutorCancelTest {
             assertThat(read(log)).contains("the attempt did not stop within 1 s of the cancel");
 
             IgnoresCancel.RELEASE.set(true);
-            await().atMost(PROMPTLY).untilAsserted(() -> assertThat(read(log))
-                    .contains("released, cancelled=true")
-                    .contains("attempt cancelled after"));
+            await().atMost(PROMPTLY)
+                    .untilAsserted(() -> assertThat(read(log))
+                            .contains("released, cancelled=true")
+                            .contains("attempt cancelled after"));
         }
     }
 
@@ -158,17 +162,21 @@ class LocalSparkExecutorCancelTest {
         assertThat(awaitPromptly(closing.start(request("after-close", sql("SELECT 1"), dir.resolve("after.log")))))
                 .isEqualTo(AttemptResult.failed("executor 'closing' is closed"));
         assertThat(closing.health().healthy()).isFalse();
-        assertThat(SharedSpark.spark().sparkContext().isStopped()).as("stopSparkOnClose=false").isFalse();
+        assertThat(SharedSpark.spark().sparkContext().isStopped())
+                .as("stopSparkOnClose=false")
+                .isFalse();
     }
 
     private static void awaitRunningJob(String attemptId) {
-        await().atMost(Duration.ofMinutes(1)).until(() -> jobsOf(attemptId).stream()
-                .anyMatch(job -> job.status() == JobExecutionStatus.RUNNING));
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> jobsOf(attemptId).stream().anyMatch(job -> job.status() == JobExecutionStatus.RUNNING));
     }
 
     private static java.util.List<SparkJobInfo> jobsOf(String attemptId) {
-        return Arrays.stream(tracker.getJobIdsForGroup(attemptId)).mapToObj(tracker::getJobInfo)
-                .filter(java.util.Objects::nonNull).toList();
+        return Arrays.stream(tracker.getJobIdsForGroup(attemptId))
+                .mapToObj(tracker::getJobInfo)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     private static AttemptResult awaitPromptly(AttemptHandle handle) {

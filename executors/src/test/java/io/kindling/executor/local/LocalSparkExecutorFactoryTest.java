@@ -36,9 +36,11 @@ class LocalSparkExecutorFactoryTest {
     void sparkRunsInAChildProcessUnlessToldOtherwise() {
         try (Executor executor = new LocalSparkExecutorFactory().create(config(Map.of()))) {
             assertThat(executor).isInstanceOf(SparkProcessExecutor.class);
-            assertThat(executor.health()).isEqualTo(HealthStatus.ok("Spark process (master local[*], heap 1g) not "
-                    + "running; it starts with the next attempt"));
-            assertThat(executor.gauges()).containsEntry("spark.process.up", 0.0)
+            assertThat(executor.health())
+                    .isEqualTo(HealthStatus.ok("Spark process (master local[*], heap 1g) not "
+                            + "running; it starts with the next attempt"));
+            assertThat(executor.gauges())
+                    .containsEntry("spark.process.up", 0.0)
                     .containsEntry("spark.process.restarts", 0.0);
         }
     }
@@ -63,10 +65,11 @@ class LocalSparkExecutorFactoryTest {
 
     @Test
     void sparkStartsWithTheFirstAttemptNotWithTheExecutor() {
-        try (Executor executor = new LocalSparkExecutorFactory().create(config(Map.of("stopSparkOnClose", "false",
-                "mode", "in-process")))) {
-            assertThat(executor.health()).isEqualTo(HealthStatus.ok(
-                    "local Spark (master local[*]) not started yet; it starts with the first attempt"));
+        try (Executor executor = new LocalSparkExecutorFactory()
+                .create(config(Map.of("stopSparkOnClose", "false", "mode", "in-process")))) {
+            assertThat(executor.health())
+                    .isEqualTo(HealthStatus.ok(
+                            "local Spark (master local[*]) not started yet; it starts with the first attempt"));
         }
     }
 
@@ -75,8 +78,9 @@ class LocalSparkExecutorFactoryTest {
         HealthStatus health = SharedSpark.executor().health();
 
         assertThat(health.healthy()).isTrue();
-        assertThat(health.message()).startsWith("local Spark session started: application "
-                + SharedSpark.spark().sparkContext().applicationId() + ", master local[2]");
+        assertThat(health.message())
+                .startsWith("local Spark session started: application "
+                        + SharedSpark.spark().sparkContext().applicationId() + ", master local[2]");
     }
 
     @Test
@@ -92,8 +96,9 @@ class LocalSparkExecutorFactoryTest {
     void theGuardsSettingsAreOptionsNotSparkConf() {
         assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("allowUnsafeSql", "yes"))))
                 .hasMessage("executor 'local' (type local): option 'allowUnsafeSql' must be true or false, not 'yes'");
-        assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(new ExecutorConfig("local", "local", 2, dir,
-                Map.of("spark.kindling.guard.enabled", "false"), Map.of())))
+        assertThatThrownBy(() -> new LocalSparkExecutorFactory()
+                        .create(new ExecutorConfig(
+                                "local", "local", 2, dir, Map.of("spark.kindling.guard.enabled", "false"), Map.of())))
                 .hasMessageContaining("spark_conf 'spark.kindling.guard.enabled' is the SQL guard's own setting");
     }
 

@@ -39,13 +39,22 @@ class LocalSparkExecutorSqlTest {
         Path out = dir.resolve("out/adults");
         Path log = dir.resolve("logs/adults.log");
 
-        AttemptResult result = run(executor, request("adults", sql(
-                "SELECT name.first AS first_name, age FROM people WHERE age > 21",
-                Map.of("people", json(people.toString())),
-                Optional.of(new DataRef("parquet", out.toString(), "overwrite", Map.of()))), log));
+        AttemptResult result = run(
+                executor,
+                request(
+                        "adults",
+                        sql(
+                                "SELECT name.first AS first_name, age FROM people WHERE age > 21",
+                                Map.of("people", json(people.toString())),
+                                Optional.of(new DataRef("parquet", out.toString(), "overwrite", Map.of()))),
+                        log));
 
         assertThat(result).isEqualTo(AttemptResult.succeeded());
-        List<Row> rows = SharedSpark.spark().read().parquet(out.toString()).orderBy("age").collectAsList();
+        List<Row> rows = SharedSpark.spark()
+                .read()
+                .parquet(out.toString())
+                .orderBy("age")
+                .collectAsList();
         assertThat(rows).extracting(row -> row.getString(0)).containsExactly("Ada", "Alan", "Grace");
         assertThat(rows).extracting(row -> row.getLong(1)).containsExactly(36L, 41L, 85L);
         assertThat(read(log))
@@ -76,18 +85,27 @@ class LocalSparkExecutorSqlTest {
     void relativePathsResolveAgainstTheWorkDir() {
         writePeople(dir.resolve("examples/data/people.json"));
         try (LocalSparkExecutor local = SharedSpark.newExecutor("relative", dir, Map.of())) {
-            AttemptResult result = run(local, request("relative", sql(
-                    "SELECT country, count(*) AS people FROM people GROUP BY country",
-                    Map.of("people", json("examples/data/people.json")),
-                    Optional.of(new DataRef("json", "data/out/countries", "overwrite", Map.of()))),
-                    dir.resolve("relative.log")));
+            AttemptResult result = run(
+                    local,
+                    request(
+                            "relative",
+                            sql(
+                                    "SELECT country, count(*) AS people FROM people GROUP BY country",
+                                    Map.of("people", json("examples/data/people.json")),
+                                    Optional.of(new DataRef("json", "data/out/countries", "overwrite", Map.of()))),
+                            dir.resolve("relative.log")));
 
             assertThat(result).isEqualTo(AttemptResult.succeeded());
         }
-        List<Row> rows = SharedSpark.spark().read().json(dir.resolve("data/out/countries").toString())
-                .orderBy("country").collectAsList();
-        assertThat(rows).extracting(row -> row.getString(row.fieldIndex("country")) + "="
-                + row.getLong(row.fieldIndex("people"))).containsExactly("CN=1", "GB=2", "US=2");
+        List<Row> rows = SharedSpark.spark()
+                .read()
+                .json(dir.resolve("data/out/countries").toString())
+                .orderBy("country")
+                .collectAsList();
+        assertThat(rows)
+                .extracting(
+                        row -> row.getString(row.fieldIndex("country")) + "=" + row.getLong(row.fieldIndex("people")))
+                .containsExactly("CN=1", "GB=2", "US=2");
     }
 
     @Test
@@ -120,10 +138,11 @@ class LocalSparkExecutorSqlTest {
         AttemptResult result = run(executor, request("bad", sql("SELECT 1;\nSELECT * FROM no_such_table"), log));
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
-                .startsWith("statement 2 of 2 (line 2) failed: [TABLE_OR_VIEW_NOT_FOUND]")
-                .contains("`no_such_table` cannot be found")
-                .doesNotContain("\n"));
+        assertThat(result.error())
+                .hasValueSatisfying(error -> assertThat(error)
+                        .startsWith("statement 2 of 2 (line 2) failed: [TABLE_OR_VIEW_NOT_FOUND]")
+                        .contains("`no_such_table` cannot be found")
+                        .doesNotContain("\n"));
         assertThat(read(log))
                 .contains("attempt failed after")
                 .contains("org.apache.spark.sql.AnalysisException: [TABLE_OR_VIEW_NOT_FOUND]")
@@ -135,20 +154,27 @@ class LocalSparkExecutorSqlTest {
         AttemptResult result = run(executor, request("syntax", sql("SELEC 1"), dir.resolve("syntax.log")));
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
-                .contains("[PARSE_SYNTAX_ERROR]")
-                .doesNotContain("== SQL =="));
+        assertThat(result.error())
+                .hasValueSatisfying(error ->
+                        assertThat(error).contains("[PARSE_SYNTAX_ERROR]").doesNotContain("== SQL =="));
     }
 
     @Test
     void missingInputFailsNamingTheInput() {
-        AttemptResult result = run(executor, request("missing", sql("SELECT * FROM people",
-                Map.of("people", json(dir.resolve("nope.json").toString())), Optional.empty()),
-                dir.resolve("missing.log")));
+        AttemptResult result = run(
+                executor,
+                request(
+                        "missing",
+                        sql(
+                                "SELECT * FROM people",
+                                Map.of("people", json(dir.resolve("nope.json").toString())),
+                                Optional.empty()),
+                        dir.resolve("missing.log")));
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
-                .startsWith("input 'people' (json " + dir.resolve("nope.json") + "): [PATH_NOT_FOUND]"));
+        assertThat(result.error())
+                .hasValueSatisfying(error -> assertThat(error)
+                        .startsWith("input 'people' (json " + dir.resolve("nope.json") + "): [PATH_NOT_FOUND]"));
     }
 
     @Test
@@ -163,8 +189,13 @@ class LocalSparkExecutorSqlTest {
         Path withConf = dir.resolve("with-conf.log");
         Path without = dir.resolve("without-conf.log");
 
-        AttemptResult first = run(executor, request("conf", sql("SET spark.sql.shuffle.partitions"),
-                Map.of("spark.sql.shuffle.partitions", "7"), withConf));
+        AttemptResult first = run(
+                executor,
+                request(
+                        "conf",
+                        sql("SET spark.sql.shuffle.partitions"),
+                        Map.of("spark.sql.shuffle.partitions", "7"),
+                        withConf));
         AttemptResult second = run(executor, request("no-conf", sql("SET spark.sql.shuffle.partitions"), without));
 
         assertThat(first).isEqualTo(AttemptResult.succeeded());
@@ -177,19 +208,25 @@ class LocalSparkExecutorSqlTest {
 
     @Test
     void sparkConfThatCannotChangeAtRuntimeFailsTheAttempt() {
-        AttemptResult result = run(executor, request("static-conf", sql("SELECT 1"),
-                Map.of("spark.executor.memory", "2g"), dir.resolve("static.log")));
+        AttemptResult result = run(
+                executor,
+                request(
+                        "static-conf",
+                        sql("SELECT 1"),
+                        Map.of("spark.executor.memory", "2g"),
+                        dir.resolve("static.log")));
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
-                .startsWith("spark_conf 'spark.executor.memory' cannot be set for one task on a local executor")
-                .contains("set it in the spark_conf of executor 'shared' in config.yml"));
+        assertThat(result.error())
+                .hasValueSatisfying(error -> assertThat(error)
+                        .startsWith("spark_conf 'spark.executor.memory' cannot be set for one task on a local executor")
+                        .contains("set it in the spark_conf of executor 'shared' in config.yml"));
     }
 
     @Test
     void temporaryViewsOfOneAttemptAreInvisibleToOthers() {
-        AttemptResult a = run(executor, request("a", sql("CREATE TEMP VIEW only_in_a AS SELECT 1 AS x"),
-                dir.resolve("a.log")));
+        AttemptResult a =
+                run(executor, request("a", sql("CREATE TEMP VIEW only_in_a AS SELECT 1 AS x"), dir.resolve("a.log")));
         AttemptResult b = run(executor, request("b", sql("SELECT * FROM only_in_a"), dir.resolve("b.log")));
 
         assertThat(a).isEqualTo(AttemptResult.succeeded());
@@ -217,7 +254,11 @@ class LocalSparkExecutorSqlTest {
     }
 
     private static List<String> jobIds(String log) {
-        return Pattern.compile("Spark job (\\d+) started").matcher(log).results().map(m -> m.group(1)).toList();
+        return Pattern.compile("Spark job (\\d+) started")
+                .matcher(log)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
     }
 
     @Test

@@ -30,18 +30,20 @@ class LocalSparkExecutorTimingTest {
         Path people = writePeople(dir.resolve("people.json"));
         List<Long> warm = new ArrayList<>();
         for (int i = 0; i < WARM_ATTEMPTS; i++) {
-            SharedSpark.Timed attempt = SharedSpark.timed(SharedSpark.executor(), request("warm-" + i,
-                    smallQuery(people), dir.resolve("warm-" + i + ".log")));
+            SharedSpark.Timed attempt = SharedSpark.timed(
+                    SharedSpark.executor(),
+                    request("warm-" + i, smallQuery(people), dir.resolve("warm-" + i + ".log")));
             assertThat(attempt.result()).isEqualTo(AttemptResult.succeeded());
             warm.add(attempt.millis());
         }
         List<Long> sorted = warm.stream().sorted().toList();
-        Matcher sparkStart = Pattern.compile("Spark session ready in (\\d+) ms")
-                .matcher(SharedSpark.firstAttemptLog());
-        System.out.printf("TIMING first SQL attempt (Spark start included): %d ms, of which Spark start %s ms%n",
+        Matcher sparkStart = Pattern.compile("Spark session ready in (\\d+) ms").matcher(SharedSpark.firstAttemptLog());
+        System.out.printf(
+                "TIMING first SQL attempt (Spark start included): %d ms, of which Spark start %s ms%n",
                 first, sparkStart.find() ? sparkStart.group(1) : "?");
         System.out.println("TIMING the first attempt's log:\n" + SharedSpark.firstAttemptLog());
-        System.out.printf("TIMING warm small SQL attempts: %s ms, median %d ms, min %d ms, max %d ms%n", warm,
-                sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1));
+        System.out.printf(
+                "TIMING warm small SQL attempts: %s ms, median %d ms, min %d ms, max %d ms%n",
+                warm, sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1));
     }
 }

@@ -38,7 +38,8 @@ class LoggingSetupTest {
     @AfterEach
     void release() {
         dagScheduler.setLevel(dagSchedulerLevel);
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        ((LoggerContext) LoggerFactory.getILoggerFactory())
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
                 .detachAppender(events);
     }
 
@@ -53,8 +54,8 @@ class LoggingSetupTest {
 
         SharedSpark.spark().sparkContext().cancelJobGroup("kindling-logging-check");
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events.list)
-                .anySatisfy(event -> {
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(events.list).anySatisfy(event -> {
                     assertThat(event.getLoggerName()).isEqualTo("org.apache.spark.scheduler.DAGScheduler");
                     assertThat(event.getFormattedMessage()).contains("kindling-logging-check");
                 }));

@@ -43,7 +43,8 @@ class ParamInjectionSparkTest {
     private List<Row> echo(String value) {
         Path people = writePeople(dir.resolve("in/people.json"));
         Path out = dir.resolve("out/" + Integer.toHexString(value.hashCode()));
-        ParseResult parsed = new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("echo.yml"), """
+        ParseResult parsed =
+                new PipelineParser(ParserOptions.lenient()).parse(dir.resolve("echo.yml"), """
                 pipeline: echo
                 params: {name: {type: string, default: nobody}}
                 tasks:
@@ -55,8 +56,11 @@ class ParamInjectionSparkTest {
         assertThat(parsed.problems()).isEmpty();
         Pipeline pipeline = parsed.pipeline().orElseThrow();
         Map<String, String> params = pipeline.paramsFor(Map.of("name", value));
-        TaskBody body = pipeline.tasks().get(0).body().render(TemplateContext.of(pipeline, "run-1",
-                Instant.parse("2026-12-03T00:00:00Z"), ZoneOffset.UTC, params));
+        TaskBody body = pipeline.tasks()
+                .get(0)
+                .body()
+                .render(TemplateContext.of(
+                        pipeline, "run-1", Instant.parse("2026-12-03T00:00:00Z"), ZoneOffset.UTC, params));
 
         Path log = dir.resolve("echo.log");
         AttemptResult result = run(executor, request("echo", body, log));

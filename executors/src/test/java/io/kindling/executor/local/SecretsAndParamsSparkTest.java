@@ -52,10 +52,21 @@ class SecretsAndParamsSparkTest {
         assertThat(parsed.problems()).isEmpty();
         Pipeline pipeline = parsed.pipeline().orElseThrow();
         Map<String, String> params = pipeline.paramsFor(given);
-        RenderedTask rendered = RenderedTask.of(pipeline.tasks().get(0), TemplateContext.of(pipeline, "run-1",
-                Instant.parse("2026-12-03T00:00:00Z"), ZoneOffset.UTC, params), STORE);
-        return new AttemptRequest("a-" + UUID.randomUUID(), "run-1", pipeline.id(), "t", 1, rendered.body(), params,
-                rendered.sparkConf(), log, Redactor.of(rendered.secretValues()));
+        RenderedTask rendered = RenderedTask.of(
+                pipeline.tasks().get(0),
+                TemplateContext.of(pipeline, "run-1", Instant.parse("2026-12-03T00:00:00Z"), ZoneOffset.UTC, params),
+                STORE);
+        return new AttemptRequest(
+                "a-" + UUID.randomUUID(),
+                "run-1",
+                pipeline.id(),
+                "t",
+                1,
+                rendered.body(),
+                params,
+                rendered.sparkConf(),
+                log,
+                Redactor.of(rendered.secretValues()));
     }
 
     @Test
@@ -77,7 +88,8 @@ class SecretsAndParamsSparkTest {
                     output: {format: json, path: "%s", mode: overwrite}
                 """.formatted(people, out), Map.of("min_age", "30", "region", "us"), log);
 
-        assertThat(request.sparkConf()).containsEntry("spark.kindling.test.region", "us")
+        assertThat(request.sparkConf())
+                .containsEntry("spark.kindling.test.region", "us")
                 .containsEntry("spark.kindling.test.pw", TOKEN);
         AttemptResult result = run(executor, request);
 
@@ -86,7 +98,9 @@ class SecretsAndParamsSparkTest {
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).<Long>getAs("n")).isEqualTo(3L); // 36, 41 and 85
         assertThat(rows.get(0).<Long>getAs("m")).isEqualTo(30L);
-        assertThat(read(log)).contains("parameter markers").contains("spark.kindling.test.region=us")
+        assertThat(read(log))
+                .contains("parameter markers")
+                .contains("spark.kindling.test.region=us")
                 .doesNotContain(TOKEN);
     }
 

@@ -34,8 +34,7 @@ final class SharedSpark {
     private static Path workDir;
     private static long firstAttemptMillis;
 
-    private SharedSpark() {
-    }
+    private SharedSpark() {}
 
     /** The shared executor, with Spark started. */
     static synchronized LocalSparkExecutor executor() {
@@ -51,7 +50,8 @@ final class SharedSpark {
             Timed first = timed(executor, request("first", smallQuery(people), workDir.resolve("first.log")));
             firstAttemptMillis = first.millis();
             if (first.result().outcome() != AttemptResult.Outcome.SUCCEEDED) {
-                throw new IllegalStateException("the first attempt failed: " + first.result().error());
+                throw new IllegalStateException(
+                        "the first attempt failed: " + first.result().error());
             }
         }
         return executor;
@@ -78,11 +78,10 @@ final class SharedSpark {
      * their files in temporary folders, so the SQL guard allows the temporary folder unless told otherwise.
      */
     static LocalSparkExecutor newExecutor(String name, Path workDir, Map<String, String> options) {
-        Map<String, String> all = new HashMap<>(Map.of("master", MASTER, "stopSparkOnClose", "false",
-                "allowedRoots", System.getProperty("java.io.tmpdir")));
+        Map<String, String> all = new HashMap<>(Map.of(
+                "master", MASTER, "stopSparkOnClose", "false", "allowedRoots", System.getProperty("java.io.tmpdir")));
         all.putAll(options);
-        return new LocalSparkExecutor(new ExecutorConfig(name, "local", 4, workDir, Map.of(), all),
-                Clock.systemUTC());
+        return new LocalSparkExecutor(new ExecutorConfig(name, "local", 4, workDir, Map.of(), all), Clock.systemUTC());
     }
 
     static AttemptRequest request(String taskId, TaskBody body, Path logFile) {
@@ -90,8 +89,16 @@ final class SharedSpark {
     }
 
     static AttemptRequest request(String taskId, TaskBody body, Map<String, String> sparkConf, Path logFile) {
-        return new AttemptRequest(taskId + "-" + UUID.randomUUID(), "run-1", "test_pipeline", taskId, 1, body,
-                Map.of("min_age", "21"), sparkConf, logFile);
+        return new AttemptRequest(
+                taskId + "-" + UUID.randomUUID(),
+                "run-1",
+                "test_pipeline",
+                taskId,
+                1,
+                body,
+                Map.of("min_age", "21"),
+                sparkConf,
+                logFile);
     }
 
     static AttemptResult run(LocalSparkExecutor executor, AttemptRequest request) {
@@ -100,18 +107,20 @@ final class SharedSpark {
 
     static AttemptResult awaitResult(AttemptHandle handle) {
         CompletableFuture<AttemptResult> result = handle.result().toCompletableFuture();
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20)).until(result::isDone);
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(20))
+                .until(result::isDone);
         return result.join();
     }
 
-    record Timed(AttemptResult result, long millis) {
-    }
+    record Timed(AttemptResult result, long millis) {}
 
     /** Runs an attempt, timed from start() to the moment its result completes (not to when a poll sees it). */
     static Timed timed(LocalSparkExecutor executor, AttemptRequest request) {
         long started = System.nanoTime();
         AttemptHandle handle = executor.start(request);
-        CompletableFuture<Long> ended = handle.result().thenApply(result -> System.nanoTime()).toCompletableFuture();
+        CompletableFuture<Long> ended =
+                handle.result().thenApply(result -> System.nanoTime()).toCompletableFuture();
         AttemptResult result = awaitResult(handle);
         return new Timed(result, (ended.join() - started) / 1_000_000);
     }
@@ -126,8 +135,10 @@ final class SharedSpark {
 
     /** Reads people.json, keeps the adults, selects two columns: the warm-attempt benchmark. */
     static TaskBody.Sql smallQuery(Path people) {
-        return sql("SELECT name.first AS first_name, age FROM people WHERE age > 21 ORDER BY age",
-                Map.of("people", json(people.toString())), Optional.empty());
+        return sql(
+                "SELECT name.first AS first_name, age FROM people WHERE age > 21 ORDER BY age",
+                Map.of("people", json(people.toString())),
+                Optional.empty());
     }
 
     static DataRef json(String path) {
@@ -159,7 +170,8 @@ final class SharedSpark {
 
     private static void deleteRecursively(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             // best effort, at JVM exit
         }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkGuardRuleTest {
     @TempDir
     static Path tmp;
+
     private static Path root;
     private static Path extra;
     private static Path outside;
@@ -38,8 +39,8 @@ class SparkGuardRuleTest {
     /** A session as an attempt gets it: roots {@code root} (its workDir) and {@code extra}. */
     private static SparkSession session(boolean allowUnsafeSql) {
         SparkSession session = SharedSpark.spark().newSession();
-        SparkGuard.setForSession(session, SparkGuard.sessionConf(root,
-                new GuardOptions(List.of(extra.toString()), allowUnsafeSql)));
+        SparkGuard.setForSession(
+                session, SparkGuard.sessionConf(root, new GuardOptions(List.of(extra.toString()), allowUnsafeSql)));
         return session;
     }
 
@@ -56,7 +57,8 @@ class SparkGuardRuleTest {
         refused("SELECT reflect('java.lang.System', 'getenv', 'HOME')", "refuses reflect(): it calls Java methods");
         refused("SELECT java_method('java.lang.System', 'getenv', 'HOME')", "refuses java_method()");
         refused("SELECT try_reflect('java.lang.System', 'exit', 0)", "refuses try_reflect()");
-        refused("SELECT id FROM range(3) WHERE id IN (SELECT length(reflect('java.util.UUID', 'randomUUID')))",
+        refused(
+                "SELECT id FROM range(3) WHERE id IN (SELECT length(reflect('java.util.UUID', 'randomUUID')))",
                 "refuses reflect()");
         refused("CREATE TEMP VIEW uuids AS SELECT reflect('java.util.UUID', 'randomUUID') AS u", "refuses reflect()");
     }
@@ -66,8 +68,7 @@ class SparkGuardRuleTest {
         refused("SELECT TRANSFORM(1) USING 'id' AS (o)", "refuses TRANSFORM ... USING: it runs shell commands");
         Path marker = outside.resolve("transform-ran");
 
-        refused("SELECT TRANSFORM(id) USING 'cat >/dev/null; touch " + marker + "' AS (o) FROM range(1)",
-                "TRANSFORM");
+        refused("SELECT TRANSFORM(id) USING 'cat >/dev/null; touch " + marker + "' AS (o) FROM range(1)", "TRANSFORM");
 
         assertThat(marker).doesNotExist();
     }
@@ -77,9 +78,11 @@ class SparkGuardRuleTest {
         Path victim = Files.createDirectories(root.resolve("victim"));
         Files.writeString(victim.resolve("keep-me.txt"), "kept");
 
-        refused("INSERT OVERWRITE DIRECTORY '" + victim + "' USING text SELECT 'gone'",
+        refused(
+                "INSERT OVERWRITE DIRECTORY '" + victim + "' USING text SELECT 'gone'",
                 "refuses INSERT OVERWRITE DIRECTORY");
-        refused("INSERT OVERWRITE DIRECTORY '" + outside.resolve("x") + "' USING text SELECT 1",
+        refused(
+                "INSERT OVERWRITE DIRECTORY '" + outside.resolve("x") + "' USING text SELECT 1",
                 "INSERT OVERWRITE DIRECTORY");
 
         assertThat(victim.resolve("keep-me.txt")).hasContent("kept");
@@ -90,9 +93,11 @@ class SparkGuardRuleTest {
     void filesOutsideTheRootsAreNotRead() {
         refused("SELECT * FROM text.`/etc/passwd`", "refuses SQL on files (text.`/etc/passwd`)");
         refused("SELECT * FROM text.`file:/etc/passwd`", "refuses SQL on files");
-        refused("CREATE TEMP VIEW passwd USING text OPTIONS (path '/etc/passwd')",
+        refused(
+                "CREATE TEMP VIEW passwd USING text OPTIONS (path '/etc/passwd')",
                 "refuses the path option '/etc/passwd': it is outside the allowed roots");
-        refused("CREATE TEMPORARY VIEW passwd2 USING text OPTIONS (path 'file:///etc/../etc/passwd')",
+        refused(
+                "CREATE TEMPORARY VIEW passwd2 USING text OPTIONS (path 'file:///etc/../etc/passwd')",
                 "outside the allowed roots");
         assertThat(guarded.catalog().tableExists("passwd")).isFalse();
         refused("CREATE TABLE passwd_table USING text OPTIONS (path '/etc/passwd')", "outside the allowed roots");
@@ -105,21 +110,27 @@ class SparkGuardRuleTest {
         v2.conf().set("spark.sql.sources.useV1SourceList", "");
 
         assertThatThrownBy(() -> v2.read().format("text").load("/etc/passwd").collect())
-                .satisfies(e -> assertThat(Failures.message(e)).startsWith("Kindling's SQL guard refuses")
-                        .contains("'/etc/passwd'").contains("outside the allowed roots"));
+                .satisfies(e -> assertThat(Failures.message(e))
+                        .startsWith("Kindling's SQL guard refuses")
+                        .contains("'/etc/passwd'")
+                        .contains("outside the allowed roots"));
     }
 
     @Test
     void tablesCannotBeLocatedOutsideTheRoots() throws Exception {
         Path location = outside.resolve("t");
-        refused("CREATE TABLE outside_t (id INT) USING parquet LOCATION '" + location + "'",
+        refused(
+                "CREATE TABLE outside_t (id INT) USING parquet LOCATION '" + location + "'",
                 "refuses the table location");
-        refused("CREATE TABLE dotdot_t (id INT) USING parquet LOCATION '" + root.resolve("../outside/t2") + "'",
+        refused(
+                "CREATE TABLE dotdot_t (id INT) USING parquet LOCATION '" + root.resolve("../outside/t2") + "'",
                 "outside the allowed roots");
         Files.createSymbolicLink(root.resolve("link"), outside);
-        refused("CREATE TABLE link_t (id INT) USING parquet LOCATION '" + root.resolve("link/t3") + "'",
+        refused(
+                "CREATE TABLE link_t (id INT) USING parquet LOCATION '" + root.resolve("link/t3") + "'",
                 "outside the allowed roots");
-        refused("CREATE TABLE ctas_t USING parquet LOCATION '" + outside.resolve("t4") + "' AS SELECT 1 AS id",
+        refused(
+                "CREATE TABLE ctas_t USING parquet LOCATION '" + outside.resolve("t4") + "' AS SELECT 1 AS id",
                 "outside the allowed roots");
 
         assertThat(guarded.catalog().tableExists("outside_t")).isFalse();
@@ -138,7 +149,8 @@ class SparkGuardRuleTest {
         refused("INSERT OVERWRITE TABLE made_unsafe SELECT 3", "outside the allowed roots");
         refused("SELECT * FROM made_unsafe", "outside the allowed roots");
 
-        assertThat(unsafe.sql("SELECT id FROM made_unsafe").collectAsList()).extracting(r -> r.getInt(0))
+        assertThat(unsafe.sql("SELECT id FROM made_unsafe").collectAsList())
+                .extracting(r -> r.getInt(0))
                 .containsExactly(1);
     }
 
@@ -148,7 +160,8 @@ class SparkGuardRuleTest {
         refused("EXECUTE IMMEDIATE 'SELECT 1'", "refuses EXECUTE IMMEDIATE");
         refused("ADD JAR '" + jar + "'", "refuses ADD JAR/FILE/ARCHIVE");
         refused("ADD FILE '/etc/passwd'", "refuses ADD JAR/FILE/ARCHIVE");
-        refused("CREATE FUNCTION evil AS 'com.example.Evil' USING JAR '" + jar + "'",
+        refused(
+                "CREATE FUNCTION evil AS 'com.example.Evil' USING JAR '" + jar + "'",
                 "refuses CREATE FUNCTION ... USING JAR");
     }
 
@@ -175,17 +188,21 @@ class SparkGuardRuleTest {
             String table = folder.getFileName().toString();
             guarded.sql("CREATE TABLE " + table + " (id INT) USING parquet LOCATION '" + folder + "'");
             guarded.sql("INSERT INTO " + table + " VALUES (7)");
-            assertThat(guarded.sql("SELECT id FROM " + table).collectAsList()).extracting(r -> r.getInt(0))
+            assertThat(guarded.sql("SELECT id FROM " + table).collectAsList())
+                    .extracting(r -> r.getInt(0))
                     .containsExactly(7);
             guarded.sql("CREATE TEMP VIEW v_" + table + " USING parquet OPTIONS (path 'file:" + folder + "')");
-            assertThat(guarded.sql("SELECT count(*) FROM v_" + table).first().getLong(0)).isEqualTo(1);
+            assertThat(guarded.sql("SELECT count(*) FROM v_" + table).first().getLong(0))
+                    .isEqualTo(1);
         }
         // a managed table lives in Spark's warehouse, which is always allowed
         guarded.sql("CREATE TABLE managed_guarded (id INT) USING parquet");
         guarded.sql("INSERT INTO managed_guarded VALUES (1), (2)");
-        assertThat(guarded.sql("SELECT sum(id) FROM managed_guarded").first().getLong(0)).isEqualTo(3);
+        assertThat(guarded.sql("SELECT sum(id) FROM managed_guarded").first().getLong(0))
+                .isEqualTo(3);
         // and plain queries do not notice the guard
-        List<Row> rows = guarded.sql("SELECT count(*) FROM range(1000) WHERE hash(id) = 42").collectAsList();
+        List<Row> rows = guarded.sql("SELECT count(*) FROM range(1000) WHERE hash(id) = 42")
+                .collectAsList();
         assertThat(rows).hasSize(1);
     }
 
@@ -193,7 +210,8 @@ class SparkGuardRuleTest {
     void allowUnsafeSqlTurnsTheGuardOff() {
         SparkSession unsafe = session(true);
 
-        Row row = unsafe.sql("SELECT reflect('java.lang.String', 'valueOf', 42)").first();
+        Row row =
+                unsafe.sql("SELECT reflect('java.lang.String', 'valueOf', 42)").first();
 
         assertThat(row.getString(0)).isEqualTo("42");
     }
@@ -201,7 +219,8 @@ class SparkGuardRuleTest {
     private static void refused(String sql, String message) {
         assertThatThrownBy(() -> guarded.sql(sql).collect())
                 .satisfies(e -> assertThat(Failures.rootCause(e)).isInstanceOf(SqlGuardException.class))
-                .satisfies(e -> assertThat(Failures.message(e)).startsWith("Kindling's SQL guard refuses")
+                .satisfies(e -> assertThat(Failures.message(e))
+                        .startsWith("Kindling's SQL guard refuses")
                         .contains(message));
     }
 }

@@ -33,23 +33,32 @@ class SparkProcessExecutorTest {
 
     @TempDir
     static Path workDir;
+
     private static Executor executor;
 
     @BeforeAll
     static void start() {
-        executor = new LocalSparkExecutorFactory().create(new ExecutorConfig("isolated", "local", 3, workDir,
-                Map.of("spark.sql.shuffle.partitions", "2"),
-                Map.of("master", "local[2]", "heap", "512m", "cancelGraceSeconds", "3")));
+        executor = new LocalSparkExecutorFactory()
+                .create(new ExecutorConfig(
+                        "isolated",
+                        "local",
+                        3,
+                        workDir,
+                        Map.of("spark.sql.shuffle.partitions", "2"),
+                        Map.of("master", "local[2]", "heap", "512m", "cancelGraceSeconds", "3")));
     }
 
     @AfterAll
     static void stop() {
         executor.close();
-        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive))
+                .isEmpty();
     }
 
     private static AttemptResult resultOf(AttemptHandle handle) {
-        return handle.result().toCompletableFuture().orTimeout(SPARK.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+        return handle.result()
+                .toCompletableFuture()
+                .orTimeout(SPARK.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
                 .join();
     }
 
@@ -58,7 +67,8 @@ class SparkProcessExecutorTest {
     }
 
     private static long sparkPid() {
-        return await().atMost(SPARK).until(((SparkProcessExecutor) executor)::pid, OptionalLong::isPresent)
+        return await().atMost(SPARK)
+                .until(((SparkProcessExecutor) executor)::pid, OptionalLong::isPresent)
                 .getAsLong();
     }
 
@@ -71,7 +81,8 @@ class SparkProcessExecutorTest {
 
         assertThat(resultOf(first)).isEqualTo(AttemptResult.succeeded());
         assertThat(resultOf(second)).isEqualTo(AttemptResult.succeeded());
-        assertThat(first.sparkApplicationId()).hasValueSatisfying(id -> assertThat(id).startsWith("local-"));
+        assertThat(first.sparkApplicationId())
+                .hasValueSatisfying(id -> assertThat(id).startsWith("local-"));
         assertThat(workDir.resolve("logs/b.log")).content().contains("attempt succeeded in");
         assertThat(sparkPid()).isNotEqualTo(ProcessHandle.current().pid());
         assertThat(executor.health().message()).startsWith("Spark process " + sparkPid() + " up ");
@@ -80,39 +91,47 @@ class SparkProcessExecutorTest {
 
     @Test
     void aTaskThatExitsFailsItsAttemptAndTheNextOneRuns() {
-        AttemptRequest exits = request("exits", new TaskBody.JavaClass(Exits.class.getName(), Map.of("status", "3")),
+        AttemptRequest exits = request(
+                "exits",
+                new TaskBody.JavaClass(Exits.class.getName(), Map.of("status", "3")),
                 workDir.resolve("logs/exits.log"));
 
         AttemptResult result = resultOf(executor.start(exits));
 
         assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
-                .startsWith("the Spark process exited with status 3").endsWith("the attempt is retried by its policy"));
+        assertThat(result.error())
+                .hasValueSatisfying(error -> assertThat(error)
+                        .startsWith("the Spark process exited with status 3")
+                        .endsWith("the attempt is retried by its policy"));
         assertThat(workDir.resolve("logs/exits.log")).content().contains("the Spark process exited with status 3");
-        assertThat(resultOf(executor.start(sqlAttempt("after-exit", "SELECT 1")))).isEqualTo(AttemptResult.succeeded());
+        assertThat(resultOf(executor.start(sqlAttempt("after-exit", "SELECT 1"))))
+                .isEqualTo(AttemptResult.succeeded());
         assertThat(executor.gauges().get("spark.process.restarts")).isGreaterThanOrEqualTo(1.0);
     }
 
     @Test
     void runningOutOfMemoryIsSaidSo() {
-        AttemptResult result = resultOf(executor.start(sqlAttempt("oom",
-                "SELECT size(collect_list(repeat('x', 1000000))) AS n FROM range(200000)")));
+        AttemptResult result = resultOf(executor.start(
+                sqlAttempt("oom", "SELECT size(collect_list(repeat('x', 1000000))) AS n FROM range(200000)")));
 
         assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-        assertThat(result.error()).hasValue("the Spark process ran out of memory (heap 512m); the attempt is "
-                + "retried by its policy");
-        assertThat(resultOf(executor.start(sqlAttempt("after-oom", "SELECT 1")))).isEqualTo(AttemptResult.succeeded());
+        assertThat(result.error())
+                .hasValue("the Spark process ran out of memory (heap 512m); the attempt is " + "retried by its policy");
+        assertThat(resultOf(executor.start(sqlAttempt("after-oom", "SELECT 1"))))
+                .isEqualTo(AttemptResult.succeeded());
     }
 
     @Test
     void aCollectTooBigForTheHeapFailsWithSparksErrorAndTheProcessStays() {
         double restarts = executor.gauges().get("spark.process.restarts");
-        AttemptResult result = resultOf(executor.start(request("collects",
-                new TaskBody.JavaClass(CollectsTooMuch.class.getName(), Map.of()), workDir.resolve("logs/c.log"))));
+        AttemptResult result = resultOf(executor.start(request(
+                "collects",
+                new TaskBody.JavaClass(CollectsTooMuch.class.getName(), Map.of()),
+                workDir.resolve("logs/c.log"))));
 
         assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
-        assertThat(result.error()).hasValueSatisfying(error -> assertThat(error)
-                .contains("spark.driver.maxResultSize (64.0 MiB)"));
+        assertThat(result.error())
+                .hasValueSatisfying(error -> assertThat(error).contains("spark.driver.maxResultSize (64.0 MiB)"));
         assertThat(executor.gauges().get("spark.process.restarts")).isEqualTo(restarts);
     }
 
@@ -120,41 +139,50 @@ class SparkProcessExecutorTest {
     void aKilledProcessFailsItsAttemptsWithTheSignal() throws Exception {
         AttemptRequest running = sqlAttempt("killed", LONG_QUERY);
         AttemptHandle handle = executor.start(running);
-        await().atMost(SPARK).until(() -> Files.exists(running.logFile())
-                && Files.readString(running.logFile()).contains(" started ("));
+        await().atMost(SPARK)
+                .until(() -> Files.exists(running.logFile())
+                        && Files.readString(running.logFile()).contains(" started ("));
 
         ProcessHandle.of(sparkPid()).orElseThrow().destroyForcibly();
 
         AttemptResult result = resultOf(handle);
-        assertThat(result.error()).hasValue("the Spark process was killed by signal 9; the attempt is retried by "
-                + "its policy");
-        assertThat(resultOf(executor.start(sqlAttempt("after-kill", "SELECT 1")))).isEqualTo(AttemptResult.succeeded());
+        assertThat(result.error())
+                .hasValue("the Spark process was killed by signal 9; the attempt is retried by " + "its policy");
+        assertThat(resultOf(executor.start(sqlAttempt("after-kill", "SELECT 1"))))
+                .isEqualTo(AttemptResult.succeeded());
     }
 
     @Test
     void cancelStopsALongQueryAndTheProcessStays() {
         AttemptRequest running = sqlAttempt("cancelled", LONG_QUERY);
         AttemptHandle handle = executor.start(running);
-        await().atMost(SPARK).until(() -> Files.exists(running.logFile())
-                && Files.readString(running.logFile()).contains(" started ("));
+        await().atMost(SPARK)
+                .until(() -> Files.exists(running.logFile())
+                        && Files.readString(running.logFile()).contains(" started ("));
         long pid = sparkPid();
 
         handle.cancel("timed out after 1h");
 
-        assertThat(handle.result().toCompletableFuture().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join())
+        assertThat(handle.result()
+                        .toCompletableFuture()
+                        .orTimeout(20, java.util.concurrent.TimeUnit.SECONDS)
+                        .join())
                 .isEqualTo(AttemptResult.cancelled("timed out after 1h"));
         assertThat(sparkPid()).isEqualTo(pid);
     }
 
     @Test
     void anAttemptThatIgnoresCancelGetsTheProcessRestarted() {
-        AttemptRequest ignoresCancel = request("stubborn", new TaskBody.JavaClass(IgnoresCancel.class.getName(),
-                Map.of()), workDir.resolve("logs/stubborn.log"));
+        AttemptRequest ignoresCancel = request(
+                "stubborn",
+                new TaskBody.JavaClass(IgnoresCancel.class.getName(), Map.of()),
+                workDir.resolve("logs/stubborn.log"));
         AttemptHandle stubborn = executor.start(ignoresCancel);
         AttemptRequest bystander = sqlAttempt("bystander", LONG_QUERY);
         AttemptHandle other = executor.start(bystander);
-        await().atMost(SPARK).until(() -> Files.exists(bystander.logFile())
-                && Files.readString(bystander.logFile()).contains(" started ("));
+        await().atMost(SPARK)
+                .until(() -> Files.exists(bystander.logFile())
+                        && Files.readString(bystander.logFile()).contains(" started ("));
         long pid = sparkPid();
 
         stubborn.cancel("cancelled by ops");
@@ -162,9 +190,11 @@ class SparkProcessExecutorTest {
         CompletableFuture<AttemptResult> result = stubborn.result().toCompletableFuture();
         assertThat(result.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join())
                 .isEqualTo(AttemptResult.cancelled("cancelled by ops"));
-        assertThat(resultOf(other).error()).hasValue("the Spark process was restarted: attempt "
-                + ignoresCancel.attemptId() + " did not stop within 3 s of being cancelled; the attempt is retried by "
-                + "its policy");
+        assertThat(resultOf(other).error())
+                .hasValue("the Spark process was restarted: attempt "
+                        + ignoresCancel.attemptId()
+                        + " did not stop within 3 s of being cancelled; the attempt is retried by "
+                        + "its policy");
         await().atMost(SPARK).until(() -> sparkPid() != pid);
     }
 }

@@ -24,12 +24,10 @@ class SparkProcessTest {
     private final CompletableFuture<String> exited = new CompletableFuture<>();
     private final SparkProcess.Listener listener = new SparkProcess.Listener() {
         @Override
-        public void result(SparkProcess process, String attemptId, AttemptResult result, Optional<String> appId) {
-        }
+        public void result(SparkProcess process, String attemptId, AttemptResult result, Optional<String> appId) {}
 
         @Override
-        public void status(SparkProcess process, JsonNode status) {
-        }
+        public void status(SparkProcess process, JsonNode status) {}
 
         @Override
         public void exited(SparkProcess process, String why) {
@@ -38,19 +36,22 @@ class SparkProcessTest {
     };
 
     private SparkProcess start() throws IOException {
-        ObjectNode config = AgentFrames.message("config").put("name", "solo").put("slots", 1)
+        ObjectNode config = AgentFrames.message("config")
+                .put("name", "solo")
+                .put("slots", 1)
                 .put("work_dir", workDir.toString());
         config.set("spark_conf", AgentFrames.JSON.valueToTree(Map.of()));
         config.set("options", AgentFrames.JSON.valueToTree(Map.of("mode", "in-process", "master", "local[1]")));
-        return SparkProcess.start("solo", workDir, "512m", List.of(), Map.of(), config, Duration.ofSeconds(60),
-                listener);
+        return SparkProcess.start(
+                "solo", workDir, "512m", List.of(), Map.of(), config, Duration.ofSeconds(60), listener);
     }
 
     @Test
     void theProcessExitsByItselfWhenTheDaemonGoesAway() throws IOException {
         SparkProcess process = start();
         ProcessHandle handle = ProcessHandle.of(process.pid()).orElseThrow();
-        assertThat(handle.parent().map(ProcessHandle::pid)).hasValue(ProcessHandle.current().pid());
+        assertThat(handle.parent().map(ProcessHandle::pid))
+                .hasValue(ProcessHandle.current().pid());
 
         process.disconnect();
 

@@ -28,13 +28,15 @@ class SparkProcessWarmUpTest {
 
     @TempDir
     Path workDir;
+
     private Executor executor;
 
     private Executor create(Map<String, String> more) {
         Map<String, String> options = new java.util.HashMap<>(Map.of("master", "local[1]", "heap", "512m"));
         options.putAll(more);
-        executor = new LocalSparkExecutorFactory().create(new ExecutorConfig("warm", "local", 1, workDir,
-                Map.of("spark.sql.shuffle.partitions", "1"), options));
+        executor = new LocalSparkExecutorFactory()
+                .create(new ExecutorConfig(
+                        "warm", "local", 1, workDir, Map.of("spark.sql.shuffle.partitions", "1"), options));
         return executor;
     }
 
@@ -43,7 +45,8 @@ class SparkProcessWarmUpTest {
         if (executor != null) {
             executor.close();
         }
-        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive))
+                .isEmpty();
     }
 
     @Test
@@ -51,8 +54,8 @@ class SparkProcessWarmUpTest {
         // what a Spark process killed during its warm-up left behind: the next warm-up deletes it
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        Path leftover = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
-                "kindling-warm-up-" + gone.pid() + "-1", "out"));
+        Path leftover = Files.createDirectories(
+                Path.of(System.getProperty("java.io.tmpdir"), "kindling-warm-up-" + gone.pid() + "-1", "out"));
         Executor warm = create(Map.of());
         assertThat(warm.gauges()).containsEntry("spark.process.up", 0.0).containsEntry("spark.process.warm", 0.0);
 
@@ -68,8 +71,11 @@ class SparkProcessWarmUpTest {
                     .noneMatch(name -> name.startsWith("kindling-warm-up-" + child + "-"));
         }
         Path log = workDir.resolve("logs/first.log");
-        AttemptResult first = warm.start(request("first", sql("SELECT 1 AS one"), log)).result()
-                .toCompletableFuture().orTimeout(SPARK.toSeconds(), TimeUnit.SECONDS).join();
+        AttemptResult first = warm.start(request("first", sql("SELECT 1 AS one"), log))
+                .result()
+                .toCompletableFuture()
+                .orTimeout(SPARK.toSeconds(), TimeUnit.SECONDS)
+                .join();
         assertThat(first).isEqualTo(AttemptResult.succeeded());
         assertThat(log).content().contains("Spark application local-").doesNotContain("starting Spark");
     }
@@ -80,12 +86,16 @@ class SparkProcessWarmUpTest {
 
         lazy.daemonReady();
 
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
                 .until(((SparkProcessExecutor) lazy)::pid, OptionalLong::isEmpty);
         assertThat(lazy.gauges()).containsEntry("spark.process.up", 0.0);
         Path log = workDir.resolve("logs/lazy.log");
-        AttemptResult first = lazy.start(request("lazy", sql("SELECT 1 AS one"), log)).result()
-                .toCompletableFuture().orTimeout(SPARK.toSeconds(), TimeUnit.SECONDS).join();
+        AttemptResult first = lazy.start(request("lazy", sql("SELECT 1 AS one"), log))
+                .result()
+                .toCompletableFuture()
+                .orTimeout(SPARK.toSeconds(), TimeUnit.SECONDS)
+                .join();
         assertThat(first).isEqualTo(AttemptResult.succeeded());
         assertThat(log).content().contains("starting Spark");
     }

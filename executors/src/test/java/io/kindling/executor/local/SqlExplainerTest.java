@@ -40,9 +40,15 @@ class SqlExplainerTest {
         ParseResult result = new PipelineParser(ParserOptions.lenient()).parse(file);
         assertThat(result.problems()).isEmpty();
         Pipeline p = result.pipeline().orElseThrow();
-        return new SqlExplainer(spark, dir, new GuardOptions(List.of(), false)).explain(p,
-                TemplateContext.of(p, "validate", Instant.parse("2026-03-29T00:00:00Z"), ZoneOffset.UTC,
-                        p.exampleParams()));
+        return new SqlExplainer(spark, dir, new GuardOptions(List.of(), false))
+                .explain(
+                        p,
+                        TemplateContext.of(
+                                p,
+                                "validate",
+                                Instant.parse("2026-03-29T00:00:00Z"),
+                                ZoneOffset.UTC,
+                                p.exampleParams()));
     }
 
     private static final String HEADER = """
@@ -80,7 +86,9 @@ class SqlExplainerTest {
         assertThat(typo.column()).isEqualTo(8);
 
         assertThat(findings.get(2).outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(findings.get(2).message()).contains("TABLE_OR_VIEW_NOT_FOUND").contains("orders");
+        assertThat(findings.get(2).message())
+                .contains("TABLE_OR_VIEW_NOT_FOUND")
+                .contains("orders");
         assertThat(findings.get(3).outcome()).isEqualTo(Outcome.FAILED);
         assertThat(findings.get(3).message()).contains("PARSE_SYNTAX_ERROR");
     }
@@ -117,7 +125,9 @@ class SqlExplainerTest {
                     sql: SELECT nothing FROM adults
                 """);
         assertThat(findings.get(0).outcome()).isEqualTo(Outcome.SKIPPED);
-        assertThat(findings.get(0).message()).contains("data/out/adults/2026-03-29").contains("does not exist");
+        assertThat(findings.get(0).message())
+                .contains("data/out/adults/2026-03-29")
+                .contains("does not exist");
     }
 
     @Test
@@ -132,16 +142,19 @@ class SqlExplainerTest {
                     output: {format: jdbc, path: o, options: {password: "{{ secrets.DB_PW }}"}}
                 """);
 
-        assertThat(findings).extracting(Finding::taskId, Finding::outcome).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("jdbc", Outcome.SKIPPED),
-                org.assertj.core.groups.Tuple.tuple("out", Outcome.OK));
+        assertThat(findings)
+                .extracting(Finding::taskId, Finding::outcome)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("jdbc", Outcome.SKIPPED),
+                        org.assertj.core.groups.Tuple.tuple("out", Outcome.OK));
         assertThat(findings.get(0).message()).isEqualTo("input 't' uses {{ secrets... }}, which are not read here");
     }
 
     @Test
     void sqlFileFindingsNameTheFileAndItsLine() throws IOException {
         Files.createDirectories(dir.resolve("sql"));
-        Files.writeString(dir.resolve("sql/q.sql"), "-- a comment\nSELECT 1 AS one;\n\nSELECT missing_col\nFROM people");
+        Files.writeString(
+                dir.resolve("sql/q.sql"), "-- a comment\nSELECT 1 AS one;\n\nSELECT missing_col\nFROM people");
         List<Finding> findings = explain(HEADER + """
                   - id: from_file
                     inputs: {people: {format: json, path: data/people.json}}

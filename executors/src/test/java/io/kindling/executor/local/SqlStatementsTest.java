@@ -26,15 +26,14 @@ class SqlStatementsTest {
 
     @Test
     void keepsSemicolonsInStringLiterals() {
-        assertThat(split("SELECT 'a;b', \"c;d\"; SELECT 2"))
-                .containsExactly("SELECT 'a;b', \"c;d\"", "SELECT 2");
+        assertThat(split("SELECT 'a;b', \"c;d\"; SELECT 2")).containsExactly("SELECT 'a;b', \"c;d\"", "SELECT 2");
     }
 
     @Test
     void backslashEscapesAQuoteInsideAString() {
         assertThat(split("SELECT 'it\\'s; fine'; SELECT \"say \\\"hi;\\\"\"; SELECT 'ends with \\\\'; SELECT 4"))
-                .containsExactly("SELECT 'it\\'s; fine'", "SELECT \"say \\\"hi;\\\"\"", "SELECT 'ends with \\\\'",
-                        "SELECT 4");
+                .containsExactly(
+                        "SELECT 'it\\'s; fine'", "SELECT \"say \\\"hi;\\\"\"", "SELECT 'ends with \\\\'", "SELECT 4");
     }
 
     @Test
@@ -57,8 +56,8 @@ class SqlStatementsTest {
     @Test
     void ignoresSemicolonsInBracketedCommentsIncludingNestedOnes() {
         assertThat(split("SELECT /* a; 'b */ 1; SELECT /* outer /* inner; */ still; comment */ 2; SELECT 3"))
-                .containsExactly("SELECT /* a; 'b */ 1", "SELECT /* outer /* inner; */ still; comment */ 2",
-                        "SELECT 3");
+                .containsExactly(
+                        "SELECT /* a; 'b */ 1", "SELECT /* outer /* inner; */ still; comment */ 2", "SELECT 3");
     }
 
     @Test

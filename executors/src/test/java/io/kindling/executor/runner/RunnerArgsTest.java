@@ -17,19 +17,29 @@ import org.junit.jupiter.api.Test;
 class RunnerArgsTest {
 
     private static AttemptRequest request(TaskBody body) {
-        return new AttemptRequest("r1.t.2", "r1", "p", "t", 2, body, Map.of("day", "2026-11-24"), Map.of(),
-                Path.of("ignored.log"));
+        return new AttemptRequest(
+                "r1.t.2", "r1", "p", "t", 2, body, Map.of("day", "2026-11-24"), Map.of(), Path.of("ignored.log"));
     }
 
     @Test
     void theValuesToMaskReachTheDriver() {
         TaskBody.JavaClass body = new TaskBody.JavaClass("com.example.Load", Map.of("pw", "s3cr3t-value"));
         AttemptRequest plain = request(body);
-        AttemptRequest request = new AttemptRequest(plain.attemptId(), plain.runId(), plain.pipelineId(),
-                plain.taskId(), plain.attemptNumber(), body, plain.params(), Map.of(), plain.logFile(),
+        AttemptRequest request = new AttemptRequest(
+                plain.attemptId(),
+                plain.runId(),
+                plain.pipelineId(),
+                plain.taskId(),
+                plain.attemptNumber(),
+                body,
+                plain.params(),
+                Map.of(),
+                plain.logFile(),
                 Redactor.of(List.of("s3cr3t-value")));
 
-        Redactor decoded = RunnerArgs.decode(new RunnerArgs(request, "/work").encode()).request().redactor();
+        Redactor decoded = RunnerArgs.decode(new RunnerArgs(request, "/work").encode())
+                .request()
+                .redactor();
 
         assertThat(decoded.mask("pw=s3cr3t-value")).isEqualTo("pw=***");
         assertThat(decoded).isEqualTo(request.redactor());
@@ -37,7 +47,8 @@ class RunnerArgsTest {
 
     @Test
     void sqlBodiesWithInputsOutputAndQuotesRoundTrip() {
-        TaskBody.Sql sql = new TaskBody.Sql("SELECT 'it''s; \"quoted\"' AS s, 'ü€' AS u FROM x;\nSELECT 2",
+        TaskBody.Sql sql = new TaskBody.Sql(
+                "SELECT 'it''s; \"quoted\"' AS s, 'ü€' AS u FROM x;\nSELECT 2",
                 Optional.of(Path.of("sql/q.sql")),
                 Map.of("x", new DataRef("csv", "in/x.csv", "error", Map.of("header", "true"))),
                 Optional.of(new DataRef("parquet", "s3a://bucket/out", "overwrite", Map.of())));
@@ -68,7 +79,8 @@ class RunnerArgsTest {
         TaskBody.Sql sql = new TaskBody.Sql("SELECT :i, :s", Optional.empty(), Map.of(), Optional.empty(), args);
 
         TaskBody.Sql decoded = (TaskBody.Sql) RunnerArgs.decode(new RunnerArgs(request(sql), "/w").encode())
-                .request().body();
+                .request()
+                .body();
 
         assertThat(decoded).isEqualTo(sql);
         assertThat(decoded.args().get("l")).isInstanceOf(Long.class);
@@ -78,10 +90,15 @@ class RunnerArgsTest {
     @Test
     void classBodiesRoundTripAndSubmitBodiesAreNotTheRunnersJob() {
         TaskBody.JavaClass body = new TaskBody.JavaClass("com.example.Load", Map.of("day", "2026-11-24"));
-        assertThat(RunnerArgs.decode(new RunnerArgs(request(body), "/w").encode()).request().body()).isEqualTo(body);
+        assertThat(RunnerArgs.decode(new RunnerArgs(request(body), "/w").encode())
+                        .request()
+                        .body())
+                .isEqualTo(body);
 
-        assertThatThrownBy(() -> new RunnerArgs(request(new TaskBody.Submit("app.jar", "com.example.Main",
-                List.of())), "/w").encode()).hasMessageContaining("runs sql and class tasks");
+        assertThatThrownBy(() -> new RunnerArgs(
+                                request(new TaskBody.Submit("app.jar", "com.example.Main", List.of())), "/w")
+                        .encode())
+                .hasMessageContaining("runs sql and class tasks");
         assertThatThrownBy(() -> RunnerArgs.decode("not base64 json!"))
                 .hasMessageStartingWith("the runner's argument is not an encoded task");
     }

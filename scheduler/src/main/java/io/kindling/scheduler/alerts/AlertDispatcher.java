@@ -55,9 +55,14 @@ public final class AlertDispatcher implements Managed {
     private ExecutorService senders;
 
     /** @param env reads the environment variables that hold webhook secrets */
-    public AlertDispatcher(AlertDeliveryDao outbox, Map<String, WebhookConfig> webhooks,
-                           Function<String, String> env, Backoff backoff, Duration retryFor, Duration pollInterval,
-                           Clock clock) {
+    public AlertDispatcher(
+            AlertDeliveryDao outbox,
+            Map<String, WebhookConfig> webhooks,
+            Function<String, String> env,
+            Backoff backoff,
+            Duration retryFor,
+            Duration pollInterval,
+            Clock clock) {
         this.outbox = outbox;
         this.webhooks = Map.copyOf(webhooks);
         this.env = env;
@@ -107,8 +112,10 @@ public final class AlertDispatcher implements Managed {
             for (AlertDelivery d : outbox.due(now, BATCH)) {
                 WebhookConfig webhook = webhooks.get(d.webhook());
                 if (webhook == null || !webhook.enabled()) {
-                    outbox.giveUp(d.deliveryId(), "webhook '" + d.webhook() + "' is "
-                            + (webhook == null ? "not configured" : "off (no url)"));
+                    outbox.giveUp(
+                            d.deliveryId(),
+                            "webhook '" + d.webhook() + "' is "
+                                    + (webhook == null ? "not configured" : "off (no url)"));
                     continue;
                 }
                 Duration timeout = webhook.getTimeout().toJavaDuration();
@@ -131,8 +138,8 @@ public final class AlertDispatcher implements Managed {
             Optional<Integer> status = Optional.empty();
             Optional<String> error = Optional.empty();
             try {
-                HttpResponse<InputStream> response = http.send(request(d, webhook, timeout, started),
-                        HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response =
+                        http.send(request(d, webhook, timeout, started), HttpResponse.BodyHandlers.ofInputStream());
                 status = Optional.of(response.statusCode());
                 String answer;
                 try (InputStream in = response.body()) {
@@ -143,30 +150,47 @@ public final class AlertDispatcher implements Managed {
                             + (answer.isBlank() ? "" : ": " + AlertMessages.excerpt(answer.strip())));
                 }
             } catch (IOException | IllegalArgumentException e) {
-                error = Optional.of(e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                error = Optional.of(
+                        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return; // stopping: the lease runs out and the next start sends it
             }
             Instant ended = now();
-            DeliveryAttempt record = new DeliveryAttempt(d.deliveryId(), attempt, started, status, error,
+            DeliveryAttempt record = new DeliveryAttempt(
+                    d.deliveryId(),
+                    attempt,
+                    started,
+                    status,
+                    error,
                     Duration.between(started, ended).toMillis());
             if (error.isEmpty()) {
                 outbox.recordAttempt(record, DeliveryState.DELIVERED, ended);
-                LOG.info("Alert {} {} delivered to webhook {} (attempt {})", d.eventType(), d.eventId(),
-                        d.webhook(), attempt);
+                LOG.info(
+                        "Alert {} {} delivered to webhook {} (attempt {})",
+                        d.eventType(),
+                        d.eventId(),
+                        d.webhook(),
+                        attempt);
                 return;
             }
             failures.incrementAndGet();
             Instant next = ended.plus(backoff.after(attempt));
             boolean giveUp = next.isAfter(d.retryFrom().plus(retryFor));
             outbox.recordAttempt(record, giveUp ? DeliveryState.FAILED : DeliveryState.PENDING, next);
-            LOG.warn("Alert {} {} to webhook {} failed (attempt {}): {}; {}", d.eventType(), d.eventId(),
-                    d.webhook(), attempt, error.get(), giveUp ? "giving up" : "retrying at " + next);
+            LOG.warn(
+                    "Alert {} {} to webhook {} failed (attempt {}): {}; {}",
+                    d.eventType(),
+                    d.eventId(),
+                    d.webhook(),
+                    attempt,
+                    error.get(),
+                    giveUp ? "giving up" : "retrying at " + next);
         } catch (RuntimeException e) {
-            LOG.warn("Could not record the delivery of alert {}; its lease runs out and it is sent again",
-                    d.deliveryId(), e);
+            LOG.warn(
+                    "Could not record the delivery of alert {}; its lease runs out and it is sent again",
+                    d.deliveryId(),
+                    e);
         } finally {
             MDC.clear();
         }

@@ -13,8 +13,7 @@ public final class AlertMessages {
     /** Slack truncates long fields anyway; an excerpt is what a channel wants. */
     static final int ERROR_EXCERPT = 500;
 
-    private AlertMessages() {
-    }
+    private AlertMessages() {}
 
     public static String body(Format format, String eventJson) {
         if (format == Format.json) {
@@ -40,10 +39,15 @@ public final class AlertMessages {
         String error = errorOf(event);
 
         ObjectNode message = JSON.createObjectNode();
-        message.put("text", title + ": pipeline " + pipeline + ", run " + runId
-                + (task.isEmpty() ? "" : ", task " + task) + " " + url);
+        message.put(
+                "text",
+                title + ": pipeline " + pipeline + ", run " + runId + (task.isEmpty() ? "" : ", task " + task) + " "
+                        + url);
         ArrayNode blocks = message.putArray("blocks");
-        blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text")
+        blocks.addObject()
+                .put("type", "header")
+                .putObject("text")
+                .put("type", "plain_text")
                 .put("text", title + ": " + pipeline);
         ObjectNode fields = blocks.addObject().put("type", "section");
         ArrayNode list = fields.putArray("fields");
@@ -53,7 +57,10 @@ public final class AlertMessages {
             list.addObject().put("type", "mrkdwn").put("text", "*Task*\n" + task);
         }
         if (!error.isEmpty()) {
-            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn")
+            blocks.addObject()
+                    .put("type", "section")
+                    .putObject("text")
+                    .put("type", "mrkdwn")
                     .put("text", "```" + excerpt(error) + "```");
         }
         return message;

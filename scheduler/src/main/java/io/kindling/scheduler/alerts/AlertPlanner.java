@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kindling.dsl.Alerts;
 import io.kindling.dsl.Pipeline;
-import io.kindling.scheduler.model.RunIds;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.RunQueries;
+import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
+import io.kindling.scheduler.model.TaskState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +38,7 @@ public final class AlertPlanner {
     private final String dashboardUrl;
     /** Outbox times are real time, whatever clock the engine runs on: they pace real HTTP requests. */
     private final Clock outboxClock;
+
     private final RunIds ids;
 
     /**
@@ -45,12 +46,13 @@ public final class AlertPlanner {
      * @param defaults what pipelines without {@code alerts:} alert
      * @param history  reads earlier runs (to see a recovery) and a failed run's tasks
      */
-    public AlertPlanner(Set<String> enabled, Alerts defaults, RunQueries history, String dashboardUrl, Clock outboxClock) {
+    public AlertPlanner(
+            Set<String> enabled, Alerts defaults, RunQueries history, String dashboardUrl, Clock outboxClock) {
         this.enabled = Set.copyOf(enabled);
         this.defaults = defaults;
         this.history = history;
-        this.dashboardUrl = dashboardUrl.endsWith("/") ? dashboardUrl.substring(0, dashboardUrl.length() - 1)
-                : dashboardUrl;
+        this.dashboardUrl =
+                dashboardUrl.endsWith("/") ? dashboardUrl.substring(0, dashboardUrl.length() - 1) : dashboardUrl;
         this.outboxClock = outboxClock;
         this.ids = new RunIds(outboxClock);
     }
@@ -64,8 +66,8 @@ public final class AlertPlanner {
         return pipeline.alerts().equals(Alerts.NONE) ? defaults : pipeline.alerts();
     }
 
-    public List<AlertDelivery> runEnded(Pipeline pipeline, String runId, RunState state, Optional<String> error,
-                                        Instant at) {
+    public List<AlertDelivery> runEnded(
+            Pipeline pipeline, String runId, RunState state, Optional<String> error, Instant at) {
         Alerts alerts = alertsOf(pipeline);
         List<AlertDelivery> out = new ArrayList<>();
         if (state == RunState.FAILED && anyEnabled(alerts.onFailure())) {
@@ -75,7 +77,9 @@ public final class AlertPlanner {
             ArrayNode failed = event.putArray("failed_tasks");
             for (TaskRunRecord task : history.taskRuns(runId)) {
                 if (task.state() == TaskState.FAILED || task.state() == TaskState.TIMED_OUT) {
-                    failed.addObject().put("task", task.taskId()).put("state", task.state().name())
+                    failed.addObject()
+                            .put("task", task.taskId())
+                            .put("state", task.state().name())
                             .put("error", task.error().orElse(null));
                 }
             }
@@ -101,8 +105,8 @@ public final class AlertPlanner {
      * A run recovery fails because the definition it was made with can no longer be loaded: run_failed, to the
      * webhooks of the pipeline's {@code current} definition if one is loaded, else of the defaults.
      */
-    public List<AlertDelivery> runLost(String pipelineId, Optional<Pipeline> current, String runId, String error,
-                                       Instant at) {
+    public List<AlertDelivery> runLost(
+            String pipelineId, Optional<Pipeline> current, String runId, String error, Instant at) {
         Alerts alerts = current.map(this::alertsOf).orElse(defaults);
         if (!anyEnabled(alerts.onFailure())) {
             return List.of();
@@ -115,8 +119,15 @@ public final class AlertPlanner {
     }
 
     /** An attempt ended in failure: the task retries, or (after its last retry) has failed. */
-    public List<AlertDelivery> attemptFailed(Pipeline pipeline, String runId, String taskId, int attempt,
-                                             TaskState state, boolean retrying, Optional<String> error, Instant at) {
+    public List<AlertDelivery> attemptFailed(
+            Pipeline pipeline,
+            String runId,
+            String taskId,
+            int attempt,
+            TaskState state,
+            boolean retrying,
+            Optional<String> error,
+            Instant at) {
         Alerts alerts = alertsOf(pipeline);
         List<String> webhooks = retrying ? alerts.onRetry() : alerts.onFailure();
         if (!anyEnabled(webhooks)) {
@@ -161,13 +172,13 @@ public final class AlertPlanner {
     }
 
     /** One delivery per enabled webhook, all carrying the same event (and event id). */
-    private List<AlertDelivery> deliveries(ObjectNode event, List<String> webhooks, Pipeline pipeline, String runId,
-                                           Optional<String> taskId) {
+    private List<AlertDelivery> deliveries(
+            ObjectNode event, List<String> webhooks, Pipeline pipeline, String runId, Optional<String> taskId) {
         return deliveries(event, webhooks, pipeline.id(), runId, taskId);
     }
 
-    private List<AlertDelivery> deliveries(ObjectNode event, List<String> webhooks, String pipelineId, String runId,
-                                           Optional<String> taskId) {
+    private List<AlertDelivery> deliveries(
+            ObjectNode event, List<String> webhooks, String pipelineId, String runId, Optional<String> taskId) {
         String payload;
         try {
             payload = JSON.writeValueAsString(event);
@@ -178,8 +189,16 @@ public final class AlertPlanner {
         List<AlertDelivery> out = new ArrayList<>();
         for (String webhook : new LinkedHashSet<>(webhooks)) {
             if (enabled.contains(webhook)) {
-                out.add(AlertDelivery.pending(ids.next(), event.get("id").asText(), webhook,
-                        event.get("type").asText(), pipelineId, runId, taskId, payload, now));
+                out.add(AlertDelivery.pending(
+                        ids.next(),
+                        event.get("id").asText(),
+                        webhook,
+                        event.get("type").asText(),
+                        pipelineId,
+                        runId,
+                        taskId,
+                        payload,
+                        now));
             }
         }
         return out;

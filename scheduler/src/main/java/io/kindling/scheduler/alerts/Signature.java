@@ -13,8 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Signature {
     public static final String HEADER = "X-Kindling-Signature";
 
-    private Signature() {
-    }
+    private Signature() {}
 
     public static String header(String secret, long unixSeconds, String body) {
         return "t=" + unixSeconds + ",v1=" + hmac(secret, unixSeconds + "." + body);

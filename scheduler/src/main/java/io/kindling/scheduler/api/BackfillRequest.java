@@ -8,5 +8,4 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * days in the schedule's zone) or instants ({@code 2026-10-01T06:00:00Z}), both ends included.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record BackfillRequest(String from, String to, Integer maxActiveRuns, Boolean dryRun) {
-}
+public record BackfillRequest(String from, String to, Integer maxActiveRuns, Boolean dryRun) {}

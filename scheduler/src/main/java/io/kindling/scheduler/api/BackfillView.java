@@ -27,6 +27,5 @@ public record BackfillView(
 
     /** A logical time in range that already has a run that succeeded or is under way, so it is not run again. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ExistingRun(String logicalTime, String runId, String trigger, String state) {
-    }
+    public record ExistingRun(String logicalTime, String runId, String trigger, String state) {}
 }

@@ -22,8 +22,16 @@ public record ClusterView(String self, List<Daemon> daemons) {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Daemon(String daemonId, String node, String host, long pid, String startedAt, String heartbeatAt,
-                         boolean alive, String stoppedAt, String stopReason, List<String> runs,
-                         List<String> runningAttempts) {
-    }
+    public record Daemon(
+            String daemonId,
+            String node,
+            String host,
+            long pid,
+            String startedAt,
+            String heartbeatAt,
+            boolean alive,
+            String stoppedAt,
+            String stopReason,
+            List<String> runs,
+            List<String> runningAttempts) {}
 }

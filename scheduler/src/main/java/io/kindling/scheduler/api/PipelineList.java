@@ -11,6 +11,5 @@ import java.util.List;
 public record PipelineList(List<PipelineView> pipelines, List<LoadError> loadErrors) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record LoadError(String file, List<String> problems) {
-    }
+    public record LoadError(String file, List<String> problems) {}
 }

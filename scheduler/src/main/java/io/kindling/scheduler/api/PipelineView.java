@@ -35,28 +35,45 @@ public record PipelineView(
         Detail detail) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ScheduleView(String cron, String quartzCron, String timezone, boolean catchup) {
-    }
+    public record ScheduleView(String cron, String quartzCron, String timezone, boolean catchup) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TaskView(String id, String kind, List<String> dependsOn, String triggerRule, String executor,
-                           int retries, String timeout) {
+    public record TaskView(
+            String id,
+            String kind,
+            List<String> dependsOn,
+            String triggerRule,
+            String executor,
+            int retries,
+            String timeout) {
         static TaskView of(Task t) {
-            String kind = t.body() instanceof TaskBody.Sql ? "sql"
+            String kind = t.body() instanceof TaskBody.Sql
+                    ? "sql"
                     : t.body() instanceof TaskBody.JavaClass ? "class" : "submit";
-            return new TaskView(t.id(), kind, t.dependsOn(), t.triggerRule().yamlName(), t.executor(),
-                    t.retry().retries(), t.timeout().map(Duration::toString).orElse(null));
+            return new TaskView(
+                    t.id(),
+                    kind,
+                    t.dependsOn(),
+                    t.triggerRule().yamlName(),
+                    t.executor(),
+                    t.retry().retries(),
+                    t.timeout().map(Duration::toString).orElse(null));
         }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record VersionView(String contentHash, String gitCommit, String file, String loadedAt, Boolean current,
-                              String source) {
+    public record VersionView(
+            String contentHash, String gitCommit, String file, String loadedAt, Boolean current, String source) {
         public static VersionView of(PipelineVersion v, boolean current, boolean withSource) {
-            return new VersionView(v.contentHash(), v.gitCommit().orElse(null), v.filePath(),
-                    v.loadedAt().toString(), current, withSource ? v.source() : null);
+            return new VersionView(
+                    v.contentHash(),
+                    v.gitCommit().orElse(null),
+                    v.filePath(),
+                    v.loadedAt().toString(),
+                    current,
+                    withSource ? v.source() : null);
         }
     }
 
@@ -65,22 +82,46 @@ public record PipelineView(
      * @param paramTypes each param's type ({@code int}, {@code date}, {@code string}...)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Detail(Map<String, String> params, Map<String, String> paramTypes, int maxActiveRuns, List<TaskView> tasks, String source,
-                         List<VersionView> versions, List<RunView> recentRuns) {
-    }
+    public record Detail(
+            Map<String, String> params,
+            Map<String, String> paramTypes,
+            int maxActiveRuns,
+            List<TaskView> tasks,
+            String source,
+            List<VersionView> versions,
+            List<RunView> recentRuns) {}
 
     /**
      * @param loaded the definition in force, with its file's problems when that file is broken now (the
      *               pipeline then keeps running this last good version)
      */
-    public static PipelineView of(PipelineRegistry.Loaded loaded, boolean paused, String nextFireTime, RunView lastRun,
-                                  List<RecentRunView> recentRuns, Detail detail) {
+    public static PipelineView of(
+            PipelineRegistry.Loaded loaded,
+            boolean paused,
+            String nextFireTime,
+            RunView lastRun,
+            List<RecentRunView> recentRuns,
+            Detail detail) {
         Pipeline p = loaded.pipeline();
-        ScheduleView schedule = p.schedule().map(s -> new ScheduleView(s.expression(), s.quartzCron(),
-                s.timezone().getId(), s.catchup())).orElse(null);
-        return new PipelineView(p.id(), p.description(), p.file().toString(), schedule, nextFireTime, paused,
-                p.contentHash(), loaded.gitCommit().orElse(null), loaded.source(), p.tasks().size(), lastRun,
-                recentRuns, loaded.problems().stream().map(Object::toString).toList(), detail);
+        ScheduleView schedule = p.schedule()
+                .map(s -> new ScheduleView(
+                        s.expression(), s.quartzCron(), s.timezone().getId(), s.catchup()))
+                .orElse(null);
+        return new PipelineView(
+                p.id(),
+                p.description(),
+                p.file().toString(),
+                schedule,
+                nextFireTime,
+                paused,
+                p.contentHash(),
+                loaded.gitCommit().orElse(null),
+                loaded.source(),
+                p.tasks().size(),
+                lastRun,
+                recentRuns,
+                loaded.problems().stream().map(Object::toString).toList(),
+                detail);
     }
 
     public static Detail detail(Pipeline p, List<VersionView> versions, List<RunView> recentRuns) {
@@ -90,7 +131,13 @@ public record PipelineView(
             defaults.put(name, spec.defaultText().orElse(""));
             types.put(name, spec.type().yamlName());
         });
-        return new Detail(defaults, types, p.maxActiveRuns(), p.tasks().stream().map(TaskView::of).toList(), p.source(),
-                versions, recentRuns);
+        return new Detail(
+                defaults,
+                types,
+                p.maxActiveRuns(),
+                p.tasks().stream().map(TaskView::of).toList(),
+                p.source(),
+                versions,
+                recentRuns);
     }
 }

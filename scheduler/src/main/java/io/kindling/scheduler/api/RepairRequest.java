@@ -1,5 +1,4 @@
 package io.kindling.scheduler.api;
 
 /** Body of {@code POST /runs/{id}/repair}: {@code version} is "original" (the default) or "current". */
-public record RepairRequest(String version) {
-}
+public record RepairRequest(String version) {}

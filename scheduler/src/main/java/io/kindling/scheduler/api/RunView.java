@@ -44,79 +44,176 @@ public record RunView(
      */
     public static RunView row(RunRecord r) {
         RunView whole = of(r);
-        if (whole.params == null || whole.params.values().stream().allMatch(v -> v == null
-                || v.length() <= ROW_PARAM_CHARS)) {
+        if (whole.params == null
+                || whole.params.values().stream().allMatch(v -> v == null || v.length() <= ROW_PARAM_CHARS)) {
             return whole;
         }
         Map<String, String> cut = new LinkedHashMap<>();
-        whole.params.forEach((k, v) -> cut.put(k, v == null || v.length() <= ROW_PARAM_CHARS ? v
-                : v.substring(0, ROW_PARAM_CHARS) + "\u2026"));
-        return new RunView(whole.runId, whole.pipeline, whole.version, whole.gitCommit, whole.trigger,
-                whole.logicalTime, cut, whole.state, whole.createdAt, whole.startedAt, whole.endedAt,
-                whole.durationMs, whole.error, whole.backfillId, null, null, null);
+        whole.params.forEach((k, v) -> cut.put(
+                k, v == null || v.length() <= ROW_PARAM_CHARS ? v : v.substring(0, ROW_PARAM_CHARS) + "\u2026"));
+        return new RunView(
+                whole.runId,
+                whole.pipeline,
+                whole.version,
+                whole.gitCommit,
+                whole.trigger,
+                whole.logicalTime,
+                cut,
+                whole.state,
+                whole.createdAt,
+                whole.startedAt,
+                whole.endedAt,
+                whole.durationMs,
+                whole.error,
+                whole.backfillId,
+                null,
+                null,
+                null);
     }
 
     public static RunView of(RunRecord r) {
-        return new RunView(r.runId(), r.pipelineId(), r.contentHash(), r.gitCommit().orElse(null),
-                r.trigger().dbName(), Views.time(r.logicalTime()), r.params(), r.state().name(),
-                Views.time(r.createdAt()), Views.time(r.startedAt()), Views.time(r.endedAt()),
-                Views.durationMillis(r.startedAt(), r.endedAt()), r.error().orElse(null),
-                r.backfillId().orElse(null), null, null, null);
+        return new RunView(
+                r.runId(),
+                r.pipelineId(),
+                r.contentHash(),
+                r.gitCommit().orElse(null),
+                r.trigger().dbName(),
+                Views.time(r.logicalTime()),
+                r.params(),
+                r.state().name(),
+                Views.time(r.createdAt()),
+                Views.time(r.startedAt()),
+                Views.time(r.endedAt()),
+                Views.durationMillis(r.startedAt(), r.endedAt()),
+                r.error().orElse(null),
+                r.backfillId().orElse(null),
+                null,
+                null,
+                null);
     }
 
-    public static RunView withTasks(RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts,
-                                    List<RepairRecord> repairs) {
+    public static RunView withTasks(
+            RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts, List<RepairRecord> repairs) {
         return withTasks(r, taskRuns, attempts, repairs, Map.of());
     }
 
     /** @param remoteIds attempt id to the id a cluster knows it by, for attempts that ran remotely */
-    public static RunView withTasks(RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts,
-                                    List<RepairRecord> repairs, Map<String, String> remoteIds) {
+    public static RunView withTasks(
+            RunRecord r,
+            List<TaskRunRecord> taskRuns,
+            List<AttemptRecord> attempts,
+            List<RepairRecord> repairs,
+            Map<String, String> remoteIds) {
         List<TaskRunView> tasks = new ArrayList<>();
         for (TaskRunRecord t : taskRuns) {
-            List<AttemptView> own = attempts.stream().filter(a -> a.taskId().equals(t.taskId()))
-                    .map(a -> AttemptView.of(a, remoteIds.get(a.attemptId()))).toList();
-            tasks.add(new TaskRunView(t.taskId(), t.state().name(), t.attempts(), Views.time(t.startedAt()),
-                    Views.time(t.endedAt()), Views.time(t.nextAttemptAt()), t.error().orElse(null), own));
+            List<AttemptView> own = attempts.stream()
+                    .filter(a -> a.taskId().equals(t.taskId()))
+                    .map(a -> AttemptView.of(a, remoteIds.get(a.attemptId())))
+                    .toList();
+            tasks.add(new TaskRunView(
+                    t.taskId(),
+                    t.state().name(),
+                    t.attempts(),
+                    Views.time(t.startedAt()),
+                    Views.time(t.endedAt()),
+                    Views.time(t.nextAttemptAt()),
+                    t.error().orElse(null),
+                    own));
         }
         RunView base = of(r);
-        return new RunView(base.runId, base.pipeline, base.version, base.gitCommit, base.trigger, base.logicalTime,
-                base.params, base.state, base.createdAt, base.startedAt, base.endedAt, base.durationMs, base.error,
-                base.backfillId, repairs.stream().map(RepairView::of).toList(), tasks, null);
+        return new RunView(
+                base.runId,
+                base.pipeline,
+                base.version,
+                base.gitCommit,
+                base.trigger,
+                base.logicalTime,
+                base.params,
+                base.state,
+                base.createdAt,
+                base.startedAt,
+                base.endedAt,
+                base.durationMs,
+                base.error,
+                base.backfillId,
+                repairs.stream().map(RepairView::of).toList(),
+                tasks,
+                null);
     }
 
     /** This view with who did what to the run (the audit log's rows whose target is the run), oldest first. */
     public RunView withAudit(List<AuthViews.AuditView> entries) {
-        return new RunView(runId, pipeline, version, gitCommit, trigger, logicalTime, params, state, createdAt,
-                startedAt, endedAt, durationMs, error, backfillId, repairs, tasks, entries);
+        return new RunView(
+                runId,
+                pipeline,
+                version,
+                gitCommit,
+                trigger,
+                logicalTime,
+                params,
+                state,
+                createdAt,
+                startedAt,
+                endedAt,
+                durationMs,
+                error,
+                backfillId,
+                repairs,
+                tasks,
+                entries);
     }
 
     /** One repair of the run: when, with which definition, and which tasks it ran again. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record RepairView(int repair, String requestedAt, String version, String contentHash,
-                             List<String> tasks) {
+    public record RepairView(int repair, String requestedAt, String version, String contentHash, List<String> tasks) {
         public static RepairView of(RepairRecord r) {
-            return new RepairView(r.repairNumber(), Views.time(r.requestedAt()), r.version(), r.contentHash(),
-                    r.tasks());
+            return new RepairView(
+                    r.repairNumber(), Views.time(r.requestedAt()), r.version(), r.contentHash(), r.tasks());
         }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TaskRunView(String taskId, String state, int attemptCount, String startedAt, String endedAt,
-                              String nextAttemptAt, String error, List<AttemptView> attempts) {
-    }
+    public record TaskRunView(
+            String taskId,
+            String state,
+            int attemptCount,
+            String startedAt,
+            String endedAt,
+            String nextAttemptAt,
+            String error,
+            List<AttemptView> attempts) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AttemptView(String attemptId, int attempt, int repair, String executor, String state,
-                              String sparkAppId, String remoteId, String queuedAt, String startedAt, String endedAt,
-                              Long durationMs, String error, String rendered) {
+    public record AttemptView(
+            String attemptId,
+            int attempt,
+            int repair,
+            String executor,
+            String state,
+            String sparkAppId,
+            String remoteId,
+            String queuedAt,
+            String startedAt,
+            String endedAt,
+            Long durationMs,
+            String error,
+            String rendered) {
         static AttemptView of(AttemptRecord a, String remoteId) {
-            return new AttemptView(a.attemptId(), a.attemptNumber(), a.repairNumber(), a.executor(),
-                    a.state().name(), a.sparkAppId().orElse(null), remoteId, Views.time(a.queuedAt()),
-                    Views.time(a.startedAt()), Views.time(a.endedAt()),
-                    Views.durationMillis(a.startedAt(), a.endedAt()), a.error().orElse(null),
+            return new AttemptView(
+                    a.attemptId(),
+                    a.attemptNumber(),
+                    a.repairNumber(),
+                    a.executor(),
+                    a.state().name(),
+                    a.sparkAppId().orElse(null),
+                    remoteId,
+                    Views.time(a.queuedAt()),
+                    Views.time(a.startedAt()),
+                    Views.time(a.endedAt()),
+                    Views.durationMillis(a.startedAt(), a.endedAt()),
+                    a.error().orElse(null),
                     a.rendered().orElse(null));
         }
     }

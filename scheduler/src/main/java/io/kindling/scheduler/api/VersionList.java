@@ -6,5 +6,4 @@ import java.util.List;
 
 /** Every stored version of a pipeline, newest first; {@code current} marks the one loaded now. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record VersionList(String pipeline, List<PipelineView.VersionView> versions) {
-}
+public record VersionList(String pipeline, List<PipelineView.VersionView> versions) {}

@@ -5,8 +5,7 @@ import java.util.Optional;
 
 /** Formatting shared by the JSON representations: times are ISO-8601 UTC strings, absent values null. */
 final class Views {
-    private Views() {
-    }
+    private Views() {}
 
     static String time(Instant instant) {
         return instant == null ? null : instant.toString();
@@ -17,6 +16,8 @@ final class Views {
     }
 
     static Long durationMillis(Optional<Instant> start, Optional<Instant> end) {
-        return start.isPresent() && end.isPresent() ? end.get().toEpochMilli() - start.get().toEpochMilli() : null;
+        return start.isPresent() && end.isPresent()
+                ? end.get().toEpochMilli() - start.get().toEpochMilli()
+                : null;
     }
 }

@@ -49,8 +49,13 @@ public final class AuditLog {
     }
 
     /** For callers that are nobody yet, e.g. a failed sign-in ({@code actor} is what they claimed to be). */
-    public void record(String actor, Optional<Role> role, String action, String target, Map<String, ?> detail,
-                       String remoteAddress) {
+    public void record(
+            String actor,
+            Optional<Role> role,
+            String action,
+            String target,
+            Map<String, ?> detail,
+            String remoteAddress) {
         String json;
         try {
             json = detail == null || detail.isEmpty() ? null : JSON.writeValueAsString(detail);
@@ -60,9 +65,13 @@ public final class AuditLog {
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO audit_log (audit_id, at, actor, role, action, target, detail, remote_address)
                         VALUES (:id, :at, :actor, :role, :action, :target, :detail, :remote)""")
-                .bind("id", ids.next()).bind("at", clock.millis()).bind("actor", truncate(actor, 160))
-                .bind("role", role.map(Role::wireName).orElse(null)).bind("action", action)
-                .bind("target", target == null ? null : truncate(target, 128)).bind("detail", json)
+                .bind("id", ids.next())
+                .bind("at", clock.millis())
+                .bind("actor", truncate(actor, 160))
+                .bind("role", role.map(Role::wireName).orElse(null))
+                .bind("action", action)
+                .bind("target", target == null ? null : truncate(target, 128))
+                .bind("detail", json)
                 .bind("remote", remoteAddress == null ? null : truncate(remoteAddress, 64))
                 .execute());
     }
@@ -73,15 +82,20 @@ public final class AuditLog {
                         + (before.isPresent() ? " AND audit_id < :before" : "")
                         + (target.isPresent() ? " AND target = :target" : "")
                         + " ORDER BY audit_id DESC LIMIT :limit")
-                .bind("before", before.orElse(null)).bind("target", target.orElse(null)).bind("limit", limit)
-                .map(AuditLog::row).list());
+                .bind("before", before.orElse(null))
+                .bind("target", target.orElse(null))
+                .bind("limit", limit)
+                .map(AuditLog::row)
+                .list());
     }
 
     /** Oldest first: what was done to one run, pipeline, token... */
     public List<AuditEntry> forTarget(String target) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT * FROM audit_log WHERE target = :target ORDER BY audit_id LIMIT 100")
-                .bind("target", target).map(AuditLog::row).list());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT * FROM audit_log WHERE target = :target ORDER BY audit_id LIMIT 100")
+                        .bind("target", target)
+                        .map(AuditLog::row)
+                        .list());
     }
 
     private static String truncate(String s, int max) {
@@ -89,9 +103,14 @@ public final class AuditLog {
     }
 
     private static AuditEntry row(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new AuditEntry(rs.getString("audit_id"), Instant.ofEpochMilli(rs.getLong("at")), rs.getString("actor"),
-                Optional.ofNullable(rs.getString("role")), rs.getString("action"),
-                Optional.ofNullable(rs.getString("target")), Optional.ofNullable(rs.getString("detail")),
+        return new AuditEntry(
+                rs.getString("audit_id"),
+                Instant.ofEpochMilli(rs.getLong("at")),
+                rs.getString("actor"),
+                Optional.ofNullable(rs.getString("role")),
+                rs.getString("action"),
+                Optional.ofNullable(rs.getString("target")),
+                Optional.ofNullable(rs.getString("detail")),
                 Optional.ofNullable(rs.getString("remote_address")));
     }
 }

@@ -47,8 +47,8 @@ public final class AuthFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         request.setProperty(REMOTE_ADDRESS, http == null ? null : http.getRemoteAddr());
-        Optional<Principal> caller = authenticator.fromHeaders(request.getHeaderString(HttpHeaders.AUTHORIZATION),
-                request.getHeaderString(HttpHeaders.COOKIE));
+        Optional<Principal> caller = authenticator.fromHeaders(
+                request.getHeaderString(HttpHeaders.AUTHORIZATION), request.getHeaderString(HttpHeaders.COOKIE));
         if (caller.isPresent()) {
             if (CHANGES.contains(request.getMethod()) && !rateLimit.tryAcquire(caller.get())) {
                 request.abortWith(tooManyChanges());
@@ -64,15 +64,21 @@ public final class AuthFilter implements ContainerRequestFilter {
     }
 
     static boolean isPublic(Method method, Class<?> type) {
-        return method != null && (method.isAnnotationPresent(PermitAll.class)
-                || (type != null && type.isAnnotationPresent(PermitAll.class)));
+        return method != null
+                && (method.isAnnotationPresent(PermitAll.class)
+                        || (type != null && type.isAnnotationPresent(PermitAll.class)));
     }
 
     private Response tooManyChanges() {
-        return Response.status(429).header(HttpHeaders.RETRY_AFTER, 60 / rateLimit.perMinute() + 1)
+        return Response.status(429)
+                .header(HttpHeaders.RETRY_AFTER, 60 / rateLimit.perMinute() + 1)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("code", 429, "message", "this caller made more than " + rateLimit.perMinute()
-                        + " changes in a minute (limits.changesPerMinute); try again shortly"))
+                .entity(Map.of(
+                        "code",
+                        429,
+                        "message",
+                        "this caller made more than " + rateLimit.perMinute()
+                                + " changes in a minute (limits.changesPerMinute); try again shortly"))
                 .build();
     }
 
@@ -81,8 +87,11 @@ public final class AuthFilter implements ContainerRequestFilter {
         return Response.status(Response.Status.UNAUTHORIZED)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"kindling\"")
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("code", 401, "message", "sign in: send 'Authorization: Bearer <token>' or a session "
-                        + "cookie from /login"))
+                .entity(Map.of(
+                        "code",
+                        401,
+                        "message",
+                        "sign in: send 'Authorization: Bearer <token>' or a session " + "cookie from /login"))
                 .build();
     }
 

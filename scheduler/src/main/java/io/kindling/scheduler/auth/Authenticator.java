@@ -29,7 +29,8 @@ public final class Authenticator {
 
     /** The secret of an {@code Authorization: Bearer <token>} header. */
     public static Optional<String> bearer(String authorization) {
-        if (authorization == null || authorization.length() < 7
+        if (authorization == null
+                || authorization.length() < 7
                 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
@@ -55,8 +56,10 @@ public final class Authenticator {
             return Optional.empty();
         }
         return sessions.find(sessionId).flatMap(subject -> switch (subject.kind()) {
-            case Principal.TOKEN -> tokens.find(subject.id()).filter(t -> t.activeAt(java.time.Instant.now()))
-                    .map(TokenRecord::principal);
+            case Principal.TOKEN ->
+                tokens.find(subject.id())
+                        .filter(t -> t.activeAt(java.time.Instant.now()))
+                        .map(TokenRecord::principal);
             case Principal.USER -> users.findById(subject.id()).map(UserRecord::principal);
             default -> Optional.empty();
         });

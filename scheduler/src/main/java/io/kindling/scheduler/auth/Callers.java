@@ -7,8 +7,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 
 /** What resources ask about the caller of the request they serve. */
 public final class Callers {
-    private Callers() {
-    }
+    private Callers() {}
 
     public static Principal principal(ContainerRequestContext request) {
         if (request.getSecurityContext().getUserPrincipal() instanceof Principal p) {

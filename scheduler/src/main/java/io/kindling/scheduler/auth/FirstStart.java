@@ -28,8 +28,8 @@ public final class FirstStart {
             return;
         }
         if (!Secrets.TOKEN_SHAPE.matcher(secret).matches()) {
-            throw new IllegalArgumentException("auth.bootstrapToken must be one word of at least 24 characters of "
-                    + "A-Z a-z 0-9 _ . ~ + / = -");
+            throw new IllegalArgumentException(
+                    "auth.bootstrapToken must be one word of at least 24 characters of " + "A-Z a-z 0-9 _ . ~ + / = -");
         }
         tokens.ensure("bootstrap", secret, Role.ADMIN, "config");
     }
@@ -39,8 +39,9 @@ public final class FirstStart {
         if (!tokens.noCredentials()) {
             return Optional.empty();
         }
-        String secret = tokens.create("admin (first start)", Role.ADMIN, Optional.empty(), Optional.empty(),
-                "first start").secret();
+        String secret = tokens.create(
+                        "admin (first start)", Role.ADMIN, Optional.empty(), Optional.empty(), "first start")
+                .secret();
         write(file, secret);
         return Optional.of(secret);
     }
@@ -59,7 +60,8 @@ public final class FirstStart {
             Files.deleteIfExists(file);
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
                 // created unreadable to others from the start, not chmod-ed after the secret is in it
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } else {
                 Files.createFile(file);
             }

@@ -10,12 +10,11 @@ import java.util.Set;
 public final class PublicRoutes {
     /** Method and path template, as Jersey's resource model spells them. */
     public static final Set<String> ROUTES = Set.of(
-            "GET /",                   // the dashboard's HTML shell: no data
-            "GET /ui/{path: .+}",      // its scripts and styles: no data
-            "GET /login",              // the sign-in page, and the one-time sign-in link ?token=
-            "POST /api/v1/login",      // signs in with a token or a username and password
-            "POST /api/v1/logout");    // ends the session, if there is one
+            "GET /", // the dashboard's HTML shell: no data
+            "GET /ui/{path: .+}", // its scripts and styles: no data
+            "GET /login", // the sign-in page, and the one-time sign-in link ?token=
+            "POST /api/v1/login", // signs in with a token or a username and password
+            "POST /api/v1/logout"); // ends the session, if there is one
 
-    private PublicRoutes() {
-    }
+    private PublicRoutes() {}
 }

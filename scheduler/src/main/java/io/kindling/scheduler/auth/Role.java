@@ -13,6 +13,7 @@ public enum Role {
 
     /** The names {@code @RolesAllowed} takes (annotations need constants). */
     public static final String VIEWER_NAME = "viewer";
+
     public static final String OPERATOR_NAME = "operator";
     public static final String ADMIN_NAME = "admin";
 

@@ -14,10 +14,10 @@ public final class Secrets {
     public static final String TOKEN_PREFIX = "kdl_";
     /** What a token may look like: one word, so it survives shells, headers, URLs and config files. */
     public static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_.~+/=-]{24,256}");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** {@code kdl_} and 32 random bytes in base64url: 47 characters, 256 bits of entropy. */
     public static String newToken() {
@@ -40,8 +40,8 @@ public final class Secrets {
      */
     public static String hash(String secret) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -10,8 +10,7 @@ import java.util.Optional;
 public final class SessionCookies {
     public static final String NAME = "kindling_session";
 
-    private SessionCookies() {
-    }
+    private SessionCookies() {}
 
     /** A {@code Set-Cookie} value that opens the session. */
     public static String open(String sessionId, Duration maxAge, boolean secure) {

@@ -2,15 +2,13 @@ package io.kindling.scheduler.auth;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /** Dashboard sessions: a random id in a cookie, stored hashed, ending after {@code idleTimeout} without use. */
 public final class SessionStore {
     /** A session's subject: the token or user it was opened with. */
-    public record Subject(String kind, String id) {
-    }
+    public record Subject(String kind, String id) {}
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -32,12 +30,18 @@ public final class SessionStore {
         long now = clock.millis();
         jdbi.useHandle(h -> {
             // sessions that ran out are deleted as new ones open: no sweeper thread
-            h.createUpdate("DELETE FROM sessions WHERE expires_at < :now").bind("now", now).execute();
+            h.createUpdate("DELETE FROM sessions WHERE expires_at < :now")
+                    .bind("now", now)
+                    .execute();
             h.createUpdate("""
                             INSERT INTO sessions (session_hash, subject_kind, subject_id, created_at, expires_at)
                             VALUES (:hash, :kind, :id, :now, :expires)""")
-                    .bind("hash", Secrets.hash(sessionId)).bind("kind", principal.kind()).bind("id", principal.id())
-                    .bind("now", now).bind("expires", now + idleTimeout.toMillis()).execute();
+                    .bind("hash", Secrets.hash(sessionId))
+                    .bind("kind", principal.kind())
+                    .bind("id", principal.id())
+                    .bind("now", now)
+                    .bind("expires", now + idleTimeout.toMillis())
+                    .execute();
         });
         return sessionId;
     }
@@ -48,13 +52,17 @@ public final class SessionStore {
         String hash = Secrets.hash(sessionId);
         return jdbi.withHandle(h -> {
             Optional<Long> expires = h.createQuery("SELECT expires_at FROM sessions WHERE session_hash = :hash")
-                    .bind("hash", hash).mapTo(Long.class).findOne();
+                    .bind("hash", hash)
+                    .mapTo(Long.class)
+                    .findOne();
             if (expires.isEmpty() || expires.get() <= now) {
                 return Optional.empty();
             }
             if (expires.get() < now + idleTimeout.toMillis() - 60_000) {
                 h.createUpdate("UPDATE sessions SET expires_at = :expires WHERE session_hash = :hash")
-                        .bind("expires", now + idleTimeout.toMillis()).bind("hash", hash).execute();
+                        .bind("expires", now + idleTimeout.toMillis())
+                        .bind("hash", hash)
+                        .execute();
             }
             return h.createQuery("SELECT subject_kind, subject_id FROM sessions WHERE session_hash = :hash")
                     .bind("hash", hash)
@@ -65,12 +73,15 @@ public final class SessionStore {
 
     public void close(String sessionId) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE session_hash = :hash")
-                .bind("hash", Secrets.hash(sessionId)).execute());
+                .bind("hash", Secrets.hash(sessionId))
+                .execute());
     }
 
     /** Sessions opened with a token end with it. */
     public void closeAllOf(String kind, String id) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE subject_kind = :kind AND subject_id = :id")
-                .bind("kind", kind).bind("id", id).execute());
+                .bind("kind", kind)
+                .bind("id", id)
+                .execute());
     }
 }

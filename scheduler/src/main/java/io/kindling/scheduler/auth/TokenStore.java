@@ -29,11 +29,14 @@ public final class TokenStore {
     }
 
     /** A new token and its secret, which is shown to its creator once and stored only as a hash. */
-    public record Issued(TokenRecord token, String secret) {
-    }
+    public record Issued(TokenRecord token, String secret) {}
 
-    public Issued create(String name, Role role, Optional<PipelinePattern> pipelines, Optional<Instant> expiresAt,
-                         String createdBy) {
+    public Issued create(
+            String name,
+            Role role,
+            Optional<PipelinePattern> pipelines,
+            Optional<Instant> expiresAt,
+            String createdBy) {
         String secret = Secrets.newToken();
         return new Issued(insert(name, secret, role, pipelines, expiresAt, createdBy), secret);
     }
@@ -52,17 +55,26 @@ public final class TokenStore {
         }
     }
 
-    private TokenRecord insert(String name, String secret, Role role, Optional<PipelinePattern> pipelines,
-                               Optional<Instant> expiresAt, String createdBy) {
-        TokenRecord token = new TokenRecord(ids.next(), name, role, pipelines, now(), createdBy, expiresAt,
-                Optional.empty(), Optional.empty());
+    private TokenRecord insert(
+            String name,
+            String secret,
+            Role role,
+            Optional<PipelinePattern> pipelines,
+            Optional<Instant> expiresAt,
+            String createdBy) {
+        TokenRecord token = new TokenRecord(
+                ids.next(), name, role, pipelines, now(), createdBy, expiresAt, Optional.empty(), Optional.empty());
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO api_tokens (token_id, name, token_hash, role, pipelines, created_at, created_by,
                                                 expires_at)
                         VALUES (:id, :name, :hash, :role, :pipelines, :created_at, :created_by, :expires_at)""")
-                .bind("id", token.id()).bind("name", name).bind("hash", Secrets.hash(secret))
-                .bind("role", role.wireName()).bind("pipelines", pipelines.map(PipelinePattern::glob).orElse(null))
-                .bind("created_at", token.createdAt().toEpochMilli()).bind("created_by", createdBy)
+                .bind("id", token.id())
+                .bind("name", name)
+                .bind("hash", Secrets.hash(secret))
+                .bind("role", role.wireName())
+                .bind("pipelines", pipelines.map(PipelinePattern::glob).orElse(null))
+                .bind("created_at", token.createdAt().toEpochMilli())
+                .bind("created_by", createdBy)
                 .bind("expires_at", expiresAt.map(Instant::toEpochMilli).orElse(null))
                 .execute());
         return token;
@@ -70,25 +82,33 @@ public final class TokenStore {
 
     public Optional<TokenRecord> findBySecret(String secret) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE token_hash = :hash")
-                .bind("hash", Secrets.hash(secret)).map(TokenStore::row).findOne());
+                .bind("hash", Secrets.hash(secret))
+                .map(TokenStore::row)
+                .findOne());
     }
 
     public Optional<TokenRecord> find(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE token_id = :id")
-                .bind("id", id).map(TokenStore::row).findOne());
+                .bind("id", id)
+                .map(TokenStore::row)
+                .findOne());
     }
 
     /** Newest first. */
     public List<TokenRecord> list() {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM api_tokens ORDER BY token_id DESC")
-                .map(TokenStore::row).list());
+                .map(TokenStore::row)
+                .list());
     }
 
     /** @return false when there is no such token or it was revoked already */
     public boolean revoke(String id) {
         return jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE api_tokens SET revoked_at = :at WHERE token_id = :id AND revoked_at IS NULL")
-                .bind("at", now().toEpochMilli()).bind("id", id).execute()) == 1;
+                                "UPDATE api_tokens SET revoked_at = :at WHERE token_id = :id AND revoked_at IS NULL")
+                        .bind("at", now().toEpochMilli())
+                        .bind("id", id)
+                        .execute())
+                == 1;
     }
 
     /** Records a use, unless one was recorded less than {@link #TOUCH_EVERY} ago. */
@@ -100,8 +120,10 @@ public final class TokenStore {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE api_tokens SET last_used_at = :now
                         WHERE token_id = :id AND (last_used_at IS NULL OR last_used_at < :due)""")
-                .bind("now", now.toEpochMilli()).bind("id", token.id())
-                .bind("due", now.minus(TOUCH_EVERY).toEpochMilli()).execute());
+                .bind("now", now.toEpochMilli())
+                .bind("id", token.id())
+                .bind("due", now.minus(TOUCH_EVERY).toEpochMilli())
+                .execute());
     }
 
     /** True before the first token or user exists: the daemon's first start. */
@@ -111,7 +133,8 @@ public final class TokenStore {
 
     private static long countCredentials(Handle h) {
         return h.createQuery("SELECT (SELECT COUNT(*) FROM api_tokens) + (SELECT COUNT(*) FROM users)")
-                .mapTo(Long.class).one();
+                .mapTo(Long.class)
+                .one();
     }
 
     private Instant now() {
@@ -119,9 +142,15 @@ public final class TokenStore {
     }
 
     private static TokenRecord row(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new TokenRecord(rs.getString("token_id"), rs.getString("name"), Role.parse(rs.getString("role")),
-                PipelinePattern.parse(rs.getString("pipelines")), Instant.ofEpochMilli(rs.getLong("created_at")),
-                rs.getString("created_by"), instant(rs, "expires_at"), instant(rs, "last_used_at"),
+        return new TokenRecord(
+                rs.getString("token_id"),
+                rs.getString("name"),
+                Role.parse(rs.getString("role")),
+                PipelinePattern.parse(rs.getString("pipelines")),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                rs.getString("created_by"),
+                instant(rs, "expires_at"),
+                instant(rs, "last_used_at"),
                 instant(rs, "revoked_at"));
     }
 

@@ -25,16 +25,28 @@ public class BackfillCommand extends QuietCommand {
     @Override
     public void configure(Subparser subparser) {
         subparser.addArgument("pipeline").metavar("PIPELINE").help("the pipeline's id");
-        subparser.addArgument("--from").required(true).metavar("DATE")
+        subparser
+                .addArgument("--from")
+                .required(true)
+                .metavar("DATE")
                 .help("first day (2026-10-01, in the schedule's zone) or instant (2026-10-01T06:00:00Z), included");
         subparser.addArgument("--to").required(true).metavar("DATE").help("last day or instant, included");
-        subparser.addArgument("--max-active-runs").type(Integer.class).metavar("N")
+        subparser
+                .addArgument("--max-active-runs")
+                .type(Integer.class)
+                .metavar("N")
                 .help("runs of this backfill at once (default: the pipeline's max_active_runs)");
-        subparser.addArgument("--dry-run").action(Arguments.storeTrue())
+        subparser
+                .addArgument("--dry-run")
+                .action(Arguments.storeTrue())
                 .help("only print the logical times that would run; create nothing");
         DaemonCommand.addUrlArgument(subparser);
         // tests poll fast; people have no reason to change it
-        subparser.addArgument("--poll-interval").type(Integer.class).setDefault(1000).help(Arguments.SUPPRESS);
+        subparser
+                .addArgument("--poll-interval")
+                .type(Integer.class)
+                .setDefault(1000)
+                .help(Arguments.SUPPRESS);
     }
 
     @Override
@@ -58,7 +70,8 @@ public class BackfillCommand extends QuietCommand {
             plan.path("logical_times").forEach(t -> System.out.println("would run  " + t.asText()));
             for (JsonNode run : plan.path("skipped")) {
                 System.out.println("skipped    " + run.path("logical_time").asText() + "  has run "
-                        + run.path("run_id").asText() + " (" + run.path("trigger").asText() + ", "
+                        + run.path("run_id").asText() + " ("
+                        + run.path("trigger").asText() + ", "
                         + run.path("state").asText() + ")");
             }
             System.out.println(count(times, "run") + " would be created, " + count(skipped, "time")
@@ -66,15 +79,19 @@ public class BackfillCommand extends QuietCommand {
             return;
         }
         if (!plan.hasNonNull("backfill_id")) {
-            String range = " between " + plan.path("from").asText() + " and " + plan.path("to").asText();
-            System.out.println("nothing to backfill: " + (skipped == 0 ? "no scheduled times" + range
-                    : "every scheduled time" + range + " already has a run (" + skipped + ")"));
+            String range = " between " + plan.path("from").asText() + " and "
+                    + plan.path("to").asText();
+            System.out.println("nothing to backfill: "
+                    + (skipped == 0
+                            ? "no scheduled times" + range
+                            : "every scheduled time" + range + " already has a run (" + skipped + ")"));
             return;
         }
 
         String id = plan.get("backfill_id").asText();
         System.out.println("backfill " + id + ": " + count(plan.path("runs").asInt(), "run") + " of " + pipeline
-                + " from " + plan.path("from").asText() + " to " + plan.path("to").asText() + ", at most "
+                + " from " + plan.path("from").asText() + " to "
+                + plan.path("to").asText() + ", at most "
                 + plan.path("max_active_runs").asInt() + " at once"
                 + (skipped == 0 ? "" : " (" + count(skipped, "time") + " already had a run)"));
         System.out.println("(stopping this command does not stop the backfill)");
@@ -130,7 +147,8 @@ public class BackfillCommand extends QuietCommand {
         }
         return "backfill " + id + ": " + finished + "/" + progress.path("runs").asInt() + " done"
                 + (how.isEmpty() ? "" : " (" + String.join(", ", how) + ")") + ", "
-                + states.path("RUNNING").asInt() + " running, " + states.path("QUEUED").asInt() + " queued";
+                + states.path("RUNNING").asInt() + " running, "
+                + states.path("QUEUED").asInt() + " queued";
     }
 
     private static String count(int n, String thing) {

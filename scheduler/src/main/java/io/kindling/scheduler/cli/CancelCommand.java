@@ -22,7 +22,8 @@ public class CancelCommand extends DaemonCommand {
         if (asJson) {
             printJson(run);
         } else {
-            System.out.println("run " + run.path("run_id").asText() + ": " + run.path("state").asText());
+            System.out.println("run " + run.path("run_id").asText() + ": "
+                    + run.path("state").asText());
         }
     }
 }

@@ -59,7 +59,10 @@ record CliProfile(String url, Optional<String> token) {
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
                 p.store(out, "kindling login: the daemon and the token the operator's commands use");
             }
-            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    temp,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new CommandFailedException("cannot write the profile " + file + ": " + e.getMessage());

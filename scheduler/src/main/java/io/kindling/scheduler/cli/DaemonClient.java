@@ -22,7 +22,8 @@ final class DaemonClient {
     private final String baseUrl;
     private final Optional<String> token;
     private final ObjectMapper json;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     DaemonClient(String url, Optional<String> token, ObjectMapper json) {
         this.baseUrl = baseUrl(url);
@@ -41,8 +42,10 @@ final class DaemonClient {
     /** A text answer with its headers, e.g. a log and where its next read starts. */
     record Text(String body, Map<String, java.util.List<String>> headers) {
         Optional<String> header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .flatMap(e -> e.getValue().stream()).findFirst();
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream())
+                    .findFirst();
         }
     }
 
@@ -91,8 +94,8 @@ final class DaemonClient {
             throw failure(path, response.statusCode(), answer);
         }
         if (answer == null) {
-            throw new CommandFailedException("not a JSON answer from " + baseUrl + "/api/v1" + path
-                    + " (is that the Kindling daemon?)");
+            throw new CommandFailedException(
+                    "not a JSON answer from " + baseUrl + "/api/v1" + path + " (is that the Kindling daemon?)");
         }
         return answer;
     }
@@ -102,13 +105,13 @@ final class DaemonClient {
         // daemon's API port
         String message = answer == null ? "" : answer.path("message").asText("");
         if (status == 401) {
-            return new CommandFailedException("not signed in to " + baseUrl + (token.isPresent()
-                    ? ": the token was refused (revoked or expired?)" : "")
+            return new CommandFailedException("not signed in to " + baseUrl
+                    + (token.isPresent() ? ": the token was refused (revoked or expired?)" : "")
                     + "; run 'kindling login " + baseUrl + "' or set $" + CliProfile.TOKEN_ENV);
         }
         if (message.isBlank() || message.matches("(HTTP \\d+ )?Not Found")) {
-            return new CommandFailedException("HTTP " + status + " from " + baseUrl + "/api/v1" + path
-                    + " (is that the Kindling daemon?)");
+            return new CommandFailedException(
+                    "HTTP " + status + " from " + baseUrl + "/api/v1" + path + " (is that the Kindling daemon?)");
         }
         return new CommandFailedException(message);
     }
@@ -131,8 +134,8 @@ final class DaemonClient {
         } catch (IllegalArgumentException invalid) {
             // the message below says what is expected
         }
-        throw new CommandFailedException("--url: expected the daemon's address like " + CliProfile.DEFAULT_URL
-                + ", got '" + text + "'");
+        throw new CommandFailedException(
+                "--url: expected the daemon's address like " + CliProfile.DEFAULT_URL + ", got '" + text + "'");
     }
 
     /** The JDK's connection errors often carry their message on a cause, or none at all. */
@@ -146,6 +149,8 @@ final class DaemonClient {
             }
         }
         // Java 17's HttpClient reports a refused connection as a ConnectException without any message
-        return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
+        return e instanceof java.net.ConnectException
+                ? "connection refused"
+                : e.getClass().getSimpleName();
     }
 }

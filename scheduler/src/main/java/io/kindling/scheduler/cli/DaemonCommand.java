@@ -19,14 +19,20 @@ abstract class DaemonCommand extends QuietCommand {
     }
 
     static void addUrlArgument(Subparser subparser) {
-        subparser.addArgument("--url").metavar("URL").help("the daemon's address: default $" + CliProfile.URL_ENV
-                + ", else the one 'kindling login' saved, else " + CliProfile.DEFAULT_URL);
+        subparser
+                .addArgument("--url")
+                .metavar("URL")
+                .help("the daemon's address: default $" + CliProfile.URL_ENV
+                        + ", else the one 'kindling login' saved, else " + CliProfile.DEFAULT_URL);
         addProfileArgument(subparser);
     }
 
     static void addProfileArgument(Subparser subparser) {
-        subparser.addArgument("--profile").metavar("FILE").help("the profile 'kindling login' writes: default $"
-                + CliProfile.PROFILE_ENV + ", else ~/.config/kindling/profile");
+        subparser
+                .addArgument("--profile")
+                .metavar("FILE")
+                .help("the profile 'kindling login' writes: default $" + CliProfile.PROFILE_ENV
+                        + ", else ~/.config/kindling/profile");
     }
 
     static CliProfile profile(Namespace ns) {
@@ -42,15 +48,16 @@ abstract class DaemonCommand extends QuietCommand {
     /** {@code --url}, {@code --profile} and {@code --json}; a command with actions adds them to each action. */
     static void addCommonArguments(Subparser subparser) {
         addUrlArgument(subparser);
-        subparser.addArgument("--json").action(Arguments.storeTrue())
+        subparser
+                .addArgument("--json")
+                .action(Arguments.storeTrue())
                 .help("print the daemon's JSON answer (one JSON document per line when following)");
     }
 
     @Override
     public final void run(Bootstrap<?> bootstrap, Namespace ns) throws Exception {
         json = bootstrap.getObjectMapper();
-        run(new DaemonClient(profile(ns), json), ns,
-                Boolean.TRUE.equals(ns.getBoolean("json")));
+        run(new DaemonClient(profile(ns), json), ns, Boolean.TRUE.equals(ns.getBoolean("json")));
     }
 
     abstract void arguments(Subparser subparser);

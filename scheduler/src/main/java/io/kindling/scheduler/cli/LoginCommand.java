@@ -37,8 +37,8 @@ public class LoginCommand extends QuietCommand {
         JsonNode me = daemon.get("/whoami");
         Path file = CliProfile.file(ns.getString("profile"), System.getenv());
         CliProfile.save(file, daemon.baseUrl(), token);
-        System.out.println("signed in to " + daemon.baseUrl() + " as " + me.path("name").asText("?") + " ("
-                + me.path("role").asText("?") + "); saved in " + file);
+        System.out.println("signed in to " + daemon.baseUrl() + " as "
+                + me.path("name").asText("?") + " (" + me.path("role").asText("?") + "); saved in " + file);
     }
 
     private static String readToken() throws IOException {

@@ -24,9 +24,16 @@ public class LogsCommand extends DaemonCommand {
         subparser.addArgument("run").metavar("RUN").help("the run's id");
         subparser.addArgument("task").metavar("TASK").help("the task's id");
         subparser.addArgument("--attempt").type(Integer.class).metavar("N").help("attempt N (default: the latest)");
-        subparser.addArgument("-f", "--follow").dest("follow").action(Arguments.storeTrue())
+        subparser
+                .addArgument("-f", "--follow")
+                .dest("follow")
+                .action(Arguments.storeTrue())
                 .help("keep printing what the attempt appends until it ends");
-        subparser.addArgument("--poll-interval").type(Integer.class).setDefault(500).help(Arguments.SUPPRESS);
+        subparser
+                .addArgument("--poll-interval")
+                .type(Integer.class)
+                .setDefault(500)
+                .help(Arguments.SUPPRESS);
     }
 
     @Override
@@ -42,7 +49,9 @@ public class LogsCommand extends DaemonCommand {
             // whether it had ended is read before the log, so the last read sees every byte it wrote
             boolean ended = !ns.getBoolean("follow") || attemptEnded(daemon.get(base), taskId, attempt);
             DaemonClient.Text text = daemon.getText(logPath + "?attempt=" + attempt + "&offset=" + offset);
-            long size = text.header(LOG_SIZE).map(Long::parseLong).orElse(offset + text.body().length());
+            long size = text.header(LOG_SIZE)
+                    .map(Long::parseLong)
+                    .orElse(offset + text.body().length());
             if (!text.body().isEmpty() || (asJson && !ns.getBoolean("follow"))) {
                 print(runId, taskId, attempt, offset, text.body(), asJson);
             }
@@ -62,31 +71,38 @@ public class LogsCommand extends DaemonCommand {
             return;
         }
         ObjectNode chunk = JsonNodeFactory.instance.objectNode();
-        chunk.put("run_id", runId).put("task_id", taskId).put("attempt", attempt).put("offset", offset)
+        chunk.put("run_id", runId)
+                .put("task_id", taskId)
+                .put("attempt", attempt)
+                .put("offset", offset)
                 .put("log", log);
         printJson(chunk);
     }
 
     private static int latestAttempt(JsonNode run, String taskId) {
-        return task(run, taskId).flatMap(t -> {
-            int latest = 0;
-            for (JsonNode a : t.path("attempts")) {
-                latest = Math.max(latest, a.path("attempt").asInt());
-            }
-            return latest == 0 ? Optional.empty() : Optional.of(latest);
-        }).orElseThrow(() -> new CommandFailedException("task '" + taskId + "' of run '" + run.path("run_id").asText()
-                + "' has no attempts yet"));
+        return task(run, taskId)
+                .flatMap(t -> {
+                    int latest = 0;
+                    for (JsonNode a : t.path("attempts")) {
+                        latest = Math.max(latest, a.path("attempt").asInt());
+                    }
+                    return latest == 0 ? Optional.empty() : Optional.of(latest);
+                })
+                .orElseThrow(() -> new CommandFailedException(
+                        "task '" + taskId + "' of run '" + run.path("run_id").asText() + "' has no attempts yet"));
     }
 
     private static boolean attemptEnded(JsonNode run, String taskId, int attempt) {
-        return task(run, taskId).map(t -> {
-            for (JsonNode a : t.path("attempts")) {
-                if (a.path("attempt").asInt() == attempt) {
-                    return a.hasNonNull("ended_at");
-                }
-            }
-            return true; // no such attempt: nothing will be appended
-        }).orElse(true);
+        return task(run, taskId)
+                .map(t -> {
+                    for (JsonNode a : t.path("attempts")) {
+                        if (a.path("attempt").asInt() == attempt) {
+                            return a.hasNonNull("ended_at");
+                        }
+                    }
+                    return true; // no such attempt: nothing will be appended
+                })
+                .orElse(true);
     }
 
     private static Optional<JsonNode> task(JsonNode run, String taskId) {

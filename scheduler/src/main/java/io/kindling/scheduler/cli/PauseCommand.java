@@ -9,8 +9,11 @@ public class PauseCommand extends DaemonCommand {
     private final boolean pause;
 
     private PauseCommand(boolean pause) {
-        super(pause ? "pause" : "resume", pause ? "Pause a pipeline's schedule on a running daemon"
-                : "Resume a pipeline's schedule on a running daemon (catching up as its catchup setting says)");
+        super(
+                pause ? "pause" : "resume",
+                pause
+                        ? "Pause a pipeline's schedule on a running daemon"
+                        : "Resume a pipeline's schedule on a running daemon (catching up as its catchup setting says)");
         this.pause = pause;
     }
 
@@ -29,8 +32,8 @@ public class PauseCommand extends DaemonCommand {
 
     @Override
     void run(DaemonClient daemon, Namespace ns, boolean asJson) throws Exception {
-        JsonNode pipeline = daemon.post("/pipelines/" + DaemonClient.segment(ns.getString("pipeline"))
-                + (pause ? "/pause" : "/resume"), null);
+        JsonNode pipeline = daemon.post(
+                "/pipelines/" + DaemonClient.segment(ns.getString("pipeline")) + (pause ? "/pause" : "/resume"), null);
         if (asJson) {
             printJson(pipeline);
         } else {

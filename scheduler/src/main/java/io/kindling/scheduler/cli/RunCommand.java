@@ -5,20 +5,20 @@ import io.kindling.dsl.ParseResult;
 import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.PipelineParser;
-import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.alerts.AlertPlanner;
+import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorConfig;
 import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.config.SecretsConfig;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.RunListener;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
-import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.JdbiRunStore;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,12 +47,19 @@ public class RunCommand extends QuietCommand {
     @Override
     public void configure(Subparser subparser) {
         subparser.addArgument("file").metavar("PIPELINE_FILE").help("the pipeline file");
-        subparser.addArgument("--param").metavar("KEY=VALUE").action(Arguments.append())
+        subparser
+                .addArgument("--param")
+                .metavar("KEY=VALUE")
+                .action(Arguments.append())
                 .help("override a pipeline parameter (repeatable)");
-        subparser.addArgument("--work-dir").setDefault(".")
+        subparser
+                .addArgument("--work-dir")
+                .setDefault(".")
                 .help("folder that relative input and output paths resolve against (default: .)");
         subparser.addArgument("--master").setDefault("local[*]").help("Spark master of the local executor");
-        subparser.addArgument("--secrets-file").metavar("FILE")
+        subparser
+                .addArgument("--secrets-file")
+                .metavar("FILE")
                 .help("NAME=value properties file (mode 0600 or 0400) for {{ secrets.NAME }}, looked in before $"
                         + SecretsConfig.DEFAULT_ENV_PREFIX + "NAME");
     }
@@ -78,8 +85,10 @@ public class RunCommand extends QuietCommand {
 
         SecretStore secrets;
         try {
-            secrets = SecretStore.open(Optional.ofNullable(ns.getString("secrets_file")).map(Path::of),
-                    SecretsConfig.DEFAULT_ENV_PREFIX, System::getenv);
+            secrets = SecretStore.open(
+                    Optional.ofNullable(ns.getString("secrets_file")).map(Path::of),
+                    SecretsConfig.DEFAULT_ENV_PREFIX,
+                    System::getenv);
         } catch (IllegalStateException e) {
             throw new CommandFailedException(e.getMessage());
         }
@@ -90,7 +99,8 @@ public class RunCommand extends QuietCommand {
         Database database = Database.open(dbConfig);
 
         Map<String, ExecutorConfig> settings = new LinkedHashMap<>();
-        for (String name : pipeline.tasks().stream().map(t -> t.executor()).distinct().toList()) {
+        for (String name :
+                pipeline.tasks().stream().map(t -> t.executor()).distinct().toList()) {
             ExecutorConfig s = new ExecutorConfig();
             s.setSlots(2);
             // one run of one pipeline: Spark in this process, which is the run's own (no daemon to protect)
@@ -98,17 +108,24 @@ public class RunCommand extends QuietCommand {
             settings.put(name, s); // every executor name runs on the local executor here
         }
         ExecutorManager executors = new ExecutorManager(settings, Path.of(ns.getString("work_dir")));
-        RunEngine engine = new RunEngine(new JdbiRunStore(database.jdbi(), "run-command"), executors.executors(), executors.slots(),
-                (id, hash) -> Optional.empty(), Clock.systemUTC(), scratch.resolve("logs"), AlertPlanner.none(),
+        RunEngine engine = new RunEngine(
+                new JdbiRunStore(database.jdbi(), "run-command"),
+                executors.executors(),
+                executors.slots(),
+                (id, hash) -> Optional.empty(),
+                Clock.systemUTC(),
+                scratch.resolve("logs"),
+                AlertPlanner.none(),
                 secrets);
         CompletableFuture<RunState> done = new CompletableFuture<>();
         engine.addListener(new Progress(done));
         try {
             long start = System.nanoTime();
-            RunRecord run = engine.trigger(pipeline, TriggerType.MANUAL, Clock.systemUTC().instant(), params)
+            RunRecord run = engine.trigger(
+                            pipeline, TriggerType.MANUAL, Clock.systemUTC().instant(), params)
                     .orElseThrow();
-            System.out.println("run " + run.runId() + " of " + pipeline.id() + " (logs in " + scratch.resolve("logs")
-                    + ")");
+            System.out.println(
+                    "run " + run.runId() + " of " + pipeline.id() + " (logs in " + scratch.resolve("logs") + ")");
             RunState state = done.get();
             String took = String.format(java.util.Locale.ROOT, "%.1fs", (System.nanoTime() - start) / 1e9);
             if (state != RunState.SUCCEEDED) {
@@ -145,8 +162,10 @@ public class RunCommand extends QuietCommand {
 
         @Override
         public void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
-            StringBuilder line = new StringBuilder(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString())
-                    .append("  ").append(String.format("%-24s %-15s", taskId, state));
+            StringBuilder line = new StringBuilder(
+                            LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                    .append("  ")
+                    .append(String.format("%-24s %-15s", taskId, state));
             if (state == TaskState.RUNNING || attempt > 1) {
                 line.append(" attempt ").append(attempt);
             }
@@ -161,5 +180,4 @@ public class RunCommand extends QuietCommand {
             }
         }
     }
-
 }

@@ -16,9 +16,15 @@ public class RunsCommand extends DaemonCommand {
     @Override
     void arguments(Subparser subparser) {
         subparser.addArgument("--pipeline").metavar("PIPELINE").help("only this pipeline's runs");
-        subparser.addArgument("--state").metavar("STATE")
+        subparser
+                .addArgument("--state")
+                .metavar("STATE")
                 .help("only runs in this state: QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED");
-        subparser.addArgument("--limit").type(Integer.class).setDefault(20).metavar("N")
+        subparser
+                .addArgument("--limit")
+                .type(Integer.class)
+                .setDefault(20)
+                .metavar("N")
                 .help("at most N runs (1-500, default 20)");
     }
 
@@ -40,9 +46,15 @@ public class RunsCommand extends DaemonCommand {
         String format = "%-28s %-24s %-10s %-9s %-24s %s%n";
         System.out.printf(format, "RUN", "PIPELINE", "STATE", "TRIGGER", "LOGICAL TIME", "DURATION");
         for (JsonNode run : page.path("runs")) {
-            System.out.printf(format, run.path("run_id").asText(), run.path("pipeline").asText(),
-                    run.path("state").asText(), run.path("trigger").asText(), run.path("logical_time").asText(),
-                    run.hasNonNull("duration_ms") ? String.format("%.1f s", run.get("duration_ms").asLong() / 1000.0)
+            System.out.printf(
+                    format,
+                    run.path("run_id").asText(),
+                    run.path("pipeline").asText(),
+                    run.path("state").asText(),
+                    run.path("trigger").asText(),
+                    run.path("logical_time").asText(),
+                    run.hasNonNull("duration_ms")
+                            ? String.format("%.1f s", run.get("duration_ms").asLong() / 1000.0)
                             : "-");
         }
     }

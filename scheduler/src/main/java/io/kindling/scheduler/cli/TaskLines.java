@@ -5,8 +5,7 @@ import java.util.regex.Pattern;
 
 /** Finds where a task is written in a pipeline file's text, for messages about it that come after parsing. */
 final class TaskLines {
-    private TaskLines() {
-    }
+    private TaskLines() {}
 
     /** The 1-based line of the task's {@code id:} entry; 1 when it cannot be found. */
     static int of(String source, String taskId) {

@@ -26,10 +26,13 @@ public class TokenCommand extends DaemonCommand {
     void arguments(Subparser subparser) {
         Subparsers actions = subparser.addSubparsers().dest("action").metavar("ACTION");
         Subparser create = actions.addParser("create").help("create a token and print it once");
-        create.addArgument("--role").required(true).choices("viewer", "operator", "admin")
+        create.addArgument("--role")
+                .required(true)
+                .choices("viewer", "operator", "admin")
                 .help("viewer reads; operator also triggers, cancels, pauses, repairs, backfills; admin also "
                         + "manages tokens and users");
-        create.addArgument("--pipelines").metavar("PATTERN")
+        create.addArgument("--pipelines")
+                .metavar("PATTERN")
                 .help("restrict the token to pipelines whose id matches this pattern (e.g. 'sales_*')");
         create.addArgument("--name").metavar("NAME").help("what the token is for (shown in the audit log)");
         create.addArgument("--expires-in").metavar("DURATION").help("e.g. 30d or 12h (default: never)");
@@ -47,8 +50,7 @@ public class TokenCommand extends DaemonCommand {
             case "create" -> create(daemon, ns, asJson);
             case "list" -> list(daemon, asJson);
             case "revoke" -> {
-                JsonNode revoked = daemon.post("/tokens/" + DaemonClient.segment(ns.getString("id")) + "/revoke",
-                        null);
+                JsonNode revoked = daemon.post("/tokens/" + DaemonClient.segment(ns.getString("id")) + "/revoke", null);
                 if (asJson) {
                     printJson(revoked);
                 } else {
@@ -70,9 +72,14 @@ public class TokenCommand extends DaemonCommand {
             printJson(created);
             return;
         }
-        System.out.println("token " + created.path("id").asText() + " (" + created.path("role").asText()
-                + (created.hasNonNull("pipelines") ? ", pipelines " + created.get("pipelines").asText() : "")
-                + (created.hasNonNull("expires_at") ? ", expires " + created.get("expires_at").asText() : "")
+        System.out.println("token " + created.path("id").asText() + " ("
+                + created.path("role").asText()
+                + (created.hasNonNull("pipelines")
+                        ? ", pipelines " + created.get("pipelines").asText()
+                        : "")
+                + (created.hasNonNull("expires_at")
+                        ? ", expires " + created.get("expires_at").asText()
+                        : "")
                 + "), shown once:");
         System.out.println(created.path("token").asText());
     }
@@ -87,9 +94,15 @@ public class TokenCommand extends DaemonCommand {
         String format = "%-28s %-20s %-9s %-14s %-24s %-24s %s%n";
         System.out.printf(format, "ID", "NAME", "ROLE", "PIPELINES", "EXPIRES", "LAST USED", "REVOKED");
         for (JsonNode t : tokens) {
-            System.out.printf(format, t.path("id").asText(), t.path("name").asText("-"), t.path("role").asText(),
-                    t.path("pipelines").asText("*"), t.path("expires_at").asText("never"),
-                    t.path("last_used_at").asText("-"), t.path("revoked_at").asText("-"));
+            System.out.printf(
+                    format,
+                    t.path("id").asText(),
+                    t.path("name").asText("-"),
+                    t.path("role").asText(),
+                    t.path("pipelines").asText("*"),
+                    t.path("expires_at").asText("never"),
+                    t.path("last_used_at").asText("-"),
+                    t.path("revoked_at").asText("-"));
         }
     }
 

@@ -23,12 +23,21 @@ public class TriggerCommand extends DaemonCommand {
     @Override
     void arguments(Subparser subparser) {
         subparser.addArgument("pipeline").metavar("PIPELINE").help("the pipeline's id");
-        subparser.addArgument("--param").metavar("KEY=VALUE").action(Arguments.append())
+        subparser
+                .addArgument("--param")
+                .metavar("KEY=VALUE")
+                .action(Arguments.append())
                 .help("override a declared parameter (repeatable); the daemon checks it against its type");
-        subparser.addArgument("--wait").action(Arguments.storeTrue())
+        subparser
+                .addArgument("--wait")
+                .action(Arguments.storeTrue())
                 .help("follow the run until it ends; exit 0 if it succeeded, 1 if it failed, 2 if cancelled");
         // tests poll fast; people have no reason to change it
-        subparser.addArgument("--poll-interval").type(Integer.class).setDefault(500).help(Arguments.SUPPRESS);
+        subparser
+                .addArgument("--poll-interval")
+                .type(Integer.class)
+                .setDefault(500)
+                .help(Arguments.SUPPRESS);
     }
 
     @Override
@@ -41,8 +50,9 @@ public class TriggerCommand extends DaemonCommand {
             if (asJson) {
                 printJson(run);
             } else {
-                System.out.println("run " + runId + " of " + pipeline + ": " + run.path("state").asText()
-                        + " (logical time " + run.path("logical_time").asText() + ")");
+                System.out.println("run " + runId + " of " + pipeline + ": "
+                        + run.path("state").asText() + " (logical time "
+                        + run.path("logical_time").asText() + ")");
             }
             return;
         }
@@ -58,10 +68,11 @@ public class TriggerCommand extends DaemonCommand {
             System.out.println("run " + runId + " " + state + duration(end));
         }
         switch (state) {
-            case "SUCCEEDED" -> { }
+            case "SUCCEEDED" -> {}
             case "CANCELLED" -> throw new CommandFailedException("run " + runId + " was cancelled", CANCELLED_STATUS);
-            default -> throw new CommandFailedException("run " + runId + " " + state
-                    + (end.hasNonNull("error") ? ": " + end.get("error").asText() : ""));
+            default ->
+                throw new CommandFailedException("run " + runId + " " + state
+                        + (end.hasNonNull("error") ? ": " + end.get("error").asText() : ""));
         }
     }
 
@@ -76,7 +87,9 @@ public class TriggerCommand extends DaemonCommand {
                 String line = task.path("state").asText() + attemptSuffix(task);
                 if (!line.equals(seen.put(id, line)) && !quiet) {
                     System.out.println("  " + id + ": " + line
-                            + (task.hasNonNull("error") ? " (" + task.get("error").asText() + ")" : ""));
+                            + (task.hasNonNull("error")
+                                    ? " (" + task.get("error").asText() + ")"
+                                    : ""));
                 }
             }
             String state = run.path("state").asText();
@@ -93,7 +106,8 @@ public class TriggerCommand extends DaemonCommand {
     }
 
     private static String duration(JsonNode run) {
-        return run.hasNonNull("duration_ms") ? String.format(" in %.1f s", run.get("duration_ms").asLong() / 1000.0)
+        return run.hasNonNull("duration_ms")
+                ? String.format(" in %.1f s", run.get("duration_ms").asLong() / 1000.0)
                 : "";
     }
 

@@ -47,8 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public class ValidateCommand extends QuietCommand {
     static final int NEXT_FIRE_TIMES = 5;
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx",
-            Locale.ROOT);
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
     private static final DateTimeFormatter ZONE = DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
 
     public ValidateCommand() {
@@ -58,17 +57,31 @@ public class ValidateCommand extends QuietCommand {
     @Override
     public void configure(Subparser subparser) {
         subparser.addArgument("paths").nargs("+").metavar("PATH").help("pipeline files or folders");
-        subparser.addArgument("--next").action(Arguments.storeTrue())
+        subparser
+                .addArgument("--next")
+                .action(Arguments.storeTrue())
                 .help("print the next " + NEXT_FIRE_TIMES + " fire times of each schedule, in its time zone and UTC");
-        subparser.addArgument("--from").metavar("INSTANT")
+        subparser
+                .addArgument("--from")
+                .metavar("INSTANT")
                 .help("with --next: list fire times after this instant (e.g. 2026-03-28T00:00:00Z) instead of now");
-        subparser.addArgument("--explain").action(Arguments.storeTrue())
+        subparser
+                .addArgument("--explain")
+                .action(Arguments.storeTrue())
                 .help("start a local Spark session and run Spark's analyzer (EXPLAIN, nothing is executed) on "
                         + "each SQL task whose inputs exist, so unknown tables and columns fail here");
-        subparser.addArgument("--master").setDefault("local[*]").help("with --explain: Spark master (default local[*])");
-        subparser.addArgument("--work-dir").setDefault(".")
+        subparser
+                .addArgument("--master")
+                .setDefault("local[*]")
+                .help("with --explain: Spark master (default local[*])");
+        subparser
+                .addArgument("--work-dir")
+                .setDefault(".")
                 .help("with --explain: relative input paths resolve against this folder (default: the current one)");
-        subparser.addArgument("--allowed-roots").setDefault("").metavar("ROOTS")
+        subparser
+                .addArgument("--allowed-roots")
+                .setDefault("")
+                .metavar("ROOTS")
                 .help("with --explain: the SQL guard's allowedRoots (comma-separated), as the executor sets them; "
                         + "SQL may read and write only under --work-dir and these");
     }
@@ -145,10 +158,10 @@ public class ValidateCommand extends QuietCommand {
             good.forEach(p -> printNext(p, from, out));
         }
         if (namespace.getBoolean("explain") && !good.isEmpty()) {
-            GuardOptions guard = GuardOptions.from(Map.of(GuardOptions.ALLOWED_ROOTS,
-                    namespace.getString("allowed_roots")), "--allowed-roots: ");
-            problems += explain(good, namespace.getString("master"), Path.of(namespace.getString("work_dir")), guard,
-                    out);
+            GuardOptions guard = GuardOptions.from(
+                    Map.of(GuardOptions.ALLOWED_ROOTS, namespace.getString("allowed_roots")), "--allowed-roots: ");
+            problems +=
+                    explain(good, namespace.getString("master"), Path.of(namespace.getString("work_dir")), guard, out);
         }
         if (problems > 0) {
             throw new CommandFailedException(problems + " problem" + (problems == 1 ? "" : "s") + " in " + files
@@ -182,11 +195,13 @@ public class ValidateCommand extends QuietCommand {
     }
 
     /** Runs the analyzer over every SQL task; returns how many failed. */
-    private static int explain(List<Pipeline> pipelines, String master, Path workDir, GuardOptions guard,
-            PrintStream out) {
+    private static int explain(
+            List<Pipeline> pipelines, String master, Path workDir, GuardOptions guard, PrintStream out) {
         long started = System.nanoTime();
         boolean ours = SparkSession.getDefaultSession().isEmpty(); // in-process callers may have one already
-        SparkSession spark = SparkSession.builder().master(master).appName("kindling validate --explain")
+        SparkSession spark = SparkSession.builder()
+                .master(master)
+                .appName("kindling validate --explain")
                 .config(SparkGuard.EXTENSIONS_KEY, SparkGuard.withExtension(null))
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "1")
@@ -195,11 +210,16 @@ public class ValidateCommand extends QuietCommand {
         int analyzed = 0;
         int skipped = 0;
         try {
-            SqlExplainer explainer = new SqlExplainer(spark, workDir.toAbsolutePath().normalize(), guard);
+            SqlExplainer explainer =
+                    new SqlExplainer(spark, workDir.toAbsolutePath().normalize(), guard);
             for (Pipeline p : pipelines) {
                 Instant now = Instant.now();
-                TemplateContext context = TemplateContext.of(p, "validate", now,
-                        p.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), p.exampleParams());
+                TemplateContext context = TemplateContext.of(
+                        p,
+                        "validate",
+                        now,
+                        p.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC),
+                        p.exampleParams());
                 for (SqlExplainer.Finding f : explainer.explain(p, context)) {
                     analyzed++;
                     if (f.outcome() == SqlExplainer.Outcome.FAILED) {
@@ -216,8 +236,13 @@ public class ValidateCommand extends QuietCommand {
                 spark.stop();
             }
         }
-        System.err.printf(Locale.ROOT, "explain: %d SQL tasks, %d failed, %d skipped (inputs missing), %.1f s%n",
-                analyzed, failed, skipped, (System.nanoTime() - started) / 1e9);
+        System.err.printf(
+                Locale.ROOT,
+                "explain: %d SQL tasks, %d failed, %d skipped (inputs missing), %.1f s%n",
+                analyzed,
+                failed,
+                skipped,
+                (System.nanoTime() - started) / 1e9);
         return failed;
     }
 

@@ -41,8 +41,14 @@ public final class ClusterMembership {
      * @param runs           fenced for {@code self}
      * @param onDeclaredDead called once if another daemon took this one for dead (it then runs nothing more)
      */
-    public ClusterMembership(DaemonDao daemons, RunStore runs, DaemonRecord self, Duration interval, Duration deadAfter,
-                             Clock clock, Runnable onDeclaredDead) {
+    public ClusterMembership(
+            DaemonDao daemons,
+            RunStore runs,
+            DaemonRecord self,
+            Duration interval,
+            Duration deadAfter,
+            Clock clock,
+            Runnable onDeclaredDead) {
         this.daemons = daemons;
         this.runs = runs;
         this.self = self;
@@ -64,7 +70,10 @@ public final class ClusterMembership {
         daemons.register(self);
         lastBeat = self.heartbeatAt();
         List<String> adopted = endLostAndAdopt();
-        LOG.info("Daemon {} (node {}) joined; took over {} unfinished runs", self.daemonId(), self.node(),
+        LOG.info(
+                "Daemon {} (node {}) joined; took over {} unfinished runs",
+                self.daemonId(),
+                self.node(),
                 adopted.size());
     }
 
@@ -109,8 +118,11 @@ public final class ClusterMembership {
             Instant now = now();
             if (!daemons.heartbeat(self.daemonId(), now)) {
                 declaredDead = true;
-                LOG.error("Daemon {} was taken for dead by another daemon (no heartbeat for {}): its runs have been "
-                        + "adopted. It stops scheduling and running anything; restart it.", self.daemonId(), deadAfter);
+                LOG.error(
+                        "Daemon {} was taken for dead by another daemon (no heartbeat for {}): its runs have been "
+                                + "adopted. It stops scheduling and running anything; restart it.",
+                        self.daemonId(),
+                        deadAfter);
                 engine.fenceAll("this daemon was taken for dead by another daemon");
                 onDeclaredDead.run();
                 beats.shutdown();
@@ -119,8 +131,10 @@ public final class ClusterMembership {
             lastBeat = now;
             List<String> adopted = endLostAndAdopt();
             if (!adopted.isEmpty()) {
-                engine.adopt(adopted, "the daemon running the attempt stopped or died; adopted by daemon "
-                        + self.daemonId() + " (" + self.node() + ")");
+                engine.adopt(
+                        adopted,
+                        "the daemon running the attempt stopped or died; adopted by daemon " + self.daemonId() + " ("
+                                + self.node() + ")");
             }
             for (String runId : runs.cancelRequests()) {
                 engine.cancel(runId);
@@ -133,7 +147,8 @@ public final class ClusterMembership {
     private List<String> endLostAndAdopt() {
         Instant now = now();
         for (DaemonRecord lost : daemons.lost(self.node(), self.daemonId(), now.minus(deadAfter))) {
-            String reason = lost.node().equals(self.node()) && !lost.heartbeatAt().isBefore(now.minus(deadAfter))
+            String reason = lost.node().equals(self.node())
+                            && !lost.heartbeatAt().isBefore(now.minus(deadAfter))
                     ? "replaced by a new life of its node (daemon " + self.daemonId() + ")"
                     : "no heartbeat since " + lost.heartbeatAt() + "; taken for dead by daemon " + self.daemonId();
             if (daemons.markStopped(lost.daemonId(), now, reason)) {

@@ -15,8 +15,10 @@ import java.util.List;
 public class AlertingConfig {
     @NotNull
     private Duration retryFor = Duration.hours(24);
+
     @NotNull
     private Duration initialBackoff = Duration.seconds(5);
+
     @NotNull
     private Duration maxBackoff = Duration.minutes(10);
     /** How often the worker looks for due deliveries. */
@@ -28,8 +30,10 @@ public class AlertingConfig {
     /** What pipelines without {@code alerts:} alert: webhook names per event group, as in a pipeline file. */
     @NotNull
     private List<String> onFailure = new ArrayList<>();
+
     @NotNull
     private List<String> onSuccess = new ArrayList<>();
+
     @NotNull
     private List<String> onRetry = new ArrayList<>();
 

@@ -13,8 +13,10 @@ import jakarta.validation.constraints.NotNull;
 public class ClusterConfig {
     /** Empty: the host name and the API port. Give each daemon sharing a database its own. */
     private String node = "";
+
     @NotNull
     private Duration heartbeatInterval = Duration.seconds(3);
+
     @NotNull
     private Duration deadAfter = Duration.seconds(20);
     /** On SIGTERM, how long running attempts may take to finish before they are interrupted. */

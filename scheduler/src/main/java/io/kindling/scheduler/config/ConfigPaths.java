@@ -26,8 +26,7 @@ import java.util.List;
 public final class ConfigPaths {
     private static final String SQLITE = "jdbc:sqlite:";
 
-    private ConfigPaths() {
-    }
+    private ConfigPaths() {}
 
     /** {@code value} resolved against {@code base} when it is a relative path; anything else as given. */
     public static String path(Path base, String value) {

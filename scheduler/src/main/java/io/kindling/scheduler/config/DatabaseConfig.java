@@ -8,8 +8,10 @@ import jakarta.validation.constraints.NotEmpty;
 public class DatabaseConfig {
     @NotEmpty
     private String url = "jdbc:sqlite:data/kindling.db";
+
     private String user;
     private String password;
+
     @Min(1)
     private int maxConnections = 4;
 

@@ -10,8 +10,10 @@ import java.util.Map;
 public class ExecutorConfig {
     @NotEmpty
     private String type = "local";
+
     @Min(1)
     private int slots = 2;
+
     private Map<String, String> sparkConf = new LinkedHashMap<>();
     private Map<String, String> options = new LinkedHashMap<>();
 

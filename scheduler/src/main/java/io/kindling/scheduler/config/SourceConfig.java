@@ -51,6 +51,7 @@ public class SourceConfig {
 
     /** git: names of the environment variables that hold the user name and the password or token. */
     private String usernameEnv;
+
     private String passwordEnv;
 
     /** A plain watched folder: what the old top-level {@code pipelines:} key stands for. */
@@ -62,8 +63,9 @@ public class SourceConfig {
         return s;
     }
 
-    @ValidationMethod(message = "a folder source needs 'path'; a git source needs 'url', a 'branch' and a "
-            + "relative 'subfolder' without '..'")
+    @ValidationMethod(
+            message = "a folder source needs 'path'; a git source needs 'url', a 'branch' and a "
+                    + "relative 'subfolder' without '..'")
     @JsonIgnore
     public boolean isComplete() {
         if ("folder".equals(type)) {
@@ -76,9 +78,10 @@ public class SourceConfig {
      * JGit would write user info of the URL (a token) in plain text into the clone's .git/config, where any
      * pipeline that reads files can find it; credentials come from the environment instead.
      */
-    @ValidationMethod(message = "a git source's url must not hold credentials (https://user:token@host/...): "
-            + "put the token in an environment variable and name it in 'passwordEnv' (and the user in "
-            + "'usernameEnv')")
+    @ValidationMethod(
+            message = "a git source's url must not hold credentials (https://user:token@host/...): "
+                    + "put the token in an environment variable and name it in 'passwordEnv' (and the user in "
+                    + "'usernameEnv')")
     @JsonIgnore
     public boolean isUrlWithoutCredentials() {
         if (url == null || "folder".equals(type)) {
@@ -88,7 +91,8 @@ public class SourceConfig {
             return java.net.URI.create(url.trim()).getRawUserInfo() == null;
         } catch (IllegalArgumentException e) {
             // scp-like "git@host:repo.git" is not a URI; its user is an ssh login, never a secret
-            return !url.contains("://") || !url.substring(url.indexOf("://") + 3).split("/", 2)[0].contains("@");
+            return !url.contains("://")
+                    || !url.substring(url.indexOf("://") + 3).split("/", 2)[0].contains("@");
         }
     }
 

@@ -16,15 +16,21 @@ import java.util.Map;
  */
 public class WebhookConfig {
     /** What a webhook receives. */
-    public enum Format { json, slack }
+    public enum Format {
+        json,
+        slack
+    }
 
     private String url = "";
+
     @NotNull
     private Format format = Format.json;
     /** The NAME of the environment variable holding the HMAC secret, never the secret; empty: unsigned. */
     private String secretEnv = "";
+
     @NotNull
     private Duration timeout = Duration.seconds(10);
+
     private Map<String, String> headers = new LinkedHashMap<>();
 
     @JsonProperty

@@ -6,13 +6,13 @@ import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.Redactor;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
+import io.kindling.scheduler.model.TaskState;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
 
 /** A run the engine is driving. Touched only on the engine thread, so nothing here is synchronised. */
 final class ActiveRun {
@@ -24,6 +24,7 @@ final class ActiveRun {
     final Lane lane;
     /** 0 for the run's first pass; the number of the repair being run otherwise. */
     int repairNumber;
+
     int unfinished;
     /** Changed only by {@link #moveTo}. */
     private RunState state;
@@ -36,8 +37,16 @@ final class ActiveRun {
 
     /** A run to drive with the given definition, its templates rendered for its id, logical time and params. */
     static ActiveRun of(RunRecord run, Pipeline pipeline, Lane lane) {
-        return new ActiveRun(run, pipeline, TemplateContext.of(pipeline, run.runId(), run.logicalTime(),
-                pipeline.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC), run.params()), lane);
+        return new ActiveRun(
+                run,
+                pipeline,
+                TemplateContext.of(
+                        pipeline,
+                        run.runId(),
+                        run.logicalTime(),
+                        pipeline.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC),
+                        run.params()),
+                lane);
     }
 
     private ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {
@@ -101,24 +110,29 @@ final class ActiveRun {
         private TaskState state = TaskState.QUEUED;
         /** How the upstream tasks have ended so far, for the trigger rule. */
         int upSucceeded;
+
         int upFailed;
         int upSkipped;
         /** The trigger rule has let the task run (it may still wait for a slot or a retry). */
         boolean released;
+
         int attempts;
         /** Attempts made before the current repair: the retry policy counts from here. */
         int attemptBase;
+
         Instant readyAt;
         /** {@link System#nanoTime()} at {@link #readyAt}: the queue wait is real time, whatever the engine's clock. */
         long readyNanos;
         /** When a retry rebuilt by recovery is due. */
         Instant retryAt;
+
         String attemptId;
         AttemptHandle handle;
         /** The current attempt's secret values, masked in its error before it is stored. */
         Redactor redactor = Redactor.NONE;
         /** The task's attempt holds one of its executor's slots. */
         boolean holdsSlot;
+
         boolean timedOut;
         ScheduledFuture<?> timeout;
 

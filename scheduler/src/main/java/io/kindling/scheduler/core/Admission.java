@@ -2,6 +2,7 @@ package io.kindling.scheduler.core;
 
 import io.kindling.executor.Executor;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import io.kindling.scheduler.model.TaskState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import io.kindling.scheduler.model.TaskState;
 
 /**
  * Lanes and slots: which runs the engine drives and which wait their turn in their lane (max_active_runs), and
@@ -22,6 +22,7 @@ final class Admission {
     private final Map<String, ActiveRun> active = new HashMap<>();
     /** Runs held back by their lane's limit, oldest first, by lane. */
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
+
     private final Map<String, Integer> activeByLane = new HashMap<>();
     /** Set by a clean stop, or when this daemon learns it was taken for dead: nothing new starts. */
     private boolean draining;
@@ -30,8 +31,8 @@ final class Admission {
 
     /** @param slots each executor's task slots (1 when not given) */
     Admission(Map<String, Executor> executors, Map<String, Integer> slots) {
-        executors.forEach((name, executor) -> this.executors.put(name,
-                new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
+        executors.forEach(
+                (name, executor) -> this.executors.put(name, new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
     }
 
     Set<String> executorNames() {
@@ -173,7 +174,11 @@ final class Admission {
 
     /** The attempt runs on a cluster under a recorded id: a later owner follows it again rather than rerun it. */
     boolean reattachable(ActiveRun run, TaskSlot task) {
-        return task.handle != null && task.handle.remoteId().isPresent()
-                && executors.get(run.dag.tasks.get(task.index).executor()).executor.canAttach();
+        return task.handle != null
+                && task.handle.remoteId().isPresent()
+                && executors
+                        .get(run.dag.tasks.get(task.index).executor())
+                        .executor
+                        .canAttach();
     }
 }

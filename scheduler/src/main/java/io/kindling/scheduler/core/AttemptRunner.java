@@ -10,9 +10,10 @@ import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Redactor;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
-import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.db.RunFencedException;
+import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.kindling.scheduler.model.TaskState;
 
 /**
  * A task's attempts, on the engine thread: a task the trigger rule released takes an executor slot (or waits for
@@ -44,9 +44,17 @@ final class AttemptRunner {
     /** Drops a run another daemon owns now. */
     private final Consumer<RunFencedException> fenced;
 
-    AttemptRunner(RunStore dao, AlertPlanner alerts, EngineThread thread, Admission admission, RunEvents events,
-                  RemoteAttempts remote, Secrets secrets, Path logDir, RunProgress progress,
-                  Consumer<RunFencedException> fenced) {
+    AttemptRunner(
+            RunStore dao,
+            AlertPlanner alerts,
+            EngineThread thread,
+            Admission admission,
+            RunEvents events,
+            RemoteAttempts remote,
+            Secrets secrets,
+            Path logDir,
+            RunProgress progress,
+            Consumer<RunFencedException> fenced) {
         this.dao = dao;
         this.alerts = alerts;
         this.thread = thread;
@@ -67,8 +75,8 @@ final class AttemptRunner {
         ExecutorSlots slots = admission.slots(def.executor());
         if (slots == null) {
             // Validation checks executor names against config.yml; this is a run resumed after a config change.
-            progress.endWithoutAttempt(run, task, TaskState.FAILED,
-                    "executor '" + def.executor() + "' is not configured");
+            progress.endWithoutAttempt(
+                    run, task, TaskState.FAILED, "executor '" + def.executor() + "' is not configured");
             return;
         }
         if (admission.takeSlot(slots, run, task)) {
@@ -82,8 +90,8 @@ final class AttemptRunner {
         task.timedOut = false;
         task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
         EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
-        Path logFile = logDir.resolve(run.pipeline.id()).resolve(run.runId())
-                .resolve(def.id() + "." + task.attempts + ".log");
+        Path logFile =
+                logDir.resolve(run.pipeline.id()).resolve(run.runId()).resolve(def.id() + "." + task.attempts + ".log");
         RenderedTask rendered = null;
         String renderError = null;
         try {
@@ -92,9 +100,20 @@ final class AttemptRunner {
             renderError = e.getMessage();
         }
         task.redactor = rendered == null ? Redactor.NONE : Redactor.of(rendered.secretValues());
-        AttemptRecord attempt = new AttemptRecord(task.attemptId, run.runId(), def.id(), task.attempts,
-                def.executor(), TaskState.RUNNING, Optional.empty(), task.readyAt, Optional.of(thread.now()),
-                Optional.empty(), Optional.empty(), logFile.toString(), run.repairNumber,
+        AttemptRecord attempt = new AttemptRecord(
+                task.attemptId,
+                run.runId(),
+                def.id(),
+                task.attempts,
+                def.executor(),
+                TaskState.RUNNING,
+                Optional.empty(),
+                task.readyAt,
+                Optional.of(thread.now()),
+                Optional.empty(),
+                Optional.empty(),
+                logFile.toString(),
+                run.repairNumber,
                 Optional.ofNullable(rendered).map(r -> describe(r.masked())));
         try {
             task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
@@ -102,19 +121,32 @@ final class AttemptRunner {
             freeSlot(run, task); // another daemon owns the run now: this attempt never starts
             throw e;
         }
-        LOG.info("Task {} attempt {} of run {} started on executor {}", def.id(), task.attempts, run.runId(),
+        LOG.info(
+                "Task {} attempt {} of run {} started on executor {}",
+                def.id(),
+                task.attempts,
+                run.runId(),
                 def.executor());
         events.taskChanged(run, task, Optional.empty());
-        events.attemptStarted(run, def.id(), def.executor(), task.attempts,
-                Duration.ofNanos(System.nanoTime() - task.readyNanos));
+        events.attemptStarted(
+                run, def.id(), def.executor(), task.attempts, Duration.ofNanos(System.nanoTime() - task.readyNanos));
 
         String attemptId = task.attemptId;
         if (rendered == null) {
             attemptEnded(run, task, attemptId, AttemptResult.failed(renderError), Optional.empty());
             return;
         }
-        AttemptRequest request = new AttemptRequest(attemptId, run.runId(), run.pipeline.id(), def.id(),
-                task.attempts, rendered.body(), run.run.params(), rendered.sparkConf(), logFile, task.redactor);
+        AttemptRequest request = new AttemptRequest(
+                attemptId,
+                run.runId(),
+                run.pipeline.id(),
+                def.id(),
+                task.attempts,
+                rendered.body(),
+                run.run.params(),
+                rendered.sparkConf(),
+                logFile,
+                task.redactor);
         follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
     }
 
@@ -134,11 +166,16 @@ final class AttemptRunner {
     private void follow(ActiveRun run, TaskSlot task, String attemptId, AttemptHandle handle, Duration elapsed) {
         Task def = run.dag.tasks.get(task.index);
         task.handle = handle;
-        handle.result().whenComplete((result, error) -> thread.post(() -> attemptEnded(run, task, attemptId,
-                result != null ? result : AttemptResult.failed("executor error: " + error),
-                handle.sparkApplicationId())));
-        def.timeout().ifPresent(timeout -> task.timeout = thread.after(timeout.minus(elapsed),
-                () -> timeOut(task, attemptId, timeout)));
+        handle.result()
+                .whenComplete((result, error) -> thread.post(() -> attemptEnded(
+                        run,
+                        task,
+                        attemptId,
+                        result != null ? result : AttemptResult.failed("executor error: " + error),
+                        handle.sparkApplicationId())));
+        def.timeout()
+                .ifPresent(timeout ->
+                        task.timeout = thread.after(timeout.minus(elapsed), () -> timeOut(task, attemptId, timeout)));
     }
 
     /** Follows an attempt a previous life of the daemon started on a cluster, by its remote id. */
@@ -149,23 +186,47 @@ final class AttemptRunner {
         ExecutorSlots slots = admission.slots(attempt.executor());
         admission.retake(slots, task);
         task.attemptId = attempt.attemptId();
-        LOG.info("Run {}: following attempt {} again on executor {} ({})", run.runId(), attempt.attemptId(),
-                attempt.executor(), found.remoteId());
+        LOG.info(
+                "Run {}: following attempt {} again on executor {} ({})",
+                run.runId(),
+                attempt.attemptId(),
+                attempt.executor(),
+                found.remoteId());
         AttemptHandle handle;
         try {
             RenderedTask rendered = RenderedTask.of(def, run.templates, secrets);
             task.redactor = Redactor.of(rendered.secretValues());
-            handle = slots.executor.attach(new AttemptRequest(attempt.attemptId(), run.runId(), run.pipeline.id(),
-                    def.id(), attempt.attemptNumber(), rendered.body(), run.run.params(),
-                    rendered.sparkConf(), Path.of(attempt.logPath()), task.redactor), found.remoteId(),
+            handle = slots.executor.attach(
+                    new AttemptRequest(
+                            attempt.attemptId(),
+                            run.runId(),
+                            run.pipeline.id(),
+                            def.id(),
+                            attempt.attemptNumber(),
+                            rendered.body(),
+                            run.run.params(),
+                            rendered.sparkConf(),
+                            Path.of(attempt.logPath()),
+                            task.redactor),
+                    found.remoteId(),
                     remote.listener(attempt.attemptId()));
         } catch (RuntimeException e) { // the run must go on: the attempt fails and is retried by its policy
-            attemptEnded(run, task, attempt.attemptId(), AttemptResult.failed("cannot follow "
-                    + found.remoteId() + " again after a restart: " + e.getMessage()), Optional.empty());
+            attemptEnded(
+                    run,
+                    task,
+                    attempt.attemptId(),
+                    AttemptResult.failed(
+                            "cannot follow " + found.remoteId() + " again after a restart: " + e.getMessage()),
+                    Optional.empty());
             return;
         }
         Instant now = thread.now();
-        follow(run, task, attempt.attemptId(), handle, Duration.between(attempt.startedAt().orElse(now), now));
+        follow(
+                run,
+                task,
+                attempt.attemptId(),
+                handle,
+                Duration.between(attempt.startedAt().orElse(now), now));
     }
 
     private void timeOut(TaskSlot task, String attemptId, Duration timeout) {
@@ -175,8 +236,8 @@ final class AttemptRunner {
         }
     }
 
-    private void attemptEnded(ActiveRun run, TaskSlot task, String attemptId, AttemptResult result,
-                              Optional<String> sparkAppId) {
+    private void attemptEnded(
+            ActiveRun run, TaskSlot task, String attemptId, AttemptResult result, Optional<String> sparkAppId) {
         if (!attemptId.equals(task.attemptId) || task.state() != TaskState.RUNNING) {
             return; // a late answer for an attempt already resolved
         }
@@ -200,7 +261,8 @@ final class AttemptRunner {
         };
         // Masked before it is stored, logged or put in an alert: whatever the executor did, no secret leaves here.
         Optional<String> error = attemptState == TaskState.TIMED_OUT
-                ? Optional.of("timed out after " + def.timeout().map(Duration::toString).orElse("?"))
+                ? Optional.of("timed out after "
+                        + def.timeout().map(Duration::toString).orElse("?"))
                 : result.error().map(task.redactor::mask);
         boolean retry = !run.cancelling
                 && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
@@ -209,16 +271,41 @@ final class AttemptRunner {
         Duration delay = retry ? def.retry().delayAfter(task.attempts) : Duration.ZERO;
         boolean failed = attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT;
         try {
-            task.moveTo(next, () -> dao.finishAttempt(attemptId, run.runId(), def.id(), attemptState, next, now, error,
-                    retry ? Optional.of(now.plus(delay)) : Optional.empty(), sparkAppId,
-                    failed ? alerts.attemptFailed(run.pipeline, run.runId(), def.id(), task.attempts, attemptState,
-                            retry, error, now) : List.of()));
+            task.moveTo(
+                    next,
+                    () -> dao.finishAttempt(
+                            attemptId,
+                            run.runId(),
+                            def.id(),
+                            attemptState,
+                            next,
+                            now,
+                            error,
+                            retry ? Optional.of(now.plus(delay)) : Optional.empty(),
+                            sparkAppId,
+                            failed
+                                    ? alerts.attemptFailed(
+                                            run.pipeline,
+                                            run.runId(),
+                                            def.id(),
+                                            task.attempts,
+                                            attemptState,
+                                            retry,
+                                            error,
+                                            now)
+                                    : List.of()));
         } catch (RunFencedException e) {
             freeSlot(run, task);
             throw e;
         }
-        LOG.info("Task {} attempt {} of run {} ended {}{}{}", def.id(), task.attempts, run.runId(), attemptState,
-                error.map(e -> ": " + e).orElse(""), retry ? "; retrying in " + delay : "");
+        LOG.info(
+                "Task {} attempt {} of run {} ended {}{}{}",
+                def.id(),
+                task.attempts,
+                run.runId(),
+                attemptState,
+                error.map(e -> ": " + e).orElse(""),
+                retry ? "; retrying in " + delay : "");
         freeSlot(run, task);
         if (retry) {
             events.taskChanged(run, task, error);
@@ -238,8 +325,10 @@ final class AttemptRunner {
                 return;
             }
             String taskId = run.dag.tasks.get(task.index).id();
-            task.moveTo(TaskState.QUEUED, () -> dao.updateTaskStates(run.runId(), List.of(taskId), TaskState.QUEUED,
-                    Optional.empty(), Optional.empty()));
+            task.moveTo(
+                    TaskState.QUEUED,
+                    () -> dao.updateTaskStates(
+                            run.runId(), List.of(taskId), TaskState.QUEUED, Optional.empty(), Optional.empty()));
             events.taskChanged(run, task, Optional.empty());
             ready(run, task);
         });

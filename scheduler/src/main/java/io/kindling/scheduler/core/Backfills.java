@@ -3,9 +3,11 @@ package io.kindling.scheduler.core;
 import io.kindling.dsl.CronSchedules;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
-import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.db.RunQueries;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,8 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.kindling.scheduler.model.RunIds;
-import io.kindling.scheduler.model.RunState;
 
 /**
  * Plans and starts backfills: one run per scheduled time in a range, except times that already have a run that
@@ -32,8 +32,7 @@ public final class Backfills {
      * @param times   the logical times to run, oldest first
      * @param skipped runs that already cover a time in range
      */
-    public record Plan(Instant from, Instant to, List<Instant> times, List<RunRecord> skipped) {
-    }
+    public record Plan(Instant from, Instant to, List<Instant> times, List<RunRecord> skipped) {}
 
     private final RunQueries dao;
     private final RunEngine engine;
@@ -53,8 +52,9 @@ public final class Backfills {
      * @throws IllegalArgumentException when the pipeline has no schedule or the range is not valid
      */
     public Plan plan(Pipeline pipeline, String from, String to) {
-        Schedule schedule = pipeline.schedule().orElseThrow(() -> new IllegalArgumentException(
-                "pipeline '" + pipeline.id() + "' has no schedule, so it has no times to backfill"));
+        Schedule schedule = pipeline.schedule()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "pipeline '" + pipeline.id() + "' has no schedule, so it has no times to backfill"));
         Instant start = bound("from", from, schedule.timezone(), false);
         Instant end = bound("to", to, schedule.timezone(), true);
         if (end.isBefore(start)) {
@@ -66,8 +66,8 @@ public final class Backfills {
         }
         List<Instant> all = CronSchedules.fireTimesBetween(schedule, start.minusMillis(1), end, MAX_RUNS + 1);
         if (all.size() > MAX_RUNS) {
-            throw new IllegalArgumentException("the range holds more than " + MAX_RUNS
-                    + " scheduled times; backfill it in parts");
+            throw new IllegalArgumentException(
+                    "the range holds more than " + MAX_RUNS + " scheduled times; backfill it in parts");
         }
         Map<Instant, RunRecord> covered = new HashMap<>();
         for (RunRecord run : dao.timedRuns(pipeline.id(), start, end)) {
@@ -90,7 +90,12 @@ public final class Backfills {
 
     /** Creates the backfill and its runs; they start as their lane allows. */
     public BackfillRecord start(Pipeline pipeline, Plan plan, int maxActiveRuns) {
-        BackfillRecord backfill = new BackfillRecord(ids.next(), pipeline.id(), plan.from(), plan.to(), maxActiveRuns,
+        BackfillRecord backfill = new BackfillRecord(
+                ids.next(),
+                pipeline.id(),
+                plan.from(),
+                plan.to(),
+                maxActiveRuns,
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
         engine.backfill(pipeline, backfill, plan.times());
         return backfill;
@@ -100,7 +105,8 @@ public final class Backfills {
         String value = text.trim();
         try {
             LocalDate day = LocalDate.parse(value);
-            return endOfDay ? day.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1)
+            return endOfDay
+                    ? day.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1)
                     : day.atStartOfDay(zone).toInstant();
         } catch (DateTimeParseException notADate) {
             try {

@@ -7,8 +7,7 @@ import org.slf4j.MDC;
  * {@code attempt}), so that one grep for a run id tells its story. The engine thread clears it after each step.
  */
 final class EngineMdc {
-    private EngineMdc() {
-    }
+    private EngineMdc() {}
 
     static void run(String pipeline, String runId) {
         MDC.put("pipeline", pipeline);

@@ -76,12 +76,13 @@ final class EngineThread {
     <T> T call(Callable<T> work) {
         try {
             return loop.submit(() -> {
-                try {
-                    return work.call();
-                } finally {
-                    EngineMdc.clear();
-                }
-            }).get();
+                        try {
+                            return work.call();
+                        } finally {
+                            EngineMdc.clear();
+                        }
+                    })
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the engine", e);

@@ -20,8 +20,10 @@ public final class ExecutorManager implements Managed {
     public ExecutorManager(Map<String, ExecutorConfig> settings, Path workDir) {
         ExecutorFactories factories = new ExecutorFactories();
         settings.forEach((name, s) -> {
-            executors.put(name, factories.create(new io.kindling.executor.ExecutorConfig(name, s.getType(),
-                    s.getSlots(), workDir, s.getSparkConf(), s.getOptions())));
+            executors.put(
+                    name,
+                    factories.create(new io.kindling.executor.ExecutorConfig(
+                            name, s.getType(), s.getSlots(), workDir, s.getSparkConf(), s.getOptions())));
             slots.put(name, s.getSlots());
         });
     }

@@ -12,11 +12,11 @@ final class ExecutorSlots {
     final int capacity;
     /** Written on the engine thread only; volatile so that a metrics scrape reads a current value. */
     volatile int free;
+
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final ArrayDeque<Waiting> waitingBackfill = new ArrayDeque<>();
 
-    record Waiting(ActiveRun run, ActiveRun.TaskSlot task) {
-    }
+    record Waiting(ActiveRun run, ActiveRun.TaskSlot task) {}
 
     ExecutorSlots(Executor executor, int slots) {
         this.executor = executor;

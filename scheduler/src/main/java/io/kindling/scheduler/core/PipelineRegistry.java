@@ -55,14 +55,14 @@ public final class PipelineRegistry implements PipelineVersions {
     }
 
     /** What one source gave at its last reload. */
-    private record SourceState(Map<String, Loaded> pipelines, List<ParseResult> failures) {
-    }
+    private record SourceState(Map<String, Loaded> pipelines, List<ParseResult> failures) {}
 
     private final PipelineParser parser;
     private final PipelineVersionDao versions;
     private final Clock clock;
     /** By source name, in the order sources first reported: an id an earlier source has wins. */
     private final Map<String, SourceState> sources = new LinkedHashMap<>();
+
     private volatile Map<String, Loaded> pipelines = Map.of();
     private volatile List<ParseResult> failures = List.of();
     /** Definitions by "id@hash": every version loaded in this life of the daemon, or rebuilt from the history. */
@@ -88,7 +88,9 @@ public final class PipelineRegistry implements PipelineVersions {
     public synchronized Reload apply(String source, List<ParseResult> results, Optional<String> commit) {
         SourceState before = sources.getOrDefault(source, new SourceState(Map.of(), List.of()));
         Map<Path, String> idByFile = new HashMap<>();
-        before.pipelines().values().forEach(l -> idByFile.put(l.pipeline().file(), l.pipeline().id()));
+        before.pipelines()
+                .values()
+                .forEach(l -> idByFile.put(l.pipeline().file(), l.pipeline().id()));
 
         Map<String, Loaded> now = new TreeMap<>();
         List<ParseResult> failed = new ArrayList<>();
@@ -97,8 +99,8 @@ public final class PipelineRegistry implements PipelineVersions {
                 Pipeline p = result.pipeline().orElseThrow();
                 Loaded old = before.pipelines().get(p.id());
                 // An unchanged definition keeps the commit that brought it, so a run's commit names its change.
-                Optional<String> since = old != null && old.pipeline().contentHash().equals(p.contentHash())
-                        ? old.gitCommit() : commit;
+                Optional<String> since =
+                        old != null && old.pipeline().contentHash().equals(p.contentHash()) ? old.gitCommit() : commit;
                 now.put(p.id(), new Loaded(p, source, since, List.of()));
                 remember(p, since);
             }
@@ -133,8 +135,8 @@ public final class PipelineRegistry implements PipelineVersions {
 
     private void remember(Pipeline p, Optional<String> commit) {
         byVersion.put(p.id() + "@" + p.contentHash(), p);
-        versions.insertIfAbsent(new PipelineVersion(p.id(), p.contentHash(), commit, p.file().toString(),
-                p.source(), clock.instant()));
+        versions.insertIfAbsent(
+                new PipelineVersion(p.id(), p.contentHash(), commit, p.file().toString(), p.source(), clock.instant()));
     }
 
     /** Combines the sources (an id an earlier source has wins) and says what changed. */
@@ -147,9 +149,15 @@ public final class PipelineRegistry implements PipelineVersions {
                 Loaded owner = merged.putIfAbsent(l.pipeline().id(), l);
                 if (owner != null) {
                     Path file = l.pipeline().file();
-                    allFailures.add(new ParseResult(file, Optional.empty(), List.of(new Problem(file, 1, 1,
-                            "pipeline id '" + l.pipeline().id() + "' is already defined in "
-                                    + owner.pipeline().file() + " (source '" + owner.source() + "')"))));
+                    allFailures.add(new ParseResult(
+                            file,
+                            Optional.empty(),
+                            List.of(new Problem(
+                                    file,
+                                    1,
+                                    1,
+                                    "pipeline id '" + l.pipeline().id() + "' is already defined in "
+                                            + owner.pipeline().file() + " (source '" + owner.source() + "')"))));
                 }
             }
         }
@@ -183,14 +191,20 @@ public final class PipelineRegistry implements PipelineVersions {
             LOG.info("Source {}: pipeline {} changed (now version {})", source, id, shortHash(pipelines.get(id)));
         }
         for (String id : reload.removed()) {
-            LOG.info("Source {}: pipeline {} is gone (its file was deleted or renamed its id); unscheduled, "
-                    + "its runs are kept", source, id);
+            LOG.info(
+                    "Source {}: pipeline {} is gone (its file was deleted or renamed its id); unscheduled, "
+                            + "its runs are kept",
+                    source,
+                    id);
         }
         for (ParseResult f : failed) {
             f.problems().forEach(problem -> LOG.warn("{}", problem));
         }
-        LOG.info("Source {}: {} pipelines, {} files with problems", source,
-                sources.get(source).pipelines().size(), failed.size());
+        LOG.info(
+                "Source {}: {} pipelines, {} files with problems",
+                source,
+                sources.get(source).pipelines().size(),
+                failed.size());
     }
 
     private static String shortHash(Loaded l) {

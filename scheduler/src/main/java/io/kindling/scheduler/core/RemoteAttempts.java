@@ -2,8 +2,8 @@ package io.kindling.scheduler.core;
 
 import io.kindling.executor.AttemptListener;
 import io.kindling.executor.Executor;
-import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.model.AttemptRecord;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,6 +40,5 @@ final class RemoteAttempts {
     }
 
     /** A re-attached attempt waiting for the engine to follow it (set by recovery, taken by the engine). */
-    record Reattach(ActiveRun.TaskSlot task, AttemptRecord attempt, String remoteId) {
-    }
+    record Reattach(ActiveRun.TaskSlot task, AttemptRecord attempt, String remoteId) {}
 }

@@ -1,12 +1,12 @@
 package io.kindling.scheduler.core;
 
+import io.kindling.scheduler.model.TaskState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.kindling.scheduler.model.TaskState;
 
 /**
  * What a repair runs again: the FAILED, TIMED_OUT, CANCELLED and UPSTREAM_FAILED tasks, tasks the definition has
@@ -18,8 +18,8 @@ import io.kindling.scheduler.model.TaskState;
  */
 record RepairPlan(List<String> rerun, List<String> newTasks) {
     /** What a repair runs again (with everything downstream). */
-    private static final Set<TaskState> REPAIRABLE = EnumSet.of(TaskState.FAILED,
-            TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
+    private static final Set<TaskState> REPAIRABLE =
+            EnumSet.of(TaskState.FAILED, TaskState.TIMED_OUT, TaskState.CANCELLED, TaskState.UPSTREAM_FAILED);
 
     RepairPlan {
         rerun = List.copyOf(rerun);

@@ -2,9 +2,11 @@ package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.core.RunEngine.RepairRefused;
-import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,8 +15,6 @@ import java.util.OptionalInt;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
 
 /**
  * Repairs a finished run in place, on the engine thread: {@link RepairPlan} says which tasks run again, the history
@@ -31,7 +31,12 @@ final class Repairs {
     private final RunProgress progress;
     private final BiFunction<RunRecord, Pipeline, Lane> lanes;
 
-    Repairs(RunStore dao, EngineThread thread, Admission admission, RunEvents events, RunProgress progress,
+    Repairs(
+            RunStore dao,
+            EngineThread thread,
+            Admission admission,
+            RunEvents events,
+            RunProgress progress,
             BiFunction<RunRecord, Pipeline, Lane> lanes) {
         this.dao = dao;
         this.thread = thread;
@@ -48,8 +53,8 @@ final class Repairs {
         }
         RunRecord current = dao.findRun(runId).orElseThrow();
         if (!current.state().terminal()) {
-            throw new RepairRefused("run " + runId + " is " + current.state()
-                    + "; only a finished run can be repaired");
+            throw new RepairRefused(
+                    "run " + runId + " is " + current.state() + "; only a finished run can be repaired");
         }
         Map<String, TaskState> recorded = new HashMap<>();
         dao.taskRuns(runId).forEach(tr -> recorded.put(tr.taskId(), tr.state()));
@@ -59,8 +64,8 @@ final class Repairs {
                     + "out, was cancelled or upstream-failed");
         }
         Instant now = thread.now();
-        OptionalInt repairNumber = dao.repairRun(runId, definition.contentHash(), version, plan.rerun(),
-                plan.newTasks(), now);
+        OptionalInt repairNumber =
+                dao.repairRun(runId, definition.contentHash(), version, plan.rerun(), plan.newTasks(), now);
         if (repairNumber.isEmpty()) { // another daemon reopened it first
             throw new RepairRefused("run " + runId + " has not finished; only a finished run can be repaired");
         }

@@ -4,12 +4,17 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Secrets;
 import io.kindling.dsl.Task;
 import io.kindling.executor.Executor;
+import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import io.kindling.scheduler.db.RunFencedException;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.RepairRecord;
-import io.kindling.scheduler.db.RunStore;
-import io.kindling.scheduler.db.RunFencedException;
+import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.ScheduledRun;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,18 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import io.kindling.scheduler.alerts.AlertPlanner;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.kindling.scheduler.model.RunIds;
-import io.kindling.scheduler.model.ScheduledRun;
-import io.kindling.scheduler.model.TaskState;
-import io.kindling.scheduler.model.TriggerType;
 
 /**
  * Drives runs through their DAGs. Event-driven: a task that ends wakes exactly its dependents, whose trigger
@@ -61,20 +61,38 @@ public final class RunEngine implements AutoCloseable {
      * @param executors executors by name with their task slots
      * @param versions  finds the definition a run was made with, for runs resumed after a restart
      */
-    public RunEngine(RunStore dao, Map<String, Executor> executors, Map<String, Integer> slots,
-                     PipelineVersions versions, Clock clock, Path logDir) {
+    public RunEngine(
+            RunStore dao,
+            Map<String, Executor> executors,
+            Map<String, Integer> slots,
+            PipelineVersions versions,
+            Clock clock,
+            Path logDir) {
         this(dao, executors, slots, versions, clock, logDir, AlertPlanner.none());
     }
 
     /** @param alerts the alerts each transition causes, written with the transition */
-    public RunEngine(RunStore dao, Map<String, Executor> executors, Map<String, Integer> slots,
-                     PipelineVersions versions, Clock clock, Path logDir, AlertPlanner alerts) {
+    public RunEngine(
+            RunStore dao,
+            Map<String, Executor> executors,
+            Map<String, Integer> slots,
+            PipelineVersions versions,
+            Clock clock,
+            Path logDir,
+            AlertPlanner alerts) {
         this(dao, executors, slots, versions, clock, logDir, alerts, Secrets.NONE);
     }
 
     /** @param secrets where each attempt's {@code {{ secrets.NAME }}} values come from */
-    public RunEngine(RunStore dao, Map<String, Executor> executors, Map<String, Integer> slots,
-                     PipelineVersions versions, Clock clock, Path logDir, AlertPlanner alerts, Secrets secrets) {
+    public RunEngine(
+            RunStore dao,
+            Map<String, Executor> executors,
+            Map<String, Integer> slots,
+            PipelineVersions versions,
+            Clock clock,
+            Path logDir,
+            AlertPlanner alerts,
+            Secrets secrets) {
         this.dao = dao;
         this.alerts = alerts;
         this.remote = new RemoteAttempts(dao, executors);
@@ -83,8 +101,15 @@ public final class RunEngine implements AutoCloseable {
         Consumer<RunFencedException> fenced = e -> abandon(e.runId(), e.getMessage());
         this.thread = new EngineThread(clock, fenced);
         this.admission = new Admission(executors, slots);
-        this.progress = new RunProgress(dao, alerts, thread, admission, events, fenced, progress -> new AttemptRunner(
-                dao, alerts, thread, admission, events, remote, secrets, logDir, progress, fenced));
+        this.progress = new RunProgress(
+                dao,
+                alerts,
+                thread,
+                admission,
+                events,
+                fenced,
+                progress -> new AttemptRunner(
+                        dao, alerts, thread, admission, events, remote, secrets, logDir, progress, fenced));
         this.repairs = new Repairs(dao, thread, admission, events, progress, this::laneOf);
     }
 
@@ -112,8 +137,8 @@ public final class RunEngine implements AutoCloseable {
      * no trigger can interleave with recovery.
      */
     public void start() {
-        thread.postAndWait(() -> recovery().recover(dao.unfinishedRuns(), RunRecovery.RESTARTED, progress::resume,
-                progress::activate));
+        thread.postAndWait(() ->
+                recovery().recover(dao.unfinishedRuns(), RunRecovery.RESTARTED, progress::resume, progress::activate));
     }
 
     private RunRecovery recovery() {
@@ -174,8 +199,8 @@ public final class RunEngine implements AutoCloseable {
      *
      * @param overrides parameters that replace or add to the pipeline's {@code params}
      */
-    public Optional<RunRecord> trigger(Pipeline pipeline, TriggerType trigger, Instant logicalTime,
-                                       Map<String, String> overrides) {
+    public Optional<RunRecord> trigger(
+            Pipeline pipeline, TriggerType trigger, Instant logicalTime, Map<String, String> overrides) {
         Map<String, String> params = new LinkedHashMap<>(pipeline.defaultParams());
         params.putAll(overrides);
         RunRecord run = queued(pipeline, trigger, logicalTime, params, now(), Optional.empty());
@@ -201,15 +226,18 @@ public final class RunEngine implements AutoCloseable {
         Instant now = now();
         for (ScheduledRun s : due) {
             Pipeline pipeline = s.pipeline();
-            RunRecord run = queued(pipeline, TriggerType.SCHEDULE, s.logicalTime(), pipeline.defaultParams(), now,
-                    Optional.empty());
+            RunRecord run = queued(
+                    pipeline, TriggerType.SCHEDULE, s.logicalTime(), pipeline.defaultParams(), now, Optional.empty());
             runs.add(run);
             pipelines.put(run.runId(), pipeline);
         }
-        List<RunRecord> created = dao.insertRuns(runs,
+        List<RunRecord> created = dao.insertRuns(
+                runs,
                 run -> pipelines.get(run.runId()).tasks().stream().map(Task::id).toList());
         if (created.size() < runs.size()) {
-            LOG.info("{} of {} scheduled runs exist already, not starting them again", runs.size() - created.size(),
+            LOG.info(
+                    "{} of {} scheduled runs exist already, not starting them again",
+                    runs.size() - created.size(),
                     runs.size());
         }
         thread.post(() -> created.forEach(run -> {
@@ -227,20 +255,39 @@ public final class RunEngine implements AutoCloseable {
     public List<RunRecord> backfill(Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes) {
         List<RunRecord> runs = new ArrayList<>(logicalTimes.size());
         for (Instant logicalTime : logicalTimes) {
-            runs.add(queued(pipeline, TriggerType.BACKFILL, logicalTime, pipeline.defaultParams(), now(),
+            runs.add(queued(
+                    pipeline,
+                    TriggerType.BACKFILL,
+                    logicalTime,
+                    pipeline.defaultParams(),
+                    now(),
                     Optional.of(backfill.backfillId())));
         }
-        dao.insertBackfill(backfill, runs, pipeline.tasks().stream().map(Task::id).toList());
+        dao.insertBackfill(
+                backfill, runs, pipeline.tasks().stream().map(Task::id).toList());
         Lane lane = Lane.backfill(backfill.backfillId(), backfill.maxActiveRuns());
         thread.post(() -> runs.forEach(run -> progress.activate(ActiveRun.of(run, pipeline, lane))));
         return runs;
     }
 
     /** A new run of the pipeline's current definition. */
-    private RunRecord queued(Pipeline pipeline, TriggerType trigger, Instant logicalTime, Map<String, String> params,
-                             Instant now, Optional<String> backfillId) {
-        return RunRecord.queued(runIds.next(), pipeline.id(), pipeline.contentHash(), versions.gitCommit(pipeline),
-                trigger, logicalTime, params, now, backfillId);
+    private RunRecord queued(
+            Pipeline pipeline,
+            TriggerType trigger,
+            Instant logicalTime,
+            Map<String, String> params,
+            Instant now,
+            Optional<String> backfillId) {
+        return RunRecord.queued(
+                runIds.next(),
+                pipeline.id(),
+                pipeline.contentHash(),
+                versions.gitCommit(pipeline),
+                trigger,
+                logicalTime,
+                params,
+                now,
+                backfillId);
     }
 
     /** Why a repair was refused: the run is still going, or nothing in it needs running again. */
@@ -334,7 +381,11 @@ public final class RunEngine implements AutoCloseable {
             for (TaskSlot task : run.tasks) {
                 if (task.state() == TaskState.RUNNING && task.attemptId != null && !admission.reattachable(run, task)) {
                     try {
-                        dao.interruptAttempt(task.attemptId, run.runId(), run.dag.tasks.get(task.index).id(), now,
+                        dao.interruptAttempt(
+                                task.attemptId,
+                                run.runId(),
+                                run.dag.tasks.get(task.index).id(),
+                                now,
                                 INTERRUPTED);
                     } catch (RunFencedException e) {
                         LOG.warn("{}", e.getMessage());

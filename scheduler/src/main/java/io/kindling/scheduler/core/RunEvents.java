@@ -1,11 +1,11 @@
 package io.kindling.scheduler.core;
 
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import io.kindling.scheduler.model.RunState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import io.kindling.scheduler.model.RunState;
 
 /** The engine's listeners, told of each change on the engine thread once it has been written. */
 final class RunEvents {

@@ -1,9 +1,9 @@
 package io.kindling.scheduler.core;
 
-import java.time.Duration;
-import java.util.Optional;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Told of every state change after it has been written. Called on the engine's thread: implementations must
@@ -11,21 +11,17 @@ import io.kindling.scheduler.model.TaskState;
  */
 public interface RunListener {
 
-    default void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
-    }
+    default void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {}
 
-    default void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
-    }
+    default void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {}
 
     /** The run is no longer this daemon's (another daemon took it over): no more changes of it will be reported. */
-    default void runDropped(String runId, String pipelineId) {
-    }
+    default void runDropped(String runId, String pipelineId) {}
 
     /**
      * An attempt took a slot of {@code executor} and started, {@code queueWait} after its task became ready (the
      * trigger rule let it run, or its retry came due). Attempts followed again after a restart are not reported.
      */
-    default void attemptStarted(String runId, String pipelineId, String taskId, String executor, int attempt,
-                                Duration queueWait) {
-    }
+    default void attemptStarted(
+            String runId, String pipelineId, String taskId, String executor, int attempt, Duration queueWait) {}
 }

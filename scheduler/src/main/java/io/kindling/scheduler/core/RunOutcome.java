@@ -1,11 +1,11 @@
 package io.kindling.scheduler.core;
 
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
 
 /** How a run whose tasks have all ended ends, and why. */
 record RunOutcome(RunState state, Optional<String> error) {
@@ -17,7 +17,8 @@ record RunOutcome(RunState state, Optional<String> error) {
         boolean leavesOk = true;
         List<String> failed = new ArrayList<>();
         for (TaskSlot t : run.tasks) {
-            if (run.dag.dependents[t.index].length == 0 && t.state() != TaskState.SUCCEEDED
+            if (run.dag.dependents[t.index].length == 0
+                    && t.state() != TaskState.SUCCEEDED
                     && t.state() != TaskState.SKIPPED) {
                 leavesOk = false;
             }
@@ -26,7 +27,8 @@ record RunOutcome(RunState state, Optional<String> error) {
             }
         }
         RunState state = run.cancelling ? RunState.CANCELLED : leavesOk ? RunState.SUCCEEDED : RunState.FAILED;
-        Optional<String> error = state == RunState.CANCELLED ? Optional.of("cancelled")
+        Optional<String> error = state == RunState.CANCELLED
+                ? Optional.of("cancelled")
                 : state == RunState.FAILED ? Optional.of("failed tasks: " + failed) : Optional.empty();
         return new RunOutcome(state, error);
     }

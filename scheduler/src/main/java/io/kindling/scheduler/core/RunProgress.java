@@ -3,8 +3,10 @@ package io.kindling.scheduler.core;
 import io.kindling.dsl.Task;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
-import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.db.RunFencedException;
+import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,8 +16,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
 
 /**
  * A run's way through its DAG, on the engine thread: it starts (or waits its turn in its lane), each task that
@@ -36,8 +36,14 @@ final class RunProgress {
     private final Consumer<RunFencedException> fenced;
 
     /** @param attempts makes the attempt runner, which reports back to this */
-    RunProgress(RunStore dao, AlertPlanner alerts, EngineThread thread, Admission admission, RunEvents events,
-                Consumer<RunFencedException> fenced, Function<RunProgress, AttemptRunner> attempts) {
+    RunProgress(
+            RunStore dao,
+            AlertPlanner alerts,
+            EngineThread thread,
+            Admission admission,
+            RunEvents events,
+            Consumer<RunFencedException> fenced,
+            Function<RunProgress, AttemptRunner> attempts) {
         this.dao = dao;
         this.alerts = alerts;
         this.thread = thread;
@@ -56,8 +62,10 @@ final class RunProgress {
             return;
         }
         EngineMdc.run(run.pipeline.id(), run.runId());
-        run.moveTo(RunState.RUNNING, () -> dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(thread.now()),
-                Optional.empty(), Optional.empty()));
+        run.moveTo(
+                RunState.RUNNING,
+                () -> dao.updateRunState(
+                        run.runId(), RunState.RUNNING, Optional.of(thread.now()), Optional.empty(), Optional.empty()));
         LOG.info("Run {} of {} started", run.runId(), run.pipeline.id());
         admission.track(run);
         watchDuration(run);
@@ -137,14 +145,27 @@ final class RunProgress {
 
     private void decide(ActiveRun run, TaskSlot task) {
         Task def = run.dag.tasks.get(task.index);
-        switch (TriggerRules.decide(def.triggerRule(), run.dag.upstream[task.index].length, task.upSucceeded,
-                task.upFailed, task.upSkipped)) {
+        switch (TriggerRules.decide(
+                def.triggerRule(),
+                run.dag.upstream[task.index].length,
+                task.upSucceeded,
+                task.upFailed,
+                task.upSkipped)) {
             case RUN -> release(run, task);
-            case SKIP -> endWithoutAttempt(run, task, TaskState.SKIPPED,
-                    "trigger rule " + def.triggerRule().yamlName() + " not met by its upstream tasks");
-            case UPSTREAM_FAILED -> endWithoutAttempt(run, task, TaskState.UPSTREAM_FAILED,
-                    "an upstream task failed (trigger rule " + def.triggerRule().yamlName() + ")");
-            case WAIT -> { }
+            case SKIP ->
+                endWithoutAttempt(
+                        run,
+                        task,
+                        TaskState.SKIPPED,
+                        "trigger rule " + def.triggerRule().yamlName() + " not met by its upstream tasks");
+            case UPSTREAM_FAILED ->
+                endWithoutAttempt(
+                        run,
+                        task,
+                        TaskState.UPSTREAM_FAILED,
+                        "an upstream task failed (trigger rule "
+                                + def.triggerRule().yamlName() + ")");
+            case WAIT -> {}
         }
     }
 
@@ -152,8 +173,10 @@ final class RunProgress {
     void endWithoutAttempt(ActiveRun run, TaskSlot task, TaskState state, String reason) {
         String taskId = run.dag.tasks.get(task.index).id();
         EngineMdc.task(run.pipeline.id(), run.runId(), taskId, task.attempts);
-        task.moveTo(state, () -> dao.updateTaskStates(run.runId(), List.of(taskId), state, Optional.of(thread.now()),
-                Optional.of(reason)));
+        task.moveTo(
+                state,
+                () -> dao.updateTaskStates(
+                        run.runId(), List.of(taskId), state, Optional.of(thread.now()), Optional.of(reason)));
         LOG.info("Task {} of run {} ended {} without an attempt: {}", taskId, run.runId(), state, reason);
         run.unfinished--;
         events.taskChanged(run, task, Optional.of(reason));
@@ -194,8 +217,11 @@ final class RunProgress {
                 ids.add(run.dag.tasks.get(task.index).id());
             }
         }
-        TaskSlot.moveAll(unstarted, TaskState.CANCELLED, () -> dao.updateTaskStates(run.runId(), ids,
-                TaskState.CANCELLED, Optional.of(thread.now()), Optional.of(reason)));
+        TaskSlot.moveAll(
+                unstarted,
+                TaskState.CANCELLED,
+                () -> dao.updateTaskStates(
+                        run.runId(), ids, TaskState.CANCELLED, Optional.of(thread.now()), Optional.of(reason)));
         for (TaskSlot task : unstarted) {
             run.unfinished--;
             events.taskChanged(run, task, Optional.of(reason));
@@ -228,9 +254,20 @@ final class RunProgress {
     private void end(ActiveRun run, RunState state, Optional<String> error) {
         EngineMdc.run(run.pipeline.id(), run.runId());
         Instant now = thread.now();
-        run.moveTo(state, () -> dao.updateRunState(run.runId(), state, Optional.empty(), Optional.of(now), error,
-                alerts.runEnded(run.pipeline, run.runId(), state, error, now)));
-        LOG.info("Run {} of {} ended {}{}", run.runId(), run.pipeline.id(), state,
+        run.moveTo(
+                state,
+                () -> dao.updateRunState(
+                        run.runId(),
+                        state,
+                        Optional.empty(),
+                        Optional.of(now),
+                        error,
+                        alerts.runEnded(run.pipeline, run.runId(), state, error, now)));
+        LOG.info(
+                "Run {} of {} ended {}{}",
+                run.runId(),
+                run.pipeline.id(),
+                state,
                 error.map(e -> ": " + e).orElse(""));
         events.runChanged(run, state, error);
     }

@@ -2,12 +2,15 @@ package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
+import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
-import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
+import io.kindling.scheduler.model.TaskState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,11 +21,8 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import io.kindling.scheduler.alerts.AlertPlanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
 
 /**
  * Rebuilds runs a daemon left QUEUED or RUNNING: this daemon's previous life (on start) or another daemon that
@@ -42,8 +42,13 @@ final class RunRecovery {
     private final RemoteAttempts remote;
     private final AlertPlanner alerts;
 
-    RunRecovery(RunStore dao, PipelineVersions versions, BiFunction<RunRecord, Pipeline, Lane> lanes,
-                Supplier<Instant> clock, RemoteAttempts remote, AlertPlanner alerts) {
+    RunRecovery(
+            RunStore dao,
+            PipelineVersions versions,
+            BiFunction<RunRecord, Pipeline, Lane> lanes,
+            Supplier<Instant> clock,
+            RemoteAttempts remote,
+            AlertPlanner alerts) {
         this.alerts = alerts;
         this.dao = dao;
         this.versions = versions;
@@ -56,8 +61,11 @@ final class RunRecovery {
      * @param resume   takes a rebuilt RUNNING run and the tasks to retry (each at its {@code retryAt})
      * @param activate takes a run that never started (it goes through max_active_runs like a new one)
      */
-    void recover(List<RunRecord> runs, String reason, BiConsumer<ActiveRun, List<TaskSlot>> resume,
-                 Consumer<ActiveRun> activate) {
+    void recover(
+            List<RunRecord> runs,
+            String reason,
+            BiConsumer<ActiveRun, List<TaskSlot>> resume,
+            Consumer<ActiveRun> activate) {
         for (RunRecord run : runs) {
             try {
                 recover(run, reason, resume, activate);
@@ -67,23 +75,36 @@ final class RunRecovery {
         }
     }
 
-    private void recover(RunRecord record, String reason, BiConsumer<ActiveRun, List<TaskSlot>> resume,
-                         Consumer<ActiveRun> activate) {
+    private void recover(
+            RunRecord record,
+            String reason,
+            BiConsumer<ActiveRun, List<TaskSlot>> resume,
+            Consumer<ActiveRun> activate) {
         Instant now = clock.get();
         // the run goes on with the definition it was made (or last repaired) with, not whatever is loaded now
         List<RepairRecord> repairs = dao.repairs(record.runId());
-        String hash = repairs.isEmpty() ? record.contentHash() : repairs.get(repairs.size() - 1).contentHash();
+        String hash = repairs.isEmpty()
+                ? record.contentHash()
+                : repairs.get(repairs.size() - 1).contentHash();
         Optional<Pipeline> pipeline = versions.find(record.pipelineId(), hash);
         List<TaskRunRecord> taskRuns = dao.taskRuns(record.runId());
         if (pipeline.isEmpty()) {
-            String lost = "the definition of pipeline '" + record.pipelineId() + "' this run uses (version "
-                    + hash + ") can no longer be loaded";
-            List<String> open = taskRuns.stream().filter(t -> !t.state().terminal()).map(TaskRunRecord::taskId)
+            String lost = "the definition of pipeline '" + record.pipelineId() + "' this run uses (version " + hash
+                    + ") can no longer be loaded";
+            List<String> open = taskRuns.stream()
+                    .filter(t -> !t.state().terminal())
+                    .map(TaskRunRecord::taskId)
                     .toList();
             // the run_failed alert goes with the run's end, in one transaction, like any other run's
-            dao.endRun(record.runId(), RunState.FAILED, open, TaskState.CANCELLED, now, Optional.of(lost),
-                    alerts.runLost(record.pipelineId(), versions.current(record.pipelineId()), record.runId(), lost,
-                            now));
+            dao.endRun(
+                    record.runId(),
+                    RunState.FAILED,
+                    open,
+                    TaskState.CANCELLED,
+                    now,
+                    Optional.of(lost),
+                    alerts.runLost(
+                            record.pipelineId(), versions.current(record.pipelineId()), record.runId(), lost, now));
             LOG.warn("Run {} of {} failed: {}", record.runId(), record.pipelineId(), lost);
             return;
         }
@@ -124,11 +145,27 @@ final class RunRecovery {
                 TaskState next = retry ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
                 // a task with a RUNNING attempt is RUNNING, whatever a damaged history says of the task itself
                 task.restore(TaskState.RUNNING);
-                task.moveTo(next, () -> dao.finishAttempt(lost != null ? lost.attemptId() : "", record.runId(),
-                        def.id(), TaskState.FAILED, next, now, Optional.of(reason),
-                        retry ? Optional.of(now) : Optional.empty(), Optional.empty(),
-                        alerts.attemptFailed(run.pipeline, record.runId(), def.id(), task.attempts, TaskState.FAILED,
-                                retry, Optional.of(reason), now)));
+                task.moveTo(
+                        next,
+                        () -> dao.finishAttempt(
+                                lost != null ? lost.attemptId() : "",
+                                record.runId(),
+                                def.id(),
+                                TaskState.FAILED,
+                                next,
+                                now,
+                                Optional.of(reason),
+                                retry ? Optional.of(now) : Optional.empty(),
+                                Optional.empty(),
+                                alerts.attemptFailed(
+                                        run.pipeline,
+                                        record.runId(),
+                                        def.id(),
+                                        task.attempts,
+                                        TaskState.FAILED,
+                                        retry,
+                                        Optional.of(reason),
+                                        now)));
             }
             if (task.state() == TaskState.UP_FOR_RETRY) {
                 task.released = true;

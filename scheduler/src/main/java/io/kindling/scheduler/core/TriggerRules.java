@@ -15,10 +15,14 @@ import io.kindling.scheduler.model.TaskState;
  */
 public final class TriggerRules {
 
-    public enum Decision { WAIT, RUN, SKIP, UPSTREAM_FAILED }
-
-    private TriggerRules() {
+    public enum Decision {
+        WAIT,
+        RUN,
+        SKIP,
+        UPSTREAM_FAILED
     }
+
+    private TriggerRules() {}
 
     /**
      * @param upstream  how many upstream tasks there are
@@ -73,7 +77,9 @@ public final class TriggerRules {
 
     /** Whether an upstream task that ended in {@code state} counts as failed for trigger rules. */
     static boolean failed(TaskState state) {
-        return state == TaskState.FAILED || state == TaskState.TIMED_OUT || state == TaskState.CANCELLED
+        return state == TaskState.FAILED
+                || state == TaskState.TIMED_OUT
+                || state == TaskState.CANCELLED
                 || state == TaskState.UPSTREAM_FAILED;
     }
 }

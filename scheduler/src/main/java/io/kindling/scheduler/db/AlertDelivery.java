@@ -13,11 +13,23 @@ import java.util.Optional;
  * @param retryFrom     retries go on until this plus the configured period
  * @param nextAttemptAt when the worker may send it next
  */
-public record AlertDelivery(String deliveryId, String eventId, String webhook, String eventType, String pipelineId,
-                            String runId, Optional<String> taskId, String payload, DeliveryState state, int attempts,
-                            Instant createdAt, Instant retryFrom, Instant nextAttemptAt,
-                            Optional<Instant> deliveredAt, Optional<Integer> lastStatus,
-                            Optional<String> lastError) {
+public record AlertDelivery(
+        String deliveryId,
+        String eventId,
+        String webhook,
+        String eventType,
+        String pipelineId,
+        String runId,
+        Optional<String> taskId,
+        String payload,
+        DeliveryState state,
+        int attempts,
+        Instant createdAt,
+        Instant retryFrom,
+        Instant nextAttemptAt,
+        Optional<Instant> deliveredAt,
+        Optional<Integer> lastStatus,
+        Optional<String> lastError) {
     public AlertDelivery {
         requireNonNull(deliveryId, "deliveryId is null");
         requireNonNull(eventId, "eventId is null");
@@ -37,11 +49,33 @@ public record AlertDelivery(String deliveryId, String eventId, String webhook, S
     }
 
     /** A new delivery, due at once. */
-    public static AlertDelivery pending(String deliveryId, String eventId, String webhook, String eventType,
-                                        String pipelineId, String runId, Optional<String> taskId, String payload,
-                                        Instant at) {
-        return new AlertDelivery(deliveryId, eventId, webhook, eventType, pipelineId, runId, taskId, payload,
-                DeliveryState.PENDING, 0, at, at, at, Optional.empty(), Optional.empty(), Optional.empty());
+    public static AlertDelivery pending(
+            String deliveryId,
+            String eventId,
+            String webhook,
+            String eventType,
+            String pipelineId,
+            String runId,
+            Optional<String> taskId,
+            String payload,
+            Instant at) {
+        return new AlertDelivery(
+                deliveryId,
+                eventId,
+                webhook,
+                eventType,
+                pipelineId,
+                runId,
+                taskId,
+                payload,
+                DeliveryState.PENDING,
+                0,
+                at,
+                at,
+                at,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /** Where a delivery stands. */

@@ -57,8 +57,11 @@ public final class AlertDeliveryDao {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT * FROM alert_deliveries WHERE state = :state AND next_attempt_at <= :now
                         ORDER BY next_attempt_at, delivery_id LIMIT :limit""")
-                .bind("state", DeliveryState.PENDING.name()).bind("now", now.toEpochMilli()).bind("limit", limit)
-                .map(DELIVERY).list());
+                .bind("state", DeliveryState.PENDING.name())
+                .bind("now", now.toEpochMilli())
+                .bind("limit", limit)
+                .map(DELIVERY)
+                .list());
     }
 
     /**
@@ -70,9 +73,12 @@ public final class AlertDeliveryDao {
         return jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE alert_deliveries SET next_attempt_at = :lease
                         WHERE delivery_id = :id AND state = :state AND next_attempt_at = :seen""")
-                .bind("lease", leaseUntil.toEpochMilli()).bind("id", d.deliveryId())
-                .bind("state", DeliveryState.PENDING.name()).bind("seen", d.nextAttemptAt().toEpochMilli())
-                .execute()) == 1;
+                        .bind("lease", leaseUntil.toEpochMilli())
+                        .bind("id", d.deliveryId())
+                        .bind("state", DeliveryState.PENDING.name())
+                        .bind("seen", d.nextAttemptAt().toEpochMilli())
+                        .execute())
+                == 1;
     }
 
     /** Records an attempt and the delivery's new state in one transaction. */
@@ -82,19 +88,29 @@ public final class AlertDeliveryDao {
                             INSERT INTO alert_delivery_attempts (delivery_id, attempt_number, attempted_at,
                                                                  status_code, error, duration_ms)
                             VALUES (:id, :n, :at, :status, :error, :duration)""")
-                    .bind("id", attempt.deliveryId()).bind("n", attempt.attemptNumber())
+                    .bind("id", attempt.deliveryId())
+                    .bind("n", attempt.attemptNumber())
                     .bind("at", attempt.attemptedAt().toEpochMilli())
-                    .bind("status", attempt.statusCode().orElse(null)).bind("error", attempt.error().orElse(null))
-                    .bind("duration", attempt.durationMillis()).execute();
+                    .bind("status", attempt.statusCode().orElse(null))
+                    .bind("error", attempt.error().orElse(null))
+                    .bind("duration", attempt.durationMillis())
+                    .execute();
             h.createUpdate("""
                             UPDATE alert_deliveries SET state = :state, attempts = :n, next_attempt_at = :next,
                                    delivered_at = :delivered, last_status = :status, last_error = :error
                             WHERE delivery_id = :id""")
-                    .bind("state", state.name()).bind("n", attempt.attemptNumber())
+                    .bind("state", state.name())
+                    .bind("n", attempt.attemptNumber())
                     .bind("next", nextAttemptAt.toEpochMilli())
-                    .bind("delivered", state == DeliveryState.DELIVERED ? attempt.attemptedAt().toEpochMilli() : null)
-                    .bind("status", attempt.statusCode().orElse(null)).bind("error", attempt.error().orElse(null))
-                    .bind("id", attempt.deliveryId()).execute();
+                    .bind(
+                            "delivered",
+                            state == DeliveryState.DELIVERED
+                                    ? attempt.attemptedAt().toEpochMilli()
+                                    : null)
+                    .bind("status", attempt.statusCode().orElse(null))
+                    .bind("error", attempt.error().orElse(null))
+                    .bind("id", attempt.deliveryId())
+                    .execute();
         });
     }
 
@@ -102,7 +118,10 @@ public final class AlertDeliveryDao {
     public void giveUp(String deliveryId, String reason) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE alert_deliveries SET state = :state, last_error = :error WHERE delivery_id = :id""")
-                .bind("state", DeliveryState.FAILED.name()).bind("error", reason).bind("id", deliveryId).execute());
+                .bind("state", DeliveryState.FAILED.name())
+                .bind("error", reason)
+                .bind("id", deliveryId)
+                .execute());
     }
 
     /**
@@ -114,13 +133,18 @@ public final class AlertDeliveryDao {
         return jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE alert_deliveries SET state = :pending, retry_from = :now, next_attempt_at = :now
                         WHERE delivery_id = :id AND state <> :pending""")
-                .bind("pending", DeliveryState.PENDING.name()).bind("now", now.toEpochMilli())
-                .bind("id", deliveryId).execute()) == 1;
+                        .bind("pending", DeliveryState.PENDING.name())
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", deliveryId)
+                        .execute())
+                == 1;
     }
 
     public Optional<AlertDelivery> find(String deliveryId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM alert_deliveries WHERE delivery_id = :id")
-                .bind("id", deliveryId).map(DELIVERY).findOne());
+                .bind("id", deliveryId)
+                .map(DELIVERY)
+                .findOne());
     }
 
     /** Deliveries newest first; {@code before} is the last id of the previous page (keyset paging). */
@@ -140,13 +164,17 @@ public final class AlertDeliveryDao {
     public List<DeliveryAttempt> attempts(String deliveryId) {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM alert_delivery_attempts WHERE delivery_id = :id ORDER BY attempt_number")
-                .bind("id", deliveryId).map(ATTEMPT).list());
+                .bind("id", deliveryId)
+                .map(ATTEMPT)
+                .list());
     }
 
     /** How many deliveries are waiting to be sent. */
     public int backlog() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM alert_deliveries WHERE state = :state")
-                .bind("state", DeliveryState.PENDING.name()).mapTo(Integer.class).one());
+                .bind("state", DeliveryState.PENDING.name())
+                .mapTo(Integer.class)
+                .one());
     }
 
     private static Optional<Integer> integer(ResultSet rs, String column) throws SQLException {
@@ -157,12 +185,22 @@ public final class AlertDeliveryDao {
     private static final RowMapper<AlertDelivery> DELIVERY = (rs, ctx) -> {
         long delivered = rs.getLong("delivered_at");
         Optional<Instant> deliveredAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(delivered));
-        return new AlertDelivery(rs.getString("delivery_id"), rs.getString("event_id"), rs.getString("webhook"),
-                rs.getString("event_type"), rs.getString("pipeline_id"), rs.getString("run_id"),
-                Optional.ofNullable(rs.getString("task_id")), rs.getString("payload"),
-                DeliveryState.valueOf(rs.getString("state")), rs.getInt("attempts"),
-                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("retry_from")),
-                Instant.ofEpochMilli(rs.getLong("next_attempt_at")), deliveredAt, integer(rs, "last_status"),
+        return new AlertDelivery(
+                rs.getString("delivery_id"),
+                rs.getString("event_id"),
+                rs.getString("webhook"),
+                rs.getString("event_type"),
+                rs.getString("pipeline_id"),
+                rs.getString("run_id"),
+                Optional.ofNullable(rs.getString("task_id")),
+                rs.getString("payload"),
+                DeliveryState.valueOf(rs.getString("state")),
+                rs.getInt("attempts"),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("retry_from")),
+                Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+                deliveredAt,
+                integer(rs, "last_status"),
                 Optional.ofNullable(rs.getString("last_error")));
     };
 

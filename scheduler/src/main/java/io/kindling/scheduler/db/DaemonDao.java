@@ -30,7 +30,10 @@ public final class DaemonDao {
     public boolean heartbeat(String daemonId, Instant at) {
         return jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE daemons SET heartbeat_at = :at WHERE daemon_id = :id AND stopped_at IS NULL""")
-                .bind("at", at.toEpochMilli()).bind("id", daemonId).execute()) == 1;
+                        .bind("at", at.toEpochMilli())
+                        .bind("id", daemonId)
+                        .execute())
+                == 1;
     }
 
     /** Marks a life as ended: its own clean stop, or another daemon declaring it dead. */
@@ -38,7 +41,11 @@ public final class DaemonDao {
         return jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE daemons SET stopped_at = :at, stop_reason = :reason
                         WHERE daemon_id = :id AND stopped_at IS NULL""")
-                .bind("at", at.toEpochMilli()).bind("reason", reason).bind("id", daemonId).execute()) == 1;
+                        .bind("at", at.toEpochMilli())
+                        .bind("reason", reason)
+                        .bind("id", daemonId)
+                        .execute())
+                == 1;
     }
 
     /**
@@ -49,8 +56,11 @@ public final class DaemonDao {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT * FROM daemons WHERE stopped_at IS NULL AND daemon_id <> :self
                           AND (node = :node OR heartbeat_at < :stale)""")
-                .bind("self", self).bind("node", node).bind("stale", staleBefore.toEpochMilli())
-                .map(Rows.DAEMON).list());
+                .bind("self", self)
+                .bind("node", node)
+                .bind("stale", staleBefore.toEpochMilli())
+                .map(Rows.DAEMON)
+                .list());
     }
 
     /** Every life that has not stopped, and those that stopped since {@code since}, newest first. */
@@ -58,7 +68,9 @@ public final class DaemonDao {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT * FROM daemons WHERE stopped_at IS NULL OR stopped_at >= :since
                         ORDER BY started_at DESC""")
-                .bind("since", since.toEpochMilli()).map(Rows.DAEMON).list());
+                .bind("since", since.toEpochMilli())
+                .map(Rows.DAEMON)
+                .list());
     }
 
     /** Unfinished runs by owner. */
@@ -69,7 +81,8 @@ public final class DaemonDao {
                             SELECT owner, run_id FROM runs WHERE state IN ('QUEUED', 'RUNNING') AND owner IS NOT NULL
                             ORDER BY run_id""")
                     .map((rs, ctx) -> Map.entry(rs.getString("owner"), rs.getString("run_id")))
-                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
+                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>())
+                            .add(e.getValue()));
             return out;
         });
     }
@@ -82,7 +95,8 @@ public final class DaemonDao {
                             SELECT daemon_id, attempt_id FROM task_attempts WHERE state = 'RUNNING'
                               AND daemon_id IS NOT NULL ORDER BY attempt_id""")
                     .map((rs, ctx) -> Map.entry(rs.getString("daemon_id"), rs.getString("attempt_id")))
-                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
+                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>())
+                            .add(e.getValue()));
             return out;
         });
     }

@@ -11,8 +11,15 @@ import java.util.Optional;
  * @param node       the daemon's stable name across restarts (a restart adopts its previous lives' runs at once)
  * @param stoppedAt  when it stopped, or was declared dead by another daemon
  */
-public record DaemonRecord(String daemonId, String node, String host, long pid, Instant startedAt,
-                           Instant heartbeatAt, Optional<Instant> stoppedAt, Optional<String> stopReason) {
+public record DaemonRecord(
+        String daemonId,
+        String node,
+        String host,
+        long pid,
+        Instant startedAt,
+        Instant heartbeatAt,
+        Optional<Instant> stoppedAt,
+        Optional<String> stopReason) {
     public DaemonRecord {
         requireNonNull(daemonId, "daemonId is null");
         requireNonNull(node, "node is null");

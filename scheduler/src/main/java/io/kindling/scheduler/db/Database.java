@@ -50,7 +50,11 @@ public final class Database implements Managed {
         probe(config);
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -75,8 +79,10 @@ public final class Database implements Managed {
         } catch (SQLException e) {
             String url = config.getUrl();
             int query = url.indexOf('?');
-            throw new IllegalStateException("cannot connect to the database "
-                    + (query >= 0 ? url.substring(0, query) : url) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot connect to the database " + (query >= 0 ? url.substring(0, query) : url) + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

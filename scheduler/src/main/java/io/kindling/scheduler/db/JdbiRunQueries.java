@@ -1,9 +1,13 @@
 package io.kindling.scheduler.db;
 
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
-import io.kindling.scheduler.model.TriggerType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,19 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Function;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.SqlStatement;
-import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.model.BackfillRecord;
-import io.kindling.scheduler.model.RepairRecord;
-import io.kindling.scheduler.model.RunRecord;
-import io.kindling.scheduler.model.TaskRunRecord;
 
 /** The run history's reads on SQL (SQLite or PostgreSQL); no write, so no owner. */
 public class JdbiRunQueries implements RunQueries {
@@ -42,7 +36,9 @@ public class JdbiRunQueries implements RunQueries {
     @Override
     public Optional<BackfillRecord> findBackfill(String backfillId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM backfills WHERE backfill_id = :id")
-                .bind("id", backfillId).map(Rows.BACKFILL).findOne());
+                .bind("id", backfillId)
+                .map(Rows.BACKFILL)
+                .findOne());
     }
 
     /** How many of the backfill's runs are in each state. */
@@ -64,7 +60,9 @@ public class JdbiRunQueries implements RunQueries {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT COUNT(*) FROM runs
                         WHERE pipeline_id = :pipeline_id AND state = 'QUEUED' AND trigger_type = 'manual'""")
-                .bind("pipeline_id", pipelineId).mapTo(Integer.class).one());
+                .bind("pipeline_id", pipelineId)
+                .mapTo(Integer.class)
+                .one());
     }
 
     /** The pipeline's backfills that still have a queued or running run, on the same index. */
@@ -74,7 +72,9 @@ public class JdbiRunQueries implements RunQueries {
                         SELECT COUNT(DISTINCT backfill_id) FROM runs
                         WHERE pipeline_id = :pipeline_id AND state IN ('QUEUED', 'RUNNING')
                           AND backfill_id IS NOT NULL""")
-                .bind("pipeline_id", pipelineId).mapTo(Integer.class).one());
+                .bind("pipeline_id", pipelineId)
+                .mapTo(Integer.class)
+                .one());
     }
 
     /** Scheduled and backfill runs of a pipeline whose logical times lie in {@code [from, to]}. */
@@ -88,7 +88,8 @@ public class JdbiRunQueries implements RunQueries {
                 .bind("pipeline_id", pipelineId)
                 .bind("from", from.toEpochMilli())
                 .bind("to", to.toEpochMilli())
-                .map(Rows.RUN).list());
+                .map(Rows.RUN)
+                .list());
     }
 
     /**
@@ -98,8 +99,7 @@ public class JdbiRunQueries implements RunQueries {
      * @return per pipeline that has any, its backfilled logical times in {@code [from, to]}
      */
     @Override
-    public Map<String, Set<Instant>> backfilledTimes(Collection<String> pipelineIds, Instant from,
-                                                               Instant to) {
+    public Map<String, Set<Instant>> backfilledTimes(Collection<String> pipelineIds, Instant from, Instant to) {
         Map<String, Set<Instant>> times = new HashMap<>();
         List<String> ids = new ArrayList<>(pipelineIds);
         jdbi.useHandle(h -> {
@@ -112,8 +112,8 @@ public class JdbiRunQueries implements RunQueries {
                         .bindList("ids", ids.subList(start, Math.min(ids.size(), start + 500)))
                         .bind("from", from.toEpochMilli())
                         .bind("to", to.toEpochMilli())
-                        .map((rs, ctx) -> Map.entry(rs.getString("pipeline_id"),
-                                Instant.ofEpochMilli(rs.getLong("logical_time"))))
+                        .map((rs, ctx) -> Map.entry(
+                                rs.getString("pipeline_id"), Instant.ofEpochMilli(rs.getLong("logical_time"))))
                         .forEach(e -> times.computeIfAbsent(e.getKey(), k -> new HashSet<>())
                                 .add(e.getValue()));
             }
@@ -124,9 +124,10 @@ public class JdbiRunQueries implements RunQueries {
     /** The run's repairs, oldest first. */
     @Override
     public List<RepairRecord> repairs(String runId) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT * FROM run_repairs WHERE run_id = :id ORDER BY repair_number")
-                .bind("id", runId).map(Rows.REPAIR).list());
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM run_repairs WHERE run_id = :id ORDER BY repair_number")
+                .bind("id", runId)
+                .map(Rows.REPAIR)
+                .list());
     }
 
     /** The state of the pipeline's newest finished run before {@code runId}, if any. */
@@ -136,14 +137,19 @@ public class JdbiRunQueries implements RunQueries {
                         SELECT state FROM runs WHERE pipeline_id = :pipeline_id AND run_id < :run_id
                           AND state IN ('SUCCEEDED', 'FAILED')
                         ORDER BY run_id DESC LIMIT 1""")
-                .bind("pipeline_id", pipelineId).bind("run_id", runId)
-                .mapTo(String.class).findOne().map(RunState::valueOf));
+                .bind("pipeline_id", pipelineId)
+                .bind("run_id", runId)
+                .mapTo(String.class)
+                .findOne()
+                .map(RunState::valueOf));
     }
 
     @Override
     public Optional<RunRecord> findRun(String runId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM runs WHERE run_id = :id")
-                .bind("id", runId).map(Rows.RUN).findOne());
+                .bind("id", runId)
+                .map(Rows.RUN)
+                .findOne());
     }
 
     /** A page of runs newest first, keyset-paged: {@code before} is the last run id of the previous page. */
@@ -186,8 +192,10 @@ public class JdbiRunQueries implements RunQueries {
             StringBuilder sql = new StringBuilder();
             for (int i = 0; i < chunk.size(); i++) {
                 sql.append(i == 0 ? "" : " UNION ALL ")
-                        .append("SELECT * FROM (SELECT * FROM runs WHERE pipeline_id = :p").append(i)
-                        .append(" ORDER BY run_id DESC LIMIT :limit) r").append(i);
+                        .append("SELECT * FROM (SELECT * FROM runs WHERE pipeline_id = :p")
+                        .append(i)
+                        .append(" ORDER BY run_id DESC LIMIT :limit) r")
+                        .append(i);
             }
             jdbi.useHandle(h -> {
                 Query q = h.createQuery(sql.toString()).bind("limit", perPipeline);
@@ -198,27 +206,35 @@ public class JdbiRunQueries implements RunQueries {
             });
         }
         // UNION ALL promises no order: each list newest first
-        out.values().forEach(list -> list.sort(Comparator.comparing(RunRecord::runId).reversed()));
+        out.values()
+                .forEach(
+                        list -> list.sort(Comparator.comparing(RunRecord::runId).reversed()));
         return out;
     }
 
     @Override
     public List<TaskRunRecord> taskRuns(String runId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM task_runs WHERE run_id = :id ORDER BY task_id")
-                .bind("id", runId).map(Rows.TASK_RUN).list());
+                .bind("id", runId)
+                .map(Rows.TASK_RUN)
+                .list());
     }
 
     @Override
     public List<AttemptRecord> attempts(String runId) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT * FROM task_attempts WHERE run_id = :id ORDER BY task_id, attempt_number")
-                .bind("id", runId).map(Rows.ATTEMPT).list());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT * FROM task_attempts WHERE run_id = :id ORDER BY task_id, attempt_number")
+                        .bind("id", runId)
+                        .map(Rows.ATTEMPT)
+                        .list());
     }
 
     @Override
     public List<AttemptRecord> attemptsInState(TaskState state) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM task_attempts WHERE state = :state")
-                .bind("state", state.name()).map(Rows.ATTEMPT).list());
+                .bind("state", state.name())
+                .map(Rows.ATTEMPT)
+                .list());
     }
 
     @Override

@@ -1,33 +1,19 @@
 package io.kindling.scheduler.db;
 
-import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
-import io.kindling.scheduler.model.TriggerType;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.SqlStatement;
-import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.model.BackfillRecord;
-import io.kindling.scheduler.model.RepairRecord;
-import io.kindling.scheduler.model.RunRecord;
-import io.kindling.scheduler.model.TaskRunRecord;
 
 /**
  * The engine's writes on SQL. Each write is one transaction, so a state change and the rows it implies (alerts
@@ -59,7 +45,9 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
     /** Checks, in the transaction of {@code h}, that the run is still this store's owner's, and locks its row. */
     private void fence(Handle h, String runId) {
         int held = h.createUpdate("UPDATE runs SET owner = :owner WHERE run_id = :run_id AND owner = :owner")
-                .bind("owner", owner).bind("run_id", runId).execute();
+                .bind("owner", owner)
+                .bind("run_id", runId)
+                .execute();
         if (held == 0) {
             throw new RunFencedException(runId, owner);
         }
@@ -112,20 +100,31 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
      * @return the repair's number (1 for the first), or empty when the run has not finished (nothing is written)
      */
     @Override
-    public OptionalInt repairRun(String runId, String contentHash, String version, List<String> rerun,
-                                           Collection<String> newTasks, Instant at) {
+    public OptionalInt repairRun(
+            String runId,
+            String contentHash,
+            String version,
+            List<String> rerun,
+            Collection<String> newTasks,
+            Instant at) {
         return jdbi.inTransaction(h -> {
             int reopened = h.createUpdate("""
                             UPDATE runs SET state = :state, ended_at = NULL, error = NULL, owner = :owner,
                                    cancel_requested_at = NULL
                             WHERE run_id = :run_id AND state NOT IN (<unfinished>)""")
-                    .bind("state", RunState.QUEUED.name()).bind("owner", owner).bind("run_id", runId)
-                    .bindList("unfinished", UNFINISHED).execute();
+                    .bind("state", RunState.QUEUED.name())
+                    .bind("owner", owner)
+                    .bind("run_id", runId)
+                    .bindList("unfinished", UNFINISHED)
+                    .execute();
             if (reopened == 0) {
                 return OptionalInt.empty();
             }
             int number = h.createQuery("SELECT COALESCE(MAX(repair_number), 0) FROM run_repairs WHERE run_id = :id")
-                    .bind("id", runId).mapTo(Integer.class).one() + 1;
+                            .bind("id", runId)
+                            .mapTo(Integer.class)
+                            .one()
+                    + 1;
             h.createUpdate("""
                             INSERT INTO run_repairs (run_id, repair_number, content_hash, version, tasks, requested_at)
                             VALUES (:run_id, :repair_number, :content_hash, :version, :tasks, :requested_at)""")
@@ -139,7 +138,10 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
             PreparedBatch added = h.prepareBatch(
                     "INSERT INTO task_runs (run_id, task_id, state, attempts) VALUES (:run_id, :task_id, :state, 0)");
             for (String taskId : newTasks) {
-                added.bind("run_id", runId).bind("task_id", taskId).bind("state", TaskState.QUEUED.name()).add();
+                added.bind("run_id", runId)
+                        .bind("task_id", taskId)
+                        .bind("state", TaskState.QUEUED.name())
+                        .add();
             }
             if (!newTasks.isEmpty()) {
                 added.execute();
@@ -149,7 +151,10 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
                            attempt_base = attempts
                     WHERE run_id = :run_id AND task_id = :task_id""");
             for (String taskId : rerun) {
-                again.bind("state", TaskState.QUEUED.name()).bind("run_id", runId).bind("task_id", taskId).add();
+                again.bind("state", TaskState.QUEUED.name())
+                        .bind("run_id", runId)
+                        .bind("task_id", taskId)
+                        .add();
             }
             again.execute();
             return OptionalInt.of(number);
@@ -158,8 +163,13 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
 
     /** Moves a run, and writes the alerts the move causes in the same transaction. */
     @Override
-    public void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
-                               Optional<String> error, List<AlertDelivery> alerts) {
+    public void updateRunState(
+            String runId,
+            RunState state,
+            Optional<Instant> startedAt,
+            Optional<Instant> endedAt,
+            Optional<String> error,
+            List<AlertDelivery> alerts) {
         jdbi.useTransaction(h -> {
             int updated = h.createUpdate("""
                             UPDATE runs SET state = :state,
@@ -185,23 +195,37 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
      * {@code state}, and the alerts that causes are written, all in one transaction.
      */
     @Override
-    public void endRun(String runId, RunState state, Collection<String> openTasks, TaskState taskState, Instant at,
-                       Optional<String> error, List<AlertDelivery> alerts) {
+    public void endRun(
+            String runId,
+            RunState state,
+            Collection<String> openTasks,
+            TaskState taskState,
+            Instant at,
+            Optional<String> error,
+            List<AlertDelivery> alerts) {
         jdbi.useTransaction(h -> {
             fence(h, runId);
             PreparedBatch tasks = h.prepareBatch("""
                     UPDATE task_runs SET state = :state, ended_at = :ended_at, error = :error
                     WHERE run_id = :run_id AND task_id = :task_id""");
             for (String taskId : openTasks) {
-                tasks.bind("state", taskState.name()).bind("ended_at", at.toEpochMilli())
-                        .bind("error", error.orElse(null)).bind("run_id", runId).bind("task_id", taskId).add();
+                tasks.bind("state", taskState.name())
+                        .bind("ended_at", at.toEpochMilli())
+                        .bind("error", error.orElse(null))
+                        .bind("run_id", runId)
+                        .bind("task_id", taskId)
+                        .add();
             }
             if (!openTasks.isEmpty()) {
                 tasks.execute();
             }
-            h.createUpdate("UPDATE runs SET state = :state, ended_at = :ended_at, error = :error WHERE run_id = :run_id")
-                    .bind("state", state.name()).bind("ended_at", at.toEpochMilli())
-                    .bind("error", error.orElse(null)).bind("run_id", runId).execute();
+            h.createUpdate(
+                            "UPDATE runs SET state = :state, ended_at = :ended_at, error = :error WHERE run_id = :run_id")
+                    .bind("state", state.name())
+                    .bind("ended_at", at.toEpochMilli())
+                    .bind("error", error.orElse(null))
+                    .bind("run_id", runId)
+                    .execute();
             AlertDeliveryDao.insert(h, alerts);
         });
     }
@@ -259,10 +283,17 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
 
     /** As above, and writes the alerts the attempt's end causes in the same transaction. */
     @Override
-    public void finishAttempt(String attemptId, String runId, String taskId, TaskState attemptState,
-                              TaskState taskState, Instant endedAt, Optional<String> error,
-                              Optional<Instant> nextAttemptAt, Optional<String> sparkAppId,
-                              List<AlertDelivery> alerts) {
+    public void finishAttempt(
+            String attemptId,
+            String runId,
+            String taskId,
+            TaskState attemptState,
+            TaskState taskState,
+            Instant endedAt,
+            Optional<String> error,
+            Optional<Instant> nextAttemptAt,
+            Optional<String> sparkAppId,
+            List<AlertDelivery> alerts) {
         jdbi.useTransaction(h -> {
             fence(h, runId);
             AlertDeliveryDao.insert(h, alerts);
@@ -292,8 +323,12 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
 
     /** Moves several task runs of one run to the same state (QUEUED after a retry delay, UPSTREAM_FAILED...). */
     @Override
-    public void updateTaskStates(String runId, Collection<String> taskIds, TaskState state, Optional<Instant> endedAt,
-                                 Optional<String> error) {
+    public void updateTaskStates(
+            String runId,
+            Collection<String> taskIds,
+            TaskState state,
+            Optional<Instant> endedAt,
+            Optional<String> error) {
         if (taskIds.isEmpty()) {
             return;
         }
@@ -350,14 +385,20 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
             h.createUpdate("""
                             UPDATE task_attempts SET state = :state, ended_at = :ended_at, error = :error
                             WHERE attempt_id = :attempt_id""")
-                    .bind("state", TaskState.FAILED.name()).bind("ended_at", at.toEpochMilli())
-                    .bind("error", reason).bind("attempt_id", attemptId).execute();
+                    .bind("state", TaskState.FAILED.name())
+                    .bind("ended_at", at.toEpochMilli())
+                    .bind("error", reason)
+                    .bind("attempt_id", attemptId)
+                    .execute();
             h.createUpdate("""
                             UPDATE task_runs SET state = :state, attempt_base = attempt_base + 1, ended_at = NULL,
                                    error = :error, next_attempt_at = NULL
                             WHERE run_id = :run_id AND task_id = :task_id""")
-                    .bind("state", TaskState.QUEUED.name()).bind("error", reason)
-                    .bind("run_id", runId).bind("task_id", taskId).execute();
+                    .bind("state", TaskState.QUEUED.name())
+                    .bind("error", reason)
+                    .bind("run_id", runId)
+                    .bind("task_id", taskId)
+                    .execute();
         });
     }
 }

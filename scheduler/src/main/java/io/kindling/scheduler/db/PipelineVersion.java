@@ -6,8 +6,13 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** One row of {@code pipeline_versions}: a definition as it was loaded. */
-public record PipelineVersion(String pipelineId, String contentHash, Optional<String> gitCommit, String filePath,
-                              String source, Instant loadedAt) {
+public record PipelineVersion(
+        String pipelineId,
+        String contentHash,
+        Optional<String> gitCommit,
+        String filePath,
+        String source,
+        Instant loadedAt) {
     public PipelineVersion {
         requireNonNull(pipelineId, "pipelineId is null");
         requireNonNull(contentHash, "contentHash is null");

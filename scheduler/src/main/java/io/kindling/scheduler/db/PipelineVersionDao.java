@@ -28,22 +28,29 @@ public final class PipelineVersionDao {
     }
 
     public Optional<PipelineVersion> find(String pipelineId, String contentHash) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT * FROM pipeline_versions WHERE pipeline_id = :id AND content_hash = :hash")
-                .bind("id", pipelineId).bind("hash", contentHash).map(Rows.VERSION).findOne());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT * FROM pipeline_versions WHERE pipeline_id = :id AND content_hash = :hash")
+                        .bind("id", pipelineId)
+                        .bind("hash", contentHash)
+                        .map(Rows.VERSION)
+                        .findOne());
     }
 
     /** The version read from {@code filePath} most recently: what a file that is broken now gave last. */
     public Optional<PipelineVersion> latestFromFile(String filePath) {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM pipeline_versions WHERE file_path = :file ORDER BY loaded_at DESC LIMIT 1")
-                .bind("file", filePath).map(Rows.VERSION).findOne());
+                .bind("file", filePath)
+                .map(Rows.VERSION)
+                .findOne());
     }
 
     /** Newest first. */
     public List<PipelineVersion> versions(String pipelineId) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT * FROM pipeline_versions WHERE pipeline_id = :id ORDER BY loaded_at DESC")
-                .bind("id", pipelineId).map(Rows.VERSION).list());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT * FROM pipeline_versions WHERE pipeline_id = :id ORDER BY loaded_at DESC")
+                        .bind("id", pipelineId)
+                        .map(Rows.VERSION)
+                        .list());
     }
 }

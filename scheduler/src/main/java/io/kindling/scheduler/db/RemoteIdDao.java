@@ -16,9 +16,11 @@ public final class RemoteIdDao {
     }
 
     public void record(String attemptId, String remoteId) {
-        int updated = jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE task_attempts SET remote_id = :remote_id WHERE attempt_id = :attempt_id")
-                .bind("remote_id", remoteId).bind("attempt_id", attemptId).execute());
+        int updated = jdbi.withHandle(
+                h -> h.createUpdate("UPDATE task_attempts SET remote_id = :remote_id WHERE attempt_id = :attempt_id")
+                        .bind("remote_id", remoteId)
+                        .bind("attempt_id", attemptId)
+                        .execute());
         if (updated != 1) {
             throw new IllegalStateException("attempt " + attemptId + " is not in the run history");
         }

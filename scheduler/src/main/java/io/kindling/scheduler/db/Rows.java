@@ -3,7 +3,12 @@ package io.kindling.scheduler.db;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RepairRecord;
+import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.model.TriggerType;
 import java.sql.ResultSet;
@@ -12,19 +17,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
-import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.model.BackfillRecord;
-import io.kindling.scheduler.model.RepairRecord;
-import io.kindling.scheduler.model.RunRecord;
-import io.kindling.scheduler.model.TaskRunRecord;
 
 /** Row mappers and column codecs for the run history: times are epoch millis, params a JSON object. */
 final class Rows {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
 
-    private Rows() {
-    }
+    private Rows() {}
 
     static String paramsToJson(Map<String, String> params) {
         try {

@@ -22,8 +22,10 @@ final class RunClaims {
     List<RunRecord> unfinishedRuns() {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT * FROM runs WHERE state IN (<states>) AND owner = :owner ORDER BY run_id""")
-                .bindList("states", UNFINISHED).bind("owner", owner)
-                .map(Rows.RUN).list());
+                .bindList("states", UNFINISHED)
+                .bind("owner", owner)
+                .map(Rows.RUN)
+                .list());
     }
 
     /**
@@ -39,11 +41,16 @@ final class RunClaims {
                   OR owner NOT IN (SELECT daemon_id FROM daemons WHERE stopped_at IS NULL))""";
         return jdbi.withHandle(h -> {
             List<String> candidates = h.createQuery("SELECT run_id FROM runs WHERE " + orphan + " ORDER BY run_id")
-                    .bindList("states", UNFINISHED).mapTo(String.class).list();
+                    .bindList("states", UNFINISHED)
+                    .mapTo(String.class)
+                    .list();
             List<String> adopted = new ArrayList<>();
             for (String runId : candidates) {
                 int claimed = h.createUpdate("UPDATE runs SET owner = :owner WHERE run_id = :run_id AND " + orphan)
-                        .bind("owner", owner).bind("run_id", runId).bindList("states", UNFINISHED).execute();
+                        .bind("owner", owner)
+                        .bind("run_id", runId)
+                        .bindList("states", UNFINISHED)
+                        .execute();
                 if (claimed == 1) {
                     adopted.add(runId);
                 }
@@ -54,16 +61,22 @@ final class RunClaims {
 
     /** Gives up the owner's unfinished runs (a clean stop): the next daemon to look adopts them. */
     int releaseUnfinished() {
-        return jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE runs SET owner = NULL WHERE owner = :owner AND state IN (<states>)")
-                .bind("owner", owner).bindList("states", UNFINISHED).execute());
+        return jdbi.withHandle(
+                h -> h.createUpdate("UPDATE runs SET owner = NULL WHERE owner = :owner AND state IN (<states>)")
+                        .bind("owner", owner)
+                        .bindList("states", UNFINISHED)
+                        .execute());
     }
 
     /** Asks whoever owns an unfinished run to cancel it. @return false when the run is not unfinished */
     boolean requestCancel(String runId, Instant at) {
         return jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE runs SET cancel_requested_at = :at WHERE run_id = :run_id AND state IN (<states>)""")
-                .bind("at", at.toEpochMilli()).bind("run_id", runId).bindList("states", UNFINISHED).execute()) == 1;
+                        .bind("at", at.toEpochMilli())
+                        .bind("run_id", runId)
+                        .bindList("states", UNFINISHED)
+                        .execute())
+                == 1;
     }
 
     /** This owner's unfinished runs that a cancel was asked for. */
@@ -71,6 +84,9 @@ final class RunClaims {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT run_id FROM runs WHERE owner = :owner AND state IN (<states>)
                           AND cancel_requested_at IS NOT NULL""")
-                .bind("owner", owner).bindList("states", UNFINISHED).mapTo(String.class).list());
+                .bind("owner", owner)
+                .bindList("states", UNFINISHED)
+                .mapTo(String.class)
+                .list());
     }
 }

@@ -14,10 +14,14 @@ import java.util.Optional;
  * @param createdFrom  runs created at or after this instant
  * @param createdUntil runs created before this instant
  */
-public record RunFilter(Optional<String> pipelineId, Optional<RunState> state, Optional<TriggerType> trigger,
-                        Optional<Instant> createdFrom, Optional<Instant> createdUntil) {
-    public static final RunFilter ALL = new RunFilter(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty());
+public record RunFilter(
+        Optional<String> pipelineId,
+        Optional<RunState> state,
+        Optional<TriggerType> trigger,
+        Optional<Instant> createdFrom,
+        Optional<Instant> createdUntil) {
+    public static final RunFilter ALL =
+            new RunFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public RunFilter {
         requireNonNull(pipelineId, "pipelineId is null");

@@ -1,33 +1,15 @@
 package io.kindling.scheduler.db;
 
-import io.kindling.scheduler.model.RunIds;
-import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TaskState;
-import io.kindling.scheduler.model.TriggerType;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.Set;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
-import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.model.BackfillRecord;
-import io.kindling.scheduler.model.RepairRecord;
-import io.kindling.scheduler.model.RunRecord;
-import io.kindling.scheduler.model.TaskRunRecord;
 
 /** How runs are created: the statements {@link JdbiRunStore}'s inserts share, on the caller's transaction. */
 final class RunInserts {
@@ -71,7 +53,10 @@ final class RunInserts {
         }
         PreparedBatch batch = h.prepareBatch(INSERT_TASK_RUN);
         for (String taskId : taskIds) {
-            batch.bind("run_id", run.runId()).bind("task_id", taskId).bind("state", TaskState.QUEUED.name()).add();
+            batch.bind("run_id", run.runId())
+                    .bind("task_id", taskId)
+                    .bind("state", TaskState.QUEUED.name())
+                    .add();
         }
         batch.execute();
         return true;
@@ -93,7 +78,9 @@ final class RunInserts {
             RunRecord run = runs.get(i);
             inserted.add(run);
             for (String taskId : taskIds.apply(run)) {
-                tasks.bind("run_id", run.runId()).bind("task_id", taskId).bind("state", TaskState.QUEUED.name())
+                tasks.bind("run_id", run.runId())
+                        .bind("task_id", taskId)
+                        .bind("state", TaskState.QUEUED.name())
                         .add();
             }
         }

@@ -26,10 +26,10 @@ public interface RunQueries {
     /** A page of runs newest first, keyset-paged: {@code before} is the last run id of the previous page. */
     List<RunRecord> listRuns(RunFilter filter, Optional<String> before, int limit);
 
-    default List<RunRecord> listRuns(Optional<String> pipelineId, Optional<RunState> state, Optional<String> before,
-                                     int limit) {
-        return listRuns(new RunFilter(pipelineId, state, Optional.empty(), Optional.empty(), Optional.empty()),
-                before, limit);
+    default List<RunRecord> listRuns(
+            Optional<String> pipelineId, Optional<RunState> state, Optional<String> before, int limit) {
+        return listRuns(
+                new RunFilter(pipelineId, state, Optional.empty(), Optional.empty(), Optional.empty()), before, limit);
     }
 
     /** The newest {@code perPipeline} runs of each of the given pipelines (every one a key), newest first. */
@@ -67,7 +67,8 @@ public interface RunQueries {
     default Set<Instant> backfilledTimes(String pipelineId, Instant from, Instant to) {
         Set<Instant> times = new HashSet<>();
         for (RunRecord run : timedRuns(pipelineId, from, to)) {
-            if (run.trigger() == TriggerType.BACKFILL && run.state() != RunState.FAILED
+            if (run.trigger() == TriggerType.BACKFILL
+                    && run.state() != RunState.FAILED
                     && run.state() != RunState.CANCELLED) {
                 times.add(run.logicalTime());
             }

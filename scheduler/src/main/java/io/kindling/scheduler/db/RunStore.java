@@ -44,21 +44,41 @@ public interface RunStore extends RunQueries {
      *
      * @return the repair's number (1 for the first), or empty when the run has not finished (nothing is stored)
      */
-    OptionalInt repairRun(String runId, String contentHash, String version, List<String> rerun,
-                          Collection<String> newTasks, Instant at);
+    OptionalInt repairRun(
+            String runId,
+            String contentHash,
+            String version,
+            List<String> rerun,
+            Collection<String> newTasks,
+            Instant at);
 
-    default void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
-                                Optional<String> error) {
+    default void updateRunState(
+            String runId,
+            RunState state,
+            Optional<Instant> startedAt,
+            Optional<Instant> endedAt,
+            Optional<String> error) {
         updateRunState(runId, state, startedAt, endedAt, error, List.of());
     }
 
     /** Moves a run ({@code startedAt} empty keeps the stored one), with the alerts the move causes. */
-    void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
-                        Optional<String> error, List<AlertDelivery> alerts);
+    void updateRunState(
+            String runId,
+            RunState state,
+            Optional<Instant> startedAt,
+            Optional<Instant> endedAt,
+            Optional<String> error,
+            List<AlertDelivery> alerts);
 
     /** Ends a run that cannot go on: its open tasks move to {@code taskState}, the run to {@code state}. */
-    void endRun(String runId, RunState state, Collection<String> openTasks, TaskState taskState, Instant at,
-                Optional<String> error, List<AlertDelivery> alerts);
+    void endRun(
+            String runId,
+            RunState state,
+            Collection<String> openTasks,
+            TaskState taskState,
+            Instant at,
+            Optional<String> error,
+            List<AlertDelivery> alerts);
 
     /** Stores alerts that no state change causes (a run going on too long). */
     void recordAlerts(String runId, List<AlertDelivery> alerts);
@@ -69,10 +89,26 @@ public interface RunStore extends RunQueries {
     /** Remembers an attempt's remote id, so that another life of the daemon can follow it again. */
     void recordRemoteId(String attemptId, String remoteId);
 
-    default void finishAttempt(String attemptId, String runId, String taskId, TaskState attemptState,
-                               TaskState taskState, Instant endedAt, Optional<String> error,
-                               Optional<Instant> nextAttemptAt, Optional<String> sparkAppId) {
-        finishAttempt(attemptId, runId, taskId, attemptState, taskState, endedAt, error, nextAttemptAt, sparkAppId,
+    default void finishAttempt(
+            String attemptId,
+            String runId,
+            String taskId,
+            TaskState attemptState,
+            TaskState taskState,
+            Instant endedAt,
+            Optional<String> error,
+            Optional<Instant> nextAttemptAt,
+            Optional<String> sparkAppId) {
+        finishAttempt(
+                attemptId,
+                runId,
+                taskId,
+                attemptState,
+                taskState,
+                endedAt,
+                error,
+                nextAttemptAt,
+                sparkAppId,
                 List.of());
     }
 
@@ -80,13 +116,25 @@ public interface RunStore extends RunQueries {
      * Ends an attempt and moves its task run to {@code taskState} (the attempt's own, or UP_FOR_RETRY due at
      * {@code nextAttemptAt}), with the alerts the end causes.
      */
-    void finishAttempt(String attemptId, String runId, String taskId, TaskState attemptState, TaskState taskState,
-                       Instant endedAt, Optional<String> error, Optional<Instant> nextAttemptAt,
-                       Optional<String> sparkAppId, List<AlertDelivery> alerts);
+    void finishAttempt(
+            String attemptId,
+            String runId,
+            String taskId,
+            TaskState attemptState,
+            TaskState taskState,
+            Instant endedAt,
+            Optional<String> error,
+            Optional<Instant> nextAttemptAt,
+            Optional<String> sparkAppId,
+            List<AlertDelivery> alerts);
 
     /** Moves several task runs of one run to the same state (QUEUED after a retry delay, UPSTREAM_FAILED...). */
-    void updateTaskStates(String runId, Collection<String> taskIds, TaskState state, Optional<Instant> endedAt,
-                          Optional<String> error);
+    void updateTaskStates(
+            String runId,
+            Collection<String> taskIds,
+            TaskState state,
+            Optional<Instant> endedAt,
+            Optional<String> error);
 
     /**
      * Ends an attempt a clean stop interrupted: the attempt FAILED with {@code reason}, its task QUEUED again and

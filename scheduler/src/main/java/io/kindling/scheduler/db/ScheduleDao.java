@@ -24,13 +24,16 @@ public final class ScheduleDao {
 
     public Optional<ScheduleState> find(String pipelineId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM pipeline_schedules WHERE pipeline_id = :id")
-                .bind("id", pipelineId).map(Rows.SCHEDULE).findOne());
+                .bind("id", pipelineId)
+                .map(Rows.SCHEDULE)
+                .findOne());
     }
 
     public Map<String, ScheduleState> all() {
         return jdbi.withHandle(h -> {
             Map<String, ScheduleState> out = new HashMap<>();
-            h.createQuery("SELECT * FROM pipeline_schedules").map(Rows.SCHEDULE)
+            h.createQuery("SELECT * FROM pipeline_schedules")
+                    .map(Rows.SCHEDULE)
                     .forEach(s -> out.put(s.pipelineId(), s));
             return out;
         });
@@ -45,9 +48,13 @@ public final class ScheduleDao {
             h.createUpdate("""
                             INSERT INTO pipeline_schedules (pipeline_id, paused, paused_at, cursor_time)
                             VALUES (:id, FALSE, NULL, :cursor) ON CONFLICT DO NOTHING""")
-                    .bind("id", pipelineId).bind("cursor", cursor.toEpochMilli()).execute();
+                    .bind("id", pipelineId)
+                    .bind("cursor", cursor.toEpochMilli())
+                    .execute();
             return h.createQuery("SELECT * FROM pipeline_schedules WHERE pipeline_id = :id")
-                    .bind("id", pipelineId).map(Rows.SCHEDULE).one();
+                    .bind("id", pipelineId)
+                    .map(Rows.SCHEDULE)
+                    .one();
         });
     }
 
@@ -60,7 +67,8 @@ public final class ScheduleDao {
         if (found.size() == pipelineIds.size()) {
             return found;
         }
-        List<String> missing = pipelineIds.stream().filter(id -> !found.containsKey(id)).toList();
+        List<String> missing =
+                pipelineIds.stream().filter(id -> !found.containsKey(id)).toList();
         return jdbi.inTransaction(h -> {
             PreparedBatch batch = h.prepareBatch("""
                     INSERT INTO pipeline_schedules (pipeline_id, paused, paused_at, cursor_time)
@@ -81,7 +89,8 @@ public final class ScheduleDao {
         for (int from = 0; from < ids.size(); from += CHUNK) {
             h.createQuery("SELECT * FROM pipeline_schedules WHERE pipeline_id IN (<ids>)")
                     .bindList("ids", ids.subList(from, Math.min(ids.size(), from + CHUNK)))
-                    .map(Rows.SCHEDULE).forEach(s -> out.put(s.pipelineId(), s));
+                    .map(Rows.SCHEDULE)
+                    .forEach(s -> out.put(s.pipelineId(), s));
         }
         return out;
     }
@@ -91,7 +100,9 @@ public final class ScheduleDao {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE pipeline_schedules SET cursor_time = :cursor
                         WHERE pipeline_id = :id AND cursor_time < :cursor""")
-                .bind("id", pipelineId).bind("cursor", cursor.toEpochMilli()).execute());
+                .bind("id", pipelineId)
+                .bind("cursor", cursor.toEpochMilli())
+                .execute());
     }
 
     /** {@link #advance} for many pipelines, in one transaction. */
@@ -103,7 +114,8 @@ public final class ScheduleDao {
             PreparedBatch batch = h.prepareBatch("""
                     UPDATE pipeline_schedules SET cursor_time = :cursor
                     WHERE pipeline_id = :id AND cursor_time < :cursor""");
-            cursors.forEach((id, cursor) -> batch.bind("id", id).bind("cursor", cursor.toEpochMilli()).add());
+            cursors.forEach((id, cursor) ->
+                    batch.bind("id", id).bind("cursor", cursor.toEpochMilli()).add());
             batch.execute();
         });
     }

@@ -13,7 +13,8 @@ public class DatabaseHealthCheck extends HealthCheck {
 
     @Override
     protected Result check() {
-        int one = jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+        int one = jdbi.withHandle(
+                h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
         return one == 1 ? Result.healthy() : Result.unhealthy("SELECT 1 returned " + one);
     }
 }

@@ -16,7 +16,8 @@ public class OutboxHealthCheck extends HealthCheck {
     @Override
     protected Result check() {
         int backlog = outbox.backlog();
-        return backlog < limit ? Result.healthy(backlog + " alert deliveries pending")
+        return backlog < limit
+                ? Result.healthy(backlog + " alert deliveries pending")
                 : Result.unhealthy(backlog + " alert deliveries pending (limit " + limit
                         + "): a webhook receiver is down; see GET /api/v1/webhooks/deliveries?state=pending");
     }

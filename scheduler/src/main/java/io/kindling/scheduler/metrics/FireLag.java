@@ -19,6 +19,7 @@ public final class FireLag implements FireHandler {
     private final MeterRegistry registry;
     /** Real time: Quartz fires by the wall clock, whatever clock schedules runs. */
     private final Clock clock;
+
     private final FireHandler next;
 
     public FireLag(MeterRegistry registry, Clock clock, FireHandler next) {
@@ -31,8 +32,11 @@ public final class FireLag implements FireHandler {
     public void fire(List<Pipeline> pipelines, Instant scheduledTime) {
         Duration lag = Duration.between(scheduledTime, clock.instant());
         for (Pipeline pipeline : pipelines) {
-            Timer.builder("kindling.scheduler.lag").description("Actual minus scheduled fire time of cron fires")
-                    .tag("pipeline", pipeline.id()).register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
+            Timer.builder("kindling.scheduler.lag")
+                    .description("Actual minus scheduled fire time of cron fires")
+                    .tag("pipeline", pipeline.id())
+                    .register(registry)
+                    .record(lag.isNegative() ? Duration.ZERO : lag);
         }
         next.fire(pipelines, scheduledTime);
     }

@@ -23,6 +23,7 @@ public final class RunMetrics implements RunListener {
     private final MeterRegistry registry;
     /** The pipeline of each run this daemon has seen start (or resumed), by run id. */
     private final Map<String, String> pipelines = new ConcurrentHashMap<>();
+
     private final Map<String, Long> attemptStarts = new ConcurrentHashMap<>();
     private final Function<String, Optional<String>> pipelineOf;
 
@@ -37,12 +38,19 @@ public final class RunMetrics implements RunListener {
     public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
         if (state == RunState.RUNNING) {
             pipelines.put(runId, pipelineId);
-            Counter.builder("kindling.runs.started").description("Runs started")
-                    .tag("pipeline", pipelineId).register(registry).increment();
+            Counter.builder("kindling.runs.started")
+                    .description("Runs started")
+                    .tag("pipeline", pipelineId)
+                    .register(registry)
+                    .increment();
         } else if (state.terminal()) {
             pipelines.remove(runId);
-            Counter.builder("kindling.runs.finished").description("Runs finished, by final state")
-                    .tag("pipeline", pipelineId).tag("state", state.name()).register(registry).increment();
+            Counter.builder("kindling.runs.finished")
+                    .description("Runs finished, by final state")
+                    .tag("pipeline", pipelineId)
+                    .tag("state", state.name())
+                    .register(registry)
+                    .increment();
         }
     }
 
@@ -54,21 +62,29 @@ public final class RunMetrics implements RunListener {
     }
 
     @Override
-    public void attemptStarted(String runId, String pipelineId, String taskId, String executor, int attempt,
-                               Duration queueWait) {
+    public void attemptStarted(
+            String runId, String pipelineId, String taskId, String executor, int attempt, Duration queueWait) {
         Timer.builder("kindling.task.queue.wait")
                 .description("How long a task that was ready to run waited for its executor's slot and its start")
-                .tag("pipeline", pipelineId).tag("executor", executor).register(registry).record(queueWait);
+                .tag("pipeline", pipelineId)
+                .tag("executor", executor)
+                .register(registry)
+                .record(queueWait);
     }
 
     @Override
     public void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
-        String pipeline = pipelines.computeIfAbsent(runId, id -> pipelineOf.apply(id).orElse("unknown"));
+        String pipeline =
+                pipelines.computeIfAbsent(runId, id -> pipelineOf.apply(id).orElse("unknown"));
         String key = runId + "/" + taskId;
         if (state == TaskState.RUNNING) {
             attemptStarts.put(key, System.nanoTime());
-            Counter.builder("kindling.task.attempts.started").description("Task attempts started")
-                    .tag("pipeline", pipeline).tag("task", taskId).register(registry).increment();
+            Counter.builder("kindling.task.attempts.started")
+                    .description("Task attempts started")
+                    .tag("pipeline", pipeline)
+                    .tag("task", taskId)
+                    .register(registry)
+                    .increment();
             return;
         }
         Long started = attemptStarts.remove(key);
@@ -76,10 +92,19 @@ public final class RunMetrics implements RunListener {
             return; // not the end of an attempt (queued again, skipped, cancelled before starting)
         }
         String outcome = state == TaskState.UP_FOR_RETRY ? "FAILED" : state.name();
-        Counter.builder("kindling.task.attempts.finished").description("Task attempts finished, by outcome")
-                .tag("pipeline", pipeline).tag("task", taskId).tag("state", outcome).register(registry).increment();
-        Timer.builder("kindling.task.duration").description("How long task attempts ran")
-                .tag("pipeline", pipeline).tag("task", taskId).tag("state", outcome).register(registry)
+        Counter.builder("kindling.task.attempts.finished")
+                .description("Task attempts finished, by outcome")
+                .tag("pipeline", pipeline)
+                .tag("task", taskId)
+                .tag("state", outcome)
+                .register(registry)
+                .increment();
+        Timer.builder("kindling.task.duration")
+                .description("How long task attempts ran")
+                .tag("pipeline", pipeline)
+                .tag("task", taskId)
+                .tag("state", outcome)
+                .register(registry)
                 .record(Duration.ofNanos(System.nanoTime() - started));
     }
 }

@@ -11,8 +11,8 @@ import java.util.List;
  * @param version "original" (the run's own definition) or "current" (the definition loaded when repaired)
  * @param tasks   the tasks the repair ran again, in DAG order
  */
-public record RepairRecord(String runId, int repairNumber, String contentHash, String version, List<String> tasks,
-                           Instant requestedAt) {
+public record RepairRecord(
+        String runId, int repairNumber, String contentHash, String version, List<String> tasks, Instant requestedAt) {
     public RepairRecord {
         requireNonNull(runId, "runId is null");
         requireNonNull(contentHash, "contentHash is null");

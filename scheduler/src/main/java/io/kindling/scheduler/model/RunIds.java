@@ -15,7 +15,7 @@ public final class RunIds {
     private final SecureRandom random = new SecureRandom();
     private long lastMillis = -1;
     private long randomHigh; // 16 bits
-    private long randomLow;  // 64 bits
+    private long randomLow; // 64 bits
 
     public RunIds(Clock clock) {
         this.clock = clock;

@@ -48,16 +48,46 @@ public record RunRecord(
      * A new run, QUEUED and not started: what a trigger, a cron fire and a backfill create. Its logical time is kept
      * to the millisecond, as the history stores it.
      */
-    public static RunRecord queued(String runId, String pipelineId, String contentHash, Optional<String> gitCommit,
-                                   TriggerType trigger, Instant logicalTime, Map<String, String> params,
-                                   Instant createdAt, Optional<String> backfillId) {
-        return new RunRecord(runId, pipelineId, contentHash, gitCommit, trigger,
-                logicalTime.truncatedTo(ChronoUnit.MILLIS), params, RunState.QUEUED, createdAt, Optional.empty(),
-                Optional.empty(), Optional.empty(), backfillId);
+    public static RunRecord queued(
+            String runId,
+            String pipelineId,
+            String contentHash,
+            Optional<String> gitCommit,
+            TriggerType trigger,
+            Instant logicalTime,
+            Map<String, String> params,
+            Instant createdAt,
+            Optional<String> backfillId) {
+        return new RunRecord(
+                runId,
+                pipelineId,
+                contentHash,
+                gitCommit,
+                trigger,
+                logicalTime.truncatedTo(ChronoUnit.MILLIS),
+                params,
+                RunState.QUEUED,
+                createdAt,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                backfillId);
     }
 
     public RunRecord withState(RunState newState) {
-        return new RunRecord(runId, pipelineId, contentHash, gitCommit, trigger, logicalTime, params, newState,
-                createdAt, startedAt, endedAt, error, backfillId);
+        return new RunRecord(
+                runId,
+                pipelineId,
+                contentHash,
+                gitCommit,
+                trigger,
+                logicalTime,
+                params,
+                newState,
+                createdAt,
+                startedAt,
+                endedAt,
+                error,
+                backfillId);
     }
 }

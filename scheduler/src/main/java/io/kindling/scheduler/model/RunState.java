@@ -5,7 +5,11 @@ import java.util.Set;
 
 /** A run's life, written down once: every transition the engine makes is checked against this table. */
 public enum RunState {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
     private Set<RunState> next;
 

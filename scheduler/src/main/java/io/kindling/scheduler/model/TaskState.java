@@ -8,7 +8,15 @@ import java.util.Set;
  * "waiting for upstream tasks" and "ready, waiting for an executor slot".
  */
 public enum TaskState {
-    QUEUED, RUNNING, UP_FOR_RETRY, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, SKIPPED, UPSTREAM_FAILED;
+    QUEUED,
+    RUNNING,
+    UP_FOR_RETRY,
+    SUCCEEDED,
+    FAILED,
+    TIMED_OUT,
+    CANCELLED,
+    SKIPPED,
+    UPSTREAM_FAILED;
 
     private Set<TaskState> next;
 

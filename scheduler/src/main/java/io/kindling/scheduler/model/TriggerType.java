@@ -7,7 +7,9 @@ import java.util.Locale;
  * repair is not a trigger: it reruns tasks inside an existing run.
  */
 public enum TriggerType {
-    SCHEDULE, MANUAL, BACKFILL;
+    SCHEDULE,
+    MANUAL,
+    BACKFILL;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

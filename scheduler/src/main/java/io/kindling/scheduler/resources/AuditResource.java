@@ -30,14 +30,16 @@ public class AuditResource {
 
     @GET
     @RolesAllowed(Role.ADMIN_NAME)
-    public AuthViews.AuditPage list(@QueryParam("limit") @DefaultValue("") LimitParam limit,
-                                    @QueryParam("before") @DefaultValue("") NonEmptyStringParam before,
-                                    @QueryParam("target") @DefaultValue("") NonEmptyStringParam target,
-                                    @Context ContainerRequestContext request) {
+    public AuthViews.AuditPage list(
+            @QueryParam("limit") @DefaultValue("") LimitParam limit,
+            @QueryParam("before") @DefaultValue("") NonEmptyStringParam before,
+            @QueryParam("target") @DefaultValue("") NonEmptyStringParam target,
+            @Context ContainerRequestContext request) {
         Callers.requireUnrestricted(Callers.principal(request));
         int size = limit.get();
         List<AuditEntry> page = audit.list(size, before.get(), target.get());
         String next = page.size() == size ? page.get(page.size() - 1).id() : null;
-        return new AuthViews.AuditPage(page.stream().map(AuthViews.AuditView::of).toList(), next);
+        return new AuthViews.AuditPage(
+                page.stream().map(AuthViews.AuditView::of).toList(), next);
     }
 }

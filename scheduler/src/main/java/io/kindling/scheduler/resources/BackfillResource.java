@@ -1,11 +1,11 @@
 package io.kindling.scheduler.resources;
 
 import io.kindling.scheduler.api.BackfillView;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.BackfillRecord;
-import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Role;
+import io.kindling.scheduler.db.RunQueries;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RunState;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -32,8 +32,8 @@ public class BackfillResource {
     @Path("/{id}")
     @RolesAllowed(Role.VIEWER_NAME)
     public BackfillView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
-        BackfillRecord b = runs.findBackfill(id)
-                .orElseThrow(() -> new NotFoundException("backfill '" + id + "' not found"));
+        BackfillRecord b =
+                runs.findBackfill(id).orElseThrow(() -> new NotFoundException("backfill '" + id + "' not found"));
         Callers.requirePipeline(Callers.principal(request), b.pipelineId(), "backfill '" + id + "'");
         Map<String, Integer> states = new LinkedHashMap<>();
         int total = 0;
@@ -43,7 +43,17 @@ public class BackfillResource {
             total += e.getValue();
             done &= e.getKey().terminal();
         }
-        return new BackfillView(b.backfillId(), b.pipelineId(), b.from().toString(), b.to().toString(),
-                b.maxActiveRuns(), false, null, null, total, states, done);
+        return new BackfillView(
+                b.backfillId(),
+                b.pipelineId(),
+                b.from().toString(),
+                b.to().toString(),
+                b.maxActiveRuns(),
+                false,
+                null,
+                null,
+                total,
+                states,
+                done);
     }
 }

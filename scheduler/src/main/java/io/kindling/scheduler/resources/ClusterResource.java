@@ -1,10 +1,10 @@
 package io.kindling.scheduler.resources;
 
 import io.kindling.scheduler.api.ClusterView;
-import io.kindling.scheduler.db.DaemonDao;
-import io.kindling.scheduler.db.DaemonRecord;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Role;
+import io.kindling.scheduler.db.DaemonDao;
+import io.kindling.scheduler.db.DaemonRecord;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -47,9 +47,17 @@ public class ClusterResource {
         List<ClusterView.Daemon> out = new ArrayList<>();
         for (DaemonRecord d : daemons.recent(now.minus(STOPPED_SHOWN))) {
             boolean alive = d.stoppedAt().isEmpty() && d.heartbeatAt().isAfter(now.minus(deadAfter));
-            out.add(new ClusterView.Daemon(d.daemonId(), d.node(), d.host(), d.pid(), d.startedAt().toString(),
-                    d.heartbeatAt().toString(), alive, d.stoppedAt().map(Instant::toString).orElse(null),
-                    d.stopReason().orElse(null), runs.getOrDefault(d.daemonId(), List.of()),
+            out.add(new ClusterView.Daemon(
+                    d.daemonId(),
+                    d.node(),
+                    d.host(),
+                    d.pid(),
+                    d.startedAt().toString(),
+                    d.heartbeatAt().toString(),
+                    alive,
+                    d.stoppedAt().map(Instant::toString).orElse(null),
+                    d.stopReason().orElse(null),
+                    runs.getOrDefault(d.daemonId(), List.of()),
                     attempts.getOrDefault(d.daemonId(), List.of())));
         }
         return new ClusterView(self, out);

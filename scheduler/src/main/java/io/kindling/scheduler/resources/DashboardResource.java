@@ -23,6 +23,7 @@ public class DashboardResource {
     private static final String ROOT = "dashboard/";
     /** Plain file names in plain folders: nothing that could climb out of {@code dashboard/}. */
     private static final Pattern SAFE_PATH = Pattern.compile("([A-Za-z0-9_-]+/)*[A-Za-z0-9_.-]+\\.[a-z]+");
+
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",

@@ -35,16 +35,25 @@ public class LoginPageResource {
      */
     @GET
     @PermitAll
-    public Response login(@QueryParam("token") String token, @QueryParam("next") String next,
-                          @Context ContainerRequestContext request) {
+    public Response login(
+            @QueryParam("token") String token,
+            @QueryParam("next") String next,
+            @Context ContainerRequestContext request) {
         if (token == null || token.isEmpty()) {
             return DashboardResource.asset("index.html");
         }
         Optional<Principal> who = authenticator.token(token);
         if (who.isEmpty()) {
-            audit.record("token:(invalid)", Optional.empty(), AuditLog.LOGIN_FAILED, null, Map.of("with", "link"),
+            audit.record(
+                    "token:(invalid)",
+                    Optional.empty(),
+                    AuditLog.LOGIN_FAILED,
+                    null,
+                    Map.of("with", "link"),
                     Callers.remoteAddress(request));
-            return Response.seeOther(URI.create("/login?failed=1")).header("Referrer-Policy", "no-referrer").build();
+            return Response.seeOther(URI.create("/login?failed=1"))
+                    .header("Referrer-Policy", "no-referrer")
+                    .build();
         }
         return Response.seeOther(URI.create(localPath(next)))
                 .header("Referrer-Policy", "no-referrer")
@@ -58,7 +67,10 @@ public class LoginPageResource {
      * {@code /}.
      */
     static String localPath(String next) {
-        if (next == null || next.length() > 2048 || !next.startsWith("/") || next.startsWith("//")
+        if (next == null
+                || next.length() > 2048
+                || !next.startsWith("/")
+                || next.startsWith("//")
                 || next.contains("\\")) {
             return "/";
         }

@@ -9,21 +9,21 @@ import io.kindling.scheduler.api.RecentRunView;
 import io.kindling.scheduler.api.RunView;
 import io.kindling.scheduler.api.TriggerRequest;
 import io.kindling.scheduler.api.VersionList;
-import io.kindling.scheduler.config.LimitsConfig;
-import io.kindling.scheduler.core.Backfills;
-import io.kindling.scheduler.core.PipelineRegistry;
-import io.kindling.scheduler.core.RunEngine;
-import io.kindling.scheduler.model.TriggerType;
-import io.kindling.scheduler.model.BackfillRecord;
-import io.kindling.scheduler.db.PipelineVersionDao;
-import io.kindling.scheduler.db.RunQueries;
-import io.kindling.scheduler.model.RunRecord;
-import io.kindling.scheduler.db.ScheduleState;
-import io.kindling.scheduler.schedule.ScheduleTicker;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Principal;
 import io.kindling.scheduler.auth.Role;
+import io.kindling.scheduler.config.LimitsConfig;
+import io.kindling.scheduler.core.Backfills;
+import io.kindling.scheduler.core.PipelineRegistry;
+import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.db.PipelineVersionDao;
+import io.kindling.scheduler.db.RunQueries;
+import io.kindling.scheduler.db.ScheduleState;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.TriggerType;
+import io.kindling.scheduler.schedule.ScheduleTicker;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
@@ -40,7 +40,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,8 +65,15 @@ public class PipelineResource {
      * @param limits quotas on queued manual runs and on backfills
      * @param audit  where every state change is recorded with its caller
      */
-    public PipelineResource(PipelineRegistry registry, ScheduleTicker ticker, RunEngine engine, RunQueries runs,
-                            PipelineVersionDao versions, Clock clock, LimitsConfig limits, AuditLog audit) {
+    public PipelineResource(
+            PipelineRegistry registry,
+            ScheduleTicker ticker,
+            RunEngine engine,
+            RunQueries runs,
+            PipelineVersionDao versions,
+            Clock clock,
+            LimitsConfig limits,
+            AuditLog audit) {
         this.limits = limits;
         this.audit = audit;
         this.backfills = new Backfills(runs, engine, clock);
@@ -85,26 +91,35 @@ public class PipelineResource {
     public PipelineList list(@Context ContainerRequestContext request) {
         Principal caller = Callers.principal(request);
         List<PipelineRegistry.Loaded> all = registry.allLoaded().stream()
-                .filter(loaded -> caller.mayAccess(loaded.pipeline().id())).toList();
+                .filter(loaded -> caller.mayAccess(loaded.pipeline().id()))
+                .toList();
         Map<String, List<RunRecord>> recent = runs.recentRuns(
                 all.stream().map(loaded -> loaded.pipeline().id()).toList(), LIST_RECENT_RUNS);
         Map<String, ScheduleState> schedules = ticker.states();
         List<PipelineView> views = all.stream()
                 .map(loaded -> {
                     Pipeline p = loaded.pipeline();
-                    boolean paused = Optional.ofNullable(schedules.get(p.id())).map(ScheduleState::paused)
+                    boolean paused = Optional.ofNullable(schedules.get(p.id()))
+                            .map(ScheduleState::paused)
                             .orElse(false);
                     List<RunRecord> newest = recent.get(p.id());
-                    return PipelineView.of(loaded, paused, nextFire(p, paused),
+                    return PipelineView.of(
+                            loaded,
+                            paused,
+                            nextFire(p, paused),
                             newest.isEmpty() ? null : RunView.row(newest.get(0)),
-                            newest.stream().map(RecentRunView::of).toList(), null);
+                            newest.stream().map(RecentRunView::of).toList(),
+                            null);
                 })
                 .toList();
         // file paths and parse problems are not about one pipeline: not for restricted callers
-        List<PipelineList.LoadError> errors = caller.restricted() ? List.of() : registry.failures().stream()
-                .map(f -> new PipelineList.LoadError(f.file().toString(),
-                        f.problems().stream().map(Object::toString).toList()))
-                .toList();
+        List<PipelineList.LoadError> errors = caller.restricted()
+                ? List.of()
+                : registry.failures().stream()
+                        .map(f -> new PipelineList.LoadError(
+                                f.file().toString(),
+                                f.problems().stream().map(Object::toString).toList()))
+                        .toList();
         return new PipelineList(views, errors);
     }
 
@@ -119,13 +134,19 @@ public class PipelineResource {
     private PipelineView view(String id) {
         PipelineRegistry.Loaded loaded = loaded(id);
         Pipeline p = loaded.pipeline();
-        List<RunView> recent = runs.listRuns(Optional.of(id), Optional.empty(), Optional.empty(), RECENT_RUNS)
-                .stream().map(RunView::row).toList();
+        List<RunView> recent = runs.listRuns(Optional.of(id), Optional.empty(), Optional.empty(), RECENT_RUNS).stream()
+                .map(RunView::row)
+                .toList();
         List<PipelineView.VersionView> versionViews = versions.versions(id).stream()
                 .map(v -> PipelineView.VersionView.of(v, v.contentHash().equals(p.contentHash()), false))
                 .toList();
         boolean paused = ticker.paused(id);
-        return PipelineView.of(loaded, paused, nextFire(p, paused), recent.isEmpty() ? null : recent.get(0), null,
+        return PipelineView.of(
+                loaded,
+                paused,
+                nextFire(p, paused),
+                recent.isEmpty() ? null : recent.get(0),
+                null,
                 PipelineView.detail(p, versionViews, recent));
     }
 
@@ -152,8 +173,8 @@ public class PipelineResource {
     @GET
     @Path("/{id}/versions/{hash}")
     @RolesAllowed(Role.VIEWER_NAME)
-    public PipelineView.VersionView version(@PathParam("id") String id, @PathParam("hash") String hash,
-                                            @Context ContainerRequestContext request) {
+    public PipelineView.VersionView version(
+            @PathParam("id") String id, @PathParam("hash") String hash, @Context ContainerRequestContext request) {
         Callers.requirePipeline(Callers.principal(request), id, "pipeline '" + id + "'");
         String current = registry.get(id).map(Pipeline::contentHash).orElse("");
         return versions.find(id, hash)
@@ -195,8 +216,8 @@ public class PipelineResource {
     @POST
     @Path("/{id}/runs")
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response trigger(@PathParam("id") String id, TriggerRequest request,
-                            @Context ContainerRequestContext context) {
+    public Response trigger(
+            @PathParam("id") String id, TriggerRequest request, @Context ContainerRequestContext context) {
         Principal caller = Callers.principal(context);
         Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         Pipeline p = pipeline(id);
@@ -209,16 +230,18 @@ public class PipelineResource {
         // A soft cap (two requests at once may both pass): enough to stop a caller from filling the queue.
         int queued = runs.queuedManualRuns(id);
         if (queued >= limits.getMaxQueuedRuns()) {
-            throw new ClientErrorException("pipeline '" + id + "' already has " + queued + " manual runs queued "
-                    + "(limits.maxQueuedRuns: " + limits.getMaxQueuedRuns() + "); try again when some have started",
+            throw new ClientErrorException(
+                    "pipeline '" + id + "' already has " + queued + " manual runs queued " + "(limits.maxQueuedRuns: "
+                            + limits.getMaxQueuedRuns() + "); try again when some have started",
                     Response.Status.TOO_MANY_REQUESTS);
         }
         RunRecord run = engine.trigger(p, TriggerType.MANUAL, Instant.now(clock), params)
                 .orElseThrow(() -> new IllegalStateException("a manual run is never a duplicate"));
         // who triggered a manual run: the run's audit rows, shown on its page
-        audit.record(caller, AuditLog.RUN_TRIGGER, run.runId(), Map.of("pipeline", id),
-                Callers.remoteAddress(context));
-        return Response.created(URI.create("/api/v1/runs/" + run.runId())).entity(RunView.of(run)).build();
+        audit.record(caller, AuditLog.RUN_TRIGGER, run.runId(), Map.of("pipeline", id), Callers.remoteAddress(context));
+        return Response.created(URI.create("/api/v1/runs/" + run.runId()))
+                .entity(RunView.of(run))
+                .build();
     }
 
     /**
@@ -228,14 +251,14 @@ public class PipelineResource {
     @POST
     @Path("/{id}/backfill")
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response backfill(@PathParam("id") String id, BackfillRequest request,
-                             @Context ContainerRequestContext context) {
+    public Response backfill(
+            @PathParam("id") String id, BackfillRequest request, @Context ContainerRequestContext context) {
         Principal caller = Callers.principal(context);
         Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         Pipeline p = pipeline(id);
         if (request == null || request.from() == null || request.to() == null) {
-            throw new BadRequestException("from and to are required, e.g. {\"from\": \"2026-10-01\", "
-                    + "\"to\": \"2026-10-30\"}");
+            throw new BadRequestException(
+                    "from and to are required, e.g. {\"from\": \"2026-10-01\", " + "\"to\": \"2026-10-30\"}");
         }
         int maxActive = request.maxActiveRuns() == null ? p.maxActiveRuns() : request.maxActiveRuns();
         if (maxActive < 1) {
@@ -255,27 +278,63 @@ public class PipelineResource {
         }
         List<String> times = plan.times().stream().map(Instant::toString).toList();
         List<BackfillView.ExistingRun> skipped = plan.skipped().stream()
-                .map(r -> new BackfillView.ExistingRun(r.logicalTime().toString(), r.runId(), r.trigger().dbName(),
+                .map(r -> new BackfillView.ExistingRun(
+                        r.logicalTime().toString(),
+                        r.runId(),
+                        r.trigger().dbName(),
                         r.state().name()))
                 .toList();
         boolean dryRun = Boolean.TRUE.equals(request.dryRun());
         if (dryRun || times.isEmpty()) {
-            return Response.ok(new BackfillView(null, id, plan.from().toString(), plan.to().toString(), maxActive,
-                    dryRun, times, skipped, dryRun ? null : 0, null, dryRun ? null : true)).build();
+            return Response.ok(new BackfillView(
+                            null,
+                            id,
+                            plan.from().toString(),
+                            plan.to().toString(),
+                            maxActive,
+                            dryRun,
+                            times,
+                            skipped,
+                            dryRun ? null : 0,
+                            null,
+                            dryRun ? null : true))
+                    .build();
         }
         int active = runs.activeBackfills(id);
         if (active >= limits.getMaxActiveBackfills()) {
-            throw new ClientErrorException("pipeline '" + id + "' already has " + active + " backfills under way "
-                    + "(limits.maxActiveBackfills: " + limits.getMaxActiveBackfills() + ")",
+            throw new ClientErrorException(
+                    "pipeline '" + id + "' already has " + active + " backfills under way "
+                            + "(limits.maxActiveBackfills: " + limits.getMaxActiveBackfills() + ")",
                     Response.Status.TOO_MANY_REQUESTS);
         }
         BackfillRecord backfill = backfills.start(p, plan, maxActive);
-        audit.record(caller, AuditLog.BACKFILL_CREATE, backfill.backfillId(), Map.of("pipeline", id,
-                "from", plan.from().toString(), "to", plan.to().toString(), "runs", times.size()),
+        audit.record(
+                caller,
+                AuditLog.BACKFILL_CREATE,
+                backfill.backfillId(),
+                Map.of(
+                        "pipeline",
+                        id,
+                        "from",
+                        plan.from().toString(),
+                        "to",
+                        plan.to().toString(),
+                        "runs",
+                        times.size()),
                 Callers.remoteAddress(context));
         return Response.created(URI.create("/api/v1/backfills/" + backfill.backfillId()))
-                .entity(new BackfillView(backfill.backfillId(), id, plan.from().toString(), plan.to().toString(),
-                        maxActive, false, times, skipped, times.size(), null, false))
+                .entity(new BackfillView(
+                        backfill.backfillId(),
+                        id,
+                        plan.from().toString(),
+                        plan.to().toString(),
+                        maxActive,
+                        false,
+                        times,
+                        skipped,
+                        times.size(),
+                        null,
+                        false))
                 .build();
     }
 

@@ -1,6 +1,8 @@
 package io.kindling.scheduler.resources;
 
+import io.dropwizard.jersey.params.NonEmptyStringParam;
 import io.kindling.dsl.Pipeline;
+import io.kindling.scheduler.api.AuthViews;
 import io.kindling.scheduler.api.RepairRequest;
 import io.kindling.scheduler.api.RunPage;
 import io.kindling.scheduler.api.RunView;
@@ -10,20 +12,16 @@ import io.kindling.scheduler.api.params.OffsetParam;
 import io.kindling.scheduler.api.params.RunStateParam;
 import io.kindling.scheduler.api.params.TimeParam;
 import io.kindling.scheduler.api.params.TriggerParam;
-import io.dropwizard.jersey.params.NonEmptyStringParam;
-import io.kindling.scheduler.core.PipelineRegistry;
-import io.kindling.scheduler.core.RunEngine;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TriggerType;
-import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.db.RunQueries;
-import io.kindling.scheduler.db.RunFilter;
-import io.kindling.scheduler.model.RunRecord;
-import io.kindling.scheduler.api.AuthViews;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Principal;
 import io.kindling.scheduler.auth.Role;
+import io.kindling.scheduler.core.PipelineRegistry;
+import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.db.RunFilter;
+import io.kindling.scheduler.db.RunQueries;
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.RunRecord;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
@@ -73,20 +71,25 @@ public class RunResource {
      */
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public RunPage list(@QueryParam("pipeline") @DefaultValue("") NonEmptyStringParam pipeline,
-                        @QueryParam("state") @DefaultValue("") RunStateParam state,
-                        @QueryParam("trigger") @DefaultValue("") TriggerParam trigger,
-                        @QueryParam("from") @DefaultValue("") TimeParam from,
-                        @QueryParam("to") @DefaultValue("") TimeParam to,
-                        @QueryParam("limit") @DefaultValue("") LimitParam limit,
-                        @QueryParam("before") @DefaultValue("") NonEmptyStringParam before,
-                        @Context ContainerRequestContext request) {
+    public RunPage list(
+            @QueryParam("pipeline") @DefaultValue("") NonEmptyStringParam pipeline,
+            @QueryParam("state") @DefaultValue("") RunStateParam state,
+            @QueryParam("trigger") @DefaultValue("") TriggerParam trigger,
+            @QueryParam("from") @DefaultValue("") TimeParam from,
+            @QueryParam("to") @DefaultValue("") TimeParam to,
+            @QueryParam("limit") @DefaultValue("") LimitParam limit,
+            @QueryParam("before") @DefaultValue("") NonEmptyStringParam before,
+            @Context ContainerRequestContext request) {
         Principal caller = Callers.principal(request);
         int size = limit.get();
         RunFilter filter = new RunFilter(pipeline.get(), state.get(), trigger.get(), from.get(), to.get());
         List<RunRecord> page = runs.listRuns(filter, before.get(), size);
         String next = page.size() == size ? page.get(page.size() - 1).runId() : null;
-        return new RunPage(page.stream().filter(r -> caller.mayAccess(r.pipelineId())).map(RunView::row).toList(),
+        return new RunPage(
+                page.stream()
+                        .filter(r -> caller.mayAccess(r.pipelineId()))
+                        .map(RunView::row)
+                        .toList(),
                 next);
     }
 
@@ -101,9 +104,15 @@ public class RunResource {
 
     private RunView view(String runId) {
         RunRecord run = run(runId);
-        return RunView.withTasks(run, runs.taskRuns(runId), runs.attempts(runId), runs.repairs(runId),
-                runs.remoteIdsOfRun(runId))
-                .withAudit(audit.forTarget(runId).stream().map(AuthViews.AuditView::brief).toList());
+        return RunView.withTasks(
+                        run,
+                        runs.taskRuns(runId),
+                        runs.attempts(runId),
+                        runs.repairs(runId),
+                        runs.remoteIdsOfRun(runId))
+                .withAudit(audit.forTarget(runId).stream()
+                        .map(AuthViews.AuditView::brief)
+                        .toList());
     }
 
     /**
@@ -113,26 +122,35 @@ public class RunResource {
     @POST
     @jakarta.ws.rs.Path("/{runId}/repair")
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response repair(@PathParam("runId") String runId, RepairRequest request,
-                           @Context ContainerRequestContext context) {
+    public Response repair(
+            @PathParam("runId") String runId, RepairRequest request, @Context ContainerRequestContext context) {
         Principal caller = Callers.principal(context);
         RunRecord run = run(runId, caller);
         String version = request == null || request.version() == null ? "original" : request.version();
         Pipeline definition = switch (version) {
-            case "original" -> pipelines.find(run.pipelineId(), run.contentHash()).orElseThrow(() -> conflict(
-                    "the definition this run was made with (version " + run.contentHash() + ") cannot be rebuilt: "
-                            + "a file it reads has changed since; repair with {\"version\": \"current\"}"));
-            case "current" -> pipelines.get(run.pipelineId()).orElseThrow(() -> conflict(
-                    "pipeline '" + run.pipelineId() + "' is not loaded any more"));
-            default -> throw new BadRequestException("version must be \"original\" or \"current\", got \""
-                    + version + "\"");
+            case "original" ->
+                pipelines
+                        .find(run.pipelineId(), run.contentHash())
+                        .orElseThrow(() -> conflict("the definition this run was made with (version "
+                                + run.contentHash() + ") cannot be rebuilt: "
+                                + "a file it reads has changed since; repair with {\"version\": \"current\"}"));
+            case "current" ->
+                pipelines
+                        .get(run.pipelineId())
+                        .orElseThrow(() -> conflict("pipeline '" + run.pipelineId() + "' is not loaded any more"));
+            default ->
+                throw new BadRequestException("version must be \"original\" or \"current\", got \"" + version + "\"");
         };
         try {
             engine.repair(runId, definition, version);
         } catch (RunEngine.RepairRefused e) {
             throw conflict(e.getMessage());
         }
-        audit.record(caller, AuditLog.RUN_REPAIR, runId, Map.of("pipeline", run.pipelineId(), "version", version),
+        audit.record(
+                caller,
+                AuditLog.RUN_REPAIR,
+                runId,
+                Map.of("pipeline", run.pipelineId(), "version", version),
                 Callers.remoteAddress(context));
         return Response.accepted(view(runId)).build();
     }
@@ -153,8 +171,12 @@ public class RunResource {
         Principal caller = Callers.principal(context);
         RunRecord run = run(runId, caller);
         engine.cancelAnywhere(runId);
-        audit.record(caller, AuditLog.RUN_CANCEL, runId, Map.of("pipeline", run.pipelineId(),
-                "state", run.state().name()), Callers.remoteAddress(context));
+        audit.record(
+                caller,
+                AuditLog.RUN_CANCEL,
+                runId,
+                Map.of("pipeline", run.pipelineId(), "state", run.state().name()),
+                Callers.remoteAddress(context));
         return view(runId);
     }
 
@@ -167,27 +189,37 @@ public class RunResource {
     @jakarta.ws.rs.Path("/{runId}/tasks/{taskId}/log")
     @RolesAllowed(Role.VIEWER_NAME)
     @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
-    public Response log(@PathParam("runId") String runId, @PathParam("taskId") String taskId,
-                        @QueryParam("attempt") @DefaultValue("") IntegerParam attempt,
-                        @QueryParam("offset") @DefaultValue("") OffsetParam offset,
-                        @Context ContainerRequestContext request) {
+    public Response log(
+            @PathParam("runId") String runId,
+            @PathParam("taskId") String taskId,
+            @QueryParam("attempt") @DefaultValue("") IntegerParam attempt,
+            @QueryParam("offset") @DefaultValue("") OffsetParam offset,
+            @Context ContainerRequestContext request) {
         long from = offset.get();
         run(runId, Callers.principal(request));
-        List<AttemptRecord> attempts = runs.attempts(runId).stream().filter(a -> a.taskId().equals(taskId)).toList();
+        List<AttemptRecord> attempts = runs.attempts(runId).stream()
+                .filter(a -> a.taskId().equals(taskId))
+                .toList();
         if (attempts.isEmpty()) {
             throw new NotFoundException("task '" + taskId + "' of run '" + runId + "' has no attempts");
         }
         AttemptRecord chosen;
         if (attempt.get().isEmpty()) {
-            chosen = attempts.stream().max(Comparator.comparingInt(AttemptRecord::attemptNumber)).orElseThrow();
+            chosen = attempts.stream()
+                    .max(Comparator.comparingInt(AttemptRecord::attemptNumber))
+                    .orElseThrow();
         } else {
             int n = attempt.get().get();
-            chosen = attempts.stream().filter(a -> a.attemptNumber() == n).findFirst()
+            chosen = attempts.stream()
+                    .filter(a -> a.attemptNumber() == n)
+                    .findFirst()
                     .orElseThrow(() -> new NotFoundException("task '" + taskId + "' has no attempt " + n));
         }
         Path file = Path.of(chosen.logPath());
         if (!Files.exists(file)) {
-            return Response.ok("", MediaType.TEXT_PLAIN_TYPE).header(LOG_SIZE, 0).build();
+            return Response.ok("", MediaType.TEXT_PLAIN_TYPE)
+                    .header(LOG_SIZE, 0)
+                    .build();
         }
         long size;
         try {
@@ -212,7 +244,9 @@ public class RunResource {
                 }
             }
         };
-        return Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).header(LOG_SIZE, size).build();
+        return Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+                .header(LOG_SIZE, size)
+                .build();
     }
 
     /** The run, or 404 when there is none or it belongs to a pipeline the caller may not see. */

@@ -60,13 +60,21 @@ public class SignInResource {
             who = authenticator.password(body.username(), body.password());
         }
         if (who.isEmpty()) {
-            audit.record(claimed, Optional.empty(), AuditLog.LOGIN_FAILED, null, Map.of("with", with),
+            audit.record(
+                    claimed,
+                    Optional.empty(),
+                    AuditLog.LOGIN_FAILED,
+                    null,
+                    Map.of("with", with),
                     Callers.remoteAddress(request));
-            return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(Map.of("code", 401, "message", "wrong token, or wrong username or password")).build();
+            return Response.status(Response.Status.UNAUTHORIZED)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Map.of("code", 401, "message", "wrong token, or wrong username or password"))
+                    .build();
         }
         return Response.ok(AuthViews.WhoAmI.of(who.get()))
-                .header(HttpHeaders.SET_COOKIE, open(who.get(), with, request)).build();
+                .header(HttpHeaders.SET_COOKIE, open(who.get(), with, request))
+                .build();
     }
 
     /** Ends the browser's session (its row is deleted, the cookie cleared); 204 whether or not there was one. */
@@ -75,7 +83,9 @@ public class SignInResource {
     @PermitAll
     public Response logout(@Context ContainerRequestContext request) {
         SessionCookies.sessionId(request.getHeaderString(HttpHeaders.COOKIE)).ifPresent(sessions::close);
-        return Response.noContent().header(HttpHeaders.SET_COOKIE, SessionCookies.clear(secure(request))).build();
+        return Response.noContent()
+                .header(HttpHeaders.SET_COOKIE, SessionCookies.clear(secure(request)))
+                .build();
     }
 
     @GET
@@ -92,7 +102,8 @@ public class SignInResource {
     }
 
     boolean secure(ContainerRequestContext request) {
-        return alwaysSecure || request.getSecurityContext().isSecure()
+        return alwaysSecure
+                || request.getSecurityContext().isSecure()
                 || "https".equalsIgnoreCase(request.getUriInfo().getRequestUri().getScheme());
     }
 }

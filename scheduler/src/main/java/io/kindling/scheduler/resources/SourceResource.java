@@ -1,13 +1,13 @@
 package io.kindling.scheduler.resources;
 
 import io.kindling.scheduler.api.SourceView;
-import io.kindling.scheduler.core.PipelineRegistry;
-import io.kindling.scheduler.sources.SourceManager;
-import io.kindling.scheduler.sources.SourceStatus;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Principal;
 import io.kindling.scheduler.auth.Role;
+import io.kindling.scheduler.core.PipelineRegistry;
+import io.kindling.scheduler.sources.SourceManager;
+import io.kindling.scheduler.sources.SourceStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -42,7 +42,8 @@ public class SourceResource {
     @RolesAllowed(Role.VIEWER_NAME)
     public SourceView.Sources list(@Context ContainerRequestContext request) {
         Callers.requireUnrestricted(Callers.principal(request));
-        return new SourceView.Sources(sources.statuses().stream().map(this::view).toList());
+        return new SourceView.Sources(
+                sources.statuses().stream().map(this::view).toList());
     }
 
     /**
@@ -62,10 +63,16 @@ public class SourceResource {
             throw new NotFoundException(e.getMessage());
         }
         // recorded whether or not a fetch failed: the attempt is what someone did
-        audit.record(caller, AuditLog.SOURCES_SYNC, source == null || source.isBlank() ? "*" : source,
-                java.util.Map.of(), Callers.remoteAddress(request));
-        String errors = synced.stream().filter(s -> s.error().isPresent())
-                .map(s -> "source " + s.name() + ": " + s.error().get()).collect(Collectors.joining("; "));
+        audit.record(
+                caller,
+                AuditLog.SOURCES_SYNC,
+                source == null || source.isBlank() ? "*" : source,
+                java.util.Map.of(),
+                Callers.remoteAddress(request));
+        String errors = synced.stream()
+                .filter(s -> s.error().isPresent())
+                .map(s -> "source " + s.name() + ": " + s.error().get())
+                .collect(Collectors.joining("; "));
         if (!errors.isEmpty()) {
             throw new WebApplicationException(errors, 502);
         }
@@ -73,6 +80,7 @@ public class SourceResource {
     }
 
     private SourceView view(SourceStatus s) {
-        return SourceView.of(s, registry.count(s.name()), registry.failures(s.name()).size());
+        return SourceView.of(
+                s, registry.count(s.name()), registry.failures(s.name()).size());
     }
 }

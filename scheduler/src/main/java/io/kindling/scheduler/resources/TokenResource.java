@@ -64,7 +64,8 @@ public class TokenResource {
         }
         Role role = role(body.role());
         Optional<PipelinePattern> pipelines = pattern(body.pipelines());
-        Optional<Instant> expires = Optional.ofNullable(body.expiresIn()).filter(s -> !s.isBlank())
+        Optional<Instant> expires = Optional.ofNullable(body.expiresIn())
+                .filter(s -> !s.isBlank())
                 .map(s -> Instant.now().plus(duration(s)));
         TokenStore.Issued issued = tokens.create(body.name(), role, pipelines, expires, caller.actor());
         Map<String, Object> detail = new LinkedHashMap<>();
@@ -74,7 +75,8 @@ public class TokenResource {
         expires.ifPresent(e -> detail.put("expires_at", e.toString()));
         audit.record(caller, AuditLog.TOKEN_CREATE, issued.token().id(), detail, Callers.remoteAddress(request));
         return Response.created(URI.create("/api/v1/tokens/" + issued.token().id()))
-                .entity(AuthViews.TokenView.of(issued.token(), issued.secret(), Instant.now())).build();
+                .entity(AuthViews.TokenView.of(issued.token(), issued.secret(), Instant.now()))
+                .build();
     }
 
     /** Every token, newest first, with no secret and no hash. */
@@ -83,7 +85,8 @@ public class TokenResource {
     public AuthViews.TokenList listTokens(@Context ContainerRequestContext request) {
         Callers.requireUnrestricted(Callers.principal(request));
         Instant now = Instant.now();
-        return new AuthViews.TokenList(tokens.list().stream().map(t -> AuthViews.TokenView.of(t, null, now))
+        return new AuthViews.TokenList(tokens.list().stream()
+                .map(t -> AuthViews.TokenView.of(t, null, now))
                 .toList());
     }
 
@@ -97,8 +100,8 @@ public class TokenResource {
         TokenRecord token = tokens.find(id).orElseThrow(() -> new NotFoundException("token '" + id + "' not found"));
         if (tokens.revoke(id)) {
             sessions.closeAllOf(Principal.TOKEN, id);
-            audit.record(caller, AuditLog.TOKEN_REVOKE, id, Map.of("name", token.name()),
-                    Callers.remoteAddress(request));
+            audit.record(
+                    caller, AuditLog.TOKEN_REVOKE, id, Map.of("name", token.name()), Callers.remoteAddress(request));
         }
         return AuthViews.TokenView.of(tokens.find(id).orElseThrow(), null, Instant.now());
     }
@@ -123,8 +126,8 @@ public class TokenResource {
     static Duration duration(String text) {
         Matcher m = EXPIRES_IN.matcher(text.strip());
         if (!m.matches()) {
-            throw new BadRequestException("expires_in must be a number and one of s, m, h, d, e.g. 30d; got '"
-                    + text + "'");
+            throw new BadRequestException(
+                    "expires_in must be a number and one of s, m, h, d, e.g. 30d; got '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -62,13 +62,16 @@ public class UserResource {
         detail.put("role", role.wireName());
         pipelines.ifPresent(p -> detail.put("pipelines", p.glob()));
         audit.record(caller, AuditLog.USER_CREATE, user.id(), detail, Callers.remoteAddress(request));
-        return Response.created(URI.create("/api/v1/users/" + user.id())).entity(AuthViews.UserView.of(user)).build();
+        return Response.created(URI.create("/api/v1/users/" + user.id()))
+                .entity(AuthViews.UserView.of(user))
+                .build();
     }
 
     @GET
     @RolesAllowed(Role.ADMIN_NAME)
     public AuthViews.UserList list(@Context ContainerRequestContext request) {
         Callers.requireUnrestricted(Callers.principal(request));
-        return new AuthViews.UserList(users.list().stream().map(AuthViews.UserView::of).toList());
+        return new AuthViews.UserList(
+                users.list().stream().map(AuthViews.UserView::of).toList());
     }
 }

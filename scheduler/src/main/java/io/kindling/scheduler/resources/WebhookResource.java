@@ -1,16 +1,16 @@
 package io.kindling.scheduler.resources;
 
+import io.dropwizard.jersey.params.NonEmptyStringParam;
 import io.kindling.scheduler.api.DeliveryPage;
 import io.kindling.scheduler.api.DeliveryView;
 import io.kindling.scheduler.api.params.DeliveryStateParam;
 import io.kindling.scheduler.api.params.LimitParam;
-import io.dropwizard.jersey.params.NonEmptyStringParam;
-import io.kindling.scheduler.db.AlertDelivery;
-import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Principal;
 import io.kindling.scheduler.auth.Role;
+import io.kindling.scheduler.db.AlertDelivery;
+import io.kindling.scheduler.db.AlertDeliveryDao;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.DefaultValue;
@@ -46,15 +46,17 @@ public class WebhookResource {
 
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public DeliveryPage list(@QueryParam("state") @DefaultValue("") DeliveryStateParam state,
-                             @QueryParam("limit") @DefaultValue("") LimitParam limit,
-                             @QueryParam("before") @DefaultValue("") NonEmptyStringParam before,
-                             @Context ContainerRequestContext request) {
+    public DeliveryPage list(
+            @QueryParam("state") @DefaultValue("") DeliveryStateParam state,
+            @QueryParam("limit") @DefaultValue("") LimitParam limit,
+            @QueryParam("before") @DefaultValue("") NonEmptyStringParam before,
+            @Context ContainerRequestContext request) {
         Callers.requireUnrestricted(Callers.principal(request));
         int size = limit.get();
         List<AlertDelivery> page = outbox.list(state.get(), before.get(), size);
         String next = page.size() == size ? page.get(page.size() - 1).deliveryId() : null;
-        return new DeliveryPage(page.stream().map(d -> DeliveryView.of(d, List.of())).toList(), next);
+        return new DeliveryPage(
+                page.stream().map(d -> DeliveryView.of(d, List.of())).toList(), next);
     }
 
     @GET
@@ -74,11 +76,15 @@ public class WebhookResource {
         Callers.requireUnrestricted(caller);
         AlertDelivery delivery = find(id);
         if (!outbox.retry(id, clock.instant().truncatedTo(ChronoUnit.MILLIS))) {
-            throw new ClientErrorException("delivery '" + id + "' is pending already: it is sent when due",
-                    Response.Status.CONFLICT);
+            throw new ClientErrorException(
+                    "delivery '" + id + "' is pending already: it is sent when due", Response.Status.CONFLICT);
         }
-        audit.record(caller, AuditLog.DELIVERY_RETRY, id, java.util.Map.of("webhook", delivery.webhook(),
-                "run", delivery.runId()), Callers.remoteAddress(request));
+        audit.record(
+                caller,
+                AuditLog.DELIVERY_RETRY,
+                id,
+                java.util.Map.of("webhook", delivery.webhook(), "run", delivery.runId()),
+                Callers.remoteAddress(request));
         return Response.accepted(DeliveryView.of(find(id), outbox.attempts(id))).build();
     }
 

@@ -60,8 +60,12 @@ public final class CronScheduler implements Managed {
      * @param clustered  several daemons may share the database (needs row locks: PostgreSQL, not SQLite)
      * @param instanceId this daemon's id in the Quartz cluster
      */
-    public CronScheduler(FireHandler handler, Supplier<? extends Collection<Pipeline>> pipelines,
-                         DataSource dataSource, boolean clustered, String instanceId) {
+    public CronScheduler(
+            FireHandler handler,
+            Supplier<? extends Collection<Pipeline>> pipelines,
+            DataSource dataSource,
+            boolean clustered,
+            String instanceId) {
         // Quartz finds its connections by name in a JVM-wide registry: one name per scheduler built.
         String dataSourceName = "kindling-" + instanceId;
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PooledConnections(dataSource));
@@ -74,8 +78,7 @@ public final class CronScheduler implements Managed {
         props.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         props.setProperty("org.quartz.jobStore.dataSource", dataSourceName);
         // Reads job data with getBytes, which both PostgreSQL's and SQLite's drivers have (SQLite's lacks getBlob).
-        props.setProperty("org.quartz.jobStore.driverDelegateClass",
-                "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        props.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         props.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         props.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(clustered));
         props.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
@@ -90,7 +93,8 @@ public final class CronScheduler implements Managed {
 
     private static List<Pipeline> withSchedule(Collection<Pipeline> pipelines, ScheduleKey key) {
         return pipelines.stream()
-                .filter(p -> p.schedule().isPresent() && ScheduleKey.of(p.schedule().get()).equals(key))
+                .filter(p -> p.schedule().isPresent()
+                        && ScheduleKey.of(p.schedule().get()).equals(key))
                 .toList();
     }
 
@@ -131,7 +135,8 @@ public final class CronScheduler implements Managed {
     }
 
     private void schedule(ScheduleKey key, Schedule schedule) {
-        JobDetail job = JobBuilder.newJob(FireJob.class).withIdentity(key.name(), GROUP)
+        JobDetail job = JobBuilder.newJob(FireJob.class)
+                .withIdentity(key.name(), GROUP)
                 .usingJobData(ScheduleKey.CRON, key.quartzCron())
                 .usingJobData(ScheduleKey.TIMEZONE, key.timezone())
                 .build();
@@ -206,7 +211,6 @@ public final class CronScheduler implements Managed {
         }
 
         @Override
-        public void initialize() {
-        }
+        public void initialize() {}
     }
 }

@@ -26,7 +26,8 @@ record ScheduleKey(String quartzCron, String timezone) {
     /** The job's and trigger's name: readable in the Quartz tables, unless it would be too long for them. */
     String name() {
         String name = timezone + " " + quartzCron;
-        return name.length() <= MAX_NAME ? name
+        return name.length() <= MAX_NAME
+                ? name
                 : UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

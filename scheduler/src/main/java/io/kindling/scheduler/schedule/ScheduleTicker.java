@@ -4,9 +4,9 @@ import io.dropwizard.lifecycle.Managed;
 import io.kindling.dsl.CronSchedules;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
-import io.kindling.scheduler.model.ScheduledRun;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.db.ScheduleState;
+import io.kindling.scheduler.model.ScheduledRun;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +37,7 @@ public final class ScheduleTicker implements Managed {
     static final int MAX_CATCHUP = 1000;
     /** Quartz may wake a job a few milliseconds before its time; a wake-up this close counts as on time. */
     private static final int PAGE = 10_000;
+
     private static final Duration EARLY_WAKE = Duration.ofSeconds(1);
 
     /**
@@ -64,8 +65,13 @@ public final class ScheduleTicker implements Managed {
     private final RunStarter starter;
     private final Clock clock;
 
-    public ScheduleTicker(Function<String, Optional<Pipeline>> pipelines, Supplier<Collection<Pipeline>> allPipelines,
-                          ScheduleDao dao, BackfilledTimes backfilled, RunStarter starter, Clock clock) {
+    public ScheduleTicker(
+            Function<String, Optional<Pipeline>> pipelines,
+            Supplier<Collection<Pipeline>> allPipelines,
+            ScheduleDao dao,
+            BackfilledTimes backfilled,
+            RunStarter starter,
+            Clock clock) {
         this.pipelines = pipelines;
         this.backfilled = backfilled;
         this.allPipelines = allPipelines;
@@ -97,16 +103,19 @@ public final class ScheduleTicker implements Managed {
      * @param wokenFor the fire time Quartz woke us for, if it did
      */
     public synchronized void tick(List<Pipeline> candidates, Optional<Instant> wokenFor) {
-        List<Pipeline> scheduled = candidates.stream().filter(p -> p.schedule().isPresent()).toList();
+        List<Pipeline> scheduled =
+                candidates.stream().filter(p -> p.schedule().isPresent()).toList();
         if (scheduled.isEmpty()) {
             return;
         }
         Instant now = now();
-        if (wokenFor.isPresent() && wokenFor.get().isAfter(now)
+        if (wokenFor.isPresent()
+                && wokenFor.get().isAfter(now)
                 && Duration.between(now, wokenFor.get()).compareTo(EARLY_WAKE) < 0) {
             now = wokenFor.get();
         }
-        Map<String, ScheduleState> states = dao.openAll(scheduled.stream().map(Pipeline::id).toList(), now);
+        Map<String, ScheduleState> states =
+                dao.openAll(scheduled.stream().map(Pipeline::id).toList(), now);
         List<ScheduledRun> planned = new ArrayList<>();
         // a thousand pipelines on one cron, fired together, usually have one cursor: work their times out once
         Map<DueKey, List<Instant>> dueByKey = new HashMap<>();
@@ -129,8 +138,12 @@ public final class ScheduleTicker implements Managed {
             Instant newest = due.get(due.size() - 1);
             List<Instant> times = schedule.catchup() ? due : List.of(newest);
             if (times.size() > 1) {
-                LOG.info("Pipeline {}: catching up on {} missed times, {} to {}", pipeline.id(), times.size(),
-                        times.get(0), newest);
+                LOG.info(
+                        "Pipeline {}: catching up on {} missed times, {} to {}",
+                        pipeline.id(),
+                        times.size(),
+                        times.get(0),
+                        newest);
             }
             times.forEach(t -> planned.add(new ScheduledRun(pipeline, t)));
             cursors.put(pipeline.id(), newest);
@@ -141,8 +154,9 @@ public final class ScheduleTicker implements Managed {
             return;
         }
         Map<String, Set<Instant>> covered = backfilled.in(cursors.keySet(), oldest, newestOfAll);
-        List<ScheduledRun> runs = planned.stream().filter(r ->
-                !covered.getOrDefault(r.pipeline().id(), Set.of()).contains(r.logicalTime())).toList();
+        List<ScheduledRun> runs = planned.stream()
+                .filter(r -> !covered.getOrDefault(r.pipeline().id(), Set.of()).contains(r.logicalTime()))
+                .toList();
         if (!runs.isEmpty()) {
             starter.start(runs);
         }
@@ -150,8 +164,7 @@ public final class ScheduleTicker implements Managed {
     }
 
     /** What is due for one cron, time zone and cursor; pipelines that share all three share it within a tick. */
-    private record DueKey(String quartzCron, java.time.ZoneId timezone, Instant cursor) {
-    }
+    private record DueKey(String quartzCron, java.time.ZoneId timezone, Instant cursor) {}
 
     /** The cron times after {@code cursor} up to {@code now}: the newest {@link #MAX_CATCHUP} of them. */
     private List<Instant> dueTimes(String pipelineId, Schedule schedule, Instant cursor, Instant now) {
@@ -172,9 +185,15 @@ public final class ScheduleTicker implements Managed {
         } while (page.size() == PAGE);
         if (total > newest.size()) {
             // pipelines on the same schedule and cursor share this result, so they share this warning
-            LOG.warn("Pipeline {} (and any others on '{}' in {} since {}): {} scheduled times were missed; the "
-                    + "oldest {} are passed over (a backfill can run them)", pipelineId, schedule.expression(),
-                    schedule.timezone(), cursor, total, total - newest.size());
+            LOG.warn(
+                    "Pipeline {} (and any others on '{}' in {} since {}): {} scheduled times were missed; the "
+                            + "oldest {} are passed over (a backfill can run them)",
+                    pipelineId,
+                    schedule.expression(),
+                    schedule.timezone(),
+                    cursor,
+                    total,
+                    total - newest.size());
         }
         return List.copyOf(newest);
     }
@@ -205,7 +224,8 @@ public final class ScheduleTicker implements Managed {
             return Optional.empty();
         }
         Instant now = now();
-        return CronSchedules.fireTimesBetween(pipeline.schedule().get(), now, Instant.MAX, 1).stream().findFirst();
+        return CronSchedules.fireTimesBetween(pipeline.schedule().get(), now, Instant.MAX, 1).stream()
+                .findFirst();
     }
 
     private Instant now() {

@@ -65,7 +65,9 @@ final class DeadlineParser {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(fileOrFolder)) {
-            files = walk.filter(p -> isPipelineFile(p) && !isHidden(fileOrFolder.relativize(p))).sorted().toList();
+            files = walk.filter(p -> isPipelineFile(p) && !isHidden(fileOrFolder.relativize(p)))
+                    .sorted()
+                    .toList();
         } catch (IOException | RuntimeException e) {
             return List.of(failed(fileOrFolder, "cannot list the folder: " + e.getMessage()));
         }

@@ -1,12 +1,12 @@
 package io.kindling.scheduler.sources;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -17,8 +17,7 @@ import java.util.TreeMap;
  * enough to take every second, and it changes whenever a pipeline or SQL file is saved, added or deleted.
  */
 final class FolderFingerprint {
-    private FolderFingerprint() {
-    }
+    private FolderFingerprint() {}
 
     /** The fingerprint of {@code folder}, or empty text when it is not a folder (not mounted yet, removed). */
     static String of(Path folder) throws IOException {
@@ -29,7 +28,8 @@ final class FolderFingerprint {
         Files.walkFileTree(folder, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                files.put(folder.relativize(file).toString(),
+                files.put(
+                        folder.relativize(file).toString(),
                         attrs.size() + "/" + attrs.lastModifiedTime() + "/" + attrs.fileKey());
                 return FileVisitResult.CONTINUE;
             }

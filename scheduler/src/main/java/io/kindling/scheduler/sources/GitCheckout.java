@@ -54,8 +54,9 @@ final class GitCheckout {
             }
             return cloneFresh();
         } catch (GitAPIException | IOException | JGitInternalException e) {
-            throw new SourceException(credentials.redact("git: cannot sync branch '" + branch + "' of "
-                    + GitCredentials.safeUrl(url) + ": " + describe(e), url));
+            throw new SourceException(credentials.redact(
+                    "git: cannot sync branch '" + branch + "' of " + GitCredentials.safeUrl(url) + ": " + describe(e),
+                    url));
         }
     }
 

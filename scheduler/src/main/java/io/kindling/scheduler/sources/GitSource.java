@@ -45,7 +45,9 @@ final class GitSource implements PipelineSource {
     @Override
     public Optional<Snapshot> refresh(boolean force) {
         String commit = checkout.sync();
-        Path folder = subfolder.isEmpty() ? checkout.dir() : checkout.dir().resolve(subfolder).normalize();
+        Path folder = subfolder.isEmpty()
+                ? checkout.dir()
+                : checkout.dir().resolve(subfolder).normalize();
         if (!Files.isDirectory(folder)) {
             throw new SourceException("git: commit " + commit.substring(0, 12) + " has no folder '" + subfolder
                     + "'; the pipelines loaded before stay");

@@ -7,8 +7,7 @@ import java.util.Optional;
 /** Where pipeline files come from: a watched folder or a git branch. */
 interface PipelineSource {
     /** The folder to read pipelines from, and the git commit it holds. */
-    record Snapshot(Path folder, Optional<String> commit) {
-    }
+    record Snapshot(Path folder, Optional<String> commit) {}
 
     String name();
 

@@ -43,14 +43,20 @@ public final class SourceManager implements Managed {
         t.setDaemon(true);
         return t;
     });
-    private volatile Consumer<PipelineRegistry.Reload> onChange = reload -> { };
+    private volatile Consumer<PipelineRegistry.Reload> onChange = reload -> {};
 
     /**
      * @param dataDir where git sources keep their clones unless they name a {@code checkoutDir}
      * @param env     reads environment variables (git credentials)
      */
-    public SourceManager(List<SourceConfig> settings, Path dataDir, PipelineParser parser,
-                         PipelineRegistry registry, Clock clock, Function<String, String> env, Duration parseTimeout) {
+    public SourceManager(
+            List<SourceConfig> settings,
+            Path dataDir,
+            PipelineParser parser,
+            PipelineRegistry registry,
+            Clock clock,
+            Function<String, String> env,
+            Duration parseTimeout) {
         this(settings, dataDir, parser::parse, registry, clock, env, parseTimeout);
     }
 
@@ -58,9 +64,14 @@ public final class SourceManager implements Managed {
      * @param parseFile    parses one pipeline file (tests pass a slow one)
      * @param parseTimeout how long one file may take before it is skipped with a problem
      */
-    public SourceManager(List<SourceConfig> settings, Path dataDir, Function<Path, ParseResult> parseFile,
-                         PipelineRegistry registry, Clock clock, Function<String, String> env,
-                         Duration parseTimeout) {
+    public SourceManager(
+            List<SourceConfig> settings,
+            Path dataDir,
+            Function<Path, ParseResult> parseFile,
+            PipelineRegistry registry,
+            Clock clock,
+            Function<String, String> env,
+            Duration parseTimeout) {
         this.parser = new DeadlineParser(parseFile, parseTimeout);
         this.registry = registry;
         this.clock = clock;
@@ -70,19 +81,32 @@ public final class SourceManager implements Managed {
             if (s.isGit()) {
                 Duration timeout = s.getTimeout().toJavaDuration();
                 longest = longest.compareTo(timeout) > 0 ? longest : timeout;
-                Path dir = s.getCheckoutDir() == null ? dataDir.resolve("sources").resolve(s.getName())
+                Path dir = s.getCheckoutDir() == null
+                        ? dataDir.resolve("sources").resolve(s.getName())
                         : Path.of(s.getCheckoutDir());
-                GitCredentials credentials = new GitCredentials(Optional.ofNullable(s.getUsernameEnv()),
-                        Optional.ofNullable(s.getPasswordEnv()), env);
-                source = new GitSource(s.getName(), s.getUrl(), s.getSubfolder(),
+                GitCredentials credentials = new GitCredentials(
+                        Optional.ofNullable(s.getUsernameEnv()), Optional.ofNullable(s.getPasswordEnv()), env);
+                source = new GitSource(
+                        s.getName(),
+                        s.getUrl(),
+                        s.getSubfolder(),
                         new GitCheckout(s.getUrl(), s.getBranch(), dir, timeout, credentials),
                         s.getPollInterval().toJavaDuration());
             } else {
-                source = new FolderSource(s.getName(), Path.of(s.getPath()), s.getScanInterval().toJavaDuration());
+                source = new FolderSource(
+                        s.getName(), Path.of(s.getPath()), s.getScanInterval().toJavaDuration());
             }
             sources.put(source.name(), source);
-            statuses.put(source.name(), new SourceStatus(source.name(), source.type(), source.location(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+            statuses.put(
+                    source.name(),
+                    new SourceStatus(
+                            source.name(),
+                            source.type(),
+                            source.location(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty()));
         }
         // A sync waits for the worker, which may be busy with another source's fetch first.
         this.syncTimeout = longest.multipliedBy(Math.max(1, sources.size())).plusSeconds(30);
@@ -121,10 +145,11 @@ public final class SourceManager implements Managed {
      * @throws NoSuchElementException when no source has that name
      */
     public List<SourceStatus> sync(Optional<String> name) {
-        List<PipelineSource> chosen = name.isEmpty() ? List.copyOf(sources.values())
-                : List.of(Optional.ofNullable(sources.get(name.get())).orElseThrow(() ->
-                        new NoSuchElementException("no source named '" + name.get() + "'; sources: "
-                                + sources.keySet())));
+        List<PipelineSource> chosen = name.isEmpty()
+                ? List.copyOf(sources.values())
+                : List.of(Optional.ofNullable(sources.get(name.get()))
+                        .orElseThrow(() -> new NoSuchElementException(
+                                "no source named '" + name.get() + "'; sources: " + sources.keySet())));
         try {
             worker.submit(() -> chosen.forEach(source -> refresh(source, false)))
                     .get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -155,11 +180,17 @@ public final class SourceManager implements Managed {
             }
             long start = System.nanoTime();
             List<ParseResult> results = parser.parseAll(snapshot.get().folder());
-            PipelineRegistry.Reload reload = registry.apply(source.name(), results, snapshot.get().commit());
-            LOG.info("Source {}: read {} files in {} ms{}", source.name(), results.size(),
+            PipelineRegistry.Reload reload =
+                    registry.apply(source.name(), results, snapshot.get().commit());
+            LOG.info(
+                    "Source {}: read {} files in {} ms{}",
+                    source.name(),
+                    results.size(),
                     (System.nanoTime() - start) / 1_000_000,
                     snapshot.get().commit().map(c -> " at commit " + c).orElse(""));
-            update(source.name(), s -> s.reloaded(clock.instant(), snapshot.get().commit()));
+            update(
+                    source.name(),
+                    s -> s.reloaded(clock.instant(), snapshot.get().commit()));
             if (reload.changesPipelines()) {
                 onChange.accept(reload);
             }

@@ -13,8 +13,14 @@ import java.util.Optional;
  * @param lastReload   when its files were last parsed and applied
  * @param error        why the last check failed; the pipelines loaded before stay
  */
-public record SourceStatus(String name, String type, String location, Optional<String> commit,
-                           Optional<Instant> lastSync, Optional<Instant> lastReload, Optional<String> error) {
+public record SourceStatus(
+        String name,
+        String type,
+        String location,
+        Optional<String> commit,
+        Optional<Instant> lastSync,
+        Optional<Instant> lastReload,
+        Optional<String> error) {
     public SourceStatus {
         requireNonNull(name, "name is null");
         requireNonNull(type, "type is null");

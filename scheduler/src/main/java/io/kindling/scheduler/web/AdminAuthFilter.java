@@ -94,28 +94,22 @@ public final class AdminAuthFilter implements Filter {
         }
 
         @Override
-        public void setContentLength(int len) {
-        }
+        public void setContentLength(int len) {}
 
         @Override
-        public void setContentLengthLong(long len) {
-        }
+        public void setContentLengthLong(long len) {}
 
         @Override
-        public void setContentType(String type) {
-        }
+        public void setContentType(String type) {}
 
         @Override
-        public void setHeader(String name, String value) {
-        }
+        public void setHeader(String name, String value) {}
 
         @Override
-        public void addHeader(String name, String value) {
-        }
+        public void addHeader(String name, String value) {}
 
         @Override
-        public void flushBuffer() {
-        }
+        public void flushBuffer() {}
 
         @Override
         public ServletOutputStream getOutputStream() {
@@ -126,8 +120,7 @@ public final class AdminAuthFilter implements Filter {
                 }
 
                 @Override
-                public void setWriteListener(WriteListener listener) {
-                }
+                public void setWriteListener(WriteListener listener) {}
 
                 @Override
                 public void write(int b) {

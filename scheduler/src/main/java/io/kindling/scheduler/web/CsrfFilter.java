@@ -36,7 +36,9 @@ public final class CsrfFilter implements Filter {
      * @param requireJson    whether bodies must be JSON (the API); the admin port's tasks take form posts
      */
     public CsrfFilter(Collection<String> allowedOrigins, boolean requireJson) {
-        this.allowedOrigins = allowedOrigins.stream().map(CsrfFilter::origin).flatMap(Optional::stream)
+        this.allowedOrigins = allowedOrigins.stream()
+                .map(CsrfFilter::origin)
+                .flatMap(Optional::stream)
                 .collect(Collectors.toUnmodifiableSet());
         this.requireJson = requireJson;
     }
@@ -57,14 +59,22 @@ public final class CsrfFilter implements Filter {
         }
         String origin = request.getHeader("Origin");
         if (origin != null && !isAllowed(origin, request)) {
-            JsonErrors.send(response, 403, "requests from origin '" + origin + "' are refused; add it to "
-                    + "web.allowedOrigins if the daemon's pages are served there");
+            JsonErrors.send(
+                    response,
+                    403,
+                    "requests from origin '" + origin + "' are refused; add it to "
+                            + "web.allowedOrigins if the daemon's pages are served there");
             return;
         }
         if (requireJson && !isJson(request.getContentType())) {
-            JsonErrors.send(response, 415, "send a JSON body with Content-Type: application/json ({} when "
-                    + "there is nothing to say), got " + (request.getContentType() == null ? "no Content-Type"
-                    : "'" + request.getContentType() + "'"));
+            JsonErrors.send(
+                    response,
+                    415,
+                    "send a JSON body with Content-Type: application/json ({} when "
+                            + "there is nothing to say), got "
+                            + (request.getContentType() == null
+                                    ? "no Content-Type"
+                                    : "'" + request.getContentType() + "'"));
             return;
         }
         chain.doFilter(req, res);
@@ -75,8 +85,8 @@ public final class CsrfFilter implements Filter {
         if (normalized.isEmpty()) {
             return false; // "null" (sandboxed frames, file: pages) or garbage
         }
-        String own = request.getScheme().toLowerCase(Locale.ROOT) + "://"
-                + hostForUri(request.getServerName()) + ":" + request.getServerPort();
+        String own = request.getScheme().toLowerCase(Locale.ROOT) + "://" + hostForUri(request.getServerName()) + ":"
+                + request.getServerPort();
         return normalized.get().equals(own) || allowedOrigins.contains(normalized.get());
     }
 
@@ -86,7 +96,8 @@ public final class CsrfFilter implements Filter {
         }
         try {
             MediaType type = MediaType.valueOf(contentType);
-            return type.getType().equalsIgnoreCase("application") && type.getSubtype().equalsIgnoreCase("json");
+            return type.getType().equalsIgnoreCase("application")
+                    && type.getSubtype().equalsIgnoreCase("json");
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -41,8 +41,11 @@ public final class HostHeaderFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        JsonErrors.send((HttpServletResponse) res, MISDIRECTED_REQUEST, "host '" + request.getServerName()
-                + "' is not served here; add it to web.allowedHosts if the daemon is reached by that name");
+        JsonErrors.send(
+                (HttpServletResponse) res,
+                MISDIRECTED_REQUEST,
+                "host '" + request.getServerName()
+                        + "' is not served here; add it to web.allowedHosts if the daemon is reached by that name");
     }
 
     static String normalize(String host) {

@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Errors from servlet filters in the API's own shape, {@code {"code": ..., "message": ...}}. */
 final class JsonErrors {
-    private JsonErrors() {
-    }
+    private JsonErrors() {}
 
     /** {@code {"code": status}} alone: whether something is up, without saying more. */
     static void sendStatus(HttpServletResponse response, int status) throws IOException {

@@ -59,8 +59,7 @@ public final class RequestSizeLimit implements Filter {
     private void tooLarge(HttpServletResponse response) throws IOException {
         // the rest of the body is not read: the connection is closed after the answer
         response.setHeader("Connection", "close");
-        JsonErrors.send(response, 413, "the request body is larger than " + maxBytes
-                + " bytes (web.maxRequestSize)");
+        JsonErrors.send(response, 413, "the request body is larger than " + maxBytes + " bytes (web.maxRequestSize)");
     }
 
     /** The request with its body read into memory. */
@@ -105,8 +104,8 @@ public final class RequestSizeLimit implements Filter {
 
         @Override
         public BufferedReader getReader() {
-            Charset charset = getCharacterEncoding() == null ? StandardCharsets.UTF_8
-                    : Charset.forName(getCharacterEncoding());
+            Charset charset =
+                    getCharacterEncoding() == null ? StandardCharsets.UTF_8 : Charset.forName(getCharacterEncoding());
             return new BufferedReader(new InputStreamReader(getInputStream(), charset));
         }
 

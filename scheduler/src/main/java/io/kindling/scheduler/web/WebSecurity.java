@@ -2,10 +2,10 @@ package io.kindling.scheduler.web;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.ConnectorFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
-import io.dropwizard.core.server.ServerFactory;
 import io.kindling.scheduler.config.WebConfig;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -18,18 +18,24 @@ import java.util.Set;
 
 /** Puts the filters of docs/web-security.md on the API and admin ports. */
 public final class WebSecurity {
-    private WebSecurity() {
-    }
+    private WebSecurity() {}
 
     /** {@code dashboardUrl} (alerting's, may be null) and the server's connectors name hosts to allow. */
-    public static void install(WebConfig web, String dashboardUrl, ServerFactory server, Environment environment,
-                               AdminAuthenticator adminAuthenticator) {
+    public static void install(
+            WebConfig web,
+            String dashboardUrl,
+            ServerFactory server,
+            Environment environment,
+            AdminAuthenticator adminAuthenticator) {
         long maxRequestBytes = web.getMaxRequestSize().toBytes();
         // Jackson refuses what the size filter would let through only in pieces: a huge string or document
-        environment.getObjectMapper().getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxStringLength((int) web.getMaxJsonStringLength().toBytes())
-                .maxDocumentLength(maxRequestBytes)
-                .build());
+        environment
+                .getObjectMapper()
+                .getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength((int) web.getMaxJsonStringLength().toBytes())
+                        .maxDocumentLength(maxRequestBytes)
+                        .build());
 
         Set<String> hosts = allowedHosts(web, dashboardUrl, server);
         HostHeaderFilter hostFilter = new HostHeaderFilter(hosts);
@@ -41,8 +47,9 @@ public final class WebSecurity {
 
         add(environment.admin().addFilter("kindling-host", hostFilter));
         add(environment.admin().addFilter("kindling-csrf", new CsrfFilter(web.getAllowedOrigins(), false)));
-        add(environment.admin().addFilter("kindling-admin-auth",
-                new AdminAuthFilter(adminAuthenticator, web.isPprofEnabled())));
+        add(environment
+                .admin()
+                .addFilter("kindling-admin-auth", new AdminAuthFilter(adminAuthenticator, web.isPprofEnabled())));
     }
 
     private static void add(FilterRegistration.Dynamic registration) {
@@ -63,7 +70,8 @@ public final class WebSecurity {
             }
         }
         for (ConnectorFactory connector : connectors(server)) {
-            if (connector instanceof HttpConnectorFactory http && http.getBindHost() != null
+            if (connector instanceof HttpConnectorFactory http
+                    && http.getBindHost() != null
                     && !Set.of("", "0.0.0.0", "::", "[::]").contains(http.getBindHost())) {
                 hosts.add(http.getBindHost());
             }

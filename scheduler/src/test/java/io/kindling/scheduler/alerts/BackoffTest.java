@@ -22,6 +22,7 @@ class BackoffTest {
     @Test
     void rejectsACapBelowTheStart() {
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1), () -> 0.5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initial <= max");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("initial <= max");
     }
 }

@@ -38,6 +38,7 @@ class WebhookPackageReceiverTest {
     private static final Path WEBHOOK = Path.of("/usr/bin/webhook");
     /** Surefire sets KINDLING_TEST_WEBHOOK_SECRET to this. */
     private static final String SECRET = "test-secret-not-for-production";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -45,8 +46,8 @@ class WebhookPackageReceiverTest {
 
     @Test
     void aFailingRunReachesTheDebianWebhookReceiverOnceWithAValidSignature() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(WEBHOOK),
-                "Debian's webhook receiver is not installed: apt-get install -y webhook");
+        Assumptions.assumeTrue(
+                Files.isExecutable(WEBHOOK), "Debian's webhook receiver is not installed: apt-get install -y webhook");
         Path received = Files.createDirectories(dir.resolve("received"));
         Path script = dir.resolve("store.sh");
         // one file pair per request: the event type, the signature header and the raw body, byte for byte
@@ -67,40 +68,65 @@ class WebhookPackageReceiverTest {
                     {"source": "raw-request-body"}]}]
                 """.formatted(script));
         int port = DaemonProcess.freePort();
-        Process receiver = new ProcessBuilder(WEBHOOK.toString(), "-hooks", hooks.toString(), "-ip", "127.0.0.1",
-                "-port", Integer.toString(port), "-verbose")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("webhook.log").toFile()).start();
+        Process receiver = new ProcessBuilder(
+                        WEBHOOK.toString(),
+                        "-hooks",
+                        hooks.toString(),
+                        "-ip",
+                        "127.0.0.1",
+                        "-port",
+                        Integer.toString(port),
+                        "-verbose")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("webhook.log").toFile())
+                .start();
         try {
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> listening(port));
-            KindlingApp app = KindlingApp.create(false, "pipelines/alerts").withOverrides(
-                    ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:" + port + "/hooks/kindling"),
-                    ConfigOverride.config("webhooks.ops.secretEnv", "KINDLING_TEST_WEBHOOK_SECRET"),
-                    ConfigOverride.config("webhooks.slack.format", "slack")).start(); // fails alerts slack too (off)
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> listening(port));
+            KindlingApp app = KindlingApp.create(false, "pipelines/alerts")
+                    .withOverrides(
+                            ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:" + port + "/hooks/kindling"),
+                            ConfigOverride.config("webhooks.ops.secretEnv", "KINDLING_TEST_WEBHOOK_SECRET"),
+                            ConfigOverride.config("webhooks.slack.format", "slack"))
+                    .start(); // fails alerts slack too (off)
             try {
                 Http http = new Http(app);
-                String runId = http.post("/pipelines/fails/runs", Map.of(), 201).get("run_id").asText();
+                String runId = http.post("/pipelines/fails/runs", Map.of(), 201)
+                        .get("run_id")
+                        .asText();
                 // fails alerts ops of run_failed and task_failed, and of its one retry: 3 deliveries in all
-                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    List<JsonNode> ofRun = new ArrayList<>();
-                    http.get("/webhooks/deliveries").get("deliveries").forEach(d -> {
-                        if (d.get("run_id").asText().equals(runId) && d.get("webhook").asText().equals("ops")) {
-                            ofRun.add(d);
-                        }
-                    });
-                    return ofRun.size() == 3
-                            && ofRun.stream().allMatch(d -> d.get("state").asText().equals("DELIVERED"));
-                });
+                await().atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> {
+                            List<JsonNode> ofRun = new ArrayList<>();
+                            http.get("/webhooks/deliveries").get("deliveries").forEach(d -> {
+                                if (d.get("run_id").asText().equals(runId)
+                                        && d.get("webhook").asText().equals("ops")) {
+                                    ofRun.add(d);
+                                }
+                            });
+                            return ofRun.size() == 3
+                                    && ofRun.stream()
+                                            .allMatch(
+                                                    d -> d.get("state").asText().equals("DELIVERED"));
+                        });
                 // the script runs after webhook answered: wait for its files
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> stored(received).size() == 3);
             } finally {
                 app.stop();
             }
-            List<String[]> runFailed = stored(received).stream().filter(r -> r[0].equals("run_failed")).toList();
+            List<String[]> runFailed = stored(received).stream()
+                    .filter(r -> r[0].equals("run_failed"))
+                    .toList();
             assertThat(runFailed).hasSize(1);
             String signature = runFailed.get(0)[1];
             String body = runFailed.get(0)[2];
-            assertThat(WebhookReceiver.validSignature(signature, body, SECRET)).as(signature).isTrue();
+            assertThat(WebhookReceiver.validSignature(signature, body, SECRET))
+                    .as(signature)
+                    .isTrue();
             JsonNode event = JSON.readTree(body);
             assertThat(event.get("type").asText()).isEqualTo("run_failed");
             assertThat(event.get("pipeline").asText()).isEqualTo("fails");
@@ -132,8 +158,9 @@ class WebhookPackageReceiverTest {
                     continue; // not yet complete (the script moves the body in last)
                 }
                 String[] lines = Files.readString(head, StandardCharsets.UTF_8).split("\n", 2);
-                out.add(new String[] {lines[0], lines.length > 1 ? lines[1] : "",
-                        Files.readString(body, StandardCharsets.UTF_8)});
+                out.add(new String[] {
+                    lines[0], lines.length > 1 ? lines[1] : "", Files.readString(body, StandardCharsets.UTF_8)
+                });
             }
             return out;
         } catch (IOException e) {

@@ -36,10 +36,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ApiAuthenticationTest {
-    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/auth").withOverrides(
-            // a receiver that refuses connections, given up after 1 s: a delivery to retry
-            ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:9/refused"),
-            ConfigOverride.config("alerting.retryFor", "1s"));
+    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/auth")
+            .withOverrides(
+                    // a receiver that refuses connections, given up after 1 s: a delivery to retry
+                    ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:9/refused"),
+                    ConfigOverride.config("alerting.retryFor", "1s"));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static final Pattern TEMPLATE = Pattern.compile("\\{(\\w+)(?::[^}]*)?}");
 
@@ -61,8 +62,18 @@ class ApiAuthenticationTest {
     }
 
     /** What each public route answers without credentials (an empty sign-in is a failed one). */
-    private static final Map<String, Integer> PUBLIC = Map.of("GET /", 200, "GET /ui/{path: .+}", 200,
-            "GET /login", 200, "POST /api/v1/login", 401, "POST /api/v1/logout", 204);
+    private static final Map<String, Integer> PUBLIC = Map.of(
+            "GET /",
+            200,
+            "GET /ui/{path: .+}",
+            200,
+            "GET /login",
+            200,
+            "POST /api/v1/login",
+            401,
+            "POST /api/v1/logout",
+            204);
+
     private static final Map<String, String> IDS = new java.util.HashMap<>();
     private static String viewer;
     private static String operator;
@@ -73,29 +84,62 @@ class ApiAuthenticationTest {
         operator = RawHttp.token(APP, "operator", null);
         String admin = KindlingApp.ADMIN_TOKEN;
         IDS.put("pipeline", "sales_daily");
-        IDS.put("hash", RawHttp.json(RawHttp.get(APP.api("/pipelines/sales_daily/versions"), bearer(admin)))
-                .get("versions").get(0).get("content_hash").asText());
+        IDS.put(
+                "hash",
+                RawHttp.json(RawHttp.get(APP.api("/pipelines/sales_daily/versions"), bearer(admin)))
+                        .get("versions")
+                        .get(0)
+                        .get("content_hash")
+                        .asText());
         String run = RawHttp.json(RawHttp.post(APP.api("/pipelines/sales_daily/runs"), "{}", bearer(admin)))
-                .get("run_id").asText();
+                .get("run_id")
+                .asText();
         IDS.put("runId", run);
         IDS.put("taskId", "one");
-        await().atMost(Duration.ofSeconds(60)).until(() -> RawHttp.json(
-                RawHttp.get(APP.api("/runs/" + run), bearer(admin))).get("state").asText().equals("SUCCEEDED"));
-        IDS.put("backfill", RawHttp.json(RawHttp.post(APP.api("/pipelines/sales_daily/backfill"),
-                "{\"from\": \"2026-06-01\", \"to\": \"2026-06-01\"}", bearer(admin))).get("backfill_id").asText());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> RawHttp.json(RawHttp.get(APP.api("/runs/" + run), bearer(admin)))
+                        .get("state")
+                        .asText()
+                        .equals("SUCCEEDED"));
+        IDS.put(
+                "backfill",
+                RawHttp.json(RawHttp.post(
+                                APP.api("/pipelines/sales_daily/backfill"),
+                                "{\"from\": \"2026-06-01\", \"to\": \"2026-06-01\"}",
+                                bearer(admin)))
+                        .get("backfill_id")
+                        .asText());
         RawHttp.post(APP.api("/pipelines/sales_fails/runs"), "{}", bearer(admin));
-        IDS.put("delivery", await().atMost(Duration.ofSeconds(60)).until(() -> {
-            JsonNode page = RawHttp.json(RawHttp.get(APP.api("/webhooks/deliveries?state=FAILED"), bearer(admin)));
-            return page.get("deliveries").isEmpty() ? null : page.get("deliveries").get(0).get("delivery_id").asText();
-        }, id -> id != null));
-        IDS.put("token", RawHttp.json(RawHttp.post(APP.api("/tokens"), "{\"name\": \"to revoke\", \"role\": "
-                + "\"viewer\"}", bearer(admin))).get("id").asText());
+        IDS.put(
+                "delivery",
+                await().atMost(Duration.ofSeconds(60))
+                        .until(
+                                () -> {
+                                    JsonNode page = RawHttp.json(
+                                            RawHttp.get(APP.api("/webhooks/deliveries?state=FAILED"), bearer(admin)));
+                                    return page.get("deliveries").isEmpty()
+                                            ? null
+                                            : page.get("deliveries")
+                                                    .get(0)
+                                                    .get("delivery_id")
+                                                    .asText();
+                                },
+                                id -> id != null));
+        IDS.put(
+                "token",
+                RawHttp.json(RawHttp.post(
+                                APP.api("/tokens"),
+                                "{\"name\": \"to revoke\", \"role\": " + "\"viewer\"}",
+                                bearer(admin)))
+                        .get("id")
+                        .asText());
     }
 
     static List<Route> routes() {
         List<Route> routes = new ArrayList<>();
         // Dropwizard registers resource instances by their classes (and binds the instances)
-        for (Class<?> component : EXTENSION.getEnvironment().jersey().getResourceConfig().getClasses()) {
+        for (Class<?> component :
+                EXTENSION.getEnvironment().jersey().getResourceConfig().getClasses()) {
             if (component.isAnnotationPresent(Path.class)) {
                 collect(Resource.from(component), "", routes);
             }
@@ -107,7 +151,10 @@ class ApiAuthenticationTest {
     private static void collect(Resource resource, String parent, List<Route> out) {
         String path = join(parent, resource.getPath());
         for (ResourceMethod m : resource.getResourceMethods()) {
-            out.add(new Route(m.getHttpMethod(), path, m.getInvocable().getDefinitionMethod(),
+            out.add(new Route(
+                    m.getHttpMethod(),
+                    path,
+                    m.getInvocable().getDefinitionMethod(),
                     m.getInvocable().getHandler().getHandlerClass()));
         }
         for (Resource child : resource.getChildResources()) {
@@ -127,10 +174,14 @@ class ApiAuthenticationTest {
         while (m.find()) {
             String name = m.group(1);
             String value = switch (name) {
-                case "id" -> route.path().startsWith("/api/v1/pipelines") ? IDS.get("pipeline")
-                        : route.path().startsWith("/api/v1/backfills") ? IDS.get("backfill")
-                        : route.path().startsWith("/api/v1/webhooks") ? IDS.get("delivery")
-                        : route.path().startsWith("/api/v1/tokens") ? IDS.get("token") : "x";
+                case "id" ->
+                    route.path().startsWith("/api/v1/pipelines")
+                            ? IDS.get("pipeline")
+                            : route.path().startsWith("/api/v1/backfills")
+                                    ? IDS.get("backfill")
+                                    : route.path().startsWith("/api/v1/webhooks")
+                                            ? IDS.get("delivery")
+                                            : route.path().startsWith("/api/v1/tokens") ? IDS.get("token") : "x";
                 case "path" -> "app.js";
                 default -> IDS.getOrDefault(name, "x");
             };
@@ -142,22 +193,35 @@ class ApiAuthenticationTest {
 
     private static HttpResponse<String> call(Route route, String token) {
         String[] headers = token == null ? new String[0] : bearer(token);
-        return route.method().equals("GET") ? RawHttp.get(url(route), headers)
+        return route.method().equals("GET")
+                ? RawHttp.get(url(route), headers)
                 : RawHttp.post(url(route), "{}", headers);
     }
 
     @Test
     void everyRouteNamesItsRoleAndOnlyPublicRoutesAreOpen() {
         List<Route> routes = routes();
-        assertThat(routes).extracting(Route::key).contains("GET /api/v1/pipelines", "POST /api/v1/runs/{runId}/cancel",
-                "POST /api/v1/tokens", "GET /api/v1/audit");
+        assertThat(routes)
+                .extracting(Route::key)
+                .contains(
+                        "GET /api/v1/pipelines",
+                        "POST /api/v1/runs/{runId}/cancel",
+                        "POST /api/v1/tokens",
+                        "GET /api/v1/audit");
         for (Route route : routes) {
             if (PublicRoutes.ROUTES.contains(route.key())) {
-                assertThat(route.permitAll()).as(route.key() + " is public: @PermitAll").isTrue();
-                assertThat(route.role()).as(route.key() + " is public: no @RolesAllowed").isEmpty();
+                assertThat(route.permitAll())
+                        .as(route.key() + " is public: @PermitAll")
+                        .isTrue();
+                assertThat(route.role())
+                        .as(route.key() + " is public: no @RolesAllowed")
+                        .isEmpty();
             } else {
-                assertThat(route.permitAll()).as(route.key() + " is @PermitAll but not in PublicRoutes").isFalse();
-                assertThat(route.role()).as(route.key() + " needs @RolesAllowed (or a place in PublicRoutes)")
+                assertThat(route.permitAll())
+                        .as(route.key() + " is @PermitAll but not in PublicRoutes")
+                        .isFalse();
+                assertThat(route.role())
+                        .as(route.key() + " needs @RolesAllowed (or a place in PublicRoutes)")
                         .isPresent();
                 assertThat(route.role().get()).as(route.key()).isIn("viewer", "operator", "admin");
             }
@@ -174,10 +238,14 @@ class ApiAuthenticationTest {
             }
             HttpResponse<String> response = call(route, null);
             assertThat(response.statusCode()).as(route.key()).isEqualTo(401);
-            assertThat(RawHttp.json(response).get("code").asInt()).as(route.key()).isEqualTo(401);
-            assertThat(response.headers().firstValue("WWW-Authenticate")).as(route.key()).contains(
-                    "Bearer realm=\"kindling\"");
-            assertThat(call(route, "kdl_not-a-token-this-daemon-ever-made").statusCode()).as(route.key())
+            assertThat(RawHttp.json(response).get("code").asInt())
+                    .as(route.key())
+                    .isEqualTo(401);
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .as(route.key())
+                    .contains("Bearer realm=\"kindling\"");
+            assertThat(call(route, "kdl_not-a-token-this-daemon-ever-made").statusCode())
+                    .as(route.key())
                     .isEqualTo(401);
         }
     }
@@ -193,8 +261,12 @@ class ApiAuthenticationTest {
                 assertThat(response.statusCode()).as(route.key()).isEqualTo(403);
                 assertThat(RawHttp.json(response).get("code").asInt()).isEqualTo(403);
             } else {
-                assertThat(route.method()).as(route.key() + ": only GETs are for viewers").isEqualTo("GET");
-                assertThat(response.statusCode()).as(route.key() + " " + response.body()).isEqualTo(200);
+                assertThat(route.method())
+                        .as(route.key() + ": only GETs are for viewers")
+                        .isEqualTo("GET");
+                assertThat(response.statusCode())
+                        .as(route.key() + " " + response.body())
+                        .isEqualTo(200);
             }
             if (route.method().equals("POST")) {
                 assertThat(response.statusCode()).as(route.key()).isEqualTo(403);
@@ -212,7 +284,9 @@ class ApiAuthenticationTest {
             if (route.role().orElseThrow().equals("admin")) {
                 assertThat(response.statusCode()).as(route.key()).isEqualTo(403);
             } else {
-                assertThat(response.statusCode()).as(route.key() + " " + response.body()).isNotIn(401, 403, 404);
+                assertThat(response.statusCode())
+                        .as(route.key() + " " + response.body())
+                        .isNotIn(401, 403, 404);
             }
         }
     }
@@ -221,7 +295,9 @@ class ApiAuthenticationTest {
     void anAdminMayCallEveryRoute() {
         for (Route route : routes()) {
             if (!route.key().equals("POST /api/v1/login")) {
-                assertThat(call(route, KindlingApp.ADMIN_TOKEN).statusCode()).as(route.key()).isNotIn(401, 403, 404);
+                assertThat(call(route, KindlingApp.ADMIN_TOKEN).statusCode())
+                        .as(route.key())
+                        .isNotIn(401, 403, 404);
             }
         }
     }

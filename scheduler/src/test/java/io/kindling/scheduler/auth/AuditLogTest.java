@@ -21,9 +21,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Every state change leaves a row naming who did it; a run's page shows who triggered and cancelled it. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class AuditLogTest {
-    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/auth").withOverrides(
-            ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:9/refused"),
-            ConfigOverride.config("alerting.retryFor", "1s"));
+    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/auth")
+            .withOverrides(
+                    ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:9/refused"),
+                    ConfigOverride.config("alerting.retryFor", "1s"));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static final String ADMIN = KindlingApp.ADMIN_TOKEN;
 
@@ -46,36 +47,64 @@ class AuditLogTest {
     /** The audit rows whose target is {@code target}, oldest first, as "action by actor". */
     private static List<String> rows(String target) {
         List<String> out = new ArrayList<>();
-        get("/audit?target=" + target, ADMIN).get("entries")
-                .forEach(e -> out.add(0, e.get("action").asText() + " by " + e.get("actor").asText()));
+        get("/audit?target=" + target, ADMIN)
+                .get("entries")
+                .forEach(e -> out.add(
+                        0, e.get("action").asText() + " by " + e.get("actor").asText()));
         return out;
     }
 
     @Test
     void everyStateChangeIsRecordedWithItsActor() {
         String operator = RawHttp.token(APP, "operator", null);
-        String who = "token:test operator (" + get("/whoami", operator).get("id").asText() + ")";
+        String who =
+                "token:test operator (" + get("/whoami", operator).get("id").asText() + ")";
         String admin = "token:bootstrap (" + get("/whoami", ADMIN).get("id").asText() + ")";
 
-        String run = post("/pipelines/sales_daily/runs", "{}", operator, 201).get("run_id").asText();
+        String run = post("/pipelines/sales_daily/runs", "{}", operator, 201)
+                .get("run_id")
+                .asText();
         post("/runs/" + run + "/cancel", "{}", operator, 200);
         post("/pipelines/sales_daily/pause", "{}", operator, 200);
         post("/pipelines/sales_daily/resume", "{}", operator, 200);
-        String backfill = post("/pipelines/sales_daily/backfill", "{\"from\": \"2026-06-01\", \"to\": \"2026-06-02\"}",
-                operator, 201).get("backfill_id").asText();
-        String failed = post("/pipelines/sales_fails/runs", "{}", operator, 201).get("run_id").asText();
+        String backfill = post(
+                        "/pipelines/sales_daily/backfill",
+                        "{\"from\": \"2026-06-01\", \"to\": \"2026-06-02\"}",
+                        operator,
+                        201)
+                .get("backfill_id")
+                .asText();
+        String failed = post("/pipelines/sales_fails/runs", "{}", operator, 201)
+                .get("run_id")
+                .asText();
         await().atMost(Duration.ofSeconds(60)).until(() -> state(failed).equals("FAILED"));
         post("/runs/" + failed + "/repair", "{}", operator, 202);
-        String delivery = await().atMost(Duration.ofSeconds(60)).until(() -> {
-            JsonNode page = get("/webhooks/deliveries?state=FAILED", ADMIN);
-            return page.get("deliveries").isEmpty() ? null : page.get("deliveries").get(0).get("delivery_id").asText();
-        }, id -> id != null);
+        String delivery = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            JsonNode page = get("/webhooks/deliveries?state=FAILED", ADMIN);
+                            return page.get("deliveries").isEmpty()
+                                    ? null
+                                    : page.get("deliveries")
+                                            .get(0)
+                                            .get("delivery_id")
+                                            .asText();
+                        },
+                        id -> id != null);
         post("/webhooks/deliveries/" + delivery + "/retry", "{}", operator, 202);
         post("/sources/sync", "{}", ADMIN, 200);
-        String token = post("/tokens", "{\"name\": \"short\", \"role\": \"viewer\"}", ADMIN, 201).get("id").asText();
+        String token = post("/tokens", "{\"name\": \"short\", \"role\": \"viewer\"}", ADMIN, 201)
+                .get("id")
+                .asText();
         post("/tokens/" + token + "/revoke", "{}", ADMIN, 200);
-        String user = post("/users", "{\"username\": \"carol\", \"password\": \"a long enough password\", "
-                + "\"role\": \"viewer\"}", ADMIN, 201).get("id").asText();
+        String user = post(
+                        "/users",
+                        "{\"username\": \"carol\", \"password\": \"a long enough password\", "
+                                + "\"role\": \"viewer\"}",
+                        ADMIN,
+                        201)
+                .get("id")
+                .asText();
         RawHttp.post(APP.api("/login"), "{\"username\": \"carol\", \"password\": \"not her password\"}");
         RawHttp.post(APP.api("/login"), "{\"username\": \"carol\", \"password\": \"a long enough password\"}");
 
@@ -95,7 +124,11 @@ class AuditLogTest {
         JsonNode newest = all.get(0);
         assertThat(newest.get("action").asText()).isEqualTo("login");
         assertThat(newest.get("remote_address").asText()).isEqualTo("127.0.0.1");
-        assertThat(get("/audit?target=" + backfill, ADMIN).get("entries").get(0).get("detail").asText())
+        assertThat(get("/audit?target=" + backfill, ADMIN)
+                        .get("entries")
+                        .get(0)
+                        .get("detail")
+                        .asText())
                 .contains("\"pipeline\":\"sales_daily\"", "\"runs\":2");
 
         // paging: newest first, "next" continues below
@@ -108,7 +141,9 @@ class AuditLogTest {
     @Test
     void theRunViewSaysWhoTriggeredAndCancelledIt() {
         String operator = RawHttp.token(APP, "operator", null);
-        String run = post("/pipelines/sales_daily/runs", "{}", operator, 201).get("run_id").asText();
+        String run = post("/pipelines/sales_daily/runs", "{}", operator, 201)
+                .get("run_id")
+                .asText();
         post("/runs/" + run + "/cancel", "{}", ADMIN, 200);
 
         String viewer = RawHttp.token(APP, "viewer", null);
@@ -118,13 +153,17 @@ class AuditLogTest {
         assertThat(audit.get(0).get("actor").asText()).startsWith("token:test operator");
         assertThat(audit.get(1).get("action").asText()).isEqualTo("run.cancel");
         assertThat(audit.get(1).get("actor").asText()).startsWith("token:bootstrap");
-        assertThat(audit.get(1).has("remote_address")).as("viewers see who and what, not from where").isFalse();
+        assertThat(audit.get(1).has("remote_address"))
+                .as("viewers see who and what, not from where")
+                .isFalse();
     }
 
     @Test
     void onlyAdminsReadTheAuditLog() {
-        assertThat(RawHttp.get(APP.api("/audit"), bearer(RawHttp.token(APP, "operator", null))).statusCode())
+        assertThat(RawHttp.get(APP.api("/audit"), bearer(RawHttp.token(APP, "operator", null)))
+                        .statusCode())
                 .isEqualTo(403);
-        assertThat(RawHttp.get(APP.api("/audit?limit=0"), bearer(ADMIN)).statusCode()).isEqualTo(400);
+        assertThat(RawHttp.get(APP.api("/audit?limit=0"), bearer(ADMIN)).statusCode())
+                .isEqualTo(400);
     }
 }

@@ -18,7 +18,9 @@ class CallerRateLimitTest {
         assertThat(limit.tryAcquire(alice)).isTrue();
         assertThat(limit.tryAcquire(alice)).isTrue();
         assertThat(limit.tryAcquire(alice)).isFalse();
-        assertThat(limit.tryAcquire(bob)).as("each caller has a bucket of its own").isTrue();
+        assertThat(limit.tryAcquire(bob))
+                .as("each caller has a bucket of its own")
+                .isTrue();
 
         now.addAndGet(19_000_000_000L); // 19 s: not yet a third of a minute
         assertThat(limit.tryAcquire(alice)).isFalse();

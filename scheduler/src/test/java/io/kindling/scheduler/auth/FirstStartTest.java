@@ -25,13 +25,21 @@ class FirstStartTest {
         Path pipelines = Files.createDirectories(work.resolve("pipelines"));
         TestDirs.copyTree(TestDirs.resource("pipelines/shared"), pipelines);
         int port = DaemonProcess.freePort();
-        Path config = DaemonProcess.writeConfig(work, "config.yml", "jdbc:sqlite:" + work.resolve("kindling.db"),
-                pipelines, port, "first-start", "3s", "20s");
+        Path config = DaemonProcess.writeConfig(
+                work,
+                "config.yml",
+                "jdbc:sqlite:" + work.resolve("kindling.db"),
+                pipelines,
+                port,
+                "first-start",
+                "3s",
+                "20s");
         Path log = work.resolve("daemon.log");
 
         DaemonProcess first = DaemonProcess.start(config, port, log, false);
-        String line = await().atMost(Duration.ofSeconds(30)).until(() -> lines(log, "admin token (shown once): "),
-                found -> found.size() == 1).get(0);
+        String line = await().atMost(Duration.ofSeconds(30))
+                .until(() -> lines(log, "admin token (shown once): "), found -> found.size() == 1)
+                .get(0);
         String token = line.substring("admin token (shown once): ".length());
         assertThat(token).matches("kdl_[A-Za-z0-9_-]{43}");
         assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> lines(log, "sign in: "), l -> l.size() == 1))
@@ -39,13 +47,15 @@ class FirstStartTest {
 
         Path file = work.resolve("admin-token");
         assertThat(Files.readString(file).strip()).isEqualTo(token);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(RawHttp.get(first.api("/pipelines")).statusCode()).isEqualTo(401);
         assertThat(RawHttp.get(first.api("/whoami"), bearer(token)).body()).contains("\"role\":\"admin\"");
         first.stop(Duration.ofSeconds(60));
 
         DaemonProcess second = DaemonProcess.start(config, port, log, false);
-        assertThat(RawHttp.get(second.api("/pipelines"), bearer(token)).statusCode()).isEqualTo(200);
+        assertThat(RawHttp.get(second.api("/pipelines"), bearer(token)).statusCode())
+                .isEqualTo(200);
         second.stop(Duration.ofSeconds(60));
         // stopped cleanly, so its start-up is over: it printed no second token
         assertThat(lines(log, "admin token")).hasSize(1);
@@ -53,6 +63,8 @@ class FirstStartTest {
     }
 
     private static List<String> lines(Path log, String prefix) throws java.io.IOException {
-        return Files.readAllLines(log).stream().filter(l -> l.startsWith(prefix)).toList();
+        return Files.readAllLines(log).stream()
+                .filter(l -> l.startsWith(prefix))
+                .toList();
     }
 }

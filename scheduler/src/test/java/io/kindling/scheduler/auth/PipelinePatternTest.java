@@ -17,7 +17,8 @@ class PipelinePatternTest {
         assertThat(new PipelinePattern("exact").matches("exact")).isTrue();
         assertThat(new PipelinePattern("exact").matches("exactly")).isFalse();
         // many stars cost no backtracking blow-up
-        assertThat(new PipelinePattern("*a*a*a*a*a*a*a*a*a*a*a*a*b").matches("a".repeat(64))).isFalse();
+        assertThat(new PipelinePattern("*a*a*a*a*a*a*a*a*a*a*a*a*b").matches("a".repeat(64)))
+                .isFalse();
     }
 
     @Test

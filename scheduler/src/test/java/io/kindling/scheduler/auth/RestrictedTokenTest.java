@@ -32,32 +32,44 @@ class RestrictedTokenTest {
     void aSalesTokenSeesAndActsOnSalesPipelinesOnly() {
         String admin = KindlingApp.ADMIN_TOKEN;
         String hrRun = RawHttp.json(RawHttp.post(APP.api("/pipelines/hr_daily/runs"), "{}", bearer(admin)))
-                .get("run_id").asText();
+                .get("run_id")
+                .asText();
         String sales = RawHttp.token(APP, "operator", "sales_*");
 
         JsonNode pipelines = RawHttp.json(RawHttp.get(APP.api("/pipelines"), bearer(sales)));
         assertThat(ids(pipelines.get("pipelines"), "id")).containsExactlyInAnyOrder("sales_daily", "sales_fails");
-        assertThat(RawHttp.get(APP.api("/pipelines/hr_daily"), bearer(sales)).statusCode()).isEqualTo(404);
-        assertThat(RawHttp.post(APP.api("/pipelines/hr_daily/runs"), "{}", bearer(sales)).statusCode())
+        assertThat(RawHttp.get(APP.api("/pipelines/hr_daily"), bearer(sales)).statusCode())
                 .isEqualTo(404);
-        assertThat(RawHttp.post(APP.api("/pipelines/hr_daily/pause"), "{}", bearer(sales)).statusCode())
+        assertThat(RawHttp.post(APP.api("/pipelines/hr_daily/runs"), "{}", bearer(sales))
+                        .statusCode())
                 .isEqualTo(404);
-        assertThat(RawHttp.get(APP.api("/runs/" + hrRun), bearer(sales)).statusCode()).isEqualTo(404);
-        assertThat(RawHttp.post(APP.api("/runs/" + hrRun + "/cancel"), "{}", bearer(sales)).statusCode())
+        assertThat(RawHttp.post(APP.api("/pipelines/hr_daily/pause"), "{}", bearer(sales))
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(RawHttp.get(APP.api("/runs/" + hrRun), bearer(sales)).statusCode())
+                .isEqualTo(404);
+        assertThat(RawHttp.post(APP.api("/runs/" + hrRun + "/cancel"), "{}", bearer(sales))
+                        .statusCode())
                 .isEqualTo(404);
 
         String salesRun = RawHttp.json(RawHttp.post(APP.api("/pipelines/sales_daily/runs"), "{}", bearer(sales)))
-                .get("run_id").asText();
-        assertThat(RawHttp.get(APP.api("/runs/" + salesRun), bearer(sales)).statusCode()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30)).until(() -> RawHttp.json(RawHttp.get(APP.api("/runs?limit=500"),
-                bearer(admin))).get("runs").size() == 2);
+                .get("run_id")
+                .asText();
+        assertThat(RawHttp.get(APP.api("/runs/" + salesRun), bearer(sales)).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> RawHttp.json(RawHttp.get(APP.api("/runs?limit=500"), bearer(admin)))
+                                .get("runs")
+                                .size()
+                        == 2);
         JsonNode runs = RawHttp.json(RawHttp.get(APP.api("/runs"), bearer(sales)));
         assertThat(ids(runs.get("runs"), "pipeline")).containsOnly("sales_daily");
         assertThat(ids(runs.get("runs"), "run_id")).containsExactly(salesRun);
 
         // routes about no single pipeline are closed to it
         assertThat(RawHttp.get(APP.api("/cluster"), bearer(sales)).statusCode()).isEqualTo(403);
-        assertThat(RawHttp.get(APP.api("/webhooks/deliveries"), bearer(sales)).statusCode()).isEqualTo(403);
+        assertThat(RawHttp.get(APP.api("/webhooks/deliveries"), bearer(sales)).statusCode())
+                .isEqualTo(403);
         assertThat(RawHttp.get(APP.api("/sources"), bearer(sales)).statusCode()).isEqualTo(403);
     }
 
@@ -65,6 +77,7 @@ class RestrictedTokenTest {
     void aRestrictedAdminCannotHandOutWiderTokens() {
         String salesAdmin = RawHttp.token(APP, "admin", "sales_*");
         assertThat(RawHttp.post(APP.api("/tokens"), "{\"name\": \"wider\", \"role\": \"admin\"}", bearer(salesAdmin))
-                .statusCode()).isEqualTo(403);
+                        .statusCode())
+                .isEqualTo(403);
     }
 }

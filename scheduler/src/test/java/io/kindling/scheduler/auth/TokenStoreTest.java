@@ -47,14 +47,18 @@ class TokenStoreTest {
         assertThat(tokens.list()).hasSize(1);
         TokenRecord stored = tokens.list().get(0);
         assertThat(stored.role()).isEqualTo(Role.ADMIN);
-        assertThat(first.adminToken(folder.resolve("never-written"))).as("not a first start any more").isEmpty();
+        assertThat(first.adminToken(folder.resolve("never-written")))
+                .as("not a first start any more")
+                .isEmpty();
 
         assertThat(tokens.revoke(stored.id())).isTrue();
         assertThat(tokens.revoke(stored.id())).isFalse();
         first.bootstrap("kdl_automation-chose-this-token-0123456789");
         assertThat(tokens.list()).hasSize(1);
-        assertThat(tokens.findBySecret("kdl_automation-chose-this-token-0123456789").orElseThrow()
-                .activeAt(Instant.now())).isFalse();
+        assertThat(tokens.findBySecret("kdl_automation-chose-this-token-0123456789")
+                        .orElseThrow()
+                        .activeAt(Instant.now()))
+                .isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -62,12 +66,13 @@ class TokenStoreTest {
     void lastUseIsWrittenAtMostOnceAMinute(String name, Supplier<Database> db) {
         database = db.get();
         TokenStore tokens = new TokenStore(database.jdbi(), Clock.systemUTC());
-        TokenStore.Issued issued = tokens.create("ci", Role.OPERATOR, Optional.of(new PipelinePattern("sales_*")),
-                Optional.empty(), "test");
+        TokenStore.Issued issued = tokens.create(
+                "ci", Role.OPERATOR, Optional.of(new PipelinePattern("sales_*")), Optional.empty(), "test");
         assertThat(issued.token().lastUsedAt()).isEmpty();
 
         tokens.touch(tokens.find(issued.token().id()).orElseThrow());
-        Instant first = tokens.find(issued.token().id()).orElseThrow().lastUsedAt().orElseThrow();
+        Instant first =
+                tokens.find(issued.token().id()).orElseThrow().lastUsedAt().orElseThrow();
         tokens.touch(tokens.find(issued.token().id()).orElseThrow());
         assertThat(tokens.find(issued.token().id()).orElseThrow().lastUsedAt()).contains(first);
         assertThat(tokens.findBySecret(issued.secret()).orElseThrow().pipelines())

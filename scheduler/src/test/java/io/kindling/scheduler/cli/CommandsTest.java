@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandsTest {
     @TempDir
     Path dir;
+
     @RegisterExtension
     final KindlingCli cli = new KindlingCli();
 
@@ -43,18 +44,20 @@ class CommandsTest {
 
         assertThat(result).isPresent();
         assertThat(result.get()).isInstanceOf(CommandFailedException.class).hasMessage("3 problems in 1 file");
-        assertThat(stdout().lines()).containsExactly(
-                broken + ":3:9: cron: invalid expression '61 * * * *' (as Quartz: '0 61 * * * ?'): Minute and"
-                        + " Second values must be between 0 and 59",
-                broken + ":6:10: unknown template variable 'nope' (known: ds, logical_time, run_id, pipeline,"
-                        + " params.<name>)",
-                broken + ":7:5: unknown key 'depend_on' in task 'a'; did you mean 'depends_on'?");
+        assertThat(stdout().lines())
+                .containsExactly(
+                        broken + ":3:9: cron: invalid expression '61 * * * *' (as Quartz: '0 61 * * * ?'): Minute and"
+                                + " Second values must be between 0 and 59",
+                        broken + ":6:10: unknown template variable 'nope' (known: ds, logical_time, run_id, pipeline,"
+                                + " params.<name>)",
+                        broken + ":7:5: unknown key 'depend_on' in task 'a'; did you mean 'depends_on'?");
         assertThat(cli.stderr()).contains("3 problems in 1 file").doesNotContain("\tat ");
     }
 
     @Test
     void validateAcceptsTheExamples() {
-        Optional<Throwable> result = kindling("validate", TestDirs.repositoryRoot().resolve("examples").toString());
+        Optional<Throwable> result = kindling(
+                "validate", TestDirs.repositoryRoot().resolve("examples").toString());
         assertThat(result).isEmpty();
         assertThat(stdout()).isEmpty();
     }
@@ -64,8 +67,15 @@ class CommandsTest {
         Path examples = TestDirs.repositoryRoot().resolve("examples");
         TestDirs.copyTree(examples, dir.resolve("examples"));
 
-        Optional<Throwable> result = kindling("run", dir.resolve("examples/pipelines/people.yml").toString(),
-                "--param", "min_age=40", "--work-dir", dir.toString(), "--master", "local[2]");
+        Optional<Throwable> result = kindling(
+                "run",
+                dir.resolve("examples/pipelines/people.yml").toString(),
+                "--param",
+                "min_age=40",
+                "--work-dir",
+                dir.toString(),
+                "--master",
+                "local[2]");
 
         assertThat(result).isEmpty();
         assertThat(stdout()).contains("adults", "by_country", "by_age_band", "summary");
@@ -76,8 +86,8 @@ class CommandsTest {
     @Test
     void runFailsWhenTheRunFails() {
         Path file = TestDirs.resource("pipelines/api/broken_sql.yml");
-        Optional<Throwable> result = kindling("run", file.toString(), "--work-dir", dir.toString(),
-                "--master", "local[2]");
+        Optional<Throwable> result =
+                kindling("run", file.toString(), "--work-dir", dir.toString(), "--master", "local[2]");
 
         assertThat(result).isPresent();
         assertThat(result.get()).isInstanceOf(CommandFailedException.class).hasMessageContaining("FAILED");
@@ -90,8 +100,15 @@ class CommandsTest {
         Files.writeString(dir.resolve("expected-password.txt"), "cli-pass-9b1f");
         Path file = TestDirs.resource("pipelines/secrets/leaks.yml");
 
-        Optional<Throwable> result = kindling("run", file.toString(), "--secrets-file", secrets.toString(),
-                "--work-dir", dir.toString(), "--master", "local[2]");
+        Optional<Throwable> result = kindling(
+                "run",
+                file.toString(),
+                "--secrets-file",
+                secrets.toString(),
+                "--work-dir",
+                dir.toString(),
+                "--master",
+                "local[2]");
 
         assertThat(result).isPresent(); // the task fails on purpose, with the password in its message
         assertThat(dir.resolve("login-report.txt")).hasContent("arg true, spark_conf true");
@@ -102,11 +119,15 @@ class CommandsTest {
     void runRefusesASecretsFileOthersCanRead() throws IOException {
         Path secrets = secretsFile("WAREHOUSE_PASSWORD=x\n", "rw-rw-r--");
 
-        Optional<Throwable> result = kindling("run", TestDirs.resource("pipelines/secrets/leaks.yml").toString(),
-                "--secrets-file", secrets.toString());
+        Optional<Throwable> result = kindling(
+                "run",
+                TestDirs.resource("pipelines/secrets/leaks.yml").toString(),
+                "--secrets-file",
+                secrets.toString());
 
         assertThat(result).isPresent();
-        assertThat(result.get()).isInstanceOf(CommandFailedException.class)
+        assertThat(result.get())
+                .isInstanceOf(CommandFailedException.class)
                 .hasMessageStartingWith("secrets file " + secrets.toAbsolutePath()
                         + " is readable or writable by group or others (mode rw-rw-r--)");
     }
@@ -130,12 +151,19 @@ class CommandsTest {
     @Test
     void runRefusesAValueNotOfTheParamsTypeAndRunsNothing() {
         Path file = TestDirs.repositoryRoot().resolve("examples/pipelines/people.yml");
-        Optional<Throwable> result = kindling("run", file.toString(), "--param", "min_age=0 AND 1=1",
-                "--work-dir", dir.toString(), "--master", "local[2]");
+        Optional<Throwable> result = kindling(
+                "run",
+                file.toString(),
+                "--param",
+                "min_age=0 AND 1=1",
+                "--work-dir",
+                dir.toString(),
+                "--master",
+                "local[2]");
 
         assertThat(result).isPresent();
-        assertThat(result.get()).hasMessage("param 'min_age' must be an int, got \"0 AND 1=1\" (" + file
-                + "); nothing was run");
+        assertThat(result.get())
+                .hasMessage("param 'min_age' must be an int, got \"0 AND 1=1\" (" + file + "); nothing was run");
         assertThat(dir.resolve("data")).doesNotExist();
     }
 }

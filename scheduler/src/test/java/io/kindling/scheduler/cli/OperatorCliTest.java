@@ -48,8 +48,9 @@ class OperatorCliTest {
     }
 
     private Optional<Throwable> as(String profile, String... args) {
-        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                java.util.stream.Stream.of("--url", url(), "--profile", profile)).toArray(String[]::new);
+        String[] all = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(args), java.util.stream.Stream.of("--url", url(), "--profile", profile))
+                .toArray(String[]::new);
         return cli.run(all);
     }
 
@@ -62,7 +63,8 @@ class OperatorCliTest {
     }
 
     private static int exitStatus(Optional<Throwable> result) {
-        return result.map(t -> t instanceof CommandFailedException f ? f.exitStatus() : -1).orElse(0);
+        return result.map(t -> t instanceof CommandFailedException f ? f.exitStatus() : -1)
+                .orElse(0);
     }
 
     @Test
@@ -73,7 +75,8 @@ class OperatorCliTest {
         assertThat(lines("  one: ")).contains("  one: SUCCEEDED");
         assertThat(cli.stdout()).containsPattern("run \\S+ SUCCEEDED in \\d+\\.\\d s");
         String runId = lines("run ").get(0).split(" ")[1];
-        assertThat(api.get("/runs/" + runId).path("params").path("note").asText()).isEqualTo("hello");
+        assertThat(api.get("/runs/" + runId).path("params").path("note").asText())
+                .isEqualTo("hello");
     }
 
     @Test
@@ -88,10 +91,16 @@ class OperatorCliTest {
     @Test
     void triggerWaitExitsTwoWhenTheRunIsCancelled() throws Exception {
         int before = api.runs("waits").size();
-        CompletableFuture<Optional<Throwable>> waiting = CompletableFuture.supplyAsync(
-                () -> kindling("trigger", "waits", "--wait"));
-        JsonNode run = await().atMost(Duration.ofSeconds(60)).until(() -> api.runs("waits"),
-                runs -> runs.size() > before && runs.get(runs.size() - 1).path("state").asText().equals("RUNNING"))
+        CompletableFuture<Optional<Throwable>> waiting =
+                CompletableFuture.supplyAsync(() -> kindling("trigger", "waits", "--wait"));
+        JsonNode run = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> api.runs("waits"),
+                        runs -> runs.size() > before
+                                && runs.get(runs.size() - 1)
+                                        .path("state")
+                                        .asText()
+                                        .equals("RUNNING"))
                 .get(api.runs("waits").size() - 1);
 
         api.post("/runs/" + run.path("run_id").asText() + "/cancel", Map.of(), 200);
@@ -121,19 +130,35 @@ class OperatorCliTest {
         assertThat(cli.stdout()).containsPattern(runId + "\\s+ok\\s+SUCCEEDED\\s+manual");
 
         assertThat(kindling("runs", "--pipeline", "fails", "--json")).isEmpty();
-        JsonNode page = new ObjectMapper().readTree(cli.stdout().lines().filter(l -> l.startsWith("{"))
-                .findFirst().orElseThrow());
-        assertThat(page.path("runs")).allSatisfy(r -> assertThat(r.path("pipeline").asText()).isEqualTo("fails"));
+        JsonNode page = new ObjectMapper()
+                .readTree(cli.stdout()
+                        .lines()
+                        .filter(l -> l.startsWith("{"))
+                        .findFirst()
+                        .orElseThrow());
+        assertThat(page.path("runs"))
+                .allSatisfy(r -> assertThat(r.path("pipeline").asText()).isEqualTo("fails"));
     }
 
     @Test
     void logsPrintsTheAttemptsLogAndFollowUntilTheAttemptEnds() throws Exception {
         CompletableFuture<Optional<Throwable>> following = new CompletableFuture<>();
         assertThat(kindling("trigger", "waits", "--json")).isEmpty();
-        String runId = new ObjectMapper().readTree(cli.stdout().lines().filter(l -> l.startsWith("{"))
-                .findFirst().orElseThrow()).path("run_id").asText();
-        await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/runs/" + runId).path("tasks").path(0)
-                .path("state").asText().equals("RUNNING"));
+        String runId = new ObjectMapper()
+                .readTree(cli.stdout()
+                        .lines()
+                        .filter(l -> l.startsWith("{"))
+                        .findFirst()
+                        .orElseThrow())
+                .path("run_id")
+                .asText();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> api.get("/runs/" + runId)
+                        .path("tasks")
+                        .path(0)
+                        .path("state")
+                        .asText()
+                        .equals("RUNNING"));
 
         CompletableFuture.runAsync(() -> following.complete(kindling("logs", runId, "one", "-f")));
         Files.createFile(daemon.workDir.resolve("release"));
@@ -166,15 +191,20 @@ class OperatorCliTest {
         assertThat(kindling("cancel", runId)).isEmpty();
 
         assertThat(cli.stdout()).contains("run " + runId + ": ");
-        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/runs/" + runId).path("state").asText()
-                .equals("CANCELLED"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/runs/" + runId).path("state").asText().equals("CANCELLED"));
     }
 
     @Test
     void tokensAreCreatedShownOnceListedWithoutTheirValueAndRevoked() throws Exception {
-        assertThat(kindling("token", "create", "--role", "viewer", "--name", "cli-test", "--json")).isEmpty();
-        JsonNode created = new ObjectMapper().readTree(cli.stdout().lines().filter(l -> l.startsWith("{"))
-                .findFirst().orElseThrow());
+        assertThat(kindling("token", "create", "--role", "viewer", "--name", "cli-test", "--json"))
+                .isEmpty();
+        JsonNode created = new ObjectMapper()
+                .readTree(cli.stdout()
+                        .lines()
+                        .filter(l -> l.startsWith("{"))
+                        .findFirst()
+                        .orElseThrow());
         String token = created.path("token").asText();
         assertThat(token).matches("[A-Za-z0-9_.~+/=-]{24,}");
         java.nio.file.Path viewer = KindlingCli.profileWithToken(token);
@@ -185,33 +215,43 @@ class OperatorCliTest {
         assertThat(api.get("/pipelines/ok").path("paused").asBoolean()).isFalse();
 
         assertThat(kindling("token", "list")).isEmpty();
-        assertThat(cli.stdout()).contains(created.path("id").asText()).contains("cli-test").doesNotContain(token);
+        assertThat(cli.stdout())
+                .contains(created.path("id").asText())
+                .contains("cli-test")
+                .doesNotContain(token);
 
         assertThat(kindling("token", "revoke", created.path("id").asText())).isEmpty();
         Optional<Throwable> revoked = as(viewer.toString(), "runs");
-        assertThat(revoked.orElseThrow().getMessage()).isEqualTo("not signed in to " + url()
-                + ": the token was refused (revoked or expired?); run 'kindling login " + url()
-                + "' or set $KINDLING_TOKEN");
+        assertThat(revoked.orElseThrow().getMessage())
+                .isEqualTo("not signed in to " + url()
+                        + ": the token was refused (revoked or expired?); run 'kindling login " + url()
+                        + "' or set $KINDLING_TOKEN");
     }
 
     @Test
     void loginChecksTheTokenAndSavesAProfileOnlyItsOwnerCanRead() throws Exception {
-        java.nio.file.Path profile = Files.createTempDirectory("kindling-login-").resolve("sub/profile");
+        java.nio.file.Path profile =
+                Files.createTempDirectory("kindling-login-").resolve("sub/profile");
         java.io.InputStream stdin = System.in;
         try {
             System.setIn(new java.io.ByteArrayInputStream((KindlingApp.ADMIN_TOKEN + "\n").getBytes()));
             assertThat(cli.run("login", url(), "--profile", profile.toString())).isEmpty();
             assertThat(cli.stdout()).contains("signed in to " + url() + " as ").contains("(admin)");
             System.setIn(new java.io.ByteArrayInputStream("kdl_not-a-token-of-this-daemon-at-all\n".getBytes()));
-            assertThat(cli.run("login", url(), "--profile", profile.resolveSibling("other").toString()))
+            assertThat(cli.run(
+                            "login",
+                            url(),
+                            "--profile",
+                            profile.resolveSibling("other").toString()))
                     .isPresent();
         } finally {
             System.setIn(stdin);
         }
 
-        assertThat(Files.getPosixFilePermissions(profile)).containsExactlyInAnyOrder(
-                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(profile))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         assertThat(Files.exists(profile.resolveSibling("other"))).isFalse();
         // the saved profile alone names the daemon and the token
         assertThat(cli.run("runs", "--profile", profile.toString())).isEmpty();
@@ -223,6 +263,7 @@ class OperatorCliTest {
         Optional<Throwable> result = cli.run("runs", "--url", "http://127.0.0.1:1");
 
         assertThat(result.orElseThrow()).isInstanceOf(CommandFailedException.class);
-        assertThat(result.orElseThrow().getMessage()).startsWith("cannot reach the Kindling daemon at http://127.0.0.1:1");
+        assertThat(result.orElseThrow().getMessage())
+                .startsWith("cannot reach the Kindling daemon at http://127.0.0.1:1");
     }
 }

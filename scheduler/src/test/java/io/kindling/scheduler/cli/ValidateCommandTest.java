@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidateCommandTest {
     @TempDir
     Path dir;
+
     @RegisterExtension
     final KindlingCli cli = new KindlingCli();
 
@@ -67,7 +68,9 @@ class ValidateCommandTest {
 
         assertThat(validate(dir.toString())).isEqualTo(1);
         List<String> lines = out();
-        assertThat(lines).filteredOn(l -> l.startsWith(a + ":")).hasSizeGreaterThanOrEqualTo(3)
+        assertThat(lines)
+                .filteredOn(l -> l.startsWith(a + ":"))
+                .hasSizeGreaterThanOrEqualTo(3)
                 .anyMatch(l -> l.matches(".*a\\.yml:2:\\d+: cron: .*"))
                 .anyMatch(l -> l.matches(".*a\\.yml:5:\\d+: .*'y'.*"))
                 .anyMatch(l -> l.matches(".*a\\.yml:7:\\d+: .*duplicate.*'x'.*"));
@@ -77,7 +80,9 @@ class ValidateCommandTest {
 
         assertThat(validate(dir.resolve("good.yml").toString())).isEqualTo(0);
         assertThat(out()).isEmpty();
-        assertThat(validate(TestDirs.repositoryRoot().resolve("examples/pipelines").toString())).isEqualTo(0);
+        assertThat(validate(
+                        TestDirs.repositoryRoot().resolve("examples/pipelines").toString()))
+                .isEqualTo(0);
         assertThat(validate()).as("no PATH is a usage error").isEqualTo(1);
         assertThat(validate("--from", "yesterday", "--next", dir.toString())).isEqualTo(1);
     }
@@ -85,11 +90,22 @@ class ValidateCommandTest {
     @Test
     void hostileFilesEachGetAClearErrorAndNothingStalls() throws IOException {
         Files.write(dir.resolve("binary.yml"), new byte[] {0x50, 0x4b, 0x03, 0x04, (byte) 0xff, (byte) 0xfe, 0, 1});
-        StringBuilder bomb = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        StringBuilder bomb =
+                new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
         for (char c = 'b'; c <= 'z'; c++) {
             char p = (char) (c - 1);
-            bomb.append(c).append(": &").append(c).append(" [*").append(p).append(",*").append(p).append(",*")
-                    .append(p).append(",*").append(p).append("]\n");
+            bomb.append(c)
+                    .append(": &")
+                    .append(c)
+                    .append(" [*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append("]\n");
         }
         write("bomb.yml", bomb.toString());
         write("tag.yml", "pipeline: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[]]]\ntasks: []\n");
@@ -127,16 +143,18 @@ class ValidateCommandTest {
                 """);
         write("manual.yml", "pipeline: manual\ntasks:\n  - id: one\n    sql: SELECT 1\n");
 
-        assertThat(validate("--next", "--from", "2026-03-27T00:00:00Z", dir.toString())).isEqualTo(0);
+        assertThat(validate("--next", "--from", "2026-03-27T00:00:00Z", dir.toString()))
+                .isEqualTo(0);
         // 02:30 does not exist on 29 March in Berlin (clocks jump from 02:00 to 03:00): Quartz skips that day
-        assertThat(out()).containsExactly(
-                "berlin: next 5 fire times of '30 2 * * *' in Europe/Berlin (Quartz: 0 30 2 * * ?)",
-                "  2026-03-27 02:30:00 +01:00 CET    2026-03-27T01:30:00Z",
-                "  2026-03-28 02:30:00 +01:00 CET    2026-03-28T01:30:00Z",
-                "  2026-03-30 02:30:00 +02:00 CEST   2026-03-30T00:30:00Z",
-                "  2026-03-31 02:30:00 +02:00 CEST   2026-03-31T00:30:00Z",
-                "  2026-04-01 02:30:00 +02:00 CEST   2026-04-01T00:30:00Z",
-                "manual: no schedule (runs only when triggered)");
+        assertThat(out())
+                .containsExactly(
+                        "berlin: next 5 fire times of '30 2 * * *' in Europe/Berlin (Quartz: 0 30 2 * * ?)",
+                        "  2026-03-27 02:30:00 +01:00 CET    2026-03-27T01:30:00Z",
+                        "  2026-03-28 02:30:00 +01:00 CET    2026-03-28T01:30:00Z",
+                        "  2026-03-30 02:30:00 +02:00 CEST   2026-03-30T00:30:00Z",
+                        "  2026-03-31 02:30:00 +02:00 CEST   2026-03-31T00:30:00Z",
+                        "  2026-04-01 02:30:00 +02:00 CEST   2026-04-01T00:30:00Z",
+                        "manual: no schedule (runs only when triggered)");
 
         // the same through Dropwizard's command line
         Optional<Throwable> result = cli.run("validate", "--next", "--from", "2026-03-27T00:00:00Z", berlin.toString());
@@ -187,22 +205,33 @@ class ValidateCommandTest {
                 """);
         write("pipelines/sql/later.sql", "SELECT first_name FROM adults");
         write("pipelines/sql/fine.sql", "SELECT country, count(*) AS n FROM people GROUP BY country");
-        write("pipelines/sql/wrong.sql", "-- counts\nSELECT country,\n       count(*) AS n\nFROM peple GROUP BY country");
+        write(
+                "pipelines/sql/wrong.sql",
+                "-- counts\nSELECT country,\n       count(*) AS n\nFROM peple GROUP BY country");
 
-        int status = validate("--explain", "--master", "local[1]", "--work-dir", dir.toString(),
+        int status = validate(
+                "--explain",
+                "--master",
+                "local[1]",
+                "--work-dir",
+                dir.toString(),
                 dir.resolve("pipelines").toString());
 
         assertThat(status).isEqualTo(1);
         List<String> lines = out();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).startsWith(pipeline + ":3:1: task 'adults': SQL line 2, column 8: "
-                + "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `agee` "
-                + "cannot be resolved.").endsWith("line 2 pos 7");
-        assertThat(lines.get(1)).isEqualTo(pipeline + ": task 'later' not analyzed: input 'adults' ("
-                + dir.resolve("data/out") + "/" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
-                + "/adults) does not exist here");
-        assertThat(lines.get(2)).startsWith(dir.resolve("pipelines/sql/wrong.sql") + ":4:6: task 'wrong_file': "
-                + "[TABLE_OR_VIEW_NOT_FOUND] The table or view `peple` cannot be found.");
+        assertThat(lines.get(0))
+                .startsWith(pipeline + ":3:1: task 'adults': SQL line 2, column 8: "
+                        + "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `agee` "
+                        + "cannot be resolved.")
+                .endsWith("line 2 pos 7");
+        assertThat(lines.get(1))
+                .isEqualTo(pipeline + ": task 'later' not analyzed: input 'adults' ("
+                        + dir.resolve("data/out") + "/" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                        + "/adults) does not exist here");
+        assertThat(lines.get(2))
+                .startsWith(dir.resolve("pipelines/sql/wrong.sql") + ":4:6: task 'wrong_file': "
+                        + "[TABLE_OR_VIEW_NOT_FOUND] The table or view `peple` cannot be found.");
     }
 
     @Test
@@ -218,14 +247,26 @@ class ValidateCommandTest {
                     sql: SELECT count(*) AS n FROM people
                 """.formatted(elsewhere.resolve("people.json")));
 
-        int status = validate("--explain", "--master", "local[1]", "--work-dir", workDir.toString(),
-                pipeline.toString());
+        int status =
+                validate("--explain", "--master", "local[1]", "--work-dir", workDir.toString(), pipeline.toString());
 
         assertThat(status).isEqualTo(1);
-        assertThat(out()).singleElement().asString().startsWith(pipeline + ":3:1: task 'reads': input 'people'")
-                .contains("Kindling's SQL guard refuses reading").contains("outside the allowed roots");
+        assertThat(out())
+                .singleElement()
+                .asString()
+                .startsWith(pipeline + ":3:1: task 'reads': input 'people'")
+                .contains("Kindling's SQL guard refuses reading")
+                .contains("outside the allowed roots");
 
-        assertThat(validate("--explain", "--master", "local[1]", "--work-dir", workDir.toString(),
-                "--allowed-roots", elsewhere.toString(), pipeline.toString())).isEqualTo(0);
+        assertThat(validate(
+                        "--explain",
+                        "--master",
+                        "local[1]",
+                        "--work-dir",
+                        workDir.toString(),
+                        "--allowed-roots",
+                        elsewhere.toString(),
+                        pipeline.toString()))
+                .isEqualTo(0);
     }
 }

@@ -34,8 +34,8 @@ class ConfigPathsTest {
     void everyPathOfAConfigFileResolvesAgainstItsFolder() throws Exception {
         YamlConfigurationFactory<KindlingConfiguration> yaml = new YamlConfigurationFactory<>(
                 KindlingConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
-        KindlingConfiguration config = yaml.build(new ResourceConfigurationSourceProvider(),
-                "config-with-relative-paths.yml");
+        KindlingConfiguration config =
+                yaml.build(new ResourceConfigurationSourceProvider(), "config-with-relative-paths.yml");
 
         config.resolvePaths(BASE);
 
@@ -44,14 +44,17 @@ class ConfigPathsTest {
         assertThat(config.getLogDir()).isEqualTo("/var/log/kindling");
         assertThat(config.getAuth().getAdminTokenFile()).isEqualTo("/etc/kindling/data/admin-token");
         assertThat(config.getSecrets().getFile()).isEqualTo("/etc/kindling/secrets.properties");
-        assertThat(config.getSources()).extracting(SourceConfig::getPath, SourceConfig::getUrl,
-                SourceConfig::getCheckoutDir).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("/etc/kindling/pipelines", null, null),
-                org.assertj.core.groups.Tuple.tuple(null, "/srv/repos/pipelines.git", "/etc/kindling/clones/local"),
-                org.assertj.core.groups.Tuple.tuple(null, "https://git.example.com/p.git", null));
+        assertThat(config.getSources())
+                .extracting(SourceConfig::getPath, SourceConfig::getUrl, SourceConfig::getCheckoutDir)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("/etc/kindling/pipelines", null, null),
+                        org.assertj.core.groups.Tuple.tuple(
+                                null, "/srv/repos/pipelines.git", "/etc/kindling/clones/local"),
+                        org.assertj.core.groups.Tuple.tuple(null, "https://git.example.com/p.git", null));
         assertThat(config.dataFolder()).isEqualTo(Path.of("/etc/kindling/data"));
-        FileAppenderFactory<?> file = (FileAppenderFactory<?>)
-                ((DefaultLoggingFactory) config.getLoggingFactory()).getAppenders().get(0);
+        FileAppenderFactory<?> file = (FileAppenderFactory<?>) ((DefaultLoggingFactory) config.getLoggingFactory())
+                .getAppenders()
+                .get(0);
         assertThat(file.getCurrentLogFilename()).isEqualTo("/etc/kindling/logs/kindling.log");
         assertThat(file.getArchivedLogFilenamePattern()).isEqualTo("/etc/kindling/logs/kindling-%d.log.gz");
     }
@@ -60,12 +63,16 @@ class ConfigPathsTest {
     void theOldPipelinesShorthandAndItsDefaultResolveToo() {
         KindlingConfiguration config = new KindlingConfiguration();
         config.resolvePaths(BASE);
-        assertThat(config.effectiveSources()).singleElement().extracting(SourceConfig::getPath)
+        assertThat(config.effectiveSources())
+                .singleElement()
+                .extracting(SourceConfig::getPath)
                 .isEqualTo("/etc/kindling/examples/pipelines");
 
         config.setPipelines("my/pipelines");
         config.resolvePaths(BASE);
-        assertThat(config.effectiveSources()).singleElement().extracting(SourceConfig::getPath)
+        assertThat(config.effectiveSources())
+                .singleElement()
+                .extracting(SourceConfig::getPath)
                 .isEqualTo("/etc/kindling/my/pipelines");
     }
 }

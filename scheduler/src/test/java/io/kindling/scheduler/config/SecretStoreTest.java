@@ -30,8 +30,8 @@ class SecretStoreTest {
 
     @Test
     void theFileComesFirstThenThePrefixedEnvironment() throws IOException {
-        SecretStore store = SecretStore.open(Optional.of(file("BOTH=file-wins\nPW = a=b c\n", "rw-------")),
-                "KINDLING_SECRET_", ENV::get);
+        SecretStore store = SecretStore.open(
+                Optional.of(file("BOTH=file-wins\nPW = a=b c\n", "rw-------")), "KINDLING_SECRET_", ENV::get);
 
         assertThat(store.value("BOTH")).isEqualTo("file-wins");
         assertThat(store.value("PW")).isEqualTo("a=b c");
@@ -43,7 +43,8 @@ class SecretStoreTest {
         SecretStore prefixed = SecretStore.open(Optional.empty(), "KINDLING_SECRET_", ENV::get);
         SecretStore whole = SecretStore.open(Optional.empty(), "", ENV::get);
 
-        assertThatThrownBy(() -> prefixed.value("DB_PASSWORD")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> prefixed.value("DB_PASSWORD"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("secret 'DB_PASSWORD' is not set (looked in $KINDLING_SECRET_DB_PASSWORD)");
         assertThat(whole.value("DB_PASSWORD")).isEqualTo("daemon-only");
     }
@@ -53,8 +54,9 @@ class SecretStoreTest {
         Path file = file("EMPTY=\n", "r--------");
         SecretStore store = SecretStore.open(Optional.of(file), "KINDLING_SECRET_", ENV::get);
 
-        assertThatThrownBy(() -> store.value("EMPTY")).hasMessage("secret 'EMPTY' is not set (looked in "
-                + file.toAbsolutePath() + " and $KINDLING_SECRET_EMPTY)");
+        assertThatThrownBy(() -> store.value("EMPTY"))
+                .hasMessage("secret 'EMPTY' is not set (looked in " + file.toAbsolutePath()
+                        + " and $KINDLING_SECRET_EMPTY)");
     }
 
     @Test

@@ -43,14 +43,20 @@ class EngineOnMemoryTest {
 
     @TempDir
     Path dir;
+
     private final InMemoryRunStore store = InMemoryRunStore.create("daemon-1");
     private ScriptedExecutor executor;
     private RunEngine engine;
 
     private void open(BiFunction<String, Integer, Outcome> script) {
         executor = new ScriptedExecutor(script);
-        engine = new RunEngine(store, Map.of("local", executor), Map.of("local", 4), (id, hash) -> Optional.empty(),
-                Clock.systemUTC(), dir.resolve("logs"));
+        engine = new RunEngine(
+                store,
+                Map.of("local", executor),
+                Map.of("local", 4),
+                (id, hash) -> Optional.empty(),
+                Clock.systemUTC(),
+                dir.resolve("logs"));
         engine.start();
     }
 
@@ -67,12 +73,13 @@ class EngineOnMemoryTest {
     }
 
     private RunRecord trigger(String yaml) {
-        return engine.trigger(pipeline(yaml), TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow();
+        return engine.trigger(pipeline(yaml), TriggerType.MANUAL, Instant.now(), Map.of())
+                .orElseThrow();
     }
 
     private RunRecord awaitEnd(RunRecord run) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.findRun(run.runId()).orElseThrow().state()
-                .terminal());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> store.findRun(run.runId()).orElseThrow().state().terminal());
         return store.findRun(run.runId()).orElseThrow();
     }
 
@@ -89,8 +96,12 @@ class EngineOnMemoryTest {
         assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(run.startedAt()).isPresent();
         assertThat(run.endedAt()).isPresent();
-        assertThat(tasks(run)).containsOnly(Map.entry("a", TaskState.SUCCEEDED), Map.entry("b", TaskState.SUCCEEDED),
-                Map.entry("c", TaskState.SUCCEEDED), Map.entry("d", TaskState.SUCCEEDED));
+        assertThat(tasks(run))
+                .containsOnly(
+                        Map.entry("a", TaskState.SUCCEEDED),
+                        Map.entry("b", TaskState.SUCCEEDED),
+                        Map.entry("c", TaskState.SUCCEEDED),
+                        Map.entry("d", TaskState.SUCCEEDED));
         assertThat(executor.started()).first().isEqualTo("a#1");
         assertThat(executor.started()).last().isEqualTo("d#1");
         assertThat(executor.started()).containsExactlyInAnyOrder("a#1", "b#1", "c#1", "d#1");
@@ -102,10 +113,16 @@ class EngineOnMemoryTest {
         RunRecord run = awaitEnd(trigger(DIAMOND));
 
         assertThat(run.state()).isEqualTo(RunState.FAILED);
-        assertThat(tasks(run)).containsOnly(Map.entry("a", TaskState.SUCCEEDED), Map.entry("b", TaskState.FAILED),
-                Map.entry("c", TaskState.SUCCEEDED), Map.entry("d", TaskState.UPSTREAM_FAILED));
+        assertThat(tasks(run))
+                .containsOnly(
+                        Map.entry("a", TaskState.SUCCEEDED),
+                        Map.entry("b", TaskState.FAILED),
+                        Map.entry("c", TaskState.SUCCEEDED),
+                        Map.entry("d", TaskState.UPSTREAM_FAILED));
         assertThat(executor.started()).doesNotContain("d#1");
-        assertThat(store.attempts(run.runId())).filteredOn(a -> a.taskId().equals("b")).singleElement()
+        assertThat(store.attempts(run.runId()))
+                .filteredOn(a -> a.taskId().equals("b"))
+                .singleElement()
                 .satisfies(a -> assertThat(a.error()).contains("scripted failure of b"));
     }
 
@@ -120,9 +137,12 @@ class EngineOnMemoryTest {
 
         assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(executor.started()).containsExactly("a#1", "a#2");
-        assertThat(store.attempts(run.runId())).extracting(a -> a.state())
+        assertThat(store.attempts(run.runId()))
+                .extracting(a -> a.state())
                 .containsExactly(TaskState.FAILED, TaskState.SUCCEEDED);
-        assertThat(store.taskRuns(run.runId())).singleElement().satisfies(t -> assertThat(t.attempts()).isEqualTo(2));
+        assertThat(store.taskRuns(run.runId()))
+                .singleElement()
+                .satisfies(t -> assertThat(t.attempts()).isEqualTo(2));
     }
 
     @Test
@@ -135,8 +155,12 @@ class EngineOnMemoryTest {
         RunRecord ended = awaitEnd(run);
 
         assertThat(ended.state()).isEqualTo(RunState.CANCELLED);
-        assertThat(tasks(ended)).containsOnly(Map.entry("a", TaskState.CANCELLED), Map.entry("b", TaskState.CANCELLED),
-                Map.entry("c", TaskState.CANCELLED), Map.entry("d", TaskState.CANCELLED));
+        assertThat(tasks(ended))
+                .containsOnly(
+                        Map.entry("a", TaskState.CANCELLED),
+                        Map.entry("b", TaskState.CANCELLED),
+                        Map.entry("c", TaskState.CANCELLED),
+                        Map.entry("d", TaskState.CANCELLED));
         assertThat(executor.started()).containsExactly("a#1");
     }
 
@@ -149,7 +173,9 @@ class EngineOnMemoryTest {
         // this daemon is taken for dead and another adopts its run: this engine's next write is fenced off
         store.history().markStopped("daemon-1");
         assertThat(store.history().store("daemon-2").adoptOrphans()).containsExactly(run.runId());
-        assertThat(engine.cancel(run.runId())).as("the run is no longer this engine's to cancel").isFalse();
+        assertThat(engine.cancel(run.runId()))
+                .as("the run is no longer this engine's to cancel")
+                .isFalse();
 
         assertThat(store.findRun(run.runId()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
         assertThat(tasks(run)).containsEntry("a", TaskState.RUNNING);

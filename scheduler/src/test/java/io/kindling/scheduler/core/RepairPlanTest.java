@@ -6,10 +6,10 @@ import io.kindling.dsl.ParseResult;
 import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.PipelineParser;
+import io.kindling.scheduler.model.TaskState;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import io.kindling.scheduler.model.TaskState;
 
 /** What a repair runs again, from the DAG and the recorded states alone: no engine, no database. */
 class RepairPlanTest {
@@ -31,8 +31,19 @@ class RepairPlanTest {
 
     @Test
     void failedTasksNewTasksAndEverythingDownstreamRunAgain() {
-        RepairPlan plan = RepairPlan.of(DAG, Map.of("a", TaskState.SUCCEEDED, "b", TaskState.FAILED,
-                "c", TaskState.UPSTREAM_FAILED, "d", TaskState.SKIPPED, "f", TaskState.SUCCEEDED));
+        RepairPlan plan = RepairPlan.of(
+                DAG,
+                Map.of(
+                        "a",
+                        TaskState.SUCCEEDED,
+                        "b",
+                        TaskState.FAILED,
+                        "c",
+                        TaskState.UPSTREAM_FAILED,
+                        "d",
+                        TaskState.SKIPPED,
+                        "f",
+                        TaskState.SUCCEEDED));
         assertThat(plan.rerun()).containsExactly("b", "c", "e");
         assertThat(plan.newTasks()).containsExactly("e");
         assertThat(plan.empty()).isFalse();
@@ -40,18 +51,42 @@ class RepairPlanTest {
 
     @Test
     void aTimedOutOrCancelledTaskTakesItsSucceededDependentsAlong() {
-        RepairPlan plan = RepairPlan.of(DAG, Map.of("a", TaskState.TIMED_OUT, "b", TaskState.SUCCEEDED,
-                "c", TaskState.SUCCEEDED, "d", TaskState.CANCELLED, "e", TaskState.SUCCEEDED,
-                "f", TaskState.SUCCEEDED));
+        RepairPlan plan = RepairPlan.of(
+                DAG,
+                Map.of(
+                        "a",
+                        TaskState.TIMED_OUT,
+                        "b",
+                        TaskState.SUCCEEDED,
+                        "c",
+                        TaskState.SUCCEEDED,
+                        "d",
+                        TaskState.CANCELLED,
+                        "e",
+                        TaskState.SUCCEEDED,
+                        "f",
+                        TaskState.SUCCEEDED));
         assertThat(plan.rerun()).containsExactly("a", "b", "c", "d", "e", "f");
         assertThat(plan.newTasks()).isEmpty();
     }
 
     @Test
     void aRunThatSucceededOrSkippedEverywhereHasNothingToRepair() {
-        RepairPlan plan = RepairPlan.of(DAG, Map.of("a", TaskState.SUCCEEDED, "b", TaskState.SKIPPED,
-                "c", TaskState.SKIPPED, "d", TaskState.SUCCEEDED, "e", TaskState.SUCCEEDED,
-                "f", TaskState.SUCCEEDED));
+        RepairPlan plan = RepairPlan.of(
+                DAG,
+                Map.of(
+                        "a",
+                        TaskState.SUCCEEDED,
+                        "b",
+                        TaskState.SKIPPED,
+                        "c",
+                        TaskState.SKIPPED,
+                        "d",
+                        TaskState.SUCCEEDED,
+                        "e",
+                        TaskState.SUCCEEDED,
+                        "f",
+                        TaskState.SUCCEEDED));
         assertThat(plan.empty()).isTrue();
         assertThat(plan.newTasks()).isEmpty();
     }

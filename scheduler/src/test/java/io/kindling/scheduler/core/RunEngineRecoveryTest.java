@@ -14,12 +14,16 @@ import io.kindling.executor.ExecutorFactories;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.AlertDeliveryDao;
-import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.JdbiRunStore;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,10 +38,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.kindling.scheduler.model.RunIds;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
-import io.kindling.scheduler.model.TriggerType;
 
 /** A daemon killed in the middle of a run: the next start resumes the run, nothing stays RUNNING. */
 class RunEngineRecoveryTest {
@@ -58,6 +58,7 @@ class RunEngineRecoveryTest {
 
     @TempDir
     Path dir;
+
     private Database database;
     private Executor executor;
     private RunEngine engine;
@@ -65,8 +66,14 @@ class RunEngineRecoveryTest {
     @BeforeEach
     void open() {
         database = TestDatabases.sqlite(dir);
-        executor = new ExecutorFactories().create(new ExecutorConfig("local", "local", 2, dir, Map.of(),
-                Map.of("master", "local[2]", "stopSparkOnClose", "false", "mode", "in-process")));
+        executor = new ExecutorFactories()
+                .create(new ExecutorConfig(
+                        "local",
+                        "local",
+                        2,
+                        dir,
+                        Map.of(),
+                        Map.of("master", "local[2]", "stopSparkOnClose", "false", "mode", "in-process")));
     }
 
     @AfterEach
@@ -86,28 +93,54 @@ class RunEngineRecoveryTest {
 
         // What a previous life left behind: a done, b running its first attempt, c waiting.
         Instant t0 = Instant.now().minusSeconds(60);
-        RunRecord run = new RunRecord(new RunIds(Clock.systemUTC()).next(), "chain", pipeline.contentHash(),
-                Optional.empty(), TriggerType.MANUAL, t0, Map.of(), RunState.QUEUED, t0, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        RunRecord run = new RunRecord(
+                new RunIds(Clock.systemUTC()).next(),
+                "chain",
+                pipeline.contentHash(),
+                Optional.empty(),
+                TriggerType.MANUAL,
+                t0,
+                Map.of(),
+                RunState.QUEUED,
+                t0,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
         dao.insertRun(run, List.of("a", "b", "c"));
         dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(t0), Optional.empty(), Optional.empty());
         dao.startAttempt(attempt(run, "a", t0));
-        dao.finishAttempt(run.runId() + ".a.1", run.runId(), "a", TaskState.SUCCEEDED, TaskState.SUCCEEDED,
-                t0.plusSeconds(1), Optional.empty(), Optional.empty(), Optional.empty());
+        dao.finishAttempt(
+                run.runId() + ".a.1",
+                run.runId(),
+                "a",
+                TaskState.SUCCEEDED,
+                TaskState.SUCCEEDED,
+                t0.plusSeconds(1),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
         dao.startAttempt(attempt(run, "b", t0.plusSeconds(1)));
 
-        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", 2),
-                (id, hash) -> id.equals("chain") && hash.equals(pipeline.contentHash()) ? Optional.of(pipeline)
-                        : Optional.empty(), Clock.systemUTC(),
+        engine = new RunEngine(
+                dao,
+                Map.of("local", executor),
+                Map.of("local", 2),
+                (id, hash) -> id.equals("chain") && hash.equals(pipeline.contentHash())
+                        ? Optional.of(pipeline)
+                        : Optional.empty(),
+                Clock.systemUTC(),
                 dir.resolve("logs"));
         engine.start();
 
-        await().atMost(Duration.ofMinutes(1)).until(() -> dao.findRun(run.runId()).orElseThrow().state().terminal());
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> dao.findRun(run.runId()).orElseThrow().state().terminal());
         assertThat(dao.findRun(run.runId()).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
-        Map<String, List<AttemptRecord>> attempts = dao.attempts(run.runId()).stream()
-                .collect(Collectors.groupingBy(AttemptRecord::taskId));
+        Map<String, List<AttemptRecord>> attempts =
+                dao.attempts(run.runId()).stream().collect(Collectors.groupingBy(AttemptRecord::taskId));
         assertThat(attempts.get("a")).hasSize(1); // not run again
-        assertThat(attempts.get("b")).extracting(AttemptRecord::state)
+        assertThat(attempts.get("b"))
+                .extracting(AttemptRecord::state)
                 .containsExactly(TaskState.FAILED, TaskState.SUCCEEDED);
         assertThat(attempts.get("b").get(0).error()).contains("daemon restarted while the attempt was running");
         assertThat(attempts.get("c")).extracting(AttemptRecord::state).containsExactly(TaskState.SUCCEEDED);
@@ -119,20 +152,38 @@ class RunEngineRecoveryTest {
     void aRunOfAPipelineThatIsGoneIsFailedNotLeftRunning() {
         RunStore dao = new JdbiRunStore(database.jdbi(), "test-daemon");
         Instant t0 = Instant.now();
-        RunRecord run = new RunRecord(new RunIds(Clock.systemUTC()).next(), "gone", "hash", Optional.empty(),
-                TriggerType.MANUAL, t0, Map.of(), RunState.QUEUED, t0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty());
+        RunRecord run = new RunRecord(
+                new RunIds(Clock.systemUTC()).next(),
+                "gone",
+                "hash",
+                Optional.empty(),
+                TriggerType.MANUAL,
+                t0,
+                Map.of(),
+                RunState.QUEUED,
+                t0,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
         dao.insertRun(run, List.of("x"));
 
-        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", 2), (id, hash) -> Optional.empty(),
-                Clock.systemUTC(), dir.resolve("logs"));
+        engine = new RunEngine(
+                dao,
+                Map.of("local", executor),
+                Map.of("local", 2),
+                (id, hash) -> Optional.empty(),
+                Clock.systemUTC(),
+                dir.resolve("logs"));
         engine.start();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> dao.findRun(run.runId()).orElseThrow().state().terminal());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> dao.findRun(run.runId()).orElseThrow().state().terminal());
         RunRecord after = dao.findRun(run.runId()).orElseThrow();
         assertThat(after.state()).isEqualTo(RunState.FAILED);
-        assertThat(after.error()).contains("the definition of pipeline 'gone' this run uses (version hash) can no "
-                + "longer be loaded");
+        assertThat(after.error())
+                .contains(
+                        "the definition of pipeline 'gone' this run uses (version hash) can no " + "longer be loaded");
         assertThat(dao.taskRuns(run.runId())).extracting(TaskRunRecord::state).containsOnly(TaskState.CANCELLED);
     }
 
@@ -140,22 +191,42 @@ class RunEngineRecoveryTest {
     void aRunFailedForItsLostDefinitionAlertsWithTheFailure() {
         RunStore dao = new JdbiRunStore(database.jdbi(), "test-daemon");
         Instant t0 = Instant.now();
-        RunRecord run = new RunRecord(new RunIds(Clock.systemUTC()).next(), "gone", "hash", Optional.empty(),
-                TriggerType.MANUAL, t0, Map.of(), RunState.QUEUED, t0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty());
+        RunRecord run = new RunRecord(
+                new RunIds(Clock.systemUTC()).next(),
+                "gone",
+                "hash",
+                Optional.empty(),
+                TriggerType.MANUAL,
+                t0,
+                Map.of(),
+                RunState.QUEUED,
+                t0,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
         dao.insertRun(run, List.of("x"));
         dao.updateRunState(run.runId(), RunState.RUNNING, Optional.of(t0), Optional.empty(), Optional.empty());
         // no definition of "gone" is loaded: the defaults of config.yml decide who hears of it
-        AlertPlanner planner = new AlertPlanner(Set.of("ops"), new Alerts(List.of("ops"), List.of(), List.of(),
-                Optional.empty()), dao, "http://dashboard", Clock.systemUTC());
+        AlertPlanner planner = new AlertPlanner(
+                Set.of("ops"),
+                new Alerts(List.of("ops"), List.of(), List.of(), Optional.empty()),
+                dao,
+                "http://dashboard",
+                Clock.systemUTC());
 
-        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", 2), (id, hash) -> Optional.empty(),
-                Clock.systemUTC(), dir.resolve("logs"), planner);
+        engine = new RunEngine(
+                dao,
+                Map.of("local", executor),
+                Map.of("local", 2),
+                (id, hash) -> Optional.empty(),
+                Clock.systemUTC(),
+                dir.resolve("logs"),
+                planner);
         engine.start();
 
         assertThat(dao.findRun(run.runId()).orElseThrow().state()).isEqualTo(RunState.FAILED);
-        List<AlertDelivery> alerts = new AlertDeliveryDao(database.jdbi()).list(Optional.empty(), Optional.empty(),
-                10);
+        List<AlertDelivery> alerts = new AlertDeliveryDao(database.jdbi()).list(Optional.empty(), Optional.empty(), 10);
         assertThat(alerts).singleElement().satisfies(d -> {
             assertThat(d.eventType()).isEqualTo("run_failed");
             assertThat(d.webhook()).isEqualTo("ops");
@@ -166,8 +237,20 @@ class RunEngineRecoveryTest {
     }
 
     private static AttemptRecord attempt(RunRecord run, String task, Instant at) {
-        return new AttemptRecord(run.runId() + "." + task + ".1", run.runId(), task, 1, "local", TaskState.RUNNING,
-                Optional.empty(), at, Optional.of(at), Optional.empty(), Optional.empty(), "unused.log", 0,
+        return new AttemptRecord(
+                run.runId() + "." + task + ".1",
+                run.runId(),
+                task,
+                1,
+                "local",
+                TaskState.RUNNING,
+                Optional.empty(),
+                at,
+                Optional.of(at),
+                Optional.empty(),
+                Optional.empty(),
+                "unused.log",
+                0,
                 Optional.empty());
     }
 }

@@ -10,11 +10,15 @@ import io.kindling.dsl.PipelineParser;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.ExecutorFactories;
-import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.JdbiRunStore;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.ScheduledRun;
+import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,18 +31,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.ScheduledRun;
-import io.kindling.scheduler.model.TaskState;
-import io.kindling.scheduler.model.TriggerType;
 
 /** The engine on real Spark and a real SQLite file: slots, parallelism, and the order of what it writes. */
 class RunEngineTest {
     @TempDir
     Path dir;
+
     private Database database;
     private Executor executor;
     private RunEngine engine;
@@ -47,10 +47,21 @@ class RunEngineTest {
     private void open(int slots) {
         database = TestDatabases.sqlite(dir);
         dao = new JdbiRunStore(database.jdbi(), "test-daemon");
-        executor = new ExecutorFactories().create(new ExecutorConfig("local", "local", slots, dir, Map.of(),
-                Map.of("master", "local[2]", "stopSparkOnClose", "false", "mode", "in-process")));
-        engine = new RunEngine(dao, Map.of("local", executor), Map.of("local", slots), (id, hash) -> Optional.empty(),
-                Clock.systemUTC(), dir.resolve("logs"));
+        executor = new ExecutorFactories()
+                .create(new ExecutorConfig(
+                        "local",
+                        "local",
+                        slots,
+                        dir,
+                        Map.of(),
+                        Map.of("master", "local[2]", "stopSparkOnClose", "false", "mode", "in-process")));
+        engine = new RunEngine(
+                dao,
+                Map.of("local", executor),
+                Map.of("local", slots),
+                (id, hash) -> Optional.empty(),
+                Clock.systemUTC(),
+                dir.resolve("logs"));
         engine.start();
     }
 
@@ -67,8 +78,10 @@ class RunEngineTest {
     }
 
     private RunRecord runToEnd(Pipeline pipeline) {
-        RunRecord run = engine.trigger(pipeline, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow();
-        await().atMost(Duration.ofMinutes(1)).until(() -> dao.findRun(run.runId()).orElseThrow().state().terminal());
+        RunRecord run = engine.trigger(pipeline, TriggerType.MANUAL, Instant.now(), Map.of())
+                .orElseThrow();
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> dao.findRun(run.runId()).orElseThrow().state().terminal());
         return dao.findRun(run.runId()).orElseThrow();
     }
 
@@ -96,7 +109,8 @@ class RunEngineTest {
         // all three were ready at once; the later ones waited for the slot
         AttemptRecord last = attempts.get(2);
         assertThat(last.queuedAt()).isBefore(attempts.get(1).endedAt().orElseThrow());
-        assertThat(Duration.between(last.queuedAt(), last.startedAt().orElseThrow())).isPositive();
+        assertThat(Duration.between(last.queuedAt(), last.startedAt().orElseThrow()))
+                .isPositive();
     }
 
     @Test
@@ -106,19 +120,21 @@ class RunEngineTest {
         Pipeline two = pipeline(dir, "pipeline: two\ntasks:\n  - {id: b, sql: SELECT 2 AS x}\n");
         Instant time = Instant.parse("2026-11-24T06:00:00Z");
 
-        List<RunRecord> created = engine.triggerScheduled(List.of(new ScheduledRun(one, time),
-                new ScheduledRun(two, time)));
+        List<RunRecord> created =
+                engine.triggerScheduled(List.of(new ScheduledRun(one, time), new ScheduledRun(two, time)));
         // a second fire for the same time (another daemon, a restart) creates nothing
-        assertThat(engine.triggerScheduled(List.of(new ScheduledRun(one, time)))).isEmpty();
+        assertThat(engine.triggerScheduled(List.of(new ScheduledRun(one, time))))
+                .isEmpty();
 
         assertThat(created).extracting(RunRecord::pipelineId).containsExactly("one", "two");
         assertThat(created).allSatisfy(r -> assertThat(r.trigger()).isEqualTo(TriggerType.SCHEDULE));
         for (RunRecord run : created) {
-            await().atMost(Duration.ofMinutes(1)).until(() -> dao.findRun(run.runId()).orElseThrow().state()
-                    .terminal());
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> dao.findRun(run.runId()).orElseThrow().state().terminal());
             assertThat(dao.findRun(run.runId()).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
         }
-        assertThat(dao.listRuns(Optional.of("one"), Optional.empty(), Optional.empty(), 10)).hasSize(1);
+        assertThat(dao.listRuns(Optional.of("one"), Optional.empty(), Optional.empty(), 10))
+                .hasSize(1);
     }
 
     @Test
@@ -135,11 +151,14 @@ class RunEngineTest {
         List<String> seen = new CopyOnWriteArrayList<>();
         engine.addListener(new RunListener() {
             @Override
-            public void taskChanged(String runId, String taskId, TaskState state, int attempt,
-                                    Optional<String> error) {
+            public void taskChanged(String runId, String taskId, TaskState state, int attempt, Optional<String> error) {
                 // the history already says what listeners are told
-                String stored = dao.taskRuns(runId).stream().filter(t -> t.taskId().equals(taskId)).findFirst()
-                        .orElseThrow().state().name();
+                String stored = dao.taskRuns(runId).stream()
+                        .filter(t -> t.taskId().equals(taskId))
+                        .findFirst()
+                        .orElseThrow()
+                        .state()
+                        .name();
                 seen.add(taskId + ":" + state + "=" + stored);
             }
         });
@@ -151,8 +170,10 @@ class RunEngineTest {
         AttemptRecord left = byTask.get("left");
         AttemptRecord right = byTask.get("right");
         // both branches started before either ended: they ran side by side
-        assertThat(left.startedAt().orElseThrow()).isBeforeOrEqualTo(right.endedAt().orElseThrow());
-        assertThat(right.startedAt().orElseThrow()).isBeforeOrEqualTo(left.endedAt().orElseThrow());
+        assertThat(left.startedAt().orElseThrow())
+                .isBeforeOrEqualTo(right.endedAt().orElseThrow());
+        assertThat(right.startedAt().orElseThrow())
+                .isBeforeOrEqualTo(left.endedAt().orElseThrow());
         assertThat(byTask.get("bottom").startedAt().orElseThrow())
                 .isAfterOrEqualTo(left.endedAt().orElseThrow())
                 .isAfterOrEqualTo(right.endedAt().orElseThrow());
@@ -188,22 +209,24 @@ class RunEngineTest {
                 """);
         RunRecord run = runToEnd(p);
 
-        assertThat(taskStates(run)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "ok", TaskState.SUCCEEDED,
-                "bad", TaskState.FAILED,
-                "all_success", TaskState.UPSTREAM_FAILED,
-                "all_done", TaskState.SUCCEEDED,
-                "one_failed", TaskState.SUCCEEDED,
-                "one_success", TaskState.SUCCEEDED,
-                "all_failed", TaskState.SKIPPED,
-                "none_failed", TaskState.UPSTREAM_FAILED,
-                "after_skipped", TaskState.SKIPPED,
-                "after_upstream_failed", TaskState.SUCCEEDED));
+        assertThat(taskStates(run))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "ok", TaskState.SUCCEEDED,
+                        "bad", TaskState.FAILED,
+                        "all_success", TaskState.UPSTREAM_FAILED,
+                        "all_done", TaskState.SUCCEEDED,
+                        "one_failed", TaskState.SUCCEEDED,
+                        "one_success", TaskState.SUCCEEDED,
+                        "all_failed", TaskState.SKIPPED,
+                        "none_failed", TaskState.UPSTREAM_FAILED,
+                        "after_skipped", TaskState.SKIPPED,
+                        "after_upstream_failed", TaskState.SUCCEEDED));
         // leaves include none_failed (UPSTREAM_FAILED): the run failed, naming the task that failed
         assertThat(run.state()).isEqualTo(RunState.FAILED);
         assertThat(run.error()).contains("failed tasks: [bad FAILED]");
         // tasks that never ran have no attempts
-        assertThat(dao.attempts(run.runId())).extracting(AttemptRecord::taskId)
+        assertThat(dao.attempts(run.runId()))
+                .extracting(AttemptRecord::taskId)
                 .doesNotContain("all_success", "all_failed", "none_failed", "after_skipped");
     }
 
@@ -218,8 +241,9 @@ class RunEngineTest {
                 """);
         RunRecord run = runToEnd(p);
 
-        assertThat(taskStates(run)).containsEntry("work", TaskState.FAILED).containsEntry("cleanup",
-                TaskState.SUCCEEDED);
+        assertThat(taskStates(run))
+                .containsEntry("work", TaskState.FAILED)
+                .containsEntry("cleanup", TaskState.SUCCEEDED);
         assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
     }
 
@@ -235,12 +259,16 @@ class RunEngineTest {
                 """);
         List<RunRecord> runs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            runs.add(engine.trigger(p, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow());
+            runs.add(engine.trigger(p, TriggerType.MANUAL, Instant.now(), Map.of())
+                    .orElseThrow());
         }
-        await().atMost(Duration.ofMinutes(1)).until(() -> runs.stream()
-                .allMatch(r -> dao.findRun(r.runId()).orElseThrow().state().terminal()));
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> runs.stream()
+                        .allMatch(r ->
+                                dao.findRun(r.runId()).orElseThrow().state().terminal()));
 
-        List<RunRecord> ended = runs.stream().map(r -> dao.findRun(r.runId()).orElseThrow()).toList();
+        List<RunRecord> ended =
+                runs.stream().map(r -> dao.findRun(r.runId()).orElseThrow()).toList();
         assertThat(ended).extracting(RunRecord::state).containsOnly(RunState.SUCCEEDED);
         for (int i = 1; i < ended.size(); i++) {
             assertThat(ended.get(i).startedAt().orElseThrow())

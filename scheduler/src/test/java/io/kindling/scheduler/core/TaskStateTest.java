@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskState;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.kindling.scheduler.model.RunState;
-import io.kindling.scheduler.model.TaskState;
 
 class TaskStateTest {
     @Test
@@ -47,8 +47,9 @@ class TaskStateTest {
         TaskSlot succeeded = new TaskSlot(1);
         succeeded.restore(TaskState.SUCCEEDED);
         List<String> written = new ArrayList<>();
-        assertThatThrownBy(() -> TaskSlot.moveAll(List.of(queued, succeeded), TaskState.CANCELLED,
-                () -> written.add("cancelled"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> TaskSlot.moveAll(
+                        List.of(queued, succeeded), TaskState.CANCELLED, () -> written.add("cancelled")))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("a task cannot go from SUCCEEDED to CANCELLED");
         assertThat(written).isEmpty();
         assertThat(queued.state()).isEqualTo(TaskState.QUEUED);

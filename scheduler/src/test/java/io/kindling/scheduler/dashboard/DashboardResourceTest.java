@@ -21,14 +21,16 @@ class DashboardResourceTest {
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
 
     /** A response read to the end (so its connection goes back to the pool): status, type and body. */
-    private record Answer(int status, String type, String body) {
-    }
+    private record Answer(int status, String type, String body) {}
 
     private Answer get(String path) {
-        try (Response response = EXTENSION.client().target("http://localhost:" + EXTENSION.getLocalPort() + path)
-                .request().get()) {
-            return new Answer(response.getStatus(), String.valueOf(response.getMediaType()),
-                    response.readEntity(String.class));
+        try (Response response = EXTENSION
+                .client()
+                .target("http://localhost:" + EXTENSION.getLocalPort() + path)
+                .request()
+                .get()) {
+            return new Answer(
+                    response.getStatus(), String.valueOf(response.getMediaType()), response.readEntity(String.class));
         }
     }
 
@@ -54,7 +56,9 @@ class DashboardResourceTest {
         int count = 0;
         while (imports.find()) {
             count++;
-            assertThat(get("/ui/" + imports.group(1)).status()).as(imports.group(1)).isEqualTo(200);
+            assertThat(get("/ui/" + imports.group(1)).status())
+                    .as(imports.group(1))
+                    .isEqualTo(200);
         }
         assertThat(count).isGreaterThanOrEqualTo(4);
         assertThat(get("/ui/style.css").type()).startsWith("text/css");
@@ -66,8 +70,8 @@ class DashboardResourceTest {
 
     @Test
     void unknownOrEscapingPathsAreJsonNotFound() throws Exception {
-        for (String path : new String[] {"/ui/nope.js", "/ui/pages/nope.js", "/ui/.hidden.js", "/ui/app.class",
-                "/ui/app"}) {
+        for (String path :
+                new String[] {"/ui/nope.js", "/ui/pages/nope.js", "/ui/.hidden.js", "/ui/app.class", "/ui/app"}) {
             Answer response = get(path);
             assertThat(response.status()).as(path).isEqualTo(404);
             JsonNode body = json(response);

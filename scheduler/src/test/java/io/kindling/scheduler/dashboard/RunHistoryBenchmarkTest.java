@@ -59,8 +59,11 @@ class RunHistoryBenchmarkTest {
     }
 
     private static JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(APP.api(path)))
-                .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(APP.api(path)))
+                        .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return JSON.readTree(response.body());
     }
@@ -88,8 +91,8 @@ class RunHistoryBenchmarkTest {
     void everyFilterPagesThroughAMillionRunsByIndex() throws Exception {
         Map<String, String> queries = SyntheticHistory.pageQueries(middleRunId, T0.plus(Duration.ofDays(300)));
 
-        String db = EXTENSION.getConfiguration().getDatabase().getUrl().startsWith("jdbc:sqlite") ? "SQLite"
-                : "PostgreSQL";
+        String db =
+                EXTENSION.getConfiguration().getDatabase().getUrl().startsWith("jdbc:sqlite") ? "SQLite" : "PostgreSQL";
         StringBuilder report = new StringBuilder("run history API, " + RUNS + " runs in " + db + ", 50 runs a page: "
                 + "median / worst of 20 requests (ms)\n");
         for (Map.Entry<String, String> q : queries.entrySet()) {
@@ -104,9 +107,14 @@ class RunHistoryBenchmarkTest {
             double[] t = time(q.getValue());
             report.append(String.format("%-26s %7.1f / %7.1f%n", q.getKey(), t[0], t[1]));
         }
-        JsonNode day = page(queries.get("one day").replace("limit=50", "limit=500")).get("runs");
-        assertThat(day).hasSize(500).allSatisfy(r -> assertThat(Instant.parse(r.get("created_at").asText()))
-                .isBetween(T0.plus(Duration.ofDays(300)), T0.plus(Duration.ofDays(301)).minusMillis(1)));
+        JsonNode day =
+                page(queries.get("one day").replace("limit=50", "limit=500")).get("runs");
+        assertThat(day)
+                .hasSize(500)
+                .allSatisfy(r -> assertThat(Instant.parse(r.get("created_at").asText()))
+                        .isBetween(
+                                T0.plus(Duration.ofDays(300)),
+                                T0.plus(Duration.ofDays(301)).minusMillis(1)));
         assertThat(day.get(0).get("created_at").asText())
                 .isEqualTo(T0.plus(Duration.ofDays(301)).minusSeconds(60).toString());
         assertThat(page("pipeline=events&state=FAILED&limit=5").get("runs"))
@@ -118,7 +126,8 @@ class RunHistoryBenchmarkTest {
         List<String> recent = new ArrayList<>();
         nightly.get("recent_runs").forEach(r -> recent.add(r.get("run_id").asText()));
         assertThat(recent).hasSize(20).isSortedAccordingTo(Collections.reverseOrder());
-        assertThat(recent.get(0)).isEqualTo(nightly.get("last_run").get("run_id").asText());
+        assertThat(recent.get(0))
+                .isEqualTo(nightly.get("last_run").get("run_id").asText());
         double[] list = timeGet("/pipelines");
         report.append(String.format("%-26s %7.1f / %7.1f%n", "GET /pipelines", list[0], list[1]));
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -44,6 +42,8 @@ class DaemonDaoTest {
         assertThat(daemons.heartbeat("a", t0.plusSeconds(10))).isTrue();
 
         assertThat(daemons.markStopped("a", t0.plusSeconds(30), "no heartbeat")).isTrue();
-        assertThat(daemons.heartbeat("a", t0.plusSeconds(31))).as("a learns it was taken for dead").isFalse();
+        assertThat(daemons.heartbeat("a", t0.plusSeconds(31)))
+                .as("a learns it was taken for dead")
+                .isFalse();
     }
 }

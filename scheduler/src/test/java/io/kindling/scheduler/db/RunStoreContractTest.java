@@ -3,8 +3,13 @@ package io.kindling.scheduler.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kindling.scheduler.model.AttemptRecord;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.support.InMemoryRunStore;
@@ -15,12 +20,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -28,11 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import io.kindling.scheduler.model.AttemptRecord;
-import io.kindling.scheduler.model.BackfillRecord;
-import io.kindling.scheduler.model.RepairRecord;
-import io.kindling.scheduler.model.RunRecord;
-import io.kindling.scheduler.model.TaskRunRecord;
 
 /**
  * The run history's contract, held on a real SQLite file, a real PostgreSQL server and the in-memory twin the
@@ -59,8 +59,8 @@ class RunStoreContractTest {
 
     static Stream<Arguments> stores() {
         return Stream.of(
-                Arguments.of("sqlite", (Supplier<Backend>) () -> sql(TestDatabases.sqlite(
-                        folder.resolve("db-" + System.nanoTime())))),
+                Arguments.of("sqlite", (Supplier<Backend>)
+                        () -> sql(TestDatabases.sqlite(folder.resolve("db-" + System.nanoTime())))),
                 Arguments.of("postgresql", (Supplier<Backend>) () -> sql(TestDatabases.postgres())),
                 Arguments.of("memory", (Supplier<Backend>) RunStoreContractTest::memory));
     }
@@ -72,8 +72,8 @@ class RunStoreContractTest {
             @Override
             public RunStore store(String owner) {
                 if (registered.add(owner)) {
-                    daemons.register(new DaemonRecord(owner, "node-" + owner, "host", 1, T0, T0, Optional.empty(),
-                            Optional.empty()));
+                    daemons.register(new DaemonRecord(
+                            owner, "node-" + owner, "host", 1, T0, T0, Optional.empty(), Optional.empty()));
                 }
                 return new JdbiRunStore(database.jdbi(), owner);
             }
@@ -104,8 +104,7 @@ class RunStoreContractTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -122,9 +121,20 @@ class RunStoreContractTest {
     }
 
     private RunRecord run(String pipeline, TriggerType trigger, Instant logicalTime) {
-        return new RunRecord(ids.next(), pipeline, "hash", Optional.empty(), trigger, logicalTime,
-                Map.of("min_age", "21"), RunState.QUEUED, Instant.ofEpochMilli(1_000), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        return new RunRecord(
+                ids.next(),
+                pipeline,
+                "hash",
+                Optional.empty(),
+                trigger,
+                logicalTime,
+                Map.of("min_age", "21"),
+                RunState.QUEUED,
+                Instant.ofEpochMilli(1_000),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -135,8 +145,10 @@ class RunStoreContractTest {
         assertThat(dao.insertRun(run, List.of("a", "b"))).isTrue();
 
         assertThat(dao.findRun(run.runId())).contains(run);
-        assertThat(dao.taskRuns(run.runId())).extracting(TaskRunRecord::taskId, TaskRunRecord::state)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", TaskState.QUEUED),
+        assertThat(dao.taskRuns(run.runId()))
+                .extracting(TaskRunRecord::taskId, TaskRunRecord::state)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("a", TaskState.QUEUED),
                         org.assertj.core.groups.Tuple.tuple("b", TaskState.QUEUED));
     }
 
@@ -145,17 +157,26 @@ class RunStoreContractTest {
     void aScheduledLogicalTimeMakesAtMostOneRun(String name, Supplier<Backend> backend) {
         RunStore dao = open(backend).store("a");
         Instant time = Instant.parse("2026-11-24T06:00:00Z");
-        assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time), List.of("a"))).isTrue();
-        assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time), List.of("a"))).isFalse();
+        assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time), List.of("a")))
+                .isTrue();
+        assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time), List.of("a")))
+                .isFalse();
         // other pipelines, other times and manual runs are not affected
-        assertThat(dao.insertRun(run("q", TriggerType.SCHEDULE, time), List.of("a"))).isTrue();
-        assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time.plusSeconds(60)), List.of("a"))).isTrue();
-        assertThat(dao.insertRun(run("p", TriggerType.MANUAL, time), List.of("a"))).isTrue();
-        assertThat(dao.insertRun(run("p", TriggerType.MANUAL, time), List.of("a"))).isTrue();
+        assertThat(dao.insertRun(run("q", TriggerType.SCHEDULE, time), List.of("a")))
+                .isTrue();
+        assertThat(dao.insertRun(run("p", TriggerType.SCHEDULE, time.plusSeconds(60)), List.of("a")))
+                .isTrue();
+        assertThat(dao.insertRun(run("p", TriggerType.MANUAL, time), List.of("a")))
+                .isTrue();
+        assertThat(dao.insertRun(run("p", TriggerType.MANUAL, time), List.of("a")))
+                .isTrue();
 
-        assertThat(dao.listRuns(Optional.of("p"), Optional.empty(), Optional.empty(), 100)).hasSize(4);
+        assertThat(dao.listRuns(Optional.of("p"), Optional.empty(), Optional.empty(), 100))
+                .hasSize(4);
         assertThat(dao.taskRuns(dao.listRuns(Optional.of("p"), Optional.empty(), Optional.empty(), 100)
-                .get(3).runId())).hasSize(1);
+                        .get(3)
+                        .runId()))
+                .hasSize(1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -169,8 +190,8 @@ class RunStoreContractTest {
         RunRecord q = run("q", TriggerType.SCHEDULE, time);
         RunRecord r = run("r", TriggerType.SCHEDULE, time);
 
-        List<RunRecord> inserted = dao.insertRuns(List.of(q, duplicate, r),
-                run -> run.pipelineId().equals("r") ? List.of("x", "y") : List.of("a"));
+        List<RunRecord> inserted = dao.insertRuns(
+                List.of(q, duplicate, r), run -> run.pipelineId().equals("r") ? List.of("x", "y") : List.of("a"));
 
         assertThat(inserted).containsExactly(q, r);
         assertThat(dao.findRun(duplicate.runId())).isEmpty();
@@ -187,14 +208,34 @@ class RunStoreContractTest {
         RunRecord run = run("p", TriggerType.MANUAL, Instant.EPOCH);
         dao.insertRun(run, List.of("a"));
         Instant t0 = Instant.ofEpochMilli(10_000);
-        dao.startAttempt(new AttemptRecord(run.runId() + ".a.1", run.runId(), "a", 1, "local", TaskState.RUNNING,
-                Optional.empty(), t0, Optional.of(t0.plusMillis(5)), Optional.empty(), Optional.empty(), "x.log", 0,
+        dao.startAttempt(new AttemptRecord(
+                run.runId() + ".a.1",
+                run.runId(),
+                "a",
+                1,
+                "local",
+                TaskState.RUNNING,
+                Optional.empty(),
+                t0,
+                Optional.of(t0.plusMillis(5)),
+                Optional.empty(),
+                Optional.empty(),
+                "x.log",
+                0,
                 Optional.of("SELECT 1")));
         assertThat(dao.taskRuns(run.runId()).get(0).state()).isEqualTo(TaskState.RUNNING);
         assertThat(dao.taskRuns(run.runId()).get(0).attempts()).isEqualTo(1);
 
-        dao.finishAttempt(run.runId() + ".a.1", run.runId(), "a", TaskState.FAILED, TaskState.UP_FOR_RETRY,
-                t0.plusSeconds(1), Optional.of("boom"), Optional.of(t0.plusSeconds(31)), Optional.of("local-1"));
+        dao.finishAttempt(
+                run.runId() + ".a.1",
+                run.runId(),
+                "a",
+                TaskState.FAILED,
+                TaskState.UP_FOR_RETRY,
+                t0.plusSeconds(1),
+                Optional.of("boom"),
+                Optional.of(t0.plusSeconds(31)),
+                Optional.of("local-1"));
         TaskRunRecord task = dao.taskRuns(run.runId()).get(0);
         assertThat(task.state()).isEqualTo(TaskState.UP_FOR_RETRY);
         assertThat(task.nextAttemptAt()).contains(t0.plusSeconds(31));
@@ -208,7 +249,8 @@ class RunStoreContractTest {
 
         dao.updateTaskStates(run.runId(), List.of("a"), TaskState.UPSTREAM_FAILED, Optional.of(t0), Optional.of("x"));
         assertThat(dao.taskRuns(run.runId()).get(0).state()).isEqualTo(TaskState.UPSTREAM_FAILED);
-        assertThat(dao.attemptsInState(TaskState.FAILED)).extracting(AttemptRecord::attemptId)
+        assertThat(dao.attemptsInState(TaskState.FAILED))
+                .extracting(AttemptRecord::attemptId)
                 .containsExactly(run.runId() + ".a.1");
     }
 
@@ -224,15 +266,23 @@ class RunStoreContractTest {
         assertThat(all).extracting(RunRecord::runId).isSortedAccordingTo(java.util.Comparator.reverseOrder());
 
         List<RunRecord> page1 = dao.listRuns(Optional.empty(), Optional.empty(), Optional.empty(), 2);
-        List<RunRecord> page2 = dao.listRuns(Optional.empty(), Optional.empty(),
-                Optional.of(page1.get(1).runId()), 2);
-        assertThat(page2).extracting(RunRecord::runId).containsExactly(all.get(2).runId(), all.get(3).runId());
+        List<RunRecord> page2 = dao.listRuns(
+                Optional.empty(), Optional.empty(), Optional.of(page1.get(1).runId()), 2);
+        assertThat(page2)
+                .extracting(RunRecord::runId)
+                .containsExactly(all.get(2).runId(), all.get(3).runId());
 
-        assertThat(dao.listRuns(Optional.of("even"), Optional.empty(), Optional.empty(), 10)).hasSize(3);
-        dao.updateRunState(all.get(0).runId(), RunState.FAILED, Optional.of(Instant.EPOCH),
-                Optional.of(Instant.EPOCH), Optional.of("x"));
+        assertThat(dao.listRuns(Optional.of("even"), Optional.empty(), Optional.empty(), 10))
+                .hasSize(3);
+        dao.updateRunState(
+                all.get(0).runId(),
+                RunState.FAILED,
+                Optional.of(Instant.EPOCH),
+                Optional.of(Instant.EPOCH),
+                Optional.of("x"));
         assertThat(dao.listRuns(Optional.empty(), Optional.of(RunState.FAILED), Optional.empty(), 10))
-                .extracting(RunRecord::runId).containsExactly(all.get(0).runId());
+                .extracting(RunRecord::runId)
+                .containsExactly(all.get(0).runId());
         assertThat(dao.unfinishedRuns()).as("the owner's unfinished runs").hasSize(4);
     }
 
@@ -260,7 +310,8 @@ class RunStoreContractTest {
             many.add("p" + i);
         }
         many.add("busy");
-        assertThat(dao.recentRuns(many, 3).get("busy")).extracting(RunRecord::runId)
+        assertThat(dao.recentRuns(many, 3).get("busy"))
+                .extracting(RunRecord::runId)
                 .containsExactlyElementsOf(busy.subList(0, 3));
         assertThat(dao.recentRuns(List.of(), 3)).isEmpty();
     }
@@ -275,29 +326,57 @@ class RunStoreContractTest {
         for (int hour = 0; hour < 6; hour++) {
             RunIds at = new RunIds(Clock.fixed(t0.plusSeconds(3600L * hour), java.time.ZoneOffset.UTC));
             TriggerType trigger = hour % 2 == 0 ? TriggerType.MANUAL : TriggerType.BACKFILL;
-            RunRecord r = new RunRecord(at.next(), "p", "hash", Optional.empty(), trigger, t0, Map.of(),
-                    RunState.QUEUED, t0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            RunRecord r = new RunRecord(
+                    at.next(),
+                    "p",
+                    "hash",
+                    Optional.empty(),
+                    trigger,
+                    t0,
+                    Map.of(),
+                    RunState.QUEUED,
+                    t0,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty());
             dao.insertRun(r, List.of("a"));
             created.add(r.runId());
         }
-        RunFilter backfills = new RunFilter(Optional.of("p"), Optional.empty(), Optional.of(TriggerType.BACKFILL),
-                Optional.empty(), Optional.empty());
-        assertThat(dao.listRuns(backfills, Optional.empty(), 10)).extracting(RunRecord::runId)
+        RunFilter backfills = new RunFilter(
+                Optional.of("p"),
+                Optional.empty(),
+                Optional.of(TriggerType.BACKFILL),
+                Optional.empty(),
+                Optional.empty());
+        assertThat(dao.listRuns(backfills, Optional.empty(), 10))
+                .extracting(RunRecord::runId)
                 .containsExactly(created.get(5), created.get(3), created.get(1));
 
         // hours 1 to 3 inclusive: from is inclusive, to exclusive
-        RunFilter window = new RunFilter(Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(t0.plusSeconds(3600)), Optional.of(t0.plusSeconds(4 * 3600)));
-        assertThat(dao.listRuns(window, Optional.empty(), 10)).extracting(RunRecord::runId)
+        RunFilter window = new RunFilter(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(t0.plusSeconds(3600)),
+                Optional.of(t0.plusSeconds(4 * 3600)));
+        assertThat(dao.listRuns(window, Optional.empty(), 10))
+                .extracting(RunRecord::runId)
                 .containsExactly(created.get(3), created.get(2), created.get(1));
         List<RunRecord> first = dao.listRuns(window, Optional.empty(), 2);
-        assertThat(dao.listRuns(window, Optional.of(first.get(1).runId()), 2)).extracting(RunRecord::runId)
+        assertThat(dao.listRuns(window, Optional.of(first.get(1).runId()), 2))
+                .extracting(RunRecord::runId)
                 .containsExactly(created.get(1));
 
         dao.updateRunState(created.get(4), RunState.FAILED, Optional.of(t0), Optional.of(t0), Optional.of("x"));
-        RunFilter failedManual = new RunFilter(Optional.of("p"), Optional.of(RunState.FAILED),
-                Optional.of(TriggerType.MANUAL), Optional.empty(), Optional.empty());
-        assertThat(dao.listRuns(failedManual, Optional.empty(), 10)).extracting(RunRecord::runId)
+        RunFilter failedManual = new RunFilter(
+                Optional.of("p"),
+                Optional.of(RunState.FAILED),
+                Optional.of(TriggerType.MANUAL),
+                Optional.empty(),
+                Optional.empty());
+        assertThat(dao.listRuns(failedManual, Optional.empty(), 10))
+                .extracting(RunRecord::runId)
                 .containsExactly(created.get(4));
         assertThat(dao.listRuns(RunFilter.ALL, Optional.empty(), 10)).hasSize(6);
     }
@@ -310,18 +389,19 @@ class RunStoreContractTest {
         BackfillRecord backfill = new BackfillRecord(ids.next(), "p", from, from.plusSeconds(86_400), 2, from);
         List<RunRecord> runs = List.of(backfillRun(backfill, from), backfillRun(backfill, from.plusSeconds(86_400)));
         dao.insertBackfill(backfill, runs, List.of("a"));
-        dao.updateRunState(runs.get(0).runId(), RunState.SUCCEEDED, Optional.empty(), Optional.of(from),
-                Optional.empty());
+        dao.updateRunState(
+                runs.get(0).runId(), RunState.SUCCEEDED, Optional.empty(), Optional.of(from), Optional.empty());
 
         assertThat(dao.findBackfill(backfill.backfillId())).contains(backfill);
         assertThat(dao.backfillProgress(backfill.backfillId()))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(RunState.SUCCEEDED, 1, RunState.QUEUED, 1));
         assertThat(dao.findRun(runs.get(1).runId()).orElseThrow().backfillId()).contains(backfill.backfillId());
-        assertThat(dao.timedRuns("p", from, from)).extracting(RunRecord::runId).containsExactly(runs.get(0).runId());
+        assertThat(dao.timedRuns("p", from, from))
+                .extracting(RunRecord::runId)
+                .containsExactly(runs.get(0).runId());
         assertThat(dao.backfilledTimes(List.of("p", "other"), from, from.plusSeconds(86_400)))
                 .containsExactlyEntriesOf(Map.of("p", java.util.Set.of(from, from.plusSeconds(86_400))));
-        dao.updateRunState(runs.get(1).runId(), RunState.FAILED, Optional.empty(), Optional.of(from),
-                Optional.empty());
+        dao.updateRunState(runs.get(1).runId(), RunState.FAILED, Optional.empty(), Optional.of(from), Optional.empty());
         assertThat(dao.backfilledTimes(List.of("p"), from, from.plusSeconds(86_400)))
                 .containsExactlyEntriesOf(Map.of("p", java.util.Set.of(from))); // a failed one can be scheduled
     }
@@ -333,47 +413,95 @@ class RunStoreContractTest {
         RunRecord run = run("p", TriggerType.MANUAL, Instant.EPOCH);
         dao.insertRun(run, List.of("a", "b"));
         Instant t0 = Instant.ofEpochMilli(10_000);
-        dao.startAttempt(new AttemptRecord(run.runId() + ".b.1", run.runId(), "b", 1, "local", TaskState.RUNNING,
-                Optional.empty(), t0, Optional.of(t0), Optional.empty(), Optional.empty(), "b.log", 0,
+        dao.startAttempt(new AttemptRecord(
+                run.runId() + ".b.1",
+                run.runId(),
+                "b",
+                1,
+                "local",
+                TaskState.RUNNING,
+                Optional.empty(),
+                t0,
+                Optional.of(t0),
+                Optional.empty(),
+                Optional.empty(),
+                "b.log",
+                0,
                 Optional.empty()));
-        dao.finishAttempt(run.runId() + ".b.1", run.runId(), "b", TaskState.FAILED, TaskState.FAILED, t0,
-                Optional.of("boom"), Optional.empty(), Optional.empty());
+        dao.finishAttempt(
+                run.runId() + ".b.1",
+                run.runId(),
+                "b",
+                TaskState.FAILED,
+                TaskState.FAILED,
+                t0,
+                Optional.of("boom"),
+                Optional.empty(),
+                Optional.empty());
         dao.updateRunState(run.runId(), RunState.FAILED, Optional.of(t0), Optional.of(t0), Optional.of("b failed"));
 
         OptionalInt first = dao.repairRun(run.runId(), "hash2", "current", List.of("b", "c"), List.of("c"), t0);
         OptionalInt whileReopened = dao.repairRun(run.runId(), "hash", "original", List.of("b"), List.of(), t0);
         dao.updateRunState(run.runId(), RunState.FAILED, Optional.empty(), Optional.of(t0), Optional.of("again"));
-        OptionalInt second = dao.repairRun(run.runId(), "hash", "original", List.of("b"), List.of(),
-                t0.plusSeconds(1));
+        OptionalInt second = dao.repairRun(run.runId(), "hash", "original", List.of("b"), List.of(), t0.plusSeconds(1));
 
         assertThat(first).hasValue(1);
-        assertThat(whileReopened).as("a run that has not finished is not reopened twice").isEmpty();
+        assertThat(whileReopened)
+                .as("a run that has not finished is not reopened twice")
+                .isEmpty();
         assertThat(second).hasValue(2);
         RunRecord reopened = dao.findRun(run.runId()).orElseThrow();
         assertThat(reopened.state()).isEqualTo(RunState.QUEUED);
         assertThat(reopened.endedAt()).isEmpty();
         assertThat(reopened.error()).isEmpty();
-        TaskRunRecord b = dao.taskRuns(run.runId()).stream().filter(t -> t.taskId().equals("b")).findFirst()
+        TaskRunRecord b = dao.taskRuns(run.runId()).stream()
+                .filter(t -> t.taskId().equals("b"))
+                .findFirst()
                 .orElseThrow();
         assertThat(b.state()).isEqualTo(TaskState.QUEUED);
         assertThat(b.attempts()).isEqualTo(1);
         assertThat(b.attemptBase()).isEqualTo(1);
         assertThat(b.error()).isEmpty();
         assertThat(dao.taskRuns(run.runId())).extracting(TaskRunRecord::taskId).containsExactly("a", "b", "c");
-        assertThat(dao.repairs(run.runId())).extracting(RepairRecord::repairNumber, RepairRecord::version,
-                        RepairRecord::tasks)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "current", List.of("b", "c")),
+        assertThat(dao.repairs(run.runId()))
+                .extracting(RepairRecord::repairNumber, RepairRecord::version, RepairRecord::tasks)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, "current", List.of("b", "c")),
                         org.assertj.core.groups.Tuple.tuple(2, "original", List.of("b")));
     }
 
     private RunRecord run() {
-        return new RunRecord(ids.next(), "p", "hash", Optional.empty(), TriggerType.MANUAL, T0, Map.of(),
-                RunState.QUEUED, T0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new RunRecord(
+                ids.next(),
+                "p",
+                "hash",
+                Optional.empty(),
+                TriggerType.MANUAL,
+                T0,
+                Map.of(),
+                RunState.QUEUED,
+                T0,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     private static AttemptRecord attempt(RunRecord run, String task) {
-        return new AttemptRecord(run.runId() + "." + task + ".1", run.runId(), task, 1, "local", TaskState.RUNNING,
-                Optional.empty(), T0, Optional.of(T0), Optional.empty(), Optional.empty(), "x.log", 0,
+        return new AttemptRecord(
+                run.runId() + "." + task + ".1",
+                run.runId(),
+                task,
+                1,
+                "local",
+                TaskState.RUNNING,
+                Optional.empty(),
+                T0,
+                Optional.of(T0),
+                Optional.empty(),
+                Optional.empty(),
+                "x.log",
+                0,
                 Optional.empty());
     }
 
@@ -395,25 +523,45 @@ class RunStoreContractTest {
         assertThat(b.adoptOrphans()).containsExactly(run.runId());
         assertThat(b.adoptOrphans()).as("adopted once").isEmpty();
 
-        assertThatThrownBy(() -> a.finishAttempt(run.runId() + ".t.1", run.runId(), "t", TaskState.SUCCEEDED,
-                TaskState.SUCCEEDED, T0.plusSeconds(40), Optional.empty(), Optional.empty(), Optional.empty()))
+        assertThatThrownBy(() -> a.finishAttempt(
+                        run.runId() + ".t.1",
+                        run.runId(),
+                        "t",
+                        TaskState.SUCCEEDED,
+                        TaskState.SUCCEEDED,
+                        T0.plusSeconds(40),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()))
                 .isInstanceOf(RunFencedException.class);
-        assertThatThrownBy(() -> a.updateRunState(run.runId(), RunState.SUCCEEDED, Optional.empty(),
-                Optional.of(T0), Optional.empty())).isInstanceOf(RunFencedException.class);
-        assertThat(b.attempts(run.runId())).singleElement()
-                .satisfies(x -> assertThat(x.state()).as("the fenced write left nothing").isEqualTo(TaskState.RUNNING));
+        assertThatThrownBy(() -> a.updateRunState(
+                        run.runId(), RunState.SUCCEEDED, Optional.empty(), Optional.of(T0), Optional.empty()))
+                .isInstanceOf(RunFencedException.class);
+        assertThat(b.attempts(run.runId()))
+                .singleElement()
+                .satisfies(x -> assertThat(x.state())
+                        .as("the fenced write left nothing")
+                        .isEqualTo(TaskState.RUNNING));
         assertThat(b.findRun(run.runId()).orElseThrow().state()).isEqualTo(RunState.QUEUED);
 
-        b.finishAttempt(run.runId() + ".t.1", run.runId(), "t", TaskState.FAILED, TaskState.UP_FOR_RETRY,
-                T0.plusSeconds(41), Optional.of("adopted"), Optional.of(T0.plusSeconds(41)), Optional.empty());
-        assertThat(b.taskRuns(run.runId())).singleElement()
+        b.finishAttempt(
+                run.runId() + ".t.1",
+                run.runId(),
+                "t",
+                TaskState.FAILED,
+                TaskState.UP_FOR_RETRY,
+                T0.plusSeconds(41),
+                Optional.of("adopted"),
+                Optional.of(T0.plusSeconds(41)),
+                Optional.empty());
+        assertThat(b.taskRuns(run.runId()))
+                .singleElement()
                 .satisfies(t -> assertThat(t.state()).isEqualTo(TaskState.UP_FOR_RETRY));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
-    void aReleasedRunIsAnOrphanAndACancelAskedOfAnotherDaemonReachesTheOwner(String name,
-                                                                               Supplier<Backend> backend) {
+    void aReleasedRunIsAnOrphanAndACancelAskedOfAnotherDaemonReachesTheOwner(String name, Supplier<Backend> backend) {
         Backend history = open(backend);
         RunStore a = history.store("a");
         RunStore b = history.store("b");
@@ -464,8 +612,8 @@ class RunStoreContractTest {
         dao.startAttempt(attempt(run, "t"));
         dao.recordRemoteId(run.runId() + ".t.1", "driver-20261204-0001");
 
-        assertThat(dao.remoteIdsOfRun(run.runId())).containsExactly(Map.entry(run.runId() + ".t.1",
-                "driver-20261204-0001"));
+        assertThat(dao.remoteIdsOfRun(run.runId()))
+                .containsExactly(Map.entry(run.runId() + ".t.1", "driver-20261204-0001"));
         assertThat(dao.remoteIdsOfRun("no-such-run")).isEmpty();
     }
 
@@ -479,8 +627,19 @@ class RunStoreContractTest {
     }
 
     private static RunRecord backfillRun(BackfillRecord backfill, Instant logicalTime) {
-        return new RunRecord(new RunIds(Clock.systemUTC()).next(), backfill.pipelineId(), "hash", Optional.empty(),
-                TriggerType.BACKFILL, logicalTime, Map.of(), RunState.QUEUED, logicalTime, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.of(backfill.backfillId()));
+        return new RunRecord(
+                new RunIds(Clock.systemUTC()).next(),
+                backfill.pipelineId(),
+                "hash",
+                Optional.empty(),
+                TriggerType.BACKFILL,
+                logicalTime,
+                Map.of(),
+                RunState.QUEUED,
+                logicalTime,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(backfill.backfillId()));
     }
 }

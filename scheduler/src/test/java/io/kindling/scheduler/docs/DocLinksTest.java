@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
 class DocLinksTest {
     private static final Set<String> SKIPPED_FOLDERS = Set.of("target", "node_modules", ".git");
     /** {@code [text](target)} or {@code [text](target "title")}, images included. */
-    private static final Pattern LINK = Pattern.compile("\\[[^\\]\\n]*]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+    private static final Pattern LINK =
+            Pattern.compile("\\[[^\\]\\n]*]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
     private static final Pattern HEADING = Pattern.compile("^ {0,3}#{1,6}\\s+(.*?)\\s*#*\\s*$");
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(```|~~~)");
@@ -55,7 +57,9 @@ class DocLinksTest {
                 }
             }
         }
-        assertThat(broken).as("broken links in the Markdown files (%d relative links checked)", checked).isEmpty();
+        assertThat(broken)
+                .as("broken links in the Markdown files (%d relative links checked)", checked)
+                .isEmpty();
         assertThat(checked).as("relative links found").isGreaterThan(50);
     }
 
@@ -80,17 +84,22 @@ class DocLinksTest {
             resolved = from;
         } else {
             path = java.net.URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
-            resolved = (path.startsWith("/") ? root.resolve(path.substring(1)) : from.getParent().resolve(path))
+            resolved = (path.startsWith("/")
+                            ? root.resolve(path.substring(1))
+                            : from.getParent().resolve(path))
                     .normalize();
         }
         if (!Files.exists(resolved)) {
             return "no such file: " + root.relativize(resolved);
         }
-        if (anchor == null || anchor.isEmpty() || !resolved.getFileName().toString().endsWith(".md")) {
+        if (anchor == null
+                || anchor.isEmpty()
+                || !resolved.getFileName().toString().endsWith(".md")) {
             return null;
         }
         Set<String> known = anchors.computeIfAbsent(resolved, DocLinksTest::headingAnchors);
-        return known.contains(anchor.toLowerCase(Locale.ROOT)) ? null
+        return known.contains(anchor.toLowerCase(Locale.ROOT))
+                ? null
                 : "no heading with anchor #" + anchor + " in " + root.relativize(resolved);
     }
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AlertAfterKillTest {
     /** Surefire gives the test JVM, and so the daemon it starts, this secret in KINDLING_TEST_WEBHOOK_SECRET. */
     private static final String SECRET = "test-secret-not-for-production";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Times out after a second on the 5 s sleep executor: the run fails without Spark. */
     private static final String PIPELINE = """
@@ -43,15 +44,15 @@ class AlertAfterKillTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.kindling.scheduler.support.TestDatabases#daemonDatabases")
-    void anAlertCommittedBeforeASigkillIsDeliveredOnceAfterTheRestart(String name, Function<Path, String> database,
-                                                                      @TempDir Path work) throws Exception {
+    void anAlertCommittedBeforeASigkillIsDeliveredOnceAfterTheRestart(
+            String name, Function<Path, String> database, @TempDir Path work) throws Exception {
         Path pipelines = Files.createDirectories(work.resolve("pipelines"));
         Files.writeString(pipelines.resolve("times_out.yml"), PIPELINE);
         int port = DaemonProcess.freePort();
         Path log = work.resolve("daemon.log");
         try (WebhookReceiver receiver = new WebhookReceiver()) { // down: nothing listens on its port yet
-            Path config = DaemonProcess.writeConfig(work, "config.yml", database.apply(work), pipelines, port,
-                    "alert-kill-test", "1s", "6s");
+            Path config = DaemonProcess.writeConfig(
+                    work, "config.yml", database.apply(work), pipelines, port, "alert-kill-test", "1s", "6s");
             Files.writeString(config, """
                     webhooks:
                       ops:
@@ -70,13 +71,19 @@ class AlertAfterKillTest {
             try {
                 assertThat(first.post("/api/v1/pipelines/times_out/runs")).isEqualTo(201);
                 // the failure and its alert are committed, and the worker has tried (and failed) to send it
-                JsonNode pending = await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> runFailed(first).stream().filter(d -> d.get("attempts").asInt() >= 1)
-                                .findFirst().orElse(null), d -> d != null);
+                JsonNode pending = await().atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(
+                                () -> runFailed(first).stream()
+                                        .filter(d -> d.get("attempts").asInt() >= 1)
+                                        .findFirst()
+                                        .orElse(null),
+                                d -> d != null);
                 assertThat(pending.get("state").asText()).isEqualTo("PENDING");
                 runId = pending.get("run_id").asText();
                 eventId = pending.get("event_id").asText();
-                assertThat(json(first.get("/api/v1/runs/" + runId)).get("state").asText()).isEqualTo("FAILED");
+                assertThat(json(first.get("/api/v1/runs/" + runId)).get("state").asText())
+                        .isEqualTo("FAILED");
             } finally {
                 first.kill();
             }
@@ -85,17 +92,24 @@ class AlertAfterKillTest {
             receiver.start();
             DaemonProcess second = DaemonProcess.start(config, port, log);
             try {
-                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    List<JsonNode> deliveries = runFailed(second);
-                    return !deliveries.isEmpty()
-                            && deliveries.stream().allMatch(d -> d.get("state").asText().equals("DELIVERED"));
-                });
+                await().atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> {
+                            List<JsonNode> deliveries = runFailed(second);
+                            return !deliveries.isEmpty()
+                                    && deliveries.stream()
+                                            .allMatch(
+                                                    d -> d.get("state").asText().equals("DELIVERED"));
+                        });
                 List<WebhookReceiver.Received> arrived = receiver.received().stream()
-                        .filter(r -> eventId.equals(r.header("X-Kindling-Event-Id"))).toList();
+                        .filter(r -> eventId.equals(r.header("X-Kindling-Event-Id")))
+                        .toList();
                 assertThat(arrived).hasSize(1);
                 WebhookReceiver.Received alert = arrived.get(0);
                 assertThat(alert.header("X-Kindling-Event")).isEqualTo("run_failed");
-                assertThat(WebhookReceiver.validSignature(alert.header("X-Kindling-Signature"), alert.body(), SECRET)).as(alert.header("X-Kindling-Signature")).isTrue();
+                assertThat(WebhookReceiver.validSignature(alert.header("X-Kindling-Signature"), alert.body(), SECRET))
+                        .as(alert.header("X-Kindling-Signature"))
+                        .isTrue();
                 JsonNode event = json(alert.body());
                 assertThat(event.get("id").asText()).isEqualTo(eventId);
                 assertThat(event.get("run_id").asText()).isEqualTo(runId);
@@ -111,7 +125,8 @@ class AlertAfterKillTest {
     private static List<JsonNode> runFailed(DaemonProcess daemon) {
         JsonNode page = json(daemon.get("/api/v1/webhooks/deliveries"));
         return StreamSupport.stream(page.get("deliveries").spliterator(), false)
-                .filter(d -> d.get("event_type").asText().equals("run_failed")).toList();
+                .filter(d -> d.get("event_type").asText().equals("run_failed"))
+                .toList();
     }
 
     private static JsonNode json(String body) {

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.scheduler.support.DaemonProcess;
-import io.kindling.scheduler.support.TestDatabases;
+import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.scheduler.support.TestDirs;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,16 +42,19 @@ class GracefulShutdownTest {
         History history = new History(url);
 
         DaemonProcess daemon = DaemonProcess.start(config, port, log);
-        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/v1/pipelines/two_speeds/runs"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + port + "/api/v1/pipelines/two_speeds/runs"))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN)
+                                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).isEqualTo(201);
         String runId = JSON.readTree(created.body()).get("run_id").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> history.count(
-                "SELECT COUNT(*) FROM task_attempts WHERE state = 'RUNNING'") == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> history.count("SELECT COUNT(*) FROM task_attempts WHERE state = 'RUNNING'") == 2);
 
         long sigterm = System.nanoTime();
         int status = daemon.stop(Duration.ofSeconds(40));
@@ -65,25 +67,33 @@ class GracefulShutdownTest {
         assertThat(tasks.get("within_grace").get("state")).isEqualTo("SUCCEEDED");
         assertThat(tasks.get("beyond_grace").get("state")).isEqualTo("QUEUED");
         assertThat(((Number) tasks.get("beyond_grace").get("attempt_base")).intValue())
-                .as("the interrupted attempt does not count against retries").isEqualTo(1);
+                .as("the interrupted attempt does not count against retries")
+                .isEqualTo(1);
         assertThat(tasks.get("after").get("state")).isEqualTo("QUEUED");
-        Map<String, Object> interrupted = history.rows("SELECT state, error FROM task_attempts WHERE run_id = '"
-                + runId + "' AND task_id = 'beyond_grace'").get(0);
+        Map<String, Object> interrupted = history.rows("SELECT state, error FROM task_attempts WHERE run_id = '" + runId
+                        + "' AND task_id = 'beyond_grace'")
+                .get(0);
         assertThat(interrupted.get("state")).isEqualTo("FAILED");
         assertThat((String) interrupted.get("error")).startsWith("interrupted: the daemon shut down");
-        Map<String, Object> run = history.rows("SELECT state, owner FROM runs WHERE run_id = '" + runId + "'").get(0);
+        Map<String, Object> run = history.rows("SELECT state, owner FROM runs WHERE run_id = '" + runId + "'")
+                .get(0);
         assertThat(run.get("state")).isEqualTo("RUNNING");
         assertThat(run.get("owner")).as("released for the next start").isNull();
 
         DaemonProcess again = DaemonProcess.start(config, port, log);
         await().atMost(Duration.ofSeconds(60)).until(() -> history.unfinishedRuns() == 0);
         assertThat(again.stop(Duration.ofSeconds(40))).isZero();
-        assertThat(history.rows("SELECT state FROM runs WHERE run_id = '" + runId + "'").get(0).get("state"))
+        assertThat(history.rows("SELECT state FROM runs WHERE run_id = '" + runId + "'")
+                        .get(0)
+                        .get("state"))
                 .isEqualTo("SUCCEEDED");
         assertThat(history.count("SELECT COUNT(*) FROM task_attempts WHERE run_id = '" + runId
-                + "' AND task_id = 'within_grace'")).as("the task that finished is not run again").isEqualTo(1);
+                        + "' AND task_id = 'within_grace'"))
+                .as("the task that finished is not run again")
+                .isEqualTo(1);
         assertThat(history.count("SELECT COUNT(*) FROM task_attempts WHERE run_id = '" + runId
-                + "' AND task_id = 'beyond_grace' AND state = 'SUCCEEDED'")).isEqualTo(1);
+                        + "' AND task_id = 'beyond_grace' AND state = 'SUCCEEDED'"))
+                .isEqualTo(1);
     }
 
     private static Map<String, Map<String, Object>> byTask(List<Map<String, Object>> rows) {

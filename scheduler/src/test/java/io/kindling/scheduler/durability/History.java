@@ -40,7 +40,8 @@ final class History {
      * @return the number of scheduled runs
      */
     int assertExactlyOnce(String pipeline, Duration every) {
-        List<Long> times = db.withHandle(h -> h.createQuery("""
+        List<Long> times = db.withHandle(
+                h -> h.createQuery("""
                         SELECT logical_time FROM runs WHERE pipeline_id = :p AND trigger_type = 'schedule'
                         ORDER BY logical_time""").bind("p", pipeline).mapTo(Long.class).list());
         assertThat(times).as("scheduled runs").isNotEmpty();
@@ -48,10 +49,13 @@ final class History {
         for (long t = times.get(0); t <= times.get(times.size() - 1); t += every.toMillis()) {
             expected.add(t);
         }
-        assertThat(times).as("one run per scheduled time, none missing, none twice").isEqualTo(expected);
+        assertThat(times)
+                .as("one run per scheduled time, none missing, none twice")
+                .isEqualTo(expected);
 
         assertThat(rows("SELECT run_id, state, error FROM runs WHERE state <> 'SUCCEEDED'"))
-                .as("runs that did not succeed").isEmpty();
+                .as("runs that did not succeed")
+                .isEmpty();
 
         List<Map<String, Object>> attempts = rows("""
                 SELECT run_id, task_id, attempt_number, state, started_at, ended_at, error FROM task_attempts

@@ -27,8 +27,8 @@ class KillTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.kindling.scheduler.support.TestDatabases#daemonDatabases")
-    void sigkillAtRandomPointsLosesNoRunAndRunsNoAttemptTwice(String name, Function<Path, String> database,
-                                                              @TempDir Path work) throws Exception {
+    void sigkillAtRandomPointsLosesNoRunAndRunsNoAttemptTwice(
+            String name, Function<Path, String> database, @TempDir Path work) throws Exception {
         Path pipelines = Files.createDirectories(work.resolve("pipelines"));
         TestDirs.copyTree(TestDirs.resource("pipelines/durability"), pipelines);
         String url = database.apply(work);
@@ -55,12 +55,14 @@ class KillTest {
         last.stop(Duration.ofSeconds(60));
 
         int runs = history.assertExactlyOnce("ticking", EVERY);
-        int interrupted = history.count(
-                "SELECT COUNT(*) FROM task_attempts WHERE error LIKE 'daemon restarted%'");
-        System.out.println("KillTest " + name + ": " + runs + " scheduled runs, " + history.attempts()
-                + " attempts, " + interrupted + " of them cut short by a kill");
-        assertThat(interrupted).as("kills that cut an attempt short (else the test proved little)").isPositive();
+        int interrupted = history.count("SELECT COUNT(*) FROM task_attempts WHERE error LIKE 'daemon restarted%'");
+        System.out.println("KillTest " + name + ": " + runs + " scheduled runs, " + history.attempts() + " attempts, "
+                + interrupted + " of them cut short by a kill");
+        assertThat(interrupted)
+                .as("kills that cut an attempt short (else the test proved little)")
+                .isPositive();
         assertThat(history.count("SELECT COUNT(*) FROM daemons WHERE stopped_at IS NULL"))
-                .as("daemon lives not accounted for").isZero();
+                .as("daemon lives not accounted for")
+                .isZero();
     }
 }

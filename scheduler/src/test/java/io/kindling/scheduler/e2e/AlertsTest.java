@@ -31,13 +31,15 @@ class AlertsTest {
     private static final WebhookReceiver RECEIVER = new WebhookReceiver().start();
     /** Down until a test starts it. */
     private static final WebhookReceiver LATE = new WebhookReceiver();
-    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/alerts").withOverrides(
-            ConfigOverride.config("webhooks.ops.url", RECEIVER.url("/ops")),
-            ConfigOverride.config("webhooks.ops.secretEnv", "KINDLING_TEST_WEBHOOK_SECRET"),
-            ConfigOverride.config("webhooks.ops.headers.X-Team", "data"),
-            ConfigOverride.config("webhooks.slack.url", RECEIVER.url("/slack")),
-            ConfigOverride.config("webhooks.slack.format", "slack"),
-            ConfigOverride.config("webhooks.late.url", LATE.url("/late")));
+
+    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/alerts")
+            .withOverrides(
+                    ConfigOverride.config("webhooks.ops.url", RECEIVER.url("/ops")),
+                    ConfigOverride.config("webhooks.ops.secretEnv", "KINDLING_TEST_WEBHOOK_SECRET"),
+                    ConfigOverride.config("webhooks.ops.headers.X-Team", "data"),
+                    ConfigOverride.config("webhooks.slack.url", RECEIVER.url("/slack")),
+                    ConfigOverride.config("webhooks.slack.format", "slack"),
+                    ConfigOverride.config("webhooks.late.url", LATE.url("/late")));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private final Http http = new Http(APP);
 
@@ -48,9 +50,13 @@ class AlertsTest {
     }
 
     private String runToEnd(String pipeline) {
-        String runId = http.post("/pipelines/" + pipeline + "/runs", Map.of(), 201).get("run_id").asText();
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-                .until(() -> List.of("SUCCEEDED", "FAILED").contains(http.get("/runs/" + runId).get("state").asText()));
+        String runId = http.post("/pipelines/" + pipeline + "/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> List.of("SUCCEEDED", "FAILED")
+                        .contains(http.get("/runs/" + runId).get("state").asText()));
         return runId;
     }
 
@@ -63,7 +69,8 @@ class AlertsTest {
     }
 
     private List<Received> events(String path, String runId, String type) {
-        return RECEIVER.received().stream().filter(r -> r.path().equals(path))
+        return RECEIVER.received().stream()
+                .filter(r -> r.path().equals(path))
                 .filter(r -> json(r.body()).path("run_id").asText().equals(runId)
                         && (type == null || type.equals(r.header("X-Kindling-Event"))))
                 .toList();
@@ -71,29 +78,40 @@ class AlertsTest {
 
     private List<JsonNode> deliveries(String runId) {
         return java.util.stream.StreamSupport.stream(
-                        http.get("/webhooks/deliveries?limit=500").get("deliveries").spliterator(), false)
-                .filter(d -> d.get("run_id").asText().equals(runId)).toList();
+                        http.get("/webhooks/deliveries?limit=500")
+                                .get("deliveries")
+                                .spliterator(),
+                        false)
+                .filter(d -> d.get("run_id").asText().equals(runId))
+                .toList();
     }
 
     private List<JsonNode> runFailed(String runId) {
-        return deliveries(runId).stream().filter(d -> d.get("event_type").asText().equals("run_failed")).toList();
+        return deliveries(runId).stream()
+                .filter(d -> d.get("event_type").asText().equals("run_failed"))
+                .toList();
     }
 
     private static List<Received> lateRunFailed() {
-        return LATE.received().stream().filter(r -> "run_failed".equals(r.header("X-Kindling-Event"))).toList();
+        return LATE.received().stream()
+                .filter(r -> "run_failed".equals(r.header("X-Kindling-Event")))
+                .toList();
     }
 
     @Test
     void aFailingRunSendsExactlyOneSignedFailureAlertPerWebhook() throws Exception {
         String runId = runToEnd("fails");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-                deliveries(runId).size() == 5
-                        && deliveries(runId).stream().allMatch(d -> d.get("state").asText().equals("DELIVERED")));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> deliveries(runId).size() == 5
+                        && deliveries(runId).stream()
+                                .allMatch(d -> d.get("state").asText().equals("DELIVERED")));
 
         List<Received> failed = events("/ops", runId, "run_failed");
         assertThat(failed).hasSize(1);
         Received alert = failed.get(0);
-        assertThat(WebhookReceiver.validSignature(alert.header("X-Kindling-Signature"), alert.body(), SECRET)).isTrue();
+        assertThat(WebhookReceiver.validSignature(alert.header("X-Kindling-Signature"), alert.body(), SECRET))
+                .isTrue();
         assertThat(alert.header("Content-Type")).isEqualTo("application/json");
         assertThat(alert.header("X-Team")).isEqualTo("data");
         JsonNode event = json(alert.body());
@@ -114,21 +132,24 @@ class AlertsTest {
         List<Received> slack = events("/slack", runId, "run_failed");
         assertThat(slack).isEmpty(); // slack bodies carry no run_id field; find them by text instead
         List<Received> slackAll = RECEIVER.received().stream()
-                .filter(r -> r.path().equals("/slack") && r.body().contains(runId)
-                        && "run_failed".equals(r.header("X-Kindling-Event"))).toList();
+                .filter(r -> r.path().equals("/slack")
+                        && r.body().contains(runId)
+                        && "run_failed".equals(r.header("X-Kindling-Event")))
+                .toList();
         assertThat(slackAll).hasSize(1);
         JsonNode message = json(slackAll.get(0).body());
         assertThat(slackAll.get(0).header("X-Kindling-Signature")).isNull(); // no secret: unsigned
         assertThat(message.get("text").asText()).contains("Run failed", "fails", runId, "boom");
         String blocks = message.get("blocks").toString();
-        assertThat(blocks).contains("*Pipeline*\\nfails", "/runs/" + runId + "|" + runId, "*Task*\\nboom",
-                "fails on purpose");
+        assertThat(blocks)
+                .contains("*Pipeline*\\nfails", "/runs/" + runId + "|" + runId, "*Task*\\nboom", "fails on purpose");
     }
 
     @Test
     void aSucceedingRunAlertsOnSuccessOnly() {
         String runId = runToEnd("succeeds");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> events("/ops", runId, "run_succeeded").size() == 1);
         assertThat(deliveries(runId)).hasSize(1);
     }
@@ -137,21 +158,29 @@ class AlertsTest {
     void aReceiverThatIsDownGetsTheAlertOnceItIsUpAndEveryAttemptIsRecorded() {
         String runId = runToEnd("fails_late");
         // refused connections are recorded and retried with backoff
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            List<JsonNode> d = runFailed(runId);
-            return d.size() == 1 && d.get(0).get("attempts").asInt() >= 2;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    List<JsonNode> d = runFailed(runId);
+                    return d.size() == 1 && d.get(0).get("attempts").asInt() >= 2;
+                });
         JsonNode pending = runFailed(runId).get(0);
         assertThat(pending.get("state").asText()).isEqualTo("PENDING");
         assertThat(pending.get("event_type").asText()).isEqualTo("run_failed");
         assertThat(pending.get("last_error").asText()).isNotEmpty();
         String id = pending.get("delivery_id").asText();
-        assertThat(http.post("/webhooks/deliveries/" + id + "/retry", Map.of(), 409).get("code").asInt())
+        assertThat(http.post("/webhooks/deliveries/" + id + "/retry", Map.of(), 409)
+                        .get("code")
+                        .asInt())
                 .isEqualTo(409);
 
         LATE.start();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> http.get("/webhooks/deliveries/" + id).get("state").asText().equals("DELIVERED"));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> http.get("/webhooks/deliveries/" + id)
+                        .get("state")
+                        .asText()
+                        .equals("DELIVERED"));
         assertThat(lateRunFailed()).hasSize(1);
         JsonNode delivered = http.get("/webhooks/deliveries/" + id);
         JsonNode log = delivered.get("attempt_log");
@@ -159,12 +188,19 @@ class AlertsTest {
         assertThat(log.get(0).get("status_code").isNull()).isTrue();
         assertThat(log.get(0).get("error").asText()).isNotEmpty();
         assertThat(log.get(log.size() - 1).get("status_code").asInt()).isEqualTo(200);
-        assertThat(http.get("/webhooks/deliveries?state=delivered").get("deliveries").toString()).contains(id);
-        assertThat(http.get("/webhooks/deliveries?state=pending").get("deliveries").toString()).doesNotContain(id);
+        assertThat(http.get("/webhooks/deliveries?state=delivered")
+                        .get("deliveries")
+                        .toString())
+                .contains(id);
+        assertThat(http.get("/webhooks/deliveries?state=pending")
+                        .get("deliveries")
+                        .toString())
+                .doesNotContain(id);
 
         // a retry through the API sends the same event again
         http.post("/webhooks/deliveries/" + id + "/retry", Map.of(), 202);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> lateRunFailed().size() == 2);
         assertThat(json(lateRunFailed().get(1).body()).get("id").asText())
                 .isEqualTo(json(lateRunFailed().get(0).body()).get("id").asText());
@@ -172,15 +208,18 @@ class AlertsTest {
 
     @Test
     void aRunOverItsDurationLimitAlertsOnceWhileItRuns() throws Exception {
-        String runId = http.post("/pipelines/slow/runs", Map.of(), 201).get("run_id").asText();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        String runId =
+                http.post("/pipelines/slow/runs", Map.of(), 201).get("run_id").asText();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> events("/ops", runId, "run_duration_over").size() == 1);
         assertThat(http.get("/runs/" + runId).get("state").asText()).isEqualTo("RUNNING");
         JsonNode event = json(events("/ops", runId, "run_duration_over").get(0).body());
         assertThat(event.get("duration_limit").asText()).isEqualTo("PT1S");
         java.nio.file.Files.createDirectories(APP.workDir.resolve("data"));
         java.nio.file.Files.writeString(APP.workDir.resolve("data/slow.done"), "done");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> http.get("/runs/" + runId).get("state").asText().equals("SUCCEEDED"));
         assertThat(events("/ops", runId, "run_duration_over")).hasSize(1);
         assertThat(events("/ops", runId, null)).hasSize(1); // on_failure only: no success alert
@@ -194,7 +233,8 @@ class AlertsTest {
         java.nio.file.Files.writeString(APP.workDir.resolve("data/recovers.fixed"), "fixed");
         recovered = runToEnd("recovers");
         String again = runToEnd("recovers");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> events("/ops", recovered, "run_recovered").size() == 1
                         && events("/ops", failed, "run_failed").size() == 1);
         assertThat(http.get("/runs/" + recovered).get("state").asText()).isEqualTo("SUCCEEDED");
@@ -210,7 +250,11 @@ class AlertsTest {
         var unknown = http.post("/webhooks/deliveries/nope/retry", Map.of());
         assertThat(unknown.getStatus()).isEqualTo(404);
         assertThat(unknown.readEntity(JsonNode.class).get("message").asText()).contains("nope");
-        var badState = APP.extension.client().target(APP.api("/webhooks/deliveries?state=lost")).request().get();
+        var badState = APP.extension
+                .client()
+                .target(APP.api("/webhooks/deliveries?state=lost"))
+                .request()
+                .get();
         assertThat(badState.getStatus()).isEqualTo(400);
         assertThat(badState.readEntity(JsonNode.class).get("message").asText()).contains("PENDING");
     }

@@ -23,19 +23,25 @@ class CronTriggerTest {
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
 
     private JsonNode runs() {
-        return EXTENSION.client().target(APP.api("/runs?pipeline=tick")).request(MediaType.APPLICATION_JSON)
-                .get(JsonNode.class).get("runs");
+        return EXTENSION
+                .client()
+                .target(APP.api("/runs?pipeline=tick"))
+                .request(MediaType.APPLICATION_JSON)
+                .get(JsonNode.class)
+                .get("runs");
     }
 
     @Test
     void aPipelineOnAnEveryTwoSecondsCronGetsScheduledRunsThatSucceed() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            int succeeded = 0;
-            for (JsonNode run : runs()) {
-                succeeded += run.get("state").asText().equals("SUCCEEDED") ? 1 : 0;
-            }
-            return succeeded >= 2;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    int succeeded = 0;
+                    for (JsonNode run : runs()) {
+                        succeeded += run.get("state").asText().equals("SUCCEEDED") ? 1 : 0;
+                    }
+                    return succeeded >= 2;
+                });
         Set<String> logicalTimes = new HashSet<>();
         for (JsonNode run : runs()) {
             assertThat(run.get("trigger").asText()).isEqualTo("schedule");

@@ -40,13 +40,14 @@ class DaylightSavingTest {
         Http api = walk(clock, Instant.parse("2026-03-29T04:00:00Z"));
 
         assertThat(api.logicalTimes("berlin_daily")).isEmpty();
-        assertThat(api.logicalTimes("berlin_hourly")).containsExactly(
-                "2026-03-28T23:00:00Z", // 00:00 CET
-                "2026-03-29T00:00:00Z", // 01:00 CET
-                "2026-03-29T01:00:00Z", // 03:00 CEST: the hour 02:00-03:00 does not exist
-                "2026-03-29T02:00:00Z",
-                "2026-03-29T03:00:00Z",
-                "2026-03-29T04:00:00Z");
+        assertThat(api.logicalTimes("berlin_hourly"))
+                .containsExactly(
+                        "2026-03-28T23:00:00Z", // 00:00 CET
+                        "2026-03-29T00:00:00Z", // 01:00 CET
+                        "2026-03-29T01:00:00Z", // 03:00 CEST: the hour 02:00-03:00 does not exist
+                        "2026-03-29T02:00:00Z",
+                        "2026-03-29T03:00:00Z",
+                        "2026-03-29T04:00:00Z");
 
         // the next night 02:30 exists again
         clock.set(Instant.parse("2026-03-30T01:00:00Z"));
@@ -61,11 +62,12 @@ class DaylightSavingTest {
         Http api = walk(clock, Instant.parse("2026-10-25T04:00:00Z"));
 
         assertThat(api.logicalTimes("berlin_daily")).containsExactly("2026-10-25T01:30:00Z"); // 02:30 CET
-        assertThat(api.logicalTimes("berlin_hourly")).containsExactly(
-                "2026-10-24T23:00:00Z", // 01:00 CEST
-                "2026-10-25T01:00:00Z", // 02:00 CET: the first 02:00 (CEST) is passed over, like 02:30
-                "2026-10-25T02:00:00Z", // 03:00 CET
-                "2026-10-25T03:00:00Z",
-                "2026-10-25T04:00:00Z");
+        assertThat(api.logicalTimes("berlin_hourly"))
+                .containsExactly(
+                        "2026-10-24T23:00:00Z", // 01:00 CEST
+                        "2026-10-25T01:00:00Z", // 02:00 CET: the first 02:00 (CEST) is passed over, like 02:30
+                        "2026-10-25T02:00:00Z", // 03:00 CET
+                        "2026-10-25T03:00:00Z",
+                        "2026-10-25T04:00:00Z");
     }
 }

@@ -75,7 +75,8 @@ class FolderReloadTest {
     }
 
     private JsonNode awaitRunEnds(Http api, String runId) {
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
                         .contains(api.get("/runs/" + runId).get("state").asText()));
         return api.get("/runs/" + runId);
@@ -88,7 +89,10 @@ class FolderReloadTest {
     }
 
     private int status(String path) {
-        try (Response response = app.extension.client().target(app.api(path)).request(MediaType.APPLICATION_JSON)
+        try (Response response = app.extension
+                .client()
+                .target(app.api(path))
+                .request(MediaType.APPLICATION_JSON)
                 .get()) {
             return response.getStatus();
         }
@@ -103,13 +107,18 @@ class FolderReloadTest {
         String v1 = api.get("/pipelines/gated").get("version").asText();
 
         JsonNode first = api.post("/pipelines/gated/runs", Map.of(), 201);
-        await().atMost(RELOAD).until(() -> "RUNNING".equals(api.get("/runs/" + first.get("run_id").asText())
-                .get("state").asText()));
+        await().atMost(RELOAD)
+                .until(() -> "RUNNING"
+                        .equals(api.get("/runs/" + first.get("run_id").asText())
+                                .get("state")
+                                .asText()));
 
         clock.advance(Duration.ofMinutes(1)); // versions list newest first, by load time
         write("gated.yml", GATED_V2); // while the first run waits in its first task
-        await().atMost(RELOAD).pollInterval(Duration.ofMillis(100))
-                .until(() -> !api.get("/pipelines/gated").get("version").asText().equals(v1));
+        await().atMost(RELOAD)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() ->
+                        !api.get("/pipelines/gated").get("version").asText().equals(v1));
         JsonNode pipeline = api.get("/pipelines/gated");
         String v2 = pipeline.get("version").asText();
         assertThat(pipeline.get("description").asText()).isEqualTo("second version");
@@ -122,7 +131,9 @@ class FolderReloadTest {
         assertThat(firstDone.get("version").asText()).isEqualTo(v1);
         assertThat(taskIds(firstDone)).containsExactlyInAnyOrder("wait", "old_step");
 
-        JsonNode second = awaitRunEnds(api, api.post("/pipelines/gated/runs", Map.of(), 201).get("run_id").asText());
+        JsonNode second = awaitRunEnds(
+                api,
+                api.post("/pipelines/gated/runs", Map.of(), 201).get("run_id").asText());
         assertThat(second.get("version").asText()).isEqualTo(v2);
         assertThat(taskIds(second)).containsExactlyInAnyOrder("wait", "new_step");
 
@@ -147,7 +158,8 @@ class FolderReloadTest {
         String v1 = api.get("/pipelines/gated").get("version").asText();
 
         write("gated.yml", GATED_V2.replace("depends_on: [wait]", "depends_on: [wiat]"));
-        await().atMost(RELOAD).pollInterval(Duration.ofMillis(100))
+        await().atMost(RELOAD)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> !api.get("/pipelines").get("load_errors").isEmpty());
         JsonNode list = api.get("/pipelines");
         JsonNode error = list.get("load_errors").get(0);
@@ -156,7 +168,9 @@ class FolderReloadTest {
         JsonNode pipeline = api.get("/pipelines/gated");
         assertThat(pipeline.get("version").asText()).isEqualTo(v1);
         assertThat(pipeline.get("description").asText()).isEqualTo("first version");
-        assertThat(pipeline.get("load_errors").get(0).asText()).contains("gated.yml:10:").contains("wiat");
+        assertThat(pipeline.get("load_errors").get(0).asText())
+                .contains("gated.yml:10:")
+                .contains("wiat");
         assertThat(pipeline.get("next_fire_time").asText()).isEqualTo("2026-06-01T10:10:00Z");
 
         // the schedule keeps firing the last good version
@@ -169,12 +183,17 @@ class FolderReloadTest {
 
         // a syntax error too
         write("gated.yml", "pipeline: gated\ntasks: [\n");
-        await().atMost(RELOAD).pollInterval(Duration.ofMillis(100)).until(() -> api.get("/pipelines/gated")
-                .get("load_errors").toString().contains("YAML syntax error"));
+        await().atMost(RELOAD)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> api.get("/pipelines/gated")
+                        .get("load_errors")
+                        .toString()
+                        .contains("YAML syntax error"));
         assertThat(api.get("/pipelines/gated").get("version").asText()).isEqualTo(v1);
 
         write("gated.yml", GATED_V2);
-        await().atMost(RELOAD).pollInterval(Duration.ofMillis(100))
+        await().atMost(RELOAD)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> api.get("/pipelines").get("load_errors").isEmpty());
         pipeline = api.get("/pipelines/gated");
         assertThat(pipeline.get("version").asText()).isNotEqualTo(v1);
@@ -211,9 +230,14 @@ class FolderReloadTest {
         assertThat(api.runs("gated")).hasSize(1); // the manual run is kept, nothing was scheduled
         assertThat(api.runs("gated").get(0).get("trigger").asText()).isEqualTo("manual");
         assertThat(api.get("/pipelines/gated/versions").get("versions")).hasSize(1);
-        assertThat(api.get("/pipelines/gated/versions").get("versions").get(0).get("current").asBoolean())
+        assertThat(api.get("/pipelines/gated/versions")
+                        .get("versions")
+                        .get(0)
+                        .get("current")
+                        .asBoolean())
                 .isFalse();
-        assertThat(api.get("/pipelines").get("pipelines")).extracting(p -> p.get("id").asText())
+        assertThat(api.get("/pipelines").get("pipelines"))
+                .extracting(p -> p.get("id").asText())
                 .containsExactly("later");
     }
 }

@@ -56,18 +56,26 @@ class GitSourceTest {
     }
 
     private JsonNode awaitRunEnds(Http api, String runId) {
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
                         .contains(api.get("/runs/" + runId).get("state").asText()));
         return api.get("/runs/" + runId);
     }
 
     private JsonNode run(Http api, String pipeline) {
-        return awaitRunEnds(api, api.post("/pipelines/" + pipeline + "/runs", Map.of(), 201).get("run_id").asText());
+        return awaitRunEnds(
+                api,
+                api.post("/pipelines/" + pipeline + "/runs", Map.of(), 201)
+                        .get("run_id")
+                        .asText());
     }
 
     private int status(String path) {
-        try (Response response = app.extension.client().target(app.api(path)).request(MediaType.APPLICATION_JSON)
+        try (Response response = app.extension
+                .client()
+                .target(app.api(path))
+                .request(MediaType.APPLICATION_JSON)
                 .get()) {
             return response.getStatus();
         }
@@ -119,13 +127,21 @@ class GitSourceTest {
         repo.commit("break hello: duplicate task");
         api.post("/sources/sync", Map.of(), 200);
         JsonNode broken = api.get("/pipelines/hello");
-        assertThat(broken.get("version").asText()).isEqualTo(before.get("version").asText());
+        assertThat(broken.get("version").asText())
+                .isEqualTo(before.get("version").asText());
         assertThat(broken.get("load_errors").get(0).asText()).matches(".*pipelines/hello\\.yml:\\d+:\\d+: .*greet.*");
-        assertThat(api.get("/pipelines").get("load_errors").get(0).get("file").asText()).endsWith("hello.yml");
-        assertThat(api.get("/sources").get("sources").get(0).get("files_with_problems").asInt()).isEqualTo(1);
+        assertThat(api.get("/pipelines").get("load_errors").get(0).get("file").asText())
+                .endsWith("hello.yml");
+        assertThat(api.get("/sources")
+                        .get("sources")
+                        .get(0)
+                        .get("files_with_problems")
+                        .asInt())
+                .isEqualTo(1);
         JsonNode during = run(api, "hello");
         assertThat(during.get("state").asText()).isEqualTo("SUCCEEDED");
-        assertThat(during.get("version").asText()).isEqualTo(before.get("version").asText());
+        assertThat(during.get("version").asText())
+                .isEqualTo(before.get("version").asText());
         assertThat(during.get("git_commit").asText()).isEqualTo(c1);
 
         // a commit that fixes it runs the new version, sql_file included
@@ -139,7 +155,8 @@ class GitSourceTest {
         assertThat(fixed.get("description").asText()).isEqualTo("fixed");
         JsonNode after = run(api, "hello");
         assertThat(after.get("state").asText()).isEqualTo("SUCCEEDED");
-        assertThat(after.get("version").asText()).isNotEqualTo(before.get("version").asText());
+        assertThat(after.get("version").asText())
+                .isNotEqualTo(before.get("version").asText());
         assertThat(after.get("git_commit").asText()).isEqualTo(c4);
         assertThat(after.get("tasks")).hasSize(2);
 
@@ -166,14 +183,16 @@ class GitSourceTest {
 
         // the remote disappears
         try (var files = Files.walk(repo.dir())) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
         Response response = api.post("/sources/sync", Map.of());
         JsonNode error = response.readEntity(JsonNode.class);
         assertThat(response.getStatus()).isEqualTo(502);
         assertThat(error.get("code").asInt()).isEqualTo(502);
         assertThat(error.get("message").asText()).startsWith("source repo: git: cannot sync branch 'main' of ");
-        assertThat(api.get("/sources").get("sources").get(0).get("error").asText()).contains("cannot sync");
+        assertThat(api.get("/sources").get("sources").get(0).get("error").asText())
+                .contains("cannot sync");
         assertThat(status("/pipelines/hello")).isEqualTo(200);
 
         Response unknown = api.post("/sources/sync?source=nope", Map.of());

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.KindlingApp;
 import jakarta.ws.rs.client.Entity;
@@ -33,21 +33,30 @@ class KindlingAppTest {
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
 
     private JsonNode get(String path) {
-        return EXTENSION.client().target(APP.api(path)).request(MediaType.APPLICATION_JSON).get(JsonNode.class);
+        return EXTENSION
+                .client()
+                .target(APP.api(path))
+                .request(MediaType.APPLICATION_JSON)
+                .get(JsonNode.class);
     }
 
     private String trigger(String pipeline, Map<String, Object> params) {
-        Response response = EXTENSION.client().target(APP.api("/pipelines/" + pipeline + "/runs"))
-                .request(MediaType.APPLICATION_JSON).post(Entity.json(Map.of("params", params)));
+        Response response = EXTENSION
+                .client()
+                .target(APP.api("/pipelines/" + pipeline + "/runs"))
+                .request(MediaType.APPLICATION_JSON)
+                .post(Entity.json(Map.of("params", params)));
         assertThat(response.getStatus()).isEqualTo(201);
         JsonNode run = response.readEntity(JsonNode.class);
-        assertThat(response.getLocation().getPath()).isEqualTo("/api/v1/runs/" + run.get("run_id").asText());
+        assertThat(response.getLocation().getPath())
+                .isEqualTo("/api/v1/runs/" + run.get("run_id").asText());
         assertThat(run.get("trigger").asText()).isEqualTo("manual");
         return run.get("run_id").asText();
     }
 
     private JsonNode awaitRunEnds(String runId) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
                         .contains(get("/runs/" + runId).get("state").asText()));
         return get("/runs/" + runId);
@@ -79,18 +88,24 @@ class KindlingAppTest {
             assertThat(attempt.get("ended_at").asText()).isNotEmpty();
         }
         // the join waited for both branches
-        String summaryStart = tasks.get("summary").get("attempts").get(0).get("started_at").asText();
-        assertThat(summaryStart).isGreaterThanOrEqualTo(tasks.get("by_country").get("ended_at").asText());
-        assertThat(summaryStart).isGreaterThanOrEqualTo(tasks.get("by_age_band").get("ended_at").asText());
+        String summaryStart =
+                tasks.get("summary").get("attempts").get(0).get("started_at").asText();
+        assertThat(summaryStart)
+                .isGreaterThanOrEqualTo(tasks.get("by_country").get("ended_at").asText());
+        assertThat(summaryStart)
+                .isGreaterThanOrEqualTo(tasks.get("by_age_band").get("ended_at").asText());
 
         // the rendered params reached Spark: every adult in the output is over 30
         // {{ ds }} is the logical date in the schedule's zone (people.yml: Europe/Berlin), not in UTC
-        String ds = Instant.parse(run.get("logical_time").asText()).atZone(ZoneId.of("Europe/Berlin"))
-                .toLocalDate().toString();
+        String ds = Instant.parse(run.get("logical_time").asText())
+                .atZone(ZoneId.of("Europe/Berlin"))
+                .toLocalDate()
+                .toString();
         Path summary = APP.workDir.resolve("data/out/people").resolve(ds).resolve("summary");
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.list(summary)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .toList()) {
                 lines.addAll(Files.readAllLines(f));
             }
         }
@@ -98,22 +113,36 @@ class KindlingAppTest {
         assertThat(lines).noneSatisfy(l -> assertThat(l).contains("\"value\":\"10s\""));
         assertThat(lines).noneSatisfy(l -> assertThat(l).contains("\"value\":\"20s\""));
 
-        String log = EXTENSION.client().target(APP.api("/runs/" + runId + "/tasks/adults/log"))
-                .request().get(String.class);
-        assertThat(log).contains("WHERE age > :min_age").contains("parameter markers: ").contains(":min_age=30");
+        String log = EXTENSION
+                .client()
+                .target(APP.api("/runs/" + runId + "/tasks/adults/log"))
+                .request()
+                .get(String.class);
+        assertThat(log)
+                .contains("WHERE age > :min_age")
+                .contains("parameter markers: ")
+                .contains(":min_age=30");
 
         // a client following the log reads on from where it stopped
         String logUrl = APP.api("/runs/" + runId + "/tasks/adults/log");
         byte[] whole = log.getBytes(StandardCharsets.UTF_8);
         Response all = EXTENSION.client().target(logUrl).request().get();
         assertThat(all.getHeaderString("X-Kindling-Log-Size")).isEqualTo(String.valueOf(whole.length));
-        String tail = EXTENSION.client().target(logUrl + "?offset=" + (whole.length - 10)).request().get(String.class);
+        String tail = EXTENSION
+                .client()
+                .target(logUrl + "?offset=" + (whole.length - 10))
+                .request()
+                .get(String.class);
         assertThat(tail).isEqualTo(new String(whole, whole.length - 10, 10, StandardCharsets.UTF_8));
-        Response past = EXTENSION.client().target(logUrl + "?offset=" + (whole.length + 100))
-                .request().get();
+        Response past = EXTENSION
+                .client()
+                .target(logUrl + "?offset=" + (whole.length + 100))
+                .request()
+                .get();
         assertThat(past.readEntity(String.class)).isEmpty();
         assertThat(past.getHeaderString("X-Kindling-Log-Size")).isEqualTo(String.valueOf(whole.length));
-        Response negative = EXTENSION.client().target(logUrl + "?offset=-1").request().get();
+        Response negative =
+                EXTENSION.client().target(logUrl + "?offset=-1").request().get();
         assertThat(negative.getStatus()).isEqualTo(400);
         assertThat(negative.readEntity(String.class)).contains("offset must be 0 or more");
     }
@@ -132,8 +161,11 @@ class KindlingAppTest {
         assertThat(flaky.get("attempts").get(1).get("state").asText()).isEqualTo("SUCCEEDED");
         assertThat(tasksById(run).get("after").get("state").asText()).isEqualTo("SUCCEEDED");
 
-        String firstLog = EXTENSION.client().target(APP.api("/runs/" + runId + "/tasks/flaky/log?attempt=1"))
-                .request().get(String.class);
+        String firstLog = EXTENSION
+                .client()
+                .target(APP.api("/runs/" + runId + "/tasks/flaky/log?attempt=1"))
+                .request()
+                .get(String.class);
         assertThat(firstLog).contains("first attempt fails on purpose");
     }
 
@@ -157,11 +189,18 @@ class KindlingAppTest {
     @Test
     void cancelStopsTheRunningQueryWithinSecondsAndSkipsWhatHasNotStarted() {
         String runId = trigger("long", Map.of());
-        await().atMost(Duration.ofMinutes(1)).until(() ->
-                tasksById(get("/runs/" + runId)).get("endless").get("state").asText().equals("RUNNING"));
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> tasksById(get("/runs/" + runId))
+                        .get("endless")
+                        .get("state")
+                        .asText()
+                        .equals("RUNNING"));
 
         long asked = System.nanoTime();
-        Response response = EXTENSION.client().target(APP.api("/runs/" + runId + "/cancel")).request()
+        Response response = EXTENSION
+                .client()
+                .target(APP.api("/runs/" + runId + "/cancel"))
+                .request()
                 .post(Entity.json(Map.of()));
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.readEntity(JsonNode.class).get("run_id").asText()).isEqualTo(runId);
@@ -174,18 +213,29 @@ class KindlingAppTest {
         assertThat(tookMillis).as("cancel took %d ms", tookMillis).isLessThan(30_000);
         Map<String, JsonNode> tasks = tasksById(run);
         assertThat(tasks.get("endless").get("state").asText()).isEqualTo("CANCELLED");
-        assertThat(tasks.get("endless").get("attempts").get(0).get("state").asText()).isEqualTo("CANCELLED");
+        assertThat(tasks.get("endless").get("attempts").get(0).get("state").asText())
+                .isEqualTo("CANCELLED");
         assertThat(tasks.get("after").get("state").asText()).isEqualTo("CANCELLED"); // so a repair runs it
 
         // idempotent: a second cancel changes nothing
-        JsonNode again = EXTENSION.client().target(APP.api("/runs/" + runId + "/cancel")).request()
+        JsonNode again = EXTENSION
+                .client()
+                .target(APP.api("/runs/" + runId + "/cancel"))
+                .request()
                 .post(Entity.json(Map.of()), JsonNode.class);
         assertThat(again.get("state").asText()).isEqualTo("CANCELLED");
-        assertError(EXTENSION.client().target(APP.api("/runs/nope/cancel")).request().post(Entity.json(Map.of())),
-                404, "run 'nope' not found");
+        assertError(
+                EXTENSION
+                        .client()
+                        .target(APP.api("/runs/nope/cancel"))
+                        .request()
+                        .post(Entity.json(Map.of())),
+                404,
+                "run 'nope' not found");
 
         // the slot and Spark's cores are free again: a quick run goes through
-        assertThat(awaitRunEnds(trigger("flaky", Map.of())).get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(awaitRunEnds(trigger("flaky", Map.of())).get("state").asText())
+                .isEqualTo("SUCCEEDED");
     }
 
     @Test
@@ -270,58 +320,110 @@ class KindlingAppTest {
 
         JsonNode first = get("/runs?pipeline=broken_sql&limit=2");
         assertThat(first.get("runs")).hasSize(2);
-        assertThat(first.get("runs").get(0).get("run_id").asText()).isGreaterThan(
-                first.get("runs").get(1).get("run_id").asText());
+        assertThat(first.get("runs").get(0).get("run_id").asText())
+                .isGreaterThan(first.get("runs").get(1).get("run_id").asText());
         String next = first.get("next").asText();
         JsonNode second = get("/runs?pipeline=broken_sql&limit=2&before=" + next);
         assertThat(second.get("runs").get(0).get("run_id").asText()).isLessThan(next);
 
         JsonNode failed = get("/runs?state=failed&pipeline=broken_sql&limit=500");
-        assertThat(failed.get("runs")).allSatisfy(r -> assertThat(r.get("state").asText()).isEqualTo("FAILED"));
+        assertThat(failed.get("runs"))
+                .allSatisfy(r -> assertThat(r.get("state").asText()).isEqualTo("FAILED"));
         List<String> ids = new ArrayList<>();
         failed.get("runs").forEach(r -> ids.add(r.get("run_id").asText()));
         assertThat(ids).contains(a, b, c);
 
         // by trigger and by creation time: these three were created between a's creation and now
         JsonNode manual = get("/runs?pipeline=broken_sql&trigger=manual&limit=500");
-        assertThat(manual.get("runs")).allSatisfy(r -> assertThat(r.get("trigger").asText()).isEqualTo("manual"));
-        assertThat(get("/runs?pipeline=broken_sql&trigger=schedule").get("runs")).isEmpty();
+        assertThat(manual.get("runs"))
+                .allSatisfy(r -> assertThat(r.get("trigger").asText()).isEqualTo("manual"));
+        assertThat(get("/runs?pipeline=broken_sql&trigger=schedule").get("runs"))
+                .isEmpty();
         // a run id records its creation to the millisecond: a second's margin either side of a's created_at
-        java.time.Instant aCreated = java.time.Instant.parse(get("/runs/" + a).get("created_at").asText());
+        java.time.Instant aCreated =
+                java.time.Instant.parse(get("/runs/" + a).get("created_at").asText());
         JsonNode since = get("/runs?pipeline=broken_sql&limit=500&from=" + aCreated.minusSeconds(1));
         List<String> sinceIds = new ArrayList<>();
         since.get("runs").forEach(r -> sinceIds.add(r.get("run_id").asText()));
         assertThat(sinceIds).contains(a, b, c);
-        assertThat(get("/runs?pipeline=broken_sql&to=" + aCreated.minusSeconds(1)).get("runs"))
+        assertThat(get("/runs?pipeline=broken_sql&to=" + aCreated.minusSeconds(1))
+                        .get("runs"))
                 .allSatisfy(r -> assertThat(r.get("run_id").asText()).isLessThan(a));
     }
 
     @Test
     void badRequestsGetJsonErrorsNeverStackTraces() {
         assertError(EXTENSION.client().target(APP.api("/runs/nope")).request().get(), 404, "run 'nope' not found");
-        assertError(EXTENSION.client().target(APP.api("/runs?limit=abc")).request().get(), 400,
-                "limit must be an integer");
-        assertError(EXTENSION.client().target(APP.api("/runs?limit=0")).request().get(), 400,
-                "limit must be between");
-        assertError(EXTENSION.client().target(APP.api("/runs?state=sleeping")).request().get(), 400,
+        assertError(
+                EXTENSION.client().target(APP.api("/runs?limit=abc")).request().get(), 400, "limit must be an integer");
+        assertError(
+                EXTENSION.client().target(APP.api("/runs?limit=0")).request().get(), 400, "limit must be between");
+        assertError(
+                EXTENSION
+                        .client()
+                        .target(APP.api("/runs?state=sleeping"))
+                        .request()
+                        .get(),
+                400,
                 "unknown state 'sleeping'");
-        assertError(EXTENSION.client().target(APP.api("/runs?trigger=cron")).request().get(), 400,
+        assertError(
+                EXTENSION
+                        .client()
+                        .target(APP.api("/runs?trigger=cron"))
+                        .request()
+                        .get(),
+                400,
                 "unknown trigger 'cron', expected one of schedule, manual, backfill");
-        assertError(EXTENSION.client().target(APP.api("/runs?from=yesterday")).request().get(), 400,
+        assertError(
+                EXTENSION
+                        .client()
+                        .target(APP.api("/runs?from=yesterday"))
+                        .request()
+                        .get(),
+                400,
                 "from must be an ISO-8601 UTC time");
-        assertError(EXTENSION.client().target(APP.api("/runs?to=2026-13-01")).request().get(), 400,
+        assertError(
+                EXTENSION
+                        .client()
+                        .target(APP.api("/runs?to=2026-13-01"))
+                        .request()
+                        .get(),
+                400,
                 "to must be an ISO-8601 UTC time");
-        assertError(EXTENSION.client().target(APP.api("/pipelines/nope/runs")).request()
-                .post(Entity.json(Map.of())), 404, "pipeline 'nope' not found");
-        assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
-                .post(Entity.entity("{not json", MediaType.APPLICATION_JSON)), 400, "");
-        assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
-                .post(Entity.json(Map.of("params", Map.of("min_age", List.of(1))))), 400,
+        assertError(
+                EXTENSION
+                        .client()
+                        .target(APP.api("/pipelines/nope/runs"))
+                        .request()
+                        .post(Entity.json(Map.of())),
+                404,
+                "pipeline 'nope' not found");
+        assertError(
+                EXTENSION
+                        .client()
+                        .target(APP.api("/pipelines/people/runs"))
+                        .request()
+                        .post(Entity.entity("{not json", MediaType.APPLICATION_JSON)),
+                400,
+                "");
+        assertError(
+                EXTENSION
+                        .client()
+                        .target(APP.api("/pipelines/people/runs"))
+                        .request()
+                        .post(Entity.json(Map.of("params", Map.of("min_age", List.of(1))))),
+                400,
                 "param 'min_age' must be an int, got a list");
-        assertError(EXTENSION.client().target(APP.api("/pipelines/people/runs")).request()
-                .post(Entity.json(Map.of("params", Map.of("min_agee", 3)))), 400,
+        assertError(
+                EXTENSION
+                        .client()
+                        .target(APP.api("/pipelines/people/runs"))
+                        .request()
+                        .post(Entity.json(Map.of("params", Map.of("min_agee", 3)))),
+                400,
                 "unknown param 'min_agee': pipeline 'people' declares [min_age]");
-        assertError(EXTENSION.client().target(APP.api("/no/such/thing")).request().get(), 404, "");
+        assertError(
+                EXTENSION.client().target(APP.api("/no/such/thing")).request().get(), 404, "");
     }
 
     private static void assertError(Response response, int status, String messagePart) {
@@ -329,6 +431,9 @@ class KindlingAppTest {
         assertThat(response.getMediaType().toString()).startsWith(MediaType.APPLICATION_JSON);
         JsonNode body = response.readEntity(JsonNode.class);
         assertThat(body.get("code").asInt()).isEqualTo(status);
-        assertThat(body.get("message").asText()).contains(messagePart).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(body.get("message").asText())
+                .contains(messagePart)
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 }

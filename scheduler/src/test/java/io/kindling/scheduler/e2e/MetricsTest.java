@@ -35,14 +35,17 @@ class MetricsTest {
      */
     private static final KindlingApp APP = KindlingApp.create(false, "pipelines/alerts", "pipelines/metrics")
             .withOverrides(ConfigOverride.config("webhooks.slack.format", "slack"));
+
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private final Http http = new Http(APP);
 
     private String scrape() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(APP.admin("/prometheus")))
-                        .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(APP.admin("/prometheus")))
+                                .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         return response.body();
@@ -51,27 +54,35 @@ class MetricsTest {
     /** The value of one sample, given its name and labels (null: none) exactly as Prometheus writes them. */
     private static double sample(String scrape, String name, String labels) {
         String series = labels == null ? name : name + "{" + labels + "}";
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
+        Matcher m =
+                Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
         assertThat(m.find()).as(series + " in\n" + scrape).isTrue();
         return Double.parseDouble(m.group(1));
     }
 
     private void runToEnd(String pipeline) {
-        String runId = http.post("/pipelines/" + pipeline + "/runs", Map.of(), 201).get("run_id").asText();
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-                .until(() -> List.of("SUCCEEDED", "FAILED").contains(http.get("/runs/" + runId).get("state").asText()));
+        String runId = http.post("/pipelines/" + pipeline + "/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> List.of("SUCCEEDED", "FAILED")
+                        .contains(http.get("/runs/" + runId).get("state").asText()));
     }
 
     /** Waits for a cron fire of tick and its run, pauses tick, and waits until nothing runs. */
     private void tickFiredThenQuiet() {
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> scrape()
-                .contains("kindling_runs_finished_total{pipeline=\"tick\",state=\"SUCCEEDED\"}"));
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> scrape().contains("kindling_runs_finished_total{pipeline=\"tick\",state=\"SUCCEEDED\"}"));
         http.post("/pipelines/tick/pause", Map.of(), 200);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            String scrape = scrape();
-            return sample(scrape, "kindling_runs_active", null) == 0
-                    && sample(scrape, "kindling_executor_slots_free", "executor=\"local\"") == 3;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    String scrape = scrape();
+                    return sample(scrape, "kindling_runs_active", null) == 0
+                            && sample(scrape, "kindling_executor_slots_free", "executor=\"local\"") == 3;
+                });
     }
 
     @Test
@@ -79,44 +90,58 @@ class MetricsTest {
         tickFiredThenQuiet();
         runToEnd("succeeds");
         runToEnd("fails");
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> scrape().contains("kindling_runs_finished_total{pipeline=\"fails\""));
         String scrape = scrape();
 
         // another test of this class runs "succeeds" too
-        double succeeded = sample(scrape, "kindling_runs_finished_total",
-                "pipeline=\"succeeds\",state=\"SUCCEEDED\"");
+        double succeeded = sample(scrape, "kindling_runs_finished_total", "pipeline=\"succeeds\",state=\"SUCCEEDED\"");
         assertThat(succeeded).isGreaterThanOrEqualTo(1);
-        assertThat(sample(scrape, "kindling_runs_started_total", "pipeline=\"succeeds\"")).isEqualTo(succeeded);
-        assertThat(sample(scrape, "kindling_runs_started_total", "pipeline=\"fails\"")).isEqualTo(1);
+        assertThat(sample(scrape, "kindling_runs_started_total", "pipeline=\"succeeds\""))
+                .isEqualTo(succeeded);
+        assertThat(sample(scrape, "kindling_runs_started_total", "pipeline=\"fails\""))
+                .isEqualTo(1);
         assertThat(sample(scrape, "kindling_runs_finished_total", "pipeline=\"fails\",state=\"FAILED\""))
                 .isEqualTo(1);
         // boom failed twice: its first attempt was retried
         assertThat(sample(scrape, "kindling_task_attempts_started_total", "pipeline=\"fails\",task=\"boom\""))
                 .isEqualTo(2);
-        assertThat(sample(scrape, "kindling_task_attempts_finished_total",
-                "pipeline=\"fails\",state=\"FAILED\",task=\"boom\"")).isEqualTo(2);
-        assertThat(sample(scrape, "kindling_task_duration_seconds_count",
-                "pipeline=\"succeeds\",state=\"SUCCEEDED\",task=\"ok\"")).isEqualTo(succeeded);
-        assertThat(sample(scrape, "kindling_task_duration_seconds_sum",
-                "pipeline=\"succeeds\",state=\"SUCCEEDED\",task=\"ok\"")).isGreaterThan(0);
+        assertThat(sample(
+                        scrape,
+                        "kindling_task_attempts_finished_total",
+                        "pipeline=\"fails\",state=\"FAILED\",task=\"boom\""))
+                .isEqualTo(2);
+        assertThat(sample(
+                        scrape,
+                        "kindling_task_duration_seconds_count",
+                        "pipeline=\"succeeds\",state=\"SUCCEEDED\",task=\"ok\""))
+                .isEqualTo(succeeded);
+        assertThat(sample(
+                        scrape,
+                        "kindling_task_duration_seconds_sum",
+                        "pipeline=\"succeeds\",state=\"SUCCEEDED\",task=\"ok\""))
+                .isGreaterThan(0);
         assertThat(scrape).containsPattern("(?m)^kindling_runs_active 0(\\.0)?$");
 
         // one queue wait per attempt, by pipeline and executor
         assertThat(sample(scrape, "kindling_task_queue_wait_seconds_count", "executor=\"local\",pipeline=\"fails\""))
                 .isEqualTo(2);
-        assertThat(sample(scrape, "kindling_task_queue_wait_seconds_count",
-                "executor=\"local\",pipeline=\"succeeds\"")).isEqualTo(succeeded);
+        assertThat(sample(scrape, "kindling_task_queue_wait_seconds_count", "executor=\"local\",pipeline=\"succeeds\""))
+                .isEqualTo(succeeded);
         assertThat(sample(scrape, "kindling_task_queue_wait_seconds_count", "executor=\"local\",pipeline=\"tick\""))
                 .isEqualTo(sample(scrape, "kindling_task_attempts_started_total", "pipeline=\"tick\",task=\"tock\""));
         assertThat(sample(scrape, "kindling_task_queue_wait_seconds_sum", "executor=\"local\",pipeline=\"fails\""))
                 .isGreaterThanOrEqualTo(0);
         // tick's cron fires were timed: at least the one that started the run waited for above
-        assertThat(sample(scrape, "kindling_scheduler_lag_seconds_count", "pipeline=\"tick\"")).isGreaterThanOrEqualTo(1);
-        assertThat(sample(scrape, "kindling_scheduler_lag_seconds_sum", "pipeline=\"tick\"")).isGreaterThanOrEqualTo(0);
+        assertThat(sample(scrape, "kindling_scheduler_lag_seconds_count", "pipeline=\"tick\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(sample(scrape, "kindling_scheduler_lag_seconds_sum", "pipeline=\"tick\""))
+                .isGreaterThanOrEqualTo(0);
         assertThat(scrape).doesNotContain("kindling_scheduler_lag_seconds_count{pipeline=\"fails\"}");
         // nothing runs now: every slot of the test config's local executor (3) is free
-        assertThat(sample(scrape, "kindling_executor_slots_free", "executor=\"local\"")).isEqualTo(3);
+        assertThat(sample(scrape, "kindling_executor_slots_free", "executor=\"local\""))
+                .isEqualTo(3);
         // the test config's webhooks are off: nothing waits in the outbox
         assertThat(scrape).containsPattern("(?m)^kindling_outbox_backlog 0(\\.0)?$");
         assertThat(scrape).containsPattern("(?m)^kindling_alert_delivery_failures_total 0(\\.0)?$");
@@ -136,17 +161,22 @@ class MetricsTest {
         engine.addAppender(lines);
         try {
             runToEnd("succeeds");
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> lines.list.stream()
-                    .anyMatch(e -> e.getFormattedMessage().contains("ended SUCCEEDED")
-                            && e.getFormattedMessage().startsWith("Run ")));
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> lines.list.stream()
+                            .anyMatch(e -> e.getFormattedMessage().contains("ended SUCCEEDED")
+                                    && e.getFormattedMessage().startsWith("Run ")));
         } finally {
             engine.detachAppender(lines);
         }
         List<ILoggingEvent> about = lines.list.stream()
-                .filter(e -> "succeeds".equals(e.getMDCPropertyMap().get("pipeline"))).toList();
+                .filter(e -> "succeeds".equals(e.getMDCPropertyMap().get("pipeline")))
+                .toList();
         String runId = about.get(0).getMDCPropertyMap().get("run_id");
-        assertThat(about).extracting(ILoggingEvent::getFormattedMessage).anyMatch(m -> m.startsWith("Run " + runId
-                + " of succeeds started")).anyMatch(m -> m.startsWith("Task ok attempt 1 of run " + runId + " started"))
+        assertThat(about)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(m -> m.startsWith("Run " + runId + " of succeeds started"))
+                .anyMatch(m -> m.startsWith("Task ok attempt 1 of run " + runId + " started"))
                 .anyMatch(m -> m.startsWith("Run " + runId + " of succeeds ended SUCCEEDED"));
         for (ILoggingEvent e : about) {
             assertThat(e.getMDCPropertyMap()).containsEntry("run_id", runId);

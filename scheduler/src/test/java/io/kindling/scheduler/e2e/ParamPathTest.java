@@ -20,9 +20,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A caller's param rendered into an output path cannot leave the folder the author wrote (review test 9): a
@@ -45,7 +45,8 @@ class ParamPathTest {
 
         JsonNode run = http.post("/pipelines/exports/runs", Map.of("params", Map.of("folder", value)), 201);
         String runId = run.get("run_id").asText();
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> http.get("/runs/" + runId).get("state").asText().equals("FAILED"));
         JsonNode task = http.get("/runs/" + runId).get("tasks").get(0);
         assertThat(task.get("task_id").asText()).isEqualTo("folder");
@@ -63,10 +64,13 @@ class ParamPathTest {
                             && !p.getFileName().toString().startsWith("kindling.db"))
                     .collect(Collectors.toCollection(TreeSet::new));
             try (Stream<Path> siblings = Files.list(root)) {
-                siblings.filter(p -> !p.startsWith(APP.workDir)).filter(p -> p.getFileName().toString().equals("etc")
-                        || p.getFileName().toString().equals("x")).forEach(found::add);
+                siblings.filter(p -> !p.startsWith(APP.workDir))
+                        .filter(p -> p.getFileName().toString().equals("etc")
+                                || p.getFileName().toString().equals("x"))
+                        .forEach(found::add);
             }
-            found.addAll(List.of(Path.of("/tmp/x")).stream().filter(Files::exists).toList());
+            found.addAll(
+                    List.of(Path.of("/tmp/x")).stream().filter(Files::exists).toList());
             return found;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

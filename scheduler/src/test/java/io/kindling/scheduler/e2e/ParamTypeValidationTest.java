@@ -35,7 +35,9 @@ class ParamTypeValidationTest {
     void anIntParamRefusesTextThatIsNotExactlyAnInt() {
         assertThat(refused("people", "0 AND 1=1", "min_age").get("message").asText())
                 .isEqualTo("param 'min_age' must be an int, got \"0 AND 1=1\"");
-        assertThat(refused("people", "0; DROP TABLE x", "min_age").get("message").asText())
+        assertThat(refused("people", "0; DROP TABLE x", "min_age")
+                        .get("message")
+                        .asText())
                 .isEqualTo("param 'min_age' must be an int, got \"0; DROP TABLE x\"");
         assertThat(refused("people", "21 ", "min_age").get("message").asText())
                 .isEqualTo("param 'min_age' must be an int, got \"21 \"");

@@ -32,8 +32,10 @@ class RepairTest {
     }
 
     private static JsonNode awaitEnd(Http api, String runId) {
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() ->
-                List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(api.get("/runs/" + runId).get("state").asText()));
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
+                        .contains(api.get("/runs/" + runId).get("state").asText()));
         return api.get("/runs/" + runId);
     }
 
@@ -45,21 +47,26 @@ class RepairTest {
 
     private static List<String> attemptStates(JsonNode task) {
         List<String> states = new ArrayList<>();
-        task.get("attempts").forEach(a -> states.add(a.get("repair").asInt() + ":" + a.get("state").asText()));
+        task.get("attempts")
+                .forEach(a -> states.add(
+                        a.get("repair").asInt() + ":" + a.get("state").asText()));
         return states;
     }
 
     @Test
-    void repairRerunsExactlyTheFailedTaskAndItsDownstreamWithTheOriginalVersionUnlessAskedOtherwise()
-            throws Exception {
+    void repairRerunsExactlyTheFailedTaskAndItsDownstreamWithTheOriginalVersionUnlessAskedOtherwise() throws Exception {
         app = KindlingApp.create(false, "pipelines/repair").start();
         Http api = new Http(app);
-        String runId = api.post("/pipelines/repairable/runs", Map.of(), 201).get("run_id").asText();
+        String runId = api.post("/pipelines/repairable/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
         JsonNode run = awaitEnd(api, runId);
         assertThat(run.get("state").asText()).isEqualTo("FAILED");
-        assertThat(tasks(run)).extractingFromEntries(e -> e.getKey() + "=" + e.getValue().get("state").asText())
-                .containsExactlyInAnyOrder("a=SUCCEEDED", "b=FAILED", "c=UPSTREAM_FAILED", "d=SUCCEEDED",
-                        "e=UPSTREAM_FAILED");
+        assertThat(tasks(run))
+                .extractingFromEntries(
+                        e -> e.getKey() + "=" + e.getValue().get("state").asText())
+                .containsExactlyInAnyOrder(
+                        "a=SUCCEEDED", "b=FAILED", "c=UPSTREAM_FAILED", "d=SUCCEEDED", "e=UPSTREAM_FAILED");
         String original = run.get("version").asText();
 
         // the pipeline changes (b now reads a file that exists) and the daemon restarts with it
@@ -74,13 +81,15 @@ class RepairTest {
 
         // by default the run's own version: b still looks for data/fixed-b and fails again
         JsonNode accepted = api.post("/runs/" + runId + "/repair", Map.of(), 202);
-        assertThat(accepted.get("repairs").get(0).get("tasks")).extracting(JsonNode::asText)
+        assertThat(accepted.get("repairs").get(0).get("tasks"))
+                .extracting(JsonNode::asText)
                 .containsExactly("b", "c", "e");
         run = awaitEnd(api, runId);
         assertThat(run.get("state").asText()).isEqualTo("FAILED");
         assertThat(run.get("repairs").get(0).get("version").asText()).isEqualTo("original");
         assertThat(run.get("repairs").get(0).get("content_hash").asText()).isEqualTo(original);
-        assertThat(tasks(run).get("b").get("attempts").get(1).get("error").asText()).contains("data/fixed-b");
+        assertThat(tasks(run).get("b").get("attempts").get(1).get("error").asText())
+                .contains("data/fixed-b");
 
         // with the current version b finds its file, and c and e run at last
         api.post("/runs/" + runId + "/repair", Map.of("version", "current"), 202);
@@ -95,7 +104,8 @@ class RepairTest {
         assertThat(second.get("tasks")).extracting(JsonNode::asText).containsExactly("b", "c", "e");
 
         Map<String, JsonNode> tasks = tasks(run);
-        assertThat(tasks.values()).allSatisfy(t -> assertThat(t.get("state").asText()).isEqualTo("SUCCEEDED"));
+        assertThat(tasks.values())
+                .allSatisfy(t -> assertThat(t.get("state").asText()).isEqualTo("SUCCEEDED"));
         assertThat(attemptStates(tasks.get("a"))).containsExactly("0:SUCCEEDED"); // untouched: one attempt
         assertThat(attemptStates(tasks.get("d"))).containsExactly("0:SUCCEEDED");
         assertThat(attemptStates(tasks.get("b"))).containsExactly("0:FAILED", "1:FAILED", "2:SUCCEEDED");
@@ -119,7 +129,8 @@ class RepairTest {
     void aRunThatHasNotFinishedCannotBeRepaired() throws Exception {
         app = KindlingApp.create(false, "pipelines/api").start();
         Http api = new Http(app);
-        String runId = api.post("/pipelines/long/runs", Map.of(), 201).get("run_id").asText();
+        String runId =
+                api.post("/pipelines/long/runs", Map.of(), 201).get("run_id").asText();
         Response response = api.post("/runs/" + runId + "/repair", Map.of());
         assertThat(response.getStatus()).isEqualTo(409);
         assertThat(response.readEntity(JsonNode.class).get("message").asText()).contains("has not finished");

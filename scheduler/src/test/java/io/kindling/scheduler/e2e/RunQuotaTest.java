@@ -21,9 +21,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** No caller can fill the queue: manual runs, backfills and a backfill's parallelism are capped per pipeline. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class RunQuotaTest {
-    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/web").withOverrides(
-            ConfigOverride.config("limits.maxQueuedRuns", "5"),
-            ConfigOverride.config("limits.maxActiveBackfills", "2"));
+    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/web")
+            .withOverrides(
+                    ConfigOverride.config("limits.maxQueuedRuns", "5"),
+                    ConfigOverride.config("limits.maxActiveBackfills", "2"));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private final Http http = new Http(APP);
 
@@ -36,8 +37,11 @@ class RunQuotaTest {
     @Test
     void theRunPastTheQueuedCapGets429() {
         // blocked runs one run at a time, and that one waits: the rest stay queued
-        String first = http.post("/pipelines/blocked/runs", Map.of(), 201).get("run_id").asText();
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+        String first = http.post("/pipelines/blocked/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> http.get("/runs/" + first).get("state").asText().equals("RUNNING"));
         for (int i = 0; i < 5; i++) {
             http.post("/pipelines/blocked/runs", Map.of(), 201);
@@ -47,20 +51,29 @@ class RunQuotaTest {
 
         assertThat(refused.get("code").asInt()).isEqualTo(429);
         assertThat(refused.get("message").asText()).contains("limits.maxQueuedRuns");
-        assertThat(http.get("/runs?pipeline=blocked&trigger=manual&limit=500").get("runs").size()).isEqualTo(6);
+        assertThat(http.get("/runs?pipeline=blocked&trigger=manual&limit=500")
+                        .get("runs")
+                        .size())
+                .isEqualTo(6);
         // another pipeline's queue is its own
         http.post("/pipelines/note/runs", Map.of(), 201);
     }
 
     @Test
     void aBackfillMayNotAskForMoreParallelismThanTheCap() {
-        JsonNode huge = http.post("/pipelines/daily/backfill", Map.of("from", "2026-01-01", "to", "2026-01-03",
-                "max_active_runs", 1_000_000), 400);
+        JsonNode huge = http.post(
+                "/pipelines/daily/backfill",
+                Map.of("from", "2026-01-01", "to", "2026-01-03", "max_active_runs", 1_000_000),
+                400);
         assertThat(huge.get("message").asText()).contains("at most 32");
-        http.post("/pipelines/daily/backfill", Map.of("from", "2026-01-01", "to", "2026-01-03",
-                "max_active_runs", 33), 400);
-        http.post("/pipelines/daily/backfill", Map.of("from", "2026-01-01", "to", "2026-01-03",
-                "max_active_runs", 32, "dry_run", true), 200);
+        http.post(
+                "/pipelines/daily/backfill",
+                Map.of("from", "2026-01-01", "to", "2026-01-03", "max_active_runs", 33),
+                400);
+        http.post(
+                "/pipelines/daily/backfill",
+                Map.of("from", "2026-01-01", "to", "2026-01-03", "max_active_runs", 32, "dry_run", true),
+                200);
     }
 
     @Test
@@ -68,12 +81,12 @@ class RunQuotaTest {
         http.post("/pipelines/blocked/backfill", Map.of("from", "2026-02-01", "to", "2026-02-02"), 201);
         http.post("/pipelines/blocked/backfill", Map.of("from", "2026-02-03", "to", "2026-02-04"), 201);
 
-        JsonNode refused = http.post("/pipelines/blocked/backfill", Map.of("from", "2026-02-05",
-                "to", "2026-02-06"), 429);
+        JsonNode refused =
+                http.post("/pipelines/blocked/backfill", Map.of("from", "2026-02-05", "to", "2026-02-06"), 429);
 
         assertThat(refused.get("message").asText()).contains("limits.maxActiveBackfills");
         // a plan is still shown
-        http.post("/pipelines/blocked/backfill", Map.of("from", "2026-02-05", "to", "2026-02-06",
-                "dry_run", true), 200);
+        http.post(
+                "/pipelines/blocked/backfill", Map.of("from", "2026-02-05", "to", "2026-02-06", "dry_run", true), 200);
     }
 }

@@ -52,10 +52,17 @@ class ScheduleTest {
         running = running.again().start();
         api = new Http(running);
 
-        assertThat(api.logicalTimes("every10_all")).containsExactly("2026-06-01T10:10:00Z", "2026-06-01T10:20:00Z",
-                "2026-06-01T10:30:00Z", "2026-06-01T10:40:00Z", "2026-06-01T10:50:00Z", "2026-06-01T11:00:00Z");
+        assertThat(api.logicalTimes("every10_all"))
+                .containsExactly(
+                        "2026-06-01T10:10:00Z",
+                        "2026-06-01T10:20:00Z",
+                        "2026-06-01T10:30:00Z",
+                        "2026-06-01T10:40:00Z",
+                        "2026-06-01T10:50:00Z",
+                        "2026-06-01T11:00:00Z");
         assertThat(api.logicalTimes("every10_latest")).containsExactly("2026-06-01T11:00:00Z");
-        assertThat(api.runs("every10_all")).allSatisfy(r -> assertThat(r.get("trigger").asText()).isEqualTo("schedule"));
+        assertThat(api.runs("every10_all"))
+                .allSatisfy(r -> assertThat(r.get("trigger").asText()).isEqualTo("schedule"));
 
         // a second restart at the same time finds nothing new to run
         api = new Http(restart());
@@ -70,7 +77,8 @@ class ScheduleTest {
         assertThat(paused.get("paused").asBoolean()).isTrue();
         assertThat(paused.has("next_fire_time")).isFalse();
         api.post("/pipelines/every10_latest/pause");
-        assertThat(api.post("/pipelines/every10_latest/pause").get("paused").asBoolean()).isTrue(); // idempotent
+        assertThat(api.post("/pipelines/every10_latest/pause").get("paused").asBoolean())
+                .isTrue(); // idempotent
 
         clock.advance(Duration.ofMinutes(15));
         running.application().ticker().tickAll();
@@ -85,14 +93,20 @@ class ScheduleTest {
         assertThat(api.runs("every10_latest")).isEmpty();
 
         // a backfill while paused covers two of the missed times; catch-up on resume leaves those alone
-        api.post("/pipelines/every10_all/backfill",
-                Map.of("from", "2026-06-01T10:05:00Z", "to", "2026-06-01T10:25:00Z"), 201);
+        api.post(
+                "/pipelines/every10_all/backfill",
+                Map.of("from", "2026-06-01T10:05:00Z", "to", "2026-06-01T10:25:00Z"),
+                201);
         JsonNode resumed = api.post("/pipelines/every10_all/resume");
         assertThat(resumed.get("paused").asBoolean()).isFalse();
         assertThat(resumed.get("next_fire_time").asText()).isEqualTo("2026-06-01T10:40:00Z");
-        assertThat(api.runs("every10_all")).extracting(r -> r.get("logical_time").asText() + " "
-                + r.get("trigger").asText()).containsExactly("2026-06-01T10:10:00Z backfill",
-                "2026-06-01T10:20:00Z backfill", "2026-06-01T10:30:00Z schedule");
+        assertThat(api.runs("every10_all"))
+                .extracting(r ->
+                        r.get("logical_time").asText() + " " + r.get("trigger").asText())
+                .containsExactly(
+                        "2026-06-01T10:10:00Z backfill",
+                        "2026-06-01T10:20:00Z backfill",
+                        "2026-06-01T10:30:00Z schedule");
         api.post("/pipelines/every10_latest/resume");
         assertThat(api.logicalTimes("every10_latest")).containsExactly("2026-06-01T10:30:00Z");
     }

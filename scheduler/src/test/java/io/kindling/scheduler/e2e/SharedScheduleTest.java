@@ -29,7 +29,8 @@ class SharedScheduleTest {
         return api.runs(pipeline).stream()
                 .filter(r -> r.get("trigger").asText().equals("schedule"))
                 .map(r -> Instant.parse(r.get("logical_time").asText()))
-                .filter(t -> t.isAfter(after)).toList();
+                .filter(t -> t.isAfter(after))
+                .toList();
     }
 
     @Test
@@ -38,7 +39,8 @@ class SharedScheduleTest {
         Http api = new Http(app);
         Instant started = Instant.now();
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> scheduledAfter(api, "first", started).size() >= 2
                         && scheduledAfter(api, "second", started).size() >= 2);
         // the fires both had: each made a run of each (a time can only be missing at the edges of the window)
@@ -48,7 +50,8 @@ class SharedScheduleTest {
         api.post("/pipelines/first/pause");
         // a fire under way when the pause lands may still run "first"; Quartz may wake a second early
         Instant settled = Instant.now().plusSeconds(2);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> scheduledAfter(api, "second", settled).size() >= 3);
         assertThat(scheduledAfter(api, "first", settled)).isEmpty();
     }

@@ -100,7 +100,8 @@ class TriggerRuleTableTest {
     /** A task with {@code rule} below {@code upstream} (in the order they end) ends {@code expected}. */
     record Row(TriggerRule rule, List<Upstream> upstream, TaskState expected) {
         String taskId() {
-            return rule.yamlName() + "__" + upstream.stream().map(Upstream::label).collect(Collectors.joining("__"));
+            return rule.yamlName() + "__"
+                    + upstream.stream().map(Upstream::label).collect(Collectors.joining("__"));
         }
 
         /** Whether the row is in trigger_rules_green, whose run must succeed. */
@@ -110,7 +111,8 @@ class TriggerRuleTableTest {
 
         @Override
         public String toString() {
-            return rule.yamlName() + " after " + upstream.stream().map(Upstream::label).toList() + " -> " + expected;
+            return rule.yamlName() + " after "
+                    + upstream.stream().map(Upstream::label).toList() + " -> " + expected;
         }
     }
 
@@ -125,27 +127,22 @@ class TriggerRuleTableTest {
             row(ALL_SUCCESS, List.of(FAILED), "UPSTREAM_FAILED"),
             row(ALL_SUCCESS, List.of(SKIPPED), "SKIPPED"),
             row(ALL_SUCCESS, List.of(UPSTREAM_FAILED), "UPSTREAM_FAILED"),
-
             row(ALL_DONE, List.of(SUCCESS), "SUCCEEDED"),
             row(ALL_DONE, List.of(FAILED), "SUCCEEDED"),
             row(ALL_DONE, List.of(SKIPPED), "SUCCEEDED"),
             row(ALL_DONE, List.of(UPSTREAM_FAILED), "SUCCEEDED"),
-
             row(ALL_FAILED, List.of(SUCCESS), "SKIPPED"),
             row(ALL_FAILED, List.of(FAILED), "SUCCEEDED"),
             row(ALL_FAILED, List.of(SKIPPED), "SKIPPED"),
             row(ALL_FAILED, List.of(UPSTREAM_FAILED), "SUCCEEDED"),
-
             row(ONE_SUCCESS, List.of(SUCCESS), "SUCCEEDED"),
             row(ONE_SUCCESS, List.of(FAILED), "UPSTREAM_FAILED"),
             row(ONE_SUCCESS, List.of(SKIPPED), "SKIPPED"),
             row(ONE_SUCCESS, List.of(UPSTREAM_FAILED), "UPSTREAM_FAILED"),
-
             row(ONE_FAILED, List.of(SUCCESS), "SKIPPED"),
             row(ONE_FAILED, List.of(FAILED), "SUCCEEDED"),
             row(ONE_FAILED, List.of(SKIPPED), "SKIPPED"),
             row(ONE_FAILED, List.of(UPSTREAM_FAILED), "SUCCEEDED"),
-
             row(NONE_FAILED, List.of(SUCCESS), "SUCCEEDED"),
             row(NONE_FAILED, List.of(FAILED), "UPSTREAM_FAILED"),
             row(NONE_FAILED, List.of(SKIPPED), "SUCCEEDED"),
@@ -158,14 +155,12 @@ class TriggerRuleTableTest {
             row(ONE_SUCCESS, List.of(SUCCESS, SKIPPED), "SUCCEEDED"),
             row(ONE_FAILED, List.of(SUCCESS, SKIPPED), "SKIPPED"),
             row(NONE_FAILED, List.of(SUCCESS, SKIPPED), "SUCCEEDED"),
-
             row(ALL_SUCCESS, List.of(SUCCESS, FAILED), "UPSTREAM_FAILED"),
             row(ALL_DONE, List.of(SUCCESS, FAILED), "SUCCEEDED"),
             row(ALL_FAILED, List.of(SUCCESS, FAILED), "SKIPPED"),
             row(ONE_SUCCESS, List.of(SUCCESS, FAILED), "SUCCEEDED"),
             row(ONE_FAILED, List.of(SUCCESS, FAILED), "SUCCEEDED"),
             row(NONE_FAILED, List.of(SUCCESS, FAILED), "UPSTREAM_FAILED"),
-
             row(ALL_FAILED, List.of(FAILED, UPSTREAM_FAILED), "SUCCEEDED"),
             row(ALL_SUCCESS, List.of(FAILED, UPSTREAM_FAILED), "UPSTREAM_FAILED"),
             row(ALL_DONE, List.of(FAILED, UPSTREAM_FAILED), "SUCCEEDED"),
@@ -264,11 +259,14 @@ class TriggerRuleTableTest {
     void tableHasEveryRuleAgainstEverySingleOutcomeAndNoRowTwice() {
         Set<String> ids = new HashSet<>();
         for (Row row : TABLE) {
-            assertThat(ids.add(row.taskId())).as("row %s is in the table twice", row).isTrue();
+            assertThat(ids.add(row.taskId()))
+                    .as("row %s is in the table twice", row)
+                    .isTrue();
         }
         for (TriggerRule rule : TriggerRule.values()) {
             for (Upstream up : List.of(SUCCESS, FAILED, SKIPPED, UPSTREAM_FAILED)) {
-                assertThat(ids).as("a row for %s after [%s]", rule.yamlName(), up.label())
+                assertThat(ids)
+                        .as("a row for %s after [%s]", rule.yamlName(), up.label())
                         .contains(new Row(rule, List.of(up), TaskState.SUCCEEDED).taskId());
             }
         }
@@ -276,14 +274,16 @@ class TriggerRuleTableTest {
 
     private static void assertEnds(JsonNode run, String taskId, TaskState expected, String what) {
         JsonNode task = tasksById(run).get(taskId);
-        String where = "task " + taskId + " (" + what + ") in run " + run.get("run_id").asText() + " of "
-                + run.get("pipeline").asText();
+        String where = "task " + taskId + " (" + what + ") in run "
+                + run.get("run_id").asText() + " of " + run.get("pipeline").asText();
         assertThat(task).as(where + ": not recorded").isNotNull();
         assertThat(task.get("state").asText())
-                .as(where + ", recorded reason: " + (task.has("error") ? task.get("error").asText() : "none"))
+                .as(where + ", recorded reason: "
+                        + (task.has("error") ? task.get("error").asText() : "none"))
                 .isEqualTo(expected.name());
         // a task the rule let run has exactly one attempt; one that could never run has none
-        assertThat(task.get("attempts")).as(where + ": attempts")
+        assertThat(task.get("attempts"))
+                .as(where + ": attempts")
                 .hasSize(expected == TaskState.SKIPPED || expected == TaskState.UPSTREAM_FAILED ? 0 : 1);
     }
 
@@ -293,7 +293,8 @@ class TriggerRuleTableTest {
         Set<String> leaves = new HashSet<>(dependsOn.keySet());
         dependsOn.values().forEach(leaves::removeAll);
         Map<String, JsonNode> tasks = tasksById(run);
-        boolean ok = leaves.stream().map(id -> tasks.get(id).get("state").asText())
+        boolean ok = leaves.stream()
+                .map(id -> tasks.get(id).get("state").asText())
                 .allMatch(s -> s.equals("SUCCEEDED") || s.equals("SKIPPED"));
         return ok ? "SUCCEEDED" : "FAILED";
     }
@@ -311,7 +312,8 @@ class TriggerRuleTableTest {
             tasks.put(up.taskId(), up.dependsOn);
         }
         for (Row row : rows(pipeline)) {
-            tasks.put(row.taskId(), row.upstream().stream().map(Upstream::taskId).toList());
+            tasks.put(
+                    row.taskId(), row.upstream().stream().map(Upstream::taskId).toList());
         }
         return tasks;
     }
@@ -321,7 +323,8 @@ class TriggerRuleTableTest {
         try {
             Path dir = app.workDir.resolve("pipelines");
             Files.writeString(dir.resolve(FULL + ".yml"), yaml(FULL, "every row of TriggerRuleTableTest"));
-            Files.writeString(dir.resolve(GREEN + ".yml"),
+            Files.writeString(
+                    dir.resolve(GREEN + ".yml"),
                     yaml(GREEN, "the rows of TriggerRuleTableTest that end SUCCEEDED or SKIPPED"));
             return app;
         } catch (IOException e) {
@@ -330,23 +333,29 @@ class TriggerRuleTableTest {
     }
 
     private static String yaml(String pipeline, String description) {
-        StringBuilder yaml = new StringBuilder("pipeline: " + pipeline + "\ndescription: " + description
-                + " (generated)\ntasks:\n");
+        StringBuilder yaml =
+                new StringBuilder("pipeline: " + pipeline + "\ndescription: " + description + " (generated)\ntasks:\n");
         for (Upstream up : Upstream.values()) {
             task(yaml, up.taskId(), up.dependsOn, up.rule, up.body);
         }
         for (Row row : rows(pipeline)) {
-            task(yaml, row.taskId(), row.upstream().stream().map(Upstream::taskId).toList(), row.rule(),
+            task(
+                    yaml,
+                    row.taskId(),
+                    row.upstream().stream().map(Upstream::taskId).toList(),
+                    row.rule(),
                     SucceedingTask.class);
         }
         return yaml.toString();
     }
 
-    private static void task(StringBuilder yaml, String id, List<String> dependsOn, TriggerRule rule,
-                             Class<? extends SparkTask> body) {
+    private static void task(
+            StringBuilder yaml, String id, List<String> dependsOn, TriggerRule rule, Class<? extends SparkTask> body) {
         yaml.append("  - id: ").append(id).append('\n');
         if (!dependsOn.isEmpty()) {
-            yaml.append("    depends_on: [").append(String.join(", ", dependsOn)).append("]\n");
+            yaml.append("    depends_on: [")
+                    .append(String.join(", ", dependsOn))
+                    .append("]\n");
         }
         yaml.append("    trigger_rule: ").append(rule.yamlName()).append('\n');
         yaml.append("    class: ").append(body.getName()).append('\n');
@@ -355,20 +364,29 @@ class TriggerRuleTableTest {
     // --- HTTP
 
     private static JsonNode get(String path) {
-        return EXTENSION.client().target(APP.api(path)).request(MediaType.APPLICATION_JSON).get(JsonNode.class);
+        return EXTENSION
+                .client()
+                .target(APP.api(path))
+                .request(MediaType.APPLICATION_JSON)
+                .get(JsonNode.class);
     }
 
     private static String trigger(String pipeline) {
-        Response response = EXTENSION.client().target(APP.api("/pipelines/" + pipeline + "/runs"))
-                .request(MediaType.APPLICATION_JSON).post(Entity.json(Map.of()));
+        Response response = EXTENSION
+                .client()
+                .target(APP.api("/pipelines/" + pipeline + "/runs"))
+                .request(MediaType.APPLICATION_JSON)
+                .post(Entity.json(Map.of()));
         // a generated pipeline that did not load is a 404 here; its problems are in the pipeline list
-        assertThat(response.getStatus()).as("trigger %s; pipeline list: %s", pipeline, get("/pipelines"))
+        assertThat(response.getStatus())
+                .as("trigger %s; pipeline list: %s", pipeline, get("/pipelines"))
                 .isEqualTo(201);
         return response.readEntity(JsonNode.class).get("run_id").asText();
     }
 
     private static JsonNode awaitRunEnds(String runId) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
                         .contains(get("/runs/" + runId).get("state").asText()));
         return get("/runs/" + runId);

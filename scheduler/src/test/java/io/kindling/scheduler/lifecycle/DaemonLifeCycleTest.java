@@ -35,6 +35,7 @@ class DaemonLifeCycleTest {
 
     @TempDir
     Path work;
+
     private Path home;
     private Path elsewhere;
     private Path log;
@@ -53,7 +54,8 @@ class DaemonLifeCycleTest {
         apiPort = ports[0];
         adminPort = ports[1];
         String config = Files.readString(repository.resolve("config.yml"))
-                .replace("port: 8080", "port: " + apiPort).replace("port: 8081", "port: " + adminPort);
+                .replace("port: 8080", "port: " + apiPort)
+                .replace("port: 8081", "port: " + adminPort);
         Files.writeString(home.resolve("config.yml"), config);
         // people only: no heartbeat firing every minute, so that no task runs until the test triggers one
         Path pipelines = Files.createDirectories(home.resolve("examples/pipelines"));
@@ -69,18 +71,23 @@ class DaemonLifeCycleTest {
         assertThat(daemon.get("/api/v1/pipelines")).contains("\"people\"");
         assertThat(home.resolve("data/kindling.db")).isRegularFile();
         assertThat(elsewhere).isEmptyDirectory();
-        assertThat(Files.readString(log)).contains("paths (relative ones in the config resolve against " + home
-                + "): database SQLite " + home.resolve("data/kindling.db") + "; source examples "
-                + home.resolve("examples/pipelines") + "; workDir " + home + "; logDir " + home.resolve("data/logs"));
+        assertThat(Files.readString(log))
+                .contains("paths (relative ones in the config resolve against " + home
+                        + "): database SQLite " + home.resolve("data/kindling.db") + "; source examples "
+                        + home.resolve("examples/pipelines") + "; workDir " + home + "; logDir "
+                        + home.resolve("data/logs"));
 
         // the Spark process starts and warms up by itself once the API serves, before any task
-        await().atMost(SPARK).until(() -> daemon.get(adminPort, "/prometheus")
-                .contains("kindling_executor_spark_process_warm{executor=\"local\"} 1.0"));
+        await().atMost(SPARK)
+                .until(() -> daemon.get(adminPort, "/prometheus")
+                        .contains("kindling_executor_spark_process_warm{executor=\"local\"} 1.0"));
         assertThat(daemon.get(adminPort, "/prometheus"))
                 .contains("kindling_executor_spark_process_up{executor=\"local\"} 1.0");
         assertThat(JSON.readTree(daemon.get("/api/v1/runs")).get("runs")).isEmpty();
 
-        String runId = JSON.readTree(daemon.postForBody("/api/v1/pipelines/people/runs")).path("run_id").asText();
+        String runId = JSON.readTree(daemon.postForBody("/api/v1/pipelines/people/runs"))
+                .path("run_id")
+                .asText();
         await().atMost(SPARK).until(() -> state(daemon, runId), s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
         assertThat(state(daemon, runId)).isEqualTo("SUCCEEDED");
         Path firstLog = home.resolve("data/logs/people/" + runId + "/adults.1.log");
@@ -89,9 +96,14 @@ class DaemonLifeCycleTest {
             assertThat(outputs).isNotEmpty();
         }
 
-        assertThat(daemon.stop(Duration.ofSeconds(60))).as("exit status after SIGTERM").isZero();
+        assertThat(daemon.stop(Duration.ofSeconds(60)))
+                .as("exit status after SIGTERM")
+                .isZero();
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertThat(lines).filteredOn(line -> WARNING.matcher(line).find()).as("WARN and ERROR lines").isEmpty();
+        assertThat(lines)
+                .filteredOn(line -> WARNING.matcher(line).find())
+                .as("WARN and ERROR lines")
+                .isEmpty();
         assertThat(lines).anyMatch(line -> line.contains("Spark warmed up in"));
     }
 
@@ -105,13 +117,13 @@ class DaemonLifeCycleTest {
     @Test
     void aPortInUseEndsTheStartWithOneLineAndAFailureStatus() throws Exception {
         try (ServerSocket taken = new ServerSocket(apiPort, 1, InetAddress.getLoopbackAddress())) {
-            int status = DaemonProcess.runToExit(elsewhere, log, Duration.ofSeconds(90), "server",
-                    "../kindling/config.yml");
+            int status =
+                    DaemonProcess.runToExit(elsewhere, log, Duration.ofSeconds(90), "server", "../kindling/config.yml");
 
             assertThat(status).isNotZero();
         }
-        assertOneLineSaying("kindling: cannot start: Failed to bind to /127.0.0.1:" + apiPort
-                + ": Address already in use");
+        assertOneLineSaying(
+                "kindling: cannot start: Failed to bind to /127.0.0.1:" + apiPort + ": Address already in use");
     }
 
     @Test
@@ -128,12 +140,14 @@ class DaemonLifeCycleTest {
     @Test
     void anUnreachableDatabaseEndsTheStartWithOneLineAndAFailureStatus() throws Exception {
         int closed = DaemonProcess.freePort();
-        String config = Files.readString(home.resolve("config.yml")).replace(
-                "${KINDLING_DB_URL:-jdbc:sqlite:data/kindling.db}", "jdbc:postgresql://127.0.0.1:" + closed + "/none");
+        String config = Files.readString(home.resolve("config.yml"))
+                .replace(
+                        "${KINDLING_DB_URL:-jdbc:sqlite:data/kindling.db}",
+                        "jdbc:postgresql://127.0.0.1:" + closed + "/none");
         Files.writeString(home.resolve("config.yml"), config);
 
-        int status = DaemonProcess.runToExit(elsewhere, log, Duration.ofSeconds(90), "server",
-                "../kindling/config.yml");
+        int status =
+                DaemonProcess.runToExit(elsewhere, log, Duration.ofSeconds(90), "server", "../kindling/config.yml");
 
         assertThat(status).isNotZero();
         assertOneLineSaying("kindling: cannot start: cannot connect to the database jdbc:postgresql://127.0.0.1:"
@@ -142,19 +156,31 @@ class DaemonLifeCycleTest {
 
     @Test
     void versionIsPrinted() throws Exception {
-        assertThat(DaemonProcess.runToExit(elsewhere, log, Duration.ofSeconds(60), "--version")).isZero();
+        assertThat(DaemonProcess.runToExit(elsewhere, log, Duration.ofSeconds(60), "--version"))
+                .isZero();
 
-        assertThat(Files.readAllLines(log)).singleElement().asString()
+        assertThat(Files.readAllLines(log))
+                .singleElement()
+                .asString()
                 .matches("kindling \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     }
 
     /** The output has exactly one line starting with {@code expected}, and no stack trace. */
     private void assertOneLineSaying(String expected) throws IOException {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertThat(lines).filteredOn(line -> line.startsWith("kindling: ")).singleElement().asString()
+        assertThat(lines)
+                .filteredOn(line -> line.startsWith("kindling: "))
+                .singleElement()
+                .asString()
                 .startsWith(expected);
-        assertThat(lines).filteredOn(line -> STACK_FRAME.matcher(line).find()).as("stack trace lines").isEmpty();
-        assertThat(lines).filteredOn(line -> line.startsWith("ERROR")).as("ERROR lines").isEmpty();
+        assertThat(lines)
+                .filteredOn(line -> STACK_FRAME.matcher(line).find())
+                .as("stack trace lines")
+                .isEmpty();
+        assertThat(lines)
+                .filteredOn(line -> line.startsWith("ERROR"))
+                .as("ERROR lines")
+                .isEmpty();
     }
 
     private static String state(DaemonProcess daemon, String runId) throws IOException {

@@ -30,7 +30,11 @@ class RunMetricsTest {
         metrics.runDropped("r2", "p");
 
         assertThat(active()).isZero();
-        assertThat(registry.get("kindling.runs.finished").tag("pipeline", "p").counter().count()).isEqualTo(1);
+        assertThat(registry.get("kindling.runs.finished")
+                        .tag("pipeline", "p")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -39,18 +43,27 @@ class RunMetricsTest {
         metrics.attemptStarted("r1", "p", "u", "local", 1, Duration.ofMillis(750));
         metrics.attemptStarted("r2", "q", "t", "cluster", 1, Duration.ZERO);
 
-        var local = registry.get("kindling.task.queue.wait").tag("pipeline", "p").tag("executor", "local").timer();
+        var local = registry.get("kindling.task.queue.wait")
+                .tag("pipeline", "p")
+                .tag("executor", "local")
+                .timer();
         assertThat(local.count()).isEqualTo(2);
         assertThat(local.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1000);
-        assertThat(registry.get("kindling.task.queue.wait").tag("pipeline", "q").tag("executor", "cluster").timer()
-                .count()).isEqualTo(1);
+        assertThat(registry.get("kindling.task.queue.wait")
+                        .tag("pipeline", "q")
+                        .tag("executor", "cluster")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
     void aCronFireLaterThanScheduledIsTimedAndHandedOn() {
         java.time.Instant scheduled = java.time.Instant.parse("2026-01-01T00:00:00Z");
         java.util.List<String> handed = new java.util.ArrayList<>();
-        FireLag lag = new FireLag(registry, java.time.Clock.fixed(scheduled.plusMillis(1500), java.time.ZoneOffset.UTC),
+        FireLag lag = new FireLag(
+                registry,
+                java.time.Clock.fixed(scheduled.plusMillis(1500), java.time.ZoneOffset.UTC),
                 (pipelines, at) -> pipelines.forEach(p -> handed.add(p.id() + "@" + at)));
         io.kindling.dsl.Pipeline nightly = pipeline("nightly");
         io.kindling.dsl.Pipeline hourly = pipeline("hourly");
@@ -58,19 +71,24 @@ class RunMetricsTest {
         lag.fire(java.util.List.of(nightly, hourly), scheduled); // one fire of a schedule both have
         lag.fire(java.util.List.of(nightly), scheduled.plusSeconds(2)); // woken a little early: counts as on time
 
-        var timer = registry.get("kindling.scheduler.lag").tag("pipeline", "nightly").timer();
+        var timer = registry.get("kindling.scheduler.lag")
+                .tag("pipeline", "nightly")
+                .timer();
         assertThat(timer.count()).isEqualTo(2);
         assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500);
-        var other = registry.get("kindling.scheduler.lag").tag("pipeline", "hourly").timer();
+        var other =
+                registry.get("kindling.scheduler.lag").tag("pipeline", "hourly").timer();
         assertThat(other.count()).isEqualTo(1);
         assertThat(other.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500);
-        assertThat(handed).containsExactly("nightly@" + scheduled, "hourly@" + scheduled,
-                "nightly@" + scheduled.plusSeconds(2));
+        assertThat(handed)
+                .containsExactly("nightly@" + scheduled, "hourly@" + scheduled, "nightly@" + scheduled.plusSeconds(2));
     }
 
     private static io.kindling.dsl.Pipeline pipeline(String id) {
-        var parsed = new io.kindling.dsl.PipelineParser(io.kindling.dsl.ParserOptions.lenient()).parse(
-                java.nio.file.Path.of(id + ".yml"), "pipeline: " + id + "\ntasks:\n  - {id: only, sql: SELECT 1}\n");
+        var parsed = new io.kindling.dsl.PipelineParser(io.kindling.dsl.ParserOptions.lenient())
+                .parse(
+                        java.nio.file.Path.of(id + ".yml"),
+                        "pipeline: " + id + "\ntasks:\n  - {id: only, sql: SELECT 1}\n");
         return parsed.pipeline().orElseThrow(() -> new AssertionError(parsed.problems()));
     }
 }

@@ -15,19 +15,22 @@ import java.util.Map;
 
 /** What the standalone master's JSON status says about drivers. */
 final class MasterState {
-    private MasterState() {
-    }
+    private MasterState() {}
 
     /** Every driver the master knows, running or ended: id to state. */
     static Map<String, String> drivers(LocalCluster cluster) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(cluster.settings().masterUiUrl() + "/json/")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(cluster.settings().masterUiUrl() + "/json/"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             JsonNode json = new ObjectMapper().readTree(response.body());
             Map<String, String> drivers = new LinkedHashMap<>();
             for (String list : List.of("activedrivers", "completeddrivers")) {
-                json.path(list).forEach(d -> drivers.put(d.path("id").asText(), d.path("state").asText()));
+                json.path(list)
+                        .forEach(d -> drivers.put(
+                                d.path("id").asText(), d.path("state").asText()));
             }
             return drivers;
         } catch (IOException e) {

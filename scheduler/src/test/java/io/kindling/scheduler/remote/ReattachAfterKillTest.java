@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.cluster.LocalCluster;
 import io.kindling.cluster.SharedCluster;
 import io.kindling.scheduler.support.ClusterTestConfig;
 import io.kindling.scheduler.support.DaemonProcess;
+import io.kindling.scheduler.support.KindlingApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -52,14 +52,25 @@ class ReattachAfterKillTest {
         Map<String, String> driversBefore = new HashMap<>(MasterState.drivers(cluster));
 
         DaemonProcess first = DaemonProcess.start(config, ports[0], output);
-        String runId = JSON.readTree(post(first.api("/pipelines/remote_slow/runs"))).get("run_id").asText();
+        String runId = JSON.readTree(post(first.api("/pipelines/remote_slow/runs")))
+                .get("run_id")
+                .asText();
         await().atMost(Duration.ofMinutes(2)).until(() -> {
-            JsonNode attempts = get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts");
-            return attempts.size() == 1 && attempts.get(0).hasNonNull("remote_id")
-                    && "RUNNING".equals(MasterState.drivers(cluster).get(attempts.get(0).get("remote_id").asText()));
+            JsonNode attempts =
+                    get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts");
+            return attempts.size() == 1
+                    && attempts.get(0).hasNonNull("remote_id")
+                    && "RUNNING"
+                            .equals(MasterState.drivers(cluster)
+                                    .get(attempts.get(0).get("remote_id").asText()));
         });
-        String driver = get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts").get(0)
-                .get("remote_id").asText();
+        String driver = get(first.api("/runs/" + runId))
+                .get("tasks")
+                .get(0)
+                .get("attempts")
+                .get(0)
+                .get("remote_id")
+                .asText();
         first.kill();
 
         DaemonProcess second = DaemonProcess.start(config, ports[0], output);
@@ -69,8 +80,10 @@ class ReattachAfterKillTest {
             Map<String, String> newDrivers = new HashMap<>(MasterState.drivers(cluster));
             newDrivers.keySet().removeAll(driversBefore.keySet());
             assertThat(newDrivers).containsExactly(Map.entry(driver, "FINISHED"));
-            assertThat(workDir.resolve("data/logs/remote_slow/" + runId + "/slow.1.log")).content()
-                    .contains("submitted as " + driver).contains("re-attached to " + driver);
+            assertThat(workDir.resolve("data/logs/remote_slow/" + runId + "/slow.1.log"))
+                    .content()
+                    .contains("submitted as " + driver)
+                    .contains("re-attached to " + driver);
         } finally {
             second.kill();
         }
@@ -95,28 +108,44 @@ class ReattachAfterKillTest {
         Path output = workDir.resolve("daemon.out");
 
         DaemonProcess first = DaemonProcess.start(config, ports[0], output);
-        String runId = JSON.readTree(post(first.api("/pipelines/connect_slow/runs"))).get("run_id").asText();
+        String runId = JSON.readTree(post(first.api("/pipelines/connect_slow/runs")))
+                .get("run_id")
+                .asText();
         Path log = workDir.resolve("data/logs/connect_slow/" + runId + "/slow.1.log");
         await().atMost(Duration.ofMinutes(2)).until(() -> {
-            JsonNode attempts = get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts");
-            return attempts.size() == 1 && attempts.get(0).hasNonNull("remote_id") && Files.exists(log)
+            JsonNode attempts =
+                    get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts");
+            return attempts.size() == 1
+                    && attempts.get(0).hasNonNull("remote_id")
+                    && Files.exists(log)
                     && Files.readString(log).contains("runs on the server");
         });
-        String operation = get(first.api("/runs/" + runId)).get("tasks").get(0).get("attempts").get(0)
-                .get("remote_id").asText();
+        String operation = get(first.api("/runs/" + runId))
+                .get("tasks")
+                .get(0)
+                .get("attempts")
+                .get(0)
+                .get("remote_id")
+                .asText();
         first.kill();
 
         DaemonProcess second = DaemonProcess.start(config, ports[0], output);
         try {
-            assertThat(onlyAttemptSucceeded(second, runId, operation, Duration.ofMinutes(4)).get("remote_id").asText())
-                    .startsWith("session=").contains(";operation=").endsWith(";statement=1");
+            assertThat(onlyAttemptSucceeded(second, runId, operation, Duration.ofMinutes(4))
+                            .get("remote_id")
+                            .asText())
+                    .startsWith("session=")
+                    .contains(";operation=")
+                    .endsWith(";statement=1");
             String operationId = operation.replaceAll(".*;operation=([^;]+);.*", "$1");
-            assertThat(Files.readString(log)).containsOnlyOnce("statement 1 of 1 (operation " + operationId + ")")
+            assertThat(Files.readString(log))
+                    .containsOnlyOnce("statement 1 of 1 (operation " + operationId + ")")
                     .contains("re-attaching after a restart of Kindling: operation " + operationId)
                     .contains("output written: parquet");
             try (var files = Files.list(workDir.resolve("data/out/" + runId + "/total"))) {
                 assertThat(files.map(p -> p.getFileName().toString())
-                        .filter(n -> n.startsWith("part-") && n.endsWith(".parquet"))).hasSize(1);
+                                .filter(n -> n.startsWith("part-") && n.endsWith(".parquet")))
+                        .hasSize(1);
             }
         } finally {
             second.kill();
@@ -128,8 +157,10 @@ class ReattachAfterKillTest {
      * one recorded as {@code remoteId} (followed, not submitted again); returns that attempt.
      */
     private static JsonNode onlyAttemptSucceeded(DaemonProcess daemon, String runId, String remoteId, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> List.of("SUCCEEDED", "FAILED",
-                "CANCELLED").contains(get(daemon.api("/runs/" + runId)).get("state").asText()));
+        await().atMost(within)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
+                        .contains(get(daemon.api("/runs/" + runId)).get("state").asText()));
         JsonNode run;
         try {
             run = get(daemon.api("/runs/" + runId));
@@ -150,16 +181,21 @@ class ReattachAfterKillTest {
     }
 
     private static String post(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
     }
 
     private static String send(HttpRequest request) {
         try {
             // the daemon runs in-process or as DaemonProcess: both take the test admin token
             HttpRequest authorized = HttpRequest.newBuilder(request, (name, value) -> true)
-                    .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN).build();
-            return HttpClient.newHttpClient().send(authorized, HttpResponse.BodyHandlers.ofString()).body();
+                    .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN)
+                    .build();
+            return HttpClient.newHttpClient()
+                    .send(authorized, HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

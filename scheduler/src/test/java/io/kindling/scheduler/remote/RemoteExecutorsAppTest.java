@@ -67,7 +67,8 @@ class RemoteExecutorsAppTest {
                     output: {format: json, path: "data/out/connect/{{ run_id }}/count", mode: overwrite}
                 """);
         // every task on the cluster: the default executor of tasks that name none
-        app = base.withConfig(ClusterTestConfig.write(base.workDir, cluster, "cluster")).start();
+        app = base.withConfig(ClusterTestConfig.write(base.workDir, cluster, "cluster"))
+                .start();
         http = new Http(app);
     }
 
@@ -78,7 +79,8 @@ class RemoteExecutorsAppTest {
 
     @Test
     void theDiamondExampleRunsEveryTaskAsADriverOnTheCluster() {
-        String runId = http.post("/pipelines/people/runs", Map.of(), 201).get("run_id").asText();
+        String runId =
+                http.post("/pipelines/people/runs", Map.of(), 201).get("run_id").asText();
 
         JsonNode run = awaitEnded(runId);
 
@@ -97,18 +99,27 @@ class RemoteExecutorsAppTest {
         }
         assertThat(remoteIds).hasSize(4).doesNotHaveDuplicates();
         // {{ ds }} is the logical date in the schedule's zone (people.yml: Europe/Berlin), not in UTC
-        String ds = Instant.parse(run.get("logical_time").asText()).atZone(ZoneId.of("Europe/Berlin"))
-                .toLocalDate().toString();
-        assertThat(app.workDir.resolve("data/out/people/" + ds + "/summary/_SUCCESS")).exists();
-        String log = app.extension.client().target(app.api("/runs/" + runId + "/tasks/summary/log")).request()
+        String ds = Instant.parse(run.get("logical_time").asText())
+                .atZone(ZoneId.of("Europe/Berlin"))
+                .toLocalDate()
+                .toString();
+        assertThat(app.workDir.resolve("data/out/people/" + ds + "/summary/_SUCCESS"))
+                .exists();
+        String log = app.extension
+                .client()
+                .target(app.api("/runs/" + runId + "/tasks/summary/log"))
+                .request()
                 .get(String.class);
-        assertThat(log).contains("submitted as " + remoteIds.get(remoteIds.size() - 1).substring(0, 7))
+        assertThat(log)
+                .contains("submitted as " + remoteIds.get(remoteIds.size() - 1).substring(0, 7))
                 .contains("KINDLING-RESULT: SUCCEEDED");
     }
 
     @Test
     void aFailingRemoteTaskIsRetriedAndEachDriverLogIsServed() {
-        String runId = http.post("/pipelines/remote_fails/runs", Map.of(), 201).get("run_id").asText();
+        String runId = http.post("/pipelines/remote_fails/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
 
         JsonNode run = awaitEnded(runId);
 
@@ -119,22 +130,38 @@ class RemoteExecutorsAppTest {
             assertThat(attempt.get("state").asText()).isEqualTo("FAILED");
             assertThat(attempt.get("error").asText()).contains("no_such_table");
             assertThat(drivers()).containsEntry(attempt.get("remote_id").asText(), "FAILED");
-            String log = app.extension.client().target(app.api("/runs/" + runId + "/tasks/broken/log?attempt="
-                    + attempt.get("attempt").asInt())).request().get(String.class);
-            assertThat(log).contains("submitted as " + attempt.get("remote_id").asText())
-                    .contains("TABLE_OR_VIEW_NOT_FOUND").contains("KINDLING-RESULT: FAILED");
+            String log = app.extension
+                    .client()
+                    .target(app.api("/runs/" + runId + "/tasks/broken/log?attempt="
+                            + attempt.get("attempt").asInt()))
+                    .request()
+                    .get(String.class);
+            assertThat(log)
+                    .contains("submitted as " + attempt.get("remote_id").asText())
+                    .contains("TABLE_OR_VIEW_NOT_FOUND")
+                    .contains("KINDLING-RESULT: FAILED");
         }
     }
 
     @Test
     void cancellingARunKillsItsDriver() {
-        String runId = http.post("/pipelines/remote_sleeps/runs", Map.of(), 201).get("run_id").asText();
+        String runId = http.post("/pipelines/remote_sleeps/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
         await().atMost(Duration.ofMinutes(2)).until(() -> {
             JsonNode attempts = http.get("/runs/" + runId).get("tasks").get(0).get("attempts");
-            return attempts.size() == 1 && attempts.get(0).hasNonNull("remote_id")
-                    && "RUNNING".equals(drivers().get(attempts.get(0).get("remote_id").asText()));
+            return attempts.size() == 1
+                    && attempts.get(0).hasNonNull("remote_id")
+                    && "RUNNING"
+                            .equals(drivers()
+                                    .get(attempts.get(0).get("remote_id").asText()));
         });
-        String driver = http.get("/runs/" + runId).get("tasks").get(0).get("attempts").get(0).get("remote_id")
+        String driver = http.get("/runs/" + runId)
+                .get("tasks")
+                .get(0)
+                .get("attempts")
+                .get(0)
+                .get("remote_id")
                 .asText();
 
         http.post("/runs/" + runId + "/cancel");
@@ -147,7 +174,9 @@ class RemoteExecutorsAppTest {
 
     @Test
     void aSparkConnectTaskWritesParquetThatAFollowingLocalTaskReads() throws Exception {
-        String runId = http.post("/pipelines/connect_then_local/runs", Map.of(), 201).get("run_id").asText();
+        String runId = http.post("/pipelines/connect_then_local/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
 
         JsonNode run = awaitEnded(runId);
 
@@ -155,39 +184,59 @@ class RemoteExecutorsAppTest {
         JsonNode onConnect = run.get("tasks").get(0).get("attempts").get(0);
         assertThat(onConnect.get("executor").asText()).isEqualTo("connect");
         assertThat(onConnect.get("remote_id").asText()).isNotBlank();
-        assertThat(run.get("tasks").get(1).get("attempts").get(0).get("executor").asText()).isEqualTo("local");
+        assertThat(run.get("tasks")
+                        .get(1)
+                        .get("attempts")
+                        .get(0)
+                        .get("executor")
+                        .asText())
+                .isEqualTo("local");
         long expected;
         try (var lines = Files.lines(app.workDir.resolve("examples/data/people.json"))) {
             ObjectMapper json = new ObjectMapper();
-            expected = lines.filter(line -> !line.isBlank()).map(line -> {
-                try {
-                    return json.readTree(line).get("age").asInt();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).filter(age -> age > 30).count();
+            expected = lines.filter(line -> !line.isBlank())
+                    .map(line -> {
+                        try {
+                            return json.readTree(line).get("age").asInt();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .filter(age -> age > 30)
+                    .count();
         }
         Path count = app.workDir.resolve("data/out/connect/" + runId + "/count");
         String written;
         try (var parts = Files.list(count)) {
-            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .findFirst()
+                    .orElseThrow();
             written = Files.readString(part);
         }
-        assertThat(new ObjectMapper().readTree(written).get("n").asLong()).isEqualTo(expected).isPositive();
-        String log = app.extension.client().target(app.api("/runs/" + runId + "/tasks/on_connect/log")).request()
+        assertThat(new ObjectMapper().readTree(written).get("n").asLong())
+                .isEqualTo(expected)
+                .isPositive();
+        String log = app.extension
+                .client()
+                .target(app.api("/runs/" + runId + "/tasks/on_connect/log"))
+                .request()
                 .get(String.class);
         // the remote id names the session and the operation of the statement that ran
         String remoteId = onConnect.get("remote_id").asText();
         assertThat(remoteId).matches("session=[0-9a-f-]{36};user=[^;]+;operation=[0-9a-f-]{36};statement=1");
         String session = remoteId.replaceAll("session=([^;]+);.*", "$1");
         String operation = remoteId.replaceAll(".*;operation=([^;]+);.*", "$1");
-        assertThat(log).contains("Spark Connect session " + session)
-                .contains("statement 1 of 1 (operation " + operation + ")").contains("output written: parquet");
+        assertThat(log)
+                .contains("Spark Connect session " + session)
+                .contains("statement 1 of 1 (operation " + operation + ")")
+                .contains("output written: parquet");
     }
 
     private static JsonNode awaitEnded(String runId) {
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
-                List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(http.get("/runs/" + runId).get("state").asText()));
+        await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
+                        .contains(http.get("/runs/" + runId).get("state").asText()));
         return http.get("/runs/" + runId);
     }
 

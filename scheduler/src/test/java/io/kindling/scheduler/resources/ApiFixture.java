@@ -15,8 +15,8 @@ import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.db.Database;
-import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.JdbiRunStore;
+import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.schedule.ScheduleTicker;
@@ -82,13 +82,23 @@ final class ApiFixture implements AutoCloseable {
             versions = new PipelineVersionDao(database.jdbi());
             registry = new PipelineRegistry(new PipelineParser(ParserOptions.lenient()), versions, Clock.systemUTC());
             registry.load(folder);
-            executor = new ExecutorFactories().create(new ExecutorConfig("local", "sleep", 4, dir, Map.of(),
-                    Map.of("millis", "600000")));
-            engine = new RunEngine(runs, Map.of("local", executor), Map.of("local", 4), registry, Clock.systemUTC(),
+            executor = new ExecutorFactories()
+                    .create(new ExecutorConfig("local", "sleep", 4, dir, Map.of(), Map.of("millis", "600000")));
+            engine = new RunEngine(
+                    runs,
+                    Map.of("local", executor),
+                    Map.of("local", 4),
+                    registry,
+                    Clock.systemUTC(),
                     dir.resolve("logs"));
             engine.start();
-            ticker = new ScheduleTicker(registry::get, registry::all, new ScheduleDao(database.jdbi()),
-                    runs::backfilledTimes, engine::triggerScheduled, Clock.systemUTC());
+            ticker = new ScheduleTicker(
+                    registry::get,
+                    registry::all,
+                    new ScheduleDao(database.jdbi()),
+                    runs::backfilledTimes,
+                    engine::triggerScheduled,
+                    Clock.systemUTC());
             audit = new AuditLog(database.jdbi(), Clock.systemUTC());
             outbox = new AlertDeliveryDao(database.jdbi());
         } catch (IOException e) {
@@ -123,7 +133,8 @@ final class ApiFixture implements AutoCloseable {
     static final class Callers implements ContainerRequestFilter {
         @Override
         public void filter(ContainerRequestContext request) {
-            String header = Optional.ofNullable(request.getHeaderString(HttpHeaders.AUTHORIZATION)).orElse("");
+            String header = Optional.ofNullable(request.getHeaderString(HttpHeaders.AUTHORIZATION))
+                    .orElse("");
             Principal caller = switch (header) {
                 case "Bearer viewer" -> principal(Role.VIEWER, Optional.empty());
                 case "Bearer operator" -> principal(Role.OPERATOR, Optional.empty());
@@ -139,7 +150,8 @@ final class ApiFixture implements AutoCloseable {
         }
 
         private static Principal principal(Role role, Optional<PipelinePattern> pipelines) {
-            return new Principal(Principal.TOKEN, role.name().toLowerCase(java.util.Locale.ROOT), "test " + role, role, pipelines);
+            return new Principal(
+                    Principal.TOKEN, role.name().toLowerCase(java.util.Locale.ROOT), "test " + role, role, pipelines);
         }
     }
 }

@@ -28,10 +28,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class PipelineResourceTest {
-    private static final ApiFixture API = new ApiFixture(Map.of("people.yml", ApiFixture.PEOPLE,
-            "broken.yml", "pipeline: broken\ntasks: [\n"));
-    private static final ResourceExtension RESOURCE = ApiFixture.serve(new PipelineResource(API.registry,
-            API.ticker, API.engine, API.runs, API.versions, Clock.systemUTC(), new LimitsConfig(), API.audit));
+    private static final ApiFixture API =
+            new ApiFixture(Map.of("people.yml", ApiFixture.PEOPLE, "broken.yml", "pipeline: broken\ntasks: [\n"));
+    private static final ResourceExtension RESOURCE = ApiFixture.serve(new PipelineResource(
+            API.registry,
+            API.ticker,
+            API.engine,
+            API.runs,
+            API.versions,
+            Clock.systemUTC(),
+            new LimitsConfig(),
+            API.audit));
 
     @AfterAll
     static void close() throws IOException {
@@ -39,11 +46,17 @@ class PipelineResourceTest {
     }
 
     private static Response get(String path, String caller) {
-        return RESOURCE.target(path).request().header(HttpHeaders.AUTHORIZATION, "Bearer " + caller).get();
+        return RESOURCE.target(path)
+                .request()
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + caller)
+                .get();
     }
 
     private static Response post(String path, String caller, Entity<?> body) {
-        return RESOURCE.target(path).request().header(HttpHeaders.AUTHORIZATION, "Bearer " + caller).post(body);
+        return RESOURCE.target(path)
+                .request()
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + caller)
+                .post(body);
     }
 
     @Test
@@ -63,8 +76,8 @@ class PipelineResourceTest {
 
     @Test
     void triggersARunWithCheckedParamsAndRecordsWho() {
-        Response created = post("/api/v1/pipelines/people/runs", "operator",
-                Entity.json(Map.of("params", Map.of("min_age", 30))));
+        Response created =
+                post("/api/v1/pipelines/people/runs", "operator", Entity.json(Map.of("params", Map.of("min_age", 30))));
         assertThat(created.getStatus()).isEqualTo(201);
         JsonNode run = created.readEntity(JsonNode.class);
         String runId = run.get("run_id").asText();
@@ -72,35 +85,58 @@ class PipelineResourceTest {
         assertThat(run.get("state").asText()).isEqualTo("QUEUED");
         assertThat(run.get("trigger").asText()).isEqualTo("manual");
         assertThat(API.runs.findRun(runId).orElseThrow().params()).containsEntry("min_age", "30");
-        assertThat(API.audit.forTarget(runId)).singleElement()
+        assertThat(API.audit.forTarget(runId))
+                .singleElement()
                 .satisfies(entry -> assertThat(entry.action()).isEqualTo(AuditLog.RUN_TRIGGER));
     }
 
     @Test
     void badTriggerBodiesAnswer400AndStoreNoRun() {
-        int before = API.runs.listRuns(Optional.of("people"), Optional.empty(), Optional.empty(), 500).size();
-        assertThat(assertError(post("/api/v1/pipelines/people/runs", "operator",
-                Entity.json(Map.of("params", Map.of("min_age", "abc")))), 400))
+        int before = API.runs
+                .listRuns(Optional.of("people"), Optional.empty(), Optional.empty(), 500)
+                .size();
+        assertThat(assertError(
+                        post(
+                                "/api/v1/pipelines/people/runs",
+                                "operator",
+                                Entity.json(Map.of("params", Map.of("min_age", "abc")))),
+                        400))
                 .startsWith("param 'min_age' must be an int, got \"abc\"");
-        assertThat(assertError(post("/api/v1/pipelines/people/runs", "operator",
-                Entity.json(Map.of("params", Map.of("min_age", List.of(1))))), 400))
+        assertThat(assertError(
+                        post(
+                                "/api/v1/pipelines/people/runs",
+                                "operator",
+                                Entity.json(Map.of("params", Map.of("min_age", List.of(1))))),
+                        400))
                 .startsWith("param 'min_age' must be an int, got a list");
-        assertThat(assertError(post("/api/v1/pipelines/people/runs", "operator",
-                Entity.json(Map.of("params", Map.of("min_agee", 3)))), 400))
+        assertThat(assertError(
+                        post(
+                                "/api/v1/pipelines/people/runs",
+                                "operator",
+                                Entity.json(Map.of("params", Map.of("min_agee", 3)))),
+                        400))
                 .isEqualTo("unknown param 'min_agee': pipeline 'people' declares [min_age]");
-        assertError(post("/api/v1/pipelines/people/runs", "operator",
-                Entity.entity("{not json", MediaType.APPLICATION_JSON)), 400);
+        assertError(
+                post(
+                        "/api/v1/pipelines/people/runs",
+                        "operator",
+                        Entity.entity("{not json", MediaType.APPLICATION_JSON)),
+                400);
         assertThat(assertError(post("/api/v1/pipelines/people/backfill", "operator", Entity.json(Map.of())), 400))
                 .startsWith("from and to are required");
         assertThat(assertError(post("/api/v1/pipelines/nope/runs", "operator", Entity.json(Map.of())), 404))
                 .isEqualTo("pipeline 'nope' not found");
-        assertThat(API.runs.listRuns(Optional.of("people"), Optional.empty(), Optional.empty(), 500)).hasSize(before);
+        assertThat(API.runs.listRuns(Optional.of("people"), Optional.empty(), Optional.empty(), 500))
+                .hasSize(before);
     }
 
     @Test
     void changesNeedAnOperator() {
-        assertThat(post("/api/v1/pipelines/people/runs", "viewer", Entity.json(Map.of())).getStatus()).isEqualTo(403);
-        assertThat(post("/api/v1/pipelines/people/pause", "viewer", Entity.json(Map.of())).getStatus())
+        assertThat(post("/api/v1/pipelines/people/runs", "viewer", Entity.json(Map.of()))
+                        .getStatus())
+                .isEqualTo(403);
+        assertThat(post("/api/v1/pipelines/people/pause", "viewer", Entity.json(Map.of()))
+                        .getStatus())
                 .isEqualTo(403);
         assertThat(get("/api/v1/pipelines", "nobody").getStatus()).isEqualTo(401);
     }

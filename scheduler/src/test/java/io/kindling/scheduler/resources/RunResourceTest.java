@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
-import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.TriggerType;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -30,16 +30,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class RunResourceTest {
     private static final ApiFixture API = new ApiFixture(Map.of("people.yml", ApiFixture.PEOPLE));
-    private static final ResourceExtension RESOURCE = ApiFixture.serve(
-            new RunResource(API.runs, API.engine, API.registry, API.audit));
+    private static final ResourceExtension RESOURCE =
+            ApiFixture.serve(new RunResource(API.runs, API.engine, API.registry, API.audit));
     /** Oldest first. */
     private static final List<String> RUN_IDS = new ArrayList<>();
 
     @BeforeAll
     static void threeRuns() {
         for (int i = 0; i < 3; i++) {
-            RunRecord run = API.engine.trigger(API.registry.get("people").orElseThrow(), TriggerType.MANUAL,
-                    Instant.now(), Map.of()).orElseThrow();
+            RunRecord run = API.engine
+                    .trigger(API.registry.get("people").orElseThrow(), TriggerType.MANUAL, Instant.now(), Map.of())
+                    .orElseThrow();
             RUN_IDS.add(run.runId());
         }
     }
@@ -58,25 +59,31 @@ class RunResourceTest {
                 target = target.queryParam(kv[0], kv.length == 2 ? kv[1] : "");
             }
         }
-        return target.request().header(HttpHeaders.AUTHORIZATION, "Bearer " + caller).get();
+        return target.request()
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + caller)
+                .get();
     }
 
     private static List<String> runIds(String query) {
         Response response = get("/api/v1/runs" + query, "viewer");
         assertThat(response.getStatus()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
-        response.readEntity(JsonNode.class).get("runs").forEach(r -> ids.add(r.get("run_id").asText()));
+        response.readEntity(JsonNode.class)
+                .get("runs")
+                .forEach(r -> ids.add(r.get("run_id").asText()));
         return ids;
     }
 
     @Test
     void pagesNewestFirstWithNextAsBefore() {
         JsonNode first = get("/api/v1/runs?limit=2", "viewer").readEntity(JsonNode.class);
-        assertThat(first.get("runs")).extracting(r -> r.get("run_id").asText())
+        assertThat(first.get("runs"))
+                .extracting(r -> r.get("run_id").asText())
                 .containsExactly(RUN_IDS.get(2), RUN_IDS.get(1));
         assertThat(first.get("next").asText()).isEqualTo(RUN_IDS.get(1));
 
-        JsonNode second = get("/api/v1/runs?limit=2&before=" + RUN_IDS.get(1), "viewer").readEntity(JsonNode.class);
+        JsonNode second =
+                get("/api/v1/runs?limit=2&before=" + RUN_IDS.get(1), "viewer").readEntity(JsonNode.class);
         assertThat(second.get("runs")).extracting(r -> r.get("run_id").asText()).containsExactly(RUN_IDS.get(0));
         assertThat(second.get("next").isNull()).isTrue();
     }
@@ -98,22 +105,25 @@ class RunResourceTest {
 
     @Test
     void anEmptyParameterIsAnAbsentOne() {
-        assertThat(runIds("?pipeline=&state=&trigger=&from=&to=&limit=&before=")).hasSize(3);
+        assertThat(runIds("?pipeline=&state=&trigger=&from=&to=&limit=&before="))
+                .hasSize(3);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "limit=abc         | limit must be an integer between 1 and 500, got 'abc'",
-        "limit=0           | limit must be between 1 and 500, got 0",
-        "limit=501         | limit must be between 1 and 500, got 501",
-        "limit=2.5         | limit must be an integer between 1 and 500, got '2.5'",
-        "state=sleeping    | unknown state 'sleeping', expected one of [QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED]",
-        "trigger=cron      | unknown trigger 'cron', expected one of schedule, manual, backfill",
-        "from=yesterday    | from must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got 'yesterday'",
-        "to=2026-13-01     | to must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got '2026-13-01'",
-        // a format string in the input is quoted as it is, not formatted
-        "state=%s%d%n      | unknown state '%s%d%n', expected one of [QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED]",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "limit=abc         | limit must be an integer between 1 and 500, got 'abc'",
+                "limit=0           | limit must be between 1 and 500, got 0",
+                "limit=501         | limit must be between 1 and 500, got 501",
+                "limit=2.5         | limit must be an integer between 1 and 500, got '2.5'",
+                "state=sleeping    | unknown state 'sleeping', expected one of [QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED]",
+                "trigger=cron      | unknown trigger 'cron', expected one of schedule, manual, backfill",
+                "from=yesterday    | from must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got 'yesterday'",
+                "to=2026-13-01     | to must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got '2026-13-01'",
+                // a format string in the input is quoted as it is, not formatted
+                "state=%s%d%n      | unknown state '%s%d%n', expected one of [QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED]",
+            })
     void aBadParameterAnswers400WithWhatIsWrong(String query, String message) {
         assertThat(assertError(get("/api/v1/runs?" + query, "viewer"), 400)).isEqualTo(message);
     }
@@ -146,12 +156,15 @@ class RunResourceTest {
     void callersAreCheckedAsInTheDaemon() {
         assertThat(get("/api/v1/runs", "nobody").getStatus()).isEqualTo(401);
         // restricted to other* pipelines: people's runs are left out of the page, and do not exist one by one
-        assertThat(get("/api/v1/runs", "restricted").readEntity(JsonNode.class).get("runs")).isEmpty();
+        assertThat(get("/api/v1/runs", "restricted").readEntity(JsonNode.class).get("runs"))
+                .isEmpty();
         assertThat(assertError(get("/api/v1/runs/" + RUN_IDS.get(0), "restricted"), 404))
                 .isEqualTo("run '" + RUN_IDS.get(0) + "' not found");
         // cancelling needs an operator
-        Response viewerCancel = RESOURCE.target("/api/v1/runs/" + RUN_IDS.get(0) + "/cancel").request()
-                .header(HttpHeaders.AUTHORIZATION, "Bearer viewer").post(Entity.json(Map.of()));
+        Response viewerCancel = RESOURCE.target("/api/v1/runs/" + RUN_IDS.get(0) + "/cancel")
+                .request()
+                .header(HttpHeaders.AUTHORIZATION, "Bearer viewer")
+                .post(Entity.json(Map.of()));
         assertThat(viewerCancel.getStatus()).isEqualTo(403);
     }
 }

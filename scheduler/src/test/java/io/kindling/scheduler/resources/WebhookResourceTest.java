@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class WebhookResourceTest {
     private static final ApiFixture API = new ApiFixture(Map.of("people.yml", ApiFixture.PEOPLE));
-    private static final ResourceExtension RESOURCE = ApiFixture.serve(
-            new WebhookResource(API.outbox, Clock.systemUTC(), API.audit));
+    private static final ResourceExtension RESOURCE =
+            ApiFixture.serve(new WebhookResource(API.outbox, Clock.systemUTC(), API.audit));
 
     @AfterAll
     static void close() throws IOException {
@@ -34,7 +34,9 @@ class WebhookResourceTest {
             String[] kv = pair.split("=", 2);
             target = target.queryParam(kv[0], kv[1]);
         }
-        return target.request().header(HttpHeaders.AUTHORIZATION, "Bearer " + caller).get();
+        return target.request()
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + caller)
+                .get();
     }
 
     @Test
@@ -60,11 +62,15 @@ class WebhookResourceTest {
     @Test
     void restrictedCallersAndUnknownDeliveries() {
         assertThat(assertError(get("", "restricted"), 403)).contains("restricted to pipelines 'other*'");
-        Response retry = RESOURCE.target("/api/v1/webhooks/deliveries/nope/retry").request()
-                .header(HttpHeaders.AUTHORIZATION, "Bearer operator").post(Entity.json(Map.of()));
+        Response retry = RESOURCE.target("/api/v1/webhooks/deliveries/nope/retry")
+                .request()
+                .header(HttpHeaders.AUTHORIZATION, "Bearer operator")
+                .post(Entity.json(Map.of()));
         assertThat(assertError(retry, 404)).isEqualTo("delivery 'nope' not found");
-        Response viewerRetry = RESOURCE.target("/api/v1/webhooks/deliveries/nope/retry").request()
-                .header(HttpHeaders.AUTHORIZATION, "Bearer viewer").post(Entity.json(Map.of()));
+        Response viewerRetry = RESOURCE.target("/api/v1/webhooks/deliveries/nope/retry")
+                .request()
+                .header(HttpHeaders.AUTHORIZATION, "Bearer viewer")
+                .post(Entity.json(Map.of()));
         assertThat(viewerRetry.getStatus()).isEqualTo(403);
     }
 }

@@ -39,8 +39,7 @@ class CronSchedulerTest {
     private final Queue<Fire> fires = new ConcurrentLinkedQueue<>();
     private final AtomicReference<List<Pipeline>> registry = new AtomicReference<>(List.of());
 
-    private record Fire(List<String> pipelines, Instant scheduled) {
-    }
+    private record Fire(List<String> pipelines, Instant scheduled) {}
 
     static Stream<Arguments> databases() {
         return TestDatabases.databases(folder);
@@ -58,9 +57,13 @@ class CronSchedulerTest {
 
     private void start(String name, Supplier<Database> db) throws Exception {
         database = db.get();
-        cron = new CronScheduler((pipelines, scheduled) ->
-                fires.add(new Fire(pipelines.stream().map(Pipeline::id).toList(), scheduled)),
-                registry::get, database.dataSource(), name.equals("postgresql"), "test-" + UUID.randomUUID());
+        cron = new CronScheduler(
+                (pipelines, scheduled) ->
+                        fires.add(new Fire(pipelines.stream().map(Pipeline::id).toList(), scheduled)),
+                registry::get,
+                database.dataSource(),
+                name.equals("postgresql"),
+                "test-" + UUID.randomUUID());
         cron.start();
     }
 
@@ -71,8 +74,10 @@ class CronSchedulerTest {
 
     private static Pipeline pipeline(String id, String cron) {
         String schedule = cron == null ? "" : "schedule: {cron: \"" + cron + "\"}\n";
-        ParseResult parsed = new PipelineParser(ParserOptions.lenient()).parse(Path.of(id + ".yml"),
-                "pipeline: " + id + "\n" + schedule + "tasks:\n  - {id: only, sql: SELECT 1}\n");
+        ParseResult parsed = new PipelineParser(ParserOptions.lenient())
+                .parse(
+                        Path.of(id + ".yml"),
+                        "pipeline: " + id + "\n" + schedule + "tasks:\n  - {id: only, sql: SELECT 1}\n");
         return parsed.pipeline().orElseThrow(() -> new AssertionError(parsed.problems()));
     }
 
@@ -102,11 +107,13 @@ class CronSchedulerTest {
 
         assertThat(cron.triggers()).containsOnlyKeys("UTC * * * * * ?", "UTC 0 0 * * * ?");
         await().atMost(Duration.ofSeconds(30)).until(() -> firesAfter(changed).size() >= 2);
-        assertThat(firesAfter(changed)).allSatisfy(f -> assertThat(f.pipelines()).containsExactly("b"));
+        assertThat(firesAfter(changed))
+                .allSatisfy(f -> assertThat(f.pipelines()).containsExactly("b"));
 
         Map<String, Instant> before = cron.triggers();
         load(pipeline("a", "0 0 * * * ?"));
-        assertThat(cron.triggers()).containsOnlyKeys("UTC 0 0 * * * ?")
+        assertThat(cron.triggers())
+                .containsOnlyKeys("UTC 0 0 * * * ?")
                 .containsEntry("UTC 0 0 * * * ?", before.get("UTC 0 0 * * * ?"));
         load();
         assertThat(cron.triggers()).isEmpty();

@@ -23,7 +23,8 @@ class GitUrlCredentialsTest {
     }
 
     private static List<String> problems(SourceConfig settings) {
-        Set<ConstraintViolation<SourceConfig>> violations = Validators.newValidator().validate(settings);
+        Set<ConstraintViolation<SourceConfig>> violations =
+                Validators.newValidator().validate(settings);
         return violations.stream().map(ConstraintViolation::getMessage).toList();
     }
 
@@ -45,8 +46,8 @@ class GitUrlCredentialsTest {
     @Test
     void redactMasksTheTokenAlsoUrlEncoded() {
         String token = "tok/en+1=secret";
-        GitCredentials credentials = new GitCredentials(Optional.empty(), Optional.of("KINDLING_GIT_TOKEN"),
-                Map.of("KINDLING_GIT_TOKEN", token)::get);
+        GitCredentials credentials = new GitCredentials(
+                Optional.empty(), Optional.of("KINDLING_GIT_TOKEN"), Map.of("KINDLING_GIT_TOKEN", token)::get);
         String message = "fetch failed: https://git:tok%2Fen%2B1%3Dsecret@git.example.com/repo.git and " + token;
         String redacted = credentials.redact(message, "https://git.example.com/repo.git");
         assertThat(redacted).doesNotContain("secret").contains("***");

@@ -42,7 +42,8 @@ class SourceWorkerIsolationTest {
     private SourceManager sources;
 
     private static String pipeline(String id, String description) {
-        return "pipeline: " + id + "\ndescription: " + description + "\ntasks:\n  - id: one\n    sql: SELECT 1 AS one\n";
+        return "pipeline: " + id + "\ndescription: " + description
+                + "\ntasks:\n  - id: one\n    sql: SELECT 1 AS one\n";
     }
 
     /** Parses normally, except stuck.yml, which blocks until the test ends and ignores interrupts, as a regex does. */
@@ -83,12 +84,18 @@ class SourceWorkerIsolationTest {
         database = TestDatabases.sqlite(dir);
         PipelineParser parser = new PipelineParser(new ParserOptions(Optional.empty(), Optional.empty(), "local"));
         assertThat(parser.parse(folder.resolve("good.yml")).ok()).isTrue(); // loads the parser's classes
-        PipelineRegistry registry = new PipelineRegistry(parser, new PipelineVersionDao(database.jdbi()),
-                Clock.systemUTC());
+        PipelineRegistry registry =
+                new PipelineRegistry(parser, new PipelineVersionDao(database.jdbi()), Clock.systemUTC());
         SourceConfig settings = SourceConfig.folder("pipelines", folder.toString());
         settings.setScanInterval(io.dropwizard.util.Duration.milliseconds(100));
-        sources = new SourceManager(List.of(settings), dir.resolve("data"), slowOn(parser), registry,
-                Clock.systemUTC(), name -> null, DEADLINE);
+        sources = new SourceManager(
+                List.of(settings),
+                dir.resolve("data"),
+                slowOn(parser),
+                registry,
+                Clock.systemUTC(),
+                name -> null,
+                DEADLINE);
 
         // the daemon's start reads every source on its main thread: it must not hang
         assertTimeoutPreemptively(Duration.ofSeconds(10), sources::loadAll);
@@ -105,12 +112,14 @@ class SourceWorkerIsolationTest {
         sources.start();
         String before = registry.get("good").orElseThrow().contentHash();
         Files.writeString(folder.resolve("good.yml"), pipeline("good", "second"));
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> !registry.get("good").orElseThrow().contentHash().equals(before));
 
         // and a sync answers, with the stuck file among the problems
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> sources.sync(Optional.empty()));
-        assertThat(registry.failures()).extracting(f -> f.file().getFileName().toString())
+        assertThat(registry.failures())
+                .extracting(f -> f.file().getFileName().toString())
                 .containsExactly("stuck.yml");
         // while its first parse still runs, the unchanged file is not handed to another thread
         assertThat(stuckParses).hasValue(1);

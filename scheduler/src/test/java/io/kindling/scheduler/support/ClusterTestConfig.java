@@ -13,8 +13,7 @@ import java.nio.file.Path;
  */
 public final class ClusterTestConfig {
 
-    private ClusterTestConfig() {
-    }
+    private ClusterTestConfig() {}
 
     /** Writes {@code config.yml} into {@code workDir}, with {@code defaultExecutor}, and returns it. */
     public static Path write(Path workDir, LocalCluster cluster, String defaultExecutor) {
@@ -74,9 +73,15 @@ public final class ClusterTestConfig {
                   level: WARN
                   loggers:
                     io.kindling: INFO
-                """.formatted(workDir.toAbsolutePath(), defaultExecutor, cluster.settings().masterUrl(),
-                cluster.settings().restUrl(), cluster.settings().masterUiUrl(), cluster.settings().connectUrl(),
-                port, adminPort);
+                """.formatted(
+                        workDir.toAbsolutePath(),
+                        defaultExecutor,
+                        cluster.settings().masterUrl(),
+                        cluster.settings().restUrl(),
+                        cluster.settings().masterUiUrl(),
+                        cluster.settings().connectUrl(),
+                        port,
+                        adminPort);
         try {
             return Files.writeString(workDir.resolve("config.yml"), yaml);
         } catch (IOException e) {

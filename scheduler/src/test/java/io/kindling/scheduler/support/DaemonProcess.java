@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * that a test can kill it with SIGKILL or stop it with SIGTERM as an operator or the kernel would.
  */
 public final class DaemonProcess {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int port;
@@ -57,12 +58,14 @@ public final class DaemonProcess {
     public static DaemonProcess start(Path directory, String config, int port, Path log, boolean testToken) {
         Process process = launch(directory, testToken, log, "server", config);
         DaemonProcess daemon = new DaemonProcess(process, port);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("the daemon exited with " + process.exitValue() + "; see " + log);
-            }
-            return daemon.status("/api/v1/pipelines") == (testToken ? 200 : 401);
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("the daemon exited with " + process.exitValue() + "; see " + log);
+                    }
+                    return daemon.status("/api/v1/pipelines") == (testToken ? 200 : 401);
+                });
         return daemon;
     }
 
@@ -75,8 +78,8 @@ public final class DaemonProcess {
         Process process = launch(directory, true, log, args);
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("KindlingApplication " + String.join(" ", args) + " did not end within "
-                    + timeout + "; see " + log);
+            throw new AssertionError("KindlingApplication " + String.join(" ", args) + " did not end within " + timeout
+                    + "; see " + log);
         }
         return process.exitValue();
     }
@@ -99,8 +102,7 @@ public final class DaemonProcess {
             } else {
                 builder.environment().remove(KindlingApplication.BOOTSTRAP_TOKEN_ENV);
             }
-            return builder
-                    .redirectErrorStream(true)
+            return builder.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException e) {
@@ -180,7 +182,8 @@ public final class DaemonProcess {
 
     public int status(String path) {
         try {
-            return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -192,8 +195,12 @@ public final class DaemonProcess {
     /** POSTs an empty JSON object; returns the status. */
     public int post(String path) {
         try {
-            return HTTP.send(request(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding())
+            return HTTP.send(
+                            request(path)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
                     .statusCode();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -206,8 +213,12 @@ public final class DaemonProcess {
     /** POSTs an empty JSON object; returns the body of the answer. */
     public String postForBody(String path) {
         try {
-            return HTTP.send(request(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString())
+            return HTTP.send(
+                            request(path)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
                     .body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -219,7 +230,8 @@ public final class DaemonProcess {
 
     public String get(String path) {
         try {
-            return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -233,14 +245,16 @@ public final class DaemonProcess {
     }
 
     private static HttpRequest.Builder request(int port, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN);
     }
 
     /** GET {@code path} on another port of the daemon (its admin port), with the admin token; the body. */
     public String get(int otherPort, String path) {
         try {
-            return HTTP.send(request(otherPort, path).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(request(otherPort, path).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -256,8 +270,15 @@ public final class DaemonProcess {
      * @param heartbeat the cluster's heartbeat interval and the age of a heartbeat that makes a daemon dead, as
      *                  Dropwizard durations (e.g. "3s", "20s": the defaults)
      */
-    public static Path writeConfig(Path folder, String name, String databaseUrl, Path pipelines, int port,
-                                   String node, String heartbeat, String deadAfter) {
+    public static Path writeConfig(
+            Path folder,
+            String name,
+            String databaseUrl,
+            Path pipelines,
+            int port,
+            String node,
+            String heartbeat,
+            String deadAfter) {
         String yaml = """
                 database:
                   url: "%s"
@@ -300,8 +321,16 @@ public final class DaemonProcess {
                     org.flywaydb: WARN
                     com.zaxxer.hikari: WARN
                     org.eclipse.jetty: WARN
-                """.formatted(databaseUrl, pipelines, folder, folder.resolve("logs"), folder.resolve("admin-token"),
-                node, heartbeat, deadAfter, port);
+                """.formatted(
+                        databaseUrl,
+                        pipelines,
+                        folder,
+                        folder.resolve("logs"),
+                        folder.resolve("admin-token"),
+                        node,
+                        heartbeat,
+                        deadAfter,
+                        port);
         Path file = folder.resolve(name);
         try {
             Files.writeString(file, yaml);

@@ -21,7 +21,12 @@ public final class GitRepo implements AutoCloseable {
     public static GitRepo create() {
         try {
             Path dir = Files.createTempDirectory("kindling-git-");
-            return new GitRepo(dir, Git.init().setInitialBranch("main").setDirectory(dir.toFile()).call());
+            return new GitRepo(
+                    dir,
+                    Git.init()
+                            .setInitialBranch("main")
+                            .setDirectory(dir.toFile())
+                            .call());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GitAPIException e) {
@@ -64,7 +69,12 @@ public final class GitRepo implements AutoCloseable {
             git.add().addFilepattern(".").call();
             git.add().addFilepattern(".").setUpdate(true).call();
             PersonIdent who = new PersonIdent("Kindling Test", "test@kindling.invalid");
-            return git.commit().setMessage(message).setAuthor(who).setCommitter(who).call().getName();
+            return git.commit()
+                    .setMessage(message)
+                    .setAuthor(who)
+                    .setCommitter(who)
+                    .call()
+                    .getName();
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }

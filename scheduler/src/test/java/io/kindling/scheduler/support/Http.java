@@ -18,11 +18,18 @@ public final class Http {
     }
 
     public JsonNode get(String path) {
-        return app.extension.client().target(app.api(path)).request(MediaType.APPLICATION_JSON).get(JsonNode.class);
+        return app.extension
+                .client()
+                .target(app.api(path))
+                .request(MediaType.APPLICATION_JSON)
+                .get(JsonNode.class);
     }
 
     public Response post(String path, Object body) {
-        return app.extension.client().target(app.api(path)).request(MediaType.APPLICATION_JSON)
+        return app.extension
+                .client()
+                .target(app.api(path))
+                .request(MediaType.APPLICATION_JSON)
                 .post(Entity.json(body));
     }
 
@@ -31,8 +38,8 @@ public final class Http {
         Response response = post(path, body);
         String text = response.readEntity(String.class);
         if (response.getStatus() != status) {
-            throw new AssertionError("POST " + path + ": expected " + status + ", got " + response.getStatus()
-                    + ": " + text);
+            throw new AssertionError(
+                    "POST " + path + ": expected " + status + ", got " + response.getStatus() + ": " + text);
         }
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);

@@ -115,37 +115,83 @@ public final class InMemoryRunStore implements RunStore {
         return row;
     }
 
-    private static RunRecord withRun(RunRecord r, RunState state, Optional<Instant> startedAt,
-                                     Optional<Instant> endedAt, Optional<String> error) {
-        return new RunRecord(r.runId(), r.pipelineId(), r.contentHash(), r.gitCommit(), r.trigger(), r.logicalTime(),
-                r.params(), state, r.createdAt(), startedAt, endedAt, error, r.backfillId());
+    private static RunRecord withRun(
+            RunRecord r,
+            RunState state,
+            Optional<Instant> startedAt,
+            Optional<Instant> endedAt,
+            Optional<String> error) {
+        return new RunRecord(
+                r.runId(),
+                r.pipelineId(),
+                r.contentHash(),
+                r.gitCommit(),
+                r.trigger(),
+                r.logicalTime(),
+                r.params(),
+                state,
+                r.createdAt(),
+                startedAt,
+                endedAt,
+                error,
+                r.backfillId());
     }
 
-    private static TaskRunRecord withTask(TaskRunRecord t, TaskState state, Optional<Instant> endedAt,
-                                          Optional<String> error) {
-        return new TaskRunRecord(t.runId(), t.taskId(), state, t.attempts(), t.startedAt(), endedAt,
-                t.nextAttemptAt(), error, t.attemptBase());
+    private static TaskRunRecord withTask(
+            TaskRunRecord t, TaskState state, Optional<Instant> endedAt, Optional<String> error) {
+        return new TaskRunRecord(
+                t.runId(),
+                t.taskId(),
+                state,
+                t.attempts(),
+                t.startedAt(),
+                endedAt,
+                t.nextAttemptAt(),
+                error,
+                t.attemptBase());
     }
 
     private static TaskRunRecord queued(String runId, String taskId) {
-        return new TaskRunRecord(runId, taskId, TaskState.QUEUED, 0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), 0);
+        return new TaskRunRecord(
+                runId,
+                taskId,
+                TaskState.QUEUED,
+                0,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                0);
     }
 
-    private static AttemptRecord endAttempt(AttemptRecord a, TaskState state, Instant at, Optional<String> error,
-                                            Optional<String> sparkAppId) {
-        return new AttemptRecord(a.attemptId(), a.runId(), a.taskId(), a.attemptNumber(), a.executor(), state,
-                sparkAppId.or(a::sparkAppId), a.queuedAt(), a.startedAt(), Optional.of(at), error, a.logPath(),
-                a.repairNumber(), a.rendered());
+    private static AttemptRecord endAttempt(
+            AttemptRecord a, TaskState state, Instant at, Optional<String> error, Optional<String> sparkAppId) {
+        return new AttemptRecord(
+                a.attemptId(),
+                a.runId(),
+                a.taskId(),
+                a.attemptNumber(),
+                a.executor(),
+                state,
+                sparkAppId.or(a::sparkAppId),
+                a.queuedAt(),
+                a.startedAt(),
+                Optional.of(at),
+                error,
+                a.logPath(),
+                a.repairNumber(),
+                a.rendered());
     }
 
     private boolean insert(RunRecord run, Collection<String> taskIds) {
         if (db.runs.containsKey(run.runId())) {
             return false;
         }
-        if (run.trigger() == TriggerType.SCHEDULE && db.runs.values().stream().anyMatch(r ->
-                r.run.trigger() == TriggerType.SCHEDULE && r.run.pipelineId().equals(run.pipelineId())
-                        && r.run.logicalTime().equals(run.logicalTime()))) {
+        if (run.trigger() == TriggerType.SCHEDULE
+                && db.runs.values().stream()
+                        .anyMatch(r -> r.run.trigger() == TriggerType.SCHEDULE
+                                && r.run.pipelineId().equals(run.pipelineId())
+                                && r.run.logicalTime().equals(run.logicalTime()))) {
             return false;
         }
         Row row = new Row(run, owner);
@@ -177,8 +223,13 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public OptionalInt repairRun(String runId, String contentHash, String version, List<String> rerun,
-                                 Collection<String> newTasks, Instant at) {
+    public OptionalInt repairRun(
+            String runId,
+            String contentHash,
+            String version,
+            List<String> rerun,
+            Collection<String> newTasks,
+            Instant at) {
         synchronized (db) {
             Row row = db.runs.get(runId);
             if (row == null || row.unfinished()) {
@@ -191,16 +242,31 @@ public final class InMemoryRunStore implements RunStore {
             row.repairs.add(new RepairRecord(runId, number, contentHash, version, rerun, at));
             newTasks.forEach(id -> row.tasks.put(id, queued(runId, id)));
             for (String taskId : rerun) {
-                row.task(taskId, t -> new TaskRunRecord(runId, taskId, TaskState.QUEUED, t.attempts(), t.startedAt(),
-                        Optional.empty(), Optional.empty(), Optional.empty(), t.attempts()));
+                row.task(
+                        taskId,
+                        t -> new TaskRunRecord(
+                                runId,
+                                taskId,
+                                TaskState.QUEUED,
+                                t.attempts(),
+                                t.startedAt(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                t.attempts()));
             }
             return OptionalInt.of(number);
         }
     }
 
     @Override
-    public void updateRunState(String runId, RunState state, Optional<Instant> startedAt, Optional<Instant> endedAt,
-                               Optional<String> error, List<AlertDelivery> alerts) {
+    public void updateRunState(
+            String runId,
+            RunState state,
+            Optional<Instant> startedAt,
+            Optional<Instant> endedAt,
+            Optional<String> error,
+            List<AlertDelivery> alerts) {
         synchronized (db) {
             Row row = fenced(runId);
             row.run = withRun(row.run, state, startedAt.or(row.run::startedAt), endedAt, error);
@@ -209,8 +275,14 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public void endRun(String runId, RunState state, Collection<String> openTasks, TaskState taskState, Instant at,
-                       Optional<String> error, List<AlertDelivery> alerts) {
+    public void endRun(
+            String runId,
+            RunState state,
+            Collection<String> openTasks,
+            TaskState taskState,
+            Instant at,
+            Optional<String> error,
+            List<AlertDelivery> alerts) {
         synchronized (db) {
             Row row = fenced(runId);
             openTasks.forEach(id -> row.task(id, t -> withTask(t, taskState, Optional.of(at), error)));
@@ -234,15 +306,25 @@ public final class InMemoryRunStore implements RunStore {
     public void startAttempt(AttemptRecord attempt) {
         synchronized (db) {
             Row row = fenced(attempt.runId());
-            if (row.attempts.values().stream().anyMatch(a -> a.taskId().equals(attempt.taskId())
-                    && a.attemptNumber() == attempt.attemptNumber())) {
+            if (row.attempts.values().stream()
+                    .anyMatch(
+                            a -> a.taskId().equals(attempt.taskId()) && a.attemptNumber() == attempt.attemptNumber())) {
                 throw new IllegalStateException("attempt " + attempt.attemptNumber() + " of " + attempt.taskId()
                         + " exists already"); // the unique index task_attempts_by_task
             }
             row.attempts.put(attempt.attemptId(), attempt);
-            row.task(attempt.taskId(), t -> new TaskRunRecord(t.runId(), t.taskId(), TaskState.RUNNING,
-                    attempt.attemptNumber(), t.startedAt().or(attempt::startedAt), t.endedAt(), Optional.empty(),
-                    t.error(), t.attemptBase()));
+            row.task(
+                    attempt.taskId(),
+                    t -> new TaskRunRecord(
+                            t.runId(),
+                            t.taskId(),
+                            TaskState.RUNNING,
+                            attempt.attemptNumber(),
+                            t.startedAt().or(attempt::startedAt),
+                            t.endedAt(),
+                            Optional.empty(),
+                            t.error(),
+                            t.attemptBase()));
         }
     }
 
@@ -254,24 +336,44 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public void finishAttempt(String attemptId, String runId, String taskId, TaskState attemptState,
-                              TaskState taskState, Instant endedAt, Optional<String> error,
-                              Optional<Instant> nextAttemptAt, Optional<String> sparkAppId,
-                              List<AlertDelivery> alerts) {
+    public void finishAttempt(
+            String attemptId,
+            String runId,
+            String taskId,
+            TaskState attemptState,
+            TaskState taskState,
+            Instant endedAt,
+            Optional<String> error,
+            Optional<Instant> nextAttemptAt,
+            Optional<String> sparkAppId,
+            List<AlertDelivery> alerts) {
         synchronized (db) {
             Row row = fenced(runId);
             db.outbox.addAll(alerts);
-            row.attempts.computeIfPresent(attemptId, (id, a) -> endAttempt(a, attemptState, endedAt, error,
-                    sparkAppId));
-            row.task(taskId, t -> new TaskRunRecord(t.runId(), t.taskId(), taskState, t.attempts(), t.startedAt(),
-                    taskState.terminal() ? Optional.of(endedAt) : Optional.empty(), nextAttemptAt, error,
-                    t.attemptBase()));
+            row.attempts.computeIfPresent(
+                    attemptId, (id, a) -> endAttempt(a, attemptState, endedAt, error, sparkAppId));
+            row.task(
+                    taskId,
+                    t -> new TaskRunRecord(
+                            t.runId(),
+                            t.taskId(),
+                            taskState,
+                            t.attempts(),
+                            t.startedAt(),
+                            taskState.terminal() ? Optional.of(endedAt) : Optional.empty(),
+                            nextAttemptAt,
+                            error,
+                            t.attemptBase()));
         }
     }
 
     @Override
-    public void updateTaskStates(String runId, Collection<String> taskIds, TaskState state, Optional<Instant> endedAt,
-                                 Optional<String> error) {
+    public void updateTaskStates(
+            String runId,
+            Collection<String> taskIds,
+            TaskState state,
+            Optional<Instant> endedAt,
+            Optional<String> error) {
         if (taskIds.isEmpty()) {
             return;
         }
@@ -285,17 +387,29 @@ public final class InMemoryRunStore implements RunStore {
     public void interruptAttempt(String attemptId, String runId, String taskId, Instant at, String reason) {
         synchronized (db) {
             Row row = fenced(runId);
-            row.attempts.computeIfPresent(attemptId, (id, a) -> endAttempt(a, TaskState.FAILED, at,
-                    Optional.of(reason), Optional.empty()));
-            row.task(taskId, t -> new TaskRunRecord(t.runId(), t.taskId(), TaskState.QUEUED, t.attempts(),
-                    t.startedAt(), Optional.empty(), Optional.empty(), Optional.of(reason), t.attemptBase() + 1));
+            row.attempts.computeIfPresent(
+                    attemptId, (id, a) -> endAttempt(a, TaskState.FAILED, at, Optional.of(reason), Optional.empty()));
+            row.task(
+                    taskId,
+                    t -> new TaskRunRecord(
+                            t.runId(),
+                            t.taskId(),
+                            TaskState.QUEUED,
+                            t.attempts(),
+                            t.startedAt(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.of(reason),
+                            t.attemptBase() + 1));
         }
     }
 
     @Override
     public List<RunRecord> unfinishedRuns() {
         synchronized (db) {
-            return db.runs.values().stream().filter(r -> r.unfinished() && owner.equals(r.owner)).map(r -> r.run)
+            return db.runs.values().stream()
+                    .filter(r -> r.unfinished() && owner.equals(r.owner))
+                    .map(r -> r.run)
                     .toList();
         }
     }
@@ -345,7 +459,8 @@ public final class InMemoryRunStore implements RunStore {
         synchronized (db) {
             return db.runs.values().stream()
                     .filter(r -> r.unfinished() && owner.equals(r.owner) && r.cancelRequestedAt != null)
-                    .map(r -> r.run.runId()).toList();
+                    .map(r -> r.run.runId())
+                    .toList();
         }
     }
 
@@ -363,14 +478,16 @@ public final class InMemoryRunStore implements RunStore {
         Optional<String> from = filter.createdFrom().map(RunIds::firstIdAt);
         Optional<String> until = filter.createdUntil().map(RunIds::firstIdAt);
         synchronized (db) {
-            return db.runs.descendingMap().values().stream().map(r -> r.run)
+            return db.runs.descendingMap().values().stream()
+                    .map(r -> r.run)
                     .filter(r -> filter.pipelineId().map(r.pipelineId()::equals).orElse(true))
                     .filter(r -> filter.state().map(s -> r.state() == s).orElse(true))
                     .filter(r -> filter.trigger().map(t -> r.trigger() == t).orElse(true))
                     .filter(r -> from.map(f -> r.runId().compareTo(f) >= 0).orElse(true))
                     .filter(r -> until.map(u -> r.runId().compareTo(u) < 0).orElse(true))
                     .filter(r -> before.map(b -> r.runId().compareTo(b) < 0).orElse(true))
-                    .limit(limit).toList();
+                    .limit(limit)
+                    .toList();
         }
     }
 
@@ -395,18 +512,22 @@ public final class InMemoryRunStore implements RunStore {
     public List<AttemptRecord> attempts(String runId) {
         synchronized (db) {
             Row row = db.runs.get(runId);
-            return row == null ? List.of() : row.attempts.values().stream()
-                    .sorted(Comparator.comparing(AttemptRecord::taskId)
-                            .thenComparingInt(AttemptRecord::attemptNumber))
-                    .toList();
+            return row == null
+                    ? List.of()
+                    : row.attempts.values().stream()
+                            .sorted(Comparator.comparing(AttemptRecord::taskId)
+                                    .thenComparingInt(AttemptRecord::attemptNumber))
+                            .toList();
         }
     }
 
     @Override
     public List<AttemptRecord> attemptsInState(TaskState state) {
         synchronized (db) {
-            return db.runs.values().stream().flatMap(r -> r.attempts.values().stream())
-                    .filter(a -> a.state() == state).toList();
+            return db.runs.values().stream()
+                    .flatMap(r -> r.attempts.values().stream())
+                    .filter(a -> a.state() == state)
+                    .toList();
         }
     }
 
@@ -445,7 +566,8 @@ public final class InMemoryRunStore implements RunStore {
     public Map<RunState, Integer> backfillProgress(String backfillId) {
         synchronized (db) {
             Map<RunState, Integer> counts = new EnumMap<>(RunState.class);
-            db.runs.values().stream().map(r -> r.run)
+            db.runs.values().stream()
+                    .map(r -> r.run)
                     .filter(r -> r.backfillId().map(backfillId::equals).orElse(false))
                     .forEach(r -> counts.merge(r.state(), 1, Integer::sum));
             return counts;
@@ -455,27 +577,37 @@ public final class InMemoryRunStore implements RunStore {
     @Override
     public int queuedManualRuns(String pipelineId) {
         synchronized (db) {
-            return (int) db.runs.values().stream().map(r -> r.run).filter(r -> r.pipelineId().equals(pipelineId)
-                    && r.state() == RunState.QUEUED && r.trigger() == TriggerType.MANUAL).count();
+            return (int) db.runs.values().stream()
+                    .map(r -> r.run)
+                    .filter(r -> r.pipelineId().equals(pipelineId)
+                            && r.state() == RunState.QUEUED
+                            && r.trigger() == TriggerType.MANUAL)
+                    .count();
         }
     }
 
     @Override
     public int activeBackfills(String pipelineId) {
         synchronized (db) {
-            return (int) db.runs.values().stream().filter(r -> r.unfinished()
-                            && r.run.pipelineId().equals(pipelineId) && r.run.backfillId().isPresent())
-                    .map(r -> r.run.backfillId().get()).distinct().count();
+            return (int) db.runs.values().stream()
+                    .filter(r -> r.unfinished()
+                            && r.run.pipelineId().equals(pipelineId)
+                            && r.run.backfillId().isPresent())
+                    .map(r -> r.run.backfillId().get())
+                    .distinct()
+                    .count();
         }
     }
 
     @Override
     public List<RunRecord> timedRuns(String pipelineId, Instant from, Instant to) {
         synchronized (db) {
-            return db.runs.values().stream().map(r -> r.run)
+            return db.runs.values().stream()
+                    .map(r -> r.run)
                     .filter(r -> r.pipelineId().equals(pipelineId)
                             && (r.trigger() == TriggerType.SCHEDULE || r.trigger() == TriggerType.BACKFILL)
-                            && !r.logicalTime().isBefore(from) && !r.logicalTime().isAfter(to))
+                            && !r.logicalTime().isBefore(from)
+                            && !r.logicalTime().isAfter(to))
                     .sorted(Comparator.comparing(RunRecord::logicalTime).thenComparing(RunRecord::runId))
                     .toList();
         }
@@ -496,10 +628,12 @@ public final class InMemoryRunStore implements RunStore {
     @Override
     public Optional<RunState> previousFinishedState(String pipelineId, String runId) {
         synchronized (db) {
-            return db.runs.headMap(runId, false).descendingMap().values().stream().map(r -> r.run)
+            return db.runs.headMap(runId, false).descendingMap().values().stream()
+                    .map(r -> r.run)
                     .filter(r -> r.pipelineId().equals(pipelineId)
                             && (r.state() == RunState.SUCCEEDED || r.state() == RunState.FAILED))
-                    .map(RunRecord::state).findFirst();
+                    .map(RunRecord::state)
+                    .findFirst();
         }
     }
 }

@@ -7,6 +7,7 @@ import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.kindling.scheduler.KindlingApplication;
 import io.kindling.scheduler.KindlingConfiguration;
+import jakarta.ws.rs.client.ClientRequestFilter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import jakarta.ws.rs.client.ClientRequestFilter;
 import org.glassfish.jersey.client.JerseyClientBuilder;
 import org.junit.jupiter.api.Assumptions;
 
@@ -61,8 +61,7 @@ public final class KindlingApp {
         }
     }
 
-    private KindlingApp(Path workDir, Clock clock, TestDatabase database, String configFile,
-                        ConfigOverride... extra) {
+    private KindlingApp(Path workDir, Clock clock, TestDatabase database, String configFile, ConfigOverride... extra) {
         this.workDir = workDir;
         this.clock = clock;
         this.database = database;
@@ -71,24 +70,26 @@ public final class KindlingApp {
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("database.url", database.url()),
                 ConfigOverride.config("auth.bootstrapToken", ADMIN_TOKEN),
-                ConfigOverride.config("auth.adminTokenFile", workDir.resolve("data/admin-token").toString()),
+                ConfigOverride.config(
+                        "auth.adminTokenFile",
+                        workDir.resolve("data/admin-token").toString()),
                 ConfigOverride.config("workDir", workDir.toString()),
                 ConfigOverride.config("logDir", workDir.resolve("data/logs").toString())));
         overrides.addAll(List.of(extra));
-        DropwizardTestSupport<KindlingConfiguration> support = new DropwizardTestSupport<>(
-                KindlingApplication.class, configFile,
-                overrides.toArray(ConfigOverride[]::new)) {
-            @Override
-            public Application<KindlingConfiguration> newApplication() {
-                return new KindlingApplication(clock);
-            }
+        DropwizardTestSupport<KindlingConfiguration> support =
+                new DropwizardTestSupport<>(
+                        KindlingApplication.class, configFile, overrides.toArray(ConfigOverride[]::new)) {
+                    @Override
+                    public Application<KindlingConfiguration> newApplication() {
+                        return new KindlingApplication(clock);
+                    }
 
-            @Override
-            public void before() throws Exception {
-                Assumptions.assumeTrue(database.unavailable() == null, database.unavailable());
-                super.before();
-            }
-        };
+                    @Override
+                    public void before() throws Exception {
+                        Assumptions.assumeTrue(database.unavailable() == null, database.unavailable());
+                        super.before();
+                    }
+                };
         this.extension = new DropwizardAppExtension<>(support) {
             @Override
             protected JerseyClientBuilder clientBuilder() {
@@ -119,7 +120,10 @@ public final class KindlingApp {
             for (String folder : pipelineFolders) {
                 TestDirs.copyTree(TestDirs.resource(folder), pipelines);
             }
-            return new KindlingApp(workDir, clock, TestDatabase.fresh(workDir),
+            return new KindlingApp(
+                    workDir,
+                    clock,
+                    TestDatabase.fresh(workDir),
                     ResourceHelpers.resourceFilePath("test-config.yml"),
                     ConfigOverride.config("pipelines", pipelines.toString()));
         } catch (IOException e) {
@@ -136,10 +140,15 @@ public final class KindlingApp {
         try {
             Path workDir = Files.createTempDirectory("kindling-app-");
             TestDirs.copyTree(TestDirs.repositoryRoot().resolve("examples/data"), workDir.resolve("examples/data"));
-            return new KindlingApp(workDir, clock, TestDatabase.fresh(workDir),
+            return new KindlingApp(
+                    workDir,
+                    clock,
+                    TestDatabase.fresh(workDir),
                     ResourceHelpers.resourceFilePath("test-config-git.yml"),
                     ConfigOverride.config("sources[0].url", repositoryUrl),
-                    ConfigOverride.config("sources[0].checkoutDir", workDir.resolve("data/checkout").toString()));
+                    ConfigOverride.config(
+                            "sources[0].checkoutDir",
+                            workDir.resolve("data/checkout").toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -55,8 +55,11 @@ public final class KindlingCli implements BeforeEachCallback, AfterEachCallback 
         KindlingApplication app = new KindlingApplication();
         Bootstrap<KindlingConfiguration> bootstrap = new Bootstrap<>(app);
         app.initialize(bootstrap);
-        Cli cli = new Cli(new JarLocation(KindlingApplication.class), bootstrap,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        Cli cli = new Cli(
+                new JarLocation(KindlingApplication.class),
+                bootstrap,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return cli.run(args);
     }
 

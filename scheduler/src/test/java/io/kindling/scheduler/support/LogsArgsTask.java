@@ -18,10 +18,12 @@ public class LogsArgsTask implements SparkTask {
     public void run(SparkTaskContext context) throws IOException {
         String password = context.args().get("password");
         context.log("args " + new TreeMap<>(context.args()));
-        String expected = Files.readString(context.workDir().resolve(context.args().get("expect_file")),
-                StandardCharsets.UTF_8).strip();
+        String expected = Files.readString(
+                        context.workDir().resolve(context.args().get("expect_file")), StandardCharsets.UTF_8)
+                .strip();
         String conf = context.spark().conf().get("spark.kindling.test.password", "<unset>");
-        Files.writeString(context.workDir().resolve(context.args().get("report")),
+        Files.writeString(
+                context.workDir().resolve(context.args().get("report")),
                 "arg " + expected.equals(password) + ", spark_conf " + expected.equals(conf) + "\n");
         throw new IllegalStateException("the warehouse refused password " + password);
     }

@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * recorded in between are real.
  */
 public final class MutableClock extends Clock {
-    private record Base(Instant at, long nanos) {
-    }
+    private record Base(Instant at, long nanos) {}
 
     private final AtomicReference<Base> base;
     private final boolean flowing;

@@ -16,19 +16,21 @@ import java.util.Map;
  * and {@link #token} to make a token through the API with the test admin token.
  */
 public final class RawHttp {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     public static HttpResponse<String> get(String url, String... headers) {
         return send(builder(url, headers).GET().build());
     }
 
     public static HttpResponse<String> post(String url, String json, String... headers) {
-        return send(builder(url, headers).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(builder(url, headers)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     /** {@code Authorization: Bearer <token>}, as header name and value for the methods above. */
@@ -53,8 +55,8 @@ public final class RawHttp {
             body.put("pipelines", pipelines);
         }
         try {
-            HttpResponse<String> created = post(app.api("/tokens"), JSON.writeValueAsString(body),
-                    bearer(KindlingApp.ADMIN_TOKEN));
+            HttpResponse<String> created =
+                    post(app.api("/tokens"), JSON.writeValueAsString(body), bearer(KindlingApp.ADMIN_TOKEN));
             if (created.statusCode() != 201) {
                 throw new AssertionError("POST /tokens: " + created.statusCode() + " " + created.body());
             }

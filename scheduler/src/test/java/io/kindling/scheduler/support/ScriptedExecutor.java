@@ -18,7 +18,11 @@ import java.util.function.BiFunction;
  * outcome; {@link Outcome#HANG} runs until cancelled.
  */
 public final class ScriptedExecutor implements Executor {
-    public enum Outcome { SUCCEED, FAIL, HANG }
+    public enum Outcome {
+        SUCCEED,
+        FAIL,
+        HANG
+    }
 
     private final BiFunction<String, Integer, Outcome> script;
     private final List<String> started = new CopyOnWriteArrayList<>();
@@ -78,6 +82,5 @@ public final class ScriptedExecutor implements Executor {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

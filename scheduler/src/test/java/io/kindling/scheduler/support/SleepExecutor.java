@@ -51,8 +51,8 @@ public final class SleepExecutor implements Executor {
             throw new UncheckedIOException(e);
         }
         CompletableFuture<AttemptResult> result = new CompletableFuture<>();
-        ScheduledFuture<?> done = timers.schedule(() -> result.complete(AttemptResult.succeeded()), millis,
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> done =
+                timers.schedule(() -> result.complete(AttemptResult.succeeded()), millis, TimeUnit.MILLISECONDS);
         return new AttemptHandle() {
             @Override
             public CompletionStage<AttemptResult> result() {

@@ -24,8 +24,7 @@ public final class SocketHttp {
         }
     }
 
-    private SocketHttp() {
-    }
+    private SocketHttp() {}
 
     /** @param head the request line and headers, each line without its CRLF */
     public static Answer send(int port, String head, byte[] body) {
@@ -34,14 +33,16 @@ public final class SocketHttp {
             OutputStream out = socket.getOutputStream();
             out.write((head.replace("\n", "\r\n") + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            Thread writer = new Thread(() -> {
-                try {
-                    out.write(body);
-                    out.flush();
-                } catch (IOException e) {
-                    // the server answered and closed before reading it all: the answer says why
-                }
-            }, "raw-http-body");
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            out.write(body);
+                            out.flush();
+                        } catch (IOException e) {
+                            // the server answered and closed before reading it all: the answer says why
+                        }
+                    },
+                    "raw-http-body");
             writer.setDaemon(true);
             writer.start();
             byte[] answer = readAll(socket.getInputStream());
@@ -84,7 +85,8 @@ public final class SocketHttp {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
                         lines[i].substring(colon + 1).trim());
             }
         }

@@ -18,8 +18,7 @@ public final class SyntheticHistory {
     public static final List<String> PIPELINES = List.of("orders", "people", "events", "billing", "nightly");
     private static final int CHUNK = 20_000;
 
-    private SyntheticHistory() {
-    }
+    private SyntheticHistory() {}
 
     /** Writes {@code runs} runs and returns the id of the middle one (for a page deep in the history). */
     public static String load(Jdbi jdbi, int runs, Instant t0) {
@@ -43,8 +42,15 @@ public final class SyntheticHistory {
                     }
                     String trigger = i % 10 == 0 ? "manual" : i % 10 == 1 ? "backfill" : "schedule";
                     long millis = created.toEpochMilli();
-                    batch.add(runId, PIPELINES.get(i % PIPELINES.size()), trigger, millis,
-                            i % 100 == 7 ? "FAILED" : "SUCCEEDED", millis, millis, millis + 1000 + i % 5000);
+                    batch.add(
+                            runId,
+                            PIPELINES.get(i % PIPELINES.size()),
+                            trigger,
+                            millis,
+                            i % 100 == 7 ? "FAILED" : "SUCCEEDED",
+                            millis,
+                            millis,
+                            millis + 1000 + i % 5000);
                 }
                 batch.execute();
             });

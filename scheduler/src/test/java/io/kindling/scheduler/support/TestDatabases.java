@@ -22,8 +22,7 @@ public final class TestDatabases {
     public static final String POSTGRES_ENV = "KINDLING_TEST_POSTGRES_URL";
     private static final String DEFAULT_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
-    private TestDatabases() {
-    }
+    private TestDatabases() {}
 
     public static Database sqlite(Path folder) {
         DatabaseConfig config = new DatabaseConfig();
@@ -75,8 +74,8 @@ public final class TestDatabases {
     /** The JDBC URL of a fresh schema on the test PostgreSQL server. */
     public static String newPostgresSchema() throws SQLException {
         String url = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
-        String schema = "kindling_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
-                .toLowerCase(Locale.ROOT);
+        String schema = "kindling_test_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         try (Connection c = DriverManager.getConnection(url)) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }

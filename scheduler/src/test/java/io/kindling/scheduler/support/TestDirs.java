@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 
 /** Copies fixture folders (the repository's examples, test pipelines) into a test's own folder. */
 public final class TestDirs {
-    private TestDirs() {
-    }
+    private TestDirs() {}
 
     /** The repository's root, found from the module's working directory. */
     public static Path repositoryRoot() {

@@ -52,12 +52,16 @@ class AdminPortSecurityTest {
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
         assertThat(anonymous.body()).contains("\"code\":401");
-        assertThat(postForm("/tasks/log-level", "logger=ROOT&level=OFF", "Authorization: Bearer guessed").status())
+        assertThat(postForm("/tasks/log-level", "logger=ROOT&level=OFF", "Authorization: Bearer guessed")
+                        .status())
                 .isEqualTo(403);
         // a page on another site cannot borrow a token either: its origin is refused first
         assertThat(postForm("/tasks/log-level", "logger=ROOT&level=OFF", ADMIN, "Origin: https://evil.example")
-                .status()).isEqualTo(403);
-        assertThat(postForm("/tasks/gc", "", "Sec-Fetch-Site: cross-site", ADMIN).status()).isEqualTo(403);
+                        .status())
+                .isEqualTo(403);
+        assertThat(postForm("/tasks/gc", "", "Sec-Fetch-Site: cross-site", ADMIN)
+                        .status())
+                .isEqualTo(403);
 
         assertThat(root.getLevel()).isEqualTo(before);
     }
@@ -74,7 +78,9 @@ class AdminPortSecurityTest {
     void dumpsAndMetricsNeedAnAdmin() {
         for (String path : List.of("/threads", "/metrics", "/prometheus", "/", "/tasks/gc")) {
             assertThat(get(path).status()).as(path).isEqualTo(401);
-            assertThat(get(path, "Authorization: Bearer not-the-token").status()).as(path).isEqualTo(403);
+            assertThat(get(path, "Authorization: Bearer not-the-token").status())
+                    .as(path)
+                    .isEqualTo(403);
         }
         for (String path : List.of("/threads", "/metrics", "/prometheus")) {
             assertThat(get(path, ADMIN).status()).as(path).isEqualTo(200);

@@ -29,10 +29,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class CsrfProtectionTest {
-    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/web").withOverrides(
-            // deliveries to a port nobody listens on give up at once, so one can be retried
-            ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:9/hook"),
-            ConfigOverride.config("alerting.retryFor", "1s"));
+    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/web")
+            .withOverrides(
+                    // deliveries to a port nobody listens on give up at once, so one can be retried
+                    ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:9/hook"),
+                    ConfigOverride.config("alerting.retryFor", "1s"));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static final Http HTTP = new Http(APP);
 
@@ -53,30 +54,39 @@ class CsrfProtectionTest {
                 new Route("trigger", () -> "/api/v1/pipelines/note/runs", "{\"params\":{}}", 201),
                 new Route("pause", () -> "/api/v1/pipelines/daily/pause", "{}", 200),
                 new Route("resume", () -> "/api/v1/pipelines/daily/resume", "{}", 200),
-                new Route("backfill", () -> "/api/v1/pipelines/daily/backfill",
-                        "{\"from\":\"2026-01-01\",\"to\":\"2026-01-02\"}", 201),
+                new Route(
+                        "backfill",
+                        () -> "/api/v1/pipelines/daily/backfill",
+                        "{\"from\":\"2026-01-01\",\"to\":\"2026-01-02\"}",
+                        201),
                 new Route("cancel", () -> "/api/v1/runs/" + cancelRun + "/cancel", "{}", 200),
                 new Route("repair", () -> "/api/v1/runs/" + repairRun + "/repair", "{}", 202),
                 new Route("sources/sync", () -> "/api/v1/sources/sync", "{}", 200),
-                new Route("deliveries/retry", () -> "/api/v1/webhooks/deliveries/" + delivery + "/retry", "{}",
-                        202));
+                new Route("deliveries/retry", () -> "/api/v1/webhooks/deliveries/" + delivery + "/retry", "{}", 202));
     }
 
     @BeforeAll
     static void runsAndADelivery() {
-        cancelRun = HTTP.post("/pipelines/note/runs", Map.of(), 201).get("run_id").asText();
-        repairRun = HTTP.post("/pipelines/fails_fast/runs", Map.of(), 201).get("run_id").asText();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
-                HTTP.get("/runs/" + repairRun).get("state").asText().equals("FAILED"));
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            for (JsonNode d : HTTP.get("/webhooks/deliveries").get("deliveries")) {
-                if (!d.get("state").asText().equals("PENDING")) {
-                    delivery = d.get("delivery_id").asText();
-                    return true;
-                }
-            }
-            return false;
-        });
+        cancelRun =
+                HTTP.post("/pipelines/note/runs", Map.of(), 201).get("run_id").asText();
+        repairRun = HTTP.post("/pipelines/fails_fast/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        HTTP.get("/runs/" + repairRun).get("state").asText().equals("FAILED"));
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    for (JsonNode d : HTTP.get("/webhooks/deliveries").get("deliveries")) {
+                        if (!d.get("state").asText().equals("PENDING")) {
+                            delivery = d.get("delivery_id").asText();
+                            return true;
+                        }
+                    }
+                    return false;
+                });
     }
 
     private static SocketHttp.Answer post(Route route, List<String> headers, String body) {
@@ -102,7 +112,9 @@ class CsrfProtectionTest {
     @ParameterizedTest
     @MethodSource("routes")
     void aFormPostIsRefused(Route route) {
-        assertRefused(post(route, List.of("Content-Type: application/x-www-form-urlencoded"), "a=b"), 415,
+        assertRefused(
+                post(route, List.of("Content-Type: application/x-www-form-urlencoded"), "a=b"),
+                415,
                 "application/json");
         assertRefused(post(route, List.of("Content-Type: text/plain"), route.body()), 415, "application/json");
     }
@@ -110,30 +122,43 @@ class CsrfProtectionTest {
     @ParameterizedTest
     @MethodSource("routes")
     void aForeignOriginIsRefusedEvenWithJson(Route route) {
-        assertRefused(post(route, List.of("Content-Type: application/json", "Origin: https://evil.example"),
-                route.body()), 403, "evil.example");
-        assertRefused(post(route, List.of("Content-Type: application/json", "Origin: null"), route.body()), 403,
-                "origin");
+        assertRefused(
+                post(route, List.of("Content-Type: application/json", "Origin: https://evil.example"), route.body()),
+                403,
+                "evil.example");
+        assertRefused(
+                post(route, List.of("Content-Type: application/json", "Origin: null"), route.body()), 403, "origin");
         // same host, another port: another origin
-        assertRefused(post(route, List.of("Content-Type: application/json", "Origin: http://localhost:1"),
-                route.body()), 403, "origin");
+        assertRefused(
+                post(route, List.of("Content-Type: application/json", "Origin: http://localhost:1"), route.body()),
+                403,
+                "origin");
     }
 
     @ParameterizedTest
     @MethodSource("routes")
     void crossSiteAndSameSiteFetchesAreRefused(Route route) {
-        assertRefused(post(route, List.of("Content-Type: application/json", "Sec-Fetch-Site: cross-site"),
-                route.body()), 403, "cross-site");
-        assertRefused(post(route, List.of("Content-Type: application/json", "Sec-Fetch-Site: same-site"),
-                route.body()), 403, "cross-site");
+        assertRefused(
+                post(route, List.of("Content-Type: application/json", "Sec-Fetch-Site: cross-site"), route.body()),
+                403,
+                "cross-site");
+        assertRefused(
+                post(route, List.of("Content-Type: application/json", "Sec-Fetch-Site: same-site"), route.body()),
+                403,
+                "cross-site");
     }
 
     @ParameterizedTest
     @MethodSource("routes")
     void theDaemonsOwnPageGetsThrough(Route route) {
-        SocketHttp.Answer answer = post(route, List.of("Content-Type: application/json; charset=utf-8",
-                "Origin: http://localhost:" + EXTENSION.getLocalPort(), "Sec-Fetch-Site: same-origin",
-                "Authorization: Bearer " + KindlingApp.ADMIN_TOKEN), route.body());
+        SocketHttp.Answer answer = post(
+                route,
+                List.of(
+                        "Content-Type: application/json; charset=utf-8",
+                        "Origin: http://localhost:" + EXTENSION.getLocalPort(),
+                        "Sec-Fetch-Site: same-origin",
+                        "Authorization: Bearer " + KindlingApp.ADMIN_TOKEN),
+                route.body());
         assertThat(answer.status()).as(answer.body()).isEqualTo(route.ok());
     }
 }

@@ -32,9 +32,12 @@ class DefaultBindAddressTest {
 
     @Test
     void bothConnectorsBindLoopback() throws IOException {
-        JsonNode server = new ObjectMapper(new YAMLFactory()).readTree(SHIPPED.toFile()).get("server");
-        assertThat(server.get("applicationConnectors").get(0).get("bindHost").asText()).isEqualTo("127.0.0.1");
-        assertThat(server.get("adminConnectors").get(0).get("bindHost").asText()).isEqualTo("127.0.0.1");
+        JsonNode server =
+                new ObjectMapper(new YAMLFactory()).readTree(SHIPPED.toFile()).get("server");
+        assertThat(server.get("applicationConnectors").get(0).get("bindHost").asText())
+                .isEqualTo("127.0.0.1");
+        assertThat(server.get("adminConnectors").get(0).get("bindHost").asText())
+                .isEqualTo("127.0.0.1");
     }
 
     @Test
@@ -43,13 +46,15 @@ class DefaultBindAddressTest {
         Assumptions.assumeTrue(outside.isPresent(), "this machine has no non-loopback address");
         Path work = Files.createTempDirectory("kindling-bind-");
         DropwizardTestSupport<KindlingConfiguration> daemon = new DropwizardTestSupport<>(
-                KindlingApplication.class, SHIPPED.toString(),
+                KindlingApplication.class,
+                SHIPPED.toString(),
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("database.url", "jdbc:sqlite:" + work.resolve("kindling.db")),
                 ConfigOverride.config("workDir", work.toString()),
                 ConfigOverride.config("logDir", work.resolve("logs").toString()),
-                ConfigOverride.config("sources[0].path", work.resolve("pipelines").toString()),
+                ConfigOverride.config(
+                        "sources[0].path", work.resolve("pipelines").toString()),
                 ConfigOverride.config("executors.local.options.stopSparkOnClose", "false"),
                 ConfigOverride.config("executors.local.options.mode", "in-process"),
                 ConfigOverride.config("logging.level", "WARN"));
@@ -60,10 +65,12 @@ class DefaultBindAddressTest {
                     loopback.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                 }
                 assertThatThrownBy(() -> {
-                    try (Socket socket = new Socket()) {
-                        socket.connect(new InetSocketAddress(outside.get(), port), 5000);
-                    }
-                }).as(outside.get() + ":" + port).isInstanceOf(ConnectException.class);
+                            try (Socket socket = new Socket()) {
+                                socket.connect(new InetSocketAddress(outside.get(), port), 5000);
+                            }
+                        })
+                        .as(outside.get() + ":" + port)
+                        .isInstanceOf(ConnectException.class);
             }
         } finally {
             daemon.after();

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class HostHeaderTest {
-    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/web").withOverrides(
-            ConfigOverride.config("alerting.dashboardUrl", "https://kindling.example.com/"),
-            ConfigOverride.config("web.allowedHosts", "scheduler.internal"));
+    private static final KindlingApp APP = KindlingApp.create(false, "pipelines/web")
+            .withOverrides(
+                    ConfigOverride.config("alerting.dashboardUrl", "https://kindling.example.com/"),
+                    ConfigOverride.config("web.allowedHosts", "scheduler.internal"));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
 
     private static int api() {
@@ -28,8 +29,9 @@ class HostHeaderTest {
 
     @Test
     void aForeignHostGets421OnTheApiPort() {
-        for (String host : new String[] {"attacker.example:" + api(), "attacker.example", "127.0.0.2:" + api(),
-                "localhost.attacker.example"}) {
+        for (String host : new String[] {
+            "attacker.example:" + api(), "attacker.example", "127.0.0.2:" + api(), "localhost.attacker.example"
+        }) {
             SocketHttp.Answer answer = SocketHttp.get(api(), "/api/v1/pipelines", host);
             assertThat(answer.status()).as(host).isEqualTo(421);
             assertThat(answer.header("Content-Type")).startsWith("application/json");
@@ -37,15 +39,25 @@ class HostHeaderTest {
         }
         // the dashboard and its scripts too
         assertThat(SocketHttp.get(api(), "/", "attacker.example").status()).isEqualTo(421);
-        assertThat(SocketHttp.get(api(), "/ui/app.js", "attacker.example").status()).isEqualTo(421);
+        assertThat(SocketHttp.get(api(), "/ui/app.js", "attacker.example").status())
+                .isEqualTo(421);
     }
 
     @Test
     void knownHostsAreServed() {
-        for (String host : new String[] {"127.0.0.1:" + api(), "localhost:" + api(), "localhost", "LOCALHOST",
-                "[::1]:" + api(), "kindling.example.com", "scheduler.internal:" + api()}) {
-            assertThat(SocketHttp.get(api(), "/api/v1/pipelines", host, KindlingApp.ADMIN_AUTHORIZATION).status())
-                    .as(host).isEqualTo(200);
+        for (String host : new String[] {
+            "127.0.0.1:" + api(),
+            "localhost:" + api(),
+            "localhost",
+            "LOCALHOST",
+            "[::1]:" + api(),
+            "kindling.example.com",
+            "scheduler.internal:" + api()
+        }) {
+            assertThat(SocketHttp.get(api(), "/api/v1/pipelines", host, KindlingApp.ADMIN_AUTHORIZATION)
+                            .status())
+                    .as(host)
+                    .isEqualTo(200);
         }
     }
 
@@ -55,6 +67,7 @@ class HostHeaderTest {
         SocketHttp.Answer foreign = SocketHttp.get(admin, "/ping", "attacker.example:" + admin);
         assertThat(foreign.status()).isEqualTo(421);
         assertThat(foreign.body()).contains("\"code\":421");
-        assertThat(SocketHttp.get(admin, "/ping", "127.0.0.1:" + admin).status()).isEqualTo(200);
+        assertThat(SocketHttp.get(admin, "/ping", "127.0.0.1:" + admin).status())
+                .isEqualTo(200);
     }
 }

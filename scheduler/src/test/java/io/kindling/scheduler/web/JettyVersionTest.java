@@ -10,8 +10,12 @@ import org.junit.jupiter.api.Test;
 class JettyVersionTest {
     @Test
     void jettyIsAtLeast12_1_12() {
-        int[] version = Arrays.stream(Jetty.VERSION.split("[.-]")).limit(3).mapToInt(Integer::parseInt).toArray();
-        assertThat(version[0] * 1_000_000 + version[1] * 1_000 + version[2]).as(Jetty.VERSION)
+        int[] version = Arrays.stream(Jetty.VERSION.split("[.-]"))
+                .limit(3)
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        assertThat(version[0] * 1_000_000 + version[1] * 1_000 + version[2])
+                .as(Jetty.VERSION)
                 .isGreaterThanOrEqualTo(12_001_012);
     }
 }

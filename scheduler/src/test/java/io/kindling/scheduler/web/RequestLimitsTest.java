@@ -47,8 +47,8 @@ class RequestLimitsTest {
     @Test
     void aBodyOverOneMebibyteGets413() {
         int before = noteRuns();
-        SocketHttp.Answer answer = post("/pipelines/note/runs",
-                triggerBody(2 * 1024 * 1024).getBytes(StandardCharsets.UTF_8));
+        SocketHttp.Answer answer =
+                post("/pipelines/note/runs", triggerBody(2 * 1024 * 1024).getBytes(StandardCharsets.UTF_8));
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.body()).contains("\"code\":413").contains("web.maxRequestSize");
         assertThat(noteRuns()).isEqualTo(before);
@@ -73,8 +73,10 @@ class RequestLimitsTest {
     @Test
     void aJsonStringOver64KibGets400() {
         int before = noteRuns();
-        SocketHttp.Answer answer = post("/pipelines/note/runs",
-                triggerBody(65 * 1024).getBytes(StandardCharsets.UTF_8), KindlingApp.ADMIN_AUTHORIZATION);
+        SocketHttp.Answer answer = post(
+                "/pipelines/note/runs",
+                triggerBody(65 * 1024).getBytes(StandardCharsets.UTF_8),
+                KindlingApp.ADMIN_AUTHORIZATION);
         assertThat(answer.status()).as(answer.body()).isEqualTo(400);
         assertThat(answer.body()).contains("\"code\":400");
         assertThat(noteRuns()).isEqualTo(before);
@@ -86,10 +88,12 @@ class RequestLimitsTest {
         String last = null;
         for (int i = 0; i < 50; i++) {
             last = http.post("/pipelines/note/runs", Map.of("params", Map.of("note", note)), 201)
-                    .get("run_id").asText();
+                    .get("run_id")
+                    .asText();
         }
 
-        String list = EXTENSION.client().target(APP.api("/runs?limit=500")).request().get(String.class);
+        String list =
+                EXTENSION.client().target(APP.api("/runs?limit=500")).request().get(String.class);
         assertThat(list.length()).isLessThan(100_000); // 50 whole params alone would be 204,800
         JsonNode rows = http.get("/runs?pipeline=note&limit=500").get("runs");
         assertThat(rows.size()).isGreaterThanOrEqualTo(50);

@@ -22,13 +22,14 @@ class SecurityHeadersTest {
     private final Http http = new Http(APP);
 
     private static void assertHeaders(String path, int status) {
-        SocketHttp.Answer answer = SocketHttp.get(EXTENSION.getLocalPort(), path, "localhost",
-                KindlingApp.ADMIN_AUTHORIZATION);
+        SocketHttp.Answer answer =
+                SocketHttp.get(EXTENSION.getLocalPort(), path, "localhost", KindlingApp.ADMIN_AUTHORIZATION);
         assertThat(answer.status()).as(path).isEqualTo(status);
         assertThat(answer.header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
         assertThat(answer.header("Referrer-Policy")).as(path).isEqualTo("no-referrer");
         assertThat(answer.header("X-Frame-Options")).as(path).isEqualTo("DENY");
-        assertThat(answer.header("Content-Security-Policy")).as(path)
+        assertThat(answer.header("Content-Security-Policy"))
+                .as(path)
                 .isEqualTo("default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'");
     }
 
@@ -49,8 +50,10 @@ class SecurityHeadersTest {
 
     @Test
     void theLogEndpointCarriesThem() {
-        String runId = http.post("/pipelines/note/runs", Map.of(), 201).get("run_id").asText();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+        String runId =
+                http.post("/pipelines/note/runs", Map.of(), 201).get("run_id").asText();
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> http.get("/runs/" + runId).get("state").asText().equals("SUCCEEDED"));
         assertHeaders("/api/v1/runs/" + runId + "/tasks/done/log", 200);
     }

@@ -8,7 +8,11 @@ public class CountRange implements SparkTask {
     @Override
     public void run(SparkTaskContext context) {
         long n = Long.parseLong(context.args().get("n"));
-        context.spark().range(n).selectExpr("count(*) AS n").write().mode("overwrite")
+        context.spark()
+                .range(n)
+                .selectExpr("count(*) AS n")
+                .write()
+                .mode("overwrite")
                 .parquet(context.workDir().resolve(context.args().get("out")).toString());
         context.log("counted " + n + " rows on the cluster");
     }

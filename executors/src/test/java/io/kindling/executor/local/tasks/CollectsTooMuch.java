@@ -10,6 +10,9 @@ import io.kindling.executor.spark.SparkTaskContext;
 public class CollectsTooMuch implements SparkTask {
     @Override
     public void run(SparkTaskContext context) {
-        context.spark().range(0, 200, 1, 100).selectExpr("randstr(1000000) AS s").collectAsList();
+        context.spark()
+                .range(0, 200, 1, 100)
+                .selectExpr("randstr(1000000) AS s")
+                .collectAsList();
     }
 }

@@ -10,8 +10,12 @@ public class WriteNumbers implements SparkTask {
     public void run(SparkTaskContext context) {
         long count = Long.parseLong(context.args().get("count"));
         String out = context.workDir().resolve(context.args().get("out")).toString();
-        context.spark().range(1, count + 1).selectExpr("id AS n", "'" + context.params().get("min_age") + "' AS p")
-                .write().mode("overwrite").json(out);
+        context.spark()
+                .range(1, count + 1)
+                .selectExpr("id AS n", "'" + context.params().get("min_age") + "' AS p")
+                .write()
+                .mode("overwrite")
+                .json(out);
         context.log("wrote " + count + " numbers for " + context.pipelineId() + "/" + context.taskId() + " run "
                 + context.runId() + " attempt " + context.attemptNumber() + ", cancelled=" + context.cancelled());
     }

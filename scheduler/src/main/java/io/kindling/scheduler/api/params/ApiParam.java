@@ -14,6 +14,7 @@ import io.dropwizard.jersey.params.AbstractParam;
 public abstract class ApiParam<T> extends AbstractParam<T> {
     /** How Dropwizard names a query parameter ("query param limit"); messages use the bare name. */
     private static final String QUERY_PARAM = "query param ";
+
     private static final Exception NAME = new Exception("the parameter's name");
 
     protected ApiParam(String input, String name) {

@@ -21,8 +21,7 @@ public abstract class EnumParam<E extends Enum<E>> extends ApiParam<Optional<E>>
         try {
             return Optional.of(Enum.valueOf(type(), input.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-            throw refused("unknown {name} '{input}', expected one of "
-                    + Arrays.toString(type().getEnumConstants()));
+            throw refused("unknown {name} '{input}', expected one of " + Arrays.toString(type().getEnumConstants()));
         }
     }
 }

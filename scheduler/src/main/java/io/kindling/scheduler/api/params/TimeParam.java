@@ -21,8 +21,7 @@ public final class TimeParam extends ApiParam<Optional<Instant>> {
         try {
             return Optional.of(Instant.parse(input));
         } catch (DateTimeParseException e) {
-            throw refused("{name} must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got "
-                    + "'{input}'");
+            throw refused("{name} must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got " + "'{input}'");
         }
     }
 }
