@@ -2,7 +2,6 @@ package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Secrets;
-import io.kindling.dsl.Task;
 import io.kindling.executor.Executor;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
@@ -20,8 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +45,6 @@ public final class RunEngine implements AutoCloseable {
 
     private final RunStore dao;
     private final PipelineVersions versions;
-    private final RunIds runIds;
     private final RemoteAttempts remote;
     private final AlertPlanner alerts;
     private final EngineThread thread;
@@ -56,6 +52,7 @@ public final class RunEngine implements AutoCloseable {
     private final Admission admission;
     private final RunProgress progress;
     private final Repairs repairs;
+    private final NewRuns newRuns;
 
     /**
      * @param executors executors by name with their task slots
@@ -97,7 +94,6 @@ public final class RunEngine implements AutoCloseable {
         this.alerts = alerts;
         this.remote = new RemoteAttempts(dao, executors);
         this.versions = versions;
-        this.runIds = new RunIds(clock);
         Consumer<RunFencedException> fenced = e -> abandon(e.runId(), e.getMessage());
         this.thread = new EngineThread(clock, fenced);
         this.admission = new Admission(executors, slots);
@@ -110,6 +106,7 @@ public final class RunEngine implements AutoCloseable {
                 fenced,
                 progress -> new AttemptRunner(
                         dao, alerts, thread, admission, events, remote, secrets, logDir, progress, fenced));
+        this.newRuns = new NewRuns(dao, versions, new RunIds(clock), thread, progress);
         this.repairs = new Repairs(dao, thread, admission, events, progress, this::laneOf);
     }
 
@@ -201,16 +198,7 @@ public final class RunEngine implements AutoCloseable {
      */
     public Optional<RunRecord> trigger(
             Pipeline pipeline, TriggerType trigger, Instant logicalTime, Map<String, String> overrides) {
-        Map<String, String> params = new LinkedHashMap<>(pipeline.defaultParams());
-        params.putAll(overrides);
-        RunRecord run = queued(pipeline, trigger, logicalTime, params, now(), Optional.empty());
-        List<String> taskIds = pipeline.tasks().stream().map(Task::id).toList();
-        if (!dao.insertRun(run, taskIds)) {
-            LOG.info("Pipeline {}: a run for {} exists already, not starting another", pipeline.id(), logicalTime);
-            return Optional.empty();
-        }
-        thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
-        return Optional.of(run);
+        return newRuns.trigger(pipeline, trigger, logicalTime, overrides);
     }
 
     /**
@@ -221,30 +209,7 @@ public final class RunEngine implements AutoCloseable {
      * @return the runs created
      */
     public List<RunRecord> triggerScheduled(List<ScheduledRun> due) {
-        List<RunRecord> runs = new ArrayList<>(due.size());
-        Map<String, Pipeline> pipelines = new HashMap<>();
-        Instant now = now();
-        for (ScheduledRun s : due) {
-            Pipeline pipeline = s.pipeline();
-            RunRecord run = queued(
-                    pipeline, TriggerType.SCHEDULE, s.logicalTime(), pipeline.defaultParams(), now, Optional.empty());
-            runs.add(run);
-            pipelines.put(run.runId(), pipeline);
-        }
-        List<RunRecord> created = dao.insertRuns(
-                runs,
-                run -> pipelines.get(run.runId()).tasks().stream().map(Task::id).toList());
-        if (created.size() < runs.size()) {
-            LOG.info(
-                    "{} of {} scheduled runs exist already, not starting them again",
-                    runs.size() - created.size(),
-                    runs.size());
-        }
-        thread.post(() -> created.forEach(run -> {
-            Pipeline pipeline = pipelines.get(run.runId());
-            progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline)));
-        }));
-        return created;
+        return newRuns.triggerScheduled(due);
     }
 
     /**
@@ -253,41 +218,7 @@ public final class RunEngine implements AutoCloseable {
      * tasks take an executor slot only when no scheduled or manual task is waiting for it.
      */
     public List<RunRecord> backfill(Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes) {
-        List<RunRecord> runs = new ArrayList<>(logicalTimes.size());
-        for (Instant logicalTime : logicalTimes) {
-            runs.add(queued(
-                    pipeline,
-                    TriggerType.BACKFILL,
-                    logicalTime,
-                    pipeline.defaultParams(),
-                    now(),
-                    Optional.of(backfill.backfillId())));
-        }
-        dao.insertBackfill(
-                backfill, runs, pipeline.tasks().stream().map(Task::id).toList());
-        Lane lane = Lane.backfill(backfill.backfillId(), backfill.maxActiveRuns());
-        thread.post(() -> runs.forEach(run -> progress.activate(ActiveRun.of(run, pipeline, lane))));
-        return runs;
-    }
-
-    /** A new run of the pipeline's current definition. */
-    private RunRecord queued(
-            Pipeline pipeline,
-            TriggerType trigger,
-            Instant logicalTime,
-            Map<String, String> params,
-            Instant now,
-            Optional<String> backfillId) {
-        return RunRecord.queued(
-                runIds.next(),
-                pipeline.id(),
-                pipeline.contentHash(),
-                versions.gitCommit(pipeline),
-                trigger,
-                logicalTime,
-                params,
-                now,
-                backfillId);
+        return newRuns.backfill(pipeline, backfill, logicalTimes);
     }
 
     /** Why a repair was refused: the run is still going, or nothing in it needs running again. */

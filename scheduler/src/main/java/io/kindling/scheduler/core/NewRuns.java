@@ -1,0 +1,138 @@
+package io.kindling.scheduler.core;
+
+import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Task;
+import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.ScheduledRun;
+import io.kindling.scheduler.model.TriggerType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates runs for {@link RunEngine}: each is written QUEUED first (a scheduled time that has its run already gets
+ * none), then handed to the engine thread. Called from any thread; touches no run state itself.
+ */
+final class NewRuns {
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
+
+    private final RunStore dao;
+    private final PipelineVersions versions;
+    private final RunIds runIds;
+    private final EngineThread thread;
+    private final RunProgress progress;
+
+    NewRuns(RunStore dao, PipelineVersions versions, RunIds runIds, EngineThread thread, RunProgress progress) {
+        this.dao = dao;
+        this.versions = versions;
+        this.runIds = runIds;
+        this.thread = thread;
+        this.progress = progress;
+    }
+
+    /**
+     * Creates a run (QUEUED) and hands it to the engine. A scheduled run for a logical time that already has
+     * one is not created again, and empty is returned.
+     *
+     * @param overrides parameters that replace or add to the pipeline's {@code params}
+     */
+    Optional<RunRecord> trigger(
+            Pipeline pipeline, TriggerType trigger, Instant logicalTime, Map<String, String> overrides) {
+        Map<String, String> params = new LinkedHashMap<>(pipeline.defaultParams());
+        params.putAll(overrides);
+        RunRecord run = queued(pipeline, trigger, logicalTime, params, thread.now(), Optional.empty());
+        List<String> taskIds = pipeline.tasks().stream().map(Task::id).toList();
+        if (!dao.insertRun(run, taskIds)) {
+            LOG.info("Pipeline {}: a run for {} exists already, not starting another", pipeline.id(), logicalTime);
+            return Optional.empty();
+        }
+        thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
+        return Optional.of(run);
+    }
+
+    /**
+     * Creates many scheduled runs (QUEUED, the pipelines' default params) in one transaction, then hands them to the
+     * engine: what a cron fire of many pipelines does. A logical time that has a scheduled run already gets no
+     * other (the database's unique key decides, as for {@link #trigger}).
+     *
+     * @return the runs created
+     */
+    List<RunRecord> triggerScheduled(List<ScheduledRun> due) {
+        List<RunRecord> runs = new ArrayList<>(due.size());
+        Map<String, Pipeline> pipelines = new HashMap<>();
+        Instant now = thread.now();
+        for (ScheduledRun s : due) {
+            Pipeline pipeline = s.pipeline();
+            RunRecord run = queued(
+                    pipeline, TriggerType.SCHEDULE, s.logicalTime(), pipeline.defaultParams(), now, Optional.empty());
+            runs.add(run);
+            pipelines.put(run.runId(), pipeline);
+        }
+        List<RunRecord> created = dao.insertRuns(
+                runs,
+                run -> pipelines.get(run.runId()).tasks().stream().map(Task::id).toList());
+        if (created.size() < runs.size()) {
+            LOG.info(
+                    "{} of {} scheduled runs exist already, not starting them again",
+                    runs.size() - created.size(),
+                    runs.size());
+        }
+        thread.post(() -> created.forEach(run -> {
+            Pipeline pipeline = pipelines.get(run.runId());
+            progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline)));
+        }));
+        return created;
+    }
+
+    /**
+     * Creates a backfill and its runs (QUEUED, trigger BACKFILL, the pipeline's default params), one per logical
+     * time, oldest first. They run in the backfill's own lane: at most its max_active_runs at once, and their
+     * tasks take an executor slot only when no scheduled or manual task is waiting for it.
+     */
+    List<RunRecord> backfill(Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes) {
+        List<RunRecord> runs = new ArrayList<>(logicalTimes.size());
+        for (Instant logicalTime : logicalTimes) {
+            runs.add(queued(
+                    pipeline,
+                    TriggerType.BACKFILL,
+                    logicalTime,
+                    pipeline.defaultParams(),
+                    thread.now(),
+                    Optional.of(backfill.backfillId())));
+        }
+        dao.insertBackfill(
+                backfill, runs, pipeline.tasks().stream().map(Task::id).toList());
+        Lane lane = Lane.backfill(backfill.backfillId(), backfill.maxActiveRuns());
+        thread.post(() -> runs.forEach(run -> progress.activate(ActiveRun.of(run, pipeline, lane))));
+        return runs;
+    }
+
+    /** A new run of the pipeline's current definition. */
+    private RunRecord queued(
+            Pipeline pipeline,
+            TriggerType trigger,
+            Instant logicalTime,
+            Map<String, String> params,
+            Instant now,
+            Optional<String> backfillId) {
+        return RunRecord.queued(
+                runIds.next(),
+                pipeline.id(),
+                pipeline.contentHash(),
+                versions.gitCommit(pipeline),
+                trigger,
+                logicalTime,
+                params,
+                now,
+                backfillId);
+    }
+}
