@@ -9,12 +9,10 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.HttpConnectorFactory;
-import io.kindling.dsl.Alerts;
 import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
-import io.kindling.scheduler.alerts.Backoff;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.AuthFilter;
 import io.kindling.scheduler.auth.Authenticator;
@@ -36,7 +34,6 @@ import io.kindling.scheduler.cli.TokenCommand;
 import io.kindling.scheduler.cli.TriggerCommand;
 import io.kindling.scheduler.cli.ValidateCommand;
 import io.kindling.scheduler.cluster.ClusterMembership;
-import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.core.ExecutorManager;
@@ -56,9 +53,9 @@ import io.kindling.scheduler.health.ClusterHealthCheck;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
 import io.kindling.scheduler.health.OutboxHealthCheck;
+import io.kindling.scheduler.metrics.DaemonMetrics;
 import io.kindling.scheduler.metrics.FireLag;
 import io.kindling.scheduler.metrics.PrometheusServlet;
-import io.kindling.scheduler.metrics.RunMetrics;
 import io.kindling.scheduler.resources.AuditResource;
 import io.kindling.scheduler.resources.BackfillResource;
 import io.kindling.scheduler.resources.ClusterResource;
@@ -75,9 +72,6 @@ import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
 import io.kindling.scheduler.sources.SourceManager;
 import io.kindling.scheduler.web.WebSecurity;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -88,8 +82,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.slf4j.LoggerFactory;
 
@@ -220,31 +212,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         sources.loadAll();
 
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker
-        AlertingConfig alerting = config.getAlerting();
-        java.util.Set<String> enabledWebhooks = new java.util.HashSet<>();
-        config.getWebhooks().forEach((name, webhook) -> {
-            if (webhook.enabled()) {
-                enabledWebhooks.add(name);
-            }
-        });
-        AlertPlanner planner = new AlertPlanner(
-                enabledWebhooks,
-                new Alerts(alerting.getOnFailure(), alerting.getOnSuccess(), alerting.getOnRetry(), Optional.empty()),
-                runs,
-                alerting.getDashboardUrl(),
-                Clock.systemUTC());
+        AlertPlanner planner = AlertPlanner.of(config.getAlerting(), config.getWebhooks(), runs);
         AlertDeliveryDao outbox = new AlertDeliveryDao(database.jdbi());
-        AlertDispatcher dispatcher = new AlertDispatcher(
-                outbox,
-                config.getWebhooks(),
-                env,
-                new Backoff(
-                        alerting.getInitialBackoff().toJavaDuration(),
-                        alerting.getMaxBackoff().toJavaDuration(),
-                        () -> ThreadLocalRandom.current().nextDouble()),
-                alerting.getRetryFor().toJavaDuration(),
-                alerting.getPollInterval().toJavaDuration(),
-                Clock.systemUTC());
+        AlertDispatcher dispatcher = AlertDispatcher.of(config.getAlerting(), outbox, config.getWebhooks(), env);
         environment.lifecycle().manage(dispatcher);
 
         RunEngine engine = new RunEngine(
@@ -258,31 +228,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 secrets);
 
         // metrics for Prometheus on the admin port
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        engine.addListener(new RunMetrics(metrics, runId -> runs.findRun(runId).map(r -> r.pipelineId())));
-        Gauge.builder("kindling.outbox.backlog", outbox, AlertDeliveryDao::backlog)
-                .description("Alert deliveries not yet delivered nor given up")
-                .register(metrics);
-        FunctionCounter.builder("kindling.alert.delivery.failures", dispatcher, AlertDispatcher::failures)
-                .description("Alert delivery attempts that got no 2xx answer")
-                .register(metrics);
-        for (String executor : engine.executorNames()) {
-            Gauge.builder("kindling.executor.slots.free", engine, e -> e.freeSlots(executor))
-                    .description("Task slots of the executor no attempt holds")
-                    .tag("executor", executor)
-                    .register(metrics);
-        }
-        executors
-                .executors()
-                .forEach((name, executor) -> executor.gauges()
-                        .keySet()
-                        .forEach(gauge -> Gauge.builder(
-                                        "kindling.executor." + gauge,
-                                        executor,
-                                        e -> e.gauges().getOrDefault(gauge, Double.NaN))
-                                .description("Reported by the executor (see its README)")
-                                .tag("executor", name)
-                                .register(metrics)));
+        PrometheusMeterRegistry metrics =
+                DaemonMetrics.register(engine, runs, outbox, dispatcher, executors.executors());
         environment
                 .admin()
                 .addServlet("prometheus", new PrometheusServlet(metrics))
@@ -389,21 +336,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         firstStart.bootstrap(bootstrap.strip());
         firstStart
                 .adminToken(Path.of(config.getAdminTokenFile()))
-                .ifPresent(secret -> environment.lifecycle().addServerLifecycleListener(server -> {
-                    String host = "127.0.0.1";
-                    int port = -1;
-                    for (Connector connector : server.getConnectors()) {
-                        if (connector instanceof ServerConnector c && "application".equals(c.getName())) {
-                            port = c.getLocalPort();
-                            String bound = c.getHost();
-                            if (bound != null && !bound.isEmpty() && !bound.equals("0.0.0.0") && !bound.equals("::")) {
-                                host = bound.contains(":") ? "[" + bound + "]" : bound;
-                            }
-                            break;
-                        }
-                    }
-                    FirstStart.announce(System.out, secret, host, port);
-                }));
+                .ifPresent(secret -> environment
+                        .lifecycle()
+                        .addServerLifecycleListener(server -> FirstStart.announceWhenStarted(server, secret)));
 
         environment
                 .jersey()

@@ -1,6 +1,7 @@
 package io.kindling.scheduler.alerts;
 
 import io.dropwizard.lifecycle.Managed;
+import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.config.WebhookConfig;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.AlertDelivery.DeliveryState;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -53,6 +55,26 @@ public final class AlertDispatcher implements Managed {
     private final AtomicLong failures = new AtomicLong();
     private ScheduledExecutorService poller;
     private ExecutorService senders;
+
+    /** The outbox's worker with config.yml's {@code alerting} timings, on real time. */
+    public static AlertDispatcher of(
+            AlertingConfig alerting,
+            AlertDeliveryDao outbox,
+            Map<String, WebhookConfig> webhooks,
+            Function<String, String> env) {
+        Backoff backoff = new Backoff(
+                alerting.getInitialBackoff().toJavaDuration(),
+                alerting.getMaxBackoff().toJavaDuration(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        return new AlertDispatcher(
+                outbox,
+                webhooks,
+                env,
+                backoff,
+                alerting.getRetryFor().toJavaDuration(),
+                alerting.getPollInterval().toJavaDuration(),
+                Clock.systemUTC());
+    }
 
     /** @param env reads the environment variables that hold webhook secrets */
     public AlertDispatcher(

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kindling.dsl.Alerts;
 import io.kindling.dsl.Pipeline;
+import io.kindling.scheduler.config.AlertingConfig;
+import io.kindling.scheduler.config.WebhookConfig;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.model.RunIds;
@@ -16,8 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,6 +44,19 @@ public final class AlertPlanner {
     private final Clock outboxClock;
 
     private final RunIds ids;
+
+    /** The planner config.yml's {@code alerting} and {@code webhooks} sections ask for (enabled webhooks only). */
+    public static AlertPlanner of(AlertingConfig alerting, Map<String, WebhookConfig> webhooks, RunQueries history) {
+        Set<String> enabled = new HashSet<>();
+        webhooks.forEach((name, webhook) -> {
+            if (webhook.enabled()) {
+                enabled.add(name);
+            }
+        });
+        Alerts defaults =
+                new Alerts(alerting.getOnFailure(), alerting.getOnSuccess(), alerting.getOnRetry(), Optional.empty());
+        return new AlertPlanner(enabled, defaults, history, alerting.getDashboardUrl(), Clock.systemUTC());
+    }
 
     /**
      * @param enabled  the webhooks that have a URL

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The daemon's first credentials. There are no default credentials: on the first start (no token and no user in
@@ -44,6 +47,23 @@ public final class FirstStart {
                 .secret();
         write(file, secret);
         return Optional.of(secret);
+    }
+
+    /** Prints {@link #announce} to stdout once the server has started, with the API port's host and port. */
+    public static void announceWhenStarted(Server server, String secret) {
+        String host = "127.0.0.1";
+        int port = -1;
+        for (Connector connector : server.getConnectors()) {
+            if (connector instanceof ServerConnector c && "application".equals(c.getName())) {
+                port = c.getLocalPort();
+                String bound = c.getHost();
+                if (bound != null && !bound.isEmpty() && !bound.equals("0.0.0.0") && !bound.equals("::")) {
+                    host = bound.contains(":") ? "[" + bound + "]" : bound;
+                }
+                break;
+            }
+        }
+        announce(System.out, secret, host, port);
     }
 
     /** The two lines the first start prints: the token, and a link that signs the dashboard in with it. */

@@ -1,0 +1,49 @@
+package io.kindling.scheduler.metrics;
+
+import io.kindling.executor.Executor;
+import io.kindling.scheduler.alerts.AlertDispatcher;
+import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.db.AlertDeliveryDao;
+import io.kindling.scheduler.db.RunQueries;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+
+/** The daemon's meters (docs/metrics.md): runs and tasks, the outbox, executor slots and what executors report. */
+public final class DaemonMetrics {
+    private DaemonMetrics() {}
+
+    public static PrometheusMeterRegistry register(
+            RunEngine engine,
+            RunQueries runs,
+            AlertDeliveryDao outbox,
+            AlertDispatcher dispatcher,
+            Map<String, Executor> executors) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        engine.addListener(new RunMetrics(metrics, runId -> runs.findRun(runId).map(r -> r.pipelineId())));
+        Gauge.builder("kindling.outbox.backlog", outbox, AlertDeliveryDao::backlog)
+                .description("Alert deliveries not yet delivered nor given up")
+                .register(metrics);
+        FunctionCounter.builder("kindling.alert.delivery.failures", dispatcher, AlertDispatcher::failures)
+                .description("Alert delivery attempts that got no 2xx answer")
+                .register(metrics);
+        for (String executor : engine.executorNames()) {
+            Gauge.builder("kindling.executor.slots.free", engine, e -> e.freeSlots(executor))
+                    .description("Task slots of the executor no attempt holds")
+                    .tag("executor", executor)
+                    .register(metrics);
+        }
+        executors.forEach((name, executor) -> executor.gauges()
+                .keySet()
+                .forEach(gauge -> Gauge.builder(
+                                "kindling.executor." + gauge,
+                                executor,
+                                e -> e.gauges().getOrDefault(gauge, Double.NaN))
+                        .description("Reported by the executor (see its README)")
+                        .tag("executor", name)
+                        .register(metrics)));
+        return metrics;
+    }
+}
