@@ -15,9 +15,7 @@ import io.kindling.executor.HealthStatus;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -41,16 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 final class SparkProcessExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SparkProcessExecutor.class);
-    private static final String MAX_RESULT_SIZE = "spark.driver.maxResultSize";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
     /** A process whose agent has not answered a status request for this long is hung (GC thrashing): restarted. */
     private static final Duration UNRESPONSIVE_AFTER = Duration.ofSeconds(30);
 
     private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(60);
-    /** The agent's own executor waits for cancelled attempts' threads: the grace period is the daemon's. */
-    private static final String AGENT_CANCEL_GRACE_SECONDS =
-            Long.toString(Duration.ofDays(1).toSeconds());
 
     private final ExecutorConfig config;
     private final LocalSparkOptions options;
@@ -156,19 +150,7 @@ final class SparkProcessExecutor implements Executor {
             }
         }
         long begun = System.nanoTime();
-        ObjectNode agentConfig = AgentFrames.message("config")
-                .put("name", config.name())
-                .put("slots", config.slots())
-                .put("work_dir", config.workDir().toAbsolutePath().toString())
-                .put("warm", warm)
-                .put("exit_grace_ms", options.cancelGracePeriod().toMillis());
-        agentConfig.set("spark_conf", AgentFrames.JSON.valueToTree(sparkConf()));
-        Map<String, String> agentOptions = new LinkedHashMap<>(config.options());
-        agentOptions.keySet().removeAll(LocalSparkOptions.PROCESS_ONLY);
-        agentOptions.put(LocalSparkOptions.MODE, LocalSparkOptions.Mode.IN_PROCESS.yamlName);
-        agentOptions.put(LocalSparkOptions.CANCEL_GRACE_SECONDS, AGENT_CANCEL_GRACE_SECONDS);
-        agentOptions.put(LocalSparkOptions.STOP_SPARK_ON_CLOSE, "true");
-        agentConfig.set("options", AgentFrames.JSON.valueToTree(agentOptions));
+        ObjectNode agentConfig = AgentLaunch.config(config, options, warm);
         SparkProcess started;
         try {
             started = SparkProcess.start(
@@ -176,7 +158,7 @@ final class SparkProcessExecutor implements Executor {
                     config.workDir().toAbsolutePath(),
                     options.heap(),
                     options.jvmFlags(),
-                    environment(),
+                    AgentLaunch.environment(options),
                     agentConfig,
                     START_TIMEOUT,
                     listener);
@@ -205,28 +187,6 @@ final class SparkProcessExecutor implements Executor {
                 (System.nanoTime() - begun) / 1_000_000,
                 options.heap());
         return started;
-    }
-
-    /**
-     * The child's environment beyond the daemon's: a local master's driver binds to 127.0.0.1 anyway (spark_conf,
-     * {@link LocalSparkSession}); {@code SPARK_LOCAL_IP} also keeps Spark from looking up the host name and warning
-     * that it resolves to a loopback address. A value the daemon was given wins.
-     */
-    private Map<String, String> environment() {
-        return options.master().startsWith("local") && System.getenv("SPARK_LOCAL_IP") == null
-                ? Map.of("SPARK_LOCAL_IP", "127.0.0.1")
-                : Map.of();
-    }
-
-    /**
-     * The executor's spark_conf, with a result-size limit that fits the heap unless it sets one: Spark's default
-     * (1g) is the whole default heap, and results take a few times their size while they arrive, so one
-     * {@code collect()} too many would end the process rather than fail its attempt with Spark's clear error.
-     */
-    private Map<String, String> sparkConf() {
-        Map<String, String> conf = new LinkedHashMap<>(config.sparkConf());
-        conf.putIfAbsent(MAX_RESULT_SIZE, (options.heapBytes() / 8 >> 20) + "m");
-        return conf;
     }
 
     private void checkStatus() {
@@ -353,63 +313,27 @@ final class SparkProcessExecutor implements Executor {
 
     @Override
     public HealthStatus health() {
-        SparkProcess current;
-        String failure;
-        String exit;
-        int restarted;
-        synchronized (lock) {
-            if (closed) {
-                return HealthStatus.unhealthy("executor '" + config.name() + "' is closed");
-            }
-            current = process;
-            failure = startFailure;
-            exit = lastExit;
-            restarted = restarts;
-        }
-        if (current == null && failure != null) {
-            return HealthStatus.unhealthy("the Spark process cannot start: " + failure);
-        }
-        String history = restarted == 0 ? "" : ", restarted " + restarted + " times, last because " + exit;
-        if (current == null) {
-            return HealthStatus.ok("Spark process (master " + options.master() + ", heap " + options.heap()
-                    + ") not running; it starts with the next attempt" + history);
-        }
-        JsonNode status = lastStatus;
-        String heap = status == null
-                ? ""
-                : String.format(
-                        Locale.ROOT,
-                        ", heap %d of %d MiB",
-                        status.path("heap_used").asLong() >> 20,
-                        status.path("heap_max").asLong() >> 20);
-        String spark = status != null && status.path("warm").asBoolean() ? ", Spark warm" : ", Spark not warm yet";
-        return HealthStatus.ok(
-                "Spark process " + current.pid() + " up " + current.uptime().toSeconds() + " s" + heap + spark + ", "
-                        + attempts.size() + " attempts running" + history);
+        return snapshot().health();
     }
 
     @Override
     public Map<String, Double> gauges() {
-        SparkProcess current;
-        int restarted;
+        return snapshot().gauges();
+    }
+
+    private ProcessState snapshot() {
         synchronized (lock) {
-            current = process;
-            restarted = restarts;
+            return new ProcessState(
+                    config.name(),
+                    options,
+                    closed,
+                    process,
+                    startFailure,
+                    lastExit,
+                    restarts,
+                    lastStatus,
+                    attempts.size());
         }
-        JsonNode status = lastStatus;
-        boolean fresh = current != null && status != null;
-        Map<String, Double> gauges = new LinkedHashMap<>();
-        gauges.put("spark.process.up", current == null ? 0.0 : 1.0);
-        gauges.put("spark.process.warm", fresh && status.path("warm").asBoolean() ? 1.0 : 0.0);
-        gauges.put("spark.process.restarts", (double) restarted);
-        gauges.put(
-                "spark.process.heap.used.bytes",
-                fresh ? status.path("heap_used").asDouble() : Double.NaN);
-        gauges.put(
-                "spark.process.heap.max.bytes", fresh ? status.path("heap_max").asDouble() : Double.NaN);
-        long rss = current == null ? -1 : current.residentBytes();
-        gauges.put("spark.process.resident.bytes", rss < 0 ? Double.NaN : (double) rss);
-        return gauges;
     }
 
     /** Asks the process to cancel its attempts and exit, waiting up to the cancel grace period. */
