@@ -18,9 +18,11 @@ export function gridTable(grid) {
   const rows = grid.tasks.map((task) => el('tr', { 'data-task': task },
     el('th', { scope: 'row' }, task),
     runs.map((r) => el('td', {}, cell(r, task, r.cells[task])))));
-  return el('div', { class: 'run-grid-wrap' }, el('table', { class: 'run-grid', 'data-testid': 'grid' },
-    el('caption', { class: 'muted' }, `The last ${runs.length} runs, oldest left; a cell opens its latest attempt's log.`),
-    el('thead', {}, head), el('tbody', {}, rows)));
+  return el('div', { class: 'run-grid-wrap' },
+    el('p', { class: 'muted', id: 'grid-note' },
+      `The last ${runs.length} runs, oldest left; a cell opens its latest attempt's log.`),
+    el('table', { class: 'run-grid', 'data-testid': 'grid', 'aria-describedby': 'grid-note' },
+      el('thead', {}, head), el('tbody', {}, rows)));
 }
 
 function cell(run, task, c) {
