@@ -62,7 +62,11 @@ class DashboardBrowserTest {
     private static final WebhookReceiver LATE = new WebhookReceiver();
     /** Deliveries are given up after 2 s of refused connections, so the Retry button has one to retry. */
     private static final KindlingApp APP = KindlingApp.create(
-                    true, "pipelines/api", "pipelines/dashboard", "pipelines/dashboard_alerts")
+                    true,
+                    "pipelines/api",
+                    "pipelines/dashboard",
+                    "pipelines/dashboard_alerts",
+                    "pipelines/dashboard_pages")
             .withOverrides(
                     ConfigOverride.config("webhooks.late.url", LATE.url("/late")),
                     ConfigOverride.config("alerting.retryFor", "2s"));
