@@ -43,6 +43,7 @@ export const api = {
   whoami: () => call('GET', '/whoami'),
   pipelines: () => call('GET', '/pipelines'),
   pipeline: (id) => call('GET', `/pipelines/${encodeURIComponent(id)}`),
+  grid: (id, limit) => call('GET', `/pipelines/${encodeURIComponent(id)}/grid?limit=${limit}`),
   version: (id, hash) => call('GET', `/pipelines/${encodeURIComponent(id)}/versions/${encodeURIComponent(hash)}`),
   pause: (id) => call('POST', `/pipelines/${encodeURIComponent(id)}/pause`),
   resume: (id) => call('POST', `/pipelines/${encodeURIComponent(id)}/resume`),

@@ -1,5 +1,5 @@
 // Hash routes, so the daemon serves one page and the API stays the only server-side surface.
-import { el, errorBox } from './view.js';
+import { el, fill, errorBox, ZONE_MODES, zoneMode, setZoneMode } from './view.js';
 import { pipelinesPage } from './pages/pipelines.js';
 import { pipelinePage } from './pages/pipeline.js';
 import { runsPage } from './pages/runs.js';
@@ -13,7 +13,7 @@ const routes = [
   [/^#\/pipelines\/([^/?]+)$/, (m) => pipelinePage(decodeURIComponent(m[1]))],
   [/^#\/pipelines\/([^/?]+)\/versions\/([^/?]+)$/,
     (m) => versionPage(decodeURIComponent(m[1]), decodeURIComponent(m[2]))],
-  [/^#\/runs\/([^/?]+)$/, (m) => runPage(decodeURIComponent(m[1]))],
+  [/^#\/runs\/([^/?]+)(?:\?(.*))?$/, (m) => runPage(decodeURIComponent(m[1]), new URLSearchParams(m[2] || ''))],
   [/^#\/runs(?:\?(.*))?$/, (m) => runsPage(new URLSearchParams(m[1] || ''))],
   [/^#\/alerts(?:\?(.*))?$/, (m) => alertsPage(new URLSearchParams(m[1] || ''))],
   [/^(?:#\/pipelines)?$|^#\/?$/, () => pipelinesPage()],
@@ -29,7 +29,7 @@ async function render(moved) {
   if (location.pathname === '/login') {
     // the sign-in page: GET /login serves this same shell; nothing else is shown until signed in
     document.querySelector('header nav').hidden = true;
-    main.replaceChildren(signInPage().node);
+    fill(main, signInPage().node);
     return;
   }
   const hash = location.hash;
@@ -38,12 +38,12 @@ async function render(moved) {
   document.querySelectorAll('[data-nav]').forEach((a) =>
     a.toggleAttribute('aria-current', a.dataset.nav === section));
   if (!route) {
-    main.replaceChildren(errorBox(`No page at ${hash}`), el('a', { href: '#/pipelines' }, 'Pipelines'));
+    fill(main, errorBox(`No page at ${hash}`), el('a', { href: '#/pipelines' }, 'Pipelines'));
     return;
   }
   const page = route[1](hash.match(route[0]));
   current = page;
-  main.replaceChildren(page.node);
+  fill(main, page.node);
   if (moved === true) main.focus({ preventScroll: true });
   try {
     await page.start();
@@ -53,6 +53,19 @@ async function render(moved) {
 }
 
 window.addEventListener('hashchange', () => render(true));
+
+// The zone times are shown in, page-wide (kept in local storage); changing it redraws the page.
+if (location.pathname !== '/login') {
+  const select = el('select', {
+    id: 'zone', 'data-testid': 'zone',
+    onchange: (event) => {
+      setZoneMode(event.target.value);
+      render(false);
+    },
+  }, Object.entries(ZONE_MODES).map(([value, label]) =>
+    el('option', { value, selected: value === zoneMode() }, label)));
+  document.querySelector('header').append(el('label', { class: 'zone', for: 'zone' }, 'Times in '), select);
+}
 render(false);
 
 // who is signed in, and a way out; a 401 here has sent the viewer to the sign-in page already

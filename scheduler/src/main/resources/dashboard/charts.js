@@ -1,6 +1,6 @@
 // Charts drawn by Chart.js (vendored from npm; loaded by index.html as window.Chart). Times are seconds from
 // the run's first queued attempt, so no date adapter is needed.
-import { el } from './view.js';
+import { el, formatTime } from './view.js';
 
 const COLOURS = { wait: '#8c959f', SUCCEEDED: '#1a7f37', FAILED: '#cf222e', TIMED_OUT: '#cf222e',
   RUNNING: '#0969da', CANCELLED: '#6e7781', QUEUED: '#8c959f' };
@@ -54,7 +54,7 @@ export function durationChart(runs) {
   new window.Chart(node, {
     type: 'bar',
     data: {
-      labels: done.map((r) => new Date(r.started_at).toLocaleString()),
+      labels: done.map((r) => formatTime(r.started_at)),
       datasets: [{ label: 'duration (s)', data: done.map((r) => r.duration_ms / 1000),
         backgroundColor: done.map((r) => COLOURS[r.state] || COLOURS.QUEUED) }],
     },

@@ -2,7 +2,7 @@
 // button (POST .../retry) for a delivery that was delivered or given up. Filtered by state, paged by the API's
 // keyset cursor (`before`), refreshed every 2 s so a retried delivery is seen arriving.
 import { api } from '../api.js';
-import { el, time, stateBadge, runLink, pipelineLink, errorBox, keepingFocus } from '../view.js';
+import { el, fill, time, stateBadge, runLink, pipelineLink, errorBox, keepingFocus } from '../view.js';
 
 const STATES = ['', 'PENDING', 'DELIVERED', 'FAILED'];
 const PAGE = 50;
@@ -18,7 +18,7 @@ export function alertsPage(query) {
 
   async function refresh() {
     const page = await api.deliveries({ limit: PAGE, ...(state ? { state } : {}), ...(before ? { before } : {}) });
-    keepingFocus(content, () => content.replaceChildren(
+    keepingFocus(content, () => fill(content,
       table(page.deliveries, retried),
       el('nav', { class: 'paging', 'aria-label': 'Pages of deliveries' },
         before ? el('a', { href: '#/alerts' + hashQuery({ state }) }, '« Newest') : null,
@@ -31,10 +31,10 @@ export function alertsPage(query) {
     button.disabled = true;
     try {
       const d = await api.retryDelivery(delivery.delivery_id);
-      flash.replaceChildren(`Sending ${d.event_type} for run `, runLink(d.run_id),
+      fill(flash, `Sending ${d.event_type} for run `, runLink(d.run_id),
         ` to ${d.webhook} again: ${d.state.toLowerCase()}, due `, time(d.next_attempt_at), '.');
     } catch (e) {
-      flash.replaceChildren(errorBox(`Retry of ${delivery.delivery_id} refused: ${e.message}`));
+      fill(flash, errorBox(`Retry of ${delivery.delivery_id} refused: ${e.message}`));
     }
     await refresh();
   }

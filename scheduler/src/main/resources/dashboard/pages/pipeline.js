@@ -1,21 +1,24 @@
 // One pipeline: its definition (YAML), stored versions, recent runs with their success rate.
 import { api } from '../api.js';
-import { el, time, duration, stateBadge, runLink, FINISHED } from '../view.js';
+import { el, fill, time, durationOf, stateBadge, runLink, FINISHED } from '../view.js';
 import { describeCron } from '../cron.js';
 import { durationChart, destroyCharts } from '../charts.js';
 import { versionLink } from './version.js';
+import { gridTable } from './grid.js';
+
+const GRID_RUNS = 25;
 
 export function pipelinePage(id) {
   const node = el('section', { 'aria-labelledby': 'pipeline-title' });
   return {
     node,
     async start() {
-      const p = await api.pipeline(id);
+      const [p, grid] = await Promise.all([api.pipeline(id), api.grid(id, GRID_RUNS)]);
       destroyCharts(node);
       const runs = p.detail.recent_runs || [];
       const finished = runs.filter((r) => FINISHED.includes(r.state));
       const succeeded = finished.filter((r) => r.state === 'SUCCEEDED').length;
-      node.replaceChildren(
+      fill(node,
         el('h1', { id: 'pipeline-title' }, p.id),
         p.description ? el('p', {}, p.description) : null,
         (p.load_errors || []).length ? el('div', { class: 'load-errors', role: 'alert' },
@@ -24,20 +27,22 @@ export function pipelinePage(id) {
         el('dl', { class: 'summary' },
           el('dt', {}, 'Schedule'), el('dd', {}, p.schedule
             ? `${describeCron(p.schedule.cron)} (${p.schedule.cron}, ${p.schedule.timezone})` : 'manual only'),
-          el('dt', {}, 'Next fire'), el('dd', {}, p.paused ? 'paused' : time(p.next_fire_time)),
+          el('dt', {}, 'Next fire'), el('dd', { 'data-testid': 'next-fire' }, p.paused ? 'paused' : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
           el('dt', {}, 'File'), el('dd', {}, el('code', {}, p.file)),
           el('dt', {}, 'Version'), el('dd', {}, versionLink(p.id, p.version)),
           el('dt', {}, 'Success rate'), el('dd', { 'data-testid': 'success-rate' }, finished.length
             ? `${Math.round(100 * succeeded / finished.length)}% of the last ${finished.length} finished runs`
             : 'no finished runs yet')),
         el('p', {}, el('a', { href: `#/runs?pipeline=${encodeURIComponent(p.id)}` }, 'All runs of this pipeline')),
+        el('h2', {}, 'Grid'),
+        gridTable(grid),
         el('h2', {}, 'Recent runs'),
         durationChart(runs),
         runs.length ? el('table', { class: 'grid' },
           el('thead', {}, el('tr', {}, ['Run', 'State', 'Trigger', 'Started', 'Duration']
             .map((h) => el('th', { scope: 'col' }, h)))),
           el('tbody', {}, runs.map((r) => el('tr', {}, el('td', {}, runLink(r.run_id)), el('td', {}, stateBadge(r.state)),
-            el('td', {}, r.trigger), el('td', {}, time(r.started_at)), el('td', {}, duration(r.duration_ms))))))
+            el('td', {}, r.trigger), el('td', {}, time(r.started_at)), el('td', {}, durationOf(r))))))
           : el('p', {}, 'No runs yet.'),
         el('h2', {}, 'Definition'),
         el('pre', { class: 'yaml', 'data-testid': 'yaml', tabindex: 0 }, p.detail.source),

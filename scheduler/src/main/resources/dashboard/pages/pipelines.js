@@ -1,6 +1,6 @@
 // Every pipeline: schedule, next fire, paused toggle, recent runs as squares (oldest left), load errors, Run now.
 import { api } from '../api.js';
-import { el, time, errorBox, pipelineLink, runLink, keepingFocus } from '../view.js';
+import { el, fill, time, formatTime, utcText, errorBox, pipelineLink, runLink, keepingFocus } from '../view.js';
 import { describeCron } from '../cron.js';
 
 export function pipelinesPage() {
@@ -10,14 +10,14 @@ export function pipelinesPage() {
 
   /** A run was started: say so above the table, which refreshes (the form closes) to show it. */
   function started(run) {
-    flash.replaceChildren('Started run ', runLink(run.run_id), ` of ${run.pipeline}.`);
+    fill(flash, 'Started run ', runLink(run.run_id), ` of ${run.pipeline}.`);
     return refresh();
   }
 
   async function refresh() {
     // one request: the list carries each pipeline's newest runs (recent_runs), newest first
     const list = await api.pipelines();
-    keepingFocus(node, () => node.replaceChildren(
+    keepingFocus(node, () => fill(node,
       el('h1', { id: 'pipelines-title' }, 'Pipelines'),
       flash,
       loadErrors(list.load_errors || []),
@@ -55,6 +55,7 @@ function table(pipelines, refresh, started) {
 
 function row(p, refresh, started) {
   const runs = p.recent_runs || [];
+  const zone = p.schedule ? p.schedule.timezone : undefined;
   const schedule = p.schedule
     ? el('div', {}, el('div', {}, describeCron(p.schedule.cron)),
       el('code', { class: 'muted' }, `${p.schedule.cron} (${p.schedule.timezone})`))
@@ -64,7 +65,7 @@ function row(p, refresh, started) {
       href: `#/runs/${encodeURIComponent(r.run_id)}`,
       class: `square state-${r.state.toLowerCase()}`,
       'data-state': r.state,
-      title: `${r.state} · ${r.trigger} · ${when(r.logical_time || r.created_at)}`,
+      title: `${r.state} · ${r.trigger} · ${when(r.logical_time || r.created_at, zone)}`,
       'aria-label': `run ${r.run_id}: ${r.state}`,
     })));
   const toggle = el('input', {
@@ -85,15 +86,15 @@ function row(p, refresh, started) {
     el('th', { scope: 'row' }, pipelineLink(p.id), p.description ? el('div', { class: 'muted' }, p.description) : null,
       problems),
     el('td', {}, schedule),
-    el('td', {}, p.paused ? el('span', { class: 'muted' }, 'paused') : time(p.next_fire_time)),
+    el('td', {}, p.paused ? el('span', { class: 'muted' }, 'paused') : time(p.next_fire_time, zone)),
     el('td', {}, squares),
     el('td', {}, el('label', {}, toggle, ' paused')),
     el('td', {}, runNowForm(p, started)));
 }
 
-/** A time in the viewer's zone followed by the UTC instant, for a tooltip. */
-function when(iso) {
-  return `${new Date(iso).toLocaleString()} (${iso.replace('T', ' ').replace('Z', ' UTC')})`;
+/** A time with its zone named followed by the UTC instant, for a tooltip. */
+function when(iso, zone) {
+  return `${formatTime(iso, zone)} (${utcText(iso)})`;
 }
 
 /** "Run now" with a field per declared parameter (empty fields keep the default). */
@@ -113,7 +114,7 @@ function runNowForm(p, started) {
         details.open = false;
         await started(run);
       } catch (e) {
-        message.replaceChildren(errorBox(e.message));
+        fill(message, errorBox(e.message));
       }
     },
   }, fields, el('button', { type: 'submit', 'data-testid': `run-${p.id}` }, `Run ${p.id}`), message);

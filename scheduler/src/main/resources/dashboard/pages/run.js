@@ -1,17 +1,23 @@
 // One run: its DAG with task states, each task's attempts (executor, Spark app, error, SQL, log), cancel and
 // repair. Refreshed every 2 s until the run has finished; an open log follows the attempt while it runs.
 import { api } from '../api.js';
-import { el, time, duration, stateBadge, errorBox, pipelineLink, FINISHED, keepingFocus } from '../view.js';
+import { el, fill, time, durationOf, stateBadge, errorBox, pipelineLink, FINISHED, keepingFocus } from '../view.js';
 import { ganttChart, destroyCharts } from '../charts.js';
 import { versionLink } from './version.js';
 
-export function runPage(runId) {
+/** @param query the hash's query: task and attempt open that attempt's log (the pipeline grid's cells link so) */
+export function runPage(runId, query = new URLSearchParams()) {
   const node = el('section', { 'aria-labelledby': 'run-title' });
   // "task/attempt" whose log is shown -> its text so far and the byte offset to read on from, kept across redraws
   const openLogs = new Map();
   const openSql = new Set(); // "task/attempt" whose rendered SQL is unfolded
   let timer = null;
+  const wanted = query.get('task');
+  if (wanted && query.get('attempt')) {
+    openLogs.set(`${wanted}/${query.get('attempt')}`, { text: '', offset: 0, decoder: new TextDecoder() });
+  }
   let definition = null; // the pipeline's tasks (dependencies), fetched once
+  let zone; // the pipeline's schedule zone, for its logical time
 
   async function follow(log, taskId, attempt) {
     const read = await api.log(runId, taskId, attempt, log.offset);
@@ -26,15 +32,18 @@ export function runPage(runId) {
   async function refresh() {
     const run = await api.run(runId);
     if (definition === null) {
-      definition = await api.pipeline(run.pipeline).then((p) => p.detail.tasks).catch(() => []);
+      definition = await api.pipeline(run.pipeline).then((p) => {
+        zone = p.schedule ? p.schedule.timezone : undefined;
+        return p.detail.tasks;
+      }).catch(() => []);
     }
     await Promise.all(run.tasks.flatMap((t) => t.attempts
       .filter((a) => openLogs.has(`${t.task_id}/${a.attempt}`))
       .map((a) => follow(openLogs.get(`${t.task_id}/${a.attempt}`), t.task_id, a.attempt))));
     destroyCharts(node);
-    keepingFocus(node, () => node.replaceChildren(
+    keepingFocus(node, () => fill(node,
       el('h1', { id: 'run-title' }, 'Run ', el('code', {}, run.run_id), ' ', stateBadge(run.state)),
-      summary(run),
+      summary(run, zone),
       actions(run, refresh),
       el('h2', {}, 'Graph'),
       graph(run, definition),
@@ -53,6 +62,12 @@ export function runPage(runId) {
     node,
     async start() {
       await refresh();
+      // from a grid cell: the task's section on screen, focused, with its attempt's log open
+      const section = wanted ? document.getElementById(`task-${wanted}`) : null;
+      if (section) {
+        section.scrollIntoView();
+        section.focus({ preventScroll: true });
+      }
       timer = setInterval(() => refresh().catch(() => {}), 2000);
     },
     stop() {
@@ -62,16 +77,16 @@ export function runPage(runId) {
   };
 }
 
-function summary(run) {
+function summary(run, zone) {
   const rows = [
     ['Pipeline', pipelineLink(run.pipeline)],
     ['Definition version', versionLink(run.pipeline, run.version, 'version')],
     ['Trigger', run.trigger],
-    ['Logical time', time(run.logical_time)],
+    ['Logical time', time(run.logical_time, zone)],
     ['Created', time(run.created_at)],
     ['Started', time(run.started_at)],
     ['Ended', time(run.ended_at)],
-    ['Duration', duration(run.duration_ms)],
+    ['Duration', durationOf(run)],
     ['Parameters', Object.keys(run.params || {}).length
       ? el('code', {}, Object.entries(run.params).map(([k, v]) => `${k}=${v}`).join(' ')) : '—'],
   ];
@@ -98,7 +113,7 @@ function actions(run, refresh) {
         await call(run.run_id);
         await refresh();
       } catch (e) {
-        message.replaceChildren(errorBox(e.message));
+        fill(message, errorBox(e.message));
         event.target.disabled = false;
       }
     },
@@ -199,7 +214,7 @@ function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
     el('td', {}, a.spark_app_id ? el('code', {}, a.spark_app_id) : '—'),
     el('td', {}, time(a.queued_at)),
     el('td', {}, time(a.started_at)),
-    el('td', {}, duration(a.duration_ms)),
+    el('td', {}, durationOf(a)),
     el('td', {}, el('button', {
       type: 'button', 'aria-expanded': open, 'data-testid': `log-${key}`,
       onclick: () => {

@@ -1,7 +1,7 @@
 // Run history, newest first, filtered by pipeline, state, trigger and creation time (entered in the viewer's
 // zone, sent as UTC), paged by the API's keyset cursor (`before`).
 import { api } from '../api.js';
-import { el, time, duration, stateBadge, runLink, pipelineLink } from '../view.js';
+import { el, fill, time, durationOf, stateBadge, runLink, pipelineLink } from '../view.js';
 
 const STATES = ['', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 const TRIGGERS = ['', 'schedule', 'manual', 'backfill'];
@@ -60,7 +60,8 @@ export function runsPage(query) {
         before ? el('a', { href: '#/runs' + hashQuery(filters) }, '« Newest') : null,
         page.next ? el('a', { href: '#/runs' + hashQuery({ ...filters, before: page.next }), 'data-testid': 'older' },
           'Older »') : null);
-      node.replaceChildren(el('h1', { id: 'runs-title' }, 'Runs'), form, table(page.runs), paging);
+      const zones = new Map(list.pipelines.filter((p) => p.schedule).map((p) => [p.id, p.schedule.timezone]));
+      fill(node, el('h1', { id: 'runs-title' }, 'Runs'), form, table(page.runs, zones), paging);
     },
   };
 }
@@ -70,7 +71,7 @@ function hashQuery(params) {
   return Object.keys(clean).length ? '?' + new URLSearchParams(clean) : '';
 }
 
-function table(runs) {
+function table(runs, zones) {
   if (runs.length === 0) return el('p', {}, 'No runs match.');
   return el('table', { class: 'grid', 'data-testid': 'runs' },
     el('thead', {}, el('tr', {}, ['Run', 'Pipeline', 'State', 'Trigger', 'Logical time', 'Started', 'Duration']
@@ -80,7 +81,7 @@ function table(runs) {
       el('td', {}, pipelineLink(r.pipeline)),
       el('td', {}, stateBadge(r.state)),
       el('td', {}, r.trigger),
-      el('td', {}, time(r.logical_time)),
+      el('td', {}, time(r.logical_time, zones.get(r.pipeline))),
       el('td', {}, time(r.started_at)),
-      el('td', {}, duration(r.duration_ms))))));
+      el('td', {}, durationOf(r))))));
 }

@@ -1,7 +1,7 @@
 // The sign-in page (GET /login): an API token, or a username and password. The daemon answers with an HttpOnly
 // session cookie; the page then goes back to where the viewer was sent from (a local path only).
 import { api } from '../api.js';
-import { el, errorBox } from '../view.js';
+import { el, fill, errorBox } from '../view.js';
 
 /** ?next= when it is a path on this server (one leading slash, no backslash), else the pipelines page. */
 function next() {
@@ -23,7 +23,7 @@ export function signInPage() {
       await api.login(body);
       location.replace(next());
     } catch (e) {
-      message.replaceChildren(errorBox(e.status === 401 ? 'Wrong token, or wrong username or password.' : e.message));
+      fill(message, errorBox(e.status === 401 ? 'Wrong token, or wrong username or password.' : e.message));
     }
   };
   const node = el('section', { class: 'signin', 'aria-labelledby': 'signin-title' },

@@ -1,6 +1,6 @@
 // One stored version of a pipeline: the YAML a run that names it ran, whether or not it is the one loaded now.
 import { api } from '../api.js';
-import { el, time, pipelineLink } from '../view.js';
+import { el, fill, time, pipelineLink } from '../view.js';
 
 export function versionPage(id, hash) {
   const node = el('section', { 'aria-labelledby': 'version-title' });
@@ -8,7 +8,7 @@ export function versionPage(id, hash) {
     node,
     async start() {
       const v = await api.version(id, hash);
-      node.replaceChildren(
+      fill(node,
         el('h1', { id: 'version-title' }, pipelineLink(id), ' version ', el('code', {}, v.content_hash)),
         el('dl', { class: 'summary' },
           el('dt', {}, 'Loaded'), el('dd', {}, time(v.loaded_at)),

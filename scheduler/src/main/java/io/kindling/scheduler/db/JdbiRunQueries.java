@@ -229,6 +229,33 @@ public class JdbiRunQueries implements RunQueries {
                         .list());
     }
 
+    /** One {@code IN} read per chunk of runs on an index that begins with {@code run_id}, not one read per run. */
+    @Override
+    public List<TaskRunRecord> taskRuns(Collection<String> runIds) {
+        return inChunks(
+                runIds, "SELECT * FROM task_runs WHERE run_id IN (<ids>) ORDER BY run_id, task_id", Rows.TASK_RUN);
+    }
+
+    @Override
+    public List<AttemptRecord> attempts(Collection<String> runIds) {
+        return inChunks(
+                runIds,
+                "SELECT * FROM task_attempts WHERE run_id IN (<ids>) ORDER BY run_id, task_id, attempt_number",
+                Rows.ATTEMPT);
+    }
+
+    private <T> List<T> inChunks(Collection<String> runIds, String sql, org.jdbi.v3.core.mapper.RowMapper<T> rows) {
+        List<String> ids = runIds.stream().sorted().distinct().toList();
+        List<T> out = new ArrayList<>();
+        int chunk = 200;
+        for (int from = 0; from < ids.size(); from += chunk) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + chunk));
+            out.addAll(jdbi.withHandle(
+                    h -> h.createQuery(sql).bindList("ids", part).map(rows).list()));
+        }
+        return out;
+    }
+
     @Override
     public List<AttemptRecord> attemptsInState(TaskState state) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM task_attempts WHERE state = :state")

@@ -3,12 +3,14 @@ package io.kindling.scheduler.resources;
 import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.api.BackfillRequest;
 import io.kindling.scheduler.api.BackfillView;
+import io.kindling.scheduler.api.GridView;
 import io.kindling.scheduler.api.PipelineList;
 import io.kindling.scheduler.api.PipelineView;
 import io.kindling.scheduler.api.RecentRunView;
 import io.kindling.scheduler.api.RunView;
 import io.kindling.scheduler.api.TriggerRequest;
 import io.kindling.scheduler.api.VersionList;
+import io.kindling.scheduler.api.params.LimitParam;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.Callers;
 import io.kindling.scheduler.auth.Principal;
@@ -27,12 +29,14 @@ import io.kindling.scheduler.schedule.ScheduleTicker;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -48,6 +52,8 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 public class PipelineResource {
     private static final int RECENT_RUNS = 25;
+    /** The most runs the grid shows at once. */
+    static final int GRID_MAX_RUNS = 100;
     /** Runs per pipeline in the list: the dashboard's grid of squares. */
     static final int LIST_RECENT_RUNS = 20;
 
@@ -148,6 +154,35 @@ public class PipelineResource {
                 recent.isEmpty() ? null : recent.get(0),
                 null,
                 PipelineView.detail(p, versionViews, recent));
+    }
+
+    /**
+     * The pipeline's grid: its newest {@code limit} runs (25 by default, at most {@value #GRID_MAX_RUNS}), newest
+     * first, each with one cell per task run (state, attempts, latest attempt number, duration): the dashboard's
+     * grid view in three reads (the runs, their task runs, their attempts), however many runs it shows.
+     */
+    @GET
+    @Path("/{id}/grid")
+    @RolesAllowed(Role.VIEWER_NAME)
+    public GridView grid(
+            @PathParam("id") String id,
+            @QueryParam("limit") @DefaultValue("25") LimitParam limit,
+            @Context ContainerRequestContext request) {
+        Callers.requirePipeline(Callers.principal(request), id, "pipeline '" + id + "'");
+        int size = limit.get();
+        if (size > GRID_MAX_RUNS) {
+            throw new BadRequestException("limit must be between 1 and " + GRID_MAX_RUNS + ", got " + size);
+        }
+        Pipeline p = pipeline(id);
+        List<RunRecord> newest = runs.listRuns(Optional.of(id), Optional.empty(), Optional.empty(), size);
+        List<String> runIds = newest.stream().map(RunRecord::runId).toList();
+        return GridView.of(
+                id,
+                p.schedule().map(s -> s.timezone().getId()).orElse(null),
+                p.tasks().stream().map(io.kindling.dsl.Task::id).toList(),
+                newest,
+                runs.taskRuns(runIds),
+                runs.attempts(runIds));
     }
 
     /**

@@ -205,6 +205,7 @@ class ApiAuthenticationTest {
                 .extracting(Route::key)
                 .contains(
                         "GET /api/v1/pipelines",
+                        "GET /api/v1/pipelines/{id}/grid",
                         "POST /api/v1/runs/{runId}/cancel",
                         "POST /api/v1/tokens",
                         "GET /api/v1/audit");

@@ -17,7 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +40,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -46,12 +55,18 @@ class DashboardBrowserTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
+    /** The browser's own zone: neither UTC nor a pipeline's, so the zone toggle's three choices all differ. */
+    private static final String BROWSER_ZONE = "Asia/Tokyo";
 
     /** The webhook {@code late}'s receiver: down until the alerts test starts it. */
     private static final WebhookReceiver LATE = new WebhookReceiver();
     /** Deliveries are given up after 2 s of refused connections, so the Retry button has one to retry. */
     private static final KindlingApp APP = KindlingApp.create(
-                    true, "pipelines/api", "pipelines/dashboard", "pipelines/dashboard_alerts")
+                    true,
+                    "pipelines/api",
+                    "pipelines/dashboard",
+                    "pipelines/dashboard_alerts",
+                    "pipelines/dashboard_pages")
             .withOverrides(
                     ConfigOverride.config("webhooks.late.url", LATE.url("/late")),
                     ConfigOverride.config("alerting.retryFor", "2s"));
@@ -76,9 +91,14 @@ class DashboardBrowserTest {
                 "--disable-component-update",
                 "--no-first-run",
                 "--window-size=1400,1000");
+        // the console (errors, uncaught exceptions) is read back by the text sweep
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
+                .withEnvironment(Map.of("TZ", BROWSER_ZONE))
                 .build();
         browser = new ChromeDriver(service, options);
         signIn();
@@ -453,5 +473,265 @@ class DashboardBrowserTest {
                         .distinct()
                         .toList()))
                 .containsExactly("DELIVERED");
+    }
+
+    private static String trigger(String pipeline) {
+        return EXTENSION
+                .client()
+                .target(APP.api("/pipelines/" + pipeline + "/runs"))
+                .request()
+                .post(jakarta.ws.rs.client.Entity.json("{}"), JsonNode.class)
+                .get("run_id")
+                .asText();
+    }
+
+    private static void awaitRunState(String runId, String state) {
+        await().atMost(RUN_TIMEOUT)
+                .until(() -> api("/runs/" + runId).get("state").asText(), s -> s.equals(state));
+    }
+
+    /** Text that means a value went missing on its way to the page. */
+    private static final String BROKEN_TEXT = "/\\b(null|undefined|NaN)\\b|\\[object Object\\]/";
+
+    /**
+     * Every text of the page (but files and logs shown as they are, in {@code pre}) and every title, label, link
+     * and datetime that reads as a missing value.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> brokenText() {
+        return (List<String>) ((JavascriptExecutor) browser)
+                .executeScript("const bad = " + BROKEN_TEXT + ";\n"
+                        + "const found = [];\n"
+                        + "const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);\n"
+                        + "while (walker.nextNode()) {\n"
+                        + "  const text = walker.currentNode;\n"
+                        + "  if (text.parentElement.closest('pre, script, style')) continue;\n"
+                        + "  if (bad.test(text.textContent)) found.push(text.textContent.trim());\n"
+                        + "}\n"
+                        + "for (const e of document.querySelectorAll('[title], [aria-label], [href], [datetime], [value]')) {\n"
+                        + "  for (const a of ['title', 'aria-label', 'href', 'datetime', 'value']) {\n"
+                        + "    const v = e.getAttribute(a);\n"
+                        + "    if (v && bad.test(v)) found.push(a + '=' + v);\n"
+                        + "  }\n"
+                        + "}\n"
+                        + "if (bad.test(document.title)) found.push('title ' + document.title);\n"
+                        + "return found;");
+    }
+
+    /** What the page wrote to the console as an error since the last call (uncaught exceptions, failed loads). */
+    private static List<String> consoleErrors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
+    }
+
+    /**
+     * Opens a page, waits for what shows it has loaded, and fails on broken text or a console error; a screenshot
+     * of each page goes to target/screenshots/sweep-{name}.png.
+     */
+    private static void sweep(String name, String url, By ready, boolean signedIn) {
+        browser.get(url);
+        awaitElement(ready);
+        if (signedIn) {
+            awaitElement(By.cssSelector("[data-testid='who']"));
+        }
+        screenshot("sweep-" + name);
+        assertThat(read(DashboardBrowserTest::brokenText)).as(name + " " + url).isEmpty();
+        assertThat(consoleErrors()).as(name + " " + url + ": console errors").isEmpty();
+    }
+
+    @Test
+    void everyPageInEveryStateShowsNoBrokenTextAndNoConsoleError() throws IOException {
+        String succeeded = trigger("flaky"); // fails once, then succeeds
+        String failed = trigger("broken_sql");
+        String running = trigger("waits");
+        Path release = APP.workDir.resolve("data/waits.release");
+        Path broken = APP.workDir.resolve("pipelines/not_a_pipeline.yml");
+        Path aside = APP.workDir.resolve("not_a_pipeline.yml.aside");
+        try {
+            await().atMost(RUN_TIMEOUT)
+                    .until(
+                            () -> api("/runs/" + running)
+                                    .get("tasks")
+                                    .get(0)
+                                    .get("state")
+                                    .asText(),
+                            s -> s.equals("RUNNING"));
+            String queued = trigger("waits"); // one run of waits at a time: this one waits in the queue
+            awaitRunState(succeeded, "SUCCEEDED");
+            awaitRunState(failed, "FAILED");
+            assertThat(api("/runs/" + queued).get("state").asText()).isEqualTo("QUEUED");
+            assertThat(api("/pipelines").get("load_errors")).isNotEmpty();
+            consoleErrors(); // what earlier tests left (a refused sign-in answers 401) is not this test's
+
+            By runLoaded = By.cssSelector("[data-testid='dag'] .dag-node");
+            sweep("pipelines", page("#/pipelines"), By.cssSelector("[data-testid='load-errors']"), true);
+            for (JsonNode p : api("/pipelines").get("pipelines")) {
+                String id = p.get("id").asText();
+                sweep("pipeline-" + id, page("#/pipelines/" + id), By.cssSelector("[data-testid='grid']"), true);
+            }
+            String version = api("/pipelines/grid").get("version").asText();
+            sweep(
+                    "version",
+                    page("#/pipelines/grid/versions/" + version),
+                    By.cssSelector("[data-testid='version-yaml']"),
+                    true);
+            sweep("runs", page("#/runs"), By.cssSelector("[data-testid='runs']"), true);
+            for (String state : List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED")) {
+                sweep("runs-" + state, page("#/runs?state=" + state), By.cssSelector("h1#runs-title"), true);
+            }
+            sweep("run-succeeded", page("#/runs/" + succeeded), runLoaded, true);
+            sweep(
+                    "run-failed",
+                    page("#/runs/" + failed + "?task=bad&attempt=1"),
+                    By.cssSelector("[data-testid='log-text-bad/1']"),
+                    true);
+            sweep(
+                    "run-running",
+                    page("#/runs/" + running + "?task=wait&attempt=1"),
+                    By.cssSelector("[data-testid='log-text-wait/1']"),
+                    true);
+            sweep("run-queued", page("#/runs/" + queued), runLoaded, true);
+            EXTENSION
+                    .client()
+                    .target(APP.api("/runs/" + queued + "/cancel"))
+                    .request()
+                    .post(jakarta.ws.rs.client.Entity.json("{}"));
+            awaitRunState(queued, "CANCELLED");
+            sweep("run-cancelled", page("#/runs/" + queued), runLoaded, true);
+            sweep("alerts", page("#/alerts"), By.cssSelector("#alerts-title"), true);
+
+            // no load errors: the pipelines page has no box for them, and nothing in its place
+            Files.move(broken, aside);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> api("/pipelines").get("load_errors").isEmpty());
+            sweep("pipelines-no-load-errors", page("#/pipelines"), By.cssSelector("tr[data-pipeline='grid']"), true);
+            assertThat(browser.findElements(By.cssSelector("[data-testid='load-errors']")))
+                    .isEmpty();
+            assertThat(browser.findElement(By.id("pipelines-title")).getText()).isEqualTo("Pipelines");
+
+            // signed out: the sign-in page, then signing in on it as a user does goes back to the page asked for
+            browser.manage().deleteAllCookies();
+            sweep("sign-in", page("login?next=/%23/alerts"), By.cssSelector("[data-testid='token-form']"), false);
+            browser.findElement(By.cssSelector("[data-testid='token-form'] input[name='token']"))
+                    .sendKeys(KindlingApp.ADMIN_TOKEN);
+            click(By.cssSelector("[data-testid='token-form'] button"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> browser.getCurrentUrl().endsWith("/#/alerts"));
+            awaitElement(By.cssSelector("[data-testid='who']"));
+            assertThat(read(DashboardBrowserTest::brokenText)).isEmpty();
+            assertThat(consoleErrors()).isEmpty();
+        } finally {
+            Files.createDirectories(release.getParent());
+            Files.writeString(release, "go");
+            if (Files.exists(aside)) {
+                Files.move(aside, broken);
+            }
+            signIn();
+            awaitRunState(running, "SUCCEEDED");
+        }
+    }
+
+    private static String at(Instant instant, String zone, String pattern) {
+        return DateTimeFormatter.ofPattern(pattern).withZone(ZoneId.of(zone)).format(instant);
+    }
+
+    @Test
+    void timesNameTheirZoneAndTheToggleShowsThemInThePipelinesZoneTheBrowsersOrUtc() {
+        // people is scheduled at 06:00 Europe/Berlin
+        Instant next =
+                Instant.parse(api("/pipelines/people").get("next_fire_time").asText());
+        By nextFire = By.cssSelector("[data-testid='next-fire'] time");
+        browser.get(page("#/pipelines/people"));
+        try {
+            assertThat(read(() -> browser.findElement(nextFire).getText()))
+                    .isEqualTo(at(next, "Europe/Berlin", "EEE, d MMM yyyy, ") + "06:00:00 Europe/Berlin");
+            assertThat(browser.findElement(nextFire).getAttribute("title"))
+                    .isEqualTo(at(next, "UTC", "yyyy-MM-dd HH:mm:ss") + " UTC");
+            assertThat(new Select(browser.findElement(By.id("zone")))
+                            .getFirstSelectedOption()
+                            .getAttribute("value"))
+                    .isEqualTo("pipeline");
+            screenshot("pipeline-times-pipeline-zone");
+
+            new Select(browser.findElement(By.id("zone"))).selectByValue("utc");
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(
+                            () -> browser.findElement(nextFire).getText(),
+                            t -> t.equals(at(next, "UTC", "EEE, d MMM yyyy, HH:mm:ss") + " UTC"));
+            // kept in local storage: a new load shows UTC still
+            browser.navigate().refresh();
+            assertThat(read(() -> browser.findElement(nextFire).getText()))
+                    .isEqualTo(at(next, "UTC", "EEE, d MMM yyyy, HH:mm:ss") + " UTC");
+            assertThat(new Select(browser.findElement(By.id("zone")))
+                            .getFirstSelectedOption()
+                            .getAttribute("value"))
+                    .isEqualTo("utc");
+
+            new Select(browser.findElement(By.id("zone"))).selectByValue("local");
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(
+                            () -> browser.findElement(nextFire).getText(),
+                            t -> t.equals(at(next, BROWSER_ZONE, "EEE, d MMM yyyy, HH:mm:ss") + " " + BROWSER_ZONE));
+
+            // the pipelines list too: the next fire in the pipeline's zone, named
+            new Select(browser.findElement(By.id("zone"))).selectByValue("pipeline");
+            browser.get(page("#/pipelines"));
+            assertThat(read(() -> browser.findElement(By.cssSelector("tr[data-pipeline='people'] time"))
+                            .getText()))
+                    .endsWith("06:00:00 Europe/Berlin");
+        } finally {
+            ((JavascriptExecutor) browser).executeScript("localStorage.removeItem('kindling.zone')");
+        }
+    }
+
+    @Test
+    void theGridShowsRunsAsColumnsAndTasksAsRowsAndACellOpensThatAttemptsLog() {
+        List<String> runIds = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            runIds.add(trigger("grid"));
+        }
+        runIds.forEach(id -> awaitRunState(id, "SUCCEEDED"));
+        browser.get(page("#/pipelines/grid"));
+        awaitElement(By.cssSelector("[data-testid='grid'] tbody tr"));
+        // oldest left (no other test runs grid)
+        assertThat(read(() -> browser.findElements(By.cssSelector("[data-testid='grid'] thead a")).stream()
+                        .map(a -> a.getAttribute("data-testid").substring("grid-run-".length()))
+                        .toList()))
+                .containsExactlyElementsOf(runIds);
+        assertThat(browser.findElements(By.cssSelector("[data-testid='grid'] tbody tr")))
+                .extracting(r -> r.getAttribute("data-task"))
+                .containsExactly("extract", "flaky", "enrich", "publish");
+        assertThat(browser.findElements(By.cssSelector("[data-testid='grid'] tbody a.cell")))
+                .hasSize(40)
+                .allSatisfy(c -> assertThat(c.getAttribute("data-state")).isEqualTo("SUCCEEDED"));
+
+        // flaky failed once in every run: its cell says so and opens the second attempt's log of that run
+        String runId = runIds.get(3);
+        By cell = By.cssSelector("[data-testid='cell-" + runId + "-flaky']");
+        WebElement flaky = browser.findElement(cell);
+        assertThat(flaky.getAttribute("data-attempt")).isEqualTo("2");
+        assertThat(flaky.getCssValue("background-color")).as("succeeded green").isEqualTo("rgba(26, 127, 55, 1)");
+        assertThat(flaky.getAttribute("title")).startsWith("flaky in run " + runId + ": SUCCEEDED, 2 attempts, ");
+        assertThat(flaky.getAttribute("title")).doesNotEndWith("—");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", flaky);
+        screenshot("pipeline-grid");
+
+        click(cell);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> browser.getCurrentUrl().endsWith("#/runs/" + runId + "?task=flaky&attempt=2"));
+        String log = await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(
+                        () -> browser.findElement(By.cssSelector("[data-testid='log-text-flaky/2']"))
+                                .getText(),
+                        text -> text.contains("second attempt counted"));
+        assertThat(log).contains("task flaky (attempt 2) of pipeline grid, run " + runId);
+        assertThat(read(() -> browser.switchTo().activeElement().getAttribute("data-task")))
+                .isEqualTo("flaky");
+        screenshot("run-from-grid");
     }
 }

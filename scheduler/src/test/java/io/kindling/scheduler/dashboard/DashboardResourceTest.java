@@ -87,7 +87,13 @@ class DashboardResourceTest {
     @Test
     void apiStillAnswersBesideTheDashboard() throws Exception {
         JsonNode pipelines = json(get("/api/v1/pipelines"));
-        assertThat(pipelines.get("pipelines").get(0).get("id").asText()).isEqualTo("nightly");
-        assertThat(pipelines.get("pipelines").get(0).get("recent_runs")).isEmpty(); // never ran: [], not null
+        JsonNode nightly = null;
+        for (JsonNode p : pipelines.get("pipelines")) {
+            if (p.get("id").asText().equals("nightly")) {
+                nightly = p;
+            }
+        }
+        assertThat(nightly).as("nightly is listed").isNotNull();
+        assertThat(nightly.get("recent_runs")).isEmpty(); // never ran: [], not null
     }
 }
