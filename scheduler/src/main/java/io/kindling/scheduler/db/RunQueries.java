@@ -43,12 +43,20 @@ public interface RunQueries {
 
     /** The task runs of several runs (a pipeline's grid), by run id then task id. */
     default List<TaskRunRecord> taskRuns(Collection<String> runIds) {
-        return runIds.stream().sorted().flatMap(id -> taskRuns(id).stream()).toList();
+        return runIds.stream()
+                .sorted()
+                .distinct()
+                .flatMap(id -> taskRuns(id).stream())
+                .toList();
     }
 
     /** The attempts of several runs (a pipeline's grid), by run id, task id, then attempt number. */
     default List<AttemptRecord> attempts(Collection<String> runIds) {
-        return runIds.stream().sorted().flatMap(id -> attempts(id).stream()).toList();
+        return runIds.stream()
+                .sorted()
+                .distinct()
+                .flatMap(id -> attempts(id).stream())
+                .toList();
     }
 
     List<AttemptRecord> attemptsInState(TaskState state);

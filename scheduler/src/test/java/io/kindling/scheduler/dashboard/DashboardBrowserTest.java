@@ -54,6 +54,9 @@ class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    /** A page and its first fetches; generous, since a loaded CI machine once took over 20 s for the first. */
+    private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
     /** The browser's own zone: neither UTC nor a pipeline's, so the zone toggle's three choices all differ. */
     private static final String BROWSER_ZONE = "Asia/Tokyo";
@@ -108,8 +111,7 @@ class DashboardBrowserTest {
     private static void signIn() {
         browser.get("http://localhost:" + EXTENSION.getLocalPort() + "/login?token=" + KindlingApp.ADMIN_TOKEN
                 + "&next=/%23/pipelines");
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> browser.getCurrentUrl().endsWith("/#/pipelines"));
+        await().atMost(PAGE_TIMEOUT).until(() -> browser.getCurrentUrl().endsWith("/#/pipelines"));
         assertThat(browser.getCurrentUrl()).doesNotContain(KindlingApp.ADMIN_TOKEN);
     }
 
@@ -137,14 +139,14 @@ class DashboardBrowserTest {
 
     /** Waits for the first element matching; the pages redraw every 2 s, so elements are looked up again each time. */
     private static WebElement awaitElement(By by) {
-        return await().atMost(Duration.ofSeconds(20))
+        return await().atMost(PAGE_TIMEOUT)
                 .ignoreExceptions()
                 .until(() -> browser.findElements(by).stream().findFirst().orElse(null), e -> e != null);
     }
 
     /** Clicks the first element matching, found again if a redraw replaced it before the click landed. */
     private static void click(By by) {
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+        await().atMost(PAGE_TIMEOUT).ignoreExceptions().until(() -> {
             browser.findElement(by).click();
             return true;
         });
@@ -178,7 +180,7 @@ class DashboardBrowserTest {
 
         click(square);
         WebElement dag = awaitElement(By.cssSelector("[data-testid='dag']"));
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(PAGE_TIMEOUT)
                 .ignoreExceptions()
                 .until(
                         () -> browser.findElements(By.cssSelector("[data-testid='dag'] .dag-node"))
@@ -223,7 +225,7 @@ class DashboardBrowserTest {
 
         click(By.cssSelector("[data-testid='log-adults/1']"));
         WebElement log = awaitElement(By.cssSelector("[data-testid='log-text-adults/1']"));
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(PAGE_TIMEOUT)
                 .ignoreExceptions()
                 .until(
                         () -> browser.findElement(By.cssSelector("[data-testid='log-text-adults/1']"))
@@ -249,8 +251,7 @@ class DashboardBrowserTest {
         try {
             browser.manage().deleteAllCookies();
             browser.get(page("#/runs"));
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> browser.getCurrentUrl().contains("/login?next="));
+            await().atMost(PAGE_TIMEOUT).until(() -> browser.getCurrentUrl().contains("/login?next="));
             WebElement token = awaitElement(By.cssSelector("[data-testid='token-form'] input[name='token']"));
             screenshot("sign-in");
             token.sendKeys("kdl_not-a-token-of-this-daemon-at-all");
@@ -262,8 +263,7 @@ class DashboardBrowserTest {
             browser.findElement(By.cssSelector("[data-testid='token-form'] input[name='token']"))
                     .sendKeys(KindlingApp.ADMIN_TOKEN);
             click(By.cssSelector("[data-testid='token-form'] button"));
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> browser.getCurrentUrl().endsWith("/#/runs"));
+            await().atMost(PAGE_TIMEOUT).until(() -> browser.getCurrentUrl().endsWith("/#/runs"));
             assertThat(awaitElement(By.cssSelector("[data-testid='who']")).getText())
                     .isEqualTo("bootstrap (admin)");
             awaitElement(By.cssSelector("[data-testid='runs']"));
@@ -311,7 +311,7 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.cssSelector("[data-testid='repair']")).isEnabled())
                 .isTrue();
         // who did it, from the audit log: the API call that triggered it and the button (the session) that cancelled
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(PAGE_TIMEOUT)
                 .ignoreExceptions()
                 .until(
                         () -> browser.findElement(By.cssSelector("[data-testid='audit']"))
@@ -334,9 +334,9 @@ class DashboardBrowserTest {
         awaitElement(toggle);
         assertThat(browser.findElement(toggle).isSelected()).isFalse();
         click(toggle);
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(PAGE_TIMEOUT)
                 .until(() -> api("/pipelines/nightly").get("paused").asBoolean());
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(PAGE_TIMEOUT)
                 .ignoreExceptions()
                 .until(() -> browser.findElement(toggle).isSelected());
         assertThat(browser.findElement(By.cssSelector("tr[data-pipeline='nightly']"))
@@ -345,7 +345,7 @@ class DashboardBrowserTest {
         screenshot("pipeline-paused");
 
         click(toggle);
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(PAGE_TIMEOUT)
                 .until(() -> !api("/pipelines/nightly").get("paused").asBoolean());
     }
 
@@ -434,7 +434,7 @@ class DashboardBrowserTest {
         // the receiver is up: Retry (by keyboard) sends the event again, and the page sees it delivered
         LATE.start();
         By retry = By.cssSelector("[data-testid='retry-" + deliveryId + "']");
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+        await().atMost(PAGE_TIMEOUT).ignoreExceptions().until(() -> {
             browser.findElement(retry).sendKeys(Keys.ENTER);
             return true;
         });
@@ -604,7 +604,7 @@ class DashboardBrowserTest {
 
             // no load errors: the pipelines page has no box for them, and nothing in its place
             Files.move(broken, aside);
-            await().atMost(Duration.ofSeconds(20))
+            await().atMost(PAGE_TIMEOUT)
                     .until(() -> api("/pipelines").get("load_errors").isEmpty());
             sweep("pipelines-no-load-errors", page("#/pipelines"), By.cssSelector("tr[data-pipeline='grid']"), true);
             assertThat(browser.findElements(By.cssSelector("[data-testid='load-errors']")))
@@ -617,8 +617,7 @@ class DashboardBrowserTest {
             browser.findElement(By.cssSelector("[data-testid='token-form'] input[name='token']"))
                     .sendKeys(KindlingApp.ADMIN_TOKEN);
             click(By.cssSelector("[data-testid='token-form'] button"));
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> browser.getCurrentUrl().endsWith("/#/alerts"));
+            await().atMost(PAGE_TIMEOUT).until(() -> browser.getCurrentUrl().endsWith("/#/alerts"));
             awaitElement(By.cssSelector("[data-testid='who']"));
             assertThat(read(DashboardBrowserTest::brokenText)).isEmpty();
             assertThat(consoleErrors()).isEmpty();
@@ -723,7 +722,7 @@ class DashboardBrowserTest {
         click(cell);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> browser.getCurrentUrl().endsWith("#/runs/" + runId + "?task=flaky&attempt=2"));
-        String log = await().atMost(Duration.ofSeconds(20))
+        String log = await().atMost(PAGE_TIMEOUT)
                 .ignoreExceptions()
                 .until(
                         () -> browser.findElement(By.cssSelector("[data-testid='log-text-flaky/2']"))

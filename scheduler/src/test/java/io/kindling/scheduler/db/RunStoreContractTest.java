@@ -617,6 +617,26 @@ class RunStoreContractTest {
         assertThat(dao.remoteIdsOfRun("no-such-run")).isEmpty();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void taskRunsAndAttemptsOfSeveralRunsComeByRunThenTask(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
+        RunRecord first = run();
+        RunRecord second = run();
+        dao.insertRun(second, List.of("y", "x"));
+        dao.insertRun(first, List.of("t"));
+        dao.startAttempt(attempt(second, "x"));
+        dao.startAttempt(attempt(first, "t"));
+
+        assertThat(dao.taskRuns(List.of(second.runId(), first.runId(), second.runId())))
+                .extracting(t -> t.runId() + "/" + t.taskId())
+                .containsExactly(first.runId() + "/t", second.runId() + "/x", second.runId() + "/y");
+        assertThat(dao.attempts(List.of(second.runId(), first.runId())))
+                .extracting(AttemptRecord::attemptId)
+                .containsExactly(first.runId() + ".t.1", second.runId() + ".x.1");
+        assertThat(dao.taskRuns(List.of())).isEmpty();
+    }
+
     private static List<String> adopt(RunStore store, CyclicBarrier together) {
         try {
             together.await();
