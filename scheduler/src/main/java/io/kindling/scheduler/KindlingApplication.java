@@ -302,7 +302,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 registry::all,
                 database.dataSource(),
                 !database.sqlite(),
-                self.daemonId());
+                self.daemonId(),
+                clock);
         cron.scheduleAll(registry.all());
         // heartbeats are about real time passing, whatever clock schedules runs
         ClusterMembership membership = new ClusterMembership(
