@@ -73,6 +73,7 @@ final class PipelineReader {
         TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
                 .map(d -> TaskSettings.read(d, options, templates, problems))
                 .orElse(TaskSettings.NONE);
+        defaults.checkRetryDelay(defaults, problems);
         Alerts alerts =
                 map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);
         List<TaskReader.Draft> drafts = tasks(map, defaults, templates);

@@ -299,6 +299,59 @@ class PipelineParserValuesTest {
     }
 
     @Test
+    void aRetryDelayAboveItsMaximumIsAnErrorWhereItIsWritten() {
+        assertThat(fixture.problems("""
+                pipeline: p
+                defaults: {retry_delay: 5m, max_retry_delay: 1m}
+                tasks:
+                  - {id: a, sql: SELECT 1}
+                  - {id: b, sql: SELECT 1}
+                """))
+                .as("once, at the defaults, not at each task")
+                .containsExactly(fixture.problem(
+                        2,
+                        25,
+                        "retry_delay 5m is longer than max_retry_delay 1m, which caps every wait: lower retry_delay "
+                                + "or raise max_retry_delay"));
+        assertThat(fixture.problems("""
+                pipeline: p
+                defaults: {retry_delay: 5m, max_retry_delay: 1h}
+                tasks:
+                  - {id: a, sql: SELECT 1, max_retry_delay: 1m}
+                  - {id: b, sql: SELECT 1, retry_delay: 20m}
+                  - id: c
+                    sql: SELECT 1
+                    retry_delay: 2h
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                4,
+                                45,
+                                "retry_delay 5m is longer than max_retry_delay 1m, which caps every wait: lower "
+                                        + "retry_delay or raise max_retry_delay"),
+                        fixture.problem(
+                                8,
+                                18,
+                                "retry_delay 2h is longer than max_retry_delay 1h, which caps every wait: lower "
+                                        + "retry_delay or raise max_retry_delay"));
+        assertThat(fixture.problems("""
+                pipeline: p
+                tasks: [{id: a, sql: SELECT 1, retry_delay: 11m}]
+                """))
+                .containsExactly(fixture.problem(
+                        2,
+                        45,
+                        "retry_delay 11m is longer than max_retry_delay 10m (the default), which caps every wait: "
+                                + "lower retry_delay or raise max_retry_delay"));
+        assertThat(fixture.problems("""
+                pipeline: p
+                tasks: [{id: a, sql: SELECT 1, retry_delay: 10m, timeout: 1s}]
+                """))
+                .as("equal to the maximum is fine; a timeout is per attempt, so one shorter than the delay is too")
+                .isEmpty();
+    }
+
+    @Test
     void dstGapIsSkipOrRunAfterAndDefaultsToRunAfter() {
         ParseResult result = new PipelineParser(ParserOptions.lenient())
                 .parse(
