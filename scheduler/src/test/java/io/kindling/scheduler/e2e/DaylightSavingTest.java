@@ -2,11 +2,15 @@ package io.kindling.scheduler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.scheduler.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,5 +119,48 @@ class DaylightSavingTest {
         Http api = walk("2026-04-04T14:50:00Z", "2026-04-04T16:00:00Z");
 
         assertThat(api.logicalTimes("lord_howe_0145")).containsExactly("2026-04-04T15:15:00Z"); // 01:45 +10:30
+    }
+
+    private static List<String> texts(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private List<String> backfillTimes(Http api, String pipeline, String from, String to) {
+        return texts(
+                api.post("/pipelines/" + pipeline + "/backfill", Map.of("from", from, "to", to, "dry_run", true), 200)
+                        .get("logical_times"));
+    }
+
+    @Test
+    void theApisNextFireTimeAndBackfillPlansFollowTheSameRules() throws Exception {
+        Http api = walk("2026-03-28T12:00:00Z", "2026-03-28T12:00:00Z");
+
+        JsonNode daily = api.get("/pipelines/berlin_daily");
+        assertThat(daily.get("schedule").get("dst_gap").asText()).isEqualTo("run_after");
+        assertThat(daily.get("next_fire_time").asText()).isEqualTo("2026-03-29T01:00:00Z"); // 03:00 CEST
+        assertThat(api.get("/pipelines/berlin_daily_skip").get("next_fire_time").asText())
+                .isEqualTo("2026-03-30T00:30:00Z");
+        assertThat(api.get("/pipelines/lord_howe_0215").get("next_fire_time").asText())
+                .isEqualTo("2026-03-28T15:15:00Z");
+
+        // backfills plan only times already past
+        clock.set(Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(backfillTimes(api, "berlin_daily", "2026-03-28", "2026-03-30"))
+                .containsExactly("2026-03-28T01:30:00Z", "2026-03-29T01:00:00Z", "2026-03-30T00:30:00Z");
+        assertThat(backfillTimes(api, "berlin_daily_skip", "2026-03-28", "2026-03-30"))
+                .containsExactly("2026-03-28T01:30:00Z", "2026-03-30T00:30:00Z");
+        assertThat(backfillTimes(api, "new_york_0230", "2026-03-08", "2026-03-08"))
+                .containsExactly("2026-03-08T07:00:00Z");
+        // a repeated time is one logical time, the second occurrence
+        assertThat(backfillTimes(api, "berlin_daily", "2026-10-25", "2026-10-25"))
+                .containsExactly("2026-10-25T01:30:00Z");
+        assertThat(backfillTimes(api, "new_york_0130", "2026-11-01", "2026-11-01"))
+                .containsExactly("2026-11-01T06:30:00Z");
+        assertThat(backfillTimes(api, "lord_howe_0145", "2026-04-05", "2026-04-05"))
+                .containsExactly("2026-04-04T15:15:00Z");
+        assertThat(backfillTimes(api, "lord_howe_0215", "2026-10-04", "2026-10-04"))
+                .containsExactly("2026-10-03T15:30:00Z");
     }
 }
