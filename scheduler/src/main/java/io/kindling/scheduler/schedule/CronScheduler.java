@@ -31,6 +31,7 @@ import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
@@ -152,7 +153,7 @@ public final class CronScheduler implements Managed {
                 if (!unchanged(e.getKey())) {
                     schedule(e.getKey(), e.getValue().get(0));
                 }
-                wake(e.getKey(), e.getValue(), now);
+                wakeQuietly(e.getKey(), e.getValue(), now);
             }
             for (JobKey key : stale) {
                 scheduler.deleteJob(key);
@@ -167,7 +168,8 @@ public final class CronScheduler implements Managed {
         return pipelines.stream().flatMap(p -> p.schedule().stream()).toList();
     }
 
-    private void wakeQuietly(ScheduleKey key, List<Schedule> schedules, Instant after) {
+    /** A wake-up that cannot be set is logged, not thrown: the cron trigger and the next reload still wake us. */
+    private synchronized void wakeQuietly(ScheduleKey key, List<Schedule> schedules, Instant after) {
         try {
             wake(key, schedules, after);
         } catch (SchedulerException | RuntimeException e) {
@@ -201,10 +203,11 @@ public final class CronScheduler implements Managed {
                     .startAt(Date.from(Collections.max(List.of(next.get(), Instant.now()))))
                     .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                     .build();
-            if (scheduler.checkExists(wakeKey)) {
-                scheduler.rescheduleJob(wakeKey, trigger);
-            } else {
+            // another daemon may set the same wake-up at the same moment: whichever comes second replaces it
+            try {
                 scheduler.scheduleJob(trigger);
+            } catch (ObjectAlreadyExistsException e) {
+                scheduler.rescheduleJob(wakeKey, trigger);
             }
             LOG.info(
                     "Wake-up for '{}' in {} at {} (Quartz's cron would not wake us then)",
