@@ -1,13 +1,22 @@
 package io.kindling.dsl;
 
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TimeZone;
 import org.quartz.CronExpression;
 
@@ -24,6 +33,8 @@ public final class CronSchedules {
             "@monthly", "0 0 0 1 * ?",
             "@yearly", "0 0 0 1 1 ?",
             "@annually", "0 0 0 1 1 ?");
+
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     private CronSchedules() {}
 
@@ -57,46 +68,125 @@ public final class CronSchedules {
 
     /**
      * The next {@code count} fire times strictly after {@code after}, in the schedule's zone. Fewer when the
-     * schedule stops firing (a Quartz expression with a year field).
+     * schedule stops firing (a Quartz expression with a year field). Computed by {@link #fireTimesBetween}'s rules.
      */
     public static List<ZonedDateTime> nextFireTimes(Schedule schedule, Instant after, int count) {
         if (count < 0) {
             throw new IllegalArgumentException("count is negative");
         }
-        CronExpression cron = parse(schedule.quartzCron(), schedule.quartzCron());
-        cron.setTimeZone(TimeZone.getTimeZone(schedule.timezone()));
         List<ZonedDateTime> times = new ArrayList<>(count);
-        Date last = Date.from(after);
+        FireTimes fires = new FireTimes(schedule, after);
         while (times.size() < count) {
-            last = cron.getNextValidTimeAfter(last);
-            if (last == null) {
+            Instant next = fires.next();
+            if (next == null) {
                 break;
             }
-            times.add(last.toInstant().atZone(schedule.timezone()));
+            times.add(next.atZone(schedule.timezone()));
         }
         return times;
+    }
+
+    /** The first fire time strictly after {@code after}; empty when the schedule fires no more. */
+    public static Optional<Instant> nextFireTime(Schedule schedule, Instant after) {
+        return Optional.ofNullable(new FireTimes(schedule, after).next());
     }
 
     /**
      * The fire times in {@code (after, upTo]}, oldest first; at most {@code limit} of them, the oldest, so a
      * caller that gets {@code limit} back knows there may be more.
+     *
+     * <p>The one definition of when a schedule fires, used by the daemon's ticker, its wake-ups, the API's next fire
+     * time, backfills and {@code validate --next}: each local date-time the cron matches, read in the schedule's
+     * zone, is one fire time. A local time that happens twice (clocks go back) fires once, at its second
+     * occurrence; a local time that does not exist (clocks go forward) fires at the first instant after the jump
+     * with {@code dst_gap: run_after} when the minute and hour fields are not {@code *} or {@code *}/n, and not at
+     * all otherwise. Several local times that land on the same instant fire once. Unlike Quartz's own
+     * computation, the answer does not depend on where in a repeated hour {@code after} falls.
      */
     public static List<Instant> fireTimesBetween(Schedule schedule, Instant after, Instant upTo, int limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit is negative");
         }
-        CronExpression cron = parse(schedule.quartzCron(), schedule.quartzCron());
-        cron.setTimeZone(TimeZone.getTimeZone(schedule.timezone()));
         List<Instant> times = new ArrayList<>();
-        Date last = Date.from(after);
+        FireTimes fires = new FireTimes(schedule, after);
         while (times.size() < limit) {
-            last = cron.getNextValidTimeAfter(last);
-            if (last == null || last.toInstant().isAfter(upTo)) {
+            Instant next = fires.next();
+            if (next == null || next.isAfter(upTo)) {
                 break;
             }
-            times.add(last.toInstant());
+            times.add(next);
         }
         return times;
+    }
+
+    /** Whether the Quartz expression matches no time at all after {@code after} (e.g. 30 February). */
+    static boolean neverFires(String quartz, Instant after) {
+        CronExpression cron = parse(quartz, quartz);
+        cron.setTimeZone(UTC);
+        return cron.getNextValidTimeAfter(Date.from(after)) == null;
+    }
+
+    /**
+     * Walks the local date-times the cron matches (Quartz reading them in UTC, where no clock ever changes) and
+     * maps each to an instant in the schedule's zone. That mapping never goes backwards, so the first local time
+     * whose instant is after the start, and those after it, are the fire times in order.
+     */
+    private static final class FireTimes {
+        private final CronExpression cron;
+        private final ZoneId zone;
+        private final boolean runAfterGap;
+        private Date local;
+        private Instant last;
+
+        FireTimes(Schedule schedule, Instant after) {
+            cron = parse(schedule.quartzCron(), schedule.quartzCron());
+            cron.setTimeZone(UTC);
+            zone = schedule.timezone();
+            runAfterGap =
+                    schedule.dstGap() == Schedule.DstGap.RUN_AFTER && !CronFields.wildcardTime(schedule.quartzCron());
+            last = after;
+            // local times up to the largest clock change around `after` earlier may still fire after it
+            LocalDateTime start = LocalDateTime.ofInstant(after, zone).minus(shiftAround(zone, after));
+            local = Date.from(start.minusSeconds(1).toInstant(ZoneOffset.UTC));
+        }
+
+        /** The next fire time, or null when there is none. */
+        Instant next() {
+            while (true) {
+                local = cron.getNextValidTimeAfter(local);
+                if (local == null) {
+                    return null;
+                }
+                Instant at = instant(LocalDateTime.ofInstant(local.toInstant(), ZoneOffset.UTC));
+                if (at != null && at.isAfter(last)) {
+                    last = at;
+                    return at;
+                }
+            }
+        }
+
+        private Instant instant(LocalDateTime time) {
+            ZoneRules rules = zone.getRules();
+            List<ZoneOffset> offsets = rules.getValidOffsets(time);
+            if (offsets.isEmpty()) { // in a gap: the jump's instant is the first valid one after it
+                return runAfterGap ? rules.getTransition(time).getInstant() : null;
+            }
+            // in an overlap the smaller offset is the later instant: the second occurrence
+            ZoneOffset offset = Collections.min(offsets, Comparator.comparingInt(ZoneOffset::getTotalSeconds));
+            return time.toInstant(offset);
+        }
+
+        private static Duration shiftAround(ZoneId zone, Instant at) {
+            ZoneRules rules = zone.getRules();
+            Duration shift = Duration.ZERO;
+            ZoneOffsetTransition t = rules.previousTransition(at.plus(Duration.ofDays(2)));
+            while (t != null && t.getInstant().isAfter(at.minus(Duration.ofDays(2)))) {
+                Duration d = t.getDuration().abs();
+                shift = d.compareTo(shift) > 0 ? d : shift;
+                t = rules.previousTransition(t.getInstant());
+            }
+            return shift;
+        }
     }
 
     private static String fromUnix(String[] f) {
@@ -118,17 +208,18 @@ public final class CronSchedules {
     }
 
     private static String validated(String quartz, String original) {
-        parse(quartz, original);
-        return quartz;
+        String normalized = String.join(" ", CronFields.normalize(quartz.split(" ")));
+        parse(normalized, original);
+        return normalized;
     }
 
+    /** Never passes on Quartz's message: some of them are Java exception texts. */
     private static CronExpression parse(String quartz, String original) {
         try {
             return new CronExpression(quartz);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
             String detail = quartz.equals(original) ? "" : " (as Quartz: '" + quartz + "')";
-            throw new IllegalArgumentException(
-                    "cron: invalid expression '" + original + "'" + detail + ": " + e.getMessage());
+            throw new IllegalArgumentException("cron: invalid expression '" + original + "'" + detail);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,7 +23,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class PipelineReader {
     static final Set<String> KEYS =
             Set.of("pipeline", "description", "schedule", "max_active_runs", "params", "defaults", "alerts", "tasks");
-    private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup");
+    private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup", "dst_gap");
     private static final Set<String> ALERT_KEYS = Set.of("on_failure", "on_success", "on_retry", "on_duration_over");
     private static final Pattern ID = TaskReader.ID;
     private static final ZoneId UTC = ZoneId.of("UTC");
@@ -72,6 +73,7 @@ final class PipelineReader {
         TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
                 .map(d -> TaskSettings.read(d, options, templates, problems))
                 .orElse(TaskSettings.NONE);
+        defaults.checkRetryDelay(defaults, problems);
         Alerts alerts =
                 map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);
         List<TaskReader.Draft> drafts = tasks(map, defaults, templates);
@@ -125,18 +127,38 @@ final class PipelineReader {
         Optional<YamlMap.Scalar> cron = map.requiredScalar("cron");
         Optional<String> quartz = cron.flatMap(c -> {
             try {
-                return Optional.of(CronSchedules.toQuartz(c.value()));
+                String q = CronSchedules.toQuartz(c.value());
+                if (CronSchedules.neverFires(q, Instant.now())) {
+                    problems.at(
+                            c.node(),
+                            "cron: '" + c.value() + "' never fires: no date matches it from now on"
+                                    + " (e.g. 30 February, 31 April, or a year that has passed)");
+                    return Optional.<String>empty();
+                }
+                return Optional.of(q);
             } catch (IllegalArgumentException e) {
                 problems.at(c.node(), e.getMessage());
-                return Optional.empty();
+                return Optional.<String>empty();
             }
         });
         Optional<ZoneId> zone = map.scalar("timezone").map(this::zone).orElse(Optional.of(UTC));
         boolean catchup = map.bool("catchup").orElse(false);
-        if (cron.isEmpty() || quartz.isEmpty() || zone.isEmpty()) {
+        Optional<Schedule.DstGap> dstGap =
+                map.scalar("dst_gap").map(this::dstGap).orElse(Optional.of(Schedule.DstGap.RUN_AFTER));
+        if (cron.isEmpty() || quartz.isEmpty() || zone.isEmpty() || dstGap.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Schedule(cron.get().value(), quartz.get(), zone.get(), catchup));
+        return Optional.of(new Schedule(cron.get().value(), quartz.get(), zone.get(), catchup, dstGap.get()));
+    }
+
+    private Optional<Schedule.DstGap> dstGap(YamlMap.Scalar value) {
+        for (Schedule.DstGap gap : Schedule.DstGap.values()) {
+            if (gap.yaml().equals(value.value())) {
+                return Optional.of(gap);
+            }
+        }
+        problems.at(value.node(), "dst_gap: expected skip or run_after, got '" + value.value() + "'");
+        return Optional.empty();
     }
 
     private Optional<ZoneId> zone(YamlMap.Scalar value) {

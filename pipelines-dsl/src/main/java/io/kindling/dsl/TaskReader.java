@@ -66,8 +66,9 @@ final class TaskReader {
         map.string("description");
         List<YamlMap.Scalar> dependsOn = map.scalars("depends_on").orElse(List.of());
         TriggerRule rule = map.scalar("trigger_rule").flatMap(this::triggerRule).orElse(TriggerRule.ALL_SUCCESS);
-        TaskSettings settings =
-                TaskSettings.read(map, options, templates, problems).over(defaults);
+        TaskSettings own = TaskSettings.read(map, options, templates, problems);
+        TaskSettings settings = own.over(defaults);
+        settings.checkRetryDelay(own, problems);
         Optional<TaskBodyReader.Body> body = bodies.read(map, label);
         Optional<Task> task = Optional.empty();
         if (id.isPresent() && body.isPresent()) {

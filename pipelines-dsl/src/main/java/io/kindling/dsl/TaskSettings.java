@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * The task settings that {@code defaults:} may give and a task may override. Read from either mapping; a
@@ -19,7 +20,9 @@ record TaskSettings(
         Optional<RetryPolicy.Backoff> backoff,
         Optional<Duration> maxRetryDelay,
         Optional<Duration> timeout,
-        Map<String, String> sparkConf) {
+        Map<String, String> sparkConf,
+        Optional<Node> retryDelayAt,
+        Optional<Node> maxRetryDelayAt) {
 
     static final Set<String> KEYS =
             Set.of("executor", "retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout", "spark_conf");
@@ -30,7 +33,9 @@ record TaskSettings(
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            Map.of());
+            Map.of(),
+            Optional.empty(),
+            Optional.empty());
 
     /**
      * Reads the settings keys of {@code map}, reporting bad values and unknown executor names; spark_conf
@@ -58,7 +63,9 @@ record TaskSettings(
                 backoff,
                 map.duration("max_retry_delay"),
                 timeout,
-                sparkConf);
+                sparkConf,
+                map.value("retry_delay"),
+                map.value("max_retry_delay"));
     }
 
     /** These settings where given, else {@code defaults}'; spark_conf entries are merged key by key. */
@@ -72,7 +79,27 @@ record TaskSettings(
                 backoff.or(defaults::backoff),
                 maxRetryDelay.or(defaults::maxRetryDelay),
                 timeout.or(defaults::timeout),
-                conf);
+                conf,
+                retryDelayAt.or(defaults::retryDelayAt),
+                maxRetryDelayAt.or(defaults::maxRetryDelayAt));
+    }
+
+    /**
+     * A retry_delay longer than the max_retry_delay that caps every wait (given, or the built-in 10m) contradicts it:
+     * reported at {@code own}'s retry_delay, else its max_retry_delay, when {@code own} gives either (so a conflict
+     * in {@code defaults:} is reported once, there, not at every task).
+     */
+    void checkRetryDelay(TaskSettings own, Problems problems) {
+        RetryPolicy policy = retryPolicy();
+        Optional<Node> at = own.retryDelayAt.or(() -> own.maxRetryDelayAt);
+        if (at.isEmpty() || policy.delay().compareTo(policy.maxDelay()) <= 0) {
+            return;
+        }
+        problems.at(
+                at.get(),
+                "retry_delay " + Durations.format(policy.delay()) + " is longer than max_retry_delay "
+                        + Durations.format(policy.maxDelay()) + (maxRetryDelayAt.isEmpty() ? " (the default)" : "")
+                        + ", which caps every wait: lower retry_delay or raise max_retry_delay");
     }
 
     RetryPolicy retryPolicy() {

@@ -77,14 +77,66 @@ class CronSchedulesTest {
                 .hasMessage(message);
     }
 
-    @Test
-    void reportsQuartzsOwnMessageForInvalidFields() {
-        assertThatThrownBy(() -> CronSchedules.toQuartz("61 * * * *"))
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            61 * * * *          | cron: minute: value 61 is out of range 0-59
+            0 0 0 * * *         | cron: day-of-month and day-of-week: exactly one of them must be '?' in a Quartz expression (e.g. '0 0 12 ? * WED' or '0 0 12 1 * ?')
+            0 x 0 * * ?         | cron: minute: unknown value 'X' (use numbers 0-59, *, lists a,b, ranges a-b and steps /n)
+            0 0 0 ? * MON-      | cron: day-of-week: cannot read 'MON-' (use numbers 1-7 or names SUN-SAT, *, lists a,b, ranges a-b and steps /n)
+            0 0 0 1-5/ * ?      | cron: day-of-month: step '' in '1-5/' must be a number from 1 to 31
+            0 0 0 ? * 9999999999 | cron: day-of-week: cannot read '9999999999' (use numbers 1-7 or names SUN-SAT, *, lists a,b, ranges a-b and steps /n)
+            0 0 0 ? * 1-x       | cron: day-of-week: unknown name 'X' (use numbers 1-7 or names SUN-SAT, *, lists a,b, ranges a-b and steps /n)
+            0 0 0 1W-3 * ?      | cron: day-of-month: cannot read '1W-3' (use L, L-n, LW or nW, e.g. 15W)
+            0 0 0 LW,3 * ?      | cron: day-of-month: cannot combine 'LW,3' with a list (L, W and # must be alone in their field)
+            0 0 0 ? * MON#9     | cron: day-of-week: 'MON#9': # must be followed by 1 to 5 (the nth such day of the month)
+            0 0 0 ? * 8         | cron: day-of-week: value 8 is out of range 1-7 (1 is Sunday in a Quartz expression)
+            0 0 0 ? 13 MON      | cron: month: value 13 is out of range 1-12
+            0 */60 * * * ?      | cron: minute: step '60' in '*/60' must be a number from 1 to 59
+            0 0 22-2 * * ?      | cron: hour: range '22-2' goes backwards (write it as two ranges)
+            0 0 0 ? * FOO       | cron: day-of-week: unknown name 'FOO' (use numbers 1-7 or names SUN-SAT, *, lists a,b, ranges a-b and steps /n)
+            0 0 0 1 1 ? 1800    | cron: year: value 1800 is out of range 1970-2099
+            0 0 ? 1 1 ?         | cron: hour: '?' is only allowed in day-of-month and day-of-week
+            """)
+    void refusesWithTheFieldAndNeverAJavaExceptionText(String expression, String message) {
+        assertThatThrownBy(() -> CronSchedules.toQuartz(expression))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("cron: invalid expression '61 * * * *' (as Quartz: '0 61 * * * ?'): ");
-        assertThatThrownBy(() -> CronSchedules.toQuartz("0 0 0 * * *"))
-                .hasMessage("cron: invalid expression '0 0 0 * * *': Support for specifying both a day-of-week "
-                        + "AND a day-of-month parameter is not implemented.");
+                .hasMessage(message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            0 0 0 ? * MON-FRI/2   | 0 0 0 ? * MON,WED,FRI
+            0 0 * * MON-FRI/2     | 0 0 0 ? * MON,WED,FRI
+            0 0 0 1 JAN-DEC/3 ?   | 0 0 0 1 JAN,APR,JUL,OCT ?
+            0 0 1 JAN-DEC/3 *     | 0 0 0 1 JAN,APR,JUL,OCT ?
+            0 0 0 ? * MON/2       | 0 0 0 ? * MON,WED,FRI
+            0 0 0 ? * SAT-MON/2   | 0 0 0 ? * MON,SAT
+            0 0 0 1 NOV-FEB/2 ?   | 0 0 0 1 JAN,NOV ?
+            0 0 0 ? * */2         | 0 0 0 ? * SUN,TUE,THU,SAT
+            0 0 0 1 1-12/4 ?      | 0 0 0 1 JAN,MAY,SEP ?
+            0 0 0 ? * mon-fri/2   | 0 0 0 ? * MON,WED,FRI
+            """)
+    void aStepAfterANamedRangeIsWrittenOutAsTheDaysItMeans(String expression, String quartz) {
+        assertThat(CronSchedules.toQuartz(expression)).isEqualTo(quartz);
+    }
+
+    @Test
+    void aStepAfterNamedDaysFiresOnlyOnThoseDays() {
+        // Quartz alone reads MON-FRI/2 as MON-FRI: it fired on Tuesdays and Thursdays too
+        assertThat(CronSchedules.nextFireTimes(
+                        schedule("0 0 * * MON-FRI/2", ZoneOffset.UTC), Instant.parse("2026-05-31T12:00:00Z"), 6))
+                .extracting(ZonedDateTime::getDayOfWeek)
+                .containsExactly(
+                        DayOfWeek.MONDAY,
+                        DayOfWeek.WEDNESDAY,
+                        DayOfWeek.FRIDAY,
+                        DayOfWeek.MONDAY,
+                        DayOfWeek.WEDNESDAY,
+                        DayOfWeek.FRIDAY);
+        assertThat(CronSchedules.nextFireTimes(
+                        schedule("0 0 1 JAN-DEC/3 *", ZoneOffset.UTC), Instant.parse("2026-06-01T00:00:00Z"), 4))
+                .extracting(t -> t.getMonth().getValue())
+                .containsExactly(7, 10, 1, 4);
     }
 
     @Test
@@ -97,23 +149,131 @@ class CronSchedulesTest {
         assertThat(times.get(0).toInstant()).isEqualTo(Instant.parse("2024-06-02T00:30:00Z"));
     }
 
-    @Test
-    void aTimeThatDoesNotExistOnTheSpringChangeIsSkipped() {
-        List<ZonedDateTime> times =
-                CronSchedules.nextFireTimes(schedule("30 2 * * *", BERLIN), Instant.parse("2024-03-29T12:00:00Z"), 3);
+    private static Schedule schedule(String cron, String zone, Schedule.DstGap gap) {
+        return new Schedule(cron, CronSchedules.toQuartz(cron), ZoneId.of(zone), false, gap);
+    }
 
-        assertThat(times)
-                .containsExactly(berlin("2024-03-30T02:30"), berlin("2024-04-01T02:30"), berlin("2024-04-02T02:30"));
+    private static List<Instant> next(Schedule schedule, String after, int count) {
+        List<Instant> times = CronSchedules.nextFireTimes(schedule, Instant.parse(after), count).stream()
+                .map(ZonedDateTime::toInstant)
+                .toList();
+        // every way of asking gives the same answer
+        assertThat(CronSchedules.fireTimesBetween(schedule, Instant.parse(after), Instant.MAX, count))
+                .isEqualTo(times);
+        assertThat(CronSchedules.nextFireTime(schedule, Instant.parse(after))).contains(times.get(0));
+        return times;
+    }
+
+    /** Spring forward: 02:00 -> 03:00 in Berlin and New York, 02:00 -> 02:30 on Lord Howe Island. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            Europe/Berlin       | 30 2 * * * | 2026-03-28T12:00:00Z | 2026-03-29T01:00:00Z | 2026-03-30T00:30:00Z
+            America/New_York    | 30 2 * * * | 2026-03-07T12:00:00Z | 2026-03-08T07:00:00Z | 2026-03-09T06:30:00Z
+            Australia/Lord_Howe | 15 2 * * * | 2026-10-03T00:00:00Z | 2026-10-03T15:30:00Z | 2026-10-04T15:15:00Z
+            """)
+    void aDailyTimeInTheSpringGapRunsAtTheFirstInstantAfterTheJumpByDefault(
+            String zone, String cron, String after, String atTheJump, String nextDay) {
+        Schedule runAfter = schedule(cron, zone, Schedule.DstGap.RUN_AFTER);
+
+        assertThat(next(runAfter, after, 2)).containsExactly(Instant.parse(atTheJump), Instant.parse(nextDay));
+        assertThat(CronSchedules.nextFireTimes(runAfter, Instant.parse(after), 1)
+                        .get(0)
+                        .toLocalTime())
+                .as("the first valid local time after the jump")
+                .isEqualTo(
+                        zone.equals("Australia/Lord_Howe")
+                                ? java.time.LocalTime.of(2, 30)
+                                : java.time.LocalTime.of(3, 0));
+        assertThat(next(runAfter, atTheJump, 1)).as("not twice").containsExactly(Instant.parse(nextDay));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            Europe/Berlin       | 30 2 * * * | 2026-03-28T12:00:00Z | 2026-03-28T01:30:00Z | 2026-03-30T00:30:00Z
+            America/New_York    | 30 2 * * * | 2026-03-07T12:00:00Z | 2026-03-07T07:30:00Z | 2026-03-09T06:30:00Z
+            Australia/Lord_Howe | 15 2 * * * | 2026-10-03T00:00:00Z | 2026-10-02T15:45:00Z | 2026-10-04T15:15:00Z
+            """)
+    void withDstGapSkipADailyTimeInTheSpringGapDoesNotRunThatDay(
+            String zone, String cron, String after, String dayBefore, String dayAfter) {
+        Schedule skip = schedule(cron, zone, Schedule.DstGap.SKIP);
+
+        assertThat(next(skip, after, 1)).containsExactly(Instant.parse(dayAfter));
+        assertThat(next(skip, Instant.parse(dayBefore).minusSeconds(1).toString(), 2))
+                .containsExactly(Instant.parse(dayBefore), Instant.parse(dayAfter));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            Europe/Berlin       | 2026-03-29T00:30:00Z | 2026-03-29T00:00:00Z | 2026-03-29T01:00:00Z | 2026-03-29T02:00:00Z
+            America/New_York    | 2026-03-08T06:30:00Z | 2026-03-08T06:00:00Z | 2026-03-08T07:00:00Z | 2026-03-08T08:00:00Z
+            """)
+    void hourlySchedulesHaveNoRunInTheMissingHourWhateverTheSetting(
+            String zone, String after, String before, String jump, String hourAfter) {
+        for (Schedule.DstGap gap : Schedule.DstGap.values()) {
+            assertThat(next(schedule("0 * * * *", zone, gap), before, 2))
+                    .as(gap.name())
+                    .containsExactly(Instant.parse(jump), Instant.parse(hourAfter));
+            assertThat(next(schedule("*/30 * * * *", zone, gap), after, 2))
+                    .as(gap.name())
+                    .containsExactly(Instant.parse(jump), Instant.parse(jump).plusSeconds(1800));
+        }
     }
 
     @Test
-    void aTimeThatHappensTwiceOnTheAutumnChangeFiresOnce() {
-        List<ZonedDateTime> times =
-                CronSchedules.nextFireTimes(schedule("30 2 * * *", BERLIN), Instant.parse("2024-10-26T12:00:00Z"), 2);
+    void severalTimesInTheGapRunOnceAndATimeAfterItStillRuns() {
+        Schedule twice = schedule("0,30 2 * * *", "Europe/Berlin", Schedule.DstGap.RUN_AFTER);
+        assertThat(next(twice, "2026-03-29T00:00:00Z", 2))
+                .containsExactly(Instant.parse("2026-03-29T01:00:00Z"), Instant.parse("2026-03-30T00:00:00Z"));
 
-        assertThat(times)
-                .extracting(ZonedDateTime::toInstant)
-                .containsExactly(Instant.parse("2024-10-27T01:30:00Z"), Instant.parse("2024-10-28T01:30:00Z"));
+        Schedule gapAndAfter = schedule("30 2,3 * * *", "Europe/Berlin", Schedule.DstGap.RUN_AFTER);
+        assertThat(next(gapAndAfter, "2026-03-29T00:00:00Z", 3))
+                .containsExactly(
+                        Instant.parse("2026-03-29T01:00:00Z"), // 02:30 -> 03:00 CEST
+                        Instant.parse("2026-03-29T01:30:00Z"), // 03:30 CEST
+                        Instant.parse("2026-03-30T00:30:00Z"));
+    }
+
+    /**
+     * Fall back: the repeated local time fires once, at its second occurrence, wherever in the night the count starts;
+     * Quartz alone, counting from inside the first pass, skipped to the next day.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            Europe/Berlin       | 30 2 * * * | 2026-10-25T00:30:00Z | 2026-10-25T01:30:00Z | 2026-10-26T01:30:00Z
+            Europe/Berlin       | 30 2 * * * | 2026-10-25T00:45:00Z | 2026-10-25T01:30:00Z | 2026-10-26T01:30:00Z
+            Europe/Berlin       | 30 2 * * * | 2026-10-24T12:00:00Z | 2026-10-25T01:30:00Z | 2026-10-26T01:30:00Z
+            America/New_York    | 30 1 * * * | 2026-11-01T05:30:00Z | 2026-11-01T06:30:00Z | 2026-11-02T06:30:00Z
+            America/New_York    | 30 1 * * * | 2026-11-01T05:00:00Z | 2026-11-01T06:30:00Z | 2026-11-02T06:30:00Z
+            Australia/Lord_Howe | 45 1 * * * | 2026-04-04T14:45:00Z | 2026-04-04T15:15:00Z | 2026-04-05T15:15:00Z
+            Australia/Lord_Howe | 45 1 * * * | 2026-04-04T14:31:00Z | 2026-04-04T15:15:00Z | 2026-04-05T15:15:00Z
+            """)
+    void fromInsideTheFirstPassOfARepeatedHourTheSecondPassStillFires(
+            String zone, String cron, String after, String second, String nextDay) {
+        for (Schedule.DstGap gap : Schedule.DstGap.values()) {
+            assertThat(next(schedule(cron, zone, gap), after, 2))
+                    .as(gap.name())
+                    .containsExactly(Instant.parse(second), Instant.parse(nextDay));
+        }
+        assertThat(next(schedule(cron, zone, Schedule.DstGap.RUN_AFTER), second, 1))
+                .as("once")
+                .containsExactly(Instant.parse(nextDay));
+    }
+
+    @Test
+    void theBackfillRangeOfAFallBackNightHoldsTheRepeatedTimeOnce() {
+        Schedule daily = schedule("30 2 * * *", "Europe/Berlin", Schedule.DstGap.RUN_AFTER);
+        assertThat(CronSchedules.fireTimesBetween(
+                        daily, Instant.parse("2026-10-24T00:00:00Z"), Instant.parse("2026-10-27T00:00:00Z"), 100))
+                .containsExactly(
+                        Instant.parse("2026-10-24T00:30:00Z"),
+                        Instant.parse("2026-10-25T01:30:00Z"),
+                        Instant.parse("2026-10-26T01:30:00Z"));
+        Schedule hourly = schedule("0 * * * *", "Europe/Berlin", Schedule.DstGap.RUN_AFTER);
+        assertThat(CronSchedules.fireTimesBetween(
+                        hourly, Instant.parse("2026-10-24T23:30:00Z"), Instant.parse("2026-10-25T02:00:00Z"), 100))
+                .containsExactly(
+                        Instant.parse("2026-10-25T01:00:00Z"), // 02:00 CET, the second 02:00
+                        Instant.parse("2026-10-25T02:00:00Z"));
     }
 
     @Test

@@ -240,8 +240,137 @@ class PipelineParserValuesTest {
                 """)).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(2);
             assertThat(p.column()).isEqualTo(18);
-            assertThat(p.message()).startsWith("cron: invalid expression '61 * * * *'");
+            assertThat(p.message()).isEqualTo("cron: minute: value 61 is out of range 0-59");
         });
+    }
+
+    @Test
+    void refusedCronsNameTheirFieldAtTheirLineAndNeverAJavaException() {
+        // each of these made Quartz's parser answer with a Java exception's text, or crash
+        for (String cron : List.of(
+                "0 x 0 * * ?",
+                "0 0 0 ? * MON-",
+                "0 0 0 1-5/ * ?",
+                "0 0 0 ? * 9999999999",
+                "0 0 0 ? * 1-x",
+                "0 0 0 1W-3 * ?",
+                "0 0 0 LW,3 * ?",
+                "0 0 0 ? * /2",
+                "0 0 0 ? * MON#9")) {
+            assertThat(fixture.problems(
+                            "pipeline: p\nschedule:\n  cron: \"" + cron + "\"\ntasks: [{id: a, sql: SELECT 1}]\n"))
+                    .as(cron)
+                    .singleElement()
+                    .satisfies(p -> {
+                        assertThat(p.line()).isEqualTo(3);
+                        assertThat(p.column()).isEqualTo(9);
+                        assertThat(p.message())
+                                .matches("cron: (second|minute|hour|day-of-month|month|day-of-week|year): .*")
+                                .doesNotContain("java.", "Exception", "index");
+                    });
+        }
+    }
+
+    @Test
+    void aScheduleThatCanNeverFireIsAnError() {
+        assertThat(fixture.problems("""
+                pipeline: p
+                schedule: {cron: "0 0 30 2 *"}
+                tasks: [{id: a, sql: SELECT 1}]
+                """))
+                .containsExactly(fixture.problem(
+                        2,
+                        18,
+                        "cron: '0 0 30 2 *' never fires: no date matches it from now on (e.g. 30 February, 31 "
+                                + "April, or a year that has passed)"));
+        assertThat(fixture.problems("""
+                pipeline: p
+                schedule:
+                  cron: "0 0 0 31 APR ? *"
+                tasks: [{id: a, sql: SELECT 1}]
+                """)).extracting(Problem::line).containsExactly(3);
+        assertThat(fixture.problems("""
+                pipeline: p
+                schedule: {cron: "0 0 0 29 2 ?"}
+                tasks: [{id: a, sql: SELECT 1}]
+                """))
+                .as("29 February comes every four years")
+                .isEmpty();
+    }
+
+    @Test
+    void aRetryDelayAboveItsMaximumIsAnErrorWhereItIsWritten() {
+        assertThat(fixture.problems("""
+                pipeline: p
+                defaults: {retry_delay: 5m, max_retry_delay: 1m}
+                tasks:
+                  - {id: a, sql: SELECT 1}
+                  - {id: b, sql: SELECT 1}
+                """))
+                .as("once, at the defaults, not at each task")
+                .containsExactly(fixture.problem(
+                        2,
+                        25,
+                        "retry_delay 5m is longer than max_retry_delay 1m, which caps every wait: lower retry_delay "
+                                + "or raise max_retry_delay"));
+        assertThat(fixture.problems("""
+                pipeline: p
+                defaults: {retry_delay: 5m, max_retry_delay: 1h}
+                tasks:
+                  - {id: a, sql: SELECT 1, max_retry_delay: 1m}
+                  - {id: b, sql: SELECT 1, retry_delay: 20m}
+                  - id: c
+                    sql: SELECT 1
+                    retry_delay: 2h
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                4,
+                                45,
+                                "retry_delay 5m is longer than max_retry_delay 1m, which caps every wait: lower "
+                                        + "retry_delay or raise max_retry_delay"),
+                        fixture.problem(
+                                8,
+                                18,
+                                "retry_delay 2h is longer than max_retry_delay 1h, which caps every wait: lower "
+                                        + "retry_delay or raise max_retry_delay"));
+        assertThat(fixture.problems("""
+                pipeline: p
+                tasks: [{id: a, sql: SELECT 1, retry_delay: 11m}]
+                """))
+                .containsExactly(fixture.problem(
+                        2,
+                        45,
+                        "retry_delay 11m is longer than max_retry_delay 10m (the default), which caps every wait: "
+                                + "lower retry_delay or raise max_retry_delay"));
+        assertThat(fixture.problems("""
+                pipeline: p
+                tasks: [{id: a, sql: SELECT 1, retry_delay: 10m, timeout: 1s}]
+                """))
+                .as("equal to the maximum is fine; a timeout is per attempt, so one shorter than the delay is too")
+                .isEmpty();
+    }
+
+    @Test
+    void dstGapIsSkipOrRunAfterAndDefaultsToRunAfter() {
+        ParseResult result = new PipelineParser(ParserOptions.lenient())
+                .parse(
+                        Path.of("p.yml"),
+                        "pipeline: p\nschedule: {cron: '30 2 * * *'}\ntasks: [{id: a, sql: SELECT 1}]\n");
+        assertThat(result.pipeline().orElseThrow().schedule().orElseThrow().dstGap())
+                .isEqualTo(Schedule.DstGap.RUN_AFTER);
+        result = new PipelineParser(ParserOptions.lenient())
+                .parse(
+                        Path.of("p.yml"),
+                        "pipeline: p\nschedule: {cron: '30 2 * * *', dst_gap: skip}\ntasks: [{id: a, sql: SELECT 1}]\n");
+        assertThat(result.pipeline().orElseThrow().schedule().orElseThrow().dstGap())
+                .isEqualTo(Schedule.DstGap.SKIP);
+        assertThat(fixture.problems("""
+                pipeline: p
+                schedule: {cron: "30 2 * * *", dst_gap: later}
+                tasks: [{id: a, sql: SELECT 1}]
+                """))
+                .containsExactly(fixture.problem(2, 41, "dst_gap: expected skip or run_after, got 'later'"));
     }
 
     @Test

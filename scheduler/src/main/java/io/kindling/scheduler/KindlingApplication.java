@@ -1,7 +1,5 @@
 package io.kindling.scheduler;
 
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
-import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.CheckCommand;
@@ -9,7 +7,6 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.HttpConnectorFactory;
-import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
@@ -116,7 +113,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
             return;
         }
         if (args.length > 0 && args[0].equals("validate")) {
-            System.exit(ValidateCommand.runStandalone(args)); // CI calls it often: skip the daemon's start-up
+            // CI calls it often: skip the daemon's start-up
+            System.exit(ValidateCommand.runStandalone(new ValidationConfig(), args));
         }
         new KindlingApplication().run(args);
     }
@@ -146,12 +144,13 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
     @Override
     public void initialize(Bootstrap<KindlingConfiguration> bootstrap) {
-        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        // ${VAR} substitution; ValidationConfig reads config.yml the same way
+        bootstrap.setConfigurationSourceProvider(
+                ValidationConfig.substituting(bootstrap.getConfigurationSourceProvider()));
         // relative paths in config.yml resolve against its folder, not the working directory
         bootstrap.setConfigurationFactoryFactory((klass, validator, mapper, prefix) ->
                 new ConfigFolderFactory(new YamlConfigurationFactory<>(klass, validator, mapper, prefix)));
-        bootstrap.addCommand(new ValidateCommand());
+        bootstrap.addCommand(new ValidateCommand(new ValidationConfig()));
         bootstrap.addCommand(new RunCommand());
         bootstrap.addCommand(new BackfillCommand());
         // the operator's client of a running daemon
@@ -196,10 +195,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         // once the API serves, not before: warming Spark up must not delay readiness
         environment.lifecycle().addServerLifecycleListener(server -> executors.daemonReady());
 
-        PipelineParser parser = new PipelineParser(new ParserOptions(
-                Optional.of(config.getExecutors().keySet()),
-                Optional.of(config.getWebhooks().keySet()),
-                config.getDefaultExecutor()));
+        PipelineParser parser = new PipelineParser(config.parserOptions()); // as validate --config checks
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
         SourceManager sources = new SourceManager(
                 config.effectiveSources(),
@@ -249,7 +245,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 registry::all,
                 database.dataSource(),
                 !database.sqlite(),
-                self.daemonId());
+                self.daemonId(),
+                clock);
         cron.scheduleAll(registry.all());
         // heartbeats are about real time passing, whatever clock schedules runs
         ClusterMembership membership = new ClusterMembership(

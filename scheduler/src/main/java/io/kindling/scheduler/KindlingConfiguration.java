@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.validation.ValidationMethod;
+import io.kindling.dsl.ParserOptions;
 import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.ClusterConfig;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * config.yml, field by field. Relative paths resolve against the config file's folder ({@link #resolvePaths}, which
@@ -262,6 +264,14 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setDefaultExecutor(String defaultExecutor) {
         this.defaultExecutor = defaultExecutor;
+    }
+
+    /**
+     * What pipeline files are checked against: this config's executor and webhook names and default executor. The
+     * daemon's load and {@code validate --config} both use it, so they refuse the same files.
+     */
+    public ParserOptions parserOptions() {
+        return new ParserOptions(Optional.of(executors.keySet()), Optional.of(webhooks.keySet()), defaultExecutor);
     }
 
     @JsonProperty

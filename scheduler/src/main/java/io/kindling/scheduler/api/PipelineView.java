@@ -35,7 +35,7 @@ public record PipelineView(
         Detail detail) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ScheduleView(String cron, String quartzCron, String timezone, boolean catchup) {}
+    public record ScheduleView(String cron, String quartzCron, String timezone, boolean catchup, String dstGap) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -105,7 +105,11 @@ public record PipelineView(
         Pipeline p = loaded.pipeline();
         ScheduleView schedule = p.schedule()
                 .map(s -> new ScheduleView(
-                        s.expression(), s.quartzCron(), s.timezone().getId(), s.catchup()))
+                        s.expression(),
+                        s.quartzCron(),
+                        s.timezone().getId(),
+                        s.catchup(),
+                        s.dstGap().yaml()))
                 .orElse(null);
         return new PipelineView(
                 p.id(),

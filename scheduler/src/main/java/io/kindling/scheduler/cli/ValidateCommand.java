@@ -26,9 +26,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import net.sourceforge.argparse4j.ArgumentParsers;
 import net.sourceforge.argparse4j.helper.HelpScreenException;
 import net.sourceforge.argparse4j.impl.Arguments;
@@ -40,23 +42,48 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code kindling validate PATH...}: every problem of every file, one line each, exit 1 if any. Needs no daemon,
- * database or Spark, so it suits a pipelines repository's CI. Executor and webhook names are not checked here
- * (they live in the daemon's config.yml). {@code --next} lists each schedule's next fire times; {@code --explain}
- * starts a local Spark session and runs Spark's analyzer over the SQL tasks whose inputs exist.
+ * {@code kindling validate [--config config.yml] [PATH...]}: every problem of every file, one line each, exit 1 if
+ * any. Needs no daemon, database or Spark, so it suits a pipelines repository's CI. With {@code --config}, executor
+ * and webhook names are checked against that config.yml, read as the daemon reads it, and without PATHs its folder
+ * sources are checked: the files the daemon would refuse. {@code --next} lists each schedule's next fire times;
+ * {@code --explain} starts a local Spark session and runs Spark's analyzer over the SQL tasks whose inputs exist.
  */
 public class ValidateCommand extends QuietCommand {
+    /**
+     * What a config.yml gives the check: the names to check against, its folder sources, and a line for each source
+     * that cannot be checked here.
+     */
+    public record ConfigNames(ParserOptions options, List<Path> folders, List<String> notChecked) {}
+
+    /** Reads a config.yml as the daemon does; a {@link CommandFailedException} saying what is wrong with it. */
+    @FunctionalInterface
+    public interface ConfigReader {
+        ConfigNames read(String path);
+    }
+
     static final int NEXT_FIRE_TIMES = 5;
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
     private static final DateTimeFormatter ZONE = DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
 
-    public ValidateCommand() {
+    private final ConfigReader configReader;
+
+    public ValidateCommand(ConfigReader configReader) {
         super("validate", "Check pipeline files or folders: one line per problem, exit status 1 if any");
+        this.configReader = configReader;
     }
 
     @Override
     public void configure(Subparser subparser) {
-        subparser.addArgument("paths").nargs("+").metavar("PATH").help("pipeline files or folders");
+        subparser
+                .addArgument("paths")
+                .nargs("*")
+                .metavar("PATH")
+                .help("pipeline files or folders (default with --config: its folder sources)");
+        subparser
+                .addArgument("--config")
+                .metavar("FILE")
+                .help("check executor and webhook names against this config.yml, as the daemon does (and the config "
+                        + "itself); without PATHs, check its folder sources");
         subparser
                 .addArgument("--next")
                 .action(Arguments.storeTrue())
@@ -93,9 +120,9 @@ public class ValidateCommand extends QuietCommand {
      *
      * @return the exit status
      */
-    public static int runStandalone(String... args) {
+    public static int runStandalone(ConfigReader configReader, String... args) {
         logToStderr();
-        ValidateCommand command = new ValidateCommand();
+        ValidateCommand command = new ValidateCommand(configReader);
         ArgumentParser root = ArgumentParsers.newFor("kindling").build();
         command.configure(root.addSubparsers().addParser(command.getName()).help(command.getDescription()));
         try {
@@ -139,15 +166,44 @@ public class ValidateCommand extends QuietCommand {
 
     private void check(Namespace namespace, PrintStream out) {
         Instant from = parseFrom(namespace.getString("from"));
-        PipelineParser parser = new PipelineParser(ParserOptions.lenient());
+        ParserOptions options = ParserOptions.lenient();
+        List<Path> paths = new ArrayList<>();
+        namespace.<String>getList("paths").forEach(p -> paths.add(Path.of(p)));
+        String config = namespace.getString("config");
+        if (config != null) {
+            ConfigNames names = configReader.read(config);
+            options = names.options();
+            if (paths.isEmpty()) {
+                paths.addAll(names.folders());
+                names.notChecked().forEach(System.err::println);
+            }
+        } else if (paths.isEmpty()) {
+            throw new CommandFailedException("validate: give pipeline files or folders, or --config config.yml to "
+                    + "check the folders of its sources");
+        }
+        PipelineParser parser = new PipelineParser(options);
         List<Pipeline> good = new ArrayList<>();
+        // as the daemon merges its sources: an id an earlier file has wins, a later file with it is refused
+        Map<String, Path> owners = new HashMap<>();
         int files = 0;
         int problems = 0;
-        for (String path : namespace.<String>getList("paths")) {
-            List<ParseResult> results = parser.parseAll(Path.of(path));
+        for (Path path : paths) {
+            List<ParseResult> results = parser.parseAll(path);
             files += results.size();
             for (ParseResult result : results) {
-                result.pipeline().ifPresent(good::add);
+                Optional<Pipeline> pipeline = result.pipeline();
+                Path owner =
+                        pipeline.map(p -> owners.putIfAbsent(p.id(), p.file())).orElse(null);
+                if (owner != null) {
+                    out.println(new Problem(
+                            result.file(),
+                            1,
+                            1,
+                            "pipeline id '" + pipeline.get().id() + "' is already defined in " + owner));
+                    problems++;
+                    continue;
+                }
+                pipeline.ifPresent(good::add);
                 for (Problem problem : result.problems()) {
                     out.println(problem);
                     problems++;
@@ -188,7 +244,8 @@ public class ValidateCommand extends QuietCommand {
         }
         Schedule s = p.schedule().get();
         out.println(p.id() + ": next " + NEXT_FIRE_TIMES + " fire times of '" + s.expression() + "' in "
-                + s.timezone().getId() + " (Quartz: " + s.quartzCron() + ")");
+                + s.timezone().getId() + " (Quartz: " + s.quartzCron() + ", dst_gap: "
+                + s.dstGap().yaml() + ")");
         for (ZonedDateTime t : CronSchedules.nextFireTimes(s, from, NEXT_FIRE_TIMES)) {
             out.printf(Locale.ROOT, "  %s %-5s  %s%n", LOCAL.format(t), ZONE.format(t), t.toInstant());
         }

@@ -1,29 +1,40 @@
 package io.kindling.scheduler.schedule;
 
 import io.dropwizard.lifecycle.Managed;
+import io.kindling.dsl.CronSchedules;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.text.ParseException;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
@@ -51,8 +62,15 @@ public final class CronScheduler implements Managed {
     private static final String GROUP = "schedules";
     /** Earlier versions kept one trigger per pipeline in this group; {@link #scheduleAll} deletes them. */
     private static final String PER_PIPELINE_GROUP = "pipelines";
+    /**
+     * One-shot wake-ups, one at most per schedule, for the fire times Quartz's cron trigger does not wake us for: a
+     * time in a spring-forward gap that runs after the jump ({@code dst_gap: run_after}), and the second pass of a
+     * repeated autumn hour when Quartz counts from inside the first. Named like the schedule's trigger.
+     */
+    private static final String WAKE_GROUP = "schedules-wake";
 
     private final Scheduler scheduler;
+    private final Clock clock;
 
     /**
      * @param pipelines  the registry's pipelines now: a fire goes to those that have the trigger's schedule
@@ -66,6 +84,18 @@ public final class CronScheduler implements Managed {
             DataSource dataSource,
             boolean clustered,
             String instanceId) {
+        this(handler, pipelines, dataSource, clustered, instanceId, Clock.systemUTC());
+    }
+
+    /** @param clock what "now" is when the wake-ups are worked out on (re)load */
+    public CronScheduler(
+            FireHandler handler,
+            Supplier<? extends Collection<Pipeline>> pipelines,
+            DataSource dataSource,
+            boolean clustered,
+            String instanceId,
+            Clock clock) {
+        this.clock = clock;
         // Quartz finds its connections by name in a JVM-wide registry: one name per scheduler built.
         String dataSourceName = "kindling-" + instanceId;
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PooledConnections(dataSource));
@@ -85,7 +115,10 @@ public final class CronScheduler implements Managed {
         props.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         try {
             scheduler = new StdSchedulerFactory(props).getScheduler();
-            scheduler.setJobFactory((bundle, s) -> new FireJob(handler, key -> withSchedule(pipelines.get(), key)));
+            scheduler.setJobFactory((bundle, s) -> new FireJob(
+                    handler,
+                    key -> withSchedule(pipelines.get(), key),
+                    (key, firing, scheduledTime) -> wakeQuietly(key, schedules(firing), scheduledTime)));
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot create the Quartz scheduler", e);
         }
@@ -105,17 +138,22 @@ public final class CronScheduler implements Managed {
      */
     public synchronized void scheduleAll(Collection<Pipeline> pipelines) {
         try {
-            Map<ScheduleKey, Schedule> schedules = new LinkedHashMap<>();
+            Map<ScheduleKey, List<Schedule>> schedules = new LinkedHashMap<>();
             for (Pipeline p : pipelines) {
-                p.schedule().ifPresent(s -> schedules.putIfAbsent(ScheduleKey.of(s), s));
+                p.schedule()
+                        .ifPresent(s -> schedules
+                                .computeIfAbsent(ScheduleKey.of(s), k -> new ArrayList<>())
+                                .add(s));
             }
             Set<JobKey> stale = new HashSet<>(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP)));
             stale.addAll(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(PER_PIPELINE_GROUP)));
-            for (Map.Entry<ScheduleKey, Schedule> e : schedules.entrySet()) {
+            Instant now = clock.instant();
+            for (Map.Entry<ScheduleKey, List<Schedule>> e : schedules.entrySet()) {
                 stale.remove(JobKey.jobKey(e.getKey().name(), GROUP));
                 if (!unchanged(e.getKey())) {
-                    schedule(e.getKey(), e.getValue());
+                    schedule(e.getKey(), e.getValue().get(0));
                 }
+                wakeQuietly(e.getKey(), e.getValue(), now);
             }
             for (JobKey key : stale) {
                 scheduler.deleteJob(key);
@@ -124,6 +162,66 @@ public final class CronScheduler implements Managed {
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot schedule pipelines", e);
         }
+    }
+
+    private static List<Schedule> schedules(List<Pipeline> pipelines) {
+        return pipelines.stream().flatMap(p -> p.schedule().stream()).toList();
+    }
+
+    /** A wake-up that cannot be set is logged, not thrown: the cron trigger and the next reload still wake us. */
+    private synchronized void wakeQuietly(ScheduleKey key, List<Schedule> schedules, Instant after) {
+        try {
+            wake(key, schedules, after);
+        } catch (SchedulerException | RuntimeException e) {
+            LOG.warn("Could not set the next wake-up of '{}' in {}", key.quartzCron(), key.timezone(), e);
+        }
+    }
+
+    /**
+     * Sets the one-shot wake-up of a schedule when its next fire time after {@code after} (by {@link
+     * CronSchedules#nextFireTime}, the rule the ticker follows) comes before the next time Quartz's cron trigger
+     * computes from there, and removes it otherwise. The ticker decides what is due; a wake-up only makes it look.
+     */
+    private void wake(ScheduleKey key, List<Schedule> schedules, Instant after) throws SchedulerException {
+        Optional<Instant> next = schedules.stream()
+                .flatMap(s -> CronSchedules.nextFireTime(s, after).stream())
+                .min(Comparator.naturalOrder());
+        Date quartzNext;
+        try {
+            CronExpression quartz = new CronExpression(key.quartzCron());
+            quartz.setTimeZone(TimeZone.getTimeZone(key.timezone()));
+            quartzNext = quartz.getNextValidTimeAfter(Date.from(after));
+        } catch (ParseException e) {
+            throw new IllegalStateException("a loaded schedule is not a Quartz expression: " + key.quartzCron(), e);
+        }
+        TriggerKey wakeKey = TriggerKey.triggerKey(key.name(), WAKE_GROUP);
+        if (next.isPresent() && (quartzNext == null || next.get().isBefore(quartzNext.toInstant()))) {
+            Trigger trigger = TriggerBuilder.newTrigger()
+                    .withIdentity(wakeKey)
+                    .forJob(JobKey.jobKey(key.name(), GROUP))
+                    // one already due fires now: Quartz leaves a trigger long overdue to its slower misfire pass
+                    .startAt(Date.from(Collections.max(List.of(next.get(), Instant.now()))))
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                    .build();
+            // another daemon may set the same wake-up at the same moment: whichever comes second replaces it
+            try {
+                scheduler.scheduleJob(trigger);
+            } catch (ObjectAlreadyExistsException e) {
+                scheduler.rescheduleJob(wakeKey, trigger);
+            }
+            LOG.info(
+                    "Wake-up for '{}' in {} at {} (Quartz's cron would not wake us then)",
+                    key.quartzCron(),
+                    key.timezone(),
+                    next.get());
+        } else if (scheduler.checkExists(wakeKey)) {
+            scheduler.unscheduleJob(wakeKey);
+        }
+    }
+
+    /** The one-shot wake-ups, by schedule name, with their times. */
+    public Map<String, Instant> wakeUps() {
+        return triggersOf(WAKE_GROUP);
     }
 
     private boolean unchanged(ScheduleKey key) throws SchedulerException {
@@ -157,9 +255,13 @@ public final class CronScheduler implements Managed {
 
     /** The stored triggers, by name (time zone and cron expression), with their next fire times. */
     public Map<String, Instant> triggers() {
+        return triggersOf(GROUP);
+    }
+
+    private Map<String, Instant> triggersOf(String group) {
         try {
             Map<String, Instant> out = new TreeMap<>();
-            for (TriggerKey key : scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(GROUP))) {
+            for (TriggerKey key : scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(group))) {
                 Trigger trigger = scheduler.getTrigger(key);
                 if (trigger != null && trigger.getNextFireTime() != null) {
                     out.put(key.getName(), trigger.getNextFireTime().toInstant());

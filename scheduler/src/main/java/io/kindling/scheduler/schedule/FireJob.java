@@ -1,6 +1,7 @@
 package io.kindling.scheduler.schedule;
 
 import io.kindling.dsl.Pipeline;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 import org.quartz.DisallowConcurrentExecution;
@@ -15,17 +16,28 @@ import org.quartz.JobExecutionContext;
 final class FireJob implements Job {
     private final FireHandler handler;
     private final Function<ScheduleKey, List<Pipeline>> pipelines;
+    private final AfterFire afterFire;
 
-    FireJob(FireHandler handler, Function<ScheduleKey, List<Pipeline>> pipelines) {
+    /** Sets the schedule's next wake-up, after a fire at {@code scheduledTime}. */
+    @FunctionalInterface
+    interface AfterFire {
+        void fired(ScheduleKey key, List<Pipeline> firing, Instant scheduledTime);
+    }
+
+    FireJob(FireHandler handler, Function<ScheduleKey, List<Pipeline>> pipelines, AfterFire afterFire) {
         this.handler = handler;
         this.pipelines = pipelines;
+        this.afterFire = afterFire;
     }
 
     @Override
     public void execute(JobExecutionContext context) {
-        List<Pipeline> firing = pipelines.apply(ScheduleKey.of(context.getMergedJobDataMap()));
+        ScheduleKey key = ScheduleKey.of(context.getMergedJobDataMap());
+        List<Pipeline> firing = pipelines.apply(key);
         if (!firing.isEmpty()) { // a reload removed them and has not yet removed the trigger
-            handler.fire(firing, context.getScheduledFireTime().toInstant());
+            Instant scheduled = context.getScheduledFireTime().toInstant();
+            handler.fire(firing, scheduled);
+            afterFire.fired(key, firing, scheduled);
         }
     }
 }

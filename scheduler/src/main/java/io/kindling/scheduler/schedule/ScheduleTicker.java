@@ -130,7 +130,7 @@ public final class ScheduleTicker implements Managed {
             Schedule schedule = pipeline.schedule().get();
             Instant at = now;
             List<Instant> due = dueByKey.computeIfAbsent(
-                    new DueKey(schedule.quartzCron(), schedule.timezone(), state.cursor()),
+                    new DueKey(schedule.quartzCron(), schedule.timezone(), schedule.dstGap(), state.cursor()),
                     k -> dueTimes(pipeline.id(), schedule, k.cursor(), at));
             if (due.isEmpty()) {
                 continue;
@@ -163,8 +163,8 @@ public final class ScheduleTicker implements Managed {
         dao.advanceAll(cursors);
     }
 
-    /** What is due for one cron, time zone and cursor; pipelines that share all three share it within a tick. */
-    private record DueKey(String quartzCron, java.time.ZoneId timezone, Instant cursor) {}
+    /** What is due for one cron, time zone, dst_gap and cursor; pipelines that share them share it within a tick. */
+    private record DueKey(String quartzCron, java.time.ZoneId timezone, Schedule.DstGap dstGap, Instant cursor) {}
 
     /** The cron times after {@code cursor} up to {@code now}: the newest {@link #MAX_CATCHUP} of them. */
     private List<Instant> dueTimes(String pipelineId, Schedule schedule, Instant cursor, Instant now) {
@@ -224,8 +224,7 @@ public final class ScheduleTicker implements Managed {
             return Optional.empty();
         }
         Instant now = now();
-        return CronSchedules.fireTimesBetween(pipeline.schedule().get(), now, Instant.MAX, 1).stream()
-                .findFirst();
+        return CronSchedules.nextFireTime(pipeline.schedule().get(), now);
     }
 
     private Instant now() {

@@ -46,8 +46,7 @@ class CommandsTest {
         assertThat(result.get()).isInstanceOf(CommandFailedException.class).hasMessage("3 problems in 1 file");
         assertThat(stdout().lines())
                 .containsExactly(
-                        broken + ":3:9: cron: invalid expression '61 * * * *' (as Quartz: '0 61 * * * ?'): Minute and"
-                                + " Second values must be between 0 and 59",
+                        broken + ":3:9: cron: minute: value 61 is out of range 0-59",
                         broken + ":6:10: unknown template variable 'nope' (known: ds, logical_time, run_id, pipeline,"
                                 + " params.<name>)",
                         broken + ":7:5: unknown key 'depend_on' in task 'a'; did you mean 'depends_on'?");

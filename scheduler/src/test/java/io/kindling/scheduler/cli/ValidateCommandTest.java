@@ -2,11 +2,15 @@ package io.kindling.scheduler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kindling.scheduler.ValidationConfig;
 import io.kindling.scheduler.support.KindlingCli;
 import io.kindling.scheduler.support.TestDirs;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,13 +31,27 @@ class ValidateCommandTest {
     @RegisterExtension
     final KindlingCli cli = new KindlingCli();
 
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
     /** Runs {@code bin/kindling validate ARGS} in-process; returns the exit status, stdout is in {@link #out}. */
     private int validate(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "validate";
         System.arraycopy(args, 0, all, 1, args.length);
         cli.reset();
-        return ValidateCommand.runStandalone(all);
+        err.reset();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            return ValidateCommand.runStandalone(new ValidationConfig(), all);
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    /** What the last {@link #validate} printed on stderr. */
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     private List<String> out() {
@@ -145,21 +163,133 @@ class ValidateCommandTest {
 
         assertThat(validate("--next", "--from", "2026-03-27T00:00:00Z", dir.toString()))
                 .isEqualTo(0);
-        // 02:30 does not exist on 29 March in Berlin (clocks jump from 02:00 to 03:00): Quartz skips that day
+        // 02:30 does not exist on 29 March in Berlin (clocks jump from 02:00 to 03:00): it runs at 03:00, the jump
         assertThat(out())
                 .containsExactly(
-                        "berlin: next 5 fire times of '30 2 * * *' in Europe/Berlin (Quartz: 0 30 2 * * ?)",
+                        "berlin: next 5 fire times of '30 2 * * *' in Europe/Berlin (Quartz: 0 30 2 * * ?, dst_gap: "
+                                + "run_after)",
                         "  2026-03-27 02:30:00 +01:00 CET    2026-03-27T01:30:00Z",
                         "  2026-03-28 02:30:00 +01:00 CET    2026-03-28T01:30:00Z",
+                        "  2026-03-29 03:00:00 +02:00 CEST   2026-03-29T01:00:00Z",
                         "  2026-03-30 02:30:00 +02:00 CEST   2026-03-30T00:30:00Z",
                         "  2026-03-31 02:30:00 +02:00 CEST   2026-03-31T00:30:00Z",
-                        "  2026-04-01 02:30:00 +02:00 CEST   2026-04-01T00:30:00Z",
                         "manual: no schedule (runs only when triggered)");
+
+        Files.writeString(berlin, Files.readString(berlin).replace("Europe/Berlin", "Europe/Berlin\n  dst_gap: skip"));
+        assertThat(validate("--next", "--from", "2026-03-28T12:00:00Z", berlin.toString()))
+                .isEqualTo(0);
+        assertThat(out()).element(1).isEqualTo("  2026-03-30 02:30:00 +02:00 CEST   2026-03-30T00:30:00Z");
+
+        // from inside the first pass of the repeated hour in October (00:45Z is 02:45 CEST), the second 02:30 is next
+        assertThat(validate("--next", "--from", "2026-10-25T00:45:00Z", berlin.toString()))
+                .isEqualTo(0);
+        assertThat(out()).element(1).isEqualTo("  2026-10-25 02:30:00 +01:00 CET    2026-10-25T01:30:00Z");
+        Files.writeString(berlin, Files.readString(berlin).replace("\n  dst_gap: skip", ""));
 
         // the same through Dropwizard's command line
         Optional<Throwable> result = cli.run("validate", "--next", "--from", "2026-03-27T00:00:00Z", berlin.toString());
         assertThat(result).isEmpty();
-        assertThat(cli.stdout()).contains("  2026-03-30 02:30:00 +02:00 CEST   2026-03-30T00:30:00Z");
+        assertThat(cli.stdout()).contains("  2026-03-29 03:00:00 +02:00 CEST   2026-03-29T01:00:00Z");
+    }
+
+    private Path config(String executorsAndWebhooks) throws IOException {
+        return write("deploy/config.yml", """
+                database:
+                  url: jdbc:sqlite:data/kindling.db
+                sources:
+                  - name: team
+                    type: folder
+                    path: ../pipelines
+                  - name: other
+                    type: folder
+                    path: ../more
+                  - name: remote
+                    type: git
+                    url: https://git.example.com/acme/pipelines.git
+                    branch: main
+                    subfolder: pipelines
+                """ + executorsAndWebhooks);
+    }
+
+    @Test
+    void configChecksExecutorAndWebhookNamesAndByDefaultTheFoldersOfItsSources() throws IOException {
+        Path config = config("""
+                defaultExecutor: local
+                executors:
+                  local: {type: local}
+                  big: {type: local}
+                webhooks:
+                  ops: {url: ""}
+                """);
+        Path orders = write("pipelines/orders.yml", """
+                pipeline: orders
+                defaults: {executor: bgi}
+                alerts: {on_failure: [ops, pager]}
+                tasks:
+                  - {id: a, sql: SELECT 1}
+                  - {id: b, sql: SELECT 1, executor: big}
+                """);
+        Path fine = write("pipelines/fine.yml", "pipeline: fine\ntasks: [{id: a, sql: SELECT 1}]\n");
+        Path again = write("more/fine_again.yml", "pipeline: fine\ntasks: [{id: a, sql: SELECT 1}]\n");
+        write("more/other.yml", "pipeline: other\ntasks: [{id: a, sql: SELECT 1}]\n");
+
+        assertThat(validate(dir.resolve("pipelines").toString()))
+                .as("without --config any name goes")
+                .isEqualTo(0);
+
+        assertThat(validate("--config", config.toString())).isEqualTo(1);
+        assertThat(out())
+                .containsExactly(
+                        orders + ":2:22: unknown executor 'bgi' (known: big, local); did you mean 'big'?",
+                        orders + ":3:28: unknown webhook 'pager' in on_failure (known: ops)",
+                        again + ":1:1: pipeline id 'fine' is already defined in " + fine);
+        assertThat(stderr()).contains("source 'remote' (git) is not checked");
+
+        // given PATHs, the config's names still apply
+        assertThat(validate("--config", config.toString(), orders.toString())).isEqualTo(1);
+        assertThat(out()).hasSize(2);
+    }
+
+    @Test
+    void aConfigTheDaemonWouldRefuseIsRefusedWithWhatIsWrong() throws IOException {
+        Path config = config("""
+                executors:
+                  local: {type: local}
+                alerting:
+                  onFailure: [nobody]
+                """);
+        write("pipelines/fine.yml", "pipeline: fine\ntasks: [{id: a, sql: SELECT 1}]\n");
+
+        assertThat(validate("--config", config.toString())).isEqualTo(1);
+        assertThat(stderr())
+                .contains(config.toString())
+                .contains("alerting.onFailure, onSuccess and onRetry may only name webhooks of 'webhooks'")
+                .doesNotContain("\tat ");
+        assertThat(validate("--config", dir.resolve("missing.yml").toString())).isEqualTo(1);
+        assertThat(stderr()).contains("missing.yml").doesNotContain("\tat ");
+        assertThat(validate()).as("neither PATH nor --config").isEqualTo(1);
+    }
+
+    @Test
+    void contradictorySettingsAndSchedulesThatNeverFireAreErrorsWithTheirLine() throws IOException {
+        Path p = write("p.yml", """
+                pipeline: p
+                schedule:
+                  cron: "0 0 30 2 *"
+                tasks:
+                  - id: a
+                    sql: SELECT 1
+                    retry_delay: 5m
+                    max_retry_delay: 1m
+                """);
+
+        assertThat(validate(p.toString())).isEqualTo(1);
+        assertThat(out())
+                .containsExactly(
+                        p + ":3:9: cron: '0 0 30 2 *' never fires: no date matches it from now on (e.g. 30 "
+                                + "February, 31 April, or a year that has passed)",
+                        p + ":7:18: retry_delay 5m is longer than max_retry_delay 1m, which caps every wait: lower "
+                                + "retry_delay or raise max_retry_delay");
     }
 
     @Test

@@ -8,8 +8,10 @@ import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.db.Database;
+import io.kindling.scheduler.support.MutableClock;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,6 +58,10 @@ class CronSchedulerTest {
     }
 
     private void start(String name, Supplier<Database> db) throws Exception {
+        start(name, db, Clock.systemUTC());
+    }
+
+    private void start(String name, Supplier<Database> db, Clock clock) throws Exception {
         database = db.get();
         cron = new CronScheduler(
                 (pipelines, scheduled) ->
@@ -63,7 +69,8 @@ class CronSchedulerTest {
                 registry::get,
                 database.dataSource(),
                 name.equals("postgresql"),
-                "test-" + UUID.randomUUID());
+                "test-" + UUID.randomUUID(),
+                clock);
         cron.start();
     }
 
@@ -73,7 +80,10 @@ class CronSchedulerTest {
     }
 
     private static Pipeline pipeline(String id, String cron) {
-        String schedule = cron == null ? "" : "schedule: {cron: \"" + cron + "\"}\n";
+        return withSchedule(id, cron == null ? "" : "schedule: {cron: \"" + cron + "\"}\n");
+    }
+
+    private static Pipeline withSchedule(String id, String schedule) {
         ParseResult parsed = new PipelineParser(ParserOptions.lenient())
                 .parse(
                         Path.of(id + ".yml"),
@@ -117,5 +127,73 @@ class CronSchedulerTest {
                 .containsEntry("UTC 0 0 * * * ?", before.get("UTC 0 0 * * * ?"));
         load();
         assertThat(cron.triggers()).isEmpty();
+    }
+
+    private static Pipeline zoned(String id, String cron, String zone, String dstGap) {
+        return withSchedule(
+                id, "schedule: {cron: \"" + cron + "\", timezone: " + zone + ", dst_gap: " + dstGap + "}\n");
+    }
+
+    private static MutableClock at(String instant) {
+        return new MutableClock(Instant.parse(instant));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aDailyTimeInTheSpringGapGetsAWakeUpAtTheJumpUnlessItSkips(String name, Supplier<Database> db)
+            throws Exception {
+        // 2027-03-28 in Berlin and 2027-03-14 in New York: 02:00 -> 03:00, 02:30 does not exist
+        MutableClock clock = at("2027-03-13T12:00:00Z");
+        start(name, db, clock);
+        load(
+                zoned("berlin", "30 2 * * *", "Europe/Berlin", "run_after"),
+                zoned("new_york", "30 2 * * *", "America/New_York", "run_after"),
+                zoned("utc", "30 2 * * *", "UTC", "run_after"));
+
+        // Quartz's cron trigger would pass over the day; the wake-up is at 03:00 local, the jump
+        assertThat(cron.wakeUps())
+                .containsOnly(Map.entry("America/New_York 0 30 2 * * ?", Instant.parse("2027-03-14T07:00:00Z")));
+        assertThat(cron.triggers())
+                .containsOnlyKeys("Europe/Berlin 0 30 2 * * ?", "America/New_York 0 30 2 * * ?", "UTC 0 30 2 * * ?");
+
+        clock.set(Instant.parse("2027-03-27T12:00:00Z"));
+        load(zoned("berlin", "30 2 * * *", "Europe/Berlin", "run_after"));
+        assertThat(cron.wakeUps())
+                .containsOnly(Map.entry("Europe/Berlin 0 30 2 * * ?", Instant.parse("2027-03-28T01:00:00Z")));
+
+        load(zoned("berlin", "30 2 * * *", "Europe/Berlin", "skip"));
+        assertThat(cron.wakeUps()).as("dst_gap: skip needs no wake-up").isEmpty();
+        load(
+                zoned("berlin", "30 2 * * *", "Europe/Berlin", "run_after"),
+                zoned("b2", "30 2 * * *", "Europe/Berlin", "skip"));
+        assertThat(cron.wakeUps())
+                .as("one pipeline on the schedule runs after the jump")
+                .hasSize(1);
+        load();
+        assertThat(cron.wakeUps()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void fromInsideTheFirstPassOfTheRepeatedHourTheSecondPassGetsAWakeUp(String name, Supplier<Database> db)
+            throws Exception {
+        // 2027-10-31 in Berlin: 03:00 CEST -> 02:00 CET; 00:40Z is 02:40 CEST, the first pass
+        start(name, db, at("2027-10-31T00:40:00Z"));
+        load(zoned("berlin", "30 2 * * *", "Europe/Berlin", "run_after"));
+
+        assertThat(cron.wakeUps())
+                .containsOnly(Map.entry("Europe/Berlin 0 30 2 * * ?", Instant.parse("2027-10-31T01:30:00Z")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aWakeUpFiresTheSchedulesPipelinesAndIsThenGone(String name, Supplier<Database> db) throws Exception {
+        // a clock inside the first pass of a night already past: the wake-up is overdue and fires at once
+        start(name, db, at("2026-10-25T00:30:00Z"));
+        load(zoned("berlin", "30 2 * * *", "Europe/Berlin", "run_after"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !fires.isEmpty());
+        assertThat(fires).allSatisfy(f -> assertThat(f.pipelines()).containsExactly("berlin"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> cron.wakeUps().isEmpty());
     }
 }
