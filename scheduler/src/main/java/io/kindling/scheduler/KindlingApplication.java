@@ -7,6 +7,7 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
@@ -50,6 +51,7 @@ import io.kindling.scheduler.health.ClusterHealthCheck;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
 import io.kindling.scheduler.health.OutboxHealthCheck;
+import io.kindling.scheduler.libraries.Libraries;
 import io.kindling.scheduler.metrics.DaemonMetrics;
 import io.kindling.scheduler.metrics.FireLag;
 import io.kindling.scheduler.metrics.PrometheusServlet;
@@ -197,6 +199,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
         PipelineParser parser = new PipelineParser(config.parserOptions()); // as validate --config checks
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
+        Libraries libraries = Libraries.of(config.getLibraries());
+        environment.lifecycle().manage(new AutoCloseableManager(libraries));
         SourceManager sources = new SourceManager(
                 config.effectiveSources(),
                 config.dataFolder(),
@@ -204,7 +208,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 registry,
                 clock,
                 env,
-                config.getLimits().getParseTimeout().toJavaDuration());
+                config.getLimits().getParseTimeout().toJavaDuration(),
+                libraries);
         sources.loadAll();
 
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker
@@ -221,7 +226,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 clock,
                 Path.of(config.getLogDir()),
                 planner,
-                secrets);
+                secrets,
+                libraries);
 
         // metrics for Prometheus on the admin port
         PrometheusMeterRegistry metrics =
