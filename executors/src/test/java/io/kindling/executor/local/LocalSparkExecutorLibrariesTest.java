@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * seen by that attempt alone.
  */
 class LocalSparkExecutorLibrariesTest {
-    private static final String TASK = "acme.Doubles";
-    private static final Map<String, String> SOURCES = Map.of("acme.Times2", """
+    static final String TASK = "acme.Doubles";
+    static final Map<String, String> SOURCES = Map.of("acme.Times2", """
             package acme;
             public class Times2 implements org.apache.spark.api.java.function.MapFunction<Long, Long> {
                 public Long call(Long x) { return x * 2; }
@@ -107,7 +107,7 @@ class LocalSparkExecutorLibrariesTest {
                 .hasMessage("executor 'bad' (type local): option 'jars': no such file " + dir.resolve("lib/none.jar"));
     }
 
-    private static AttemptRequest request(String out, List<Path> libraries, Path log) {
+    static AttemptRequest request(String out, List<Path> libraries, Path log) {
         return new AttemptRequest(
                 "doubles-" + UUID.randomUUID(),
                 "run-1",
