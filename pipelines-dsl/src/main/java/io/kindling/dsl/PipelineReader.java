@@ -31,6 +31,7 @@ final class PipelineReader {
             "defaults",
             "alerts",
             "libraries",
+            "trigger",
             "tasks");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup", "dst_gap");
     private static final Set<String> ALERT_KEYS = Set.of("on_failure", "on_success", "on_retry", "on_duration_over");
@@ -69,15 +70,26 @@ final class PipelineReader {
         Optional<Schedule> schedule =
                 map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
+        Optional<UpstreamTrigger> trigger = map.map("trigger", "trigger", UpstreamTriggerReader.KEYS)
+                .flatMap(t -> new UpstreamTriggerReader(problems)
+                        .read(t, id.map(YamlMap.Scalar::value).orElse("")));
+        if (trigger.isPresent() && schedule.isPresent()) {
+            problems.at(
+                    map.keyNode("trigger").orElseThrow(),
+                    "trigger: a pipeline runs on a schedule or after upstream pipelines, not both: remove one");
+        }
         ParamReader paramReader = new ParamReader(problems);
         Map<String, ParamSpec> params =
                 map.value("params").map(paramReader::read).orElseGet(LinkedHashMap::new);
-        schedule.ifPresent(s -> params.values().stream()
-                .filter(ParamSpec::required)
-                .forEach(p -> problems.at(
-                        map.keyNode("params").orElseThrow(),
-                        "param '" + p.name() + "' has no default, but "
-                                + "scheduled runs need one: give it a default, or remove the schedule")));
+        schedule.map(s -> "scheduled runs")
+                .or(() -> trigger.map(t -> "runs started by upstream pipelines"))
+                .ifPresent(kind -> params.values().stream()
+                        .filter(ParamSpec::required)
+                        .forEach(p -> problems.at(
+                                map.keyNode("params").orElseThrow(),
+                                "param '" + p.name() + "' has no default, but " + kind
+                                        + " need one: give it a default, or remove the "
+                                        + (schedule.isPresent() ? "schedule" : "trigger"))));
         TemplateCheck templates = new TemplateCheck(paramReader.names(), problems);
         TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
                 .map(d -> TaskSettings.read(d, options, templates, problems))
@@ -101,7 +113,8 @@ final class PipelineReader {
                 tasks,
                 problems.file(),
                 hash(bytes, drafts),
-                text);
+                text,
+                trigger);
         return new Read(id, Optional.of(pipeline));
     }
 
