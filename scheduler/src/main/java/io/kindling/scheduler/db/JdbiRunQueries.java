@@ -79,6 +79,19 @@ public class JdbiRunQueries implements RunQueries {
 
     /** Scheduled and backfill runs of a pipeline whose logical times lie in {@code [from, to]}. */
     @Override
+    public List<RunRecord> runsBetween(String pipelineId, Instant from, Instant to) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM runs WHERE pipeline_id = :pipeline_id
+                          AND logical_time >= :from AND logical_time < :to
+                        ORDER BY logical_time, run_id""")
+                .bind("pipeline_id", pipelineId)
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .map(Rows.RUN)
+                .list());
+    }
+
+    @Override
     public List<RunRecord> timedRuns(String pipelineId, Instant from, Instant to) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT * FROM runs WHERE pipeline_id = :pipeline_id

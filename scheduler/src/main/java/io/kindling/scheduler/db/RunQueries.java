@@ -81,6 +81,9 @@ public interface RunQueries {
     /** Scheduled and backfill runs of a pipeline whose logical times lie in {@code [from, to]}, oldest first. */
     List<RunRecord> timedRuns(String pipelineId, Instant from, Instant to);
 
+    /** The pipeline's runs, whatever made them, with a logical time in [from, to), oldest first. */
+    List<RunRecord> runsBetween(String pipelineId, Instant from, Instant to);
+
     /** Logical times in {@code [from, to]} with a backfill run that succeeded or is under way. */
     default Set<Instant> backfilledTimes(String pipelineId, Instant from, Instant to) {
         Set<Instant> times = new HashSet<>();

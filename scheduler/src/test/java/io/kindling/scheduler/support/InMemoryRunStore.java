@@ -61,6 +61,7 @@ public final class InMemoryRunStore implements RunStore {
         private final Map<String, String> remoteIds = new HashMap<>();
         private final List<AlertDelivery> outbox = new ArrayList<>();
         private final Set<String> live = new HashSet<>();
+        private final Set<String> runKeys = new HashSet<>();
 
         /** A store fenced by {@code owner}, which becomes a live daemon (as a daemon row would). */
         public synchronized InMemoryRunStore store(String owner) {
@@ -211,6 +212,18 @@ public final class InMemoryRunStore implements RunStore {
     public List<RunRecord> insertRuns(List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds) {
         synchronized (db) {
             return runs.stream().filter(run -> insert(run, taskIds.apply(run))).toList();
+        }
+    }
+
+    @Override
+    public boolean insertKeyedRun(RunRecord run, Collection<String> taskIds, String key) {
+        synchronized (db) {
+            String taken = run.pipelineId() + "\u0000" + key;
+            if (db.runKeys.contains(taken) || !insert(run, taskIds)) {
+                return false;
+            }
+            db.runKeys.add(taken);
+            return true;
         }
     }
 
@@ -608,6 +621,19 @@ public final class InMemoryRunStore implements RunStore {
                             && (r.trigger() == TriggerType.SCHEDULE || r.trigger() == TriggerType.BACKFILL)
                             && !r.logicalTime().isBefore(from)
                             && !r.logicalTime().isAfter(to))
+                    .sorted(Comparator.comparing(RunRecord::logicalTime).thenComparing(RunRecord::runId))
+                    .toList();
+        }
+    }
+
+    @Override
+    public List<RunRecord> runsBetween(String pipelineId, Instant from, Instant to) {
+        synchronized (db) {
+            return db.runs.values().stream()
+                    .map(r -> r.run)
+                    .filter(r -> r.pipelineId().equals(pipelineId)
+                            && !r.logicalTime().isBefore(from)
+                            && r.logicalTime().isBefore(to))
                     .sorted(Comparator.comparing(RunRecord::logicalTime).thenComparing(RunRecord::runId))
                     .toList();
         }
