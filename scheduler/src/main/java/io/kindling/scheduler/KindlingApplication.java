@@ -70,6 +70,7 @@ import io.kindling.scheduler.resources.WebhookResource;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
 import io.kindling.scheduler.sources.SourceManager;
+import io.kindling.scheduler.triggers.UpstreamTriggers;
 import io.kindling.scheduler.web.WebSecurity;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -228,6 +229,11 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 planner,
                 secrets,
                 libraries);
+
+        // pipelines with trigger: {after: ...} start when their upstreams' runs end (docs/triggers.md)
+        UpstreamTriggers upstreamTriggers = new UpstreamTriggers(registry::all, runs, engine::triggerOnce);
+        engine.addListener(upstreamTriggers);
+        environment.lifecycle().manage(new AutoCloseableManager(upstreamTriggers));
 
         // metrics for Prometheus on the admin port
         PrometheusMeterRegistry metrics =

@@ -217,6 +217,14 @@ public final class RunEngine implements AutoCloseable {
     }
 
     /**
+     * As {@link #trigger}, with the pipeline's default params, unless the pipeline has a run under {@code key}
+     * already (in the history, whichever daemon made it): an event makes one run however often it is seen.
+     */
+    public Optional<RunRecord> triggerOnce(Pipeline pipeline, TriggerType trigger, Instant logicalTime, String key) {
+        return newRuns.triggerOnce(pipeline, trigger, logicalTime, key);
+    }
+
+    /**
      * Creates many scheduled runs (QUEUED, the pipelines' default params) in one transaction, then hands them to the
      * engine: what a cron fire of many pipelines does. A logical time that has a scheduled run already gets no
      * other (the database's unique key decides, as for {@link #trigger}).
