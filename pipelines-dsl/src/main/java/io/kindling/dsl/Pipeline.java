@@ -3,6 +3,8 @@ package io.kindling.dsl;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -71,6 +73,13 @@ public record Pipeline(
                 contentHash,
                 source,
                 Optional.empty());
+    }
+
+    /** The zone of its runs' {@code ds} and {@code logical_time}: its schedule's, or its trigger's, or UTC. */
+    public ZoneId zone() {
+        return schedule.map(Schedule::timezone)
+                .or(() -> trigger.map(UpstreamTrigger::timezone))
+                .orElse(ZoneOffset.UTC);
     }
 
     /** The params of a run that no caller gave values to (a scheduled run, a backfill), as the history stores them. */

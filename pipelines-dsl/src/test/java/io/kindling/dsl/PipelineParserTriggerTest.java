@@ -40,6 +40,8 @@ class PipelineParserTriggerTest {
         assertThat(trigger.match()).isEqualTo(UpstreamTrigger.Match.LOGICAL_DATE);
         assertThat(trigger.timezone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(trigger.rerun()).isFalse();
+        // its runs' ds is the date in that zone: a run for Monday renders Monday
+        assertThat(result.pipeline().orElseThrow().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
     }
 
     @Test

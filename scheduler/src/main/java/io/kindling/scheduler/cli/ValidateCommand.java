@@ -21,7 +21,6 @@ import io.kindling.executor.local.SqlExplainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -271,12 +270,7 @@ public class ValidateCommand extends QuietCommand {
                     new SqlExplainer(spark, workDir.toAbsolutePath().normalize(), guard);
             for (Pipeline p : pipelines) {
                 Instant now = Instant.now();
-                TemplateContext context = TemplateContext.of(
-                        p,
-                        "validate",
-                        now,
-                        p.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC),
-                        p.exampleParams());
+                TemplateContext context = TemplateContext.of(p, "validate", now, p.zone(), p.exampleParams());
                 for (SqlExplainer.Finding f : explainer.explain(p, context)) {
                     analyzed++;
                     if (f.outcome() == SqlExplainer.Outcome.FAILED) {
