@@ -8,5 +8,7 @@ CREATE TABLE run_keys (
     created_at  BIGINT       NOT NULL,
     PRIMARY KEY (pipeline_id, run_key)
 );
--- the upstream trigger reads an upstream pipeline's runs of one day, whatever made them
+-- the upstream trigger reads an upstream pipeline's runs of one day, whatever made them, and (catching up on ends
+-- no daemon looked at) the runs that ended lately
 CREATE INDEX runs_by_pipeline_time ON runs (pipeline_id, logical_time);
+CREATE INDEX runs_by_pipeline_end ON runs (pipeline_id, ended_at);

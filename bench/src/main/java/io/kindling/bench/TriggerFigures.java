@@ -49,7 +49,7 @@ final class TriggerFigures {
                         created.computeIfAbsent(upstreamRun, k -> new CountDownLatch(1))
                                 .countDown();
                         return run;
-                    })) {
+                    }, java.time.Clock.systemUTC())) {
                 h.listen(triggers);
                 for (int r = 0; r <= runs; r++) { // run 0 warms the JIT up and is not counted
                     String runId = h.engine

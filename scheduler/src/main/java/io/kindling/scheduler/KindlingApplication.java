@@ -77,6 +77,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -231,8 +232,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 libraries);
 
         // pipelines with trigger: {after: ...} start when their upstreams' runs end (docs/triggers.md)
-        UpstreamTriggers upstreamTriggers = new UpstreamTriggers(registry::all, runs, engine::triggerOnce);
+        UpstreamTriggers upstreamTriggers = new UpstreamTriggers(registry::all, runs, engine::triggerOnce, clock);
         engine.addListener(upstreamTriggers);
+        upstreamTriggers.catchUpEvery(Duration.ofMinutes(1));
         environment.lifecycle().manage(new AutoCloseableManager(upstreamTriggers));
 
         // metrics for Prometheus on the admin port

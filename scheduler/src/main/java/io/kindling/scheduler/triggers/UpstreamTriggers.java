@@ -7,13 +7,15 @@ import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TriggerType;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,16 +42,58 @@ public final class UpstreamTriggers implements RunListener, AutoCloseable {
     private final Supplier<Collection<Pipeline>> pipelines;
     private final RunQueries runs;
     private final Once once;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    private final Clock clock;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "kindling-upstream-triggers");
         thread.setDaemon(true);
         return thread;
     });
+    private Instant caughtUpTo; // the worker's own
 
-    public UpstreamTriggers(Supplier<Collection<Pipeline>> pipelines, RunQueries runs, Once once) {
+    public UpstreamTriggers(Supplier<Collection<Pipeline>> pipelines, RunQueries runs, Once once, Clock clock) {
         this.pipelines = pipelines;
         this.runs = runs;
         this.once = once;
+        this.clock = clock;
+    }
+
+    /**
+     * Also looks, every {@code period}, at the upstream runs that ended since the last look (the first time: in the
+     * last {@link #FIRST_LOOK}), so an end no daemon looked at (one killed between committing it and creating the
+     * downstream run) is not lost; the run keys keep what was made already from being made again.
+     */
+    public void catchUpEvery(Duration period) {
+        worker.scheduleWithFixedDelay(this::catchUp, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    static final Duration FIRST_LOOK = Duration.ofDays(2);
+    /** Ends are committed with the time they happened, a moment before they can be read. */
+    private static final Duration OVERLAP = Duration.ofMinutes(5);
+
+    void catchUp() {
+        try {
+            Instant now = clock.instant();
+            Instant since = caughtUpTo == null ? now.minus(FIRST_LOOK) : caughtUpTo.minus(OVERLAP);
+            for (Pipeline downstream : pipelines.get()) {
+                if (downstream.trigger().isEmpty()) {
+                    continue;
+                }
+                UpstreamTrigger trigger = downstream.trigger().get();
+                for (UpstreamTrigger.After after : trigger.after()) {
+                    for (RunRecord upstream : runs.runsEndedSince(after.pipeline(), since)) {
+                        consider(
+                                downstream,
+                                trigger,
+                                after,
+                                upstream,
+                                runs.repairs(upstream.runId()).size());
+                    }
+                }
+            }
+            caughtUpTo = now;
+        } catch (RuntimeException e) { // the next look covers this one's window too
+            LOG.error("Could not look for upstream runs that ended unnoticed", e);
+        }
     }
 
     @Override
@@ -102,9 +146,21 @@ public final class UpstreamTriggers implements RunListener, AutoCloseable {
                 return;
             }
         }
+        String key = "date:" + date;
+        if (create(downstream, from, key, upstream)) {
+            return;
+        }
+        // A backfill or repair that ended after the date's run was made is news for it; one that ended before (it
+        // waited for another upstream then) is what that run was made from.
         boolean rerun = upstream.trigger() == TriggerType.BACKFILL || repair > 0;
-        if (!create(downstream, from, "date:" + date, upstream) && rerun && trigger.rerun()) {
-            create(downstream, from, "date:" + date + "/" + rerunKey, upstream);
+        if (rerun
+                && trigger.rerun()
+                && runs.runByKey(downstream.id(), key)
+                        .filter(first -> upstream.endedAt()
+                                .filter(end -> !first.createdAt().isAfter(end))
+                                .isPresent())
+                        .isPresent()) {
+            create(downstream, from, key + "/" + rerunKey, upstream);
         }
     }
 

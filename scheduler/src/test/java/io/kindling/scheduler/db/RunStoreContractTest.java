@@ -197,11 +197,14 @@ class RunStoreContractTest {
         assertThat(a.listRuns(Optional.of("report"), Optional.empty(), Optional.empty(), 100))
                 .hasSize(2);
         assertThat(a.taskRuns(first.runId())).hasSize(1);
+        assertThat(b.runByKey("report", "date:2026-11-24")).contains(first);
+        assertThat(b.runByKey("report", "date:2026-11-26")).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
-    void runsBetweenTwoLogicalTimesComeOldestFirstWhateverMadeThem(String name, Supplier<Backend> backend) {
+    void runsBetweenTwoLogicalTimesComeOldestFirstWhateverMadeThemAndEndedOnesInTheOrderTheyEnded(
+            String name, Supplier<Backend> backend) {
         RunStore dao = open(backend).store("a");
         RunRecord manual = run("p", TriggerType.MANUAL, T0.plusSeconds(60));
         RunRecord scheduled = run("p", TriggerType.SCHEDULE, T0);
@@ -218,6 +221,20 @@ class RunStoreContractTest {
         assertThat(dao.runsBetween("p", T0, T0.plusSeconds(3600)))
                 .extracting(RunRecord::runId)
                 .containsExactly(scheduled.runId(), manual.runId(), upstream.runId());
+
+        dao.updateRunState(
+                upstream.runId(),
+                RunState.SUCCEEDED,
+                Optional.of(T0),
+                Optional.of(T0.plusSeconds(10)),
+                Optional.empty());
+        dao.updateRunState(
+                manual.runId(), RunState.FAILED, Optional.of(T0), Optional.of(T0.plusSeconds(5)), Optional.empty());
+        dao.updateRunState(
+                scheduled.runId(), RunState.FAILED, Optional.of(T0), Optional.of(T0.minusSeconds(5)), Optional.empty());
+        assertThat(dao.runsEndedSince("p", T0))
+                .extracting(RunRecord::runId)
+                .containsExactly(manual.runId(), upstream.runId());
     }
 
     @ParameterizedTest(name = "{0}")

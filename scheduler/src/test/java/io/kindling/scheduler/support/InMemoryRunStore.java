@@ -61,7 +61,7 @@ public final class InMemoryRunStore implements RunStore {
         private final Map<String, String> remoteIds = new HashMap<>();
         private final List<AlertDelivery> outbox = new ArrayList<>();
         private final Set<String> live = new HashSet<>();
-        private final Set<String> runKeys = new HashSet<>();
+        private final Map<String, String> runKeys = new HashMap<>();
 
         /** A store fenced by {@code owner}, which becomes a live daemon (as a daemon row would). */
         public synchronized InMemoryRunStore store(String owner) {
@@ -219,10 +219,10 @@ public final class InMemoryRunStore implements RunStore {
     public boolean insertKeyedRun(RunRecord run, Collection<String> taskIds, String key) {
         synchronized (db) {
             String taken = run.pipelineId() + "\u0000" + key;
-            if (db.runKeys.contains(taken) || !insert(run, taskIds)) {
+            if (db.runKeys.containsKey(taken) || !insert(run, taskIds)) {
                 return false;
             }
-            db.runKeys.add(taken);
+            db.runKeys.put(taken, run.runId());
             return true;
         }
     }
@@ -623,6 +623,28 @@ public final class InMemoryRunStore implements RunStore {
                             && !r.logicalTime().isAfter(to))
                     .sorted(Comparator.comparing(RunRecord::logicalTime).thenComparing(RunRecord::runId))
                     .toList();
+        }
+    }
+
+    @Override
+    public List<RunRecord> runsEndedSince(String pipelineId, Instant since) {
+        synchronized (db) {
+            return db.runs.values().stream()
+                    .map(r -> r.run)
+                    .filter(r -> r.pipelineId().equals(pipelineId)
+                            && r.endedAt().filter(end -> !end.isBefore(since)).isPresent())
+                    .sorted(Comparator.comparing((RunRecord r) -> r.endedAt().orElseThrow())
+                            .thenComparing(RunRecord::runId))
+                    .toList();
+        }
+    }
+
+    @Override
+    public Optional<RunRecord> runByKey(String pipelineId, String key) {
+        synchronized (db) {
+            return Optional.ofNullable(db.runKeys.get(pipelineId + "\u0000" + key))
+                    .map(db.runs::get)
+                    .map(r -> r.run);
         }
     }
 

@@ -46,14 +46,18 @@ class UpstreamTriggersTest {
                     return result.pipeline().orElseThrow();
                 })
                 .toList();
-        triggers = new UpstreamTriggers(() -> pipelines, store, (pipeline, trigger, time, key) -> {
-            RunRecord run = run(pipeline.id(), trigger, time, RunState.QUEUED);
-            if (!store.insertKeyedRun(run, List.of("t"), key)) {
-                return Optional.empty();
-            }
-            created.add(pipeline.id() + " " + time + " " + key);
-            return Optional.of(run);
-        });
+        triggers = new UpstreamTriggers(
+                () -> pipelines,
+                store,
+                (pipeline, trigger, time, key) -> {
+                    RunRecord run = run(pipeline.id(), trigger, time, RunState.QUEUED);
+                    if (!store.insertKeyedRun(run, List.of("t"), key)) {
+                        return Optional.empty();
+                    }
+                    created.add(pipeline.id() + " " + time + " " + key);
+                    return Optional.of(run);
+                },
+                Clock.systemUTC());
     }
 
     @AfterEach
@@ -80,10 +84,18 @@ class UpstreamTriggersTest {
 
     /** An upstream run that ended in {@code state}, stored, then told to the trigger as the engine would. */
     private RunRecord ended(String pipeline, TriggerType trigger, Instant time, RunState state) {
-        RunRecord run = run(pipeline, trigger, time, state);
-        store.insertRun(run, List.of("t"));
+        RunRecord run = endedUntold(pipeline, trigger, time, state);
         triggers.runChanged(run.runId(), pipeline, state, Optional.empty());
         return run;
+    }
+
+    /** An upstream run that ended in {@code state} a moment ago, and nobody told the trigger (a killed daemon). */
+    private RunRecord endedUntold(String pipeline, TriggerType trigger, Instant time, RunState state) {
+        RunRecord run = run(pipeline, trigger, time, RunState.QUEUED);
+        store.insertRun(run, List.of("t"));
+        store.updateRunState(
+                run.runId(), state, Optional.of(Instant.now()), Optional.of(Instant.now()), Optional.empty());
+        return store.findRun(run.runId()).orElseThrow();
     }
 
     /** Waits until the trigger's worker has looked at everything told so far (it is one thread). */
@@ -140,6 +152,7 @@ class UpstreamTriggersTest {
         pipelines(REPORT);
         ended("clean", TriggerType.SCHEDULE, MONDAY_0500_UTC, RunState.SUCCEEDED);
         RunRecord ingest = ended("ingest", TriggerType.SCHEDULE, MONDAY_0500_UTC, RunState.SUCCEEDED);
+        settled(); // the day's report is made; the backfill below ends after it
         RunRecord backfill = ended("ingest", TriggerType.BACKFILL, MONDAY_0500_UTC, RunState.SUCCEEDED);
         settled();
         repairedTo(ingest, RunState.SUCCEEDED);
@@ -161,6 +174,7 @@ class UpstreamTriggersTest {
         pipelines(REPORT.replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\n  on_upstream_rerun: ignore"));
         ended("clean", TriggerType.SCHEDULE, MONDAY_0500_UTC, RunState.SUCCEEDED);
         ended("ingest", TriggerType.SCHEDULE, MONDAY_0500_UTC, RunState.SUCCEEDED);
+        settled();
         ended("ingest", TriggerType.BACKFILL, MONDAY_0500_UTC, RunState.SUCCEEDED);
         settled();
 
@@ -183,6 +197,21 @@ class UpstreamTriggersTest {
                 .containsExactly(
                         "alarm 2026-11-30T05:00:00Z run:" + first.runId() + ".0",
                         "alarm 2026-11-30T07:00:00Z run:" + third.runId() + ".0");
+    }
+
+    @Test
+    void endsNobodyLookedAtAreCaughtUpOnOnceAndABackfillThatCameFirstIsNoRerun() {
+        pipelines(REPORT);
+        endedUntold("ingest", TriggerType.BACKFILL, MONDAY_0500_UTC, RunState.SUCCEEDED);
+        endedUntold("clean", TriggerType.SCHEDULE, MONDAY_0500_UTC, RunState.SUCCEEDED);
+        settled();
+        assertThat(created).isEmpty();
+
+        triggers.afterPending(triggers::catchUp);
+        triggers.afterPending(triggers::catchUp);
+        settled();
+
+        assertThat(created).containsExactly("report 2026-11-29T23:00:00Z date:2026-11-30");
     }
 
     /** The run is repaired (a repair recorded) and ends in {@code state} again, told as the engine would. */
