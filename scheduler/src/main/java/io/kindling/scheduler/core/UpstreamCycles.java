@@ -19,11 +19,11 @@ import java.util.Set;
  * closes such a cycle, with the pipelines loaded from elsewhere, is refused at the entry that closes it (its last good
  * version, if any, stays). A file alone cannot see this; the registry can.
  */
-final class UpstreamCycles {
+public final class UpstreamCycles {
     private UpstreamCycles() {}
 
     /** {@code results} with each pipeline that closes a cycle turned into a problem at its {@code after} entry. */
-    static List<ParseResult> refuse(List<ParseResult> results, Map<String, Pipeline> loadedElsewhere) {
+    public static List<ParseResult> refuse(List<ParseResult> results, Map<String, Pipeline> loadedElsewhere) {
         Map<String, List<String>> upstreams = new HashMap<>();
         loadedElsewhere.values().forEach(p -> upstreams.put(p.id(), upstreamsOf(p)));
         results.stream().flatMap(r -> r.pipeline().stream()).forEach(p -> upstreams.put(p.id(), upstreamsOf(p)));
