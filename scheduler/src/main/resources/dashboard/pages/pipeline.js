@@ -25,9 +25,11 @@ export function pipelinePage(id) {
           el('h2', {}, 'The file is broken now; the last good version runs'),
           el('ul', {}, p.load_errors.map((e) => el('li', {}, el('code', {}, e))))) : null,
         el('dl', { class: 'summary' },
-          el('dt', {}, 'Schedule'), el('dd', {}, p.schedule
-            ? `${describeCron(p.schedule.cron)} (${p.schedule.cron}, ${p.schedule.timezone})` : 'manual only'),
-          el('dt', {}, 'Next fire'), el('dd', { 'data-testid': 'next-fire' }, p.paused ? 'paused' : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
+          el('dt', {}, p.trigger ? 'Runs after' : 'Schedule'), el('dd', { 'data-testid': 'schedule' }, p.trigger
+            ? upstreams(p.trigger)
+            : p.schedule ? `${describeCron(p.schedule.cron)} (${p.schedule.cron}, ${p.schedule.timezone})` : 'manual only'),
+          el('dt', {}, 'Next fire'), el('dd', { 'data-testid': 'next-fire' }, p.paused ? 'paused'
+            : p.trigger ? 'when its upstreams have run' : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
           el('dt', {}, 'File'), el('dd', {}, el('code', {}, p.file)),
           el('dt', {}, 'Version'), el('dd', {}, versionLink(p.id, p.version)),
           el('dt', {}, 'Success rate'), el('dd', { 'data-testid': 'success-rate' }, finished.length
@@ -57,4 +59,15 @@ export function pipelinePage(id) {
     },
     stop() { destroyCharts(node); },
   };
+}
+
+/** "ingest (succeeded), cleanup (done), for the same day in Europe/Berlin": each upstream a link to its page. */
+function upstreams(trigger) {
+  const parts = [];
+  trigger.after.forEach((a, i) => {
+    if (i > 0) parts.push(', ');
+    parts.push(el('a', { href: `#/pipelines/${encodeURIComponent(a.pipeline)}` }, a.pipeline), ` (${a.state})`);
+  });
+  parts.push(trigger.match === 'any' ? ', each of their runs' : `, for the same day in ${trigger.timezone}`);
+  return parts;
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
 import io.kindling.dsl.TaskBody;
+import io.kindling.dsl.UpstreamTrigger;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.db.PipelineVersion;
 import java.time.Duration;
@@ -23,6 +24,7 @@ public record PipelineView(
         String description,
         String file,
         ScheduleView schedule,
+        TriggerView trigger,
         String nextFireTime,
         boolean paused,
         String version,
@@ -33,6 +35,23 @@ public record PipelineView(
         List<RecentRunView> recentRuns,
         List<String> loadErrors,
         Detail detail) {
+
+    /** {@code trigger: {after: ...}}: the upstream pipelines a run waits for (docs/triggers.md). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record TriggerView(List<AfterView> after, String match, String timezone, String onUpstreamRerun) {
+        static TriggerView of(UpstreamTrigger t) {
+            return new TriggerView(
+                    t.after().stream()
+                            .map(a -> new AfterView(a.pipeline(), a.state().yaml()))
+                            .toList(),
+                    t.match().yaml(),
+                    t.timezone().getId(),
+                    t.rerun() ? "trigger" : "ignore");
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record AfterView(String pipeline, String state) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ScheduleView(String cron, String quartzCron, String timezone, boolean catchup, String dstGap) {}
@@ -116,6 +135,7 @@ public record PipelineView(
                 p.description(),
                 p.file().toString(),
                 schedule,
+                p.trigger().map(TriggerView::of).orElse(null),
                 nextFireTime,
                 paused,
                 p.contentHash(),

@@ -365,6 +365,16 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.cssSelector("[data-testid='current']"))
                         .getText())
                 .startsWith("yes");
+
+        // a pipeline that runs after another says so, with a link to it, and has no next fire time
+        browser.get(page("#/pipelines/after_nightly"));
+        WebElement after = awaitElement(By.cssSelector("[data-testid='schedule']"));
+        assertThat(read(after::getText)).isEqualTo("nightly (succeeded), for the same day in Europe/Berlin");
+        assertThat(after.findElement(By.tagName("a")).getAttribute("href")).endsWith("#/pipelines/nightly");
+        assertThat(browser.findElement(By.cssSelector("[data-testid='next-fire']"))
+                        .getText())
+                .isEqualTo("when its upstreams have run");
+        screenshot("pipeline-after-upstream");
     }
 
     /** A read of the page, again if a redraw (every 2 s) replaced an element while it was read. */
