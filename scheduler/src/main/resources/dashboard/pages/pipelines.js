@@ -55,11 +55,13 @@ function table(pipelines, refresh, started) {
 
 function row(p, refresh, started) {
   const runs = p.recent_runs || [];
-  const zone = p.schedule ? p.schedule.timezone : undefined;
+  const zone = p.schedule ? p.schedule.timezone : p.trigger ? p.trigger.timezone : undefined;
   const schedule = p.schedule
     ? el('div', {}, el('div', {}, describeCron(p.schedule.cron)),
       el('code', { class: 'muted' }, `${p.schedule.cron} (${p.schedule.timezone})`))
-    : el('span', { class: 'muted' }, 'manual only');
+    : p.trigger ? el('span', { 'data-testid': `after-${p.id}` },
+      `after ${p.trigger.after.map((a) => a.pipeline).join(', ')}`)
+      : el('span', { class: 'muted' }, 'manual only');
   const squares = el('div', { class: 'squares', 'data-testid': `squares-${p.id}` },
     runs.slice().reverse().map((r) => el('a', {
       href: `#/runs/${encodeURIComponent(r.run_id)}`,

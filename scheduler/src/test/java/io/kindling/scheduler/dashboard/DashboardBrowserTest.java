@@ -366,7 +366,12 @@ class DashboardBrowserTest {
                         .getText())
                 .startsWith("yes");
 
-        // a pipeline that runs after another says so, with a link to it, and has no next fire time
+        // a pipeline that runs after another says so, in the list and on its page with a link to it, and has no next
+        // fire time
+        browser.get(page("#/pipelines"));
+        assertThat(read(() -> awaitElement(By.cssSelector("[data-testid='after-after_nightly']"))
+                        .getText()))
+                .isEqualTo("after nightly");
         browser.get(page("#/pipelines/after_nightly"));
         WebElement after = awaitElement(By.cssSelector("[data-testid='schedule']"));
         assertThat(read(after::getText)).isEqualTo("nightly (succeeded), for the same day in Europe/Berlin");
