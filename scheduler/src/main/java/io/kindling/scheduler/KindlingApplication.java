@@ -10,6 +10,7 @@ import io.dropwizard.jetty.HttpConnectorFactory;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
+import io.kindling.scheduler.alerts.Channels;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.AuthFilter;
 import io.kindling.scheduler.auth.Authenticator;
@@ -210,7 +211,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker
         AlertPlanner planner = AlertPlanner.of(config.getAlerting(), config.getWebhooks(), runs);
         AlertDeliveryDao outbox = new AlertDeliveryDao(database.jdbi());
-        AlertDispatcher dispatcher = AlertDispatcher.of(config.getAlerting(), outbox, config.getWebhooks(), env);
+        Channels channels = Channels.of(config.getWebhooks(), env);
+        AlertDispatcher dispatcher = AlertDispatcher.of(config.getAlerting(), outbox, config.getWebhooks(), channels);
         environment.lifecycle().manage(dispatcher);
 
         RunEngine engine = new RunEngine(
