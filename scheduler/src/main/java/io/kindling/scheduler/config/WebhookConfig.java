@@ -13,6 +13,7 @@ import jakarta.validation.constraints.NotNull;
 import java.io.StringReader;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,8 @@ public class WebhookConfig {
 
     private String url = "";
 
-    @NotNull
-    private Format format = Format.json;
+    /** Kept as written, so that an unknown one is reported with the known ones rather than as a type error. */
+    private String format = Format.json.name();
     /** The NAME of the environment variable holding the HMAC secret, never the secret; empty: unsigned. */
     private String secretEnv = "";
 
@@ -78,17 +79,26 @@ public class WebhookConfig {
 
     @JsonIgnore
     public boolean enabled() {
-        return format == Format.email || !url.isEmpty();
+        return getFormat() == Format.email || !url.isEmpty();
     }
 
     /** What is wrong with this entry beyond the URL's syntax, per field; empty when it can be used. */
     @JsonIgnore
     public List<Problem> problems() {
         List<Problem> out = new ArrayList<>();
-        if (format == null) {
-            return out; // @NotNull says so
+        Format known = getFormat();
+        if (known == null) {
+            out.add(new Problem(
+                    "format",
+                    "is not a format: '" + format + "' (known: "
+                            + String.join(
+                                    ", ",
+                                    Arrays.stream(Format.values())
+                                            .map(Format::name)
+                                            .toList()) + ")"));
+            return out;
         }
-        switch (format) {
+        switch (known) {
             case pagerduty -> {
                 if (routingKeyEnv.isEmpty()) {
                     out.add(new Problem(
@@ -171,14 +181,30 @@ public class WebhookConfig {
         }
     }
 
-    @JsonProperty
+    /** The format, or null when config.yml names none that exists (validation refuses that). */
+    @JsonIgnore
     public Format getFormat() {
+        for (Format known : Format.values()) {
+            if (known.name().equals(format)) {
+                return known;
+            }
+        }
+        return null;
+    }
+
+    @JsonIgnore
+    public void setFormat(Format format) {
+        this.format = format.name();
+    }
+
+    @JsonProperty("format")
+    public String getFormatName() {
         return format;
     }
 
-    @JsonProperty
-    public void setFormat(Format format) {
-        this.format = format;
+    @JsonProperty("format")
+    public void setFormatName(String format) {
+        this.format = format == null ? "" : format.trim();
     }
 
     @JsonProperty
