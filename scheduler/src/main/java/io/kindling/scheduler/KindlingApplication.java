@@ -302,7 +302,10 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                         config.getCluster().getDeadAfter().toJavaDuration(),
                         Clock.systemUTC()));
         environment.jersey().register(new SourceResource(sources, registry, audit));
-        environment.jersey().register(new WebhookResource(outbox, Clock.systemUTC(), audit));
+        environment
+                .jersey()
+                .register(new WebhookResource(
+                        outbox, channels, config.getAlerting().getDashboardUrl(), Clock.systemUTC(), audit));
         environment.jersey().register(new DashboardResource());
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));

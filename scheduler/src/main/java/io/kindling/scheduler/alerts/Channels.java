@@ -17,10 +17,12 @@ import java.util.function.Function;
 public final class Channels {
     private final Map<String, Channel> byName;
     private final Map<String, WebhookConfig> webhooks;
+    private final List<String> names;
 
     private Channels(Map<String, Channel> byName, Map<String, WebhookConfig> webhooks) {
         this.byName = Map.copyOf(byName);
         this.webhooks = Map.copyOf(webhooks);
+        this.names = List.copyOf(webhooks.keySet());
     }
 
     /** @param env reads the variables that hold secrets, at each send */
@@ -41,6 +43,11 @@ public final class Channels {
     /** The channel of an entry that is on; empty for one that is off or not configured. */
     public Optional<Channel> get(String webhook) {
         return Optional.ofNullable(byName.get(webhook));
+    }
+
+    /** Every configured entry's name, on or off, in config.yml's order. */
+    public List<String> names() {
+        return List.copyOf(names);
     }
 
     public Optional<WebhookConfig> config(String webhook) {
