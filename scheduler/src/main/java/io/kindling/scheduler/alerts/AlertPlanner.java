@@ -30,7 +30,8 @@ import java.util.Set;
  * the result to the run DAO with the change itself. Which webhooks hear what:
  * {@code on_failure}: run_failed, task_failed, run_duration_over, run_recovered; {@code on_success}: run_succeeded;
  * {@code on_retry}: task_retrying. A pipeline without {@code alerts:} uses the defaults of config.yml. Webhooks that
- * are off (no URL) get nothing.
+ * are off (no URL) get nothing. With {@code alert_after: n}, run_failed and task_failed wait for the n-th failed run
+ * in a row, and run_recovered follows only a streak that long (one that was alerted).
  */
 public final class AlertPlanner {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,7 +88,7 @@ public final class AlertPlanner {
             Pipeline pipeline, String runId, RunState state, Optional<String> error, Instant at) {
         Alerts alerts = alertsOf(pipeline);
         List<AlertDelivery> out = new ArrayList<>();
-        if (state == RunState.FAILED && anyEnabled(alerts.onFailure())) {
+        if (state == RunState.FAILED && anyEnabled(alerts.onFailure()) && streakReached(alerts, pipeline, runId)) {
             ObjectNode event = event(AlertType.RUN_FAILED, pipeline, runId, at);
             event.put("state", state.name());
             event.put("error", error.orElse(null));
@@ -108,8 +109,7 @@ public final class AlertPlanner {
                 event.put("state", state.name());
                 out.addAll(deliveries(event, alerts.onSuccess(), pipeline, runId, Optional.empty()));
             }
-            if (anyEnabled(alerts.onFailure())
-                    && history.previousFinishedState(pipeline.id(), runId).orElse(null) == RunState.FAILED) {
+            if (anyEnabled(alerts.onFailure()) && endsAlertedStreak(alerts, pipeline, runId)) {
                 ObjectNode event = event(AlertType.RUN_RECOVERED, pipeline, runId, at);
                 event.put("state", state.name());
                 out.addAll(deliveries(event, alerts.onFailure(), pipeline, runId, Optional.empty()));
@@ -147,7 +147,7 @@ public final class AlertPlanner {
             Instant at) {
         Alerts alerts = alertsOf(pipeline);
         List<String> webhooks = retrying ? alerts.onRetry() : alerts.onFailure();
-        if (!anyEnabled(webhooks)) {
+        if (!anyEnabled(webhooks) || (!retrying && !streakReached(alerts, pipeline, runId))) {
             return List.of();
         }
         ObjectNode event = event(retrying ? AlertType.TASK_RETRYING : AlertType.TASK_FAILED, pipeline, runId, at);
@@ -167,6 +167,29 @@ public final class AlertPlanner {
         event.put("duration_limit", limit.toString());
         event.put("error", "still running after " + limit);
         return deliveries(event, alerts.onFailure(), pipeline, runId, Optional.empty());
+    }
+
+    /**
+     * Whether this failing run (counted as failed) makes {@code alert_after} failures in a row: earlier runs are read
+     * only when more than one is needed.
+     */
+    private boolean streakReached(Alerts alerts, Pipeline pipeline, String runId) {
+        int needed = alerts.alertAfter() - 1;
+        return needed == 0 || failedInARow(history.previousFinishedStates(pipeline.id(), runId, needed)) >= needed;
+    }
+
+    /** Whether the runs before this success were a streak of failures that was alerted (so its end is news). */
+    private boolean endsAlertedStreak(Alerts alerts, Pipeline pipeline, String runId) {
+        return failedInARow(history.previousFinishedStates(pipeline.id(), runId, alerts.alertAfter()))
+                >= alerts.alertAfter();
+    }
+
+    private static int failedInARow(List<RunState> newestFirst) {
+        int n = 0;
+        while (n < newestFirst.size() && newestFirst.get(n) == RunState.FAILED) {
+            n++;
+        }
+        return n;
     }
 
     private boolean anyEnabled(List<String> webhooks) {
