@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Decides which alerts a state change causes, for which webhooks, and writes each event's JSON. The engine hands
@@ -31,15 +32,20 @@ import java.util.Set;
  * {@code on_failure}: run_failed, task_failed, run_duration_over, run_recovered; {@code on_success}: run_succeeded;
  * {@code on_retry}: task_retrying. A pipeline without {@code alerts:} uses the defaults of config.yml. Webhooks that
  * are off (no URL) get nothing. With {@code alert_after: n}, run_failed and task_failed wait for the n-th failed run
- * in a row, and run_recovered follows only a streak that long (one that was alerted).
+ * in a row, and run_recovered follows only a streak that long (one that was alerted). A muted pipeline alerts
+ * nothing until its mute ends.
  */
 public final class AlertPlanner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AlertPlanner NONE = new AlertPlanner(Set.of(), Alerts.NONE, null, "", Clock.systemUTC());
+    private static final BiPredicate<String, Instant> NEVER_MUTED = (pipeline, at) -> false;
 
     private final Set<String> enabled;
     private final Alerts defaults;
     private final RunQueries history;
+    /** Whether a pipeline's alerts are muted at a (real) time: read only when a delivery is about to be written. */
+    private final BiPredicate<String, Instant> muted;
+
     private final String dashboardUrl;
     /** Outbox times are real time, whatever clock the engine runs on: they pace real HTTP requests. */
     private final Clock outboxClock;
@@ -47,7 +53,11 @@ public final class AlertPlanner {
     private final RunIds ids;
 
     /** The planner config.yml's {@code alerting} and {@code webhooks} sections ask for (enabled webhooks only). */
-    public static AlertPlanner of(AlertingConfig alerting, Map<String, WebhookConfig> webhooks, RunQueries history) {
+    public static AlertPlanner of(
+            AlertingConfig alerting,
+            Map<String, WebhookConfig> webhooks,
+            RunQueries history,
+            BiPredicate<String, Instant> muted) {
         Set<String> enabled = new HashSet<>();
         webhooks.forEach((name, webhook) -> {
             if (webhook.enabled()) {
@@ -56,7 +66,7 @@ public final class AlertPlanner {
         });
         Alerts defaults =
                 new Alerts(alerting.getOnFailure(), alerting.getOnSuccess(), alerting.getOnRetry(), Optional.empty());
-        return new AlertPlanner(enabled, defaults, history, alerting.getDashboardUrl(), Clock.systemUTC());
+        return new AlertPlanner(enabled, defaults, history, alerting.getDashboardUrl(), Clock.systemUTC(), muted);
     }
 
     /**
@@ -66,6 +76,18 @@ public final class AlertPlanner {
      */
     public AlertPlanner(
             Set<String> enabled, Alerts defaults, RunQueries history, String dashboardUrl, Clock outboxClock) {
+        this(enabled, defaults, history, dashboardUrl, outboxClock, NEVER_MUTED);
+    }
+
+    /** @param muted whether a pipeline's alerts are muted at a time ({@code pipeline_mutes}) */
+    public AlertPlanner(
+            Set<String> enabled,
+            Alerts defaults,
+            RunQueries history,
+            String dashboardUrl,
+            Clock outboxClock,
+            BiPredicate<String, Instant> muted) {
+        this.muted = muted;
         this.enabled = Set.copyOf(enabled);
         this.defaults = defaults;
         this.history = history;
@@ -226,6 +248,9 @@ public final class AlertPlanner {
             throw new IllegalStateException("an event is plain JSON", e);
         }
         Instant now = outboxClock.instant();
+        if (webhooks.stream().noneMatch(enabled::contains) || muted.test(pipelineId, now)) {
+            return List.of(); // a mute drops the event: nothing is stored to be sent later
+        }
         List<AlertDelivery> out = new ArrayList<>();
         for (String webhook : new LinkedHashSet<>(webhooks)) {
             if (enabled.contains(webhook)) {

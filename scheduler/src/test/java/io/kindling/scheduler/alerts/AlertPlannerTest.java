@@ -10,6 +10,8 @@ import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.JdbiRunQueries;
+import io.kindling.scheduler.db.MuteDao;
+import io.kindling.scheduler.db.PipelineMute;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
@@ -53,8 +55,14 @@ class AlertPlannerTest {
 
     private AlertPlanner planner(Supplier<Database> db) {
         database = db.get();
+        MuteDao mutes = new MuteDao(database.jdbi());
         return new AlertPlanner(
-                Set.of("ops"), Alerts.NONE, new JdbiRunQueries(database.jdbi()), "http://x", Clock.systemUTC());
+                Set.of("ops"),
+                Alerts.NONE,
+                new JdbiRunQueries(database.jdbi()),
+                "http://x",
+                Clock.systemUTC(),
+                mutes::muted);
     }
 
     private static Pipeline pipeline(String alerts) {
@@ -118,6 +126,26 @@ class AlertPlannerTest {
         // the success broke the streak: two more failures are still quiet
         assertThat(failing(planner, p)).isEmpty();
         assertThat(failing(planner, p)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aMutedPipelineAlertsNothingUntilTheMuteEndsOrIsLifted(String name, Supplier<Database> db) {
+        AlertPlanner planner = planner(db);
+        Pipeline p = pipeline("{on_failure: [ops], on_success: [ops]}");
+        MuteDao mutes = new MuteDao(database.jdbi());
+        Instant now = Instant.now();
+        mutes.mute(new PipelineMute("p", now.plusSeconds(3600), "ops-lead", Optional.empty(), now));
+
+        assertThat(failing(planner, p)).isEmpty();
+        assertThat(succeeding(planner, p)).isEmpty();
+        // a mute that has ended holds nothing back
+        mutes.mute(new PipelineMute("p", now.minusSeconds(1), "ops-lead", Optional.empty(), now.minusSeconds(60)));
+        assertThat(failing(planner, p)).containsExactly("task_failed", "run_failed");
+        mutes.mute(new PipelineMute("p", now.plusSeconds(3600), "ops-lead", Optional.of("deploy"), now));
+        assertThat(failing(planner, p)).isEmpty();
+        assertThat(mutes.unmute("p")).isTrue();
+        assertThat(succeeding(planner, p)).containsExactly("run_succeeded", "run_recovered");
     }
 
     @ParameterizedTest(name = "{0}")
