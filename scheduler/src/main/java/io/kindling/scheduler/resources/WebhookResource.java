@@ -8,6 +8,7 @@ import io.kindling.scheduler.alerts.Outcome;
 import io.kindling.scheduler.alerts.SampleEvent;
 import io.kindling.scheduler.api.DeliveryPage;
 import io.kindling.scheduler.api.DeliveryView;
+import io.kindling.scheduler.api.WebhookList;
 import io.kindling.scheduler.api.WebhookTestResult;
 import io.kindling.scheduler.api.params.DeliveryStateParam;
 import io.kindling.scheduler.api.params.LimitParam;
@@ -68,10 +69,16 @@ public class WebhookResource {
             @QueryParam("state") @DefaultValue("") DeliveryStateParam state,
             @QueryParam("limit") @DefaultValue("") LimitParam limit,
             @QueryParam("before") @DefaultValue("") NonEmptyStringParam before,
+            @QueryParam("pipeline") @DefaultValue("") NonEmptyStringParam pipeline,
             @Context ContainerRequestContext request) {
-        Callers.requireUnrestricted(Callers.principal(request));
+        Principal caller = Callers.principal(request);
+        // one pipeline's deliveries are that pipeline's business: a caller restricted to it may list them
+        pipeline.get()
+                .ifPresentOrElse(
+                        p -> Callers.requirePipeline(caller, p, "pipeline '" + p + "'"),
+                        () -> Callers.requireUnrestricted(caller));
         int size = limit.get();
-        List<AlertDelivery> page = outbox.list(state.get(), before.get(), size);
+        List<AlertDelivery> page = outbox.list(state.get(), pipeline.get(), before.get(), size);
         String next = page.size() == size ? page.get(page.size() - 1).deliveryId() : null;
         return new DeliveryPage(
                 page.stream().map(d -> DeliveryView.of(d, List.of())).toList(), next);
@@ -104,6 +111,19 @@ public class WebhookResource {
                 java.util.Map.of("webhook", delivery.webhook(), "run", delivery.runId()),
                 Callers.remoteAddress(request));
         return Response.accepted(DeliveryView.of(find(id), outbox.attempts(id))).build();
+    }
+
+    /** The configured webhooks: name, format and whether it is on. Never their URLs, which may hold tokens. */
+    @GET
+    @RolesAllowed(Role.VIEWER_NAME)
+    public WebhookList webhooks(@Context ContainerRequestContext request) {
+        Callers.requireUnrestricted(Callers.principal(request));
+        return new WebhookList(channels.names().stream()
+                .map(name -> new WebhookList.Entry(
+                        name,
+                        channels.config(name).orElseThrow().getFormatName(),
+                        channels.get(name).isPresent()))
+                .toList());
     }
 
     /**

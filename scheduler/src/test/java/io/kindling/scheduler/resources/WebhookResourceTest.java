@@ -132,6 +132,30 @@ class WebhookResourceTest {
     }
 
     @Test
+    void theWebhooksAreListedWithFormatAndStateButNoUrl() {
+        Response answer = RESOURCE.target("/api/v1/webhooks")
+                .request()
+                .header(HttpHeaders.AUTHORIZATION, "Bearer viewer")
+                .get();
+        assertThat(answer.getStatus()).isEqualTo(200);
+        String text = answer.readEntity(String.class);
+        assertThat(text)
+                .isEqualTo("{\"webhooks\":[{\"name\":\"hook\",\"format\":\"json\",\"enabled\":true},"
+                        + "{\"name\":\"pager\",\"format\":\"pagerduty\",\"enabled\":true},"
+                        + "{\"name\":\"off\",\"format\":\"json\",\"enabled\":false}]}")
+                .doesNotContain("127.0.0.1");
+    }
+
+    @Test
+    void aPipelinesDeliveriesAreListedForCallersRestrictedToIt() {
+        Response own = get("pipeline=other-report", "restricted");
+        assertThat(own.getStatus()).isEqualTo(200);
+        assertThat(own.readEntity(JsonNode.class).get("deliveries")).isEmpty();
+        assertThat(assertError(get("pipeline=people", "restricted"), 404)).isEqualTo("pipeline 'people' not found");
+        assertThat(get("pipeline=people&state=FAILED", "viewer").getStatus()).isEqualTo(200);
+    }
+
+    @Test
     void aBadParameterAnswers400() {
         assertThat(assertError(get("state=lost", "viewer"), 400))
                 .isEqualTo("unknown state 'lost', expected one of [PENDING, DELIVERED, FAILED]");

@@ -7,3 +7,7 @@ CREATE TABLE pipeline_mutes (
     reason      VARCHAR(500),
     created_at  BIGINT       NOT NULL
 );
+
+-- A pipeline's deliveries newest first (GET /api/v1/webhooks/deliveries?pipeline=, the dashboard's alerts of a
+-- pipeline): keyset paging on delivery_id within one pipeline.
+CREATE INDEX alert_deliveries_by_pipeline ON alert_deliveries (pipeline_id, delivery_id);
