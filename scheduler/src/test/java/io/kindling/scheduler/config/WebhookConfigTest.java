@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import io.kindling.scheduler.KindlingConfiguration;
+import io.kindling.scheduler.alerts.Channels;
+import io.kindling.scheduler.alerts.Outcome;
+import io.kindling.scheduler.alerts.SampleEvent;
+import io.kindling.scheduler.support.TestDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +67,34 @@ class WebhookConfigTest {
                         .get("ops")
                         .enabled())
                 .isFalse();
+    }
+
+    @Test
+    void theShippedOpsEntryStartsAsPagerDutyWithoutItsKeyVariableAndFailsOnlyTheSend() throws Exception {
+        String shipped = Files.readString(TestDirs.repositoryRoot().resolve("config.yml"));
+        assertThat(shipped).contains("routingKeyEnv: KINDLING_WEBHOOK_ROUTING_KEY");
+        // what KINDLING_WEBHOOK_FORMAT=pagerduty and KINDLING_WEBHOOK_URL=... would make of it
+        Path file = dir.resolve("shipped.yml");
+        Files.writeString(
+                file,
+                shipped.replace("${KINDLING_WEBHOOK_FORMAT:-json}", "pagerduty")
+                        .replace("${KINDLING_WEBHOOK_URL:-}", "https://events.pagerduty.com/v2/enqueue"));
+        KindlingConfiguration config = new YamlConfigurationFactory<>(
+                        KindlingConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
+                .build(
+                        new SubstitutingSourceProvider(
+                                new FileConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
+                        file.toString());
+        WebhookConfig ops = config.getWebhooks().get("ops");
+        assertThat(ops.getFormat()).isEqualTo(WebhookConfig.Format.pagerduty);
+        assertThat(ops.getRoutingKeyEnv()).isEqualTo("KINDLING_WEBHOOK_ROUTING_KEY");
+
+        Outcome sent = Channels.of(config.getWebhooks(), Map.<String, String>of()::get)
+                .get("ops")
+                .orElseThrow()
+                .send(SampleEvent.of("ops", "http://localhost:8080", Clock.systemUTC()), Instant.now());
+        assertThat(sent.error())
+                .hasValueSatisfying(e -> assertThat(e).contains("KINDLING_WEBHOOK_ROUTING_KEY is not set"));
     }
 
     @Test
