@@ -1,5 +1,6 @@
 package io.kindling.scheduler.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +86,9 @@ public class EmailConfig {
         return to;
     }
 
+    /** A list, or one address alone ({@code to: oncall@example.com}). */
     @JsonProperty
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
     public void setTo(List<String> to) {
         this.to = to == null ? new ArrayList<>() : to;
     }
