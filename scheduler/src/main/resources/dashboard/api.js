@@ -54,6 +54,8 @@ export const api = {
   repair: (runId) => call('POST', `/runs/${encodeURIComponent(runId)}/repair`, {}),
   deliveries: (query) => call('GET', '/webhooks/deliveries?' + new URLSearchParams(query).toString()),
   retryDelivery: (id) => call('POST', `/webhooks/deliveries/${encodeURIComponent(id)}/retry`),
+  webhooks: () => call('GET', '/webhooks'),
+  testWebhook: (name) => call('POST', `/webhooks/${encodeURIComponent(name)}/test`),
   // The log's bytes from offset on, and where the next read starts: a running attempt's log is followed by
   // fetching only what was appended.
   log: async (runId, taskId, attempt, offset) => {

@@ -1,29 +1,57 @@
 // Recent alert deliveries, newest first: what was sent to which webhook about which run, how it went, and a Retry
-// button (POST .../retry) for a delivery that was delivered or given up. Filtered by state, paged by the API's
-// keyset cursor (`before`), refreshed every 2 s so a retried delivery is seen arriving.
+// button (POST .../retry) for a delivery that was delivered or given up. Filtered by state and pipeline, paged by
+// the API's keyset cursor (`before`), refreshed every 2 s so a retried delivery is seen arriving. Above them, the
+// configured webhooks, each with a button that sends it a test alert (POST /webhooks/{name}/test).
 import { api } from '../api.js';
 import { el, fill, time, stateBadge, runLink, pipelineLink, errorBox, keepingFocus } from '../view.js';
 
 const STATES = ['', 'PENDING', 'DELIVERED', 'FAILED'];
 const PAGE = 50;
 
-/** @param query the hash's query: state, before (the cursor of this page) */
+/** @param query the hash's query: state, pipeline, before (the cursor of this page) */
 export function alertsPage(query) {
   const node = el('section', { 'aria-labelledby': 'alerts-title' });
   const state = query.get('state') || '';
+  const pipeline = query.get('pipeline') || '';
   const before = query.get('before') || '';
+  const webhooks = el('div', { 'data-testid': 'webhooks' });
   const flash = el('div', { 'aria-live': 'polite', 'data-testid': 'flash' });
   const content = el('div');
   let timer = null;
 
   async function refresh() {
-    const page = await api.deliveries({ limit: PAGE, ...(state ? { state } : {}), ...(before ? { before } : {}) });
+    const page = await api.deliveries({ limit: PAGE, ...(state ? { state } : {}),
+      ...(pipeline ? { pipeline } : {}), ...(before ? { before } : {}) });
     keepingFocus(content, () => fill(content,
       table(page.deliveries, retried),
       el('nav', { class: 'paging', 'aria-label': 'Pages of deliveries' },
-        before ? el('a', { href: '#/alerts' + hashQuery({ state }) }, '« Newest') : null,
-        page.next ? el('a', { href: '#/alerts' + hashQuery({ state, before: page.next }), 'data-testid': 'older' },
-          'Older »') : null)));
+        before ? el('a', { href: '#/alerts' + hashQuery({ state, pipeline }) }, '« Newest') : null,
+        page.next ? el('a', { href: '#/alerts' + hashQuery({ state, pipeline, before: page.next }),
+          'data-testid': 'older' }, 'Older »') : null)));
+  }
+
+  /** The answer to a Send test: delivered, or the receiver's refusal, or why the API refused. */
+  async function tested(name, button) {
+    button.disabled = true;
+    try {
+      const r = await api.testWebhook(name);
+      fill(flash, r.delivered
+        ? `Test alert delivered to ${name} (${r.format})${r.status_code ? `: HTTP ${r.status_code}` : ''}.`
+        : errorBox(`Test alert to ${name} (${r.format}) not delivered: ${r.error}`));
+    } catch (e) {
+      fill(flash, errorBox(`Test of ${name} refused: ${e.message}`));
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function listWebhooks() {
+    try {
+      const list = await api.webhooks();
+      fill(webhooks, webhookTable(list.webhooks, tested));
+    } catch (e) {
+      fill(webhooks); // a caller restricted to some pipelines sees their deliveries only
+    }
   }
 
   /** The answer to a Retry: the delivery as it now stands, or why it was refused. */
@@ -41,26 +69,31 @@ export function alertsPage(query) {
 
   const stateSelect = el('select', { name: 'state', id: 'filter-delivery-state' },
     STATES.map((s) => el('option', { value: s, selected: s === state }, s || 'all states')));
+  const pipelineInput = el('input', { name: 'pipeline', id: 'filter-delivery-pipeline', value: pipeline,
+    placeholder: 'all pipelines' });
   const form = el('form', {
     class: 'filters',
     onsubmit: (event) => {
       event.preventDefault();
-      location.hash = '#/alerts' + hashQuery({ state: stateSelect.value });
+      location.hash = '#/alerts' + hashQuery({ state: stateSelect.value, pipeline: pipelineInput.value.trim() });
     },
   },
   el('label', { for: 'filter-delivery-state' }, 'State'), stateSelect,
+  el('label', { for: 'filter-delivery-pipeline' }, 'Pipeline'), pipelineInput,
   el('button', { type: 'submit', 'data-testid': 'filter' }, 'Filter'));
 
   node.append(el('h1', { id: 'alerts-title' }, 'Alerts'),
     el('p', { class: 'muted' }, 'Webhook deliveries of alert events, newest first. A delivery is retried with '
       + 'backoff until its receiver answers 2xx or its retry period ends; Retry sends a delivered or given-up '
       + 'one again.'),
+    el('h2', {}, 'Webhooks'), webhooks,
+    el('h2', {}, pipeline ? `Deliveries of ${pipeline}` : 'Deliveries'),
     form, flash, content);
 
   return {
     node,
     async start() {
-      await refresh();
+      await Promise.all([refresh(), listWebhooks()]);
       timer = setInterval(() => refresh().catch(() => {}), 2000);
     },
     stop() { clearInterval(timer); },
@@ -91,6 +124,21 @@ function table(deliveries, retried) {
     el('td', {}, time(d.created_at)),
     el('td', {}, time(d.delivered_at)),
     el('td', {}, retryButton(d, retried))))));
+}
+
+function webhookTable(list, tested) {
+  if (list.length === 0) return el('p', {}, 'No webhooks in config.yml.');
+  return el('table', { class: 'grid' },
+    el('thead', {}, el('tr', {}, ['Webhook', 'Format', 'State', ''].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, list.map((w) => el('tr', { 'data-webhook': w.name },
+      el('td', {}, w.name),
+      el('td', {}, w.format),
+      el('td', {}, w.enabled ? 'on' : el('span', { class: 'muted' }, 'off (no url)')),
+      el('td', {}, el('button', {
+        type: 'button', 'data-testid': `test-${w.name}`, disabled: !w.enabled,
+        'aria-label': `send a test alert to ${w.name}`,
+        onclick: (event) => tested(w.name, event.currentTarget),
+      }, 'Send test'))))));
 }
 
 function lastAnswer(d) {

@@ -35,7 +35,9 @@ export function pipelinePage(id) {
           el('dt', {}, 'Success rate'), el('dd', { 'data-testid': 'success-rate' }, finished.length
             ? `${Math.round(100 * succeeded / finished.length)}% of the last ${finished.length} finished runs`
             : 'no finished runs yet')),
-        el('p', {}, el('a', { href: `#/runs?pipeline=${encodeURIComponent(p.id)}` }, 'All runs of this pipeline')),
+        el('p', {}, el('a', { href: `#/runs?pipeline=${encodeURIComponent(p.id)}` }, 'All runs of this pipeline'),
+          ' · ', el('a', { href: `#/alerts?pipeline=${encodeURIComponent(p.id)}`, 'data-testid': 'pipeline-alerts' },
+            'Alerts of this pipeline')),
         el('h2', {}, 'Grid'),
         gridTable(grid),
         el('h2', {}, 'Recent runs'),

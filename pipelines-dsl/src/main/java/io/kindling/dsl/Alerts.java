@@ -10,9 +10,14 @@ import java.util.Optional;
  * Webhook names (from config.yml) to call per event.
  *
  * @param onDurationOver a run still going after this long alerts the {@code onFailure} webhooks
+ * @param alertAfter     failures in a row (this run's included) before run_failed and task_failed are sent; 1: each
  */
 public record Alerts(
-        List<String> onFailure, List<String> onSuccess, List<String> onRetry, Optional<Duration> onDurationOver) {
+        List<String> onFailure,
+        List<String> onSuccess,
+        List<String> onRetry,
+        Optional<Duration> onDurationOver,
+        int alertAfter) {
 
     public static final Alerts NONE = new Alerts(List.of(), List.of(), List.of(), Optional.empty());
 
@@ -21,5 +26,14 @@ public record Alerts(
         onSuccess = List.copyOf(onSuccess);
         onRetry = List.copyOf(onRetry);
         requireNonNull(onDurationOver, "onDurationOver is null");
+        if (alertAfter < 1) {
+            throw new IllegalArgumentException("alertAfter must be at least 1, got " + alertAfter);
+        }
+    }
+
+    /** Every failure alerts. */
+    public Alerts(
+            List<String> onFailure, List<String> onSuccess, List<String> onRetry, Optional<Duration> onDurationOver) {
+        this(onFailure, onSuccess, onRetry, onDurationOver, 1);
     }
 }

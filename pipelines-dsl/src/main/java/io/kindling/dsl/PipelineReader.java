@@ -34,7 +34,8 @@ final class PipelineReader {
             "trigger",
             "tasks");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup", "dst_gap");
-    private static final Set<String> ALERT_KEYS = Set.of("on_failure", "on_success", "on_retry", "on_duration_over");
+    private static final Set<String> ALERT_KEYS =
+            Set.of("on_failure", "on_success", "on_retry", "on_duration_over", "alert_after");
     private static final Pattern ID = TaskReader.ID;
     private static final ZoneId UTC = ZoneId.of("UTC");
 
@@ -203,7 +204,9 @@ final class PipelineReader {
         if (over.isPresent() && over.get().isZero()) {
             problems.at(map.value("on_duration_over").orElseThrow(), "on_duration_over: must be longer than 0s");
         }
-        return new Alerts(webhooks(map, "on_failure"), webhooks(map, "on_success"), webhooks(map, "on_retry"), over);
+        int alertAfter = map.integer("alert_after", 1).orElse(1);
+        return new Alerts(
+                webhooks(map, "on_failure"), webhooks(map, "on_success"), webhooks(map, "on_retry"), over, alertAfter);
     }
 
     private List<String> webhooks(YamlMap map, String key) {

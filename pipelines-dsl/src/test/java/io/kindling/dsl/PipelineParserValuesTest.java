@@ -191,6 +191,25 @@ class PipelineParserValuesTest {
     }
 
     @Test
+    void alertAfterIsACountOfOneOrMore() {
+        ParseResult result = new PipelineParser(ParserFixture.STRICT).parse(dir.resolve("p.yml"), """
+                pipeline: p
+                alerts: {on_failure: [ops], alert_after: 3}
+                tasks: [{id: a, sql: SELECT 1}]
+                """);
+        assertThat(result.pipeline().orElseThrow().alerts().alertAfter()).isEqualTo(3);
+        assertThat(fixture.problems("""
+                pipeline: p
+                alerts: {on_failure: [ops], alert_after: 0}
+                tasks: [{id: a, sql: SELECT 1}]
+                """))
+                .singleElement()
+                .asString()
+                .contains("alert_after")
+                .contains("0");
+    }
+
+    @Test
     void durationsMustBeValidAndTimeoutsPositive() {
         assertThat(fixture.problems("""
                 pipeline: p

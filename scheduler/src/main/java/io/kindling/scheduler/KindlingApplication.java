@@ -11,6 +11,7 @@ import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
+import io.kindling.scheduler.alerts.Channels;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.AuthFilter;
 import io.kindling.scheduler.auth.Authenticator;
@@ -25,6 +26,7 @@ import io.kindling.scheduler.cli.CancelCommand;
 import io.kindling.scheduler.cli.CommandFailedException;
 import io.kindling.scheduler.cli.LoginCommand;
 import io.kindling.scheduler.cli.LogsCommand;
+import io.kindling.scheduler.cli.MuteCommand;
 import io.kindling.scheduler.cli.PauseCommand;
 import io.kindling.scheduler.cli.RunCommand;
 import io.kindling.scheduler.cli.RunsCommand;
@@ -43,6 +45,7 @@ import io.kindling.scheduler.db.DaemonRecord;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.JdbiRunQueries;
 import io.kindling.scheduler.db.JdbiRunStore;
+import io.kindling.scheduler.db.MuteDao;
 import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.db.RunStore;
@@ -165,6 +168,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         bootstrap.addCommand(new CancelCommand());
         bootstrap.addCommand(PauseCommand.pause());
         bootstrap.addCommand(PauseCommand.resume());
+        bootstrap.addCommand(MuteCommand.mute());
+        bootstrap.addCommand(MuteCommand.unmute());
         bootstrap.addCommand(new TokenCommand());
     }
 
@@ -215,9 +220,11 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         sources.loadAll();
 
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker
-        AlertPlanner planner = AlertPlanner.of(config.getAlerting(), config.getWebhooks(), runs);
+        MuteDao mutes = new MuteDao(database.jdbi());
+        AlertPlanner planner = AlertPlanner.of(config.getAlerting(), config.getWebhooks(), runs, mutes::muted);
         AlertDeliveryDao outbox = new AlertDeliveryDao(database.jdbi());
-        AlertDispatcher dispatcher = AlertDispatcher.of(config.getAlerting(), outbox, config.getWebhooks(), env);
+        Channels channels = Channels.of(config.getWebhooks(), env);
+        AlertDispatcher dispatcher = AlertDispatcher.of(config.getAlerting(), outbox, config.getWebhooks(), channels);
         environment.lifecycle().manage(dispatcher);
 
         RunEngine engine = new RunEngine(
@@ -303,7 +310,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment
                 .jersey()
                 .register(new PipelineResource(
-                        registry, ticker, engine, runs, versions, clock, config.getLimits(), audit));
+                        registry, ticker, engine, runs, versions, clock, config.getLimits(), audit, mutes));
         environment.jersey().register(new RunResource(runs, engine, registry, audit));
         environment.jersey().register(new BackfillResource(runs));
         environment
@@ -314,7 +321,10 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                         config.getCluster().getDeadAfter().toJavaDuration(),
                         Clock.systemUTC()));
         environment.jersey().register(new SourceResource(sources, registry, audit));
-        environment.jersey().register(new WebhookResource(outbox, Clock.systemUTC(), audit));
+        environment
+                .jersey()
+                .register(new WebhookResource(
+                        outbox, channels, config.getAlerting().getDashboardUrl(), Clock.systemUTC(), audit));
         environment.jersey().register(new DashboardResource());
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(database.jdbi()));

@@ -7,26 +7,17 @@ import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.AlertDelivery.DeliveryState;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.db.DeliveryAttempt;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,34 +25,28 @@ import org.slf4j.MDC;
 /**
  * The outbox's delivery worker. It polls for due deliveries, takes each with a lease (so a restart, or another
  * daemon, sends it again only once the lease has run out) and sends it on its own threads, never the engine's, so
- * a slow receiver delays only alerts. A 2xx answer delivers; anything else is recorded and retried with backoff
- * until the retry period has passed. Redirects are not followed and at most {@link #RESPONSE_LIMIT} bytes of an
- * answer are read.
+ * a slow receiver delays only alerts, through the entry's {@link Channel}. A delivered send is recorded; anything
+ * else is recorded and retried with backoff until the retry period has passed.
  */
 public final class AlertDispatcher implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(AlertDispatcher.class);
-    static final int RESPONSE_LIMIT = 64 * 1024;
     private static final int BATCH = 50;
     private static final int SENDERS = 4;
 
     private final AlertDeliveryDao outbox;
     private final Map<String, WebhookConfig> webhooks;
-    private final Function<String, String> env;
+    private final Channels channels;
     private final Backoff backoff;
     private final Duration retryFor;
     private final Duration pollInterval;
     private final Clock clock;
-    private final HttpClient http;
     private final AtomicLong failures = new AtomicLong();
     private ScheduledExecutorService poller;
     private ExecutorService senders;
 
     /** The outbox's worker with config.yml's {@code alerting} timings, on real time. */
     public static AlertDispatcher of(
-            AlertingConfig alerting,
-            AlertDeliveryDao outbox,
-            Map<String, WebhookConfig> webhooks,
-            Function<String, String> env) {
+            AlertingConfig alerting, AlertDeliveryDao outbox, Map<String, WebhookConfig> webhooks, Channels channels) {
         Backoff backoff = new Backoff(
                 alerting.getInitialBackoff().toJavaDuration(),
                 alerting.getMaxBackoff().toJavaDuration(),
@@ -69,33 +54,29 @@ public final class AlertDispatcher implements Managed {
         return new AlertDispatcher(
                 outbox,
                 webhooks,
-                env,
+                channels,
                 backoff,
                 alerting.getRetryFor().toJavaDuration(),
                 alerting.getPollInterval().toJavaDuration(),
                 Clock.systemUTC());
     }
 
-    /** @param env reads the environment variables that hold webhook secrets */
+    /** @param channels the channel of each webhook that is on, shared with the test endpoint */
     public AlertDispatcher(
             AlertDeliveryDao outbox,
             Map<String, WebhookConfig> webhooks,
-            Function<String, String> env,
+            Channels channels,
             Backoff backoff,
             Duration retryFor,
             Duration pollInterval,
             Clock clock) {
         this.outbox = outbox;
         this.webhooks = Map.copyOf(webhooks);
-        this.env = env;
+        this.channels = channels;
         this.backoff = backoff;
         this.retryFor = retryFor;
         this.pollInterval = pollInterval;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
     }
 
     @Override
@@ -141,8 +122,9 @@ public final class AlertDispatcher implements Managed {
                     continue;
                 }
                 Duration timeout = webhook.getTimeout().toJavaDuration();
+                Channel channel = channels.get(d.webhook()).orElseThrow();
                 if (outbox.claim(d, now.plus(timeout).plusSeconds(30))) {
-                    senders.execute(() -> send(d, webhook, timeout));
+                    senders.execute(() -> send(d, channel));
                 }
             }
         } catch (RuntimeException e) {
@@ -150,30 +132,16 @@ public final class AlertDispatcher implements Managed {
         }
     }
 
-    private void send(AlertDelivery d, WebhookConfig webhook, Duration timeout) {
+    private void send(AlertDelivery d, Channel channel) {
         MDC.put("pipeline", d.pipelineId());
         MDC.put("run_id", d.runId());
         d.taskId().ifPresent(t -> MDC.put("task", t));
         try {
             int attempt = d.attempts() + 1;
             Instant started = now();
-            Optional<Integer> status = Optional.empty();
-            Optional<String> error = Optional.empty();
+            Outcome outcome;
             try {
-                HttpResponse<InputStream> response =
-                        http.send(request(d, webhook, timeout, started), HttpResponse.BodyHandlers.ofInputStream());
-                status = Optional.of(response.statusCode());
-                String answer;
-                try (InputStream in = response.body()) {
-                    answer = new String(in.readNBytes(RESPONSE_LIMIT), StandardCharsets.UTF_8);
-                }
-                if (response.statusCode() / 100 != 2) {
-                    error = Optional.of("HTTP " + response.statusCode()
-                            + (answer.isBlank() ? "" : ": " + AlertMessages.excerpt(answer.strip())));
-                }
-            } catch (IOException | IllegalArgumentException e) {
-                error = Optional.of(
-                        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                outcome = channel.send(new Notice(d.deliveryId(), d.eventId(), d.eventType(), d.payload()), started);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return; // stopping: the lease runs out and the next start sends it
@@ -183,10 +151,10 @@ public final class AlertDispatcher implements Managed {
                     d.deliveryId(),
                     attempt,
                     started,
-                    status,
-                    error,
+                    outcome.status(),
+                    outcome.error(),
                     Duration.between(started, ended).toMillis());
-            if (error.isEmpty()) {
+            if (outcome.isDelivered()) {
                 outbox.recordAttempt(record, DeliveryState.DELIVERED, ended);
                 LOG.info(
                         "Alert {} {} delivered to webhook {} (attempt {})",
@@ -206,7 +174,7 @@ public final class AlertDispatcher implements Managed {
                     d.eventId(),
                     d.webhook(),
                     attempt,
-                    error.get(),
+                    outcome.error().get(),
                     giveUp ? "giving up" : "retrying at " + next);
         } catch (RuntimeException e) {
             LOG.warn(
@@ -216,24 +184,5 @@ public final class AlertDispatcher implements Managed {
         } finally {
             MDC.clear();
         }
-    }
-
-    private HttpRequest request(AlertDelivery d, WebhookConfig webhook, Duration timeout, Instant at) {
-        String body = AlertMessages.body(webhook.getFormat(), d.payload());
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(webhook.getUrl()))
-                .timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        webhook.getHeaders().forEach(request::header);
-        request.header("Content-Type", "application/json")
-                .header("User-Agent", "Kindling")
-                .header("X-Kindling-Event", d.eventType())
-                .header("X-Kindling-Event-Id", d.eventId())
-                .header("X-Kindling-Delivery", d.deliveryId());
-        String secretEnv = webhook.getSecretEnv();
-        String secret = secretEnv.isEmpty() ? null : env.apply(secretEnv);
-        if (secret != null && !secret.isEmpty()) {
-            request.header(Signature.HEADER, Signature.header(secret, at.getEpochSecond(), body));
-        }
-        return request.build();
     }
 }

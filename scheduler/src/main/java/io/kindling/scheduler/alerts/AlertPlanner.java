@@ -24,21 +24,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Decides which alerts a state change causes, for which webhooks, and writes each event's JSON. The engine hands
  * the result to the run DAO with the change itself. Which webhooks hear what:
  * {@code on_failure}: run_failed, task_failed, run_duration_over, run_recovered; {@code on_success}: run_succeeded;
  * {@code on_retry}: task_retrying. A pipeline without {@code alerts:} uses the defaults of config.yml. Webhooks that
- * are off (no URL) get nothing.
+ * are off (no URL) get nothing. With {@code alert_after: n}, run_failed and task_failed wait for the n-th failed run
+ * in a row, and run_recovered follows only a streak that long (one that was alerted). A muted pipeline alerts
+ * nothing until its mute ends.
  */
 public final class AlertPlanner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AlertPlanner NONE = new AlertPlanner(Set.of(), Alerts.NONE, null, "", Clock.systemUTC());
+    private static final BiPredicate<String, Instant> NEVER_MUTED = (pipeline, at) -> false;
 
     private final Set<String> enabled;
     private final Alerts defaults;
     private final RunQueries history;
+    /** Whether a pipeline's alerts are muted at a (real) time: read only when a delivery is about to be written. */
+    private final BiPredicate<String, Instant> muted;
+
     private final String dashboardUrl;
     /** Outbox times are real time, whatever clock the engine runs on: they pace real HTTP requests. */
     private final Clock outboxClock;
@@ -46,7 +53,11 @@ public final class AlertPlanner {
     private final RunIds ids;
 
     /** The planner config.yml's {@code alerting} and {@code webhooks} sections ask for (enabled webhooks only). */
-    public static AlertPlanner of(AlertingConfig alerting, Map<String, WebhookConfig> webhooks, RunQueries history) {
+    public static AlertPlanner of(
+            AlertingConfig alerting,
+            Map<String, WebhookConfig> webhooks,
+            RunQueries history,
+            BiPredicate<String, Instant> muted) {
         Set<String> enabled = new HashSet<>();
         webhooks.forEach((name, webhook) -> {
             if (webhook.enabled()) {
@@ -55,7 +66,7 @@ public final class AlertPlanner {
         });
         Alerts defaults =
                 new Alerts(alerting.getOnFailure(), alerting.getOnSuccess(), alerting.getOnRetry(), Optional.empty());
-        return new AlertPlanner(enabled, defaults, history, alerting.getDashboardUrl(), Clock.systemUTC());
+        return new AlertPlanner(enabled, defaults, history, alerting.getDashboardUrl(), Clock.systemUTC(), muted);
     }
 
     /**
@@ -65,6 +76,18 @@ public final class AlertPlanner {
      */
     public AlertPlanner(
             Set<String> enabled, Alerts defaults, RunQueries history, String dashboardUrl, Clock outboxClock) {
+        this(enabled, defaults, history, dashboardUrl, outboxClock, NEVER_MUTED);
+    }
+
+    /** @param muted whether a pipeline's alerts are muted at a time ({@code pipeline_mutes}) */
+    public AlertPlanner(
+            Set<String> enabled,
+            Alerts defaults,
+            RunQueries history,
+            String dashboardUrl,
+            Clock outboxClock,
+            BiPredicate<String, Instant> muted) {
+        this.muted = muted;
         this.enabled = Set.copyOf(enabled);
         this.defaults = defaults;
         this.history = history;
@@ -87,7 +110,7 @@ public final class AlertPlanner {
             Pipeline pipeline, String runId, RunState state, Optional<String> error, Instant at) {
         Alerts alerts = alertsOf(pipeline);
         List<AlertDelivery> out = new ArrayList<>();
-        if (state == RunState.FAILED && anyEnabled(alerts.onFailure())) {
+        if (state == RunState.FAILED && anyEnabled(alerts.onFailure()) && streakReached(alerts, pipeline, runId)) {
             ObjectNode event = event(AlertType.RUN_FAILED, pipeline, runId, at);
             event.put("state", state.name());
             event.put("error", error.orElse(null));
@@ -108,8 +131,7 @@ public final class AlertPlanner {
                 event.put("state", state.name());
                 out.addAll(deliveries(event, alerts.onSuccess(), pipeline, runId, Optional.empty()));
             }
-            if (anyEnabled(alerts.onFailure())
-                    && history.previousFinishedState(pipeline.id(), runId).orElse(null) == RunState.FAILED) {
+            if (anyEnabled(alerts.onFailure()) && endsAlertedStreak(alerts, pipeline, runId)) {
                 ObjectNode event = event(AlertType.RUN_RECOVERED, pipeline, runId, at);
                 event.put("state", state.name());
                 out.addAll(deliveries(event, alerts.onFailure(), pipeline, runId, Optional.empty()));
@@ -147,7 +169,7 @@ public final class AlertPlanner {
             Instant at) {
         Alerts alerts = alertsOf(pipeline);
         List<String> webhooks = retrying ? alerts.onRetry() : alerts.onFailure();
-        if (!anyEnabled(webhooks)) {
+        if (!anyEnabled(webhooks) || (!retrying && !streakReached(alerts, pipeline, runId))) {
             return List.of();
         }
         ObjectNode event = event(retrying ? AlertType.TASK_RETRYING : AlertType.TASK_FAILED, pipeline, runId, at);
@@ -167,6 +189,29 @@ public final class AlertPlanner {
         event.put("duration_limit", limit.toString());
         event.put("error", "still running after " + limit);
         return deliveries(event, alerts.onFailure(), pipeline, runId, Optional.empty());
+    }
+
+    /**
+     * Whether this failing run (counted as failed) makes {@code alert_after} failures in a row: earlier runs are read
+     * only when more than one is needed.
+     */
+    private boolean streakReached(Alerts alerts, Pipeline pipeline, String runId) {
+        int needed = alerts.alertAfter() - 1;
+        return needed == 0 || failedInARow(history.previousFinishedStates(pipeline.id(), runId, needed)) >= needed;
+    }
+
+    /** Whether the runs before this success were a streak of failures that was alerted (so its end is news). */
+    private boolean endsAlertedStreak(Alerts alerts, Pipeline pipeline, String runId) {
+        return failedInARow(history.previousFinishedStates(pipeline.id(), runId, alerts.alertAfter()))
+                >= alerts.alertAfter();
+    }
+
+    private static int failedInARow(List<RunState> newestFirst) {
+        int n = 0;
+        while (n < newestFirst.size() && newestFirst.get(n) == RunState.FAILED) {
+            n++;
+        }
+        return n;
     }
 
     private boolean anyEnabled(List<String> webhooks) {
@@ -203,6 +248,9 @@ public final class AlertPlanner {
             throw new IllegalStateException("an event is plain JSON", e);
         }
         Instant now = outboxClock.instant();
+        if (webhooks.stream().noneMatch(enabled::contains) || muted.test(pipelineId, now)) {
+            return List.of(); // a mute drops the event: nothing is stored to be sent later
+        }
         List<AlertDelivery> out = new ArrayList<>();
         for (String webhook : new LinkedHashSet<>(webhooks)) {
             if (enabled.contains(webhook)) {

@@ -23,8 +23,11 @@ public final class AuditLog {
     public static final String RUN_REPAIR = "run.repair";
     public static final String PIPELINE_PAUSE = "pipeline.pause";
     public static final String PIPELINE_RESUME = "pipeline.resume";
+    public static final String PIPELINE_MUTE = "pipeline.mute";
+    public static final String PIPELINE_UNMUTE = "pipeline.unmute";
     public static final String BACKFILL_CREATE = "backfill.create";
     public static final String DELIVERY_RETRY = "delivery.retry";
+    public static final String WEBHOOK_TEST = "webhook.test";
     public static final String SOURCES_SYNC = "sources.sync";
     public static final String TOKEN_CREATE = "token.create";
     public static final String TOKEN_REVOKE = "token.revoke";

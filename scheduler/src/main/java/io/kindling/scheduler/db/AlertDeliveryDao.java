@@ -149,13 +149,21 @@ public final class AlertDeliveryDao {
 
     /** Deliveries newest first; {@code before} is the last id of the previous page (keyset paging). */
     public List<AlertDelivery> list(Optional<DeliveryState> state, Optional<String> before, int limit) {
+        return list(state, Optional.empty(), before, limit);
+    }
+
+    /** {@link #list(Optional, Optional, int)} of one pipeline's deliveries when {@code pipeline} is given. */
+    public List<AlertDelivery> list(
+            Optional<DeliveryState> state, Optional<String> pipeline, Optional<String> before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM alert_deliveries WHERE 1 = 1");
         state.ifPresent(s -> sql.append(" AND state = :state"));
+        pipeline.ifPresent(p -> sql.append(" AND pipeline_id = :pipeline"));
         before.ifPresent(b -> sql.append(" AND delivery_id < :before"));
         sql.append(" ORDER BY delivery_id DESC LIMIT :limit");
         return jdbi.withHandle(h -> {
             Query q = h.createQuery(sql.toString()).bind("limit", limit);
             state.ifPresent(s -> q.bind("state", s.name()));
+            pipeline.ifPresent(p -> q.bind("pipeline", p));
             before.ifPresent(b -> q.bind("before", b));
             return q.map(DELIVERY).list();
         });

@@ -180,6 +180,20 @@ public class JdbiRunQueries implements RunQueries {
     }
 
     @Override
+    public List<RunState> previousFinishedStates(String pipelineId, String runId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT state FROM runs WHERE pipeline_id = :pipeline_id AND run_id < :run_id
+                          AND state IN ('SUCCEEDED', 'FAILED')
+                        ORDER BY run_id DESC LIMIT :limit""")
+                .bind("pipeline_id", pipelineId)
+                .bind("run_id", runId)
+                .bind("limit", limit)
+                .mapTo(String.class)
+                .map(RunState::valueOf)
+                .list());
+    }
+
+    @Override
     public Optional<RunRecord> findRun(String runId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM runs WHERE run_id = :id")
                 .bind("id", runId)

@@ -108,4 +108,10 @@ public interface RunQueries {
 
     /** The state of the pipeline's newest finished (SUCCEEDED or FAILED) run before {@code runId}, if any. */
     Optional<RunState> previousFinishedState(String pipelineId, String runId);
+
+    /**
+     * The states of the pipeline's newest {@code limit} finished (SUCCEEDED or FAILED) runs before {@code runId},
+     * newest first: a failure streak is its leading FAILED.
+     */
+    List<RunState> previousFinishedStates(String pipelineId, String runId, int limit);
 }

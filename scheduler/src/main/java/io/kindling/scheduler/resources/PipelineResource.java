@@ -4,6 +4,8 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.api.BackfillRequest;
 import io.kindling.scheduler.api.BackfillView;
 import io.kindling.scheduler.api.GridView;
+import io.kindling.scheduler.api.MuteRequest;
+import io.kindling.scheduler.api.MuteView;
 import io.kindling.scheduler.api.PipelineList;
 import io.kindling.scheduler.api.PipelineView;
 import io.kindling.scheduler.api.RecentRunView;
@@ -19,6 +21,7 @@ import io.kindling.scheduler.config.LimitsConfig;
 import io.kindling.scheduler.core.Backfills;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.db.MuteDao;
 import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.db.ScheduleState;
@@ -66,6 +69,7 @@ public class PipelineResource {
     private final Backfills backfills;
     private final LimitsConfig limits;
     private final AuditLog audit;
+    private final PipelineMutes mutes;
 
     /**
      * @param limits quotas on queued manual runs and on backfills
@@ -79,7 +83,9 @@ public class PipelineResource {
             PipelineVersionDao versions,
             Clock clock,
             LimitsConfig limits,
-            AuditLog audit) {
+            AuditLog audit,
+            MuteDao mutes) {
+        this.mutes = new PipelineMutes(mutes, Clock.systemUTC()); // real time, as the outbox that mutes hold back
         this.limits = limits;
         this.audit = audit;
         this.backfills = new Backfills(runs, engine, clock);
@@ -241,6 +247,51 @@ public class PipelineResource {
         ticker.resume(id);
         audit.record(caller, AuditLog.PIPELINE_RESUME, id, Map.of(), Callers.remoteAddress(request));
         return view(id);
+    }
+
+    /** The pipeline's alert mute: whether it is muted now, until when, by whom and why. */
+    @GET
+    @Path("/{id}/mute")
+    @RolesAllowed(Role.VIEWER_NAME)
+    public MuteView mute(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Callers.requirePipeline(Callers.principal(request), id, "pipeline '" + id + "'");
+        pipeline(id);
+        return mutes.view(id);
+    }
+
+    /** Mutes the pipeline's alerts until a time (runs go on); a new mute replaces the current one. */
+    @POST
+    @Path("/{id}/mute")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public MuteView mute(@PathParam("id") String id, MuteRequest body, @Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
+        pipeline(id);
+        MuteView muted = mutes.mute(id, body, caller);
+        audit.record(
+                caller,
+                AuditLog.PIPELINE_MUTE,
+                id,
+                muted.reason() == null
+                        ? Map.of("until", muted.mutedUntil())
+                        : Map.of("until", muted.mutedUntil(), "reason", muted.reason()),
+                Callers.remoteAddress(request));
+        return muted;
+    }
+
+    /** Ends the pipeline's mute now; 409 when it has none. */
+    @POST
+    @Path("/{id}/unmute")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public MuteView unmute(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Principal caller = Callers.principal(request);
+        Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
+        pipeline(id);
+        if (!mutes.unmute(id)) {
+            throw new ClientErrorException("pipeline '" + id + "' is not muted", Response.Status.CONFLICT);
+        }
+        audit.record(caller, AuditLog.PIPELINE_UNMUTE, id, Map.of(), Callers.remoteAddress(request));
+        return mutes.view(id);
     }
 
     /**

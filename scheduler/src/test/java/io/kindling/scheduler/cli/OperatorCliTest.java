@@ -184,6 +184,22 @@ class OperatorCliTest {
     }
 
     @Test
+    void muteAndUnmuteSwitchThePipelinesAlerts() {
+        assertThat(kindling("mute", "ok", "--for", "2h", "--reason", "maintenance"))
+                .isEmpty();
+        assertThat(cli.stdout()).containsPattern("ok: alerts muted until \\d{4}-\\d\\d-\\d\\dT");
+        JsonNode mute = api.get("/pipelines/ok/mute");
+        assertThat(mute.path("muted").asBoolean()).isTrue();
+        assertThat(mute.path("reason").asText()).isEqualTo("maintenance");
+        assertThat(kindling("unmute", "ok")).isEmpty();
+        assertThat(cli.stdout()).contains("ok: alerts on");
+        assertThat(api.get("/pipelines/ok/mute").path("muted").asBoolean()).isFalse();
+        // the daemon's refusal is one line with its message
+        assertThat(kindling("mute", "ok", "--until", "2020-01-01T00:00:00Z"))
+                .hasValueSatisfying(e -> assertThat(e.getMessage()).contains("not in the future"));
+    }
+
+    @Test
     void cancelStopsARunningRun() {
         assertThat(kindling("trigger", "waits")).isEmpty();
         String runId = lines("run ").get(0).split(" ")[1];

@@ -63,6 +63,8 @@ class DashboardBrowserTest {
 
     /** The webhook {@code late}'s receiver: down until the alerts test starts it. */
     private static final WebhookReceiver LATE = new WebhookReceiver();
+    /** The webhook {@code probe}'s receiver, up from the start: the Send test button's. */
+    private static final WebhookReceiver PROBE = new WebhookReceiver().start();
     /** Deliveries are given up after 2 s of refused connections, so the Retry button has one to retry. */
     private static final KindlingApp APP = KindlingApp.create(
                     true,
@@ -72,6 +74,7 @@ class DashboardBrowserTest {
                     "pipelines/dashboard_pages")
             .withOverrides(
                     ConfigOverride.config("webhooks.late.url", LATE.url("/late")),
+                    ConfigOverride.config("webhooks.probe.url", PROBE.url("/probe")),
                     ConfigOverride.config("alerting.retryFor", "2s"));
 
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
@@ -117,6 +120,7 @@ class DashboardBrowserTest {
 
     @AfterAll
     static void stopBrowser() {
+        PROBE.close();
         if (browser != null) {
             browser.quit();
         }
@@ -488,6 +492,38 @@ class DashboardBrowserTest {
                         .distinct()
                         .toList()))
                 .containsExactly("DELIVERED");
+    }
+
+    @Test
+    void sendTestOnTheAlertsPageReachesTheReceiverAndAPipelineLinksItsOwnAlerts() {
+        browser.get(page("#/alerts"));
+        By probe = By.cssSelector("[data-testid='test-probe']");
+        awaitElement(probe);
+        assertThat(read(() -> browser.findElement(By.cssSelector("tr[data-webhook='probe']"))
+                        .getText()))
+                .contains("probe", "json", "on");
+        click(probe);
+        await().atMost(PAGE_TIMEOUT)
+                .ignoreExceptions()
+                .until(
+                        () -> browser.findElement(By.cssSelector("[data-testid='flash']"))
+                                .getText(),
+                        t -> t.contains("Test alert delivered to probe (json): HTTP 200"));
+        assertThat(PROBE.received())
+                .singleElement()
+                .satisfies(r -> assertThat(r.body()).contains("\"test\":true", "\"webhook\":\"probe\""));
+        screenshot("alerts-test-sent");
+
+        browser.get(page("#/pipelines/alert_down"));
+        click(By.cssSelector("[data-testid='pipeline-alerts']"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> browser.getCurrentUrl().endsWith("#/alerts?pipeline=alert_down"));
+        assertThat(awaitElement(By.xpath("//h2[text()='Deliveries of alert_down']"))
+                        .isDisplayed())
+                .isTrue();
+        assertThat(read(() ->
+                        browser.findElement(By.id("filter-delivery-pipeline")).getAttribute("value")))
+                .isEqualTo("alert_down");
     }
 
     private static String trigger(String pipeline) {

@@ -8,12 +8,14 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.config.LimitsConfig;
+import io.kindling.scheduler.db.MuteDao;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +40,8 @@ class PipelineResourceTest {
             API.versions,
             Clock.systemUTC(),
             new LimitsConfig(),
-            API.audit));
+            API.audit,
+            new MuteDao(API.database.jdbi())));
 
     @AfterAll
     static void close() throws IOException {
@@ -57,6 +60,58 @@ class PipelineResourceTest {
                 .request()
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + caller)
                 .post(body);
+    }
+
+    @Test
+    void anOperatorMutesAPipelinesAlertsUntilATimeAndUnmutesThemAudited() {
+        Response muted = post(
+                "/api/v1/pipelines/people/mute", "operator", Entity.json(Map.of("for", "2h", "reason", "db upgrade")));
+        assertThat(muted.getStatus()).isEqualTo(200);
+        JsonNode view = muted.readEntity(JsonNode.class);
+        assertThat(view.get("muted").asBoolean()).isTrue();
+        assertThat(view.get("reason").asText()).isEqualTo("db upgrade");
+        Instant until = Instant.parse(view.get("muted_until").asText());
+        assertThat(until)
+                .isBetween(Instant.now().plusSeconds(7100), Instant.now().plusSeconds(7300));
+        assertThat(get("/api/v1/pipelines/people/mute", "viewer")
+                        .readEntity(JsonNode.class)
+                        .get("muted_until")
+                        .asText())
+                .isEqualTo(until.toString());
+        assertThat(API.audit.forTarget("people"))
+                .anySatisfy(entry -> assertThat(entry.action()).isEqualTo(AuditLog.PIPELINE_MUTE));
+
+        JsonNode unmuted = post("/api/v1/pipelines/people/unmute", "operator", Entity.json(Map.of()))
+                .readEntity(JsonNode.class);
+        assertThat(unmuted.get("muted").asBoolean()).isFalse();
+        assertThat(API.audit.forTarget("people"))
+                .anySatisfy(entry -> assertThat(entry.action()).isEqualTo(AuditLog.PIPELINE_UNMUTE));
+        assertThat(assertError(post("/api/v1/pipelines/people/unmute", "operator", Entity.json(Map.of())), 409))
+                .isEqualTo("pipeline 'people' is not muted");
+    }
+
+    @Test
+    void aMuteNeedsOneFutureEndWithinNinetyDaysAndAnOperator() {
+        String mute = "/api/v1/pipelines/people/mute";
+        assertThat(assertError(post(mute, "operator", Entity.json(Map.of())), 400))
+                .contains("give one of until or for");
+        assertThat(assertError(
+                        post(mute, "operator", Entity.json(Map.of("for", "1h", "until", "2030-01-01T00:00Z"))), 400))
+                .contains("give one of until or for");
+        assertThat(assertError(post(mute, "operator", Entity.json(Map.of("for", "soon"))), 400))
+                .startsWith("for: invalid duration 'soon'");
+        assertThat(assertError(post(mute, "operator", Entity.json(Map.of("until", "2020-01-01T00:00:00Z"))), 400))
+                .contains("not in the future");
+        assertThat(assertError(post(mute, "operator", Entity.json(Map.of("until", "tomorrow"))), 400))
+                .startsWith("until: expected a time with an offset");
+        assertThat(assertError(post(mute, "operator", Entity.json(Map.of("for", "100d"))), 400))
+                .contains("at most 90 days");
+        assertThat(post(mute, "viewer", Entity.json(Map.of("for", "1h"))).getStatus())
+                .isEqualTo(403);
+        assertThat(assertError(post("/api/v1/pipelines/nope/mute", "operator", Entity.json(Map.of("for", "1h"))), 404))
+                .isEqualTo("pipeline 'nope' not found");
+        assertThat(get(mute, "viewer").readEntity(JsonNode.class).get("muted").asBoolean())
+                .isFalse();
     }
 
     @Test

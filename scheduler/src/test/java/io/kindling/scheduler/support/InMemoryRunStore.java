@@ -684,4 +684,17 @@ public final class InMemoryRunStore implements RunStore {
                     .findFirst();
         }
     }
+
+    @Override
+    public List<RunState> previousFinishedStates(String pipelineId, String runId, int limit) {
+        synchronized (db) {
+            return db.runs.headMap(runId, false).descendingMap().values().stream()
+                    .map(r -> r.run)
+                    .filter(r -> r.pipelineId().equals(pipelineId)
+                            && (r.state() == RunState.SUCCEEDED || r.state() == RunState.FAILED))
+                    .map(RunRecord::state)
+                    .limit(limit)
+                    .toList();
+        }
+    }
 }
