@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param warmup             whether the child JVM starts and warms Spark as soon as the daemon is ready
  *                           ({@code eager}, the default) or with the first attempt ({@code lazy}); in-process
  *                           Spark always starts with the first attempt
+ * @param metrics            whether each attempt's Spark metrics are collected (a listener on the SparkContext);
+ *                           true unless set, false leaves that listener out altogether
  */
 record LocalSparkOptions(
         String master,
@@ -38,7 +40,8 @@ record LocalSparkOptions(
         Mode mode,
         String heap,
         List<String> jvmFlags,
-        Warmup warmup) {
+        Warmup warmup,
+        boolean metrics) {
     /** The {@code mode} option. */
     enum Mode {
         PROCESS("process"),
@@ -72,6 +75,7 @@ record LocalSparkOptions(
     static final String STOP_SPARK_ON_CLOSE = "stopSparkOnClose";
     static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
     static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
+    static final String METRICS = "metrics";
     private static final Set<String> KNOWN = Set.of(
             MASTER,
             STOP_SPARK_ON_CLOSE,
@@ -82,7 +86,8 @@ record LocalSparkOptions(
             MODE,
             HEAP,
             JVM_FLAGS,
-            WARMUP);
+            WARMUP,
+            METRICS);
     /** The options only the daemon's side of {@code mode: process} reads. */
     static final Set<String> PROCESS_ONLY = Set.of(MODE, HEAP, JVM_FLAGS, WARMUP);
 
@@ -110,6 +115,7 @@ record LocalSparkOptions(
         }
         boolean stop = flag(options, STOP_SPARK_ON_CLOSE, where);
         boolean cacheSchemas = flag(options, CACHE_INFERRED_SCHEMAS, where);
+        boolean metrics = flag(options, METRICS, where);
         String grace = options.getOrDefault(CANCEL_GRACE_SECONDS, "10").strip();
         long seconds;
         try {
@@ -153,7 +159,7 @@ record LocalSparkOptions(
                 .orElseThrow(() -> new IllegalArgumentException(
                         where + "option '" + WARMUP + "' must be 'eager' or " + "'lazy', not '" + warmupName + "'"));
         return new LocalSparkOptions(
-                master, stop, Duration.ofSeconds(seconds), cacheSchemas, guard, mode, heap, flags, warmup);
+                master, stop, Duration.ofSeconds(seconds), cacheSchemas, guard, mode, heap, flags, warmup, metrics);
     }
 
     LocalSparkOptions {

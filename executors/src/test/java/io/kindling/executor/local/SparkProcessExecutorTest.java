@@ -79,8 +79,12 @@ class SparkProcessExecutorTest {
         AttemptHandle first = executor.start(a);
         AttemptHandle second = executor.start(b);
 
-        assertThat(resultOf(first)).isEqualTo(AttemptResult.succeeded());
-        assertThat(resultOf(second)).isEqualTo(AttemptResult.succeeded());
+        assertThat(resultOf(first))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
+        assertThat(resultOf(second))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
         assertThat(first.sparkApplicationId())
                 .hasValueSatisfying(id -> assertThat(id).startsWith("local-"));
         assertThat(workDir.resolve("logs/b.log")).content().contains("attempt succeeded in");
@@ -105,6 +109,7 @@ class SparkProcessExecutorTest {
                         .endsWith("the attempt is retried by its policy"));
         assertThat(workDir.resolve("logs/exits.log")).content().contains("the Spark process exited with status 3");
         assertThat(resultOf(executor.start(sqlAttempt("after-exit", "SELECT 1"))))
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.succeeded());
         assertThat(executor.gauges().get("spark.process.restarts")).isGreaterThanOrEqualTo(1.0);
     }
@@ -118,6 +123,7 @@ class SparkProcessExecutorTest {
         assertThat(result.error())
                 .hasValue("the Spark process ran out of memory (heap 512m); the attempt is " + "retried by its policy");
         assertThat(resultOf(executor.start(sqlAttempt("after-oom", "SELECT 1"))))
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.succeeded());
     }
 
@@ -149,6 +155,7 @@ class SparkProcessExecutorTest {
         assertThat(result.error())
                 .hasValue("the Spark process was killed by signal 9; the attempt is retried by " + "its policy");
         assertThat(resultOf(executor.start(sqlAttempt("after-kill", "SELECT 1"))))
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.succeeded());
     }
 
@@ -167,6 +174,7 @@ class SparkProcessExecutorTest {
                         .toCompletableFuture()
                         .orTimeout(20, java.util.concurrent.TimeUnit.SECONDS)
                         .join())
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.cancelled("timed out after 1h"));
         assertThat(sparkPid()).isEqualTo(pid);
     }
@@ -189,6 +197,7 @@ class SparkProcessExecutorTest {
 
         CompletableFuture<AttemptResult> result = stubborn.result().toCompletableFuture();
         assertThat(result.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join())
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.cancelled("cancelled by ops"));
         assertThat(resultOf(other).error())
                 .hasValue("the Spark process was restarted: attempt "
