@@ -89,7 +89,7 @@ class LocalSparkExecutorFactoryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("executor 'local' (type local): unknown option 'mastr', known options: "
                         + "[allowUnsafeSql, allowedRoots, cacheInferredSchemas, cancelGraceSeconds, heap, jvmFlags, "
-                        + "master, mode, stopSparkOnClose, warmup]");
+                        + "master, metrics, mode, stopSparkOnClose, warmup]");
     }
 
     @Test

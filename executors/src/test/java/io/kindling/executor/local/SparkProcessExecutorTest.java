@@ -5,6 +5,7 @@ import static io.kindling.executor.local.SharedSpark.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kindling.dsl.DataRef;
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptRequest;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -91,6 +93,27 @@ class SparkProcessExecutorTest {
         assertThat(sparkPid()).isNotEqualTo(ProcessHandle.current().pid());
         assertThat(executor.health().message()).startsWith("Spark process " + sparkPid() + " up ");
         await().atMost(Duration.ofSeconds(20)).until(() -> executor.gauges().get("spark.process.heap.max.bytes") > 0);
+    }
+
+    @Test
+    void anAttemptsSparkMetricsComeBackFromTheChild() {
+        Path out = workDir.resolve("out/range");
+        AttemptHandle handle = executor.start(request(
+                "metrics",
+                sql(
+                        "SELECT id FROM range(1000)",
+                        Map.of(),
+                        Optional.of(new DataRef("parquet", out.toString(), "overwrite", Map.of()))),
+                workDir.resolve("logs/metrics.log")));
+
+        AttemptResult result = resultOf(handle);
+
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.SUCCEEDED);
+        assertThat(result.sparkMetrics()).hasValueSatisfying(metrics -> {
+            assertThat(metrics.outputRecords()).isEqualTo(1000L);
+            assertThat(metrics.outputBytes()).isPositive();
+            assertThat(metrics.tasks().succeeded()).isPositive();
+        });
     }
 
     @Test
