@@ -283,6 +283,7 @@ final class AttemptRunner {
                             error,
                             retry ? Optional.of(now.plus(delay)) : Optional.empty(),
                             sparkAppId,
+                            result.sparkMetrics(),
                             failed
                                     ? alerts.attemptFailed(
                                             run.pipeline,
