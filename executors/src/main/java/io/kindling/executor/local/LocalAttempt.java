@@ -145,8 +145,10 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                     "cannot write the attempt log " + request.logFile() + ": " + Failures.message(e));
         } finally {
             // Whatever happened (even an Error), the result completes and the pool thread is left clean.
+            // Posted first, so the listener reaches the fence while the attempt waits for its jobs' ends anyway.
+            boolean fenced = postMetricsFence();
             awaitJobEvents();
-            Optional<SparkMetrics> measured = sparkMetrics();
+            Optional<SparkMetrics> measured = sparkMetrics(fenced);
             synchronized (this) {
                 finished = true;
                 thread = null;
@@ -347,23 +349,34 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     }
 
     /**
-     * What the attempt did in Spark, once the listener has caught up with it (a fence behind its events); empty
-     * when it never reached its job group, or the executor collects no metrics.
+     * Posts a fence behind the attempt's Spark events, when it has metrics to collect; false when it has none
+     * (never reached its job group, or the executor collects no metrics) or Spark is stopped.
      */
-    private Optional<SparkMetrics> sparkMetrics() {
+    private boolean postMetricsFence() {
         SparkContext context = sparkContext;
         if (metrics.isEmpty() || context == null) {
-            return Optional.empty();
+            return false;
         }
         try {
             SparkMetricsListener.postFence(context, metrics.get());
-            if (!metrics.get().awaitFence(JOB_EVENTS_WAIT_MILLIS)) {
+            return true;
+        } catch (RuntimeException e) { // a stopped SparkContext: the figures so far are all there will be
+            LOG.debug("attempt {}: cannot post the metrics fence: {}", attemptId(), e.toString());
+            return false;
+        }
+    }
+
+    /** What the attempt did in Spark, once the listener has reached its fence (or after 3 s). */
+    private Optional<SparkMetrics> sparkMetrics(boolean fenced) {
+        if (metrics.isEmpty() || sparkContext == null) {
+            return Optional.empty();
+        }
+        try {
+            if (fenced && !metrics.get().awaitFence(JOB_EVENTS_WAIT_MILLIS)) {
                 LOG.warn("attempt {}: Spark's listener did not catch up; its metrics may be short", attemptId());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) { // a stopped SparkContext: the figures so far are all there will be
-            LOG.debug("attempt {}: cannot post the metrics fence: {}", attemptId(), e.toString());
         }
         return Optional.of(metrics.get().snapshot());
     }
