@@ -308,6 +308,7 @@ final class AttemptRunner {
                 error.map(e -> ": " + e).orElse(""),
                 retry ? "; retrying in " + delay : "");
         freeSlot(run, task);
+        result.sparkMetrics().ifPresent(metrics -> events.attemptMeasured(run, def.id(), metrics));
         if (retry) {
             events.taskChanged(run, task, error);
             scheduleRetry(run, task, delay);
