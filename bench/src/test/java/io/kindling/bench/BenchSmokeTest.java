@@ -40,7 +40,11 @@ class BenchSmokeTest {
             boolean skipped = m.path("note").asText().startsWith("skipped");
             if (!skipped) {
                 assertThat(m.get("value").isNumber()).as(name + ": " + m).isTrue();
-                assertThat(m.get("value").asDouble()).as(name).isFinite().isNotNegative();
+                assertThat(m.get("value").asDouble()).as(name).isFinite();
+                // a difference of two timings (6's process cost, 9's collection cost) is below 0 when noise wins
+                if (!name.contains(" minus ") && !name.contains(" cost")) {
+                    assertThat(m.get("value").asDouble()).as(name).isNotNegative();
+                }
             }
             if (m.hasNonNull("target") && !skipped) {
                 assertThat(m.get("meets").isBoolean()).as(name).isTrue();
