@@ -232,6 +232,18 @@ class DashboardBrowserTest {
                                 .getText(),
                         text -> !text.isBlank());
         assertThat(log).isNotNull();
+        // each attempt's Spark figures, as the API gives them
+        for (JsonNode task : api("/runs/" + runId).get("tasks")) {
+            JsonNode metrics = task.get("attempts").get(0).get("spark_metrics");
+            String shown = browser.findElement(By.cssSelector(
+                            "[data-testid='metrics-" + task.get("task_id").asText() + "/1']"))
+                    .getText();
+            assertThat(shown)
+                    .startsWith(
+                            "Spark: " + metrics.get("tasks").get("succeeded").asLong() + " tasks")
+                    .contains("wrote " + metrics.get("output_records").asLong() + " rows")
+                    .contains("CPU " + metrics.get("executor_cpu_time_ms").asLong() + " ms");
+        }
         screenshot("run-detail");
 
         // the pipeline's own page: success rate and Chart.js's duration chart of its finished runs
