@@ -222,7 +222,7 @@ public record RunView(
         }
 
         /** Stored metrics a newer or broken writer left unreadable are left out, not an error of the whole run. */
-        private static Optional<SparkMetrics> metrics(String json) {
+        static Optional<SparkMetrics> metrics(String json) {
             try {
                 return Optional.of(SparkMetrics.fromJson(json));
             } catch (IllegalArgumentException e) {
