@@ -35,7 +35,7 @@ public final class BenchMain {
             boolean quick = false;
             String postgres = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
             Path out = Path.of("target", "bench");
-            Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
+            Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
@@ -138,7 +138,8 @@ public final class BenchMain {
             case 7 -> RunListPage.measure(dir, o.size(1_000_000, 20_000), o.size(270, 45));
             case 8 -> DaemonStart.measure(dir, o.examples(), o.size(3, 1));
             case 9 -> SparkFigures.metricsOverhead(dir, o.examples(), o.size(150, 3), o.size(60, 3));
-            default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 9");
+            case 10 -> TriggerFigures.upstreamLatency(dir, o.size(200, 30));
+            default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 10");
         };
     }
 

@@ -7,8 +7,10 @@ import io.kindling.dsl.DataRef;
 import io.kindling.dsl.ParamType;
 import io.kindling.dsl.TaskBody;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +35,7 @@ public final class AttemptJson {
         root.set("params", JSON.valueToTree(request.params()));
         // The receiver masks its own log; the secrets are in the task already, so this reveals nothing more.
         root.set("redact", JSON.valueToTree(request.redactor().values()));
+        request.libraries().forEach(jar -> root.withArray("libraries").add(jar.toString()));
         ObjectNode body = root.putObject("body");
         if (request.body() instanceof TaskBody.Sql sql) {
             body.put("type", "sql");
@@ -86,7 +89,14 @@ public final class AttemptJson {
                 strings(root.path("params")),
                 sparkConf,
                 logFile,
-                redactor(root.path("redact")));
+                redactor(root.path("redact")),
+                paths(root.path("libraries")));
+    }
+
+    private static List<Path> paths(JsonNode array) {
+        List<Path> paths = new ArrayList<>();
+        array.forEach(path -> paths.add(Path.of(path.asText())));
+        return paths;
     }
 
     /** A JSON object of strings as a map, in order. */

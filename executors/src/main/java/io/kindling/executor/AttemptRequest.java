@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.kindling.dsl.TaskBody;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Map;
  * @param sparkConf the task's own Spark configuration, applied on top of the executor's
  * @param logFile   where the executor writes the attempt's log (created by the executor)
  * @param redactor  the attempt's secret values, masked in its log and error
+ * @param libraries jar files on the daemon's disk the task's code needs (its {@code libraries:}, resolved), in
+ *                  order; the executor's own {@code jars} are its business
  */
 public record AttemptRequest(
         String attemptId,
@@ -25,7 +28,8 @@ public record AttemptRequest(
         Map<String, String> params,
         Map<String, String> sparkConf,
         Path logFile,
-        Redactor redactor) {
+        Redactor redactor,
+        List<Path> libraries) {
 
     public AttemptRequest {
         requireNonNull(attemptId, "attemptId is null");
@@ -37,6 +41,33 @@ public record AttemptRequest(
         sparkConf = Map.copyOf(sparkConf);
         requireNonNull(logFile, "logFile is null");
         requireNonNull(redactor, "redactor is null");
+        libraries = List.copyOf(libraries);
+    }
+
+    /** An attempt that needs no libraries. */
+    public AttemptRequest(
+            String attemptId,
+            String runId,
+            String pipelineId,
+            String taskId,
+            int attemptNumber,
+            TaskBody body,
+            Map<String, String> params,
+            Map<String, String> sparkConf,
+            Path logFile,
+            Redactor redactor) {
+        this(
+                attemptId,
+                runId,
+                pipelineId,
+                taskId,
+                attemptNumber,
+                body,
+                params,
+                sparkConf,
+                logFile,
+                redactor,
+                List.of());
     }
 
     /** An attempt with no secrets to mask. */

@@ -3,6 +3,8 @@ package io.kindling.dsl;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.TreeSet;
  * @param file        the file it was read from
  * @param contentHash SHA-256 (hex) of the file's bytes plus the bytes of every sql_file it reads
  * @param source      the YAML text as read
+ * @param trigger     {@code trigger:}, runs started by upstream pipelines' runs (a pipeline has it or a schedule)
  */
 public record Pipeline(
         String id,
@@ -30,7 +33,8 @@ public record Pipeline(
         List<Task> tasks,
         Path file,
         String contentHash,
-        String source) {
+        String source,
+        Optional<UpstreamTrigger> trigger) {
 
     public Pipeline {
         requireNonNull(id, "id is null");
@@ -42,6 +46,40 @@ public record Pipeline(
         requireNonNull(file, "file is null");
         requireNonNull(contentHash, "contentHash is null");
         requireNonNull(source, "source is null");
+        requireNonNull(trigger, "trigger is null");
+    }
+
+    /** A pipeline without {@code trigger:}. */
+    public Pipeline(
+            String id,
+            String description,
+            Optional<Schedule> schedule,
+            int maxActiveRuns,
+            Map<String, ParamSpec> params,
+            Alerts alerts,
+            List<Task> tasks,
+            Path file,
+            String contentHash,
+            String source) {
+        this(
+                id,
+                description,
+                schedule,
+                maxActiveRuns,
+                params,
+                alerts,
+                tasks,
+                file,
+                contentHash,
+                source,
+                Optional.empty());
+    }
+
+    /** The zone of its runs' {@code ds} and {@code logical_time}: its schedule's, or its trigger's, or UTC. */
+    public ZoneId zone() {
+        return schedule.map(Schedule::timezone)
+                .or(() -> trigger.map(UpstreamTrigger::timezone))
+                .orElse(ZoneOffset.UTC);
     }
 
     /** The params of a run that no caller gave values to (a scheduled run, a backfill), as the history stores them. */

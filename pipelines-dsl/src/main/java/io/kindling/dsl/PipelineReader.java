@@ -1,5 +1,6 @@
 package io.kindling.dsl;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
@@ -21,8 +22,17 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads a composed pipeline file into a {@link Pipeline}, reporting every problem on the way. */
 final class PipelineReader {
-    static final Set<String> KEYS =
-            Set.of("pipeline", "description", "schedule", "max_active_runs", "params", "defaults", "alerts", "tasks");
+    static final Set<String> KEYS = Set.of(
+            "pipeline",
+            "description",
+            "schedule",
+            "max_active_runs",
+            "params",
+            "defaults",
+            "alerts",
+            "libraries",
+            "trigger",
+            "tasks");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup", "dst_gap");
     private static final Set<String> ALERT_KEYS = Set.of("on_failure", "on_success", "on_retry", "on_duration_over");
     private static final Pattern ID = TaskReader.ID;
@@ -60,15 +70,26 @@ final class PipelineReader {
         Optional<Schedule> schedule =
                 map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
+        Optional<UpstreamTrigger> trigger = map.map("trigger", "trigger", UpstreamTriggerReader.KEYS)
+                .flatMap(t -> new UpstreamTriggerReader(problems)
+                        .read(t, id.map(YamlMap.Scalar::value).orElse("")));
+        if (trigger.isPresent() && schedule.isPresent()) {
+            problems.at(
+                    map.keyNode("trigger").orElseThrow(),
+                    "trigger: a pipeline runs on a schedule or after upstream pipelines, not both: remove one");
+        }
         ParamReader paramReader = new ParamReader(problems);
         Map<String, ParamSpec> params =
                 map.value("params").map(paramReader::read).orElseGet(LinkedHashMap::new);
-        schedule.ifPresent(s -> params.values().stream()
-                .filter(ParamSpec::required)
-                .forEach(p -> problems.at(
-                        map.keyNode("params").orElseThrow(),
-                        "param '" + p.name() + "' has no default, but "
-                                + "scheduled runs need one: give it a default, or remove the schedule")));
+        schedule.map(s -> "scheduled runs")
+                .or(() -> trigger.map(t -> "runs started by upstream pipelines"))
+                .ifPresent(kind -> params.values().stream()
+                        .filter(ParamSpec::required)
+                        .forEach(p -> problems.at(
+                                map.keyNode("params").orElseThrow(),
+                                "param '" + p.name() + "' has no default, but " + kind
+                                        + " need one: give it a default, or remove the "
+                                        + (schedule.isPresent() ? "schedule" : "trigger"))));
         TemplateCheck templates = new TemplateCheck(paramReader.names(), problems);
         TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
                 .map(d -> TaskSettings.read(d, options, templates, problems))
@@ -92,7 +113,8 @@ final class PipelineReader {
                 tasks,
                 problems.file(),
                 hash(bytes, drafts),
-                text);
+                text,
+                trigger);
         return new Read(id, Optional.of(pipeline));
     }
 
@@ -110,8 +132,11 @@ final class PipelineReader {
             problems.at(list, "tasks: must list at least one task");
             return drafts;
         }
-        TaskBodyReader bodies = new TaskBodyReader(new SqlFiles(problems.file(), problems), templates, problems);
-        TaskReader reader = new TaskReader(options, defaults, bodies, templates, problems);
+        SqlFiles files = new SqlFiles(problems.file(), problems);
+        TaskBodyReader bodies = new TaskBodyReader(files, templates, problems);
+        LibraryReader libraries = new LibraryReader(files, problems);
+        TaskReader reader = new TaskReader(
+                options, defaults, bodies, libraries, libraries.read(map, "pipeline"), templates, problems);
         for (int i = 0; i < list.getValue().size(); i++) {
             reader.read(list.getValue().get(i), i + 1).ifPresent(drafts::add);
         }
@@ -196,12 +221,22 @@ final class PipelineReader {
         return names;
     }
 
-    /** SHA-256 of the file's bytes followed by the bytes of each sql_file, in task order. */
+    /**
+     * SHA-256 of the file's bytes followed by the bytes of each sql_file, in task order, and then the SHA-256 of each
+     * library jar (so a changed jar is a new version).
+     */
     private static String hash(byte[] bytes, List<TaskReader.Draft> drafts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(bytes);
             drafts.forEach(d -> d.sqlFile().ifPresent(f -> sha.update(f.bytes())));
+            drafts.stream()
+                    .flatMap(d -> d.task().stream())
+                    .flatMap(t -> t.libraries().stream())
+                    .filter(Library.Jar.class::isInstance)
+                    .map(jar -> ((Library.Jar) jar).sha256())
+                    .distinct()
+                    .forEach(jarSha -> sha.update(jarSha.getBytes(StandardCharsets.US_ASCII)));
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);

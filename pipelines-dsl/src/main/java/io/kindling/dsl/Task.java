@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param executor  executor name from config.yml
  * @param timeout   empty means no timeout
  * @param sparkConf extra Spark configuration for this task's session
+ * @param libraries the pipeline's {@code libraries:} then the task's, each once
  */
 public record Task(
         String id,
@@ -22,7 +23,8 @@ public record Task(
         RetryPolicy retry,
         Optional<Duration> timeout,
         Map<String, String> sparkConf,
-        TaskBody body) {
+        TaskBody body,
+        List<Library> libraries) {
 
     public Task {
         requireNonNull(id, "id is null");
@@ -33,5 +35,19 @@ public record Task(
         requireNonNull(timeout, "timeout is null");
         sparkConf = Map.copyOf(sparkConf);
         requireNonNull(body, "body is null");
+        libraries = List.copyOf(libraries);
+    }
+
+    /** A task that needs no libraries. */
+    public Task(
+            String id,
+            List<String> dependsOn,
+            TriggerRule triggerRule,
+            String executor,
+            RetryPolicy retry,
+            Optional<Duration> timeout,
+            Map<String, String> sparkConf,
+            TaskBody body) {
+        this(id, dependsOn, triggerRule, executor, retry, timeout, sparkConf, body, List.of());
     }
 }

@@ -17,7 +17,7 @@ final class TaskReader {
     static final Pattern ID = Pattern.compile("[a-z0-9_-]{1,64}");
     static final String ID_RULE = "use 1 to 64 characters from a-z, 0-9, _ and -";
     static final Set<String> KEYS = Stream.of(
-                    Set.of("id", "description", "depends_on", "trigger_rule", "inputs", "output", "args"),
+                    Set.of("id", "description", "depends_on", "trigger_rule", "inputs", "output", "args", "libraries"),
                     TaskSettings.KEYS,
                     Set.copyOf(TaskBodyReader.BODY_KEYS))
             .flatMap(Set::stream)
@@ -36,6 +36,8 @@ final class TaskReader {
     private final ParserOptions options;
     private final TaskSettings defaults;
     private final TaskBodyReader bodies;
+    private final LibraryReader libraryReader;
+    private final List<Library> pipelineLibraries;
     private final TemplateCheck templates;
     private final Problems problems;
 
@@ -43,11 +45,15 @@ final class TaskReader {
             ParserOptions options,
             TaskSettings defaults,
             TaskBodyReader bodies,
+            LibraryReader libraryReader,
+            List<Library> pipelineLibraries,
             TemplateCheck templates,
             Problems problems) {
         this.options = options;
         this.defaults = defaults;
         this.bodies = bodies;
+        this.libraryReader = libraryReader;
+        this.pipelineLibraries = pipelineLibraries;
         this.templates = templates;
         this.problems = problems;
     }
@@ -70,6 +76,8 @@ final class TaskReader {
         TaskSettings settings = own.over(defaults);
         settings.checkRetryDelay(own, problems);
         Optional<TaskBodyReader.Body> body = bodies.read(map, label);
+        Set<Library> libraries = new LinkedHashSet<>(pipelineLibraries);
+        libraries.addAll(libraryReader.read(map, label));
         Optional<Task> task = Optional.empty();
         if (id.isPresent() && body.isPresent()) {
             List<String> deps = List.copyOf(new LinkedHashSet<>(
@@ -82,7 +90,8 @@ final class TaskReader {
                     settings.retryPolicy(),
                     settings.timeout(),
                     settings.sparkConf(),
-                    body.get().body()));
+                    body.get().body(),
+                    List.copyOf(libraries)));
         }
         return Optional.of(new Draft(id, dependsOn, task, body.flatMap(TaskBodyReader.Body::sqlFile)));
     }

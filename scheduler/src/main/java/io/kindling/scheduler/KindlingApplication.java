@@ -7,6 +7,7 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
@@ -50,6 +51,7 @@ import io.kindling.scheduler.health.ClusterHealthCheck;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
 import io.kindling.scheduler.health.OutboxHealthCheck;
+import io.kindling.scheduler.libraries.Libraries;
 import io.kindling.scheduler.metrics.DaemonMetrics;
 import io.kindling.scheduler.metrics.FireLag;
 import io.kindling.scheduler.metrics.PrometheusServlet;
@@ -68,12 +70,14 @@ import io.kindling.scheduler.resources.WebhookResource;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
 import io.kindling.scheduler.sources.SourceManager;
+import io.kindling.scheduler.triggers.UpstreamTriggers;
 import io.kindling.scheduler.web.WebSecurity;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -197,6 +201,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
         PipelineParser parser = new PipelineParser(config.parserOptions()); // as validate --config checks
         PipelineRegistry registry = new PipelineRegistry(parser, versions, clock);
+        Libraries libraries = Libraries.of(config.getLibraries());
+        environment.lifecycle().manage(new AutoCloseableManager(libraries));
         SourceManager sources = new SourceManager(
                 config.effectiveSources(),
                 config.dataFolder(),
@@ -204,7 +210,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 registry,
                 clock,
                 env,
-                config.getLimits().getParseTimeout().toJavaDuration());
+                config.getLimits().getParseTimeout().toJavaDuration(),
+                libraries);
         sources.loadAll();
 
         // alerts are written with the transitions that cause them, and sent from the outbox by their own worker
@@ -221,7 +228,14 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 clock,
                 Path.of(config.getLogDir()),
                 planner,
-                secrets);
+                secrets,
+                libraries);
+
+        // pipelines with trigger: {after: ...} start when their upstreams' runs end (docs/triggers.md)
+        UpstreamTriggers upstreamTriggers = new UpstreamTriggers(registry::all, runs, engine::triggerOnce, clock);
+        engine.addListener(upstreamTriggers);
+        upstreamTriggers.catchUpEvery(Duration.ofMinutes(1));
+        environment.lifecycle().manage(new AutoCloseableManager(upstreamTriggers));
 
         // metrics for Prometheus on the admin port
         PrometheusMeterRegistry metrics =

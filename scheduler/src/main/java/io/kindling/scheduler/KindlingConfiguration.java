@@ -11,6 +11,7 @@ import io.kindling.scheduler.config.ClusterConfig;
 import io.kindling.scheduler.config.ConfigPaths;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorConfig;
+import io.kindling.scheduler.config.LibrariesConfig;
 import io.kindling.scheduler.config.LimitsConfig;
 import io.kindling.scheduler.config.SecretsConfig;
 import io.kindling.scheduler.config.SourceConfig;
@@ -116,6 +117,20 @@ public class KindlingConfiguration extends Configuration {
     @NotNull
     private AuthConfig auth = new AuthConfig();
 
+    @Valid
+    @NotNull
+    private LibrariesConfig libraries = new LibrariesConfig();
+
+    @JsonProperty
+    public LibrariesConfig getLibraries() {
+        return libraries;
+    }
+
+    @JsonProperty
+    public void setLibraries(LibrariesConfig libraries) {
+        this.libraries = libraries;
+    }
+
     @JsonProperty
     public AuthConfig getAuth() {
         return auth;
@@ -191,6 +206,7 @@ public class KindlingConfiguration extends Configuration {
         logDir = ConfigPaths.path(base, logDir);
         ConfigPaths.resolve(auth, base);
         ConfigPaths.resolve(secrets, base);
+        libraries.setCache(ConfigPaths.path(base, libraries.getCache()));
         ConfigPaths.resolve(getLoggingFactory(), base);
         ConfigPaths.resolve(getServerFactory(), base);
     }

@@ -178,6 +178,10 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) runs sql tasks; "
                     + "class and submit tasks need a local or spark-standalone executor");
         }
+        if (!request.libraries().isEmpty()) { // said, never silently dropped: the task may need them
+            return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) does not take "
+                    + "libraries yet; run the task on a local or spark-standalone executor");
+        }
         Optional<String> unreachable = options.unreachable();
         if (unreachable.isPresent()) {
             log.line(unreachable.get());

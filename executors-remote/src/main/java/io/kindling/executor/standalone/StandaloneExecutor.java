@@ -168,6 +168,10 @@ public final class StandaloneExecutor implements Executor {
         properties.put("spark.kindling.attemptId", request.attemptId());
         List<String> jars =
                 new ArrayList<>(options.jars().stream().map(this::location).toList());
+        // the task's libraries as the workers read them: the same path (a machine of its own needs a shared folder)
+        request.libraries()
+                .forEach(
+                        jar -> jars.add(jar.toAbsolutePath().normalize().toUri().toString()));
         TaskBody body = request.body();
         if (body instanceof TaskBody.Submit submit) {
             if (!jars.isEmpty()) {

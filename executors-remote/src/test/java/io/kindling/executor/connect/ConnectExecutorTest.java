@@ -214,6 +214,23 @@ class ConnectExecutorTest {
         AttemptResult result =
                 await(executor.start(request("class", new TaskBody.JavaClass("com.example.Task", Map.of()))));
         assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("runs sql tasks"));
+        AttemptRequest sql =
+                request("with-library", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty()));
+        AttemptResult withLibrary = await(executor.start(new AttemptRequest(
+                sql.attemptId(),
+                sql.runId(),
+                sql.pipelineId(),
+                sql.taskId(),
+                sql.attemptNumber(),
+                sql.body(),
+                sql.params(),
+                sql.sparkConf(),
+                sql.logFile(),
+                sql.redactor(),
+                List.of(Path.of("udfs.jar")))));
+        assertThat(withLibrary.error())
+                .hasValue("executor 'connect' (type spark-connect) does not take libraries yet; "
+                        + "run the task on a local or spark-standalone executor");
 
         assertThat(executor.health().healthy()).isTrue();
         ConnectExecutor nowhere = executor("sc://127.0.0.1:1");

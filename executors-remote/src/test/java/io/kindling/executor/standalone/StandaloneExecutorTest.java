@@ -116,6 +116,35 @@ class StandaloneExecutorTest {
     }
 
     @Test
+    void aClassTaskRunsFromItsLibrariesOnAnExecutorWithoutJars() throws Exception {
+        AttemptRequest base = request(
+                workDir,
+                "count-from-library",
+                new TaskBody.JavaClass(
+                        "io.kindling.executor.standalone.apps.CountRange",
+                        Map.of("n", "77", "out", "out/count-library")));
+        AttemptRequest request = new AttemptRequest(
+                base.attemptId(),
+                base.runId(),
+                base.pipelineId(),
+                base.taskId(),
+                base.attemptNumber(),
+                base.body(),
+                base.params(),
+                base.sparkConf(),
+                base.logFile(),
+                base.redactor(),
+                List.of(ClusterFixture.appsJar(Files.createTempDirectory(workDir, "library"))));
+        StandaloneExecutor withoutJars = ClusterFixture.executor(workDir, Map.of());
+        try {
+            assertThat(await(withoutJars.start(request))).isEqualTo(AttemptResult.succeeded());
+        } finally {
+            withoutJars.close();
+        }
+        assertThat(Files.readString(request.logFile())).contains("counted 77 rows on the cluster");
+    }
+
+    @Test
     void aFailingSqlTaskFailsWithTheRunnersErrorAndItsDriverLog() throws Exception {
         AttemptRequest request = request(
                 workDir,

@@ -11,7 +11,9 @@ import io.kindling.executor.guard.SparkGuard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -175,6 +177,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     private AttemptResult runLogged() {
         long started = System.nanoTime();
         SparkContext context = null;
+        SessionLibraries libraries = null;
         try {
             header();
             checkNotCancelled();
@@ -190,13 +193,24 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             checkNotCancelled();
             SparkSession spark = base.newSession();
             applySparkConf(spark);
+            List<Path> jars = new ArrayList<>(options.jars());
+            jars.addAll(request.libraries());
+            if (!jars.isEmpty()) {
+                libraries = SessionLibraries.add(spark, jars, log);
+            }
             SparkSession.setActiveSession(spark);
             context.setJobGroup(
                     request.attemptId(),
                     "kindling " + request.pipelineId() + "/" + request.taskId() + " attempt " + request.attemptNumber(),
                     true);
             sparkContext = context;
-            runBody(spark);
+            if (libraries == null) {
+                runBody(spark, taskClassLoader);
+            } else {
+                SessionLibraries session = libraries;
+                Thread.currentThread().setContextClassLoader(session.classLoader());
+                session.run(() -> runBody(spark, session.classLoader()));
+            }
             // A task that noticed the cancel may just return: still a cancelled attempt.
             String reason = cancelReason();
             if (reason != null) {
@@ -223,6 +237,10 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                 context.clearJobGroup();
             }
             SparkSession.clearActiveSession();
+            if (libraries != null) {
+                Thread.currentThread().setContextClassLoader(taskClassLoader);
+                libraries.close();
+            }
         }
     }
 
@@ -231,7 +249,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         return AttemptResult.cancelled(reason);
     }
 
-    private void runBody(SparkSession spark) throws Exception {
+    private void runBody(SparkSession spark, ClassLoader classLoader) throws Exception {
         Path workDir = config.workDir().toAbsolutePath();
         TaskBody body = request.body();
         if (body instanceof TaskBody.Sql sql) {
@@ -239,7 +257,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         } else if (body instanceof TaskBody.JavaClass javaClass) {
             ClassTaskRunner.run(
                     javaClass,
-                    taskClassLoader,
+                    classLoader,
                     new ClassTaskContext(request, spark, javaClass.args(), workDir, log, this::cancelRequested),
                     log);
         } else {

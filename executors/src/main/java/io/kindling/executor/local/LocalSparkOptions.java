@@ -3,7 +3,10 @@ package io.kindling.executor.local;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,9 @@ import java.util.regex.Pattern;
  *                           Spark always starts with the first attempt
  * @param metrics            whether each attempt's Spark metrics are collected (a listener on the SparkContext);
  *                           true unless set, false leaves that listener out altogether
+ * @param jars               jars every attempt on this executor may use, as if its task listed them in
+ *                           {@code libraries:} (option {@code jars}: comma-separated, relative to the work dir); they
+ *                           must exist when the executor starts
  */
 record LocalSparkOptions(
         String master,
@@ -41,7 +47,8 @@ record LocalSparkOptions(
         String heap,
         List<String> jvmFlags,
         Warmup warmup,
-        boolean metrics) {
+        boolean metrics,
+        List<Path> jars) {
     /** The {@code mode} option. */
     enum Mode {
         PROCESS("process"),
@@ -76,7 +83,9 @@ record LocalSparkOptions(
     static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
     static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
     static final String METRICS = "metrics";
+    static final String JARS = "jars";
     private static final Set<String> KNOWN = Set.of(
+            JARS,
             MASTER,
             STOP_SPARK_ON_CLOSE,
             CANCEL_GRACE_SECONDS,
@@ -159,11 +168,37 @@ record LocalSparkOptions(
                 .orElseThrow(() -> new IllegalArgumentException(
                         where + "option '" + WARMUP + "' must be 'eager' or " + "'lazy', not '" + warmupName + "'"));
         return new LocalSparkOptions(
-                master, stop, Duration.ofSeconds(seconds), cacheSchemas, guard, mode, heap, flags, warmup, metrics);
+                master,
+                stop,
+                Duration.ofSeconds(seconds),
+                cacheSchemas,
+                guard,
+                mode,
+                heap,
+                flags,
+                warmup,
+                metrics,
+                jars(config, where));
     }
 
     LocalSparkOptions {
         jvmFlags = List.copyOf(jvmFlags);
+        jars = List.copyOf(jars);
+    }
+
+    private static List<Path> jars(ExecutorConfig config, String where) {
+        List<Path> jars = new ArrayList<>();
+        for (String name : config.options().getOrDefault(JARS, "").split(",")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            Path jar = config.workDir().resolve(name.strip()).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException(where + "option '" + JARS + "': no such file " + jar);
+            }
+            jars.add(jar);
+        }
+        return jars;
     }
 
     /** {@link #heap} in bytes. */

@@ -75,6 +75,23 @@ class SparkProcessExecutorTest {
     }
 
     @Test
+    void aClassTaskRunsFromItsLibrariesInTheChild() throws Exception {
+        Path jar = TestJars.compile(
+                Files.createDirectories(workDir.resolve("jars")).resolve("acme-tasks.jar"),
+                LocalSparkExecutorLibrariesTest.SOURCES);
+        AttemptRequest request = LocalSparkExecutorLibrariesTest.request(
+                "out/doubles", java.util.List.of(jar), workDir.resolve("logs/doubles.log"));
+
+        assertThat(resultOf(executor.start(request))).isEqualTo(AttemptResult.succeeded());
+        assertThat(Files.readString(workDir.resolve("logs/doubles.log")))
+                .contains("library " + jar)
+                .contains("doubled by acme.Times2");
+        try (var parts = Files.list(workDir.resolve("out/doubles"))) {
+            assertThat(parts.map(p -> p.getFileName().toString())).contains("_SUCCESS");
+        }
+    }
+
+    @Test
     void attemptsRunInTheChildTwoAtOnceWithTheirLogs() {
         AttemptRequest a = sqlAttempt("a", "SELECT 1 AS one");
         AttemptRequest b = sqlAttempt("b", "SELECT count(*) FROM range(100000)");

@@ -8,6 +8,7 @@ import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorConfig;
+import io.kindling.scheduler.config.LibrariesConfig;
 import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.config.SecretsConfig;
 import io.kindling.scheduler.core.ExecutorManager;
@@ -15,6 +16,7 @@ import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.RunListener;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.JdbiRunStore;
+import io.kindling.scheduler.libraries.Libraries;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
@@ -70,7 +72,14 @@ public class RunCommand extends QuietCommand {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RunEngine.class))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         Path file = Path.of(ns.getString("file"));
-        ParseResult parsed = new PipelineParser(ParserOptions.lenient()).parse(file);
+        // Maven libraries from Maven Central, kept under the work dir (the daemon's default, without a config)
+        LibrariesConfig librariesConfig = new LibrariesConfig();
+        librariesConfig.setCache(
+                Path.of(ns.getString("work_dir")).resolve("data/libraries").toString());
+        Libraries libraries = Libraries.of(librariesConfig);
+        ParseResult parsed = libraries
+                .resolve(List.of(new PipelineParser(ParserOptions.lenient()).parse(file)))
+                .get(0);
         if (!parsed.ok()) {
             parsed.problems().forEach(System.out::println);
             throw new CommandFailedException("the pipeline file has problems; nothing was run");
@@ -116,7 +125,8 @@ public class RunCommand extends QuietCommand {
                 Clock.systemUTC(),
                 scratch.resolve("logs"),
                 AlertPlanner.none(),
-                secrets);
+                secrets,
+                libraries);
         CompletableFuture<RunState> done = new CompletableFuture<>();
         engine.addListener(new Progress(done));
         try {

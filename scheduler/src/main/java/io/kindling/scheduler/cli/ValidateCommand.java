@@ -18,10 +18,10 @@ import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.local.SqlExplainer;
+import io.kindling.scheduler.core.UpstreamCycles;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -185,29 +185,29 @@ public class ValidateCommand extends QuietCommand {
         List<Pipeline> good = new ArrayList<>();
         // as the daemon merges its sources: an id an earlier file has wins, a later file with it is refused
         Map<String, Path> owners = new HashMap<>();
-        int files = 0;
         int problems = 0;
+        List<ParseResult> read = new ArrayList<>();
         for (Path path : paths) {
-            List<ParseResult> results = parser.parseAll(path);
-            files += results.size();
-            for (ParseResult result : results) {
-                Optional<Pipeline> pipeline = result.pipeline();
-                Path owner =
-                        pipeline.map(p -> owners.putIfAbsent(p.id(), p.file())).orElse(null);
-                if (owner != null) {
-                    out.println(new Problem(
-                            result.file(),
-                            1,
-                            1,
-                            "pipeline id '" + pipeline.get().id() + "' is already defined in " + owner));
-                    problems++;
-                    continue;
-                }
-                pipeline.ifPresent(good::add);
-                for (Problem problem : result.problems()) {
-                    out.println(problem);
-                    problems++;
-                }
+            read.addAll(parser.parseAll(path));
+        }
+        int files = read.size();
+        // pipelines that would wait for each other through trigger: {after: ...} are refused, as the daemon does
+        for (ParseResult result : UpstreamCycles.refuse(read, Map.of())) {
+            Optional<Pipeline> pipeline = result.pipeline();
+            Path owner = pipeline.map(p -> owners.putIfAbsent(p.id(), p.file())).orElse(null);
+            if (owner != null) {
+                out.println(new Problem(
+                        result.file(),
+                        1,
+                        1,
+                        "pipeline id '" + pipeline.get().id() + "' is already defined in " + owner));
+                problems++;
+                continue;
+            }
+            pipeline.ifPresent(good::add);
+            for (Problem problem : result.problems()) {
+                out.println(problem);
+                problems++;
             }
         }
         if (namespace.getBoolean("next")) {
@@ -271,12 +271,7 @@ public class ValidateCommand extends QuietCommand {
                     new SqlExplainer(spark, workDir.toAbsolutePath().normalize(), guard);
             for (Pipeline p : pipelines) {
                 Instant now = Instant.now();
-                TemplateContext context = TemplateContext.of(
-                        p,
-                        "validate",
-                        now,
-                        p.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC),
-                        p.exampleParams());
+                TemplateContext context = TemplateContext.of(p, "validate", now, p.zone(), p.exampleParams());
                 for (SqlExplainer.Finding f : explainer.explain(p, context)) {
                     analyzed++;
                     if (f.outcome() == SqlExplainer.Outcome.FAILED) {

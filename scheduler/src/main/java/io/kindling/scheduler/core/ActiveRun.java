@@ -1,7 +1,6 @@
 package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
-import io.kindling.dsl.Schedule;
 import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.Redactor;
@@ -10,7 +9,6 @@ import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
@@ -40,12 +38,7 @@ final class ActiveRun {
         return new ActiveRun(
                 run,
                 pipeline,
-                TemplateContext.of(
-                        pipeline,
-                        run.runId(),
-                        run.logicalTime(),
-                        pipeline.schedule().map(Schedule::timezone).orElse(ZoneOffset.UTC),
-                        run.params()),
+                TemplateContext.of(pipeline, run.runId(), run.logicalTime(), pipeline.zone(), run.params()),
                 lane);
     }
 

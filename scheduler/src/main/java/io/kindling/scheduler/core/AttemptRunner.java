@@ -12,6 +12,7 @@ import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.libraries.Libraries;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.TaskState;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ final class AttemptRunner {
     private final Admission admission;
     private final RunEvents events;
     private final RemoteAttempts remote;
+    private final Libraries libraries;
     private final Secrets secrets;
     private final Path logDir;
     private final RunProgress progress;
@@ -52,6 +54,7 @@ final class AttemptRunner {
             RunEvents events,
             RemoteAttempts remote,
             Secrets secrets,
+            Libraries libraries,
             Path logDir,
             RunProgress progress,
             Consumer<RunFencedException> fenced) {
@@ -62,6 +65,7 @@ final class AttemptRunner {
         this.events = events;
         this.remote = remote;
         this.secrets = secrets;
+        this.libraries = libraries;
         this.logDir = logDir;
         this.progress = progress;
         this.fenced = fenced;
@@ -94,9 +98,12 @@ final class AttemptRunner {
                 logDir.resolve(run.pipeline.id()).resolve(run.runId()).resolve(def.id() + "." + task.attempts + ".log");
         RenderedTask rendered = null;
         String renderError = null;
+        List<Path> jars = List.of();
         try {
             rendered = RenderedTask.of(def, run.templates, secrets);
+            jars = libraries.paths(def.libraries());
         } catch (IllegalArgumentException e) {
+            rendered = null;
             renderError = e.getMessage();
         }
         task.redactor = rendered == null ? Redactor.NONE : Redactor.of(rendered.secretValues());
@@ -146,7 +153,8 @@ final class AttemptRunner {
                 run.run.params(),
                 rendered.sparkConf(),
                 logFile,
-                task.redactor);
+                task.redactor,
+                jars);
         follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
     }
 
@@ -207,7 +215,8 @@ final class AttemptRunner {
                             run.run.params(),
                             rendered.sparkConf(),
                             Path.of(attempt.logPath()),
-                            task.redactor),
+                            task.redactor,
+                            libraries.paths(def.libraries())),
                     found.remoteId(),
                     remote.listener(attempt.attemptId()));
         } catch (RuntimeException e) { // the run must go on: the attempt fails and is retried by its policy

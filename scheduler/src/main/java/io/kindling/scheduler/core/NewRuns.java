@@ -59,6 +59,17 @@ final class NewRuns {
         return Optional.of(run);
     }
 
+    /** A run under {@code key} (default params), unless the pipeline has one under it already. */
+    Optional<RunRecord> triggerOnce(Pipeline pipeline, TriggerType trigger, Instant logicalTime, String key) {
+        RunRecord run =
+                queued(pipeline, trigger, logicalTime, pipeline.defaultParams(), thread.now(), Optional.empty());
+        if (!dao.insertKeyedRun(run, pipeline.tasks().stream().map(Task::id).toList(), key)) {
+            return Optional.empty();
+        }
+        thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
+        return Optional.of(run);
+    }
+
     /**
      * Creates many scheduled runs (QUEUED, the pipelines' default params) in one transaction, then hands them to the
      * engine: what a cron fire of many pipelines does. A logical time that has a scheduled run already gets no

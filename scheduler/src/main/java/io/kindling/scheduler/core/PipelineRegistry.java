@@ -85,8 +85,15 @@ public final class PipelineRegistry implements PipelineVersions {
      *
      * @param commit the git commit the files were read at, for a git source
      */
-    public synchronized Reload apply(String source, List<ParseResult> results, Optional<String> commit) {
+    public synchronized Reload apply(String source, List<ParseResult> given, Optional<String> commit) {
         SourceState before = sources.getOrDefault(source, new SourceState(Map.of(), List.of()));
+        Map<String, Pipeline> elsewhere = new HashMap<>();
+        sources.forEach((name, state) -> {
+            if (!name.equals(source)) {
+                state.pipelines().forEach((id, loaded) -> elsewhere.putIfAbsent(id, loaded.pipeline()));
+            }
+        });
+        List<ParseResult> results = UpstreamCycles.refuse(given, elsewhere);
         Map<Path, String> idByFile = new HashMap<>();
         before.pipelines()
                 .values()

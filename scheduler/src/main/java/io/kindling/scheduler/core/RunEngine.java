@@ -7,6 +7,7 @@ import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.libraries.Libraries;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
@@ -90,6 +91,20 @@ public final class RunEngine implements AutoCloseable {
             Path logDir,
             AlertPlanner alerts,
             Secrets secrets) {
+        this(dao, executors, slots, versions, clock, logDir, alerts, secrets, Libraries.jarsOnly());
+    }
+
+    /** @param libraries the jar files of tasks' {@code libraries:} (Maven ones resolved when their file was loaded) */
+    public RunEngine(
+            RunStore dao,
+            Map<String, Executor> executors,
+            Map<String, Integer> slots,
+            PipelineVersions versions,
+            Clock clock,
+            Path logDir,
+            AlertPlanner alerts,
+            Secrets secrets,
+            Libraries libraries) {
         this.dao = dao;
         this.alerts = alerts;
         this.remote = new RemoteAttempts(dao, executors);
@@ -105,7 +120,7 @@ public final class RunEngine implements AutoCloseable {
                 events,
                 fenced,
                 progress -> new AttemptRunner(
-                        dao, alerts, thread, admission, events, remote, secrets, logDir, progress, fenced));
+                        dao, alerts, thread, admission, events, remote, secrets, libraries, logDir, progress, fenced));
         this.newRuns = new NewRuns(dao, versions, new RunIds(clock), thread, progress);
         this.repairs = new Repairs(dao, thread, admission, events, progress, this::laneOf);
     }
@@ -199,6 +214,14 @@ public final class RunEngine implements AutoCloseable {
     public Optional<RunRecord> trigger(
             Pipeline pipeline, TriggerType trigger, Instant logicalTime, Map<String, String> overrides) {
         return newRuns.trigger(pipeline, trigger, logicalTime, overrides);
+    }
+
+    /**
+     * As {@link #trigger}, with the pipeline's default params, unless the pipeline has a run under {@code key}
+     * already (in the history, whichever daemon made it): an event makes one run however often it is seen.
+     */
+    public Optional<RunRecord> triggerOnce(Pipeline pipeline, TriggerType trigger, Instant logicalTime, String key) {
+        return newRuns.triggerOnce(pipeline, trigger, logicalTime, key);
     }
 
     /**

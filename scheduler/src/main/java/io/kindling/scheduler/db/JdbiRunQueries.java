@@ -79,6 +79,41 @@ public class JdbiRunQueries implements RunQueries {
 
     /** Scheduled and backfill runs of a pipeline whose logical times lie in {@code [from, to]}. */
     @Override
+    public List<RunRecord> runsEndedSince(String pipelineId, Instant since) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM runs WHERE pipeline_id = :pipeline_id AND ended_at >= :since
+                        ORDER BY ended_at, run_id""")
+                .bind("pipeline_id", pipelineId)
+                .bind("since", since.toEpochMilli())
+                .map(Rows.RUN)
+                .list());
+    }
+
+    @Override
+    public Optional<RunRecord> runByKey(String pipelineId, String key) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT r.* FROM run_keys k JOIN runs r ON r.run_id = k.run_id
+                        WHERE k.pipeline_id = :pipeline_id AND k.run_key = :run_key""")
+                .bind("pipeline_id", pipelineId)
+                .bind("run_key", key)
+                .map(Rows.RUN)
+                .findOne());
+    }
+
+    @Override
+    public List<RunRecord> runsBetween(String pipelineId, Instant from, Instant to) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM runs WHERE pipeline_id = :pipeline_id
+                          AND logical_time >= :from AND logical_time < :to
+                        ORDER BY logical_time, run_id""")
+                .bind("pipeline_id", pipelineId)
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .map(Rows.RUN)
+                .list());
+    }
+
+    @Override
     public List<RunRecord> timedRuns(String pipelineId, Instant from, Instant to) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT * FROM runs WHERE pipeline_id = :pipeline_id

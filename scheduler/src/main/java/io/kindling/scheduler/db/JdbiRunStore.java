@@ -85,6 +85,20 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
         return jdbi.inTransaction(h -> inserts.insertRuns(h, runs, taskIds));
     }
 
+    @Override
+    public boolean insertKeyedRun(RunRecord run, Collection<String> taskIds, String key) {
+        return jdbi.inTransaction(h -> {
+            if (!inserts.insertKey(h, run, key)) {
+                return false;
+            }
+            if (!inserts.insertRun(h, run, taskIds)) {
+                h.rollback();
+                return false;
+            }
+            return true;
+        });
+    }
+
     /** Records a backfill and all its runs, in one transaction: a backfill exists whole or not at all. */
     @Override
     public void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds) {

@@ -62,6 +62,20 @@ final class RunInserts {
         return true;
     }
 
+    /** Takes {@code key} for the run's pipeline; false when another run has it. */
+    boolean insertKey(Handle h, RunRecord run, String key) {
+        return h.createUpdate("""
+                                INSERT INTO run_keys (pipeline_id, run_key, run_id, created_at)
+                                VALUES (:pipeline_id, :run_key, :run_id, :created_at)
+                                ON CONFLICT DO NOTHING""")
+                        .bind("pipeline_id", run.pipelineId())
+                        .bind("run_key", key)
+                        .bind("run_id", run.runId())
+                        .bind("created_at", run.createdAt().toEpochMilli())
+                        .execute()
+                == 1;
+    }
+
     /** {@link #insertRun} for many runs in two statement batches (runs, then their task runs). */
     List<RunRecord> insertRuns(Handle h, List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds) {
         PreparedBatch batch = h.prepareBatch(INSERT_RUN);

@@ -35,6 +35,14 @@ public interface RunStore extends RunQueries {
     /** {@link #insertRun} for many runs at once. @return the runs inserted, in the given order */
     List<RunRecord> insertRuns(List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds);
 
+    /**
+     * Inserts a QUEUED run and its task runs, as {@link #insertRun}, only if its pipeline has no run under {@code key}
+     * yet (the key is written in the same transaction): an event seen by two daemons, or twice, makes one run.
+     *
+     * @return false when the key was taken and nothing was written
+     */
+    boolean insertKeyedRun(RunRecord run, Collection<String> taskIds, String key);
+
     /** A backfill and all its runs: it exists whole or not at all. */
     void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds);
 

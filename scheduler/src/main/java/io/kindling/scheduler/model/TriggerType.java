@@ -9,7 +9,9 @@ import java.util.Locale;
 public enum TriggerType {
     SCHEDULE,
     MANUAL,
-    BACKFILL;
+    BACKFILL,
+    /** Started because upstream pipelines' runs ended as its {@code trigger: {after: ...}} waits for. */
+    UPSTREAM;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -5,6 +5,7 @@ import io.kindling.dsl.ParseResult;
 import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.config.SourceConfig;
 import io.kindling.scheduler.core.PipelineRegistry;
+import io.kindling.scheduler.libraries.Libraries;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class SourceManager implements Managed {
     private final PipelineRegistry registry;
     private final Clock clock;
     private final Duration syncTimeout;
+    private final Libraries libraries;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kindling-sources");
         t.setDaemon(true);
@@ -56,13 +58,16 @@ public final class SourceManager implements Managed {
             PipelineRegistry registry,
             Clock clock,
             Function<String, String> env,
-            Duration parseTimeout) {
-        this(settings, dataDir, parser::parse, registry, clock, env, parseTimeout);
+            Duration parseTimeout,
+            Libraries libraries) {
+        this(settings, dataDir, parser::parse, registry, clock, env, parseTimeout, libraries);
     }
 
     /**
      * @param parseFile    parses one pipeline file (tests pass a slow one)
      * @param parseTimeout how long one file may take before it is skipped with a problem
+     * @param libraries    resolves the Maven coordinates of the files read, outside the parse timeout (a first
+     *                     download may take longer)
      */
     public SourceManager(
             List<SourceConfig> settings,
@@ -71,8 +76,10 @@ public final class SourceManager implements Managed {
             PipelineRegistry registry,
             Clock clock,
             Function<String, String> env,
-            Duration parseTimeout) {
+            Duration parseTimeout,
+            Libraries libraries) {
         this.parser = new DeadlineParser(parseFile, parseTimeout);
+        this.libraries = libraries;
         this.registry = registry;
         this.clock = clock;
         Duration longest = Duration.ofSeconds(30);
@@ -179,7 +186,8 @@ public final class SourceManager implements Managed {
                 return;
             }
             long start = System.nanoTime();
-            List<ParseResult> results = parser.parseAll(snapshot.get().folder());
+            List<ParseResult> results =
+                    libraries.resolve(parser.parseAll(snapshot.get().folder()));
             PipelineRegistry.Reload reload =
                     registry.apply(source.name(), results, snapshot.get().commit());
             LOG.info(

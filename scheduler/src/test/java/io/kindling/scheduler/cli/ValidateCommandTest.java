@@ -271,6 +271,23 @@ class ValidateCommandTest {
     }
 
     @Test
+    void pipelinesThatWaitForEachOtherAcrossFilesAreErrorsAtTheEntryThatClosesTheCycle() throws IOException {
+        Path a =
+                write("a.yml", "pipeline: a\ntrigger:\n  after:\n    - pipeline: b\ntasks: [{id: t, sql: SELECT 1}]\n");
+        Path b =
+                write("b.yml", "pipeline: b\ntrigger:\n  after:\n    - pipeline: a\ntasks: [{id: t, sql: SELECT 1}]\n");
+        write("c.yml", "pipeline: c\ntrigger: {after: [{pipeline: a}]}\ntasks: [{id: t, sql: SELECT 1}]\n");
+
+        assertThat(validate(dir.toString())).isEqualTo(1);
+        assertThat(out())
+                .containsExactly(
+                        a + ":4:17: after: waiting for 'b' closes a cycle of pipelines that wait for each other (a "
+                                + "waits for b waits for a), so none of them would ever run",
+                        b + ":4:17: after: waiting for 'a' closes a cycle of pipelines that wait for each other (b "
+                                + "waits for a waits for b), so none of them would ever run");
+    }
+
+    @Test
     void contradictorySettingsAndSchedulesThatNeverFireAreErrorsWithTheirLine() throws IOException {
         Path p = write("p.yml", """
                 pipeline: p

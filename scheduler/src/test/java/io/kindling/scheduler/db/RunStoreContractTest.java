@@ -182,6 +182,64 @@ class RunStoreContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
+    void aKeyMakesAtMostOneRunOfItsPipelineAcrossDaemons(String name, Supplier<Backend> backend) {
+        Backend history = open(backend);
+        RunStore a = history.store("a");
+        RunStore b = history.store("b");
+        RunRecord first = run("report", TriggerType.UPSTREAM, T0);
+        assertThat(a.insertKeyedRun(first, List.of("t"), "date:2026-11-24")).isTrue();
+
+        assertThat(b.insertKeyedRun(run("report", TriggerType.UPSTREAM, T0), List.of("t"), "date:2026-11-24"))
+                .isFalse();
+        assertThat(b.insertKeyedRun(run("other", TriggerType.UPSTREAM, T0), List.of("t"), "date:2026-11-24"))
+                .isTrue();
+        assertThat(b.insertKeyedRun(run("report", TriggerType.UPSTREAM, T0), List.of("t"), "date:2026-11-25"))
+                .isTrue();
+        assertThat(a.listRuns(Optional.of("report"), Optional.empty(), Optional.empty(), 100))
+                .hasSize(2);
+        assertThat(a.taskRuns(first.runId())).hasSize(1);
+        assertThat(b.runByKey("report", "date:2026-11-24")).contains(first);
+        assertThat(b.runByKey("report", "date:2026-11-26")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void runsBetweenTwoLogicalTimesComeOldestFirstWhateverMadeThemAndEndedOnesInTheOrderTheyEnded(
+            String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
+        RunRecord manual = run("p", TriggerType.MANUAL, T0.plusSeconds(60));
+        RunRecord scheduled = run("p", TriggerType.SCHEDULE, T0);
+        RunRecord upstream = run("p", TriggerType.UPSTREAM, T0.plusSeconds(120));
+        for (RunRecord run : List.of(
+                manual,
+                scheduled,
+                upstream,
+                run("p", TriggerType.MANUAL, T0.plusSeconds(3600)),
+                run("q", TriggerType.MANUAL, T0))) {
+            dao.insertRun(run, List.of("t"));
+        }
+
+        assertThat(dao.runsBetween("p", T0, T0.plusSeconds(3600)))
+                .extracting(RunRecord::runId)
+                .containsExactly(scheduled.runId(), manual.runId(), upstream.runId());
+
+        dao.updateRunState(
+                upstream.runId(),
+                RunState.SUCCEEDED,
+                Optional.of(T0),
+                Optional.of(T0.plusSeconds(10)),
+                Optional.empty());
+        dao.updateRunState(
+                manual.runId(), RunState.FAILED, Optional.of(T0), Optional.of(T0.plusSeconds(5)), Optional.empty());
+        dao.updateRunState(
+                scheduled.runId(), RunState.FAILED, Optional.of(T0), Optional.of(T0.minusSeconds(5)), Optional.empty());
+        assertThat(dao.runsEndedSince("p", T0))
+                .extracting(RunRecord::runId)
+                .containsExactly(manual.runId(), upstream.runId());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
     void manyScheduledRunsAreStoredInOneGoLeavingOutTimesThatHaveARun(String name, Supplier<Backend> backend) {
         RunStore dao = open(backend).store("a");
         Instant time = Instant.parse("2026-11-24T06:00:00Z");

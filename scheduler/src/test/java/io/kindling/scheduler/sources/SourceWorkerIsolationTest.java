@@ -11,6 +11,7 @@ import io.kindling.scheduler.config.SourceConfig;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.PipelineVersionDao;
+import io.kindling.scheduler.libraries.Libraries;
 import io.kindling.scheduler.support.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,8 @@ class SourceWorkerIsolationTest {
                 registry,
                 Clock.systemUTC(),
                 name -> null,
-                DEADLINE);
+                DEADLINE,
+                Libraries.jarsOnly());
 
         // the daemon's start reads every source on its main thread: it must not hang
         assertTimeoutPreemptively(Duration.ofSeconds(10), sources::loadAll);

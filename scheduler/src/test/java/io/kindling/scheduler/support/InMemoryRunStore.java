@@ -62,6 +62,7 @@ public final class InMemoryRunStore implements RunStore {
         private final Map<String, String> remoteIds = new HashMap<>();
         private final List<AlertDelivery> outbox = new ArrayList<>();
         private final Set<String> live = new HashSet<>();
+        private final Map<String, String> runKeys = new HashMap<>();
 
         /** A store fenced by {@code owner}, which becomes a live daemon (as a daemon row would). */
         public synchronized InMemoryRunStore store(String owner) {
@@ -218,6 +219,18 @@ public final class InMemoryRunStore implements RunStore {
     public List<RunRecord> insertRuns(List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds) {
         synchronized (db) {
             return runs.stream().filter(run -> insert(run, taskIds.apply(run))).toList();
+        }
+    }
+
+    @Override
+    public boolean insertKeyedRun(RunRecord run, Collection<String> taskIds, String key) {
+        synchronized (db) {
+            String taken = run.pipelineId() + "\u0000" + key;
+            if (db.runKeys.containsKey(taken) || !insert(run, taskIds)) {
+                return false;
+            }
+            db.runKeys.put(taken, run.runId());
+            return true;
         }
     }
 
@@ -620,6 +633,41 @@ public final class InMemoryRunStore implements RunStore {
                             && (r.trigger() == TriggerType.SCHEDULE || r.trigger() == TriggerType.BACKFILL)
                             && !r.logicalTime().isBefore(from)
                             && !r.logicalTime().isAfter(to))
+                    .sorted(Comparator.comparing(RunRecord::logicalTime).thenComparing(RunRecord::runId))
+                    .toList();
+        }
+    }
+
+    @Override
+    public List<RunRecord> runsEndedSince(String pipelineId, Instant since) {
+        synchronized (db) {
+            return db.runs.values().stream()
+                    .map(r -> r.run)
+                    .filter(r -> r.pipelineId().equals(pipelineId)
+                            && r.endedAt().filter(end -> !end.isBefore(since)).isPresent())
+                    .sorted(Comparator.comparing((RunRecord r) -> r.endedAt().orElseThrow())
+                            .thenComparing(RunRecord::runId))
+                    .toList();
+        }
+    }
+
+    @Override
+    public Optional<RunRecord> runByKey(String pipelineId, String key) {
+        synchronized (db) {
+            return Optional.ofNullable(db.runKeys.get(pipelineId + "\u0000" + key))
+                    .map(db.runs::get)
+                    .map(r -> r.run);
+        }
+    }
+
+    @Override
+    public List<RunRecord> runsBetween(String pipelineId, Instant from, Instant to) {
+        synchronized (db) {
+            return db.runs.values().stream()
+                    .map(r -> r.run)
+                    .filter(r -> r.pipelineId().equals(pipelineId)
+                            && !r.logicalTime().isBefore(from)
+                            && r.logicalTime().isBefore(to))
                     .sorted(Comparator.comparing(RunRecord::logicalTime).thenComparing(RunRecord::runId))
                     .toList();
         }

@@ -17,7 +17,7 @@ public final class TriggerParam extends ApiParam<Optional<TriggerType>> {
         try {
             return Optional.of(TriggerType.fromDb(input));
         } catch (IllegalArgumentException e) {
-            throw refused("unknown {name} '{input}', expected one of schedule, manual, backfill");
+            throw refused("unknown {name} '{input}', expected one of schedule, manual, backfill, upstream");
         }
     }
 }
