@@ -137,7 +137,9 @@ class StandaloneExecutorTest {
                 List.of(ClusterFixture.appsJar(Files.createTempDirectory(workDir, "library"))));
         StandaloneExecutor withoutJars = ClusterFixture.executor(workDir, Map.of());
         try {
-            assertThat(await(withoutJars.start(request))).isEqualTo(AttemptResult.succeeded());
+            assertThat(await(withoutJars.start(request)))
+                    .extracting(AttemptResult::withoutSparkMetrics)
+                    .isEqualTo(AttemptResult.succeeded());
         } finally {
             withoutJars.close();
         }
