@@ -64,6 +64,28 @@ export function durationChart(runs) {
   return wrap;
 }
 
+/**
+ * One figure of each task over the grid's runs (oldest left), a line per task, so that a change stands out. A run
+ * without the figure (not run, or its executor gave none) leaves a gap, not a zero.
+ */
+export function trendChart(grid, field, label) {
+  const runs = grid.runs.slice().reverse();
+  const testid = `trend-${field}`;
+  const { node, wrap } = canvas(testid, `${label} of each task over the last ${runs.length} runs`, 200);
+  if (runs.length === 0 || !window.Chart) return wrap;
+  const value = (cell) => (cell && cell[field] !== undefined && cell[field] !== null ? cell[field] : null);
+  const datasets = grid.tasks
+    .map((task) => ({ label: task, data: runs.map((r) => value(r.cells[task])), spanGaps: false }))
+    .filter((d) => d.data.some((v) => v !== null));
+  new window.Chart(node, {
+    type: 'line',
+    data: { labels: runs.map((r) => formatTime(r.started_at || r.created_at)), datasets },
+    options: { animation: false, maintainAspectRatio: false, plugins: { legend: { position: 'bottom' },
+      title: { display: true, text: label } }, scales: { y: { beginAtZero: true } } },
+  });
+  return wrap;
+}
+
 /** Chart.js keeps every chart it drew; a page that redraws lets go of the old ones first. */
 export function destroyCharts(root) {
   if (!window.Chart) return;

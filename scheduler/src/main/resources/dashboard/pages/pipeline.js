@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { el, fill, time, durationOf, stateBadge, runLink, FINISHED } from '../view.js';
 import { describeCron } from '../cron.js';
-import { durationChart, destroyCharts } from '../charts.js';
+import { durationChart, trendChart, destroyCharts } from '../charts.js';
 import { versionLink } from './version.js';
 import { gridTable } from './grid.js';
 
@@ -40,6 +40,12 @@ export function pipelinePage(id) {
             'Alerts of this pipeline')),
         el('h2', {}, 'Grid'),
         gridTable(grid),
+        el('h2', {}, 'Task trends'),
+        el('div', { class: 'trends' },
+          trendChart(grid, 'duration_ms', 'duration (ms)'),
+          trendChart(grid, 'input_records', 'rows read'),
+          trendChart(grid, 'output_records', 'rows written'),
+          trendChart(grid, 'spill_bytes', 'bytes spilled to disk')),
         el('h2', {}, 'Recent runs'),
         durationChart(runs),
         runs.length ? el('table', { class: 'grid' },

@@ -225,6 +225,9 @@ function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
     }, open ? 'Hide log' : 'Log')))];
   const extra = [];
   if (a.error) extra.push(el('p', { class: 'error-text' }, a.error));
+  if (a.spark_metrics) {
+    extra.push(el('p', { class: 'muted', 'data-testid': `metrics-${key}` }, 'Spark: ', sparkFigures(a.spark_metrics)));
+  }
   if (a.rendered) {
     const details = el('details', {
       ontoggle: (e) => { if (e.target.open) openSql.add(key); else openSql.delete(key); },
@@ -235,4 +238,46 @@ function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
   if (open) extra.push(el('pre', { class: 'log', 'data-testid': `log-text-${key}` }, openLogs.get(key).text));
   if (extra.length) rows.push(el('tr', {}, el('td', { colspan: 9 }, extra)));
   return rows;
+}
+
+/** What an attempt did in Spark, in one line: a figure its executor could not give is left out, a zero shown. */
+function sparkFigures(m) {
+  const has = (v) => v !== undefined && v !== null;
+  const parts = [];
+  if (m.tasks && has(m.tasks.succeeded)) {
+    let tasks = `${m.tasks.succeeded} tasks`;
+    if (m.tasks.failed) tasks += `, ${m.tasks.failed} failed`;
+    if (m.tasks.killed) tasks += `, ${m.tasks.killed} killed`;
+    parts.push(tasks);
+  }
+  if (has(m.input_records)) parts.push(`read ${m.input_records} rows (${bytes(m.input_bytes)})`);
+  if (has(m.output_records)) parts.push(`wrote ${m.output_records} rows (${bytes(m.output_bytes)})`);
+  if (has(m.shuffle_write_bytes)) {
+    parts.push(`shuffled ${bytes(m.shuffle_write_bytes)} out, ${bytes(m.shuffle_read_bytes)} in`);
+  }
+  if (has(m.disk_spill_bytes)) {
+    parts.push(m.disk_spill_bytes || m.memory_spill_bytes
+      ? `spilled ${bytes(m.memory_spill_bytes)} (${bytes(m.disk_spill_bytes)} on disk)` : 'no spill');
+  }
+  if (has(m.executor_cpu_time_ms)) parts.push(`CPU ${m.executor_cpu_time_ms} ms`);
+  if (has(m.gc_time_ms)) parts.push(`GC ${m.gc_time_ms} ms`);
+  // the stage whose slowest task is furthest above its median: where skew shows first
+  const skewed = (m.stage_skew || []).filter((st) => st.tasks > 1)
+    .sort((x, y) => (y.slowest_task_ms - y.median_task_ms) - (x.slowest_task_ms - x.median_task_ms))[0];
+  if (skewed) {
+    parts.push(`stage ${skewed.stage_id}: slowest task ${skewed.slowest_task_ms} ms, median ${skewed.median_task_ms} ms`);
+  }
+  return parts.join(' · ');
+}
+
+function bytes(n) {
+  if (n === undefined || n === null) return '?';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u += 1;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
 }

@@ -42,6 +42,8 @@ final class SparkFigures {
     private static final int FIRST = 10;
     /** The bound on what the child process may add to a warm attempt, at p50. */
     private static final double MAX_PROCESS_COST_MS = 15;
+    /** The bound on what collecting Spark metrics may add to a warm attempt, at p50. */
+    private static final double MAX_METRICS_COST_MS = 2;
 
     private SparkFigures() {}
 
@@ -141,9 +143,61 @@ final class SparkFigures {
                         "the attempt that started the child JVM and its SparkSession"));
     }
 
+    /**
+     * Figure 9: what collecting Spark metrics costs a warm small SQL task. Two local executors in the default mode
+     * (each its own Spark process, so neither's listener sees the other's jobs), one with {@code metrics: false},
+     * run figure 6's query alternately, in the same run.
+     */
+    static List<Metric> metricsOverhead(Path dir, Path examples, int warmUp, int attempts) throws Exception {
+        Path people = examples.resolve("data/people.json").toAbsolutePath();
+        WarmExecutor on = new WarmExecutor("metrics-on", "process", dir, people, Map.of());
+        WarmExecutor off = new WarmExecutor("metrics-off", "process", dir, people, Map.of("metrics", "false"));
+        try {
+            for (int i = 0; i <= warmUp + attempts; i++) {
+                boolean onFirst = i % 2 == 0;
+                (onFirst ? on : off).attempt(i);
+                (onFirst ? off : on).attempt(i);
+            }
+        } finally {
+            on.close();
+            off.close();
+        }
+        Stats withMetrics = on.warm(warmUp);
+        Stats without = off.warm(warmUp);
+        // Each pair ran back to back: its difference cancels what the machine did meanwhile better than p50s do.
+        List<Double> pairs = new ArrayList<>();
+        for (int i = warmUp; i < on.millis.size(); i++) {
+            pairs.add(on.millis.get(i) - off.millis.get(i));
+        }
+        Stats paired = new Stats(pairs);
+        String how = " of " + withMetrics.count() + " warm attempts (child process, after " + warmUp + ")";
+        return List.of(
+                Metric.of(
+                        "9 Spark SQL task, metrics collected",
+                        withMetrics.median(),
+                        "ms",
+                        "median" + how + ", p99 " + Metric.number(withMetrics.percentile(99)) + " ms"),
+                Metric.of(
+                        "9 Spark SQL task, metrics: false",
+                        without.median(),
+                        "ms",
+                        "median" + how + ", p99 " + Metric.number(without.percentile(99)) + " ms"),
+                Metric.atMost(
+                        "9 metrics collection cost, p50",
+                        withMetrics.median() - without.median(),
+                        "ms",
+                        MAX_METRICS_COST_MS,
+                        "metrics collected minus metrics: false (attempts alternate, same run)"),
+                Metric.of(
+                        "9 metrics collection cost, median of pairs",
+                        paired.median(),
+                        "ms",
+                        "median over the " + paired.count() + " back-to-back pairs of their difference"));
+    }
+
     /** A local executor of one mode, created as the daemon creates it, and the times of its attempts. */
     private static final class WarmExecutor implements AutoCloseable {
-        private final String mode;
+        private final String name;
         private final Path dir;
         private final Executor executor;
         private final TaskBody body;
@@ -153,25 +207,27 @@ final class SparkFigures {
         private final List<Double> millis = new ArrayList<>();
 
         WarmExecutor(String mode, Path figureDir, Path people) throws IOException {
-            this.mode = mode;
+            this(mode, mode, figureDir, people, Map.of());
+        }
+
+        /** {@code name} names its work dir and its failures; {@code more} adds executor options. */
+        WarmExecutor(String name, String mode, Path figureDir, Path people, Map<String, String> more)
+                throws IOException {
+            this.name = name;
             // a work dir each: the child runs in its own, and Spark may leave files there
-            this.dir = Files.createDirectories(figureDir.resolve(mode));
+            this.dir = Files.createDirectories(figureDir.resolve(name));
+            Map<String, String> options = new java.util.HashMap<>(more);
+            // people.json is read where it is, outside the work dir: the SQL guard must allow its folder
+            options.putAll(Map.of(
+                    "mode",
+                    mode,
+                    "master",
+                    "local[2]",
+                    "allowedRoots",
+                    people.getParent().toString()));
             this.executor = new ExecutorFactories()
                     .create(new ExecutorConfig(
-                            "local-" + mode,
-                            "local",
-                            2,
-                            dir,
-                            Map.of("spark.sql.shuffle.partitions", "4"),
-                            // people.json is read where it is, outside the work dir: the SQL guard must allow its
-                            // folder
-                            Map.of(
-                                    "mode",
-                                    mode,
-                                    "master",
-                                    "local[2]",
-                                    "allowedRoots",
-                                    people.getParent().toString())));
+                            "local-" + name, "local", 2, dir, Map.of("spark.sql.shuffle.partitions", "4"), options));
             this.body = new TaskBody.Sql(
                     SQL,
                     Optional.empty(),
@@ -195,7 +251,7 @@ final class SparkFigures {
                     executor.start(request).result().toCompletableFuture().get(5, TimeUnit.MINUTES);
             double took = (System.nanoTime() - start) / 1e6;
             if (result.outcome() != AttemptResult.Outcome.SUCCEEDED) {
-                throw new IllegalStateException("the warm attempt failed (mode " + mode + "): "
+                throw new IllegalStateException("the warm attempt failed (" + name + "): "
                         + result.error().orElse("?"));
             }
             if (i == 0) {

@@ -41,15 +41,18 @@ final class TriggerFigures {
                     }
                 }
             });
-            try (UpstreamTriggers triggers =
-                    new UpstreamTriggers(() -> List.of(up, down), h.dao, (pipeline, trigger, time, key) -> {
+            try (UpstreamTriggers triggers = new UpstreamTriggers(
+                    () -> List.of(up, down),
+                    h.dao,
+                    (pipeline, trigger, time, key) -> {
                         var run = h.engine.triggerOnce(pipeline, trigger, time, key);
                         String upstreamRun = key.substring("run:".length(), key.lastIndexOf('.'));
                         createdAt.put(upstreamRun, System.nanoTime());
                         created.computeIfAbsent(upstreamRun, k -> new CountDownLatch(1))
                                 .countDown();
                         return run;
-                    }, java.time.Clock.systemUTC())) {
+                    },
+                    java.time.Clock.systemUTC())) {
                 h.listen(triggers);
                 for (int r = 0; r <= runs; r++) { // run 0 warms the JIT up and is not counted
                     String runId = h.engine

@@ -40,13 +40,17 @@ class BenchSmokeTest {
             boolean skipped = m.path("note").asText().startsWith("skipped");
             if (!skipped) {
                 assertThat(m.get("value").isNumber()).as(name + ": " + m).isTrue();
-                assertThat(m.get("value").asDouble()).as(name).isFinite().isNotNegative();
+                assertThat(m.get("value").asDouble()).as(name).isFinite();
+                // a difference of two timings (6's process cost, 9's collection cost) is below 0 when noise wins
+                if (!name.contains(" minus ") && !name.contains(" cost")) {
+                    assertThat(m.get("value").asDouble()).as(name).isNotNegative();
+                }
             }
             if (m.hasNonNull("target") && !skipped) {
                 assertThat(m.get("meets").isBoolean()).as(name).isTrue();
             }
         }
-        assertThat(figures).as("figures").containsAll(List.of("1", "2", "3", "4", "5", "6", "7", "8"));
+        assertThat(figures).as("figures").containsAll(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"));
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("| figure | value | unit | target | meets |");
     }
 }

@@ -4,8 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
 
-/** How an attempt ended. {@code error} is a one-paragraph message for people; details are in the log. */
-public record AttemptResult(Outcome outcome, Optional<String> error) {
+/**
+ * How an attempt ended. {@code error} is a one-paragraph message for people; details are in the log.
+ * {@code sparkMetrics} is what it did in Spark, when its executor collects that (a failed attempt keeps the
+ * figures of what ran); empty when it never reached Spark or its executor cannot tell.
+ */
+public record AttemptResult(Outcome outcome, Optional<String> error, Optional<SparkMetrics> sparkMetrics) {
 
     public enum Outcome {
         SUCCEEDED,
@@ -16,6 +20,12 @@ public record AttemptResult(Outcome outcome, Optional<String> error) {
     public AttemptResult {
         requireNonNull(outcome, "outcome is null");
         requireNonNull(error, "error is null");
+        requireNonNull(sparkMetrics, "sparkMetrics is null");
+    }
+
+    /** A result without Spark metrics. */
+    public AttemptResult(Outcome outcome, Optional<String> error) {
+        this(outcome, error, Optional.empty());
     }
 
     public static AttemptResult succeeded() {
@@ -28,5 +38,14 @@ public record AttemptResult(Outcome outcome, Optional<String> error) {
 
     public static AttemptResult cancelled(String reason) {
         return new AttemptResult(Outcome.CANCELLED, Optional.of(reason));
+    }
+
+    public AttemptResult withSparkMetrics(Optional<SparkMetrics> metrics) {
+        return new AttemptResult(outcome, error, metrics);
+    }
+
+    /** The outcome and error alone, for comparing how attempts ended whatever they measured. */
+    public AttemptResult withoutSparkMetrics() {
+        return withSparkMetrics(Optional.empty());
     }
 }

@@ -5,6 +5,7 @@ import io.kindling.executor.AttemptListener;
 import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
+import io.kindling.executor.SparkMetrics;
 import io.kindling.executor.runner.KindlingRunner;
 import java.io.IOException;
 import java.net.URI;
@@ -45,6 +46,9 @@ final class StandaloneAttempt implements AttemptHandle {
     private String cancelReason;
     private boolean killSent;
     private String runnerError;
+    /** Guarded by this: what the runner reported the attempt did in Spark, from its driver log. */
+    private SparkMetrics sparkMetrics;
+
     private URI workerWebUi;
     private long logOffset;
     private boolean unreachable;
@@ -295,6 +299,16 @@ final class StandaloneAttempt implements AttemptHandle {
         while ((newline = partialLine.indexOf("\n")) >= 0) {
             String line = partialLine.substring(0, newline);
             partialLine.delete(0, newline + 1);
+            int metricsAt = line.indexOf(KindlingRunner.METRICS_PREFIX);
+            if (metricsAt >= 0) {
+                String json = line.substring(metricsAt + KindlingRunner.METRICS_PREFIX.length());
+                try {
+                    sparkMetrics = SparkMetrics.fromJson(json);
+                } catch (IllegalArgumentException e) { // the attempt's outcome still counts
+                    LOG.warn(
+                            "attempt {}: the runner's metrics cannot be read: {}", request.attemptId(), e.getMessage());
+                }
+            }
             int result = line.indexOf(KindlingRunner.RESULT_PREFIX + "FAILED ");
             if (result >= 0) {
                 runnerError = line.substring(result + KindlingRunner.RESULT_PREFIX.length() + "FAILED ".length())
@@ -326,7 +340,10 @@ final class StandaloneAttempt implements AttemptHandle {
                 log.close();
             }
             // The error is stored and shown by the daemon: mask the attempt's secrets in it.
-            result.complete(new AttemptResult(outcome.outcome(), outcome.error().map(request.redactor()::mask)));
+            result.complete(new AttemptResult(
+                    outcome.outcome(),
+                    outcome.error().map(request.redactor()::mask),
+                    Optional.ofNullable(sparkMetrics)));
         }
     }
 }

@@ -54,7 +54,12 @@ class StandaloneAttachTest {
             assertThat(attached.remoteId()).contains(driver);
             Files.writeString(workDir.resolve("release"), "go"); // the driver may end only now it is followed again
 
-            assertThat(await(attached)).isEqualTo(AttemptResult.succeeded());
+            AttemptResult result = await(attached);
+            assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
+            // the metrics come from the driver's log, which the attempt followed again reads from its start
+            assertThat(result.sparkMetrics())
+                    .hasValueSatisfying(
+                            metrics -> assertThat(metrics.jobs().failed()).isZero());
             assertThat(workDir.resolve("slow.txt")).hasContent(request.runId());
             assertThat(drivers(cluster)).hasSize(driversBefore).containsEntry(driver, "FINISHED");
             assertThat(Files.readString(request.logFile()))

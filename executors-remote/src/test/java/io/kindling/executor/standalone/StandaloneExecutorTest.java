@@ -70,8 +70,12 @@ class StandaloneExecutorTest {
         AttemptHandle sqlHandle = executor.start(sqlRequest, submitted::add);
         AttemptHandle classHandle = executor.start(classRequest, submitted::add);
 
-        assertThat(await(sqlHandle)).isEqualTo(AttemptResult.succeeded());
-        assertThat(await(classHandle)).isEqualTo(AttemptResult.succeeded());
+        assertThat(await(sqlHandle))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
+        assertThat(await(classHandle))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
         assertThat(submitted).hasSize(2).allMatch(id -> id.startsWith("driver-"));
         assertThat(List.of(
                         sqlHandle.remoteId().orElseThrow(),
@@ -98,6 +102,17 @@ class StandaloneExecutorTest {
                 .contains("KINDLING-RESULT: SUCCEEDED")
                 .contains("ended FINISHED");
         assertThat(Files.readString(classRequest.logFile())).contains("counted 1234 rows on the cluster");
+        // the runner follows the attempt's job group inside the driver and reports its Spark metrics back
+        AttemptResult counted = await(classHandle);
+        assertThat(counted.sparkMetrics()).hasValueSatisfying(metrics -> {
+            assertThat(metrics.outputRecords()).isEqualTo(1L);
+            assertThat(metrics.outputBytes()).isPositive();
+            assertThat(metrics.tasks().succeeded()).isPositive();
+            assertThat(metrics.jobs().failed()).isZero();
+        });
+        assertThat(await(sqlHandle).sparkMetrics())
+                .hasValueSatisfying(
+                        metrics -> assertThat(metrics.outputRecords()).isPositive());
     }
 
     @Test
@@ -122,7 +137,9 @@ class StandaloneExecutorTest {
                 List.of(ClusterFixture.appsJar(Files.createTempDirectory(workDir, "library"))));
         StandaloneExecutor withoutJars = ClusterFixture.executor(workDir, Map.of());
         try {
-            assertThat(await(withoutJars.start(request))).isEqualTo(AttemptResult.succeeded());
+            assertThat(await(withoutJars.start(request)))
+                    .extracting(AttemptResult::withoutSparkMetrics)
+                    .isEqualTo(AttemptResult.succeeded());
         } finally {
             withoutJars.close();
         }
@@ -144,6 +161,10 @@ class StandaloneExecutorTest {
                 .hasValueSatisfying(
                         error -> assertThat(error).contains("statement 1 of 1").contains("no_such_table"));
         assertThat(drivers(cluster)).containsEntry(handle.remoteId().orElseThrow(), "FAILED");
+        // it never got to run a Spark job, and says so with zeros rather than no figures
+        assertThat(result.sparkMetrics())
+                .hasValueSatisfying(
+                        metrics -> assertThat(metrics.jobs().succeeded()).isZero());
         assertThat(Files.readString(request.logFile()))
                 .contains("KINDLING-RESULT: FAILED")
                 .contains("TABLE_OR_VIEW_NOT_FOUND")
@@ -199,7 +220,7 @@ class StandaloneExecutorTest {
                 new TaskBody.Submit(
                         "apps.jar", "io.kindling.executor.standalone.apps.WriteArgs", List.of("unused", "fail"))));
 
-        assertThat(await(ok)).isEqualTo(AttemptResult.succeeded());
+        assertThat(await(ok)).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         assertThat(marker).hasContent("hello 2026-11-24");
         AttemptResult failed = await(failing);
         assertThat(failed.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
@@ -232,7 +253,9 @@ class StandaloneExecutorTest {
         handle.cancel("run cancelled");
         AttemptResult result = await(handle);
 
-        assertThat(result).isEqualTo(AttemptResult.cancelled("run cancelled"));
+        assertThat(result)
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.cancelled("run cancelled"));
         assertThat(drivers(cluster)).containsEntry(driver, "KILLED");
         assertThat(Files.readString(request.logFile()))
                 .contains("asked the master to kill " + driver)

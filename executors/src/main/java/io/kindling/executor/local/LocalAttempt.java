@@ -6,6 +6,7 @@ import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.SparkMetrics;
 import io.kindling.executor.guard.SparkGuard;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,6 +49,11 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     private final ScheduledExecutorService timer;
     private final Consumer<LocalAttempt> onEnd;
     private final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
+    /** Empty when the executor collects no metrics. */
+    private final Optional<AttemptMetrics> metrics;
+    /** Set once the attempt's job group is: from then on it has Spark metrics. */
+    private volatile SparkContext sparkContext;
+
     private volatile AttemptLog log;
     private volatile String applicationId;
 
@@ -76,6 +82,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         this.clock = clock;
         this.timer = timer;
         this.onEnd = onEnd;
+        this.metrics = options.metrics() ? Optional.of(new AttemptMetrics(request.attemptId())) : Optional.empty();
         this.applicationId = sparkSession
                 .ifStarted()
                 .map(s -> s.sparkContext().applicationId())
@@ -84,6 +91,10 @@ final class LocalAttempt implements AttemptHandle, Runnable {
 
     String attemptId() {
         return request.attemptId();
+    }
+
+    Optional<AttemptMetrics> metrics() {
+        return metrics;
     }
 
     @Override
@@ -136,7 +147,10 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                     "cannot write the attempt log " + request.logFile() + ": " + Failures.message(e));
         } finally {
             // Whatever happened (even an Error), the result completes and the pool thread is left clean.
+            // Posted first, so the listener reaches the fence while the attempt waits for its jobs' ends anyway.
+            boolean fenced = postMetricsFence();
             awaitJobEvents();
+            Optional<SparkMetrics> measured = sparkMetrics(fenced);
             synchronized (this) {
                 finished = true;
                 thread = null;
@@ -152,7 +166,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                     ? outcome
                     : AttemptResult.failed("the attempt ended abnormally; see the Kindling log");
             // The error is stored and shown by the daemon: a secret the task put in its exception is masked.
-            ended = new AttemptResult(ended.outcome(), ended.error().map(request.redactor()::mask));
+            ended = new AttemptResult(ended.outcome(), ended.error().map(request.redactor()::mask), measured);
             if (!result.complete(ended)) {
                 LOG.info("attempt {} ended after it had been reported cancelled", request.attemptId());
             }
@@ -189,6 +203,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                     request.attemptId(),
                     "kindling " + request.pipelineId() + "/" + request.taskId() + " attempt " + request.attemptNumber(),
                     true);
+            sparkContext = context;
             if (libraries == null) {
                 runBody(spark, taskClassLoader);
             } else {
@@ -349,6 +364,39 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         notifyAll();
         log.line("Spark job " + jobId + (failure == null ? " succeeded" : " failed") + " in " + millis + " ms"
                 + (failure == null ? "" : ": " + failure));
+    }
+
+    /**
+     * Posts a fence behind the attempt's Spark events, when it has metrics to collect; false when it has none
+     * (never reached its job group, or the executor collects no metrics) or Spark is stopped.
+     */
+    private boolean postMetricsFence() {
+        SparkContext context = sparkContext;
+        if (metrics.isEmpty() || context == null) {
+            return false;
+        }
+        try {
+            SparkMetricsListener.postFence(context, metrics.get());
+            return true;
+        } catch (RuntimeException e) { // a stopped SparkContext: the figures so far are all there will be
+            LOG.debug("attempt {}: cannot post the metrics fence: {}", attemptId(), e.toString());
+            return false;
+        }
+    }
+
+    /** What the attempt did in Spark, once the listener has reached its fence (or after 3 s). */
+    private Optional<SparkMetrics> sparkMetrics(boolean fenced) {
+        if (metrics.isEmpty() || sparkContext == null) {
+            return Optional.empty();
+        }
+        try {
+            if (fenced && !metrics.get().awaitFence(JOB_EVENTS_WAIT_MILLIS)) {
+                LOG.warn("attempt {}: Spark's listener did not catch up; its metrics may be short", attemptId());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.of(metrics.get().snapshot());
     }
 
     /** Spark reports job ends asynchronously; give it a moment so the log tells how each job ended. */

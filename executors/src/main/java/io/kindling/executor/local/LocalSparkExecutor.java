@@ -9,6 +9,7 @@ import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.HealthStatus;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListenerInterface;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ public final class LocalSparkExecutor implements Executor {
     private final Clock clock;
     private final Map<String, LocalAttempt> attempts = new ConcurrentHashMap<>();
     private final LocalSparkSession sparkSession;
+    private final Optional<SparkMetricsListener> metricsListener;
     private final Optional<InferredSchemas> inferredSchemas;
     private final ExecutorService threads;
     /** Reports an attempt cancelled when it does not stop within the grace period. */
@@ -70,7 +73,17 @@ public final class LocalSparkExecutor implements Executor {
                             + "commands, call Java methods and read or write any path the daemon's user can",
                     config.name());
         }
-        this.sparkSession = new LocalSparkSession(config, options, new AttemptJobListener(attempts::get));
+        // Without metrics no listener of theirs runs at all: switching them off costs nothing per task.
+        this.metricsListener = options.metrics()
+                ? Optional.of(new SparkMetricsListener(id -> {
+                    LocalAttempt attempt = attempts.get(id);
+                    return attempt == null ? null : attempt.metrics().orElse(null);
+                }))
+                : Optional.empty();
+        List<SparkListenerInterface> listeners = new ArrayList<>();
+        listeners.add(new AttemptJobListener(attempts::get));
+        metricsListener.ifPresent(listeners::add);
+        this.sparkSession = new LocalSparkSession(config, options, listeners);
         this.inferredSchemas = options.cacheInferredSchemas() ? Optional.of(new InferredSchemas()) : Optional.empty();
         this.threads = java.util.concurrent.Executors.newCachedThreadPool(
                 daemonThreads("kindling-" + config.name() + "-idle-"));
@@ -100,7 +113,10 @@ public final class LocalSparkExecutor implements Executor {
                 loader != null ? loader : LocalSparkExecutor.class.getClassLoader(),
                 clock,
                 cancelTimer,
-                ended -> attempts.remove(ended.attemptId(), ended));
+                ended -> {
+                    attempts.remove(ended.attemptId(), ended);
+                    metricsListener.ifPresent(listener -> ended.metrics().ifPresent(listener::forget));
+                });
         synchronized (lifecycle) {
             if (closed) {
                 return new EndedAttempt(AttemptResult.failed("executor '" + config.name() + "' is closed"));

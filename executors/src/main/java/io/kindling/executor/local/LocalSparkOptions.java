@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param warmup             whether the child JVM starts and warms Spark as soon as the daemon is ready
  *                           ({@code eager}, the default) or with the first attempt ({@code lazy}); in-process
  *                           Spark always starts with the first attempt
+ * @param metrics            whether each attempt's Spark metrics are collected (a listener on the SparkContext);
+ *                           true unless set, false leaves that listener out altogether
  * @param jars               jars every attempt on this executor may use, as if its task listed them in
  *                           {@code libraries:} (option {@code jars}: comma-separated, relative to the work dir); they
  *                           must exist when the executor starts
@@ -45,6 +47,7 @@ record LocalSparkOptions(
         String heap,
         List<String> jvmFlags,
         Warmup warmup,
+        boolean metrics,
         List<Path> jars) {
     /** The {@code mode} option. */
     enum Mode {
@@ -79,6 +82,7 @@ record LocalSparkOptions(
     static final String STOP_SPARK_ON_CLOSE = "stopSparkOnClose";
     static final String CANCEL_GRACE_SECONDS = "cancelGraceSeconds";
     static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
+    static final String METRICS = "metrics";
     static final String JARS = "jars";
     private static final Set<String> KNOWN = Set.of(
             JARS,
@@ -91,7 +95,8 @@ record LocalSparkOptions(
             MODE,
             HEAP,
             JVM_FLAGS,
-            WARMUP);
+            WARMUP,
+            METRICS);
     /** The options only the daemon's side of {@code mode: process} reads. */
     static final Set<String> PROCESS_ONLY = Set.of(MODE, HEAP, JVM_FLAGS, WARMUP);
 
@@ -119,6 +124,7 @@ record LocalSparkOptions(
         }
         boolean stop = flag(options, STOP_SPARK_ON_CLOSE, where);
         boolean cacheSchemas = flag(options, CACHE_INFERRED_SCHEMAS, where);
+        boolean metrics = flag(options, METRICS, where);
         String grace = options.getOrDefault(CANCEL_GRACE_SECONDS, "10").strip();
         long seconds;
         try {
@@ -171,6 +177,7 @@ record LocalSparkOptions(
                 heap,
                 flags,
                 warmup,
+                metrics,
                 jars(config, where));
     }
 

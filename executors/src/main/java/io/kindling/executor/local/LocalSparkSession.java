@@ -4,6 +4,7 @@ import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,13 +24,13 @@ final class LocalSparkSession {
 
     private final ExecutorConfig config;
     private final LocalSparkOptions options;
-    private final SparkListenerInterface listener;
+    private final List<SparkListenerInterface> listeners;
     private volatile SparkSession session;
 
-    LocalSparkSession(ExecutorConfig config, LocalSparkOptions options, SparkListenerInterface listener) {
+    LocalSparkSession(ExecutorConfig config, LocalSparkOptions options, List<SparkListenerInterface> listeners) {
         this.config = config;
         this.options = options;
-        this.listener = listener;
+        this.listeners = List.copyOf(listeners);
     }
 
     /** The session, started now if needed; {@code progress} hears about a start, for the attempt log. */
@@ -52,7 +53,7 @@ final class LocalSparkSession {
                     context.master(),
                     options.master());
         }
-        context.addSparkListener(listener);
+        listeners.forEach(context::addSparkListener);
         session = current;
         long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.info(
@@ -78,7 +79,7 @@ final class LocalSparkSession {
         if (current == null || current.sparkContext().isStopped()) {
             return;
         }
-        current.sparkContext().removeSparkListener(listener);
+        listeners.forEach(current.sparkContext()::removeSparkListener);
         if (stopSpark) {
             LOG.info(
                     "executor '{}': stopping Spark application {}",

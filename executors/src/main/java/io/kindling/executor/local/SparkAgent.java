@@ -162,6 +162,7 @@ public final class SparkAgent {
                 .put("attempt_id", attemptId)
                 .put("outcome", result.outcome().name());
         result.error().ifPresent(error -> frame.put("error", error));
+        result.sparkMetrics().ifPresent(metrics -> frame.set("metrics", AgentFrames.JSON.valueToTree(metrics)));
         return frame;
     }
 

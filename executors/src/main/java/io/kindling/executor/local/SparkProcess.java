@@ -3,6 +3,7 @@ package io.kindling.executor.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kindling.executor.AttemptResult;
+import io.kindling.executor.SparkMetrics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -284,7 +285,21 @@ final class SparkProcess {
                 outcome,
                 outcome == AttemptResult.Outcome.SUCCEEDED
                         ? Optional.empty()
-                        : Optional.of(error.orElse(outcome.name().toLowerCase(java.util.Locale.ROOT))));
+                        : Optional.of(error.orElse(outcome.name().toLowerCase(java.util.Locale.ROOT))),
+                metrics(message.get("metrics")));
+    }
+
+    /** A result's metrics; ones this daemon cannot read are dropped (the attempt's outcome still counts). */
+    private static Optional<SparkMetrics> metrics(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SparkMetrics.fromJson(node.toString()));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("the Spark process sent metrics that cannot be read: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Why the process ended, for the attempts it was running. */

@@ -2,6 +2,7 @@ package io.kindling.executor.runner;
 
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.guard.SparkGuard;
+import io.kindling.executor.local.DriverMetrics;
 import io.kindling.executor.local.TaskBodies;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,6 +18,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class KindlingRunner {
     public static final String RESULT_PREFIX = "KINDLING-RESULT: ";
+    /** The line before the result: the attempt's {@code SparkMetrics} as JSON, read back with the result. */
+    public static final String METRICS_PREFIX = "KINDLING-METRICS: ";
 
     private KindlingRunner() {}
 
@@ -36,13 +39,25 @@ public final class KindlingRunner {
         try {
             System.err.println("kindling runner: attempt " + request.attemptId() + " started, application "
                     + spark.sparkContext().applicationId());
+            DriverMetrics metrics = DriverMetrics.follow(spark.sparkContext(), request.attemptId());
             spark.sparkContext().setJobGroup(request.attemptId(), "kindling " + request.attemptId(), true);
-            SparkGuard.requireInstalled(spark);
-            TaskBodies.run(spark, request, Path.of(task.workDir()), System.err);
-            ok = true;
-            System.err.println(RESULT_PREFIX + "SUCCEEDED");
-        } catch (Exception e) {
+            String error = null;
+            try {
+                SparkGuard.requireInstalled(spark);
+                TaskBodies.run(spark, request, Path.of(task.workDir()), System.err);
+                ok = true;
+            } catch (Exception e) {
+                error = TaskBodies.message(e);
+            }
+            // A failed attempt reports the figures of what ran too; the line is JSON on one line.
+            System.err.println(METRICS_PREFIX + metrics.collect().toJson());
             // the driver's stderr stays on the cluster too: the error is masked here, not only by the executor
+            System.err.println(
+                    ok
+                            ? RESULT_PREFIX + "SUCCEEDED"
+                            : RESULT_PREFIX + "FAILED "
+                                    + request.redactor().mask(error).replace('\n', ' '));
+        } catch (Exception e) {
             System.err.println(RESULT_PREFIX + "FAILED "
                     + request.redactor().mask(TaskBodies.message(e)).replace('\n', ' '));
         } finally {

@@ -58,7 +58,9 @@ class LocalSparkExecutorCancelTest {
         handle.cancel("timed out after 1h");
 
         AttemptResult result = awaitPromptly(handle);
-        assertThat(result).isEqualTo(AttemptResult.cancelled("timed out after 1h"));
+        assertThat(result)
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.cancelled("timed out after 1h"));
         await().atMost(PROMPTLY)
                 .untilAsserted(() -> assertThat(jobsOf(request.attemptId()))
                         .isNotEmpty()
@@ -78,7 +80,9 @@ class LocalSparkExecutorCancelTest {
 
         handle.cancel("run cancelled");
 
-        assertThat(awaitPromptly(handle)).isEqualTo(AttemptResult.cancelled("run cancelled"));
+        assertThat(awaitPromptly(handle))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.cancelled("run cancelled"));
         assertThat(read(log)).contains("attempt cancelled after").doesNotContain("attempt failed");
     }
 
@@ -94,7 +98,7 @@ class LocalSparkExecutorCancelTest {
         AttemptResult result = awaitPromptly(handle);
         handle.cancel("third");
 
-        assertThat(result).isEqualTo(AttemptResult.cancelled("first"));
+        assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.cancelled("first"));
         assertThat(handle.result().toCompletableFuture().join()).isEqualTo(result);
         assertThat(read(log)).contains("cancel requested: first").doesNotContain("second", "third");
     }
@@ -106,8 +110,10 @@ class LocalSparkExecutorCancelTest {
 
         handle.cancel("too late");
 
-        assertThat(result).isEqualTo(AttemptResult.succeeded());
-        assertThat(handle.result().toCompletableFuture().join()).isEqualTo(AttemptResult.succeeded());
+        assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
+        assertThat(handle.result().toCompletableFuture().join())
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
         assertThat(read(dir.resolve("quick.log"))).doesNotContain("too late");
     }
 
@@ -121,7 +127,9 @@ class LocalSparkExecutorCancelTest {
 
         handle.cancel("run cancelled by alice");
 
-        assertThat(awaitPromptly(handle)).isEqualTo(AttemptResult.cancelled("run cancelled by alice"));
+        assertThat(awaitPromptly(handle))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.cancelled("run cancelled by alice"));
         assertThat(read(log)).contains("starting a very long job", "attempt cancelled after");
     }
 
@@ -138,7 +146,9 @@ class LocalSparkExecutorCancelTest {
 
             handle.cancel("shutting down");
 
-            assertThat(awaitPromptly(handle)).isEqualTo(AttemptResult.cancelled("shutting down"));
+            assertThat(awaitPromptly(handle))
+                    .extracting(AttemptResult::withoutSparkMetrics)
+                    .isEqualTo(AttemptResult.cancelled("shutting down"));
             assertThat(read(log)).contains("the attempt did not stop within 1 s of the cancel");
 
             IgnoresCancel.RELEASE.set(true);
@@ -158,8 +168,11 @@ class LocalSparkExecutorCancelTest {
 
         closing.close();
 
-        assertThat(awaitPromptly(handle)).isEqualTo(AttemptResult.cancelled("executor 'closing' is closing"));
+        assertThat(awaitPromptly(handle))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.cancelled("executor 'closing' is closing"));
         assertThat(awaitPromptly(closing.start(request("after-close", sql("SELECT 1"), dir.resolve("after.log")))))
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.failed("executor 'closing' is closed"));
         assertThat(closing.health().healthy()).isFalse();
         assertThat(SharedSpark.spark().sparkContext().isStopped())

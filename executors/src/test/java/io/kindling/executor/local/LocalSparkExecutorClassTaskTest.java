@@ -46,7 +46,7 @@ class LocalSparkExecutorClassTaskTest {
                                     WriteNumbers.class.getName(), Map.of("count", "5", "out", "out/numbers")),
                             log));
 
-            assertThat(result).isEqualTo(AttemptResult.succeeded());
+            assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         }
         List<Row> rows = SharedSpark.spark()
                 .read()
@@ -73,6 +73,7 @@ class LocalSparkExecutorClassTaskTest {
                         dir.resolve("unknown.log")));
 
         assertThat(result)
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(
                         AttemptResult.failed("class com.example.NoSuchTask was not found on the executor's classpath"));
         assertThat(read(dir.resolve("unknown.log")))
@@ -89,6 +90,7 @@ class LocalSparkExecutorClassTaskTest {
                         dir.resolve("not-a-task.log")));
 
         assertThat(result)
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.failed("class " + NotATask.class.getName()
                         + " does not implement io.kindling.executor.spark.SparkTask"));
     }
@@ -103,6 +105,7 @@ class LocalSparkExecutorClassTaskTest {
                         dir.resolve("ctor.log")));
 
         assertThat(result)
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.failed(
                         "class " + NoDefaultConstructor.class.getName() + " needs a public no-argument constructor"));
     }
@@ -114,7 +117,9 @@ class LocalSparkExecutorClassTaskTest {
         AttemptResult result =
                 run(shared, request("failing", new TaskBody.JavaClass(Failing.class.getName(), Map.of()), log));
 
-        assertThat(result).isEqualTo(AttemptResult.failed("IllegalStateException: the warehouse is read-only"));
+        assertThat(result)
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.failed("IllegalStateException: the warehouse is read-only"));
         assertThat(read(log))
                 .contains("about to fail")
                 .contains("attempt failed after")
@@ -144,7 +149,9 @@ class LocalSparkExecutorClassTaskTest {
 
         AttemptResult result = run(shared, request);
 
-        assertThat(result).isEqualTo(AttemptResult.failed("IllegalStateException: login refused for password ***"));
+        assertThat(result)
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.failed("IllegalStateException: login refused for password ***"));
         assertThat(read(log))
                 .contains("connecting with password ***")
                 .contains("java.lang.IllegalStateException: login refused for password ***")

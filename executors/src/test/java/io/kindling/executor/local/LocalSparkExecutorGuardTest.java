@@ -113,7 +113,7 @@ class LocalSparkExecutorGuardTest {
                                 Optional.of(new DataRef("parquet", "out/people", "overwrite", Map.of()))),
                         workDir.resolve("inside.log")));
 
-        assertThat(result).isEqualTo(AttemptResult.succeeded());
+        assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         assertThat(workDir.resolve("out/people/_SUCCESS")).exists();
     }
 
@@ -158,7 +158,7 @@ class LocalSparkExecutorGuardTest {
                             "unsafe",
                             sql("SELECT reflect('java.lang.String', 'valueOf', 42) AS x"),
                             workDir.resolve("unsafe.log")));
-            assertThat(result).isEqualTo(AttemptResult.succeeded());
+            assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         }
         assertThat(SharedSpark.spark().sparkContext().getConf().get("spark.ui.enabled"))
                 .isEqualTo("false");

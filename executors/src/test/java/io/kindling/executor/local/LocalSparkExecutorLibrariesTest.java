@@ -61,7 +61,10 @@ class LocalSparkExecutorLibrariesTest {
         try (LocalSparkExecutor executor = SharedSpark.newExecutor("libraries", dir, Map.of())) {
             AttemptResult result = run(executor, request("out/a", List.of(jar), dir.resolve("a.log")));
 
-            assertThat(result).as(read(dir.resolve("a.log"))).isEqualTo(AttemptResult.succeeded());
+            assertThat(result)
+                    .as(read(dir.resolve("a.log")))
+                    .extracting(AttemptResult::withoutSparkMetrics)
+                    .isEqualTo(AttemptResult.succeeded());
         }
         assertThat(SharedSpark.spark()
                         .read()
@@ -76,11 +79,13 @@ class LocalSparkExecutorLibrariesTest {
     void anotherAttemptDoesNotSeeThem() {
         try (LocalSparkExecutor executor = SharedSpark.newExecutor("libraries", dir, Map.of())) {
             assertThat(run(executor, request("out/with", List.of(jar), dir.resolve("with.log"))))
+                    .extracting(AttemptResult::withoutSparkMetrics)
                     .isEqualTo(AttemptResult.succeeded());
 
             AttemptResult without = run(executor, request("out/without", List.of(), dir.resolve("without.log")));
 
             assertThat(without)
+                    .extracting(AttemptResult::withoutSparkMetrics)
                     .isEqualTo(AttemptResult.failed("class acme.Doubles was not found on the executor's classpath"));
         }
     }
@@ -91,7 +96,10 @@ class LocalSparkExecutorLibrariesTest {
         try (LocalSparkExecutor executor = SharedSpark.newExecutor("with-jars", dir, options)) {
             AttemptResult result = run(executor, request("out/b", List.of(), dir.resolve("b.log")));
 
-            assertThat(result).as(read(dir.resolve("b.log"))).isEqualTo(AttemptResult.succeeded());
+            assertThat(result)
+                    .as(read(dir.resolve("b.log")))
+                    .extracting(AttemptResult::withoutSparkMetrics)
+                    .isEqualTo(AttemptResult.succeeded());
         }
         assertThat(SharedSpark.spark()
                         .read()

@@ -49,7 +49,7 @@ class LocalSparkExecutorSqlTest {
                                 Optional.of(new DataRef("parquet", out.toString(), "overwrite", Map.of()))),
                         log));
 
-        assertThat(result).isEqualTo(AttemptResult.succeeded());
+        assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         List<Row> rows = SharedSpark.spark()
                 .read()
                 .parquet(out.toString())
@@ -74,8 +74,8 @@ class LocalSparkExecutorSqlTest {
 
         AttemptResult second = run(executor, request("codegen-2", sql(query), dir.resolve("codegen-2.log")));
 
-        assertThat(first).isEqualTo(AttemptResult.succeeded());
-        assertThat(second).isEqualTo(AttemptResult.succeeded());
+        assertThat(first).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
+        assertThat(second).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         assertThat(read(dir.resolve("codegen-2.log"))).contains("| 7919   | n1    |");
         // each attempt has a session of its own; Spark's cache of generated classes must still serve the second
         assertThat(CodegenMetrics.METRIC_COMPILATION_TIME().getCount()).isEqualTo(compiled);
@@ -95,7 +95,7 @@ class LocalSparkExecutorSqlTest {
                                     Optional.of(new DataRef("json", "data/out/countries", "overwrite", Map.of()))),
                             dir.resolve("relative.log")));
 
-            assertThat(result).isEqualTo(AttemptResult.succeeded());
+            assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         }
         List<Row> rows = SharedSpark.spark()
                 .read()
@@ -119,7 +119,7 @@ class LocalSparkExecutorSqlTest {
                 SELECT * FROM squares ORDER BY n
                 """), log));
 
-        assertThat(result).isEqualTo(AttemptResult.succeeded());
+        assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         assertThat(read(log))
                 .contains("statement 1 of 3 (line 2):", "CREATE TEMP VIEW numbers AS SELECT id AS n FROM range(1, 31)")
                 .contains("statement 2 of 3 (line 3):")
@@ -181,7 +181,9 @@ class LocalSparkExecutorSqlTest {
     void sqlWithoutStatementsFails() {
         AttemptResult result = run(executor, request("empty", sql("-- nothing here\n;"), dir.resolve("empty.log")));
 
-        assertThat(result).isEqualTo(AttemptResult.failed("the task's SQL holds no statement"));
+        assertThat(result)
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.failed("the task's SQL holds no statement"));
     }
 
     @Test
@@ -198,8 +200,8 @@ class LocalSparkExecutorSqlTest {
                         withConf));
         AttemptResult second = run(executor, request("no-conf", sql("SET spark.sql.shuffle.partitions"), without));
 
-        assertThat(first).isEqualTo(AttemptResult.succeeded());
-        assertThat(second).isEqualTo(AttemptResult.succeeded());
+        assertThat(first).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
+        assertThat(second).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         assertThat(read(withConf))
                 .contains("task spark_conf {spark.sql.shuffle.partitions=7}")
                 .containsPattern("\\| spark\\.sql\\.shuffle\\.partitions \\| 7 +\\|");
@@ -229,7 +231,7 @@ class LocalSparkExecutorSqlTest {
                 run(executor, request("a", sql("CREATE TEMP VIEW only_in_a AS SELECT 1 AS x"), dir.resolve("a.log")));
         AttemptResult b = run(executor, request("b", sql("SELECT * FROM only_in_a"), dir.resolve("b.log")));
 
-        assertThat(a).isEqualTo(AttemptResult.succeeded());
+        assertThat(a).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         assertThat(b.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(b.error()).hasValueSatisfying(error -> assertThat(error).contains("`only_in_a` cannot be found"));
     }
@@ -245,8 +247,12 @@ class LocalSparkExecutorSqlTest {
         var a = executor.start(request("concurrent-a", sql(script.formatted("A")), logA));
         var b = executor.start(request("concurrent-b", sql(script.formatted("B")), logB));
 
-        assertThat(SharedSpark.awaitResult(a)).isEqualTo(AttemptResult.succeeded());
-        assertThat(SharedSpark.awaitResult(b)).isEqualTo(AttemptResult.succeeded());
+        assertThat(SharedSpark.awaitResult(a))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
+        assertThat(SharedSpark.awaitResult(b))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
         assertThat(read(logA)).contains("| A    | 3000000 |").doesNotContain("| B ");
         assertThat(read(logB)).contains("| B    | 3000000 |").doesNotContain("| A ");
         assertThat(jobIds(read(logA))).isNotEmpty().doesNotContainAnyElementsOf(jobIds(read(logB)));
@@ -269,7 +275,7 @@ class LocalSparkExecutorSqlTest {
         var handle = executor.start(request);
         AttemptResult result = SharedSpark.awaitResult(handle);
 
-        assertThat(result).isEqualTo(AttemptResult.succeeded());
+        assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         String applicationId = SharedSpark.spark().sparkContext().applicationId();
         assertThat(handle.sparkApplicationId()).contains(applicationId);
         assertThat(read(log))

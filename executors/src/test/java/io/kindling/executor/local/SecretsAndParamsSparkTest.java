@@ -93,7 +93,10 @@ class SecretsAndParamsSparkTest {
                 .containsEntry("spark.kindling.test.pw", TOKEN);
         AttemptResult result = run(executor, request);
 
-        assertThat(result).as(read(log)).isEqualTo(AttemptResult.succeeded());
+        assertThat(result)
+                .as(read(log))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
         List<Row> rows = SharedSpark.spark().read().json(out.toString()).collectAsList();
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).<Long>getAs("n")).isEqualTo(3L); // 36, 41 and 85

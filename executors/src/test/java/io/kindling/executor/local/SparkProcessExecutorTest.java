@@ -5,6 +5,7 @@ import static io.kindling.executor.local.SharedSpark.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kindling.dsl.DataRef;
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptRequest;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +82,9 @@ class SparkProcessExecutorTest {
         AttemptRequest request = LocalSparkExecutorLibrariesTest.request(
                 "out/doubles", java.util.List.of(jar), workDir.resolve("logs/doubles.log"));
 
-        assertThat(resultOf(executor.start(request))).isEqualTo(AttemptResult.succeeded());
+        assertThat(resultOf(executor.start(request)))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
         assertThat(Files.readString(workDir.resolve("logs/doubles.log")))
                 .contains("library " + jar)
                 .contains("doubled by acme.Times2");
@@ -96,14 +100,39 @@ class SparkProcessExecutorTest {
         AttemptHandle first = executor.start(a);
         AttemptHandle second = executor.start(b);
 
-        assertThat(resultOf(first)).isEqualTo(AttemptResult.succeeded());
-        assertThat(resultOf(second)).isEqualTo(AttemptResult.succeeded());
+        assertThat(resultOf(first))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
+        assertThat(resultOf(second))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
         assertThat(first.sparkApplicationId())
                 .hasValueSatisfying(id -> assertThat(id).startsWith("local-"));
         assertThat(workDir.resolve("logs/b.log")).content().contains("attempt succeeded in");
         assertThat(sparkPid()).isNotEqualTo(ProcessHandle.current().pid());
         assertThat(executor.health().message()).startsWith("Spark process " + sparkPid() + " up ");
         await().atMost(Duration.ofSeconds(20)).until(() -> executor.gauges().get("spark.process.heap.max.bytes") > 0);
+    }
+
+    @Test
+    void anAttemptsSparkMetricsComeBackFromTheChild() {
+        Path out = workDir.resolve("out/range");
+        AttemptHandle handle = executor.start(request(
+                "metrics",
+                sql(
+                        "SELECT id FROM range(1000)",
+                        Map.of(),
+                        Optional.of(new DataRef("parquet", out.toString(), "overwrite", Map.of()))),
+                workDir.resolve("logs/metrics.log")));
+
+        AttemptResult result = resultOf(handle);
+
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.SUCCEEDED);
+        assertThat(result.sparkMetrics()).hasValueSatisfying(metrics -> {
+            assertThat(metrics.outputRecords()).isEqualTo(1000L);
+            assertThat(metrics.outputBytes()).isPositive();
+            assertThat(metrics.tasks().succeeded()).isPositive();
+        });
     }
 
     @Test
@@ -122,6 +151,7 @@ class SparkProcessExecutorTest {
                         .endsWith("the attempt is retried by its policy"));
         assertThat(workDir.resolve("logs/exits.log")).content().contains("the Spark process exited with status 3");
         assertThat(resultOf(executor.start(sqlAttempt("after-exit", "SELECT 1"))))
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.succeeded());
         assertThat(executor.gauges().get("spark.process.restarts")).isGreaterThanOrEqualTo(1.0);
     }
@@ -135,6 +165,7 @@ class SparkProcessExecutorTest {
         assertThat(result.error())
                 .hasValue("the Spark process ran out of memory (heap 512m); the attempt is " + "retried by its policy");
         assertThat(resultOf(executor.start(sqlAttempt("after-oom", "SELECT 1"))))
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.succeeded());
     }
 
@@ -166,6 +197,7 @@ class SparkProcessExecutorTest {
         assertThat(result.error())
                 .hasValue("the Spark process was killed by signal 9; the attempt is retried by " + "its policy");
         assertThat(resultOf(executor.start(sqlAttempt("after-kill", "SELECT 1"))))
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.succeeded());
     }
 
@@ -184,6 +216,7 @@ class SparkProcessExecutorTest {
                         .toCompletableFuture()
                         .orTimeout(20, java.util.concurrent.TimeUnit.SECONDS)
                         .join())
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.cancelled("timed out after 1h"));
         assertThat(sparkPid()).isEqualTo(pid);
     }
@@ -206,6 +239,7 @@ class SparkProcessExecutorTest {
 
         CompletableFuture<AttemptResult> result = stubborn.result().toCompletableFuture();
         assertThat(result.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join())
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.cancelled("cancelled by ops"));
         assertThat(resultOf(other).error())
                 .hasValue("the Spark process was restarted: attempt "

@@ -3,6 +3,7 @@ package io.kindling.scheduler.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TaskRunRecord;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,11 +44,22 @@ public record GridView(String pipeline, String timezone, List<String> tasks, Lis
      * @param attempts how many attempts the task made in the run, repairs included
      * @param attempt  the latest attempt's number (what {@code /runs/{runId}/tasks/{taskId}/log?attempt=} takes),
      *                 absent before the first attempt
+     * @param inputRecords  the latest attempt's Spark figures, for the pipeline page's trends: absent when its
+     *                      executor gave none
+     * @param spillBytes    its disk spill
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Cell(
-            String state, int attempts, Integer attempt, String startedAt, String endedAt, Long durationMs) {}
+            String state,
+            int attempts,
+            Integer attempt,
+            String startedAt,
+            String endedAt,
+            Long durationMs,
+            Long inputRecords,
+            Long outputRecords,
+            Long spillBytes) {}
 
     /**
      * @param definitionTasks the task ids of the definition in force, in order (empty when it is not loaded)
@@ -76,9 +89,10 @@ public record GridView(String pipeline, String timezone, List<String> tasks, Lis
             Map<String, Cell> cells = new LinkedHashMap<>();
             byRun.getOrDefault(r.runId(), Map.of()).forEach((taskId, t) -> {
                 List<AttemptRecord> own = attemptsOf.getOrDefault(r.runId() + "/" + taskId, List.of());
-                Integer latest = own.stream()
-                        .max(Comparator.comparingInt(AttemptRecord::attemptNumber))
-                        .map(AttemptRecord::attemptNumber)
+                Optional<AttemptRecord> last = own.stream().max(Comparator.comparingInt(AttemptRecord::attemptNumber));
+                Integer latest = last.map(AttemptRecord::attemptNumber).orElse(null);
+                SparkMetrics metrics = last.flatMap(AttemptRecord::sparkMetrics)
+                        .flatMap(RunView.AttemptView::metrics)
                         .orElse(null);
                 cells.put(
                         taskId,
@@ -88,7 +102,10 @@ public record GridView(String pipeline, String timezone, List<String> tasks, Lis
                                 latest,
                                 Views.time(t.startedAt()),
                                 Views.time(t.endedAt()),
-                                Views.durationMillis(t.startedAt(), t.endedAt())));
+                                Views.durationMillis(t.startedAt(), t.endedAt()),
+                                metrics == null ? null : metrics.inputRecords(),
+                                metrics == null ? null : metrics.outputRecords(),
+                                metrics == null ? null : metrics.diskSpillBytes()));
             });
             columns.add(new Column(
                     r.runId(),

@@ -3,6 +3,7 @@ package io.kindling.scheduler.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A run as the API shows it; {@code tasks} only in the single-run view. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -199,7 +201,8 @@ public record RunView(
             String endedAt,
             Long durationMs,
             String error,
-            String rendered) {
+            String rendered,
+            SparkMetrics sparkMetrics) {
         static AttemptView of(AttemptRecord a, String remoteId) {
             return new AttemptView(
                     a.attemptId(),
@@ -214,7 +217,17 @@ public record RunView(
                     Views.time(a.endedAt()),
                     Views.durationMillis(a.startedAt(), a.endedAt()),
                     a.error().orElse(null),
-                    a.rendered().orElse(null));
+                    a.rendered().orElse(null),
+                    a.sparkMetrics().flatMap(AttemptView::metrics).orElse(null));
+        }
+
+        /** Stored metrics a newer or broken writer left unreadable are left out, not an error of the whole run. */
+        static Optional<SparkMetrics> metrics(String json) {
+            try {
+                return Optional.of(SparkMetrics.fromJson(json));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
         }
     }
 }

@@ -292,6 +292,7 @@ final class AttemptRunner {
                             error,
                             retry ? Optional.of(now.plus(delay)) : Optional.empty(),
                             sparkAppId,
+                            result.sparkMetrics(),
                             failed
                                     ? alerts.attemptFailed(
                                             run.pipeline,
@@ -316,6 +317,7 @@ final class AttemptRunner {
                 error.map(e -> ": " + e).orElse(""),
                 retry ? "; retrying in " + delay : "");
         freeSlot(run, task);
+        result.sparkMetrics().ifPresent(metrics -> events.attemptMeasured(run, def.id(), metrics));
         if (retry) {
             events.taskChanged(run, task, error);
             scheduleRetry(run, task, delay);

@@ -1,5 +1,6 @@
 package io.kindling.scheduler.core;
 
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.model.RunState;
 import java.time.Duration;
@@ -31,6 +32,12 @@ final class RunEvents {
     void attemptStarted(ActiveRun run, String taskId, String executor, int attempt, Duration queueWait) {
         for (RunListener l : listeners) {
             l.attemptStarted(run.runId(), run.pipeline.id(), taskId, executor, attempt, queueWait);
+        }
+    }
+
+    void attemptMeasured(ActiveRun run, String taskId, SparkMetrics metrics) {
+        for (RunListener l : listeners) {
+            l.attemptMeasured(run.runId(), run.pipeline.id(), taskId, metrics);
         }
     }
 

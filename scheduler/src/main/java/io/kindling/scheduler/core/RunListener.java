@@ -1,5 +1,6 @@
 package io.kindling.scheduler.core;
 
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
 import java.time.Duration;
@@ -24,4 +25,7 @@ public interface RunListener {
      */
     default void attemptStarted(
             String runId, String pipelineId, String taskId, String executor, int attempt, Duration queueWait) {}
+
+    /** An attempt that ended (its end written) came with what it did in Spark. */
+    default void attemptMeasured(String runId, String pipelineId, String taskId, SparkMetrics metrics) {}
 }

@@ -1,5 +1,6 @@
 package io.kindling.scheduler.db;
 
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.RunRecord;
@@ -307,16 +308,21 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
             Optional<String> error,
             Optional<Instant> nextAttemptAt,
             Optional<String> sparkAppId,
+            Optional<SparkMetrics> sparkMetrics,
             List<AlertDelivery> alerts) {
         jdbi.useTransaction(h -> {
             fence(h, runId);
             AlertDeliveryDao.insert(h, alerts);
             h.createUpdate("""
                             UPDATE task_attempts SET state = :state, ended_at = :ended_at, error = :error,
-                                   spark_app_id = COALESCE(:spark_app_id, spark_app_id)
+                                   spark_app_id = COALESCE(:spark_app_id, spark_app_id),
+                                   spark_metrics = :spark_metrics
                             WHERE attempt_id = :attempt_id""")
                     .bind("state", attemptState.name())
                     .bind("spark_app_id", sparkAppId.orElse(null))
+                    .bind(
+                            "spark_metrics",
+                            sparkMetrics.map(SparkMetrics::toJson).orElse(null))
                     .bind("ended_at", endedAt.toEpochMilli())
                     .bind("error", error.orElse(null))
                     .bind("attempt_id", attemptId)

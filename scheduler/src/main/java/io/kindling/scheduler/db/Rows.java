@@ -94,7 +94,8 @@ final class Rows {
             string(rs, "error"),
             rs.getString("log_path"),
             rs.getInt("repair_number"),
-            string(rs, "rendered"));
+            string(rs, "rendered"),
+            string(rs, "spark_metrics"));
 
     static final RowMapper<BackfillRecord> BACKFILL = (rs, ctx) -> new BackfillRecord(
             rs.getString("backfill_id"),

@@ -1,5 +1,6 @@
 package io.kindling.scheduler.db;
 
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.RunRecord;
@@ -120,9 +121,34 @@ public interface RunStore extends RunQueries {
                 List.of());
     }
 
+    default void finishAttempt(
+            String attemptId,
+            String runId,
+            String taskId,
+            TaskState attemptState,
+            TaskState taskState,
+            Instant endedAt,
+            Optional<String> error,
+            Optional<Instant> nextAttemptAt,
+            Optional<String> sparkAppId,
+            List<AlertDelivery> alerts) {
+        finishAttempt(
+                attemptId,
+                runId,
+                taskId,
+                attemptState,
+                taskState,
+                endedAt,
+                error,
+                nextAttemptAt,
+                sparkAppId,
+                Optional.empty(),
+                alerts);
+    }
+
     /**
      * Ends an attempt and moves its task run to {@code taskState} (the attempt's own, or UP_FOR_RETRY due at
-     * {@code nextAttemptAt}), with the alerts the end causes.
+     * {@code nextAttemptAt}), with its Spark metrics and the alerts the end causes.
      */
     void finishAttempt(
             String attemptId,
@@ -134,6 +160,7 @@ public interface RunStore extends RunQueries {
             Optional<String> error,
             Optional<Instant> nextAttemptAt,
             Optional<String> sparkAppId,
+            Optional<SparkMetrics> sparkMetrics,
             List<AlertDelivery> alerts);
 
     /** Moves several task runs of one run to the same state (QUEUED after a retry delay, UPSTREAM_FAILED...). */

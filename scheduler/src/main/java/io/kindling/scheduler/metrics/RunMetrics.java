@@ -1,5 +1,6 @@
 package io.kindling.scheduler.metrics;
 
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.core.RunListener;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
@@ -70,6 +71,48 @@ public final class RunMetrics implements RunListener {
                 .tag("executor", executor)
                 .register(registry)
                 .record(queueWait);
+    }
+
+    /**
+     * Adds what an attempt did in Spark to its pipeline's and task's totals ({@code kindling_task_input_bytes_total}
+     * ...); a figure its executor could not give adds nothing.
+     */
+    @Override
+    public void attemptMeasured(String runId, String pipelineId, String taskId, SparkMetrics metrics) {
+        add("kindling.task.input.bytes", "Bytes Spark read", pipelineId, taskId, metrics.inputBytes());
+        add("kindling.task.input.records", "Records Spark read", pipelineId, taskId, metrics.inputRecords());
+        add("kindling.task.output.bytes", "Bytes Spark wrote", pipelineId, taskId, metrics.outputBytes());
+        add("kindling.task.output.records", "Records Spark wrote", pipelineId, taskId, metrics.outputRecords());
+        add("kindling.task.shuffle.read.bytes", "Shuffle bytes read", pipelineId, taskId, metrics.shuffleReadBytes());
+        add(
+                "kindling.task.shuffle.write.bytes",
+                "Shuffle bytes written",
+                pipelineId,
+                taskId,
+                metrics.shuffleWriteBytes());
+        add(
+                "kindling.task.spill.memory.bytes",
+                "Bytes spilled, as in memory",
+                pipelineId,
+                taskId,
+                metrics.memorySpillBytes());
+        add(
+                "kindling.task.spill.disk.bytes",
+                "Bytes spilled, as on disk",
+                pipelineId,
+                taskId,
+                metrics.diskSpillBytes());
+    }
+
+    private void add(String name, String description, String pipeline, String task, Long value) {
+        if (value != null) {
+            Counter.builder(name)
+                    .description(description)
+                    .tag("pipeline", pipeline)
+                    .tag("task", task)
+                    .register(registry)
+                    .increment(value);
+        }
     }
 
     @Override

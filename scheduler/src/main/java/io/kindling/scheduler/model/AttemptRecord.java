@@ -12,6 +12,9 @@ import java.util.Optional;
  * @param repairNumber 0 for the run's first pass, n for an attempt made by its n-th repair
  * @param rendered     what the attempt ran after templating (SQL text, class or command); empty when
  *                     templating itself failed
+ * @param sparkMetrics what the attempt did in Spark, as the compact JSON its executor reported (the executor's
+ *                     {@code SparkMetrics}: kept opaque here, the model depends on nothing of the executors);
+ *                     empty while it runs and when its executor collects none
  */
 public record AttemptRecord(
         String attemptId,
@@ -27,7 +30,8 @@ public record AttemptRecord(
         Optional<String> error,
         String logPath,
         int repairNumber,
-        Optional<String> rendered) {
+        Optional<String> rendered,
+        Optional<String> sparkMetrics) {
 
     public AttemptRecord {
         requireNonNull(attemptId, "attemptId is null");
@@ -42,5 +46,40 @@ public record AttemptRecord(
         requireNonNull(error, "error is null");
         requireNonNull(logPath, "logPath is null");
         requireNonNull(rendered, "rendered is null");
+        requireNonNull(sparkMetrics, "sparkMetrics is null");
+    }
+
+    /** An attempt without Spark metrics (not ended, or its executor collects none). */
+    public AttemptRecord(
+            String attemptId,
+            String runId,
+            String taskId,
+            int attemptNumber,
+            String executor,
+            TaskState state,
+            Optional<String> sparkAppId,
+            Instant queuedAt,
+            Optional<Instant> startedAt,
+            Optional<Instant> endedAt,
+            Optional<String> error,
+            String logPath,
+            int repairNumber,
+            Optional<String> rendered) {
+        this(
+                attemptId,
+                runId,
+                taskId,
+                attemptNumber,
+                executor,
+                state,
+                sparkAppId,
+                queuedAt,
+                startedAt,
+                endedAt,
+                error,
+                logPath,
+                repairNumber,
+                rendered,
+                Optional.empty());
     }
 }

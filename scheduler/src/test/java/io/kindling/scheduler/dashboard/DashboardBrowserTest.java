@@ -236,6 +236,18 @@ class DashboardBrowserTest {
                                 .getText(),
                         text -> !text.isBlank());
         assertThat(log).isNotNull();
+        // each attempt's Spark figures, as the API gives them
+        for (JsonNode task : api("/runs/" + runId).get("tasks")) {
+            JsonNode metrics = task.get("attempts").get(0).get("spark_metrics");
+            String shown = browser.findElement(By.cssSelector(
+                            "[data-testid='metrics-" + task.get("task_id").asText() + "/1']"))
+                    .getText();
+            assertThat(shown)
+                    .startsWith(
+                            "Spark: " + metrics.get("tasks").get("succeeded").asLong() + " tasks")
+                    .contains("wrote " + metrics.get("output_records").asLong() + " rows")
+                    .contains("CPU " + metrics.get("executor_cpu_time_ms").asLong() + " ms");
+        }
         screenshot("run-detail");
 
         // the pipeline's own page: success rate and Chart.js's duration chart of its finished runs
@@ -247,6 +259,24 @@ class DashboardBrowserTest {
                 .executeScript(
                         "return Chart.getChart(document.querySelector(\"[data-testid='duration-chart']\")).data.datasets[0].data");
         assertThat((List<?>) durations).isNotEmpty();
+        // per-task trends: the latest run's rows written by each task, as the grid API gives them
+        awaitElement(By.cssSelector("[data-testid='trend-output_records']"));
+        JsonNode newest = api("/pipelines/people/grid?limit=25").get("runs").get(0);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> lines = (List<Map<String, Object>>) ((JavascriptExecutor) browser)
+                .executeScript("return Chart.getChart(document.querySelector(\"[data-testid='trend-output_records']\"))"
+                        + ".data.datasets.map(d => ({task: d.label, last: d.data[d.data.length - 1]}))");
+        assertThat(lines)
+                .extracting(line -> line.get("task"))
+                .containsExactlyInAnyOrder("adults", "by_country", "by_age_band", "summary");
+        for (Map<String, Object> line : lines) {
+            assertThat(((Number) line.get("last")).longValue())
+                    .as(line.get("task").toString())
+                    .isEqualTo(newest.get("cells")
+                            .get(line.get("task").toString())
+                            .get("output_records")
+                            .asLong());
+        }
         screenshot("pipeline-people");
     }
 

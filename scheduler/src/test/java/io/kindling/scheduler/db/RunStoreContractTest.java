@@ -3,6 +3,7 @@ package io.kindling.scheduler.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.RepairRecord;
@@ -310,6 +311,81 @@ class RunStoreContractTest {
         assertThat(dao.attemptsInState(TaskState.FAILED))
                 .extracting(AttemptRecord::attemptId)
                 .containsExactly(run.runId() + ".a.1");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void anAttemptKeepsItsSparkMetricsWithAbsentFiguresAbsent(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
+        RunRecord run = run("p", TriggerType.MANUAL, Instant.EPOCH);
+        dao.insertRun(run, List.of("a", "b"));
+        Instant t0 = Instant.ofEpochMilli(10_000);
+        for (String task : List.of("a", "b")) {
+            dao.startAttempt(new AttemptRecord(
+                    run.runId() + "." + task + ".1",
+                    run.runId(),
+                    task,
+                    1,
+                    "local",
+                    TaskState.RUNNING,
+                    Optional.empty(),
+                    t0,
+                    Optional.of(t0),
+                    Optional.empty(),
+                    Optional.empty(),
+                    task + ".log",
+                    0,
+                    Optional.empty()));
+        }
+        SparkMetrics metrics = new SparkMetrics(
+                new SparkMetrics.Counts(2L, 1L, 0L),
+                new SparkMetrics.Counts(3L, 1L, null),
+                new SparkMetrics.Counts(8L, 1L, 2L),
+                4096L,
+                1000L,
+                2048L,
+                1000L,
+                512L,
+                512L,
+                0L,
+                0L,
+                65536L,
+                900L,
+                700L,
+                null, // a figure the executor cannot give stays absent
+                List.of(new SparkMetrics.StageSkew(4, "save at X.java:10", 8, 100, 900)));
+
+        dao.finishAttempt(
+                run.runId() + ".a.1",
+                run.runId(),
+                "a",
+                TaskState.FAILED,
+                TaskState.FAILED,
+                t0.plusSeconds(1),
+                Optional.of("boom"),
+                Optional.empty(),
+                Optional.of("local-1"),
+                Optional.of(metrics),
+                List.of());
+        dao.finishAttempt(
+                run.runId() + ".b.1",
+                run.runId(),
+                "b",
+                TaskState.SUCCEEDED,
+                TaskState.SUCCEEDED,
+                t0.plusSeconds(1),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+
+        List<AttemptRecord> attempts = dao.attempts(run.runId());
+        assertThat(attempts.get(0).sparkMetrics()).hasValueSatisfying(json -> {
+            assertThat(SparkMetrics.fromJson(json)).isEqualTo(metrics);
+            assertThat(json).doesNotContain("gc_time_ms").contains("\"output_records\":1000");
+        });
+        assertThat(attempts.get(1).sparkMetrics()).isEmpty();
+        assertThat(dao.attempts(List.of(run.runId())).get(0).sparkMetrics())
+                .isEqualTo(attempts.get(0).sparkMetrics());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -69,6 +69,49 @@ class KindlingAppTest {
     }
 
     @Test
+    void everyAttemptComesWithWhatItDidInSpark() throws IOException {
+        JsonNode run = awaitRunEnds(trigger("people", Map.of("min_age", 30)));
+
+        assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+        Map<String, JsonNode> tasks = tasksById(run);
+        for (JsonNode task : tasks.values()) {
+            JsonNode metrics = task.get("attempts").get(0).get("spark_metrics");
+            assertThat(metrics).as(task.get("task_id").asText()).isNotNull();
+            assertThat(metrics.get("tasks").get("succeeded").asLong()).isPositive();
+            assertThat(metrics.get("tasks").get("failed").asLong()).isZero();
+            assertThat(metrics.get("output_bytes").asLong()).isPositive();
+        }
+        assertThat(tasks.get("by_country")
+                        .get("attempts")
+                        .get(0)
+                        .get("spark_metrics")
+                        .get("shuffle_write_bytes")
+                        .asLong())
+                .isPositive();
+        // the summary task's records written are the JSON lines it wrote
+        String ds = Instant.parse(run.get("logical_time").asText())
+                .atZone(ZoneId.of("Europe/Berlin"))
+                .toLocalDate()
+                .toString();
+        long lines = 0;
+        try (Stream<Path> files =
+                Files.list(APP.workDir.resolve("data/out/people").resolve(ds).resolve("summary"))) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .toList()) {
+                lines += Files.readAllLines(f).size();
+            }
+        }
+        assertThat(tasks.get("summary")
+                        .get("attempts")
+                        .get(0)
+                        .get("spark_metrics")
+                        .get("output_records")
+                        .asLong())
+                .isEqualTo(lines)
+                .isPositive();
+    }
+
+    @Test
     void diamondExampleRunsToSuccessWithEveryAttemptRecorded() throws IOException {
         String runId = trigger("people", Map.of("min_age", 30));
         JsonNode run = awaitRunEnds(runId);

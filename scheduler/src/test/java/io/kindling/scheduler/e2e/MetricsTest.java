@@ -86,6 +86,21 @@ class MetricsTest {
     }
 
     @Test
+    void whatTasksDidInSparkIsAddedUpByPipelineAndTask() throws Exception {
+        runToEnd("writes");
+        runToEnd("writes");
+
+        String scrape = scrape();
+        assertThat(sample(scrape, "kindling_task_output_records_total", "pipeline=\"writes\",task=\"range\""))
+                .isEqualTo(2000);
+        assertThat(sample(scrape, "kindling_task_output_bytes_total", "pipeline=\"writes\",task=\"range\""))
+                .isPositive();
+        // nothing was shuffled: a measured zero is a series at 0, not a missing one
+        assertThat(sample(scrape, "kindling_task_shuffle_read_bytes_total", "pipeline=\"writes\",task=\"range\""))
+                .isZero();
+    }
+
+    @Test
     void runsAndTaskAttemptsAreCountedByPipelineAndState() throws Exception {
         tickFiredThenQuiet();
         runToEnd("succeeds");

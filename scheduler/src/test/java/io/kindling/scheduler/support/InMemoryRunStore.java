@@ -1,5 +1,6 @@
 package io.kindling.scheduler.support;
 
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.db.AlertDelivery;
 import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.db.RunFilter;
@@ -166,7 +167,12 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     private static AttemptRecord endAttempt(
-            AttemptRecord a, TaskState state, Instant at, Optional<String> error, Optional<String> sparkAppId) {
+            AttemptRecord a,
+            TaskState state,
+            Instant at,
+            Optional<String> error,
+            Optional<String> sparkAppId,
+            Optional<String> sparkMetrics) {
         return new AttemptRecord(
                 a.attemptId(),
                 a.runId(),
@@ -181,7 +187,8 @@ public final class InMemoryRunStore implements RunStore {
                 error,
                 a.logPath(),
                 a.repairNumber(),
-                a.rendered());
+                a.rendered(),
+                sparkMetrics);
     }
 
     private boolean insert(RunRecord run, Collection<String> taskIds) {
@@ -359,12 +366,15 @@ public final class InMemoryRunStore implements RunStore {
             Optional<String> error,
             Optional<Instant> nextAttemptAt,
             Optional<String> sparkAppId,
+            Optional<SparkMetrics> sparkMetrics,
             List<AlertDelivery> alerts) {
         synchronized (db) {
             Row row = fenced(runId);
             db.outbox.addAll(alerts);
+            // Stored as the SQL store stores it: the JSON text, so both read back the same.
+            Optional<String> json = sparkMetrics.map(SparkMetrics::toJson);
             row.attempts.computeIfPresent(
-                    attemptId, (id, a) -> endAttempt(a, attemptState, endedAt, error, sparkAppId));
+                    attemptId, (id, a) -> endAttempt(a, attemptState, endedAt, error, sparkAppId, json));
             row.task(
                     taskId,
                     t -> new TaskRunRecord(
@@ -401,7 +411,9 @@ public final class InMemoryRunStore implements RunStore {
         synchronized (db) {
             Row row = fenced(runId);
             row.attempts.computeIfPresent(
-                    attemptId, (id, a) -> endAttempt(a, TaskState.FAILED, at, Optional.of(reason), Optional.empty()));
+                    attemptId,
+                    (id, a) -> endAttempt(
+                            a, TaskState.FAILED, at, Optional.of(reason), Optional.empty(), a.sparkMetrics()));
             row.task(
                     taskId,
                     t -> new TaskRunRecord(
