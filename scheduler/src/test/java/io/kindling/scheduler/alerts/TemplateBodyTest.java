@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kindling.scheduler.config.WebhookConfig;
-import io.kindling.scheduler.support.DaemonProcess;
+import io.kindling.scheduler.support.DebianWebhook;
 import io.kindling.scheduler.support.WebhookReceiver;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * to an in-test receiver for a plain-text body. Skipped, saying so, without {@code /usr/bin/webhook}.
  */
 class TemplateBodyTest {
-    private static final Path WEBHOOK = Path.of("/usr/bin/webhook");
     /** A JSON body for some chat tool: values land inside JSON strings, so they are escaped as JSON. */
     private static final String TEMPLATE = """
             {"text": "{{summary.title}} in {{pipeline}}: {{summary.error}}",
@@ -41,8 +35,6 @@ class TemplateBodyTest {
 
     @Test
     void aJsonTemplateReachesTheDebianWebhookReceiverAsJsonItCanParse() throws Exception {
-        Assumptions.assumeTrue(
-                Files.isExecutable(WEBHOOK), "Debian's webhook receiver is not installed: apt-get install -y webhook");
         Path text = dir.resolve("text.out");
         Path body = dir.resolve("body.out");
         Path script = dir.resolve("store.sh");
@@ -52,33 +44,15 @@ class TemplateBodyTest {
                 printf '%%s' "$1" > "%s.tmp" && mv "%2$s.tmp" "%2$s"
                 """.formatted(body, text));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path hooks = dir.resolve("hooks.json");
         // "payload" arguments come from webhook's own parse of the JSON body
-        Files.writeString(hooks, """
+        try (DebianWebhook receiver = DebianWebhook.start(dir, """
                 [{"id": "chat", "execute-command": "%s", "http-methods": ["POST"],
                   "pass-arguments-to-command": [
                     {"source": "payload", "name": "text"},
                     {"source": "raw-request-body"}]}]
-                """.formatted(script));
-        int port = DaemonProcess.freePort();
-        Process receiver = new ProcessBuilder(
-                        WEBHOOK.toString(),
-                        "-hooks",
-                        hooks.toString(),
-                        "-ip",
-                        "127.0.0.1",
-                        "-port",
-                        Integer.toString(port),
-                        "-verbose")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("webhook.log").toFile())
-                .start();
-        try {
-            await().atMost(Duration.ofSeconds(20))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> listening(port));
+                """.formatted(script))) {
             WebhookConfig webhook = template(TEMPLATE, "application/json");
-            webhook.setUrl("http://127.0.0.1:" + port + "/hooks/chat");
+            webhook.setUrl(receiver.url("chat"));
 
             Outcome outcome = Events.channel(webhook, Map.of())
                     .send(Events.runFailed("people", "Table \"people\" not found\n\tat line 1"), Instant.now());
@@ -92,11 +66,6 @@ class TemplateBodyTest {
             JsonNode received = Events.JSON.readTree(Files.readString(body, StandardCharsets.UTF_8));
             assertThat(received.get("link").asText()).isEqualTo(Events.RUN_URL);
             assertThat(received.get("tasks").get(0).asText()).isEqualTo("adults");
-        } finally {
-            receiver.destroy();
-            if (!receiver.waitFor(10, TimeUnit.SECONDS)) {
-                receiver.destroyForcibly();
-            }
         }
     }
 
@@ -123,14 +92,5 @@ class TemplateBodyTest {
         webhook.setContentType(contentType);
         assertThat(webhook.problems()).isEmpty();
         return webhook;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

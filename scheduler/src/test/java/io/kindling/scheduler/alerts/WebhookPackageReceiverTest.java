@@ -6,14 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
-import io.kindling.scheduler.support.DaemonProcess;
+import io.kindling.scheduler.support.DebianWebhook;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.scheduler.support.WebhookReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * without {@code /usr/bin/webhook} the test is skipped, saying so.
  */
 class WebhookPackageReceiverTest {
-    private static final Path WEBHOOK = Path.of("/usr/bin/webhook");
     /** Surefire sets KINDLING_TEST_WEBHOOK_SECRET to this. */
     private static final String SECRET = "test-secret-not-for-production";
 
@@ -46,8 +41,6 @@ class WebhookPackageReceiverTest {
 
     @Test
     void aFailingRunReachesTheDebianWebhookReceiverOnceWithAValidSignature() throws Exception {
-        Assumptions.assumeTrue(
-                Files.isExecutable(WEBHOOK), "Debian's webhook receiver is not installed: apt-get install -y webhook");
         Path received = Files.createDirectories(dir.resolve("received"));
         Path script = dir.resolve("store.sh");
         // one file pair per request: the event type, the signature header and the raw body, byte for byte
@@ -59,34 +52,16 @@ class WebhookPackageReceiverTest {
                 mv "%1$s/$n.tmp" "%1$s/$n.body"
                 """.formatted(received));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path hooks = dir.resolve("hooks.json");
-        Files.writeString(hooks, """
+        try (DebianWebhook receiver = DebianWebhook.start(dir, """
                 [{"id": "kindling", "execute-command": "%s", "http-methods": ["POST"],
                   "pass-arguments-to-command": [
                     {"source": "header", "name": "X-Kindling-Event"},
                     {"source": "header", "name": "X-Kindling-Signature"},
                     {"source": "raw-request-body"}]}]
-                """.formatted(script));
-        int port = DaemonProcess.freePort();
-        Process receiver = new ProcessBuilder(
-                        WEBHOOK.toString(),
-                        "-hooks",
-                        hooks.toString(),
-                        "-ip",
-                        "127.0.0.1",
-                        "-port",
-                        Integer.toString(port),
-                        "-verbose")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("webhook.log").toFile())
-                .start();
-        try {
-            await().atMost(Duration.ofSeconds(20))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> listening(port));
+                """.formatted(script))) {
             KindlingApp app = KindlingApp.create(false, "pipelines/alerts")
                     .withOverrides(
-                            ConfigOverride.config("webhooks.ops.url", "http://127.0.0.1:" + port + "/hooks/kindling"),
+                            ConfigOverride.config("webhooks.ops.url", receiver.url("kindling")),
                             ConfigOverride.config("webhooks.ops.secretEnv", "KINDLING_TEST_WEBHOOK_SECRET"),
                             ConfigOverride.config("webhooks.slack.format", "slack"))
                     .start(); // fails alerts slack too (off)
@@ -131,20 +106,6 @@ class WebhookPackageReceiverTest {
             assertThat(event.get("type").asText()).isEqualTo("run_failed");
             assertThat(event.get("pipeline").asText()).isEqualTo("fails");
             assertThat(event.get("failed_tasks").get(0).get("task").asText()).isEqualTo("boom");
-        } finally {
-            receiver.destroy();
-            if (!receiver.waitFor(10, TimeUnit.SECONDS)) {
-                receiver.destroyForcibly();
-            }
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 
