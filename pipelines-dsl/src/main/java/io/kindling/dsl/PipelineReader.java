@@ -188,6 +188,11 @@ final class PipelineReader {
     }
 
     private Optional<ZoneId> zone(YamlMap.Scalar value) {
+        return zone(value, problems);
+    }
+
+    /** A {@code timezone:} value as a zone, or a problem at it naming what would do. */
+    static Optional<ZoneId> zone(YamlMap.Scalar value, Problems problems) {
         try {
             return Optional.of(ZoneId.of(value.value()));
         } catch (DateTimeException e) {

@@ -1,6 +1,5 @@
 package io.kindling.dsl;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,7 +27,9 @@ final class UpstreamTriggerReader {
         UpstreamTrigger.Match match = map.scalar("match")
                 .flatMap(v -> named(v, "match", UpstreamTrigger.Match.values(), UpstreamTrigger.Match::yaml))
                 .orElse(UpstreamTrigger.Match.LOGICAL_DATE);
-        ZoneId zone = map.scalar("timezone").flatMap(this::zone).orElse(ZoneOffset.UTC);
+        ZoneId zone = map.scalar("timezone")
+                .flatMap(v -> PipelineReader.zone(v, problems))
+                .orElse(ZoneOffset.UTC);
         boolean rerun = map.scalar("on_upstream_rerun")
                 .flatMap(v -> {
                     if (v.value().equals("trigger") || v.value().equals("ignore")) {
@@ -93,17 +94,5 @@ final class UpstreamTriggerReader {
                 key + ": expected "
                         + String.join(" or ", Stream.of(values).map(yaml).toList()) + ", got '" + value.value() + "'");
         return Optional.empty();
-    }
-
-    private Optional<ZoneId> zone(YamlMap.Scalar value) {
-        try {
-            return Optional.of(ZoneId.of(value.value()));
-        } catch (DateTimeException e) {
-            problems.at(
-                    value.node(),
-                    "timezone: unknown time zone '" + value.value()
-                            + "' (use an IANA name such as Europe/Berlin, America/New_York or UTC)");
-            return Optional.empty();
-        }
     }
 }

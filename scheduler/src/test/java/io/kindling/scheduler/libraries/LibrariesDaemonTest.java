@@ -73,7 +73,7 @@ class LibrariesDaemonTest {
                             }
                         }
                         """), List.of("com.acme:acme-math:1.0"));
-        write(pipelines.resolve("libs.yml"), """
+        TestMavenRepository.write(pipelines.resolve("libs.yml"), """
                 pipeline: libs
                 libraries:
                   - jar: lib/acme-tasks.jar
@@ -87,7 +87,7 @@ class LibrariesDaemonTest {
                     libraries:
                       - maven: com.acme:acme-udfs:1.0
                 """);
-        write(pipelines.resolve("missing.yml"), """
+        TestMavenRepository.write(pipelines.resolve("missing.yml"), """
                 pipeline: missing
                 tasks:
                   - id: a
@@ -98,7 +98,7 @@ class LibrariesDaemonTest {
         // the test config plus a repository list (an override cannot add list entries)
         Path config = app.workDir.resolve("config.yml");
         try {
-            write(
+            TestMavenRepository.write(
                     config,
                     Files.readString(Path.of(ResourceHelpers.resourceFilePath("test-config.yml")))
                             + "libraries:\n  repositories:\n    - name: test\n      url: " + repository.url()
@@ -151,14 +151,5 @@ class LibrariesDaemonTest {
             throw new UncheckedIOException(e);
         }
         return numbers;
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

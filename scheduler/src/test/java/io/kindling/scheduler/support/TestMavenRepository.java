@@ -91,7 +91,8 @@ public final class TestMavenRepository {
         }
     }
 
-    private static void write(Path file, String text) {
+    /** Writes {@code text} to {@code file}, making its folder. */
+    public static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text);
