@@ -239,7 +239,11 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             SparkSession.clearActiveSession();
             if (libraries != null) {
                 Thread.currentThread().setContextClassLoader(taskClassLoader);
-                libraries.close();
+                try {
+                    libraries.close();
+                } catch (RuntimeException e) { // the attempt's outcome stands; only its copies are left behind
+                    LOG.warn("attempt {}: could not remove its session's libraries", request.attemptId(), e);
+                }
             }
         }
     }
