@@ -72,7 +72,7 @@ function row(p, refresh, started) {
     })));
   const toggle = el('input', {
     type: 'checkbox', checked: p.paused, 'data-testid': `paused-${p.id}`,
-    'aria-label': `pause ${p.id}`, disabled: !p.schedule,
+    'aria-label': `pause ${p.id}`, disabled: !p.schedule && !p.trigger,
     onchange: async (event) => {
       event.target.disabled = true;
       try {

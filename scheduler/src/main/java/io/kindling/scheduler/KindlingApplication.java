@@ -239,7 +239,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 libraries);
 
         // pipelines with trigger: {after: ...} start when their upstreams' runs end (docs/triggers.md)
-        UpstreamTriggers upstreamTriggers = new UpstreamTriggers(registry::all, runs, engine::triggerOnce, clock);
+        // paused as a schedule is (the ticker is made below; the flag is read when a run ends)
+        UpstreamTriggers upstreamTriggers =
+                new UpstreamTriggers(registry::all, runs, engine::triggerOnce, id -> ticker.paused(id), clock);
         engine.addListener(upstreamTriggers);
         upstreamTriggers.catchUpEvery(Duration.ofMinutes(1));
         environment.lifecycle().manage(new AutoCloseableManager(upstreamTriggers));

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ public final class UpstreamTriggers implements RunListener, AutoCloseable {
     private final Supplier<Collection<Pipeline>> pipelines;
     private final RunQueries runs;
     private final Once once;
+    private final Predicate<String> paused;
     private final Clock clock;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "kindling-upstream-triggers");
@@ -50,10 +52,17 @@ public final class UpstreamTriggers implements RunListener, AutoCloseable {
     });
     private Instant caughtUpTo; // the worker's own
 
-    public UpstreamTriggers(Supplier<Collection<Pipeline>> pipelines, RunQueries runs, Once once, Clock clock) {
+    /** @param paused whether a pipeline is paused: a paused one gets no run (the ends are not kept for later) */
+    public UpstreamTriggers(
+            Supplier<Collection<Pipeline>> pipelines,
+            RunQueries runs,
+            Once once,
+            Predicate<String> paused,
+            Clock clock) {
         this.pipelines = pipelines;
         this.runs = runs;
         this.once = once;
+        this.paused = paused;
         this.clock = clock;
     }
 
@@ -126,7 +135,7 @@ public final class UpstreamTriggers implements RunListener, AutoCloseable {
 
     private void consider(
             Pipeline downstream, UpstreamTrigger trigger, UpstreamTrigger.After after, RunRecord upstream, int repair) {
-        if (!wanted(after.state(), upstream.state())) {
+        if (!wanted(after.state(), upstream.state()) || paused.test(downstream.id())) {
             return;
         }
         String rerunKey = "run:" + upstream.runId() + "." + repair;

@@ -36,6 +36,7 @@ class UpstreamTriggersTest {
     private final InMemoryRunStore store = InMemoryRunStore.create("a");
     private final RunIds ids = new RunIds(Clock.systemUTC());
     private final List<String> created = new CopyOnWriteArrayList<>(); // "pipeline logicalTime key"
+    private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private UpstreamTriggers triggers;
 
     private void pipelines(String... yaml) {
@@ -57,6 +58,7 @@ class UpstreamTriggersTest {
                     created.add(pipeline.id() + " " + time + " " + key);
                     return Optional.of(run);
                 },
+                paused::contains,
                 Clock.systemUTC());
     }
 
@@ -179,6 +181,17 @@ class UpstreamTriggersTest {
         settled();
 
         assertThat(created).hasSize(1);
+    }
+
+    @Test
+    void aPausedPipelineGetsNoRun() {
+        pipelines(REPORT);
+        paused.add("report");
+        ended("clean", TriggerType.SCHEDULE, MONDAY_0500_UTC, RunState.SUCCEEDED);
+        ended("ingest", TriggerType.SCHEDULE, MONDAY_0500_UTC, RunState.SUCCEEDED);
+        settled();
+
+        assertThat(created).isEmpty();
     }
 
     @Test
