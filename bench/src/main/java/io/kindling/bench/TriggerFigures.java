@@ -52,6 +52,7 @@ final class TriggerFigures {
                                 .countDown();
                         return run;
                     },
+                    pipeline -> false,
                     java.time.Clock.systemUTC())) {
                 h.listen(triggers);
                 for (int r = 0; r <= runs; r++) { // run 0 warms the JIT up and is not counted
