@@ -203,6 +203,15 @@ function tasks(run, open, refresh) {
     el('tbody', {}, t.attempts.map((a) => attemptRows(run, t, a, open, refresh)))))));
 }
 
+// The executor's History Server (or master UI) page of the attempt's application, when it has one.
+function sparkApp(a) {
+  if (!a.spark_app_id) return '—';
+  const id = el('code', {}, a.spark_app_id);
+  return a.spark_app_url
+    ? el('a', { href: a.spark_app_url, target: '_blank', rel: 'noopener', 'data-testid': 'spark-app' }, id)
+    : id;
+}
+
 function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
   const key = `${t.task_id}/${a.attempt}`;
   const open = openLogs.has(key);
@@ -211,7 +220,7 @@ function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
     el('td', {}, a.repair),
     el('td', {}, stateBadge(a.state)),
     el('td', {}, a.executor, a.remote_id ? el('div', { class: 'muted' }, a.remote_id) : null),
-    el('td', {}, a.spark_app_id ? el('code', {}, a.spark_app_id) : '—'),
+    el('td', {}, sparkApp(a)),
     el('td', {}, time(a.queued_at)),
     el('td', {}, time(a.started_at)),
     el('td', {}, durationOf(a)),

@@ -12,6 +12,7 @@ import io.kindling.dsl.PipelineParser;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.alerts.Channels;
+import io.kindling.scheduler.api.ApplicationLinks;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.AuthFilter;
 import io.kindling.scheduler.auth.Authenticator;
@@ -313,7 +314,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 .jersey()
                 .register(new PipelineResource(
                         registry, ticker, engine, runs, versions, clock, config.getLimits(), audit, mutes));
-        environment.jersey().register(new RunResource(runs, engine, registry, audit));
+        environment
+                .jersey()
+                .register(new RunResource(runs, engine, registry, audit, ApplicationLinks.of(executors.executors())));
         environment.jersey().register(new BackfillResource(runs));
         environment
                 .jersey()
