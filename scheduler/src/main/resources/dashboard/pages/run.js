@@ -15,12 +15,16 @@ export function runPage(runId, query = new URLSearchParams()) {
   const openLogs = new Map();
   const openSql = new Set(); // "task/attempt" whose rendered SQL is unfolded
   let stop = null;
+  let seen = null; // "task/attempt" of every attempt the last read had
   const wanted = query.get('task');
   if (wanted && query.get('attempt')) openLogs.set(`${wanted}/${query.get('attempt')}`, newLog());
   let definition = null; // the pipeline's tasks (dependencies), fetched once
   let zone; // the pipeline's schedule zone, for its logical time
 
-  /** Reads what the attempt's log gained; once a read after the attempt ended is done, it is complete. */
+  /**
+   * Reads what the attempt's log gained. A log is complete after a read made once the attempt was already seen
+   * ended (one read more than needed, for a last line written as it ended): then it is not read again.
+   */
   async function follow(log, taskId, attempt) {
     const ended = attempt.ended_at !== undefined && attempt.ended_at !== null;
     const read = await api.log(runId, taskId, attempt.attempt, log.offset);
@@ -30,19 +34,21 @@ export function runPage(runId, query = new URLSearchParams()) {
       log.text += log.decoder.decode(read.bytes, { stream: true }); // a character may span two reads
       log.offset = read.size;
     }
-    log.complete = ended;
+    log.complete = log.sawEnd;
+    log.sawEnd = ended;
   }
 
   async function refresh() {
     const run = await api.run(runId);
-    // a followed attempt that is retried: its next attempt's log opens as well
+    // an attempt that appeared since the last read, after one whose log is followed (a retry): its log opens too
     for (const t of run.tasks) {
-      const last = t.attempts[t.attempts.length - 1];
-      if (!last || openLogs.has(`${t.task_id}/${last.attempt}`)) continue;
-      if (t.attempts.some((a) => openLogs.has(`${t.task_id}/${a.attempt}`) && openLogs.get(`${t.task_id}/${a.attempt}`).following)) {
-        openLogs.set(`${t.task_id}/${last.attempt}`, newLog());
+      for (const a of t.attempts) {
+        const key = `${t.task_id}/${a.attempt}`;
+        const before = openLogs.get(`${t.task_id}/${a.attempt - 1}`);
+        if (seen !== null && !seen.has(key) && before && before.following) openLogs.set(key, newLog());
       }
     }
+    seen = new Set(run.tasks.flatMap((t) => t.attempts.map((a) => `${t.task_id}/${a.attempt}`)));
     if (definition === null) {
       definition = await api.pipeline(run.pipeline).then((p) => {
         zone = p.schedule ? p.schedule.timezone : undefined;
@@ -104,7 +110,8 @@ export function runPage(runId, query = new URLSearchParams()) {
 
 /** An open log, read from its start; followed (kept scrolled to its end) until the viewer scrolls up. */
 function newLog() {
-  return { text: '', offset: 0, decoder: new TextDecoder(), following: true, scrollTop: 0, complete: false };
+  return { text: '', offset: 0, decoder: new TextDecoder(), following: true, scrollTop: 0, sawEnd: false,
+    complete: false };
 }
 
 function summary(run, zone) {

@@ -12,8 +12,9 @@ import java.util.function.Predicate;
  */
 record PipelineFilter(List<String> tags, Optional<String> owner, Optional<String> text) implements Predicate<Pipeline> {
 
-    PipelineFilter(List<String> tags, String owner, String text) {
-        this(
+    /** From the query: parameters absent (null) or blank filter nothing. */
+    static PipelineFilter of(List<String> tags, String owner, String text) {
+        return new PipelineFilter(
                 tags == null
                         ? List.of()
                         : tags.stream().filter(t -> !t.isBlank()).toList(),

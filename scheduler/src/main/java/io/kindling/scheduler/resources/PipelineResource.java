@@ -112,7 +112,7 @@ public class PipelineResource {
             @QueryParam("q") String q,
             @Context ContainerRequestContext request) {
         Principal caller = Callers.principal(request);
-        PipelineFilter filter = new PipelineFilter(tags, owner, q);
+        PipelineFilter filter = PipelineFilter.of(tags, owner, q);
         List<PipelineRegistry.Loaded> all = registry.allLoaded().stream()
                 .filter(loaded -> caller.mayAccess(loaded.pipeline().id()))
                 .filter(loaded -> filter.test(loaded.pipeline()))
