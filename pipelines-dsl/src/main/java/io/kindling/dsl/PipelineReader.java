@@ -32,6 +32,8 @@ final class PipelineReader {
             "alerts",
             "libraries",
             "trigger",
+            "tags",
+            "owner",
             "tasks");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup", "dst_gap");
     private static final Set<String> ALERT_KEYS =
@@ -68,6 +70,7 @@ final class PipelineReader {
                 .ifPresent(
                         i -> problems.at(i.node(), "invalid pipeline id '" + i.value() + "': " + TaskReader.ID_RULE));
         String description = map.string("description").orElse("");
+        Labels labels = Labels.read(map, problems);
         Optional<Schedule> schedule =
                 map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
@@ -115,7 +118,8 @@ final class PipelineReader {
                 problems.file(),
                 hash(bytes, drafts),
                 text,
-                trigger);
+                trigger,
+                labels);
         return new Read(id, Optional.of(pipeline));
     }
 

@@ -63,6 +63,7 @@ import io.kindling.scheduler.resources.AuditResource;
 import io.kindling.scheduler.resources.BackfillResource;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.DashboardResource;
+import io.kindling.scheduler.resources.ExecutorResource;
 import io.kindling.scheduler.resources.LoginPageResource;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
@@ -325,6 +326,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                         self.daemonId(),
                         config.getCluster().getDeadAfter().toJavaDuration(),
                         Clock.systemUTC()));
+        environment.jersey().register(new ExecutorResource(executors.executors(), Clock.systemUTC()));
         environment.jersey().register(new SourceResource(sources, registry, audit));
         environment
                 .jersey()
