@@ -37,12 +37,13 @@ final class Daemon implements AutoCloseable {
     /** Starts a daemon and waits, polling every 10 ms, until {@code GET /api/v1/pipelines} answers 200. */
     static Daemon start(Path config, int port, Path log, String... jvmOptions)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(JavaProcess.command(jvmOptions));
+        List<String> command = new ArrayList<>(JavaProcess.serverCommand(jvmOptions));
         command.addAll(List.of("io.kindling.scheduler.KindlingApplication", "server", config.toString()));
         long start = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(JavaProcess.serverEnvironment());
         builder.environment().put("KINDLING_BOOTSTRAP_TOKEN", TOKEN);
         Process process = builder.start();
         long deadline = start + TimeUnit.MINUTES.toNanos(3);

@@ -12,6 +12,22 @@ import java.util.List;
 final class JavaProcess {
     private JavaProcess() {}
 
+    /**
+     * As {@link #command}, with what {@code bin/kindling server} adds for the daemon's JVM (its flags; the
+     * environment's {@code MALLOC_ARENA_MAX} is {@link #serverEnvironment}).
+     */
+    static List<String> serverCommand(String... jvmOptions) {
+        List<String> options = new ArrayList<>(
+                List.of(resource("/kindling-server-jvm-flags.txt").split("\\s+")));
+        options.addAll(List.of(jvmOptions));
+        return command(options.toArray(String[]::new));
+    }
+
+    /** The environment {@code bin/kindling server} gives the daemon beyond its caller's. */
+    static java.util.Map<String, String> serverEnvironment() {
+        return java.util.Map.of("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2"));
+    }
+
     static List<String> command(String... jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -96,6 +96,10 @@ final class SparkProcess {
             // An OutOfMemoryError in any thread ends the process, rather than leaving a half-broken Spark behind.
             command.add("-XX:+ExitOnOutOfMemoryError");
             command.add("-Dlogback.configurationFile=kindling-agent-logback.xml");
+            // The heap gives back what a GC freed beyond 30% (the warm-up's garbage, a big query's): an idle warm
+            // process holds its live set, not its high-water mark. The executor's jvmFlags come after, and win.
+            command.add("-XX:MinHeapFreeRatio=10");
+            command.add("-XX:MaxHeapFreeRatio=30");
             command.addAll(jvmFlags);
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
@@ -104,6 +108,9 @@ final class SparkProcess {
             Files.createDirectories(workDir);
             ProcessBuilder builder =
                     new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            // glibc's default of 8 malloc arenas a core holds tens of MiB for Spark's many threads, for no speed
+            // a local session notices; a value the daemon was given wins
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
             builder.environment().putAll(environment);
             Process process = builder.start();
             try (OutputStream stdin = process.getOutputStream()) {
