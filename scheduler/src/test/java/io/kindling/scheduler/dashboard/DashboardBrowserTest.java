@@ -65,6 +65,8 @@ class DashboardBrowserTest {
     private static final WebhookReceiver LATE = new WebhookReceiver();
     /** The webhook {@code probe}'s receiver, up from the start: the Send test button's. */
     private static final WebhookReceiver PROBE = new WebhookReceiver().start();
+
+    private static final String HISTORY_SERVER = "http://127.0.0.1:18082";
     /** Deliveries are given up after 2 s of refused connections, so the Retry button has one to retry. */
     private static final KindlingApp APP = KindlingApp.create(
                     true,
@@ -76,7 +78,9 @@ class DashboardBrowserTest {
             .withOverrides(
                     ConfigOverride.config("webhooks.late.url", LATE.url("/late")),
                     ConfigOverride.config("webhooks.probe.url", PROBE.url("/probe")),
-                    ConfigOverride.config("alerting.retryFor", "2s"));
+                    ConfigOverride.config("alerting.retryFor", "2s"),
+                    // attempts link their Spark application there (no History Server needs to run for the link)
+                    ConfigOverride.config("executors.local.options.historyServerUrl", HISTORY_SERVER));
 
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static WebDriver browser;
@@ -217,6 +221,18 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.cssSelector("article.task[data-task='adults']"))
                         .getText())
                 .contains("local", "local-");
+        String appId = java.util.stream.StreamSupport.stream(
+                        api("/runs/" + runId).get("tasks").spliterator(), false)
+                .filter(t -> t.get("task_id").asText().equals("adults"))
+                .findFirst()
+                .orElseThrow()
+                .get("attempts")
+                .get(0)
+                .get("spark_app_id")
+                .asText();
+        assertThat(browser.findElement(By.cssSelector("article.task[data-task='adults'] a[data-testid='spark-app']"))
+                        .getAttribute("href"))
+                .isEqualTo(HISTORY_SERVER + "/history/" + appId + "/jobs/");
         assertThat(browser.findElement(By.cssSelector("[data-testid='version']"))
                         .getText())
                 .isEqualTo(api("/runs/" + runId).get("version").asText());
