@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The channel of each {@code webhooks:} entry that is on, made once at start from config.yml (whose validation has
@@ -27,10 +28,12 @@ public final class Channels {
 
     /** @param env reads the variables that hold secrets, at each send */
     public static Channels of(Map<String, WebhookConfig> webhooks, Function<String, String> env) {
-        HttpClient http = HttpClient.newBuilder()
+        // Built with the first delivery: a client sets up TLS as it is built (a few hundred classes and
+        // 0.1-0.2 s of a start), and most daemons send nothing for a while.
+        Supplier<HttpClient> http = memoize(() -> HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
-                .build();
+                .build());
         Map<String, Channel> out = new LinkedHashMap<>();
         webhooks.forEach((name, webhook) -> {
             if (webhook.enabled()) {
@@ -54,7 +57,22 @@ public final class Channels {
         return Optional.ofNullable(webhooks.get(webhook));
     }
 
-    static Channel channel(String name, WebhookConfig webhook, Function<String, String> env, HttpClient http) {
+    private static <T> Supplier<T> memoize(Supplier<T> make) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
+    }
+
+    static Channel channel(
+            String name, WebhookConfig webhook, Function<String, String> env, Supplier<HttpClient> http) {
         Duration timeout = webhook.getTimeout().toJavaDuration();
         if (webhook.getFormat() == WebhookConfig.Format.email) {
             return new EmailChannel(webhook.getEmail(), timeout, env);

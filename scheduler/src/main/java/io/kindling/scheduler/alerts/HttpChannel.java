@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An HTTP POST of each body a format makes of an event (PagerDuty's resolve needs several), signed when the entry
@@ -41,7 +42,7 @@ final class HttpChannel implements Channel {
     private final String secretEnv;
     private final Function<String, String> env;
     private final Bodies bodies;
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
 
     HttpChannel(
             URI url,
@@ -51,7 +52,7 @@ final class HttpChannel implements Channel {
             String secretEnv,
             Function<String, String> env,
             Bodies bodies,
-            HttpClient http) {
+            Supplier<HttpClient> http) {
         this.url = requireNonNull(url, "url is null");
         this.timeout = requireNonNull(timeout, "timeout is null");
         this.headers = Map.copyOf(headers);
@@ -68,7 +69,7 @@ final class HttpChannel implements Channel {
         try {
             for (String body : bodies.of(JSON.readTree(notice.payload()), notice.payload())) {
                 HttpResponse<InputStream> response =
-                        http.send(request(notice, body, at), HttpResponse.BodyHandlers.ofInputStream());
+                        http.get().send(request(notice, body, at), HttpResponse.BodyHandlers.ofInputStream());
                 status = Optional.of(response.statusCode());
                 String answer;
                 try (InputStream in = response.body()) {
