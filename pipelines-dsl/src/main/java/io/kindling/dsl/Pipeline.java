@@ -22,6 +22,7 @@ import java.util.TreeSet;
  * @param contentHash SHA-256 (hex) of the file's bytes plus the bytes of every sql_file it reads
  * @param source      the YAML text as read
  * @param trigger     {@code trigger:}, runs started by upstream pipelines' runs (a pipeline has it or a schedule)
+ * @param deadline    {@code deadline:}, by when each scheduled time's run must have started and succeeded
  */
 public record Pipeline(
         String id,
@@ -34,7 +35,8 @@ public record Pipeline(
         Path file,
         String contentHash,
         String source,
-        Optional<UpstreamTrigger> trigger) {
+        Optional<UpstreamTrigger> trigger,
+        Optional<Deadline> deadline) {
 
     public Pipeline {
         requireNonNull(id, "id is null");
@@ -47,6 +49,35 @@ public record Pipeline(
         requireNonNull(contentHash, "contentHash is null");
         requireNonNull(source, "source is null");
         requireNonNull(trigger, "trigger is null");
+        requireNonNull(deadline, "deadline is null");
+    }
+
+    /** A pipeline without {@code deadline:}. */
+    public Pipeline(
+            String id,
+            String description,
+            Optional<Schedule> schedule,
+            int maxActiveRuns,
+            Map<String, ParamSpec> params,
+            Alerts alerts,
+            List<Task> tasks,
+            Path file,
+            String contentHash,
+            String source,
+            Optional<UpstreamTrigger> trigger) {
+        this(
+                id,
+                description,
+                schedule,
+                maxActiveRuns,
+                params,
+                alerts,
+                tasks,
+                file,
+                contentHash,
+                source,
+                trigger,
+                Optional.empty());
     }
 
     /** A pipeline without {@code trigger:}. */
