@@ -9,6 +9,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.kindling.dsl.PipelineParser;
+import io.kindling.scheduler.alerts.AlertChecks;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.alerts.Channels;
@@ -39,6 +40,7 @@ import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.db.AlertCheckDao;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.db.DaemonDao;
 import io.kindling.scheduler.db.DaemonRecord;
@@ -97,6 +99,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
     private final Clock clock;
     private final Function<String, String> env;
     private ScheduleTicker ticker;
+    private AlertChecks alertChecks;
     private Authenticator authenticator;
 
     public KindlingApplication() {
@@ -289,6 +292,15 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                         config.getCluster().getShutdownGrace().toJavaDuration()));
         environment.lifecycle().manage(ticker);
         environment.lifecycle().manage(cron);
+        // deadlines and learned baselines: alerts that time passing causes, checked from the run history
+        alertChecks = new AlertChecks(
+                registry::all,
+                id -> ticker.paused(id),
+                new AlertCheckDao(database.jdbi()),
+                planner,
+                config.getAlerting(),
+                clock);
+        environment.lifecycle().manage(alertChecks);
         // A reload that adds, changes or removes pipelines replaces the triggers; new pipelines start from now.
         sources.onChange(reload -> {
             cron.scheduleAll(registry.all());
@@ -407,6 +419,11 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new DaemonRecord(
                 id, node, host, ProcessHandle.current().pid(), now, now, Optional.empty(), Optional.empty());
+    }
+
+    /** The deadline and baseline checks once {@link #run} has built them: tests move their clock, then check. */
+    public AlertChecks alertChecks() {
+        return alertChecks;
     }
 
     /** The scheduler's ticker once {@link #run} has built it: tests move their clock, then tick. */

@@ -1,0 +1,191 @@
+package io.kindling.scheduler.alerts;
+
+import io.kindling.dsl.CronSchedules;
+import io.kindling.dsl.Deadline;
+import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Schedule;
+import io.kindling.scheduler.db.AlertCheckDao;
+import io.kindling.scheduler.db.AlertCheckDao.TimedRun;
+import io.kindling.scheduler.db.AlertCheckDao.Watermark;
+import io.kindling.scheduler.db.AlertDelivery;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * {@code deadline:}: for each scheduled time whose deadline passed since the pipeline was last checked, whether its
+ * run (whatever made it) had succeeded ({@code run_late}) or started ({@code run_start_late}) by then, or was never
+ * created. Reads one watermark row per pipeline and one range of runs for all late candidates, and moves the
+ * watermarks on; each alert is raised at most once per pipeline and time ({@code alert_marks}), whichever daemon
+ * checks first.
+ */
+final class DeadlineCheck {
+    /** Fire times looked at per pipeline and deadline: a deadline is made for schedules of hours and days. */
+    private static final int MAX_TIMES = 1000;
+
+    private final AlertCheckDao dao;
+    private final AlertPlanner planner;
+    private final Predicate<String> paused;
+    private final Duration lookback;
+
+    DeadlineCheck(AlertCheckDao dao, AlertPlanner planner, Predicate<String> paused, Duration lookback) {
+        this.dao = dao;
+        this.planner = planner;
+        this.paused = paused;
+        this.lookback = lookback;
+    }
+
+    private record Late(Pipeline pipeline, AlertType type, Instant scheduled, Instant deadline) {
+        String key() {
+            return type.wireName() + ":" + scheduled.toEpochMilli();
+        }
+    }
+
+    /** Checks deadlines that passed up to {@code upTo}; returns how many alerts this call raised. */
+    int check(Collection<Pipeline> pipelines, Instant upTo) {
+        Map<String, Pipeline> withDeadline = new LinkedHashMap<>();
+        for (Pipeline p : pipelines) {
+            if (p.deadline().isPresent() && p.schedule().isPresent()) {
+                withDeadline.put(p.id(), p);
+            }
+        }
+        if (withDeadline.isEmpty()) {
+            return 0;
+        }
+        Map<String, Watermark> checked = dao.watermarks(withDeadline.keySet(), upTo);
+        List<Late> candidates = new ArrayList<>();
+        for (Pipeline p : withDeadline.values()) {
+            Watermark mark = checked.getOrDefault(p.id(), new Watermark(upTo, upTo));
+            Instant from = mark.checkedUntil();
+            if (from.isBefore(upTo.minus(lookback))) {
+                from = upTo.minus(lookback);
+            }
+            if (from.isBefore(upTo) && !paused.test(p.id())) {
+                candidates(p, from, upTo).stream()
+                        .filter(late -> !late.scheduled().isBefore(mark.since()))
+                        .forEach(candidates::add);
+            }
+        }
+        int raised = 0;
+        if (!candidates.isEmpty()) {
+            raised = raise(candidates, upTo);
+        }
+        dao.advance(withDeadline.keySet(), upTo);
+        return raised;
+    }
+
+    /** The scheduled times of {@code p} whose deadlines fall in {@code (from, upTo]}. */
+    static List<Late> candidates(Pipeline p, Instant from, Instant upTo) {
+        Deadline d = p.deadline().orElseThrow();
+        Schedule schedule = p.schedule().orElseThrow();
+        List<Late> out = new ArrayList<>();
+        d.startWithin().ifPresent(within -> {
+            for (Instant t :
+                    CronSchedules.fireTimesBetween(schedule, from.minus(within), upTo.minus(within), MAX_TIMES)) {
+                out.add(new Late(p, AlertType.RUN_START_LATE, t, t.plus(within)));
+            }
+        });
+        d.afterSchedule().ifPresent(after -> {
+            for (Instant t :
+                    CronSchedules.fireTimesBetween(schedule, from.minus(after), upTo.minus(after), MAX_TIMES)) {
+                out.add(new Late(p, AlertType.RUN_LATE, t, t.plus(after)));
+            }
+        });
+        d.doneBy().ifPresent(time -> {
+            ZoneId zone = d.zone().orElse(schedule.timezone());
+            LocalDate date = from.atZone(zone).toLocalDate().minusDays(1);
+            LocalDate last = upTo.atZone(zone).toLocalDate().plusDays(1);
+            for (; !date.isAfter(last); date = date.plusDays(1)) {
+                Instant due = ZonedDateTime.of(date, time, zone).toInstant();
+                if (!due.isAfter(from) || due.isAfter(upTo)) {
+                    continue;
+                }
+                // the times whose first done_by after them is this one: since the day before's done_by
+                Instant previous =
+                        ZonedDateTime.of(date.minusDays(1), time, zone).toInstant();
+                for (Instant t : CronSchedules.fireTimesBetween(
+                        schedule, previous.minusMillis(1), due.minusMillis(1), MAX_TIMES)) {
+                    if (d.doneDeadline(t, schedule.timezone()).equals(Optional.of(due))) {
+                        out.add(new Late(p, AlertType.RUN_LATE, t, due));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    private int raise(List<Late> candidates, Instant now) {
+        Set<String> ids = new java.util.HashSet<>();
+        Instant min = Instant.MAX;
+        Instant max = Instant.MIN;
+        for (Late late : candidates) {
+            ids.add(late.pipeline().id());
+            min = late.scheduled().isBefore(min) ? late.scheduled() : min;
+            max = late.scheduled().isAfter(max) ? late.scheduled() : max;
+        }
+        Set<String> done = dao.raised(ids, candidates.stream().map(Late::key).toList());
+        Map<String, List<TimedRun>> runs = new HashMap<>();
+        for (TimedRun run : dao.runsAt(ids, min, max)) {
+            runs.computeIfAbsent(run.pipelineId() + "@" + run.logicalTime().toEpochMilli(), k -> new ArrayList<>())
+                    .add(run);
+        }
+        int raised = 0;
+        for (Late late : candidates) {
+            if (done.contains(late.pipeline().id() + "/" + late.key())) {
+                continue;
+            }
+            List<TimedRun> ofTime = runs.getOrDefault(
+                    late.pipeline().id() + "@" + late.scheduled().toEpochMilli(), List.of());
+            if (late.type() == AlertType.RUN_LATE
+                    ? succeededBy(ofTime, late.deadline())
+                    : startedBy(ofTime, late.deadline())) {
+                continue;
+            }
+            Optional<TimedRun> run = ofTime.stream().findFirst();
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("logical_time", late.scheduled().toString());
+            fields.put("deadline", late.deadline().toString());
+            fields.put("state", run.map(TimedRun::state).orElse(null));
+            fields.put("error", message(late, run));
+            List<AlertDelivery> deliveries = planner.checked(
+                    late.type(), late.pipeline(), run.map(TimedRun::runId), Optional.empty(), fields, now);
+            String eventId = deliveries.isEmpty() ? "" : deliveries.get(0).eventId();
+            if (dao.raiseOnce(late.pipeline().id(), late.key(), eventId, deliveries, now)) {
+                raised++;
+            }
+        }
+        return raised;
+    }
+
+    private static boolean succeededBy(List<TimedRun> runs, Instant deadline) {
+        return runs.stream()
+                .anyMatch(r -> r.state().equals("SUCCEEDED")
+                        && r.endedAt().filter(end -> !end.isAfter(deadline)).isPresent());
+    }
+
+    private static boolean startedBy(List<TimedRun> runs, Instant deadline) {
+        return runs.stream()
+                .anyMatch(r ->
+                        r.startedAt().filter(start -> !start.isAfter(deadline)).isPresent());
+    }
+
+    private static String message(Late late, Optional<TimedRun> run) {
+        String what = late.type() == AlertType.RUN_LATE ? "succeeded" : "started";
+        if (run.isEmpty()) {
+            return "no run for " + late.scheduled() + " was created by its deadline " + late.deadline();
+        }
+        return "the run for " + late.scheduled() + " had not " + what + " by its deadline " + late.deadline() + " (now "
+                + run.get().state() + ")";
+    }
+}
