@@ -38,6 +38,13 @@ final class DeadlineCheck {
     private final AlertPlanner planner;
     private final Predicate<String> paused;
     private final Duration lookback;
+    /**
+     * Per pipeline version: the first deadline after {@code checked}, as computed when this daemon checked up to
+     * there. A round skips the cron arithmetic of a pipeline whose next deadline is still ahead.
+     */
+    private final Map<String, NextDue> nextDue = new HashMap<>();
+
+    private record NextDue(Instant checked, Instant due) {}
 
     DeadlineCheck(AlertCheckDao dao, AlertPlanner planner, Predicate<String> paused, Duration lookback) {
         this.dao = dao;
@@ -71,11 +78,21 @@ final class DeadlineCheck {
             if (from.isBefore(upTo.minus(lookback))) {
                 from = upTo.minus(lookback);
             }
-            if (from.isBefore(upTo) && !paused.test(p.id())) {
+            String version = p.id() + "@" + p.contentHash();
+            NextDue next = nextDue.get(version);
+            boolean nothingDue =
+                    next != null && !from.isBefore(next.checked()) && next.due().isAfter(upTo);
+            if (from.isBefore(upTo) && !nothingDue && !paused.test(p.id())) {
                 candidates(p, from, upTo).stream()
                         .filter(late -> !late.scheduled().isBefore(mark.since()))
                         .forEach(candidates::add);
             }
+            if (!nothingDue) {
+                nextDue.put(version, new NextDue(upTo, firstDeadlineAfter(p, upTo)));
+            }
+        }
+        if (nextDue.size() > 2 * withDeadline.size()) {
+            nextDue.keySet().removeIf(version -> !withDeadline.containsKey(version.substring(0, version.indexOf('@'))));
         }
         int raised = 0;
         if (!candidates.isEmpty()) {
@@ -83,6 +100,33 @@ final class DeadlineCheck {
         }
         dao.advance(withDeadline.keySet(), upTo);
         return raised;
+    }
+
+    /** The first deadline of {@code p} (start or done) after {@code after}; {@link Instant#MAX} if none. */
+    static Instant firstDeadlineAfter(Pipeline p, Instant after) {
+        Deadline d = p.deadline().orElseThrow();
+        Schedule schedule = p.schedule().orElseThrow();
+        Instant first = Instant.MAX;
+        for (Optional<Duration> offset : List.of(d.startWithin(), d.afterSchedule())) {
+            if (offset.isPresent()) {
+                Optional<Instant> fire = CronSchedules.nextFireTime(schedule, after.minus(offset.get()));
+                if (fire.isPresent() && fire.get().plus(offset.get()).isBefore(first)) {
+                    first = fire.get().plus(offset.get());
+                }
+            }
+        }
+        if (d.doneBy().isPresent()) {
+            ZoneId zone = d.zone().orElse(schedule.timezone());
+            ZonedDateTime due = ZonedDateTime.of(
+                    after.atZone(zone).toLocalDate(), d.doneBy().get(), zone);
+            while (!due.toInstant().isAfter(after)) {
+                due = ZonedDateTime.of(due.toLocalDate().plusDays(1), d.doneBy().get(), zone);
+            }
+            if (due.toInstant().isBefore(first)) {
+                first = due.toInstant();
+            }
+        }
+        return first;
     }
 
     /** The scheduled times of {@code p} whose deadlines fall in {@code (from, upTo]}. */

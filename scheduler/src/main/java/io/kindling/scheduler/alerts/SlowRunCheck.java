@@ -27,10 +27,17 @@ final class SlowRunCheck {
     /** A baseline is never taken below this: a task that usually takes 10 ms is not slow at 40 ms. */
     static final Duration FLOOR = Duration.ofSeconds(1);
 
+    /** How long a pipeline's baselines are used before they are read again (one more run hardly moves a p95). */
+    static final Duration REFRESH = Duration.ofMinutes(10);
+
     private final AlertCheckDao dao;
     private final AlertPlanner planner;
     private final int baselineRuns;
     private final Duration baselineWindow;
+    /** Baselines per pipeline ("pipeline/task" keys, "pipeline/" for the run), with when they were read. */
+    private final Map<String, Cached> cache = new HashMap<>();
+
+    private record Cached(Instant readAt, Map<String, Baseline> baselines) {}
 
     SlowRunCheck(AlertCheckDao dao, AlertPlanner planner, int baselineRuns, Duration baselineWindow) {
         this.dao = dao;
@@ -66,10 +73,7 @@ final class SlowRunCheck {
         }
         Set<String> ids = new java.util.HashSet<>();
         running.forEach(r -> ids.add(r.pipelineId()));
-        Map<String, Baseline> baselines = new HashMap<>();
-        for (Baseline b : dao.baselines(ids, baselineRuns, now.minus(baselineWindow))) {
-            baselines.put(b.pipelineId() + "/" + b.taskId(), b);
-        }
+        Map<String, Baseline> baselines = baselines(ids, now);
         List<Slow> slow = new ArrayList<>();
         for (Running r : running) {
             Pipeline p = watched.get(r.pipelineId());
@@ -116,6 +120,29 @@ final class SlowRunCheck {
             }
         }
         return raised;
+    }
+
+    /**
+     * The baselines of these pipelines: those read less than {@link #REFRESH} ago from memory, the others with one
+     * query for all of them.
+     */
+    private Map<String, Baseline> baselines(Set<String> ids, Instant now) {
+        cache.values()
+                .removeIf(c ->
+                        c.readAt().isBefore(now.minus(REFRESH)) || c.readAt().isAfter(now));
+        Set<String> stale = new java.util.HashSet<>(ids);
+        stale.removeAll(cache.keySet());
+        if (!stale.isEmpty()) {
+            Map<String, Map<String, Baseline>> read = new HashMap<>();
+            stale.forEach(id -> read.put(id, new HashMap<>()));
+            for (Baseline b : dao.baselines(stale, baselineRuns, now.minus(baselineWindow))) {
+                read.get(b.pipelineId()).put(b.pipelineId() + "/" + b.taskId(), b);
+            }
+            read.forEach((id, found) -> cache.put(id, new Cached(now, found)));
+        }
+        Map<String, Baseline> out = new HashMap<>();
+        ids.forEach(id -> out.putAll(cache.get(id).baselines()));
+        return out;
     }
 
     /** {@code k} times the baseline's p95 (at least {@link #FLOOR}). */

@@ -162,7 +162,9 @@ public final class AlertCheckDao {
      * The p95 duration of the newest {@code perPipeline} successful runs of each of these pipelines that has a run
      * going now, among runs created since {@code since}, and of each task's successful task runs in those runs: one statement. The newest runs are found
      * from an index seek per pipeline ({@code runs_by_pipeline_state}: the {@code perPipeline}-th newest success),
-     * so the cost grows with the pipelines asked about, not with the history.
+     * so the cost grows with the pipelines asked about, not with the history. ({@code CROSS JOIN} makes SQLite read
+     * the bounds first and the runs by index from them, rather than every successful run; PostgreSQL plans it as the
+     * inner join it is.)
      */
     public List<Baseline> baselines(Collection<String> pipelineIds, int perPipeline, Instant since) {
         List<Baseline> out = new ArrayList<>();
@@ -180,8 +182,9 @@ public final class AlertCheckDao {
                                           WHERE state = 'RUNNING' AND pipeline_id IN (<ids>)) p
                                 ), recent AS (
                                     SELECT r.run_id, r.pipeline_id, r.ended_at - r.started_at AS millis
-                                    FROM bounds b JOIN runs r ON r.pipeline_id = b.pipeline_id
-                                    WHERE r.state = 'SUCCEEDED' AND r.run_id >= b.first_id
+                                    FROM bounds b CROSS JOIN runs r
+                                    WHERE r.pipeline_id = b.pipeline_id AND r.state = 'SUCCEEDED'
+                                      AND r.run_id >= b.first_id
                                       AND r.started_at IS NOT NULL AND r.ended_at IS NOT NULL
                                 ), durations AS (
                                     SELECT pipeline_id, '' AS task_id, millis FROM recent
