@@ -62,6 +62,7 @@ import io.kindling.scheduler.metrics.FireLag;
 import io.kindling.scheduler.metrics.PrometheusServlet;
 import io.kindling.scheduler.resources.AuditResource;
 import io.kindling.scheduler.resources.BackfillResource;
+import io.kindling.scheduler.resources.BaselineResource;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.DashboardResource;
 import io.kindling.scheduler.resources.LoginPageResource;
@@ -293,13 +294,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().manage(ticker);
         environment.lifecycle().manage(cron);
         // deadlines and learned baselines: alerts that time passing causes, checked from the run history
+        AlertCheckDao alertCheckDao = new AlertCheckDao(database.jdbi());
         alertChecks = new AlertChecks(
-                registry::all,
-                id -> ticker.paused(id),
-                new AlertCheckDao(database.jdbi()),
-                planner,
-                config.getAlerting(),
-                clock);
+                registry::all, id -> ticker.paused(id), alertCheckDao, planner, config.getAlerting(), clock);
         environment.lifecycle().manage(alertChecks);
         // A reload that adds, changes or removes pipelines replaces the triggers; new pipelines start from now.
         sources.onChange(reload -> {
@@ -326,6 +323,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 .register(new PipelineResource(
                         registry, ticker, engine, runs, versions, clock, config.getLimits(), audit, mutes));
         environment.jersey().register(new RunResource(runs, engine, registry, audit));
+        environment.jersey().register(new BaselineResource(registry, alertCheckDao, config.getAlerting(), clock));
         environment.jersey().register(new BackfillResource(runs));
         environment
                 .jersey()

@@ -1,6 +1,7 @@
 package io.kindling.scheduler.alerts;
 
 import io.dropwizard.lifecycle.Managed;
+import io.kindling.dsl.DurationAnomaly;
 import io.kindling.dsl.Pipeline;
 import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.db.AlertCheckDao;
@@ -27,12 +28,18 @@ public final class AlertChecks implements Managed {
     /** Deadlines are judged this long after they pass, so that a run's end committed at its deadline is seen. */
     static final Duration SETTLE = Duration.ofSeconds(2);
 
-    /** What one round did. */
-    public record Round(int late, int slow, Duration took) {}
+    /**
+     * What one round did.
+     *
+     * @param took     the whole round
+     * @param database the part of it spent in SQL statements (their rows read included)
+     */
+    public record Round(int late, int slow, Duration took, Duration database) {}
 
     private final Supplier<Collection<Pipeline>> pipelines;
     private final DeadlineCheck deadlines;
     private final SlowRunCheck slowRuns;
+    private final AlertCheckDao dao;
     private final Clock clock;
     private final Duration interval;
     private ScheduledExecutorService timer;
@@ -45,6 +52,7 @@ public final class AlertChecks implements Managed {
             AlertingConfig config,
             Clock clock) {
         this.pipelines = pipelines;
+        this.dao = dao;
         this.clock = clock;
         this.interval = config.getCheckInterval().toJavaDuration();
         this.deadlines = new DeadlineCheck(
@@ -56,14 +64,24 @@ public final class AlertChecks implements Managed {
                 config.getBaselineWindow().toJavaDuration());
     }
 
+    /** The duration past which a run (or task) with this baseline is slow: k times its p95, at least k seconds. */
+    public static Duration threshold(AlertCheckDao.Baseline baseline, DurationAnomaly anomaly) {
+        return SlowRunCheck.threshold(baseline, anomaly);
+    }
+
     /** One round now: deadlines that passed, then runs and tasks going slower than usual. */
     public synchronized Round checkNow() {
         long started = System.nanoTime();
+        Duration databaseBefore = dao.databaseTime();
         Instant now = clock.instant();
         Collection<Pipeline> all = pipelines.get();
         int late = deadlines.check(all, now.minus(SETTLE));
         int slow = slowRuns.check(all, now);
-        return new Round(late, slow, Duration.ofNanos(System.nanoTime() - started));
+        return new Round(
+                late,
+                slow,
+                Duration.ofNanos(System.nanoTime() - started),
+                dao.databaseTime().minus(databaseBefore));
     }
 
     @Override

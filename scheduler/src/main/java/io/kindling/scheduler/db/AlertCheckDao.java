@@ -43,10 +43,65 @@ public final class AlertCheckDao {
     /** A pipeline's {@code deadline_checks} row: scheduled times from {@code since} on, checked up to a time. */
     public record Watermark(Instant since, Instant checkedUntil) {}
 
+    /**
+     * The baselines of the pipelines {@code <pipelines>} lists (a query of {@code pipeline_id}s): the newest
+     * {@code :offset + 1} successful runs of each created since {@code :first}, and their successful task runs.
+     */
+    private static final String BASELINES = """
+            WITH bounds AS (
+                SELECT p.pipeline_id, COALESCE((
+                    SELECT r.run_id FROM runs r
+                    WHERE r.pipeline_id = p.pipeline_id AND r.state = 'SUCCEEDED'
+                      AND r.run_id >= :first
+                    ORDER BY r.run_id DESC LIMIT 1 OFFSET :offset), :first) AS first_id
+                FROM (<pipelines>) p
+            ), recent AS (
+                SELECT r.run_id, r.pipeline_id, r.ended_at - r.started_at AS millis
+                FROM bounds b CROSS JOIN runs r
+                WHERE r.pipeline_id = b.pipeline_id AND r.state = 'SUCCEEDED'
+                  AND r.run_id >= b.first_id
+                  AND r.started_at IS NOT NULL AND r.ended_at IS NOT NULL
+            ), durations AS (
+                SELECT pipeline_id, '' AS task_id, millis FROM recent
+                UNION ALL
+                SELECT r.pipeline_id, t.task_id, t.ended_at - t.started_at
+                FROM recent r JOIN task_runs t ON t.run_id = r.run_id
+                WHERE t.state = 'SUCCEEDED' AND t.started_at IS NOT NULL
+                  AND t.ended_at IS NOT NULL
+            ), ranked AS (
+                SELECT pipeline_id, task_id, millis,
+                       ROW_NUMBER() OVER (PARTITION BY pipeline_id, task_id ORDER BY millis)
+                           AS position,
+                       COUNT(*) OVER (PARTITION BY pipeline_id, task_id) AS runs
+                FROM durations
+            )
+            SELECT pipeline_id, task_id, runs, millis FROM ranked
+            WHERE position = (runs * 95 + 99) / 100""";
+
+    /** The pipelines of {@code <ids>} that have a run going now. */
+    private static final String RUNNING_PIPELINES =
+            "SELECT DISTINCT pipeline_id FROM runs WHERE state = 'RUNNING' AND pipeline_id IN (<ids>)";
+
     private final Jdbi jdbi;
+    /** Time spent in this DAO's statements (reading their rows included), for the bench and the round's log line. */
+    private final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
 
     public AlertCheckDao(Jdbi jdbi) {
         this.jdbi = jdbi;
+    }
+
+    /** The database time spent in this DAO so far: a round's is the difference before and after it. */
+    public Duration databaseTime() {
+        return Duration.ofNanos(nanos.sum());
+    }
+
+    private <T> T timed(java.util.function.Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            nanos.add(System.nanoTime() - start);
+        }
     }
 
     /**
@@ -54,25 +109,27 @@ public final class AlertCheckDao {
      * deadline new to the database starts from now, it does not judge the past). One read, one insert when needed.
      */
     public Map<String, Watermark> watermarks(Collection<String> pipelineIds, Instant now) {
-        Map<String, Watermark> found = jdbi.withHandle(h -> selectWatermarks(h, pipelineIds));
-        if (found.size() == pipelineIds.size()) {
-            return found;
-        }
-        return jdbi.inTransaction(h -> {
-            PreparedBatch batch = h.prepareBatch("""
-                    INSERT INTO deadline_checks (pipeline_id, since, checked_until) VALUES (:id, :at, :at)
-                    ON CONFLICT DO NOTHING""");
-            List<String> missing = new ArrayList<>();
-            for (String id : pipelineIds) {
-                if (!found.containsKey(id)) {
-                    missing.add(id);
-                    batch.bind("id", id).bind("at", now.toEpochMilli()).add();
-                }
+        return timed(() -> {
+            Map<String, Watermark> found = jdbi.withHandle(h -> selectWatermarks(h, pipelineIds));
+            if (found.size() == pipelineIds.size()) {
+                return found;
             }
-            batch.execute();
-            Map<String, Watermark> all = new HashMap<>(found);
-            all.putAll(selectWatermarks(h, missing));
-            return all;
+            return jdbi.inTransaction(h -> {
+                PreparedBatch batch = h.prepareBatch("""
+                        INSERT INTO deadline_checks (pipeline_id, since, checked_until) VALUES (:id, :at, :at)
+                        ON CONFLICT DO NOTHING""");
+                List<String> missing = new ArrayList<>();
+                for (String id : pipelineIds) {
+                    if (!found.containsKey(id)) {
+                        missing.add(id);
+                        batch.bind("id", id).bind("at", now.toEpochMilli()).add();
+                    }
+                }
+                batch.execute();
+                Map<String, Watermark> all = new HashMap<>(found);
+                all.putAll(selectWatermarks(h, missing));
+                return all;
+            });
         });
     }
 
@@ -91,15 +148,18 @@ public final class AlertCheckDao {
 
     /** Moves the watermarks of these pipelines to {@code to}; never back. One statement per chunk. */
     public void advance(Collection<String> pipelineIds, Instant to) {
-        jdbi.useTransaction(h -> {
-            for (List<String> ids : chunks(pipelineIds)) {
-                h.createUpdate("""
-                                UPDATE deadline_checks SET checked_until = :to
-                                WHERE checked_until < :to AND pipeline_id IN (<ids>)""")
-                        .bind("to", to.toEpochMilli())
-                        .bindList("ids", ids)
-                        .execute();
-            }
+        timed(() -> {
+            jdbi.useTransaction(h -> {
+                for (List<String> ids : chunks(pipelineIds)) {
+                    h.createUpdate("""
+                                    UPDATE deadline_checks SET checked_until = :to
+                                    WHERE checked_until < :to AND pipeline_id IN (<ids>)""")
+                            .bind("to", to.toEpochMilli())
+                            .bindList("ids", ids)
+                            .execute();
+                }
+            });
+            return null;
         });
     }
 
@@ -108,26 +168,28 @@ public final class AlertCheckDao {
      * per pipeline ({@code runs_by_pipeline_time}).
      */
     public List<TimedRun> runsAt(Collection<String> pipelineIds, Instant from, Instant to) {
-        List<TimedRun> out = new ArrayList<>();
-        jdbi.useHandle(h -> {
-            for (List<String> ids : chunks(pipelineIds)) {
-                h.createQuery("""
-                                SELECT pipeline_id, logical_time, run_id, state, started_at, ended_at FROM runs
-                                WHERE pipeline_id IN (<ids>) AND logical_time >= :from AND logical_time <= :to""")
-                        .bindList("ids", ids)
-                        .bind("from", from.toEpochMilli())
-                        .bind("to", to.toEpochMilli())
-                        .map((rs, ctx) -> new TimedRun(
-                                rs.getString("pipeline_id"),
-                                Instant.ofEpochMilli(rs.getLong("logical_time")),
-                                rs.getString("run_id"),
-                                rs.getString("state"),
-                                instant(rs.getObject("started_at")),
-                                instant(rs.getObject("ended_at"))))
-                        .forEach(out::add);
-            }
+        return timed(() -> {
+            List<TimedRun> out = new ArrayList<>();
+            jdbi.useHandle(h -> {
+                for (List<String> ids : chunks(pipelineIds)) {
+                    h.createQuery("""
+                                    SELECT pipeline_id, logical_time, run_id, state, started_at, ended_at FROM runs
+                                    WHERE pipeline_id IN (<ids>) AND logical_time >= :from AND logical_time <= :to""")
+                            .bindList("ids", ids)
+                            .bind("from", from.toEpochMilli())
+                            .bind("to", to.toEpochMilli())
+                            .map((rs, ctx) -> new TimedRun(
+                                    rs.getString("pipeline_id"),
+                                    Instant.ofEpochMilli(rs.getLong("logical_time")),
+                                    rs.getString("run_id"),
+                                    rs.getString("state"),
+                                    instant(rs.getObject("started_at")),
+                                    instant(rs.getObject("ended_at"))))
+                            .forEach(out::add);
+                }
+            });
+            return out;
         });
-        return out;
     }
 
     /**
@@ -135,27 +197,29 @@ public final class AlertCheckDao {
      * {@code runs_by_state}, tasks by their primary key.
      */
     public List<Running> running() {
-        List<Running> out = new ArrayList<>();
-        java.util.Set<String> runs = new java.util.HashSet<>();
-        jdbi.useHandle(h -> h.createQuery("""
-                        SELECT r.pipeline_id, r.run_id, r.started_at, t.task_id, t.started_at AS task_started_at
-                        FROM runs r LEFT JOIN task_runs t ON t.run_id = r.run_id AND t.state = 'RUNNING'
-                        WHERE r.state = 'RUNNING' AND r.started_at IS NOT NULL""")
-                .map((rs, ctx) -> {
-                    String pipeline = rs.getString("pipeline_id");
-                    String run = rs.getString("run_id");
-                    if (runs.add(run)) {
-                        out.add(new Running(
-                                pipeline, run, Optional.empty(), Instant.ofEpochMilli(rs.getLong("started_at"))));
-                    }
-                    String task = rs.getString("task_id");
-                    instant(rs.getObject("task_started_at"))
-                            .filter(started -> task != null)
-                            .ifPresent(started -> out.add(new Running(pipeline, run, Optional.of(task), started)));
-                    return run;
-                })
-                .forEach(run -> {}));
-        return out;
+        return timed(() -> {
+            List<Running> out = new ArrayList<>();
+            java.util.Set<String> runs = new java.util.HashSet<>();
+            jdbi.useHandle(h -> h.createQuery("""
+                            SELECT r.pipeline_id, r.run_id, r.started_at, t.task_id, t.started_at AS task_started_at
+                            FROM runs r LEFT JOIN task_runs t ON t.run_id = r.run_id AND t.state = 'RUNNING'
+                            WHERE r.state = 'RUNNING' AND r.started_at IS NOT NULL""")
+                    .map((rs, ctx) -> {
+                        String pipeline = rs.getString("pipeline_id");
+                        String run = rs.getString("run_id");
+                        if (runs.add(run)) {
+                            out.add(new Running(
+                                    pipeline, run, Optional.empty(), Instant.ofEpochMilli(rs.getLong("started_at"))));
+                        }
+                        String task = rs.getString("task_id");
+                        instant(rs.getObject("task_started_at"))
+                                .filter(started -> task != null)
+                                .ifPresent(started -> out.add(new Running(pipeline, run, Optional.of(task), started)));
+                        return run;
+                    })
+                    .forEach(run -> {}));
+            return out;
+        });
     }
 
     /**
@@ -167,53 +231,42 @@ public final class AlertCheckDao {
      * inner join it is.)
      */
     public List<Baseline> baselines(Collection<String> pipelineIds, int perPipeline, Instant since) {
-        List<Baseline> out = new ArrayList<>();
-        String first = RunIds.firstIdAt(since);
-        jdbi.useHandle(h -> {
-            for (List<String> ids : chunks(pipelineIds)) {
-                h.createQuery("""
-                                WITH bounds AS (
-                                    SELECT p.pipeline_id, COALESCE((
-                                        SELECT r.run_id FROM runs r
-                                        WHERE r.pipeline_id = p.pipeline_id AND r.state = 'SUCCEEDED'
-                                          AND r.run_id >= :first
-                                        ORDER BY r.run_id DESC LIMIT 1 OFFSET :offset), :first) AS first_id
-                                    FROM (SELECT DISTINCT pipeline_id FROM runs
-                                          WHERE state = 'RUNNING' AND pipeline_id IN (<ids>)) p
-                                ), recent AS (
-                                    SELECT r.run_id, r.pipeline_id, r.ended_at - r.started_at AS millis
-                                    FROM bounds b CROSS JOIN runs r
-                                    WHERE r.pipeline_id = b.pipeline_id AND r.state = 'SUCCEEDED'
-                                      AND r.run_id >= b.first_id
-                                      AND r.started_at IS NOT NULL AND r.ended_at IS NOT NULL
-                                ), durations AS (
-                                    SELECT pipeline_id, '' AS task_id, millis FROM recent
-                                    UNION ALL
-                                    SELECT r.pipeline_id, t.task_id, t.ended_at - t.started_at
-                                    FROM recent r JOIN task_runs t ON t.run_id = r.run_id
-                                    WHERE t.state = 'SUCCEEDED' AND t.started_at IS NOT NULL
-                                      AND t.ended_at IS NOT NULL
-                                ), ranked AS (
-                                    SELECT pipeline_id, task_id, millis,
-                                           ROW_NUMBER() OVER (PARTITION BY pipeline_id, task_id ORDER BY millis)
-                                               AS position,
-                                           COUNT(*) OVER (PARTITION BY pipeline_id, task_id) AS runs
-                                    FROM durations
-                                )
-                                SELECT pipeline_id, task_id, runs, millis FROM ranked
-                                WHERE position = (runs * 95 + 99) / 100""")
-                        .bindList("ids", ids)
-                        .bind("first", first)
-                        .bind("offset", perPipeline - 1)
-                        .map((rs, ctx) -> new Baseline(
-                                rs.getString("pipeline_id"),
-                                rs.getString("task_id"),
-                                rs.getInt("runs"),
-                                Duration.ofMillis(rs.getLong("millis"))))
-                        .forEach(out::add);
-            }
+        return timed(() -> {
+            List<Baseline> out = new ArrayList<>();
+            String first = RunIds.firstIdAt(since);
+            jdbi.useHandle(h -> {
+                for (List<String> ids : chunks(pipelineIds)) {
+                    h.createQuery(BASELINES.replace("<pipelines>", RUNNING_PIPELINES))
+                            .bindList("ids", ids)
+                            .bind("first", first)
+                            .bind("offset", perPipeline - 1)
+                            .map((rs, ctx) -> new Baseline(
+                                    rs.getString("pipeline_id"),
+                                    rs.getString("task_id"),
+                                    rs.getInt("runs"),
+                                    Duration.ofMillis(rs.getLong("millis"))))
+                            .forEach(out::add);
+                }
+            });
+            return out;
         });
-        return out;
+    }
+
+    /** The baselines of one pipeline, whether or not it has a run going (what the dashboard draws). */
+    public List<Baseline> baselinesOf(String pipelineId, int perPipeline, Instant since) {
+        return timed(() -> {
+            return jdbi.withHandle(h -> h.createQuery(
+                            BASELINES.replace("<pipelines>", "SELECT CAST(:id AS VARCHAR(64)) AS pipeline_id"))
+                    .bind("id", pipelineId)
+                    .bind("first", RunIds.firstIdAt(since))
+                    .bind("offset", perPipeline - 1)
+                    .map((rs, ctx) -> new Baseline(
+                            rs.getString("pipeline_id"),
+                            rs.getString("task_id"),
+                            rs.getInt("runs"),
+                            Duration.ofMillis(rs.getLong("millis"))))
+                    .list());
+        });
     }
 
     /**
@@ -225,40 +278,44 @@ public final class AlertCheckDao {
      */
     public boolean raiseOnce(
             String pipelineId, String key, String eventId, List<AlertDelivery> deliveries, Instant now) {
-        return jdbi.inTransaction(h -> {
-            int marked = h.createUpdate("""
-                            INSERT INTO alert_marks (pipeline_id, alert_key, event_id, created_at)
-                            VALUES (:pipeline, :key, :event, :at) ON CONFLICT DO NOTHING""")
-                    .bind("pipeline", pipelineId)
-                    .bind("key", key)
-                    .bind("event", eventId)
-                    .bind("at", now.toEpochMilli())
-                    .execute();
-            if (marked == 1) {
-                AlertDeliveryDao.insert(h, deliveries);
-            }
-            return marked == 1;
+        return timed(() -> {
+            return jdbi.inTransaction(h -> {
+                int marked = h.createUpdate("""
+                                INSERT INTO alert_marks (pipeline_id, alert_key, event_id, created_at)
+                                VALUES (:pipeline, :key, :event, :at) ON CONFLICT DO NOTHING""")
+                        .bind("pipeline", pipelineId)
+                        .bind("key", key)
+                        .bind("event", eventId)
+                        .bind("at", now.toEpochMilli())
+                        .execute();
+                if (marked == 1) {
+                    AlertDeliveryDao.insert(h, deliveries);
+                }
+                return marked == 1;
+            });
         });
     }
 
     /** Which of these keys are raised already, as {@code pipeline + "/" + key}: one read on the primary key. */
     public java.util.Set<String> raised(Collection<String> pipelineIds, Collection<String> keys) {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        if (keys.isEmpty()) {
-            return out;
-        }
-        jdbi.useHandle(h -> {
-            for (List<String> chunk : chunks(keys)) {
-                h.createQuery("""
-                                SELECT pipeline_id, alert_key FROM alert_marks
-                                WHERE pipeline_id IN (<pipelines>) AND alert_key IN (<keys>)""")
-                        .bindList("pipelines", List.copyOf(new java.util.HashSet<>(pipelineIds)))
-                        .bindList("keys", chunk)
-                        .map((rs, ctx) -> rs.getString(1) + "/" + rs.getString(2))
-                        .forEach(out::add);
+        return timed(() -> {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            if (keys.isEmpty()) {
+                return out;
             }
+            jdbi.useHandle(h -> {
+                for (List<String> chunk : chunks(keys)) {
+                    h.createQuery("""
+                                    SELECT pipeline_id, alert_key FROM alert_marks
+                                    WHERE pipeline_id IN (<pipelines>) AND alert_key IN (<keys>)""")
+                            .bindList("pipelines", List.copyOf(new java.util.HashSet<>(pipelineIds)))
+                            .bindList("keys", chunk)
+                            .map((rs, ctx) -> rs.getString(1) + "/" + rs.getString(2))
+                            .forEach(out::add);
+                }
+            });
+            return out;
         });
-        return out;
     }
 
     private static Optional<Instant> instant(Object millis) {
