@@ -40,7 +40,7 @@ final class DeadlineCheck {
     private final Duration lookback;
     /**
      * Per pipeline version: the first deadline after {@code checked}, as computed when this daemon checked up to
-     * there. A round skips the cron arithmetic of a pipeline whose next deadline is still ahead.
+     * there. A round skips a pipeline whose next deadline is still ahead: no cron arithmetic, no statement.
      */
     private final Map<String, NextDue> nextDue = new HashMap<>();
 
@@ -62,44 +62,49 @@ final class DeadlineCheck {
     /** Checks deadlines that passed up to {@code upTo}; returns how many alerts this call raised. */
     int check(Collection<Pipeline> pipelines, Instant upTo) {
         Map<String, Pipeline> withDeadline = new LinkedHashMap<>();
+        Map<String, Pipeline> due = new LinkedHashMap<>();
         for (Pipeline p : pipelines) {
             if (p.deadline().isPresent() && p.schedule().isPresent()) {
                 withDeadline.put(p.id(), p);
+                NextDue next = nextDue.get(version(p));
+                if (next == null || !next.due().isAfter(upTo)) {
+                    due.put(p.id(), p);
+                }
             }
         }
-        if (withDeadline.isEmpty()) {
+        nextDue.keySet().removeIf(version -> !withDeadline.containsKey(version.substring(0, version.indexOf('@'))));
+        if (due.isEmpty()) {
             return 0;
         }
-        Map<String, Watermark> checked = dao.watermarks(withDeadline.keySet(), upTo);
+        // only the pipelines with a deadline due (or not seen yet by this daemon) are read and moved on: the stored
+        // watermark of the others may lag, and when they are next due, what lies between is judged then
+        Map<String, Watermark> checked = dao.watermarks(due.keySet(), upTo);
         List<Late> candidates = new ArrayList<>();
-        for (Pipeline p : withDeadline.values()) {
+        Map<String, NextDue> computed = new HashMap<>();
+        for (Pipeline p : due.values()) {
             Watermark mark = checked.getOrDefault(p.id(), new Watermark(upTo, upTo));
             Instant from = mark.checkedUntil();
             if (from.isBefore(upTo.minus(lookback))) {
                 from = upTo.minus(lookback);
             }
-            String version = p.id() + "@" + p.contentHash();
-            NextDue next = nextDue.get(version);
-            boolean nothingDue =
-                    next != null && !from.isBefore(next.checked()) && next.due().isAfter(upTo);
-            if (from.isBefore(upTo) && !nothingDue && !paused.test(p.id())) {
+            if (from.isBefore(upTo) && !paused.test(p.id())) {
                 candidates(p, from, upTo).stream()
                         .filter(late -> !late.scheduled().isBefore(mark.since()))
                         .forEach(candidates::add);
             }
-            if (!nothingDue) {
-                nextDue.put(version, new NextDue(upTo, firstDeadlineAfter(p, upTo)));
-            }
-        }
-        if (nextDue.size() > 2 * withDeadline.size()) {
-            nextDue.keySet().removeIf(version -> !withDeadline.containsKey(version.substring(0, version.indexOf('@'))));
+            computed.put(version(p), new NextDue(upTo, firstDeadlineAfter(p, upTo)));
         }
         int raised = 0;
         if (!candidates.isEmpty()) {
             raised = raise(candidates, upTo);
         }
-        dao.advance(withDeadline.keySet(), upTo);
+        dao.advance(due.keySet(), upTo);
+        nextDue.putAll(computed); // only once judged and stored: a round that fails is done again by the next
         return raised;
+    }
+
+    private static String version(Pipeline p) {
+        return p.id() + "@" + p.contentHash();
     }
 
     /** The first deadline of {@code p} (start or done) after {@code after}; {@link Instant#MAX} if none. */
@@ -171,45 +176,56 @@ final class DeadlineCheck {
 
     private int raise(List<Late> candidates, Instant now) {
         Set<String> ids = new java.util.HashSet<>();
-        Instant min = Instant.MAX;
-        Instant max = Instant.MIN;
+        Set<Instant> times = new java.util.HashSet<>();
         for (Late late : candidates) {
             ids.add(late.pipeline().id());
-            min = late.scheduled().isBefore(min) ? late.scheduled() : min;
-            max = late.scheduled().isAfter(max) ? late.scheduled() : max;
+            times.add(late.scheduled());
         }
-        Set<String> done = dao.raised(ids, candidates.stream().map(Late::key).toList());
         Map<String, List<TimedRun>> runs = new HashMap<>();
-        for (TimedRun run : dao.runsAt(ids, min, max)) {
+        for (TimedRun run : dao.runsAt(ids, times)) {
             runs.computeIfAbsent(run.pipelineId() + "@" + run.logicalTime().toEpochMilli(), k -> new ArrayList<>())
                     .add(run);
         }
+        List<Late> late = new ArrayList<>();
+        for (Late candidate : candidates) {
+            List<TimedRun> ofTime = runs.getOrDefault(key(candidate), List.of());
+            if (candidate.type() == AlertType.RUN_LATE
+                    ? !succeededBy(ofTime, candidate.deadline())
+                    : !startedBy(ofTime, candidate.deadline())) {
+                late.add(candidate);
+            }
+        }
+        if (late.isEmpty()) {
+            return 0;
+        }
+        // raised already (by another daemon, or before a restart): one read for the few that are late
+        Set<String> done = dao.raised(
+                late.stream().map(l -> l.pipeline().id()).collect(java.util.stream.Collectors.toSet()),
+                late.stream().map(Late::key).toList());
         int raised = 0;
-        for (Late late : candidates) {
-            if (done.contains(late.pipeline().id() + "/" + late.key())) {
+        for (Late l : late) {
+            if (done.contains(l.pipeline().id() + "/" + l.key())) {
                 continue;
             }
-            List<TimedRun> ofTime = runs.getOrDefault(
-                    late.pipeline().id() + "@" + late.scheduled().toEpochMilli(), List.of());
-            if (late.type() == AlertType.RUN_LATE
-                    ? succeededBy(ofTime, late.deadline())
-                    : startedBy(ofTime, late.deadline())) {
-                continue;
-            }
+            List<TimedRun> ofTime = runs.getOrDefault(key(l), List.of());
             Optional<TimedRun> run = ofTime.stream().findFirst();
             Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("logical_time", late.scheduled().toString());
-            fields.put("deadline", late.deadline().toString());
+            fields.put("logical_time", l.scheduled().toString());
+            fields.put("deadline", l.deadline().toString());
             fields.put("state", run.map(TimedRun::state).orElse(null));
-            fields.put("error", message(late, run));
-            List<AlertDelivery> deliveries = planner.checked(
-                    late.type(), late.pipeline(), run.map(TimedRun::runId), Optional.empty(), fields, now);
+            fields.put("error", message(l, run));
+            List<AlertDelivery> deliveries =
+                    planner.checked(l.type(), l.pipeline(), run.map(TimedRun::runId), Optional.empty(), fields, now);
             String eventId = deliveries.isEmpty() ? "" : deliveries.get(0).eventId();
-            if (dao.raiseOnce(late.pipeline().id(), late.key(), eventId, deliveries, now)) {
+            if (dao.raiseOnce(l.pipeline().id(), l.key(), eventId, deliveries, now)) {
                 raised++;
             }
         }
         return raised;
+    }
+
+    private static String key(Late late) {
+        return late.pipeline().id() + "@" + late.scheduled().toEpochMilli();
     }
 
     private static boolean succeededBy(List<TimedRun> runs, Instant deadline) {

@@ -164,21 +164,29 @@ public final class AlertCheckDao {
     }
 
     /**
-     * The runs, whatever made them, of these pipelines whose logical time is in {@code [from, to]}: an index range
-     * per pipeline ({@code runs_by_pipeline_time}).
+     * The runs, whatever made them, of these pipelines at these logical times: index probes on
+     * {@code runs_by_pipeline_time} for each pipeline and time when the times are few (a shared cron: a handful),
+     * else a range per pipeline from the first time to the last.
      */
-    public List<TimedRun> runsAt(Collection<String> pipelineIds, Instant from, Instant to) {
+    public List<TimedRun> runsAt(Collection<String> pipelineIds, Collection<Instant> times) {
         return timed(() -> {
             List<TimedRun> out = new ArrayList<>();
+            List<Long> millis =
+                    times.stream().map(Instant::toEpochMilli).sorted().toList();
+            boolean few = millis.size() <= 64;
             jdbi.useHandle(h -> {
                 for (List<String> ids : chunks(pipelineIds)) {
-                    h.createQuery("""
+                    var query = h.createQuery(few ? """
                                     SELECT pipeline_id, logical_time, run_id, state, started_at, ended_at FROM runs
-                                    WHERE pipeline_id IN (<ids>) AND logical_time >= :from AND logical_time <= :to""")
-                            .bindList("ids", ids)
-                            .bind("from", from.toEpochMilli())
-                            .bind("to", to.toEpochMilli())
-                            .map((rs, ctx) -> new TimedRun(
+                                    WHERE pipeline_id IN (<ids>) AND logical_time IN (<times>)""" : """
+                                    SELECT pipeline_id, logical_time, run_id, state, started_at, ended_at FROM runs
+                                    WHERE pipeline_id IN (<ids>) AND logical_time >= :from AND logical_time <= :to""").bindList("ids", ids);
+                    if (few) {
+                        query.bindList("times", millis);
+                    } else {
+                        query.bind("from", millis.get(0)).bind("to", millis.get(millis.size() - 1));
+                    }
+                    query.map((rs, ctx) -> new TimedRun(
                                     rs.getString("pipeline_id"),
                                     Instant.ofEpochMilli(rs.getLong("logical_time")),
                                     rs.getString("run_id"),

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
 import io.kindling.scheduler.alerts.AlertChecks;
-import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.support.DurationHistory;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.scheduler.support.MutableClock;
@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,33 +43,8 @@ class DurationAnomalyTest {
         receiver.close();
     }
 
-    /** {@code runs} successful runs of {@code pipeline} (and of its task {@code wait}), one an hour before now. */
     private void history(String pipeline, int runs) {
-        Jdbi jdbi = Jdbi.create(app.databaseUrl());
-        MutableClock then = new MutableClock(NOW);
-        RunIds ids = new RunIds(then);
-        jdbi.useTransaction(h -> {
-            for (int i = runs; i >= 1; i--) {
-                Instant start = NOW.minus(Duration.ofHours(i));
-                then.set(start);
-                String runId = ids.next();
-                long took = 6_000 + (i % 5) * 1_000; // 6 to 10 s: p95 10 s
-                h.execute(
-                        """
-                        INSERT INTO runs (run_id, pipeline_id, content_hash, trigger_type, logical_time, params, state,
-                                          created_at, started_at, ended_at)
-                        VALUES (?, ?, 'hash', 'manual', ?, '{}', 'SUCCEEDED', ?, ?, ?)""",
-                        runId,
-                        pipeline,
-                        start.toEpochMilli(),
-                        start.toEpochMilli(),
-                        start.toEpochMilli(),
-                        start.toEpochMilli() + took);
-                h.execute("""
-                        INSERT INTO task_runs (run_id, task_id, state, attempts, started_at, ended_at)
-                        VALUES (?, 'wait', 'SUCCEEDED', 1, ?, ?)""", runId, start.toEpochMilli(), start.toEpochMilli() + took);
-            }
-        });
+        DurationHistory.write(app.databaseUrl(), pipeline, runs, NOW);
     }
 
     private List<JsonNode> received(String type, String pipeline) {
