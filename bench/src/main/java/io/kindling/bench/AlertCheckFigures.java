@@ -59,8 +59,8 @@ final class AlertCheckFigures {
                     new JdbiRunQueries(database.jdbi()),
                     "http://localhost:8080",
                     Clock.systemUTC());
-            AlertChecks checks = new AlertChecks(
-                    () -> defined, id -> false, new AlertCheckDao(database.jdbi()), planner, alerting, clock);
+            AlertChecks checks =
+                    new AlertChecks(() -> defined, new AlertCheckDao(database.jdbi()), planner, alerting, clock);
             checks.checkNow(); // the deadlines are first seen here: later rounds judge what falls due after
             for (int warm = 0; warm < 5; warm++) {
                 checks.checkNow();

@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +45,6 @@ public final class AlertChecks implements Managed {
 
     public AlertChecks(
             Supplier<Collection<Pipeline>> pipelines,
-            Predicate<String> paused,
             AlertCheckDao dao,
             AlertPlanner planner,
             AlertingConfig config,
@@ -55,8 +53,8 @@ public final class AlertChecks implements Managed {
         this.dao = dao;
         this.clock = clock;
         this.interval = config.getCheckInterval().toJavaDuration();
-        this.deadlines = new DeadlineCheck(
-                dao, planner, paused, config.getDeadlineLookback().toJavaDuration());
+        this.deadlines =
+                new DeadlineCheck(dao, planner, config.getDeadlineLookback().toJavaDuration());
         this.slowRuns = new SlowRunCheck(
                 dao,
                 planner,

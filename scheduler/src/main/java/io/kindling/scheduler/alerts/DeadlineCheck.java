@@ -21,14 +21,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * {@code deadline:}: for each scheduled time whose deadline passed since the pipeline was last checked, whether its
  * run (whatever made it) had succeeded ({@code run_late}) or started ({@code run_start_late}) by then, or was never
- * created. Reads one watermark row per pipeline and one range of runs for all late candidates, and moves the
- * watermarks on; each alert is raised at most once per pipeline and time ({@code alert_marks}), whichever daemon
- * checks first.
+ * created. A round touches only the pipelines with a deadline due since their last check (kept in memory, and read
+ * from the stored watermarks after a start): one read of their watermarks and pause flags, one of the runs of the due
+ * times, one update moving the watermarks on. Each alert is raised at most once per pipeline and time
+ * ({@code alert_marks}), whichever daemon checks first.
  */
 final class DeadlineCheck {
     /** Fire times looked at per pipeline and deadline: a deadline is made for schedules of hours and days. */
@@ -36,7 +36,6 @@ final class DeadlineCheck {
 
     private final AlertCheckDao dao;
     private final AlertPlanner planner;
-    private final Predicate<String> paused;
     private final Duration lookback;
     /**
      * Per pipeline version: the first deadline after {@code checked}, as computed when this daemon checked up to
@@ -46,10 +45,9 @@ final class DeadlineCheck {
 
     private record NextDue(Instant checked, Instant due) {}
 
-    DeadlineCheck(AlertCheckDao dao, AlertPlanner planner, Predicate<String> paused, Duration lookback) {
+    DeadlineCheck(AlertCheckDao dao, AlertPlanner planner, Duration lookback) {
         this.dao = dao;
         this.planner = planner;
-        this.paused = paused;
         this.lookback = lookback;
     }
 
@@ -82,12 +80,12 @@ final class DeadlineCheck {
         List<Late> candidates = new ArrayList<>();
         Map<String, NextDue> computed = new HashMap<>();
         for (Pipeline p : due.values()) {
-            Watermark mark = checked.getOrDefault(p.id(), new Watermark(upTo, upTo));
+            Watermark mark = checked.getOrDefault(p.id(), new Watermark(upTo, upTo, false));
             Instant from = mark.checkedUntil();
             if (from.isBefore(upTo.minus(lookback))) {
                 from = upTo.minus(lookback);
             }
-            if (from.isBefore(upTo) && !paused.test(p.id())) {
+            if (from.isBefore(upTo) && !mark.paused()) {
                 candidates(p, from, upTo).stream()
                         .filter(late -> !late.scheduled().isBefore(mark.since()))
                         .forEach(candidates::add);

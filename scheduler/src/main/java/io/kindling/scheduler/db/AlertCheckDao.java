@@ -40,8 +40,11 @@ public final class AlertCheckDao {
      */
     public record Baseline(String pipelineId, String taskId, int runs, Duration p95) {}
 
-    /** A pipeline's {@code deadline_checks} row: scheduled times from {@code since} on, checked up to a time. */
-    public record Watermark(Instant since, Instant checkedUntil) {}
+    /**
+     * A pipeline's {@code deadline_checks} row: scheduled times from {@code since} on, checked up to a time; and
+     * whether the pipeline is paused now ({@code pipeline_schedules}).
+     */
+    public record Watermark(Instant since, Instant checkedUntil, boolean paused) {}
 
     /**
      * The baselines of the pipelines {@code <pipelines>} lists (a query of {@code pipeline_id}s): the newest
@@ -136,11 +139,17 @@ public final class AlertCheckDao {
     private static Map<String, Watermark> selectWatermarks(Handle h, Collection<String> pipelineIds) {
         Map<String, Watermark> out = new HashMap<>();
         for (List<String> ids : chunks(pipelineIds)) {
-            h.createQuery("SELECT pipeline_id, since, checked_until FROM deadline_checks WHERE pipeline_id IN (<ids>)")
+            h.createQuery("""
+                            SELECT d.pipeline_id, d.since, d.checked_until, s.paused
+                            FROM deadline_checks d LEFT JOIN pipeline_schedules s ON s.pipeline_id = d.pipeline_id
+                            WHERE d.pipeline_id IN (<ids>)""")
                     .bindList("ids", ids)
                     .map((rs, ctx) -> Map.entry(
                             rs.getString(1),
-                            new Watermark(Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)))))
+                            new Watermark(
+                                    Instant.ofEpochMilli(rs.getLong(2)),
+                                    Instant.ofEpochMilli(rs.getLong(3)),
+                                    rs.getBoolean(4))))
                     .forEach(e -> out.put(e.getKey(), e.getValue()));
         }
         return out;

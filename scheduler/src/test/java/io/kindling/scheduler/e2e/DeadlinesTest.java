@@ -136,6 +136,21 @@ class DeadlinesTest {
     }
 
     @Test
+    void aPausedPipelineIsNeverLateAndResumingDoesNotGoBack() throws Exception {
+        KindlingApp app = start(daemon());
+        app.application().alertChecks().checkNow();
+        Http api = new Http(app);
+        api.post("/pipelines/nightly/pause");
+
+        clock.set(Instant.parse("2026-12-04T08:00:00Z"));
+        app.application().alertChecks().checkNow();
+        api.post("/pipelines/nightly/resume");
+        app.application().alertChecks().checkNow();
+        assertThat(outbox(app, "run_late")).isEmpty();
+        assertThat(outbox(app, "run_start_late")).isEmpty();
+    }
+
+    @Test
     void twoDaemonsOnOneDatabaseAlertOnceBetweenThem() throws Exception {
         KindlingApp one = start(daemon());
         KindlingApp two = start(one.again());
