@@ -27,7 +27,10 @@ final class SlowRunCheck {
     /** A baseline is never taken below this: a task that usually takes 10 ms is not slow at 40 ms. */
     static final Duration FLOOR = Duration.ofSeconds(1);
 
-    /** How long a pipeline's baselines are used before they are read again (one more run hardly moves a p95). */
+    /**
+     * How long a pipeline's baselines are used at least before they are read again (one more run hardly moves a
+     * p95); at most twice that.
+     */
     static final Duration REFRESH = Duration.ofMinutes(10);
 
     private final AlertCheckDao dao;
@@ -123,13 +126,15 @@ final class SlowRunCheck {
     }
 
     /**
-     * The baselines of these pipelines: those read less than {@link #REFRESH} ago from memory, the others with one
+     * The baselines of these pipelines: those read lately (see {@link #lifetime}) from memory, the others with one
      * query for all of them.
      */
     private Map<String, Baseline> baselines(Set<String> ids, Instant now) {
-        cache.values()
-                .removeIf(c ->
-                        c.readAt().isBefore(now.minus(REFRESH)) || c.readAt().isAfter(now));
+        // each pipeline's baselines live 1 to 2 REFRESH (by its id), so that the pipelines read together at a start
+        // are read again spread over rounds, not all in one
+        cache.entrySet()
+                .removeIf(e -> e.getValue().readAt().isAfter(now)
+                        || e.getValue().readAt().plus(lifetime(e.getKey())).isBefore(now));
         Set<String> stale = new java.util.HashSet<>(ids);
         stale.removeAll(cache.keySet());
         if (!stale.isEmpty()) {
@@ -143,6 +148,10 @@ final class SlowRunCheck {
         Map<String, Baseline> out = new HashMap<>();
         ids.forEach(id -> out.putAll(cache.get(id).baselines()));
         return out;
+    }
+
+    private static Duration lifetime(String pipelineId) {
+        return REFRESH.plusSeconds(Math.floorMod(pipelineId.hashCode(), REFRESH.toSeconds()));
     }
 
     /** {@code k} times the baseline's p95 (at least {@link #FLOOR}). */
