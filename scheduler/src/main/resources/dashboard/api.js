@@ -41,7 +41,13 @@ export const api = {
   login: (credentials) => call('POST', '/login', credentials),
   logout: () => call('POST', '/logout'),
   whoami: () => call('GET', '/whoami'),
-  pipelines: () => call('GET', '/pipelines'),
+  /** @param query optional filters: q (id or description), owner, tag (a list: every one) */
+  pipelines: (query = {}) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) [value].flat().filter(Boolean).forEach((v) => params.append(name, v));
+    return call('GET', '/pipelines' + (params.size ? '?' + params : ''));
+  },
+  executors: () => call('GET', '/executors'),
   pipeline: (id) => call('GET', `/pipelines/${encodeURIComponent(id)}`),
   grid: (id, limit) => call('GET', `/pipelines/${encodeURIComponent(id)}/grid?limit=${limit}`),
   baseline: (id) => call('GET', `/pipelines/${encodeURIComponent(id)}/baseline`),

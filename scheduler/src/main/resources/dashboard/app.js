@@ -1,5 +1,6 @@
 // Hash routes, so the daemon serves one page and the API stays the only server-side surface.
 import { el, fill, errorBox, ZONE_MODES, zoneMode, setZoneMode } from './view.js';
+import { homePage } from './pages/home.js';
 import { pipelinesPage } from './pages/pipelines.js';
 import { pipelinePage } from './pages/pipeline.js';
 import { runsPage } from './pages/runs.js';
@@ -16,7 +17,8 @@ const routes = [
   [/^#\/runs\/([^/?]+)(?:\?(.*))?$/, (m) => runPage(decodeURIComponent(m[1]), new URLSearchParams(m[2] || ''))],
   [/^#\/runs(?:\?(.*))?$/, (m) => runsPage(new URLSearchParams(m[1] || ''))],
   [/^#\/alerts(?:\?(.*))?$/, (m) => alertsPage(new URLSearchParams(m[1] || ''))],
-  [/^(?:#\/pipelines)?$|^#\/?$/, () => pipelinesPage()],
+  [/^#\/pipelines(?:\?(.*))?$/, (m) => pipelinesPage(new URLSearchParams(m[1] || ''))],
+  [/^$|^#\/?$/, () => homePage()],
 ];
 
 let current = null; // the page on screen: stopped (its refresh timers) when the route changes
@@ -34,7 +36,7 @@ async function render(moved) {
   }
   const hash = location.hash;
   const route = routes.find(([pattern]) => pattern.test(hash));
-  const section = ['runs', 'alerts'].find((s) => hash.startsWith(`#/${s}`)) || 'pipelines';
+  const section = ['pipelines', 'runs', 'alerts'].find((s) => hash.startsWith(`#/${s}`)) || 'home';
   document.querySelectorAll('[data-nav]').forEach((a) =>
     a.toggleAttribute('aria-current', a.dataset.nav === section));
   if (!route) {

@@ -134,3 +134,22 @@ export function keepingFocus(root, redraw) {
   }
   return result;
 }
+
+/**
+ * Calls refresh every ms while the page is on screen: not while the tab is hidden (nobody watching, no load on
+ * the daemon), never two at once, and at once when the tab is shown again. Returns what stops it.
+ */
+export function every(ms, refresh) {
+  let busy = false;
+  const tick = async () => {
+    if (busy || document.hidden) return;
+    busy = true;
+    try { await refresh(); } catch { /* the next tick tries again */ } finally { busy = false; }
+  };
+  const timer = setInterval(tick, ms);
+  document.addEventListener('visibilitychange', tick);
+  return () => {
+    clearInterval(timer);
+    document.removeEventListener('visibilitychange', tick);
+  };
+}

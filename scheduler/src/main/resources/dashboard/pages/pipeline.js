@@ -6,6 +6,7 @@ import { durationChart, trendChart, destroyCharts } from '../charts.js';
 import { versionLink } from './version.js';
 import { gridTable } from './grid.js';
 import { baselineCaption, muteControl } from './alerting.js';
+import { labels } from './pipelines.js';
 
 const GRID_RUNS = 25;
 
@@ -32,6 +33,7 @@ export function pipelinePage(id) {
             : p.schedule ? `${describeCron(p.schedule.cron)} (${p.schedule.cron}, ${p.schedule.timezone})` : 'manual only'),
           el('dt', {}, 'Next fire'), el('dd', { 'data-testid': 'next-fire' }, p.paused ? 'paused'
             : p.trigger ? 'when its upstreams have run' : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
+          el('dt', {}, 'Tags and owner'), el('dd', { 'data-testid': 'labels' }, labels(p)),
           el('dt', {}, 'File'), el('dd', {}, el('code', {}, p.file)),
           el('dt', {}, 'Version'), el('dd', {}, versionLink(p.id, p.version)),
           el('dt', {}, 'Success rate'), el('dd', { 'data-testid': 'success-rate' }, finished.length

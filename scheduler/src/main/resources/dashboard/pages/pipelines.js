@@ -1,12 +1,19 @@
-// Every pipeline: schedule, next fire, paused toggle, recent runs as squares (oldest left), load errors, Run now.
+// Every pipeline: schedule, next fire, paused toggle, recent runs as squares (oldest left), tags and owner, load
+// errors, Run now. Found by name, tag or owner: the filter applies as one types, and is kept in the page's address
+// (#/pipelines?q=&tag=&owner=) so a filtered list can be shared.
 import { api } from '../api.js';
-import { el, fill, time, formatTime, utcText, errorBox, pipelineLink, runLink, keepingFocus } from '../view.js';
+import { el, fill, time, formatTime, utcText, errorBox, pipelineLink, runLink, keepingFocus, every } from '../view.js';
 import { describeCron } from '../cron.js';
 
-export function pipelinesPage() {
+/** @param query the hash's query: q (text in the id or description), tag, owner */
+export function pipelinesPage(query = new URLSearchParams()) {
   const node = el('section', { 'aria-labelledby': 'pipelines-title' });
   const flash = el('div', { 'aria-live': 'polite', 'data-testid': 'flash' });
-  let timer = null;
+  const results = el('div', {});
+  const count = el('p', { class: 'muted', 'aria-live': 'polite', 'data-testid': 'filter-count' });
+  const filter = filterForm(query, () => draw());
+  let list = null;
+  let stop = null;
 
   /** A run was started: say so above the table, which refreshes (the form closes) to show it. */
   function started(run) {
@@ -14,30 +21,86 @@ export function pipelinesPage() {
     return refresh();
   }
 
-  async function refresh() {
-    // one request: the list carries each pipeline's newest runs (recent_runs), newest first
-    const list = await api.pipelines();
-    keepingFocus(node, () => fill(node,
-      el('h1', { id: 'pipelines-title' }, 'Pipelines'),
-      flash,
+  function draw() {
+    filter.offer(list.pipelines);
+    const shown = list.pipelines.filter(filter.matches);
+    fill(count, shown.length === list.pipelines.length ? `${shown.length} pipelines`
+      : `Showing ${shown.length} of ${list.pipelines.length} pipelines`);
+    keepingFocus(results, () => fill(results,
       loadErrors(list.load_errors || []),
-      table(list.pipelines, refresh, started)));
+      table(shown, list.pipelines.length, refresh, started)));
   }
 
+  async function refresh() {
+    // one request: the list carries each pipeline's newest runs (recent_runs), newest first
+    list = await api.pipelines();
+    draw();
+  }
+
+  fill(node, el('h1', { id: 'pipelines-title' }, 'Pipelines'), flash, filter.node, count, results);
   return {
     node,
     async start() {
       await refresh();
       // not while someone fills in a Run now form, which a redraw would reset
-      timer = setInterval(() => {
-        if (!node.querySelector('details.run-now[open]')) refresh().catch(() => {});
-      }, 2000);
+      stop = every(2000, () => (node.querySelector('details.run-now[open]') ? null : refresh()));
     },
-    stop() { clearInterval(timer); },
+    stop() { if (stop) stop(); },
   };
 }
 
-function loadErrors(errors) {
+/**
+ * The filter: text (in the id or description), tag and owner, each narrowing the list as it changes. Its choices
+ * of tags and owners are those of the pipelines loaded.
+ */
+function filterForm(query, changed) {
+  const wanted = { q: query.get('q') || '', tag: query.get('tag') || '', owner: query.get('owner') || '' };
+  const text = el('input', { type: 'search', id: 'filter-q', name: 'q', value: wanted.q, 'data-testid': 'filter-q',
+    placeholder: 'name or description', autocomplete: 'off' });
+  const tag = el('select', { id: 'filter-tag', name: 'tag', 'data-testid': 'filter-tag' });
+  const owner = el('select', { id: 'filter-owner', name: 'owner', 'data-testid': 'filter-owner' });
+  let offered = '';
+  const update = () => {
+    wanted.q = text.value;
+    wanted.tag = tag.value;
+    wanted.owner = owner.value;
+    const params = new URLSearchParams(Object.entries(wanted).filter(([, v]) => v));
+    // the address says what is shown, without a new history entry per key typed nor a redraw of the page
+    history.replaceState(null, '', '#/pipelines' + (params.size ? '?' + params : ''));
+    changed();
+  };
+  text.addEventListener('input', update);
+  tag.addEventListener('change', update);
+  owner.addEventListener('change', update);
+  const options = (select, values, all, current) => fill(select,
+    el('option', { value: '' }, all),
+    [...new Set([...values, current].filter(Boolean))].sort().map((v) => el('option', { value: v, selected: v === current }, v)));
+  return {
+    node: el('form', { class: 'filters', role: 'search', 'aria-label': 'Find pipelines',
+      onsubmit: (event) => event.preventDefault() },
+    el('label', { for: 'filter-q' }, 'Find'), text,
+    el('label', { for: 'filter-tag' }, 'Tag'), tag,
+    el('label', { for: 'filter-owner' }, 'Owner'), owner),
+    /** The choices, from the pipelines loaded; redrawn only when they change, so an open select stays open. */
+    offer(pipelines) {
+      const tags = [...new Set(pipelines.flatMap((p) => p.tags || []))];
+      const owners = [...new Set(pipelines.map((p) => p.owner).filter(Boolean))];
+      const key = JSON.stringify([tags.sort(), owners.sort()]);
+      if (key === offered) return;
+      offered = key;
+      options(tag, tags, 'any tag', wanted.tag);
+      options(owner, owners, 'any owner', wanted.owner);
+    },
+    matches(p) {
+      const q = wanted.q.trim().toLowerCase();
+      return (!q || p.id.toLowerCase().includes(q) || (p.description || '').toLowerCase().includes(q))
+        && (!wanted.tag || (p.tags || []).includes(wanted.tag))
+        && (!wanted.owner || (p.owner || '').toLowerCase() === wanted.owner.toLowerCase());
+    },
+  };
+}
+
+export function loadErrors(errors) {
   if (errors.length === 0) return null;
   return el('div', { class: 'load-errors', role: 'alert', 'data-testid': 'load-errors' },
     el('h2', {}, `${errors.length} pipeline file${errors.length > 1 ? 's' : ''} failed to load`),
@@ -45,11 +108,13 @@ function loadErrors(errors) {
       el('ul', {}, e.problems.map((p) => el('li', {}, el('code', {}, p))))))));
 }
 
-function table(pipelines, refresh, started) {
-  if (pipelines.length === 0) return el('p', {}, 'No pipelines are loaded.');
-  return el('table', { class: 'grid' },
+function table(pipelines, loaded, refresh, started) {
+  if (loaded === 0) return el('p', {}, 'No pipelines are loaded.');
+  if (pipelines.length === 0) return el('p', { 'data-testid': 'no-match' }, 'No pipeline matches the filter.');
+  return el('table', { class: 'grid', 'data-testid': 'pipelines' },
     el('thead', {}, el('tr', {},
-      ['Pipeline', 'Schedule', 'Next fire', 'Recent runs', 'Paused', ''].map((h) => el('th', { scope: 'col' }, h)))),
+      ['Pipeline', 'Tags and owner', 'Schedule', 'Next fire', 'Recent runs', 'Paused', '']
+        .map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, pipelines.map((p) => row(p, refresh, started))));
 }
 
@@ -87,11 +152,23 @@ function row(p, refresh, started) {
   return el('tr', { 'data-pipeline': p.id },
     el('th', { scope: 'row' }, pipelineLink(p.id), p.description ? el('div', { class: 'muted' }, p.description) : null,
       problems),
+    el('td', {}, labels(p)),
     el('td', {}, schedule),
     el('td', {}, p.paused ? el('span', { class: 'muted' }, 'paused') : time(p.next_fire_time, zone)),
     el('td', {}, squares),
     el('td', {}, el('label', {}, toggle, ' paused')),
     el('td', {}, runNowForm(p, started)));
+}
+
+/** Tags and owner, each a link to the list filtered by it. */
+export function labels(p) {
+  const tags = p.tags || [];
+  if (tags.length === 0 && !p.owner) return el('span', { class: 'muted' }, '—');
+  return el('div', { class: 'labels', 'data-testid': `labels-${p.id}` },
+    tags.map((t) => el('a', { class: 'tag', href: `#/pipelines?tag=${encodeURIComponent(t)}`,
+      'aria-label': `tag ${t}` }, t)),
+    p.owner ? el('a', { class: 'owner', href: `#/pipelines?owner=${encodeURIComponent(p.owner)}`,
+      'aria-label': `owner ${p.owner}` }, p.owner) : null);
 }
 
 /** A time with its zone named followed by the UTC instant, for a tooltip. */

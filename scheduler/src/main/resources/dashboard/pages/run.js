@@ -1,7 +1,10 @@
 // One run: its DAG with task states, each task's attempts (executor, Spark app, error, SQL, log), cancel and
-// repair. Refreshed every 2 s until the run has finished; an open log follows the attempt while it runs.
+// repair. Refreshed every 2 s while the tab is on screen, until the run has finished and every open log has been
+// read to its end. An open log follows its attempt while it runs: each read asks only for the bytes appended since
+// (offset), the view stays scrolled to the end unless the viewer scrolled up, and when the attempt is retried the
+// new attempt's log opens too.
 import { api } from '../api.js';
-import { el, fill, time, durationOf, stateBadge, errorBox, pipelineLink, FINISHED, keepingFocus } from '../view.js';
+import { el, fill, time, durationOf, stateBadge, errorBox, pipelineLink, FINISHED, keepingFocus, every } from '../view.js';
 import { ganttChart, destroyCharts } from '../charts.js';
 import { versionLink } from './version.js';
 
@@ -11,26 +14,41 @@ export function runPage(runId, query = new URLSearchParams()) {
   // "task/attempt" whose log is shown -> its text so far and the byte offset to read on from, kept across redraws
   const openLogs = new Map();
   const openSql = new Set(); // "task/attempt" whose rendered SQL is unfolded
-  let timer = null;
+  let stop = null;
+  let seen = null; // "task/attempt" of every attempt the last read had
   const wanted = query.get('task');
-  if (wanted && query.get('attempt')) {
-    openLogs.set(`${wanted}/${query.get('attempt')}`, { text: '', offset: 0, decoder: new TextDecoder() });
-  }
+  if (wanted && query.get('attempt')) openLogs.set(`${wanted}/${query.get('attempt')}`, newLog());
   let definition = null; // the pipeline's tasks (dependencies), fetched once
   let zone; // the pipeline's schedule zone, for its logical time
 
+  /**
+   * Reads what the attempt's log gained. A log is complete after a read made once the attempt was already seen
+   * ended (one read more than needed, for a last line written as it ended): then it is not read again.
+   */
   async function follow(log, taskId, attempt) {
-    const read = await api.log(runId, taskId, attempt, log.offset);
+    const ended = attempt.ended_at !== undefined && attempt.ended_at !== null;
+    const read = await api.log(runId, taskId, attempt.attempt, log.offset);
     if (read.error) {
       log.text = read.error;
-      return;
+    } else {
+      log.text += log.decoder.decode(read.bytes, { stream: true }); // a character may span two reads
+      log.offset = read.size;
     }
-    log.text += log.decoder.decode(read.bytes, { stream: true }); // a character may span two reads
-    log.offset = read.size;
+    log.complete = log.sawEnd;
+    log.sawEnd = ended;
   }
 
   async function refresh() {
     const run = await api.run(runId);
+    // an attempt that appeared since the last read, after one whose log is followed (a retry): its log opens too
+    for (const t of run.tasks) {
+      for (const a of t.attempts) {
+        const key = `${t.task_id}/${a.attempt}`;
+        const before = openLogs.get(`${t.task_id}/${a.attempt - 1}`);
+        if (seen !== null && !seen.has(key) && before && before.following) openLogs.set(key, newLog());
+      }
+    }
+    seen = new Set(run.tasks.flatMap((t) => t.attempts.map((a) => `${t.task_id}/${a.attempt}`)));
     if (definition === null) {
       definition = await api.pipeline(run.pipeline).then((p) => {
         zone = p.schedule ? p.schedule.timezone : undefined;
@@ -38,8 +56,16 @@ export function runPage(runId, query = new URLSearchParams()) {
       }).catch(() => []);
     }
     await Promise.all(run.tasks.flatMap((t) => t.attempts
-      .filter((a) => openLogs.has(`${t.task_id}/${a.attempt}`))
-      .map((a) => follow(openLogs.get(`${t.task_id}/${a.attempt}`), t.task_id, a.attempt))));
+      .filter((a) => openLogs.has(`${t.task_id}/${a.attempt}`) && !openLogs.get(`${t.task_id}/${a.attempt}`).complete)
+      .map((a) => follow(openLogs.get(`${t.task_id}/${a.attempt}`), t.task_id, a))));
+    // where each open log is scrolled to, kept across the redraw: at the end (following), or where the viewer left it
+    for (const pre of node.querySelectorAll('pre.log[data-key]')) {
+      const log = openLogs.get(pre.dataset.key);
+      if (log) {
+        log.following = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 8;
+        log.scrollTop = pre.scrollTop;
+      }
+    }
     destroyCharts(node);
     keepingFocus(node, () => fill(node,
       el('h1', { id: 'run-title' }, 'Run ', el('code', {}, run.run_id), ' ', stateBadge(run.state)),
@@ -52,9 +78,14 @@ export function runPage(runId, query = new URLSearchParams()) {
       el('h2', {}, 'Tasks'),
       tasks(run, { openLogs, openSql }, refresh)));
     drawEdges(node.querySelector('[data-testid="dag"]'), definition);
-    if (FINISHED.includes(run.state) && timer !== null && openLogs.size === 0) {
-      clearInterval(timer);
-      timer = null;
+    for (const pre of node.querySelectorAll('pre.log[data-key]')) {
+      const log = openLogs.get(pre.dataset.key);
+      pre.scrollTop = log.following ? pre.scrollHeight : log.scrollTop;
+    }
+    // nothing more can change: no more reads
+    if (FINISHED.includes(run.state) && stop !== null && [...openLogs.values()].every((l) => l.complete)) {
+      stop();
+      stop = null;
     }
   }
 
@@ -68,13 +99,19 @@ export function runPage(runId, query = new URLSearchParams()) {
         section.scrollIntoView();
         section.focus({ preventScroll: true });
       }
-      timer = setInterval(() => refresh().catch(() => {}), 2000);
+      stop = every(2000, refresh);
     },
     stop() {
-      clearInterval(timer);
+      if (stop) stop();
       destroyCharts(node);
     },
   };
+}
+
+/** An open log, read from its start; followed (kept scrolled to its end) until the viewer scrolls up. */
+function newLog() {
+  return { text: '', offset: 0, decoder: new TextDecoder(), following: true, scrollTop: 0, sawEnd: false,
+    complete: false };
 }
 
 function summary(run, zone) {
@@ -203,6 +240,15 @@ function tasks(run, open, refresh) {
     el('tbody', {}, t.attempts.map((a) => attemptRows(run, t, a, open, refresh)))))));
 }
 
+// The executor's History Server (or master UI) page of the attempt's application, when it has one.
+function sparkApp(a) {
+  if (!a.spark_app_id) return '—';
+  const id = el('code', {}, a.spark_app_id);
+  return a.spark_app_url
+    ? el('a', { href: a.spark_app_url, target: '_blank', rel: 'noopener', 'data-testid': 'spark-app' }, id)
+    : id;
+}
+
 function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
   const key = `${t.task_id}/${a.attempt}`;
   const open = openLogs.has(key);
@@ -211,7 +257,7 @@ function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
     el('td', {}, a.repair),
     el('td', {}, stateBadge(a.state)),
     el('td', {}, a.executor, a.remote_id ? el('div', { class: 'muted' }, a.remote_id) : null),
-    el('td', {}, a.spark_app_id ? el('code', {}, a.spark_app_id) : '—'),
+    el('td', {}, sparkApp(a)),
     el('td', {}, time(a.queued_at)),
     el('td', {}, time(a.started_at)),
     el('td', {}, durationOf(a)),
@@ -219,8 +265,10 @@ function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
       type: 'button', 'aria-expanded': open, 'data-testid': `log-${key}`,
       onclick: () => {
         if (open) openLogs.delete(key);
-        else openLogs.set(key, { text: '', offset: 0, decoder: new TextDecoder() });
-        refresh();
+        else openLogs.set(key, newLog());
+        refresh().then(() => {
+          if (stop === null && [...openLogs.values()].some((l) => !l.complete)) stop = every(2000, refresh);
+        });
       },
     }, open ? 'Hide log' : 'Log')))];
   const extra = [];
@@ -235,7 +283,10 @@ function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
     details.open = openSql.has(key); // redraws every 2 s keep it unfolded
     extra.push(details);
   }
-  if (open) extra.push(el('pre', { class: 'log', 'data-testid': `log-text-${key}` }, openLogs.get(key).text));
+  if (open) {
+    extra.push(el('pre', { class: 'log', 'data-testid': `log-text-${key}`, 'data-key': key, tabindex: 0,
+      'aria-label': `log of ${t.task_id}, attempt ${a.attempt}` }, openLogs.get(key).text));
+  }
   if (extra.length) rows.push(el('tr', {}, el('td', { colspan: 9 }, extra)));
   return rows;
 }

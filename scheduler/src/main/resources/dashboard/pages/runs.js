@@ -1,7 +1,8 @@
 // Run history, newest first, filtered by pipeline, state, trigger and creation time (entered in the viewer's
-// zone, sent as UTC), paged by the API's keyset cursor (`before`).
+// zone, sent as UTC), paged by the API's keyset cursor (`before`). While a run shown is queued or running, the
+// table is read again every 3 s (the tab on screen), so states and durations change without a reload.
 import { api } from '../api.js';
-import { el, fill, time, durationOf, stateBadge, runLink, pipelineLink } from '../view.js';
+import { el, fill, time, durationOf, stateBadge, runLink, pipelineLink, every, FINISHED, keepingFocus } from '../view.js';
 
 const STATES = ['', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 const TRIGGERS = ['', 'schedule', 'manual', 'backfill', 'upstream'];
@@ -23,16 +24,14 @@ export function runsPage(query) {
   const filters = {};
   for (const name of ['pipeline', 'state', 'trigger', 'from', 'to']) filters[name] = query.get(name) || '';
   const before = query.get('before') || '';
-
+  let stop = null;
 
   return {
     node,
     async start() {
-      const [list, page] = await Promise.all([
-        api.pipelines(),
-        api.runs({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), limit: PAGE,
-          ...(before ? { before } : {}) }),
-      ]);
+      const read = () => api.runs({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), limit: PAGE,
+        ...(before ? { before } : {}) });
+      const [list, page] = await Promise.all([api.pipelines(), read()]);
       const pipelineSelect = el('select', { name: 'pipeline', id: 'filter-pipeline' },
         ['', ...list.pipelines.map((p) => p.id)].map((id) =>
           el('option', { value: id, selected: id === filters.pipeline }, id || 'all pipelines')));
@@ -61,8 +60,18 @@ export function runsPage(query) {
         page.next ? el('a', { href: '#/runs' + hashQuery({ ...filters, before: page.next }), 'data-testid': 'older' },
           'Older »') : null);
       const zones = new Map(list.pipelines.filter((p) => p.schedule).map((p) => [p.id, p.schedule.timezone]));
-      fill(node, el('h1', { id: 'runs-title' }, 'Runs'), form, table(page.runs, zones), paging);
+      const results = el('div', {}, table(page.runs, zones));
+      fill(node, el('h1', { id: 'runs-title' }, 'Runs'), form, results, paging);
+      const live = (runs) => runs.some((r) => !FINISHED.includes(r.state));
+      if (live(page.runs)) {
+        stop = every(3000, async () => {
+          const again = await read();
+          keepingFocus(results, () => fill(results, table(again.runs, zones)));
+          if (!live(again.runs)) stop();
+        });
+      }
     },
+    stop() { if (stop) stop(); },
   };
 }
 

@@ -14,6 +14,7 @@ import java.util.List;
  * @param masterUiPort the master's web UI, also its JSON status ({@code /json/})
  * @param workerUiPort the worker's web UI, which serves driver logs
  * @param connectPort  the Spark Connect server ({@code sc://host:connectPort})
+ * @param historyUiPort the Spark History Server, when started ({@link LocalCluster#startHistoryServer})
  * @param workerCores  cores the worker advertises: each submitted task needs one for its driver and one for
  *                     its executor
  * @param workerMemory memory the worker advertises, in Spark's notation ({@code 6g})
@@ -28,6 +29,7 @@ public record ClusterSettings(
         int masterUiPort,
         int workerUiPort,
         int connectPort,
+        int historyUiPort,
         int workerCores,
         String workerMemory,
         List<String> allowedRoots) {
@@ -36,6 +38,7 @@ public record ClusterSettings(
     public static final int MASTER_UI_PORT = 18080;
     public static final int WORKER_UI_PORT = 18081;
     public static final int CONNECT_PORT = 15002;
+    public static final int HISTORY_UI_PORT = 18082;
 
     public ClusterSettings {
         requireNonNull(stateDir, "stateDir is null");
@@ -60,14 +63,25 @@ public record ClusterSettings(
                 MASTER_UI_PORT,
                 WORKER_UI_PORT,
                 CONNECT_PORT,
+                HISTORY_UI_PORT,
                 6,
                 "6g",
                 List.of(Path.of("").toAbsolutePath().toString()));
     }
 
-    public ClusterSettings withPorts(int master, int rest, int masterUi, int workerUi, int connect) {
+    public ClusterSettings withPorts(int master, int rest, int masterUi, int workerUi, int connect, int historyUi) {
         return new ClusterSettings(
-                stateDir, host, master, rest, masterUi, workerUi, connect, workerCores, workerMemory, allowedRoots);
+                stateDir,
+                host,
+                master,
+                rest,
+                masterUi,
+                workerUi,
+                connect,
+                historyUi,
+                workerCores,
+                workerMemory,
+                allowedRoots);
     }
 
     public ClusterSettings withAllowedRoots(List<String> roots) {
@@ -79,6 +93,7 @@ public record ClusterSettings(
                 masterUiPort,
                 workerUiPort,
                 connectPort,
+                historyUiPort,
                 workerCores,
                 workerMemory,
                 roots);
@@ -94,6 +109,10 @@ public record ClusterSettings(
 
     public String masterUiUrl() {
         return "http://" + host + ":" + masterUiPort;
+    }
+
+    public String historyUiUrl() {
+        return "http://" + host + ":" + historyUiPort;
     }
 
     public String connectUrl() {

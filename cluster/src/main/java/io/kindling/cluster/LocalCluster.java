@@ -36,7 +36,9 @@ public final class LocalCluster {
     public enum Component {
         MASTER("org.apache.spark.deploy.master.Master"),
         WORKER("org.apache.spark.deploy.worker.Worker"),
-        CONNECT("org.apache.spark.sql.connect.service.SparkConnectServer");
+        CONNECT("org.apache.spark.sql.connect.service.SparkConnectServer"),
+        /** Started only on request ({@link #startHistoryServer}); not part of {@link #allRunning()}. */
+        HISTORY("org.apache.spark.deploy.history.HistoryServer");
 
         final String mainClass;
 
@@ -52,6 +54,7 @@ public final class LocalCluster {
     private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 
     private final ClusterSettings settings;
+    private Path historyLogDir;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -87,10 +90,32 @@ public final class LocalCluster {
         }
     }
 
+    /**
+     * Starts a Spark History Server for the event logs in {@code eventLogDir} (executors' {@code eventLogDir}),
+     * unless one runs, and returns once it answers on {@link ClusterSettings#historyUiUrl()}.
+     *
+     * @throws IllegalStateException when it dies or does not answer within {@code timeout}, with the end of its log
+     */
+    public void startHistoryServer(Path eventLogDir, Duration timeout) {
+        try {
+            Path sparkHome = SparkHome.prepare(settings.stateDir().resolve("spark-home"));
+            Files.createDirectories(logDir());
+            Files.createDirectories(eventLogDir);
+            historyLogDir = eventLogDir.toAbsolutePath().normalize();
+            launchUnlessRunning(Component.HISTORY, sparkHome);
+            await(
+                    Component.HISTORY,
+                    System.nanoTime() + timeout.toNanos(),
+                    () -> get(settings.historyUiUrl() + "/api/v1/applications").isPresent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Stops the processes (and the drivers and executors the worker started); quiet when none runs. */
     public List<String> stop() {
         List<String> stopped = new ArrayList<>();
-        for (Component component : List.of(Component.CONNECT, Component.WORKER, Component.MASTER)) {
+        for (Component component : List.of(Component.HISTORY, Component.CONNECT, Component.WORKER, Component.MASTER)) {
             Optional<ProcessHandle> process = running(component);
             if (process.isPresent()) {
                 List<ProcessHandle> children = process.get().descendants().toList();
@@ -107,15 +132,19 @@ public final class LocalCluster {
         return stopped;
     }
 
-    /** Each component: running with its pid and address, or not. */
+    /** Each component: running with its pid and address, or not; the History Server only while it runs. */
     public Map<Component, String> status() {
         Map<Component, String> status = new LinkedHashMap<>();
         for (Component component : Component.values()) {
             Optional<ProcessHandle> process = running(component);
+            if (component == Component.HISTORY && process.isEmpty()) {
+                continue;
+            }
             String where = switch (component) {
                 case MASTER -> settings.masterUrl() + ", REST " + settings.restUrl() + ", UI " + settings.masterUiUrl();
                 case WORKER -> "UI http://" + settings.host() + ":" + settings.workerUiPort();
                 case CONNECT -> settings.connectUrl();
+                case HISTORY -> "UI " + settings.historyUiUrl();
             };
             status.put(
                     component,
@@ -125,7 +154,9 @@ public final class LocalCluster {
     }
 
     public boolean allRunning() {
-        return Arrays.stream(Component.values()).allMatch(c -> running(c).isPresent());
+        return Arrays.stream(Component.values())
+                .filter(c -> c != Component.HISTORY)
+                .allMatch(c -> running(c).isPresent());
     }
 
     /** The component's process, if its pid file names a live process of that component. */
@@ -252,6 +283,15 @@ public final class LocalCluster {
                         "-Dspark.sql.extensions=" + GuardJar.EXTENSION,
                         "-Dspark.kindling.guard.roots=" + String.join(",", settings.allowedRoots()),
                         "-Dspark.sql.runSQLOnFiles=false",
+                        component.mainClass));
+            }
+            case HISTORY -> {
+                args.addAll(List.of(
+                        "-Xmx512m",
+                        "-Dspark.history.fs.logDirectory=" + historyLogDir.toUri(),
+                        "-Dspark.history.ui.port=" + settings.historyUiPort(),
+                        // new attempts show within seconds rather than Spark's default 10 s
+                        "-Dspark.history.fs.update.interval=2s",
                         component.mainClass));
             }
         }

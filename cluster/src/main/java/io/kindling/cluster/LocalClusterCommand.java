@@ -8,21 +8,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bin/kindling-cluster start|stop|status}. The state folder (pid files, logs, SPARK_HOME, worker folders)
- * is the first argument after the command's word, {@code data/cluster} by default.
+ * {@code bin/kindling-cluster start|stop|status [STATE_DIR]} and {@code history [EVENT_LOG_DIR [STATE_DIR]]}. The
+ * state folder (pid files, logs, SPARK_HOME, worker folders) is {@code data/cluster} by default; the History
+ * Server's event log folder {@code data/spark-events}, where the shipped config.yml's executors write them.
  */
 public final class LocalClusterCommand {
 
     private LocalClusterCommand() {}
 
     public static void main(String[] args) {
+        boolean history = args.length >= 1 && args[0].equals("history");
         if (args.length < 1
-                || args.length > 2
-                || !List.of("start", "stop", "status").contains(args[0])) {
-            System.err.println("usage: kindling-cluster start|stop|status [STATE_DIR]");
+                || args.length > (history ? 3 : 2)
+                || !List.of("start", "stop", "status", "history").contains(args[0])) {
+            System.err.println("usage: kindling-cluster start|stop|status [STATE_DIR]\n"
+                    + "       kindling-cluster history [EVENT_LOG_DIR [STATE_DIR]]");
             System.exit(2);
         }
-        Path stateDir = Path.of(args.length == 2 ? args[1] : "data/cluster").toAbsolutePath();
+        int stateArg = history ? 2 : 1;
+        Path stateDir = Path.of(args.length > stateArg ? args[stateArg] : "data/cluster")
+                .toAbsolutePath();
         ClusterSettings settings = ClusterSettings.defaults(stateDir);
         String extraRoots = System.getenv().getOrDefault("KINDLING_CLUSTER_ALLOWED_ROOTS", "");
         if (!extraRoots.isBlank()) {
@@ -45,6 +50,18 @@ public final class LocalClusterCommand {
                     System.exit(1);
                 }
                 printStatus(cluster.status());
+            }
+            case "history" -> {
+                Path eventLogs =
+                        Path.of(args.length > 1 ? args[1] : "data/spark-events").toAbsolutePath();
+                System.out.println("starting a Spark History Server for " + eventLogs + "...");
+                try {
+                    cluster.startHistoryServer(eventLogs, Duration.ofMinutes(2));
+                } catch (IllegalStateException e) {
+                    System.err.println("kindling-cluster: " + e.getMessage());
+                    System.exit(1);
+                }
+                System.out.println("history  " + cluster.status().get(LocalCluster.Component.HISTORY));
             }
             case "stop" -> {
                 List<String> stopped = cluster.stop();

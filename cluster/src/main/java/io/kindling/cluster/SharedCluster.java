@@ -38,12 +38,12 @@ public final class SharedCluster {
     /** A cluster (not started) with its state in {@code stateDir}, on ports free right now. */
     public static LocalCluster onFreePorts(Path stateDir) {
         try {
-            int[] ports = freePorts(5);
+            int[] ports = freePorts(6);
             // The tests keep their files in temporary folders: the Connect server's SQL guard allows them.
             ClusterSettings defaults = ClusterSettings.defaults(stateDir);
             List<String> roots = new ArrayList<>(defaults.allowedRoots());
             roots.add(System.getProperty("java.io.tmpdir"));
-            return new LocalCluster(defaults.withPorts(ports[0], ports[1], ports[2], ports[3], ports[4])
+            return new LocalCluster(defaults.withPorts(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5])
                     .withAllowedRoots(roots));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

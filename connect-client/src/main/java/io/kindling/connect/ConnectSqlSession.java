@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.apache.spark.connect.proto.CollectMetrics;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
@@ -56,12 +58,17 @@ public final class ConnectSqlSession implements AutoCloseable {
     private static final List<String> UNKNOWN_HANDLE = List.of(
             "OPERATION_NOT_FOUND", "SESSION_NOT_FOUND", "OPERATION_ABANDONED", "SESSION_CLOSED", "SESSION_CHANGED");
 
+    /** The observation that counts the rows a write writes (Spark Connect reports no write metrics of its own). */
+    private static final String OUTPUT_OBSERVATION = "kindling_output";
+
     private final SparkSession spark;
     private final SparkConnectClient client;
     private final Consumer<String> log;
     private final RootAllocator allocator = new RootAllocator();
     private final String tag;
     private volatile boolean detached;
+    /** Operation id to the rows its write wrote, as observed on the server. */
+    private final Map<String, Long> outputRows = new ConcurrentHashMap<>();
 
     /**
      * @param url       {@code sc://host:port}, with Spark Connect's optional {@code /;key=value} parameters
@@ -122,8 +129,23 @@ public final class ConnectSqlSession implements AutoCloseable {
             String mode,
             String path,
             Map<String, String> options) {
+        // count(1) observed on the way to the writer: exact, and sent back with the operation's responses
+        Relation counted = Relation.newBuilder()
+                .setCollectMetrics(CollectMetrics.newBuilder()
+                        .setInput(sql(sql, args))
+                        .setName(OUTPUT_OBSERVATION)
+                        .addMetrics(Expression.newBuilder()
+                                .setAlias(Expression.Alias.newBuilder()
+                                        .addName("rows")
+                                        .setExpr(Expression.newBuilder()
+                                                .setUnresolvedFunction(Expression.UnresolvedFunction.newBuilder()
+                                                        .setFunctionName("count")
+                                                        .addArguments(Expression.newBuilder()
+                                                                .setLiteral(Expression.Literal.newBuilder()
+                                                                        .setInteger(1))))))))
+                .build();
         WriteOperation.Builder write = WriteOperation.newBuilder()
-                .setInput(sql(sql, args))
+                .setInput(counted)
                 .setSource(format)
                 .setPath(path)
                 .setMode(saveMode(mode))
@@ -245,6 +267,7 @@ public final class ConnectSqlSession implements AutoCloseable {
                             answered = true;
                             log.accept("operation " + operationId + " runs on the server");
                         }
+                        measure(operationId, response);
                         sink.accept(response);
                         if (response.hasResultComplete()) {
                             return;
@@ -272,6 +295,28 @@ public final class ConnectSqlSession implements AutoCloseable {
                 release(stub, operationId);
             }
         }
+    }
+
+    private void measure(String operationId, ExecutePlanResponse response) {
+        // a re-attach may replay a response: one figure per operation, not a sum of replays
+        for (ExecutePlanResponse.ObservedMetrics observed : response.getObservedMetricsList()) {
+            if (observed.getName().equals(OUTPUT_OBSERVATION) && observed.getValuesCount() == 1) {
+                outputRows.put(operationId, observed.getValues(0).getLong());
+            }
+        }
+    }
+
+    /**
+     * What the session's operations did, from what the server sent with their responses: {@code output_records},
+     * the count observed on its writes; absent when none wrote. (The server's progress reports are not used: they
+     * are sent before its listeners have counted every task, so their task counts and input bytes fall short.)
+     */
+    public Map<String, Long> metrics() {
+        return outputRows.isEmpty()
+                ? Map.of()
+                : Map.of(
+                        "output_records",
+                        outputRows.values().stream().mapToLong(Long::longValue).sum());
     }
 
     /** Interrupts every operation of the session on the server; the blocked call fails. */

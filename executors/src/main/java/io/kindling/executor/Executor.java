@@ -1,6 +1,8 @@
 package io.kindling.executor;
 
+import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs task attempts somewhere: in this JVM, on a Spark cluster, ... The scheduler sees only this interface;
@@ -26,6 +28,14 @@ public interface Executor extends AutoCloseable {
      */
     default AttemptHandle start(AttemptRequest request, AttemptListener listener) {
         return start(request);
+    }
+
+    /**
+     * Where people see the Spark application of an attempt of this executor (a History Server's page, a master's
+     * application page), when the executor knows one. Cheap: called for each attempt a page shows.
+     */
+    default Optional<URI> applicationUrl(String sparkAppId) {
+        return Optional.empty();
     }
 
     /** Whether {@link #attach} can resume tracking an attempt a previous life of the daemon started. */

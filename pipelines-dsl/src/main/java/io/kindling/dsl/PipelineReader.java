@@ -34,6 +34,8 @@ final class PipelineReader {
             "libraries",
             "trigger",
             "deadline",
+            "tags",
+            "owner",
             "tasks");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup", "dst_gap");
     private static final Set<String> ALERT_KEYS =
@@ -73,6 +75,7 @@ final class PipelineReader {
                 .ifPresent(
                         i -> problems.at(i.node(), "invalid pipeline id '" + i.value() + "': " + TaskReader.ID_RULE));
         String description = map.string("description").orElse("");
+        Labels labels = Labels.read(map, problems);
         Optional<Schedule> schedule =
                 map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
@@ -129,6 +132,7 @@ final class PipelineReader {
                 hash(bytes, drafts),
                 text,
                 trigger,
+                labels,
                 deadline);
         return new Read(id, Optional.of(pipeline));
     }

@@ -35,9 +35,9 @@ class PipelineParserValidationTest {
     void unknownKeyWithoutACloseMatchHasNoSuggestion() {
         assertThat(fixture.problems("""
                 pipeline: p
-                owner: me
+                colour: blue
                 tasks: [{id: a, sql: SELECT 1}]
-                """)).containsExactly(fixture.problem(2, 1, "unknown key 'owner' in pipeline"));
+                """)).containsExactly(fixture.problem(2, 1, "unknown key 'colour' in pipeline"));
     }
 
     @Test

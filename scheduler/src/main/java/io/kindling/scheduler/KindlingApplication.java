@@ -13,6 +13,7 @@ import io.kindling.scheduler.alerts.AlertChecks;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.alerts.Channels;
+import io.kindling.scheduler.api.ApplicationLinks;
 import io.kindling.scheduler.auth.AuditLog;
 import io.kindling.scheduler.auth.AuthFilter;
 import io.kindling.scheduler.auth.Authenticator;
@@ -65,6 +66,7 @@ import io.kindling.scheduler.resources.BackfillResource;
 import io.kindling.scheduler.resources.BaselineResource;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.DashboardResource;
+import io.kindling.scheduler.resources.ExecutorResource;
 import io.kindling.scheduler.resources.LoginPageResource;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
@@ -321,7 +323,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 .jersey()
                 .register(new PipelineResource(
                         registry, ticker, engine, runs, versions, clock, config.getLimits(), audit, mutes));
-        environment.jersey().register(new RunResource(runs, engine, registry, audit));
+        environment
+                .jersey()
+                .register(new RunResource(runs, engine, registry, audit, ApplicationLinks.of(executors.executors())));
         environment.jersey().register(new BaselineResource(registry, alertCheckDao, config.getAlerting(), clock));
         environment.jersey().register(new BackfillResource(runs));
         environment
@@ -331,6 +335,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                         self.daemonId(),
                         config.getCluster().getDeadAfter().toJavaDuration(),
                         Clock.systemUTC()));
+        environment.jersey().register(new ExecutorResource(executors.executors(), Clock.systemUTC()));
         environment.jersey().register(new SourceResource(sources, registry, audit));
         environment
                 .jersey()

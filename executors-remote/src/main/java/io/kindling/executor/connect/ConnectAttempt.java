@@ -8,6 +8,7 @@ import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.SparkMetrics;
 import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.guard.SqlGuardException;
 import io.kindling.executor.local.SqlArgs;
@@ -50,6 +51,9 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     private final CompletableFuture<AttemptResult> result = new CompletableFuture<>();
     private volatile String remoteId;
     private volatile boolean detached;
+    /** What the attempt did, as the server told; read before its session is closed. */
+    private volatile Optional<SparkMetrics> measured = Optional.empty();
+
     private AttemptLog log;
 
     // Guarded by this.
@@ -158,7 +162,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         }
         long started = System.nanoTime();
         try {
-            finish(runLogged(started));
+            finish(runLogged(started).withSparkMetrics(measured));
         } catch (RuntimeException | Error e) {
             log.line("attempt failed: " + e);
             finish(AttemptResult.failed("the Spark Connect executor failed: " + e.getMessage()));
@@ -246,6 +250,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             return AttemptResult.failed(message);
         } finally {
             if (opened != null && !detached) {
+                measured = opened.metrics();
                 opened.close();
             }
         }
@@ -369,7 +374,8 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
                 log.close();
             }
             // The error is stored and shown by the daemon: mask the attempt's secrets in it.
-            result.complete(new AttemptResult(outcome.outcome(), outcome.error().map(request.redactor()::mask)));
+            result.complete(new AttemptResult(
+                    outcome.outcome(), outcome.error().map(request.redactor()::mask), outcome.sparkMetrics()));
         }
     }
 

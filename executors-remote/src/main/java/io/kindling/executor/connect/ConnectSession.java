@@ -1,10 +1,12 @@
 package io.kindling.executor.connect;
 
+import io.kindling.executor.SparkMetrics;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -100,6 +102,37 @@ final class ConnectSession implements AutoCloseable {
     @SuppressWarnings("unchecked")
     List<List<String>> followAndPreview(String operationId) throws ConnectFailure {
         return (List<List<String>>) call("followAndPreview", new Class<?>[] {String.class}, operationId);
+    }
+
+    /** What the session's operations did so far, as far as the server's responses tell (rows written). */
+    @SuppressWarnings("unchecked")
+    Optional<SparkMetrics> metrics() {
+        Map<String, Long> figures;
+        try {
+            figures = (Map<String, Long>) call("metrics", new Class<?>[0]);
+        } catch (ConnectFailure e) {
+            return Optional.empty(); // figures are a by-product: the attempt's own outcome stands
+        }
+        if (figures.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SparkMetrics(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                figures.get("output_records"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
     }
 
     /** Drops the connection and leaves the session and its operations running on the server. */

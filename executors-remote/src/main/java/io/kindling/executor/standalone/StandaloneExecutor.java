@@ -14,7 +14,9 @@ import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.runner.KindlingRunner;
 import io.kindling.executor.runner.RunnerArgs;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -130,6 +132,16 @@ public final class StandaloneExecutor implements Executor {
     }
 
     /** The master's REST server answers: that is all a health check asks (it starts nothing). */
+    /** The History Server's page when one is configured, else the master's page of the application. */
+    @Override
+    public Optional<URI> applicationUrl(String sparkAppId) {
+        return options.eventLogs()
+                .applicationUrl(sparkAppId)
+                .or(() -> options.masterWebUi()
+                        .map(ui -> URI.create(
+                                ui + "/app/?appId=" + URLEncoder.encode(sparkAppId, StandardCharsets.UTF_8))));
+    }
+
     @Override
     public HealthStatus health() {
         if (closed) {
@@ -162,6 +174,7 @@ public final class StandaloneExecutor implements Executor {
         properties.put(
                 "spark.app.name",
                 "kindling " + request.pipelineId() + "/" + request.taskId() + " #" + request.attemptNumber());
+        properties.putAll(options.eventLogs().sparkConf());
         properties.putAll(config.sparkConf());
         properties.putAll(request.sparkConf());
         // Shows in the driver's launch command on the worker: which attempt a driver belongs to.

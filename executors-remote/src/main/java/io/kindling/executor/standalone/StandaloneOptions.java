@@ -2,6 +2,7 @@ package io.kindling.executor.standalone;
 
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.guard.GuardOptions;
+import io.kindling.executor.history.EventLogOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,6 +23,7 @@ import java.util.TreeSet;
  *                       dir (right when workers share this machine's file system, as the local test cluster does)
  * @param jars           extra jars for class tasks (comma-separated in config.yml), as the workers can read them
  * @param guard          the SQL guard of the runner's session: {@code allowedRoots}, {@code allowUnsafeSql}
+ * @param eventLogs      {@code eventLogDir} (as the drivers see it) and {@code historyServerUrl}
  */
 record StandaloneOptions(
         String master,
@@ -33,7 +35,8 @@ record StandaloneOptions(
         Duration requestTimeout,
         Duration pollInterval,
         Duration cancelGrace,
-        GuardOptions guard) {
+        GuardOptions guard,
+        EventLogOptions eventLogs) {
     static final String MASTER = "master";
     static final String REST_URL = "restUrl";
     static final String MASTER_WEB_UI = "masterWebUi";
@@ -54,7 +57,9 @@ record StandaloneOptions(
             POLL_INTERVAL,
             CANCEL_GRACE,
             GuardOptions.ALLOWED_ROOTS,
-            GuardOptions.ALLOW_UNSAFE_SQL);
+            GuardOptions.ALLOW_UNSAFE_SQL,
+            EventLogOptions.EVENT_LOG_DIR,
+            EventLogOptions.HISTORY_SERVER_URL);
 
     /** Reads the options; unknown keys and bad values are errors naming the executor and the option. */
     static StandaloneOptions from(ExecutorConfig config) {
@@ -93,7 +98,8 @@ record StandaloneOptions(
                 Duration.ofSeconds(positive(where, REQUEST_TIMEOUT, options.getOrDefault(REQUEST_TIMEOUT, "30"))),
                 Duration.ofMillis(positive(where, POLL_INTERVAL, options.getOrDefault(POLL_INTERVAL, "1000"))),
                 Duration.ofSeconds(positive(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))),
-                GuardOptions.from(options, where));
+                GuardOptions.from(options, where),
+                EventLogOptions.from(options, config.workDir(), where));
     }
 
     private static URI uri(String where, String option, String value) {

@@ -75,7 +75,9 @@ class ConnectAttachTest {
             assertThat(second.canAttach()).isTrue();
             AttemptHandle attached = second.attach(request, recorded.get(0));
 
-            assertThat(await(attached)).isEqualTo(AttemptResult.succeeded());
+            assertThat(await(attached))
+                    .extracting(AttemptResult::withoutSparkMetrics)
+                    .isEqualTo(AttemptResult.succeeded());
             assertThat(attached.remoteId()).contains(recorded.get(0));
             assertThat(parquetFiles("out/total")).hasSize(1); // the single row's one partition
             assertThat(workDir.resolve("out/total/_SUCCESS")).exists();
@@ -94,7 +96,9 @@ class ConnectAttachTest {
                             Optional.empty(),
                             Map.of("result", new DataRef("parquet", "out/total", "error", Map.of())),
                             Optional.empty()));
-            assertThat(await(second.start(check))).isEqualTo(AttemptResult.succeeded());
+            assertThat(await(second.start(check)))
+                    .extracting(AttemptResult::withoutSparkMetrics)
+                    .isEqualTo(AttemptResult.succeeded());
             assertThat(Files.readString(check.logFile())).contains("" + TOTAL + "");
         } finally {
             second.close();
@@ -124,7 +128,9 @@ class ConnectAttachTest {
         try {
             AttemptHandle attached = second.attach(request, recorded.get(0), recorded::add);
 
-            assertThat(await(attached)).isEqualTo(AttemptResult.succeeded());
+            assertThat(await(attached))
+                    .extracting(AttemptResult::withoutSparkMetrics)
+                    .isEqualTo(AttemptResult.succeeded());
             // statement 2's operation was recorded before it started, in the same session
             assertThat(recorded).hasSize(2);
             ConnectOperation next = ConnectOperation.parse(recorded.get(1));
@@ -166,7 +172,9 @@ class ConnectAttachTest {
 
         ConnectExecutor second = executor();
         try {
-            assertThat(await(second.attach(request, recorded.get(0)))).isEqualTo(AttemptResult.succeeded());
+            assertThat(await(second.attach(request, recorded.get(0))))
+                    .extracting(AttemptResult::withoutSparkMetrics)
+                    .isEqualTo(AttemptResult.succeeded());
             assertThat(Files.readString(request.logFile()))
                     .contains("the last statement returned:")
                     .contains("total")
@@ -198,6 +206,7 @@ class ConnectAttachTest {
             assertThat(await(executor.start(
                             request("real", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty())),
                             recorded::add)))
+                    .extracting(AttemptResult::withoutSparkMetrics)
                     .isEqualTo(AttemptResult.succeeded());
             ConnectOperation ended = ConnectOperation.parse(recorded.get(0));
             String unknownOperation = new ConnectOperation(

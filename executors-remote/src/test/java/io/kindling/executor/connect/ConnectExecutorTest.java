@@ -75,7 +75,15 @@ class ConnectExecutorTest {
 
         AttemptHandle handle = executor.start(request, sessions::add);
 
-        assertThat(await(handle)).isEqualTo(AttemptResult.succeeded());
+        AttemptResult result = await(handle);
+        assertThat(result).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
+        // what the server's responses tell: the rows the write wrote (counted on the way there)
+        assertThat(result.sparkMetrics()).hasValueSatisfying(metrics -> {
+            assertThat(metrics.outputRecords()).isEqualTo(2L);
+            assertThat(metrics.tasks()).isNull(); // not told by Connect: absent, never zero
+            assertThat(metrics.outputBytes()).isNull();
+            assertThat(metrics.executorRunTimeMs()).isNull();
+        });
         assertThat(sessions).hasSize(2); // one operation a statement, recorded before it starts
         assertThat(handle.remoteId()).contains(sessions.get(1));
         ConnectOperation first = ConnectOperation.parse(sessions.get(0));
@@ -97,11 +105,29 @@ class ConnectExecutorTest {
     }
 
     @Test
+    void aThousandRowsWrittenThroughTheServerAreCounted() {
+        AttemptResult result = await(executor.start(request(
+                "thousand",
+                new TaskBody.Sql(
+                        "SELECT id FROM range(1000)",
+                        Optional.empty(),
+                        Map.of(),
+                        Optional.of(new DataRef("parquet", "out/thousand", "overwrite", Map.of()))))));
+
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.SUCCEEDED);
+        assertThat(result.sparkMetrics())
+                .hasValueSatisfying(
+                        metrics -> assertThat(metrics.outputRecords()).isEqualTo(1000L));
+    }
+
+    @Test
     void aQueryWithoutOutputIsPreviewedInTheLog() throws Exception {
         AttemptRequest request = request(
                 "preview", new TaskBody.Sql("SELECT 40 + 2 AS answer", Optional.empty(), Map.of(), Optional.empty()));
 
-        assertThat(await(executor.start(request))).isEqualTo(AttemptResult.succeeded());
+        assertThat(await(executor.start(request)))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
         assertThat(Files.readString(request.logFile()))
                 .contains("the last statement returned:")
                 .contains("answer")
@@ -127,7 +153,9 @@ class ConnectExecutorTest {
                                 "tables",
                                 List.of("a", "b"))));
 
-        assertThat(await(executor.start(request))).isEqualTo(AttemptResult.succeeded());
+        assertThat(await(executor.start(request)))
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.succeeded());
         assertThat(Files.readString(request.logFile()))
                 .contains("the last statement returned:")
                 .contains("x' OR '1'='1")
@@ -197,7 +225,9 @@ class ConnectExecutorTest {
         handle.cancel("run cancelled");
         AttemptResult result = await(handle);
 
-        assertThat(result).isEqualTo(AttemptResult.cancelled("run cancelled"));
+        assertThat(result)
+                .extracting(AttemptResult::withoutSparkMetrics)
+                .isEqualTo(AttemptResult.cancelled("run cancelled"));
         // well within the 60 s grace period: the server stopped the operation
         assertThat(Duration.ofNanos(System.nanoTime() - cancelled)).isLessThan(Duration.ofSeconds(30));
         assertThat(Files.readString(request.logFile()))
@@ -206,6 +236,7 @@ class ConnectExecutorTest {
         // the server is free for the next attempt
         assertThat(await(executor.start(
                         request("after", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty())))))
+                .extracting(AttemptResult::withoutSparkMetrics)
                 .isEqualTo(AttemptResult.succeeded());
     }
 

@@ -8,6 +8,7 @@ import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.HealthStatus;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,6 +177,11 @@ public final class LocalSparkExecutor implements Executor {
     /** Whether the SparkSession has started (by {@link #warmUp} or an attempt) and is usable. */
     public boolean sparkStarted() {
         return sparkSession.ifStarted().isPresent();
+    }
+
+    @Override
+    public Optional<URI> applicationUrl(String sparkAppId) {
+        return options.eventLogs().applicationUrl(sparkAppId);
     }
 
     @Override

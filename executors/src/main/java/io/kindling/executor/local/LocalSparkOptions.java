@@ -3,6 +3,7 @@ package io.kindling.executor.local;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
+import io.kindling.executor.history.EventLogOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,8 @@ import java.util.regex.Pattern;
  * @param jars               jars every attempt on this executor may use, as if its task listed them in
  *                           {@code libraries:} (option {@code jars}: comma-separated, relative to the work dir); they
  *                           must exist when the executor starts
+ * @param eventLogs          options {@code eventLogDir} and {@code historyServerUrl}: Spark event logs of the warm
+ *                           session (one long application, its log rolled by Spark) and where they are shown
  */
 record LocalSparkOptions(
         String master,
@@ -48,7 +51,8 @@ record LocalSparkOptions(
         List<String> jvmFlags,
         Warmup warmup,
         boolean metrics,
-        List<Path> jars) {
+        List<Path> jars,
+        EventLogOptions eventLogs) {
     /** The {@code mode} option. */
     enum Mode {
         PROCESS("process"),
@@ -96,7 +100,9 @@ record LocalSparkOptions(
             HEAP,
             JVM_FLAGS,
             WARMUP,
-            METRICS);
+            METRICS,
+            EventLogOptions.EVENT_LOG_DIR,
+            EventLogOptions.HISTORY_SERVER_URL);
     /** The options only the daemon's side of {@code mode: process} reads. */
     static final Set<String> PROCESS_ONLY = Set.of(MODE, HEAP, JVM_FLAGS, WARMUP);
 
@@ -178,7 +184,8 @@ record LocalSparkOptions(
                 flags,
                 warmup,
                 metrics,
-                jars(config, where));
+                jars(config, where),
+                EventLogOptions.from(options, config.workDir(), where));
     }
 
     LocalSparkOptions {

@@ -113,6 +113,7 @@ final class LocalSparkSession {
                         .resolve("data")
                         .resolve("spark-warehouse")
                         .toString());
+        settings.putAll(options.eventLogs().sparkConf());
         settings.putAll(config.sparkConf());
         // The guard's extension is static: every session of the application, newSession() ones included, has
         // it; each attempt's session sets its own executor's roots and allowUnsafeSql (LocalAttempt). Here it is

@@ -13,6 +13,7 @@ import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.HealthStatus;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -309,6 +310,11 @@ final class SparkProcessExecutor implements Executor {
         synchronized (lock) {
             return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
         }
+    }
+
+    @Override
+    public Optional<URI> applicationUrl(String sparkAppId) {
+        return options.eventLogs().applicationUrl(sparkAppId);
     }
 
     @Override

@@ -46,8 +46,19 @@ class SparkProcessExecutorTest {
                         "local",
                         3,
                         workDir,
-                        Map.of("spark.sql.shuffle.partitions", "2"),
-                        Map.of("master", "local[2]", "heap", "512m", "cancelGraceSeconds", "3")));
+                        // event logs are zstd-compressed by default: plain text lets a test read an unfinished one
+                        Map.of("spark.sql.shuffle.partitions", "2", "spark.eventLog.compress", "false"),
+                        Map.of(
+                                "master",
+                                "local[2]",
+                                "heap",
+                                "512m",
+                                "cancelGraceSeconds",
+                                "3",
+                                "eventLogDir",
+                                "spark-events",
+                                "historyServerUrl",
+                                "http://127.0.0.1:18082")));
     }
 
     @AfterAll
@@ -133,6 +144,34 @@ class SparkProcessExecutorTest {
             assertThat(metrics.outputBytes()).isPositive();
             assertThat(metrics.tasks().succeeded()).isPositive();
         });
+    }
+
+    @Test
+    void theWarmSessionsEventLogFindsAnAttemptsJobsByItsJobGroup() {
+        AttemptRequest request = sqlAttempt("logged", "SELECT count(*) FROM range(10)");
+        AttemptHandle handle = executor.start(request);
+
+        assertThat(resultOf(handle).outcome()).isEqualTo(AttemptResult.Outcome.SUCCEEDED);
+        String appId = handle.sparkApplicationId().orElseThrow();
+        assertThat(executor.applicationUrl(appId))
+                .contains(java.net.URI.create("http://127.0.0.1:18082/history/" + appId + "/jobs/"));
+        // one long application: its rolled log has every attempt's jobs, each under the attempt's id as job group
+        Path appLogs = workDir.resolve("spark-events/eventlog_v2_" + appId);
+        String group = "\"spark.jobGroup.id\":\"" + request.attemptId() + "\"";
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (var files = Files.list(appLogs)) {
+                return files.filter(f -> f.getFileName().toString().startsWith("events_"))
+                        .anyMatch(f -> contains(f, group));
+            }
+        });
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.readString(file).contains(text);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Test

@@ -15,13 +15,16 @@ import java.util.Map;
 
 /**
  * A pipeline in the list ({@code detail} null, {@code recent_runs} its newest runs) or on its own page
- * ({@code recent_runs} null: the detail has them in full).
+ * ({@code recent_runs} null: the detail has them in full). {@code tags} is empty and {@code owner} absent when its
+ * file names none.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineView(
         String id,
         String description,
+        List<String> tags,
+        String owner,
         String file,
         ScheduleView schedule,
         TriggerView trigger,
@@ -133,6 +136,8 @@ public record PipelineView(
         return new PipelineView(
                 p.id(),
                 p.description(),
+                p.labels().tags(),
+                p.labels().owner().orElse(null),
                 p.file().toString(),
                 schedule,
                 p.trigger().map(TriggerView::of).orElse(null),

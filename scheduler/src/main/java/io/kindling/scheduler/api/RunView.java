@@ -96,21 +96,25 @@ public record RunView(
 
     public static RunView withTasks(
             RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts, List<RepairRecord> repairs) {
-        return withTasks(r, taskRuns, attempts, repairs, Map.of());
+        return withTasks(r, taskRuns, attempts, repairs, Map.of(), ApplicationLinks.NONE);
     }
 
-    /** @param remoteIds attempt id to the id a cluster knows it by, for attempts that ran remotely */
+    /**
+     * @param remoteIds attempt id to the id a cluster knows it by, for attempts that ran remotely
+     * @param links     where each attempt's Spark application is shown
+     */
     public static RunView withTasks(
             RunRecord r,
             List<TaskRunRecord> taskRuns,
             List<AttemptRecord> attempts,
             List<RepairRecord> repairs,
-            Map<String, String> remoteIds) {
+            Map<String, String> remoteIds,
+            ApplicationLinks links) {
         List<TaskRunView> tasks = new ArrayList<>();
         for (TaskRunRecord t : taskRuns) {
             List<AttemptView> own = attempts.stream()
                     .filter(a -> a.taskId().equals(t.taskId()))
-                    .map(a -> AttemptView.of(a, remoteIds.get(a.attemptId())))
+                    .map(a -> AttemptView.of(a, remoteIds.get(a.attemptId()), links))
                     .toList();
             tasks.add(new TaskRunView(
                     t.taskId(),
@@ -195,6 +199,7 @@ public record RunView(
             String executor,
             String state,
             String sparkAppId,
+            String sparkAppUrl,
             String remoteId,
             String queuedAt,
             String startedAt,
@@ -203,7 +208,7 @@ public record RunView(
             String error,
             String rendered,
             SparkMetrics sparkMetrics) {
-        static AttemptView of(AttemptRecord a, String remoteId) {
+        static AttemptView of(AttemptRecord a, String remoteId, ApplicationLinks links) {
             return new AttemptView(
                     a.attemptId(),
                     a.attemptNumber(),
@@ -211,6 +216,7 @@ public record RunView(
                     a.executor(),
                     a.state().name(),
                     a.sparkAppId().orElse(null),
+                    a.sparkAppId().flatMap(id -> links.url(a.executor(), id)).orElse(null),
                     remoteId,
                     Views.time(a.queuedAt()),
                     Views.time(a.startedAt()),

@@ -97,13 +97,25 @@ public class PipelineResource {
         this.clock = clock;
     }
 
-    /** The pipelines the caller may see (all, or those matching its pattern), and the files that failed to load. */
+    /**
+     * The pipelines the caller may see (all, or those matching its pattern), and the files that failed to load.
+     *
+     * @param tags  only pipelines with every one of these tags ({@code ?tag=a&tag=b})
+     * @param owner only pipelines of this owner (ignoring case)
+     * @param q     only pipelines whose id or description contains this text (ignoring case)
+     */
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public PipelineList list(@Context ContainerRequestContext request) {
+    public PipelineList list(
+            @QueryParam("tag") List<String> tags,
+            @QueryParam("owner") String owner,
+            @QueryParam("q") String q,
+            @Context ContainerRequestContext request) {
         Principal caller = Callers.principal(request);
+        PipelineFilter filter = PipelineFilter.of(tags, owner, q);
         List<PipelineRegistry.Loaded> all = registry.allLoaded().stream()
                 .filter(loaded -> caller.mayAccess(loaded.pipeline().id()))
+                .filter(loaded -> filter.test(loaded.pipeline()))
                 .toList();
         Map<String, List<RunRecord>> recent = runs.recentRuns(
                 all.stream().map(loaded -> loaded.pipeline().id()).toList(), LIST_RECENT_RUNS);

@@ -2,6 +2,7 @@ package io.kindling.scheduler.resources;
 
 import io.dropwizard.jersey.params.NonEmptyStringParam;
 import io.kindling.dsl.Pipeline;
+import io.kindling.scheduler.api.ApplicationLinks;
 import io.kindling.scheduler.api.AuthViews;
 import io.kindling.scheduler.api.RepairRequest;
 import io.kindling.scheduler.api.RunPage;
@@ -57,9 +58,17 @@ public class RunResource {
     private final RunEngine engine;
     private final PipelineRegistry pipelines;
     private final AuditLog audit;
+    private final ApplicationLinks links;
 
     public RunResource(RunQueries runs, RunEngine engine, PipelineRegistry pipelines, AuditLog audit) {
+        this(runs, engine, pipelines, audit, ApplicationLinks.NONE);
+    }
+
+    /** @param links where attempts' Spark applications are shown (the executors' History Server or master UI) */
+    public RunResource(
+            RunQueries runs, RunEngine engine, PipelineRegistry pipelines, AuditLog audit, ApplicationLinks links) {
         this.audit = audit;
+        this.links = links;
         this.runs = runs;
         this.engine = engine;
         this.pipelines = pipelines;
@@ -109,7 +118,8 @@ public class RunResource {
                         runs.taskRuns(runId),
                         runs.attempts(runId),
                         runs.repairs(runId),
-                        runs.remoteIdsOfRun(runId))
+                        runs.remoteIdsOfRun(runId),
+                        links)
                 .withAudit(audit.forTarget(runId).stream()
                         .map(AuthViews.AuditView::brief)
                         .toList());

@@ -68,6 +68,8 @@ class RestrictedTokenTest {
 
         // routes about no single pipeline are closed to it
         assertThat(RawHttp.get(APP.api("/cluster"), bearer(sales)).statusCode()).isEqualTo(403);
+        assertThat(RawHttp.get(APP.api("/executors"), bearer(sales)).statusCode())
+                .isEqualTo(403);
         assertThat(RawHttp.get(APP.api("/webhooks/deliveries"), bearer(sales)).statusCode())
                 .isEqualTo(403);
         assertThat(RawHttp.get(APP.api("/sources"), bearer(sales)).statusCode()).isEqualTo(403);

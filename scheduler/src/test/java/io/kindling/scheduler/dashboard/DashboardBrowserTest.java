@@ -71,7 +71,8 @@ class DashboardBrowserTest {
                     "pipelines/api",
                     "pipelines/dashboard",
                     "pipelines/dashboard_alerts",
-                    "pipelines/dashboard_pages")
+                    "pipelines/dashboard_pages",
+                    "pipelines/dashboard_home")
             .withOverrides(
                     ConfigOverride.config("webhooks.late.url", LATE.url("/late")),
                     ConfigOverride.config("webhooks.probe.url", PROBE.url("/probe")),
@@ -107,6 +108,7 @@ class DashboardBrowserTest {
                 .withEnvironment(Map.of("TZ", BROWSER_ZONE))
                 .build();
         browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().scriptTimeout(PAGE_TIMEOUT); // axe-core's checks answer asynchronously
         signIn();
     }
 
@@ -620,6 +622,37 @@ class DashboardBrowserTest {
         screenshot("sweep-" + name);
         assertThat(read(DashboardBrowserTest::brokenText)).as(name + " " + url).isEmpty();
         assertThat(consoleErrors()).as(name + " " + url + ": console errors").isEmpty();
+        assertThat(accessibilityViolations())
+                .as(name + " " + url + ": axe-core")
+                .isEmpty();
+    }
+
+    /** axe-core's browser build (from its npm package, MPL-2.0, see axe-core/LICENSE), injected into pages. */
+    private static final String AXE = axeSource();
+
+    private static String axeSource() {
+        try (var in = DashboardBrowserTest.class.getResourceAsStream("/axe-core/axe.min.js")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The serious and critical accessibility violations axe-core finds on the page as it is (WCAG 2.1 A and AA and
+     * best practices), one line each: rule, impact, what it asks, and where.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> accessibilityViolations() {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object'"))) {
+            js.executeScript(AXE);
+        }
+        return (List<String>) js.executeAsyncScript("const done = arguments[arguments.length - 1];\n"
+                + "axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations\n"
+                + "  .filter((v) => v.impact === 'serious' || v.impact === 'critical')\n"
+                + "  .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)),\n"
+                + "  (e) => done([`axe-core failed: ${e}`]));");
     }
 
     @Test
@@ -647,6 +680,7 @@ class DashboardBrowserTest {
             consoleErrors(); // what earlier tests left (a refused sign-in answers 401) is not this test's
 
             By runLoaded = By.cssSelector("[data-testid='dag'] .dag-node");
+            sweep("home", page("#/"), By.cssSelector("[data-testid='load-errors']"), true);
             sweep("pipelines", page("#/pipelines"), By.cssSelector("[data-testid='load-errors']"), true);
             for (JsonNode p : api("/pipelines").get("pipelines")) {
                 String id = p.get("id").asText();
@@ -813,5 +847,234 @@ class DashboardBrowserTest {
         assertThat(read(() -> browser.switchTo().activeElement().getAttribute("data-task")))
                 .isEqualTo("flaky");
         screenshot("run-from-grid");
+    }
+
+    private static void post(String path) {
+        EXTENSION
+                .client()
+                .target(APP.api(path))
+                .request()
+                .post(jakarta.ws.rs.client.Entity.json("{}"))
+                .close();
+    }
+
+    @Test
+    void homeSaysWhatNeedsAttentionAndLinksToWhereToAct() {
+        String first = trigger("home_failing");
+        String second = trigger("home_failing");
+        awaitRunState(first, "FAILED");
+        awaitRunState(second, "FAILED");
+        post("/pipelines/home_paused/pause");
+        int failures = api("/runs?pipeline=home_failing").get("runs").size(); // every run of it fails
+        try {
+            browser.get(page("#/"));
+            By failing = By.cssSelector("[data-testid='failing'] li[data-pipeline='home_failing']");
+            assertThat(read(() -> awaitElement(By.cssSelector("[data-testid='streak-home_failing']"))
+                            .getText()))
+                    .isEqualTo("failed " + failures + " times in a row");
+            assertThat(read(() -> browser.findElement(failing).getText())).contains("owner data-team");
+            // a pipeline that succeeded last is not failing
+            assertThat(browser.findElements(By.cssSelector("[data-testid='failing'] li[data-pipeline='home_paused']")))
+                    .isEmpty();
+            assertThat(read(() -> browser.findElement(
+                                    By.cssSelector("[data-testid='paused'] li[data-pipeline='home_paused']"))
+                            .getText()))
+                    .contains("home_paused", "owner ops-team");
+            assertThat(read(() -> browser.findElement(By.cssSelector("[data-testid='load-errors-section']"))
+                            .getText()))
+                    .contains("not_a_pipeline.yml");
+            // every executor config.yml names, healthy or not, as the API says
+            for (JsonNode executor : api("/executors").get("executors")) {
+                String shown =
+                        read(() -> browser.findElement(By.cssSelector("[data-testid='executors'] li[data-executor='"
+                                        + executor.get("name").asText() + "']"))
+                                .getText());
+                assertThat(shown).startsWith(executor.get("healthy").asBoolean() ? "healthy" : "unhealthy");
+            }
+            // no deadlines yet: no late runs, and no empty box for them
+            assertThat(browser.findElements(By.cssSelector("[data-testid='late-runs']")))
+                    .isEmpty();
+            assertThat(read(DashboardBrowserTest::brokenText)).isEmpty();
+            assertThat(accessibilityViolations()).isEmpty();
+            screenshot("home");
+
+            // where to act: the paused pipeline resumes from here, the failing one's newest run opens to be repaired
+            click(By.cssSelector("[data-testid='resume-home_paused']"));
+            await().atMost(PAGE_TIMEOUT)
+                    .until(() -> !api("/pipelines/home_paused").get("paused").asBoolean());
+            await().atMost(PAGE_TIMEOUT)
+                    .until(() -> browser.findElements(
+                                    By.cssSelector("[data-testid='paused'] li[data-pipeline='home_paused']"))
+                            .isEmpty());
+            click(By.cssSelector(
+                    "[data-testid='failing'] li[data-pipeline='home_failing'] a[href='#/runs/" + second + "']"));
+            await().atMost(PAGE_TIMEOUT).until(() -> browser.getCurrentUrl().endsWith("#/runs/" + second));
+            await().atMost(PAGE_TIMEOUT)
+                    .ignoreExceptions()
+                    .until(() -> browser.findElement(By.cssSelector("[data-testid='repair']"))
+                            .isEnabled());
+        } finally {
+            post("/pipelines/home_paused/resume");
+        }
+    }
+
+    /** Lets a run of {@code live} go on: its first task talks until this file exists, and fails if it says fail. */
+    private static void release(String runId, String how) throws IOException {
+        Path release = APP.workDir.resolve("data/live-" + runId + ".release");
+        Files.createDirectories(release.getParent());
+        if (Files.notExists(release)) {
+            Files.writeString(release, how);
+        }
+    }
+
+    @Test
+    void runningRunsTasksAndLogsChangeOnTheOpenPageWithoutAReload() throws IOException {
+        String first = trigger("live");
+        String second = trigger("live"); // one run of live at a time: this one waits in the queue
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        try {
+            // on the home page: running now, with its progress
+            browser.get(page("#/"));
+            assertThat(read(() -> awaitElement(By.cssSelector("[data-testid='progress-" + first + "']"))
+                            .getText()))
+                    .isEqualTo("0 of 2 tasks done");
+
+            // the runs page follows the runs' states while one is unfinished
+            browser.get(page("#/runs?pipeline=live"));
+            By firstRow = By.cssSelector("tr[data-run='" + first + "'] .state");
+            By secondRow = By.cssSelector("tr[data-run='" + second + "'] .state");
+            await().atMost(PAGE_TIMEOUT).ignoreExceptions().until(() -> stateOf(firstRow), s -> s.equals("RUNNING"));
+            assertThat(stateOf(secondRow)).isEqualTo("QUEUED");
+            js.executeScript("window.kindlingSamePage = 'runs';"); // gone if the page were loaded again
+            release(first, "go");
+            await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(firstRow), s -> s.equals("SUCCEEDED"));
+            await().atMost(RUN_TIMEOUT).ignoreExceptions().until(() -> stateOf(secondRow), s -> s.equals("RUNNING"));
+            assertThat(js.executeScript("return window.kindlingSamePage")).isEqualTo("runs");
+
+            // the run page: the running attempt's log grows as it is written, and its task states change
+            browser.get(page("#/runs/" + second + "?task=talk&attempt=1"));
+            awaitElement(By.cssSelector("[data-testid='dag'] .dag-node"));
+            js.executeScript("window.kindlingSamePage = 'run';");
+            By log = By.cssSelector("[data-testid='log-text-talk/1']");
+            String early = await().atMost(RUN_TIMEOUT)
+                    .ignoreExceptions()
+                    .until(() -> browser.findElement(log).getText(), text -> text.contains("line 3"));
+            // what was shown stays, new lines come after it, and the view keeps to the end
+            String later = await().atMost(RUN_TIMEOUT)
+                    .ignoreExceptions()
+                    .until(
+                            () -> browser.findElement(log).getText(),
+                            text -> text.lines().count() > 60);
+            assertThat(later).startsWith(early.strip());
+            await().atMost(PAGE_TIMEOUT).ignoreExceptions().until(() -> (Boolean)
+                    js.executeScript("const pre = document.querySelector(\"[data-testid='log-text-talk/1']\");"
+                            + " return pre.scrollHeight > pre.clientHeight"
+                            + " && pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 8;"));
+            assertThat(stateOf(By.cssSelector("article.task[data-task='after']")))
+                    .isEqualTo("QUEUED");
+            assertThat(accessibilityViolations()).isEmpty();
+            screenshot("run-live");
+
+            // its first attempt fails once released: the page follows on into the retry's log
+            release(second, "fail");
+            By retryLog = By.cssSelector("[data-testid='log-text-talk/2']");
+            assertThat(await().atMost(RUN_TIMEOUT)
+                            .ignoreExceptions()
+                            .until(() -> browser.findElement(retryLog).getText(), text -> text.contains("released")))
+                    .contains("released after line 0");
+            await().atMost(RUN_TIMEOUT)
+                    .ignoreExceptions()
+                    .until(() -> stateOf(By.cssSelector("article.task[data-task='talk']")), s -> s.equals("SUCCEEDED"));
+            await().atMost(RUN_TIMEOUT)
+                    .ignoreExceptions()
+                    .until(() -> stateOf(By.cssSelector("#run-title .state")), s -> s.equals("SUCCEEDED"));
+            assertThat(stateOf(By.cssSelector("article.task[data-task='after']")))
+                    .isEqualTo("SUCCEEDED");
+            assertThat(await().atMost(PAGE_TIMEOUT)
+                            .ignoreExceptions()
+                            .until(() -> browser.findElement(log).getText(), text -> text.contains("released after")))
+                    .startsWith(later.strip());
+            int attempts = 0;
+            for (JsonNode task : api("/runs/" + second).get("tasks")) {
+                if (task.get("task_id").asText().equals("talk")) {
+                    attempts = task.get("attempts").size();
+                }
+            }
+            assertThat(attempts).isEqualTo(2);
+            assertThat(js.executeScript("return window.kindlingSamePage")).isEqualTo("run");
+        } finally {
+            release(first, "go");
+            release(second, "go");
+            awaitRunState(first, "SUCCEEDED");
+            awaitRunState(second, "SUCCEEDED");
+        }
+    }
+
+    private static List<String> shownPipelines() {
+        return read(() -> browser.findElements(By.cssSelector("[data-testid='pipelines'] tbody tr")).stream()
+                .map(row -> row.getAttribute("data-pipeline"))
+                .toList());
+    }
+
+    private static List<String> ids(JsonNode list) {
+        List<String> ids = new ArrayList<>();
+        list.get("pipelines").forEach(p -> ids.add(p.get("id").asText()));
+        return ids;
+    }
+
+    @Test
+    void pipelinesAreFoundByNameTagOrOwnerFromTheKeyboardAndTheApiFiltersTheSame() {
+        assertThat(ids(api("/pipelines?tag=finance"))).containsExactlyInAnyOrder("home_failing", "home_paused");
+        assertThat(ids(api("/pipelines?tag=finance&tag=daily"))).containsExactly("home_failing");
+        assertThat(ids(api("/pipelines?owner=DATA-team"))).containsExactlyInAnyOrder("home_failing", "live");
+        assertThat(ids(api("/pipelines?q=TALKS&owner=data-team"))).containsExactly("live");
+        JsonNode live = api("/pipelines/live");
+        assertThat(live.get("owner").asText()).isEqualTo("data-team");
+        assertThat(live.get("tags").toString()).isEqualTo("[\"demo\"]");
+
+        browser.get(page("#/pipelines"));
+        awaitElement(By.cssSelector("tr[data-pipeline='live']"));
+        // from the top of the page, Tab reaches the filter
+        browser.findElement(By.tagName("body")).click();
+        for (int i = 0;
+                i < 30 && !"filter-q".equals(browser.switchTo().activeElement().getAttribute("id"));
+                i++) {
+            browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        WebElement find = browser.switchTo().activeElement();
+        assertThat(find.getAttribute("id")).isEqualTo("filter-q");
+        find.sendKeys("talks");
+        await().atMost(PAGE_TIMEOUT).until(DashboardBrowserTest::shownPipelines, ids -> ids.equals(List.of("live")));
+        assertThat(browser.getCurrentUrl()).endsWith("#/pipelines?q=talks");
+        // then the tag and owner choices, then the first row's link, which Enter follows
+        find.sendKeys(Keys.TAB);
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("filter-tag");
+        browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("filter-owner");
+        browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertThat(browser.switchTo().activeElement().getAttribute("href")).endsWith("#/pipelines/live");
+        assertThat(accessibilityViolations()).isEmpty();
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+        assertThat(read(() ->
+                        awaitElement(By.cssSelector("[data-testid='labels']")).getText()))
+                .contains("demo", "data-team");
+
+        // a tag on the list filters by it; the owner choice narrows further
+        browser.get(page("#/pipelines?tag=finance"));
+        await().atMost(PAGE_TIMEOUT)
+                .until(
+                        DashboardBrowserTest::shownPipelines,
+                        ids -> ids.size() == 2 && ids.containsAll(List.of("home_failing", "home_paused")));
+        screenshot("pipelines-filtered");
+        new Select(awaitElement(By.id("filter-owner"))).selectByValue("ops-team");
+        await().atMost(PAGE_TIMEOUT)
+                .until(DashboardBrowserTest::shownPipelines, ids -> ids.equals(List.of("home_paused")));
+        assertThat(browser.findElement(By.cssSelector("[data-testid='filter-count']"))
+                        .getText())
+                .matches("Showing 1 of \\d+ pipelines");
+        assertThat(accessibilityViolations()).isEmpty();
+        browser.get(page("#/pipelines"));
+        click(By.cssSelector("[data-testid='labels-live'] a.tag"));
+        await().atMost(PAGE_TIMEOUT).until(DashboardBrowserTest::shownPipelines, ids -> ids.equals(List.of("live")));
     }
 }

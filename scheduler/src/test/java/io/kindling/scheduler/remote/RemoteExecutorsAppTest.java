@@ -94,7 +94,11 @@ class RemoteExecutorsAppTest {
             String driver = attempt.get("remote_id").asText();
             assertThat(driver).startsWith("driver-");
             assertThat(drivers).containsEntry(driver, "FINISHED");
-            assertThat(attempt.get("spark_app_id").asText()).startsWith("app-");
+            String appId = attempt.get("spark_app_id").asText();
+            assertThat(appId).startsWith("app-");
+            // no History Server configured: the run page links the application on the master's UI
+            assertThat(attempt.get("spark_app_url").asText())
+                    .isEqualTo(cluster.settings().masterUiUrl() + "/app/?appId=" + appId);
             remoteIds.add(driver);
         }
         assertThat(remoteIds).hasSize(4).doesNotHaveDuplicates();
