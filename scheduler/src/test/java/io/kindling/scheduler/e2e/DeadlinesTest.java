@@ -35,6 +35,8 @@ class DeadlinesTest {
     private final MutableClock clock = new MutableClock(FIRST_SEEN);
     private final WebhookReceiver receiver = new WebhookReceiver().start();
     private final List<KindlingApp> running = new ArrayList<>();
+    private final java.util.Set<String> propertiesBefore =
+            System.getProperties().stringPropertyNames();
 
     @AfterEach
     void stop() {
@@ -42,8 +44,10 @@ class DeadlinesTest {
             running.get(i).stop();
         }
         // two daemons at once share their ConfigOverride objects (KindlingApp.again), and each override remembers
-        // the property it found: the second one's start found the first one's URL and puts it back at its stop
-        System.clearProperty("dw.webhooks.ops.url");
+        // the property it found: the second one's start found the first one's value and puts it back at its stop
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("dw.") && !propertiesBefore.contains(name))
+                .forEach(System::clearProperty);
         receiver.close();
     }
 
