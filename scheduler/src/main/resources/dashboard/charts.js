@@ -46,19 +46,31 @@ export function ganttChart(run, now = Date.now()) {
   return wrap;
 }
 
-/** Durations of recent finished runs, oldest left, each bar in its run's state colour. */
-export function durationChart(runs) {
+/**
+ * Durations of recent finished runs, oldest left, each bar in its run's state colour. With a learned baseline
+ * (GET /pipelines/{id}/baseline), a band from its p95 to the duration past which a run alerts run_slow (k times the
+ * p95), or the p95 alone when the pipeline has no duration_anomaly.
+ */
+export function durationChart(runs, baseline) {
   const done = runs.filter((r) => r.duration_ms !== undefined && r.duration_ms !== null).slice().reverse();
   const { node, wrap } = canvas('duration-chart', `Durations of the last ${done.length} runs`, 220);
   if (done.length === 0 || !window.Chart) return wrap;
+  const datasets = [{ label: 'duration (s)', data: done.map((r) => r.duration_ms / 1000),
+    backgroundColor: done.map((r) => COLOURS[r.state] || COLOURS.QUEUED), order: 2 }];
+  const flat = (ms) => done.map(() => ms / 1000);
+  if (baseline && baseline.p95_ms !== undefined && baseline.p95_ms !== null) {
+    datasets.push({ type: 'line', label: `p95 of the last ${baseline.runs} successful runs`, data: flat(baseline.p95_ms),
+      borderColor: '#9a6700', borderDash: [6, 4], pointRadius: 0, fill: false, order: 1 });
+    if (baseline.threshold_ms !== undefined && baseline.threshold_ms !== null) {
+      datasets.push({ type: 'line', label: `slow past ${baseline.k} x p95 (run_slow)`, data: flat(baseline.threshold_ms),
+        borderColor: '#cf222e', backgroundColor: 'rgba(212, 167, 44, 0.18)', pointRadius: 0, fill: '-1', order: 1 });
+    }
+  }
   new window.Chart(node, {
     type: 'bar',
-    data: {
-      labels: done.map((r) => formatTime(r.started_at)),
-      datasets: [{ label: 'duration (s)', data: done.map((r) => r.duration_ms / 1000),
-        backgroundColor: done.map((r) => COLOURS[r.state] || COLOURS.QUEUED) }],
-    },
-    options: { animation: false, maintainAspectRatio: false, plugins: { legend: { display: false } },
+    data: { labels: done.map((r) => formatTime(r.started_at)), datasets },
+    options: { animation: false, maintainAspectRatio: false,
+      plugins: { legend: { display: datasets.length > 1, position: 'bottom' } },
       scales: { y: { beginAtZero: true, title: { display: true, text: 'seconds' } } } },
   });
   return wrap;

@@ -5,6 +5,7 @@ import { describeCron } from '../cron.js';
 import { durationChart, trendChart, destroyCharts } from '../charts.js';
 import { versionLink } from './version.js';
 import { gridTable } from './grid.js';
+import { baselineCaption, muteControl } from './alerting.js';
 import { labels } from './pipelines.js';
 
 const GRID_RUNS = 25;
@@ -14,7 +15,8 @@ export function pipelinePage(id) {
   return {
     node,
     async start() {
-      const [p, grid] = await Promise.all([api.pipeline(id), api.grid(id, GRID_RUNS)]);
+      const [p, grid, baseline, mute] = await Promise.all([api.pipeline(id), api.grid(id, GRID_RUNS),
+        api.baseline(id).catch(() => null), api.muteState(id).catch(() => null)]);
       destroyCharts(node);
       const runs = p.detail.recent_runs || [];
       const finished = runs.filter((r) => FINISHED.includes(r.state));
@@ -36,7 +38,8 @@ export function pipelinePage(id) {
           el('dt', {}, 'Version'), el('dd', {}, versionLink(p.id, p.version)),
           el('dt', {}, 'Success rate'), el('dd', { 'data-testid': 'success-rate' }, finished.length
             ? `${Math.round(100 * succeeded / finished.length)}% of the last ${finished.length} finished runs`
-            : 'no finished runs yet')),
+            : 'no finished runs yet'),
+          el('dt', {}, 'Alerts'), el('dd', {}, muteControl(p.id, mute, () => this.start()))),
         el('p', {}, el('a', { href: `#/runs?pipeline=${encodeURIComponent(p.id)}` }, 'All runs of this pipeline'),
           ' · ', el('a', { href: `#/alerts?pipeline=${encodeURIComponent(p.id)}`, 'data-testid': 'pipeline-alerts' },
             'Alerts of this pipeline')),
@@ -49,7 +52,8 @@ export function pipelinePage(id) {
           trendChart(grid, 'output_records', 'rows written'),
           trendChart(grid, 'spill_bytes', 'bytes spilled to disk')),
         el('h2', {}, 'Recent runs'),
-        durationChart(runs),
+        durationChart(runs, baseline),
+        baselineCaption(baseline),
         runs.length ? el('table', { class: 'grid' },
           el('thead', {}, el('tr', {}, ['Run', 'State', 'Trigger', 'Started', 'Duration']
             .map((h) => el('th', { scope: 'col' }, h)))),

@@ -35,7 +35,7 @@ public final class BenchMain {
             boolean quick = false;
             String postgres = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
             Path out = Path.of("target", "bench");
-            Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+            Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
@@ -139,7 +139,8 @@ public final class BenchMain {
             case 8 -> DaemonStart.measure(dir, o.examples(), o.size(3, 1));
             case 9 -> SparkFigures.metricsOverhead(dir, o.examples(), o.size(150, 3), o.size(60, 3));
             case 10 -> TriggerFigures.upstreamLatency(dir, o.size(200, 30));
-            default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 10");
+            case 11 -> AlertCheckFigures.checkRound(dir, o.size(1000, 100), o.size(1000, 100));
+            default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 11");
         };
     }
 

@@ -11,13 +11,15 @@ import java.util.Optional;
  *
  * @param onDurationOver a run still going after this long alerts the {@code onFailure} webhooks
  * @param alertAfter     failures in a row (this run's included) before run_failed and task_failed are sent; 1: each
+ * @param durationAnomaly a run or task far slower than its recent successful runs alerts the {@code onFailure} webhooks
  */
 public record Alerts(
         List<String> onFailure,
         List<String> onSuccess,
         List<String> onRetry,
         Optional<Duration> onDurationOver,
-        int alertAfter) {
+        int alertAfter,
+        Optional<DurationAnomaly> durationAnomaly) {
 
     public static final Alerts NONE = new Alerts(List.of(), List.of(), List.of(), Optional.empty());
 
@@ -29,6 +31,17 @@ public record Alerts(
         if (alertAfter < 1) {
             throw new IllegalArgumentException("alertAfter must be at least 1, got " + alertAfter);
         }
+        requireNonNull(durationAnomaly, "durationAnomaly is null");
+    }
+
+    /** No learned baseline. */
+    public Alerts(
+            List<String> onFailure,
+            List<String> onSuccess,
+            List<String> onRetry,
+            Optional<Duration> onDurationOver,
+            int alertAfter) {
+        this(onFailure, onSuccess, onRetry, onDurationOver, alertAfter, Optional.empty());
     }
 
     /** Every failure alerts. */

@@ -23,6 +23,7 @@ import java.util.TreeSet;
  * @param source      the YAML text as read
  * @param trigger     {@code trigger:}, runs started by upstream pipelines' runs (a pipeline has it or a schedule)
  * @param labels      {@code tags:} and {@code owner:}, for finding it
+ * @param deadline    {@code deadline:}, by when each scheduled time's run must have started and succeeded
  */
 public record Pipeline(
         String id,
@@ -36,7 +37,8 @@ public record Pipeline(
         String contentHash,
         String source,
         Optional<UpstreamTrigger> trigger,
-        Labels labels) {
+        Labels labels,
+        Optional<Deadline> deadline) {
 
     public Pipeline {
         requireNonNull(id, "id is null");
@@ -50,9 +52,40 @@ public record Pipeline(
         requireNonNull(source, "source is null");
         requireNonNull(trigger, "trigger is null");
         requireNonNull(labels, "labels is null");
+        requireNonNull(deadline, "deadline is null");
     }
 
-    /** A pipeline without {@code tags:} or {@code owner:}. */
+    /** A pipeline without {@code deadline:}. */
+    public Pipeline(
+            String id,
+            String description,
+            Optional<Schedule> schedule,
+            int maxActiveRuns,
+            Map<String, ParamSpec> params,
+            Alerts alerts,
+            List<Task> tasks,
+            Path file,
+            String contentHash,
+            String source,
+            Optional<UpstreamTrigger> trigger,
+            Labels labels) {
+        this(
+                id,
+                description,
+                schedule,
+                maxActiveRuns,
+                params,
+                alerts,
+                tasks,
+                file,
+                contentHash,
+                source,
+                trigger,
+                labels,
+                Optional.empty());
+    }
+
+    /** A pipeline without {@code tags:}, {@code owner:} or {@code deadline:}. */
     public Pipeline(
             String id,
             String description,
@@ -77,7 +110,8 @@ public record Pipeline(
                 contentHash,
                 source,
                 trigger,
-                Labels.NONE);
+                Labels.NONE,
+                Optional.empty());
     }
 
     /** A pipeline without {@code trigger:}. */

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -32,12 +33,16 @@ final class PipelineReader {
             "alerts",
             "libraries",
             "trigger",
+            "deadline",
             "tags",
             "owner",
             "tasks");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup", "dst_gap");
     private static final Set<String> ALERT_KEYS =
-            Set.of("on_failure", "on_success", "on_retry", "on_duration_over", "alert_after");
+            Set.of("on_failure", "on_success", "on_retry", "on_duration_over", "alert_after", "duration_anomaly");
+    private static final Set<String> ANOMALY_KEYS = Set.of("k", "min_runs");
+    private static final Set<String> DEADLINE_KEYS = Set.of("done_by", "zone", "after_schedule", "start_within");
+    private static final Pattern TIME_OF_DAY = Pattern.compile("([01]?\\d|2[0-3]):([0-5]\\d)(?::([0-5]\\d))?");
     private static final Pattern ID = TaskReader.ID;
     private static final ZoneId UTC = ZoneId.of("UTC");
 
@@ -101,6 +106,14 @@ final class PipelineReader {
         defaults.checkRetryDelay(defaults, problems);
         Alerts alerts =
                 map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);
+        Optional<Deadline> deadline =
+                map.map("deadline", "deadline", DEADLINE_KEYS).flatMap(this::deadline);
+        if (map.has("deadline") && !map.has("schedule")) {
+            problems.at(
+                    map.keyNode("deadline").orElseThrow(),
+                    "deadline: only a pipeline with a schedule has scheduled times to be late for: add a schedule,"
+                            + " or remove the deadline");
+        }
         List<TaskReader.Draft> drafts = tasks(map, defaults, templates);
 
         if (!problems.isEmpty() || id.isEmpty()) {
@@ -119,7 +132,8 @@ final class PipelineReader {
                 hash(bytes, drafts),
                 text,
                 trigger,
-                labels);
+                labels,
+                deadline);
         return new Read(id, Optional.of(pipeline));
     }
 
@@ -214,8 +228,78 @@ final class PipelineReader {
             problems.at(map.value("on_duration_over").orElseThrow(), "on_duration_over: must be longer than 0s");
         }
         int alertAfter = map.integer("alert_after", 1).orElse(1);
+        Optional<DurationAnomaly> anomaly = map.map("duration_anomaly", "alerts.duration_anomaly", ANOMALY_KEYS)
+                .flatMap(this::anomaly);
         return new Alerts(
-                webhooks(map, "on_failure"), webhooks(map, "on_success"), webhooks(map, "on_retry"), over, alertAfter);
+                webhooks(map, "on_failure"),
+                webhooks(map, "on_success"),
+                webhooks(map, "on_retry"),
+                over,
+                alertAfter,
+                anomaly);
+    }
+
+    private Optional<DurationAnomaly> anomaly(YamlMap map) {
+        int before = problems.size();
+        double k = DurationAnomaly.DEFAULT_K;
+        Optional<YamlMap.Scalar> kText = map.scalar("k");
+        if (kText.isPresent()) {
+            try {
+                k = Double.parseDouble(kText.get().value());
+            } catch (NumberFormatException e) {
+                k = Double.NaN;
+            }
+            if (!(k >= 1) || Double.isInfinite(k)) {
+                problems.at(
+                        kText.get().node(),
+                        "k: expected a number of at least 1 (how many times the usual p95 is too slow), got '"
+                                + kText.get().value() + "'");
+            }
+        }
+        int minRuns = map.integer("min_runs", 1).orElse(DurationAnomaly.DEFAULT_MIN_RUNS);
+        return problems.size() > before ? Optional.empty() : Optional.of(new DurationAnomaly(k, minRuns));
+    }
+
+    private Optional<Deadline> deadline(YamlMap map) {
+        int before = problems.size();
+        Optional<LocalTime> doneBy = map.scalar("done_by").flatMap(t -> {
+            java.util.regex.Matcher m = TIME_OF_DAY.matcher(t.value());
+            if (!m.matches()) {
+                problems.at(
+                        t.node(), "done_by: expected a time of day as HH:MM (e.g. \"07:00\"), got '" + t.value() + "'");
+                return Optional.empty();
+            }
+            return Optional.of(LocalTime.of(
+                    Integer.parseInt(m.group(1)),
+                    Integer.parseInt(m.group(2)),
+                    m.group(3) == null ? 0 : Integer.parseInt(m.group(3))));
+        });
+        Optional<ZoneId> zone = map.scalar("zone").flatMap(this::zone);
+        Optional<Duration> afterSchedule = map.duration("after_schedule");
+        Optional<Duration> startWithin = map.duration("start_within");
+        if (map.has("zone") && !map.has("done_by")) {
+            problems.at(map.keyNode("zone").orElseThrow(), "zone: is the zone of done_by; add done_by or remove it");
+        }
+        if (map.has("done_by") && map.has("after_schedule")) {
+            problems.at(
+                    map.keyNode("after_schedule").orElseThrow(),
+                    "after_schedule: a deadline is done_by (a time of day) or after_schedule (a duration), not both");
+        }
+        afterSchedule
+                .filter(Duration::isZero)
+                .ifPresent(d -> problems.at(
+                        map.value("after_schedule").orElseThrow(), "after_schedule: must be longer than 0s"));
+        startWithin
+                .filter(Duration::isZero)
+                .ifPresent(d ->
+                        problems.at(map.value("start_within").orElseThrow(), "start_within: must be longer than 0s"));
+        if (!map.has("done_by") && !map.has("after_schedule") && !map.has("start_within")) {
+            problems.at(map.start(), "deadline: expected done_by, after_schedule or start_within");
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new Deadline(doneBy, zone, afterSchedule, startWithin));
     }
 
     private List<String> webhooks(YamlMap map, String key) {

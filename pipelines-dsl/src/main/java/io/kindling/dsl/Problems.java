@@ -39,6 +39,11 @@ final class Problems {
         return problems.isEmpty();
     }
 
+    /** How many were found so far: a reader compares before and after reading a part. */
+    int size() {
+        return problems.size();
+    }
+
     /** Every problem in file order (a stable sort, so problems at one position keep the order found). */
     List<Problem> sorted() {
         List<Problem> copy = new ArrayList<>(problems);

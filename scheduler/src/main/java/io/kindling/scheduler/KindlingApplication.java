@@ -9,6 +9,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.kindling.dsl.PipelineParser;
+import io.kindling.scheduler.alerts.AlertChecks;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.alerts.Channels;
@@ -40,6 +41,7 @@ import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
+import io.kindling.scheduler.db.AlertCheckDao;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.db.DaemonDao;
 import io.kindling.scheduler.db.DaemonRecord;
@@ -61,6 +63,7 @@ import io.kindling.scheduler.metrics.FireLag;
 import io.kindling.scheduler.metrics.PrometheusServlet;
 import io.kindling.scheduler.resources.AuditResource;
 import io.kindling.scheduler.resources.BackfillResource;
+import io.kindling.scheduler.resources.BaselineResource;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.DashboardResource;
 import io.kindling.scheduler.resources.ExecutorResource;
@@ -99,6 +102,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
     private final Clock clock;
     private final Function<String, String> env;
     private ScheduleTicker ticker;
+    private AlertChecks alertChecks;
     private Authenticator authenticator;
 
     public KindlingApplication() {
@@ -291,6 +295,10 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                         config.getCluster().getShutdownGrace().toJavaDuration()));
         environment.lifecycle().manage(ticker);
         environment.lifecycle().manage(cron);
+        // deadlines and learned baselines: alerts that time passing causes, checked from the run history
+        AlertCheckDao alertCheckDao = new AlertCheckDao(database.jdbi());
+        alertChecks = new AlertChecks(registry::all, alertCheckDao, planner, config.getAlerting(), clock);
+        environment.lifecycle().manage(alertChecks);
         // A reload that adds, changes or removes pipelines replaces the triggers; new pipelines start from now.
         sources.onChange(reload -> {
             cron.scheduleAll(registry.all());
@@ -318,6 +326,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment
                 .jersey()
                 .register(new RunResource(runs, engine, registry, audit, ApplicationLinks.of(executors.executors())));
+        environment.jersey().register(new BaselineResource(registry, alertCheckDao, config.getAlerting(), clock));
         environment.jersey().register(new BackfillResource(runs));
         environment
                 .jersey()
@@ -412,6 +421,11 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new DaemonRecord(
                 id, node, host, ProcessHandle.current().pid(), now, now, Optional.empty(), Optional.empty());
+    }
+
+    /** The deadline and baseline checks once {@link #run} has built them: tests move their clock, then check. */
+    public AlertChecks alertChecks() {
+        return alertChecks;
     }
 
     /** The scheduler's ticker once {@link #run} has built it: tests move their clock, then tick. */

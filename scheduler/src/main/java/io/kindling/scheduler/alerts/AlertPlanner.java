@@ -192,6 +192,34 @@ public final class AlertPlanner {
     }
 
     /**
+     * An event a periodic check raises ({@code run_late}, {@code run_start_late}, {@code run_slow},
+     * {@code task_slow}), to the pipeline's {@code on_failure} webhooks. {@code run_id} is null (and the link goes to
+     * the pipeline's page) when the run of a scheduled time was never created.
+     *
+     * @param fields what the event adds to the common fields
+     */
+    public List<AlertDelivery> checked(
+            AlertType type,
+            Pipeline pipeline,
+            Optional<String> runId,
+            Optional<String> taskId,
+            Map<String, Object> fields,
+            Instant at) {
+        Alerts alerts = alertsOf(pipeline);
+        if (!anyEnabled(alerts.onFailure())) {
+            return List.of();
+        }
+        ObjectNode event = event(type, pipeline.id(), runId.orElse(""), at);
+        if (runId.isEmpty()) {
+            event.putNull("run_id");
+            event.put("run_url", dashboardUrl + "/#/pipelines/" + pipeline.id());
+        }
+        taskId.ifPresent(task -> event.put("task", task));
+        fields.forEach((name, value) -> event.set(name, JSON.valueToTree(value)));
+        return deliveries(event, alerts.onFailure(), pipeline.id(), runId.orElse(""), taskId);
+    }
+
+    /**
      * Whether this failing run (counted as failed) makes {@code alert_after} failures in a row: earlier runs are read
      * only when more than one is needed.
      */

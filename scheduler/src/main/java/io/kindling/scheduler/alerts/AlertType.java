@@ -10,7 +10,15 @@ public enum AlertType {
     TASK_FAILED("task_failed", "Task failed"),
     TASK_RETRYING("task_retrying", "Task retrying"),
     /** The run is still going after the pipeline's {@code on_duration_over}. */
-    RUN_DURATION_OVER("run_duration_over", "Run taking too long");
+    RUN_DURATION_OVER("run_duration_over", "Run taking too long"),
+    /** A scheduled time's run had not succeeded by the pipeline's deadline (or was never created). */
+    RUN_LATE("run_late", "Run late"),
+    /** A scheduled time's run had not started within {@code start_within} (queued, or never created). */
+    RUN_START_LATE("run_start_late", "Run start late"),
+    /** A run is still going after k times its pipeline's recent p95 ({@code duration_anomaly}). */
+    RUN_SLOW("run_slow", "Run slower than usual"),
+    /** A task is still going after k times its own recent p95 ({@code duration_anomaly}). */
+    TASK_SLOW("task_slow", "Task slower than usual");
 
     private final String wireName;
     private final String title;

@@ -35,7 +35,7 @@ record EventSummary(
                 type,
                 titleOf(type),
                 event.path("pipeline").asText(),
-                event.path("run_id").asText(),
+                event.path("run_id").asText(""),
                 event.path("run_url").asText(),
                 task,
                 event.path("state").asText(""),
@@ -52,8 +52,9 @@ record EventSummary(
         return wireName;
     }
 
-    /** One line for subjects, fallbacks and incident summaries. */
+    /** One line for subjects, fallbacks and incident summaries; "(none)" for a deadline's run never created. */
     String headline() {
-        return title + ": pipeline " + pipeline + ", run " + runId + (task.isEmpty() ? "" : ", task " + task);
+        return title + ": pipeline " + pipeline + ", run " + (runId.isEmpty() ? "(none)" : runId)
+                + (task.isEmpty() ? "" : ", task " + task);
     }
 }

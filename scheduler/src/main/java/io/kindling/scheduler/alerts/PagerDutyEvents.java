@@ -22,7 +22,11 @@ final class PagerDutyEvents {
             AlertType.RUN_FAILED, "error",
             AlertType.TASK_FAILED, "error",
             AlertType.RUN_DURATION_OVER, "warning",
-            AlertType.TASK_RETRYING, "warning");
+            AlertType.TASK_RETRYING, "warning",
+            AlertType.RUN_LATE, "error",
+            AlertType.RUN_START_LATE, "warning",
+            AlertType.RUN_SLOW, "warning",
+            AlertType.TASK_SLOW, "warning");
 
     private PagerDutyEvents() {}
 

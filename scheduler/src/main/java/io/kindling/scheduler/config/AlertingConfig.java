@@ -2,10 +2,13 @@ package io.kindling.scheduler.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code alerting:} in config.yml: how the outbox delivers alert events. A delivery is retried with exponential
@@ -36,6 +39,59 @@ public class AlertingConfig {
 
     @NotNull
     private List<String> onRetry = new ArrayList<>();
+    /** How often each daemon checks deadlines and learned baselines against the run history. */
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    private Duration checkInterval = Duration.seconds(30);
+    /** How far back a check (after downtime) still raises deadlines it finds missed. */
+    @NotNull
+    private Duration deadlineLookback = Duration.hours(24);
+    /** A baseline is the p95 of at most this many newest successful runs... */
+    @Min(1)
+    private int baselineRuns = 50;
+    /** ...created within this long before now. */
+    @NotNull
+    private Duration baselineWindow = Duration.days(30);
+
+    @JsonProperty
+    public Duration getCheckInterval() {
+        return checkInterval;
+    }
+
+    @JsonProperty
+    public void setCheckInterval(Duration checkInterval) {
+        this.checkInterval = checkInterval;
+    }
+
+    @JsonProperty
+    public Duration getDeadlineLookback() {
+        return deadlineLookback;
+    }
+
+    @JsonProperty
+    public void setDeadlineLookback(Duration deadlineLookback) {
+        this.deadlineLookback = deadlineLookback;
+    }
+
+    @JsonProperty
+    public int getBaselineRuns() {
+        return baselineRuns;
+    }
+
+    @JsonProperty
+    public void setBaselineRuns(int baselineRuns) {
+        this.baselineRuns = baselineRuns;
+    }
+
+    @JsonProperty
+    public Duration getBaselineWindow() {
+        return baselineWindow;
+    }
+
+    @JsonProperty
+    public void setBaselineWindow(Duration baselineWindow) {
+        this.baselineWindow = baselineWindow;
+    }
 
     @JsonProperty
     public Duration getRetryFor() {

@@ -79,13 +79,17 @@ class PagerDutyAlertsTest {
                 .until(() -> !actions("resolve").isEmpty());
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> actions("resolve").size() == 4);
+                .until(() -> actions("resolve").size() == 8); // every kind that triggers: failures, lateness, slowness
         List<JsonNode> resolves = actions("resolve");
         assertThat(resolves)
                 .allSatisfy(r -> assertThat(r.get("routing_key").asText()).isEqualTo(ROUTING_KEY));
         assertThat(resolves)
                 .extracting(r -> r.get("dedup_key").asText())
-                .contains("kindling/recovers/run_failed", "kindling/recovers/task_failed");
+                .contains(
+                        "kindling/recovers/run_failed",
+                        "kindling/recovers/task_failed",
+                        "kindling/recovers/run_late",
+                        "kindling/recovers/run_slow");
         assertThat(http.get("/runs/" + recovered).get("state").asText()).isEqualTo("SUCCEEDED");
 
         // what the outbox keeps is the event: the key exists only in the requests

@@ -190,6 +190,11 @@ public final class KindlingApp {
         return "http://localhost:" + extension.getAdminPort() + path;
     }
 
+    /** The JDBC URL of the daemon's database (a SQLite file, or a PostgreSQL schema), for tests that write history. */
+    public String databaseUrl() {
+        return database.url();
+    }
+
     public String api(String path) {
         return "http://localhost:" + extension.getLocalPort() + "/api/v1" + path;
     }
