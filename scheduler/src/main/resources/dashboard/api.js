@@ -48,6 +48,7 @@ export const api = {
     return call('GET', '/pipelines' + (params.size ? '?' + params : ''));
   },
   executors: () => call('GET', '/executors'),
+  lateRuns: () => call('GET', '/late-runs'),
   pipeline: (id) => call('GET', `/pipelines/${encodeURIComponent(id)}`),
   grid: (id, limit) => call('GET', `/pipelines/${encodeURIComponent(id)}/grid?limit=${limit}`),
   baseline: (id) => call('GET', `/pipelines/${encodeURIComponent(id)}/baseline`),

@@ -13,18 +13,18 @@ export function homePage() {
   let stop = null;
 
   async function refresh() {
-    const [list, running, executors] = await Promise.all([
+    const [list, running, executors, late] = await Promise.all([
       api.pipelines(),
       api.runs({ state: 'RUNNING', limit: 100 }),
       // executors' health is for callers who see the whole daemon; others get no section
       api.executors().catch((e) => (e instanceof ApiError && e.status === 403 ? null : Promise.reject(e))),
+      api.lateRuns().then((page) => page.late_runs),
     ]);
     const details = await Promise.all(running.runs.slice(0, SHOWN_RUNNING).map((r) => api.run(r.run_id)));
     const failing = list.pipelines.map((p) => ({ p, streak: failureStreak(p.recent_runs || []) }))
       .filter((f) => f.streak.count > 0)
       .sort((a, b) => b.streak.count - a.streak.count || a.p.id.localeCompare(b.p.id));
     const paused = list.pipelines.filter((p) => p.paused);
-    const late = lateRuns(list);
     const errors = list.load_errors || [];
     const sick = executors ? executors.executors.filter((x) => !x.healthy) : [];
     const calm = failing.length + late.length + paused.length + errors.length + sick.length === 0;
@@ -61,15 +61,6 @@ export function failureStreak(recentRuns) {
   while (count < finished.length && finished[count].state === 'FAILED') count += 1;
   return { count, newest: count ? finished[0] : null,
     more: count > 0 && count === finished.length && recentRuns.length >= LISTED_RUNS };
-}
-
-/**
- * THE HOOK FOR DEADLINES (issue 24): the runs that are late, each {run_id?, pipeline, deadline, message}. Kindling
- * has no deadlines yet, so nothing is late and the section is not shown; when the pipeline list carries them,
- * read them here.
- */
-function lateRuns(/* list */) {
-  return [];
 }
 
 function section(testid, title, ...content) {
@@ -115,7 +106,8 @@ function lateSection(late) {
   if (late.length === 0) return null;
   return section('late-runs', `Late runs (${late.length})`,
     el('ul', { class: 'plain items' }, late.map((l) => el('li', {},
-      pipelineLink(l.pipeline), l.run_id ? [' ', runLink(l.run_id)] : null, ` · ${l.message}`))));
+      pipelineLink(l.pipeline), l.run_id ? [' ', runLink(l.run_id)] : null, ' · ', time(l.logical_time),
+      ` · ${l.message}`))));
 }
 
 function pausedSection(paused, refresh) {

@@ -67,6 +67,7 @@ import io.kindling.scheduler.resources.BaselineResource;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.DashboardResource;
 import io.kindling.scheduler.resources.ExecutorResource;
+import io.kindling.scheduler.resources.LateRunsResource;
 import io.kindling.scheduler.resources.LoginPageResource;
 import io.kindling.scheduler.resources.PipelineResource;
 import io.kindling.scheduler.resources.RunResource;
@@ -327,6 +328,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 .jersey()
                 .register(new RunResource(runs, engine, registry, audit, ApplicationLinks.of(executors.executors())));
         environment.jersey().register(new BaselineResource(registry, alertCheckDao, config.getAlerting(), clock));
+        environment.jersey().register(new LateRunsResource(alertCheckDao, clock));
         environment.jersey().register(new BackfillResource(runs));
         environment
                 .jersey()

@@ -88,8 +88,8 @@ class LocalSparkExecutorFactoryTest {
         assertThatThrownBy(() -> new LocalSparkExecutorFactory().create(config(Map.of("mastr", "local[2]"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("executor 'local' (type local): unknown option 'mastr', known options: "
-                        + "[allowUnsafeSql, allowedRoots, cacheInferredSchemas, cancelGraceSeconds, heap, jars, jvmFlags, "
-                        + "master, metrics, mode, stopSparkOnClose, warmup]");
+                        + "[allowUnsafeSql, allowedRoots, cacheInferredSchemas, cancelGraceSeconds, eventLogDir, heap, "
+                        + "historyServerUrl, jars, jvmFlags, master, metrics, mode, stopSparkOnClose, warmup]");
     }
 
     @Test

@@ -313,6 +313,29 @@ public final class AlertCheckDao {
         });
     }
 
+    /** A deadline alert raised: {@code alert} is {@code run_late} or {@code run_start_late}. */
+    public record DeadlineMark(String pipelineId, String alert, Instant logicalTime, Instant raisedAt) {}
+
+    /** The deadline alerts raised since {@code since}, newest first (a scan of the few marks of that time). */
+    public List<DeadlineMark> deadlineMarks(Instant since) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT pipeline_id, alert_key, created_at FROM alert_marks
+                        WHERE created_at >= :since
+                          AND (alert_key LIKE 'run_late:%' OR alert_key LIKE 'run_start_late:%')
+                        ORDER BY created_at DESC""")
+                .bind("since", since.toEpochMilli())
+                .map((rs, ctx) -> {
+                    String key = rs.getString("alert_key");
+                    int colon = key.indexOf(':');
+                    return new DeadlineMark(
+                            rs.getString("pipeline_id"),
+                            key.substring(0, colon),
+                            Instant.ofEpochMilli(Long.parseLong(key.substring(colon + 1))),
+                            Instant.ofEpochMilli(rs.getLong("created_at")));
+                })
+                .list());
+    }
+
     /** Which of these keys are raised already, as {@code pipeline + "/" + key}: one read on the primary key. */
     public java.util.Set<String> raised(Collection<String> pipelineIds, Collection<String> keys) {
         return timed(() -> {

@@ -123,6 +123,15 @@ class DeadlinesTest {
         assertThat(outbox(third, "run_start_late")).hasSize(1);
         assertThat(received("run_late")).hasSize(1);
         assertThat(received("run_start_late")).hasSize(1);
+        // the dashboard's home lists the time as late, once, until a run for it succeeds
+        JsonNode lateRuns = new Http(third).get("/late-runs").get("late_runs");
+        assertThat(lateRuns).hasSize(1);
+        assertThat(lateRuns.get(0).get("pipeline").asText()).isEqualTo("nightly");
+        assertThat(lateRuns.get(0).get("alert").asText()).isEqualTo("run_late");
+        assertThat(lateRuns.get(0).get("logical_time").asText()).isEqualTo(TIME.toString());
+        // the restart's catch-up may have made the 02:00 run meanwhile: late still, until it succeeds
+        assertThat(lateRuns.get(0).get("message").asText()).startsWith("not done by its deadline, ");
+        assertThat(lateRuns.get(0).path("state").asText()).isNotEqualTo("SUCCEEDED");
     }
 
     @Test
@@ -142,6 +151,7 @@ class DeadlinesTest {
         app.application().alertChecks().checkNow();
         assertThat(outbox(app, "run_late")).isEmpty();
         assertThat(outbox(app, "run_start_late")).isEmpty();
+        assertThat(api.get("/late-runs").get("late_runs")).isEmpty();
     }
 
     @Test
