@@ -23,6 +23,7 @@ import java.util.TreeSet;
  * @param source      the YAML text as read
  * @param trigger     {@code trigger:}, runs started by upstream pipelines' runs (a pipeline has it or a schedule)
  * @param labels      {@code tags:} and {@code owner:}, for finding it
+ * @param events      {@code trigger: {events: ...}}, the secret signed events to it are checked with
  */
 public record Pipeline(
         String id,
@@ -36,7 +37,8 @@ public record Pipeline(
         String contentHash,
         String source,
         Optional<UpstreamTrigger> trigger,
-        Labels labels) {
+        Labels labels,
+        Optional<EventTrigger> events) {
 
     public Pipeline {
         requireNonNull(id, "id is null");
@@ -50,6 +52,37 @@ public record Pipeline(
         requireNonNull(source, "source is null");
         requireNonNull(trigger, "trigger is null");
         requireNonNull(labels, "labels is null");
+        requireNonNull(events, "events is null");
+    }
+
+    /** A pipeline that takes no signed events. */
+    public Pipeline(
+            String id,
+            String description,
+            Optional<Schedule> schedule,
+            int maxActiveRuns,
+            Map<String, ParamSpec> params,
+            Alerts alerts,
+            List<Task> tasks,
+            Path file,
+            String contentHash,
+            String source,
+            Optional<UpstreamTrigger> trigger,
+            Labels labels) {
+        this(
+                id,
+                description,
+                schedule,
+                maxActiveRuns,
+                params,
+                alerts,
+                tasks,
+                file,
+                contentHash,
+                source,
+                trigger,
+                labels,
+                Optional.empty());
     }
 
     /** A pipeline without {@code tags:} or {@code owner:}. */
