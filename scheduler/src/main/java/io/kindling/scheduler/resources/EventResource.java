@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -227,7 +228,7 @@ public class EventResource {
         }
         if (!node.isObject()) {
             throw new BadRequestException("the body must be a JSON object whose fields are the pipeline's params, got "
-                    + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                    + node.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = json.convertValue(node, Map.class);
