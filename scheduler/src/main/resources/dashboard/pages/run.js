@@ -128,6 +128,8 @@ function summary(run, zone) {
       ? el('code', {}, Object.entries(run.params).map(([k, v]) => `${k}=${v}`).join(' ')) : '—'],
   ];
   if (run.backfill_id) rows.push(['Backfill', run.backfill_id]);
+  // what fired a run made by an inbound event: its Idempotency-Key, or the id the daemon gave a keyless event
+  if (run.event) rows.push(['Event', el('code', { 'data-testid': 'event' }, run.event)]);
   if (run.git_commit) rows.push(['Git commit', el('code', {}, run.git_commit)]);
   if (run.error) rows.push(['Error', el('span', { class: 'error-text' }, run.error)]);
   // who did what to this run, from the audit log: "triggered by …", "cancelled by …", "repaired by …"

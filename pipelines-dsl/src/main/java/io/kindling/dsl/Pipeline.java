@@ -24,6 +24,7 @@ import java.util.TreeSet;
  * @param trigger     {@code trigger:}, runs started by upstream pipelines' runs (a pipeline has it or a schedule)
  * @param labels      {@code tags:} and {@code owner:}, for finding it
  * @param deadline    {@code deadline:}, by when each scheduled time's run must have started and succeeded
+ * @param events      {@code trigger: {events: ...}}, the secret signed events to it are checked with
  */
 public record Pipeline(
         String id,
@@ -38,7 +39,8 @@ public record Pipeline(
         String source,
         Optional<UpstreamTrigger> trigger,
         Labels labels,
-        Optional<Deadline> deadline) {
+        Optional<Deadline> deadline,
+        Optional<EventTrigger> events) {
 
     public Pipeline {
         requireNonNull(id, "id is null");
@@ -53,6 +55,39 @@ public record Pipeline(
         requireNonNull(trigger, "trigger is null");
         requireNonNull(labels, "labels is null");
         requireNonNull(deadline, "deadline is null");
+        requireNonNull(events, "events is null");
+    }
+
+    /** A pipeline that takes no signed events. */
+    public Pipeline(
+            String id,
+            String description,
+            Optional<Schedule> schedule,
+            int maxActiveRuns,
+            Map<String, ParamSpec> params,
+            Alerts alerts,
+            List<Task> tasks,
+            Path file,
+            String contentHash,
+            String source,
+            Optional<UpstreamTrigger> trigger,
+            Labels labels,
+            Optional<Deadline> deadline) {
+        this(
+                id,
+                description,
+                schedule,
+                maxActiveRuns,
+                params,
+                alerts,
+                tasks,
+                file,
+                contentHash,
+                source,
+                trigger,
+                labels,
+                deadline,
+                Optional.empty());
     }
 
     /** A pipeline without {@code deadline:}. */

@@ -79,9 +79,10 @@ final class PipelineReader {
         Optional<Schedule> schedule =
                 map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
-        Optional<UpstreamTrigger> trigger = map.map("trigger", "trigger", UpstreamTriggerReader.KEYS)
-                .flatMap(t -> new UpstreamTriggerReader(problems)
-                        .read(t, id.map(YamlMap.Scalar::value).orElse("")));
+        Optional<YamlMap> triggerMap = map.map("trigger", "trigger", UpstreamTriggerReader.KEYS);
+        Optional<UpstreamTrigger> trigger = triggerMap.flatMap(t -> new UpstreamTriggerReader(problems)
+                .read(t, id.map(YamlMap.Scalar::value).orElse("")));
+        Optional<EventTrigger> events = triggerMap.flatMap(t -> new UpstreamTriggerReader(problems).events(t));
         if (trigger.isPresent() && schedule.isPresent()) {
             problems.at(
                     map.keyNode("trigger").orElseThrow(),
@@ -133,7 +134,8 @@ final class PipelineReader {
                 text,
                 trigger,
                 labels,
-                deadline);
+                deadline,
+                events);
         return new Read(id, Optional.of(pipeline));
     }
 

@@ -11,9 +11,13 @@ import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
-/** Reads {@code trigger:}: {@code after} (upstream pipelines and states), {@code match}, {@code timezone}, rerun. */
+/**
+ * Reads {@code trigger:}: {@code after} (upstream pipelines and states), {@code match}, {@code timezone}, rerun; and
+ * {@code events: {secret: NAME}} (signed inbound events). One of {@code after} and {@code events} is required.
+ */
 final class UpstreamTriggerReader {
-    static final Set<String> KEYS = Set.of("after", "match", "timezone", "on_upstream_rerun");
+    static final Set<String> KEYS = Set.of("after", "match", "timezone", "on_upstream_rerun", "events");
+    private static final Set<String> EVENT_KEYS = Set.of("secret");
     private static final Set<String> AFTER_KEYS = Set.of("pipeline", "state");
 
     private final Problems problems;
@@ -22,7 +26,29 @@ final class UpstreamTriggerReader {
         this.problems = problems;
     }
 
+    /** {@code trigger.events}, when given. */
+    Optional<EventTrigger> events(YamlMap map) {
+        return map.map("events", "trigger events", EVENT_KEYS)
+                .flatMap(events -> events.requiredScalar("secret").flatMap(name -> {
+                    if (!SecretNames.isValid(name.value())) {
+                        problems.at(
+                                name.node(),
+                                "events.secret: '" + name.value() + "' is not a secret name (letters, digits and _, "
+                                        + "not starting with a digit; the value comes from the secrets file or "
+                                        + "KINDLING_SECRET_<NAME>)");
+                        return Optional.empty();
+                    }
+                    return Optional.of(new EventTrigger(name.value()));
+                }));
+    }
+
     Optional<UpstreamTrigger> read(YamlMap map, String pipelineId) {
+        if (map.keyNode("events").isPresent() && map.keyNode("after").isEmpty()) {
+            for (String key : List.of("match", "timezone", "on_upstream_rerun")) {
+                map.keyNode(key).ifPresent(k -> problems.at(k, key + ": only with after: (upstream pipelines)"));
+            }
+            return Optional.empty();
+        }
         List<UpstreamTrigger.After> after = after(map, pipelineId);
         UpstreamTrigger.Match match = map.scalar("match")
                 .flatMap(v -> named(v, "match", UpstreamTrigger.Match.values(), UpstreamTrigger.Match::yaml))

@@ -46,6 +46,7 @@ import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.db.DaemonDao;
 import io.kindling.scheduler.db.DaemonRecord;
 import io.kindling.scheduler.db.Database;
+import io.kindling.scheduler.db.IdempotencyKeys;
 import io.kindling.scheduler.db.JdbiRunQueries;
 import io.kindling.scheduler.db.JdbiRunStore;
 import io.kindling.scheduler.db.MuteDao;
@@ -66,6 +67,7 @@ import io.kindling.scheduler.resources.BackfillResource;
 import io.kindling.scheduler.resources.BaselineResource;
 import io.kindling.scheduler.resources.ClusterResource;
 import io.kindling.scheduler.resources.DashboardResource;
+import io.kindling.scheduler.resources.EventResource;
 import io.kindling.scheduler.resources.ExecutorResource;
 import io.kindling.scheduler.resources.LateRunsResource;
 import io.kindling.scheduler.resources.LoginPageResource;
@@ -329,6 +331,22 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 .register(new RunResource(runs, engine, registry, audit, ApplicationLinks.of(executors.executors())));
         environment.jersey().register(new BaselineResource(registry, alertCheckDao, config.getAlerting(), clock));
         environment.jersey().register(new LateRunsResource(alertCheckDao, clock));
+        // inbound events: a token or a signed body; Idempotency-Keys kept idempotency.retention (docs/triggers.md)
+        IdempotencyKeys idempotencyKeys = new IdempotencyKeys(database.jdbi());
+        idempotencyKeys.deleteExpiredEvery(Duration.ofHours(1), Clock.systemUTC());
+        environment.lifecycle().manage(new AutoCloseableManager(idempotencyKeys));
+        environment
+                .jersey()
+                .register(new EventResource(
+                        registry,
+                        ticker,
+                        engine,
+                        runs,
+                        secrets,
+                        environment.getObjectMapper(),
+                        config.getIdempotency().getRetention().toJavaDuration(),
+                        Clock.systemUTC(),
+                        audit));
         environment.jersey().register(new BackfillResource(runs));
         environment
                 .jersey()

@@ -11,6 +11,7 @@ import io.kindling.scheduler.config.ClusterConfig;
 import io.kindling.scheduler.config.ConfigPaths;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorConfig;
+import io.kindling.scheduler.config.IdempotencyConfig;
 import io.kindling.scheduler.config.LibrariesConfig;
 import io.kindling.scheduler.config.LimitsConfig;
 import io.kindling.scheduler.config.SecretsConfig;
@@ -116,6 +117,21 @@ public class KindlingConfiguration extends Configuration {
     @Valid
     @NotNull
     private AuthConfig auth = new AuthConfig();
+
+    /** How long Idempotency-Key headers are kept (docs/configuration.md). */
+    @Valid
+    @NotNull
+    private IdempotencyConfig idempotency = new IdempotencyConfig();
+
+    @JsonProperty
+    public IdempotencyConfig getIdempotency() {
+        return idempotency;
+    }
+
+    @JsonProperty
+    public void setIdempotency(IdempotencyConfig idempotency) {
+        this.idempotency = idempotency;
+    }
 
     @Valid
     @NotNull

@@ -32,6 +32,7 @@ public record RunView(
         Long durationMs,
         String error,
         String backfillId,
+        String event,
         List<RepairView> repairs,
         List<TaskRunView> tasks,
         List<AuthViews.AuditView> audit) {
@@ -68,6 +69,7 @@ public record RunView(
                 whole.durationMs,
                 whole.error,
                 whole.backfillId,
+                whole.event,
                 null,
                 null,
                 null);
@@ -89,6 +91,7 @@ public record RunView(
                 Views.durationMillis(r.startedAt(), r.endedAt()),
                 r.error().orElse(null),
                 r.backfillId().orElse(null),
+                null,
                 null,
                 null,
                 null);
@@ -142,6 +145,7 @@ public record RunView(
                 base.durationMs,
                 base.error,
                 base.backfillId,
+                base.event,
                 repairs.stream().map(RepairView::of).toList(),
                 tasks,
                 null);
@@ -164,9 +168,33 @@ public record RunView(
                 durationMs,
                 error,
                 backfillId,
+                event,
                 repairs,
                 tasks,
                 entries);
+    }
+
+    /** This view with what fired the run, when an inbound event did: its Idempotency-Key or event id. */
+    public RunView withEvent(Optional<String> fired) {
+        return new RunView(
+                runId,
+                pipeline,
+                version,
+                gitCommit,
+                trigger,
+                logicalTime,
+                params,
+                state,
+                createdAt,
+                startedAt,
+                endedAt,
+                durationMs,
+                error,
+                backfillId,
+                fired.orElse(null),
+                repairs,
+                tasks,
+                audit);
     }
 
     /** One repair of the run: when, with which definition, and which tasks it ran again. */

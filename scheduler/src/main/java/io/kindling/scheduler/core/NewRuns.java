@@ -4,6 +4,7 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.ScheduledRun;
@@ -68,6 +69,20 @@ final class NewRuns {
         }
         thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
         return Optional.of(run);
+    }
+
+    /** A run for an inbound event (the params checked already), unless its key holds an earlier run. */
+    RunEngine.EventRun triggerEvent(
+            Pipeline pipeline, Map<String, String> params, String event, Optional<IdempotencyKey> key) {
+        RunRecord run = queued(pipeline, TriggerType.EVENT, thread.now(), params, thread.now(), Optional.empty());
+        String holder =
+                dao.insertEventRun(run, pipeline.tasks().stream().map(Task::id).toList(), event, key);
+        if (!holder.equals(run.runId())) {
+            LOG.info("Pipeline {}: event '{}' made run {} already", pipeline.id(), event, holder);
+            return new RunEngine.EventRun(holder, Optional.empty());
+        }
+        thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
+        return new RunEngine.EventRun(holder, Optional.of(run));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.libraries.Libraries;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
@@ -223,6 +224,22 @@ public final class RunEngine implements AutoCloseable {
     public Optional<RunRecord> triggerOnce(Pipeline pipeline, TriggerType trigger, Instant logicalTime, String key) {
         return newRuns.triggerOnce(pipeline, trigger, logicalTime, key);
     }
+
+    /**
+     * A run made by an inbound event with these params (checked by the caller), logical time now, recording
+     * {@code event} as what fired it. With a {@code key}, the key, the run and its tasks are written in one
+     * transaction, so a key that made a run within its retention never makes another, whichever daemon is asked.
+     */
+    public EventRun triggerEvent(
+            Pipeline pipeline, Map<String, String> params, String event, Optional<IdempotencyKey> key) {
+        return newRuns.triggerEvent(pipeline, params, event, key);
+    }
+
+    /**
+     * What an event made: {@code created} when this request made the run, empty when its Idempotency-Key held the
+     * run {@code runId} already.
+     */
+    public record EventRun(String runId, Optional<RunRecord> created) {}
 
     /**
      * Creates many scheduled runs (QUEUED, the pipelines' default params) in one transaction, then hands them to the

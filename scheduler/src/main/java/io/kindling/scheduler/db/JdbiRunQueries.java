@@ -90,6 +90,14 @@ public class JdbiRunQueries implements RunQueries {
     }
 
     @Override
+    public Optional<String> triggerEvent(String runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT trigger_event FROM runs WHERE run_id = :run_id")
+                .bind("run_id", runId)
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    @Override
     public Optional<RunRecord> runByKey(String pipelineId, String key) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT r.* FROM run_keys k JOIN runs r ON r.run_id = k.run_id

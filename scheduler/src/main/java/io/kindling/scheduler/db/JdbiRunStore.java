@@ -3,6 +3,7 @@ package io.kindling.scheduler.db;
 import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
@@ -96,6 +97,27 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
                 return false;
             }
             return true;
+        });
+    }
+
+    @Override
+    public String insertEventRun(
+            RunRecord run, Collection<String> taskIds, String event, Optional<IdempotencyKey> key) {
+        return jdbi.inTransaction(h -> {
+            if (key.isPresent()) {
+                Optional<String> earlier = IdempotencyKeys.claim(h, key.get(), run.runId());
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            if (!inserts.insertRun(h, run, taskIds)) {
+                throw new IllegalStateException("run " + run.runId() + " exists already");
+            }
+            h.createUpdate("UPDATE runs SET trigger_event = :event WHERE run_id = :run_id")
+                    .bind("event", event)
+                    .bind("run_id", run.runId())
+                    .execute();
+            return run.runId();
         });
     }
 

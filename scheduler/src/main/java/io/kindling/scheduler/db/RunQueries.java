@@ -87,6 +87,9 @@ public interface RunQueries {
     /** The pipeline's runs that ended at or after {@code since}, in the order they ended. */
     List<RunRecord> runsEndedSince(String pipelineId, Instant since);
 
+    /** What fired a run made by an inbound event: its Idempotency-Key or the id the daemon gave the event. */
+    Optional<String> triggerEvent(String runId);
+
     /** The pipeline's run made under {@code key} ({@link RunStore#insertKeyedRun}). */
     Optional<RunRecord> runByKey(String pipelineId, String key);
 

@@ -3,6 +3,7 @@ package io.kindling.scheduler.db;
 import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
@@ -42,6 +43,16 @@ public interface RunStore extends RunQueries {
      * @return false when the key was taken and nothing was written
      */
     boolean insertKeyedRun(RunRecord run, Collection<String> taskIds, String key);
+
+    /**
+     * Inserts a QUEUED run made by an inbound event, with what fired it ({@code event}: its Idempotency-Key or an id
+     * the daemon gave it), unless {@code key} is present and held by an earlier request within its retention. The
+     * key, the run and its task runs are written in one transaction, and the key's primary key decides between two
+     * daemons inserting it at once.
+     *
+     * @return the run holding the key: {@code run}'s id when it was inserted, an earlier run's when not
+     */
+    String insertEventRun(RunRecord run, Collection<String> taskIds, String event, Optional<IdempotencyKey> key);
 
     /** A backfill and all its runs: it exists whole or not at all. */
     void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds);

@@ -11,7 +11,9 @@ public enum TriggerType {
     MANUAL,
     BACKFILL,
     /** Started because upstream pipelines' runs ended as its {@code trigger: {after: ...}} waits for. */
-    UPSTREAM;
+    UPSTREAM,
+    /** Started by an inbound event, {@code POST /api/v1/pipelines/{id}/events}; the run keeps the event's key. */
+    EVENT;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -23,6 +23,7 @@ import io.kindling.scheduler.db.RunFilter;
 import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.TriggerType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
@@ -47,6 +48,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 @jakarta.ws.rs.Path("/api/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -122,7 +124,8 @@ public class RunResource {
                         links)
                 .withAudit(audit.forTarget(runId).stream()
                         .map(AuthViews.AuditView::brief)
-                        .toList());
+                        .toList())
+                .withEvent(run.trigger() == TriggerType.EVENT ? runs.triggerEvent(runId) : Optional.empty());
     }
 
     /**

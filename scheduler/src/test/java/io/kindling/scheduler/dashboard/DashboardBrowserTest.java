@@ -325,6 +325,24 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aRunMadeByAnEventShowsTheEventsKeyAndIsFoundByItsTrigger() {
+        String runId = EXTENSION
+                .client()
+                .target(APP.api("/pipelines/nightly/events"))
+                .request()
+                .header("Idempotency-Key", "invoice-2026-12-04")
+                .post(jakarta.ws.rs.client.Entity.json("{}"), JsonNode.class)
+                .get("run_id")
+                .asText();
+        browser.get(page("#/runs/" + runId));
+        assertThat(read(() ->
+                        awaitElement(By.cssSelector("[data-testid='event']")).getText()))
+                .isEqualTo("invoice-2026-12-04");
+        browser.get(page("#/runs?trigger=event"));
+        awaitElement(By.cssSelector("a[href='#/runs/" + runId + "']"));
+    }
+
+    @Test
     void cancellingALongRunShowsItCancelled() {
         String runId = EXTENSION
                 .client()

@@ -416,7 +416,7 @@ class KindlingAppTest {
                         .request()
                         .get(),
                 400,
-                "unknown trigger 'cron', expected one of schedule, manual, backfill, upstream");
+                "unknown trigger 'cron', expected one of schedule, manual, backfill, upstream, event");
         assertError(
                 EXTENSION
                         .client()

@@ -7,6 +7,7 @@ import io.kindling.scheduler.db.RunFilter;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
@@ -231,6 +232,31 @@ public final class InMemoryRunStore implements RunStore {
             }
             db.runKeys.put(taken, run.runId());
             return true;
+        }
+    }
+
+    @Override
+    public String insertEventRun(
+            RunRecord run, Collection<String> taskIds, String event, Optional<IdempotencyKey> key) {
+        synchronized (db) { // keys never expire here: tests of expiry use the database
+            String taken = key.map(k -> "idempotency\u0000" + k.scope() + "\u0000" + k.key())
+                    .orElse(null);
+            if (taken != null && db.runKeys.containsKey(taken)) {
+                return db.runKeys.get(taken);
+            }
+            insert(run, taskIds);
+            db.runKeys.put("event\u0000" + run.runId(), event);
+            if (taken != null) {
+                db.runKeys.put(taken, run.runId());
+            }
+            return run.runId();
+        }
+    }
+
+    @Override
+    public Optional<String> triggerEvent(String runId) {
+        synchronized (db) {
+            return Optional.ofNullable(db.runKeys.get("event\u0000" + runId));
         }
     }
 

@@ -3,7 +3,8 @@ package io.kindling.scheduler.api.params;
 import io.kindling.scheduler.model.TriggerType;
 import java.util.Optional;
 
-/** A trigger filter by its name on the wire: {@code schedule}, {@code manual} or {@code backfill}. */
+/** A trigger filter by its name on the wire: {@code schedule}, {@code manual}, {@code backfill}, {@code upstream} or
+ * {@code event}. */
 public final class TriggerParam extends ApiParam<Optional<TriggerType>> {
     public TriggerParam(String input, String name) {
         super(input, name);
@@ -17,7 +18,7 @@ public final class TriggerParam extends ApiParam<Optional<TriggerType>> {
         try {
             return Optional.of(TriggerType.fromDb(input));
         } catch (IllegalArgumentException e) {
-            throw refused("unknown {name} '{input}', expected one of schedule, manual, backfill, upstream");
+            throw refused("unknown {name} '{input}', expected one of schedule, manual, backfill, upstream, event");
         }
     }
 }
