@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param onDurationOver a run still going after this long alerts the {@code onFailure} webhooks
  * @param alertAfter     failures in a row (this run's included) before run_failed and task_failed are sent; 1: each
  * @param durationAnomaly a run or task far slower than its recent successful runs alerts the {@code onFailure} webhooks
+ * @param volumeAnomaly  a task whose output records are far from its recent successful runs' alerts them too
+ * @param allowEmptyOutput tasks whose {@code output:} may be empty: no {@code task_empty_output} for them
  */
 public record Alerts(
         List<String> onFailure,
@@ -19,7 +21,9 @@ public record Alerts(
         List<String> onRetry,
         Optional<Duration> onDurationOver,
         int alertAfter,
-        Optional<DurationAnomaly> durationAnomaly) {
+        Optional<DurationAnomaly> durationAnomaly,
+        Optional<VolumeAnomaly> volumeAnomaly,
+        List<String> allowEmptyOutput) {
 
     public static final Alerts NONE = new Alerts(List.of(), List.of(), List.of(), Optional.empty());
 
@@ -32,6 +36,19 @@ public record Alerts(
             throw new IllegalArgumentException("alertAfter must be at least 1, got " + alertAfter);
         }
         requireNonNull(durationAnomaly, "durationAnomaly is null");
+        requireNonNull(volumeAnomaly, "volumeAnomaly is null");
+        allowEmptyOutput = List.copyOf(allowEmptyOutput);
+    }
+
+    /** No output checks beyond the default empty-output one. */
+    public Alerts(
+            List<String> onFailure,
+            List<String> onSuccess,
+            List<String> onRetry,
+            Optional<Duration> onDurationOver,
+            int alertAfter,
+            Optional<DurationAnomaly> durationAnomaly) {
+        this(onFailure, onSuccess, onRetry, onDurationOver, alertAfter, durationAnomaly, Optional.empty(), List.of());
     }
 
     /** No learned baseline. */

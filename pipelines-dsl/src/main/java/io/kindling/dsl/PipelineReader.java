@@ -38,8 +38,15 @@ final class PipelineReader {
             "owner",
             "tasks");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "catchup", "dst_gap");
-    private static final Set<String> ALERT_KEYS =
-            Set.of("on_failure", "on_success", "on_retry", "on_duration_over", "alert_after", "duration_anomaly");
+    private static final Set<String> ALERT_KEYS = Set.of(
+            "on_failure",
+            "on_success",
+            "on_retry",
+            "on_duration_over",
+            "alert_after",
+            "duration_anomaly",
+            "volume_anomaly",
+            "allow_empty_output");
     private static final Set<String> ANOMALY_KEYS = Set.of("k", "min_runs");
     private static final Set<String> DEADLINE_KEYS = Set.of("done_by", "zone", "after_schedule", "start_within");
     private static final Pattern TIME_OF_DAY = Pattern.compile("([01]?\\d|2[0-3]):([0-5]\\d)(?::([0-5]\\d))?");
@@ -51,6 +58,8 @@ final class PipelineReader {
 
     private final ParserOptions options;
     private final Problems problems;
+    /** {@code alerts.allow_empty_output} entries by task id, for their line once the tasks are read. */
+    private final Map<String, YamlMap.Scalar> allowEmptyOutputNodes = new LinkedHashMap<>();
 
     PipelineReader(ParserOptions options, Problems problems) {
         this.options = options;
@@ -116,6 +125,7 @@ final class PipelineReader {
                             + " or remove the deadline");
         }
         List<TaskReader.Draft> drafts = tasks(map, defaults, templates);
+        checkAllowEmptyOutput(drafts);
 
         if (!problems.isEmpty() || id.isEmpty()) {
             return new Read(id, Optional.empty());
@@ -231,19 +241,61 @@ final class PipelineReader {
         }
         int alertAfter = map.integer("alert_after", 1).orElse(1);
         Optional<DurationAnomaly> anomaly = map.map("duration_anomaly", "alerts.duration_anomaly", ANOMALY_KEYS)
-                .flatMap(this::anomaly);
+                .flatMap(m -> {
+                    Optional<Double> k =
+                            factor(m, DurationAnomaly.DEFAULT_K, 1, "how many times the usual p95 is too slow");
+                    int minRuns = m.integer("min_runs", 1).orElse(DurationAnomaly.DEFAULT_MIN_RUNS);
+                    return k.map(factor -> new DurationAnomaly(factor, minRuns));
+                });
+        Optional<VolumeAnomaly> volume = map.map("volume_anomaly", "alerts.volume_anomaly", ANOMALY_KEYS)
+                .flatMap(m -> {
+                    Optional<Double> k =
+                            factor(m, VolumeAnomaly.DEFAULT_K, Math.nextUp(1.0), "how many times off the usual output");
+                    int minRuns = m.integer("min_runs", 1).orElse(VolumeAnomaly.DEFAULT_MIN_RUNS);
+                    return k.map(factor -> new VolumeAnomaly(factor, minRuns));
+                });
         return new Alerts(
                 webhooks(map, "on_failure"),
                 webhooks(map, "on_success"),
                 webhooks(map, "on_retry"),
                 over,
                 alertAfter,
-                anomaly);
+                anomaly,
+                volume,
+                emptyOutputAllowed(map));
     }
 
-    private Optional<DurationAnomaly> anomaly(YamlMap map) {
+    /** {@code allow_empty_output:}: each must name a task of this pipeline with an {@code output:}. */
+    private void checkAllowEmptyOutput(List<TaskReader.Draft> drafts) {
+        allowEmptyOutputNodes.forEach((id, node) -> {
+            Optional<TaskReader.Draft> draft = drafts.stream()
+                    .filter(d ->
+                            d.id().map(YamlMap.Scalar::value).filter(id::equals).isPresent())
+                    .findFirst();
+            if (draft.isEmpty()) {
+                problems.at(node.node(), "allow_empty_output: no task '" + id + "' in this pipeline");
+            } else if (draft.get().task().isPresent()
+                    && !(draft.get().task().get().body() instanceof TaskBody.Sql sql
+                            && sql.output().isPresent())) {
+                problems.at(node.node(), "allow_empty_output: task '" + id + "' has no output: to be empty");
+            }
+        });
+    }
+
+    /** {@code allow_empty_output:}: task ids, checked against the tasks once they are read. */
+    private List<String> emptyOutputAllowed(YamlMap map) {
+        List<String> ids = new ArrayList<>();
+        for (YamlMap.Scalar id : map.scalars("allow_empty_output").orElse(List.of())) {
+            ids.add(id.value());
+            allowEmptyOutputNodes.put(id.value(), id);
+        }
+        return ids;
+    }
+
+    /** The {@code k:} of an anomaly check, at least {@code min}; empty (a problem said) when it is not. */
+    private Optional<Double> factor(YamlMap map, double byDefault, double min, String meaning) {
         int before = problems.size();
-        double k = DurationAnomaly.DEFAULT_K;
+        double k = byDefault;
         Optional<YamlMap.Scalar> kText = map.scalar("k");
         if (kText.isPresent()) {
             try {
@@ -251,15 +303,14 @@ final class PipelineReader {
             } catch (NumberFormatException e) {
                 k = Double.NaN;
             }
-            if (!(k >= 1) || Double.isInfinite(k)) {
+            if (!(k >= min) || Double.isInfinite(k)) {
                 problems.at(
                         kText.get().node(),
-                        "k: expected a number of at least 1 (how many times the usual p95 is too slow), got '"
+                        "k: expected a number " + (min > 1 ? "above 1" : "of at least 1") + " (" + meaning + "), got '"
                                 + kText.get().value() + "'");
             }
         }
-        int minRuns = map.integer("min_runs", 1).orElse(DurationAnomaly.DEFAULT_MIN_RUNS);
-        return problems.size() > before ? Optional.empty() : Optional.of(new DurationAnomaly(k, minRuns));
+        return problems.size() > before ? Optional.empty() : Optional.of(k);
     }
 
     private Optional<Deadline> deadline(YamlMap map) {
