@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kindling.dsl.Alerts;
 import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Task;
+import io.kindling.dsl.TaskBody;
+import io.kindling.dsl.VolumeAnomaly;
+import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.config.WebhookConfig;
 import io.kindling.scheduler.db.AlertDelivery;
@@ -42,6 +46,9 @@ public final class AlertPlanner {
 
     private final Set<String> enabled;
     private final Alerts defaults;
+    /** How many of a task's recent successful runs its output is compared with ({@code volume_anomaly}). */
+    static final int VOLUME_RUNS = 20;
+
     private final RunQueries history;
     /** Whether a pipeline's alerts are muted at a (real) time: read only when a delivery is about to be written. */
     private final BiPredicate<String, Instant> muted;
@@ -178,6 +185,80 @@ public final class AlertPlanner {
         event.put("state", state.name());
         event.put("error", error.orElse(null));
         return deliveries(event, webhooks, pipeline, runId, Optional.of(taskId));
+    }
+
+    /**
+     * What a successful attempt's output says, to the {@code on_failure} webhooks: {@code task_empty_output} when its
+     * task has an {@code output:} (not in {@code allow_empty_output}) and wrote no record; {@code task_volume_anomaly}
+     * with {@code volume_anomaly} when its records are out of k times the median of the task's recent successful
+     * runs (read only then: one query). Nothing when its executor gave no output records.
+     */
+    public List<AlertDelivery> attemptSucceeded(
+            Pipeline pipeline, String runId, Task task, int attempt, Optional<SparkMetrics> metrics, Instant at) {
+        Alerts alerts = alertsOf(pipeline);
+        Optional<Long> records = metrics.map(SparkMetrics::outputRecords);
+        boolean hasOutput =
+                task.body() instanceof TaskBody.Sql sql && sql.output().isPresent();
+        if (records.isEmpty() || !hasOutput || !anyEnabled(alerts.onFailure())) {
+            return List.of();
+        }
+        if (records.get() == 0) {
+            if (alerts.allowEmptyOutput().contains(task.id())) {
+                return List.of();
+            }
+            ObjectNode event = event(AlertType.TASK_EMPTY_OUTPUT, pipeline, runId, at);
+            event.put("task", task.id());
+            event.put("attempt", attempt);
+            event.put("output_records", 0);
+            event.put("error", "the task succeeded but wrote no records to its output");
+            return deliveries(event, alerts.onFailure(), pipeline, runId, Optional.of(task.id()));
+        }
+        if (alerts.volumeAnomaly().isEmpty()) {
+            return List.of();
+        }
+        VolumeAnomaly volume = alerts.volumeAnomaly().get();
+        long[] recent = history.previousSuccessfulMetrics(pipeline.id(), task.id(), runId, VOLUME_RUNS).stream()
+                .map(AlertPlanner::outputRecords)
+                .filter(java.util.Objects::nonNull)
+                .mapToLong(Long::longValue)
+                .sorted()
+                .toArray();
+        if (recent.length < volume.minRuns()) {
+            return List.of();
+        }
+        double median = recent.length % 2 == 1
+                ? recent[recent.length / 2]
+                : (recent[recent.length / 2 - 1] + recent[recent.length / 2]) / 2.0;
+        if (!volume.outOfBand(records.get(), median)) {
+            return List.of();
+        }
+        ObjectNode event = event(AlertType.TASK_VOLUME_ANOMALY, pipeline, runId, at);
+        event.put("task", task.id());
+        event.put("attempt", attempt);
+        event.put("output_records", records.get());
+        event.put("median_output_records", median);
+        event.put("baseline_runs", recent.length);
+        event.put("k", volume.k());
+        event.put(
+                "error",
+                "wrote " + records.get() + " records, " + (records.get() < median ? "below 1/" : "above ")
+                        + fmt(volume.k())
+                        + (records.get() < median ? " of" : " times") + " the median of its last " + recent.length
+                        + " successful runs (" + fmt(median) + ")");
+        return deliveries(event, alerts.onFailure(), pipeline, runId, Optional.of(task.id()));
+    }
+
+    /** A stored attempt's output records; null when absent or unreadable (a newer writer's JSON). */
+    private static Long outputRecords(String json) {
+        try {
+            return SparkMetrics.fromJson(json).outputRecords();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String fmt(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     public List<AlertDelivery> durationOver(Pipeline pipeline, String runId, Duration limit, Instant at) {

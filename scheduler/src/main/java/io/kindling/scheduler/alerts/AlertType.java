@@ -18,7 +18,11 @@ public enum AlertType {
     /** A run is still going after k times its pipeline's recent p95 ({@code duration_anomaly}). */
     RUN_SLOW("run_slow", "Run slower than usual"),
     /** A task is still going after k times its own recent p95 ({@code duration_anomaly}). */
-    TASK_SLOW("task_slow", "Task slower than usual");
+    TASK_SLOW("task_slow", "Task slower than usual"),
+    /** A task's attempt succeeded but its {@code output:} got no record ({@code allow_empty_output} turns it off). */
+    TASK_EMPTY_OUTPUT("task_empty_output", "Task wrote no records"),
+    /** A task's attempt wrote far fewer or more records than its recent successful runs ({@code volume_anomaly}). */
+    TASK_VOLUME_ANOMALY("task_volume_anomaly", "Task output unusual");
 
     private final String wireName;
     private final String title;

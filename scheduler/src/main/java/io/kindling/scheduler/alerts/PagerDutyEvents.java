@@ -26,7 +26,15 @@ final class PagerDutyEvents {
             AlertType.RUN_LATE, "error",
             AlertType.RUN_START_LATE, "warning",
             AlertType.RUN_SLOW, "warning",
-            AlertType.TASK_SLOW, "warning");
+            AlertType.TASK_SLOW, "warning",
+            AlertType.TASK_EMPTY_OUTPUT, "warning",
+            AlertType.TASK_VOLUME_ANOMALY, "warning");
+    /**
+     * Raised by an attempt that succeeded, so a success says nothing of them: someone who looked at the data
+     * resolves them in PagerDuty.
+     */
+    static final java.util.Set<AlertType> NOT_RESOLVED_BY_SUCCESS =
+            java.util.EnumSet.of(AlertType.TASK_EMPTY_OUTPUT, AlertType.TASK_VOLUME_ANOMALY);
 
     private PagerDutyEvents() {}
 
@@ -51,7 +59,7 @@ final class PagerDutyEvents {
         }
         List<String> out = new ArrayList<>();
         for (AlertType kind : AlertType.values()) {
-            if (TRIGGERS.containsKey(kind)) {
+            if (TRIGGERS.containsKey(kind) && !NOT_RESOLVED_BY_SUCCESS.contains(kind)) {
                 out.add(AlertMessages.text(resolve(routingKey, dedupKey(e.pipeline(), kind))));
             }
         }

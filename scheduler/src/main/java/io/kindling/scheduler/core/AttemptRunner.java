@@ -303,7 +303,15 @@ final class AttemptRunner {
                                             retry,
                                             error,
                                             now)
-                                    : List.of()));
+                                    : attemptState == TaskState.SUCCEEDED
+                                            ? alerts.attemptSucceeded(
+                                                    run.pipeline,
+                                                    run.runId(),
+                                                    def,
+                                                    task.attempts,
+                                                    result.sparkMetrics(),
+                                                    now)
+                                            : List.of()));
         } catch (RunFencedException e) {
             freeSlot(run, task);
             throw e;

@@ -202,6 +202,21 @@ public class JdbiRunQueries implements RunQueries {
     }
 
     @Override
+    public List<String> previousSuccessfulMetrics(String pipelineId, String taskId, String runId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT a.spark_metrics FROM runs r JOIN task_attempts a ON a.run_id = r.run_id
+                        WHERE r.pipeline_id = :pipeline_id AND r.run_id < :run_id AND a.task_id = :task_id
+                          AND a.state = 'SUCCEEDED' AND a.spark_metrics IS NOT NULL
+                        ORDER BY r.run_id DESC LIMIT :limit""")
+                .bind("pipeline_id", pipelineId)
+                .bind("run_id", runId)
+                .bind("task_id", taskId)
+                .bind("limit", limit)
+                .mapTo(String.class)
+                .list());
+    }
+
+    @Override
     public Optional<RunRecord> findRun(String runId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM runs WHERE run_id = :id")
                 .bind("id", runId)

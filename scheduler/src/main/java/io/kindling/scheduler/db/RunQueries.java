@@ -117,4 +117,10 @@ public interface RunQueries {
      * newest first: a failure streak is its leading FAILED.
      */
     List<RunState> previousFinishedStates(String pipelineId, String runId, int limit);
+
+    /**
+     * The Spark metrics (as stored, JSON) of the task's successful attempts that have them, in the pipeline's newest
+     * {@code limit} such runs before {@code runId}, newest first: a task's recent output, for volume checks.
+     */
+    List<String> previousSuccessfulMetrics(String pipelineId, String taskId, String runId, int limit);
 }

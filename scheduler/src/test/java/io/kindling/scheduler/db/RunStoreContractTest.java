@@ -386,6 +386,47 @@ class RunStoreContractTest {
         assertThat(attempts.get(1).sparkMetrics()).isEmpty();
         assertThat(dao.attempts(List.of(run.runId())).get(0).sparkMetrics())
                 .isEqualTo(attempts.get(0).sparkMetrics());
+
+        // a later run's look at each task's successful history: a failed attempt, or one without metrics, is none
+        String later = run.runId() + "~";
+        assertThat(dao.previousSuccessfulMetrics("p", "a", later, 10)).isEmpty();
+        assertThat(dao.previousSuccessfulMetrics("p", "b", later, 10)).isEmpty();
+        RunRecord next = run("p", TriggerType.MANUAL, Instant.EPOCH.plusSeconds(60));
+        dao.insertRun(next, List.of("a"));
+        dao.startAttempt(new AttemptRecord(
+                next.runId() + ".a.1",
+                next.runId(),
+                "a",
+                1,
+                "local",
+                TaskState.RUNNING,
+                Optional.empty(),
+                t0,
+                Optional.of(t0),
+                Optional.empty(),
+                Optional.empty(),
+                "a.log",
+                0,
+                Optional.empty()));
+        dao.finishAttempt(
+                next.runId() + ".a.1",
+                next.runId(),
+                "a",
+                TaskState.SUCCEEDED,
+                TaskState.SUCCEEDED,
+                t0.plusSeconds(1),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(metrics),
+                List.of());
+        assertThat(dao.previousSuccessfulMetrics("p", "a", next.runId() + "~", 10))
+                .singleElement()
+                .satisfies(json ->
+                        assertThat(SparkMetrics.fromJson(json).outputRecords()).isEqualTo(1000L));
+        assertThat(dao.previousSuccessfulMetrics("p", "a", next.runId(), 10)).isEmpty(); // only runs before it
+        assertThat(dao.previousSuccessfulMetrics("other", "a", next.runId() + "~", 10))
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -735,4 +735,17 @@ public final class InMemoryRunStore implements RunStore {
                     .toList();
         }
     }
+
+    @Override
+    public List<String> previousSuccessfulMetrics(String pipelineId, String taskId, String runId, int limit) {
+        synchronized (db) {
+            return db.runs.headMap(runId, false).descendingMap().values().stream()
+                    .filter(r -> r.run.pipelineId().equals(pipelineId))
+                    .flatMap(r -> r.attempts.values().stream()
+                            .filter(a -> a.taskId().equals(taskId) && a.state() == TaskState.SUCCEEDED)
+                            .flatMap(a -> a.sparkMetrics().stream()))
+                    .limit(limit)
+                    .toList();
+        }
+    }
 }
