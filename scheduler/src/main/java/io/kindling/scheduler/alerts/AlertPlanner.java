@@ -44,11 +44,11 @@ public final class AlertPlanner {
     private static final AlertPlanner NONE = new AlertPlanner(Set.of(), Alerts.NONE, null, "", Clock.systemUTC());
     private static final BiPredicate<String, Instant> NEVER_MUTED = (pipeline, at) -> false;
 
-    private final Set<String> enabled;
-    private final Alerts defaults;
     /** How many of a task's recent successful runs its output is compared with ({@code volume_anomaly}). */
     static final int VOLUME_RUNS = 20;
 
+    private final Set<String> enabled;
+    private final Alerts defaults;
     private final RunQueries history;
     /** Whether a pipeline's alerts are muted at a (real) time: read only when a delivery is about to be written. */
     private final BiPredicate<String, Instant> muted;
