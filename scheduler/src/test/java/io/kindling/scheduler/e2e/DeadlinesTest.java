@@ -123,15 +123,25 @@ class DeadlinesTest {
         assertThat(outbox(third, "run_start_late")).hasSize(1);
         assertThat(received("run_late")).hasSize(1);
         assertThat(received("run_start_late")).hasSize(1);
-        // the dashboard's home lists the time as late, once, until a run for it succeeds
-        JsonNode lateRuns = new Http(third).get("/late-runs").get("late_runs");
-        assertThat(lateRuns).hasSize(1);
-        assertThat(lateRuns.get(0).get("pipeline").asText()).isEqualTo("nightly");
-        assertThat(lateRuns.get(0).get("alert").asText()).isEqualTo("run_late");
-        assertThat(lateRuns.get(0).get("logical_time").asText()).isEqualTo(TIME.toString());
-        // the restart's catch-up may have made the 02:00 run meanwhile: late still, until it succeeds
-        assertThat(lateRuns.get(0).get("message").asText()).startsWith("not done by its deadline, ");
-        assertThat(lateRuns.get(0).path("state").asText()).isNotEqualTo("SUCCEEDED");
+        // the dashboard's home lists the time as late, once, until a run for it succeeds: the restart's catch-up
+        // makes the 02:00 run, which may succeed before or after the list is read
+        Http api = new Http(third);
+        JsonNode lateRuns = api.get("/late-runs").get("late_runs");
+        boolean succeededSince = api.runs("nightly").stream()
+                .anyMatch(r -> r.get("logical_time").asText().equals(TIME.toString())
+                        && r.get("state").asText().equals("SUCCEEDED"));
+        if (lateRuns.isEmpty()) {
+            assertThat(succeededSince)
+                    .as("left out only once a run for the time succeeded")
+                    .isTrue();
+        } else {
+            assertThat(lateRuns).hasSize(1);
+            assertThat(lateRuns.get(0).get("pipeline").asText()).isEqualTo("nightly");
+            assertThat(lateRuns.get(0).get("alert").asText()).isEqualTo("run_late");
+            assertThat(lateRuns.get(0).get("logical_time").asText()).isEqualTo(TIME.toString());
+            assertThat(lateRuns.get(0).get("message").asText()).startsWith("not done by its deadline, ");
+            assertThat(lateRuns.get(0).path("state").asText()).isNotEqualTo("SUCCEEDED");
+        }
     }
 
     @Test
