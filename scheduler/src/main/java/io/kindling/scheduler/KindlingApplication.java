@@ -38,6 +38,7 @@ import io.kindling.scheduler.cli.ValidateCommand;
 import io.kindling.scheduler.cluster.ClusterMembership;
 import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.SecretStore;
+import io.kindling.scheduler.core.AttemptLogs;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
@@ -242,7 +243,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 executors.slots(),
                 registry,
                 clock,
-                Path.of(config.getLogDir()),
+                new AttemptLogs(
+                        Path.of(config.getLogDir()), config.getAttemptLogLimit().toBytes()),
                 planner,
                 secrets,
                 libraries);
