@@ -24,6 +24,7 @@ import io.kindling.scheduler.auth.SessionStore;
 import io.kindling.scheduler.auth.TokenStore;
 import io.kindling.scheduler.auth.UserStore;
 import io.kindling.scheduler.cli.BackfillCommand;
+import io.kindling.scheduler.cli.BackupCommand;
 import io.kindling.scheduler.cli.CancelCommand;
 import io.kindling.scheduler.cli.CommandFailedException;
 import io.kindling.scheduler.cli.LoginCommand;
@@ -181,6 +182,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         bootstrap.addCommand(MuteCommand.mute());
         bootstrap.addCommand(MuteCommand.unmute());
         bootstrap.addCommand(new TokenCommand());
+        bootstrap.addCommand(
+                new BackupCommand(path -> ValidationConfig.load(path).getDatabase()));
     }
 
     /** A command's own failure ends with the status it chose (trigger --wait: the run's outcome). */
