@@ -48,6 +48,8 @@ import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.db.DaemonDao;
 import io.kindling.scheduler.db.DaemonRecord;
 import io.kindling.scheduler.db.Database;
+import io.kindling.scheduler.db.HistoryRetention;
+import io.kindling.scheduler.db.HistorySizes;
 import io.kindling.scheduler.db.IdempotencyKeys;
 import io.kindling.scheduler.db.JdbiRunQueries;
 import io.kindling.scheduler.db.JdbiRunStore;
@@ -261,8 +263,22 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment.lifecycle().manage(new AutoCloseableManager(upstreamTriggers));
 
         // metrics for Prometheus on the admin port
+        HistorySizes sizes = new HistorySizes(database, Path.of(config.getLogDir()));
+        sizes.measureEvery(Duration.ofMinutes(5));
+        environment.lifecycle().manage(new AutoCloseableManager(sizes));
         PrometheusMeterRegistry metrics =
-                DaemonMetrics.register(engine, runs, outbox, dispatcher, executors.executors());
+                DaemonMetrics.register(engine, runs, outbox, dispatcher, executors.executors(), sizes);
+        // history.retention: old runs deleted in small batches (docs/configuration.md)
+        if (config.getHistory().getRetention() != null) {
+            HistoryRetention retention = new HistoryRetention(
+                    database.jdbi(),
+                    Path.of(config.getLogDir()),
+                    config.getHistory().getRetention().toJavaDuration(),
+                    config.getAlerting().getBaselineRuns(),
+                    config.getHistory().getBatchSize());
+            retention.sweepEvery(config.getHistory().getSweepInterval().toJavaDuration(), Clock.systemUTC());
+            environment.lifecycle().manage(new AutoCloseableManager(retention));
+        }
         environment
                 .admin()
                 .addServlet("prometheus", new PrometheusServlet(metrics))

@@ -14,6 +14,7 @@ import io.kindling.scheduler.config.ClusterConfig;
 import io.kindling.scheduler.config.ConfigPaths;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorConfig;
+import io.kindling.scheduler.config.HistoryConfig;
 import io.kindling.scheduler.config.IdempotencyConfig;
 import io.kindling.scheduler.config.LibrariesConfig;
 import io.kindling.scheduler.config.LimitsConfig;
@@ -128,6 +129,21 @@ public class KindlingConfiguration extends Configuration {
     @Valid
     @NotNull
     private AuthConfig auth = new AuthConfig();
+
+    /** How long finished runs are kept (docs/configuration.md). */
+    @Valid
+    @NotNull
+    private HistoryConfig history = new HistoryConfig();
+
+    @JsonProperty
+    public HistoryConfig getHistory() {
+        return history;
+    }
+
+    @JsonProperty
+    public void setHistory(HistoryConfig history) {
+        this.history = history;
+    }
 
     /** How long Idempotency-Key headers are kept (docs/configuration.md). */
     @Valid

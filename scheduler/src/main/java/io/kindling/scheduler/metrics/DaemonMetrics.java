@@ -4,6 +4,7 @@ import io.kindling.executor.Executor;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.db.AlertDeliveryDao;
+import io.kindling.scheduler.db.HistorySizes;
 import io.kindling.scheduler.db.RunQueries;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,7 +21,8 @@ public final class DaemonMetrics {
             RunQueries runs,
             AlertDeliveryDao outbox,
             AlertDispatcher dispatcher,
-            Map<String, Executor> executors) {
+            Map<String, Executor> executors,
+            HistorySizes sizes) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         engine.addListener(new RunMetrics(metrics, runId -> runs.findRun(runId).map(r -> r.pipelineId())));
         Gauge.builder("kindling.outbox.backlog", outbox, AlertDeliveryDao::backlog)
@@ -28,6 +30,14 @@ public final class DaemonMetrics {
                 .register(metrics);
         FunctionCounter.builder("kindling.alert.delivery.failures", dispatcher, AlertDispatcher::failures)
                 .description("Alert delivery attempts that got no 2xx answer")
+                .register(metrics);
+        Gauge.builder("kindling.history.database.bytes", sizes, HistorySizes::databaseBytes)
+                .description("Size of the run history's database (SQLite: file and WAL; PostgreSQL: its tables)")
+                .baseUnit("bytes")
+                .register(metrics);
+        Gauge.builder("kindling.attempt.logs.bytes", sizes, HistorySizes::logBytes)
+                .description("Size of the attempt log folder (logDir)")
+                .baseUnit("bytes")
                 .register(metrics);
         for (String executor : engine.executorNames()) {
             Gauge.builder("kindling.executor.slots.free", engine, e -> e.freeSlots(executor))

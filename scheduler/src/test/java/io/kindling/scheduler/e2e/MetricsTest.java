@@ -160,6 +160,10 @@ class MetricsTest {
         // the test config's webhooks are off: nothing waits in the outbox
         assertThat(scrape).containsPattern("(?m)^kindling_outbox_backlog 0(\\.0)?$");
         assertThat(scrape).containsPattern("(?m)^kindling_alert_delivery_failures_total 0(\\.0)?$");
+        // the history's sizes, measured at start and every 5 minutes
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> scrape().matches("(?s).*\\nkindling_history_database_bytes [1-9][0-9.E]*\\n.*"));
+        assertThat(scrape()).containsPattern("(?m)^kindling_attempt_logs_bytes [0-9.E]+$");
     }
 
     @Test
