@@ -130,6 +130,11 @@ function summary(run, zone) {
   if (run.backfill_id) rows.push(['Backfill', run.backfill_id]);
   // what fired a run made by an inbound event: its Idempotency-Key, or the id the daemon gave a keyless event
   if (run.event) rows.push(['Event', el('code', { 'data-testid': 'event' }, run.event)]);
+  // the files a files trigger started the run for, as it saw them (size in bytes, modification time)
+  if (run.files) {
+    rows.push(['Files', el('ul', { class: 'plain', 'data-testid': 'files' }, run.files.map((f) =>
+      el('li', {}, el('code', {}, f.path), ` ${f.size} B, modified `, time(f.modified_at))))]);
+  }
   if (run.git_commit) rows.push(['Git commit', el('code', {}, run.git_commit)]);
   if (run.error) rows.push(['Error', el('span', { class: 'error-text' }, run.error)]);
   // who did what to this run, from the audit log: "triggered by …", "cancelled by …", "repaired by …"

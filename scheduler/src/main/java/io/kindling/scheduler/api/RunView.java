@@ -8,6 +8,7 @@ import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TaskRunRecord;
+import io.kindling.scheduler.model.TriggerFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,8 @@ public record RunView(
         String event,
         List<RepairView> repairs,
         List<TaskRunView> tasks,
-        List<AuthViews.AuditView> audit) {
+        List<AuthViews.AuditView> audit,
+        List<TriggerFileView> files) {
 
     /** The longest param value a list row shows whole; longer ones end in an ellipsis. */
     public static final int ROW_PARAM_CHARS = 256;
@@ -72,6 +74,7 @@ public record RunView(
                 whole.event,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -91,6 +94,7 @@ public record RunView(
                 Views.durationMillis(r.startedAt(), r.endedAt()),
                 r.error().orElse(null),
                 r.backfillId().orElse(null),
+                null,
                 null,
                 null,
                 null,
@@ -148,6 +152,7 @@ public record RunView(
                 base.event,
                 repairs.stream().map(RepairView::of).toList(),
                 tasks,
+                null,
                 null);
     }
 
@@ -171,7 +176,8 @@ public record RunView(
                 event,
                 repairs,
                 tasks,
-                entries);
+                entries,
+                files);
     }
 
     /** This view with what fired the run, when an inbound event did: its Idempotency-Key or event id. */
@@ -194,7 +200,42 @@ public record RunView(
                 fired.orElse(null),
                 repairs,
                 tasks,
-                audit);
+                audit,
+                files);
+    }
+
+    /** This view with the files that started the run, when a files trigger did. */
+    public RunView withFiles(List<TriggerFile> started) {
+        return new RunView(
+                runId,
+                pipeline,
+                version,
+                gitCommit,
+                trigger,
+                logicalTime,
+                params,
+                state,
+                createdAt,
+                startedAt,
+                endedAt,
+                durationMs,
+                error,
+                backfillId,
+                event,
+                repairs,
+                tasks,
+                audit,
+                started.isEmpty()
+                        ? null
+                        : started.stream().map(TriggerFileView::of).toList());
+    }
+
+    /** A file that started the run, as the files trigger saw it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record TriggerFileView(String path, long size, String modifiedAt) {
+        static TriggerFileView of(TriggerFile file) {
+            return new TriggerFileView(file.path(), file.size(), Views.time(file.modifiedAt()));
+        }
     }
 
     /** One repair of the run: when, with which definition, and which tasks it ran again. */

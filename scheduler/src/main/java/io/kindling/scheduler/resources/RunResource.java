@@ -125,7 +125,8 @@ public class RunResource {
                 .withAudit(audit.forTarget(runId).stream()
                         .map(AuthViews.AuditView::brief)
                         .toList())
-                .withEvent(run.trigger() == TriggerType.EVENT ? runs.triggerEvent(runId) : Optional.empty());
+                .withEvent(run.trigger() == TriggerType.EVENT ? runs.triggerEvent(runId) : Optional.empty())
+                .withFiles(run.trigger() == TriggerType.FILES ? runs.triggerFiles(runId) : java.util.List.of());
     }
 
     /**
