@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileTriggers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileTriggers.class);
-    /** How often the worker looks whether a pipeline's listing is due. */
-    private static final Duration TICK = Duration.ofMillis(100);
+    /** How often the worker looks whether a pipeline's listing is due: cheap, and it bounds the latency added. */
+    private static final Duration TICK = Duration.ofMillis(20);
 
     /** Creates a run for the files unless another daemon that read {@code state} did (the engine's triggerFiles). */
     @FunctionalInterface
@@ -117,7 +117,7 @@ public final class FileTriggers implements AutoCloseable {
             }
             watch.nextListingNanos = nanos + trigger.pollInterval().toNanos();
             try {
-                look(pipeline, watch);
+                look(pipeline, watch, nanos);
             } catch (Exception e) { // the next listing tries again; nothing was fired for
                 LOG.warn(
                         "Pipeline {}: could not look for files in {} ({}): {}",
@@ -130,7 +130,7 @@ public final class FileTriggers implements AutoCloseable {
         watches.keySet().retainAll(watched);
     }
 
-    private void look(Pipeline pipeline, Watch watch) throws Exception {
+    private void look(Pipeline pipeline, Watch watch, long nanos) throws Exception {
         FilesTrigger trigger = watch.trigger;
         List<ListedFile> listed = lister.list(trigger.path(), trigger.pattern());
         Instant now = clock.instant();
@@ -146,8 +146,11 @@ public final class FileTriggers implements AutoCloseable {
 
         List<TriggerFile> settled = new ArrayList<>();
         for (Observed o : current.values()) {
-            if (!o.since().plus(trigger.settle()).isAfter(now)) {
+            Duration left = Duration.between(now, o.since().plus(trigger.settle()));
+            if (left.isNegative() || left.isZero()) {
                 settled.add(o.file());
+            } else if (left.compareTo(trigger.pollInterval()) < 0) { // list again when it settles, not a poll later
+                watch.nextListingNanos = Math.min(watch.nextListingNanos, nanos + left.toNanos());
             }
         }
         if (settled.isEmpty() || paused.test(pipeline.id())) {
