@@ -88,6 +88,11 @@ class FileTriggerTest {
         app = landingApp().start();
         Http api = new Http(app);
         Path landing = app.workDir.resolve("landing");
+        JsonNode trigger = api.get("/pipelines/landing").get("files");
+        assertThat(trigger.get("path").asText()).isEqualTo("landing");
+        assertThat(trigger.get("pattern").asText()).isEqualTo("*.csv");
+        assertThat(trigger.get("settle").asText()).isEqualTo("1s");
+        assertThat(trigger.get("min_interval").asText()).isEqualTo("1s");
 
         // paused, files wait; resumed, the two fire together in one run
         api.post("/pipelines/landing/pause");
