@@ -126,7 +126,7 @@ public class RunResource {
                         .map(AuthViews.AuditView::brief)
                         .toList())
                 .withEvent(run.trigger() == TriggerType.EVENT ? runs.triggerEvent(runId) : Optional.empty())
-                .withFiles(run.trigger() == TriggerType.FILES ? runs.triggerFiles(runId) : java.util.List.of());
+                .withFiles(run.trigger() == TriggerType.FILES ? runs.triggerFiles(runId) : List.of());
     }
 
     /**

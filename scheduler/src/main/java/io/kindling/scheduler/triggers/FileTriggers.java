@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -159,7 +160,7 @@ public final class FileTriggers implements AutoCloseable {
         FileTriggerState state = runs.fileTriggerState(pipeline.id());
         List<TriggerFile> fresh = settled.stream()
                 .filter(state::isNew)
-                .sorted(java.util.Comparator.comparing(TriggerFile::path))
+                .sorted(Comparator.comparing(TriggerFile::path))
                 .toList();
         if (fresh.isEmpty()
                 || state.lastFired()
