@@ -24,6 +24,10 @@ final class FilesTriggerReader {
         Optional<YamlMap.Scalar> path = files.requiredScalar("path");
         path.filter(p -> p.value().isBlank())
                 .ifPresent(p -> problems.at(p.node(), "files.path: expected a folder (a path or a URI), got nothing"));
+        // a watched folder is one folder for every run: no run exists yet to render it for
+        path.filter(p -> p.value().contains("{{"))
+                .ifPresent(p ->
+                        problems.at(p.node(), "files.path: templates are not rendered here; write the folder itself"));
         Optional<YamlMap.Scalar> pattern = files.scalar("pattern");
         pattern.ifPresent(this::checkGlob);
         Optional<Duration> settle = files.duration("settle");
@@ -33,7 +37,7 @@ final class FilesTriggerReader {
                 .ifPresent(v -> problems.at(
                         v.node(),
                         "min_interval: must be longer than 0s (it also sets how often the folder is listed)"));
-        if (path.isEmpty() || path.get().value().isBlank()) {
+        if (path.isEmpty() || path.get().value().isBlank() || path.get().value().contains("{{")) {
             return Optional.empty();
         }
         return Optional.of(new FilesTrigger(

@@ -97,6 +97,12 @@ class PipelineParserFilesTriggerTest {
                 .containsExactlyInAnyOrder(
                         "2:25 files.path: expected a folder (a path or a URI), got nothing",
                         "2:38 files.pattern: '../*.csv' may not leave path with '..'");
+        assertThat(problems("""
+                        pipeline: landing
+                        trigger: {files: {path: "in/{{ ds }}"}}
+                        tasks: [{id: a, sql: SELECT 1}]
+                        """))
+                .containsExactly("2:25 files.path: templates are not rendered here; write the folder itself");
     }
 
     @Test
