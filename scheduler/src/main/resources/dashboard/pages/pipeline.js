@@ -29,11 +29,15 @@ export function pipelinePage(id) {
           el('h2', {}, 'The file is broken now; the last good version runs'),
           el('ul', {}, p.load_errors.map((e) => el('li', {}, el('code', {}, e))))) : null,
         el('dl', { class: 'summary' },
-          el('dt', {}, p.trigger ? 'Runs after' : 'Schedule'), el('dd', { 'data-testid': 'schedule' }, p.trigger
+          el('dt', {}, p.trigger ? 'Runs after' : p.files ? 'Runs when files arrive' : 'Schedule'),
+          el('dd', { 'data-testid': 'schedule' }, p.trigger
             ? upstreams(p.trigger)
+            : p.files ? filesTrigger(p.files)
             : p.schedule ? `${describeCron(p.schedule.cron)} (${p.schedule.cron}, ${p.schedule.timezone})` : 'manual only'),
           el('dt', {}, 'Next fire'), el('dd', { 'data-testid': 'next-fire' }, p.paused ? 'paused'
-            : p.trigger ? 'when its upstreams have run' : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
+            : p.trigger ? 'when its upstreams have run'
+            : p.files ? 'when new or changed files have settled'
+            : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
           el('dt', {}, 'Events'), el('dd', { 'data-testid': 'events' }, events(p)),
           el('dt', {}, 'Pipelines after it'), el('dd', { 'data-testid': 'downstream' }, downstream(p.id, all)),
           el('dt', {}, 'Tags and owner'), el('dd', { 'data-testid': 'labels' }, labels(p)),
@@ -93,6 +97,12 @@ function downstream(id, all) {
   return [after.length
     ? after.flatMap((q, i) => [i ? ', ' : '', el('a', { href: `#/pipelines/${encodeURIComponent(q.id)}` }, q.id)])
     : 'none', ' · ', el('a', { href: '#/dependencies' }, 'dependency graph')];
+}
+
+/** "landing/*.csv, settled for 30s, at most one run per 1m": what trigger: {files: ...} watches. */
+function filesTrigger(files) {
+  return el('span', {}, el('code', {}, `${files.path}/${files.pattern}`),
+    `, settled for ${files.settle}, at most one run per ${files.min_interval}`);
 }
 
 /** "ingest (succeeded), cleanup (done), for the same day in Europe/Berlin": each upstream a link to its page. */

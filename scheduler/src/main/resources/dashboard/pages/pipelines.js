@@ -128,7 +128,9 @@ function row(p, refresh, started) {
       el('code', { class: 'muted' }, `${p.schedule.cron} (${p.schedule.timezone})`))
     : p.trigger ? el('span', { 'data-testid': `after-${p.id}` },
       `after ${p.trigger.after.map((a) => a.pipeline).join(', ')}`)
-      : el('span', { class: 'muted' }, 'manual only');
+      : p.files ? el('span', { 'data-testid': `files-${p.id}` }, 'when files arrive in ',
+        el('code', {}, `${p.files.path}/${p.files.pattern}`))
+        : el('span', { class: 'muted' }, 'manual only');
   const squares = el('div', { class: 'squares', 'data-testid': `squares-${p.id}` },
     runs.slice().reverse().map((r) => el('a', {
       href: `#/runs/${encodeURIComponent(r.run_id)}`,
@@ -139,7 +141,7 @@ function row(p, refresh, started) {
     })));
   const toggle = el('input', {
     type: 'checkbox', checked: p.paused, 'data-testid': `paused-${p.id}`,
-    'aria-label': `pause ${p.id}`, disabled: !p.schedule && !p.trigger,
+    'aria-label': `pause ${p.id}`, disabled: !p.schedule && !p.trigger && !p.files,
     onchange: async (event) => {
       event.target.disabled = true;
       try {

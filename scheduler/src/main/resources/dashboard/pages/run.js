@@ -134,6 +134,11 @@ function summary(run, zone) {
   if (run.upstream_runs) rows.push(['Upstream runs', el('span', { 'data-testid': 'upstream-runs' },
     run.upstream_runs.map((u, i) => [i ? ', ' : '', pipelineLink(u.pipeline), ' ', runLink(u.run_id),
       ` (${u.state.toLowerCase()})`]))]);
+  // the files a files trigger started the run for, as it saw them (size in bytes, modification time)
+  if (run.files) {
+    rows.push(['Files', el('ul', { class: 'plain', 'data-testid': 'files' }, run.files.map((f) =>
+      el('li', {}, el('code', {}, f.path), ` ${f.size} B, modified `, time(f.modified_at))))]);
+  }
   if (run.git_commit) rows.push(['Git commit', el('code', {}, run.git_commit)]);
   if (run.error) rows.push(['Error', el('span', { class: 'error-text' }, run.error)]);
   // who did what to this run, from the audit log: "triggered by …", "cancelled by …", "repaired by …"

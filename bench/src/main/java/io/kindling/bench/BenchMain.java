@@ -138,7 +138,11 @@ public final class BenchMain {
             case 7 -> RunListPage.measure(dir, o.size(1_000_000, 20_000), o.size(270, 45));
             case 8 -> DaemonStart.measure(dir, o.examples(), o.size(3, 1));
             case 9 -> SparkFigures.metricsOverhead(dir, o.examples(), o.size(150, 3), o.size(60, 3));
-            case 10 -> TriggerFigures.upstreamLatency(dir, o.size(200, 30));
+            case 10 -> {
+                List<Metric> both = new ArrayList<>(TriggerFigures.upstreamLatency(dir, o.size(200, 30)));
+                both.addAll(TriggerFigures.filesLatency(dir, o.size(50, 10)));
+                yield both;
+            }
             case 11 -> AlertCheckFigures.checkRound(dir, o.size(1000, 100), o.size(1000, 100));
             default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 11");
         };

@@ -93,6 +93,21 @@ final class PipelineReader {
         Optional<UpstreamTrigger> trigger = triggerMap.flatMap(t -> new UpstreamTriggerReader(problems)
                 .read(t, id.map(YamlMap.Scalar::value).orElse("")));
         Optional<EventTrigger> events = triggerMap.flatMap(t -> new UpstreamTriggerReader(problems).events(t));
+        Optional<FilesTrigger> files = triggerMap.flatMap(t -> new FilesTriggerReader(problems).read(t));
+        triggerMap.flatMap(t -> t.keyNode("files")).ifPresent(filesKey -> {
+            if (schedule.isPresent()) {
+                problems.at(
+                        filesKey,
+                        "trigger.files: a pipeline runs on a schedule or when files arrive, not both: remove one"
+                                + " (or split it into two pipelines)");
+            }
+            if (triggerMap.get().has("after")) {
+                problems.at(
+                        filesKey,
+                        "trigger.files: a pipeline runs after upstream pipelines or when files arrive, not both:"
+                                + " remove one");
+            }
+        });
         if (trigger.isPresent() && schedule.isPresent()) {
             problems.at(
                     map.keyNode("trigger").orElseThrow(),
@@ -103,6 +118,7 @@ final class PipelineReader {
                 map.value("params").map(paramReader::read).orElseGet(LinkedHashMap::new);
         schedule.map(s -> "scheduled runs")
                 .or(() -> trigger.map(t -> "runs started by upstream pipelines"))
+                .or(() -> files.map(f -> "runs started by arriving files"))
                 .ifPresent(kind -> params.values().stream()
                         .filter(ParamSpec::required)
                         .forEach(p -> problems.at(
@@ -110,7 +126,7 @@ final class PipelineReader {
                                 "param '" + p.name() + "' has no default, but " + kind
                                         + " need one: give it a default, or remove the "
                                         + (schedule.isPresent() ? "schedule" : "trigger"))));
-        TemplateCheck templates = new TemplateCheck(paramReader.names(), problems);
+        TemplateCheck templates = new TemplateCheck(paramReader.names(), files.isPresent(), problems);
         TaskSettings defaults = map.map("defaults", "defaults", TaskSettings.KEYS)
                 .map(d -> TaskSettings.read(d, options, templates, problems))
                 .orElse(TaskSettings.NONE);
@@ -146,7 +162,8 @@ final class PipelineReader {
                 trigger,
                 labels,
                 deadline,
-                events);
+                events,
+                files);
         return new Read(id, Optional.of(pipeline));
     }
 

@@ -14,25 +14,25 @@ import org.yaml.snakeyaml.nodes.Node;
 final class TemplateCheck {
     private final Set<String> paramNames;
     private final Problems problems;
+    private final boolean triggerFiles;
     private final String known;
 
-    TemplateCheck(Set<String> paramNames, Problems problems) {
+    /** @param triggerFiles whether the pipeline has {@code trigger: {files: ...}}, which gives {@code trigger.files} */
+    TemplateCheck(Set<String> paramNames, boolean triggerFiles, Problems problems) {
         this.paramNames = Set.copyOf(paramNames);
+        this.triggerFiles = triggerFiles;
         this.problems = problems;
         String params = paramNames.isEmpty()
                 ? "params.<name>"
                 : paramNames.stream().sorted().map(p -> "params." + p).collect(Collectors.joining(", "));
-        this.known = "(known: ds, logical_time, run_id, pipeline, " + params + ")";
+        this.known =
+                "(known: ds, logical_time, run_id, pipeline, " + (triggerFiles ? "trigger.files, " : "") + params + ")";
     }
 
     /** Checks a string written in the pipeline file at {@code node}. */
     void check(String text, Node node) {
-        for (String name : Templates.unknownNames(text, paramNames)) {
-            problems.at(
-                    node,
-                    SecretNames.isReference(name)
-                            ? SecretNames.malformed(name)
-                            : "unknown template variable '" + name + "' " + known);
+        for (String name : Templates.unknownNames(text, paramNames, triggerFiles)) {
+            problems.at(node, unknownMessage(name));
         }
         unclosed(text, node, "");
     }
@@ -60,7 +60,7 @@ final class TemplateCheck {
         while (m.find()) {
             String name = m.group(1).strip();
             String where = fileName + " line " + TextPositions.lineOf(sql, m.start());
-            if (name.startsWith(Templates.PARAMS_PREFIX)) {
+            if (name.startsWith(Templates.PARAMS_PREFIX) || name.equals(Templates.TRIGGER_FILES)) {
                 problems.at(node, where + ": " + problem(name).orElseThrow());
             } else if (SecretNames.isReference(name) && problem(name).isPresent()) {
                 problems.at(node, SecretNames.malformed(name) + " in " + where);
@@ -75,12 +75,22 @@ final class TemplateCheck {
         if (name.startsWith(Templates.PARAMS_PREFIX)) {
             return Optional.of(Templates.sqlParamMessage(name.substring(Templates.PARAMS_PREFIX.length())));
         }
-        if (Templates.unknownNames("{{" + name + "}}", paramNames).isEmpty()) {
+        if (triggerFiles && name.equals(Templates.TRIGGER_FILES)) {
+            return Optional.of(Templates.TRIGGER_FILES_IN_SQL);
+        }
+        if (Templates.unknownNames("{{" + name + "}}", paramNames, triggerFiles).isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(unknownMessage(name));
+    }
+
+    private String unknownMessage(String name) {
         if (SecretNames.isReference(name)) {
-            return Optional.of(SecretNames.malformed(name));
+            return SecretNames.malformed(name);
         }
-        return Optional.of("unknown template variable '" + name + "' " + known);
+        if (name.equals(Templates.TRIGGER_FILES)) {
+            return "template variable 'trigger.files' is known only in a pipeline with trigger: {files: ...}";
+        }
+        return "unknown template variable '" + name + "' " + known;
     }
 }

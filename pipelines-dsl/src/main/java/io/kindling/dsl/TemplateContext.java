@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param specs       the pipeline's declared params, which give each text its type and tell a caller's value
  *                    (checked before it is used in a path) from the author's default
  * @param secrets     where {@code secrets.NAME} values come from; {@link Secrets#NONE} unless set per attempt
+ * @param triggerFiles the files that started the run ({@code trigger.files}), sorted: empty for a pipeline without
+ *                     {@code trigger: {files: ...}}, an empty list for its runs no files started (a manual run)
  */
 public record TemplateContext(
         String pipeline,
@@ -25,7 +28,8 @@ public record TemplateContext(
         ZoneId zone,
         Map<String, String> params,
         Map<String, ParamSpec> specs,
-        Secrets secrets) {
+        Secrets secrets,
+        Optional<List<String>> triggerFiles) {
     public TemplateContext {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(runId, "runId is null");
@@ -34,6 +38,19 @@ public record TemplateContext(
         params = Map.copyOf(params);
         specs = Map.copyOf(specs);
         requireNonNull(secrets, "secrets is null");
+        triggerFiles = triggerFiles.map(List::copyOf);
+    }
+
+    /** A context of a run no files started. */
+    public TemplateContext(
+            String pipeline,
+            String runId,
+            Instant logicalTime,
+            ZoneId zone,
+            Map<String, String> params,
+            Map<String, ParamSpec> specs,
+            Secrets secrets) {
+        this(pipeline, runId, logicalTime, zone, params, specs, secrets, Optional.empty());
     }
 
     /** A context without secrets ({@link Secrets#NONE}); {@link #withSecrets} sets them per attempt. */
@@ -59,12 +76,25 @@ public record TemplateContext(
     /** The context of a run of {@code pipeline} whose history holds {@code params}. */
     public static TemplateContext of(
             Pipeline pipeline, String runId, Instant logicalTime, ZoneId zone, Map<String, String> params) {
-        return new TemplateContext(pipeline.id(), runId, logicalTime, zone, params, pipeline.params());
+        return new TemplateContext(
+                pipeline.id(),
+                runId,
+                logicalTime,
+                zone,
+                params,
+                pipeline.params(),
+                Secrets.NONE,
+                pipeline.files().map(f -> List.of()));
     }
 
     /** The same context resolving secrets from {@code store}. */
     public TemplateContext withSecrets(Secrets store) {
-        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, store);
+        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, store, triggerFiles);
+    }
+
+    /** The same context for a run that {@code files} started. */
+    public TemplateContext withTriggerFiles(List<String> files) {
+        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, secrets, Optional.of(files));
     }
 
     /** The typed value of param {@code name}; the text is checked against its param again. */

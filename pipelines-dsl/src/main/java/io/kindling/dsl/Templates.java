@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * The one place that renders {@code {{ name }}} templates. Names: {@code params.<key>}, {@code ds}
  * (logical date, yyyy-MM-dd in the pipeline's zone), {@code logical_time} (ISO-8601 with offset, pipeline's
- * zone), {@code run_id}, {@code pipeline}, {@code secrets.<NAME>} (from the context's {@link Secrets}). There are
- * no expressions or filters: a name or an error.
+ * zone), {@code run_id}, {@code pipeline}, {@code secrets.<NAME>} (from the context's {@link Secrets}), and in a
+ * pipeline with {@code trigger: {files: ...}} {@code trigger.files} (the files that started the run, comma-separated).
+ * There are no expressions or filters: a name or an error.
  *
  * <p>SQL never gets a param's text: {@link #renderSql} renders only the built-ins, and the params (and built-ins)
  * are bound by Spark as the named parameter markers {@link #sqlArgs} gives ({@code :min_age}). A caller's value
@@ -30,6 +31,8 @@ public final class Templates {
 
     private static final Set<String> BUILT_INS = ParamReader.BUILT_INS;
     static final String PARAMS_PREFIX = "params.";
+    /** Outside SQL only, as params: file names are chosen by whoever writes the folder, not by the author. */
+    public static final String TRIGGER_FILES = "trigger.files";
 
     private Templates() {}
 
@@ -70,6 +73,9 @@ public final class Templates {
             if (SecretNames.isReference(name)) {
                 throw new IllegalArgumentException("secrets may not appear in SQL text: {{ " + name + " }}");
             }
+            if (name.equals(TRIGGER_FILES)) {
+                throw new IllegalArgumentException(TRIGGER_FILES_IN_SQL);
+            }
             return valueOf(name, context);
         });
     }
@@ -77,10 +83,12 @@ public final class Templates {
     /**
      * The values SQL statements bind to named parameter markers: every param, typed ({@link ParamType}), and the
      * built-ins {@code :ds} and {@code :run_id}, {@code :pipeline} (strings) and {@code :logical_time} (a
-     * timestamp).
+     * timestamp); for a pipeline with a files trigger also {@code :trigger_files} (a string, as {@code {{
+     * trigger.files }}} renders; a param of that name wins).
      */
     public static Map<String, Object> sqlArgs(TemplateContext context) {
         Map<String, Object> args = new LinkedHashMap<>();
+        context.triggerFiles().ifPresent(files -> args.put("trigger_files", String.join(",", files)));
         args.put("ds", ds(context));
         args.put("logical_time", context.logicalTime());
         args.put("run_id", context.runId());
@@ -90,6 +98,9 @@ public final class Templates {
         }
         return args;
     }
+
+    static final String TRIGGER_FILES_IN_SQL = "{{ trigger.files }} is not allowed in SQL: file names come from whoever"
+            + " writes the folder; use the parameter marker :trigger_files (the same list as one string)";
 
     /** What validation says about {@code {{ params.<name> }}} in SQL. */
     static String sqlParamMessage(String name) {
@@ -139,6 +150,8 @@ public final class Templates {
                 return context.runId();
             case "pipeline":
                 return context.pipeline();
+            case TRIGGER_FILES:
+                return String.join(",", context.triggerFiles().orElse(List.of()));
             default:
                 if (SecretNames.isReference(name)) {
                     return context.secrets()
@@ -157,11 +170,17 @@ public final class Templates {
      * Used by validation so that a typo is an error at load time, not an empty string at run time.
      */
     public static List<String> unknownNames(String template, Set<String> paramNames) {
+        return unknownNames(template, paramNames, false);
+    }
+
+    /** As {@link #unknownNames(String, Set)}, knowing {@code trigger.files} when the pipeline has a files trigger. */
+    public static List<String> unknownNames(String template, Set<String> paramNames, boolean triggerFiles) {
         List<String> unknown = new ArrayList<>();
         Matcher m = PLACEHOLDER.matcher(template);
         while (m.find()) {
             String name = m.group(1).strip();
             boolean known = BUILT_INS.contains(name)
+                    || (triggerFiles && name.equals(TRIGGER_FILES))
                     || SecretNames.secretOf(name).isPresent()
                     || (name.startsWith(PARAMS_PREFIX) && paramNames.contains(name.substring(PARAMS_PREFIX.length())));
             if (!known) {

@@ -13,10 +13,11 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads {@code trigger:}: {@code after} (upstream pipelines and states), {@code match}, {@code timezone}, rerun; and
- * {@code events: {secret: NAME}} (signed inbound events). One of {@code after} and {@code events} is required.
+ * {@code events: {secret: NAME}} (signed inbound events). One of {@code after}, {@code events} and {@code files}
+ * ({@link FilesTriggerReader}) is required.
  */
 final class UpstreamTriggerReader {
-    static final Set<String> KEYS = Set.of("after", "match", "timezone", "on_upstream_rerun", "events");
+    static final Set<String> KEYS = Set.of("after", "match", "timezone", "on_upstream_rerun", "events", "files");
     private static final Set<String> EVENT_KEYS = Set.of("secret");
     private static final Set<String> AFTER_KEYS = Set.of("pipeline", "state");
 
@@ -43,7 +44,8 @@ final class UpstreamTriggerReader {
     }
 
     Optional<UpstreamTrigger> read(YamlMap map, String pipelineId) {
-        if (map.keyNode("events").isPresent() && map.keyNode("after").isEmpty()) {
+        if ((map.keyNode("events").isPresent() || map.keyNode("files").isPresent())
+                && map.keyNode("after").isEmpty()) {
             for (String key : List.of("match", "timezone", "on_upstream_rerun")) {
                 map.keyNode(key).ifPresent(k -> problems.at(k, key + ": only with after: (upstream pipelines)"));
             }

@@ -9,6 +9,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.kindling.dsl.PipelineParser;
+import io.kindling.executor.files.HadoopFileLister;
 import io.kindling.scheduler.alerts.AlertChecks;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.alerts.AlertPlanner;
@@ -85,6 +86,7 @@ import io.kindling.scheduler.resources.WebhookResource;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
 import io.kindling.scheduler.sources.SourceManager;
+import io.kindling.scheduler.triggers.FileTriggers;
 import io.kindling.scheduler.triggers.UpstreamTriggers;
 import io.kindling.scheduler.web.WebSecurity;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -261,6 +263,16 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         engine.addListener(upstreamTriggers);
         upstreamTriggers.catchUpEvery(Duration.ofMinutes(1));
         environment.lifecycle().manage(new AutoCloseableManager(upstreamTriggers));
+        // pipelines with trigger: {files: ...} start when files land in their folder (docs/triggers.md)
+        FileTriggers fileTriggers = new FileTriggers(
+                registry::all,
+                runs,
+                new HadoopFileLister(Path.of(config.getWorkDir())),
+                engine::triggerFiles,
+                id -> ticker.paused(id),
+                clock);
+        fileTriggers.start();
+        environment.lifecycle().manage(new AutoCloseableManager(fileTriggers));
 
         // metrics for Prometheus on the admin port
         HistorySizes sizes = new HistorySizes(database, Path.of(config.getLogDir()));

@@ -3,6 +3,8 @@ package io.kindling.scheduler.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.kindling.dsl.Durations;
+import io.kindling.dsl.FilesTrigger;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
 import io.kindling.dsl.TaskBody;
@@ -38,7 +40,8 @@ public record PipelineView(
         RunView lastRun,
         List<RecentRunView> recentRuns,
         List<String> loadErrors,
-        Detail detail) {
+        Detail detail,
+        FilesView files) {
 
     /** {@code trigger: {after: ...}}: the upstream pipelines a run waits for (docs/triggers.md). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -63,6 +66,15 @@ public record PipelineView(
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record EventsView(String secret) {}
+
+    /** {@code trigger: {files: ...}}: the folder whose new or changed files start runs (docs/triggers.md). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record FilesView(String path, String pattern, String settle, String minInterval) {
+        static FilesView of(FilesTrigger f) {
+            return new FilesView(
+                    f.path(), f.pattern(), Durations.format(f.settle()), Durations.format(f.minInterval()));
+        }
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ScheduleView(String cron, String quartzCron, String timezone, boolean catchup, String dstGap) {}
@@ -159,7 +171,8 @@ public record PipelineView(
                 lastRun,
                 recentRuns,
                 loaded.problems().stream().map(Object::toString).toList(),
-                detail);
+                detail,
+                p.files().map(FilesView::of).orElse(null));
     }
 
     public static Detail detail(Pipeline p, List<VersionView> versions, List<RunView> recentRuns) {

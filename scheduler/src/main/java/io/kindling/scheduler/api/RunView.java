@@ -8,6 +8,7 @@ import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TaskRunRecord;
+import io.kindling.scheduler.model.TriggerFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,8 @@ public record RunView(
         List<UpstreamRunView> upstreamRuns,
         List<RepairView> repairs,
         List<TaskRunView> tasks,
-        List<AuthViews.AuditView> audit) {
+        List<AuthViews.AuditView> audit,
+        List<TriggerFileView> files) {
 
     /** The longest param value a list row shows whole; longer ones end in an ellipsis. */
     public static final int ROW_PARAM_CHARS = 256;
@@ -74,6 +76,7 @@ public record RunView(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -93,6 +96,7 @@ public record RunView(
                 Views.durationMillis(r.startedAt(), r.endedAt()),
                 r.error().orElse(null),
                 r.backfillId().orElse(null),
+                null,
                 null,
                 null,
                 null,
@@ -132,79 +136,45 @@ public record RunView(
                     t.error().orElse(null),
                     own));
         }
-        RunView base = of(r);
-        return new RunView(
-                base.runId,
-                base.pipeline,
-                base.version,
-                base.gitCommit,
-                base.trigger,
-                base.logicalTime,
-                base.params,
-                base.state,
-                base.createdAt,
-                base.startedAt,
-                base.endedAt,
-                base.durationMs,
-                base.error,
-                base.backfillId,
-                base.event,
-                null,
-                repairs.stream().map(RepairView::of).toList(),
-                tasks,
-                null);
+        return of(r).with(null, null, repairs.stream().map(RepairView::of).toList(), tasks, null, null);
     }
 
     /** This view with who did what to the run (the audit log's rows whose target is the run), oldest first. */
     public RunView withAudit(List<AuthViews.AuditView> entries) {
-        return new RunView(
-                runId,
-                pipeline,
-                version,
-                gitCommit,
-                trigger,
-                logicalTime,
-                params,
-                state,
-                createdAt,
-                startedAt,
-                endedAt,
-                durationMs,
-                error,
-                backfillId,
-                event,
-                upstreamRuns,
-                repairs,
-                tasks,
-                entries);
+        return with(event, upstreamRuns, repairs, tasks, entries, files);
     }
 
     /** This view with what fired the run, when an inbound event did: its Idempotency-Key or event id. */
     public RunView withEvent(Optional<String> fired) {
-        return new RunView(
-                runId,
-                pipeline,
-                version,
-                gitCommit,
-                trigger,
-                logicalTime,
-                params,
-                state,
-                createdAt,
-                startedAt,
-                endedAt,
-                durationMs,
-                error,
-                backfillId,
-                fired.orElse(null),
+        return with(fired.orElse(null), upstreamRuns, repairs, tasks, audit, files);
+    }
+
+    /** This view with the files that started the run, when a files trigger did. */
+    public RunView withFiles(List<TriggerFile> started) {
+        return with(
+                event,
                 upstreamRuns,
                 repairs,
                 tasks,
-                audit);
+                audit,
+                started.isEmpty()
+                        ? null
+                        : started.stream().map(TriggerFileView::of).toList());
     }
 
     /** This view with the upstream runs that made it, when {@code trigger: {after: ...}} did. */
     public RunView withUpstreamRuns(List<UpstreamRunView> made) {
+        return with(event, made.isEmpty() ? null : List.copyOf(made), repairs, tasks, audit, files);
+    }
+
+    /** The same run with other parts beyond its row. */
+    private RunView with(
+            String fired,
+            List<UpstreamRunView> upstream,
+            List<RepairView> repaired,
+            List<TaskRunView> taskRuns,
+            List<AuthViews.AuditView> entries,
+            List<TriggerFileView> started) {
         return new RunView(
                 runId,
                 pipeline,
@@ -220,11 +190,20 @@ public record RunView(
                 durationMs,
                 error,
                 backfillId,
-                event,
-                made.isEmpty() ? null : List.copyOf(made),
-                repairs,
-                tasks,
-                audit);
+                fired,
+                upstream,
+                repaired,
+                taskRuns,
+                entries,
+                started);
+    }
+
+    /** A file that started the run, as the files trigger saw it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record TriggerFileView(String path, long size, String modifiedAt) {
+        static TriggerFileView of(TriggerFile file) {
+            return new TriggerFileView(file.path(), file.size(), Views.time(file.modifiedAt()));
+        }
     }
 
     /** An upstream run that a {@code trigger: {after: ...}} run waited for: the pipeline, its run and that run's state. */

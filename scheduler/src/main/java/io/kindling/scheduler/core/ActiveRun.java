@@ -4,10 +4,13 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.Redactor;
+import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerFile;
+import io.kindling.scheduler.model.TriggerType;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -35,11 +38,27 @@ final class ActiveRun {
 
     /** A run to drive with the given definition, its templates rendered for its id, logical time and params. */
     static ActiveRun of(RunRecord run, Pipeline pipeline, Lane lane) {
-        return new ActiveRun(
+        return of(run, pipeline, lane, List.of());
+    }
+
+    /** As {@link #of(RunRecord, Pipeline, Lane)}, for a run that {@code files} started ({@code trigger.files}). */
+    static ActiveRun of(RunRecord run, Pipeline pipeline, Lane lane, List<TriggerFile> files) {
+        TemplateContext context =
+                TemplateContext.of(pipeline, run.runId(), run.logicalTime(), pipeline.zone(), run.params());
+        if (!files.isEmpty()) {
+            context = context.withTriggerFiles(
+                    files.stream().map(TriggerFile::path).sorted().toList());
+        }
+        return new ActiveRun(run, pipeline, context, lane);
+    }
+
+    /** {@link #of(RunRecord, Pipeline, Lane)} for a run read back from the history, with its files if it has any. */
+    static ActiveRun of(RunRecord run, Pipeline pipeline, Lane lane, RunQueries history) {
+        return of(
                 run,
                 pipeline,
-                TemplateContext.of(pipeline, run.runId(), run.logicalTime(), pipeline.zone(), run.params()),
-                lane);
+                lane,
+                run.trigger() == TriggerType.FILES ? history.triggerFiles(run.runId()) : List.of());
     }
 
     private ActiveRun(RunRecord run, Pipeline pipeline, TemplateContext templates, Lane lane) {

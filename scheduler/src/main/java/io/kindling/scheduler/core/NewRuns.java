@@ -4,10 +4,12 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.ScheduledRun;
+import io.kindling.scheduler.model.TriggerFile;
 import io.kindling.scheduler.model.TriggerType;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,6 +70,20 @@ final class NewRuns {
             return Optional.empty();
         }
         thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
+        return Optional.of(run);
+    }
+
+    /**
+     * A run for new or changed files (default params, logical time now), unless a daemon that read the same
+     * {@code state} made it first.
+     */
+    Optional<RunRecord> triggerFiles(Pipeline pipeline, FileTriggerState state, List<TriggerFile> files) {
+        RunRecord run = queued(
+                pipeline, TriggerType.FILES, thread.now(), pipeline.defaultParams(), thread.now(), Optional.empty());
+        if (!dao.insertFilesRun(run, pipeline.tasks().stream().map(Task::id).toList(), state, files)) {
+            return Optional.empty();
+        }
+        thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline), files)));
         return Optional.of(run);
     }
 

@@ -72,7 +72,7 @@ final class Repairs {
         int number = repairNumber.getAsInt();
         LOG.info("Repair {} of run {} ({} version): running {} again", number, runId, version, plan.rerun());
         RunRecord reopened = current.withState(RunState.QUEUED);
-        ActiveRun run = ActiveRun.of(reopened, definition, lanes.apply(reopened, definition));
+        ActiveRun run = ActiveRun.of(reopened, definition, lanes.apply(reopened, definition), dao);
         run.repairNumber = number;
         run.restoreTasks(dao.taskRuns(runId));
         events.runChanged(run, RunState.QUEUED, Optional.empty());

@@ -9,12 +9,14 @@ import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.libraries.Libraries;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.ScheduledRun;
 import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerFile;
 import io.kindling.scheduler.model.TriggerType;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -223,6 +225,14 @@ public final class RunEngine implements AutoCloseable {
      */
     public Optional<RunRecord> triggerOnce(Pipeline pipeline, TriggerType trigger, Instant logicalTime, String key) {
         return newRuns.triggerOnce(pipeline, trigger, logicalTime, key);
+    }
+
+    /**
+     * A run started by new or changed {@code files} (default params, logical time now), recorded with them in one
+     * transaction, unless another daemon that read the same {@code state} made it first (then empty).
+     */
+    public Optional<RunRecord> triggerFiles(Pipeline pipeline, FileTriggerState state, List<TriggerFile> files) {
+        return newRuns.triggerFiles(pipeline, state, files);
     }
 
     /**

@@ -108,7 +108,7 @@ final class RunRecovery {
             LOG.warn("Run {} of {} failed: {}", record.runId(), record.pipelineId(), lost);
             return;
         }
-        ActiveRun run = ActiveRun.of(record, pipeline.get(), lanes.apply(record, pipeline.get()));
+        ActiveRun run = ActiveRun.of(record, pipeline.get(), lanes.apply(record, pipeline.get()), dao);
         run.repairNumber = repairs.size();
         run.restoreTasks(taskRuns);
         if (record.state() == RunState.QUEUED) {

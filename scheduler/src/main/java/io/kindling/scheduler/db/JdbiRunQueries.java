@@ -2,12 +2,14 @@ package io.kindling.scheduler.db;
 
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerFile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -106,6 +108,16 @@ public class JdbiRunQueries implements RunQueries {
                         .bind("run_id", runId)
                         .mapTo(String.class)
                         .findFirst());
+    }
+
+    @Override
+    public FileTriggerState fileTriggerState(String pipelineId) {
+        return jdbi.withHandle(h -> FileTriggerRows.state(h, pipelineId));
+    }
+
+    @Override
+    public List<TriggerFile> triggerFiles(String runId) {
+        return jdbi.withHandle(h -> FileTriggerRows.files(h, runId));
     }
 
     @Override

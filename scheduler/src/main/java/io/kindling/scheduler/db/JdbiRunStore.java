@@ -3,10 +3,12 @@ package io.kindling.scheduler.db;
 import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerFile;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -96,6 +98,22 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
                 h.rollback();
                 return false;
             }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean insertFilesRun(
+            RunRecord run, Collection<String> taskIds, FileTriggerState state, List<TriggerFile> files) {
+        return jdbi.inTransaction(h -> {
+            if (!inserts.insertKey(h, run, state.nextKey())) {
+                return false;
+            }
+            if (!inserts.insertRun(h, run, taskIds)) {
+                h.rollback();
+                return false;
+            }
+            FileTriggerRows.record(h, run, state.generation() + 1, files);
             return true;
         });
     }

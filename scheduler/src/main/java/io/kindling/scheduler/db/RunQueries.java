@@ -2,11 +2,13 @@ package io.kindling.scheduler.db;
 
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerFile;
 import io.kindling.scheduler.model.TriggerType;
 import java.time.Instant;
 import java.util.Collection;
@@ -92,6 +94,12 @@ public interface RunQueries {
 
     /** The key a run was made under ({@link RunStore#insertKeyedRun}), if it was. */
     Optional<String> runKey(String pipelineId, String runId);
+
+    /** What the pipeline's files trigger has fired for so far ({@link FileTriggerState#NONE} before its first run). */
+    FileTriggerState fileTriggerState(String pipelineId);
+
+    /** The files that started a run (trigger {@code files}), by path; empty for other runs. */
+    List<TriggerFile> triggerFiles(String runId);
 
     /** The pipeline's run made under {@code key} ({@link RunStore#insertKeyedRun}). */
     Optional<RunRecord> runByKey(String pipelineId, String key);

@@ -3,10 +3,12 @@ package io.kindling.scheduler.db;
 import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerFile;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -43,6 +45,15 @@ public interface RunStore extends RunQueries {
      * @return false when the key was taken and nothing was written
      */
     boolean insertKeyedRun(RunRecord run, Collection<String> taskIds, String key);
+
+    /**
+     * Inserts a QUEUED run started by {@code files}, as {@link #insertKeyedRun} under {@code state}'s
+     * {@link FileTriggerState#nextKey}, and records the files as fired for, in one transaction: a daemon that read
+     * the same state makes no second run, and a kill leaves either all of it or nothing.
+     *
+     * @return false when another daemon fired first and nothing was written
+     */
+    boolean insertFilesRun(RunRecord run, Collection<String> taskIds, FileTriggerState state, List<TriggerFile> files);
 
     /**
      * Inserts a QUEUED run made by an inbound event, with what fired it ({@code event}: its Idempotency-Key or an id

@@ -141,7 +141,8 @@ public class RunResource {
                                                 r.runId(),
                                                 r.state().name()))
                                         .toList()
-                                : List.of());
+                                : List.of())
+                .withFiles(run.trigger() == TriggerType.FILES ? runs.triggerFiles(runId) : List.of());
     }
 
     /**

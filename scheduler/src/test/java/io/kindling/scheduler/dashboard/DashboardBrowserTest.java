@@ -82,6 +82,22 @@ class DashboardBrowserTest {
                     // attempts link their Spark application there (no History Server needs to run for the link)
                     ConfigOverride.config("executors.local.options.historyServerUrl", HISTORY_SERVER));
 
+    static {
+        // a pipeline started by files landing in <workDir>/dropped, as soon as they are listed
+        try {
+            Files.createDirectories(APP.workDir.resolve("dropped"));
+            Files.writeString(APP.workDir.resolve("pipelines/dropped.yml"), """
+                    pipeline: dropped
+                    trigger: {files: {path: dropped, pattern: "*.csv", settle: 0s, min_interval: 100ms}}
+                    tasks:
+                      - id: load
+                        class: io.kindling.scheduler.support.SucceedingTask
+                    """);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static WebDriver browser;
 
@@ -339,6 +355,28 @@ class DashboardBrowserTest {
                         awaitElement(By.cssSelector("[data-testid='event']")).getText()))
                 .isEqualTo("invoice-2026-12-04");
         browser.get(page("#/runs?trigger=event"));
+        awaitElement(By.cssSelector("a[href='#/runs/" + runId + "']"));
+    }
+
+    @Test
+    void aRunStartedByFilesShowsThemAndItsPipelineTheFolderItWatches() throws IOException {
+        // written aside and renamed into place: with settle 0s a file must be whole once it is listed
+        Path aside = Files.writeString(APP.workDir.resolve("dropped/_orders-1.csv"), "id\n1\n");
+        Files.move(aside, APP.workDir.resolve("dropped/orders-1.csv"), StandardCopyOption.ATOMIC_MOVE);
+        String runId = await().atMost(RUN_TIMEOUT)
+                .until(() -> api("/runs?pipeline=dropped&trigger=files").get("runs"), runs -> runs.size() == 1)
+                .get(0)
+                .get("run_id")
+                .asText();
+        browser.get(page("#/runs/" + runId));
+        assertThat(read(() ->
+                        awaitElement(By.cssSelector("[data-testid='files']")).getText()))
+                .contains("file:" + APP.workDir.resolve("dropped/orders-1.csv").toAbsolutePath(), "5 B");
+        browser.get(page("#/pipelines/dropped"));
+        assertThat(read(() ->
+                        awaitElement(By.cssSelector("[data-testid='schedule']")).getText()))
+                .isEqualTo("dropped/*.csv, settled for 0s, at most one run per 100ms");
+        browser.get(page("#/runs?trigger=files"));
         awaitElement(By.cssSelector("a[href='#/runs/" + runId + "']"));
     }
 

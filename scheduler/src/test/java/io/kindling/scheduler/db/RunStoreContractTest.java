@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerFile;
 import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.support.InMemoryRunStore;
 import io.kindling.scheduler.support.TestDatabases;
@@ -178,6 +180,43 @@ class RunStoreContractTest {
                         .get(3)
                         .runId()))
                 .hasSize(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void aFilesRunRecordsItsFilesAndTwoDaemonsReadingOneStateMakeOneRun(String name, Supplier<Backend> backend) {
+        Backend history = open(backend);
+        RunStore a = history.store("a");
+        RunStore b = history.store("b");
+        TriggerFile x = new TriggerFile("file:/in/x.csv", 10, T0);
+        TriggerFile y = new TriggerFile("file:/in/y.csv", 20, T0.plusSeconds(1));
+        FileTriggerState none = a.fileTriggerState("landing");
+        assertThat(none).isEqualTo(FileTriggerState.NONE);
+
+        RunRecord first = run("landing", TriggerType.FILES, T0);
+        assertThat(a.insertFilesRun(first, List.of("t"), none, List.of(x, y))).isTrue();
+        // b read the state before a's run: its run would fire for x again, and is refused whole
+        RunRecord duplicate = run("landing", TriggerType.FILES, T0);
+        assertThat(b.insertFilesRun(duplicate, List.of("t"), none, List.of(x))).isFalse();
+        assertThat(b.findRun(duplicate.runId())).isEmpty();
+
+        FileTriggerState after = b.fileTriggerState("landing");
+        assertThat(after.generation()).isEqualTo(1);
+        assertThat(after.lastFired()).contains(first.createdAt());
+        assertThat(after.isNew(x)).isFalse();
+        TriggerFile changed = new TriggerFile(x.path(), 11, T0.plusSeconds(5));
+        assertThat(after.isNew(changed)).isTrue();
+        assertThat(b.triggerFiles(first.runId())).containsExactly(x, y);
+
+        RunRecord second = run("landing", TriggerType.FILES, T0.plusSeconds(60));
+        assertThat(b.insertFilesRun(second, List.of("t"), after, List.of(changed)))
+                .isTrue();
+        FileTriggerState last = a.fileTriggerState("landing");
+        assertThat(last.generation()).isEqualTo(2);
+        assertThat(last.seen()).containsEntry(x.path(), changed).containsEntry(y.path(), y);
+        assertThat(a.triggerFiles(second.runId())).containsExactly(changed);
+        assertThat(a.triggerFiles(first.runId())).containsExactly(x, y);
+        assertThat(a.fileTriggerState("other")).isEqualTo(FileTriggerState.NONE);
     }
 
     @ParameterizedTest(name = "{0}")

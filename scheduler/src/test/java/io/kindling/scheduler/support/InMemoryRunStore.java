@@ -7,6 +7,7 @@ import io.kindling.scheduler.db.RunFilter;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
@@ -14,6 +15,7 @@ import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
+import io.kindling.scheduler.model.TriggerFile;
 import io.kindling.scheduler.model.TriggerType;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,6 +66,8 @@ public final class InMemoryRunStore implements RunStore {
         private final List<AlertDelivery> outbox = new ArrayList<>();
         private final Set<String> live = new HashSet<>();
         private final Map<String, String> runKeys = new HashMap<>();
+        private final Map<String, FileTriggerState> fileTriggers = new HashMap<>();
+        private final Map<String, List<TriggerFile>> runFiles = new HashMap<>();
 
         /** A store fenced by {@code owner}, which becomes a live daemon (as a daemon row would). */
         public synchronized InMemoryRunStore store(String owner) {
@@ -250,6 +254,37 @@ public final class InMemoryRunStore implements RunStore {
                 db.runKeys.put(taken, run.runId());
             }
             return run.runId();
+        }
+    }
+
+    @Override
+    public boolean insertFilesRun(
+            RunRecord run, Collection<String> taskIds, FileTriggerState state, List<TriggerFile> files) {
+        synchronized (db) {
+            if (!insertKeyedRun(run, taskIds, state.nextKey())) {
+                return false;
+            }
+            Map<String, TriggerFile> seen =
+                    new HashMap<>(fileTriggerState(run.pipelineId()).seen());
+            files.forEach(f -> seen.put(f.path(), f));
+            db.fileTriggers.put(
+                    run.pipelineId(), new FileTriggerState(seen, state.generation() + 1, Optional.of(run.createdAt())));
+            db.runFiles.put(run.runId(), List.copyOf(files));
+            return true;
+        }
+    }
+
+    @Override
+    public FileTriggerState fileTriggerState(String pipelineId) {
+        synchronized (db) {
+            return db.fileTriggers.getOrDefault(pipelineId, FileTriggerState.NONE);
+        }
+    }
+
+    @Override
+    public List<TriggerFile> triggerFiles(String runId) {
+        synchronized (db) {
+            return db.runFiles.getOrDefault(runId, List.of());
         }
     }
 
