@@ -358,7 +358,16 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         environment
                 .jersey()
                 .register(new PipelineResource(
-                        registry, ticker, engine, runs, versions, clock, config.getLimits(), audit, mutes));
+                        registry,
+                        ticker,
+                        engine,
+                        runs,
+                        versions,
+                        clock,
+                        config.getLimits(),
+                        audit,
+                        mutes,
+                        config.getIdempotency().getRetention().toJavaDuration()));
         environment
                 .jersey()
                 .register(new RunResource(runs, engine, registry, audit, ApplicationLinks.of(executors.executors())));

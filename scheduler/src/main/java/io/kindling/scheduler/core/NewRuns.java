@@ -87,18 +87,29 @@ final class NewRuns {
         return Optional.of(run);
     }
 
-    /** A run for an inbound event (the params checked already), unless its key holds an earlier run. */
-    RunEngine.EventRun triggerEvent(
-            Pipeline pipeline, Map<String, String> params, String event, Optional<IdempotencyKey> key) {
-        RunRecord run = queued(pipeline, TriggerType.EVENT, thread.now(), params, thread.now(), Optional.empty());
+    /**
+     * A run for a request (the params checked already): an inbound event's ({@code event} present) or a manual
+     * trigger's, unless its Idempotency-Key holds an earlier run.
+     */
+    RunEngine.KeyedRun triggerOnce(
+            Pipeline pipeline,
+            TriggerType trigger,
+            Map<String, String> params,
+            Optional<String> event,
+            Optional<IdempotencyKey> key) {
+        RunRecord run = queued(pipeline, trigger, thread.now(), params, thread.now(), Optional.empty());
         String holder =
-                dao.insertEventRun(run, pipeline.tasks().stream().map(Task::id).toList(), event, key);
+                dao.insertRunOnce(run, pipeline.tasks().stream().map(Task::id).toList(), event, key);
         if (!holder.equals(run.runId())) {
-            LOG.info("Pipeline {}: event '{}' made run {} already", pipeline.id(), event, holder);
-            return new RunEngine.EventRun(holder, Optional.empty());
+            LOG.info(
+                    "Pipeline {}: key '{}' made run {} already",
+                    pipeline.id(),
+                    key.orElseThrow().key(),
+                    holder);
+            return new RunEngine.KeyedRun(holder, Optional.empty());
         }
         thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
-        return new RunEngine.EventRun(holder, Optional.of(run));
+        return new RunEngine.KeyedRun(holder, Optional.of(run));
     }
 
     /**

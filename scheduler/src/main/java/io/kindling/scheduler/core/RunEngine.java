@@ -240,16 +240,21 @@ public final class RunEngine implements AutoCloseable {
      * {@code event} as what fired it. With a {@code key}, the key, the run and its tasks are written in one
      * transaction, so a key that made a run within its retention never makes another, whichever daemon is asked.
      */
-    public EventRun triggerEvent(
+    public KeyedRun triggerEvent(
             Pipeline pipeline, Map<String, String> params, String event, Optional<IdempotencyKey> key) {
-        return newRuns.triggerEvent(pipeline, params, event, key);
+        return newRuns.triggerOnce(pipeline, TriggerType.EVENT, params, Optional.of(event), key);
+    }
+
+    /** A manual run (params checked by the caller), made at most once per Idempotency-Key as an event's is. */
+    public KeyedRun triggerManual(Pipeline pipeline, Map<String, String> params, IdempotencyKey key) {
+        return newRuns.triggerOnce(pipeline, TriggerType.MANUAL, params, Optional.empty(), Optional.of(key));
     }
 
     /**
-     * What an event made: {@code created} when this request made the run, empty when its Idempotency-Key held the
-     * run {@code runId} already.
+     * What a request with an Idempotency-Key made: {@code created} when this request made the run, empty when its
+     * key held the run {@code runId} already.
      */
-    public record EventRun(String runId, Optional<RunRecord> created) {}
+    public record KeyedRun(String runId, Optional<RunRecord> created) {}
 
     /**
      * Creates many scheduled runs (QUEUED, the pipelines' default params) in one transaction, then hands them to the

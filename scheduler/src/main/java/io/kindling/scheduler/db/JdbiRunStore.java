@@ -119,8 +119,8 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
     }
 
     @Override
-    public String insertEventRun(
-            RunRecord run, Collection<String> taskIds, String event, Optional<IdempotencyKey> key) {
+    public String insertRunOnce(
+            RunRecord run, Collection<String> taskIds, Optional<String> event, Optional<IdempotencyKey> key) {
         return jdbi.inTransaction(h -> {
             if (key.isPresent()) {
                 Optional<String> earlier = IdempotencyKeys.claim(h, key.get(), run.runId());
@@ -131,10 +131,10 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
             if (!inserts.insertRun(h, run, taskIds)) {
                 throw new IllegalStateException("run " + run.runId() + " exists already");
             }
-            h.createUpdate("UPDATE runs SET trigger_event = :event WHERE run_id = :run_id")
-                    .bind("event", event)
+            event.ifPresent(fired -> h.createUpdate("UPDATE runs SET trigger_event = :event WHERE run_id = :run_id")
+                    .bind("event", fired)
                     .bind("run_id", run.runId())
-                    .execute();
+                    .execute());
             return run.runId();
         });
     }

@@ -56,14 +56,15 @@ public interface RunStore extends RunQueries {
     boolean insertFilesRun(RunRecord run, Collection<String> taskIds, FileTriggerState state, List<TriggerFile> files);
 
     /**
-     * Inserts a QUEUED run made by an inbound event, with what fired it ({@code event}: its Idempotency-Key or an id
-     * the daemon gave it), unless {@code key} is present and held by an earlier request within its retention. The
-     * key, the run and its task runs are written in one transaction, and the key's primary key decides between two
-     * daemons inserting it at once.
+     * Inserts a QUEUED run made by a request (an inbound event, a manual trigger), with what fired it when an event
+     * did ({@code event}: its Idempotency-Key or an id the daemon gave it), unless {@code key} is present and held by
+     * an earlier request within its retention. The key, the run and its task runs are written in one transaction,
+     * and the key's primary key decides between two daemons inserting it at once.
      *
      * @return the run holding the key: {@code run}'s id when it was inserted, an earlier run's when not
      */
-    String insertEventRun(RunRecord run, Collection<String> taskIds, String event, Optional<IdempotencyKey> key);
+    String insertRunOnce(
+            RunRecord run, Collection<String> taskIds, Optional<String> event, Optional<IdempotencyKey> key);
 
     /** A backfill and all its runs: it exists whole or not at all. */
     void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds);

@@ -45,7 +45,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +61,6 @@ public class EventResource {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     public static final String REPLAYED = "Idempotent-Replayed";
     private static final Logger LOG = LoggerFactory.getLogger(EventResource.class);
-    /** Visible ASCII: a key is a header value, stored and shown as it is. */
-    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1," + IdempotencyKey.MAX_LENGTH + "}");
 
     private final PipelineRegistry registry;
     private final ScheduleTicker ticker;
@@ -119,11 +116,11 @@ public class EventResource {
         Pipeline pipeline =
                 caller.isPresent() ? byToken(caller.get(), id) : bySignature(id, authorization, signature, raw, now);
         Optional<IdempotencyKey> idempotency = Optional.ofNullable(key).map(k -> {
-            if (!KEY.matcher(k).matches()) {
-                throw new BadRequestException(IDEMPOTENCY_KEY + " must be 1 to " + IdempotencyKey.MAX_LENGTH
-                        + " visible ASCII characters (a UUID, say)");
+            try {
+                return IdempotencyKey.of(k, IdempotencyKey.events(id), now, retention);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException(e.getMessage());
             }
-            return new IdempotencyKey(IdempotencyKey.events(id), k, now, now.plus(retention));
         });
         Map<String, String> params;
         try { // each field is checked against its param's declared type before anything is stored
@@ -137,7 +134,7 @@ public class EventResource {
                     Response.Status.CONFLICT);
         }
         String event = key != null ? key : "event-" + UUID.randomUUID();
-        RunEngine.EventRun made = engine.triggerEvent(pipeline, params, event, idempotency);
+        RunEngine.KeyedRun made = engine.triggerEvent(pipeline, params, event, idempotency);
         if (made.created().isEmpty()) { // the key's first request made it: the same answer again
             RunView earlier = runs.findRun(made.runId())
                     .map(RunView::of)

@@ -26,6 +26,7 @@ import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.db.ScheduleState;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.schedule.ScheduleTicker;
@@ -34,6 +35,7 @@ import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -68,6 +70,7 @@ public class PipelineResource {
     private final Clock clock;
     private final Backfills backfills;
     private final LimitsConfig limits;
+    private final java.time.Duration idempotencyRetention;
     private final AuditLog audit;
     private final PipelineMutes mutes;
 
@@ -85,6 +88,22 @@ public class PipelineResource {
             LimitsConfig limits,
             AuditLog audit,
             MuteDao mutes) {
+        this(registry, ticker, engine, runs, versions, clock, limits, audit, mutes, java.time.Duration.ofDays(7));
+    }
+
+    /** @param idempotencyRetention how long an Idempotency-Key on a manual trigger holds its run */
+    public PipelineResource(
+            PipelineRegistry registry,
+            ScheduleTicker ticker,
+            RunEngine engine,
+            RunQueries runs,
+            PipelineVersionDao versions,
+            Clock clock,
+            LimitsConfig limits,
+            AuditLog audit,
+            MuteDao mutes,
+            java.time.Duration idempotencyRetention) {
+        this.idempotencyRetention = idempotencyRetention;
         this.mutes = new PipelineMutes(mutes, Clock.systemUTC()); // real time, as the outbox that mutes hold back
         this.limits = limits;
         this.audit = audit;
@@ -309,13 +328,18 @@ public class PipelineResource {
     /**
      * Triggers a run now; its logical time is the trigger time. Params may override the pipeline's declared
      * params only: templates can name nothing else, so an undeclared key is a typo worth a 400. Each value must be
-     * of its param's type and pass its checks (400 otherwise, and no run is stored).
+     * of its param's type and pass its checks (400 otherwise, and no run is stored). With an {@code Idempotency-Key}
+     * the run is made at most once per key within {@code idempotency.retention}: a repeat answers 200 with the
+     * first run and {@code Idempotent-Replayed: true}, across restarts and daemons.
      */
     @POST
     @Path("/{id}/runs")
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response trigger(
-            @PathParam("id") String id, TriggerRequest request, @Context ContainerRequestContext context) {
+            @PathParam("id") String id,
+            TriggerRequest request,
+            @HeaderParam(EventResource.IDEMPOTENCY_KEY) String key,
+            @Context ContainerRequestContext context) {
         Principal caller = Callers.principal(context);
         Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         Pipeline p = pipeline(id);
@@ -333,8 +357,29 @@ public class PipelineResource {
                             + limits.getMaxQueuedRuns() + "); try again when some have started",
                     Response.Status.TOO_MANY_REQUESTS);
         }
-        RunRecord run = engine.trigger(p, TriggerType.MANUAL, Instant.now(clock), params)
-                .orElseThrow(() -> new IllegalStateException("a manual run is never a duplicate"));
+        RunRecord run;
+        if (key != null) {
+            IdempotencyKey idempotency;
+            try {
+                Instant now = Instant.now(); // real time, as the keys' expiry is swept by
+                idempotency = IdempotencyKey.of(key, IdempotencyKey.runs(id), now, idempotencyRetention);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException(e.getMessage());
+            }
+            RunEngine.KeyedRun made = engine.triggerManual(p, params, idempotency);
+            if (made.created().isEmpty()) { // the key's first request made it: the same answer again
+                RunView earlier = runs.findRun(made.runId())
+                        .map(RunView::of)
+                        .orElseThrow(() -> new NotFoundException("run " + made.runId() + " not found"));
+                return Response.ok(earlier)
+                        .header(EventResource.REPLAYED, "true")
+                        .build();
+            }
+            run = made.created().get();
+        } else {
+            run = engine.trigger(p, TriggerType.MANUAL, Instant.now(clock), params)
+                    .orElseThrow(() -> new IllegalStateException("a manual run is never a duplicate"));
+        }
         // who triggered a manual run: the run's audit rows, shown on its page
         audit.record(caller, AuditLog.RUN_TRIGGER, run.runId(), Map.of("pipeline", id), Callers.remoteAddress(context));
         return Response.created(URI.create("/api/v1/runs/" + run.runId()))

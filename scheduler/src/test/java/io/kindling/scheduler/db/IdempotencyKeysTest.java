@@ -90,25 +90,27 @@ class IdempotencyKeysTest {
         TwoDaemons db = open(database.apply(dir));
         try {
             RunRecord first = run(T0);
-            assertThat(db.a().insertEventRun(first, List.of("t"), "k1", key("k1", T0)))
+            assertThat(db.a().insertRunOnce(first, List.of("t"), Optional.of("k1"), key("k1", T0)))
                     .isEqualTo(first.runId());
             assertThat(db.a().triggerEvent(first.runId())).contains("k1");
             // the other daemon, a day later: the first run, and nothing written
             RunRecord second = run(T0.plus(Duration.ofDays(1)));
-            assertThat(db.b().insertEventRun(second, List.of("t"), "k1", key("k1", T0.plus(Duration.ofDays(1)))))
+            assertThat(db.b()
+                            .insertRunOnce(
+                                    second, List.of("t"), Optional.of("k1"), key("k1", T0.plus(Duration.ofDays(1)))))
                     .isEqualTo(first.runId());
             assertThat(db.b().findRun(second.runId())).isEmpty();
             // without a key, every event is a run
             RunRecord keyless = run(T0);
-            assertThat(db.b().insertEventRun(keyless, List.of("t"), "event-1", Optional.empty()))
+            assertThat(db.b().insertRunOnce(keyless, List.of("t"), Optional.of("event-1"), Optional.empty()))
                     .isEqualTo(keyless.runId());
 
             // a week on the key is free again, deleted or not
             Instant later = T0.plus(WEEK);
             RunRecord third = run(later);
-            assertThat(db.b().insertEventRun(third, List.of("t"), "k1", key("k1", later)))
+            assertThat(db.b().insertRunOnce(third, List.of("t"), Optional.of("k1"), key("k1", later)))
                     .isEqualTo(third.runId());
-            assertThat(db.a().insertEventRun(run(T0), List.of("t"), "k2", key("k2", T0)))
+            assertThat(db.a().insertRunOnce(run(T0), List.of("t"), Optional.of("k2"), key("k2", T0)))
                     .isNotNull();
             assertThat(db.keys().deleteExpired(later)).isEqualTo(1); // k2; k1 is held by the third run now
             assertThat(db.keys().deleteExpired(later.plus(WEEK))).isEqualTo(1);
@@ -135,7 +137,7 @@ class IdempotencyKeysTest {
                     tried.add(run);
                     Callable<String> insert = () -> {
                         go.await();
-                        return store.insertEventRun(run, List.of("t"), key, key(key, T0));
+                        return store.insertRunOnce(run, List.of("t"), Optional.of(key), key(key, T0));
                     };
                     answers.add(threads.submit(insert));
                 }

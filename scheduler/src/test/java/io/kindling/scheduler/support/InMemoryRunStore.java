@@ -240,8 +240,8 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public String insertEventRun(
-            RunRecord run, Collection<String> taskIds, String event, Optional<IdempotencyKey> key) {
+    public String insertRunOnce(
+            RunRecord run, Collection<String> taskIds, Optional<String> event, Optional<IdempotencyKey> key) {
         synchronized (db) { // keys never expire here: tests of expiry use the database
             String taken = key.map(k -> "idempotency\u0000" + k.scope() + "\u0000" + k.key())
                     .orElse(null);
@@ -249,7 +249,7 @@ public final class InMemoryRunStore implements RunStore {
                 return db.runKeys.get(taken);
             }
             insert(run, taskIds);
-            db.runKeys.put("event\u0000" + run.runId(), event);
+            event.ifPresent(fired -> db.runKeys.put("event\u0000" + run.runId(), fired));
             if (taken != null) {
                 db.runKeys.put(taken, run.runId());
             }

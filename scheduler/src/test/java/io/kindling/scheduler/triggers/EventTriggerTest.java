@@ -145,6 +145,35 @@ class EventTriggerTest {
     }
 
     @Test
+    void aManualTriggerWithAnIdempotencyKeyMakesOneRunAndItsRepeatAnswersThatRun() {
+        String key = "nightly-rerun-" + UUID.randomUUID();
+        String body = "{\"params\": {\"order_id\": \"8\"}}";
+        String runs = APP.api("/pipelines/orders/runs");
+
+        HttpResponse<String> first =
+                RawHttp.post(runs, body, "Idempotency-Key", key, "Authorization", "Bearer " + operator);
+        HttpResponse<String> repeat =
+                RawHttp.post(runs, body, "Idempotency-Key", key, "Authorization", "Bearer " + operator);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        String runId = RawHttp.json(first).get("run_id").asText();
+        assertThat(RawHttp.json(first).get("trigger").asText()).isEqualTo("manual");
+        assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(200);
+        assertThat(repeat.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(RawHttp.json(repeat).get("run_id").asText()).isEqualTo(runId);
+        // manual runs and events keep their keys apart: the same key as an event is another request
+        HttpResponse<String> asEvent =
+                event("orders", "{\"order_id\": 8}", "Idempotency-Key", key, "Authorization", "Bearer " + operator);
+        assertThat(asEvent.statusCode()).as(asEvent.body()).isEqualTo(201);
+        assertThat(RawHttp.json(asEvent).get("run_id").asText()).isNotEqualTo(runId);
+        // a key that is no header value is a 400 and makes no run
+        HttpResponse<String> bad =
+                RawHttp.post(runs, body, "Idempotency-Key", "two words", "Authorization", "Bearer " + operator);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("Idempotency-Key must be 1 to 200 visible ASCII characters");
+    }
+
+    @Test
     void unsignedBadlySignedStaleAndUnauthenticatedRequestsAreRefusedAndMakeNoRun() {
         List<String> before = runIds("orders");
         List<String> unsignedBefore = runIds("unsigned");
