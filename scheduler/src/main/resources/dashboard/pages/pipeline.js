@@ -30,9 +30,12 @@ export function pipelinePage(id) {
         el('dl', { class: 'summary' },
           el('dt', {}, p.trigger ? 'Runs after' : 'Schedule'), el('dd', { 'data-testid': 'schedule' }, p.trigger
             ? upstreams(p.trigger)
+            : p.continuous ? 'continuous: one run kept going'
             : p.schedule ? `${describeCron(p.schedule.cron)} (${p.schedule.cron}, ${p.schedule.timezone})` : 'manual only'),
           el('dt', {}, 'Next fire'), el('dd', { 'data-testid': 'next-fire' }, p.paused ? 'paused'
-            : p.trigger ? 'when its upstreams have run' : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
+            : p.trigger ? 'when its upstreams have run'
+            : p.continuous ? 'when its run ends (after a backoff if it failed)'
+            : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
           el('dt', {}, 'Tags and owner'), el('dd', { 'data-testid': 'labels' }, labels(p)),
           el('dt', {}, 'File'), el('dd', {}, el('code', {}, p.file)),
           el('dt', {}, 'Version'), el('dd', {}, versionLink(p.id, p.version)),

@@ -25,6 +25,7 @@ import java.util.TreeSet;
  * @param labels      {@code tags:} and {@code owner:}, for finding it
  * @param deadline    {@code deadline:}, by when each scheduled time's run must have started and succeeded
  * @param events      {@code trigger: {events: ...}}, the secret signed events to it are checked with
+ * @param continuous  {@code trigger: continuous}: the daemon keeps one run of it going (it has no schedule)
  */
 public record Pipeline(
         String id,
@@ -40,7 +41,8 @@ public record Pipeline(
         Optional<UpstreamTrigger> trigger,
         Labels labels,
         Optional<Deadline> deadline,
-        Optional<EventTrigger> events) {
+        Optional<EventTrigger> events,
+        boolean continuous) {
 
     public Pipeline {
         requireNonNull(id, "id is null");
@@ -56,6 +58,40 @@ public record Pipeline(
         requireNonNull(labels, "labels is null");
         requireNonNull(deadline, "deadline is null");
         requireNonNull(events, "events is null");
+    }
+
+    /** A pipeline that is not {@code trigger: continuous}. */
+    public Pipeline(
+            String id,
+            String description,
+            Optional<Schedule> schedule,
+            int maxActiveRuns,
+            Map<String, ParamSpec> params,
+            Alerts alerts,
+            List<Task> tasks,
+            Path file,
+            String contentHash,
+            String source,
+            Optional<UpstreamTrigger> trigger,
+            Labels labels,
+            Optional<Deadline> deadline,
+            Optional<EventTrigger> events) {
+        this(
+                id,
+                description,
+                schedule,
+                maxActiveRuns,
+                params,
+                alerts,
+                tasks,
+                file,
+                contentHash,
+                source,
+                trigger,
+                labels,
+                deadline,
+                events,
+                false);
     }
 
     /** A pipeline that takes no signed events. */

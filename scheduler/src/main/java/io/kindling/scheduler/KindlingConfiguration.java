@@ -9,6 +9,7 @@ import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.ClusterConfig;
 import io.kindling.scheduler.config.ConfigPaths;
+import io.kindling.scheduler.config.ContinuousConfig;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorConfig;
 import io.kindling.scheduler.config.IdempotencyConfig;
@@ -131,6 +132,21 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setIdempotency(IdempotencyConfig idempotency) {
         this.idempotency = idempotency;
+    }
+
+    /** How continuous pipelines are kept going: the backoff after failed runs (docs/triggers.md). */
+    @Valid
+    @NotNull
+    private ContinuousConfig continuous = new ContinuousConfig();
+
+    @JsonProperty
+    public ContinuousConfig getContinuous() {
+        return continuous;
+    }
+
+    @JsonProperty
+    public void setContinuous(ContinuousConfig continuous) {
+        this.continuous = continuous;
     }
 
     @Valid

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * A pipeline in the list ({@code detail} null, {@code recent_runs} its newest runs) or on its own page
  * ({@code recent_runs} null: the detail has them in full). {@code tags} is empty and {@code owner} absent when its
- * file names none.
+ * file names none. {@code continuous} is true for {@code trigger: continuous}, absent otherwise.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,7 +37,8 @@ public record PipelineView(
         RunView lastRun,
         List<RecentRunView> recentRuns,
         List<String> loadErrors,
-        Detail detail) {
+        Detail detail,
+        Boolean continuous) {
 
     /** {@code trigger: {after: ...}}: the upstream pipelines a run waits for (docs/triggers.md). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -72,7 +73,9 @@ public record PipelineView(
         static TaskView of(Task t) {
             String kind = t.body() instanceof TaskBody.Sql
                     ? "sql"
-                    : t.body() instanceof TaskBody.JavaClass ? "class" : "submit";
+                    : t.body() instanceof TaskBody.JavaClass
+                            ? "class"
+                            : t.body() instanceof TaskBody.Stream ? "stream" : "submit";
             return new TaskView(
                     t.id(),
                     kind,
@@ -150,7 +153,8 @@ public record PipelineView(
                 lastRun,
                 recentRuns,
                 loaded.problems().stream().map(Object::toString).toList(),
-                detail);
+                detail,
+                p.continuous() ? Boolean.TRUE : null);
     }
 
     public static Detail detail(Pipeline p, List<VersionView> versions, List<RunView> recentRuns) {

@@ -13,7 +13,9 @@ public enum TriggerType {
     /** Started because upstream pipelines' runs ended as its {@code trigger: {after: ...}} waits for. */
     UPSTREAM,
     /** Started by an inbound event, {@code POST /api/v1/pipelines/{id}/events}; the run keeps the event's key. */
-    EVENT;
+    EVENT,
+    /** Made by the daemon for a {@code trigger: continuous} pipeline that had no run active; logical time = creation. */
+    CONTINUOUS;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -416,7 +416,7 @@ class KindlingAppTest {
                         .request()
                         .get(),
                 400,
-                "unknown trigger 'cron', expected one of schedule, manual, backfill, upstream, event");
+                "unknown trigger 'cron', expected one of schedule, manual, backfill, upstream, event, continuous");
         assertError(
                 EXTENSION
                         .client()

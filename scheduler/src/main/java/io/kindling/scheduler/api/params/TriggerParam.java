@@ -3,8 +3,8 @@ package io.kindling.scheduler.api.params;
 import io.kindling.scheduler.model.TriggerType;
 import java.util.Optional;
 
-/** A trigger filter by its name on the wire: {@code schedule}, {@code manual}, {@code backfill}, {@code upstream} or
- * {@code event}. */
+/** A trigger filter by its name on the wire: {@code schedule}, {@code manual}, {@code backfill}, {@code upstream},
+ * {@code event} or {@code continuous}. */
 public final class TriggerParam extends ApiParam<Optional<TriggerType>> {
     public TriggerParam(String input, String name) {
         super(input, name);
@@ -18,7 +18,8 @@ public final class TriggerParam extends ApiParam<Optional<TriggerType>> {
         try {
             return Optional.of(TriggerType.fromDb(input));
         } catch (IllegalArgumentException e) {
-            throw refused("unknown {name} '{input}', expected one of schedule, manual, backfill, upstream, event");
+            throw refused(
+                    "unknown {name} '{input}', expected one of schedule, manual, backfill, upstream, event, continuous");
         }
     }
 }
