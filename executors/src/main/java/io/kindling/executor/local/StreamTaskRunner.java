@@ -81,6 +81,8 @@ final class StreamTaskRunner {
         Map<String, Object> args = SqlArgs.forSpark(body.args());
         StreamingQuery query;
         try {
+            // Spark turns adaptive execution off for streaming queries anyway, with a warning at every start
+            spark.conf().set("spark.sql.adaptive.enabled", "false");
             DataStreamReader reader = spark.readStream()
                     .format(body.source().format())
                     .options(body.source().options());
