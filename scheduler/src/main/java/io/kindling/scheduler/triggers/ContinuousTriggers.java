@@ -89,7 +89,7 @@ public final class ContinuousTriggers implements RunListener, AutoCloseable {
         }
     }
 
-    private void checkAll() {
+    void checkAll() {
         for (Pipeline pipeline : pipelines.get()) {
             if (pipeline.continuous()) {
                 check(pipeline);
