@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** trigger: continuous, and the stream: task body it is made for. */
@@ -193,5 +194,27 @@ class PipelineParserContinuousTest {
                         "17:19 checkpoint: '/tmp/cp' must be a relative folder under the executor's checkpoints"
                                 + " folder (like events or sales/daily), without templates or ..",
                         "18:5 output: only a task with sql or sql_file may have output (task 'outside' uses stream)");
+    }
+
+    @Test
+    void onlyLocalExecutorsRunStreamTasks() {
+        PipelineParser parser = new PipelineParser(new ParserOptions(
+                Optional.of(Set.of("local", "cluster", "connect")),
+                Optional.empty(),
+                "local",
+                Optional.of(Set.of("local"))));
+        String yaml = """
+                pipeline: events
+                tasks:
+                  - id: here
+                    stream: {source: {format: json, path: a}, sink: {format: json, path: b}}
+                  - id: there
+                    executor: cluster
+                    stream: {source: {format: json, path: a}, sink: {format: json, path: c}}
+                """;
+        assertThat(parser.parse(Path.of("events.yml"), yaml).problems().stream()
+                        .map(p -> p.line() + ":" + p.column() + " " + p.message()))
+                .containsExactly("7:5 stream: executor 'cluster' does not run stream tasks: only executors of type"
+                        + " local do (local)");
     }
 }

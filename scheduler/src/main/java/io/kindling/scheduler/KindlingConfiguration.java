@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * config.yml, field by field. Relative paths resolve against the config file's folder ({@link #resolvePaths}, which
@@ -319,7 +320,15 @@ public class KindlingConfiguration extends Configuration {
      * daemon's load and {@code validate --config} both use it, so they refuse the same files.
      */
     public ParserOptions parserOptions() {
-        return new ParserOptions(Optional.of(executors.keySet()), Optional.of(webhooks.keySet()), defaultExecutor);
+        return new ParserOptions(
+                Optional.of(executors.keySet()),
+                Optional.of(webhooks.keySet()),
+                defaultExecutor,
+                // stream: tasks run where the attempt's thread can follow the query (docs/triggers.md)
+                Optional.of(executors.entrySet().stream()
+                        .filter(e -> "local".equals(e.getValue().getType()))
+                        .map(Map.Entry::getKey)
+                        .collect(Collectors.toSet())));
     }
 
     @JsonProperty
