@@ -5,15 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
-import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,38 +18,39 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code trigger: continuous} on a real daemon with local Spark: a streaming task reads JSON files dropped into a
  * folder and appends them to Parquet; a cancelled run stops its query and the next run resumes from the checkpoint
- * (no file is read twice); a paused pipeline gets no run; and never are two runs of a pipeline active at once.
- * {@link ContinuousBackoffTest} has runs that time out.
+ * (no file is read twice); a restart of the daemon takes the active run up again (no second run); a paused pipeline
+ * gets no run; and never are two runs of a pipeline active at once. {@link ContinuousBackoffTest} has runs that
+ * time out.
  */
-@ExtendWith(DropwizardExtensionsSupport.class)
 class ContinuousPipelineTest {
-    private static final KindlingApp APP = landing(KindlingApp.create(false, "pipelines/continuous")
-            .withOverrides(ConfigOverride.config("continuous.checkInterval", "200ms")));
-    static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
-    private final Http http = new Http(APP);
-    private final ContinuousRuns runs = new ContinuousRuns(APP);
+    private KindlingApp app;
 
-    /** The folder the stream reads exists before the daemon starts its first run. */
-    private static KindlingApp landing(KindlingApp app) {
-        try {
-            Files.createDirectories(app.workDir.resolve("landing/events"));
-            return app;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.stop();
         }
     }
 
     @Test
-    void aCancelledStreamStopsAndTheNextRunResumesFromItsCheckpoint() throws Exception {
+    void aStreamCancelledOrRestartedResumesFromItsCheckpointInOneRunAtATime() throws Exception {
+        app = KindlingApp.create(false, "pipelines/continuous")
+                .withOverrides(ConfigOverride.config("continuous.checkInterval", "200ms"));
+        // the folder the stream reads exists before the daemon starts its first run
+        Files.createDirectories(app.workDir.resolve("landing/events"));
         drop(
                 "a.json",
                 "{\"id\": 1, \"name\": \"ada\"}\n{\"id\": 2, \"name\": \"bo\"}\n{\"id\": 3, \"name\": \"cy\"}\n");
+        app.start();
+        Http http = new Http(app);
+        ContinuousRuns runs = new ContinuousRuns(app);
+
         JsonNode first = runs.awaitActiveRun("stream");
         assertThat(first.get("trigger").asText()).isEqualTo("continuous");
         // its logical time is when it was made
@@ -83,37 +80,50 @@ class ContinuousPipelineTest {
         drop("b.json", "{\"id\": 4, \"name\": \"di\"}\n{\"id\": 5, \"name\": \"ed\"}\n");
         await().atMost(Duration.ofMinutes(1)).until(() -> sinkRows() == 5);
         // a.json was read by the first run only: the second resumed from the checkpoint
-        assertThat(sinkRows()).isEqualTo(5);
-        assertThat(runs.log(second)).contains("checkpoint " + APP.workDir.resolve("checkpoints/stream/load"));
+        assertThat(runs.log(second)).contains("checkpoint " + app.workDir.resolve("checkpoints/stream/load"));
+
+        // a restart hands the active run over to the next start: the same run goes on, none other is made
+        app.stop();
+        app = app.again().start();
+        Http restartedHttp = new Http(app);
+        ContinuousRuns restarted = new ContinuousRuns(app);
+        assertThat(restarted.awaitActiveRun("stream").get("run_id").asText())
+                .isEqualTo(second.get("run_id").asText());
+        drop("c.json", "{\"id\": 6, \"name\": \"fa\"}\n");
+        await().atMost(Duration.ofMinutes(1)).until(() -> sinkRows() == 6);
 
         // paused: the run goes on until cancelled, and then no other starts
-        http.post("/pipelines/stream/pause");
-        http.post("/runs/" + second.get("run_id").asText() + "/cancel");
-        assertThat(runs.awaitEnded(second.get("run_id").asText()).get("state").asText())
+        restartedHttp.post("/pipelines/stream/pause");
+        restartedHttp.post("/runs/" + second.get("run_id").asText() + "/cancel");
+        assertThat(restarted
+                        .awaitEnded(second.get("run_id").asText())
+                        .get("state")
+                        .asText())
                 .isEqualTo("CANCELLED");
         await().during(Duration.ofSeconds(1))
                 .atMost(Duration.ofSeconds(5))
-                .until(() -> runs.active("stream").isEmpty());
-        assertThat(http.runs("stream")).hasSize(2);
-        assertThat(runs.queryThread("stream", "load")).isEmpty();
-        runs.assertOneActiveAtATime("stream");
+                .until(() -> restarted.active("stream").isEmpty());
+        assertThat(restartedHttp.runs("stream")).hasSize(2);
+        assertThat(sinkRows()).isEqualTo(6);
+        assertThat(restarted.queryThread("stream", "load")).isEmpty();
+        restarted.assertOneActiveAtATime("stream");
     }
 
     /** Writes a file next to the folder and moves it in, so the stream never lists it half written. */
-    private static void drop(String name, String text) throws IOException {
-        Path staged = Files.writeString(APP.workDir.resolve(name + ".tmp"), text);
-        Files.move(staged, APP.workDir.resolve("landing/events").resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    private void drop(String name, String text) throws IOException {
+        Path staged = Files.writeString(app.workDir.resolve(name + ".tmp"), text);
+        Files.move(staged, app.workDir.resolve("landing/events").resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The rows the sink has committed (Spark reads a file sink through its log of committed files). */
-    private static long sinkRows() {
-        Path path = APP.workDir.resolve("out/events");
+    private long sinkRows() {
+        Path path = app.workDir.resolve("out/events");
         if (!Files.isDirectory(path.resolve("_spark_metadata"))) {
             return 0;
         }
         SparkSession spark = SparkSession.active().newSession();
         // the shared session's guard has the roots of whichever test started Spark
-        SparkGuard.setForSession(spark, SparkGuard.sessionConf(APP.workDir, new GuardOptions(List.of(), false)));
+        SparkGuard.setForSession(spark, SparkGuard.sessionConf(app.workDir, new GuardOptions(List.of(), false)));
         return spark.read()
                 .schema("id INT, name STRING")
                 .parquet(path.toString())
