@@ -7,6 +7,7 @@ import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
 import { alertsPage } from './pages/alerts.js';
 import { versionPage } from './pages/version.js';
+import { dependenciesPage } from './pages/dependencies.js';
 import { signInPage } from './pages/signin.js';
 import { api } from './api.js';
 
@@ -18,6 +19,7 @@ const routes = [
   [/^#\/runs(?:\?(.*))?$/, (m) => runsPage(new URLSearchParams(m[1] || ''))],
   [/^#\/alerts(?:\?(.*))?$/, (m) => alertsPage(new URLSearchParams(m[1] || ''))],
   [/^#\/pipelines(?:\?(.*))?$/, (m) => pipelinesPage(new URLSearchParams(m[1] || ''))],
+  [/^#\/dependencies$/, () => dependenciesPage()],
   [/^$|^#\/?$/, () => homePage()],
 ];
 
@@ -36,7 +38,8 @@ async function render(moved) {
   }
   const hash = location.hash;
   const route = routes.find(([pattern]) => pattern.test(hash));
-  const section = ['pipelines', 'runs', 'alerts'].find((s) => hash.startsWith(`#/${s}`)) || 'home';
+  const section = hash.startsWith('#/dependencies') ? 'pipelines'
+    : ['pipelines', 'runs', 'alerts'].find((s) => hash.startsWith(`#/${s}`)) || 'home';
   document.querySelectorAll('[data-nav]').forEach((a) =>
     a.toggleAttribute('aria-current', a.dataset.nav === section));
   if (!route) {

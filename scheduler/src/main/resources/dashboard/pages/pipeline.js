@@ -15,8 +15,9 @@ export function pipelinePage(id) {
   return {
     node,
     async start() {
-      const [p, grid, baseline, mute] = await Promise.all([api.pipeline(id), api.grid(id, GRID_RUNS),
-        api.baseline(id).catch(() => null), api.muteState(id).catch(() => null)]);
+      const [p, grid, baseline, mute, all] = await Promise.all([api.pipeline(id), api.grid(id, GRID_RUNS),
+        api.baseline(id).catch(() => null), api.muteState(id).catch(() => null),
+        api.pipelines().catch(() => null)]);
       destroyCharts(node);
       const runs = p.detail.recent_runs || [];
       const finished = runs.filter((r) => FINISHED.includes(r.state));
@@ -36,6 +37,8 @@ export function pipelinePage(id) {
             : p.trigger ? 'when its upstreams have run'
             : p.continuous ? 'when its run ends (after a backoff if it failed)'
             : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
+          el('dt', {}, 'Events'), el('dd', { 'data-testid': 'events' }, events(p)),
+          el('dt', {}, 'Pipelines after it'), el('dd', { 'data-testid': 'downstream' }, downstream(p.id, all)),
           el('dt', {}, 'Tags and owner'), el('dd', { 'data-testid': 'labels' }, labels(p)),
           el('dt', {}, 'File'), el('dd', {}, el('code', {}, p.file)),
           el('dt', {}, 'Version'), el('dd', {}, versionLink(p.id, p.version)),
@@ -76,6 +79,23 @@ export function pipelinePage(id) {
     },
     stop() { destroyCharts(node); },
   };
+}
+
+/** How events start a run of this pipeline: with a token always, signed too when it names a secret. */
+function events(p) {
+  const route = el('code', {}, `POST /api/v1/pipelines/${p.id}/events`);
+  return p.events
+    ? [route, ' with an operator token, or signed with the secret ', el('code', {}, p.events.secret)]
+    : [route, ' with an operator token'];
+}
+
+/** The pipelines whose trigger waits for this one, each a link, and the graph of them all. */
+function downstream(id, all) {
+  const after = ((all && all.pipelines) || [])
+    .filter((q) => q.trigger && q.trigger.after.some((a) => a.pipeline === id));
+  return [after.length
+    ? after.flatMap((q, i) => [i ? ', ' : '', el('a', { href: `#/pipelines/${encodeURIComponent(q.id)}` }, q.id)])
+    : 'none', ' · ', el('a', { href: '#/dependencies' }, 'dependency graph')];
 }
 
 /** "ingest (succeeded), cleanup (done), for the same day in Europe/Berlin": each upstream a link to its page. */

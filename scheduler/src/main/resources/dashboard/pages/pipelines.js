@@ -37,7 +37,9 @@ export function pipelinesPage(query = new URLSearchParams()) {
     draw();
   }
 
-  fill(node, el('h1', { id: 'pipelines-title' }, 'Pipelines'), flash, filter.node, count, results);
+  fill(node, el('h1', { id: 'pipelines-title' }, 'Pipelines'),
+    el('p', {}, el('a', { href: '#/dependencies', 'data-testid': 'dependencies-link' }, 'Dependency graph'),
+      ' of the pipelines that wait for others'), flash, filter.node, count, results);
   return {
     node,
     async start() {

@@ -4,7 +4,7 @@
 // (offset), the view stays scrolled to the end unless the viewer scrolled up, and when the attempt is retried the
 // new attempt's log opens too.
 import { api } from '../api.js';
-import { el, fill, time, durationOf, stateBadge, errorBox, pipelineLink, FINISHED, keepingFocus, every } from '../view.js';
+import { el, fill, time, durationOf, stateBadge, errorBox, pipelineLink, runLink, FINISHED, keepingFocus, every } from '../view.js';
 import { ganttChart, destroyCharts } from '../charts.js';
 import { versionLink } from './version.js';
 
@@ -130,6 +130,10 @@ function summary(run, zone) {
   if (run.backfill_id) rows.push(['Backfill', run.backfill_id]);
   // what fired a run made by an inbound event: its Idempotency-Key, or the id the daemon gave a keyless event
   if (run.event) rows.push(['Event', el('code', { 'data-testid': 'event' }, run.event)]);
+  // what a run of trigger: {after: ...} was made for: each upstream's run
+  if (run.upstream_runs) rows.push(['Upstream runs', el('span', { 'data-testid': 'upstream-runs' },
+    run.upstream_runs.map((u, i) => [i ? ', ' : '', pipelineLink(u.pipeline), ' ', runLink(u.run_id),
+      ` (${u.state.toLowerCase()})`]))]);
   if (run.git_commit) rows.push(['Git commit', el('code', {}, run.git_commit)]);
   if (run.error) rows.push(['Error', el('span', { class: 'error-text' }, run.error)]);
   // who did what to this run, from the audit log: "triggered by …", "cancelled by …", "repaired by …"

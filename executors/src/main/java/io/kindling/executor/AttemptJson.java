@@ -37,6 +37,7 @@ public final class AttemptJson {
         // The receiver masks its own log; the secrets are in the task already, so this reveals nothing more.
         root.set("redact", JSON.valueToTree(request.redactor().values()));
         request.libraries().forEach(jar -> root.withArray("libraries").add(jar.toString()));
+        root.put("log_limit", request.logLimit());
         ObjectNode body = root.putObject("body");
         if (request.body() instanceof TaskBody.Sql sql) {
             body.put("type", "sql");
@@ -105,7 +106,8 @@ public final class AttemptJson {
                 sparkConf,
                 logFile,
                 redactor(root.path("redact")),
-                paths(root.path("libraries")));
+                paths(root.path("libraries")),
+                root.path("log_limit").asLong(AttemptLog.DEFAULT_LIMIT));
     }
 
     private static List<Path> paths(JsonNode array) {

@@ -1,12 +1,10 @@
 package io.kindling.executor;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,42 +14,77 @@ import java.time.format.DateTimeFormatter;
  * as it arrives ({@link #raw}). Appends, so a re-attached attempt continues the file of its first life. Lines start with a UTC timestamp; each is flushed at once so the log can be tailed
  * while the attempt runs. Thread-safe (the attempt's thread and Spark's listener thread both write); lines
  * written after {@link #close} are dropped. Every line and stack trace goes through the attempt's
- * {@link Redactor}, so a secret the task was given is masked whoever writes it here.
+ * {@link Redactor}, so a secret the task was given is masked whoever writes it here. A log file stops growing at
+ * its limit, keeping its start and its end ({@link CappedLogFile}).
  */
 public final class AttemptLog implements AutoCloseable {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
+    /** An attempt log's limit unless the daemon's config says otherwise ({@code attemptLogLimit}). */
+    public static final long DEFAULT_LIMIT = 10L * 1024 * 1024;
+
+    /** Where the text goes. */
+    private interface Sink {
+        void write(String text) throws IOException;
+
+        void close() throws IOException;
+    }
+
     private final Clock clock;
-    private final PrintWriter out;
+    private final Sink out;
     private final Redactor redactor;
     private boolean closed;
 
-    private AttemptLog(Clock clock, PrintWriter out, Redactor redactor) {
+    private AttemptLog(Clock clock, Sink out, Redactor redactor) {
         this.clock = clock;
         this.out = out;
         this.redactor = redactor;
     }
 
-    /** Opens {@code file} for appending, creating it and its parent folders. */
+    /** Opens {@code file} for appending, creating it and its parent folders, with the default limit. */
     public static AttemptLog open(Path file, Clock clock, Redactor redactor) throws IOException {
+        return open(file, clock, redactor, DEFAULT_LIMIT);
+    }
+
+    /** @param limit the most bytes the file grows to (at least 16 KiB), its start and its end kept */
+    public static AttemptLog open(Path file, Clock clock, Redactor redactor, long limit) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        BufferedWriter writer = Files.newBufferedWriter(
-                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        return new AttemptLog(clock, new PrintWriter(writer), redactor);
+        CappedLogFile capped = new CappedLogFile(file, limit);
+        return new AttemptLog(
+                clock,
+                new Sink() {
+                    @Override
+                    public void write(String text) throws IOException {
+                        capped.write(text);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        capped.close();
+                    }
+                },
+                redactor);
     }
 
     /** A log on a stream someone else owns (a cluster driver's stderr); {@link #close} only flushes it. */
     public static AttemptLog on(java.io.OutputStream stream, Clock clock, Redactor redactor) {
+        PrintWriter writer = new PrintWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8));
         return new AttemptLog(
                 clock,
-                new PrintWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8)) {
+                new Sink() {
+                    @Override
+                    public void write(String text) {
+                        writer.print(text);
+                        writer.flush();
+                    }
+
                     @Override
                     public void close() {
-                        flush();
+                        writer.flush();
                     }
                 },
                 redactor);
@@ -64,11 +97,12 @@ public final class AttemptLog implements AutoCloseable {
         }
         String stamp = TIME.format(clock.instant());
         String[] lines = redactor.mask(text).split("\\R", -1);
-        out.println(stamp + "  " + lines[0]);
+        StringBuilder entry =
+                new StringBuilder(stamp).append("  ").append(lines[0]).append('\n');
         for (int i = 1; i < lines.length; i++) {
-            out.println("    " + lines[i]);
+            entry.append("    ").append(lines[i]).append('\n');
         }
-        out.flush();
+        write(entry.toString());
     }
 
     public synchronized void stackTrace(Throwable failure) {
@@ -77,15 +111,22 @@ public final class AttemptLog implements AutoCloseable {
         }
         java.io.StringWriter trace = new java.io.StringWriter();
         failure.printStackTrace(new PrintWriter(trace));
-        out.print(redactor.mask(trace.toString()));
-        out.flush();
+        write(redactor.mask(trace.toString()));
     }
 
     /** Text from elsewhere (a driver's output), as it is but masked; best-effort per chunk. */
     public synchronized void raw(String text) {
         if (!closed && !text.isEmpty()) {
-            out.print(redactor.mask(text));
-            out.flush();
+            write(redactor.mask(text));
+        }
+    }
+
+    /** A log that cannot be written does not fail its attempt (as PrintWriter before it, which swallowed errors). */
+    private void write(String text) {
+        try {
+            out.write(text);
+        } catch (IOException e) {
+            // the attempt's result is recorded in the database all the same
         }
     }
 
@@ -93,7 +134,11 @@ public final class AttemptLog implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            out.close();
+            try {
+                out.close();
+            } catch (IOException e) {
+                // as write
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param redactor  the attempt's secret values, masked in its log and error
  * @param libraries jar files on the daemon's disk the task's code needs (its {@code libraries:}, resolved), in
  *                  order; the executor's own {@code jars} are its business
+ * @param logLimit  the most bytes its log file grows to ({@link AttemptLog}): its start and end are kept
  */
 public record AttemptRequest(
         String attemptId,
@@ -29,7 +30,8 @@ public record AttemptRequest(
         Map<String, String> sparkConf,
         Path logFile,
         Redactor redactor,
-        List<Path> libraries) {
+        List<Path> libraries,
+        long logLimit) {
 
     public AttemptRequest {
         requireNonNull(attemptId, "attemptId is null");
@@ -42,6 +44,38 @@ public record AttemptRequest(
         requireNonNull(logFile, "logFile is null");
         requireNonNull(redactor, "redactor is null");
         libraries = List.copyOf(libraries);
+        if (logLimit < CappedLogFile.MIN_LIMIT) {
+            throw new IllegalArgumentException(
+                    "logLimit must be at least " + CappedLogFile.MIN_LIMIT + " bytes, got " + logLimit);
+        }
+    }
+
+    /** With the default log limit. */
+    public AttemptRequest(
+            String attemptId,
+            String runId,
+            String pipelineId,
+            String taskId,
+            int attemptNumber,
+            TaskBody body,
+            Map<String, String> params,
+            Map<String, String> sparkConf,
+            Path logFile,
+            Redactor redactor,
+            List<Path> libraries) {
+        this(
+                attemptId,
+                runId,
+                pipelineId,
+                taskId,
+                attemptNumber,
+                body,
+                params,
+                sparkConf,
+                logFile,
+                redactor,
+                libraries,
+                AttemptLog.DEFAULT_LIMIT);
     }
 
     /** An attempt that needs no libraries. */

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param alertAfter     failures in a row (this run's included) before run_failed and task_failed are sent; 1: each
  * @param durationAnomaly a run or task far slower than its recent successful runs alerts the {@code onFailure} webhooks
  * @param volumeAnomaly  a task whose output records are far from its recent successful runs' alerts them too
+ * @param emptyOutput    whether a task with an {@code output:} that wrote no record alerts them ({@code empty_output:})
  * @param allowEmptyOutput tasks whose {@code output:} may be empty: no {@code task_empty_output} for them
  */
 public record Alerts(
@@ -23,6 +24,7 @@ public record Alerts(
         int alertAfter,
         Optional<DurationAnomaly> durationAnomaly,
         Optional<VolumeAnomaly> volumeAnomaly,
+        boolean emptyOutput,
         List<String> allowEmptyOutput) {
 
     public static final Alerts NONE = new Alerts(List.of(), List.of(), List.of(), Optional.empty());
@@ -40,7 +42,12 @@ public record Alerts(
         allowEmptyOutput = List.copyOf(allowEmptyOutput);
     }
 
-    /** No output checks beyond the default empty-output one. */
+    /** Whether a successful attempt of this task that wrote no record raises {@code task_empty_output}. */
+    public boolean emptyOutputAlerts(String taskId) {
+        return emptyOutput && !allowEmptyOutput.contains(taskId);
+    }
+
+    /** No output check beyond the default empty-output one. */
     public Alerts(
             List<String> onFailure,
             List<String> onSuccess,
@@ -48,7 +55,16 @@ public record Alerts(
             Optional<Duration> onDurationOver,
             int alertAfter,
             Optional<DurationAnomaly> durationAnomaly) {
-        this(onFailure, onSuccess, onRetry, onDurationOver, alertAfter, durationAnomaly, Optional.empty(), List.of());
+        this(
+                onFailure,
+                onSuccess,
+                onRetry,
+                onDurationOver,
+                alertAfter,
+                durationAnomaly,
+                Optional.empty(),
+                true,
+                List.of());
     }
 
     /** No learned baseline. */

@@ -46,6 +46,7 @@ final class PipelineReader {
             "alert_after",
             "duration_anomaly",
             "volume_anomaly",
+            "empty_output",
             "allow_empty_output");
     private static final Set<String> ANOMALY_KEYS = Set.of("k", "min_runs");
     private static final Set<String> DEADLINE_KEYS = Set.of("done_by", "zone", "after_schedule", "start_within");
@@ -275,6 +276,7 @@ final class PipelineReader {
                 alertAfter,
                 anomaly,
                 volume,
+                map.bool("empty_output").orElse(true),
                 emptyOutputAllowed(map));
     }
 

@@ -35,11 +35,30 @@ class PipelineParserOutputAlertsTest {
 
         assertThat(alerts.volumeAnomaly()).contains(new VolumeAnomaly(4, 20));
         assertThat(alerts.allowEmptyOutput()).containsExactly("cleanup");
+        assertThat(alerts.emptyOutputAlerts("load")).isTrue();
+        assertThat(alerts.emptyOutputAlerts("cleanup")).isFalse();
         assertThat(parse("""
                                 pipeline: load
                                 alerts: {volume_anomaly: {}}
                                 tasks: [{id: a, sql: SELECT 1}]
                                 """).pipeline().orElseThrow().alerts().volumeAnomaly()).contains(new VolumeAnomaly(3, 10));
+    }
+
+    @Test
+    void emptyOutputFalseTurnsTheCheckOffForEveryTask() {
+        Alerts alerts = parse("""
+                        pipeline: load
+                        alerts: {on_failure: [ops], empty_output: false}
+                        tasks:
+                          - {id: load, sql: SELECT 1, output: {format: parquet, path: out/load}}
+                        """).pipeline().orElseThrow().alerts();
+
+        assertThat(alerts.emptyOutputAlerts("load")).isFalse();
+        assertThat(messages(parse("""
+                        pipeline: load
+                        alerts: {empty_output: maybe}
+                        tasks: [{id: a, sql: SELECT 1}]
+                        """))).containsExactly("2:24: empty_output: expected true or false, got 'maybe'");
     }
 
     @Test

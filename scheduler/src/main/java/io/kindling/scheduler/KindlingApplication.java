@@ -24,6 +24,7 @@ import io.kindling.scheduler.auth.SessionStore;
 import io.kindling.scheduler.auth.TokenStore;
 import io.kindling.scheduler.auth.UserStore;
 import io.kindling.scheduler.cli.BackfillCommand;
+import io.kindling.scheduler.cli.BackupCommand;
 import io.kindling.scheduler.cli.CancelCommand;
 import io.kindling.scheduler.cli.CommandFailedException;
 import io.kindling.scheduler.cli.LoginCommand;
@@ -38,6 +39,7 @@ import io.kindling.scheduler.cli.ValidateCommand;
 import io.kindling.scheduler.cluster.ClusterMembership;
 import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.SecretStore;
+import io.kindling.scheduler.core.AttemptLogs;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.PipelineRegistry;
 import io.kindling.scheduler.core.RunEngine;
@@ -181,6 +183,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         bootstrap.addCommand(MuteCommand.mute());
         bootstrap.addCommand(MuteCommand.unmute());
         bootstrap.addCommand(new TokenCommand());
+        bootstrap.addCommand(
+                new BackupCommand(path -> ValidationConfig.load(path).getDatabase()));
     }
 
     /** A command's own failure ends with the status it chose (trigger --wait: the run's outcome). */
@@ -243,7 +247,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 executors.slots(),
                 registry,
                 clock,
-                Path.of(config.getLogDir()),
+                new AttemptLogs(
+                        Path.of(config.getLogDir()), config.getAttemptLogLimit().toBytes()),
                 planner,
                 secrets,
                 libraries);

@@ -3,6 +3,9 @@ package io.kindling.scheduler;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
+import io.dropwizard.util.DataSize;
+import io.dropwizard.util.DataSizeUnit;
+import io.dropwizard.validation.MinDataSize;
 import io.dropwizard.validation.ValidationMethod;
 import io.kindling.dsl.ParserOptions;
 import io.kindling.scheduler.config.AlertingConfig;
@@ -65,6 +68,14 @@ public class KindlingConfiguration extends Configuration {
     /** Attempt logs go to {@code <logDir>/<pipeline>/<run>/<task>.<attempt>.log}. */
     @NotEmpty
     private String logDir = "data/logs";
+
+    /**
+     * The most one attempt's log grows to: past half of it the rest is cut and only its last part is kept (written
+     * when the attempt ends), so one noisy task cannot fill the disk.
+     */
+    @NotNull
+    @MinDataSize(value = 16, unit = DataSizeUnit.KIBIBYTES)
+    private DataSize attemptLogLimit = DataSize.mebibytes(10);
 
     @Valid
     @NotEmpty
@@ -293,6 +304,16 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setLogDir(String logDir) {
         this.logDir = logDir;
+    }
+
+    @JsonProperty
+    public DataSize getAttemptLogLimit() {
+        return attemptLogLimit;
+    }
+
+    @JsonProperty
+    public void setAttemptLogLimit(DataSize attemptLogLimit) {
+        this.attemptLogLimit = attemptLogLimit;
     }
 
     @JsonProperty

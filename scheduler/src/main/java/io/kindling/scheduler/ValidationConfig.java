@@ -26,11 +26,10 @@ public final class ValidationConfig implements ValidateCommand.ConfigReader {
         return new SubstitutingSourceProvider(provider, new EnvironmentVariableSubstitutor(false));
     }
 
-    @Override
-    public ValidateCommand.ConfigNames read(String path) {
-        KindlingConfiguration config;
+    /** config.yml as the daemon reads it; a {@link CommandFailedException} saying what is wrong with it. */
+    public static KindlingConfiguration load(String path) {
         try {
-            config = new ConfigFolderFactory(new YamlConfigurationFactory<>(
+            return new ConfigFolderFactory(new YamlConfigurationFactory<>(
                             KindlingConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw"))
                     .build(substituting(new FileConfigurationSourceProvider()), path);
         } catch (ConfigurationException e) {
@@ -38,6 +37,11 @@ public final class ValidationConfig implements ValidateCommand.ConfigReader {
         } catch (IOException e) {
             throw new CommandFailedException("--config: cannot read " + path + " (" + e.getMessage() + ")");
         }
+    }
+
+    @Override
+    public ValidateCommand.ConfigNames read(String path) {
+        KindlingConfiguration config = load(path);
         List<Path> folders = new ArrayList<>();
         List<String> notChecked = new ArrayList<>();
         for (SourceConfig source : config.effectiveSources()) {

@@ -155,7 +155,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     @Override
     public void run() {
         try {
-            log = AttemptLog.open(request.logFile(), clock, request.redactor());
+            log = AttemptLog.open(request.logFile(), clock, request.redactor(), request.logLimit());
         } catch (IOException e) {
             finish(AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": " + e.getMessage()));
             return;

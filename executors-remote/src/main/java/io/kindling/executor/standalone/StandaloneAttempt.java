@@ -89,7 +89,7 @@ final class StandaloneAttempt implements AttemptHandle {
 
     boolean openLog(Clock clock) {
         try {
-            log = AttemptLog.open(request.logFile(), clock, request.redactor());
+            log = AttemptLog.open(request.logFile(), clock, request.redactor(), request.logLimit());
             return true;
         } catch (IOException e) {
             finish(AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": " + e.getMessage()));

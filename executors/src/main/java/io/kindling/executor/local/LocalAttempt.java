@@ -140,7 +140,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         }
         AttemptResult outcome = null;
         try {
-            log = AttemptLog.open(request.logFile(), clock, request.redactor());
+            log = AttemptLog.open(request.logFile(), clock, request.redactor(), request.logLimit());
             outcome = runLogged();
         } catch (IOException | RuntimeException e) {
             outcome = AttemptResult.failed(

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -203,7 +204,7 @@ public final class AlertPlanner {
             return List.of();
         }
         if (records.get() == 0) {
-            if (alerts.allowEmptyOutput().contains(task.id())) {
+            if (!alerts.emptyOutputAlerts(task.id())) {
                 return List.of();
             }
             ObjectNode event = event(AlertType.TASK_EMPTY_OUTPUT, pipeline, runId, at);
@@ -219,7 +220,7 @@ public final class AlertPlanner {
         VolumeAnomaly volume = alerts.volumeAnomaly().get();
         long[] recent = history.previousSuccessfulMetrics(pipeline.id(), task.id(), runId, VOLUME_RUNS).stream()
                 .map(AlertPlanner::outputRecords)
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .mapToLong(Long::longValue)
                 .sorted()
                 .toArray();

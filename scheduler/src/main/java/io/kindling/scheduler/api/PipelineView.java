@@ -28,6 +28,7 @@ public record PipelineView(
         String file,
         ScheduleView schedule,
         TriggerView trigger,
+        EventsView events,
         String nextFireTime,
         boolean paused,
         String version,
@@ -56,6 +57,13 @@ public record PipelineView(
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record AfterView(String pipeline, String state) {}
+
+    /**
+     * {@code trigger: {events: {secret: NAME}}}: signed events are taken besides those sent with a token (which any
+     * pipeline takes). The secret's name, never its value.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record EventsView(String secret) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ScheduleView(String cron, String quartzCron, String timezone, boolean catchup, String dstGap) {}
@@ -144,6 +152,7 @@ public record PipelineView(
                 p.file().toString(),
                 schedule,
                 p.trigger().map(TriggerView::of).orElse(null),
+                p.events().map(e -> new EventsView(e.secret())).orElse(null),
                 nextFireTime,
                 paused,
                 p.contentHash(),

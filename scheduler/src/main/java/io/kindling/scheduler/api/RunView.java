@@ -33,6 +33,7 @@ public record RunView(
         String error,
         String backfillId,
         String event,
+        List<UpstreamRunView> upstreamRuns,
         List<RepairView> repairs,
         List<TaskRunView> tasks,
         List<AuthViews.AuditView> audit) {
@@ -72,6 +73,7 @@ public record RunView(
                 whole.event,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -91,6 +93,7 @@ public record RunView(
                 Views.durationMillis(r.startedAt(), r.endedAt()),
                 r.error().orElse(null),
                 r.backfillId().orElse(null),
+                null,
                 null,
                 null,
                 null,
@@ -146,6 +149,7 @@ public record RunView(
                 base.error,
                 base.backfillId,
                 base.event,
+                null,
                 repairs.stream().map(RepairView::of).toList(),
                 tasks,
                 null);
@@ -169,6 +173,7 @@ public record RunView(
                 error,
                 backfillId,
                 event,
+                upstreamRuns,
                 repairs,
                 tasks,
                 entries);
@@ -192,10 +197,39 @@ public record RunView(
                 error,
                 backfillId,
                 fired.orElse(null),
+                upstreamRuns,
                 repairs,
                 tasks,
                 audit);
     }
+
+    /** This view with the upstream runs that made it, when {@code trigger: {after: ...}} did. */
+    public RunView withUpstreamRuns(List<UpstreamRunView> made) {
+        return new RunView(
+                runId,
+                pipeline,
+                version,
+                gitCommit,
+                trigger,
+                logicalTime,
+                params,
+                state,
+                createdAt,
+                startedAt,
+                endedAt,
+                durationMs,
+                error,
+                backfillId,
+                event,
+                made.isEmpty() ? null : List.copyOf(made),
+                repairs,
+                tasks,
+                audit);
+    }
+
+    /** An upstream run that a {@code trigger: {after: ...}} run waited for: the pipeline, its run and that run's state. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record UpstreamRunView(String pipeline, String runId, String state) {}
 
     /** One repair of the run: when, with which definition, and which tasks it ran again. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

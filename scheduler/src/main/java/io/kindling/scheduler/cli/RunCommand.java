@@ -11,6 +11,7 @@ import io.kindling.scheduler.config.ExecutorConfig;
 import io.kindling.scheduler.config.LibrariesConfig;
 import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.config.SecretsConfig;
+import io.kindling.scheduler.core.AttemptLogs;
 import io.kindling.scheduler.core.ExecutorManager;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.core.RunListener;
@@ -123,7 +124,7 @@ public class RunCommand extends QuietCommand {
                 executors.slots(),
                 (id, hash) -> Optional.empty(),
                 Clock.systemUTC(),
-                scratch.resolve("logs"),
+                AttemptLogs.in(scratch.resolve("logs")),
                 AlertPlanner.none(),
                 secrets,
                 libraries);

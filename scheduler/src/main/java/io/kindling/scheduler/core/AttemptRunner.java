@@ -41,7 +41,7 @@ final class AttemptRunner {
     private final RemoteAttempts remote;
     private final Libraries libraries;
     private final Secrets secrets;
-    private final Path logDir;
+    private final AttemptLogs logs;
     private final RunProgress progress;
     /** Drops a run another daemon owns now. */
     private final Consumer<RunFencedException> fenced;
@@ -55,7 +55,7 @@ final class AttemptRunner {
             RemoteAttempts remote,
             Secrets secrets,
             Libraries libraries,
-            Path logDir,
+            AttemptLogs logs,
             RunProgress progress,
             Consumer<RunFencedException> fenced) {
         this.dao = dao;
@@ -66,7 +66,7 @@ final class AttemptRunner {
         this.remote = remote;
         this.secrets = secrets;
         this.libraries = libraries;
-        this.logDir = logDir;
+        this.logs = logs;
         this.progress = progress;
         this.fenced = fenced;
     }
@@ -94,8 +94,7 @@ final class AttemptRunner {
         task.timedOut = false;
         task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
         EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
-        Path logFile =
-                logDir.resolve(run.pipeline.id()).resolve(run.runId()).resolve(def.id() + "." + task.attempts + ".log");
+        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), task.attempts);
         RenderedTask rendered = null;
         String renderError = null;
         List<Path> jars = List.of();
@@ -154,7 +153,8 @@ final class AttemptRunner {
                 rendered.sparkConf(),
                 logFile,
                 task.redactor,
-                jars);
+                jars,
+                logs.limit());
         follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
     }
 
@@ -220,7 +220,8 @@ final class AttemptRunner {
                             rendered.sparkConf(),
                             Path.of(attempt.logPath()),
                             task.redactor,
-                            libraries.paths(def.libraries())),
+                            libraries.paths(def.libraries()),
+                            logs.limit()),
                     found.remoteId(),
                     remote.listener(attempt.attemptId()));
         } catch (RuntimeException e) { // the run must go on: the attempt fails and is retried by its policy

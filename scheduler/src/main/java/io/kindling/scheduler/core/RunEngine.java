@@ -92,7 +92,7 @@ public final class RunEngine implements AutoCloseable {
             Path logDir,
             AlertPlanner alerts,
             Secrets secrets) {
-        this(dao, executors, slots, versions, clock, logDir, alerts, secrets, Libraries.jarsOnly());
+        this(dao, executors, slots, versions, clock, AttemptLogs.in(logDir), alerts, secrets, Libraries.jarsOnly());
     }
 
     /** @param libraries the jar files of tasks' {@code libraries:} (Maven ones resolved when their file was loaded) */
@@ -102,7 +102,7 @@ public final class RunEngine implements AutoCloseable {
             Map<String, Integer> slots,
             PipelineVersions versions,
             Clock clock,
-            Path logDir,
+            AttemptLogs logs,
             AlertPlanner alerts,
             Secrets secrets,
             Libraries libraries) {
@@ -121,7 +121,7 @@ public final class RunEngine implements AutoCloseable {
                 events,
                 fenced,
                 progress -> new AttemptRunner(
-                        dao, alerts, thread, admission, events, remote, secrets, libraries, logDir, progress, fenced));
+                        dao, alerts, thread, admission, events, remote, secrets, libraries, logs, progress, fenced));
         this.newRuns = new NewRuns(dao, versions, new RunIds(clock), thread, progress);
         this.repairs = new Repairs(dao, thread, admission, events, progress, this::laneOf);
     }

@@ -11,7 +11,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
 import org.jdbi.v3.core.Jdbi;
 
 /** The run history's connection pool, migrated by Flyway on open. SQLite by default, PostgreSQL in production. */
@@ -50,16 +57,43 @@ public final class Database implements Managed {
         probe(config);
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+                    .load();
+            refuseNewerSchema(flyway, config.getUrl());
+            flyway.migrate();
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
         return new Database(dataSource);
+    }
+
+    /**
+     * Flyway ignores migrations it does not know by default ("future" ones): a history upgraded by a newer Kindling
+     * would be written by code that does not know its tables. Refused instead, before anything is written.
+     */
+    private static void refuseNewerSchema(Flyway flyway, String url) {
+        MigrationInfo[] all = flyway.info().all();
+        Optional<MigrationVersion> newest = Arrays.stream(all)
+                .filter(m ->
+                        m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
+                .map(MigrationInfo::getVersion)
+                .max(Comparator.naturalOrder());
+        if (newest.isPresent()) {
+            MigrationVersion known = Arrays.stream(all)
+                    .filter(m -> m.getState() != MigrationState.FUTURE_SUCCESS
+                            && m.getState() != MigrationState.FUTURE_FAILED)
+                    .map(MigrationInfo::getVersion)
+                    .filter(Objects::nonNull)
+                    .max(Comparator.naturalOrder())
+                    .orElse(MigrationVersion.EMPTY);
+            int query = url.indexOf('?');
+            throw new IllegalStateException("the run history at " + (query >= 0 ? url.substring(0, query) : url)
+                    + " has schema version " + newest.get() + ", newer than this Kindling knows (" + known
+                    + "): a newer Kindling upgraded it; run that version, or restore a backup from before the upgrade");
+        }
     }
 
     /**

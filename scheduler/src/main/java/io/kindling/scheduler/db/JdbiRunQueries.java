@@ -98,6 +98,17 @@ public class JdbiRunQueries implements RunQueries {
     }
 
     @Override
+    public Optional<String> runKey(String pipelineId, String runId) {
+        // by the primary key's first column: a pipeline's keys, not the whole table
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT run_key FROM run_keys WHERE pipeline_id = :pipeline_id AND run_id = :run_id")
+                        .bind("pipeline_id", pipelineId)
+                        .bind("run_id", runId)
+                        .mapTo(String.class)
+                        .findFirst());
+    }
+
+    @Override
     public Optional<RunRecord> runByKey(String pipelineId, String key) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT r.* FROM run_keys k JOIN runs r ON r.run_id = k.run_id

@@ -90,6 +90,9 @@ public interface RunQueries {
     /** What fired a run made by an inbound event: its Idempotency-Key or the id the daemon gave the event. */
     Optional<String> triggerEvent(String runId);
 
+    /** The key a run was made under ({@link RunStore#insertKeyedRun}), if it was. */
+    Optional<String> runKey(String pipelineId, String runId);
+
     /** The pipeline's run made under {@code key} ({@link RunStore#insertKeyedRun}). */
     Optional<RunRecord> runByKey(String pipelineId, String key);
 

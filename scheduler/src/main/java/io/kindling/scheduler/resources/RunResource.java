@@ -24,6 +24,7 @@ import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TriggerType;
+import io.kindling.scheduler.triggers.UpstreamCauses;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
@@ -125,7 +126,22 @@ public class RunResource {
                 .withAudit(audit.forTarget(runId).stream()
                         .map(AuthViews.AuditView::brief)
                         .toList())
-                .withEvent(run.trigger() == TriggerType.EVENT ? runs.triggerEvent(runId) : Optional.empty());
+                .withEvent(run.trigger() == TriggerType.EVENT ? runs.triggerEvent(runId) : Optional.empty())
+                .withUpstreamRuns(
+                        run.trigger() == TriggerType.UPSTREAM
+                                ? UpstreamCauses.of(
+                                                run,
+                                                pipelines
+                                                        .current(run.pipelineId())
+                                                        .flatMap(Pipeline::trigger),
+                                                runs)
+                                        .stream()
+                                        .map(r -> new RunView.UpstreamRunView(
+                                                r.pipelineId(),
+                                                r.runId(),
+                                                r.state().name()))
+                                        .toList()
+                                : List.of());
     }
 
     /**

@@ -186,7 +186,7 @@ public final class UpstreamTriggers implements RunListener, AutoCloseable {
         return run.isPresent();
     }
 
-    private static boolean wanted(UpstreamTrigger.State wanted, RunState state) {
+    static boolean wanted(UpstreamTrigger.State wanted, RunState state) {
         return switch (wanted) {
             case SUCCEEDED -> state == RunState.SUCCEEDED;
             case FAILED -> state == RunState.FAILED;

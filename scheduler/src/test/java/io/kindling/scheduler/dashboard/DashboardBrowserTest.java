@@ -452,6 +452,46 @@ class DashboardBrowserTest {
         screenshot("pipeline-after-upstream");
     }
 
+    @Test
+    void pipelinesThatWaitForOthersAreDrawnAsAGraphAndTheirRunsNameTheUpstreamRun() {
+        // the upstream's page says which pipelines wait for it, and how events reach it
+        browser.get(page("#/pipelines/nightly"));
+        WebElement downstream = awaitElement(By.cssSelector("[data-testid='downstream']"));
+        assertThat(read(downstream::getText)).startsWith("after_nightly");
+        assertThat(browser.findElement(By.cssSelector("[data-testid='events']")).getText())
+                .isEqualTo("POST /api/v1/pipelines/nightly/events with an operator token");
+
+        // the graph: both pipelines, the edge between them, and the same as a table
+        click(By.cssSelector("[data-testid='downstream'] a[href='#/dependencies']"));
+        awaitElement(By.cssSelector("[data-testid='dep-graph'] [data-testid='edge-nightly-after_nightly']"));
+        WebElement upstream = browser.findElement(By.cssSelector("[data-testid='node-nightly']"));
+        assertThat(upstream.getDomAttribute("href")).isEqualTo("#/pipelines/nightly");
+        assertThat(browser.findElement(By.cssSelector("[data-testid='node-after_nightly']"))
+                        .getAttribute("aria-label"))
+                .startsWith("after_nightly: ");
+        assertThat(browser.findElement(By.cssSelector("[data-testid='dependency-nightly-after_nightly']"))
+                        .getText())
+                .contains("nightly", "succeeded", "after_nightly");
+        screenshot("dependencies");
+
+        // a day's run of the upstream makes the downstream's, whose page links that upstream run
+        String nightly = trigger("nightly");
+        awaitRunState(nightly, "SUCCEEDED");
+        String made = await().atMost(RUN_TIMEOUT)
+                .until(
+                        () -> api("/runs?pipeline=after_nightly&trigger=upstream")
+                                .get("runs"),
+                        runs -> runs.size() > 0)
+                .get(0)
+                .get("run_id")
+                .asText();
+        browser.get(page("#/runs/" + made));
+        WebElement upstreamRuns = awaitElement(By.cssSelector("[data-testid='upstream-runs']"));
+        assertThat(read(upstreamRuns::getText)).isEqualTo("nightly " + nightly + " (succeeded)");
+        assertThat(upstreamRuns.findElement(By.cssSelector("a[href='#/runs/" + nightly + "']")))
+                .isNotNull();
+    }
+
     /** A read of the page, again if a redraw (every 2 s) replaced an element while it was read. */
     private static <T> T read(java.util.concurrent.Callable<T> read) {
         return await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(read, value -> true);
@@ -726,6 +766,7 @@ class DashboardBrowserTest {
                     page("#/pipelines/grid/versions/" + version),
                     By.cssSelector("[data-testid='version-yaml']"),
                     true);
+            sweep("dependencies", page("#/dependencies"), By.cssSelector("[data-testid='dependency-table']"), true);
             sweep("runs", page("#/runs"), By.cssSelector("[data-testid='runs']"), true);
             for (String state : List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED")) {
                 sweep("runs-" + state, page("#/runs?state=" + state), By.cssSelector("h1#runs-title"), true);

@@ -200,6 +200,8 @@ class RunStoreContractTest {
         assertThat(a.taskRuns(first.runId())).hasSize(1);
         assertThat(b.runByKey("report", "date:2026-11-24")).contains(first);
         assertThat(b.runByKey("report", "date:2026-11-26")).isEmpty();
+        assertThat(b.runKey("report", first.runId())).contains("date:2026-11-24");
+        assertThat(b.runKey("other", first.runId())).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -43,6 +43,14 @@ class UpstreamTriggerTest {
         JsonNode report = runs("report").get(0);
         assertThat(report.get("trigger").asText()).isEqualTo("upstream");
         assertThat(report.get("logical_time").asText()).isEqualTo("2026-11-01T23:00:00Z"); // midnight in Berlin
+        // what made it: each upstream's run of that day
+        JsonNode made = http.get("/runs/" + report.get("run_id").asText()).get("upstream_runs");
+        assertThat(made.findValuesAsText("run_id"))
+                .containsExactlyInAnyOrder(
+                        runs("ingest").get(0).get("run_id").asText(),
+                        runs("clean").get(0).get("run_id").asText());
+        assertThat(made.findValuesAsText("pipeline")).containsExactlyInAnyOrder("ingest", "clean");
+        assertThat(made.findValuesAsText("state")).containsOnly("SUCCEEDED");
         // another upstream day runs nothing until both have it; the 2nd never runs twice
         backfill("ingest", "2026-11-03");
         await().atMost(Duration.ofMinutes(1))

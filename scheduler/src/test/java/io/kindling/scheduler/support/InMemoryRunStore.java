@@ -678,6 +678,17 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public Optional<String> runKey(String pipelineId, String runId) {
+        String prefix = pipelineId + "\u0000";
+        synchronized (db) {
+            return db.runKeys.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(prefix) && e.getValue().equals(runId))
+                    .map(e -> e.getKey().substring(prefix.length()))
+                    .findFirst();
+        }
+    }
+
+    @Override
     public Optional<RunRecord> runByKey(String pipelineId, String key) {
         synchronized (db) {
             return Optional.ofNullable(db.runKeys.get(pipelineId + "\u0000" + key))

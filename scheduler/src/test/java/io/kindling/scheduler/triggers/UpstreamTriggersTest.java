@@ -39,14 +39,15 @@ class UpstreamTriggersTest {
     private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private UpstreamTriggers triggers;
 
+    private static Pipeline parse(String yaml) {
+        ParseResult result = PARSER.parse(Path.of("p.yml"), yaml);
+        assertThat(result.problems()).isEmpty();
+        return result.pipeline().orElseThrow();
+    }
+
     private void pipelines(String... yaml) {
-        List<Pipeline> pipelines = java.util.Arrays.stream(yaml)
-                .map(text -> {
-                    ParseResult result = PARSER.parse(Path.of("p.yml"), text);
-                    assertThat(result.problems()).isEmpty();
-                    return result.pipeline().orElseThrow();
-                })
-                .toList();
+        List<Pipeline> pipelines =
+                java.util.Arrays.stream(yaml).map(UpstreamTriggersTest::parse).toList();
         triggers = new UpstreamTriggers(
                 () -> pipelines,
                 store,
@@ -119,13 +120,16 @@ class UpstreamTriggersTest {
     void aDateRunsOnceEveryUpstreamHasItsRunForThatDayInTheDownstreamsZone() {
         pipelines(REPORT);
         // 23:30 UTC on Sunday is already Monday in Berlin
-        ended("ingest", TriggerType.SCHEDULE, Instant.parse("2026-11-29T23:30:00Z"), RunState.SUCCEEDED);
+        RunRecord ingest =
+                ended("ingest", TriggerType.SCHEDULE, Instant.parse("2026-11-29T23:30:00Z"), RunState.SUCCEEDED);
         settled();
         assertThat(created).as("clean has not run for Monday").isEmpty();
 
-        ended("clean", TriggerType.MANUAL, MONDAY_0500_UTC, RunState.FAILED); // done is enough for clean
+        RunRecord clean = ended("clean", TriggerType.MANUAL, MONDAY_0500_UTC, RunState.FAILED); // done is enough
         settled();
         assertThat(created).containsExactly("report 2026-11-29T23:00:00Z date:2026-11-30");
+        RunRecord report = store.runByKey("report", "date:2026-11-30").orElseThrow();
+        assertThat(UpstreamCauses.of(report, parse(REPORT).trigger(), store)).containsExactly(ingest, clean);
 
         ended("clean", TriggerType.SCHEDULE, MONDAY_0500_UTC, RunState.SUCCEEDED);
         ended("ingest", TriggerType.MANUAL, MONDAY_0500_UTC.plusSeconds(60), RunState.SUCCEEDED);
@@ -210,6 +214,8 @@ class UpstreamTriggersTest {
                 .containsExactly(
                         "alarm 2026-11-30T05:00:00Z run:" + first.runId() + ".0",
                         "alarm 2026-11-30T07:00:00Z run:" + third.runId() + ".0");
+        RunRecord alarm = store.runByKey("alarm", "run:" + third.runId() + ".0").orElseThrow();
+        assertThat(UpstreamCauses.of(alarm, Optional.empty(), store)).containsExactly(third);
     }
 
     @Test
