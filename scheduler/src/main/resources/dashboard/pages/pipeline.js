@@ -29,14 +29,16 @@ export function pipelinePage(id) {
           el('h2', {}, 'The file is broken now; the last good version runs'),
           el('ul', {}, p.load_errors.map((e) => el('li', {}, el('code', {}, e))))) : null,
         el('dl', { class: 'summary' },
-          el('dt', {}, p.trigger ? 'Runs after' : p.files ? 'Runs when files arrive' : 'Schedule'),
+          el('dt', {}, p.trigger ? 'Runs after' : p.files ? 'Runs when files arrive' : p.continuous ? 'Runs' : 'Schedule'),
           el('dd', { 'data-testid': 'schedule' }, p.trigger
             ? upstreams(p.trigger)
             : p.files ? filesTrigger(p.files)
+            : p.continuous ? 'continuous: one run kept going'
             : p.schedule ? `${describeCron(p.schedule.cron)} (${p.schedule.cron}, ${p.schedule.timezone})` : 'manual only'),
           el('dt', {}, 'Next fire'), el('dd', { 'data-testid': 'next-fire' }, p.paused ? 'paused'
             : p.trigger ? 'when its upstreams have run'
             : p.files ? 'when new or changed files have settled'
+            : p.continuous ? 'when its run ends (after a backoff if it failed)'
             : time(p.next_fire_time, p.schedule && p.schedule.timezone)),
           el('dt', {}, 'Events'), el('dd', { 'data-testid': 'events' }, events(p)),
           el('dt', {}, 'Pipelines after it'), el('dd', { 'data-testid': 'downstream' }, downstream(p.id, all)),

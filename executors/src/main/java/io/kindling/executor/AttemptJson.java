@@ -7,6 +7,7 @@ import io.kindling.dsl.DataRef;
 import io.kindling.dsl.ParamType;
 import io.kindling.dsl.TaskBody;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -45,18 +46,23 @@ public final class AttemptJson {
             ObjectNode inputs = body.putObject("inputs");
             sql.inputs().forEach((name, ref) -> inputs.set(name, ref(ref)));
             sql.output().ifPresent(ref -> body.set("output", ref(ref)));
-            ObjectNode args = body.putObject("args");
-            sql.args().forEach((name, value) -> {
-                ParamType type = ParamType.of(value);
-                args.putObject(name).put("type", type.yamlName()).put("value", type.format(value));
-            });
+            body.set("args", args(sql.args()));
         } else if (request.body() instanceof TaskBody.JavaClass javaClass) {
             body.put("type", "class");
             body.put("class", javaClass.className());
             body.set("args", JSON.valueToTree(javaClass.args()));
+        } else if (request.body() instanceof TaskBody.Stream stream) {
+            body.put("type", "stream");
+            body.set("source", ref(stream.source()));
+            stream.schema().ifPresent(schema -> body.put("schema", schema));
+            body.put("sql", stream.sql());
+            body.set("sink", ref(stream.sink()));
+            stream.interval().ifPresent(interval -> body.put("interval_ms", interval.toMillis()));
+            stream.checkpoint().ifPresent(checkpoint -> body.put("checkpoint", checkpoint));
+            body.set("args", args(stream.args()));
         } else {
-            throw new IllegalArgumentException(
-                    "runs sql and class tasks, not " + request.body().getClass().getSimpleName());
+            throw new IllegalArgumentException("runs sql, class and stream tasks, not "
+                    + request.body().getClass().getSimpleName());
         }
         return root;
     }
@@ -76,6 +82,15 @@ public final class AttemptJson {
                         args(body.path("args")));
             }
             case "class" -> new TaskBody.JavaClass(body.path("class").asText(), strings(body.path("args")));
+            case "stream" ->
+                new TaskBody.Stream(
+                        ref(body.path("source")),
+                        Optional.ofNullable(body.get("schema")).map(JsonNode::asText),
+                        body.path("sql").asText(),
+                        ref(body.path("sink")),
+                        Optional.ofNullable(body.get("interval_ms")).map(n -> Duration.ofMillis(n.asLong())),
+                        Optional.ofNullable(body.get("checkpoint")).map(JsonNode::asText),
+                        args(body.path("args")));
             default ->
                 throw new IllegalArgumentException(
                         "unknown task body type '" + body.path("type").asText() + "'");
@@ -106,6 +121,15 @@ public final class AttemptJson {
         Map<String, String> map = new LinkedHashMap<>();
         node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
         return map;
+    }
+
+    private static ObjectNode args(Map<String, Object> values) {
+        ObjectNode args = JSON.createObjectNode();
+        values.forEach((name, value) -> {
+            ParamType type = ParamType.of(value);
+            args.putObject(name).put("type", type.yamlName()).put("value", type.format(value));
+        });
+        return args;
     }
 
     /** Marker values travel with their type, so the receiver binds the same typed literals as the daemon would. */

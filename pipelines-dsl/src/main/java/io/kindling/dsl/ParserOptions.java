@@ -11,12 +11,23 @@ import java.util.Set;
  * @param executors       executor names from config.yml; empty means any name is accepted
  * @param webhooks        webhook names from config.yml; empty means any name is accepted
  * @param defaultExecutor the executor of a task that names none (and whose pipeline defaults name none)
+ * @param streamExecutors the executors that run {@code stream:} tasks (those of type local); empty means any
  */
-public record ParserOptions(Optional<Set<String>> executors, Optional<Set<String>> webhooks, String defaultExecutor) {
+public record ParserOptions(
+        Optional<Set<String>> executors,
+        Optional<Set<String>> webhooks,
+        String defaultExecutor,
+        Optional<Set<String>> streamExecutors) {
     public ParserOptions {
         executors = executors.map(Set::copyOf);
         webhooks = webhooks.map(Set::copyOf);
         requireNonNull(defaultExecutor, "defaultExecutor is null");
+        streamExecutors = streamExecutors.map(Set::copyOf);
+    }
+
+    /** Options that take any executor for a {@code stream:} task. */
+    public ParserOptions(Optional<Set<String>> executors, Optional<Set<String>> webhooks, String defaultExecutor) {
+        this(executors, webhooks, defaultExecutor, Optional.empty());
     }
 
     /** Accepts any executor and webhook name; tasks default to the executor {@code local}. */

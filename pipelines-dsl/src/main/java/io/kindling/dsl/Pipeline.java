@@ -26,6 +26,7 @@ import java.util.TreeSet;
  * @param deadline    {@code deadline:}, by when each scheduled time's run must have started and succeeded
  * @param events      {@code trigger: {events: ...}}, the secret signed events to it are checked with
  * @param files       {@code trigger: {files: ...}}, runs started by files arriving in a folder (not with a schedule)
+ * @param continuous  {@code trigger: continuous}: the daemon keeps one run of it going (it has no schedule)
  */
 public record Pipeline(
         String id,
@@ -42,7 +43,8 @@ public record Pipeline(
         Labels labels,
         Optional<Deadline> deadline,
         Optional<EventTrigger> events,
-        Optional<FilesTrigger> files) {
+        Optional<FilesTrigger> files,
+        boolean continuous) {
 
     public Pipeline {
         requireNonNull(id, "id is null");
@@ -61,7 +63,7 @@ public record Pipeline(
         requireNonNull(files, "files is null");
     }
 
-    /** A pipeline that no files trigger. */
+    /** A pipeline that no files trigger, and not {@code trigger: continuous}. */
     public Pipeline(
             String id,
             String description,
@@ -92,7 +94,8 @@ public record Pipeline(
                 labels,
                 deadline,
                 events,
-                Optional.empty());
+                Optional.empty(),
+                false);
     }
 
     /** A pipeline that takes no signed events. */

@@ -89,7 +89,10 @@ final class PipelineReader {
         Optional<Schedule> schedule =
                 map.map("schedule", "schedule", SCHEDULE_KEYS).flatMap(this::schedule);
         int maxActiveRuns = map.integer("max_active_runs", 1).orElse(1);
-        Optional<YamlMap> triggerMap = map.map("trigger", "trigger", UpstreamTriggerReader.KEYS);
+        boolean scalarTrigger = ContinuousReader.scalarTrigger(map);
+        boolean continuous = scalarTrigger && ContinuousReader.isContinuous(map, problems);
+        Optional<YamlMap> triggerMap =
+                scalarTrigger ? Optional.empty() : map.map("trigger", "trigger", UpstreamTriggerReader.KEYS);
         Optional<UpstreamTrigger> trigger = triggerMap.flatMap(t -> new UpstreamTriggerReader(problems)
                 .read(t, id.map(YamlMap.Scalar::value).orElse("")));
         Optional<EventTrigger> events = triggerMap.flatMap(t -> new UpstreamTriggerReader(problems).events(t));
@@ -113,12 +116,18 @@ final class PipelineReader {
                     map.keyNode("trigger").orElseThrow(),
                     "trigger: a pipeline runs on a schedule or after upstream pipelines, not both: remove one");
         }
+        if (continuous && schedule.isPresent()) {
+            problems.at(
+                    map.keyNode("trigger").orElseThrow(),
+                    "trigger: a continuous pipeline keeps one run going and has no schedule: remove one");
+        }
         ParamReader paramReader = new ParamReader(problems);
         Map<String, ParamSpec> params =
                 map.value("params").map(paramReader::read).orElseGet(LinkedHashMap::new);
         schedule.map(s -> "scheduled runs")
                 .or(() -> trigger.map(t -> "runs started by upstream pipelines"))
                 .or(() -> files.map(f -> "runs started by arriving files"))
+                .or(() -> continuous ? Optional.of("continuous runs") : Optional.empty())
                 .ifPresent(kind -> params.values().stream()
                         .filter(ParamSpec::required)
                         .forEach(p -> problems.at(
@@ -142,6 +151,9 @@ final class PipelineReader {
                             + " or remove the deadline");
         }
         List<TaskReader.Draft> drafts = tasks(map, defaults, templates);
+        if (continuous) {
+            ContinuousReader.refuseRetries(map, problems);
+        }
         checkAllowEmptyOutput(drafts);
 
         if (!problems.isEmpty() || id.isEmpty()) {
@@ -163,7 +175,8 @@ final class PipelineReader {
                 labels,
                 deadline,
                 events,
-                files);
+                files,
+                continuous);
         return new Read(id, Optional.of(pipeline));
     }
 

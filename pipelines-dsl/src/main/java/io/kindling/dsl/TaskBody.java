@@ -3,13 +3,14 @@ package io.kindling.dsl;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class} or {@code submit}. */
+/** What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class}, {@code submit} or {@code stream}. */
 public sealed interface TaskBody {
 
     /** The same body with every template rendered for one run. */
@@ -82,6 +83,53 @@ public sealed interface TaskBody {
                     Templates.renderPath(jar, context),
                     mainClass,
                     args.stream().map(a -> Templates.render(a, context)).toList());
+        }
+    }
+
+    /**
+     * A Structured Streaming query: {@code source} read as a stream into the view {@code source}, {@code sql} over it,
+     * its rows appended to {@code sink}. It runs until cancelled or timed out (a micro-batch every {@code interval}),
+     * or, with no interval ({@code trigger: available_now}), until what the source holds now is processed.
+     *
+     * @param schema     the source's columns as Spark DDL ({@code id INT, name STRING}); file sources need it
+     *                   unless Spark may infer it from files already there
+     * @param checkpoint where the query keeps its progress, relative to the executor's {@code checkpoints} folder;
+     *                   empty means {@code <pipeline>/<task>}, so every run of the task resumes where the last stopped
+     * @param args       what the SQL's named parameter markers bind to; empty until rendered for a run
+     */
+    record Stream(
+            DataRef source,
+            Optional<String> schema,
+            String sql,
+            DataRef sink,
+            Optional<Duration> interval,
+            Optional<String> checkpoint,
+            Map<String, Object> args)
+            implements TaskBody {
+        /** The view the source is read into. */
+        public static final String SOURCE_VIEW = "source";
+
+        public Stream {
+            requireNonNull(source, "source is null");
+            requireNonNull(schema, "schema is null");
+            requireNonNull(sql, "sql is null");
+            requireNonNull(sink, "sink is null");
+            requireNonNull(interval, "interval is null");
+            requireNonNull(checkpoint, "checkpoint is null");
+            args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
+            args.values().forEach(ParamType::of);
+        }
+
+        @Override
+        public Stream render(TemplateContext context) {
+            return new Stream(
+                    source.render(context),
+                    schema,
+                    Templates.renderSql(sql, context),
+                    sink.render(context),
+                    interval,
+                    checkpoint,
+                    Templates.sqlArgs(context));
         }
     }
 }

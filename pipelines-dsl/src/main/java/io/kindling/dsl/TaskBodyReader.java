@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 
-/** Reads what a task runs ({@code sql}, {@code sql_file}, {@code class} or {@code submit}) and its data. */
+/** Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit} or {@code stream}) and its data. */
 final class TaskBodyReader {
-    static final List<String> BODY_KEYS = List.of("sql", "sql_file", "class", "submit");
+    static final List<String> BODY_KEYS = List.of("sql", "sql_file", "class", "submit", "stream");
     static final Set<String> OUTPUT_MODES = Set.of("overwrite", "append", "error", "errorifexists", "ignore");
     private static final Set<String> INPUT_KEYS = Set.of("format", "path", "options");
     private static final Set<String> OUTPUT_KEYS = Set.of("format", "path", "mode", "options");
@@ -37,13 +37,13 @@ final class TaskBodyReader {
     Optional<Body> read(YamlMap task, String label) {
         List<String> given = task.keys().stream().filter(BODY_KEYS::contains).toList();
         if (given.isEmpty()) {
-            problems.at(task.start(), label + " has no body: give one of sql, sql_file, class or submit");
+            problems.at(task.start(), label + " has no body: give one of sql, sql_file, class, submit or stream");
         }
         for (String extra : given.subList(Math.min(1, given.size()), given.size())) {
             problems.at(
                     task.keyNode(extra).orElseThrow(),
                     label + " has more than one body: '" + given.get(0) + "' and '" + extra
-                            + "' (give exactly one of sql, sql_file, class or submit)");
+                            + "' (give exactly one of sql, sql_file, class, submit or stream)");
         }
         boolean sql = given.contains("sql") || given.contains("sql_file");
         for (String key : List.of("inputs", "output")) {
@@ -68,6 +68,8 @@ final class TaskBodyReader {
                 return sql(task, label, given.get(0));
             case "class":
                 return javaClass(task);
+            case "stream":
+                return new StreamBodyReader(this, templates, secretsInSql, problems).read(task, label);
             default:
                 return submit(task, label);
         }
@@ -138,7 +140,7 @@ final class TaskBodyReader {
         return dataRef(output, mode.map(YamlMap.Scalar::value).orElse("overwrite"));
     }
 
-    private Optional<DataRef> dataRef(YamlMap map, String mode) {
+    Optional<DataRef> dataRef(YamlMap map, String mode) {
         Optional<YamlMap.Scalar> format = map.requiredScalar("format");
         Optional<YamlMap.Scalar> path = map.requiredScalar("path");
         Map<String, String> options = new LinkedHashMap<>();

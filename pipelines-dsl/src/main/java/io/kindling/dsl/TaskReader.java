@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -79,6 +80,19 @@ final class TaskReader {
         Set<Library> libraries = new LinkedHashSet<>(pipelineLibraries);
         libraries.addAll(libraryReader.read(map, label));
         Optional<Task> task = Optional.empty();
+        String executor = settings.executor().orElse(options.defaultExecutor());
+        if (body.isPresent() && body.get().body() instanceof TaskBody.Stream) {
+            options.streamExecutors()
+                    .filter(local -> !local.contains(executor))
+                    .ifPresent(local -> problems.at(
+                            map.keyNode("stream").orElseThrow(),
+                            "stream: executor '" + executor + "' does not run stream tasks: only executors of type"
+                                    + " local do ("
+                                    + (local.isEmpty()
+                                            ? "config.yml has none"
+                                            : String.join(", ", new TreeSet<>(local)))
+                                    + ")"));
+        }
         if (id.isPresent() && body.isPresent()) {
             List<String> deps = List.copyOf(new LinkedHashSet<>(
                     dependsOn.stream().map(YamlMap.Scalar::value).toList()));
@@ -86,7 +100,7 @@ final class TaskReader {
                     id.get().value(),
                     deps,
                     rule,
-                    settings.executor().orElse(options.defaultExecutor()),
+                    executor,
                     settings.retryPolicy(),
                     settings.timeout(),
                     settings.sparkConf(),

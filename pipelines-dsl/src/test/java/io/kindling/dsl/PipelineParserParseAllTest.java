@@ -48,7 +48,11 @@ class PipelineParserParseAllTest {
         assertThat(results.get(2).problems())
                 .containsExactly(
                         new Problem(third, 1, 11, "pipeline id 'same' is already defined in " + first),
-                        new Problem(third, 2, 9, "task 'c' has no body: give one of sql, sql_file, class or submit"));
+                        new Problem(
+                                third,
+                                2,
+                                9,
+                                "task 'c' has no body: give one of sql, sql_file, class, submit or stream"));
     }
 
     @Test

@@ -143,7 +143,8 @@ class PipelineParserSyntaxTest {
                                 4,
                                 5,
                                 "YAML merge keys (<<) are not supported; use defaults: for settings shared by tasks"),
-                        fixture.problem(4, 5, "task 'b' has no body: give one of sql, sql_file, class or submit"));
+                        fixture.problem(
+                                4, 5, "task 'b' has no body: give one of sql, sql_file, class, submit or stream"));
     }
 
     @Test

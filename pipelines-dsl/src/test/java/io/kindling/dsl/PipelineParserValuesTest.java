@@ -35,17 +35,18 @@ class PipelineParserValuesTest {
                     submit: {jar: a.jar, main_class: a.B}
                 """))
                 .containsExactly(
-                        fixture.problem(3, 5, "task 'none' has no body: give one of sql, sql_file, class or submit"),
+                        fixture.problem(
+                                3, 5, "task 'none' has no body: give one of sql, sql_file, class, submit or stream"),
                         fixture.problem(
                                 7,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'class' (give exactly one of sql, "
-                                        + "sql_file, class or submit)"),
+                                        + "sql_file, class, submit or stream)"),
                         fixture.problem(
                                 8,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'submit' (give exactly one of sql, "
-                                        + "sql_file, class or submit)"));
+                                        + "sql_file, class, submit or stream)"));
     }
 
     @Test

@@ -86,6 +86,7 @@ import io.kindling.scheduler.resources.WebhookResource;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
 import io.kindling.scheduler.sources.SourceManager;
+import io.kindling.scheduler.triggers.ContinuousTriggers;
 import io.kindling.scheduler.triggers.FileTriggers;
 import io.kindling.scheduler.triggers.UpstreamTriggers;
 import io.kindling.scheduler.web.WebSecurity;
@@ -273,6 +274,22 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 clock);
         fileTriggers.start();
         environment.lifecycle().manage(new AutoCloseableManager(fileTriggers));
+        // trigger: continuous keeps one run of its pipeline going, with a backoff after failed runs
+        ContinuousTriggers continuousTriggers = new ContinuousTriggers(
+                registry::all,
+                runs,
+                engine::triggerOnce,
+                id -> ticker.paused(id),
+                clock,
+                config.getContinuous().getInitialBackoff().toJavaDuration(),
+                config.getContinuous().getMaxBackoff().toJavaDuration());
+        engine.addListener(continuousTriggers);
+        environment.lifecycle().manage(new AutoCloseableManager(continuousTriggers));
+        // once the engine has taken up the runs a previous life left, so that one of those counts as active
+        environment
+                .lifecycle()
+                .addServerLifecycleListener(server -> continuousTriggers.checkEvery(
+                        config.getContinuous().getCheckInterval().toJavaDuration()));
 
         // metrics for Prometheus on the admin port
         HistorySizes sizes = new HistorySizes(database, Path.of(config.getLogDir()));

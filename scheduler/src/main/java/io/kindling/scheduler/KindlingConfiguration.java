@@ -12,6 +12,7 @@ import io.kindling.scheduler.config.AlertingConfig;
 import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.ClusterConfig;
 import io.kindling.scheduler.config.ConfigPaths;
+import io.kindling.scheduler.config.ContinuousConfig;
 import io.kindling.scheduler.config.DatabaseConfig;
 import io.kindling.scheduler.config.ExecutorConfig;
 import io.kindling.scheduler.config.HistoryConfig;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * config.yml, field by field. Relative paths resolve against the config file's folder ({@link #resolvePaths}, which
@@ -158,6 +160,21 @@ public class KindlingConfiguration extends Configuration {
     @JsonProperty
     public void setIdempotency(IdempotencyConfig idempotency) {
         this.idempotency = idempotency;
+    }
+
+    /** How continuous pipelines are kept going: the backoff after failed runs (docs/triggers.md). */
+    @Valid
+    @NotNull
+    private ContinuousConfig continuous = new ContinuousConfig();
+
+    @JsonProperty
+    public ContinuousConfig getContinuous() {
+        return continuous;
+    }
+
+    @JsonProperty
+    public void setContinuous(ContinuousConfig continuous) {
+        this.continuous = continuous;
     }
 
     @Valid
@@ -340,7 +357,15 @@ public class KindlingConfiguration extends Configuration {
      * daemon's load and {@code validate --config} both use it, so they refuse the same files.
      */
     public ParserOptions parserOptions() {
-        return new ParserOptions(Optional.of(executors.keySet()), Optional.of(webhooks.keySet()), defaultExecutor);
+        return new ParserOptions(
+                Optional.of(executors.keySet()),
+                Optional.of(webhooks.keySet()),
+                defaultExecutor,
+                // stream: tasks run where the attempt's thread can follow the query (docs/triggers.md)
+                Optional.of(executors.entrySet().stream()
+                        .filter(e -> "local".equals(e.getValue().getType()))
+                        .map(Map.Entry::getKey)
+                        .collect(Collectors.toSet())));
     }
 
     @JsonProperty

@@ -3,11 +3,17 @@ package io.kindling.executor.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kindling.dsl.DataRef;
+import io.kindling.dsl.TaskBody;
+import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.ExecutorFactories;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Bad options of the remote executors fail at creation with the executor's and the option's name; no cluster. */
@@ -21,6 +27,33 @@ class RemoteExecutorOptionsTest {
     @Test
     void bothRemoteTypesAreFoundThroughServiceLoader() {
         assertThat(executors.types()).contains("local", "spark-standalone", "spark-connect");
+    }
+
+    @Test
+    void aStandaloneExecutorFailsAStreamTaskSayingWhichExecutorsRunThem() throws Exception {
+        TaskBody.Stream stream = new TaskBody.Stream(
+                new DataRef("json", "landing", "error", Map.of()),
+                Optional.empty(),
+                "SELECT * FROM source",
+                new DataRef("parquet", "out", "append", Map.of()),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of());
+        Executor standalone = create("spark-standalone", Map.of("master", "spark://127.0.0.1:1"));
+        try {
+            AttemptResult result = standalone
+                    .start(new AttemptRequest(
+                            "a-1", "run-1", "p", "t", 1, stream, Map.of(), Map.of(), Path.of("target/a-1.log")))
+                    .result()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+            assertThat(result.error())
+                    .hasValue("executor 'remote': type spark-standalone does not run stream tasks yet: give the task an"
+                            + " executor of type local");
+        } finally {
+            standalone.close();
+        }
     }
 
     @Test

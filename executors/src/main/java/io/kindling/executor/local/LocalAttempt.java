@@ -258,6 +258,9 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         TaskBody body = request.body();
         if (body instanceof TaskBody.Sql sql) {
             new SqlTaskRunner(spark, workDir, log, this::checkNotCancelled, inferredSchemas).run(sql);
+        } else if (body instanceof TaskBody.Stream stream) {
+            new StreamTaskRunner(spark, workDir, log, this::cancelRequested, request.pipelineId(), request.taskId())
+                    .run(stream);
         } else if (body instanceof TaskBody.JavaClass javaClass) {
             ClassTaskRunner.run(
                     javaClass,
@@ -286,6 +289,9 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             return "class " + javaClass.className();
         } else if (body instanceof TaskBody.Submit submit) {
             return "submit " + submit.jar() + " " + submit.mainClass();
+        } else if (body instanceof TaskBody.Stream stream) {
+            return "stream from " + stream.source().format() + " "
+                    + stream.source().path();
         }
         return body.getClass().getSimpleName();
     }

@@ -175,6 +175,48 @@ class SparkProcessExecutorTest {
     }
 
     @Test
+    void aStreamRunsInTheChildStopsWhenCancelledAndTheNextResumesFromItsCheckpoint() throws Exception {
+        Path landing = Files.createDirectories(workDir.resolve("landing"));
+        Files.writeString(landing.resolve("a.json"), "{\"id\": 1}\n{\"id\": 2}\n");
+        TaskBody.Stream streaming = stream(Optional.of(Duration.ofMillis(200)));
+        AttemptHandle first = executor.start(request("stream", streaming, workDir.resolve("logs/stream-1.log")));
+        await().atMost(SPARK)
+                .until(() -> Files.exists(workDir.resolve("logs/stream-1.log"))
+                        && Files.readString(workDir.resolve("logs/stream-1.log"))
+                                .contains(": 2 rows"));
+
+        first.cancel("cancelled by a test");
+
+        assertThat(resultOf(first).outcome()).isEqualTo(AttemptResult.Outcome.CANCELLED);
+        assertThat(workDir.resolve("logs/stream-1.log"))
+                .content()
+                .contains("checkpoint " + workDir.resolve("checkpoints/test_pipeline/stream"))
+                .contains("stopping streaming query")
+                .contains("attempt cancelled");
+        // the next attempt of the task reads only the file the first had not
+        Files.writeString(landing.resolve("b.json"), "{\"id\": 3}\n");
+        AttemptHandle second =
+                executor.start(request("stream", stream(Optional.empty()), workDir.resolve("logs/stream-2.log")));
+        assertThat(resultOf(second).outcome()).isEqualTo(AttemptResult.Outcome.SUCCEEDED);
+        assertThat(workDir.resolve("logs/stream-2.log"))
+                .content()
+                .contains(": 1 rows")
+                .doesNotContain(": 2 rows", ": 3 rows")
+                .contains("available_now");
+    }
+
+    private static TaskBody.Stream stream(Optional<Duration> interval) {
+        return new TaskBody.Stream(
+                new DataRef("json", "landing", "error", Map.of()),
+                Optional.of("id INT"),
+                "SELECT id * 10 AS id FROM source",
+                new DataRef("parquet", "out/stream", "append", Map.of()),
+                interval,
+                Optional.empty(),
+                Map.of());
+    }
+
+    @Test
     void aTaskThatExitsFailsItsAttemptAndTheNextOneRuns() {
         AttemptRequest exits = request(
                 "exits",

@@ -88,6 +88,26 @@ class RunnerArgsTest {
     }
 
     @Test
+    void streamBodiesRoundTripForTheLocalExecutorsChildProcess() {
+        for (Optional<java.time.Duration> interval :
+                List.of(Optional.of(java.time.Duration.ofSeconds(10)), Optional.<java.time.Duration>empty())) {
+            TaskBody.Stream body = new TaskBody.Stream(
+                    new DataRef("json", "landing", "error", Map.of("maxFilesPerTrigger", "5")),
+                    Optional.of("id INT, name STRING"),
+                    "SELECT * FROM source WHERE id > :min",
+                    new DataRef("parquet", "out", "append", Map.of()),
+                    interval,
+                    interval.map(i -> "events/v2"),
+                    Map.of("min", 3L));
+
+            assertThat(RunnerArgs.decode(new RunnerArgs(request(body), "/w").encode())
+                            .request()
+                            .body())
+                    .isEqualTo(body);
+        }
+    }
+
+    @Test
     void classBodiesRoundTripAndSubmitBodiesAreNotTheRunnersJob() {
         TaskBody.JavaClass body = new TaskBody.JavaClass("com.example.Load", Map.of("day", "2026-11-24"));
         assertThat(RunnerArgs.decode(new RunnerArgs(request(body), "/w").encode())
@@ -98,7 +118,7 @@ class RunnerArgsTest {
         assertThatThrownBy(() -> new RunnerArgs(
                                 request(new TaskBody.Submit("app.jar", "com.example.Main", List.of())), "/w")
                         .encode())
-                .hasMessageContaining("runs sql and class tasks");
+                .hasMessageContaining("runs sql, class and stream tasks");
         assertThatThrownBy(() -> RunnerArgs.decode("not base64 json!"))
                 .hasMessageStartingWith("the runner's argument is not an encoded task");
     }

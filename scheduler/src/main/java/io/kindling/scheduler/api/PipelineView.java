@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * A pipeline in the list ({@code detail} null, {@code recent_runs} its newest runs) or on its own page
  * ({@code recent_runs} null: the detail has them in full). {@code tags} is empty and {@code owner} absent when its
- * file names none.
+ * file names none. {@code continuous} is true for {@code trigger: continuous}, absent otherwise.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -41,7 +41,8 @@ public record PipelineView(
         List<RecentRunView> recentRuns,
         List<String> loadErrors,
         Detail detail,
-        FilesView files) {
+        FilesView files,
+        Boolean continuous) {
 
     /** {@code trigger: {after: ...}}: the upstream pipelines a run waits for (docs/triggers.md). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -92,7 +93,9 @@ public record PipelineView(
         static TaskView of(Task t) {
             String kind = t.body() instanceof TaskBody.Sql
                     ? "sql"
-                    : t.body() instanceof TaskBody.JavaClass ? "class" : "submit";
+                    : t.body() instanceof TaskBody.JavaClass
+                            ? "class"
+                            : t.body() instanceof TaskBody.Stream ? "stream" : "submit";
             return new TaskView(
                     t.id(),
                     kind,
@@ -172,7 +175,8 @@ public record PipelineView(
                 recentRuns,
                 loaded.problems().stream().map(Object::toString).toList(),
                 detail,
-                p.files().map(FilesView::of).orElse(null));
+                p.files().map(FilesView::of).orElse(null),
+                p.continuous() ? Boolean.TRUE : null);
     }
 
     public static Detail detail(Pipeline p, List<VersionView> versions, List<RunView> recentRuns) {

@@ -166,6 +166,10 @@ final class AttemptRunner {
         if (body instanceof TaskBody.JavaClass java) {
             return "class " + java.className() + " " + java.args();
         }
+        if (body instanceof TaskBody.Stream stream) {
+            return "stream " + stream.source().format() + " " + stream.source().path() + ": " + stream.sql() + " -> "
+                    + stream.sink().format() + " " + stream.sink().path();
+        }
         TaskBody.Submit submit = (TaskBody.Submit) body;
         return "submit " + submit.jar() + " " + submit.mainClass() + " " + submit.args();
     }

@@ -91,7 +91,7 @@ final class NewRuns {
      * A run for a request (the params checked already): an inbound event's ({@code event} present) or a manual
      * trigger's, unless its Idempotency-Key holds an earlier run.
      */
-    RunEngine.KeyedRun triggerOnce(
+    RunEngine.KeyedRun triggerRequested(
             Pipeline pipeline,
             TriggerType trigger,
             Map<String, String> params,

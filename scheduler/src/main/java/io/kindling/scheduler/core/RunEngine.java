@@ -242,12 +242,12 @@ public final class RunEngine implements AutoCloseable {
      */
     public KeyedRun triggerEvent(
             Pipeline pipeline, Map<String, String> params, String event, Optional<IdempotencyKey> key) {
-        return newRuns.triggerOnce(pipeline, TriggerType.EVENT, params, Optional.of(event), key);
+        return newRuns.triggerRequested(pipeline, TriggerType.EVENT, params, Optional.of(event), key);
     }
 
     /** A manual run (params checked by the caller), made at most once per Idempotency-Key as an event's is. */
     public KeyedRun triggerManual(Pipeline pipeline, Map<String, String> params, IdempotencyKey key) {
-        return newRuns.triggerOnce(pipeline, TriggerType.MANUAL, params, Optional.empty(), Optional.of(key));
+        return newRuns.triggerRequested(pipeline, TriggerType.MANUAL, params, Optional.empty(), Optional.of(key));
     }
 
     /**

@@ -15,7 +15,9 @@ public enum TriggerType {
     /** Started by an inbound event, {@code POST /api/v1/pipelines/{id}/events}; the run keeps the event's key. */
     EVENT,
     /** Started by new or changed files in the folder its {@code trigger: {files: ...}} watches; the run keeps them. */
-    FILES;
+    FILES,
+    /** Made by the daemon for a {@code trigger: continuous} pipeline that had no run active; logical time = creation. */
+    CONTINUOUS;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

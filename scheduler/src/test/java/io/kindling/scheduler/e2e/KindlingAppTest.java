@@ -416,7 +416,7 @@ class KindlingAppTest {
                         .request()
                         .get(),
                 400,
-                "unknown trigger 'cron', expected one of schedule, manual, backfill, upstream, event, files");
+                "unknown trigger 'cron', expected one of schedule, manual, backfill, upstream, event, files, continuous");
         assertError(
                 EXTENSION
                         .client()

@@ -118,7 +118,7 @@ class RunResourceTest {
                 "limit=501         | limit must be between 1 and 500, got 501",
                 "limit=2.5         | limit must be an integer between 1 and 500, got '2.5'",
                 "state=sleeping    | unknown state 'sleeping', expected one of [QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED]",
-                "trigger=cron      | unknown trigger 'cron', expected one of schedule, manual, backfill, upstream, event, files",
+                "trigger=cron      | unknown trigger 'cron', expected one of schedule, manual, backfill, upstream, event, files, continuous",
                 "from=yesterday    | from must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got 'yesterday'",
                 "to=2026-13-01     | to must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z, got '2026-13-01'",
                 // a format string in the input is quoted as it is, not formatted

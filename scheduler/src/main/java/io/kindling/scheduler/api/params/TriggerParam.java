@@ -4,7 +4,7 @@ import io.kindling.scheduler.model.TriggerType;
 import java.util.Optional;
 
 /** A trigger filter by its name on the wire: {@code schedule}, {@code manual}, {@code backfill}, {@code upstream},
- * {@code event} or {@code files}. */
+ * {@code event}, {@code files} or {@code continuous}. */
 public final class TriggerParam extends ApiParam<Optional<TriggerType>> {
     public TriggerParam(String input, String name) {
         super(input, name);
@@ -19,7 +19,7 @@ public final class TriggerParam extends ApiParam<Optional<TriggerType>> {
             return Optional.of(TriggerType.fromDb(input));
         } catch (IllegalArgumentException e) {
             throw refused(
-                    "unknown {name} '{input}', expected one of schedule, manual, backfill, upstream, event, files");
+                    "unknown {name} '{input}', expected one of schedule, manual, backfill, upstream, event, files, continuous");
         }
     }
 }
