@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code history.retention}: deletes finished runs older than the retention with everything that hangs off them
- * (task runs, attempts and their log files, repairs, run keys, alert deliveries, expired idempotency keys), a
+ * (task runs, attempts and their log files, repairs, run keys, the files that started them, alert deliveries,
+ * expired idempotency keys; a files trigger's seen versions stay, so no file fires again), a
  * small batch per transaction so the engine's writes wait at most one batch. A run is deleted only when it was
  * created, ended and is for a logical time all before the cutoff, and nothing still relies on it: it is not one of
  * its pipeline's newest {@code keepSucceeded} successful runs (the duration and volume baselines read those), no
@@ -139,6 +140,7 @@ public final class HistoryRetention implements AutoCloseable {
             delete(h, "DELETE FROM task_attempts WHERE run_id IN (<runs>)", runs);
             delete(h, "DELETE FROM task_runs WHERE run_id IN (<runs>)", runs);
             delete(h, "DELETE FROM run_repairs WHERE run_id IN (<runs>)", runs);
+            delete(h, "DELETE FROM run_trigger_files WHERE run_id IN (<runs>)", runs);
             delete(h, "DELETE FROM idempotency_keys WHERE result_id IN (<runs>)", runs);
             h.createUpdate("DELETE FROM run_keys WHERE pipeline_id = :pipeline AND run_id IN (<runs>)")
                     .bind("pipeline", pipeline)

@@ -153,6 +153,8 @@ class HistoryRetentionTest {
                         + "', 1, 0, 0, 0)");
                 sql("INSERT INTO alert_delivery_attempts VALUES ('d-" + run.runId() + "', 1, 0, 500, 'down', 3)");
             }
+            sql("INSERT INTO run_trigger_files VALUES ('" + delivered.runId() + "', 'file:/in/a.csv', 1, 0)");
+            sql("INSERT INTO run_trigger_files VALUES ('" + recent.runId() + "', 'file:/in/b.csv', 1, 0)");
             sql("INSERT INTO alert_marks VALUES ('q', 'run_late:old', 'e1', "
                     + NOW.minus(Duration.ofDays(40)).toEpochMilli() + ")");
             sql("INSERT INTO alert_marks VALUES ('q', 'run_late:new', 'e2', "
@@ -178,6 +180,7 @@ class HistoryRetentionTest {
             assertThat(count("alert_delivery_attempts")).isEqualTo(1);
             assertThat(count("idempotency_keys")).isEqualTo(1);
             assertThat(count("alert_marks")).isEqualTo(1);
+            assertThat(count("run_trigger_files")).as("the kept run's file").isEqualTo(1);
             assertThat(count("run_keys"))
                     .as("r's run is unfinished: it and its key stay")
                     .isEqualTo(1);
