@@ -5,6 +5,7 @@ import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
 import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.model.BackfillRecord;
+import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Plans and starts backfills: one run per scheduled time in a range, except times that already have a run that
@@ -90,6 +92,14 @@ public final class Backfills {
 
     /** Creates the backfill and its runs; they start as their lane allows. */
     public BackfillRecord start(Pipeline pipeline, Plan plan, int maxActiveRuns) {
+        return start(pipeline, plan, maxActiveRuns, Optional.empty()).backfill();
+    }
+
+    /** What a start made: {@code created} false when its Idempotency-Key held {@code backfill} already. */
+    public record Started(BackfillRecord backfill, boolean created) {}
+
+    /** Starts the plan, at most once per {@code key} within its retention (across daemons). */
+    public Started start(Pipeline pipeline, Plan plan, int maxActiveRuns, Optional<IdempotencyKey> key) {
         BackfillRecord backfill = new BackfillRecord(
                 ids.next(),
                 pipeline.id(),
@@ -97,8 +107,15 @@ public final class Backfills {
                 plan.to(),
                 maxActiveRuns,
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        engine.backfill(pipeline, backfill, plan.times());
-        return backfill;
+        String holder = engine.backfill(pipeline, backfill, plan.times(), key);
+        if (holder.equals(backfill.backfillId())) {
+            return new Started(backfill, true);
+        }
+        return new Started(
+                dao.findBackfill(holder)
+                        .orElseThrow(
+                                () -> new IllegalStateException("backfill " + holder + " holds a key but is gone")),
+                false);
     }
 
     private static Instant bound(String name, String text, ZoneId zone, boolean endOfDay) {

@@ -149,9 +149,13 @@ final class NewRuns {
     /**
      * Creates a backfill and its runs (QUEUED, trigger BACKFILL, the pipeline's default params), one per logical
      * time, oldest first. They run in the backfill's own lane: at most its max_active_runs at once, and their
-     * tasks take an executor slot only when no scheduled or manual task is waiting for it.
+     * tasks take an executor slot only when no scheduled or manual task is waiting for it. With a {@code key}, made
+     * at most once per key as a manual run is.
+     *
+     * @return the backfill holding the key: this one's id when it was made, an earlier one's when not
      */
-    List<RunRecord> backfill(Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes) {
+    String backfill(
+            Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes, Optional<IdempotencyKey> key) {
         List<RunRecord> runs = new ArrayList<>(logicalTimes.size());
         for (Instant logicalTime : logicalTimes) {
             runs.add(queued(
@@ -162,11 +166,19 @@ final class NewRuns {
                     thread.now(),
                     Optional.of(backfill.backfillId())));
         }
-        dao.insertBackfill(
-                backfill, runs, pipeline.tasks().stream().map(Task::id).toList());
+        String holder = dao.insertBackfill(
+                backfill, runs, pipeline.tasks().stream().map(Task::id).toList(), key);
+        if (!holder.equals(backfill.backfillId())) {
+            LOG.info(
+                    "Pipeline {}: key '{}' made backfill {} already",
+                    pipeline.id(),
+                    key.orElseThrow().key(),
+                    holder);
+            return holder;
+        }
         Lane lane = Lane.backfill(backfill.backfillId(), backfill.maxActiveRuns());
         thread.post(() -> runs.forEach(run -> progress.activate(ActiveRun.of(run, pipeline, lane))));
-        return runs;
+        return holder;
     }
 
     /** A new run of the pipeline's current definition. */

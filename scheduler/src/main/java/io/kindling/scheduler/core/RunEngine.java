@@ -272,8 +272,9 @@ public final class RunEngine implements AutoCloseable {
      * time, oldest first. They run in the backfill's own lane: at most its max_active_runs at once, and their
      * tasks take an executor slot only when no scheduled or manual task is waiting for it.
      */
-    public List<RunRecord> backfill(Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes) {
-        return newRuns.backfill(pipeline, backfill, logicalTimes);
+    public String backfill(
+            Pipeline pipeline, BackfillRecord backfill, List<Instant> logicalTimes, Optional<IdempotencyKey> key) {
+        return newRuns.backfill(pipeline, backfill, logicalTimes, key);
     }
 
     /** Why a repair was refused: the run is still going, or nothing in it needs running again. */

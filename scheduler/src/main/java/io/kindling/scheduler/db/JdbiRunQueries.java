@@ -100,6 +100,17 @@ public class JdbiRunQueries implements RunQueries {
     }
 
     @Override
+    public Optional<String> heldBy(String scope, String key, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT result_id FROM idempotency_keys"
+                        + " WHERE scope = :scope AND idem_key = :idem_key AND expires_at > :now")
+                .bind("scope", scope)
+                .bind("idem_key", key)
+                .bind("now", now.toEpochMilli())
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    @Override
     public Optional<String> runKey(String pipelineId, String runId) {
         // by the primary key's first column: a pipeline's keys, not the whole table
         return jdbi.withHandle(

@@ -141,8 +141,18 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
 
     /** Records a backfill and all its runs, in one transaction: a backfill exists whole or not at all. */
     @Override
-    public void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds) {
-        jdbi.useTransaction(h -> inserts.insertBackfill(h, backfill, runs, taskIds));
+    public String insertBackfill(
+            BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds, Optional<IdempotencyKey> key) {
+        return jdbi.inTransaction(h -> {
+            if (key.isPresent()) {
+                Optional<String> earlier = IdempotencyKeys.claim(h, key.get(), backfill.backfillId());
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            inserts.insertBackfill(h, backfill, runs, taskIds);
+            return backfill.backfillId();
+        });
     }
 
     /**

@@ -92,6 +92,9 @@ public interface RunQueries {
     /** What fired a run made by an inbound event: its Idempotency-Key or the id the daemon gave the event. */
     Optional<String> triggerEvent(String runId);
 
+    /** What an unexpired Idempotency-Key's first request made (a run or backfill id), if the key is held. */
+    Optional<String> heldBy(String scope, String key, Instant now);
+
     /** The key a run was made under ({@link RunStore#insertKeyedRun}), if it was. */
     Optional<String> runKey(String pipelineId, String runId);
 

@@ -67,7 +67,18 @@ public interface RunStore extends RunQueries {
             RunRecord run, Collection<String> taskIds, Optional<String> event, Optional<IdempotencyKey> key);
 
     /** A backfill and all its runs: it exists whole or not at all. */
-    void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds);
+    default void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds) {
+        insertBackfill(backfill, runs, taskIds, Optional.empty());
+    }
+
+    /**
+     * As {@link #insertBackfill(BackfillRecord, List, Collection)}, unless {@code key} is present and held by an
+     * earlier request within its retention: the key, the backfill and its runs are written in one transaction.
+     *
+     * @return the backfill holding the key: {@code backfill}'s id when it was inserted, an earlier one's when not
+     */
+    String insertBackfill(
+            BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds, Optional<IdempotencyKey> key);
 
     /**
      * Reopens a finished run for its next repair: records the repair, puts the tasks to run again back to QUEUED

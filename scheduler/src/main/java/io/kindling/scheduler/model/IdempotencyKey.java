@@ -44,6 +44,11 @@ public record IdempotencyKey(String scope, String key, Instant createdAt, Instan
         return "events:" + pipelineId;
     }
 
+    /** The scope of a pipeline's backfills ({@code POST /pipelines/{id}/backfill}). */
+    public static String backfills(String pipelineId) {
+        return "backfills:" + pipelineId;
+    }
+
     /** The scope of a pipeline's manual runs ({@code POST /pipelines/{id}/runs}). */
     public static String runs(String pipelineId) {
         return "runs:" + pipelineId;

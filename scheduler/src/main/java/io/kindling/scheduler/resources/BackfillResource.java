@@ -35,6 +35,12 @@ public class BackfillResource {
         BackfillRecord b =
                 runs.findBackfill(id).orElseThrow(() -> new NotFoundException("backfill '" + id + "' not found"));
         Callers.requirePipeline(Callers.principal(request), b.pipelineId(), "backfill '" + id + "'");
+        return view(runs, b);
+    }
+
+    /** A backfill with its runs' progress by state, as {@code GET /backfills/{id}} answers. */
+    static BackfillView view(RunQueries runs, BackfillRecord b) {
+        String id = b.backfillId();
         Map<String, Integer> states = new LinkedHashMap<>();
         int total = 0;
         boolean done = true;

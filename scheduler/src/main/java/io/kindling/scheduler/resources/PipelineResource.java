@@ -395,10 +395,28 @@ public class PipelineResource {
     @Path("/{id}/backfill")
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response backfill(
-            @PathParam("id") String id, BackfillRequest request, @Context ContainerRequestContext context) {
+            @PathParam("id") String id,
+            BackfillRequest request,
+            @HeaderParam(EventResource.IDEMPOTENCY_KEY) String key,
+            @Context ContainerRequestContext context) {
         Principal caller = Callers.principal(context);
         Callers.requirePipeline(caller, id, "pipeline '" + id + "'");
         Pipeline p = pipeline(id);
+        Instant now = Instant.now(); // real time, as the keys' expiry is swept by
+        Optional<IdempotencyKey> idempotency = Optional.empty();
+        if (key != null) {
+            try {
+                idempotency =
+                        Optional.of(IdempotencyKey.of(key, IdempotencyKey.backfills(id), now, idempotencyRetention));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException(e.getMessage());
+            }
+            // asked before planning: the first request's runs are under way, so a new plan would leave them out
+            Optional<String> earlier = runs.heldBy(IdempotencyKey.backfills(id), key, now);
+            if (earlier.isPresent()) {
+                return replayed(earlier.get());
+            }
+        }
         if (request == null || request.from() == null || request.to() == null) {
             throw new BadRequestException(
                     "from and to are required, e.g. {\"from\": \"2026-10-01\", " + "\"to\": \"2026-10-30\"}");
@@ -450,7 +468,11 @@ public class PipelineResource {
                             + "(limits.maxActiveBackfills: " + limits.getMaxActiveBackfills() + ")",
                     Response.Status.TOO_MANY_REQUESTS);
         }
-        BackfillRecord backfill = backfills.start(p, plan, maxActive);
+        Backfills.Started started = backfills.start(p, plan, maxActive, idempotency);
+        if (!started.created()) { // another request with the key won the race
+            return replayed(started.backfill().backfillId());
+        }
+        BackfillRecord backfill = started.backfill();
         audit.record(
                 caller,
                 AuditLog.BACKFILL_CREATE,
@@ -478,6 +500,15 @@ public class PipelineResource {
                         times.size(),
                         null,
                         false))
+                .build();
+    }
+
+    /** The answer to a repeated Idempotency-Key: the backfill its first request made, as it is now. */
+    private Response replayed(String backfillId) {
+        BackfillRecord earlier = runs.findBackfill(backfillId)
+                .orElseThrow(() -> new NotFoundException("backfill " + backfillId + " not found"));
+        return Response.ok(BackfillResource.view(runs, earlier))
+                .header(EventResource.REPLAYED, "true")
                 .build();
     }
 

@@ -3,6 +3,7 @@ package io.kindling.scheduler.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kindling.scheduler.config.DatabaseConfig;
+import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
@@ -82,6 +83,38 @@ class IdempotencyKeysTest {
 
     private static Optional<IdempotencyKey> key(String key, Instant at) {
         return Optional.of(new IdempotencyKey(IdempotencyKey.events("orders"), key, at, at.plus(WEEK)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.kindling.scheduler.support.TestDatabases#daemonDatabases")
+    void aBackfillKeyMakesOneBackfillWhicheverDaemonIsAsked(
+            String name, Function<Path, String> database, @TempDir Path dir) {
+        TwoDaemons db = open(database.apply(dir));
+        try {
+            Optional<IdempotencyKey> key =
+                    Optional.of(new IdempotencyKey(IdempotencyKey.backfills("orders"), "march", T0, T0.plus(WEEK)));
+            BackfillRecord first = new BackfillRecord("bf-first", "orders", T0, T0.plus(WEEK), 2, T0);
+            BackfillRecord second = new BackfillRecord("bf-second", "orders", T0, T0.plus(WEEK), 2, T0);
+            RunRecord firstRun = run(T0);
+            RunRecord secondRun = run(T0);
+
+            assertThat(db.a().insertBackfill(first, List.of(firstRun), List.of("t"), key))
+                    .isEqualTo("bf-first");
+            assertThat(db.b().insertBackfill(second, List.of(secondRun), List.of("t"), key))
+                    .isEqualTo("bf-first");
+
+            assertThat(db.b().findBackfill("bf-second")).isEmpty();
+            assertThat(db.b().findRun(secondRun.runId()))
+                    .as("the loser's runs are not written")
+                    .isEmpty();
+            assertThat(db.b().heldBy(IdempotencyKey.backfills("orders"), "march", T0))
+                    .contains("bf-first");
+            assertThat(db.b().heldBy(IdempotencyKey.backfills("orders"), "march", T0.plus(WEEK)))
+                    .as("expired")
+                    .isEmpty();
+        } finally {
+            db.close();
+        }
     }
 
     @ParameterizedTest(name = "{0}")

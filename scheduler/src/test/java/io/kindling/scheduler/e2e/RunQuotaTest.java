@@ -10,7 +10,9 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
+import io.kindling.scheduler.support.RawHttp;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
@@ -88,5 +90,25 @@ class RunQuotaTest {
         // a plan is still shown
         http.post(
                 "/pipelines/blocked/backfill", Map.of("from", "2026-02-05", "to", "2026-02-06", "dry_run", true), 200);
+    }
+
+    @Test
+    void aBackfillSentAgainWithItsIdempotencyKeyAnswersTheFirstAndMakesNoRunTwice() {
+        String url = APP.api("/pipelines/daily/backfill");
+        String body = "{\"from\": \"2026-03-01\", \"to\": \"2026-03-03\"}";
+        String[] headers = {"Idempotency-Key", "march-reload-1", "Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN};
+
+        HttpResponse<String> first = RawHttp.post(url, body, headers);
+        HttpResponse<String> again = RawHttp.post(url, body, headers);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        String backfill = RawHttp.json(first).get("backfill_id").asText();
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(RawHttp.json(again).get("backfill_id").asText()).isEqualTo(backfill);
+        assertThat(RawHttp.json(again).get("runs").asInt()).isEqualTo(3);
+        assertThat(http.get("/runs?pipeline=daily&trigger=backfill&limit=500").get("runs"))
+                .filteredOn(r -> r.get("logical_time").asText().startsWith("2026-03-0"))
+                .hasSize(3);
     }
 }

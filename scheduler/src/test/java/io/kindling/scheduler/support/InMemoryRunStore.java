@@ -296,10 +296,20 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public void insertBackfill(BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds) {
-        synchronized (db) {
+    public String insertBackfill(
+            BackfillRecord backfill, List<RunRecord> runs, Collection<String> taskIds, Optional<IdempotencyKey> key) {
+        synchronized (db) { // keys never expire here, as for runs
+            String taken = key.map(k -> "idempotency\u0000" + k.scope() + "\u0000" + k.key())
+                    .orElse(null);
+            if (taken != null && db.runKeys.containsKey(taken)) {
+                return db.runKeys.get(taken);
+            }
             db.backfills.put(backfill.backfillId(), backfill);
             runs.forEach(run -> insert(run, taskIds));
+            if (taken != null) {
+                db.runKeys.put(taken, backfill.backfillId());
+            }
+            return backfill.backfillId();
         }
     }
 
@@ -709,6 +719,13 @@ public final class InMemoryRunStore implements RunStore {
                     .sorted(Comparator.comparing((RunRecord r) -> r.endedAt().orElseThrow())
                             .thenComparing(RunRecord::runId))
                     .toList();
+        }
+    }
+
+    @Override
+    public Optional<String> heldBy(String scope, String key, Instant now) {
+        synchronized (db) { // keys never expire here
+            return Optional.ofNullable(db.runKeys.get("idempotency\u0000" + scope + "\u0000" + key));
         }
     }
 
