@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * Parses a source's files one by one, each on a parse thread with a deadline, so that one pathological file
  * (a regex that backtracks for hours, a parser bug that loops) costs its source a few seconds and a problem on
  * that file, not the sources worker or the daemon's start. A thread past its deadline is interrupted and
- * abandoned; while it still runs, the same unchanged file is skipped at once rather than parsed again, and at
- * most {@value #THREADS} parses run at all, so stuck threads cannot pile up.
+ * abandoned; while it still runs, the same unchanged file is skipped at once rather than parsed again, and once
+ * {@value #THREADS} parses are past their deadline every file is skipped, so stuck threads cannot pile up.
  *
  * <p>Files are listed as {@code PipelineParser.parseAll} lists them. A pipeline id that a file shares with a
  * valid file before it is a problem of the later file, reported at 1:1 (parseAll also lets a broken file
@@ -52,7 +52,9 @@ final class DeadlineParser {
         this.parseFile = parseFile;
         this.deadline = deadline;
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        // No cap on the pool itself: a thread that has just handed over its result may not be back in the pool
+        // when the next file is submitted. The cap is on parses past their deadline, counted in `stuck`.
+        this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "kindling-parse-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -96,6 +98,9 @@ final class DeadlineParser {
         if (stuck.containsKey(version)) {
             return tooSlow(file);
         }
+        if (stuck.size() >= THREADS) {
+            return failed(file, THREADS + " files are still being parsed past their deadline; file skipped");
+        }
         CompletableFuture<ParseResult> result = new CompletableFuture<>();
         // done when the parse thread really returns: a cancelled Future says "done" at once
         CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -111,7 +116,7 @@ final class DeadlineParser {
                 }
             });
         } catch (RejectedExecutionException e) {
-            return failed(file, THREADS + " files are still being parsed past their deadline; file skipped");
+            return failed(file, "the parser has stopped; file skipped");
         }
         try {
             return result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
