@@ -61,33 +61,8 @@ class DistributionIT {
 
         Path noMaven = fakeMaven(work.resolve("maven-called"));
         int[] ports = freePorts(2);
-        ProcessBuilder builder = new ProcessBuilder(
-                        home.resolve("bin/kindling").toString(),
-                        "server",
-                        home.resolve("config.yml").toString())
-                .directory(elsewhere.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("PATH", noMaven + ":" + Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin");
-        env.remove("JAVA_HOME");
-        env.put("KINDLING_BOOTSTRAP_TOKEN", TOKEN);
-        env.put(
-                "JAVA_OPTS",
-                "-Ddw.server.applicationConnectors[0].port=" + ports[0] + " -Ddw.server.adminConnectors[0].port="
-                        + ports[1]);
-        daemon = builder.start();
         String api = "http://127.0.0.1:" + ports[0] + "/api/v1";
-
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    if (!daemon.isAlive()) {
-                        throw new AssertionError(
-                                "the daemon exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
-                    }
-                    return status(api + "/pipelines") == 200;
-                });
+        daemon = start(home, elsewhere, noMaven, ports, log);
         assertThat(get(api + "/pipelines").body()).contains("\"people\"");
 
         String runId = JSON.readTree(post(api + "/pipelines/people/runs").body())
@@ -109,6 +84,60 @@ class DistributionIT {
         assertThat(elsewhere)
                 .as("nothing is written where the daemon was started")
                 .isEmptyDirectory();
+
+        // the first stop wrote the classes it loaded into a class-data sharing archive, which the next start maps
+        Path cds = home.resolve("lib/cds");
+        assertThat(archives(cds)).singleElement().asString().matches("kindling-[0-9]+\\.[0-9]+\\.jsa");
+        Path second = work.resolve("daemon-2.log");
+        daemon = start(home, elsewhere, noMaven, ports, second);
+        assertThat(archives(cds)).singleElement().asString().matches("kindling-[0-9]+\\.jsa");
+        assertThat(Files.readString(Path.of("/proc", Long.toString(daemon.pid()), "cmdline")))
+                .contains("-XX:SharedArchiveFile=" + cds.resolve(archives(cds).get(0)));
+        assertThat(state(api, runId)).isEqualTo("SUCCEEDED");
+        daemon.destroy();
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).as("exit status after SIGTERM").isZero();
+        assertThat(Files.readAllLines(second))
+                .as("the JVM says nothing of the archive")
+                .noneMatch(line -> line.contains("[cds") || line.startsWith("[") && line.contains("warning"));
+    }
+
+    /** Starts bin/kindling server with the bundled config from another folder, and waits until the API answers. */
+    private Process start(Path home, Path elsewhere, Path noMaven, int[] ports, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(
+                        home.resolve("bin/kindling").toString(),
+                        "server",
+                        home.resolve("config.yml").toString())
+                .directory(elsewhere.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("PATH", noMaven + ":" + Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin");
+        env.remove("JAVA_HOME");
+        env.remove("KINDLING_CDS_DIR");
+        env.put("KINDLING_BOOTSTRAP_TOKEN", TOKEN);
+        env.put(
+                "JAVA_OPTS",
+                "-Ddw.server.applicationConnectors[0].port=" + ports[0] + " -Ddw.server.adminConnectors[0].port="
+                        + ports[1]);
+        Process process = builder.start();
+        String api = "http://127.0.0.1:" + ports[0] + "/api/v1";
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError(
+                                "the daemon exited with " + process.exitValue() + ":\n" + Files.readString(log));
+                    }
+                    return status(api + "/pipelines") == 200;
+                });
+        return process;
+    }
+
+    private static List<String> archives(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 
     @AfterEach
