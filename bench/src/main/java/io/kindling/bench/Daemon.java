@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The daemon as its own process ({@code KindlingApplication server config.yml}, as bin/kindling starts it). */
@@ -39,12 +40,34 @@ final class Daemon implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(JavaProcess.serverCommand(jvmOptions));
         command.addAll(List.of("io.kindling.scheduler.KindlingApplication", "server", config.toString()));
+        return start(command, Map.of(), port, log);
+    }
+
+    /**
+     * Starts a daemon as a user does, with {@code bin/kindling server config.yml} (its class-data sharing archives in
+     * {@code cdsDir}), and waits as {@link #start(Path, int, Path, String...)}.
+     */
+    static Daemon launch(Path launcher, Path config, Path cdsDir, int port, Path log)
+            throws IOException, InterruptedException {
+        if (!Files.isExecutable(launcher)) {
+            throw new IllegalStateException(launcher + " not found");
+        }
+        return start(
+                List.of(launcher.toString(), "server", config.toString()),
+                Map.of("KINDLING_CDS_DIR", cdsDir.toString()),
+                port,
+                log);
+    }
+
+    private static Daemon start(List<String> command, Map<String, String> env, int port, Path log)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(JavaProcess.serverEnvironment());
         builder.environment().put("KINDLING_BOOTSTRAP_TOKEN", TOKEN);
+        builder.environment().putAll(env);
         Process process = builder.start();
         long deadline = start + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {

@@ -33,6 +33,8 @@ final class DaemonStart {
 
     private static final String WARM_GAUGE = "kindling_executor_spark_process_warm{executor=\"local\"} 1.0";
     private static final int WARM_RUNS = 5;
+    /** Pipelines loaded, the example's among them, as issue 28 sets the start and memory targets. */
+    private static final int PIPELINES = 100;
 
     private DaemonStart() {}
 
@@ -47,6 +49,22 @@ final class DaemonStart {
                     sql: %s
                 """.formatted(
                         examples.resolve("data/people.json").toAbsolutePath(), SparkFigures.SQL));
+        // the others fire once a year, and each has a SQL task with an input and a task after it
+        for (int i = 1; i < PIPELINES; i++) {
+            Files.writeString(pipelines.resolve("loaded_%03d.yml".formatted(i)), """
+                    pipeline: loaded_%03d
+                    schedule: {cron: "0 0 1 1 *"}
+                    tasks:
+                      - id: adults
+                        inputs:
+                          people: {format: json, path: "%s"}
+                        sql: SELECT name.first FROM people WHERE age > %d
+                      - id: count
+                        depends_on: [adults]
+                        sql: SELECT 1 AS one
+                    """.formatted(
+                            i, examples.resolve("data/people.json").toAbsolutePath(), i % 60));
+        }
         String executors = String.join(
                 "\n",
                 "  local:",
@@ -69,13 +87,21 @@ final class DaemonStart {
         double sparkProcess = 0;
         String[] started = null;
         Path log = dir.resolve("daemon.log");
-        for (int i = 0; i < starts; i++) {
+        Path cds = dir.resolve("cds");
+        Path launcher = examples.toAbsolutePath().getParent().resolve("bin/kindling");
+        double firstStart = 0;
+        // start 0 has no class-data sharing archive yet and writes one when it stops, as a user's first start does
+        for (int i = 0; i <= starts; i++) {
             int[] ports = DaemonProcess.freePorts(2);
             Path yml = Daemon.writeConfig(
                     dir, EngineHarness.sqliteUrl(dir, "daemon"), pipelines, "local", executors, ports[0], ports[1]);
-            try (Daemon daemon = Daemon.start(yml, ports[0], log)) {
+            try (Daemon daemon = Daemon.launch(launcher, yml, cds, ports[0], log)) {
+                if (i == 0) {
+                    firstStart = daemon.readyMillis;
+                    continue;
+                }
                 ready.add(daemon.readyMillis);
-                if (i < starts - 1) {
+                if (i < starts) {
                     continue;
                 }
                 long readyAt = System.nanoTime();
@@ -97,14 +123,20 @@ final class DaemonStart {
         Stats s = new Stats(ready);
         double warm = new Stats(warmTasks).median();
         return List.of(
-                Metric.of(
+                Metric.below(
                         "8 daemon start to ready",
                         s.median(),
                         "ms",
-                        "process start to GET /api/v1/pipelines 200, "
-                                + "median of " + s.count()
-                                + " starts, SQLite, local Spark executor (warmup: eager, which "
-                                + "starts after ready), default heap"),
+                        2500,
+                        "bin/kindling server to GET /api/v1/pipelines 200 with " + PIPELINES + " pipelines loaded, "
+                                + "median of " + s.count() + " starts (spread " + spread(s) + "), with the "
+                                + "class-data sharing archive of the first start; SQLite, local Spark executor "
+                                + "(warmup: eager, which starts after ready), default heap"),
+                Metric.of(
+                        "8 first daemon start to ready, no archive yet",
+                        firstStart,
+                        "ms",
+                        "as above, the first start, which writes the class-data sharing archive when it stops"),
                 Metric.of(
                         "8 ready to Spark warm",
                         warmAfter,
@@ -113,17 +145,25 @@ final class DaemonStart {
                                 + "kindling_executor_spark_process_warm = 1, polled every 100 ms: the Spark process's JVM and "
                                 + "agent up in " + started[2] + " ms, its SparkSession in " + last(SESSION, log)[1]
                                 + " ms, the warm-up queries in " + last(WARMED, log)[1] + " ms; no task ran"),
-                Metric.of(
+                Metric.atMost(
                         "8 daemon RSS idle",
                         idle,
                         "MiB",
-                        "VmRSS of the daemon 2 s after its Spark process was " + "warm (Spark is in the child)"),
+                        200,
+                        "VmRSS of the daemon with " + PIPELINES + " pipelines loaded, 2 s after its Spark process was "
+                                + "warm (Spark is in the child)"),
                 Metric.of(
                         "8 Spark process RSS idle, warm",
                         sparkIdle,
                         "MiB",
                         "VmRSS of the daemon's child JVM after"
                                 + " its warm-up, before any task (heap 1g, the default)"),
+                Metric.atMost(
+                        "8 daemon + Spark process RSS idle, warm",
+                        idle + sparkIdle,
+                        "MiB",
+                        600,
+                        "the whole system idle: the two above"),
                 Metric.of(
                         "8 first Spark task after daemon start",
                         firstTask,
@@ -160,6 +200,10 @@ final class DaemonStart {
                         afterSpark + sparkProcess,
                         "MiB",
                         "the two above"));
+    }
+
+    private static String spread(Stats s) {
+        return "%.0f to %.0f ms".formatted(s.min(), s.max());
     }
 
     /** Polls the daemon's metrics every 100 ms until its Spark process says it is warm (3 minutes at most). */

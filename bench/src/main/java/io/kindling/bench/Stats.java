@@ -28,6 +28,10 @@ final class Stats {
         return percentile(50);
     }
 
+    double min() {
+        return sorted[0];
+    }
+
     double max() {
         return sorted[sorted.length - 1];
     }
