@@ -76,7 +76,8 @@ final class DaemonStart {
                 "      allowedRoots: \"" + examples.resolve("data").toAbsolutePath() + "\"",
                 "    sparkConf:",
                 "      spark.sql.shuffle.partitions: \"4\"");
-        long settle = 2000;
+        // what start-up or the runs left to finish settles, and both JVMs trim their native heaps (every 10 s)
+        long settle = 12_000;
         List<Double> ready = new ArrayList<>();
         double warmAfter = 0;
         double idle = 0;
@@ -107,7 +108,7 @@ final class DaemonStart {
                 long readyAt = System.nanoTime();
                 awaitWarm(daemon, ports[1], log);
                 warmAfter = (System.nanoTime() - readyAt) / 1e6;
-                Thread.sleep(settle); // what start-up left to finish settles
+                Thread.sleep(settle);
                 started = last(STARTED, log);
                 idle = daemon.rssMiB();
                 sparkIdle = daemon.childRssMiB(Long.parseLong(started[1]));
@@ -150,7 +151,7 @@ final class DaemonStart {
                         idle,
                         "MiB",
                         200,
-                        "VmRSS of the daemon with " + PIPELINES + " pipelines loaded, 2 s after its Spark process was "
+                        "VmRSS of the daemon with " + PIPELINES + " pipelines loaded, 12 s after its Spark process was "
                                 + "warm (Spark is in the child)"),
                 Metric.of(
                         "8 Spark process RSS idle, warm",
@@ -189,7 +190,7 @@ final class DaemonStart {
                         "8 daemon RSS after Spark tasks",
                         afterSpark,
                         "MiB",
-                        "VmRSS 2 s after the runs above:" + " the daemon's JVM only, Spark is in its child process"),
+                        "VmRSS 12 s after the runs above:" + " the daemon's JVM only, Spark is in its child process"),
                 Metric.of(
                         "8 Spark process RSS after Spark tasks",
                         sparkProcess,

@@ -100,6 +100,8 @@ final class SparkProcess {
             // process holds its live set, not its high-water mark. The executor's jvmFlags come after, and win.
             command.add("-XX:MinHeapFreeRatio=10");
             command.add("-XX:MaxHeapFreeRatio=30");
+            // What malloc freed (Spark's start and each query's native buffers) goes back to the system every 10 s.
+            command.add("-XX:TrimNativeHeapInterval=10000");
             command.addAll(jvmFlags);
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
