@@ -100,7 +100,8 @@ final class HttpChannel implements Channel {
                 .header("X-Kindling-Delivery", notice.deliveryId());
         String secret = secretEnv.isEmpty() ? null : env.apply(secretEnv);
         if (secret != null && !secret.isEmpty()) {
-            request.header(Signature.HEADER, Signature.header(secret, at.getEpochSecond(), body));
+            request.header(Signature.HEADER, Signature.header(secret, body))
+                    .header(Signature.TIMESTAMPED_HEADER, Signature.timestamped(secret, at.getEpochSecond(), body));
         }
         return request.build();
     }

@@ -41,6 +41,7 @@ class WebhookPackageReceiverTest {
 
     @Test
     void aFailingRunReachesTheDebianWebhookReceiverOnceWithAValidSignature() throws Exception {
+        // webhook runs the script only for a request whose X-Kindling-Signature it checks itself as sha256=<hmac>
         Path received = Files.createDirectories(dir.resolve("received"));
         Path script = dir.resolve("store.sh");
         // one file pair per request: the event type, the signature header and the raw body, byte for byte
@@ -57,8 +58,10 @@ class WebhookPackageReceiverTest {
                   "pass-arguments-to-command": [
                     {"source": "header", "name": "X-Kindling-Event"},
                     {"source": "header", "name": "X-Kindling-Signature"},
-                    {"source": "raw-request-body"}]}]
-                """.formatted(script))) {
+                    {"source": "raw-request-body"}],
+                  "trigger-rule": {"match": {"type": "payload-hmac-sha256", "secret": "%s",
+                    "parameter": {"source": "header", "name": "X-Kindling-Signature"}}}}]
+                """.formatted(script, SECRET))) {
             KindlingApp app = KindlingApp.create(false, "pipelines/alerts")
                     .withOverrides(
                             ConfigOverride.config("webhooks.ops.url", receiver.url("kindling")),

@@ -112,6 +112,9 @@ class AlertsTest {
         Received alert = failed.get(0);
         assertThat(WebhookReceiver.validSignature(alert.header("X-Kindling-Signature"), alert.body(), SECRET))
                 .isTrue();
+        assertThat(WebhookReceiver.validTimestampedSignature(
+                        alert.header("X-Kindling-Signature-Timestamped"), alert.body(), SECRET))
+                .isTrue();
         assertThat(alert.header("Content-Type")).isEqualTo("application/json");
         assertThat(alert.header("X-Team")).isEqualTo("data");
         JsonNode event = json(alert.body());

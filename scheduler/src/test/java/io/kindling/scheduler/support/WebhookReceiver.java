@@ -79,21 +79,32 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     /**
-     * What a receiver does with {@code X-Kindling-Signature} ({@code t=<unix>,v1=<hex>}): recompute the HMAC of
-     * "t.body" with the shared secret, compare, and refuse a stale time. Written here from the documented scheme,
-     * not with the daemon's own signing code.
+     * What a receiver does with {@code X-Kindling-Signature} ({@code sha256=<hex>}): recompute the HMAC of the raw
+     * body with the shared secret and compare. Written here from the documented scheme, not with the daemon's code.
      */
     public static boolean validSignature(String header, String body, String secret) {
+        return header != null && header.equals("sha256=" + hmac(secret, body));
+    }
+
+    /**
+     * What a receiver does with {@code X-Kindling-Signature-Timestamped} ({@code t=<unix>,v1=<hex>}): recompute the
+     * HMAC of "t.body", compare, and refuse a stale time.
+     */
+    public static boolean validTimestampedSignature(String header, String body, String secret) {
         if (header == null) {
             return false;
         }
         String t = header.split(",")[0].substring(2);
         String v1 = header.split(",")[1].substring(3);
+        return hmac(secret, t + "." + body).equals(v1)
+                && Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t)) < 300;
+    }
+
+    private static String hmac(String secret, String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
-            return expected.equals(v1) && Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t)) < 300;
+            return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
