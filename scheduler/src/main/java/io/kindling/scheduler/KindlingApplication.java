@@ -351,6 +351,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         // deadlines and learned baselines: alerts that time passing causes, checked from the run history
         AlertCheckDao alertCheckDao = new AlertCheckDao(database.jdbi());
         alertChecks = new AlertChecks(registry::all, alertCheckDao, planner, config.getAlerting(), clock);
+        DaemonMetrics.register(metrics, alertChecks);
         environment.lifecycle().manage(alertChecks);
         // A reload that adds, changes or removes pipelines replaces the triggers; new pipelines start from now.
         sources.onChange(reload -> {

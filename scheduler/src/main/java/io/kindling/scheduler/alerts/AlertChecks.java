@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,13 @@ public final class AlertChecks implements Managed {
     private final Clock clock;
     private final Duration interval;
     private ScheduledExecutorService timer;
+    /** What the timer's rounds took, for the metrics (docs/metrics.md); written by the timer's thread only. */
+    private final AtomicLong rounds = new AtomicLong();
+
+    private final AtomicLong roundNanos = new AtomicLong();
+    private final AtomicLong databaseNanos = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile double lastRoundSeconds = Double.NaN;
 
     public AlertChecks(
             Supplier<Collection<Pipeline>> pipelines,
@@ -95,15 +103,45 @@ public final class AlertChecks implements Managed {
     private void checkQuietly() {
         try {
             Round round = checkNow();
+            rounds.incrementAndGet();
+            roundNanos.addAndGet(round.took().toNanos());
+            databaseNanos.addAndGet(round.database().toNanos());
+            lastRoundSeconds = round.took().toNanos() / 1e9;
             LOG.debug(
                     "alert checks: {} late, {} slow raised in {} ms",
                     round.late(),
                     round.slow(),
                     round.took().toMillis());
         } catch (RuntimeException e) {
+            failures.incrementAndGet();
             LOG.warn(
                     "alert checks failed; next try in {}", interval, e); // a database hiccup: the next round catches up
         }
+    }
+
+    /** Rounds the timer ran to their end. */
+    public long rounds() {
+        return rounds.get();
+    }
+
+    /** Their time, in seconds, in all. */
+    public double roundSeconds() {
+        return roundNanos.get() / 1e9;
+    }
+
+    /** The part of it spent in SQL, in seconds. */
+    public double databaseSeconds() {
+        return databaseNanos.get() / 1e9;
+    }
+
+    /** The last round's time in seconds; NaN before the first. */
+    public double lastRoundSeconds() {
+        return lastRoundSeconds;
+    }
+
+    /** Rounds that failed (a database error): the next round catches up. */
+    public long failures() {
+        return failures.get();
     }
 
     @Override

@@ -1,16 +1,20 @@
 package io.kindling.scheduler.metrics;
 
 import io.kindling.executor.Executor;
+import io.kindling.scheduler.alerts.AlertChecks;
 import io.kindling.scheduler.alerts.AlertDispatcher;
 import io.kindling.scheduler.core.RunEngine;
 import io.kindling.scheduler.db.AlertDeliveryDao;
 import io.kindling.scheduler.db.HistorySizes;
 import io.kindling.scheduler.db.RunQueries;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** The daemon's meters (docs/metrics.md): runs and tasks, the outbox, executor slots and what executors report. */
 public final class DaemonMetrics {
@@ -55,5 +59,32 @@ public final class DaemonMetrics {
                         .tag("executor", name)
                         .register(metrics)));
         return metrics;
+    }
+
+    /** The rounds of the deadline and baseline checks: how many, what they took, how much of it was SQL. */
+    public static void register(MeterRegistry metrics, AlertChecks checks) {
+        FunctionTimer.builder(
+                        "kindling.alert.check",
+                        checks,
+                        AlertChecks::rounds,
+                        AlertChecks::roundSeconds,
+                        TimeUnit.SECONDS)
+                .description("Rounds of the deadline and learned-baseline checks, and their time")
+                .register(metrics);
+        FunctionTimer.builder(
+                        "kindling.alert.check.database",
+                        checks,
+                        AlertChecks::rounds,
+                        AlertChecks::databaseSeconds,
+                        TimeUnit.SECONDS)
+                .description("The part of the alert check rounds spent in SQL statements")
+                .register(metrics);
+        Gauge.builder("kindling.alert.check.last.round", checks, AlertChecks::lastRoundSeconds)
+                .description("The last alert check round's time")
+                .baseUnit("seconds")
+                .register(metrics);
+        FunctionCounter.builder("kindling.alert.check.failures", checks, AlertChecks::failures)
+                .description("Alert check rounds that failed (the next round catches up)")
+                .register(metrics);
     }
 }

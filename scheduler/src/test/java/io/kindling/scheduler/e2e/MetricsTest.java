@@ -164,6 +164,14 @@ class MetricsTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> scrape().matches("(?s).*\\nkindling_history_database_bytes [1-9][0-9.E]*\\n.*"));
         assertThat(scrape()).containsPattern("(?m)^kindling_attempt_logs_bytes [0-9.E]+$");
+        // the deadline and baseline checks' rounds (the first runs at start): how many, their time, their SQL
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> scrape().matches("(?s).*\nkindling_alert_check_seconds_count [1-9][0-9.E]*\n.*"));
+        String checks = scrape();
+        assertThat(checks).containsPattern("(?m)^kindling_alert_check_seconds_sum [0-9.E-]+$");
+        assertThat(checks).containsPattern("(?m)^kindling_alert_check_database_seconds_count [1-9][0-9.E]*$");
+        assertThat(checks).containsPattern("(?m)^kindling_alert_check_last_round_seconds [0-9][0-9.E-]*$");
+        assertThat(checks).containsPattern("(?m)^kindling_alert_check_failures_total 0(\\.0)?$");
     }
 
     @Test
