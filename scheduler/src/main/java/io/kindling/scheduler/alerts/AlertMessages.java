@@ -37,7 +37,7 @@ final class AlertMessages {
         ObjectNode fields = blocks.addObject().put("type", "section");
         ArrayNode list = fields.putArray("fields");
         list.addObject().put("type", "mrkdwn").put("text", "*Pipeline*\n" + e.pipeline());
-        list.addObject().put("type", "mrkdwn").put("text", "*Run*\n<" + e.runUrl() + "|" + e.runId() + ">");
+        list.addObject().put("type", "mrkdwn").put("text", "*Run*\n<" + e.runUrl() + "|" + e.run() + ">");
         if (!e.task().isEmpty()) {
             list.addObject().put("type", "mrkdwn").put("text", "*Task*\n" + e.task());
         }

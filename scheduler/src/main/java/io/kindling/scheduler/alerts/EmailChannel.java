@@ -97,7 +97,7 @@ final class EmailChannel implements Channel {
         StringBuilder out = new StringBuilder(e.headline()).append("\n\n");
         for (List<String> line : List.of(
                 List.of("Pipeline", e.pipeline()),
-                List.of("Run", e.runId()),
+                List.of("Run", e.run()),
                 List.of("Task", e.task()),
                 List.of("State", e.state()),
                 List.of("At", e.occurredAt()))) {

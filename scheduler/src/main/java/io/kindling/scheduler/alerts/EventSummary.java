@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param task  the event's task, or the first failed task of a failed run, or ""
  * @param error the error, or ""
+ * @param logicalTime the scheduled time a deadline event is about, or ""
  */
 record EventSummary(
         String type,
@@ -18,7 +19,8 @@ record EventSummary(
         String task,
         String state,
         String error,
-        String occurredAt) {
+        String occurredAt,
+        String logicalTime) {
 
     static EventSummary of(JsonNode event) {
         String type = event.path("type").asText();
@@ -40,7 +42,16 @@ record EventSummary(
                 task,
                 event.path("state").asText(""),
                 error,
-                event.path("occurred_at").asText(""));
+                event.path("occurred_at").asText(""),
+                event.path("logical_time").asText(""));
+    }
+
+    /** The run's id, or what stands for a deadline's run that was never created. */
+    String run() {
+        if (!runId.isEmpty()) {
+            return runId;
+        }
+        return logicalTime.isEmpty() ? "(none)" : "none created for " + logicalTime;
     }
 
     private static String titleOf(String wireName) {
@@ -54,7 +65,6 @@ record EventSummary(
 
     /** One line for subjects, fallbacks and incident summaries; "(none)" for a deadline's run never created. */
     String headline() {
-        return title + ": pipeline " + pipeline + ", run " + (runId.isEmpty() ? "(none)" : runId)
-                + (task.isEmpty() ? "" : ", task " + task);
+        return title + ": pipeline " + pipeline + ", run " + run() + (task.isEmpty() ? "" : ", task " + task);
     }
 }

@@ -38,7 +38,7 @@ final class TeamsCard {
                 .put("text", e.title() + ": " + e.pipeline());
         ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
         fact(facts, "Pipeline", e.pipeline());
-        fact(facts, "Run", e.runId());
+        fact(facts, "Run", e.run());
         fact(facts, "Task", e.task());
         fact(facts, "State", e.state());
         fact(facts, "At", e.occurredAt());
