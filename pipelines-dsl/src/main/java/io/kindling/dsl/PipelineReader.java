@@ -144,11 +144,11 @@ final class PipelineReader {
                 map.map("alerts", "alerts", ALERT_KEYS).map(this::alerts).orElse(Alerts.NONE);
         Optional<Deadline> deadline =
                 map.map("deadline", "deadline", DEADLINE_KEYS).flatMap(this::deadline);
-        if (map.has("deadline") && !map.has("schedule")) {
+        if (map.has("deadline") && !map.has("schedule") && trigger.isEmpty()) {
             problems.at(
                     map.keyNode("deadline").orElseThrow(),
-                    "deadline: only a pipeline with a schedule has scheduled times to be late for: add a schedule,"
-                            + " or remove the deadline");
+                    "deadline: only a pipeline with a schedule, or one started after other pipelines (trigger:"
+                            + " {after: ...}), has times to be late for: add one, or remove the deadline");
         }
         List<TaskReader.Draft> drafts = tasks(map, defaults, templates);
         if (continuous) {

@@ -100,8 +100,23 @@ class PipelineParserDeadlineTest {
                         """)))
                 .containsExactlyInAnyOrder(
                         "2:26: start_within: must be longer than 0s",
-                        "2:1: deadline: only a pipeline with a schedule has scheduled times to be late for: add a"
-                                + " schedule, or remove the deadline");
+                        "2:1: deadline: only a pipeline with a schedule, or one started after other pipelines"
+                                + " (trigger: {after: ...}), has times to be late for: add one, or remove the"
+                                + " deadline");
+        assertThat(parse("""
+                        pipeline: report
+                        trigger: {after: [{pipeline: load}]}
+                        deadline: {done_by: "07:00", zone: Europe/Berlin}
+                        tasks: [{id: a, sql: SELECT 1}]
+                        """).pipeline().orElseThrow().deadline()).isPresent();
+        assertThat(messages(parse("""
+                        pipeline: report
+                        trigger: {events: {}}
+                        deadline: {after_schedule: 2h}
+                        tasks: [{id: a, sql: SELECT 1}]
+                        """)))
+                .contains("3:1: deadline: only a pipeline with a schedule, or one started after other pipelines"
+                        + " (trigger: {after: ...}), has times to be late for: add one, or remove the deadline");
         assertThat(parse("""
                         pipeline: report
                         schedule: {cron: "@daily"}

@@ -4,6 +4,7 @@ import io.kindling.dsl.CronSchedules;
 import io.kindling.dsl.Deadline;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Schedule;
+import io.kindling.dsl.UpstreamTrigger;
 import io.kindling.scheduler.db.AlertCheckDao;
 import io.kindling.scheduler.db.AlertCheckDao.TimedRun;
 import io.kindling.scheduler.db.AlertCheckDao.Watermark;
@@ -16,11 +17,14 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code deadline:}: for each scheduled time whose deadline passed since the pipeline was last checked, whether its
@@ -31,6 +35,7 @@ import java.util.Set;
  * ({@code alert_marks}), whichever daemon checks first.
  */
 final class DeadlineCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadlineCheck.class);
     /** Fire times looked at per pipeline and deadline: a deadline is made for schedules of hours and days. */
     private static final int MAX_TIMES = 1000;
 
@@ -42,6 +47,8 @@ final class DeadlineCheck {
      * there. A round skips a pipeline whose next deadline is still ahead: no cron arithmetic, no statement.
      */
     private final Map<String, NextDue> nextDue = new HashMap<>();
+    /** Versions of pipelines whose deadline cannot be judged, already logged. */
+    private final Set<String> unjudged = new HashSet<>();
 
     private record NextDue(Instant checked, Instant due) {}
 
@@ -61,8 +68,19 @@ final class DeadlineCheck {
     int check(Collection<Pipeline> pipelines, Instant upTo) {
         Map<String, Pipeline> withDeadline = new LinkedHashMap<>();
         Map<String, Pipeline> due = new LinkedHashMap<>();
+        Map<String, Pipeline> byId = new HashMap<>();
+        pipelines.forEach(p -> byId.put(p.id(), p));
+        Map<String, Schedule> expected = new HashMap<>();
         for (Pipeline p : pipelines) {
-            if (p.deadline().isPresent() && p.schedule().isPresent()) {
+            Optional<Schedule> times = p.deadline().isPresent() ? expectedTimes(p, byId) : Optional.empty();
+            if (p.deadline().isPresent() && times.isEmpty() && unjudged.add(version(p))) {
+                LOG.warn(
+                        "Pipeline {}: its deadline is not checked: it starts after several pipelines with match:"
+                                + " any, or after a chain without a schedule, so no time is expected for its runs",
+                        p.id());
+            }
+            if (times.isPresent()) {
+                expected.put(p.id(), times.get());
                 withDeadline.put(p.id(), p);
                 NextDue next = nextDue.get(version(p));
                 if (next == null || !next.due().isAfter(upTo)) {
@@ -86,11 +104,11 @@ final class DeadlineCheck {
                 from = upTo.minus(lookback);
             }
             if (from.isBefore(upTo) && !mark.paused()) {
-                candidates(p, from, upTo).stream()
+                candidates(p, expected.get(p.id()), from, upTo).stream()
                         .filter(late -> !late.scheduled().isBefore(mark.since()))
                         .forEach(candidates::add);
             }
-            computed.put(version(p), new NextDue(upTo, firstDeadlineAfter(p, upTo)));
+            computed.put(version(p), new NextDue(upTo, firstDeadlineAfter(p, expected.get(p.id()), upTo)));
         }
         int raised = 0;
         if (!candidates.isEmpty()) {
@@ -101,14 +119,47 @@ final class DeadlineCheck {
         return raised;
     }
 
+    /**
+     * The times runs of {@code p} are expected for: its schedule's; for a pipeline started after others with
+     * {@code match: logical_date}, one a day (its runs' logical time is the date's start in the trigger's zone); with
+     * {@code match: any} and one upstream, that upstream's expected times (its runs take the upstream run's logical
+     * time). Empty when they cannot be known: several upstreams with {@code any}, or a chain with no schedule.
+     */
+    static Optional<Schedule> expectedTimes(Pipeline p, Map<String, Pipeline> all) {
+        Pipeline current = p;
+        for (int depth = 0; depth <= all.size(); depth++) {
+            if (current.schedule().isPresent()) {
+                return current.schedule();
+            }
+            Optional<UpstreamTrigger> trigger = current.trigger();
+            if (trigger.isEmpty()) {
+                return Optional.empty();
+            }
+            if (trigger.get().match() == UpstreamTrigger.Match.LOGICAL_DATE) {
+                return Optional.of(
+                        new Schedule("@daily", "0 0 0 * * ?", trigger.get().timezone(), false));
+            }
+            if (trigger.get().after().size() != 1) {
+                return Optional.empty();
+            }
+            current = all.get(trigger.get().after().get(0).pipeline());
+            if (current == null) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty(); // a cycle, which the upstream trigger refuses anyway
+    }
+
     private static String version(Pipeline p) {
         return p.id() + "@" + p.contentHash();
     }
 
-    /** The first deadline of {@code p} (start or done) after {@code after}; {@link Instant#MAX} if none. */
-    static Instant firstDeadlineAfter(Pipeline p, Instant after) {
+    /**
+     * The first deadline of {@code p} (start or done) for the times of {@code schedule} after {@code after};
+     * {@link Instant#MAX} if none.
+     */
+    static Instant firstDeadlineAfter(Pipeline p, Schedule schedule, Instant after) {
         Deadline d = p.deadline().orElseThrow();
-        Schedule schedule = p.schedule().orElseThrow();
         Instant first = Instant.MAX;
         for (Optional<Duration> offset : List.of(d.startWithin(), d.afterSchedule())) {
             if (offset.isPresent()) {
@@ -132,10 +183,9 @@ final class DeadlineCheck {
         return first;
     }
 
-    /** The scheduled times of {@code p} whose deadlines fall in {@code (from, upTo]}. */
-    static List<Late> candidates(Pipeline p, Instant from, Instant upTo) {
+    /** The times of {@code schedule} whose deadlines for {@code p} fall in {@code (from, upTo]}. */
+    static List<Late> candidates(Pipeline p, Schedule schedule, Instant from, Instant upTo) {
         Deadline d = p.deadline().orElseThrow();
-        Schedule schedule = p.schedule().orElseThrow();
         List<Late> out = new ArrayList<>();
         d.startWithin().ifPresent(within -> {
             for (Instant t :

@@ -165,6 +165,28 @@ class DeadlinesTest {
     }
 
     @Test
+    void aPipelineStartedAfterAPausedUpstreamIsLateForTheUpstreamsTime() throws Exception {
+        KindlingApp app = start(KindlingApp.create(clock, false, "pipelines/deadlines", "pipelines/deadlines-after")
+                .withOverrides(ConfigOverride.config("webhooks.ops.url", receiver.url("/ops"))));
+        app.application().alertChecks().checkNow();
+        new Http(app).post("/pipelines/nightly/pause");
+
+        clock.set(Instant.parse("2026-12-04T08:00:00Z"));
+        app.application().alertChecks().checkNow();
+
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> received("run_late").size() == 1);
+        JsonNode late = received("run_late").get(0);
+        assertThat(late.get("pipeline").asText()).isEqualTo("report");
+        assertThat(late.get("logical_time").asText()).isEqualTo(TIME.toString());
+        assertThat(late.get("deadline").asText()).isEqualTo("2026-12-04T07:00:00Z");
+        assertThat(late.get("run_id").isNull()).isTrue();
+        app.application().alertChecks().checkNow();
+        assertThat(outbox(app, "run_late")).hasSize(1); // nightly is paused, so never late itself
+    }
+
+    @Test
     void aPausedPipelineIsNeverLateAndResumingDoesNotGoBack() throws Exception {
         KindlingApp app = start(daemon());
         app.application().alertChecks().checkNow();
