@@ -207,6 +207,7 @@ final class PipelineReader {
             draft.id().ifPresent(id -> graph.add(new DagValidator.Node(id, draft.dependsOn())));
         }
         new DagValidator(problems).check(graph);
+        new TaskValueChecks(problems).check(drafts);
         return drafts;
     }
 
