@@ -27,11 +27,12 @@ public final class TaskBodies {
         AttemptLog log = AttemptLog.on(logStream, Clock.systemUTC(), request.redactor());
         try {
             TaskBody body = request.body();
+            java.util.Map<String, Object> values;
             if (body instanceof TaskBody.Sql sql) {
-                new SqlTaskRunner(spark, workDir, log, () -> {}, Optional.empty()).run(sql);
+                values = new SqlTaskRunner(spark, workDir, log, () -> {}, Optional.empty()).run(sql);
             } else if (body instanceof TaskBody.JavaClass javaClass) {
                 ClassLoader loader = Thread.currentThread().getContextClassLoader();
-                ClassTaskRunner.run(
+                values = ClassTaskRunner.run(
                         javaClass,
                         loader != null ? loader : TaskBodies.class.getClassLoader(),
                         new ClassTaskContext(request, spark, javaClass.args(), workDir, log, () -> false),
@@ -41,6 +42,12 @@ public final class TaskBodies {
                         + " them yet): give the task executor: local or another executor of type local");
             } else {
                 throw new AttemptFailure("a " + body.getClass().getSimpleName() + " body cannot run here");
+            }
+            if (!values.isEmpty()) {
+                // The cluster runner has no way back to the daemon for them yet: refused, not silently lost.
+                throw new AttemptFailure("task values (" + String.join(", ", values.keySet()) + ") are not yet passed"
+                        + " back from a cluster's driver: run a task that publishes values on an executor of type"
+                        + " local");
             }
         } catch (Exception e) {
             log.stackTrace(e);
