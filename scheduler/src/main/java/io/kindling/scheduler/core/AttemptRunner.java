@@ -188,7 +188,8 @@ final class AttemptRunner {
             RenderedTask rendered = RenderedTask.of(def, upstreamValues.context(run, def), secrets);
             task.redactor = Redactor.of(rendered.secretValues());
             shown = describe(rendered.masked());
-            boolean outcome = ((TaskBody.ConditionCheck) rendered.body()).condition().evaluate();
+            boolean outcome =
+                    ((TaskBody.ConditionCheck) rendered.body()).condition().evaluate();
             result = AttemptResult.succeeded().withValues(Map.of(TaskBody.ConditionCheck.OUTCOME, outcome));
         } catch (IllegalArgumentException e) {
             result = AttemptResult.failed(e.getMessage());
@@ -356,7 +357,8 @@ final class AttemptRunner {
         EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
         Instant now = thread.now();
         AttemptResult result = withinLimit(ended);
-        Optional<String> values = result.outcome() == AttemptResult.Outcome.SUCCEEDED && !result.values().isEmpty()
+        Optional<String> values = result.outcome() == AttemptResult.Outcome.SUCCEEDED
+                        && !result.values().isEmpty()
                 ? Optional.of(TaskValuesJson.encode(result.values()))
                 : Optional.empty();
         boolean condition = def.body() instanceof TaskBody.ConditionCheck;
@@ -446,7 +448,8 @@ final class AttemptRunner {
 
     /** A result whose values are over the limit (an executor that did not check) is a failed one: the limit holds. */
     private static AttemptResult withinLimit(AttemptResult result) {
-        if (result.outcome() != AttemptResult.Outcome.SUCCEEDED || result.values().isEmpty()) {
+        if (result.outcome() != AttemptResult.Outcome.SUCCEEDED
+                || result.values().isEmpty()) {
             return result;
         }
         try {

@@ -156,7 +156,8 @@ final class RunProgress {
                 task.upFailed,
                 task.upSkipped);
         String skipped = "trigger rule " + def.triggerRule().yamlName() + " not met by its upstream tasks";
-        String upstreamFailed = "an upstream task failed (trigger rule " + def.triggerRule().yamlName() + ")";
+        String upstreamFailed =
+                "an upstream task failed (trigger rule " + def.triggerRule().yamlName() + ")";
         if (def.runIf().isPresent() && decision != TriggerRules.Decision.UPSTREAM_FAILED) {
             // run_if comes first: the branch not taken is SKIPPED whatever the trigger rule says.
             RunIf runIf = def.runIf().get();

@@ -67,7 +67,9 @@ final class UpstreamValues {
                     last = a;
                 }
             }
-            slot.values = last == null ? Map.of() : last.values().map(TaskValuesJson::decode).orElse(Map.of());
+            slot.values = last == null
+                    ? Map.of()
+                    : last.values().map(TaskValuesJson::decode).orElse(Map.of());
             slot.outcome = last == null ? null : last.outcome().orElse(null);
         }
     }

@@ -451,7 +451,8 @@ public final class InMemoryRunStore implements RunStore {
             // Stored as the SQL store stores it: the JSON text, so both read back the same.
             Optional<String> json = sparkMetrics.map(SparkMetrics::toJson);
             row.attempts.computeIfPresent(
-                    attemptId, (id, a) -> endAttempt(a, attemptState, endedAt, error, sparkAppId, json, values, outcome));
+                    attemptId,
+                    (id, a) -> endAttempt(a, attemptState, endedAt, error, sparkAppId, json, values, outcome));
             row.task(
                     taskId,
                     t -> new TaskRunRecord(
