@@ -19,8 +19,9 @@ import java.util.Map;
  * daemon stores it and processes pass it on.
  */
 public final class TaskValuesJson {
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
     private TaskValuesJson() {}
 
