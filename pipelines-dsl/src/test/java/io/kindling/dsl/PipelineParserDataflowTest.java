@@ -246,6 +246,26 @@ class PipelineParserDataflowTest {
     }
 
     @Test
+    void aParamCalledTasksWouldHideTheMarker() {
+        assertThat(fixture.problems("""
+                pipeline: p
+                params: {tasks: 1}
+                tasks:
+                  - id: load
+                    sql: SELECT 1
+                    values: last_row
+                  - id: down
+                    depends_on: [load]
+                    sql: SELECT :tasks.load.x
+                """))
+                .containsExactly(fixture.problem(
+                        2,
+                        1,
+                        "param 'tasks': SQL here reads task values through the marker :tasks.<id>.<name>, so no"
+                                + " param may be called tasks: rename it"));
+    }
+
+    @Test
     void conditionsEvaluate() {
         assertThat(new Condition.Comparison("3", ">", "0").evaluate()).isTrue();
         assertThat(new Condition.Comparison("1.0", "==", "1").evaluate()).isTrue();
