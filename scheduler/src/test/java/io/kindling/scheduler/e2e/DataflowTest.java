@@ -180,4 +180,32 @@ class DataflowTest {
         assertThat(repaired.get("state").asText()).isEqualTo("SUCCEEDED");
         assertThat(repaired.get("rendered").asText()).contains("file=data/" + tag);
     }
+
+    @Test
+    void aRepairAfterARestartDecidesRunIfFromTheStoredOutcome() throws Exception {
+        JsonNode run = runToEnd("repair_branch", Map.of());
+        String runId = run.get("run_id").asText();
+        assertThat(run.get("state").asText()).isEqualTo("FAILED");
+        assertThat(states(run)).containsExactlyInAnyOrder("check=SUCCEEDED", "yes=FAILED", "no=SKIPPED");
+
+        Files.createDirectories(app.workDir.resolve("data"));
+        Files.writeString(app.workDir.resolve("data/fixed-yes"), "fixed");
+        KindlingApp next = app.again();
+        app.stop();
+        app = next.start();
+        api = new Http(app);
+
+        JsonNode accepted = api.post("/runs/" + runId + "/repair", Map.of(), 202);
+        assertThat(accepted.get("repairs").get(0).get("tasks"))
+                .extracting(JsonNode::asText)
+                .containsExactly("yes");
+        run = awaitEnd(runId);
+
+        assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(states(run)).containsExactlyInAnyOrder("check=SUCCEEDED", "yes=SUCCEEDED", "no=SKIPPED");
+        Map<String, JsonNode> tasks = tasks(run);
+        assertThat(tasks.get("check").get("attempts")).hasSize(1); // decided once: its outcome was read back
+        assertThat(tasks.get("check").get("outcome").asBoolean()).isTrue();
+        assertThat(tasks.get("no").get("attempts")).isEmpty();
+    }
 }
