@@ -266,6 +266,29 @@ class PipelineParserDataflowTest {
     }
 
     @Test
+    void markersInAnSqlFileAreCheckedWithTheirLine() throws Exception {
+        java.nio.file.Files.writeString(
+                dir.resolve("q.sql"), "SELECT 1;\nSELECT :tasks.nope.x, '{{ tasks.a.values.v }}'");
+        assertThat(fixture.problems("""
+                pipeline: p
+                tasks:
+                  - id: a
+                    sql: SELECT 1
+                    values: {v: SELECT 2}
+                  - id: b
+                    depends_on: [a]
+                    sql_file: q.sql
+                """))
+                .containsExactly(
+                        fixture.problem(
+                                8,
+                                15,
+                                "q.sql line 2: {{ tasks.a.values.v }} is not allowed in SQL: use the parameter marker"
+                                        + " :tasks.a.v (and IDENTIFIER(:tasks.a.v) for a table name)"),
+                        fixture.problem(8, 15, ":tasks.nope.x in q.sql line 2: no task 'nope' in this pipeline"));
+    }
+
+    @Test
     void conditionsEvaluate() {
         assertThat(new Condition.Comparison("3", ">", "0").evaluate()).isTrue();
         assertThat(new Condition.Comparison("1.0", "==", "1").evaluate()).isTrue();
