@@ -20,10 +20,11 @@ public final class TaskBodies {
 
     /**
      * @param workDir relative input and output paths resolve against it
+     * @return the task values it published, within the size limit
      * @throws Exception when the task fails; {@link #message} turns it into the attempt's error
      */
-    public static void run(SparkSession spark, AttemptRequest request, Path workDir, OutputStream logStream)
-            throws Exception {
+    public static java.util.Map<String, Object> run(
+            SparkSession spark, AttemptRequest request, Path workDir, OutputStream logStream) throws Exception {
         AttemptLog log = AttemptLog.on(logStream, Clock.systemUTC(), request.redactor());
         try {
             TaskBody body = request.body();
@@ -43,12 +44,8 @@ public final class TaskBodies {
             } else {
                 throw new AttemptFailure("a " + body.getClass().getSimpleName() + " body cannot run here");
             }
-            if (!values.isEmpty()) {
-                // The cluster runner has no way back to the daemon for them yet: refused, not silently lost.
-                throw new AttemptFailure("task values (" + String.join(", ", values.keySet()) + ") are not yet passed"
-                        + " back from a cluster's driver: run a task that publishes values on an executor of type"
-                        + " local");
-            }
+            LocalAttempt.checkValues(values);
+            return values;
         } catch (Exception e) {
             log.stackTrace(e);
             throw e;
