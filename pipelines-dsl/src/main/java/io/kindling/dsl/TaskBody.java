@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class}, {@code submit}, {@code stream} or
@@ -70,7 +71,8 @@ public sealed interface TaskBody {
         @Override
         public Sql render(TemplateContext context) {
             Map<String, Map<String, Object>> read = new LinkedHashMap<>();
-            for (String task : TaskValues.sqlTasks(sql)) {
+            // Scanned only when the text names the marker at all: rendering a task that reads no values stays cheap.
+            for (String task : sql.contains(":" + TaskValues.TASKS) ? TaskValues.sqlTasks(sql) : Set.<String>of()) {
                 Map<String, Object> named = context.taskValues().get(task);
                 if (named == null) {
                     throw new IllegalArgumentException(
