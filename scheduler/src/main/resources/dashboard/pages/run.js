@@ -244,11 +244,25 @@ function tasks(run, open, refresh) {
   },
   el('h3', {}, t.task_id, ' ', stateBadge(t.state)),
   t.error ? el('p', { class: 'error-text' }, t.error) : null,
+  t.outcome !== undefined && t.outcome !== null
+    ? el('p', { 'data-testid': `outcome-${t.task_id}` }, 'Outcome ', el('strong', {}, String(t.outcome)))
+    : null,
+  taskValues(t),
   t.next_attempt_at ? el('p', {}, 'Next attempt ', time(t.next_attempt_at)) : null,
   el('table', { class: 'grid' },
     el('thead', {}, el('tr', {}, ['#', 'Repair', 'State', 'Executor', 'Spark app', 'Queued', 'Started',
       'Duration', ''].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, t.attempts.map((a) => attemptRows(run, t, a, open, refresh)))))));
+}
+
+// The values the task's succeeded attempt published (what later tasks read), name by name, as JSON.
+function taskValues(t) {
+  if (!t.values || !Object.keys(t.values).length) return null;
+  return el('dl', { class: 'task-values', 'data-testid': `values-${t.task_id}` },
+    Object.entries(t.values).flatMap(([name, value]) => [
+      el('dt', {}, el('code', {}, name)),
+      el('dd', {}, el('code', {}, JSON.stringify(value))),
+    ]));
 }
 
 // The executor's History Server (or master UI) page of the attempt's application, when it has one.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kindling.dsl.DataRef;
 import io.kindling.dsl.ParamType;
+import io.kindling.dsl.SqlValues;
 import io.kindling.dsl.TaskBody;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +48,14 @@ public final class AttemptJson {
             sql.inputs().forEach((name, ref) -> inputs.set(name, ref(ref)));
             sql.output().ifPresent(ref -> body.set("output", ref(ref)));
             body.set("args", args(sql.args()));
+            if (sql.values().lastRow()) {
+                body.put("values", SqlValues.LAST_ROW);
+            } else if (!sql.values().named().isEmpty()) {
+                body.set("values", JSON.valueToTree(sql.values().named()));
+            }
+            if (!sql.taskValues().isEmpty()) {
+                body.set("task_values", JSON.valueToTree(sql.taskValues()));
+            }
         } else if (request.body() instanceof TaskBody.JavaClass javaClass) {
             body.put("type", "class");
             body.put("class", javaClass.className());
@@ -79,7 +88,9 @@ public final class AttemptJson {
                         Optional.ofNullable(body.get("sql_file")).map(n -> Path.of(n.asText())),
                         inputs,
                         Optional.ofNullable(body.get("output")).map(AttemptJson::ref),
-                        args(body.path("args")));
+                        args(body.path("args")),
+                        sqlValues(body.path("values")),
+                        taskValues(body.path("task_values")));
             }
             case "class" -> new TaskBody.JavaClass(body.path("class").asText(), strings(body.path("args")));
             case "stream" ->
@@ -108,6 +119,21 @@ public final class AttemptJson {
                 redactor(root.path("redact")),
                 paths(root.path("libraries")),
                 root.path("log_limit").asLong(AttemptLog.DEFAULT_LIMIT));
+    }
+
+    private static SqlValues sqlValues(JsonNode node) {
+        if (node.isTextual()) {
+            return new SqlValues(Map.of(), true);
+        }
+        return node.isObject() ? new SqlValues(strings(node), false) : SqlValues.NONE;
+    }
+
+    private static Map<String, Map<String, Object>> taskValues(JsonNode node) {
+        Map<String, Map<String, Object>> values = new LinkedHashMap<>();
+        node.fields()
+                .forEachRemaining(e -> values.put(
+                        e.getKey(), TaskValuesJson.decode(e.getValue().toString())));
+        return values;
     }
 
     private static List<Path> paths(JsonNode array) {

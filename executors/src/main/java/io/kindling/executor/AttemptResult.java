@@ -2,14 +2,18 @@ package io.kindling.executor;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kindling.dsl.TaskValues;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * How an attempt ended. {@code error} is a one-paragraph message for people; details are in the log.
  * {@code sparkMetrics} is what it did in Spark, when its executor collects that (a failed attempt keeps the
- * figures of what ran); empty when it never reached Spark or its executor cannot tell.
+ * figures of what ran); empty when it never reached Spark or its executor cannot tell. {@code values} are the task
+ * values a succeeded attempt published (JSON-like: see {@link TaskValuesJson}), checked against the size limit.
  */
-public record AttemptResult(Outcome outcome, Optional<String> error, Optional<SparkMetrics> sparkMetrics) {
+public record AttemptResult(
+        Outcome outcome, Optional<String> error, Optional<SparkMetrics> sparkMetrics, Map<String, Object> values) {
 
     public enum Outcome {
         SUCCEEDED,
@@ -21,6 +25,12 @@ public record AttemptResult(Outcome outcome, Optional<String> error, Optional<Sp
         requireNonNull(outcome, "outcome is null");
         requireNonNull(error, "error is null");
         requireNonNull(sparkMetrics, "sparkMetrics is null");
+        values = TaskValues.copy(values);
+    }
+
+    /** A result that published no values. */
+    public AttemptResult(Outcome outcome, Optional<String> error, Optional<SparkMetrics> sparkMetrics) {
+        this(outcome, error, sparkMetrics, Map.of());
     }
 
     /** A result without Spark metrics. */
@@ -41,7 +51,12 @@ public record AttemptResult(Outcome outcome, Optional<String> error, Optional<Sp
     }
 
     public AttemptResult withSparkMetrics(Optional<SparkMetrics> metrics) {
-        return new AttemptResult(outcome, error, metrics);
+        return new AttemptResult(outcome, error, metrics, values);
+    }
+
+    /** The same result with the task values the attempt published. */
+    public AttemptResult withValues(Map<String, Object> published) {
+        return new AttemptResult(outcome, error, sparkMetrics, published);
     }
 
     /** The outcome and error alone, for comparing how attempts ended whatever they measured. */

@@ -155,6 +155,13 @@ final class PipelineReader {
             ContinuousReader.refuseRetries(map, problems);
         }
         checkAllowEmptyOutput(drafts);
+        if (params.containsKey(TaskValues.TASKS)
+                && drafts.stream().flatMap(d -> d.valueRefs().stream()).anyMatch(TemplateCheck.ValueRef::inSql)) {
+            problems.at(
+                    map.keyNode("params").orElseThrow(),
+                    "param 'tasks': SQL here reads task values through the marker :tasks.<id>.<name>, so no param"
+                            + " may be called tasks: rename it");
+        }
 
         if (!problems.isEmpty() || id.isEmpty()) {
             return new Read(id, Optional.empty());
@@ -207,6 +214,7 @@ final class PipelineReader {
             draft.id().ifPresent(id -> graph.add(new DagValidator.Node(id, draft.dependsOn())));
         }
         new DagValidator(problems).check(graph);
+        new TaskValueChecks(problems).check(drafts);
         return drafts;
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One node of a pipeline's DAG, with the pipeline's {@code defaults:} already applied.
@@ -14,6 +15,9 @@ import java.util.Optional;
  * @param timeout   empty means no timeout
  * @param sparkConf extra Spark configuration for this task's session
  * @param libraries the pipeline's {@code libraries:} then the task's, each once
+ * @param runIf     the condition task's outcome it runs on, if any
+ * @param readsValuesOf the upstream tasks whose values its templates or SQL read: the scheduler loads values for
+ *                  these alone, so a task that reads none costs nothing more to dispatch
  */
 public record Task(
         String id,
@@ -24,7 +28,9 @@ public record Task(
         Optional<Duration> timeout,
         Map<String, String> sparkConf,
         TaskBody body,
-        List<Library> libraries) {
+        List<Library> libraries,
+        Optional<RunIf> runIf,
+        Set<String> readsValuesOf) {
 
     public Task {
         requireNonNull(id, "id is null");
@@ -36,6 +42,33 @@ public record Task(
         sparkConf = Map.copyOf(sparkConf);
         requireNonNull(body, "body is null");
         libraries = List.copyOf(libraries);
+        requireNonNull(runIf, "runIf is null");
+        readsValuesOf = Set.copyOf(readsValuesOf);
+    }
+
+    /** A task that reads no values and has no {@code run_if}. */
+    public Task(
+            String id,
+            List<String> dependsOn,
+            TriggerRule triggerRule,
+            String executor,
+            RetryPolicy retry,
+            Optional<Duration> timeout,
+            Map<String, String> sparkConf,
+            TaskBody body,
+            List<Library> libraries) {
+        this(
+                id,
+                dependsOn,
+                triggerRule,
+                executor,
+                retry,
+                timeout,
+                sparkConf,
+                body,
+                libraries,
+                Optional.empty(),
+                Set.of());
     }
 
     /** A task that needs no libraries. */

@@ -9,8 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
-/** What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class}, {@code submit} or {@code stream}. */
+/**
+ * What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class}, {@code submit}, {@code stream} or
+ * {@code condition}.
+ */
 public sealed interface TaskBody {
 
     /** The same body with every template rendered for one run. */
@@ -23,13 +27,18 @@ public sealed interface TaskBody {
      * @param sqlFile the file the SQL was read from, when it came from {@code sql_file}
      * @param args    what the statements' named parameter markers ({@code :name}) bind to, typed as
      *                {@link ParamType} says; empty until rendered for a run
+     * @param values  the task values it publishes ({@code values:})
+     * @param taskValues upstream values its SQL reads as {@code :tasks.<id>.<name>}, by task id then name: bound as
+     *                the struct marker {@code tasks}; empty until rendered for a run, and when it reads none
      */
     record Sql(
             String sql,
             Optional<Path> sqlFile,
             Map<String, DataRef> inputs,
             Optional<DataRef> output,
-            Map<String, Object> args)
+            Map<String, Object> args,
+            SqlValues values,
+            Map<String, Map<String, Object>> taskValues)
             implements TaskBody {
         public Sql {
             requireNonNull(sql, "sql is null");
@@ -38,6 +47,20 @@ public sealed interface TaskBody {
             requireNonNull(output, "output is null");
             args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
             args.values().forEach(ParamType::of); // only values Spark binds as literals
+            requireNonNull(values, "values is null");
+            Map<String, Map<String, Object>> read = new LinkedHashMap<>();
+            taskValues.forEach((task, named) -> read.put(task, TaskValues.copy(named)));
+            taskValues = Collections.unmodifiableMap(read);
+        }
+
+        /** A body that publishes and reads no task values. */
+        public Sql(
+                String sql,
+                Optional<Path> sqlFile,
+                Map<String, DataRef> inputs,
+                Optional<DataRef> output,
+                Map<String, Object> args) {
+            this(sql, sqlFile, inputs, output, args, SqlValues.NONE, Map.of());
         }
 
         /** A body as written, before a run binds its markers. */
@@ -47,12 +70,42 @@ public sealed interface TaskBody {
 
         @Override
         public Sql render(TemplateContext context) {
+            Map<String, Map<String, Object>> read = new LinkedHashMap<>();
+            // Scanned only when the text names the marker at all: rendering a task that reads no values stays cheap.
+            for (String task : sql.contains(":" + TaskValues.TASKS) ? TaskValues.sqlTasks(sql) : Set.<String>of()) {
+                Map<String, Object> named = context.taskValues().get(task);
+                if (named == null) {
+                    throw new IllegalArgumentException(
+                            "the SQL reads :tasks." + task + ", but task '" + task + "' has no values in this run");
+                }
+                read.put(task, named);
+            }
             return new Sql(
                     Templates.renderSql(sql, context),
                     sqlFile,
                     Templates.renderValues(inputs, ref -> ref.render(context)),
                     output.map(ref -> ref.render(context)),
-                    Templates.sqlArgs(context));
+                    Templates.sqlArgs(context),
+                    values,
+                    read);
+        }
+    }
+
+    /**
+     * A decision the scheduler makes itself, without Spark: the task succeeds with outcome true or false, and
+     * publishes it as its value {@code outcome}. Tasks below it choose a branch with {@code run_if}.
+     */
+    record ConditionCheck(Condition condition) implements TaskBody {
+        /** The name of the value a condition task publishes. */
+        public static final String OUTCOME = "outcome";
+
+        public ConditionCheck {
+            requireNonNull(condition, "condition is null");
+        }
+
+        @Override
+        public ConditionCheck render(TemplateContext context) {
+            return new ConditionCheck(condition.render(context));
         }
     }
 

@@ -1,16 +1,27 @@
 package io.kindling.dsl;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
-/** Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit} or {@code stream}) and its data. */
+/**
+ * Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit}, {@code stream} or
+ * {@code condition}) and its data.
+ */
 final class TaskBodyReader {
-    static final List<String> BODY_KEYS = List.of("sql", "sql_file", "class", "submit", "stream");
+    static final List<String> BODY_KEYS = List.of("sql", "sql_file", "class", "submit", "stream", "condition");
+    private static final String BODIES = "sql, sql_file, class, submit, stream or condition";
+    private static final Set<String> COMPARISON_KEYS = Set.of("left", "op", "right");
+    private static final Set<String> COMBINATION_KEYS = Set.of("all", "any");
     static final Set<String> OUTPUT_MODES = Set.of("overwrite", "append", "error", "errorifexists", "ignore");
     private static final Set<String> INPUT_KEYS = Set.of("format", "path", "options");
     private static final Set<String> OUTPUT_KEYS = Set.of("format", "path", "mode", "options");
@@ -37,16 +48,16 @@ final class TaskBodyReader {
     Optional<Body> read(YamlMap task, String label) {
         List<String> given = task.keys().stream().filter(BODY_KEYS::contains).toList();
         if (given.isEmpty()) {
-            problems.at(task.start(), label + " has no body: give one of sql, sql_file, class, submit or stream");
+            problems.at(task.start(), label + " has no body: give one of " + BODIES);
         }
         for (String extra : given.subList(Math.min(1, given.size()), given.size())) {
             problems.at(
                     task.keyNode(extra).orElseThrow(),
-                    label + " has more than one body: '" + given.get(0) + "' and '" + extra
-                            + "' (give exactly one of sql, sql_file, class, submit or stream)");
+                    label + " has more than one body: '" + given.get(0) + "' and '" + extra + "' (give exactly one of "
+                            + BODIES + ")");
         }
         boolean sql = given.contains("sql") || given.contains("sql_file");
-        for (String key : List.of("inputs", "output")) {
+        for (String key : List.of("inputs", "output", "values")) {
             if (!sql && task.has(key)) {
                 problems.at(
                         task.keyNode(key).orElseThrow(),
@@ -70,6 +81,10 @@ final class TaskBodyReader {
                 return javaClass(task);
             case "stream":
                 return new StreamBodyReader(this, templates, secretsInSql, problems).read(task, label);
+            case "condition":
+                return task.required("condition")
+                        .flatMap(node -> condition(node, "condition"))
+                        .map(c -> new Body(new TaskBody.ConditionCheck(c), Optional.empty()));
             default:
                 return submit(task, label);
         }
@@ -98,8 +113,102 @@ final class TaskBodyReader {
         Map<String, DataRef> inputs = inputs(task, label);
         Optional<DataRef> output =
                 task.map("output", "output of " + label, OUTPUT_KEYS).flatMap(this::output);
+        SqlValues values = task.value("values").map(this::values).orElse(SqlValues.NONE);
         Optional<SqlFiles.SqlFile> read = file;
-        return text.map(sql -> new Body(new TaskBody.Sql(sql, read.map(SqlFiles.SqlFile::path), inputs, output), read));
+        return text.map(sql -> new Body(
+                new TaskBody.Sql(sql, read.map(SqlFiles.SqlFile::path), inputs, output, Map.of(), values, Map.of()),
+                read));
+    }
+
+    /** {@code values:}: {@code last_row}, or value names to the statement whose first row's first column each is. */
+    private SqlValues values(Node node) {
+        if (node instanceof ScalarNode scalar && !YamlMap.isNull(node)) {
+            if (!scalar.getValue().equals(SqlValues.LAST_ROW)) {
+                problems.at(
+                        node,
+                        "values: expected last_row or a mapping of value names to SQL statements, got "
+                                + YamlMap.describe(node));
+            }
+            return new SqlValues(Map.of(), true);
+        }
+        Map<String, String> named = new LinkedHashMap<>();
+        YamlMap.ofAnyKeys(node, "values", problems)
+                .ifPresent(map -> map.scalarValues().forEach((name, statement) -> {
+                    if (!TaskValues.NAME.matcher(name).matches()) {
+                        problems.at(
+                                map.keyNode(name).orElseThrow(),
+                                "values: '" + name + "' is not a valid value name (letters, digits and _, not"
+                                        + " starting with a digit, at most 64)");
+                    } else if (statement.value().isBlank()) {
+                        problems.at(statement.node(), "values." + name + ": expected a SQL statement, got nothing");
+                    } else {
+                        templates.checkSql(statement.value(), statement.node());
+                        secretsInSql.check(statement.value(), statement.node());
+                        named.put(name, statement.value());
+                    }
+                }));
+        return new SqlValues(named, false);
+    }
+
+    /** One condition: {@code {left, op, right}}, or {@code {all: [...]}} / {@code {any: [...]}} of conditions. */
+    private Optional<Condition> condition(Node node, String where) {
+        if (node instanceof MappingNode mapping
+                && mapping.getValue().stream()
+                        .anyMatch(t ->
+                                t.getKeyNode() instanceof ScalarNode k && COMBINATION_KEYS.contains(k.getValue()))) {
+            Optional<YamlMap> map = YamlMap.of(node, where, where, COMBINATION_KEYS, problems);
+            if (map.isEmpty()) {
+                return Optional.empty();
+            }
+            if (map.get().has("all") && map.get().has("any")) {
+                problems.at(node, where + ": give all: or any:, not both (nest one inside the other)");
+                return Optional.empty();
+            }
+            String key = map.get().has("all") ? "all" : "any";
+            Optional<SequenceNode> items = map.get().list(key);
+            if (items.isEmpty()) {
+                return Optional.empty();
+            }
+            if (items.get().getValue().isEmpty()) {
+                problems.at(items.get(), where + "." + key + ": must list at least one condition");
+                return Optional.empty();
+            }
+            List<Condition> conditions = new ArrayList<>();
+            boolean ok = true;
+            for (Node item : items.get().getValue()) {
+                Optional<Condition> c = condition(item, where + "." + key);
+                ok &= c.isPresent();
+                c.ifPresent(conditions::add);
+            }
+            if (!ok) {
+                return Optional.empty();
+            }
+            return Optional.of(key.equals("all") ? new Condition.All(conditions) : new Condition.Any(conditions));
+        }
+        Optional<YamlMap> map = YamlMap.of(node, where, where, COMPARISON_KEYS, problems);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        if (map.get().keys().isEmpty()) {
+            problems.at(node, where + ": expected {left: ..., op: ..., right: ...}, or all: / any: of several");
+            return Optional.empty();
+        }
+        Optional<YamlMap.Scalar> left = map.get().requiredScalar("left");
+        Optional<YamlMap.Scalar> op = map.get().requiredScalar("op");
+        Optional<YamlMap.Scalar> right = map.get().requiredScalar("right");
+        left.ifPresent(l -> templates.check(l.value(), l.node()));
+        right.ifPresent(r -> templates.check(r.value(), r.node()));
+        op.filter(o -> !Condition.OPS.contains(o.value()))
+                .ifPresent(o -> problems.at(
+                        o.node(), where + ".op: unknown operator '" + o.value() + "' (use ==, !=, <, <=, > or >=)"));
+        if (left.isEmpty()
+                || right.isEmpty()
+                || op.isEmpty()
+                || !Condition.OPS.contains(op.get().value())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Condition.Comparison(
+                left.get().value(), op.get().value(), right.get().value()));
     }
 
     private Map<String, DataRef> inputs(YamlMap task, String label) {

@@ -18,7 +18,17 @@ final class TaskReader {
     static final Pattern ID = Pattern.compile("[a-z0-9_-]{1,64}");
     static final String ID_RULE = "use 1 to 64 characters from a-z, 0-9, _ and -";
     static final Set<String> KEYS = Stream.of(
-                    Set.of("id", "description", "depends_on", "trigger_rule", "inputs", "output", "args", "libraries"),
+                    Set.of(
+                            "id",
+                            "description",
+                            "depends_on",
+                            "trigger_rule",
+                            "inputs",
+                            "output",
+                            "args",
+                            "libraries",
+                            "values",
+                            "run_if"),
                     TaskSettings.KEYS,
                     Set.copyOf(TaskBodyReader.BODY_KEYS))
             .flatMap(Set::stream)
@@ -32,7 +42,14 @@ final class TaskReader {
             Optional<YamlMap.Scalar> id,
             List<YamlMap.Scalar> dependsOn,
             Optional<Task> task,
-            Optional<SqlFiles.SqlFile> sqlFile) {}
+            Optional<SqlFiles.SqlFile> sqlFile,
+            List<TemplateCheck.ValueRef> valueRefs,
+            Optional<RunIfDraft> runIf) {}
+
+    /** A {@code run_if:} as written, checked once every task is read. */
+    record RunIfDraft(YamlMap.Scalar task, boolean outcome) {}
+
+    private static final Set<String> RUN_IF_KEYS = Set.of("task", "outcome");
 
     private final ParserOptions options;
     private final TaskSettings defaults;
@@ -73,10 +90,23 @@ final class TaskReader {
         map.string("description");
         List<YamlMap.Scalar> dependsOn = map.scalars("depends_on").orElse(List.of());
         TriggerRule rule = map.scalar("trigger_rule").flatMap(this::triggerRule).orElse(TriggerRule.ALL_SUCCESS);
+        templates.beginTask();
         TaskSettings own = TaskSettings.read(map, options, templates, problems);
         TaskSettings settings = own.over(defaults);
         settings.checkRetryDelay(own, problems);
         Optional<TaskBodyReader.Body> body = bodies.read(map, label);
+        List<TemplateCheck.ValueRef> refs = templates.endTask();
+        Optional<RunIfDraft> runIf = map.map("run_if", "run_if of " + label, RUN_IF_KEYS)
+                .flatMap(r -> {
+                    Optional<YamlMap.Scalar> on = r.requiredScalar("task");
+                    if (!r.has("outcome")) {
+                        problems.at(r.start(), "run_if: expected outcome: true or outcome: false");
+                    }
+                    Optional<Boolean> outcome = r.bool("outcome");
+                    return on.isPresent() && outcome.isPresent()
+                            ? Optional.of(new RunIfDraft(on.get(), outcome.get()))
+                            : Optional.empty();
+                });
         Set<Library> libraries = new LinkedHashSet<>(pipelineLibraries);
         libraries.addAll(libraryReader.read(map, label));
         Optional<Task> task = Optional.empty();
@@ -105,9 +135,11 @@ final class TaskReader {
                     settings.timeout(),
                     settings.sparkConf(),
                     body.get().body(),
-                    List.copyOf(libraries)));
+                    List.copyOf(libraries),
+                    runIf.map(r -> new RunIf(r.task().value(), r.outcome())),
+                    refs.stream().map(TemplateCheck.ValueRef::task).collect(Collectors.toSet())));
         }
-        return Optional.of(new Draft(id, dependsOn, task, body.flatMap(TaskBodyReader.Body::sqlFile)));
+        return Optional.of(new Draft(id, dependsOn, task, body.flatMap(TaskBodyReader.Body::sqlFile), refs, runIf));
     }
 
     private Optional<TriggerRule> triggerRule(YamlMap.Scalar value) {

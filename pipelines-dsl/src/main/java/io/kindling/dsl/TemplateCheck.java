@@ -1,5 +1,7 @@
 package io.kindling.dsl;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -12,7 +14,16 @@ import org.yaml.snakeyaml.nodes.Node;
  * instead. A well-formed {@code {{ secrets.NAME }}} in SQL passes here: {@link SecretsInSql} refuses it.
  */
 final class TemplateCheck {
+    /**
+     * A read of a task value, where it was written: {@code {{ tasks.<task>.values.<name> }}} or, {@code inSql}, the
+     * marker {@code :tasks.<task>.<name>} ({@code name} empty when only {@code :tasks.<task>} was written).
+     */
+    record ValueRef(String task, String name, Node node, boolean inSql, String where) {}
+
     private final Set<String> paramNames;
+    /** The reads of the task being read; null while no task is (the pipeline's defaults). */
+    private List<ValueRef> refs;
+
     private final Problems problems;
     private final boolean triggerFiles;
     private final String known;
@@ -29,12 +40,54 @@ final class TemplateCheck {
                 "(known: ds, logical_time, run_id, pipeline, " + (triggerFiles ? "trigger.files, " : "") + params + ")";
     }
 
+    /** From now on, task value reads are collected for one task. */
+    void beginTask() {
+        refs = new ArrayList<>();
+    }
+
+    /** The task value reads since {@link #beginTask}. */
+    List<ValueRef> endTask() {
+        List<ValueRef> read = refs == null ? List.of() : List.copyOf(refs);
+        refs = null;
+        return read;
+    }
+
     /** Checks a string written in the pipeline file at {@code node}. */
     void check(String text, Node node) {
         for (String name : Templates.unknownNames(text, paramNames, triggerFiles)) {
             problems.at(node, unknownMessage(name));
         }
+        Matcher m = Templates.PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            Matcher value = TaskValues.TEMPLATE.matcher(m.group(1).strip());
+            if (value.matches()) {
+                read(new ValueRef(value.group(1), value.group(2), node, false, "{{ " + value.group() + " }}"));
+            }
+        }
         unclosed(text, node, "");
+    }
+
+    private void read(ValueRef ref) {
+        if (refs == null) {
+            problems.at(ref.node(), ref.where() + ": task values may be read in a task only, not in defaults:");
+        } else {
+            refs.add(ref);
+        }
+    }
+
+    /** Records the {@code :tasks.<id>.<name>} markers of SQL written at {@code node} (of {@code fileName}, if any). */
+    private void sqlMarkers(String sql, Node node, Optional<String> fileName) {
+        for (TaskValues.Ref ref : TaskValues.sqlRefs(sql)) {
+            String marker = ":tasks" + (ref.task().isEmpty() ? "" : "." + ref.task())
+                    + (ref.name().isEmpty() ? "" : "." + ref.name());
+            String where = fileName.map(f -> marker + " in " + f + " line " + TextPositions.lineOf(sql, ref.offset()))
+                    .orElse(marker);
+            if (ref.task().isEmpty()) {
+                problems.at(node, where + ": write :tasks.<id>.<name> to read a value of an upstream task");
+            } else {
+                read(new ValueRef(ref.task(), ref.name(), node, true, where));
+            }
+        }
     }
 
     /** A {@code {{} that no {@code }}} closes would be left in the text as is: a typo, reported once. */
@@ -51,6 +104,7 @@ final class TemplateCheck {
         while (m.find()) {
             problem(m.group(1).strip()).ifPresent(message -> problems.at(node, message));
         }
+        sqlMarkers(sql, node, Optional.empty());
         unclosed(sql, node, "");
     }
 
@@ -60,7 +114,9 @@ final class TemplateCheck {
         while (m.find()) {
             String name = m.group(1).strip();
             String where = fileName + " line " + TextPositions.lineOf(sql, m.start());
-            if (name.startsWith(Templates.PARAMS_PREFIX) || name.equals(Templates.TRIGGER_FILES)) {
+            if (name.startsWith(Templates.PARAMS_PREFIX)
+                    || name.equals(Templates.TRIGGER_FILES)
+                    || name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
                 problems.at(node, where + ": " + problem(name).orElseThrow());
             } else if (SecretNames.isReference(name) && problem(name).isPresent()) {
                 problems.at(node, SecretNames.malformed(name) + " in " + where);
@@ -68,6 +124,7 @@ final class TemplateCheck {
                 problems.at(node, "unknown template variable '" + name + "' in " + where + " " + known);
             }
         }
+        sqlMarkers(sql, node, Optional.of(fileName));
         unclosed(sql, node, fileName + ": ");
     }
 
@@ -77,6 +134,9 @@ final class TemplateCheck {
         }
         if (triggerFiles && name.equals(Templates.TRIGGER_FILES)) {
             return Optional.of(Templates.TRIGGER_FILES_IN_SQL);
+        }
+        if (name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
+            return Optional.of(Templates.sqlTaskValueMessage(name));
         }
         if (Templates.unknownNames("{{" + name + "}}", paramNames, triggerFiles).isEmpty()) {
             return Optional.empty();
@@ -90,6 +150,9 @@ final class TemplateCheck {
         }
         if (name.equals(Templates.TRIGGER_FILES)) {
             return "template variable 'trigger.files' is known only in a pipeline with trigger: {files: ...}";
+        }
+        if (name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
+            return "template variable '" + name + "' names no task value: write tasks.<id>.values.<name>";
         }
         return "unknown template variable '" + name + "' " + known;
     }

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param secrets     where {@code secrets.NAME} values come from; {@link Secrets#NONE} unless set per attempt
  * @param triggerFiles the files that started the run ({@code trigger.files}), sorted: empty for a pipeline without
  *                     {@code trigger: {files: ...}}, an empty list for its runs no files started (a manual run)
+ * @param taskValues   upstream tasks' values by task id, then value name: only those of the tasks the rendered task
+ *                     reads ({@link Task#readsValuesOf()}), loaded for it; empty for any other
  */
 public record TemplateContext(
         String pipeline,
@@ -29,7 +31,8 @@ public record TemplateContext(
         Map<String, String> params,
         Map<String, ParamSpec> specs,
         Secrets secrets,
-        Optional<List<String>> triggerFiles) {
+        Optional<List<String>> triggerFiles,
+        Map<String, Map<String, Object>> taskValues) {
     public TemplateContext {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(runId, "runId is null");
@@ -39,6 +42,22 @@ public record TemplateContext(
         specs = Map.copyOf(specs);
         requireNonNull(secrets, "secrets is null");
         triggerFiles = triggerFiles.map(List::copyOf);
+        Map<String, Map<String, Object>> values = new LinkedHashMap<>();
+        taskValues.forEach((task, named) -> values.put(task, TaskValues.copy(named)));
+        taskValues = java.util.Collections.unmodifiableMap(values);
+    }
+
+    /** A context without task values. */
+    public TemplateContext(
+            String pipeline,
+            String runId,
+            Instant logicalTime,
+            ZoneId zone,
+            Map<String, String> params,
+            Map<String, ParamSpec> specs,
+            Secrets secrets,
+            Optional<List<String>> triggerFiles) {
+        this(pipeline, runId, logicalTime, zone, params, specs, secrets, triggerFiles, Map.of());
     }
 
     /** A context of a run no files started. */
@@ -89,12 +108,38 @@ public record TemplateContext(
 
     /** The same context resolving secrets from {@code store}. */
     public TemplateContext withSecrets(Secrets store) {
-        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, store, triggerFiles);
+        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, store, triggerFiles, taskValues);
     }
 
     /** The same context for a run that {@code files} started. */
     public TemplateContext withTriggerFiles(List<String> files) {
-        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, secrets, Optional.of(files));
+        return new TemplateContext(
+                pipeline, runId, logicalTime, zone, params, specs, secrets, Optional.of(files), taskValues);
+    }
+
+    /** The same context with the values of the upstream tasks a task reads. */
+    public TemplateContext withTaskValues(Map<String, Map<String, Object>> values) {
+        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, secrets, triggerFiles, values);
+    }
+
+    /**
+     * The value {@code name} of task {@code task}, as {@code {{ tasks.<task>.values.<name> }}} names it.
+     *
+     * @throws IllegalArgumentException when that task published no such value in this run
+     */
+    public Object taskValue(String task, String name) {
+        Map<String, Object> values = taskValues.get(task);
+        if (values == null) {
+            throw new IllegalArgumentException("task '" + task + "' has no values in this run (it has not succeeded,"
+                    + " or it is not upstream of the task that reads them)");
+        }
+        if (!values.containsKey(name)) {
+            throw new IllegalArgumentException("task '" + task + "' published no value '" + name + "'"
+                    + (values.isEmpty()
+                            ? " (it published none)"
+                            : " (it published: " + String.join(", ", values.keySet()) + ")"));
+        }
+        return values.get(name);
     }
 
     /** The typed value of param {@code name}; the text is checked against its param again. */

@@ -76,6 +76,9 @@ public final class Templates {
             if (name.equals(TRIGGER_FILES)) {
                 throw new IllegalArgumentException(TRIGGER_FILES_IN_SQL);
             }
+            if (name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
+                throw new IllegalArgumentException(sqlTaskValueMessage(name));
+            }
             return valueOf(name, context);
         });
     }
@@ -106,6 +109,14 @@ public final class Templates {
     static String sqlParamMessage(String name) {
         return "{{ params." + name + " }} is not allowed in SQL: use the parameter marker :" + name
                 + " (and IDENTIFIER(:" + name + ") for a table name)";
+    }
+
+    /** What validation says about {@code {{ tasks.<id>.values.<name> }}} in SQL. */
+    static String sqlTaskValueMessage(String name) {
+        Matcher m = TaskValues.TEMPLATE.matcher(name);
+        String marker = m.matches() ? ":tasks." + m.group(1) + "." + m.group(2) : ":tasks.<id>.<name>";
+        return "{{ " + name + " }} is not allowed in SQL: use the parameter marker " + marker + " (and IDENTIFIER("
+                + marker + ") for a table name)";
     }
 
     /** Why a caller's value may not be part of a path, if it may not. */
@@ -161,6 +172,10 @@ public final class Templates {
                 if (name.startsWith(PARAMS_PREFIX)) {
                     return context.text(name.substring(PARAMS_PREFIX.length()));
                 }
+                Matcher value = TaskValues.TEMPLATE.matcher(name);
+                if (value.matches()) {
+                    return TaskValues.text(context.taskValue(value.group(1), value.group(2)));
+                }
                 throw new IllegalArgumentException("template names unknown variable '" + name + "'");
         }
     }
@@ -182,6 +197,7 @@ public final class Templates {
             boolean known = BUILT_INS.contains(name)
                     || (triggerFiles && name.equals(TRIGGER_FILES))
                     || SecretNames.secretOf(name).isPresent()
+                    || TaskValues.TEMPLATE.matcher(name).matches()
                     || (name.startsWith(PARAMS_PREFIX) && paramNames.contains(name.substring(PARAMS_PREFIX.length())));
             if (!known) {
                 unknown.add(name);

@@ -263,6 +263,11 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         if (statements.isEmpty()) {
             throw new ConnectFailure(new IllegalArgumentException("the task's SQL holds no statement"));
         }
+        if (!body.values().isEmpty() || !body.taskValues().isEmpty()) {
+            // Spark Connect binds JDK literals only (no struct for :tasks), and its results are not read back yet.
+            throw new ConnectFailure(new IllegalArgumentException("task values (values: and :tasks.<id>.<name>) are"
+                    + " not yet supported on a Spark Connect executor: run this task on an executor of type local"));
+        }
         int first = 1;
         if (resumed != null) {
             if (resumed.statement() > statements.size()) {

@@ -6,10 +6,12 @@ import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.SparkMetrics;
+import io.kindling.executor.TaskValuesJson;
 import io.kindling.executor.runner.KindlingRunner;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +50,10 @@ final class StandaloneAttempt implements AttemptHandle {
     private String runnerError;
     /** Guarded by this: what the runner reported the attempt did in Spark, from its driver log. */
     private SparkMetrics sparkMetrics;
+    /** The task values the runner reported, and why they could not be read if not; guarded by this. */
+    private Map<String, Object> values;
+
+    private String valuesError;
 
     private URI workerWebUi;
     private long logOffset;
@@ -233,7 +239,7 @@ final class StandaloneAttempt implements AttemptHandle {
         }
         log.line("driver " + driverId + " ended " + status.state());
         switch (status.state()) {
-            case "FINISHED" -> finish(AttemptResult.succeeded());
+            case "FINISHED" -> finish(finishedResult());
             case "KILLED" ->
                 finish(
                         reason != null
@@ -252,6 +258,17 @@ final class StandaloneAttempt implements AttemptHandle {
                                                 : "driver " + driverId
                                                         + " failed (non-zero exit); see the attempt log"));
         }
+    }
+
+    /**
+     * A finished driver's result: with the task values its runner reported (read from its log, so only when the
+     * executor can read driver logs; a task that published values without being heard fails rather than lose them).
+     */
+    private synchronized AttemptResult finishedResult() {
+        if (valuesError != null) {
+            return AttemptResult.failed(valuesError);
+        }
+        return AttemptResult.succeeded().withValues(values == null ? Map.of() : values);
     }
 
     /** Copies what the driver wrote to stderr since the last call; a log that cannot be read is not an error. */
@@ -309,6 +326,14 @@ final class StandaloneAttempt implements AttemptHandle {
                             "attempt {}: the runner's metrics cannot be read: {}", request.attemptId(), e.getMessage());
                 }
             }
+            int valuesAt = line.indexOf(KindlingRunner.VALUES_PREFIX);
+            if (valuesAt >= 0) {
+                try {
+                    values = TaskValuesJson.decode(line.substring(valuesAt + KindlingRunner.VALUES_PREFIX.length()));
+                } catch (IllegalArgumentException e) { // published but unreadable: the attempt cannot succeed
+                    valuesError = "the task values the driver reported cannot be read: " + e.getMessage();
+                }
+            }
             int result = line.indexOf(KindlingRunner.RESULT_PREFIX + "FAILED ");
             if (result >= 0) {
                 runnerError = line.substring(result + KindlingRunner.RESULT_PREFIX.length() + "FAILED ".length())
@@ -343,7 +368,8 @@ final class StandaloneAttempt implements AttemptHandle {
             result.complete(new AttemptResult(
                     outcome.outcome(),
                     outcome.error().map(request.redactor()::mask),
-                    Optional.ofNullable(sparkMetrics)));
+                    Optional.ofNullable(sparkMetrics),
+                    outcome.values()));
         }
     }
 }

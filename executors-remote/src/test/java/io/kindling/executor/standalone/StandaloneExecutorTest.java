@@ -116,6 +116,23 @@ class StandaloneExecutorTest {
     }
 
     @Test
+    void taskValuesGoToTheDriverAndComeBackThroughItsLog() throws Exception {
+        TaskBody.Sql sql = new TaskBody.Sql(
+                "SELECT :tasks.load.rows + 1 AS next, :tasks.load.name AS name",
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Map.of(),
+                new io.kindling.dsl.SqlValues(Map.of(), true),
+                Map.of("load", Map.of("rows", 41L, "name", "t")));
+
+        AttemptResult result = await(executor.start(request(workDir, "values", sql)));
+
+        assertThat(result.error()).isEmpty();
+        assertThat(result.values()).isEqualTo(Map.of("next", 42L, "name", "t"));
+    }
+
+    @Test
     void aClassTaskRunsFromItsLibrariesOnAnExecutorWithoutJars() throws Exception {
         AttemptRequest base = request(
                 workDir,

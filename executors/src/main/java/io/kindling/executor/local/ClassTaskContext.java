@@ -2,8 +2,10 @@ package io.kindling.executor.local;
 
 import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.TaskValuesJson;
 import io.kindling.executor.spark.SparkTaskContext;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.spark.sql.SparkSession;
@@ -16,6 +18,8 @@ final class ClassTaskContext implements SparkTaskContext {
     private final Path workDir;
     private final AttemptLog log;
     private final BooleanSupplier cancelled;
+    /** Set from the task's thread, read once it has returned. */
+    private final Map<String, Object> values = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
     ClassTaskContext(
             AttemptRequest request,
@@ -80,5 +84,17 @@ final class ClassTaskContext implements SparkTaskContext {
     @Override
     public boolean cancelled() {
         return cancelled.getAsBoolean();
+    }
+
+    @Override
+    public void setValue(String name, Object value) {
+        values.put(name, TaskValuesJson.checkValue(name, value));
+    }
+
+    /** The values the task published, in the order first set. */
+    Map<String, Object> values() {
+        synchronized (values) {
+            return new LinkedHashMap<>(values);
+        }
     }
 }

@@ -3,21 +3,27 @@ package io.kindling.executor.local;
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptLog;
 import io.kindling.executor.spark.SparkTask;
-import io.kindling.executor.spark.SparkTaskContext;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.util.Map;
 
 /** Loads, creates and runs a {@code class:} task. */
 final class ClassTaskRunner {
 
     private ClassTaskRunner() {}
 
-    static void run(TaskBody.JavaClass body, ClassLoader loader, SparkTaskContext context, AttemptLog log)
-            throws Exception {
+    /** @return the task values it published */
+    static Map<String, Object> run(
+            TaskBody.JavaClass body, ClassLoader loader, ClassTaskContext context, AttemptLog log) throws Exception {
         SparkTask task = create(body.className(), loader);
         log.line("running " + body.className() + (body.args().isEmpty() ? "" : " with args " + body.args()));
         task.run(context);
+        Map<String, Object> values = context.values();
+        if (!values.isEmpty()) {
+            log.line("task values: " + String.join(", ", values.keySet()));
+        }
+        return values;
     }
 
     static SparkTask create(String className, ClassLoader loader) throws AttemptFailure {

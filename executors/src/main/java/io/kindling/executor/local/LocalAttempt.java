@@ -166,7 +166,8 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                     ? outcome
                     : AttemptResult.failed("the attempt ended abnormally; see the Kindling log");
             // The error is stored and shown by the daemon: a secret the task put in its exception is masked.
-            ended = new AttemptResult(ended.outcome(), ended.error().map(request.redactor()::mask), measured);
+            ended = new AttemptResult(
+                    ended.outcome(), ended.error().map(request.redactor()::mask), measured, ended.values());
             if (!result.complete(ended)) {
                 LOG.info("attempt {} ended after it had been reported cancelled", request.attemptId());
             }
@@ -204,20 +205,24 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                     "kindling " + request.pipelineId() + "/" + request.taskId() + " attempt " + request.attemptNumber(),
                     true);
             sparkContext = context;
+            Map<String, Object> values;
             if (libraries == null) {
-                runBody(spark, taskClassLoader);
+                values = runBody(spark, taskClassLoader);
             } else {
                 SessionLibraries session = libraries;
                 Thread.currentThread().setContextClassLoader(session.classLoader());
-                session.run(() -> runBody(spark, session.classLoader()));
+                Map<String, Object> published = new java.util.LinkedHashMap<>();
+                session.run(() -> published.putAll(runBody(spark, session.classLoader())));
+                values = published;
             }
+            checkValues(values);
             // A task that noticed the cancel may just return: still a cancelled attempt.
             String reason = cancelReason();
             if (reason != null) {
                 return cancelled(started, reason);
             }
             log.line("attempt succeeded in " + millisSince(started) + " ms");
-            return AttemptResult.succeeded();
+            return AttemptResult.succeeded().withValues(values);
         } catch (Throwable e) {
             String reason = cancelReason();
             if (reason != null) {
@@ -253,16 +258,27 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         return AttemptResult.cancelled(reason);
     }
 
-    private void runBody(SparkSession spark, ClassLoader classLoader) throws Exception {
+    /** A task's values over the limit (or not JSON) fail its attempt, with the reason. */
+    static void checkValues(Map<String, Object> values) throws AttemptFailure {
+        try {
+            io.kindling.executor.TaskValuesJson.encode(values);
+        } catch (IllegalArgumentException e) {
+            throw new AttemptFailure(e.getMessage(), e);
+        }
+    }
+
+    /** @return the task values the body published */
+    private Map<String, Object> runBody(SparkSession spark, ClassLoader classLoader) throws Exception {
         Path workDir = config.workDir().toAbsolutePath();
         TaskBody body = request.body();
         if (body instanceof TaskBody.Sql sql) {
-            new SqlTaskRunner(spark, workDir, log, this::checkNotCancelled, inferredSchemas).run(sql);
+            return new SqlTaskRunner(spark, workDir, log, this::checkNotCancelled, inferredSchemas).run(sql);
         } else if (body instanceof TaskBody.Stream stream) {
             new StreamTaskRunner(spark, workDir, log, this::cancelRequested, request.pipelineId(), request.taskId())
                     .run(stream);
+            return Map.of();
         } else if (body instanceof TaskBody.JavaClass javaClass) {
-            ClassTaskRunner.run(
+            return ClassTaskRunner.run(
                     javaClass,
                     classLoader,
                     new ClassTaskContext(request, spark, javaClass.args(), workDir, log, this::cancelRequested),

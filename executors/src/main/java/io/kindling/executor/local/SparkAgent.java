@@ -166,6 +166,9 @@ public final class SparkAgent {
                 .put("outcome", result.outcome().name());
         result.error().ifPresent(error -> frame.put("error", error));
         result.sparkMetrics().ifPresent(metrics -> frame.set("metrics", AgentFrames.JSON.valueToTree(metrics)));
+        if (!result.values().isEmpty()) {
+            frame.put("values", io.kindling.executor.TaskValuesJson.encode(result.values()));
+        }
         return frame;
     }
 

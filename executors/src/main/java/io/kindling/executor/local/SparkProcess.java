@@ -295,7 +295,10 @@ final class SparkProcess {
                 outcome == AttemptResult.Outcome.SUCCEEDED
                         ? Optional.empty()
                         : Optional.of(error.orElse(outcome.name().toLowerCase(java.util.Locale.ROOT))),
-                metrics(message.get("metrics")));
+                metrics(message.get("metrics")),
+                Optional.ofNullable(message.get("values"))
+                        .map(v -> io.kindling.executor.TaskValuesJson.decode(v.asText()))
+                        .orElse(java.util.Map.of()));
     }
 
     /** A result's metrics; ones this daemon cannot read are dropped (the attempt's outcome still counts). */

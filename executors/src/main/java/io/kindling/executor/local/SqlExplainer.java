@@ -90,7 +90,17 @@ public final class SqlExplainer {
                                 .filter(input -> SecretNames.appearIn(input.getValue()))
                                 .map(Map.Entry::getKey)
                                 .findFirst();
-                if (secretInput.isPresent()) { // its real value is the daemon's: a masked one cannot be read
+                if (!task.readsValuesOf().isEmpty()) { // values exist only in a run, once its upstream tasks ran
+                    findings.add(new Finding(
+                            task.id(),
+                            Outcome.SKIPPED,
+                            "it reads task values of "
+                                    + String.join(", ", new java.util.TreeSet<>(task.readsValuesOf()))
+                                    + ", which exist only in a run",
+                            sql.sqlFile(),
+                            0,
+                            1));
+                } else if (secretInput.isPresent()) { // its real value is the daemon's: a masked one cannot be read
                     findings.add(new Finding(
                             task.id(),
                             Outcome.SKIPPED,

@@ -5,6 +5,7 @@ import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptLog;
 import io.kindling.executor.local.SqlStatements.Statement;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +50,8 @@ final class SqlTaskRunner {
         this.inferredSchemas = inferredSchemas;
     }
 
-    void run(TaskBody.Sql body) throws AttemptFailure {
+    /** @return the task values the body's {@code values:} publish (empty without it) */
+    Map<String, Object> run(TaskBody.Sql body) throws AttemptFailure {
         if (body.output().isPresent()) {
             DataPaths.check(spark, resolve(body.output().get().path()), "the output");
         }
@@ -67,6 +69,13 @@ final class SqlTaskRunner {
         if (!args.isEmpty()) {
             log.line("parameter markers: " + SqlArgs.describe(body.args()));
         }
+        if (!body.taskValues().isEmpty()) {
+            // Upstream values reach SQL as one struct literal, :tasks.<id>.<name>, never as text.
+            args.put(SparkValues.MARKER, SparkValues.tasksStruct(body.taskValues()));
+            log.line("parameter marker :tasks holds the values of "
+                    + String.join(", ", body.taskValues().keySet()));
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < statements.size(); i++) {
             checkNotCancelled.run();
             Statement statement = statements.get(i);
@@ -84,11 +93,44 @@ final class SqlTaskRunner {
                     } else {
                         preview(result);
                     }
+                    if (body.values().lastRow()) {
+                        List<Row> first = result.takeAsList(1);
+                        if (!first.isEmpty()) {
+                            values.putAll(SparkValues.row(first.get(0)));
+                        }
+                        log.line("values: the last statement's first row gave " + values.keySet());
+                    }
                 }
             } catch (Exception e) {
                 throw new AttemptFailure(name + " failed: " + Failures.message(e), e);
             }
             log.line(name + " done in " + millisSince(started) + " ms");
+        }
+        for (Map.Entry<String, String> named : body.values().named().entrySet()) {
+            checkNotCancelled.run();
+            values.put(named.getKey(), value(named.getKey(), named.getValue(), args));
+        }
+        return values;
+    }
+
+    /** The first column of the first row of {@code sql}; null when it returns no row. */
+    private Object value(String name, String sql, Map<String, Object> args) throws AttemptFailure {
+        String what = "value '" + name + "'";
+        log.line(what + ":\n" + sql);
+        try {
+            Dataset<Row> result = args.isEmpty() ? spark.sql(sql) : spark.sql(sql, args);
+            if (result.columns().length == 0) {
+                throw new AttemptFailure(what + ": the statement returns no column");
+            }
+            List<Row> rows = result.takeAsList(1);
+            Object value =
+                    rows.isEmpty() ? null : SparkValues.fromSpark(rows.get(0).get(0));
+            log.line(what + " = " + (value == null ? "null (no row)" : io.kindling.dsl.TaskValues.text(value)));
+            return value;
+        } catch (AttemptFailure e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AttemptFailure(what + " failed: " + Failures.message(e), e);
         }
     }
 

@@ -20,18 +20,20 @@ public final class TaskBodies {
 
     /**
      * @param workDir relative input and output paths resolve against it
+     * @return the task values it published, within the size limit
      * @throws Exception when the task fails; {@link #message} turns it into the attempt's error
      */
-    public static void run(SparkSession spark, AttemptRequest request, Path workDir, OutputStream logStream)
-            throws Exception {
+    public static java.util.Map<String, Object> run(
+            SparkSession spark, AttemptRequest request, Path workDir, OutputStream logStream) throws Exception {
         AttemptLog log = AttemptLog.on(logStream, Clock.systemUTC(), request.redactor());
         try {
             TaskBody body = request.body();
+            java.util.Map<String, Object> values;
             if (body instanceof TaskBody.Sql sql) {
-                new SqlTaskRunner(spark, workDir, log, () -> {}, Optional.empty()).run(sql);
+                values = new SqlTaskRunner(spark, workDir, log, () -> {}, Optional.empty()).run(sql);
             } else if (body instanceof TaskBody.JavaClass javaClass) {
                 ClassLoader loader = Thread.currentThread().getContextClassLoader();
-                ClassTaskRunner.run(
+                values = ClassTaskRunner.run(
                         javaClass,
                         loader != null ? loader : TaskBodies.class.getClassLoader(),
                         new ClassTaskContext(request, spark, javaClass.args(), workDir, log, () -> false),
@@ -42,6 +44,8 @@ public final class TaskBodies {
             } else {
                 throw new AttemptFailure("a " + body.getClass().getSimpleName() + " body cannot run here");
             }
+            LocalAttempt.checkValues(values);
+            return values;
         } catch (Exception e) {
             log.stackTrace(e);
             throw e;

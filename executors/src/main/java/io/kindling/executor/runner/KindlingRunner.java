@@ -1,6 +1,7 @@
 package io.kindling.executor.runner;
 
 import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.TaskValuesJson;
 import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.local.DriverMetrics;
 import io.kindling.executor.local.TaskBodies;
@@ -20,6 +21,8 @@ public final class KindlingRunner {
     public static final String RESULT_PREFIX = "KINDLING-RESULT: ";
     /** The line before the result: the attempt's {@code SparkMetrics} as JSON, read back with the result. */
     public static final String METRICS_PREFIX = "KINDLING-METRICS: ";
+    /** Before a SUCCEEDED result: the task values it published, as JSON on one line. */
+    public static final String VALUES_PREFIX = "KINDLING-VALUES: ";
 
     private KindlingRunner() {}
 
@@ -44,7 +47,10 @@ public final class KindlingRunner {
             String error = null;
             try {
                 SparkGuard.requireInstalled(spark);
-                TaskBodies.run(spark, request, Path.of(task.workDir()), System.err);
+                Map<String, Object> values = TaskBodies.run(spark, request, Path.of(task.workDir()), System.err);
+                if (!values.isEmpty()) {
+                    System.err.println(VALUES_PREFIX + TaskValuesJson.encode(values));
+                }
                 ok = true;
             } catch (Exception e) {
                 error = TaskBodies.message(e);

@@ -33,4 +33,17 @@ public interface SparkTaskContext {
 
     /** Whether the attempt was asked to stop (cancel, timeout, shutdown). */
     boolean cancelled();
+
+    /**
+     * Publishes a task value for the tasks after this one ({@code {{ tasks.<task>.values.<name> }}}, {@code
+     * :tasks.<task>.<name>} in SQL), kept if the attempt succeeds. {@code name} is an SQL identifier; {@code value} a
+     * string, number, boolean, null, or a list or map (string keys) of them. Setting a name again replaces its value.
+     * All values of a task together may take at most 48 KiB as JSON: more fails the attempt.
+     *
+     * @throws IllegalArgumentException when the name or the value is not allowed
+     * @throws UnsupportedOperationException when the executor cannot pass values on (remote executors, for now)
+     */
+    default void setValue(String name, Object value) {
+        throw new UnsupportedOperationException("this executor does not take task values yet");
+    }
 }

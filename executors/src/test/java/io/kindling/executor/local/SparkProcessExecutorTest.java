@@ -126,6 +126,22 @@ class SparkProcessExecutorTest {
     }
 
     @Test
+    void taskValuesReachTheChildAndComeBack() {
+        TaskBody.Sql body = new TaskBody.Sql(
+                "SELECT :tasks.load.rows + 1 AS next, :tasks.load.name AS name",
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Map.of(),
+                new io.kindling.dsl.SqlValues(Map.of(), true),
+                Map.of("load", Map.of("rows", 41L, "name", "t")));
+        AttemptResult result = resultOf(executor.start(request("values", body, workDir.resolve("logs/values.log"))));
+
+        assertThat(result.error()).isEmpty();
+        assertThat(result.values()).isEqualTo(Map.of("next", 42L, "name", "t"));
+    }
+
+    @Test
     void anAttemptsSparkMetricsComeBackFromTheChild() {
         Path out = workDir.resolve("out/range");
         AttemptHandle handle = executor.start(request(

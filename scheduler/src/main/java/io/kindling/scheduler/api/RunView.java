@@ -1,6 +1,7 @@
 package io.kindling.scheduler.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.kindling.executor.SparkMetrics;
@@ -8,6 +9,7 @@ import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TaskRunRecord;
+import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.model.TriggerFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,6 +128,10 @@ public record RunView(
                     .filter(a -> a.taskId().equals(t.taskId()))
                     .map(a -> AttemptView.of(a, remoteIds.get(a.attemptId()), links))
                     .toList();
+            // The task's values and outcome are those of its last attempt that succeeded: what later tasks read.
+            Optional<AttemptView> succeeded = own.stream()
+                    .filter(a -> a.state().equals(TaskState.SUCCEEDED.name()))
+                    .reduce((first, second) -> second);
             tasks.add(new TaskRunView(
                     t.taskId(),
                     t.state().name(),
@@ -134,6 +140,8 @@ public record RunView(
                     Views.time(t.endedAt()),
                     Views.time(t.nextAttemptAt()),
                     t.error().orElse(null),
+                    succeeded.map(AttemptView::values).orElse(null),
+                    succeeded.map(AttemptView::outcome).orElse(null),
                     own));
         }
         return of(r).with(null, null, repairs.stream().map(RepairView::of).toList(), tasks, null, null);
@@ -229,6 +237,8 @@ public record RunView(
             String endedAt,
             String nextAttemptAt,
             String error,
+            @JsonRawValue String values,
+            Boolean outcome,
             List<AttemptView> attempts) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -248,7 +258,9 @@ public record RunView(
             Long durationMs,
             String error,
             String rendered,
-            SparkMetrics sparkMetrics) {
+            SparkMetrics sparkMetrics,
+            @JsonRawValue String values,
+            Boolean outcome) {
         static AttemptView of(AttemptRecord a, String remoteId, ApplicationLinks links) {
             return new AttemptView(
                     a.attemptId(),
@@ -265,7 +277,9 @@ public record RunView(
                     Views.durationMillis(a.startedAt(), a.endedAt()),
                     a.error().orElse(null),
                     a.rendered().orElse(null),
-                    a.sparkMetrics().flatMap(AttemptView::metrics).orElse(null));
+                    a.sparkMetrics().flatMap(AttemptView::metrics).orElse(null),
+                    a.values().orElse(null),
+                    a.outcome().orElse(null));
         }
 
         /** Stored metrics a newer or broken writer left unreadable are left out, not an error of the whole run. */

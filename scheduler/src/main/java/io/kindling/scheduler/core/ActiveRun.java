@@ -148,6 +148,14 @@ final class ActiveRun {
         boolean timedOut;
         ScheduledFuture<?> timeout;
 
+        /**
+         * The values its succeeded attempt published; null until known (a run rebuilt from the history reads them
+         * back only when a task needs them: {@link UpstreamValues}).
+         */
+        java.util.Map<String, Object> values;
+        /** A condition task's outcome once it succeeded; null until known. */
+        Boolean outcome;
+
         TaskSlot(int index) {
             this.index = index;
         }

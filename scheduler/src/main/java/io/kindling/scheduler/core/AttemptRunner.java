@@ -8,6 +8,7 @@ import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Redactor;
+import io.kindling.executor.TaskValuesJson;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.db.RunFencedException;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -46,6 +48,11 @@ final class AttemptRunner {
     /** Drops a run another daemon owns now. */
     private final Consumer<RunFencedException> fenced;
 
+    private final UpstreamValues upstreamValues;
+
+    /** What a condition task's attempt records as its executor: it runs in the scheduler, on no executor's slot. */
+    static final String CONDITION_EXECUTOR = "scheduler";
+
     AttemptRunner(
             RunStore dao,
             AlertPlanner alerts,
@@ -69,6 +76,7 @@ final class AttemptRunner {
         this.logs = logs;
         this.progress = progress;
         this.fenced = fenced;
+        this.upstreamValues = new UpstreamValues(dao);
     }
 
     /** The task may run now (released, or its retry is due): it takes an executor slot, or waits for one. */
@@ -76,6 +84,10 @@ final class AttemptRunner {
         task.readyAt = thread.now();
         task.readyNanos = System.nanoTime();
         Task def = run.dag.tasks.get(task.index);
+        if (def.body() instanceof TaskBody.ConditionCheck) {
+            decide(run, task);
+            return;
+        }
         ExecutorSlots slots = admission.slots(def.executor());
         if (slots == null) {
             // Validation checks executor names against config.yml; this is a run resumed after a config change.
@@ -99,7 +111,7 @@ final class AttemptRunner {
         String renderError = null;
         List<Path> jars = List.of();
         try {
-            rendered = RenderedTask.of(def, run.templates, secrets);
+            rendered = RenderedTask.of(def, upstreamValues.context(run, def), secrets);
             jars = libraries.paths(def.libraries());
         } catch (IllegalArgumentException e) {
             rendered = null;
@@ -158,6 +170,67 @@ final class AttemptRunner {
         follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
     }
 
+    /**
+     * A condition task's one attempt, made here on the engine thread: no executor, no slot, no Spark. Its outcome is
+     * written with the attempt, and the task succeeds; a side that is not a number for an ordering operator, or a
+     * template that names nothing, fails it (and it is not retried: the same values would give the same answer).
+     */
+    private void decide(ActiveRun run, TaskSlot task) {
+        Task def = run.dag.tasks.get(task.index);
+        task.attempts++;
+        task.timedOut = false;
+        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        AttemptResult result;
+        String shown = null;
+        try {
+            RenderedTask rendered = RenderedTask.of(def, upstreamValues.context(run, def), secrets);
+            task.redactor = Redactor.of(rendered.secretValues());
+            shown = describe(rendered.masked());
+            boolean outcome =
+                    ((TaskBody.ConditionCheck) rendered.body()).condition().evaluate();
+            result = AttemptResult.succeeded().withValues(Map.of(TaskBody.ConditionCheck.OUTCOME, outcome));
+        } catch (IllegalArgumentException e) {
+            result = AttemptResult.failed(e.getMessage());
+        }
+        Instant now = thread.now();
+        AttemptRecord attempt = new AttemptRecord(
+                task.attemptId,
+                run.runId(),
+                def.id(),
+                task.attempts,
+                CONDITION_EXECUTOR,
+                TaskState.RUNNING,
+                Optional.empty(),
+                task.readyAt,
+                Optional.of(now),
+                Optional.empty(),
+                Optional.empty(),
+                logFile.toString(),
+                run.repairNumber,
+                Optional.ofNullable(shown));
+        task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
+        events.taskChanged(run, task, Optional.empty());
+        writeConditionLog(logFile, shown, result, task.redactor);
+        attemptEnded(run, task, task.attemptId, result, Optional.empty());
+    }
+
+    /** The condition and how it came out, as the attempt's log (best effort: the outcome is in the history). */
+    private static void writeConditionLog(Path logFile, String shown, AttemptResult result, Redactor redactor) {
+        String text = (shown == null ? "" : shown + "\n")
+                + result.error()
+                        .map(e -> "failed: " + redactor.mask(e))
+                        .orElseGet(() -> "outcome: " + result.values().get(TaskBody.ConditionCheck.OUTCOME))
+                + "\n";
+        try {
+            java.nio.file.Files.createDirectories(logFile.getParent());
+            java.nio.file.Files.writeString(logFile, text);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("cannot write the log of a condition task to {}: {}", logFile, e.toString());
+        }
+    }
+
     /** What an attempt runs, as stored with it: the SQL itself, or the class or command and arguments. */
     static String describe(TaskBody body) {
         if (body instanceof TaskBody.Sql sql) {
@@ -166,12 +239,27 @@ final class AttemptRunner {
         if (body instanceof TaskBody.JavaClass java) {
             return "class " + java.className() + " " + java.args();
         }
+        if (body instanceof TaskBody.ConditionCheck check) {
+            return "condition " + describe(check.condition());
+        }
         if (body instanceof TaskBody.Stream stream) {
             return "stream " + stream.source().format() + " " + stream.source().path() + ": " + stream.sql() + " -> "
                     + stream.sink().format() + " " + stream.sink().path();
         }
         TaskBody.Submit submit = (TaskBody.Submit) body;
         return "submit " + submit.jar() + " " + submit.mainClass() + " " + submit.args();
+    }
+
+    private static String describe(io.kindling.dsl.Condition condition) {
+        if (condition instanceof io.kindling.dsl.Condition.Comparison c) {
+            return "'" + c.left() + "' " + c.op() + " '" + c.right() + "'";
+        }
+        boolean all = condition instanceof io.kindling.dsl.Condition.All;
+        List<io.kindling.dsl.Condition> parts = all
+                ? ((io.kindling.dsl.Condition.All) condition).conditions()
+                : ((io.kindling.dsl.Condition.Any) condition).conditions();
+        return (all ? "all(" : "any(")
+                + String.join(", ", parts.stream().map(AttemptRunner::describe).toList()) + ")";
     }
 
     /** Waits for the attempt's end, and times it out {@code timeout} after it started ({@code elapsed} ago). */
@@ -206,7 +294,7 @@ final class AttemptRunner {
                 found.remoteId());
         AttemptHandle handle;
         try {
-            RenderedTask rendered = RenderedTask.of(def, run.templates, secrets);
+            RenderedTask rendered = RenderedTask.of(def, upstreamValues.context(run, def), secrets);
             task.redactor = Redactor.of(rendered.secretValues());
             handle = slots.executor.attach(
                     new AttemptRequest(
@@ -251,7 +339,7 @@ final class AttemptRunner {
     }
 
     private void attemptEnded(
-            ActiveRun run, TaskSlot task, String attemptId, AttemptResult result, Optional<String> sparkAppId) {
+            ActiveRun run, TaskSlot task, String attemptId, AttemptResult ended, Optional<String> sparkAppId) {
         if (!attemptId.equals(task.attemptId) || task.state() != TaskState.RUNNING) {
             return; // a late answer for an attempt already resolved
         }
@@ -268,6 +356,15 @@ final class AttemptRunner {
         Task def = run.dag.tasks.get(task.index);
         EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
         Instant now = thread.now();
+        AttemptResult result = withinLimit(ended);
+        Optional<String> values = result.outcome() == AttemptResult.Outcome.SUCCEEDED
+                        && !result.values().isEmpty()
+                ? Optional.of(TaskValuesJson.encode(result.values()))
+                : Optional.empty();
+        boolean condition = def.body() instanceof TaskBody.ConditionCheck;
+        Optional<Boolean> outcome = condition && result.outcome() == AttemptResult.Outcome.SUCCEEDED
+                ? Optional.of(Boolean.TRUE.equals(result.values().get(TaskBody.ConditionCheck.OUTCOME)))
+                : Optional.empty();
         TaskState attemptState = switch (result.outcome()) {
             case SUCCEEDED -> TaskState.SUCCEEDED;
             case FAILED -> TaskState.FAILED;
@@ -279,6 +376,7 @@ final class AttemptRunner {
                         + def.timeout().map(Duration::toString).orElse("?"))
                 : result.error().map(task.redactor::mask);
         boolean retry = !run.cancelling
+                && !condition
                 && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
                 && def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
         TaskState next = retry ? TaskState.UP_FOR_RETRY : attemptState;
@@ -298,6 +396,8 @@ final class AttemptRunner {
                             retry ? Optional.of(now.plus(delay)) : Optional.empty(),
                             sparkAppId,
                             result.sparkMetrics(),
+                            values,
+                            outcome,
                             failed
                                     ? alerts.attemptFailed(
                                             run.pipeline,
@@ -329,6 +429,10 @@ final class AttemptRunner {
                 attemptState,
                 error.map(e -> ": " + e).orElse(""),
                 retry ? "; retrying in " + delay : "");
+        if (attemptState == TaskState.SUCCEEDED) {
+            task.values = result.values();
+            task.outcome = outcome.orElse(null);
+        }
         freeSlot(run, task);
         result.sparkMetrics().ifPresent(metrics -> events.attemptMeasured(run, def.id(), metrics));
         if (retry) {
@@ -340,6 +444,20 @@ final class AttemptRunner {
             progress.settled(run, task);
         }
         progress.finishIfDone(run);
+    }
+
+    /** A result whose values are over the limit (an executor that did not check) is a failed one: the limit holds. */
+    private static AttemptResult withinLimit(AttemptResult result) {
+        if (result.outcome() != AttemptResult.Outcome.SUCCEEDED
+                || result.values().isEmpty()) {
+            return result;
+        }
+        try {
+            TaskValuesJson.encode(result.values());
+            return result;
+        } catch (IllegalArgumentException e) {
+            return AttemptResult.failed(e.getMessage()).withSparkMetrics(result.sparkMetrics());
+        }
     }
 
     /** The task goes QUEUED again {@code delay} from now, and is ready, unless its run was cancelled or dropped. */

@@ -1,5 +1,6 @@
 package io.kindling.scheduler.core;
 
+import io.kindling.dsl.RunIf;
 import io.kindling.dsl.Task;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
@@ -35,6 +36,8 @@ final class RunProgress {
     /** Drops a run another daemon owns now. */
     private final Consumer<RunFencedException> fenced;
 
+    private final UpstreamValues upstreamValues;
+
     /** @param attempts makes the attempt runner, which reports back to this */
     RunProgress(
             RunStore dao,
@@ -50,6 +53,7 @@ final class RunProgress {
         this.admission = admission;
         this.events = events;
         this.fenced = fenced;
+        this.upstreamValues = new UpstreamValues(dao);
         this.attempts = attempts.apply(this);
     }
 
@@ -145,26 +149,40 @@ final class RunProgress {
 
     private void decide(ActiveRun run, TaskSlot task) {
         Task def = run.dag.tasks.get(task.index);
-        switch (TriggerRules.decide(
+        TriggerRules.Decision decision = TriggerRules.decide(
                 def.triggerRule(),
                 run.dag.upstream[task.index].length,
                 task.upSucceeded,
                 task.upFailed,
-                task.upSkipped)) {
+                task.upSkipped);
+        String skipped = "trigger rule " + def.triggerRule().yamlName() + " not met by its upstream tasks";
+        String upstreamFailed =
+                "an upstream task failed (trigger rule " + def.triggerRule().yamlName() + ")";
+        if (def.runIf().isPresent() && decision != TriggerRules.Decision.UPSTREAM_FAILED) {
+            // run_if comes first: the branch not taken is SKIPPED whatever the trigger rule says.
+            RunIf runIf = def.runIf().get();
+            TaskSlot check = run.tasks[run.dag.index.get(runIf.task())];
+            if (!check.state().terminal()) {
+                decision = decision == TriggerRules.Decision.RUN ? TriggerRules.Decision.WAIT : decision;
+            } else if (check.state() == TaskState.SUCCEEDED) {
+                Boolean outcome = upstreamValues.outcome(run, check);
+                if (outcome == null || outcome != runIf.outcome()) {
+                    decision = TriggerRules.Decision.SKIP;
+                    skipped = "run_if: condition task '" + runIf.task() + "' came out " + outcome + ", not "
+                            + runIf.outcome();
+                }
+            } else if (check.state() == TaskState.SKIPPED) {
+                decision = TriggerRules.Decision.SKIP;
+                skipped = "run_if: condition task '" + runIf.task() + "' was skipped";
+            } else {
+                decision = TriggerRules.Decision.UPSTREAM_FAILED;
+                upstreamFailed = "run_if: condition task '" + runIf.task() + "' ended " + check.state();
+            }
+        }
+        switch (decision) {
             case RUN -> release(run, task);
-            case SKIP ->
-                endWithoutAttempt(
-                        run,
-                        task,
-                        TaskState.SKIPPED,
-                        "trigger rule " + def.triggerRule().yamlName() + " not met by its upstream tasks");
-            case UPSTREAM_FAILED ->
-                endWithoutAttempt(
-                        run,
-                        task,
-                        TaskState.UPSTREAM_FAILED,
-                        "an upstream task failed (trigger rule "
-                                + def.triggerRule().yamlName() + ")");
+            case SKIP -> endWithoutAttempt(run, task, TaskState.SKIPPED, skipped);
+            case UPSTREAM_FAILED -> endWithoutAttempt(run, task, TaskState.UPSTREAM_FAILED, upstreamFailed);
             case WAIT -> {}
         }
     }

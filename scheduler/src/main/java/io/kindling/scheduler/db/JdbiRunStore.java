@@ -359,6 +359,8 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
             Optional<Instant> nextAttemptAt,
             Optional<String> sparkAppId,
             Optional<SparkMetrics> sparkMetrics,
+            Optional<String> values,
+            Optional<Boolean> outcome,
             List<AlertDelivery> alerts) {
         jdbi.useTransaction(h -> {
             fence(h, runId);
@@ -366,8 +368,10 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
             h.createUpdate("""
                             UPDATE task_attempts SET state = :state, ended_at = :ended_at, error = :error,
                                    spark_app_id = COALESCE(:spark_app_id, spark_app_id),
-                                   spark_metrics = :spark_metrics
+                                   spark_metrics = :spark_metrics, task_values = :task_values, outcome = :outcome
                             WHERE attempt_id = :attempt_id""")
+                    .bind("task_values", values.orElse(null))
+                    .bind("outcome", outcome.orElse(null))
                     .bind("state", attemptState.name())
                     .bind("spark_app_id", sparkAppId.orElse(null))
                     .bind(

@@ -95,7 +95,14 @@ final class Rows {
             rs.getString("log_path"),
             rs.getInt("repair_number"),
             string(rs, "rendered"),
-            string(rs, "spark_metrics"));
+            string(rs, "spark_metrics"),
+            string(rs, "task_values"),
+            bool(rs, "outcome"));
+
+    private static Optional<Boolean> bool(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        boolean value = rs.getBoolean(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
 
     static final RowMapper<BackfillRecord> BACKFILL = (rs, ctx) -> new BackfillRecord(
             rs.getString("backfill_id"),

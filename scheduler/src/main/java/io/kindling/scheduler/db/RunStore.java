@@ -180,9 +180,39 @@ public interface RunStore extends RunQueries {
                 alerts);
     }
 
+    /** As below, for an attempt that published no values. */
+    default void finishAttempt(
+            String attemptId,
+            String runId,
+            String taskId,
+            TaskState attemptState,
+            TaskState taskState,
+            Instant endedAt,
+            Optional<String> error,
+            Optional<Instant> nextAttemptAt,
+            Optional<String> sparkAppId,
+            Optional<SparkMetrics> sparkMetrics,
+            List<AlertDelivery> alerts) {
+        finishAttempt(
+                attemptId,
+                runId,
+                taskId,
+                attemptState,
+                taskState,
+                endedAt,
+                error,
+                nextAttemptAt,
+                sparkAppId,
+                sparkMetrics,
+                Optional.empty(),
+                Optional.empty(),
+                alerts);
+    }
+
     /**
      * Ends an attempt and moves its task run to {@code taskState} (the attempt's own, or UP_FOR_RETRY due at
-     * {@code nextAttemptAt}), with its Spark metrics and the alerts the end causes.
+     * {@code nextAttemptAt}), with its Spark metrics, the task values it published (JSON), a condition task's
+     * outcome, and the alerts the end causes.
      */
     void finishAttempt(
             String attemptId,
@@ -195,6 +225,8 @@ public interface RunStore extends RunQueries {
             Optional<Instant> nextAttemptAt,
             Optional<String> sparkAppId,
             Optional<SparkMetrics> sparkMetrics,
+            Optional<String> values,
+            Optional<Boolean> outcome,
             List<AlertDelivery> alerts);
 
     /** Moves several task runs of one run to the same state (QUEUED after a retry delay, UPSTREAM_FAILED...). */

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param sparkMetrics what the attempt did in Spark, as the compact JSON its executor reported (the executor's
  *                     {@code SparkMetrics}: kept opaque here, the model depends on nothing of the executors);
  *                     empty while it runs and when its executor collects none
+ * @param values       the task values it published, as JSON (an object of name to value); empty when none
+ * @param outcome      a condition task's outcome; empty for other tasks and while it runs
  */
 public record AttemptRecord(
         String attemptId,
@@ -31,7 +33,9 @@ public record AttemptRecord(
         String logPath,
         int repairNumber,
         Optional<String> rendered,
-        Optional<String> sparkMetrics) {
+        Optional<String> sparkMetrics,
+        Optional<String> values,
+        Optional<Boolean> outcome) {
 
     public AttemptRecord {
         requireNonNull(attemptId, "attemptId is null");
@@ -47,6 +51,45 @@ public record AttemptRecord(
         requireNonNull(logPath, "logPath is null");
         requireNonNull(rendered, "rendered is null");
         requireNonNull(sparkMetrics, "sparkMetrics is null");
+        requireNonNull(values, "values is null");
+        requireNonNull(outcome, "outcome is null");
+    }
+
+    /** An attempt that published no values. */
+    public AttemptRecord(
+            String attemptId,
+            String runId,
+            String taskId,
+            int attemptNumber,
+            String executor,
+            TaskState state,
+            Optional<String> sparkAppId,
+            Instant queuedAt,
+            Optional<Instant> startedAt,
+            Optional<Instant> endedAt,
+            Optional<String> error,
+            String logPath,
+            int repairNumber,
+            Optional<String> rendered,
+            Optional<String> sparkMetrics) {
+        this(
+                attemptId,
+                runId,
+                taskId,
+                attemptNumber,
+                executor,
+                state,
+                sparkAppId,
+                queuedAt,
+                startedAt,
+                endedAt,
+                error,
+                logPath,
+                repairNumber,
+                rendered,
+                sparkMetrics,
+                Optional.empty(),
+                Optional.empty());
     }
 
     /** An attempt without Spark metrics (not ended, or its executor collects none). */

@@ -177,7 +177,9 @@ public final class InMemoryRunStore implements RunStore {
             Instant at,
             Optional<String> error,
             Optional<String> sparkAppId,
-            Optional<String> sparkMetrics) {
+            Optional<String> sparkMetrics,
+            Optional<String> values,
+            Optional<Boolean> outcome) {
         return new AttemptRecord(
                 a.attemptId(),
                 a.runId(),
@@ -193,7 +195,9 @@ public final class InMemoryRunStore implements RunStore {
                 a.logPath(),
                 a.repairNumber(),
                 a.rendered(),
-                sparkMetrics);
+                sparkMetrics,
+                values,
+                outcome);
     }
 
     private boolean insert(RunRecord run, Collection<String> taskIds) {
@@ -438,6 +442,8 @@ public final class InMemoryRunStore implements RunStore {
             Optional<Instant> nextAttemptAt,
             Optional<String> sparkAppId,
             Optional<SparkMetrics> sparkMetrics,
+            Optional<String> values,
+            Optional<Boolean> outcome,
             List<AlertDelivery> alerts) {
         synchronized (db) {
             Row row = fenced(runId);
@@ -445,7 +451,8 @@ public final class InMemoryRunStore implements RunStore {
             // Stored as the SQL store stores it: the JSON text, so both read back the same.
             Optional<String> json = sparkMetrics.map(SparkMetrics::toJson);
             row.attempts.computeIfPresent(
-                    attemptId, (id, a) -> endAttempt(a, attemptState, endedAt, error, sparkAppId, json));
+                    attemptId,
+                    (id, a) -> endAttempt(a, attemptState, endedAt, error, sparkAppId, json, values, outcome));
             row.task(
                     taskId,
                     t -> new TaskRunRecord(
@@ -484,7 +491,14 @@ public final class InMemoryRunStore implements RunStore {
             row.attempts.computeIfPresent(
                     attemptId,
                     (id, a) -> endAttempt(
-                            a, TaskState.FAILED, at, Optional.of(reason), Optional.empty(), a.sparkMetrics()));
+                            a,
+                            TaskState.FAILED,
+                            at,
+                            Optional.of(reason),
+                            Optional.empty(),
+                            a.sparkMetrics(),
+                            Optional.empty(),
+                            Optional.empty()));
             row.task(
                     taskId,
                     t -> new TaskRunRecord(
