@@ -30,9 +30,14 @@ public final class BenchMain {
     private BenchMain() {}
 
     /** What to run and how big. */
-    record Options(boolean quick, String postgresUrl, Path out, Set<Integer> only, Path examples) {
+    record Options(boolean quick, String postgresUrl, Path out, Set<Integer> only, Path examples, int runs) {
+        Options(boolean quick, String postgresUrl, Path out, Set<Integer> only, Path examples) {
+            this(quick, postgresUrl, out, only, examples, 1);
+        }
+
         static Options parse(String... args) {
             boolean quick = false;
+            int runs = 1;
             String postgres = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
             Path out = Path.of("target", "bench");
             Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
@@ -41,6 +46,12 @@ public final class BenchMain {
                     case "--quick" -> quick = true;
                     case "--postgres-url" -> postgres = value(args, ++i);
                     case "--out" -> out = Path.of(value(args, ++i));
+                    case "--runs" -> {
+                        runs = Integer.parseInt(value(args, ++i));
+                        if (runs < 1) {
+                            throw new IllegalArgumentException("--runs must be at least 1");
+                        }
+                    }
                     case "--only" -> {
                         only.clear();
                         for (String n : value(args, ++i).split(",")) {
@@ -48,11 +59,12 @@ public final class BenchMain {
                         }
                     }
                     default ->
-                        throw new IllegalArgumentException("unknown option '" + args[i]
-                                + "'; usage: bench [--quick] [--postgres-url URL] [--out DIR] [--only 1,2,...]");
+                        throw new IllegalArgumentException(
+                                "unknown option '" + args[i]
+                                        + "'; usage: bench [--quick] [--runs N] [--postgres-url URL] [--out DIR] [--only 1,2,...]");
                 }
             }
-            return new Options(quick, postgres, out, only, findExamples());
+            return new Options(quick, postgres, out, only, findExamples(), runs);
         }
 
         private static String value(String[] args, int i) {
@@ -93,14 +105,37 @@ public final class BenchMain {
                 metrics.stream().anyMatch(m -> m.value() == null && !m.note().startsWith("skipped")) ? 1 : 0);
     }
 
-    /** Runs the figures, printing each as it is measured, then the table; writes results.json. */
+    /**
+     * Runs the figures ({@code --runs N} times, each full set after the other), printing each as it is measured,
+     * then the table (of medians, with their spread, for several runs); writes results.json.
+     */
     static List<Metric> run(Options o, PrintStream out) throws IOException {
         Files.createDirectories(o.out());
         Path work = Files.createTempDirectory("kindling-bench-");
+        RunFacts facts = RunFacts.now(o.examples().getParent());
+        out.println("kindling bench" + (o.quick() ? " --quick" : "") + (o.runs() > 1 ? " --runs " + o.runs() : "")
+                + ": " + facts.line() + "; work folder " + work);
+        List<List<Metric>> runs = new ArrayList<>();
+        for (int r = 1; r <= o.runs(); r++) {
+            if (o.runs() > 1) {
+                out.println("run " + r + " of " + o.runs());
+            }
+            runs.add(runOnce(o, out, o.runs() > 1 ? Files.createDirectories(work.resolve("run-" + r)) : work));
+        }
+        List<Metric> metrics = o.runs() == 1 ? runs.get(0) : Medians.of(runs);
+        out.println();
+        out.print(table(metrics));
+        Path json = o.out().resolve("results.json");
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(
+                        json.toFile(), Map.of("metrics", metrics, "runs", o.runs(), "machine", facts.withLoadNow()));
+        out.println("written to " + json.toAbsolutePath());
+        return metrics;
+    }
+
+    private static List<Metric> runOnce(Options o, PrintStream out, Path work) throws IOException {
         List<Metric> metrics = new ArrayList<>();
-        out.println("kindling bench" + (o.quick() ? " --quick" : "") + ": "
-                + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
-                + "; work folder " + work);
         for (int figure : o.only()) {
             long start = System.nanoTime();
             out.println("figure " + figure + "...");
@@ -117,13 +152,6 @@ public final class BenchMain {
             out.printf(Locale.ROOT, "  (%.0f s)%n", (System.nanoTime() - start) / 1e9);
             metrics.addAll(got);
         }
-        out.println();
-        out.print(table(metrics));
-        Path json = o.out().resolve("results.json");
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(json.toFile(), Map.of("metrics", metrics));
-        out.println("written to " + json.toAbsolutePath());
         return metrics;
     }
 
