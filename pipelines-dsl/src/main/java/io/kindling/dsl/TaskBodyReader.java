@@ -8,9 +8,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 
-/** Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit} or {@code stream}) and its data. */
+/**
+ * Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit}, {@code stream} or
+ * {@code python}) and its data.
+ */
 final class TaskBodyReader {
-    static final List<String> BODY_KEYS = List.of("sql", "sql_file", "class", "submit", "stream");
+    static final List<String> BODY_KEYS = List.of("sql", "sql_file", "class", "submit", "stream", "python");
     static final Set<String> OUTPUT_MODES = Set.of("overwrite", "append", "error", "errorifexists", "ignore");
     private static final Set<String> INPUT_KEYS = Set.of("format", "path", "options");
     private static final Set<String> OUTPUT_KEYS = Set.of("format", "path", "mode", "options");
@@ -37,13 +40,14 @@ final class TaskBodyReader {
     Optional<Body> read(YamlMap task, String label) {
         List<String> given = task.keys().stream().filter(BODY_KEYS::contains).toList();
         if (given.isEmpty()) {
-            problems.at(task.start(), label + " has no body: give one of sql, sql_file, class, submit or stream");
+            problems.at(
+                    task.start(), label + " has no body: give one of sql, sql_file, class, submit, stream or python");
         }
         for (String extra : given.subList(Math.min(1, given.size()), given.size())) {
             problems.at(
                     task.keyNode(extra).orElseThrow(),
                     label + " has more than one body: '" + given.get(0) + "' and '" + extra
-                            + "' (give exactly one of sql, sql_file, class, submit or stream)");
+                            + "' (give exactly one of sql, sql_file, class, submit, stream or python)");
         }
         boolean sql = given.contains("sql") || given.contains("sql_file");
         for (String key : List.of("inputs", "output")) {
@@ -57,7 +61,8 @@ final class TaskBodyReader {
         if (!given.contains("class") && task.has("args")) {
             problems.at(
                     task.keyNode("args").orElseThrow(),
-                    "args: only a task with class takes args " + "(a submit task lists its args under submit)");
+                    "args: only a task with class takes args "
+                            + "(a submit or python task lists its args under submit or python)");
         }
         if (given.isEmpty()) {
             return Optional.empty();
@@ -70,6 +75,8 @@ final class TaskBodyReader {
                 return javaClass(task);
             case "stream":
                 return new StreamBodyReader(this, templates, secretsInSql, problems).read(task, label);
+            case "python":
+                return new PythonBodyReader(sqlFiles, templates, problems).read(task, label);
             default:
                 return submit(task, label);
         }

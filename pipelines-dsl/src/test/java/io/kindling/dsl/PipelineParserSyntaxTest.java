@@ -144,7 +144,9 @@ class PipelineParserSyntaxTest {
                                 5,
                                 "YAML merge keys (<<) are not supported; use defaults: for settings shared by tasks"),
                         fixture.problem(
-                                4, 5, "task 'b' has no body: give one of sql, sql_file, class, submit or stream"));
+                                4,
+                                5,
+                                "task 'b' has no body: give one of sql, sql_file, class, submit, stream or python"));
     }
 
     @Test

@@ -36,17 +36,19 @@ class PipelineParserValuesTest {
                 """))
                 .containsExactly(
                         fixture.problem(
-                                3, 5, "task 'none' has no body: give one of sql, sql_file, class, submit or stream"),
+                                3,
+                                5,
+                                "task 'none' has no body: give one of sql, sql_file, class, submit, stream or python"),
                         fixture.problem(
                                 7,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'class' (give exactly one of sql, "
-                                        + "sql_file, class, submit or stream)"),
+                                        + "sql_file, class, submit, stream or python)"),
                         fixture.problem(
                                 8,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'submit' (give exactly one of sql, "
-                                        + "sql_file, class, submit or stream)"));
+                                        + "sql_file, class, submit, stream or python)"));
     }
 
     @Test
@@ -70,7 +72,7 @@ class PipelineParserValuesTest {
                         fixture.problem(
                                 9,
                                 5,
-                                "args: only a task with class takes args (a submit task lists its args under submit)"));
+                                "args: only a task with class takes args (a submit or python task lists its args under submit or python)"));
     }
 
     @Test
