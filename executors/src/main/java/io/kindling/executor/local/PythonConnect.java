@@ -96,12 +96,13 @@ final class PythonConnect {
                 .session();
     }
 
-    /** Interrupts every operation of the session (its Spark jobs are cancelled); nothing when it is gone. */
-    static void interrupt(String sessionId) {
+    /**
+     * Interrupts every operation of the session (its Spark jobs are cancelled); returns how many there were, 0 when
+     * the session is gone.
+     */
+    static int interrupt(String sessionId) {
         Option<SessionHolder> holder = sessions().getIsolatedSessionIfPresent(SessionKey.apply(USER, sessionId));
-        if (holder.isDefined()) {
-            holder.get().interruptAll();
-        }
+        return holder.isDefined() ? holder.get().interruptAll().size() : 0;
     }
 
     /** Closes the session, which interrupts what still runs in it and drops its views. */

@@ -126,13 +126,15 @@ final class PythonTaskRunner {
             current = process;
         }
         try {
-            PythonConnect.interrupt(sessionId);
+            int interrupted = PythonConnect.interrupt(sessionId);
+            log.line("interrupted " + interrupted + " Spark Connect operation(s) of session " + sessionId);
         } catch (RuntimeException e) { // no Connect server yet, or the session is gone: nothing of it runs
             LOG.debug("attempt {}: interrupting its Connect session: {}", request.attemptId(), e.toString());
         }
         if (current != null) {
             current.descendants().forEach(ProcessHandle::destroyForcibly);
             current.destroyForcibly();
+            log.line("killed Python process " + current.pid() + " and its children");
         }
     }
 

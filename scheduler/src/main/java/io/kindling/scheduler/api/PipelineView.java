@@ -95,7 +95,9 @@ public record PipelineView(
                     ? "sql"
                     : t.body() instanceof TaskBody.JavaClass
                             ? "class"
-                            : t.body() instanceof TaskBody.Stream ? "stream" : "submit";
+                            : t.body() instanceof TaskBody.Stream
+                                    ? "stream"
+                                    : t.body() instanceof TaskBody.Python ? "python" : "submit";
             return new TaskView(
                     t.id(),
                     kind,
