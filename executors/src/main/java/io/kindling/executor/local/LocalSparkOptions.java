@@ -193,7 +193,7 @@ record LocalSparkOptions(
                 metrics,
                 jars(config, where),
                 EventLogOptions.from(options, config.workDir(), where),
-                python(options, where));
+                python(options, config.workDir(), where));
     }
 
     LocalSparkOptions {
@@ -216,8 +216,11 @@ record LocalSparkOptions(
         return jars;
     }
 
-    /** The {@code python} option: a path or a command name; the daemon starts without it being there. */
-    private static Optional<String> python(Map<String, String> options, String where) {
+    /**
+     * The {@code python} option: a command name looked up on the PATH ({@code python3}) or a path, relative ones
+     * against workDir; the daemon starts without it being there.
+     */
+    private static Optional<String> python(Map<String, String> options, Path workDir, String where) {
         String value = options.get(PYTHON);
         if (value == null) {
             return Optional.empty();
@@ -226,7 +229,11 @@ record LocalSparkOptions(
             throw new IllegalArgumentException(where + "option '" + PYTHON + "' is empty: give the Python of Python "
                     + "tasks, like /opt/venv/bin/python (bin/kindling-python-env makes one)");
         }
-        return Optional.of(value.strip());
+        String python = value.strip();
+        return Optional.of(
+                python.contains("/")
+                        ? workDir.resolve(python).toAbsolutePath().normalize().toString()
+                        : python);
     }
 
     /** {@link #heap} in bytes. */
