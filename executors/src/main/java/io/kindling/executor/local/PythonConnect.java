@@ -2,12 +2,19 @@ package io.kindling.executor.local;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkContext$;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connect.service.ExecuteJobTag$;
 import org.apache.spark.sql.connect.service.SessionHolder;
 import org.apache.spark.sql.connect.service.SessionKey;
 import org.apache.spark.sql.connect.service.SparkConnectService;
@@ -16,6 +23,7 @@ import org.apache.spark.sql.connect.service.SparkConnectSessionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The Spark Connect server that Python tasks reach this JVM's warm Spark through: bound to 127.0.0.1 on a free port,
@@ -47,6 +55,12 @@ final class PythonConnect {
     }
 
     private static Endpoint endpoint;
+    /**
+     * Sessions whose attempt was cancelled or ended: a job of theirs that starts from now on is cancelled at once.
+     * An interrupted operation may still be planning and submit its job after the interrupt (its client gone, it
+     * would hold the cores for as long as it runs); ids are small and the set lives as long as the server.
+     */
+    private static final Set<String> ENDED = ConcurrentHashMap.newKeySet();
 
     private PythonConnect() {}
 
@@ -73,6 +87,7 @@ final class PythonConnect {
         } finally {
             context.setLocalProperties(caller);
         }
+        context.addSparkListener(new EndedSessionJobs(context));
         endpoint = new Endpoint(service.server().getPort(), token);
         long millis = (System.nanoTime() - begun) / 1_000_000;
         LOG.info("Spark Connect server for Python tasks started on {} in {} ms", endpoint, millis);
@@ -101,17 +116,63 @@ final class PythonConnect {
      * the session is gone.
      */
     static int interrupt(String sessionId) {
+        ENDED.add(sessionId);
         Option<SessionHolder> holder = sessions().getIsolatedSessionIfPresent(SessionKey.apply(USER, sessionId));
-        return holder.isDefined() ? holder.get().interruptAll().size() : 0;
+        if (holder.isEmpty()) {
+            return 0;
+        }
+        List<String> operations = CollectionConverters.asJava(holder.get().interruptAll());
+        // The interrupt cancels an operation's jobs from its execution thread's error handling, which was seen to
+        // leave a long job running when the session closed meanwhile: its jobs are cancelled here by their tag too.
+        SparkContext context = holder.get().session().sparkContext();
+        for (String operation : operations) {
+            context.cancelJobsWithTag(
+                    ExecuteJobTag$.MODULE$.apply(USER, sessionId, operation), "its Python task was cancelled");
+        }
+        return operations.size();
     }
 
     /** Closes the session, which interrupts what still runs in it and drops its views. */
     static void closeSession(String sessionId) {
+        ENDED.add(sessionId);
         SparkConnectSessionManager sessions = sessions();
         try {
             sessions.closeSession(SessionKey.apply(USER, sessionId), sessions.closeSession$default$2());
         } catch (RuntimeException e) { // already closed (the client released it, or it expired)
             LOG.debug("Connect session {}: {}", sessionId, e.toString());
+        }
+    }
+
+    /** Cancels each job that starts for a session in {@link #ENDED}, found by its Connect operation's job tag. */
+    private static final class EndedSessionJobs extends SparkListener {
+        private static final String SESSION = "_User_" + USER + "_Session_";
+        private final SparkContext context;
+
+        EndedSessionJobs(SparkContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public void onJobStart(SparkListenerJobStart start) {
+            String tags = start.properties() == null
+                    ? null
+                    : start.properties().getProperty(SparkContext$.MODULE$.SPARK_JOB_TAGS());
+            if (tags == null || !tags.contains(SESSION)) {
+                return;
+            }
+            for (String tag : tags.split(java.util.regex.Pattern.quote(SparkContext$.MODULE$.SPARK_JOB_TAGS_SEP()))) {
+                int at = tag.indexOf(SESSION);
+                if (at < 0) {
+                    continue;
+                }
+                String rest = tag.substring(at + SESSION.length());
+                int end = rest.indexOf('_');
+                String sessionId = end < 0 ? rest : rest.substring(0, end);
+                if (ENDED.contains(sessionId)) {
+                    context.cancelJob(start.jobId(), "its Python task's attempt has ended");
+                    return;
+                }
+            }
         }
     }
 
