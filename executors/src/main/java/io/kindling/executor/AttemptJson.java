@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An attempt of a SQL or class task as JSON, for a process that runs it elsewhere: the cluster runner, the local
+ * An attempt of a SQL, class, stream or Python task as JSON, for a process that runs it elsewhere: the cluster runner, the local
  * executor's Spark process. Neither the task's {@code spark_conf} nor its log file is included: where they apply
  * differs by receiver, so each adds what it needs.
  */
@@ -69,8 +69,14 @@ public final class AttemptJson {
             stream.interval().ifPresent(interval -> body.put("interval_ms", interval.toMillis()));
             stream.checkpoint().ifPresent(checkpoint -> body.put("checkpoint", checkpoint));
             body.set("args", args(stream.args()));
+        } else if (request.body() instanceof TaskBody.Python python) {
+            body.put("type", "python");
+            python.file().ifPresent(file -> body.put("file", file.toString()));
+            python.module().ifPresent(module -> body.put("module", module));
+            body.set("args", JSON.valueToTree(python.args()));
+            body.set("run", JSON.valueToTree(python.run()));
         } else {
-            throw new IllegalArgumentException("runs sql, class and stream tasks, not "
+            throw new IllegalArgumentException("runs sql, class, stream and python tasks, not "
                     + request.body().getClass().getSimpleName());
         }
         return root;
@@ -102,6 +108,15 @@ public final class AttemptJson {
                         Optional.ofNullable(body.get("interval_ms")).map(n -> Duration.ofMillis(n.asLong())),
                         Optional.ofNullable(body.get("checkpoint")).map(JsonNode::asText),
                         args(body.path("args")));
+            case "python" -> {
+                List<String> args = new ArrayList<>();
+                body.path("args").forEach(arg -> args.add(arg.asText()));
+                yield new TaskBody.Python(
+                        Optional.ofNullable(body.get("file")).map(n -> Path.of(n.asText())),
+                        Optional.ofNullable(body.get("module")).map(JsonNode::asText),
+                        args,
+                        strings(body.path("run")));
+            }
             default ->
                 throw new IllegalArgumentException(
                         "unknown task body type '" + body.path("type").asText() + "'");

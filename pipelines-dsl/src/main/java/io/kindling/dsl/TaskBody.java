@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class}, {@code submit}, {@code stream} or
- * {@code condition}.
+ * What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class}, {@code submit}, {@code stream},
+ * {@code condition} or {@code python}.
  */
 public sealed interface TaskBody {
 
@@ -183,6 +183,59 @@ public sealed interface TaskBody {
                     interval,
                     checkpoint,
                     Templates.sqlArgs(context));
+        }
+    }
+
+    /**
+     * A PySpark script ({@code python: {file: ...}}) or module ({@code python: {module: ...}}) run by the executor's
+     * Python against its Spark through Spark Connect, with a ready {@code spark} session and the {@code kindling}
+     * helper module.
+     *
+     * @param file   the script's real path, inside the pipeline file's folder; empty for a module
+     * @param module a module of the executor's Python environment, run as {@code python -m} would; empty for a file
+     * @param args   the script's arguments ({@code sys.argv[1:]}), templates rendered for a run
+     * @param run    what the {@code kindling} module tells the script about its run ({@link #RUN_KEYS}); empty until
+     *               rendered for a run
+     */
+    record Python(Optional<Path> file, Optional<String> module, List<String> args, Map<String, String> run)
+            implements TaskBody {
+        /** The names of {@link #run}: the run's pipeline, id, logical time (ISO-8601 with offset) and date. */
+        public static final List<String> RUN_KEYS = List.of("pipeline", "run_id", "logical_time", "ds");
+
+        public Python {
+            requireNonNull(file, "file is null");
+            requireNonNull(module, "module is null");
+            if (file.isPresent() == module.isPresent()) {
+                throw new IllegalArgumentException("a python body has exactly one of file and module");
+            }
+            file.ifPresent(f -> {
+                if (!f.isAbsolute()) {
+                    throw new IllegalArgumentException("python file must be an absolute path: " + f);
+                }
+            });
+            args = List.copyOf(args);
+            run = Collections.unmodifiableMap(new LinkedHashMap<>(run));
+        }
+
+        /** A body as written, before a run renders it. */
+        public Python(Optional<Path> file, Optional<String> module, List<String> args) {
+            this(file, module, args, Map.of());
+        }
+
+        @Override
+        public Python render(TemplateContext context) {
+            Map<String, String> facts = new LinkedHashMap<>();
+            RUN_KEYS.forEach(key -> facts.put(key, Templates.render("{{ " + key + " }}", context)));
+            return new Python(
+                    file,
+                    module,
+                    args.stream().map(a -> Templates.render(a, context)).toList(),
+                    facts);
+        }
+
+        /** The script's path or {@code -m module}, for logs and the run history. */
+        public String describe() {
+            return file.map(Path::toString).orElseGet(() -> "-m " + module.orElseThrow());
         }
     }
 }

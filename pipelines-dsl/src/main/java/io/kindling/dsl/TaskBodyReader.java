@@ -14,12 +14,13 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit}, {@code stream} or
- * {@code condition}) and its data.
+ * Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit}, {@code stream},
+ * {@code condition} or {@code python}) and its data.
  */
 final class TaskBodyReader {
-    static final List<String> BODY_KEYS = List.of("sql", "sql_file", "class", "submit", "stream", "condition");
-    private static final String BODIES = "sql, sql_file, class, submit, stream or condition";
+    static final List<String> BODY_KEYS =
+            List.of("sql", "sql_file", "class", "submit", "stream", "condition", "python");
+    private static final String BODIES = "sql, sql_file, class, submit, stream, condition or python";
     private static final Set<String> COMPARISON_KEYS = Set.of("left", "op", "right");
     private static final Set<String> COMBINATION_KEYS = Set.of("all", "any");
     static final Set<String> OUTPUT_MODES = Set.of("overwrite", "append", "error", "errorifexists", "ignore");
@@ -68,7 +69,8 @@ final class TaskBodyReader {
         if (!given.contains("class") && task.has("args")) {
             problems.at(
                     task.keyNode("args").orElseThrow(),
-                    "args: only a task with class takes args " + "(a submit task lists its args under submit)");
+                    "args: only a task with class takes args "
+                            + "(a submit or python task lists its args under submit or python)");
         }
         if (given.isEmpty()) {
             return Optional.empty();
@@ -85,6 +87,8 @@ final class TaskBodyReader {
                 return task.required("condition")
                         .flatMap(node -> condition(node, "condition"))
                         .map(c -> new Body(new TaskBody.ConditionCheck(c), Optional.empty()));
+            case "python":
+                return new PythonBodyReader(sqlFiles, templates, problems).read(task, label);
             default:
                 return submit(task, label);
         }

@@ -38,17 +38,17 @@ class PipelineParserValuesTest {
                         fixture.problem(
                                 3,
                                 5,
-                                "task 'none' has no body: give one of sql, sql_file, class, submit, stream or condition"),
+                                "task 'none' has no body: give one of sql, sql_file, class, submit, stream, condition or python"),
                         fixture.problem(
                                 7,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'class' (give exactly one of sql, "
-                                        + "sql_file, class, submit, stream or condition)"),
+                                        + "sql_file, class, submit, stream, condition or python)"),
                         fixture.problem(
                                 8,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'submit' (give exactly one of sql, "
-                                        + "sql_file, class, submit, stream or condition)"));
+                                        + "sql_file, class, submit, stream, condition or python)"));
     }
 
     @Test
@@ -72,7 +72,7 @@ class PipelineParserValuesTest {
                         fixture.problem(
                                 9,
                                 5,
-                                "args: only a task with class takes args (a submit task lists its args under submit)"));
+                                "args: only a task with class takes args (a submit or python task lists its args under submit or python)"));
     }
 
     @Test

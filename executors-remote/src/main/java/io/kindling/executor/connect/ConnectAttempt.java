@@ -179,8 +179,9 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
                     + resumed.statement() + ") of Spark Connect session " + resumed.sessionId());
         }
         if (!(request.body() instanceof TaskBody.Sql sql)) {
-            return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) runs sql tasks; "
-                    + "class and submit tasks need a local or spark-standalone executor, stream tasks a local one");
+            return AttemptResult.failed(
+                    "executor '" + config.name() + "' (type spark-connect) runs sql tasks; "
+                            + "class and submit tasks need a local or spark-standalone executor, stream and python tasks a local one");
         }
         if (!request.libraries().isEmpty()) { // said, never silently dropped: the task may need them
             return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) does not take "

@@ -202,6 +202,10 @@ public final class StandaloneExecutor implements Executor {
             throw new IllegalArgumentException(
                     "type spark-standalone does not run stream tasks yet: give the task an executor of type local");
         }
+        if (body instanceof TaskBody.Python) {
+            throw new IllegalArgumentException(
+                    "type spark-standalone does not run python tasks yet: give the task an executor of type local");
+        }
         // The runner's session is guarded like a local executor's; the task may not change the guard's settings.
         SparkGuard.refuseGuardSettings(request.sparkConf(), "the task's spark_conf");
         properties.putAll(

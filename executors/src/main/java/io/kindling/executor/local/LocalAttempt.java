@@ -55,6 +55,9 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     private volatile SparkContext sparkContext;
 
     private volatile AttemptLog log;
+    /** Set while a Python task runs: cancel stops its process and its Connect session's operations. */
+    private volatile PythonTaskRunner python;
+
     private volatile String applicationId;
 
     // Guarded by this: the attempt's thread, and whether the attempt is over.
@@ -121,6 +124,10 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             current.line("cancel requested: " + why);
         }
         sparkSession.ifStarted().ifPresent(spark -> cancelJobGroup(spark.sparkContext(), why));
+        PythonTaskRunner runner = python;
+        if (runner != null) {
+            runner.cancel(why);
+        }
         timer.schedule(() -> giveUpWaiting(why), options.cancelGracePeriod().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -283,6 +290,16 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                     classLoader,
                     new ClassTaskContext(request, spark, javaClass.args(), workDir, log, this::cancelRequested),
                     log);
+        } else if (body instanceof TaskBody.Python script) {
+            PythonTaskRunner runner = new PythonTaskRunner(
+                    request, workDir, options.python().orElse(PythonTaskRunner.DEFAULT_PYTHON), config.name(), log);
+            python = runner;
+            String reason = cancelReason();
+            if (reason != null) { // cancelled before the runner was there to hear it
+                runner.cancel(reason);
+            }
+            runner.run(spark, script, this::applySparkConf);
+            return Map.of(); // kindling.set_value is not read back yet (docs/python.md)
         } else {
             throw new AttemptFailure("unsupported task body " + body.getClass().getSimpleName());
         }
@@ -308,6 +325,8 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         } else if (body instanceof TaskBody.Stream stream) {
             return "stream from " + stream.source().format() + " "
                     + stream.source().path();
+        } else if (body instanceof TaskBody.Python script) {
+            return "python " + script.describe();
         }
         return body.getClass().getSimpleName();
     }

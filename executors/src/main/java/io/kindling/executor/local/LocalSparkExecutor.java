@@ -143,7 +143,11 @@ public final class LocalSparkExecutor implements Executor {
      * eagerly or again after a death, to stay warm.
      */
     public void warmUp() {
-        sparkSession.get(progress -> {});
+        SparkSession spark = sparkSession.get(progress -> {});
+        // an executor configured for Python has its Connect server ready too; one without starts it on demand
+        if (options.python().isPresent()) {
+            PythonConnect.start(spark, progress -> {});
+        }
         // its own schema cache, so that the warm-up's files leave nothing behind
         Optional<InferredSchemas> schemas = inferredSchemas.map(kept -> new InferredSchemas());
         SparkWarmUp.run((folder, name, body) -> {

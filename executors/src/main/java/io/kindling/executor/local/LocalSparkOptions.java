@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -39,6 +40,9 @@ import java.util.regex.Pattern;
  *                           must exist when the executor starts
  * @param eventLogs          options {@code eventLogDir} and {@code historyServerUrl}: Spark event logs of the warm
  *                           session (one long application, its log rolled by Spark) and where they are shown
+ * @param python             option {@code python}: the interpreter of Python tasks (a venv's {@code bin/python});
+ *                           unset, Python tasks use {@code python3} from the PATH and the Spark Connect server starts
+ *                           with the first of them; set, it starts with Spark's warm-up
  */
 record LocalSparkOptions(
         String master,
@@ -52,7 +56,8 @@ record LocalSparkOptions(
         Warmup warmup,
         boolean metrics,
         List<Path> jars,
-        EventLogOptions eventLogs) {
+        EventLogOptions eventLogs,
+        Optional<String> python) {
     /** The {@code mode} option. */
     enum Mode {
         PROCESS("process"),
@@ -88,8 +93,10 @@ record LocalSparkOptions(
     static final String CACHE_INFERRED_SCHEMAS = "cacheInferredSchemas";
     static final String METRICS = "metrics";
     static final String JARS = "jars";
+    static final String PYTHON = "python";
     private static final Set<String> KNOWN = Set.of(
             JARS,
+            PYTHON,
             MASTER,
             STOP_SPARK_ON_CLOSE,
             CANCEL_GRACE_SECONDS,
@@ -185,7 +192,8 @@ record LocalSparkOptions(
                 warmup,
                 metrics,
                 jars(config, where),
-                EventLogOptions.from(options, config.workDir(), where));
+                EventLogOptions.from(options, config.workDir(), where),
+                python(options, config.workDir(), where));
     }
 
     LocalSparkOptions {
@@ -206,6 +214,26 @@ record LocalSparkOptions(
             jars.add(jar);
         }
         return jars;
+    }
+
+    /**
+     * The {@code python} option: a command name looked up on the PATH ({@code python3}) or a path, relative ones
+     * against workDir; the daemon starts without it being there.
+     */
+    private static Optional<String> python(Map<String, String> options, Path workDir, String where) {
+        String value = options.get(PYTHON);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(where + "option '" + PYTHON + "' is empty: give the Python of Python "
+                    + "tasks, like /opt/venv/bin/python (bin/kindling-python-env makes one)");
+        }
+        String python = value.strip();
+        return Optional.of(
+                python.contains("/")
+                        ? workDir.resolve(python).toAbsolutePath().normalize().toString()
+                        : python);
     }
 
     /** {@link #heap} in bytes. */

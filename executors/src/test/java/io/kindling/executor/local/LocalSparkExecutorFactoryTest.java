@@ -89,7 +89,24 @@ class LocalSparkExecutorFactoryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("executor 'local' (type local): unknown option 'mastr', known options: "
                         + "[allowUnsafeSql, allowedRoots, cacheInferredSchemas, cancelGraceSeconds, eventLogDir, heap, "
-                        + "historyServerUrl, jars, jvmFlags, master, metrics, mode, stopSparkOnClose, warmup]");
+                        + "historyServerUrl, jars, jvmFlags, master, metrics, mode, python, stopSparkOnClose, warmup]");
+    }
+
+    @Test
+    void pythonIsACommandOrAPathRelativeToTheWorkDirAndMayNotBeEmpty() {
+        assertThat(LocalSparkOptions.from(config(Map.of("python", "python3"))).python())
+                .contains("python3");
+        assertThat(LocalSparkOptions.from(config(Map.of("python", "venv/bin/python")))
+                        .python())
+                .contains(config(Map.of())
+                        .workDir()
+                        .resolve("venv/bin/python")
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString());
+        assertThat(LocalSparkOptions.from(config(Map.of())).python()).isEmpty();
+        assertThatThrownBy(() -> LocalSparkOptions.from(config(Map.of("python", " "))))
+                .hasMessageContaining("option 'python' is empty");
     }
 
     @Test

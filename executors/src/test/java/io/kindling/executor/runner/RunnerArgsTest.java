@@ -118,7 +118,16 @@ class RunnerArgsTest {
         assertThatThrownBy(() -> new RunnerArgs(
                                 request(new TaskBody.Submit("app.jar", "com.example.Main", List.of())), "/w")
                         .encode())
-                .hasMessageContaining("runs sql, class and stream tasks");
+                .hasMessageContaining("runs sql, class, stream and python tasks");
+        TaskBody.Python python = new TaskBody.Python(
+                java.util.Optional.of(java.nio.file.Path.of("/p/jobs/clean.py")),
+                java.util.Optional.empty(),
+                List.of("a", "{{ ds }}"),
+                Map.of("ds", "2026-11-24"));
+        assertThat(RunnerArgs.decode(new RunnerArgs(request(python), "/w").encode())
+                        .request()
+                        .body())
+                .isEqualTo(python);
         assertThatThrownBy(() -> RunnerArgs.decode("not base64 json!"))
                 .hasMessageStartingWith("the runner's argument is not an encoded task");
     }

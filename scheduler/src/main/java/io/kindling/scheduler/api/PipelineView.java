@@ -97,7 +97,9 @@ public record PipelineView(
                             ? "class"
                             : t.body() instanceof TaskBody.Stream
                                     ? "stream"
-                                    : t.body() instanceof TaskBody.ConditionCheck ? "condition" : "submit";
+                                    : t.body() instanceof TaskBody.ConditionCheck
+                                            ? "condition"
+                                            : t.body() instanceof TaskBody.Python ? "python" : "submit";
             return new TaskView(
                     t.id(),
                     kind,

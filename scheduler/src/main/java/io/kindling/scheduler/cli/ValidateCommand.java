@@ -93,6 +93,13 @@ public class ValidateCommand extends QuietCommand {
                 .metavar("INSTANT")
                 .help("with --next: list fire times after this instant (e.g. 2026-03-28T00:00:00Z) instead of now");
         subparser
+                .addArgument("--python")
+                .metavar("PYTHON")
+                .setDefault(
+                        Optional.ofNullable(System.getenv("KINDLING_PYTHON")).orElse("python3"))
+                .help("the Python that compiles python tasks' files with py_compile (default $KINDLING_PYTHON, else "
+                        + "python3); without one they are not compiled, and validate says so");
+        subparser
                 .addArgument("--explain")
                 .action(Arguments.storeTrue())
                 .help("start a local Spark session and run Spark's analyzer (EXPLAIN, nothing is executed) on "
@@ -210,6 +217,7 @@ public class ValidateCommand extends QuietCommand {
                 problems++;
             }
         }
+        problems += PythonSyntaxCheck.check(good, namespace.getString("python"), out, System.err);
         if (namespace.getBoolean("next")) {
             good.forEach(p -> printNext(p, from, out));
         }

@@ -246,6 +246,9 @@ final class AttemptRunner {
             return "stream " + stream.source().format() + " " + stream.source().path() + ": " + stream.sql() + " -> "
                     + stream.sink().format() + " " + stream.sink().path();
         }
+        if (body instanceof TaskBody.Python python) {
+            return "python " + python.describe() + " " + python.args();
+        }
         TaskBody.Submit submit = (TaskBody.Submit) body;
         return "submit " + submit.jar() + " " + submit.mainClass() + " " + submit.args();
     }

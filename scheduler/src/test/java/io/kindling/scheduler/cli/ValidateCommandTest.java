@@ -66,6 +66,39 @@ class ValidateCommandTest {
     }
 
     @Test
+    void pythonFilesAreCompiledAndASyntaxErrorIsAProblemAtItsLine() throws IOException {
+        write("jobs/good.py", "print(spark.range(3).count())\n");
+        Path bad = write("jobs/bad.py", "import sys\n\ndef f(:\n    pass\n");
+        write("py.yml", """
+                pipeline: py
+                tasks:
+                  - id: good
+                    python: {file: jobs/good.py}
+                  - id: bad
+                    python: {file: jobs/bad.py, args: [x]}
+                  - id: installed
+                    python: {module: jobs.installed}
+                """);
+
+        assertThat(validate("--python", io.kindling.scheduler.support.TestPython.interpreter(), dir.toString()))
+                .isEqualTo(1);
+
+        assertThat(out()).containsExactly(bad.toRealPath() + ":3:7: SyntaxError: invalid syntax");
+    }
+
+    @Test
+    void withoutAPythonPythonFilesAreNotCompiledAndValidateSaysSo() throws IOException {
+        write("jobs/bad.py", "def f(:\n");
+        write("py.yml", "pipeline: py\ntasks:\n  - id: bad\n    python: {file: jobs/bad.py}\n");
+
+        assertThat(validate("--python", dir.resolve("no/python").toString(), dir.toString()))
+                .isEqualTo(0);
+
+        assertThat(out()).isEmpty();
+        assertThat(stderr()).contains("1 Python file(s) not compiled: no Python '" + dir.resolve("no/python") + "'");
+    }
+
+    @Test
     void everyProblemOfEveryFileIsPrintedAndTheExitStatusSaysWhetherThereWereAny() throws IOException {
         Path a = write("a.yml", """
                 pipeline: a

@@ -1,0 +1,50 @@
+"""What a Kindling Python task knows about its run (docs/python.md).
+
+    import kindling
+    kindling.params["country"]      # the run's params, as text
+    kindling.logical_time           # the run's logical time, a timezone-aware datetime
+    kindling.ds                     # its date in the pipeline's time zone, "2026-03-28"
+    kindling.run_id, kindling.pipeline, kindling.task_id, kindling.attempt
+    kindling.log("rows written:", n) # a line in the attempt's log
+    kindling.spark                  # the same ready Spark Connect session as the script's `spark`
+
+Kindling sets this module up before the script runs; it reads what the executor put in the environment.
+"""
+
+import datetime as _datetime
+import json as _json
+import os as _os
+import sys as _sys
+
+_run = _json.loads(_os.environ.get("KINDLING_RUN", "{}"))
+
+params = dict(_json.loads(_os.environ.get("KINDLING_PARAMS", "{}")))
+pipeline = _run.get("pipeline")
+run_id = _run.get("run_id")
+ds = _run.get("ds")
+logical_time = (
+    _datetime.datetime.fromisoformat(_run["logical_time"]) if _run.get("logical_time") else None
+)
+task_id = _os.environ.get("KINDLING_TASK_ID")
+attempt = int(_os.environ.get("KINDLING_ATTEMPT_NUMBER", "1"))
+attempt_id = _os.environ.get("KINDLING_ATTEMPT_ID")
+spark = None
+
+
+def log(*values):
+    """Writes one line to the attempt's log (as print does: the process's output is the log)."""
+    print(*values, flush=True)
+
+
+def set_value(name, value):
+    """Task values (issue 21): not wired yet. The hook writes the value where the executor will read it."""
+    path = _os.environ.get("KINDLING_TASK_VALUES_FILE")
+    if not path:
+        raise NotImplementedError("task values are not supported for Python tasks yet")
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(_json.dumps({"name": str(name), "value": value}) + "\n")
+
+
+def _start(session):
+    global spark
+    spark = session
