@@ -43,14 +43,18 @@ final class DeadlineCheck {
     private final AlertPlanner planner;
     private final Duration lookback;
     /**
-     * Per pipeline version: the first deadline after {@code checked}, as computed when this daemon checked up to
-     * there. A round skips a pipeline whose next deadline is still ahead: no cron arithmetic, no statement.
+     * Per pipeline version and expected times: the first deadline after {@code checked}, as computed when this daemon
+     * checked up to there. A round skips a pipeline whose next deadline is still ahead: no cron arithmetic, no
+     * statement. The expected times are part of the key because a downstream's come from its upstream's schedule,
+     * which can change while the downstream's own version does not.
      */
-    private final Map<String, NextDue> nextDue = new HashMap<>();
+    private final Map<DueKey, NextDue> nextDue = new HashMap<>();
     /** Versions of pipelines whose deadline cannot be judged, already logged. */
     private final Set<String> unjudged = new HashSet<>();
 
     private record NextDue(Instant checked, Instant due) {}
+
+    private record DueKey(String version, Schedule expected) {}
 
     DeadlineCheck(AlertCheckDao dao, AlertPlanner planner, Duration lookback) {
         this.dao = dao;
@@ -66,11 +70,11 @@ final class DeadlineCheck {
 
     /** Checks deadlines that passed up to {@code upTo}; returns how many alerts this call raised. */
     int check(Collection<Pipeline> pipelines, Instant upTo) {
-        Map<String, Pipeline> withDeadline = new LinkedHashMap<>();
         Map<String, Pipeline> due = new LinkedHashMap<>();
         Map<String, Pipeline> byId = new HashMap<>();
         pipelines.forEach(p -> byId.put(p.id(), p));
         Map<String, Schedule> expected = new HashMap<>();
+        Set<DueKey> current = new HashSet<>();
         for (Pipeline p : pipelines) {
             Optional<Schedule> times = p.deadline().isPresent() ? expectedTimes(p, byId) : Optional.empty();
             if (p.deadline().isPresent() && times.isEmpty() && unjudged.add(version(p))) {
@@ -81,14 +85,15 @@ final class DeadlineCheck {
             }
             if (times.isPresent()) {
                 expected.put(p.id(), times.get());
-                withDeadline.put(p.id(), p);
-                NextDue next = nextDue.get(version(p));
+                DueKey key = new DueKey(version(p), times.get());
+                current.add(key);
+                NextDue next = nextDue.get(key);
                 if (next == null || !next.due().isAfter(upTo)) {
                     due.put(p.id(), p);
                 }
             }
         }
-        nextDue.keySet().removeIf(version -> !withDeadline.containsKey(version.substring(0, version.indexOf('@'))));
+        nextDue.keySet().retainAll(current);
         if (due.isEmpty()) {
             return 0;
         }
@@ -96,7 +101,7 @@ final class DeadlineCheck {
         // watermark of the others may lag, and when they are next due, what lies between is judged then
         Map<String, Watermark> checked = dao.watermarks(due.keySet(), upTo);
         List<Late> candidates = new ArrayList<>();
-        Map<String, NextDue> computed = new HashMap<>();
+        Map<DueKey, NextDue> computed = new HashMap<>();
         for (Pipeline p : due.values()) {
             Watermark mark = checked.getOrDefault(p.id(), new Watermark(upTo, upTo, false));
             Instant from = mark.checkedUntil();
@@ -108,7 +113,9 @@ final class DeadlineCheck {
                         .filter(late -> !late.scheduled().isBefore(mark.since()))
                         .forEach(candidates::add);
             }
-            computed.put(version(p), new NextDue(upTo, firstDeadlineAfter(p, expected.get(p.id()), upTo)));
+            computed.put(
+                    new DueKey(version(p), expected.get(p.id())),
+                    new NextDue(upTo, firstDeadlineAfter(p, expected.get(p.id()), upTo)));
         }
         int raised = 0;
         if (!candidates.isEmpty()) {
