@@ -70,6 +70,14 @@ public interface Executor extends AutoCloseable {
      */
     default void daemonReady() {}
 
+    /**
+     * The daemon's lease, given once after the executor was created. An executor whose attempts run in a process of
+     * its own on this machine passes it on, so that the process stops them itself when the daemon cannot (a daemon
+     * paused by SIGSTOP or a long GC). Attempts running in the daemon's JVM are cancelled by the scheduler when the
+     * lease runs out; attempts on a cluster are left running and followed again by their remote id.
+     */
+    default void lease(Lease lease) {}
+
     /** Whether the executor can take work now; cheap, called by health checks. */
     HealthStatus health();
 

@@ -38,6 +38,7 @@ import io.kindling.scheduler.cli.TokenCommand;
 import io.kindling.scheduler.cli.TriggerCommand;
 import io.kindling.scheduler.cli.ValidateCommand;
 import io.kindling.scheduler.cluster.ClusterMembership;
+import io.kindling.scheduler.cluster.HeartbeatLease;
 import io.kindling.scheduler.config.AuthConfig;
 import io.kindling.scheduler.config.SecretStore;
 import io.kindling.scheduler.core.AttemptLogs;
@@ -219,6 +220,11 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
 
         ExecutorManager executors = new ExecutorManager(config.getExecutors(), Path.of(config.getWorkDir()));
         environment.lifecycle().manage(executors);
+        // Self-fencing (docs/semantics.md): only several daemons on PostgreSQL take each other for dead; a SQLite
+        // file is one daemon's, whose next life takes its runs over at once.
+        java.time.Duration leaseTime = config.getCluster().leaseTime(); // checked whatever the database
+        HeartbeatLease lease = database.sqlite() ? HeartbeatLease.unlimited() : new HeartbeatLease(leaseTime);
+        executors.lease(lease);
         // once the API serves, not before: warming Spark up must not delay readiness
         environment.lifecycle().addServerLifecycleListener(server -> executors.daemonReady());
 
@@ -337,6 +343,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 self,
                 config.getCluster().getHeartbeatInterval().toJavaDuration(),
                 config.getCluster().getDeadAfter().toJavaDuration(),
+                lease,
                 Clock.systemUTC(),
                 cron::standby);
         // started in this order, stopped in reverse: firing stops first, then the engine drains

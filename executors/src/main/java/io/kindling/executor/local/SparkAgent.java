@@ -32,12 +32,22 @@ import org.slf4j.LoggerFactory;
  * The main class of the local executor's Spark process: it connects back to the daemon on loopback, proves it
  * was started by it with the secret read from stdin, then runs the attempts it is sent on an in-process
  * {@link LocalSparkExecutor} (one warm SparkSession, a session per attempt) and reports how each ended. When
- * the daemon goes away (its socket closes), the process cancels what runs and exits: nothing outlives it.
+ * the daemon goes away (its socket closes), the process cancels what runs and exits: nothing outlives it. When the
+ * daemon's lease runs out before the daemon renews it (the daemon is paused, or cannot reach its database), the
+ * process cancels what runs and starts nothing until a new lease comes: another daemon may be about to run those
+ * tasks again.
  */
 public final class SparkAgent {
     private static final Logger LOG = LoggerFactory.getLogger(SparkAgent.class);
     /** How long stopping Spark may take after the attempts ended, before the JVM is halted. */
     private static final long EXIT_MARGIN_MILLIS = 10_000;
+    /**
+     * Added to the lease the daemon sends: the daemon fences itself when the lease runs out, and its own cancel must
+     * come first, so that the attempt is not reported cancelled (and not retried) while the daemon still drives it.
+     */
+    private static final long LEASE_SLACK_MILLIS = 500;
+
+    private static final long LEASE_CHECK_MILLIS = 100;
 
     private final AgentFrames frames;
     private final LocalSparkExecutor executor;
@@ -45,6 +55,14 @@ public final class SparkAgent {
     private final long exitGraceMillis;
     /** While the warm-up runs, the process does not say it is warm. */
     private volatile boolean warming;
+    /** The daemon's lease as last told; until the first one comes, the process does not run out. */
+    private volatile AgentLease lease = new AgentLease(System.nanoTime(), TimeUnit.DAYS.toMillis(1));
+
+    private record AgentLease(long fromNanos, long millis) {
+        boolean ranOut() {
+            return System.nanoTime() - fromNanos > TimeUnit.MILLISECONDS.toNanos(millis + LEASE_SLACK_MILLIS);
+        }
+    }
 
     private SparkAgent(AgentFrames frames, LocalSparkExecutor executor, long exitGraceMillis) {
         this.frames = frames;
@@ -80,7 +98,27 @@ public final class SparkAgent {
             warm.setDaemon(true);
             warm.start();
         }
+        agent.watchLease();
         agent.serve();
+    }
+
+    private void watchLease() {
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "kindling-agent-lease");
+                    t.setDaemon(true);
+                    return t;
+                })
+                .scheduleWithFixedDelay(
+                        this::cancelIfLeaseRanOut, LEASE_CHECK_MILLIS, LEASE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelIfLeaseRanOut() {
+        if (!running.isEmpty() && lease.ranOut()) {
+            String why = "the daemon's lease ran out (it is paused, or cannot reach its database): stopped so that "
+                    + "no other daemon runs the task at the same time";
+            running.values().forEach(handle -> handle.cancel(why)); // a second cancel of one attempt is ignored
+            LOG.warn("{}; {} attempts cancelled", why, running.size());
+        }
     }
 
     /** Warms Spark up, then tells the daemon at once (rather than at its next status request). */
@@ -113,6 +151,10 @@ public final class SparkAgent {
                             handle.cancel(message.path("reason").asText());
                         }
                     }
+                    case "lease" -> {
+                        lease = new AgentLease(
+                                System.nanoTime(), message.path("remaining_ms").asLong());
+                    }
                     case "status" -> frames.send(status());
                     case "shutdown" -> {
                         exit("the daemon asked it to stop");
@@ -142,6 +184,12 @@ public final class SparkAgent {
             frames.send(result(
                     message.path("request").path("attempt_id").asText(),
                     AttemptResult.failed("the Spark process could not read the task: " + e.getMessage())));
+            return;
+        }
+        if (lease.ranOut()) {
+            frames.send(result(
+                    request.attemptId(),
+                    AttemptResult.failed("the daemon's lease ran out before the attempt could start")));
             return;
         }
         AttemptHandle handle = executor.start(request);

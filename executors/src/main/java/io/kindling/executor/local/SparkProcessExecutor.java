@@ -12,6 +12,7 @@ import io.kindling.executor.AttemptResult;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.HealthStatus;
+import io.kindling.executor.Lease;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -46,6 +47,10 @@ final class SparkProcessExecutor implements Executor {
     private static final Duration UNRESPONSIVE_AFTER = Duration.ofSeconds(30);
 
     private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(60);
+    /** How often the daemon's lease is passed on to the process: the process's view of it lags by at most this. */
+    private static final Duration LEASE_EVERY = Duration.ofSeconds(1);
+    /** What the process is told of a lease that does not run out. */
+    private static final long UNLIMITED_LEASE_MILLIS = Duration.ofDays(1).toMillis();
 
     private final ExecutorConfig config;
     private final LocalSparkOptions options;
@@ -66,6 +71,7 @@ final class SparkProcessExecutor implements Executor {
     private String startFailure;
     private volatile JsonNode lastStatus;
     private volatile long lastStatusNanos;
+    private volatile Lease lease = Lease.UNLIMITED;
 
     SparkProcessExecutor(ExecutorConfig config, LocalSparkOptions options, Clock clock) {
         this.config = requireNonNull(config, "config is null");
@@ -77,6 +83,29 @@ final class SparkProcessExecutor implements Executor {
                 LocalSparkExecutor.daemonThreads("kindling-" + config.name() + "-spark-process-timer-"));
         timer.scheduleWithFixedDelay(
                 this::checkStatus, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                this::passLeaseOn, LEASE_EVERY.toMillis(), LEASE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The process stops its attempts itself when the lease it was last told of runs out (a paused daemon). */
+    @Override
+    public void lease(Lease lease) {
+        this.lease = requireNonNull(lease, "lease is null");
+    }
+
+    private void passLeaseOn() {
+        SparkProcess current;
+        synchronized (lock) {
+            current = process;
+        }
+        if (current != null) {
+            current.send(leaseFrame());
+        }
+    }
+
+    private ObjectNode leaseFrame() {
+        return AgentFrames.message("lease")
+                .put("remaining_ms", Math.max(0, Math.min(UNLIMITED_LEASE_MILLIS, lease.remainingMillis())));
     }
 
     @Override
@@ -133,6 +162,7 @@ final class SparkProcessExecutor implements Executor {
             }
             attempt.process = target;
         }
+        target.send(leaseFrame()); // a process started just now has not been told the lease yet
         target.send(start); // a failed send means the process died: its exit fails the attempt
     }
 

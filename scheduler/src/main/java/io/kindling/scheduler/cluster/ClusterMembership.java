@@ -20,10 +20,15 @@ import org.slf4j.LoggerFactory;
  * This daemon's place among the daemons sharing the database. It registers a new life on start and takes over
  * what its previous life left; then, every heartbeat interval, it heartbeats, declares dead the daemons whose
  * heartbeat is older than the limit, adopts their unfinished runs (each run goes to exactly one daemon: the claim
- * is a conditional update), and carries out cancels that were asked of another daemon for runs it owns.
+ * is a conditional update), and carries out cancels that were asked of another daemon for runs it owns. A watcher of
+ * its own fences the daemon when its {@link HeartbeatLease} runs out (heartbeats fail or the daemon was paused): the
+ * engine starts nothing and stops the attempts it runs, before another daemon may take it for dead; a heartbeat that
+ * gets through again lets the engine take its runs up again from the database.
  */
 public final class ClusterMembership {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
+    /** How often the watcher looks at the lease: the fence comes at most this late. */
+    private static final long WATCH_MILLIS = 100;
 
     private final DaemonDao daemons;
     private final RunStore runs;
@@ -32,13 +37,18 @@ public final class ClusterMembership {
     private final Duration deadAfter;
     private final Clock clock;
     private final Runnable onDeclaredDead;
+    private final HeartbeatLease lease;
     private RunEngine engine;
     private ScheduledExecutorService beats;
+    private ScheduledExecutorService watcher;
     private volatile Instant lastBeat;
     private volatile boolean declaredDead;
+    /** While the lease has run out: the engine is fenced until a heartbeat gets through. Guarded by this. */
+    private boolean fenced;
 
     /**
      * @param runs           fenced for {@code self}
+     * @param lease          renewed by each heartbeat that gets through; the engine is fenced when it runs out
      * @param onDeclaredDead called once if another daemon took this one for dead (it then runs nothing more)
      */
     public ClusterMembership(
@@ -47,6 +57,7 @@ public final class ClusterMembership {
             DaemonRecord self,
             Duration interval,
             Duration deadAfter,
+            HeartbeatLease lease,
             Clock clock,
             Runnable onDeclaredDead) {
         this.daemons = daemons;
@@ -56,6 +67,7 @@ public final class ClusterMembership {
         this.deadAfter = deadAfter;
         this.clock = clock;
         this.onDeclaredDead = onDeclaredDead;
+        this.lease = lease;
     }
 
     public DaemonRecord self() {
@@ -67,7 +79,9 @@ public final class ClusterMembership {
      * their unfinished runs. The engine then resumes them as its own on start.
      */
     public void join() {
+        long started = System.nanoTime();
         daemons.register(self);
+        lease.renew(started);
         lastBeat = self.heartbeatAt();
         List<String> adopted = endLostAndAdopt();
         LOG.info(
@@ -80,6 +94,7 @@ public final class ClusterMembership {
     /** Starts heartbeating; from now on the engine adopts runs of daemons that die. */
     public synchronized void startHeartbeats(RunEngine engine) {
         this.engine = engine;
+        engine.fencedBy(this::fenced);
         beats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kindling-heartbeat");
             t.setDaemon(true);
@@ -87,10 +102,43 @@ public final class ClusterMembership {
         });
         long every = Math.max(1, interval.toMillis());
         beats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+        // a thread of its own: the heartbeat's may hang on a database that does not answer
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kindling-lease-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether the engine must start nothing and record no attempt's end now: the lease ran out (the engine is fenced
+     * here and now if the watcher has not done it yet, so a daemon waking from a pause does nothing before it has
+     * looked), or another daemon took this one for dead. Cheap: called by the engine before each start.
+     */
+    public synchronized boolean fenced() {
+        watch();
+        return fenced || declaredDead;
+    }
+
+    /** Fences the engine once the lease has run out. */
+    synchronized void watch() {
+        if (fenced || declaredDead || engine == null || !lease.ranOut()) {
+            return;
+        }
+        fenced = true;
+        String reason = "daemon " + self.daemonId() + " could not renew its heartbeat for " + lease.valid()
+                + " (the database is unreachable, or the daemon was paused): it stops its attempts before another "
+                + "daemon may take it for dead after " + deadAfter;
+        LOG.error("{}. Nothing starts until a heartbeat gets through again.", reason);
+        engine.suspend(reason);
     }
 
     /** Stops heartbeating and records a clean stop (the engine has released its runs by then). */
     public synchronized void leave() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
         if (beats != null) {
             beats.shutdownNow();
             try {
@@ -104,9 +152,14 @@ public final class ClusterMembership {
         }
     }
 
-    /** False once another daemon has taken this one for dead. */
-    public boolean healthy() {
-        return !declaredDead;
+    /** False once another daemon has taken this one for dead, and while it is fenced. */
+    public synchronized boolean healthy() {
+        return !declaredDead && !fenced;
+    }
+
+    /** True once another daemon has taken this one for dead: it must be restarted. */
+    public boolean takenForDead() {
+        return declaredDead;
     }
 
     public Optional<Instant> lastHeartbeat() {
@@ -115,6 +168,7 @@ public final class ClusterMembership {
 
     void beat() {
         try {
+            long started = System.nanoTime(); // with now: the time the others judge this daemon by
             Instant now = now();
             if (!daemons.heartbeat(self.daemonId(), now)) {
                 declaredDead = true;
@@ -129,6 +183,8 @@ public final class ClusterMembership {
                 return;
             }
             lastBeat = now;
+            lease.renew(started);
+            resumeIfFenced();
             List<String> adopted = endLostAndAdopt();
             if (!adopted.isEmpty()) {
                 engine.adopt(
@@ -142,6 +198,20 @@ public final class ClusterMembership {
         } catch (RuntimeException e) {
             LOG.warn("Heartbeat of daemon {} failed: {}", self.daemonId(), e.toString());
         }
+    }
+
+    /** A heartbeat got through again while fenced: the engine takes this daemon's runs up from the database. */
+    private void resumeIfFenced() {
+        synchronized (this) {
+            if (!fenced) {
+                return;
+            }
+            fenced = false;
+        }
+        String reason = "daemon " + self.daemonId() + " stopped the attempt when it could not renew its heartbeat "
+                + "for " + lease.valid() + "; its heartbeat got through again";
+        LOG.warn("{}: taking its runs up again", reason);
+        engine.resume(reason);
     }
 
     private List<String> endLostAndAdopt() {

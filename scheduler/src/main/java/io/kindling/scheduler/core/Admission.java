@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * Lanes and slots: which runs the engine drives and which wait their turn in their lane (max_active_runs), and
@@ -26,6 +27,10 @@ final class Admission {
     private final Map<String, Integer> activeByLane = new HashMap<>();
     /** Set by a clean stop, or when this daemon learns it was taken for dead: nothing new starts. */
     private boolean draining;
+    /** The attempts a fenced daemon cancels at once, from any thread. */
+    final RunningAttempts running = new RunningAttempts();
+    /** True while this daemon is fenced (its heartbeat lease ran out): nothing starts, for the time being. */
+    private volatile BooleanSupplier fenced = () -> false;
     /** Completes when draining and no attempt holds a slot. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
@@ -79,7 +84,7 @@ final class Admission {
 
     /** True when the run may start now; otherwise it waits its turn behind the running ones of its lane. */
     boolean admit(ActiveRun run) {
-        if (draining || activeByLane.getOrDefault(run.lane.key(), 0) >= run.lane.maxActive()) {
+        if (stopped() || activeByLane.getOrDefault(run.lane.key(), 0) >= run.lane.maxActive()) {
             waiting.computeIfAbsent(run.lane.key(), k -> new ArrayDeque<>()).add(run);
             return false;
         }
@@ -108,7 +113,20 @@ final class Admission {
     /** The run that waited longest in the lane, taken out of it; null when none waits or nothing new starts. */
     ActiveRun nextInLane(Lane lane) {
         ArrayDeque<ActiveRun> queue = waiting.get(lane.key());
-        return queue != null && !queue.isEmpty() && !draining ? queue.poll() : null;
+        return queue != null && !queue.isEmpty() && !stopped() ? queue.poll() : null;
+    }
+
+    void fencedBy(BooleanSupplier fenced) {
+        this.fenced = fenced;
+    }
+
+    /** Whether the daemon is fenced now: asked before each start, and of each attempt's end. */
+    boolean fenced() {
+        return fenced.getAsBoolean();
+    }
+
+    private boolean stopped() {
+        return draining || fenced.getAsBoolean();
     }
 
     /** Nothing new starts from now on. */
@@ -127,7 +145,7 @@ final class Admission {
 
     /** The task's attempt takes a free slot (true), or waits for one in line. */
     boolean takeSlot(ExecutorSlots slots, ActiveRun run, TaskSlot task) {
-        if (slots.free > 0 && !draining) {
+        if (slots.free > 0 && !stopped()) {
             slots.free--;
             task.holdsSlot = true;
             return true;
@@ -148,7 +166,7 @@ final class Admission {
      */
     ExecutorSlots.Waiting handOver(ExecutorSlots slots) {
         ExecutorSlots.Waiting next;
-        while (!draining && (next = slots.poll()) != null) {
+        while (!stopped() && (next = slots.poll()) != null) {
             // not skipped by a cancel while it waited, nor dropped with its run
             if (next.task().state() == TaskState.QUEUED && !next.run().abandoned) {
                 next.task().holdsSlot = true;

@@ -269,6 +269,9 @@ final class AttemptRunner {
     private void follow(ActiveRun run, TaskSlot task, String attemptId, AttemptHandle handle, Duration elapsed) {
         Task def = run.dag.tasks.get(task.index);
         task.handle = handle;
+        if (!admission.slots(def.executor()).executor.canAttach()) {
+            admission.running.started(attemptId, handle);
+        }
         handle.result()
                 .whenComplete((result, error) -> thread.post(() -> attemptEnded(
                         run,
@@ -346,7 +349,9 @@ final class AttemptRunner {
         if (!attemptId.equals(task.attemptId) || task.state() != TaskState.RUNNING) {
             return; // a late answer for an attempt already resolved
         }
-        if (run.abandoned) {
+        if (run.abandoned || admission.fenced()) {
+            // fenced: the run is dropped and taken up again from the database (the attempt fails there, and is
+            // retried by its policy), whoever takes it up
             task.handle = null;
             freeSlot(run, task);
             return;

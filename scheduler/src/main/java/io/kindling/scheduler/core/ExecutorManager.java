@@ -3,6 +3,7 @@ package io.kindling.scheduler.core;
 import io.dropwizard.lifecycle.Managed;
 import io.kindling.executor.Executor;
 import io.kindling.executor.ExecutorFactories;
+import io.kindling.executor.Lease;
 import io.kindling.scheduler.config.ExecutorConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,6 +32,11 @@ public final class ExecutorManager implements Managed {
     /** The daemon serves: executors may warm up in the background (the local Spark process). Returns at once. */
     public void daemonReady() {
         executors.values().forEach(Executor::daemonReady);
+    }
+
+    /** Gives each executor the daemon's lease (before the daemon serves). */
+    public void lease(Lease lease) {
+        executors.values().forEach(executor -> executor.lease(lease));
     }
 
     public Map<String, Executor> executors() {

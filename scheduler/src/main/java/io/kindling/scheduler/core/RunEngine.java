@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,6 +185,34 @@ public final class RunEngine implements AutoCloseable {
         thread.postAndWait(() -> {
             admission.drain();
             admission.runIds().forEach(id -> abandon(id, reason));
+        });
+    }
+
+    /** What says whether this daemon is fenced (its heartbeat lease ran out): asked before each start. */
+    public void fencedBy(BooleanSupplier fenced) {
+        admission.fencedBy(fenced);
+    }
+
+    /**
+     * This daemon's heartbeat lease ran out (called off the engine thread, while the fence says so): attempts running
+     * in this JVM or its Spark processes are cancelled at once, whatever the engine thread is waiting for, and every
+     * run is dropped without writing; attempts on a cluster go on and are followed again. {@link #resume} takes the
+     * runs up again from the database, unless another daemon has adopted them by then.
+     */
+    public void suspend(String reason) {
+        int cancelled = admission.running.cancelAll(reason);
+        LOG.warn("Fenced: {} attempts cancelled", cancelled);
+        thread.post(() -> admission.runIds().forEach(id -> abandon(id, reason)));
+    }
+
+    /**
+     * The heartbeat got through again after {@link #suspend}: this daemon's unfinished runs are taken up from the
+     * database as after a restart (an attempt that was stopped fails with {@code reason} and is retried by its policy).
+     */
+    public void resume(String reason) {
+        thread.postAndWait(() -> {
+            admission.runIds().forEach(id -> abandon(id, reason)); // made while fenced: taken up with the rest
+            recovery().recover(dao.unfinishedRuns(), reason, progress::resume, progress::activate);
         });
     }
 

@@ -16,8 +16,13 @@ public class ClusterHealthCheck extends HealthCheck {
 
     @Override
     protected Result check() {
-        if (!membership.healthy()) {
+        if (membership.takenForDead()) {
             return Result.unhealthy("taken for dead by another daemon, which adopted its runs: restart this one");
+        }
+        if (!membership.healthy()) {
+            return Result.unhealthy("fenced: its heartbeat has not got through to the database for too long, so it "
+                    + "stopped its attempts and starts nothing until it does (last heartbeat "
+                    + membership.lastHeartbeat().map(Object::toString).orElse("none") + ")");
         }
         if (!cron.running()) {
             return Result.unhealthy("Quartz is not firing");

@@ -300,6 +300,16 @@ public final class DaemonProcess {
                     type: sleep
                     options:
                       millis: "12000"
+                  journal12s:
+                    type: sleep
+                    options:
+                      millis: "12000"
+                      journal: "%s"
+                  local:
+                    type: local
+                    slots: 2
+                    options:
+                      warmup: lazy
                 auth:
                   adminTokenFile: "%s"
                 cluster:
@@ -326,6 +336,7 @@ public final class DaemonProcess {
                         pipelines,
                         folder,
                         folder.resolve("logs"),
+                        folder.resolve("sleep-journal.txt"),
                         folder.resolve("admin-token"),
                         node,
                         heartbeat,

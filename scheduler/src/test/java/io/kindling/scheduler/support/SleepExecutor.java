@@ -10,6 +10,7 @@ import io.kindling.executor.HealthStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,13 +20,16 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Executor type {@code sleep} (tests only): every attempt succeeds after {@code options.millis}. For tests of what the
+ * Executor type {@code sleep} (tests only): every attempt succeeds after {@code options.millis}. With
+ * {@code options.journal}, each attempt appends when it really started and stopped to that file, as
+ * {@link JournalTask} does. For tests of what the
  * scheduler does around attempts (crashes, several daemons), where starting Spark in each daemon process would only
  * make restarts slow: Spark in local mode dies with the process anyway.
  */
 public final class SleepExecutor implements Executor {
     private final String name;
     private final long millis;
+    private final Optional<Path> journal;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sleep-executor");
         t.setDaemon(true);
@@ -35,6 +39,7 @@ public final class SleepExecutor implements Executor {
     SleepExecutor(ExecutorConfig config) {
         this.name = config.name();
         this.millis = Long.parseLong(config.option("millis").orElse("200"));
+        this.journal = config.option("journal").map(Path::of);
     }
 
     @Override
@@ -51,6 +56,12 @@ public final class SleepExecutor implements Executor {
             throw new UncheckedIOException(e);
         }
         CompletableFuture<AttemptResult> result = new CompletableFuture<>();
+        journal.ifPresent(
+                file -> JournalTask.append(file, "start " + request.attemptId() + " " + System.currentTimeMillis()));
+        result.thenAccept(ended -> journal.ifPresent(file -> JournalTask.append(
+                file,
+                "end " + request.attemptId() + " " + System.currentTimeMillis() + " "
+                        + ended.outcome().name().toLowerCase(java.util.Locale.ROOT))));
         ScheduledFuture<?> done =
                 timers.schedule(() -> result.complete(AttemptResult.succeeded()), millis, TimeUnit.MILLISECONDS);
         return new AttemptHandle() {
