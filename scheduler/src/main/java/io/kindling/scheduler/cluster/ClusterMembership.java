@@ -200,10 +200,14 @@ public final class ClusterMembership {
         }
     }
 
-    /** A heartbeat got through again while fenced: the engine takes this daemon's runs up from the database. */
+    /**
+     * A heartbeat got through again while fenced: the engine takes this daemon's runs up from the database. Not after
+     * a heartbeat that itself took most of the lease (it waited for a connection): the time it wrote is that old, so
+     * the fence would soon come again; the next quick one resumes.
+     */
     private void resumeIfFenced() {
         synchronized (this) {
-            if (!fenced) {
+            if (!fenced || lease.remainingMillis() < lease.valid().toMillis() / 2) {
                 return;
             }
             fenced = false;

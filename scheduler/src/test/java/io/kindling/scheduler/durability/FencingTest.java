@@ -77,6 +77,54 @@ class FencingTest {
     }
 
     @Test
+    void aDaemonWhoseHeartbeatGetsThroughAgainBeforeItIsTakenForDeadTakesItsRunUpAgain(@TempDir Path work)
+            throws Exception {
+        String url = TestDatabases.postgresUrl();
+        Matcher server = POSTGRES.matcher(url);
+        assertThat(server.find()).as("a PostgreSQL URL: %s", url).isTrue();
+        try (TcpProxy link = new TcpProxy(server.group(1), Integer.parseInt(server.group(2)))) {
+            Path pipelines = Files.createDirectories(work.resolve("pipelines"));
+            TestDirs.copyTree(TestDirs.resource("pipelines/fencing"), pipelines);
+            int port = DaemonProcess.freePort();
+            Path config = DaemonProcess.writeConfig(
+                    work,
+                    "a.yml",
+                    server.replaceFirst("jdbc:postgresql://127.0.0.1:" + link.port() + "/"),
+                    pipelines,
+                    port,
+                    "node-a",
+                    "1s",
+                    "8s");
+            DaemonProcess a = DaemonProcess.start(config, port, work.resolve("a.log"));
+            daemons.add(a);
+            String idA = JSON.readTree(a.get("/api/v1/cluster")).get("self").asText();
+            History history = new History(url);
+            Path journal = work.resolve("sleep-journal.txt");
+
+            assertThat(a.post("/api/v1/pipelines/held/runs")).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(30)).until(() -> started(journal, ".hold.1"));
+            link.cut();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> lines(journal).stream()
+                            .anyMatch(l -> l.startsWith("end ") && l.contains(".hold.1 ") && l.endsWith(" cancelled")));
+            link.mend();
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> history.count("SELECT COUNT(*) FROM runs WHERE state = 'SUCCEEDED'") == 1);
+            Map<String, long[]> ran = journal(journal);
+            assertThat(ran).hasSize(2);
+            List<Map<String, Object>> attempts = history.rows(
+                    "SELECT attempt_number, state, daemon_id, error FROM task_attempts ORDER BY attempt_number");
+            assertThat(attempts).extracting(r -> r.get("daemon_id")).containsOnly(idA);
+            assertThat(attempts).extracting(r -> r.get("state")).containsExactly("FAILED", "SUCCEEDED");
+            assertThat((String) attempts.get(0).get("error")).contains("could not renew its heartbeat");
+            assertThat(Files.readString(work.resolve("a.log")))
+                    .contains("taking its runs up again")
+                    .doesNotContain("was taken for dead");
+        }
+    }
+
+    @Test
     void aPausedDaemonsSparkProcessStopsItsAttemptBeforeAnotherDaemonTakesItOver(@TempDir Path work) throws Exception {
         String url = TestDatabases.postgresUrl();
         Cluster cluster = start(work, url, url);
