@@ -42,6 +42,8 @@ public final class ClusterMembership {
     private ScheduledExecutorService beats;
     private ScheduledExecutorService watcher;
     private volatile Instant lastBeat;
+    private volatile long lastBeatOkNanos = System.nanoTime();
+    private volatile String lastBeatError;
     private volatile boolean declaredDead;
     /** While the lease has run out: the engine is fenced until a heartbeat gets through. Guarded by this. */
     private boolean fenced;
@@ -82,6 +84,7 @@ public final class ClusterMembership {
         long started = System.nanoTime();
         daemons.register(self);
         lease.renew(started);
+        lastBeatOkNanos = started;
         lastBeat = self.heartbeatAt();
         List<String> adopted = endLostAndAdopt();
         LOG.info(
@@ -157,6 +160,19 @@ public final class ClusterMembership {
         return !declaredDead && !fenced;
     }
 
+    /**
+     * Why heartbeats have not got through for more than two intervals (the database is away, read-only or full), or
+     * empty when they do.
+     */
+    public Optional<String> heartbeatFailing() {
+        long silent = System.nanoTime() - lastBeatOkNanos;
+        if (silent <= interval.multipliedBy(2).toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of("no heartbeat has got through for "
+                + Duration.ofNanos(silent).toSeconds() + " s" + (lastBeatError == null ? "" : ": " + lastBeatError));
+    }
+
     /** True once another daemon has taken this one for dead: it must be restarted. */
     public boolean takenForDead() {
         return declaredDead;
@@ -183,8 +199,11 @@ public final class ClusterMembership {
                 return;
             }
             lastBeat = now;
+            lastBeatOkNanos = started;
+            lastBeatError = null;
             lease.renew(started);
             resumeIfFenced();
+            engine.retakeUnwritten();
             List<String> adopted = endLostAndAdopt();
             if (!adopted.isEmpty()) {
                 engine.adopt(
@@ -196,6 +215,7 @@ public final class ClusterMembership {
                 engine.cancel(runId);
             }
         } catch (RuntimeException e) {
+            lastBeatError = e.toString();
             LOG.warn("Heartbeat of daemon {} failed: {}", self.daemonId(), e.toString());
         }
     }

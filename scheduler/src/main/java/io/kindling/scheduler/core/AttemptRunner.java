@@ -484,6 +484,18 @@ final class AttemptRunner {
         });
     }
 
+    /**
+     * Gives back the slots a dropped run's tasks hold with no attempt to end them: a step that failed to write between
+     * taking the slot and starting the attempt, or between the attempt's end and giving the slot back.
+     */
+    void releaseStranded(ActiveRun run) {
+        for (TaskSlot task : run.tasks) {
+            if (task.holdsSlot && task.handle == null) {
+                freeSlot(run, task);
+            }
+        }
+    }
+
     /** Gives back the slot the task's attempt held, to the next task waiting for one. */
     private void freeSlot(ActiveRun run, TaskSlot task) {
         if (!task.holdsSlot) {

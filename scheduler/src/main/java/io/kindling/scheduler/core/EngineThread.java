@@ -12,9 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The engine's one thread, where all run state lives, and its timers, which only post steps back to it. A step
@@ -26,12 +28,18 @@ final class EngineThread {
 
     private final Clock clock;
     private final Consumer<RunFencedException> fenced;
+    private final BiConsumer<String, RuntimeException> unwritten;
     private final ExecutorService loop;
     private final ScheduledExecutorService timers;
 
-    EngineThread(Clock clock, Consumer<RunFencedException> fenced) {
+    /**
+     * @param unwritten told of a step that could not write a run's history (the database failed): the run's id, as
+     *     the step had set it in the MDC, and the failure
+     */
+    EngineThread(Clock clock, Consumer<RunFencedException> fenced, BiConsumer<String, RuntimeException> unwritten) {
         this.clock = clock;
         this.fenced = fenced;
+        this.unwritten = unwritten;
         this.loop = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-engine"));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-engine-timers"));
     }
@@ -51,17 +59,49 @@ final class EngineThread {
     void post(Runnable work) {
         loop.execute(() -> {
             try {
-                work.run();
-            } catch (RunFencedException e) {
-                fenced.accept(e);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) { // a linkage error in a task's body must not end the engine thread
-                LOG.error("Engine step failed", e);
+                RuntimeException failure = attempt(work);
+                // handling one failure (dropping a run) can hand its slot on to another run, whose start can fail too
+                for (int handled = 0; failure != null && handled < MAX_CHAINED_FAILURES; handled++) {
+                    RuntimeException cause = failure;
+                    failure = attempt(() -> handle(cause));
+                }
+                if (failure != null) {
+                    LOG.error("Engine step failed, and so did handling its failures", failure);
+                }
             } finally {
                 EngineMdc.clear();
             }
         });
+    }
+
+    private static final int MAX_CHAINED_FAILURES = 1000;
+
+    /** Runs {@code work}; returns what it threw that the engine handles, null when it ended well. */
+    private static RuntimeException attempt(Runnable work) {
+        try {
+            work.run();
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) { // a linkage error in a task's body must not end the engine thread
+            LOG.error("Engine step failed", e);
+            return null;
+        }
+    }
+
+    private void handle(RuntimeException e) {
+        if (e instanceof RunFencedException fencedRun) {
+            fenced.accept(fencedRun);
+            return;
+        }
+        String runId = MDC.get("run_id");
+        if (runId != null && DatabaseFailures.isDatabaseFailure(e)) {
+            unwritten.accept(runId, e);
+        } else {
+            LOG.error("Engine step failed", e);
+        }
     }
 
     /** Runs work on the engine thread and waits for it. */

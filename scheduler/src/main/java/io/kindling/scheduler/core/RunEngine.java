@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class RunEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
     static final String INTERRUPTED = "interrupted: the daemon shut down while the attempt was running";
+    static final String UNWRITTEN =
+            "the run history could not be written while the attempt ran (the database was away); the attempt was "
+                    + "stopped and the run taken up again from the database";
 
     private final RunStore dao;
     private final PipelineVersions versions;
@@ -58,6 +61,8 @@ public final class RunEngine implements AutoCloseable {
     private final RunProgress progress;
     private final Repairs repairs;
     private final NewRuns newRuns;
+    /** Runs dropped because their history could not be written, to take up again: touched on the engine thread. */
+    private final Set<String> unwritten = new java.util.LinkedHashSet<>();
 
     /**
      * @param executors executors by name with their task slots
@@ -114,7 +119,7 @@ public final class RunEngine implements AutoCloseable {
         this.remote = new RemoteAttempts(dao, executors);
         this.versions = versions;
         Consumer<RunFencedException> fenced = e -> abandon(e.runId(), e.getMessage());
-        this.thread = new EngineThread(clock, fenced);
+        this.thread = new EngineThread(clock, fenced, this::unwritten);
         this.admission = new Admission(executors, slots);
         this.progress = new RunProgress(
                 dao,
@@ -217,6 +222,39 @@ public final class RunEngine implements AutoCloseable {
     }
 
     /**
+     * A step could not write the run's history because the database is away: what the run holds in memory may now be
+     * ahead of what is written, so it is dropped as if another daemon owned it (its attempts here are cancelled) and
+     * taken up again from the database by {@link #retakeUnwritten} once the database answers. What was written stays;
+     * what was not was never acknowledged.
+     */
+    private void unwritten(String runId, RuntimeException e) {
+        LOG.warn(
+                "Run {}: the run history could not be written ({}); the run is taken up again from the database once "
+                        + "it answers",
+                runId,
+                e.toString());
+        abandon(runId, "the run history could not be written: " + e.getMessage());
+        unwritten.add(runId);
+    }
+
+    /**
+     * The database answers again (a heartbeat got through): the runs dropped because a write failed are taken up from
+     * it, as after a restart (an attempt that was running fails and is retried by its policy). A run that fails again
+     * waits for the next call.
+     */
+    public void retakeUnwritten() {
+        thread.post(() -> {
+            for (String runId : List.copyOf(unwritten)) {
+                if (!admission.holds(runId)) {
+                    Optional<RunRecord> run = dao.findRun(runId);
+                    unwritten.remove(runId); // before: a write that fails while taking it up adds it again
+                    run.ifPresent(r -> recovery().recover(List.of(r), UNWRITTEN, progress::resume, progress::activate));
+                }
+            }
+        });
+    }
+
+    /**
      * Drops a run this daemon no longer owns, without writing anything: its running attempts are cancelled (their
      * ends are not recorded; the new owner resolves them), except those on a cluster, which the new owner follows
      * again by their remote id; its waiting tasks never start.
@@ -234,6 +272,7 @@ public final class RunEngine implements AutoCloseable {
                 task.handle.cancel(reason);
             }
         }
+        progress.releaseStranded(run);
         progress.startNextInLane(run.lane);
     }
 

@@ -130,6 +130,11 @@ final class RunProgress {
         finishIfDone(run);
     }
 
+    /** Gives back the slots of a dropped run's tasks that hold one with no attempt running: see AttemptRunner. */
+    void releaseStranded(ActiveRun run) {
+        attempts.releaseStranded(run);
+    }
+
     /** The trigger rule lets the task run: it takes an executor slot, or waits for one. */
     private void release(ActiveRun run, TaskSlot task) {
         task.released = true;

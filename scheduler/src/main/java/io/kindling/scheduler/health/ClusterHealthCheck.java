@@ -3,6 +3,7 @@ package io.kindling.scheduler.health;
 import com.codahale.metrics.health.HealthCheck;
 import io.kindling.scheduler.cluster.ClusterMembership;
 import io.kindling.scheduler.schedule.CronScheduler;
+import java.util.Optional;
 
 /** The daemon is a live member of its cluster (not taken for dead by another) and Quartz is firing. */
 public class ClusterHealthCheck extends HealthCheck {
@@ -23,6 +24,11 @@ public class ClusterHealthCheck extends HealthCheck {
             return Result.unhealthy("fenced: its heartbeat has not got through to the database for too long, so it "
                     + "stopped its attempts and starts nothing until it does (last heartbeat "
                     + membership.lastHeartbeat().map(Object::toString).orElse("none") + ")");
+        }
+        Optional<String> failing = membership.heartbeatFailing();
+        if (failing.isPresent()) {
+            return Result.unhealthy(
+                    failing.get() + "; runs whose history could not be written are taken up again " + "when it does");
         }
         if (!cron.running()) {
             return Result.unhealthy("Quartz is not firing");
