@@ -65,6 +65,49 @@ class DatabaseOutageTest {
         });
     }
 
+    @Test
+    void aSqliteDiskThatFillsUpAndIsFreedAgainLosesNoRunAndRunsNoneTwice(@TempDir Path work) throws Exception {
+        Path disk = Files.createDirectories(work.resolve("disk"));
+        Assumptions.assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.toString()) == 0,
+                "cannot mount a small tmpfs here (not root?) to fill up");
+        try {
+            String url = "jdbc:sqlite:" + disk.resolve("kindling.db");
+            String log = outage(work, url, url, () -> {
+                Path filler = disk.resolve("filler");
+                fill(filler);
+                long freeAt = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> System.nanoTime() >= freeAt);
+                Files.delete(filler);
+            });
+            assertThat(log)
+                    .as("the full disk was seen and said")
+                    .containsAnyOf("SQLITE_FULL", "SQLITE_IOERR", "database or disk is full");
+        } finally {
+            run("umount", "-l", disk.toString());
+        }
+    }
+
+    /** Writes {@code file} until the disk has no room left. */
+    private static void fill(Path file) throws java.io.IOException {
+        byte[] chunk = new byte[64 * 1024];
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            while (true) {
+                out.write(chunk);
+            }
+        } catch (java.io.IOException full) {
+            // no space left: what the test wanted
+        }
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
+    }
+
     private interface Fault {
         void cause() throws Exception;
     }
