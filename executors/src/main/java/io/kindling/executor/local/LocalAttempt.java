@@ -298,8 +298,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             if (reason != null) { // cancelled before the runner was there to hear it
                 runner.cancel(reason);
             }
-            runner.run(spark, script, this::applySparkConf);
-            return Map.of(); // kindling.set_value is not read back yet (docs/python.md)
+            return runner.run(spark, script, this::applySparkConf);
         } else {
             throw new AttemptFailure("unsupported task body " + body.getClass().getSimpleName());
         }

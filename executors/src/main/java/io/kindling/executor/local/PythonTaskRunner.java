@@ -1,10 +1,13 @@
 package io.kindling.executor.local;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
+import io.kindling.executor.TaskValuesJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,9 +64,10 @@ final class PythonTaskRunner {
     /**
      * @param base      the warm session whose SparkContext serves the Connect server
      * @param configure applies the attempt's Spark settings to its Connect session, as to a SQL task's session
-     * @throws AttemptFailure when the script fails or Python cannot run it
+     * @return the task values the script set with {@code kindling.set_value}
+     * @throws AttemptFailure when the script fails or Python cannot run it, or a value it set is not a task value
      */
-    void run(SparkSession base, TaskBody.Python body, SessionSetup configure)
+    Map<String, Object> run(SparkSession base, TaskBody.Python body, SessionSetup configure)
             throws AttemptFailure, IOException, InterruptedException {
         PythonConnect.Endpoint endpoint = PythonConnect.start(base, log::line);
         Path scratch = Files.createTempDirectory("kindling-python-");
@@ -79,7 +84,7 @@ final class PythonTaskRunner {
             Process started;
             synchronized (this) {
                 if (cancelReason != null) {
-                    return;
+                    return Map.of();
                 }
                 try {
                     started = builder.start();
@@ -94,13 +99,13 @@ final class PythonTaskRunner {
             int status = started.waitFor();
             synchronized (this) {
                 if (cancelReason != null) {
-                    return; // the attempt reports the cancel
+                    return Map.of(); // the attempt reports the cancel
                 }
             }
             if (status != 0) {
                 throw new AttemptFailure(error(status, errorFile, tail));
             }
-            taskValues(scratch.resolve("values.jsonl"));
+            return taskValues(scratch.resolve("values.jsonl"));
         } finally {
             PythonConnect.closeSession(sessionId);
             deleteQuietly(scratch);
@@ -221,18 +226,30 @@ final class PythonTaskRunner {
     }
 
     /**
-     * The hook for task values set with {@code kindling.set_value} (issue 21): the values are in {@code file}, one
-     * JSON object a line. Not passed on yet: the attempt's log says they were ignored.
+     * The task values the script set with {@code kindling.set_value}: the helper appends them to {@code file}, one JSON
+     * object ({@code name}, {@code value}) a line; a name set twice keeps its last value.
+     *
+     * @throws AttemptFailure naming a value that is not a valid task value
      */
-    private void taskValues(Path file) throws IOException {
-        if (Files.isRegularFile(file)) {
-            long count;
-            try (Stream<String> lines = Files.lines(file)) {
-                count = lines.count();
-            }
-            log.line(count + " task value(s) set with kindling.set_value were ignored: task values do not reach "
-                    + "other tasks from Python yet");
+    private static Map<String, Object> taskValues(Path file) throws IOException, AttemptFailure {
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return values;
         }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode entry = AgentFrames.JSON.readTree(line);
+                String name = entry.path("name").asText();
+                Object value = AgentFrames.JSON.treeToValue(entry.get("value"), Object.class);
+                values.put(name, TaskValuesJson.checkValue(name, value));
+            } catch (IllegalArgumentException | JsonProcessingException e) {
+                throw new AttemptFailure("kindling.set_value: " + e.getMessage());
+            }
+        }
+        return values;
     }
 
     /** Kindling's Python files, copied once per JVM to a folder of their own (deleted at exit). */

@@ -37,10 +37,14 @@ def log(*values):
 
 
 def set_value(name, value):
-    """Task values (issue 21): not wired yet. The hook writes the value where the executor will read it."""
+    """Publishes a task value that later tasks read as {{ tasks.<id>.values.<name> }} or :tasks.<id>.<name>.
+
+    The value must be JSON (numbers, strings, booleans, None, lists and dicts of them); a name set twice keeps the
+    last value. The executor checks names and the 48 KiB limit when the script ends.
+    """
     path = _os.environ.get("KINDLING_TASK_VALUES_FILE")
     if not path:
-        raise NotImplementedError("task values are not supported for Python tasks yet")
+        raise RuntimeError("kindling.set_value works only in a task that Kindling runs")
     with open(path, "a", encoding="utf-8") as out:
         out.write(_json.dumps({"name": str(name), "value": value}) + "\n")
 

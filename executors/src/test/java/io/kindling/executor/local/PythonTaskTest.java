@@ -171,6 +171,31 @@ class PythonTaskTest {
     }
 
     @Test
+    void aScriptPublishesTaskValuesTheLastSetOfANameWins() throws IOException {
+        Path job = script(
+                "values.py",
+                "kindling.set_value('rows', 0)",
+                "kindling.set_value('rows', spark.range(5).count())",
+                "kindling.set_value('table', 'sales_' + kindling.ds.replace('-', ''))",
+                "kindling.set_value('meta', {'ratio': 0.5, 'tags': ['a', 'b'], 'ok': True, 'none': None})");
+        Path badName = script("bad_name.py", "kindling.set_value('1st', 1)");
+
+        AttemptResult result = awaitResult(executor.start(request("values", file(job))));
+        AttemptResult bad = awaitResult(executor.start(request("bad_name", file(badName))));
+
+        assertThat(result.error()).isEmpty();
+        assertThat(result.values())
+                .containsEntry("rows", 5L)
+                .containsEntry("table", "sales_20260328")
+                .containsKey("meta");
+        assertThat(result.values().get("meta").toString()).contains("ratio=0.5").contains("tags=[a, b]");
+        assertThat(bad.outcome()).isEqualTo(AttemptResult.Outcome.FAILED);
+        assertThat(bad.error().orElseThrow())
+                .contains("kindling.set_value")
+                .contains("'1st' is not a valid task value");
+    }
+
+    @Test
     void aFailingScriptFailsTheAttemptWithTheExceptionsLine() throws IOException {
         Path job = script("fails.py", "def check(n):", "    raise ValueError(f'expected rows, got {n}')", "check(0)");
 

@@ -61,10 +61,21 @@ public class RunCommand extends QuietCommand {
                 .help("folder that relative input and output paths resolve against (default: .)");
         subparser.addArgument("--master").setDefault("local[*]").help("Spark master of the local executor");
         subparser
+                .addArgument("--python")
+                .metavar("PYTHON")
+                .help("the interpreter of Python tasks, with pyspark-client installed (a venv's bin/python, as "
+                        + "bin/kindling-python-env makes); default: $KINDLING_PYTHON, else python3 from the PATH");
+        subparser
                 .addArgument("--secrets-file")
                 .metavar("FILE")
                 .help("NAME=value properties file (mode 0600 or 0400) for {{ secrets.NAME }}, looked in before $"
                         + SecretsConfig.DEFAULT_ENV_PREFIX + "NAME");
+    }
+
+    private static Optional<String> python(Namespace ns) {
+        return Optional.ofNullable(ns.getString("python"))
+                .or(() -> Optional.ofNullable(System.getenv("KINDLING_PYTHON")))
+                .filter(p -> !p.isBlank());
     }
 
     @Override
@@ -114,7 +125,12 @@ public class RunCommand extends QuietCommand {
             ExecutorConfig s = new ExecutorConfig();
             s.setSlots(2);
             // one run of one pipeline: Spark in this process, which is the run's own (no daemon to protect)
-            s.setOptions(Map.of("master", ns.getString("master"), "mode", "in-process"));
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("master", ns.getString("master"));
+            options.put("mode", "in-process");
+            // Python tasks talk to a Spark Connect server in this process, on a session of each attempt's own
+            python(ns).ifPresent(python -> options.put("python", python));
+            s.setOptions(options);
             settings.put(name, s); // every executor name runs on the local executor here
         }
         ExecutorManager executors = new ExecutorManager(settings, Path.of(ns.getString("work_dir")));

@@ -83,6 +83,38 @@ class CommandsTest {
     }
 
     @Test
+    void runExecutesAPythonTaskThroughItsOwnSparkConnectServer() throws IOException {
+        Optional<Throwable> result = kindling(
+                "run",
+                TestDirs.resource("pipelines/python/quick.yml").toString(),
+                "--work-dir",
+                dir.toString(),
+                "--master",
+                "local[2]",
+                "--python",
+                io.kindling.scheduler.support.TestPython.interpreter());
+
+        assertThat(result).isEmpty();
+        assertThat(stdout().lines().filter(l -> l.contains("SUCCEEDED"))).hasSize(2); // the task and the run
+        java.util.regex.Matcher logs =
+                java.util.regex.Pattern.compile("logs in (\\S+)\\)").matcher(stdout());
+        assertThat(logs.find()).as(stdout()).isTrue();
+        try (java.util.stream.Stream<Path> files = Files.walk(Path.of(logs.group(1)))) {
+            assertThat(files.filter(Files::isRegularFile).map(CommandsTest::read))
+                    .as("the script's output in the attempt's log")
+                    .anyMatch(text -> text.contains("counted 143"));
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void runFailsWhenTheRunFails() {
         Path file = TestDirs.resource("pipelines/api/broken_sql.yml");
         Optional<Throwable> result =

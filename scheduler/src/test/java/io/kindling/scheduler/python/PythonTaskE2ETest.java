@@ -83,6 +83,9 @@ class PythonTaskE2ETest {
         JsonNode count = JSON.readTree(onlyJsonLine(APP.workDir.resolve("data/out/py_adults_count")));
         assertThat(count.get("n").asLong()).isEqualTo(12);
         assertThat(count.get("youngest").asLong()).isGreaterThan(30);
+        assertThat(count.get("published").asLong())
+                .as("kindling.set_value read as :tasks.clean.adults")
+                .isEqualTo(12);
         assertThat(Files.isDirectory(APP.workDir.resolve("data/out/py_adults/" + ds)))
                 .isTrue();
     }
