@@ -2,6 +2,7 @@ package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
+import io.kindling.dsl.TaskBody;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.db.RunStore;
@@ -131,6 +132,11 @@ final class RunRecovery {
             }
             TaskSlot task = run.tasks[i];
             AttemptRecord lost = running.get(tr.taskId());
+            if (lost != null && run.dag.tasks.get(i).body() instanceof TaskBody.RunPipeline) {
+                // the run it made goes on (or is recovered too): followed again, by its run key
+                run.reattach.add(new RemoteAttempts.Reattach(task, lost, lost.attemptId()));
+                continue;
+            }
             Optional<String> remoteId = lost == null ? Optional.empty() : remote.followable(lost, remoteIds);
             if (remoteId.isPresent()) { // still running on the cluster: followed again, not failed
                 run.reattach.add(new RemoteAttempts.Reattach(task, lost, remoteId.get()));
