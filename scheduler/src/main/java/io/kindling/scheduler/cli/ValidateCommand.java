@@ -201,7 +201,8 @@ public class ValidateCommand extends QuietCommand {
         int files = read.size();
         // pipelines that would wait for each other through trigger: {after: ...}, and run_pipeline tasks naming
         // pipelines not there, cycling or nesting too deep, are refused, as the daemon does
-        for (ParseResult result : RunPipelineChecks.refuse(UpstreamCycles.refuse(read, Map.of()), Map.of())) {
+        for (ParseResult result : RunPipelineChecks.refuse(
+                UpstreamCycles.refuse(read, Map.of()), Map.of(), options.maxRunPipelineDepth())) {
             Optional<Pipeline> pipeline = result.pipeline();
             Path owner = pipeline.map(p -> owners.putIfAbsent(p.id(), p.file())).orElse(null);
             if (owner != null) {

@@ -21,13 +21,15 @@ import java.util.TreeSet;
  * this; the registry and {@code validate} can.
  */
 public final class RunPipelineChecks {
-    /** How many levels of pipelines running pipelines a pipeline may start below itself. */
-    public static final int MAX_DEPTH = 5;
-
     private RunPipelineChecks() {}
 
-    /** {@code results} with each pipeline that has such a task turned into problems at the task's {@code pipeline}. */
-    public static List<ParseResult> refuse(List<ParseResult> results, Map<String, Pipeline> loadedElsewhere) {
+    /**
+     * {@code results} with each pipeline that has such a task turned into problems at the task's {@code pipeline}.
+     *
+     * @param maxDepth how many levels of runs a pipeline may start below itself ({@code runPipelineMaxDepth})
+     */
+    public static List<ParseResult> refuse(
+            List<ParseResult> results, Map<String, Pipeline> loadedElsewhere, int maxDepth) {
         Map<String, Pipeline> known = new HashMap<>(loadedElsewhere);
         results.stream().flatMap(r -> r.pipeline().stream()).forEach(p -> known.put(p.id(), p));
         List<ParseResult> checked = new ArrayList<>(results.size());
@@ -35,7 +37,7 @@ public final class RunPipelineChecks {
             List<Problem> problems = new ArrayList<>();
             result.pipeline().ifPresent(p -> {
                 for (TaskBody.RunPipeline run : runs(p)) {
-                    problem(p, run, known)
+                    problem(p, run, known, maxDepth)
                             .ifPresent(message ->
                                     problems.add(new Problem(result.file(), run.line(), run.column(), message)));
                 }
@@ -53,7 +55,8 @@ public final class RunPipelineChecks {
                 .toList();
     }
 
-    private static Optional<String> problem(Pipeline from, TaskBody.RunPipeline run, Map<String, Pipeline> known) {
+    private static Optional<String> problem(
+            Pipeline from, TaskBody.RunPipeline run, Map<String, Pipeline> known, int maxDepth) {
         Pipeline target = known.get(run.pipeline());
         if (target == null) {
             return Optional.of("run_pipeline.pipeline: no pipeline '" + run.pipeline() + "' is loaded (known: "
@@ -63,15 +66,15 @@ public final class RunPipelineChecks {
         if (params.isPresent()) {
             return params;
         }
-        List<String> chain = longestChain(run.pipeline(), new ArrayList<>(List.of(from.id())), known);
+        List<String> chain = longestChain(run.pipeline(), new ArrayList<>(List.of(from.id())), known, maxDepth);
         if (chain.contains(from.id())) {
             return Optional.of("run_pipeline.pipeline: running '" + run.pipeline() + "' closes a cycle of pipelines"
                     + " that run each other (" + from.id() + " runs " + String.join(" runs ", chain) + ")");
         }
-        if (chain.size() > MAX_DEPTH) {
+        if (chain.size() > maxDepth) {
             return Optional.of("run_pipeline.pipeline: running '" + run.pipeline() + "' nests " + chain.size()
                     + " levels of pipeline runs (" + from.id() + " runs " + String.join(" runs ", chain)
-                    + "), more than the limit of " + MAX_DEPTH);
+                    + "), more than the limit of " + maxDepth);
         }
         return Optional.empty();
     }
@@ -110,16 +113,16 @@ public final class RunPipelineChecks {
      * The longest chain of pipelines {@code id} runs, itself first; it stops at a pipeline already on {@code above}
      * (a cycle, then the chain ends with that pipeline) or one that is not loaded.
      */
-    private static List<String> longestChain(String id, List<String> above, Map<String, Pipeline> known) {
+    private static List<String> longestChain(String id, List<String> above, Map<String, Pipeline> known, int maxDepth) {
         List<String> longest = new ArrayList<>(List.of(id));
         Pipeline pipeline = known.get(id);
-        if (above.contains(id) || pipeline == null || above.size() > MAX_DEPTH + 1) {
+        if (above.contains(id) || pipeline == null || above.size() > maxDepth + 1) {
             return longest;
         }
         above.add(id);
         Map<String, List<String>> below = new LinkedHashMap<>();
         for (TaskBody.RunPipeline run : runs(pipeline)) {
-            below.computeIfAbsent(run.pipeline(), next -> longestChain(next, above, known));
+            below.computeIfAbsent(run.pipeline(), next -> longestChain(next, above, known, maxDepth));
         }
         above.remove(above.size() - 1);
         List<String> deepest = below.values().stream()
