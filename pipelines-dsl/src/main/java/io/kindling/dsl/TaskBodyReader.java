@@ -30,6 +30,7 @@ final class TaskBodyReader {
     private static final Set<String> SUBMIT_KEYS = Set.of("jar", "main_class", "args");
     private static final Pattern CLASS_NAME =
             Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+    private static final Pattern SECRET = Pattern.compile("\\{\\{\\s*secrets\\.");
     private static final Pattern VIEW_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** A task body and, when it came from {@code sql_file}, the file read. */
@@ -320,6 +321,12 @@ final class TaskBodyReader {
                 .scalarMap("params")
                 .ifPresent(given -> given.forEach((name, value) -> {
                     templates.check(value.value(), value.node());
+                    if (SECRET.matcher(value.value()).find()) {
+                        problems.at(
+                                value.node(),
+                                "run_pipeline.params." + name + ": a secret cannot be passed as a param (a run's"
+                                        + " params are stored in the run history); let the other pipeline read it");
+                    }
                     params.put(name, value.value());
                 }));
         boolean wait = map.get().bool("wait").orElse(true);

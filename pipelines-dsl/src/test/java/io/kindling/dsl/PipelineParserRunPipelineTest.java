@@ -60,11 +60,14 @@ class PipelineParserRunPipelineTest {
                   - id: d
                     run_pipeline: {pipeline: other}
                     sql: SELECT 1
+                  - id: e
+                    run_pipeline: {pipeline: other, params: {token: "{{ secrets.API_TOKEN }}"}}
                 """);
 
         assertThat(problems).anySatisfy(at(4, "pipeline"));
         assertThat(problems).anySatisfy(at(6, "retries"));
         assertThat(problems).anySatisfy(at(8, "nope"));
+        assertThat(problems).anySatisfy(at(13, "run_pipeline.params.token: a secret cannot be passed as a param"));
         assertThat(problems)
                 .anySatisfy(at(
                         11,

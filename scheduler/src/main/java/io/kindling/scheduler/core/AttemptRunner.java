@@ -273,30 +273,47 @@ final class AttemptRunner {
             ActiveRun run, TaskSlot task, int attemptNumber, TaskBody.RunPipeline body, Duration elapsed) {
         Task def = run.dag.tasks.get(task.index);
         String attemptId = task.attemptId;
-        AttemptHandle handle;
+        ChildRuns.Followed followed;
         try {
-            handle = children.start(run, def.id(), attemptNumber, attemptId, body);
+            followed = children.start(run, def.id(), attemptNumber, attemptId, body);
         } catch (RunFencedException e) {
             throw e;
         } catch (RuntimeException e) { // the history refused the run: the attempt fails, retried by its policy
             LOG.warn("Task {} of run {} could not start a run of {}", def.id(), run.runId(), body.pipeline(), e);
-            handle = AttemptHandle.ended(AttemptResult.failed("cannot start a run of '" + body.pipeline() + "': " + e));
+            followed = new ChildRuns.Followed(
+                    Optional.empty(),
+                    AttemptHandle.ended(AttemptResult.failed("cannot start a run of '" + body.pipeline() + "': " + e)));
         }
-        follow(run, task, attemptId, handle, elapsed);
+        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), attemptNumber);
+        writeSchedulerLog(
+                logFile,
+                task.redactor.mask(describe(body)) + "\n"
+                        + followed.run()
+                                .map(child -> "run " + child.runId() + " of pipeline " + child.pipelineId()
+                                        + (body.waitForEnd() ? ": waiting for it to end" : ""))
+                                .orElse("no run was made")
+                        + "\n");
+        follow(run, task, attemptId, followed.handle(), elapsed);
     }
 
     /** The condition and how it came out, as the attempt's log (best effort: the outcome is in the history). */
     private static void writeConditionLog(Path logFile, String shown, AttemptResult result, Redactor redactor) {
-        String text = (shown == null ? "" : shown + "\n")
-                + result.error()
-                        .map(e -> "failed: " + redactor.mask(e))
-                        .orElseGet(() -> "outcome: " + result.values().get(TaskBody.ConditionCheck.OUTCOME))
-                + "\n";
+        writeSchedulerLog(
+                logFile,
+                (shown == null ? "" : shown + "\n")
+                        + result.error()
+                                .map(e -> "failed: " + redactor.mask(e))
+                                .orElseGet(() -> "outcome: " + result.values().get(TaskBody.ConditionCheck.OUTCOME))
+                        + "\n");
+    }
+
+    /** The log of an attempt the scheduler makes itself (best effort: what matters is in the history). */
+    private static void writeSchedulerLog(Path logFile, String text) {
         try {
             java.nio.file.Files.createDirectories(logFile.getParent());
             java.nio.file.Files.writeString(logFile, text);
         } catch (java.io.IOException | RuntimeException e) {
-            LOG.warn("cannot write the log of a condition task to {}: {}", logFile, e.toString());
+            LOG.warn("cannot write the log of an attempt to {}: {}", logFile, e.toString());
         }
     }
 

@@ -55,19 +55,26 @@ final class ChildRuns implements RunListener {
      * Makes the attempt's run, or finds the one it made in an earlier life of the daemon, and hands back what to
      * follow: ended at once without {@code wait}, or when a run could not be made.
      */
-    AttemptHandle start(ActiveRun parent, String taskId, int attempt, String attemptId, TaskBody.RunPipeline body) {
+    /** What an attempt follows: the run it made (empty when none could be made) and the handle that ends with it. */
+    record Followed(Optional<RunRecord> run, AttemptHandle handle) {}
+
+    Followed start(ActiveRun parent, String taskId, int attempt, String attemptId, TaskBody.RunPipeline body) {
         String key = key(parent.runId(), taskId, attempt);
         Optional<RunRecord> made = dao.runByKey(body.pipeline(), key);
         if (made.isEmpty()) {
             Optional<Pipeline> pipeline = versions.current(body.pipeline());
             if (pipeline.isEmpty()) {
-                return AttemptHandle.ended(AttemptResult.failed("pipeline '" + body.pipeline() + "' is not loaded"));
+                return new Followed(
+                        Optional.empty(),
+                        AttemptHandle.ended(AttemptResult.failed("pipeline '" + body.pipeline() + "' is not loaded")));
             }
             Map<String, String> params;
             try {
                 params = pipeline.get().paramsFor(body.params());
             } catch (IllegalArgumentException e) {
-                return AttemptHandle.ended(AttemptResult.failed("run_pipeline.params: " + e.getMessage()));
+                return new Followed(
+                        Optional.empty(),
+                        AttemptHandle.ended(AttemptResult.failed("run_pipeline.params: " + e.getMessage())));
             }
             RunRecord run = maker.make(
                     pipeline.get(),
@@ -80,7 +87,7 @@ final class ChildRuns implements RunListener {
         }
         RunRecord child = made.get();
         if (!body.waitForEnd()) {
-            return AttemptHandle.ended(AttemptResult.succeeded());
+            return new Followed(made, AttemptHandle.ended(AttemptResult.succeeded()));
         }
         Child handle = new Child(child.runId(), child.pipelineId());
         // a run that ended while no daemon followed it (a restart in between) is read from the history
@@ -90,7 +97,7 @@ final class ChildRuns implements RunListener {
         } else {
             waiting.put(child.runId(), handle);
         }
-        return handle;
+        return new Followed(made, handle);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
+import jakarta.ws.rs.core.MediaType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,6 +99,12 @@ class RunPipelineTest {
         assertThat(up.get("attempt_id").asText())
                 .isEqualTo(attempt.get("attempt_id").asText());
         assertThat(parent.has("parent_run")).isFalse();
+        String log = app.extension
+                .client()
+                .target(app.api("/runs/" + parentId + "/tasks/go/log"))
+                .request(MediaType.TEXT_PLAIN)
+                .get(String.class);
+        assertThat(log).contains("run " + link.get("run_id").asText() + " of pipeline child: waiting for it to end");
     }
 
     @Test
