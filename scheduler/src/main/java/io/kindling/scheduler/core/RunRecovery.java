@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds runs a daemon left QUEUED or RUNNING: this daemon's previous life (on start) or another daemon that
  * stopped or died (on adoption). An attempt that was running on a cluster its executor can re-attach to (by its
- * recorded remote id) is followed again; any other attempt that was running is failed with the reason given
+ * recorded remote id) is followed again, and so is a run_pipeline attempt (the run it made, found by its run key); any other attempt that was running is failed with the reason given
  * ("daemon restarted") and its task retried if its policy allows, when its retry delay is due; tasks that had
  * ended keep their state and are not run again. Runs on the engine thread.
  */
