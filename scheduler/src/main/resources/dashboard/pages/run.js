@@ -134,6 +134,9 @@ function summary(run, zone) {
   if (run.upstream_runs) rows.push(['Upstream runs', el('span', { 'data-testid': 'upstream-runs' },
     run.upstream_runs.map((u, i) => [i ? ', ' : '', pipelineLink(u.pipeline), ' ', runLink(u.run_id),
       ` (${u.state.toLowerCase()})`]))]);
+  // the run whose run_pipeline task made this one
+  if (run.parent_run) rows.push(['Parent run', el('span', { 'data-testid': 'parent-run' },
+    pipelineLink(run.parent_run.pipeline), ' ', runLink(run.parent_run.run_id), ` (task ${run.parent_run.task_id})`)]);
   // the files a files trigger started the run for, as it saw them (size in bytes, modification time)
   if (run.files) {
     rows.push(['Files', el('ul', { class: 'plain', 'data-testid': 'files' }, run.files.map((f) =>
@@ -248,6 +251,9 @@ function tasks(run, open, refresh) {
     ? el('p', { 'data-testid': `outcome-${t.task_id}` }, 'Outcome ', el('strong', {}, String(t.outcome)))
     : null,
   taskValues(t),
+  // the run a run_pipeline task's last attempt made
+  t.child_run ? el('p', { 'data-testid': `child-run-${t.task_id}` }, 'Runs ', pipelineLink(t.child_run.pipeline), ' ',
+    runLink(t.child_run.run_id), ` (${t.child_run.state.toLowerCase()})`) : null,
   t.next_attempt_at ? el('p', {}, 'Next attempt ', time(t.next_attempt_at)) : null,
   el('table', { class: 'grid' },
     el('thead', {}, el('tr', {}, ['#', 'Repair', 'State', 'Executor', 'Spark app', 'Queued', 'Started',

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { el, fill, time, durationOf, stateBadge, runLink, pipelineLink, every, FINISHED, keepingFocus } from '../view.js';
 
 const STATES = ['', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
-const TRIGGERS = ['', 'schedule', 'manual', 'backfill', 'upstream', 'event', 'files', 'continuous'];
+const TRIGGERS = ['', 'schedule', 'manual', 'backfill', 'upstream', 'event', 'files', 'continuous', 'pipeline'];
 
 /** An ISO UTC instant as the value of a datetime-local input (the viewer's zone), and back. */
 function toLocalInput(iso) {

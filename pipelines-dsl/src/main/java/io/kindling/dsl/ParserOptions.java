@@ -12,17 +12,34 @@ import java.util.Set;
  * @param webhooks        webhook names from config.yml; empty means any name is accepted
  * @param defaultExecutor the executor of a task that names none (and whose pipeline defaults name none)
  * @param streamExecutors the executors that run {@code stream:} tasks (those of type local); empty means any
+ * @param maxRunPipelineDepth how many levels of {@code run_pipeline} runs a pipeline may start below itself
  */
 public record ParserOptions(
         Optional<Set<String>> executors,
         Optional<Set<String>> webhooks,
         String defaultExecutor,
-        Optional<Set<String>> streamExecutors) {
+        Optional<Set<String>> streamExecutors,
+        int maxRunPipelineDepth) {
+    /** The default of {@link #maxRunPipelineDepth}. */
+    public static final int DEFAULT_RUN_PIPELINE_DEPTH = 5;
+
     public ParserOptions {
         executors = executors.map(Set::copyOf);
         webhooks = webhooks.map(Set::copyOf);
         requireNonNull(defaultExecutor, "defaultExecutor is null");
         streamExecutors = streamExecutors.map(Set::copyOf);
+        if (maxRunPipelineDepth < 1) {
+            throw new IllegalArgumentException("maxRunPipelineDepth must be at least 1, got " + maxRunPipelineDepth);
+        }
+    }
+
+    /** Options with the default {@code run_pipeline} depth. */
+    public ParserOptions(
+            Optional<Set<String>> executors,
+            Optional<Set<String>> webhooks,
+            String defaultExecutor,
+            Optional<Set<String>> streamExecutors) {
+        this(executors, webhooks, defaultExecutor, streamExecutors, DEFAULT_RUN_PIPELINE_DEPTH);
     }
 
     /** Options that take any executor for a {@code stream:} task. */

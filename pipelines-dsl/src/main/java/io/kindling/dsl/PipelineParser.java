@@ -30,6 +30,11 @@ public final class PipelineParser {
 
     private final ParserOptions options;
 
+    /** What files are checked against; cross-file checks ({@code run_pipeline} depth) read it too. */
+    public ParserOptions options() {
+        return options;
+    }
+
     public PipelineParser(ParserOptions options) {
         this.options = requireNonNull(options, "options is null");
     }

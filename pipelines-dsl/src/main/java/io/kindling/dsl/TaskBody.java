@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class}, {@code submit}, {@code stream},
- * {@code condition} or {@code python}.
+ * {@code condition}, {@code python} or {@code run_pipeline}.
  */
 public sealed interface TaskBody {
 
@@ -106,6 +106,33 @@ public sealed interface TaskBody {
         @Override
         public ConditionCheck render(TemplateContext context) {
             return new ConditionCheck(condition.render(context));
+        }
+    }
+
+    /**
+     * A run of another pipeline, made by the scheduler itself (no executor slot, no Spark): with {@code wait: true} ({@code waitForEnd}) the
+     * task ends as that run ends, without it the task succeeds once the run is created.
+     *
+     * @param pipeline the pipeline to run (checked across files when pipelines are loaded)
+     * @param params   its params, templates rendered for a run; checked against the pipeline's declared ones
+     * @param line     where {@code pipeline:} is written (1-based), for problems found across files
+     * @param column   the same, its column
+     */
+    record RunPipeline(String pipeline, Map<String, String> params, boolean waitForEnd, int line, int column)
+            implements TaskBody {
+        public RunPipeline {
+            requireNonNull(pipeline, "pipeline is null");
+            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        }
+
+        @Override
+        public RunPipeline render(TemplateContext context) {
+            return new RunPipeline(
+                    pipeline,
+                    Templates.renderValues(params, v -> Templates.render(v, context)),
+                    waitForEnd,
+                    line,
+                    column);
         }
     }
 

@@ -15,12 +15,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit}, {@code stream},
- * {@code condition} or {@code python}) and its data.
+ * {@code condition}, {@code python} or {@code run_pipeline}) and its data.
  */
 final class TaskBodyReader {
     static final List<String> BODY_KEYS =
-            List.of("sql", "sql_file", "class", "submit", "stream", "condition", "python");
-    private static final String BODIES = "sql, sql_file, class, submit, stream, condition or python";
+            List.of("sql", "sql_file", "class", "submit", "stream", "condition", "python", "run_pipeline");
+    private static final String BODIES = "sql, sql_file, class, submit, stream, condition, python or run_pipeline";
+    private static final Set<String> RUN_PIPELINE_KEYS = Set.of("pipeline", "params", "wait");
     private static final Set<String> COMPARISON_KEYS = Set.of("left", "op", "right");
     private static final Set<String> COMBINATION_KEYS = Set.of("all", "any");
     static final Set<String> OUTPUT_MODES = Set.of("overwrite", "append", "error", "errorifexists", "ignore");
@@ -29,6 +30,7 @@ final class TaskBodyReader {
     private static final Set<String> SUBMIT_KEYS = Set.of("jar", "main_class", "args");
     private static final Pattern CLASS_NAME =
             Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+    private static final Pattern SECRET = Pattern.compile("\\{\\{\\s*secrets\\.");
     private static final Pattern VIEW_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** A task body and, when it came from {@code sql_file}, the file read. */
@@ -89,6 +91,8 @@ final class TaskBodyReader {
                         .map(c -> new Body(new TaskBody.ConditionCheck(c), Optional.empty()));
             case "python":
                 return new PythonBodyReader(sqlFiles, templates, problems).read(task, label);
+            case "run_pipeline":
+                return runPipeline(task, label);
             default:
                 return submit(task, label);
         }
@@ -300,6 +304,39 @@ final class TaskBodyReader {
                         jar.get().value(),
                         mainClass.get().value(),
                         args.stream().map(YamlMap.Scalar::value).toList()),
+                Optional.empty()));
+    }
+
+    /** {@code run_pipeline: {pipeline, params, wait}}; the pipeline and its params are checked across files. */
+    private Optional<Body> runPipeline(YamlMap task, String label) {
+        Optional<YamlMap> map = task.required("run_pipeline")
+                .flatMap(node ->
+                        YamlMap.of(node, "run_pipeline", "run_pipeline of " + label, RUN_PIPELINE_KEYS, problems));
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<YamlMap.Scalar> pipeline = map.get().requiredScalar("pipeline");
+        Map<String, String> params = new LinkedHashMap<>();
+        map.get()
+                .scalarMap("params")
+                .ifPresent(given -> given.forEach((name, value) -> {
+                    templates.check(value.value(), value.node());
+                    if (SECRET.matcher(value.value()).find()) {
+                        problems.at(
+                                value.node(),
+                                "run_pipeline.params." + name + ": a secret cannot be passed as a param (a run's"
+                                        + " params are stored in the run history); let the other pipeline read it");
+                    }
+                    params.put(name, value.value());
+                }));
+        boolean wait = map.get().bool("wait").orElse(true);
+        return pipeline.map(p -> new Body(
+                new TaskBody.RunPipeline(
+                        p.value(),
+                        params,
+                        wait,
+                        p.node().getStartMark().getLine() + 1,
+                        p.node().getStartMark().getColumn() + 1),
                 Optional.empty()));
     }
 

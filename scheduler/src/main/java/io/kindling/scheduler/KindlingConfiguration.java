@@ -24,6 +24,8 @@ import io.kindling.scheduler.config.SourceConfig;
 import io.kindling.scheduler.config.WebConfig;
 import io.kindling.scheduler.config.WebhookConfig;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -85,6 +87,11 @@ public class KindlingConfiguration extends Configuration {
     /** The executor of tasks that name none. */
     @NotEmpty
     private String defaultExecutor = "local";
+
+    /** How many levels of run_pipeline runs a pipeline may start below itself; deeper ones are refused at load. */
+    @Min(1)
+    @Max(100)
+    private int runPipelineMaxDepth = ParserOptions.DEFAULT_RUN_PIPELINE_DEPTH;
 
     /** Alert receivers by name; pipelines name them in {@code alerts:}. */
     @Valid
@@ -365,7 +372,18 @@ public class KindlingConfiguration extends Configuration {
                 Optional.of(executors.entrySet().stream()
                         .filter(e -> "local".equals(e.getValue().getType()))
                         .map(Map.Entry::getKey)
-                        .collect(Collectors.toSet())));
+                        .collect(Collectors.toSet())),
+                runPipelineMaxDepth);
+    }
+
+    @JsonProperty
+    public int getRunPipelineMaxDepth() {
+        return runPipelineMaxDepth;
+    }
+
+    @JsonProperty
+    public void setRunPipelineMaxDepth(int runPipelineMaxDepth) {
+        this.runPipelineMaxDepth = runPipelineMaxDepth;
     }
 
     @JsonProperty

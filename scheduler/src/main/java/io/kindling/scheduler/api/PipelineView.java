@@ -99,7 +99,11 @@ public record PipelineView(
                                     ? "stream"
                                     : t.body() instanceof TaskBody.ConditionCheck
                                             ? "condition"
-                                            : t.body() instanceof TaskBody.Python ? "python" : "submit";
+                                            : t.body() instanceof TaskBody.Python
+                                                    ? "python"
+                                                    : t.body() instanceof TaskBody.RunPipeline
+                                                            ? "run_pipeline"
+                                                            : "submit";
             return new TaskView(
                     t.id(),
                     kind,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RepairRecord;
+import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
@@ -40,7 +41,8 @@ public record RunView(
         List<RepairView> repairs,
         List<TaskRunView> tasks,
         List<AuthViews.AuditView> audit,
-        List<TriggerFileView> files) {
+        List<TriggerFileView> files,
+        ParentRunView parentRun) {
 
     /** The longest param value a list row shows whole; longer ones end in an ellipsis. */
     public static final int ROW_PARAM_CHARS = 256;
@@ -79,6 +81,7 @@ public record RunView(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -103,18 +106,15 @@ public record RunView(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
     public static RunView withTasks(
             RunRecord r, List<TaskRunRecord> taskRuns, List<AttemptRecord> attempts, List<RepairRecord> repairs) {
-        return withTasks(r, taskRuns, attempts, repairs, Map.of(), ApplicationLinks.NONE);
+        return withTasks(r, taskRuns, attempts, repairs, Map.of(), ApplicationLinks.NONE, Map.of());
     }
 
-    /**
-     * @param remoteIds attempt id to the id a cluster knows it by, for attempts that ran remotely
-     * @param links     where each attempt's Spark application is shown
-     */
     public static RunView withTasks(
             RunRecord r,
             List<TaskRunRecord> taskRuns,
@@ -122,12 +122,37 @@ public record RunView(
             List<RepairRecord> repairs,
             Map<String, String> remoteIds,
             ApplicationLinks links) {
+        return withTasks(r, taskRuns, attempts, repairs, remoteIds, links, Map.of());
+    }
+
+    /**
+     * @param remoteIds attempt id to the id a cluster knows it by, for attempts that ran remotely
+     * @param links     where each attempt's Spark application is shown
+     * @param children  attempt id to the run it made, for run_pipeline attempts
+     */
+    public static RunView withTasks(
+            RunRecord r,
+            List<TaskRunRecord> taskRuns,
+            List<AttemptRecord> attempts,
+            List<RepairRecord> repairs,
+            Map<String, String> remoteIds,
+            ApplicationLinks links,
+            Map<String, RunRecord> children) {
         List<TaskRunView> tasks = new ArrayList<>();
         for (TaskRunRecord t : taskRuns) {
             List<AttemptView> own = attempts.stream()
                     .filter(a -> a.taskId().equals(t.taskId()))
-                    .map(a -> AttemptView.of(a, remoteIds.get(a.attemptId()), links))
+                    .map(a -> AttemptView.of(a, remoteIds.get(a.attemptId()), links)
+                            .withChildRun(Optional.ofNullable(children.get(a.attemptId()))
+                                    .map(ChildRunView::of)
+                                    .orElse(null)))
                     .toList();
+            // a run_pipeline task shows the run its last attempt made
+            ChildRunView child = own.stream()
+                    .map(AttemptView::childRun)
+                    .filter(c -> c != null)
+                    .reduce((first, second) -> second)
+                    .orElse(null);
             // The task's values and outcome are those of its last attempt that succeeded: what later tasks read.
             Optional<AttemptView> succeeded = own.stream()
                     .filter(a -> a.state().equals(TaskState.SUCCEEDED.name()))
@@ -142,19 +167,20 @@ public record RunView(
                     t.error().orElse(null),
                     succeeded.map(AttemptView::values).orElse(null),
                     succeeded.map(AttemptView::outcome).orElse(null),
+                    child,
                     own));
         }
-        return of(r).with(null, null, repairs.stream().map(RepairView::of).toList(), tasks, null, null);
+        return of(r).with(null, null, repairs.stream().map(RepairView::of).toList(), tasks, null, null, null);
     }
 
     /** This view with who did what to the run (the audit log's rows whose target is the run), oldest first. */
     public RunView withAudit(List<AuthViews.AuditView> entries) {
-        return with(event, upstreamRuns, repairs, tasks, entries, files);
+        return with(event, upstreamRuns, repairs, tasks, entries, files, parentRun);
     }
 
     /** This view with what fired the run, when an inbound event did: its Idempotency-Key or event id. */
     public RunView withEvent(Optional<String> fired) {
-        return with(fired.orElse(null), upstreamRuns, repairs, tasks, audit, files);
+        return with(fired.orElse(null), upstreamRuns, repairs, tasks, audit, files, parentRun);
     }
 
     /** This view with the files that started the run, when a files trigger did. */
@@ -167,12 +193,26 @@ public record RunView(
                 audit,
                 started.isEmpty()
                         ? null
-                        : started.stream().map(TriggerFileView::of).toList());
+                        : started.stream().map(TriggerFileView::of).toList(),
+                parentRun);
+    }
+
+    /** This view with the run whose run_pipeline task made it, if one did. */
+    public RunView withParentRun(Optional<RunLink> parent) {
+        return with(
+                event,
+                upstreamRuns,
+                repairs,
+                tasks,
+                audit,
+                files,
+                parent.map(p -> new ParentRunView(p.pipelineId(), p.runId(), p.taskId(), p.attemptId()))
+                        .orElse(null));
     }
 
     /** This view with the upstream runs that made it, when {@code trigger: {after: ...}} did. */
     public RunView withUpstreamRuns(List<UpstreamRunView> made) {
-        return with(event, made.isEmpty() ? null : List.copyOf(made), repairs, tasks, audit, files);
+        return with(event, made.isEmpty() ? null : List.copyOf(made), repairs, tasks, audit, files, parentRun);
     }
 
     /** The same run with other parts beyond its row. */
@@ -182,7 +222,8 @@ public record RunView(
             List<RepairView> repaired,
             List<TaskRunView> taskRuns,
             List<AuthViews.AuditView> entries,
-            List<TriggerFileView> started) {
+            List<TriggerFileView> started,
+            ParentRunView parent) {
         return new RunView(
                 runId,
                 pipeline,
@@ -203,7 +244,8 @@ public record RunView(
                 repaired,
                 taskRuns,
                 entries,
-                started);
+                started,
+                parent);
     }
 
     /** A file that started the run, as the files trigger saw it. */
@@ -217,6 +259,18 @@ public record RunView(
     /** An upstream run that a {@code trigger: {after: ...}} run waited for: the pipeline, its run and that run's state. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record UpstreamRunView(String pipeline, String runId, String state) {}
+
+    /** The run whose run_pipeline task made this run: its pipeline, run, task and the attempt that made it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ParentRunView(String pipeline, String runId, String taskId, String attemptId) {}
+
+    /** The run a run_pipeline attempt made: its pipeline, run id and state. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ChildRunView(String pipeline, String runId, String state) {
+        static ChildRunView of(RunRecord r) {
+            return new ChildRunView(r.pipelineId(), r.runId(), r.state().name());
+        }
+    }
 
     /** One repair of the run: when, with which definition, and which tasks it ran again. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -239,6 +293,7 @@ public record RunView(
             String error,
             @JsonRawValue String values,
             Boolean outcome,
+            ChildRunView childRun,
             List<AttemptView> attempts) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -260,7 +315,8 @@ public record RunView(
             String rendered,
             SparkMetrics sparkMetrics,
             @JsonRawValue String values,
-            Boolean outcome) {
+            Boolean outcome,
+            ChildRunView childRun) {
         static AttemptView of(AttemptRecord a, String remoteId, ApplicationLinks links) {
             return new AttemptView(
                     a.attemptId(),
@@ -279,7 +335,30 @@ public record RunView(
                     a.rendered().orElse(null),
                     a.sparkMetrics().flatMap(AttemptView::metrics).orElse(null),
                     a.values().orElse(null),
-                    a.outcome().orElse(null));
+                    a.outcome().orElse(null),
+                    null);
+        }
+
+        AttemptView withChildRun(ChildRunView child) {
+            return new AttemptView(
+                    attemptId,
+                    attempt,
+                    repair,
+                    executor,
+                    state,
+                    sparkAppId,
+                    sparkAppUrl,
+                    remoteId,
+                    queuedAt,
+                    startedAt,
+                    endedAt,
+                    durationMs,
+                    error,
+                    rendered,
+                    sparkMetrics,
+                    values,
+                    outcome,
+                    child);
         }
 
         /** Stored metrics a newer or broken writer left unreadable are left out, not an error of the whole run. */

@@ -18,6 +18,7 @@ import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.local.SqlExplainer;
+import io.kindling.scheduler.core.RunPipelineChecks;
 import io.kindling.scheduler.core.UpstreamCycles;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -198,8 +199,10 @@ public class ValidateCommand extends QuietCommand {
             read.addAll(parser.parseAll(path));
         }
         int files = read.size();
-        // pipelines that would wait for each other through trigger: {after: ...} are refused, as the daemon does
-        for (ParseResult result : UpstreamCycles.refuse(read, Map.of())) {
+        // pipelines that would wait for each other through trigger: {after: ...}, and run_pipeline tasks naming
+        // pipelines not there, cycling or nesting too deep, are refused, as the daemon does
+        for (ParseResult result : RunPipelineChecks.refuse(
+                UpstreamCycles.refuse(read, Map.of()), Map.of(), options.maxRunPipelineDepth())) {
             Optional<Pipeline> pipeline = result.pipeline();
             Path owner = pipeline.map(p -> owners.putIfAbsent(p.id(), p.file())).orElse(null);
             if (owner != null) {

@@ -192,6 +192,9 @@ final class Admission {
 
     /** The attempt runs on a cluster under a recorded id: a later owner follows it again rather than rerun it. */
     boolean reattachable(ActiveRun run, TaskSlot task) {
+        if (task.handle instanceof ChildRuns.Child) {
+            return true; // a run_pipeline attempt: whoever drives the run next follows the run it made
+        }
         return task.handle != null
                 && task.handle.remoteId().isPresent()
                 && executors

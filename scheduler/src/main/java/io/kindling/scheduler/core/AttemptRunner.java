@@ -49,6 +49,7 @@ final class AttemptRunner {
     private final Consumer<RunFencedException> fenced;
 
     private final UpstreamValues upstreamValues;
+    private final ChildRuns children;
 
     /** What a condition task's attempt records as its executor: it runs in the scheduler, on no executor's slot. */
     static final String CONDITION_EXECUTOR = "scheduler";
@@ -64,7 +65,8 @@ final class AttemptRunner {
             Libraries libraries,
             AttemptLogs logs,
             RunProgress progress,
-            Consumer<RunFencedException> fenced) {
+            Consumer<RunFencedException> fenced,
+            ChildRuns children) {
         this.dao = dao;
         this.alerts = alerts;
         this.thread = thread;
@@ -77,6 +79,7 @@ final class AttemptRunner {
         this.progress = progress;
         this.fenced = fenced;
         this.upstreamValues = new UpstreamValues(dao);
+        this.children = children;
     }
 
     /** The task may run now (released, or its retry is due): it takes an executor slot, or waits for one. */
@@ -86,6 +89,10 @@ final class AttemptRunner {
         Task def = run.dag.tasks.get(task.index);
         if (def.body() instanceof TaskBody.ConditionCheck) {
             decide(run, task);
+            return;
+        }
+        if (def.body() instanceof TaskBody.RunPipeline) {
+            runPipeline(run, task);
             return;
         }
         ExecutorSlots slots = admission.slots(def.executor());
@@ -216,18 +223,97 @@ final class AttemptRunner {
         attemptEnded(run, task, task.attemptId, result, Optional.empty());
     }
 
+    /**
+     * A run_pipeline task's attempt, made here on the engine thread like a condition's (no executor, no slot): it is
+     * written RUNNING, then makes its run of the other pipeline (linked to it, at most once per attempt) and follows
+     * it; a cancel of this run or the task's timeout cancels that run.
+     */
+    private void runPipeline(ActiveRun run, TaskSlot task) {
+        Task def = run.dag.tasks.get(task.index);
+        task.attempts++;
+        task.timedOut = false;
+        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        RenderedTask rendered = null;
+        String renderError = null;
+        try {
+            rendered = RenderedTask.of(def, upstreamValues.context(run, def), secrets);
+        } catch (IllegalArgumentException e) {
+            renderError = e.getMessage();
+        }
+        task.redactor = rendered == null ? Redactor.NONE : Redactor.of(rendered.secretValues());
+        AttemptRecord attempt = new AttemptRecord(
+                task.attemptId,
+                run.runId(),
+                def.id(),
+                task.attempts,
+                CONDITION_EXECUTOR,
+                TaskState.RUNNING,
+                Optional.empty(),
+                task.readyAt,
+                Optional.of(thread.now()),
+                Optional.empty(),
+                Optional.empty(),
+                logFile.toString(),
+                run.repairNumber,
+                Optional.ofNullable(rendered).map(r -> describe(r.masked())));
+        task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
+        events.taskChanged(run, task, Optional.empty());
+        String attemptId = task.attemptId;
+        if (rendered == null) {
+            attemptEnded(run, task, attemptId, AttemptResult.failed(renderError), Optional.empty());
+            return;
+        }
+        followChild(run, task, task.attempts, (TaskBody.RunPipeline) rendered.body(), Duration.ZERO);
+    }
+
+    /** Makes or finds the attempt's run and follows it; a run that cannot be made fails the attempt. */
+    private void followChild(
+            ActiveRun run, TaskSlot task, int attemptNumber, TaskBody.RunPipeline body, Duration elapsed) {
+        Task def = run.dag.tasks.get(task.index);
+        String attemptId = task.attemptId;
+        ChildRuns.Followed followed;
+        try {
+            followed = children.start(run, def.id(), attemptNumber, attemptId, body);
+        } catch (RunFencedException e) {
+            throw e;
+        } catch (RuntimeException e) { // the history refused the run: the attempt fails, retried by its policy
+            LOG.warn("Task {} of run {} could not start a run of {}", def.id(), run.runId(), body.pipeline(), e);
+            followed = new ChildRuns.Followed(
+                    Optional.empty(),
+                    AttemptHandle.ended(AttemptResult.failed("cannot start a run of '" + body.pipeline() + "': " + e)));
+        }
+        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), attemptNumber);
+        writeSchedulerLog(
+                logFile,
+                task.redactor.mask(describe(body)) + "\n"
+                        + followed.run()
+                                .map(child -> "run " + child.runId() + " of pipeline " + child.pipelineId()
+                                        + (body.waitForEnd() ? ": waiting for it to end" : ""))
+                                .orElse("no run was made")
+                        + "\n");
+        follow(run, task, attemptId, followed.handle(), elapsed);
+    }
+
     /** The condition and how it came out, as the attempt's log (best effort: the outcome is in the history). */
     private static void writeConditionLog(Path logFile, String shown, AttemptResult result, Redactor redactor) {
-        String text = (shown == null ? "" : shown + "\n")
-                + result.error()
-                        .map(e -> "failed: " + redactor.mask(e))
-                        .orElseGet(() -> "outcome: " + result.values().get(TaskBody.ConditionCheck.OUTCOME))
-                + "\n";
+        writeSchedulerLog(
+                logFile,
+                (shown == null ? "" : shown + "\n")
+                        + result.error()
+                                .map(e -> "failed: " + redactor.mask(e))
+                                .orElseGet(() -> "outcome: " + result.values().get(TaskBody.ConditionCheck.OUTCOME))
+                        + "\n");
+    }
+
+    /** The log of an attempt the scheduler makes itself (best effort: what matters is in the history). */
+    private static void writeSchedulerLog(Path logFile, String text) {
         try {
             java.nio.file.Files.createDirectories(logFile.getParent());
             java.nio.file.Files.writeString(logFile, text);
         } catch (java.io.IOException | RuntimeException e) {
-            LOG.warn("cannot write the log of a condition task to {}: {}", logFile, e.toString());
+            LOG.warn("cannot write the log of an attempt to {}: {}", logFile, e.toString());
         }
     }
 
@@ -248,6 +334,9 @@ final class AttemptRunner {
         }
         if (body instanceof TaskBody.Python python) {
             return "python " + python.describe() + " " + python.args();
+        }
+        if (body instanceof TaskBody.RunPipeline child) {
+            return "run_pipeline " + child.pipeline() + " " + child.params() + (child.waitForEnd() ? "" : " (no wait)");
         }
         TaskBody.Submit submit = (TaskBody.Submit) body;
         return "submit " + submit.jar() + " " + submit.mainClass() + " " + submit.args();
@@ -289,6 +378,10 @@ final class AttemptRunner {
         TaskSlot task = found.task();
         AttemptRecord attempt = found.attempt();
         Task def = run.dag.tasks.get(task.index);
+        if (def.body() instanceof TaskBody.RunPipeline) {
+            refollowChild(run, task, attempt);
+            return;
+        }
         ExecutorSlots slots = admission.slots(attempt.executor());
         admission.retake(slots, task);
         task.attemptId = attempt.attemptId();
@@ -335,6 +428,22 @@ final class AttemptRunner {
                 attempt.attemptId(),
                 handle,
                 Duration.between(attempt.startedAt().orElse(now), now));
+    }
+
+    /** A run_pipeline attempt a previous life left RUNNING: the run it made is followed again, never made twice. */
+    private void refollowChild(ActiveRun run, TaskSlot task, AttemptRecord attempt) {
+        Task def = run.dag.tasks.get(task.index);
+        task.attemptId = attempt.attemptId();
+        LOG.info("Run {}: following the run attempt {} made again", run.runId(), attempt.attemptId());
+        Instant now = thread.now();
+        Duration elapsed = Duration.between(attempt.startedAt().orElse(now), now);
+        try {
+            RenderedTask rendered = RenderedTask.of(def, upstreamValues.context(run, def), secrets);
+            task.redactor = Redactor.of(rendered.secretValues());
+            followChild(run, task, attempt.attemptNumber(), (TaskBody.RunPipeline) rendered.body(), elapsed);
+        } catch (IllegalArgumentException e) {
+            attemptEnded(run, task, attempt.attemptId(), AttemptResult.failed(e.getMessage()), Optional.empty());
+        }
     }
 
     private void timeOut(TaskSlot task, String attemptId, Duration timeout) {

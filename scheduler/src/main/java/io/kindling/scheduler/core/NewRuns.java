@@ -7,6 +7,7 @@ import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.ScheduledRun;
 import io.kindling.scheduler.model.TriggerFile;
@@ -71,6 +72,20 @@ final class NewRuns {
         }
         thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
         return Optional.of(run);
+    }
+
+    /**
+     * A run a {@code run_pipeline} task's attempt asked for (params checked already), linked to it, unless that
+     * attempt made one already under {@code key}: then that run, which is not handed to the engine again.
+     */
+    RunRecord triggerChild(
+            Pipeline pipeline, Instant logicalTime, Map<String, String> params, String key, RunLink parent) {
+        RunRecord run = queued(pipeline, TriggerType.PIPELINE, logicalTime, params, thread.now(), Optional.empty());
+        if (!dao.insertChildRun(run, pipeline.tasks().stream().map(Task::id).toList(), key, parent)) {
+            return dao.runByKey(pipeline.id(), key).orElseThrow();
+        }
+        thread.post(() -> progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline))));
+        return run;
     }
 
     /**

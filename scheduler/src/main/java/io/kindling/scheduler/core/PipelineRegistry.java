@@ -93,7 +93,10 @@ public final class PipelineRegistry implements PipelineVersions {
                 state.pipelines().forEach((id, loaded) -> elsewhere.putIfAbsent(id, loaded.pipeline()));
             }
         });
-        List<ParseResult> results = UpstreamCycles.refuse(given, elsewhere);
+        List<ParseResult> results = RunPipelineChecks.refuse(
+                UpstreamCycles.refuse(given, elsewhere),
+                elsewhere,
+                parser.options().maxRunPipelineDepth());
         Map<Path, String> idByFile = new HashMap<>();
         before.pipelines()
                 .values()

@@ -13,6 +13,7 @@ import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.ScheduledRun;
 import io.kindling.scheduler.model.TaskState;
@@ -121,6 +122,8 @@ public final class RunEngine implements AutoCloseable {
         Consumer<RunFencedException> fenced = e -> abandon(e.runId(), e.getMessage());
         this.thread = new EngineThread(clock, fenced, this::unwritten);
         this.admission = new Admission(executors, slots);
+        ChildRuns children = new ChildRuns(dao, versions, this::makeChild, this::cancelChild);
+        events.add(children);
         this.progress = new RunProgress(
                 dao,
                 alerts,
@@ -129,7 +132,8 @@ public final class RunEngine implements AutoCloseable {
                 events,
                 fenced,
                 progress -> new AttemptRunner(
-                        dao, alerts, thread, admission, events, remote, secrets, libraries, logs, progress, fenced));
+                        dao, alerts, thread, admission, events, remote, secrets, libraries, logs, progress, fenced,
+                        children));
         this.newRuns = new NewRuns(dao, versions, new RunIds(clock), thread, progress);
         this.repairs = new Repairs(dao, thread, admission, events, progress, this::laneOf);
     }
@@ -399,6 +403,30 @@ public final class RunEngine implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    private RunRecord makeChild(
+            Pipeline pipeline, Instant logicalTime, Map<String, String> params, String key, RunLink parent) {
+        return newRuns.triggerChild(pipeline, logicalTime, params, key, parent);
+    }
+
+    /** {@link #cancel} on the engine thread, for a run a run_pipeline attempt made: its owner is asked if not this. */
+    private void cancelChild(String runId) {
+        try {
+            ActiveRun run = admission.active(runId);
+            if (run != null) {
+                progress.cancel(run);
+                return;
+            }
+            ActiveRun queued = admission.drop(runId);
+            if (queued != null) {
+                progress.cancelWaiting(queued);
+                return;
+            }
+        } catch (RunFencedException e) {
+            abandon(runId, e.getMessage());
+        }
+        dao.requestCancel(runId, now());
     }
 
     /** {@link #cancel}, or when another daemon drives the run, asks it to through the run history. */

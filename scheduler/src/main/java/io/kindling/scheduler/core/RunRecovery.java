@@ -2,6 +2,7 @@ package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.Task;
+import io.kindling.dsl.TaskBody;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
 import io.kindling.scheduler.db.RunStore;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds runs a daemon left QUEUED or RUNNING: this daemon's previous life (on start) or another daemon that
  * stopped or died (on adoption). An attempt that was running on a cluster its executor can re-attach to (by its
- * recorded remote id) is followed again; any other attempt that was running is failed with the reason given
+ * recorded remote id) is followed again, and so is a run_pipeline attempt (the run it made, found by its run key); any other attempt that was running is failed with the reason given
  * ("daemon restarted") and its task retried if its policy allows, when its retry delay is due; tasks that had
  * ended keep their state and are not run again. Runs on the engine thread.
  */
@@ -131,6 +132,11 @@ final class RunRecovery {
             }
             TaskSlot task = run.tasks[i];
             AttemptRecord lost = running.get(tr.taskId());
+            if (lost != null && run.dag.tasks.get(i).body() instanceof TaskBody.RunPipeline) {
+                // the run it made goes on (or is recovered too): followed again, by its run key
+                run.reattach.add(new RemoteAttempts.Reattach(task, lost, lost.attemptId()));
+                continue;
+            }
             Optional<String> remoteId = lost == null ? Optional.empty() : remote.followable(lost, remoteIds);
             if (remoteId.isPresent()) { // still running on the cluster: followed again, not failed
                 run.reattach.add(new RemoteAttempts.Reattach(task, lost, remoteId.get()));

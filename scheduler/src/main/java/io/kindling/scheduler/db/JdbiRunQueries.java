@@ -5,6 +5,7 @@ import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
@@ -129,6 +130,37 @@ public class JdbiRunQueries implements RunQueries {
     @Override
     public List<TriggerFile> triggerFiles(String runId) {
         return jdbi.withHandle(h -> FileTriggerRows.files(h, runId));
+    }
+
+    @Override
+    public Optional<RunLink> parentOf(String runId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT p.pipeline_id, p.run_id, c.parent_task_id, a.attempt_id
+                        FROM runs c JOIN runs p ON p.run_id = c.parent_run_id
+                        JOIN task_attempts a ON a.run_id = p.run_id AND a.child_run_id = c.run_id
+                        WHERE c.run_id = :run_id""")
+                .bind("run_id", runId)
+                .map((rs, ctx) -> new RunLink(
+                        rs.getString("pipeline_id"),
+                        rs.getString("run_id"),
+                        rs.getString("parent_task_id"),
+                        rs.getString("attempt_id")))
+                .findFirst());
+    }
+
+    @Override
+    public Map<String, RunRecord> childRuns(String runId) {
+        return jdbi.withHandle(h -> {
+            Map<String, RunRecord> children = new LinkedHashMap<>();
+            h.createQuery("""
+                            SELECT a.attempt_id AS parent_attempt_id, r.* FROM task_attempts a
+                            JOIN runs r ON r.run_id = a.child_run_id
+                            WHERE a.run_id = :run_id ORDER BY a.attempt_id""")
+                    .bind("run_id", runId)
+                    .map((rs, ctx) -> Map.entry(rs.getString("parent_attempt_id"), Rows.RUN.map(rs, ctx)))
+                    .forEach(e -> children.put(e.getKey(), e.getValue()));
+            return children;
+        });
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
+import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
@@ -98,6 +99,30 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
                 h.rollback();
                 return false;
             }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean insertChildRun(RunRecord run, Collection<String> taskIds, String key, RunLink parent) {
+        return jdbi.inTransaction(h -> {
+            if (!inserts.insertKey(h, run, key)) {
+                return false;
+            }
+            if (!inserts.insertRun(h, run, taskIds)) {
+                h.rollback();
+                return false;
+            }
+            h.createUpdate("UPDATE runs SET parent_run_id = :parent_run_id, parent_task_id = :parent_task_id"
+                            + " WHERE run_id = :run_id")
+                    .bind("parent_run_id", parent.runId())
+                    .bind("parent_task_id", parent.taskId())
+                    .bind("run_id", run.runId())
+                    .execute();
+            h.createUpdate("UPDATE task_attempts SET child_run_id = :child WHERE attempt_id = :attempt_id")
+                    .bind("child", run.runId())
+                    .bind("attempt_id", parent.attemptId())
+                    .execute();
             return true;
         });
     }

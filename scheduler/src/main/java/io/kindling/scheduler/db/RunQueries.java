@@ -4,6 +4,7 @@ import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.RepairRecord;
+import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
@@ -103,6 +104,12 @@ public interface RunQueries {
 
     /** The files that started a run (trigger {@code files}), by path; empty for other runs. */
     List<TriggerFile> triggerFiles(String runId);
+
+    /** The run and task whose {@code run_pipeline} attempt made this run, if one did. */
+    Optional<RunLink> parentOf(String runId);
+
+    /** The runs the run's {@code run_pipeline} attempts made, by attempt id. */
+    Map<String, RunRecord> childRuns(String runId);
 
     /** The pipeline's run made under {@code key} ({@link RunStore#insertKeyedRun}). */
     Optional<RunRecord> runByKey(String pipelineId, String key);

@@ -5,6 +5,7 @@ import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
+import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskState;
@@ -45,6 +46,14 @@ public interface RunStore extends RunQueries {
      * @return false when the key was taken and nothing was written
      */
     boolean insertKeyedRun(RunRecord run, Collection<String> taskIds, String key);
+
+    /**
+     * Inserts a QUEUED run a {@code run_pipeline} task's attempt made, as {@link #insertKeyedRun} under {@code key},
+     * linked to its {@code parent} both ways (the run names the parent run and task, the attempt names the run).
+     *
+     * @return false when the key was taken (the attempt made its run already) and nothing was written
+     */
+    boolean insertChildRun(RunRecord run, Collection<String> taskIds, String key, RunLink parent);
 
     /**
      * Inserts a QUEUED run started by {@code files}, as {@link #insertKeyedRun} under {@code state}'s

@@ -17,7 +17,9 @@ public enum TriggerType {
     /** Started by new or changed files in the folder its {@code trigger: {files: ...}} watches; the run keeps them. */
     FILES,
     /** Made by the daemon for a {@code trigger: continuous} pipeline that had no run active; logical time = creation. */
-    CONTINUOUS;
+    CONTINUOUS,
+    /** Made by another pipeline's {@code run_pipeline} task; the run names that run and task as its parent. */
+    PIPELINE;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -122,7 +122,9 @@ public class RunResource {
                         runs.attempts(runId),
                         runs.repairs(runId),
                         runs.remoteIdsOfRun(runId),
-                        links)
+                        links,
+                        runs.childRuns(runId))
+                .withParentRun(run.trigger() == TriggerType.PIPELINE ? runs.parentOf(runId) : Optional.empty())
                 .withAudit(audit.forTarget(runId).stream()
                         .map(AuthViews.AuditView::brief)
                         .toList())

@@ -321,6 +321,24 @@ class ValidateCommandTest {
     }
 
     @Test
+    void runPipelineTasksNamingNoPipelineOrClosingACycleAreErrorsAtTheirPipelineField() throws IOException {
+        Path a = write("a.yml", "pipeline: a\ntasks: [{id: t, run_pipeline: {pipeline: b}}]\n");
+        Path b = write("b.yml", "pipeline: b\ntasks: [{id: t, run_pipeline: {pipeline: a}}]\n");
+        Path c = write("c.yml", "pipeline: c\ntasks: [{id: t, run_pipeline: {pipeline: gone}}]\n");
+        write("d.yml", "pipeline: d\ntasks: [{id: t, run_pipeline: {pipeline: e, params: {}}}]\n");
+        write("e.yml", "pipeline: e\ntasks: [{id: t, sql: SELECT 1}]\n");
+
+        assertThat(validate(dir.toString())).isEqualTo(1);
+        assertThat(out())
+                .containsExactly(
+                        a + ":2:42: run_pipeline.pipeline: running 'b' closes a cycle of pipelines that run each other"
+                                + " (a runs b runs a)",
+                        b + ":2:42: run_pipeline.pipeline: running 'a' closes a cycle of pipelines that run each other"
+                                + " (b runs a runs b)",
+                        c + ":2:42: run_pipeline.pipeline: no pipeline 'gone' is loaded (known: [a, b, c, d, e])");
+    }
+
+    @Test
     void contradictorySettingsAndSchedulesThatNeverFireAreErrorsWithTheirLine() throws IOException {
         Path p = write("p.yml", """
                 pipeline: p

@@ -93,6 +93,19 @@ class DashboardBrowserTest {
                       - id: load
                         class: io.kindling.scheduler.support.SucceedingTask
                     """);
+            // a pipeline whose task runs another: the run pages link both ways
+            Files.writeString(APP.workDir.resolve("pipelines/caller.yml"), """
+                    pipeline: caller
+                    tasks:
+                      - id: go
+                        run_pipeline: {pipeline: called}
+                    """);
+            Files.writeString(APP.workDir.resolve("pipelines/called.yml"), """
+                    pipeline: called
+                    tasks:
+                      - id: t
+                        class: io.kindling.scheduler.support.SucceedingTask
+                    """);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -356,6 +369,34 @@ class DashboardBrowserTest {
                 .isEqualTo("invoice-2026-12-04");
         browser.get(page("#/runs?trigger=event"));
         awaitElement(By.cssSelector("a[href='#/runs/" + runId + "']"));
+    }
+
+    @Test
+    void aRunPipelineTaskLinksToTheRunItMadeWhichLinksBack() {
+        String parentId = EXTENSION
+                .client()
+                .target(APP.api("/pipelines/caller/runs"))
+                .request()
+                .post(jakarta.ws.rs.client.Entity.json("{}"), JsonNode.class)
+                .get("run_id")
+                .asText();
+        JsonNode parent = await().atMost(RUN_TIMEOUT)
+                .until(
+                        () -> api("/runs/" + parentId),
+                        run -> run.get("state").asText().equals("SUCCEEDED"));
+        String childId =
+                parent.get("tasks").get(0).get("child_run").get("run_id").asText();
+
+        browser.get(page("#/runs/" + parentId));
+        click(By.cssSelector("[data-testid='child-run-go'] a[href='#/runs/" + childId + "']"));
+        assertThat(read(() -> awaitElement(By.cssSelector("[data-testid='parent-run']"))
+                        .getText()))
+                .isEqualTo("caller " + parentId + " (task go)");
+        screenshot("run-child");
+        click(By.cssSelector("[data-testid='parent-run'] a[href='#/runs/" + parentId + "']"));
+        awaitElement(By.cssSelector("[data-testid='child-run-go']"));
+        browser.get(page("#/runs?trigger=pipeline"));
+        awaitElement(By.cssSelector("a[href='#/runs/" + childId + "']"));
     }
 
     @Test

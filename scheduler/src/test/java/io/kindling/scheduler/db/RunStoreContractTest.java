@@ -9,6 +9,7 @@ import io.kindling.scheduler.model.BackfillRecord;
 import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
@@ -217,6 +218,34 @@ class RunStoreContractTest {
         assertThat(a.triggerFiles(second.runId())).containsExactly(changed);
         assertThat(a.triggerFiles(first.runId())).containsExactly(x, y);
         assertThat(a.fileTriggerState("other")).isEqualTo(FileTriggerState.NONE);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void aRunPipelineAttemptMakesOneChildRunLinkedBothWays(String name, Supplier<Backend> backend) {
+        Backend history = open(backend);
+        RunStore a = history.store("a");
+        RunStore b = history.store("b");
+        RunRecord parent = run("parent", TriggerType.MANUAL, T0);
+        assertThat(a.insertRun(parent, List.of("go"))).isTrue();
+        AttemptRecord attempt = attempt(parent, "go");
+        a.startAttempt(attempt);
+        RunLink link = new RunLink("parent", parent.runId(), "go", attempt.attemptId());
+        String key = "parent:" + parent.runId() + ":go:1";
+        RunRecord child = run("child", TriggerType.PIPELINE, T0);
+
+        assertThat(a.insertChildRun(child, List.of("t"), key, link)).isTrue();
+        // the same attempt followed again, by another daemon: its run is there already
+        assertThat(b.insertChildRun(run("child", TriggerType.PIPELINE, T0), List.of("t"), key, link))
+                .isFalse();
+        assertThat(b.runByKey("child", key)).contains(child);
+        assertThat(b.listRuns(Optional.of("child"), Optional.empty(), Optional.empty(), 100))
+                .hasSize(1);
+        assertThat(b.parentOf(child.runId())).contains(link);
+        assertThat(b.parentOf(parent.runId())).isEmpty();
+        assertThat(b.childRuns(parent.runId())).containsOnlyKeys(attempt.attemptId());
+        assertThat(b.childRuns(parent.runId()).get(attempt.attemptId()).runId()).isEqualTo(child.runId());
+        assertThat(b.childRuns(child.runId())).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

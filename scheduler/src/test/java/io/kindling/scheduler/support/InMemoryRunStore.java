@@ -11,6 +11,7 @@ import io.kindling.scheduler.model.FileTriggerState;
 import io.kindling.scheduler.model.IdempotencyKey;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
+import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
@@ -66,6 +67,7 @@ public final class InMemoryRunStore implements RunStore {
         private final List<AlertDelivery> outbox = new ArrayList<>();
         private final Set<String> live = new HashSet<>();
         private final Map<String, String> runKeys = new HashMap<>();
+        private final Map<String, RunLink> parents = new LinkedHashMap<>();
         private final Map<String, FileTriggerState> fileTriggers = new HashMap<>();
         private final Map<String, List<TriggerFile>> runFiles = new HashMap<>();
 
@@ -240,6 +242,37 @@ public final class InMemoryRunStore implements RunStore {
             }
             db.runKeys.put(taken, run.runId());
             return true;
+        }
+    }
+
+    @Override
+    public boolean insertChildRun(RunRecord run, Collection<String> taskIds, String key, RunLink parent) {
+        synchronized (db) {
+            if (!insertKeyedRun(run, taskIds, key)) {
+                return false;
+            }
+            db.parents.put(run.runId(), parent);
+            return true;
+        }
+    }
+
+    @Override
+    public Optional<RunLink> parentOf(String runId) {
+        synchronized (db) {
+            return Optional.ofNullable(db.parents.get(runId));
+        }
+    }
+
+    @Override
+    public Map<String, RunRecord> childRuns(String runId) {
+        synchronized (db) {
+            Map<String, RunRecord> children = new LinkedHashMap<>();
+            db.parents.forEach((child, parent) -> {
+                if (parent.runId().equals(runId)) {
+                    children.put(parent.attemptId(), db.runs.get(child).run);
+                }
+            });
+            return children;
         }
     }
 
