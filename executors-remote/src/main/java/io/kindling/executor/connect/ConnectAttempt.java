@@ -13,6 +13,7 @@ import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.guard.SqlGuardException;
 import io.kindling.executor.local.SqlArgs;
 import io.kindling.executor.local.TaskBodies;
+import io.kindling.executor.python.PythonScript;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,7 +34,9 @@ import java.util.function.Consumer;
  * One SQL attempt through Spark Connect, on a thread of its own: a new session on the server, the inputs as
  * temporary views, the statements in order (one operation each, its id recorded as the attempt's remote id before
  * it starts), the last one written to the output or previewed. Cancel interrupts the session's operations on the
- * server.
+ * server. A Python attempt opens its session the same way (with the attempt's Spark settings) and runs the script in
+ * a local Python process ({@link PythonScript}) whose {@code pyspark-client} joins that session; it records no remote
+ * id, so a restart of the daemon fails it and its policy retries it.
  *
  * <p>An attempt attached after a restart opens the recorded session again, follows the recorded statement's
  * operation to its end, then runs the statements after it in that session (where the inputs and anything the
@@ -55,6 +58,8 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     private volatile Optional<SparkMetrics> measured = Optional.empty();
 
     private AttemptLog log;
+    /** Set while a Python script runs: cancel kills its process too. */
+    private volatile PythonScript script;
 
     // Guarded by this.
     private ConnectSession session;
@@ -140,6 +145,10 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         if (open != null) {
             timer.execute(() -> interrupt(open));
         }
+        PythonScript running = script;
+        if (running != null) {
+            timer.execute(() -> running.cancel(why));
+        }
         timer.schedule(
                 () -> {
                     if (!result.isDone()) {
@@ -178,10 +187,11 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             log.line("re-attaching after a restart of Kindling: operation " + resumed.operationId() + " (statement "
                     + resumed.statement() + ") of Spark Connect session " + resumed.sessionId());
         }
-        if (!(request.body() instanceof TaskBody.Sql sql)) {
+        boolean python = request.body() instanceof TaskBody.Python && resumed == null;
+        if (!(request.body() instanceof TaskBody.Sql) && !python) {
             return AttemptResult.failed(
-                    "executor '" + config.name() + "' (type spark-connect) runs sql tasks; "
-                            + "class and submit tasks need a local or spark-standalone executor, stream and python tasks a local one");
+                    "executor '" + config.name() + "' (type spark-connect) runs sql and python tasks; "
+                            + "class and submit tasks need a local or spark-standalone executor, stream tasks a local one");
         }
         if (!request.libraries().isEmpty()) { // said, never silently dropped: the task may need them
             return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) does not take "
@@ -222,7 +232,10 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             if (reason != null) {
                 return cancelled(started, reason);
             }
-            AttemptResult failed = runSql(opened, sql);
+            if (python) {
+                return runPython(opened, (TaskBody.Python) request.body(), started);
+            }
+            AttemptResult failed = runSql(opened, (TaskBody.Sql) request.body());
             if (failed != null) {
                 return failed;
             }
@@ -254,6 +267,46 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
                 measured = opened.metrics();
                 opened.close();
             }
+        }
+    }
+
+    /** Runs the script in a local Python process on {@code spark}'s session; cancel kills it and interrupts the session. */
+    private AttemptResult runPython(ConnectSession spark, TaskBody.Python body, long started) throws ConnectFailure {
+        PythonScript running = new PythonScript(
+                request,
+                config.workDir().toAbsolutePath(),
+                options.python(),
+                config.name(),
+                log,
+                () -> interrupt(spark));
+        script = running;
+        try {
+            String reason = cancelReason();
+            if (reason != null) { // cancelled before the script was there to hear it
+                running.cancel(reason);
+            }
+            Map<String, Object> values = running.run(
+                    body,
+                    options.sessionUrl(spark.sessionId(), spark.userId()),
+                    "",
+                    "Spark Connect session " + spark.sessionId() + " of " + options.url());
+            reason = cancelReason();
+            if (reason != null) {
+                return cancelled(started, reason);
+            }
+            log.line("attempt succeeded in " + millisSince(started) + " ms");
+            return AttemptResult.succeeded().withValues(values);
+        } catch (PythonScript.Failure e) {
+            log.line("attempt failed after " + millisSince(started) + " ms: " + e.getMessage());
+            return AttemptResult.failed(e.getMessage());
+        } catch (IOException e) {
+            return AttemptResult.failed("cannot run the Python task: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.cancel("interrupted");
+            return AttemptResult.failed("interrupted while the Python task ran");
+        } finally {
+            script = null;
         }
     }
 
@@ -381,7 +434,8 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             }
             // The error is stored and shown by the daemon: mask the attempt's secrets in it.
             result.complete(new AttemptResult(
-                    outcome.outcome(), outcome.error().map(request.redactor()::mask), outcome.sparkMetrics()));
+                            outcome.outcome(), outcome.error().map(request.redactor()::mask), outcome.sparkMetrics())
+                    .withValues(outcome.values()));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kindling.executor.connect;
 
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.python.PythonScript;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -18,12 +19,15 @@ import java.util.regex.Pattern;
  * @param url            {@code sc://host:port}, with Spark Connect's optional {@code /;key=value} parameters
  * @param connectTimeout how long the health check waits for the server to accept a connection
  * @param cancelGrace    how long a cancelled attempt may take to stop before it is reported cancelled anyway
+ * @param python         the interpreter of Python tasks, which run on this machine with the server's Spark (a command on
+ *                       the PATH, or a path; relative ones against the executor's workDir)
  */
-record ConnectOptions(String url, String host, int port, Duration connectTimeout, Duration cancelGrace) {
+record ConnectOptions(String url, String host, int port, Duration connectTimeout, Duration cancelGrace, String python) {
     static final String URL = "url";
     static final String CONNECT_TIMEOUT = "connectTimeoutSeconds";
     static final String CANCEL_GRACE = "cancelGraceSeconds";
-    private static final Set<String> KNOWN = Set.of(URL, CONNECT_TIMEOUT, CANCEL_GRACE);
+    static final String PYTHON = "python";
+    private static final Set<String> KNOWN = Set.of(URL, CONNECT_TIMEOUT, CANCEL_GRACE, PYTHON);
     private static final Pattern SAFE_PARAMETER = Pattern.compile("[A-Za-z0-9._@-]+");
     private static final Pattern SC_URL = Pattern.compile("sc://([^/:;\\s]+)(?::(\\d+))?(/.*)?");
 
@@ -48,7 +52,15 @@ record ConnectOptions(String url, String host, int port, Duration connectTimeout
                 matcher.group(1),
                 port,
                 Duration.ofSeconds(seconds(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
-                Duration.ofSeconds(seconds(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))));
+                Duration.ofSeconds(seconds(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))),
+                python(options.getOrDefault(PYTHON, PythonScript.DEFAULT_PYTHON).strip(), config));
+    }
+
+    private static String python(String python, ExecutorConfig config) {
+        if (python.isEmpty() || !python.contains("/")) {
+            return python.isEmpty() ? PythonScript.DEFAULT_PYTHON : python;
+        }
+        return config.workDir().toAbsolutePath().resolve(python).normalize().toString();
     }
 
     /**

@@ -1,64 +1,41 @@
 package io.kindling.executor.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptLog;
 import io.kindling.executor.AttemptRequest;
-import io.kindling.executor.TaskValuesJson;
-import java.io.BufferedReader;
+import io.kindling.executor.python.PythonScript;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@code python:} task: the executor's Python ({@code options.python}, else {@code python3}) runs Kindling's
- * small bootstrap in {@code workDir}, which connects to this JVM's Spark through {@link PythonConnect} on a Connect
- * session made for the attempt, then runs the script or module with {@code spark} and {@code kindling} ready. The
- * process's output is the attempt's log; a non-zero exit fails the attempt with the exception's line. Cancel
+ * Runs a {@code python:} task on the local executor: the {@link PythonScript} connects to this JVM's Spark through
+ * {@link PythonConnect} on a Connect session made for the attempt, with the attempt's Spark settings. Cancel
  * interrupts the session's Spark operations and kills the process with its children.
  */
 final class PythonTaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PythonTaskRunner.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String RESOURCES = "/io/kindling/executor/python/";
     /** The Python executors use unless their options name one. */
-    static final String DEFAULT_PYTHON = "python3";
+    static final String DEFAULT_PYTHON = PythonScript.DEFAULT_PYTHON;
 
-    private static Path helpers;
-
-    private final AttemptRequest request;
-    private final Path workDir;
-    private final String python;
-    private final String executorName;
-    private final AttemptLog log;
     private final String sessionId = UUID.randomUUID().toString();
-    // Guarded by this.
-    private Process process;
-    private String cancelReason;
+    private final PythonScript script;
+    private final AttemptLog log;
 
     PythonTaskRunner(AttemptRequest request, Path workDir, String python, String executorName, AttemptLog log) {
-        this.request = request;
-        this.workDir = workDir;
-        this.python = python;
-        this.executorName = executorName;
         this.log = log;
+        this.script = new PythonScript(request, workDir, python, executorName, log, () -> {
+            try {
+                int interrupted = PythonConnect.interrupt(sessionId);
+                log.line("interrupted " + interrupted + " Spark Connect operation(s) of session " + sessionId);
+            } catch (RuntimeException e) { // no Connect server yet, or the session is gone: nothing of it runs
+                LOG.debug("attempt {}: interrupting its Connect session: {}", request.attemptId(), e.toString());
+            }
+        });
     }
 
     /**
@@ -70,45 +47,13 @@ final class PythonTaskRunner {
     Map<String, Object> run(SparkSession base, TaskBody.Python body, SessionSetup configure)
             throws AttemptFailure, IOException, InterruptedException {
         PythonConnect.Endpoint endpoint = PythonConnect.start(base, log::line);
-        Path scratch = Files.createTempDirectory("kindling-python-");
         try {
             configure.apply(PythonConnect.openSession(sessionId));
-            Path errorFile = scratch.resolve("error.txt");
-            ProcessBuilder builder = new ProcessBuilder(
-                            python, helpers().resolve("kindling_task.py").toString())
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true);
-            builder.environment().putAll(environment(body, endpoint, base.version(), errorFile, scratch));
-            log.line("python " + body.describe() + (body.args().isEmpty() ? "" : " " + body.args()) + " with " + python
-                    + " in " + workDir + ", Connect session " + sessionId);
-            Process started;
-            synchronized (this) {
-                if (cancelReason != null) {
-                    return Map.of();
-                }
-                try {
-                    started = builder.start();
-                } catch (IOException e) {
-                    throw new AttemptFailure("executor '" + executorName + "' cannot start Python '" + python + "' ("
-                            + e.getMessage() + "): " + installHint());
-                }
-                process = started;
-            }
-            started.getOutputStream().close();
-            List<String> tail = pump(started.getInputStream());
-            int status = started.waitFor();
-            synchronized (this) {
-                if (cancelReason != null) {
-                    return Map.of(); // the attempt reports the cancel
-                }
-            }
-            if (status != 0) {
-                throw new AttemptFailure(error(status, errorFile, tail));
-            }
-            return taskValues(scratch.resolve("values.jsonl"));
+            return script.run(body, endpoint.url(sessionId), base.version(), "Connect session " + sessionId);
+        } catch (PythonScript.Failure e) {
+            throw new AttemptFailure(e.getMessage());
         } finally {
             PythonConnect.closeSession(sessionId);
-            deleteQuietly(scratch);
         }
     }
 
@@ -117,165 +62,16 @@ final class PythonTaskRunner {
         void apply(SparkSession session) throws AttemptFailure;
     }
 
-    /**
-     * Interrupts the session's Spark operations and kills the Python process and its children; the attempt's
-     * thread then sees the process end.
-     */
     void cancel(String reason) {
-        Process current;
-        synchronized (this) {
-            if (cancelReason != null) {
-                return;
-            }
-            cancelReason = reason;
-            current = process;
-        }
-        try {
-            int interrupted = PythonConnect.interrupt(sessionId);
-            log.line("interrupted " + interrupted + " Spark Connect operation(s) of session " + sessionId);
-        } catch (RuntimeException e) { // no Connect server yet, or the session is gone: nothing of it runs
-            LOG.debug("attempt {}: interrupting its Connect session: {}", request.attemptId(), e.toString());
-        }
-        if (current != null) {
-            current.descendants().forEach(ProcessHandle::destroyForcibly);
-            current.destroyForcibly();
-            log.line("killed Python process " + current.pid() + " and its children");
-        }
+        script.cancel(reason);
     }
 
     /** What to install, for errors about a missing or wrong Python. */
     static String installHint() {
-        return "Python tasks need Python 3.10+ with " + pysparkPin() + " and its pinned companions "
-                + "(python/requirements.txt): create them with `bin/kindling-python-env DIR` and give the executor "
-                + "`options: {python: DIR/bin/python}` in config.yml";
+        return PythonScript.installHint();
     }
 
-    /** The pyspark-client line of the pins the executors were built with. */
     static String pysparkPin() {
-        try (InputStream in = PythonTaskRunner.class.getResourceAsStream(RESOURCES + "requirements.txt")) {
-            if (in == null) {
-                return "pyspark-client";
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .lines()
-                    .filter(line -> line.startsWith("pyspark-client=="))
-                    .findFirst()
-                    .orElse("pyspark-client");
-        } catch (IOException e) {
-            return "pyspark-client";
-        }
-    }
-
-    private Map<String, String> environment(
-            TaskBody.Python body, PythonConnect.Endpoint endpoint, String sparkVersion, Path errorFile, Path scratch)
-            throws IOException {
-        ObjectNode task = JSON.createObjectNode();
-        body.file().ifPresent(file -> task.put("file", file.toString()));
-        body.module().ifPresent(module -> task.put("module", module));
-        body.args().forEach(arg -> task.withArray("args").add(arg));
-        task.withArray("args");
-        String pythonPath = helpers().toString();
-        String inherited = System.getenv("PYTHONPATH");
-        if (inherited != null && !inherited.isBlank()) {
-            pythonPath = pythonPath + java.io.File.pathSeparator + inherited;
-        }
-        return Map.ofEntries(
-                Map.entry("KINDLING_TASK", JSON.writeValueAsString(task)),
-                Map.entry("KINDLING_CONNECT_URL", endpoint.url(sessionId)),
-                Map.entry("KINDLING_SPARK_VERSION", sparkVersion),
-                Map.entry("KINDLING_INSTALL_HINT", installHint()),
-                Map.entry("KINDLING_ERROR_FILE", errorFile.toString()),
-                Map.entry(
-                        "KINDLING_TASK_VALUES_FILE",
-                        scratch.resolve("values.jsonl").toString()),
-                Map.entry("KINDLING_PARAMS", JSON.writeValueAsString(request.params())),
-                Map.entry("KINDLING_RUN", JSON.writeValueAsString(body.run())),
-                Map.entry("KINDLING_TASK_ID", request.taskId()),
-                Map.entry("KINDLING_ATTEMPT_ID", request.attemptId()),
-                Map.entry("KINDLING_ATTEMPT_NUMBER", Integer.toString(request.attemptNumber())),
-                Map.entry("PYTHONPATH", pythonPath),
-                Map.entry("PYTHONUNBUFFERED", "1"));
-    }
-
-    /** Copies the process's output into the log, line by line, until it ends; returns its last lines. */
-    private List<String> pump(InputStream output) throws IOException {
-        List<String> tail = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                log.line(line);
-                tail.add(line);
-                if (tail.size() > 5) {
-                    tail.remove(0);
-                }
-            }
-        }
-        return tail;
-    }
-
-    private static String error(int status, Path errorFile, List<String> tail) throws IOException {
-        if (Files.isRegularFile(errorFile)) {
-            String written = Files.readString(errorFile, StandardCharsets.UTF_8).strip();
-            if (!written.isEmpty()) {
-                return written;
-            }
-        }
-        String last = tail.isEmpty() ? "" : " (its last output: " + tail.get(tail.size() - 1) + ")";
-        return status > 128
-                ? "the Python process was killed by signal " + (status - 128) + last
-                : "the Python process exited with status " + status + last;
-    }
-
-    /**
-     * The task values the script set with {@code kindling.set_value}: the helper appends them to {@code file}, one JSON
-     * object ({@code name}, {@code value}) a line; a name set twice keeps its last value.
-     *
-     * @throws AttemptFailure naming a value that is not a valid task value
-     */
-    private static Map<String, Object> taskValues(Path file) throws IOException, AttemptFailure {
-        Map<String, Object> values = new LinkedHashMap<>();
-        if (!Files.isRegularFile(file)) {
-            return values;
-        }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                JsonNode entry = AgentFrames.JSON.readTree(line);
-                String name = entry.path("name").asText();
-                Object value = AgentFrames.JSON.treeToValue(entry.get("value"), Object.class);
-                values.put(name, TaskValuesJson.checkValue(name, value));
-            } catch (IllegalArgumentException | JsonProcessingException e) {
-                throw new AttemptFailure("kindling.set_value: " + e.getMessage());
-            }
-        }
-        return values;
-    }
-
-    /** Kindling's Python files, copied once per JVM to a folder of their own (deleted at exit). */
-    private static synchronized Path helpers() throws IOException {
-        if (helpers == null) {
-            Path folder = Files.createTempDirectory("kindling-python-helpers-");
-            for (String name : List.of("kindling.py", "kindling_task.py")) {
-                try (InputStream in = PythonTaskRunner.class.getResourceAsStream(RESOURCES + name)) {
-                    if (in == null) {
-                        throw new IOException(RESOURCES + name + " is missing from the class path");
-                    }
-                    Files.copy(in, folder.resolve(name));
-                }
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(folder)));
-            helpers = folder;
-        }
-        return helpers;
-    }
-
-    private static void deleteQuietly(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a temporary folder: the system cleans it eventually
-        }
+        return PythonScript.pysparkPin();
     }
 }
