@@ -241,10 +241,10 @@ class ConnectExecutorTest {
     }
 
     @Test
-    void onlySqlTasksRunAndAnUnreachableServerFailsItsHealthCheck() {
+    void onlySqlAndPythonTasksRunAndAnUnreachableServerFailsItsHealthCheck() {
         AttemptResult result =
                 await(executor.start(request("class", new TaskBody.JavaClass("com.example.Task", Map.of()))));
-        assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("runs sql tasks"));
+        assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("runs sql and python tasks"));
         AttemptRequest sql =
                 request("with-library", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty()));
         AttemptResult withLibrary = await(executor.start(new AttemptRequest(
