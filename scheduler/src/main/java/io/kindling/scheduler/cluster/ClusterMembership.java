@@ -235,7 +235,15 @@ public final class ClusterMembership {
         String reason = "daemon " + self.daemonId() + " stopped the attempt when it could not renew its heartbeat "
                 + "for " + lease.valid() + "; its heartbeat got through again";
         LOG.warn("{}: taking its runs up again", reason);
-        engine.resume(reason);
+        try {
+            engine.resume(reason);
+        } catch (RuntimeException e) { // the database went away again: fenced until the next heartbeat gets through
+            synchronized (this) {
+                fenced = true;
+            }
+            engine.suspend("taking the runs up again failed: " + e.getMessage());
+            throw e;
+        }
     }
 
     private List<String> endLostAndAdopt() {

@@ -358,7 +358,9 @@ final class AttemptRunner {
     private void follow(ActiveRun run, TaskSlot task, String attemptId, AttemptHandle handle, Duration elapsed) {
         Task def = run.dag.tasks.get(task.index);
         task.handle = handle;
-        if (!admission.slots(def.executor()).executor.canAttach()) {
+        ExecutorSlots slots = admission.slots(def.executor());
+        // a fence cancels what runs here; a run_pipeline's run and a cluster's attempt are followed again instead
+        if (!(handle instanceof ChildRuns.Child) && slots != null && !slots.executor.canAttach()) {
             admission.running.started(attemptId, handle);
         }
         handle.result()

@@ -252,7 +252,11 @@ public final class RunEngine implements AutoCloseable {
                 if (!admission.holds(runId)) {
                     Optional<RunRecord> run = dao.findRun(runId);
                     unwritten.remove(runId); // before: a write that fails while taking it up adds it again
-                    run.ifPresent(r -> recovery().recover(List.of(r), UNWRITTEN, progress::resume, progress::activate));
+                    if (run.isPresent()) {
+                        // named, so that a write failing while it is taken up puts it back in the set
+                        EngineMdc.run(run.get().pipelineId(), runId);
+                        recovery().recover(List.of(run.get()), UNWRITTEN, progress::resume, progress::activate);
+                    }
                 }
             }
         });
