@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
@@ -267,22 +266,10 @@ class ConnectAttachTest {
     }
 
     private static AttemptRequest request(String taskId, TaskBody body) {
-        String run = "run-" + UUID.randomUUID().toString().substring(0, 8);
-        return new AttemptRequest(
-                run + "." + taskId + ".1",
-                run,
-                "connect-attach-test",
-                taskId,
-                1,
-                body,
-                Map.of(),
-                Map.of(),
-                workDir.resolve("logs").resolve(run + "-" + taskId + ".log"));
+        return ConnectAttempts.request("connect-attach-test", workDir, taskId, body);
     }
 
     private static AttemptResult await(AttemptHandle handle) {
-        CompletableFuture<AttemptResult> result = handle.result().toCompletableFuture();
-        Awaitility.await().atMost(Duration.ofMinutes(4)).until(result::isDone);
-        return result.join();
+        return ConnectAttempts.await(handle, Duration.ofMinutes(4));
     }
 }

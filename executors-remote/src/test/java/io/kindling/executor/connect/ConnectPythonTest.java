@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,23 +139,11 @@ class ConnectPythonTest {
     }
 
     private static AttemptRequest request(String taskId, TaskBody body) {
-        String run = "run-" + UUID.randomUUID().toString().substring(0, 8);
-        return new AttemptRequest(
-                run + "." + taskId + ".1",
-                run,
-                "connect_python",
-                taskId,
-                1,
-                body,
-                Map.of(),
-                Map.of(),
-                workDir.resolve("logs").resolve(run + "-" + taskId + ".log"));
+        return ConnectAttempts.request("connect_python", workDir, taskId, body);
     }
 
     private static AttemptResult await(AttemptHandle handle) {
-        CompletableFuture<AttemptResult> result = handle.result().toCompletableFuture();
-        Awaitility.await().atMost(Duration.ofMinutes(2)).until(result::isDone);
-        return result.join();
+        return ConnectAttempts.await(handle, Duration.ofMinutes(2));
     }
 
     /** The venv of the POM's kindling.test.python, which .ci/run makes; the test fails saying how without it. */
