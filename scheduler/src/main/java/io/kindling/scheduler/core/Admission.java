@@ -82,9 +82,15 @@ final class Admission {
         return ids;
     }
 
-    /** True when the run may start now; otherwise it waits its turn behind the running ones of its lane. */
-    boolean admit(ActiveRun run) {
-        if (stopped() || activeByLane.getOrDefault(run.lane.key(), 0) >= run.lane.maxActive()) {
+    /**
+     * True when the run may start now; otherwise it waits its turn behind the running ones of its lane, and behind
+     * those already waiting (for other daemons' runs to end) unless it is the one just taken from the queue's head.
+     */
+    boolean admit(ActiveRun run, boolean fromQueue) {
+        ArrayDeque<ActiveRun> queue = waiting.get(run.lane.key());
+        if (stopped()
+                || activeByLane.getOrDefault(run.lane.key(), 0) >= run.lane.maxActive()
+                || (!fromQueue && queue != null && !queue.isEmpty())) {
             waiting.computeIfAbsent(run.lane.key(), k -> new ArrayDeque<>()).add(run);
             return false;
         }
@@ -108,6 +114,17 @@ final class Admission {
             waiting.get(run.lane.key()).remove(run);
         }
         return run;
+    }
+
+    /** Puts a run that could not start back at the head of its lane's queue. */
+    void waitFirst(ActiveRun run) {
+        waiting.computeIfAbsent(run.lane.key(), k -> new ArrayDeque<>()).addFirst(run);
+    }
+
+    /** Whether a run of the lane waits and the lane has room for it among the runs this daemon drives. */
+    boolean hasRoom(Lane lane) {
+        ArrayDeque<ActiveRun> queue = waiting.get(lane.key());
+        return queue != null && !queue.isEmpty() && activeByLane.getOrDefault(lane.key(), 0) < lane.maxActive();
     }
 
     /** The run that waited longest in the lane, taken out of it; null when none waits or nothing new starts. */

@@ -57,24 +57,78 @@ final class RunProgress {
         this.attempts = attempts.apply(this);
     }
 
-    /** Starts a run, or queues it behind the running ones of its lane (max_active_runs). */
-    void activate(ActiveRun run) {
+    /**
+     * Starts a run, or queues it behind the running ones of its lane (max_active_runs): those this daemon drives, then
+     * those the history holds, whichever daemon drives them. Returns whether it started.
+     */
+    boolean activate(ActiveRun run) {
+        return start(run, false);
+    }
+
+    private boolean start(ActiveRun run, boolean fromQueue) {
         if (admission.active(run.runId()) != null) {
-            return; // resumed by recovery already
+            return true; // resumed by recovery already
         }
-        if (!admission.admit(run)) {
-            return;
+        if (!admission.admit(run, fromQueue)) {
+            return false;
         }
         EngineMdc.run(run.pipeline.id(), run.runId());
-        run.moveTo(
-                RunState.RUNNING,
-                () -> dao.updateRunState(
-                        run.runId(), RunState.RUNNING, Optional.of(thread.now()), Optional.empty(), Optional.empty()));
+        try {
+            run.moveTo(RunState.RUNNING, () -> {
+                if (!dao.startRunInLane(
+                        run.runId(), run.pipeline.id(), run.run.backfillId(), run.lane.maxActive(), thread.now())) {
+                    throw new LaneFull();
+                }
+            });
+        } catch (LaneFull full) { // other daemons' runs fill the lane: it is looked at again soon
+            admission.waitFirst(run);
+            recheckLater(run.lane);
+            return false;
+        }
         LOG.info("Run {} of {} started", run.runId(), run.pipeline.id());
         admission.track(run);
         watchDuration(run);
         events.runChanged(run, RunState.RUNNING, Optional.empty());
         proceed(run, List.of());
+        return true;
+    }
+
+    /** The history said the lane was full: no run of this daemon's ends to free it, so it is asked again. */
+    private static final class LaneFull extends RuntimeException {
+        LaneFull() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** How soon a lane that other daemons' runs fill is looked at again. */
+    private static final Duration LANE_RECHECK = Duration.ofMillis(500);
+
+    private final java.util.Set<String> rechecking = new java.util.HashSet<>();
+
+    private void recheckLater(Lane lane) {
+        if (rechecking.add(lane.key())) {
+            thread.after(LANE_RECHECK, () -> {
+                rechecking.remove(lane.key());
+                fillLane(lane);
+            });
+        }
+    }
+
+    /** Starts the lane's waiting runs, oldest first, while it has room here and in the history. */
+    private void fillLane(Lane lane) {
+        while (admission.hasRoom(lane)) {
+            ActiveRun next = admission.nextInLane(lane);
+            if (next == null) {
+                return;
+            }
+            try {
+                if (!start(next, true)) {
+                    return;
+                }
+            } catch (RunFencedException e) { // that run is another daemon's now
+                fenced.accept(e);
+            }
+        }
     }
 
     /** Alerts once if the run is still going after its pipeline's {@code on_duration_over}. */
@@ -267,7 +321,7 @@ final class RunProgress {
         ActiveRun next = admission.nextInLane(lane);
         if (next != null) {
             try {
-                activate(next);
+                start(next, true);
             } catch (RunFencedException e) { // that run is another daemon's now
                 fenced.accept(e);
             }

@@ -280,6 +280,57 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
         });
     }
 
+    @Override
+    public boolean startRunInLane(
+            String runId, String pipelineId, Optional<String> backfillId, int maxActive, Instant startedAt) {
+        return jdbi.inTransaction(h -> {
+            String lane = backfillId.map(b -> "backfill:" + b).orElse("pipeline:" + pipelineId);
+            if (postgres(h)) { // READ COMMITTED would let two daemons count the same free place
+                h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:lane))")
+                        .bind("lane", lane)
+                        .mapToMap()
+                        .list();
+            }
+            int running = h.createQuery(
+                            backfillId.isPresent()
+                                    ? "SELECT COUNT(*) FROM runs WHERE backfill_id = :backfill AND state = 'RUNNING'"
+                                    : "SELECT COUNT(*) FROM runs WHERE pipeline_id = :pipeline AND backfill_id IS NULL"
+                                            + " AND state = 'RUNNING'")
+                    .bind("backfill", backfillId.orElse(null))
+                    .bind("pipeline", pipelineId)
+                    .mapTo(Integer.class)
+                    .one();
+            String startedBy = running < maxActive ? "RUNNING" : "QUEUED";
+            int updated = h.createUpdate("""
+                            UPDATE runs SET state = :state, started_at = COALESCE(:started_at, started_at)
+                            WHERE run_id = :run_id AND owner = :owner""")
+                    .bind("state", startedBy)
+                    .bind("started_at", running < maxActive ? Rows.millis(Optional.of(startedAt)) : null)
+                    .bind("run_id", runId)
+                    .bind("owner", owner)
+                    .execute();
+            if (updated == 0) {
+                throw new RunFencedException(runId, owner);
+            }
+            return running < maxActive;
+        });
+    }
+
+    private Boolean postgres;
+
+    /** Whether the history is on PostgreSQL (the one database here several daemons share); looked up once. */
+    private boolean postgres(org.jdbi.v3.core.Handle h) {
+        if (postgres == null) {
+            try {
+                postgres =
+                        h.getConnection().getMetaData().getDatabaseProductName().equals("PostgreSQL");
+            } catch (java.sql.SQLException e) {
+                throw new org.jdbi.v3.core.ConnectionException(e);
+            }
+        }
+        return postgres;
+    }
+
     /**
      * Ends a run that cannot go on (its definition is lost): its open tasks move to {@code taskState}, the run to
      * {@code state}, and the alerts that causes are written, all in one transaction.

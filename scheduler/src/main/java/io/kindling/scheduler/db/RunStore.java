@@ -113,6 +113,18 @@ public interface RunStore extends RunQueries {
         updateRunState(runId, state, startedAt, endedAt, error, List.of());
     }
 
+    /**
+     * Starts a QUEUED run (RUNNING since {@code startedAt}) if fewer than {@code maxActive} runs of its lane are RUNNING
+     * in the history, whichever daemon drives them: the pipeline's runs outside backfills, or the backfill's own. On
+     * PostgreSQL the count and the move hold a transaction lock on the lane, so daemons sharing the database admit
+     * one run at a time and never together exceed the limit.
+     *
+     * @return false, the run left QUEUED, when the lane is full
+     * @throws RunFencedException when the run is no longer the owner's
+     */
+    boolean startRunInLane(
+            String runId, String pipelineId, Optional<String> backfillId, int maxActive, Instant startedAt);
+
     /** Moves a run ({@code startedAt} empty keeps the stored one), with the alerts the move causes. */
     void updateRunState(
             String runId,

@@ -158,6 +158,38 @@ class RunStoreContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
+    void aRunStartsOnlyWhileItsLaneHasRoomWhicheverDaemonDrivesTheOthers(String name, Supplier<Backend> backend) {
+        Backend history = open(backend);
+        RunStore a = history.store("a");
+        RunStore b = history.store("b");
+        Instant time = Instant.parse("2026-11-24T06:00:00Z");
+        RunRecord first = run("p", TriggerType.MANUAL, time);
+        RunRecord second = run("p", TriggerType.MANUAL, time);
+        RunRecord other = run("q", TriggerType.MANUAL, time);
+        a.insertRun(first, List.of("t"));
+        b.insertRun(second, List.of("t"));
+        b.insertRun(other, List.of("t"));
+
+        assertThat(a.startRunInLane(first.runId(), "p", Optional.empty(), 1, time))
+                .isTrue();
+        assertThat(b.startRunInLane(second.runId(), "p", Optional.empty(), 1, time))
+                .as("the lane is full with a's run")
+                .isFalse();
+        assertThat(b.findRun(second.runId()).orElseThrow().state()).isEqualTo(RunState.QUEUED);
+        assertThat(b.startRunInLane(other.runId(), "q", Optional.empty(), 1, time))
+                .as("another pipeline's lane")
+                .isTrue();
+        assertThat(b.startRunInLane(second.runId(), "p", Optional.empty(), 2, time))
+                .as("room for two")
+                .isTrue();
+        assertThat(b.findRun(second.runId()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
+        assertThatThrownBy(() -> b.startRunInLane(first.runId(), "p", Optional.empty(), 5, time))
+                .as("a run of another owner")
+                .isInstanceOf(RunFencedException.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
     void aScheduledLogicalTimeMakesAtMostOneRun(String name, Supplier<Backend> backend) {
         RunStore dao = open(backend).store("a");
         Instant time = Instant.parse("2026-11-24T06:00:00Z");

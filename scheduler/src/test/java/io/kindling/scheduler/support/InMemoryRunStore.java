@@ -403,6 +403,26 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public boolean startRunInLane(
+            String runId, String pipelineId, Optional<String> backfillId, int maxActive, Instant startedAt) {
+        synchronized (db) {
+            Row row = fenced(runId);
+            long running = db.runs.values().stream()
+                    .filter(r -> r.run.state() == RunState.RUNNING)
+                    .filter(r -> backfillId.isPresent()
+                            ? r.run.backfillId().equals(backfillId)
+                            : r.run.pipelineId().equals(pipelineId)
+                                    && r.run.backfillId().isEmpty())
+                    .count();
+            if (running >= maxActive) {
+                return false;
+            }
+            row.run = withRun(row.run, RunState.RUNNING, Optional.of(startedAt), Optional.empty(), Optional.empty());
+            return true;
+        }
+    }
+
+    @Override
     public void endRun(
             String runId,
             RunState state,
