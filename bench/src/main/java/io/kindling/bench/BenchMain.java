@@ -40,9 +40,10 @@ public final class BenchMain {
             Path examples,
             int runs,
             List<String> peers,
-            PeerWorkloads.Sizes peerSizes) {
+            PeerWorkloads.Sizes peerSizes,
+            boolean peersWithoutKindling) {
         Options(boolean quick, String postgresUrl, Path out, Set<Integer> only, Path examples) {
-            this(quick, postgresUrl, out, only, examples, 1, List.of(), null);
+            this(quick, postgresUrl, out, only, examples, 1, List.of(), null, false);
         }
 
         static Options parse(String... args) {
@@ -54,9 +55,10 @@ public final class BenchMain {
             List<String> peers = List.of();
             int cronMinutes = 3;
             int idleSeconds = 60;
-            int capSeconds = 240;
+            int capSeconds = 150;
             boolean smallest = false;
             boolean small = false;
+            boolean withoutKindling = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--peers" -> peers = List.of(value(args, ++i).split(","));
@@ -65,6 +67,7 @@ public final class BenchMain {
                     case "--peer-cap-seconds" -> capSeconds = Integer.parseInt(value(args, ++i));
                     case "--peer-smallest" -> smallest = true;
                     case "--peer-small" -> small = true;
+                    case "--peers-without-kindling" -> withoutKindling = true;
                     case "--quick" -> quick = true;
                     case "--postgres-url" -> postgres = value(args, ++i);
                     case "--out" -> out = Path.of(value(args, ++i));
@@ -84,7 +87,7 @@ public final class BenchMain {
                         throw new IllegalArgumentException("unknown option '" + args[i]
                                 + "'; usage: bench [--quick] [--runs N] [--postgres-url URL] [--out DIR] [--only 1,2,...]"
                                 + " | bench --peers airflow,dagster,prefect [--peer-cron-minutes 3]"
-                                + " [--peer-idle-seconds 60] [--peer-cap-seconds 240]");
+                                + " [--peer-idle-seconds 60] [--peer-cap-seconds 150]");
                 }
             }
             for (String p : peers) {
@@ -101,7 +104,7 @@ public final class BenchMain {
                             ? PeerWorkloads.Sizes.small()
                             : PeerWorkloads.Sizes.full(
                                     cronMinutes, Duration.ofSeconds(idleSeconds), Duration.ofSeconds(capSeconds));
-            return new Options(quick, postgres, out, only, findExamples(), runs, peers, sizes);
+            return new Options(quick, postgres, out, only, findExamples(), runs, peers, sizes, withoutKindling);
         }
 
         private static String value(String[] args, int i) {

@@ -39,7 +39,8 @@ final class PeerBench {
         long t0 = System.nanoTime();
         out.println("kindling bench --peers " + String.join(",", o.peers()) + ": " + facts.line() + "; work folder "
                 + work);
-        List<String> systems = new ArrayList<>(List.of(Metric.KINDLING));
+        // Kindling is always measured, unless --peers-without-kindling (to try a peer's adapter alone)
+        List<String> systems = new ArrayList<>(o.peersWithoutKindling() ? List.of() : List.of(Metric.KINDLING));
         o.peers().stream().filter(p -> !p.equals(Metric.KINDLING)).forEach(systems::add);
         List<Metric> metrics = new ArrayList<>();
         Map<String, String> labels = new LinkedHashMap<>();
@@ -54,7 +55,11 @@ final class PeerBench {
             Thread hook = new Thread(peer::close);
             Runtime.getRuntime().addShutdownHook(hook);
             metrics.addAll(PeerWorkloads.measure(peer, o.peerSizes(), out));
-            Runtime.getRuntime().removeShutdownHook(hook);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook stops the system
+            }
             how.put(peer.name(), Map.of("label", peer.label(), "how", peer.how()));
             out.printf(Locale.ROOT, "  (%.0f s)%n", (System.nanoTime() - s0) / 1e9);
         }

@@ -72,7 +72,8 @@ final class AirflowPeer extends PythonPeer {
     @Override
     public String how() {
         return "airflow scheduler + dag-processor + api-server (1 worker), LocalExecutor (parallelism 32), PostgreSQL"
-                + " database " + DATABASE + "; ready = all three up, /api/v2/monitor/health all healthy and every DAG"
+                + " database " + DATABASE
+                + " (its backends' processes counted in memory and CPU); ready = all three up, /api/v2/monitor/health all healthy and every DAG"
                 + " listed; tasks are TaskFlow @task no-ops (each run by the LocalExecutor in a worker process);"
                 + " run start = dag_run.start_date, task times = task_instance start_date/end_date";
     }
@@ -135,6 +136,22 @@ final class AirflowPeer extends PythonPeer {
             }
             return api.get("/api/v2/dags?limit=1").path("total_entries").asInt() >= expected;
         });
+    }
+
+    /** Airflow's processes and the PostgreSQL backends serving its database (Airflow needs them; Kindling, on SQLite, has none). */
+    @Override
+    public List<ProcessHandle> processes() throws Exception {
+        List<ProcessHandle> all = new ArrayList<>(processes.all());
+        try (Connection c = DriverManager.getConnection(postgresJdbc);
+                var st = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ?")) {
+            st.setString(1, DATABASE);
+            try (var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    ProcessHandle.of(rs.getLong(1)).ifPresent(all::add);
+                }
+            }
+        }
+        return all;
     }
 
     @Override

@@ -84,6 +84,8 @@ final class DagsterPeer extends PythonPeer {
         env = new LinkedHashMap<>();
         env.put("DAGSTER_HOME", home.resolve("state").toString());
         env.put("DAGSTER_DISABLE_TELEMETRY", "true");
+        // the storage's schema, made before the start: the daemon and the webserver would both make it at once
+        Processes.run(List.of(bin("dagster"), "instance", "migrate"), env, deploy, home.resolve("logs/migrate.log"), 5);
     }
 
     @Override

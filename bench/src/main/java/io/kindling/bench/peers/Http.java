@@ -13,11 +13,15 @@ import java.util.Map;
 /** JSON over HTTP to a system's API, with an optional bearer token. */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final String base;
     volatile String token;
+    /** Requests sent again after a 503. */
+    final java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
 
     Http(String base) {
         this.base = base;
@@ -57,12 +61,35 @@ final class Http {
                             HttpRequest.BodyPublishers.ofString(
                                     body instanceof String s ? s : JSON.writeValueAsString(body)));
         }
-        HttpResponse<String> a = CLIENT.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> a = exchange(r.build());
+        // Prefect on SQLite answers 503 while its database is locked: sent again, counted
+        for (int attempt = 1; a.statusCode() == 503 && attempt <= 10; attempt++) {
+            retried.incrementAndGet();
+            Thread.sleep(100L * attempt);
+            a = exchange(r.build());
+        }
         if (a.statusCode() / 100 != 2) {
             throw new IOException(method + " " + path + " answered " + a.statusCode() + ": "
                     + a.body().substring(0, Math.min(300, a.body().length())));
         }
         return a.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(a.body());
+    }
+
+    /**
+     * One exchange; sent again (up to 3 times) when a kept-alive connection the server had just closed answers
+     * nothing (uvicorn closes idle connections after 5 s).
+     */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+                retried.incrementAndGet();
+            }
+        }
     }
 
     private HttpRequest.Builder request(String path) {

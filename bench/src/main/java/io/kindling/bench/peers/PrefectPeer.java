@@ -1,7 +1,6 @@
 package io.kindling.bench.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +22,6 @@ final class PrefectPeer extends PythonPeer {
     private final Map<String, String> deployments = new HashMap<>();
     private Map<String, String> env;
     private Path deploy;
-    /** Triggers answered 503 (SQLite busy) and sent again. */
-    private int retries;
 
     PrefectPeer(Path peersDir) {
         super(peersDir);
@@ -66,7 +63,7 @@ final class PrefectPeer extends PythonPeer {
                 + " deployment (default poll every 10 s; each flow run in a subprocess; tasks run inside the flow's"
                 + " process, so a hop is an in-process call); ready = /api/health answers and every deployment is"
                 + " registered; run start = flow_run.start_time, fire = expected_start_time; triggers sent again after"
-                + " a 503: " + retries;
+                + " a 503 (database locked): " + api.retried.get();
     }
 
     @Override
@@ -106,19 +103,9 @@ final class PrefectPeer extends PythonPeer {
 
     @Override
     public String trigger(String pipeline) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return api.post("/deployments/" + deployments.get(pipeline) + "/create_flow_run", "{}")
-                        .path("id")
-                        .asText();
-            } catch (IOException e) {
-                if (attempt >= 10 || !String.valueOf(e.getMessage()).contains(" 503")) {
-                    throw e;
-                }
-                retries++;
-                Thread.sleep(200L * (attempt + 1));
-            }
-        }
+        return api.post("/deployments/" + deployments.get(pipeline) + "/create_flow_run", "{}")
+                .path("id")
+                .asText();
     }
 
     @Override
