@@ -180,6 +180,13 @@ final class KindlingPeer implements Peer {
     }
 
     @Override
+    public void cancel(String pipeline, Collection<String> runIds) throws Exception {
+        for (String id : runIds) {
+            body(daemon.post("/runs/" + id + "/cancel", "{}"));
+        }
+    }
+
+    @Override
     public void enableSchedules() throws Exception {
         Map<String, String> versions = new HashMap<>();
         pipelines().forEach((id, p) -> versions.put(id, p.path("version").asText()));

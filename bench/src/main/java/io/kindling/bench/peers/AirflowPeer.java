@@ -217,6 +217,16 @@ final class AirflowPeer extends PythonPeer {
         return tasks;
     }
 
+    /** Marks the runs failed (PATCH state), which ends their unfinished tasks. */
+    @Override
+    public void cancel(String pipeline, Collection<String> runIds) throws Exception {
+        for (String id : runIds) {
+            api.patch(
+                    "/api/v2/dags/" + pipeline + "/dagRuns/" + URLEncoder.encode(id, StandardCharsets.UTF_8),
+                    "{\"state\": \"failed\"}");
+        }
+    }
+
     @Override
     public void enableSchedules() throws Exception {
         for (int i = 0; i < sizes.crons(); i++) {

@@ -200,6 +200,14 @@ final class DagsterPeer extends PythonPeer {
         return tasks;
     }
 
+    /** GraphQL terminateRun of each (a queued one is canceled, a running one terminated). */
+    @Override
+    public void cancel(String pipeline, Collection<String> runIds) throws Exception {
+        for (String id : runIds) {
+            graphql("mutation($id: String!) { terminateRun(runId: $id) { __typename } }", Http.map("id", id));
+        }
+    }
+
     @Override
     public void enableSchedules() throws Exception {
         for (int i = 0; i < sizes.crons(); i++) {

@@ -53,6 +53,12 @@ public interface Peer extends AutoCloseable {
     /** The tasks of an ended run, with the system's own start and end times. */
     List<TaskTimes> tasks(String pipeline, String runId) throws Exception;
 
+    /**
+     * Cancels (or terminates, or marks failed: the system's way of stopping a run) the runs a workload left going when
+     * it ran out of time, so that they do not load the workloads after it.
+     */
+    void cancel(String pipeline, Collection<String> runIds) throws Exception;
+
     /** Turns the cron pipelines' every-minute schedules on. */
     void enableSchedules() throws Exception;
 

@@ -180,6 +180,7 @@ public final class PeerWorkloads {
                         awaitAll(peer, pipeline, List.of(id), deadline).get(id);
                 if (run == null) {
                     why = "a run had not ended within " + s.cap.toSeconds() + " s";
+                    stop(peer, pipeline, List.of(id), out);
                     break;
                 }
                 if (!run.succeeded()) {
@@ -234,6 +235,7 @@ public final class PeerWorkloads {
             Peer.RunTimes run = awaitAll(peer, pipeline, List.of(id), System.nanoTime() + s.cap.toNanos())
                     .get(id);
             if (run == null) {
+                stop(peer, pipeline, List.of(id), out);
                 put(got, new Metric(row, null, "ms", null, null, "not ended within " + s.cap.toSeconds() + " s"), out);
             } else if (!run.succeeded()) {
                 put(got, new Metric(row, null, "ms", null, null, "the run ended " + run.state()), out);
@@ -265,6 +267,13 @@ public final class PeerWorkloads {
             double triggering = millis(t0, Instant.now());
             Map<String, Peer.RunTimes> ended = awaitAll(peer, Peer.ONE, ids, System.nanoTime() + s.cap.toNanos());
             long ok = ended.values().stream().filter(Peer.RunTimes::succeeded).count();
+            if (ended.size() < ids.size()) {
+                stop(
+                        peer,
+                        Peer.ONE,
+                        ids.stream().filter(i -> !ended.containsKey(i)).toList(),
+                        out);
+            }
             if (ok < ids.size()) {
                 put(
                         got,
@@ -363,6 +372,20 @@ public final class PeerWorkloads {
         } catch (Exception e) {
             put(got, failed(p50, e), out);
             put(got, failed(p99, e), out);
+        }
+    }
+
+    /**
+     * Stops what a workload left going when it ran out of time, and gives the system up to 60 s to end those runs,
+     * so that the next workload does not share the machine with them.
+     */
+    private static void stop(Peer peer, String pipeline, List<String> ids, PrintStream out) {
+        try {
+            peer.cancel(pipeline, ids);
+            Map<String, Peer.RunTimes> ended = awaitAll(peer, pipeline, ids, System.nanoTime() + 60_000_000_000L);
+            out.println("  (stopped " + ids.size() + " runs left going; " + ended.size() + " ended within 60 s)");
+        } catch (Exception e) {
+            out.println("  (could not stop the " + ids.size() + " runs left going: " + e + ")");
         }
     }
 
