@@ -58,6 +58,7 @@ public final class BenchMain {
             int capSeconds = 150;
             boolean smallest = false;
             boolean small = false;
+            String peerOnly = "abcdef";
             boolean withoutKindling = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -67,6 +68,7 @@ public final class BenchMain {
                     case "--peer-cap-seconds" -> capSeconds = Integer.parseInt(value(args, ++i));
                     case "--peer-smallest" -> smallest = true;
                     case "--peer-small" -> small = true;
+                    case "--peer-only" -> peerOnly = value(args, ++i);
                     case "--peers-without-kindling" -> withoutKindling = true;
                     case "--quick" -> quick = true;
                     case "--postgres-url" -> postgres = value(args, ++i);
@@ -104,7 +106,8 @@ public final class BenchMain {
                             ? PeerWorkloads.Sizes.small()
                             : PeerWorkloads.Sizes.full(
                                     cronMinutes, Duration.ofSeconds(idleSeconds), Duration.ofSeconds(capSeconds));
-            return new Options(quick, postgres, out, only, findExamples(), runs, peers, sizes, withoutKindling);
+            return new Options(
+                    quick, postgres, out, only, findExamples(), runs, peers, sizes.only(peerOnly), withoutKindling);
         }
 
         private static String value(String[] args, int i) {

@@ -159,7 +159,7 @@ final class DagsterPeer extends PythonPeer {
 
     private static final String RUNS = """
             query($f: RunsFilter, $limit: Int) { runsOrError(filter: $f, limit: $limit) { ... on Runs {
-              results { runId jobName status startTime endTime tags { key value } } } } }""";
+              results { runId jobName status startTime endTime } } } }""";
 
     @Override
     public Map<String, RunTimes> ended(String pipeline, Collection<String> runIds) throws Exception {
@@ -228,33 +228,31 @@ final class DagsterPeer extends PythonPeer {
         }
     }
 
+    /**
+     * From Dagster's own run storage (DAGSTER_HOME/history/runs.db, read only): the GraphQL API hides the tag
+     * {@code .dagster/scheduled_execution_time} (a tag whose key starts with a dot), which holds a fire's scheduled
+     * time; {@code runs.start_time} is the run's start (seconds since the epoch, null while queued).
+     */
     @Override
     public List<Fire> fires(Instant from) throws Exception {
         List<Fire> fires = new ArrayList<>();
-        for (Fire f : parseFires(graphql(
-                RUNS, Http.map("f", Http.map("createdAfter", from.getEpochSecond() - 120.0), "limit", 100_000)))) {
-            if (!f.scheduled().isBefore(from)) {
-                fires.add(f);
-            }
-        }
-        return fires;
-    }
-
-    /** The runs of schedules in a {@code runsOrError} answer: the scheduled time (a tag) and startTime. */
-    static List<Fire> parseFires(JsonNode data) {
-        List<Fire> fires = new ArrayList<>();
-        for (JsonNode r : data.path("runsOrError").path("results")) {
-            String scheduled = null;
-            for (JsonNode t : r.path("tags")) {
-                if (t.path("key").asText().equals("dagster/scheduled_execution_time")) {
-                    scheduled = t.path("value").asText();
+        String url = "jdbc:sqlite:file:" + home.resolve("state/history/runs.db") + "?mode=ro";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("PRAGMA busy_timeout = 10000");
+            try (java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT r.pipeline_name, t.value, r.start_time FROM runs r JOIN run_tags t ON t.run_id = r.run_id"
+                            + " WHERE t.key IN ('.dagster/scheduled_execution_time', 'dagster/scheduled_execution_time')")) {
+                while (rs.next()) {
+                    Instant scheduled = time(Http.JSON.getNodeFactory().textNode(rs.getString(2)));
+                    double start = rs.getDouble(3);
+                    Instant started = rs.wasNull()
+                            ? null
+                            : seconds(Http.JSON.getNodeFactory().numberNode(start));
+                    if (!scheduled.isBefore(from)) {
+                        fires.add(new Fire(rs.getString(1), scheduled, started));
+                    }
                 }
-            }
-            if (scheduled != null) {
-                fires.add(new Fire(
-                        r.path("jobName").asText(),
-                        time(Http.JSON.getNodeFactory().textNode(scheduled)),
-                        seconds(r.get("startTime"))));
             }
         }
         return fires;

@@ -33,7 +33,30 @@ public final class PeerWorkloads {
             int cronPeriodSeconds,
             int cronFires,
             Duration idle,
-            Duration cap) {
+            Duration cap,
+            String only) {
+        Sizes(
+                int chain,
+                int chainRuns,
+                int wide,
+                int triggers,
+                int crons,
+                int cronPeriodSeconds,
+                int cronFires,
+                Duration idle,
+                Duration cap) {
+            this(chain, chainRuns, wide, triggers, crons, cronPeriodSeconds, cronFires, idle, cap, "abcdef");
+        }
+
+        /** These sizes, running only the workloads of {@code letters} (f, the start, always runs). */
+        public Sizes only(String letters) {
+            return new Sizes(chain, chainRuns, wide, triggers, crons, cronPeriodSeconds, cronFires, idle, cap, letters);
+        }
+
+        boolean runs(char workload) {
+            return only.indexOf(workload) >= 0;
+        }
+
         /** The issue's sizes; {@code cronMinutes} of fires (3 by the issue). */
         public static Sizes full(int cronMinutes, Duration idle, Duration cap) {
             return new Sizes(20, 2, 200, 200, 100, 60, cronMinutes, idle, cap);
@@ -96,19 +119,39 @@ public final class PeerWorkloads {
             double ready = (System.nanoTime() - t0) / 1e6;
             put(got, Metric.of(rows.get(0), ready, "ms", "process start to ready: " + peer.how()), out);
             stage = "measure";
-            idle(peer, s, rows, got, out);
-            chain(peer, "", s, rows.get(3), rows.get(4), got, out);
+            if (s.runs('e')) {
+                idle(peer, s, rows, got, out);
+            }
+            if (s.runs('a')) {
+                chain(peer, "", s, rows.get(3), rows.get(4), got, out);
+            }
             int next = 5;
             if (peer.variant() != null) {
-                chain(peer, peer.variant(), s, rows.get(5), rows.get(6), got, out);
+                if (s.runs('a')) {
+                    chain(peer, peer.variant(), s, rows.get(5), rows.get(6), got, out);
+                }
                 next = 7;
             }
-            wide(peer, "", s, rows.get(next++), got, out);
-            if (peer.variant() != null) {
-                wide(peer, peer.variant(), s, rows.get(next++), got, out);
+            if (s.runs('b')) {
+                wide(peer, "", s, rows.get(next), got, out);
             }
-            triggers(peer, s, rows.get(next++), got, out);
-            cron(peer, s, rows.get(next), rows.get(next + 1), got, out);
+            next++;
+            if (peer.variant() != null) {
+                if (s.runs('b')) {
+                    wide(peer, peer.variant(), s, rows.get(next), got, out);
+                }
+                next++;
+            }
+            if (s.runs('d')) {
+                triggers(peer, s, rows.get(next), got, out);
+            }
+            next++;
+            if (s.runs('c')) {
+                cron(peer, s, rows.get(next), rows.get(next + 1), got, out);
+            }
+            for (String row : rows) {
+                got.putIfAbsent(row, new Metric(row, null, "", null, null, "not run (--peer-only " + s.only() + ")"));
+            }
         } catch (Exception e) {
             e.printStackTrace(out);
             String why = stage.equals("measure") ? "error: " + e : "not measured: " + stage + " failed: " + e;

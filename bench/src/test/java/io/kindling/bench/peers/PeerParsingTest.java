@@ -65,7 +65,7 @@ class PeerParsingTest {
     }
 
     @Test
-    void dagsterRunsStepStatsAndScheduledRuns() throws Exception {
+    void dagsterRunsAndStepStats() throws Exception {
         JsonNode runs = json("""
                 {"runsOrError": {"results": [
                   {"runId": "a1", "jobName": "kb_one", "status": "SUCCESS", "startTime": 1796510400.25,
@@ -87,13 +87,6 @@ class PeerParsingTest {
                         Instant.ofEpochSecond(1796510400, 250_000_000),
                         Instant.ofEpochSecond(1796510403, 500_000_000)));
         assertThat(ended.get("c2").succeeded()).isFalse();
-        assertThat(DagsterPeer.parseFires(runs))
-                .containsExactly(
-                        new Peer.Fire("kb_cron_001", Instant.parse("2026-12-04T22:42:00Z"), null),
-                        new Peer.Fire(
-                                "kb_cron_002",
-                                Instant.parse("2026-12-04T22:42:00Z"),
-                                Instant.ofEpochSecond(1796510524, 500_000_000)));
         assertThat(DagsterPeer.parseSteps(json("""
                         {"runOrError": {"stepStats": [
                           {"stepKey": "t00", "startTime": 1796510401.125, "endTime": 1796510402.0}]}}""")))
