@@ -150,7 +150,8 @@ public final class PeerWorkloads {
                 cron(peer, s, rows.get(next), rows.get(next + 1), got, out);
             }
             for (String row : rows) {
-                got.putIfAbsent(row, new Metric(row, null, "", null, null, "not run (--peer-only " + s.only() + ")"));
+                got.putIfAbsent(
+                        row, new Metric(row, null, "", null, null, "skipped: not run (--peer-only " + s.only() + ")"));
             }
         } catch (Exception e) {
             e.printStackTrace(out);
