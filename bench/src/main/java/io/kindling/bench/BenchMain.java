@@ -2,6 +2,7 @@ package io.kindling.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kindling.bench.peers.PeerWorkloads;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,9 +32,18 @@ public final class BenchMain {
     private BenchMain() {}
 
     /** What to run and how big. */
-    record Options(boolean quick, String postgresUrl, Path out, Set<Integer> only, Path examples, int runs) {
+    record Options(
+            boolean quick,
+            String postgresUrl,
+            Path out,
+            Set<Integer> only,
+            Path examples,
+            int runs,
+            List<String> peers,
+            PeerWorkloads.Sizes peerSizes,
+            boolean peersWithoutKindling) {
         Options(boolean quick, String postgresUrl, Path out, Set<Integer> only, Path examples) {
-            this(quick, postgresUrl, out, only, examples, 1);
+            this(quick, postgresUrl, out, only, examples, 1, List.of(), null, false);
         }
 
         static Options parse(String... args) {
@@ -41,8 +52,24 @@ public final class BenchMain {
             String postgres = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
             Path out = Path.of("target", "bench");
             Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+            List<String> peers = List.of();
+            int cronMinutes = 3;
+            int idleSeconds = 60;
+            int capSeconds = 150;
+            boolean smallest = false;
+            boolean small = false;
+            String peerOnly = "abcdef";
+            boolean withoutKindling = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
+                    case "--peers" -> peers = List.of(value(args, ++i).split(","));
+                    case "--peer-cron-minutes" -> cronMinutes = Integer.parseInt(value(args, ++i));
+                    case "--peer-idle-seconds" -> idleSeconds = Integer.parseInt(value(args, ++i));
+                    case "--peer-cap-seconds" -> capSeconds = Integer.parseInt(value(args, ++i));
+                    case "--peer-smallest" -> smallest = true;
+                    case "--peer-small" -> small = true;
+                    case "--peer-only" -> peerOnly = value(args, ++i);
+                    case "--peers-without-kindling" -> withoutKindling = true;
                     case "--quick" -> quick = true;
                     case "--postgres-url" -> postgres = value(args, ++i);
                     case "--out" -> out = Path.of(value(args, ++i));
@@ -59,12 +86,28 @@ public final class BenchMain {
                         }
                     }
                     default ->
-                        throw new IllegalArgumentException(
-                                "unknown option '" + args[i]
-                                        + "'; usage: bench [--quick] [--runs N] [--postgres-url URL] [--out DIR] [--only 1,2,...]");
+                        throw new IllegalArgumentException("unknown option '" + args[i]
+                                + "'; usage: bench [--quick] [--runs N] [--postgres-url URL] [--out DIR] [--only 1,2,...]"
+                                + " | bench --peers airflow,dagster,prefect [--peer-cron-minutes 3]"
+                                + " [--peer-idle-seconds 60] [--peer-cap-seconds 150]");
                 }
             }
-            return new Options(quick, postgres, out, only, findExamples(), runs);
+            for (String p : peers) {
+                if (!PeerBench.NAMES.contains(p)) {
+                    throw new IllegalArgumentException("unknown peer '" + p + "'; peers are " + PeerBench.NAMES);
+                }
+            }
+            if (cronMinutes < 1 || idleSeconds < 1 || capSeconds < 1) {
+                throw new IllegalArgumentException("--peer-* values must be at least 1");
+            }
+            PeerWorkloads.Sizes sizes = smallest
+                    ? PeerWorkloads.Sizes.smallest()
+                    : small
+                            ? PeerWorkloads.Sizes.small()
+                            : PeerWorkloads.Sizes.full(
+                                    cronMinutes, Duration.ofSeconds(idleSeconds), Duration.ofSeconds(capSeconds));
+            return new Options(
+                    quick, postgres, out, only, findExamples(), runs, peers, sizes.only(peerOnly), withoutKindling);
         }
 
         private static String value(String[] args, int i) {
@@ -100,9 +143,16 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
-        List<Metric> metrics = run(options, System.out);
+        List<Metric> metrics =
+                options.peers().isEmpty() ? run(options, System.out) : PeerBench.run(options, System.out);
+        // with --peers, a peer's cell without a value says why in the table; only Kindling's failing is an error
         System.exit(
-                metrics.stream().anyMatch(m -> m.value() == null && !m.note().startsWith("skipped")) ? 1 : 0);
+                metrics.stream()
+                                .filter(m ->
+                                        options.peers().isEmpty() || m.system().equals(Metric.KINDLING))
+                                .anyMatch(m -> m.value() == null && !m.note().startsWith("skipped"))
+                        ? 1
+                        : 0);
     }
 
     /**

@@ -97,6 +97,11 @@ final class Daemon implements AutoCloseable {
         }
     }
 
+    /** The daemon's process. */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     String api(String path) {
         return "http://127.0.0.1:" + port + "/api/v1" + path;
     }

@@ -16,7 +16,8 @@ final class Medians {
         Map<String, List<Metric>> byName = new LinkedHashMap<>();
         for (List<Metric> run : runs) {
             for (Metric m : run) {
-                byName.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(m);
+                byName.computeIfAbsent(m.system() + "\u0000" + m.name(), k -> new ArrayList<>())
+                        .add(m);
             }
         }
         List<Metric> out = new ArrayList<>();
@@ -40,7 +41,8 @@ final class Medians {
                     null,
                     (why.startsWith("skipped")
                             ? why
-                            : "measured in " + values.size() + " of " + runs + " runs: " + why));
+                            : "measured in " + values.size() + " of " + runs + " runs: " + why),
+                    first.system());
         }
         Stats s = new Stats(values);
         double median = s.median();
@@ -52,7 +54,8 @@ final class Medians {
                 first.unit(),
                 first.target(),
                 first.target() == null ? null : meets(first.target(), median),
-                spread + first.note());
+                spread + first.note(),
+                first.system());
     }
 
     /** Whether {@code value} meets a target written as Metric writes them ("< 5", "<= 2", ">= 500"). */

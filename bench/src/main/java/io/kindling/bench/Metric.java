@@ -10,10 +10,23 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param target the target as "&lt; 5" or "&gt;= 500" in {@code unit}; null when the issue sets none
  * @param meets  whether {@code value} meets {@code target}; null without a target or a value
  * @param note   how it was measured, or why it was skipped
+ * @param system the system measured: "kindling" for Kindling's own figures, or a peer's name ({@code --peers})
  */
-@JsonPropertyOrder({"name", "value", "unit", "target", "meets", "note"})
+@JsonPropertyOrder({"name", "system", "value", "unit", "target", "meets", "note"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Metric(String name, Double value, String unit, String target, Boolean meets, String note) {
+public record Metric(String name, Double value, String unit, String target, Boolean meets, String note, String system) {
+
+    public static final String KINDLING = "kindling";
+
+    /** A figure of Kindling itself. */
+    public Metric(String name, Double value, String unit, String target, Boolean meets, String note) {
+        this(name, value, unit, target, meets, note, KINDLING);
+    }
+
+    /** This figure, as measured on {@code system}. */
+    public Metric on(String system) {
+        return new Metric(name, value, unit, target, meets, note, system);
+    }
 
     /** A figure with no target. */
     public static Metric of(String name, double value, String unit, String note) {
@@ -39,7 +52,7 @@ public record Metric(String name, Double value, String unit, String target, Bool
         return new Metric(name, null, unit, target, null, "skipped: " + why);
     }
 
-    static String number(double d) {
+    public static String number(double d) {
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             return Long.toString((long) d);
         }
