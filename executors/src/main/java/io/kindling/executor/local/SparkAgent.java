@@ -48,6 +48,13 @@ public final class SparkAgent {
     private static final long LEASE_SLACK_MILLIS = 500;
 
     private static final long LEASE_CHECK_MILLIS = 100;
+    private static final String LEASE_RAN_OUT = "the daemon's lease ran out (it is paused, or cannot reach its "
+            + "database): stopped so that no other daemon runs the task at the same time";
+    /**
+     * Attempts stopped because the lease ran out: reported FAILED, retried by their policy, not CANCELLED as if someone
+     * had cancelled their run (a daemon that wakes before anyone took it for dead may record the result).
+     */
+    private final java.util.Set<String> leaseStopped = ConcurrentHashMap.newKeySet();
 
     private final AgentFrames frames;
     private final LocalSparkExecutor executor;
@@ -113,12 +120,15 @@ public final class SparkAgent {
     }
 
     private void cancelIfLeaseRanOut() {
-        if (!running.isEmpty() && lease.ranOut()) {
-            String why = "the daemon's lease ran out (it is paused, or cannot reach its database): stopped so that "
-                    + "no other daemon runs the task at the same time";
-            running.values().forEach(handle -> handle.cancel(why)); // a second cancel of one attempt is ignored
-            LOG.warn("{}; {} attempts cancelled", why, running.size());
+        if (running.isEmpty() || !lease.ranOut()) {
+            return;
         }
+        running.forEach((attemptId, handle) -> {
+            if (leaseStopped.add(attemptId)) { // each once: the check comes again until they have ended
+                handle.cancel(LEASE_RAN_OUT);
+                LOG.warn("attempt {}: {}", attemptId, LEASE_RAN_OUT);
+            }
+        });
     }
 
     /** Warms Spark up, then tells the daemon at once (rather than at its next status request). */
@@ -198,6 +208,9 @@ public final class SparkAgent {
             running.remove(request.attemptId(), handle);
             AttemptResult ended =
                     outcome != null ? outcome : AttemptResult.failed("the attempt ended abnormally: " + failure);
+            if (leaseStopped.remove(request.attemptId()) && ended.outcome() == AttemptResult.Outcome.CANCELLED) {
+                ended = AttemptResult.failed(LEASE_RAN_OUT);
+            }
             ObjectNode frame = result(request.attemptId(), ended);
             handle.sparkApplicationId().ifPresent(id -> frame.put("app_id", id));
             try {
