@@ -125,20 +125,12 @@ final class AttemptRunner {
             renderError = e.getMessage();
         }
         task.redactor = rendered == null ? Redactor.NONE : Redactor.of(rendered.secretValues());
-        AttemptRecord attempt = new AttemptRecord(
-                task.attemptId,
-                run.runId(),
-                def.id(),
-                task.attempts,
+        AttemptRecord attempt = running(
+                run,
+                task,
                 def.executor(),
-                TaskState.RUNNING,
-                Optional.empty(),
-                task.readyAt,
-                Optional.of(thread.now()),
-                Optional.empty(),
-                Optional.empty(),
-                logFile.toString(),
-                run.repairNumber,
+                thread.now(),
+                logFile,
                 Optional.ofNullable(rendered).map(r -> describe(r.masked())));
         try {
             task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
@@ -177,6 +169,26 @@ final class AttemptRunner {
         follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
     }
 
+    /** The attempt {@code task} starts now, as written when it starts: RUNNING since {@code startedAt}. */
+    private static AttemptRecord running(
+            ActiveRun run, TaskSlot task, String executor, Instant startedAt, Path logFile, Optional<String> shown) {
+        return new AttemptRecord(
+                task.attemptId,
+                run.runId(),
+                run.dag.tasks.get(task.index).id(),
+                task.attempts,
+                executor,
+                TaskState.RUNNING,
+                Optional.empty(),
+                task.readyAt,
+                Optional.of(startedAt),
+                Optional.empty(),
+                Optional.empty(),
+                logFile.toString(),
+                run.repairNumber,
+                shown);
+    }
+
     /**
      * A condition task's one attempt, made here on the engine thread: no executor, no slot, no Spark. Its outcome is
      * written with the attempt, and the task succeeds; a side that is not a number for an ordering operator, or a
@@ -202,21 +214,7 @@ final class AttemptRunner {
             result = AttemptResult.failed(e.getMessage());
         }
         Instant now = thread.now();
-        AttemptRecord attempt = new AttemptRecord(
-                task.attemptId,
-                run.runId(),
-                def.id(),
-                task.attempts,
-                CONDITION_EXECUTOR,
-                TaskState.RUNNING,
-                Optional.empty(),
-                task.readyAt,
-                Optional.of(now),
-                Optional.empty(),
-                Optional.empty(),
-                logFile.toString(),
-                run.repairNumber,
-                Optional.ofNullable(shown));
+        AttemptRecord attempt = running(run, task, CONDITION_EXECUTOR, now, logFile, Optional.ofNullable(shown));
         task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
         events.taskChanged(run, task, Optional.empty());
         writeConditionLog(logFile, shown, result, task.redactor);
@@ -243,20 +241,12 @@ final class AttemptRunner {
             renderError = e.getMessage();
         }
         task.redactor = rendered == null ? Redactor.NONE : Redactor.of(rendered.secretValues());
-        AttemptRecord attempt = new AttemptRecord(
-                task.attemptId,
-                run.runId(),
-                def.id(),
-                task.attempts,
+        AttemptRecord attempt = running(
+                run,
+                task,
                 CONDITION_EXECUTOR,
-                TaskState.RUNNING,
-                Optional.empty(),
-                task.readyAt,
-                Optional.of(thread.now()),
-                Optional.empty(),
-                Optional.empty(),
-                logFile.toString(),
-                run.repairNumber,
+                thread.now(),
+                logFile,
                 Optional.ofNullable(rendered).map(r -> describe(r.masked())));
         task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
         events.taskChanged(run, task, Optional.empty());

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 
 /**
  * Runs until the file {@code args.release} (under the work folder) exists or the attempt is cancelled, and appends
@@ -23,12 +25,12 @@ public class JournalTask implements SparkTask {
         append(journal, "start " + attempt + " " + System.currentTimeMillis());
         String how = "released";
         try {
-            while (!Files.exists(release)) {
-                if (context.cancelled()) {
-                    how = "cancelled";
-                    break;
-                }
-                Thread.sleep(20); // the task's own pace, not a test's wait
+            Awaitility.await()
+                    .atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> Files.exists(release) || context.cancelled());
+            if (!Files.exists(release)) {
+                how = "cancelled";
             }
         } finally {
             append(journal, "end " + attempt + " " + System.currentTimeMillis() + " " + how);
