@@ -13,13 +13,15 @@ import java.util.Set;
  * @param defaultExecutor the executor of a task that names none (and whose pipeline defaults name none)
  * @param streamExecutors the executors that run {@code stream:} tasks (those of type local); empty means any
  * @param maxRunPipelineDepth how many levels of {@code run_pipeline} runs a pipeline may start below itself
+ * @param pools           pool names from config.yml; empty means any name is accepted
  */
 public record ParserOptions(
         Optional<Set<String>> executors,
         Optional<Set<String>> webhooks,
         String defaultExecutor,
         Optional<Set<String>> streamExecutors,
-        int maxRunPipelineDepth) {
+        int maxRunPipelineDepth,
+        Optional<Set<String>> pools) {
     /** The default of {@link #maxRunPipelineDepth}. */
     public static final int DEFAULT_RUN_PIPELINE_DEPTH = 5;
 
@@ -31,6 +33,17 @@ public record ParserOptions(
         if (maxRunPipelineDepth < 1) {
             throw new IllegalArgumentException("maxRunPipelineDepth must be at least 1, got " + maxRunPipelineDepth);
         }
+        pools = pools.map(Set::copyOf);
+    }
+
+    /** Options that accept any pool name. */
+    public ParserOptions(
+            Optional<Set<String>> executors,
+            Optional<Set<String>> webhooks,
+            String defaultExecutor,
+            Optional<Set<String>> streamExecutors,
+            int maxRunPipelineDepth) {
+        this(executors, webhooks, defaultExecutor, streamExecutors, maxRunPipelineDepth, Optional.empty());
     }
 
     /** Options with the default {@code run_pipeline} depth. */

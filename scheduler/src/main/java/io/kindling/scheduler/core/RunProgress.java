@@ -303,6 +303,7 @@ final class RunProgress {
             run.unfinished--;
             events.taskChanged(run, task, Optional.of(reason));
         }
+        attempts.releaseStranded(run); // a task that waited for its executor slot held its pool's place
     }
 
     /** When every task has ended, the run ends as {@link RunOutcome} says. */

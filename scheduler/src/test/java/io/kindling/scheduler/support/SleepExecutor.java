@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Executor type {@code sleep} (tests only): every attempt succeeds after {@code options.millis}. With
  * {@code options.journal}, each attempt appends when it really started and stopped to that file, as
- * {@link JournalTask} does. For tests of what the
+ * {@link JournalTask} does. With {@code options.cluster: "true"} it passes for an executor of a cluster
+ * ({@link #canAttach}), whose slots are counted over every daemon; it keeps no remote ids, so nothing is followed
+ * again. For tests of what the
  * scheduler does around attempts (crashes, several daemons), where starting Spark in each daemon process would only
  * make restarts slow: Spark in local mode dies with the process anyway.
  */
@@ -30,6 +32,7 @@ public final class SleepExecutor implements Executor {
     private final String name;
     private final long millis;
     private final Optional<Path> journal;
+    private final boolean cluster;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sleep-executor");
         t.setDaemon(true);
@@ -40,6 +43,12 @@ public final class SleepExecutor implements Executor {
         this.name = config.name();
         this.millis = Long.parseLong(config.option("millis").orElse("200"));
         this.journal = config.option("journal").map(Path::of);
+        this.cluster = Boolean.parseBoolean(config.option("cluster").orElse("false"));
+    }
+
+    @Override
+    public boolean canAttach() {
+        return cluster;
     }
 
     @Override
