@@ -134,8 +134,12 @@ final class AttemptRunner {
      * its executor's slots when that runs on a cluster (a local executor's slots are this daemon's own).
      */
     private List<AttemptLimit> limits(Task def, ExecutorSlots slots) {
+        boolean cluster = slots.executor.canAttach();
+        if (!cluster && def.pool().isEmpty()) {
+            return List.of(); // the common case: nothing more to count, and nothing to allocate
+        }
         List<AttemptLimit> limits = new ArrayList<>(2);
-        if (slots.executor.canAttach()) {
+        if (cluster) {
             limits.add(AttemptLimit.executor(def.executor(), slots.capacity));
         }
         def.pool().ifPresent(pool -> limits.add(AttemptLimit.pool(pool, admission.pool(pool).capacity)));

@@ -67,12 +67,16 @@ public final class SleepExecutor implements Executor {
         CompletableFuture<AttemptResult> result = new CompletableFuture<>();
         journal.ifPresent(
                 file -> JournalTask.append(file, "start " + request.attemptId() + " " + System.currentTimeMillis()));
-        result.thenAccept(ended -> journal.ifPresent(file -> JournalTask.append(
-                file,
-                "end " + request.attemptId() + " " + System.currentTimeMillis() + " "
-                        + ended.outcome().name().toLowerCase(java.util.Locale.ROOT))));
+        // journalled before the daemon learns of the end, so the journal's times bound the attempt's real span
+        java.util.function.Consumer<AttemptResult> end = ended -> {
+            journal.ifPresent(file -> JournalTask.append(
+                    file,
+                    "end " + request.attemptId() + " " + System.currentTimeMillis() + " "
+                            + ended.outcome().name().toLowerCase(java.util.Locale.ROOT)));
+            result.complete(ended);
+        };
         ScheduledFuture<?> done =
-                timers.schedule(() -> result.complete(AttemptResult.succeeded()), millis, TimeUnit.MILLISECONDS);
+                timers.schedule(() -> end.accept(AttemptResult.succeeded()), millis, TimeUnit.MILLISECONDS);
         return new AttemptHandle() {
             @Override
             public CompletionStage<AttemptResult> result() {
@@ -81,8 +85,9 @@ public final class SleepExecutor implements Executor {
 
             @Override
             public void cancel(String reason) {
-                done.cancel(false);
-                result.complete(AttemptResult.cancelled(reason));
+                if (done.cancel(false)) {
+                    end.accept(AttemptResult.cancelled(reason));
+                }
             }
 
             @Override
