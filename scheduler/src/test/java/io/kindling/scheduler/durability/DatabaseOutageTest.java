@@ -204,7 +204,7 @@ class DatabaseOutageTest {
     }
 
     /** The version of the local PostgreSQL cluster the tests use, as pg_ctlcluster names it. */
-    private static String localCluster() throws Exception {
+    static String localCluster() throws Exception {
         Process list = new ProcessBuilder("pg_lsclusters", "-h")
                 .redirectErrorStream(true)
                 .start();
