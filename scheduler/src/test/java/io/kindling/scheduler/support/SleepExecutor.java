@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Executor type {@code sleep} (tests only): every attempt succeeds after {@code options.millis}. With
  * {@code options.journal}, each attempt appends when it really started and stopped to that file, as
- * {@link JournalTask} does. With {@code options.cluster: "true"} it passes for an executor of a cluster
+ * {@link JournalTask} does. With {@code options.values} (a JSON object) each attempt publishes those task values. With
+ * {@code options.cluster: "true"} it passes for an executor of a cluster
  * ({@link #canAttach}), whose slots are counted over every daemon; it keeps no remote ids, so nothing is followed
  * again. For tests of what the
  * scheduler does around attempts (crashes, several daemons), where starting Spark in each daemon process would only
@@ -33,6 +34,9 @@ public final class SleepExecutor implements Executor {
     private final long millis;
     private final Optional<Path> journal;
     private final boolean cluster;
+    /** What each attempt publishes as task values ({@code options.values}, a JSON object), for dataflow tests. */
+    private final java.util.Map<String, Object> values;
+
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sleep-executor");
         t.setDaemon(true);
@@ -44,6 +48,14 @@ public final class SleepExecutor implements Executor {
         this.millis = Long.parseLong(config.option("millis").orElse("200"));
         this.journal = config.option("journal").map(Path::of);
         this.cluster = Boolean.parseBoolean(config.option("cluster").orElse("false"));
+        try {
+            this.values = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readValue(
+                            config.option("values").orElse("{}"),
+                            new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() {});
+        } catch (IOException e) {
+            throw new IllegalArgumentException("options.values: not a JSON object: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -75,8 +87,8 @@ public final class SleepExecutor implements Executor {
                             + ended.outcome().name().toLowerCase(java.util.Locale.ROOT)));
             result.complete(ended);
         };
-        ScheduledFuture<?> done =
-                timers.schedule(() -> end.accept(AttemptResult.succeeded()), millis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> done = timers.schedule(
+                () -> end.accept(AttemptResult.succeeded().withValues(values)), millis, TimeUnit.MILLISECONDS);
         return new AttemptHandle() {
             @Override
             public CompletionStage<AttemptResult> result() {
