@@ -108,13 +108,7 @@ class ChaosSoakTest {
                         faults.merge("daemon SIGSTOPped past deadAfter and woken", 1, Integer::sum);
                     }
                     case "postgres" -> {
-                        Process restart = new ProcessBuilder("pg_ctlcluster", cluster, "main", "restart")
-                                .redirectErrorStream(true)
-                                .start();
-                        String output = new String(restart.getInputStream().readAllBytes());
-                        assertThat(restart.waitFor())
-                                .as("pg_ctlcluster restart: %s", output)
-                                .isZero();
+                        DatabaseOutageTest.restartPostgres(cluster);
                         faults.merge("PostgreSQL restarted", 1, Integer::sum);
                     }
                     default -> {

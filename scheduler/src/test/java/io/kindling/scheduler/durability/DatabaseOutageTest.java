@@ -54,15 +54,16 @@ class DatabaseOutageTest {
     void postgresqlRestartedWhileRunsAreInFlightLosesNoRunAndRunsNoneTwice(@TempDir Path work) throws Exception {
         String url = TestDatabases.postgresUrl();
         String cluster = localCluster();
-        outage(work, url, url, () -> {
-            Process restart = new ProcessBuilder("pg_ctlcluster", cluster, "main", "restart")
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(restart.getInputStream().readAllBytes());
-            assertThat(restart.waitFor())
-                    .as("pg_ctlcluster restart: %s", output)
-                    .isZero();
-        });
+        outage(work, url, url, () -> restartPostgres(cluster));
+    }
+
+    /** {@code pg_ctlcluster CLUSTER main restart}, which must succeed. */
+    static void restartPostgres(String cluster) throws Exception {
+        Process restart = new ProcessBuilder("pg_ctlcluster", cluster, "main", "restart")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(restart.getInputStream().readAllBytes());
+        assertThat(restart.waitFor()).as("pg_ctlcluster restart: %s", output).isZero();
     }
 
     @Test

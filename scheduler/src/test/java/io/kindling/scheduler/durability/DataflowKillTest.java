@@ -1,5 +1,7 @@
 package io.kindling.scheduler.durability;
 
+import static io.kindling.scheduler.durability.RunJson.get;
+import static io.kindling.scheduler.durability.RunJson.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.scheduler.support.DaemonProcess;
 import io.kindling.scheduler.support.TestDirs;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,24 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * history, and takes the branch they pick (the other ends SKIPPED).
  */
 class DataflowKillTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static JsonNode get(DaemonProcess daemon, String path) {
-        try {
-            return JSON.readTree(daemon.get("/api/v1" + path));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode task(JsonNode run, String taskId) {
-        for (JsonNode t : run.get("tasks")) {
-            if (t.get("task_id").asText().equals(taskId)) {
-                return t;
-            }
-        }
-        throw new AssertionError("no task " + taskId + " in " + run);
-    }
+    private static final ObjectMapper JSON = RunJson.JSON;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.kindling.scheduler.support.TestDatabases#daemonDatabases")

@@ -1,5 +1,7 @@
 package io.kindling.scheduler.durability;
 
+import static io.kindling.scheduler.durability.RunJson.get;
+import static io.kindling.scheduler.durability.RunJson.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.scheduler.support.DaemonProcess;
 import io.kindling.scheduler.support.TestDirs;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
@@ -22,24 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * run again (the task keeps its one attempt) and makes no second one.
  */
 class RunPipelineKillTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static JsonNode get(DaemonProcess daemon, String path) {
-        try {
-            return JSON.readTree(daemon.get("/api/v1" + path));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode task(JsonNode run, String taskId) {
-        for (JsonNode t : run.get("tasks")) {
-            if (t.get("task_id").asText().equals(taskId)) {
-                return t;
-            }
-        }
-        throw new AssertionError("no task " + taskId + " in " + run);
-    }
+    private static final ObjectMapper JSON = RunJson.JSON;
 
     /** The run the parent's task go made, or null before it made one. */
     private static String childOf(DaemonProcess daemon, String parentId) {
