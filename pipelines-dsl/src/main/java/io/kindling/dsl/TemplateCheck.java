@@ -40,6 +40,14 @@ final class TemplateCheck {
                 "(known: ds, logical_time, run_id, pipeline, " + (triggerFiles ? "trigger.files, " : "") + params + ")";
     }
 
+    /** Whether {@code {{ item }}} is known: while the task of a for_each is read. */
+    private boolean itemKnown;
+
+    /** Sets whether what is checked next is the task of a for_each, where {@code item} is known. */
+    void itemKnown(boolean known) {
+        itemKnown = known;
+    }
+
     /** From now on, task value reads are collected for one task. */
     void beginTask() {
         refs = new ArrayList<>();
@@ -55,7 +63,9 @@ final class TemplateCheck {
     /** Checks a string written in the pipeline file at {@code node}. */
     void check(String text, Node node) {
         for (String name : Templates.unknownNames(text, paramNames, triggerFiles)) {
-            problems.at(node, unknownMessage(name));
+            if (!(itemKnown && Templates.isItem(name))) {
+                problems.at(node, unknownMessage(name));
+            }
         }
         Matcher m = Templates.PLACEHOLDER.matcher(text);
         while (m.find()) {
@@ -116,7 +126,8 @@ final class TemplateCheck {
             String where = fileName + " line " + TextPositions.lineOf(sql, m.start());
             if (name.startsWith(Templates.PARAMS_PREFIX)
                     || name.equals(Templates.TRIGGER_FILES)
-                    || name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
+                    || name.startsWith(TaskValues.TEMPLATE_PREFIX)
+                    || (itemKnown && Templates.isItem(name))) {
                 problems.at(node, where + ": " + problem(name).orElseThrow());
             } else if (SecretNames.isReference(name) && problem(name).isPresent()) {
                 problems.at(node, SecretNames.malformed(name) + " in " + where);
@@ -138,6 +149,9 @@ final class TemplateCheck {
         if (name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
             return Optional.of(Templates.sqlTaskValueMessage(name));
         }
+        if (Templates.isItem(name)) {
+            return Optional.of(itemKnown ? Templates.SQL_ITEM : unknownMessage(name));
+        }
         if (Templates.unknownNames("{{" + name + "}}", paramNames, triggerFiles).isEmpty()) {
             return Optional.empty();
         }
@@ -153,6 +167,9 @@ final class TemplateCheck {
         }
         if (name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
             return "template variable '" + name + "' names no task value: write tasks.<id>.values.<name>";
+        }
+        if (Templates.isItem(name)) {
+            return "template variable '" + name + "' is known only in the task of a for_each";
         }
         return "unknown template variable '" + name + "' " + known;
     }

@@ -177,7 +177,7 @@ final class RunProgress {
             settled(run, task);
         }
         for (TaskSlot task : run.tasks) {
-            if (task.state() == TaskState.QUEUED && !task.released) {
+            if (task.state() == TaskState.QUEUED && !task.released && task.forEach < 0) { // its for-each starts it
                 decide(run, task);
             }
         }
@@ -197,6 +197,10 @@ final class RunProgress {
 
     /** A task has ended for good: its dependents' trigger rules learn how. */
     void settled(ActiveRun run, TaskSlot ended) {
+        if (ended.forEach >= 0) { // an iteration: only its for-each waits for it
+            attempts.iterationEnded(run, ended);
+            return;
+        }
         for (int d : run.dag.dependents[ended.index]) {
             TaskSlot dependent = run.tasks[d];
             dependent.countUpstream(ended.state());
@@ -302,6 +306,11 @@ final class RunProgress {
         for (TaskSlot task : unstarted) {
             run.unfinished--;
             events.taskChanged(run, task, Optional.of(reason));
+        }
+        for (TaskSlot task : unstarted) {
+            if (task.forEach >= 0) { // its for-each ends once none of its iterations runs
+                attempts.iterationEnded(run, task);
+            }
         }
     }
 
