@@ -113,6 +113,13 @@ final class ForEachReader {
         if (map.isEmpty()) {
             return Optional.empty();
         }
+        if (map.get().keys().stream().noneMatch(NESTED_BODIES::contains)) {
+            problems.at(
+                    node,
+                    "for_each.task: give what each iteration runs: one of " + String.join(", ", NESTED_BODIES)
+                            + " (a for_each task runs no condition, run_pipeline, stream or for_each)");
+            return Optional.empty();
+        }
         TaskSettings own = TaskSettings.read(map.get(), options, templates, problems);
         TaskSettings settings = own.over(inherited);
         settings.checkRetryDelay(own, problems);
