@@ -86,7 +86,7 @@ final class ForEachReader {
                 problems.at(
                         node,
                         "for_each.items: lists " + literal.size() + " items, more than the " + options.maxIterations()
-                                + " iterations a for_each may have (for_each_max_iterations in config.yml)");
+                                + " iterations a for_each may have (forEachMaxIterations in config.yml)");
                 return Optional.empty();
             }
             return Optional.of(new Items(Optional.empty(), literal));

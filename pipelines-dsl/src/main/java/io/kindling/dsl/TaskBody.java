@@ -187,7 +187,7 @@ public sealed interface TaskBody {
                 if (list.size() > maxIterations) {
                     throw new IllegalArgumentException("for_each.items: " + items.get() + " has " + list.size()
                             + " items, more than the " + maxIterations + " iterations a for_each may have"
-                            + " (for_each_max_iterations in config.yml)");
+                            + " (forEachMaxIterations in config.yml)");
                 }
                 return Collections.unmodifiableList(new java.util.ArrayList<Object>(list));
             }

@@ -56,6 +56,13 @@ public final class Templates {
                             + ": a value given at trigger time may not hold /, \\, .., : or start with ~");
                 });
             }
+            if (isItem(name)) { // items may come from a caller's list param or from data: held to the same rule
+                pathProblem(value).ifPresent(problem -> {
+                    throw new IllegalArgumentException("{{ " + name + " }} is used in a path and its value "
+                            + ParamSpec.shown(value) + " " + problem
+                            + ": an item in a path may not hold /, \\, .., : or start with ~");
+                });
+            }
             return value;
         });
     }

@@ -172,7 +172,7 @@ class ForEachTest {
         assertThat(tooMany.get("state").asText()).isEqualTo("FAILED");
         assertThat(tasks(tooMany).get("each").get("error").asText())
                 .isEqualTo("for_each.items: {{ tasks.list.values.ids }} has 1001 items, more than the 1000"
-                        + " iterations a for_each may have (for_each_max_iterations in config.yml)");
+                        + " iterations a for_each may have (forEachMaxIterations in config.yml)");
         assertThat(tasks(tooMany).keySet()).noneMatch(id -> id.startsWith("each["));
     }
 
