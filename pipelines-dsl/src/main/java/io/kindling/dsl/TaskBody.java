@@ -142,18 +142,27 @@ public sealed interface TaskBody {
     }
 
     /**
-     * One run of {@code task} per item of a list, made by the scheduler itself (no executor slot of its own): each
-     * iteration is a task run of its own, {@code <id>[<index>]}, with {@code {{ item }}} and {@code :item} bound to its
-     * item. The list is {@code literal}, or what the one placeholder {@code items} names (a task value or a param)
-     * evaluates to when the for-each starts.
+     * One run of {@code task} (or of the small DAG {@code tasks}) per item of a list, made by the scheduler itself (no
+     * executor slot of its own): each iteration's task is a task run of its own, {@code <id>[<index>]} (with several
+     * tasks {@code <id>[<index>].<task>}), with {@code {{ item }}} and {@code :item} bound to its item. The list is
+     * {@code literal}, or what the one placeholder {@code items} names (a task value or a param) evaluates to when the
+     * for-each starts.
      *
      * @param items       a template naming one task value or param; empty when the list is written out
      * @param literal     the list as written; empty when {@code items} names it
      * @param concurrency how many iterations may run at once (at least 1)
-     * @param task        what each iteration runs, with the for-each's id, its settings over the for-each's
+     * @param tasks       what each iteration runs, settings over the for-each's: one task with the for-each's id
+     *                    ({@code task:}), or several with their own ids and dependencies among them ({@code tasks:})
+     * @param several     whether {@code tasks} is a body of several tasks ({@code tasks:}), even of one
      * @param maxIterations how many items the list may have (the daemon's limit when the pipeline was loaded)
      */
-    record ForEach(Optional<String> items, List<Object> literal, int concurrency, Task task, int maxIterations)
+    record ForEach(
+            Optional<String> items,
+            List<Object> literal,
+            int concurrency,
+            List<Task> tasks,
+            boolean several,
+            int maxIterations)
             implements TaskBody {
         /** The name iterations read their item by: {@code {{ item }}} and the parameter marker {@code :item}. */
         public static final String ITEM = "item";
@@ -164,7 +173,25 @@ public sealed interface TaskBody {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1");
             }
-            requireNonNull(task, "task is null");
+            tasks = List.copyOf(tasks);
+            if (tasks.isEmpty() || (!several && tasks.size() > 1)) {
+                throw new IllegalArgumentException("a for_each runs one task, or a body of at least one");
+            }
+        }
+
+        /** A for-each whose iterations run one task. */
+        public ForEach(Optional<String> items, List<Object> literal, int concurrency, Task task, int maxIterations) {
+            this(items, literal, concurrency, List.of(task), false, maxIterations);
+        }
+
+        /** The task each iteration runs (the first, for a body of several). */
+        public Task task() {
+            return tasks.get(0);
+        }
+
+        /** The id of {@code task}'s run in iteration {@code index} of the for-each task {@code forEach}. */
+        public String iterationId(String forEach, int index, Task task) {
+            return iterationId(forEach, index) + (several ? "." + task.id() : "");
         }
 
         /** Items are evaluated once, by {@link #items(TemplateContext)}, when the for-each starts. */

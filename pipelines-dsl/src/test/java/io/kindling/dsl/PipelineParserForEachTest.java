@@ -76,6 +76,54 @@ class PipelineParserForEachTest {
     }
 
     @Test
+    void readsABodyOfSeveralTasksWithTheirDependenciesAndNamesTheirIterationRuns() {
+        Pipeline p = parse("""
+                pipeline: p
+                tasks:
+                  - id: each
+                    for_each:
+                      items: [a, b]
+                      tasks:
+                        - {id: extract, sql: SELECT :item}
+                        - {id: load, depends_on: [extract], trigger_rule: all_done, class: com.example.Load}
+                """);
+        TaskBody.ForEach body = (TaskBody.ForEach) p.tasks().get(0).body();
+
+        assertThat(body.several()).isTrue();
+        assertThat(body.tasks()).extracting(Task::id).containsExactly("extract", "load");
+        assertThat(body.tasks().get(1).dependsOn()).containsExactly("extract");
+        assertThat(body.tasks().get(1).triggerRule()).isEqualTo(TriggerRule.ALL_DONE);
+        assertThat(body.iterationId("each", 3, body.tasks().get(1))).isEqualTo("each[3].load");
+    }
+
+    @Test
+    void aBodyOfSeveralTasksWithACycleAnUnknownDependencyOrADuplicateIdIsAnError() {
+        List<Problem> problems = fixture.problems("""
+                pipeline: p
+                tasks:
+                  - id: a
+                    for_each:
+                      items: [1]
+                      tasks:
+                        - {id: x, sql: SELECT 1, depends_on: [y]}
+                        - {id: y, sql: SELECT 1, depends_on: [x]}
+                  - id: b
+                    for_each:
+                      items: [1]
+                      tasks:
+                        - {id: x, sql: SELECT 1, depends_on: [a]}
+                        - {id: x, sql: SELECT 1}
+                  - id: c
+                    for_each: {items: [1], task: {sql: SELECT 1}, tasks: [{id: x, sql: SELECT 1}]}
+                """);
+
+        assertThat(problems).anySatisfy(at(7, "the tasks form a cycle: x -> y -> x"));
+        assertThat(problems).anySatisfy(at(13, "depends_on: no task 'a' in this for_each's tasks"));
+        assertThat(problems).anySatisfy(at(14, "duplicate task id 'x'"));
+        assertThat(problems).anySatisfy(at(16, "give task: (one task per item) or tasks: (several), not both"));
+    }
+
+    @Test
     void itemsEvaluateToTheNamedListAndAnIterationBindsItsItem() {
         Pipeline p = parse("""
                 pipeline: p

@@ -203,7 +203,8 @@ public record RunView(
 
     private static int index(String iterationId) {
         try {
-            return Integer.parseInt(iterationId.substring(iterationId.lastIndexOf('[') + 1, iterationId.length() - 1));
+            int open = iterationId.lastIndexOf('[');
+            return Integer.parseInt(iterationId.substring(open + 1, iterationId.indexOf(']', open)));
         } catch (RuntimeException e) {
             return Integer.MAX_VALUE;
         }

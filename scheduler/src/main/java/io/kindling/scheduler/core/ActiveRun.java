@@ -97,14 +97,15 @@ final class ActiveRun {
     }
 
     /**
-     * Adds an iteration of the for-each task {@code forEach}: a task of its own, QUEUED, run as {@code def} with
-     * {@code item}.
+     * Adds a task run of iteration {@code iteration} of the for-each task {@code forEach}: a task of its own, QUEUED,
+     * run as {@code def} with {@code item}, after {@code upstream} (tasks of the same iteration).
      */
-    TaskSlot addIteration(TaskSlot forEach, Task def, Object item) {
-        int i = dag.add(def);
+    TaskSlot addIteration(TaskSlot forEach, Task def, Object item, int iteration, int[] upstream) {
+        int i = dag.add(def, upstream);
         tasks = java.util.Arrays.copyOf(tasks, i + 1);
         TaskSlot slot = new TaskSlot(i);
         slot.forEach = forEach.index;
+        slot.iteration = iteration;
         slot.item = new TemplateContext.Item(item);
         tasks[i] = slot;
         if (forEach.iterations == null) {
@@ -181,9 +182,11 @@ final class ActiveRun {
 
         /** For a for-each iteration, the index of its for-each task; -1 for any other task. */
         int forEach = -1;
+        /** For a task of a for-each iteration, the iteration's index. */
+        int iteration = -1;
         /** For a for-each iteration, its item; null for any other task. */
         TemplateContext.Item item;
-        /** For a for-each task, its iterations in order once made (or read back); null until then. */
+        /** For a for-each task, its iterations' tasks in order once made (or read back); null until then. */
         List<TaskSlot> iterations;
         /** For a for-each task whose attempt is running, how that attempt ends; null otherwise. */
         ForEachRuns.Group group;

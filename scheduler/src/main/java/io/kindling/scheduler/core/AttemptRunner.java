@@ -82,7 +82,7 @@ final class AttemptRunner {
         this.fenced = fenced;
         this.upstreamValues = new UpstreamValues(dao);
         this.children = children;
-        this.forEachRuns = new ForEachRuns(dao, this::ready);
+        this.forEachRuns = new ForEachRuns(dao, progress::decideIteration);
     }
 
     /** The task may run now (released, or its retry is due): it takes an executor slot, or waits for one. */
@@ -307,9 +307,14 @@ final class AttemptRunner {
                         Optional.empty())));
     }
 
-    /** A for-each's iteration has ended for good. */
+    /** A task of a for-each's iteration has ended for good. */
     void iterationEnded(ActiveRun run, TaskSlot iteration) {
         forEachRuns.iterationEnded(run, iteration);
+    }
+
+    /** Whether the for-each of a task of an iteration runs, and has let that iteration start. */
+    boolean iterating(ActiveRun run, TaskSlot iteration) {
+        return forEachRuns.iterating(run, iteration);
     }
 
     /** Makes or finds the attempt's run and follows it; a run that cannot be made fails the attempt. */
@@ -381,7 +386,10 @@ final class AttemptRunner {
         }
         if (body instanceof TaskBody.ForEach forEach) {
             return "for_each " + forEach.items().orElseGet(() -> TaskValues.text(forEach.literal())) + " (concurrency "
-                    + forEach.concurrency() + "): " + describe(forEach.task().body());
+                    + forEach.concurrency() + "): "
+                    + (forEach.several()
+                            ? "tasks " + forEach.tasks().stream().map(Task::id).toList()
+                            : describe(forEach.task().body()));
         }
         if (body instanceof TaskBody.RunPipeline child) {
             return "run_pipeline " + child.pipeline() + " " + child.params() + (child.waitForEnd() ? "" : " (no wait)");

@@ -51,15 +51,23 @@ final class Dag {
         return new Dag(tasks, index, dependents, upstream);
     }
 
-    /** Adds a task with no edges (a for-each iteration), returning its index. */
-    int add(Task task) {
+    /**
+     * Adds a task of a for-each iteration, returning its index: with edges from {@code upstream} (tasks of the same
+     * iteration, added before it), none to or from the pipeline's own tasks.
+     */
+    int add(Task task, int[] up) {
         int i = tasks.size();
         tasks.add(task);
         index.put(task.id(), i);
         dependents = java.util.Arrays.copyOf(dependents, i + 1);
         dependents[i] = new int[0];
         upstream = java.util.Arrays.copyOf(upstream, i + 1);
-        upstream[i] = new int[0];
+        upstream[i] = up.clone();
+        for (int u : up) {
+            int[] down = java.util.Arrays.copyOf(dependents[u], dependents[u].length + 1);
+            down[down.length - 1] = i;
+            dependents[u] = down;
+        }
         return i;
     }
 

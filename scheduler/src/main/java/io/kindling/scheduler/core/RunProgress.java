@@ -197,10 +197,6 @@ final class RunProgress {
 
     /** A task has ended for good: its dependents' trigger rules learn how. */
     void settled(ActiveRun run, TaskSlot ended) {
-        if (ended.forEach >= 0) { // an iteration: only its for-each waits for it
-            attempts.iterationEnded(run, ended);
-            return;
-        }
         for (int d : run.dag.dependents[ended.index]) {
             TaskSlot dependent = run.tasks[d];
             dependent.countUpstream(ended.state());
@@ -208,9 +204,20 @@ final class RunProgress {
                 decide(run, dependent);
             }
         }
+        if (ended.forEach >= 0) { // a task of a for-each iteration: its for-each waits for it
+            attempts.iterationEnded(run, ended);
+        }
+    }
+
+    /** A task of a for-each iteration that its for-each lets go: its trigger rule decides (within the iteration). */
+    void decideIteration(ActiveRun run, TaskSlot task) {
+        decide(run, task);
     }
 
     private void decide(ActiveRun run, TaskSlot task) {
+        if (task.forEach >= 0 && !attempts.iterating(run, task)) {
+            return; // its for-each is not running, or has not let its iteration start: it decides then
+        }
         Task def = run.dag.tasks.get(task.index);
         TriggerRules.Decision decision = TriggerRules.decide(
                 def.triggerRule(),

@@ -147,6 +147,43 @@ class ForEachTest {
     }
 
     @Test
+    void aBodyOfSeveralTasksRunsAsASmallDagPerItemAndARepairRerunsWhatFailedInIt() throws Exception {
+        Files.createDirectories(app.workDir.resolve("data"));
+        Files.writeString(app.workDir.resolve("data/fe-body-x"), "ok");
+        String runId = trigger("fe_body");
+        JsonNode failed = awaitEnd(runId);
+
+        Map<String, JsonNode> tasks = tasks(failed);
+        assertThat(failed.get("state").asText()).isEqualTo("FAILED");
+        assertThat(new ArrayList<>(tasks.keySet()))
+                .containsExactly("after", "each", "each[0].extract", "each[0].load", "each[1].extract", "each[1].load");
+        assertThat(tasks.get("each[0].load").get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(tasks.get("each[1].extract").get("state").asText()).isEqualTo("FAILED");
+        assertThat(tasks.get("each[1].load").get("state").asText()).isEqualTo("UPSTREAM_FAILED");
+        assertThat(tasks.get("each[1].load").get("for_each").asText()).isEqualTo("each");
+        assertThat(tasks.get("each").get("error").asText())
+                .isEqualTo("2 of 4 iteration tasks did not succeed: each[1].extract FAILED, each[1].load"
+                        + " UPSTREAM_FAILED");
+
+        Files.writeString(app.workDir.resolve("data/fe-body-y"), "fixed");
+        api.post("/runs/" + runId + "/repair", Map.of(), 202);
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> api.get("/runs/" + runId).get("state").asText().equals("SUCCEEDED"));
+
+        Map<String, JsonNode> repaired = tasks(api.get("/runs/" + runId));
+        assertThat(repaired.get("each[1].extract").get("attempts")).hasSize(2);
+        assertThat(repaired.get("each[1].load").get("attempts")).hasSize(1);
+        assertThat(repaired.get("each[0].extract").get("attempts")).as("kept").hasSize(1);
+        assertThat(repaired.get("each[0].load").get("attempts")).as("kept").hasSize(1);
+        assertThat(rows(app.workDir.resolve("data/out/fe_body/" + runId + "/y"))
+                        .get(0)
+                        .get("item")
+                        .asText())
+                .isEqualTo("y");
+    }
+
+    @Test
     void objectItemsAreReadByFieldAndATableNameThroughIdentifier() throws Exception {
         String runId = trigger("fe_objects");
         JsonNode run = awaitEnd(runId);
@@ -196,6 +233,8 @@ class ForEachTest {
                 .contains("fe_bad.yml:15:34: template variable 'item' is known only in the task of a for_each")
                 .contains("fe_bad.yml:19:14: unknown key 'run_pipeline' in task of the for_each of task 'd'")
                 .contains("fe_bad.yml:19:13: for_each.task: give what each iteration runs: one of sql, sql_file,"
-                        + " class, submit, python");
+                        + " class, submit, python")
+                .contains("fe_bad.yml:24:16: for_each.tasks: the tasks form a cycle: p -> q -> p")
+                .contains("fe_bad.yml:29:51: depends_on: no task 'nope' in this for_each's tasks");
     }
 }
