@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
+import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,12 @@ class ForEachTest {
             assertThat(rows.get(0).get("shout").asText()).isEqualTo(names.get(i).toUpperCase());
         }
         assertThat(tasks(run).get("after").get("state").asText()).isEqualTo("SUCCEEDED");
+        String log = app.extension
+                .client()
+                .target(app.api("/runs/" + runId + "/tasks/each%5B1%5D/log"))
+                .request(MediaType.TEXT_PLAIN)
+                .get(String.class);
+        assertThat(log).contains("parameter markers: ").contains(":item='beta'");
     }
 
     @Test
@@ -181,6 +188,30 @@ class ForEachTest {
                         .get("item")
                         .asText())
                 .isEqualTo("y");
+    }
+
+    @Test
+    void cancellingTheRunCancelsTheRunningIterationAndThoseWaitingTheirTurn() {
+        String runId = trigger("fe_cancel");
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    JsonNode first = tasks(api.get("/runs/" + runId)).get("each[0]");
+                    return first != null && first.get("state").asText().equals("RUNNING");
+                });
+
+        api.post("/runs/" + runId + "/cancel");
+
+        JsonNode run = awaitEnd(runId);
+        assertThat(run.get("state").asText()).isEqualTo("CANCELLED");
+        Map<String, JsonNode> tasks = tasks(run);
+        assertThat(tasks.get("each").get("state").asText()).isEqualTo("CANCELLED");
+        for (String id : List.of("each[0]", "each[1]", "each[2]")) {
+            assertThat(tasks.get(id).get("state").asText()).as(id).isEqualTo("CANCELLED");
+        }
+        assertThat(tasks.get("each[1]").get("attempts"))
+                .as("never started: concurrency 1")
+                .isEmpty();
     }
 
     @Test
