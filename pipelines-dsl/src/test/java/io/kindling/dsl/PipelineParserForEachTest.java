@@ -191,6 +191,12 @@ class PipelineParserForEachTest {
                     for_each: {task: {sql: SELECT 1}}
                   - id: g
                     for_each: {items: "{{ tasks.zz.values.x }}", task: {sql: SELECT 1}}
+                  - id: fine
+                    for_each: {items: [1], task: {sql: SELECT 1}}
+                  - id: h
+                    depends_on: [fine]
+                    class: com.example.Task
+                    args: {x: "{{ tasks.fine.values.n }}"}
                 """);
 
         assertThat(problems).anySatisfy(at(4, "for_each.items: expected a list"));
@@ -202,6 +208,7 @@ class PipelineParserForEachTest {
         assertThat(problems).anySatisfy(at(13, "unknown key 'nope'"));
         assertThat(problems).anySatisfy(at(15, "items"));
         assertThat(problems).anySatisfy(at(17, "no task 'zz' in this pipeline"));
+        assertThat(problems).anySatisfy(at(23, "task 'fine' is a for_each task, which publishes no values"));
     }
 
     @Test
