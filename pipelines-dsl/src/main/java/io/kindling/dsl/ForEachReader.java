@@ -301,7 +301,11 @@ final class ForEachReader {
                 settings.timeout(),
                 settings.sparkConf(),
                 body.get().body(),
-                List.of()));
+                List.of(),
+                Optional.empty(),
+                Set.of(),
+                settings.pool(),
+                settings.priority().orElse(0)));
     }
 
     private Optional<TriggerRule> triggerRule(YamlMap.Scalar value) {

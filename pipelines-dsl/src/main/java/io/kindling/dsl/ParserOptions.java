@@ -14,6 +14,7 @@ import java.util.Set;
  * @param streamExecutors the executors that run {@code stream:} tasks (those of type local); empty means any
  * @param maxRunPipelineDepth how many levels of {@code run_pipeline} runs a pipeline may start below itself
  * @param maxIterations   how many iterations one {@code for_each} may run
+ * @param pools           pool names from config.yml; empty means any name is accepted
  */
 public record ParserOptions(
         Optional<Set<String>> executors,
@@ -21,6 +22,7 @@ public record ParserOptions(
         String defaultExecutor,
         Optional<Set<String>> streamExecutors,
         int maxRunPipelineDepth,
+        Optional<Set<String>> pools,
         int maxIterations) {
     /** The default of {@link #maxRunPipelineDepth}. */
     public static final int DEFAULT_RUN_PIPELINE_DEPTH = 5;
@@ -37,6 +39,7 @@ public record ParserOptions(
         if (maxRunPipelineDepth < 1) {
             throw new IllegalArgumentException("maxRunPipelineDepth must be at least 1, got " + maxRunPipelineDepth);
         }
+        pools = pools.map(Set::copyOf);
         if (maxIterations < 1 || maxIterations > MOST_ITERATIONS) {
             throw new IllegalArgumentException(
                     "maxIterations must be between 1 and " + MOST_ITERATIONS + ", got " + maxIterations);
@@ -49,8 +52,19 @@ public record ParserOptions(
             Optional<Set<String>> webhooks,
             String defaultExecutor,
             Optional<Set<String>> streamExecutors,
+            int maxRunPipelineDepth,
+            Optional<Set<String>> pools) {
+        this(executors, webhooks, defaultExecutor, streamExecutors, maxRunPipelineDepth, pools, DEFAULT_MAX_ITERATIONS);
+    }
+
+    /** Options that accept any pool name. */
+    public ParserOptions(
+            Optional<Set<String>> executors,
+            Optional<Set<String>> webhooks,
+            String defaultExecutor,
+            Optional<Set<String>> streamExecutors,
             int maxRunPipelineDepth) {
-        this(executors, webhooks, defaultExecutor, streamExecutors, maxRunPipelineDepth, DEFAULT_MAX_ITERATIONS);
+        this(executors, webhooks, defaultExecutor, streamExecutors, maxRunPipelineDepth, Optional.empty());
     }
 
     /** Options with the default {@code run_pipeline} depth. */

@@ -18,6 +18,9 @@ import java.util.Set;
  * @param runIf     the condition task's outcome it runs on, if any
  * @param readsValuesOf the upstream tasks whose values its templates or SQL read: the scheduler loads values for
  *                  these alone, so a task that reads none costs nothing more to dispatch
+ * @param pool      the pool (config.yml {@code pools:}) whose places its attempts take, if any
+ * @param priority  among the tasks waiting for a place in the same pool or a slot of the same executor, those of
+ *                  higher priority start first (default 0)
  */
 public record Task(
         String id,
@@ -30,7 +33,9 @@ public record Task(
         TaskBody body,
         List<Library> libraries,
         Optional<RunIf> runIf,
-        Set<String> readsValuesOf) {
+        Set<String> readsValuesOf,
+        Optional<String> pool,
+        int priority) {
 
     public Task {
         requireNonNull(id, "id is null");
@@ -44,6 +49,36 @@ public record Task(
         libraries = List.copyOf(libraries);
         requireNonNull(runIf, "runIf is null");
         readsValuesOf = Set.copyOf(readsValuesOf);
+        requireNonNull(pool, "pool is null");
+    }
+
+    /** A task in no pool, of the default priority. */
+    public Task(
+            String id,
+            List<String> dependsOn,
+            TriggerRule triggerRule,
+            String executor,
+            RetryPolicy retry,
+            Optional<Duration> timeout,
+            Map<String, String> sparkConf,
+            TaskBody body,
+            List<Library> libraries,
+            Optional<RunIf> runIf,
+            Set<String> readsValuesOf) {
+        this(
+                id,
+                dependsOn,
+                triggerRule,
+                executor,
+                retry,
+                timeout,
+                sparkConf,
+                body,
+                libraries,
+                runIf,
+                readsValuesOf,
+                Optional.empty(),
+                0);
     }
 
     /** A task that reads no values and has no {@code run_if}. */

@@ -144,7 +144,9 @@ final class TaskReader {
                     body.get().body(),
                     List.copyOf(libraries),
                     runIf.map(r -> new RunIf(r.task().value(), r.outcome())),
-                    refs.stream().map(TemplateCheck.ValueRef::task).collect(Collectors.toSet())));
+                    refs.stream().map(TemplateCheck.ValueRef::task).collect(Collectors.toSet()),
+                    settings.pool(),
+                    settings.priority().orElse(0)));
         }
         return Optional.of(new Draft(id, dependsOn, task, body.flatMap(TaskBodyReader.Body::sqlFile), refs, runIf));
     }

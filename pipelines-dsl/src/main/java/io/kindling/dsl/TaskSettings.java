@@ -22,10 +22,20 @@ record TaskSettings(
         Optional<Duration> timeout,
         Map<String, String> sparkConf,
         Optional<Node> retryDelayAt,
-        Optional<Node> maxRetryDelayAt) {
+        Optional<Node> maxRetryDelayAt,
+        Optional<String> pool,
+        OptionalInt priority) {
 
-    static final Set<String> KEYS =
-            Set.of("executor", "retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout", "spark_conf");
+    static final Set<String> KEYS = Set.of(
+            "executor",
+            "retries",
+            "retry_delay",
+            "retry_backoff",
+            "max_retry_delay",
+            "timeout",
+            "spark_conf",
+            "pool",
+            "priority");
     static final TaskSettings NONE = new TaskSettings(
             Optional.empty(),
             OptionalInt.empty(),
@@ -35,7 +45,9 @@ record TaskSettings(
             Optional.empty(),
             Map.of(),
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            Optional.empty(),
+            OptionalInt.empty());
 
     /**
      * Reads the settings keys of {@code map}, reporting bad values and unknown executor names; spark_conf
@@ -44,6 +56,8 @@ record TaskSettings(
     static TaskSettings read(YamlMap map, ParserOptions options, TemplateCheck templates, Problems problems) {
         Optional<YamlMap.Scalar> executor = map.scalar("executor");
         executor.ifPresent(e -> checkExecutor(e, options, problems));
+        Optional<YamlMap.Scalar> pool = map.scalar("pool");
+        pool.ifPresent(p -> checkPool(p, options, problems));
         Optional<RetryPolicy.Backoff> backoff = map.scalar("retry_backoff").flatMap(s -> backoff(s, problems));
         Optional<Duration> timeout = map.duration("timeout");
         if (timeout.isPresent() && timeout.get().isZero()) {
@@ -65,7 +79,9 @@ record TaskSettings(
                 timeout,
                 sparkConf,
                 map.value("retry_delay"),
-                map.value("max_retry_delay"));
+                map.value("max_retry_delay"),
+                pool.map(YamlMap.Scalar::value),
+                map.integer("priority", -999_999_999));
     }
 
     /** These settings where given, else {@code defaults}'; spark_conf entries are merged key by key. */
@@ -81,7 +97,9 @@ record TaskSettings(
                 timeout.or(defaults::timeout),
                 conf,
                 retryDelayAt.or(defaults::retryDelayAt),
-                maxRetryDelayAt.or(defaults::maxRetryDelayAt));
+                maxRetryDelayAt.or(defaults::maxRetryDelayAt),
+                pool.or(defaults::pool),
+                priority.isPresent() ? priority : defaults.priority);
     }
 
     /**
@@ -121,6 +139,22 @@ record TaskSettings(
                 problems.at(value.node(), "retry_backoff: expected fixed or exponential, got '" + value.value() + "'");
                 return Optional.empty();
         }
+    }
+
+    private static void checkPool(YamlMap.Scalar name, ParserOptions options, Problems problems) {
+        if (name.value().isBlank()) {
+            problems.at(name.node(), "pool: a name is required");
+            return;
+        }
+        options.pools()
+                .filter(known -> !known.contains(name.value()))
+                .ifPresent(known -> problems.at(
+                        name.node(),
+                        "unknown pool '" + name.value() + "' ("
+                                + (known.isEmpty()
+                                        ? "config.yml defines no pools:"
+                                        : "known: " + String.join(", ", new TreeSet<>(known)))
+                                + ")" + Suggestions.hint(name.value(), known)));
     }
 
     private static void checkExecutor(YamlMap.Scalar name, ParserOptions options, Problems problems) {

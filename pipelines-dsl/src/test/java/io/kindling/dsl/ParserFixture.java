@@ -14,10 +14,12 @@ final class ParserFixture {
             new ParserOptions(Optional.of(Set.of("local", "spark")), Optional.of(Set.of("ops", "oncall")), "local");
 
     private final PipelineParser parser;
+    private final ParserOptions options;
     private final Path file;
 
     ParserFixture(Path dir, ParserOptions options) {
         this.parser = new PipelineParser(options);
+        this.options = options;
         this.file = dir.resolve("p.yml");
     }
 
@@ -25,6 +27,10 @@ final class ParserFixture {
         ParseResult result = parser.parse(file, yaml);
         assertThat(result.ok()).isEqualTo(result.problems().isEmpty());
         return result.problems();
+    }
+
+    ParserOptions options() {
+        return options;
     }
 
     Problem problem(int line, int column, String message) {

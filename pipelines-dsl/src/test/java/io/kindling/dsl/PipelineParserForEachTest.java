@@ -213,7 +213,8 @@ class PipelineParserForEachTest {
 
     @Test
     void aLiteralListOverTheLimitAndALongIdAreErrors() {
-        ParserOptions two = new ParserOptions(Optional.empty(), Optional.empty(), "local", Optional.empty(), 5, 2);
+        ParserOptions two = new ParserOptions(
+                Optional.empty(), Optional.empty(), "local", Optional.empty(), 5, Optional.empty(), 2);
         List<Problem> problems = new PipelineParser(two)
                 .parse(dir.resolve("p.yml"), """
                         pipeline: p

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +141,50 @@ class PipelineParserValuesTest {
                 .containsExactly(
                         fixture.problem(2, 22, "unknown executor 'sprak' (known: local, spark); did you mean 'spark'?"),
                         fixture.problem(5, 15, "unknown executor 'gpu' (known: local, spark)"));
+    }
+
+    @Test
+    void poolsMustBeKnownAndPrioritiesIntegers() {
+        ParserFixture pools = new ParserFixture(
+                dir,
+                new ParserOptions(
+                        Optional.of(Set.of("local")),
+                        Optional.of(Set.of()),
+                        "local",
+                        Optional.empty(),
+                        ParserOptions.DEFAULT_RUN_PIPELINE_DEPTH,
+                        Optional.of(Set.of("warehouse"))));
+        assertThat(pools.problems("""
+                pipeline: p
+                defaults: {pool: warehuose}
+                tasks:
+                  - id: a
+                    pool: gpu
+                    priority: high
+                    sql: SELECT 1
+                  - id: b
+                    pool: ""
+                    sql: SELECT 1
+                """))
+                .containsExactly(
+                        pools.problem(2, 18, "unknown pool 'warehuose' (known: warehouse); did you mean 'warehouse'?"),
+                        pools.problem(5, 11, "unknown pool 'gpu' (known: warehouse)"),
+                        pools.problem(6, 15, "priority: expected an integer, got 'high'"),
+                        pools.problem(9, 11, "pool: a name is required"));
+
+        ParseResult ok = new PipelineParser(pools.options()).parse(dir.resolve("p.yml"), """
+                pipeline: p
+                defaults: {pool: warehouse, priority: 5}
+                tasks:
+                  - {id: a, sql: SELECT 1}
+                  - {id: b, priority: -3, sql: SELECT 1}
+                """);
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.pipeline().orElseThrow().tasks())
+                .extracting(Task::pool, Task::priority)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Optional.of("warehouse"), 5),
+                        org.assertj.core.groups.Tuple.tuple(Optional.of("warehouse"), -3));
     }
 
     @Test

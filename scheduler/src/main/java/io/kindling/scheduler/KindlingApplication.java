@@ -262,6 +262,7 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 planner,
                 secrets,
                 libraries);
+        engine.pools(config.poolSizes());
 
         // pipelines with trigger: {after: ...} start when their upstreams' runs end (docs/triggers.md)
         // paused as a schedule is (the ticker is made below; the flag is read when a run ends)

@@ -19,6 +19,7 @@ import io.kindling.scheduler.config.HistoryConfig;
 import io.kindling.scheduler.config.IdempotencyConfig;
 import io.kindling.scheduler.config.LibrariesConfig;
 import io.kindling.scheduler.config.LimitsConfig;
+import io.kindling.scheduler.config.PoolConfig;
 import io.kindling.scheduler.config.SecretsConfig;
 import io.kindling.scheduler.config.SourceConfig;
 import io.kindling.scheduler.config.WebConfig;
@@ -83,6 +84,12 @@ public class KindlingConfiguration extends Configuration {
     @Valid
     @NotEmpty
     private Map<String, ExecutorConfig> executors = new LinkedHashMap<>(Map.of("local", new ExecutorConfig()));
+
+    /** Places shared by the tasks that name a pool, across pipelines, executors and daemons (docs/configuration.md). */
+    @Valid
+    @NotNull
+    private Map<@jakarta.validation.constraints.Pattern(regexp = "[A-Za-z0-9_.-]{1,100}") String, PoolConfig> pools =
+            new LinkedHashMap<>();
 
     /** The executor of tasks that name none. */
     @NotEmpty
@@ -355,6 +362,23 @@ public class KindlingConfiguration extends Configuration {
     }
 
     @JsonProperty
+    public Map<String, PoolConfig> getPools() {
+        return pools;
+    }
+
+    @JsonProperty
+    public void setPools(Map<String, PoolConfig> pools) {
+        this.pools = pools;
+    }
+
+    /** Each pool's size by name. */
+    public Map<String, Integer> poolSizes() {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        pools.forEach((name, pool) -> sizes.put(name, pool.getSize()));
+        return sizes;
+    }
+
+    @JsonProperty
     public String getDefaultExecutor() {
         return defaultExecutor;
     }
@@ -365,7 +389,7 @@ public class KindlingConfiguration extends Configuration {
     }
 
     /**
-     * What pipeline files are checked against: this config's executor and webhook names and default executor. The
+     * What pipeline files are checked against: this config's executor, webhook and pool names and default executor. The
      * daemon's load and {@code validate --config} both use it, so they refuse the same files.
      */
     public ParserOptions parserOptions() {
@@ -379,6 +403,7 @@ public class KindlingConfiguration extends Configuration {
                         .map(Map.Entry::getKey)
                         .collect(Collectors.toSet())),
                 runPipelineMaxDepth,
+                Optional.of(pools.keySet()),
                 forEachMaxIterations);
     }
 

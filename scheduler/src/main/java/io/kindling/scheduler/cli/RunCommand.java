@@ -144,6 +144,12 @@ public class RunCommand extends QuietCommand {
                 AlertPlanner.none(),
                 secrets,
                 libraries);
+        // one run alone: a pool limits nothing here (no config.yml sizes), so each has a place for every task
+        Map<String, Integer> pools = new LinkedHashMap<>();
+        pipeline.tasks()
+                .forEach(t ->
+                        t.pool().ifPresent(p -> pools.put(p, pipeline.tasks().size())));
+        engine.pools(pools);
         CompletableFuture<RunState> done = new CompletableFuture<>();
         engine.addListener(new Progress(done));
         try {

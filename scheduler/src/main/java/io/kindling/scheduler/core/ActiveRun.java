@@ -168,6 +168,8 @@ final class ActiveRun {
         Redactor redactor = Redactor.NONE;
         /** The task's attempt holds one of its executor's slots. */
         boolean holdsSlot;
+        /** The task holds a place of its pool (taken before the executor slot). */
+        boolean holdsPlace;
 
         boolean timedOut;
         ScheduledFuture<?> timeout;

@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
  */
 final class Admission {
     private final Map<String, ExecutorSlots> executors = new HashMap<>();
+    private final Map<String, PoolPlaces> pools = new HashMap<>();
     private final Map<String, ActiveRun> active = new HashMap<>();
     /** Runs held back by their lane's limit, oldest first, by lane. */
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
@@ -38,6 +39,20 @@ final class Admission {
     Admission(Map<String, Executor> executors, Map<String, Integer> slots) {
         executors.forEach(
                 (name, executor) -> this.executors.put(name, new ExecutorSlots(executor, slots.getOrDefault(name, 1))));
+    }
+
+    /** Sets config.yml's pools, before the engine starts. */
+    void definePools(Map<String, Integer> sizes) {
+        sizes.forEach((name, size) -> pools.put(name, new PoolPlaces(name, size)));
+    }
+
+    /** The pool's places, or null when it is not configured. */
+    PoolPlaces pool(String name) {
+        return pools.get(name);
+    }
+
+    Set<String> poolNames() {
+        return Set.copyOf(pools.keySet());
     }
 
     Set<String> executorNames() {
@@ -160,41 +175,73 @@ final class Admission {
         return drained;
     }
 
-    /** The task's attempt takes a free slot (true), or waits for one in line. */
-    boolean takeSlot(ExecutorSlots slots, ActiveRun run, TaskSlot task) {
-        if (slots.free > 0 && !stopped()) {
-            slots.free--;
-            task.holdsSlot = true;
+    /** The task takes a free slot of its executor or place of its pool (true), or waits for one in line. */
+    boolean take(Places places, ActiveRun run, TaskSlot task) {
+        if (places.free > 0 && !places.fullElsewhere && !stopped()) {
+            places.free--;
+            places.hold(task, true);
             return true;
         }
-        slots.add(new ExecutorSlots.Waiting(run, task));
+        places.add(new Places.Waiting(run, task));
         return false;
     }
 
-    /** An attempt followed again after a restart takes its slot back. */
-    void retake(ExecutorSlots slots, TaskSlot task) {
-        slots.free--;
-        task.holdsSlot = true;
+    /** An attempt followed again after a restart takes its slot (or place) back. */
+    void retake(Places places, TaskSlot task) {
+        places.free--;
+        places.hold(task, true);
     }
 
     /**
-     * Passes a slot given back to the next task waiting for one, which holds it then and is returned; when none
-     * waits (or nothing new starts), the slot is free again and null is returned.
+     * Passes a slot (or place) given back to the next task waiting for one, which holds it then and is returned; when
+     * none waits (or nothing new starts, or the history said other daemons fill these places), it is free again and
+     * null is returned.
      */
-    ExecutorSlots.Waiting handOver(ExecutorSlots slots) {
-        ExecutorSlots.Waiting next;
-        while (!stopped() && (next = slots.poll()) != null) {
-            // not skipped by a cancel while it waited, nor dropped with its run
-            if (next.task().state() == TaskState.QUEUED && !next.run().abandoned) {
-                next.task().holdsSlot = true;
-                return next;
-            }
+    Places.Waiting handOver(Places places) {
+        Places.Waiting next = nextWaiting(places);
+        if (next != null) {
+            return next;
         }
-        slots.free++;
+        places.free++;
         if (draining && idle()) {
             drained.complete(null);
         }
         return null;
+    }
+
+    /** Gives a slot (or place) of a task whose start the history refused back, to no one: it waits again first. */
+    void refused(Places places, ActiveRun run, TaskSlot task) {
+        places.hold(task, false);
+        places.free++;
+        places.addFirst(new Places.Waiting(run, task));
+        if (draining && idle()) {
+            drained.complete(null);
+        }
+    }
+
+    /** The next task waiting for a free slot (or place), which holds it then; null when none may take one. */
+    Places.Waiting nextWaiting(Places places) {
+        Places.Waiting next;
+        while (!stopped() && !places.fullElsewhere && (next = places.poll()) != null) {
+            // not skipped by a cancel while it waited, nor dropped with its run
+            if (next.task().state() == TaskState.QUEUED && !next.run().abandoned) {
+                places.hold(next.task(), true);
+                return next;
+            }
+        }
+        return null;
+    }
+
+    /** A free slot (or place) goes to the next task waiting for one: that task, or null. */
+    Places.Waiting takeFree(Places places) {
+        if (places.free <= 0) {
+            return null;
+        }
+        Places.Waiting next = nextWaiting(places);
+        if (next != null) {
+            places.free--;
+        }
+        return next;
     }
 
     /** No attempt holds a slot, but those on clusters, which go on without the daemon and are followed again. */

@@ -12,6 +12,7 @@ import io.kindling.executor.Redactor;
 import io.kindling.executor.TaskValuesJson;
 import io.kindling.scheduler.alerts.AlertPlanner;
 import io.kindling.scheduler.core.ActiveRun.TaskSlot;
+import io.kindling.scheduler.db.AttemptLimit;
 import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.libraries.Libraries;
@@ -20,6 +21,7 @@ import io.kindling.scheduler.model.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,13 +111,125 @@ final class AttemptRunner {
                     run, task, TaskState.FAILED, "executor '" + def.executor() + "' is not configured");
             return;
         }
-        if (admission.takeSlot(slots, run, task)) {
+        if (def.pool().isPresent()) { // the pool's place first: a task waiting for one holds no executor slot
+            PoolPlaces pool = admission.pool(def.pool().get());
+            if (pool == null) {
+                progress.endWithoutAttempt(
+                        run, task, TaskState.FAILED, "pool '" + def.pool().get() + "' is not configured");
+                return;
+            }
+            if (!admission.take(pool, run, task)) {
+                return;
+            }
+        }
+        takeSlot(run, task);
+    }
+
+    /** The task (holding its pool's place, if it has a pool) takes an executor slot and starts, or waits for one. */
+    private void takeSlot(ActiveRun run, TaskSlot task) {
+        ExecutorSlots slots = admission.slots(run.dag.tasks.get(task.index).executor());
+        if (admission.take(slots, run, task)) {
             launch(run, task, slots);
+        }
+    }
+
+    /** How often places that other daemons' attempts fill are asked about again. */
+    private static final Duration PLACES_RECHECK = Duration.ofMillis(500);
+
+    /**
+     * The limits that hold over every daemon, counted in the history as the attempt starts: its pool's places, and
+     * its executor's slots when that runs on a cluster (a local executor's slots are this daemon's own).
+     */
+    private List<AttemptLimit> limits(Task def, ExecutorSlots slots) {
+        boolean cluster = slots.executor.canAttach();
+        if (!cluster && def.pool().isEmpty()) {
+            return List.of(); // the common case: nothing more to count, and nothing to allocate
+        }
+        List<AttemptLimit> limits = new ArrayList<>(2);
+        if (cluster) {
+            limits.add(AttemptLimit.executor(def.executor(), slots.capacity));
+        }
+        def.pool().ifPresent(pool -> limits.add(AttemptLimit.pool(pool, admission.pool(pool).capacity)));
+        return limits;
+    }
+
+    /** The history refused the start: the places other daemons fill are not handed out here until asked again. */
+    private static final class PlacesTaken extends RuntimeException {
+        final AttemptLimit limit;
+
+        PlacesTaken(AttemptLimit limit) {
+            super(null, null, false, false);
+            this.limit = limit;
+        }
+    }
+
+    /**
+     * Other daemons' attempts fill {@code limit}: the task gives back what it took of it and waits again, first; a
+     * task refused by its pool also gives back its executor slot, to a task that may need no place of that pool.
+     */
+    private void refusedStart(ActiveRun run, TaskSlot task, ExecutorSlots slots, AttemptLimit limit) {
+        LOG.debug(
+                "Task {} of run {} waits: {} is full",
+                run.dag.tasks.get(task.index).id(),
+                run.runId(),
+                limit);
+        if (limit.kind() == AttemptLimit.Kind.EXECUTOR) {
+            slots.fullElsewhere = true;
+            admission.refused(slots, run, task);
+            recheckLater(slots);
+            return;
+        }
+        PoolPlaces pool = admission.pool(limit.name());
+        pool.fullElsewhere = true;
+        admission.refused(pool, run, task);
+        recheckLater(pool);
+        task.holdsSlot = false;
+        Places.Waiting next = admission.handOver(slots);
+        if (next != null) {
+            start(next.run(), next.task(), slots);
+        }
+    }
+
+    private void recheckLater(Places places) {
+        if (places.recheckDue) {
+            return;
+        }
+        places.recheckDue = true;
+        thread.after(PLACES_RECHECK, () -> {
+            places.recheckDue = false;
+            places.fullElsewhere = false;
+            Places.Waiting next;
+            while ((next = admission.takeFree(places)) != null) {
+                if (places instanceof ExecutorSlots slots) {
+                    start(next.run(), next.task(), slots);
+                } else {
+                    startAfterPlace(next);
+                }
+            }
+        });
+    }
+
+    /** A task handed a slot from the engine thread's own step: a run another daemon owns now is dropped. */
+    private void start(ActiveRun run, TaskSlot task, ExecutorSlots slots) {
+        try {
+            launch(run, task, slots);
+        } catch (RunFencedException e) { // that run is another daemon's now; the slot went on already
+            fenced.accept(e);
+        }
+    }
+
+    /** A task handed its pool's place goes on to its executor slot. */
+    private void startAfterPlace(Places.Waiting next) {
+        try {
+            takeSlot(next.run(), next.task());
+        } catch (RunFencedException e) {
+            fenced.accept(e);
         }
     }
 
     private void launch(ActiveRun run, TaskSlot task, ExecutorSlots slots) {
         Task def = run.dag.tasks.get(task.index);
+        String previousAttempt = task.attemptId;
         task.attempts++;
         task.timedOut = false;
         task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
@@ -139,11 +253,25 @@ final class AttemptRunner {
                 thread.now(),
                 logFile,
                 Optional.ofNullable(rendered).map(r -> describe(r.masked())));
+        List<AttemptLimit> limits = limits(def, slots);
         try {
-            task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
+            task.moveTo(TaskState.RUNNING, () -> {
+                if (limits.isEmpty()) {
+                    dao.startAttempt(attempt);
+                } else {
+                    dao.startAttempt(attempt, limits).ifPresent(full -> {
+                        throw new PlacesTaken(full);
+                    });
+                }
+            });
         } catch (RunFencedException e) {
             freeSlot(run, task); // another daemon owns the run now: this attempt never starts
             throw e;
+        } catch (PlacesTaken taken) {
+            task.attempts--;
+            task.attemptId = previousAttempt;
+            refusedStart(run, task, slots, taken.limit);
+            return;
         }
         LOG.info(
                 "Task {} attempt {} of run {} started on executor {}",
@@ -449,6 +577,7 @@ final class AttemptRunner {
         }
         ExecutorSlots slots = admission.slots(attempt.executor());
         admission.retake(slots, task);
+        def.pool().map(admission::pool).ifPresent(pool -> admission.retake(pool, task));
         task.attemptId = attempt.attemptId();
         LOG.info(
                 "Run {}: following attempt {} again on executor {} ({})",
@@ -665,25 +794,34 @@ final class AttemptRunner {
      */
     void releaseStranded(ActiveRun run) {
         for (TaskSlot task : run.tasks) {
-            if (task.holdsSlot && task.handle == null) {
+            if ((task.holdsSlot || task.holdsPlace) && task.handle == null) {
                 freeSlot(run, task);
             }
         }
     }
 
-    /** Gives back the slot the task's attempt held, to the next task waiting for one. */
+    /**
+     * Gives back the slot the task's attempt held, to the next task waiting for one, then its pool's place, to the
+     * next task waiting for one (which goes on to its executor slot).
+     */
     private void freeSlot(ActiveRun run, TaskSlot task) {
-        if (!task.holdsSlot) {
-            return;
+        Task def = run.dag.tasks.get(task.index);
+        if (task.holdsSlot) {
+            task.holdsSlot = false;
+            ExecutorSlots slots = admission.slots(def.executor());
+            slots.fullElsewhere = false; // an attempt's end frees a place in the history too: worth asking again
+            Places.Waiting next = admission.handOver(slots);
+            if (next != null) {
+                start(next.run(), next.task(), slots);
+            }
         }
-        task.holdsSlot = false;
-        ExecutorSlots slots = admission.slots(run.dag.tasks.get(task.index).executor());
-        ExecutorSlots.Waiting next = admission.handOver(slots);
-        if (next != null) {
-            try {
-                launch(next.run(), next.task(), slots);
-            } catch (RunFencedException e) { // that run is another daemon's now; the slot went on already
-                fenced.accept(e);
+        if (task.holdsPlace) {
+            task.holdsPlace = false;
+            PoolPlaces pool = admission.pool(def.pool().orElseThrow());
+            pool.fullElsewhere = false;
+            Places.Waiting next = admission.handOver(pool);
+            if (next != null) {
+                startAfterPlace(next);
             }
         }
     }

@@ -267,7 +267,9 @@ final class ForEachRuns {
                 task.body(),
                 forEach.libraries(),
                 Optional.empty(),
-                forEach.readsValuesOf());
+                forEach.readsValuesOf(),
+                task.pool(),
+                task.priority());
     }
 
     /**

@@ -151,6 +151,21 @@ public final class RunEngine implements AutoCloseable {
         return admission.executorNames();
     }
 
+    /** Sets config.yml's pools (name to size), before the engine starts. */
+    public void pools(Map<String, Integer> sizes) {
+        admission.definePools(sizes);
+    }
+
+    public Set<String> poolNames() {
+        return admission.poolNames();
+    }
+
+    /** The pool's places no task holds on this daemon now (for a gauge, as {@link #freeSlots}). */
+    public int freePlaces(String pool) {
+        PoolPlaces places = admission.pool(pool);
+        return places == null ? 0 : places.free;
+    }
+
     /** The executor's task slots no attempt holds now (for a gauge: read from any thread, no engine step). */
     public int freeSlots(String executor) {
         ExecutorSlots slots = admission.slots(executor);

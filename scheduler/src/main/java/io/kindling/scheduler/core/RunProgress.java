@@ -319,6 +319,7 @@ final class RunProgress {
                 attempts.iterationEnded(run, task);
             }
         }
+        attempts.releaseStranded(run); // a task that waited for its executor slot held its pool's place
     }
 
     /** When every task has ended, the run ends as {@link RunOutcome} says. */

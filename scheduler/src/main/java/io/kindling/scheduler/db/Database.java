@@ -132,6 +132,14 @@ public final class Database implements Managed {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the folder of the SQLite file " + path, e);
         }
+        // SQLite would open the file read-only without a word, and fail later on its first write (or its WAL)
+        Path history = Path.of(path).toAbsolutePath();
+        if (!Files.isWritable(parent) || (Files.exists(history) && !Files.isWritable(history))) {
+            throw new IllegalStateException(
+                    "the SQLite file " + history + " is read-only (the file or its folder cannot"
+                            + " be written: a read-only disk or mount, or permissions): Kindling writes its run history there;"
+                            + " make it writable, or set database.url to a file that is");
+        }
     }
 
     public Jdbi jdbi() {

@@ -408,38 +408,77 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
     public void startAttempt(AttemptRecord attempt) {
         jdbi.useTransaction(h -> {
             fence(h, attempt.runId());
-            h.createUpdate("""
+            insertAttempt(h, attempt, null);
+        });
+    }
+
+    @Override
+    public Optional<AttemptLimit> startAttempt(AttemptRecord attempt, List<AttemptLimit> limits) {
+        return jdbi.inTransaction(h -> {
+            fence(h, attempt.runId());
+            List<AttemptLimit> ordered = limits.stream()
+                    .sorted(java.util.Comparator.comparing(AttemptLimit::lockKey))
+                    .toList();
+            String pool = null;
+            for (AttemptLimit limit : ordered) {
+                if (postgres(h)) { // as for lanes: READ COMMITTED alone would let two daemons take the same place
+                    h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
+                            .bind("key", limit.lockKey())
+                            .mapToMap()
+                            .list();
+                }
+                boolean byPool = limit.kind() == AttemptLimit.Kind.POOL;
+                int running = h.createQuery(
+                                byPool
+                                        ? "SELECT COUNT(*) FROM task_attempts WHERE pool = :name AND state = 'RUNNING'"
+                                        : "SELECT COUNT(*) FROM task_attempts WHERE executor = :name"
+                                                + " AND state = 'RUNNING'")
+                        .bind("name", limit.name())
+                        .mapTo(Integer.class)
+                        .one();
+                if (running >= limit.size()) {
+                    return Optional.of(limit);
+                }
+                pool = byPool ? limit.name() : pool;
+            }
+            insertAttempt(h, attempt, pool);
+            return Optional.<AttemptLimit>empty();
+        });
+    }
+
+    private void insertAttempt(Handle h, AttemptRecord attempt, String pool) {
+        h.createUpdate("""
                             INSERT INTO task_attempts (attempt_id, run_id, task_id, attempt_number, executor, state,
                                                        spark_app_id, queued_at, started_at, ended_at, error, log_path,
-                                                       repair_number, rendered, daemon_id)
+                                                       repair_number, rendered, daemon_id, pool)
                             VALUES (:attempt_id, :run_id, :task_id, :attempt_number, :executor, :state,
                                     :spark_app_id, :queued_at, :started_at, NULL, NULL, :log_path,
-                                    :repair_number, :rendered, :daemon_id)""")
-                    .bind("attempt_id", attempt.attemptId())
-                    .bind("run_id", attempt.runId())
-                    .bind("task_id", attempt.taskId())
-                    .bind("attempt_number", attempt.attemptNumber())
-                    .bind("executor", attempt.executor())
-                    .bind("state", attempt.state().name())
-                    .bind("spark_app_id", attempt.sparkAppId().orElse(null))
-                    .bind("queued_at", attempt.queuedAt().toEpochMilli())
-                    .bind("started_at", Rows.millis(attempt.startedAt()))
-                    .bind("log_path", attempt.logPath())
-                    .bind("repair_number", attempt.repairNumber())
-                    .bind("rendered", attempt.rendered().orElse(null))
-                    .bind("daemon_id", owner)
-                    .execute();
-            h.createUpdate("""
+                                    :repair_number, :rendered, :daemon_id, :pool)""")
+                .bind("attempt_id", attempt.attemptId())
+                .bind("run_id", attempt.runId())
+                .bind("task_id", attempt.taskId())
+                .bind("attempt_number", attempt.attemptNumber())
+                .bind("executor", attempt.executor())
+                .bind("state", attempt.state().name())
+                .bind("spark_app_id", attempt.sparkAppId().orElse(null))
+                .bind("queued_at", attempt.queuedAt().toEpochMilli())
+                .bind("started_at", Rows.millis(attempt.startedAt()))
+                .bind("log_path", attempt.logPath())
+                .bind("repair_number", attempt.repairNumber())
+                .bind("rendered", attempt.rendered().orElse(null))
+                .bind("daemon_id", owner)
+                .bind("pool", pool)
+                .execute();
+        h.createUpdate("""
                             UPDATE task_runs SET state = :state, attempts = :attempts,
                                    started_at = COALESCE(started_at, :started_at), next_attempt_at = NULL
                             WHERE run_id = :run_id AND task_id = :task_id""")
-                    .bind("state", TaskState.RUNNING.name())
-                    .bind("attempts", attempt.attemptNumber())
-                    .bind("started_at", Rows.millis(attempt.startedAt()))
-                    .bind("run_id", attempt.runId())
-                    .bind("task_id", attempt.taskId())
-                    .execute();
-        });
+                .bind("state", TaskState.RUNNING.name())
+                .bind("attempts", attempt.attemptNumber())
+                .bind("started_at", Rows.millis(attempt.startedAt()))
+                .bind("run_id", attempt.runId())
+                .bind("task_id", attempt.taskId())
+                .execute();
     }
 
     /** As above, and writes the alerts the attempt's end causes in the same transaction. */

@@ -156,6 +156,17 @@ public interface RunStore extends RunQueries {
     /** Records a new attempt as RUNNING, by this owner, and moves its task run to RUNNING. */
     void startAttempt(AttemptRecord attempt);
 
+    /**
+     * As {@link #startAttempt(AttemptRecord)} if every limit has room: fewer RUNNING attempts than its size in the
+     * history, whichever daemon started them. The attempt is written with its pool. On PostgreSQL the counts and the
+     * write hold a transaction lock on each limit (taken in one order), so daemons sharing the database never
+     * together exceed one.
+     *
+     * @return the first limit found full (nothing is written), or empty when the attempt started
+     * @throws RunFencedException when the run is no longer the owner's
+     */
+    Optional<AttemptLimit> startAttempt(AttemptRecord attempt, List<AttemptLimit> limits);
+
     /** Remembers an attempt's remote id, so that another life of the daemon can follow it again. */
     void recordRemoteId(String attemptId, String remoteId);
 

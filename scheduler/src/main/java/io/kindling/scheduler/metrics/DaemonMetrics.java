@@ -49,6 +49,12 @@ public final class DaemonMetrics {
                     .tag("executor", executor)
                     .register(metrics);
         }
+        for (String pool : engine.poolNames()) {
+            Gauge.builder("kindling.pool.places.free", engine, e -> e.freePlaces(pool))
+                    .description("Places of the pool no task of this daemon holds")
+                    .tag("pool", pool)
+                    .register(metrics);
+        }
         executors.forEach((name, executor) -> executor.gauges()
                 .keySet()
                 .forEach(gauge -> Gauge.builder(

@@ -190,6 +190,52 @@ class RunStoreContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
+    void anAttemptStartsOnlyWhileItsPoolAndClusterExecutorHaveRoomWhicheverDaemonRunsTheOthers(
+            String name, Supplier<Backend> backend) {
+        Backend history = open(backend);
+        RunStore a = history.store("a");
+        RunStore b = history.store("b");
+        RunRecord first = run();
+        RunRecord second = run();
+        a.insertRun(first, List.of("t", "u"));
+        b.insertRun(second, List.of("t", "u"));
+        AttemptLimit pool = AttemptLimit.pool("warehouse", 1);
+        AttemptLimit cluster = AttemptLimit.executor("local", 2);
+
+        assertThat(a.startAttempt(attempt(first, "t"), List.of(pool, cluster))).isEmpty();
+        assertThat(b.startAttempt(attempt(second, "t"), List.of(cluster, pool)))
+                .as("a's attempt holds the pool's one place")
+                .contains(pool);
+        assertThat(b.attempts(second.runId())).as("nothing written").isEmpty();
+        assertThat(b.taskRuns(second.runId()))
+                .allSatisfy(t -> assertThat(t.state()).isEqualTo(TaskState.QUEUED));
+        assertThat(b.startAttempt(attempt(second, "u"), List.of(cluster)))
+                .as("in no pool, one of the executor's two slots is free")
+                .isEmpty();
+        assertThat(a.startAttempt(attempt(first, "u"), List.of(cluster)))
+                .as("both slots taken, by two daemons")
+                .contains(cluster);
+
+        a.finishAttempt(
+                attempt(first, "t").attemptId(),
+                first.runId(),
+                "t",
+                TaskState.SUCCEEDED,
+                TaskState.SUCCEEDED,
+                T0.plusSeconds(1),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+        assertThat(b.startAttempt(attempt(second, "t"), List.of(pool, cluster)))
+                .as("a's attempt ended: its place and slot are free")
+                .isEmpty();
+        assertThatThrownBy(() -> b.startAttempt(attempt(first, "u"), List.of(pool)))
+                .as("a run of another owner")
+                .isInstanceOf(RunFencedException.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
     void aScheduledLogicalTimeMakesAtMostOneRun(String name, Supplier<Backend> backend) {
         RunStore dao = open(backend).store("a");
         Instant time = Instant.parse("2026-11-24T06:00:00Z");

@@ -90,6 +90,54 @@ class DatabaseOutageTest {
         }
     }
 
+    @Test
+    void aSqliteFileOnADiskMadeReadOnlyIsRefusedAtStartWithAClearErrorAndKeptWhole(@TempDir Path work)
+            throws Exception {
+        Path disk = Files.createDirectories(work.resolve("disk"));
+        Assumptions.assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", disk.toString()) == 0,
+                "cannot mount a tmpfs here (not root?) to make read-only");
+        try {
+            Path file = disk.resolve("kindling.db");
+            String url = "jdbc:sqlite:" + file;
+            Path pipelines = Files.createDirectories(work.resolve("pipelines"));
+            TestDirs.copyTree(TestDirs.resource("pipelines/durability"), pipelines);
+            int port = DaemonProcess.freePort();
+            Path config = DaemonProcess.writeConfig(work, "config.yml", url, pipelines, port, "ro", "1s", "6s");
+            History history = new History(url);
+            DaemonProcess daemon = DaemonProcess.start(config, port, work.resolve("daemon.log"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> history.attempts() >= 4);
+            assertThat(daemon.stop(Duration.ofSeconds(60))).isZero();
+            int runs = history.count("SELECT COUNT(*) FROM runs");
+            assertThat(run("mount", "-o", "remount,ro", disk.toString())).isZero();
+
+            Path refused = work.resolve("refused.log");
+            int status = DaemonProcess.runToExit(
+                    Path.of("").toAbsolutePath(), refused, Duration.ofSeconds(90), "server", config.toString());
+
+            String said = Files.readString(refused);
+            assertThat(status).as(said).isNotZero();
+            assertThat(said)
+                    .contains("kindling: cannot start")
+                    .contains("read-only")
+                    .contains(file.toString());
+            assertThat(run("mount", "-o", "remount,rw", disk.toString())).isZero();
+            assertThat(history.count("SELECT COUNT(*) FROM runs")).isEqualTo(runs);
+            DaemonProcess again = DaemonProcess.start(config, port, work.resolve("daemon.log"));
+            try {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> history.count("SELECT COUNT(*) FROM runs WHERE state = 'SUCCEEDED'") > runs);
+                assertThat(again.post("/api/v1/pipelines/ticking/pause")).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(90)).until(() -> history.unfinishedRuns() == 0);
+            } finally {
+                again.stop(Duration.ofSeconds(60));
+            }
+            history.assertExactlyOnce("ticking", EVERY);
+        } finally {
+            run("umount", "-l", disk.toString());
+        }
+    }
+
     /** Writes {@code file} until the disk has no room left. */
     private static void fill(Path file) throws java.io.IOException {
         byte[] chunk = new byte[64 * 1024];
@@ -156,7 +204,7 @@ class DatabaseOutageTest {
     }
 
     /** The version of the local PostgreSQL cluster the tests use, as pg_ctlcluster names it. */
-    private static String localCluster() throws Exception {
+    static String localCluster() throws Exception {
         Process list = new ProcessBuilder("pg_lsclusters", "-h")
                 .redirectErrorStream(true)
                 .start();

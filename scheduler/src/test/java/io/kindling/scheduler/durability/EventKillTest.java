@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.scheduler.support.DaemonProcess;
 import io.kindling.scheduler.support.KindlingApp;
+import io.kindling.scheduler.support.RawHttp;
 import io.kindling.scheduler.support.TestDirs;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Inbound events against daemons that are processes of their own: SIGKILLed while events with Idempotency-Keys
- * arrive, then every key sent again after a restart (an acknowledged one answers its run, none makes a second);
+ * arrive, then every key sent again after a restart (an acknowledged one answers its run, none makes a second), and
+ * a manual trigger's key sent before the first kill replayed after the last restart (its run, none made);
  * and two daemons on one database sent the same key at once (one run).
  */
 class EventKillTest {
@@ -74,7 +76,7 @@ class EventKillTest {
         Map<String, Integer> runs = new java.util.HashMap<>();
         Jdbi.create(url)
                 .useHandle(h -> h.createQuery("SELECT trigger_event, COUNT(*) AS n FROM runs "
-                                + "WHERE pipeline_id = 'unsigned' GROUP BY trigger_event")
+                                + "WHERE pipeline_id = 'unsigned' AND trigger_event IS NOT NULL GROUP BY trigger_event")
                         .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
                         .forEach(e -> runs.put(e.getKey(), e.getValue())));
         return runs;
@@ -95,8 +97,18 @@ class EventKillTest {
         List<String> sent = new CopyOnWriteArrayList<>();
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
 
+        String manualUrl = "http://127.0.0.1:" + port + "/api/v1/pipelines/unsigned/runs";
+        String[] manualKey = {
+            "Idempotency-Key", "manual-across-restarts", "Authorization", "Bearer " + KindlingApp.ADMIN_TOKEN
+        };
+        String manualRun = null;
         for (int kill = 0; kill < 4; kill++) {
             DaemonProcess daemon = DaemonProcess.start(config, port, log);
+            if (kill == 0) { // a manual trigger's key, replayed after every restart below
+                HttpResponse<String> first = RawHttp.post(manualUrl, "{}", manualKey);
+                assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+                manualRun = RawHttp.json(first).get("run_id").asText();
+            }
             AtomicBoolean stop = new AtomicBoolean();
             int round = kill;
             Thread sender = new Thread(() -> {
@@ -125,6 +137,18 @@ class EventKillTest {
 
         DaemonProcess last = DaemonProcess.start(config, port, log);
         try {
+            HttpResponse<String> replayed = RawHttp.post(manualUrl, "{}", manualKey);
+            assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+            assertThat(replayed.headers().firstValue("Idempotent-Replayed")).contains("true");
+            assertThat(RawHttp.json(replayed).get("run_id").asText()).isEqualTo(manualRun);
+            int manualRuns = Jdbi.create(url)
+                    .withHandle(h -> h.createQuery(
+                                    "SELECT COUNT(*) FROM runs WHERE pipeline_id = 'unsigned' AND trigger_type = 'manual'")
+                            .mapTo(Integer.class)
+                            .one());
+            assertThat(manualRuns)
+                    .as("the manual trigger's key made one run across four SIGKILLs")
+                    .isEqualTo(1);
             for (String key : sent) {
                 Answer again = send(port, key);
                 String first = acknowledged.get(key);

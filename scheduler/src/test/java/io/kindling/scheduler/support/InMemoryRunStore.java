@@ -2,6 +2,7 @@ package io.kindling.scheduler.support;
 
 import io.kindling.executor.SparkMetrics;
 import io.kindling.scheduler.db.AlertDelivery;
+import io.kindling.scheduler.db.AttemptLimit;
 import io.kindling.scheduler.db.RunFencedException;
 import io.kindling.scheduler.db.RunFilter;
 import io.kindling.scheduler.db.RunStore;
@@ -70,6 +71,8 @@ public final class InMemoryRunStore implements RunStore {
         private final Map<String, RunLink> parents = new LinkedHashMap<>();
         private final Map<String, FileTriggerState> fileTriggers = new HashMap<>();
         private final Map<String, List<TriggerFile>> runFiles = new HashMap<>();
+        /** The pool each attempt written with one holds a place of. */
+        private final Map<String, String> attemptPools = new HashMap<>();
 
         /** A store fenced by {@code owner}, which becomes a live daemon (as a daemon row would). */
         public synchronized InMemoryRunStore store(String owner) {
@@ -497,6 +500,33 @@ public final class InMemoryRunStore implements RunStore {
                             Optional.empty(),
                             t.error(),
                             t.attemptBase()));
+        }
+    }
+
+    @Override
+    public Optional<AttemptLimit> startAttempt(AttemptRecord attempt, List<AttemptLimit> limits) {
+        synchronized (db) {
+            fenced(attempt.runId());
+            String pool = null;
+            for (AttemptLimit limit : limits) {
+                boolean byPool = limit.kind() == AttemptLimit.Kind.POOL;
+                long running = db.runs.values().stream()
+                        .flatMap(r -> r.attempts.values().stream())
+                        .filter(a -> a.state() == TaskState.RUNNING)
+                        .filter(a -> byPool
+                                ? limit.name().equals(db.attemptPools.get(a.attemptId()))
+                                : limit.name().equals(a.executor()))
+                        .count();
+                if (running >= limit.size()) {
+                    return Optional.of(limit);
+                }
+                pool = byPool ? limit.name() : pool;
+            }
+            startAttempt(attempt);
+            if (pool != null) {
+                db.attemptPools.put(attempt.attemptId(), pool);
+            }
+            return Optional.empty();
         }
     }
 

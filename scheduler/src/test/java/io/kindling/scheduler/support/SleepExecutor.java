@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Executor type {@code sleep} (tests only): every attempt succeeds after {@code options.millis}. With
  * {@code options.journal}, each attempt appends when it really started and stopped to that file, as
- * {@link JournalTask} does. For tests of what the
+ * {@link JournalTask} does. With {@code options.values} (a JSON object) each attempt publishes those task values. With
+ * {@code options.cluster: "true"} it passes for an executor of a cluster
+ * ({@link #canAttach}), whose slots are counted over every daemon; it keeps no remote ids, so nothing is followed
+ * again. For tests of what the
  * scheduler does around attempts (crashes, several daemons), where starting Spark in each daemon process would only
  * make restarts slow: Spark in local mode dies with the process anyway.
  */
@@ -30,6 +33,10 @@ public final class SleepExecutor implements Executor {
     private final String name;
     private final long millis;
     private final Optional<Path> journal;
+    private final boolean cluster;
+    /** What each attempt publishes as task values ({@code options.values}, a JSON object), for dataflow tests. */
+    private final java.util.Map<String, Object> values;
+
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sleep-executor");
         t.setDaemon(true);
@@ -40,6 +47,20 @@ public final class SleepExecutor implements Executor {
         this.name = config.name();
         this.millis = Long.parseLong(config.option("millis").orElse("200"));
         this.journal = config.option("journal").map(Path::of);
+        this.cluster = Boolean.parseBoolean(config.option("cluster").orElse("false"));
+        try {
+            this.values = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readValue(
+                            config.option("values").orElse("{}"),
+                            new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() {});
+        } catch (IOException e) {
+            throw new IllegalArgumentException("options.values: not a JSON object: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean canAttach() {
+        return cluster;
     }
 
     @Override
@@ -58,12 +79,16 @@ public final class SleepExecutor implements Executor {
         CompletableFuture<AttemptResult> result = new CompletableFuture<>();
         journal.ifPresent(
                 file -> JournalTask.append(file, "start " + request.attemptId() + " " + System.currentTimeMillis()));
-        result.thenAccept(ended -> journal.ifPresent(file -> JournalTask.append(
-                file,
-                "end " + request.attemptId() + " " + System.currentTimeMillis() + " "
-                        + ended.outcome().name().toLowerCase(java.util.Locale.ROOT))));
-        ScheduledFuture<?> done =
-                timers.schedule(() -> result.complete(AttemptResult.succeeded()), millis, TimeUnit.MILLISECONDS);
+        // journalled before the daemon learns of the end, so the journal's times bound the attempt's real span
+        java.util.function.Consumer<AttemptResult> end = ended -> {
+            journal.ifPresent(file -> JournalTask.append(
+                    file,
+                    "end " + request.attemptId() + " " + System.currentTimeMillis() + " "
+                            + ended.outcome().name().toLowerCase(java.util.Locale.ROOT)));
+            result.complete(ended);
+        };
+        ScheduledFuture<?> done = timers.schedule(
+                () -> end.accept(AttemptResult.succeeded().withValues(values)), millis, TimeUnit.MILLISECONDS);
         return new AttemptHandle() {
             @Override
             public CompletionStage<AttemptResult> result() {
@@ -72,8 +97,9 @@ public final class SleepExecutor implements Executor {
 
             @Override
             public void cancel(String reason) {
-                done.cancel(false);
-                result.complete(AttemptResult.cancelled(reason));
+                if (done.cancel(false)) {
+                    end.accept(AttemptResult.cancelled(reason));
+                }
             }
 
             @Override
