@@ -115,7 +115,25 @@ final class TemplateCheck {
             problem(m.group(1).strip()).ifPresent(message -> problems.at(node, message));
         }
         sqlMarkers(sql, node, Optional.empty());
+        itemMarker(sql, node, "");
         unclosed(sql, node, "");
+    }
+
+    /** A marker that names nothing in SQL outside a for-each's task ({@code :item} followed by anything but a name). */
+    private static final java.util.regex.Pattern ITEM_MARKER =
+            java.util.regex.Pattern.compile("(?<![A-Za-z0-9_:]):item(?![A-Za-z0-9_])");
+
+    /** {@code :item} outside the task of a for_each binds nothing (unless a param is named item): Spark would refuse it. */
+    private void itemMarker(String sql, Node node, String where) {
+        if (!itemKnown && !paramNames.contains(TaskBody.ForEach.ITEM)) {
+            Matcher m = ITEM_MARKER.matcher(sql);
+            if (m.find()) {
+                problems.at(
+                        node,
+                        where + "the parameter marker :item is bound only in the task of a for_each (no param is"
+                                + " named item)");
+            }
+        }
     }
 
     /** Checks the SQL of {@code fileName}, read because of the value at {@code node}: built-ins only. */
@@ -136,6 +154,7 @@ final class TemplateCheck {
             }
         }
         sqlMarkers(sql, node, Optional.of(fileName));
+        itemMarker(sql, node, fileName + ": ");
         unclosed(sql, node, fileName + ": ");
     }
 

@@ -181,7 +181,7 @@ class PipelineParserForEachTest {
                   - id: b
                     for_each: {items: [1], concurrency: 0, task: {sql: "SELECT '{{ item }}'"}}
                   - id: c
-                    sql: SELECT 1
+                    sql: SELECT :item
                     output: {format: json, path: "out/{{ item }}"}
                   - id: d
                     for_each: {items: [1], task: {condition: {left: 1, op: ==, right: 1}}}
@@ -203,6 +203,7 @@ class PipelineParserForEachTest {
         assertThat(problems).anySatisfy(at(6, "concurrency: must be at least 1, got 0"));
         assertThat(problems).anySatisfy(at(6, "{{ item }} is not allowed in SQL: use the parameter marker :item"));
         assertThat(problems).anySatisfy(at(9, "template variable 'item' is known only in the task of a for_each"));
+        assertThat(problems).anySatisfy(at(8, "the parameter marker :item is bound only in the task of a for_each"));
         assertThat(problems).anySatisfy(at(11, "unknown key 'condition'"));
         assertThat(problems).anySatisfy(at(13, "unknown key 'depends_on'"));
         assertThat(problems).anySatisfy(at(13, "unknown key 'nope'"));
