@@ -177,7 +177,9 @@ function actions(run, refresh) {
 
 /** The DAG as columns by depth (a task sits right of everything it depends on), each box in its state's colour. */
 function graph(run, definition) {
-  const states = new Map(run.tasks.map((t) => [t.task_id, t.state]));
+  // a for-each's iterations are drawn inside its box (a count), not as boxes of their own
+  const states = new Map(run.tasks.filter((t) => !t.for_each).map((t) => [t.task_id, t.state]));
+  const counts = iterationCounts(run);
   const deps = new Map(definition.map((t) => [t.id, (t.depends_on || []).filter((d) => states.has(d))]));
   const depth = new Map();
   const depthOf = (id, seen = new Set()) => {
@@ -207,8 +209,25 @@ function graph(run, definition) {
       },
       class: `dag-node state-${states.get(id).toLowerCase()}`, 'data-task': id, 'data-state': states.get(id),
       title: (deps.get(id) || []).length ? `after ${deps.get(id).join(', ')}` : 'no dependencies',
-    }, el('span', {}, id), el('small', {}, states.get(id), (deps.get(id) || []).length
-      ? ` · after ${deps.get(id).join(', ')}` : ''))))));
+    }, el('span', {}, id), el('small', {}, states.get(id), counts.has(id) ? ` · ${counts.get(id)}` : '',
+      (deps.get(id) || []).length ? ` · after ${deps.get(id).join(', ')}` : ''))))));
+}
+
+/** For each for-each task, how its iterations stand: "2/3 succeeded, 1 failed". */
+function iterationCounts(run) {
+  const byTask = new Map();
+  for (const t of run.tasks.filter((x) => x.for_each)) {
+    const c = byTask.get(t.for_each) || { total: 0, states: new Map() };
+    c.total += 1;
+    c.states.set(t.state, (c.states.get(t.state) || 0) + 1);
+    byTask.set(t.for_each, c);
+  }
+  const text = new Map();
+  for (const [id, c] of byTask) {
+    const others = [...c.states].filter(([s]) => s !== 'SUCCEEDED').map(([s, n]) => `${n} ${s.toLowerCase()}`);
+    text.set(id, [`${c.states.get('SUCCEEDED') || 0}/${c.total} succeeded`, ...others].join(', '));
+  }
+  return text;
 }
 
 /** Arrows from each task to its dependents, over the laid-out boxes (needs the page on screen to measure). */
@@ -242,10 +261,28 @@ function drawEdges(dag, definition) {
 }
 
 function tasks(run, open, refresh) {
-  return el('div', { class: 'tasks' }, run.tasks.map((t) => el('article', {
+  const counts = iterationCounts(run);
+  // iterations are grouped under their for-each task, folded unless one of them did not succeed
+  return el('div', { class: 'tasks' }, run.tasks.filter((t) => !t.for_each).map((t) => {
+    const its = run.tasks.filter((x) => x.for_each === t.task_id);
+    const article = task(run, t, open, refresh);
+    if (its.length) {
+      article.append(el('details', { class: 'iterations', 'data-testid': `iterations-${t.task_id}`,
+        open: its.some((x) => x.state !== 'SUCCEEDED' && x.state !== 'QUEUED') },
+      el('summary', {}, `${its.length} iterations: ${counts.get(t.task_id)}`),
+      its.map((x) => task(run, x, open, refresh))));
+    }
+    return article;
+  }));
+}
+
+function task(run, t, open, refresh) {
+  return el('article', {
     id: `task-${t.task_id}`, class: 'task', 'data-task': t.task_id, 'data-state': t.state, tabindex: -1,
   },
   el('h3', {}, t.task_id, ' ', stateBadge(t.state)),
+  t.for_each ? el('p', { 'data-testid': `item-${t.task_id}` }, 'Item ',
+    el('code', {}, typeof t.item === 'string' ? t.item : JSON.stringify(t.item))) : null,
   t.error ? el('p', { class: 'error-text' }, t.error) : null,
   t.outcome !== undefined && t.outcome !== null
     ? el('p', { 'data-testid': `outcome-${t.task_id}` }, 'Outcome ', el('strong', {}, String(t.outcome)))
@@ -258,7 +295,7 @@ function tasks(run, open, refresh) {
   el('table', { class: 'grid' },
     el('thead', {}, el('tr', {}, ['#', 'Repair', 'State', 'Executor', 'Spark app', 'Queued', 'Started',
       'Duration', ''].map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, t.attempts.map((a) => attemptRows(run, t, a, open, refresh)))))));
+    el('tbody', {}, t.attempts.map((a) => attemptRows(run, t, a, open, refresh)))));
 }
 
 // The values the task's succeeded attempt published (what later tasks read), name by name, as JSON.

@@ -51,7 +51,7 @@ public final class BenchMain {
             int runs = 1;
             String postgres = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
             Path out = Path.of("target", "bench");
-            Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+            Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
             List<String> peers = List.of();
             int cronMinutes = 3;
             int idleSeconds = 60;
@@ -222,7 +222,8 @@ public final class BenchMain {
                 yield both;
             }
             case 11 -> AlertCheckFigures.checkRound(dir, o.size(1000, 100), o.size(1000, 100));
-            default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 11");
+            case 12 -> EngineFigures.forEach(dir, o.size(1000, 200), o.size(3, 1));
+            default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 12");
         };
     }
 

@@ -132,6 +132,57 @@ final class EngineFigures {
     }
 
     /**
+     * Figure 12: one for-each task over {@code items} literal items, each iteration a no-op task run of its own (8 at
+     * once, 8 slots): trigger to the run's end, iterations made, written, run and ended through the history.
+     */
+    static List<Metric> forEach(Path dir, int items, int runs) throws InterruptedException {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < items; i++) {
+            list.append(i == 0 ? "" : ", ").append(i);
+        }
+        Pipeline each = EngineHarness.pipeline("pipeline: each\ntasks:\n  - id: each\n    for_each:\n      items: ["
+                + list + "]\n      concurrency: 8\n      task: {sql: SELECT :item}\n");
+        List<Double> seconds = new ArrayList<>();
+        try (EngineHarness h = new EngineHarness(EngineHarness.sqliteUrl(dir, "for-each"), dir, 8)) {
+            Map<String, CountDownLatch> ended = new ConcurrentHashMap<>();
+            Map<String, RunState> states = new ConcurrentHashMap<>();
+            h.listen(new RunListener() {
+                @Override
+                public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
+                    if (state.terminal()) {
+                        states.put(runId, state);
+                        ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).countDown();
+                    }
+                }
+            });
+            for (int r = 0; r <= runs; r++) { // run 0 warms up
+                long start = System.nanoTime();
+                String runId = h.engine
+                        .trigger(each, TriggerType.MANUAL, Instant.now(), Map.of())
+                        .orElseThrow()
+                        .runId();
+                if (!ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).await(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the for-each did not finish in 5 minutes");
+                }
+                if (states.get(runId) != RunState.SUCCEEDED) {
+                    throw new IllegalStateException("the for-each ended " + states.get(runId));
+                }
+                if (r > 0) {
+                    seconds.add((System.nanoTime() - start) / 1e9);
+                }
+            }
+        }
+        Stats s = new Stats(seconds);
+        return List.of(Metric.below(
+                "12 for-each end-to-end (median)",
+                s.median(),
+                "s",
+                2,
+                "1 for_each of " + items + " no-op iterations, concurrency 8, 8 slots, SQLite; median of " + runs
+                        + " runs (max " + Metric.number(s.max()) + " s)"));
+    }
+
+    /**
      * Figure 4: runs triggered one after another (as the API or the ticker does, each a committed QUEUED run) until
      * the engine has committed each as RUNNING; runs per second over the whole batch. One no-op task per run.
      */

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param defaultExecutor the executor of a task that names none (and whose pipeline defaults name none)
  * @param streamExecutors the executors that run {@code stream:} tasks (those of type local); empty means any
  * @param maxRunPipelineDepth how many levels of {@code run_pipeline} runs a pipeline may start below itself
+ * @param maxIterations   how many iterations one {@code for_each} may run
  * @param pools           pool names from config.yml; empty means any name is accepted
  */
 public record ParserOptions(
@@ -21,9 +22,14 @@ public record ParserOptions(
         String defaultExecutor,
         Optional<Set<String>> streamExecutors,
         int maxRunPipelineDepth,
-        Optional<Set<String>> pools) {
+        Optional<Set<String>> pools,
+        int maxIterations) {
     /** The default of {@link #maxRunPipelineDepth}. */
     public static final int DEFAULT_RUN_PIPELINE_DEPTH = 5;
+    /** The default of {@link #maxIterations}. */
+    public static final int DEFAULT_MAX_ITERATIONS = 1000;
+    /** The most {@link #maxIterations} may be: iteration ids {@code <id>[<index>]} must fit the run history. */
+    public static final int MOST_ITERATIONS = 1_000_000;
 
     public ParserOptions {
         executors = executors.map(Set::copyOf);
@@ -34,6 +40,21 @@ public record ParserOptions(
             throw new IllegalArgumentException("maxRunPipelineDepth must be at least 1, got " + maxRunPipelineDepth);
         }
         pools = pools.map(Set::copyOf);
+        if (maxIterations < 1 || maxIterations > MOST_ITERATIONS) {
+            throw new IllegalArgumentException(
+                    "maxIterations must be between 1 and " + MOST_ITERATIONS + ", got " + maxIterations);
+        }
+    }
+
+    /** Options with the default for-each iteration limit. */
+    public ParserOptions(
+            Optional<Set<String>> executors,
+            Optional<Set<String>> webhooks,
+            String defaultExecutor,
+            Optional<Set<String>> streamExecutors,
+            int maxRunPipelineDepth,
+            Optional<Set<String>> pools) {
+        this(executors, webhooks, defaultExecutor, streamExecutors, maxRunPipelineDepth, pools, DEFAULT_MAX_ITERATIONS);
     }
 
     /** Options that accept any pool name. */

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class}, {@code submit}, {@code stream},
- * {@code condition}, {@code python} or {@code run_pipeline}.
+ * {@code condition}, {@code python}, {@code run_pipeline} or {@code for_each}.
  */
 public sealed interface TaskBody {
 
@@ -46,7 +46,12 @@ public sealed interface TaskBody {
             inputs = Map.copyOf(inputs);
             requireNonNull(output, "output is null");
             args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
-            args.values().forEach(ParamType::of); // only values Spark binds as literals
+            // only values Spark binds as literals; a for-each's :item may be any JSON-like value (a struct, an array)
+            args.forEach((name, value) -> {
+                if (!name.equals(ForEach.ITEM)) {
+                    ParamType.of(value);
+                }
+            });
             requireNonNull(values, "values is null");
             Map<String, Map<String, Object>> read = new LinkedHashMap<>();
             taskValues.forEach((task, named) -> read.put(task, TaskValues.copy(named)));
@@ -133,6 +138,109 @@ public sealed interface TaskBody {
                     waitForEnd,
                     line,
                     column);
+        }
+    }
+
+    /**
+     * One run of {@code task} (or of the small DAG {@code tasks}) per item of a list, made by the scheduler itself (no
+     * executor slot of its own): each iteration's task is a task run of its own, {@code <id>[<index>]} (with several
+     * tasks {@code <id>[<index>].<task>}), with {@code {{ item }}} and {@code :item} bound to its item. The list is
+     * {@code literal}, or what the one placeholder {@code items} names (a task value or a param) evaluates to when the
+     * for-each starts.
+     *
+     * @param items       a template naming one task value or param; empty when the list is written out
+     * @param literal     the list as written; empty when {@code items} names it
+     * @param concurrency how many iterations may run at once (at least 1)
+     * @param tasks       what each iteration runs, settings over the for-each's: one task with the for-each's id
+     *                    ({@code task:}), or several with their own ids and dependencies among them ({@code tasks:})
+     * @param several     whether {@code tasks} is a body of several tasks ({@code tasks:}), even of one
+     * @param maxIterations how many items the list may have (the daemon's limit when the pipeline was loaded)
+     */
+    record ForEach(
+            Optional<String> items,
+            List<Object> literal,
+            int concurrency,
+            List<Task> tasks,
+            boolean several,
+            int maxIterations)
+            implements TaskBody {
+        /** The name iterations read their item by: {@code {{ item }}} and the parameter marker {@code :item}. */
+        public static final String ITEM = "item";
+
+        public ForEach {
+            requireNonNull(items, "items is null");
+            literal = Collections.unmodifiableList(new java.util.ArrayList<>(literal));
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1");
+            }
+            tasks = List.copyOf(tasks);
+            if (tasks.isEmpty() || (!several && tasks.size() > 1)) {
+                throw new IllegalArgumentException("a for_each runs one task, or a body of at least one");
+            }
+        }
+
+        /** A for-each whose iterations run one task. */
+        public ForEach(Optional<String> items, List<Object> literal, int concurrency, Task task, int maxIterations) {
+            this(items, literal, concurrency, List.of(task), false, maxIterations);
+        }
+
+        /** The task each iteration runs (the first, for a body of several). */
+        public Task task() {
+            return tasks.get(0);
+        }
+
+        /** The id of {@code task}'s run in iteration {@code index} of the for-each task {@code forEach}. */
+        public String iterationId(String forEach, int index, Task task) {
+            return iterationId(forEach, index) + (several ? "." + task.id() : "");
+        }
+
+        /** Items are evaluated once, by {@link #items(TemplateContext)}, when the for-each starts. */
+        @Override
+        public ForEach render(TemplateContext context) {
+            return this;
+        }
+
+        /**
+         * The items of a run: the literal list, or the value the placeholder names.
+         *
+         * @throws IllegalArgumentException when that names nothing in this run, or is not a list (naming what it is)
+         */
+        public List<Object> items(TemplateContext context) {
+            if (items.isEmpty()) {
+                return literal;
+            }
+            Object value = Templates.value(items.get(), context);
+            if (value instanceof List<?> list) {
+                if (list.size() > maxIterations) {
+                    throw new IllegalArgumentException("for_each.items: " + items.get() + " has " + list.size()
+                            + " items, more than the " + maxIterations + " iterations a for_each may have"
+                            + " (forEachMaxIterations in config.yml)");
+                }
+                return Collections.unmodifiableList(new java.util.ArrayList<Object>(list));
+            }
+            throw new IllegalArgumentException(
+                    "for_each.items: " + items.get() + " must evaluate to a list, but it is " + describe(value));
+        }
+
+        /** The id of iteration {@code index} of the for-each task {@code forEach}. */
+        public static String iterationId(String forEach, int index) {
+            return forEach + "[" + index + "]";
+        }
+
+        private static String describe(Object value) {
+            String kind = value == null
+                    ? "null"
+                    : value instanceof String
+                            ? "a string"
+                            : value instanceof Map<?, ?>
+                                    ? "an object"
+                                    : value instanceof Boolean
+                                            ? "a boolean"
+                                            : value instanceof Number ? "a number" : "a value";
+            String text = TaskValues.text(value);
+            return value == null
+                    ? kind
+                    : kind + " (" + (text.length() > 80 ? text.substring(0, 80) + "..." : text) + ")";
         }
     }
 

@@ -15,12 +15,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit}, {@code stream},
- * {@code condition}, {@code python} or {@code run_pipeline}) and its data.
+ * {@code condition}, {@code python}, {@code run_pipeline} or {@code for_each}) and its data.
  */
 final class TaskBodyReader {
     static final List<String> BODY_KEYS =
-            List.of("sql", "sql_file", "class", "submit", "stream", "condition", "python", "run_pipeline");
-    private static final String BODIES = "sql, sql_file, class, submit, stream, condition, python or run_pipeline";
+            List.of("sql", "sql_file", "class", "submit", "stream", "condition", "python", "run_pipeline", "for_each");
+    private static final String BODIES =
+            "sql, sql_file, class, submit, stream, condition, python, run_pipeline or for_each";
     private static final Set<String> RUN_PIPELINE_KEYS = Set.of("pipeline", "params", "wait");
     private static final Set<String> COMPARISON_KEYS = Set.of("left", "op", "right");
     private static final Set<String> COMBINATION_KEYS = Set.of("all", "any");
@@ -48,7 +49,13 @@ final class TaskBodyReader {
         this.problems = problems;
     }
 
+    /** Reads a body that is not a for_each (the task of a for_each, whose keys allow none). */
     Optional<Body> read(YamlMap task, String label) {
+        return read(task, label, map -> Optional.empty());
+    }
+
+    /** @param forEach reads a {@code for_each:} body, which needs the task's id and settings */
+    Optional<Body> read(YamlMap task, String label, java.util.function.Function<YamlMap, Optional<TaskBody>> forEach) {
         List<String> given = task.keys().stream().filter(BODY_KEYS::contains).toList();
         if (given.isEmpty()) {
             problems.at(task.start(), label + " has no body: give one of " + BODIES);
@@ -93,6 +100,8 @@ final class TaskBodyReader {
                 return new PythonBodyReader(sqlFiles, templates, problems).read(task, label);
             case "run_pipeline":
                 return runPipeline(task, label);
+            case "for_each":
+                return forEach.apply(task).map(body -> new Body(body, Optional.empty()));
             default:
                 return submit(task, label);
         }

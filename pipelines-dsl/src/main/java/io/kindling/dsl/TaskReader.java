@@ -94,7 +94,12 @@ final class TaskReader {
         TaskSettings own = TaskSettings.read(map, options, templates, problems);
         TaskSettings settings = own.over(defaults);
         settings.checkRetryDelay(own, problems);
-        Optional<TaskBodyReader.Body> body = bodies.read(map, label);
+        Optional<TaskBodyReader.Body> body = bodies.read(
+                map,
+                label,
+                m -> new ForEachReader(bodies, options, templates, problems)
+                        .read(m, label, id.map(YamlMap.Scalar::value).orElse(""), settings)
+                        .map(TaskBody.class::cast));
         List<TemplateCheck.ValueRef> refs = templates.endTask();
         Optional<RunIfDraft> runIf = map.map("run_if", "run_if of " + label, RUN_IF_KEYS)
                 .flatMap(r -> {
@@ -123,6 +128,7 @@ final class TaskReader {
                                             : String.join(", ", new TreeSet<>(local)))
                                     + ")"));
         }
+        boolean forEach = body.isPresent() && body.get().body() instanceof TaskBody.ForEach;
         if (id.isPresent() && body.isPresent()) {
             List<String> deps = List.copyOf(new LinkedHashSet<>(
                     dependsOn.stream().map(YamlMap.Scalar::value).toList()));
@@ -130,9 +136,10 @@ final class TaskReader {
                     id.get().value(),
                     deps,
                     rule,
-                    executor,
-                    settings.retryPolicy(),
-                    settings.timeout(),
+                    forEach ? ((TaskBody.ForEach) body.get().body()).task().executor() : executor,
+                    // a for-each is not retried itself, and lasts as long as its iterations: they retry and time out
+                    forEach ? RetryPolicy.NONE : settings.retryPolicy(),
+                    forEach ? Optional.empty() : settings.timeout(),
                     settings.sparkConf(),
                     body.get().body(),
                     List.copyOf(libraries),

@@ -96,6 +96,11 @@ final class TaskValueChecks {
                 problems.at(
                         ref.node(), ref.where() + ": condition task '" + ref.task() + "' publishes one value, outcome");
             }
+        } else if (body.get() instanceof TaskBody.ForEach) {
+            problems.at(
+                    ref.node(),
+                    ref.where() + ": task '" + ref.task() + "' is a for_each task, which publishes no values (its"
+                            + " iterations' values are theirs)");
         } else if (body.get() instanceof TaskBody.Stream || body.get() instanceof TaskBody.Submit) {
             problems.at(
                     ref.node(),

@@ -40,6 +40,14 @@ final class TemplateCheck {
                 "(known: ds, logical_time, run_id, pipeline, " + (triggerFiles ? "trigger.files, " : "") + params + ")";
     }
 
+    /** Whether {@code {{ item }}} is known: while the task of a for_each is read. */
+    private boolean itemKnown;
+
+    /** Sets whether what is checked next is the task of a for_each, where {@code item} is known. */
+    void itemKnown(boolean known) {
+        itemKnown = known;
+    }
+
     /** From now on, task value reads are collected for one task. */
     void beginTask() {
         refs = new ArrayList<>();
@@ -55,7 +63,9 @@ final class TemplateCheck {
     /** Checks a string written in the pipeline file at {@code node}. */
     void check(String text, Node node) {
         for (String name : Templates.unknownNames(text, paramNames, triggerFiles)) {
-            problems.at(node, unknownMessage(name));
+            if (!(itemKnown && Templates.isItem(name))) {
+                problems.at(node, unknownMessage(name));
+            }
         }
         Matcher m = Templates.PLACEHOLDER.matcher(text);
         while (m.find()) {
@@ -105,7 +115,25 @@ final class TemplateCheck {
             problem(m.group(1).strip()).ifPresent(message -> problems.at(node, message));
         }
         sqlMarkers(sql, node, Optional.empty());
+        itemMarker(sql, node, "");
         unclosed(sql, node, "");
+    }
+
+    /** A marker that names nothing in SQL outside a for-each's task ({@code :item} followed by anything but a name). */
+    private static final java.util.regex.Pattern ITEM_MARKER =
+            java.util.regex.Pattern.compile("(?<![A-Za-z0-9_:]):item(?![A-Za-z0-9_])");
+
+    /** {@code :item} outside the task of a for_each binds nothing (unless a param is named item): Spark would refuse it. */
+    private void itemMarker(String sql, Node node, String where) {
+        if (!itemKnown && !paramNames.contains(TaskBody.ForEach.ITEM)) {
+            Matcher m = ITEM_MARKER.matcher(sql);
+            if (m.find()) {
+                problems.at(
+                        node,
+                        where + "the parameter marker :item is bound only in the task of a for_each (no param is"
+                                + " named item)");
+            }
+        }
     }
 
     /** Checks the SQL of {@code fileName}, read because of the value at {@code node}: built-ins only. */
@@ -116,7 +144,8 @@ final class TemplateCheck {
             String where = fileName + " line " + TextPositions.lineOf(sql, m.start());
             if (name.startsWith(Templates.PARAMS_PREFIX)
                     || name.equals(Templates.TRIGGER_FILES)
-                    || name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
+                    || name.startsWith(TaskValues.TEMPLATE_PREFIX)
+                    || (itemKnown && Templates.isItem(name))) {
                 problems.at(node, where + ": " + problem(name).orElseThrow());
             } else if (SecretNames.isReference(name) && problem(name).isPresent()) {
                 problems.at(node, SecretNames.malformed(name) + " in " + where);
@@ -125,6 +154,7 @@ final class TemplateCheck {
             }
         }
         sqlMarkers(sql, node, Optional.of(fileName));
+        itemMarker(sql, node, fileName + ": ");
         unclosed(sql, node, fileName + ": ");
     }
 
@@ -137,6 +167,9 @@ final class TemplateCheck {
         }
         if (name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
             return Optional.of(Templates.sqlTaskValueMessage(name));
+        }
+        if (Templates.isItem(name)) {
+            return Optional.of(itemKnown ? Templates.SQL_ITEM : unknownMessage(name));
         }
         if (Templates.unknownNames("{{" + name + "}}", paramNames, triggerFiles).isEmpty()) {
             return Optional.empty();
@@ -153,6 +186,9 @@ final class TemplateCheck {
         }
         if (name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
             return "template variable '" + name + "' names no task value: write tasks.<id>.values.<name>";
+        }
+        if (Templates.isItem(name)) {
+            return "template variable '" + name + "' is known only in the task of a for_each";
         }
         return "unknown template variable '" + name + "' " + known;
     }

@@ -22,6 +22,8 @@ import java.util.Optional;
  *                     {@code trigger: {files: ...}}, an empty list for its runs no files started (a manual run)
  * @param taskValues   upstream tasks' values by task id, then value name: only those of the tasks the rendered task
  *                     reads ({@link Task#readsValuesOf()}), loaded for it; empty for any other
+ * @param item         the item of the for-each iteration being rendered ({@code {{ item }}}, {@code :item}); empty
+ *                     for any other task
  */
 public record TemplateContext(
         String pipeline,
@@ -32,7 +34,11 @@ public record TemplateContext(
         Map<String, ParamSpec> specs,
         Secrets secrets,
         Optional<List<String>> triggerFiles,
-        Map<String, Map<String, Object>> taskValues) {
+        Map<String, Map<String, Object>> taskValues,
+        Optional<Item> item) {
+    /** A for-each iteration's item: any JSON-like value, null included. */
+    public record Item(Object value) {}
+
     public TemplateContext {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(runId, "runId is null");
@@ -45,6 +51,21 @@ public record TemplateContext(
         Map<String, Map<String, Object>> values = new LinkedHashMap<>();
         taskValues.forEach((task, named) -> values.put(task, TaskValues.copy(named)));
         taskValues = java.util.Collections.unmodifiableMap(values);
+        requireNonNull(item, "item is null");
+    }
+
+    /** A context of a task that is no for-each iteration. */
+    public TemplateContext(
+            String pipeline,
+            String runId,
+            Instant logicalTime,
+            ZoneId zone,
+            Map<String, String> params,
+            Map<String, ParamSpec> specs,
+            Secrets secrets,
+            Optional<List<String>> triggerFiles,
+            Map<String, Map<String, Object>> taskValues) {
+        this(pipeline, runId, logicalTime, zone, params, specs, secrets, triggerFiles, taskValues, Optional.empty());
     }
 
     /** A context without task values. */
@@ -108,18 +129,54 @@ public record TemplateContext(
 
     /** The same context resolving secrets from {@code store}. */
     public TemplateContext withSecrets(Secrets store) {
-        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, store, triggerFiles, taskValues);
+        return new TemplateContext(
+                pipeline, runId, logicalTime, zone, params, specs, store, triggerFiles, taskValues, item);
     }
 
     /** The same context for a run that {@code files} started. */
     public TemplateContext withTriggerFiles(List<String> files) {
         return new TemplateContext(
-                pipeline, runId, logicalTime, zone, params, specs, secrets, Optional.of(files), taskValues);
+                pipeline, runId, logicalTime, zone, params, specs, secrets, Optional.of(files), taskValues, item);
     }
 
     /** The same context with the values of the upstream tasks a task reads. */
     public TemplateContext withTaskValues(Map<String, Map<String, Object>> values) {
-        return new TemplateContext(pipeline, runId, logicalTime, zone, params, specs, secrets, triggerFiles, values);
+        return new TemplateContext(
+                pipeline, runId, logicalTime, zone, params, specs, secrets, triggerFiles, values, item);
+    }
+
+    /** The same context for the for-each iteration whose item is {@code value}. */
+    public TemplateContext withItem(Object value) {
+        return new TemplateContext(
+                pipeline,
+                runId,
+                logicalTime,
+                zone,
+                params,
+                specs,
+                secrets,
+                triggerFiles,
+                taskValues,
+                Optional.of(new Item(value)));
+    }
+
+    /**
+     * The iteration's item ({@code item}) or one of its fields ({@code item.<field>}).
+     *
+     * @throws IllegalArgumentException outside a for-each iteration, or when the item has no such field
+     */
+    public Object itemValue(String name) {
+        Item current = item.orElseThrow(
+                () -> new IllegalArgumentException("'" + name + "' is known only in the task of a for_each"));
+        if (name.equals(TaskBody.ForEach.ITEM)) {
+            return current.value();
+        }
+        String field = name.substring(TaskBody.ForEach.ITEM.length() + 1);
+        if (current.value() instanceof Map<?, ?> map && map.containsKey(field)) {
+            return map.get(field);
+        }
+        throw new IllegalArgumentException(
+                "'" + name + "': the item " + TaskValues.text(current.value()) + " has no field '" + field + "'");
     }
 
     /**

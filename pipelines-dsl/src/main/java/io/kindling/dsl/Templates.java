@@ -56,6 +56,13 @@ public final class Templates {
                             + ": a value given at trigger time may not hold /, \\, .., : or start with ~");
                 });
             }
+            if (isItem(name)) { // items may come from a caller's list param or from data: held to the same rule
+                pathProblem(value).ifPresent(problem -> {
+                    throw new IllegalArgumentException("{{ " + name + " }} is used in a path and its value "
+                            + ParamSpec.shown(value) + " " + problem
+                            + ": an item in a path may not hold /, \\, .., : or start with ~");
+                });
+            }
             return value;
         });
     }
@@ -79,6 +86,9 @@ public final class Templates {
             if (name.startsWith(TaskValues.TEMPLATE_PREFIX)) {
                 throw new IllegalArgumentException(sqlTaskValueMessage(name));
             }
+            if (isItem(name)) {
+                throw new IllegalArgumentException(SQL_ITEM);
+            }
             return valueOf(name, context);
         });
     }
@@ -99,7 +109,43 @@ public final class Templates {
         for (String name : context.specs().keySet()) {
             args.put(name, context.value(name));
         }
+        // a for-each iteration's item, :item (:item.<field> for an object): validation refuses a param of that name
+        context.item().ifPresent(item -> args.put(TaskBody.ForEach.ITEM, item.value()));
         return args;
+    }
+
+    /** What validation says about {@code {{ item }}} in SQL. */
+    static final String SQL_ITEM = "{{ item }} is not allowed in SQL: use the parameter marker :item (:item.<field> for"
+            + " an object, IDENTIFIER(:item) for a table name)";
+
+    /** Whether a placeholder names a for-each iteration's item or one of its fields. */
+    static boolean isItem(String name) {
+        return name.equals(TaskBody.ForEach.ITEM) || ITEM_FIELD.matcher(name).matches();
+    }
+
+    private static final Pattern ITEM_FIELD = Pattern.compile("item\\.[A-Za-z0-9_]+");
+
+    /**
+     * The value one placeholder ({@code "{{ name }}"}, nothing around it) names, typed: a task value as published, a
+     * param as its type reads it, {@code item} as it is; any other name renders to text.
+     */
+    static Object value(String placeholder, TemplateContext context) {
+        Matcher m = PLACEHOLDER.matcher(placeholder.strip());
+        if (!m.matches()) {
+            return render(placeholder, context);
+        }
+        String name = m.group(1).strip();
+        Matcher value = TaskValues.TEMPLATE.matcher(name);
+        if (value.matches()) {
+            return context.taskValue(value.group(1), value.group(2));
+        }
+        if (name.startsWith(PARAMS_PREFIX)) {
+            return context.value(name.substring(PARAMS_PREFIX.length()));
+        }
+        if (isItem(name)) {
+            return context.itemValue(name);
+        }
+        return valueOf(name, context);
     }
 
     static final String TRIGGER_FILES_IN_SQL = "{{ trigger.files }} is not allowed in SQL: file names come from whoever"
@@ -175,6 +221,9 @@ public final class Templates {
                 Matcher value = TaskValues.TEMPLATE.matcher(name);
                 if (value.matches()) {
                     return TaskValues.text(context.taskValue(value.group(1), value.group(2)));
+                }
+                if (isItem(name)) {
+                    return TaskValues.text(context.itemValue(name));
                 }
                 throw new IllegalArgumentException("template names unknown variable '" + name + "'");
         }

@@ -100,6 +100,11 @@ public class KindlingConfiguration extends Configuration {
     @Max(100)
     private int runPipelineMaxDepth = ParserOptions.DEFAULT_RUN_PIPELINE_DEPTH;
 
+    /** How many iterations one for_each may run; a longer list fails the for-each with a clear error. */
+    @Min(1)
+    @Max(ParserOptions.MOST_ITERATIONS)
+    private int forEachMaxIterations = ParserOptions.DEFAULT_MAX_ITERATIONS;
+
     /** Alert receivers by name; pipelines name them in {@code alerts:}. */
     @Valid
     @NotNull
@@ -398,7 +403,18 @@ public class KindlingConfiguration extends Configuration {
                         .map(Map.Entry::getKey)
                         .collect(Collectors.toSet())),
                 runPipelineMaxDepth,
-                Optional.of(pools.keySet()));
+                Optional.of(pools.keySet()),
+                forEachMaxIterations);
+    }
+
+    @JsonProperty
+    public int getForEachMaxIterations() {
+        return forEachMaxIterations;
+    }
+
+    @JsonProperty
+    public void setForEachMaxIterations(int forEachMaxIterations) {
+        this.forEachMaxIterations = forEachMaxIterations;
     }
 
     @JsonProperty

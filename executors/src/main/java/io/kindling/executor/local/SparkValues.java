@@ -97,6 +97,11 @@ final class SparkValues {
         return functions.struct(fields.toArray(Column[]::new));
     }
 
+    /** A JSON-like value (a map, a list, a scalar, null) as a literal column: structs, arrays and literals. */
+    static Column literal(Object value) {
+        return column(value);
+    }
+
     private static Column column(Object value) {
         if (value instanceof Map<?, ?> map) {
             return map.isEmpty() ? functions.lit(null) : struct(map);

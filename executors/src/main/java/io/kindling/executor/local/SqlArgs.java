@@ -26,11 +26,21 @@ public final class SqlArgs {
 
     public static Map<String, Object> forSpark(Map<String, Object> args) {
         Map<String, Object> spark = new LinkedHashMap<>();
-        args.forEach((name, value) -> spark.put(
-                name,
-                value instanceof List<?> list
-                        ? list.stream().map(String::valueOf).toArray(String[]::new)
-                        : value));
+        args.forEach((name, value) -> spark.put(name, forSpark(value)));
         return spark;
+    }
+
+    /**
+     * A list of strings (a list param) as a {@code String[]}; a for-each's item that is an object, a list of other
+     * values or null as a literal column (a struct, an array), which Spark binds too.
+     */
+    private static Object forSpark(Object value) {
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String::valueOf).toArray(String[]::new);
+        }
+        if (value == null || value instanceof Map<?, ?> || value instanceof List<?>) {
+            return SparkValues.literal(value);
+        }
+        return value;
     }
 }

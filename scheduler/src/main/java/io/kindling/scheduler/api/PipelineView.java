@@ -103,7 +103,9 @@ public record PipelineView(
                                                     ? "python"
                                                     : t.body() instanceof TaskBody.RunPipeline
                                                             ? "run_pipeline"
-                                                            : "submit";
+                                                            : t.body() instanceof TaskBody.ForEach
+                                                                    ? "for_each"
+                                                                    : "submit";
             return new TaskView(
                     t.id(),
                     kind,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.kindling.executor.SparkMetrics;
+import io.kindling.executor.TaskValuesJson;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunLink;
@@ -139,7 +140,7 @@ public record RunView(
             ApplicationLinks links,
             Map<String, RunRecord> children) {
         List<TaskRunView> tasks = new ArrayList<>();
-        for (TaskRunRecord t : taskRuns) {
+        for (TaskRunRecord t : grouped(taskRuns)) {
             List<AttemptView> own = attempts.stream()
                     .filter(a -> a.taskId().equals(t.taskId()))
                     .map(a -> AttemptView.of(a, remoteIds.get(a.attemptId()), links)
@@ -168,9 +169,45 @@ public record RunView(
                     succeeded.map(AttemptView::values).orElse(null),
                     succeeded.map(AttemptView::outcome).orElse(null),
                     child,
+                    t.forEachTask().orElse(null),
+                    t.item()
+                            .map(json -> TaskValuesJson.decode(json).get("item"))
+                            .orElse(null),
                     own));
         }
         return of(r).with(null, null, repairs.stream().map(RepairView::of).toList(), tasks, null, null, null);
+    }
+
+    /** The task runs with each for-each's iterations right after it, in index order; the others as given. */
+    private static List<TaskRunRecord> grouped(List<TaskRunRecord> taskRuns) {
+        Map<String, List<TaskRunRecord>> iterations = new java.util.HashMap<>();
+        List<TaskRunRecord> out = new ArrayList<>();
+        for (TaskRunRecord t : taskRuns) {
+            t.forEachTask()
+                    .ifPresent(f -> iterations
+                            .computeIfAbsent(f, k -> new ArrayList<>())
+                            .add(t));
+        }
+        iterations.values().forEach(list -> list.sort(java.util.Comparator.comparingInt(t -> index(t.taskId()))));
+        for (TaskRunRecord t : taskRuns) {
+            if (t.forEachTask().isEmpty()) {
+                out.add(t);
+                out.addAll(iterations.getOrDefault(t.taskId(), List.of()));
+            } else if (taskRuns.stream()
+                    .noneMatch(p -> p.taskId().equals(t.forEachTask().get()))) {
+                out.add(t); // its for-each task is not in the list: shown where it sorts
+            }
+        }
+        return out;
+    }
+
+    private static int index(String iterationId) {
+        try {
+            int open = iterationId.lastIndexOf('[');
+            return Integer.parseInt(iterationId.substring(open + 1, iterationId.indexOf(']', open)));
+        } catch (RuntimeException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /** This view with who did what to the run (the audit log's rows whose target is the run), oldest first. */
@@ -294,6 +331,9 @@ public record RunView(
             @JsonRawValue String values,
             Boolean outcome,
             ChildRunView childRun,
+            /* for a for-each iteration, its for-each task and its item */
+            String forEach,
+            Object item,
             List<AttemptView> attempts) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

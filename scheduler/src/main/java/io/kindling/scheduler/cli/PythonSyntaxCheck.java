@@ -49,8 +49,12 @@ final class PythonSyntaxCheck {
         Set<Path> files = new LinkedHashSet<>();
         for (Pipeline pipeline : pipelines) {
             for (Task task : pipeline.tasks()) {
-                if (task.body() instanceof TaskBody.Python python) {
-                    python.file().ifPresent(files::add);
+                // a for_each's iterations run its tasks' scripts
+                List<Task> run = task.body() instanceof TaskBody.ForEach forEach ? forEach.tasks() : List.of(task);
+                for (Task t : run) {
+                    if (t.body() instanceof TaskBody.Python python) {
+                        python.file().ifPresent(files::add);
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.kindling.scheduler.core;
 
 import io.kindling.dsl.Pipeline;
+import io.kindling.dsl.Task;
 import io.kindling.dsl.TemplateContext;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.Redactor;
@@ -21,7 +22,9 @@ final class ActiveRun {
     final Pipeline pipeline;
     final Dag dag;
     final TemplateContext templates;
-    final TaskSlot[] tasks;
+    /** Grows by the iterations of the run's for-each tasks ({@link #addIteration}). */
+    TaskSlot[] tasks;
+
     final Lane lane;
     /** 0 for the run's first pass; the number of the repair being run otherwise. */
     int repairNumber;
@@ -93,8 +96,29 @@ final class ActiveRun {
         state = target;
     }
 
+    /**
+     * Adds a task run of iteration {@code iteration} of the for-each task {@code forEach}: a task of its own, QUEUED,
+     * run as {@code def} with {@code item}, after {@code upstream} (tasks of the same iteration).
+     */
+    TaskSlot addIteration(TaskSlot forEach, Task def, Object item, int iteration, int[] upstream) {
+        int i = dag.add(def, upstream);
+        tasks = java.util.Arrays.copyOf(tasks, i + 1);
+        TaskSlot slot = new TaskSlot(i);
+        slot.forEach = forEach.index;
+        slot.iteration = iteration;
+        slot.item = new TemplateContext.Item(item);
+        tasks[i] = slot;
+        if (forEach.iterations == null) {
+            forEach.iterations = new java.util.ArrayList<>();
+        }
+        forEach.iterations.add(slot);
+        unfinished++;
+        return slot;
+    }
+
     /** Takes the tasks' states and attempt counts from the history, for a resumed or repaired run. */
     void restoreTasks(List<TaskRunRecord> recorded) {
+        ForEachRuns.restore(this, recorded);
         for (TaskRunRecord tr : recorded) {
             Integer i = dag.index.get(tr.taskId());
             if (i != null) { // a task the definition no longer has is left as recorded
@@ -157,6 +181,17 @@ final class ActiveRun {
         java.util.Map<String, Object> values;
         /** A condition task's outcome once it succeeded; null until known. */
         Boolean outcome;
+
+        /** For a for-each iteration, the index of its for-each task; -1 for any other task. */
+        int forEach = -1;
+        /** For a task of a for-each iteration, the iteration's index. */
+        int iteration = -1;
+        /** For a for-each iteration, its item; null for any other task. */
+        TemplateContext.Item item;
+        /** For a for-each task, its iterations' tasks in order once made (or read back); null until then. */
+        List<TaskSlot> iterations;
+        /** For a for-each task whose attempt is running, how that attempt ends; null otherwise. */
+        ForEachRuns.Group group;
 
         TaskSlot(int index) {
             this.index = index;

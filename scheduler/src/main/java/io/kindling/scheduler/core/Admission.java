@@ -259,6 +259,9 @@ final class Admission {
         if (task.handle instanceof ChildRuns.Child) {
             return true; // a run_pipeline attempt: whoever drives the run next follows the run it made
         }
+        if (task.handle instanceof ForEachRuns.Group) {
+            return true; // a for-each: whoever drives the run next goes on with its recorded iterations
+        }
         return task.handle != null
                 && task.handle.remoteId().isPresent()
                 && executors

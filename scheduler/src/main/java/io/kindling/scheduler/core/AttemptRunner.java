@@ -4,6 +4,7 @@ import io.kindling.dsl.RenderedTask;
 import io.kindling.dsl.Secrets;
 import io.kindling.dsl.Task;
 import io.kindling.dsl.TaskBody;
+import io.kindling.dsl.TaskValues;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
@@ -52,6 +53,7 @@ final class AttemptRunner {
 
     private final UpstreamValues upstreamValues;
     private final ChildRuns children;
+    private final ForEachRuns forEachRuns;
 
     /** What a condition task's attempt records as its executor: it runs in the scheduler, on no executor's slot. */
     static final String CONDITION_EXECUTOR = "scheduler";
@@ -82,6 +84,7 @@ final class AttemptRunner {
         this.fenced = fenced;
         this.upstreamValues = new UpstreamValues(dao);
         this.children = children;
+        this.forEachRuns = new ForEachRuns(dao, progress::decideIteration);
     }
 
     /** The task may run now (released, or its retry is due): it takes an executor slot, or waits for one. */
@@ -95,6 +98,10 @@ final class AttemptRunner {
         }
         if (def.body() instanceof TaskBody.RunPipeline) {
             runPipeline(run, task);
+            return;
+        }
+        if (def.body() instanceof TaskBody.ForEach) {
+            forEach(run, task);
             return;
         }
         ExecutorSlots slots = admission.slots(def.executor());
@@ -386,6 +393,58 @@ final class AttemptRunner {
         followChild(run, task, task.attempts, (TaskBody.RunPipeline) rendered.body(), Duration.ZERO);
     }
 
+    /**
+     * A for-each task's attempt, made here on the engine thread (no executor slot of its own): written RUNNING, it
+     * makes its iterations (or finds those the run has) and ends when they have; see {@link ForEachRuns}.
+     */
+    private void forEach(ActiveRun run, TaskSlot task) {
+        Task def = run.dag.tasks.get(task.index);
+        task.attempts++;
+        task.timedOut = false;
+        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        AttemptRecord attempt =
+                running(run, task, CONDITION_EXECUTOR, thread.now(), logFile, Optional.of(describe(def.body())));
+        task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));
+        events.taskChanged(run, task, Optional.empty());
+        followForEach(run, task, logFile);
+    }
+
+    /** Starts (or, after a restart, goes on with) the for-each's iterations, and ends its attempt when they end. */
+    private void followForEach(ActiveRun run, TaskSlot task, Path logFile) {
+        Task def = run.dag.tasks.get(task.index);
+        String attemptId = task.attemptId;
+        AttemptHandle handle;
+        try {
+            handle = forEachRuns.start(run, task, upstreamValues.context(run, def));
+        } catch (IllegalArgumentException e) {
+            handle = AttemptHandle.ended(AttemptResult.failed(e.getMessage()));
+        }
+        task.handle = handle;
+        writeSchedulerLog(
+                logFile,
+                describe(def.body()) + "\n"
+                        + (task.iterations == null ? "no iterations" : task.iterations.size() + " iterations") + "\n");
+        handle.result()
+                .whenComplete((result, error) -> thread.post(() -> attemptEnded(
+                        run,
+                        task,
+                        attemptId,
+                        result != null ? result : AttemptResult.failed("for_each error: " + error),
+                        Optional.empty())));
+    }
+
+    /** A task of a for-each's iteration has ended for good. */
+    void iterationEnded(ActiveRun run, TaskSlot iteration) {
+        forEachRuns.iterationEnded(run, iteration);
+    }
+
+    /** Whether the for-each of a task of an iteration runs, and has let that iteration start. */
+    boolean iterating(ActiveRun run, TaskSlot iteration) {
+        return forEachRuns.iterating(run, iteration);
+    }
+
     /** Makes or finds the attempt's run and follows it; a run that cannot be made fails the attempt. */
     private void followChild(
             ActiveRun run, TaskSlot task, int attemptNumber, TaskBody.RunPipeline body, Duration elapsed) {
@@ -453,6 +512,13 @@ final class AttemptRunner {
         if (body instanceof TaskBody.Python python) {
             return "python " + python.describe() + " " + python.args();
         }
+        if (body instanceof TaskBody.ForEach forEach) {
+            return "for_each " + forEach.items().orElseGet(() -> TaskValues.text(forEach.literal())) + " (concurrency "
+                    + forEach.concurrency() + "): "
+                    + (forEach.several()
+                            ? "tasks " + forEach.tasks().stream().map(Task::id).toList()
+                            : describe(forEach.task().body()));
+        }
         if (body instanceof TaskBody.RunPipeline child) {
             return "run_pipeline " + child.pipeline() + " " + child.params() + (child.waitForEnd() ? "" : " (no wait)");
         }
@@ -500,6 +566,13 @@ final class AttemptRunner {
         Task def = run.dag.tasks.get(task.index);
         if (def.body() instanceof TaskBody.RunPipeline) {
             refollowChild(run, task, attempt);
+            return;
+        }
+        if (def.body() instanceof TaskBody.ForEach) {
+            // its iterations were read back with the run: it goes on with them, never makes them again
+            task.attemptId = attempt.attemptId();
+            LOG.info("Run {}: for-each {} goes on with its iterations", run.runId(), def.id());
+            followForEach(run, task, Path.of(attempt.logPath()));
             return;
         }
         ExecutorSlots slots = admission.slots(attempt.executor());
@@ -615,6 +688,7 @@ final class AttemptRunner {
                 : result.error().map(task.redactor::mask);
         boolean retry = !run.cancelling
                 && !condition
+                && !(def.body() instanceof TaskBody.ForEach) // its iterations are retried, each by the policy
                 && (attemptState == TaskState.FAILED || attemptState == TaskState.TIMED_OUT)
                 && def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
         TaskState next = retry ? TaskState.UP_FOR_RETRY : attemptState;

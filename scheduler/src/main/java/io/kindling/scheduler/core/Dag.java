@@ -7,12 +7,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A pipeline's tasks by index with their edges both ways, so a finished task wakes exactly its dependents. */
+/**
+ * A pipeline's tasks by index with their edges both ways, so a finished task wakes exactly its dependents. A run's
+ * own copy grows by the iterations of its for-each tasks ({@link #add}), which have no edges.
+ */
 final class Dag {
     final List<Task> tasks;
     final Map<String, Integer> index;
-    final int[][] dependents;
-    final int[][] upstream;
+    int[][] dependents;
+    int[][] upstream;
 
     private Dag(List<Task> tasks, Map<String, Integer> index, int[][] dependents, int[][] upstream) {
         this.tasks = tasks;
@@ -22,7 +25,7 @@ final class Dag {
     }
 
     static Dag of(Pipeline pipeline) {
-        List<Task> tasks = pipeline.tasks();
+        List<Task> tasks = new ArrayList<>(pipeline.tasks());
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             index.put(tasks.get(i).id(), i);
@@ -46,6 +49,26 @@ final class Dag {
             dependents[i] = down.get(i).stream().mapToInt(Integer::intValue).toArray();
         }
         return new Dag(tasks, index, dependents, upstream);
+    }
+
+    /**
+     * Adds a task of a for-each iteration, returning its index: with edges from {@code upstream} (tasks of the same
+     * iteration, added before it), none to or from the pipeline's own tasks.
+     */
+    int add(Task task, int[] up) {
+        int i = tasks.size();
+        tasks.add(task);
+        index.put(task.id(), i);
+        dependents = java.util.Arrays.copyOf(dependents, i + 1);
+        dependents[i] = new int[0];
+        upstream = java.util.Arrays.copyOf(upstream, i + 1);
+        upstream[i] = up.clone();
+        for (int u : up) {
+            int[] down = java.util.Arrays.copyOf(dependents[u], dependents[u].length + 1);
+            down[down.length - 1] = i;
+            dependents[u] = down;
+        }
+        return i;
     }
 
     int size() {

@@ -1,5 +1,6 @@
 package io.kindling.scheduler.core;
 
+import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -57,6 +58,23 @@ record RepairPlan(List<String> rerun, List<String> newTasks) {
             }
         }
         return new RepairPlan(rerunIds, newTasks);
+    }
+
+    /**
+     * The same plan with, for each for-each task it reruns, that task's iterations that failed, timed out, were
+     * cancelled or upstream-failed: the others keep their state (and their attempts), and are not run again.
+     */
+    RepairPlan withIterations(List<TaskRunRecord> recorded) {
+        Set<String> forEach = Set.copyOf(rerun);
+        List<String> again = new ArrayList<>(rerun);
+        for (TaskRunRecord tr : recorded) {
+            if (tr.forEachTask().isPresent()
+                    && forEach.contains(tr.forEachTask().get())
+                    && REPAIRABLE.contains(tr.state())) {
+                again.add(tr.taskId());
+            }
+        }
+        return new RepairPlan(again, newTasks);
     }
 
     /** No task failed, timed out, was cancelled or upstream-failed, and the definition has no new one. */

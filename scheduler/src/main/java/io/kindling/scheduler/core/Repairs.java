@@ -6,9 +6,11 @@ import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
+import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -57,8 +59,9 @@ final class Repairs {
                     "run " + runId + " is " + current.state() + "; only a finished run can be repaired");
         }
         Map<String, TaskState> recorded = new HashMap<>();
-        dao.taskRuns(runId).forEach(tr -> recorded.put(tr.taskId(), tr.state()));
-        RepairPlan plan = RepairPlan.of(Dag.of(definition), recorded);
+        List<TaskRunRecord> taskRuns = dao.taskRuns(runId);
+        taskRuns.forEach(tr -> recorded.put(tr.taskId(), tr.state()));
+        RepairPlan plan = RepairPlan.of(Dag.of(definition), recorded).withIterations(taskRuns);
         if (plan.empty()) {
             throw new RepairRefused("run " + runId + " has nothing to repair: no task failed, timed "
                     + "out, was cancelled or upstream-failed");

@@ -18,6 +18,7 @@ record RunOutcome(RunState state, Optional<String> error) {
         List<String> failed = new ArrayList<>();
         for (TaskSlot t : run.tasks) {
             if (run.dag.dependents[t.index].length == 0
+                    && t.forEach < 0 // an iteration counts through its for-each task
                     && t.state() != TaskState.SUCCEEDED
                     && t.state() != TaskState.SKIPPED) {
                 leavesOk = false;

@@ -177,7 +177,7 @@ final class RunProgress {
             settled(run, task);
         }
         for (TaskSlot task : run.tasks) {
-            if (task.state() == TaskState.QUEUED && !task.released) {
+            if (task.state() == TaskState.QUEUED && !task.released && task.forEach < 0) { // its for-each starts it
                 decide(run, task);
             }
         }
@@ -204,9 +204,20 @@ final class RunProgress {
                 decide(run, dependent);
             }
         }
+        if (ended.forEach >= 0) { // a task of a for-each iteration: its for-each waits for it
+            attempts.iterationEnded(run, ended);
+        }
+    }
+
+    /** A task of a for-each iteration that its for-each lets go: its trigger rule decides (within the iteration). */
+    void decideIteration(ActiveRun run, TaskSlot task) {
+        decide(run, task);
     }
 
     private void decide(ActiveRun run, TaskSlot task) {
+        if (task.forEach >= 0 && !attempts.iterating(run, task)) {
+            return; // its for-each is not running, or has not let its iteration start: it decides then
+        }
         Task def = run.dag.tasks.get(task.index);
         TriggerRules.Decision decision = TriggerRules.decide(
                 def.triggerRule(),
@@ -302,6 +313,11 @@ final class RunProgress {
         for (TaskSlot task : unstarted) {
             run.unfinished--;
             events.taskChanged(run, task, Optional.of(reason));
+        }
+        for (TaskSlot task : unstarted) {
+            if (task.forEach >= 0) { // its for-each ends once none of its iterations runs
+                attempts.iterationEnded(run, task);
+            }
         }
         attempts.releaseStranded(run); // a task that waited for its executor slot held its pool's place
     }

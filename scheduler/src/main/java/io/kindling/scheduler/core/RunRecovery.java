@@ -132,7 +132,10 @@ final class RunRecovery {
             }
             TaskSlot task = run.tasks[i];
             AttemptRecord lost = running.get(tr.taskId());
-            if (lost != null && run.dag.tasks.get(i).body() instanceof TaskBody.RunPipeline) {
+            if (lost != null
+                    && (run.dag.tasks.get(i).body() instanceof TaskBody.RunPipeline
+                            || run.dag.tasks.get(i).body() instanceof TaskBody.ForEach)) {
+                // a for-each goes on with the iterations it made (read back with the run), never makes them again
                 // the run it made goes on (or is recovered too): followed again, by its run key
                 run.reattach.add(new RemoteAttempts.Reattach(task, lost, lost.attemptId()));
                 continue;

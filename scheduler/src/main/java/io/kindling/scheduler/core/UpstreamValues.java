@@ -26,8 +26,13 @@ final class UpstreamValues {
 
     /** The run's template context for {@code def}: with the values of the tasks it reads, when it reads any. */
     TemplateContext context(ActiveRun run, Task def) {
+        TemplateContext context = run.templates;
+        Integer self = run.dag.index.get(def.id());
+        if (self != null && run.tasks[self].item != null) { // a for-each iteration: {{ item }} and :item
+            context = context.withItem(run.tasks[self].item.value());
+        }
         if (def.readsValuesOf().isEmpty()) {
-            return run.templates;
+            return context;
         }
         Map<String, Map<String, Object>> values = new LinkedHashMap<>();
         for (String id : def.readsValuesOf()) {
@@ -41,7 +46,7 @@ final class UpstreamValues {
                 values.put(id, upstream.values);
             }
         }
-        return run.templates.withTaskValues(values);
+        return context.withTaskValues(values);
     }
 
     /** The outcome of a condition task that succeeded; null when its attempt recorded none. */

@@ -385,6 +385,26 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
 
     /** Records a new attempt as RUNNING and moves its task run to RUNNING, in one transaction. */
     @Override
+    public void insertIterations(String runId, String forEachTask, List<String> taskIds, List<String> items) {
+        jdbi.useTransaction(h -> {
+            fence(h, runId);
+            PreparedBatch rows = h.prepareBatch("INSERT INTO task_runs (run_id, task_id, state, attempts,"
+                    + " for_each_task, item) VALUES (:run_id, :task_id, :state, 0, :for_each_task, :item)");
+            for (int i = 0; i < taskIds.size(); i++) {
+                rows.bind("run_id", runId)
+                        .bind("task_id", taskIds.get(i))
+                        .bind("state", TaskState.QUEUED.name())
+                        .bind("for_each_task", forEachTask)
+                        .bind("item", items.get(i))
+                        .add();
+            }
+            if (!taskIds.isEmpty()) {
+                rows.execute();
+            }
+        });
+    }
+
+    @Override
     public void startAttempt(AttemptRecord attempt) {
         jdbi.useTransaction(h -> {
             fence(h, attempt.runId());

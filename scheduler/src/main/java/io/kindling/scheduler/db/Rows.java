@@ -78,7 +78,9 @@ final class Rows {
             instant(rs, "ended_at"),
             instant(rs, "next_attempt_at"),
             string(rs, "error"),
-            rs.getInt("attempt_base"));
+            rs.getInt("attempt_base"),
+            string(rs, "for_each_task"),
+            string(rs, "item"));
 
     static final RowMapper<AttemptRecord> ATTEMPT = (rs, ctx) -> new AttemptRecord(
             rs.getString("attempt_id"),

@@ -147,6 +147,12 @@ public interface RunStore extends RunQueries {
     /** Stores alerts that no state change causes (a run going on too long). */
     void recordAlerts(String runId, List<AlertDelivery> alerts);
 
+    /**
+     * Adds the iterations of a for-each task to its run, QUEUED, in one transaction (by this owner): their task ids
+     * and items (JSON) by position.
+     */
+    void insertIterations(String runId, String forEachTask, List<String> taskIds, List<String> items);
+
     /** Records a new attempt as RUNNING, by this owner, and moves its task run to RUNNING. */
     void startAttempt(AttemptRecord attempt);
 

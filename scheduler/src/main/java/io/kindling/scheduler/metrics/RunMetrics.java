@@ -104,12 +104,24 @@ public final class RunMetrics implements RunListener {
                 metrics.diskSpillBytes());
     }
 
+    /**
+     * A task's label: a for-each iteration's task counts under its for-each ({@code each[]}, {@code each[].load}), so
+     * that a list of a thousand items does not make a thousand series.
+     */
+    static String taskLabel(String taskId) {
+        return taskId.indexOf('[') < 0
+                ? taskId
+                : ITERATION_INDEX.matcher(taskId).replaceAll("[]");
+    }
+
+    private static final java.util.regex.Pattern ITERATION_INDEX = java.util.regex.Pattern.compile("\\[\\d+]");
+
     private void add(String name, String description, String pipeline, String task, Long value) {
         if (value != null) {
             Counter.builder(name)
                     .description(description)
                     .tag("pipeline", pipeline)
-                    .tag("task", task)
+                    .tag("task", taskLabel(task))
                     .register(registry)
                     .increment(value);
         }
@@ -125,7 +137,7 @@ public final class RunMetrics implements RunListener {
             Counter.builder("kindling.task.attempts.started")
                     .description("Task attempts started")
                     .tag("pipeline", pipeline)
-                    .tag("task", taskId)
+                    .tag("task", taskLabel(taskId))
                     .register(registry)
                     .increment();
             return;
@@ -138,14 +150,14 @@ public final class RunMetrics implements RunListener {
         Counter.builder("kindling.task.attempts.finished")
                 .description("Task attempts finished, by outcome")
                 .tag("pipeline", pipeline)
-                .tag("task", taskId)
+                .tag("task", taskLabel(taskId))
                 .tag("state", outcome)
                 .register(registry)
                 .increment();
         Timer.builder("kindling.task.duration")
                 .description("How long task attempts ran")
                 .tag("pipeline", pipeline)
-                .tag("task", taskId)
+                .tag("task", taskLabel(taskId))
                 .tag("state", outcome)
                 .register(registry)
                 .record(Duration.ofNanos(System.nanoTime() - started));

@@ -38,6 +38,26 @@ class RunMetricsTest {
     }
 
     @Test
+    void forEachIterationsCountUnderTheirForEachNotOneSeriesEach() {
+        for (int i = 0; i < 3; i++) {
+            metrics.taskChanged("r1", "each[" + i + "]", TaskState.RUNNING, 1, Optional.empty());
+            metrics.taskChanged("r1", "each[" + i + "].load", TaskState.RUNNING, 1, Optional.empty());
+        }
+
+        assertThat(registry.get("kindling.task.attempts.started")
+                        .tag("task", "each[]")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.get("kindling.task.attempts.started")
+                        .tag("task", "each[].load")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.find("kindling.task.attempts.started").counters()).hasSize(2);
+    }
+
+    @Test
     void eachStartedAttemptRecordsItsQueueWaitByPipelineAndExecutor() {
         metrics.attemptStarted("r1", "p", "t", "local", 1, Duration.ofMillis(250));
         metrics.attemptStarted("r1", "p", "u", "local", 1, Duration.ofMillis(750));

@@ -305,6 +305,12 @@ public final class DaemonProcess {
                     options:
                       millis: "12000"
                       journal: "%s"
+                  journal1s:
+                    type: sleep
+                    slots: 4
+                    options:
+                      millis: "1000"
+                      journal: "%s"
                   local:
                     type: local
                     slots: 2
@@ -336,6 +342,7 @@ public final class DaemonProcess {
                         pipelines,
                         folder,
                         folder.resolve("logs"),
+                        folder.resolve("sleep-journal.txt"),
                         folder.resolve("sleep-journal.txt"),
                         folder.resolve("admin-token"),
                         node,

@@ -454,6 +454,30 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public void insertIterations(String runId, String forEachTask, List<String> taskIds, List<String> items) {
+        synchronized (db) {
+            Row row = fenced(runId);
+            for (int i = 0; i < taskIds.size(); i++) {
+                TaskRunRecord q = queued(runId, taskIds.get(i));
+                row.tasks.put(
+                        taskIds.get(i),
+                        new TaskRunRecord(
+                                runId,
+                                q.taskId(),
+                                q.state(),
+                                0,
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                0,
+                                Optional.of(forEachTask),
+                                Optional.of(items.get(i))));
+            }
+        }
+    }
+
+    @Override
     public void startAttempt(AttemptRecord attempt) {
         synchronized (db) {
             Row row = fenced(attempt.runId());
