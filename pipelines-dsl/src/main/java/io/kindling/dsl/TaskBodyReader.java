@@ -15,12 +15,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit}, {@code stream},
- * {@code condition}, {@code python} or {@code run_pipeline}) and its data.
+ * {@code condition}, {@code python}, {@code notebook} or {@code run_pipeline}) and its data.
  */
 final class TaskBodyReader {
     static final List<String> BODY_KEYS =
-            List.of("sql", "sql_file", "class", "submit", "stream", "condition", "python", "run_pipeline");
-    private static final String BODIES = "sql, sql_file, class, submit, stream, condition, python or run_pipeline";
+            List.of("sql", "sql_file", "class", "submit", "stream", "condition", "python", "notebook", "run_pipeline");
+    private static final String BODIES =
+            "sql, sql_file, class, submit, stream, condition, python, notebook or run_pipeline";
     private static final Set<String> RUN_PIPELINE_KEYS = Set.of("pipeline", "params", "wait");
     private static final Set<String> COMPARISON_KEYS = Set.of("left", "op", "right");
     private static final Set<String> COMBINATION_KEYS = Set.of("all", "any");
@@ -91,6 +92,8 @@ final class TaskBodyReader {
                         .map(c -> new Body(new TaskBody.ConditionCheck(c), Optional.empty()));
             case "python":
                 return new PythonBodyReader(sqlFiles, templates, problems).read(task, label);
+            case "notebook":
+                return new NotebookBodyReader(sqlFiles, templates, problems).read(task, label);
             case "run_pipeline":
                 return runPipeline(task, label);
             default:

@@ -52,7 +52,7 @@ class PipelineParserParseAllTest {
                                 third,
                                 2,
                                 9,
-                                "task 'c' has no body: give one of sql, sql_file, class, submit, stream, condition, python or run_pipeline"));
+                                "task 'c' has no body: give one of sql, sql_file, class, submit, stream, condition, python, notebook or run_pipeline"));
     }
 
     @Test

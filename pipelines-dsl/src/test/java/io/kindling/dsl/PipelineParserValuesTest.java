@@ -39,17 +39,17 @@ class PipelineParserValuesTest {
                         fixture.problem(
                                 3,
                                 5,
-                                "task 'none' has no body: give one of sql, sql_file, class, submit, stream, condition, python or run_pipeline"),
+                                "task 'none' has no body: give one of sql, sql_file, class, submit, stream, condition, python, notebook or run_pipeline"),
                         fixture.problem(
                                 7,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'class' (give exactly one of sql, "
-                                        + "sql_file, class, submit, stream, condition, python or run_pipeline)"),
+                                        + "sql_file, class, submit, stream, condition, python, notebook or run_pipeline)"),
                         fixture.problem(
                                 8,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'submit' (give exactly one of sql, "
-                                        + "sql_file, class, submit, stream, condition, python or run_pipeline)"));
+                                        + "sql_file, class, submit, stream, condition, python, notebook or run_pipeline)"));
     }
 
     @Test
