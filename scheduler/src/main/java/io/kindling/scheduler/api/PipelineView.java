@@ -101,9 +101,11 @@ public record PipelineView(
                                             ? "condition"
                                             : t.body() instanceof TaskBody.Python
                                                     ? "python"
-                                                    : t.body() instanceof TaskBody.RunPipeline
-                                                            ? "run_pipeline"
-                                                            : "submit";
+                                                    : t.body() instanceof TaskBody.Notebook
+                                                            ? "notebook"
+                                                            : t.body() instanceof TaskBody.RunPipeline
+                                                                    ? "run_pipeline"
+                                                                    : "submit";
             return new TaskView(
                     t.id(),
                     kind,

@@ -453,6 +453,9 @@ final class AttemptRunner {
         if (body instanceof TaskBody.Python python) {
             return "python " + python.describe() + " " + python.args();
         }
+        if (body instanceof TaskBody.Notebook notebook) {
+            return "notebook " + notebook.path() + " " + notebook.params();
+        }
         if (body instanceof TaskBody.RunPipeline child) {
             return "run_pipeline " + child.pipeline() + " " + child.params() + (child.waitForEnd() ? "" : " (no wait)");
         }
