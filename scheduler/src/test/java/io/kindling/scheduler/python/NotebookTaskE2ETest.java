@@ -12,16 +12,26 @@ import io.kindling.scheduler.support.Http;
 import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.scheduler.support.TestPython;
 import jakarta.ws.rs.core.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Notebook tasks through the daemon's API on the default local executor: the notebook's cells run with real PySpark
- * (the test venv) against the executor's Spark, and the executed copy is served by the API.
+ * (the test venv) against the executor's Spark, and the executed copy is served by the API and shown on the run
+ * page (headless Chromium, when installed).
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class NotebookTaskE2ETest {
@@ -29,6 +39,9 @@ class NotebookTaskE2ETest {
             .withOverrides(ConfigOverride.config("executors.local.options.python", TestPython.interpreter()));
     static final DropwizardAppExtension<KindlingConfiguration> EXTENSION = APP.extension;
     private static final Duration SPARK = Duration.ofMinutes(3);
+    private static final Duration PAGE = Duration.ofSeconds(60);
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private final Http http = new Http(APP);
 
     private JsonNode run(String pipeline, Map<String, Object> params) {
@@ -109,5 +122,48 @@ class NotebookTaskE2ETest {
                 .request()
                 .get();
         assertThat(noAttempt.getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void theRunPageShowsTheExecutedNotebookReadOnly() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the dashboard's browser tests need Chromium and its driver: .ci/run installs them");
+        String runId = run("nb_broken", Map.of()).get("run_id").asText();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage");
+        WebDriver browser = new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(CHROMEDRIVER.toFile())
+                        .usingAnyFreePort()
+                        .build(),
+                options);
+        try {
+            String base = "http://localhost:" + EXTENSION.getLocalPort();
+            browser.get(base + "/login?token=" + KindlingApp.ADMIN_TOKEN + "&next=/%23/runs/" + runId);
+            By notebook = By.cssSelector("[data-testid='notebook-report/1'] summary");
+            await().atMost(PAGE).ignoreExceptions().until(() -> {
+                browser.findElement(notebook).click();
+                return true;
+            });
+            By cells = By.cssSelector("[data-testid='notebook-report/1'] li.nb-cell");
+            List<String> shown = await().atMost(PAGE)
+                    .ignoreExceptions()
+                    .until(
+                            () -> browser.findElements(cells).stream()
+                                    .map(WebElement::getText)
+                                    .toList(),
+                            texts -> texts.size() == 4);
+            assertThat(shown.get(0))
+                    .contains("In [1]")
+                    .contains("print('before the failure')")
+                    .contains("before the failure");
+            assertThat(shown.get(1)).contains("markdown").contains("a note");
+            assertThat(shown.get(2)).contains("In [2]").contains("ValueError: bad total 3");
+            assertThat(shown.get(3)).contains("In [ ]").contains("print('never printed')");
+        } finally {
+            browser.quit();
+        }
     }
 }
