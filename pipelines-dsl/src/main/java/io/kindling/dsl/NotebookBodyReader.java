@@ -26,6 +26,7 @@ final class NotebookBodyReader {
     /** The tag of the cell whose values the params replace (papermill's). */
     static final String PARAMETERS_TAG = "parameters";
 
+    private static final Pattern SECRET = Pattern.compile("\\{\\{\\s*secrets\\.");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> KEYWORDS = Set.of(
             "False",
@@ -95,6 +96,12 @@ final class NotebookBodyReader {
                                         + " not a keyword, spark or kindling)");
                     }
                     templates.check(value.value(), value.node());
+                    if (SECRET.matcher(value.value()).find()) {
+                        problems.at(
+                                value.node(),
+                                "notebook.params." + name + ": a secret cannot be a notebook param (the executed"
+                                        + " notebook, its parameters included, is served to viewers while it runs)");
+                    }
                     params.put(name, value.value());
                 }));
         Optional<YamlMap.Scalar> path = map.requiredScalar("path");

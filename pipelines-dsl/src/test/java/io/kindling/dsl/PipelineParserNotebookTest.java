@@ -124,6 +124,12 @@ class PipelineParserNotebookTest {
     }
 
     @Test
+    void aSecretIsNoParam() {
+        assertThat(problems("{path: notebooks/report.ipynb, params: {token: '{{ secrets.api_token }}'}}"))
+                .contains("notebook.params.token: a secret cannot be a notebook param");
+    }
+
+    @Test
     void paramNamesArePythonNames() {
         assertThat(problems("{path: notebooks/report.ipynb, params: {2day: x, spark: y}}"))
                 .contains("'2day' is not a name the notebook can assign")
