@@ -67,6 +67,9 @@ export const api = {
   retryDelivery: (id) => call('POST', `/webhooks/deliveries/${encodeURIComponent(id)}/retry`),
   webhooks: () => call('GET', '/webhooks'),
   testWebhook: (name) => call('POST', `/webhooks/${encodeURIComponent(name)}/test`),
+  // A notebook task's executed copy (nbformat 4 JSON), as far as the attempt ran.
+  notebook: (runId, taskId, attempt) => call('GET',
+    `/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(taskId)}/notebook?attempt=${attempt}`),
   // The log's bytes from offset on, and where the next read starts: a running attempt's log is followed by
   // fetching only what was appended.
   log: async (runId, taskId, attempt, offset) => {

@@ -1,5 +1,5 @@
-// One run: its DAG with task states, each task's attempts (executor, Spark app, error, SQL, log), cancel and
-// repair. Refreshed every 2 s while the tab is on screen, until the run has finished and every open log has been
+// One run: its DAG with task states, each task's attempts (executor, Spark app, error, SQL, log, a notebook task's
+// executed notebook, read-only), cancel and repair. Refreshed every 2 s while the tab is on screen, until the run has finished and every open log has been
 // read to its end. An open log follows its attempt while it runs: each read asks only for the bytes appended since
 // (offset), the view stays scrolled to the end unless the viewer scrolled up, and when the attempt is retried the
 // new attempt's log opens too.
@@ -14,6 +14,9 @@ export function runPage(runId, query = new URLSearchParams()) {
   // "task/attempt" whose log is shown -> its text so far and the byte offset to read on from, kept across redraws
   const openLogs = new Map();
   const openSql = new Set(); // "task/attempt" whose rendered SQL is unfolded
+  // "task/attempt" whose executed notebook is unfolded -> what was read of it ({ notebook } or { error }); re-read
+  // while the attempt runs
+  const openNotebooks = new Map();
   let stop = null;
   let seen = null; // "task/attempt" of every attempt the last read had
   const wanted = query.get('task');
@@ -58,6 +61,20 @@ export function runPage(runId, query = new URLSearchParams()) {
     await Promise.all(run.tasks.flatMap((t) => t.attempts
       .filter((a) => openLogs.has(`${t.task_id}/${a.attempt}`) && !openLogs.get(`${t.task_id}/${a.attempt}`).complete)
       .map((a) => follow(openLogs.get(`${t.task_id}/${a.attempt}`), t.task_id, a))));
+    await Promise.all(run.tasks.flatMap((t) => t.attempts
+      .filter((a) => openNotebooks.has(`${t.task_id}/${a.attempt}`))
+      .map(async (a) => {
+        const shown = openNotebooks.get(`${t.task_id}/${a.attempt}`);
+        if (shown.final) return;
+        const ended = a.ended_at !== undefined && a.ended_at !== null;
+        try {
+          shown.notebook = await api.notebook(runId, t.task_id, a.attempt);
+          shown.error = null;
+        } catch (e) {
+          shown.error = e.message;
+        }
+        shown.final = ended;
+      })));
     // where each open log is scrolled to, kept across the redraw: at the end (following), or where the viewer left it
     for (const pre of node.querySelectorAll('pre.log[data-key]')) {
       const log = openLogs.get(pre.dataset.key);
@@ -76,7 +93,7 @@ export function runPage(runId, query = new URLSearchParams()) {
       el('h2', {}, 'Attempts over time'),
       ganttChart(run),
       el('h2', {}, 'Tasks'),
-      tasks(run, { openLogs, openSql }, refresh)));
+      tasks(run, { openLogs, openSql, openNotebooks, definition }, refresh)));
     drawEdges(node.querySelector('[data-testid="dag"]'), definition);
     for (const pre of node.querySelectorAll('pre.log[data-key]')) {
       const log = openLogs.get(pre.dataset.key);
@@ -317,7 +334,7 @@ function sparkApp(a) {
     : id;
 }
 
-function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
+function attemptRows(run, t, a, { openLogs, openSql, openNotebooks, definition }, refresh) {
   const key = `${t.task_id}/${a.attempt}`;
   const open = openLogs.has(key);
   const rows = [el('tr', {},
@@ -351,12 +368,62 @@ function attemptRows(run, t, a, { openLogs, openSql }, refresh) {
     details.open = openSql.has(key); // redraws every 2 s keep it unfolded
     extra.push(details);
   }
+  if ((definition || []).some((d) => d.id === t.task_id && d.kind === 'notebook')) {
+    const details = el('details', {
+      'data-testid': `notebook-${key}`,
+      ontoggle: (e) => {
+        if (e.target.open === openNotebooks.has(key)) return; // the redraw's own setting
+        if (e.target.open) openNotebooks.set(key, {});
+        else openNotebooks.delete(key);
+        refresh();
+      },
+    }, el('summary', {}, 'Executed notebook'), openNotebooks.has(key) ? notebookView(openNotebooks.get(key)) : null);
+    details.open = openNotebooks.has(key);
+    extra.push(details);
+  }
   if (open) {
     extra.push(el('pre', { class: 'log', 'data-testid': `log-text-${key}`, 'data-key': key, tabindex: 0,
       'aria-label': `log of ${t.task_id}, attempt ${a.attempt}` }, openLogs.get(key).text));
   }
   if (extra.length) rows.push(el('tr', {}, el('td', { colspan: 9 }, extra)));
   return rows;
+}
+
+/** The text of a notebook field: nbformat keeps text as a string or a list of lines. */
+function notebookText(value) {
+  return Array.isArray(value) ? value.join('') : String(value ?? '');
+}
+
+/**
+ * An executed notebook, read-only and as text: each cell's source, then its outputs (streams, a result's text/plain,
+ * an error's traceback). Never HTML from the notebook: el() makes text nodes.
+ */
+function notebookView(shown) {
+  if (shown.error) return el('p', { class: 'muted' }, `(no executed notebook: ${shown.error})`);
+  if (!shown.notebook) return el('p', { class: 'muted' }, 'Loading…');
+  const plain = (text) => text.replace(/\u001b\[[0-9;]*m/g, ''); // tracebacks may carry terminal colours
+  return el('ol', { class: 'notebook', 'data-testid': 'notebook-cells' }, (shown.notebook.cells || []).map((cell) => {
+    const code = cell.cell_type === 'code';
+    const tags = (cell.metadata && cell.metadata.tags) || [];
+    const outputs = (cell.outputs || []).map((o) => {
+      if (o.output_type === 'stream') {
+        return el('pre', { class: o.name === 'stderr' ? 'nb-output error-text' : 'nb-output' }, notebookText(o.text));
+      }
+      if (o.output_type === 'error') {
+        return el('pre', { class: 'nb-output error-text' },
+          plain((o.traceback || []).join('\n') || `${o.ename}: ${o.evalue}`));
+      }
+      const data = o.data || {};
+      return el('pre', { class: 'nb-output' }, data['text/plain'] !== undefined
+        ? notebookText(data['text/plain'])
+        : `(${Object.keys(data).join(', ') || o.output_type} output not shown)`);
+    });
+    return el('li', { class: `nb-cell nb-${cell.cell_type}`, 'data-tags': tags.join(' ') },
+      el('div', { class: 'muted' }, code ? `In [${cell.execution_count ?? ' '}]` : cell.cell_type,
+        tags.length ? ` (${tags.join(', ')})` : ''),
+      el('pre', { class: 'nb-source' }, notebookText(cell.source)),
+      outputs);
+  }));
 }
 
 /** What an attempt did in Spark, in one line: a figure its executor could not give is left out, a zero shown. */

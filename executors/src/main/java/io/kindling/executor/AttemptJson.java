@@ -75,8 +75,13 @@ public final class AttemptJson {
             python.module().ifPresent(module -> body.put("module", module));
             body.set("args", JSON.valueToTree(python.args()));
             body.set("run", JSON.valueToTree(python.run()));
+        } else if (request.body() instanceof TaskBody.Notebook notebook) {
+            body.put("type", "notebook");
+            body.put("path", notebook.path().toString());
+            body.set("params", JSON.valueToTree(notebook.params()));
+            body.set("run", JSON.valueToTree(notebook.run()));
         } else {
-            throw new IllegalArgumentException("runs sql, class, stream and python tasks, not "
+            throw new IllegalArgumentException("runs sql, class, stream, python and notebook tasks, not "
                     + request.body().getClass().getSimpleName());
         }
         return root;
@@ -117,6 +122,9 @@ public final class AttemptJson {
                         args,
                         strings(body.path("run")));
             }
+            case "notebook" ->
+                new TaskBody.Notebook(
+                        Path.of(body.path("path").asText()), strings(body.path("params")), strings(body.path("run")));
             default ->
                 throw new IllegalArgumentException(
                         "unknown task body type '" + body.path("type").asText() + "'");

@@ -50,6 +50,11 @@ public record AttemptRequest(
         }
     }
 
+    /** Where a notebook task's executed copy goes: next to the attempt's log, its name with {@code .ipynb} added. */
+    public static Path notebookFile(Path logFile) {
+        return logFile.resolveSibling(logFile.getFileName() + ".ipynb");
+    }
+
     /** With the default log limit. */
     public AttemptRequest(
             String attemptId,

@@ -23,6 +23,11 @@ final class Problems {
         problems.add(new Problem(file, line, column, message));
     }
 
+    /** A problem found in another file the pipeline names (a notebook), at its own line and column. */
+    void in(Path other, int line, int column, String message) {
+        problems.add(new Problem(other, line, column, message));
+    }
+
     void at(Mark mark, String message) {
         if (mark == null) {
             at(1, 1, message);

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * What a task runs: exactly one of {@code sql}/{@code sql_file}, {@code class}, {@code submit}, {@code stream},
- * {@code condition}, {@code python}, {@code run_pipeline} or {@code for_each}.
+ * {@code condition}, {@code python}, {@code notebook}, {@code run_pipeline} or {@code for_each}.
  */
 public sealed interface TaskBody {
 
@@ -371,6 +371,40 @@ public sealed interface TaskBody {
         /** The script's path or {@code -m module}, for logs and the run history. */
         public String describe() {
             return file.map(Path::toString).orElseGet(() -> "-m " + module.orElseThrow());
+        }
+    }
+
+    /**
+     * A Jupyter notebook ({@code notebook: {path: ..., params: {...}}}) run by the executor's Python as a
+     * {@link Python} script is, with {@code spark} and {@code kindling} ready: its code cells run in order in one
+     * namespace, after a cell tagged {@code injected-parameters} that sets {@code params} (as strings), placed after
+     * the cell tagged {@code parameters} (papermill's convention), or first when there is none. The executed copy,
+     * outputs included, is the attempt's artifact; the first failing cell fails the attempt with its error.
+     *
+     * @param path   the notebook's real path, inside the pipeline file's folder
+     * @param params the values the injected cell assigns, by Python name; templates rendered for a run
+     * @param run    as {@link Python#run}; empty until rendered for a run
+     */
+    record Notebook(Path path, Map<String, String> params, Map<String, String> run) implements TaskBody {
+        public Notebook {
+            requireNonNull(path, "path is null");
+            if (!path.isAbsolute()) {
+                throw new IllegalArgumentException("notebook path must be an absolute path: " + path);
+            }
+            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+            run = Collections.unmodifiableMap(new LinkedHashMap<>(run));
+        }
+
+        /** A body as written, before a run renders it. */
+        public Notebook(Path path, Map<String, String> params) {
+            this(path, params, Map.of());
+        }
+
+        @Override
+        public Notebook render(TemplateContext context) {
+            Map<String, String> facts = new LinkedHashMap<>();
+            Python.RUN_KEYS.forEach(key -> facts.put(key, Templates.render("{{ " + key + " }}", context)));
+            return new Notebook(path, Templates.renderValues(params, v -> Templates.render(v, context)), facts);
         }
     }
 }

@@ -15,13 +15,22 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads what a task runs ({@code sql}, {@code sql_file}, {@code class}, {@code submit}, {@code stream},
- * {@code condition}, {@code python}, {@code run_pipeline} or {@code for_each}) and its data.
+ * {@code condition}, {@code python}, {@code notebook}, {@code run_pipeline} or {@code for_each}) and its data.
  */
 final class TaskBodyReader {
-    static final List<String> BODY_KEYS =
-            List.of("sql", "sql_file", "class", "submit", "stream", "condition", "python", "run_pipeline", "for_each");
+    static final List<String> BODY_KEYS = List.of(
+            "sql",
+            "sql_file",
+            "class",
+            "submit",
+            "stream",
+            "condition",
+            "python",
+            "notebook",
+            "run_pipeline",
+            "for_each");
     private static final String BODIES =
-            "sql, sql_file, class, submit, stream, condition, python, run_pipeline or for_each";
+            "sql, sql_file, class, submit, stream, condition, python, notebook, run_pipeline or for_each";
     private static final Set<String> RUN_PIPELINE_KEYS = Set.of("pipeline", "params", "wait");
     private static final Set<String> COMPARISON_KEYS = Set.of("left", "op", "right");
     private static final Set<String> COMBINATION_KEYS = Set.of("all", "any");
@@ -98,6 +107,8 @@ final class TaskBodyReader {
                         .map(c -> new Body(new TaskBody.ConditionCheck(c), Optional.empty()));
             case "python":
                 return new PythonBodyReader(sqlFiles, templates, problems).read(task, label);
+            case "notebook":
+                return new NotebookBodyReader(sqlFiles, templates, problems).read(task, label);
             case "run_pipeline":
                 return runPipeline(task, label);
             case "for_each":

@@ -106,7 +106,7 @@ final class TaskValueChecks {
                     ref.node(),
                     ref.where() + ": task '" + ref.task() + "' is a "
                             + (body.get() instanceof TaskBody.Stream ? "stream" : "submit")
-                            + " task, which publishes no values (sql, class, python and condition tasks do)");
+                            + " task, which publishes no values (sql, class, python, notebook and condition tasks do)");
         }
     }
 

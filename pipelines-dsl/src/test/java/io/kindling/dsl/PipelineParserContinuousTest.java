@@ -190,7 +190,7 @@ class PipelineParserContinuousTest {
                         "8:19 checkpoint: '../elsewhere' must be a relative folder under the executor's checkpoints"
                                 + " folder (like events or sales/daily), without templates or ..",
                         "12:5 task 'both' has more than one body: 'sql' and 'stream' (give exactly one of sql,"
-                                + " sql_file, class, submit, stream, condition, python, run_pipeline or for_each)",
+                                + " sql_file, class, submit, stream, condition, python, notebook, run_pipeline or for_each)",
                         "17:19 checkpoint: '/tmp/cp' must be a relative folder under the executor's checkpoints"
                                 + " folder (like events or sales/daily), without templates or ..",
                         "18:5 output: only a task with sql or sql_file may have output (task 'outside' uses stream)");

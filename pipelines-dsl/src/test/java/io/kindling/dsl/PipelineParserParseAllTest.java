@@ -52,7 +52,7 @@ class PipelineParserParseAllTest {
                                 third,
                                 2,
                                 9,
-                                "task 'c' has no body: give one of sql, sql_file, class, submit, stream, condition, python, run_pipeline or for_each"));
+                                "task 'c' has no body: give one of sql, sql_file, class, submit, stream, condition, python, notebook, run_pipeline or for_each"));
     }
 
     @Test

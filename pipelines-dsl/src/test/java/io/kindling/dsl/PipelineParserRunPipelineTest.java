@@ -72,7 +72,7 @@ class PipelineParserRunPipelineTest {
                 .anySatisfy(at(
                         11,
                         "more than one body: 'run_pipeline' and 'sql' (give exactly one of sql, sql_file,"
-                                + " class, submit, stream, condition, python, run_pipeline or for_each)"));
+                                + " class, submit, stream, condition, python, notebook, run_pipeline or for_each)"));
     }
 
     private static Consumer<Problem> at(int line, String text) {

@@ -146,7 +146,7 @@ class PipelineParserSyntaxTest {
                         fixture.problem(
                                 4,
                                 5,
-                                "task 'b' has no body: give one of sql, sql_file, class, submit, stream, condition, python, run_pipeline or for_each"));
+                                "task 'b' has no body: give one of sql, sql_file, class, submit, stream, condition, python, notebook, run_pipeline or for_each"));
     }
 
     @Test

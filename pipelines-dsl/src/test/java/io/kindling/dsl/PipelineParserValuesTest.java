@@ -39,17 +39,17 @@ class PipelineParserValuesTest {
                         fixture.problem(
                                 3,
                                 5,
-                                "task 'none' has no body: give one of sql, sql_file, class, submit, stream, condition, python, run_pipeline or for_each"),
+                                "task 'none' has no body: give one of sql, sql_file, class, submit, stream, condition, python, notebook, run_pipeline or for_each"),
                         fixture.problem(
                                 7,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'class' (give exactly one of sql, "
-                                        + "sql_file, class, submit, stream, condition, python, run_pipeline or for_each)"),
+                                        + "sql_file, class, submit, stream, condition, python, notebook, run_pipeline or for_each)"),
                         fixture.problem(
                                 8,
                                 5,
                                 "task 'two' has more than one body: 'sql' and 'submit' (give exactly one of sql, "
-                                        + "sql_file, class, submit, stream, condition, python, run_pipeline or for_each)"));
+                                        + "sql_file, class, submit, stream, condition, python, notebook, run_pipeline or for_each)"));
     }
 
     @Test

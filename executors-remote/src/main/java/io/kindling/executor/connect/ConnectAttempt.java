@@ -187,10 +187,11 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             log.line("re-attaching after a restart of Kindling: operation " + resumed.operationId() + " (statement "
                     + resumed.statement() + ") of Spark Connect session " + resumed.sessionId());
         }
-        boolean python = request.body() instanceof TaskBody.Python && resumed == null;
+        boolean python = (request.body() instanceof TaskBody.Python || request.body() instanceof TaskBody.Notebook)
+                && resumed == null;
         if (!(request.body() instanceof TaskBody.Sql) && !python) {
             return AttemptResult.failed(
-                    "executor '" + config.name() + "' (type spark-connect) runs sql and python tasks; "
+                    "executor '" + config.name() + "' (type spark-connect) runs sql, python and notebook tasks; "
                             + "class and submit tasks need a local or spark-standalone executor, stream tasks a local one");
         }
         if (!request.libraries().isEmpty()) { // said, never silently dropped: the task may need them
@@ -233,7 +234,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
                 return cancelled(started, reason);
             }
             if (python) {
-                return runPython(opened, (TaskBody.Python) request.body(), started);
+                return runPython(opened, request.body(), started);
             }
             AttemptResult failed = runSql(opened, (TaskBody.Sql) request.body());
             if (failed != null) {
@@ -271,7 +272,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     }
 
     /** Runs the script in a local Python process on {@code spark}'s session; cancel kills it and interrupts the session. */
-    private AttemptResult runPython(ConnectSession spark, TaskBody.Python body, long started) throws ConnectFailure {
+    private AttemptResult runPython(ConnectSession spark, TaskBody body, long started) throws ConnectFailure {
         PythonScript running = new PythonScript(
                 request,
                 config.workDir().toAbsolutePath(),

@@ -202,9 +202,9 @@ public final class StandaloneExecutor implements Executor {
             throw new IllegalArgumentException(
                     "type spark-standalone does not run stream tasks yet: give the task an executor of type local");
         }
-        if (body instanceof TaskBody.Python) {
-            throw new IllegalArgumentException(
-                    "type spark-standalone does not run python tasks yet: give the task an executor of type local");
+        if (body instanceof TaskBody.Python || body instanceof TaskBody.Notebook) {
+            throw new IllegalArgumentException("type spark-standalone does not run python or notebook tasks yet: give"
+                    + " the task an executor of type local");
         }
         // The runner's session is guarded like a local executor's; the task may not change the guard's settings.
         SparkGuard.refuseGuardSettings(request.sparkConf(), "the task's spark_conf");

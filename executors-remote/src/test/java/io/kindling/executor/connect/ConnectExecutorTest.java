@@ -243,7 +243,8 @@ class ConnectExecutorTest {
     void onlySqlAndPythonTasksRunAndAnUnreachableServerFailsItsHealthCheck() {
         AttemptResult result =
                 await(executor.start(request("class", new TaskBody.JavaClass("com.example.Task", Map.of()))));
-        assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("runs sql and python tasks"));
+        assertThat(result.error())
+                .hasValueSatisfying(e -> assertThat(e).contains("runs sql, python and notebook tasks"));
         AttemptRequest sql =
                 request("with-library", new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty()));
         AttemptResult withLibrary = await(executor.start(new AttemptRequest(

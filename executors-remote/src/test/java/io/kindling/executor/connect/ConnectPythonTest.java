@@ -120,6 +120,31 @@ class ConnectPythonTest {
         assertThat(Files.readString(request.logFile())).contains("killed Python process");
     }
 
+    @Test
+    void aNotebookRunsOnTheServerWithItsParamsAndKeepsItsExecutedCopy() throws IOException {
+        Path notebook = workDir.resolve("jobs").resolve("adults.ipynb");
+        Files.createDirectories(notebook.getParent());
+        Files.writeString(notebook, """
+                {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+                 {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "outputs": [], "execution_count": null,
+                  "source": ["min_age = '99'\\n"]},
+                 {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,
+                  "source": ["people = spark.read.json('%s')\\n",
+                             "print('adults', people.where(people.age > int(min_age)).count())"]}]}
+                """.formatted(workDir.resolve("people.json")));
+        AttemptRequest request = request(
+                "notebook",
+                new TaskBody.Notebook(
+                        notebook, Map.of("min_age", "21"), Map.of("pipeline", "connect_python", "run_id", "run-1")));
+
+        AttemptResult result = await(executor.start(request));
+
+        assertThat(result.error()).isEmpty();
+        assertThat(result.outcome()).isEqualTo(AttemptResult.Outcome.SUCCEEDED);
+        String executed = Files.readString(AttemptRequest.notebookFile(request.logFile()));
+        assertThat(executed).contains("min_age = '21'").contains("\"adults 2\\n\"");
+    }
+
     private static TaskBody.Python python(Path script, String... args) {
         return new TaskBody.Python(
                 Optional.of(script),

@@ -290,7 +290,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                     classLoader,
                     new ClassTaskContext(request, spark, javaClass.args(), workDir, log, this::cancelRequested),
                     log);
-        } else if (body instanceof TaskBody.Python script) {
+        } else if (body instanceof TaskBody.Python || body instanceof TaskBody.Notebook) {
             PythonTaskRunner runner = new PythonTaskRunner(
                     request, workDir, options.python().orElse(PythonTaskRunner.DEFAULT_PYTHON), config.name(), log);
             python = runner;
@@ -298,7 +298,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
             if (reason != null) { // cancelled before the runner was there to hear it
                 runner.cancel(reason);
             }
-            return runner.run(spark, script, this::applySparkConf);
+            return runner.run(spark, body, this::applySparkConf);
         } else {
             throw new AttemptFailure("unsupported task body " + body.getClass().getSimpleName());
         }
@@ -326,6 +326,8 @@ final class LocalAttempt implements AttemptHandle, Runnable {
                     + stream.source().path();
         } else if (body instanceof TaskBody.Python script) {
             return "python " + script.describe();
+        } else if (body instanceof TaskBody.Notebook notebook) {
+            return "notebook " + notebook.path();
         }
         return body.getClass().getSimpleName();
     }

@@ -44,7 +44,7 @@ final class PythonTaskRunner {
      * @return the task values the script set with {@code kindling.set_value}
      * @throws AttemptFailure when the script fails or Python cannot run it, or a value it set is not a task value
      */
-    Map<String, Object> run(SparkSession base, TaskBody.Python body, SessionSetup configure)
+    Map<String, Object> run(SparkSession base, TaskBody body, SessionSetup configure)
             throws AttemptFailure, IOException, InterruptedException {
         PythonConnect.Endpoint endpoint = PythonConnect.start(base, log::line);
         try {

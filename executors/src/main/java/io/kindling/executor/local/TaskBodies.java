@@ -38,9 +38,10 @@ public final class TaskBodies {
                         loader != null ? loader : TaskBodies.class.getClassLoader(),
                         new ClassTaskContext(request, spark, javaClass.args(), workDir, log, () -> false),
                         log);
-            } else if (body instanceof TaskBody.Python) {
-                throw new AttemptFailure("python tasks run on a local executor only (the cluster runner does not run"
-                        + " them yet): give the task executor: local or another executor of type local");
+            } else if (body instanceof TaskBody.Python || body instanceof TaskBody.Notebook) {
+                throw new AttemptFailure(
+                        "python and notebook tasks run on a local executor only (the cluster runner does not run"
+                                + " them yet): give the task executor: local or another executor of type local");
             } else if (body instanceof TaskBody.Stream) {
                 throw new AttemptFailure("stream tasks run on a local executor only (the cluster runner does not run"
                         + " them yet): give the task executor: local or another executor of type local");

@@ -24,10 +24,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One {@code python:} task's process, whatever Spark it talks to: the executor's Python ({@code options.python}, else
- * {@code python3}) runs Kindling's small bootstrap in {@code workDir}, which connects to a Spark Connect server at the
- * URL it is given (the local executor's own, or a remote one) and runs the script or module with {@code spark} and
- * {@code kindling} ready. The process's output is the attempt's log; a non-zero exit fails the attempt with the
+ * One {@code python:} or {@code notebook:} task's process, whatever Spark it talks to: the executor's Python
+ * ({@code options.python}, else {@code python3}) runs Kindling's small bootstrap in {@code workDir}, which connects to a
+ * Spark Connect server at the URL it is given (the local executor's own, or a remote one) and runs the script, module
+ * or notebook with {@code spark} and {@code kindling} ready. A notebook's executed copy is written to
+ * {@link AttemptRequest#notebookFile}, the attempt's secrets masked. The process's output is the attempt's log; a non-zero exit fails the attempt with the
  * exception's line. Cancel interrupts the session's Spark operations (through the executor's {@code interrupt}) and
  * kills the process with its children.
  */
@@ -80,7 +81,52 @@ public final class PythonScript {
      * @return the task values the script set with {@code kindling.set_value}
      * @throws Failure when the script fails or Python cannot run it, or a value it set is not a task value
      */
-    public Map<String, Object> run(TaskBody.Python body, String connectUrl, String sparkVersion, String describe)
+    public Map<String, Object> run(TaskBody body, String connectUrl, String sparkVersion, String describe)
+            throws Failure, IOException, InterruptedException {
+        if (body instanceof TaskBody.Notebook notebook) {
+            Path copy = AttemptRequest.notebookFile(request.logFile());
+            try {
+                return run(notebook(notebook, copy), notebook.run(), connectUrl, sparkVersion, describe);
+            } finally {
+                maskSecrets(copy);
+            }
+        }
+        TaskBody.Python python = (TaskBody.Python) body;
+        ObjectNode task = JSON.createObjectNode();
+        python.file().ifPresent(file -> task.put("file", file.toString()));
+        python.module().ifPresent(module -> task.put("module", module));
+        python.args().forEach(arg -> task.withArray("args").add(arg));
+        task.withArray("args");
+        String shown = "python " + python.describe() + (python.args().isEmpty() ? "" : " " + python.args());
+        return run(new Task(task, shown), python.run(), connectUrl, sparkVersion, describe);
+    }
+
+    /** What the bootstrap runs ({@code KINDLING_TASK}), and how the log names it. */
+    private record Task(ObjectNode json, String shown) {}
+
+    private static Task notebook(TaskBody.Notebook notebook, Path copy) {
+        ObjectNode task = JSON.createObjectNode();
+        task.put("notebook", notebook.path().toString());
+        task.set("params", JSON.valueToTree(notebook.params()));
+        task.put("output", copy.toAbsolutePath().toString());
+        return new Task(
+                task, "notebook " + notebook.path() + (notebook.params().isEmpty() ? "" : " " + notebook.params()));
+    }
+
+    /** The executed copy is served to viewers: what the attempt's log would mask, it masks too. */
+    private void maskSecrets(Path copy) throws IOException {
+        if (request.redactor().isEmpty() || !Files.isRegularFile(copy)) {
+            return;
+        }
+        String text = Files.readString(copy, StandardCharsets.UTF_8);
+        String masked = request.redactor().mask(text);
+        if (!masked.equals(text)) {
+            Files.writeString(copy, masked, StandardCharsets.UTF_8);
+        }
+    }
+
+    private Map<String, Object> run(
+            Task task, Map<String, String> run, String connectUrl, String sparkVersion, String describe)
             throws Failure, IOException, InterruptedException {
         Path scratch = Files.createTempDirectory("kindling-python-");
         try {
@@ -89,9 +135,8 @@ public final class PythonScript {
                             python, helpers().resolve("kindling_task.py").toString())
                     .directory(workDir.toFile())
                     .redirectErrorStream(true);
-            builder.environment().putAll(environment(body, connectUrl, sparkVersion, errorFile, scratch));
-            log.line("python " + body.describe() + (body.args().isEmpty() ? "" : " " + body.args()) + " with " + python
-                    + " in " + workDir + ", " + describe);
+            builder.environment().putAll(environment(task.json(), run, connectUrl, sparkVersion, errorFile, scratch));
+            log.line(task.shown() + " with " + python + " in " + workDir + ", " + describe);
             Process started;
             synchronized (this) {
                 if (cancelReason != null) {
@@ -167,13 +212,13 @@ public final class PythonScript {
     }
 
     private Map<String, String> environment(
-            TaskBody.Python body, String connectUrl, String sparkVersion, Path errorFile, Path scratch)
+            ObjectNode task,
+            Map<String, String> run,
+            String connectUrl,
+            String sparkVersion,
+            Path errorFile,
+            Path scratch)
             throws IOException {
-        ObjectNode task = JSON.createObjectNode();
-        body.file().ifPresent(file -> task.put("file", file.toString()));
-        body.module().ifPresent(module -> task.put("module", module));
-        body.args().forEach(arg -> task.withArray("args").add(arg));
-        task.withArray("args");
         String pythonPath = helpers().toString();
         String inherited = System.getenv("PYTHONPATH");
         if (inherited != null && !inherited.isBlank()) {
@@ -189,7 +234,7 @@ public final class PythonScript {
                         "KINDLING_TASK_VALUES_FILE",
                         scratch.resolve("values.jsonl").toString()),
                 Map.entry("KINDLING_PARAMS", JSON.writeValueAsString(request.params())),
-                Map.entry("KINDLING_RUN", JSON.writeValueAsString(body.run())),
+                Map.entry("KINDLING_RUN", JSON.writeValueAsString(run)),
                 Map.entry("KINDLING_TASK_ID", request.taskId()),
                 Map.entry("KINDLING_ATTEMPT_ID", request.attemptId()),
                 Map.entry("KINDLING_ATTEMPT_NUMBER", Integer.toString(request.attemptNumber())),
@@ -256,7 +301,7 @@ public final class PythonScript {
     private static synchronized Path helpers() throws IOException {
         if (helpers == null) {
             Path folder = Files.createTempDirectory("kindling-python-helpers-");
-            for (String name : List.of("kindling.py", "kindling_task.py")) {
+            for (String name : List.of("kindling.py", "kindling_task.py", "kindling_notebook.py")) {
                 try (InputStream in = PythonScript.class.getResourceAsStream(RESOURCES + name)) {
                     if (in == null) {
                         throw new IOException(RESOURCES + name + " is missing from the class path");

@@ -1,5 +1,5 @@
 """Runs one Kindling Python task: connects to the executor's Spark Connect server, then runs the task's script or
-module as __main__ with `spark` and `kindling` ready. A failure's last line goes to KINDLING_ERROR_FILE, for the
+module as __main__, or its notebook's cells (kindling_notebook), with `spark` and `kindling` ready. A failure's last line goes to KINDLING_ERROR_FILE, for the
 attempt's error; the whole traceback goes to stderr, the attempt's log."""
 
 import json
@@ -51,7 +51,17 @@ def main():
     kindling._start(spark)
     scope = {"spark": spark, "kindling": kindling}
     try:
-        if task.get("file"):
+        if task.get("notebook"):
+            import kindling_notebook
+
+            path = task["notebook"]
+            sys.argv = [path]
+            sys.path.insert(0, os.path.dirname(path))
+            try:
+                kindling_notebook.run(task, scope)
+            except kindling_notebook.CellFailure as failure:
+                _fail(f"cell {failure.number}: {_summary(failure.error)}", 1)
+        elif task.get("file"):
             path = task["file"]
             sys.argv = [path] + task["args"]
             sys.path.insert(0, os.path.dirname(path))

@@ -118,7 +118,7 @@ class RunnerArgsTest {
         assertThatThrownBy(() -> new RunnerArgs(
                                 request(new TaskBody.Submit("app.jar", "com.example.Main", List.of())), "/w")
                         .encode())
-                .hasMessageContaining("runs sql, class, stream and python tasks");
+                .hasMessageContaining("runs sql, class, stream, python and notebook tasks");
         TaskBody.Python python = new TaskBody.Python(
                 java.util.Optional.of(java.nio.file.Path.of("/p/jobs/clean.py")),
                 java.util.Optional.empty(),

@@ -101,11 +101,13 @@ public record PipelineView(
                                             ? "condition"
                                             : t.body() instanceof TaskBody.Python
                                                     ? "python"
-                                                    : t.body() instanceof TaskBody.RunPipeline
-                                                            ? "run_pipeline"
-                                                            : t.body() instanceof TaskBody.ForEach
-                                                                    ? "for_each"
-                                                                    : "submit";
+                                                    : t.body() instanceof TaskBody.Notebook
+                                                            ? "notebook"
+                                                            : t.body() instanceof TaskBody.RunPipeline
+                                                                    ? "run_pipeline"
+                                                                    : t.body() instanceof TaskBody.ForEach
+                                                                            ? "for_each"
+                                                                            : "submit";
             return new TaskView(
                     t.id(),
                     kind,

@@ -519,6 +519,9 @@ final class AttemptRunner {
                             ? "tasks " + forEach.tasks().stream().map(Task::id).toList()
                             : describe(forEach.task().body()));
         }
+        if (body instanceof TaskBody.Notebook notebook) {
+            return "notebook " + notebook.path() + " " + notebook.params();
+        }
         if (body instanceof TaskBody.RunPipeline child) {
             return "run_pipeline " + child.pipeline() + " " + child.params() + (child.waitForEnd() ? "" : " (no wait)");
         }

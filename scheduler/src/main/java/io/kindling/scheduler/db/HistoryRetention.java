@@ -1,5 +1,6 @@
 package io.kindling.scheduler.db;
 
+import io.kindling.executor.AttemptRequest;
 import io.kindling.scheduler.model.RunIds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -165,6 +166,7 @@ public final class HistoryRetention implements AutoCloseable {
         }
         try {
             Files.deleteIfExists(file);
+            Files.deleteIfExists(AttemptRequest.notebookFile(file)); // a notebook task's executed copy
             Path folder = file.getParent();
             if (folder != null && !folder.equals(logDir)) {
                 try (var left = Files.list(folder)) {

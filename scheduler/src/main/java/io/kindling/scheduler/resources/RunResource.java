@@ -2,6 +2,7 @@ package io.kindling.scheduler.resources;
 
 import io.dropwizard.jersey.params.NonEmptyStringParam;
 import io.kindling.dsl.Pipeline;
+import io.kindling.executor.AttemptRequest;
 import io.kindling.scheduler.api.ApplicationLinks;
 import io.kindling.scheduler.api.AuthViews;
 import io.kindling.scheduler.api.RepairRequest;
@@ -229,24 +230,7 @@ public class RunResource {
             @Context ContainerRequestContext request) {
         long from = offset.get();
         run(runId, Callers.principal(request));
-        List<AttemptRecord> attempts = runs.attempts(runId).stream()
-                .filter(a -> a.taskId().equals(taskId))
-                .toList();
-        if (attempts.isEmpty()) {
-            throw new NotFoundException("task '" + taskId + "' of run '" + runId + "' has no attempts");
-        }
-        AttemptRecord chosen;
-        if (attempt.get().isEmpty()) {
-            chosen = attempts.stream()
-                    .max(Comparator.comparingInt(AttemptRecord::attemptNumber))
-                    .orElseThrow();
-        } else {
-            int n = attempt.get().get();
-            chosen = attempts.stream()
-                    .filter(a -> a.attemptNumber() == n)
-                    .findFirst()
-                    .orElseThrow(() -> new NotFoundException("task '" + taskId + "' has no attempt " + n));
-        }
+        AttemptRecord chosen = attempt(runId, taskId, attempt);
         Path file = Path.of(chosen.logPath());
         if (!Files.exists(file)) {
             return Response.ok("", MediaType.TEXT_PLAIN_TYPE)
@@ -279,6 +263,53 @@ public class RunResource {
         return Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
                 .header(LOG_SIZE, size)
                 .build();
+    }
+
+    /**
+     * A notebook task's executed copy (nbformat 4 JSON, outputs included, the attempt's secrets masked), as far as
+     * it ran: the latest attempt unless {@code ?attempt=N}; 404 when that attempt wrote none (another kind of task,
+     * or it has not started a cell yet).
+     */
+    @GET
+    @jakarta.ws.rs.Path("/{runId}/tasks/{taskId}/notebook")
+    @RolesAllowed(Role.VIEWER_NAME)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response notebook(
+            @PathParam("runId") String runId,
+            @PathParam("taskId") String taskId,
+            @QueryParam("attempt") @DefaultValue("") IntegerParam attempt,
+            @Context ContainerRequestContext request) {
+        run(runId, Callers.principal(request));
+        AttemptRecord chosen = attempt(runId, taskId, attempt);
+        // derived from the log's path the daemon recorded, never from the request
+        Path file = AttemptRequest.notebookFile(Path.of(chosen.logPath()));
+        if (!Files.isRegularFile(file)) {
+            throw new NotFoundException("attempt " + chosen.attemptNumber() + " of task '" + taskId
+                    + "' has no executed notebook (only notebook tasks keep one)");
+        }
+        StreamingOutput body = out -> Files.copy(file, out);
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
+                .build();
+    }
+
+    /** The task's attempt {@code ?attempt=N}, else its latest; 404 when there is none. */
+    private AttemptRecord attempt(String runId, String taskId, IntegerParam attempt) {
+        List<AttemptRecord> attempts = runs.attempts(runId).stream()
+                .filter(a -> a.taskId().equals(taskId))
+                .toList();
+        if (attempts.isEmpty()) {
+            throw new NotFoundException("task '" + taskId + "' of run '" + runId + "' has no attempts");
+        }
+        if (attempt.get().isEmpty()) {
+            return attempts.stream()
+                    .max(Comparator.comparingInt(AttemptRecord::attemptNumber))
+                    .orElseThrow();
+        }
+        int n = attempt.get().get();
+        return attempts.stream()
+                .filter(a -> a.attemptNumber() == n)
+                .findFirst()
+                .orElseThrow(() -> new NotFoundException("task '" + taskId + "' has no attempt " + n));
     }
 
     /** The run, or 404 when there is none or it belongs to a pipeline the caller may not see. */

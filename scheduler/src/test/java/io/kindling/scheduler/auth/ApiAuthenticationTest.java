@@ -8,14 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.kindling.executor.AttemptRequest;
 import io.kindling.scheduler.KindlingConfiguration;
 import io.kindling.scheduler.support.KindlingApp;
 import io.kindling.scheduler.support.RawHttp;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Path;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +84,7 @@ class ApiAuthenticationTest {
     private static String operator;
 
     @BeforeAll
-    static void fixtures() {
+    static void fixtures() throws IOException {
         viewer = RawHttp.token(APP, "viewer", null);
         operator = RawHttp.token(APP, "operator", null);
         String admin = KindlingApp.ADMIN_TOKEN;
@@ -104,6 +107,14 @@ class ApiAuthenticationTest {
                         .get("state")
                         .asText()
                         .equals("SUCCEEDED"));
+        // the notebook route serves a notebook task's executed copy: task one runs SQL, so one is put next to its log
+        java.nio.file.Path log = java.nio.file.Path.of(
+                        EXTENSION.getConfiguration().getLogDir())
+                .resolve("sales_daily")
+                .resolve(run)
+                .resolve("one.1.log");
+        assertThat(log).exists();
+        Files.writeString(AttemptRequest.notebookFile(log), "{\"nbformat\": 4, \"cells\": []}");
         IDS.put(
                 "backfill",
                 RawHttp.json(RawHttp.post(

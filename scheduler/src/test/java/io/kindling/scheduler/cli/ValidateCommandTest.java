@@ -87,6 +87,35 @@ class ValidateCommandTest {
     }
 
     @Test
+    void notebooksAreReadAsJsonWithTheirParametersCellAndAnErrorIsAtTheNotebooksLine() throws IOException {
+        write("notebooks/good.ipynb", """
+                {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+                 {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "day = 'x'", "outputs": []}]}
+                """);
+        write("notebooks/untagged.ipynb", "{\"nbformat\": 4, \"metadata\": {}, \"cells\": []}\n");
+        write("notebooks/broken.ipynb", "{\"nbformat\": 4,\n \"cells\": [}\n");
+        Path pipeline = write("nb.yml", """
+                pipeline: nb
+                tasks:
+                  - id: good
+                    notebook: {path: notebooks/good.ipynb, params: {day: "{{ ds }}"}}
+                  - id: untagged
+                    notebook: {path: notebooks/untagged.ipynb, params: {day: "{{ ds }}"}}
+                  - id: broken
+                    notebook: {path: notebooks/broken.ipynb}
+                """);
+
+        assertThat(validate(dir.toString())).isEqualTo(1);
+
+        assertThat(out())
+                .containsExactlyInAnyOrder(
+                        pipeline + ":6:22: notebook: 'notebooks/untagged.ipynb' has no code cell tagged 'parameters'"
+                                + " for its params (tag the cell that sets their defaults, as papermill does)",
+                        dir.resolve("notebooks/broken.ipynb") + ":2:12: not a valid notebook: JSON syntax error:"
+                                + " unexpected character '}'");
+    }
+
+    @Test
     void withoutAPythonPythonFilesAreNotCompiledAndValidateSaysSo() throws IOException {
         write("jobs/bad.py", "def f(:\n");
         write("py.yml", "pipeline: py\ntasks:\n  - id: bad\n    python: {file: jobs/bad.py}\n");
