@@ -1,0 +1,111 @@
+package io.kindling.bench;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * One curve of {@code bench --curves}: a size on the x axis (pipelines, tasks, runs, daemons) and one or two measures
+ * of it, a point per size; drawn as a PNG line chart with XChart, the second measure on an axis of its own.
+ *
+ * @param id          the chart's file name, without {@code .png}
+ * @param logarithmic both axes logarithmic (sizes that grow tenfold)
+ * @param sizes       the x values, in the order measured
+ * @param how         how the points were measured
+ */
+record CurveChart(
+        String id,
+        String title,
+        @JsonProperty("x_title") String xTitle,
+        boolean logarithmic,
+        List<Integer> sizes,
+        List<Measure> measures,
+        String how) {
+
+    /** One measure's values, one per size; null where the size could not be measured. */
+    record Measure(String name, String unit, List<Double> values) {}
+
+    private static final Color[] COLORS = {new Color(0xC0392B), new Color(0x2471A3)};
+
+    /** The chart as a PNG in {@code folder}; its path. Points without a value are left out. */
+    Path draw(Path folder) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder()
+                .width(800)
+                .height(480)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(axisTitle(measures.get(0)))
+                .build();
+        XYStyler styler = chart.getStyler();
+        styler.setXAxisLogarithmic(logarithmic).setYAxisLogarithmic(logarithmic);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotGridLinesVisible(true);
+        styler.setXAxisDecimalPattern("#,###");
+        for (int m = 0; m < measures.size(); m++) {
+            Measure measure = measures.get(m);
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < sizes.size(); i++) {
+                Double y = measure.values().get(i);
+                if (y != null) {
+                    xs.add((double) sizes.get(i));
+                    ys.add(y);
+                }
+            }
+            if (xs.isEmpty()) {
+                continue;
+            }
+            XYSeries series = chart.addSeries(measure.name() + " (" + measure.unit() + ")", xs, ys);
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setLineColor(COLORS[m % COLORS.length]);
+            series.setMarkerColor(COLORS[m % COLORS.length]);
+            series.setYAxisGroup(m);
+            if (m > 0) {
+                chart.setYAxisGroupTitle(m, axisTitle(measure));
+                styler.setYAxisGroupPosition(m, Styler.YAxisPosition.Right);
+            }
+        }
+        Path png = folder.resolve(id + ".png");
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return png;
+    }
+
+    private static String axisTitle(Measure m) {
+        return m.name() + " (" + m.unit() + ")";
+    }
+
+    /** A Markdown table of the points: a row per size, a column per measure. */
+    String table() {
+        StringBuilder t = new StringBuilder("| ").append(xTitle).append(" |");
+        StringBuilder rule = new StringBuilder("|---:|");
+        for (Measure m : measures) {
+            t.append(' ').append(axisTitle(m)).append(" |");
+            rule.append("---:|");
+        }
+        t.append('\n').append(rule).append('\n');
+        for (int i = 0; i < sizes.size(); i++) {
+            t.append("| ")
+                    .append(String.format(Locale.ROOT, "%,d", sizes.get(i)))
+                    .append(" |");
+            for (Measure m : measures) {
+                Double v = m.values().get(i);
+                t.append(' ').append(v == null ? "-" : Metric.number(v)).append(" |");
+            }
+            t.append('\n');
+        }
+        return t.toString();
+    }
+}
