@@ -63,6 +63,7 @@ public final class BenchMain {
             String peerOnly = "abcdef";
             boolean withoutKindling = false;
             Curves.Sizes curves = null;
+            List<String> curvesOnly = Curves.NAMES;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--peers" -> peers = List.of(value(args, ++i).split(","));
@@ -75,6 +76,8 @@ public final class BenchMain {
                     case "--peers-without-kindling" -> withoutKindling = true;
                     case "--curves" -> curves = Curves.Sizes.full();
                     case "--curves-small" -> curves = Curves.Sizes.small();
+                    case "--curves-only" ->
+                        curvesOnly = List.of(value(args, ++i).split(","));
                     case "--quick" -> quick = true;
                     case "--postgres-url" -> postgres = value(args, ++i);
                     case "--out" -> out = Path.of(value(args, ++i));
@@ -95,7 +98,8 @@ public final class BenchMain {
                                 + "'; usage: bench [--quick] [--runs N] [--postgres-url URL] [--out DIR] [--only 1,2,...]"
                                 + " | bench --peers airflow,dagster,prefect [--peer-cron-minutes 3]"
                                 + " [--peer-idle-seconds 60] [--peer-cap-seconds 150]"
-                                + " | bench --curves [--postgres-url URL] [--out DIR]");
+                                + " | bench --curves [--curves-only pipelines,dag,history,daemons] [--postgres-url URL]"
+                                + " [--out DIR]");
                 }
             }
             for (String p : peers) {
@@ -125,7 +129,7 @@ public final class BenchMain {
                     peers,
                     sizes.only(peerOnly),
                     withoutKindling,
-                    curves);
+                    curves == null ? null : curves.only(curvesOnly));
         }
 
         private static String value(String[] args, int i) {

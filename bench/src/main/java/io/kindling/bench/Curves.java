@@ -37,6 +37,8 @@ final class Curves {
     /** The database of the curves on the PostgreSQL server, apart from the tests' own. */
     static final String POSTGRES_DATABASE = "bench_curves";
 
+    static final List<String> NAMES = List.of("pipelines", "dag", "history", "daemons");
+
     private Curves() {}
 
     /** The points of each curve. */
@@ -57,6 +59,23 @@ final class Curves {
                     270,
                     List.of(1, 2, 3),
                     3_000);
+        }
+
+        /** Only the curves named (pipelines, dag, history, daemons): the others have no sizes and are not run. */
+        Sizes only(List<String> curves) {
+            for (String c : curves) {
+                if (!NAMES.contains(c)) {
+                    throw new IllegalArgumentException("no curve '" + c + "'; curves are " + NAMES);
+                }
+            }
+            return new Sizes(
+                    curves.contains("pipelines") ? pipelines : List.of(),
+                    cron,
+                    curves.contains("dag") ? dagTasks : List.of(),
+                    curves.contains("history") ? historyRuns : List.of(),
+                    pageRequests,
+                    curves.contains("daemons") ? daemons : List.of(),
+                    starts);
         }
 
         /** Two points a curve, as small as they go: for the test, which proves the harness, not the figures. */
@@ -83,10 +102,18 @@ final class Curves {
         out.println("kindling bench --curves: " + facts.line() + "; work folder " + work);
         List<Metric> metrics = new ArrayList<>();
         List<CurveChart> curves = new ArrayList<>();
-        curves.add(pipelines(sizes, Files.createDirectories(work.resolve("pipelines")), metrics, out));
-        curves.add(dag(sizes, Files.createDirectories(work.resolve("dag")), metrics, out));
-        curves.add(history(sizes, Files.createDirectories(work.resolve("history")), metrics, out));
-        curves.add(daemons(o, sizes, Files.createDirectories(work.resolve("daemons")), metrics, out));
+        if (!sizes.pipelines().isEmpty()) {
+            curves.add(pipelines(sizes, Files.createDirectories(work.resolve("pipelines")), metrics, out));
+        }
+        if (!sizes.dagTasks().isEmpty()) {
+            curves.add(dag(sizes, Files.createDirectories(work.resolve("dag")), metrics, out));
+        }
+        if (!sizes.historyRuns().isEmpty()) {
+            curves.add(history(sizes, Files.createDirectories(work.resolve("history")), metrics, out));
+        }
+        if (!sizes.daemons().isEmpty()) {
+            curves.add(daemons(o, sizes, Files.createDirectories(work.resolve("daemons")), metrics, out));
+        }
         out.println();
         for (CurveChart c : curves) {
             Path png = c.draw(folder);
