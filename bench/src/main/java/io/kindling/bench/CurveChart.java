@@ -36,6 +36,19 @@ record CurveChart(
     /** One measure's values, one per size; null where the size could not be measured. */
     record Measure(String name, String unit, List<Double> values) {}
 
+    /** This curve with its measures' values, a list per measure. */
+    CurveChart withValues(List<List<Double>> values) {
+        List<Measure> filled = new ArrayList<>();
+        for (int m = 0; m < measures.size(); m++) {
+            filled.add(new Measure(measures.get(m).name(), measures.get(m).unit(), values.get(m)));
+        }
+        return new CurveChart(id, title, xTitle, logarithmic, sizes, filled, how);
+    }
+
+    CurveChart withHow(String text) {
+        return new CurveChart(id, title, xTitle, logarithmic, sizes, measures, text);
+    }
+
     private static final Color[] COLORS = {new Color(0xC0392B), new Color(0x2471A3)};
 
     /** The chart as a PNG in {@code folder}; its path. Points without a value are left out. */
@@ -54,6 +67,7 @@ record CurveChart(
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotGridLinesVisible(true);
         styler.setXAxisDecimalPattern("#,###");
+        styler.setYAxisDecimalPattern("#,##0.#");
         for (int m = 0; m < measures.size(); m++) {
             Measure measure = measures.get(m);
             List<Double> xs = new ArrayList<>();

@@ -143,22 +143,22 @@ final class Curves {
         double[] measure(int size, Path dir) throws Exception;
     }
 
+    /** A measure of a curve, its values still to come. */
+    private static CurveChart.Measure measure(String name, String unit) {
+        return new CurveChart.Measure(name, unit, List.of());
+    }
+
     /**
-     * Each size measured by {@code point}, each value a metric (a failed point a metric saying why, its values
-     * null), printed as it comes.
+     * The curve {@code shape} (its sizes and measures, no values yet) with each size measured by {@code point} in a
+     * folder of its own, each value a metric (a failed point a metric saying why, its values null), printed as it
+     * comes.
      */
-    private static List<List<Double>> points(
-            String curve,
-            List<Integer> sizes,
-            List<CurveChart.Measure> measures,
-            Path dir,
-            Point point,
-            List<Metric> metrics,
-            PrintStream out) {
+    private static CurveChart measured(CurveChart shape, Path dir, Point point, List<Metric> metrics, PrintStream out) {
+        out.println(shape.title() + "...");
         List<List<Double>> values = new ArrayList<>();
-        measures.forEach(m -> values.add(new ArrayList<>()));
-        for (int size : sizes) {
-            String at = String.format(Locale.ROOT, "curve %s %,d", curve, size);
+        shape.measures().forEach(m -> values.add(new ArrayList<>()));
+        for (int size : shape.sizes()) {
+            String at = String.format(Locale.ROOT, "curve %s %,d", shape.id(), size);
             long start = System.nanoTime();
             double[] got = null;
             try {
@@ -168,8 +168,8 @@ final class Curves {
                 metrics.add(new Metric(at + " failed", null, "", null, null, "error: " + e));
                 out.println("  " + at + ": error: " + e);
             }
-            for (int m = 0; m < measures.size(); m++) {
-                CurveChart.Measure measure = measures.get(m);
+            for (int m = 0; m < shape.measures().size(); m++) {
+                CurveChart.Measure measure = shape.measures().get(m);
                 Double v = got == null ? null : got[m];
                 values.get(m).add(v);
                 if (v != null) {
@@ -183,75 +183,55 @@ final class Curves {
                     got == null ? "-" : Arrays.toString(got),
                     (System.nanoTime() - start) / 1e9);
         }
-        return values;
-    }
-
-    private static CurveChart curve(
-            String id,
-            String title,
-            String xTitle,
-            boolean logarithmic,
-            List<Integer> sizes,
-            List<CurveChart.Measure> measures,
-            List<List<Double>> values,
-            String how) {
-        List<CurveChart.Measure> filled = new ArrayList<>();
-        for (int m = 0; m < measures.size(); m++) {
-            filled.add(new CurveChart.Measure(
-                    measures.get(m).name(), measures.get(m).unit(), values.get(m)));
-        }
-        return new CurveChart(id, title, xTitle, logarithmic, sizes, filled, how);
+        return shape.withValues(values);
     }
 
     private static CurveChart pipelines(Sizes sizes, Path dir, List<Metric> metrics, PrintStream out) {
-        out.println("pipelines loaded...");
-        List<CurveChart.Measure> measures = List.of(
-                new CurveChart.Measure("cron lateness to run committed p99", "ms", List.of()),
-                new CurveChart.Measure("heap in use", "MiB", List.of()));
-        List<List<Double>> values = points(
-                "pipelines",
-                sizes.pipelines(),
-                measures,
-                dir,
-                (n, d) -> {
-                    CronPunctuality.Load load = new CronPunctuality.Load(
-                            n, sizes.cron().rounds(), sizes.cron().period());
-                    CronPunctuality.Fires fires = CronPunctuality.fire(d, load, EngineHarness.sqliteUrl(d, "cron"));
-                    if (fires.measured().size() < n * sizes.cron().rounds()) {
-                        throw new IllegalStateException(
-                                "only " + fires.measured().size() + " of "
-                                        + n * sizes.cron().rounds() + " fires were committed in time");
-                    }
-                    return new double[] {fires.committed().percentile(99), fires.heapMiB()};
-                },
-                metrics,
-                out);
-        String every = new CronPunctuality.Load(1, 1, sizes.cron().period()).every();
-        return curve(
+        CronShape cron = sizes.cron();
+        String every = new CronPunctuality.Load(1, 1, cron.period()).every();
+        CurveChart shape = new CurveChart(
                 "pipelines",
                 "Pipelines loaded: cron punctuality and memory",
                 "pipelines",
                 true,
                 sizes.pipelines(),
-                measures,
-                values,
+                List.of(measure("cron lateness to run committed p99", "ms"), measure("heap in use", "MiB")),
                 "Figure 3's measurement (`CronPunctuality`) with N one-task no-op pipelines on one cron " + every
                         + " (one shared Quartz trigger, Quartz's JDBC job store and the history on SQLite): the "
                         + "lateness of each pipeline's run committed after its scheduled time, p99 over "
-                        + sizes.cron().rounds() + " fires of every pipeline after a warm-up fire; heap in use "
-                        + "after a full GC in the bench's JVM (the run engine, Quartz, the ticker and the N parsed "
-                        + "pipelines, as the daemon holds them) once the fires are done.");
+                        + cron.rounds() + " fires of every pipeline after a warm-up fire; heap in use after a full "
+                        + "GC in the bench's JVM (the run engine, Quartz, the ticker and the N parsed pipelines, as "
+                        + "the daemon holds them) once the fires are done.");
+        return measured(
+                shape,
+                dir,
+                (n, d) -> {
+                    CronPunctuality.Load load = new CronPunctuality.Load(n, cron.rounds(), cron.period());
+                    CronPunctuality.Fires fires = CronPunctuality.fire(d, load, EngineHarness.sqliteUrl(d, "cron"));
+                    if (fires.measured().size() < n * cron.rounds()) {
+                        throw new IllegalStateException(
+                                "only " + fires.measured().size() + " of " + n * cron.rounds()
+                                        + " fires were committed in time");
+                    }
+                    return new double[] {fires.committed().percentile(99), fires.heapMiB()};
+                },
+                metrics,
+                out);
     }
 
     private static CurveChart dag(Sizes sizes, Path dir, List<Metric> metrics, PrintStream out) {
-        out.println("DAG size...");
-        List<CurveChart.Measure> measures = List.of(
-                new CurveChart.Measure("end to end", "ms", List.of()),
-                new CurveChart.Measure("per task", "ms", List.of()));
-        List<List<Double>> values = points(
+        CurveChart shape = new CurveChart(
                 "dag",
+                "DAG size: end to end and per-task overhead",
+                "tasks in the DAG",
+                true,
                 sizes.dagTasks(),
-                measures,
+                List.of(measure("end to end", "ms"), measure("per task", "ms")),
+                "Figure 2's measurement (`EngineFigures.wideDagSeconds`): N - 1 independent no-op tasks and a join "
+                        + "on all of them, 8 slots, SQLite; the trigger to the run's end, median of 3 runs (1 run "
+                        + "at 10,000 tasks) after a warm-up run; per task = end to end / N.");
+        return measured(
+                shape,
                 dir,
                 (n, d) -> {
                     Stats s = EngineFigures.wideDagSeconds(d, n - 1, n >= 10_000 ? 1 : 3);
@@ -259,65 +239,54 @@ final class Curves {
                 },
                 metrics,
                 out);
-        return curve(
-                "dag",
-                "DAG size: end to end and per-task overhead",
-                "tasks in the DAG",
-                true,
-                sizes.dagTasks(),
-                measures,
-                values,
-                "Figure 2's measurement (`EngineFigures.wideDagSeconds`): N - 1 independent no-op tasks and a join "
-                        + "on all of them, 8 slots, SQLite; the trigger to the run's end, median of 3 runs (1 run "
-                        + "at 10,000 tasks) after a warm-up run; per task = end to end / N.");
     }
 
-    private static CurveChart history(Sizes sizes, Path dir, List<Metric> metrics, PrintStream out) {
-        out.println("history size...");
-        List<CurveChart.Measure> measures = List.of(
-                new CurveChart.Measure("run-list page p95", "ms", List.of()),
-                new CurveChart.Measure("database size", "MiB", List.of()));
-        Path file = dir.resolve("history.db");
-        String url = "jdbc:sqlite:" + file;
-        List<String> loads = new ArrayList<>();
-        int[] written = {0};
-        List<List<Double>> values = points(
-                "history",
-                sizes.historyRuns(),
-                measures,
-                dir,
-                (n, d) -> {
-                    if (written[0] == 0) {
-                        DatabaseConfig config = new DatabaseConfig();
-                        config.setUrl(url);
-                        Database.open(config).stop(); // the schema, by the daemon's migrations
-                    }
-                    long start = System.nanoTime();
-                    fill(url, written[0], n);
-                    written[0] = n;
-                    loads.add(String.format(Locale.ROOT, "%,d in %.0f s", n, (System.nanoTime() - start) / 1e9));
-                    double mib = Files.size(file) / (1024.0 * 1024.0);
-                    RunListPage.Pages pages = RunListPage.pages(d, url, n, runAt(url, n / 2), sizes.pageRequests());
-                    return new double[] {pages.all().percentile(95), mib};
-                },
-                metrics,
-                out);
-        return curve(
+    private static CurveChart history(Sizes sizes, Path dir, List<Metric> metrics, PrintStream out) throws IOException {
+        CurveChart shape = new CurveChart(
                 "history",
                 "History size: run-list page and database size",
                 "runs in the history",
                 true,
                 sizes.historyRuns(),
-                measures,
-                values,
+                List.of(measure("run-list page p95", "ms"), measure("database size", "MiB")),
                 "Figure 7's measurement (`RunListPage.pages`): a daemon on a SQLite history of N finished runs "
                         + "(the synthetic history of the dashboard's benchmark test, `SyntheticHistory`: the runs "
                         + "table only, no task rows), pages of 50 over its 9 filters, first pages and half-way "
                         + "down, " + sizes.pageRequests() + " requests after 5 warm-up rounds; p95 at the client. "
                         + "One file grown from point to point (the daemon stopped meanwhile), written in bulk "
                         + "with SQLite's journal off and synchronous off (a synthetic fill, not how the daemon "
-                        + "writes); database size = the file's size after the fill. Filled: "
-                        + String.join(", ", loads) + ".");
+                        + "writes); database size = the file's size after the fill.");
+        Path file = dir.resolve("history.db");
+        String url = "jdbc:sqlite:" + file;
+        List<String> loads = new ArrayList<>();
+        int[] written = {0};
+        try {
+            CurveChart curve = measured(
+                    shape,
+                    dir,
+                    (n, d) -> {
+                        if (written[0] == 0) {
+                            DatabaseConfig config = new DatabaseConfig();
+                            config.setUrl(url);
+                            Database.open(config).stop(); // the schema, by the daemon's migrations
+                        }
+                        long start = System.nanoTime();
+                        fill(url, written[0], n);
+                        written[0] = n;
+                        loads.add(String.format(Locale.ROOT, "%,d in %.0f s", n, (System.nanoTime() - start) / 1e9));
+                        double mib = Files.size(file) / (1024.0 * 1024.0);
+                        RunListPage.Pages pages = RunListPage.pages(d, url, n, runAt(url, n / 2), sizes.pageRequests());
+                        return new double[] {pages.all().percentile(95), mib};
+                    },
+                    metrics,
+                    out);
+            return curve.withHow(curve.how() + " Filled: " + String.join(", ", loads) + ".");
+        } finally {
+            // the largest point's history takes gigabytes: it goes once measured
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Files.deleteIfExists(dir.resolve("history.db" + suffix));
+            }
+        }
     }
 
     /**
@@ -354,39 +323,31 @@ final class Curves {
 
     private static CurveChart daemons(
             BenchMain.Options o, Sizes sizes, Path dir, List<Metric> metrics, PrintStream out) {
-        out.println("daemons on PostgreSQL...");
-        List<CurveChart.Measure> measures = List.of(new CurveChart.Measure("durable run starts", "runs/s", List.of()));
-        String how = "Figure 4's measurement (`EngineFigures.runStartsPerSecond`) with N daemons' run engines on one "
-                + "PostgreSQL database (a fresh schema a point, in the database `" + POSTGRES_DATABASE + "`), in "
-                + "the bench's JVM, each with its own connection pool and owner as a daemon has: "
-                + sizes.starts() + " runs of one-task no-op pipelines, each daemon triggering its share of its own "
-                + "pipeline from a thread of its own, all at once, until every run is committed RUNNING; runs/s "
-                + "of them all. PostgreSQL runs on the same machine.";
+        CurveChart shape = new CurveChart(
+                "daemons",
+                "Daemons on PostgreSQL: durable run starts",
+                "daemons",
+                false,
+                sizes.daemons(),
+                List.of(measure("durable run starts", "runs/s")),
+                "Figure 4's measurement (`EngineFigures.runStartsPerSecond`) with N daemons' run engines on one "
+                        + "PostgreSQL database (a fresh schema a point, in the database `" + POSTGRES_DATABASE
+                        + "`), in the bench's JVM, each with its own connection pool and owner as a daemon has: "
+                        + sizes.starts() + " runs of one-task no-op pipelines, each daemon triggering its share of "
+                        + "its own pipeline from a thread of its own, all at once, until every run is committed "
+                        + "RUNNING; runs/s of them all. PostgreSQL runs on the same machine.");
         String server;
         try {
             server = database(o.postgresUrl());
         } catch (SQLException | RuntimeException e) {
-            metrics.add(Metric.skipped(
-                    "curve daemons: durable run starts",
-                    "runs/s",
-                    null,
-                    "no PostgreSQL at " + o.postgresUrl() + " (" + e.getMessage() + ")"));
-            List<List<Double>> none = List.of(new ArrayList<>());
-            sizes.daemons().forEach(n -> none.get(0).add(null));
-            return curve(
-                    "daemons",
-                    "Daemons on PostgreSQL: durable run starts",
-                    "daemons",
-                    false,
-                    sizes.daemons(),
-                    measures,
-                    none,
-                    "Skipped: no PostgreSQL. " + how);
+            String why = "no PostgreSQL at " + o.postgresUrl() + " (" + e.getMessage() + ")";
+            metrics.add(Metric.skipped("curve daemons: durable run starts", "runs/s", null, why));
+            List<Double> none = new ArrayList<>();
+            sizes.daemons().forEach(n -> none.add(null));
+            return shape.withValues(List.of(none)).withHow("Skipped: " + why + ". " + shape.how());
         }
-        List<List<Double>> values = points(
-                "daemons",
-                sizes.daemons(),
-                measures,
+        return measured(
+                shape,
                 dir,
                 (n, d) -> {
                     String schemaUrl = BenchMain.newSchema(server);
@@ -398,15 +359,6 @@ final class Curves {
                 },
                 metrics,
                 out);
-        return curve(
-                "daemons",
-                "Daemons on PostgreSQL: durable run starts",
-                "daemons",
-                false,
-                sizes.daemons(),
-                measures,
-                values,
-                how);
     }
 
     /** The URL of {@link #POSTGRES_DATABASE} on the server of {@code url}, created when it is not there. */
