@@ -11,16 +11,15 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One curve of {@code bench --curves}: a size on the x axis (pipelines, tasks, runs, daemons) and one or two measures
- * of it, a point per size; drawn as a PNG line chart with XChart, the second measure on an axis of its own.
+ * of it, a point per size; drawn with XChart as one PNG, a panel per measure side by side, each with its own scale.
  *
  * @param id          the chart's file name, without {@code .png}
- * @param logarithmic both axes logarithmic (sizes that grow tenfold)
+ * @param logarithmic a logarithmic x axis (sizes that grow tenfold)
  * @param sizes       the x values, in the order measured
  * @param how         how the points were measured
  */
@@ -33,14 +32,19 @@ record CurveChart(
         List<Measure> measures,
         String how) {
 
-    /** One measure's values, one per size; null where the size could not be measured. */
-    record Measure(String name, String unit, List<Double> values) {}
+    /**
+     * One measure's values, one per size; null where the size could not be measured.
+     *
+     * @param logarithmic a logarithmic y axis (a measure that grows with the size); else linear from 0
+     */
+    record Measure(String name, String unit, boolean logarithmic, List<Double> values) {}
 
     /** This curve with its measures' values, a list per measure. */
     CurveChart withValues(List<List<Double>> values) {
         List<Measure> filled = new ArrayList<>();
         for (int m = 0; m < measures.size(); m++) {
-            filled.add(new Measure(measures.get(m).name(), measures.get(m).unit(), values.get(m)));
+            Measure measure = measures.get(m);
+            filled.add(new Measure(measure.name(), measure.unit(), measure.logarithmic(), values.get(m)));
         }
         return new CurveChart(id, title, xTitle, logarithmic, sizes, filled, how);
     }
@@ -54,47 +58,51 @@ record CurveChart(
     /** The chart as a PNG in {@code folder}; its path. Points without a value are left out. */
     Path draw(Path folder) throws IOException {
         System.setProperty("java.awt.headless", "true");
+        List<XYChart> panels = new ArrayList<>();
+        for (int m = 0; m < measures.size(); m++) {
+            panels.add(panel(measures.get(m), COLORS[m % COLORS.length]));
+        }
+        Path png = folder.resolve(id + ".png");
+        BitmapEncoder.saveBitmap(panels, 1, panels.size(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return png;
+    }
+
+    private XYChart panel(Measure measure, Color color) {
         XYChart chart = new XYChartBuilder()
-                .width(800)
-                .height(480)
-                .title(title)
+                .width(560)
+                .height(420)
+                .title(title.substring(0, title.indexOf(':')) + ": " + measure.name())
                 .xAxisTitle(xTitle)
-                .yAxisTitle(axisTitle(measures.get(0)))
+                .yAxisTitle(axisTitle(measure))
                 .build();
         XYStyler styler = chart.getStyler();
-        styler.setXAxisLogarithmic(logarithmic).setYAxisLogarithmic(logarithmic);
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setXAxisLogarithmic(logarithmic).setYAxisLogarithmic(measure.logarithmic());
+        if (!measure.logarithmic()) {
+            styler.setYAxisMin(0.0);
+        }
+        styler.setLegendVisible(false);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotGridLinesVisible(true);
         styler.setXAxisDecimalPattern("#,###");
-        styler.setYAxisDecimalPattern("#,##0.#");
-        for (int m = 0; m < measures.size(); m++) {
-            Measure measure = measures.get(m);
-            List<Double> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            for (int i = 0; i < sizes.size(); i++) {
-                Double y = measure.values().get(i);
-                if (y != null) {
-                    xs.add((double) sizes.get(i));
-                    ys.add(y);
-                }
-            }
-            if (xs.isEmpty()) {
-                continue;
-            }
-            XYSeries series = chart.addSeries(measure.name() + " (" + measure.unit() + ")", xs, ys);
-            series.setMarker(SeriesMarkers.CIRCLE);
-            series.setLineColor(COLORS[m % COLORS.length]);
-            series.setMarkerColor(COLORS[m % COLORS.length]);
-            series.setYAxisGroup(m);
-            if (m > 0) {
-                chart.setYAxisGroupTitle(m, axisTitle(measure));
-                styler.setYAxisGroupPosition(m, Styler.YAxisPosition.Right);
+        styler.setYAxisDecimalPattern("#,##0.##");
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (int i = 0; i < sizes.size(); i++) {
+            Double y = measure.values().get(i);
+            if (y != null) {
+                xs.add((double) sizes.get(i));
+                ys.add(y);
             }
         }
-        Path png = folder.resolve(id + ".png");
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
-        return png;
+        if (xs.isEmpty()) { // nothing measured: an empty panel that says so
+            chart.setTitle(chart.getTitle() + " (not measured)");
+            return chart;
+        }
+        XYSeries series = chart.addSeries(axisTitle(measure), xs, ys);
+        series.setMarker(SeriesMarkers.CIRCLE);
+        series.setLineColor(color);
+        series.setMarkerColor(color);
+        return chart;
     }
 
     private static String axisTitle(Measure m) {

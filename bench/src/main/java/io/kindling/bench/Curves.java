@@ -143,9 +143,14 @@ final class Curves {
         double[] measure(int size, Path dir) throws Exception;
     }
 
-    /** A measure of a curve, its values still to come. */
+    /** A measure of a curve, its values still to come; drawn on a linear scale from 0. */
     private static CurveChart.Measure measure(String name, String unit) {
-        return new CurveChart.Measure(name, unit, List.of());
+        return new CurveChart.Measure(name, unit, false, List.of());
+    }
+
+    /** A measure that grows with the size, drawn on a logarithmic scale. */
+    private static CurveChart.Measure growing(String name, String unit) {
+        return new CurveChart.Measure(name, unit, true, List.of());
     }
 
     /**
@@ -226,7 +231,7 @@ final class Curves {
                 "tasks in the DAG",
                 true,
                 sizes.dagTasks(),
-                List.of(measure("end to end", "ms"), measure("per task", "ms")),
+                List.of(growing("end to end", "ms"), growing("per task", "ms")),
                 "Figure 2's measurement (`EngineFigures.wideDagSeconds`): N - 1 independent no-op tasks and a join "
                         + "on all of them, 8 slots, SQLite; the trigger to the run's end, median of 3 runs (1 run "
                         + "at 10,000 tasks) after a warm-up run; per task = end to end / N.");
@@ -248,7 +253,7 @@ final class Curves {
                 "runs in the history",
                 true,
                 sizes.historyRuns(),
-                List.of(measure("run-list page p95", "ms"), measure("database size", "MiB")),
+                List.of(measure("run-list page p95", "ms"), growing("database size", "MiB")),
                 "Figure 7's measurement (`RunListPage.pages`): a daemon on a SQLite history of N finished runs "
                         + "(the synthetic history of the dashboard's benchmark test, `SyntheticHistory`: the runs "
                         + "table only, no task rows), pages of 50 over its 9 filters, first pages and half-way "
