@@ -22,7 +22,8 @@ import java.util.UUID;
 /**
  * {@code bin/kindling bench [--quick] [--postgres-url URL] [--out DIR] [--only 1,2,...]}: runs the figures, prints
  * the table and writes {@code DIR/results.json} (default target/bench). Exits 1 when a figure could not be
- * measured; a missed target is a figure like any other.
+ * measured; a missed target is a figure like any other. {@code --peers} (PeerBench) and {@code --curves} (Curves)
+ * are runs of their own.
  */
 public final class BenchMain {
     static final String POSTGRES_ENV = "KINDLING_TEST_POSTGRES_URL";
@@ -41,9 +42,10 @@ public final class BenchMain {
             int runs,
             List<String> peers,
             PeerWorkloads.Sizes peerSizes,
-            boolean peersWithoutKindling) {
+            boolean peersWithoutKindling,
+            Curves.Sizes curves) {
         Options(boolean quick, String postgresUrl, Path out, Set<Integer> only, Path examples) {
-            this(quick, postgresUrl, out, only, examples, 1, List.of(), null, false);
+            this(quick, postgresUrl, out, only, examples, 1, List.of(), null, false, null);
         }
 
         static Options parse(String... args) {
@@ -60,6 +62,8 @@ public final class BenchMain {
             boolean small = false;
             String peerOnly = "abcdef";
             boolean withoutKindling = false;
+            Curves.Sizes curves = null;
+            List<String> curvesOnly = Curves.NAMES;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--peers" -> peers = List.of(value(args, ++i).split(","));
@@ -70,6 +74,10 @@ public final class BenchMain {
                     case "--peer-small" -> small = true;
                     case "--peer-only" -> peerOnly = value(args, ++i);
                     case "--peers-without-kindling" -> withoutKindling = true;
+                    case "--curves" -> curves = Curves.Sizes.full();
+                    case "--curves-small" -> curves = Curves.Sizes.small();
+                    case "--curves-only" ->
+                        curvesOnly = List.of(value(args, ++i).split(","));
                     case "--quick" -> quick = true;
                     case "--postgres-url" -> postgres = value(args, ++i);
                     case "--out" -> out = Path.of(value(args, ++i));
@@ -89,13 +97,18 @@ public final class BenchMain {
                         throw new IllegalArgumentException("unknown option '" + args[i]
                                 + "'; usage: bench [--quick] [--runs N] [--postgres-url URL] [--out DIR] [--only 1,2,...]"
                                 + " | bench --peers airflow,dagster,prefect [--peer-cron-minutes 3]"
-                                + " [--peer-idle-seconds 60] [--peer-cap-seconds 150]");
+                                + " [--peer-idle-seconds 60] [--peer-cap-seconds 150]"
+                                + " | bench --curves [--curves-only pipelines,dag,history,daemons] [--postgres-url URL]"
+                                + " [--out DIR]");
                 }
             }
             for (String p : peers) {
                 if (!PeerBench.NAMES.contains(p)) {
                     throw new IllegalArgumentException("unknown peer '" + p + "'; peers are " + PeerBench.NAMES);
                 }
+            }
+            if (curves != null && !peers.isEmpty()) {
+                throw new IllegalArgumentException("--curves is a run of its own, without --peers");
             }
             if (cronMinutes < 1 || idleSeconds < 1 || capSeconds < 1) {
                 throw new IllegalArgumentException("--peer-* values must be at least 1");
@@ -107,7 +120,16 @@ public final class BenchMain {
                             : PeerWorkloads.Sizes.full(
                                     cronMinutes, Duration.ofSeconds(idleSeconds), Duration.ofSeconds(capSeconds));
             return new Options(
-                    quick, postgres, out, only, findExamples(), runs, peers, sizes.only(peerOnly), withoutKindling);
+                    quick,
+                    postgres,
+                    out,
+                    only,
+                    findExamples(),
+                    runs,
+                    peers,
+                    sizes.only(peerOnly),
+                    withoutKindling,
+                    curves == null ? null : curves.only(curvesOnly));
         }
 
         private static String value(String[] args, int i) {
@@ -143,8 +165,9 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
-        List<Metric> metrics =
-                options.peers().isEmpty() ? run(options, System.out) : PeerBench.run(options, System.out);
+        List<Metric> metrics = options.curves() != null
+                ? Curves.run(options, options.curves(), System.out)
+                : options.peers().isEmpty() ? run(options, System.out) : PeerBench.run(options, System.out);
         // with --peers, a peer's cell without a value says why in the table; only Kindling's failing is an error
         System.exit(
                 metrics.stream()
@@ -277,7 +300,7 @@ public final class BenchMain {
     }
 
     /** A fresh schema on the PostgreSQL server, so every run starts from an empty history. */
-    private static String newSchema(String url) throws SQLException {
+    static String newSchema(String url) throws SQLException {
         String schema = "kindling_bench_"
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(url)) {

@@ -7,8 +7,11 @@ import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.db.ScheduleDao;
 import io.kindling.scheduler.schedule.CronScheduler;
 import io.kindling.scheduler.schedule.ScheduleTicker;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,13 +43,50 @@ final class CronPunctuality {
     private CronPunctuality() {}
 
     /** Wall-clock times of one pipeline's fire: scheduled, handler called, its run committed, the tick done. */
-    private record Fire(long scheduled, long handled, long committed, long ticked) {}
+    record Fire(long scheduled, long handled, long committed, long ticked) {}
+
+    /**
+     * How many pipelines fire, how often and for how long: figure 3's full and quick sizes, and the curve of
+     * pipelines loaded ({@link Curves}).
+     *
+     * @param period the schedule's period; a minute is the pipelines' own cron ({@code * * * * *}), a shorter one a
+     *     Quartz seconds cron ({@code 0/N * * * * ?})
+     * @param rounds periods of fires measured, after the warm-up fire
+     */
+    record Load(int pipelines, int rounds, Duration period) {
+        static Load figure(boolean quick) {
+            return quick ? new Load(50, 5, Duration.ofSeconds(1)) : new Load(1000, 2, Duration.ofMinutes(1));
+        }
+
+        String every() {
+            return period.equals(Duration.ofMinutes(1))
+                    ? "every minute"
+                    : period.equals(Duration.ofSeconds(1)) ? "every second" : "every " + period.toSeconds() + " s";
+        }
+    }
+
+    /**
+     * The fires of one measurement and the heap in use once all the pipelines were loaded, scheduled and had fired
+     * (after a full GC, in this JVM, which holds the engine, Quartz and the ticker as the daemon does).
+     */
+    record Fires(Load load, List<Fire> measured, List<Fire> warmUp, double heapMiB) {
+        Stats committed() {
+            return new Stats(measured.stream()
+                    .map(f -> (double) (f.committed() - f.scheduled()))
+                    .toList());
+        }
+    }
 
     /** @param database the history's database as the figures name it: SQLite, PostgreSQL */
     static List<Metric> measure(Path dir, boolean quick, String jdbcUrl, String database) throws Exception {
-        int pipelines = quick ? 50 : 1000;
-        int rounds = quick ? 5 : 2;
-        long period = quick ? 1000 : 60_000;
+        return metrics(fire(dir, Load.figure(quick), jdbcUrl), database);
+    }
+
+    /** Loads the pipelines, schedules them and records the warm-up fire and {@code load.rounds()} periods of fires. */
+    static Fires fire(Path dir, Load load, String jdbcUrl) throws Exception {
+        int pipelines = load.pipelines();
+        int rounds = load.rounds();
+        long period = load.period().toMillis();
         Map<String, Pipeline> byId = new LinkedHashMap<>();
         for (int i = 0; i < pipelines; i++) {
             Pipeline p = EngineHarness.pipeline("""
@@ -55,11 +95,12 @@ final class CronPunctuality {
                     tasks:
                       - {id: only, sql: SELECT 1}
                     """.formatted(i));
-            if (quick) {
+            if (period != 60_000) {
                 p = new Pipeline(
                         p.id(),
                         p.description(),
-                        Optional.of(new Schedule("every second", "* * * * * ?", ZoneOffset.UTC, false)),
+                        Optional.of(new Schedule(
+                                load.every(), "0/" + load.period().toSeconds() + " * * * * ?", ZoneOffset.UTC, false)),
                         p.maxActiveRuns(),
                         p.params(),
                         p.alerts(),
@@ -72,6 +113,7 @@ final class CronPunctuality {
         }
         Queue<Fire> fires = new ConcurrentLinkedQueue<>();
         long[] window = new long[3];
+        double heapMiB;
         try (EngineHarness h = new EngineHarness(jdbcUrl, dir, 8)) {
             RunQueries runs = new JdbiRunQueries(h.database.jdbi());
             // the moment the fire's runs are committed, before the ticker moves the schedules' cursors
@@ -116,7 +158,7 @@ final class CronPunctuality {
             cron.start();
             // the first whole period after everything is scheduled and running is the warm-up (the daemon's first
             // fire after its start, with the JIT cold), reported apart; then `rounds` periods of fires are measured
-            long lead = System.currentTimeMillis() + (quick ? 1500 : 5000);
+            long lead = System.currentTimeMillis() + (period <= 1000 ? 1500 : 5000);
             long warmUp = (lead + period - 1) / period * period;
             long first = warmUp + period;
             long end = first + rounds * period;
@@ -132,30 +174,47 @@ final class CronPunctuality {
                                 < (long) pipelines * rounds) {
                     Thread.sleep(200);
                 }
+                heapMiB = heapAfterGc();
             } finally {
                 cron.stop();
                 handOff.shutdownNow();
             }
         }
-        List<Double> late = new ArrayList<>();
-        List<Double> committed = new ArrayList<>();
-        List<Double> ticked = new ArrayList<>();
-        List<Double> warmUp = new ArrayList<>();
+        List<Fire> measured = new ArrayList<>();
+        List<Fire> warmUp = new ArrayList<>();
         for (Fire f : fires) {
             if (f.scheduled() >= window[2] && f.scheduled() < window[0]) {
-                warmUp.add((double) (f.committed() - f.scheduled()));
+                warmUp.add(f);
             }
             if (f.scheduled() >= window[0] && f.scheduled() < window[1]) {
-                late.add((double) (f.handled() - f.scheduled()));
-                committed.add((double) (f.committed() - f.scheduled()));
-                ticked.add((double) (f.ticked() - f.scheduled()));
+                measured.add(f);
             }
         }
+        return new Fires(load, measured, warmUp, heapMiB);
+    }
+
+    /** The heap in use after a full collection, in MiB. */
+    private static double heapAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+    }
+
+    private static List<Metric> metrics(Fires fires, String database) {
+        List<Double> late = new ArrayList<>();
+        List<Double> ticked = new ArrayList<>();
+        for (Fire f : fires.measured()) {
+            late.add((double) (f.handled() - f.scheduled()));
+            ticked.add((double) (f.ticked() - f.scheduled()));
+        }
         Stats l = new Stats(late);
-        Stats c = new Stats(committed);
-        Stats w = new Stats(warmUp);
+        Stats c = fires.committed();
+        Stats w = new Stats(fires.warmUp().stream()
+                .map(f -> (double) (f.committed() - f.scheduled()))
+                .toList());
         Stats t = new Stats(ticked);
-        String how = c.count() + " fires of " + pipelines + " pipelines " + (quick ? "every second" : "every minute")
+        String how = c.count() + " fires of " + fires.load().pipelines() + " pipelines "
+                + fires.load().every()
                 + " (one shared Quartz trigger), Quartz JDBC job store on " + database + "; scheduled time to the"
                 + " pipeline's run committed (max " + Metric.number(c.max()) + " ms)";
         String handler = "scheduled time to Quartz calling the fire handler";

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Figures 1, 2 and 4: the run engine on no-op tasks. */
 final class EngineFigures {
@@ -83,6 +82,21 @@ final class EngineFigures {
 
     /** Figure 2: independent no-op tasks and a final join on all of them: trigger to the run's end. */
     static List<Metric> wideDag(Path dir, int width, int runs) throws InterruptedException {
+        Stats s = wideDagSeconds(dir, width, runs);
+        return List.of(Metric.below(
+                "2 wide DAG end-to-end (median)",
+                s.median(),
+                "s",
+                3,
+                width + " independent no-op tasks + 1 join, 8 slots, SQLite; median of " + runs + " runs (max "
+                        + Metric.number(s.max()) + " s)"));
+    }
+
+    /**
+     * {@code width} independent no-op tasks and a join on all of them, 8 slots, SQLite: the seconds from the trigger
+     * to the run's end of {@code runs} runs, after a warm-up run.
+     */
+    static Stats wideDagSeconds(Path dir, int width, int runs) throws InterruptedException {
         StringBuilder yaml = new StringBuilder("pipeline: wide\ntasks:\n");
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < width; i++) {
@@ -121,14 +135,7 @@ final class EngineFigures {
                 }
             }
         }
-        Stats s = new Stats(seconds);
-        return List.of(Metric.below(
-                "2 wide DAG end-to-end (median)",
-                s.median(),
-                "s",
-                3,
-                width + " independent no-op tasks + 1 join, 8 slots, SQLite; median of " + runs + " runs (max "
-                        + Metric.number(s.max()) + " s)"));
+        return new Stats(seconds);
     }
 
     /**
@@ -187,42 +194,79 @@ final class EngineFigures {
      * the engine has committed each as RUNNING; runs per second over the whole batch. One no-op task per run.
      */
     static double runStartsPerSecond(String jdbcUrl, Path dir, int runs) throws InterruptedException {
-        Pipeline one = EngineHarness.pipeline("""
-                pipeline: starts
-                max_active_runs: 100000
-                tasks:
-                  - {id: only, sql: SELECT 1}
-                """);
-        try (EngineHarness h = new EngineHarness(jdbcUrl, dir, 8)) {
-            AtomicInteger started = new AtomicInteger();
+        return runStartsPerSecond(jdbcUrl, dir, runs, 1);
+    }
+
+    /**
+     * Figure 4 with {@code daemons} engines on one database, each as a daemon builds it (its own connection pool
+     * and owner), each triggering its share of the runs from a thread of its own, all at once; runs per second
+     * of them all. Each daemon triggers a pipeline of its own ({@code starts}, {@code starts_2}, ...): runs of one
+     * pipeline share its lane, whose count of RUNNING runs a daemon locks to start one.
+     */
+    static double runStartsPerSecond(String jdbcUrl, Path dir, int runs, int daemons) throws InterruptedException {
+        List<EngineHarness> harnesses = new ArrayList<>();
+        try {
+            List<Pipeline> pipelines = new ArrayList<>();
             CountDownLatch[] all = new CountDownLatch[1];
-            h.listen(new RunListener() {
+            RunListener counter = new RunListener() {
                 @Override
                 public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
                     if (state == RunState.RUNNING) {
-                        started.incrementAndGet();
                         all[0].countDown();
                     }
                 }
-            });
-            int warmup = Math.max(50, runs / 10);
-            all[0] = new CountDownLatch(warmup);
-            triggerAll(h, one, warmup);
+            };
+            for (int d = 1; d <= daemons; d++) {
+                EngineHarness h = new EngineHarness(jdbcUrl, dir, 8);
+                harnesses.add(h);
+                h.listen(counter);
+                pipelines.add(EngineHarness.pipeline("""
+                        pipeline: starts%s
+                        max_active_runs: 100000
+                        tasks:
+                          - {id: only, sql: SELECT 1}
+                        """.formatted(d == 1 ? "" : "_" + d)));
+            }
+            int each = runs / daemons;
+            int warmup = Math.max(50, each / 10);
+            all[0] = new CountDownLatch(warmup * daemons);
+            triggerAll(harnesses, pipelines, warmup);
             all[0].await(5, TimeUnit.MINUTES);
-            all[0] = new CountDownLatch(runs);
+            all[0] = new CountDownLatch(each * daemons);
             long start = System.nanoTime();
-            triggerAll(h, one, runs);
+            triggerAll(harnesses, pipelines, each);
             if (!all[0].await(5, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("runs did not start within 5 minutes");
             }
-            return runs / ((System.nanoTime() - start) / 1e9);
+            return each * daemons / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            harnesses.forEach(EngineHarness::close);
         }
     }
 
-    private static void triggerAll(EngineHarness h, Pipeline p, int n) {
-        Instant t = Instant.now();
-        for (int i = 0; i < n; i++) {
-            h.engine.trigger(p, TriggerType.MANUAL, t, Map.of());
+    /** {@code n} runs of each daemon's pipeline, every daemon triggering from a thread of its own. */
+    private static void triggerAll(List<EngineHarness> harnesses, List<Pipeline> pipelines, int n)
+            throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int d = 0; d < harnesses.size(); d++) {
+            EngineHarness h = harnesses.get(d);
+            Pipeline p = pipelines.get(d);
+            Runnable trigger = () -> {
+                Instant t = Instant.now();
+                for (int i = 0; i < n; i++) {
+                    h.engine.trigger(p, TriggerType.MANUAL, t, Map.of());
+                }
+            };
+            if (harnesses.size() == 1) {
+                trigger.run(); // figure 4 as it always was: triggered from the calling thread
+            } else {
+                Thread thread = new Thread(trigger, "bench-daemon-" + (d + 1));
+                thread.start();
+                threads.add(thread);
+            }
+        }
+        for (Thread t : threads) {
+            t.join();
         }
     }
 }

@@ -22,10 +22,18 @@ public final class SyntheticHistory {
 
     /** Writes {@code runs} runs and returns the id of the middle one (for a page deep in the history). */
     public static String load(Jdbi jdbi, int runs, Instant t0) {
+        return append(jdbi, 0, runs, t0);
+    }
+
+    /**
+     * Writes runs {@code first} (inclusive) to {@code runs} (exclusive) of the same history, so that a history can be
+     * grown in steps; the id of run {@code runs / 2} when this call wrote it, else null.
+     */
+    public static String append(Jdbi jdbi, int first, int runs, Instant t0) {
         MutableClock clock = new MutableClock(t0);
         RunIds ids = new RunIds(clock);
         String[] middle = new String[1];
-        for (int start = 0; start < runs; start += CHUNK) {
+        for (int start = first; start < runs; start += CHUNK) {
             int from = start;
             int to = Math.min(runs, start + CHUNK);
             jdbi.useTransaction(h -> {
