@@ -105,37 +105,7 @@ final class EngineFigures {
         }
         yaml.append("  - {id: join, sql: SELECT 1, depends_on: [").append(all).append("]}\n");
         Pipeline wide = EngineHarness.pipeline(yaml.toString());
-        List<Double> seconds = new ArrayList<>();
-        try (EngineHarness h = new EngineHarness(EngineHarness.sqliteUrl(dir, "wide"), dir, 8)) {
-            Map<String, CountDownLatch> ended = new ConcurrentHashMap<>();
-            Map<String, RunState> states = new ConcurrentHashMap<>();
-            h.listen(new RunListener() {
-                @Override
-                public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
-                    if (state.terminal()) {
-                        states.put(runId, state);
-                        ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).countDown();
-                    }
-                }
-            });
-            for (int r = 0; r <= runs; r++) { // run 0 warms up
-                long start = System.nanoTime();
-                String runId = h.engine
-                        .trigger(wide, TriggerType.MANUAL, Instant.now(), Map.of())
-                        .orElseThrow()
-                        .runId();
-                if (!ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).await(5, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("the wide DAG did not finish in 5 minutes");
-                }
-                if (states.get(runId) != RunState.SUCCEEDED) {
-                    throw new IllegalStateException("the wide DAG ended " + states.get(runId));
-                }
-                if (r > 0) {
-                    seconds.add((System.nanoTime() - start) / 1e9);
-                }
-            }
-        }
-        return new Stats(seconds);
+        return timeRuns(dir, "wide", wide, runs, "the wide DAG");
     }
 
     /**
@@ -149,37 +119,7 @@ final class EngineFigures {
         }
         Pipeline each = EngineHarness.pipeline("pipeline: each\ntasks:\n  - id: each\n    for_each:\n      items: ["
                 + list + "]\n      concurrency: 8\n      task: {sql: SELECT :item}\n");
-        List<Double> seconds = new ArrayList<>();
-        try (EngineHarness h = new EngineHarness(EngineHarness.sqliteUrl(dir, "for-each"), dir, 8)) {
-            Map<String, CountDownLatch> ended = new ConcurrentHashMap<>();
-            Map<String, RunState> states = new ConcurrentHashMap<>();
-            h.listen(new RunListener() {
-                @Override
-                public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
-                    if (state.terminal()) {
-                        states.put(runId, state);
-                        ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).countDown();
-                    }
-                }
-            });
-            for (int r = 0; r <= runs; r++) { // run 0 warms up
-                long start = System.nanoTime();
-                String runId = h.engine
-                        .trigger(each, TriggerType.MANUAL, Instant.now(), Map.of())
-                        .orElseThrow()
-                        .runId();
-                if (!ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).await(5, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("the for-each did not finish in 5 minutes");
-                }
-                if (states.get(runId) != RunState.SUCCEEDED) {
-                    throw new IllegalStateException("the for-each ended " + states.get(runId));
-                }
-                if (r > 0) {
-                    seconds.add((System.nanoTime() - start) / 1e9);
-                }
-            }
-        }
-        Stats s = new Stats(seconds);
+        Stats s = timeRuns(dir, "for-each", each, runs, "the for-each");
         return List.of(Metric.below(
                 "12 for-each end-to-end (median)",
                 s.median(),
@@ -268,5 +208,44 @@ final class EngineFigures {
         for (Thread t : threads) {
             t.join();
         }
+    }
+
+    /**
+     * Runs {@code pipeline} {@code runs} times after one warm-up run, on the no-op executor with 8 slots and a SQLite
+     * history named {@code name}: each run's trigger to its end, in seconds.
+     */
+    private static Stats timeRuns(Path dir, String name, Pipeline pipeline, int runs, String what)
+            throws InterruptedException {
+        List<Double> seconds = new ArrayList<>();
+        try (EngineHarness h = new EngineHarness(EngineHarness.sqliteUrl(dir, name), dir, 8)) {
+            Map<String, CountDownLatch> ended = new ConcurrentHashMap<>();
+            Map<String, RunState> states = new ConcurrentHashMap<>();
+            h.listen(new RunListener() {
+                @Override
+                public void runChanged(String runId, String pipelineId, RunState state, Optional<String> error) {
+                    if (state.terminal()) {
+                        states.put(runId, state);
+                        ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).countDown();
+                    }
+                }
+            });
+            for (int r = 0; r <= runs; r++) { // run 0 warms up
+                long start = System.nanoTime();
+                String runId = h.engine
+                        .trigger(pipeline, TriggerType.MANUAL, Instant.now(), Map.of())
+                        .orElseThrow()
+                        .runId();
+                if (!ended.computeIfAbsent(runId, k -> new CountDownLatch(1)).await(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException(what + " did not finish in 5 minutes");
+                }
+                if (states.get(runId) != RunState.SUCCEEDED) {
+                    throw new IllegalStateException(what + " ended " + states.get(runId));
+                }
+                if (r > 0) {
+                    seconds.add((System.nanoTime() - start) / 1e9);
+                }
+            }
+        }
+        return new Stats(seconds);
     }
 }

@@ -230,11 +230,7 @@ final class AttemptRunner {
     private void launch(ActiveRun run, TaskSlot task, ExecutorSlots slots) {
         Task def = run.dag.tasks.get(task.index);
         String previousAttempt = task.attemptId;
-        task.attempts++;
-        task.timedOut = false;
-        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
-        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
-        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        Path logFile = nextAttempt(run, task, def);
         RenderedTask rendered = null;
         String renderError = null;
         List<Path> jars = List.of();
@@ -304,6 +300,15 @@ final class AttemptRunner {
         follow(run, task, attemptId, slots.executor.start(request, remote.listener(attemptId)), Duration.ZERO);
     }
 
+    /** Numbers the task's next attempt and names it (its id, the MDC); returns where its log goes. */
+    private Path nextAttempt(ActiveRun run, TaskSlot task, Task def) {
+        task.attempts++;
+        task.timedOut = false;
+        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
+        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        return logs.of(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+    }
+
     /** The attempt {@code task} starts now, as written when it starts: RUNNING since {@code startedAt}. */
     private static AttemptRecord running(
             ActiveRun run, TaskSlot task, String executor, Instant startedAt, Path logFile, Optional<String> shown) {
@@ -331,11 +336,7 @@ final class AttemptRunner {
      */
     private void decide(ActiveRun run, TaskSlot task) {
         Task def = run.dag.tasks.get(task.index);
-        task.attempts++;
-        task.timedOut = false;
-        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
-        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
-        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        Path logFile = nextAttempt(run, task, def);
         AttemptResult result;
         String shown = null;
         try {
@@ -363,11 +364,7 @@ final class AttemptRunner {
      */
     private void runPipeline(ActiveRun run, TaskSlot task) {
         Task def = run.dag.tasks.get(task.index);
-        task.attempts++;
-        task.timedOut = false;
-        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
-        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
-        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        Path logFile = nextAttempt(run, task, def);
         RenderedTask rendered = null;
         String renderError = null;
         try {
@@ -399,11 +396,7 @@ final class AttemptRunner {
      */
     private void forEach(ActiveRun run, TaskSlot task) {
         Task def = run.dag.tasks.get(task.index);
-        task.attempts++;
-        task.timedOut = false;
-        task.attemptId = run.runId() + "." + def.id() + "." + task.attempts;
-        EngineMdc.task(run.pipeline.id(), run.runId(), def.id(), task.attempts);
-        Path logFile = logs.of(run.pipeline.id(), run.runId(), def.id(), task.attempts);
+        Path logFile = nextAttempt(run, task, def);
         AttemptRecord attempt =
                 running(run, task, CONDITION_EXECUTOR, thread.now(), logFile, Optional.of(describe(def.body())));
         task.moveTo(TaskState.RUNNING, () -> dao.startAttempt(attempt));

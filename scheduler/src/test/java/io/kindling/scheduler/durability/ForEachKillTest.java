@@ -1,5 +1,6 @@
 package io.kindling.scheduler.durability;
 
+import static io.kindling.scheduler.durability.RunJson.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.scheduler.support.DaemonProcess;
 import io.kindling.scheduler.support.TestDirs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,15 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * concurrency, and never runs one iteration twice at once (the executor's journal says when attempts really ran).
  */
 class ForEachKillTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static JsonNode get(DaemonProcess daemon, String path) {
-        try {
-            return JSON.readTree(daemon.get("/api/v1" + path));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final ObjectMapper JSON = RunJson.JSON;
 
     private static Map<String, JsonNode> tasks(JsonNode run) {
         Map<String, JsonNode> tasks = new HashMap<>();
