@@ -408,7 +408,7 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
     public void startAttempt(AttemptRecord attempt) {
         jdbi.useTransaction(h -> {
             fence(h, attempt.runId());
-            insertAttempt(h, attempt, null);
+            insertAttempt(h, attempt, null, null);
         });
     }
 
@@ -420,6 +420,7 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
                     .sorted(java.util.Comparator.comparing(AttemptLimit::lockKey))
                     .toList();
             String pool = null;
+            String clusterExecutor = null;
             for (AttemptLimit limit : ordered) {
                 if (postgres(h)) { // as for lanes: READ COMMITTED alone would let two daemons take the same place
                     h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
@@ -431,7 +432,7 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
                 int running = h.createQuery(
                                 byPool
                                         ? "SELECT COUNT(*) FROM task_attempts WHERE pool = :name AND state = 'RUNNING'"
-                                        : "SELECT COUNT(*) FROM task_attempts WHERE executor = :name"
+                                        : "SELECT COUNT(*) FROM task_attempts WHERE cluster_executor = :name"
                                                 + " AND state = 'RUNNING'")
                         .bind("name", limit.name())
                         .mapTo(Integer.class)
@@ -440,20 +441,22 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
                     return Optional.of(limit);
                 }
                 pool = byPool ? limit.name() : pool;
+                clusterExecutor = byPool ? clusterExecutor : limit.name();
             }
-            insertAttempt(h, attempt, pool);
+            insertAttempt(h, attempt, pool, clusterExecutor);
             return Optional.<AttemptLimit>empty();
         });
     }
 
-    private void insertAttempt(Handle h, AttemptRecord attempt, String pool) {
+    /** Pool and cluster executor are written only for the limits the attempt counts against (the indexes are theirs). */
+    private void insertAttempt(Handle h, AttemptRecord attempt, String pool, String clusterExecutor) {
         h.createUpdate("""
                             INSERT INTO task_attempts (attempt_id, run_id, task_id, attempt_number, executor, state,
                                                        spark_app_id, queued_at, started_at, ended_at, error, log_path,
-                                                       repair_number, rendered, daemon_id, pool)
+                                                       repair_number, rendered, daemon_id, pool, cluster_executor)
                             VALUES (:attempt_id, :run_id, :task_id, :attempt_number, :executor, :state,
                                     :spark_app_id, :queued_at, :started_at, NULL, NULL, :log_path,
-                                    :repair_number, :rendered, :daemon_id, :pool)""")
+                                    :repair_number, :rendered, :daemon_id, :pool, :cluster_executor)""")
                 .bind("attempt_id", attempt.attemptId())
                 .bind("run_id", attempt.runId())
                 .bind("task_id", attempt.taskId())
@@ -468,6 +471,7 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
                 .bind("rendered", attempt.rendered().orElse(null))
                 .bind("daemon_id", owner)
                 .bind("pool", pool)
+                .bind("cluster_executor", clusterExecutor)
                 .execute();
         h.createUpdate("""
                             UPDATE task_runs SET state = :state, attempts = :attempts,
