@@ -2,7 +2,11 @@ package io.kindling.executor.local;
 
 import io.kindling.dsl.DataRef;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -13,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,7 +26,10 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -33,11 +42,22 @@ import scala.jdk.javaapi.CollectionConverters;
  * and modification times; the key also holds the format, the read options and the session's SQL settings, which
  * steer inference. A file rewritten in place with the same length within the file system's time resolution is not
  * seen: the executor option {@code cacheInferredSchemas: false} turns the cache off.
+ *
+ * <p>Schemas are also kept on disk, one small file per key in {@code <workDir>/.kindling/inferred-schemas}, so that
+ * the first attempt after a restart does not infer again what the last process already did (on a small input, a
+ * third of that first attempt). The key then holds only the {@code spark.sql.*} settings and Spark's version: the
+ * others (ports, application id) change with every start and do not steer inference. The disk is a best effort:
+ * a folder that cannot be written, or a file that cannot be read, only means inferring again.
  */
 final class InferredSchemas {
+    private static final Logger LOG = LoggerFactory.getLogger(InferredSchemas.class);
     private static final int MAX_ENTRIES = 1_000;
+    /** Files kept on disk; the ones least recently used go first. */
+    private static final int MAX_FILES = 1_000;
+    /** How many writes between two looks at the folder's size. */
+    private static final int PRUNE_EVERY = 50;
     /** Above this many files, listing them twice (here and in Spark) may cost more than inference saves. */
-    private static final int MAX_FILES = 10_000;
+    private static final int MAX_LISTED_FILES = 10_000;
 
     /** @param digest of the read options, the session's SQL settings and the files' stamps */
     record Key(String format, String path, String digest) {}
@@ -48,6 +68,19 @@ final class InferredSchemas {
             return size() > MAX_ENTRIES;
         }
     };
+
+    private final Optional<java.nio.file.Path> dir;
+    private final AtomicInteger writes = new AtomicInteger();
+
+    /** @param dir where schemas are kept across restarts; empty: in memory only */
+    InferredSchemas(Optional<java.nio.file.Path> dir) {
+        this.dir = dir;
+    }
+
+    /** The folder under a work dir that keeps inferred schemas across restarts. */
+    static java.nio.file.Path folderIn(java.nio.file.Path workDir) {
+        return workDir.resolve(".kindling").resolve("inferred-schemas");
+    }
 
     /** Whether Spark reads this input's data to learn its schema. */
     static boolean inferredFromData(DataRef ref) {
@@ -84,7 +117,7 @@ final class InferredSchemas {
                 RemoteIterator<LocatedFileStatus> listed = fs.listFiles(match.getPath(), true);
                 while (listed.hasNext()) {
                     files.add(stamp(listed.next()));
-                    if (files.size() > MAX_FILES) {
+                    if (files.size() > MAX_LISTED_FILES) {
                         return Optional.empty();
                     }
                 }
@@ -92,9 +125,14 @@ final class InferredSchemas {
             files.sort(null);
             List<String> lines = new ArrayList<>();
             new TreeMap<>(ref.options()).forEach((k, v) -> lines.add("option\t" + k + "\t" + v));
+            lines.add("spark\t" + spark.version());
             new TreeMap<>(CollectionConverters.asJava(
                             spark.sessionState().conf().getAllConfs()))
-                    .forEach((k, v) -> lines.add("conf\t" + k + "\t" + v));
+                    .forEach((k, v) -> {
+                        if (k.startsWith("spark.sql.")) {
+                            lines.add("conf\t" + k + "\t" + v);
+                        }
+                    });
             files.forEach(file -> lines.add("file\t" + file));
             return Optional.of(new Key(ref.format().toLowerCase(Locale.ROOT), path, digest(lines)));
         } catch (IOException | IllegalArgumentException e) {
@@ -102,12 +140,93 @@ final class InferredSchemas {
         }
     }
 
-    synchronized Optional<StructType> get(Key key) {
-        return Optional.ofNullable(schemas.get(key));
+    Optional<StructType> get(Key key) {
+        synchronized (this) {
+            StructType known = schemas.get(key);
+            if (known != null || dir.isEmpty()) {
+                return Optional.ofNullable(known);
+            }
+        }
+        Optional<StructType> kept = read(key);
+        kept.ifPresent(schema -> {
+            synchronized (this) {
+                schemas.put(key, schema);
+            }
+        });
+        return kept;
     }
 
-    synchronized void put(Key key, StructType schema) {
-        schemas.put(key, schema);
+    void put(Key key, StructType schema) {
+        synchronized (this) {
+            schemas.put(key, schema);
+        }
+        dir.ifPresent(folder -> write(folder, key, schema));
+    }
+
+    /** The first line names the key in full, so that a file is used only for its own key. */
+    private static String header(Key key) {
+        return key.format() + "\t" + key.path() + "\t" + key.digest();
+    }
+
+    private static String fileName(Key key) {
+        return digest(List.of(header(key))) + ".json";
+    }
+
+    private Optional<StructType> read(Key key) {
+        java.nio.file.Path file = dir.orElseThrow().resolve(fileName(key));
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int newline = text.indexOf('\n');
+            if (newline < 0 || !text.substring(0, newline).equals(header(key))) {
+                return Optional.empty();
+            }
+            if (!(DataType.fromJson(text.substring(newline + 1)) instanceof StructType schema)) {
+                return Optional.empty();
+            }
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis())); // recently used
+            return Optional.of(schema);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) { // Spark's JSON parser throws its own runtime exceptions
+            LOG.debug("Inferred schema in {} not used: {}", file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private void write(java.nio.file.Path folder, Key key, StructType schema) {
+        try {
+            Files.createDirectories(folder);
+            java.nio.file.Path file = folder.resolve(fileName(key));
+            java.nio.file.Path temporary = Files.createTempFile(folder, ".schema-", ".tmp");
+            Files.writeString(temporary, header(key) + "\n" + schema.json(), StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (writes.incrementAndGet() % PRUNE_EVERY == 0) {
+                prune(folder);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("Inferred schema not kept in {}: {}", folder, e.toString());
+        }
+    }
+
+    /** Keeps the {@value #MAX_FILES} files most recently used or written. */
+    private static void prune(java.nio.file.Path folder) throws IOException {
+        List<java.nio.file.Path> files;
+        try (Stream<java.nio.file.Path> listed = Files.list(folder)) {
+            files = listed.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .toList();
+        }
+        if (files.size() <= MAX_FILES) {
+            return;
+        }
+        Map<java.nio.file.Path, Long> used = new java.util.HashMap<>();
+        for (java.nio.file.Path f : files) {
+            used.put(f, Files.getLastModifiedTime(f).toMillis());
+        }
+        List<java.nio.file.Path> oldestFirst = new ArrayList<>(files);
+        oldestFirst.sort(java.util.Comparator.comparing(used::get));
+        for (java.nio.file.Path f : oldestFirst.subList(0, files.size() - MAX_FILES)) {
+            Files.deleteIfExists(f);
+        }
     }
 
     private static String stamp(FileStatus file) {

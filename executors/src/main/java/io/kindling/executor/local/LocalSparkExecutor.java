@@ -85,7 +85,9 @@ public final class LocalSparkExecutor implements Executor {
         listeners.add(new AttemptJobListener(attempts::get));
         metricsListener.ifPresent(listeners::add);
         this.sparkSession = new LocalSparkSession(config, options, listeners);
-        this.inferredSchemas = options.cacheInferredSchemas() ? Optional.of(new InferredSchemas()) : Optional.empty();
+        this.inferredSchemas = options.cacheInferredSchemas()
+                ? Optional.of(new InferredSchemas(Optional.of(InferredSchemas.folderIn(config.workDir()))))
+                : Optional.empty();
         this.threads = java.util.concurrent.Executors.newCachedThreadPool(
                 daemonThreads("kindling-" + config.name() + "-idle-"));
         this.cancelTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
@@ -148,8 +150,8 @@ public final class LocalSparkExecutor implements Executor {
         if (options.python().isPresent()) {
             PythonConnect.start(spark, progress -> {});
         }
-        // its own schema cache, so that the warm-up's files leave nothing behind
-        Optional<InferredSchemas> schemas = inferredSchemas.map(kept -> new InferredSchemas());
+        // its own schema cache, in memory only, so that the warm-up's files leave nothing behind
+        Optional<InferredSchemas> schemas = inferredSchemas.map(kept -> new InferredSchemas(Optional.empty()));
         SparkWarmUp.run((folder, name, body) -> {
             ExecutorConfig inFolder = new ExecutorConfig(
                     config.name(), config.type(), config.slots(), folder, config.sparkConf(), config.options());

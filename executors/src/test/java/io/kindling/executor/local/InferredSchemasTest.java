@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,49 @@ class InferredSchemasTest {
             assertThat(second)
                     .contains("| Ada        | 36  |", "| Grace      | 85  |")
                     .doesNotContain("Tim");
+        }
+    }
+
+    @Test
+    void aSchemaIsKeptOnDiskForTheNextProcess() throws IOException {
+        Path people = writePeople(dir.resolve("people.json"));
+        try (LocalSparkExecutor before = SharedSpark.newExecutor("schemas", dir, Map.of())) {
+            attempt(before, "before-restart", adultsOf(json(people.toString())));
+        }
+        Path kept = dir.resolve(".kindling/inferred-schemas");
+        try (Stream<Path> files = Files.list(kept)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .singleElement()
+                    .satisfies(name -> assertThat(name).endsWith(".json"));
+        }
+
+        // a new executor knows nothing in memory, as after a restart of the daemon or of its Spark process
+        try (LocalSparkExecutor after = SharedSpark.newExecutor("schemas", dir, Map.of())) {
+            String first = attempt(after, "after-restart", adultsOf(json(people.toString())));
+
+            assertThat(first).contains("input people: json " + people + " " + REUSED);
+            assertThat(jobs(first)).isEqualTo(1);
+            assertThat(first).contains("| Ada        | 36  |").doesNotContain("Tim");
+        }
+    }
+
+    @Test
+    void aDamagedKeptSchemaIsInferredAgain() throws IOException {
+        Path people = writePeople(dir.resolve("people.json"));
+        try (LocalSparkExecutor before = SharedSpark.newExecutor("schemas", dir, Map.of())) {
+            attempt(before, "before-restart", adultsOf(json(people.toString())));
+        }
+        try (Stream<Path> files = Files.list(dir.resolve(".kindling/inferred-schemas"))) {
+            for (Path file : files.toList()) {
+                Files.writeString(file, "{\"not\": \"a schema\"");
+            }
+        }
+
+        try (LocalSparkExecutor after = SharedSpark.newExecutor("schemas", dir, Map.of())) {
+            String first = attempt(after, "after-restart", adultsOf(json(people.toString())));
+
+            assertThat(first).doesNotContain(REUSED).contains("| Ada        | 36  |");
+            assertThat(jobs(first)).isEqualTo(2);
         }
     }
 
