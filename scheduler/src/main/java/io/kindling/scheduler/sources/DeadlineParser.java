@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +25,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses a source's files one by one, each on a parse thread with a deadline, so that one pathological file
+ * Parses a source's files, each on a parse thread with a deadline, so that one pathological file
  * (a regex that backtracks for hours, a parser bug that loops) costs its source a few seconds and a problem on
  * that file, not the sources worker or the daemon's start. A thread past its deadline is interrupted and
  * abandoned; while it still runs, the same unchanged file is skipped at once rather than parsed again, and once
  * {@value #THREADS} parses are past their deadline every file is skipped, so stuck threads cannot pile up.
+ *
+ * <p>Up to as many files as there are cores are parsed at once (a start with many pipeline files has cores to spare), and
+ * parses that run count towards the limit on stuck ones, so that no more than {@value #THREADS} threads can be
+ * stuck. Results keep the files' order.
  *
  * <p>Files are listed as {@code PipelineParser.parseAll} lists them. A pipeline id that a file shares with a
  * valid file before it is a problem of the later file, reported at 1:1 (parseAll also lets a broken file
@@ -41,16 +48,25 @@ import org.slf4j.LoggerFactory;
 final class DeadlineParser {
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineParser.class);
     static final int THREADS = 4;
+    static final int PARALLEL =
+            Math.max(1, Math.min(THREADS, Runtime.getRuntime().availableProcessors()));
 
     private final Function<Path, ParseResult> parseFile;
     private final Duration deadline;
+    private final int parallel;
     private final ThreadPoolExecutor pool;
     /** Files whose parse passed its deadline and still runs, by path and version (size, modified time). */
     private final Map<String, CompletableFuture<Void>> stuck = new ConcurrentHashMap<>();
 
     DeadlineParser(Function<Path, ParseResult> parseFile, Duration deadline) {
+        this(parseFile, deadline, PARALLEL);
+    }
+
+    /** @param parallel how many files are parsed at once, at most */
+    DeadlineParser(Function<Path, ParseResult> parseFile, Duration deadline, int parallel) {
         this.parseFile = parseFile;
         this.deadline = deadline;
+        this.parallel = Math.max(1, Math.min(THREADS, parallel));
         AtomicInteger n = new AtomicInteger();
         // No cap on the pool itself: a thread that has just handed over its result may not be back in the pool
         // when the next file is submitted. The cap is on parses past their deadline, counted in `stuck`.
@@ -63,7 +79,7 @@ final class DeadlineParser {
 
     List<ParseResult> parseAll(Path fileOrFolder) {
         if (!Files.isDirectory(fileOrFolder)) {
-            return List.of(parse(fileOrFolder));
+            return List.of(start(fileOrFolder).get());
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(fileOrFolder)) {
@@ -75,31 +91,47 @@ final class DeadlineParser {
         }
         List<ParseResult> results = new ArrayList<>();
         Map<String, Path> owners = new HashMap<>();
+        Deque<Supplier<ParseResult>> running = new ArrayDeque<>();
         for (Path file : files) {
-            ParseResult result = parse(file);
-            if (result.ok()) {
-                String id = result.pipeline().orElseThrow().id();
-                Path owner = owners.putIfAbsent(id, file);
-                if (owner != null) {
-                    result = failed(file, "pipeline id '" + id + "' is already defined in " + owner);
-                }
+            while (!running.isEmpty() && (running.size() >= parallel || stuck.size() + running.size() >= THREADS)) {
+                add(running.poll().get(), owners, results);
             }
-            results.add(result);
+            running.add(start(file));
+        }
+        while (!running.isEmpty()) {
+            add(running.poll().get(), owners, results);
         }
         return results;
+    }
+
+    /** Adds a file's result in order; a pipeline id that a file before it has is its problem. */
+    private static void add(ParseResult result, Map<String, Path> owners, List<ParseResult> results) {
+        if (result.ok()) {
+            String id = result.pipeline().orElseThrow().id();
+            Path owner = owners.putIfAbsent(id, result.file());
+            if (owner != null) {
+                results.add(failed(result.file(), "pipeline id '" + id + "' is already defined in " + owner));
+                return;
+            }
+        }
+        results.add(result);
     }
 
     void stop() {
         pool.shutdownNow();
     }
 
-    private ParseResult parse(Path file) {
+    /** Starts parsing a file; the supplier waits for its result until the deadline, counted from now. */
+    private Supplier<ParseResult> start(Path file) {
         String version = version(file);
         if (stuck.containsKey(version)) {
-            return tooSlow(file);
+            ParseResult skipped = tooSlow(file);
+            return () -> skipped;
         }
         if (stuck.size() >= THREADS) {
-            return failed(file, THREADS + " files are still being parsed past their deadline; file skipped");
+            ParseResult skipped =
+                    failed(file, THREADS + " files are still being parsed past their deadline; file skipped");
+            return () -> skipped;
         }
         CompletableFuture<ParseResult> result = new CompletableFuture<>();
         // done when the parse thread really returns: a cancelled Future says "done" at once
@@ -116,10 +148,22 @@ final class DeadlineParser {
                 }
             });
         } catch (RejectedExecutionException e) {
-            return failed(file, "the parser has stopped; file skipped");
+            ParseResult skipped = failed(file, "the parser has stopped; file skipped");
+            return () -> skipped;
         }
+        long until = System.nanoTime() + deadline.toNanos();
+        return () -> await(file, version, task, result, ended, until);
+    }
+
+    private ParseResult await(
+            Path file,
+            String version,
+            Future<?> task,
+            CompletableFuture<ParseResult> result,
+            CompletableFuture<Void> ended,
+            long until) {
         try {
-            return result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            return result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             task.cancel(true);
             stuck.put(version, ended);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -57,6 +58,47 @@ class DeadlineParserTest {
                     .allSatisfy(r -> assertThat(r.problems()).isEmpty());
         }
         assertThat(sample).allSatisfy(r -> assertThat(r.ok()).isTrue());
+    }
+
+    @Test
+    void filesAreParsedTwoAtATimeAndReportedInOrder() throws Exception {
+        Files.writeString(dir.resolve("a.yml"), pipeline("same"));
+        Files.writeString(dir.resolve("b.yml"), pipeline("same"));
+        Files.writeString(dir.resolve("c.yml"), pipeline("other"));
+        PipelineParser real = new PipelineParser(new ParserOptions(Optional.empty(), Optional.empty(), "local"));
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        CountDownLatch bParsed = new CountDownLatch(1);
+        Function<Path, ParseResult> meeting = file -> {
+            try { // parsed one at a time, a would wait here until the test gives up
+                bothStarted.countDown();
+                if (!bothStarted.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException(file + " was parsed alone");
+                }
+                if (file.endsWith("b.yml")) {
+                    ParseResult b = real.parse(file);
+                    bParsed.countDown();
+                    return b;
+                }
+                // b ends before a: the results keep the files' order all the same
+                if (!bParsed.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("b.yml was not parsed");
+                }
+                return real.parse(file);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        parser = new DeadlineParser(meeting, Duration.ofSeconds(60), 2);
+
+        List<ParseResult> results = parser.parseAll(dir);
+
+        assertThat(results)
+                .extracting(r -> r.file().getFileName().toString())
+                .containsExactly("a.yml", "b.yml", "c.yml");
+        assertThat(results.get(0).problems()).isEmpty();
+        assertThat(results.get(1).problems().get(0).message())
+                .isEqualTo("pipeline id 'same' is already defined in " + dir.resolve("a.yml"));
+        assertThat(results.get(2).problems()).isEmpty();
     }
 
     @Test
