@@ -91,7 +91,9 @@ final class DaemonStart {
         Path cds = dir.resolve("cds");
         Path launcher = examples.toAbsolutePath().getParent().resolve("bin/kindling");
         double firstStart = 0;
-        // start 0 has no class-data sharing archive yet and writes one when it stops, as a user's first start does
+        // start 0 has no class-data sharing archive yet and writes one when it stops, as a user's first start does;
+        // it also runs the pipeline once, so that the measured first task is one after a restart, as a daily
+        // pipeline's is: the archive then holds the classes of a run, and the input's schema is kept on disk
         for (int i = 0; i <= starts; i++) {
             int[] ports = DaemonProcess.freePorts(2);
             Path yml = Daemon.writeConfig(
@@ -99,6 +101,8 @@ final class DaemonStart {
             try (Daemon daemon = Daemon.launch(launcher, yml, cds, ports[0], log)) {
                 if (i == 0) {
                     firstStart = daemon.readyMillis;
+                    awaitWarm(daemon, ports[1], log);
+                    runToSuccess(daemon, dir);
                     continue;
                 }
                 ready.add(daemon.readyMillis);
@@ -170,8 +174,9 @@ final class DaemonStart {
                         firstTask,
                         "ms",
                         "the first run after the "
-                                + "warm-up, its creation (its trigger) to its end by the daemon's timestamps (it also infers "
-                                + "people.json's schema, which later runs reuse)"),
+                                + "warm-up, its creation (its trigger) to its end by the daemon's timestamps; the first start"
+                                + " (the archive's) ran it once, so it finds people.json's schema kept on disk, as after a"
+                                + " restart"),
                 Metric.of(
                         "8 Spark task, warm",
                         warm,
