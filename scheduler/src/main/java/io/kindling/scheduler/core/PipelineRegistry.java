@@ -104,6 +104,7 @@ public final class PipelineRegistry implements PipelineVersions {
 
         Map<String, Loaded> now = new TreeMap<>();
         List<ParseResult> failed = new ArrayList<>();
+        List<PipelineVersion> loaded = new ArrayList<>();
         for (ParseResult result : results) {
             if (result.ok()) {
                 Pipeline p = result.pipeline().orElseThrow();
@@ -112,9 +113,12 @@ public final class PipelineRegistry implements PipelineVersions {
                 Optional<String> since =
                         old != null && old.pipeline().contentHash().equals(p.contentHash()) ? old.gitCommit() : commit;
                 now.put(p.id(), new Loaded(p, source, since, List.of()));
-                remember(p, since);
+                byVersion.put(p.id() + "@" + p.contentHash(), p);
+                loaded.add(new PipelineVersion(
+                        p.id(), p.contentHash(), since, p.file().toString(), p.source(), clock.instant()));
             }
         }
+        versions.insertAllIfAbsent(loaded);
         for (ParseResult result : results) {
             if (!result.ok()) {
                 failed.add(result);
@@ -141,12 +145,6 @@ public final class PipelineRegistry implements PipelineVersions {
         return versions.latestFromFile(file.toString())
                 .flatMap(v -> find(v.pipelineId(), v.contentHash())
                         .map(p -> new Loaded(p, source, v.gitCommit(), List.of())));
-    }
-
-    private void remember(Pipeline p, Optional<String> commit) {
-        byVersion.put(p.id() + "@" + p.contentHash(), p);
-        versions.insertIfAbsent(
-                new PipelineVersion(p.id(), p.contentHash(), commit, p.file().toString(), p.source(), clock.instant()));
     }
 
     /** Combines the sources (an id an earlier source has wins) and says what changed. */

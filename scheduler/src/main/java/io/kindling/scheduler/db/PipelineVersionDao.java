@@ -3,6 +3,7 @@ package io.kindling.scheduler.db;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** The definitions that have been loaded, one row per (pipeline, content hash). */
 public final class PipelineVersionDao {
@@ -13,18 +14,27 @@ public final class PipelineVersionDao {
     }
 
     /** Stores a version unless the same content was stored before (loading the same file twice is a no-op). */
-    public void insertIfAbsent(PipelineVersion version) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO pipeline_versions (pipeline_id, content_hash, git_commit, file_path, source, loaded_at)
-                        VALUES (:pipeline_id, :content_hash, :git_commit, :file_path, :source, :loaded_at)
-                        ON CONFLICT DO NOTHING""")
-                .bind("pipeline_id", version.pipelineId())
-                .bind("content_hash", version.contentHash())
-                .bind("git_commit", version.gitCommit().orElse(null))
-                .bind("file_path", version.filePath())
-                .bind("source", version.source())
-                .bind("loaded_at", version.loadedAt().toEpochMilli())
-                .execute());
+    /** One transaction and one batch for them all: a source's reload stores every pipeline it read. */
+    public void insertAllIfAbsent(List<PipelineVersion> all) {
+        if (all.isEmpty()) {
+            return;
+        }
+        jdbi.useTransaction(h -> {
+            PreparedBatch batch = h.prepareBatch("""
+                    INSERT INTO pipeline_versions (pipeline_id, content_hash, git_commit, file_path, source, loaded_at)
+                    VALUES (:pipeline_id, :content_hash, :git_commit, :file_path, :source, :loaded_at)
+                    ON CONFLICT DO NOTHING""");
+            for (PipelineVersion version : all) {
+                batch.bind("pipeline_id", version.pipelineId())
+                        .bind("content_hash", version.contentHash())
+                        .bind("git_commit", version.gitCommit().orElse(null))
+                        .bind("file_path", version.filePath())
+                        .bind("source", version.source())
+                        .bind("loaded_at", version.loadedAt().toEpochMilli())
+                        .add();
+            }
+            batch.execute();
+        });
     }
 
     public Optional<PipelineVersion> find(String pipelineId, String contentHash) {
