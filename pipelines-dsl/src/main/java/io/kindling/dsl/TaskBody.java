@@ -428,7 +428,10 @@ public sealed interface TaskBody {
             return value;
         }
 
-        /** An unmodifiable copy, nested lists and maps included, of JSON-like values (nulls kept). */
+        /**
+         * An unmodifiable copy, nested lists and maps included, of JSON-like values (nulls kept), whole numbers as
+         * {@code Long} and decimals as {@code Double}, so a body read back from JSON equals the one parsed.
+         */
         @SuppressWarnings("unchecked")
         private static <T> T frozen(T value) {
             if (value instanceof List<?> list) {
@@ -440,6 +443,12 @@ public sealed interface TaskBody {
                 Map<String, Object> out = new LinkedHashMap<>();
                 map.forEach((k, v) -> out.put(String.valueOf(k), frozen(v)));
                 return (T) Collections.unmodifiableMap(out);
+            }
+            if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                return (T) Long.valueOf(((Number) value).longValue()); // one type per kind, as the parser reads them
+            }
+            if (value instanceof Float number) {
+                return (T) Double.valueOf(number.doubleValue());
             }
             if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {
                 return value;
