@@ -100,6 +100,11 @@ class NotebookTaskE2ETest {
                 .containsExactly(1, 2, 3, 4);
         JsonNode task = run.get("tasks").get(0);
         assertThat(task.get("values").get("rows").asLong()).as(task.toString()).isEqualTo(5);
+        // its Connect session's Spark work is the attempt's, in the Spark process of the local executor
+        JsonNode metrics = task.get("attempts").get(0).get("spark_metrics");
+        assertThat(metrics).as(task.toString()).isNotNull();
+        assertThat(metrics.get("jobs").get("succeeded").asLong()).isPositive();
+        assertThat(metrics.get("tasks").get("succeeded").asLong()).isPositive();
     }
 
     @Test
