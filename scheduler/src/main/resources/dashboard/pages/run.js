@@ -395,8 +395,37 @@ function notebookText(value) {
 }
 
 /**
- * An executed notebook, read-only and as text: each cell's source, then its outputs (streams, a result's text/plain,
- * an error's traceback). Never HTML from the notebook: el() makes text nodes.
+ * A result's or display()'s richest form. The notebook's output is user data and must never run in the dashboard's
+ * origin: HTML only inside an iframe sandboxed without scripts (nor its own origin), fed by srcdoc; SVG, PNG and JPEG
+ * only as an <img> of a data: URI (an image never runs script); everything else (Markdown too) as text.
+ */
+function richOutput(data, outputType) {
+  if (data['text/html'] !== undefined) {
+    return el('iframe', { class: 'nb-html', sandbox: '', referrerpolicy: 'no-referrer', title: 'HTML output',
+      srcdoc: notebookText(data['text/html']) });
+  }
+  const image = (mime, base64) => (/^[A-Za-z0-9+/=\s]+$/.test(base64)
+    ? el('img', { class: 'nb-image', alt: `${mime} output`, src: `data:${mime};base64,${base64.replace(/\s/g, '')}` })
+    : null);
+  if (data['image/svg+xml'] !== undefined) {
+    const svg = new TextEncoder().encode(notebookText(data['image/svg+xml']));
+    return image('image/svg+xml', btoa(Array.from(svg, (b) => String.fromCharCode(b)).join('')));
+  }
+  for (const mime of ['image/png', 'image/jpeg']) {
+    if (data[mime] !== undefined) {
+      const shown = image(mime, notebookText(data[mime]));
+      if (shown) return shown;
+    }
+  }
+  for (const mime of ['text/markdown', 'text/plain']) {
+    if (data[mime] !== undefined) return el('pre', { class: 'nb-output' }, notebookText(data[mime]));
+  }
+  return el('pre', { class: 'nb-output' }, `(${Object.keys(data).join(', ') || outputType} output not shown)`);
+}
+
+/**
+ * An executed notebook, read-only: each cell's source, then its outputs (streams, results and displays in their
+ * richest safe form, an error's traceback). Text from the notebook is always text: el() makes text nodes.
  */
 function notebookView(shown) {
   if (shown.error) return el('p', { class: 'muted' }, `(no executed notebook: ${shown.error})`);
@@ -413,10 +442,7 @@ function notebookView(shown) {
         return el('pre', { class: 'nb-output error-text' },
           plain((o.traceback || []).join('\n') || `${o.ename}: ${o.evalue}`));
       }
-      const data = o.data || {};
-      return el('pre', { class: 'nb-output' }, data['text/plain'] !== undefined
-        ? notebookText(data['text/plain'])
-        : `(${Object.keys(data).join(', ') || o.output_type} output not shown)`);
+      return richOutput(o.data || {}, o.output_type);
     });
     return el('li', { class: `nb-cell nb-${cell.cell_type}`, 'data-tags': tags.join(' ') },
       el('div', { class: 'muted' }, code ? `In [${cell.execution_count ?? ' '}]` : cell.cell_type,

@@ -1,5 +1,6 @@
 package io.kindling.executor;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -124,7 +125,11 @@ public final class AttemptJson {
             }
             case "notebook" ->
                 new TaskBody.Notebook(
-                        Path.of(body.path("path").asText()), strings(body.path("params")), strings(body.path("run")));
+                        Path.of(body.path("path").asText()),
+                        body.path("params").isObject()
+                                ? JSON.convertValue(body.get("params"), new TypeReference<Map<String, Object>>() {})
+                                : Map.<String, Object>of(),
+                        strings(body.path("run")));
             default ->
                 throw new IllegalArgumentException(
                         "unknown task body type '" + body.path("type").asText() + "'");

@@ -55,6 +55,15 @@ public record AttemptRequest(
         return logFile.resolveSibling(logFile.getFileName() + ".ipynb");
     }
 
+    /**
+     * Where the notebook runner writes each new version of the executed copy before renaming it over
+     * {@link #notebookFile}: a process killed between the two leaves it behind, so whoever ends the attempt or
+     * deletes its log deletes it too.
+     */
+    public static Path notebookTempFile(Path logFile) {
+        return logFile.resolveSibling(logFile.getFileName() + ".ipynb.tmp");
+    }
+
     /** With the default log limit. */
     public AttemptRequest(
             String attemptId,

@@ -9,12 +9,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads {@code for_each: {items, concurrency, task}}: the list (written out, or one placeholder naming a task value
@@ -227,7 +224,7 @@ final class ForEachReader {
         if (node instanceof SequenceNode list) {
             List<Object> literal = new ArrayList<>();
             for (Node item : list.getValue()) {
-                literal.add(plain(item));
+                literal.add(YamlMap.plain(item, (text, at) -> {}));
             }
             if (literal.size() > options.maxIterations()) {
                 problems.at(
@@ -314,37 +311,5 @@ final class ForEachReader {
             problems.at(value.node(), "trigger_rule: unknown rule '" + value.value() + "'");
         }
         return rule;
-    }
-
-    /** A YAML value as the JSON-like value an iteration's item is: text, a number, a boolean, null, a list, a map. */
-    private static Object plain(Node node) {
-        if (node instanceof SequenceNode list) {
-            List<Object> out = new ArrayList<>();
-            list.getValue().forEach(n -> out.add(plain(n)));
-            return out;
-        }
-        if (node instanceof MappingNode mapping) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (NodeTuple t : mapping.getValue()) {
-                out.put(((ScalarNode) t.getKeyNode()).getValue(), plain(t.getValueNode()));
-            }
-            return out;
-        }
-        String text = ((ScalarNode) node).getValue();
-        Tag tag = node.getTag();
-        try {
-            if (Tag.NULL.equals(tag)) {
-                return null;
-            } else if (Tag.BOOL.equals(tag)) {
-                return Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT));
-            } else if (Tag.INT.equals(tag)) {
-                return Long.parseLong(text.replace("_", ""));
-            } else if (Tag.FLOAT.equals(tag)) {
-                return Double.parseDouble(text.replace("_", ""));
-            }
-        } catch (NumberFormatException e) {
-            return text; // an int form Java does not parse (0x, 0o, sexagesimal): kept as written
-        }
-        return text;
     }
 }

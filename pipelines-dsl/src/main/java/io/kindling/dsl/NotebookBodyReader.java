@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a {@code notebook:} body: {@code path} (an {@code .ipynb} next to the pipeline file, with {@code sql_file}'s
- * rules) and {@code params} (templates, by Python name). The notebook must be nbformat 4 JSON; when params are given,
+ * rules) and {@code params} (by Python name: YAML values that keep their type, lists and maps included; text may be
+ * a template). The notebook must be nbformat 4 JSON; when params are given,
  * one of its code cells must be tagged {@code parameters}. Problems inside the notebook name its own line and column.
  */
 final class NotebookBodyReader {
@@ -85,24 +86,27 @@ final class NotebookBodyReader {
         }
         YamlMap map = notebook.get();
         int before = problems.size();
-        Map<String, String> params = new LinkedHashMap<>();
-        map.scalarMap("params")
-                .ifPresent(given -> given.forEach((name, value) -> {
+        Map<String, Object> params = new LinkedHashMap<>();
+        map.value("params")
+                .flatMap(node -> YamlMap.ofAnyKeys(node, "notebook.params", problems))
+                .ifPresent(given -> given.tuples().forEach((name, tuple) -> {
                     if (!IDENTIFIER.matcher(name).matches() || KEYWORDS.contains(name)) {
                         problems.at(
-                                value.node(),
+                                tuple.getKeyNode(),
                                 "notebook.params: '" + name
                                         + "' is not a name the notebook can assign (a Python identifier,"
                                         + " not a keyword, spark or kindling)");
                     }
-                    templates.check(value.value(), value.node());
-                    if (SECRET.matcher(value.value()).find()) {
-                        problems.at(
-                                value.node(),
-                                "notebook.params." + name + ": a secret cannot be a notebook param (the executed"
-                                        + " notebook, its parameters included, is served to viewers while it runs)");
-                    }
-                    params.put(name, value.value());
+                    params.put(name, YamlMap.plain(tuple.getValueNode(), (text, node) -> {
+                        templates.check(text, node);
+                        if (SECRET.matcher(text).find()) {
+                            problems.at(
+                                    node,
+                                    "notebook.params." + name + ": a secret cannot be a notebook param (the executed"
+                                            + " notebook, its parameters included, is served to viewers while it"
+                                            + " runs)");
+                        }
+                    }));
                 }));
         Optional<YamlMap.Scalar> path = map.requiredScalar("path");
         if (path.isEmpty()) {

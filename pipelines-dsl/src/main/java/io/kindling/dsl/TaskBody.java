@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -377,26 +378,28 @@ public sealed interface TaskBody {
     /**
      * A Jupyter notebook ({@code notebook: {path: ..., params: {...}}}) run by the executor's Python as a
      * {@link Python} script is, with {@code spark} and {@code kindling} ready: its code cells run in order in one
-     * namespace, after a cell tagged {@code injected-parameters} that sets {@code params} (as strings), placed after
-     * the cell tagged {@code parameters} (papermill's convention), or first when there is none. The executed copy,
-     * outputs included, is the attempt's artifact; the first failing cell fails the attempt with its error.
+     * namespace, after a cell tagged {@code injected-parameters} that sets {@code params} (as Python literals of their
+     * YAML types), placed after the cell tagged {@code parameters} (papermill's convention), or first when there is
+     * none. The executed copy, outputs included, is the attempt's artifact; the first failing cell fails the attempt
+     * with its error.
      *
      * @param path   the notebook's real path, inside the pipeline file's folder
-     * @param params the values the injected cell assigns, by Python name; templates rendered for a run
+     * @param params the values the injected cell assigns, by Python name: text, {@code Long}, {@code Double},
+     *               {@code Boolean}, null, and lists and maps of those; templates in text rendered for a run
      * @param run    as {@link Python#run}; empty until rendered for a run
      */
-    record Notebook(Path path, Map<String, String> params, Map<String, String> run) implements TaskBody {
+    record Notebook(Path path, Map<String, Object> params, Map<String, String> run) implements TaskBody {
         public Notebook {
             requireNonNull(path, "path is null");
             if (!path.isAbsolute()) {
                 throw new IllegalArgumentException("notebook path must be an absolute path: " + path);
             }
-            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+            params = frozen(params);
             run = Collections.unmodifiableMap(new LinkedHashMap<>(run));
         }
 
         /** A body as written, before a run renders it. */
-        public Notebook(Path path, Map<String, String> params) {
+        public Notebook(Path path, Map<String, Object> params) {
             this(path, params, Map.of());
         }
 
@@ -404,7 +407,54 @@ public sealed interface TaskBody {
         public Notebook render(TemplateContext context) {
             Map<String, String> facts = new LinkedHashMap<>();
             Python.RUN_KEYS.forEach(key -> facts.put(key, Templates.render("{{ " + key + " }}", context)));
-            return new Notebook(path, Templates.renderValues(params, v -> Templates.render(v, context)), facts);
+            return new Notebook(path, Templates.renderValues(params, v -> rendered(v, context)), facts);
+        }
+
+        /** The texts in {@code value}, at any depth, rendered; numbers, booleans and nulls as they are. */
+        private static Object rendered(Object value, TemplateContext context) {
+            if (value instanceof String text) {
+                return Templates.render(text, context);
+            }
+            if (value instanceof List<?> list) {
+                List<Object> out = new ArrayList<>();
+                list.forEach(item -> out.add(rendered(item, context)));
+                return out;
+            }
+            if (value instanceof Map<?, ?> map) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                map.forEach((k, v) -> out.put((String) k, rendered(v, context)));
+                return out;
+            }
+            return value;
+        }
+
+        /**
+         * An unmodifiable copy, nested lists and maps included, of JSON-like values (nulls kept), whole numbers as
+         * {@code Long} and decimals as {@code Double}, so a body read back from JSON equals the one parsed.
+         */
+        @SuppressWarnings("unchecked")
+        private static <T> T frozen(T value) {
+            if (value instanceof List<?> list) {
+                List<Object> out = new ArrayList<>();
+                list.forEach(item -> out.add(frozen(item)));
+                return (T) Collections.unmodifiableList(out);
+            }
+            if (value instanceof Map<?, ?> map) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                map.forEach((k, v) -> out.put(String.valueOf(k), frozen(v)));
+                return (T) Collections.unmodifiableMap(out);
+            }
+            if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                return (T) Long.valueOf(((Number) value).longValue()); // one type per kind, as the parser reads them
+            }
+            if (value instanceof Float number) {
+                return (T) Double.valueOf(number.doubleValue());
+            }
+            if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {
+                return value;
+            }
+            throw new IllegalArgumentException("a notebook param is text, a number, a boolean, null, a list or a map,"
+                    + " not " + value.getClass().getSimpleName());
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -237,6 +238,49 @@ final class YamlMap {
         }
         problems.at(node, key + ": expected a string, got " + describe(node));
         return Optional.empty();
+    }
+
+    /**
+     * A YAML value as the JSON-like value it means: text, a whole number ({@code Long}), a finite decimal
+     * ({@code Double}), a boolean, null, and lists and maps of those. What Java does not read as its tag says (a
+     * {@code 0x} or sexagesimal int, {@code .inf}, a timestamp) stays the text as written.
+     *
+     * @param strings sees each text value with its node (to check templates where they are written)
+     */
+    static Object plain(Node node, BiConsumer<String, Node> strings) {
+        if (node instanceof SequenceNode list) {
+            List<Object> out = new ArrayList<>();
+            list.getValue().forEach(n -> out.add(plain(n, strings)));
+            return out;
+        }
+        if (node instanceof MappingNode mapping) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (NodeTuple t : mapping.getValue()) {
+                Node key = t.getKeyNode();
+                out.put(key instanceof ScalarNode s ? s.getValue() : describe(key), plain(t.getValueNode(), strings));
+            }
+            return out;
+        }
+        String text = ((ScalarNode) node).getValue();
+        Tag tag = node.getTag();
+        try {
+            if (Tag.NULL.equals(tag)) {
+                return null;
+            } else if (Tag.BOOL.equals(tag)) {
+                return text.matches("(?i)true|yes|on");
+            } else if (Tag.INT.equals(tag)) {
+                return Long.parseLong(text.replace("_", ""));
+            } else if (Tag.FLOAT.equals(tag)) {
+                double value = Double.parseDouble(text.replace("_", ""));
+                if (Double.isFinite(value)) {
+                    return value;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // a form Java does not parse: kept as written
+        }
+        strings.accept(text, node);
+        return text;
     }
 
     static boolean isNull(Node node) {

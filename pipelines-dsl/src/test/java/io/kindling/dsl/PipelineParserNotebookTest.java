@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,38 @@ class PipelineParserNotebookTest {
 
         assertThat(rendered.params()).containsExactly(Map.entry("day", "2026-03-29"));
         assertThat(rendered.run()).containsEntry("run_id", "run-7").containsEntry("pipeline", "p");
+    }
+
+    @Test
+    void paramsKeepTheirYamlTypesAndTemplatesInsideListsAndMapsAreRendered() {
+        TaskBody body = body("{path: notebooks/report.ipynb, params: {rows: 20, ratio: 0.5, dry_run: true,"
+                + " quiet: no, missing: null, label: monthly, quoted: '20', days: ['{{ ds }}', 2],"
+                + " limits: {eu: 1.5, tags: [a, null]}, huge: 1e400}}");
+        TemplateContext context = new TemplateContext(
+                "p", "run-7", Instant.parse("2026-03-28T23:30:00Z"), ZoneId.of("Europe/Berlin"), Map.of());
+
+        Map<String, Object> params = ((TaskBody.Notebook) body.render(context)).params();
+
+        Map<String, Object> limits = new java.util.LinkedHashMap<>();
+        limits.put("eu", 1.5);
+        limits.put("tags", java.util.Arrays.asList("a", null));
+        assertThat(params)
+                .containsEntry("rows", 20L)
+                .containsEntry("ratio", 0.5)
+                .containsEntry("dry_run", true)
+                .containsEntry("quiet", false)
+                .containsEntry("missing", null)
+                .containsEntry("label", "monthly")
+                .containsEntry("quoted", "20")
+                .containsEntry("days", List.of("2026-03-29", 2L))
+                .containsEntry("limits", limits)
+                .containsEntry("huge", "1e400"); // not a finite double: the text as written
+    }
+
+    @Test
+    void aSecretIsNoParamAtAnyDepth() {
+        assertThat(problems("{path: notebooks/report.ipynb, params: {keys: {api: ['{{ secrets.api_token }}']}}}"))
+                .contains("notebook.params.keys: a secret cannot be a notebook param");
     }
 
     @Test

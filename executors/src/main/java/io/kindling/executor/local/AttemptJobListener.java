@@ -11,7 +11,8 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 
 /**
  * Registered once on the SparkContext per executor; tells each live attempt about the Spark jobs of its job
- * group (the attempt id). Runs on Spark's listener bus thread, so it only hands events over.
+ * group (the attempt id), or of its Python process's Connect session. Runs on Spark's listener bus thread, so it only
+ * hands events over.
  */
 final class AttemptJobListener extends SparkListener {
     static final String JOB_GROUP_PROPERTY = "spark.jobGroup.id";
@@ -25,10 +26,18 @@ final class AttemptJobListener extends SparkListener {
         this.liveAttempts = liveAttempts;
     }
 
+    /**
+     * The attempt a job is part of: its job group (set on the attempt's thread), or for a job of a Python attempt's
+     * Connect session, whose threads carry no group, that session's attempt; null for neither.
+     */
+    static String attemptOf(Properties properties) {
+        String group = properties == null ? null : properties.getProperty(JOB_GROUP_PROPERTY);
+        return group != null ? group : PythonSessions.attemptOf(properties);
+    }
+
     @Override
     public void onJobStart(SparkListenerJobStart event) {
-        Properties properties = event.properties();
-        String group = properties == null ? null : properties.getProperty(JOB_GROUP_PROPERTY);
+        String group = attemptOf(event.properties());
         LocalAttempt attempt = group == null ? null : liveAttempts.apply(group);
         if (attempt != null) {
             jobs.put(event.jobId(), new JobStarted(attempt, event.time()));

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
-import org.apache.spark.SparkContext$;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -103,9 +102,11 @@ final class PythonConnect {
 
     /**
      * Creates the Connect session {@code sessionId} before its client connects, so the attempt's settings are in
-     * place when the script's first command arrives; the script's views and settings live and die with it.
+     * place when the script's first command arrives; the script's views and settings live and die with it. Its jobs
+     * are the attempt's ({@link PythonSessions#attemptOf}) until it is closed.
      */
-    static SparkSession openSession(String sessionId) {
+    static SparkSession openSession(String sessionId, String attemptId) {
+        PythonSessions.open(sessionId, attemptId);
         return sessions()
                 .getOrCreateIsolatedSession(SessionKey.apply(USER, sessionId), Option.empty())
                 .session();
@@ -135,6 +136,7 @@ final class PythonConnect {
     /** Closes the session, which interrupts what still runs in it and drops its views. */
     static void closeSession(String sessionId) {
         ENDED.add(sessionId);
+        PythonSessions.close(sessionId);
         SparkConnectSessionManager sessions = sessions();
         try {
             sessions.closeSession(SessionKey.apply(USER, sessionId), sessions.closeSession$default$2());
@@ -145,7 +147,6 @@ final class PythonConnect {
 
     /** Cancels each job that starts for a session in {@link #ENDED}, found by its Connect operation's job tag. */
     private static final class EndedSessionJobs extends SparkListener {
-        private static final String SESSION = "_User_" + USER + "_Session_";
         private final SparkContext context;
 
         EndedSessionJobs(SparkContext context) {
@@ -154,24 +155,9 @@ final class PythonConnect {
 
         @Override
         public void onJobStart(SparkListenerJobStart start) {
-            String tags = start.properties() == null
-                    ? null
-                    : start.properties().getProperty(SparkContext$.MODULE$.SPARK_JOB_TAGS());
-            if (tags == null || !tags.contains(SESSION)) {
-                return;
-            }
-            for (String tag : tags.split(java.util.regex.Pattern.quote(SparkContext$.MODULE$.SPARK_JOB_TAGS_SEP()))) {
-                int at = tag.indexOf(SESSION);
-                if (at < 0) {
-                    continue;
-                }
-                String rest = tag.substring(at + SESSION.length());
-                int end = rest.indexOf('_');
-                String sessionId = end < 0 ? rest : rest.substring(0, end);
-                if (ENDED.contains(sessionId)) {
-                    context.cancelJob(start.jobId(), "its Python task's attempt has ended");
-                    return;
-                }
+            String sessionId = PythonSessions.sessionOf(start.properties());
+            if (sessionId != null && ENDED.contains(sessionId)) {
+                context.cancelJob(start.jobId(), "its Python task's attempt has ended");
             }
         }
     }

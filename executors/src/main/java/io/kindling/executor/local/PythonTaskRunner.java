@@ -25,9 +25,11 @@ final class PythonTaskRunner {
     private final String sessionId = UUID.randomUUID().toString();
     private final PythonScript script;
     private final AttemptLog log;
+    private final String attemptId;
 
     PythonTaskRunner(AttemptRequest request, Path workDir, String python, String executorName, AttemptLog log) {
         this.log = log;
+        this.attemptId = request.attemptId();
         this.script = new PythonScript(request, workDir, python, executorName, log, () -> {
             try {
                 int interrupted = PythonConnect.interrupt(sessionId);
@@ -48,7 +50,7 @@ final class PythonTaskRunner {
             throws AttemptFailure, IOException, InterruptedException {
         PythonConnect.Endpoint endpoint = PythonConnect.start(base, log::line);
         try {
-            configure.apply(PythonConnect.openSession(sessionId));
+            configure.apply(PythonConnect.openSession(sessionId, attemptId));
             return script.run(body, endpoint.url(sessionId), base.version(), "Connect session " + sessionId);
         } catch (PythonScript.Failure e) {
             throw new AttemptFailure(e.getMessage());

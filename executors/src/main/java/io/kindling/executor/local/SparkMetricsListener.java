@@ -1,7 +1,6 @@
 package io.kindling.executor.local;
 
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.spark.SparkContext;
@@ -18,7 +17,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Adds each task, stage and job of a live attempt to its {@link AttemptMetrics}. The warm session is one long Spark
- * application, so an attempt's work is found by its job group (the attempt id), which only a job's start carries:
+ * application, so an attempt's work is found by its job group (the attempt id), or the Connect session of its Python
+ * process ({@link AttemptJobListener#attemptOf}), which only a job's start carries:
  * the job's stages are mapped to the attempt then, and its tasks are found by their stage. Registered once per
  * executor, and only when it collects metrics; it runs on Spark's listener thread and keeps no task events.
  */
@@ -48,8 +48,7 @@ final class SparkMetricsListener extends SparkListener {
 
     @Override
     public void onJobStart(SparkListenerJobStart event) {
-        Properties properties = event.properties();
-        String group = properties == null ? null : properties.getProperty(AttemptJobListener.JOB_GROUP_PROPERTY);
+        String group = AttemptJobListener.attemptOf(event.properties());
         AttemptMetrics metrics = group == null ? null : liveAttempts.apply(group);
         if (metrics != null) {
             jobs.put(event.jobId(), metrics);

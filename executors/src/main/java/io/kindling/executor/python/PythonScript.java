@@ -88,6 +88,8 @@ public final class PythonScript {
             try {
                 return run(notebook(notebook, copy), notebook.run(), connectUrl, sparkVersion, describe);
             } finally {
+                // a kill (cancel, timeout) between the runner's write and its rename leaves the next version
+                Files.deleteIfExists(AttemptRequest.notebookTempFile(request.logFile()));
                 maskSecrets(copy);
             }
         }

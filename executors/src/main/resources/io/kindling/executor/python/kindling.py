@@ -7,6 +7,7 @@
     kindling.run_id, kindling.pipeline, kindling.task_id, kindling.attempt
     kindling.log("rows written:", n) # a line in the attempt's log
     kindling.spark                  # the same ready Spark Connect session as the script's `spark`
+    kindling.display(df)            # in a notebook, a rich output of the cell (a DataFrame's first rows as a table)
 
 Kindling sets this module up before the script runs; it reads what the executor put in the environment.
 """
@@ -34,6 +35,14 @@ spark = None
 def log(*values):
     """Writes one line to the attempt's log (as print does: the process's output is the log)."""
     print(*values, flush=True)
+
+
+def display(*values):
+    """In a notebook, shows each value as an output of the running cell, with its rich forms (HTML, images; a Spark
+    DataFrame's first rows as a table), as Jupyter's display() does; in a script, prints each value's text."""
+    import kindling_notebook
+
+    kindling_notebook.display(*values)
 
 
 def set_value(name, value):

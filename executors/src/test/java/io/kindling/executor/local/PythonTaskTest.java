@@ -9,6 +9,7 @@ import io.kindling.dsl.TaskBody;
 import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
+import io.kindling.executor.SparkMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,8 +117,15 @@ class PythonTaskTest {
                 .map(t -> t._1())
                 .toList();
         assertThat(names).containsExactly("Ada", "Alan", "Grace");
+        // the Spark work of the attempt's Connect session is the attempt's, as a SQL attempt's job group is
+        SparkMetrics metrics = result.sparkMetrics().orElseThrow();
+        assertThat(metrics.outputRecords()).isEqualTo(3L);
+        assertThat(metrics.inputRecords()).isPositive();
+        assertThat(metrics.jobs().succeeded()).isGreaterThanOrEqualTo(2); // the write and the count, at least
+        assertThat(metrics.tasks().succeeded()).isPositive();
         assertThat(read(request.logFile()))
                 .contains("wrote 3 adults for 2026-03-28 of run run-1")
+                .containsPattern("Spark job \\d+ succeeded")
                 .contains("python " + job)
                 .contains("Connect session");
     }

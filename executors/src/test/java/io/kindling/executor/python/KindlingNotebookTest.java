@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,7 @@ class KindlingNotebookTest {
     }
 
     /** Runs the notebook made of {@code cells} with {@code params}; returns what the driver printed. */
-    private String run(Map<String, String> params, List<Map<String, Object>> cells) throws Exception {
+    private String run(Map<String, ?> params, List<Map<String, Object>> cells) throws Exception {
         Files.writeString(
                 dir.resolve("in.ipynb"),
                 JSON.writeValueAsString(
@@ -125,14 +126,127 @@ class KindlingNotebookTest {
     }
 
     @Test
-    void aMagicIsASyntaxErrorOfItsCellAndStopsTheRest() throws Exception {
-        String output = run(Map.of(), List.of(code("%matplotlib inline"), code("print('after')")));
+    void aMagicOrShellLineFailsItsCellNamingItAndStopsTheRest() throws Exception {
+        String output = run(
+                Map.of(), List.of(code("x = 1\n!rm -rf data\n"), code("%matplotlib inline"), code("print('after')")));
 
-        assertThat(output).contains("FAILED 1 SyntaxError").doesNotContain("after");
+        assertThat(output).contains("FAILED 1 UnsupportedMagic").doesNotContain("after");
         List<JsonNode> cells = cells();
-        assertThat(cells.get(0).get("outputs").get(0).get("ename").asText()).isEqualTo("SyntaxError");
+        JsonNode error = cells.get(0).get("outputs").get(0);
+        assertThat(error.get("ename").asText()).isEqualTo("UnsupportedMagic");
+        assertThat(error.get("evalue").asText())
+                .startsWith("!rm (line 2): IPython magics and shell commands do not run in a Kindling notebook");
         assertThat(cells.get(1).get("outputs")).isEmpty();
-        assertThat(cells.get(1).get("execution_count").isNull()).isTrue();
+        assertThat(cells.get(2).get("execution_count").isNull()).isTrue();
+        assertThat(run(Map.of(), List.of(code("%time 1 + 1")))).contains("FAILED 1 UnsupportedMagic");
+        assertThat(cells().get(0).get("outputs").get(0).get("evalue").asText()).startsWith("%time (line 1)");
+    }
+
+    @Test
+    void paramsAreInjectedAsPythonLiteralsOfTheirTypes() throws Exception {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("rows", 20);
+        params.put("ratio", 0.5);
+        params.put("dry_run", true);
+        params.put("missing", null);
+        params.put("label", "it's");
+        params.put("days", List.of("2026-03-29", 2));
+        params.put("limits", Map.of("eu", List.of(1.5, false)));
+        String output = run(
+                params,
+                List.of(
+                        code("rows = 1", "parameters"),
+                        code("print([type(v).__name__ for v in (rows, ratio, dry_run, missing, label, days, limits)])"
+                                + "\nprint(rows * 2, limits['eu'][0] + ratio)")));
+
+        assertThat(output).endsWith("OK\n");
+        List<JsonNode> cells = cells();
+        assertThat(text(cells.get(1).get("source")))
+                .isEqualTo("# Parameters\nrows = 20\nratio = 0.5\ndry_run = True\nmissing = None\nlabel = \"it's\"\n"
+                        + "days = ['2026-03-29', 2]\nlimits = {'eu': [1.5, False]}\n");
+        assertThat(text(cells.get(2).get("outputs").get(0).get("text")))
+                .isEqualTo("['int', 'float', 'bool', 'NoneType', 'str', 'list', 'dict']\n40 2.0\n");
+    }
+
+    private static final String RICH = """
+            class Rich:
+                def __repr__(self):
+                    return 'Rich()'
+                def _repr_html_(self):
+                    return '<b>bold</b>'
+                def _repr_markdown_(self):
+                    return '**bold**'
+                def _repr_svg_(self):
+                    return '<svg xmlns="http://www.w3.org/2000/svg"/>'
+                def _repr_png_(self):
+                    return b'\\x89PNG'
+                def _repr_jpeg_(self):
+                    return None
+            class Broken:
+                def _repr_html_(self):
+                    raise RuntimeError('no html')
+            """;
+
+    @Test
+    void resultsAndDisplayCarryTheRichFormsBesideTheText() throws Exception {
+        String output = run(
+                Map.of(),
+                List.of(
+                        code(RICH),
+                        code("print('before')\ndisplay(Rich(), 'plain')\nprint('after')\nRich()"),
+                        code("Broken()"),
+                        code("import kindling_notebook\nkindling_notebook.display(Rich)")));
+
+        assertThat(output).endsWith("OK\n");
+        List<JsonNode> cells = cells();
+        JsonNode outputs = cells.get(1).get("outputs");
+        assertThat(outputs).hasSize(5);
+        assertThat(text(outputs.get(0).get("text"))).isEqualTo("before\n");
+        JsonNode shown = outputs.get(1);
+        assertThat(shown.get("output_type").asText()).isEqualTo("display_data");
+        assertThat(text(shown.get("data").get("text/html"))).isEqualTo("<b>bold</b>");
+        assertThat(text(shown.get("data").get("text/markdown"))).isEqualTo("**bold**");
+        assertThat(text(shown.get("data").get("image/svg+xml")))
+                .isEqualTo("<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+        assertThat(shown.get("data").get("image/png").asText()).isEqualTo("iVBORw==");
+        assertThat(shown.get("data").has("image/jpeg")).as("None: no such form").isFalse();
+        assertThat(outputs.get(2).get("data").fieldNames()).toIterable().containsExactly("text/plain");
+        assertThat(text(outputs.get(2).get("data").get("text/plain"))).isEqualTo("'plain'");
+        assertThat(text(outputs.get(3).get("text"))).isEqualTo("after\n");
+        JsonNode result = outputs.get(4);
+        assertThat(result.get("output_type").asText()).isEqualTo("execute_result");
+        assertThat(text(result.get("data").get("text/plain"))).isEqualTo("Rich()");
+        assertThat(text(result.get("data").get("text/html"))).isEqualTo("<b>bold</b>");
+        JsonNode broken = cells.get(2).get("outputs");
+        assertThat(text(broken.get(0).get("text"))).isEqualTo("Broken._repr_html_() failed: RuntimeError: no html\n");
+        assertThat(broken.get(1).get("data").fieldNames()).toIterable().containsExactly("text/plain");
+        JsonNode aClass = cells.get(3).get("outputs").get(0).get("data");
+        assertThat(aClass.fieldNames())
+                .as("a class is shown by its repr only")
+                .toIterable()
+                .containsExactly("text/plain");
+    }
+
+    @Test
+    void aSqlCellRunsItsTextWithSparkSqlAndShowsTheResult() throws Exception {
+        String output = run(
+                Map.of(),
+                List.of(
+                        code(
+                                "class Frame:\n    def __init__(self, q, columns):\n        self.q, self.columns = q, columns\n"
+                                        + "    def __repr__(self):\n        return 'Frame(' + self.q + ')'\n"
+                                        + "class Spark:\n    def sql(self, q):\n        return Frame(q, [] if q.startswith('SET') else ['n'])\n"
+                                        + "spark = Spark()"),
+                        code("%%sql\nSELECT 1 AS n\nFROM t;\n"),
+                        code("%sql SET x = 1"),
+                        code("print(_)")));
+
+        assertThat(output).endsWith("OK\n");
+        List<JsonNode> cells = cells();
+        assertThat(text(cells.get(1).get("outputs").get(0).get("data").get("text/plain")))
+                .isEqualTo("Frame(SELECT 1 AS n\nFROM t)");
+        assertThat(cells.get(2).get("outputs")).as("no rows to show").isEmpty();
+        assertThat(text(cells.get(3).get("outputs").get(0).get("text"))).isEqualTo("Frame(SET x = 1)\n");
     }
 
     @Test

@@ -88,6 +88,26 @@ class RunnerArgsTest {
     }
 
     @Test
+    void notebookParamsTravelWithTheirTypes() {
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        params.put("rows", 20L);
+        params.put("ratio", 0.5);
+        params.put("dry_run", false);
+        params.put("missing", null);
+        params.put("days", java.util.Arrays.asList("2026-12-05", 2L, null));
+        params.put("limits", Map.of("eu", List.of(1.5)));
+        TaskBody.Notebook body = new TaskBody.Notebook(Path.of("/p/report.ipynb"), params, Map.of("ds", "2026-12-05"));
+
+        TaskBody.Notebook decoded = (TaskBody.Notebook) RunnerArgs.decode(new RunnerArgs(request(body), "/w").encode())
+                .request()
+                .body();
+
+        assertThat(decoded).isEqualTo(body);
+        assertThat(decoded.params().get("rows")).isInstanceOf(Long.class);
+        assertThat(decoded.params()).containsEntry("missing", null);
+    }
+
+    @Test
     void streamBodiesRoundTripForTheLocalExecutorsChildProcess() {
         for (Optional<java.time.Duration> interval :
                 List.of(Optional.of(java.time.Duration.ofSeconds(10)), Optional.<java.time.Duration>empty())) {

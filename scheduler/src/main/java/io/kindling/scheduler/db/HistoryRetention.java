@@ -167,6 +167,7 @@ public final class HistoryRetention implements AutoCloseable {
         try {
             Files.deleteIfExists(file);
             Files.deleteIfExists(AttemptRequest.notebookFile(file)); // a notebook task's executed copy
+            Files.deleteIfExists(AttemptRequest.notebookTempFile(file)); // and its next version, left by a kill
             Path folder = file.getParent();
             if (folder != null && !folder.equals(logDir)) {
                 try (var left = Files.list(folder)) {

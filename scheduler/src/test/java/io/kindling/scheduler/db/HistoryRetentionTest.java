@@ -2,6 +2,7 @@ package io.kindling.scheduler.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kindling.executor.AttemptRequest;
 import io.kindling.scheduler.model.AttemptRecord;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunRecord;
@@ -121,6 +122,10 @@ class HistoryRetentionTest {
                 succeeded.add(old("p", 100 - i, RunState.SUCCEEDED));
             }
             gone.addAll(succeeded.subList(0, 3));
+            // a notebook attempt's executed copy and the next version a kill left: they go with its log
+            Path oldLog = logs.resolve("p").resolve(succeeded.get(0).runId()).resolve("t.1.log");
+            Files.writeString(AttemptRequest.notebookFile(oldLog), "{}");
+            Files.writeString(AttemptRequest.notebookTempFile(oldLog), "{");
             for (int i = 0; i < 7; i++) { // more than a batch of old failures
                 gone.add(old("p", 90 - i, RunState.FAILED));
             }

@@ -30,7 +30,8 @@ class SecurityHeadersTest {
         assertThat(answer.header("X-Frame-Options")).as(path).isEqualTo("DENY");
         assertThat(answer.header("Content-Security-Policy"))
                 .as(path)
-                .isEqualTo("default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'");
+                .isEqualTo("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; object-src 'none';"
+                        + " base-uri 'none'");
     }
 
     @Test
