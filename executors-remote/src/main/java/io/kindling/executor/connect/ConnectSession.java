@@ -4,6 +4,7 @@ import io.kindling.executor.SparkMetrics;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,11 @@ final class ConnectSession implements AutoCloseable {
 
     String sessionId() throws ConnectFailure {
         return (String) call("sessionId", new Class<?>[0]);
+    }
+
+    /** Uploads {@code jar} to the session's own artifacts on the server. */
+    void addJar(Path jar) throws ConnectFailure {
+        call("addJar", new Class<?>[] {String.class}, jar.toAbsolutePath().toString());
     }
 
     void registerInput(String view, String format, String path, Map<String, String> options) throws ConnectFailure {
