@@ -17,7 +17,6 @@ import io.kindling.executor.python.PythonScript;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -193,10 +192,10 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         boolean python = (request.body() instanceof TaskBody.Python || request.body() instanceof TaskBody.Notebook)
                 && resumed == null;
         if (!(request.body() instanceof TaskBody.Sql) && !python) {
-            // Spark Connect runs plans, not a driver program: a class task's own code has nowhere to run there
-            return AttemptResult.failed(
-                    "executor '" + config.name() + "' (type spark-connect) runs sql, python and notebook tasks; "
-                            + "class and submit tasks need a local or spark-standalone executor, stream tasks a local one");
+            return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) runs sql, python and"
+                    + " notebook tasks; class and submit tasks need a local or spark-standalone executor (a Spark"
+                    + " Connect server runs the plans a client sends, not a task's own program), stream tasks a local"
+                    + " one");
         }
         Optional<String> unreachable = options.unreachable();
         if (unreachable.isPresent()) {
@@ -234,7 +233,9 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
                 return cancelled(started, reason);
             }
             if (resumed == null) { // a resumed session has its jars still
-                uploadJars(opened);
+                Set<Path> jars = new LinkedHashSet<>(options.jars());
+                jars.addAll(request.libraries());
+                opened.addJars(jars, log::line);
             }
             if (python) {
                 return runPython(opened, request.body(), started);
@@ -271,37 +272,6 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
                 measured = opened.metrics();
                 opened.close();
             }
-        }
-    }
-
-    /**
-     * Uploads the executor's {@code jars}, then the task's libraries, each once, to the session's own artifacts: the
-     * session's SQL (functions, data sources) and Spark's tasks load their classes from there, and no other session
-     * sees them. Each attempt's session is new, so each attempt uploads them (the server keeps none across sessions).
-     */
-    private void uploadJars(ConnectSession spark) throws ConnectFailure {
-        Set<Path> jars = new LinkedHashSet<>(options.jars());
-        jars.addAll(request.libraries());
-        if (jars.isEmpty()) {
-            return;
-        }
-        long started = System.nanoTime();
-        long bytes = 0;
-        for (Path jar : jars) {
-            long size = size(jar);
-            spark.addJar(jar);
-            bytes += size;
-            log.line("library " + jar + " (" + size + " bytes) uploaded");
-        }
-        log.line((jars.size() == 1 ? "1 library (" : jars.size() + " libraries (") + bytes
-                + " bytes) uploaded to the session in " + millisSince(started) + " ms");
-    }
-
-    private static long size(Path jar) throws ConnectFailure {
-        try {
-            return Files.size(jar);
-        } catch (IOException e) { // a jar gone since the pipeline was loaded: said, not uploaded half
-            throw new ConnectFailure(new IOException("library " + jar + " cannot be read: " + e, e));
         }
     }
 
