@@ -145,10 +145,7 @@ class LibrariesConnectTest {
                               python: %s
                         webhooks:
                         """.formatted(cluster.settings().connectUrl(), TestPython.interpreter()));
-        Files.writeString(
-                config,
-                yaml + "libraries:\n  repositories:\n    - name: test\n      url: " + repository.url() + "\n  cache: "
-                        + workDir.resolve("data/libraries") + "\n");
+        Files.writeString(config, yaml + repository.librariesConfig(workDir.resolve("data/libraries")));
         return config;
     }
 
