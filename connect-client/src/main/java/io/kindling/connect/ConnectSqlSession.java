@@ -97,6 +97,15 @@ public final class ConnectSqlSession implements AutoCloseable {
     }
 
     /**
+     * Uploads the jar file at {@code path} to this session's artifacts on the server (Spark Connect's
+     * {@code AddArtifacts}): its classes are seen by this session's operations alone (functions, data sources, the
+     * code Spark's tasks run), and the server deletes its copy when the session is closed.
+     */
+    public void addJar(String path) {
+        spark.addArtifact(path);
+    }
+
+    /**
      * Registers {@code format}/{@code path}/{@code options} as the temporary view {@code view}.
      *
      * @param options data source options

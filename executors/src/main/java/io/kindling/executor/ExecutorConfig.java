@@ -2,7 +2,10 @@ package io.kindling.executor;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,5 +32,27 @@ public record ExecutorConfig(
 
     public Optional<String> option(String key) {
         return Optional.ofNullable(options.get(key));
+    }
+
+    /**
+     * The jar files option {@code key} names (comma-separated, relative to {@code workDir}), absolute, in order;
+     * checked when the executor is created, so a missing one stops the start.
+     *
+     * @param where how errors name the executor ({@code "executor 'x' (type local): "})
+     * @throws IllegalArgumentException naming the first jar that is not a file
+     */
+    public List<Path> jarFiles(String key, String where) {
+        List<Path> jars = new ArrayList<>();
+        for (String name : options.getOrDefault(key, "").split(",")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            Path jar = workDir.resolve(name.strip()).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException(where + "option '" + key + "': no such file " + jar);
+            }
+            jars.add(jar);
+        }
+        return List.copyOf(jars);
     }
 }

@@ -20,9 +20,11 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -190,13 +192,10 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
         boolean python = (request.body() instanceof TaskBody.Python || request.body() instanceof TaskBody.Notebook)
                 && resumed == null;
         if (!(request.body() instanceof TaskBody.Sql) && !python) {
-            return AttemptResult.failed(
-                    "executor '" + config.name() + "' (type spark-connect) runs sql, python and notebook tasks; "
-                            + "class and submit tasks need a local or spark-standalone executor, stream tasks a local one");
-        }
-        if (!request.libraries().isEmpty()) { // said, never silently dropped: the task may need them
-            return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) does not take "
-                    + "libraries yet; run the task on a local or spark-standalone executor");
+            return AttemptResult.failed("executor '" + config.name() + "' (type spark-connect) runs sql, python and"
+                    + " notebook tasks; class and submit tasks need a local or spark-standalone executor (a Spark"
+                    + " Connect server runs the plans a client sends, not a task's own program), stream tasks a local"
+                    + " one");
         }
         Optional<String> unreachable = options.unreachable();
         if (unreachable.isPresent()) {
@@ -232,6 +231,11 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             }
             if (reason != null) {
                 return cancelled(started, reason);
+            }
+            if (resumed == null) { // a resumed session has its jars still
+                Set<Path> jars = new LinkedHashSet<>(options.jars());
+                jars.addAll(request.libraries());
+                opened.addJars(jars, log::line);
             }
             if (python) {
                 return runPython(opened, request.body(), started);

@@ -5,7 +5,9 @@ import io.kindling.executor.python.PythonScript;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,13 +23,23 @@ import java.util.regex.Pattern;
  * @param cancelGrace    how long a cancelled attempt may take to stop before it is reported cancelled anyway
  * @param python         the interpreter of Python tasks, which run on this machine with the server's Spark (a command on
  *                       the PATH, or a path; relative ones against the executor's workDir)
+ * @param jars           jars uploaded to every attempt's session, before the task's {@code libraries:} (option
+ *                       {@code jars}: comma-separated, relative to the work dir, checked at start)
  */
-record ConnectOptions(String url, String host, int port, Duration connectTimeout, Duration cancelGrace, String python) {
+record ConnectOptions(
+        String url,
+        String host,
+        int port,
+        Duration connectTimeout,
+        Duration cancelGrace,
+        String python,
+        List<Path> jars) {
     static final String URL = "url";
     static final String CONNECT_TIMEOUT = "connectTimeoutSeconds";
     static final String CANCEL_GRACE = "cancelGraceSeconds";
     static final String PYTHON = "python";
-    private static final Set<String> KNOWN = Set.of(URL, CONNECT_TIMEOUT, CANCEL_GRACE, PYTHON);
+    static final String JARS = "jars";
+    private static final Set<String> KNOWN = Set.of(URL, CONNECT_TIMEOUT, CANCEL_GRACE, PYTHON, JARS);
     private static final Pattern SAFE_PARAMETER = Pattern.compile("[A-Za-z0-9._@-]+");
     private static final Pattern SC_URL = Pattern.compile("sc://([^/:;\\s]+)(?::(\\d+))?(/.*)?");
 
@@ -53,7 +65,12 @@ record ConnectOptions(String url, String host, int port, Duration connectTimeout
                 port,
                 Duration.ofSeconds(seconds(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
                 Duration.ofSeconds(seconds(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))),
-                python(options.getOrDefault(PYTHON, PythonScript.DEFAULT_PYTHON).strip(), config));
+                python(options.getOrDefault(PYTHON, PythonScript.DEFAULT_PYTHON).strip(), config),
+                config.jarFiles(JARS, where));
+    }
+
+    ConnectOptions {
+        jars = List.copyOf(jars);
     }
 
     private static String python(String python, ExecutorConfig config) {

@@ -1,9 +1,13 @@
 package io.kindling.executor.connect;
 
 import io.kindling.executor.SparkMetrics;
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +43,32 @@ final class ConnectSession implements AutoCloseable {
 
     String sessionId() throws ConnectFailure {
         return (String) call("sessionId", new Class<?>[0]);
+    }
+
+    /**
+     * Uploads {@code jars}, in order, to the session's own artifacts on the server: the session's SQL (functions) and
+     * Spark's tasks load their classes from there, and no other session sees them. The server keeps artifacts per
+     * session, so every new session needs them uploaded again; each one's size and the time taken go to {@code log}.
+     */
+    void addJars(Collection<Path> jars, Consumer<String> log) throws ConnectFailure {
+        if (jars.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        long bytes = 0;
+        for (Path jar : jars) {
+            long size;
+            try {
+                size = Files.size(jar);
+            } catch (IOException e) { // a jar gone since its pipeline was loaded: said before anything runs
+                throw new ConnectFailure(new IOException("library " + jar + " cannot be read: " + e, e));
+            }
+            call("addJar", new Class<?>[] {String.class}, jar.toAbsolutePath().toString());
+            bytes += size;
+            log.accept("library " + jar + " (" + size + " bytes) uploaded");
+        }
+        log.accept((jars.size() == 1 ? "1 library (" : jars.size() + " libraries (") + bytes
+                + " bytes) uploaded to the session in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     }
 
     void registerInput(String view, String format, String path, Map<String, String> options) throws ConnectFailure {

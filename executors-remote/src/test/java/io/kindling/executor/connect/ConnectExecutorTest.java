@@ -240,7 +240,7 @@ class ConnectExecutorTest {
     }
 
     @Test
-    void onlySqlAndPythonTasksRunAndAnUnreachableServerFailsItsHealthCheck() {
+    void onlySqlAndPythonTasksRunAMissingLibraryFailsAndAnUnreachableServerFailsItsHealthCheck() {
         AttemptResult result =
                 await(executor.start(request("class", new TaskBody.JavaClass("com.example.Task", Map.of()))));
         assertThat(result.error())
@@ -259,9 +259,9 @@ class ConnectExecutorTest {
                 sql.logFile(),
                 sql.redactor(),
                 List.of(Path.of("udfs.jar")))));
+        // a jar gone since its pipeline was loaded: said, before anything runs without it
         assertThat(withLibrary.error())
-                .hasValue("executor 'connect' (type spark-connect) does not take libraries yet; "
-                        + "run the task on a local or spark-standalone executor");
+                .hasValueSatisfying(e -> assertThat(e).startsWith("library udfs.jar cannot be read: "));
 
         assertThat(executor.health().healthy()).isTrue();
         ConnectExecutor nowhere = executor("sc://127.0.0.1:1");

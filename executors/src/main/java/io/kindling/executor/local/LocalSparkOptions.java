@@ -4,10 +4,8 @@ import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.guard.SparkGuard;
 import io.kindling.executor.history.EventLogOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -191,7 +189,7 @@ record LocalSparkOptions(
                 flags,
                 warmup,
                 metrics,
-                jars(config, where),
+                config.jarFiles(JARS, where),
                 EventLogOptions.from(options, config.workDir(), where),
                 python(options, config.workDir(), where));
     }
@@ -199,21 +197,6 @@ record LocalSparkOptions(
     LocalSparkOptions {
         jvmFlags = List.copyOf(jvmFlags);
         jars = List.copyOf(jars);
-    }
-
-    private static List<Path> jars(ExecutorConfig config, String where) {
-        List<Path> jars = new ArrayList<>();
-        for (String name : config.options().getOrDefault(JARS, "").split(",")) {
-            if (name.isBlank()) {
-                continue;
-            }
-            Path jar = config.workDir().resolve(name.strip()).toAbsolutePath().normalize();
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalArgumentException(where + "option '" + JARS + "': no such file " + jar);
-            }
-            jars.add(jar);
-        }
-        return jars;
     }
 
     /**

@@ -101,8 +101,7 @@ class LibrariesDaemonTest {
             TestMavenRepository.write(
                     config,
                     Files.readString(Path.of(ResourceHelpers.resourceFilePath("test-config.yml")))
-                            + "libraries:\n  repositories:\n    - name: test\n      url: " + repository.url()
-                            + "\n  cache: " + app.workDir.resolve("data/libraries") + "\n");
+                            + repository.librariesConfig(app.workDir.resolve("data/libraries")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,6 +27,11 @@ public final class TestMavenRepository {
         return root.toUri().toString();
     }
 
+    /** config.yml's {@code libraries:} section: this repository alone, and {@code cache} as the local cache. */
+    public String librariesConfig(Path cache) {
+        return "libraries:\n  repositories:\n    - name: test\n      url: " + url() + "\n  cache: " + cache + "\n";
+    }
+
     /**
      * Publishes {@code group:artifact:version} compiled from {@code sources}, with a POM naming {@code dependencies}
      * (coordinates of artifacts published here before, compiled against).
