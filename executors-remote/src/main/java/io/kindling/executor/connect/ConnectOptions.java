@@ -53,14 +53,7 @@ record ConnectOptions(String url, String host, int port, Duration connectTimeout
                 port,
                 Duration.ofSeconds(seconds(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
                 Duration.ofSeconds(seconds(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))),
-                python(options.getOrDefault(PYTHON, PythonScript.DEFAULT_PYTHON).strip(), config));
-    }
-
-    private static String python(String python, ExecutorConfig config) {
-        if (python.isEmpty() || !python.contains("/")) {
-            return python.isEmpty() ? PythonScript.DEFAULT_PYTHON : python;
-        }
-        return config.workDir().toAbsolutePath().resolve(python).normalize().toString();
+                PythonScript.interpreter(options.get(PYTHON), config.workDir()));
     }
 
     /**
