@@ -316,7 +316,7 @@ final class SparkFigures {
      * SparkSubmit wants an application jar; the application's class is on the JVM's classpath already (the bench
      * module's), so the jar is empty.
      */
-    private static Path emptyJar(Path dir) throws IOException {
+    static Path emptyJar(Path dir) throws IOException {
         Path jar = dir.resolve("people-query.jar");
         if (!Files.exists(jar)) {
             Manifest manifest = new Manifest();

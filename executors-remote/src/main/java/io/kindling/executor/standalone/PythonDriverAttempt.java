@@ -118,6 +118,8 @@ final class PythonDriverAttempt implements AttemptHandle {
                 () -> {
                     if (running != null) {
                         running.cancel(why);
+                    } else if (started != null) {
+                        started.destroy(); // still starting: SIGTERM, whose shutdown hook stops its Spark
                     }
                     if (started != null) {
                         stopDriver(started);
