@@ -159,25 +159,12 @@ final class PythonFigures {
     /** One fresh application: SparkSubmit of the driver, the script on its Connect server; wall time in ms. */
     private static double submit(Path dir, String python, TaskBody.Python body, int i) throws Exception {
         // logging as in the drivers Kindling starts (warnings only), so neither side pays for Spark's debug lines
-        List<String> command = new ArrayList<>(JavaProcess.command(
+        List<String> command = SparkFigures.sparkSubmit(
+                dir,
+                PythonDriver.class.getName(),
                 "-Xmx1g",
                 "-Dlogback.configurationFile=kindling-agent-logback.xml",
-                "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"));
-        command.addAll(List.of(
-                "org.apache.spark.deploy.SparkSubmit",
-                "--master",
-                "local[2]",
-                "--conf",
-                "spark.ui.enabled=false",
-                "--conf",
-                "spark.driver.host=127.0.0.1",
-                "--conf",
-                "spark.driver.bindAddress=127.0.0.1",
-                "--conf",
-                "spark.sql.shuffle.partitions=4",
-                "--class",
-                PythonDriver.class.getName(),
-                SparkFigures.emptyJar(dir).toString()));
+                "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
         Path work = Files.createDirectories(dir.resolve("fresh-" + i));
         Path driverLog = work.resolve("driver.log");
         String token = UUID.randomUUID().toString();

@@ -147,8 +147,7 @@ final class PythonDriverAttempt implements AttemptHandle {
     }
 
     private AttemptResult runLogged(long started) {
-        log.line("attempt " + request.attemptId() + ": task " + request.taskId() + " (attempt "
-                + request.attemptNumber() + ") of pipeline " + request.pipelineId() + ", run " + request.runId());
+        log.line(request.describe());
         log.line("executor " + config.name() + " (type spark-standalone, " + master + "): the Python task's driver"
                 + " runs on this machine in client deploy mode, its executors on the cluster");
         Process process = null;
@@ -326,10 +325,7 @@ final class PythonDriverAttempt implements AttemptHandle {
         if (log != null) {
             log.close();
         }
-        // The error is stored and shown by the daemon: mask the attempt's secrets in it.
-        result.complete(new AttemptResult(
-                        outcome.outcome(), outcome.error().map(request.redactor()::mask), outcome.sparkMetrics())
-                .withValues(outcome.values()));
+        result.complete(outcome.masked(request.redactor()));
     }
 
     private static String token() {
