@@ -53,7 +53,7 @@ public final class BenchMain {
             int runs = 1;
             String postgres = System.getenv().getOrDefault(POSTGRES_ENV, DEFAULT_POSTGRES);
             Path out = Path.of("target", "bench");
-            Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
+            Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13));
             List<String> peers = List.of();
             int cronMinutes = 3;
             int idleSeconds = 60;
@@ -246,7 +246,8 @@ public final class BenchMain {
             }
             case 11 -> AlertCheckFigures.checkRound(dir, o.size(1000, 100), o.size(1000, 100));
             case 12 -> EngineFigures.forEach(dir, o.size(1000, 200), o.size(3, 1));
-            default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 12");
+            case 13 -> PythonFigures.warmVsSubmit(dir, o.examples(), o.size(5, 1), o.size(20, 2), o.size(3, 1));
+            default -> throw new IllegalArgumentException("no figure " + n + "; figures are 1 to 13");
         };
     }
 

@@ -277,23 +277,8 @@ final class SparkFigures {
 
     /** One fresh JVM through SparkSubmit; its wall time in milliseconds. */
     private static double submit(Path dir, Path people, int i) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(JavaProcess.command("-Xmx1g"));
-        command.addAll(List.of(
-                "org.apache.spark.deploy.SparkSubmit",
-                "--master",
-                "local[2]",
-                "--conf",
-                "spark.ui.enabled=false",
-                "--conf",
-                "spark.driver.host=127.0.0.1",
-                "--conf",
-                "spark.driver.bindAddress=127.0.0.1",
-                "--conf",
-                "spark.sql.shuffle.partitions=4",
-                "--class",
-                PeopleQueryApp.class.getName(),
-                emptyJar(dir).toString(),
-                people.toString()));
+        List<String> command = sparkSubmit(dir, PeopleQueryApp.class.getName(), "-Xmx1g");
+        command.add(people.toString());
         Path log = dir.resolve("spark-submit-" + i + ".log");
         long start = System.nanoTime();
         Process p = new ProcessBuilder(command)
@@ -310,6 +295,30 @@ final class SparkFigures {
             throw new IllegalStateException("SparkSubmit exited " + p.exitValue() + "; see " + log);
         }
         return millis;
+    }
+
+    /**
+     * A fresh JVM on this one's classpath running {@code SparkSubmit --master local[2]} of {@code mainClass}, with the
+     * local executor's settings (no UI, loopback driver, 4 shuffle partitions); the application's arguments go after.
+     */
+    static List<String> sparkSubmit(Path dir, String mainClass, String... jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>(JavaProcess.command(jvmOptions));
+        command.addAll(List.of(
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                "local[2]",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.driver.bindAddress=127.0.0.1",
+                "--conf",
+                "spark.sql.shuffle.partitions=4",
+                "--class",
+                mainClass,
+                emptyJar(dir).toString()));
+        return command;
     }
 
     /**

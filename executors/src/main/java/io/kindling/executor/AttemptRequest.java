@@ -131,4 +131,10 @@ public record AttemptRequest(
             Path logFile) {
         this(attemptId, runId, pipelineId, taskId, attemptNumber, body, params, sparkConf, logFile, Redactor.NONE);
     }
+
+    /** The first line of every attempt's log: which attempt of which task, pipeline and run. */
+    public String describe() {
+        return "attempt " + attemptId() + ": task " + taskId() + " (attempt " + attemptNumber() + ") of pipeline "
+                + pipelineId() + ", run " + runId();
+    }
 }

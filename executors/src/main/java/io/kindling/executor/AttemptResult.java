@@ -59,6 +59,11 @@ public record AttemptResult(
         return new AttemptResult(outcome, error, sparkMetrics, published);
     }
 
+    /** The same result with the attempt's secrets masked in its error, which the daemon stores and shows. */
+    public AttemptResult masked(Redactor redactor) {
+        return new AttemptResult(outcome, error.map(redactor::mask), sparkMetrics, values);
+    }
+
     /** The outcome and error alone, for comparing how attempts ended whatever they measured. */
     public AttemptResult withoutSparkMetrics() {
         return withSparkMetrics(Optional.empty());

@@ -182,8 +182,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
     }
 
     private AttemptResult runLogged(long started) {
-        log.line("attempt " + request.attemptId() + ": task " + request.taskId() + " (attempt "
-                + request.attemptNumber() + ") of pipeline " + request.pipelineId() + ", run " + request.runId());
+        log.line(request.describe());
         log.line("executor " + config.name() + " (type spark-connect, " + options.url() + ")");
         if (resumed != null) {
             log.line("re-attaching after a restart of Kindling: operation " + resumed.operationId() + " (statement "
@@ -437,10 +436,7 @@ final class ConnectAttempt implements AttemptHandle, Runnable {
             if (log != null) {
                 log.close();
             }
-            // The error is stored and shown by the daemon: mask the attempt's secrets in it.
-            result.complete(new AttemptResult(
-                            outcome.outcome(), outcome.error().map(request.redactor()::mask), outcome.sparkMetrics())
-                    .withValues(outcome.values()));
+            result.complete(outcome.masked(request.redactor()));
         }
     }
 

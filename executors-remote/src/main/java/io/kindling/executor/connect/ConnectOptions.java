@@ -65,19 +65,12 @@ record ConnectOptions(
                 port,
                 Duration.ofSeconds(seconds(where, CONNECT_TIMEOUT, options.getOrDefault(CONNECT_TIMEOUT, "10"))),
                 Duration.ofSeconds(seconds(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))),
-                python(options.getOrDefault(PYTHON, PythonScript.DEFAULT_PYTHON).strip(), config),
+                PythonScript.interpreter(options.get(PYTHON), config.workDir()),
                 config.jarFiles(JARS, where));
     }
 
     ConnectOptions {
         jars = List.copyOf(jars);
-    }
-
-    private static String python(String python, ExecutorConfig config) {
-        if (python.isEmpty() || !python.contains("/")) {
-            return python.isEmpty() ? PythonScript.DEFAULT_PYTHON : python;
-        }
-        return config.workDir().toAbsolutePath().resolve(python).normalize().toString();
     }
 
     /**

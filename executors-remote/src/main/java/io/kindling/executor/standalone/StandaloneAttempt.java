@@ -105,8 +105,7 @@ final class StandaloneAttempt implements AttemptHandle {
 
     /** Submits the driver (on the executor's thread), tells the listener its id, then polls. */
     void submit(Submission submission, AttemptListener listener) {
-        log.line("attempt " + request.attemptId() + ": task " + request.taskId() + " (attempt "
-                + request.attemptNumber() + ") of pipeline " + request.pipelineId() + ", run " + request.runId());
+        log.line(request.describe());
         log.line("executor " + submission.executorName() + " (type spark-standalone, master " + options.master()
                 + "): submitting " + submission.describe() + " to " + rest.base());
         if (cancelRequested() != null) {

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * master's REST submission server: SQL and class tasks as the Kindling runner jar, submit tasks as the task's own
  * application. Status is polled by driver id; the driver's stderr is copied into the attempt log; cancel kills
  * the driver. The driver id is the attempt's remote id: {@link #attach} follows a driver again after a restart.
+ * Python and notebook tasks run as client-mode drivers on this machine instead ({@link PythonDriverAttempt}).
  */
 public final class StandaloneExecutor implements Executor {
     /** {@code s3a://}, {@code hdfs://}, {@code file:}: a jar location used as given. */
@@ -48,6 +49,7 @@ public final class StandaloneExecutor implements Executor {
     private final RunnerJar runnerJar;
     private final ScheduledExecutorService timer;
     private final Map<String, StandaloneAttempt> attempts = new ConcurrentHashMap<>();
+    private final Map<String, PythonDriverAttempt> pythonAttempts = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** Connects to nothing: an unreachable master fails the health check and the attempts, not the creation. */
@@ -93,6 +95,9 @@ public final class StandaloneExecutor implements Executor {
     public AttemptHandle start(AttemptRequest request, AttemptListener listener) {
         requireNonNull(request, "request is null");
         requireNonNull(listener, "listener is null");
+        if (request.body() instanceof TaskBody.Python || request.body() instanceof TaskBody.Notebook) {
+            return startPython(request);
+        }
         Submission submission;
         try {
             submission = submission(request);
@@ -103,6 +108,39 @@ public final class StandaloneExecutor implements Executor {
         if (attempt.openLog(clock)) {
             timer.execute(() -> attempt.submit(submission, listener));
         }
+        return attempt;
+    }
+
+    /**
+     * A Python attempt: its driver runs on this machine in client deploy mode (Spark refuses cluster mode for Python
+     * on standalone clusters), so it reports no remote id and a restarted daemon fails it rather than follow it.
+     */
+    private AttemptHandle startPython(AttemptRequest request) {
+        Map<String, String> properties;
+        try {
+            if (!request.libraries().isEmpty()) { // said, never silently dropped: the task may need them
+                throw new IllegalArgumentException("python and notebook tasks do not take libraries yet");
+            }
+            SparkGuard.refuseGuardSettings(request.sparkConf(), "the task's spark_conf");
+            properties = applicationConf(request, "client");
+            properties.putAll(
+                    SparkGuard.sparkConf(config.workDir(), options.guard(), properties.get(SparkGuard.EXTENSIONS_KEY)));
+        } catch (RuntimeException e) {
+            return AttemptHandle.ended(AttemptResult.failed("executor '" + config.name() + "': " + e.getMessage()));
+        }
+        if (closed) {
+            throw new IllegalStateException("executor '" + config.name() + "' is closed");
+        }
+        PythonDriverAttempt attempt = new PythonDriverAttempt(
+                request,
+                config,
+                options.master(),
+                properties,
+                options.python(),
+                clock,
+                ended -> pythonAttempts.remove(ended.attemptId(), ended));
+        pythonAttempts.put(request.attemptId(), attempt);
+        attempt.start();
         return attempt;
     }
 
@@ -158,18 +196,21 @@ public final class StandaloneExecutor implements Executor {
 
     /**
      * Stops tracking. Drivers keep running on the cluster: a restarted daemon attaches to them by id rather
-     * than losing or repeating their work.
+     * than losing or repeating their work. Python attempts' drivers run on this machine and cannot be followed
+     * again: they are stopped.
      */
     @Override
     public void close() {
         closed = true;
         timer.shutdownNow();
+        pythonAttempts.values().forEach(attempt -> attempt.cancel("executor '" + config.name() + "' closed"));
     }
 
-    Submission submission(AttemptRequest request) {
+    /** The application's settings: Kindling's, then the executor's and the task's {@code spark_conf} on top. */
+    private Map<String, String> applicationConf(AttemptRequest request, String deployMode) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("spark.master", options.master());
-        properties.put("spark.submit.deployMode", "cluster");
+        properties.put("spark.submit.deployMode", deployMode);
         properties.put("spark.driver.supervise", "false");
         properties.put(
                 "spark.app.name",
@@ -179,6 +220,11 @@ public final class StandaloneExecutor implements Executor {
         properties.putAll(request.sparkConf());
         // Shows in the driver's launch command on the worker: which attempt a driver belongs to.
         properties.put("spark.kindling.attemptId", request.attemptId());
+        return properties;
+    }
+
+    Submission submission(AttemptRequest request) {
+        Map<String, String> properties = applicationConf(request, "cluster");
         List<String> jars =
                 new ArrayList<>(options.jars().stream().map(this::location).toList());
         // the task's libraries as the workers read them: the same path (a machine of its own needs a shared folder)
@@ -201,10 +247,6 @@ public final class StandaloneExecutor implements Executor {
         if (body instanceof TaskBody.Stream) {
             throw new IllegalArgumentException(
                     "type spark-standalone does not run stream tasks yet: give the task an executor of type local");
-        }
-        if (body instanceof TaskBody.Python || body instanceof TaskBody.Notebook) {
-            throw new IllegalArgumentException("type spark-standalone does not run python or notebook tasks yet: give"
-                    + " the task an executor of type local");
         }
         // The runner's session is guarded like a local executor's; the task may not change the guard's settings.
         SparkGuard.refuseGuardSettings(request.sparkConf(), "the task's spark_conf");

@@ -3,6 +3,7 @@ package io.kindling.executor.standalone;
 import io.kindling.executor.ExecutorConfig;
 import io.kindling.executor.guard.GuardOptions;
 import io.kindling.executor.history.EventLogOptions;
+import io.kindling.executor.python.PythonScript;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -24,6 +25,8 @@ import java.util.TreeSet;
  * @param jars           extra jars for class tasks (comma-separated in config.yml), as the workers can read them
  * @param guard          the SQL guard of the runner's session: {@code allowedRoots}, {@code allowUnsafeSql}
  * @param eventLogs      {@code eventLogDir} (as the drivers see it) and {@code historyServerUrl}
+ * @param python         the interpreter of Python tasks, whose drivers run on this machine (a command on the PATH,
+ *                       or a path resolved against the work dir)
  */
 record StandaloneOptions(
         String master,
@@ -36,7 +39,8 @@ record StandaloneOptions(
         Duration pollInterval,
         Duration cancelGrace,
         GuardOptions guard,
-        EventLogOptions eventLogs) {
+        EventLogOptions eventLogs,
+        String python) {
     static final String MASTER = "master";
     static final String REST_URL = "restUrl";
     static final String MASTER_WEB_UI = "masterWebUi";
@@ -46,6 +50,7 @@ record StandaloneOptions(
     static final String REQUEST_TIMEOUT = "requestTimeoutSeconds";
     static final String POLL_INTERVAL = "pollIntervalMillis";
     static final String CANCEL_GRACE = "cancelGraceSeconds";
+    static final String PYTHON = "python";
     private static final Set<String> KNOWN = Set.of(
             MASTER,
             REST_URL,
@@ -56,6 +61,7 @@ record StandaloneOptions(
             REQUEST_TIMEOUT,
             POLL_INTERVAL,
             CANCEL_GRACE,
+            PYTHON,
             GuardOptions.ALLOWED_ROOTS,
             GuardOptions.ALLOW_UNSAFE_SQL,
             EventLogOptions.EVENT_LOG_DIR,
@@ -99,7 +105,8 @@ record StandaloneOptions(
                 Duration.ofMillis(positive(where, POLL_INTERVAL, options.getOrDefault(POLL_INTERVAL, "1000"))),
                 Duration.ofSeconds(positive(where, CANCEL_GRACE, options.getOrDefault(CANCEL_GRACE, "30"))),
                 GuardOptions.from(options, where),
-                EventLogOptions.from(options, config.workDir(), where));
+                EventLogOptions.from(options, config.workDir(), where),
+                PythonScript.interpreter(options.get(PYTHON), config.workDir()));
     }
 
     private static URI uri(String where, String option, String value) {

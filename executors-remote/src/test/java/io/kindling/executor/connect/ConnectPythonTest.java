@@ -1,7 +1,6 @@
 package io.kindling.executor.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.kindling.cluster.SharedCluster;
 import io.kindling.dsl.TaskBody;
@@ -9,6 +8,7 @@ import io.kindling.executor.AttemptHandle;
 import io.kindling.executor.AttemptRequest;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.ExecutorConfig;
+import io.kindling.executor.standalone.ClusterFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class ConnectPythonTest {
                                 "cancelGraceSeconds",
                                 "60",
                                 "python",
-                                python())),
+                                ClusterFixture.python())),
                 Clock.systemUTC());
     }
 
@@ -169,17 +169,5 @@ class ConnectPythonTest {
 
     private static AttemptResult await(AttemptHandle handle) {
         return ConnectAttempts.await(handle, Duration.ofMinutes(2));
-    }
-
-    /** The venv of the POM's kindling.test.python, which .ci/run makes; the test fails saying how without it. */
-    private static String python() {
-        String configured = System.getProperty("kindling.test.python", "");
-        Path python = configured.isBlank()
-                ? Path.of("..", "target", "python-venv", "bin", "python").toAbsolutePath()
-                : Path.of(configured);
-        if (!Files.isExecutable(python)) {
-            fail("no Python environment at " + python + ": run `bin/kindling-python-env target/python-venv`");
-        }
-        return python.toString();
     }
 }

@@ -30,7 +30,7 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /** The shared local cluster, executors on it, and what the tests ask its master. */
-final class ClusterFixture {
+public final class ClusterFixture {
     /** Small drivers and executors: the worker has a few cores and the machine two. */
     static final Map<String, String> SMALL = Map.of(
             "spark.driver.memory",
@@ -47,6 +47,19 @@ final class ClusterFixture {
             "false");
 
     private ClusterFixture() {}
+
+    /** The venv of the POM's kindling.test.python, which .ci/run makes; the test fails saying how without it. */
+    public static String python() {
+        String configured = System.getProperty("kindling.test.python", "");
+        Path python = configured.isBlank()
+                ? Path.of("..", "target", "python-venv", "bin", "python").toAbsolutePath()
+                : Path.of(configured);
+        if (!Files.isExecutable(python)) {
+            org.assertj.core.api.Assertions.fail(
+                    "no Python environment at " + python + ": run `bin/kindling-python-env target/python-venv`");
+        }
+        return python.toString();
+    }
 
     static LocalCluster cluster() {
         return SharedCluster.get();

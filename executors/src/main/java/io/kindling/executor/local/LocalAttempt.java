@@ -305,8 +305,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
     }
 
     private void header() {
-        log.line("attempt " + request.attemptId() + ": task " + request.taskId() + " (attempt "
-                + request.attemptNumber() + ") of pipeline " + request.pipelineId() + ", run " + request.runId());
+        log.line(request.describe());
         log.line("executor " + config.name() + " (type local, master " + options.master() + "), body "
                 + describe(request.body()));
         if (!request.sparkConf().isEmpty()) {

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kindling.executor.AttemptResult;
 import io.kindling.executor.SparkMetrics;
+import io.kindling.executor.spark.SparkJvmFlags;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -42,7 +42,6 @@ final class SparkProcess {
     private static final int SPARK_OOM_EXIT = 52;
 
     private static final int OUTPUT_TAIL_LINES = 40;
-    private static final String FLAGS_RESOURCE = "/kindling-spark-jvm-flags.txt";
 
     /** Hears what the process says, on its reader thread. */
     interface Listener {
@@ -91,7 +90,7 @@ final class SparkProcess {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(sparkJvmFlags());
+            command.addAll(SparkJvmFlags.list());
             command.add("-Xmx" + heap);
             // An OutOfMemoryError in any thread ends the process, rather than leaving a half-broken Spark behind.
             command.add("-XX:+ExitOnOutOfMemoryError");
@@ -194,19 +193,6 @@ final class SparkProcess {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** The {@code --add-opens} and properties Spark needs on Java 17, as the parent POM lists them. */
-    static List<String> sparkJvmFlags() {
-        try (InputStream in = SparkProcess.class.getResourceAsStream(FLAGS_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(FLAGS_RESOURCE + " is missing from the class path");
-            }
-            String flags = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            return List.of(flags.split("\\s+"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void follow() {

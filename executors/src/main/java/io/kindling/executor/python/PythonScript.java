@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -152,9 +153,17 @@ public final class PythonScript {
                 }
                 process = started;
             }
-            started.getOutputStream().close();
-            List<String> tail = pump(started.getInputStream());
-            int status = started.waitFor();
+            // stdin stays open while the attempt runs: the bootstrap ends the process when it closes, so a daemon
+            // that dies (its end of the pipe closed by the system) leaves no script running on
+            List<String> tail;
+            int status;
+            OutputStream stdin = started.getOutputStream();
+            try {
+                tail = pump(started.getInputStream());
+                status = started.waitFor();
+            } finally {
+                stdin.close();
+            }
             synchronized (this) {
                 if (cancelReason != null) {
                     return Map.of();
@@ -188,6 +197,18 @@ public final class PythonScript {
             current.destroyForcibly();
             log.line("killed Python process " + current.pid() + " and its children");
         }
+    }
+
+    /**
+     * The interpreter an executor's {@code python} option names: a command looked up on the PATH as given, a path
+     * resolved against {@code workDir}; unset or blank, {@link #DEFAULT_PYTHON}.
+     */
+    public static String interpreter(String option, Path workDir) {
+        String python = option == null ? "" : option.strip();
+        if (python.isEmpty() || !python.contains("/")) {
+            return python.isEmpty() ? DEFAULT_PYTHON : python;
+        }
+        return workDir.toAbsolutePath().resolve(python).normalize().toString();
     }
 
     /** What to install, for errors about a missing or wrong Python. */

@@ -6,6 +6,7 @@ import json
 import os
 import runpy
 import sys
+import threading
 import traceback
 
 
@@ -28,7 +29,20 @@ def _summary(error):
     return lines[-1] if lines else name
 
 
+def _end_with_kindling():
+    """Kindling holds this process's stdin open while the attempt runs: its end means Kindling is gone (the daemon
+    died, even of SIGKILL), and the attempt with it. The process ends then rather than run on unsupervised (a Connect
+    client whose server went away would retry for minutes), so a restarted daemon's retry never runs beside it."""
+    try:
+        while os.read(0, 65536):
+            pass
+    except OSError:
+        pass
+    os._exit(143)
+
+
 def main():
+    threading.Thread(target=_end_with_kindling, name="kindling-stdin", daemon=True).start()
     task = json.loads(os.environ["KINDLING_TASK"])
     expected = os.environ.get("KINDLING_SPARK_VERSION", "")
     try:

@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
 final class RunRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(RunRecovery.class);
     static final String RESTARTED = "daemon restarted while the attempt was running";
+    /**
+     * Why a Python attempt is never followed again: its process (and, on spark-standalone, its client-mode driver) ran
+     * on the daemon's machine, as the daemon's children.
+     */
+    static final String PYTHON_LOST = "its Python process and Spark driver ran under the daemon and were lost with it";
 
     private final RunStore dao;
     private final PipelineVersions versions;
@@ -150,6 +155,9 @@ final class RunRecovery {
             boolean interrupted = lost != null || task.state() == TaskState.RUNNING;
             if (interrupted) {
                 Task def = run.dag.tasks.get(i);
+                String why = def.body() instanceof TaskBody.Python || def.body() instanceof TaskBody.Notebook
+                        ? reason + ": " + PYTHON_LOST
+                        : reason;
                 boolean retry = def.retry().allowsRetryAfter(task.attempts - task.attemptBase);
                 TaskState next = retry ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
                 // a task with a RUNNING attempt is RUNNING, whatever a damaged history says of the task itself
@@ -163,7 +171,7 @@ final class RunRecovery {
                                 TaskState.FAILED,
                                 next,
                                 now,
-                                Optional.of(reason),
+                                Optional.of(why),
                                 retry ? Optional.of(now) : Optional.empty(),
                                 Optional.empty(),
                                 alerts.attemptFailed(
@@ -173,7 +181,7 @@ final class RunRecovery {
                                         task.attempts,
                                         TaskState.FAILED,
                                         retry,
-                                        Optional.of(reason),
+                                        Optional.of(why),
                                         now)));
             }
             if (task.state() == TaskState.UP_FOR_RETRY) {

@@ -10,15 +10,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-/** What the standalone master's JSON status says about drivers. */
+/** What the standalone master's JSON status says about drivers and applications. */
 final class MasterState {
     private MasterState() {}
 
     /** Every driver the master knows, running or ended: id to state. */
     static Map<String, String> drivers(LocalCluster cluster) {
+        return states(cluster, "activedrivers", "completeddrivers");
+    }
+
+    /** Every application the master knows, running or ended: id to state ({@code RUNNING}, {@code FINISHED}...). */
+    static Map<String, String> applications(LocalCluster cluster) {
+        return states(cluster, "activeapps", "completedapps");
+    }
+
+    private static Map<String, String> states(LocalCluster cluster, String... lists) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient()
                     .send(
@@ -26,13 +34,13 @@ final class MasterState {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             JsonNode json = new ObjectMapper().readTree(response.body());
-            Map<String, String> drivers = new LinkedHashMap<>();
-            for (String list : List.of("activedrivers", "completeddrivers")) {
+            Map<String, String> states = new LinkedHashMap<>();
+            for (String list : lists) {
                 json.path(list)
-                        .forEach(d -> drivers.put(
+                        .forEach(d -> states.put(
                                 d.path("id").asText(), d.path("state").asText()));
             }
-            return drivers;
+            return states;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A daemon killed with SIGKILL while a task runs as a driver on the cluster, or as an operation on the Spark
  * Connect server: the daemon started again follows the same driver or operation to its end instead of submitting
- * the attempt again.
+ * the attempt again. A Python task's client-mode driver runs under the daemon and dies with it: that attempt is failed
+ * and retried, never run twice at once.
  */
 @Tag("cluster")
 class ReattachAfterKillTest {
@@ -147,6 +148,86 @@ class ReattachAfterKillTest {
                                 .filter(n -> n.startsWith("part-") && n.endsWith(".parquet")))
                         .hasSize(1);
             }
+        } finally {
+            second.kill();
+        }
+    }
+
+    @Test
+    void aPythonDriverDiesWithTheDaemonAndItsAttemptIsFailedAndRetriedOnce() throws Exception {
+        LocalCluster cluster = SharedCluster.get();
+        Path workDir = Files.createTempDirectory("kindling-python-kill-");
+        Files.createDirectories(workDir.resolve("pipelines/jobs"));
+        // each attempt writes down its start (with whether the attempt before it still lives) and its end
+        Files.writeString(workDir.resolve("pipelines/jobs/slow.py"), """
+                import os
+                import kindling
+
+                def alive(pid):
+                    try:
+                        with open(f"/proc/{pid}/stat") as stat:
+                            return stat.read().split(")")[-1].split()[0] != "Z"
+                    except OSError:
+                        return False
+
+                with open("journal.txt", "a+") as journal:
+                    journal.seek(0)
+                    others = [int(line.split()[2]) for line in journal if line.startswith("start")]
+                    journal.write(f"start {kindling.attempt} {os.getpid()} {any(alive(p) for p in others)}\\n")
+                if kindling.attempt == 1:
+                    print("spinning", flush=True)
+                    spark.range(0, 1000000000000, 1, 2).selectExpr("sum(hash(id))").collect()
+                n = spark.range(0, 10).count()
+                with open("journal.txt", "a") as journal:
+                    journal.write(f"end {kindling.attempt} {n}\\n")
+                """);
+        Files.writeString(workDir.resolve("pipelines/python_slow.yml"), """
+                pipeline: python_slow
+                defaults: {executor: cluster, retries: 2, retry_delay: 1s}
+                tasks:
+                  - id: slow
+                    python: {file: jobs/slow.py}
+                """);
+        int[] ports = DaemonProcess.freePorts(2);
+        Path config = ClusterTestConfig.write(workDir, cluster, "local", ports[0], ports[1]);
+        Path output = workDir.resolve("daemon.out");
+
+        DaemonProcess first = DaemonProcess.start(config, ports[0], output);
+        String runId = JSON.readTree(post(first.api("/pipelines/python_slow/runs")))
+                .get("run_id")
+                .asText();
+        Path log = workDir.resolve("data/logs/python_slow/" + runId + "/slow.1.log");
+        await().atMost(Duration.ofMinutes(2))
+                .until(() -> Files.exists(log) && Files.readString(log).contains("spinning"));
+        String app = Files.readString(log).replaceAll("(?s).*Spark application (app-\\S+) .*", "$1");
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> "RUNNING".equals(MasterState.applications(cluster).get(app)));
+        first.kill();
+
+        DaemonProcess second = DaemonProcess.start(config, ports[0], output);
+        try {
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
+                            .contains(get(second.api("/runs/" + runId))
+                                    .get("state")
+                                    .asText()));
+            JsonNode run = get(second.api("/runs/" + runId));
+            assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+            JsonNode attempts = run.get("tasks").get(0).get("attempts");
+            assertThat(attempts).hasSize(2);
+            assertThat(attempts.get(0).get("state").asText()).isEqualTo("FAILED");
+            assertThat(attempts.get(0).get("error").asText())
+                    .startsWith("daemon restarted while the attempt was running")
+                    .contains("were lost with it");
+            assertThat(attempts.get(1).get("state").asText()).isEqualTo("SUCCEEDED");
+            // the killed daemon's driver ended its application; the retry's body ran once, the first one gone
+            assertThat(MasterState.applications(cluster).get(app)).isIn("FINISHED", "KILLED");
+            List<String> journal = Files.readAllLines(workDir.resolve("journal.txt"));
+            assertThat(journal).hasSize(3);
+            assertThat(journal.get(0)).matches("start 1 \\d+ False");
+            assertThat(journal.get(1)).matches("start 2 \\d+ False");
+            assertThat(journal.get(2)).isEqualTo("end 2 10");
         } finally {
             second.kill();
         }

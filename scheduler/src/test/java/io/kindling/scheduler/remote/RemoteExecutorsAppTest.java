@@ -66,6 +66,31 @@ class RemoteExecutorsAppTest {
                     sql: SELECT count(*) AS n, min(age) AS youngest FROM adults
                     output: {format: json, path: "data/out/connect/{{ run_id }}/count", mode: overwrite}
                 """);
+        Files.createDirectories(pipelines.resolve("jobs"));
+        Files.writeString(pipelines.resolve("jobs/adults.py"), """
+                import sys
+                import kindling
+                people = spark.read.json(sys.argv[1])
+                adults = people.where(people.age > int(kindling.params["min_age"])).select("name.first", "age")
+                adults.write.mode("overwrite").parquet(sys.argv[2])
+                kindling.set_value("adults", adults.count())
+                print("driver", spark.conf.get("spark.submit.deployMode"), "of", spark.conf.get("spark.master"))
+                """);
+        Files.writeString(pipelines.resolve("standalone_python.yml"), """
+                pipeline: standalone_python
+                params: {min_age: 30}
+                tasks:
+                  - id: adults
+                    python:
+                      file: jobs/adults.py
+                      args: [examples/data/people.json, "data/out/py/{{ run_id }}/adults"]
+                  - id: count
+                    executor: local
+                    depends_on: [adults]
+                    inputs: {adults: {format: parquet, path: "data/out/py/{{ run_id }}/adults"}}
+                    sql: SELECT count(*) AS n, :tasks.adults.adults AS reported FROM adults
+                    output: {format: json, path: "data/out/py/{{ run_id }}/count", mode: overwrite}
+                """);
         // every task on the cluster: the default executor of tasks that name none
         app = base.withConfig(ClusterTestConfig.write(base.workDir, cluster, "cluster"))
                 .start();
@@ -195,28 +220,8 @@ class RemoteExecutorsAppTest {
                         .get("executor")
                         .asText())
                 .isEqualTo("local");
-        long expected;
-        try (var lines = Files.lines(app.workDir.resolve("examples/data/people.json"))) {
-            ObjectMapper json = new ObjectMapper();
-            expected = lines.filter(line -> !line.isBlank())
-                    .map(line -> {
-                        try {
-                            return json.readTree(line).get("age").asInt();
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    })
-                    .filter(age -> age > 30)
-                    .count();
-        }
-        Path count = app.workDir.resolve("data/out/connect/" + runId + "/count");
-        String written;
-        try (var parts = Files.list(count)) {
-            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".json"))
-                    .findFirst()
-                    .orElseThrow();
-            written = Files.readString(part);
-        }
+        long expected = peopleOlderThan(30);
+        String written = jsonPart(app.workDir.resolve("data/out/connect/" + runId + "/count"));
         assertThat(new ObjectMapper().readTree(written).get("n").asLong())
                 .isEqualTo(expected)
                 .isPositive();
@@ -234,6 +239,61 @@ class RemoteExecutorsAppTest {
                 .contains("Spark Connect session " + session)
                 .contains("statement 1 of 1 (operation " + operation + ")")
                 .contains("output written: parquet");
+    }
+
+    @Test
+    void aPySparkTaskRunsAsAClientModeDriverOnTheClusterAndALocalSqlTaskReadsItsParquetAndValue() throws Exception {
+        String runId = http.post("/pipelines/standalone_python/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
+
+        JsonNode run = awaitEnded(runId);
+
+        assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+        JsonNode onCluster = run.get("tasks").get(0).get("attempts").get(0);
+        assertThat(onCluster.get("executor").asText()).isEqualTo("cluster");
+        assertThat(onCluster.hasNonNull("remote_id")).isFalse(); // a driver under the daemon: not re-attachable
+        String appId = onCluster.get("spark_app_id").asText();
+        assertThat(appId).startsWith("app-");
+        long expected = peopleOlderThan(30);
+        JsonNode count = new ObjectMapper().readTree(jsonPart(app.workDir.resolve("data/out/py/" + runId + "/count")));
+        assertThat(count.get("n").asLong()).isEqualTo(expected).isPositive();
+        assertThat(count.get("reported").asLong()).isEqualTo(expected);
+        String log = app.extension
+                .client()
+                .target(app.api("/runs/" + runId + "/tasks/adults/log"))
+                .request()
+                .get(String.class);
+        assertThat(log)
+                .contains("driver client of " + cluster.settings().masterUrl())
+                .contains("Spark application " + appId);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "FINISHED".equals(MasterState.applications(cluster).get(appId)));
+    }
+
+    private static long peopleOlderThan(int age) throws java.io.IOException {
+        try (var lines = Files.lines(app.workDir.resolve("examples/data/people.json"))) {
+            ObjectMapper json = new ObjectMapper();
+            return lines.filter(line -> !line.isBlank())
+                    .map(line -> {
+                        try {
+                            return json.readTree(line).get("age").asInt();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .filter(a -> a > age)
+                    .count();
+        }
+    }
+
+    private static String jsonPart(Path folder) throws java.io.IOException {
+        try (var parts = Files.list(folder)) {
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .findFirst()
+                    .orElseThrow();
+            return Files.readString(part);
+        }
     }
 
     private static JsonNode awaitEnded(String runId) {

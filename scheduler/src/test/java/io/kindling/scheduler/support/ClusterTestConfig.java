@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * A config.yml for daemons whose executors are on the test cluster: {@code local} as in test-config.yml, and
- * {@code cluster} (spark-standalone, small drivers and executors) and {@code connect} (spark-connect) on the shared
+ * {@code cluster} (spark-standalone, small drivers and executors, Python tasks on the test venv) and {@code connect} (spark-connect) on the shared
  * local cluster.
  */
 public final class ClusterTestConfig {
@@ -47,6 +47,7 @@ public final class ClusterTestConfig {
                       restUrl: %4$s
                       masterWebUi: %5$s
                       pollIntervalMillis: "300"
+                      python: %9$s
                     sparkConf:
                       spark.driver.memory: 512m
                       spark.executor.memory: 512m
@@ -81,7 +82,8 @@ public final class ClusterTestConfig {
                         cluster.settings().masterUiUrl(),
                         cluster.settings().connectUrl(),
                         port,
-                        adminPort);
+                        adminPort,
+                        TestPython.interpreter());
         try {
             return Files.writeString(workDir.resolve("config.yml"), yaml);
         } catch (IOException e) {
