@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * abandoned; while it still runs, the same unchanged file is skipped at once rather than parsed again, and once
  * {@value #THREADS} parses are past their deadline every file is skipped, so stuck threads cannot pile up.
  *
- * <p>Up to as many files as there are cores are parsed at once (a start with many pipeline files has cores to spare), and
- * parses that run count towards the limit on stuck ones, so that no more than {@value #THREADS} threads can be
+ * <p>Up to as many files as there are cores are parsed at once (the caller, a start's main thread, waits meanwhile),
+ * and parses that run count towards the limit on stuck ones, so that no more than {@value #THREADS} threads can be
  * stuck. Results keep the files' order.
  *
  * <p>Files are listed as {@code PipelineParser.parseAll} lists them. A pipeline id that a file shares with a

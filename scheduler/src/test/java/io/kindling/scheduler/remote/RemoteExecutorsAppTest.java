@@ -91,6 +91,31 @@ class RemoteExecutorsAppTest {
                     sql: SELECT count(*) AS n, :tasks.adults.adults AS reported FROM adults
                     output: {format: json, path: "data/out/py/{{ run_id }}/count", mode: overwrite}
                 """);
+        // the same work on the Connect server: a remote server resolves relative paths against its own folder
+        Files.writeString(pipelines.resolve("jobs/connect_adults.py"), """
+                import sys
+                import kindling
+                people = spark.read.json(sys.argv[1])
+                adults = people.where(people.age > int(kindling.params["min_age"])).select("name.first", "age")
+                adults.write.mode("overwrite").parquet(sys.argv[2])
+                kindling.set_value("adults", adults.count())
+                """);
+        Files.writeString(pipelines.resolve("connect_python.yml"), """
+                pipeline: connect_python
+                params: {min_age: 30}
+                tasks:
+                  - id: adults
+                    executor: connect
+                    python:
+                      file: jobs/connect_adults.py
+                      args: ["%1$s/examples/data/people.json", "%1$s/data/out/connect_py/{{ run_id }}/adults"]
+                  - id: count
+                    executor: local
+                    depends_on: [adults]
+                    inputs: {adults: {format: parquet, path: "data/out/connect_py/{{ run_id }}/adults"}}
+                    sql: SELECT count(*) AS n, :tasks.adults.adults AS reported FROM adults
+                    output: {format: json, path: "data/out/connect_py/{{ run_id }}/count", mode: overwrite}
+                """.formatted(base.workDir.toAbsolutePath()));
         // every task on the cluster: the default executor of tasks that name none
         app = base.withConfig(ClusterTestConfig.write(base.workDir, cluster, "cluster"))
                 .start();
@@ -269,6 +294,35 @@ class RemoteExecutorsAppTest {
                 .contains("Spark application " + appId);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> "FINISHED".equals(MasterState.applications(cluster).get(appId)));
+    }
+
+    @Test
+    void aPySparkTaskOnSparkConnectWritesParquetThatALocalSqlTaskReadsWithItsValue() throws Exception {
+        String runId = http.post("/pipelines/connect_python/runs", Map.of(), 201)
+                .get("run_id")
+                .asText();
+
+        JsonNode run = awaitEnded(runId);
+
+        assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("tasks")
+                        .get(0)
+                        .get("attempts")
+                        .get(0)
+                        .get("executor")
+                        .asText())
+                .isEqualTo("connect");
+        long expected = peopleOlderThan(30);
+        JsonNode count =
+                new ObjectMapper().readTree(jsonPart(app.workDir.resolve("data/out/connect_py/" + runId + "/count")));
+        assertThat(count.get("n").asLong()).isEqualTo(expected).isPositive();
+        assertThat(count.get("reported").asLong()).isEqualTo(expected);
+        String log = app.extension
+                .client()
+                .target(app.api("/runs/" + runId + "/tasks/adults/log"))
+                .request()
+                .get(String.class);
+        assertThat(log).contains("Spark Connect session");
     }
 
     private static long peopleOlderThan(int age) throws java.io.IOException {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * A config.yml for daemons whose executors are on the test cluster: {@code local} as in test-config.yml, and
- * {@code cluster} (spark-standalone, small drivers and executors, Python tasks on the test venv) and {@code connect} (spark-connect) on the shared
+ * {@code cluster} (spark-standalone, small drivers and executors, Python tasks on the test venv) and {@code connect} (spark-connect, Python tasks on the test venv too) on the shared
  * local cluster.
  */
 public final class ClusterTestConfig {
@@ -60,6 +60,7 @@ public final class ClusterTestConfig {
                     slots: 2
                     options:
                       url: %6$s
+                      python: %9$s
                 webhooks:
                   ops:
                     url: ""      # off: the examples alert it
