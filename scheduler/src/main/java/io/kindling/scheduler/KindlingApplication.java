@@ -60,6 +60,7 @@ import io.kindling.scheduler.db.PipelineVersionDao;
 import io.kindling.scheduler.db.RunQueries;
 import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.db.ScheduleDao;
+import io.kindling.scheduler.db.SqliteLibrary;
 import io.kindling.scheduler.health.ClusterHealthCheck;
 import io.kindling.scheduler.health.DatabaseHealthCheck;
 import io.kindling.scheduler.health.ExecutorHealthCheck;
@@ -210,6 +211,9 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
         // before anything starts: a secrets file others can read stops the daemon here, with what to do
         SecretStore secrets = SecretStore.open(config.getSecrets(), System::getenv);
 
+        if (config.getDatabase().getUrl().startsWith("jdbc:sqlite:")) {
+            SqliteLibrary.useCopyIn(Path.of(config.getWorkDir(), ".kindling", "native"));
+        }
         Database database = Database.open(config.getDatabase());
         environment.lifecycle().manage(database);
         DaemonRecord self = newLife(config);

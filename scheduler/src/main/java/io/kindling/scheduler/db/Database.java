@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
@@ -24,6 +26,12 @@ import org.jdbi.v3.core.Jdbi;
 /** The run history's connection pool, migrated by Flyway on open. SQLite by default, PostgreSQL in production. */
 public final class Database implements Managed {
     private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+
+    /**
+     * The newest migration this build has (migrations/src/main/resources/db/migration; SchemaUpgradeTest checks it
+     * against Flyway's own scan). A history already at it and with no failed migration skips Flyway at start.
+     */
+    static final int SCHEMA_VERSION = 20;
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -54,8 +62,11 @@ public final class Database implements Managed {
             hikari.addDataSourceProperty("busy_timeout", "30000");
             hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         }
-        probe(config);
+        boolean current = probe(config);
         HikariDataSource dataSource = new HikariDataSource(hikari);
+        if (current) {
+            return new Database(dataSource);
+        }
         try {
             Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
@@ -98,9 +109,10 @@ public final class Database implements Managed {
 
     /**
      * One connection before the pool is made: a database that cannot be reached stops the start with one line
-     * naming it (the pool would log its failure with a stack trace).
+     * naming it (the pool would log its failure with a stack trace). True when its schema is already this build's,
+     * so that a start need not pay for Flyway's scan, info and validation (about 100 ms of a 2.5 s start).
      */
-    private static void probe(DatabaseConfig config) {
+    private static boolean probe(DatabaseConfig config) {
         java.util.Properties credentials = new java.util.Properties();
         if (config.getUser() != null && !config.getUser().isEmpty()) {
             credentials.setProperty("user", config.getUser());
@@ -108,8 +120,9 @@ public final class Database implements Managed {
         if (config.getPassword() != null && !config.getPassword().isEmpty()) {
             credentials.setProperty("password", config.getPassword());
         }
-        try (Connection ignored = DriverManager.getConnection(config.getUrl(), credentials)) {
-            // reachable
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection(config.getUrl(), credentials);
         } catch (SQLException e) {
             String url = config.getUrl();
             int query = url.indexOf('?');
@@ -117,6 +130,31 @@ public final class Database implements Managed {
                     "cannot connect to the database " + (query >= 0 ? url.substring(0, query) : url) + ": "
                             + e.getMessage(),
                     e);
+        }
+        try (connection) {
+            return atSchemaVersion(connection);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Every migration the history records succeeded, and the newest is {@link #SCHEMA_VERSION}. */
+    static boolean atSchemaVersion(Connection connection) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT version, success FROM flyway_schema_history")) {
+            int newest = 0;
+            while (rows.next()) {
+                String version = rows.getString(1);
+                if (!rows.getBoolean(2)) {
+                    return false;
+                }
+                if (version != null) {
+                    newest = Math.max(newest, Integer.parseInt(version));
+                }
+            }
+            return newest == SCHEMA_VERSION;
+        } catch (SQLException | NumberFormatException e) {
+            return false; // no history yet, or one Flyway should judge
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatements;
 
 /** The run history's reads on SQL (SQLite or PostgreSQL); no write, so no owner. */
 public class JdbiRunQueries implements RunQueries {
@@ -330,15 +331,15 @@ public class JdbiRunQueries implements RunQueries {
             StringBuilder sql = new StringBuilder();
             for (int i = 0; i < chunk.size(); i++) {
                 sql.append(i == 0 ? "" : " UNION ALL ")
-                        .append("SELECT * FROM (SELECT * FROM runs WHERE pipeline_id = :p")
-                        .append(i)
-                        .append(" ORDER BY run_id DESC LIMIT :limit) r")
+                        .append(
+                                "SELECT * FROM (SELECT * FROM runs WHERE pipeline_id = ? ORDER BY run_id DESC LIMIT ?) r")
                         .append(i);
             }
             jdbi.useHandle(h -> {
-                Query q = h.createQuery(sql.toString()).bind("limit", perPipeline);
+                Query q = h.configure(SqlStatements.class, s -> s.setSqlParser(PositionalSql.INSTANCE))
+                        .createQuery(sql.toString());
                 for (int i = 0; i < chunk.size(); i++) {
-                    q.bind("p" + i, chunk.get(i));
+                    q.bind(2 * i, chunk.get(i)).bind(2 * i + 1, perPipeline);
                 }
                 q.map(Rows.RUN).forEach(r -> out.get(r.pipelineId()).add(r));
             });

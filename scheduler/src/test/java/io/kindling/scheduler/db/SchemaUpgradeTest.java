@@ -100,6 +100,27 @@ class SchemaUpgradeTest {
         assertThat(rows(url)).isEqualTo(before);
     }
 
+    @Test
+    void aStartSkipsFlywayOnlyForAHistoryAtThisBuildsSchemaWithNoFailedMigration() throws Exception {
+        assertThat(String.valueOf(Database.SCHEMA_VERSION)).isEqualTo(latestKnown());
+        String url = "jdbc:sqlite:" + dir.resolve("current.db");
+        try (Connection c = DriverManager.getConnection(url)) {
+            assertThat(Database.atSchemaVersion(c)).as("no history yet").isFalse();
+        }
+        open(url).stop();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            assertThat(Database.atSchemaVersion(c)).isTrue();
+            s.execute("UPDATE flyway_schema_history SET success = 0 WHERE version = '" + latestKnown() + "'");
+            assertThat(Database.atSchemaVersion(c))
+                    .as("a failed migration is Flyway's to judge")
+                    .isFalse();
+            s.execute("UPDATE flyway_schema_history SET success = 1");
+            s.execute("DELETE FROM flyway_schema_history WHERE version = '" + latestKnown() + "'");
+            assertThat(Database.atSchemaVersion(c)).as("an older schema").isFalse();
+        }
+    }
+
     private Path fixture() throws IOException {
         Path file = dir.resolve("kindling-" + System.nanoTime() + ".db");
         try (InputStream in = SchemaUpgradeTest.class.getResourceAsStream(FIXTURE)) {
