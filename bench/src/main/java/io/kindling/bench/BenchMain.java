@@ -204,7 +204,20 @@ public final class BenchMain {
                 .writeValue(
                         json.toFile(), Map.of("metrics", metrics, "runs", o.runs(), "machine", facts.withLoadNow()));
         out.println("written to " + json.toAbsolutePath());
+        if (runs.stream().flatMap(List::stream).anyMatch(m -> m.name().endsWith(" failed"))) {
+            out.println("the work folder is kept, for the figures that failed: " + work);
+        } else {
+            deleteTree(work); // 80 MiB or more a run (Spark's outputs, the histories), left in /tmp otherwise
+        }
         return metrics;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private static List<Metric> runOnce(Options o, PrintStream out, Path work) throws IOException {

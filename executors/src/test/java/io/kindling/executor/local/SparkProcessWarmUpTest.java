@@ -63,12 +63,18 @@ class SparkProcessWarmUpTest {
 
         await().atMost(SPARK).until(() -> warm.gauges().get("spark.process.up") == 1.0);
         await().atMost(SPARK).until(() -> warm.gauges().get("spark.process.warm") == 1.0);
-        assertThat(warm.health().message()).contains(", Spark warm, 0 attempts running");
+        SparkProcessExecutor process = (SparkProcessExecutor) warm;
+        await().atMost(SPARK).until(() -> process.roundTrip().isPresent());
+        assertThat(process.roundTrip().get().outcome()).isEqualTo(AttemptResult.Outcome.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> warm.health().message().contains(", Spark warm, 0 attempts running"));
         assertThat(leftover.getParent()).doesNotExist();
         long child = ((SparkProcessExecutor) warm).pid().getAsLong();
         try (var temp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertThat(temp.map(p -> p.getFileName().toString()))
-                    .noneMatch(name -> name.startsWith("kindling-warm-up-" + child + "-"));
+                    .noneMatch(name -> name.startsWith("kindling-warm-up-" + child + "-"))
+                    .as("the round trip's folder is deleted")
+                    .noneMatch(name -> name.startsWith("kindling-round-trip-"));
         }
         Path log = workDir.resolve("logs/first.log");
         AttemptResult first = warm.start(request("first", sql("SELECT 1 AS one"), log))
@@ -98,5 +104,8 @@ class SparkProcessWarmUpTest {
                 .join();
         assertThat(first).extracting(AttemptResult::withoutSparkMetrics).isEqualTo(AttemptResult.succeeded());
         assertThat(log).content().contains("starting Spark");
+        assertThat(((SparkProcessExecutor) lazy).roundTrip())
+                .as("a lazy process is warmed by a real attempt: no round trip before it")
+                .isEmpty();
     }
 }
