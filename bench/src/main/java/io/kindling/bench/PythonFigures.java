@@ -129,22 +129,10 @@ final class PythonFigures {
                         "ds", "2026-12-04"));
     }
 
-    private static AttemptRequest request(Path work, TaskBody body, int i) {
-        return new AttemptRequest(
-                "people." + i,
-                "bench",
-                "people",
-                "adults",
-                1,
-                body,
-                Map.of(),
-                Map.of(),
-                work.resolve("logs/people." + i + ".log"));
-    }
 
     private static double attempt(Executor executor, Path work, TaskBody body, int i) throws Exception {
         long start = System.nanoTime();
-        AttemptResult result = executor.start(request(work, body, i))
+        AttemptResult result = executor.start(SparkFigures.request(work, body, i))
                 .result()
                 .toCompletableFuture()
                 .get(5, TimeUnit.MINUTES);
@@ -182,7 +170,7 @@ final class PythonFigures {
                         .getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
                 int connect = port.get(5, TimeUnit.MINUTES);
-                AttemptRequest request = request(work, body, i);
+                AttemptRequest request = SparkFigures.request(work, body, i);
                 try (AttemptLog log = AttemptLog.open(request.logFile(), Clock.systemUTC(), Redactor.NONE)) {
                     new PythonScript(request, work, python, "bench", log, () -> {})
                             .run(

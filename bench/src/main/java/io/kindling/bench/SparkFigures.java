@@ -236,16 +236,7 @@ final class SparkFigures {
         }
 
         void attempt(int i) throws Exception {
-            AttemptRequest request = new AttemptRequest(
-                    "people." + i,
-                    "bench",
-                    "people",
-                    "adults",
-                    1,
-                    body,
-                    Map.of(),
-                    Map.of(),
-                    dir.resolve("logs/people." + i + ".log"));
+            AttemptRequest request = request(dir, body, i);
             long start = System.nanoTime();
             AttemptResult result =
                     executor.start(request).result().toCompletableFuture().get(5, TimeUnit.MINUTES);
@@ -336,5 +327,19 @@ final class SparkFigures {
             }
         }
         return jar;
+    }
+
+    /** Attempt {@code i} of the seed's query as task {@code adults} of pipeline {@code people}, logged in {@code dir}. */
+    static AttemptRequest request(Path dir, TaskBody body, int i) {
+        return new AttemptRequest(
+                "people." + i,
+                "bench",
+                "people",
+                "adults",
+                1,
+                body,
+                Map.of(),
+                Map.of(),
+                dir.resolve("logs/people." + i + ".log"));
     }
 }

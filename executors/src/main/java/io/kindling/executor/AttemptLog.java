@@ -42,6 +42,16 @@ public final class AttemptLog implements AutoCloseable {
         this.redactor = redactor;
     }
 
+    /** The attempt's own log: the file, redactor and limit its request gives. */
+    public static AttemptLog open(AttemptRequest request, Clock clock) throws IOException {
+        return open(request.logFile(), clock, request.redactor(), request.logLimit());
+    }
+
+    /** How an attempt ends whose log cannot be written. */
+    public static AttemptResult unwritable(AttemptRequest request, IOException e) {
+        return AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": " + e.getMessage());
+    }
+
     /** Opens {@code file} for appending, creating it and its parent folders, with the default limit. */
     public static AttemptLog open(Path file, Clock clock, Redactor redactor) throws IOException {
         return open(file, clock, redactor, DEFAULT_LIMIT);

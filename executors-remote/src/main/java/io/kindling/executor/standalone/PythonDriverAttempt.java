@@ -132,9 +132,9 @@ final class PythonDriverAttempt implements AttemptHandle {
 
     private void run() {
         try {
-            log = AttemptLog.open(request.logFile(), clock, request.redactor(), request.logLimit());
+            log = AttemptLog.open(request, clock);
         } catch (IOException e) {
-            finish(AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": " + e.getMessage()));
+            finish(AttemptLog.unwritable(request, e));
             return;
         }
         long started = System.nanoTime();

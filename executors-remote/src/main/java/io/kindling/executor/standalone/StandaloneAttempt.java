@@ -95,10 +95,10 @@ final class StandaloneAttempt implements AttemptHandle {
 
     boolean openLog(Clock clock) {
         try {
-            log = AttemptLog.open(request.logFile(), clock, request.redactor(), request.logLimit());
+            log = AttemptLog.open(request, clock);
             return true;
         } catch (IOException e) {
-            finish(AttemptResult.failed("cannot write the attempt log " + request.logFile() + ": " + e.getMessage()));
+            finish(AttemptLog.unwritable(request, e));
             return false;
         }
     }

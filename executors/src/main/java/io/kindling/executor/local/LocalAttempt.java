@@ -147,7 +147,7 @@ final class LocalAttempt implements AttemptHandle, Runnable {
         }
         AttemptResult outcome = null;
         try {
-            log = AttemptLog.open(request.logFile(), clock, request.redactor(), request.logLimit());
+            log = AttemptLog.open(request, clock);
             outcome = runLogged();
         } catch (IOException | RuntimeException e) {
             outcome = AttemptResult.failed(

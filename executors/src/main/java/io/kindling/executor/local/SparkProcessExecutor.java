@@ -337,7 +337,7 @@ final class SparkProcessExecutor implements Executor {
     }
 
     private void appendToLog(AttemptRequest request, String line) {
-        try (AttemptLog log = AttemptLog.open(request.logFile(), clock, request.redactor(), request.logLimit())) {
+        try (AttemptLog log = AttemptLog.open(request, clock)) {
             log.line(line);
         } catch (IOException | RuntimeException e) {
             LOG.warn("attempt {}: cannot write to its log: {}", request.attemptId(), e.toString());

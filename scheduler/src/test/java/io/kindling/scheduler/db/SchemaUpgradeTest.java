@@ -102,7 +102,9 @@ class SchemaUpgradeTest {
 
     @Test
     void aStartSkipsFlywayOnlyForAHistoryAtThisBuildsSchemaWithNoFailedMigration() throws Exception {
-        assertThat(String.valueOf(Database.SCHEMA_VERSION)).isEqualTo(latestKnown());
+        assertThat(String.valueOf(Database.SCHEMA_VERSION))
+                .as("Database.SCHEMA_VERSION names the newest migration: raise it with each new one")
+                .isEqualTo(latestKnown());
         String url = "jdbc:sqlite:" + dir.resolve("current.db");
         try (Connection c = DriverManager.getConnection(url)) {
             assertThat(Database.atSchemaVersion(c)).as("no history yet").isFalse();
