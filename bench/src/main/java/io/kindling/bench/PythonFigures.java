@@ -129,7 +129,6 @@ final class PythonFigures {
                         "ds", "2026-12-04"));
     }
 
-
     private static double attempt(Executor executor, Path work, TaskBody body, int i) throws Exception {
         long start = System.nanoTime();
         AttemptResult result = executor.start(SparkFigures.request(work, body, i))
