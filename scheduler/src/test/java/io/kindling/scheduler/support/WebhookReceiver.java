@@ -3,8 +3,9 @@ package io.kindling.scheduler.support;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -35,10 +36,29 @@ public final class WebhookReceiver implements AutoCloseable {
     private final int port;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private HttpServer server;
+    /**
+     * Holds the port until the receiver starts: bound, not listening, so a connection to it is refused (the
+     * receiver is down) and the kernel hands the port to nobody else. A receiver made down and started a minute
+     * later (the dashboard's retry test) once found its port taken by another connection in between.
+     */
+    private Socket reservation;
 
     public WebhookReceiver() {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
+        try {
+            reservation = new Socket();
+            reservation.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            port = reservation.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void release() {
+        try {
+            if (reservation != null) {
+                reservation.close();
+                reservation = null;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -49,6 +69,7 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     public WebhookReceiver start() {
+        release();
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
@@ -73,6 +94,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         if (server != null) {
             server.stop(0);
         }
