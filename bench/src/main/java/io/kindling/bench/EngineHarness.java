@@ -11,6 +11,7 @@ import io.kindling.scheduler.core.RunListener;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.JdbiRunStore;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.support.ScriptedExecutor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
 /**
  * The daemon's run engine as the daemon builds it (a run DAO fenced by an owner, the real database, Flyway
  * migrations), with the executor {@code noop}, whose attempts succeed at once (the default), and {@code hold}, whose
- * attempts run until the figure releases them.
+ * attempts run until the figure cancels their run.
  */
 final class EngineHarness implements AutoCloseable {
     private static final PipelineParser PARSER =
@@ -33,7 +34,9 @@ final class EngineHarness implements AutoCloseable {
     final Database database;
     final RunStore dao;
     final RunEngine engine;
-    final HoldExecutor hold = new HoldExecutor();
+    /** Executor {@code hold}: its attempts run until their run is cancelled. */
+    final ScriptedExecutor hold = new ScriptedExecutor((task, attempt) -> ScriptedExecutor.Outcome.HANG);
+
     private volatile Consumer<AttemptRequest> onStart = request -> {};
 
     EngineHarness(String jdbcUrl, Path dir, int slots) {
