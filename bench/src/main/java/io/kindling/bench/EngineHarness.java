@@ -11,6 +11,7 @@ import io.kindling.scheduler.core.RunListener;
 import io.kindling.scheduler.db.Database;
 import io.kindling.scheduler.db.JdbiRunStore;
 import io.kindling.scheduler.db.RunStore;
+import io.kindling.scheduler.support.ScriptedExecutor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -21,15 +22,21 @@ import java.util.function.Consumer;
 
 /**
  * The daemon's run engine as the daemon builds it (a run DAO fenced by an owner, the real database, Flyway
- * migrations), with one executor, {@code noop}, whose attempts succeed at once.
+ * migrations), with the executor {@code noop}, whose attempts succeed at once (the default), and {@code hold}, whose
+ * attempts run until the figure cancels their run.
  */
 final class EngineHarness implements AutoCloseable {
     private static final PipelineParser PARSER =
-            new PipelineParser(new ParserOptions(Optional.of(Set.of("noop")), Optional.of(Set.of()), "noop"));
+            new PipelineParser(new ParserOptions(Optional.of(Set.of("noop", "hold")), Optional.of(Set.of()), "noop"));
+    /** Slots of executor {@code hold}: as many tasks as a figure keeps running beside what it measures. */
+    static final int HOLD_SLOTS = 1000;
 
     final Database database;
     final RunStore dao;
     final RunEngine engine;
+    /** Executor {@code hold}: its attempts run until their run is cancelled. */
+    final ScriptedExecutor hold = new ScriptedExecutor((task, attempt) -> ScriptedExecutor.Outcome.HANG);
+
     private volatile Consumer<AttemptRequest> onStart = request -> {};
 
     EngineHarness(String jdbcUrl, Path dir, int slots) {
@@ -40,8 +47,8 @@ final class EngineHarness implements AutoCloseable {
         NoopExecutor noop = new NoopExecutor("noop", request -> onStart.accept(request));
         engine = new RunEngine(
                 dao,
-                Map.of("noop", noop),
-                Map.of("noop", slots),
+                Map.of("noop", noop, "hold", hold),
+                Map.of("noop", slots, "hold", HOLD_SLOTS),
                 (id, hash) -> Optional.empty(),
                 Clock.systemUTC(),
                 dir.resolve("logs"));

@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Figure 6: the seed's example query (people.json, {@code where age > 21}, {@code name.first}) as a SQL task on the
@@ -44,6 +46,8 @@ final class SparkFigures {
     private static final double MAX_PROCESS_COST_MS = 15;
     /** The bound on what collecting Spark metrics may add to a warm attempt, at p50. */
     private static final double MAX_METRICS_COST_MS = 2;
+    /** The bound on what Kindling may add to a warm small SQL task over a bare newSession(), at p50. */
+    private static final double MAX_SESSION_OVERHEAD_MS = 5;
 
     private SparkFigures() {}
 
@@ -195,6 +199,92 @@ final class SparkFigures {
                         "median over the " + paired.count() + " back-to-back pairs of their difference"));
     }
 
+    /**
+     * Figure 14: what Kindling adds to a warm small SQL task in the in-process mode over the bare Spark session it
+     * runs on: the same query in a fresh {@code newSession()} of that SparkSession, collected, and nothing else (no
+     * attempt, log, job group, guard settings, metrics or preview). Two queries, each task's attempts alternating
+     * with its bare twin: {@code SELECT 1} (the issue's own trial) and figure 6's seed query, whose bare twin reads
+     * people.json with the schema the executor's first attempt inferred, as the executor keeps it. The bare session
+     * is the executor's own, so it has the SQL guard's parser (a static extension of the application): the figure is
+     * Kindling's per-attempt work, not the guard's parse-time checks.
+     */
+    static List<Metric> overBareSession(Path dir, Path examples, int warmUp, int attempts) throws Exception {
+        Path people = examples.resolve("data/people.json").toAbsolutePath();
+        TaskBody selectOne = new TaskBody.Sql("SELECT 1", Optional.empty(), Map.of(), Optional.empty());
+        WarmExecutor one = new WarmExecutor("select-1", "in-process", dir, people, Map.of(), selectOne);
+        WarmExecutor seed = new WarmExecutor("seed", "in-process", dir, people, Map.of(), seedQuery(people));
+        List<Double> bareOne = new ArrayList<>();
+        List<Double> bareSeed = new ArrayList<>();
+        try {
+            one.attempt(0); // starts Spark, which the two executors share (one SparkContext a JVM)
+            seed.attempt(0);
+            SparkSession base = SparkSession.getDefaultSession().get();
+            StructType schema = base.read().json(people.toString()).schema();
+            for (int i = 1; i <= warmUp + attempts; i++) {
+                boolean bareFirst = i % 2 == 0;
+                if (bareFirst) {
+                    bareOne.add(bare(base, "SELECT 1", null, null));
+                    one.attempt(i);
+                    bareSeed.add(bare(base, SQL, people, schema));
+                    seed.attempt(i);
+                } else {
+                    one.attempt(i);
+                    bareOne.add(bare(base, "SELECT 1", null, null));
+                    seed.attempt(i);
+                    bareSeed.add(bare(base, SQL, people, schema));
+                }
+            }
+        } finally {
+            one.close();
+            seed.close();
+        }
+        List<Metric> metrics = new ArrayList<>();
+        metrics.addAll(overBare("SELECT 1", one.warm(warmUp), new Stats(bareOne.subList(warmUp, bareOne.size()))));
+        metrics.addAll(overBare("seed query", seed.warm(warmUp), new Stats(bareSeed.subList(warmUp, bareSeed.size()))));
+        return metrics;
+    }
+
+    private static List<Metric> overBare(String query, Stats task, Stats bare) {
+        String how = "median of " + task.count() + " warm attempts (in-process, after those that warmed the JIT)";
+        return List.of(
+                Metric.of(
+                        "14 Spark SQL task, " + query + ", warm, in-process",
+                        task.median(),
+                        "ms",
+                        how + ", p99 " + Metric.number(task.percentile(99)) + " ms"),
+                Metric.of(
+                        "14 bare newSession(), " + query,
+                        bare.median(),
+                        "ms",
+                        "the same query in a fresh newSession() of the executor's SparkSession, collected; median of "
+                                + bare.count() + ", p99 " + Metric.number(bare.percentile(99)) + " ms"),
+                Metric.atMost(
+                        "14 task minus bare newSession(), " + query + ", p50",
+                        task.median() - bare.median(),
+                        "ms",
+                        MAX_SESSION_OVERHEAD_MS,
+                        "what Kindling adds to a warm attempt over bare Spark (alternating, same run)"));
+    }
+
+    /** A bare warm Spark session's run of {@code sql}: a fresh newSession(), the input as a view, collected. */
+    private static double bare(SparkSession base, String sql, Path people, StructType schema) {
+        long start = System.nanoTime();
+        SparkSession session = base.newSession();
+        if (people != null) {
+            session.read().schema(schema).json(people.toString()).createOrReplaceTempView("people");
+        }
+        session.sql(sql).collectAsList();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static TaskBody seedQuery(Path people) {
+        return new TaskBody.Sql(
+                SQL,
+                Optional.empty(),
+                Map.of("people", new DataRef("json", people.toString(), "error", Map.of())),
+                Optional.empty());
+    }
+
     /** A local executor of one mode, created as the daemon creates it, and the times of its attempts. */
     private static final class WarmExecutor implements AutoCloseable {
         private final String name;
@@ -210,8 +300,13 @@ final class SparkFigures {
             this(mode, mode, figureDir, people, Map.of());
         }
 
-        /** {@code name} names its work dir and its failures; {@code more} adds executor options. */
         WarmExecutor(String name, String mode, Path figureDir, Path people, Map<String, String> more)
+                throws IOException {
+            this(name, mode, figureDir, people, more, seedQuery(people));
+        }
+
+        /** {@code name} names its work dir and its failures; {@code more} adds executor options. */
+        WarmExecutor(String name, String mode, Path figureDir, Path people, Map<String, String> more, TaskBody body)
                 throws IOException {
             this.name = name;
             // a work dir each: the child runs in its own, and Spark may leave files there
@@ -228,11 +323,7 @@ final class SparkFigures {
             this.executor = new ExecutorFactories()
                     .create(new ExecutorConfig(
                             "local-" + name, "local", 2, dir, Map.of("spark.sql.shuffle.partitions", "4"), options));
-            this.body = new TaskBody.Sql(
-                    SQL,
-                    Optional.empty(),
-                    Map.of("people", new DataRef("json", people.toString(), "error", Map.of())),
-                    Optional.empty());
+            this.body = body;
         }
 
         void attempt(int i) throws Exception {

@@ -38,7 +38,7 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
     public JdbiRunStore(Jdbi jdbi, String owner) {
         super(jdbi);
         this.owner = java.util.Objects.requireNonNull(owner, "owner");
-        this.inserts = new RunInserts(owner);
+        this.inserts = new RunInserts(owner, this::postgres);
         this.claims = new RunClaims(jdbi, owner);
     }
 
@@ -71,12 +71,15 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
      */
     @Override
     public boolean insertRun(RunRecord run, Collection<String> taskIds) {
-        return jdbi.inTransaction(h -> inserts.insertRun(h, run, taskIds));
+        // PostgreSQL inserts a run in one statement, atomic on its own: no transaction's round trips around it
+        return jdbi.withHandle(h -> postgres(h)
+                ? inserts.insertRun(h, run, taskIds)
+                : h.inTransaction(t -> inserts.insertRun(t, run, taskIds)));
     }
 
     /**
-     * {@link #insertRun} for many runs, in one transaction and two statement batches (runs, then their task runs):
-     * what a cron fire of many pipelines writes. Duplicate scheduled runs are left out as there.
+     * {@link #insertRun} for many runs, in one transaction (one statement on PostgreSQL, two statement batches on
+     * SQLite: runs, then their task runs): what a cron fire of many pipelines writes. Duplicate scheduled runs are left out as there.
      *
      * @param taskIds each run's task ids
      * @return the runs that were inserted, in the given order
@@ -280,39 +283,57 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
         });
     }
 
+    /**
+     * Counts the lane's RUNNING runs (no further than {@code maxActive}: a default lane of 1 reads one row) and
+     * starts the run, or leaves it QUEUED, in one statement. Parameters: the lane's id, maxActive three times, the
+     * start time, the run and the owner; {@code %s} is the lane's condition.
+     */
+    private static final String START_IN_LANE = """
+            WITH lane AS (SELECT COUNT(*) AS running FROM (SELECT 1 FROM runs WHERE %s AND state = 'RUNNING'
+                                                           LIMIT :max) counted)
+            UPDATE runs SET state = CASE WHEN lane.running < :max THEN 'RUNNING' ELSE 'QUEUED' END,
+                            started_at = CASE WHEN lane.running < :max THEN :started_at ELSE runs.started_at END
+            FROM lane WHERE runs.run_id = :run_id AND runs.owner = :owner
+            RETURNING state""";
+
+    /**
+     * On PostgreSQL, READ COMMITTED would let two daemons count the same free place: the lane is locked first. The
+     * two statements go in one round trip and one implicit transaction (pgjdbc sends them before a single Sync,
+     * which commits them together), so the lock is held until the start is committed.
+     */
+    private static final String LOCK_LANE = "SELECT pg_advisory_xact_lock(hashtext(:lane));\n";
+
     @Override
     public boolean startRunInLane(
             String runId, String pipelineId, Optional<String> backfillId, int maxActive, Instant startedAt) {
-        return jdbi.inTransaction(h -> {
-            String lane = backfillId.map(b -> "backfill:" + b).orElse("pipeline:" + pipelineId);
-            if (postgres(h)) { // READ COMMITTED would let two daemons count the same free place
-                h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:lane))")
-                        .bind("lane", lane)
-                        .mapToMap()
-                        .list();
-            }
-            int running = h.createQuery(
-                            backfillId.isPresent()
-                                    ? "SELECT COUNT(*) FROM runs WHERE backfill_id = :backfill AND state = 'RUNNING'"
-                                    : "SELECT COUNT(*) FROM runs WHERE pipeline_id = :pipeline AND backfill_id IS NULL"
-                                            + " AND state = 'RUNNING'")
-                    .bind("backfill", backfillId.orElse(null))
-                    .bind("pipeline", pipelineId)
-                    .mapTo(Integer.class)
-                    .one();
-            String startedBy = running < maxActive ? "RUNNING" : "QUEUED";
-            int updated = h.createUpdate("""
-                            UPDATE runs SET state = :state, started_at = COALESCE(:started_at, started_at)
-                            WHERE run_id = :run_id AND owner = :owner""")
-                    .bind("state", startedBy)
-                    .bind("started_at", running < maxActive ? Rows.millis(Optional.of(startedAt)) : null)
+        return jdbi.withHandle(h -> {
+            boolean pg = postgres(h);
+            String lane = backfillId.isPresent()
+                    ? "backfill_id = :lane_of"
+                    : "pipeline_id = :lane_of AND backfill_id IS NULL";
+            org.jdbi.v3.core.statement.Update start = h.createUpdate(
+                            (pg ? LOCK_LANE : "") + START_IN_LANE.formatted(lane))
+                    .bind("lane_of", backfillId.orElse(pipelineId))
+                    .bind("max", maxActive)
+                    .bind("started_at", startedAt.toEpochMilli())
                     .bind("run_id", runId)
-                    .bind("owner", owner)
-                    .execute();
-            if (updated == 0) {
+                    .bind("owner", owner);
+            if (pg) {
+                start.bind("lane", backfillId.map(b -> "backfill:" + b).orElse("pipeline:" + pipelineId));
+            }
+            String state = start.execute((statement, context) -> {
+                java.sql.PreparedStatement s = statement.get();
+                if (pg && !s.getMoreResults()) { // past the lock's row
+                    throw new IllegalStateException("the lane's start returned no rows on PostgreSQL");
+                }
+                try (java.sql.ResultSet rows = s.getResultSet()) {
+                    return rows != null && rows.next() ? rows.getString(1) : null;
+                }
+            });
+            if (state == null) {
                 throw new RunFencedException(runId, owner);
             }
-            return running < maxActive;
+            return state.equals("RUNNING");
         });
     }
 

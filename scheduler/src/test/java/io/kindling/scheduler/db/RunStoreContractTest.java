@@ -183,6 +183,16 @@ class RunStoreContractTest {
                 .as("room for two")
                 .isTrue();
         assertThat(b.findRun(second.runId()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
+        assertThat(b.findRun(second.runId()).orElseThrow().startedAt()).contains(time);
+        RunRecord third = run("p", TriggerType.MANUAL, time);
+        b.insertRun(third, List.of("t"));
+        assertThat(b.startRunInLane(third.runId(), "p", Optional.empty(), 2, time))
+                .as("two running fill a lane of two")
+                .isFalse();
+        assertThat(b.findRun(third.runId()).orElseThrow().startedAt()).isEmpty();
+        assertThat(b.startRunInLane(third.runId(), "p", Optional.empty(), 3, time))
+                .as("room for three")
+                .isTrue();
         assertThatThrownBy(() -> b.startRunInLane(first.runId(), "p", Optional.empty(), 5, time))
                 .as("a run of another owner")
                 .isInstanceOf(RunFencedException.class);
