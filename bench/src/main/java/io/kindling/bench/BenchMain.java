@@ -287,13 +287,13 @@ public final class BenchMain {
                 "runs/s",
                 500,
                 runs + " runs triggered one after another, until each is committed RUNNING"));
-        String url = postgresSchema(o, "4 durable run starts, PostgreSQL", "runs/s", null, metrics);
+        String url = postgresSchema(o, "4 durable run starts, PostgreSQL", "runs/s", ">= 1000", metrics);
         if (url == null) {
             return metrics;
         }
         double pg = EngineFigures.runStartsPerSecond(url, dir, runs);
-        metrics.add(Metric.of(
-                "4 durable run starts, PostgreSQL", pg, "runs/s", runs + " runs, as above, in a fresh schema"));
+        metrics.add(Metric.atLeast(
+                "4 durable run starts, PostgreSQL", pg, "runs/s", 1000, runs + " runs, as above, in a fresh schema"));
         return metrics;
     }
 

@@ -79,7 +79,8 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
 
     /**
      * {@link #insertRun} for many runs, in one transaction (one statement on PostgreSQL, two statement batches on
-     * SQLite: runs, then their task runs): what a cron fire of many pipelines writes. Duplicate scheduled runs are left out as there.
+     * SQLite: runs, then their task runs): what a cron fire of many pipelines writes. Duplicate scheduled runs are
+     * left out as there.
      *
      * @param taskIds each run's task ids
      * @return the runs that were inserted, in the given order
@@ -284,9 +285,9 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
     }
 
     /**
-     * Counts the lane's RUNNING runs (no further than {@code maxActive}: a default lane of 1 reads one row) and
-     * starts the run, or leaves it QUEUED, in one statement. Parameters: the lane's id, maxActive three times, the
-     * start time, the run and the owner; {@code %s} is the lane's condition.
+     * Counts the lane's RUNNING runs (no further than {@code :max}, its max_active_runs: a default lane of 1 reads
+     * one row) and starts the run, or leaves it QUEUED, in one statement; {@code %s} is the lane's condition on
+     * {@code :lane_of}. No row back: the run is not this owner's.
      */
     private static final String START_IN_LANE = """
             WITH lane AS (SELECT COUNT(*) AS running FROM (SELECT 1 FROM runs WHERE %s AND state = 'RUNNING'
