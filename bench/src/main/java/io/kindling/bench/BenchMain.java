@@ -270,9 +270,18 @@ public final class BenchMain {
                 CronPunctuality.measure(dir, o.quick(), EngineHarness.sqliteUrl(dir, "cron"), "SQLite"));
         String url = postgresSchema(o, "3 cron lateness to run committed p99, PostgreSQL", "ms", "< 100", metrics);
         if (url != null) {
-            metrics.addAll(CronPunctuality.measure(dir, o.quick(), url, "PostgreSQL"));
+            try {
+                metrics.addAll(CronPunctuality.measure(dir, o.quick(), url, "PostgreSQL"));
+            } finally {
+                dropSchema(url);
+            }
             // the raised target: 10,000 pipelines on PostgreSQL, in a fresh schema of its own
-            metrics.addAll(CronPunctuality.measureLarge(dir, o.quick(), newSchema(o.postgresUrl()), "PostgreSQL"));
+            String large = newSchema(o.postgresUrl());
+            try {
+                metrics.addAll(CronPunctuality.measureLarge(dir, o.quick(), large, "PostgreSQL"));
+            } finally {
+                dropSchema(large);
+            }
         }
         return metrics;
     }
@@ -291,7 +300,12 @@ public final class BenchMain {
         if (url == null) {
             return metrics;
         }
-        double pg = EngineFigures.runStartsPerSecond(url, dir, runs);
+        double pg;
+        try {
+            pg = EngineFigures.runStartsPerSecond(url, dir, runs);
+        } finally {
+            dropSchema(url);
+        }
         metrics.add(Metric.atLeast(
                 "4 durable run starts, PostgreSQL", pg, "runs/s", 1000, runs + " runs, as above, in a fresh schema"));
         return metrics;
@@ -324,6 +338,14 @@ public final class BenchMain {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /** Drops a schema {@link #newSchema} made, with all it holds: a figure's history is not kept. */
+    static void dropSchema(String schemaUrl) throws SQLException {
+        String schema = schemaUrl.substring(schemaUrl.lastIndexOf("currentSchema=") + "currentSchema=".length());
+        try (Connection c = DriverManager.getConnection(schemaUrl)) {
+            c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+        }
     }
 
     private static String line(Metric m) {

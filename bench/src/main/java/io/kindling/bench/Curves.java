@@ -359,7 +359,7 @@ final class Curves {
                     try {
                         return new double[] {EngineFigures.runStartsPerSecond(schemaUrl, d, sizes.starts(), n)};
                     } finally {
-                        dropSchema(server, schemaUrl);
+                        BenchMain.dropSchema(schemaUrl);
                     }
                 },
                 metrics,
@@ -385,12 +385,5 @@ final class Curves {
             }
         }
         return url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + POSTGRES_DATABASE);
-    }
-
-    private static void dropSchema(String server, String schemaUrl) throws SQLException {
-        String schema = schemaUrl.substring(schemaUrl.lastIndexOf("currentSchema=") + "currentSchema=".length());
-        try (Connection c = DriverManager.getConnection(server)) {
-            c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-        }
     }
 }

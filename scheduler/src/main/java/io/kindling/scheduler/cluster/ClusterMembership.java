@@ -86,7 +86,8 @@ public final class ClusterMembership {
         lease.renew(started);
         lastBeatOkNanos = started;
         lastBeat = self.heartbeatAt();
-        List<String> adopted = endLostAndAdopt();
+        endLost(); // before the engine starts: its start takes these runs up
+        List<String> adopted = adoptOrphans();
         LOG.info(
                 "Daemon {} (node {}) joined; took over {} unfinished runs",
                 self.daemonId(),
@@ -204,10 +205,10 @@ public final class ClusterMembership {
             lease.renew(started);
             resumeIfFenced();
             engine.retakeUnwritten();
-            List<String> adopted = endLostAndAdopt();
-            if (!adopted.isEmpty()) {
+            endLost();
+            if (runs.hasOrphans()) {
                 engine.adopt(
-                        adopted,
+                        this::adoptOrphans,
                         "the daemon running the attempt stopped or died; adopted by daemon " + self.daemonId() + " ("
                                 + self.node() + ")");
             }
@@ -246,7 +247,7 @@ public final class ClusterMembership {
         }
     }
 
-    private List<String> endLostAndAdopt() {
+    private void endLost() {
         Instant now = now();
         for (DaemonRecord lost : daemons.lost(self.node(), self.daemonId(), now.minus(deadAfter))) {
             String reason = lost.node().equals(self.node())
@@ -257,6 +258,10 @@ public final class ClusterMembership {
                 LOG.warn("Daemon {} (node {}): {}", lost.daemonId(), lost.node(), reason);
             }
         }
+    }
+
+    /** Claims the orphaned runs: on the engine thread once it runs, which takes them over in the same step. */
+    private List<String> adoptOrphans() {
         List<String> adopted = runs.adoptOrphans();
         if (!adopted.isEmpty()) {
             LOG.info("Daemon {} adopted {} unfinished runs: {}", self.daemonId(), adopted.size(), adopted);

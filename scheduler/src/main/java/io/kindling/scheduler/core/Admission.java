@@ -7,8 +7,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -26,6 +28,11 @@ final class Admission {
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new HashMap<>();
 
     private final Map<String, Integer> activeByLane = new HashMap<>();
+    /**
+     * Runs this daemon may own RUNNING in the history without driving them: dropped when a write failed, or not
+     * resumed after a restart. While there is any, a start counts every RUNNING run of its lane in the history.
+     */
+    private final Set<String> untracked = new HashSet<>();
     /** Set by a clean stop, or when this daemon learns it was taken for dead: nothing new starts. */
     private boolean draining;
     /** The attempts a fenced daemon cancels at once, from any thread. */
@@ -115,6 +122,24 @@ final class Admission {
     void track(ActiveRun run) {
         active.put(run.runId(), run);
         activeByLane.merge(run.lane.key(), 1, Integer::sum);
+    }
+
+    /**
+     * The lane's runs this daemon drives, for {@link io.kindling.scheduler.db.RunStore#startRunInLane}: the history
+     * then counts only other daemons' running runs. Empty while some run may be RUNNING here unbeknown to the engine.
+     */
+    OptionalInt runningHere(Lane lane) {
+        return untracked.isEmpty() ? OptionalInt.of(activeByLane.getOrDefault(lane.key(), 0)) : OptionalInt.empty();
+    }
+
+    /** The run may be RUNNING and this daemon's in the history while the engine does not drive it. */
+    void untracked(String runId) {
+        untracked.add(runId);
+    }
+
+    /** The run is being taken up again: the engine drives it, or learns it has ended. */
+    void trackedAgain(String runId) {
+        untracked.remove(runId);
     }
 
     /** Stops driving the run, or takes it out of its lane's queue: the run, or null when the engine held neither. */

@@ -15,6 +15,7 @@ import io.kindling.scheduler.model.RepairRecord;
 import io.kindling.scheduler.model.RunIds;
 import io.kindling.scheduler.model.RunLink;
 import io.kindling.scheduler.model.RunRecord;
+import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.ScheduledRun;
 import io.kindling.scheduler.model.TaskState;
 import io.kindling.scheduler.model.TriggerFile;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,15 +184,30 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private RunRecovery recovery() {
-        return new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts);
+        return new RunRecovery(dao, versions, this::laneOf, this::now, remote, alerts, this::notRecovered);
     }
 
     /**
-     * Takes over runs this daemon has just adopted from one that stopped or died: attempts that were running there
-     * are failed with {@code reason} and retried per their policy; the runs go on from where they stopped.
+     * A run recovery could not take up: when the database failed, it is taken up again once it answers; otherwise it
+     * stays as the history has it, and if RUNNING, counts in its lane from there.
      */
-    public void adopt(List<String> runIds, String reason) {
+    private void notRecovered(RunRecord run, RuntimeException e) {
+        if (DatabaseFailures.isDatabaseFailure(e)) {
+            unwritten(run.runId(), e);
+        } else if (run.state() == RunState.RUNNING) {
+            admission.untracked(run.runId());
+        }
+    }
+
+    /**
+     * Takes over the runs {@code claim} adopts (on the engine thread) from daemons that stopped or died: attempts that
+     * were running there are failed with {@code reason} and retried per their policy; the runs go on from where they
+     * stopped.
+     */
+    public void adopt(Supplier<List<String>> claim, String reason) {
         thread.postAndWait(() -> {
+            // claimed on the engine thread: no start counts the lane while adopted runs are the engine's unbeknown
+            List<String> runIds = claim.get();
             List<RunRecord> runs = new ArrayList<>();
             for (String runId : runIds) {
                 if (!admission.holds(runId)) {
@@ -252,6 +269,7 @@ public final class RunEngine implements AutoCloseable {
                         + "it answers",
                 runId,
                 e.toString());
+        admission.untracked(runId); // before abandon starts the next run of its lane
         abandon(runId, "the run history could not be written: " + e.getMessage());
         unwritten.add(runId);
     }
@@ -267,6 +285,7 @@ public final class RunEngine implements AutoCloseable {
                 if (!admission.holds(runId)) {
                     Optional<RunRecord> run = dao.findRun(runId);
                     unwritten.remove(runId); // before: a write that fails while taking it up adds it again
+                    admission.trackedAgain(runId);
                     if (run.isPresent()) {
                         // named, so that a write failing while it is taken up puts it back in the set
                         EngineMdc.run(run.get().pipelineId(), runId);

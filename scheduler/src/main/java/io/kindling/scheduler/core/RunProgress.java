@@ -76,7 +76,12 @@ final class RunProgress {
         try {
             run.moveTo(RunState.RUNNING, () -> {
                 if (!dao.startRunInLane(
-                        run.runId(), run.pipeline.id(), run.run.backfillId(), run.lane.maxActive(), thread.now())) {
+                        run.runId(),
+                        run.pipeline.id(),
+                        run.run.backfillId(),
+                        run.lane.maxActive(),
+                        admission.runningHere(run.lane),
+                        thread.now())) {
                     throw new LaneFull();
                 }
             });

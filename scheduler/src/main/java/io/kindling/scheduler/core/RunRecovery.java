@@ -14,6 +14,7 @@ import io.kindling.scheduler.model.TaskRunRecord;
 import io.kindling.scheduler.model.TaskState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ final class RunRecovery {
     private final Supplier<Instant> clock;
     private final RemoteAttempts remote;
     private final AlertPlanner alerts;
+    private final BiConsumer<RunRecord, RuntimeException> failed;
 
     RunRecovery(
             RunStore dao,
@@ -54,8 +56,10 @@ final class RunRecovery {
             BiFunction<RunRecord, Pipeline, Lane> lanes,
             Supplier<Instant> clock,
             RemoteAttempts remote,
-            AlertPlanner alerts) {
+            AlertPlanner alerts,
+            BiConsumer<RunRecord, RuntimeException> failed) {
         this.alerts = alerts;
+        this.failed = failed;
         this.dao = dao;
         this.versions = versions;
         this.lanes = lanes;
@@ -72,11 +76,15 @@ final class RunRecovery {
             String reason,
             BiConsumer<ActiveRun, List<TaskSlot>> resume,
             Consumer<ActiveRun> activate) {
-        for (RunRecord run : runs) {
+        // RUNNING runs first: a QUEUED run's start counts the lane's running runs this daemon drives
+        List<RunRecord> ordered = new ArrayList<>(runs);
+        ordered.sort(Comparator.comparing(run -> run.state() != RunState.RUNNING));
+        for (RunRecord run : ordered) {
             try {
                 recover(run, reason, resume, activate);
             } catch (RuntimeException e) {
                 LOG.error("Could not resume run {} of {}", run.runId(), run.pipelineId(), e);
+                failed.accept(run, e);
             }
         }
     }

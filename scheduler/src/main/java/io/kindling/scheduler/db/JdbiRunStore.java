@@ -286,16 +286,25 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
 
     /**
      * Counts the lane's RUNNING runs (no further than {@code :max}, its max_active_runs: a default lane of 1 reads
-     * one row) and starts the run, or leaves it QUEUED, in one statement; {@code %s} is the lane's condition on
-     * {@code :lane_of}. No row back: the run is not this owner's.
+     * one row), adds {@code :here}, and starts the run, or leaves it QUEUED, in one statement; {@code %s} is the
+     * counted rows' query. No row back: the run is not this owner's.
      */
     private static final String START_IN_LANE = """
-            WITH lane AS (SELECT COUNT(*) AS running FROM (SELECT 1 FROM runs WHERE %s AND state = 'RUNNING'
-                                                           LIMIT :max) counted)
-            UPDATE runs SET state = CASE WHEN lane.running < :max THEN 'RUNNING' ELSE 'QUEUED' END,
-                            started_at = CASE WHEN lane.running < :max THEN :started_at ELSE runs.started_at END
+            WITH lane AS (SELECT COUNT(*) AS running FROM (%s LIMIT :max) counted)
+            UPDATE runs SET state = CASE WHEN lane.running + :here < :max THEN 'RUNNING' ELSE 'QUEUED' END,
+                            started_at = CASE WHEN lane.running + :here < :max THEN :started_at ELSE runs.started_at END
             FROM lane WHERE runs.run_id = :run_id AND runs.owner = :owner
             RETURNING state""";
+
+    /** The lane's RUNNING runs, on V21's partial index; {@code %s} is the lane's condition on {@code :lane_of}. */
+    private static final String RUNNING_IN_LANE = "SELECT 1 FROM runs WHERE %s AND state = 'RUNNING'";
+
+    /**
+     * Only other owners' (and unowned) RUNNING runs of the lane: two ranges of the partial index around this owner's
+     * entries, and the NULLs, so the count does not visit the runs this owner drives.
+     */
+    private static final String RUNNING_ELSEWHERE = RUNNING_IN_LANE + " AND owner < :owner UNION ALL " + RUNNING_IN_LANE
+            + " AND owner > :owner UNION ALL " + RUNNING_IN_LANE + " AND owner IS NULL";
 
     /**
      * On PostgreSQL, READ COMMITTED would let two daemons count the same free place: the lane is locked first. The
@@ -306,16 +315,22 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
 
     @Override
     public boolean startRunInLane(
-            String runId, String pipelineId, Optional<String> backfillId, int maxActive, Instant startedAt) {
+            String runId,
+            String pipelineId,
+            Optional<String> backfillId,
+            int maxActive,
+            OptionalInt runningHere,
+            Instant startedAt) {
+        String lane =
+                backfillId.isPresent() ? "backfill_id = :lane_of" : "pipeline_id = :lane_of AND backfill_id IS NULL";
+        String counted = (runningHere.isPresent() ? RUNNING_ELSEWHERE : RUNNING_IN_LANE).replace("%s", lane);
         return jdbi.withHandle(h -> {
             boolean pg = postgres(h);
-            String lane = backfillId.isPresent()
-                    ? "backfill_id = :lane_of"
-                    : "pipeline_id = :lane_of AND backfill_id IS NULL";
             org.jdbi.v3.core.statement.Update start = h.createUpdate(
-                            (pg ? LOCK_LANE : "") + START_IN_LANE.formatted(lane))
+                            (pg ? LOCK_LANE : "") + START_IN_LANE.formatted(counted))
                     .bind("lane_of", backfillId.orElse(pipelineId))
                     .bind("max", maxActive)
+                    .bind("here", runningHere.orElse(0))
                     .bind("started_at", startedAt.toEpochMilli())
                     .bind("run_id", runId)
                     .bind("owner", owner);
@@ -592,6 +607,11 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
     @Override
     public List<String> adoptOrphans() {
         return claims.adoptOrphans();
+    }
+
+    @Override
+    public boolean hasOrphans() {
+        return claims.hasOrphans();
     }
 
     @Override

@@ -35,18 +35,27 @@ final class RunClaims {
      *
      * @return the ids of the runs adopted
      */
+    private static final String ORPHAN = """
+            state IN (<states>) AND (owner IS NULL
+              OR owner NOT IN (SELECT daemon_id FROM daemons WHERE stopped_at IS NULL))""";
+
+    boolean hasOrphans() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM runs WHERE " + ORPHAN + " LIMIT 1")
+                .bindList("states", UNFINISHED)
+                .mapTo(Integer.class)
+                .findFirst()
+                .isPresent());
+    }
+
     List<String> adoptOrphans() {
-        String orphan = """
-                state IN (<states>) AND (owner IS NULL
-                  OR owner NOT IN (SELECT daemon_id FROM daemons WHERE stopped_at IS NULL))""";
         return jdbi.withHandle(h -> {
-            List<String> candidates = h.createQuery("SELECT run_id FROM runs WHERE " + orphan + " ORDER BY run_id")
+            List<String> candidates = h.createQuery("SELECT run_id FROM runs WHERE " + ORPHAN + " ORDER BY run_id")
                     .bindList("states", UNFINISHED)
                     .mapTo(String.class)
                     .list();
             List<String> adopted = new ArrayList<>();
             for (String runId : candidates) {
-                int claimed = h.createUpdate("UPDATE runs SET owner = :owner WHERE run_id = :run_id AND " + orphan)
+                int claimed = h.createUpdate("UPDATE runs SET owner = :owner WHERE run_id = :run_id AND " + ORPHAN)
                         .bind("owner", owner)
                         .bind("run_id", runId)
                         .bindList("states", UNFINISHED)

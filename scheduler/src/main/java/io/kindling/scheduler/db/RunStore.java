@@ -114,16 +114,24 @@ public interface RunStore extends RunQueries {
     }
 
     /**
-     * Starts a QUEUED run (RUNNING since {@code startedAt}) if fewer than {@code maxActive} runs of its lane are RUNNING
-     * in the history, whichever daemon drives them: the pipeline's runs outside backfills, or the backfill's own. On
-     * PostgreSQL the count and the move hold a transaction lock on the lane, so daemons sharing the database admit
-     * one run at a time and never together exceed the limit.
+     * Starts a QUEUED run (RUNNING since {@code startedAt}) if fewer than {@code maxActive} runs of its lane are RUNNING,
+     * whichever daemon drives them: the pipeline's runs outside backfills, or the backfill's own. On PostgreSQL the
+     * count and the move hold a transaction lock on the lane, so daemons sharing the database admit one run at a time
+     * and never together exceed the limit.
      *
+     * @param runningHere the lane's RUNNING runs this owner drives, when it knows every one of them: the history then
+     *     counts only other owners' (and unowned) RUNNING runs, which does not grow with this owner's; empty, it
+     *     counts them all
      * @return false, the run left QUEUED, when the lane is full
      * @throws RunFencedException when the run is no longer the owner's
      */
     boolean startRunInLane(
-            String runId, String pipelineId, Optional<String> backfillId, int maxActive, Instant startedAt);
+            String runId,
+            String pipelineId,
+            Optional<String> backfillId,
+            int maxActive,
+            OptionalInt runningHere,
+            Instant startedAt);
 
     /** Moves a run ({@code startedAt} empty keeps the stored one), with the alerts the move causes. */
     void updateRunState(
@@ -291,6 +299,9 @@ public interface RunStore extends RunQueries {
      * @return the ids of the runs adopted
      */
     List<String> adoptOrphans();
+
+    /** Whether {@link #adoptOrphans} would find runs to adopt now: a read, so the claim is made only when needed. */
+    boolean hasOrphans();
 
     /** Gives up this owner's unfinished runs (a clean stop). @return how many */
     int releaseUnfinished();

@@ -7,6 +7,7 @@ import io.kindling.dsl.ParseResult;
 import io.kindling.dsl.ParserOptions;
 import io.kindling.dsl.Pipeline;
 import io.kindling.dsl.PipelineParser;
+import io.kindling.scheduler.db.RunStore;
 import io.kindling.scheduler.model.RunRecord;
 import io.kindling.scheduler.model.RunState;
 import io.kindling.scheduler.model.TaskRunRecord;
@@ -15,14 +16,19 @@ import io.kindling.scheduler.model.TriggerType;
 import io.kindling.scheduler.support.InMemoryRunStore;
 import io.kindling.scheduler.support.ScriptedExecutor;
 import io.kindling.scheduler.support.ScriptedExecutor.Outcome;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.ConnectionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +55,16 @@ class EngineOnMemoryTest {
     private RunEngine engine;
 
     private void open(BiFunction<String, Integer, Outcome> script) {
+        open(store, script, (id, hash) -> Optional.empty());
+    }
+
+    private void open(RunStore history, BiFunction<String, Integer, Outcome> script, PipelineVersions versions) {
         executor = new ScriptedExecutor(script);
         engine = new RunEngine(
-                store,
+                history,
                 Map.of("local", executor),
                 Map.of("local", 4),
-                (id, hash) -> Optional.empty(),
+                versions,
                 Clock.systemUTC(),
                 dir.resolve("logs"));
         engine.start();
@@ -86,6 +96,52 @@ class EngineOnMemoryTest {
     private Map<String, TaskState> tasks(RunRecord run) {
         return store.taskRuns(run.runId()).stream()
                 .collect(Collectors.toMap(TaskRunRecord::taskId, TaskRunRecord::state));
+    }
+
+    @Test
+    void aRunDroppedBecauseItsWriteFailedStillHoldsItsPlaceInTheLane() {
+        Pipeline one = pipeline("""
+                pipeline: one_at_a_time
+                max_active_runs: 1
+                tasks:
+                  - {id: a, sql: SELECT 1}
+                """);
+        // the in-memory history, where one attempt's start fails as it does while the database is away
+        AtomicBoolean away = new AtomicBoolean();
+        RunStore flaky = (RunStore) Proxy.newProxyInstance(
+                RunStore.class.getClassLoader(), new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("startAttempt") && away.compareAndSet(true, false)) {
+                        throw new ConnectionException(new SQLException("the database is away", "08006"));
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        open(flaky, (task, attempt) -> Outcome.SUCCEED, (id, hash) -> Optional.of(one));
+        away.set(true);
+        RunRecord first =
+                engine.trigger(one, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !away.get());
+
+        RunRecord second =
+                engine.trigger(one, TriggerType.MANUAL, Instant.now(), Map.of()).orElseThrow();
+        engine.cancel("no-such-run"); // the engine thread has taken both runs in by now
+        assertThat(store.findRun(first.runId()).orElseThrow().state())
+                .as("dropped by the engine, RUNNING in the history")
+                .isEqualTo(RunState.RUNNING);
+        assertThat(store.findRun(second.runId()).orElseThrow().state())
+                .as("the dropped run still fills the lane")
+                .isEqualTo(RunState.QUEUED);
+
+        engine.retakeUnwritten(); // the database answers again
+        assertThat(awaitEnd(first).state()).isEqualTo(RunState.SUCCEEDED);
+        RunRecord after = awaitEnd(second);
+        assertThat(after.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(after.startedAt().orElseThrow())
+                .isAfterOrEqualTo(
+                        store.findRun(first.runId()).orElseThrow().endedAt().orElseThrow());
     }
 
     @Test

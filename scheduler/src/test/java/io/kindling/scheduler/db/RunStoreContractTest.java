@@ -158,6 +158,50 @@ class RunStoreContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
+    void givenItsOwnRunningRunsAStoreCountsOnlyOtherOwnersRunsInTheHistory(String name, Supplier<Backend> backend) {
+        Backend history = open(backend);
+        RunStore a = history.store("a");
+        RunStore b = history.store("b");
+        Instant time = Instant.parse("2026-12-05T06:00:00Z");
+        RunRecord mine = run("p", TriggerType.MANUAL, time);
+        RunRecord theirs = run("p", TriggerType.MANUAL, time);
+        RunRecord next = run("p", TriggerType.MANUAL, time);
+        BackfillRecord backfill = new BackfillRecord(ids.next(), "p", time, time, 1, time);
+        RunRecord inBackfill = backfillRun(backfill, time);
+        b.insertRun(mine, List.of("t"));
+        a.insertRun(theirs, List.of("t"));
+        b.insertRun(next, List.of("t"));
+        b.insertBackfill(backfill, List.of(inBackfill), List.of("t"));
+        assertThat(b.startRunInLane(mine.runId(), "p", Optional.empty(), 10, OptionalInt.empty(), time))
+                .isTrue();
+        assertThat(a.startRunInLane(theirs.runId(), "p", Optional.empty(), 10, OptionalInt.empty(), time))
+                .isTrue();
+
+        assertThat(b.startRunInLane(next.runId(), "p", Optional.empty(), 3, OptionalInt.of(2), time))
+                .as("a's run and the two b says it drives fill a lane of three")
+                .isFalse();
+        assertThat(b.startRunInLane(next.runId(), "p", Optional.empty(), 3, OptionalInt.of(1), time))
+                .as("b's own RUNNING run in the history is not counted again: b said it drives one")
+                .isTrue();
+        assertThat(b.findRun(next.runId()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
+        assertThat(b.startRunInLane(
+                        inBackfill.runId(), "p", Optional.of(backfill.backfillId()), 1, OptionalInt.of(0), time))
+                .as("a backfill's lane holds only its own runs")
+                .isTrue();
+
+        RunRecord last = run("p", TriggerType.MANUAL, time);
+        b.insertRun(last, List.of("t"));
+        a.releaseUnfinished(); // a clean stop: its run is unowned now, still RUNNING, so still counted
+        assertThat(b.startRunInLane(last.runId(), "p", Optional.empty(), 3, OptionalInt.of(2), time))
+                .as("an unowned RUNNING run still holds its place")
+                .isFalse();
+        assertThat(b.startRunInLane(last.runId(), "p", Optional.empty(), 4, OptionalInt.empty(), time))
+                .as("counting every RUNNING run: three of four")
+                .isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
     void aRunStartsOnlyWhileItsLaneHasRoomWhicheverDaemonDrivesTheOthers(String name, Supplier<Backend> backend) {
         Backend history = open(backend);
         RunStore a = history.store("a");
@@ -170,30 +214,30 @@ class RunStoreContractTest {
         b.insertRun(second, List.of("t"));
         b.insertRun(other, List.of("t"));
 
-        assertThat(a.startRunInLane(first.runId(), "p", Optional.empty(), 1, time))
+        assertThat(a.startRunInLane(first.runId(), "p", Optional.empty(), 1, OptionalInt.empty(), time))
                 .isTrue();
-        assertThat(b.startRunInLane(second.runId(), "p", Optional.empty(), 1, time))
+        assertThat(b.startRunInLane(second.runId(), "p", Optional.empty(), 1, OptionalInt.empty(), time))
                 .as("the lane is full with a's run")
                 .isFalse();
         assertThat(b.findRun(second.runId()).orElseThrow().state()).isEqualTo(RunState.QUEUED);
-        assertThat(b.startRunInLane(other.runId(), "q", Optional.empty(), 1, time))
+        assertThat(b.startRunInLane(other.runId(), "q", Optional.empty(), 1, OptionalInt.empty(), time))
                 .as("another pipeline's lane")
                 .isTrue();
-        assertThat(b.startRunInLane(second.runId(), "p", Optional.empty(), 2, time))
+        assertThat(b.startRunInLane(second.runId(), "p", Optional.empty(), 2, OptionalInt.empty(), time))
                 .as("room for two")
                 .isTrue();
         assertThat(b.findRun(second.runId()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
         assertThat(b.findRun(second.runId()).orElseThrow().startedAt()).contains(time);
         RunRecord third = run("p", TriggerType.MANUAL, time);
         b.insertRun(third, List.of("t"));
-        assertThat(b.startRunInLane(third.runId(), "p", Optional.empty(), 2, time))
+        assertThat(b.startRunInLane(third.runId(), "p", Optional.empty(), 2, OptionalInt.empty(), time))
                 .as("two running fill a lane of two")
                 .isFalse();
         assertThat(b.findRun(third.runId()).orElseThrow().startedAt()).isEmpty();
-        assertThat(b.startRunInLane(third.runId(), "p", Optional.empty(), 3, time))
+        assertThat(b.startRunInLane(third.runId(), "p", Optional.empty(), 3, OptionalInt.empty(), time))
                 .as("room for three")
                 .isTrue();
-        assertThatThrownBy(() -> b.startRunInLane(first.runId(), "p", Optional.empty(), 5, time))
+        assertThatThrownBy(() -> b.startRunInLane(first.runId(), "p", Optional.empty(), 5, OptionalInt.empty(), time))
                 .as("a run of another owner")
                 .isInstanceOf(RunFencedException.class);
     }

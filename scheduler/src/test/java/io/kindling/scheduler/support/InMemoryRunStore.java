@@ -407,16 +407,23 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public boolean startRunInLane(
-            String runId, String pipelineId, Optional<String> backfillId, int maxActive, Instant startedAt) {
+            String runId,
+            String pipelineId,
+            Optional<String> backfillId,
+            int maxActive,
+            OptionalInt runningHere,
+            Instant startedAt) {
         synchronized (db) {
             Row row = fenced(runId);
-            long running = db.runs.values().stream()
-                    .filter(r -> r.run.state() == RunState.RUNNING)
-                    .filter(r -> backfillId.isPresent()
-                            ? r.run.backfillId().equals(backfillId)
-                            : r.run.pipelineId().equals(pipelineId)
-                                    && r.run.backfillId().isEmpty())
-                    .count();
+            long running = runningHere.orElse(0)
+                    + db.runs.values().stream()
+                            .filter(r -> r.run.state() == RunState.RUNNING)
+                            .filter(r -> runningHere.isEmpty() || !owner.equals(r.owner))
+                            .filter(r -> backfillId.isPresent()
+                                    ? r.run.backfillId().equals(backfillId)
+                                    : r.run.pipelineId().equals(pipelineId)
+                                            && r.run.backfillId().isEmpty())
+                            .count();
             if (running >= maxActive) {
                 return false;
             }
@@ -642,6 +649,14 @@ public final class InMemoryRunStore implements RunStore {
                 }
             }
             return adopted;
+        }
+    }
+
+    @Override
+    public boolean hasOrphans() {
+        synchronized (db) {
+            return db.runs.values().stream()
+                    .anyMatch(row -> row.unfinished() && (row.owner == null || !db.live.contains(row.owner)));
         }
     }
 
