@@ -188,13 +188,14 @@ public final class RunEngine implements AutoCloseable {
     }
 
     /**
-     * A run recovery could not take up: when the database failed, it is taken up again once it answers; otherwise it
-     * stays as the history has it, and if RUNNING, counts in its lane from there.
+     * A run recovery could not take up: when the database failed, it is taken up again once it answers; when another
+     * daemon owns it now, it is that one's; otherwise it stays as the history has it, and if RUNNING, counts in its
+     * lane from there.
      */
     private void notRecovered(RunRecord run, RuntimeException e) {
         if (DatabaseFailures.isDatabaseFailure(e)) {
             unwritten(run.runId(), e);
-        } else if (run.state() == RunState.RUNNING) {
+        } else if (run.state() == RunState.RUNNING && !(e instanceof RunFencedException)) {
             admission.untracked(run.runId());
         }
     }
