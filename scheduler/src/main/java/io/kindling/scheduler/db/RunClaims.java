@@ -28,13 +28,7 @@ final class RunClaims {
                 .list());
     }
 
-    /**
-     * Claims for the owner the unfinished runs that have none, or whose owner has stopped (cleanly,
-     * or declared dead by a daemon that saw its heartbeat go stale). Each run is claimed with a conditional update,
-     * so when two daemons adopt at once each run goes to exactly one of them.
-     *
-     * @return the ids of the runs adopted
-     */
+    /** An unfinished run that has no owner, or whose owner has stopped (cleanly, or declared dead). */
     private static final String ORPHAN = """
             state IN (<states>) AND (owner IS NULL
               OR owner NOT IN (SELECT daemon_id FROM daemons WHERE stopped_at IS NULL))""";
@@ -47,6 +41,13 @@ final class RunClaims {
                 .isPresent());
     }
 
+    /**
+     * Claims for the owner the unfinished runs that have none, or whose owner has stopped (cleanly,
+     * or declared dead by a daemon that saw its heartbeat go stale). Each run is claimed with a conditional update,
+     * so when two daemons adopt at once each run goes to exactly one of them.
+     *
+     * @return the ids of the runs adopted
+     */
     List<String> adoptOrphans() {
         return jdbi.withHandle(h -> {
             List<String> candidates = h.createQuery("SELECT run_id FROM runs WHERE " + ORPHAN + " ORDER BY run_id")

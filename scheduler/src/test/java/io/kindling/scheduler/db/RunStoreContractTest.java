@@ -892,12 +892,15 @@ class RunStoreContractTest {
         a.insertRun(run, List.of("t"));
         a.startAttempt(attempt(run, "t"));
 
+        assertThat(b.hasOrphans()).isFalse();
         assertThat(b.adoptOrphans()).as("a is alive: its runs are its own").isEmpty();
         assertThat(b.unfinishedRuns()).isEmpty();
         assertThat(a.unfinishedRuns()).extracting(RunRecord::runId).containsExactly(run.runId());
 
         history.markStopped("a");
+        assertThat(b.hasOrphans()).isTrue();
         assertThat(b.adoptOrphans()).containsExactly(run.runId());
+        assertThat(b.hasOrphans()).as("adopted").isFalse();
         assertThat(b.adoptOrphans()).as("adopted once").isEmpty();
 
         assertThatThrownBy(() -> a.finishAttempt(
