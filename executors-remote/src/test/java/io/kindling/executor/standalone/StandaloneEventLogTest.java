@@ -28,7 +28,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("cluster")
 class StandaloneEventLogTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /**
+     * Follows redirects as a browser does: the history server answers the first request for an application's page
+     * with a redirect to the same page once it has loaded that application's UI.
+     */
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
     @Test
     void aDriversEventLogIsShownByTheHistoryServerTheAttemptLinksTo() throws Exception {
