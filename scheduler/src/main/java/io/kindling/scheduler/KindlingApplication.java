@@ -339,7 +339,8 @@ public class KindlingApplication extends Application<KindlingConfiguration> {
                 database.dataSource(),
                 !database.sqlite(),
                 self.daemonId(),
-                clock);
+                clock,
+                database.sqlite() ? CronScheduler.NEVER_PREPARE : CronScheduler.PREPARE_FROM);
         cron.scheduleAll(registry.all());
         // heartbeats are about real time passing, whatever clock schedules runs
         ClusterMembership membership = new ClusterMembership(

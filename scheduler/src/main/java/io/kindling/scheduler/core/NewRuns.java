@@ -132,12 +132,14 @@ final class NewRuns {
      * engine: what a cron fire of many pipelines does. A logical time that has a scheduled run already gets no
      * other (the database's unique key decides, as for {@link #trigger}).
      *
+     * @param publishAt when called ahead of the runs' time (a fire prepared ahead): the wall-clock time before which
+     *     they are not committed, so they appear at their time with the cost of writing them already paid
      * @return the runs created
      */
-    List<RunRecord> triggerScheduled(List<ScheduledRun> due) {
+    List<RunRecord> triggerScheduled(List<ScheduledRun> due, Optional<Instant> publishAt) {
         List<RunRecord> runs = new ArrayList<>(due.size());
         Map<String, Pipeline> pipelines = new HashMap<>();
-        Instant now = thread.now();
+        Instant now = publishAt.filter(at -> at.isAfter(thread.now())).orElseGet(thread::now);
         for (ScheduledRun s : due) {
             Pipeline pipeline = s.pipeline();
             RunRecord run = queued(
@@ -147,7 +149,8 @@ final class NewRuns {
         }
         List<RunRecord> created = dao.insertRuns(
                 runs,
-                run -> pipelines.get(run.runId()).tasks().stream().map(Task::id).toList());
+                run -> pipelines.get(run.runId()).tasks().stream().map(Task::id).toList(),
+                () -> publishAt.ifPresent(NewRuns::holdUntil));
         if (created.size() < runs.size()) {
             LOG.info(
                     "{} of {} scheduled runs exist already, not starting them again",
@@ -159,6 +162,19 @@ final class NewRuns {
             progress.activate(ActiveRun.of(run, pipeline, Lane.of(pipeline)));
         }));
         return created;
+    }
+
+    /** Holds the calling thread until the wall clock reaches {@code at}. */
+    private static void holdUntil(Instant at) {
+        long wait;
+        while ((wait = at.toEpochMilli() - System.currentTimeMillis()) > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // commit now: the runs are due in less than the wait
+                return;
+            }
+        }
     }
 
     /**

@@ -375,7 +375,15 @@ public final class RunEngine implements AutoCloseable {
      * @return the runs created
      */
     public List<RunRecord> triggerScheduled(List<ScheduledRun> due) {
-        return newRuns.triggerScheduled(due);
+        return newRuns.triggerScheduled(due, Optional.empty());
+    }
+
+    /**
+     * {@link #triggerScheduled(List)} ahead of the runs' time: they are written now and committed no earlier than
+     * {@code publishAt} (wall-clock), when present.
+     */
+    public List<RunRecord> triggerScheduled(List<ScheduledRun> due, Optional<Instant> publishAt) {
+        return newRuns.triggerScheduled(due, publishAt);
     }
 
     /**

@@ -86,11 +86,17 @@ public final class JdbiRunStore extends JdbiRunQueries implements RunStore {
      * @return the runs that were inserted, in the given order
      */
     @Override
-    public List<RunRecord> insertRuns(List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds) {
+    public List<RunRecord> insertRuns(
+            List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds, Runnable beforeCommit) {
         if (runs.isEmpty()) {
+            beforeCommit.run();
             return List.of();
         }
-        return jdbi.inTransaction(h -> inserts.insertRuns(h, runs, taskIds));
+        return jdbi.inTransaction(h -> {
+            List<RunRecord> inserted = inserts.insertRuns(h, runs, taskIds);
+            beforeCommit.run();
+            return inserted;
+        });
     }
 
     @Override

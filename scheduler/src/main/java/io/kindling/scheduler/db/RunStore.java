@@ -37,7 +37,17 @@ public interface RunStore extends RunQueries {
     boolean insertRun(RunRecord run, Collection<String> taskIds);
 
     /** {@link #insertRun} for many runs at once. @return the runs inserted, in the given order */
-    List<RunRecord> insertRuns(List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds);
+    default List<RunRecord> insertRuns(List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds) {
+        return insertRuns(runs, taskIds, () -> {});
+    }
+
+    /**
+     * {@link #insertRuns(List, Function)}, calling {@code beforeCommit} once the runs are written and before they
+     * are committed: no other connection sees them until it returns (a cron fire prepared ahead of its time waits
+     * there for its time).
+     */
+    List<RunRecord> insertRuns(
+            List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds, Runnable beforeCommit);
 
     /**
      * Inserts a QUEUED run and its task runs, as {@link #insertRun}, only if its pipeline has no run under {@code key}

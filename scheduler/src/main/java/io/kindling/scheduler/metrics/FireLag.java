@@ -8,11 +8,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Times each cron fire's lateness, {@code kindling_scheduler_lag_seconds{pipeline}}: when Quartz actually woke us
  * minus the fire time it was scheduled for, then hands the fire on. One fire wakes every pipeline of its schedule at
- * once, so each of them gets that lateness. A fire Quartz wakes a little early counts as 0.
+ * once, so each of them gets that lateness. A fire Quartz wakes early counts as 0: a few ms, or a fire prepared
+ * ahead ({@link io.kindling.scheduler.schedule.CronScheduler}).
  * Times missed while the daemon was down are caught up without a fire, so they are not in it.
  */
 public final class FireLag implements FireHandler {
@@ -21,6 +24,11 @@ public final class FireLag implements FireHandler {
     private final Clock clock;
 
     private final FireHandler next;
+    /**
+     * The last fire time timed per schedule (time zone and cron). A fire prepared ahead is followed by the cron
+     * trigger's own, for the same time, once it is done: that one is not timed again.
+     */
+    private final Map<String, Instant> lastTimed = new ConcurrentHashMap<>();
 
     public FireLag(MeterRegistry registry, Clock clock, FireHandler next) {
         this.registry = registry;
@@ -30,6 +38,17 @@ public final class FireLag implements FireHandler {
 
     @Override
     public void fire(List<Pipeline> pipelines, Instant scheduledTime) {
+        String schedule = pipelines.isEmpty()
+                ? ""
+                : pipelines
+                        .get(0)
+                        .schedule()
+                        .map(s -> s.timezone().getId() + " " + s.quartzCron())
+                        .orElse("");
+        if (scheduledTime.equals(lastTimed.put(schedule, scheduledTime))) {
+            next.fire(pipelines, scheduledTime);
+            return;
+        }
         Duration lag = Duration.between(scheduledTime, clock.instant());
         for (Pipeline pipeline : pipelines) {
             Timer.builder("kindling.scheduler.lag")

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,9 +69,31 @@ public final class CronScheduler implements Managed {
      * repeated autumn hour when Quartz counts from inside the first. Named like the schedule's trigger.
      */
     private static final String WAKE_GROUP = "schedules-wake";
+    /**
+     * One-shot wake-ups {@link #PREPARE_LEAD} before the next fire of a schedule that many pipelines share (see
+     * {@link #CronScheduler(FireHandler, Supplier, DataSource, boolean, String, Clock, int)}). Named like the
+     * schedule's trigger; {@link #PREPARES} in their data is the fire time they are for.
+     */
+    private static final String PREPARE_GROUP = "schedules-prepare";
+
+    static final String PREPARES = "prepares";
+    /**
+     * How early a large fire is prepared: more than writing 10,000 runs takes on PostgreSQL here (about 300 ms), and
+     * within {@link ScheduleTicker#EARLY_WAKE}, so the ticker ticks for the fire's time.
+     */
+    static final Duration PREPARE_LEAD = Duration.ofMillis(700);
+    /**
+     * The daemon prepares fires of this many pipelines or more ahead, on PostgreSQL: where writing their runs takes
+     * tens of milliseconds (about 30 ms for 1,000 here), and one Quartz thread held for {@link #PREPARE_LEAD} is a
+     * small price.
+     */
+    public static final int PREPARE_FROM = 1_000;
+    /** Never prepare fires ahead (SQLite: an open write transaction would hold every other writer back). */
+    public static final int NEVER_PREPARE = Integer.MAX_VALUE;
 
     private final Scheduler scheduler;
     private final Clock clock;
+    private final int prepareFrom;
 
     /**
      * @param pipelines  the registry's pipelines now: a fire goes to those that have the trigger's schedule
@@ -95,7 +118,26 @@ public final class CronScheduler implements Managed {
             boolean clustered,
             String instanceId,
             Clock clock) {
+        this(handler, pipelines, dataSource, clustered, instanceId, clock, NEVER_PREPARE);
+    }
+
+    /**
+     * @param prepareFrom a schedule that this many pipelines or more share is also woken {@link #PREPARE_LEAD} before
+     *     each fire, with the fire's time: its runs are written then and committed at that time, so a fire of
+     *     thousands of pipelines is not late by the time it takes to write their runs. {@link #NEVER_PREPARE} turns
+     *     it off. The prepared fire runs as the schedule's job, so the cron trigger's own fire waits for it (one job
+     *     runs at a time), then finds nothing left due.
+     */
+    public CronScheduler(
+            FireHandler handler,
+            Supplier<? extends Collection<Pipeline>> pipelines,
+            DataSource dataSource,
+            boolean clustered,
+            String instanceId,
+            Clock clock,
+            int prepareFrom) {
         this.clock = clock;
+        this.prepareFrom = prepareFrom;
         // Quartz finds its connections by name in a JVM-wide registry: one name per scheduler built.
         String dataSourceName = "kindling-" + instanceId;
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PooledConnections(dataSource));
@@ -183,9 +225,12 @@ public final class CronScheduler implements Managed {
      * computes from there, and removes it otherwise. The ticker decides what is due; a wake-up only makes it look.
      */
     private void wake(ScheduleKey key, List<Schedule> schedules, Instant after) throws SchedulerException {
+        // thousands of pipelines on one cron have a handful of distinct schedules: one next time each
         Optional<Instant> next = schedules.stream()
+                .distinct()
                 .flatMap(s -> CronSchedules.nextFireTime(s, after).stream())
                 .min(Comparator.naturalOrder());
+        prepare(key, schedules.size(), next);
         Date quartzNext;
         try {
             CronExpression quartz = new CronExpression(key.quartzCron());
@@ -216,6 +261,57 @@ public final class CronScheduler implements Managed {
                     next.get());
         } else if (scheduler.checkExists(wakeKey)) {
             scheduler.unscheduleJob(wakeKey);
+        }
+    }
+
+    /**
+     * Sets the schedule's prepare wake-up {@link #PREPARE_LEAD} before its next fire when {@code pipelines} share it
+     * and are {@link #prepareFrom} or more, and removes it when they are fewer. A next fire too close to prepare for
+     * keeps what is set.
+     */
+    private void prepare(ScheduleKey key, int pipelines, Optional<Instant> next) throws SchedulerException {
+        TriggerKey prepareKey = TriggerKey.triggerKey(key.name(), PREPARE_GROUP);
+        if (pipelines < prepareFrom || next.isEmpty()) {
+            if (scheduler.checkExists(prepareKey)) {
+                scheduler.unscheduleJob(prepareKey);
+            }
+            return;
+        }
+        Instant at = next.get().minus(PREPARE_LEAD);
+        if (!at.isAfter(Instant.now())) {
+            return;
+        }
+        Trigger trigger = TriggerBuilder.newTrigger()
+                .withIdentity(prepareKey)
+                .forJob(JobKey.jobKey(key.name(), GROUP))
+                .usingJobData(PREPARES, next.get().toEpochMilli())
+                .startAt(Date.from(at))
+                // late by Quartz's misfire threshold, it is dropped: the cron trigger's fire does the work
+                .withSchedule(
+                        SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+        try {
+            scheduler.scheduleJob(trigger);
+        } catch (ObjectAlreadyExistsException e) {
+            scheduler.rescheduleJob(prepareKey, trigger);
+        }
+    }
+
+    /** The prepare wake-ups, by schedule name, with the fire times they prepare. */
+    public Map<String, Instant> prepares() {
+        try {
+            Map<String, Instant> out = new TreeMap<>();
+            for (TriggerKey key : scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(PREPARE_GROUP))) {
+                Trigger trigger = scheduler.getTrigger(key);
+                if (trigger != null && trigger.getNextFireTime() != null) {
+                    out.put(
+                            key.getName(),
+                            Instant.ofEpochMilli(trigger.getJobDataMap().getLong(PREPARES)));
+                }
+            }
+            return out;
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot read the triggers", e);
         }
     }
 

@@ -35,7 +35,10 @@ final class FireJob implements Job {
         ScheduleKey key = ScheduleKey.of(context.getMergedJobDataMap());
         List<Pipeline> firing = pipelines.apply(key);
         if (!firing.isEmpty()) { // a reload removed them and has not yet removed the trigger
-            Instant scheduled = context.getScheduledFireTime().toInstant();
+            // a prepare wake-up is for the fire time in its data, a while after its own
+            Instant scheduled = context.getTrigger().getJobDataMap().containsKey(CronScheduler.PREPARES)
+                    ? Instant.ofEpochMilli(context.getTrigger().getJobDataMap().getLong(CronScheduler.PREPARES))
+                    : context.getScheduledFireTime().toInstant();
             handler.fire(firing, scheduled);
             afterFire.fired(key, firing, scheduled);
         }

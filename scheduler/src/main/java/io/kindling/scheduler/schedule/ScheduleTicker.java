@@ -35,10 +35,15 @@ public final class ScheduleTicker implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleTicker.class);
     /** Most runs one catch-up makes; older missed times are passed over, with a warning (a backfill can run them). */
     static final int MAX_CATCHUP = 1000;
-    /** Quartz may wake a job a few milliseconds before its time; a wake-up this close counts as on time. */
+
     private static final int PAGE = 10_000;
 
-    private static final Duration EARLY_WAKE = Duration.ofSeconds(1);
+    /**
+     * A wake-up this close before the time it is for ticks for that time: Quartz may wake a job a few milliseconds
+     * early, and a fire prepared ahead ({@link CronScheduler}) wakes {@link CronScheduler#PREPARE_LEAD} early. The
+     * runs of such a tick are committed at their time, not before.
+     */
+    static final Duration EARLY_WAKE = Duration.ofSeconds(1);
 
     /**
      * Starts scheduled runs, all of them together (one transaction); a duplicate logical time must be a no-op (the
@@ -46,7 +51,11 @@ public final class ScheduleTicker implements Managed {
      */
     @FunctionalInterface
     public interface RunStarter {
-        void start(List<ScheduledRun> runs);
+        /**
+         * @param publishAt present when the tick was woken ahead of the time it ticks for (a fire prepared ahead,
+         *     or Quartz a little early): the runs must not be committed before it
+         */
+        void start(List<ScheduledRun> runs, Optional<Instant> publishAt);
     }
 
     /**
@@ -109,10 +118,12 @@ public final class ScheduleTicker implements Managed {
             return;
         }
         Instant now = now();
+        Optional<Instant> publishAt = Optional.empty();
         if (wokenFor.isPresent()
                 && wokenFor.get().isAfter(now)
                 && Duration.between(now, wokenFor.get()).compareTo(EARLY_WAKE) < 0) {
             now = wokenFor.get();
+            publishAt = wokenFor;
         }
         Map<String, ScheduleState> states =
                 dao.openAll(scheduled.stream().map(Pipeline::id).toList(), now);
@@ -158,7 +169,7 @@ public final class ScheduleTicker implements Managed {
                 .filter(r -> !covered.getOrDefault(r.pipeline().id(), Set.of()).contains(r.logicalTime()))
                 .toList();
         if (!runs.isEmpty()) {
-            starter.start(runs);
+            starter.start(runs, publishAt);
         }
         dao.advanceAll(cursors);
     }

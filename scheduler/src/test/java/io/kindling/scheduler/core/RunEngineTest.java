@@ -114,6 +114,29 @@ class RunEngineTest {
     }
 
     @Test
+    void aFirePreparedAheadCommitsItsRunsAtTheirTime() {
+        open(2);
+        Pipeline one = pipeline(dir, "pipeline: one\ntasks:\n  - {id: a, sql: SELECT 1 AS x}\n");
+        Instant time = Instant.ofEpochMilli(System.currentTimeMillis() + 500);
+
+        List<RunRecord> created = engine.triggerScheduled(List.of(new ScheduledRun(one, time)), Optional.of(time));
+
+        assertThat(Instant.now())
+                .as("returned once committed, at the runs' time")
+                .isAfterOrEqualTo(time);
+        assertThat(created)
+                .singleElement()
+                .satisfies(run -> assertThat(run.createdAt()).isEqualTo(time));
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> dao.findRun(created.get(0).runId())
+                        .orElseThrow()
+                        .state()
+                        .terminal());
+        assertThat(dao.findRun(created.get(0).runId()).orElseThrow().createdAt())
+                .isEqualTo(time);
+    }
+
+    @Test
     void scheduledRunsOfManyPipelinesAreCreatedTogetherOncePerLogicalTimeAndRun() {
         open(2);
         Pipeline one = pipeline(dir, "pipeline: one\ntasks:\n  - {id: a, sql: SELECT 1 AS x}\n");

@@ -464,6 +464,26 @@ class RunStoreContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
+    void runsInsertedTogetherAreSeenByNoOneBeforeTheirCommit(String name, Supplier<Backend> backend) {
+        RunStore dao = open(backend).store("a");
+        RunRecord q = run("q", TriggerType.SCHEDULE, Instant.parse("2026-11-24T06:00:00Z"));
+        List<Optional<RunRecord>> seenBeforeCommit = new ArrayList<>();
+
+        // what a fire prepared ahead does while it waits for its time; read on another thread, as Jdbi lends a
+        // nested call on the same thread the transaction's own handle
+        List<RunRecord> inserted = dao.insertRuns(
+                List.of(q),
+                run -> List.of("a"),
+                () -> seenBeforeCommit.add(CompletableFuture.supplyAsync(() -> dao.findRun(q.runId()))
+                        .join()));
+
+        assertThat(inserted).containsExactly(q);
+        assertThat(seenBeforeCommit).as("the run, read before the commit").containsExactly(Optional.empty());
+        assertThat(dao.findRun(q.runId())).contains(q);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
     void attemptsMoveTheirTaskRun(String name, Supplier<Backend> backend) {
         RunStore dao = open(backend).store("a");
         RunRecord run = run("p", TriggerType.MANUAL, Instant.EPOCH);

@@ -41,7 +41,8 @@ class CronSchedulerTest {
     private final Queue<Fire> fires = new ConcurrentLinkedQueue<>();
     private final AtomicReference<List<Pipeline>> registry = new AtomicReference<>(List.of());
 
-    private record Fire(List<String> pipelines, Instant scheduled) {}
+    /** @param called the wall-clock time the handler was called */
+    private record Fire(List<String> pipelines, Instant scheduled, Instant called) {}
 
     static Stream<Arguments> databases() {
         return TestDatabases.databases(folder);
@@ -62,15 +63,20 @@ class CronSchedulerTest {
     }
 
     private void start(String name, Supplier<Database> db, Clock clock) throws Exception {
+        start(name, db, clock, CronScheduler.NEVER_PREPARE);
+    }
+
+    private void start(String name, Supplier<Database> db, Clock clock, int prepareFrom) throws Exception {
         database = db.get();
         cron = new CronScheduler(
                 (pipelines, scheduled) ->
-                        fires.add(new Fire(pipelines.stream().map(Pipeline::id).toList(), scheduled)),
+                        fires.add(new Fire(pipelines.stream().map(Pipeline::id).toList(), scheduled, Instant.now())),
                 registry::get,
                 database.dataSource(),
                 name.equals("postgresql"),
                 "test-" + UUID.randomUUID(),
-                clock);
+                clock,
+                prepareFrom);
         cron.start();
     }
 
@@ -195,5 +201,40 @@ class CronSchedulerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !fires.isEmpty());
         assertThat(fires).allSatisfy(f -> assertThat(f.pipelines()).containsExactly("berlin"));
         await().atMost(Duration.ofSeconds(30)).until(() -> cron.wakeUps().isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aScheduleSharedByEnoughPipelinesIsWokenAheadForEachFireThenByItsOwnTrigger(String name, Supplier<Database> db)
+            throws Exception {
+        start(name, db, Clock.systemUTC(), 2);
+        load(pipeline("a", "0/3 * * * * ?"), pipeline("b", "0/3 * * * * ?"), pipeline("alone", "1/3 * * * * ?"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> cron.prepares().containsKey("UTC 0/3 * * * * ?"));
+        assertThat(cron.prepares()).as("one pipeline alone is not prepared").containsOnlyKeys("UTC 0/3 * * * * ?");
+        assertThat(cron.prepares().get("UTC 0/3 * * * * ?"))
+                .isEqualTo(cron.triggers().get("UTC 0/3 * * * * ?"));
+        Instant after = Instant.now().plusSeconds(1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> firesAfter(after).stream()
+                                .filter(f -> f.pipelines().contains("a"))
+                                .count()
+                        >= 4);
+
+        List<Fire> shared = firesAfter(after).stream()
+                .filter(f -> f.pipelines().contains("a"))
+                .toList();
+        // each fire time twice: the prepare wake-up ahead of it, then the cron trigger (after the first is done)
+        assertThat(shared.get(0).scheduled()).isEqualTo(shared.get(1).scheduled());
+        assertThat(shared.get(2).scheduled()).isEqualTo(shared.get(3).scheduled());
+        assertThat(shared.get(0).called())
+                .as("ahead")
+                .isBefore(shared.get(0).scheduled().minusMillis(200));
+        assertThat(shared.get(1).called())
+                .isAfterOrEqualTo(shared.get(1).scheduled().minusMillis(50));
+        assertThat(firesAfter(after))
+                .filteredOn(f -> f.pipelines().contains("alone"))
+                .allSatisfy(f ->
+                        assertThat(f.called()).isAfterOrEqualTo(f.scheduled().minusMillis(50)));
     }
 }

@@ -230,7 +230,10 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public List<RunRecord> insertRuns(List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds) {
+    public List<RunRecord> insertRuns(
+            List<RunRecord> runs, Function<RunRecord, Collection<String>> taskIds, Runnable beforeCommit) {
+        // nothing is written before beforeCommit returns: as a transaction, others see none of the runs until then
+        beforeCommit.run();
         synchronized (db) {
             return runs.stream().filter(run -> insert(run, taskIds.apply(run))).toList();
         }
