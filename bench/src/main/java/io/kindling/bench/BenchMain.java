@@ -248,7 +248,7 @@ public final class BenchMain {
             case 3 -> cronPunctuality(o, dir);
             case 4 -> runStarts(o, dir);
             case 5 -> HistoryWrites.measure(dir, o.size(3000, 300));
-            case 6 -> SparkFigures.warmVsSubmit(dir, o.examples(), o.size(150, 3), o.size(30, 3), o.size(3, 1));
+            case 6 -> SparkFigures.warmVsSubmit(dir, o.examples(), o.size(1000, 3), o.size(30, 3), o.size(3, 1));
             case 7 -> RunListPage.measure(dir, o.size(1_000_000, 20_000), o.size(270, 45));
             case 8 -> DaemonStart.measure(dir, o.examples(), o.size(3, 1));
             case 9 -> SparkFigures.metricsOverhead(dir, o.examples(), o.size(150, 3), o.size(60, 3));
