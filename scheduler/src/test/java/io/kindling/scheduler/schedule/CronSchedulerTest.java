@@ -212,8 +212,9 @@ class CronSchedulerTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> cron.prepares().containsKey("UTC 0/3 * * * * ?"));
         assertThat(cron.prepares()).as("one pipeline alone is not prepared").containsOnlyKeys("UTC 0/3 * * * * ?");
-        assertThat(cron.prepares().get("UTC 0/3 * * * * ?"))
-                .isEqualTo(cron.triggers().get("UTC 0/3 * * * * ?"));
+        // for one of the cron's times (the cron trigger's own next time may be a fire behind, while a fire runs)
+        assertThat(cron.prepares().get("UTC 0/3 * * * * ?").toEpochMilli() % 3000)
+                .isZero();
         Instant after = Instant.now().plusSeconds(1);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> firesAfter(after).stream()
